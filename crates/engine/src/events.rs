@@ -1,0 +1,161 @@
+//! Typed events: every state change the engine makes is reported as one of these.
+//!
+//! The web app animates them and every event narrates itself in one plain sentence, so the
+//! list is closed on purpose: a new kind of change means a new variant, handled everywhere.
+
+use std::fmt;
+
+/// Where a piece of data lives.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Place {
+    /// The container's writable (upper) layer.
+    WritableLayer { container: String },
+    /// A read-only image layer, numbered from 1 at the bottom.
+    ImageLayer { container: String, layer: usize },
+    /// A named or anonymous volume.
+    Volume { name: String },
+    /// A directory or file of the host, bind-mounted.
+    Bind { host_path: String },
+    /// A tmpfs mount (memory).
+    Tmpfs { container: String, target: String },
+    /// The host's own file system.
+    Host,
+}
+
+/// Why a write was refused.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum DenyCause {
+    /// The mount (or the whole root file system) is read-only.
+    ReadOnly { mount: String },
+    /// The process's uid/gid has no permission by the owner and mode.
+    Permission { uid: u32, gid: u32, owner_uid: u32, owner_gid: u32, mode: u32 },
+    /// The tmpfs (or other size-limited mount) is full.
+    NoSpace { mount: String, limit: u64 },
+}
+
+/// A container's lifecycle state as Docker reports it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ContainerState {
+    Created,
+    Running,
+    Exited,
+    Removed,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Event {
+    ContainerCreated { container: String, image: String },
+    ContainerStateChanged { container: String, state: ContainerState, exit_code: Option<i32> },
+    /// `docker rm`: the writable layer is thrown away with everything in it.
+    WritableLayerDiscarded { container: String, files: usize, bytes: u64 },
+    /// First write to an image file: the whole file is copied into the writable layer.
+    CopyUp { container: String, path: String, layer: usize, bytes: u64 },
+    /// An image file was deleted: a whiteout hides it, the image keeps it.
+    Whiteout { container: String, path: String },
+    /// A directory of the image was removed and created again: the new one is opaque.
+    OpaqueDir { container: String, path: String },
+    /// Data was written somewhere.
+    FileWritten { place: Place, path: String, bytes: u64 },
+    /// Something was deleted somewhere other than through a whiteout.
+    FileRemoved { place: Place, path: String },
+    VolumeCreated { name: String, anonymous: bool },
+    /// An empty volume got the image's content at its mount point on first mount.
+    VolumePopulated { name: String, container: String, target: String, files: usize, uid: u32, gid: u32 },
+    VolumeRemoved { name: String },
+    /// A mount hides whatever the image has at that path.
+    MountShadowsImage { container: String, target: String, hidden: usize },
+    /// `-v` created a missing host directory (as root).
+    HostDirCreated { path: String },
+    WriteDenied { place: Place, path: String, cause: DenyCause },
+    /// A tmpfs lost its content because its container stopped.
+    TmpfsCleared { container: String, target: String, bytes: u64 },
+    ImageCreated { reference: String, layers: usize },
+    ImageRemoved { reference: String },
+}
+
+impl fmt::Display for Place {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Place::WritableLayer { container } => write!(f, "{container}'s writable layer"),
+            Place::ImageLayer { container, layer } => write!(f, "image layer L{layer} of {container}"),
+            Place::Volume { name } => write!(f, "volume {}", short_name(name)),
+            Place::Bind { host_path } => write!(f, "the host folder {host_path}"),
+            Place::Tmpfs { container, target } => write!(f, "the tmpfs at {target} in {container} (memory)"),
+            Place::Host => write!(f, "the host"),
+        }
+    }
+}
+
+/// Anonymous volume names are 64 hex digits: show the start and the end.
+pub fn short_name(name: &str) -> String {
+    if name.len() == 64 && name.bytes().all(|b| b.is_ascii_hexdigit()) {
+        format!("{}…{}", &name[..4], &name[62..])
+    } else {
+        name.to_string()
+    }
+}
+
+impl Event {
+    /// One plain-language sentence about what happened.
+    pub fn narrate(&self) -> String {
+        match self {
+            Event::ContainerCreated { container, image } => format!(
+                "Container {container} is created from {image}: a new, empty writable layer is stacked on the image's read-only layers."
+            ),
+            Event::ContainerStateChanged { container, state, exit_code } => match state {
+                ContainerState::Created => format!("Container {container} is created but not running."),
+                ContainerState::Running => format!("Container {container} is running. Its writable layer is kept while it exists."),
+                ContainerState::Exited => format!(
+                    "Container {container} stopped (exit code {}). Its writable layer is still there until the container is removed.",
+                    exit_code.unwrap_or(0)
+                ),
+                ContainerState::Removed => format!("Container {container} is removed."),
+            },
+            Event::WritableLayerDiscarded { container, files, bytes } => format!(
+                "docker rm throws away {container}'s writable layer ({files} file(s), {bytes} B). Volumes and bind mounts are not touched."
+            ),
+            Event::CopyUp { container, path, layer, bytes } => format!(
+                "copy-up: {path} ({bytes} B) is copied from image layer L{layer} into {container}'s writable layer before it is changed. The image itself never changes."
+            ),
+            Event::Whiteout { container, path } => format!(
+                "{path} is deleted in {container}: a whiteout in the writable layer hides it; the image layer still holds the file."
+            ),
+            Event::OpaqueDir { container, path } => format!(
+                "{path} is an opaque directory in {container}'s writable layer: nothing from the image shows through it any more."
+            ),
+            Event::FileWritten { place, path, bytes } => format!("{path} is written ({bytes} B) in {place}."),
+            Event::FileRemoved { place, path } => format!("{path} is removed from {place}."),
+            Event::VolumeCreated { name, anonymous: true } => format!(
+                "Docker creates the anonymous volume {} under /var/lib/docker/volumes.", short_name(name)
+            ),
+            Event::VolumeCreated { name, anonymous: false } => format!(
+                "Docker creates the named volume {name} under /var/lib/docker/volumes/{name}/_data."
+            ),
+            Event::VolumePopulated { name, container, target, files, uid, gid } => format!(
+                "The volume {} was empty, so Docker copies the image's {target} into it ({files} entr{}, owner {uid}:{gid}) when {container} mounts it.",
+                short_name(name),
+                if *files == 1 { "y" } else { "ies" }
+            ),
+            Event::VolumeRemoved { name } => format!("The volume {} and all its data are deleted.", short_name(name)),
+            Event::MountShadowsImage { container, target, hidden } => format!(
+                "In {container}, the mount on {target} hides {hidden} entr{} of the image underneath; they are still in the image.",
+                if *hidden == 1 { "y" } else { "ies" }
+            ),
+            Event::HostDirCreated { path } => format!(
+                "The host path {path} did not exist, so Docker creates it as an empty directory owned by root."
+            ),
+            Event::WriteDenied { place, path, cause } => match cause {
+                DenyCause::ReadOnly { mount } => format!("Writing {path} is refused: {mount} is mounted read-only ({place})."),
+                DenyCause::Permission { uid, gid, owner_uid, owner_gid, mode } => format!(
+                    "Writing {path} is refused: the process runs as uid {uid} gid {gid}, but the directory or file is owned by {owner_uid}:{owner_gid} with mode {mode:o}."
+                ),
+                DenyCause::NoSpace { mount, limit } => format!("{mount} is full: its size limit is {limit} bytes."),
+            },
+            Event::TmpfsCleared { container, target, bytes } => format!(
+                "{container} stopped, so the tmpfs at {target} is emptied ({bytes} B were only ever in memory)."
+            ),
+            Event::ImageCreated { reference, layers } => format!("The image {reference} is created with {layers} layer(s)."),
+            Event::ImageRemoved { reference } => format!("The image {reference} is removed."),
+        }
+    }
+}

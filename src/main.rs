@@ -1,0 +1,2 @@
+//! Stowage web app entry point (the Yew front end lands here).
+fn main() {}
