@@ -44,33 +44,93 @@ pub enum ContainerState {
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Event {
-    ContainerCreated { container: String, image: String },
-    ContainerStateChanged { container: String, state: ContainerState, exit_code: Option<i32> },
+    ContainerCreated {
+        container: String,
+        image: String,
+    },
+    ContainerStateChanged {
+        container: String,
+        state: ContainerState,
+        exit_code: Option<i32>,
+    },
     /// `docker rm`: the writable layer is thrown away with everything in it.
-    WritableLayerDiscarded { container: String, files: usize, bytes: u64 },
+    WritableLayerDiscarded {
+        container: String,
+        files: usize,
+        bytes: u64,
+    },
     /// First write to an image file: the whole file is copied into the writable layer.
-    CopyUp { container: String, path: String, layer: usize, bytes: u64 },
+    CopyUp {
+        container: String,
+        path: String,
+        layer: usize,
+        bytes: u64,
+    },
     /// An image file was deleted: a whiteout hides it, the image keeps it.
-    Whiteout { container: String, path: String },
+    Whiteout {
+        container: String,
+        path: String,
+    },
     /// A directory of the image was removed and created again: the new one is opaque.
-    OpaqueDir { container: String, path: String },
+    OpaqueDir {
+        container: String,
+        path: String,
+    },
     /// Data was written somewhere.
-    FileWritten { place: Place, path: String, bytes: u64 },
+    FileWritten {
+        place: Place,
+        path: String,
+        bytes: u64,
+    },
     /// Something was deleted somewhere other than through a whiteout.
-    FileRemoved { place: Place, path: String },
-    VolumeCreated { name: String, anonymous: bool },
+    FileRemoved {
+        place: Place,
+        path: String,
+    },
+    VolumeCreated {
+        name: String,
+        anonymous: bool,
+    },
     /// An empty volume got the image's content at its mount point on first mount.
-    VolumePopulated { name: String, container: String, target: String, files: usize, uid: u32, gid: u32 },
-    VolumeRemoved { name: String },
+    VolumePopulated {
+        name: String,
+        container: String,
+        target: String,
+        files: usize,
+        uid: u32,
+        gid: u32,
+    },
+    VolumeRemoved {
+        name: String,
+    },
     /// A mount hides whatever the image has at that path.
-    MountShadowsImage { container: String, target: String, hidden: usize },
+    MountShadowsImage {
+        container: String,
+        target: String,
+        hidden: usize,
+    },
     /// `-v` created a missing host directory (as root).
-    HostDirCreated { path: String },
-    WriteDenied { place: Place, path: String, cause: DenyCause },
+    HostDirCreated {
+        path: String,
+    },
+    WriteDenied {
+        place: Place,
+        path: String,
+        cause: DenyCause,
+    },
     /// A tmpfs lost its content because its container stopped.
-    TmpfsCleared { container: String, target: String, bytes: u64 },
-    ImageCreated { reference: String, layers: usize },
-    ImageRemoved { reference: String },
+    TmpfsCleared {
+        container: String,
+        target: String,
+        bytes: u64,
+    },
+    ImageCreated {
+        reference: String,
+        layers: usize,
+    },
+    ImageRemoved {
+        reference: String,
+    },
 }
 
 impl fmt::Display for Place {

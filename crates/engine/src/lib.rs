@@ -1,13 +1,25 @@
+#![recursion_limit = "512"]
 //! Stowage's simulation core: a deterministic, sans-IO model of Docker 26 container storage.
 //!
 //! One door: [`Engine::run`] takes a line as a learner types it and returns what Docker and
 //! the shell print, the exit status, and the typed [`Event`]s of every state change.
 
+pub mod clock;
+pub mod docker;
 pub mod events;
+pub mod fs;
+pub mod images;
+pub mod shell;
+pub mod userland;
+pub mod vfs;
 pub mod view;
+pub mod world;
 
 pub use events::{ContainerState, DenyCause, Event, Place};
 pub use view::*;
+
+use shell::{Flow, Io, Shell};
+use world::World;
 
 /// What one command line produced.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -18,21 +30,66 @@ pub struct Outcome {
     pub events: Vec<Event>,
 }
 
+/// The seed of the canonical world (ids are drawn from it).
+pub const DEFAULT_SEED: u64 = 0x5707_A6E0;
+
 /// The simulated machine: host, Docker engine, images, containers, volumes.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Debug)]
 pub struct Engine {
+    world: World,
     cwd: String,
+}
+
+impl Default for Engine {
+    fn default() -> Self {
+        Engine::new()
+    }
 }
 
 impl Engine {
     /// The canonical start state of `ENVIRONMENT.md`.
     pub fn new() -> Engine {
-        Engine { cwd: "/home/student".into() }
+        Engine::with_seed(DEFAULT_SEED)
     }
 
-    /// Run one line as the host user `student` types it.
+    pub fn with_seed(seed: u64) -> Engine {
+        Engine { world: World::canonical(seed), cwd: "/home/student".into() }
+    }
+
+    /// Whether a terminal is attached (interactive `-it` sessions are possible).
+    pub fn set_tty(&mut self, tty: bool) {
+        self.world.tty = tty;
+    }
+
+    /// Run one line as the host user `student` types it (`bash -c LINE`, stdin empty).
     pub fn run(&mut self, line: &str) -> Outcome {
-        Outcome { stdout: String::new(), stderr: format!("bash: line 1: {line}: command not found\n"), exit_code: 127, events: vec![] }
+        self.run_with_stdin(line, Vec::new())
+    }
+
+    pub fn run_with_stdin(&mut self, line: &str, stdin: Vec<u8>) -> Outcome {
+        let world = &mut self.world;
+        world.events.clear();
+        world.budget = shell::exec::STEP_BUDGET;
+        world.budget_exhausted = false;
+        world.clock.advance_millis(50);
+        let mut sh = Shell::host(&self.cwd);
+        let mut io = Io::with_stdin(stdin);
+        let flow = sh.run_script(world, line, &mut io);
+        let exit_code = match flow {
+            Flow::Exit(c) => c,
+            _ => sh.status,
+        };
+        if world.budget_exhausted {
+            io.err_line("stowage: this line ran too many commands and was stopped (the simulator's limit)");
+        }
+        self.cwd = sh.ctx.cwd.clone();
+        world.maybe_collect();
+        Outcome {
+            stdout: String::from_utf8_lossy(&io.out).into_owned(),
+            stderr: String::from_utf8_lossy(&io.err).into_owned(),
+            exit_code,
+            events: std::mem::take(&mut world.events),
+        }
     }
 
     /// The prompt for the next line, e.g. `student@vm:~$ `.
@@ -44,18 +101,28 @@ impl Engine {
         format!("student@vm:{dir}$ ")
     }
 
+    /// The working directory of the host shell.
+    pub fn cwd(&self) -> &str {
+        &self.cwd
+    }
+
+    /// The world, read-only (for tests and views).
+    pub fn world(&self) -> &World {
+        &self.world
+    }
+
     /// A snapshot of everything the storage map draws.
     pub fn view(&self) -> WorldView {
-        WorldView::default()
+        view::snapshot(&self.world)
     }
 
     /// The entries of a directory in the explorer, sorted by name.
-    pub fn list_dir(&self, _target: &ExplorerTarget, _path: &str) -> Vec<EntryView> {
-        Vec::new()
+    pub fn list_dir(&self, target: &ExplorerTarget, path: &str) -> Vec<EntryView> {
+        view::list_dir(&self.world, target, path)
     }
 
     /// Completions for the word before `cursor` (byte offset) in `line`.
-    pub fn complete(&self, _line: &str, _cursor: usize) -> Vec<String> {
-        Vec::new()
+    pub fn complete(&self, line: &str, cursor: usize) -> Vec<String> {
+        view::complete(&self.world, &self.cwd, line, cursor)
     }
 }

@@ -127,3 +127,261 @@ pub enum ExplorerTarget {
     /// The host's file system (as root sees it).
     Host,
 }
+
+// ------------------------------------------------------------------------ building views
+
+use crate::vfs::{Ctx, Node, Ns};
+use crate::world::{Cred, MountPointKind, Status, World};
+
+fn layer_views(world: &World, layers: &[usize]) -> Vec<LayerView> {
+    layers
+        .iter()
+        .enumerate()
+        .map(|(i, l)| {
+            let layer = &world.layers[*l];
+            let image = world.images.iter().find(|im| im.layers.contains(l));
+            let created_by = image
+                .map(|im| {
+                    // The history rows that made layers, in order.
+                    let rows: Vec<&String> = im.history.iter().filter(|h| !h.empty_layer).map(|h| &h.created_by).collect();
+                    let pos = im.layers.iter().position(|x| x == l).unwrap_or(i);
+                    rows.get(pos).map(|s| s.to_string()).unwrap_or_default()
+                })
+                .unwrap_or_default();
+            let users = world.images.iter().filter(|im| im.layers.contains(l)).count();
+            LayerView {
+                diff_id_short: layer.diff_id.trim_start_matches("sha256:").chars().take(12).collect(),
+                created_by,
+                size: layer.size,
+                shared: users > 1,
+            }
+        })
+        .collect()
+}
+
+pub fn snapshot(world: &World) -> WorldView {
+    let images = world
+        .images
+        .iter()
+        .map(|im| ImageView {
+            id_short: im.short_id().to_string(),
+            tags: im.tags.clone(),
+            layers: layer_views(world, &im.layers),
+            size: im.size,
+        })
+        .collect();
+    let containers = world
+        .containers
+        .iter()
+        .enumerate()
+        .map(|(ci, c)| {
+            let layers = world.images.iter().find(|im| im.id == c.image_id).map(|im| layer_views(world, &im.layers)).unwrap_or_default();
+            let mut writable = Vec::new();
+            world.fs.walk(c.upper, "", &mut |path, _, inode| {
+                let kind = match &inode.kind {
+                    crate::fs::Kind::Whiteout => EntryKind::Whiteout,
+                    crate::fs::Kind::Dir { opaque: true, .. } => EntryKind::OpaqueDir,
+                    crate::fs::Kind::Dir { .. } => EntryKind::Dir,
+                    crate::fs::Kind::Symlink(_) => EntryKind::Symlink,
+                    _ => EntryKind::File,
+                };
+                writable.push(EntryView {
+                    path: path.to_string(),
+                    kind,
+                    size: inode.size(),
+                    uid: inode.uid,
+                    gid: inode.gid,
+                    mode: inode.mode,
+                    origin: Origin::WritableLayer,
+                });
+            });
+            let user = crate::userland::users::resolve_user(
+                world,
+                &Ctx { ns: Ns::Container(ci), cred: Cred::root(), cwd: "/".into(), umask: 0o022 },
+                &c.user,
+            )
+            .map(|(cr, _)| format!("{}:{}", cr.uid, cr.gid))
+            .unwrap_or_else(|_| c.user.clone());
+            let mounts = c
+                .mount_points
+                .iter()
+                .map(|m| MountView {
+                    target: m.destination.clone(),
+                    source: match m.kind {
+                        MountPointKind::Volume => MountSource::Volume {
+                            name: m.name.clone(),
+                            anonymous: world.volumes.get(&m.name).map(|v| v.anonymous).unwrap_or(m.anonymous),
+                        },
+                        MountPointKind::Bind => MountSource::Bind { host_path: m.source.clone() },
+                        MountPointKind::Tmpfs => {
+                            let used = c.mounts.iter().find(|x| x.target == m.destination).map(|x| world.fs.usage(x.root).0).unwrap_or(0);
+                            MountSource::Tmpfs {
+                                size_limit: m
+                                    .tmpfs_size
+                                    .or_else(|| crate::docker::mounts::tmpfs_options(&m.tmpfs_opts).ok().and_then(|t| t.size)),
+                                used,
+                            }
+                        }
+                    },
+                    read_only: !m.rw,
+                })
+                .collect();
+            ContainerView {
+                name: c.name.clone(),
+                id_short: c.short_id().to_string(),
+                image: c.image_ref.clone(),
+                state: match c.status {
+                    Status::Created => ContainerState::Created,
+                    Status::Running => ContainerState::Running,
+                    Status::Exited => ContainerState::Exited,
+                },
+                status: crate::docker::status_text(world, c),
+                user,
+                layers,
+                writable_bytes: world.fs.usage(c.upper).0,
+                writable,
+                mounts,
+                read_only_root: c.host.readonly_rootfs,
+            }
+        })
+        .collect();
+    let volumes = world
+        .volumes
+        .values()
+        .map(|v| {
+            let (bytes, files) = world.fs.usage(v.root);
+            let used_by = world
+                .containers
+                .iter()
+                .filter(|c| c.mount_points.iter().any(|m| m.kind == MountPointKind::Volume && m.name == v.name))
+                .map(|c| c.name.clone())
+                .collect();
+            VolumeView { name: v.name.clone(), anonymous: v.anonymous, used_by, files, bytes }
+        })
+        .collect();
+    let mut binds: Vec<BindView> = Vec::new();
+    for c in &world.containers {
+        for m in c.mount_points.iter().filter(|m| m.kind == MountPointKind::Bind) {
+            match binds.iter_mut().find(|b| b.host_path == m.source) {
+                Some(b) => b.used_by.push(c.name.clone()),
+                None => binds.push(BindView { host_path: m.source.clone(), used_by: vec![c.name.clone()] }),
+            }
+        }
+    }
+    WorldView { images, containers, volumes, binds }
+}
+
+pub fn list_dir(world: &World, target: &ExplorerTarget, path: &str) -> Vec<EntryView> {
+    let (ns, ci) = match target {
+        ExplorerTarget::Host => (Ns::Host, None),
+        ExplorerTarget::Container(name) => match world.container_index(name) {
+            Some(i) => (Ns::Container(i), Some(i)),
+            None => return Vec::new(),
+        },
+    };
+    let ctx = Ctx { ns, cred: Cred::root(), cwd: "/".into(), umask: 0o022 };
+    let Ok(dir) = world.resolve(&ctx, path, true) else { return Vec::new() };
+    let Ok(entries) = world.list(&ctx, &dir) else { return Vec::new() };
+    let layer_count =
+        ci.and_then(|i| world.images.iter().find(|im| im.id == world.containers[i].image_id)).map(|im| im.layers.len()).unwrap_or(0);
+    entries
+        .into_iter()
+        .map(|(name, loc)| {
+            let st = world.stat_loc(ns, &loc);
+            let origin = match (ci, loc.mount, &loc.node) {
+                (None, _, _) => Origin::Host,
+                (Some(i), Some(m), _) => match &world.containers[i].mounts[m].kind {
+                    crate::world::MountKind::Volume { name } => Origin::Volume(name.clone()),
+                    crate::world::MountKind::Bind { source } => Origin::Bind(source.clone()),
+                    crate::world::MountKind::Tmpfs => Origin::Tmpfs,
+                    crate::world::MountKind::System(_) => Origin::Docker,
+                },
+                (Some(_), None, Node::Merged(stack)) => match stack[0].0 {
+                    0 => Origin::WritableLayer,
+                    1 => Origin::Docker,
+                    pos => Origin::ImageLayer((layer_count + 2).saturating_sub(pos)),
+                },
+                _ => Origin::Host,
+            };
+            let kind = match st.ftype {
+                crate::fs::FileType::Dir => EntryKind::Dir,
+                crate::fs::FileType::Symlink => EntryKind::Symlink,
+                _ => EntryKind::File,
+            };
+            let p = if path.ends_with('/') { format!("{path}{name}") } else { format!("{path}/{name}") };
+            EntryView { path: p, kind, size: st.size, uid: st.uid, gid: st.gid, mode: st.mode, origin }
+        })
+        .collect()
+}
+
+const DOCKER_WORDS: [&str; 24] = [
+    "run",
+    "create",
+    "start",
+    "stop",
+    "restart",
+    "rm",
+    "exec",
+    "ps",
+    "inspect",
+    "diff",
+    "logs",
+    "volume",
+    "image",
+    "images",
+    "history",
+    "rmi",
+    "system",
+    "container",
+    "commit",
+    "cp",
+    "export",
+    "build",
+    "compose",
+    "version",
+];
+
+pub fn complete(world: &World, cwd: &str, line: &str, cursor: usize) -> Vec<String> {
+    let before = line.get(..cursor.min(line.len())).unwrap_or(line);
+    let word_start = before.rfind(' ').map(|i| i + 1).unwrap_or(0);
+    let word = &before[word_start..];
+    let words: Vec<&str> = before[..word_start].split_whitespace().collect();
+    let mut out: Vec<String> = Vec::new();
+    if words.is_empty() {
+        out.extend(
+            ["docker", "ls", "cat", "echo", "mkdir", "cd", "sudo", "touch", "rm", "stat", "id", "tar"].iter().map(|s| s.to_string()),
+        );
+    } else if words == ["docker"] {
+        out.extend(DOCKER_WORDS.iter().map(|s| s.to_string()));
+    } else if words.first() == Some(&"docker") {
+        if words.get(1) == Some(&"volume") && words.len() == 2 {
+            out.extend(["create", "ls", "inspect", "rm", "prune"].iter().map(|s| s.to_string()));
+        } else {
+            out.extend(world.containers.iter().map(|c| c.name.clone()));
+            out.extend(world.volumes.keys().cloned());
+            out.extend(world.images.iter().flat_map(|im| im.tags.clone()));
+        }
+    }
+    if !word.is_empty() && (word.contains('/') || word.starts_with('.') || words.first() != Some(&"docker")) {
+        let (dir, prefix) = match word.rfind('/') {
+            Some(i) => (&word[..=i], &word[i + 1..]),
+            None => ("", word),
+        };
+        let ctx = Ctx { ns: Ns::Host, cred: Cred::student(), cwd: cwd.to_string(), umask: 0o022 };
+        let dir_path = if dir.is_empty() { "." } else { dir };
+        if let Ok(loc) = world.resolve(&ctx, dir_path, true) {
+            if let Ok(entries) = world.list(&ctx, &loc) {
+                for (n, l) in entries {
+                    if n.starts_with(prefix) {
+                        let slash = if world.is_dir_node(&l.node) { "/" } else { "" };
+                        out.push(format!("{dir}{n}{slash}"));
+                    }
+                }
+            }
+        }
+    }
+    out.retain(|c| c.starts_with(word));
+    out.sort();
+    out.dedup();
+    out
+}

@@ -1,0 +1,72 @@
+//! The transcript format of the reference sessions: `$ command`, stdout lines,
+//! `stderr| ` lines, `[exit N]`, a blank line; `#` comment lines.
+
+use stowage_engine::{Engine, Outcome};
+
+/// The command lines of a transcript (with the comments that precede them).
+pub enum Item {
+    Comment(String),
+    Command(String),
+}
+
+pub fn parse(text: &str) -> Vec<Item> {
+    let mut items = Vec::new();
+    let mut in_block = false;
+    for line in text.lines() {
+        if in_block {
+            if line.starts_with("[exit ") && line.ends_with(']') {
+                in_block = false;
+            }
+            continue;
+        }
+        if let Some(cmd) = line.strip_prefix("$ ") {
+            items.push(Item::Command(cmd.to_string()));
+            in_block = true;
+        } else if line.starts_with('#') {
+            items.push(Item::Comment(line.to_string()));
+        }
+    }
+    items
+}
+
+/// Renders one command's result in transcript form.
+pub fn render(cmd: &str, o: &Outcome) -> String {
+    let mut s = format!("$ {cmd}\n");
+    let lines = |text: &str| -> Vec<String> {
+        if text.is_empty() {
+            return Vec::new();
+        }
+        let t = text.strip_suffix('\n').unwrap_or(text);
+        t.split('\n').map(str::to_string).collect()
+    };
+    for l in lines(&o.stdout) {
+        s.push_str(&l);
+        s.push('\n');
+    }
+    for l in lines(&o.stderr) {
+        s.push_str("stderr| ");
+        s.push_str(&l);
+        s.push('\n');
+    }
+    s.push_str(&format!("[exit {}]\n\n", o.exit_code));
+    s
+}
+
+/// Replays every command of `text` in a fresh canonical world.
+pub fn replay(text: &str) -> String {
+    let mut engine = Engine::new();
+    let mut out = String::new();
+    for item in parse(text) {
+        match item {
+            Item::Comment(c) => {
+                out.push_str(&c);
+                out.push('\n');
+            }
+            Item::Command(cmd) => {
+                let o = engine.run(&cmd);
+                out.push_str(&render(&cmd, &o));
+            }
+        }
+    }
+    out
+}

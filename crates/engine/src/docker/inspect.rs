@@ -1,0 +1,678 @@
+//! `docker inspect`, image listing and history, `rmi`, `system df`.
+
+use serde_json::{json, Map, Value};
+
+use super::flags::{self, flag, opt};
+use super::format::{self, ellipsis, human_size, tabwrite};
+use super::{arg_count_error, find_image, rw_size, usage_error};
+use crate::clock::{human_duration, rfc3339, rfc3339_nano};
+use crate::events::Event;
+use crate::shell::Io;
+use crate::world::{Container, MountPointKind, Status, World};
+
+/// Prints inspect documents: a 4-space indented JSON array, or one formatted line each.
+pub fn print_docs(io: &mut Io, docs: &[Value], format_flag: Option<&str>) {
+    match format_flag {
+        Some(f) => {
+            let f = format::unescape(f);
+            for d in docs {
+                match format::render(&f, d) {
+                    Ok(s) => io.out_str(&format!("{s}\n")),
+                    Err(e) => io.err_line(&format!("template: {e}")),
+                }
+            }
+        }
+        None => io.out_str(&format!("{}\n", pretty(&Value::Array(docs.to_vec())))),
+    }
+}
+
+/// JSON indented with four spaces, as Docker prints it.
+pub fn pretty(v: &Value) -> String {
+    let mut buf = Vec::new();
+    let fmt = serde_json::ser::PrettyFormatter::with_indent(b"    ");
+    let mut ser = serde_json::Serializer::with_formatter(&mut buf, fmt);
+    if serde::Serialize::serialize(v, &mut ser).is_err() {
+        return String::new();
+    }
+    String::from_utf8_lossy(&buf).into_owned()
+}
+
+pub fn inspect_cmd(world: &mut World, args: &[String], io: &mut Io, kind: Option<&str>) -> i32 {
+    let parsed = match flags::parse(args, &[opt("format", Some('f')), opt("type", None), flag("size", Some('s'))], false) {
+        Ok(p) => p,
+        Err(e) => return usage_error(io, "inspect", &e),
+    };
+    if parsed.operands.is_empty() {
+        return arg_count_error(
+            io,
+            "inspect",
+            "at least 1 argument",
+            "[OPTIONS] NAME|ID [NAME|ID...]",
+            "Return low-level information on Docker objects",
+        );
+    }
+    let kind = kind.or(parsed.get("type"));
+    let mut docs = Vec::new();
+    let mut errors = Vec::new();
+    for name in &parsed.operands {
+        let doc = match kind {
+            Some("container") => world.container_index(name).map(|i| container_json(world, &world.containers[i])),
+            Some("image") => find_image(world, name).map(|i| image_json(world, i)),
+            Some("volume") => world.volumes.get(name).map(|v| super::volume::volume_json(world, v)),
+            _ => world
+                .container_index(name)
+                .map(|i| container_json(world, &world.containers[i]))
+                .or_else(|| find_image(world, name).map(|i| image_json(world, i)))
+                .or_else(|| world.volumes.get(name).map(|v| super::volume::volume_json(world, v))),
+        };
+        match doc {
+            Some(d) => docs.push(d),
+            None => errors.push(match kind {
+                Some("image") => format!("Error: No such image: {name}"),
+                Some("container") => format!("Error: No such container: {name}"),
+                _ => format!("Error: No such object: {name}"),
+            }),
+        }
+    }
+    if docs.is_empty() && parsed.get("format").is_some() {
+        io.out_str("\n");
+    } else {
+        print_docs(io, &docs, parsed.get("format"));
+    }
+    for e in &errors {
+        io.err_line(e);
+    }
+    if errors.is_empty() {
+        0
+    } else {
+        1
+    }
+}
+
+fn graph_driver(world: &World, layer_dirs: &[String], top: &str) -> Value {
+    let _ = world;
+    json!({
+        "Data": {
+            "LowerDir": layer_dirs.iter().map(|d| format!("/var/lib/docker/overlay2/{d}/diff")).collect::<Vec<_>>().join(":"),
+            "MergedDir": format!("/var/lib/docker/overlay2/{top}/merged"),
+            "UpperDir": format!("/var/lib/docker/overlay2/{top}/diff"),
+            "WorkDir": format!("/var/lib/docker/overlay2/{top}/work"),
+        },
+        "Name": "overlay2"
+    })
+}
+
+pub fn mounts_json(c: &Container) -> Value {
+    Value::Array(
+        c.mount_points
+            .iter()
+            .filter(|m| m.listed)
+            .map(|m| {
+                let mut o = Map::new();
+                o.insert("Type".into(), m.kind.as_str().into());
+                if m.kind == MountPointKind::Volume {
+                    o.insert("Name".into(), m.name.clone().into());
+                }
+                o.insert("Source".into(), m.source.clone().into());
+                o.insert("Destination".into(), m.destination.clone().into());
+                if m.kind == MountPointKind::Volume {
+                    o.insert("Driver".into(), "local".into());
+                }
+                o.insert("Mode".into(), m.mode.clone().into());
+                o.insert("RW".into(), m.rw.into());
+                o.insert("Propagation".into(), m.propagation.clone().into());
+                Value::Object(o)
+            })
+            .collect(),
+    )
+}
+
+pub fn container_json(world: &World, c: &Container) -> Value {
+    let img = world.images.iter().find(|im| im.id == c.image_id);
+    let mut lower = vec![format!("{}-init", c.layer_id)];
+    if let Some(img) = img {
+        lower.extend(img.layers.iter().rev().map(|l| world.layers[*l].cache_id.clone()));
+    }
+    let volumes: Value = if c.config_volumes.is_empty() {
+        Value::Null
+    } else {
+        Value::Object(c.config_volumes.iter().map(|v| (v.clone(), json!({}))).collect())
+    };
+    let binds = match &c.host.binds {
+        Some(b) => json!(b),
+        None => Value::Null,
+    };
+    let tmpfs: Value = if c.host.tmpfs.is_empty() { Value::Null } else { json!(c.host.tmpfs) };
+    let mut host = Map::new();
+    host.insert("Binds".into(), binds);
+    host.insert("ContainerIDFile".into(), "".into());
+    host.insert("LogConfig".into(), json!({"Type": "json-file", "Config": {}}));
+    host.insert("NetworkMode".into(), c.host.network_mode.clone().into());
+    host.insert("PortBindings".into(), json!({}));
+    host.insert("RestartPolicy".into(), json!({"Name": "no", "MaximumRetryCount": 0}));
+    host.insert("AutoRemove".into(), c.host.auto_remove.into());
+    host.insert("VolumeDriver".into(), "".into());
+    host.insert(
+        "VolumesFrom".into(),
+        match &c.host.volumes_from {
+            Some(v) => json!(v),
+            None => Value::Null,
+        },
+    );
+    host.insert("ConsoleSize".into(), json!([0, 0]));
+    for (k, v) in [
+        ("CapAdd", Value::Null),
+        ("CapDrop", Value::Null),
+        ("CgroupnsMode", "host".into()),
+        ("Dns", json!([])),
+        ("DnsOptions", json!([])),
+        ("DnsSearch", json!([])),
+        ("ExtraHosts", Value::Null),
+        ("GroupAdd", Value::Null),
+        ("IpcMode", "private".into()),
+        ("Cgroup", "".into()),
+        ("Links", Value::Null),
+        ("OomScoreAdj", 0.into()),
+        ("PidMode", "".into()),
+        ("Privileged", false.into()),
+        ("PublishAllPorts", false.into()),
+    ] {
+        host.insert(k.into(), v);
+    }
+    host.insert("ReadonlyRootfs".into(), c.host.readonly_rootfs.into());
+    host.insert("SecurityOpt".into(), Value::Null);
+    if !c.host.tmpfs.is_empty() {
+        host.insert("Tmpfs".into(), tmpfs);
+    }
+    for (k, v) in [
+        ("UTSMode", Value::from("")),
+        ("UsernsMode", "".into()),
+        ("ShmSize", 67108864.into()),
+        ("Runtime", "runc".into()),
+        ("Isolation", "".into()),
+        ("CpuShares", 0.into()),
+        ("Memory", 0.into()),
+        ("NanoCpus", 0.into()),
+        ("CgroupParent", "".into()),
+        ("BlkioWeight", 0.into()),
+        ("BlkioWeightDevice", json!([])),
+        ("BlkioDeviceReadBps", json!([])),
+        ("BlkioDeviceWriteBps", json!([])),
+        ("BlkioDeviceReadIOps", json!([])),
+        ("BlkioDeviceWriteIOps", json!([])),
+        ("CpuPeriod", 0.into()),
+        ("CpuQuota", 0.into()),
+        ("CpuRealtimePeriod", 0.into()),
+        ("CpuRealtimeRuntime", 0.into()),
+        ("CpusetCpus", "".into()),
+        ("CpusetMems", "".into()),
+        ("Devices", json!([])),
+        ("DeviceCgroupRules", Value::Null),
+        ("DeviceRequests", Value::Null),
+        ("MemoryReservation", 0.into()),
+        ("MemorySwap", 0.into()),
+        ("MemorySwappiness", Value::Null),
+        ("OomKillDisable", false.into()),
+        ("PidsLimit", Value::Null),
+        ("Ulimits", json!([])),
+        ("CpuCount", 0.into()),
+        ("CpuPercent", 0.into()),
+        ("IOMaximumIOps", 0.into()),
+        ("IOMaximumBandwidth", 0.into()),
+    ] {
+        host.insert(k.into(), v);
+    }
+    if !c.host.mounts.is_empty() {
+        host.insert("Mounts".into(), Value::Array(c.host.mounts.clone()));
+    }
+    host.insert(
+        "MaskedPaths".into(),
+        json!([
+            "/proc/asound",
+            "/proc/acpi",
+            "/proc/kcore",
+            "/proc/keys",
+            "/proc/latency_stats",
+            "/proc/timer_list",
+            "/proc/timer_stats",
+            "/proc/sched_debug",
+            "/proc/scsi",
+            "/sys/firmware",
+            "/sys/devices/virtual/powercap"
+        ]),
+    );
+    host.insert("ReadonlyPaths".into(), json!(["/proc/bus", "/proc/fs", "/proc/irq", "/proc/sys", "/proc/sysrq-trigger"]));
+    let status = match c.status {
+        Status::Created => "created",
+        Status::Running => "running",
+        Status::Exited => "exited",
+    };
+    let mut cmd = vec![c.path.clone()];
+    cmd.extend(c.args.iter().cloned());
+    let labels: Value = json!(c.labels);
+    let sandbox = format!("{:0>64}", &c.layer_id[..32]);
+    json!({
+        "Id": c.id,
+        "Created": rfc3339_nano(c.created),
+        "Path": c.path,
+        "Args": c.args,
+        "State": {
+            "Status": status,
+            "Running": c.status == Status::Running,
+            "Paused": false,
+            "Restarting": false,
+            "OOMKilled": false,
+            "Dead": false,
+            "Pid": c.pid,
+            "ExitCode": c.exit_code,
+            "Error": "",
+            "StartedAt": c.started_at.map(rfc3339_nano).unwrap_or_else(|| "0001-01-01T00:00:00Z".into()),
+            "FinishedAt": c.finished_at.map(rfc3339_nano).unwrap_or_else(|| "0001-01-01T00:00:00Z".into()),
+        },
+        "Image": c.image_id,
+        "ResolvConfPath": format!("/var/lib/docker/containers/{}/resolv.conf", c.id),
+        "HostnamePath": format!("/var/lib/docker/containers/{}/hostname", c.id),
+        "HostsPath": format!("/var/lib/docker/containers/{}/hosts", c.id),
+        "LogPath": format!("/var/lib/docker/containers/{}/{}-json.log", c.id, c.id),
+        "Name": format!("/{}", c.name),
+        "RestartCount": c.restart_count,
+        "Driver": "overlay2",
+        "Platform": "linux",
+        "MountLabel": "",
+        "ProcessLabel": "",
+        "AppArmorProfile": "",
+        "ExecIDs": Value::Null,
+        "HostConfig": Value::Object(host),
+        "GraphDriver": graph_driver(world, &lower, &c.layer_id),
+        "Mounts": mounts_json(c),
+        "Config": {
+            "Hostname": c.hostname,
+            "Domainname": "",
+            "User": c.user,
+            "AttachStdin": false,
+            "AttachStdout": false,
+            "AttachStderr": false,
+            "Tty": c.tty,
+            "OpenStdin": c.interactive,
+            "StdinOnce": false,
+            "Env": c.env,
+            "Cmd": cmd.split_off(1).is_empty().then(|| json!([c.path])).unwrap_or_else(|| { let mut v = vec![c.path.clone()]; v.extend(c.args.iter().cloned()); json!(v) }),
+            "Image": c.image_ref,
+            "Volumes": volumes,
+            "WorkingDir": c.working_dir,
+            "Entrypoint": Value::Null,
+            "NetworkDisabled": true,
+            "OnBuild": Value::Null,
+            "Labels": labels,
+        },
+        "NetworkSettings": {
+            "Bridge": "",
+            "SandboxID": sandbox,
+            "SandboxKey": format!("/var/run/docker/netns/{}", &sandbox[..12]),
+            "Ports": {},
+            "HairpinMode": false,
+            "LinkLocalIPv6Address": "",
+            "LinkLocalIPv6PrefixLen": 0,
+            "SecondaryIPAddresses": Value::Null,
+            "SecondaryIPv6Addresses": Value::Null,
+            "EndpointID": "",
+            "Gateway": "",
+            "GlobalIPv6Address": "",
+            "GlobalIPv6PrefixLen": 0,
+            "IPAddress": "",
+            "IPPrefixLen": 0,
+            "IPv6Gateway": "",
+            "MacAddress": "",
+            "Networks": {
+                "bridge": {
+                    "IPAMConfig": Value::Null,
+                    "Links": Value::Null,
+                    "Aliases": Value::Null,
+                    "MacAddress": "",
+                    "NetworkID": "",
+                    "EndpointID": "",
+                    "Gateway": "",
+                    "IPAddress": "",
+                    "IPPrefixLen": 0,
+                    "IPv6Gateway": "",
+                    "GlobalIPv6Address": "",
+                    "GlobalIPv6PrefixLen": 0,
+                    "DriverOpts": Value::Null,
+                    "DNSNames": Value::Null,
+                }
+            }
+        }
+    })
+}
+
+pub fn image_json(world: &World, i: usize) -> Value {
+    let im = &world.images[i];
+    let cfg = &im.config;
+    let dirs: Vec<String> = im.layers.iter().rev().map(|l| world.layers[*l].cache_id.clone()).collect();
+    let (top, lower) = dirs.split_first().map(|(t, r)| (t.clone(), r.to_vec())).unwrap_or_default();
+    let volumes: Value =
+        if cfg.volumes.is_empty() { Value::Null } else { Value::Object(cfg.volumes.iter().map(|v| (v.clone(), json!({}))).collect()) };
+    let labels: Value = if cfg.labels.is_empty() { Value::Null } else { json!(cfg.labels) };
+    let mut gd = graph_driver(world, &lower, &top);
+    if lower.is_empty() {
+        if let Some(d) = gd.get_mut("Data").and_then(|d| d.as_object_mut()) {
+            d.remove("LowerDir");
+        }
+    }
+    json!({
+        "Id": im.id,
+        "RepoTags": im.tags,
+        "RepoDigests": [],
+        "Parent": im.parent,
+        "Comment": im.comment,
+        "Created": rfc3339(im.created),
+        "DockerVersion": "",
+        "Author": "",
+        "Config": {
+            "Hostname": "",
+            "Domainname": "",
+            "User": cfg.user,
+            "AttachStdin": false,
+            "AttachStdout": false,
+            "AttachStderr": false,
+            "Tty": false,
+            "OpenStdin": false,
+            "StdinOnce": false,
+            "Env": cfg.env,
+            "Cmd": cfg.cmd,
+            "ArgsEscaped": cfg.args_escaped,
+            "Image": "",
+            "Volumes": volumes,
+            "WorkingDir": cfg.working_dir,
+            "Entrypoint": cfg.entrypoint,
+            "OnBuild": Value::Null,
+            "Labels": labels,
+        },
+        "Architecture": "amd64",
+        "Os": "linux",
+        "Size": im.size,
+        "GraphDriver": gd,
+        "RootFS": {
+            "Type": "layers",
+            "Layers": im.layers.iter().map(|l| world.layers[*l].diff_id.clone()).collect::<Vec<_>>(),
+        },
+        "Metadata": {
+            "LastTagTime": im.last_tag_time.map(rfc3339_nano).unwrap_or_else(|| "0001-01-01T00:00:00Z".into()),
+        }
+    })
+}
+
+fn repo_tag(tag: &str) -> (String, String) {
+    match tag.rsplit_once(':') {
+        Some((r, t)) => (r.to_string(), t.to_string()),
+        None => (tag.to_string(), "latest".to_string()),
+    }
+}
+
+pub fn images(world: &mut World, args: &[String], io: &mut Io) -> i32 {
+    let parsed = match flags::parse(
+        args,
+        &[
+            flag("all", Some('a')),
+            flag("quiet", Some('q')),
+            opt("format", None),
+            opt("filter", Some('f')),
+            flag("no-trunc", None),
+            flag("digests", None),
+        ],
+        false,
+    ) {
+        Ok(p) => p,
+        Err(e) => return usage_error(io, "images", &e),
+    };
+    let now = world.clock.nanos;
+    let mut order: Vec<usize> = (0..world.images.len()).collect();
+    order.sort_by(|a, b| world.images[*b].created.cmp(&world.images[*a].created).then(b.cmp(a)));
+    let mut rows = Vec::new();
+    for i in order {
+        let im = &world.images[i];
+        for t in &im.tags {
+            let (repo, tag) = repo_tag(t);
+            if let Some(filter) = parsed.operands.first() {
+                let (fr, ft) = if filter.contains(':') { repo_tag(filter) } else { (filter.clone(), String::new()) };
+                if repo != fr || (!ft.is_empty() && ft != tag) {
+                    continue;
+                }
+            }
+            let age = (now - im.created as i128 * 1_000_000_000).max(0);
+            rows.push((repo, tag, im.short_id().to_string(), format!("{} ago", human_duration(age)), human_size(im.size as f64, 3)));
+        }
+    }
+    if parsed.has("quiet") {
+        for r in rows {
+            io.out_str(&format!("{}\n", r.2));
+        }
+        return 0;
+    }
+    let mut text = String::from("REPOSITORY\tTAG\tIMAGE ID\tCREATED\tSIZE\n");
+    for r in rows {
+        text.push_str(&format!("{}\t{}\t{}\t{}\t{}\n", r.0, r.1, r.2, r.3, r.4));
+    }
+    io.out_str(&tabwrite(&text));
+    0
+}
+
+pub fn history(world: &mut World, args: &[String], io: &mut Io) -> i32 {
+    let parsed =
+        match flags::parse(args, &[flag("no-trunc", None), flag("quiet", Some('q')), flag("human", Some('H')), opt("format", None)], false)
+        {
+            Ok(p) => p,
+            Err(e) => return usage_error(io, "history", &e),
+        };
+    let Some(name) = parsed.operands.first() else {
+        return arg_count_error(io, "history", "exactly 1 argument", "[OPTIONS] IMAGE", "Show the history of an image");
+    };
+    let Some(i) = find_image(world, name) else {
+        io.err_line(&format!("Error response from daemon: No such image: {}", super::normalized_ref(name)));
+        return 1;
+    };
+    let now = world.clock.nanos;
+    let im = world.images[i].clone();
+    // Sizes of the layers in history order.
+    let mut layer_iter = im.layers.iter();
+    let mut rows: Vec<(String, String, String, String)> = Vec::new();
+    for h in &im.history {
+        let size = if h.empty_layer { 0 } else { layer_iter.next().map(|l| world.layers[*l].size).unwrap_or(0) };
+        let by = if parsed.has("no-trunc") { h.created_by.clone() } else { ellipsis(&h.created_by, 45) };
+        rows.push((
+            format!("{} ago", human_duration((now - h.created as i128 * 1_000_000_000).max(0))),
+            by,
+            human_size(size as f64, 3),
+            h.comment.clone(),
+        ));
+    }
+    rows.reverse();
+    // The IMAGE column names this image and its committed parents where their history starts.
+    let mut ids = vec!["<missing>".to_string(); rows.len()];
+    if !ids.is_empty() {
+        ids[0] = im.short_id().to_string();
+    }
+    let mut parent = im.parent.clone();
+    while !parent.is_empty() {
+        let Some(p) = world.images.iter().find(|x| x.id == parent) else { break };
+        let idx = rows.len() - p.history.len();
+        if idx < ids.len() {
+            ids[idx] = p.short_id().to_string();
+        }
+        parent = p.parent.clone();
+    }
+    let mut text = String::from("IMAGE\tCREATED\tCREATED BY\tSIZE\tCOMMENT\n");
+    for (r, id) in rows.iter().zip(ids) {
+        text.push_str(&format!("{id}\t{}\t{}\t{}\t{}\n", r.0, r.1, r.2, r.3));
+    }
+    io.out_str(&tabwrite(&text));
+    0
+}
+
+pub fn rmi(world: &mut World, args: &[String], io: &mut Io) -> i32 {
+    let parsed = match flags::parse(args, &[flag("force", Some('f')), flag("no-prune", None)], false) {
+        Ok(p) => p,
+        Err(e) => return usage_error(io, "rmi", &e),
+    };
+    if parsed.operands.is_empty() {
+        return arg_count_error(io, "rmi", "at least 1 argument", "[OPTIONS] IMAGE [IMAGE...]", "Remove one or more images");
+    }
+    let mut status = 0;
+    for name in &parsed.operands {
+        let Some(i) = find_image(world, name) else {
+            io.err_line(&format!("Error response from daemon: No such image: {}", super::normalized_ref(name)));
+            status = 1;
+            continue;
+        };
+        let full = super::normalized_ref(name);
+        let im = world.images[i].clone();
+        if let Some(c) = world.containers.iter().find(|c| c.image_id == im.id) {
+            if !parsed.has("force") {
+                io.err_line(&format!("Error response from daemon: conflict: unable to remove repository reference \"{full}\" (must force) - container {} is using its referenced image {}", c.short_id(), im.short_id()));
+                status = 1;
+                continue;
+            }
+        }
+        let by_tag = im.tags.contains(&full);
+        if by_tag && im.tags.len() > 1 {
+            world.images[i].tags.retain(|t| *t != full);
+            io.out_str(&format!("Untagged: {full}\n"));
+            continue;
+        }
+        for t in &im.tags {
+            io.out_str(&format!("Untagged: {t}\n"));
+        }
+        world.images.remove(i);
+        io.out_str(&format!("Deleted: {}\n", im.id));
+        world.emit(Event::ImageRemoved { reference: full.clone() });
+        // Layers no other image uses are released (BuildKit's cache keeps its own).
+        for l in im.layers.iter().rev() {
+            let used = world.images.iter().any(|o| o.layers.contains(l));
+            let layer = world.layers[*l].clone();
+            if !used && !layer.kept_by_build_cache && !layer.chain_id.is_empty() {
+                io.out_str(&format!("Deleted: {}\n", layer.chain_id));
+                world.layers[*l].chain_id.clear();
+            }
+        }
+    }
+    status
+}
+
+pub fn system_df(world: &mut World, args: &[String], io: &mut Io) -> i32 {
+    let parsed = match flags::parse(args, &[flag("verbose", Some('v')), opt("format", None)], false) {
+        Ok(p) => p,
+        Err(e) => return usage_error(io, "system df", &e),
+    };
+    let mut unique_layers: Vec<usize> = world.images.iter().flat_map(|im| im.layers.iter().copied()).collect();
+    unique_layers.sort();
+    unique_layers.dedup();
+    let images_size: u64 = unique_layers.iter().map(|l| world.layers[*l].size).sum();
+    let active_images: Vec<&String> =
+        world.images.iter().map(|im| &im.id).filter(|id| world.containers.iter().any(|c| c.image_id == **id)).collect();
+    let active_layers: Vec<usize> = {
+        let mut v: Vec<usize> =
+            world.images.iter().filter(|im| active_images.contains(&&im.id)).flat_map(|im| im.layers.iter().copied()).collect();
+        v.sort();
+        v.dedup();
+        v
+    };
+    let active_size: u64 = active_layers.iter().map(|l| world.layers[*l].size).sum();
+    let reclaim_images = images_size - active_size;
+    let containers_size: u64 = world.containers.iter().map(|c| rw_size(world, c)).sum();
+    let running = world.containers.iter().filter(|c| c.status == Status::Running).count();
+    let reclaim_containers: u64 = world.containers.iter().filter(|c| c.status != Status::Running).map(|c| rw_size(world, c)).sum();
+    let vol_sizes: Vec<(String, usize, u64)> =
+        world.volumes.values().map(|v| (v.name.clone(), super::volume::users_of(world, &v.name).len(), world.fs.usage(v.root).0)).collect();
+    let vols_size: u64 = vol_sizes.iter().map(|v| v.2).sum();
+    let vols_active = vol_sizes.iter().filter(|v| v.1 > 0).count();
+    let reclaim_vols: u64 = vol_sizes.iter().filter(|v| v.1 == 0).map(|v| v.2).sum();
+    let pct = |part: u64, total: u64| if total == 0 { 0 } else { (part * 100 / total) as u32 };
+    let hs = |n: u64| human_size(n as f64, 4);
+    if !parsed.has("verbose") {
+        let mut text = String::from("TYPE\tTOTAL\tACTIVE\tSIZE\tRECLAIMABLE\n");
+        text.push_str(&format!(
+            "Images\t{}\t{}\t{}\t{} ({}%)\n",
+            world.images.len(),
+            active_images.len(),
+            hs(images_size),
+            hs(reclaim_images),
+            pct(reclaim_images, images_size)
+        ));
+        text.push_str(
+            &format!(
+                "Containers\t{}\t{}\t{}\t{} ({}%)\n",
+                world.containers.len(),
+                running,
+                hs(containers_size),
+                hs(reclaim_containers),
+                pct(reclaim_containers, containers_size)
+            )
+            .replace(" (0%)", if containers_size == 0 { "" } else { " (0%)" }),
+        );
+        text.push_str(
+            &format!(
+                "Local Volumes\t{}\t{}\t{}\t{} ({}%)\n",
+                world.volumes.len(),
+                vols_active,
+                hs(vols_size),
+                hs(reclaim_vols),
+                pct(reclaim_vols, vols_size)
+            )
+            .replace(" (0%)", if vols_size == 0 { "" } else { " (0%)" }),
+        );
+        text.push_str("Build Cache\t0\t0\t0B\t0B\n");
+        io.out_str(&tabwrite(&text));
+        return 0;
+    }
+    let now = world.clock.nanos;
+    io.out_str("Images space usage:\n\n");
+    let mut text = String::from("REPOSITORY\tTAG\tIMAGE ID\tCREATED\tSIZE\tSHARED SIZE\tUNIQUE SIZE\tCONTAINERS\n");
+    let mut order: Vec<usize> = (0..world.images.len()).collect();
+    order.sort_by(|a, b| world.images[*b].created.cmp(&world.images[*a].created));
+    for i in order {
+        let im = &world.images[i];
+        let shared: u64 = im
+            .layers
+            .iter()
+            .filter(|l| world.images.iter().filter(|o| o.layers.contains(l)).count() > 1)
+            .map(|l| world.layers[*l].size)
+            .sum();
+        let unique = im.size - shared;
+        let used = world.containers.iter().filter(|c| c.image_id == im.id).count();
+        let (repo, tag) = repo_tag(im.tags.first().map(String::as_str).unwrap_or("<none>:<none>"));
+        text.push_str(&format!(
+            "{repo}\t{tag}\t{}\t{} ago\t{}\t{}\t{}\t{used}\n",
+            im.short_id(),
+            human_duration((now - im.created as i128 * 1_000_000_000).max(0)),
+            human_size(im.size as f64, 3),
+            hs(shared),
+            hs(unique)
+        ));
+    }
+    io.out_str(&tabwrite(&text));
+    io.out_str("\nContainers space usage:\n\n");
+    let mut text = String::from("CONTAINER ID\tIMAGE\tCOMMAND\tLOCAL VOLUMES\tSIZE\tCREATED\tSTATUS\tNAMES\n");
+    for c in world.containers.iter().rev() {
+        let vols = c.mount_points.iter().filter(|m| m.kind == MountPointKind::Volume).count();
+        text.push_str(&format!(
+            "{}\t{}\t\"{}\"\t{vols}\t{}\t{} ago\t{}\t{}\n",
+            c.short_id(),
+            c.image_ref,
+            ellipsis(&c.command_line(), 20),
+            hs(rw_size(world, c)),
+            human_duration(now - c.created),
+            super::status_text(world, c),
+            c.name
+        ));
+    }
+    io.out_str(&tabwrite(&text));
+    io.out_str("\nLocal Volumes space usage:\n\n");
+    let mut text = String::from("VOLUME NAME\tLINKS\tSIZE\n");
+    for (n, links, size) in &vol_sizes {
+        text.push_str(&format!("{n}\t{links}\t{}\n", hs(*size)));
+    }
+    io.out_str(&tabwrite(&text));
+    io.out_str("\nBuild cache usage: 0B\n\n");
+    io.out_str(&tabwrite("CACHE ID\tCACHE TYPE\tSIZE\tCREATED\tLAST USED\tUSAGE\tSHARED\n"));
+    0
+}

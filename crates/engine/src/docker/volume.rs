@@ -1,0 +1,307 @@
+//! `docker volume` and the volume store.
+
+use std::collections::BTreeMap;
+
+use super::flags::{self, flag, opt};
+use super::format::{self, tabwrite};
+use super::{arg_count_error, daemon_error, host_dir, usage_error};
+use crate::events::Event;
+use crate::shell::{Io, Shell};
+use crate::world::{MountPointKind, Volume, World};
+
+/// Docker's rule for local volume names.
+pub fn validate_name(name: &str) -> Result<(), String> {
+    let mut chars = name.chars();
+    let first_ok = chars.next().map(|c| c.is_ascii_alphanumeric()).unwrap_or(false);
+    let rest_ok = name.chars().skip(1).all(|c| c.is_ascii_alphanumeric() || "_.-".contains(c));
+    if !first_ok || !rest_ok {
+        return Err(format!("create {name}: \"{name}\" includes invalid characters for a local volume name, only \"[a-zA-Z0-9][a-zA-Z0-9_.-]\" are allowed. If you intended to pass a host directory, use absolute path"));
+    }
+    if name.len() < 2 {
+        return Err(format!("create {name}: volume name is too short, names should be at least two alphanumeric characters"));
+    }
+    Ok(())
+}
+
+/// Creates `/var/lib/docker/volumes/NAME/_data` and records the volume.
+pub fn create_volume(
+    world: &mut World,
+    name: &str,
+    labels: BTreeMap<String, String>,
+    options: Option<BTreeMap<String, String>>,
+    anonymous: bool,
+) {
+    let secs = world.clock.secs();
+    let vols = host_dir(world, "/var/lib/docker/volumes");
+    let dir = world.fs.new_dir(0, 0, 0o701, secs);
+    world.fs.link(vols, name, dir);
+    let data = world.fs.new_dir(0, 0, 0o755, secs);
+    world.fs.link(dir, "_data", data);
+    let mut labels = labels;
+    if anonymous {
+        labels.insert("com.docker.volume.anonymous".into(), String::new());
+    }
+    let tmpfs = options.as_ref().map(|o| o.get("type").map(String::as_str) == Some("tmpfs")).unwrap_or(false);
+    world.volumes.insert(
+        name.to_string(),
+        Volume { name: name.to_string(), root: data, created: secs, labels, options, anonymous, populated: false, tmpfs },
+    );
+    world.emit(Event::VolumeCreated { name: name.to_string(), anonymous });
+}
+
+pub fn delete_volume(world: &mut World, name: &str) {
+    if world.volumes.remove(name).is_some() {
+        let vols = host_dir(world, "/var/lib/docker/volumes");
+        world.fs.unlink(vols, name);
+        world.emit(Event::VolumeRemoved { name: name.to_string() });
+    }
+}
+
+/// Ids of the containers (any state) that reference the volume.
+pub fn users_of(world: &World, name: &str) -> Vec<String> {
+    world
+        .containers
+        .iter()
+        .filter(|c| c.mount_points.iter().any(|m| m.kind == MountPointKind::Volume && m.name == name))
+        .map(|c| c.id.clone())
+        .collect()
+}
+
+pub fn volume_json(world: &World, v: &Volume) -> serde_json::Value {
+    let labels = if v.labels.is_empty() { serde_json::Value::Null } else { serde_json::to_value(&v.labels).unwrap_or_default() };
+    let options = match &v.options {
+        Some(o) if !o.is_empty() => serde_json::to_value(o).unwrap_or_default(),
+        _ => serde_json::Value::Null,
+    };
+    let _ = world;
+    serde_json::json!({
+        "CreatedAt": crate::clock::rfc3339(v.created),
+        "Driver": "local",
+        "Labels": labels,
+        "Mountpoint": format!("/var/lib/docker/volumes/{}/_data", v.name),
+        "Name": v.name,
+        "Options": options,
+        "Scope": "local",
+    })
+}
+
+pub fn cli(world: &mut World, _sh: &mut Shell, args: &[String], io: &mut Io) -> i32 {
+    let Some(sub) = args.first() else {
+        io.out_str("\nUsage:  docker volume COMMAND\n\nManage volumes\n");
+        return 0;
+    };
+    let rest = &args[1..];
+    match sub.as_str() {
+        "create" => create_cmd(world, rest, io),
+        "ls" | "list" => ls(world, rest, io),
+        "inspect" => inspect(world, rest, io),
+        "rm" | "remove" => rm(world, rest, io),
+        "prune" => prune(world, rest, io),
+        other => {
+            io.err_line(&format!("docker: 'volume {other}' is not a docker command."));
+            io.err_line("See 'docker --help'");
+            1
+        }
+    }
+}
+
+fn create_cmd(world: &mut World, args: &[String], io: &mut Io) -> i32 {
+    let parsed = match flags::parse(args, &[opt("driver", Some('d')), opt("opt", Some('o')), opt("label", None), opt("name", None)], false)
+    {
+        Ok(p) => p,
+        Err(e) => return usage_error(io, "volume create", &e),
+    };
+    if parsed.operands.len() > 1 {
+        return arg_count_error(io, "volume create", "at most 1 argument", "[OPTIONS] [VOLUME]", "Create a volume");
+    }
+    let name = parsed.operands.first().cloned().or(parsed.get("name").map(str::to_string)).unwrap_or_else(|| world.ids.hex64());
+    if let Err(m) = validate_name(&name) {
+        return daemon_error(io, &m);
+    }
+    let driver = parsed.get("driver").unwrap_or("local");
+    if driver != "local" {
+        return daemon_error(io, &format!("create {name}: error looking up volume plugin {driver}: plugin \"{driver}\" not found"));
+    }
+    let mut options = BTreeMap::new();
+    for o in parsed.all("opt") {
+        let (k, v) = o.split_once('=').unwrap_or((&o, ""));
+        if !matches!(k, "type" | "device" | "o" | "size") {
+            return daemon_error(io, &format!("create {name}: invalid option: \"{k}\""));
+        }
+        options.insert(k.to_string(), v.to_string());
+    }
+    let mut labels = BTreeMap::new();
+    for l in parsed.all("label") {
+        let (k, v) = l.split_once('=').unwrap_or((&l, ""));
+        labels.insert(k.to_string(), v.to_string());
+    }
+    if !world.volumes.contains_key(&name) {
+        create_volume(world, &name, labels, if options.is_empty() { None } else { Some(options) }, false);
+    }
+    io.out_str(&format!("{name}\n"));
+    0
+}
+
+fn ls(world: &mut World, args: &[String], io: &mut Io) -> i32 {
+    let parsed = match flags::parse(args, &[flag("quiet", Some('q')), opt("filter", Some('f')), opt("format", None)], false) {
+        Ok(p) => p,
+        Err(e) => return usage_error(io, "volume ls", &e),
+    };
+    let mut names: Vec<String> = world.volumes.keys().cloned().collect();
+    for f in parsed.all("filter") {
+        let (k, v) = f.split_once('=').unwrap_or((&f, ""));
+        match k {
+            "dangling" => {
+                let want = v == "true" || v == "1";
+                names.retain(|n| users_of(world, n).is_empty() == want);
+            }
+            "name" => names.retain(|n| n.contains(v)),
+            "driver" => names.retain(|_| v == "local"),
+            "label" => {
+                let (lk, lv) = match v.split_once('=') {
+                    Some((a, b)) => (a, Some(b)),
+                    None => (v, None),
+                };
+                names.retain(|n| world.volumes[n].labels.get(lk).map(|x| lv.is_none_or(|w| w == x)).unwrap_or(false));
+            }
+            _ => return daemon_error(io, &format!("invalid filter '{k}'")),
+        }
+    }
+    if parsed.has("quiet") {
+        for n in names {
+            io.out_str(&format!("{n}\n"));
+        }
+        return 0;
+    }
+    if let Some(f) = parsed.get("format").map(format::unescape) {
+        if !f.starts_with("table") {
+            for n in &names {
+                let v = &world.volumes[n];
+                let labels: Vec<String> = v.labels.iter().map(|(k, v)| format!("{k}={v}")).collect();
+                let data = serde_json::json!({"Name": v.name, "Driver": "local", "Scope": "local", "Mountpoint": format!("/var/lib/docker/volumes/{}/_data", v.name), "Labels": labels.join(","), "Links": "N/A", "Size": "N/A"});
+                match format::render(&f, &data) {
+                    Ok(s) => io.out_str(&format!("{s}\n")),
+                    Err(e) => {
+                        io.err_line(&format!("template parsing error: {e}"));
+                        return 64;
+                    }
+                }
+            }
+            return 0;
+        }
+    }
+    let mut text = String::from("DRIVER\tVOLUME NAME\n");
+    for n in names {
+        text.push_str(&format!("local\t{n}\n"));
+    }
+    io.out_str(&tabwrite(&text));
+    0
+}
+
+fn inspect(world: &mut World, args: &[String], io: &mut Io) -> i32 {
+    let parsed = match flags::parse(args, &[opt("format", Some('f'))], false) {
+        Ok(p) => p,
+        Err(e) => return usage_error(io, "volume inspect", &e),
+    };
+    if parsed.operands.is_empty() {
+        return arg_count_error(
+            io,
+            "volume inspect",
+            "at least 1 argument",
+            "[OPTIONS] VOLUME [VOLUME...]",
+            "Display detailed information on one or more volumes",
+        );
+    }
+    let mut found = Vec::new();
+    let mut status = 0;
+    let mut errors = Vec::new();
+    for n in &parsed.operands {
+        match world.volumes.get(n) {
+            Some(v) => found.push(volume_json(world, v)),
+            None => {
+                errors.push(format!("Error response from daemon: get {n}: no such volume"));
+                status = 1;
+            }
+        }
+    }
+    super::inspect::print_docs(io, &found, parsed.get("format"));
+    for e in errors {
+        io.err_line(&e);
+    }
+    status
+}
+
+fn rm(world: &mut World, args: &[String], io: &mut Io) -> i32 {
+    let parsed = match flags::parse(args, &[flag("force", Some('f'))], false) {
+        Ok(p) => p,
+        Err(e) => return usage_error(io, "volume rm", &e),
+    };
+    if parsed.operands.is_empty() {
+        return arg_count_error(io, "volume rm", "at least 1 argument", "[OPTIONS] VOLUME [VOLUME...]", "Remove one or more volumes");
+    }
+    let mut status = 0;
+    for n in &parsed.operands {
+        if !world.volumes.contains_key(n) {
+            if parsed.has("force") {
+                io.out_str(&format!("{n}\n"));
+            } else {
+                io.err_line(&format!("Error response from daemon: get {n}: no such volume"));
+                status = 1;
+            }
+            continue;
+        }
+        let users = users_of(world, n);
+        if !users.is_empty() {
+            io.err_line(&format!("Error response from daemon: remove {n}: volume is in use - [{}]", users.join(", ")));
+            status = 1;
+            continue;
+        }
+        delete_volume(world, n);
+        io.out_str(&format!("{n}\n"));
+    }
+    status
+}
+
+fn prune(world: &mut World, args: &[String], io: &mut Io) -> i32 {
+    let parsed = match flags::parse(args, &[flag("all", Some('a')), flag("force", Some('f')), opt("filter", None)], false) {
+        Ok(p) => p,
+        Err(e) => return usage_error(io, "volume prune", &e),
+    };
+    let mut all = parsed.has("all");
+    for f in parsed.all("filter") {
+        if f == "all=true" || f == "all=1" {
+            all = true;
+        }
+    }
+    if !parsed.has("force") {
+        io.out_str(if all {
+            "WARNING! This will remove all local volumes not used by at least one container.\nAre you sure you want to continue? [y/N] "
+        } else {
+            "WARNING! This will remove anonymous local volumes not used by at least one container.\nAre you sure you want to continue? [y/N] "
+        });
+        let answer = String::from_utf8_lossy(&io.stdin).lines().next().unwrap_or("").trim().to_ascii_lowercase();
+        io.stdin.clear();
+        if answer != "y" && answer != "yes" {
+            io.out_str("\n");
+            return 0;
+        }
+    }
+    let victims: Vec<String> =
+        world.volumes.values().filter(|v| (all || v.anonymous) && users_of(world, &v.name).is_empty()).map(|v| v.name.clone()).collect();
+    let mut reclaimed = 0;
+    for v in &victims {
+        if let Some(vol) = world.volumes.get(v) {
+            reclaimed += world.fs.usage(vol.root).0;
+        }
+        delete_volume(world, v);
+    }
+    if !victims.is_empty() {
+        io.out_str("Deleted Volumes:\n");
+        for v in &victims {
+            io.out_str(&format!("{v}\n"));
+        }
+        io.out_str("\n");
+    }
+    io.out_str(&format!("Total reclaimed space: {}\n", format::human_size(reclaimed as f64, 3)));
+    0
+}

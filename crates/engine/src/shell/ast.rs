@@ -1,0 +1,81 @@
+//! The syntax tree of a shell line (the POSIX subset learners type).
+
+#[derive(Clone, Debug, PartialEq)]
+pub enum Part {
+    /// Literal text; `quoted` text is neither split nor globbed.
+    Lit { text: String, quoted: bool },
+    /// `$name`, `${name}`, `$?`, `$1`…; `default` for `${name:-word}`.
+    Param { name: String, quoted: bool, default: Option<Word>, length: bool },
+    /// `$(...)` or backquotes, kept as source and parsed when expanded.
+    Command { source: String, quoted: bool },
+    /// `~` or `~user` at the start of a word.
+    Tilde(String),
+    /// `$((...))`.
+    Arith { source: String },
+}
+
+pub type Word = Vec<Part>;
+
+#[derive(Clone, Debug, PartialEq)]
+pub enum RedirOp {
+    /// `>`
+    Out,
+    /// `>>`
+    Append,
+    /// `<`
+    In,
+    /// `>&` with a number: duplicate.
+    DupOut,
+    /// `&>` (bash): stdout and stderr to a file.
+    OutErr,
+    /// `&>>`
+    AppendErr,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Redir {
+    pub fd: u32,
+    pub op: RedirOp,
+    pub target: Word,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Simple {
+    pub assigns: Vec<(String, Word)>,
+    pub words: Vec<Word>,
+    pub redirs: Vec<Redir>,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub enum Command {
+    Simple(Simple),
+    If { branches: Vec<(List, List)>, otherwise: Option<List>, redirs: Vec<Redir> },
+    For { var: String, words: Option<Vec<Word>>, body: List, redirs: Vec<Redir> },
+    While { cond: List, body: List, until: bool, redirs: Vec<Redir> },
+    Group { body: List, redirs: Vec<Redir> },
+    Subshell { body: List, redirs: Vec<Redir> },
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Pipeline {
+    pub bang: bool,
+    pub commands: Vec<Command>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum AndOrOp {
+    And,
+    Or,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct AndOr {
+    pub first: Pipeline,
+    pub rest: Vec<(AndOrOp, Pipeline)>,
+}
+
+#[derive(Clone, Debug, PartialEq, Default)]
+pub struct List {
+    /// Each item with whether it was sent to the background (`&`).
+    pub items: Vec<(AndOr, bool)>,
+}

@@ -1,0 +1,725 @@
+//! Runs parsed lines: expansion, redirection, pipelines, builtins, and external programs.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use super::ast::*;
+use super::parse::{parse, ParseError};
+use crate::fs::{Data, Errno, Kind};
+use crate::userland;
+use crate::vfs::{Ctx, Ns, WriteMode};
+use crate::world::World;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Flavor {
+    /// GNU bash 5.2 on the host (`bash -c`, so errors say `bash: line 1:`).
+    Bash,
+    /// BusyBox 1.35 ash inside a container.
+    Ash,
+}
+
+/// Standard streams of a command.
+#[derive(Clone, Debug, Default)]
+pub struct Io {
+    pub stdin: Vec<u8>,
+    pub out: Vec<u8>,
+    pub err: Vec<u8>,
+}
+
+impl Io {
+    pub fn with_stdin(stdin: Vec<u8>) -> Io {
+        Io { stdin, out: Vec::new(), err: Vec::new() }
+    }
+    pub fn err_line(&mut self, line: &str) {
+        self.err.extend_from_slice(line.as_bytes());
+        self.err.push(b'\n');
+    }
+    pub fn out_str(&mut self, s: &str) {
+        self.out.extend_from_slice(s.as_bytes());
+    }
+}
+
+/// How a list of commands ended.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Flow {
+    Next,
+    /// `exit N`, or an error that ends the shell.
+    Exit(i32),
+    /// The container's main process went to sleep for good (it keeps running).
+    Block,
+}
+
+/// The most simple commands one typed line may run (loops included).
+pub const STEP_BUDGET: u64 = 20_000;
+/// How deeply shells, substitutions and `docker run` may nest.
+pub const MAX_DEPTH: u32 = 24;
+
+#[derive(Clone, Debug)]
+pub struct Shell {
+    pub flavor: Flavor,
+    pub ctx: Ctx,
+    pub vars: BTreeMap<String, String>,
+    pub exported: BTreeSet<String>,
+    pub status: i32,
+    pub positional: Vec<String>,
+    /// This shell is a container's main process: a long `sleep` keeps it running.
+    pub main_process: bool,
+    pub depth: u32,
+}
+
+/// A redirection target after setup.
+#[derive(Clone, Debug, PartialEq)]
+enum Dest {
+    Out,
+    Err,
+    File(String),
+    Null,
+}
+
+impl Shell {
+    pub fn new(flavor: Flavor, ctx: Ctx, env: &[String]) -> Shell {
+        let mut vars = BTreeMap::new();
+        let mut exported = BTreeSet::new();
+        for kv in env {
+            if let Some((k, v)) = kv.split_once('=') {
+                vars.insert(k.to_string(), v.to_string());
+                exported.insert(k.to_string());
+            }
+        }
+        vars.insert("PWD".into(), ctx.cwd.clone());
+        exported.insert("PWD".into());
+        Shell { flavor, ctx, vars, exported, status: 0, positional: Vec::new(), main_process: false, depth: 0 }
+    }
+
+    /// The host shell of `student`, as in `ENVIRONMENT.md` §1.
+    pub fn host(cwd: &str) -> Shell {
+        let env: Vec<String> = [
+            "HOME=/home/student",
+            "USER=student",
+            "LOGNAME=student",
+            "SHELL=/bin/bash",
+            "LANG=C.UTF-8",
+            "TZ=UTC",
+            "TERM=dumb",
+            crate::images::PATH_ENV,
+            "DOCKER_HOST=unix:///var/run/docker.sock",
+        ]
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
+        Shell::new(Flavor::Bash, Ctx { ns: Ns::Host, cred: crate::world::Cred::student(), cwd: cwd.into(), umask: 0o022 }, &env)
+    }
+
+    pub fn name(&self) -> &'static str {
+        match self.flavor {
+            Flavor::Bash => "bash",
+            Flavor::Ash => "sh",
+        }
+    }
+
+    /// The prefix of the shell's own error messages.
+    pub fn err_prefix(&self) -> String {
+        match self.flavor {
+            Flavor::Bash => "bash: line 1: ".into(),
+            Flavor::Ash => "sh: ".into(),
+        }
+    }
+
+    pub fn env_list(&self) -> Vec<String> {
+        self.exported.iter().filter_map(|k| self.vars.get(k).map(|v| format!("{k}={v}"))).collect()
+    }
+
+    /// Parses and runs a script; syntax errors are reported as the dialect does.
+    pub fn run_script(&mut self, world: &mut World, src: &str, io: &mut Io) -> Flow {
+        match parse(src) {
+            Ok(list) => self.run_list(world, &list, io),
+            Err(e) => {
+                self.report_syntax(src, e, io);
+                self.status = 2;
+                Flow::Exit(2)
+            }
+        }
+    }
+
+    fn report_syntax(&self, src: &str, e: ParseError, io: &mut Io) {
+        match self.flavor {
+            Flavor::Bash => {
+                match e {
+                    ParseError::Unexpected(tok) => io.err_line(&format!("bash: -c: line 1: syntax error near unexpected token `{tok}'")),
+                    ParseError::UnterminatedQuote(q) => {
+                        let q = if q == ')' { '(' } else { q };
+                        io.err_line(&format!("bash: -c: line 1: unexpected EOF while looking for matching `{q}'"));
+                    }
+                    ParseError::UnexpectedEof => {
+                        io.err_line("bash: -c: line 2: syntax error: unexpected end of file");
+                        return;
+                    }
+                }
+                io.err_line(&format!("bash: -c: line 1: `{src}'"));
+            }
+            Flavor::Ash => match e {
+                ParseError::Unexpected(tok) => io.err_line(&format!("sh: syntax error: unexpected \"{tok}\"")),
+                ParseError::UnterminatedQuote(_) => io.err_line("sh: syntax error: unterminated quoted string"),
+                ParseError::UnexpectedEof => io.err_line("sh: syntax error: unexpected end of file (expecting \"fi\")"),
+            },
+        }
+    }
+
+    pub fn run_list(&mut self, world: &mut World, list: &List, io: &mut Io) -> Flow {
+        for (item, _background) in &list.items {
+            let flow = self.run_and_or(world, item, io);
+            if flow != Flow::Next {
+                return flow;
+            }
+        }
+        Flow::Next
+    }
+
+    fn run_and_or(&mut self, world: &mut World, ao: &AndOr, io: &mut Io) -> Flow {
+        let flow = self.run_pipeline(world, &ao.first, io);
+        if flow != Flow::Next {
+            return flow;
+        }
+        for (op, p) in &ao.rest {
+            let run = match op {
+                AndOrOp::And => self.status == 0,
+                AndOrOp::Or => self.status != 0,
+            };
+            if run {
+                let flow = self.run_pipeline(world, p, io);
+                if flow != Flow::Next {
+                    return flow;
+                }
+            }
+        }
+        Flow::Next
+    }
+
+    fn run_pipeline(&mut self, world: &mut World, p: &Pipeline, io: &mut Io) -> Flow {
+        let mut flow = Flow::Next;
+        if p.commands.len() == 1 {
+            flow = self.run_command(world, &p.commands[0], io);
+        } else {
+            let mut input = std::mem::take(&mut io.stdin);
+            let last = p.commands.len() - 1;
+            for (i, cmd) in p.commands.iter().enumerate() {
+                let mut stage = Io::with_stdin(std::mem::take(&mut input));
+                // Every stage but the last runs in a subshell.
+                let mut sub = self.clone();
+                let f = if i == last { self.run_command(world, cmd, &mut stage) } else { sub.run_command(world, cmd, &mut stage) };
+                io.err.extend_from_slice(&stage.err);
+                if i == last {
+                    io.out.extend_from_slice(&stage.out);
+                    flow = if matches!(f, Flow::Exit(_)) && self.depth > 0 { f } else { Flow::Next };
+                    if let Flow::Exit(code) = f {
+                        self.status = code;
+                    }
+                } else {
+                    input = stage.out;
+                }
+            }
+        }
+        if p.bang {
+            self.status = if self.status == 0 { 1 } else { 0 };
+        }
+        flow
+    }
+
+    fn run_command(&mut self, world: &mut World, cmd: &Command, io: &mut Io) -> Flow {
+        if world.budget == 0 {
+            return Flow::Exit(self.status);
+        }
+        match cmd {
+            Command::Simple(s) => self.run_simple(world, s, io),
+            Command::If { branches, otherwise, redirs } => self.with_redirs(world, redirs, io, &mut |sh, world, io| {
+                for (cond, body) in branches {
+                    let f = sh.run_list(world, cond, io);
+                    if f != Flow::Next {
+                        return f;
+                    }
+                    if sh.status == 0 {
+                        return sh.run_list(world, body, io);
+                    }
+                }
+                match otherwise {
+                    Some(body) => sh.run_list(world, body, io),
+                    None => {
+                        sh.status = 0;
+                        Flow::Next
+                    }
+                }
+            }),
+            Command::For { var, words, body, redirs } => self.with_redirs(world, redirs, io, &mut |sh, world, io| {
+                let items: Vec<String> = match words {
+                    Some(ws) => {
+                        let mut out = Vec::new();
+                        for w in ws {
+                            match sh.expand_word(world, w, io) {
+                                Ok(fields) => out.extend(fields),
+                                Err(code) => return Flow::Exit(code),
+                            }
+                        }
+                        out
+                    }
+                    None => sh.positional.clone(),
+                };
+                sh.status = 0;
+                for item in items {
+                    if !world.take_step() {
+                        return Flow::Exit(sh.status);
+                    }
+                    sh.vars.insert(var.clone(), item);
+                    let f = sh.run_list(world, body, io);
+                    if f != Flow::Next {
+                        return f;
+                    }
+                }
+                Flow::Next
+            }),
+            Command::While { cond, body, until, redirs } => self.with_redirs(world, redirs, io, &mut |sh, world, io| {
+                let mut last = 0;
+                loop {
+                    if !world.take_step() {
+                        return Flow::Exit(last);
+                    }
+                    let f = sh.run_list(world, cond, io);
+                    if f != Flow::Next {
+                        return f;
+                    }
+                    if (sh.status == 0) == *until {
+                        break;
+                    }
+                    let f = sh.run_list(world, body, io);
+                    if f != Flow::Next {
+                        return f;
+                    }
+                    last = sh.status;
+                }
+                sh.status = last;
+                Flow::Next
+            }),
+            Command::Group { body, redirs } => self.with_redirs(world, redirs, io, &mut |sh, world, io| sh.run_list(world, body, io)),
+            Command::Subshell { body, redirs } => self.with_redirs(world, redirs, io, &mut |sh, world, io| {
+                let mut sub = sh.clone();
+                sub.depth += 1;
+                let f = sub.run_list(world, body, io);
+                sh.status = match f {
+                    Flow::Exit(c) => c,
+                    _ => sub.status,
+                };
+                if f == Flow::Block {
+                    Flow::Block
+                } else {
+                    Flow::Next
+                }
+            }),
+        }
+    }
+
+    /// Runs `body` with the redirections of a compound command.
+    fn with_redirs(
+        &mut self,
+        world: &mut World,
+        redirs: &[Redir],
+        io: &mut Io,
+        body: &mut dyn FnMut(&mut Shell, &mut World, &mut Io) -> Flow,
+    ) -> Flow {
+        if redirs.is_empty() {
+            return body(self, world, io);
+        }
+        let (out_dest, err_dest, stdin) = match self.setup_redirs(world, redirs, io) {
+            Ok(x) => x,
+            Err(()) => {
+                self.status = 1;
+                return Flow::Next;
+            }
+        };
+        let mut inner = Io::with_stdin(stdin.unwrap_or_else(|| std::mem::take(&mut io.stdin)));
+        let flow = body(self, world, &mut inner);
+        self.route(world, "", &inner.out, &out_dest, io);
+        self.route(world, "", &inner.err, &err_dest, io);
+        flow
+    }
+
+    // ---------------------------------------------------------------- expansion
+
+    /// Expands a word into fields (splitting and globbing unquoted parts). `Err(status)` when
+    /// a substitution asked the shell to stop.
+    pub fn expand_word(&mut self, world: &mut World, word: &Word, io: &mut Io) -> Result<Vec<String>, i32> {
+        let mut fields: Vec<Vec<(char, bool)>> = Vec::new();
+        let mut cur: Vec<(char, bool)> = Vec::new();
+        let mut forced = false;
+        for part in word {
+            match part {
+                Part::Lit { text, quoted } => {
+                    if *quoted {
+                        forced = true;
+                    }
+                    cur.extend(text.chars().map(|c| (c, *quoted)));
+                }
+                Part::Tilde(user) => {
+                    let home = self.tilde(user);
+                    forced = true;
+                    cur.extend(home.chars().map(|c| (c, true)));
+                }
+                Part::Param { name, quoted, default, length } => {
+                    let mut value = self.param(name);
+                    if value.is_none() || value.as_deref() == Some("") {
+                        if let Some(d) = default {
+                            value = Some(self.expand_single(world, d, io)?);
+                        }
+                    }
+                    let mut value = value.unwrap_or_default();
+                    if *length {
+                        value = value.chars().count().to_string();
+                    }
+                    self.push_expansion(&mut fields, &mut cur, &mut forced, &value, *quoted);
+                }
+                Part::Command { source, quoted } => {
+                    let value = self.command_substitution(world, source, io);
+                    self.push_expansion(&mut fields, &mut cur, &mut forced, &value, *quoted);
+                }
+                Part::Arith { source } => {
+                    let value = self.arith(world, source, io);
+                    cur.extend(value.chars().map(|c| (c, true)));
+                    forced = true;
+                }
+            }
+        }
+        if !cur.is_empty() || forced {
+            fields.push(cur);
+        }
+        let mut out = Vec::new();
+        for f in fields {
+            let has_glob = f.iter().any(|(c, q)| !q && matches!(c, '*' | '?' | '['));
+            let text: String = f.iter().map(|(c, _)| *c).collect();
+            if has_glob {
+                let matches = userland::glob::expand(world, &self.ctx, &f);
+                if matches.is_empty() {
+                    out.push(text);
+                } else {
+                    out.extend(matches);
+                }
+            } else {
+                out.push(text);
+            }
+        }
+        Ok(out)
+    }
+
+    fn push_expansion(
+        &self,
+        fields: &mut Vec<Vec<(char, bool)>>,
+        cur: &mut Vec<(char, bool)>,
+        forced: &mut bool,
+        value: &str,
+        quoted: bool,
+    ) {
+        if quoted {
+            *forced = true;
+            cur.extend(value.chars().map(|c| (c, true)));
+            return;
+        }
+        // Unquoted: split on blanks; the pieces' own glob characters stay active.
+        let starts_blank = value.starts_with([' ', '\t', '\n']);
+        let ends_blank = value.ends_with([' ', '\t', '\n']);
+        let pieces: Vec<&str> = value.split([' ', '\t', '\n']).filter(|p| !p.is_empty()).collect();
+        if pieces.is_empty() {
+            if starts_blank && (!cur.is_empty() || *forced) {
+                fields.push(std::mem::take(cur));
+                *forced = false;
+            }
+            return;
+        }
+        for (i, piece) in pieces.iter().enumerate() {
+            if i > 0 || (starts_blank && (!cur.is_empty() || *forced)) {
+                fields.push(std::mem::take(cur));
+                *forced = false;
+            }
+            cur.extend(piece.chars().map(|c| (c, false)));
+        }
+        if ends_blank {
+            fields.push(std::mem::take(cur));
+            *forced = false;
+        }
+    }
+
+    /// Expands a word into one string (assignments, redirection targets).
+    pub fn expand_single(&mut self, world: &mut World, word: &Word, io: &mut Io) -> Result<String, i32> {
+        let mut s = String::new();
+        for part in word {
+            match part {
+                Part::Lit { text, .. } => s.push_str(text),
+                Part::Tilde(user) => s.push_str(&self.tilde(user)),
+                Part::Param { name, default, length, .. } => {
+                    let mut v = self.param(name);
+                    if v.is_none() || v.as_deref() == Some("") {
+                        if let Some(d) = default {
+                            v = Some(self.expand_single(world, d, io)?);
+                        }
+                    }
+                    let v = v.unwrap_or_default();
+                    if *length {
+                        s.push_str(&v.chars().count().to_string());
+                    } else {
+                        s.push_str(&v);
+                    }
+                }
+                Part::Command { source, .. } => s.push_str(&self.command_substitution(world, source, io)),
+                Part::Arith { source } => s.push_str(&self.arith(world, source, io)),
+            }
+        }
+        Ok(s)
+    }
+
+    fn tilde(&self, user: &str) -> String {
+        if user.is_empty() {
+            return self.vars.get("HOME").cloned().unwrap_or_else(|| "/".into());
+        }
+        match userland::users::home_of(self, user) {
+            Some(h) => h,
+            None => format!("~{user}"),
+        }
+    }
+
+    fn param(&self, name: &str) -> Option<String> {
+        match name {
+            "?" => Some(self.status.to_string()),
+            "$" => Some(match self.ctx.ns {
+                Ns::Host => "4242".into(),
+                Ns::Container(_) => "1".into(),
+            }),
+            "#" => Some(self.positional.len().to_string()),
+            "@" | "*" => Some(self.positional.join(" ")),
+            "0" => Some(self.name().to_string()),
+            n if n.chars().all(|c| c.is_ascii_digit()) => {
+                let i: usize = n.parse().ok()?;
+                self.positional.get(i.checked_sub(1)?).cloned()
+            }
+            n => self.vars.get(n).cloned(),
+        }
+    }
+
+    fn command_substitution(&mut self, world: &mut World, source: &str, io: &mut Io) -> String {
+        if self.depth >= MAX_DEPTH {
+            io.err_line(&format!("{}maximum nesting depth exceeded", self.err_prefix()));
+            return String::new();
+        }
+        let mut sub = self.clone();
+        sub.depth += 1;
+        sub.main_process = false;
+        let mut sio = Io::default();
+        sub.run_script(world, source, &mut sio);
+        io.err.extend_from_slice(&sio.err);
+        self.status = sub.status;
+        let mut s = String::from_utf8_lossy(&sio.out).into_owned();
+        while s.ends_with('\n') {
+            s.pop();
+        }
+        s
+    }
+
+    fn arith(&mut self, world: &mut World, source: &str, io: &mut Io) -> String {
+        let expanded = match parse(&format!("echo {source}")) {
+            Ok(_) => {
+                let word = vec![Part::Lit { text: source.to_string(), quoted: true }];
+                self.expand_single(world, &word, io).unwrap_or_default()
+            }
+            Err(_) => source.to_string(),
+        };
+        match userland::arith::eval(&expanded, &|name| self.vars.get(name).and_then(|v| v.trim().parse().ok())) {
+            Some(v) => v.to_string(),
+            None => {
+                io.err_line(&format!("{}{}: syntax error: invalid arithmetic operator", self.err_prefix(), source.trim()));
+                "0".into()
+            }
+        }
+    }
+
+    // ---------------------------------------------------------------- simple commands
+
+    fn run_simple(&mut self, world: &mut World, s: &Simple, io: &mut Io) -> Flow {
+        if !world.take_step() {
+            return Flow::Exit(self.status);
+        }
+        let mut argv = Vec::new();
+        for w in &s.words {
+            match self.expand_word(world, w, io) {
+                Ok(fields) => argv.extend(fields),
+                Err(code) => return Flow::Exit(code),
+            }
+        }
+        let mut assigns = Vec::new();
+        for (name, w) in &s.assigns {
+            match self.expand_single(world, w, io) {
+                Ok(v) => assigns.push((name.clone(), v)),
+                Err(code) => return Flow::Exit(code),
+            }
+        }
+        if argv.is_empty() {
+            for (k, v) in assigns {
+                self.vars.insert(k, v);
+            }
+            if !s.redirs.is_empty() {
+                if self.setup_redirs(world, &s.redirs, io).is_err() {
+                    self.status = 1;
+                    return Flow::Next;
+                }
+            }
+            // A lone assignment keeps the status of its command substitution.
+            if s.assigns.iter().all(|(_, w)| !w.iter().any(|p| matches!(p, Part::Command { .. }))) {
+                self.status = 0;
+            }
+            return Flow::Next;
+        }
+        let (out_dest, err_dest, stdin) = match self.setup_redirs(world, &s.redirs, io) {
+            Ok(x) => x,
+            Err(()) => {
+                self.status = 1;
+                return Flow::Next;
+            }
+        };
+        let mut cmd_io = Io::with_stdin(stdin.unwrap_or_else(|| std::mem::take(&mut io.stdin)));
+        let flow = self.dispatch(world, &argv, &assigns, &mut cmd_io);
+        let name = argv[0].rsplit('/').next().unwrap_or("").to_string();
+        self.route(world, &name, &cmd_io.out, &out_dest, io);
+        self.route(world, &name, &cmd_io.err, &err_dest, io);
+        flow
+    }
+
+    /// Opens the redirection targets (creating/truncating files now, as the shell does).
+    /// Returns where stdout and stderr go and the replaced stdin, or reports the error.
+    fn setup_redirs(&mut self, world: &mut World, redirs: &[Redir], io: &mut Io) -> Result<(Dest, Dest, Option<Vec<u8>>), ()> {
+        let mut out = Dest::Out;
+        let mut err = Dest::Err;
+        let mut stdin = None;
+        for r in redirs {
+            let target = match self.expand_word(world, &r.target, io) {
+                Ok(mut f) if f.len() == 1 => f.remove(0),
+                Ok(f) if f.is_empty() => String::new(),
+                Ok(_) => {
+                    let raw = self.expand_single(world, &r.target, io).unwrap_or_default();
+                    io.err_line(&format!("{}{raw}: ambiguous redirect", self.err_prefix()));
+                    return Err(());
+                }
+                Err(_) => return Err(()),
+            };
+            match r.op {
+                RedirOp::In => match world.read(&self.ctx, &target) {
+                    Ok(d) => stdin = Some(d.to_vec()),
+                    Err(e) => {
+                        match self.flavor {
+                            Flavor::Bash => io.err_line(&format!("bash: line 1: {target}: {e}")),
+                            Flavor::Ash => io.err_line(&format!("sh: can't open '{target}': {e}")),
+                        }
+                        return Err(());
+                    }
+                },
+                RedirOp::DupOut => {
+                    let d = match target.as_str() {
+                        "1" => out.clone(),
+                        "2" => err.clone(),
+                        "-" => Dest::Null,
+                        _ => {
+                            io.err_line(&format!("{}{target}: ambiguous redirect", self.err_prefix()));
+                            return Err(());
+                        }
+                    };
+                    match r.fd {
+                        1 => out = d,
+                        2 => err = d,
+                        _ => {}
+                    }
+                }
+                RedirOp::Out | RedirOp::Append | RedirOp::OutErr | RedirOp::AppendErr => {
+                    let append = matches!(r.op, RedirOp::Append | RedirOp::AppendErr);
+                    let dest = if target == "/dev/null" {
+                        Dest::Null
+                    } else {
+                        if let Err(e) = self.open_for_write(world, &target, append) {
+                            match self.flavor {
+                                Flavor::Bash => io.err_line(&format!("bash: line 1: {target}: {e}")),
+                                Flavor::Ash => {
+                                    let msg = if e == Errno::NoEnt { "nonexistent directory".to_string() } else { e.to_string() };
+                                    io.err_line(&format!("sh: can't create {target}: {msg}"));
+                                }
+                            }
+                            return Err(());
+                        }
+                        Dest::File(target.clone())
+                    };
+                    if matches!(r.op, RedirOp::OutErr | RedirOp::AppendErr) {
+                        out = dest.clone();
+                        err = dest;
+                    } else if r.fd == 2 {
+                        err = dest;
+                    } else if r.fd == 1 {
+                        out = dest;
+                    }
+                }
+            }
+        }
+        Ok((out, err, stdin))
+    }
+
+    fn open_for_write(&mut self, world: &mut World, path: &str, append: bool) -> Result<(), Errno> {
+        if path.is_empty() {
+            return Err(Errno::NoEnt);
+        }
+        if let Ok(loc) = world.resolve(&self.ctx, path, true) {
+            if let Kind::CharDev { .. } = world.fs.get(loc.top()).kind {
+                return Ok(());
+            }
+            if world.is_dir_node(&loc.node) {
+                return Err(Errno::IsDir);
+            }
+        }
+        let mode = if append { WriteMode::Append } else { WriteMode::Truncate };
+        world.write_file(&self.ctx, path, &Data::empty(), mode).map(|_| ())
+    }
+
+    /// Delivers captured output to its destination.
+    fn route(&mut self, world: &mut World, program: &str, data: &[u8], dest: &Dest, io: &mut Io) {
+        if data.is_empty() {
+            return;
+        }
+        match dest {
+            Dest::Out => io.out.extend_from_slice(data),
+            Dest::Err => io.err.extend_from_slice(data),
+            Dest::Null => {}
+            Dest::File(path) => {
+                if let Err(e) = world.write_file(&self.ctx, path, &Data::from_bytes(data), WriteMode::Append) {
+                    let builtin = userland::is_shell_builtin(self.flavor, program);
+                    let msg = match (self.flavor, builtin) {
+                        (Flavor::Ash, true) | (Flavor::Bash, true) => format!("{}write error: {e}", self.err_prefix()),
+                        _ => format!("{program}: standard output: I/O error"),
+                    };
+                    io.err_line(&msg);
+                    self.status = 1;
+                }
+            }
+        }
+    }
+
+    /// Runs one command: a builtin, or a program found on the PATH.
+    fn dispatch(&mut self, world: &mut World, argv: &[String], assigns: &[(String, String)], io: &mut Io) -> Flow {
+        if let Some(flow) = userland::builtins::run(self, world, argv, io) {
+            return flow;
+        }
+        let mut env = self.env_list();
+        for (k, v) in assigns {
+            env.retain(|e| !e.starts_with(&format!("{k}=")));
+            env.push(format!("{k}={v}"));
+        }
+        let outcome = userland::exec(world, self, argv, &env, io);
+        match outcome {
+            userland::Exit::Code(c) => {
+                self.status = c;
+                Flow::Next
+            }
+            userland::Exit::Block => {
+                self.status = 0;
+                Flow::Block
+            }
+        }
+    }
+}

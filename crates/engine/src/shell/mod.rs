@@ -1,0 +1,8 @@
+//! The shells: bash on the host, busybox ash inside containers. One interpreter, two dialects
+//! (their messages differ, their grammar here is the same POSIX subset).
+
+pub mod ast;
+pub mod exec;
+pub mod parse;
+
+pub use exec::{Flavor, Flow, Io, Shell};

@@ -1,0 +1,790 @@
+//! A recursive-descent parser for the shell lines learners type (bash on the host, busybox
+//! ash in containers): quoting, expansions, pipelines, `&&`/`||`, redirections, `if`, `for`,
+//! `while`, groups and subshells.
+
+use super::ast::*;
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum ParseError {
+    /// A token where it cannot stand (`;`, `)`, `fi`…).
+    Unexpected(String),
+    /// The line ended inside a quote (`'`, `"` or `` ` ``) or `$(`.
+    UnterminatedQuote(char),
+    /// The line ended inside `if`/`for`/… .
+    UnexpectedEof,
+}
+
+const RESERVED_STOP: [&str; 9] = ["then", "elif", "else", "fi", "do", "done", "}", "esac", "in"];
+
+pub fn parse(src: &str) -> Result<List, ParseError> {
+    let mut p = Parser { s: src.chars().collect(), pos: 0 };
+    let list = p.list(&[])?;
+    p.blanks(true);
+    if p.pos < p.s.len() {
+        let tok = p.peek_token();
+        return Err(ParseError::Unexpected(tok));
+    }
+    Ok(list)
+}
+
+struct Parser {
+    s: Vec<char>,
+    pos: usize,
+}
+
+fn is_meta(c: char) -> bool {
+    matches!(c, ' ' | '\t' | '\n' | ';' | '&' | '|' | '<' | '>' | '(' | ')')
+}
+
+impl Parser {
+    fn peek(&self) -> Option<char> {
+        self.s.get(self.pos).copied()
+    }
+    fn peek_at(&self, n: usize) -> Option<char> {
+        self.s.get(self.pos + n).copied()
+    }
+    fn starts(&self, t: &str) -> bool {
+        t.chars().enumerate().all(|(i, c)| self.peek_at(i) == Some(c))
+    }
+
+    /// Skips blanks and comments; with `newlines`, newlines too.
+    fn blanks(&mut self, newlines: bool) {
+        while let Some(c) = self.peek() {
+            if c == ' ' || c == '\t' || (newlines && c == '\n') {
+                self.pos += 1;
+            } else if c == '\\' && self.peek_at(1) == Some('\n') {
+                self.pos += 2;
+            } else if c == '#' {
+                while let Some(c) = self.peek() {
+                    if c == '\n' {
+                        break;
+                    }
+                    self.pos += 1;
+                }
+            } else {
+                break;
+            }
+        }
+    }
+
+    /// The next token's text, for error messages.
+    fn peek_token(&self) -> String {
+        for op in ["&&", "||", ";;", ">>", "&>", ";", "&", "|", "(", ")", "<", ">"] {
+            if self.starts(op) {
+                return op.to_string();
+            }
+        }
+        if self.peek() == Some('\n') {
+            return "newline".into();
+        }
+        let mut t = String::new();
+        let mut i = self.pos;
+        while let Some(&c) = self.s.get(i) {
+            if is_meta(c) {
+                break;
+            }
+            t.push(c);
+            i += 1;
+        }
+        t
+    }
+
+    /// The next word if it is an unquoted reserved word.
+    fn peek_reserved(&self) -> Option<String> {
+        let mut t = String::new();
+        let mut i = self.pos;
+        while let Some(&c) = self.s.get(i) {
+            if is_meta(c) {
+                break;
+            }
+            if !(c.is_ascii_alphabetic() || c == '{' || c == '}' || c == '!') {
+                return None;
+            }
+            t.push(c);
+            i += 1;
+        }
+        match t.as_str() {
+            "if" | "then" | "elif" | "else" | "fi" | "for" | "in" | "do" | "done" | "while" | "until" | "{" | "}" | "!" | "case"
+            | "esac" => Some(t),
+            _ => None,
+        }
+    }
+
+    fn eat_reserved(&mut self, word: &str) -> bool {
+        if self.peek_reserved().as_deref() == Some(word) {
+            self.pos += word.chars().count();
+            true
+        } else {
+            false
+        }
+    }
+
+    fn expect_reserved(&mut self, word: &str) -> Result<(), ParseError> {
+        self.blanks(true);
+        if self.eat_reserved(word) {
+            Ok(())
+        } else if self.pos >= self.s.len() {
+            Err(ParseError::UnexpectedEof)
+        } else {
+            Err(ParseError::Unexpected(self.peek_token()))
+        }
+    }
+
+    fn list(&mut self, stop: &[&str]) -> Result<List, ParseError> {
+        let mut list = List::default();
+        loop {
+            self.blanks(true);
+            match self.peek() {
+                None => break,
+                Some(')') => break,
+                _ => {}
+            }
+            if let Some(r) = self.peek_reserved() {
+                if stop.contains(&r.as_str()) || RESERVED_STOP.contains(&r.as_str()) {
+                    break;
+                }
+            }
+            if matches!(self.peek(), Some(';' | '&' | '|')) {
+                return Err(ParseError::Unexpected(self.peek_token()));
+            }
+            let item = self.and_or()?;
+            self.blanks(false);
+            let background = if self.peek() == Some('&') && !self.starts("&&") && !self.starts("&>") {
+                self.pos += 1;
+                true
+            } else {
+                if self.peek() == Some(';') && !self.starts(";;") {
+                    self.pos += 1;
+                }
+                false
+            };
+            list.items.push((item, background));
+            self.blanks(false);
+            if self.peek() == Some('\n') {
+                self.pos += 1;
+            }
+        }
+        Ok(list)
+    }
+
+    fn and_or(&mut self) -> Result<AndOr, ParseError> {
+        let first = self.pipeline()?;
+        let mut rest = Vec::new();
+        loop {
+            self.blanks(false);
+            let op = if self.starts("&&") {
+                AndOrOp::And
+            } else if self.starts("||") {
+                AndOrOp::Or
+            } else {
+                break;
+            };
+            self.pos += 2;
+            self.blanks(true);
+            if self.peek().is_none() {
+                return Err(ParseError::UnexpectedEof);
+            }
+            rest.push((op, self.pipeline()?));
+        }
+        Ok(AndOr { first, rest })
+    }
+
+    fn pipeline(&mut self) -> Result<Pipeline, ParseError> {
+        self.blanks(false);
+        let bang = self.eat_reserved("!");
+        let mut commands = vec![self.command()?];
+        loop {
+            self.blanks(false);
+            if self.peek() == Some('|') && !self.starts("||") {
+                self.pos += 1;
+                self.blanks(true);
+                if self.peek().is_none() {
+                    return Err(ParseError::UnexpectedEof);
+                }
+                commands.push(self.command()?);
+            } else {
+                break;
+            }
+        }
+        Ok(Pipeline { bang, commands })
+    }
+
+    fn command(&mut self) -> Result<Command, ParseError> {
+        self.blanks(false);
+        if self.peek() == Some('(') {
+            self.pos += 1;
+            let body = self.list(&[])?;
+            self.blanks(true);
+            if self.peek() != Some(')') {
+                return Err(if self.pos >= self.s.len() { ParseError::UnexpectedEof } else { ParseError::Unexpected(self.peek_token()) });
+            }
+            self.pos += 1;
+            let redirs = self.redirs()?;
+            return Ok(Command::Subshell { body, redirs });
+        }
+        match self.peek_reserved().as_deref() {
+            Some("if") => {
+                self.eat_reserved("if");
+                let mut branches = Vec::new();
+                let cond = self.list(&[])?;
+                self.expect_reserved("then")?;
+                let body = self.list(&[])?;
+                branches.push((cond, body));
+                let mut otherwise = None;
+                loop {
+                    self.blanks(true);
+                    if self.eat_reserved("elif") {
+                        let c = self.list(&[])?;
+                        self.expect_reserved("then")?;
+                        let b = self.list(&[])?;
+                        branches.push((c, b));
+                    } else if self.eat_reserved("else") {
+                        otherwise = Some(self.list(&[])?);
+                    } else {
+                        self.expect_reserved("fi")?;
+                        break;
+                    }
+                }
+                let redirs = self.redirs()?;
+                Ok(Command::If { branches, otherwise, redirs })
+            }
+            Some("for") => {
+                self.eat_reserved("for");
+                self.blanks(false);
+                let (w, raw) = self.word()?.ok_or(ParseError::UnexpectedEof)?;
+                let _ = w;
+                self.blanks(false);
+                let words = if self.eat_reserved("in") {
+                    let mut ws = Vec::new();
+                    loop {
+                        self.blanks(false);
+                        if matches!(self.peek(), Some(';' | '\n') | None) {
+                            break;
+                        }
+                        match self.word()? {
+                            Some((w, _)) => ws.push(w),
+                            None => break,
+                        }
+                    }
+                    Some(ws)
+                } else {
+                    None
+                };
+                self.blanks(false);
+                if matches!(self.peek(), Some(';' | '\n')) {
+                    self.pos += 1;
+                }
+                self.expect_reserved("do")?;
+                let body = self.list(&[])?;
+                self.expect_reserved("done")?;
+                let redirs = self.redirs()?;
+                Ok(Command::For { var: raw, words, body, redirs })
+            }
+            Some(kw @ ("while" | "until")) => {
+                let until = kw == "until";
+                self.eat_reserved(kw);
+                let cond = self.list(&[])?;
+                self.expect_reserved("do")?;
+                let body = self.list(&[])?;
+                self.expect_reserved("done")?;
+                let redirs = self.redirs()?;
+                Ok(Command::While { cond, body, until, redirs })
+            }
+            Some("{") => {
+                self.eat_reserved("{");
+                let body = self.list(&[])?;
+                self.expect_reserved("}")?;
+                let redirs = self.redirs()?;
+                Ok(Command::Group { body, redirs })
+            }
+            Some(r @ ("then" | "elif" | "else" | "fi" | "do" | "done" | "}" | "in" | "esac")) => Err(ParseError::Unexpected(r.to_string())),
+            _ => self.simple(),
+        }
+    }
+
+    fn redirs(&mut self) -> Result<Vec<Redir>, ParseError> {
+        let mut out = Vec::new();
+        loop {
+            self.blanks(false);
+            match self.redir()? {
+                Some(r) => out.push(r),
+                None => break,
+            }
+        }
+        Ok(out)
+    }
+
+    /// A redirection at the cursor, if there is one.
+    fn redir(&mut self) -> Result<Option<Redir>, ParseError> {
+        let start = self.pos;
+        let mut fd: Option<u32> = None;
+        let mut i = self.pos;
+        while let Some(c) = self.s.get(i).filter(|c| c.is_ascii_digit()) {
+            fd = Some(fd.unwrap_or(0).saturating_mul(10).saturating_add(c.to_digit(10).unwrap_or(0)));
+            i += 1;
+        }
+        if !matches!(self.s.get(i), Some('<' | '>')) && !(fd.is_none() && self.starts("&>")) {
+            return Ok(None);
+        }
+        self.pos = i;
+        let op = if self.starts("&>>") {
+            self.pos += 3;
+            RedirOp::AppendErr
+        } else if self.starts("&>") {
+            self.pos += 2;
+            RedirOp::OutErr
+        } else if self.starts(">>") {
+            self.pos += 2;
+            RedirOp::Append
+        } else if self.starts(">&") {
+            self.pos += 2;
+            RedirOp::DupOut
+        } else if self.starts("<&") {
+            self.pos += 2;
+            RedirOp::DupOut
+        } else if self.starts(">|") {
+            self.pos += 2;
+            RedirOp::Out
+        } else if self.starts(">") {
+            self.pos += 1;
+            RedirOp::Out
+        } else {
+            self.pos += 1;
+            RedirOp::In
+        };
+        let default_fd = if matches!(op, RedirOp::In) || (self.s.get(start) == Some(&'<')) { 0 } else { 1 };
+        self.blanks(false);
+        let target = match self.word()? {
+            Some((w, _)) => w,
+            None => {
+                return Err(if self.pos >= self.s.len() {
+                    ParseError::Unexpected("newline".into())
+                } else {
+                    ParseError::Unexpected(self.peek_token())
+                });
+            }
+        };
+        Ok(Some(Redir { fd: fd.unwrap_or(default_fd), op, target }))
+    }
+
+    fn simple(&mut self) -> Result<Command, ParseError> {
+        let mut cmd = Simple { assigns: Vec::new(), words: Vec::new(), redirs: Vec::new() };
+        loop {
+            self.blanks(false);
+            if let Some(r) = self.redir()? {
+                cmd.redirs.push(r);
+                continue;
+            }
+            match self.peek() {
+                None => break,
+                Some(c) if is_meta(c) => {
+                    if c == '(' {
+                        return Err(ParseError::Unexpected("(".into()));
+                    }
+                    break;
+                }
+                _ => {}
+            }
+            let Some((word, raw)) = self.word()? else { break };
+            if cmd.words.is_empty() {
+                if let Some(eq) = raw.find('=') {
+                    let name = &raw[..eq];
+                    if !name.is_empty()
+                        && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
+                        && !name.starts_with(|c: char| c.is_ascii_digit())
+                    {
+                        if let Some(Part::Lit { quoted: false, .. }) = word.first() {
+                            let value = strip_prefix_chars(&word, eq + 1);
+                            cmd.assigns.push((name.to_string(), value));
+                            continue;
+                        }
+                    }
+                }
+            }
+            cmd.words.push(word);
+        }
+        if cmd.words.is_empty() && cmd.assigns.is_empty() && cmd.redirs.is_empty() {
+            return Err(if self.pos >= self.s.len() { ParseError::UnexpectedEof } else { ParseError::Unexpected(self.peek_token()) });
+        }
+        Ok(Command::Simple(cmd))
+    }
+
+    /// Reads one word; returns it with its raw source text.
+    fn word(&mut self) -> Result<Option<(Word, String)>, ParseError> {
+        let start = self.pos;
+        let mut parts: Word = Vec::new();
+        let push_lit = |parts: &mut Word, c: char, quoted: bool| {
+            if let Some(Part::Lit { text, quoted: q }) = parts.last_mut() {
+                if *q == quoted {
+                    text.push(c);
+                    return;
+                }
+            }
+            parts.push(Part::Lit { text: c.to_string(), quoted });
+        };
+        while let Some(c) = self.peek() {
+            if is_meta(c) {
+                break;
+            }
+            match c {
+                '\'' => {
+                    self.pos += 1;
+                    let mut text = String::new();
+                    loop {
+                        match self.peek() {
+                            None => return Err(ParseError::UnterminatedQuote('\'')),
+                            Some('\'') => {
+                                self.pos += 1;
+                                break;
+                            }
+                            Some(ch) => {
+                                text.push(ch);
+                                self.pos += 1;
+                            }
+                        }
+                    }
+                    if text.is_empty() {
+                        parts.push(Part::Lit { text, quoted: true });
+                    } else {
+                        for ch in text.chars() {
+                            push_lit(&mut parts, ch, true);
+                        }
+                    }
+                }
+                '"' => {
+                    self.pos += 1;
+                    let mut any = false;
+                    loop {
+                        match self.peek() {
+                            None => return Err(ParseError::UnterminatedQuote('"')),
+                            Some('"') => {
+                                self.pos += 1;
+                                break;
+                            }
+                            Some('\\') => {
+                                let next = self.peek_at(1);
+                                match next {
+                                    Some(n @ ('$' | '`' | '"' | '\\')) => {
+                                        push_lit(&mut parts, n, true);
+                                        self.pos += 2;
+                                    }
+                                    Some('\n') => self.pos += 2,
+                                    _ => {
+                                        push_lit(&mut parts, '\\', true);
+                                        self.pos += 1;
+                                    }
+                                }
+                                any = true;
+                            }
+                            Some('$') => {
+                                if let Some(p) = self.dollar(true)? {
+                                    parts.push(p);
+                                } else {
+                                    push_lit(&mut parts, '$', true);
+                                }
+                                any = true;
+                            }
+                            Some('`') => {
+                                let src = self.backquote()?;
+                                parts.push(Part::Command { source: src, quoted: true });
+                                any = true;
+                            }
+                            Some(ch) => {
+                                push_lit(&mut parts, ch, true);
+                                self.pos += 1;
+                                any = true;
+                            }
+                        }
+                    }
+                    if !any {
+                        parts.push(Part::Lit { text: String::new(), quoted: true });
+                    }
+                }
+                '\\' => match self.peek_at(1) {
+                    Some('\n') => self.pos += 2,
+                    Some(n) => {
+                        push_lit(&mut parts, n, true);
+                        self.pos += 2;
+                    }
+                    None => {
+                        push_lit(&mut parts, '\\', false);
+                        self.pos += 1;
+                    }
+                },
+                '$' => {
+                    if let Some(p) = self.dollar(false)? {
+                        parts.push(p);
+                    } else {
+                        push_lit(&mut parts, '$', false);
+                    }
+                }
+                '`' => {
+                    let src = self.backquote()?;
+                    parts.push(Part::Command { source: src, quoted: false });
+                }
+                '~' if self.pos == start => {
+                    self.pos += 1;
+                    let mut user = String::new();
+                    while let Some(ch) = self.peek() {
+                        if ch == '/' || is_meta(ch) || ch == ':' {
+                            break;
+                        }
+                        if !(ch.is_ascii_alphanumeric() || ch == '_' || ch == '-' || ch == '.') {
+                            // Not a tilde prefix after all.
+                            for u in format!("~{user}").chars() {
+                                push_lit(&mut parts, u, false);
+                            }
+                            user.clear();
+                            break;
+                        }
+                        user.push(ch);
+                        self.pos += 1;
+                    }
+                    if parts.is_empty() {
+                        parts.push(Part::Tilde(user));
+                    }
+                }
+                _ => {
+                    push_lit(&mut parts, c, false);
+                    self.pos += 1;
+                }
+            }
+        }
+        if self.pos == start {
+            return Ok(None);
+        }
+        let raw: String = self.s[start..self.pos].iter().collect();
+        Ok(Some((parts, raw)))
+    }
+
+    fn backquote(&mut self) -> Result<String, ParseError> {
+        self.pos += 1;
+        let mut src = String::new();
+        loop {
+            match self.peek() {
+                None => return Err(ParseError::UnterminatedQuote('`')),
+                Some('`') => {
+                    self.pos += 1;
+                    return Ok(src);
+                }
+                Some('\\') if matches!(self.peek_at(1), Some('`' | '\\' | '$')) => {
+                    src.push(self.peek_at(1).unwrap_or('\\'));
+                    self.pos += 2;
+                }
+                Some(c) => {
+                    src.push(c);
+                    self.pos += 1;
+                }
+            }
+        }
+    }
+
+    /// `$...` at the cursor; `None` for a lone dollar sign.
+    fn dollar(&mut self, quoted: bool) -> Result<Option<Part>, ParseError> {
+        let next = self.peek_at(1);
+        match next {
+            Some('(') => {
+                if self.peek_at(2) == Some('(') {
+                    self.pos += 3;
+                    let src = self.balanced(2)?;
+                    return Ok(Some(Part::Arith { source: src.trim_end_matches(')').to_string() }));
+                }
+                self.pos += 2;
+                let src = self.balanced(1)?;
+                Ok(Some(Part::Command { source: src, quoted }))
+            }
+            Some('{') => {
+                self.pos += 2;
+                let mut inner = String::new();
+                let mut depth = 1;
+                loop {
+                    match self.peek() {
+                        None => return Err(ParseError::UnterminatedQuote('}')),
+                        Some('}') => {
+                            depth -= 1;
+                            self.pos += 1;
+                            if depth == 0 {
+                                break;
+                            }
+                            inner.push('}');
+                        }
+                        Some('{') => {
+                            depth += 1;
+                            inner.push('{');
+                            self.pos += 1;
+                        }
+                        Some(c) => {
+                            inner.push(c);
+                            self.pos += 1;
+                        }
+                    }
+                }
+                let (length, body) = match inner.strip_prefix('#') {
+                    Some(rest) if !rest.is_empty() => (true, rest.to_string()),
+                    _ => (false, inner),
+                };
+                let name_end = body
+                    .find(|c: char| !(c.is_ascii_alphanumeric() || c == '_' || c == '?' || c == '@' || c == '*' || c == '#'))
+                    .unwrap_or(body.len());
+                let name = body[..name_end].to_string();
+                let rest = &body[name_end..];
+                let default = if let Some(w) = rest.strip_prefix(":-").or_else(|| rest.strip_prefix('-')) {
+                    let mut p = Parser { s: w.chars().collect(), pos: 0 };
+                    Some(p.word()?.map(|(w, _)| w).unwrap_or_default())
+                } else {
+                    None
+                };
+                Ok(Some(Part::Param { name, quoted, default, length }))
+            }
+            Some(c) if c.is_ascii_alphabetic() || c == '_' => {
+                self.pos += 1;
+                let mut name = String::new();
+                while let Some(ch) = self.peek() {
+                    if ch.is_ascii_alphanumeric() || ch == '_' {
+                        name.push(ch);
+                        self.pos += 1;
+                    } else {
+                        break;
+                    }
+                }
+                Ok(Some(Part::Param { name, quoted, default: None, length: false }))
+            }
+            Some(c @ ('?' | '$' | '#' | '@' | '*' | '!' | '0'..='9')) => {
+                self.pos += 2;
+                Ok(Some(Part::Param { name: c.to_string(), quoted, default: None, length: false }))
+            }
+            _ => {
+                self.pos += 1;
+                Ok(None)
+            }
+        }
+    }
+
+    /// Reads up to the `)` that closes `depth` open parentheses, honouring quotes.
+    fn balanced(&mut self, depth: usize) -> Result<String, ParseError> {
+        let mut depth = depth;
+        let mut src = String::new();
+        loop {
+            match self.peek() {
+                None => return Err(ParseError::UnterminatedQuote(')')),
+                Some('(') => {
+                    depth += 1;
+                    src.push('(');
+                    self.pos += 1;
+                }
+                Some(')') => {
+                    depth -= 1;
+                    self.pos += 1;
+                    if depth == 0 {
+                        return Ok(src);
+                    }
+                    src.push(')');
+                }
+                Some(q @ ('\'' | '"')) => {
+                    src.push(q);
+                    self.pos += 1;
+                    loop {
+                        match self.peek() {
+                            None => return Err(ParseError::UnterminatedQuote(q)),
+                            Some(c) if c == q => {
+                                src.push(c);
+                                self.pos += 1;
+                                break;
+                            }
+                            Some('\\') if q == '"' => {
+                                src.push('\\');
+                                if let Some(n) = self.peek_at(1) {
+                                    src.push(n);
+                                }
+                                self.pos += 2;
+                            }
+                            Some(c) => {
+                                src.push(c);
+                                self.pos += 1;
+                            }
+                        }
+                    }
+                }
+                Some(c) => {
+                    src.push(c);
+                    self.pos += 1;
+                }
+            }
+        }
+    }
+}
+
+/// The word without its first `n` characters (for `NAME=value` words).
+fn strip_prefix_chars(word: &Word, n: usize) -> Word {
+    let mut out = Vec::new();
+    let mut skip = n;
+    for p in word {
+        if skip == 0 {
+            out.push(p.clone());
+            continue;
+        }
+        if let Part::Lit { text, quoted } = p {
+            let len = text.chars().count();
+            if len <= skip {
+                skip -= len;
+            } else {
+                out.push(Part::Lit { text: text.chars().skip(skip).collect(), quoted: *quoted });
+                skip = 0;
+            }
+        }
+    }
+    if out.is_empty() {
+        out.push(Part::Lit { text: String::new(), quoted: true });
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn simple_words(src: &str) -> Vec<Word> {
+        match parse(src).expect("parses") {
+            List { items } => match &items[0].0.first.commands[0] {
+                Command::Simple(s) => s.words.clone(),
+                other => panic!("not simple: {other:?}"),
+            },
+        }
+    }
+
+    #[test]
+    fn quotes_and_escapes() {
+        let w = simple_words(r#"echo 'a b' "c $HOME" d\ e"#);
+        assert_eq!(w.len(), 4);
+        assert_eq!(w[1], vec![Part::Lit { text: "a b".into(), quoted: true }]);
+        assert!(matches!(&w[2][1], Part::Param { name, quoted: true, .. } if name == "HOME"));
+        assert_eq!(w[3], vec![Part::Lit { text: "d".into(), quoted: false }, Part::Lit { text: " e".into(), quoted: true }]);
+    }
+
+    #[test]
+    fn operators_and_redirections() {
+        let l = parse("mkdir x && cd x; echo hi > f 2>&1 || true").expect("parses");
+        assert_eq!(l.items.len(), 2);
+        let Command::Simple(s) = &l.items[1].0.first.commands[0] else { panic!() };
+        assert_eq!(s.redirs.len(), 2);
+        assert_eq!(s.redirs[1].fd, 2);
+        assert_eq!(s.redirs[1].op, RedirOp::DupOut);
+    }
+
+    #[test]
+    fn command_substitution_nests() {
+        let w = simple_words("ls $(docker inspect --format '{{.GraphDriver.Data.UpperDir}}' web)/etc");
+        assert!(
+            matches!(&w[1][0], Part::Command { source, .. } if source == "docker inspect --format '{{.GraphDriver.Data.UpperDir}}' web")
+        );
+    }
+
+    #[test]
+    fn compound_commands() {
+        assert!(parse("if true; then echo a; else echo b; fi").is_ok());
+        assert!(parse("for f in a b; do echo $f; done").is_ok());
+        assert_eq!(parse("if true; then echo"), Err(ParseError::UnexpectedEof));
+        assert_eq!(parse("echo 'oops"), Err(ParseError::UnterminatedQuote('\'')));
+        assert_eq!(parse("; ls"), Err(ParseError::Unexpected(";".into())));
+    }
+}

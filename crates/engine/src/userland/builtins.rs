@@ -1,0 +1,498 @@
+//! Shell builtins: `cd`, `pwd`, `echo`, `printf`, `test`, `exit`, `export`, `read`…
+
+use crate::fs::normalize;
+use crate::shell::{Flavor, Flow, Io, Shell};
+use crate::world::World;
+
+/// Runs `argv` if it is a builtin of the shell's dialect.
+pub fn run(sh: &mut Shell, world: &mut World, argv: &[String], io: &mut Io) -> Option<Flow> {
+    let args = &argv[1..];
+    let status = match argv[0].as_str() {
+        "cd" => cd(sh, world, args, io),
+        "pwd" => {
+            io.out_str(&format!("{}\n", sh.ctx.cwd));
+            0
+        }
+        "echo" => {
+            io.out_str(&echo(args));
+            0
+        }
+        "printf" => printf_cmd(sh, args, io),
+        "true" | ":" => 0,
+        "false" => 1,
+        "test" => test_cmd(sh, world, "test", args, io),
+        "[" => {
+            if args.last().map(String::as_str) != Some("]") {
+                io.err_line(&format!("{}[: missing `]'", sh.err_prefix()).replace("sh: [: missing `]'", "sh: missing ]"));
+                2
+            } else {
+                test_cmd(sh, world, "[", &args[..args.len() - 1], io)
+            }
+        }
+        "exit" => {
+            let code = match args.first() {
+                Some(a) => match a.parse::<i64>() {
+                    Ok(n) => (n & 255) as i32,
+                    Err(_) => {
+                        match sh.flavor {
+                            Flavor::Bash => io.err_line(&format!("bash: line 1: exit: {a}: numeric argument required")),
+                            Flavor::Ash => io.err_line(&format!("sh: exit: Illegal number: {a}")),
+                        }
+                        2
+                    }
+                },
+                None => sh.status,
+            };
+            sh.status = code;
+            return Some(Flow::Exit(code));
+        }
+        "export" => {
+            for a in args {
+                if let Some((k, v)) = a.split_once('=') {
+                    sh.vars.insert(k.to_string(), v.to_string());
+                    sh.exported.insert(k.to_string());
+                } else if a != "-p" {
+                    sh.exported.insert(a.clone());
+                }
+            }
+            0
+        }
+        "unset" => {
+            for a in args {
+                sh.vars.remove(a);
+                sh.exported.remove(a);
+            }
+            0
+        }
+        "set" => 0,
+        "umask" => match args.first() {
+            None => {
+                io.out_str(&format!("{:04o}\n", sh.ctx.umask));
+                0
+            }
+            Some(m) => match u32::from_str_radix(m, 8) {
+                Ok(v) => {
+                    sh.ctx.umask = v & 0o777;
+                    0
+                }
+                Err(_) => 1,
+            },
+        },
+        "read" => {
+            let line_end = io.stdin.iter().position(|b| *b == b'\n');
+            let (line, rest, ok) = match line_end {
+                Some(i) => (io.stdin[..i].to_vec(), io.stdin[i + 1..].to_vec(), true),
+                None => (io.stdin.clone(), Vec::new(), !io.stdin.is_empty()),
+            };
+            io.stdin = rest;
+            let text = String::from_utf8_lossy(&line).into_owned();
+            let names: Vec<&String> = args.iter().filter(|a| !a.starts_with('-')).collect();
+            let mut words: Vec<&str> = text.split_whitespace().collect();
+            for (i, n) in names.iter().enumerate() {
+                let v = if i + 1 == names.len() {
+                    words.drain(..).collect::<Vec<_>>().join(" ")
+                } else if words.is_empty() {
+                    String::new()
+                } else {
+                    words.remove(0).to_string()
+                };
+                sh.vars.insert(n.to_string(), v);
+            }
+            if names.is_empty() {
+                sh.vars.insert("REPLY".into(), text);
+            }
+            if ok {
+                0
+            } else {
+                1
+            }
+        }
+        "type" | "command" if argv[0] == "type" || args.first().map(String::as_str) == Some("-v") => {
+            let names: Vec<&String> = args.iter().filter(|a| !a.starts_with('-')).collect();
+            let mut st = 0;
+            for n in names {
+                if is_builtin(n) {
+                    io.out_str(&if argv[0] == "type" { format!("{n} is a shell builtin\n") } else { format!("{n}\n") });
+                } else if let Some(p) = super::which(world, sh, n) {
+                    io.out_str(&if argv[0] == "type" { format!("{n} is {p}\n") } else { format!("{p}\n") });
+                } else {
+                    if argv[0] == "type" {
+                        io.err_line(&format!("{}type: {n}: not found", sh.err_prefix()));
+                    }
+                    st = 1;
+                }
+            }
+            st
+        }
+        _ => return None,
+    };
+    sh.status = status;
+    Some(Flow::Next)
+}
+
+pub fn is_builtin(name: &str) -> bool {
+    matches!(
+        name,
+        "cd" | "pwd"
+            | "echo"
+            | "printf"
+            | "true"
+            | ":"
+            | "false"
+            | "test"
+            | "["
+            | "exit"
+            | "export"
+            | "unset"
+            | "set"
+            | "umask"
+            | "read"
+            | "type"
+            | "command"
+    )
+}
+
+fn cd(sh: &mut Shell, world: &mut World, args: &[String], io: &mut Io) -> i32 {
+    let target = match args.first().map(String::as_str) {
+        None => sh.vars.get("HOME").cloned().unwrap_or_else(|| "/".into()),
+        Some("-") => match sh.vars.get("OLDPWD").cloned() {
+            Some(o) => {
+                io.out_str(&format!("{o}\n"));
+                o
+            }
+            None => {
+                io.err_line(&format!("{}cd: OLDPWD not set", sh.err_prefix()));
+                return 1;
+            }
+        },
+        Some(t) => t.to_string(),
+    };
+    let new = normalize(&sh.ctx.cwd, &target);
+    let result = world.resolve(&sh.ctx, &new, true).and_then(|loc| {
+        if !world.is_dir_node(&loc.node) {
+            return Err(crate::fs::Errno::NotDir);
+        }
+        let st = world.stat_loc(sh.ctx.ns, &loc);
+        if !crate::vfs::may(st.uid, st.gid, st.mode, true, &sh.ctx.cred, crate::vfs::Access::Exec) {
+            return Err(crate::fs::Errno::Access);
+        }
+        Ok(())
+    });
+    match result {
+        Ok(()) => {
+            let old = std::mem::replace(&mut sh.ctx.cwd, new.clone());
+            sh.vars.insert("OLDPWD".into(), old);
+            sh.vars.insert("PWD".into(), new);
+            0
+        }
+        Err(e) => {
+            match sh.flavor {
+                Flavor::Bash => io.err_line(&format!("bash: line 1: cd: {target}: {e}")),
+                Flavor::Ash => io.err_line(&format!("sh: cd: can't cd to {target}: {e}")),
+            }
+            1
+        }
+    }
+}
+
+/// `echo` as bash and busybox do it: `-n`, `-e`, `-E` options, no escapes by default.
+pub fn echo(args: &[String]) -> String {
+    let mut newline = true;
+    let mut escapes = false;
+    let mut i = 0;
+    while i < args.len() {
+        let a = &args[i];
+        if a.len() > 1 && a.starts_with('-') && a[1..].chars().all(|c| matches!(c, 'n' | 'e' | 'E')) {
+            for c in a[1..].chars() {
+                match c {
+                    'n' => newline = false,
+                    'e' => escapes = true,
+                    _ => escapes = false,
+                }
+            }
+            i += 1;
+        } else {
+            break;
+        }
+    }
+    let mut out = args[i..].join(" ");
+    if escapes {
+        let (s, stop) = unescape(&out, true);
+        out = s;
+        if stop {
+            return out;
+        }
+    }
+    if newline {
+        out.push('\n');
+    }
+    out
+}
+
+/// Backslash escapes of `printf` formats and `echo -e`. Returns the text and whether `\c` stopped output.
+pub fn unescape(s: &str, echo_style: bool) -> (String, bool) {
+    let mut out = String::new();
+    let c: Vec<char> = s.chars().collect();
+    let mut i = 0;
+    while i < c.len() {
+        if c[i] == '\\' && i + 1 < c.len() {
+            i += 1;
+            match c[i] {
+                'n' => out.push('\n'),
+                't' => out.push('\t'),
+                'r' => out.push('\r'),
+                'a' => out.push('\x07'),
+                'b' => out.push('\x08'),
+                'f' => out.push('\x0c'),
+                'v' => out.push('\x0b'),
+                'e' => out.push('\x1b'),
+                '\\' => out.push('\\'),
+                'c' => return (out, true),
+                '0'..='7' => {
+                    let mut v = 0u32;
+                    let mut n = 0;
+                    let max = if echo_style && c[i] == '0' { 4 } else { 3 };
+                    while n < max && i < c.len() && c[i].is_digit(8) {
+                        v = v * 8 + c[i].to_digit(8).unwrap_or(0);
+                        i += 1;
+                        n += 1;
+                    }
+                    out.push(char::from_u32(v).unwrap_or('?'));
+                    continue;
+                }
+                other => {
+                    out.push('\\');
+                    out.push(other);
+                }
+            }
+            i += 1;
+        } else {
+            out.push(c[i]);
+            i += 1;
+        }
+    }
+    (out, false)
+}
+
+fn printf_cmd(sh: &Shell, args: &[String], io: &mut Io) -> i32 {
+    let Some(fmt) = args.first() else {
+        match sh.flavor {
+            Flavor::Bash => io.err_line("bash: line 1: printf: usage: printf [-v var] format [arguments]"),
+            Flavor::Ash => io.err_line("printf: usage: printf FORMAT [ARGUMENT...]"),
+        }
+        return if sh.flavor == Flavor::Bash { 2 } else { 1 };
+    };
+    let (text, status) = printf(fmt, &args[1..]);
+    io.out_str(&text);
+    status
+}
+
+/// `printf FORMAT ARGS...`: the format is reused while arguments remain.
+pub fn printf(fmt: &str, args: &[String]) -> (String, i32) {
+    let f: Vec<char> = fmt.chars().collect();
+    let mut out = String::new();
+    let mut ai = 0;
+    let mut status = 0;
+    loop {
+        let mut i = 0;
+        let mut consumed = false;
+        while i < f.len() {
+            match f[i] {
+                '\\' => {
+                    let mut j = i + 1;
+                    if j < f.len() && f[j].is_digit(8) {
+                        while j < f.len() && j < i + 4 && f[j].is_digit(8) {
+                            j += 1;
+                        }
+                    } else {
+                        j = (i + 2).min(f.len());
+                    }
+                    let seg: String = f[i..j].iter().collect();
+                    let (s, stop) = unescape(&seg, false);
+                    out.push_str(&s);
+                    if stop {
+                        return (out, status);
+                    }
+                    i = j;
+                }
+                '%' => {
+                    let mut j = i + 1;
+                    if j < f.len() && f[j] == '%' {
+                        out.push('%');
+                        i = j + 1;
+                        continue;
+                    }
+                    while j < f.len() && "-+ #0".contains(f[j]) {
+                        j += 1;
+                    }
+                    while j < f.len() && (f[j].is_ascii_digit() || f[j] == '.') {
+                        j += 1;
+                    }
+                    if j >= f.len() {
+                        out.extend(&f[i..]);
+                        break;
+                    }
+                    let spec: String = f[i + 1..j].iter().collect();
+                    let conv = f[j];
+                    let arg = args.get(ai).cloned();
+                    if arg.is_some() {
+                        consumed = true;
+                    }
+                    ai += 1;
+                    let arg = arg.unwrap_or_default();
+                    let left = spec.contains('-');
+                    let zero = spec.starts_with('0') || spec.contains("+0") || spec.contains("-0");
+                    let width_prec: Vec<&str> = spec.trim_start_matches(['-', '+', ' ', '#', '0']).split('.').collect();
+                    let width: usize = width_prec.first().and_then(|w| w.parse().ok()).unwrap_or(0);
+                    let prec: Option<usize> = width_prec.get(1).map(|p| p.parse().unwrap_or(0));
+                    let body = match conv {
+                        's' => match prec {
+                            Some(p) => arg.chars().take(p).collect(),
+                            None => arg,
+                        },
+                        'b' => unescape(&arg, true).0,
+                        'c' => arg.chars().next().map(String::from).unwrap_or_default(),
+                        'd' | 'i' | 'u' | 'x' | 'X' | 'o' => {
+                            let n: i64 = if arg.is_empty() {
+                                0
+                            } else {
+                                match arg.trim().parse() {
+                                    Ok(n) => n,
+                                    Err(_) => {
+                                        status = 1;
+                                        0
+                                    }
+                                }
+                            };
+                            match conv {
+                                'x' => format!("{n:x}"),
+                                'X' => format!("{n:X}"),
+                                'o' => format!("{n:o}"),
+                                _ => n.to_string(),
+                            }
+                        }
+                        'f' | 'e' | 'g' => {
+                            let n: f64 = arg.trim().parse().unwrap_or(0.0);
+                            format!("{:.*}", prec.unwrap_or(6), n)
+                        }
+                        other => format!("%{spec}{other}"),
+                    };
+                    let len = body.chars().count();
+                    if len < width {
+                        let pad = width - len;
+                        if left {
+                            out.push_str(&body);
+                            out.push_str(&" ".repeat(pad));
+                        } else if zero && "diuxXof".contains(conv) {
+                            out.push_str(&"0".repeat(pad));
+                            out.push_str(&body);
+                        } else {
+                            out.push_str(&" ".repeat(pad));
+                            out.push_str(&body);
+                        }
+                    } else {
+                        out.push_str(&body);
+                    }
+                    i = j + 1;
+                }
+                c => {
+                    out.push(c);
+                    i += 1;
+                }
+            }
+        }
+        if !consumed || ai >= args.len() {
+            break;
+        }
+    }
+    (out, status)
+}
+
+fn test_cmd(sh: &Shell, world: &World, name: &str, args: &[String], io: &mut Io) -> i32 {
+    match eval_test(sh, world, args) {
+        Ok(true) => 0,
+        Ok(false) => 1,
+        Err(msg) => {
+            match sh.flavor {
+                Flavor::Bash => io.err_line(&format!("bash: line 1: {name}: {msg}")),
+                Flavor::Ash => io.err_line(&format!("sh: {msg}")),
+            }
+            2
+        }
+    }
+}
+
+fn eval_test(sh: &Shell, world: &World, args: &[String]) -> Result<bool, String> {
+    let a: Vec<&str> = args.iter().map(String::as_str).collect();
+    if let Some(i) = a.iter().position(|x| *x == "-o") {
+        return Ok(eval_test(sh, world, &args[..i])? || eval_test(sh, world, &args[i + 1..])?);
+    }
+    if let Some(i) = a.iter().position(|x| *x == "-a") {
+        if i > 0 {
+            return Ok(eval_test(sh, world, &args[..i])? && eval_test(sh, world, &args[i + 1..])?);
+        }
+    }
+    match a.as_slice() {
+        [] => Ok(false),
+        ["!", rest @ ..] => Ok(!eval_test(sh, world, &rest.iter().map(|s| s.to_string()).collect::<Vec<_>>())?),
+        [s] => Ok(!s.is_empty()),
+        [op, x] => {
+            let stat = || world.stat(&sh.ctx, x, true);
+            Ok(match *op {
+                "-n" => !x.is_empty(),
+                "-z" => x.is_empty(),
+                "-e" => stat().is_ok(),
+                "-f" => stat().map(|s| s.ftype == crate::fs::FileType::File).unwrap_or(false),
+                "-d" => stat().map(|s| s.ftype == crate::fs::FileType::Dir).unwrap_or(false),
+                "-s" => stat().map(|s| s.size > 0).unwrap_or(false),
+                "-L" | "-h" => world.stat(&sh.ctx, x, false).map(|s| s.ftype == crate::fs::FileType::Symlink).unwrap_or(false),
+                "-r" | "-w" | "-x" => stat()
+                    .map(|s| {
+                        let want = match *op {
+                            "-r" => crate::vfs::Access::Read,
+                            "-w" => crate::vfs::Access::Write,
+                            _ => crate::vfs::Access::Exec,
+                        };
+                        crate::vfs::may(s.uid, s.gid, s.mode, s.ftype == crate::fs::FileType::Dir, &sh.ctx.cred, want)
+                    })
+                    .unwrap_or(false),
+                _ => return Err(format!("{op}: unary operator expected")),
+            })
+        }
+        [x, op, y] => {
+            let num = |s: &str| s.trim().parse::<i64>().map_err(|_| format!("{s}: integer expression expected"));
+            Ok(match *op {
+                "=" | "==" => x == y,
+                "!=" => x != y,
+                "-eq" => num(x)? == num(y)?,
+                "-ne" => num(x)? != num(y)?,
+                "-lt" => num(x)? < num(y)?,
+                "-le" => num(x)? <= num(y)?,
+                "-gt" => num(x)? > num(y)?,
+                "-ge" => num(x)? >= num(y)?,
+                _ => return Err(format!("{op}: binary operator expected")),
+            })
+        }
+        _ => Err("too many arguments".into()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn printf_reuses_format() {
+        let args: Vec<String> = ["a", "b"].iter().map(|s| s.to_string()).collect();
+        assert_eq!(printf("%s\\n", &args).0, "a\nb\n");
+        assert_eq!(printf("FROM x\\nRUN y\\n", &[]).0, "FROM x\nRUN y\n");
+        assert_eq!(printf("%-5s|%3d", &["ab".into(), "7".into()]).0, "ab   |  7");
+    }
+
+    #[test]
+    fn echo_options() {
+        assert_eq!(echo(&["-n".into(), "x".into()]), "x");
+        assert_eq!(echo(&["-e".into(), "a\\tb".into()]), "a\tb\n");
+        assert_eq!(echo(&["a\\tb".into()]), "a\\tb\n");
+    }
+}

@@ -1,0 +1,294 @@
+//! The programs a line can run: GNU tools on the host, busybox applets in containers, plus
+//! `docker`, `sudo` and the shells themselves.
+
+pub mod arith;
+pub mod builtins;
+pub mod coreutils;
+pub mod glob;
+pub mod tar;
+pub mod users;
+
+use crate::fs::{Data, Kind};
+use crate::shell::{Flavor, Flow, Io, Shell};
+use crate::vfs::{Access, Ns};
+use crate::world::{Cred, World};
+
+/// How a program ended.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Exit {
+    Code(i32),
+    /// The program sleeps for good as a container's main process.
+    Block,
+}
+
+/// Programs installed on the host (GNU coreutils, tar, grep, getent, sudo, docker).
+pub const HOST_PROGRAMS: [&str; 44] = [
+    "basename", "cat", "chgrp", "chmod", "chown", "cp", "cut", "date", "dd", "df", "dirname", "docker", "du", "env", "false", "find",
+    "getent", "grep", "head", "hostname", "id", "ln", "ls", "mkdir", "mv", "printf", "pwd", "readlink", "rm", "rmdir", "sed", "seq",
+    "sleep", "sort", "stat", "sudo", "tail", "tar", "tee", "touch", "true", "uname", "wc", "whoami",
+];
+
+/// Size of `/bin/busybox`: how the simulation recognizes the binary wherever it is.
+pub const BUSYBOX_SIZE: u64 = 1_982_256;
+
+pub fn is_shell_builtin(_flavor: Flavor, name: &str) -> bool {
+    builtins::is_builtin(name)
+}
+
+/// Where `name` is found on the PATH (for `type` and `command -v`).
+pub fn which(world: &World, sh: &Shell, name: &str) -> Option<String> {
+    match sh.ctx.ns {
+        Ns::Host => HOST_PROGRAMS.contains(&name).then(|| format!("/usr/bin/{name}")),
+        Ns::Container(_) => {
+            let path = sh.vars.get("PATH").cloned().unwrap_or_default();
+            path.split(':')
+                .map(|d| format!("{d}/{name}"))
+                .find(|p| world.stat(&sh.ctx, p, true).map(|s| s.ftype == crate::fs::FileType::File).unwrap_or(false))
+        }
+    }
+}
+
+/// What a command name resolves to.
+enum Program {
+    Applet(String),
+    Script(String),
+    NotFound,
+    Denied,
+    NotExecutable(crate::fs::Errno),
+}
+
+fn find_program(world: &World, sh: &Shell, name: &str) -> Program {
+    let candidates: Vec<String> = if name.contains('/') {
+        vec![name.to_string()]
+    } else if sh.ctx.ns == Ns::Host {
+        return if HOST_PROGRAMS.contains(&name) || matches!(name, "sh" | "bash" | "echo" | "test" | "[") {
+            Program::Applet(name.to_string())
+        } else {
+            Program::NotFound
+        };
+    } else {
+        let path = sh.vars.get("PATH").cloned().unwrap_or_default();
+        path.split(':').filter(|d| !d.is_empty()).map(|d| format!("{d}/{name}")).collect()
+    };
+    let mut denied = false;
+    for cand in &candidates {
+        let Ok(loc) = world.resolve(&sh.ctx, cand, true) else {
+            if name.contains('/') {
+                return match world.resolve(&sh.ctx, cand, true) {
+                    Err(e) => Program::NotExecutable(e),
+                    Ok(_) => Program::NotFound,
+                };
+            }
+            continue;
+        };
+        let st = world.stat_loc(sh.ctx.ns, &loc);
+        if st.ftype != crate::fs::FileType::File {
+            if name.contains('/') {
+                return Program::NotExecutable(crate::fs::Errno::Access);
+            }
+            continue;
+        }
+        if !crate::vfs::may(st.uid, st.gid, st.mode, false, &sh.ctx.cred, Access::Exec) {
+            denied = true;
+            continue;
+        }
+        let base = name.rsplit('/').next().unwrap_or(name).to_string();
+        if sh.ctx.ns == Ns::Host {
+            if cand.starts_with("/usr/bin/") || cand.starts_with("/bin/") {
+                return Program::Applet(base);
+            }
+        }
+        match &world.fs.get(loc.top()).kind {
+            Kind::File(Data::Opaque(n)) if *n == BUSYBOX_SIZE => return Program::Applet(base),
+            Kind::File(Data::Opaque(_)) => return Program::Applet(base),
+            Kind::File(Data::Bytes(b)) => {
+                let text = String::from_utf8_lossy(b).into_owned();
+                return Program::Script(text);
+            }
+            _ => {}
+        }
+    }
+    if denied {
+        Program::Denied
+    } else {
+        Program::NotFound
+    }
+}
+
+/// Whether a command name can be started at all (Docker checks before it runs a process).
+pub enum ProgramKind {
+    Found,
+    Missing,
+}
+
+pub fn find_program_kind(world: &World, sh: &Shell, name: &str) -> ProgramKind {
+    if builtins::is_builtin(name) && sh.ctx.ns == Ns::Host {
+        return ProgramKind::Found;
+    }
+    match find_program(world, sh, name) {
+        Program::NotFound | Program::NotExecutable(_) => ProgramKind::Missing,
+        _ => ProgramKind::Found,
+    }
+}
+
+/// Runs an external program (anything that is not a builtin).
+pub fn exec(world: &mut World, sh: &mut Shell, argv: &[String], env: &[String], io: &mut Io) -> Exit {
+    let name = argv[0].clone();
+    match find_program(world, sh, &name) {
+        Program::Applet(applet) => run_program(world, sh, &applet, argv, env, io),
+        Program::Script(text) => {
+            if sh.depth >= crate::shell::exec::MAX_DEPTH {
+                io.err_line(&format!("{}{name}: nesting too deep", sh.err_prefix()));
+                return Exit::Code(126);
+            }
+            let mut sub = Shell::new(sh.flavor, sh.ctx.clone(), env);
+            sub.depth = sh.depth + 1;
+            sub.positional = argv[1..].to_vec();
+            let body = text.split_once('\n').filter(|_| text.starts_with("#!")).map(|(_, b)| b.to_string()).unwrap_or(text);
+            match sub.run_script(world, &body, io) {
+                Flow::Exit(c) => Exit::Code(c),
+                Flow::Block => Exit::Block,
+                Flow::Next => Exit::Code(sub.status),
+            }
+        }
+        Program::NotFound => {
+            match sh.flavor {
+                Flavor::Bash if name.contains('/') => io.err_line(&format!("bash: line 1: {name}: No such file or directory")),
+                Flavor::Bash => io.err_line(&format!("bash: line 1: {name}: command not found")),
+                Flavor::Ash => io.err_line(&format!("sh: {name}: not found")),
+            }
+            Exit::Code(127)
+        }
+        Program::Denied => {
+            io.err_line(&format!("{}{name}: Permission denied", sh.err_prefix()));
+            Exit::Code(126)
+        }
+        Program::NotExecutable(e) => {
+            let code = if e == crate::fs::Errno::NoEnt { 127 } else { 126 };
+            match sh.flavor {
+                Flavor::Bash => io.err_line(&format!(
+                    "bash: line 1: {name}: {}",
+                    if e == crate::fs::Errno::Access { "Is a directory".to_string() } else { e.to_string() }
+                )),
+                Flavor::Ash => io.err_line(&format!(
+                    "sh: {name}: {}",
+                    if e == crate::fs::Errno::NoEnt { "not found".to_string() } else { "Permission denied".to_string() }
+                )),
+            }
+            Exit::Code(code)
+        }
+    }
+}
+
+/// Runs a known program by name.
+pub fn run_program(world: &mut World, sh: &mut Shell, applet: &str, argv: &[String], env: &[String], io: &mut Io) -> Exit {
+    let gnu = sh.ctx.ns == Ns::Host;
+    match applet {
+        "sh" | "bash" | "ash" => run_shell(world, sh, argv, env, io),
+        "docker" if gnu => Exit::Code(crate::docker::cli(world, sh, argv, io)),
+        "sudo" if gnu => sudo(world, sh, argv, env, io),
+        "busybox" if !gnu => {
+            if argv.len() < 2 {
+                io.out_str("BusyBox v1.35.0 (Debian 1:1.35.0-4+deb12u1+b1) multi-call binary.\n");
+                return Exit::Code(0);
+            }
+            run_program(world, sh, &argv[1].clone(), &argv[1..], env, io)
+        }
+        "sleep" => {
+            let secs: f64 = argv.get(1).and_then(|a| a.trim_end_matches('s').parse().ok()).unwrap_or(-1.0);
+            if secs < 0.0 {
+                let a = argv.get(1).cloned().unwrap_or_default();
+                if argv.len() < 2 {
+                    io.err_line(if gnu {
+                        "sleep: missing operand"
+                    } else {
+                        "BusyBox v1.35.0 (Debian 1:1.35.0-4+deb12u1+b1) multi-call binary.\n\nUsage: sleep [N]..."
+                    });
+                } else if gnu {
+                    io.err_line(&format!("sleep: invalid time interval '{a}'"));
+                } else {
+                    io.err_line(&format!("sleep: invalid number '{a}'"));
+                }
+                return Exit::Code(1);
+            }
+            world.clock.advance_millis((secs.min(5.0) * 1000.0) as i64);
+            if sh.main_process && secs >= 2.0 {
+                Exit::Block
+            } else {
+                Exit::Code(0)
+            }
+        }
+        _ => {
+            let mut p = coreutils::Proc { world, ctx: sh.ctx.clone(), io, gnu, name: applet.to_string(), env: env.to_vec() };
+            Exit::Code(coreutils::run(&mut p, argv))
+        }
+    }
+}
+
+fn run_shell(world: &mut World, sh: &mut Shell, argv: &[String], env: &[String], io: &mut Io) -> Exit {
+    if sh.depth >= crate::shell::exec::MAX_DEPTH {
+        io.err_line(&format!("{}nesting too deep", sh.err_prefix()));
+        return Exit::Code(126);
+    }
+    let flavor = if sh.ctx.ns == Ns::Host { Flavor::Bash } else { Flavor::Ash };
+    let mut sub = Shell::new(flavor, sh.ctx.clone(), env);
+    sub.depth = sh.depth + 1;
+    sub.main_process = sh.main_process;
+    let args = &argv[1..];
+    let script = if args.first().map(String::as_str) == Some("-c") {
+        match args.get(1) {
+            Some(s) => {
+                sub.positional = args.iter().skip(3).cloned().collect();
+                s.clone()
+            }
+            None => {
+                io.err_line(&format!("{}-c: option requires an argument", sub.name()));
+                return Exit::Code(2);
+            }
+        }
+    } else if let Some(file) = args.first() {
+        match world.read(&sh.ctx, file) {
+            Ok(d) => String::from_utf8_lossy(&d.to_vec()).into_owned(),
+            Err(e) => {
+                io.err_line(&format!("{}: can't open '{file}': {e}", sub.name()));
+                return Exit::Code(2);
+            }
+        }
+    } else {
+        String::from_utf8_lossy(&std::mem::take(&mut io.stdin)).into_owned()
+    };
+    match sub.run_script(world, &script, io) {
+        Flow::Exit(c) => Exit::Code(c),
+        Flow::Block => Exit::Block,
+        Flow::Next => Exit::Code(sub.status),
+    }
+}
+
+fn sudo(world: &mut World, sh: &mut Shell, argv: &[String], env: &[String], io: &mut Io) -> Exit {
+    let mut args = &argv[1..];
+    while let Some(a) = args.first() {
+        if a.starts_with('-') && a != "-" {
+            args = &args[1..];
+        } else {
+            break;
+        }
+    }
+    if args.is_empty() {
+        io.err_line("usage: sudo -h | -K | -k | -V");
+        return Exit::Code(1);
+    }
+    let mut root = sh.clone();
+    root.ctx.cred = Cred::root();
+    let name = args[0].clone();
+    if builtins::is_builtin(&name) && !matches!(name.as_str(), "echo" | "printf" | "pwd" | "true" | "false" | "test" | "[") {
+        io.err_line(&format!("sudo: {name}: command not found"));
+        return Exit::Code(1);
+    }
+    match find_program(world, &root, &name) {
+        Program::Applet(applet) => run_program(world, &mut root, &applet, args, env, io),
+        _ => {
+            io.err_line(&format!("sudo: {name}: command not found"));
+            Exit::Code(1)
+        }
+    }
+}

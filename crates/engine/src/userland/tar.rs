@@ -1,0 +1,427 @@
+//! tar: real ustar archives (512-byte headers), written and read by busybox and GNU tar.
+
+use super::coreutils::Proc;
+use super::users;
+use crate::fs::{Data, Errno, FileType, Kind};
+use crate::vfs::{Ctx, WriteMode};
+use crate::world::{Cred, World};
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Member {
+    pub name: String,
+    pub kind: FileType,
+    pub mode: u32,
+    pub uid: u32,
+    pub gid: u32,
+    pub uname: String,
+    pub gname: String,
+    pub mtime: i64,
+    pub data: Data,
+    pub link: String,
+}
+
+fn octal(field: &mut [u8], v: u64) {
+    let w = field.len() - 1;
+    let s = format!("{v:0w$o}");
+    let b = s.as_bytes();
+    let start = b.len().saturating_sub(w);
+    field[..w].copy_from_slice(&b[start..]);
+    field[w] = 0;
+}
+
+fn put(field: &mut [u8], s: &str) {
+    let b = s.as_bytes();
+    let n = b.len().min(field.len());
+    field[..n].copy_from_slice(&b[..n]);
+}
+
+/// Encodes members as a ustar archive ending with two zero blocks.
+pub fn encode(members: &[Member]) -> Vec<u8> {
+    let mut out = Vec::new();
+    for m in members {
+        let mut h = [0u8; 512];
+        let (prefix, name) = if m.name.len() > 100 {
+            match m.name[..m.name.len().min(155)].rfind('/') {
+                Some(i) => (&m.name[..i], &m.name[i + 1..]),
+                None => ("", m.name.as_str()),
+            }
+        } else {
+            ("", m.name.as_str())
+        };
+        put(&mut h[0..100], name);
+        octal(&mut h[100..108], (m.mode & 0o7777) as u64);
+        octal(&mut h[108..116], m.uid as u64);
+        octal(&mut h[116..124], m.gid as u64);
+        let size = if m.kind == FileType::File { m.data.len() } else { 0 };
+        octal(&mut h[124..136], size);
+        octal(&mut h[136..148], m.mtime.max(0) as u64);
+        h[156] = match m.kind {
+            FileType::Dir => b'5',
+            FileType::Symlink => b'2',
+            FileType::CharDev => b'3',
+            _ => b'0',
+        };
+        put(&mut h[157..257], &m.link);
+        put(&mut h[257..263], "ustar");
+        put(&mut h[263..265], "00");
+        put(&mut h[265..297], &m.uname);
+        put(&mut h[297..329], &m.gname);
+        put(&mut h[345..500], prefix);
+        h[148..156].copy_from_slice(b"        ");
+        let sum: u32 = h.iter().map(|b| *b as u32).sum();
+        let cs = format!("{sum:06o}\0 ");
+        h[148..156].copy_from_slice(cs.as_bytes());
+        out.extend_from_slice(&h);
+        if size > 0 {
+            let bytes = m.data.to_vec();
+            out.extend_from_slice(&bytes);
+            let pad = (512 - bytes.len() % 512) % 512;
+            out.extend(std::iter::repeat_n(0u8, pad));
+        }
+    }
+    out.extend(std::iter::repeat_n(0u8, 1024));
+    out
+}
+
+fn field_str(b: &[u8]) -> String {
+    let end = b.iter().position(|c| *c == 0).unwrap_or(b.len());
+    String::from_utf8_lossy(&b[..end]).into_owned()
+}
+
+fn field_num(b: &[u8]) -> u64 {
+    u64::from_str_radix(field_str(b).trim(), 8).unwrap_or(0)
+}
+
+/// Decodes a ustar archive; `None` when it is not one.
+pub fn decode(bytes: &[u8]) -> Option<Vec<Member>> {
+    let mut out = Vec::new();
+    let mut pos = 0;
+    while pos + 512 <= bytes.len() {
+        let h = &bytes[pos..pos + 512];
+        if h.iter().all(|b| *b == 0) {
+            return Some(out);
+        }
+        if &h[257..262] != b"ustar" {
+            return None;
+        }
+        let prefix = field_str(&h[345..500]);
+        let mut name = field_str(&h[0..100]);
+        if !prefix.is_empty() {
+            name = format!("{prefix}/{name}");
+        }
+        let size = field_num(&h[124..136]);
+        let kind = match h[156] {
+            b'5' => FileType::Dir,
+            b'2' => FileType::Symlink,
+            b'3' => FileType::CharDev,
+            _ => FileType::File,
+        };
+        pos += 512;
+        let end = pos + size as usize;
+        if end > bytes.len() {
+            return None;
+        }
+        let data = Data::from_bytes(&bytes[pos..end]);
+        pos = end + (512 - size as usize % 512) % 512;
+        out.push(Member {
+            name,
+            kind,
+            mode: field_num(&h[100..108]) as u32,
+            uid: field_num(&h[108..116]) as u32,
+            gid: field_num(&h[116..124]) as u32,
+            uname: field_str(&h[265..297]),
+            gname: field_str(&h[297..329]),
+            mtime: field_num(&h[136..148]) as i64,
+            data,
+            link: field_str(&h[157..257]),
+        });
+    }
+    Some(out)
+}
+
+/// Collects `path` (as seen by `ctx`) into members named `name`, recursively.
+pub fn collect(world: &World, ctx: &Ctx, path: &str, name: &str, out: &mut Vec<Member>, errors: &mut Vec<(String, Errno)>) {
+    let st = match world.stat(ctx, path, false) {
+        Ok(s) => s,
+        Err(e) => {
+            errors.push((path.to_string(), e));
+            return;
+        }
+    };
+    let uname = users::user_name(world, ctx, st.uid).unwrap_or_default();
+    let gname = users::group_name(world, ctx, st.gid).unwrap_or_default();
+    let mut m = Member {
+        name: name.to_string(),
+        kind: st.ftype,
+        mode: st.mode,
+        uid: st.uid,
+        gid: st.gid,
+        uname,
+        gname,
+        mtime: st.mtime,
+        data: Data::empty(),
+        link: st.symlink.clone().unwrap_or_default(),
+    };
+    match st.ftype {
+        FileType::Dir => {
+            m.name = format!("{}/", name.trim_end_matches('/'));
+            out.push(m);
+            let Ok(loc) = world.resolve(ctx, path, false) else { return };
+            match world.list(ctx, &loc) {
+                Ok(entries) => {
+                    for (n, _) in entries {
+                        let child = format!("{}/{n}", path.trim_end_matches('/'));
+                        let cname = format!("{}/{n}", name.trim_end_matches('/'));
+                        collect(world, ctx, &child, &cname, out, errors);
+                    }
+                }
+                Err(e) => errors.push((path.to_string(), e)),
+            }
+        }
+        FileType::File => match world.read(ctx, path) {
+            Ok(d) => {
+                m.data = d;
+                out.push(m);
+            }
+            Err(e) => errors.push((path.to_string(), e)),
+        },
+        _ => out.push(m),
+    }
+}
+
+pub fn run(p: &mut Proc, args: &[String]) -> i32 {
+    let mut mode: Option<char> = None;
+    let mut verbose = false;
+    let mut file: Option<String> = None;
+    let mut dir: Option<String> = None;
+    let mut strip = 0usize;
+    let mut ops = Vec::new();
+    let mut i = 0;
+    let mut first = true;
+    while i < args.len() {
+        let a = args[i].clone();
+        if let Some(v) = a.strip_prefix("--strip-components=").or_else(|| a.strip_prefix("--strip=")) {
+            strip = v.parse().unwrap_or(0);
+        } else if a == "--strip-components" || a == "--strip" {
+            strip = args.get(i + 1).and_then(|v| v.parse().ok()).unwrap_or(0);
+            i += 1;
+        } else if a == "-C" || a == "--directory" {
+            dir = args.get(i + 1).cloned();
+            i += 1;
+        } else if a.starts_with('-') || (first && !a.contains('/') && a.chars().all(|c| "cxtvfzpC".contains(c))) {
+            let flags: Vec<char> = a.trim_start_matches('-').chars().collect();
+            let mut takes_file = false;
+            for c in flags {
+                match c {
+                    'c' | 'x' | 't' => mode = Some(c),
+                    'v' => verbose = true,
+                    'f' => takes_file = true,
+                    _ => {}
+                }
+            }
+            if takes_file {
+                file = args.get(i + 1).cloned();
+                i += 1;
+            }
+        } else {
+            ops.push(a);
+        }
+        first = false;
+        i += 1;
+    }
+    let Some(mode) = mode else {
+        if p.gnu {
+            p.io.err_line("tar: You must specify one of the '-Acdtrux', '--delete' or '--test-label' options");
+            p.io.err_line("Try 'tar --help' or 'tar --usage' for more information.");
+            return 2;
+        }
+        p.io.err_line("tar: need one of -c, -x, -t");
+        return 1;
+    };
+    let mut ctx = p.ctx.clone();
+    if let Some(d) = &dir {
+        ctx.cwd = crate::fs::normalize(&ctx.cwd, d);
+    }
+    match mode {
+        'c' => {
+            let mut members = Vec::new();
+            let mut errors = Vec::new();
+            let mut stripped = false;
+            for op in &ops {
+                let name = if let Some(rest) = op.strip_prefix('/') {
+                    stripped = true;
+                    rest.to_string()
+                } else {
+                    op.clone()
+                };
+                collect(p.world, &ctx, op, &name, &mut members, &mut errors);
+            }
+            if stripped {
+                p.io.err_line(if p.gnu {
+                    "tar: Removing leading `/' from member names"
+                } else {
+                    "tar: removing leading '/' from member names"
+                });
+            }
+            let bytes = encode(&members);
+            if verbose {
+                let names: String = members.iter().map(|m| format!("{}\n", m.name)).collect();
+                if file.as_deref().is_none_or(|f| f == "-") {
+                    p.io.err.extend_from_slice(names.as_bytes());
+                } else {
+                    p.io.out.extend_from_slice(names.as_bytes());
+                }
+            }
+            for (path, e) in &errors {
+                p.io.err_line(&format!("tar: {path}: {e}"));
+            }
+            match file.as_deref() {
+                None | Some("-") => p.io.out.extend_from_slice(&bytes),
+                Some(f) => {
+                    if let Err(e) = p.world.write_file(&p.ctx, f, &Data::from_bytes(&bytes), WriteMode::Truncate) {
+                        p.io.err_line(&format!("tar: can't open '{f}': {e}"));
+                        return if p.gnu { 2 } else { 1 };
+                    }
+                }
+            }
+            if errors.is_empty() {
+                0
+            } else if p.gnu {
+                2
+            } else {
+                1
+            }
+        }
+        't' | 'x' => {
+            let bytes = match file.as_deref() {
+                None | Some("-") => std::mem::take(&mut p.io.stdin),
+                Some(f) => match p.world.read(&p.ctx, f) {
+                    Ok(d) => d.to_vec(),
+                    Err(e) => {
+                        if p.gnu {
+                            p.io.err_line(&format!("tar: {f}: Cannot open: {e}"));
+                            p.io.err_line("tar: Error is not recoverable: exiting now");
+                            return 2;
+                        }
+                        p.io.err_line(&format!("tar: can't open '{f}': {e}"));
+                        return 1;
+                    }
+                },
+            };
+            let Some(members) = decode(&bytes) else {
+                if p.gnu {
+                    p.io.err_line("tar: This does not look like a tar archive");
+                    p.io.err_line("tar: Exiting with failure status due to previous errors");
+                    return 2;
+                }
+                p.io.err_line("tar: invalid tar magic");
+                return 1;
+            };
+            let now = p.world.clock.secs();
+            let _ = now;
+            let mut status = 0;
+            for m in members {
+                if mode == 't' {
+                    if verbose {
+                        let t = crate::clock::tm(m.mtime);
+                        let owner = format!(
+                            "{}/{}",
+                            if m.uname.is_empty() { m.uid.to_string() } else { m.uname.clone() },
+                            if m.gname.is_empty() { m.gid.to_string() } else { m.gname.clone() }
+                        );
+                        let size = if m.kind == FileType::File { m.data.len() } else { 0 };
+                        let st = crate::vfs::Stat {
+                            ino: crate::fs::InodeId(0),
+                            ftype: m.kind,
+                            mode: m.mode,
+                            uid: m.uid,
+                            gid: m.gid,
+                            size,
+                            mtime: m.mtime,
+                            nlink: 1,
+                            blocks: 0,
+                            rdev: (0, 0),
+                            fs: crate::vfs::FsType::Ext4,
+                            symlink: None,
+                        };
+                        let sizestr = size.to_string();
+                        let pad = 19usize.saturating_sub(owner.chars().count() + 1).max(sizestr.len());
+                        let link = if m.kind == FileType::Symlink { format!(" -> {}", m.link) } else { String::new() };
+                        p.out_line(&format!(
+                            "{} {owner} {sizestr:>pad$} {:04}-{:02}-{:02} {:02}:{:02} {}{link}",
+                            super::coreutils::mode_string(&st),
+                            t.year,
+                            t.month,
+                            t.day,
+                            t.hour,
+                            t.min,
+                            m.name
+                        ));
+                    } else {
+                        p.out_line(&m.name);
+                    }
+                    continue;
+                }
+                let parts: Vec<&str> = m.name.split('/').filter(|s| !s.is_empty()).collect();
+                if parts.len() <= strip {
+                    continue;
+                }
+                if verbose {
+                    p.out_line(&m.name);
+                }
+                let rel = parts[strip..].join("/");
+                if let Err(e) = extract(p.world, &ctx, &rel, &m, p.gnu) {
+                    p.io.err_line(&format!("tar: can't create '{rel}': {e}"));
+                    status = if p.gnu { 2 } else { 1 };
+                }
+            }
+            status
+        }
+        _ => 1,
+    }
+}
+
+fn extract(world: &mut World, ctx: &Ctx, rel: &str, m: &Member, gnu: bool) -> Result<(), Errno> {
+    match m.kind {
+        FileType::Dir => match world.stat(ctx, rel, true) {
+            Ok(s) if s.ftype == FileType::Dir => {}
+            Ok(_) => return Err(Errno::Exists),
+            Err(_) => world.mkdir(ctx, rel, 0o777)?,
+        },
+        FileType::Symlink => {
+            let _ = world.remove(ctx, rel, false);
+            world.symlink(ctx, &m.link, rel)?;
+            return Ok(());
+        }
+        _ => {
+            world.write_file(ctx, rel, &m.data, WriteMode::Truncate)?;
+        }
+    }
+    // Owners are restored by name when the image knows the name (busybox: by name then id),
+    // and only when extracting as root.
+    let is_root = ctx.cred.uid == 0;
+    let (uid, gid) = if is_root {
+        let pw = users::passwd(world, &Ctx { cred: Cred::root(), ..ctx.clone() });
+        let gr = users::groups(world, &Ctx { cred: Cred::root(), ..ctx.clone() });
+        let uid = pw.iter().find(|e| e.name == m.uname).map(|e| e.uid).unwrap_or(m.uid);
+        let gid = gr.iter().find(|e| e.name == m.gname).map(|e| e.gid).unwrap_or(m.gid);
+        (Some(uid), Some(gid))
+    } else {
+        (None, None)
+    };
+    let mode = if is_root || gnu { m.mode } else { m.mode & !ctx.umask };
+    let mtime = m.mtime;
+    world.set_meta(ctx, rel, false, &mut |i| {
+        if matches!(i.kind, Kind::Symlink(_)) {
+            return;
+        }
+        i.mode = mode;
+        i.mtime = mtime;
+        if let Some(u) = uid {
+            i.uid = u;
+        }
+        if let Some(g) = gid {
+            i.gid = g;
+        }
+    })
+}

@@ -1,0 +1,334 @@
+//! The state of the simulated machine: one inode arena, the Docker objects that point into it.
+
+use std::collections::BTreeMap;
+
+use crate::clock::{Clock, Ids};
+use crate::events::Event;
+use crate::fs::{Arena, InodeId};
+
+/// A process's credentials.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Cred {
+    pub uid: u32,
+    pub gid: u32,
+    pub groups: Vec<u32>,
+}
+
+impl Cred {
+    pub fn root() -> Cred {
+        Cred { uid: 0, gid: 0, groups: vec![0] }
+    }
+    pub fn student() -> Cred {
+        Cred { uid: 1000, gid: 1000, groups: vec![1000, 111] }
+    }
+    pub fn in_group(&self, gid: u32) -> bool {
+        self.gid == gid || self.groups.contains(&gid)
+    }
+}
+
+/// A read-only image layer (a diff: files plus whiteouts and opaque dirs).
+#[derive(Clone, Debug)]
+pub struct Layer {
+    pub diff_id: String,
+    pub chain_id: String,
+    /// The layer's directory `/var/lib/docker/overlay2/<cache_id>/diff` on the host.
+    pub cache_id: String,
+    /// The short link name under `/var/lib/docker/overlay2/l/`.
+    pub link_id: String,
+    pub root: InodeId,
+    pub size: u64,
+    /// Layers made by BuildKit stay referenced by the build cache after their image goes.
+    pub kept_by_build_cache: bool,
+}
+
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct ImageConfig {
+    pub user: String,
+    pub env: Vec<String>,
+    pub cmd: Option<Vec<String>>,
+    pub entrypoint: Option<Vec<String>>,
+    pub working_dir: String,
+    pub volumes: Vec<String>,
+    pub labels: BTreeMap<String, String>,
+    pub exposed_ports: Vec<String>,
+    pub args_escaped: bool,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct HistoryEntry {
+    pub created: i64,
+    pub created_by: String,
+    pub empty_layer: bool,
+    pub comment: String,
+}
+
+#[derive(Clone, Debug)]
+pub struct Image {
+    /// `sha256:<64 hex>`.
+    pub id: String,
+    pub tags: Vec<String>,
+    /// Indexes into the layer store, bottom first.
+    pub layers: Vec<usize>,
+    pub history: Vec<HistoryEntry>,
+    pub config: ImageConfig,
+    pub created: i64,
+    pub comment: String,
+    /// Image id of the parent (set by `docker commit`, empty for BuildKit images).
+    pub parent: String,
+    pub last_tag_time: Option<i128>,
+    /// Cache dir names of the image's own top layer mount (for `GraphDriver`).
+    pub size: u64,
+}
+
+impl Image {
+    pub fn short_id(&self) -> &str {
+        &self.id[7..19]
+    }
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Volume {
+    pub name: String,
+    pub root: InodeId,
+    pub created: i64,
+    pub labels: BTreeMap<String, String>,
+    pub options: Option<BTreeMap<String, String>>,
+    pub anonymous: bool,
+    /// Set once image content was copied in (Docker copies only into an empty volume).
+    pub populated: bool,
+    /// `--opt type=tmpfs`: content lives in memory, per mount.
+    pub tmpfs: bool,
+}
+
+/// What a mount point in a container shows.
+#[derive(Clone, Debug, PartialEq)]
+pub enum MountKind {
+    Volume {
+        name: String,
+    },
+    Bind {
+        source: String,
+    },
+    Tmpfs,
+    /// Docker's own mounts: /dev, /dev/shm, /proc, /sys, /etc/hosts…
+    System(SystemMount),
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum SystemMount {
+    Proc,
+    Dev,
+    DevPts,
+    Sys,
+    Mqueue,
+    Shm,
+    ResolvConf,
+    Hostname,
+    Hosts,
+}
+
+/// An active mount in a namespace.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Mount {
+    pub target: String,
+    pub root: InodeId,
+    pub kind: MountKind,
+    pub read_only: bool,
+    /// Size limit in bytes (tmpfs).
+    pub limit: Option<u64>,
+    /// The mount options shown in /proc/mounts after the fs type.
+    pub proc_opts: String,
+}
+
+/// A mount as configured on the container (its `Mounts` entry in `docker inspect`).
+#[derive(Clone, Debug, PartialEq)]
+pub struct MountPoint {
+    pub kind: MountPointKind,
+    /// Volume name, or the bind's host path.
+    pub name: String,
+    pub source: String,
+    pub destination: String,
+    pub mode: String,
+    pub rw: bool,
+    pub propagation: String,
+    /// Tmpfs: size limit and mode from the spec.
+    pub tmpfs_size: Option<u64>,
+    pub tmpfs_mode: Option<u32>,
+    pub tmpfs_opts: String,
+    pub nocopy: bool,
+    pub subpath: String,
+    /// Part of `.Mounts` (`--tmpfs` mounts are not).
+    pub listed: bool,
+    /// Anonymous volume created for this container (removed by `rm -v`).
+    pub anonymous: bool,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum MountPointKind {
+    Volume,
+    Bind,
+    Tmpfs,
+}
+
+impl MountPointKind {
+    pub fn as_str(&self) -> &'static str {
+        match self {
+            MountPointKind::Volume => "volume",
+            MountPointKind::Bind => "bind",
+            MountPointKind::Tmpfs => "tmpfs",
+        }
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Status {
+    Created,
+    Running,
+    Exited,
+}
+
+#[derive(Clone, Debug)]
+pub struct HostConfig {
+    pub binds: Option<Vec<String>>,
+    /// `--mount` specs as `HostConfig.Mounts` shows them (JSON objects).
+    pub mounts: Vec<serde_json::Value>,
+    pub tmpfs: BTreeMap<String, String>,
+    pub readonly_rootfs: bool,
+    pub volumes_from: Option<Vec<String>>,
+    pub auto_remove: bool,
+    pub network_mode: String,
+    pub port_bindings: BTreeMap<String, String>,
+}
+
+#[derive(Clone, Debug)]
+pub struct Container {
+    pub id: String,
+    pub name: String,
+    pub image_id: String,
+    /// The image as the user named it (`demo/app:1.0`).
+    pub image_ref: String,
+    pub created: i128,
+    pub path: String,
+    pub args: Vec<String>,
+    pub env: Vec<String>,
+    pub user: String,
+    pub working_dir: String,
+    pub config_volumes: Vec<String>,
+    pub labels: BTreeMap<String, String>,
+    pub host: HostConfig,
+    pub mount_points: Vec<MountPoint>,
+    pub status: Status,
+    pub exit_code: i32,
+    pub started_at: Option<i128>,
+    pub finished_at: Option<i128>,
+    pub pid: u32,
+    pub restart_count: u32,
+    /// Layer id (the container's overlay2 dir name) and the link name of its init layer.
+    pub layer_id: String,
+    pub init_link: String,
+    /// The container's upper dir and init layer (both directories on the host).
+    pub upper: InodeId,
+    pub init: InodeId,
+    /// Mounts of the running container (built at start; tmpfs content lives here).
+    pub mounts: Vec<Mount>,
+    /// Output of the main process, for `docker logs`.
+    pub logs: Vec<(bool, String)>,
+    /// What the main process does after its script: keeps running (`sleep`), or has ended.
+    pub tty: bool,
+    pub interactive: bool,
+    pub hostname: String,
+    pub started_once: bool,
+    pub compose: Option<ComposeRef>,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct ComposeRef {
+    pub project: String,
+    pub service: String,
+    pub config_hash: String,
+}
+
+impl Container {
+    pub fn short_id(&self) -> &str {
+        &self.id[..12]
+    }
+    pub fn command_line(&self) -> String {
+        let mut parts = vec![self.path.clone()];
+        parts.extend(self.args.iter().cloned());
+        parts.join(" ")
+    }
+}
+
+/// The whole machine.
+#[derive(Clone, Debug)]
+pub struct World {
+    pub fs: Arena,
+    pub host_root: InodeId,
+    pub clock: Clock,
+    pub ids: Ids,
+    pub layers: Vec<Layer>,
+    pub images: Vec<Image>,
+    pub containers: Vec<Container>,
+    pub volumes: BTreeMap<String, Volume>,
+    /// Events of the command being run.
+    pub events: Vec<Event>,
+    /// Tty attached to the terminal (the REPL and the web app); replays have none.
+    pub tty: bool,
+    pub next_pid: u32,
+    /// Simple commands the current line may still run (loops are bounded).
+    pub budget: u64,
+    /// Set once the budget ran out, so the line reports it once.
+    pub budget_exhausted: bool,
+}
+
+impl World {
+    /// Spends one step of the line's budget; false once it is used up.
+    pub fn take_step(&mut self) -> bool {
+        if self.budget == 0 {
+            self.budget_exhausted = true;
+            return false;
+        }
+        self.budget -= 1;
+        true
+    }
+
+    pub fn emit(&mut self, event: Event) {
+        self.events.push(event);
+    }
+
+    pub fn container_index(&self, name_or_id: &str) -> Option<usize> {
+        let key = name_or_id.strip_prefix('/').unwrap_or(name_or_id);
+        if key.is_empty() {
+            return None;
+        }
+        if let Some(i) = self.containers.iter().position(|c| c.id == key || c.name == key) {
+            return Some(i);
+        }
+        let matches: Vec<usize> = self.containers.iter().enumerate().filter(|(_, c)| c.id.starts_with(key)).map(|(i, _)| i).collect();
+        if matches.len() == 1 {
+            Some(matches[0])
+        } else {
+            None
+        }
+    }
+
+    /// Every inode that must survive a collection.
+    pub fn gc_roots(&self) -> Vec<InodeId> {
+        let mut roots = vec![self.host_root];
+        for c in &self.containers {
+            roots.push(c.upper);
+            roots.push(c.init);
+            roots.extend(c.mounts.iter().map(|m| m.root));
+        }
+        roots.extend(self.layers.iter().map(|l| l.root));
+        roots.extend(self.volumes.values().map(|v| v.root));
+        roots
+    }
+
+    pub fn maybe_collect(&mut self) {
+        if self.fs.wants_collect() {
+            let roots = self.gc_roots();
+            self.fs.collect(&roots);
+        }
+    }
+}
