@@ -6,9 +6,7 @@
 
 use std::io::{self, Write};
 
-use stowage_engine::{Engine, Outcome};
-
-mod transcript;
+use stowage_engine::{transcript, Engine, Outcome};
 
 fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -52,10 +50,7 @@ fn repl(explain: bool) {
     let mut engine = Engine::new();
     engine.set_tty(true);
     println!("Stowage: a simulated Docker 26 host. Nothing here runs for real. Ctrl+D quits.");
-    let mut editor = match rustyline::DefaultEditor::new() {
-        Ok(e) => Some(e),
-        Err(_) => None,
-    };
+    let mut editor = rustyline::DefaultEditor::new().ok();
     loop {
         let prompt = engine.prompt();
         let line = match &mut editor {

@@ -72,6 +72,7 @@ fn history(created: i64, created_by: &str, empty_layer: bool) -> HistoryEntry {
     HistoryEntry { created, created_by: created_by.into(), empty_layer, comment: "buildkit.dockerfile.v0".into() }
 }
 
+#[allow(clippy::too_many_arguments)]
 /// Adds a layer to the store and links its diff dir under `/var/lib/docker/overlay2/<cache_id>/diff`.
 pub fn add_layer(
     world_fs: &mut Arena,

@@ -125,20 +125,19 @@ struct RootFs {
     /// Overlay layers top-down (upper first), or a single plain root.
     layers: Vec<InodeId>,
     overlay: bool,
-    read_only: bool,
 }
 
 impl World {
     fn root_fs(&self, ns: Ns) -> RootFs {
         match ns {
-            Ns::Host => RootFs { layers: vec![self.host_root], overlay: false, read_only: false },
+            Ns::Host => RootFs { layers: vec![self.host_root], overlay: false },
             Ns::Container(i) => {
                 let c = &self.containers[i];
                 let mut layers = vec![c.upper, c.init];
                 if let Some(img) = self.images.iter().find(|im| im.id == c.image_id) {
                     layers.extend(img.layers.iter().rev().map(|l| self.layers[*l].root));
                 }
-                RootFs { layers, overlay: true, read_only: c.host.readonly_rootfs }
+                RootFs { layers, overlay: true }
             }
         }
     }

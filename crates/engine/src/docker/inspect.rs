@@ -296,7 +296,7 @@ pub fn container_json(world: &World, c: &Container) -> Value {
             "OpenStdin": c.interactive,
             "StdinOnce": false,
             "Env": c.env,
-            "Cmd": cmd.split_off(1).is_empty().then(|| json!([c.path])).unwrap_or_else(|| { let mut v = vec![c.path.clone()]; v.extend(c.args.iter().cloned()); json!(v) }),
+            "Cmd": json!(cmd),
             "Image": c.image_ref,
             "Volumes": volumes,
             "WorkingDir": c.working_dir,
@@ -586,7 +586,7 @@ pub fn system_df(world: &mut World, args: &[String], io: &mut Io) -> i32 {
     let vols_size: u64 = vol_sizes.iter().map(|v| v.2).sum();
     let vols_active = vol_sizes.iter().filter(|v| v.1 > 0).count();
     let reclaim_vols: u64 = vol_sizes.iter().filter(|v| v.1 == 0).map(|v| v.2).sum();
-    let pct = |part: u64, total: u64| if total == 0 { 0 } else { (part * 100 / total) as u32 };
+    let pct = |part: u64, total: u64| (part * 100).checked_div(total).unwrap_or(0) as u32;
     let hs = |n: u64| human_size(n as f64, 4);
     if !parsed.has("verbose") {
         let mut text = String::from("TYPE\tTOTAL\tACTIVE\tSIZE\tRECLAIMABLE\n");

@@ -884,7 +884,7 @@ fn start_container(world: &mut World, ci: usize) -> Result<(), RunError> {
                 Err(_) => continue,
             },
             MountPointKind::Tmpfs => {
-                let opts = if mp.listed { mp.tmpfs_opts.clone() } else { mp.tmpfs_opts.clone() };
+                let opts = mp.tmpfs_opts.clone();
                 let parsed = if mp.listed {
                     Ok(mounts::TmpfsOptions {
                         proc_opts: mp.tmpfs_opts.clone(),
@@ -1547,9 +1547,7 @@ pub fn proc_mounts(world: &World, ci: usize) -> String {
             MountKind::System(SystemMount::DevPts) => {
                 "devpts /dev/pts devpts rw,nosuid,noexec,relatime,gid=5,mode=620,ptmxmode=666 0 0".to_string()
             }
-            MountKind::System(SystemMount::Sys) => {
-                format!("sysfs /sys sysfs {},nosuid,nodev,noexec,relatime 0 0", if m.read_only { "ro" } else { "ro" })
-            }
+            MountKind::System(SystemMount::Sys) => "sysfs /sys sysfs ro,nosuid,nodev,noexec,relatime 0 0".to_string(),
             MountKind::System(SystemMount::Mqueue) => "mqueue /dev/mqueue mqueue rw,nosuid,nodev,noexec,relatime 0 0".to_string(),
             MountKind::System(SystemMount::Shm) => "shm /dev/shm tmpfs rw,nosuid,nodev,noexec,relatime,size=65536k 0 0".to_string(),
             MountKind::System(_) => format!("/dev/vda {} {}", m.target, vda(m.read_only)),

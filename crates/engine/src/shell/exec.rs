@@ -559,11 +559,9 @@ impl Shell {
             for (k, v) in assigns {
                 self.vars.insert(k, v);
             }
-            if !s.redirs.is_empty() {
-                if self.setup_redirs(world, &s.redirs, io).is_err() {
-                    self.status = 1;
-                    return Flow::Next;
-                }
+            if !s.redirs.is_empty() && self.setup_redirs(world, &s.redirs, io).is_err() {
+                self.status = 1;
+                return Flow::Next;
             }
             // A lone assignment keeps the status of its command substitution.
             if s.assigns.iter().all(|(_, w)| !w.iter().any(|p| matches!(p, Part::Command { .. }))) {

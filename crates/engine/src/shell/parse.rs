@@ -323,7 +323,7 @@ impl Parser {
             fd = Some(fd.unwrap_or(0).saturating_mul(10).saturating_add(c.to_digit(10).unwrap_or(0)));
             i += 1;
         }
-        if !matches!(self.s.get(i), Some('<' | '>')) && !(fd.is_none() && self.starts("&>")) {
+        if !(matches!(self.s.get(i), Some('<' | '>')) || fd.is_none() && self.starts("&>")) {
             return Ok(None);
         }
         self.pos = i;
@@ -336,10 +336,7 @@ impl Parser {
         } else if self.starts(">>") {
             self.pos += 2;
             RedirOp::Append
-        } else if self.starts(">&") {
-            self.pos += 2;
-            RedirOp::DupOut
-        } else if self.starts("<&") {
+        } else if self.starts(">&") || self.starts("<&") {
             self.pos += 2;
             RedirOp::DupOut
         } else if self.starts(">|") {
@@ -744,11 +741,10 @@ mod tests {
     use super::*;
 
     fn simple_words(src: &str) -> Vec<Word> {
-        match parse(src).expect("parses") {
-            List { items } => match &items[0].0.first.commands[0] {
-                Command::Simple(s) => s.words.clone(),
-                other => panic!("not simple: {other:?}"),
-            },
+        let List { items } = parse(src).expect("parses");
+        match &items[0].0.first.commands[0] {
+            Command::Simple(s) => s.words.clone(),
+            other => panic!("not simple: {other:?}"),
         }
     }
 
@@ -758,7 +754,14 @@ mod tests {
         assert_eq!(w.len(), 4);
         assert_eq!(w[1], vec![Part::Lit { text: "a b".into(), quoted: true }]);
         assert!(matches!(&w[2][1], Part::Param { name, quoted: true, .. } if name == "HOME"));
-        assert_eq!(w[3], vec![Part::Lit { text: "d".into(), quoted: false }, Part::Lit { text: " e".into(), quoted: true }]);
+        assert_eq!(
+            w[3],
+            vec![
+                Part::Lit { text: "d".into(), quoted: false },
+                Part::Lit { text: " ".into(), quoted: true },
+                Part::Lit { text: "e".into(), quoted: false }
+            ]
+        );
     }
 
     #[test]

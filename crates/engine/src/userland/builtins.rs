@@ -90,7 +90,7 @@ pub fn run(sh: &mut Shell, world: &mut World, argv: &[String], io: &mut Io) -> O
             let mut words: Vec<&str> = text.split_whitespace().collect();
             for (i, n) in names.iter().enumerate() {
                 let v = if i + 1 == names.len() {
-                    words.drain(..).collect::<Vec<_>>().join(" ")
+                    std::mem::take(&mut words).join(" ")
                 } else if words.is_empty() {
                     String::new()
                 } else {

@@ -949,6 +949,9 @@ pub fn ls_date(mtime: i64, now: i64) -> String {
     }
 }
 
+/// mode, links, owner, group, size, date, name, owner is numeric, group is numeric.
+type LsRow = (String, String, String, String, String, String, String, bool, bool);
+
 struct LsEntry {
     name: String,
     st: Stat,
@@ -983,7 +986,7 @@ fn ls(p: &mut Proc, args: &[String]) -> i32 {
     let mut dirs: Vec<(String, Loc)> = Vec::new();
     let fail = if p.gnu { 2 } else { 1 };
     for op in &ops {
-        match p.world.resolve(&p.ctx, op, !(long && !dir_only && false)) {
+        match p.world.resolve(&p.ctx, op, true) {
             Ok(loc) => {
                 let lst = p.world.stat(&p.ctx, op, false).ok();
                 let is_link = lst.as_ref().map(|s| s.ftype == FileType::Symlink).unwrap_or(false);
@@ -1092,7 +1095,7 @@ fn print_entries(p: &mut Proc, list: &[LsEntry], long: bool, numeric: bool, _in_
             users::group_name(w, ctx, gid).unwrap_or_else(|| gid.to_string())
         }
     };
-    let rows: Vec<(String, String, String, String, String, String, String, bool, bool)> = list
+    let rows: Vec<LsRow> = list
         .iter()
         .map(|e| {
             let o = owner(p.world, &p.ctx, e.st.uid);
@@ -1116,9 +1119,7 @@ fn print_entries(p: &mut Proc, list: &[LsEntry], long: bool, numeric: bool, _in_
         })
         .collect();
     if p.gnu {
-        let w = |f: &dyn Fn(&(String, String, String, String, String, String, String, bool, bool)) -> usize| {
-            rows.iter().map(f).max().unwrap_or(0)
-        };
+        let w = |f: &dyn Fn(&LsRow) -> usize| rows.iter().map(f).max().unwrap_or(0);
         let wl = w(&|r| r.1.len());
         let wo = w(&|r| r.2.chars().count());
         let wg = w(&|r| r.3.chars().count());
@@ -1944,7 +1945,7 @@ fn dd(p: &mut Proc, args: &[String]) -> i32 {
         Data::Opaque(_) => Data::Opaque(total_in),
         Data::Bytes(b) => Data::from_bytes(&b[..(total_in as usize).min(b.len())]),
     };
-    let records = |n: u64| (n / bs, if n % bs != 0 { 1 } else { 0 });
+    let records = |n: u64| (n / bs, if n.is_multiple_of(bs) { 0 } else { 1 });
     let mut status = 0;
     let written = if output == "-" {
         p.io.out.extend(payload.to_vec());

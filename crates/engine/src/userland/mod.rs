@@ -93,10 +93,8 @@ fn find_program(world: &World, sh: &Shell, name: &str) -> Program {
             continue;
         }
         let base = name.rsplit('/').next().unwrap_or(name).to_string();
-        if sh.ctx.ns == Ns::Host {
-            if cand.starts_with("/usr/bin/") || cand.starts_with("/bin/") {
-                return Program::Applet(base);
-            }
+        if sh.ctx.ns == Ns::Host && (cand.starts_with("/usr/bin/") || cand.starts_with("/bin/")) {
+            return Program::Applet(base);
         }
         match &world.fs.get(loc.top()).kind {
             Kind::File(Data::Opaque(n)) if *n == BUSYBOX_SIZE => return Program::Applet(base),

@@ -1,7 +1,7 @@
 //! The transcript format of the reference sessions: `$ command`, stdout lines,
 //! `stderr| ` lines, `[exit N]`, a blank line; `#` comment lines.
 
-use stowage_engine::{Engine, Outcome};
+use crate::{Engine, Outcome};
 
 /// The command lines of a transcript (with the comments that precede them).
 pub enum Item {
@@ -12,8 +12,10 @@ pub enum Item {
 pub fn parse(text: &str) -> Vec<Item> {
     let mut items = Vec::new();
     let mut in_block = false;
+    // A file without any `[exit N]` line is a plain list of commands.
+    let script = !text.lines().any(|l| l.starts_with("[exit "));
     for line in text.lines() {
-        if in_block {
+        if in_block && !script {
             if line.starts_with("[exit ") && line.ends_with(']') {
                 in_block = false;
             }
@@ -21,7 +23,7 @@ pub fn parse(text: &str) -> Vec<Item> {
         }
         if let Some(cmd) = line.strip_prefix("$ ") {
             items.push(Item::Command(cmd.to_string()));
-            in_block = true;
+            in_block = !script;
         } else if line.starts_with('#') {
             items.push(Item::Comment(line.to_string()));
         }

@@ -1,0 +1,17 @@
+# Stowage: `make serve` runs the app, `make test` runs every test. Both install what is missing.
+SHELL := /bin/bash
+
+.PHONY: test lint native fidelity
+
+test: lint native fidelity
+
+lint:
+	cargo fmt -p stowage-engine -p stowage-cli --check
+	cargo clippy -p stowage-engine -p stowage-cli --all-targets -- -D warnings
+
+native:
+	cargo test -p stowage-engine -p stowage-cli
+
+fidelity:
+	scripts/fidelity.sh
+
