@@ -8,12 +8,13 @@ use serde_json::Value as Json;
 
 use crate::funcs::{self, Param};
 use crate::gofmt::{quote, sprint_verb};
-use crate::parse::{Arg, BranchKind, Command, List, Node, Number, Pipe};
+use crate::parse::{Arg, Branch, BranchKind, Command, List, Node, Number, Pipe};
 use crate::value::{sorted_keys, Val};
 use crate::{ErrorKind, MissingKey, Options, TemplateError};
 
-/// Maximum depth of `{{template}}` calls (Go's value on wasm).
-pub(crate) const MAX_EXEC_DEPTH: usize = 1000;
+/// Maximum depth of nested `{{template}}` calls. Go allows 100000 (1000 on
+/// wasm); this bound keeps recursion within a wasm32 module's 1 MiB stack.
+pub(crate) const MAX_EXEC_DEPTH: usize = 100;
 
 type EResult<T> = Result<T, TemplateError>;
 
@@ -72,24 +73,9 @@ pub(crate) struct State<'t, 'a> {
 }
 
 /// Executes the template named "" of `trees` on `data`.
-pub(crate) fn execute(
-    text: &str,
-    trees: &BTreeMap<String, List>,
-    data: &Json,
-    opts: &Options,
-) -> Result<String, TemplateError> {
+pub(crate) fn execute(text: &str, trees: &BTreeMap<String, List>, data: &Json, opts: &Options) -> Result<String, TemplateError> {
     let dot = Val::from_json(data);
-    let mut s = State {
-        text,
-        trees,
-        opts,
-        name: "",
-        at: At::None,
-        vars: vec![("$", dot.clone())],
-        depth: 0,
-        steps: 0,
-        out: String::new(),
-    };
+    let mut s = State { text, trees, opts, name: "", at: At::None, vars: vec![("$", dot.clone())], depth: 0, steps: 0, out: String::new() };
     let Some(root) = trees.get("") else {
         return Err(s.err("\"\" is an incomplete or empty template".to_string()));
     };
@@ -113,14 +99,7 @@ impl<'t, 'a> State<'t, 'a> {
                     Some(i) => pos - (i + 1),
                     None => pos,
                 };
-                format!(
-                    "template: :{}:{}: executing {} at <{}>: {}",
-                    line,
-                    col,
-                    quote(self.name),
-                    at.context(),
-                    msg
-                )
+                format!("template: :{}:{}: executing {} at <{}>: {}", line, col, quote(self.name), at.context(), msg)
             }
         };
         TemplateError::new(ErrorKind::Exec, message)
@@ -133,10 +112,7 @@ impl<'t, 'a> State<'t, 'a> {
     fn step(&mut self) -> EResult<()> {
         self.steps += 1;
         if self.steps > self.opts.max_steps {
-            return self.fail(format!(
-                "execution stopped after {} steps",
-                self.opts.max_steps
-            ));
+            return self.fail(format!("execution stopped after {} steps", self.opts.max_steps));
         }
         Ok(())
     }
@@ -210,20 +186,9 @@ impl<'t, 'a> State<'t, 'a> {
                     self.write(&s)?;
                 }
             }
-            Node::Branch {
-                kind: BranchKind::Range,
-                pipe,
-                list,
-                else_list,
-                ..
-            } => return self.walk_range(dot, node, pipe, list, else_list.as_ref()),
-            Node::Branch {
-                kind,
-                pipe,
-                list,
-                else_list,
-                ..
-            } => {
+            Node::Branch(b) if b.kind == BranchKind::Range => return self.walk_range(dot, node, &b.pipe, &b.list, b.else_list.as_ref()),
+            Node::Branch(b) => {
+                let Branch { kind, pipe, list, else_list, .. } = b.as_ref();
                 let mark = self.vars.len();
                 let val = self.eval_pipeline(dot, pipe)?;
                 let r = if val.is_true() {
@@ -240,23 +205,15 @@ impl<'t, 'a> State<'t, 'a> {
                 self.vars.truncate(mark);
                 return r;
             }
-            Node::Template { name, pipe, .. } => {
-                self.walk_template(dot, node, name, pipe.as_ref())?
-            }
+            Node::Template { name, pipe, .. } => self.walk_template(dot, node, name, pipe.as_deref())?,
             Node::Break { .. } => return Ok(Flow::Break),
             Node::Continue { .. } => return Ok(Flow::Continue),
         }
         Ok(Flow::Normal)
     }
 
-    fn one_iteration(
-        &mut self,
-        pipe: &'t Pipe,
-        list: &'t List,
-        mark: usize,
-        index: Val<'a>,
-        elem: Val<'a>,
-    ) -> EResult<Flow> {
+    fn one_iteration(&mut self, pipe: &'t Pipe, list: &'t List, mark: usize, index: Val<'a>, elem: Val<'a>) -> EResult<Flow> {
+        self.step()?;
         if let Some(first) = pipe.decl.first() {
             if pipe.is_assign {
                 // With two variables, index comes first. With one, we use the element.
@@ -283,14 +240,7 @@ impl<'t, 'a> State<'t, 'a> {
         r
     }
 
-    fn walk_range(
-        &mut self,
-        dot: &Val<'a>,
-        node: &'t Node,
-        pipe: &'t Pipe,
-        list: &'t List,
-        else_list: Option<&'t List>,
-    ) -> EResult<Flow> {
+    fn walk_range(&mut self, dot: &Val<'a>, node: &'t Node, pipe: &'t Pipe, list: &'t List, else_list: Option<&'t List>) -> EResult<Flow> {
         self.at = At::Node(node);
         let mark0 = self.vars.len();
         let val = self.eval_pipeline(dot, pipe)?;
@@ -300,9 +250,7 @@ impl<'t, 'a> State<'t, 'a> {
             Val::Arr(a) => {
                 for (i, e) in a.iter().enumerate() {
                     ran = true;
-                    if let Flow::Break =
-                        self.one_iteration(pipe, list, mark, Val::Int(i as i64), Val::from_json(e))?
-                    {
+                    if let Flow::Break = self.one_iteration(pipe, list, mark, Val::Int(i as i64), Val::from_json(e))? {
                         break;
                     }
                 }
@@ -311,9 +259,7 @@ impl<'t, 'a> State<'t, 'a> {
                 for (i, e) in s.iter().enumerate() {
                     ran = true;
                     let elem = Val::Str(Cow::Owned(e.clone()));
-                    if let Flow::Break =
-                        self.one_iteration(pipe, list, mark, Val::Int(i as i64), elem)?
-                    {
+                    if let Flow::Break = self.one_iteration(pipe, list, mark, Val::Int(i as i64), elem)? {
                         break;
                     }
                 }
@@ -321,10 +267,7 @@ impl<'t, 'a> State<'t, 'a> {
             Val::Obj(m) => {
                 for k in sorted_keys(m) {
                     ran = true;
-                    let elem = m
-                        .get(k.as_str())
-                        .map(Val::from_json)
-                        .unwrap_or(Val::Invalid);
+                    let elem = m.get(k.as_str()).map(Val::from_json).unwrap_or(Val::Invalid);
                     let key = Val::Str(Cow::Borrowed(k.as_str()));
                     if let Flow::Break = self.one_iteration(pipe, list, mark, key, elem)? {
                         break;
@@ -334,10 +277,7 @@ impl<'t, 'a> State<'t, 'a> {
             // A nil value acts like an empty collection.
             Val::Invalid | Val::Nil => {}
             other => {
-                return self.fail(format!(
-                    "range can't iterate over {}",
-                    sprint_verb(other, 'v')
-                ));
+                return self.fail(format!("range can't iterate over {}", sprint_verb(other, 'v')));
             }
         }
         let r = if ran {
@@ -351,22 +291,13 @@ impl<'t, 'a> State<'t, 'a> {
         r
     }
 
-    fn walk_template(
-        &mut self,
-        dot: &Val<'a>,
-        node: &'t Node,
-        name: &'t str,
-        pipe: Option<&'t Pipe>,
-    ) -> EResult<()> {
+    fn walk_template(&mut self, dot: &Val<'a>, node: &'t Node, name: &'t str, pipe: Option<&'t Pipe>) -> EResult<()> {
         self.at = At::Node(node);
         let Some(tree) = self.trees.get(name) else {
             return self.fail(format!("template {} not defined", quote(name)));
         };
         if self.depth >= MAX_EXEC_DEPTH {
-            return self.fail(format!(
-                "exceeded maximum template depth ({})",
-                MAX_EXEC_DEPTH
-            ));
+            return self.fail(format!("exceeded maximum template depth ({})", MAX_EXEC_DEPTH));
         }
         let dot = match pipe {
             Some(p) => self.eval_pipeline(dot, p)?,
@@ -412,12 +343,7 @@ impl<'t, 'a> State<'t, 'a> {
         Ok(())
     }
 
-    fn eval_command(
-        &mut self,
-        dot: &Val<'a>,
-        cmd: &'t Command,
-        fin: Option<Val<'a>>,
-    ) -> EResult<Val<'a>> {
+    fn eval_command(&mut self, dot: &Val<'a>, cmd: &'t Command, fin: Option<Val<'a>>) -> EResult<Val<'a>> {
         self.step()?;
         let Some(first) = cmd.args.first() else {
             return self.fail("empty command".to_string());
@@ -433,9 +359,7 @@ impl<'t, 'a> State<'t, 'a> {
                 self.not_a_function(args, &fin)?;
                 return self.eval_pipeline(dot, p);
             }
-            Arg::Variable { ident, .. } => {
-                return self.eval_variable_node(dot, first, ident, args, fin)
-            }
+            Arg::Variable { ident, .. } => return self.eval_variable_node(dot, first, ident, args, fin),
             _ => {}
         }
         self.at = At::Arg(first);
@@ -446,21 +370,14 @@ impl<'t, 'a> State<'t, 'a> {
             Arg::Nil { .. } => self.fail("nil is not a command".to_string()),
             Arg::Number { num, .. } => self.ideal_constant(first, num),
             Arg::String { text, .. } => Ok(Val::string(text.clone())),
-            _ => self.fail(format!(
-                "can't evaluate command {}",
-                quote(&first.to_string())
-            )),
+            _ => self.fail(format!("can't evaluate command {}", quote(&first.to_string()))),
         }
     }
 
     fn ideal_constant(&mut self, node: &'t Arg, num: &Number) -> EResult<Val<'a>> {
         self.at = At::Arg(node);
         let t = &num.text;
-        if num.is_float
-            && !is_hex_int(t)
-            && !t.starts_with('\'')
-            && t.contains(['.', 'e', 'E', 'p', 'P'])
-        {
+        if num.is_float && !is_hex_int(t) && !t.starts_with('\'') && t.contains(['.', 'e', 'E', 'p', 'P']) {
             return Ok(Val::Float(num.float));
         }
         if num.is_int {
@@ -484,18 +401,9 @@ impl<'t, 'a> State<'t, 'a> {
         self.eval_field_chain(dot, dot.clone(), ident, args, fin)
     }
 
-    fn eval_chain_node(
-        &mut self,
-        dot: &Val<'a>,
-        node: &'t Arg,
-        args: Option<&'t [Arg]>,
-        fin: Option<Val<'a>>,
-    ) -> EResult<Val<'a>> {
+    fn eval_chain_node(&mut self, dot: &Val<'a>, node: &'t Arg, args: Option<&'t [Arg]>, fin: Option<Val<'a>>) -> EResult<Val<'a>> {
         self.at = At::Arg(node);
-        let Arg::Chain {
-            node: inner, field, ..
-        } = node
-        else {
+        let Arg::Chain { node: inner, field, .. } = node else {
             return self.fail("internal error: not a chain".to_string());
         };
         if field.is_empty() {
@@ -570,18 +478,12 @@ impl<'t, 'a> State<'t, 'a> {
                 match m.get(name) {
                     Some(v) => Ok(Val::from_json(v)),
                     None => match self.opts.missing_key {
-                        MissingKey::Error => {
-                            self.fail(format!("map has no entry for key {}", quote(name)))
-                        }
+                        MissingKey::Error => self.fail(format!("map has no entry for key {}", quote(name))),
                         MissingKey::Default => Ok(Val::Invalid),
                     },
                 }
             }
-            other => self.fail(format!(
-                "can't evaluate field {} in type {}",
-                name,
-                other.type_name()
-            )),
+            other => self.fail(format!("can't evaluate field {} in type {}", name, other.type_name())),
         }
     }
 
@@ -607,20 +509,10 @@ impl<'t, 'a> State<'t, 'a> {
         if sig.variadic.is_some() {
             num_fixed = sig.fixed.len();
             if num_in < num_fixed {
-                return self.fail(format!(
-                    "wrong number of args for {}: want at least {} got {}",
-                    name,
-                    sig.fixed.len(),
-                    args.len()
-                ));
+                return self.fail(format!("wrong number of args for {}: want at least {} got {}", name, sig.fixed.len(), args.len()));
             }
         } else if num_in != sig.fixed.len() {
-            return self.fail(format!(
-                "wrong number of args for {}: want {} got {}",
-                name,
-                sig.fixed.len(),
-                num_in
-            ));
+            return self.fail(format!("wrong number of args for {}: want {} got {}", name, sig.fixed.len(), num_in));
         }
 
         // Special case for builtin and/or, which short-circuit.
@@ -687,30 +579,19 @@ impl<'t, 'a> State<'t, 'a> {
             Param::Any | Param::Value => Ok(value),
             Param::Str => match value {
                 Val::Str(_) => Ok(value),
-                other => self.fail(format!(
-                    "wrong type for value; expected string; got {}",
-                    other.type_name()
-                )),
+                other => self.fail(format!("wrong type for value; expected string; got {}", other.type_name())),
             },
             Param::Int => match value {
                 Val::Int(_) => Ok(value),
-                other => self.fail(format!(
-                    "wrong type for value; expected int; got {}",
-                    other.type_name()
-                )),
+                other => self.fail(format!("wrong type for value; expected int; got {}", other.type_name())),
             },
             Param::StrSlice => match value {
                 Val::Strs(_) => Ok(value),
                 // A JSON array of strings stands for a Go []string field.
-                Val::Arr(a) if a.iter().all(Json::is_string) => Ok(Val::Strs(Rc::new(
-                    a.iter()
-                        .filter_map(|e| e.as_str().map(str::to_string))
-                        .collect(),
-                ))),
-                other => self.fail(format!(
-                    "wrong type for value; expected []string; got {}",
-                    other.type_name()
-                )),
+                Val::Arr(a) if a.iter().all(Json::is_string) => {
+                    Ok(Val::Strs(Rc::new(a.iter().filter_map(|e| e.as_str().map(str::to_string)).collect())))
+                }
+                other => self.fail(format!("wrong type for value; expected []string; got {}", other.type_name())),
             },
         }
     }
@@ -761,16 +642,9 @@ impl<'t, 'a> State<'t, 'a> {
                 Arg::Bool { val, .. } => Ok(Val::Bool(*val)),
                 Arg::Number { num, .. } => self.ideal_constant(n, num),
                 Arg::String { text, .. } => Ok(Val::string(text.clone())),
-                _ => self.fail(format!(
-                    "can't handle assignment of {} to empty interface argument",
-                    n
-                )),
+                _ => self.fail(format!("can't handle assignment of {} to empty interface argument", n)),
             },
-            Some(t @ Param::StrSlice) => self.fail(format!(
-                "can't handle {} for arg of type {}",
-                n,
-                t.go_name()
-            )),
+            Some(t @ Param::StrSlice) => self.fail(format!("can't handle {} for arg of type {}", n, t.go_name())),
             None => self.fail(format!("can't handle {} for arg of type <nil>", n)),
         }
     }

@@ -120,10 +120,7 @@ pub(crate) fn call<'a>(name: &str, args: Vec<Val<'a>>, header: bool) -> Result<V
         }
         "print" => Ok(Val::string(sprint(&args))),
         "println" => Ok(Val::string(sprintln(&args))),
-        "printf" => Ok(Val::string(sprintf(
-            as_str(&arg(0)),
-            &args[1.min(args.len())..],
-        ))),
+        "printf" => Ok(Val::string(sprintf(as_str(&arg(0)), &args[1.min(args.len())..]))),
         "html" => Ok(Val::string(html_escape(&eval_args(&args)))),
         "js" => Ok(Val::string(js_escape(&eval_args(&args)))),
         "urlquery" => Ok(Val::string(query_escape(&eval_args(&args)))),
@@ -134,9 +131,7 @@ pub(crate) fn call<'a>(name: &str, args: Vec<Val<'a>>, header: bool) -> Result<V
         "gt" => le(&arg(0), &arg(1)).map(|b| Val::Bool(!b)),
         "ge" => lt(&arg(0), &arg(1)).map(|b| Val::Bool(!b)),
         // Docker's HeaderFunctions keep the header text as it is.
-        "json" | "split" | "join" | "title" | "lower" | "upper" | "truncate" if header => {
-            Ok(arg(0))
-        }
+        "json" | "split" | "join" | "title" | "lower" | "upper" | "truncate" if header => Ok(arg(0)),
         "json" => Ok(Val::string(json::encode(&arg(0)))),
         "split" => Ok(Val::Strs(Rc::new(split(as_str(&arg(0)), as_str(&arg(1)))))),
         "join" => match arg(0) {
@@ -144,12 +139,8 @@ pub(crate) fn call<'a>(name: &str, args: Vec<Val<'a>>, header: bool) -> Result<V
             _ => Ok(Val::string(String::new())),
         },
         "title" => Ok(Val::string(title(as_str(&arg(0))))),
-        "lower" => Ok(Val::string(map_chars(as_str(&arg(0)), |c| {
-            c.to_lowercase()
-        }))),
-        "upper" => Ok(Val::string(map_chars(as_str(&arg(0)), |c| {
-            c.to_uppercase()
-        }))),
+        "lower" => Ok(Val::string(map_chars(as_str(&arg(0)), |c| c.to_lowercase()))),
+        "upper" => Ok(Val::string(map_chars(as_str(&arg(0)), |c| c.to_uppercase()))),
         "pad" => pad(as_str(&arg(0)), as_int(&arg(1)), as_int(&arg(2))).map(Val::string),
         "truncate" => truncate(as_str(&arg(0)), as_int(&arg(1))).map(Val::string),
         _ => Err(format!("{} is not a defined function", name)),
@@ -166,12 +157,7 @@ fn index_arg(index: &Val, cap: usize) -> Result<usize, String> {
         Val::Uint(u) => *u as i128,
         Val::Byte(b) => *b as i128,
         Val::Invalid | Val::Nil => return Err("cannot index slice/array with nil".to_string()),
-        other => {
-            return Err(format!(
-                "cannot index slice/array with type {}",
-                other.type_name()
-            ))
-        }
+        other => return Err(format!("cannot index slice/array with type {}", other.type_name())),
     };
     if x < 0 || x > cap as i128 {
         return Err(format!("index out of range: {}", x));
@@ -218,15 +204,8 @@ fn index<'a>(item: Val<'a>, indexes: &[Val<'a>]) -> Result<Val<'a>, String> {
             Val::Obj(m) => {
                 let key = match i {
                     Val::Str(k) => k,
-                    Val::Invalid => {
-                        return Err("value is nil; should be of type string".to_string())
-                    }
-                    other => {
-                        return Err(format!(
-                            "value has type {}; should be string",
-                            other.type_name()
-                        ))
-                    }
+                    Val::Invalid => return Err("value is nil; should be of type string".to_string()),
+                    other => return Err(format!("value has type {}; should be string", other.type_name())),
                 };
                 match m.get(key.as_ref()) {
                     Some(e) => Val::from_json(e),
@@ -263,11 +242,7 @@ fn slice<'a>(item: Val<'a>, indexes: &[Val<'a>]) -> Result<Val<'a>, String> {
     };
     let mut idx = [0usize, len, 0];
     for (k, index) in indexes.iter().enumerate() {
-        let index = if matches!(index, Val::Nil) {
-            &Val::Invalid
-        } else {
-            index
-        };
+        let index = if matches!(index, Val::Nil) { &Val::Invalid } else { index };
         idx[k] = index_arg(index, len)?;
     }
     if idx[0] > idx[1] {
@@ -410,11 +385,7 @@ fn eq(arg1: &Val, rest: &[Val]) -> Result<bool, String> {
                     if n1 || n2 {
                         n1 == n2
                     } else {
-                        return Err(format!(
-                            "non-comparable type {}: {}",
-                            sprint_verb(arg, 's'),
-                            arg.type_name()
-                        ));
+                        return Err(format!("non-comparable type {}: {}", sprint_verb(arg, 's'), arg.type_name()));
                     }
                 }
             }
@@ -439,9 +410,7 @@ fn lt(arg1: &Val, arg2: &Val) -> Result<bool, String> {
     }
     if k1 != k2 {
         return match (k1, k2) {
-            (Kind::Int, Kind::Uint) => {
-                Ok(int_of(arg1) < 0 || (int_of(arg1) as u64) < uint_of(arg2))
-            }
+            (Kind::Int, Kind::Uint) => Ok(int_of(arg1) < 0 || (int_of(arg1) as u64) < uint_of(arg2)),
             (Kind::Uint, Kind::Int) => Ok(int_of(arg2) >= 0 && uint_of(arg1) < int_of(arg2) as u64),
             _ => Err(ERR_BAD_COMPARISON.to_string()),
         };
@@ -514,9 +483,7 @@ fn query_escape(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     for &b in s.as_bytes() {
         match b {
-            b'a'..=b'z' | b'A'..=b'Z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
-                out.push(b as char)
-            }
+            b'a'..=b'z' | b'A'..=b'Z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => out.push(b as char),
             b' ' => out.push('+'),
             _ => out.push_str(&format!("%{:02X}", b)),
         }
@@ -629,14 +596,8 @@ mod tests {
 
     #[test]
     fn escapers() {
-        assert_eq!(
-            html_escape("<a href=\"x\">'&'</a>"),
-            "&lt;a href=&#34;x&#34;&gt;&#39;&amp;&#39;&lt;/a&gt;"
-        );
-        assert_eq!(
-            js_escape("a'b\"c<d>=&\n"),
-            "a\\'b\\\"c\\u003Cd\\u003E\\u003D\\u0026\\u000A"
-        );
+        assert_eq!(html_escape("<a href=\"x\">'&'</a>"), "&lt;a href=&#34;x&#34;&gt;&#39;&amp;&#39;&lt;/a&gt;");
+        assert_eq!(js_escape("a'b\"c<d>=&\n"), "a\\'b\\\"c\\u003Cd\\u003E\\u003D\\u0026\\u000A");
         assert_eq!(query_escape("a b&c=d/é"), "a+b%26c%3Dd%2F%C3%A9");
     }
 
@@ -645,15 +606,9 @@ mod tests {
         assert_eq!(truncate("abcdef", 3).as_deref(), Ok("abc"));
         assert_eq!(truncate("ab", 3).as_deref(), Ok("ab"));
         assert_eq!(truncate("abc", 3).as_deref(), Ok("abc"));
-        assert_eq!(
-            truncate("abc", -1),
-            Err("runtime error: slice bounds out of range [:-1]".to_string())
-        );
+        assert_eq!(truncate("abc", -1), Err("runtime error: slice bounds out of range [:-1]".to_string()));
         assert_eq!(pad("x", 2, 1).as_deref(), Ok("  x "));
         assert_eq!(pad("", 2, 1).as_deref(), Ok(""));
-        assert_eq!(
-            pad("x", -1, 0),
-            Err("strings: negative Repeat count".to_string())
-        );
+        assert_eq!(pad("x", -1, 0), Err("strings: negative Repeat count".to_string()));
     }
 }

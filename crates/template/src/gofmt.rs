@@ -117,8 +117,7 @@ pub(crate) fn quote_rune(c: char, ascii_only: bool) -> String {
 
 /// Go's `strconv.CanBackquote`.
 pub(crate) fn can_backquote(s: &str) -> bool {
-    s.chars()
-        .all(|c| c != '`' && c != '\u{feff}' && (c == '\t' || !((c as u32) < 0x20 || c == '\x7f')))
+    s.chars().all(|c| c != '`' && c != '\u{feff}' && (c == '\t' || !((c as u32) < 0x20 || c == '\x7f')))
 }
 
 /// Go's `fmt` `%.10q`-style truncation to `n` runes.
@@ -149,18 +148,10 @@ pub(crate) fn unquote_char(s: &str, quote: u8) -> Result<UnquotedChar<'_>, ()> {
     }
     if c >= 0x80 {
         let ch = s.chars().next().ok_or(())?;
-        return Ok(UnquotedChar {
-            value: ch as u32,
-            multibyte: true,
-            tail: &s[ch.len_utf8()..],
-        });
+        return Ok(UnquotedChar { value: ch as u32, multibyte: true, tail: &s[ch.len_utf8()..] });
     }
     if c != b'\\' {
-        return Ok(UnquotedChar {
-            value: c as u32,
-            multibyte: false,
-            tail: &s[1..],
-        });
+        return Ok(UnquotedChar { value: c as u32, multibyte: false, tail: &s[1..] });
     }
     if bytes.len() <= 1 {
         return Err(());
@@ -168,11 +159,7 @@ pub(crate) fn unquote_char(s: &str, quote: u8) -> Result<UnquotedChar<'_>, ()> {
     let c = bytes[1];
     let rest = &s[2..];
     fn simple(v: u8, tail: &str) -> Result<UnquotedChar<'_>, ()> {
-        Ok(UnquotedChar {
-            value: v as u32,
-            multibyte: false,
-            tail,
-        })
+        Ok(UnquotedChar { value: v as u32, multibyte: false, tail })
     }
     match c {
         b'a' => simple(0x07, rest),
@@ -198,20 +185,12 @@ pub(crate) fn unquote_char(s: &str, quote: u8) -> Result<UnquotedChar<'_>, ()> {
             }
             let tail = &rest[n..];
             if c == b'x' {
-                return Ok(UnquotedChar {
-                    value: v,
-                    multibyte: false,
-                    tail,
-                });
+                return Ok(UnquotedChar { value: v, multibyte: false, tail });
             }
             if char::from_u32(v).is_none() {
                 return Err(());
             }
-            Ok(UnquotedChar {
-                value: v,
-                multibyte: true,
-                tail,
-            })
+            Ok(UnquotedChar { value: v, multibyte: true, tail })
         }
         b'0'..=b'7' => {
             let rb = rest.as_bytes();
@@ -228,11 +207,7 @@ pub(crate) fn unquote_char(s: &str, quote: u8) -> Result<UnquotedChar<'_>, ()> {
             if v > 255 {
                 return Err(());
             }
-            Ok(UnquotedChar {
-                value: v,
-                multibyte: false,
-                tail: &rest[2..],
-            })
+            Ok(UnquotedChar { value: v, multibyte: false, tail: &rest[2..] })
         }
         b'\\' => simple(b'\\', rest),
         b'\'' | b'"' => {
@@ -318,10 +293,7 @@ fn parse_sci(s: &str) -> Digits {
 /// Shortest digits that round-trip.
 fn shortest_digits(a: f64) -> Digits {
     if a == 0.0 {
-        return Digits {
-            d: Vec::new(),
-            dp: 0,
-        };
+        return Digits { d: Vec::new(), dp: 0 };
     }
     parse_sci(&format!("{:e}", a))
 }
@@ -329,10 +301,7 @@ fn shortest_digits(a: f64) -> Digits {
 /// Digits rounded to `n` significant digits (trailing zeros dropped).
 fn rounded_digits(a: f64, n: i32) -> Digits {
     if a == 0.0 {
-        return Digits {
-            d: Vec::new(),
-            dp: 0,
-        };
+        return Digits { d: Vec::new(), dp: 0 };
     }
     let n = n.max(1) as usize;
     parse_sci(&format!("{:.*e}", n - 1, a))
@@ -390,11 +359,7 @@ fn fmt_f(out: &mut String, d: &Digits, prec: i32) {
         out.push('.');
         for i in 1..=prec {
             let j = d.dp + i - 1;
-            let ch = if 0 <= j && j < nd {
-                d.d[j as usize] as char
-            } else {
-                '0'
-            };
+            let ch = if 0 <= j && j < nd { d.d[j as usize] as char } else { '0' };
             out.push(ch);
         }
     }
@@ -417,11 +382,7 @@ pub(crate) fn format_float(v: f64, fmt: char, prec: i32) -> String {
     let shortest = prec < 0;
     match fmt {
         'e' | 'E' => {
-            let d = if shortest {
-                shortest_digits(a)
-            } else {
-                rounded_digits(a, prec + 1)
-            };
+            let d = if shortest { shortest_digits(a) } else { rounded_digits(a, prec + 1) };
             let p = if shortest { d.nd() - 1 } else { prec };
             fmt_e(&mut out, &d, p, fmt);
         }
@@ -472,11 +433,7 @@ pub(crate) fn format_float(v: f64, fmt: char, prec: i32) -> String {
 /// Float encoding of Go's `encoding/json` (ES6 number formatting).
 pub(crate) fn json_float(f: f64) -> String {
     let a = f.abs();
-    let fmt = if a != 0.0 && !(1e-6..1e21).contains(&a) {
-        'e'
-    } else {
-        'f'
-    };
+    let fmt = if a != 0.0 && !(1e-6..1e21).contains(&a) { 'e' } else { 'f' };
     let mut s = format_float(f, fmt, -1);
     if fmt == 'e' {
         // clean up e-09 to e-9
@@ -522,10 +479,7 @@ const MAX_NUM: usize = 1_000_000;
 
 impl Printer {
     fn new() -> Self {
-        Printer {
-            buf: String::new(),
-            f: Flags::default(),
-        }
+        Printer { buf: String::new(), f: Flags::default() }
     }
 
     fn write_padding(&mut self, n: isize) {
@@ -625,14 +579,7 @@ impl Printer {
         }
     }
 
-    fn fmt_integer(
-        &mut self,
-        mut u: u64,
-        base: u64,
-        is_signed: bool,
-        verb: char,
-        digits: &[u8; 17],
-    ) {
+    fn fmt_integer(&mut self, mut u: u64, base: u64, is_signed: bool, verb: char, digits: &[u8; 17]) {
         let negative = is_signed && (u as i64) < 0;
         if negative {
             u = (u as i64).wrapping_neg() as u64;
@@ -698,19 +645,13 @@ impl Printer {
     }
 
     fn fmt_c(&mut self, u: u64) {
-        let c = u32::try_from(u)
-            .ok()
-            .and_then(char::from_u32)
-            .unwrap_or('\u{fffd}');
+        let c = u32::try_from(u).ok().and_then(char::from_u32).unwrap_or('\u{fffd}');
         let s = c.to_string();
         self.pad(&s);
     }
 
     fn fmt_qc(&mut self, u: u64) {
-        let c = u32::try_from(u)
-            .ok()
-            .and_then(char::from_u32)
-            .unwrap_or('\u{fffd}');
+        let c = u32::try_from(u).ok().and_then(char::from_u32).unwrap_or('\u{fffd}');
         let s = c.to_string();
         if self.f.sharp && can_backquote(&s) {
             let q = format!("`{}`", s);
@@ -723,11 +664,7 @@ impl Printer {
 
     fn fmt_unicode(&mut self, u: u64) {
         let mut hex = format!("{:X}", u);
-        let min = if self.f.prec_present && self.f.prec > 4 {
-            self.f.prec
-        } else {
-            4
-        };
+        let min = if self.f.prec_present && self.f.prec > 4 { self.f.prec } else { 4 };
         while hex.len() < min {
             hex.insert(0, '0');
         }
@@ -748,11 +685,7 @@ impl Printer {
     }
 
     fn fmt_float(&mut self, v: f64, verb: char, prec: i32) {
-        let prec = if self.f.prec_present {
-            self.f.prec as i32
-        } else {
-            prec
-        };
+        let prec = if self.f.prec_present { self.f.prec as i32 } else { prec };
         let num = format_float(v, verb, prec);
         let (mut sign, body) = match num.as_bytes().first() {
             Some(b'-') => ('-', &num[1..]),
@@ -765,11 +698,7 @@ impl Printer {
         if body.starts_with('I') || body.starts_with('N') {
             let old = self.f.zero;
             self.f.zero = false;
-            let s = if body.starts_with('N') && !self.f.space && !self.f.plus {
-                body.to_string()
-            } else {
-                format!("{}{}", sign, body)
-            };
+            let s = if body.starts_with('N') && !self.f.space && !self.f.plus { body.to_string() } else { format!("{}{}", sign, body) };
             self.pad(&s);
             self.f.zero = old;
             return;
@@ -925,11 +854,7 @@ impl Printer {
                 self.buf.push(if self.f.sharp_v { '}' } else { ']' });
             }
             Val::Arr(a) => {
-                self.buf.push_str(if self.f.sharp_v {
-                    "[]interface {}{"
-                } else {
-                    "["
-                });
+                self.buf.push_str(if self.f.sharp_v { "[]interface {}{" } else { "[" });
                 for (i, e) in a.iter().enumerate() {
                     if i > 0 {
                         self.buf.push_str(if self.f.sharp_v { ", " } else { " " });
@@ -939,8 +864,7 @@ impl Printer {
                 self.buf.push(if self.f.sharp_v { '}' } else { ']' });
             }
             Val::Strs(s) => {
-                self.buf
-                    .push_str(if self.f.sharp_v { "[]string{" } else { "[" });
+                self.buf.push_str(if self.f.sharp_v { "[]string{" } else { "[" });
                 for (i, e) in s.iter().enumerate() {
                     if i > 0 {
                         self.buf.push_str(if self.f.sharp_v { ", " } else { " " });
@@ -1170,12 +1094,7 @@ fn parse_num(s: &str, start: usize, end: usize) -> (usize, bool, usize) {
 }
 
 /// Go's `argNumber`: (argNum, i, found, reordered, good).
-fn arg_number(
-    arg_num: usize,
-    format: &str,
-    i: usize,
-    num_args: usize,
-) -> (usize, usize, bool, bool, bool) {
+fn arg_number(arg_num: usize, format: &str, i: usize, num_args: usize) -> (usize, usize, bool, bool, bool) {
     let b = format.as_bytes();
     if b.len() <= i || b[i] != b'[' {
         return (arg_num, i, false, false, true);
@@ -1190,11 +1109,7 @@ fn arg_number(
         for (j, &c) in sb.iter().enumerate().skip(1) {
             if c == b']' {
                 let (width, ok, newi) = parse_num(sub, 1, j);
-                res = if !ok || newi != j {
-                    (0, j + 1, false)
-                } else {
-                    (width as isize - 1, j + 1, true)
-                };
+                res = if !ok || newi != j { (0, j + 1, false) } else { (width as isize - 1, j + 1, true) };
                 break;
             }
         }

@@ -186,12 +186,7 @@ impl<'s> Lexer<'s> {
             paren_depth: 0,
             line: 1,
             start_line: 1,
-            item: Item {
-                typ: ItemType::Eof,
-                pos: 0,
-                val: String::new(),
-                line: 1,
-            },
+            item: Item { typ: ItemType::Eof, pos: 0, val: String::new(), line: 1 },
             inside_action: false,
         }
     }
@@ -234,12 +229,7 @@ impl<'s> Lexer<'s> {
     }
 
     fn this_item(&mut self, t: ItemType) -> Item {
-        let i = Item {
-            typ: t,
-            pos: self.start,
-            val: self.input[self.start..self.pos].to_string(),
-            line: self.start_line,
-        };
+        let i = Item { typ: t, pos: self.start, val: self.input[self.start..self.pos].to_string(), line: self.start_line };
         self.start = self.pos;
         self.start_line = self.line;
         i
@@ -277,12 +267,7 @@ impl<'s> Lexer<'s> {
     }
 
     fn errorf(&mut self, msg: String) -> Option<State> {
-        self.item = Item {
-            typ: ItemType::Error,
-            pos: self.start,
-            val: msg,
-            line: self.start_line,
-        };
+        self.item = Item { typ: ItemType::Error, pos: self.start, val: msg, line: self.start_line };
         self.start = 0;
         self.pos = 0;
         self.input = &self.input[..0];
@@ -291,17 +276,8 @@ impl<'s> Lexer<'s> {
 
     /// The next token.
     pub(crate) fn next_item(&mut self) -> Item {
-        self.item = Item {
-            typ: ItemType::Eof,
-            pos: self.pos,
-            val: "EOF".to_string(),
-            line: self.start_line,
-        };
-        let mut state = if self.inside_action {
-            State::InsideAction
-        } else {
-            State::Text
-        };
+        self.item = Item { typ: ItemType::Eof, pos: self.pos, val: "EOF".to_string(), line: self.start_line };
+        let mut state = if self.inside_action { State::InsideAction } else { State::Text };
         loop {
             let next = match state {
                 State::Text => self.lex_text(),
@@ -710,8 +686,7 @@ mod tests {
             (Text, "b"),
             (Eof, ""),
         ];
-        let want: Vec<(ItemType, std::string::String)> =
-            want.into_iter().map(|(t, s)| (t, s.to_string())).collect();
+        let want: Vec<(ItemType, std::string::String)> = want.into_iter().map(|(t, s)| (t, s.to_string())).collect();
         assert_eq!(got, want);
     }
 
@@ -735,14 +710,7 @@ mod tests {
     fn comments_vanish() {
         use ItemType::*;
         let got = lex_all("a {{- /* c */ -}} b");
-        assert_eq!(
-            got,
-            vec![
-                (Text, "a".to_string()),
-                (Text, "b".to_string()),
-                (Eof, "".to_string())
-            ]
-        );
+        assert_eq!(got, vec![(Text, "a".to_string()), (Text, "b".to_string()), (Eof, "".to_string())]);
     }
 
     #[test]
@@ -750,10 +718,7 @@ mod tests {
         let last = |s: &str| lex_all(s).pop().map(|x| x.1).unwrap_or_default();
         assert_eq!(last("{{.X"), "unclosed action");
         assert_eq!(last("{{/* x"), "unclosed comment");
-        assert_eq!(
-            last("{{/* x */ }}"),
-            "comment ends before closing delimiter"
-        );
+        assert_eq!(last("{{/* x */ }}"), "comment ends before closing delimiter");
         assert_eq!(last("{{(3}}"), "unclosed left paren");
         assert_eq!(last("{{3)}}"), "unexpected right paren");
         assert_eq!(last("{{\"abc}}"), "unterminated quoted string");
@@ -761,26 +726,15 @@ mod tests {
         assert_eq!(last("{{.X}"), "bad character U+007D '}'");
         assert_eq!(last("{{3x}}"), "bad number syntax: \"3x\"");
         assert_eq!(last("{{a:b}}"), "expected :=");
-        assert_eq!(
-            last("{{ → }}"),
-            "unrecognized character in action: U+2192 '→'"
-        );
+        assert_eq!(last("{{ → }}"), "unrecognized character in action: U+2192 '→'");
     }
 
     #[test]
     fn item_display() {
-        let item = |typ, val: &str| Item {
-            typ,
-            pos: 0,
-            val: val.to_string(),
-            line: 1,
-        };
+        let item = |typ, val: &str| Item { typ, pos: 0, val: val.to_string(), line: 1 };
         assert_eq!(item(ItemType::Char, "}").to_string(), "\"}\"");
         assert_eq!(item(ItemType::End, "end").to_string(), "<end>");
         assert_eq!(item(ItemType::Eof, "").to_string(), "EOF");
-        assert_eq!(
-            item(ItemType::Text, "0123456789abc").to_string(),
-            "\"0123456789\"..."
-        );
+        assert_eq!(item(ItemType::Text, "0123456789abc").to_string(), "\"0123456789\"...");
     }
 }

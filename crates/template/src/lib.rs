@@ -55,6 +55,22 @@
 //! Object members keep their order in `json` output (serde_json's
 //! `preserve_order`); printing and `range` visit them sorted, as Go does
 //! for maps.
+//!
+//! # Not supported
+//!
+//! Complex and imaginary number literals, methods (Docker's list contexts
+//! have some, e.g. `.Label "key"`; pass their results as fields instead),
+//! `call` of anything (there are no function values), Go 1.22+ additions
+//! (`range` over an integer, `else with`), `%x`/`%b` of floats and `%p`.
+//!
+//! # Limits
+//!
+//! So that no input can exhaust the 1 MiB stack of a wasm32 module, nesting
+//! of parenthesized pipelines and control structures is limited to 100
+//! levels (`max expression depth exceeded`, as Go reports past its own
+//! limit) and `{{template}}` calls to 100 levels (`exceeded maximum template
+//! depth (100)`). [`Options::max_steps`] and [`Options::max_output`] stop
+//! runaway executions.
 
 mod exec;
 mod funcs;
@@ -156,12 +172,7 @@ pub struct Options {
 
 impl Default for Options {
     fn default() -> Self {
-        Options {
-            missing_key: MissingKey::Default,
-            header_functions: false,
-            max_steps: 10_000_000,
-            max_output: 32 << 20,
-        }
+        Options { missing_key: MissingKey::Default, header_functions: false, max_steps: 10_000_000, max_output: 32 << 20 }
     }
 }
 
@@ -192,10 +203,7 @@ impl Template {
     pub fn parse(text: &str) -> Result<Template, TemplateError> {
         let is_function = |name: &str| funcs::is_function(name);
         let trees = parse::Parser::new(text, &is_function).parse()?;
-        Ok(Template {
-            text: text.to_string(),
-            trees,
-        })
+        Ok(Template { text: text.to_string(), trees })
     }
 
     /// Executes the template on `data` with default options.
@@ -204,11 +212,7 @@ impl Template {
     }
 
     /// Executes the template on `data`.
-    pub fn execute_with(
-        &self,
-        data: &serde_json::Value,
-        opts: &Options,
-    ) -> Result<String, TemplateError> {
+    pub fn execute_with(&self, data: &serde_json::Value, opts: &Options) -> Result<String, TemplateError> {
         exec::execute(&self.text, &self.trees, data, opts)
     }
 }
@@ -219,11 +223,7 @@ pub fn render(template: &str, data: &serde_json::Value) -> Result<String, Templa
 }
 
 /// Parses and executes `template` on `data` with options.
-pub fn render_with(
-    template: &str,
-    data: &serde_json::Value,
-    opts: &Options,
-) -> Result<String, TemplateError> {
+pub fn render_with(template: &str, data: &serde_json::Value, opts: &Options) -> Result<String, TemplateError> {
     Template::parse(template)?.execute_with(data, opts)
 }
 
@@ -281,8 +281,5 @@ pub fn list_format(format: &str) -> ListFormat {
     } else {
         format
     };
-    ListFormat {
-        table,
-        template: unescape_tabs(body.trim_matches(' ')),
-    }
+    ListFormat { table, template: unescape_tabs(body.trim_matches(' ')) }
 }

@@ -8,10 +8,11 @@ use crate::gofmt::{quote, unquote, unquote_char};
 use crate::lex::{Item, ItemType, Lexer};
 use crate::{ErrorKind, TemplateError};
 
-/// Maximum nesting of parenthesized pipelines and control structures.
-/// Go allows 1000 parenthesized levels on wasm; nesting of control
-/// structures is also bounded here so that no input can exhaust the stack.
-pub(crate) const MAX_STACK_DEPTH: usize = 1000;
+/// Maximum nesting of parenthesized pipelines and control structures
+/// together. Go allows 10000 parenthesized levels (1000 on wasm) and does
+/// not bound control structures; the bound here keeps any input within the
+/// 1 MiB stack of a wasm32 module, debug builds included.
+pub(crate) const MAX_STACK_DEPTH: usize = 100;
 
 /// A number literal (Go's `NumberNode`).
 #[derive(Clone, Debug)]
@@ -28,43 +29,16 @@ pub(crate) struct Number {
 /// An operand of a command.
 #[derive(Debug)]
 pub(crate) enum Arg {
-    Field {
-        pos: usize,
-        ident: Vec<String>,
-    },
-    Variable {
-        pos: usize,
-        ident: Vec<String>,
-    },
-    Identifier {
-        pos: usize,
-        name: String,
-    },
-    Dot {
-        pos: usize,
-    },
-    Nil {
-        pos: usize,
-    },
-    Bool {
-        pos: usize,
-        val: bool,
-    },
-    Number {
-        pos: usize,
-        num: Number,
-    },
-    String {
-        pos: usize,
-        quoted: String,
-        text: String,
-    },
+    Field { pos: usize, ident: Vec<String> },
+    Variable { pos: usize, ident: Vec<String> },
+    Identifier { pos: usize, name: String },
+    Dot { pos: usize },
+    Nil { pos: usize },
+    Bool { pos: usize, val: bool },
+    Number { pos: usize, num: Number },
+    String { pos: usize, quoted: String, text: String },
     Pipe(Box<Pipe>),
-    Chain {
-        pos: usize,
-        node: Box<Arg>,
-        field: Vec<String>,
-    },
+    Chain { pos: usize, node: Box<Arg>, field: Vec<String> },
 }
 
 impl Arg {
@@ -182,35 +156,25 @@ pub(crate) enum BranchKind {
     With,
 }
 
+/// An `if`, `range` or `with`.
+#[derive(Debug)]
+pub(crate) struct Branch {
+    pub kind: BranchKind,
+    pub pos: usize,
+    pub pipe: Pipe,
+    pub list: List,
+    pub else_list: Option<List>,
+}
+
 /// A node of a template body.
 #[derive(Debug)]
 pub(crate) enum Node {
-    Text {
-        pos: usize,
-        text: String,
-    },
-    Action {
-        pos: usize,
-        pipe: Pipe,
-    },
-    Branch {
-        kind: BranchKind,
-        pos: usize,
-        pipe: Pipe,
-        list: List,
-        else_list: Option<List>,
-    },
-    Template {
-        pos: usize,
-        name: String,
-        pipe: Option<Pipe>,
-    },
-    Break {
-        pos: usize,
-    },
-    Continue {
-        pos: usize,
-    },
+    Text { pos: usize, text: String },
+    Action { pos: usize, pipe: Box<Pipe> },
+    Branch(Box<Branch>),
+    Template { pos: usize, name: String, pipe: Option<Box<Pipe>> },
+    Break { pos: usize },
+    Continue { pos: usize },
 }
 
 impl Node {
@@ -218,10 +182,10 @@ impl Node {
         match self {
             Node::Text { pos, .. }
             | Node::Action { pos, .. }
-            | Node::Branch { pos, .. }
             | Node::Template { pos, .. }
             | Node::Break { pos }
             | Node::Continue { pos } => *pos,
+            Node::Branch(b) => b.pos,
         }
     }
 
@@ -242,13 +206,8 @@ impl fmt::Display for Node {
         match self {
             Node::Text { text, .. } => f.write_str(text),
             Node::Action { pipe, .. } => write!(f, "{{{{{}}}}}", pipe),
-            Node::Branch {
-                kind,
-                pipe,
-                list,
-                else_list,
-                ..
-            } => {
+            Node::Branch(b) => {
+                let Branch { kind, pipe, list, else_list, .. } = b.as_ref();
                 let name = match kind {
                     BranchKind::If => "if",
                     BranchKind::Range => "range",
@@ -325,12 +284,7 @@ pub(crate) struct Parser<'s> {
 }
 
 fn eof_item() -> Item {
-    Item {
-        typ: ItemType::Eof,
-        pos: 0,
-        val: String::new(),
-        line: 1,
-    }
+    Item { typ: ItemType::Eof, pos: 0, val: String::new(), line: 1 }
 }
 
 impl<'s> Parser<'s> {
@@ -397,10 +351,7 @@ impl<'s> Parser<'s> {
     }
 
     fn errorf<T>(&self, msg: String) -> PResult<T> {
-        Err(TemplateError::new(
-            ErrorKind::Parse,
-            format!("template: :{}: {}", self.token[0].line, msg),
-        ))
+        Err(TemplateError::new(ErrorKind::Parse, format!("template: :{}: {}", self.token[0].line, msg)))
     }
 
     fn expect(&mut self, expected: ItemType, context: &str) -> PResult<Item> {
@@ -427,10 +378,7 @@ impl<'s> Parser<'s> {
 
     /// Parses the whole input (Go's `Tree.Parse` + `parse`).
     pub(crate) fn parse(mut self) -> PResult<BTreeMap<String, List>> {
-        let mut root = List {
-            pos: self.peek().pos,
-            nodes: Vec::new(),
-        };
+        let mut root = List { pos: self.peek().pos, nodes: Vec::new() };
         while self.peek().typ != ItemType::Eof {
             if self.peek().typ == ItemType::LeftDelim {
                 let delim = self.next();
@@ -453,10 +401,7 @@ impl<'s> Parser<'s> {
         match self.trees.get(&name) {
             Some(existing) if !existing.is_empty_tree() => {
                 if !root.is_empty_tree() {
-                    return self.errorf(format!(
-                        "template: multiple definition of template {}",
-                        quote(&name)
-                    ));
+                    return self.errorf(format!("template: multiple definition of template {}", quote(&name)));
                 }
             }
             _ => {
@@ -498,10 +443,7 @@ impl<'s> Parser<'s> {
     }
 
     fn item_list(&mut self) -> PResult<(List, Parsed)> {
-        let mut list = List {
-            pos: self.peek_non_space().pos,
-            nodes: Vec::new(),
-        };
+        let mut list = List { pos: self.peek_non_space().pos, nodes: Vec::new() };
         while self.peek_non_space().typ != ItemType::Eof {
             match self.text_or_action()? {
                 n @ (Parsed::End | Parsed::Else { .. }) => return Ok((list, n)),
@@ -514,10 +456,7 @@ impl<'s> Parser<'s> {
     fn text_or_action(&mut self) -> PResult<Parsed> {
         let token = self.next_non_space();
         match token.typ {
-            ItemType::Text => Ok(Parsed::Node(Node::Text {
-                pos: token.pos,
-                text: token.val,
-            })),
+            ItemType::Text => Ok(Parsed::Node(Node::Text { pos: token.pos, text: token.val })),
             ItemType::LeftDelim => {
                 if self.stack_depth >= MAX_STACK_DEPTH {
                     return self.errorf("max expression depth exceeded".to_string());
@@ -550,18 +489,11 @@ impl<'s> Parser<'s> {
         self.backup();
         let token = self.peek();
         let pipe = self.pipeline("command", ItemType::RightDelim)?;
-        Ok(Parsed::Node(Node::Action {
-            pos: token.pos,
-            pipe,
-        }))
+        Ok(Parsed::Node(Node::Action { pos: token.pos, pipe: Box::new(pipe) }))
     }
 
     fn break_control(&mut self, pos: usize, is_break: bool) -> PResult<Parsed> {
-        let name = if is_break {
-            "{{break}}"
-        } else {
-            "{{continue}}"
-        };
+        let name = if is_break { "{{break}}" } else { "{{continue}}" };
         let token = self.next_non_space();
         if token.typ != ItemType::RightDelim {
             return self.unexpected(&token, name);
@@ -569,21 +501,12 @@ impl<'s> Parser<'s> {
         if self.range_depth == 0 {
             return self.errorf(format!("{} outside {{{{range}}}}", name));
         }
-        Ok(Parsed::Node(if is_break {
-            Node::Break { pos }
-        } else {
-            Node::Continue { pos }
-        }))
+        Ok(Parsed::Node(if is_break { Node::Break { pos } } else { Node::Continue { pos } }))
     }
 
     fn pipeline(&mut self, context: &str, end: ItemType) -> PResult<Pipe> {
         let token = self.peek_non_space();
-        let mut pipe = Pipe {
-            pos: token.pos,
-            is_assign: false,
-            decl: Vec::new(),
-            cmds: Vec::new(),
-        };
+        let mut pipe = Pipe { pos: token.pos, is_assign: false, decl: Vec::new(), cmds: Vec::new() };
         // Are there declarations or assignments?
         loop {
             let v = self.peek_non_space();
@@ -600,15 +523,11 @@ impl<'s> Parser<'s> {
             if next.typ == ItemType::Assign || next.typ == ItemType::Declare {
                 pipe.is_assign = next.typ == ItemType::Assign;
                 self.next_non_space();
-                pipe.decl.push(Decl {
-                    name: v.val.clone(),
-                });
+                pipe.decl.push(Decl { name: v.val.clone() });
                 self.vars.push(v.val);
             } else if next.typ == ItemType::Char && next.val == "," {
                 self.next_non_space();
-                pipe.decl.push(Decl {
-                    name: v.val.clone(),
-                });
+                pipe.decl.push(Decl { name: v.val.clone() });
                 self.vars.push(v.val);
                 if context == "range" && pipe.decl.len() < 2 {
                     match self.peek_non_space().typ {
@@ -660,18 +579,8 @@ impl<'s> Parser<'s> {
             return self.errorf(format!("missing value for {}", context));
         }
         for (i, c) in pipe.cmds.iter().enumerate().skip(1) {
-            if let Some(
-                Arg::Bool { .. }
-                | Arg::Dot { .. }
-                | Arg::Nil { .. }
-                | Arg::Number { .. }
-                | Arg::String { .. },
-            ) = c.args.first()
-            {
-                return self.errorf(format!(
-                    "non executable command in pipeline stage {}",
-                    i + 1
-                ));
+            if let Some(Arg::Bool { .. } | Arg::Dot { .. } | Arg::Nil { .. } | Arg::Number { .. } | Arg::String { .. }) = c.args.first() {
+                return self.errorf(format!("non executable command in pipeline stage {}", i + 1));
             }
         }
         Ok(())
@@ -686,21 +595,10 @@ impl<'s> Parser<'s> {
         let vars_len = self.vars.len();
         let r = self.parse_control(kind, context);
         self.vars.truncate(vars_len);
-        let (pipe, list, else_list) = r?;
-        Ok(Node::Branch {
-            kind,
-            pos: pipe.pos,
-            pipe,
-            list,
-            else_list,
-        })
+        Ok(Node::Branch(r?))
     }
 
-    fn parse_control(
-        &mut self,
-        kind: BranchKind,
-        context: &str,
-    ) -> PResult<(Pipe, List, Option<List>)> {
+    fn parse_control(&mut self, kind: BranchKind, context: &str) -> PResult<Box<Branch>> {
         let pipe = self.pipeline(context, ItemType::RightDelim)?;
         if kind == BranchKind::Range {
             self.range_depth += 1;
@@ -721,10 +619,7 @@ impl<'s> Parser<'s> {
                 if kind == BranchKind::If && self.peek().typ == ItemType::If {
                     self.next(); // Consume the "if" token.
                     let inner = self.branch_control(BranchKind::If)?;
-                    else_list = Some(List {
-                        pos,
-                        nodes: vec![inner],
-                    });
+                    else_list = Some(List { pos, nodes: vec![inner] });
                 } else {
                     let (l, next) = self.item_list()?;
                     if !matches!(next, Parsed::End) {
@@ -735,7 +630,7 @@ impl<'s> Parser<'s> {
             }
             Parsed::Node(_) => {}
         }
-        Ok((pipe, list, else_list))
+        Ok(Box::new(Branch { kind, pos: pipe.pos, pipe, list, else_list }))
     }
 
     fn end_control(&mut self) -> PResult<Parsed> {
@@ -767,11 +662,7 @@ impl<'s> Parser<'s> {
             }
             p.add(block_name, list)
         })?;
-        Ok(Node::Template {
-            pos: token.pos,
-            name,
-            pipe: Some(pipe),
-        })
+        Ok(Node::Template { pos: token.pos, name, pipe: Some(Box::new(pipe)) })
     }
 
     fn template_control(&mut self) -> PResult<Node> {
@@ -781,13 +672,9 @@ impl<'s> Parser<'s> {
         let mut pipe = None;
         if self.next_non_space().typ != ItemType::RightDelim {
             self.backup();
-            pipe = Some(self.pipeline(context, ItemType::RightDelim)?);
+            pipe = Some(Box::new(self.pipeline(context, ItemType::RightDelim)?));
         }
-        Ok(Node::Template {
-            pos: token.pos,
-            name,
-            pipe,
-        })
+        Ok(Node::Template { pos: token.pos, name, pipe })
     }
 
     fn parse_template_name(&self, token: &Item, context: &str) -> PResult<String> {
@@ -801,10 +688,7 @@ impl<'s> Parser<'s> {
     }
 
     fn command(&mut self) -> PResult<Command> {
-        let mut cmd = Command {
-            pos: self.peek_non_space().pos,
-            args: Vec::new(),
-        };
+        let mut cmd = Command { pos: self.peek_non_space().pos, args: Vec::new() };
         loop {
             self.peek_non_space(); // skip leading spaces.
             if let Some(op) = self.operand()? {
@@ -849,21 +733,10 @@ impl<'s> Parser<'s> {
                 ident.extend(field);
                 Arg::Variable { pos, ident }
             }
-            Arg::Bool { .. }
-            | Arg::String { .. }
-            | Arg::Number { .. }
-            | Arg::Nil { .. }
-            | Arg::Dot { .. } => {
-                return self.errorf(format!(
-                    "unexpected . after term {}",
-                    quote(&node.to_string())
-                ));
+            Arg::Bool { .. } | Arg::String { .. } | Arg::Number { .. } | Arg::Nil { .. } | Arg::Dot { .. } => {
+                return self.errorf(format!("unexpected . after term {}", quote(&node.to_string())));
             }
-            node => Arg::Chain {
-                pos,
-                node: Box::new(node),
-                field,
-            },
+            node => Arg::Chain { pos, node: Box::new(node), field },
         }))
     }
 
@@ -875,10 +748,7 @@ impl<'s> Parser<'s> {
                 if !(self.is_function)(&token.val) {
                     return self.errorf(format!("function {} not defined", quote(&token.val)));
                 }
-                Arg::Identifier {
-                    pos,
-                    name: token.val,
-                }
+                Arg::Identifier { pos, name: token.val }
             }
             ItemType::Dot => Arg::Dot { pos },
             ItemType::Nil => Arg::Nil { pos },
@@ -886,25 +756,14 @@ impl<'s> Parser<'s> {
                 if !self.vars.contains(&token.val) {
                     return self.errorf(format!("undefined variable {}", quote(&token.val)));
                 }
-                Arg::Variable {
-                    pos,
-                    ident: vec![token.val],
-                }
+                Arg::Variable { pos, ident: vec![token.val] }
             }
-            ItemType::Field => Arg::Field {
-                pos,
-                ident: vec![token.val[1..].to_string()],
+            ItemType::Field => Arg::Field { pos, ident: vec![token.val[1..].to_string()] },
+            ItemType::Bool => Arg::Bool { pos, val: token.val == "true" },
+            ItemType::CharConstant | ItemType::Complex | ItemType::Number => match new_number(&token.val, token.typ) {
+                Ok(num) => Arg::Number { pos, num },
+                Err(msg) => return self.errorf(msg),
             },
-            ItemType::Bool => Arg::Bool {
-                pos,
-                val: token.val == "true",
-            },
-            ItemType::CharConstant | ItemType::Complex | ItemType::Number => {
-                match new_number(&token.val, token.typ) {
-                    Ok(num) => Arg::Number { pos, num },
-                    Err(msg) => return self.errorf(msg),
-                }
-            }
             ItemType::LeftParen => {
                 if self.stack_depth >= MAX_STACK_DEPTH {
                     return self.errorf("max expression depth exceeded".to_string());
@@ -915,11 +774,7 @@ impl<'s> Parser<'s> {
                 Arg::Pipe(Box::new(r?))
             }
             ItemType::String | ItemType::RawString => match unquote(&token.val) {
-                Ok(text) => Arg::String {
-                    pos,
-                    quoted: token.val,
-                    text,
-                },
+                Ok(text) => Arg::String { pos, quoted: token.val, text },
                 Err(()) => return self.errorf("invalid syntax".to_string()),
             },
             _ => {
@@ -937,11 +792,7 @@ fn underscore_ok(s: &str) -> bool {
     let b = s.as_bytes();
     let mut saw = b'^';
     let mut i = 0;
-    let b = if !b.is_empty() && (b[0] == b'-' || b[0] == b'+') {
-        &b[1..]
-    } else {
-        b
-    };
+    let b = if !b.is_empty() && (b[0] == b'-' || b[0] == b'+') { &b[1..] } else { b };
     let mut hex = false;
     if b.len() >= 2 && b[0] == b'0' && matches!(b[1] | 0x20, b'b' | b'o' | b'x') {
         i = 2;
@@ -1059,11 +910,7 @@ fn parse_float(s: &str) -> Option<f64> {
         }
         m * 2f64.powi(exp - 4 * frac_part.len() as i32)
     } else {
-        if lower.is_empty()
-            || !lower
-                .bytes()
-                .all(|c| c.is_ascii_digit() || matches!(c, b'.' | b'e' | b'+' | b'-'))
-        {
+        if lower.is_empty() || !lower.bytes().all(|c| c.is_ascii_digit() || matches!(c, b'.' | b'e' | b'+' | b'-')) {
             return None;
         }
         lower.parse::<f64>().ok()?
@@ -1076,15 +923,7 @@ fn parse_float(s: &str) -> Option<f64> {
 
 /// Go's `parse.newNumber`. Complex constants are not supported.
 fn new_number(text: &str, typ: ItemType) -> Result<Number, String> {
-    let mut n = Number {
-        is_int: false,
-        is_uint: false,
-        is_float: false,
-        int: 0,
-        uint: 0,
-        float: 0.0,
-        text: text.to_string(),
-    };
+    let mut n = Number { is_int: false, is_uint: false, is_float: false, int: 0, uint: 0, float: 0.0, text: text.to_string() };
     match typ {
         ItemType::CharConstant => {
             let u = unquote_char(&text[1..], b'\'').map_err(|_| "invalid syntax".to_string())?;
@@ -1182,38 +1021,17 @@ mod tests {
     #[test]
     fn number_errors() {
         assert_eq!(
-            new_number("99999999999999999999", ItemType::Number)
-                .err()
-                .as_deref(),
+            new_number("99999999999999999999", ItemType::Number).err().as_deref(),
             Some("integer overflow: \"99999999999999999999\"")
         );
-        assert_eq!(
-            new_number("1_", ItemType::Number).err().as_deref(),
-            Some("illegal number syntax: \"1_\"")
-        );
-        assert_eq!(
-            new_number(".", ItemType::Number).err().as_deref(),
-            Some("illegal number syntax: \".\"")
-        );
+        assert_eq!(new_number("1_", ItemType::Number).err().as_deref(), Some("illegal number syntax: \"1_\""));
+        assert_eq!(new_number(".", ItemType::Number).err().as_deref(), Some("illegal number syntax: \".\""));
     }
 
     #[test]
     fn char_constants() {
-        assert_eq!(
-            new_number("'a'", ItemType::CharConstant)
-                .map(|n| n.int)
-                .ok(),
-            Some(97)
-        );
-        assert_eq!(
-            new_number("'\\n'", ItemType::CharConstant)
-                .map(|n| n.int)
-                .ok(),
-            Some(10)
-        );
-        assert_eq!(
-            new_number("'ab'", ItemType::CharConstant).err().as_deref(),
-            Some("malformed character constant: 'ab'")
-        );
+        assert_eq!(new_number("'a'", ItemType::CharConstant).map(|n| n.int).ok(), Some(97));
+        assert_eq!(new_number("'\\n'", ItemType::CharConstant).map(|n| n.int).ok(), Some(10));
+        assert_eq!(new_number("'ab'", ItemType::CharConstant).err().as_deref(), Some("malformed character constant: 'ab'"));
     }
 }

@@ -69,13 +69,7 @@ impl TabWriter {
     /// * `padchar`: character used for padding; with `'\t'` the writer assumes
     ///   a tab is `tabwidth` wide and cells are left-aligned
     /// * `flags`: a combination of the flag constants of this module
-    pub fn new(
-        minwidth: usize,
-        tabwidth: usize,
-        padding: usize,
-        padchar: char,
-        flags: u32,
-    ) -> Self {
+    pub fn new(minwidth: usize, tabwidth: usize, padding: usize, padchar: char, flags: u32) -> Self {
         let mut flags = flags;
         if padchar == '\t' {
             // tab padding enforces left-alignment
@@ -379,14 +373,7 @@ pub fn docker_table(text: &str) -> String {
 mod tests {
     use super::*;
 
-    fn run(
-        minwidth: usize,
-        tabwidth: usize,
-        padding: usize,
-        padchar: char,
-        flags: u32,
-        src: &str,
-    ) -> String {
+    fn run(minwidth: usize, tabwidth: usize, padding: usize, padchar: char, flags: u32, src: &str) -> String {
         let mut w = TabWriter::new(minwidth, tabwidth, padding, padchar, flags);
         w.write(src);
         w.flush()
