@@ -13,7 +13,7 @@ cargo build --release -q -p stowage-cli
 out=$(mktemp -d)
 trap 'rm -rf "$out"' EXIT
 for f in "$ref"/transcripts/*.txt; do
-  ./target/release/stowage replay "$f" > "$out/$(basename "$f")"
+  "${CARGO_TARGET_DIR:-target}/release/stowage" replay "$f" > "$out/$(basename "$f")"
 done
 report=$(python3 "$ref/compare.py" --dir "$ref/transcripts" "$out")
 echo "$report" | grep -E '^(==|fidelity)'
