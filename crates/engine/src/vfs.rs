@@ -527,7 +527,6 @@ impl World {
         let root = self.root_fs(ctx.ns);
         let mut stack: Stack = root.layers.iter().enumerate().map(|(p, i)| (p, *i)).collect();
         let mut upper_dir = self.containers[ci].upper;
-        let mut upper_chain: Vec<InodeId> = vec![upper_dir];
         let mut path = String::new();
         let parts: Vec<&str> = components(rel).collect();
         for (idx, name) in parts.iter().enumerate() {
@@ -548,11 +547,12 @@ impl World {
                     let bytes = src.size();
                     let id = self.fs.alloc(crate::fs::Inode { kind, copied_up: src.is_dir(), xattr_block: false, ..src });
                     self.fs.link(upper_dir, name, id);
+                    // The parent now holds a copied-up entry: overlayfs marks it "impure".
+                    self.mark_impure(&[upper_dir]);
                     if is_file || idx + 1 == parts.len() && !self.fs.get(id).is_dir() {
                         let layer = self.layer_number(ctx.ns, pos);
                         let container = self.container_name(ctx.ns);
                         self.emit(Event::CopyUp { container, path: path.clone(), layer, bytes });
-                        self.mark_impure(&upper_chain);
                     }
                     id
                 }
@@ -563,7 +563,6 @@ impl World {
             }
             stack = next_stack;
             upper_dir = upper_child;
-            upper_chain.push(upper_child);
         }
         Ok(upper_dir)
     }
@@ -577,22 +576,6 @@ impl World {
                 inode.xattr_block = true;
             }
         }
-    }
-
-    /// The upper-dir chain of inodes for `rel`'s parent directories (for `mark_impure`).
-    fn upper_chain(&self, ci: usize, rel: &str) -> Vec<InodeId> {
-        let mut out = vec![self.containers[ci].upper];
-        let mut cur = self.containers[ci].upper;
-        for c in components(rel) {
-            match self.fs.lookup(cur, c) {
-                Some(n) if self.fs.get(n).is_dir() => {
-                    out.push(n);
-                    cur = n;
-                }
-                _ => break,
-            }
-        }
-        out
     }
 
     /// The writable directory inode behind `dir` (copying it up in an overlay).
@@ -803,9 +786,6 @@ impl World {
                 if in_lower {
                     let wh = self.fs.new_node(Kind::Whiteout, 0, 0, 0, now);
                     self.fs.link(updir, &name, wh);
-                    let Ns::Container(ci) = ctx.ns else { return Err(Errno::Invalid) };
-                    let chain = self.upper_chain(ci, &parent.rel);
-                    self.mark_impure(&chain);
                     let container = self.container_name(ctx.ns);
                     self.emit(Event::Whiteout { container, path: loc.path.clone() });
                 } else {

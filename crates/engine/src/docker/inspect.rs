@@ -14,9 +14,8 @@ use crate::world::{Container, MountPointKind, Status, World};
 pub fn print_docs(io: &mut Io, docs: &[Value], format_flag: Option<&str>) {
     match format_flag {
         Some(f) => {
-            let f = format::unescape(f);
             for d in docs {
-                match format::render(&f, d) {
+                match format::render(f, d) {
                     Ok(s) => io.out_str(&format!("{s}\n")),
                     Err(e) => io.err_line(&format!("template: {e}")),
                 }

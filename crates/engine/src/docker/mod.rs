@@ -817,7 +817,15 @@ fn start_container(world: &mut World, ci: usize) -> Result<(), RunError> {
         let root = fs.new_dir(0, 0, 0o755, secs);
         Mount { target: target.into(), root, kind: MountKind::System(kind), read_only: ro, limit: None, proc_opts: opts.into() }
     };
-    mounts.push(sys(&mut world.fs, "/proc", SystemMount::Proc, false, ""));
+    let proc_mount = sys(&mut world.fs, "/proc", SystemMount::Proc, false, "");
+    {
+        world.fs.get_mut(proc_mount.root).mode = 0o555;
+        let mut b = crate::images::TreeBuilder { fs: &mut world.fs, root: proc_mount.root };
+        b.file("mounts", "", 0, 0, 0o444, secs);
+        b.dir("self", 0, 0, 0o555, secs);
+        b.file("self/mounts", "", 0, 0, 0o444, secs);
+    }
+    mounts.push(proc_mount);
     let dev = sys(&mut world.fs, "/dev", SystemMount::Dev, false, "");
     {
         let mut b = crate::images::TreeBuilder { fs: &mut world.fs, root: dev.root };
@@ -901,8 +909,12 @@ fn start_container(world: &mut World, ci: usize) -> Result<(), RunError> {
                     Ok(t) => t,
                     Err(m) => return Err(RunError::Start(m.replace("{TARGET}", &mp.destination), 125)),
                 };
-                let mode = t.mode.unwrap_or(if world.containers[ci].started_once { 0o755 } else { 0o1777 });
-                let root = world.fs.new_dir(t.uid.unwrap_or(0), t.gid.unwrap_or(0), mode, secs);
+                // A tmpfs takes the mode and owner of an existing mount point directory.
+                let existing = world.stat(&ctx, &mp.destination, true).ok().filter(|s| s.ftype == crate::fs::FileType::Dir);
+                let mode = t.mode.unwrap_or(existing.as_ref().map(|s| s.mode).unwrap_or(0o1777));
+                let uid = t.uid.unwrap_or(existing.as_ref().map(|s| s.uid).unwrap_or(0));
+                let gid = t.gid.unwrap_or(existing.as_ref().map(|s| s.gid).unwrap_or(0));
+                let root = world.fs.new_dir(uid, gid, mode, secs);
                 (root, MountKind::Tmpfs, t.size, t.proc_opts)
             }
         };
@@ -912,10 +924,10 @@ fn start_container(world: &mut World, ci: usize) -> Result<(), RunError> {
             Ok(st) => {
                 let dst_is_dir = st.ftype == crate::fs::FileType::Dir;
                 if mp.kind == MountPointKind::Bind && src_is_dir != dst_is_dir {
-                    return Err(RunError::Daemon(format!(
+                    return Err(RunError::Start(format!(
                         "failed to create task for container: failed to create shim task: OCI runtime create failed: runc create failed: unable to start container process: error during container init: error mounting \"{}\" to rootfs at \"{}\": mount {}:{} (via /proc/self/fd/6), flags: 0x5000: not a directory: unknown: Are you trying to mount a directory onto a file (or vice-versa)? Check if the specified host path exists and is the expected type",
                         mp.source, mp.destination, mp.source, mp.destination
-                    )));
+                    ), 125));
                 }
                 if dst_is_dir {
                     let hidden = world
@@ -1069,7 +1081,8 @@ pub fn remove_container(world: &mut World, ci: usize, volumes: bool) {
     world.fs.unlink(cdir, &c.id);
     if volumes {
         for mp in &c.mount_points {
-            if mp.kind == MountPointKind::Volume && mp.anonymous {
+            let anonymous = world.volumes.get(&mp.name).map(|v| v.anonymous).unwrap_or(false);
+            if mp.kind == MountPointKind::Volume && anonymous {
                 let still_used =
                     world.containers.iter().any(|o| o.mount_points.iter().any(|m| m.kind == MountPointKind::Volume && m.name == mp.name));
                 if !still_used {

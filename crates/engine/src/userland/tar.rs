@@ -362,12 +362,12 @@ pub fn run(p: &mut Proc, args: &[String]) -> i32 {
                     }
                     continue;
                 }
+                if verbose {
+                    p.out_line(&m.name);
+                }
                 let parts: Vec<&str> = m.name.split('/').filter(|s| !s.is_empty()).collect();
                 if parts.len() <= strip {
                     continue;
-                }
-                if verbose {
-                    p.out_line(&m.name);
                 }
                 let rel = parts[strip..].join("/");
                 if let Err(e) = extract(p.world, &ctx, &rel, &m, p.gnu) {
