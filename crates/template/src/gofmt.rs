@@ -157,6 +157,9 @@ pub(crate) fn unquote_char(s: &str, quote: u8) -> Result<UnquotedChar<'_>, ()> {
         return Err(());
     }
     let c = bytes[1];
+    if !c.is_ascii() {
+        return Err(());
+    }
     let rest = &s[2..];
     fn simple(v: u8, tail: &str) -> Result<UnquotedChar<'_>, ()> {
         Ok(UnquotedChar { value: v as u32, multibyte: false, tail })

@@ -530,6 +530,24 @@ fn docker_ps_table() {
 }
 
 #[test]
+fn docker_inspect_idioms() {
+    let d = inspect();
+    let cases = [
+        ("{{range $k, $v := .Config.Labels}}{{$k}}={{$v}}\n{{end}}", "com.example.team=storage\nenv=test\n"),
+        ("{{.Config.Env}}", "[PATH=/usr/bin MODE=dev]"),
+        ("{{join .Config.Env \",\"}}", "PATH=/usr/bin,MODE=dev"),
+        ("{{printf \"%.12s\" .Id}} {{slice .Id 0 12}} {{upper (slice .Id 0 5)}}", "fa155fe3a5ca fa155fe3a5ca FA155"),
+        ("{{if .State.Running}}up{{else}}down{{end}} since pid {{.State.Pid}}", "up since pid 4242"),
+        ("{{range .Mounts}}{{if eq .Type \"volume\"}}{{.Name}}:{{.Destination}}{{end}}{{end}}", "data:/srv/web"),
+        ("{{.HostConfig}}", "map[Binds:<nil> CpuShares:0 Memory:0]"),
+        ("{{with index .Mounts 0}}{{.RW}} {{.Mode}}{{end}}", "true z"),
+    ];
+    for (tmpl, want) in cases {
+        assert_eq!(ok(tmpl, &d), want, "{}", tmpl);
+    }
+}
+
+#[test]
 fn docker_inspect_missing_field_with_missingkey_error() {
     let d = inspect();
     let opts = Options::default().missing_key(MissingKey::Error);
@@ -579,6 +597,7 @@ fn parse_errors_have_go_messages() {
         ("{{0x}}", "template: :1: illegal number syntax: \"0x\""),
         ("{{1+2i}}", "template: :1: illegal number syntax: \"1+2i\""),
         ("{{'ab'}}", "template: :1: malformed character constant: 'ab'"),
+        ("{{\"\\é\"}}", "template: :1: invalid syntax"),
     ];
     for (tmpl, want) in cases {
         assert_eq!(parse_err(tmpl), want, "{:?}", tmpl);
@@ -692,4 +711,128 @@ fn template_is_reusable() {
     let t = Template::parse("{{.N}};").unwrap();
     let out: String = (1..=3).map(|n| t.execute(&json!({ "N": n })).unwrap()).collect();
     assert_eq!(out, "1;2;3;");
+}
+
+// ---------------------------------------------------------------------------
+// Robustness: arbitrary input yields output or an error, never a panic.
+
+struct Lcg(u64);
+
+impl Lcg {
+    fn next(&mut self) -> usize {
+        self.0 = self.0.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+        (self.0 >> 33) as usize
+    }
+}
+
+#[test]
+fn random_templates_never_panic() {
+    const PIECES: &[&str] = &[
+        "{{",
+        "}}",
+        "{{- ",
+        " -}}",
+        ".",
+        ".X",
+        ".L",
+        ".M",
+        ".N",
+        "(",
+        ")",
+        "|",
+        "\"",
+        "`",
+        "$",
+        "$x",
+        ":=",
+        "=",
+        "-",
+        " ",
+        "\n",
+        "range",
+        "if",
+        "else",
+        "end",
+        "with",
+        "define",
+        "template",
+        "block",
+        "break",
+        "continue",
+        "index",
+        "slice",
+        "printf",
+        "\"%d\"",
+        "\"%-5.2v|%[2]*s%!\"",
+        "1",
+        "-1",
+        "1.5",
+        "1e9",
+        "0x1p3",
+        "'a'",
+        "'\\x",
+        "nil",
+        "true",
+        "json",
+        "split",
+        "join",
+        "pad",
+        "truncate",
+        "len",
+        "eq",
+        "lt",
+        "and",
+        "or",
+        "not",
+        "print",
+        "html",
+        "/*",
+        "*/",
+        ",",
+        "é",
+        "→",
+        "\\",
+        "0x",
+        "\"a\"",
+        "\"t\"",
+        "x",
+        "call",
+        "99999999999999999999",
+        "\"\\u00e9\"",
+    ];
+    let data = json!({"X": "str", "L": [1, "two", null, {"k": [1.5]}], "M": {"a": 1, "b": {}}, "N": null});
+    let mut rng = Lcg(0x5eed);
+    for _ in 0..20_000 {
+        let n = 1 + rng.next() % 14;
+        let t: String = (0..n).map(|_| PIECES[rng.next() % PIECES.len()]).collect();
+        if let Ok(tmpl) = Template::parse(&t) {
+            let _ = tmpl.execute(&data);
+            let _ = tmpl.execute_with(&data, &Options::default().missing_key(MissingKey::Error).header_functions(true));
+        }
+    }
+}
+
+#[test]
+fn random_printf_formats_never_panic() {
+    const CHARS: &[char] = &[
+        '%', '%', '%', 'd', 's', 'v', 'q', 'x', 'X', 'f', 'e', 'g', 'G', 'c', 'U', 'T', 't', 'b', 'o', 'O', 'p', 'w', '#', '+', '-', ' ',
+        '0', '1', '9', '.', '*', '[', ']', '2', 'é', 'z',
+    ];
+    let args =
+        [json!(1), json!(-7), json!(2.5), json!("é s"), json!(true), json!(null), json!([1, "a"]), json!({"k": 1}), json!(1u64 << 63)];
+    let mut rng = Lcg(42);
+    for _ in 0..20_000 {
+        let n = 1 + rng.next() % 10;
+        let f: String = (0..n).map(|_| CHARS[rng.next() % CHARS.len()]).collect();
+        let k = rng.next() % 4;
+        let a: Vec<&Value> = (0..k).map(|_| &args[rng.next() % args.len()]).collect();
+        let data = json!({ "F": f, "A": a });
+        let t = match k {
+            0 => "{{printf .F}}",
+            1 => "{{printf .F (index .A 0)}}",
+            2 => "{{printf .F (index .A 0) (index .A 1)}}",
+            _ => "{{printf .F (index .A 0) (index .A 1) (index .A 2)}}",
+        };
+        let _ = render(t, &data);
+    }
 }
