@@ -188,6 +188,18 @@ impl Options {
         self.header_functions = on;
         self
     }
+
+    /// Sets [`Options::max_steps`].
+    pub fn max_steps(mut self, n: u64) -> Self {
+        self.max_steps = n;
+        self
+    }
+
+    /// Sets [`Options::max_output`].
+    pub fn max_output(mut self, bytes: usize) -> Self {
+        self.max_output = bytes;
+        self
+    }
 }
 
 /// A parsed template.
@@ -259,6 +271,11 @@ pub fn unescape_tabs(s: &str) -> String {
 
 /// A `--format` value of a list command, prepared as docker/cli's
 /// `formatter.Context.preFormat` does.
+///
+/// Docker renders each row with the template and appends `"\n"`. For a
+/// table it first renders the header row with the same template on a map of
+/// column titles with [`Options::header_functions`] set, writes it and
+/// `"\n"` to a [`tabwriter::TabWriter::docker`], then the rows, and flushes.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ListFormat {
     /// The format started with `table`: output goes through
