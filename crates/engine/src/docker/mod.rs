@@ -1,5 +1,6 @@
 //! The `docker` CLI and the engine behind it: containers, volumes, images.
 
+pub mod build;
 pub mod flags;
 pub mod format;
 pub mod inspect;
@@ -72,6 +73,8 @@ pub fn cli(world: &mut World, sh: &mut Shell, argv: &[String], io: &mut Io) -> i
             Some("diff") => diff(world, &rest[1..], io),
             Some("logs") => logs(world, &rest[1..], io),
             Some("prune") => container_prune(world, &rest[1..], io),
+            Some("commit") => build::commit(world, &rest[1..], io),
+            Some("export") => build::export(world, &rest[1..], io),
             _ => unknown_command(io, "container", rest.first()),
         },
         "ps" => ps(world, rest, io),
@@ -89,9 +92,16 @@ pub fn cli(world: &mut World, sh: &mut Shell, argv: &[String], io: &mut Io) -> i
             Some("history") => inspect::history(world, &rest[1..], io),
             Some("inspect") => inspect::inspect_cmd(world, &rest[1..], io, Some("image")),
             Some("rm" | "remove") => inspect::rmi(world, &rest[1..], io),
+            Some("tag") => build::tag(world, &rest[1..], io),
+            Some("build") => build::build(world, sh, &rest[1..], io),
             _ => unknown_command(io, "image", rest.first()),
         },
         "images" => inspect::images(world, rest, io),
+        "commit" => build::commit(world, rest, io),
+        "tag" => build::tag(world, rest, io),
+        "export" => build::export(world, rest, io),
+        "build" => build::build(world, sh, rest, io),
+        "buildx" if rest.first().map(String::as_str) == Some("build") => build::build(world, sh, &rest[1..], io),
         "history" => inspect::history(world, rest, io),
         "rmi" => inspect::rmi(world, rest, io),
         "system" => match rest.first().map(String::as_str) {

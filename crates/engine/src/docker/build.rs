@@ -1,0 +1,731 @@
+//! Making images: `docker commit`, `docker build` (a BuildKit-like Dockerfile subset),
+//! `docker export`, `docker tag`, and content-addressed layers.
+
+use std::collections::BTreeMap;
+
+use sha2::{Digest, Sha256};
+
+use super::flags::{self, flag, opt};
+use super::{arg_count_error, find_image, host_root_ctx, normalized_ref, usage_error};
+use crate::events::Event;
+use crate::fs::{InodeId, Kind};
+use crate::shell::Io;
+use crate::userland::tar;
+use crate::vfs::{Ctx, Ns};
+use crate::world::{Container, Cred, HistoryEntry, Image, ImageConfig, Layer, World};
+
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+pub fn sha256_hex(data: &[u8]) -> String {
+    hex(&Sha256::digest(data))
+}
+
+/// A digest of a layer tree's content (names, types, owners, modes, times, data).
+fn tree_digest(world: &World, root: InodeId) -> String {
+    let mut h = Sha256::new();
+    world.fs.walk(root, "", &mut |path, _, inode| {
+        h.update(path.as_bytes());
+        h.update(format!("\0{:?}\0{}:{}:{:o}:{}\0", inode.file_type(), inode.uid, inode.gid, inode.mode, inode.mtime).as_bytes());
+        match &inode.kind {
+            Kind::File(d) => h.update(d.to_vec()),
+            Kind::Symlink(t) => h.update(t.as_bytes()),
+            Kind::Dir { opaque: true, .. } => h.update(b"opaque"),
+            Kind::Whiteout => h.update(b"whiteout"),
+            _ => {}
+        }
+    });
+    format!("sha256:{}", hex(&h.finalize()))
+}
+
+/// Stores `root` as a layer on top of `parent_layers`; equal content gives the same layer.
+pub fn store_layer(world: &mut World, parent_layers: &[usize], root: InodeId, kept_by_build_cache: bool) -> usize {
+    let diff_id = if world.fs.get(root).entries().map(|e| e.is_empty()).unwrap_or(true) {
+        crate::images::EMPTY_LAYER_DIFF_ID.to_string()
+    } else {
+        tree_digest(world, root)
+    };
+    let parent_chain = parent_layers.last().map(|l| world.layers[*l].chain_id.clone()).unwrap_or_default();
+    let chain_id = if parent_chain.is_empty() {
+        diff_id.clone()
+    } else {
+        format!("sha256:{}", sha256_hex(format!("{parent_chain} {diff_id}").as_bytes()))
+    };
+    if let Some(i) = world.layers.iter().position(|l| l.chain_id == chain_id && !l.chain_id.is_empty()) {
+        return i;
+    }
+    let cache_id = world.ids.chars(25, b"abcdefghijklmnopqrstuvwxyz0123456789");
+    let link_id = world.ids.chars(26, b"ABCDEFGHIJKLMNOPQRSTUVWXYZ234567");
+    let overlay = super::host_dir(world, "/var/lib/docker/overlay2");
+    let mut layers = std::mem::take(&mut world.layers);
+    let i = crate::images::add_layer(&mut world.fs, &mut layers, overlay, &diff_id, &cache_id, &link_id, root, kept_by_build_cache);
+    layers[i].chain_id = chain_id;
+    world.layers = layers;
+    i
+}
+
+fn image_id(world: &World, layers: &[usize], config: &ImageConfig, history: &[HistoryEntry], created: i64) -> String {
+    let text = format!("{:?}|{:?}|{:?}|{created}", layers.iter().map(|l| &world.layers[*l].diff_id).collect::<Vec<_>>(), config, history);
+    format!("sha256:{}", sha256_hex(text.as_bytes()))
+}
+
+/// Adds or replaces an image; a tag moves from any image that had it.
+fn add_image(world: &mut World, mut image: Image) -> String {
+    for t in image.tags.clone() {
+        for other in world.images.iter_mut() {
+            other.tags.retain(|x| *x != t);
+        }
+    }
+    image.size = image.layers.iter().map(|l| world.layers[*l].size).sum();
+    let id = image.id.clone();
+    if let Some(existing) = world.images.iter_mut().find(|im| im.id == id) {
+        existing.tags.extend(image.tags);
+    } else {
+        let reference = image.tags.first().cloned().unwrap_or_else(|| image.id[7..19].to_string());
+        let layers = image.layers.len();
+        world.images.push(image);
+        world.emit(Event::ImageCreated { reference, layers });
+    }
+    // Images left without a tag and not used by anything disappear from the list as `<none>` only.
+    id
+}
+
+/// Applies a Dockerfile-style change (`CMD ["sh"]`, `ENV A=b`, …) to a config.
+fn apply_change(config: &mut ImageConfig, change: &str) -> Result<String, String> {
+    let (inst, rest) = change.trim().split_once(char::is_whitespace).unwrap_or((change.trim(), ""));
+    let rest = rest.trim();
+    let json_or_shell = |rest: &str| -> Vec<String> {
+        serde_json::from_str::<Vec<String>>(rest).unwrap_or_else(|_| vec!["/bin/sh".into(), "-c".into(), rest.to_string()])
+    };
+    match inst.to_ascii_uppercase().as_str() {
+        "CMD" => {
+            config.cmd = Some(json_or_shell(rest));
+            Ok(format!("CMD {}", serde_json::to_string(&config.cmd).unwrap_or_default()))
+        }
+        "ENTRYPOINT" => {
+            config.entrypoint = Some(json_or_shell(rest));
+            Ok(format!("ENTRYPOINT {}", serde_json::to_string(&config.entrypoint).unwrap_or_default()))
+        }
+        "ENV" => {
+            for pair in split_kv(rest) {
+                let k = pair.split('=').next().unwrap_or("").to_string();
+                config.env.retain(|e| !e.starts_with(&format!("{k}=")));
+                config.env.push(pair);
+            }
+            Ok(format!("ENV {rest}"))
+        }
+        "WORKDIR" => {
+            config.working_dir = crate::fs::normalize(if config.working_dir.is_empty() { "/" } else { &config.working_dir }, rest);
+            Ok(format!("WORKDIR {}", config.working_dir))
+        }
+        "USER" => {
+            config.user = rest.to_string();
+            Ok(format!("USER {rest}"))
+        }
+        "VOLUME" => {
+            let vols: Vec<String> =
+                serde_json::from_str::<Vec<String>>(rest).unwrap_or_else(|_| rest.split_whitespace().map(str::to_string).collect());
+            for v in &vols {
+                if !config.volumes.contains(v) {
+                    config.volumes.push(v.clone());
+                }
+            }
+            config.volumes.sort();
+            Ok(format!("VOLUME [{}]", vols.join(" ")))
+        }
+        "LABEL" => {
+            for pair in split_kv(rest) {
+                let (k, v) = pair.split_once('=').unwrap_or((&pair, ""));
+                config.labels.insert(k.trim_matches('"').to_string(), v.trim_matches('"').to_string());
+            }
+            Ok(format!("LABEL {rest}"))
+        }
+        "EXPOSE" => {
+            for p in rest.split_whitespace() {
+                let p = if p.contains('/') { p.to_string() } else { format!("{p}/tcp") };
+                if !config.exposed_ports.contains(&p) {
+                    config.exposed_ports.push(p);
+                }
+            }
+            Ok(format!("EXPOSE map[{}]", config.exposed_ports.iter().map(|p| format!("{p}:{{}}")).collect::<Vec<_>>().join(" ")))
+        }
+        other => Err(format!("{} is not a valid change command", other.to_ascii_lowercase())),
+    }
+}
+
+/// `A=b C="d e"` into pairs.
+fn split_kv(s: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut cur = String::new();
+    let mut quote = false;
+    for c in s.chars() {
+        match c {
+            '"' => quote = !quote,
+            c if c.is_whitespace() && !quote => {
+                if !cur.is_empty() {
+                    out.push(std::mem::take(&mut cur));
+                }
+            }
+            c => cur.push(c),
+        }
+    }
+    if !cur.is_empty() {
+        out.push(cur);
+    }
+    out
+}
+
+pub fn commit(world: &mut World, args: &[String], io: &mut Io) -> i32 {
+    let parsed = match flags::parse(
+        args,
+        &[opt("change", Some('c')), opt("message", Some('m')), opt("author", Some('a')), flag("pause", Some('p'))],
+        false,
+    ) {
+        Ok(p) => p,
+        Err(e) => return usage_error(io, "commit", &e),
+    };
+    let Some(name) = parsed.operands.first() else {
+        return arg_count_error(
+            io,
+            "commit",
+            "at least 1 and at most 2 arguments",
+            "[OPTIONS] CONTAINER [REPOSITORY[:TAG]]",
+            "Create a new image from a container's changes",
+        );
+    };
+    let Some(ci) = world.container_index(name) else {
+        io.err_line(&format!("Error response from daemon: No such container: {name}"));
+        return 1;
+    };
+    let c: Container = world.containers[ci].clone();
+    let Some(base) = world.images.iter().find(|im| im.id == c.image_id).cloned() else { return 1 };
+    let root = world.fs.deep_copy(c.upper);
+    let mut layers = base.layers.clone();
+    let layer = store_layer(world, &layers, root, false);
+    layers.push(layer);
+    let mut config = base.config.clone();
+    config.cmd = Some(std::iter::once(c.path.clone()).chain(c.args.iter().cloned()).collect());
+    config.env = c.env.clone();
+    config.working_dir = c.working_dir.clone();
+    config.user = c.user.clone();
+    config.volumes = c.config_volumes.clone();
+    config.labels = c.labels.clone();
+    config.args_escaped = false;
+    for ch in parsed.all("change") {
+        if let Err(m) = apply_change(&mut config, &ch) {
+            io.err_line(&format!("Error response from daemon: {m}"));
+            return 1;
+        }
+    }
+    let message = parsed.get("message").unwrap_or("").to_string();
+    let created = world.clock.secs();
+    let mut history = base.history.clone();
+    history.push(HistoryEntry { created, created_by: c.command_line(), empty_layer: false, comment: message.clone() });
+    let tags = parsed.operands.get(1).map(|r| vec![normalized_ref(r)]).unwrap_or_default();
+    let id = image_id(world, &layers, &config, &history, created);
+    let image = Image {
+        id: id.clone(),
+        tags,
+        layers,
+        history,
+        config,
+        created,
+        comment: message,
+        parent: base.id.clone(),
+        last_tag_time: parsed.operands.get(1).map(|_| world.clock.nanos),
+        size: 0,
+    };
+    add_image(world, image);
+    io.out_str(&format!("{id}\n"));
+    0
+}
+
+pub fn tag(world: &mut World, args: &[String], io: &mut Io) -> i32 {
+    if args.len() != 2 {
+        return arg_count_error(
+            io,
+            "tag",
+            "exactly 2 arguments",
+            "SOURCE_IMAGE[:TAG] TARGET_IMAGE[:TAG]",
+            "Create a tag TARGET_IMAGE that refers to SOURCE_IMAGE",
+        );
+    }
+    let Some(i) = find_image(world, &args[0]) else {
+        io.err_line(&format!("Error response from daemon: No such image: {}", normalized_ref(&args[0])));
+        return 1;
+    };
+    let t = normalized_ref(&args[1]);
+    for im in world.images.iter_mut() {
+        im.tags.retain(|x| *x != t);
+    }
+    world.images[i].tags.push(t);
+    world.images[i].last_tag_time = Some(world.clock.nanos);
+    0
+}
+
+pub fn export(world: &mut World, args: &[String], io: &mut Io) -> i32 {
+    let parsed = match flags::parse(args, &[opt("output", Some('o'))], false) {
+        Ok(p) => p,
+        Err(e) => return usage_error(io, "export", &e),
+    };
+    let Some(name) = parsed.operands.first() else {
+        return arg_count_error(
+            io,
+            "export",
+            "exactly 1 argument",
+            "[OPTIONS] CONTAINER",
+            "Export a container's filesystem as a tar archive",
+        );
+    };
+    let Some(ci) = world.container_index(name) else {
+        io.err_line(&format!("Error response from daemon: No such container: {name}"));
+        return 1;
+    };
+    // The merged root file system without any mounts.
+    let saved = std::mem::take(&mut world.containers[ci].mounts);
+    let ctx = Ctx { ns: Ns::Container(ci), cred: Cred::root(), cwd: "/".into(), umask: 0o022 };
+    let mut members = Vec::new();
+    let mut errors = Vec::new();
+    if let Ok(root) = world.resolve(&ctx, "/", true) {
+        if let Ok(entries) = world.list(&ctx, &root) {
+            for (n, _) in entries {
+                tar::collect(world, &ctx, &format!("/{n}"), &n, &mut members, &mut errors);
+            }
+        }
+    }
+    world.containers[ci].mounts = saved;
+    let bytes = tar::encode(&members);
+    match parsed.get("output") {
+        Some(path) => {
+            let host = Ctx { ns: Ns::Host, cred: Cred::student(), cwd: "/home/student".into(), umask: 0o022 };
+            if let Err(e) = world.write_file(&host, path, &crate::fs::Data::from_bytes(&bytes), crate::vfs::WriteMode::Truncate) {
+                io.err_line(&format!("failed to export container: {e}"));
+                return 1;
+            }
+        }
+        None => io.out.extend_from_slice(&bytes),
+    }
+    0
+}
+
+/// One parsed Dockerfile instruction.
+struct Instruction {
+    keyword: String,
+    args: String,
+}
+
+fn parse_dockerfile(text: &str) -> Result<Vec<Instruction>, String> {
+    let mut out = Vec::new();
+    let mut pending = String::new();
+    for (n, line) in text.lines().enumerate() {
+        let t = line.trim();
+        if pending.is_empty() && (t.is_empty() || t.starts_with('#')) {
+            continue;
+        }
+        if let Some(stripped) = t.strip_suffix('\\') {
+            pending.push_str(stripped);
+            pending.push(' ');
+            continue;
+        }
+        pending.push_str(t);
+        let full = std::mem::take(&mut pending);
+        let (kw, args) = full.split_once(char::is_whitespace).unwrap_or((&full, ""));
+        let keyword = kw.to_ascii_uppercase();
+        if !matches!(
+            keyword.as_str(),
+            "FROM"
+                | "RUN"
+                | "COPY"
+                | "ADD"
+                | "WORKDIR"
+                | "USER"
+                | "ENV"
+                | "VOLUME"
+                | "CMD"
+                | "ENTRYPOINT"
+                | "LABEL"
+                | "EXPOSE"
+                | "ARG"
+                | "SHELL"
+                | "STOPSIGNAL"
+                | "HEALTHCHECK"
+                | "ONBUILD"
+                | "MAINTAINER"
+        ) {
+            return Err(format!("dockerfile parse error on line {}: unknown instruction: {}", n + 1, kw));
+        }
+        out.push(Instruction { keyword, args: args.trim().to_string() });
+    }
+    Ok(out)
+}
+
+pub fn build(world: &mut World, sh: &crate::shell::Shell, args: &[String], io: &mut Io) -> i32 {
+    let specs = [
+        opt("tag", Some('t')),
+        opt("file", Some('f')),
+        flag("quiet", Some('q')),
+        opt("network", None),
+        flag("no-cache", None),
+        opt("build-arg", None),
+        opt("progress", None),
+        flag("pull", None),
+        opt("target", None),
+        opt("platform", None),
+    ];
+    let parsed = match flags::parse(args, &specs, false) {
+        Ok(p) => p,
+        Err(e) => return usage_error(io, "buildx build", &e),
+    };
+    let Some(context) = parsed.operands.first() else {
+        io.err_line("ERROR: \"docker buildx build\" requires exactly 1 argument.");
+        io.err_line("See 'docker buildx build --help'.");
+        io.err_line("");
+        io.err_line("Usage:  docker buildx build [OPTIONS] PATH | URL | -");
+        io.err_line("");
+        io.err_line("Start a build");
+        return 1;
+    };
+    let ctx_dir = crate::fs::normalize(&sh.ctx.cwd, context);
+    let dockerfile_path = match parsed.get("file") {
+        Some(f) => crate::fs::normalize(&sh.ctx.cwd, f),
+        None => format!("{ctx_dir}/Dockerfile"),
+    };
+    let user_ctx = sh.ctx.clone();
+    if world.stat(&user_ctx, &ctx_dir, true).is_err() {
+        io.err_line(&format!("ERROR: unable to prepare context: path \"{context}\" not found"));
+        return 1;
+    }
+    let text = match world.read(&user_ctx, &dockerfile_path) {
+        Ok(d) => String::from_utf8_lossy(&d.to_vec()).into_owned(),
+        Err(_) => {
+            io.err_line("ERROR: failed to solve: failed to read dockerfile: open Dockerfile: no such file or directory");
+            return 1;
+        }
+    };
+    let instructions = match parse_dockerfile(&text) {
+        Ok(i) => i,
+        Err(m) => {
+            io.err_line(&format!("ERROR: failed to solve: {m}"));
+            return 1;
+        }
+    };
+    let network_none = parsed.get("network") == Some("none");
+    let quiet = parsed.has("quiet");
+    let mut layers: Vec<usize> = Vec::new();
+    let mut config = ImageConfig { env: vec![crate::images::PATH_ENV.into()], working_dir: String::new(), ..ImageConfig::default() };
+    let mut history: Vec<HistoryEntry> = Vec::new();
+    let now = world.clock.secs();
+    let mut steps: Vec<String> = Vec::new();
+    let mut seen_from = false;
+    for inst in &instructions {
+        let args_text = inst.args.clone();
+        match inst.keyword.as_str() {
+            "FROM" => {
+                let base = args_text.split_whitespace().next().unwrap_or("").to_string();
+                if base == "scratch" {
+                    layers.clear();
+                } else {
+                    let Some(i) = find_image(world, &base) else {
+                        io.err_line(&format!("ERROR: failed to solve: {base}: failed to resolve source metadata for docker.io/library/{}: failed to do request: dial tcp: lookup registry-1.docker.io: no such host", normalized_ref(&base)));
+                        return 1;
+                    };
+                    let im = world.images[i].clone();
+                    layers = im.layers.clone();
+                    config = im.config.clone();
+                    history = im.history.clone();
+                }
+                seen_from = true;
+                steps.push(format!("FROM {base}"));
+            }
+            _ if !seen_from => {
+                io.err_line("ERROR: failed to solve: no build stage in current context");
+                return 1;
+            }
+            "RUN" | "COPY" | "ADD" | "WORKDIR" => {
+                let created_by = match inst.keyword.as_str() {
+                    "RUN" => format!("RUN /bin/sh -c {args_text} # buildkit"),
+                    "WORKDIR" => format!(
+                        "WORKDIR {}",
+                        crate::fs::normalize(if config.working_dir.is_empty() { "/" } else { &config.working_dir }, &args_text)
+                    ),
+                    k => format!("{k} {args_text} # buildkit"),
+                };
+                if inst.keyword == "RUN" && !network_none {
+                    io.err_line("ERROR: failed to solve: network bridge not found");
+                    return 1;
+                }
+                let root = match build_step(world, &layers, &config, inst, &ctx_dir, &user_ctx, io) {
+                    Ok(r) => r,
+                    Err(code) => return code,
+                };
+                if inst.keyword == "WORKDIR" {
+                    let _ = apply_change(&mut config, &format!("WORKDIR {args_text}"));
+                }
+                let l = store_layer(world, &layers, root, true);
+                layers.push(l);
+                history.push(HistoryEntry { created: now, created_by, empty_layer: false, comment: "buildkit.dockerfile.v0".into() });
+            }
+            "ARG" | "SHELL" | "STOPSIGNAL" | "HEALTHCHECK" | "ONBUILD" | "MAINTAINER" => {}
+            _ => match apply_change(&mut config, &format!("{} {}", inst.keyword, args_text)) {
+                Ok(created_by) => {
+                    history.push(HistoryEntry { created: now, created_by, empty_layer: true, comment: "buildkit.dockerfile.v0".into() })
+                }
+                Err(m) => {
+                    io.err_line(&format!("ERROR: failed to solve: {m}"));
+                    return 1;
+                }
+            },
+        }
+    }
+    let tags: Vec<String> = parsed.all("tag").iter().map(|t| normalized_ref(t)).collect();
+    let id = image_id(world, &layers, &config, &history, now);
+    let image = Image {
+        id: id.clone(),
+        tags,
+        layers,
+        history,
+        config,
+        created: now,
+        comment: "buildkit.dockerfile.v0".into(),
+        parent: String::new(),
+        last_tag_time: Some(world.clock.nanos),
+        size: 0,
+    };
+    add_image(world, image);
+    if quiet {
+        io.out_str(&format!("{id}\n"));
+    } else {
+        io.err_line("#0 building with \"default\" instance using docker driver");
+        io.err_line("");
+        io.err_line("#1 [internal] load build definition from Dockerfile");
+        io.err_line(&format!("#1 transferring dockerfile: {}B done", text.len()));
+        io.err_line("#1 DONE 0.0s");
+        let total = steps.len() + instructions.iter().filter(|i| matches!(i.keyword.as_str(), "RUN" | "COPY" | "ADD" | "WORKDIR")).count();
+        let mut n = 1;
+        for inst in &instructions {
+            if matches!(inst.keyword.as_str(), "RUN" | "COPY" | "ADD" | "WORKDIR") {
+                n += 1;
+                io.err_line("");
+                io.err_line(&format!("#{n} [{}/{}] {} {}", n - 1, total, inst.keyword, inst.args));
+                io.err_line(&format!("#{n} DONE 0.1s"));
+            }
+        }
+        n += 1;
+        io.err_line("");
+        io.err_line(&format!("#{n} exporting to image"));
+        io.err_line(&format!("#{n} exporting layers done"));
+        io.err_line(&format!("#{n} writing image {id} done"));
+        for t in parsed.all("tag") {
+            io.err_line(&format!("#{n} naming to docker.io/{} done", normalized_ref(&t)));
+        }
+        io.err_line(&format!("#{n} DONE 0.0s"));
+    }
+    0
+}
+
+/// Runs one layer-making instruction in a scratch container and returns the new layer's tree.
+fn build_step(
+    world: &mut World,
+    layers: &[usize],
+    config: &ImageConfig,
+    inst: &Instruction,
+    ctx_dir: &str,
+    user_ctx: &Ctx,
+    io: &mut Io,
+) -> Result<InodeId, i32> {
+    // A temporary image and container over the layers so far.
+    let tmp_image_id = format!("sha256:{}", world.ids.hex64());
+    world.images.push(Image {
+        id: tmp_image_id.clone(),
+        tags: Vec::new(),
+        layers: layers.to_vec(),
+        history: Vec::new(),
+        config: config.clone(),
+        created: 0,
+        comment: String::new(),
+        parent: String::new(),
+        last_tag_time: None,
+        size: 0,
+    });
+    let secs = world.clock.secs();
+    let upper = world.fs.new_dir(0, 0, 0o755, secs);
+    let init = world.fs.new_dir(0, 0, 0o755, secs);
+    let name = format!("buildkit-{}", world.ids.chars(8, b"abcdefghijklmnopqrstuvwxyz"));
+    let container = Container {
+        id: world.ids.hex64(),
+        name: name.clone(),
+        image_id: tmp_image_id.clone(),
+        image_ref: String::new(),
+        created: world.clock.nanos,
+        path: String::new(),
+        args: Vec::new(),
+        env: config.env.clone(),
+        user: config.user.clone(),
+        working_dir: if config.working_dir.is_empty() { "/".into() } else { config.working_dir.clone() },
+        config_volumes: Vec::new(),
+        labels: BTreeMap::new(),
+        host: crate::world::HostConfig {
+            binds: None,
+            mounts: Vec::new(),
+            tmpfs: BTreeMap::new(),
+            readonly_rootfs: false,
+            volumes_from: None,
+            auto_remove: true,
+            network_mode: "none".into(),
+            port_bindings: BTreeMap::new(),
+        },
+        mount_points: Vec::new(),
+        status: crate::world::Status::Running,
+        exit_code: 0,
+        started_at: None,
+        finished_at: None,
+        pid: 0,
+        restart_count: 0,
+        layer_id: world.ids.hex64(),
+        init_link: String::new(),
+        upper,
+        init,
+        mounts: Vec::new(),
+        logs: Vec::new(),
+        tty: false,
+        interactive: false,
+        hostname: "buildkitsandbox".into(),
+        started_once: true,
+        compose: None,
+    };
+    world.containers.push(container);
+    let ci = world.containers.len() - 1;
+    let events_before = world.events.len();
+    let result = (|| -> Result<(), i32> {
+        let root = Ctx { ns: Ns::Container(ci), cred: Cred::root(), cwd: world.containers[ci].working_dir.clone(), umask: 0o022 };
+        match inst.keyword.as_str() {
+            "RUN" => {
+                let mut sh = super::container_shell(world, ci, None, None, &[]).map_err(|_| 1)?;
+                sh.depth = 1;
+                let script = match serde_json::from_str::<Vec<String>>(&inst.args) {
+                    Ok(v) => v.join(" "),
+                    Err(_) => inst.args.clone(),
+                };
+                let mut rio = Io::default();
+                let flow = sh.run_script(world, &script, &mut rio);
+                let code = match flow {
+                    crate::shell::Flow::Exit(c) => c,
+                    _ => sh.status,
+                };
+                if code != 0 {
+                    io.err.extend_from_slice(&rio.err);
+                    io.err_line(&format!(
+                        "ERROR: failed to solve: process \"/bin/sh -c {}\" did not complete successfully: exit code: {code}",
+                        inst.args
+                    ));
+                    return Err(1);
+                }
+                Ok(())
+            }
+            "WORKDIR" => {
+                let dir = crate::fs::normalize(if config.working_dir.is_empty() { "/" } else { &config.working_dir }, &inst.args);
+                let mut acc = String::new();
+                for c in crate::fs::components(&dir) {
+                    acc.push('/');
+                    acc.push_str(c);
+                    if world.stat(&root, &acc, true).is_err() {
+                        let _ = world.mkdir(&root, &acc, 0o755);
+                    }
+                }
+                Ok(())
+            }
+            _ => {
+                // COPY/ADD: sources relative to the build context, the last word is the destination.
+                let words: Vec<&str> = inst.args.split_whitespace().filter(|w| !w.starts_with("--")).collect();
+                if words.len() < 2 {
+                    io.err_line(&format!(
+                        "ERROR: failed to solve: dockerfile parse error: {} requires at least two arguments",
+                        inst.keyword
+                    ));
+                    return Err(1);
+                }
+                let (srcs, dst) = words.split_at(words.len() - 1);
+                let dst = crate::fs::normalize(&root.cwd, dst[0]);
+                let dst_is_dir = inst.args.trim_end().ends_with('/') || srcs.len() > 1;
+                for s in srcs {
+                    let src_path = crate::fs::normalize(ctx_dir, s);
+                    let mut members = Vec::new();
+                    let mut errors = Vec::new();
+                    let base = s.trim_end_matches('/').rsplit('/').next().unwrap_or(s).to_string();
+                    tar::collect(world, user_ctx, &src_path, &base, &mut members, &mut errors);
+                    if !errors.is_empty() || members.is_empty() {
+                        io.err_line(&format!(
+                            "ERROR: failed to solve: failed to compute cache key: failed to calculate checksum of ref: \"/{s}\": not found"
+                        ));
+                        return Err(1);
+                    }
+                    let single_file = members.len() == 1 && members[0].kind == crate::fs::FileType::File;
+                    let target_base = if single_file && !dst_is_dir {
+                        dst.clone()
+                    } else if single_file {
+                        format!("{}/{}", dst.trim_end_matches('/'), base)
+                    } else {
+                        dst.clone()
+                    };
+                    let (parent, _) = crate::fs::parent_and_name(&target_base);
+                    let mut acc = String::new();
+                    for c in crate::fs::components(&parent) {
+                        acc.push('/');
+                        acc.push_str(c);
+                        if world.stat(&root, &acc, true).is_err() {
+                            let _ = world.mkdir(&root, &acc, 0o755);
+                        }
+                    }
+                    for m in members {
+                        let rel = if single_file {
+                            target_base.clone()
+                        } else {
+                            format!("{}/{}", target_base.trim_end_matches('/'), m.name.split_once('/').map(|(_, r)| r).unwrap_or(""))
+                        };
+                        let rel = rel.trim_end_matches('/').to_string();
+                        if rel.is_empty() {
+                            continue;
+                        }
+                        match m.kind {
+                            crate::fs::FileType::Dir => {
+                                if world.stat(&root, &rel, true).is_err() {
+                                    let _ = world.mkdir(&root, &rel, m.mode);
+                                }
+                            }
+                            _ => {
+                                let _ = world.write_file(&root, &rel, &m.data, crate::vfs::WriteMode::Truncate);
+                            }
+                        }
+                        let (mode, mtime) = (m.mode, m.mtime);
+                        let _ = world.set_meta(&root, &rel, false, &mut |i| {
+                            i.uid = 0;
+                            i.gid = 0;
+                            i.mode = mode;
+                            i.mtime = mtime;
+                        });
+                    }
+                }
+                Ok(())
+            }
+        }
+    })();
+    // Build steps are not the learner's containers: their events stay internal.
+    world.events.truncate(events_before);
+    let upper = world.containers[ci].upper;
+    world.containers.remove(ci);
+    world.images.retain(|im| im.id != tmp_image_id);
+    result.map(|_| {
+        // The layer is the step's upper dir, without Docker's mount-point leftovers.
+        for skip in [".dockerenv"] {
+            world.fs.unlink(upper, skip);
+        }
+        let _ = host_root_ctx;
+        upper
+    })
+}
+
+/// Layer records for images built in this world (for tests).
+pub fn layer_of(world: &World, i: usize) -> &Layer {
+    &world.layers[i]
+}
