@@ -556,7 +556,7 @@ impl<'t, 'a> State<'t, 'a> {
             };
             argv.push(self.validate_type(f, Some(t))?);
         }
-        match funcs::call(name, argv, self.opts.header_functions) {
+        match funcs::call(name, argv, self.opts.header_functions, &self.opts.omit_empty) {
             Ok(v) => Ok(v),
             Err(e) => {
                 self.at = call_node;

@@ -103,7 +103,7 @@ fn as_int(v: &Val) -> i64 {
 
 /// Calls a function on already checked arguments. `Err` carries the error
 /// the Go function would return (or the panic it would raise).
-pub(crate) fn call<'a>(name: &str, args: Vec<Val<'a>>, header: bool) -> Result<Val<'a>, String> {
+pub(crate) fn call<'a>(name: &str, args: Vec<Val<'a>>, header: bool, omit_empty: &[String]) -> Result<Val<'a>, String> {
     let arg = |i: usize| args.get(i).cloned().unwrap_or(Val::Invalid);
     match name {
         "index" => index(arg(0), &args[1.min(args.len())..]),
@@ -132,7 +132,7 @@ pub(crate) fn call<'a>(name: &str, args: Vec<Val<'a>>, header: bool) -> Result<V
         "ge" => lt(&arg(0), &arg(1)).map(|b| Val::Bool(!b)),
         // Docker's HeaderFunctions keep the header text as it is.
         "json" | "split" | "join" | "title" | "lower" | "upper" | "truncate" if header => Ok(arg(0)),
-        "json" => Ok(Val::string(json::encode(&arg(0)))),
+        "json" => Ok(Val::string(json::encode(&arg(0), omit_empty))),
         "split" => Ok(Val::Strs(Rc::new(split(as_str(&arg(0)), as_str(&arg(1)))))),
         "join" => match arg(0) {
             Val::Strs(s) => Ok(Val::string(s.join(as_str(&arg(1))))),

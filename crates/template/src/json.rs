@@ -8,13 +8,13 @@ use crate::value::Val;
 
 /// Encodes a value the way Docker's `json` function does (compact, object
 /// members in the order given, no trailing newline).
-pub(crate) fn encode(v: &Val) -> String {
+pub(crate) fn encode(v: &Val, omit_empty: &[String]) -> String {
     let mut out = String::new();
-    encode_val(&mut out, v);
+    encode_val(&mut out, v, omit_empty);
     out
 }
 
-fn encode_val(out: &mut String, v: &Val) {
+fn encode_val(out: &mut String, v: &Val, omit: &[String]) {
     match v {
         Val::Invalid | Val::Nil => out.push_str("null"),
         Val::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
@@ -29,19 +29,24 @@ fn encode_val(out: &mut String, v: &Val) {
                 if i > 0 {
                     out.push(',');
                 }
-                encode_json(out, e);
+                encode_json(out, e, omit);
             }
             out.push(']');
         }
         Val::Obj(m) => {
             out.push('{');
-            for (i, (k, e)) in m.iter().enumerate() {
-                if i > 0 {
+            let mut first = true;
+            for (k, e) in m.iter() {
+                if e.as_str() == Some("") && omit.iter().any(|o| o == k) {
+                    continue;
+                }
+                if !first {
                     out.push(',');
                 }
+                first = false;
                 encode_str(out, k);
                 out.push(':');
-                encode_json(out, e);
+                encode_json(out, e, omit);
             }
             out.push('}');
         }
@@ -58,8 +63,8 @@ fn encode_val(out: &mut String, v: &Val) {
     }
 }
 
-fn encode_json(out: &mut String, j: &Json) {
-    encode_val(out, &Val::from_json(j));
+fn encode_json(out: &mut String, j: &Json, omit: &[String]) {
+    encode_val(out, &Val::from_json(j), omit);
 }
 
 fn encode_float(out: &mut String, f: f64) {

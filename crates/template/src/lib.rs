@@ -168,11 +168,21 @@ pub struct Options {
     /// Execution stops with an error once the output would exceed this
     /// many bytes.
     pub max_output: usize,
+    /// Object members that `json` leaves out when they hold an empty string:
+    /// the fields Docker's Go structs tag `omitempty` (e.g. a mount's `Name`
+    /// and `Driver`), which templates still read as `""`.
+    pub omit_empty: Vec<String>,
 }
 
 impl Default for Options {
     fn default() -> Self {
-        Options { missing_key: MissingKey::Default, header_functions: false, max_steps: 10_000_000, max_output: 32 << 20 }
+        Options {
+            missing_key: MissingKey::Default,
+            header_functions: false,
+            max_steps: 10_000_000,
+            max_output: 32 << 20,
+            omit_empty: Vec::new(),
+        }
     }
 }
 
@@ -180,6 +190,12 @@ impl Options {
     /// Sets [`Options::missing_key`].
     pub fn missing_key(mut self, m: MissingKey) -> Self {
         self.missing_key = m;
+        self
+    }
+
+    /// Sets [`Options::omit_empty`].
+    pub fn omit_empty(mut self, keys: &[&str]) -> Self {
+        self.omit_empty = keys.iter().map(|k| k.to_string()).collect();
         self
     }
 

@@ -4,7 +4,28 @@ use serde_json::Value;
 
 /// Renders one value with a user template; `Err` carries Docker's message.
 pub fn render(template: &str, data: &Value) -> Result<String, String> {
-    stowage_template::render(template, data).map_err(|e| e.to_string())
+    let opts = stowage_template::Options::default().omit_empty(&["Name", "Driver"]);
+    stowage_template::render_with(template, &with_go_zero_values(data), &opts).map_err(|e| e.to_string())
+}
+
+/// Docker runs templates on Go structs: a mount's `Name` and `Driver` exist (as `""`) even
+/// where the JSON leaves them out (`omitempty`). Fills them in, in the struct's field order.
+fn with_go_zero_values(data: &Value) -> Value {
+    let mut data = data.clone();
+    if let Some(Value::Array(mounts)) = data.get_mut("Mounts") {
+        for m in mounts.iter_mut() {
+            if let Value::Object(o) = m {
+                if o.contains_key("Destination") && !o.contains_key("Name") {
+                    let mut full = serde_json::Map::new();
+                    for key in ["Type", "Name", "Source", "Destination", "Driver", "Mode", "RW", "Propagation"] {
+                        full.insert(key.into(), o.get(key).cloned().unwrap_or_else(|| Value::String(String::new())));
+                    }
+                    *o = full;
+                }
+            }
+        }
+    }
+    data
 }
 
 /// Docker turns the two characters `\t` and `\n` of a `--format` into a tab and a newline.
