@@ -107,7 +107,7 @@ mod tests {
     use serde_json::json;
 
     fn enc(j: &Json) -> String {
-        encode(&Val::from_json(j))
+        encode(&Val::from_json(j), &[])
     }
 
     #[test]
@@ -139,6 +139,12 @@ mod tests {
         assert_eq!(enc(&json!(true)), "true");
         assert_eq!(enc(&json!(-3)), "-3");
         assert_eq!(enc(&json!(u64::MAX)), "18446744073709551615");
-        assert_eq!(encode(&Val::Invalid), "null");
+        assert_eq!(encode(&Val::Invalid, &[]), "null");
+    }
+
+    #[test]
+    fn omit_empty_members() {
+        let j = serde_json::json!([{"Type": "bind", "Name": "", "Source": "/x"}, {"Type": "volume", "Name": "v"}]);
+        assert_eq!(encode(&Val::from_json(&j), &["Name".to_string()]), r#"[{"Type":"bind","Source":"/x"},{"Type":"volume","Name":"v"}]"#);
     }
 }
