@@ -6,11 +6,11 @@ SHELL := /bin/bash
 test: lint native fidelity
 
 lint:
-	cargo fmt -p stowage-engine -p stowage-cli --check
-	cargo clippy -p stowage-engine -p stowage-cli --all-targets -- -D warnings
+	cargo fmt -p stowage-engine -p stowage-cli -p stowage-template --check
+	cargo clippy -p stowage-engine -p stowage-cli -p stowage-template --all-targets -- -D warnings
 
 native:
-	cargo test -p stowage-engine -p stowage-cli
+	cargo test -p stowage-engine -p stowage-cli -p stowage-template
 
 fidelity:
 	scripts/fidelity.sh

@@ -4,7 +4,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ref=${REFERENCE_DIR:-../shared/reference}
-min=${FIDELITY_MIN:-80}
+min=${FIDELITY_MIN:-99}
 if [ ! -d "$ref/transcripts" ]; then
   echo "fidelity: reference transcripts not found at $ref (skipped)"
   exit 0

@@ -364,6 +364,7 @@ impl World {
             next_pid: 1200,
             budget: crate::shell::exec::STEP_BUDGET,
             budget_exhausted: false,
+            networks: Vec::new(),
         };
         for i in 0..world.images.len() {
             world.images[i].size = world.image_size(i);

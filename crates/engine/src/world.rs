@@ -279,6 +279,8 @@ pub struct World {
     pub budget: u64,
     /// Set once the budget ran out, so the line reports it once.
     pub budget_exhausted: bool,
+    /// User-defined networks (compose's `<project>_default`).
+    pub networks: Vec<String>,
 }
 
 impl World {
@@ -290,6 +292,18 @@ impl World {
         }
         self.budget -= 1;
         true
+    }
+
+    pub fn networks_contains(&self, name: &str) -> bool {
+        self.networks.iter().any(|n| n == name)
+    }
+
+    pub fn add_network(&mut self, name: &str) {
+        self.networks.push(name.to_string());
+    }
+
+    pub fn remove_network(&mut self, name: &str) {
+        self.networks.retain(|n| n != name);
     }
 
     pub fn emit(&mut self, event: Event) {

@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 use sha2::{Digest, Sha256};
 
 use super::flags::{self, flag, opt};
-use super::{arg_count_error, find_image, host_root_ctx, normalized_ref, usage_error};
+use super::{arg_count_error, find_image, normalized_ref, usage_error};
 use crate::events::Event;
 use crate::fs::{InodeId, Kind};
 use crate::shell::Io;
@@ -715,14 +715,7 @@ fn build_step(
     let upper = world.containers[ci].upper;
     world.containers.remove(ci);
     world.images.retain(|im| im.id != tmp_image_id);
-    result.map(|_| {
-        // The layer is the step's upper dir, without Docker's mount-point leftovers.
-        for skip in [".dockerenv"] {
-            world.fs.unlink(upper, skip);
-        }
-        let _ = host_root_ctx;
-        upper
-    })
+    result.map(|_| upper)
 }
 
 /// Layer records for images built in this world (for tests).

@@ -1,6 +1,7 @@
 //! The `docker` CLI and the engine behind it: containers, volumes, images.
 
 pub mod build;
+pub mod compose;
 pub mod flags;
 pub mod format;
 pub mod inspect;
@@ -116,10 +117,7 @@ pub fn cli(world: &mut World, sh: &mut Shell, argv: &[String], io: &mut Io) -> i
             }
             0
         }
-        "compose" => {
-            io.err_line("docker compose: not simulated yet in this build");
-            1
-        }
+        "compose" => compose::cli(world, sh, rest, io),
         _ => {
             io.err_line(&format!("docker: '{cmd}' is not a docker command."));
             io.err_line("See 'docker --help'");
@@ -141,7 +139,7 @@ fn unknown_command(io: &mut Io, group: &str, sub: Option<&String>) -> i32 {
 
 // ---------------------------------------------------------------------------- run / create
 
-const RUN_FLAGS: &[Spec] = &[
+pub(crate) const RUN_FLAGS: &[Spec] = &[
     flag("detach", Some('d')),
     opt("name", None),
     opt("volume", Some('v')),
@@ -174,7 +172,7 @@ const RUN_FLAGS: &[Spec] = &[
 ];
 
 /// A failure while creating/starting: where it is reported decides its shape.
-enum RunError {
+pub(crate) enum RunError {
     /// Printed as `docker: MSG.` + See line.
     Cli(String),
     /// `docker: Error response from daemon: MSG.` + See line.
@@ -183,7 +181,7 @@ enum RunError {
     Start(String, i32),
 }
 
-fn report_run_error(io: &mut Io, cmd: &str, e: RunError) -> i32 {
+pub(crate) fn report_run_error(io: &mut Io, cmd: &str, e: RunError) -> i32 {
     let dot = |m: &str| format!("{}.", m.trim_end_matches('.'));
     match e {
         RunError::Cli(m) => {
@@ -229,7 +227,7 @@ pub fn find_image(world: &World, reference: &str) -> Option<usize> {
     None
 }
 
-fn normalized_ref(reference: &str) -> String {
+pub(crate) fn normalized_ref(reference: &str) -> String {
     if reference.contains(':') || reference.contains('@') {
         reference.to_string()
     } else {
@@ -818,7 +816,7 @@ fn copy_merged(world: &mut World, loc: &crate::vfs::Loc) -> InodeId {
 }
 
 /// Builds the mount table and starts the container (without running its process).
-fn start_container(world: &mut World, ci: usize) -> Result<(), RunError> {
+pub(crate) fn start_container(world: &mut World, ci: usize) -> Result<(), RunError> {
     let secs = world.clock.secs();
     let c = world.containers[ci].clone();
     let ro_root = c.host.readonly_rootfs;
@@ -1027,7 +1025,7 @@ pub fn container_shell(world: &World, ci: usize, user: Option<&str>, workdir: Op
 }
 
 /// Runs the container's main process. Returns its output and `Some(exit)` if it ended.
-fn run_main_process(world: &mut World, ci: usize) -> (Vec<u8>, Vec<u8>, Option<i32>) {
+pub(crate) fn run_main_process(world: &mut World, ci: usize) -> (Vec<u8>, Vec<u8>, Option<i32>) {
     let c = world.containers[ci].clone();
     let mut sh = match container_shell(world, ci, None, None, &[]) {
         Ok(s) => s,
@@ -1057,7 +1055,7 @@ fn run_main_process(world: &mut World, ci: usize) -> (Vec<u8>, Vec<u8>, Option<i
 }
 
 /// Marks the container exited and drops its tmpfs content.
-fn stop_container(world: &mut World, ci: usize, code: i32) {
+pub(crate) fn stop_container(world: &mut World, ci: usize, code: i32) {
     let now = world.clock.nanos;
     let name = world.containers[ci].name.clone();
     let mounts = std::mem::take(&mut world.containers[ci].mounts);
@@ -1266,7 +1264,7 @@ fn container_prune(world: &mut World, args: &[String], io: &mut Io) -> i32 {
     0
 }
 
-fn exec(world: &mut World, args: &[String], io: &mut Io) -> i32 {
+pub(crate) fn exec(world: &mut World, args: &[String], io: &mut Io) -> i32 {
     let specs = [
         flag("detach", Some('d')),
         flag("interactive", Some('i')),
