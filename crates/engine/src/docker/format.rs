@@ -28,53 +28,35 @@ fn with_go_zero_values(data: &Value) -> Value {
     data
 }
 
+/// Renders a list command's `--format` (plain or `table ...`) over its rows.
+/// `headers` maps each field to its column title (`Names` → `NAMES`).
+pub fn render_list(format: &str, rows: &[Value], headers: &[(&str, &str)]) -> Result<String, String> {
+    let lf = stowage_template::list_format(format);
+    let tpl = stowage_template::Template::parse(&lf.template).map_err(|e| e.to_string())?;
+    let opts = stowage_template::Options::default().omit_empty(&["Name", "Driver"]);
+    let mut text = String::new();
+    if lf.table {
+        let header: serde_json::Map<String, Value> = headers.iter().map(|(k, v)| (k.to_string(), Value::String(v.to_string()))).collect();
+        let hopts = stowage_template::Options::default().header_functions(true);
+        text.push_str(&tpl.execute_with(&Value::Object(header), &hopts).map_err(|e| e.to_string())?);
+        text.push('\n');
+    }
+    for r in rows {
+        text.push_str(&tpl.execute_with(&with_go_zero_values(r), &opts).map_err(|e| e.to_string())?);
+        text.push('\n');
+    }
+    Ok(if lf.table { stowage_template::tabwriter::docker_table(&text) } else { text })
+}
+
 /// Docker turns the two characters `\t` and `\n` of a `--format` into a tab and a newline.
 pub fn unescape(format: &str) -> String {
     format.replace("\\t", "\t").replace("\\n", "\n")
 }
 
-/// Aligns tab-separated cells like Go's tabwriter (minwidth 10, tabwidth 1, padding 3):
-/// the text after a line's last tab is not part of a column.
+/// Aligns tab-separated cells with Go's tabwriter as Docker sets it up (minwidth 10,
+/// tabwidth 1, padding 3): the text after a line's last tab is not part of a column.
 pub fn tabwrite(text: &str) -> String {
-    let lines: Vec<Vec<&str>> = text.lines().map(|l| l.split('\t').collect()).collect();
-    let mut out = String::new();
-    // Columns are aligned over consecutive lines that have that column (a "block").
-    let ncols = lines.iter().map(|l| l.len().saturating_sub(1)).max().unwrap_or(0);
-    let mut widths = vec![vec![0usize; ncols]; lines.len()];
-    for col in 0..ncols {
-        let mut start = 0;
-        while start < lines.len() {
-            if lines[start].len() <= col + 1 {
-                start += 1;
-                continue;
-            }
-            let mut end = start;
-            while end < lines.len() && lines[end].len() > col + 1 {
-                end += 1;
-            }
-            let w = lines[start..end].iter().map(|l| l[col].chars().count()).max().unwrap_or(0) + 3;
-            let w = w.max(10);
-            for row in widths.iter_mut().take(end).skip(start) {
-                row[col] = w;
-            }
-            start = end;
-        }
-    }
-    for (i, cells) in lines.iter().enumerate() {
-        let mut line = String::new();
-        for (j, cell) in cells.iter().enumerate() {
-            if j + 1 < cells.len() {
-                line.push_str(cell);
-                let pad = widths[i][j].saturating_sub(cell.chars().count());
-                line.push_str(&" ".repeat(pad));
-            } else {
-                line.push_str(cell);
-            }
-        }
-        out.push_str(&line);
-        out.push('\n');
-    }
-    out
+    stowage_template::tabwriter::docker_table(text)
 }
 
 /// `stringutils.Ellipsis`: at most `max` characters, the last one `…` when cut.

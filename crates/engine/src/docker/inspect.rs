@@ -448,6 +448,28 @@ pub fn images(world: &mut World, args: &[String], io: &mut Io) -> i32 {
         }
         return 0;
     }
+    if let Some(f) = parsed.get("format") {
+        let data: Vec<Value> = rows.iter().map(|r| json!({"Repository": r.0, "Tag": r.1, "ID": r.2, "CreatedSince": r.3, "CreatedAt": "", "Size": r.4, "Digest": "<none>", "Containers": "N/A", "SharedSize": "N/A", "UniqueSize": "N/A", "VirtualSize": r.4})).collect();
+        let headers = [
+            ("Repository", "REPOSITORY"),
+            ("Tag", "TAG"),
+            ("ID", "IMAGE ID"),
+            ("CreatedSince", "CREATED"),
+            ("CreatedAt", "CREATED AT"),
+            ("Size", "SIZE"),
+            ("Digest", "DIGEST"),
+        ];
+        return match format::render_list(f, &data, &headers) {
+            Ok(s) => {
+                io.out_str(&s);
+                0
+            }
+            Err(e) => {
+                io.err_line(&format!("template parsing error: {e}"));
+                64
+            }
+        };
+    }
     let mut text = String::from("REPOSITORY\tTAG\tIMAGE ID\tCREATED\tSIZE\n");
     for r in rows {
         text.push_str(&format!("{}\t{}\t{}\t{}\t{}\n", r.0, r.1, r.2, r.3, r.4));

@@ -297,6 +297,15 @@ fn run(world: &mut World, sh: &mut Shell, args: &[String], io: &mut Io, start: b
         }
         return code;
     }
+    if let Some(err) = missing_program(world, ci) {
+        let code = report_run_error(io, cmd, err);
+        world.containers[ci].status = Status::Created;
+        world.containers[ci].exit_code = 127;
+        if auto_remove {
+            remove_container(world, ci, true);
+        }
+        return code;
+    }
     let (out, err, status) = run_main_process(world, ci);
     if detach {
         io.out_str(&format!("{id}\n"));
@@ -853,7 +862,9 @@ pub(crate) fn start_container(world: &mut World, ci: usize) -> Result<(), RunErr
     }
     mounts.push(dev);
     mounts.push(sys(&mut world.fs, "/dev/pts", SystemMount::DevPts, false, ""));
-    mounts.push(sys(&mut world.fs, "/sys", SystemMount::Sys, ro_root, ""));
+    let sysfs = sys(&mut world.fs, "/sys", SystemMount::Sys, ro_root, "");
+    world.fs.get_mut(sysfs.root).mode = 0o555;
+    mounts.push(sysfs);
     mounts.push(sys(&mut world.fs, "/dev/mqueue", SystemMount::Mqueue, false, ""));
     let mut shm = sys(&mut world.fs, "/dev/shm", SystemMount::Shm, false, "");
     world.fs.get_mut(shm.root).mode = 0o1777;
@@ -1022,6 +1033,22 @@ pub fn container_shell(world: &World, ci: usize, user: Option<&str>, workdir: Op
     let cwd = workdir.map(str::to_string).unwrap_or_else(|| c.working_dir.clone());
     let ctx = Ctx { ns: Ns::Container(ci), cred, cwd, umask: 0o022 };
     Ok(Shell::new(Flavor::Ash, ctx, &env))
+}
+
+/// Docker refuses to start a process whose program is not found in the container.
+fn missing_program(world: &World, ci: usize) -> Option<RunError> {
+    let c = &world.containers[ci];
+    let sh = container_shell(world, ci, None, None, &[]).ok()?;
+    match userland::find_program_kind(world, &sh, &c.path) {
+        userland::ProgramKind::Found => None,
+        userland::ProgramKind::Missing => {
+            let what = if c.path.contains('/') { "no such file or directory" } else { "executable file not found in $PATH" };
+            Some(RunError::Start(
+                format!("failed to create task for container: failed to create shim task: OCI runtime create failed: runc create failed: unable to start container process: exec: \"{}\": {what}: unknown", c.path),
+                127,
+            ))
+        }
+    }
 }
 
 /// Runs the container's main process. Returns its output and `Some(exit)` if it ended.
@@ -1445,21 +1472,36 @@ fn ps(world: &mut World, args: &[String], io: &mut Io) -> i32 {
         })
         .collect();
     let size = parsed.has("size");
-    let fmt = parsed.get("format").map(format::unescape);
-    match fmt {
-        Some(f) if !f.starts_with("table") => {
-            for r in &rows {
-                match format::render(&f, r) {
-                    Ok(s) => io.out_str(&format!("{s}\n")),
-                    Err(e) => {
-                        io.err_line(&format!("template parsing error: {e}"));
-                        return 64;
-                    }
+    match parsed.get("format") {
+        Some(f) => {
+            let headers = [
+                ("ID", "CONTAINER ID"),
+                ("Image", "IMAGE"),
+                ("Command", "COMMAND"),
+                ("CreatedAt", "CREATED AT"),
+                ("RunningFor", "CREATED"),
+                ("Ports", "PORTS"),
+                ("Status", "STATUS"),
+                ("State", "STATE"),
+                ("Size", "SIZE"),
+                ("Names", "NAMES"),
+                ("Labels", "LABELS"),
+                ("Mounts", "MOUNTS"),
+                ("Networks", "NETWORKS"),
+                ("LocalVolumes", "LOCAL VOLUMES"),
+            ];
+            match format::render_list(f, &rows, &headers) {
+                Ok(s) => {
+                    io.out_str(&s);
+                    0
+                }
+                Err(e) => {
+                    io.err_line(&format!("template parsing error: {e}"));
+                    64
                 }
             }
-            0
         }
-        _ => {
+        None => {
             let mut text = String::from("CONTAINER ID\tIMAGE\tCOMMAND\tCREATED\tSTATUS\tPORTS\tNAMES");
             if size {
                 text.push_str("\tSIZE");

@@ -173,22 +173,34 @@ fn ls(world: &mut World, args: &[String], io: &mut Io) -> i32 {
         }
         return 0;
     }
-    if let Some(f) = parsed.get("format").map(format::unescape) {
-        if !f.starts_with("table") {
-            for n in &names {
+    if let Some(f) = parsed.get("format") {
+        let rows: Vec<serde_json::Value> = names
+            .iter()
+            .map(|n| {
                 let v = &world.volumes[n];
                 let labels: Vec<String> = v.labels.iter().map(|(k, v)| format!("{k}={v}")).collect();
-                let data = serde_json::json!({"Name": v.name, "Driver": "local", "Scope": "local", "Mountpoint": format!("/var/lib/docker/volumes/{}/_data", v.name), "Labels": labels.join(","), "Links": "N/A", "Size": "N/A"});
-                match format::render(&f, &data) {
-                    Ok(s) => io.out_str(&format!("{s}\n")),
-                    Err(e) => {
-                        io.err_line(&format!("template parsing error: {e}"));
-                        return 64;
-                    }
-                }
+                serde_json::json!({"Name": v.name, "Driver": "local", "Scope": "local", "Mountpoint": format!("/var/lib/docker/volumes/{}/_data", v.name), "Labels": labels.join(","), "Links": "N/A", "Size": "N/A", "Availability": "N/A", "Group": "N/A", "Status": "N/A"})
+            })
+            .collect();
+        let headers = [
+            ("Name", "VOLUME NAME"),
+            ("Driver", "DRIVER"),
+            ("Scope", "SCOPE"),
+            ("Mountpoint", "MOUNTPOINT"),
+            ("Labels", "LABELS"),
+            ("Links", "LINKS"),
+            ("Size", "SIZE"),
+        ];
+        return match format::render_list(f, &rows, &headers) {
+            Ok(s) => {
+                io.out_str(&s);
+                0
             }
-            return 0;
-        }
+            Err(e) => {
+                io.err_line(&format!("template parsing error: {e}"));
+                64
+            }
+        };
     }
     let mut text = String::from("DRIVER\tVOLUME NAME\n");
     for n in names {

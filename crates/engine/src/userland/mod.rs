@@ -209,10 +209,11 @@ pub fn run_program(world: &mut World, sh: &mut Shell, applet: &str, argv: &[Stri
                 }
                 return Exit::Code(1);
             }
-            world.clock.advance_millis((secs.min(5.0) * 1000.0) as i64);
             if sh.main_process && secs >= 2.0 {
+                // A main process asleep for good: the container keeps running.
                 Exit::Block
             } else {
+                world.clock.advance_millis((secs.min(5.0) * 1000.0) as i64);
                 Exit::Code(0)
             }
         }
