@@ -72,7 +72,7 @@ fn repl(explain: bool) {
                 }
             }
         };
-        if line.trim() == "exit" {
+        if line.trim() == "exit" && engine.session_container().is_none() {
             break;
         }
         let outcome = engine.run(&line);

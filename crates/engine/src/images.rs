@@ -365,6 +365,7 @@ impl World {
             budget: crate::shell::exec::STEP_BUDGET,
             budget_exhausted: false,
             networks: Vec::new(),
+            pending_session: None,
         };
         for i in 0..world.images.len() {
             world.images[i].size = world.image_size(i);

@@ -39,6 +39,16 @@ pub const DEFAULT_SEED: u64 = 0x5707_A6E0;
 pub struct Engine {
     world: World,
     cwd: String,
+    /// Interactive shells inside containers, innermost last.
+    sessions: Vec<Session>,
+}
+
+/// A learner's interactive shell inside a container.
+#[derive(Clone, Debug)]
+struct Session {
+    container_id: String,
+    main_process: bool,
+    shell: Shell,
 }
 
 impl Default for Engine {
@@ -54,7 +64,7 @@ impl Engine {
     }
 
     pub fn with_seed(seed: u64) -> Engine {
-        Engine { world: World::canonical(seed), cwd: "/home/student".into() }
+        Engine { world: World::canonical(seed), cwd: "/home/student".into(), sessions: Vec::new() }
     }
 
     /// Whether a terminal is attached (interactive `-it` sessions are possible).
@@ -73,17 +83,42 @@ impl Engine {
         world.budget = shell::exec::STEP_BUDGET;
         world.budget_exhausted = false;
         world.clock.advance_millis(50);
-        let mut sh = Shell::host(&self.cwd);
         let mut io = Io::with_stdin(stdin);
-        let flow = sh.run_script(world, line, &mut io);
-        let exit_code = match flow {
-            Flow::Exit(c) => c,
-            _ => sh.status,
+        let exit_code = if let Some(mut session) = self.sessions.pop() {
+            // Inside a container: the line runs in its shell, `exit` leaves it.
+            match world.container_index(&session.container_id) {
+                Some(ci) if world.containers[ci].status == world::Status::Running => {
+                    session.shell.ctx.ns = vfs::Ns::Container(ci);
+                    let flow = session.shell.run_script(world, line, &mut io);
+                    match flow {
+                        Flow::Exit(code) => {
+                            docker::end_session(world, &session.container_id, session.main_process, code);
+                            code
+                        }
+                        _ => {
+                            let code = session.shell.status;
+                            self.sessions.push(session);
+                            code
+                        }
+                    }
+                }
+                _ => self.run_host(line, &mut io),
+            }
+        } else {
+            self.run_host(line, &mut io)
         };
+        let world = &mut self.world;
         if world.budget_exhausted {
             io.err_line("stowage: this line ran too many commands and was stopped (the simulator's limit)");
         }
-        self.cwd = sh.ctx.cwd.clone();
+        if let Some(req) = world.pending_session.take() {
+            if let Some(ci) = world.container_index(&req.container_id) {
+                if let Ok(mut shell) = docker::container_shell(world, ci, req.user.as_deref(), req.workdir.as_deref(), &req.env) {
+                    shell.depth = 1;
+                    self.sessions.push(Session { container_id: req.container_id, main_process: req.main_process, shell });
+                }
+            }
+        }
         world.maybe_collect();
         Outcome {
             stdout: String::from_utf8_lossy(&io.out).into_owned(),
@@ -93,8 +128,30 @@ impl Engine {
         }
     }
 
-    /// The prompt for the next line, e.g. `student@vm:~$ `.
+    fn run_host(&mut self, line: &str, io: &mut Io) -> i32 {
+        let mut sh = Shell::host(&self.cwd);
+        let flow = sh.run_script(&mut self.world, line, io);
+        self.cwd = sh.ctx.cwd.clone();
+        match flow {
+            Flow::Exit(c) => c,
+            _ => sh.status,
+        }
+    }
+
+    /// Whether the next line runs inside a container's shell (and which container).
+    pub fn session_container(&self) -> Option<String> {
+        let s = self.sessions.last()?;
+        let ci = self.world.container_index(&s.container_id)?;
+        Some(self.world.containers[ci].name.clone())
+    }
+
+    /// The prompt for the next line, e.g. `student@vm:~$ ` on the host, `/srv/web # `
+    /// in a container's shell (busybox's `\w \$ `).
     pub fn prompt(&self) -> String {
+        if let Some(s) = self.sessions.last() {
+            let sign = if s.shell.ctx.cred.uid == 0 { '#' } else { '$' };
+            return format!("{} {sign} ", s.shell.ctx.cwd);
+        }
         let dir = match self.cwd.strip_prefix("/home/student") {
             Some(rest) => format!("~{rest}"),
             None => self.cwd.clone(),

@@ -281,6 +281,20 @@ pub struct World {
     pub budget_exhausted: bool,
     /// User-defined networks (compose's `<project>_default`).
     pub networks: Vec<String>,
+    /// Set by `docker run -it … sh` / `docker exec -it … sh` on a terminal: the front end
+    /// continues inside that container's shell.
+    pub pending_session: Option<SessionRequest>,
+}
+
+/// An interactive shell the learner enters inside a container.
+#[derive(Clone, Debug, PartialEq)]
+pub struct SessionRequest {
+    pub container_id: String,
+    /// The shell is the container's main process: leaving it stops the container.
+    pub main_process: bool,
+    pub user: Option<String>,
+    pub workdir: Option<String>,
+    pub env: Vec<String>,
 }
 
 impl World {

@@ -25,3 +25,25 @@ fn transcripts_replay_exactly() {
     }
     assert!(failures.is_empty(), "{}", failures.join("\n"));
 }
+
+#[test]
+fn interactive_sessions_enter_and_leave_containers() {
+    let mut e = stowage_engine::Engine::new();
+    e.set_tty(true);
+    assert_eq!(e.prompt(), "student@vm:~$ ");
+    let o = e.run("docker run -it --name box demo/app:1.0 sh");
+    assert_eq!(o.exit_code, 0);
+    assert_eq!(e.prompt(), "/srv/web # ");
+    assert_eq!(e.session_container().as_deref(), Some("box"));
+    let o = e.run("echo hi > /tmp/x && cat /tmp/x");
+    assert_eq!(o.stdout, "hi\n");
+    let o = e.run("exit 3");
+    assert_eq!(o.exit_code, 3);
+    assert_eq!(e.prompt(), "student@vm:~$ ");
+    let o = e.run("docker ps -a --format '{{.Names}} {{.Status}}'");
+    assert_eq!(o.stdout, "box Exited (3) Less than a second ago\n");
+    // Without a terminal, -it is refused as Docker does.
+    let mut replay = stowage_engine::Engine::new();
+    let o = replay.run("docker run -it demo/app:1.0 sh");
+    assert_eq!((o.stderr.as_str(), o.exit_code), ("the input device is not a TTY\n", 1));
+}

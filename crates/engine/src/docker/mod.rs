@@ -297,6 +297,12 @@ fn run(world: &mut World, sh: &mut Shell, args: &[String], io: &mut Io, start: b
         }
         return code;
     }
+    if world.tty && parsed.has("tty") && parsed.has("interactive") && !detach && is_shell(&world.containers[ci].path) {
+        // The learner's terminal is now attached to the container's shell.
+        world.pending_session =
+            Some(crate::world::SessionRequest { container_id: id, main_process: true, user: None, workdir: None, env: Vec::new() });
+        return 0;
+    }
     if let Some(err) = missing_program(world, ci) {
         let code = report_run_error(io, cmd, err);
         world.containers[ci].status = Status::Created;
@@ -1035,6 +1041,23 @@ pub fn container_shell(world: &World, ci: usize, user: Option<&str>, workdir: Op
     Ok(Shell::new(Flavor::Ash, ctx, &env))
 }
 
+fn is_shell(program: &str) -> bool {
+    matches!(program.rsplit('/').next().unwrap_or(program), "sh" | "ash" | "bash")
+}
+
+/// Leaves an interactive session: a main-process shell ends its container.
+pub fn end_session(world: &mut World, container_id: &str, main_process: bool, code: i32) {
+    if !main_process {
+        return;
+    }
+    if let Some(ci) = world.container_index(container_id) {
+        stop_container(world, ci, code);
+        if world.containers[ci].host.auto_remove {
+            remove_container(world, ci, true);
+        }
+    }
+}
+
 /// Docker refuses to start a process whose program is not found in the container.
 fn missing_program(world: &World, ci: usize) -> Option<RunError> {
     let c = &world.containers[ci];
@@ -1338,6 +1361,17 @@ pub(crate) fn exec(world: &mut World, args: &[String], io: &mut Io) -> i32 {
     };
     sh.depth = 1;
     let argv: Vec<String> = parsed.operands[1..].to_vec();
+    if world.tty && parsed.has("tty") && parsed.has("interactive") && argv.len() == 1 && is_shell(&argv[0]) {
+        let id = world.containers[ci].id.clone();
+        world.pending_session = Some(crate::world::SessionRequest {
+            container_id: id,
+            main_process: false,
+            user: parsed.get("user").map(str::to_string),
+            workdir: parsed.get("workdir").map(str::to_string),
+            env,
+        });
+        return 0;
+    }
     if matches!(userland::find_program_kind(world, &sh, &argv[0]), userland::ProgramKind::Missing) {
         io.err_line(&format!("OCI runtime exec failed: exec failed: unable to start container process: exec: \"{}\": executable file not found in $PATH: unknown", argv[0]));
         return 126;
