@@ -1976,10 +1976,30 @@ fn dd(p: &mut Proc, args: &[String]) -> i32 {
     status
 }
 
+/// Busybox's human-readable sizes: `0`, `4.0K`, `64.0M`.
+fn human_1k(kib: u64) -> String {
+    if kib == 0 {
+        return "0".into();
+    }
+    let units = ['K', 'M', 'G', 'T', 'P'];
+    let mut v = kib as f64;
+    let mut i = 0;
+    while v >= 1024.0 && i < units.len() - 1 {
+        v /= 1024.0;
+        i += 1;
+    }
+    format!("{v:.1}{}", units[i])
+}
+
 fn df(p: &mut Proc, args: &[String]) -> i32 {
-    let (_, ops) = split_opts(args);
+    let (opts, ops) = split_opts(args);
+    let human = has(&opts, "-h", "--human-readable");
     let ops = if ops.is_empty() { vec!["/".to_string()] } else { ops };
-    p.out("Filesystem           1K-blocks      Used Available Use% Mounted on\n");
+    p.out(if human {
+        "Filesystem                Size      Used Available Use% Mounted on\n"
+    } else {
+        "Filesystem           1K-blocks      Used Available Use% Mounted on\n"
+    });
     for op in ops {
         let loc = match p.world.resolve(&p.ctx, &op, true) {
             Ok(l) => l,
@@ -2007,7 +2027,11 @@ fn df(p: &mut Proc, args: &[String]) -> i32 {
         };
         let avail = total.saturating_sub(used);
         let pct = if total == 0 { 0 } else { (used * 100).div_ceil(total) };
-        p.out(&format!("{fs:<20} {total:>9} {used:>9} {avail:>9} {pct:>3}% {mount}\n"));
+        if human {
+            p.out(&format!("{fs:<20} {:>9} {:>9} {:>9} {pct:>3}% {mount}\n", human_1k(total), human_1k(used), human_1k(avail)));
+        } else {
+            p.out(&format!("{fs:<20} {total:>9} {used:>9} {avail:>9} {pct:>3}% {mount}\n"));
+        }
     }
     0
 }
