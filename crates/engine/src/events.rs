@@ -172,7 +172,8 @@ impl Event {
                 ContainerState::Removed => format!("Container {container} is removed."),
             },
             Event::WritableLayerDiscarded { container, files, bytes } => format!(
-                "docker rm throws away {container}'s writable layer ({files} file(s), {bytes} B). Volumes and bind mounts are not touched."
+                "docker rm throws away {container}'s writable layer ({files} entr{}, {bytes} B). Volumes and bind mounts are not touched.",
+                if *files == 1 { "y" } else { "ies" }
             ),
             Event::CopyUp { container, path, layer, bytes } => format!(
                 "copy-up: {path} ({bytes} B) is copied from image layer L{layer} into {container}'s writable layer before it is changed. The image itself never changes."

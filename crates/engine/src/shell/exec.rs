@@ -672,7 +672,13 @@ impl Shell {
             }
         }
         let mode = if append { WriteMode::Append } else { WriteMode::Truncate };
-        world.write_file(&self.ctx, path, &Data::empty(), mode).map(|_| ())
+        let before = world.events.len();
+        let result = world.write_file(&self.ctx, path, &Data::empty(), mode).map(|_| ());
+        // Opening for the redirection is part of the write that follows: one event, not two.
+        if matches!(world.events.last(), Some(crate::events::Event::FileWritten { bytes: 0, .. })) && world.events.len() > before {
+            world.events.pop();
+        }
+        result
     }
 
     /// Delivers captured output to its destination.
