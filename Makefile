@@ -15,3 +15,7 @@ native:
 fidelity:
 	scripts/fidelity.sh
 
+
+.PHONY: bench
+bench:
+	cargo run --release -p stowage-cli --bin stowage-bench
