@@ -825,14 +825,12 @@ fn endless_loop_returns() {
 }
 
 #[test]
-#[ignore = "engine bug: a loop that exhausts the step budget ends silently (exit 0, no step-limit message): run_command returns at budget 0 without setting budget_exhausted"]
 fn endless_loop_reports_the_step_limit() {
     let o = adversarial("while true; do :; done");
     assert!(o.stderr.contains(STEP_LIMIT), "no step-limit message: {o:?}");
 }
 
 #[test]
-#[ignore = "engine bug: an endless loop in a container's main process ends silently with exit 0, no step-limit message"]
 fn endless_loop_in_container_reports_the_step_limit() {
     let o = adversarial("docker run --rm busybox sh -c 'while true; do :; done'");
     assert!(o.stderr.contains(STEP_LIMIT), "no step-limit message: {o:?}");
@@ -866,7 +864,6 @@ fn huge_dd_in_container_returns() {
 // by `dd` in a container make the allocation fail, which aborts the process.
 
 #[test]
-#[ignore = "engine bug: `docker commit` of a container holding a 100 GB file from dd aborts the process (build::tree_digest materializes opaque data with Data::to_vec)"]
 fn commit_after_huge_dd() {
     in_child("commit_after_huge_dd", || {
         let mut engine = Engine::new();
@@ -876,7 +873,6 @@ fn commit_after_huge_dd() {
 }
 
 #[test]
-#[ignore = "engine bug: `docker export` of a container holding a 100 GB file from dd, piped to `wc -c`, aborts the process (allocation failure)"]
 fn export_pipe_after_huge_dd() {
     in_child("export_pipe_after_huge_dd", || {
         let mut engine = Engine::new();
@@ -886,7 +882,6 @@ fn export_pipe_after_huge_dd() {
 }
 
 #[test]
-#[ignore = "engine bug: busybox `tar cf` of a 100 GB file from dd in a container aborts the process (allocation failure)"]
 fn tar_after_huge_dd() {
     in_child("tar_after_huge_dd", || {
         let mut engine = Engine::new();
@@ -1016,7 +1011,6 @@ fn deeply_nested_sh_c() {
 }
 
 #[test]
-#[ignore = "engine bug: `mv d d/sub` (a directory into itself) succeeds silently and the directory is gone; GNU mv refuses"]
 fn mv_directory_into_itself_keeps_it() {
     let mut engine = Engine::new();
     adversarial_on(&mut engine, "mkdir -p d && echo x > d/f");
@@ -1027,7 +1021,6 @@ fn mv_directory_into_itself_keeps_it() {
 }
 
 #[test]
-#[ignore = "engine bug: `mv src src` (a directory onto itself) makes the directory disappear; GNU mv refuses"]
 fn mv_directory_onto_itself_keeps_it() {
     let mut engine = Engine::new();
     adversarial_on(&mut engine, "mkdir src");
@@ -1037,14 +1030,12 @@ fn mv_directory_onto_itself_keeps_it() {
 }
 
 #[test]
-#[ignore = "engine bug: busybox `mv /a /a` in a container makes the directory disappear (rename onto itself is a no-op)"]
 fn mv_directory_onto_itself_in_container() {
     let o = adversarial("docker run --rm busybox sh -c 'mkdir /a; mv /a /a; ls -d /a'");
     assert_eq!(o.stdout, "/a\n", "{o:?}");
 }
 
 #[test]
-#[ignore = "engine bug: `mv /etc /etc/x` in a container (an image directory into its own subdirectory) never returns (debug build, > 60 s) or overflows a 2 MiB stack"]
 fn mv_image_directory_into_itself_in_container() {
     in_child("mv_image_directory_into_itself_in_container", || {
         let o = adversarial("docker run --rm busybox mv /etc /etc/x");
@@ -1053,7 +1044,6 @@ fn mv_image_directory_into_itself_in_container() {
 }
 
 #[test]
-#[ignore = "engine bug: `cp -r d d/sub` recurses until `File name too long` (slow, ~1000 nested copies) and overflows a 2 MiB stack for `cp -r /tmp /tmp`; GNU cp refuses to copy a directory into itself"]
 fn cp_directory_into_itself() {
     in_child("cp_directory_into_itself", || {
         let mut engine = Engine::new();
@@ -1065,7 +1055,6 @@ fn cp_directory_into_itself() {
 }
 
 #[test]
-#[ignore = "engine bug: busybox `cp -a /a /a/b` in a container does not return within 30 s (copies itself until names are too long)"]
 fn cp_directory_into_itself_in_container() {
     in_child("cp_directory_into_itself_in_container", || {
         let o = adversarial("docker run --rm busybox sh -c 'mkdir /a; cp -a /a /a/b'");
@@ -1074,7 +1063,6 @@ fn cp_directory_into_itself_in_container() {
 }
 
 #[test]
-#[ignore = "engine bug: `sh -c 'echo $0' a` prints the shell's name instead of `a` (the first argument after the script is $0)"]
 fn sh_c_sets_dollar_zero() {
     assert_eq!(adversarial("sh -c 'echo $0 $1' a b").stdout, "a b\n");
     assert_eq!(adversarial("docker run --rm busybox sh -c 'echo $0 $1' a b").stdout, "a b\n");
@@ -1118,7 +1106,6 @@ fn moderately_nested_constructs() {
 // Depths found by bisection in a debug build; each test runs in a child process.
 
 #[test]
-#[ignore = "engine bug: 1000 nested subshells `((((…echo hi…))))` overflow the stack (process abort)"]
 fn deeply_nested_subshells() {
     in_child("deeply_nested_subshells", || {
         adversarial(&nested("(", "echo hi", ")", 1000));
@@ -1126,7 +1113,6 @@ fn deeply_nested_subshells() {
 }
 
 #[test]
-#[ignore = "engine bug: 1000 nested brace groups `{ { … echo hi; }; }` overflow the stack (process abort)"]
 fn deeply_nested_groups() {
     in_child("deeply_nested_groups", || {
         adversarial(&nested("{ ", "echo hi; ", "}; ", 1000));
@@ -1134,7 +1120,6 @@ fn deeply_nested_groups() {
 }
 
 #[test]
-#[ignore = "engine bug: 1000 nested `if true; then … fi` overflow the stack (process abort)"]
 fn deeply_nested_ifs() {
     in_child("deeply_nested_ifs", || {
         adversarial(&nested("if true; then ", "echo hi; ", "fi; ", 1000));
@@ -1142,7 +1127,6 @@ fn deeply_nested_ifs() {
 }
 
 #[test]
-#[ignore = "engine bug: 1000 nested `for` loops overflow the stack (process abort)"]
 fn deeply_nested_fors() {
     in_child("deeply_nested_fors", || {
         adversarial(&nested("for i in 1; do ", "echo hi; ", "done; ", 1000));
@@ -1150,7 +1134,6 @@ fn deeply_nested_fors() {
 }
 
 #[test]
-#[ignore = "engine bug: `echo $((((…1…))))` with 5000 nested parentheses overflows the stack (process abort)"]
 fn deeply_nested_arithmetic() {
     in_child("deeply_nested_arithmetic", || {
         adversarial(&format!("echo $(({}))", nested("(", "1", ")", 5000)));
@@ -1158,7 +1141,6 @@ fn deeply_nested_arithmetic() {
 }
 
 #[test]
-#[ignore = "engine bug: `sh -c` in a container with 1000 nested subshells overflows the stack (process abort)"]
 fn deeply_nested_subshells_in_container() {
     in_child("deeply_nested_subshells_in_container", || {
         adversarial(&format!("docker run --rm busybox sh -c '{}'", nested("(", "echo hi", ")", 1000)));

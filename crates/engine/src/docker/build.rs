@@ -29,7 +29,8 @@ fn tree_digest(world: &World, root: InodeId) -> String {
         h.update(path.as_bytes());
         h.update(format!("\0{:?}\0{}:{}:{:o}:{}\0", inode.file_type(), inode.uid, inode.gid, inode.mode, inode.mtime).as_bytes());
         match &inode.kind {
-            Kind::File(d) => h.update(d.to_vec()),
+            Kind::File(crate::fs::Data::Bytes(b)) => h.update(b),
+            Kind::File(crate::fs::Data::Opaque(n)) => h.update(format!("opaque:{n}").as_bytes()),
             Kind::Symlink(t) => h.update(t.as_bytes()),
             Kind::Dir { opaque: true, .. } => h.update(b"opaque"),
             Kind::Whiteout => h.update(b"whiteout"),

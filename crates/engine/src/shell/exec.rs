@@ -64,6 +64,8 @@ pub struct Shell {
     /// This shell is a container's main process: a long `sleep` keeps it running.
     pub main_process: bool,
     pub depth: u32,
+    /// `$0`: the shell's name, or the first argument after `sh -c SCRIPT`.
+    pub arg0: Option<String>,
 }
 
 /// A redirection target after setup.
@@ -87,7 +89,7 @@ impl Shell {
         }
         vars.insert("PWD".into(), ctx.cwd.clone());
         exported.insert("PWD".into());
-        Shell { flavor, ctx, vars, exported, status: 0, positional: Vec::new(), main_process: false, depth: 0 }
+        Shell { flavor, ctx, vars, exported, status: 0, positional: Vec::new(), main_process: false, depth: 0, arg0: None }
     }
 
     /// The host shell of `student`, as in `ENVIRONMENT.md` §1.
@@ -153,6 +155,10 @@ impl Shell {
                         io.err_line("bash: -c: line 2: syntax error: unexpected end of file");
                         return;
                     }
+                    ParseError::TooDeep => {
+                        io.err_line("stowage: this line nests commands too deeply for the simulator");
+                        return;
+                    }
                 }
                 io.err_line(&format!("bash: -c: line 1: `{src}'"));
             }
@@ -160,6 +166,7 @@ impl Shell {
                 ParseError::Unexpected(tok) => io.err_line(&format!("sh: syntax error: unexpected \"{tok}\"")),
                 ParseError::UnterminatedQuote(_) => io.err_line("sh: syntax error: unterminated quoted string"),
                 ParseError::UnexpectedEof => io.err_line("sh: syntax error: unexpected end of file (expecting \"fi\")"),
+                ParseError::TooDeep => io.err_line("stowage: this line nests commands too deeply for the simulator"),
             },
         }
     }
@@ -226,6 +233,7 @@ impl Shell {
 
     fn run_command(&mut self, world: &mut World, cmd: &Command, io: &mut Io) -> Flow {
         if world.budget == 0 {
+            world.budget_exhausted = true;
             return Flow::Exit(self.status);
         }
         match cmd {
@@ -490,7 +498,7 @@ impl Shell {
             }),
             "#" => Some(self.positional.len().to_string()),
             "@" | "*" => Some(self.positional.join(" ")),
-            "0" => Some(self.name().to_string()),
+            "0" => Some(self.arg0.clone().unwrap_or_else(|| self.name().to_string())),
             n if n.chars().all(|c| c.is_ascii_digit()) => {
                 let i: usize = n.parse().ok()?;
                 self.positional.get(i.checked_sub(1)?).cloned()

@@ -12,12 +12,17 @@ pub enum ParseError {
     UnterminatedQuote(char),
     /// The line ended inside `if`/`for`/… .
     UnexpectedEof,
+    /// Compound commands nested deeper than the simulator allows.
+    TooDeep,
 }
+
+/// How deeply `( )`, `{ }`, `if`, `for` and `while` may nest in one line.
+pub const MAX_NESTING: usize = 64;
 
 const RESERVED_STOP: [&str; 9] = ["then", "elif", "else", "fi", "do", "done", "}", "esac", "in"];
 
 pub fn parse(src: &str) -> Result<List, ParseError> {
-    let mut p = Parser { s: src.chars().collect(), pos: 0 };
+    let mut p = Parser { s: src.chars().collect(), pos: 0, depth: 0 };
     let list = p.list(&[])?;
     p.blanks(true);
     if p.pos < p.s.len() {
@@ -30,6 +35,7 @@ pub fn parse(src: &str) -> Result<List, ParseError> {
 struct Parser {
     s: Vec<char>,
     pos: usize,
+    depth: usize,
 }
 
 fn is_meta(c: char) -> bool {
@@ -210,6 +216,13 @@ impl Parser {
     }
 
     fn command(&mut self) -> Result<Command, ParseError> {
+        self.depth += 1;
+        let result = if self.depth > MAX_NESTING { Err(ParseError::TooDeep) } else { self.command_inner() };
+        self.depth -= 1;
+        result
+    }
+
+    fn command_inner(&mut self) -> Result<Command, ParseError> {
         self.blanks(false);
         if self.peek() == Some('(') {
             self.pos += 1;
@@ -626,7 +639,7 @@ impl Parser {
                 let name = body[..name_end].to_string();
                 let rest = &body[name_end..];
                 let default = if let Some(w) = rest.strip_prefix(":-").or_else(|| rest.strip_prefix('-')) {
-                    let mut p = Parser { s: w.chars().collect(), pos: 0 };
+                    let mut p = Parser { s: w.chars().collect(), pos: 0, depth: self.depth };
                     Some(p.word()?.map(|(w, _)| w).unwrap_or_default())
                 } else {
                     None

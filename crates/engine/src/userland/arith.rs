@@ -2,6 +2,10 @@
 
 pub fn eval(src: &str, var: &dyn Fn(&str) -> Option<i64>) -> Option<i64> {
     let tokens = tokenize(src)?;
+    // Deeply nested parentheses would exhaust the stack: refuse them.
+    if tokens.iter().filter(|t| matches!(t, T::Op(o) if o == "(")).count() > 64 {
+        return None;
+    }
     let mut p = P { t: tokens, i: 0, var };
     let v = p.cmp()?;
     if p.i != p.t.len() {

@@ -366,13 +366,14 @@ fn wc(p: &mut Proc, args: &[String]) -> i32 {
     let inputs = if files.is_empty() { vec!["-".to_string()] } else { files.clone() };
     let mut status = 0;
     for f in inputs {
-        let Some(d) = read_input(p, &f) else {
+        let opaque = if f == "-" { None } else { p.world.read(&p.ctx, &f).ok().filter(|d| matches!(d, Data::Opaque(_))).map(|d| d.len()) };
+        let Some(d) = (if opaque.is_some() { Some(Vec::new()) } else { read_input(p, &f) }) else {
             status = 1;
             continue;
         };
         let l = d.iter().filter(|b| **b == b'\n').count();
         let w = String::from_utf8_lossy(&d).split_whitespace().count();
-        let c = d.len();
+        let c = opaque.map(|n| n as usize).unwrap_or(d.len());
         let mut parts = Vec::new();
         for (k, v) in [('l', l), ('w', w), ('c', c)] {
             if only.is_empty() || only.contains(&k) {
@@ -1394,6 +1395,16 @@ fn cp(p: &mut Proc, args: &[String]) -> i32 {
         } else {
             dst.clone()
         };
+        if inside(&p.ctx.cwd, s, &target) && p.world.stat(&p.ctx, s, true).map(|st| st.ftype == FileType::Dir).unwrap_or(false) {
+            if p.gnu {
+                let (qs, qt) = (p.q(s), p.q(&target));
+                p.err(&format!("cannot copy a directory, {qs}, into itself, {qt}"));
+            } else {
+                p.err(&format!("can't copy a directory into itself: '{s}'"));
+            }
+            status = 1;
+            continue;
+        }
         if let Err(e) = copy_path(p, s, &target, recursive, preserve) {
             if p.gnu {
                 if e == Errno::IsDir {
@@ -1419,6 +1430,13 @@ fn cp(p: &mut Proc, args: &[String]) -> i32 {
     status
 }
 
+/// Whether `target` is `src` itself or lies below it (paths relative to `cwd`).
+fn inside(cwd: &str, src: &str, target: &str) -> bool {
+    let s = crate::fs::normalize(cwd, src);
+    let t = crate::fs::normalize(cwd, target);
+    t == s || t.starts_with(&format!("{}/", s.trim_end_matches('/')))
+}
+
 fn mv(p: &mut Proc, args: &[String]) -> i32 {
     let (_, ops) = split_opts(args);
     if ops.len() < 2 {
@@ -1434,6 +1452,16 @@ fn mv(p: &mut Proc, args: &[String]) -> i32 {
         } else {
             dst.clone()
         };
+        if inside(&p.ctx.cwd, s, &target) && p.world.stat(&p.ctx, s, false).map(|st| st.ftype == FileType::Dir).unwrap_or(false) {
+            if p.gnu {
+                let (qs, qt) = (p.q(s), p.q(&target));
+                p.err(&format!("cannot move {qs} to a subdirectory of itself, {qt}"));
+            } else {
+                p.err(&format!("can't rename '{s}': Invalid argument"));
+            }
+            status = 1;
+            continue;
+        }
         let mut res = p.world.rename(&p.ctx, s, &target);
         if res == Err(Errno::CrossDevice) {
             // Like mv(1): copy, then remove the source.

@@ -237,6 +237,7 @@ fn run_shell(world: &mut World, sh: &mut Shell, argv: &[String], env: &[String],
     let script = if args.first().map(String::as_str) == Some("-c") {
         match args.get(1) {
             Some(s) => {
+                sub.arg0 = args.get(2).cloned();
                 sub.positional = args.iter().skip(3).cloned().collect();
                 s.clone()
             }

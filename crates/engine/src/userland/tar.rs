@@ -179,6 +179,7 @@ pub fn collect(world: &World, ctx: &Ctx, path: &str, name: &str, out: &mut Vec<M
             }
         }
         FileType::File => match world.read(ctx, path) {
+            Ok(d) if d.len() > crate::vfs::MAX_FILE_BYTES * 4 => errors.push((path.to_string(), Errno::TooBig)),
             Ok(d) => {
                 m.data = d;
                 out.push(m);
