@@ -1,0 +1,133 @@
+//! The whole screen: top bar, terminal, and the right pane (storage map or explorer) with the
+//! narration bar. State lives in two reducers (session, preferences); timers and local
+//! storage are touched in effects only.
+
+use gloo_timers::callback::Timeout;
+use stowage_engine::{Engine, ExplorerTarget};
+use yew::prelude::*;
+
+use crate::components::explorer::Explorer;
+use crate::components::icons::{icon, Icon};
+use crate::components::narration::Narration;
+use crate::components::storage_map::{summary, StorageMap};
+use crate::components::terminal::Terminal;
+use crate::components::top_bar::TopBar;
+use crate::model::player::PlayerAction;
+use crate::model::prefs::{Prefs, PrefsAction, Theme};
+use crate::model::session::{Action, Session};
+
+const THEME_KEY: &str = "stowage.theme";
+const FONT_KEY: &str = "stowage.font";
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Tab {
+    Map,
+    Explorer,
+}
+
+fn local_storage() -> Option<web_sys::Storage> {
+    web_sys::window()?.local_storage().ok().flatten()
+}
+
+#[function_component]
+pub fn App() -> Html {
+    let session = use_reducer(|| Session::new(Engine::new()));
+    let prefs = use_reducer(Prefs::default);
+    let tab = use_state(|| Tab::Map);
+
+    // Preferences: read once, then applied to <html> and saved on every change.
+    {
+        let dispatch = prefs.dispatcher();
+        use_effect_with((), move |_| {
+            let storage = local_storage();
+            let read = |key| storage.as_ref().and_then(|s| s.get_item(key).ok().flatten());
+            dispatch.dispatch(PrefsAction::Load {
+                theme: read(THEME_KEY).and_then(|t| Theme::parse(&t)),
+                font_percent: read(FONT_KEY).and_then(|f| f.parse().ok()),
+            });
+        });
+    }
+    use_effect_with(*prefs, |prefs| {
+        if let Some(root) = web_sys::window().and_then(|w| w.document()).and_then(|d| d.document_element()) {
+            let _ = root.set_attribute("data-theme", prefs.theme.as_str());
+            let _ = root.set_attribute("style", &format!("font-size:{}%", prefs.font_percent()));
+        }
+        if prefs.loaded {
+            if let Some(storage) = local_storage() {
+                let _ = storage.set_item(THEME_KEY, prefs.theme.as_str());
+                let _ = storage.set_item(FONT_KEY, &prefs.font_percent().to_string());
+            }
+        }
+    });
+
+    // The animation timer: runs while a step plays, then asks for the next one.
+    let player = &session.player;
+    let running = player.running().map(|s| (s.seq, player.speed.scale(s.base_millis())));
+    {
+        let dispatch = session.dispatcher();
+        use_effect_with(running, move |running| {
+            let timer = running.map(|(seq, ms)| {
+                Timeout::new(ms, move || dispatch.dispatch(Action::Player(PlayerAction::Done { seq })))
+            });
+            move || drop(timer)
+        });
+    }
+    let step = player.current().cloned();
+    let step_ms = step.as_ref().map_or(2000, |s| player.speed.scale(s.base_millis()));
+
+    let dispatch = session.dispatcher();
+    let on_submit = Callback::from(move |s| dispatch.dispatch(Action::Submit(s)));
+    let dispatch = session.dispatcher();
+    let on_player = Callback::from(move |a| dispatch.dispatch(Action::Player(a)));
+    let dispatch = prefs.dispatcher();
+    let on_prefs = Callback::from(move |a| dispatch.dispatch(a));
+    let engine = session.engine.clone();
+    let complete = Callback::from(move |(line, cursor): (String, usize)| engine.complete(&line, cursor));
+    let engine = session.engine.clone();
+    let list = Callback::from(move |(target, path): (ExplorerTarget, String)| engine.list_dir(&target, &path));
+
+    let select = |t: Tab| {
+        let tab = tab.clone();
+        Callback::from(move |_: MouseEvent| tab.set(t))
+    };
+    let tab_button = |t: Tab, glyph: Icon, label: &'static str| {
+        html! {
+            <button type="button" role="tab" id={format!("tab-{}", label.to_lowercase().replace(' ', "-"))}
+                aria-selected={(*tab == t).to_string()} aria-controls="pane" onclick={select(t)}>
+                { icon(glyph) }{ label }
+            </button>
+        }
+    };
+    let view = session.view.clone();
+    html! {
+        <div class="app">
+            <TopBar theme={prefs.theme} can_grow={prefs.can_grow()} can_shrink={prefs.can_shrink()} {on_prefs} />
+            <main class="workspace">
+                <Terminal blocks={session.blocks.clone()} prompt={session.prompt.clone()}
+                    marked={step.as_ref().map(|s| s.block)} {on_submit} {complete} />
+                <div class="pane">
+                    <div class="pane-body" id="pane" role="tabpanel"
+                        aria-labelledby={if *tab == Tab::Map { "tab-storage-map" } else { "tab-explorer" }}>
+                        if *tab == Tab::Map {
+                            <StorageMap view={view.clone()} before={session.before.clone()}
+                                focus={step.as_ref().map(|s| s.focus.clone())} {step_ms} />
+                        } else {
+                            <Explorer containers={view.containers.iter().map(|c| c.name.clone()).collect::<Vec<_>>()}
+                                {list} revision={session.revision} />
+                        }
+                    </div>
+                    <Narration step={step.clone()} playing={player.is_playing()} paused={player.paused} speed={player.speed}
+                        has_previous={player.has_previous()} has_next={player.has_next()} pending={player.pending()}
+                        on_action={on_player} {step_ms} />
+                    <nav class="pane-foot" aria-label="Views">
+                        <div role="tablist" aria-label="Right pane" class="tabs">
+                            { tab_button(Tab::Explorer, Icon::Folder, "Explorer") }
+                            { tab_button(Tab::Map, Icon::Logo, "Storage map") }
+                        </div>
+                        <p class="status">{ summary(&view) }</p>
+                    </nav>
+                </div>
+            </main>
+        </div>
+    }
+}

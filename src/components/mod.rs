@@ -1,0 +1,8 @@
+//! Yew function components, each with typed props.
+
+pub mod explorer;
+pub mod icons;
+pub mod narration;
+pub mod storage_map;
+pub mod terminal;
+pub mod top_bar;
