@@ -391,7 +391,7 @@ fn layer_row(container: &str, number: usize, layer: &LayerView, hot: &Hot) -> Ht
         <li class={classes!("layer", hot_class(hot.has(&key_layer(container, number))))}>
             <span class="ln">{ format!("L{number}") }</span>
             { icon(Icon::Lock) }
-            <code class="instr" title={layer.created_by.clone()}>{ text }</code>
+            <code class="instr" title={format!("{} (diffID {})", layer.created_by, layer.diff_id_short)}>{ text }</code>
             if layer.shared { <span class="tag shared">{ icon(Icon::Link) }{ "shared" }</span> }
             <code class="diff" title="diffID">{ &layer.diff_id_short }</code>
             <span class="size">{ human_size(layer.size) }</span>
