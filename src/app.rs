@@ -40,7 +40,11 @@ pub fn App() -> Html {
         let dispatch = prefs.dispatcher();
         use_effect_with((), move |_| {
             let storage = local_storage();
-            let read = |key| storage.as_ref().and_then(|s| s.get_item(key).ok().flatten());
+            let read = |key| {
+                storage
+                    .as_ref()
+                    .and_then(|s| s.get_item(key).ok().flatten())
+            };
             dispatch.dispatch(PrefsAction::Load {
                 theme: read(THEME_KEY).and_then(|t| Theme::parse(&t)),
                 font_percent: read(FONT_KEY).and_then(|f| f.parse().ok()),
@@ -48,7 +52,10 @@ pub fn App() -> Html {
         });
     }
     use_effect_with(*prefs, |prefs| {
-        if let Some(root) = web_sys::window().and_then(|w| w.document()).and_then(|d| d.document_element()) {
+        if let Some(root) = web_sys::window()
+            .and_then(|w| w.document())
+            .and_then(|d| d.document_element())
+        {
             let _ = root.set_attribute("data-theme", prefs.theme.as_str());
             let _ = root.set_attribute("style", &format!("font-size:{}%", prefs.font_percent()));
         }
@@ -62,18 +69,24 @@ pub fn App() -> Html {
 
     // The animation timer: runs while a step plays, then asks for the next one.
     let player = &session.player;
-    let running = player.running().map(|s| (s.seq, player.speed.scale(s.base_millis())));
+    let running = player
+        .running()
+        .map(|s| (s.seq, player.speed.scale(s.base_millis())));
     {
         let dispatch = session.dispatcher();
         use_effect_with(running, move |running| {
             let timer = running.map(|(seq, ms)| {
-                Timeout::new(ms, move || dispatch.dispatch(Action::Player(PlayerAction::Done { seq })))
+                Timeout::new(ms, move || {
+                    dispatch.dispatch(Action::Player(PlayerAction::Done { seq }))
+                })
             });
             move || drop(timer)
         });
     }
     let step = player.current().cloned();
-    let step_ms = step.as_ref().map_or(2000, |s| player.speed.scale(s.base_millis()));
+    let step_ms = step
+        .as_ref()
+        .map_or(2000, |s| player.speed.scale(s.base_millis()));
 
     let dispatch = session.dispatcher();
     let on_submit = Callback::from(move |s| dispatch.dispatch(Action::Submit(s)));
@@ -82,9 +95,12 @@ pub fn App() -> Html {
     let dispatch = prefs.dispatcher();
     let on_prefs = Callback::from(move |a| dispatch.dispatch(a));
     let engine = session.engine.clone();
-    let complete = Callback::from(move |(line, cursor): (String, usize)| engine.complete(&line, cursor));
+    let complete =
+        Callback::from(move |(line, cursor): (String, usize)| engine.complete(&line, cursor));
     let engine = session.engine.clone();
-    let list = Callback::from(move |(target, path): (ExplorerTarget, String)| engine.list_dir(&target, &path));
+    let list = Callback::from(move |(target, path): (ExplorerTarget, String)| {
+        engine.list_dir(&target, &path)
+    });
 
     let select = |t: Tab| {
         let tab = tab.clone();

@@ -29,7 +29,9 @@ fn entry(path: &str, kind: EntryKind, origin: Origin) -> EntryView {
 }
 
 /// A lister that records its calls and answers for a few directories.
-fn lister(calls: Rc<RefCell<Vec<(ExplorerTarget, String)>>>) -> Callback<(ExplorerTarget, String), Vec<EntryView>> {
+fn lister(
+    calls: Rc<RefCell<Vec<(ExplorerTarget, String)>>>,
+) -> Callback<(ExplorerTarget, String), Vec<EntryView>> {
     Callback::from(move |(target, path): (ExplorerTarget, String)| {
         calls.borrow_mut().push((target.clone(), path.clone()));
         match (target, path.as_str()) {
@@ -38,7 +40,11 @@ fn lister(calls: Rc<RefCell<Vec<(ExplorerTarget, String)>>>) -> Callback<(Explor
                 entry("/home/student/notes.txt", EntryKind::File, Origin::Host),
             ],
             (ExplorerTarget::Host, "/home/student/site") => {
-                vec![entry("/home/student/site/index.html", EntryKind::File, Origin::Host)]
+                vec![entry(
+                    "/home/student/site/index.html",
+                    EntryKind::File,
+                    Origin::Host,
+                )]
             }
             (ExplorerTarget::Container(_), "/") => vec![
                 entry("/data", EntryKind::Dir, Origin::Volume("my-db-data".into())),
@@ -52,30 +58,46 @@ fn lister(calls: Rc<RefCell<Vec<(ExplorerTarget, String)>>>) -> Callback<(Explor
 
 async fn render(calls: Rc<RefCell<Vec<(ExplorerTarget, String)>>>) -> web_sys::Element {
     let root = new_root();
-    let props = ExplorerProps { containers: vec!["web".into()], list: lister(calls), revision: 0 };
+    let props = ExplorerProps {
+        containers: vec!["web".into()],
+        list: lister(calls),
+        revision: 0,
+    };
     yew::Renderer::<Explorer>::with_root_and_props(root.clone(), props).render();
     settle().await;
     root
 }
 
 fn names(root: &web_sys::Element) -> Vec<String> {
-    find_all(root, "tbody tr.entry .name code").iter().map(|e| e.text_content().unwrap()).collect()
+    find_all(root, "tbody tr.entry .name code")
+        .iter()
+        .map(|e| e.text_content().unwrap())
+        .collect()
 }
 
 #[wasm_bindgen_test]
 async fn lists_the_host_home_and_opens_directories() {
     let calls = Rc::new(RefCell::new(Vec::new()));
     let root = render(calls.clone()).await;
-    assert!(root.query_selector(r#"section[aria-label="Explorer"]"#).unwrap().is_some());
+    assert!(root
+        .query_selector(r#"section[aria-label="Explorer"]"#)
+        .unwrap()
+        .is_some());
     assert_eq!(names(&root), ["site", "notes.txt"]);
     let row = &find_all(&root, "tbody tr.entry")[1];
-    assert_eq!(row.text_content().unwrap(), "notes.txt-rw-r--r--1000:100011 Bhost");
+    assert_eq!(
+        row.text_content().unwrap(),
+        "notes.txt-rw-r--r--1000:100011 Bhost"
+    );
 
     click(&find(&root, "tbody tr.entry .name button"));
     settle().await;
     assert_eq!(names(&root), ["index.html"]);
     assert_eq!(text(&root, r#".crumbs [aria-current="location"]"#), "site");
-    assert_eq!(calls.borrow().last().unwrap(), &(ExplorerTarget::Host, "/home/student/site".to_string()));
+    assert_eq!(
+        calls.borrow().last().unwrap(),
+        &(ExplorerTarget::Host, "/home/student/site".to_string())
+    );
 
     // ".." goes back up.
     click(&find(&root, "tbody tr.up button"));
@@ -91,12 +113,28 @@ async fn looks_into_a_container_and_marks_where_entries_come_from() {
     select.set_value("c:web");
     let init = EventInit::new();
     init.set_bubbles(true);
-    select.dispatch_event(&Event::new_with_event_init_dict("change", &init).unwrap()).unwrap();
+    select
+        .dispatch_event(&Event::new_with_event_init_dict("change", &init).unwrap())
+        .unwrap();
     settle().await;
-    assert_eq!(calls.borrow().last().unwrap(), &(ExplorerTarget::Container("web".into()), "/".to_string()));
+    assert_eq!(
+        calls.borrow().last().unwrap(),
+        &(ExplorerTarget::Container("web".into()), "/".to_string())
+    );
     assert_eq!(names(&root), ["data", "etc", ".wh.gone"]);
-    let origins: Vec<String> = find_all(&root, "tbody .origin").iter().map(|e| e.text_content().unwrap()).collect();
-    assert_eq!(origins, ["volume my-db-data", "image layer L1", "writable layer"]);
-    assert!(find_all(&root, "tbody tr.entry")[2].class_list().contains("kind-whiteout"));
-    assert!(root.query_selector("tbody tr.up").unwrap().is_none(), "no parent of /");
+    let origins: Vec<String> = find_all(&root, "tbody .origin")
+        .iter()
+        .map(|e| e.text_content().unwrap())
+        .collect();
+    assert_eq!(
+        origins,
+        ["volume my-db-data", "image layer L1", "writable layer"]
+    );
+    assert!(find_all(&root, "tbody tr.entry")[2]
+        .class_list()
+        .contains("kind-whiteout"));
+    assert!(
+        root.query_selector("tbody tr.up").unwrap().is_none(),
+        "no parent of /"
+    );
 }

@@ -14,24 +14,65 @@ use wasm_bindgen_test::*;
 wasm_bindgen_test_configure!(run_in_browser);
 
 fn layer(diff: &str, created_by: &str, size: u64, shared: bool) -> LayerView {
-    LayerView { diff_id_short: diff.into(), created_by: created_by.into(), size, shared }
+    LayerView {
+        diff_id_short: diff.into(),
+        created_by: created_by.into(),
+        size,
+        shared,
+    }
 }
 
 fn entry(path: &str, kind: EntryKind, size: u64) -> EntryView {
-    EntryView { path: path.into(), kind, size, uid: 0, gid: 0, mode: 0o644, origin: Origin::WritableLayer }
+    EntryView {
+        path: path.into(),
+        kind,
+        size,
+        uid: 0,
+        gid: 0,
+        mode: 0o644,
+        origin: Origin::WritableLayer,
+    }
 }
 
 /// The world of the design sketch: db on a named volume, web with a read-only bind and a tmpfs.
 fn world() -> WorldView {
     let app_layers = vec![
-        layer("aaaaaaaaaaa1", "ADD busybox-rootfs.tar / # buildkit", 1_980_000, true),
-        layer("aaaaaaaaaaa2", "RUN /bin/sh -c mkdir -p /etc/app && echo red > /etc/app/app.conf # buildkit", 21, true),
-        layer("aaaaaaaaaaa3", "RUN /bin/sh -c mkdir -p /data # buildkit", 32, false),
-        layer("aaaaaaaaaaa4", "COPY index.html /srv/web/ # buildkit", 21, false),
+        layer(
+            "aaaaaaaaaaa1",
+            "ADD busybox-rootfs.tar / # buildkit",
+            1_980_000,
+            true,
+        ),
+        layer(
+            "aaaaaaaaaaa2",
+            "RUN /bin/sh -c mkdir -p /etc/app && echo red > /etc/app/app.conf # buildkit",
+            21,
+            true,
+        ),
+        layer(
+            "aaaaaaaaaaa3",
+            "RUN /bin/sh -c mkdir -p /data # buildkit",
+            32,
+            false,
+        ),
+        layer(
+            "aaaaaaaaaaa4",
+            "COPY index.html /srv/web/ # buildkit",
+            21,
+            false,
+        ),
         layer("aaaaaaaaaaa5", "WORKDIR /srv/web", 0, false),
     ];
-    let pg_layers: Vec<LayerView> =
-        (1..=10).map(|i| layer(&format!("bbbbbbbbbb{i:02}"), &format!("RUN step {i}"), 1000 * i, false)).collect();
+    let pg_layers: Vec<LayerView> = (1..=10)
+        .map(|i| {
+            layer(
+                &format!("bbbbbbbbbb{i:02}"),
+                &format!("RUN step {i}"),
+                1000 * i,
+                false,
+            )
+        })
+        .collect();
     WorldView {
         images: vec![
             ImageView {
@@ -56,11 +97,18 @@ fn world() -> WorldView {
                 status: "Up 2 minutes".into(),
                 user: "70:70".into(),
                 layers: pg_layers,
-                writable: vec![entry("/run/postgresql/.s.PGSQL.5432.lock", EntryKind::File, 58)],
+                writable: vec![entry(
+                    "/run/postgresql/.s.PGSQL.5432.lock",
+                    EntryKind::File,
+                    58,
+                )],
                 writable_bytes: 58,
                 mounts: vec![MountView {
                     target: "/var/lib/postgresql/data".into(),
-                    source: MountSource::Volume { name: "my-db-data".into(), anonymous: false },
+                    source: MountSource::Volume {
+                        name: "my-db-data".into(),
+                        anonymous: false,
+                    },
                     read_only: false,
                 }],
                 read_only_root: false,
@@ -73,17 +121,25 @@ fn world() -> WorldView {
                 status: "Up 1 minute".into(),
                 user: "0:0".into(),
                 layers: app_layers,
-                writable: vec![entry("/etc/app", EntryKind::Dir, 0), entry("/etc/app/app.conf", EntryKind::File, 11)],
+                writable: vec![
+                    entry("/etc/app", EntryKind::Dir, 0),
+                    entry("/etc/app/app.conf", EntryKind::File, 11),
+                ],
                 writable_bytes: 11,
                 mounts: vec![
                     MountView {
                         target: "/usr/share/nginx/html".into(),
-                        source: MountSource::Bind { host_path: "/home/student/site".into() },
+                        source: MountSource::Bind {
+                            host_path: "/home/student/site".into(),
+                        },
                         read_only: true,
                     },
                     MountView {
                         target: "/tmp/cache".into(),
-                        source: MountSource::Tmpfs { size_limit: None, used: 0 },
+                        source: MountSource::Tmpfs {
+                            size_limit: None,
+                            used: 0,
+                        },
                         read_only: false,
                     },
                 ],
@@ -98,9 +154,18 @@ fn world() -> WorldView {
                 files: 12,
                 bytes: 41_300_000,
             },
-            VolumeView { name: "3f9c".repeat(16), anonymous: true, used_by: vec![], files: 0, bytes: 0 },
+            VolumeView {
+                name: "3f9c".repeat(16),
+                anonymous: true,
+                used_by: vec![],
+                files: 0,
+                bytes: 0,
+            },
         ],
-        binds: vec![BindView { host_path: "/home/student/site".into(), used_by: vec!["web".into()] }],
+        binds: vec![BindView {
+            host_path: "/home/student/site".into(),
+            used_by: vec!["web".into()],
+        }],
     }
 }
 
@@ -112,7 +177,12 @@ async fn render(props: StorageMapProps) -> web_sys::Element {
 }
 
 fn props(view: WorldView) -> StorageMapProps {
-    StorageMapProps { view: Rc::new(view), before: None, focus: None, step_ms: 2000 }
+    StorageMapProps {
+        view: Rc::new(view),
+        before: None,
+        focus: None,
+        step_ms: 2000,
+    }
 }
 
 #[wasm_bindgen_test]
@@ -120,29 +190,53 @@ async fn one_card_per_container_with_layers_writable_layer_and_mounts() {
     let root = render(props(world())).await;
     let map = find(&root, r#"section[aria-label="Storage map"]"#);
     let cards = find_all(&map, "article.card");
-    assert_eq!(cards.iter().map(|c| c.get_attribute("data-container").unwrap()).collect::<Vec<_>>(), ["db", "web"]);
+    assert_eq!(
+        cards
+            .iter()
+            .map(|c| c.get_attribute("data-container").unwrap())
+            .collect::<Vec<_>>(),
+        ["db", "web"]
+    );
 
     let web = &cards[1];
     assert_eq!(text(web, "h3"), "web");
     assert!(text(web, ".state").contains("running"));
     assert_eq!(text(web, ".user"), "user 0:0");
     // Layers top first, numbered from the bottom, instruction without the shell wrapper.
-    let layers: Vec<String> = find_all(web, ".layer .ln").iter().map(|e| e.text_content().unwrap()).collect();
+    let layers: Vec<String> = find_all(web, ".layer .ln")
+        .iter()
+        .map(|e| e.text_content().unwrap())
+        .collect();
     assert_eq!(layers, ["L5", "L4", "L3", "L2", "L1"]);
     let l2 = &find_all(web, ".layer")[3];
-    assert_eq!(text(l2, ".instr"), "RUN mkdir -p /etc/app && echo red > /etc/app/app.conf");
+    assert_eq!(
+        text(l2, ".instr"),
+        "RUN mkdir -p /etc/app && echo red > /etc/app/app.conf"
+    );
     assert_eq!(text(l2, ".diff"), "aaaaaaaaaaa2");
-    assert!(l2.query_selector(".shared").unwrap().is_some(), "L2 is shared");
+    assert!(
+        l2.query_selector(".shared").unwrap().is_some(),
+        "L2 is shared"
+    );
     // The writable layer lists its files first.
     assert!(text(web, ".writable .wl-head").contains("11 B"));
     assert_eq!(text(web, ".wl-entries .entry code"), "/etc/app/app.conf");
     // Mount chips link to what they mount, read-only marked with text.
     let chips = find_all(web, ".mount-chips a.chip");
     assert_eq!(chips.len(), 2);
-    assert_eq!(chips[0].get_attribute("href").unwrap(), "#bind--home-student-site");
+    assert_eq!(
+        chips[0].get_attribute("href").unwrap(),
+        "#bind--home-student-site"
+    );
     assert!(chips[0].text_content().unwrap().contains("ro"));
-    assert!(root.query_selector("#bind--home-student-site").unwrap().is_some());
-    assert!(root.query_selector("#tmpfs-web-tmp-cache").unwrap().is_some());
+    assert!(root
+        .query_selector("#bind--home-student-site")
+        .unwrap()
+        .is_some());
+    assert!(root
+        .query_selector("#tmpfs-web-tmp-cache")
+        .unwrap()
+        .is_some());
 
     // A tall image folds its middle layers.
     let db = &cards[0];
@@ -159,8 +253,15 @@ async fn volumes_binds_and_memory_sit_in_the_host_band() {
     let volumes = find_all(&root, ".volumes .volume");
     assert_eq!(volumes.len(), 2);
     assert!(volumes[0].text_content().unwrap().contains("in use by db"));
-    assert!(volumes[1].class_list().contains("anonymous") && volumes[1].class_list().contains("dangling"));
-    assert_eq!(text(&volumes[1], ".vol-name"), "3f9c…9c", "anonymous names are shortened");
+    assert!(
+        volumes[1].class_list().contains("anonymous")
+            && volumes[1].class_list().contains("dangling")
+    );
+    assert_eq!(
+        text(&volumes[1], ".vol-name"),
+        "3f9c…9c",
+        "anonymous names are shortened"
+    );
     assert!(text(&root, ".binds .bind").contains("ro in web"));
     assert!(text(&root, ".tmpfs").contains("web:/tmp/cache"));
     assert_eq!(find_all(&root, ".images .image-chip").len(), 2);
@@ -176,13 +277,18 @@ async fn the_event_on_show_is_highlighted() {
         bytes: 11,
     }));
     let root = render(p).await;
-    assert_eq!(find(&root, ".map").get_attribute("data-anim").as_deref(), Some("copy-up"));
+    assert_eq!(
+        find(&root, ".map").get_attribute("data-anim").as_deref(),
+        Some("copy-up")
+    );
     let web = find(&root, r#"article[data-container="web"]"#);
     assert!(web.class_list().contains("is-hot"));
     assert_eq!(text(&web, ".layer.is-hot .ln"), "L2");
     assert!(find(&web, ".writable").class_list().contains("is-hot"));
     assert!(text(&web, ".entry.is-hot").contains("copied up"));
-    assert!(!find(&root, r#"article[data-container="db"]"#).class_list().contains("is-hot"));
+    assert!(!find(&root, r#"article[data-container="db"]"#)
+        .class_list()
+        .contains("is-hot"));
 }
 
 #[wasm_bindgen_test]
@@ -192,11 +298,18 @@ async fn a_removed_container_dissolves_as_a_ghost_while_its_event_plays() {
     after.containers.retain(|c| c.name != "web");
     let mut p = props(after);
     p.before = Some(Rc::new(before));
-    p.focus = Some(focus_of(&Event::WritableLayerDiscarded { container: "web".into(), files: 2, bytes: 11 }));
+    p.focus = Some(focus_of(&Event::WritableLayerDiscarded {
+        container: "web".into(),
+        files: 2,
+        bytes: 11,
+    }));
     let root = render(p).await;
     let ghost = find(&root, r#"article[data-container="web"]"#);
     assert!(ghost.class_list().contains("removed"));
-    assert!(ghost.text_content().unwrap().contains("thrown away with the container"));
+    assert!(ghost
+        .text_content()
+        .unwrap()
+        .contains("thrown away with the container"));
 }
 
 #[wasm_bindgen_test]

@@ -36,19 +36,34 @@ async fn typing_a_command_and_enter_appends_its_output() {
     assert_eq!(text(&root, ".term-entry .prompt"), prompt);
     run(&root, "echo hi").await;
 
-    let blocks = find_all(&root, r#"[role="log"][aria-label="Terminal output"] .block"#);
+    let blocks = find_all(
+        &root,
+        r#"[role="log"][aria-label="Terminal output"] .block"#,
+    );
     assert_eq!(blocks.len(), 1);
     let block = &blocks[0];
     assert_eq!(text(block, ".prompt"), prompt);
     assert_eq!(text(block, ".cmd"), "echo hi");
     // Exactly what the engine prints, stdout and stderr apart.
     let expected = Engine::new().run("echo hi");
-    let shown = |sel: &str| block.query_selector(sel).unwrap().map(|e| e.text_content().unwrap()).unwrap_or_default();
+    let shown = |sel: &str| {
+        block
+            .query_selector(sel)
+            .unwrap()
+            .map(|e| e.text_content().unwrap())
+            .unwrap_or_default()
+    };
     assert_eq!(shown(".out"), expected.stdout.trim_end_matches('\n'));
     assert_eq!(shown(".err pre"), expected.stderr.trim_end_matches('\n'));
     if expected.exit_code != 0 {
         assert_eq!(shown(".exit-badge"), format!("exit {}", expected.exit_code));
-        assert!(block.query_selector(".err .err-mark .icon").unwrap().is_some(), "stderr carries an icon");
+        assert!(
+            block
+                .query_selector(".err .err-mark .icon")
+                .unwrap()
+                .is_some(),
+            "stderr carries an icon"
+        );
     }
     assert_eq!(command_input(&root).value(), "", "the input is emptied");
 }
@@ -61,7 +76,10 @@ async fn arrow_keys_walk_the_history() {
     let input = command_input(&root);
     type_text(&input, "draft");
     let target: &HtmlElement = input.unchecked_ref();
-    assert!(!press(target, "ArrowUp", false), "↑ is handled by the terminal");
+    assert!(
+        !press(target, "ArrowUp", false),
+        "↑ is handled by the terminal"
+    );
     assert_eq!(input.value(), "docker volume ls");
     press(target, "ArrowUp", false);
     assert_eq!(input.value(), "docker ps");
@@ -95,7 +113,10 @@ async fn ctrl_l_and_clear_empty_the_screen_and_ctrl_c_prints_caret_c() {
     assert_eq!(text(&root, ".block .ctrl-c"), "^C");
     assert_eq!(input.value(), "");
     // Nothing ran: no output, no exit badge.
-    assert!(root.query_selector(".block .err, .block .exit-badge").unwrap().is_none());
+    assert!(root
+        .query_selector(".block .err, .block .exit-badge")
+        .unwrap()
+        .is_none());
 }
 
 #[wasm_bindgen_test]
@@ -110,7 +131,11 @@ async fn pasting_several_lines_runs_each_and_keeps_the_last_partial_line() {
     let expected = Engine::new().run("second   continued");
     let blocks = find_all(&root, ".block");
     assert_eq!(
-        blocks[1].query_selector(".err pre").unwrap().map(|e| e.text_content().unwrap()).unwrap_or_default(),
+        blocks[1]
+            .query_selector(".err pre")
+            .unwrap()
+            .map(|e| e.text_content().unwrap())
+            .unwrap_or_default(),
         expected.stderr.trim_end_matches('\n')
     );
 }
@@ -120,7 +145,10 @@ async fn a_trailing_backslash_asks_for_more() {
     let root = mount_app().await;
     run(&root, "docker run \\").await;
     assert!(block_commands(&root).is_empty());
-    assert_eq!(text(&root, ".term-entry .cmd-line:last-child .prompt"), "> ");
+    assert_eq!(
+        text(&root, ".term-entry .cmd-line:last-child .prompt"),
+        "> "
+    );
     run(&root, "busybox").await;
     assert_eq!(block_commands(&root), ["docker run \\\nbusybox"]);
 }
@@ -132,7 +160,11 @@ fn CompletingTerminal() -> Html {
     let dispatch = session.dispatcher();
     let on_submit = Callback::from(move |s| dispatch.dispatch(Action::Submit(s)));
     let complete = Callback::from(|(line, cursor): (String, usize)| {
-        let word = line[..cursor].rsplit(' ').next().unwrap_or_default().to_string();
+        let word = line[..cursor]
+            .rsplit(' ')
+            .next()
+            .unwrap_or_default()
+            .to_string();
         ["volume", "image", "images", "inspect"]
             .iter()
             .filter(|c| c.starts_with(&word))

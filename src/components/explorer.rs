@@ -168,9 +168,11 @@ fn origin_tag(origin: &Origin) -> Html {
     let (class, tag_icon, text) = match origin {
         Origin::ImageLayer(n) => ("o-layer", Icon::Lock, format!("image layer L{n}")),
         Origin::WritableLayer => ("o-writable", Icon::Pencil, "writable layer".to_string()),
-        Origin::Volume(name) => {
-            ("o-volume", Icon::Volume, format!("volume {}", stowage_engine::events::short_name(name)))
-        }
+        Origin::Volume(name) => (
+            "o-volume",
+            Icon::Volume,
+            format!("volume {}", stowage_engine::events::short_name(name)),
+        ),
         Origin::Bind(path) => ("o-bind", Icon::Folder, format!("bind {path}")),
         Origin::Tmpfs => ("o-tmpfs", Icon::Memory, "tmpfs (memory)".to_string()),
         Origin::Docker => ("o-docker", Icon::Logo, "added by Docker".to_string()),

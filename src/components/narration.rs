@@ -30,10 +30,17 @@ pub fn Narration(props: &NarrationProps) -> Html {
     let act = |a: PlayerAction| props.on_action.reform(move |_: MouseEvent| a.clone());
     let on_speed = props.on_action.reform(|e: Event| {
         let value = e.target_unchecked_into::<HtmlSelectElement>().value();
-        let speed = Speed::ALL.into_iter().find(|s| s.label() == value).unwrap_or(Speed::One);
+        let speed = Speed::ALL
+            .into_iter()
+            .find(|s| s.label() == value)
+            .unwrap_or(Speed::One);
         PlayerAction::SetSpeed(speed)
     });
-    let (pause_icon, pause_label) = if props.paused { (Icon::Play, "Play") } else { (Icon::Pause, "Pause") };
+    let (pause_icon, pause_label) = if props.paused {
+        (Icon::Play, "Play")
+    } else {
+        (Icon::Pause, "Pause")
+    };
     let state = match (&props.step, props.playing, props.paused) {
         (None, ..) => "idle",
         (Some(_), true, false) => "playing",

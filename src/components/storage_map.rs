@@ -5,14 +5,15 @@
 use std::rc::Rc;
 
 use stowage_engine::{
-    ContainerState, ContainerView, EntryKind, EntryView, ImageView, LayerView, MountSource, MountView, VolumeView,
-    WorldView,
+    ContainerState, ContainerView, EntryKind, EntryView, ImageView, LayerView, MountSource,
+    MountView, VolumeView, WorldView,
 };
 use yew::prelude::*;
 
 use super::icons::{icon, Icon};
 use crate::model::focus::{
-    key_bind, key_container, key_image, key_layer, key_mount, key_tmpfs, key_volume, key_writable, Focus,
+    key_bind, key_container, key_image, key_layer, key_mount, key_tmpfs, key_volume, key_writable,
+    Focus,
 };
 use crate::model::format::{dom_id, human_size, instruction};
 use stowage_engine::events::short_name;
@@ -60,15 +61,20 @@ fn mount_source(container: &str, m: &MountView) -> (String, String) {
     match &m.source {
         MountSource::Volume { name, .. } => (key_volume(name), dom_id("vol", name)),
         MountSource::Bind { host_path } => (key_bind(host_path), dom_id("bind", host_path)),
-        MountSource::Tmpfs { .. } => {
-            (key_tmpfs(container, &m.target), dom_id("tmpfs", &format!("{container}{}", m.target)))
-        }
+        MountSource::Tmpfs { .. } => (
+            key_tmpfs(container, &m.target),
+            dom_id("tmpfs", &format!("{container}{}", m.target)),
+        ),
     }
 }
 
 /// One line under the map: `overlay2 · 2 containers (2 running) · 2 volumes (1 dangling) · …`
 pub fn summary(view: &WorldView) -> String {
-    let running = view.containers.iter().filter(|c| c.state == ContainerState::Running).count();
+    let running = view
+        .containers
+        .iter()
+        .filter(|c| c.state == ContainerState::Running)
+        .count();
     let dangling = view.volumes.iter().filter(|v| v.used_by.is_empty()).count();
     let tmpfs = view
         .containers
@@ -80,8 +86,15 @@ pub fn summary(view: &WorldView) -> String {
     let volumes = plural(view.volumes.len(), "volume");
     [
         "overlay2".to_string(),
-        format!("{} ({running} running)", plural(view.containers.len(), "container")),
-        if dangling > 0 { format!("{volumes} ({dangling} dangling)") } else { volumes },
+        format!(
+            "{} ({running} running)",
+            plural(view.containers.len(), "container")
+        ),
+        if dangling > 0 {
+            format!("{volumes} ({dangling} dangling)")
+        } else {
+            volumes
+        },
         format!("{tmpfs} tmpfs"),
         plural(view.images.len(), "image"),
     ]
@@ -95,19 +108,35 @@ pub fn StorageMap(props: &StorageMapProps) -> Html {
         let linked = linked.clone();
         Callback::from(move |key: Option<String>| linked.set(key))
     };
-    let hot = Hot { focus: props.focus.clone(), linked: (*linked).clone() };
+    let hot = Hot {
+        focus: props.focus.clone(),
+        linked: (*linked).clone(),
+    };
     let view = &props.view;
 
     // What the last command removed, while its event is on show.
-    let removed_container = props.focus.as_ref().and_then(|f| f.container()).and_then(|name| {
-        let gone = !view.containers.iter().any(|c| c.name == name);
-        props.before.as_ref().filter(|_| gone)?.containers.iter().find(|c| c.name == name).cloned()
-    });
+    let removed_container = props
+        .focus
+        .as_ref()
+        .and_then(|f| f.container())
+        .and_then(|name| {
+            let gone = !view.containers.iter().any(|c| c.name == name);
+            props
+                .before
+                .as_ref()
+                .filter(|_| gone)?
+                .containers
+                .iter()
+                .find(|c| c.name == name)
+                .cloned()
+        });
     let removed_volume = props.before.as_ref().and_then(|before| {
         before
             .volumes
             .iter()
-            .find(|v| hot.has(&key_volume(&v.name)) && !view.volumes.iter().any(|w| w.name == v.name))
+            .find(|v| {
+                hot.has(&key_volume(&v.name)) && !view.volumes.iter().any(|w| w.name == v.name)
+            })
             .cloned()
     });
 
@@ -248,7 +277,11 @@ fn used_by(names: &[String]) -> String {
 
 fn volume(v: &VolumeView, hot: &Hot, removed: bool) -> Html {
     let dangling = v.used_by.is_empty();
-    let kind = if v.anonymous { "anonymous volume" } else { "named volume" };
+    let kind = if v.anonymous {
+        "anonymous volume"
+    } else {
+        "named volume"
+    };
     html! {
         <li id={(!removed).then(|| dom_id("vol", &v.name))} tabindex="-1"
             class={classes!("volume", v.anonymous.then_some("anonymous"), dangling.then_some("dangling"), removed.then_some("removed"), hot_class(hot.has(&key_volume(&v.name))))}>
@@ -273,7 +306,11 @@ fn files(n: usize) -> String {
 
 fn image(i: &ImageView, hot: &Hot) -> Html {
     let is_hot = i.tags.iter().any(|t| hot.has(&key_image(t)));
-    let name = if i.tags.is_empty() { format!("<none> {}", i.id_short) } else { i.tags.join(", ") };
+    let name = if i.tags.is_empty() {
+        format!("<none> {}", i.id_short)
+    } else {
+        i.tags.join(", ")
+    };
     html! {
         <li class={classes!("image-chip", hot_class(is_hot))}>
             { icon(Icon::Logo) }
@@ -311,12 +348,17 @@ fn ContainerCard(props: &CardProps) -> Html {
         ContainerState::Exited => (Icon::Pause, "exited"),
         ContainerState::Removed => (Icon::Cross, "removed"),
     };
-    let image_size = props.image.as_ref().map_or_else(|| c.layers.iter().map(|l| l.size).sum(), |i| i.size);
+    let image_size = props
+        .image
+        .as_ref()
+        .map_or_else(|| c.layers.iter().map(|l| l.size).sum(), |i| i.size);
 
     // Layers, top first; a tall stack folds its middle unless a hot layer is in it.
     let n = c.layers.len();
     let fold = !*expanded && n > FOLD_LIMIT;
-    let visible = |number: usize| !fold || number > n - FOLD_TOP || number == 1 || hot.has(&key_layer(&c.name, number));
+    let visible = |number: usize| {
+        !fold || number > n - FOLD_TOP || number == 1 || hot.has(&key_layer(&c.name, number))
+    };
     let hidden: Vec<usize> = (1..=n).filter(|&k| !visible(k)).collect();
     let toggle = {
         let expanded = expanded.clone();
@@ -399,14 +441,31 @@ fn layer_row(container: &str, number: usize, layer: &LayerView, hot: &Hot) -> Ht
     }
 }
 
-fn mount_chip(container: &str, m: &MountView, hot: &Hot, on_link: &Callback<Option<String>>) -> Html {
+fn mount_chip(
+    container: &str,
+    m: &MountView,
+    hot: &Hot,
+    on_link: &Callback<Option<String>>,
+) -> Html {
     let (key, target_id) = mount_source(container, m);
     let (class, kind_icon, what) = match &m.source {
-        MountSource::Volume { name, anonymous: false } => ("chip-volume", Icon::Volume, format!("named volume {name}")),
-        MountSource::Volume { name, anonymous: true } => {
-            ("chip-anon", Icon::Volume, format!("anonymous volume {}", short_name(name)))
-        }
-        MountSource::Bind { host_path } => ("chip-bind", Icon::Folder, format!("host folder {host_path}")),
+        MountSource::Volume {
+            name,
+            anonymous: false,
+        } => ("chip-volume", Icon::Volume, format!("named volume {name}")),
+        MountSource::Volume {
+            name,
+            anonymous: true,
+        } => (
+            "chip-anon",
+            Icon::Volume,
+            format!("anonymous volume {}", short_name(name)),
+        ),
+        MountSource::Bind { host_path } => (
+            "chip-bind",
+            Icon::Folder,
+            format!("host folder {host_path}"),
+        ),
         MountSource::Tmpfs { .. } => ("chip-tmpfs", Icon::Memory, "tmpfs in memory".to_string()),
     };
     let is_hot = hot.has(&key) || hot.has(&key_mount(container, &m.target));
@@ -452,7 +511,12 @@ fn WritableEntries(props: &EntriesProps) -> Html {
     }
     // Files first (they carry the story), the hot one always shown.
     let mut order: Vec<&EntryView> = props.entries.iter().collect();
-    order.sort_by_key(|e| (hot.path() != Some(e.path.as_str()), e.kind == EntryKind::Dir));
+    order.sort_by_key(|e| {
+        (
+            hot.path() != Some(e.path.as_str()),
+            e.kind == EntryKind::Dir,
+        )
+    });
     let more = order.len().saturating_sub(ENTRIES_SHOWN);
     html! {
         <ul class="wl-entries">
@@ -490,8 +554,20 @@ mod tests {
     #[test]
     fn summary_counts_what_the_map_shows() {
         let mut view = WorldView::default();
-        assert_eq!(summary(&view), "overlay2 · 0 containers (0 running) · 0 volumes · 0 tmpfs · 0 images");
-        view.volumes.push(VolumeView { name: "data".into(), anonymous: false, used_by: vec![], files: 0, bytes: 0 });
-        assert_eq!(summary(&view), "overlay2 · 0 containers (0 running) · 1 volume (1 dangling) · 0 tmpfs · 0 images");
+        assert_eq!(
+            summary(&view),
+            "overlay2 · 0 containers (0 running) · 0 volumes · 0 tmpfs · 0 images"
+        );
+        view.volumes.push(VolumeView {
+            name: "data".into(),
+            anonymous: false,
+            used_by: vec![],
+            files: 0,
+            bytes: 0,
+        });
+        assert_eq!(
+            summary(&view),
+            "overlay2 · 0 containers (0 running) · 1 volume (1 dangling) · 0 tmpfs · 0 images"
+        );
     }
 }

@@ -42,7 +42,9 @@ fn selection(input: &HtmlInputElement, value: &str) -> (usize, usize) {
 
 /// True when the user has text selected on the page (Ctrl+C then copies, as usual).
 fn page_has_selection() -> bool {
-    web_sys::window().and_then(|w| w.get_selection().ok().flatten()).is_some_and(|s| !s.is_collapsed())
+    web_sys::window()
+        .and_then(|w| w.get_selection().ok().flatten())
+        .is_some_and(|s| !s.is_collapsed())
 }
 
 #[function_component]
@@ -58,7 +60,11 @@ pub fn Terminal(props: &TerminalProps) -> Html {
     // now would force a layout before the browser is ready to paint anyway.
     {
         let body_ref = body_ref.clone();
-        let key = (props.blocks.len(), props.blocks.last().map(|b| b.id), editor.borrow().pending.len());
+        let key = (
+            props.blocks.len(),
+            props.blocks.last().map(|b| b.id),
+            editor.borrow().pending.len(),
+        );
         use_effect_with(key, move |_| {
             let scroll = Closure::once_into_js(move || {
                 if let Some(body) = body_ref.cast::<HtmlElement>() {
@@ -104,7 +110,11 @@ pub fn Terminal(props: &TerminalProps) -> Html {
                 }
                 "ArrowUp" | "ArrowDown" => {
                     e.prevent_default();
-                    let changed = if e.key() == "ArrowUp" { ed.history_up() } else { ed.history_down() };
+                    let changed = if e.key() == "ArrowUp" {
+                        ed.history_up()
+                    } else {
+                        ed.history_down()
+                    };
                     if changed {
                         show(&input, &ed, None);
                     }
@@ -194,7 +204,11 @@ pub fn Terminal(props: &TerminalProps) -> Html {
     };
 
     let pending = editor.borrow().pending.clone();
-    let entry_prompt = if pending.is_empty() { props.prompt.to_string() } else { PS2.to_string() };
+    let entry_prompt = if pending.is_empty() {
+        props.prompt.to_string()
+    } else {
+        PS2.to_string()
+    };
     html! {
         <section class="terminal" aria-label="Terminal">
             <header class="term-head">
@@ -240,14 +254,18 @@ pub fn Terminal(props: &TerminalProps) -> Html {
 fn prompt_html(prompt: &str) -> Html {
     let sigil_at = prompt.trim_end().len().saturating_sub(1);
     match (prompt.find(':'), prompt.get(sigil_at..)) {
-        (Some(colon), Some(rest)) if colon < sigil_at && (rest.starts_with('$') || rest.starts_with('#')) => html! {
-            <span class="prompt">
-                <span class="p-user">{ &prompt[..colon] }</span>
-                { ":" }
-                <span class="p-dir">{ &prompt[colon + 1..sigil_at] }</span>
-                { rest }
-            </span>
-        },
+        (Some(colon), Some(rest))
+            if colon < sigil_at && (rest.starts_with('$') || rest.starts_with('#')) =>
+        {
+            html! {
+                <span class="prompt">
+                    <span class="p-user">{ &prompt[..colon] }</span>
+                    { ":" }
+                    <span class="p-dir">{ &prompt[colon + 1..sigil_at] }</span>
+                    { rest }
+                </span>
+            }
+        }
         _ => html! { <span class="prompt">{ prompt }</span> },
     }
 }

@@ -14,7 +14,10 @@ pub enum Submit {
     /// Ctrl+L: clear the screen.
     ClearScreen,
     /// Tab with several candidates and nothing more to insert: show them under the line.
-    ShowCompletions { line: String, candidates: Vec<String> },
+    ShowCompletions {
+        line: String,
+        candidates: Vec<String>,
+    },
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -130,7 +133,9 @@ impl Editor {
             }
         };
         self.input.replace_range(start..cursor, &insert);
-        Completion::Edited { cursor: start + insert.len() }
+        Completion::Edited {
+            cursor: start + insert.len(),
+        }
     }
 }
 
@@ -146,14 +151,21 @@ pub enum Completion {
 
 /// Byte offset where the word before `cursor` starts.
 pub fn word_start(line: &str, cursor: usize) -> usize {
-    line[..cursor].rfind(char::is_whitespace).map_or(0, |i| i + 1)
+    line[..cursor]
+        .rfind(char::is_whitespace)
+        .map_or(0, |i| i + 1)
 }
 
 fn common_prefix(words: &[String]) -> &str {
     let first = &words[0];
     let mut len = first.len();
     for w in &words[1..] {
-        len = first.bytes().zip(w.bytes()).take(len).take_while(|(a, b)| a == b).count();
+        len = first
+            .bytes()
+            .zip(w.bytes())
+            .take(len)
+            .take_while(|(a, b)| a == b)
+            .count();
     }
     &first[..floor_char_boundary(first, len)]
 }
@@ -193,7 +205,10 @@ mod tests {
 
     #[test]
     fn enter_runs_the_line_and_records_it() {
-        let mut e = Editor { input: "docker ps".into(), ..Default::default() };
+        let mut e = Editor {
+            input: "docker ps".into(),
+            ..Default::default()
+        };
         assert_eq!(e.enter(), Some(Submit::Run(lines(&["docker ps"]))));
         assert_eq!(e.input, "");
         assert_eq!(e.history.entries(), ["docker ps"]);
@@ -201,25 +216,38 @@ mod tests {
 
     #[test]
     fn a_trailing_backslash_continues_the_command() {
-        let mut e = Editor { input: "docker run -d \\".into(), ..Default::default() };
+        let mut e = Editor {
+            input: "docker run -d \\".into(),
+            ..Default::default()
+        };
         assert_eq!(e.enter(), None);
         assert_eq!(e.pending, lines(&["docker run -d \\"]));
         e.input = "  busybox".into();
-        assert_eq!(e.enter(), Some(Submit::Run(lines(&["docker run -d \\", "  busybox"]))));
+        assert_eq!(
+            e.enter(),
+            Some(Submit::Run(lines(&["docker run -d \\", "  busybox"])))
+        );
         assert_eq!(e.history.entries(), ["docker run -d   busybox"]);
         assert!(!continues("echo a\\\\"));
     }
 
     #[test]
     fn ctrl_c_abandons_everything_pending() {
-        let mut e = Editor { input: "b".into(), pending: lines(&["a \\"]), ..Default::default() };
+        let mut e = Editor {
+            input: "b".into(),
+            pending: lines(&["a \\"]),
+            ..Default::default()
+        };
         assert_eq!(e.interrupt(), Submit::Interrupt(lines(&["a \\", "b"])));
         assert!(e.pending.is_empty() && e.input.is_empty());
     }
 
     #[test]
     fn paste_runs_each_complete_line_and_keeps_the_rest() {
-        let mut e = Editor { input: "echo X".into(), ..Default::default() };
+        let mut e = Editor {
+            input: "echo X".into(),
+            ..Default::default()
+        };
         // The selection "X" is replaced by the pasted text.
         let (runs, cursor) = e.paste((5, 6), "one\r\ndocker ps\nls -l \\\n /tmp\npart");
         assert_eq!(
@@ -236,18 +264,33 @@ mod tests {
 
     #[test]
     fn completion_of_one_candidate_replaces_the_word() {
-        let mut e = Editor { input: "docker ins x".into(), ..Default::default() };
-        assert_eq!(e.complete(10, &lines(&["inspect"])), Completion::Edited { cursor: 15 });
+        let mut e = Editor {
+            input: "docker ins x".into(),
+            ..Default::default()
+        };
+        assert_eq!(
+            e.complete(10, &lines(&["inspect"])),
+            Completion::Edited { cursor: 15 }
+        );
         assert_eq!(e.input, "docker inspect  x");
-        let mut e = Editor { input: "ls /et".into(), ..Default::default() };
+        let mut e = Editor {
+            input: "ls /et".into(),
+            ..Default::default()
+        };
         e.complete(6, &lines(&["/etc/"]));
         assert_eq!(e.input, "ls /etc/");
     }
 
     #[test]
     fn completion_of_several_inserts_the_common_prefix_or_lists_them() {
-        let mut e = Editor { input: "docker vo".into(), ..Default::default() };
-        assert_eq!(e.complete(9, &lines(&["volume-a", "volume-b"])), Completion::Edited { cursor: 14 });
+        let mut e = Editor {
+            input: "docker vo".into(),
+            ..Default::default()
+        };
+        assert_eq!(
+            e.complete(9, &lines(&["volume-a", "volume-b"])),
+            Completion::Edited { cursor: 14 }
+        );
         assert_eq!(e.input, "docker volume-");
         let shown = e.complete(14, &lines(&["volume-a", "volume-b"]));
         assert_eq!(

@@ -51,12 +51,20 @@ pub fn key_image(reference: &str) -> String {
 
 fn place_keys(place: &Place) -> Vec<String> {
     match place {
-        Place::WritableLayer { container } => vec![key_container(container), key_writable(container)],
-        Place::ImageLayer { container, layer } => vec![key_container(container), key_layer(container, *layer)],
+        Place::WritableLayer { container } => {
+            vec![key_container(container), key_writable(container)]
+        }
+        Place::ImageLayer { container, layer } => {
+            vec![key_container(container), key_layer(container, *layer)]
+        }
         Place::Volume { name } => vec![key_volume(name)],
         Place::Bind { host_path } => vec![key_bind(host_path)],
         Place::Tmpfs { container, target } => {
-            vec![key_container(container), key_tmpfs(container, target), key_mount(container, target)]
+            vec![
+                key_container(container),
+                key_tmpfs(container, target),
+                key_mount(container, target),
+            ]
         }
         Place::Host => vec![],
     }
@@ -64,51 +72,101 @@ fn place_keys(place: &Place) -> Vec<String> {
 
 /// What the map shows for one event.
 pub fn focus_of(event: &Event) -> Focus {
-    let f = |kind, keys: Vec<String>, path: Option<&String>| Focus { kind, keys, path: path.cloned() };
+    let f = |kind, keys: Vec<String>, path: Option<&String>| Focus {
+        kind,
+        keys,
+        path: path.cloned(),
+    };
     match event {
-        Event::ContainerCreated { container, .. } => f("created", vec![key_container(container)], None),
-        Event::ContainerStateChanged { container, .. } => f("state", vec![key_container(container)], None),
-        Event::WritableLayerDiscarded { container, .. } => {
-            f("discard", vec![key_container(container), key_writable(container)], None)
+        Event::ContainerCreated { container, .. } => {
+            f("created", vec![key_container(container)], None)
         }
-        Event::CopyUp { container, path, layer, .. } => f(
+        Event::ContainerStateChanged { container, .. } => {
+            f("state", vec![key_container(container)], None)
+        }
+        Event::WritableLayerDiscarded { container, .. } => f(
+            "discard",
+            vec![key_container(container), key_writable(container)],
+            None,
+        ),
+        Event::CopyUp {
+            container,
+            path,
+            layer,
+            ..
+        } => f(
             "copy-up",
-            vec![key_container(container), key_layer(container, *layer), key_writable(container)],
+            vec![
+                key_container(container),
+                key_layer(container, *layer),
+                key_writable(container),
+            ],
             Some(path),
         ),
-        Event::Whiteout { container, path } => {
-            f("whiteout", vec![key_container(container), key_writable(container)], Some(path))
-        }
-        Event::OpaqueDir { container, path } => {
-            f("opaque", vec![key_container(container), key_writable(container)], Some(path))
-        }
+        Event::Whiteout { container, path } => f(
+            "whiteout",
+            vec![key_container(container), key_writable(container)],
+            Some(path),
+        ),
+        Event::OpaqueDir { container, path } => f(
+            "opaque",
+            vec![key_container(container), key_writable(container)],
+            Some(path),
+        ),
         Event::FileWritten { place, path, .. } => f("write", place_keys(place), Some(path)),
         Event::FileRemoved { place, path } => f("remove", place_keys(place), Some(path)),
         Event::VolumeCreated { name, .. } => f("volume-created", vec![key_volume(name)], None),
-        Event::VolumePopulated { name, container, target, .. } => {
-            f("populate", vec![key_volume(name), key_container(container), key_mount(container, target)], Some(target))
-        }
+        Event::VolumePopulated {
+            name,
+            container,
+            target,
+            ..
+        } => f(
+            "populate",
+            vec![
+                key_volume(name),
+                key_container(container),
+                key_mount(container, target),
+            ],
+            Some(target),
+        ),
         Event::VolumeRemoved { name } => f("volume-removed", vec![key_volume(name)], None),
-        Event::MountShadowsImage { container, target, .. } => {
-            f("shadow", vec![key_container(container), key_mount(container, target)], Some(target))
-        }
+        Event::MountShadowsImage {
+            container, target, ..
+        } => f(
+            "shadow",
+            vec![key_container(container), key_mount(container, target)],
+            Some(target),
+        ),
         Event::HostDirCreated { path } => f("host-dir", vec![key_bind(path)], Some(path)),
         Event::WriteDenied { place, path, cause } => {
             let mut keys = place_keys(place);
             // A read-only mount point inside a known container: its chip shows the lock.
             if let DenyCause::ReadOnly { mount } = cause {
-                if let Some(c) = keys.iter().find_map(|k| k.strip_prefix("container:")).map(str::to_string) {
+                if let Some(c) = keys
+                    .iter()
+                    .find_map(|k| k.strip_prefix("container:"))
+                    .map(str::to_string)
+                {
                     keys.push(key_mount(&c, mount));
                 }
             }
             f("denied", keys, Some(path))
         }
-        Event::TmpfsCleared { container, target, .. } => f(
+        Event::TmpfsCleared {
+            container, target, ..
+        } => f(
             "tmpfs-cleared",
-            vec![key_container(container), key_tmpfs(container, target), key_mount(container, target)],
+            vec![
+                key_container(container),
+                key_tmpfs(container, target),
+                key_mount(container, target),
+            ],
             None,
         ),
-        Event::ImageCreated { reference, .. } => f("image-created", vec![key_image(reference)], None),
+        Event::ImageCreated { reference, .. } => {
+            f("image-created", vec![key_image(reference)], None)
+        }
         Event::ImageRemoved { reference } => f("image-removed", vec![key_image(reference)], None),
     }
 }
@@ -119,8 +177,12 @@ mod tests {
 
     #[test]
     fn copy_up_points_at_the_layer_and_the_writable_layer() {
-        let focus =
-            focus_of(&Event::CopyUp { container: "web".into(), path: "/etc/app/app.conf".into(), layer: 2, bytes: 11 });
+        let focus = focus_of(&Event::CopyUp {
+            container: "web".into(),
+            path: "/etc/app/app.conf".into(),
+            layer: 2,
+            bytes: 11,
+        });
         assert_eq!(focus.kind, "copy-up");
         assert!(focus.has("layer:web:2") && focus.has("writable:web"));
         assert_eq!(focus.container(), Some("web"));
@@ -130,9 +192,13 @@ mod tests {
     #[test]
     fn a_read_only_refusal_points_at_the_bind() {
         let focus = focus_of(&Event::WriteDenied {
-            place: Place::Bind { host_path: "/home/student/site".into() },
+            place: Place::Bind {
+                host_path: "/home/student/site".into(),
+            },
             path: "/usr/share/nginx/html/index.html".into(),
-            cause: DenyCause::ReadOnly { mount: "/usr/share/nginx/html".into() },
+            cause: DenyCause::ReadOnly {
+                mount: "/usr/share/nginx/html".into(),
+            },
         });
         assert_eq!(focus.kind, "denied");
         assert!(focus.has("bind:/home/student/site"));

@@ -25,7 +25,11 @@ pub fn human_size(bytes: u64) -> String {
         0
     };
     let text = format!("{value:.digits$}");
-    let text = if text.contains('.') { text.trim_end_matches('0').trim_end_matches('.') } else { &text };
+    let text = if text.contains('.') {
+        text.trim_end_matches('0').trim_end_matches('.')
+    } else {
+        &text
+    };
     format!("{text} {unit}")
 }
 
@@ -106,7 +110,10 @@ pub fn dom_id(prefix: &str, key: &str) -> String {
     let mut id = String::with_capacity(prefix.len() + key.len() + 1);
     id.push_str(prefix);
     id.push('-');
-    id.extend(key.chars().map(|c| if c.is_ascii_alphanumeric() { c } else { '-' }));
+    id.extend(
+        key.chars()
+            .map(|c| if c.is_ascii_alphanumeric() { c } else { '-' }),
+    );
     id
 }
 
@@ -137,10 +144,19 @@ mod tests {
 
     #[test]
     fn instructions_lose_the_shell_wrapper() {
-        assert_eq!(instruction("RUN /bin/sh -c mkdir -p /etc/app # buildkit"), "RUN mkdir -p /etc/app");
-        assert_eq!(instruction("/bin/sh -c #(nop)  WORKDIR /srv/web"), "WORKDIR /srv/web");
+        assert_eq!(
+            instruction("RUN /bin/sh -c mkdir -p /etc/app # buildkit"),
+            "RUN mkdir -p /etc/app"
+        );
+        assert_eq!(
+            instruction("/bin/sh -c #(nop)  WORKDIR /srv/web"),
+            "WORKDIR /srv/web"
+        );
         assert_eq!(instruction("/bin/sh -c echo hi"), "RUN echo hi");
-        assert_eq!(instruction("COPY index.html /srv/web/ # buildkit"), "COPY index.html /srv/web/");
+        assert_eq!(
+            instruction("COPY index.html /srv/web/ # buildkit"),
+            "COPY index.html /srv/web/"
+        );
     }
 
     #[test]

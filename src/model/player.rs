@@ -99,7 +99,14 @@ pub struct Player {
 
 impl Default for Player {
     fn default() -> Self {
-        Player { steps: Vec::new(), pos: None, playing: false, paused: false, speed: Speed::One, next_seq: 1 }
+        Player {
+            steps: Vec::new(),
+            pos: None,
+            playing: false,
+            paused: false,
+            speed: Speed::One,
+            next_seq: 1,
+        }
     }
 }
 
@@ -124,7 +131,8 @@ impl Player {
 
     /// Steps queued after the one on show.
     pub fn pending(&self) -> usize {
-        self.pos.map_or(self.steps.len(), |i| self.steps.len() - i - 1)
+        self.pos
+            .map_or(self.steps.len(), |i| self.steps.len() - i - 1)
     }
 
     pub fn has_previous(&self) -> bool {
@@ -181,7 +189,12 @@ impl Player {
             }
             PlayerAction::SetSpeed(speed) => self.speed = speed,
             PlayerAction::Reset => {
-                *self = Player { speed: self.speed, paused: self.paused, next_seq: self.next_seq, ..Player::default() }
+                *self = Player {
+                    speed: self.speed,
+                    paused: self.paused,
+                    next_seq: self.next_seq,
+                    ..Player::default()
+                }
             }
         }
     }
@@ -214,11 +227,17 @@ mod tests {
     use super::*;
 
     fn created(name: &str) -> Event {
-        Event::VolumeCreated { name: name.into(), anonymous: false }
+        Event::VolumeCreated {
+            name: name.into(),
+            anonymous: false,
+        }
     }
 
     fn enqueue(p: &mut Player, block: usize, names: &[&str]) {
-        p.apply(PlayerAction::Enqueue { block, events: names.iter().map(|n| created(n)).collect() });
+        p.apply(PlayerAction::Enqueue {
+            block,
+            events: names.iter().map(|n| created(n)).collect(),
+        });
     }
 
     fn shown(p: &Player) -> Option<(usize, usize, bool)> {

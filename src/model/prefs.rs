@@ -20,7 +20,9 @@ impl Theme {
         }
     }
     pub fn parse(s: &str) -> Option<Theme> {
-        [Theme::System, Theme::Light, Theme::Dark].into_iter().find(|t| t.as_str() == s)
+        [Theme::System, Theme::Light, Theme::Dark]
+            .into_iter()
+            .find(|t| t.as_str() == s)
     }
 }
 
@@ -35,7 +37,11 @@ pub struct Prefs {
 
 impl Default for Prefs {
     fn default() -> Self {
-        Prefs { theme: Theme::System, font: DEFAULT_FONT, loaded: false }
+        Prefs {
+            theme: Theme::System,
+            font: DEFAULT_FONT,
+            loaded: false,
+        }
     }
 }
 
@@ -64,9 +70,13 @@ impl Prefs {
 
     pub fn apply(&mut self, action: PrefsAction) {
         match action {
-            PrefsAction::Load { theme, font_percent } => {
+            PrefsAction::Load {
+                theme,
+                font_percent,
+            } => {
                 self.theme = theme.unwrap_or(self.theme);
-                if let Some(i) = font_percent.and_then(|p| FONT_SCALES.iter().position(|&s| s == p)) {
+                if let Some(i) = font_percent.and_then(|p| FONT_SCALES.iter().position(|&s| s == p))
+                {
                     self.font = i;
                 }
                 self.loaded = true;
@@ -110,8 +120,14 @@ mod tests {
     #[test]
     fn load_takes_known_values_only() {
         let mut p = Prefs::default();
-        p.apply(PrefsAction::Load { theme: Theme::parse("dark"), font_percent: Some(33) });
-        assert_eq!((p.theme, p.font_percent(), p.loaded), (Theme::Dark, 100, true));
+        p.apply(PrefsAction::Load {
+            theme: Theme::parse("dark"),
+            font_percent: Some(33),
+        });
+        assert_eq!(
+            (p.theme, p.font_percent(), p.loaded),
+            (Theme::Dark, 100, true)
+        );
         assert_eq!(Theme::parse("nope"), None);
     }
 }

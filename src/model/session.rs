@@ -136,7 +136,10 @@ impl Session {
                 if view != *self.view {
                     self.before = std::mem::replace(&mut self.view, Rc::new(view));
                 }
-                self.player.apply(PlayerAction::Enqueue { block: id, events: outcome.events });
+                self.player.apply(PlayerAction::Enqueue {
+                    block: id,
+                    events: outcome.events,
+                });
             }
         }
     }
@@ -194,14 +197,20 @@ mod tests {
             (b.prompt.as_str(), b.lines.as_slice()),
             (prompt.as_str(), ["nosuchcommand".to_string()].as_slice())
         );
-        assert_eq!((&b.stdout, &b.stderr, b.exit_code), (&expected.stdout, &expected.stderr, expected.exit_code));
+        assert_eq!(
+            (&b.stdout, &b.stderr, b.exit_code),
+            (&expected.stdout, &expected.stderr, expected.exit_code)
+        );
         assert_eq!(s.revision, 1);
     }
 
     #[test]
     fn continuation_lines_run_as_one_command() {
         let mut s = Session::new(Engine::new());
-        s.apply(Action::Submit(Submit::Run(vec!["echo \\".into(), "hi".into()])));
+        s.apply(Action::Submit(Submit::Run(vec![
+            "echo \\".into(),
+            "hi".into(),
+        ])));
         let expected = Engine::new().run("echo hi");
         assert_eq!(s.blocks[0].stderr, expected.stderr);
         assert_eq!(s.blocks[0].lines.len(), 2);

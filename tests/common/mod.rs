@@ -6,8 +6,8 @@ use std::time::Duration;
 
 use wasm_bindgen::JsCast;
 use web_sys::{
-    ClipboardEvent, ClipboardEventInit, DataTransfer, Element, HtmlElement, HtmlInputElement, InputEvent,
-    InputEventInit, KeyboardEvent, KeyboardEventInit,
+    ClipboardEvent, ClipboardEventInit, DataTransfer, Element, HtmlElement, HtmlInputElement,
+    InputEvent, InputEventInit, KeyboardEvent, KeyboardEventInit,
 };
 
 pub fn document() -> web_sys::Document {
@@ -27,12 +27,16 @@ pub async fn settle() {
 }
 
 pub fn find(root: &Element, selector: &str) -> Element {
-    root.query_selector(selector).unwrap().unwrap_or_else(|| panic!("no element matches {selector}"))
+    root.query_selector(selector)
+        .unwrap()
+        .unwrap_or_else(|| panic!("no element matches {selector}"))
 }
 
 pub fn find_all(root: &Element, selector: &str) -> Vec<Element> {
     let list = root.query_selector_all(selector).unwrap();
-    (0..list.length()).map(|i| list.item(i).unwrap().dyn_into::<Element>().unwrap()).collect()
+    (0..list.length())
+        .map(|i| list.item(i).unwrap().dyn_into::<Element>().unwrap())
+        .collect()
 }
 
 pub fn text(root: &Element, selector: &str) -> String {
@@ -40,7 +44,9 @@ pub fn text(root: &Element, selector: &str) -> String {
 }
 
 pub fn command_input(root: &Element) -> HtmlInputElement {
-    find(root, r#"input[aria-label="Command"]"#).dyn_into().unwrap()
+    find(root, r#"input[aria-label="Command"]"#)
+        .dyn_into()
+        .unwrap()
 }
 
 /// Types `text` at the end of the input, as one input event.
@@ -52,7 +58,9 @@ pub fn type_text(input: &HtmlInputElement, text: &str) {
     let init = InputEventInit::new();
     init.set_bubbles(true);
     init.set_data(Some(text));
-    input.dispatch_event(&InputEvent::new_with_event_init_dict("input", &init).unwrap()).unwrap();
+    input
+        .dispatch_event(&InputEvent::new_with_event_init_dict("input", &init).unwrap())
+        .unwrap();
 }
 
 /// Presses a key (e.g. `Enter`, `ArrowUp`, `Tab`, `l` with ctrl). Returns false when the app
@@ -63,7 +71,11 @@ pub fn press(target: &HtmlElement, key: &str, ctrl: bool) -> bool {
     init.set_ctrl_key(ctrl);
     init.set_bubbles(true);
     init.set_cancelable(true);
-    target.dispatch_event(&KeyboardEvent::new_with_keyboard_event_init_dict("keydown", &init).unwrap()).unwrap()
+    target
+        .dispatch_event(
+            &KeyboardEvent::new_with_keyboard_event_init_dict("keydown", &init).unwrap(),
+        )
+        .unwrap()
 }
 
 /// Pastes `text` into the input as the clipboard would.
@@ -74,7 +86,9 @@ pub fn paste(input: &HtmlInputElement, text: &str) {
     init.set_clipboard_data(Some(&data));
     init.set_bubbles(true);
     init.set_cancelable(true);
-    input.dispatch_event(&ClipboardEvent::new_with_event_init_dict("paste", &init).unwrap()).unwrap();
+    input
+        .dispatch_event(&ClipboardEvent::new_with_event_init_dict("paste", &init).unwrap())
+        .unwrap();
 }
 
 pub fn click(el: &Element) {
@@ -86,7 +100,11 @@ pub fn block_commands(root: &Element) -> Vec<String> {
     find_all(root, r#"[role="log"] .block"#)
         .iter()
         .map(|b| {
-            find_all(b, ".cmd").iter().map(|c| c.text_content().unwrap_or_default()).collect::<Vec<_>>().join("\n")
+            find_all(b, ".cmd")
+                .iter()
+                .map(|c| c.text_content().unwrap_or_default())
+                .collect::<Vec<_>>()
+                .join("\n")
         })
         .collect()
 }
