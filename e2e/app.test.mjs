@@ -43,7 +43,8 @@ async function run(page, input, line) {
 test('the app loads with its landmarks and no console error', async () => {
   const { page, errors, close } = await open();
   await page.getByRole('region', { name: 'Storage map' }).waitFor();
-  await page.getByRole('log', { name: 'Terminal output' }).waitFor();
+  // The log is empty (zero height) until the first command: attached is what counts.
+  await page.getByRole('log', { name: 'Terminal output' }).waitFor({ state: 'attached' });
   assert.equal(await page.getByRole('heading', { level: 1 }).textContent(), 'Stowage');
   assert.equal(await page.title(), 'Stowage — Docker storage simulator');
   await page.screenshot({ path: join(ARTIFACTS, 'loaded.png') });
