@@ -39,8 +39,12 @@ pub fn TopBar(props: &TopBarProps) -> Html {
             </label>
             <div class="tools">
                 <div class="group" role="group" aria-label="Font size">
-                    <button type="button" class="icon-button text" aria-label="Larger text" disabled={!props.can_grow} onclick={act(PrefsAction::Grow)}>{ "A+" }</button>
-                    <button type="button" class="icon-button text" aria-label="Smaller text" disabled={!props.can_shrink} onclick={act(PrefsAction::Shrink)}>{ "A−" }</button>
+                    <button type="button" class="icon-button text" title="Larger text" disabled={!props.can_grow} onclick={act(PrefsAction::Grow)}>
+                        { "A+" }<span class="sr-only">{ " Larger text" }</span>
+                    </button>
+                    <button type="button" class="icon-button text" title="Smaller text" disabled={!props.can_shrink} onclick={act(PrefsAction::Shrink)}>
+                        { "A−" }<span class="sr-only">{ " Smaller text" }</span>
+                    </button>
                 </div>
                 <div class="group" role="group" aria-label="Theme">
                     { theme_button(Theme::System, Icon::Auto, "Theme: follow the system") }
