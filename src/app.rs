@@ -4,6 +4,8 @@
 
 use gloo_timers::callback::Timeout;
 use stowage_engine::{Engine, ExplorerTarget};
+use wasm_bindgen::JsCast;
+use web_sys::HtmlElement;
 use yew::prelude::*;
 
 use crate::components::explorer::Explorer;
@@ -23,6 +25,18 @@ const FONT_KEY: &str = "stowage.font";
 enum Tab {
     Map,
     Explorer,
+}
+
+impl Tab {
+    /// The tabs in the order they are shown.
+    const ALL: [Tab; 2] = [Tab::Explorer, Tab::Map];
+
+    fn id(self) -> &'static str {
+        match self {
+            Tab::Map => "tab-storage-map",
+            Tab::Explorer => "tab-explorer",
+        }
+    }
 }
 
 fn local_storage() -> Option<web_sys::Storage> {
@@ -106,10 +120,37 @@ pub fn App() -> Html {
         let tab = tab.clone();
         Callback::from(move |_: MouseEvent| tab.set(t))
     };
+    // Arrow keys, Home and End move between tabs (the tab list is one stop for Tab).
+    let on_tabs_key = {
+        let tab = tab.clone();
+        Callback::from(move |e: KeyboardEvent| {
+            let (n, i) = (
+                Tab::ALL.len(),
+                Tab::ALL.iter().position(|t| *t == *tab).unwrap_or(0),
+            );
+            let next = match e.key().as_str() {
+                "ArrowRight" => Tab::ALL[(i + 1) % n],
+                "ArrowLeft" => Tab::ALL[(i + n - 1) % n],
+                "Home" => Tab::ALL[0],
+                "End" => Tab::ALL[n - 1],
+                _ => return,
+            };
+            e.prevent_default();
+            tab.set(next);
+            let button = web_sys::window()
+                .and_then(|w| w.document())
+                .and_then(|d| d.get_element_by_id(next.id()))
+                .and_then(|el| el.dyn_into::<HtmlElement>().ok());
+            if let Some(button) = button {
+                let _ = button.focus();
+            }
+        })
+    };
     let tab_button = |t: Tab, glyph: Icon, label: &'static str| {
+        let selected = *tab == t;
         html! {
-            <button type="button" role="tab" id={format!("tab-{}", label.to_lowercase().replace(' ', "-"))}
-                aria-selected={(*tab == t).to_string()} aria-controls="pane" onclick={select(t)}>
+            <button type="button" role="tab" id={t.id()} tabindex={if selected { "0" } else { "-1" }}
+                aria-selected={selected.to_string()} aria-controls="pane" onclick={select(t)}>
                 { icon(glyph) }{ label }
             </button>
         }
@@ -123,7 +164,7 @@ pub fn App() -> Html {
                     marked={step.as_ref().map(|s| s.block)} {on_submit} {complete} />
                 <div class="pane">
                     <div class="pane-body" id="pane" role="tabpanel"
-                        aria-labelledby={if *tab == Tab::Map { "tab-storage-map" } else { "tab-explorer" }}>
+                        aria-labelledby={tab.id()}>
                         if *tab == Tab::Map {
                             <StorageMap view={view.clone()} before={session.before.clone()}
                                 focus={step.as_ref().map(|s| s.focus.clone())} {step_ms} />
@@ -136,7 +177,7 @@ pub fn App() -> Html {
                         has_previous={player.has_previous()} has_next={player.has_next()} pending={player.pending()}
                         on_action={on_player} {step_ms} />
                     <nav class="pane-foot" aria-label="Views">
-                        <div role="tablist" aria-label="Right pane" class="tabs">
+                        <div role="tablist" aria-label="Right pane" class="tabs" onkeydown={on_tabs_key}>
                             { tab_button(Tab::Explorer, Icon::Folder, "Explorer") }
                             { tab_button(Tab::Map, Icon::Logo, "Storage map") }
                         </div>
