@@ -3,8 +3,11 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
+import { createRequire } from 'node:module';
 import { startServer } from './serve.mjs';
 import { launch, collectErrors, DIST, ARTIFACTS } from './browser.mjs';
+
+const AXE = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
 
 let server;
 let browser;
@@ -21,8 +24,8 @@ after(async () => {
 });
 
 /** A fresh page on the app, with its errors collected. */
-async function open(viewport = { width: 1280, height: 720 }, deviceScaleFactor = 1) {
-  const context = await browser.newContext({ viewport, deviceScaleFactor });
+async function open(viewport = { width: 1280, height: 720 }, deviceScaleFactor = 1, colorScheme = 'light') {
+  const context = await browser.newContext({ viewport, deviceScaleFactor, colorScheme });
   const page = await context.newPage();
   const errors = collectErrors(page);
   await page.goto(server.url);
@@ -95,11 +98,66 @@ test('text size and theme are applied and remembered', async () => {
   await close();
 });
 
-test('the explorer tab shows the explorer', async () => {
+test('the tabs switch between the storage map and the explorer, by mouse and by arrow keys', async () => {
   const { page, errors, close } = await open();
-  await page.getByRole('tab', { name: 'Explorer' }).click();
+  const explorer = page.getByRole('tab', { name: 'Explorer' });
+  const map = page.getByRole('tab', { name: 'Storage map' });
+  await explorer.click();
   await page.getByRole('region', { name: 'Explorer' }).waitFor();
-  assert.equal(await page.getByRole('tab', { name: 'Explorer' }).getAttribute('aria-selected'), 'true');
+  assert.equal(await explorer.getAttribute('aria-selected'), 'true');
+  await explorer.press('ArrowRight');
+  await page.getByRole('region', { name: 'Storage map' }).waitFor();
+  assert.equal(await map.getAttribute('aria-selected'), 'true');
+  assert.equal(await page.evaluate(() => document.activeElement.id), 'tab-storage-map');
+  await map.press('Home');
+  await page.getByRole('region', { name: 'Explorer' }).waitFor();
+  assert.deepEqual(errors, []);
+  await close();
+});
+
+/** Serious and critical axe-core violations on the page as it is now. */
+async function axeViolations(page) {
+  if (!(await page.evaluate(() => 'axe' in window))) await page.addScriptTag({ path: AXE });
+  const { violations } = await page.evaluate(() => window.axe.run(document, { resultTypes: ['violations'] }));
+  return violations
+    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+    .map((v) => `${v.id}: ${v.help} (${v.nodes.slice(0, 3).map((n) => n.target.join(' ')).join(', ')})`);
+}
+
+for (const scheme of ['light', 'dark']) {
+  test(`no serious accessibility violation (axe-core), ${scheme} theme`, async () => {
+    const { page, errors, input, close } = await open(undefined, 1, scheme);
+    await run(page, input, 'echo hi');
+    assert.deepEqual(await axeViolations(page), [], 'storage map and terminal');
+    await page.getByRole('tab', { name: 'Explorer' }).click();
+    await page.getByRole('region', { name: 'Explorer' }).waitFor();
+    assert.deepEqual(await axeViolations(page), [], 'explorer');
+    assert.deepEqual(errors, []);
+    await close();
+  });
+}
+
+test('the keyboard reaches every control, with a visible focus', async () => {
+  const { page, errors, close } = await open();
+  const seen = [];
+  for (let i = 0; i < 30; i++) {
+    await page.keyboard.press('Tab');
+    const focus = await page.evaluate(() => {
+      const el = document.activeElement;
+      if (!el || el === document.body) return null;
+      const style = getComputedStyle(el);
+      const label = el.getAttribute('aria-label') || el.textContent.trim() || el.tagName;
+      return { label, outline: style.outlineStyle !== 'none' && parseFloat(style.outlineWidth) >= 2 };
+    });
+    if (!focus) continue;
+    if (seen.some((s) => s.label === focus.label)) break;
+    seen.push(focus);
+  }
+  const labels = seen.map((s) => s.label);
+  for (const name of ['Larger text', 'Theme: dark', 'Command', 'Pause', 'Storage map']) {
+    assert.ok(labels.some((l) => l.includes(name)), `${name} is reachable by Tab (reached: ${labels.join(' | ')})`);
+  }
+  assert.deepEqual(seen.filter((s) => !s.outline).map((s) => s.label), [], 'every focused control shows an outline');
   assert.deepEqual(errors, []);
   await close();
 });
