@@ -319,3 +319,21 @@ async fn an_empty_world_says_how_to_start() {
     assert!(text(&root, ".cards-empty").contains("docker run"));
     assert_eq!(text(&root, ".docker-area .empty"), "No volumes.");
 }
+
+#[wasm_bindgen_test]
+async fn each_mount_is_connected_to_what_it_mounts() {
+    let root = render(props(world())).await;
+    // Lines are measured in the animation frame after rendering.
+    yew::platform::time::sleep(std::time::Duration::from_millis(100)).await;
+    let kinds: Vec<String> = find_all(&root, "svg.connectors path")
+        .iter()
+        .map(|p| p.get_attribute("class").unwrap())
+        .collect();
+    assert_eq!(
+        kinds,
+        ["conn conn-volume", "conn conn-bind", "conn conn-tmpfs"]
+    );
+    for path in find_all(&root, "svg.connectors path") {
+        assert!(path.get_attribute("d").unwrap().starts_with('M'));
+    }
+}

@@ -1,5 +1,6 @@
 //! Yew function components, each with typed props.
 
+pub mod connectors;
 pub mod explorer;
 pub mod icons;
 pub mod narration;

@@ -10,6 +10,7 @@ use stowage_engine::{
 };
 use yew::prelude::*;
 
+use super::connectors::use_connectors;
 use super::icons::{icon, Icon};
 use crate::model::focus::{
     key_bind, key_container, key_image, key_layer, key_mount, key_tmpfs, key_volume, key_writable,
@@ -113,6 +114,8 @@ pub fn StorageMap(props: &StorageMapProps) -> Html {
         linked: (*linked).clone(),
     };
     let view = &props.view;
+    let map_ref = use_node_ref();
+    let connectors = use_connectors(map_ref.clone());
 
     // What the last command removed, while its event is on show.
     let removed_container = props
@@ -141,7 +144,12 @@ pub fn StorageMap(props: &StorageMapProps) -> Html {
     });
 
     html! {
-        <section class="map" aria-label="Storage map" data-anim={hot.kind()} style={format!("--step-ms:{}ms", props.step_ms)}>
+        <section class="map" ref={map_ref} aria-label="Storage map" data-anim={hot.kind()} style={format!("--step-ms:{}ms", props.step_ms)}>
+            <svg class="connectors" aria-hidden="true" focusable="false">
+                { for connectors.iter().map(|c| html! {
+                    <path d={c.d.clone()} class={classes!("conn", c.kind.replace("chip-", "conn-"), hot_class(hot.has(&c.key)))} />
+                }) }
+            </svg>
             <header class="map-head">
                 <h2>{ "Storage map" }</h2>
                 <Legend />
@@ -213,6 +221,10 @@ fn HostBand(props: &HostBandProps) -> Html {
             <div class="host-grid">
                 <div class="host-part docker-area">
                     <h4>{ "Docker area" }<code>{ "/var/lib/docker" }</code></h4>
+                    // Images first: connectors come up from below to the volumes.
+                    <ul class="images" aria-label="Images">
+                        { for view.images.iter().map(|i| image(i, hot)) }
+                    </ul>
                     <ul class="volumes" aria-label="Volumes">
                         { for view.volumes.iter().map(|v| volume(v, hot, false)) }
                         { for props.removed_volume.iter().map(|v| volume(v, hot, true)) }
@@ -220,9 +232,6 @@ fn HostBand(props: &HostBandProps) -> Html {
                     if view.volumes.is_empty() && props.removed_volume.is_none() {
                         <p class="empty">{ "No volumes." }</p>
                     }
-                    <ul class="images" aria-label="Images">
-                        { for view.images.iter().map(|i| image(i, hot)) }
-                    </ul>
                 </div>
                 <div class="host-part host-files">
                     <h4>{ icon(Icon::Folder) }{ "Host folders" }<span class="sub">{ "bind-mounted" }</span></h4>
@@ -285,7 +294,7 @@ fn volume(v: &VolumeView, hot: &Hot, removed: bool) -> Html {
     html! {
         <li id={(!removed).then(|| dom_id("vol", &v.name))} tabindex="-1"
             class={classes!("volume", v.anonymous.then_some("anonymous"), dangling.then_some("dangling"), removed.then_some("removed"), hot_class(hot.has(&key_volume(&v.name))))}>
-            <span class="cylinder" aria-hidden="true"><span class="fill"></span></span>
+            <span class="cylinder" aria-hidden="true" data-port=""><span class="fill"></span></span>
             <span class="vol-text">
                 <code class="vol-name" title={v.name.clone()}>{ short_name(&v.name) }</code>
                 <span>{ format!("{kind} · {} · {}", human_size(v.bytes), files(v.files)) }</span>
@@ -477,13 +486,15 @@ fn mount_chip(
     };
     let hover = {
         let on_link = on_link.clone();
+        let key = key.clone();
         Callback::from(move |_: MouseEvent| on_link.emit(Some(key.clone())))
     };
     let leave = on_link.reform(|_: MouseEvent| None);
     let blur = on_link.reform(|_: FocusEvent| None);
     html! {
         <li>
-            <a href={format!("#{target_id}")} class={classes!("chip", class, m.read_only.then_some("ro"), hot_class(is_hot), denied.then_some("denied"))}
+            <a href={format!("#{target_id}")} data-to={target_id.clone()} data-key={key} data-kind={class}
+                class={classes!("chip", class, m.read_only.then_some("ro"), hot_class(is_hot), denied.then_some("denied"))}
                 onmouseenter={hover} onmouseleave={leave} onfocus={enter} onblur={blur}>
                 { icon(kind_icon) }
                 <span class="sr-only">{ format!("{what} at ") }</span>
