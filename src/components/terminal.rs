@@ -5,7 +5,7 @@
 
 use std::rc::Rc;
 
-use wasm_bindgen::closure::Closure;
+use gloo_render::request_animation_frame;
 use wasm_bindgen::JsCast;
 use web_sys::{ClipboardEvent, HtmlElement, HtmlInputElement, KeyboardEvent};
 use yew::prelude::*;
@@ -66,14 +66,12 @@ pub fn Terminal(props: &TerminalProps) -> Html {
             editor.borrow().pending.len(),
         );
         use_effect_with(key, move |_| {
-            let scroll = Closure::once_into_js(move || {
+            let frame = request_animation_frame(move |_| {
                 if let Some(body) = body_ref.cast::<HtmlElement>() {
                     body.set_scroll_top(body.scroll_height());
                 }
             });
-            if let Some(window) = web_sys::window() {
-                let _ = window.request_animation_frame(scroll.unchecked_ref());
-            }
+            move || drop(frame)
         });
     }
 
@@ -214,7 +212,7 @@ pub fn Terminal(props: &TerminalProps) -> Html {
             <header class="term-head">
                 { icon(Icon::Terminal) }
                 <h2>{ "Terminal" }</h2>
-                <span class="term-sub">{ "bash · student@vm" }</span>
+                <span class="term-sub">{ shell_place(&props.prompt) }</span>
             </header>
             <div class="term-body" ref={body_ref} {onclick}>
                 <p class="term-banner">
@@ -247,6 +245,14 @@ pub fn Terminal(props: &TerminalProps) -> Html {
                 <span>{ "Esc then Tab leaves" }</span>
             </footer>
         </section>
+    }
+}
+
+/// Where commands run, from the prompt: `bash · student@vm` on the host.
+fn shell_place(prompt: &str) -> String {
+    match prompt.split(':').next().filter(|p| p.contains('@')) {
+        Some(place) => format!("bash · {place}"),
+        None => "shell inside a container".to_string(),
     }
 }
 
