@@ -57,14 +57,25 @@ fn hot_class(on: bool) -> Option<&'static str> {
     on.then_some("is-hot")
 }
 
+/// Element ids of what mounts point at (their chips link there).
+fn volume_id(name: &str) -> String {
+    dom_id("vol", name)
+}
+fn bind_id(host_path: &str) -> String {
+    dom_id("bind", host_path)
+}
+fn tmpfs_id(container: &str, target: &str) -> String {
+    dom_id("tmpfs", &format!("{container}{target}"))
+}
+
 /// The key and the element id of what a mount mounts.
 fn mount_source(container: &str, m: &MountView) -> (String, String) {
     match &m.source {
-        MountSource::Volume { name, .. } => (key_volume(name), dom_id("vol", name)),
-        MountSource::Bind { host_path } => (key_bind(host_path), dom_id("bind", host_path)),
+        MountSource::Volume { name, .. } => (key_volume(name), volume_id(name)),
+        MountSource::Bind { host_path } => (key_bind(host_path), bind_id(host_path)),
         MountSource::Tmpfs { .. } => (
             key_tmpfs(container, &m.target),
-            dom_id("tmpfs", &format!("{container}{}", m.target)),
+            tmpfs_id(container, &m.target),
         ),
     }
 }
@@ -241,7 +252,7 @@ fn HostBand(props: &HostBandProps) -> Html {
                                 .filter(|c| c.mounts.iter().any(|m| m.read_only && matches!(&m.source, MountSource::Bind { host_path } if *host_path == b.host_path)))
                                 .map(|c| c.name.as_str()).collect();
                             html! {
-                                <li id={dom_id("bind", &b.host_path)} tabindex="-1" class={classes!("bind", hot_class(hot.has(&key_bind(&b.host_path))))}>
+                                <li id={bind_id(&b.host_path)} tabindex="-1" class={classes!("bind", hot_class(hot.has(&key_bind(&b.host_path))))}>
                                     { icon(Icon::Folder) }
                                     <code>{ &b.host_path }</code>
                                     if !ro_in.is_empty() {
@@ -258,7 +269,7 @@ fn HostBand(props: &HostBandProps) -> Html {
                     <h4>{ icon(Icon::Memory) }{ "Memory" }<span class="sub">{ "RAM · never written to disk" }</span></h4>
                     <ul class="tmpfs-list">
                         { for tmpfs.iter().map(|(c, m, used, limit)| html! {
-                            <li id={dom_id("tmpfs", &format!("{}{}", c.name, m.target))} tabindex="-1"
+                            <li id={tmpfs_id(&c.name, &m.target)} tabindex="-1"
                                 class={classes!("tmpfs", hot_class(hot.has(&key_tmpfs(&c.name, &m.target))))}>
                                 <span class="tmpfs-title"><strong>{ "tmpfs" }</strong>{ " " }<code>{ format!("{}:{}", c.name, m.target) }</code></span>
                                 <span class="tmpfs-use">
@@ -292,8 +303,9 @@ fn volume(v: &VolumeView, hot: &Hot, removed: bool) -> Html {
         "named volume"
     };
     html! {
-        <li id={(!removed).then(|| dom_id("vol", &v.name))} tabindex="-1"
-            class={classes!("volume", v.anonymous.then_some("anonymous"), dangling.then_some("dangling"), removed.then_some("removed"), hot_class(hot.has(&key_volume(&v.name))))}>
+        <li id={(!removed).then(|| volume_id(&v.name))} tabindex="-1"
+            class={classes!("volume", v.anonymous.then_some("anonymous"), dangling.then_some("dangling"), (v.bytes == 0).then_some("no-data"),
+                removed.then_some("removed"), hot_class(hot.has(&key_volume(&v.name))))}>
             <span class="cylinder" aria-hidden="true" data-port=""><span class="fill"></span></span>
             <span class="vol-text">
                 <code class="vol-name" title={v.name.clone()}>{ short_name(&v.name) }</code>
