@@ -83,9 +83,7 @@ pub fn App() -> Html {
 
     // The animation timer: runs while a step plays, then asks for the next one.
     let player = &session.player;
-    let running = player
-        .running()
-        .map(|s| (s.seq, player.speed.scale(s.base_millis())));
+    let running = player.running().map(|s| (s.seq, player.millis(s)));
     {
         let dispatch = session.dispatcher();
         use_effect_with(running, move |running| {
@@ -98,23 +96,33 @@ pub fn App() -> Html {
         });
     }
     let step = player.current().cloned();
-    let step_ms = step
-        .as_ref()
-        .map_or(2000, |s| player.speed.scale(s.base_millis()));
+    let step_ms = step.as_ref().map_or(2000, |s| player.millis(s));
 
-    let dispatch = session.dispatcher();
-    let on_submit = Callback::from(move |s| dispatch.dispatch(Action::Submit(s)));
-    let dispatch = session.dispatcher();
-    let on_player = Callback::from(move |a| dispatch.dispatch(Action::Player(a)));
-    let dispatch = prefs.dispatcher();
-    let on_prefs = Callback::from(move |a| dispatch.dispatch(a));
-    let engine = session.engine.clone();
-    let complete =
-        Callback::from(move |(line, cursor): (String, usize)| engine.complete(&line, cursor));
-    let engine = session.engine.clone();
-    let list = Callback::from(move |(target, path): (ExplorerTarget, String)| {
-        engine.list_dir(&target, &path)
-    });
+    // Callbacks that never change, so children re-render only when their data does.
+    let on_submit = {
+        let dispatch = session.dispatcher();
+        use_callback((), move |s, _| dispatch.dispatch(Action::Submit(s)))
+    };
+    let on_player = {
+        let dispatch = session.dispatcher();
+        use_callback((), move |a, _| dispatch.dispatch(Action::Player(a)))
+    };
+    let on_prefs = {
+        let dispatch = prefs.dispatcher();
+        use_callback((), move |a, _| dispatch.dispatch(a))
+    };
+    let complete = {
+        let engine = session.engine.clone();
+        use_callback((), move |(line, cursor): (String, usize), _| {
+            engine.complete(&line, cursor)
+        })
+    };
+    let list = {
+        let engine = session.engine.clone();
+        use_callback((), move |(target, path): (ExplorerTarget, String), _| {
+            engine.list_dir(&target, &path)
+        })
+    };
 
     let select = |t: Tab| {
         let tab = tab.clone();

@@ -129,6 +129,11 @@ impl Player {
         self.playing
     }
 
+    /// How long `step` stays on show at the current speed.
+    pub fn millis(&self, step: &Step) -> u32 {
+        self.speed.scale(step.base_millis())
+    }
+
     /// Steps queued after the one on show.
     pub fn pending(&self) -> usize {
         self.pos
