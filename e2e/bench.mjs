@@ -1,9 +1,11 @@
 // Benchmarks of the release build (dist/) in headless Chromium:
 //  - transfer size of what a first visit loads (html, js, wasm, css), raw and gzip;
-//  - time from navigation until the command line is usable (median over LOADS cold loads);
+//  - time from navigation until the command line is usable (median over LOADS cold loads),
+//    next to the same measure on a blank page (what the machine itself costs right now);
 //  - Enter → DOM updated for each command (median over all commands of all loads).
 // Run with `make bench` (it builds first). LOADS and COMMANDS can be set in the environment.
-import { readdir, readFile } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { extname, join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { availableParallelism, loadavg } from 'node:os';
@@ -58,8 +60,34 @@ function instrument() {
   hook.observe(document, { childList: true, subtree: true });
 }
 
+// The same harness on a blank page that only adds the input: the floor this machine sets
+// right now (process start, navigation, scheduling), to read the app's numbers against.
+const BLANK = `<!doctype html><html><head><meta charset="utf-8"><link rel="icon" href="data:,">
+<script type="module">const i = document.createElement('input'); i.setAttribute('aria-label', 'Command');
+document.body.append(i);</script></head><body></body></html>`;
+
+async function timeToInput(browser, url, loads) {
+  const times = [];
+  for (let i = 0; i < loads; i++) {
+    const context = await browser.newContext({ viewport: { width: 1280, height: 720 } });
+    const page = await context.newPage();
+    await page.addInitScript(instrument);
+    await page.goto(url);
+    await page.waitForFunction(() => window.__ready !== undefined);
+    times.push(await page.evaluate(() => window.__ready));
+    await context.close();
+  }
+  return times;
+}
+
 const server = await startServer(DIST);
 const browser = await launch();
+const blankDir = await mkdtemp(join(tmpdir(), 'stowage-blank-'));
+await writeFile(join(blankDir, 'index.html'), BLANK);
+const blankServer = await startServer(blankDir);
+const blankTimes = await timeToInput(browser, blankServer.url, LOADS);
+await blankServer.close();
+await rm(blankDir, { recursive: true });
 const loadBefore = loadavg()[0];
 const readyTimes = [];
 const afterHtml = [];
@@ -106,6 +134,7 @@ row('transfer, gzip (html+js+wasm+css)', gz, kb(gz), 350 * 1024, '350 KB');
 console.log(`| transfer, raw | ${kb(raw)} | | |`);
 row('command line usable after navigation', median(readyTimes), ms(median(readyTimes)), 250, '250 ms');
 console.log(`| … of which after the HTML arrived | ${ms(median(afterHtml))} | | |`);
+console.log(`| reference: a blank page's input, same harness | ${ms(median(blankTimes))} | | |`);
 row('Enter → DOM updated', median(enterTimes), ms(median(enterTimes)), 5, '5 ms');
 console.log(`| Enter → DOM updated, slowest | ${ms(Math.max(...enterTimes))} | | |`);
 if (errors.length) {
