@@ -66,18 +66,16 @@ const BLANK = `<!doctype html><html><head><meta charset="utf-8"><link rel="icon"
 <script type="module">const i = document.createElement('input'); i.setAttribute('aria-label', 'Command');
 document.body.append(i);</script></head><body></body></html>`;
 
-async function timeToInput(browser, url, loads) {
-  const times = [];
-  for (let i = 0; i < loads; i++) {
-    const context = await browser.newContext({ viewport: { width: 1280, height: 720 } });
-    const page = await context.newPage();
-    await page.addInitScript(instrument);
-    await page.goto(url);
-    await page.waitForFunction(() => window.__ready !== undefined);
-    times.push(await page.evaluate(() => window.__ready));
-    await context.close();
-  }
-  return times;
+/** Navigates a fresh context to `url`; resolves to when its command input was usable. */
+async function timeToInput(browser, url) {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 720 } });
+  const page = await context.newPage();
+  await page.addInitScript(instrument);
+  await page.goto(url);
+  await page.waitForFunction(() => window.__ready !== undefined);
+  const ready = await page.evaluate(() => window.__ready);
+  await context.close();
+  return ready;
 }
 
 const server = await startServer(DIST);
@@ -85,9 +83,7 @@ const browser = await launch();
 const blankDir = await mkdtemp(join(tmpdir(), 'stowage-blank-'));
 await writeFile(join(blankDir, 'index.html'), BLANK);
 const blankServer = await startServer(blankDir);
-const blankTimes = await timeToInput(browser, blankServer.url, LOADS);
-await blankServer.close();
-await rm(blankDir, { recursive: true });
+const blankTimes = [];
 const loadBefore = loadavg()[0];
 const readyTimes = [];
 const afterHtml = [];
@@ -95,6 +91,8 @@ const enterTimes = [];
 const errors = [];
 try {
   for (let i = 0; i < LOADS; i++) {
+    // Interleaved with the app's loads, so both see the same load on the machine.
+    blankTimes.push(await timeToInput(browser, blankServer.url));
     const context = await browser.newContext({ viewport: { width: 1280, height: 720 } });
     const page = await context.newPage();
     errors.push(...collectErrors(page));
@@ -117,6 +115,8 @@ try {
 } finally {
   await browser.close();
   await server.close();
+  await blankServer.close();
+  await rm(blankDir, { recursive: true });
 }
 
 const files = await sizes();
