@@ -1,21 +1,59 @@
-# Stowage: `make serve` runs the app, `make test` runs every test. Both install what is missing.
+# Stowage web app. `make serve` and `make test` install what is missing first (scripts/setup.sh).
 SHELL := /bin/bash
+.SHELLFLAGS := -euo pipefail -c
+.DEFAULT_GOAL := help
 
-.PHONY: test lint native fidelity
+# Tools: cargo's bin dir, then binaryen's wasm-opt from e2e/node_modules (Trunk looks it up on PATH).
+export PATH := $(CURDIR)/e2e/node_modules/.bin:$(HOME)/.cargo/bin:$(PATH)
+export TRUNK_SKIP_VERSION_CHECK := true
+export CHROMEDRIVER ?= /usr/bin/chromedriver
 
-test: lint native fidelity
+.PHONY: help setup build serve test lint test-native test-browser test-e2e bench bench-engine screenshot fidelity
+
+help:
+	@echo "make serve      build the release and serve it on http://127.0.0.1:8080"
+	@echo "make test       format, lints, native tests, browser tests, end-to-end tests"
+	@echo "make bench      transfer size, time to a usable command line, Enter → DOM update; engine timings"
+	@echo "make screenshot refresh docs/screenshot.png from the e2e run"
+	@echo "make fidelity   replay the reference transcripts (scripts/fidelity.sh)"
+
+setup:
+	@scripts/setup.sh
+
+build: setup
+	trunk build --release
+
+serve: setup
+	trunk serve --release
+
+test: setup lint test-native fidelity test-browser test-e2e
 
 lint:
-	cargo fmt -p stowage-engine -p stowage-cli -p stowage-template --check
-	cargo clippy -p stowage-engine -p stowage-cli -p stowage-template --all-targets -- -D warnings
+	cargo fmt --all --check
+	cargo clippy --workspace --all-targets -- -D warnings
+	cargo clippy --target wasm32-unknown-unknown -p stowage --all-targets -- -D warnings
 
-native:
-	cargo test -p stowage-engine -p stowage-cli -p stowage-template
+test-native:
+	cargo test --workspace
 
+# Component tests in headless Chromium (runner and webdriver.json: .cargo/config.toml, ./webdriver.json).
+test-browser:
+	cargo test --target wasm32-unknown-unknown -p stowage
+
+# The release build, served from dist/ by e2e/serve.mjs; screenshots go to artifacts/.
+test-e2e: build
+	node --test e2e/*.test.mjs
+
+# The web app's budgets in headless Chromium, then the engine's own benchmark.
+bench: build bench-engine
+	node e2e/bench.mjs
+
+bench-engine:
+	cargo run --release -q -p stowage-cli --bin stowage-bench
+
+screenshot: test-e2e
+	cp artifacts/app.png docs/screenshot.png
+
+# Replays the 14 reference transcripts recorded on real Docker and scores them (fails below 99%).
 fidelity:
-	scripts/fidelity.sh
-
-
-.PHONY: bench
-bench:
-	cargo run --release -p stowage-cli --bin stowage-bench
+	bash scripts/fidelity.sh

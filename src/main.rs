@@ -1,2 +1,4 @@
-//! Stowage web app entry point (the Yew front end lands here).
-fn main() {}
+//! Entry point of the Stowage web app (built for wasm32 by Trunk).
+fn main() {
+    stowage::start();
+}

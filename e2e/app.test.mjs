@@ -1,0 +1,163 @@
+// End-to-end tests of the release build in headless Chromium. Any console error fails a test.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import { createRequire } from 'node:module';
+import { startServer } from './serve.mjs';
+import { launch, collectErrors, DIST, ARTIFACTS } from './browser.mjs';
+
+const AXE = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
+
+let server;
+let browser;
+
+before(async () => {
+  await mkdir(ARTIFACTS, { recursive: true });
+  server = await startServer(DIST);
+  browser = await launch();
+});
+
+after(async () => {
+  await browser?.close();
+  await server?.close();
+});
+
+/** A fresh page on the app, with its errors collected. */
+async function open(viewport = { width: 1280, height: 720 }, deviceScaleFactor = 1, colorScheme = 'light') {
+  const context = await browser.newContext({ viewport, deviceScaleFactor, colorScheme });
+  const page = await context.newPage();
+  const errors = collectErrors(page);
+  await page.goto(server.url);
+  const input = page.getByRole('textbox', { name: 'Command' });
+  await input.waitFor();
+  return { page, errors, input, close: () => context.close() };
+}
+
+async function run(page, input, line) {
+  const log = page.getByRole('log', { name: 'Terminal output' });
+  const before = await log.locator('.block').count();
+  await input.fill(line);
+  await input.press('Enter');
+  await assert.doesNotReject(log.locator('.block').nth(before).waitFor());
+  return log.locator('.block').nth(before);
+}
+
+test('the app loads with its landmarks and no console error', async () => {
+  const { page, errors, close } = await open();
+  await page.getByRole('region', { name: 'Storage map' }).waitFor();
+  // The log is empty (zero height) until the first command: attached is what counts.
+  await page.getByRole('log', { name: 'Terminal output' }).waitFor({ state: 'attached' });
+  assert.equal(await page.getByRole('heading', { level: 1 }).textContent(), 'Stowage');
+  assert.equal(await page.title(), 'Stowage — Docker storage simulator');
+  await page.screenshot({ path: join(ARTIFACTS, 'loaded.png') });
+  assert.deepEqual(errors, []);
+  await close();
+});
+
+test('typing echo hi and Enter appends a block to the log', async () => {
+  const { page, errors, input, close } = await open();
+  const block = await run(page, input, 'echo hi');
+  assert.equal(await block.locator('.cmd').textContent(), 'echo hi');
+  assert.equal(await input.inputValue(), '');
+  // Output is there, on stdout or (distinct) on stderr.
+  assert.ok((await block.locator('.out, .err').count()) > 0, 'the command printed something');
+  await run(page, input, 'docker run -d --name web demo/app:1.0 sleep 3600');
+  await run(page, input, 'docker exec web sh -c \'echo blue > /etc/app/app.conf\'');
+  await page.screenshot({ path: join(ARTIFACTS, 'app.png') });
+  assert.deepEqual(errors, []);
+  await close();
+});
+
+test('at 200% zoom of 1280×720 the command line is reachable and works', async () => {
+  const { page, errors, input, close } = await open({ width: 640, height: 360 }, 2);
+  await input.focus();
+  await page.keyboard.type('echo zoomed');
+  await page.keyboard.press('Enter');
+  await page.getByRole('log', { name: 'Terminal output' }).locator('.block').first().waitFor();
+  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+  assert.ok(overflow <= 0, `no horizontal scrolling (overflow ${overflow}px)`);
+  await page.screenshot({ path: join(ARTIFACTS, 'zoom-200.png'), fullPage: true });
+  assert.deepEqual(errors, []);
+  await close();
+});
+
+test('text size and theme are applied and remembered', async () => {
+  const { page, errors, close } = await open();
+  await page.getByRole('button', { name: 'Larger text' }).click();
+  await page.getByRole('button', { name: 'Theme: dark' }).click();
+  const html = page.locator('html');
+  assert.equal(await html.getAttribute('data-theme'), 'dark');
+  assert.match(await html.getAttribute('style'), /font-size:\s*112%/);
+  await page.reload();
+  await page.getByRole('textbox', { name: 'Command' }).waitFor();
+  assert.equal(await html.getAttribute('data-theme'), 'dark');
+  assert.equal(await page.getByRole('button', { name: 'Theme: dark' }).getAttribute('aria-pressed'), 'true');
+  await page.screenshot({ path: join(ARTIFACTS, 'dark.png') });
+  assert.deepEqual(errors, []);
+  await close();
+});
+
+test('the tabs switch between the storage map and the explorer, by mouse and by arrow keys', async () => {
+  const { page, errors, close } = await open();
+  const explorer = page.getByRole('tab', { name: 'Explorer' });
+  const map = page.getByRole('tab', { name: 'Storage map' });
+  await explorer.click();
+  await page.getByRole('region', { name: 'Explorer' }).waitFor();
+  assert.equal(await explorer.getAttribute('aria-selected'), 'true');
+  await explorer.press('ArrowRight');
+  await page.getByRole('region', { name: 'Storage map' }).waitFor();
+  assert.equal(await map.getAttribute('aria-selected'), 'true');
+  assert.equal(await page.evaluate(() => document.activeElement.id), 'tab-storage-map');
+  await map.press('Home');
+  await page.getByRole('region', { name: 'Explorer' }).waitFor();
+  assert.deepEqual(errors, []);
+  await close();
+});
+
+/** Serious and critical axe-core violations on the page as it is now. */
+async function axeViolations(page) {
+  if (!(await page.evaluate(() => 'axe' in window))) await page.addScriptTag({ path: AXE });
+  const { violations } = await page.evaluate(() => window.axe.run(document, { resultTypes: ['violations'] }));
+  return violations
+    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+    .map((v) => `${v.id}: ${v.help} (${v.nodes.slice(0, 3).map((n) => n.target.join(' ')).join(', ')})`);
+}
+
+for (const scheme of ['light', 'dark']) {
+  test(`no serious accessibility violation (axe-core), ${scheme} theme`, async () => {
+    const { page, errors, input, close } = await open(undefined, 1, scheme);
+    await run(page, input, 'echo hi');
+    assert.deepEqual(await axeViolations(page), [], 'storage map and terminal');
+    await page.getByRole('tab', { name: 'Explorer' }).click();
+    await page.getByRole('region', { name: 'Explorer' }).waitFor();
+    assert.deepEqual(await axeViolations(page), [], 'explorer');
+    assert.deepEqual(errors, []);
+    await close();
+  });
+}
+
+test('the keyboard reaches every control, with a visible focus', async () => {
+  const { page, errors, close } = await open();
+  const seen = [];
+  for (let i = 0; i < 30; i++) {
+    await page.keyboard.press('Tab');
+    const focus = await page.evaluate(() => {
+      const el = document.activeElement;
+      if (!el || el === document.body) return null;
+      const style = getComputedStyle(el);
+      const label = el.getAttribute('aria-label') || el.textContent.trim() || el.tagName;
+      return { label, outline: style.outlineStyle !== 'none' && parseFloat(style.outlineWidth) >= 2 };
+    });
+    if (!focus) continue;
+    if (seen.some((s) => s.label === focus.label)) break;
+    seen.push(focus);
+  }
+  const labels = seen.map((s) => s.label);
+  for (const name of ['Larger text', 'Theme: dark', 'Command', 'Pause', 'Storage map']) {
+    assert.ok(labels.some((l) => l.includes(name)), `${name} is reachable by Tab (reached: ${labels.join(' | ')})`);
+  }
+  assert.deepEqual(seen.filter((s) => !s.outline).map((s) => s.label), [], 'every focused control shows an outline');
+  assert.deepEqual(errors, []);
+  await close();
+});

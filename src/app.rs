@@ -1,0 +1,180 @@
+//! The whole screen: top bar, terminal, and the right pane (storage map or explorer) with the
+//! narration bar. State lives in two reducers (session, preferences); timers and local
+//! storage are touched in effects only.
+
+use gloo_timers::callback::Timeout;
+use stowage_engine::{Engine, ExplorerTarget};
+use wasm_bindgen::JsCast;
+use web_sys::HtmlElement;
+use yew::prelude::*;
+
+use crate::components::explorer::Explorer;
+use crate::components::icons::{icon, Icon};
+use crate::components::narration::Narration;
+use crate::components::storage_map::{summary, StorageMap};
+use crate::components::terminal::Terminal;
+use crate::components::top_bar::TopBar;
+use crate::model::player::PlayerAction;
+use crate::model::prefs::{Prefs, PrefsAction, Theme};
+use crate::model::session::{Action, Session};
+
+const THEME_KEY: &str = "stowage.theme";
+const FONT_KEY: &str = "stowage.font";
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Tab {
+    Map,
+    Explorer,
+}
+
+impl Tab {
+    /// The tabs in the order they are shown.
+    const ALL: [Tab; 2] = [Tab::Explorer, Tab::Map];
+
+    fn id(self) -> &'static str {
+        match self {
+            Tab::Map => "tab-storage-map",
+            Tab::Explorer => "tab-explorer",
+        }
+    }
+}
+
+fn local_storage() -> Option<web_sys::Storage> {
+    web_sys::window()?.local_storage().ok().flatten()
+}
+
+#[function_component]
+pub fn App() -> Html {
+    let session = use_reducer(|| Session::new(Engine::new()));
+    let prefs = use_reducer(Prefs::default);
+    let tab = use_state(|| Tab::Map);
+
+    // Preferences: read once, then applied to <html> and saved on every change.
+    {
+        let dispatch = prefs.dispatcher();
+        use_effect_with((), move |_| {
+            let storage = local_storage();
+            let read = |key| storage.as_ref().and_then(|s| s.get_item(key).ok().flatten());
+            dispatch.dispatch(PrefsAction::Load {
+                theme: read(THEME_KEY).and_then(|t| Theme::parse(&t)),
+                font_percent: read(FONT_KEY).and_then(|f| f.parse().ok()),
+            });
+        });
+    }
+    use_effect_with(*prefs, |prefs| {
+        if let Some(root) = web_sys::window().and_then(|w| w.document()).and_then(|d| d.document_element()) {
+            let _ = root.set_attribute("data-theme", prefs.theme.as_str());
+            let _ = root.set_attribute("style", &format!("font-size:{}%", prefs.font_percent()));
+        }
+        if prefs.loaded {
+            if let Some(storage) = local_storage() {
+                let _ = storage.set_item(THEME_KEY, prefs.theme.as_str());
+                let _ = storage.set_item(FONT_KEY, &prefs.font_percent().to_string());
+            }
+        }
+    });
+
+    // The animation timer: runs while a step plays, then asks for the next one.
+    let player = &session.player;
+    let running = player.running().map(|s| (s.seq, player.millis(s)));
+    {
+        let dispatch = session.dispatcher();
+        use_effect_with(running, move |running| {
+            let timer = running.map(|(seq, ms)| Timeout::new(ms, move || dispatch.dispatch(Action::Player(PlayerAction::Done { seq }))));
+            move || drop(timer)
+        });
+    }
+    let step = player.current().cloned();
+    let step_ms = step.as_ref().map_or(2000, |s| player.millis(s));
+
+    // Callbacks that never change, so children re-render only when their data does.
+    let on_submit = {
+        let dispatch = session.dispatcher();
+        use_callback((), move |s, _| dispatch.dispatch(Action::Submit(s)))
+    };
+    let on_player = {
+        let dispatch = session.dispatcher();
+        use_callback((), move |a, _| dispatch.dispatch(Action::Player(a)))
+    };
+    let on_prefs = {
+        let dispatch = prefs.dispatcher();
+        use_callback((), move |a, _| dispatch.dispatch(a))
+    };
+    let complete = {
+        let engine = session.engine.clone();
+        use_callback((), move |(line, cursor): (String, usize), _| engine.complete(&line, cursor))
+    };
+    let list = {
+        let engine = session.engine.clone();
+        use_callback((), move |(target, path): (ExplorerTarget, String), _| engine.list_dir(&target, &path))
+    };
+
+    let select = |t: Tab| {
+        let tab = tab.clone();
+        Callback::from(move |_: MouseEvent| tab.set(t))
+    };
+    // Arrow keys, Home and End move between tabs (the tab list is one stop for Tab).
+    let on_tabs_key = {
+        let tab = tab.clone();
+        Callback::from(move |e: KeyboardEvent| {
+            let (n, i) = (Tab::ALL.len(), Tab::ALL.iter().position(|t| *t == *tab).unwrap_or(0));
+            let next = match e.key().as_str() {
+                "ArrowRight" => Tab::ALL[(i + 1) % n],
+                "ArrowLeft" => Tab::ALL[(i + n - 1) % n],
+                "Home" => Tab::ALL[0],
+                "End" => Tab::ALL[n - 1],
+                _ => return,
+            };
+            e.prevent_default();
+            tab.set(next);
+            let button = web_sys::window()
+                .and_then(|w| w.document())
+                .and_then(|d| d.get_element_by_id(next.id()))
+                .and_then(|el| el.dyn_into::<HtmlElement>().ok());
+            if let Some(button) = button {
+                let _ = button.focus();
+            }
+        })
+    };
+    let tab_button = |t: Tab, glyph: Icon, label: &'static str| {
+        let selected = *tab == t;
+        html! {
+            <button type="button" role="tab" id={t.id()} tabindex={if selected { "0" } else { "-1" }}
+                aria-selected={selected.to_string()} aria-controls="pane" onclick={select(t)}>
+                { icon(glyph) }{ label }
+            </button>
+        }
+    };
+    let view = session.view.clone();
+    html! {
+        <div class="app">
+            <TopBar theme={prefs.theme} can_grow={prefs.can_grow()} can_shrink={prefs.can_shrink()} {on_prefs} />
+            <main class="workspace">
+                <Terminal blocks={session.blocks.clone()} prompt={session.prompt.clone()}
+                    marked={step.as_ref().map(|s| s.block)} {on_submit} {complete} />
+                <div class="pane">
+                    <div class="pane-body" id="pane" role="tabpanel"
+                        aria-labelledby={tab.id()}>
+                        if *tab == Tab::Map {
+                            <StorageMap view={view.clone()} before={session.before.clone()}
+                                focus={step.as_ref().map(|s| s.focus.clone())} {step_ms} />
+                        } else {
+                            <Explorer containers={view.containers.iter().map(|c| c.name.clone()).collect::<Vec<_>>()}
+                                {list} revision={session.revision} />
+                        }
+                    </div>
+                    <Narration step={step.clone()} playing={player.is_playing()} paused={player.paused} speed={player.speed}
+                        has_previous={player.has_previous()} has_next={player.has_next()} pending={player.pending()}
+                        on_action={on_player} {step_ms} />
+                    <nav class="pane-foot" aria-label="Views">
+                        <div role="tablist" aria-label="Right pane" class="tabs" onkeydown={on_tabs_key}>
+                            { tab_button(Tab::Explorer, Icon::Folder, "Explorer") }
+                            { tab_button(Tab::Map, Icon::Logo, "Storage map") }
+                        </div>
+                        <p class="status">{ summary(&view) }</p>
+                    </nav>
+                </div>
+            </main>
+        </div>
+    }
+}

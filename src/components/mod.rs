@@ -1,0 +1,9 @@
+//! Yew function components, each with typed props.
+
+pub mod connectors;
+pub mod explorer;
+pub mod icons;
+pub mod narration;
+pub mod storage_map;
+pub mod terminal;
+pub mod top_bar;

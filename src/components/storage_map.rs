@@ -1,0 +1,504 @@
+//! The storage map: the host (Docker's volumes and images, the host folders that are
+//! bind-mounted, memory) above one card per container. Every kind of storage has its own
+//! shape and pattern; colour only repeats what shape and text already say.
+
+use std::rc::Rc;
+
+use stowage_engine::{
+    ContainerState, ContainerView, EntryKind, EntryView, ImageView, LayerView, MountSource, MountView, VolumeView, WorldView,
+};
+use yew::prelude::*;
+
+use super::connectors::use_connectors;
+use super::icons::{icon, Icon};
+use crate::model::focus::{key_bind, key_container, key_image, key_layer, key_mount, key_tmpfs, key_volume, key_writable, Focus};
+use crate::model::format::{dom_id, human_size, instruction};
+use stowage_engine::events::short_name;
+
+#[derive(Properties, PartialEq)]
+pub struct StorageMapProps {
+    pub view: Rc<WorldView>,
+    /// The world before the last change: what it removed is drawn as a ghost while its
+    /// event plays.
+    #[prop_or_default]
+    pub before: Option<Rc<WorldView>>,
+    /// What the event on show is about.
+    #[prop_or_default]
+    pub focus: Option<Focus>,
+    /// How long the step on show lasts, for the CSS animations.
+    #[prop_or(2000)]
+    pub step_ms: u32,
+}
+
+/// What is highlighted: the event on show, and the two ends of a hovered or focused mount.
+#[derive(Clone, PartialEq)]
+struct Hot {
+    focus: Option<Focus>,
+    linked: Option<String>,
+}
+
+impl Hot {
+    fn has(&self, key: &str) -> bool {
+        self.focus.as_ref().is_some_and(|f| f.has(key)) || self.linked.as_deref() == Some(key)
+    }
+    fn path(&self) -> Option<&str> {
+        self.focus.as_ref().and_then(|f| f.path.as_deref())
+    }
+    fn kind(&self) -> Option<&'static str> {
+        self.focus.as_ref().map(|f| f.kind)
+    }
+}
+
+fn hot_class(on: bool) -> Option<&'static str> {
+    on.then_some("is-hot")
+}
+
+/// Element ids of what mounts point at (their chips link there).
+fn volume_id(name: &str) -> String {
+    dom_id("vol", name)
+}
+fn bind_id(host_path: &str) -> String {
+    dom_id("bind", host_path)
+}
+fn tmpfs_id(container: &str, target: &str) -> String {
+    dom_id("tmpfs", &format!("{container}{target}"))
+}
+
+/// The key and the element id of what a mount mounts.
+fn mount_source(container: &str, m: &MountView) -> (String, String) {
+    match &m.source {
+        MountSource::Volume { name, .. } => (key_volume(name), volume_id(name)),
+        MountSource::Bind { host_path } => (key_bind(host_path), bind_id(host_path)),
+        MountSource::Tmpfs { .. } => (key_tmpfs(container, &m.target), tmpfs_id(container, &m.target)),
+    }
+}
+
+/// One line under the map: `overlay2 · 2 containers (2 running) · 2 volumes (1 dangling) · …`
+pub fn summary(view: &WorldView) -> String {
+    let running = view.containers.iter().filter(|c| c.state == ContainerState::Running).count();
+    let dangling = view.volumes.iter().filter(|v| v.used_by.is_empty()).count();
+    let tmpfs = view.containers.iter().flat_map(|c| &c.mounts).filter(|m| matches!(m.source, MountSource::Tmpfs { .. })).count();
+    let plural = |n: usize, word: &str| format!("{n} {word}{}", if n == 1 { "" } else { "s" });
+    let volumes = plural(view.volumes.len(), "volume");
+    [
+        "overlay2".to_string(),
+        format!("{} ({running} running)", plural(view.containers.len(), "container")),
+        if dangling > 0 { format!("{volumes} ({dangling} dangling)") } else { volumes },
+        format!("{tmpfs} tmpfs"),
+        plural(view.images.len(), "image"),
+    ]
+    .join(" · ")
+}
+
+#[function_component]
+pub fn StorageMap(props: &StorageMapProps) -> Html {
+    let linked = use_state(|| None::<String>);
+    let on_link = {
+        let linked = linked.clone();
+        Callback::from(move |key: Option<String>| linked.set(key))
+    };
+    let hot = Hot { focus: props.focus.clone(), linked: (*linked).clone() };
+    let view = &props.view;
+    let map_ref = use_node_ref();
+    let connectors = use_connectors(map_ref.clone());
+
+    // What the last command removed, while its event is on show.
+    let removed_container = props.focus.as_ref().and_then(|f| f.container()).and_then(|name| {
+        let gone = !view.containers.iter().any(|c| c.name == name);
+        props.before.as_ref().filter(|_| gone)?.containers.iter().find(|c| c.name == name).cloned()
+    });
+    let removed_volume = props.before.as_ref().and_then(|before| {
+        before.volumes.iter().find(|v| hot.has(&key_volume(&v.name)) && !view.volumes.iter().any(|w| w.name == v.name)).cloned()
+    });
+
+    html! {
+        <section class="map" ref={map_ref} aria-label="Storage map" data-anim={hot.kind()} style={format!("--step-ms:{}ms", props.step_ms)}>
+            <svg class="connectors" aria-hidden="true" focusable="false">
+                { for connectors.iter().map(|c| html! {
+                    <path d={c.d.clone()} class={classes!("conn", c.kind.replace("chip-", "conn-"), hot_class(hot.has(&c.key)))} />
+                }) }
+            </svg>
+            <header class="map-head">
+                <h2>{ "Storage map" }</h2>
+                <Legend />
+            </header>
+            <HostBand view={view.clone()} hot={hot.clone()} removed_volume={removed_volume} />
+            // Only keyed cards in here (a removed one last, as a ghost).
+            <div class="cards">
+                { for view.containers.iter().map(|c| html! {
+                    <ContainerCard key={c.name.clone()} container={c.clone()} hot={hot.clone()} on_link={on_link.clone()}
+                        image={view.images.iter().find(|i| i.tags.contains(&c.image)).cloned()} />
+                }).chain(removed_container.map(|c| {
+                    let key = format!("removed-{}", c.name);
+                    html! { <ContainerCard {key} container={c} hot={hot.clone()} on_link={on_link.clone()} removed=true /> }
+                })) }
+            </div>
+            if view.containers.is_empty() && props.focus.as_ref().and_then(|f| f.container()).is_none() {
+                <p class="empty cards-empty">
+                    { "No containers yet. Start one, for example " }
+                    <code>{ "docker run -d --name web demo/app:1.0 sleep 3600" }</code>
+                </p>
+            }
+        </section>
+    }
+}
+
+#[function_component]
+fn Legend() -> Html {
+    let item = |class: &'static str, text: &'static str| {
+        html! {
+            <li><span class={classes!("swatch", class)} aria-hidden="true"></span>{ text }</li>
+        }
+    };
+    html! {
+        <ul class="legend" aria-label="Legend">
+            { item("sw-layer", "image layer") }
+            { item("sw-writable", "writable layer") }
+            { item("sw-volume", "named volume") }
+            { item("sw-anon", "anonymous volume") }
+            { item("sw-bind", "bind mount") }
+            { item("sw-tmpfs", "tmpfs (RAM)") }
+            <li>{ icon(Icon::Lock) }{ "read-only" }</li>
+        </ul>
+    }
+}
+
+#[derive(Properties, PartialEq)]
+struct HostBandProps {
+    view: Rc<WorldView>,
+    hot: Hot,
+    removed_volume: Option<VolumeView>,
+}
+
+#[function_component]
+fn HostBand(props: &HostBandProps) -> Html {
+    let view = &props.view;
+    let hot = &props.hot;
+    let tmpfs: Vec<(&ContainerView, &MountView, u64, Option<u64>)> = view
+        .containers
+        .iter()
+        .flat_map(|c| c.mounts.iter().map(move |m| (c, m)))
+        .filter_map(|(c, m)| match m.source {
+            MountSource::Tmpfs { size_limit, used } => Some((c, m, used, size_limit)),
+            _ => None,
+        })
+        .collect();
+    html! {
+        <section class="host" aria-labelledby="host-title">
+            <h3 id="host-title">{ icon(Icon::Host) }{ "Host (vm)" }<span class="sub">{ "files and memory of the machine Docker runs on" }</span></h3>
+            <div class="host-grid">
+                <div class="host-part docker-area">
+                    <h4>{ "Docker area" }<code>{ "/var/lib/docker" }</code></h4>
+                    // Images first: connectors come up from below to the volumes.
+                    <ul class="images" aria-label="Images">
+                        { for view.images.iter().map(|i| image(i, hot)) }
+                    </ul>
+                    <ul class="volumes" aria-label="Volumes">
+                        { for view.volumes.iter().map(|v| volume(v, hot, false)) }
+                        { for props.removed_volume.iter().map(|v| volume(v, hot, true)) }
+                    </ul>
+                    if view.volumes.is_empty() && props.removed_volume.is_none() {
+                        <p class="empty">{ "No volumes." }</p>
+                    }
+                </div>
+                <div class="host-part host-files">
+                    <h4>{ icon(Icon::Folder) }{ "Host folders" }<span class="sub">{ "bind-mounted" }</span></h4>
+                    <ul class="binds">
+                        { for view.binds.iter().map(|b| {
+                            let ro_in: Vec<&str> = view.containers.iter()
+                                .filter(|c| c.mounts.iter().any(|m| m.read_only && matches!(&m.source, MountSource::Bind { host_path } if *host_path == b.host_path)))
+                                .map(|c| c.name.as_str()).collect();
+                            html! {
+                                <li id={bind_id(&b.host_path)} tabindex="-1" class={classes!("bind", hot_class(hot.has(&key_bind(&b.host_path))))}>
+                                    { icon(Icon::Folder) }
+                                    <code>{ &b.host_path }</code>
+                                    if !ro_in.is_empty() {
+                                        <span class="tag ro">{ icon(Icon::Lock) }{ format!("ro in {}", ro_in.join(", ")) }</span>
+                                    }
+                                    <span class="used-by">{ used_by(&b.used_by) }</span>
+                                </li>
+                            }
+                        }) }
+                    </ul>
+                    if view.binds.is_empty() { <p class="empty">{ "No bind mounts." }</p> }
+                </div>
+                <div class="host-part memory">
+                    <h4>{ icon(Icon::Memory) }{ "Memory" }<span class="sub">{ "RAM · never written to disk" }</span></h4>
+                    <ul class="tmpfs-list">
+                        { for tmpfs.iter().map(|(c, m, used, limit)| html! {
+                            <li id={tmpfs_id(&c.name, &m.target)} tabindex="-1"
+                                class={classes!("tmpfs", hot_class(hot.has(&key_tmpfs(&c.name, &m.target))))}>
+                                <span class="tmpfs-title"><strong>{ "tmpfs" }</strong>{ " " }<code>{ format!("{}:{}", c.name, m.target) }</code></span>
+                                <span class="tmpfs-use">
+                                    { format!("{} used", human_size(*used)) }
+                                    { limit.map(|l| format!(" of {}", human_size(l))).unwrap_or_default() }
+                                    { if c.state == ContainerState::Running { format!(" · emptied when {} stops", c.name) } else { format!(" · empty while {} is stopped", c.name) } }
+                                </span>
+                            </li>
+                        }) }
+                    </ul>
+                    if tmpfs.is_empty() { <p class="empty">{ "No tmpfs mounts." }</p> }
+                </div>
+            </div>
+        </section>
+    }
+}
+
+fn used_by(names: &[String]) -> String {
+    if names.is_empty() {
+        "no container uses it".to_string()
+    } else {
+        format!("in use by {}", names.join(", "))
+    }
+}
+
+fn volume(v: &VolumeView, hot: &Hot, removed: bool) -> Html {
+    let dangling = v.used_by.is_empty();
+    let kind = if v.anonymous { "anonymous volume" } else { "named volume" };
+    html! {
+        <li id={(!removed).then(|| volume_id(&v.name))} tabindex="-1"
+            class={classes!("volume", v.anonymous.then_some("anonymous"), dangling.then_some("dangling"), (v.bytes == 0).then_some("no-data"),
+                removed.then_some("removed"), hot_class(hot.has(&key_volume(&v.name))))}>
+            <span class="cylinder" aria-hidden="true" data-port=""><span class="fill"></span></span>
+            <span class="vol-text">
+                <code class="vol-name" title={v.name.clone()}>{ short_name(&v.name) }</code>
+                <span>{ format!("{kind} · {} · {}", human_size(v.bytes), files(v.files)) }</span>
+                if removed {
+                    <span class="tag">{ icon(Icon::Cross) }{ "removed" }</span>
+                } else if dangling {
+                    <span class="tag dangling-tag">{ icon(Icon::Cross) }{ "dangling" }</span>
+                }
+                <span class="used-by">{ used_by(&v.used_by) }</span>
+            </span>
+        </li>
+    }
+}
+
+fn files(n: usize) -> String {
+    format!("{n} file{}", if n == 1 { "" } else { "s" })
+}
+
+fn image(i: &ImageView, hot: &Hot) -> Html {
+    let is_hot = i.tags.iter().any(|t| hot.has(&key_image(t)));
+    let name = if i.tags.is_empty() { format!("<none> {}", i.id_short) } else { i.tags.join(", ") };
+    html! {
+        <li class={classes!("image-chip", hot_class(is_hot))}>
+            { icon(Icon::Logo) }
+            <code>{ name }</code>
+            <span class="sub">{ format!("{} layer{} · {}", i.layers.len(), if i.layers.len() == 1 { "" } else { "s" }, human_size(i.size)) }</span>
+        </li>
+    }
+}
+
+#[derive(Properties, PartialEq)]
+struct CardProps {
+    container: ContainerView,
+    #[prop_or_default]
+    image: Option<ImageView>,
+    hot: Hot,
+    on_link: Callback<Option<String>>,
+    /// Drawn as a ghost: the container was just removed.
+    #[prop_or_default]
+    removed: bool,
+}
+
+/// Layers shown when a stack is folded: the top ones and the bottom one.
+const FOLD_TOP: usize = 2;
+const FOLD_LIMIT: usize = 5;
+
+#[function_component]
+fn ContainerCard(props: &CardProps) -> Html {
+    let expanded = use_state(|| false);
+    let c = &props.container;
+    let hot = &props.hot;
+    let title_id = dom_id("card", &c.name);
+    let (state_icon, state_text) = match c.state {
+        ContainerState::Running => (Icon::Play, "running"),
+        ContainerState::Created => (Icon::Pause, "created"),
+        ContainerState::Exited => (Icon::Pause, "exited"),
+        ContainerState::Removed => (Icon::Cross, "removed"),
+    };
+    let image_size = props.image.as_ref().map_or_else(|| c.layers.iter().map(|l| l.size).sum(), |i| i.size);
+
+    // Layers, top first; a tall stack folds its middle unless a hot layer is in it.
+    let n = c.layers.len();
+    let fold = !*expanded && n > FOLD_LIMIT;
+    let visible = |number: usize| !fold || number > n - FOLD_TOP || number == 1 || hot.has(&key_layer(&c.name, number));
+    let hidden: Vec<usize> = (1..=n).filter(|&k| !visible(k)).collect();
+    let toggle = {
+        let expanded = expanded.clone();
+        Callback::from(move |_| expanded.set(!*expanded))
+    };
+
+    html! {
+        <article aria-labelledby={title_id.clone()} data-container={c.name.clone()}
+            class={classes!("card", format!("state-{state_text}"), props.removed.then_some("removed"), hot_class(hot.has(&key_container(&c.name))))}>
+            <ul class="mount-chips" aria-label={format!("Mounts of {}", c.name)}>
+                { for c.mounts.iter().map(|m| mount_chip(&c.name, m, hot, &props.on_link)) }
+            </ul>
+            <header class="card-head">
+                <h3 id={title_id}>{ &c.name }</h3>
+                <span class="state" title={c.status.clone()}>{ icon(state_icon) }{ state_text }</span>
+                <span class="user">{ format!("user {}", c.user) }</span>
+                <code class="cid">{ &c.id_short }</code>
+            </header>
+            <div class={classes!("writable", c.read_only_root.then_some("read-only"), hot_class(hot.has(&key_writable(&c.name))))}>
+                <div class="wl-head">
+                    { icon(Icon::Pencil) }
+                    <span>{ format!("writable layer (container {})", c.name) }</span>
+                    <span class="size">{ human_size(c.writable_bytes) }</span>
+                </div>
+                if c.read_only_root {
+                    <p class="note">{ icon(Icon::Lock) }{ "read-only root file system: writes outside mounts are refused" }</p>
+                }
+                if props.removed {
+                    <p class="note">{ icon(Icon::Cross) }{ "thrown away with the container" }</p>
+                }
+                <WritableEntries entries={c.writable.clone()} hot={hot.clone()} />
+            </div>
+            <div class="image-stack">
+                <div class="img-head">
+                    { icon(Icon::Lock) }
+                    <span>{ "image " }<strong>{ &c.image }</strong>{ " · read-only" }</span>
+                    <span class="size">{ format!("{n} layer{} · {}", if n == 1 { "" } else { "s" }, human_size(image_size)) }</span>
+                </div>
+                <ol class="layers" aria-label={format!("Image layers of {}, top first", c.name)}>
+                    { for (1..=n).rev().map(|k| {
+                        if visible(k) {
+                            layer_row(&c.name, k, &c.layers[k - 1], hot)
+                        } else if Some(&k) == hidden.last() {
+                            html! {
+                                <li class="layer folded">
+                                    <button type="button" class="link-button" aria-expanded="false" onclick={toggle.clone()}>
+                                        { format!("{} more layer{} (L{}–L{})", hidden.len(), if hidden.len() == 1 { "" } else { "s" }, hidden[0], k) }
+                                    </button>
+                                </li>
+                            }
+                        } else {
+                            html! {}
+                        }
+                    }) }
+                    if *expanded && n > FOLD_LIMIT {
+                        <li class="layer folded">
+                            <button type="button" class="link-button" aria-expanded="true" onclick={toggle.clone()}>{ "Fold the middle layers" }</button>
+                        </li>
+                    }
+                </ol>
+            </div>
+            <footer class="card-foot">
+                { format!("container size {} · virtual {}", human_size(c.writable_bytes), human_size(c.writable_bytes + image_size)) }
+            </footer>
+        </article>
+    }
+}
+
+fn layer_row(container: &str, number: usize, layer: &LayerView, hot: &Hot) -> Html {
+    let text = instruction(&layer.created_by);
+    html! {
+        <li class={classes!("layer", hot_class(hot.has(&key_layer(container, number))))}>
+            <span class="ln">{ format!("L{number}") }</span>
+            { icon(Icon::Lock) }
+            <code class="instr" title={format!("{} (diffID {})", layer.created_by, layer.diff_id_short)}>{ text }</code>
+            if layer.shared { <span class="tag shared">{ icon(Icon::Link) }{ "shared" }</span> }
+            <code class="diff" title="diffID">{ &layer.diff_id_short }</code>
+            <span class="size">{ human_size(layer.size) }</span>
+        </li>
+    }
+}
+
+fn mount_chip(container: &str, m: &MountView, hot: &Hot, on_link: &Callback<Option<String>>) -> Html {
+    let (key, target_id) = mount_source(container, m);
+    let (class, kind_icon, what) = match &m.source {
+        MountSource::Volume { name, anonymous: false } => ("chip-volume", Icon::Volume, format!("named volume {name}")),
+        MountSource::Volume { name, anonymous: true } => ("chip-anon", Icon::Volume, format!("anonymous volume {}", short_name(name))),
+        MountSource::Bind { host_path } => ("chip-bind", Icon::Folder, format!("host folder {host_path}")),
+        MountSource::Tmpfs { .. } => ("chip-tmpfs", Icon::Memory, "tmpfs in memory".to_string()),
+    };
+    let is_hot = hot.has(&key) || hot.has(&key_mount(container, &m.target));
+    let denied = is_hot && hot.kind() == Some("denied");
+    let enter = {
+        let on_link = on_link.clone();
+        let key = key.clone();
+        Callback::from(move |_: FocusEvent| on_link.emit(Some(key.clone())))
+    };
+    let hover = {
+        let on_link = on_link.clone();
+        let key = key.clone();
+        Callback::from(move |_: MouseEvent| on_link.emit(Some(key.clone())))
+    };
+    let leave = on_link.reform(|_: MouseEvent| None);
+    let blur = on_link.reform(|_: FocusEvent| None);
+    html! {
+        <li>
+            <a href={format!("#{target_id}")} data-to={target_id.clone()} data-key={key} data-kind={class}
+                class={classes!("chip", class, m.read_only.then_some("ro"), hot_class(is_hot), denied.then_some("denied"))}
+                onmouseenter={hover} onmouseleave={leave} onfocus={enter} onblur={blur}>
+                { icon(kind_icon) }
+                <span class="sr-only">{ format!("{what} at ") }</span>
+                <code>{ &m.target }</code>
+                if m.read_only { <span class="ro-mark">{ icon(Icon::Lock) }{ "ro" }</span> }
+            </a>
+        </li>
+    }
+}
+
+#[derive(Properties, PartialEq)]
+struct EntriesProps {
+    entries: Vec<EntryView>,
+    hot: Hot,
+}
+
+/// Entries shown in a writable layer before "N more".
+const ENTRIES_SHOWN: usize = 6;
+
+#[function_component]
+fn WritableEntries(props: &EntriesProps) -> Html {
+    let hot = &props.hot;
+    if props.entries.is_empty() {
+        return html! { <p class="empty">{ "empty: nothing written yet" }</p> };
+    }
+    // Files first (they carry the story), the hot one always shown.
+    let mut order: Vec<&EntryView> = props.entries.iter().collect();
+    order.sort_by_key(|e| (hot.path() != Some(e.path.as_str()), e.kind == EntryKind::Dir));
+    let more = order.len().saturating_sub(ENTRIES_SHOWN);
+    html! {
+        <ul class="wl-entries">
+            { for order.iter().take(ENTRIES_SHOWN).map(|e| {
+                let is_hot = hot.path() == Some(e.path.as_str());
+                let (entry_icon, tag) = match e.kind {
+                    EntryKind::Whiteout => (Icon::Whiteout, Some("whiteout")),
+                    EntryKind::OpaqueDir => (Icon::Folder, Some("opaque dir")),
+                    EntryKind::Dir => (Icon::Folder, None),
+                    EntryKind::File | EntryKind::Symlink => (Icon::File, None),
+                };
+                let tag = match (is_hot, hot.kind()) {
+                    (true, Some("copy-up")) => Some("copied up"),
+                    (true, Some("write")) if tag.is_none() => Some("written"),
+                    _ => tag,
+                };
+                html! {
+                    <li class={classes!("entry", format!("kind-{}", tag.unwrap_or("plain").replace(' ', "-")), hot_class(is_hot))}>
+                        { icon(entry_icon) }
+                        <code>{ &e.path }</code>
+                        if e.kind != EntryKind::Dir && e.kind != EntryKind::Whiteout { <span class="size">{ human_size(e.size) }</span> }
+                        if let Some(tag) = tag { <span class="tag">{ tag }</span> }
+                    </li>
+                }
+            }) }
+            if more > 0 { <li class="entry more">{ format!("… {more} more") }</li> }
+        </ul>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn summary_counts_what_the_map_shows() {
+        let mut view = WorldView::default();
+        assert_eq!(summary(&view), "overlay2 · 0 containers (0 running) · 0 volumes · 0 tmpfs · 0 images");
+        view.volumes.push(VolumeView { name: "data".into(), anonymous: false, used_by: vec![], files: 0, bytes: 0 });
+        assert_eq!(summary(&view), "overlay2 · 0 containers (0 running) · 1 volume (1 dangling) · 0 tmpfs · 0 images");
+    }
+}

@@ -1,0 +1,57 @@
+//! The top bar: product name, scenario picker (one scenario for now), font size and theme.
+
+use yew::prelude::*;
+
+use super::icons::{icon, Icon};
+use crate::model::prefs::{PrefsAction, Theme};
+
+#[derive(Properties, PartialEq)]
+pub struct TopBarProps {
+    pub theme: Theme,
+    pub can_grow: bool,
+    pub can_shrink: bool,
+    pub on_prefs: Callback<PrefsAction>,
+}
+
+#[function_component]
+pub fn TopBar(props: &TopBarProps) -> Html {
+    let act = |a: PrefsAction| props.on_prefs.reform(move |_: MouseEvent| a);
+    let theme_button = |theme: Theme, glyph: Icon, label: &'static str| {
+        html! {
+            <button type="button" class="icon-button" aria-label={label} title={label}
+                aria-pressed={(props.theme == theme).to_string()} onclick={act(PrefsAction::Theme(theme))}>
+                { icon(glyph) }
+            </button>
+        }
+    };
+    html! {
+        <header class="topbar">
+            <div class="brand">
+                <span class="logo" aria-hidden="true">{ icon(Icon::Logo) }</span>
+                <h1>{ "Stowage" }</h1>
+                <span class="tagline">{ "Docker storage simulator" }</span>
+            </div>
+            <label class="field scenario">
+                <span>{ "Scenario" }</span>
+                <select title="More scenarios are coming">
+                    <option value="sandbox" selected=true>{ "Sandbox" }</option>
+                </select>
+            </label>
+            <div class="tools">
+                <div class="group" role="group" aria-label="Font size">
+                    <button type="button" class="icon-button text" title="Larger text" disabled={!props.can_grow} onclick={act(PrefsAction::Grow)}>
+                        { "A+" }<span class="sr-only">{ " Larger text" }</span>
+                    </button>
+                    <button type="button" class="icon-button text" title="Smaller text" disabled={!props.can_shrink} onclick={act(PrefsAction::Shrink)}>
+                        { "A−" }<span class="sr-only">{ " Smaller text" }</span>
+                    </button>
+                </div>
+                <div class="group" role="group" aria-label="Theme">
+                    { theme_button(Theme::System, Icon::Auto, "Theme: follow the system") }
+                    { theme_button(Theme::Light, Icon::Sun, "Theme: light") }
+                    { theme_button(Theme::Dark, Icon::Moon, "Theme: dark") }
+                </div>
+            </div>
+        </header>
+    }
+}

@@ -1,0 +1,9 @@
+//! The app's state and the pure logic behind it: no DOM, no clocks.
+
+pub mod editor;
+pub mod focus;
+pub mod format;
+pub mod history;
+pub mod player;
+pub mod prefs;
+pub mod session;

@@ -1,0 +1,318 @@
+//! The animation queue: after each command its events are shown one at a time, each with a
+//! caption. Pure state; the narration component runs the timer that sends [`PlayerAction::Done`].
+
+use stowage_engine::Event;
+
+use super::focus::{focus_of, Focus};
+
+/// Steps kept for going back; older ones are dropped.
+const KEEP: usize = 200;
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Step {
+    /// Unique and increasing: tells a timer which step it was started for.
+    pub seq: u64,
+    /// The terminal block (command) whose events these are.
+    pub block: usize,
+    /// 1-based position in that command's events, and their number.
+    pub index: usize,
+    pub total: usize,
+    pub caption: String,
+    pub focus: Focus,
+}
+
+impl Step {
+    /// "Step 1 of 2"
+    pub fn heading(&self) -> String {
+        format!("Step {} of {}", self.index, self.total)
+    }
+
+    /// How long the step stays at 1× speed: long enough to read its caption.
+    pub fn base_millis(&self) -> u32 {
+        let words = self.caption.split_whitespace().count() as u32;
+        (1200 + words * 170).min(9000)
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Speed {
+    Half,
+    One,
+    Two,
+    Four,
+}
+
+impl Speed {
+    pub const ALL: [Speed; 4] = [Speed::Half, Speed::One, Speed::Two, Speed::Four];
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Speed::Half => "0.5×",
+            Speed::One => "1×",
+            Speed::Two => "2×",
+            Speed::Four => "4×",
+        }
+    }
+
+    pub fn scale(self, millis: u32) -> u32 {
+        match self {
+            Speed::Half => millis * 2,
+            Speed::One => millis,
+            Speed::Two => millis / 2,
+            Speed::Four => millis / 4,
+        }
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum PlayerAction {
+    /// A command ran: queue its events.
+    Enqueue {
+        block: usize,
+        events: Vec<Event>,
+    },
+    /// The timer of step `seq` ran out.
+    Done {
+        seq: u64,
+    },
+    TogglePause,
+    Previous,
+    Next,
+    /// Jump to the last queued step and stop there.
+    Skip,
+    SetSpeed(Speed),
+    /// The screen was cleared: nothing refers to the old commands any more.
+    Reset,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Player {
+    steps: Vec<Step>,
+    /// The step on show.
+    pos: Option<usize>,
+    /// True while the step on show is playing (its timer runs unless paused).
+    playing: bool,
+    pub paused: bool,
+    pub speed: Speed,
+    next_seq: u64,
+}
+
+impl Default for Player {
+    fn default() -> Self {
+        Player { steps: Vec::new(), pos: None, playing: false, paused: false, speed: Speed::One, next_seq: 1 }
+    }
+}
+
+impl Player {
+    /// The step on show (playing or finished), if any.
+    pub fn current(&self) -> Option<&Step> {
+        self.pos.map(|i| &self.steps[i])
+    }
+
+    /// The step whose timer should run now.
+    pub fn running(&self) -> Option<&Step> {
+        if self.playing && !self.paused {
+            self.current()
+        } else {
+            None
+        }
+    }
+
+    pub fn is_playing(&self) -> bool {
+        self.playing
+    }
+
+    /// How long `step` stays on show at the current speed.
+    pub fn millis(&self, step: &Step) -> u32 {
+        self.speed.scale(step.base_millis())
+    }
+
+    /// Steps queued after the one on show.
+    pub fn pending(&self) -> usize {
+        self.pos.map_or(self.steps.len(), |i| self.steps.len() - i - 1)
+    }
+
+    pub fn has_previous(&self) -> bool {
+        self.pos.is_some_and(|i| i > 0)
+    }
+
+    pub fn has_next(&self) -> bool {
+        self.pending() > 0
+    }
+
+    pub fn apply(&mut self, action: PlayerAction) {
+        match action {
+            PlayerAction::Enqueue { block, events } => {
+                let total = events.len();
+                if total == 0 {
+                    return;
+                }
+                let first_new = self.steps.len();
+                for (i, event) in events.iter().enumerate() {
+                    self.steps.push(Step {
+                        seq: self.next_seq,
+                        block,
+                        index: i + 1,
+                        total,
+                        caption: event.narrate(),
+                        focus: focus_of(event),
+                    });
+                    self.next_seq += 1;
+                }
+                if !self.playing {
+                    self.pos = Some(first_new);
+                    self.playing = true;
+                }
+                self.trim();
+            }
+            PlayerAction::Done { seq } => {
+                if self.running().is_some_and(|s| s.seq == seq) {
+                    self.forward();
+                }
+            }
+            PlayerAction::TogglePause => self.paused = !self.paused,
+            PlayerAction::Next => self.forward(),
+            PlayerAction::Previous => {
+                if let Some(i) = self.pos.filter(|&i| i > 0) {
+                    self.pos = Some(i - 1);
+                    self.playing = true;
+                }
+            }
+            PlayerAction::Skip => {
+                if !self.steps.is_empty() {
+                    self.pos = Some(self.steps.len() - 1);
+                }
+                self.playing = false;
+            }
+            PlayerAction::SetSpeed(speed) => self.speed = speed,
+            PlayerAction::Reset => *self = Player { speed: self.speed, paused: self.paused, next_seq: self.next_seq, ..Player::default() },
+        }
+    }
+
+    fn forward(&mut self) {
+        match self.pos {
+            Some(i) if i + 1 < self.steps.len() => {
+                self.pos = Some(i + 1);
+                self.playing = true;
+            }
+            None if !self.steps.is_empty() => {
+                self.pos = Some(0);
+                self.playing = true;
+            }
+            _ => self.playing = false,
+        }
+    }
+
+    fn trim(&mut self) {
+        if self.steps.len() > KEEP {
+            let drop = (self.steps.len() - KEEP).min(self.pos.unwrap_or(0));
+            self.steps.drain(..drop);
+            self.pos = self.pos.map(|i| i - drop);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn created(name: &str) -> Event {
+        Event::VolumeCreated { name: name.into(), anonymous: false }
+    }
+
+    fn enqueue(p: &mut Player, block: usize, names: &[&str]) {
+        p.apply(PlayerAction::Enqueue { block, events: names.iter().map(|n| created(n)).collect() });
+    }
+
+    fn shown(p: &Player) -> Option<(usize, usize, bool)> {
+        p.current().map(|s| (s.block, s.index, p.is_playing()))
+    }
+
+    #[test]
+    fn plays_one_event_at_a_time_then_stops_on_the_last() {
+        let mut p = Player::default();
+        enqueue(&mut p, 7, &["a", "b"]);
+        let first = p.running().unwrap().clone();
+        assert_eq!((first.heading().as_str(), first.block), ("Step 1 of 2", 7));
+        assert!(first.caption.contains("named volume a"));
+        p.apply(PlayerAction::Done { seq: first.seq });
+        assert_eq!(shown(&p), Some((7, 2, true)));
+        let second = p.running().unwrap().seq;
+        p.apply(PlayerAction::Done { seq: second });
+        assert_eq!(shown(&p), Some((7, 2, false)));
+        assert!(p.running().is_none());
+    }
+
+    #[test]
+    fn a_stale_timer_does_nothing() {
+        let mut p = Player::default();
+        enqueue(&mut p, 1, &["a", "b", "c"]);
+        let first = p.running().unwrap().seq;
+        p.apply(PlayerAction::Next);
+        p.apply(PlayerAction::Done { seq: first });
+        assert_eq!(shown(&p), Some((1, 2, true)));
+    }
+
+    #[test]
+    fn later_commands_queue_behind_the_playing_one() {
+        let mut p = Player::default();
+        enqueue(&mut p, 1, &["a"]);
+        enqueue(&mut p, 2, &["b", "c"]);
+        assert_eq!(shown(&p), Some((1, 1, true)));
+        assert_eq!(p.pending(), 2);
+        p.apply(PlayerAction::Next);
+        assert_eq!(shown(&p), Some((2, 1, true)));
+        // After the queue ran out, a new command starts playing at once.
+        p.apply(PlayerAction::Skip);
+        assert_eq!(shown(&p), Some((2, 2, false)));
+        enqueue(&mut p, 3, &["d"]);
+        assert_eq!(shown(&p), Some((3, 1, true)));
+    }
+
+    #[test]
+    fn pause_stops_the_timer_but_steps_still_move() {
+        let mut p = Player::default();
+        enqueue(&mut p, 1, &["a", "b"]);
+        p.apply(PlayerAction::TogglePause);
+        assert!(p.running().is_none());
+        p.apply(PlayerAction::Next);
+        assert_eq!(shown(&p), Some((1, 2, true)));
+        assert!(p.running().is_none());
+        p.apply(PlayerAction::Previous);
+        assert_eq!(shown(&p), Some((1, 1, true)));
+        assert!(!p.has_previous() && p.has_next());
+        p.apply(PlayerAction::TogglePause);
+        assert!(p.running().is_some());
+    }
+
+    #[test]
+    fn commands_without_events_change_nothing() {
+        let mut p = Player::default();
+        enqueue(&mut p, 1, &[]);
+        assert_eq!(p, Player::default());
+    }
+
+    #[test]
+    fn speed_scales_the_duration_and_reset_keeps_settings() {
+        let mut p = Player::default();
+        enqueue(&mut p, 1, &["a"]);
+        let ms = p.current().unwrap().base_millis();
+        assert!((1200..=9000).contains(&ms));
+        assert_eq!(Speed::Two.scale(ms), ms / 2);
+        p.apply(PlayerAction::SetSpeed(Speed::Four));
+        p.apply(PlayerAction::Reset);
+        assert_eq!(p.speed, Speed::Four);
+        assert!(p.current().is_none());
+    }
+
+    #[test]
+    fn old_steps_are_dropped_but_the_one_on_show_stays() {
+        let mut p = Player::default();
+        for b in 0..(KEEP + 50) {
+            enqueue(&mut p, b, &["x"]);
+            p.apply(PlayerAction::Skip);
+        }
+        assert!(p.steps.len() <= KEEP + 1);
+        assert_eq!(p.current().unwrap().block, KEEP + 49);
+    }
+}

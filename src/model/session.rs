@@ -1,0 +1,231 @@
+//! The app's state: the engine, the terminal's transcript, the world as drawn, the animation
+//! queue. One reducer changes it; the engine is the only thing it talks to.
+
+use std::cell::RefCell;
+use std::rc::Rc;
+
+use stowage_engine::{Engine, EntryView, ExplorerTarget, WorldView};
+
+use super::editor::{logical_line, Submit};
+use super::player::{Player, PlayerAction};
+
+/// The prompt of continuation lines (bash's PS2).
+pub const PS2: &str = "> ";
+
+/// One command and what it printed, as the terminal shows it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Block {
+    pub id: usize,
+    /// The prompt the first line was typed at.
+    pub prompt: String,
+    /// The lines as typed (continuation lines follow the first).
+    pub lines: Vec<String>,
+    pub stdout: String,
+    pub stderr: String,
+    pub exit_code: i32,
+    /// Ended by Ctrl+C: `^C` follows the last line.
+    pub interrupted: bool,
+    /// The number of storage events the command produced.
+    pub events: usize,
+}
+
+/// The engine, shared by the session and whoever reads it (explorer, completion).
+#[derive(Clone, Debug, Default)]
+pub struct EngineHandle(Rc<RefCell<Engine>>);
+
+impl PartialEq for EngineHandle {
+    fn eq(&self, other: &Self) -> bool {
+        Rc::ptr_eq(&self.0, &other.0)
+    }
+}
+
+impl EngineHandle {
+    pub fn new(engine: Engine) -> Self {
+        EngineHandle(Rc::new(RefCell::new(engine)))
+    }
+    pub fn prompt(&self) -> String {
+        self.0.borrow().prompt()
+    }
+    pub fn view(&self) -> WorldView {
+        self.0.borrow().view()
+    }
+    pub fn list_dir(&self, target: &ExplorerTarget, path: &str) -> Vec<EntryView> {
+        self.0.borrow().list_dir(target, path)
+    }
+    pub fn complete(&self, line: &str, cursor: usize) -> Vec<String> {
+        self.0.borrow().complete(line, cursor)
+    }
+    fn run(&self, line: &str) -> stowage_engine::Outcome {
+        self.0.borrow_mut().run(line)
+    }
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Session {
+    pub engine: EngineHandle,
+    pub blocks: Rc<Vec<Rc<Block>>>,
+    next_block: usize,
+    /// The prompt for the next line.
+    pub prompt: String,
+    /// The world now, and before the last command that changed something (for ghosts of
+    /// what that command removed).
+    pub view: Rc<WorldView>,
+    pub before: Rc<WorldView>,
+    /// Bumped by every command the engine ran: readers of the engine refresh on it.
+    pub revision: u64,
+    pub player: Player,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub enum Action {
+    Submit(Submit),
+    Player(PlayerAction),
+}
+
+impl Session {
+    pub fn new(engine: Engine) -> Session {
+        let engine = EngineHandle::new(engine);
+        let view = Rc::new(engine.view());
+        Session {
+            prompt: engine.prompt(),
+            engine,
+            blocks: Rc::default(),
+            next_block: 1,
+            before: view.clone(),
+            view,
+            revision: 0,
+            player: Player::default(),
+        }
+    }
+
+    pub fn apply(&mut self, action: Action) {
+        match action {
+            Action::Player(a) => self.player.apply(a),
+            Action::Submit(Submit::ClearScreen) => self.clear(),
+            Action::Submit(Submit::Interrupt(lines)) => {
+                self.push_block(lines, |b| b.interrupted = true);
+            }
+            Action::Submit(Submit::ShowCompletions { line, candidates }) => {
+                let stdout = candidates.join("  ") + "\n";
+                self.push_block(vec![line], |b| b.stdout = stdout);
+            }
+            Action::Submit(Submit::Run(lines)) => self.run(lines),
+        }
+    }
+
+    fn run(&mut self, lines: Vec<String>) {
+        let line = logical_line(&lines);
+        match line.trim() {
+            // An empty line prints a new prompt, nothing more.
+            "" => {
+                self.push_block(lines, |_| {});
+            }
+            // `clear` is the terminal's business, wherever it is typed.
+            "clear" => self.clear(),
+            _ => {
+                let outcome = self.engine.run(&line);
+                self.revision += 1;
+                let id = self.push_block(lines, |b| {
+                    b.stdout = outcome.stdout;
+                    b.stderr = outcome.stderr;
+                    b.exit_code = outcome.exit_code;
+                    b.events = outcome.events.len();
+                });
+                self.prompt = self.engine.prompt();
+                let view = self.engine.view();
+                if view != *self.view {
+                    self.before = std::mem::replace(&mut self.view, Rc::new(view));
+                }
+                self.player.apply(PlayerAction::Enqueue { block: id, events: outcome.events });
+            }
+        }
+    }
+
+    fn push_block(&mut self, lines: Vec<String>, fill: impl FnOnce(&mut Block)) -> usize {
+        let id = self.next_block;
+        self.next_block += 1;
+        let mut block = Block {
+            id,
+            prompt: self.prompt.clone(),
+            lines,
+            stdout: String::new(),
+            stderr: String::new(),
+            exit_code: 0,
+            interrupted: false,
+            events: 0,
+        };
+        fill(&mut block);
+        Rc::make_mut(&mut self.blocks).push(Rc::new(block));
+        id
+    }
+
+    fn clear(&mut self) {
+        self.blocks = Rc::default();
+        self.player.apply(PlayerAction::Reset);
+    }
+}
+
+impl yew::Reducible for Session {
+    type Action = Action;
+
+    fn reduce(self: Rc<Self>, action: Action) -> Rc<Self> {
+        let mut next = Rc::unwrap_or_clone(self);
+        next.apply(action);
+        Rc::new(next)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn run(s: &mut Session, line: &str) {
+        s.apply(Action::Submit(Submit::Run(vec![line.to_string()])));
+    }
+
+    #[test]
+    fn a_command_becomes_a_block_with_the_engines_output() {
+        let mut s = Session::new(Engine::new());
+        let prompt = s.prompt.clone();
+        run(&mut s, "nosuchcommand");
+        let expected = Engine::new().run("nosuchcommand");
+        let b = &s.blocks[0];
+        assert_eq!((b.prompt.as_str(), b.lines.as_slice()), (prompt.as_str(), ["nosuchcommand".to_string()].as_slice()));
+        assert_eq!((&b.stdout, &b.stderr, b.exit_code), (&expected.stdout, &expected.stderr, expected.exit_code));
+        assert_eq!(s.revision, 1);
+    }
+
+    #[test]
+    fn continuation_lines_run_as_one_command() {
+        let mut s = Session::new(Engine::new());
+        s.apply(Action::Submit(Submit::Run(vec!["echo \\".into(), "hi".into()])));
+        let expected = Engine::new().run("echo hi");
+        assert_eq!(s.blocks[0].stderr, expected.stderr);
+        assert_eq!(s.blocks[0].lines.len(), 2);
+    }
+
+    #[test]
+    fn empty_lines_and_clear_do_not_reach_the_engine() {
+        let mut s = Session::new(Engine::new());
+        run(&mut s, "   ");
+        assert_eq!((s.blocks.len(), s.revision), (1, 0));
+        assert_eq!(s.blocks[0].exit_code, 0);
+        run(&mut s, "x");
+        run(&mut s, " clear ");
+        assert!(s.blocks.is_empty());
+        assert_eq!(s.revision, 1);
+    }
+
+    #[test]
+    fn ctrl_c_and_completions_add_blocks_without_running_anything() {
+        let mut s = Session::new(Engine::new());
+        s.apply(Action::Submit(Submit::Interrupt(vec!["docker ru".into()])));
+        s.apply(Action::Submit(Submit::ShowCompletions { line: "docker r".into(), candidates: vec!["rm".into(), "run".into()] }));
+        assert!(s.blocks[0].interrupted);
+        assert_eq!(s.blocks[1].stdout, "rm  run\n");
+        assert_eq!(s.blocks[1].id, s.blocks[0].id + 1);
+        s.apply(Action::Submit(Submit::ClearScreen));
+        assert!(s.blocks.is_empty());
+        assert_eq!(s.revision, 0);
+    }
+}
