@@ -649,7 +649,7 @@ impl World {
                 let place = self.place_of(ctx, loc.mount);
                 self.emit(Event::FileWritten { place, path: loc.path.clone(), bytes: written });
                 if full {
-                    return Err(Errno::NoSpace);
+                    return Err(self.deny_no_space(ctx, loc.mount, &loc.path));
                 }
                 Ok(written)
             }
@@ -660,13 +660,24 @@ impl World {
                 self.create_node(ctx, dir, &name, Kind::File(new_data), 0o666 & !ctx.umask);
                 let place = self.place_of(ctx, parent.mount);
                 let full_path = if parent.path == "/" { format!("/{name}") } else { format!("{}/{name}", parent.path) };
-                self.emit(Event::FileWritten { place, path: full_path, bytes: written });
+                self.emit(Event::FileWritten { place, path: full_path.clone(), bytes: written });
                 if full {
-                    return Err(Errno::NoSpace);
+                    return Err(self.deny_no_space(ctx, parent.mount, &full_path));
                 }
                 Ok(written)
             }
         }
+    }
+
+    /// A size-limited mount is full: the rest of the write is refused.
+    fn deny_no_space(&mut self, ctx: &Ctx, mount: Option<usize>, path: &str) -> Errno {
+        if let (Ns::Container(i), Some(m)) = (ctx.ns, mount) {
+            let mnt = &self.containers[i].mounts[m];
+            let cause = DenyCause::NoSpace { mount: mnt.target.clone(), limit: mnt.limit.unwrap_or(0) };
+            let place = self.place_of(ctx, mount);
+            self.emit(Event::WriteDenied { place, path: path.to_string(), cause });
+        }
+        Errno::NoSpace
     }
 
     /// Computes new content after a write, honouring the mount's size limit.

@@ -21,6 +21,10 @@ use flags::{flag, opt, Spec};
 use format::{ellipsis, human_size, tabwrite};
 use mounts::{Origin, Request, Source, SpecError};
 
+/// The simulator's limits on objects (memory stays bounded whatever a learner types).
+pub const MAX_CONTAINERS: usize = 500;
+pub const MAX_VOLUMES: usize = 2000;
+
 /// Prints a daemon error the way `docker CMD` does (exit 1).
 pub fn daemon_error(io: &mut Io, msg: &str) -> i32 {
     io.err_line(&format!("Error response from daemon: {msg}"));
@@ -384,6 +388,13 @@ fn create(
             Err(SpecError::Flag(msg)) => return Err(flag_error(io, cmd, &msg, 125)),
             Err(e) => mount_reqs.push(Err(e)),
         }
+    }
+    if world.containers.len() >= MAX_CONTAINERS {
+        return Err(report_run_error(
+            io,
+            cmd,
+            RunError::Daemon(format!("stowage: the simulated machine holds at most {MAX_CONTAINERS} containers; remove some first")),
+        ));
     }
     let Some(img) = find_image(world, image_ref) else {
         let full = normalized_ref(image_ref);

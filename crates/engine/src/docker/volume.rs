@@ -136,6 +136,12 @@ fn create_cmd(world: &mut World, args: &[String], io: &mut Io) -> i32 {
         labels.insert(k.to_string(), v.to_string());
     }
     if !world.volumes.contains_key(&name) {
+        if world.volumes.len() >= super::MAX_VOLUMES {
+            return daemon_error(
+                io,
+                &format!("create {name}: stowage: the simulated machine holds at most {} volumes; remove some first", super::MAX_VOLUMES),
+            );
+        }
         create_volume(world, &name, labels, if options.is_empty() { None } else { Some(options) }, false);
     }
     io.out_str(&format!("{name}\n"));
