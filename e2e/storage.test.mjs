@@ -1,0 +1,93 @@
+// End-to-end scenarios with the real engine: what the storage map shows after real commands.
+// Any console error fails a test; screenshots go to artifacts/.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import { startServer } from './serve.mjs';
+import { launch, collectErrors, DIST, ARTIFACTS } from './browser.mjs';
+
+let server;
+let browser;
+
+before(async () => {
+  await mkdir(ARTIFACTS, { recursive: true });
+  server = await startServer(DIST);
+  browser = await launch();
+});
+
+after(async () => {
+  await browser?.close();
+  await server?.close();
+});
+
+async function open() {
+  const context = await browser.newContext({ viewport: { width: 1600, height: 900 } });
+  const page = await context.newPage();
+  const errors = collectErrors(page);
+  await page.goto(server.url);
+  const input = page.getByRole('textbox', { name: 'Command' });
+  await input.waitFor();
+  const map = page.getByRole('region', { name: 'Storage map' });
+  return { page, errors, input, map, close: () => context.close() };
+}
+
+/** Runs a line and returns the text of its block in the terminal log. */
+async function run(page, input, line) {
+  const log = page.getByRole('log', { name: 'Terminal output' });
+  const before = await log.locator('.block').count();
+  await input.fill(line);
+  await input.press('Enter');
+  const block = log.locator('.block').nth(before);
+  await block.waitFor();
+  return block.innerText();
+}
+
+test('a volume outlives the container that wrote it', async () => {
+  const { page, errors, input, map, close } = await open();
+  await run(page, input, 'docker volume create shared-data');
+  await run(page, input, "docker run --name writer -v shared-data:/data busybox sh -c 'echo persisted > /data/f.txt'");
+  await assert.doesNotReject(map.getByText('writer', { exact: true }).first().waitFor());
+  await run(page, input, 'docker rm writer');
+  await assert.doesNotReject(map.getByText('writer', { exact: true }).waitFor({ state: 'detached', timeout: 15000 }));
+  assert.match(await map.innerText(), /shared-data/);
+  const out = await run(page, input, 'docker run --rm -v shared-data:/data busybox cat /data/f.txt');
+  assert.match(out, /persisted/);
+  await page.screenshot({ path: join(ARTIFACTS, 'volume-survives.png') });
+  assert.deepEqual(errors, []);
+  await close();
+});
+
+test('a write to a read-only mount is refused', async () => {
+  const { page, errors, input, map, close } = await open();
+  const out = await run(page, input, 'docker run --rm -v rodata:/data:ro demo/app:1.0 touch /data/f');
+  assert.match(out, /touch: \/data\/f: Read-only file system/);
+  assert.match(out, /exit 1/);
+  assert.match(await map.innerText(), /rodata/);
+  await page.screenshot({ path: join(ARTIFACTS, 'read-only.png') });
+  assert.deepEqual(errors, []);
+  await close();
+});
+
+test('editing an image file copies it up into the writable layer', async () => {
+  const { page, errors, input, map, close } = await open();
+  await run(page, input, 'docker run -d --name cu demo/app:1.0 sleep 3600');
+  await run(page, input, "docker exec cu sh -c 'echo red > /etc/app/app.conf'");
+  await assert.doesNotReject(map.getByText('/etc/app/app.conf').first().waitFor());
+  assert.match(await map.innerText(), /writable layer \(container cu\)/);
+  await page.screenshot({ path: join(ARTIFACTS, 'copy-up.png') });
+  assert.deepEqual(errors, []);
+  await close();
+});
+
+test('docker stop empties a tmpfs', async () => {
+  const { page, errors, input, map, close } = await open();
+  await run(page, input, 'docker run -d --name tm --tmpfs /cache demo/app:1.0 sleep 3600');
+  await run(page, input, "docker exec tm sh -c 'echo hello > /cache/x'");
+  await assert.doesNotReject(map.getByText('6 B used', { exact: false }).first().waitFor());
+  await run(page, input, 'docker stop tm');
+  await assert.doesNotReject(map.getByText('0 B used', { exact: false }).first().waitFor());
+  await page.screenshot({ path: join(ARTIFACTS, 'tmpfs-emptied.png') });
+  assert.deepEqual(errors, []);
+  await close();
+});
