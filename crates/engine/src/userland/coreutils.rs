@@ -1385,17 +1385,10 @@ fn cp(p: &mut Proc, args: &[String]) -> i32 {
     if ops.len() < 2 {
         return p.usage();
     }
-    let (srcs, dst) = ops.split_at(ops.len() - 1);
-    let dst = &dst[0];
-    let dst_is_dir = p.world.stat(&p.ctx, dst, true).map(|s| s.ftype == FileType::Dir).unwrap_or(false);
     let mut status = 0;
-    for s in srcs {
-        let target = if dst_is_dir {
-            format!("{}/{}", dst.trim_end_matches('/'), s.trim_end_matches('/').rsplit('/').next().unwrap_or(s))
-        } else {
-            dst.clone()
-        };
-        if inside(&p.ctx.cwd, s, &target) && p.world.stat(&p.ctx, s, true).map(|st| st.ftype == FileType::Dir).unwrap_or(false) {
+    for (s, target) in copy_targets(p, &ops) {
+        let s = &s;
+        if dir_into_itself(p, s, &target) {
             if p.gnu {
                 let (qs, qt) = (p.q(s), p.q(&target));
                 p.err(&format!("cannot copy a directory, {qs}, into itself, {qt}"));
@@ -1430,11 +1423,29 @@ fn cp(p: &mut Proc, args: &[String]) -> i32 {
     status
 }
 
-/// Whether `target` is `src` itself or lies below it (paths relative to `cwd`).
-fn inside(cwd: &str, src: &str, target: &str) -> bool {
-    let s = crate::fs::normalize(cwd, src);
-    let t = crate::fs::normalize(cwd, target);
-    t == s || t.starts_with(&format!("{}/", s.trim_end_matches('/')))
+/// `SRC... DST` of cp and mv: each source with where it goes (into DST when it is a directory).
+fn copy_targets(p: &Proc, ops: &[String]) -> Vec<(String, String)> {
+    let (srcs, dst) = ops.split_at(ops.len() - 1);
+    let dst = &dst[0];
+    let dst_is_dir = p.world.stat(&p.ctx, dst, true).map(|s| s.ftype == FileType::Dir).unwrap_or(false);
+    srcs.iter()
+        .map(|s| {
+            let target = if dst_is_dir {
+                format!("{}/{}", dst.trim_end_matches('/'), s.trim_end_matches('/').rsplit('/').next().unwrap_or(s))
+            } else {
+                dst.clone()
+            };
+            (s.clone(), target)
+        })
+        .collect()
+}
+
+/// Whether the directory `src` would end up inside itself at `target`.
+fn dir_into_itself(p: &Proc, src: &str, target: &str) -> bool {
+    let s = crate::fs::normalize(&p.ctx.cwd, src);
+    let t = crate::fs::normalize(&p.ctx.cwd, target);
+    let inside = t == s || t.starts_with(&format!("{}/", s.trim_end_matches('/')));
+    inside && p.world.stat(&p.ctx, src, false).map(|st| st.ftype == FileType::Dir).unwrap_or(false)
 }
 
 fn mv(p: &mut Proc, args: &[String]) -> i32 {
@@ -1442,17 +1453,10 @@ fn mv(p: &mut Proc, args: &[String]) -> i32 {
     if ops.len() < 2 {
         return p.usage();
     }
-    let (srcs, dst) = ops.split_at(ops.len() - 1);
-    let dst = &dst[0];
-    let dst_is_dir = p.world.stat(&p.ctx, dst, true).map(|s| s.ftype == FileType::Dir).unwrap_or(false);
     let mut status = 0;
-    for s in srcs {
-        let target = if dst_is_dir {
-            format!("{}/{}", dst.trim_end_matches('/'), s.trim_end_matches('/').rsplit('/').next().unwrap_or(s))
-        } else {
-            dst.clone()
-        };
-        if inside(&p.ctx.cwd, s, &target) && p.world.stat(&p.ctx, s, false).map(|st| st.ftype == FileType::Dir).unwrap_or(false) {
+    for (s, target) in copy_targets(p, &ops) {
+        let s = &s;
+        if dir_into_itself(p, s, &target) {
             if p.gnu {
                 let (qs, qt) = (p.q(s), p.q(&target));
                 p.err(&format!("cannot move {qs} to a subdirectory of itself, {qt}"));
