@@ -911,31 +911,18 @@ pub fn mode_string(st: &Stat) -> String {
     let m = st.mode;
     let mut s = String::new();
     s.push(t);
-    let bit = |b: u32, c: char| if m & b != 0 { c } else { '-' };
-    s.push(bit(0o400, 'r'));
-    s.push(bit(0o200, 'w'));
-    s.push(match (m & 0o100 != 0, m & 0o4000 != 0) {
-        (true, true) => 's',
-        (false, true) => 'S',
-        (true, false) => 'x',
-        _ => '-',
-    });
-    s.push(bit(0o040, 'r'));
-    s.push(bit(0o020, 'w'));
-    s.push(match (m & 0o010 != 0, m & 0o2000 != 0) {
-        (true, true) => 's',
-        (false, true) => 'S',
-        (true, false) => 'x',
-        _ => '-',
-    });
-    s.push(bit(0o004, 'r'));
-    s.push(bit(0o002, 'w'));
-    s.push(match (m & 0o001 != 0, m & 0o1000 != 0) {
-        (true, true) => 't',
-        (false, true) => 'T',
-        (true, false) => 'x',
-        _ => '-',
-    });
+    // Owner, group, other: rwx, with setuid/setgid/sticky shown in the x column.
+    for (shift, special, mark) in [(6, 0o4000, 's'), (3, 0o2000, 's'), (0, 0o1000, 't')] {
+        let bits = (m >> shift) & 7;
+        s.push(if bits & 4 != 0 { 'r' } else { '-' });
+        s.push(if bits & 2 != 0 { 'w' } else { '-' });
+        s.push(match (bits & 1 != 0, m & special != 0) {
+            (true, true) => mark,
+            (false, true) => mark.to_ascii_uppercase(),
+            (true, false) => 'x',
+            _ => '-',
+        });
+    }
     s
 }
 
