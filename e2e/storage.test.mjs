@@ -91,3 +91,22 @@ test('docker stop empties a tmpfs', async () => {
   assert.deepEqual(errors, []);
   await close();
 });
+
+test('the explorer tells where each file of a container comes from', async () => {
+  const { page, errors, input, close } = await open();
+  await run(page, input, 'docker run -d --name ex demo/app:1.0 sleep 3600');
+  await run(page, input, "docker exec ex sh -c 'echo red > /etc/app/app.conf'");
+  await page.getByRole('tab', { name: 'Explorer' }).click();
+  const explorer = page.getByRole('region', { name: 'Explorer' });
+  await explorer.getByLabel('Look at').selectOption('c:ex');
+  await explorer.locator('tr.entry button', { hasText: 'etc' }).first().click();
+  await explorer.locator('tr.entry button', { hasText: 'app' }).first().click();
+  const copied = explorer.locator('tr.entry', { hasText: 'app.conf' });
+  const untouched = explorer.locator('tr.entry', { hasText: 'obsolete.txt' });
+  await copied.waitFor();
+  assert.match(await copied.innerText(), /writable layer/);
+  assert.match(await untouched.innerText(), /image layer L2/);
+  await page.screenshot({ path: join(ARTIFACTS, 'explorer.png') });
+  assert.deepEqual(errors, []);
+  await close();
+});
