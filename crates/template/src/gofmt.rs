@@ -834,6 +834,17 @@ impl Printer {
             Val::Byte(b) => self.fmt_int_verb(*b as u64, false, verb, v),
             Val::Float(f) => self.fmt_float_verb(*f, verb, v),
             Val::Str(s) => self.fmt_string(s, verb, v),
+            Val::Obj(m) if m.contains_key(crate::STRUCT_MARKER) && !self.f.sharp_v => {
+                // A Go struct: its field values in declaration order, `{a b c}`.
+                self.buf.push('{');
+                for (i, (_, e)) in m.iter().filter(|(k, _)| k.as_str() != crate::STRUCT_MARKER).enumerate() {
+                    if i > 0 {
+                        self.buf.push(' ');
+                    }
+                    self.print_value(&Val::from_json(e), verb, depth + 1);
+                }
+                self.buf.push('}');
+            }
             Val::Obj(m) => {
                 if self.f.sharp_v {
                     self.buf.push_str("map[string]interface {}{");

@@ -37,7 +37,7 @@ fn encode_val(out: &mut String, v: &Val, omit: &[String]) {
             out.push('{');
             let mut first = true;
             for (k, e) in m.iter() {
-                if e.as_str() == Some("") && omit.iter().any(|o| o == k) {
+                if (e.as_str() == Some("") && omit.iter().any(|o| o == k)) || k.as_str() == crate::STRUCT_MARKER {
                     continue;
                 }
                 if !first {
@@ -140,6 +140,12 @@ mod tests {
         assert_eq!(enc(&json!(-3)), "-3");
         assert_eq!(enc(&json!(u64::MAX)), "18446744073709551615");
         assert_eq!(encode(&Val::Invalid, &[]), "null");
+    }
+
+    #[test]
+    fn struct_markers_are_not_encoded() {
+        let j = serde_json::json!({"/srv/web": {crate::STRUCT_MARKER: true}});
+        assert_eq!(encode(&Val::from_json(&j), &[]), r#"{"/srv/web":{}}"#);
     }
 
     #[test]

@@ -87,6 +87,10 @@ mod tests;
 use std::collections::BTreeMap;
 use std::fmt;
 
+/// A member with this key marks a JSON object as a Go struct: `{{.}}` prints it as
+/// `{v1 v2 …}` (field values in order) instead of a map; `json` leaves the member out.
+pub const STRUCT_MARKER: &str = "\u{0}struct";
+
 /// Whether an error comes from parsing or executing a template.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum ErrorKind {

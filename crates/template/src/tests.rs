@@ -836,3 +836,14 @@ fn random_printf_formats_never_panic() {
         let _ = render(t, &data);
     }
 }
+
+#[test]
+fn structs_print_like_go() {
+    let d = serde_json::json!({
+        "Mounts": [{crate::STRUCT_MARKER: true, "Type": "volume", "Name": "v", "RW": true, "Propagation": ""}],
+        "Volumes": {"/srv/web": {crate::STRUCT_MARKER: true}},
+    });
+    assert_eq!(crate::render("{{.Mounts}}", &d).unwrap(), "[{volume v true }]");
+    assert_eq!(crate::render("{{.Volumes}}", &d).unwrap(), "map[/srv/web:{}]");
+    assert_eq!(crate::render("{{(index .Mounts 0).Name}}", &d).unwrap(), "v");
+}

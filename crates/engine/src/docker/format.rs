@@ -15,13 +15,23 @@ fn with_go_zero_values(data: &Value) -> Value {
     if let Some(Value::Array(mounts)) = data.get_mut("Mounts") {
         for m in mounts.iter_mut() {
             if let Value::Object(o) = m {
-                if o.contains_key("Destination") && !o.contains_key("Name") {
+                if o.contains_key("Destination") {
+                    // A MountPoint struct: all its fields, in order, printed as `{…}`.
                     let mut full = serde_json::Map::new();
+                    full.insert(stowage_template::STRUCT_MARKER.into(), Value::Bool(true));
                     for key in ["Type", "Name", "Source", "Destination", "Driver", "Mode", "RW", "Propagation"] {
                         full.insert(key.into(), o.get(key).cloned().unwrap_or_else(|| Value::String(String::new())));
                     }
                     *o = full;
                 }
+            }
+        }
+    }
+    // `Config.Volumes` is a map of empty structs: `map[/data:{}]`.
+    if let Some(Value::Object(vols)) = data.get_mut("Config").and_then(|c| c.get_mut("Volumes")) {
+        for v in vols.values_mut() {
+            if let Value::Object(o) = v {
+                o.insert(stowage_template::STRUCT_MARKER.into(), Value::Bool(true));
             }
         }
     }
