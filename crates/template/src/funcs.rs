@@ -265,7 +265,7 @@ fn length(item: &Val) -> Result<usize, String> {
         Val::Invalid | Val::Nil => Err("len of untyped nil".to_string()),
         Val::Str(s) => Ok(s.len()),
         Val::Arr(a) => Ok(a.len()),
-        Val::Obj(m) => Ok(m.len()),
+        Val::Obj(m) => Ok(m.keys().filter(|k| !k.starts_with('\u{0}')).count()),
         Val::Strs(s) => Ok(s.len()),
         other => Err(format!("len of type {}", other.type_name())),
     }

@@ -834,6 +834,10 @@ impl Printer {
             Val::Byte(b) => self.fmt_int_verb(*b as u64, false, verb, v),
             Val::Float(f) => self.fmt_float_verb(*f, verb, v),
             Val::Str(s) => self.fmt_string(s, verb, v),
+            Val::Obj(m) if m.contains_key(crate::NIL_MARKER) && !self.f.sharp_v => {
+                let kind = m.get(crate::NIL_MARKER).and_then(|k| k.as_str()).unwrap_or("slice");
+                self.buf.push_str(if kind == "map" { "map[]" } else { "[]" });
+            }
             Val::Obj(m) if m.contains_key(crate::STRUCT_MARKER) && !self.f.sharp_v => {
                 // A Go struct: its field values in declaration order, `{a b c}`.
                 self.buf.push('{');

@@ -33,6 +33,7 @@ fn encode_val(out: &mut String, v: &Val, omit: &[String]) {
             }
             out.push(']');
         }
+        Val::Obj(m) if m.contains_key(crate::NIL_MARKER) => out.push_str("null"),
         Val::Obj(m) => {
             out.push('{');
             let mut first = true;

@@ -91,6 +91,10 @@ use std::fmt;
 /// `{v1 v2 …}` (field values in order) instead of a map; `json` leaves the member out.
 pub const STRUCT_MARKER: &str = "\u{0}struct";
 
+/// A JSON object `{NIL_MARKER: "slice"}` (or `"map"`) stands for a typed Go nil: `{{.}}`
+/// prints `[]` (or `map[]`), `json` prints `null`, and it is empty and false.
+pub const NIL_MARKER: &str = "\u{0}nil";
+
 /// Whether an error comes from parsing or executing a template.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum ErrorKind {

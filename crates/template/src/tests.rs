@@ -847,3 +847,10 @@ fn structs_print_like_go() {
     assert_eq!(crate::render("{{.Volumes}}", &d).unwrap(), "map[/srv/web:{}]");
     assert_eq!(crate::render("{{(index .Mounts 0).Name}}", &d).unwrap(), "v");
 }
+
+#[test]
+fn typed_nils_print_like_go() {
+    let d = serde_json::json!({"Binds": {crate::NIL_MARKER: "slice"}, "Options": {crate::NIL_MARKER: "map"}});
+    assert_eq!(crate::render("{{.Binds}} {{.Options}} {{json .Binds}} {{len .Binds}}", &d).unwrap(), "[] map[] null 0");
+    assert_eq!(crate::render("{{if .Binds}}yes{{else}}no{{end}}", &d).unwrap(), "no");
+}

@@ -93,7 +93,7 @@ impl<'a> Val<'a> {
             Val::Float(f) => *f != 0.0,
             Val::Str(s) => !s.is_empty(),
             Val::Arr(a) => !a.is_empty(),
-            Val::Obj(m) => !m.is_empty(),
+            Val::Obj(m) => m.keys().any(|k| !k.starts_with('\u{0}')),
             Val::Strs(s) => !s.is_empty(),
         }
     }
@@ -101,7 +101,8 @@ impl<'a> Val<'a> {
 
 /// Map keys in the order Go prints and ranges over them (sorted bytewise).
 pub(crate) fn sorted_keys(m: &Map<String, Json>) -> Vec<&String> {
-    let mut keys: Vec<&String> = m.keys().collect();
+    // Markers (see `STRUCT_MARKER`, `NIL_MARKER`) are not members of the Go value.
+    let mut keys: Vec<&String> = m.keys().filter(|k| !k.starts_with('\u{0}')).collect();
     keys.sort();
     keys
 }

@@ -27,6 +27,33 @@ fn with_go_zero_values(data: &Value) -> Value {
             }
         }
     }
+    // Go's typed nils: a nil slice prints `[]` and a nil map `map[]`, yet `json` gives `null`.
+    let nil = |kind: &str| serde_json::json!({ stowage_template::NIL_MARKER: kind });
+    for (path, kind) in [
+        (&["HostConfig", "Binds"][..], "slice"),
+        (&["HostConfig", "VolumesFrom"][..], "slice"),
+        (&["HostConfig", "Tmpfs"][..], "map"),
+        (&["Config", "Volumes"][..], "map"),
+        (&["Config", "Labels"][..], "map"),
+        (&["Config", "Entrypoint"][..], "slice"),
+        (&["Labels"][..], "map"),
+        (&["Options"][..], "map"),
+    ] {
+        let mut cur = Some(&mut data);
+        for key in &path[..path.len() - 1] {
+            cur = cur.and_then(|c| c.get_mut(*key));
+        }
+        if let Some(Value::Object(o)) = cur {
+            match o.get(path[path.len() - 1]) {
+                Some(Value::Null) | None
+                    if o.contains_key("Binds") || o.contains_key("Volumes") || o.contains_key("Mountpoint") || o.contains_key("Driver") =>
+                {
+                    o.insert(path[path.len() - 1].into(), nil(kind));
+                }
+                _ => {}
+            }
+        }
+    }
     // `Config.Volumes` is a map of empty structs: `map[/data:{}]`.
     if let Some(Value::Object(vols)) = data.get_mut("Config").and_then(|c| c.get_mut("Volumes")) {
         for v in vols.values_mut() {

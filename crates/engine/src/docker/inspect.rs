@@ -69,6 +69,7 @@ pub fn inspect_cmd(world: &mut World, args: &[String], io: &mut Io, kind: Option
             None => errors.push(match kind {
                 Some("image") => format!("Error: No such image: {name}"),
                 Some("container") => format!("Error: No such container: {name}"),
+                Some("volume") => format!("Error: No such volume: {name}"),
                 _ => format!("Error: No such object: {name}"),
             }),
         }
