@@ -85,8 +85,6 @@ pub fn add_layer(
     kept_by_build_cache: bool,
 ) -> usize {
     let (size, _) = world_fs.usage(root);
-    let parent_chain = layers.last().map(|l: &Layer| l.chain_id.clone());
-    let _ = parent_chain;
     let chain_id = diff_id.to_string();
     let dir = world_fs.new_dir(0, 0, 0o710, 0);
     world_fs.link(overlay_dir, cache_id, dir);
@@ -149,10 +147,9 @@ impl World {
         h.dir("var/lib/docker/containers", 0, 0, 0o710, boot);
         let overlay_dir = h.dir("var/lib/docker/overlay2", 0, 0, 0o710, boot);
         h.dir("var/lib/docker/overlay2/l", 0, 0, 0o700, boot);
-        let volumes_dir = h.dir("var/lib/docker/volumes", 0, 0, 0o701, boot);
+        h.dir("var/lib/docker/volumes", 0, 0, 0o701, boot);
         h.node("var/lib/docker/volumes/backingFsBlockDev", Kind::CharDev { major: 254, minor: 0 }, 0, 0, 0o600, boot);
         h.file("var/lib/docker/volumes/metadata.db", "", 0, 0, 0o600, boot);
-        let _ = volumes_dir;
         h.node("var/run/docker.sock", Kind::Socket, 0, 111, 0o660, boot);
 
         let mut layers: Vec<Layer> = Vec::new();

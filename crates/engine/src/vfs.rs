@@ -226,13 +226,8 @@ impl World {
         let rel = if parent.rel == "/" { format!("/{name}") } else { format!("{}/{name}", parent.rel) };
         let node = match &parent.node {
             Node::Plain(dir) => {
-                let c = self.fs.lookup(*dir, name)?;
-                if matches!(self.fs.get(c).kind, Kind::Whiteout) && parent.mount.is_none() && ns == Ns::Host {
-                    // On the host a whiteout is just a character device.
-                    Node::Plain(c)
-                } else {
-                    Node::Plain(c)
-                }
+                // On the host a whiteout is just a character device: no merging here.
+                Node::Plain(self.fs.lookup(*dir, name)?)
             }
             Node::Merged(stack) => Node::Merged(self.merged_child(stack, name)?),
         };
@@ -636,14 +631,12 @@ impl World {
                     Kind::File(d) => d.clone(),
                     _ => return Err(Errno::Invalid),
                 };
-                let old_len = old.len();
                 let (new_data, written, full) = self.fit(ctx, loc.mount, &old, data, mode)?;
                 let target = match &loc.node {
                     Node::Plain(i) => *i,
                     Node::Merged(s) if s[0].0 == 0 => s[0].1,
                     Node::Merged(_) => self.copy_up(ctx, &loc.rel)?,
                 };
-                let _ = old_len;
                 self.fs.set_data(target, new_data);
                 self.fs.get_mut(target).mtime = self.clock.secs();
                 let place = self.place_of(ctx, loc.mount);

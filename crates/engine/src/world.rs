@@ -94,8 +94,6 @@ pub struct Volume {
     pub labels: BTreeMap<String, String>,
     pub options: Option<BTreeMap<String, String>>,
     pub anonymous: bool,
-    /// Set once image content was copied in (Docker copies only into an empty volume).
-    pub populated: bool,
     /// `--opt type=tmpfs`: content lives in memory, per mount.
     pub tmpfs: bool,
 }
@@ -197,7 +195,6 @@ pub struct HostConfig {
     pub volumes_from: Option<Vec<String>>,
     pub auto_remove: bool,
     pub network_mode: String,
-    pub port_bindings: BTreeMap<String, String>,
 }
 
 #[derive(Clone, Debug)]
@@ -237,7 +234,6 @@ pub struct Container {
     pub tty: bool,
     pub interactive: bool,
     pub hostname: String,
-    pub started_once: bool,
     pub compose: Option<ComposeRef>,
 }
 

@@ -12,7 +12,7 @@ use crate::fs::{InodeId, Kind};
 use crate::shell::Io;
 use crate::userland::tar;
 use crate::vfs::{Ctx, Ns};
-use crate::world::{Container, Cred, HistoryEntry, Image, ImageConfig, Layer, World};
+use crate::world::{Container, Cred, HistoryEntry, Image, ImageConfig, World};
 
 fn hex(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
@@ -574,7 +574,6 @@ fn build_step(
             volumes_from: None,
             auto_remove: true,
             network_mode: "none".into(),
-            port_bindings: BTreeMap::new(),
         },
         mount_points: Vec::new(),
         status: crate::world::Status::Running,
@@ -592,7 +591,6 @@ fn build_step(
         tty: false,
         interactive: false,
         hostname: "buildkitsandbox".into(),
-        started_once: true,
         compose: None,
     };
     world.containers.push(container);
@@ -717,11 +715,6 @@ fn build_step(
     world.containers.remove(ci);
     world.images.retain(|im| im.id != tmp_image_id);
     result.map(|_| upper)
-}
-
-/// Layer records for images built in this world (for tests).
-pub fn layer_of(world: &World, i: usize) -> &Layer {
-    &world.layers[i]
 }
 
 /// `docker cp`: between a container's file system and the host, through a tar stream.

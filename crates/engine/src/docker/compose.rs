@@ -7,7 +7,7 @@ use serde_json::Value;
 
 use super::flags::{self, flag, opt};
 use crate::shell::{Io, Shell};
-use crate::world::{ComposeRef, MountPointKind, Status, World};
+use crate::world::{ComposeRef, Status, World};
 
 const COMPOSE_VERSION: &str = "2.26.1";
 
@@ -1050,7 +1050,6 @@ fn run_oneoff(world: &mut World, sh: &mut Shell, p: &Project, args: &[String], i
             super::remove_container(world, ci, true);
         }
     }
-    let _ = MountPointKind::Volume;
     code.unwrap_or(0)
 }
 

@@ -57,12 +57,12 @@ pub fn inspect_cmd(world: &mut World, args: &[String], io: &mut Io, kind: Option
         let doc = match kind {
             Some("container") => world.container_index(name).map(|i| container_json(world, &world.containers[i])),
             Some("image") => find_image(world, name).map(|i| image_json(world, i)),
-            Some("volume") => world.volumes.get(name).map(|v| super::volume::volume_json(world, v)),
+            Some("volume") => world.volumes.get(name).map(super::volume::volume_json),
             _ => world
                 .container_index(name)
                 .map(|i| container_json(world, &world.containers[i]))
                 .or_else(|| find_image(world, name).map(|i| image_json(world, i)))
-                .or_else(|| world.volumes.get(name).map(|v| super::volume::volume_json(world, v))),
+                .or_else(|| world.volumes.get(name).map(super::volume::volume_json)),
         };
         match doc {
             Some(d) => docs.push(d),
@@ -89,8 +89,7 @@ pub fn inspect_cmd(world: &mut World, args: &[String], io: &mut Io, kind: Option
     }
 }
 
-fn graph_driver(world: &World, layer_dirs: &[String], top: &str) -> Value {
-    let _ = world;
+fn graph_driver(layer_dirs: &[String], top: &str) -> Value {
     json!({
         "Data": {
             "LowerDir": layer_dirs.iter().map(|d| format!("/var/lib/docker/overlay2/{d}/diff")).collect::<Vec<_>>().join(":"),
@@ -283,7 +282,7 @@ pub fn container_json(world: &World, c: &Container) -> Value {
         "AppArmorProfile": "",
         "ExecIDs": Value::Null,
         "HostConfig": Value::Object(host),
-        "GraphDriver": graph_driver(world, &lower, &c.layer_id),
+        "GraphDriver": graph_driver(&lower, &c.layer_id),
         "Mounts": mounts_json(c),
         "Config": {
             "Hostname": c.hostname,
@@ -353,7 +352,7 @@ pub fn image_json(world: &World, i: usize) -> Value {
     let volumes: Value =
         if cfg.volumes.is_empty() { Value::Null } else { Value::Object(cfg.volumes.iter().map(|v| (v.clone(), json!({}))).collect()) };
     let labels: Value = if cfg.labels.is_empty() { Value::Null } else { json!(cfg.labels) };
-    let mut gd = graph_driver(world, &lower, &top);
+    let mut gd = graph_driver(&lower, &top);
     if lower.is_empty() {
         if let Some(d) = gd.get_mut("Data").and_then(|d| d.as_object_mut()) {
             d.remove("LowerDir");

@@ -187,6 +187,14 @@ pub(crate) enum RunError {
     Start(String, i32),
 }
 
+impl RunError {
+    fn message(self) -> String {
+        match self {
+            RunError::Cli(m) | RunError::Daemon(m) | RunError::Start(m, _) => m,
+        }
+    }
+}
+
 pub(crate) fn report_run_error(io: &mut Io, cmd: &str, e: RunError) -> i32 {
     let dot = |m: &str| format!("{}.", m.trim_end_matches('.'));
     match e {
@@ -366,18 +374,13 @@ fn create(
     }
     // Mount specs are checked by the CLI before it talks to the daemon.
     let mut requests: Vec<Request> = Vec::new();
+    // The daemon validates after the CLI: its errors wait until every CLI check passed.
+    let mut daemon_errors: Vec<String> = Vec::new();
     for v in parsed.all("volume") {
         match mounts::parse_volume_flag(&v, cwd, home) {
             Ok(r) => requests.push(r),
             Err(SpecError::Cli(m)) => return Err(report_run_error(io, cmd, RunError::Cli(m))),
-            Err(SpecError::Daemon(m)) => {
-                // The daemon validates these after the CLI; CLI-side errors come first.
-                requests.push(Request {
-                    target: String::new(),
-                    raw: m,
-                    ..mounts::parse_tmpfs_flag("/").unwrap_or_else(|_| unreachable_request())
-                });
-            }
+            Err(SpecError::Daemon(m)) => daemon_errors.push(m),
             Err(SpecError::Flag(m)) => return Err(flag_error(io, cmd, &m, 125)),
         }
     }
@@ -403,10 +406,8 @@ fn create(
         return Err(report_run_error(io, cmd, RunError::Daemon(format!("pull access denied for {repo}, repository does not exist or may require 'docker login': denied: requested access to the resource is denied"))));
     };
     // Daemon-side validation, in Docker's order.
-    for r in &requests {
-        if r.target.is_empty() {
-            return Err(report_run_error(io, cmd, RunError::Daemon(r.raw.clone())));
-        }
+    if let Some(m) = daemon_errors.into_iter().next() {
+        return Err(report_run_error(io, cmd, RunError::Daemon(m)));
     }
     for r in mount_reqs.iter() {
         if let Err(SpecError::Daemon(m)) = r {
@@ -565,7 +566,6 @@ fn create(
         volumes_from: if volumes_from.is_empty() { None } else { Some(volumes_from.iter().map(|v| v.2.clone()).collect()) },
         auto_remove: parsed.has("rm"),
         network_mode: parsed.get("network").or(parsed.get("net")).unwrap_or("bridge").to_string(),
-        port_bindings: BTreeMap::new(),
     };
     let container = Container {
         id: id.clone(),
@@ -601,7 +601,6 @@ fn create(
         tty: parsed.has("tty"),
         interactive: parsed.has("interactive"),
         hostname: parsed.get("hostname").map(str::to_string).unwrap_or_else(|| id[..12].to_string()),
-        started_once: false,
         compose: None,
     };
     world.containers.push(container);
@@ -639,20 +638,7 @@ fn create(
     }
     let mut all_reqs: Vec<Request> = Vec::new();
     for v in &image.config.volumes {
-        all_reqs.push(Request {
-            source: Source::Volume(None),
-            target: v.clone(),
-            read_only: false,
-            mode: String::new(),
-            nocopy: false,
-            subpath: String::new(),
-            tmpfs_size: None,
-            tmpfs_mode: None,
-            tmpfs_opts: String::new(),
-            origin: Origin::Image,
-            raw: String::new(),
-            mount_json: None,
-        });
+        all_reqs.push(Request::new(Source::Volume(None), v.clone(), Origin::Image, ""));
     }
     all_reqs.extend(requests);
     all_reqs.append(&mut mount_reqs);
@@ -714,23 +700,6 @@ fn create(
         return Err(report_run_error(io, cmd, e));
     }
     Ok(id)
-}
-
-fn unreachable_request() -> Request {
-    Request {
-        source: Source::Tmpfs,
-        target: String::new(),
-        read_only: false,
-        mode: String::new(),
-        nocopy: false,
-        subpath: String::new(),
-        tmpfs_size: None,
-        tmpfs_mode: None,
-        tmpfs_opts: String::new(),
-        origin: Origin::Bind,
-        raw: String::new(),
-        mount_json: None,
-    }
 }
 
 pub fn host_root_ctx() -> Ctx {
@@ -801,9 +770,6 @@ fn populate_volumes(world: &mut World, ci: usize) -> Result<(), RunError> {
             root.uid = uid;
             root.gid = gid;
             root.mode = mode;
-        }
-        if let Some(v) = world.volumes.get_mut(&mp.name) {
-            v.populated = true;
         }
         if count > 0 || uid != 0 {
             world.emit(Event::VolumePopulated {
@@ -1023,7 +989,6 @@ pub(crate) fn start_container(world: &mut World, ci: usize) -> Result<(), RunErr
     cm.started_at = Some(now);
     cm.pid = pid;
     cm.exit_code = 0;
-    cm.started_once = true;
     let name = cm.name.clone();
     world.emit(Event::ContainerStateChanged { container: name, state: ContainerState::Running, exit_code: None });
     Ok(())
@@ -1194,9 +1159,7 @@ fn start_cmd(world: &mut World, args: &[String], io: &mut Io) -> i32 {
         };
         if world.containers[ci].status != Status::Running {
             if let Err(e) = start_container(world, ci) {
-                let msg = match e {
-                    RunError::Cli(m) | RunError::Daemon(m) | RunError::Start(m, _) => m,
-                };
+                let msg = e.message();
                 io.err_line(&format!("Error response from daemon: {msg}"));
                 io.err_line(&format!("Error: failed to start containers: {name}"));
                 return 1;
@@ -1247,18 +1210,13 @@ fn stop_cmd(world: &mut World, args: &[String], io: &mut Io, restart: bool) -> i
             stop_container(world, ci, 137);
         }
         if restart {
-            let id = world.containers[ci].id.clone();
-            world.containers[ci].restart_count += 0;
             if let Err(e) = start_container(world, ci) {
-                let msg = match e {
-                    RunError::Cli(m) | RunError::Daemon(m) | RunError::Start(m, _) => m,
-                };
+                let msg = e.message();
                 io.err_line(&format!("Error response from daemon: Cannot restart container {name}: {msg}"));
                 status = 1;
                 continue;
             }
             let _ = run_main_process(world, ci);
-            let _ = id;
         }
         io.out_str(&format!("{name}\n"));
     }

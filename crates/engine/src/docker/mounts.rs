@@ -45,6 +45,26 @@ pub struct Request {
     pub mount_json: Option<serde_json::Value>,
 }
 
+impl Request {
+    /// A request with Docker's defaults: read-write, no options.
+    pub fn new(source: Source, target: String, origin: Origin, raw: &str) -> Request {
+        Request {
+            source,
+            target,
+            read_only: false,
+            mode: String::new(),
+            nocopy: false,
+            subpath: String::new(),
+            tmpfs_size: None,
+            tmpfs_mode: None,
+            tmpfs_opts: String::new(),
+            origin,
+            raw: raw.to_string(),
+            mount_json: None,
+        }
+    }
+}
+
 /// An error: `cli` ones are printed without the `Error response from daemon` part.
 #[derive(Clone, Debug, PartialEq)]
 pub enum SpecError {
@@ -63,20 +83,7 @@ fn is_windows_drive(src: &str) -> bool {
 /// Parses `-v SRC:DST[:MODE]`, `-v DST`.
 pub fn parse_volume_flag(spec: &str, cwd: &str, home: &str) -> Result<Request, SpecError> {
     let parts: Vec<&str> = spec.split(':').collect();
-    let base = Request {
-        source: Source::Volume(None),
-        target: String::new(),
-        read_only: false,
-        mode: String::new(),
-        nocopy: false,
-        subpath: String::new(),
-        tmpfs_size: None,
-        tmpfs_mode: None,
-        tmpfs_opts: String::new(),
-        origin: Origin::Bind,
-        raw: spec.to_string(),
-        mount_json: None,
-    };
+    let base = Request::new(Source::Volume(None), String::new(), Origin::Bind, spec);
     // A one-letter first part is read as a Windows drive: the whole spec is the destination.
     if parts.len() >= 2 && is_windows_drive(parts[0]) && parts.len() <= 3 {
         let target = if parts.len() == 3 { format!("{}:{}", parts[0], parts[1]) } else { spec.to_string() };
@@ -224,18 +231,12 @@ pub fn parse_mount_flag(spec: &str, cwd: &str) -> Result<Request, SpecError> {
         json.insert("ReadOnly".into(), true.into());
     }
     let base = Request {
-        source: Source::Tmpfs,
-        target: String::new(),
         read_only,
-        mode: String::new(),
         nocopy,
         subpath: subpath.clone(),
         tmpfs_size,
         tmpfs_mode,
-        tmpfs_opts: String::new(),
-        origin: Origin::Mount,
-        raw: spec.to_string(),
-        mount_json: None,
+        ..Request::new(Source::Tmpfs, String::new(), Origin::Mount, spec)
     };
     let source_abs = source.as_ref().map(|s| if s.starts_with('.') { normalize(cwd, s) } else { s.clone() });
     if let (Some(a), "bind") = (&source_abs, kind.as_str()) {
@@ -314,18 +315,9 @@ pub fn parse_tmpfs_flag(spec: &str) -> Result<Request, SpecError> {
         return Err(SpecError::Daemon(format!("invalid mount path: '{path}' mount path must be absolute")));
     }
     Ok(Request {
-        source: Source::Tmpfs,
-        target: clean(path),
         read_only: opts.split(',').any(|o| o == "ro"),
-        mode: String::new(),
-        nocopy: false,
-        subpath: String::new(),
-        tmpfs_size: None,
-        tmpfs_mode: None,
         tmpfs_opts: opts.to_string(),
-        origin: Origin::Tmpfs,
-        raw: spec.to_string(),
-        mount_json: None,
+        ..Request::new(Source::Tmpfs, clean(path), Origin::Tmpfs, spec)
     })
 }
 

@@ -42,10 +42,7 @@ pub fn create_volume(
         labels.insert("com.docker.volume.anonymous".into(), String::new());
     }
     let tmpfs = options.as_ref().map(|o| o.get("type").map(String::as_str) == Some("tmpfs")).unwrap_or(false);
-    world.volumes.insert(
-        name.to_string(),
-        Volume { name: name.to_string(), root: data, created: secs, labels, options, anonymous, populated: false, tmpfs },
-    );
+    world.volumes.insert(name.to_string(), Volume { name: name.to_string(), root: data, created: secs, labels, options, anonymous, tmpfs });
     world.emit(Event::VolumeCreated { name: name.to_string(), anonymous });
 }
 
@@ -67,13 +64,12 @@ pub fn users_of(world: &World, name: &str) -> Vec<String> {
         .collect()
 }
 
-pub fn volume_json(world: &World, v: &Volume) -> serde_json::Value {
+pub fn volume_json(v: &Volume) -> serde_json::Value {
     let labels = if v.labels.is_empty() { serde_json::Value::Null } else { serde_json::to_value(&v.labels).unwrap_or_default() };
     let options = match &v.options {
         Some(o) if !o.is_empty() => serde_json::to_value(o).unwrap_or_default(),
         _ => serde_json::Value::Null,
     };
-    let _ = world;
     serde_json::json!({
         "CreatedAt": crate::clock::rfc3339(v.created),
         "Driver": "local",
@@ -235,7 +231,7 @@ fn inspect(world: &mut World, args: &[String], io: &mut Io) -> i32 {
     let mut errors = Vec::new();
     for n in &parsed.operands {
         match world.volumes.get(n) {
-            Some(v) => found.push(volume_json(world, v)),
+            Some(v) => found.push(volume_json(v)),
             None => {
                 errors.push(format!("Error response from daemon: get {n}: no such volume"));
                 status = 1;

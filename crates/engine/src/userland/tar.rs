@@ -318,8 +318,6 @@ pub fn run(p: &mut Proc, args: &[String]) -> i32 {
                 p.io.err_line("tar: invalid tar magic");
                 return 1;
             };
-            let now = p.world.clock.secs();
-            let _ = now;
             let mut status = 0;
             for m in members {
                 if mode == 't' {
