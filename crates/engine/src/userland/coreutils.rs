@@ -28,6 +28,11 @@ impl Proc<'_> {
     fn out(&mut self, s: &str) {
         self.io.out_str(s);
     }
+    /// The same failure in each dialect's words (GNU on the host, busybox in containers).
+    fn err_dialect(&mut self, gnu: &str, busybox: &str) {
+        let msg = if self.gnu { gnu } else { busybox };
+        self.err(msg);
+    }
     pub fn out_line(&mut self, s: &str) {
         self.io.out_str(s);
         self.io.out.push(b'\n');
@@ -990,12 +995,8 @@ fn ls(p: &mut Proc, args: &[String]) -> i32 {
                 }
             }
             Err(e) => {
-                if p.gnu {
-                    let q = p.q(op);
-                    p.err(&format!("cannot access {q}: {e}"));
-                } else {
-                    p.err(&format!("{op}: {e}"));
-                }
+                let q = p.q(op);
+                p.err_dialect(&format!("cannot access {q}: {e}"), &format!("{op}: {e}"));
                 status = fail;
             }
         }
@@ -1014,12 +1015,8 @@ fn ls(p: &mut Proc, args: &[String]) -> i32 {
         let entries = match p.world.list(&p.ctx, &loc) {
             Ok(e) => e,
             Err(e) => {
-                if p.gnu {
-                    let q = p.q(&name);
-                    p.err(&format!("cannot open directory {q}: {e}"));
-                } else {
-                    p.err(&format!("can't open '{name}': {e}"));
-                }
+                let q = p.q(&name);
+                p.err_dialect(&format!("cannot open directory {q}: {e}"), &format!("can't open '{name}': {e}"));
                 status = fail;
                 continue;
             }
@@ -1188,12 +1185,8 @@ fn mkdir(p: &mut Proc, args: &[String]) -> i32 {
                 }
             }
             Err(e) => {
-                if p.gnu {
-                    let q = p.q(&op);
-                    p.err(&format!("cannot create directory {q}: {e}"));
-                } else {
-                    p.err(&format!("can't create directory '{op}': {e}"));
-                }
+                let q = p.q(&op);
+                p.err_dialect(&format!("cannot create directory {q}: {e}"), &format!("can't create directory '{op}': {e}"));
                 status = 1;
             }
         }
@@ -1243,12 +1236,8 @@ fn rm(p: &mut Proc, args: &[String]) -> i32 {
             Ok(_) => p.world.remove(&p.ctx, &op, false),
         };
         if let Err(e) = res {
-            if p.gnu {
-                let q = p.q(&op);
-                p.err(&format!("cannot remove {q}: {e}"));
-            } else {
-                p.err(&format!("can't remove '{op}': {e}"));
-            }
+            let q = p.q(&op);
+            p.err_dialect(&format!("cannot remove {q}: {e}"), &format!("can't remove '{op}': {e}"));
             status = 1;
         }
     }
@@ -1263,12 +1252,8 @@ fn rmdir(p: &mut Proc, args: &[String]) -> i32 {
     let mut status = 0;
     for op in ops {
         if let Err(e) = p.world.remove(&p.ctx, &op, true) {
-            if p.gnu {
-                let q = p.q(&op);
-                p.err(&format!("failed to remove {q}: {e}"));
-            } else {
-                p.err(&format!("'{op}': {e}"));
-            }
+            let q = p.q(&op);
+            p.err_dialect(&format!("failed to remove {q}: {e}"), &format!("'{op}': {e}"));
             status = 1;
         }
     }
@@ -1302,12 +1287,8 @@ fn touch(p: &mut Proc, args: &[String]) -> i32 {
             Err(e) => Err(e),
         };
         if let Err(e) = res {
-            if p.gnu {
-                let q = p.q(&op);
-                p.err(&format!("cannot touch {q}: {e}"));
-            } else {
-                p.err(&format!("{op}: {e}"));
-            }
+            let q = p.q(&op);
+            p.err_dialect(&format!("cannot touch {q}: {e}"), &format!("{op}: {e}"));
             status = 1;
         }
     }
@@ -1494,12 +1475,8 @@ fn chmod(p: &mut Proc, args: &[String]) -> i32 {
             let st = match p.world.stat(&p.ctx, &t, true) {
                 Ok(s) => s,
                 Err(e) => {
-                    if p.gnu {
-                        let q = p.q(&t);
-                        p.err(&format!("cannot access {q}: {e}"));
-                    } else {
-                        p.err(&format!("{t}: {e}"));
-                    }
+                    let q = p.q(&t);
+                    p.err_dialect(&format!("cannot access {q}: {e}"), &format!("{t}: {e}"));
                     status = 1;
                     continue;
                 }
@@ -1509,22 +1486,14 @@ fn chmod(p: &mut Proc, args: &[String]) -> i32 {
                 return 1;
             };
             if p.ctx.cred.uid != 0 && st.uid != p.ctx.cred.uid {
-                if p.gnu {
-                    let q = p.q(&t);
-                    p.err(&format!("changing permissions of {q}: Operation not permitted"));
-                } else {
-                    p.err(&format!("{t}: Operation not permitted"));
-                }
+                let q = p.q(&t);
+                p.err_dialect(&format!("changing permissions of {q}: Operation not permitted"), &format!("{t}: Operation not permitted"));
                 status = 1;
                 continue;
             }
             if let Err(e) = p.world.set_meta(&p.ctx, &t, true, &mut |i| i.mode = new_mode) {
-                if p.gnu {
-                    let q = p.q(&t);
-                    p.err(&format!("changing permissions of {q}: {e}"));
-                } else {
-                    p.err(&format!("{t}: {e}"));
-                }
+                let q = p.q(&t);
+                p.err_dialect(&format!("changing permissions of {q}: {e}"), &format!("{t}: {e}"));
                 status = 1;
             }
         }
@@ -1700,12 +1669,8 @@ fn ln(p: &mut Proc, args: &[String]) -> i32 {
         }
     };
     if let Err(e) = res {
-        if p.gnu {
-            let q = p.q(&link);
-            p.err(&format!("failed to create symbolic link {q}: {e}"));
-        } else {
-            p.err(&format!("{link}: {e}"));
-        }
+        let q = p.q(&link);
+        p.err_dialect(&format!("failed to create symbolic link {q}: {e}"), &format!("{link}: {e}"));
         return 1;
     }
     0
@@ -1818,12 +1783,8 @@ fn stat(p: &mut Proc, args: &[String]) -> i32 {
         let st = match p.world.stat(&p.ctx, &f, deref) {
             Ok(s) => s,
             Err(e) => {
-                if p.gnu {
-                    let q = p.q(&f);
-                    p.err(&format!("cannot statx {q}: {e}"));
-                } else {
-                    p.err(&format!("can't stat '{f}': {e}"));
-                }
+                let q = p.q(&f);
+                p.err_dialect(&format!("cannot statx {q}: {e}"), &format!("can't stat '{f}': {e}"));
                 status = 1;
                 continue;
             }
