@@ -196,7 +196,7 @@ pub fn commit(world: &mut World, args: &[String], io: &mut Io) -> i32 {
         );
     };
     let Some(ci) = world.container_index(name) else {
-        io.err_line(&format!("Error response from daemon: No such container: {name}"));
+        super::no_such_container(io, name);
         return 1;
     };
     let c: Container = world.containers[ci].clone();
@@ -280,7 +280,7 @@ pub fn export(world: &mut World, args: &[String], io: &mut Io) -> i32 {
         );
     };
     let Some(ci) = world.container_index(name) else {
-        io.err_line(&format!("Error response from daemon: No such container: {name}"));
+        super::no_such_container(io, name);
         return 1;
     };
     // The merged root file system without any mounts.
@@ -744,7 +744,7 @@ pub fn cp(world: &mut World, sh: &crate::shell::Shell, args: &[String], io: &mut
         match world.container_index(name) {
             Some(ci) => Ok((ci, Ctx { ns: Ns::Container(ci), cred: Cred::root(), cwd: "/".into(), umask: 0o022 })),
             None => {
-                io.err_line(&format!("Error response from daemon: No such container: {name}"));
+                super::no_such_container(io, name);
                 Err(1)
             }
         }

@@ -85,6 +85,20 @@ pub fn render_list(format: &str, rows: &[Value], headers: &[(&str, &str)]) -> Re
     Ok(if lf.table { stowage_template::tabwriter::docker_table(&text) } else { text })
 }
 
+/// Prints a list command's `--format` output; a bad template exits 64 as Docker does.
+pub fn print_list(io: &mut crate::shell::Io, format: &str, rows: &[Value], headers: &[(&str, &str)]) -> i32 {
+    match render_list(format, rows, headers) {
+        Ok(s) => {
+            io.out_str(&s);
+            0
+        }
+        Err(e) => {
+            io.err_line(&format!("template parsing error: {e}"));
+            64
+        }
+    }
+}
+
 /// Docker turns the two characters `\t` and `\n` of a `--format` into a tab and a newline.
 pub fn unescape(format: &str) -> String {
     format.replace("\\t", "\t").replace("\\n", "\n")

@@ -459,16 +459,7 @@ pub fn images(world: &mut World, args: &[String], io: &mut Io) -> i32 {
             ("Size", "SIZE"),
             ("Digest", "DIGEST"),
         ];
-        return match format::render_list(f, &data, &headers) {
-            Ok(s) => {
-                io.out_str(&s);
-                0
-            }
-            Err(e) => {
-                io.err_line(&format!("template parsing error: {e}"));
-                64
-            }
-        };
+        return format::print_list(io, f, &data, &headers);
     }
     let mut text = String::from("REPOSITORY\tTAG\tIMAGE ID\tCREATED\tSIZE\n");
     for r in rows {

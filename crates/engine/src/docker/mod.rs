@@ -1132,7 +1132,7 @@ pub fn remove_container(world: &mut World, ci: usize, volumes: bool) {
 
 // ---------------------------------------------------------------------------- lifecycle commands
 
-fn no_such_container(io: &mut Io, name: &str) {
+pub(crate) fn no_such_container(io: &mut Io, name: &str) {
     io.err_line(&format!("Error response from daemon: No such container: {name}"));
 }
 
@@ -1495,16 +1495,7 @@ fn ps(world: &mut World, args: &[String], io: &mut Io) -> i32 {
                 ("Networks", "NETWORKS"),
                 ("LocalVolumes", "LOCAL VOLUMES"),
             ];
-            match format::render_list(f, &rows, &headers) {
-                Ok(s) => {
-                    io.out_str(&s);
-                    0
-                }
-                Err(e) => {
-                    io.err_line(&format!("template parsing error: {e}"));
-                    64
-                }
-            }
+            format::print_list(io, f, &rows, &headers)
         }
         None => {
             let mut text = String::from("CONTAINER ID\tIMAGE\tCOMMAND\tCREATED\tSTATUS\tPORTS\tNAMES");

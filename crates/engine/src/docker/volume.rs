@@ -193,16 +193,7 @@ fn ls(world: &mut World, args: &[String], io: &mut Io) -> i32 {
             ("Links", "LINKS"),
             ("Size", "SIZE"),
         ];
-        return match format::render_list(f, &rows, &headers) {
-            Ok(s) => {
-                io.out_str(&s);
-                0
-            }
-            Err(e) => {
-                io.err_line(&format!("template parsing error: {e}"));
-                64
-            }
-        };
+        return format::print_list(io, f, &rows, &headers);
     }
     let mut text = String::from("DRIVER\tVOLUME NAME\n");
     for n in names {
