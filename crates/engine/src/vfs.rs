@@ -255,8 +255,9 @@ impl World {
             if !self.is_dir_node(&cur.node) {
                 return Err(Errno::NotDir);
             }
-            let st = self.stat_loc(ctx.ns, &cur);
-            if !may(st.uid, st.gid, st.mode, true, &ctx.cred, Access::Exec) {
+            // Search permission needs only owner and mode: no full stat (link counts walk the directory).
+            let dir = self.fs.get(cur.top());
+            if !may(dir.uid, dir.gid, dir.mode, true, &ctx.cred, Access::Exec) {
                 return Err(Errno::Access);
             }
             match name.as_str() {
@@ -391,7 +392,7 @@ impl World {
         if !self.is_dir_node(&dir.node) {
             return Err(Errno::NotDir);
         }
-        let st = self.stat_loc(ctx.ns, dir);
+        let st = self.fs.get(dir.top());
         if !may(st.uid, st.gid, st.mode, true, &ctx.cred, Access::Read) {
             return Err(Errno::Access);
         }
@@ -490,7 +491,7 @@ impl World {
     /// Checks that `ctx` may create or delete entries in the directory `dir`.
     fn check_dir_writable(&mut self, ctx: &Ctx, dir: &Loc, path: &str) -> Result<(), Errno> {
         self.check_writable_fs(ctx, dir.mount, path)?;
-        let st = self.stat_loc(ctx.ns, dir);
+        let st = self.fs.get(dir.top());
         if !may(st.uid, st.gid, st.mode, true, &ctx.cred, Access::Write) {
             return Err(self.deny_permission(ctx, dir, path));
         }
