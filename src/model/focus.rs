@@ -102,7 +102,9 @@ pub fn focus_of(event: &Event) -> Focus {
         Event::TmpfsCleared { container, target, .. } => {
             f("tmpfs-cleared", vec![key_container(container), key_tmpfs(container, target), key_mount(container, target)], None)
         }
-        Event::ImageCreated { reference, .. } => f("image-created", vec![key_image(reference)], None),
+        Event::ImageCreated { reference, .. } | Event::ImagePulled { reference, .. } => {
+            f("image-created", vec![key_image(reference)], None)
+        }
         Event::ImageRemoved { reference } => f("image-removed", vec![key_image(reference)], None),
     }
 }

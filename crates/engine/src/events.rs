@@ -131,6 +131,14 @@ pub enum Event {
     ImageRemoved {
         reference: String,
     },
+    /// `docker pull` (or a `docker run` of a missing image) fetched an image from the registry.
+    ImagePulled {
+        reference: String,
+        /// Layers downloaded now.
+        new_layers: usize,
+        /// Layers already on disk, shared with images pulled or built before.
+        shared_layers: usize,
+    },
 }
 
 impl fmt::Display for Place {
@@ -217,6 +225,12 @@ impl Event {
             ),
             Event::ImageCreated { reference, layers } => format!("The image {reference} is created with {layers} layer(s)."),
             Event::ImageRemoved { reference } => format!("The image {reference} is removed."),
+            Event::ImagePulled { reference, new_layers, shared_layers: 0 } => {
+                format!("{reference} is pulled from the registry: {new_layers} layer(s) downloaded.")
+            }
+            Event::ImagePulled { reference, new_layers, shared_layers } => format!(
+                "{reference} is pulled from the registry: {new_layers} layer(s) downloaded, {shared_layers} already on disk and shared with other images."
+            ),
         }
     }
 }

@@ -4,6 +4,7 @@
 //! One door: [`Engine::run`] takes a line as a learner types it and returns what Docker and
 //! the shell print, the exit status, and the typed [`Event`]s of every state change.
 
+pub mod catalog;
 pub mod clock;
 pub mod docker;
 pub mod events;

@@ -66,13 +66,13 @@ pub fn store_layer(world: &mut World, parent_layers: &[usize], root: InodeId, ke
     i
 }
 
-fn image_id(world: &World, layers: &[usize], config: &ImageConfig, history: &[HistoryEntry], created: i64) -> String {
+pub(crate) fn image_id(world: &World, layers: &[usize], config: &ImageConfig, history: &[HistoryEntry], created: i64) -> String {
     let text = format!("{:?}|{:?}|{:?}|{created}", layers.iter().map(|l| &world.layers[*l].diff_id).collect::<Vec<_>>(), config, history);
     format!("sha256:{}", sha256_hex(text.as_bytes()))
 }
 
 /// Adds or replaces an image; a tag moves from any image that had it.
-fn add_image(world: &mut World, mut image: Image) -> String {
+pub(crate) fn add_image(world: &mut World, mut image: Image) -> String {
     for t in image.tags.clone() {
         for other in world.images.iter_mut() {
             other.tags.retain(|x| *x != t);

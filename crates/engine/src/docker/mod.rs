@@ -4,6 +4,7 @@ pub mod build;
 pub mod compose;
 pub mod flags;
 pub mod format;
+pub mod image;
 pub mod inspect;
 pub mod mounts;
 pub mod volume;
@@ -31,7 +32,7 @@ pub fn daemon_error(io: &mut Io, msg: &str) -> i32 {
     1
 }
 
-fn usage_error(io: &mut Io, cmd: &str, msg: &str) -> i32 {
+pub(crate) fn usage_error(io: &mut Io, cmd: &str, msg: &str) -> i32 {
     io.err_line(msg);
     io.err_line(&format!("See 'docker {cmd} --help'."));
     1
@@ -44,7 +45,7 @@ fn flag_error(io: &mut Io, cmd: &str, msg: &str, code: i32) -> i32 {
 }
 
 /// `"docker X" requires ...` with the usage lines.
-fn arg_count_error(io: &mut Io, cmd: &str, requirement: &str, usage: &str, about: &str) -> i32 {
+pub(crate) fn arg_count_error(io: &mut Io, cmd: &str, requirement: &str, usage: &str, about: &str) -> i32 {
     io.err_line(&format!("\"docker {cmd}\" requires {requirement}."));
     io.err_line(&format!("See 'docker {cmd} --help'."));
     io.err_line("");
@@ -100,9 +101,12 @@ pub fn cli(world: &mut World, sh: &mut Shell, argv: &[String], io: &mut Io) -> i
             Some("rm" | "remove") => inspect::rmi(world, &rest[1..], io),
             Some("tag") => build::tag(world, &rest[1..], io),
             Some("build") => build::build(world, sh, &rest[1..], io),
+            Some("pull") => image::pull(world, &rest[1..], io),
+            Some("prune") => image::prune(world, &rest[1..], io),
             _ => unknown_command(io, "image", rest.first()),
         },
         "images" => inspect::images(world, rest, io),
+        "pull" => image::pull(world, rest, io),
         "commit" => build::commit(world, rest, io),
         "tag" => build::tag(world, rest, io),
         "cp" => build::cp(world, sh, rest, io),
@@ -399,11 +403,20 @@ fn create(
             RunError::Daemon(format!("stowage: the simulated machine holds at most {MAX_CONTAINERS} containers; remove some first")),
         ));
     }
-    let Some(img) = find_image(world, image_ref) else {
-        let full = normalized_ref(image_ref);
-        io.err_line(&format!("Unable to find image '{full}' locally"));
-        let repo = full.rsplit_once(':').map(|(r, _)| r).unwrap_or(&full).to_string();
-        return Err(report_run_error(io, cmd, RunError::Daemon(format!("pull access denied for {repo}, repository does not exist or may require 'docker login': denied: requested access to the resource is denied"))));
+    let img = match find_image(world, image_ref) {
+        Some(i) => i,
+        None => {
+            io.err_line(&format!("Unable to find image '{}' locally", normalized_ref(image_ref)));
+            let mut progress = Vec::new();
+            let pulled = image::pull_into_store(world, image_ref, &mut |l| progress.push(l.to_string()));
+            for l in progress {
+                io.err_line(&l);
+            }
+            match pulled {
+                Ok(i) => i,
+                Err(e) => return Err(report_run_error(io, cmd, RunError::Daemon(e.message()))),
+            }
+        }
     };
     // Daemon-side validation, in Docker's order.
     if let Some(m) = daemon_errors.into_iter().next() {

@@ -2,9 +2,11 @@
 //! `docker`, `sudo` and the shells themselves.
 
 pub mod arith;
+pub mod binaries;
 pub mod builtins;
 pub mod coreutils;
 pub mod glob;
+pub mod services;
 pub mod tar;
 pub mod users;
 
@@ -12,6 +14,7 @@ use crate::fs::{Data, Kind};
 use crate::shell::{Flavor, Flow, Io, Shell};
 use crate::vfs::{Access, Ns};
 use crate::world::{Cred, World};
+use binaries::Binary;
 
 /// How a program ended.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -50,7 +53,8 @@ pub fn which(world: &World, sh: &Shell, name: &str) -> Option<String> {
 
 /// What a command name resolves to.
 enum Program {
-    Applet(String),
+    /// A program the simulation implements, and the name it was called by.
+    Native(Binary, String),
     Script(String),
     NotFound,
     Denied,
@@ -61,10 +65,10 @@ fn find_program(world: &World, sh: &Shell, name: &str) -> Program {
     let candidates: Vec<String> = if name.contains('/') {
         vec![name.to_string()]
     } else if sh.ctx.ns == Ns::Host {
-        return if HOST_PROGRAMS.contains(&name) || matches!(name, "sh" | "bash" | "echo" | "test" | "[") {
-            Program::Applet(name.to_string())
-        } else {
-            Program::NotFound
+        return match HOST_PROGRAMS.iter().chain(["echo", "test", "["].iter()).find(|p| **p == name) {
+            Some(tool) => Program::Native(Binary::Gnu(tool), name.to_string()),
+            None if matches!(name, "sh" | "bash") => Program::Native(Binary::Bash, name.to_string()),
+            None => Program::NotFound,
         };
     } else {
         let path = sh.vars.get("PATH").cloned().unwrap_or_default();
@@ -94,11 +98,14 @@ fn find_program(world: &World, sh: &Shell, name: &str) -> Program {
         }
         let base = name.rsplit('/').next().unwrap_or(name).to_string();
         if sh.ctx.ns == Ns::Host && (cand.starts_with("/usr/bin/") || cand.starts_with("/bin/")) {
-            return Program::Applet(base);
+            return find_program(world, sh, &base);
         }
         match &world.fs.get(loc.top()).kind {
-            Kind::File(Data::Opaque(n)) if *n == BUSYBOX_SIZE => return Program::Applet(base),
-            Kind::File(Data::Opaque(_)) => return Program::Applet(base),
+            Kind::File(Data::Opaque(n)) => {
+                // A file of no known size runs as the applet its name says, as a busybox link would.
+                let binary = binaries::identify(*n).unwrap_or(Binary::DebianBusybox);
+                return Program::Native(binary, base);
+            }
             Kind::File(Data::Bytes(b)) => {
                 let text = String::from_utf8_lossy(b).into_owned();
                 return Program::Script(text);
@@ -133,7 +140,7 @@ pub fn find_program_kind(world: &World, sh: &Shell, name: &str) -> ProgramKind {
 pub fn exec(world: &mut World, sh: &mut Shell, argv: &[String], env: &[String], io: &mut Io) -> Exit {
     let name = argv[0].clone();
     match find_program(world, sh, &name) {
-        Program::Applet(applet) => run_program(world, sh, &applet, argv, env, io),
+        Program::Native(binary, called) => run_binary(world, sh, binary, &called, argv, env, io),
         Program::Script(text) => {
             if sh.depth >= crate::shell::exec::MAX_DEPTH {
                 io.err_line(&format!("{}{name}: nesting too deep", sh.err_prefix()));
@@ -178,11 +185,23 @@ pub fn exec(world: &mut World, sh: &mut Shell, argv: &[String], env: &[String], 
     }
 }
 
-/// Runs a known program by name.
-pub fn run_program(world: &mut World, sh: &mut Shell, applet: &str, argv: &[String], env: &[String], io: &mut Io) -> Exit {
-    let gnu = sh.ctx.ns == Ns::Host;
+/// Runs a binary the simulation implements; `called` is the name it was started by.
+fn run_binary(world: &mut World, sh: &mut Shell, binary: Binary, called: &str, argv: &[String], env: &[String], io: &mut Io) -> Exit {
+    match binary {
+        Binary::DebianBusybox | Binary::AlpineBusybox => run_program(world, sh, called, false, argv, env, io),
+        Binary::Gnu(tool) => run_program(world, sh, tool, true, argv, env, io),
+        Binary::Bash => run_shell(world, sh, Flavor::Bash, argv, env, io),
+        Binary::Dash => run_shell(world, sh, Flavor::Ash, argv, env, io),
+        Binary::Script(_) => Exit::Code(0),
+        other => services::run(world, sh, other, argv, env, io),
+    }
+}
+
+/// Runs a known program by name: a GNU tool (`gnu`) or a busybox applet.
+pub fn run_program(world: &mut World, sh: &mut Shell, applet: &str, gnu: bool, argv: &[String], env: &[String], io: &mut Io) -> Exit {
     match applet {
-        "sh" | "bash" | "ash" => run_shell(world, sh, argv, env, io),
+        "sh" | "ash" if !gnu => run_shell(world, sh, Flavor::Ash, argv, env, io),
+        "sh" | "bash" => run_shell(world, sh, Flavor::Bash, argv, env, io),
         "docker" if gnu => Exit::Code(crate::docker::cli(world, sh, argv, io)),
         "sudo" if gnu => sudo(world, sh, argv, env, io),
         "busybox" if !gnu => {
@@ -190,7 +209,7 @@ pub fn run_program(world: &mut World, sh: &mut Shell, applet: &str, argv: &[Stri
                 io.out_str("BusyBox v1.35.0 (Debian 1:1.35.0-4+deb12u1+b1) multi-call binary.\n");
                 return Exit::Code(0);
             }
-            run_program(world, sh, &argv[1].clone(), &argv[1..], env, io)
+            run_program(world, sh, &argv[1].clone(), false, &argv[1..], env, io)
         }
         "sleep" => {
             let secs: f64 = argv.get(1).and_then(|a| a.trim_end_matches('s').parse().ok()).unwrap_or(-1.0);
@@ -224,12 +243,11 @@ pub fn run_program(world: &mut World, sh: &mut Shell, applet: &str, argv: &[Stri
     }
 }
 
-fn run_shell(world: &mut World, sh: &mut Shell, argv: &[String], env: &[String], io: &mut Io) -> Exit {
+fn run_shell(world: &mut World, sh: &mut Shell, flavor: Flavor, argv: &[String], env: &[String], io: &mut Io) -> Exit {
     if sh.depth >= crate::shell::exec::MAX_DEPTH {
         io.err_line(&format!("{}nesting too deep", sh.err_prefix()));
         return Exit::Code(126);
     }
-    let flavor = if sh.ctx.ns == Ns::Host { Flavor::Bash } else { Flavor::Ash };
     let mut sub = Shell::new(flavor, sh.ctx.clone(), env);
     sub.depth = sh.depth + 1;
     sub.main_process = sh.main_process;
@@ -285,7 +303,7 @@ fn sudo(world: &mut World, sh: &mut Shell, argv: &[String], env: &[String], io: 
         return Exit::Code(1);
     }
     match find_program(world, &root, &name) {
-        Program::Applet(applet) => run_program(world, &mut root, &applet, args, env, io),
+        Program::Native(binary, called) => run_binary(world, &mut root, binary, &called, args, env, io),
         _ => {
             io.err_line(&format!("sudo: {name}: command not found"));
             Exit::Code(1)

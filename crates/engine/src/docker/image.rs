@@ -1,0 +1,200 @@
+//! `docker pull`, `docker image prune`, and the pull that `docker run` does for a missing image.
+
+use super::build::{add_image, image_id, sha256_hex};
+use super::flags::{self, flag, opt};
+use super::format::human_size;
+use super::{arg_count_error, find_image, usage_error};
+use crate::catalog::{self, Lookup};
+use crate::events::Event;
+use crate::shell::Io;
+use crate::world::{Image, World};
+
+/// Why the registry would not give an image.
+#[derive(Clone, Debug, PartialEq)]
+pub enum PullError {
+    /// Unknown or private repository.
+    AccessDenied { repository: String },
+    /// The repository has no such tag.
+    ManifestUnknown { reference: String },
+}
+
+impl PullError {
+    pub fn message(&self) -> String {
+        match self {
+            PullError::AccessDenied { repository } => format!(
+                "pull access denied for {repository}, repository does not exist or may require 'docker login': denied: requested access to the resource is denied"
+            ),
+            PullError::ManifestUnknown { reference } => format!("manifest for {reference} not found: manifest unknown: manifest unknown"),
+        }
+    }
+}
+
+/// The name Docker prints for a repository: `nginx`, not `library/nginx`.
+fn short_repository(repository: &str) -> &str {
+    repository.strip_prefix("library/").unwrap_or(repository)
+}
+
+/// The registry digest of a catalog image's manifest (stable: derived from its name).
+fn manifest_digest(image: &catalog::CatalogImage) -> String {
+    format!("sha256:{}", sha256_hex(format!("manifest {}:{}", image.repository, image.tag).as_bytes()))
+}
+
+/// Pulls `reference` from the simulated registry, printing Docker's progress lines with `line`.
+/// Returns the image's index in the store.
+pub fn pull_into_store(world: &mut World, reference: &str, line: &mut dyn FnMut(&str)) -> Result<usize, PullError> {
+    let image = match catalog::lookup(reference) {
+        Lookup::Found(image) => image,
+        Lookup::UnknownTag { repository, tag } => {
+            return Err(PullError::ManifestUnknown { reference: format!("{}:{tag}", short_repository(&repository)) })
+        }
+        Lookup::UnknownRepository { repository } => {
+            return Err(PullError::AccessDenied { repository: short_repository(&repository).to_string() })
+        }
+    };
+    let tag_ref = image.reference();
+    line(&format!("{}: Pulling from {}", image.tag, image.repository));
+    let digest = manifest_digest(&image);
+    let existing = find_image(world, &tag_ref);
+    let materialized = catalog::materialize(world, &image);
+    let id = match &materialized.local_id {
+        Some(id) => id.clone(),
+        None => image_id(world, &materialized.layers, &materialized.config, &materialized.history, image.created),
+    };
+    if let Some(i) = existing.filter(|i| world.images[*i].id == id) {
+        line(&format!("Digest: {digest}"));
+        line(&format!("Status: Image is up to date for {tag_ref}"));
+        return Ok(i);
+    }
+    // Each layer travels as a compressed blob; its short digest is what the progress shows.
+    let blobs: Vec<(String, bool)> = materialized
+        .layers
+        .iter()
+        .zip(&materialized.existed)
+        .map(|(l, existed)| (sha256_hex(format!("blob {}", world.layers[*l].diff_id).as_bytes())[..12].to_string(), *existed))
+        .collect();
+    for (blob, existed) in &blobs {
+        line(&format!("{blob}: {}", if *existed { "Already exists" } else { "Pulling fs layer" }));
+    }
+    for (blob, _) in blobs.iter().filter(|(_, existed)| !existed) {
+        line(&format!("{blob}: Verifying Checksum"));
+        line(&format!("{blob}: Download complete"));
+    }
+    for (blob, _) in blobs.iter().filter(|(_, existed)| !existed) {
+        line(&format!("{blob}: Pull complete"));
+    }
+    line(&format!("Digest: {digest}"));
+    line(&format!("Status: Downloaded newer image for {tag_ref}"));
+    let new_layers = materialized.existed.iter().filter(|e| !**e).count();
+    let shared_layers = materialized.layers.len() - new_layers;
+    add_image(
+        world,
+        Image {
+            id: id.clone(),
+            tags: vec![tag_ref.clone()],
+            layers: materialized.layers,
+            history: materialized.history,
+            config: materialized.config,
+            created: image.created,
+            comment: "buildkit.dockerfile.v0".into(),
+            parent: String::new(),
+            last_tag_time: None,
+            size: 0,
+        },
+    );
+    world.emit(Event::ImagePulled { reference: tag_ref, new_layers, shared_layers });
+    Ok(world.images.iter().position(|im| im.id == id).unwrap_or(0))
+}
+
+/// `docker pull [-q] NAME[:TAG]`.
+pub fn pull(world: &mut World, args: &[String], io: &mut Io) -> i32 {
+    let parsed = match flags::parse(args, &[flag("all-tags", Some('a')), flag("quiet", Some('q')), opt("platform", None)], false) {
+        Ok(p) => p,
+        Err(e) => return usage_error(io, "pull", &e),
+    };
+    if parsed.operands.len() != 1 {
+        return arg_count_error(io, "pull", "exactly 1 argument", "[OPTIONS] NAME[:TAG|@DIGEST]", "Download an image from a registry");
+    }
+    let reference = &parsed.operands[0];
+    let quiet = parsed.has("quiet");
+    if !quiet && !reference.contains(':') && !reference.contains('@') {
+        io.out_str("Using default tag: latest\n");
+    }
+    let mut lines = Vec::new();
+    match pull_into_store(world, reference, &mut |l| lines.push(l.to_string())) {
+        Ok(i) => {
+            if !quiet {
+                for l in lines {
+                    io.out_str(&format!("{l}\n"));
+                }
+            }
+            let tag = world.images[i].tags.first().cloned().unwrap_or_default();
+            let full = if tag.contains('/') { format!("docker.io/{tag}") } else { format!("docker.io/library/{tag}") };
+            io.out_str(&format!("{full}\n"));
+            0
+        }
+        Err(e) => {
+            if !quiet {
+                for l in lines {
+                    io.out_str(&format!("{l}\n"));
+                }
+            }
+            io.err_line(&format!("Error response from daemon: {}", e.message()));
+            1
+        }
+    }
+}
+
+/// `docker image prune [-a] [-f]`: removes dangling images, or with `-a` every image no container uses.
+pub fn prune(world: &mut World, args: &[String], io: &mut Io) -> i32 {
+    let parsed = match flags::parse(args, &[flag("all", Some('a')), flag("force", Some('f')), opt("filter", None)], false) {
+        Ok(p) => p,
+        Err(e) => return usage_error(io, "image prune", &e),
+    };
+    let all = parsed.has("all");
+    if !parsed.has("force") {
+        io.out_str(if all {
+            "WARNING! This will remove all images without at least one container associated to them.\nAre you sure you want to continue? [y/N] "
+        } else {
+            "WARNING! This will remove all dangling images.\nAre you sure you want to continue? [y/N] "
+        });
+        let answer = String::from_utf8_lossy(&io.stdin).lines().next().unwrap_or("").trim().to_ascii_lowercase();
+        io.stdin.clear();
+        if answer != "y" && answer != "yes" {
+            io.out_str("\n");
+            return 0;
+        }
+    }
+    let victims: Vec<String> = world
+        .images
+        .iter()
+        .filter(|im| all || im.tags.is_empty())
+        .filter(|im| !world.containers.iter().any(|c| c.image_id == im.id))
+        .map(|im| im.id.clone())
+        .collect();
+    let mut report = String::new();
+    let mut reclaimed = 0u64;
+    for id in victims {
+        let Some(i) = world.images.iter().position(|im| im.id == id) else { continue };
+        let im = world.images.remove(i);
+        for t in &im.tags {
+            report.push_str(&format!("untagged: {t}\n"));
+        }
+        report.push_str(&format!("deleted: {}\n", im.id));
+        for l in im.layers.iter().rev() {
+            let used = world.images.iter().any(|o| o.layers.contains(l));
+            let layer = world.layers[*l].clone();
+            if !used && !layer.kept_by_build_cache && !layer.chain_id.is_empty() {
+                report.push_str(&format!("deleted: {}\n", layer.chain_id));
+                reclaimed += layer.size;
+                world.layers[*l].chain_id.clear();
+            }
+        }
+        let reference = im.tags.first().cloned().unwrap_or_else(|| im.id[7..19].to_string());
+        world.emit(Event::ImageRemoved { reference });
+    }
+    if !report.is_empty() {
+        io.out_str(&format!("Deleted Images:\n{report}\n"));
+    }
+    io.out_str(&format!("Total reclaimed space: {}\n", human_size(reclaimed as f64, 4)));
+    0
+}
