@@ -745,7 +745,7 @@ fn up(world: &mut World, sh: &mut Shell, p: &Project, args: &[String], io: &mut 
             Some(ci) => {
                 io.err_line(&format!(" Container {name}  Recreate"));
                 if world.containers[ci].status == Status::Running {
-                    super::stop_container(world, ci, 137);
+                    super::graceful_stop(world, ci);
                 }
                 super::remove_container(world, ci, false);
                 match create_service(world, sh, p, s, io) {
@@ -834,7 +834,7 @@ fn down(world: &mut World, p: &Project, args: &[String], io: &mut Io) -> i32 {
         let Some(ci) = world.container_index(n) else { continue };
         io.err_line(&format!(" Container {n}  Stopping"));
         if world.containers[ci].status == Status::Running {
-            super::stop_container(world, ci, 137);
+            super::graceful_stop(world, ci);
         }
         io.err_line(&format!(" Container {n}  Stopped"));
         io.err_line(&format!(" Container {n}  Removing"));

@@ -1095,6 +1095,16 @@ pub(crate) fn run_main_process(world: &mut World, ci: usize) -> (Vec<u8>, Vec<u8
     }
 }
 
+/// `docker stop`: the main process gets the image's stop signal. A simulated server shuts down
+/// cleanly (its last log lines, its own exit status); busybox `sleep` and `sh` as PID 1 ignore
+/// SIGTERM, so Docker kills them after the timeout (137).
+pub(crate) fn graceful_stop(world: &mut World, ci: usize) {
+    let code = userland::services::on_stop(world, ci).unwrap_or(137);
+    if let Some(ci) = world.containers.get(ci).map(|_| ci) {
+        stop_container(world, ci, code);
+    }
+}
+
 /// Marks the container exited and drops its tmpfs content.
 pub(crate) fn stop_container(world: &mut World, ci: usize, code: i32) {
     let now = world.clock.nanos;
@@ -1219,8 +1229,7 @@ fn stop_cmd(world: &mut World, args: &[String], io: &mut Io, restart: bool) -> i
             continue;
         };
         if world.containers[ci].status == Status::Running {
-            // busybox sleep (and sh) as PID 1 ignore SIGTERM: Docker kills them after the timeout.
-            stop_container(world, ci, 137);
+            graceful_stop(world, ci);
         }
         if restart {
             if let Err(e) = start_container(world, ci) {

@@ -120,6 +120,14 @@ fn find_program(world: &World, sh: &Shell, name: &str) -> Program {
     }
 }
 
+/// The simulated binary a command name runs, if it is one.
+pub fn identify_program(world: &World, sh: &Shell, name: &str) -> Option<Binary> {
+    match find_program(world, sh, name) {
+        Program::Native(binary, _) => Some(binary),
+        _ => None,
+    }
+}
+
 /// Whether a command name can be started at all (Docker checks before it runs a process).
 pub enum ProgramKind {
     Found,

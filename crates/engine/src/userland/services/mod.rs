@@ -6,6 +6,20 @@ use super::Exit;
 use crate::shell::{Io, Shell};
 use crate::world::World;
 
+/// The simulated binary a running container's main process is, if any (after the entrypoint).
+pub fn main_binary(world: &World, ci: usize) -> Option<Binary> {
+    let c = world.containers.get(ci)?;
+    let sh = crate::docker::container_shell(world, ci, None, None, &[]).ok()?;
+    super::identify_program(world, &sh, &c.path)
+}
+
+/// Docker stops container `ci`: a simulated server writes its shutdown log lines and returns its
+/// exit status. `None`: the process does not handle the stop signal and is killed (137).
+pub fn on_stop(world: &mut World, ci: usize) -> Option<i32> {
+    let _server = main_binary(world, ci)?;
+    None
+}
+
 /// Runs one of the simulated service binaries.
 pub fn run(world: &mut World, sh: &mut Shell, binary: Binary, argv: &[String], env: &[String], io: &mut Io) -> Exit {
     let _ = (world, sh, env);
