@@ -428,7 +428,7 @@ fn postgres(r: &mut Recipe) {
     alpine_base(r);
     r.meta(epoch(2024, 9, 6, 22, 20, 7), "CMD [\"/bin/sh\"]", |c| c.cmd = Some(vec!["/bin/sh".into()]));
     let t = epoch(2024, 11, 22, 0, 47, 34);
-    r.layer(t, "RUN /bin/sh -c set -eux; \taddgroup -g 70 -S postgres; \tadduser -u 70 -S -D -G postgres -H -h /var/lib/postgresql -s /bin/sh postgres; \tmkdir -p /var/lib/postgresql; \tchown -R postgres:postgres /var/lib/postgresql # buildkit", |b| {
+    r.layer(t, "RUN /bin/sh -c set -eux; addgroup -g 70 -S postgres; adduser -u 70 -S -D -G postgres -H -h /var/lib/postgresql -s /bin/sh postgres; mkdir -p /var/lib/postgresql; chown -R postgres:postgres /var/lib/postgresql # buildkit", |b| {
         b.file("etc/passwd", &format!("{ALPINE_PASSWD}postgres:x:70:70:Linux User,,,:/var/lib/postgresql:/bin/sh\n"), 0, 0, 0o644, t);
         b.file("etc/group", &format!("{ALPINE_GROUP}postgres:x:70:postgres\n"), 0, 0, 0o644, t);
         b.dir("var/lib/postgresql", 70, 70, 0o755, t);
@@ -440,8 +440,8 @@ fn postgres(r: &mut Recipe) {
     r.env(t, "PG_MAJOR", "15");
     r.env(t, "PG_VERSION", "15.10");
     r.env(t, "PG_SHA256", "54d16a7ddc2d7ad75a6d4d9dbd3a0e2b2ceb7de0f2f8d5c2d0db5b7a5e8b8f31");
-    r.env(t, "DOCKER_PG_LLVM_DEPS", "llvm15-dev \t\tclang15");
-    r.layer(t, "RUN /bin/sh -c set -eux; \t\twget -O postgresql.tar.bz2 \"https://ftp.postgresql.org/pub/source/v$PG_VERSION/postgresql-$PG_VERSION.tar.bz2\"; … # buildkit", |b| {
+    r.env(t, "DOCKER_PG_LLVM_DEPS", "llvm15-dev clang15");
+    r.layer(t, "RUN /bin/sh -c set -eux; wget -O postgresql.tar.bz2 \"https://ftp.postgresql.org/pub/source/v$PG_VERSION/postgresql-$PG_VERSION.tar.bz2\"; … # buildkit", |b| {
         for tool in ["postgres", "initdb", "pg_ctl", "psql", "pg_dump", "pg_dumpall", "pg_isready", "createdb"] {
             program(b, &format!("usr/local/bin/{tool}"), Binary::Postgres(tool), t);
         }
@@ -454,7 +454,7 @@ fn postgres(r: &mut Recipe) {
         opaque(b, "usr/local/lib/postgresql/bitcode.tar", 58_880_640, t);
         opaque(b, "usr/lib/postgres-runtime-deps.tar", 19_398_656, t);
     });
-    r.layer(t, "RUN /bin/sh -c set -eux; \tcp -v /usr/local/share/postgresql/postgresql.conf.sample /usr/local/share/postgresql/postgresql.conf.sample.orig; \tsed -ri \"s!^#?(listen_addresses)\\s*=\\s*\\S+.*!\\1 = '*'!\" /usr/local/share/postgresql/postgresql.conf.sample; \tgrep -F \"listen_addresses = '*'\" /usr/local/share/postgresql/postgresql.conf.sample # buildkit", |b| {
+    r.layer(t, "RUN /bin/sh -c set -eux; cp -v /usr/local/share/postgresql/postgresql.conf.sample /usr/local/share/postgresql/postgresql.conf.sample.orig; sed -ri \"s!^#?(listen_addresses)\\s*=\\s*\\S+.*!\\1 = '*'!\" /usr/local/share/postgresql/postgresql.conf.sample; grep -F \"listen_addresses = '*'\" /usr/local/share/postgresql/postgresql.conf.sample # buildkit", |b| {
         opaque(b, "usr/local/share/postgresql/postgresql.conf.sample", 29_525, t);
         opaque(b, "usr/local/share/postgresql/postgresql.conf.sample.orig", 29_513, t);
     });
@@ -491,26 +491,30 @@ fn python(r: &mut Recipe) {
     let t = epoch(2024, 11, 12, 4, 9, 52);
     r.env(t, "PATH", "/usr/local/bin:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin");
     r.env(t, "LANG", "C.UTF-8");
-    r.layer(t, "RUN /bin/sh -c set -eux; \tapt-get update; \tapt-get install -y --no-install-recommends \t\tca-certificates \t\tnetbase \t\ttzdata \t; \trm -rf /var/lib/apt/lists/* # buildkit", |b| {
+    r.layer(t, "RUN /bin/sh -c set -eux; apt-get update; apt-get install -y --no-install-recommends ca-certificates netbase tzdata ; rm -rf /var/lib/apt/lists/* # buildkit", |b| {
         opaque(b, "etc/ssl/certs/ca-certificates.crt", 219_342, t);
         opaque(b, "usr/share/zoneinfo/tzdata.tar", 3_358_720, t);
-        b.file("etc/protocols", "ip\t0\tIP\ntcp\t6\tTCP\nudp\t17\tUDP\n", 0, 0, 0o644, t);
+        b.file("etc/protocols", "ip0IP\ntcp6TCP\nudp17UDP\n", 0, 0, 0o644, t);
     });
     r.env(t, "GPG_KEY", "E3FF2839C048B25C084DEBE9B26995E310250568");
     r.env(t, "PYTHON_VERSION", "3.9.20");
     r.env(t, "PYTHON_SHA256", "6b281279efd85294d2d6993e173983a57464c0133956fbbb5536ec9646beaf0c");
-    r.layer(t, "RUN /bin/sh -c set -eux; \t\tsavedAptMark=\"$(apt-mark showmanual)\"; \tapt-get update; … \tpython3 --version; \t\tpip3 --version # buildkit", |b| {
-        program(b, "usr/local/bin/python3.9", Binary::Python, t);
-        program(b, "usr/local/bin/pip3.9", Binary::Pip, t);
-        symlink(b, "usr/local/bin/pip", "pip3.9", t);
-        symlink(b, "usr/local/bin/pip3", "pip3.9", t);
-        opaque(b, "usr/local/lib/libpython3.9.so.1.0", 4_473_504, t);
-        dirs(b, &["usr/local/lib/python3.9", "usr/local/lib/python3.9/site-packages"], t);
-        opaque(b, "usr/local/lib/python3.9/os.py", 39_063, t);
-        opaque(b, "usr/local/lib/python3.9/stdlib.tar", 31_337_408, t);
-        opaque(b, "usr/local/lib/python3.9/site-packages/pip.tar", 11_010_048, t);
-    });
-    r.layer(t, "RUN /bin/sh -c set -eux; \tfor src in idle3 pip3 pydoc3 python3 python3-config; do \t\tdst=\"$(echo \"$src\" | tr -d 3)\"; \t\t[ -s \"/usr/local/bin/$src\" ]; \t\t[ ! -e \"/usr/local/bin/$dst\" ]; \t\tln -svT \"$src\" \"/usr/local/bin/$dst\"; \tdone # buildkit", |b| {
+    r.layer(
+        t,
+        "RUN /bin/sh -c set -eux; savedAptMark=\"$(apt-mark showmanual)\"; apt-get update; … python3 --version; pip3 --version # buildkit",
+        |b| {
+            program(b, "usr/local/bin/python3.9", Binary::Python, t);
+            program(b, "usr/local/bin/pip3.9", Binary::Pip, t);
+            symlink(b, "usr/local/bin/pip", "pip3.9", t);
+            symlink(b, "usr/local/bin/pip3", "pip3.9", t);
+            opaque(b, "usr/local/lib/libpython3.9.so.1.0", 4_473_504, t);
+            dirs(b, &["usr/local/lib/python3.9", "usr/local/lib/python3.9/site-packages"], t);
+            opaque(b, "usr/local/lib/python3.9/os.py", 39_063, t);
+            opaque(b, "usr/local/lib/python3.9/stdlib.tar", 31_337_408, t);
+            opaque(b, "usr/local/lib/python3.9/site-packages/pip.tar", 11_010_048, t);
+        },
+    );
+    r.layer(t, "RUN /bin/sh -c set -eux; for src in idle3 pip3 pydoc3 python3 python3-config; do dst=\"$(echo \"$src\" | tr -d 3)\"; [ -s \"/usr/local/bin/$src\" ]; [ ! -e \"/usr/local/bin/$dst\" ]; ln -svT \"$src\" \"/usr/local/bin/$dst\"; done # buildkit", |b| {
         symlink(b, "usr/local/bin/python3", "python3.9", t);
         symlink(b, "usr/local/bin/python", "python3", t);
     });

@@ -101,12 +101,16 @@ fn apply_change(config: &mut ImageConfig, change: &str) -> Result<String, String
     };
     match inst.to_ascii_uppercase().as_str() {
         "CMD" => {
-            config.cmd = Some(json_or_shell(rest));
-            Ok(format!("CMD {}", serde_json::to_string(&config.cmd).unwrap_or_default()))
+            let cmd = json_or_shell(rest);
+            let shown = go_quoted_list(&cmd);
+            config.cmd = Some(cmd);
+            Ok(format!("CMD {shown}"))
         }
         "ENTRYPOINT" => {
-            config.entrypoint = Some(json_or_shell(rest));
-            Ok(format!("ENTRYPOINT {}", serde_json::to_string(&config.entrypoint).unwrap_or_default()))
+            let entrypoint = json_or_shell(rest);
+            let shown = go_quoted_list(&entrypoint);
+            config.entrypoint = Some(entrypoint);
+            Ok(format!("ENTRYPOINT {shown}"))
         }
         "ENV" => {
             for pair in split_kv(rest) {
@@ -153,6 +157,12 @@ fn apply_change(config: &mut ImageConfig, change: &str) -> Result<String, String
         }
         other => Err(format!("{} is not a valid change command", other.to_ascii_lowercase())),
     }
+}
+
+/// A string list as Go's `%q` prints it (BuildKit's history rows): `["python" "app.py"]`.
+fn go_quoted_list(items: &[String]) -> String {
+    let quoted: Vec<String> = items.iter().map(|s| serde_json::Value::String(s.clone()).to_string()).collect();
+    format!("[{}]", quoted.join(" "))
 }
 
 /// `A=b C="d e"` into pairs.
@@ -314,15 +324,21 @@ pub fn export(world: &mut World, args: &[String], io: &mut Io) -> i32 {
 struct Instruction {
     keyword: String,
     args: String,
+    /// The line it starts on (1-based), for error excerpts.
+    line: usize,
 }
 
 fn parse_dockerfile(text: &str) -> Result<Vec<Instruction>, String> {
     let mut out = Vec::new();
     let mut pending = String::new();
+    let mut start = 0;
     for (n, line) in text.lines().enumerate() {
         let t = line.trim();
         if pending.is_empty() && (t.is_empty() || t.starts_with('#')) {
             continue;
+        }
+        if pending.is_empty() {
+            start = n + 1;
         }
         if let Some(stripped) = t.strip_suffix('\\') {
             pending.push_str(stripped);
@@ -356,7 +372,7 @@ fn parse_dockerfile(text: &str) -> Result<Vec<Instruction>, String> {
         ) {
             return Err(format!("dockerfile parse error on line {}: unknown instruction: {}", n + 1, kw));
         }
-        out.push(Instruction { keyword, args: args.trim().to_string() });
+        out.push(Instruction { keyword, args: args.trim().to_string(), line: start });
     }
     Ok(out)
 }
@@ -413,37 +429,63 @@ pub fn build(world: &mut World, sh: &crate::shell::Shell, args: &[String], io: &
     };
     let network_none = parsed.get("network") == Some("none");
     let quiet = parsed.has("quiet");
+    let mut progress = Progress::new();
+    progress.vertex("[internal] load build definition from Dockerfile", &[format!("transferring dockerfile: {}B done", text.len())]);
+    let bases: Vec<String> = instructions
+        .iter()
+        .filter(|i| i.keyword == "FROM")
+        .filter_map(|i| i.args.split_whitespace().next().map(str::to_string))
+        .filter(|b| b != "scratch")
+        .collect();
+    for b in &bases {
+        progress.vertex(&format!("[internal] load metadata for {}", hub_name(b)), &[]);
+    }
+    progress.vertex("[internal] load .dockerignore", &["transferring context: 2B done".to_string()]);
+    let total = instructions.iter().filter(|i| matches!(i.keyword.as_str(), "FROM" | "RUN" | "COPY" | "ADD" | "WORKDIR")).count();
+    let mut step = 0;
+    let mut context_loaded = false;
     let mut layers: Vec<usize> = Vec::new();
     let mut config = ImageConfig { env: vec![crate::images::PATH_ENV.into()], working_dir: String::new(), ..ImageConfig::default() };
     let mut history: Vec<HistoryEntry> = Vec::new();
     let now = world.clock.secs();
-    let mut steps: Vec<String> = Vec::new();
     let mut seen_from = false;
+    let mut failure: Option<BuildFailure> = None;
     for inst in &instructions {
         let args_text = inst.args.clone();
         match inst.keyword.as_str() {
             "FROM" => {
+                step += 1;
                 let base = args_text.split_whitespace().next().unwrap_or("").to_string();
                 if base == "scratch" {
                     layers.clear();
+                    history.clear();
+                    config = ImageConfig::default();
                 } else {
-                    let Some(i) = find_image(world, &base) else {
-                        io.err_line(&format!("ERROR: failed to solve: {base}: failed to resolve source metadata for docker.io/library/{}: failed to do request: dial tcp: lookup registry-1.docker.io: no such host", normalized_ref(&base)));
-                        return 1;
+                    let Some(resolved) = resolve_base(world, &base) else {
+                        failure = Some(BuildFailure::plain(format!(
+                            "{base}: failed to resolve source metadata for {}: pull access denied, repository does not exist or may require authorization: server message: insufficient_scope: authorization failed",
+                            hub_name(&base)
+                        )));
+                        break;
                     };
-                    let im = world.images[i].clone();
-                    layers = im.layers.clone();
-                    config = im.config.clone();
-                    history = im.history.clone();
+                    progress.vertex(&format!("[{step}/{total}] FROM {}", resolved.shown), &resolved.lines);
+                    layers = resolved.layers;
+                    config = resolved.config;
+                    history = resolved.history;
                 }
                 seen_from = true;
-                steps.push(format!("FROM {base}"));
             }
             _ if !seen_from => {
-                io.err_line("ERROR: failed to solve: no build stage in current context");
-                return 1;
+                failure = Some(BuildFailure::plain("no build stage in current context".into()));
+                break;
             }
             "RUN" | "COPY" | "ADD" | "WORKDIR" => {
+                step += 1;
+                if matches!(inst.keyword.as_str(), "COPY" | "ADD") && !context_loaded {
+                    context_loaded = true;
+                    let (bytes, _) = world.resolve(&user_ctx, &ctx_dir, true).map(|l| world.fs.usage(l.top())).unwrap_or((0, 0));
+                    progress.vertex("[internal] load build context", &[format!("transferring context: {}B done", bytes.max(2))]);
+                }
                 let created_by = match inst.keyword.as_str() {
                     "RUN" => format!("RUN /bin/sh -c {args_text} # buildkit"),
                     "WORKDIR" => format!(
@@ -452,18 +494,25 @@ pub fn build(world: &mut World, sh: &crate::shell::Shell, args: &[String], io: &
                     ),
                     k => format!("{k} {args_text} # buildkit"),
                 };
-                if inst.keyword == "RUN" && !network_none {
-                    io.err_line("ERROR: failed to solve: network bridge not found");
-                    return 1;
-                }
-                let root = match build_step(world, &layers, &config, inst, &ctx_dir, &user_ctx, io) {
+                let name = format!("[{step}/{total}] {} {args_text}", inst.keyword);
+                let (root, output) = match build_step(world, &layers, &config, inst, &ctx_dir, &user_ctx, network_none) {
                     Ok(r) => r,
-                    Err(code) => return code,
+                    Err(StepError { output, message }) => {
+                        progress.failed_vertex(&name, &output, &message);
+                        failure = Some(BuildFailure { message, step: Some((name, output, inst.line)) });
+                        break;
+                    }
                 };
                 if inst.keyword == "WORKDIR" {
                     let _ = apply_change(&mut config, &format!("WORKDIR {args_text}"));
                 }
+                let known = world.layers.len();
                 let l = store_layer(world, &layers, root, true);
+                if l < known {
+                    progress.cached_vertex(&name);
+                } else {
+                    progress.run_vertex(&name, &output);
+                }
                 layers.push(l);
                 history.push(HistoryEntry { created: now, created_by, empty_layer: false, comment: "buildkit.dockerfile.v0".into() });
             }
@@ -473,11 +522,19 @@ pub fn build(world: &mut World, sh: &crate::shell::Shell, args: &[String], io: &
                     history.push(HistoryEntry { created: now, created_by, empty_layer: true, comment: "buildkit.dockerfile.v0".into() })
                 }
                 Err(m) => {
-                    io.err_line(&format!("ERROR: failed to solve: {m}"));
-                    return 1;
+                    failure = Some(BuildFailure::plain(m));
+                    break;
                 }
             },
         }
+    }
+    if let Some(f) = failure {
+        if !quiet {
+            io.err_str(&progress.text);
+            io.err_str(&f.excerpt(&text));
+        }
+        io.err_line(&format!("ERROR: failed to solve: {}", f.message));
+        return 1;
     }
     let tags: Vec<String> = parsed.all("tag").iter().map(|t| normalized_ref(t)).collect();
     let id = image_id(world, &layers, &config, &history, now);
@@ -496,33 +553,150 @@ pub fn build(world: &mut World, sh: &crate::shell::Shell, args: &[String], io: &
     add_image(world, image);
     if quiet {
         io.out_str(&format!("{id}\n"));
-    } else {
-        io.err_line("#0 building with \"default\" instance using docker driver");
-        io.err_line("");
-        io.err_line("#1 [internal] load build definition from Dockerfile");
-        io.err_line(&format!("#1 transferring dockerfile: {}B done", text.len()));
-        io.err_line("#1 DONE 0.0s");
-        let total = steps.len() + instructions.iter().filter(|i| matches!(i.keyword.as_str(), "RUN" | "COPY" | "ADD" | "WORKDIR")).count();
-        let mut n = 1;
-        for inst in &instructions {
-            if matches!(inst.keyword.as_str(), "RUN" | "COPY" | "ADD" | "WORKDIR") {
-                n += 1;
-                io.err_line("");
-                io.err_line(&format!("#{n} [{}/{}] {} {}", n - 1, total, inst.keyword, inst.args));
-                io.err_line(&format!("#{n} DONE 0.1s"));
-            }
-        }
-        n += 1;
-        io.err_line("");
-        io.err_line(&format!("#{n} exporting to image"));
-        io.err_line(&format!("#{n} exporting layers done"));
-        io.err_line(&format!("#{n} writing image {id} done"));
-        for t in parsed.all("tag") {
-            io.err_line(&format!("#{n} naming to docker.io/{} done", normalized_ref(&t)));
-        }
-        io.err_line(&format!("#{n} DONE 0.0s"));
+        return 0;
     }
+    let mut export = vec!["exporting layers done".to_string(), format!("writing image {id} done")];
+    for t in parsed.all("tag") {
+        export.push(format!("naming to {} done", hub_name(&t)));
+    }
+    progress.vertex("exporting to image", &export);
+    io.err_str(&progress.text);
     0
+}
+
+/// `myapp` → `docker.io/library/myapp:latest`, as BuildKit names references.
+fn hub_name(reference: &str) -> String {
+    let full = normalized_ref(reference);
+    if full.contains('/') {
+        format!("docker.io/{full}")
+    } else {
+        format!("docker.io/library/{full}")
+    }
+}
+
+/// A base image for `FROM`: from the local store, or fetched from the registry into the build cache.
+struct Base {
+    shown: String,
+    lines: Vec<String>,
+    layers: Vec<usize>,
+    config: ImageConfig,
+    history: Vec<HistoryEntry>,
+}
+
+fn resolve_base(world: &mut World, base: &str) -> Option<Base> {
+    if let Some(i) = find_image(world, base) {
+        let im = world.images[i].clone();
+        return Some(Base { shown: hub_name(base), lines: Vec::new(), layers: im.layers, config: im.config, history: im.history });
+    }
+    let crate::catalog::Lookup::Found(image) = crate::catalog::lookup(base) else { return None };
+    let fetched = crate::catalog::materialize(world, &image);
+    let digest = format!("sha256:{}", sha256_hex(format!("manifest {}:{}", image.repository, image.tag).as_bytes()));
+    let shown = format!("{}@{digest}", hub_name(base));
+    let mut lines = vec![format!("resolve {shown} done")];
+    for (l, existed) in fetched.layers.iter().zip(&fetched.existed) {
+        // BuildKit keeps what it pulled for a build in its cache, not in the image list.
+        world.layers[*l].kept_by_build_cache = true;
+        if !existed {
+            let blob = sha256_hex(format!("blob {}", world.layers[*l].diff_id).as_bytes());
+            lines.push(format!("extracting sha256:{blob} done"));
+        }
+    }
+    Some(Base { shown, lines, layers: fetched.layers, config: fetched.config, history: fetched.history })
+}
+
+/// BuildKit's plain progress output, one numbered vertex after another.
+struct Progress {
+    text: String,
+    next: usize,
+}
+
+impl Progress {
+    fn new() -> Progress {
+        Progress { text: "#0 building with \"default\" instance using docker driver\n".into(), next: 1 }
+    }
+
+    fn open(&mut self, name: &str) -> usize {
+        let n = self.next;
+        self.next += 1;
+        self.text.push_str(&format!("\n#{n} {name}\n"));
+        n
+    }
+
+    fn vertex(&mut self, name: &str, lines: &[String]) {
+        let n = self.open(name);
+        for l in lines {
+            self.text.push_str(&format!("#{n} {l}\n"));
+        }
+        self.text.push_str(&format!("#{n} DONE 0.0s\n"));
+    }
+
+    /// A step that ran: each output line behind its timestamp.
+    fn run_vertex(&mut self, name: &str, output: &[String]) {
+        let n = self.open(name);
+        for (i, l) in output.iter().enumerate() {
+            self.text.push_str(&format!("#{n} {} {l}\n", run_timestamp(i)));
+        }
+        self.text.push_str(&format!("#{n} DONE 0.{}s\n", if output.is_empty() { 0 } else { 3 }));
+    }
+
+    fn cached_vertex(&mut self, name: &str) {
+        let n = self.open(name);
+        self.text.push_str(&format!("#{n} CACHED\n"));
+    }
+
+    fn failed_vertex(&mut self, name: &str, output: &[String], message: &str) {
+        let n = self.open(name);
+        for (i, l) in output.iter().enumerate() {
+            self.text.push_str(&format!("#{n} {} {l}\n", run_timestamp(i)));
+        }
+        self.text.push_str(&format!("#{n} ERROR: {message}\n"));
+    }
+}
+
+/// The seconds column BuildKit puts before each output line of a RUN step.
+fn run_timestamp(i: usize) -> String {
+    format!("{:.3}", 0.245 + i as f64 * 0.012)
+}
+
+/// Why a build stopped.
+struct BuildFailure {
+    message: String,
+    /// The failed step: its name, its output, and its Dockerfile line.
+    step: Option<(String, Vec<String>, usize)>,
+}
+
+impl BuildFailure {
+    fn plain(message: String) -> BuildFailure {
+        BuildFailure { message, step: None }
+    }
+
+    /// The step's output again and the Dockerfile lines around it, as BuildKit prints them.
+    fn excerpt(&self, dockerfile: &str) -> String {
+        let Some((name, output, line)) = &self.step else { return String::new() };
+        let mut out = format!("------\n > {name}:\n");
+        for (i, l) in output.iter().enumerate() {
+            out.push_str(&format!("{} {l}\n", run_timestamp(i)));
+        }
+        out.push_str("------\n");
+        // After a final newline BuildKit shows one more, empty, line: split gives it too.
+        let lines: Vec<&str> = dockerfile.split('\n').collect();
+        out.push_str(&format!("Dockerfile:{line}\n--------------------\n"));
+        let first = line.saturating_sub(2).max(1);
+        let last = (line + 2).min(lines.len());
+        for n in first..=last {
+            let text = lines.get(n - 1).copied().unwrap_or("");
+            let marker = if n == *line { ">>>" } else { "   " };
+            out.push_str(&format!("{n:>4} | {marker} {text}\n"));
+        }
+        out.push_str("--------------------\n");
+        out
+    }
+}
+
+/// A build step that failed: what it printed, and BuildKit's message.
+struct StepError {
+    output: Vec<String>,
+    message: String,
 }
 
 /// Runs one layer-making instruction in a scratch container and returns the new layer's tree.
@@ -533,8 +707,8 @@ fn build_step(
     inst: &Instruction,
     ctx_dir: &str,
     user_ctx: &Ctx,
-    io: &mut Io,
-) -> Result<InodeId, i32> {
+    network_none: bool,
+) -> Result<(InodeId, Vec<String>), StepError> {
     // A temporary image and container over the layers so far.
     let tmp_image_id = format!("sha256:{}", world.ids.hex64());
     world.images.push(Image {
@@ -573,7 +747,7 @@ fn build_step(
             readonly_rootfs: false,
             volumes_from: None,
             auto_remove: true,
-            network_mode: "none".into(),
+            network_mode: if network_none { "none".into() } else { "default".into() },
         },
         mount_points: Vec::new(),
         status: crate::world::Status::Running,
@@ -596,11 +770,12 @@ fn build_step(
     world.containers.push(container);
     let ci = world.containers.len() - 1;
     let events_before = world.events.len();
-    let result = (|| -> Result<(), i32> {
+    let result = (|| -> Result<Vec<String>, StepError> {
         let root = Ctx { ns: Ns::Container(ci), cred: Cred::root(), cwd: world.containers[ci].working_dir.clone(), umask: 0o022 };
         match inst.keyword.as_str() {
             "RUN" => {
-                let mut sh = super::container_shell(world, ci, None, None, &[]).map_err(|_| 1)?;
+                let mut sh =
+                    super::container_shell(world, ci, None, None, &[]).map_err(|m| StepError { output: Vec::new(), message: m })?;
                 sh.depth = 1;
                 let script = match serde_json::from_str::<Vec<String>>(&inst.args) {
                     Ok(v) => v.join(" "),
@@ -612,15 +787,17 @@ fn build_step(
                     crate::shell::Flow::Exit(c) => c,
                     _ => sh.status,
                 };
+                // BuildKit shows the step's stdout and stderr interleaved; here stdout comes first.
+                let output: Vec<String> = String::from_utf8_lossy(&rio.out)
+                    .lines()
+                    .chain(String::from_utf8_lossy(&rio.err).lines())
+                    .map(str::to_string)
+                    .collect();
                 if code != 0 {
-                    io.err.extend_from_slice(&rio.err);
-                    io.err_line(&format!(
-                        "ERROR: failed to solve: process \"/bin/sh -c {}\" did not complete successfully: exit code: {code}",
-                        inst.args
-                    ));
-                    return Err(1);
+                    let message = format!("process \"/bin/sh -c {}\" did not complete successfully: exit code: {code}", inst.args);
+                    return Err(StepError { output, message });
                 }
-                Ok(())
+                Ok(output)
             }
             "WORKDIR" => {
                 let dir = crate::fs::normalize(if config.working_dir.is_empty() { "/" } else { &config.working_dir }, &inst.args);
@@ -632,21 +809,24 @@ fn build_step(
                         let _ = world.mkdir(&root, &acc, 0o755);
                     }
                 }
-                Ok(())
+                Ok(Vec::new())
             }
             _ => {
                 // COPY/ADD: sources relative to the build context, the last word is the destination.
                 let words: Vec<&str> = inst.args.split_whitespace().filter(|w| !w.starts_with("--")).collect();
                 if words.len() < 2 {
-                    io.err_line(&format!(
-                        "ERROR: failed to solve: dockerfile parse error: {} requires at least two arguments",
-                        inst.keyword
-                    ));
-                    return Err(1);
+                    return Err(StepError {
+                        output: Vec::new(),
+                        message: format!("dockerfile parse error: {} requires at least two arguments", inst.keyword),
+                    });
                 }
                 let (srcs, dst) = words.split_at(words.len() - 1);
                 let dst = crate::fs::normalize(&root.cwd, dst[0]);
-                let dst_is_dir = inst.args.trim_end().ends_with('/') || srcs.len() > 1;
+                // A destination ending in `/`, `.` or naming an existing directory receives the sources inside it.
+                let dst_is_dir = inst.args.trim_end().ends_with('/')
+                    || inst.args.trim_end().ends_with('.')
+                    || srcs.len() > 1
+                    || world.stat(&root, &dst, true).is_ok_and(|st| st.ftype == crate::fs::FileType::Dir);
                 for s in srcs {
                     let src_path = crate::fs::normalize(ctx_dir, s);
                     let mut members = Vec::new();
@@ -654,10 +834,10 @@ fn build_step(
                     let base = s.trim_end_matches('/').rsplit('/').next().unwrap_or(s).to_string();
                     tar::collect(world, user_ctx, &src_path, &base, &mut members, &mut errors);
                     if !errors.is_empty() || members.is_empty() {
-                        io.err_line(&format!(
-                            "ERROR: failed to solve: failed to compute cache key: failed to calculate checksum of ref: \"/{s}\": not found"
-                        ));
-                        return Err(1);
+                        return Err(StepError {
+                            output: Vec::new(),
+                            message: format!("failed to compute cache key: failed to calculate checksum of ref: \"/{s}\": not found"),
+                        });
                     }
                     let single_file = members.len() == 1 && members[0].kind == crate::fs::FileType::File;
                     let target_base = if single_file && !dst_is_dir {
@@ -705,7 +885,7 @@ fn build_step(
                         });
                     }
                 }
-                Ok(())
+                Ok(Vec::new())
             }
         }
     })();
@@ -714,7 +894,7 @@ fn build_step(
     let upper = world.containers[ci].upper;
     world.containers.remove(ci);
     world.images.retain(|im| im.id != tmp_image_id);
-    result.map(|_| upper)
+    result.map(|output| (upper, output))
 }
 
 /// `docker cp`: between a container's file system and the host, through a tar stream.

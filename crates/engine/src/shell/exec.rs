@@ -36,6 +36,9 @@ impl Io {
     pub fn out_str(&mut self, s: &str) {
         self.out.extend_from_slice(s.as_bytes());
     }
+    pub fn err_str(&mut self, s: &str) {
+        self.err.extend_from_slice(s.as_bytes());
+    }
 }
 
 /// How a list of commands ended.

@@ -1,6 +1,8 @@
 //! The long-running programs of the catalog images and their clients: nginx and curl/wget,
 //! PostgreSQL and psql, Python and pip, and the package managers.
 
+pub mod python;
+
 use super::binaries::Binary;
 use super::Exit;
 use crate::shell::{Io, Shell};
@@ -22,9 +24,10 @@ pub fn on_stop(world: &mut World, ci: usize) -> Option<i32> {
 
 /// Runs one of the simulated service binaries.
 pub fn run(world: &mut World, sh: &mut Shell, binary: Binary, argv: &[String], env: &[String], io: &mut Io) -> Exit {
-    let _ = (world, sh, env);
     let name = argv.first().map(|a| a.rsplit('/').next().unwrap_or(a)).unwrap_or("");
     match binary {
+        Binary::Python => python::python(world, sh, argv, env, io),
+        Binary::Pip => python::pip(world, sh, argv, env, io),
         Binary::Apk => {
             // No network in the simulated machine: the index cannot be fetched.
             io.err_line("WARNING: fetching https://dl-cdn.alpinelinux.org/alpine/v3.20/main: DNS lookup error");
