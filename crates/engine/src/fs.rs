@@ -38,6 +38,13 @@ impl Data {
     pub fn is_empty(&self) -> bool {
         self.len() == 0
     }
+    /// Bytes this content keeps in memory (opaque content keeps none).
+    pub fn held_bytes(&self) -> u64 {
+        match self {
+            Data::Bytes(b) => b.len() as u64,
+            Data::Opaque(_) => 0,
+        }
+    }
     /// The bytes, with opaque content read as zeros (capped by the caller's limits).
     pub fn to_vec(&self) -> Vec<u8> {
         match self {
@@ -168,7 +175,8 @@ pub struct Arena {
     slots: Vec<Option<Inode>>,
     free: Vec<u32>,
     allocated_since_collect: usize,
-    /// Bytes of file content held by live inodes (approximate: shared data counts once per inode).
+    /// Bytes of file content held by live inodes (approximate: shared data counts once per inode;
+    /// opaque content holds none).
     pub data_bytes: u64,
 }
 
@@ -176,7 +184,7 @@ impl Arena {
     pub fn alloc(&mut self, inode: Inode) -> InodeId {
         self.allocated_since_collect += 1;
         if let Kind::File(d) = &inode.kind {
-            self.data_bytes += d.len();
+            self.data_bytes += d.held_bytes();
         }
         if let Some(i) = self.free.pop() {
             self.slots[i as usize] = Some(inode);
@@ -202,10 +210,10 @@ impl Arena {
     }
 
     pub fn set_data(&mut self, id: InodeId, data: Data) {
-        let new_len = data.len();
+        let new_len = data.held_bytes();
         let inode = self.get_mut(id);
         let old_len = match &inode.kind {
-            Kind::File(d) => d.len(),
+            Kind::File(d) => d.held_bytes(),
             _ => 0,
         };
         inode.kind = Kind::File(data);
@@ -327,7 +335,7 @@ impl Arena {
                 *slot = None;
                 self.free.push(i as u32);
             } else if let Some(Inode { kind: Kind::File(d), .. }) = slot {
-                bytes += d.len();
+                bytes += d.held_bytes();
             }
         }
         self.data_bytes = bytes;
