@@ -38,7 +38,7 @@ impl Data {
     pub fn is_empty(&self) -> bool {
         self.len() == 0
     }
-    /// Bytes the simulator really keeps (opaque content is only a size).
+    /// Bytes this content keeps in memory (opaque content keeps none).
     pub fn held_bytes(&self) -> u64 {
         match self {
             Data::Bytes(b) => b.len() as u64,
@@ -175,7 +175,8 @@ pub struct Arena {
     slots: Vec<Option<Inode>>,
     free: Vec<u32>,
     allocated_since_collect: usize,
-    /// Bytes of real file content held by live inodes (approximate: shared data counts once per inode).
+    /// Bytes of file content held by live inodes (approximate: shared data counts once per inode;
+    /// opaque content holds none).
     pub data_bytes: u64,
 }
 

@@ -195,6 +195,31 @@ pub struct HostConfig {
     pub volumes_from: Option<Vec<String>>,
     pub auto_remove: bool,
     pub network_mode: String,
+    /// `-p`: ports to publish, in the order given (`HostConfig.PortBindings`).
+    pub port_bindings: Vec<PortBinding>,
+    /// `-P`: publish every exposed port on an ephemeral host port.
+    pub publish_all: bool,
+}
+
+/// One `-p [IP:][HOST_PORT:]CONTAINER_PORT[/PROTO]` as configured.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PortBinding {
+    pub container_port: u16,
+    pub proto: String,
+    /// Empty: every address.
+    pub host_ip: String,
+    /// `None`: an ephemeral port chosen at start.
+    pub host_port: Option<u16>,
+}
+
+/// A host port a running container holds (what `docker ps` and `docker port` show).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct BoundPort {
+    pub container_port: u16,
+    pub proto: String,
+    /// `0.0.0.0`, `::` or the address given with `-p`.
+    pub host_ip: String,
+    pub host_port: u16,
 }
 
 #[derive(Clone, Debug)]
@@ -235,6 +260,10 @@ pub struct Container {
     pub interactive: bool,
     pub hostname: String,
     pub compose: Option<ComposeRef>,
+    /// Host ports bound while the container runs.
+    pub ports: Vec<BoundPort>,
+    /// The network server the main process runs, once it listens.
+    pub server: Option<crate::userland::services::net::Server>,
 }
 
 #[derive(Clone, Debug, PartialEq)]

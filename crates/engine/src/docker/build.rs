@@ -748,6 +748,8 @@ fn build_step(
             volumes_from: None,
             auto_remove: true,
             network_mode: if network_none { "none".into() } else { "default".into() },
+            port_bindings: Vec::new(),
+            publish_all: false,
         },
         mount_points: Vec::new(),
         status: crate::world::Status::Running,
@@ -766,6 +768,8 @@ fn build_step(
         interactive: false,
         hostname: "buildkitsandbox".into(),
         compose: None,
+        ports: Vec::new(),
+        server: None,
     };
     world.containers.push(container);
     let ci = world.containers.len() - 1;

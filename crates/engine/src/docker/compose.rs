@@ -617,6 +617,10 @@ fn create_service(world: &mut World, sh: &Shell, p: &Project, s: &Service, io: &
     if s.read_only {
         a.push("--read-only".into());
     }
+    for port in &s.ports {
+        a.push("--publish".into());
+        a.push(port.clone());
+    }
     a.push("--network".into());
     a.push(s.network_mode.clone().unwrap_or_else(|| format!("{}_default", p.name)));
     let image = match (&s.image, &s.build) {
@@ -891,7 +895,7 @@ fn ps(world: &mut World, p: &Project, args: &[String], io: &mut Io) -> i32 {
                 "Name": c.name, "Image": c.image_ref, "Command": format!("\"{}\"", super::format::ellipsis(&quoted_command(&c.path, &c.args), 20)),
                 "Service": svc, "CreatedAt": crate::clock::rfc3339(c.created as i64 / 1_000_000_000), "RunningFor": format!("{} ago", crate::clock::human_duration(now - c.created)),
                 "Status": super::status_text(world, c), "State": match c.status { Status::Running => "running", Status::Exited => "exited", Status::Created => "created" },
-                "Ports": "", "ID": c.short_id(), "Project": p.name,
+                "Ports": super::ports::ports_column(world, c), "ID": c.short_id(), "Project": p.name,
             })
         })
         .collect();

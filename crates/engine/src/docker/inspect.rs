@@ -147,7 +147,7 @@ pub fn container_json(world: &World, c: &Container) -> Value {
     host.insert("ContainerIDFile".into(), "".into());
     host.insert("LogConfig".into(), json!({"Type": "json-file", "Config": {}}));
     host.insert("NetworkMode".into(), c.host.network_mode.clone().into());
-    host.insert("PortBindings".into(), json!({}));
+    host.insert("PortBindings".into(), super::ports::port_bindings_json(c));
     host.insert("RestartPolicy".into(), json!({"Name": "no", "MaximumRetryCount": 0}));
     host.insert("AutoRemove".into(), c.host.auto_remove.into());
     host.insert("VolumeDriver".into(), "".into());
@@ -174,7 +174,7 @@ pub fn container_json(world: &World, c: &Container) -> Value {
         ("OomScoreAdj", 0.into()),
         ("PidMode", "".into()),
         ("Privileged", false.into()),
-        ("PublishAllPorts", false.into()),
+        ("PublishAllPorts", c.host.publish_all.into()),
     ] {
         host.insert(k.into(), v);
     }
@@ -250,7 +250,7 @@ pub fn container_json(world: &World, c: &Container) -> Value {
     cmd.extend(c.args.iter().cloned());
     let labels: Value = json!(c.labels);
     let sandbox = format!("{:0>64}", &c.layer_id[..32]);
-    json!({
+    let mut doc = json!({
         "Id": c.id,
         "Created": rfc3339_nano(c.created),
         "Path": c.path,
@@ -308,7 +308,7 @@ pub fn container_json(world: &World, c: &Container) -> Value {
             "Bridge": "",
             "SandboxID": sandbox,
             "SandboxKey": format!("/var/run/docker/netns/{}", &sandbox[..12]),
-            "Ports": {},
+            "Ports": super::ports::network_ports_json(world, c),
             "HairpinMode": false,
             "LinkLocalIPv6Address": "",
             "LinkLocalIPv6PrefixLen": 0,
@@ -341,7 +341,20 @@ pub fn container_json(world: &World, c: &Container) -> Value {
                 }
             }
         }
-    })
+    });
+    // `ExposedPorts` sits between `AttachStderr` and `Tty`, and only when there are some.
+    if let (Some(exposed), Some(config)) =
+        (super::ports::exposed_ports_json(world, c), doc.get_mut("Config").and_then(Value::as_object_mut))
+    {
+        for (key, value) in std::mem::take(config) {
+            let attach_stderr = key == "AttachStderr";
+            config.insert(key, value);
+            if attach_stderr {
+                config.insert("ExposedPorts".into(), exposed.clone());
+            }
+        }
+    }
+    doc
 }
 
 pub fn image_json(world: &World, i: usize) -> Value {

@@ -7,6 +7,7 @@ pub mod format;
 pub mod image;
 pub mod inspect;
 pub mod mounts;
+pub mod ports;
 pub mod volume;
 
 use std::collections::BTreeMap;
@@ -82,6 +83,7 @@ pub fn cli(world: &mut World, sh: &mut Shell, argv: &[String], io: &mut Io) -> i
             Some("commit") => build::commit(world, &rest[1..], io),
             Some("cp") => build::cp(world, sh, &rest[1..], io),
             Some("export") => build::export(world, &rest[1..], io),
+            Some("port") => ports::port_cmd(world, &rest[1..], io),
             _ => unknown_command(io, "container", rest.first()),
         },
         "ps" => ps(world, rest, io),
@@ -93,6 +95,7 @@ pub fn cli(world: &mut World, sh: &mut Shell, argv: &[String], io: &mut Io) -> i
         "inspect" => inspect::inspect_cmd(world, rest, io, None),
         "diff" => diff(world, rest, io),
         "logs" => logs(world, rest, io),
+        "port" => ports::port_cmd(world, rest, io),
         "volume" => volume::cli(world, sh, rest, io),
         "image" => match rest.first().map(String::as_str) {
             Some("ls" | "list") => inspect::images(world, &rest[1..], io),
@@ -167,6 +170,7 @@ pub(crate) const RUN_FLAGS: &[Spec] = &[
     opt("network", None),
     opt("net", None),
     opt("publish", Some('p')),
+    flag("publish-all", Some('P')),
     opt("label", Some('l')),
     opt("hostname", Some('h')),
     flag("init", None),
@@ -309,6 +313,10 @@ fn run(world: &mut World, sh: &mut Shell, args: &[String], io: &mut Io, start: b
     }
     let Some(ci) = world.container_index(&id) else { return 125 };
     if let Err(e) = start_container(world, ci) {
+        // The CLI prints the id of a detached container before it asks the daemon to start it.
+        if detach {
+            io.out_str(&format!("{id}\n"));
+        }
         let code = report_run_error(io, cmd, e);
         if auto_remove {
             remove_container(world, ci, true);
@@ -394,6 +402,13 @@ fn create(
             Ok(r) => mount_reqs.push(Ok(r)),
             Err(SpecError::Flag(msg)) => return Err(flag_error(io, cmd, &msg, 125)),
             Err(e) => mount_reqs.push(Err(e)),
+        }
+    }
+    let mut port_bindings = Vec::new();
+    for spec in parsed.all("publish") {
+        match ports::parse_publish(&spec) {
+            Ok(b) => port_bindings.push(b),
+            Err(m) => return Err(report_run_error(io, cmd, RunError::Cli(m))),
         }
     }
     if world.containers.len() >= MAX_CONTAINERS {
@@ -579,6 +594,8 @@ fn create(
         volumes_from: if volumes_from.is_empty() { None } else { Some(volumes_from.iter().map(|v| v.2.clone()).collect()) },
         auto_remove: parsed.has("rm"),
         network_mode: parsed.get("network").or(parsed.get("net")).unwrap_or("bridge").to_string(),
+        port_bindings,
+        publish_all: parsed.has("publish-all"),
     };
     let container = Container {
         id: id.clone(),
@@ -615,6 +632,8 @@ fn create(
         interactive: parsed.has("interactive"),
         hostname: parsed.get("hostname").map(str::to_string).unwrap_or_else(|| id[..12].to_string()),
         compose: None,
+        ports: Vec::new(),
+        server: None,
     };
     world.containers.push(container);
     let ci = world.containers.len() - 1;
@@ -824,6 +843,16 @@ fn copy_merged(world: &mut World, loc: &crate::vfs::Loc) -> InodeId {
 
 /// Builds the mount table and starts the container (without running its process).
 pub(crate) fn start_container(world: &mut World, ci: usize) -> Result<(), RunError> {
+    // The network is set up before the runtime creates the task, and released if that fails.
+    ports::bind_ports(world, ci)?;
+    let started = start_task(world, ci);
+    if started.is_err() {
+        world.containers[ci].ports.clear();
+    }
+    started
+}
+
+fn start_task(world: &mut World, ci: usize) -> Result<(), RunError> {
     let secs = world.clock.secs();
     let c = world.containers[ci].clone();
     let ro_root = c.host.readonly_rootfs;
@@ -1125,6 +1154,8 @@ pub(crate) fn stop_container(world: &mut World, ci: usize, code: i32) {
     c.exit_code = code;
     c.finished_at = Some(now);
     c.pid = 0;
+    c.ports.clear();
+    c.server = None;
     world.emit(Event::ContainerStateChanged { container: name, state: ContainerState::Exited, exit_code: Some(code) });
 }
 
@@ -1486,7 +1517,7 @@ fn ps(world: &mut World, args: &[String], io: &mut Io) -> i32 {
                 "Command": format!("\"{}\"", ellipsis(&c.command_line(), 20)),
                 "CreatedAt": crate::clock::rfc3339(c.created as i64 / 1_000_000_000).replace('T', " ").replace('Z', " +0000 UTC"),
                 "RunningFor": format!("{} ago", human_duration(now - c.created)),
-                "Ports": "",
+                "Ports": ports::ports_column(world, c),
                 "Status": status_text(world, c),
                 "State": match c.status { Status::Created => "created", Status::Running => "running", Status::Exited => "exited" },
                 "Size": format!("{} (virtual {})", human_size(size as f64, 3), human_size(virt as f64, 3)),

@@ -24,11 +24,11 @@ pub enum Exit {
     Block,
 }
 
-/// Programs installed on the host (GNU coreutils, tar, grep, getent, sudo, docker).
-pub const HOST_PROGRAMS: [&str; 44] = [
-    "basename", "cat", "chgrp", "chmod", "chown", "cp", "cut", "date", "dd", "df", "dirname", "docker", "du", "env", "false", "find",
-    "getent", "grep", "head", "hostname", "id", "ln", "ls", "mkdir", "mv", "printf", "pwd", "readlink", "rm", "rmdir", "sed", "seq",
-    "sleep", "sort", "stat", "sudo", "tail", "tar", "tee", "touch", "true", "uname", "wc", "whoami",
+/// Programs installed on the host (GNU coreutils, tar, grep, getent, sudo, docker, curl).
+pub const HOST_PROGRAMS: [&str; 45] = [
+    "basename", "cat", "chgrp", "chmod", "chown", "cp", "curl", "cut", "date", "dd", "df", "dirname", "docker", "du", "env", "false",
+    "find", "getent", "grep", "head", "hostname", "id", "ln", "ls", "mkdir", "mv", "printf", "pwd", "readlink", "rm", "rmdir", "sed",
+    "seq", "sleep", "sort", "stat", "sudo", "tail", "tar", "tee", "touch", "true", "uname", "wc", "whoami",
 ];
 
 /// Size of `/bin/busybox`: how the simulation recognizes the binary wherever it is.
@@ -212,6 +212,8 @@ pub fn run_program(world: &mut World, sh: &mut Shell, applet: &str, gnu: bool, a
         "sh" | "bash" => run_shell(world, sh, Flavor::Bash, argv, env, io),
         "docker" if gnu => Exit::Code(crate::docker::cli(world, sh, argv, io)),
         "sudo" if gnu => sudo(world, sh, argv, env, io),
+        "curl" if gnu => Exit::Code(services::net::curl(world, sh, argv, io)),
+        "wget" if !gnu => Exit::Code(services::net::wget(world, sh, argv, io)),
         "busybox" if !gnu => {
             if argv.len() < 2 {
                 io.out_str("BusyBox v1.35.0 (Debian 1:1.35.0-4+deb12u1+b1) multi-call binary.\n");

@@ -1,6 +1,8 @@
 //! The long-running programs of the catalog images and their clients: nginx and curl/wget,
 //! PostgreSQL and psql, Python and pip, and the package managers.
 
+pub mod net;
+pub mod nginx;
 pub mod python;
 
 use super::binaries::Binary;
@@ -18,6 +20,9 @@ pub fn main_binary(world: &World, ci: usize) -> Option<Binary> {
 /// Docker stops container `ci`: a simulated server writes its shutdown log lines and returns its
 /// exit status. `None`: the process does not handle the stop signal and is killed (137).
 pub fn on_stop(world: &mut World, ci: usize) -> Option<i32> {
+    if let Some(code) = nginx::on_stop(world, ci) {
+        return Some(code);
+    }
     let _server = main_binary(world, ci)?;
     None
 }
@@ -28,6 +33,9 @@ pub fn run(world: &mut World, sh: &mut Shell, binary: Binary, argv: &[String], e
     match binary {
         Binary::Python => python::python(world, sh, argv, env, io),
         Binary::Pip => python::pip(world, sh, argv, env, io),
+        Binary::NginxEntrypoint => nginx::entrypoint(world, sh, argv, env, io),
+        Binary::Nginx => nginx::run(world, sh, argv, io),
+        Binary::Curl => Exit::Code(net::curl(world, sh, argv, io)),
         Binary::Apk => {
             // No network in the simulated machine: the index cannot be fetched.
             io.err_line("WARNING: fetching https://dl-cdn.alpinelinux.org/alpine/v3.20/main: DNS lookup error");
