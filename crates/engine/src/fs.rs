@@ -168,15 +168,24 @@ pub struct Arena {
     slots: Vec<Option<Inode>>,
     free: Vec<u32>,
     allocated_since_collect: usize,
-    /// Bytes of file content held by live inodes (approximate: shared data counts once per inode).
+    /// Bytes of file content held byte by byte by live inodes (approximate: shared data counts
+    /// once per inode). Opaque content takes no memory and does not count.
     pub data_bytes: u64,
+}
+
+/// The bytes `data` keeps in memory.
+fn held_bytes(data: &Data) -> u64 {
+    match data {
+        Data::Bytes(b) => b.len() as u64,
+        Data::Opaque(_) => 0,
+    }
 }
 
 impl Arena {
     pub fn alloc(&mut self, inode: Inode) -> InodeId {
         self.allocated_since_collect += 1;
         if let Kind::File(d) = &inode.kind {
-            self.data_bytes += d.len();
+            self.data_bytes += held_bytes(d);
         }
         if let Some(i) = self.free.pop() {
             self.slots[i as usize] = Some(inode);
@@ -202,10 +211,10 @@ impl Arena {
     }
 
     pub fn set_data(&mut self, id: InodeId, data: Data) {
-        let new_len = data.len();
+        let new_len = held_bytes(&data);
         let inode = self.get_mut(id);
         let old_len = match &inode.kind {
-            Kind::File(d) => d.len(),
+            Kind::File(d) => held_bytes(d),
             _ => 0,
         };
         inode.kind = Kind::File(data);
@@ -327,7 +336,7 @@ impl Arena {
                 *slot = None;
                 self.free.push(i as u32);
             } else if let Some(Inode { kind: Kind::File(d), .. }) = slot {
-                bytes += d.len();
+                bytes += held_bytes(d);
             }
         }
         self.data_bytes = bytes;
