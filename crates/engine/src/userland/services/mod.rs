@@ -1,6 +1,8 @@
 //! The long-running programs of the catalog images and their clients: nginx and curl/wget,
 //! PostgreSQL and psql, Python and pip, and the package managers.
 
+pub mod postgres;
+
 use super::binaries::Binary;
 use super::Exit;
 use crate::shell::{Io, Shell};
@@ -16,15 +18,17 @@ pub fn main_binary(world: &World, ci: usize) -> Option<Binary> {
 /// Docker stops container `ci`: a simulated server writes its shutdown log lines and returns its
 /// exit status. `None`: the process does not handle the stop signal and is killed (137).
 pub fn on_stop(world: &mut World, ci: usize) -> Option<i32> {
-    let _server = main_binary(world, ci)?;
-    None
+    match main_binary(world, ci)? {
+        Binary::PostgresEntrypoint | Binary::Postgres("postgres") => postgres::on_stop(world, ci),
+        _ => None,
+    }
 }
 
 /// Runs one of the simulated service binaries.
 pub fn run(world: &mut World, sh: &mut Shell, binary: Binary, argv: &[String], env: &[String], io: &mut Io) -> Exit {
-    let _ = (world, sh, env);
     let name = argv.first().map(|a| a.rsplit('/').next().unwrap_or(a)).unwrap_or("");
     match binary {
+        Binary::PostgresEntrypoint | Binary::Postgres(_) | Binary::SuExec => postgres::run(world, sh, binary, argv, env, io),
         Binary::Apk => {
             // No network in the simulated machine: the index cannot be fetched.
             io.err_line("WARNING: fetching https://dl-cdn.alpinelinux.org/alpine/v3.20/main: DNS lookup error");
