@@ -491,7 +491,8 @@ fn aligned(set: &ResultSet, title: Option<&str>, tuples_only: bool, footer: Opti
         .map(|r| r.iter().map(|v| v.clone().unwrap_or_default().split('\n').map(str::to_string).collect()).collect())
         .collect();
     let columns = set.columns.len();
-    let mut widths: Vec<usize> = set.columns.iter().map(|c| if tuples_only { 0 } else { c.chars().count() }).collect();
+    // Headers count toward the widths even when `-t` hides them, as in psql.
+    let mut widths: Vec<usize> = set.columns.iter().map(|c| c.chars().count()).collect();
     for row in &cells {
         for (j, cell) in row.iter().enumerate() {
             for line in cell {
