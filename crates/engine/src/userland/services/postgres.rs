@@ -125,7 +125,7 @@ fn entrypoint(world: &mut World, sh: &mut Shell, argv: &[String], env: &[String]
         io.out_str("\nPostgreSQL init process complete; ready for start up.\n\n");
         &SERVER_AFTER_INIT
     };
-    run_server(world, &process, &data, &args[1..], pids, io)
+    run_server(world, &process, &data, pids, io)
 }
 
 /// `docker_create_db_directories`: mkdir -p and chmod 700 the data directory, and as root give
@@ -323,13 +323,11 @@ fn server(world: &mut World, sh: &mut Shell, args: &[String], env: &[String], io
         io.err.extend_from_slice(ROOT_REFUSED.as_bytes());
         return Exit::Code(1);
     }
-    let data = pgdata(env);
-    let process = sh.clone();
-    run_server(world, &process, &data, args, &SERVER, io)
+    run_server(world, sh, &pgdata(env), &SERVER, io)
 }
 
 /// The server as a container's main process: its checks, its start, and it keeps running.
-fn run_server(world: &mut World, process: &Shell, data: &str, _args: &[String], pids: &Pids, io: &mut Io) -> Exit {
+fn run_server(world: &mut World, process: &Shell, data: &str, pids: &Pids, io: &mut Io) -> Exit {
     let dir = DataDir { path: data.to_string(), ctx: Ctx { umask: 0o077, ..process.ctx.clone() } };
     let st = match world.stat(&dir.ctx, data, true) {
         Ok(st) => st,
@@ -476,11 +474,13 @@ pub fn on_stop(world: &mut World, ci: usize) -> Option<i32> {
     let path = text.lines().nth(1)?.to_string();
     let server = Cred { uid: st.uid, gid: st.gid, groups: vec![st.gid] };
     let dir = DataDir { path, ctx: Ctx { cred: server, umask: 0o077, ..root } };
-    // The pids of the children depend on whether initdb ran before this server.
-    let started = world.containers[ci].started_at.unwrap_or(0);
-    let initialized_in_this_run =
-        world.stat(&dir.ctx, &dir.file("PG_VERSION"), true).is_ok_and(|s| i128::from(s.mtime) * 1_000_000_000 >= started);
-    let pids = if initialized_in_this_run { &SERVER_AFTER_INIT } else { &SERVER };
+    // The children's pids depend on whether initdb ran first: the startup process's last
+    // log line tells which server this is.
+    let after_init = format!(" [{}] LOG:  ", SERVER_AFTER_INIT.startup);
+    let plain = format!(" [{}] LOG:  ", SERVER.startup);
+    let logs = &world.containers[ci].logs;
+    let last_start = logs.iter().rev().find(|(_, l)| l.contains(&after_init) || l.contains(&plain));
+    let pids = if last_start.is_some_and(|(_, l)| l.contains(&after_init)) { &SERVER_AFTER_INIT } else { &SERVER };
     let mut log = Vec::new();
     shutdown(world, &dir, pids, &mut log);
     world.containers[ci].logs.extend(log.into_iter().map(|line| (true, line)));

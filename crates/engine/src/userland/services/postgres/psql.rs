@@ -174,7 +174,7 @@ pub fn run(world: &mut World, sh: &mut Shell, argv: &[String], env: &[String], i
         }
     };
     if options.list_databases {
-        meta_command(world, &mut conn, "\\l", &options, io);
+        meta_command(&conn, "\\l", &options, io);
         return Exit::Code(0);
     }
     let mut status = 0;
@@ -250,7 +250,7 @@ fn connect(world: &World, ctx: &Ctx, o: &Options, env: &[String]) -> Result<Conn
 /// `-c`: one query string, one implicit transaction. Exit status 1 on an error.
 fn run_command_string(world: &mut World, conn: &mut Connection, text: &str, o: &Options, io: &mut Io) -> i32 {
     if text.trim_start().starts_with('\\') {
-        return meta_command(world, conn, text.trim(), o, io);
+        return meta_command(conn, text.trim(), o, io);
     }
     if send(world, conn, text, "", o, io) {
         0
@@ -269,7 +269,7 @@ fn run_script(world: &mut World, conn: &mut Connection, script: &str, source: &s
             if line.trim() == "\\q" {
                 return 0;
             }
-            if meta_command(world, conn, line.trim(), o, io) != 0 && o.on_error_stop {
+            if meta_command(conn, line.trim(), o, io) != 0 && o.on_error_stop {
                 return 3;
             }
             continue;
@@ -393,7 +393,7 @@ fn visible_window(len: usize, offset: usize) -> (usize, usize) {
     (end.saturating_sub(DISPLAY_SIZE), end)
 }
 
-fn meta_command(world: &mut World, conn: &mut Connection, command: &str, o: &Options, io: &mut Io) -> i32 {
+fn meta_command(conn: &Connection, command: &str, o: &Options, io: &mut Io) -> i32 {
     let name = command.split_whitespace().next().unwrap_or("");
     let session = &conn.session;
     match name {
@@ -434,7 +434,6 @@ fn meta_command(world: &mut World, conn: &mut Connection, command: &str, o: &Opt
             0
         }
         _ => {
-            let _ = world;
             io.err_line(&format!("invalid command {name}"));
             io.err_line("Try \\? for help.");
             1
