@@ -3,6 +3,7 @@
 
 pub mod net;
 pub mod nginx;
+pub mod postgres;
 pub mod python;
 
 use super::binaries::Binary;
@@ -23,8 +24,10 @@ pub fn on_stop(world: &mut World, ci: usize) -> Option<i32> {
     if let Some(code) = nginx::on_stop(world, ci) {
         return Some(code);
     }
-    let _server = main_binary(world, ci)?;
-    None
+    match main_binary(world, ci)? {
+        Binary::PostgresEntrypoint | Binary::Postgres("postgres") => postgres::on_stop(world, ci),
+        _ => None,
+    }
 }
 
 /// Runs one of the simulated service binaries.
@@ -36,6 +39,7 @@ pub fn run(world: &mut World, sh: &mut Shell, binary: Binary, argv: &[String], e
         Binary::NginxEntrypoint => nginx::entrypoint(world, sh, argv, env, io),
         Binary::Nginx => nginx::run(world, sh, argv, io),
         Binary::Curl => Exit::Code(net::curl(world, sh, argv, io)),
+        Binary::PostgresEntrypoint | Binary::Postgres(_) | Binary::SuExec => postgres::run(world, sh, binary, argv, env, io),
         Binary::Apk => {
             // No network in the simulated machine: the index cannot be fetched.
             io.err_line("WARNING: fetching https://dl-cdn.alpinelinux.org/alpine/v3.20/main: DNS lookup error");
