@@ -116,6 +116,9 @@ impl Engine {
             if let Some(ci) = world.container_index(&req.container_id) {
                 if let Ok(mut shell) = docker::container_shell(world, ci, req.user.as_deref(), req.workdir.as_deref(), &req.env) {
                     shell.depth = 1;
+                    if userland::identify_program(world, &shell, &req.program) == Some(userland::binaries::Binary::Bash) {
+                        shell.flavor = shell::Flavor::Bash;
+                    }
                     self.sessions.push(Session { container_id: req.container_id, main_process: req.main_process, shell });
                 }
             }
@@ -151,6 +154,18 @@ impl Engine {
     pub fn prompt(&self) -> String {
         if let Some(s) = self.sessions.last() {
             let sign = if s.shell.ctx.cred.uid == 0 { '#' } else { '$' };
+            if s.shell.flavor == shell::Flavor::Bash {
+                // Debian's PS1: `\u@\h:\w\$ `, home shown as `~`.
+                let ctx = &s.shell.ctx;
+                let user = userland::users::user_name(&self.world, ctx, ctx.cred.uid).unwrap_or_else(|| "I have no name!".into());
+                let host = self.session_hostname(&s.container_id);
+                let home = s.shell.vars.get("HOME").cloned().unwrap_or_default();
+                let dir = match ctx.cwd.strip_prefix(&home) {
+                    Some(rest) if !home.is_empty() && home != "/" && (rest.is_empty() || rest.starts_with('/')) => format!("~{rest}"),
+                    _ => ctx.cwd.clone(),
+                };
+                return format!("{user}@{host}:{dir}{sign} ");
+            }
             return format!("{} {sign} ", s.shell.ctx.cwd);
         }
         let dir = match self.cwd.strip_prefix("/home/student") {
@@ -158,6 +173,10 @@ impl Engine {
             None => self.cwd.clone(),
         };
         format!("student@vm:{dir}$ ")
+    }
+
+    fn session_hostname(&self, container_id: &str) -> String {
+        self.world.container_index(container_id).map(|ci| self.world.containers[ci].hostname.clone()).unwrap_or_default()
     }
 
     /// The working directory of the host shell.

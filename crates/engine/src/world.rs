@@ -315,6 +315,8 @@ pub struct World {
 #[derive(Clone, Debug, PartialEq)]
 pub struct SessionRequest {
     pub container_id: String,
+    /// The shell program (`sh`, `bash`, `/bin/ash` …).
+    pub program: String,
     /// The shell is the container's main process: leaving it stops the container.
     pub main_process: bool,
     pub user: Option<String>,

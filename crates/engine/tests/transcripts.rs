@@ -47,3 +47,18 @@ fn interactive_sessions_enter_and_leave_containers() {
     let o = replay.run("docker run -it demo/app:1.0 sh");
     assert_eq!((o.stderr.as_str(), o.exit_code), ("the input device is not a TTY\n", 1));
 }
+
+#[test]
+fn a_bash_session_in_a_debian_image_shows_debians_prompt() {
+    let mut e = stowage_engine::Engine::new();
+    e.set_tty(true);
+    let o = e.run("docker run -it --rm --hostname pyapp -w /app python:3.9-slim bash");
+    assert_eq!(o.exit_code, 0, "{}", o.stderr);
+    assert_eq!(e.prompt(), "root@pyapp:/app# ");
+    e.run("cd ~");
+    assert_eq!(e.prompt(), "root@pyapp:~# ");
+    let o = e.run("ls /nope");
+    assert_eq!(o.stderr, "ls: cannot access '/nope': No such file or directory\n");
+    e.run("exit");
+    assert_eq!(e.prompt(), "student@vm:~$ ");
+}

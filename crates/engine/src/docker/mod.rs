@@ -325,8 +325,15 @@ fn run(world: &mut World, sh: &mut Shell, args: &[String], io: &mut Io, start: b
     }
     if world.tty && parsed.has("tty") && parsed.has("interactive") && !detach && is_shell(&world.containers[ci].path) {
         // The learner's terminal is now attached to the container's shell.
-        world.pending_session =
-            Some(crate::world::SessionRequest { container_id: id, main_process: true, user: None, workdir: None, env: Vec::new() });
+        let program = world.containers[ci].path.clone();
+        world.pending_session = Some(crate::world::SessionRequest {
+            container_id: id,
+            program,
+            main_process: true,
+            user: None,
+            workdir: None,
+            env: Vec::new(),
+        });
         return 0;
     }
     if let Some(err) = missing_program(world, ci) {
@@ -1389,6 +1396,7 @@ pub(crate) fn exec(world: &mut World, args: &[String], io: &mut Io) -> i32 {
         let id = world.containers[ci].id.clone();
         world.pending_session = Some(crate::world::SessionRequest {
             container_id: id,
+            program: argv[0].clone(),
             main_process: false,
             user: parsed.get("user").map(str::to_string),
             workdir: parsed.get("workdir").map(str::to_string),

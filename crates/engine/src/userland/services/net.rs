@@ -21,6 +21,7 @@ pub const CURL_VERSION: &str = "7.88.1";
 #[derive(Clone, Debug)]
 pub enum Server {
     Nginx(Box<nginx::Running>),
+    Flask(Box<super::python::FlaskServer>),
 }
 
 impl Server {
@@ -28,6 +29,7 @@ impl Server {
     fn accepts(&self, port: u16, ip: &str) -> bool {
         match self {
             Server::Nginx(n) => n.accepts(port, ip),
+            Server::Flask(f) => f.accepts(port, ip),
         }
     }
 }
@@ -178,6 +180,7 @@ pub fn connect(world: &World, from: Ns, ip: &str, port: u16) -> Result<Connectio
 pub fn exchange(world: &mut World, conn: &Connection, req: &Request) -> Response {
     match world.containers[conn.container].server.clone() {
         Some(Server::Nginx(n)) => nginx::serve(world, conn.container, &n, conn.port, req),
+        Some(Server::Flask(f)) => super::python::flask::serve(world, conn.container, &f, req),
         None => Response { status: 502, headers: Vec::new(), body: Vec::new() },
     }
 }

@@ -3,6 +3,7 @@
 //! uid, stdout buffering as CPython does it when stdout is not a terminal, a Flask dev server that
 //! keeps the container running), plus `pip`.
 
+pub mod flask;
 mod parse;
 mod pip;
 
@@ -17,6 +18,7 @@ use crate::userland::Exit;
 use crate::vfs::{Ctx, Ns, WriteMode};
 use crate::world::World;
 
+pub use flask::FlaskServer;
 pub use pip::pip;
 
 pub const SITE_PACKAGES: &str = "/usr/local/lib/python3.9/site-packages";
@@ -73,27 +75,9 @@ pub fn python(world: &mut World, sh: &mut Shell, argv: &[String], env: &[String]
         None => ("<stdin>".to_string(), String::from_utf8_lossy(&std::mem::take(&mut io.stdin)).into_owned(), vec![String::new()]),
     };
     let app_name = file.rsplit('/').next().unwrap_or("app").trim_end_matches(".py").to_string();
-    let mut interp = Interp {
-        world,
-        ctx: sh.ctx.clone(),
-        env: env.to_vec(),
-        file: file.clone(),
-        source: source.lines().map(str::to_string).collect(),
-        scopes: vec![BTreeMap::new()],
-        functions: Vec::new(),
-        files: Vec::new(),
-        stdout_buffer: String::new(),
-        stdout_flushed: String::new(),
-        stderr: String::new(),
-        unbuffered,
-        logging: None,
-        steps: 0,
-        slept: false,
-        frames: vec![Frame { function: "<module>".into(), line: 0 }],
-        argv: script_args,
-        app_name,
-        main_process: sh.main_process,
-    };
+    let mut interp = Interp::new(world, sh.ctx.clone(), env, &file, &source, script_args, app_name);
+    interp.unbuffered = unbuffered;
+    interp.main_process = sh.main_process;
     interp.scopes[0].insert("__name__".into(), Value::Str("__main__".into()));
     interp.scopes[0].insert("__file__".into(), Value::Str(file));
     let module = match parse::parse_module(&source) {
@@ -368,11 +352,38 @@ struct Interp<'w> {
     argv: Vec<String>,
     app_name: String,
     main_process: bool,
+    /// Flask views: URL rule and the function that answers it.
+    routes: Vec<(String, String)>,
 }
 
 type Result<T> = std::result::Result<T, Exception>;
 
-impl Interp<'_> {
+impl<'w> Interp<'w> {
+    fn new(world: &'w mut World, ctx: Ctx, env: &[String], file: &str, source: &str, argv: Vec<String>, app_name: String) -> Interp<'w> {
+        Interp {
+            world,
+            ctx,
+            env: env.to_vec(),
+            file: file.to_string(),
+            source: source.lines().map(str::to_string).collect(),
+            scopes: vec![BTreeMap::new()],
+            functions: Vec::new(),
+            files: Vec::new(),
+            stdout_buffer: String::new(),
+            stdout_flushed: String::new(),
+            stderr: String::new(),
+            unbuffered: false,
+            logging: None,
+            steps: 0,
+            slept: false,
+            frames: vec![Frame { function: "<module>".into(), line: 0 }],
+            argv,
+            app_name,
+            main_process: false,
+            routes: Vec::new(),
+        }
+    }
+
     fn exec_block(&mut self, nodes: &[Node]) -> Result<Flow> {
         for node in nodes {
             let flow = self.exec(node)?;
@@ -495,10 +506,10 @@ impl Interp<'_> {
                 self.functions.push(Function { name: name.clone(), params: params.clone(), body: body.clone() });
                 let mut f = Value::Function(self.functions.len() - 1);
                 for d in decorators.iter().rev() {
-                    let decorator = self.eval(d)?;
-                    // `@app.route(path)` registers the view and returns it unchanged.
-                    if !matches!(decorator, Value::Route(_)) {
-                        f = self.call(decorator, vec![f], Vec::new())?;
+                    match self.eval(d)? {
+                        // `@app.route(path)` registers the view and returns it unchanged.
+                        Value::Route(rule) => self.routes.push((rule, name.clone())),
+                        decorator => f = self.call(decorator, vec![f], Vec::new())?,
                     }
                 }
                 self.set(name, f);
@@ -1152,19 +1163,14 @@ impl Interp<'_> {
             (Value::FlaskApp, "route") => Value::Route(first.str()),
             (Value::FlaskApp, "run") => {
                 let host = Self::kwarg(&kwargs, "host").map(Value::str).unwrap_or_else(|| "127.0.0.1".into());
-                let port = Self::kwarg(&kwargs, "port").map(Value::str).unwrap_or_else(|| "5000".into());
+                let port = match Self::kwarg(&kwargs, "port") {
+                    Some(Value::Int(n)) => u16::try_from(*n).unwrap_or(5000),
+                    Some(other) => other.str().parse().unwrap_or(5000),
+                    None => 5000,
+                };
                 let debug = Self::kwarg(&kwargs, "debug").is_some_and(Value::truthy);
-                let banner = &mut self.stderr;
-                banner.push_str(&format!(
-                    " * Serving Flask app '{}'\n * Debug mode: {}\n",
-                    self.app_name,
-                    if debug { "on" } else { "off" }
-                ));
-                banner.push_str("WARNING: This is a development server. Do not use it in a production deployment. Use a production WSGI server instead.\n");
-                if host == "0.0.0.0" {
-                    banner.push_str(" * Running on all addresses (0.0.0.0)\n");
-                }
-                banner.push_str(&format!(" * Running on http://127.0.0.1:{port}\nPress CTRL+C to quit\n"));
+                self.stderr.push_str(&flask::banner(&self.app_name, &host, port, debug));
+                flask::listen(self, host, port);
                 return self.raise(Exception::new(BLOCK, ""));
             }
             _ => return self.raise(no_attribute(&obj)),

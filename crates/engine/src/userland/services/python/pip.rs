@@ -116,6 +116,18 @@ fn is_installed(world: &World, sh: &Shell, d: &Distribution) -> bool {
 }
 
 fn install(world: &mut World, sh: &mut Shell, args: &[String], io: &mut Io) -> Exit {
+    // `-q` keeps the progress to itself; errors and warnings still show.
+    let quiet = args.iter().any(|a| a == "-q" || a == "--quiet");
+    let mut progress = Io::default();
+    let code = install_packages(world, sh, args, &mut progress);
+    if !quiet {
+        io.out.extend_from_slice(&progress.out);
+    }
+    io.err.extend_from_slice(&progress.err);
+    code
+}
+
+fn install_packages(world: &mut World, sh: &mut Shell, args: &[String], io: &mut Io) -> Exit {
     let mut requested: Vec<String> = Vec::new();
     let mut i = 0;
     while i < args.len() {
@@ -170,7 +182,6 @@ fn install(world: &mut World, sh: &mut Shell, args: &[String], io: &mut Io) -> E
         q += 1;
         let name = requirement_name(&spec);
         let Some(d) = find(name) else {
-            io.out_str(&format!("Collecting {spec}\n"));
             io.err_line(&format!("ERROR: Could not find a version that satisfies the requirement {spec} (from versions: none)"));
             io.err_line(&format!("ERROR: No matching distribution found for {name}"));
             return Exit::Code(1);
@@ -182,8 +193,19 @@ fn install(world: &mut World, sh: &mut Shell, args: &[String], io: &mut Io) -> E
             io.out_str(&format!("Requirement already satisfied: {spec} in {SITE_PACKAGES} ({})\n", d.version));
         } else {
             io.out_str(&format!("Collecting {spec}\n"));
-            let wheel = format!("{}-{}-py3-none-any.whl", d.name.replace('-', "_"), d.version);
-            let size = if d.wheel_kb >= 1000.0 { format!("{:.1} MB", d.wheel_kb / 1000.0) } else { format!("{:.0} kB", d.wheel_kb) };
+            // Compiled distributions ship one wheel per platform.
+            let tag = if matches!(d.package, "markupsafe" | "charset_normalizer" | "psycopg2") {
+                "cp39-cp39-manylinux_2_17_x86_64.manylinux2014_x86_64"
+            } else {
+                "py3-none-any"
+            };
+            let wheel = format!("{}-{}-{tag}.whl", d.name.to_ascii_lowercase().replace('-', "_"), d.version);
+            // pip's format_size: whole kB above 10 kB, one decimal below.
+            let size = match d.wheel_kb {
+                kb if kb >= 1000.0 => format!("{:.1} MB", kb / 1000.0),
+                kb if kb > 10.0 => format!("{} kB", kb as u64),
+                kb => format!("{kb:.1} kB"),
+            };
             let done = if d.wheel_kb >= 1000.0 {
                 format!("{:.1}/{:.1} MB", d.wheel_kb / 1000.0, d.wheel_kb / 1000.0)
             } else {
