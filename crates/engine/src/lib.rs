@@ -10,6 +10,7 @@ pub mod docker;
 pub mod events;
 pub mod fs;
 pub mod images;
+pub mod scenarios;
 pub mod shell;
 pub mod transcript;
 pub mod userland;
@@ -66,6 +67,15 @@ impl Engine {
 
     pub fn with_seed(seed: u64) -> Engine {
         Engine { world: World::canonical(seed), cwd: "/home/student".into(), sessions: Vec::new() }
+    }
+
+    /// A fresh machine prepared for `scenario`: its setup lines have run, their output dropped.
+    pub fn with_scenario(scenario: &scenarios::Scenario) -> Engine {
+        let mut engine = Engine::new();
+        for line in scenario.setup {
+            engine.run(line);
+        }
+        engine
     }
 
     /// Whether a terminal is attached (interactive `-it` sessions are possible).

@@ -628,7 +628,7 @@ fn create_service(world: &mut World, sh: &Shell, p: &Project, s: &Service, io: &
         (image, Some((ctx, df))) => {
             let tag = image.clone().unwrap_or_else(|| format!("{}-{}", p.name, s.name));
             if super::find_image(world, &tag).is_none() {
-                let mut bargs = vec!["--network".to_string(), "none".into(), "-q".into(), "-t".into(), tag.clone()];
+                let mut bargs = vec!["-q".to_string(), "-t".into(), tag.clone()];
                 if let Some(df) = df {
                     bargs.push("-f".into());
                     bargs.push(crate::fs::normalize(&crate::fs::normalize(&p.dir, ctx), df));
@@ -684,6 +684,26 @@ fn create_service(world: &mut World, sh: &Shell, p: &Project, s: &Service, io: &
     Ok(id)
 }
 
+/// Compose pulls the images of services that have no `build` and are not present, first of all.
+fn pull_missing(world: &mut World, services: &[&Service], io: &mut Io) -> Result<(), i32> {
+    for s in services {
+        let Some(image) = s.image.as_ref().filter(|_| s.build.is_none()) else { continue };
+        if super::find_image(world, image).is_some() {
+            continue;
+        }
+        io.err_line(&format!(" {} Pulling ", s.name));
+        match super::image::pull_into_store(world, image, &mut |_| {}) {
+            Ok(_) => io.err_line(&format!(" {} Pulled ", s.name)),
+            Err(e) => {
+                io.err_line(&format!(" {} Error {}", s.name, e.message()));
+                io.err_line(&format!("Error response from daemon: {}", e.message()));
+                return Err(1);
+            }
+        }
+    }
+    Ok(())
+}
+
 fn up(world: &mut World, sh: &mut Shell, p: &Project, args: &[String], io: &mut Io) -> i32 {
     let parsed = match flags::parse(
         args,
@@ -721,6 +741,9 @@ fn up(world: &mut World, sh: &mut Shell, p: &Project, args: &[String], io: &mut 
         }
         p.services.iter().filter(|s| want.contains(&s.name)).collect()
     };
+    if let Err(code) = pull_missing(world, &selected, io) {
+        return code;
+    }
     if let Err(code) = ensure_volumes(world, p, io) {
         return code;
     }
