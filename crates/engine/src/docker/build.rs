@@ -378,6 +378,11 @@ fn parse_dockerfile(text: &str) -> Result<Vec<Instruction>, String> {
 }
 
 pub fn build(world: &mut World, sh: &crate::shell::Shell, args: &[String], io: &mut Io) -> i32 {
+    build_labeled(world, sh, args, io, None)
+}
+
+/// `docker build`; compose builds a service's image with the service name in every step's name.
+pub fn build_labeled(world: &mut World, sh: &crate::shell::Shell, args: &[String], io: &mut Io, label: Option<&str>) -> i32 {
     let specs = [
         opt("tag", Some('t')),
         opt("file", Some('f')),
@@ -429,7 +434,7 @@ pub fn build(world: &mut World, sh: &crate::shell::Shell, args: &[String], io: &
     };
     let network_none = parsed.get("network") == Some("none");
     let quiet = parsed.has("quiet");
-    let mut progress = Progress::new();
+    let mut progress = Progress::new(label);
     progress.vertex("[internal] load build definition from Dockerfile", &[format!("transferring dockerfile: {}B done", text.len())]);
     let bases: Vec<String> = instructions
         .iter()
@@ -499,7 +504,7 @@ pub fn build(world: &mut World, sh: &crate::shell::Shell, args: &[String], io: &
                     Ok(r) => r,
                     Err(StepError { output, message }) => {
                         progress.failed_vertex(&name, &output, &message);
-                        failure = Some(BuildFailure { message, step: Some((name, output, inst.line)) });
+                        failure = Some(BuildFailure { message, step: Some((progress.labeled(&name), output, inst.line)) });
                         break;
                     }
                 };
@@ -557,7 +562,7 @@ pub fn build(world: &mut World, sh: &crate::shell::Shell, args: &[String], io: &
     }
     let mut export = vec!["exporting layers done".to_string(), format!("writing image {id} done")];
     for t in parsed.all("tag") {
-        export.push(format!("naming to {} done", hub_name(&t)));
+        export.push(format!("naming to {} done", hub_repository(&t)));
     }
     progress.vertex("exporting to image", &export);
     io.err_str(&progress.text);
@@ -571,6 +576,15 @@ fn hub_name(reference: &str) -> String {
         format!("docker.io/{full}")
     } else {
         format!("docker.io/library/{full}")
+    }
+}
+
+/// The image exporter's name: the reference made full, without adding a tag (`docker.io/library/myapp`).
+fn hub_repository(reference: &str) -> String {
+    if reference.contains('/') {
+        format!("docker.io/{reference}")
+    } else {
+        format!("docker.io/library/{reference}")
     }
 }
 
@@ -608,16 +622,27 @@ fn resolve_base(world: &mut World, base: &str) -> Option<Base> {
 struct Progress {
     text: String,
     next: usize,
+    /// The compose service being built, named in each vertex (`[web 1/3] FROM …`).
+    label: Option<String>,
 }
 
 impl Progress {
-    fn new() -> Progress {
-        Progress { text: "#0 building with \"default\" instance using docker driver\n".into(), next: 1 }
+    fn new(label: Option<&str>) -> Progress {
+        Progress { text: "#0 building with \"default\" instance using docker driver\n".into(), next: 1, label: label.map(str::to_string) }
+    }
+
+    fn labeled(&self, name: &str) -> String {
+        match (&self.label, name.strip_prefix('[')) {
+            (None, _) => name.to_string(),
+            (Some(l), Some(rest)) => format!("[{l} {rest}"),
+            (Some(l), None) => format!("[{l}] {name}"),
+        }
     }
 
     fn open(&mut self, name: &str) -> usize {
         let n = self.next;
         self.next += 1;
+        let name = self.labeled(name);
         self.text.push_str(&format!("\n#{n} {name}\n"));
         n
     }

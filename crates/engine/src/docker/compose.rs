@@ -51,8 +51,21 @@ struct TopVolume {
 struct Project {
     name: String,
     dir: String,
+    /// The compose file, and whether it still has the obsolete top-level `version`.
+    file: String,
+    has_version: bool,
     services: Vec<Service>,
     volumes: Vec<TopVolume>,
+}
+
+/// A logrus warning as compose prints it: `WARN[0000]` on a terminal, key=value otherwise.
+fn warn(world: &World, io: &mut Io, msg: &str) {
+    if world.tty {
+        io.err_line(&format!("WARN[0000] {msg:<44} "));
+    } else {
+        let quoted = msg.replace('\\', "\\\\").replace('"', "\\\"");
+        io.err_line(&format!("time=\"{}\" level=warning msg=\"{quoted}\"", crate::clock::rfc3339(world.clock.secs())));
+    }
 }
 
 fn err(io: &mut Io, msg: &str) -> i32 {
@@ -236,7 +249,8 @@ fn load(world: &World, sh: &Shell, files: &[String], project: Option<&str>) -> R
         services.push(s);
     }
     services.sort_by(|a, b| a.name.cmp(&b.name));
-    Ok(Project { name, dir, services, volumes })
+    let has_version = doc.get("version").is_some();
+    Ok(Project { name, dir, file, has_version, services, volumes })
 }
 
 fn string_list_plain(v: &Value) -> Option<Vec<String>> {
@@ -494,6 +508,9 @@ pub fn cli(world: &mut World, sh: &mut Shell, args: &[String], io: &mut Io) -> i
         Ok(p) => p,
         Err(m) => return err(io, &m),
     };
+    if project.has_version {
+        warn(world, io, &format!("{}: `version` is obsolete", project.file));
+    }
     match sub.as_str() {
         "config" => {
             io.out_str(&config_yaml(&project));
@@ -529,6 +546,34 @@ pub fn cli(world: &mut World, sh: &mut Shell, args: &[String], io: &mut Io) -> i
         "run" => run_oneoff(world, sh, &project, rest, io),
         other => err(io, &format!("unknown docker command: \"compose {other}\"")),
     }
+}
+
+/// The image a service runs: its `image`, or the one compose builds for it (`PROJECT-SERVICE`).
+fn service_image(p: &Project, s: &Service) -> String {
+    s.image.clone().unwrap_or_else(|| format!("{}-{}", p.name, s.name))
+}
+
+/// Builds the images of the services with a `build` section that are missing, as `up` does
+/// before it creates anything, printing BuildKit's progress with the service's name.
+fn ensure_images(world: &mut World, sh: &Shell, p: &Project, services: &[&Service], io: &mut Io) -> Result<(), i32> {
+    for s in services {
+        let Some((ctx, df)) = &s.build else { continue };
+        let tag = service_image(p, s);
+        if super::find_image(world, &tag).is_some() {
+            continue;
+        }
+        let context = crate::fs::normalize(&p.dir, ctx);
+        let mut bargs = vec!["-t".to_string(), tag];
+        if let Some(df) = df {
+            bargs.push("-f".into());
+            bargs.push(crate::fs::normalize(&context, df));
+        }
+        bargs.push(context);
+        if super::build::build_labeled(world, sh, &bargs, io, Some(&s.name)) != 0 {
+            return Err(1);
+        }
+    }
+    Ok(())
 }
 
 fn ensure_volumes(world: &mut World, p: &Project, io: &mut Io) -> Result<(), i32> {
@@ -623,27 +668,7 @@ fn create_service(world: &mut World, sh: &Shell, p: &Project, s: &Service, io: &
     }
     a.push("--network".into());
     a.push(s.network_mode.clone().unwrap_or_else(|| format!("{}_default", p.name)));
-    let image = match (&s.image, &s.build) {
-        (Some(i), None) => i.clone(),
-        (image, Some((ctx, df))) => {
-            let tag = image.clone().unwrap_or_else(|| format!("{}-{}", p.name, s.name));
-            if super::find_image(world, &tag).is_none() {
-                let mut bargs = vec!["-q".to_string(), "-t".into(), tag.clone()];
-                if let Some(df) = df {
-                    bargs.push("-f".into());
-                    bargs.push(crate::fs::normalize(&crate::fs::normalize(&p.dir, ctx), df));
-                }
-                bargs.push(crate::fs::normalize(&p.dir, ctx));
-                let mut bio = Io::default();
-                if super::build::build(world, sh, &bargs, &mut bio) != 0 {
-                    io.err.extend_from_slice(&bio.err);
-                    return Err(1);
-                }
-            }
-            tag
-        }
-        (None, None) => return Err(1),
-    };
+    let image = service_image(p, s);
     a.push(image.clone());
     if let Some(c) = &s.command {
         a.extend(c.iter().cloned());
@@ -742,6 +767,9 @@ fn up(world: &mut World, sh: &mut Shell, p: &Project, args: &[String], io: &mut 
         p.services.iter().filter(|s| want.contains(&s.name)).collect()
     };
     if let Err(code) = pull_missing(world, &selected, io) {
+        return code;
+    }
+    if let Err(code) = ensure_images(world, sh, p, &selected, io) {
         return code;
     }
     if let Err(code) = ensure_volumes(world, p, io) {
@@ -1042,6 +1070,9 @@ fn run_oneoff(world: &mut World, sh: &mut Shell, p: &Project, args: &[String], i
     let Some(s) = p.services.iter().find(|s| s.name == *svc) else {
         return err(io, &format!("no such service: {svc}"));
     };
+    if let Err(code) = ensure_images(world, sh, p, &[s], io) {
+        return code;
+    }
     if let Err(code) = ensure_volumes(world, p, io) {
         return code;
     }

@@ -15,6 +15,8 @@ pub enum Flavor {
     Bash,
     /// BusyBox 1.35 ash inside a container.
     Ash,
+    /// Debian's dash 0.5.12, `/bin/sh` of the Debian-based images (`sh -c`, so errors say `sh: 1:`).
+    Dash,
 }
 
 /// Standard streams of a command.
@@ -117,7 +119,16 @@ impl Shell {
     pub fn name(&self) -> &'static str {
         match self.flavor {
             Flavor::Bash => "bash",
-            Flavor::Ash => "sh",
+            Flavor::Ash | Flavor::Dash => "sh",
+        }
+    }
+
+    /// The status of a command whose redirection failed: dash's is 2.
+    fn redirect_failure_status(&self) -> i32 {
+        if self.flavor == Flavor::Dash {
+            2
+        } else {
+            1
         }
     }
 
@@ -126,6 +137,7 @@ impl Shell {
         match self.flavor {
             Flavor::Bash => "bash: line 1: ".into(),
             Flavor::Ash => "sh: ".into(),
+            Flavor::Dash => "sh: 1: ".into(),
         }
     }
 
@@ -169,6 +181,12 @@ impl Shell {
                 ParseError::Unexpected(tok) => io.err_line(&format!("sh: syntax error: unexpected \"{tok}\"")),
                 ParseError::UnterminatedQuote(_) => io.err_line("sh: syntax error: unterminated quoted string"),
                 ParseError::UnexpectedEof => io.err_line("sh: syntax error: unexpected end of file (expecting \"fi\")"),
+                ParseError::TooDeep => io.err_line("stowage: this line nests commands too deeply for the simulator"),
+            },
+            Flavor::Dash => match e {
+                ParseError::Unexpected(tok) => io.err_line(&format!("sh: 1: Syntax error: \"{tok}\" unexpected")),
+                ParseError::UnterminatedQuote(_) => io.err_line("sh: 1: Syntax error: Unterminated quoted string"),
+                ParseError::UnexpectedEof => io.err_line("sh: 1: Syntax error: end of file unexpected (expecting \"fi\")"),
                 ParseError::TooDeep => io.err_line("stowage: this line nests commands too deeply for the simulator"),
             },
         }
@@ -340,7 +358,7 @@ impl Shell {
         let (out_dest, err_dest, stdin) = match self.setup_redirs(world, redirs, io) {
             Ok(x) => x,
             Err(()) => {
-                self.status = 1;
+                self.status = self.redirect_failure_status();
                 return Flow::Next;
             }
         };
@@ -583,7 +601,7 @@ impl Shell {
         let (out_dest, err_dest, stdin) = match self.setup_redirs(world, &s.redirs, io) {
             Ok(x) => x,
             Err(()) => {
-                self.status = 1;
+                self.status = self.redirect_failure_status();
                 return Flow::Next;
             }
         };
@@ -619,6 +637,7 @@ impl Shell {
                         match self.flavor {
                             Flavor::Bash => io.err_line(&format!("bash: line 1: {target}: {e}")),
                             Flavor::Ash => io.err_line(&format!("sh: can't open '{target}': {e}")),
+                            Flavor::Dash => io.err_line(&format!("sh: 1: cannot open {target}: {}", dash_errmsg(e, "No such file"))),
                         }
                         return Err(());
                     }
@@ -650,6 +669,9 @@ impl Shell {
                                 Flavor::Ash => {
                                     let msg = if e == Errno::NoEnt { "nonexistent directory".to_string() } else { e.to_string() };
                                     io.err_line(&format!("sh: can't create {target}: {msg}"));
+                                }
+                                Flavor::Dash => {
+                                    io.err_line(&format!("sh: 1: cannot create {target}: {}", dash_errmsg(e, "Directory nonexistent")))
                                 }
                             }
                             return Err(());
@@ -705,7 +727,7 @@ impl Shell {
                 if let Err(e) = world.write_file(&self.ctx, path, &Data::from_bytes(data), WriteMode::Append) {
                     let builtin = userland::is_shell_builtin(self.flavor, program);
                     let msg = match (self.flavor, builtin) {
-                        (Flavor::Ash, true) | (Flavor::Bash, true) => format!("{}write error: {e}", self.err_prefix()),
+                        (_, true) => format!("{}write error: {e}", self.err_prefix()),
                         _ => format!("{program}: standard output: I/O error"),
                     };
                     io.err_line(&msg);
@@ -736,5 +758,14 @@ impl Shell {
                 Flow::Block
             }
         }
+    }
+}
+
+/// dash's wording of a failed open: its own text for a missing file or directory, strerror otherwise.
+fn dash_errmsg(e: Errno, missing: &str) -> String {
+    if matches!(e, Errno::NoEnt | Errno::NotDir) {
+        missing.to_string()
+    } else {
+        e.to_string()
     }
 }

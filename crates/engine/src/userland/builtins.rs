@@ -23,7 +23,11 @@ pub fn run(sh: &mut Shell, world: &mut World, argv: &[String], io: &mut Io) -> O
         "test" => test_cmd(sh, world, "test", args, io),
         "[" => {
             if args.last().map(String::as_str) != Some("]") {
-                io.err_line(&format!("{}[: missing `]'", sh.err_prefix()).replace("sh: [: missing `]'", "sh: missing ]"));
+                match sh.flavor {
+                    Flavor::Bash => io.err_line("bash: line 1: [: missing `]'"),
+                    Flavor::Ash => io.err_line("sh: missing ]"),
+                    Flavor::Dash => io.err_line("sh: 1: [: missing ]"),
+                }
                 2
             } else {
                 test_cmd(sh, world, "[", &args[..args.len() - 1], io)
@@ -36,7 +40,7 @@ pub fn run(sh: &mut Shell, world: &mut World, argv: &[String], io: &mut Io) -> O
                     Err(_) => {
                         match sh.flavor {
                             Flavor::Bash => io.err_line(&format!("bash: line 1: exit: {a}: numeric argument required")),
-                            Flavor::Ash => io.err_line(&format!("sh: exit: Illegal number: {a}")),
+                            Flavor::Ash | Flavor::Dash => io.err_line(&format!("{}exit: Illegal number: {a}", sh.err_prefix())),
                         }
                         2
                     }
@@ -189,8 +193,13 @@ fn cd(sh: &mut Shell, world: &mut World, args: &[String], io: &mut Io) -> i32 {
             match sh.flavor {
                 Flavor::Bash => io.err_line(&format!("bash: line 1: cd: {target}: {e}")),
                 Flavor::Ash => io.err_line(&format!("sh: cd: can't cd to {target}: {e}")),
+                Flavor::Dash => io.err_line(&format!("sh: 1: cd: can't cd to {target}")),
             }
-            1
+            if sh.flavor == Flavor::Dash {
+                2
+            } else {
+                1
+            }
         }
     }
 }
@@ -279,8 +288,9 @@ fn printf_cmd(sh: &Shell, args: &[String], io: &mut Io) -> i32 {
         match sh.flavor {
             Flavor::Bash => io.err_line("bash: line 1: printf: usage: printf [-v var] format [arguments]"),
             Flavor::Ash => io.err_line("printf: usage: printf FORMAT [ARGUMENT...]"),
+            Flavor::Dash => io.err_line("sh: 1: printf: usage: printf format [arg ...]"),
         }
-        return if sh.flavor == Flavor::Bash { 2 } else { 1 };
+        return if sh.flavor == Flavor::Ash { 1 } else { 2 };
     };
     let (text, status) = printf(fmt, &args[1..]);
     io.out_str(&text);
@@ -416,6 +426,7 @@ fn test_cmd(sh: &Shell, world: &World, name: &str, args: &[String], io: &mut Io)
             match sh.flavor {
                 Flavor::Bash => io.err_line(&format!("bash: line 1: {name}: {msg}")),
                 Flavor::Ash => io.err_line(&format!("sh: {msg}")),
+                Flavor::Dash => io.err_line(&format!("sh: 1: {name}: {msg}")),
             }
             2
         }

@@ -235,6 +235,7 @@ pub fn run(p: &mut Proc, argv: &[String]) -> i32 {
             0
         }
         "cut" => cut(p, args),
+        "mount" if !p.gnu => mount(p, args),
         _ => {
             if p.gnu {
                 let n = p.name.clone();
@@ -864,6 +865,31 @@ fn tee(p: &mut Proc, args: &[String]) -> i32 {
         }
     }
     status
+}
+
+/// busybox `mount`: without arguments it lists `/proc/mounts` as `DEV on DIR type TYPE (OPTS)`;
+/// a container has no CAP_SYS_ADMIN, so mounting anything fails.
+fn mount(p: &mut Proc, args: &[String]) -> i32 {
+    let operands: Vec<&String> = args.iter().filter(|a| !a.starts_with('-')).collect();
+    if args.is_empty() {
+        let text = p.world.read(&p.ctx, "/proc/mounts").map(|d| String::from_utf8_lossy(&d.to_vec()).into_owned()).unwrap_or_default();
+        for line in text.lines() {
+            let f: Vec<&str> = line.split(' ').collect();
+            if let [dev, dir, fstype, opts, ..] = f[..] {
+                p.io.out_str(&format!("{dev} on {dir} type {fstype} ({opts})\n"));
+            }
+        }
+        return 0;
+    }
+    if p.ctx.cred.uid != 0 {
+        p.err("permission denied (are you root?)");
+        return 1;
+    }
+    match operands[..] {
+        [src, dst, ..] => p.err(&format!("mounting {src} on {dst} failed: Permission denied")),
+        _ => p.err(&format!("can't find {} in /etc/fstab", operands.first().map(|s| s.as_str()).unwrap_or(""))),
+    }
+    255
 }
 
 fn cut(p: &mut Proc, args: &[String]) -> i32 {
@@ -2006,7 +2032,12 @@ fn df(p: &mut Proc, args: &[String]) -> i32 {
             (crate::vfs::Ns::Host, _) => ("/dev/vda".to_string(), 263_174_212, 11_534_336, "/".to_string()),
         };
         let avail = total.saturating_sub(used);
-        let pct = if total == 0 { 0 } else { (used * 100).div_ceil(total) };
+        // GNU df rounds the percentage up, busybox to the nearest.
+        let pct = match (total, p.gnu) {
+            (0, _) => 0,
+            (_, true) => (used * 100).div_ceil(total),
+            (_, false) => (used * 100 + total / 2) / total,
+        };
         if human {
             p.out(&format!("{fs:<20} {:>9} {:>9} {:>9} {pct:>3}% {mount}\n", human_1k(total), human_1k(used), human_1k(avail)));
         } else {

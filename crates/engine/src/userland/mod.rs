@@ -169,6 +169,7 @@ pub fn exec(world: &mut World, sh: &mut Shell, argv: &[String], env: &[String], 
                 Flavor::Bash if name.contains('/') => io.err_line(&format!("bash: line 1: {name}: No such file or directory")),
                 Flavor::Bash => io.err_line(&format!("bash: line 1: {name}: command not found")),
                 Flavor::Ash => io.err_line(&format!("sh: {name}: not found")),
+                Flavor::Dash => io.err_line(&format!("sh: 1: {name}: not found")),
             }
             Exit::Code(127)
         }
@@ -183,8 +184,9 @@ pub fn exec(world: &mut World, sh: &mut Shell, argv: &[String], env: &[String], 
                     "bash: line 1: {name}: {}",
                     if e == crate::fs::Errno::Access { "Is a directory".to_string() } else { e.to_string() }
                 )),
-                Flavor::Ash => io.err_line(&format!(
-                    "sh: {name}: {}",
+                Flavor::Ash | Flavor::Dash => io.err_line(&format!(
+                    "{}{name}: {}",
+                    sh.err_prefix(),
                     if e == crate::fs::Errno::NoEnt { "not found".to_string() } else { "Permission denied".to_string() }
                 )),
             }
@@ -199,7 +201,7 @@ fn run_binary(world: &mut World, sh: &mut Shell, binary: Binary, called: &str, a
         Binary::DebianBusybox | Binary::AlpineBusybox => run_program(world, sh, called, false, argv, env, io),
         Binary::Gnu(tool) => run_program(world, sh, tool, true, argv, env, io),
         Binary::Bash => run_shell(world, sh, Flavor::Bash, argv, env, io),
-        Binary::Dash => run_shell(world, sh, Flavor::Ash, argv, env, io),
+        Binary::Dash => run_shell(world, sh, Flavor::Dash, argv, env, io),
         Binary::Script(_) => Exit::Code(0),
         other => services::run(world, sh, other, argv, env, io),
     }
