@@ -9,6 +9,7 @@ use web_sys::HtmlElement;
 use yew::prelude::*;
 
 use crate::components::explorer::Explorer;
+use crate::components::guide::Guide;
 use crate::components::icons::{icon, Icon};
 use crate::components::narration::Narration;
 use crate::components::storage_map::{summary, StorageMap};
@@ -39,13 +40,23 @@ impl Tab {
     }
 }
 
+/// The scenario id in the address's `#scenario=ID`, if any.
+fn scenario_in_url() -> Option<String> {
+    let hash = web_sys::window()?.location().hash().ok()?;
+    hash.strip_prefix("#scenario=").map(str::to_string)
+}
+
 fn local_storage() -> Option<web_sys::Storage> {
     web_sys::window()?.local_storage().ok().flatten()
 }
 
 #[function_component]
 pub fn App() -> Html {
-    let session = use_reducer(|| Session::new(Engine::new()));
+    // A link may name a scenario: `#scenario=postgres`.
+    let session = use_reducer(|| match scenario_in_url().and_then(|id| stowage_engine::scenarios::find(&id)) {
+        Some(scenario) => Session::for_scenario(scenario),
+        None => Session::new(Engine::new()),
+    });
     let prefs = use_reducer(Prefs::default);
     let tab = use_state(|| Tab::Map);
 
@@ -96,6 +107,26 @@ pub fn App() -> Html {
         let dispatch = session.dispatcher();
         use_callback((), move |a, _| dispatch.dispatch(Action::Player(a)))
     };
+    let on_scenario = {
+        let dispatch = session.dispatcher();
+        use_callback((), move |id, _| dispatch.dispatch(Action::LoadScenario(id)))
+    };
+    let on_step = {
+        let dispatch = session.dispatcher();
+        use_callback((), move |i, _| dispatch.dispatch(Action::RunStep(i)))
+    };
+    // The address names the scenario in use, so it can be shared or embedded.
+    use_effect_with(session.scenario.id, |id| {
+        let Some(window) = web_sys::window() else { return };
+        let location = window.location();
+        let hash = if *id == "sandbox" { String::new() } else { format!("#scenario={id}") };
+        if location.hash().unwrap_or_default() != hash {
+            let url = if hash.is_empty() { location.pathname().unwrap_or_default() } else { hash };
+            if let Ok(history) = window.history() {
+                let _ = history.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&url));
+            }
+        }
+    });
     let on_prefs = {
         let dispatch = prefs.dispatcher();
         use_callback((), move |a, _| dispatch.dispatch(a))
@@ -148,10 +179,14 @@ pub fn App() -> Html {
     let view = session.view.clone();
     html! {
         <div class="app">
-            <TopBar theme={prefs.theme} can_grow={prefs.can_grow()} can_shrink={prefs.can_shrink()} {on_prefs} />
+            <TopBar theme={prefs.theme} can_grow={prefs.can_grow()} can_shrink={prefs.can_shrink()} {on_prefs}
+                scenario={session.scenario.id} {on_scenario} />
             <main class="workspace">
-                <Terminal blocks={session.blocks.clone()} prompt={session.prompt.clone()}
-                    marked={step.as_ref().map(|s| s.block)} {on_submit} {complete} />
+                <div class="left">
+                    <Guide scenario={session.scenario} next_step={session.next_step} {on_step} />
+                    <Terminal blocks={session.blocks.clone()} prompt={session.prompt.clone()}
+                        marked={step.as_ref().map(|s| s.block)} {on_submit} {complete} />
+                </div>
                 <div class="pane">
                     <div class="pane-body" id="pane" role="tabpanel"
                         aria-labelledby={tab.id()}>

@@ -2,6 +2,7 @@
 
 pub mod connectors;
 pub mod explorer;
+pub mod guide;
 pub mod icons;
 pub mod narration;
 pub mod storage_map;

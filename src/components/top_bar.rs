@@ -1,5 +1,7 @@
-//! The top bar: product name, scenario picker (one scenario for now), font size and theme.
+//! The top bar: product name, scenario picker, font size and theme.
 
+use stowage_engine::scenarios::SCENARIOS;
+use web_sys::HtmlSelectElement;
 use yew::prelude::*;
 
 use super::icons::{icon, Icon};
@@ -11,6 +13,9 @@ pub struct TopBarProps {
     pub can_grow: bool,
     pub can_shrink: bool,
     pub on_prefs: Callback<PrefsAction>,
+    /// The id of the scenario in use; choosing another starts over with it.
+    pub scenario: &'static str,
+    pub on_scenario: Callback<String>,
 }
 
 #[function_component]
@@ -24,6 +29,7 @@ pub fn TopBar(props: &TopBarProps) -> Html {
             </button>
         }
     };
+    let on_change = props.on_scenario.reform(|e: Event| e.target_unchecked_into::<HtmlSelectElement>().value());
     html! {
         <header class="topbar">
             <div class="brand">
@@ -33,8 +39,10 @@ pub fn TopBar(props: &TopBarProps) -> Html {
             </div>
             <label class="field scenario">
                 <span>{ "Scenario" }</span>
-                <select title="More scenarios are coming">
-                    <option value="sandbox" selected=true>{ "Sandbox" }</option>
+                <select onchange={on_change} title="Start over with a prepared example">
+                    { for SCENARIOS.iter().map(|s| html! {
+                        <option value={s.id} selected={s.id == props.scenario}>{ s.title }</option>
+                    }) }
                 </select>
             </label>
             <div class="tools">

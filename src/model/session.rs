@@ -4,6 +4,7 @@
 use std::cell::RefCell;
 use std::rc::Rc;
 
+use stowage_engine::scenarios::{self, Scenario};
 use stowage_engine::{Engine, EntryView, ExplorerTarget, WorldView};
 
 use super::editor::{logical_line, Submit};
@@ -58,6 +59,10 @@ impl EngineHandle {
     fn run(&self, line: &str) -> stowage_engine::Outcome {
         self.0.borrow_mut().run(line)
     }
+    /// Swaps in another machine; everyone holding the handle sees the new one.
+    fn replace(&self, engine: Engine) {
+        *self.0.borrow_mut() = engine;
+    }
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -74,12 +79,19 @@ pub struct Session {
     /// Bumped by every command the engine ran: readers of the engine refresh on it.
     pub revision: u64,
     pub player: Player,
+    /// The scenario the machine was prepared for, and the first of its steps not yet run.
+    pub scenario: &'static Scenario,
+    pub next_step: usize,
 }
 
 #[derive(Clone, Debug, PartialEq)]
 pub enum Action {
     Submit(Submit),
     Player(PlayerAction),
+    /// Start over on a fresh machine prepared for this scenario (by id).
+    LoadScenario(String),
+    /// Run the scenario's step `i` as if typed.
+    RunStep(usize),
 }
 
 impl Session {
@@ -95,7 +107,29 @@ impl Session {
             view,
             revision: 0,
             player: Player::default(),
+            scenario: &scenarios::SCENARIOS[0],
+            next_step: 0,
         }
+    }
+
+    /// A session on a machine prepared for `scenario`.
+    pub fn for_scenario(scenario: &'static Scenario) -> Session {
+        let mut session = Session::new(Engine::with_scenario(scenario));
+        session.scenario = scenario;
+        session
+    }
+
+    fn load(&mut self, id: &str) {
+        let Some(scenario) = scenarios::find(id) else { return };
+        self.engine.replace(Engine::with_scenario(scenario));
+        self.blocks = Rc::default();
+        self.prompt = self.engine.prompt();
+        self.view = Rc::new(self.engine.view());
+        self.before = self.view.clone();
+        self.revision += 1;
+        self.player.apply(PlayerAction::Reset);
+        self.scenario = scenario;
+        self.next_step = 0;
     }
 
     pub fn apply(&mut self, action: Action) {
@@ -110,6 +144,13 @@ impl Session {
                 self.push_block(vec![line], |b| b.stdout = stdout);
             }
             Action::Submit(Submit::Run(lines)) => self.run(lines),
+            Action::LoadScenario(id) => self.load(&id),
+            Action::RunStep(i) => {
+                if let Some(step) = self.scenario.steps.get(i) {
+                    self.run(vec![step.command.to_string()]);
+                    self.next_step = self.next_step.max(i + 1);
+                }
+            }
         }
     }
 
@@ -123,6 +164,9 @@ impl Session {
             // `clear` is the terminal's business, wherever it is typed.
             "clear" => self.clear(),
             _ => {
+                if self.scenario.steps.get(self.next_step).is_some_and(|s| s.command == line.trim()) {
+                    self.next_step += 1;
+                }
                 let outcome = self.engine.run(&line);
                 self.revision += 1;
                 let id = self.push_block(lines, |b| {
@@ -214,6 +258,24 @@ mod tests {
         run(&mut s, " clear ");
         assert!(s.blocks.is_empty());
         assert_eq!(s.revision, 1);
+    }
+
+    #[test]
+    fn a_scenario_starts_over_prepared_and_follows_its_steps() {
+        let mut s = Session::new(Engine::new());
+        run(&mut s, "echo before");
+        s.apply(Action::LoadScenario("live-code".into()));
+        assert!(s.blocks.is_empty());
+        assert_eq!(s.scenario.id, "live-code");
+        // Typing the next step by hand counts, as does running it from the guide.
+        let first = s.scenario.steps[0].command;
+        run(&mut s, first);
+        assert_eq!(s.next_step, 1);
+        assert!(s.blocks[0].stdout.contains("FROM python:3.9-slim"));
+        s.apply(Action::RunStep(1));
+        assert_eq!((s.next_step, s.blocks.len()), (2, 2));
+        s.apply(Action::LoadScenario("no-such-scenario".into()));
+        assert_eq!(s.scenario.id, "live-code");
     }
 
     #[test]
