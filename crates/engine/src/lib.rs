@@ -10,6 +10,7 @@ pub mod events;
 pub mod fs;
 pub mod images;
 pub mod shell;
+pub mod sorting;
 pub mod transcript;
 pub mod userland;
 pub mod vfs;
