@@ -2,6 +2,7 @@
 //! narration bar. State lives in two reducers (session, preferences); timers and local
 //! storage are touched in effects only.
 
+use gloo_render::request_animation_frame;
 use gloo_timers::callback::Timeout;
 use stowage_engine::{Engine, ExplorerTarget};
 use wasm_bindgen::JsCast;
@@ -84,6 +85,19 @@ pub fn App() -> Html {
             move || drop(timer)
         });
     }
+    // The right pane is drawn once the first frame is on screen: the storage map's first render
+    // is most of the start-up work, and the command line should not wait for it.
+    let pane_drawn = use_state_eq(|| false);
+    {
+        let pane_drawn = pane_drawn.clone();
+        use_effect_with((), move |_| {
+            let frame = request_animation_frame(move |_| {
+                Timeout::new(0, move || pane_drawn.set(true)).forget();
+            });
+            move || drop(frame)
+        });
+    }
+
     let step = player.current().cloned();
     let step_ms = step.as_ref().map_or(2000, |s| player.millis(s));
 
@@ -155,12 +169,14 @@ pub fn App() -> Html {
                 <div class="pane">
                     <div class="pane-body" id="pane" role="tabpanel"
                         aria-labelledby={tab.id()}>
-                        if *tab == Tab::Map {
-                            <StorageMap view={view.clone()} before={session.before.clone()}
-                                focus={step.as_ref().map(|s| s.focus.clone())} {step_ms} />
-                        } else {
-                            <Explorer containers={view.containers.iter().map(|c| c.name.clone()).collect::<Vec<_>>()}
-                                {list} revision={session.revision} />
+                        if *pane_drawn {
+                            if *tab == Tab::Map {
+                                <StorageMap view={view.clone()} before={session.before.clone()}
+                                    focus={step.as_ref().map(|s| s.focus.clone())} {step_ms} />
+                            } else {
+                                <Explorer containers={view.containers.iter().map(|c| c.name.clone()).collect::<Vec<_>>()}
+                                    {list} revision={session.revision} />
+                            }
                         }
                     </div>
                     <Narration step={step.clone()} playing={player.is_playing()} paused={player.paused} speed={player.speed}
