@@ -85,8 +85,8 @@ pub fn App() -> Html {
             move || drop(timer)
         });
     }
-    // The right pane is drawn once the first frame is on screen: the storage map's first render
-    // is most of the start-up work, and the command line should not wait for it.
+    // The right pane is drawn once the first frame is on screen: its first render (the storage
+    // map above all) is most of the start-up work, and the command line should not wait for it.
     let pane_drawn = use_state_eq(|| false);
     {
         let pane_drawn = pane_drawn.clone();
@@ -167,9 +167,9 @@ pub fn App() -> Html {
                 <Terminal blocks={session.blocks.clone()} prompt={session.prompt.clone()}
                     marked={step.as_ref().map(|s| s.block)} {on_submit} {complete} />
                 <div class="pane">
-                    <div class="pane-body" id="pane" role="tabpanel"
-                        aria-labelledby={tab.id()}>
-                        if *pane_drawn {
+                    if *pane_drawn {
+                        <div class="pane-body" id="pane" role="tabpanel"
+                            aria-labelledby={tab.id()}>
                             if *tab == Tab::Map {
                                 <StorageMap view={view.clone()} before={session.before.clone()}
                                     focus={step.as_ref().map(|s| s.focus.clone())} {step_ms} />
@@ -177,18 +177,18 @@ pub fn App() -> Html {
                                 <Explorer containers={view.containers.iter().map(|c| c.name.clone()).collect::<Vec<_>>()}
                                     {list} revision={session.revision} />
                             }
-                        }
-                    </div>
-                    <Narration step={step.clone()} playing={player.is_playing()} paused={player.paused} speed={player.speed}
-                        has_previous={player.has_previous()} has_next={player.has_next()} pending={player.pending()}
-                        on_action={on_player} {step_ms} />
-                    <nav class="pane-foot" aria-label="Views">
-                        <div role="tablist" aria-label="Right pane" class="tabs" onkeydown={on_tabs_key}>
-                            { tab_button(Tab::Explorer, Icon::Folder, "Explorer") }
-                            { tab_button(Tab::Map, Icon::Logo, "Storage map") }
                         </div>
-                        <p class="status">{ summary(&view) }</p>
-                    </nav>
+                        <Narration step={step.clone()} playing={player.is_playing()} paused={player.paused} speed={player.speed}
+                            has_previous={player.has_previous()} has_next={player.has_next()} pending={player.pending()}
+                            on_action={on_player} {step_ms} />
+                        <nav class="pane-foot" aria-label="Views">
+                            <div role="tablist" aria-label="Right pane" class="tabs" onkeydown={on_tabs_key}>
+                                { tab_button(Tab::Explorer, Icon::Folder, "Explorer") }
+                                { tab_button(Tab::Map, Icon::Logo, "Storage map") }
+                            </div>
+                            <p class="status">{ summary(&view) }</p>
+                        </nav>
+                    }
                 </div>
             </main>
         </div>
