@@ -2,6 +2,7 @@
 //! narration bar. State lives in two reducers (session, preferences); timers and local
 //! storage are touched in effects only.
 
+use gloo_render::request_animation_frame;
 use gloo_timers::callback::Timeout;
 use stowage_engine::{Engine, ExplorerTarget};
 use wasm_bindgen::JsCast;
@@ -95,6 +96,19 @@ pub fn App() -> Html {
             move || drop(timer)
         });
     }
+    // The right pane is drawn once the first frame is on screen: its first render (the storage
+    // map above all) is most of the start-up work, and the command line should not wait for it.
+    let pane_drawn = use_state_eq(|| false);
+    {
+        let pane_drawn = pane_drawn.clone();
+        use_effect_with((), move |_| {
+            let frame = request_animation_frame(move |_| {
+                Timeout::new(0, move || pane_drawn.set(true)).forget();
+            });
+            move || drop(frame)
+        });
+    }
+
     let step = player.current().cloned();
     let step_ms = step.as_ref().map_or(2000, |s| player.millis(s));
 
@@ -188,26 +202,28 @@ pub fn App() -> Html {
                         marked={step.as_ref().map(|s| s.block)} {on_submit} {complete} />
                 </div>
                 <div class="pane">
-                    <div class="pane-body" id="pane" role="tabpanel"
-                        aria-labelledby={tab.id()}>
-                        if *tab == Tab::Map {
-                            <StorageMap view={view.clone()} before={session.before.clone()}
-                                focus={step.as_ref().map(|s| s.focus.clone())} {step_ms} />
-                        } else {
-                            <Explorer containers={view.containers.iter().map(|c| c.name.clone()).collect::<Vec<_>>()}
-                                {list} revision={session.revision} />
-                        }
-                    </div>
-                    <Narration step={step.clone()} playing={player.is_playing()} paused={player.paused} speed={player.speed}
-                        has_previous={player.has_previous()} has_next={player.has_next()} pending={player.pending()}
-                        on_action={on_player} {step_ms} />
-                    <nav class="pane-foot" aria-label="Views">
-                        <div role="tablist" aria-label="Right pane" class="tabs" onkeydown={on_tabs_key}>
-                            { tab_button(Tab::Explorer, Icon::Folder, "Explorer") }
-                            { tab_button(Tab::Map, Icon::Logo, "Storage map") }
+                    if *pane_drawn {
+                        <div class="pane-body" id="pane" role="tabpanel"
+                            aria-labelledby={tab.id()}>
+                            if *tab == Tab::Map {
+                                <StorageMap view={view.clone()} before={session.before.clone()}
+                                    focus={step.as_ref().map(|s| s.focus.clone())} {step_ms} />
+                            } else {
+                                <Explorer containers={view.containers.iter().map(|c| c.name.clone()).collect::<Vec<_>>()}
+                                    {list} revision={session.revision} />
+                            }
                         </div>
-                        <p class="status">{ summary(&view) }</p>
-                    </nav>
+                        <Narration step={step.clone()} playing={player.is_playing()} paused={player.paused} speed={player.speed}
+                            has_previous={player.has_previous()} has_next={player.has_next()} pending={player.pending()}
+                            on_action={on_player} {step_ms} />
+                        <nav class="pane-foot" aria-label="Views">
+                            <div role="tablist" aria-label="Right pane" class="tabs" onkeydown={on_tabs_key}>
+                                { tab_button(Tab::Explorer, Icon::Folder, "Explorer") }
+                                { tab_button(Tab::Map, Icon::Logo, "Storage map") }
+                            </div>
+                            <p class="status">{ summary(&view) }</p>
+                        </nav>
+                    }
                 </div>
             </main>
         </div>

@@ -459,7 +459,7 @@ fn WritableEntries(props: &EntriesProps) -> Html {
     }
     // Files first (they carry the story), the hot one always shown.
     let mut order: Vec<&EntryView> = props.entries.iter().collect();
-    order.sort_by_key(|e| (hot.path() != Some(e.path.as_str()), e.kind == EntryKind::Dir));
+    stowage_engine::sorting::sort_by_key(&mut order, |e| (hot.path() != Some(e.path.as_str()), e.kind == EntryKind::Dir));
     let more = order.len().saturating_sub(ENTRIES_SHOWN);
     html! {
         <ul class="wl-entries">

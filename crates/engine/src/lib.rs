@@ -12,6 +12,7 @@ pub mod fs;
 pub mod images;
 pub mod scenarios;
 pub mod shell;
+pub mod sorting;
 pub mod transcript;
 pub mod userland;
 pub mod vfs;

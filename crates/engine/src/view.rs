@@ -381,7 +381,7 @@ pub fn complete(world: &World, cwd: &str, line: &str, cursor: usize) -> Vec<Stri
         }
     }
     out.retain(|c| c.starts_with(word));
-    out.sort();
+    crate::sorting::sort(&mut out);
     out.dedup();
     out
 }

@@ -1,14 +1,13 @@
 //! Execution: a port of Go's `text/template/exec.go` over JSON values.
 
 use std::borrow::Cow;
-use std::collections::BTreeMap;
 use std::rc::Rc;
 
 use serde_json::Value as Json;
 
 use crate::funcs::{self, Param};
 use crate::gofmt::{quote, sprint_verb};
-use crate::parse::{Arg, Branch, BranchKind, Command, List, Node, Number, Pipe};
+use crate::parse::{Arg, Branch, BranchKind, Command, List, Node, Number, Pipe, Trees};
 use crate::value::{sorted_keys, Val};
 use crate::{ErrorKind, MissingKey, Options, TemplateError};
 
@@ -61,7 +60,7 @@ enum Flow {
 
 pub(crate) struct State<'t, 'a> {
     text: &'t str,
-    trees: &'t BTreeMap<String, List>,
+    trees: &'t Trees,
     opts: &'t Options,
     /// Name of the template being executed.
     name: &'t str,
@@ -73,7 +72,7 @@ pub(crate) struct State<'t, 'a> {
 }
 
 /// Executes the template named "" of `trees` on `data`.
-pub(crate) fn execute(text: &str, trees: &BTreeMap<String, List>, data: &Json, opts: &Options) -> Result<String, TemplateError> {
+pub(crate) fn execute(text: &str, trees: &Trees, data: &Json, opts: &Options) -> Result<String, TemplateError> {
     let dot = Val::from_json(data);
     let mut s = State { text, trees, opts, name: "", at: At::None, vars: vec![("$", dot.clone())], depth: 0, steps: 0, out: String::new() };
     let Some(root) = trees.get("") else {

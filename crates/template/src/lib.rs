@@ -84,7 +84,6 @@ mod value;
 #[cfg(test)]
 mod tests;
 
-use std::collections::BTreeMap;
 use std::fmt;
 
 /// A member with this key marks a JSON object as a Go struct: `{{.}}` prints it as
@@ -230,7 +229,7 @@ impl Options {
 #[derive(Debug)]
 pub struct Template {
     text: String,
-    trees: BTreeMap<String, parse::List>,
+    trees: parse::Trees,
 }
 
 impl Template {

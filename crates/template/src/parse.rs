@@ -1,7 +1,6 @@
 //! Parser: a port of Go's `text/template/parse/parse.go` (Go 1.21 grammar)
 //! and the node types of `node.go`.
 
-use std::collections::BTreeMap;
 use std::fmt;
 
 use crate::gofmt::{quote, unquote, unquote_char};
@@ -280,7 +279,26 @@ pub(crate) struct Parser<'s> {
     stack_depth: usize,
     is_function: &'s dyn Fn(&str) -> bool,
     /// Templates by name; the top-level template is named "".
-    pub trees: BTreeMap<String, List>,
+    pub trees: Trees,
+}
+
+/// Templates by name: a handful at most, so a list (a map would bring its own copy of the
+/// B-tree code into the WebAssembly build).
+#[derive(Debug, Default)]
+pub struct Trees(Vec<(String, List)>);
+
+impl Trees {
+    pub fn get(&self, name: &str) -> Option<&List> {
+        self.0.iter().find(|(n, _)| n == name).map(|(_, tree)| tree)
+    }
+
+    /// Adds the template `name`, or replaces the one of that name.
+    fn insert(&mut self, name: String, tree: List) {
+        match self.0.iter_mut().find(|(n, _)| *n == name) {
+            Some(slot) => slot.1 = tree,
+            None => self.0.push((name, tree)),
+        }
+    }
 }
 
 fn eof_item() -> Item {
@@ -298,7 +316,7 @@ impl<'s> Parser<'s> {
             range_depth: 0,
             stack_depth: 0,
             is_function,
-            trees: BTreeMap::new(),
+            trees: Trees::default(),
         }
     }
 
@@ -377,7 +395,7 @@ impl<'s> Parser<'s> {
     }
 
     /// Parses the whole input (Go's `Tree.Parse` + `parse`).
-    pub(crate) fn parse(mut self) -> PResult<BTreeMap<String, List>> {
+    pub(crate) fn parse(mut self) -> PResult<Trees> {
         let mut root = List { pos: self.peek().pos, nodes: Vec::new() };
         while self.peek().typ != ItemType::Eof {
             if self.peek().typ == ItemType::LeftDelim {

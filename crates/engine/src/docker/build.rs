@@ -136,7 +136,7 @@ fn apply_change(config: &mut ImageConfig, change: &str) -> Result<String, String
                     config.volumes.push(v.clone());
                 }
             }
-            config.volumes.sort();
+            crate::sorting::sort(&mut config.volumes);
             Ok(format!("VOLUME [{}]", vols.join(" ")))
         }
         "LABEL" => {

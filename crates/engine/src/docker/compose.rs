@@ -7,6 +7,7 @@ use serde_json::Value;
 
 use super::flags::{self, flag, opt};
 use crate::shell::{Io, Shell};
+use crate::sorting::{sort, sort_by};
 use crate::world::{ComposeRef, Status, World};
 
 const COMPOSE_VERSION: &str = "2.26.1";
@@ -179,16 +180,8 @@ fn load(world: &World, sh: &Shell, files: &[String], project: Option<&str>) -> R
             let explicit = spec.get("name").and_then(as_string);
             let external = spec.get("external").map(|e| e.as_bool().unwrap_or(true)).unwrap_or(false);
             let vname = explicit.clone().unwrap_or_else(|| if external { key.clone() } else { format!("{name}_{key}") });
-            let opts = spec
-                .get("driver_opts")
-                .and_then(|o| o.as_object())
-                .map(|o| o.iter().filter_map(|(k, v)| as_string(v).map(|v| (k.clone(), v))).collect())
-                .unwrap_or_default();
-            let labels = spec
-                .get("labels")
-                .and_then(|o| o.as_object())
-                .map(|o| o.iter().filter_map(|(k, v)| as_string(v).map(|v| (k.clone(), v))).collect())
-                .unwrap_or_default();
+            let opts = string_entries(spec, "driver_opts");
+            let labels = string_entries(spec, "labels");
             volumes.push(TopVolume {
                 key: key.clone(),
                 name: vname,
@@ -248,9 +241,21 @@ fn load(world: &World, sh: &Shell, files: &[String], project: Option<&str>) -> R
         }
         services.push(s);
     }
-    services.sort_by(|a, b| a.name.cmp(&b.name));
+    sort_by(&mut services, |a, b| a.name.cmp(&b.name));
     let has_version = doc.get("version").is_some();
     Ok(Project { name, dir, file, has_version, services, volumes })
+}
+
+/// The string members of the mapping `spec[key]` (none if it is missing or not a mapping).
+fn string_entries(spec: &Value, key: &str) -> BTreeMap<String, String> {
+    // Inserted one by one: collecting into a map would bring its own copy of a sort.
+    let mut entries = BTreeMap::new();
+    for (k, v) in spec.get(key).and_then(Value::as_object).into_iter().flatten() {
+        if let Some(v) = as_string(v) {
+            entries.insert(k.clone(), v);
+        }
+    }
+    entries
 }
 
 fn string_list_plain(v: &Value) -> Option<Vec<String>> {
@@ -366,7 +371,7 @@ fn config_yaml(p: &Project) -> String {
         if !s.environment.is_empty() {
             y.push_str("    environment:\n");
             let mut env = s.environment.clone();
-            env.sort();
+            sort(&mut env);
             for (k, v) in env {
                 y.push_str(&format!("      {k}: {}\n", yaml_scalar(&v)));
             }
@@ -930,7 +935,7 @@ fn ps(world: &mut World, p: &Project, args: &[String], io: &mut Io) -> i32 {
         .into_iter()
         .filter(|i| parsed.has("all") || world.containers[*i].status == Status::Running)
         .collect();
-    list.sort_by(|a, b| world.containers[*a].name.cmp(&world.containers[*b].name));
+    sort_by(&mut list, |a, b| world.containers[*a].name.cmp(&world.containers[*b].name));
     if parsed.has("quiet") {
         for i in list {
             io.out_str(&format!("{}\n", world.containers[i].id));
@@ -1027,7 +1032,7 @@ fn exec(world: &mut World, p: &Project, args: &[String], io: &mut Io) -> i32 {
 fn logs(world: &mut World, p: &Project, args: &[String], io: &mut Io) -> i32 {
     let wanted: Vec<&String> = args.iter().filter(|a| !a.starts_with('-')).collect();
     let mut list = project_containers(world, &p.name);
-    list.sort_by(|a, b| world.containers[*a].name.cmp(&world.containers[*b].name));
+    sort_by(&mut list, |a, b| world.containers[*a].name.cmp(&world.containers[*b].name));
     let labels: Vec<String> = list
         .iter()
         .map(|i| world.containers[*i].name.strip_prefix(&format!("{}-", p.name)).unwrap_or(&world.containers[*i].name).to_string())

@@ -8,6 +8,7 @@ use super::{arg_count_error, find_image, rw_size, usage_error};
 use crate::clock::{human_duration, rfc3339, rfc3339_nano};
 use crate::events::Event;
 use crate::shell::Io;
+use crate::sorting::{sort, sort_by};
 use crate::world::{Container, MountPointKind, Status, World};
 
 /// Prints inspect documents: a 4-space indented JSON array, or one formatted line each.
@@ -439,7 +440,7 @@ pub fn images(world: &mut World, args: &[String], io: &mut Io) -> i32 {
     };
     let now = world.clock.nanos;
     let mut order: Vec<usize> = (0..world.images.len()).collect();
-    order.sort_by(|a, b| world.images[*b].created.cmp(&world.images[*a].created).then(b.cmp(a)));
+    sort_by(&mut order, |a, b| world.images[*b].created.cmp(&world.images[*a].created).then(b.cmp(a)));
     let mut rows = Vec::new();
     for i in order {
         let im = &world.images[i];
@@ -589,7 +590,7 @@ pub fn system_df(world: &mut World, args: &[String], io: &mut Io) -> i32 {
         Err(e) => return usage_error(io, "system df", &e),
     };
     let mut unique_layers: Vec<usize> = world.images.iter().flat_map(|im| im.layers.iter().copied()).collect();
-    unique_layers.sort();
+    sort(&mut unique_layers);
     unique_layers.dedup();
     let images_size: u64 = unique_layers.iter().map(|l| world.layers[*l].size).sum();
     let active_images: Vec<&String> =
@@ -597,7 +598,7 @@ pub fn system_df(world: &mut World, args: &[String], io: &mut Io) -> i32 {
     let active_layers: Vec<usize> = {
         let mut v: Vec<usize> =
             world.images.iter().filter(|im| active_images.contains(&&im.id)).flat_map(|im| im.layers.iter().copied()).collect();
-        v.sort();
+        sort(&mut v);
         v.dedup();
         v
     };
@@ -653,7 +654,7 @@ pub fn system_df(world: &mut World, args: &[String], io: &mut Io) -> i32 {
     io.out_str("Images space usage:\n\n");
     let mut text = String::from("REPOSITORY\tTAG\tIMAGE ID\tCREATED\tSIZE\tSHARED SIZE\tUNIQUE SIZE\tCONTAINERS\n");
     let mut order: Vec<usize> = (0..world.images.len()).collect();
-    order.sort_by(|a, b| world.images[*b].created.cmp(&world.images[*a].created));
+    sort_by(&mut order, |a, b| world.images[*b].created.cmp(&world.images[*a].created));
     for i in order {
         let im = &world.images[i];
         let shared: u64 = im

@@ -588,7 +588,7 @@ fn create(
             config_volumes.push(r.target.clone());
         }
     }
-    config_volumes.sort();
+    crate::sorting::sort(&mut config_volumes);
     let mut tmpfs_map = BTreeMap::new();
     for t in &tmpfs_reqs {
         tmpfs_map.insert(t.target.clone(), t.tmpfs_opts.clone());
@@ -906,7 +906,7 @@ fn start_task(world: &mut World, ci: usize) -> Result<(), RunError> {
     mounts.push(shm);
     // User mounts, shallow first (Docker sorts by path depth).
     let mut points: Vec<&MountPoint> = c.mount_points.iter().collect();
-    points.sort_by_key(|m| m.destination.matches('/').count());
+    crate::sorting::sort_by_key(&mut points, |m| m.destination.matches('/').count());
     let ctx = Ctx { ns: Ns::Container(ci), cred: Cred::root(), cwd: "/".into(), umask: 0o022 };
     let mut new_mounts = Vec::new();
     for mp in points {

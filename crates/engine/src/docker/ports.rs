@@ -74,7 +74,7 @@ pub fn exposed_ports(world: &World, c: &Container) -> Vec<String> {
             ports.push(key);
         }
     }
-    ports.sort();
+    crate::sorting::sort(&mut ports);
     ports
 }
 
@@ -168,7 +168,7 @@ pub fn ports_column(world: &World, c: &Container) -> String {
             shown.push((port, false, key.clone()));
         }
     }
-    shown.sort();
+    crate::sorting::sort(&mut shown);
     shown.into_iter().map(|(_, _, s)| s).collect::<Vec<_>>().join(", ")
 }
 
@@ -238,7 +238,7 @@ pub fn port_cmd(world: &mut World, args: &[String], io: &mut Io) -> i32 {
             for p in &c.ports {
                 lines.push(format!("{}/{} -> {}", p.container_port, p.proto, join_host_port(&p.host_ip, p.host_port)));
             }
-            lines.sort();
+            crate::sorting::sort(&mut lines);
         }
     }
     for l in lines {

@@ -4,6 +4,7 @@
 use crate::clock::{tm, MONTHS};
 use crate::fs::{Data, Errno, FileType};
 use crate::shell::Io;
+use crate::sorting::{self, sort_by};
 use crate::vfs::{Ctx, Loc, Stat, WriteMode};
 use crate::world::World;
 
@@ -182,7 +183,7 @@ pub fn run(p: &mut Proc, argv: &[String]) -> i32 {
         }
         "env" => {
             let mut env = p.env.clone();
-            env.sort();
+            sorting::sort(&mut env);
             for e in env {
                 p.out(&format!("{e}\n"));
             }
@@ -408,13 +409,13 @@ fn sort(p: &mut Proc, args: &[String]) -> i32 {
         lines.extend(String::from_utf8_lossy(&d).lines().map(str::to_string));
     }
     if has(&opts, "-n", "") {
-        lines.sort_by(|a, b| {
+        sort_by(&mut lines, |a, b| {
             let na: f64 = a.split_whitespace().next().and_then(|x| x.parse().ok()).unwrap_or(0.0);
             let nb: f64 = b.split_whitespace().next().and_then(|x| x.parse().ok()).unwrap_or(0.0);
             na.partial_cmp(&nb).unwrap_or(std::cmp::Ordering::Equal).then(a.cmp(b))
         });
     } else {
-        lines.sort();
+        sorting::sort(&mut lines);
     }
     if has(&opts, "-r", "") {
         lines.reverse();
@@ -715,7 +716,7 @@ impl Regex {
         } else {
             positions.retain(|p| *p != i || atom.min == 0);
         }
-        positions.sort_unstable();
+        sorting::sort(&mut positions);
         positions.dedup();
         for &p in positions.iter().rev() {
             if let Some(e) = self.match_seq(&atoms[1..], s, p) {
@@ -1027,8 +1028,8 @@ fn ls(p: &mut Proc, args: &[String]) -> i32 {
             }
         }
     }
-    files.sort_by(|a, b| a.name.cmp(&b.name));
-    dirs.sort_by(|a, b| a.0.cmp(&b.0));
+    sort_by(&mut files, |a, b| a.name.cmp(&b.name));
+    sort_by(&mut dirs, |a, b| a.0.cmp(&b.0));
     let multi = ops.len() > 1 || recursive;
     let mut first_block = true;
     if !files.is_empty() {
@@ -2081,7 +2082,7 @@ fn du(p: &mut Proc, args: &[String]) -> i32 {
             p.out(&format!("{}\t{op}\n", fmt(total)));
         } else {
             per_dir.reverse();
-            per_dir.sort_by(|a, b| b.0.len().cmp(&a.0.len()).then(a.0.cmp(&b.0)));
+            sort_by(&mut per_dir, |a, b| b.0.len().cmp(&a.0.len()).then(a.0.cmp(&b.0)));
             for (d, k) in per_dir {
                 p.out(&format!("{}\t{d}\n", fmt(k)));
             }

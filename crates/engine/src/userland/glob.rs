@@ -101,7 +101,7 @@ pub fn expand(world: &World, ctx: &Ctx, pattern: &[(char, bool)]) -> Vec<String>
     }
     // Only paths that exist survive.
     current.retain(|p| world.resolve(ctx, p, false).is_ok());
-    current.sort();
+    crate::sorting::sort(&mut current);
     current
 }
 

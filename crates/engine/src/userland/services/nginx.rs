@@ -73,7 +73,7 @@ fn configure(world: &mut World, sh: &mut Shell, env: &[String], io: &mut Io) {
     }
     say(io, "/docker-entrypoint.sh: /docker-entrypoint.d/ is not empty, will attempt to perform configuration");
     say(io, "/docker-entrypoint.sh: Looking for shell scripts in /docker-entrypoint.d/");
-    files.sort();
+    crate::sorting::sort(&mut files);
     for (path, size, executable) in files {
         let kind = if path.ends_with(".envsh") {
             "Sourcing"
@@ -519,7 +519,7 @@ impl Loader<'_> {
             .map(|(name, _)| name)
             .filter(|name| !name.starts_with('.') && glob_matches(&name_pattern, name))
             .collect();
-        matches.sort();
+        crate::sorting::sort(&mut matches);
         for name in matches {
             self.file(&format!("{}/{name}", dir.trim_end_matches('/')), context, depth + 1, out)?;
         }

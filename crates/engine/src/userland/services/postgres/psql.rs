@@ -404,7 +404,7 @@ fn meta_command(conn: &Connection, command: &str, o: &Options, io: &mut Io) -> i
                 return 0;
             }
             let mut tables: Vec<_> = session.tables.iter().collect();
-            tables.sort_by(|a, b| a.name.cmp(&b.name));
+            crate::sorting::sort_by(&mut tables, |a, b| a.name.cmp(&b.name));
             let rows = tables.iter().map(|t| ["public", &t.name, "table", &t.owner].map(|s| Some(s.to_string())).to_vec()).collect();
             let set = text_set(&["Schema", "Name", "Type", "Owner"], rows);
             io.out_str(&render(&set, Some("List of relations"), o, true));
@@ -447,7 +447,7 @@ fn text_set(columns: &[&str], rows: Vec<Vec<Option<String>>>) -> ResultSet {
 
 fn database_list(catalog: &Catalog) -> ResultSet {
     let mut databases: Vec<_> = catalog.databases.iter().collect();
-    databases.sort_by(|a, b| a.name.cmp(&b.name));
+    crate::sorting::sort_by(&mut databases, |a, b| a.name.cmp(&b.name));
     let rows = databases
         .iter()
         .map(|d| {

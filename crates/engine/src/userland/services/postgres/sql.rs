@@ -1310,7 +1310,7 @@ fn run_select(s: &Session, select: &Select) -> Result<ResultSet, SqlError> {
         keys.push((index, *descending));
     }
     // NULLs sort last ascending and first descending; the sort is stable like the heap order.
-    rows.sort_by(|a, b| {
+    crate::sorting::sort_by(&mut rows, |a, b| {
         for (i, descending) in &keys {
             let ord = match (&a[*i], &b[*i]) {
                 (Value::Null, Value::Null) => Ordering::Equal,

@@ -91,7 +91,7 @@ pub fn pip(world: &mut World, sh: &mut Shell, argv: &[String], _env: &[String], 
             } else {
                 let mut rows = vec![("pip", "23.0.1"), ("setuptools", "58.1.0"), ("wheel", "0.45.0")];
                 rows.extend(installed.iter().map(|d| (d.name, d.version)));
-                rows.sort_by_key(|(n, _)| n.to_ascii_lowercase());
+                crate::sorting::sort_by_key(&mut rows, |(n, _)| n.to_ascii_lowercase());
                 let width = rows.iter().map(|(n, _)| n.len()).max().unwrap_or(7).max(7);
                 io.out_str(&format!("{:width$} Version\n{} -------\n", "Package", "-".repeat(width)));
                 for (n, v) in rows {
@@ -251,7 +251,7 @@ fn install_packages(world: &mut World, sh: &mut Shell, args: &[String], io: &mut
         }
     }
     let mut names: Vec<String> = order.iter().map(|d| format!("{}-{}", d.name, d.version)).collect();
-    names.sort();
+    crate::sorting::sort(&mut names);
     io.out_str(&format!("Successfully installed {}\n", names.join(" ")));
     root_warning(sh, io);
     Exit::Code(0)
