@@ -212,6 +212,19 @@ impl Engine {
 
     /// Completions for the word before `cursor` (byte offset) in `line`.
     pub fn complete(&self, line: &str, cursor: usize) -> Vec<String> {
-        view::complete(&self.world, &self.cwd, line, cursor)
+        match self.sessions.last() {
+            Some(session) => {
+                let mut ctx = session.shell.ctx.clone();
+                if let Some(ci) = self.world.container_index(&session.container_id) {
+                    ctx.ns = vfs::Ns::Container(ci);
+                }
+                let home = session.shell.vars.get("HOME").cloned().unwrap_or_else(|| "/".into());
+                view::complete(&self.world, &ctx, &home, line, cursor)
+            }
+            None => {
+                let ctx = vfs::Ctx { ns: vfs::Ns::Host, cred: world::Cred::student(), cwd: self.cwd.clone(), umask: 0o022 };
+                view::complete(&self.world, &ctx, "/home/student", line, cursor)
+            }
+        }
     }
 }

@@ -341,7 +341,9 @@ const DOCKER_WORDS: [&str; 24] = [
     "version",
 ];
 
-pub fn complete(world: &World, cwd: &str, line: &str, cursor: usize) -> Vec<String> {
+/// Completions for the word before `cursor`; paths complete in the file system `ctx` sees (the
+/// host's, or a container's inside an interactive session).
+pub fn complete(world: &World, ctx: &Ctx, home: &str, line: &str, cursor: usize) -> Vec<String> {
     let before = line.get(..cursor.min(line.len())).unwrap_or(line);
     let word_start = before.rfind(' ').map(|i| i + 1).unwrap_or(0);
     let word = &before[word_start..];
@@ -362,15 +364,21 @@ pub fn complete(world: &World, cwd: &str, line: &str, cursor: usize) -> Vec<Stri
             out.extend(world.images.iter().flat_map(|im| im.tags.clone()));
         }
     }
-    if !word.is_empty() && (word.contains('/') || word.starts_with('.') || words.first() != Some(&"docker")) {
+    let path_like = word.contains('/') || word.starts_with('.') || word.starts_with('~');
+    // Arguments of commands other than docker are paths, as in bash; docker's are names.
+    if path_like || (!words.is_empty() && words.first() != Some(&"docker")) {
         let (dir, prefix) = match word.rfind('/') {
             Some(i) => (&word[..=i], &word[i + 1..]),
             None => ("", word),
         };
-        let ctx = Ctx { ns: Ns::Host, cred: Cred::student(), cwd: cwd.to_string(), umask: 0o022 };
-        let dir_path = if dir.is_empty() { "." } else { dir };
-        if let Ok(loc) = world.resolve(&ctx, dir_path, true) {
-            if let Ok(entries) = world.list(&ctx, &loc) {
+        let dir_path = match dir {
+            "" => ".".to_string(),
+            // `~/x` completes in the home directory and keeps the `~` the learner typed.
+            d if d.starts_with("~/") => format!("{home}{}", &d[1..]),
+            d => d.to_string(),
+        };
+        if let Ok(loc) = world.resolve(ctx, &dir_path, true) {
+            if let Ok(entries) = world.list(ctx, &loc) {
                 for (n, l) in entries {
                     if n.starts_with(prefix) {
                         let slash = if world.is_dir_node(&l.node) { "/" } else { "" };

@@ -62,3 +62,16 @@ fn a_bash_session_in_a_debian_image_shows_debians_prompt() {
     e.run("exit");
     assert_eq!(e.prompt(), "student@vm:~$ ");
 }
+
+#[test]
+fn tab_completes_paths_where_the_next_line_runs() {
+    let mut e = stowage_engine::Engine::new();
+    e.set_tty(true);
+    e.run("mkdir -p ~/my-app && touch ~/my-app/app.py");
+    assert_eq!(e.complete("ls ~/my", 7), vec!["~/my-app/".to_string()]);
+    assert_eq!(e.complete("cat ~/my-app/a", 14), vec!["~/my-app/app.py".to_string()]);
+    e.run("docker run -it --rm demo/app:1.0 sh");
+    // Inside the container's shell, paths are the container's.
+    assert_eq!(e.complete("cat /etc/app/app.", 17), vec!["/etc/app/app.conf".to_string()]);
+    assert_eq!(e.complete("ls ", 3), vec!["index.html".to_string()]);
+}
