@@ -110,3 +110,41 @@ test('the explorer tells where each file of a container comes from', async () =>
   assert.deepEqual(errors, []);
   await close();
 });
+
+test('a scenario starts over prepared, and its guide runs the steps: postgres rows outlive their container', async () => {
+  const { page, errors, input, map, close } = await open();
+  await run(page, input, 'echo from the sandbox');
+  await page.getByRole('combobox', { name: 'Scenario' }).selectOption('postgres');
+  const guide = page.getByRole('region', { name: 'Scenario guide' });
+  await guide.waitFor();
+  assert.equal(await page.getByRole('log', { name: 'Terminal output' }).locator('.block').count(), 0);
+  assert.match(page.url(), /#scenario=postgres$/);
+  const steps = guide.locator('.guide-step');
+  const stepCount = await steps.count();
+  for (let i = 0; i < 8; i++) {
+    await guide.getByRole('button', { name: new RegExp(`^Run step ${i + 1}:`) }).click();
+    await guide.locator('.guide-step.done').nth(i).waitFor();
+  }
+  const log = page.getByRole('log', { name: 'Terminal output' });
+  assert.match(await log.locator('.block').last().innerText(), /kept on a volume/);
+  assert.match(await map.innerText(), /my-db-data/);
+  assert.equal(await steps.nth(8).getAttribute('aria-current'), 'step');
+  assert.ok(stepCount > 8);
+  await page.screenshot({ path: join(ARTIFACTS, 'scenario-postgres.png') });
+  assert.deepEqual(errors, []);
+  await close();
+});
+
+test('a link can open a scenario with its files already on the host', async () => {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 720 } });
+  const page = await context.newPage();
+  const errors = collectErrors(page);
+  await page.goto(`${server.url}#scenario=live-code`);
+  const input = page.getByRole('textbox', { name: 'Command' });
+  await input.waitFor();
+  assert.equal(await page.getByRole('combobox', { name: 'Scenario' }).inputValue(), 'live-code');
+  const out = await run(page, input, 'ls ~/my-app');
+  assert.match(out, /Dockerfile[\s\S]*app\.py[\s\S]*requirements\.txt/);
+  assert.deepEqual(errors, []);
+  await context.close();
+});

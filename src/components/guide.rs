@@ -17,6 +17,16 @@ pub struct GuideProps {
 #[function_component]
 pub fn Guide(props: &GuideProps) -> Html {
     let scenario = props.scenario;
+    let next_ref = use_node_ref();
+    // Keep the next step in sight as the learner goes.
+    {
+        let next_ref = next_ref.clone();
+        use_effect_with((scenario.id, props.next_step), move |_| {
+            if let Some(el) = next_ref.cast::<web_sys::Element>() {
+                el.scroll_into_view_with_bool(false);
+            }
+        });
+    }
     if scenario.steps.is_empty() {
         return html! {};
     }
@@ -28,7 +38,8 @@ pub fn Guide(props: &GuideProps) -> Html {
         };
         let onclick = props.on_step.reform(move |_: MouseEvent| i);
         html! {
-            <li class={classes!("guide-step", state)} aria-current={(state == "next").then_some("step")}>
+            <li class={classes!("guide-step", state)} aria-current={(state == "next").then_some("step")}
+                ref={if state == "next" { next_ref.clone() } else { NodeRef::default() }}>
                 <button type="button" class="guide-run" {onclick}
                     aria-label={format!("Run step {}: {}", i + 1, step.command)} title="Run this command">
                     { icon(Icon::Play) }
