@@ -7,7 +7,7 @@ use super::history::History;
 /// What the terminal asks the app to do.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Submit {
-    /// Run a command: the lines as typed (all but the last end with `\`).
+    /// Run a command: the lines as typed (continued by a trailing `\` or an open here-document).
     Run(Vec<String>),
     /// Ctrl+C: the lines are abandoned and `^C` is printed.
     Interrupt(Vec<String>),
@@ -21,7 +21,7 @@ pub enum Submit {
 pub struct Editor {
     /// The text in the input.
     pub input: String,
-    /// Lines already entered that end with a backslash (the command goes on).
+    /// Lines already entered of a command that goes on (a trailing backslash, a here-document).
     pub pending: Vec<String>,
     pub history: History,
 }
@@ -31,14 +31,19 @@ pub fn continues(line: &str) -> bool {
     line.bytes().rev().take_while(|&b| b == b'\\').count() % 2 == 1
 }
 
-/// The line bash executes: each backslash-newline pair is removed.
+/// The text bash executes: each backslash-newline pair is removed; other lines (a
+/// here-document's) keep their newline.
 pub fn logical_line(lines: &[String]) -> String {
     let mut out = String::new();
     for (i, line) in lines.iter().enumerate() {
-        if i + 1 < lines.len() && continues(line) {
+        let last = i + 1 == lines.len();
+        if !last && continues(line) {
             out.push_str(&line[..line.len() - 1]);
         } else {
             out.push_str(line);
+            if !last {
+                out.push('\n');
+            }
         }
     }
     out
@@ -50,7 +55,8 @@ impl Editor {
         let line = std::mem::take(&mut self.input);
         let go_on = continues(&line);
         self.pending.push(line);
-        if go_on {
+        // A here-document reads lines up to its delimiter, as bash does.
+        if go_on || stowage_engine::shell::parse::needs_more(&logical_line(&self.pending)) {
             return None;
         }
         let lines = std::mem::take(&mut self.pending);
@@ -212,6 +218,15 @@ mod tests {
         let mut e = Editor { input: "b".into(), pending: lines(&["a \\"]), ..Default::default() };
         assert_eq!(e.interrupt(), Submit::Interrupt(lines(&["a \\", "b"])));
         assert!(e.pending.is_empty() && e.input.is_empty());
+    }
+
+    #[test]
+    fn a_here_document_reads_lines_up_to_its_delimiter() {
+        let mut e = Editor::default();
+        let (runs, _) = e.paste((0, 0), "cat > compose.yaml <<'EOF'\nservices:\n  web:\nEOF\necho next\n");
+        let lines: Vec<String> = ["cat > compose.yaml <<'EOF'", "services:", "  web:", "EOF"].iter().map(|s| s.to_string()).collect();
+        assert_eq!(runs, vec![Submit::Run(lines.clone()), Submit::Run(vec!["echo next".into()])]);
+        assert_eq!(logical_line(&lines), "cat > compose.yaml <<'EOF'\nservices:\n  web:\nEOF");
     }
 
     #[test]

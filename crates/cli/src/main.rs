@@ -51,31 +51,42 @@ fn repl(explain: bool) {
     engine.set_tty(true);
     println!("Stowage: a simulated Docker 26 host. Nothing here runs for real. Ctrl+D quits.");
     let mut editor = rustyline::DefaultEditor::new().ok();
-    loop {
-        let prompt = engine.prompt();
-        let line = match &mut editor {
-            Some(ed) => match ed.readline(&prompt) {
-                Ok(l) => {
-                    let _ = ed.add_history_entry(l.as_str());
-                    l
-                }
-                Err(rustyline::error::ReadlineError::Interrupted) => continue,
-                Err(_) => break,
-            },
-            None => {
-                print!("{prompt}");
-                let _ = io::stdout().flush();
-                let mut l = String::new();
-                match io::stdin().read_line(&mut l) {
-                    Ok(0) | Err(_) => break,
-                    Ok(_) => l.trim_end_matches('\n').to_string(),
-                }
-            }
-        };
+    while let Some(mut line) = read_line(&mut editor, &engine.prompt()) {
+        // A here-document goes on until its delimiter line (bash's `> ` prompt).
+        while stowage_engine::shell::parse::needs_more(&line) {
+            let Some(more) = read_line(&mut editor, "> ") else { break };
+            line.push('\n');
+            line.push_str(&more);
+        }
         if line.trim() == "exit" && engine.session_container().is_none() {
             break;
         }
         let outcome = engine.run(&line);
         print_outcome(&outcome, explain);
+    }
+}
+
+/// One line from the terminal (None at end of input).
+fn read_line(editor: &mut Option<rustyline::DefaultEditor>, prompt: &str) -> Option<String> {
+    loop {
+        match editor {
+            Some(ed) => match ed.readline(prompt) {
+                Ok(l) => {
+                    let _ = ed.add_history_entry(l.as_str());
+                    return Some(l);
+                }
+                Err(rustyline::error::ReadlineError::Interrupted) => continue,
+                Err(_) => return None,
+            },
+            None => {
+                print!("{prompt}");
+                let _ = io::stdout().flush();
+                let mut l = String::new();
+                return match io::stdin().read_line(&mut l) {
+                    Ok(0) | Err(_) => None,
+                    Ok(_) => Some(l.trim_end_matches('\n').to_string()),
+                };
+            }
+        }
     }
 }

@@ -75,3 +75,17 @@ fn tab_completes_paths_where_the_next_line_runs() {
     assert_eq!(e.complete("cat /etc/app/app.", 17), vec!["/etc/app/app.conf".to_string()]);
     assert_eq!(e.complete("ls ", 3), vec!["index.html".to_string()]);
 }
+
+#[test]
+fn here_documents_write_files_as_tutorials_do() {
+    let mut e = stowage_engine::Engine::new();
+    let o = e.run("cat > compose.yaml <<EOF\nservices:\n  web:\n    image: nginx:latest\n    user: $USER\nEOF");
+    assert_eq!((o.exit_code, o.stderr.as_str()), (0, ""));
+    assert_eq!(e.run("cat compose.yaml").stdout, "services:\n  web:\n    image: nginx:latest\n    user: student\n");
+    // A quoted delimiter keeps `$` literal; `<<-` strips leading tabs; `<<<` is one line.
+    assert_eq!(e.run("cat <<'END'\n$HOME\nEND").stdout, "$HOME\n");
+    assert_eq!(e.run("cat <<-END\n\tindented\n\tEND\necho after").stdout, "indented\nafter\n");
+    assert_eq!(e.run("wc -l <<< 'one line'").stdout, "1\n");
+    assert!(stowage_engine::shell::parse::needs_more("cat <<EOF\nstill typing"));
+    assert!(!stowage_engine::shell::parse::needs_more("cat <<EOF\ndone\nEOF"));
+}

@@ -151,18 +151,13 @@ pub fn prune(world: &mut World, args: &[String], io: &mut Io) -> i32 {
         Err(e) => return usage_error(io, "image prune", &e),
     };
     let all = parsed.has("all");
-    if !parsed.has("force") {
-        io.out_str(if all {
-            "WARNING! This will remove all images without at least one container associated to them.\nAre you sure you want to continue? [y/N] "
-        } else {
-            "WARNING! This will remove all dangling images.\nAre you sure you want to continue? [y/N] "
-        });
-        let answer = String::from_utf8_lossy(&io.stdin).lines().next().unwrap_or("").trim().to_ascii_lowercase();
-        io.stdin.clear();
-        if answer != "y" && answer != "yes" {
-            io.out_str("\n");
-            return 0;
-        }
+    let warning = if all {
+        "WARNING! This will remove all images without at least one container associated to them."
+    } else {
+        "WARNING! This will remove all dangling images."
+    };
+    if !parsed.has("force") && !super::confirm(io, warning) {
+        return 0;
     }
     let victims: Vec<String> = world
         .images

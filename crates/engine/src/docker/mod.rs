@@ -33,6 +33,19 @@ pub fn daemon_error(io: &mut Io, msg: &str) -> i32 {
     1
 }
 
+/// A prune's question: the warning, `[y/N]`, and the answer from stdin (an empty stdin is "no",
+/// which prints an empty line as Docker does).
+pub(crate) fn confirm(io: &mut Io, warning: &str) -> bool {
+    io.out_str(&format!("{warning}\nAre you sure you want to continue? [y/N] "));
+    let answer = String::from_utf8_lossy(&io.stdin).lines().next().unwrap_or("").trim().to_ascii_lowercase();
+    io.stdin.clear();
+    let yes = answer == "y" || answer == "yes";
+    if !yes {
+        io.out_str("\n");
+    }
+    yes
+}
+
 pub(crate) fn usage_error(io: &mut Io, cmd: &str, msg: &str) -> i32 {
     io.err_line(msg);
     io.err_line(&format!("See 'docker {cmd} --help'."));
@@ -1318,13 +1331,8 @@ fn container_prune(world: &mut World, args: &[String], io: &mut Io) -> i32 {
         Ok(p) => p,
         Err(e) => return usage_error(io, "container prune", &e),
     };
-    if !parsed.has("force") {
-        io.out_str("WARNING! This will remove all stopped containers.\nAre you sure you want to continue? [y/N] ");
-        let answer = String::from_utf8_lossy(&io.stdin).trim().to_ascii_lowercase();
-        if answer != "y" && answer != "yes" {
-            io.out_str("\n");
-            return 0;
-        }
+    if !parsed.has("force") && !confirm(io, "WARNING! This will remove all stopped containers.") {
+        return 0;
     }
     let mut deleted = Vec::new();
     let mut reclaimed = 0;

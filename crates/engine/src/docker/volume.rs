@@ -278,18 +278,13 @@ fn prune(world: &mut World, args: &[String], io: &mut Io) -> i32 {
             all = true;
         }
     }
-    if !parsed.has("force") {
-        io.out_str(if all {
-            "WARNING! This will remove all local volumes not used by at least one container.\nAre you sure you want to continue? [y/N] "
-        } else {
-            "WARNING! This will remove anonymous local volumes not used by at least one container.\nAre you sure you want to continue? [y/N] "
-        });
-        let answer = String::from_utf8_lossy(&io.stdin).lines().next().unwrap_or("").trim().to_ascii_lowercase();
-        io.stdin.clear();
-        if answer != "y" && answer != "yes" {
-            io.out_str("\n");
-            return 0;
-        }
+    let warning = if all {
+        "WARNING! This will remove all local volumes not used by at least one container."
+    } else {
+        "WARNING! This will remove anonymous local volumes not used by at least one container."
+    };
+    if !parsed.has("force") && !super::confirm(io, warning) {
+        return 0;
     }
     let victims: Vec<String> =
         world.volumes.values().filter(|v| (all || v.anonymous) && users_of(world, &v.name).is_empty()).map(|v| v.name.clone()).collect();

@@ -30,6 +30,9 @@ pub enum RedirOp {
     OutErr,
     /// `&>>`
     AppendErr,
+    /// `<<WORD` / `<<-WORD` here-document, or `<<<word` here-string: the target is the text
+    /// itself (already expanded as its quoting says).
+    HereDoc,
 }
 
 #[derive(Clone, Debug, PartialEq)]

@@ -620,6 +620,14 @@ impl Shell {
         let mut err = Dest::Err;
         let mut stdin = None;
         for r in redirs {
+            if r.op == RedirOp::HereDoc {
+                // The text is one word: it is not split or globbed.
+                match self.expand_single(world, &r.target, io) {
+                    Ok(text) => stdin = Some(text.into_bytes()),
+                    Err(_) => return Err(()),
+                }
+                continue;
+            }
             let target = match self.expand_word(world, &r.target, io) {
                 Ok(mut f) if f.len() == 1 => f.remove(0),
                 Ok(f) if f.is_empty() => String::new(),
@@ -631,6 +639,7 @@ impl Shell {
                 Err(_) => return Err(()),
             };
             match r.op {
+                RedirOp::HereDoc => {}
                 RedirOp::In => match world.read(&self.ctx, &target) {
                     Ok(d) => stdin = Some(d.to_vec()),
                     Err(e) => {

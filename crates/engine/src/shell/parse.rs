@@ -22,7 +22,7 @@ pub const MAX_NESTING: usize = 64;
 const RESERVED_STOP: [&str; 9] = ["then", "elif", "else", "fi", "do", "done", "}", "esac", "in"];
 
 pub fn parse(src: &str) -> Result<List, ParseError> {
-    let mut p = Parser { s: src.chars().collect(), pos: 0, depth: 0 };
+    let mut p = Parser::new(src, 0);
     let list = p.list(&[])?;
     p.blanks(true);
     if p.pos < p.s.len() {
@@ -32,10 +32,69 @@ pub fn parse(src: &str) -> Result<List, ParseError> {
     Ok(list)
 }
 
+/// Whether `src` waits for more lines before it can run: a here-document whose delimiter
+/// has not come yet (the terminal then prompts with `> `, as bash does).
+pub fn needs_more(src: &str) -> bool {
+    let mut p = Parser::new(src, 0);
+    let _ = p.list(&[]);
+    p.open_heredoc.is_some()
+}
+
 struct Parser {
     s: Vec<char>,
     pos: usize,
     depth: usize,
+    /// The delimiter of a here-document the source ended inside.
+    open_heredoc: Option<String>,
+}
+
+/// An unquoted here-document's body: `$` expansions and backquotes apply, a backslash escapes
+/// only `$`, `` ` ``, `\\` and a newline, and quotes are ordinary characters.
+fn heredoc_parts(body: &str) -> Result<Word, ParseError> {
+    let mut p = Parser::new(body, 0);
+    let mut parts = Vec::new();
+    while let Some(c) = p.peek() {
+        match c {
+            '\\' => match p.peek_at(1) {
+                Some(n @ ('$' | '`' | '\\')) => {
+                    push_lit(&mut parts, n, true);
+                    p.pos += 2;
+                }
+                Some('\n') => p.pos += 2,
+                _ => {
+                    push_lit(&mut parts, '\\', true);
+                    p.pos += 1;
+                }
+            },
+            '$' => match p.dollar(true)? {
+                Some(part) => parts.push(part),
+                None => push_lit(&mut parts, '$', true),
+            },
+            '`' => {
+                let source = p.backquote()?;
+                parts.push(Part::Command { source, quoted: true });
+            }
+            _ => {
+                push_lit(&mut parts, c, true);
+                p.pos += 1;
+            }
+        }
+    }
+    if parts.is_empty() {
+        parts.push(Part::Lit { text: String::new(), quoted: true });
+    }
+    Ok(parts)
+}
+
+/// Appends a character to the word, joining the last literal of the same quoting.
+fn push_lit(parts: &mut Word, c: char, quoted: bool) {
+    if let Some(Part::Lit { text, quoted: q }) = parts.last_mut() {
+        if *q == quoted {
+            text.push(c);
+            return;
+        }
+    }
+    parts.push(Part::Lit { text: c.to_string(), quoted });
 }
 
 fn is_meta(c: char) -> bool {
@@ -43,6 +102,10 @@ fn is_meta(c: char) -> bool {
 }
 
 impl Parser {
+    fn new(src: &str, depth: usize) -> Parser {
+        Parser { s: src.chars().collect(), pos: 0, depth, open_heredoc: None }
+    }
+
     fn peek(&self) -> Option<char> {
         self.s.get(self.pos).copied()
     }
@@ -340,6 +403,9 @@ impl Parser {
             return Ok(None);
         }
         self.pos = i;
+        if self.starts("<<") {
+            return self.here_document(fd.unwrap_or(0)).map(Some);
+        }
         let op = if self.starts("&>>") {
             self.pos += 3;
             RedirOp::AppendErr
@@ -375,6 +441,61 @@ impl Parser {
             }
         };
         Ok(Some(Redir { fd: fd.unwrap_or(default_fd), op, target }))
+    }
+
+    /// `<<<word`, `<<WORD` or `<<-WORD`, at the cursor. A here-document's body is the lines
+    /// after the current one, up to the delimiter line; they are taken out of the source.
+    fn here_document(&mut self, fd: u32) -> Result<Redir, ParseError> {
+        if self.starts("<<<") {
+            self.pos += 3;
+            self.blanks(false);
+            let Some((mut word, _)) = self.word()? else { return Err(ParseError::Unexpected("newline".into())) };
+            word.push(Part::Lit { text: "\n".into(), quoted: true });
+            return Ok(Redir { fd, op: RedirOp::HereDoc, target: word });
+        }
+        self.pos += 2;
+        let strip_tabs = self.peek() == Some('-');
+        if strip_tabs {
+            self.pos += 1;
+        }
+        self.blanks(false);
+        let Some((delimiter, _)) = self.word()? else { return Err(ParseError::Unexpected("newline".into())) };
+        // A quoted delimiter (`'EOF'`, `"EOF"`, `\EOF`) keeps the body literal.
+        let literal = delimiter.iter().any(|p| matches!(p, Part::Lit { quoted: true, .. }));
+        let delimiter: String = delimiter
+            .iter()
+            .map(|p| match p {
+                Part::Lit { text, .. } => text.clone(),
+                Part::Param { name, .. } => format!("${name}"),
+                Part::Tilde(user) => format!("~{user}"),
+                Part::Command { source, .. } => format!("$({source})"),
+                Part::Arith { source } => format!("$(({source}))"),
+            })
+            .collect();
+        let line_end = (self.pos..self.s.len()).find(|&i| self.s[i] == '\n');
+        let mut body = String::new();
+        let mut closed = false;
+        let mut consumed = 0;
+        if let Some(line_end) = line_end {
+            let rest: String = self.s[line_end + 1..].iter().collect();
+            for line in rest.split_inclusive('\n') {
+                consumed += line.chars().count();
+                let text = line.strip_suffix('\n').unwrap_or(line);
+                let text = if strip_tabs { text.trim_start_matches('\t') } else { text };
+                if text == delimiter {
+                    closed = true;
+                    break;
+                }
+                body.push_str(text);
+                body.push('\n');
+            }
+            self.s.drain(line_end + 1..line_end + 1 + consumed);
+        }
+        if !closed {
+            self.open_heredoc = Some(delimiter);
+        }
+        let target = if literal { vec![Part::Lit { text: body, quoted: true }] } else { heredoc_parts(&body)? };
+        Ok(Redir { fd, op: RedirOp::HereDoc, target })
     }
 
     fn simple(&mut self) -> Result<Command, ParseError> {
@@ -423,15 +544,6 @@ impl Parser {
     fn word(&mut self) -> Result<Option<(Word, String)>, ParseError> {
         let start = self.pos;
         let mut parts: Word = Vec::new();
-        let push_lit = |parts: &mut Word, c: char, quoted: bool| {
-            if let Some(Part::Lit { text, quoted: q }) = parts.last_mut() {
-                if *q == quoted {
-                    text.push(c);
-                    return;
-                }
-            }
-            parts.push(Part::Lit { text: c.to_string(), quoted });
-        };
         while let Some(c) = self.peek() {
             if is_meta(c) {
                 break;
@@ -639,7 +751,7 @@ impl Parser {
                 let name = body[..name_end].to_string();
                 let rest = &body[name_end..];
                 let default = if let Some(w) = rest.strip_prefix(":-").or_else(|| rest.strip_prefix('-')) {
-                    let mut p = Parser { s: w.chars().collect(), pos: 0, depth: self.depth };
+                    let mut p = Parser::new(w, self.depth);
                     Some(p.word()?.map(|(w, _)| w).unwrap_or_default())
                 } else {
                     None

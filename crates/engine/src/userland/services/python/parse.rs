@@ -255,19 +255,19 @@ impl Parser {
     }
 
     fn or(&mut self) -> Result<Expr, SyntaxError> {
-        let mut e = self.and()?;
-        while self.is_name("or") {
-            self.pos += 1;
-            e = Expr::Binary("or", Box::new(e), Box::new(self.and()?));
-        }
-        Ok(e)
+        self.keyword_chain("or", Parser::and)
     }
 
     fn and(&mut self) -> Result<Expr, SyntaxError> {
-        let mut e = self.not()?;
-        while self.is_name("and") {
+        self.keyword_chain("and", Parser::not)
+    }
+
+    /// `operand (keyword operand)*`, left-associative (`a or b or c`).
+    fn keyword_chain(&mut self, keyword: &'static str, operand: fn(&mut Parser) -> Result<Expr, SyntaxError>) -> Result<Expr, SyntaxError> {
+        let mut e = operand(self)?;
+        while self.is_name(keyword) {
             self.pos += 1;
-            e = Expr::Binary("and", Box::new(e), Box::new(self.not()?));
+            e = Expr::Binary(keyword, Box::new(e), Box::new(operand(self)?));
         }
         Ok(e)
     }
