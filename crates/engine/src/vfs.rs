@@ -98,7 +98,7 @@ pub enum WriteMode {
 }
 
 /// The largest file content the simulator keeps byte by byte.
-pub const MAX_FILE_BYTES: u64 = 16 << 20;
+pub const MAX_FILE_BYTES: u64 = 64 << 20;
 /// The most file content the whole machine holds byte by byte.
 pub const MAX_TOTAL_BYTES: u64 = 128 << 20;
 

@@ -98,3 +98,27 @@ fn tmpfs_is_empty_after_a_restart() {
     assert!(!o[2].stdout.contains("token"));
     assert_eq!(o[5].stdout, ".\n..\n");
 }
+
+#[test]
+fn a_postgres_volume_is_backed_up_with_tar_and_restored_into_a_new_volume() {
+    let mut e = Engine::new();
+    let run = |e: &mut Engine, line: &str| {
+        let o = e.run(line);
+        assert_eq!(o.exit_code, 0, "`{line}`: {}", o.stderr);
+        o
+    };
+    run(&mut e, "docker run -d --name db -e POSTGRES_PASSWORD=x -v my-db-data:/var/lib/postgresql/data postgres:15-alpine");
+    run(&mut e, "docker exec db psql -U postgres -c \"CREATE TABLE t (v text)\"");
+    run(&mut e, "docker exec db psql -U postgres -c \"INSERT INTO t VALUES ('saved')\"");
+    run(&mut e, "docker stop db");
+    run(&mut e, "docker run --rm -v my-db-data:/dbdata -v $(pwd):/backup-host alpine:latest tar -cf /backup-host/db_backup.tar /dbdata");
+    let listing = run(&mut e, "ls -l db_backup.tar").stdout;
+    assert!(listing.contains(" root root "), "{listing}");
+    run(&mut e, "docker rm db");
+    run(&mut e, "docker volume rm my-db-data");
+    run(&mut e, "docker run --rm -v my-db-data:/dbdata -v $(pwd):/backup-host alpine tar -xf /backup-host/db_backup.tar");
+    run(&mut e, "docker run -d --name db2 -e POSTGRES_PASSWORD=x -v my-db-data:/var/lib/postgresql/data postgres:15-alpine");
+    let logs = run(&mut e, "docker logs db2");
+    assert!(logs.stdout.contains("Skipping initialization"), "{}", logs.stdout);
+    assert!(run(&mut e, "docker exec db2 psql -U postgres -c 'SELECT * FROM t'").stdout.contains("saved"));
+}

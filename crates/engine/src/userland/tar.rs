@@ -121,7 +121,13 @@ pub fn decode(bytes: &[u8]) -> Option<Vec<Member>> {
         if end > bytes.len() {
             return None;
         }
-        let data = Data::from_bytes(&bytes[pos..end]);
+        let content = &bytes[pos..end];
+        // Opaque files (binaries, database pages) went in as zeros; they come back opaque.
+        let data = if content.len() >= 4096 && content.iter().all(|b| *b == 0) {
+            Data::Opaque(content.len() as u64)
+        } else {
+            Data::from_bytes(content)
+        };
         pos = end + (512 - size as usize % 512) % 512;
         out.push(Member {
             name,
