@@ -52,7 +52,7 @@ bench-engine:
 	cargo run --release -q -p stowage-cli --bin stowage-bench
 
 screenshot: test-e2e
-	cp artifacts/app.png docs/screenshot.png
+	cp artifacts/scenario-postgres.png docs/screenshot.png
 
 # Replays the 14 reference transcripts recorded on real Docker and scores them (fails below 99%).
 fidelity:
