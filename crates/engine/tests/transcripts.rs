@@ -89,3 +89,16 @@ fn here_documents_write_files_as_tutorials_do() {
     assert!(stowage_engine::shell::parse::needs_more("cat <<EOF\nstill typing"));
     assert!(!stowage_engine::shell::parse::needs_more("cat <<EOF\ndone\nEOF"));
 }
+
+#[test]
+fn an_entrypoint_hands_an_interactive_shell_over() {
+    let mut e = stowage_engine::Engine::new();
+    e.set_tty(true);
+    let o = e.run("docker run -it --rm --name web nginx:latest bash");
+    assert_eq!(o.exit_code, 0, "{}", o.stderr);
+    assert_eq!(e.session_container().as_deref(), Some("web"));
+    assert!(e.prompt().starts_with("root@"), "{}", e.prompt());
+    assert_eq!(e.run("cat /etc/nginx/conf.d/default.conf | head -1").stdout, "server {\n");
+    e.run("exit");
+    assert_eq!(e.prompt(), "student@vm:~$ ");
+}

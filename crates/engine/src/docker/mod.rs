@@ -336,9 +336,9 @@ fn run(world: &mut World, sh: &mut Shell, args: &[String], io: &mut Io, start: b
         }
         return code;
     }
-    if world.tty && parsed.has("tty") && parsed.has("interactive") && !detach && is_shell(&world.containers[ci].path) {
+    let interactive_shell = interactive_shell(world, ci);
+    if let Some(program) = interactive_shell.filter(|_| world.tty && parsed.has("tty") && parsed.has("interactive") && !detach) {
         // The learner's terminal is now attached to the container's shell.
-        let program = world.containers[ci].path.clone();
         world.pending_session = Some(crate::world::SessionRequest {
             container_id: id,
             program,
@@ -1079,6 +1079,22 @@ pub fn container_shell(world: &World, ci: usize, user: Option<&str>, workdir: Op
     let cwd = workdir.map(str::to_string).unwrap_or_else(|| c.working_dir.clone());
     let ctx = Ctx { ns: Ns::Container(ci), cred, cwd, umask: 0o022 };
     Ok(Shell::new(Flavor::Ash, ctx, &env))
+}
+
+/// The shell a container's main process is, if it is one: its command itself, or the command an
+/// image's entrypoint script hands over to (`docker run -it nginx bash`).
+fn interactive_shell(world: &World, ci: usize) -> Option<String> {
+    let c = &world.containers[ci];
+    if is_shell(&c.path) {
+        return Some(c.path.clone());
+    }
+    let [program] = c.args.as_slice() else { return None };
+    let sh = container_shell(world, ci, None, None, &[]).ok()?;
+    let passes_through = matches!(
+        userland::identify_program(world, &sh, &c.path),
+        Some(userland::binaries::Binary::NginxEntrypoint | userland::binaries::Binary::PostgresEntrypoint)
+    );
+    (passes_through && is_shell(program)).then(|| program.clone())
 }
 
 fn is_shell(program: &str) -> bool {
