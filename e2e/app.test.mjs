@@ -132,6 +132,9 @@ for (const scheme of ['light', 'dark']) {
     await page.getByRole('tab', { name: 'Explorer' }).click();
     await page.getByRole('region', { name: 'Explorer' }).waitFor();
     assert.deepEqual(await axeViolations(page), [], 'explorer');
+    await page.getByRole('combobox', { name: 'Scenario' }).selectOption('compose');
+    await page.getByRole('region', { name: 'Scenario guide' }).getByRole('button', { name: /^Run step 1:/ }).click();
+    assert.deepEqual(await axeViolations(page), [], 'scenario guide');
     assert.deepEqual(errors, []);
     await close();
   });
