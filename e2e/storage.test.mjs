@@ -135,16 +135,21 @@ test('a scenario starts over prepared, and its guide runs the steps: postgres ro
   await close();
 });
 
-test('a link can open a scenario with its files already on the host', async () => {
+test('the address shares the session: a link opens the scenario and replays its lines', async () => {
   const context = await browser.newContext({ viewport: { width: 1280, height: 720 } });
   const page = await context.newPage();
   const errors = collectErrors(page);
-  await page.goto(`${server.url}#scenario=live-code`);
+  await page.goto(`${server.url}#scenario=live-code&run=echo%20from%20the%20link%20%3E%20~%2Fmy-app%2Fnote.txt`);
   const input = page.getByRole('textbox', { name: 'Command' });
   await input.waitFor();
   assert.equal(await page.getByRole('combobox', { name: 'Scenario' }).inputValue(), 'live-code');
+  const log = page.getByRole('log', { name: 'Terminal output' });
+  await log.locator('.block').first().waitFor();
+  assert.match(await log.locator('.block').first().innerText(), /echo from the link/);
   const out = await run(page, input, 'ls ~/my-app');
-  assert.match(out, /Dockerfile[\s\S]*app\.py[\s\S]*requirements\.txt/);
+  assert.match(out, /Dockerfile[\s\S]*app\.py[\s\S]*note\.txt[\s\S]*requirements\.txt/);
+  // The address now carries both lines, ready to be shared.
+  await page.waitForFunction(() => location.hash.includes('run=echo') && location.hash.includes('ls%20'));
   assert.deepEqual(errors, []);
   await context.close();
 });

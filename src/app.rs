@@ -16,6 +16,8 @@ use crate::components::narration::Narration;
 use crate::components::storage_map::{summary, StorageMap};
 use crate::components::terminal::Terminal;
 use crate::components::top_bar::TopBar;
+use crate::model::editor::Submit;
+use crate::model::link;
 use crate::model::player::PlayerAction;
 use crate::model::prefs::{Prefs, PrefsAction, Theme};
 use crate::model::session::{Action, Session};
@@ -41,10 +43,9 @@ impl Tab {
     }
 }
 
-/// The scenario id in the address's `#scenario=ID`, if any.
-fn scenario_in_url() -> Option<String> {
-    let hash = web_sys::window()?.location().hash().ok()?;
-    hash.strip_prefix("#scenario=").map(str::to_string)
+/// The address's `#…` part (empty without one).
+fn location_hash() -> String {
+    web_sys::window().and_then(|w| w.location().hash().ok()).unwrap_or_default()
 }
 
 fn local_storage() -> Option<web_sys::Storage> {
@@ -53,10 +54,17 @@ fn local_storage() -> Option<web_sys::Storage> {
 
 #[function_component]
 pub fn App() -> Html {
-    // A link may name a scenario: `#scenario=postgres`.
-    let session = use_reducer(|| match scenario_in_url().and_then(|id| stowage_engine::scenarios::find(&id)) {
-        Some(scenario) => Session::for_scenario(scenario),
-        None => Session::new(Engine::new()),
+    // A link may name a scenario and the lines to replay: `#scenario=postgres&run=…`.
+    let session = use_reducer(|| {
+        let link = link::parse(&location_hash());
+        let mut session = match link.scenario.as_deref().and_then(stowage_engine::scenarios::find) {
+            Some(scenario) => Session::for_scenario(scenario),
+            None => Session::new(Engine::new()),
+        };
+        for line in link.run {
+            session.apply(Action::Submit(Submit::Run(vec![line])));
+        }
+        session
     });
     let prefs = use_reducer(Prefs::default);
     let tab = use_state(|| Tab::Map);
@@ -129,11 +137,11 @@ pub fn App() -> Html {
         let dispatch = session.dispatcher();
         use_callback((), move |i, _| dispatch.dispatch(Action::RunStep(i)))
     };
-    // The address names the scenario in use, so it can be shared or embedded.
-    use_effect_with(session.scenario.id, |id| {
+    // The address names the scenario and the lines run, so it shares or embeds this very session.
+    use_effect_with((session.scenario.id, session.typed.clone()), |(id, typed)| {
         let Some(window) = web_sys::window() else { return };
         let location = window.location();
-        let hash = if *id == "sandbox" { String::new() } else { format!("#scenario={id}") };
+        let hash = link::format(id, typed);
         if location.hash().unwrap_or_default() != hash {
             let url = if hash.is_empty() { location.pathname().unwrap_or_default() } else { hash };
             if let Ok(history) = window.history() {

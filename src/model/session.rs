@@ -82,6 +82,8 @@ pub struct Session {
     /// The scenario the machine was prepared for, and the first of its steps not yet run.
     pub scenario: &'static Scenario,
     pub next_step: usize,
+    /// The lines the engine ran since the scenario started (what a link replays).
+    pub typed: Rc<Vec<String>>,
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -109,6 +111,7 @@ impl Session {
             player: Player::default(),
             scenario: &scenarios::SCENARIOS[0],
             next_step: 0,
+            typed: Rc::default(),
         }
     }
 
@@ -130,6 +133,7 @@ impl Session {
         self.player.apply(PlayerAction::Reset);
         self.scenario = scenario;
         self.next_step = 0;
+        self.typed = Rc::default();
     }
 
     pub fn apply(&mut self, action: Action) {
@@ -167,6 +171,7 @@ impl Session {
                 if self.scenario.steps.get(self.next_step).is_some_and(|s| s.command == line.trim()) {
                     self.next_step += 1;
                 }
+                Rc::make_mut(&mut self.typed).push(line.clone());
                 let outcome = self.engine.run(&line);
                 self.revision += 1;
                 let id = self.push_block(lines, |b| {
@@ -274,6 +279,7 @@ mod tests {
         assert!(s.blocks[0].stdout.contains("FROM python:3.9-slim"));
         s.apply(Action::RunStep(1));
         assert_eq!((s.next_step, s.blocks.len()), (2, 2));
+        assert_eq!(s.typed.len(), 2);
         s.apply(Action::LoadScenario("no-such-scenario".into()));
         assert_eq!(s.scenario.id, "live-code");
     }

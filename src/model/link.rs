@@ -1,0 +1,101 @@
+//! The address of a session: `#scenario=ID&run=LINES`. Opening it prepares the scenario and
+//! replays the lines, so a link shares exactly what the learner sees (the engine is deterministic).
+
+/// The most text of commands an address carries; a longer session keeps only its scenario.
+const MAX_RUN_BYTES: usize = 4000;
+
+/// What an address asks for.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Link {
+    pub scenario: Option<String>,
+    /// Command lines to replay, in order (a line may hold a here-document's newlines).
+    pub run: Vec<String>,
+}
+
+/// Reads `#scenario=postgres&run=echo%20hi%0Ads`.
+pub fn parse(hash: &str) -> Link {
+    let mut link = Link::default();
+    for pair in hash.trim_start_matches('#').split('&') {
+        match pair.split_once('=') {
+            Some(("scenario", id)) if !id.is_empty() => link.scenario = Some(decode(id)),
+            Some(("run", lines)) if !lines.is_empty() => link.run = decode(lines).split('\u{1e}').map(str::to_string).collect(),
+            _ => {}
+        }
+    }
+    link
+}
+
+/// The hash for a scenario (`sandbox` has none) and the lines run since it started.
+pub fn format(scenario: &str, run: &[String]) -> String {
+    let mut parts = Vec::new();
+    if scenario != "sandbox" {
+        parts.push(format!("scenario={}", encode(scenario)));
+    }
+    // Lines are separated by the record separator: a line itself may contain newlines.
+    let joined = run.join("\u{1e}");
+    if !run.is_empty() && joined.len() <= MAX_RUN_BYTES {
+        parts.push(format!("run={}", encode(&joined)));
+    }
+    if parts.is_empty() {
+        String::new()
+    } else {
+        format!("#{}", parts.join("&"))
+    }
+}
+
+/// Percent-encodes everything but unreserved characters (RFC 3986), byte by byte.
+fn encode(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for b in text.bytes() {
+        if b.is_ascii_alphanumeric() || b"-_.~".contains(&b) {
+            out.push(b as char);
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
+}
+
+/// Undoes [`encode`]; a malformed escape is kept as text.
+fn decode(text: &str) -> String {
+    let bytes = text.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        let hex = bytes.get(i + 1..i + 3).and_then(|h| std::str::from_utf8(h).ok()).and_then(|h| u8::from_str_radix(h, 16).ok());
+        match (bytes[i], hex) {
+            (b'%', Some(b)) => {
+                out.push(b);
+                i += 3;
+            }
+            (b, _) => {
+                out.push(b);
+                i += 1;
+            }
+        }
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_session_round_trips_through_its_address() {
+        let run = vec!["echo 'hi there' > ~/f.txt".to_string(), "cat <<EOF\nä & =\nEOF".to_string()];
+        let hash = format("postgres", &run);
+        assert!(hash.starts_with("#scenario=postgres&run=echo%20"), "{hash}");
+        assert_eq!(parse(&hash), Link { scenario: Some("postgres".into()), run });
+    }
+
+    #[test]
+    fn the_sandbox_with_nothing_run_has_no_hash_and_bad_input_is_harmless() {
+        assert_eq!(format("sandbox", &[]), "");
+        assert_eq!(format("sandbox", &["ls".into()]), "#run=ls");
+        assert_eq!(parse("#run=%ZZ%4"), Link { scenario: None, run: vec!["%ZZ%4".into()] });
+        assert_eq!(parse("#junk&scenario="), Link::default());
+        let long = vec!["x".repeat(MAX_RUN_BYTES + 1)];
+        assert_eq!(format("tmpfs", &long), "#scenario=tmpfs");
+    }
+}
