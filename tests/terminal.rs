@@ -16,6 +16,10 @@ use yew::prelude::*;
 wasm_bindgen_test_configure!(run_in_browser);
 
 async fn mount_app() -> web_sys::Element {
+    // The address carries the lines typed (a shareable session): each test starts from none.
+    let window = web_sys::window().unwrap();
+    let path = window.location().pathname().unwrap();
+    window.history().unwrap().replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&path)).unwrap();
     let root = new_root();
     yew::Renderer::<App>::with_root(root.clone()).render();
     settle().await;
