@@ -118,7 +118,7 @@ test('a scenario starts over prepared, and its guide runs the steps: postgres ro
   const guide = page.getByRole('region', { name: 'Scenario guide' });
   await guide.waitFor();
   assert.equal(await page.getByRole('log', { name: 'Terminal output' }).locator('.block').count(), 0);
-  assert.match(page.url(), /#scenario=postgres$/);
+  await page.waitForFunction(() => location.hash === '#scenario=postgres');
   const steps = guide.locator('.guide-step');
   const stepCount = await steps.count();
   for (let i = 0; i < 8; i++) {

@@ -24,6 +24,8 @@ use crate::model::session::{Action, Session};
 
 const THEME_KEY: &str = "stowage.theme";
 const FONT_KEY: &str = "stowage.font";
+/// How long after a command the address catches up with the session.
+const ADDRESS_DELAY_MS: u32 = 300;
 
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum Tab {
@@ -40,6 +42,19 @@ impl Tab {
             Tab::Map => "tab-storage-map",
             Tab::Explorer => "tab-explorer",
         }
+    }
+}
+
+/// Replaces the address's `#…` part, without a new history entry.
+fn set_location_hash(hash: &str) {
+    let Some(window) = web_sys::window() else { return };
+    let location = window.location();
+    if location.hash().unwrap_or_default() == hash {
+        return;
+    }
+    let url = if hash.is_empty() { location.pathname().unwrap_or_default() } else { hash.to_string() };
+    if let Ok(history) = window.history() {
+        let _ = history.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&url));
     }
 }
 
@@ -138,16 +153,11 @@ pub fn App() -> Html {
         use_callback((), move |i, _| dispatch.dispatch(Action::RunStep(i)))
     };
     // The address names the scenario and the lines run, so it shares or embeds this very session.
+    // It is written a moment later: updating the address is slow, and typing must not wait.
     use_effect_with((session.scenario.id, session.typed.clone()), |(id, typed)| {
-        let Some(window) = web_sys::window() else { return };
-        let location = window.location();
         let hash = link::format(id, typed);
-        if location.hash().unwrap_or_default() != hash {
-            let url = if hash.is_empty() { location.pathname().unwrap_or_default() } else { hash };
-            if let Ok(history) = window.history() {
-                let _ = history.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&url));
-            }
-        }
+        let timer = Timeout::new(ADDRESS_DELAY_MS, move || set_location_hash(&hash));
+        move || drop(timer)
     });
     let on_prefs = {
         let dispatch = prefs.dispatcher();
