@@ -1,27 +1,22 @@
 // End-to-end tests of the release build in headless Chromium. Any console error fails a test.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { createRequire } from 'node:module';
-import { startServer } from './serve.mjs';
-import { launch, collectErrors, DIST, ARTIFACTS } from './browser.mjs';
+import { startApp, collectErrors, ARTIFACTS } from './browser.mjs';
 
 const AXE = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
 
 let server;
 let browser;
+let app;
 
 before(async () => {
-  await mkdir(ARTIFACTS, { recursive: true });
-  server = await startServer(DIST);
-  browser = await launch();
+  app = await startApp();
+  ({ server, browser } = app);
 });
 
-after(async () => {
-  await browser?.close();
-  await server?.close();
-});
+after(() => app?.close());
 
 /** A fresh page on the app, with its errors collected. */
 async function open(viewport = { width: 1280, height: 720 }, deviceScaleFactor = 1, colorScheme = 'light') {

@@ -1,7 +1,9 @@
 // Debian's Chromium, headless, for the e2e tests and the benchmark (no browser download).
 import { chromium } from 'playwright-core';
+import { mkdir } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { dirname, join } from 'node:path';
+import { startServer } from './serve.mjs';
 
 export const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 export const DIST = join(ROOT, 'dist');
@@ -15,6 +17,14 @@ export function launch() {
       '--disable-background-networking', '--disable-component-update', '--disable-sync', '--disable-dev-shm-usage',
     ],
   });
+}
+
+/** What a test file needs: the release build served locally and a browser; `close` ends both. */
+export async function startApp() {
+  await mkdir(ARTIFACTS, { recursive: true });
+  const server = await startServer(DIST);
+  const browser = await launch();
+  return { server, browser, close: async () => { await browser.close(); await server.close(); } };
 }
 
 /** Everything that counts as an error on a page: console errors, uncaught exceptions, failed

@@ -2,24 +2,19 @@
 // Any console error fails a test; screenshots go to artifacts/.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { startServer } from './serve.mjs';
-import { launch, collectErrors, DIST, ARTIFACTS } from './browser.mjs';
+import { startApp, collectErrors, ARTIFACTS } from './browser.mjs';
 
 let server;
 let browser;
+let app;
 
 before(async () => {
-  await mkdir(ARTIFACTS, { recursive: true });
-  server = await startServer(DIST);
-  browser = await launch();
+  app = await startApp();
+  ({ server, browser } = app);
 });
 
-after(async () => {
-  await browser?.close();
-  await server?.close();
-});
+after(() => app?.close());
 
 async function open() {
   const context = await browser.newContext({ viewport: { width: 1600, height: 900 } });
