@@ -46,8 +46,28 @@ test('the app loads with its landmarks and no console error', async () => {
   assert.equal(await page.getByRole('heading', { level: 1 }).textContent(), 'Stowage');
   assert.equal(await page.title(), 'Stowage — Docker storage simulator');
   await page.screenshot({ path: join(ARTIFACTS, 'loaded.png') });
+  // The wasm was compiled by the early script of the page (scripts/compile-early.mjs).
+  assert.equal(await page.evaluate(async () => (await window.stowageWasm) instanceof WebAssembly.Module), true);
   assert.deepEqual(errors, []);
   await close();
+});
+
+test('until the app starts, the page says it is starting; the notice then goes', async () => {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 720 } });
+  const page = await context.newPage();
+  const errors = collectErrors(page);
+  // Hold the wasm back until the notice has been seen.
+  let release;
+  const held = new Promise((resolve) => { release = resolve; });
+  await page.route('**/*_bg.wasm', async (route) => { await held; await route.continue(); });
+  await page.goto(server.url);
+  const notice = page.getByRole('status').filter({ hasText: 'starting the simulator' });
+  await notice.waitFor();
+  release();
+  await page.getByRole('textbox', { name: 'Command' }).waitFor();
+  assert.equal(await page.locator('#boot').count(), 0);
+  assert.deepEqual(errors, []);
+  await context.close();
 });
 
 test('typing echo hi and Enter appends a block to the log', async () => {

@@ -8,7 +8,10 @@ pub mod app;
 pub mod components;
 pub mod model;
 
-/// Mounts the app on `<body>`.
+/// Mounts the app on `<body>`, in place of the start-up notice of `index.html`.
 pub fn start() {
+    if let Some(boot) = web_sys::window().and_then(|w| w.document()).and_then(|d| d.get_element_by_id("boot")) {
+        boot.remove();
+    }
     yew::Renderer::<app::App>::new().render();
 }
