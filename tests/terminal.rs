@@ -164,3 +164,17 @@ async fn tab_completes_or_lists_the_candidates() {
     type_text(&input, "");
     assert!(press(input.unchecked_ref(), "Tab", false));
 }
+
+#[wasm_bindgen_test]
+async fn docker_run_it_opens_the_containers_shell_until_exit() {
+    let root = mount_app().await;
+    let host = Engine::new().prompt();
+    run(&root, "docker run -it --name box busybox sh").await;
+    assert_eq!(text(&root, ".term-entry .prompt"), "/ # ", "the prompt is the container's");
+    run(&root, "hostname").await;
+    run(&root, "exit").await;
+    assert_eq!(text(&root, ".term-entry .prompt"), host);
+    let blocks = find_all(&root, ".block");
+    assert_eq!(text(&blocks[1], ".prompt"), "/ # ");
+    assert_eq!(text(&blocks[1], ".out").len(), 12, "the container id is its hostname");
+}

@@ -41,7 +41,9 @@ impl PartialEq for EngineHandle {
 }
 
 impl EngineHandle {
-    pub fn new(engine: Engine) -> Self {
+    /// The web terminal is a terminal: `docker run -it … sh` and `docker exec -it` open shells.
+    pub fn new(mut engine: Engine) -> Self {
+        engine.set_tty(true);
         EngineHandle(Rc::new(RefCell::new(engine)))
     }
     pub fn prompt(&self) -> String {
@@ -60,7 +62,8 @@ impl EngineHandle {
         self.0.borrow_mut().run(line)
     }
     /// Swaps in another machine; everyone holding the handle sees the new one.
-    fn replace(&self, engine: Engine) {
+    fn replace(&self, mut engine: Engine) {
+        engine.set_tty(true);
         *self.0.borrow_mut() = engine;
     }
 }
