@@ -148,3 +148,42 @@ test('the address shares the session: a link opens the scenario and replays its 
   assert.deepEqual(errors, []);
   await context.close();
 });
+
+test('Undo brings back a removed container; Share copies a link that rebuilds the session', async () => {
+  const context = await browser.newContext({ viewport: { width: 1600, height: 900 }, permissions: ['clipboard-read', 'clipboard-write'] });
+  const page = await context.newPage();
+  const errors = collectErrors(page);
+  await page.goto(server.url);
+  const input = page.getByRole('textbox', { name: 'Command' });
+  await input.waitFor();
+  const map = page.getByRole('region', { name: 'Storage map' });
+  await run(page, input, 'docker run -d --name web demo/app:1.0 sleep 3600');
+  await run(page, input, "docker exec web sh -c 'echo blue > /etc/app/app.conf'");
+  await run(page, input, 'docker rm -f web');
+  // Its card dissolves: the writable layer is thrown away with the container.
+  const gone = map.getByText('thrown away with the container');
+  await assert.doesNotReject(gone.waitFor());
+  await page.getByRole('button', { name: 'Undo' }).click();
+  // The container is back, with the file it copied up into its writable layer.
+  await assert.doesNotReject(gone.waitFor({ state: 'detached' }));
+  await assert.doesNotReject(map.getByText('web', { exact: true }).first().waitFor());
+  await assert.doesNotReject(map.locator('.writable').getByText('/etc/app/app.conf').first().waitFor());
+  assert.match(await page.getByRole('status').filter({ hasText: 'Undone' }).innerText(), /Undone: docker rm -f web/);
+  assert.match(await page.locator('.block.is-undone').innerText(), /docker rm -f web[\s\S]*undone/);
+  await page.screenshot({ path: join(ARTIFACTS, 'undo.png') });
+
+  await page.getByRole('button', { name: 'Share' }).click();
+  await page.getByRole('status').filter({ hasText: 'Link copied' }).waitFor();
+  const link = await page.evaluate(() => navigator.clipboard.readText());
+  assert.match(link, /#run=docker/);
+  assert.doesNotMatch(decodeURIComponent(link), /docker rm -f web/, 'the undone command is not in the link');
+  // The link opens the same machine: web runs, with its copied-up file.
+  const other = await context.newPage();
+  const otherErrors = collectErrors(other);
+  await other.goto(link);
+  await other.getByRole('textbox', { name: 'Command' }).waitFor();
+  const out = await run(other, other.getByRole('textbox', { name: 'Command' }), 'docker exec web cat /etc/app/app.conf');
+  assert.match(out, /blue/);
+  assert.deepEqual([...errors, ...otherErrors], []);
+  await context.close();
+});

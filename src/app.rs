@@ -26,6 +26,8 @@ const THEME_KEY: &str = "stowage.theme";
 const FONT_KEY: &str = "stowage.font";
 /// How long after a command the address catches up with the session.
 const ADDRESS_DELAY_MS: u32 = 300;
+/// How long "Link copied" stays in the top bar.
+const SHARE_STATUS_MS: u32 = 4000;
 
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum Tab {
@@ -61,6 +63,21 @@ fn set_location_hash(hash: &str) {
 /// The address's `#…` part (empty without one).
 fn location_hash() -> String {
     web_sys::window().and_then(|w| w.location().hash().ok()).unwrap_or_default()
+}
+
+/// The address of this page with `hash` as its `#…` part.
+fn address_with_hash(hash: &str) -> Option<String> {
+    let location = web_sys::window()?.location();
+    Some(format!("{}{}{hash}", location.origin().ok()?, location.pathname().ok()?))
+}
+
+/// Starts writing `text` to the clipboard. (`navigator.clipboard` is looked up by name: web-sys
+/// still ships it behind an unstable flag.)
+fn write_clipboard(text: &str) -> Option<js_sys::Promise> {
+    let navigator = web_sys::window()?.navigator();
+    let clipboard = js_sys::Reflect::get(&navigator, &"clipboard".into()).ok()?;
+    let write = js_sys::Reflect::get(&clipboard, &"writeText".into()).ok()?.dyn_into::<js_sys::Function>().ok()?;
+    write.call1(&clipboard, &text.into()).ok()?.dyn_into::<js_sys::Promise>().ok()
 }
 
 fn local_storage() -> Option<web_sys::Storage> {
@@ -159,6 +176,46 @@ pub fn App() -> Html {
         let timer = Timeout::new(ADDRESS_DELAY_MS, move || set_location_hash(&hash));
         move || drop(timer)
     });
+    // Share copies the link of this session; the top bar says whether that worked.
+    let share_status = use_state_eq(|| None::<&'static str>);
+    {
+        let share_status = share_status.clone();
+        use_effect_with(*share_status, move |status| {
+            let timer = status.map(|_| Timeout::new(SHARE_STATUS_MS, move || share_status.set(None)));
+            move || drop(timer)
+        });
+    }
+    let on_share = {
+        let share_status = share_status.clone();
+        let (id, typed) = (session.scenario.id, session.typed.clone());
+        Callback::from(move |()| {
+            let hash = link::format(id, &typed);
+            // Right away too: the address may still be catching up with the last command.
+            set_location_hash(&hash);
+            let copying = address_with_hash(&hash).and_then(|url| write_clipboard(&url));
+            let share_status = share_status.clone();
+            wasm_bindgen_futures::spawn_local(async move {
+                let copied = match copying {
+                    Some(promise) => wasm_bindgen_futures::JsFuture::from(promise).await.is_ok(),
+                    None => false,
+                };
+                share_status.set(Some(if copied { "Link copied" } else { "The link to this session is in the address bar" }));
+            });
+        })
+    };
+    let on_undo = {
+        let dispatch = session.dispatcher();
+        let share_status = share_status.clone();
+        use_callback((), move |(), _| {
+            share_status.set(None);
+            dispatch.dispatch(Action::Undo);
+        })
+    };
+    let status: AttrValue = match (*share_status, &session.notice) {
+        (Some(share), _) => share.into(),
+        (None, Some(notice)) => notice.clone().into(),
+        (None, None) => AttrValue::default(),
+    };
     let on_prefs = {
         let dispatch = prefs.dispatcher();
         use_callback((), move |a, _| dispatch.dispatch(a))
@@ -212,7 +269,7 @@ pub fn App() -> Html {
     html! {
         <div class="app">
             <TopBar theme={prefs.theme} can_grow={prefs.can_grow()} can_shrink={prefs.can_shrink()} {on_prefs}
-                scenario={session.scenario.id} {on_scenario} />
+                scenario={session.scenario.id} {on_scenario} can_undo={session.can_undo()} {on_undo} {on_share} {status} />
             <main class="workspace">
                 <div class="left">
                     <Guide scenario={session.scenario} next_step={session.next_step} {on_step} />

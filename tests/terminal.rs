@@ -178,3 +178,21 @@ async fn docker_run_it_opens_the_containers_shell_until_exit() {
     assert_eq!(text(&blocks[1], ".prompt"), "/ # ");
     assert_eq!(text(&blocks[1], ".out").len(), 12, "the container id is its hostname");
 }
+
+#[wasm_bindgen_test]
+async fn undo_takes_back_the_last_command() {
+    let root = mount_app().await;
+    let undo =
+        || find_all(&root, ".topbar button").into_iter().find(|b| b.text_content().unwrap_or_default() == "Undo").expect("an Undo button");
+    assert!(undo().has_attribute("disabled"), "nothing to take back yet");
+    run(&root, "docker volume create data").await;
+    run(&root, "docker volume rm data").await;
+    undo().unchecked_into::<HtmlElement>().click();
+    settle().await;
+    let blocks = find_all(&root, ".block");
+    assert!(blocks[1].class_list().contains("is-undone") && !blocks[0].class_list().contains("is-undone"));
+    assert_eq!(text(&blocks[1], ".undone-tag"), "undone");
+    assert_eq!(text(&root, r#".topbar [role="status"]"#), "Undone: docker volume rm data");
+    run(&root, "docker volume ls -q").await;
+    assert_eq!(text(&find_all(&root, ".block")[2], ".out"), "data", "the volume is back");
+}

@@ -27,6 +27,7 @@ pub enum Icon {
     Eye,
     Whiteout,
     Link,
+    Undo,
 }
 
 fn path(icon: Icon) -> Html {
@@ -89,6 +90,7 @@ fn path(icon: Icon) -> Html {
         Icon::Link => {
             html! { <path d="M6.5 9.5l3-3M7 4.5l1.5-1.5a2.5 2.5 0 0 1 3.5 3.5L10.5 8M9 11.5L7.5 13A2.5 2.5 0 0 1 4 9.5L5.5 8" /> }
         }
+        Icon::Undo => html! { <path d="M5 3L2 6l3 3M2.5 6H10a3.5 3.5 0 0 1 0 7H6" /> },
     }
 }
 

@@ -268,7 +268,7 @@ fn BlockView(props: &BlockProps) -> Html {
     let b = &props.block;
     let last = b.lines.len().saturating_sub(1);
     html! {
-        <div class={classes!("block", props.marked.then_some("is-marked"))} data-block={b.id.to_string()}>
+        <div class={classes!("block", props.marked.then_some("is-marked"), b.undone.then_some("is-undone"))} data-block={b.id.to_string()}>
             { for b.lines.iter().enumerate().map(|(i, line)| html! {
                 <div class="cmd-line">
                     { prompt_html(if i == 0 { &b.prompt } else { PS2 }) }
@@ -276,6 +276,9 @@ fn BlockView(props: &BlockProps) -> Html {
                     if b.interrupted && i == last { <span class="ctrl-c">{ "^C" }</span> }
                 </div>
             }) }
+            if b.undone {
+                <span class="undone-tag" title="Taken back by Undo: the machine is as if it never ran">{ icon(Icon::Undo) }{ "undone" }</span>
+            }
             if props.marked {
                 <span class="on-map">{ icon(Icon::Eye) }{ "on the map" }</span>
             }

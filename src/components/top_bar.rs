@@ -1,4 +1,4 @@
-//! The top bar: product name, scenario picker, font size and theme.
+//! The top bar: product name, scenario picker, Undo and Share, font size and theme.
 
 use stowage_engine::scenarios::SCENARIOS;
 use web_sys::HtmlSelectElement;
@@ -16,6 +16,12 @@ pub struct TopBarProps {
     /// The id of the scenario in use; choosing another starts over with it.
     pub scenario: &'static str,
     pub on_scenario: Callback<String>,
+    /// There is a command to take back.
+    pub can_undo: bool,
+    pub on_undo: Callback<()>,
+    pub on_share: Callback<()>,
+    /// What Undo or Share just did, in words (read out politely; empty when nothing).
+    pub status: AttrValue,
 }
 
 #[function_component]
@@ -46,6 +52,17 @@ pub fn TopBar(props: &TopBarProps) -> Html {
                 </select>
             </label>
             <div class="tools">
+                <p class="tool-status" role="status" title={props.status.clone()}>{ props.status.clone() }</p>
+                <div class="group" role="group" aria-label="Session">
+                    <button type="button" class="icon-button" title="Take back the last command" disabled={!props.can_undo}
+                        onclick={props.on_undo.reform(|_: MouseEvent| ())}>
+                        { icon(Icon::Undo) }{ "Undo" }
+                    </button>
+                    <button type="button" class="icon-button" title="Copy a link that opens this session"
+                        onclick={props.on_share.reform(|_: MouseEvent| ())}>
+                        { icon(Icon::Link) }{ "Share" }
+                    </button>
+                </div>
                 <div class="group" role="group" aria-label="Font size">
                     <button type="button" class="icon-button text" title="Larger text" disabled={!props.can_grow} onclick={act(PrefsAction::Grow)}>
                         { "A+" }<span class="sr-only">{ " Larger text" }</span>

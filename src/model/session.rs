@@ -28,6 +28,8 @@ pub struct Block {
     pub interrupted: bool,
     /// The number of storage events the command produced.
     pub events: usize,
+    /// Taken back by Undo: the machine is as if the command never ran.
+    pub undone: bool,
 }
 
 /// The engine, shared by the session and whoever reads it (explorer, completion).
@@ -85,8 +87,13 @@ pub struct Session {
     /// The scenario the machine was prepared for, and the first of its steps not yet run.
     pub scenario: &'static Scenario,
     pub next_step: usize,
-    /// The lines the engine ran since the scenario started (what a link replays).
+    /// The lines the engine ran since the scenario started (what a link replays, and what
+    /// Undo replays all but the last of).
     pub typed: Rc<Vec<String>>,
+    /// The terminal block of each line of `typed`.
+    typed_blocks: Rc<Vec<usize>>,
+    /// What the last Undo did, in words (for the status line).
+    pub notice: Option<String>,
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -97,6 +104,8 @@ pub enum Action {
     LoadScenario(String),
     /// Run the scenario's step `i` as if typed.
     RunStep(usize),
+    /// Take back the last command the engine ran.
+    Undo,
 }
 
 impl Session {
@@ -115,6 +124,8 @@ impl Session {
             scenario: &scenarios::SCENARIOS[0],
             next_step: 0,
             typed: Rc::default(),
+            typed_blocks: Rc::default(),
+            notice: None,
         }
     }
 
@@ -137,6 +148,45 @@ impl Session {
         self.scenario = scenario;
         self.next_step = 0;
         self.typed = Rc::default();
+        self.typed_blocks = Rc::default();
+        self.notice = None;
+    }
+
+    /// Whether there is a command to take back.
+    pub fn can_undo(&self) -> bool {
+        !self.typed.is_empty()
+    }
+
+    /// Takes back the last command. The engine keeps no history: being deterministic, it is
+    /// rebuilt for the scenario and given every earlier line again, which costs nothing while
+    /// typing (no copy of the machine per command) and is exact.
+    fn undo(&mut self) {
+        let Some(line) = self.typed.last().cloned() else { return };
+        let earlier = &self.typed[..self.typed.len() - 1];
+        let mut engine = Engine::with_scenario(self.scenario);
+        engine.set_tty(true);
+        let mut next_step = 0;
+        for earlier_line in earlier {
+            if self.scenario.steps.get(next_step).is_some_and(|s| s.command == earlier_line.trim()) {
+                next_step += 1;
+            }
+            engine.run(earlier_line);
+        }
+        self.engine.replace(engine);
+        Rc::make_mut(&mut self.typed).pop();
+        if let Some(id) = Rc::make_mut(&mut self.typed_blocks).pop() {
+            let blocks = Rc::make_mut(&mut self.blocks);
+            if let Some(block) = blocks.iter_mut().find(|b| b.id == id) {
+                Rc::make_mut(block).undone = true;
+            }
+        }
+        self.next_step = next_step;
+        self.prompt = self.engine.prompt();
+        self.view = Rc::new(self.engine.view());
+        self.before = self.view.clone();
+        self.revision += 1;
+        self.player.apply(PlayerAction::Reset);
+        self.notice = Some(format!("Undone: {line}"));
     }
 
     pub fn apply(&mut self, action: Action) {
@@ -152,6 +202,7 @@ impl Session {
             }
             Action::Submit(Submit::Run(lines)) => self.run(lines),
             Action::LoadScenario(id) => self.load(&id),
+            Action::Undo => self.undo(),
             Action::RunStep(i) => {
                 if let Some(step) = self.scenario.steps.get(i) {
                     self.run(vec![step.command.to_string()]);
@@ -175,6 +226,7 @@ impl Session {
                     self.next_step += 1;
                 }
                 Rc::make_mut(&mut self.typed).push(line.clone());
+                self.notice = None;
                 let outcome = self.engine.run(&line);
                 self.revision += 1;
                 let id = self.push_block(lines, |b| {
@@ -183,6 +235,7 @@ impl Session {
                     b.exit_code = outcome.exit_code;
                     b.events = outcome.events.len();
                 });
+                Rc::make_mut(&mut self.typed_blocks).push(id);
                 self.prompt = self.engine.prompt();
                 let view = self.engine.view();
                 if view != *self.view {
@@ -205,6 +258,7 @@ impl Session {
             exit_code: 0,
             interrupted: false,
             events: 0,
+            undone: false,
         };
         fill(&mut block);
         Rc::make_mut(&mut self.blocks).push(Rc::new(block));
@@ -298,5 +352,83 @@ mod tests {
         s.apply(Action::Submit(Submit::ClearScreen));
         assert!(s.blocks.is_empty());
         assert_eq!(s.revision, 0);
+    }
+
+    #[test]
+    fn undo_takes_back_the_last_command_and_marks_its_block() {
+        let mut s = Session::new(Engine::new());
+        assert!(!s.can_undo());
+        s.apply(Action::Undo);
+        assert_eq!((s.blocks.len(), s.revision), (0, 0));
+        run(&mut s, "docker volume create data");
+        run(&mut s, "   ");
+        run(&mut s, "docker volume rm data");
+        assert!(s.view.volumes.is_empty());
+        s.apply(Action::Undo);
+        assert_eq!(s.view.volumes.iter().map(|v| v.name.as_str()).collect::<Vec<_>>(), ["data"]);
+        assert_eq!(s.typed.as_slice(), ["docker volume create data".to_string()]);
+        assert_eq!(s.blocks.iter().map(|b| b.undone).collect::<Vec<_>>(), [false, false, true]);
+        assert_eq!(s.notice.as_deref(), Some("Undone: docker volume rm data"));
+        // A second undo takes back the one before; the empty line was never the engine's.
+        s.apply(Action::Undo);
+        assert!(s.view.volumes.is_empty() && !s.can_undo());
+        assert!(s.blocks[0].undone);
+        run(&mut s, "echo next");
+        assert_eq!(s.notice, None);
+    }
+
+    #[test]
+    fn undo_leaves_the_machine_as_if_the_command_never_ran() {
+        let lines = [
+            "docker run -d --name web demo/app:1.0 sleep 3600",
+            "docker exec web sh -c 'echo blue > /etc/app/app.conf'",
+            "docker rm -f web",
+        ];
+        let mut s = Session::new(Engine::new());
+        for line in lines {
+            run(&mut s, line);
+        }
+        s.apply(Action::Undo);
+        let mut only_earlier = Session::new(Engine::new());
+        for line in &lines[..2] {
+            run(&mut only_earlier, line);
+        }
+        assert_eq!(*s.view, *only_earlier.view);
+        assert_eq!(s.before, s.view, "no ghosts of what the undo took away");
+        // Ids, clocks and contents agree, so later commands print the same on both.
+        for probe in ["docker ps -a --no-trunc", "docker diff web", "docker exec web cat /etc/app/app.conf"] {
+            run(&mut s, probe);
+            run(&mut only_earlier, probe);
+            let (a, b) = (s.blocks.last().unwrap(), only_earlier.blocks.last().unwrap());
+            assert_eq!((&a.stdout, &a.stderr, a.exit_code), (&b.stdout, &b.stderr, b.exit_code), "{probe}");
+        }
+    }
+
+    #[test]
+    fn undo_replays_on_the_scenarios_machine_and_its_steps() {
+        let mut s = Session::new(Engine::new());
+        s.apply(Action::LoadScenario("live-code".into()));
+        s.apply(Action::RunStep(0));
+        s.apply(Action::RunStep(1));
+        assert_eq!(s.next_step, 2);
+        s.apply(Action::Undo);
+        assert_eq!((s.scenario.id, s.next_step), ("live-code", 1));
+        // The scenario's files are still on the host.
+        let first = s.scenario.steps[0].command;
+        run(&mut s, first);
+        assert!(s.blocks.last().unwrap().stdout.contains("FROM python:3.9-slim"));
+    }
+
+    #[test]
+    fn undo_of_exit_goes_back_into_the_container_shell() {
+        let mut s = Session::new(Engine::new());
+        let host = s.prompt.clone();
+        run(&mut s, "docker run -it --name box busybox sh");
+        let inside = s.prompt.clone();
+        assert_ne!(inside, host);
+        run(&mut s, "exit");
+        assert_eq!(s.prompt, host);
+        s.apply(Action::Undo);
+        assert_eq!(s.prompt, inside);
     }
 }
