@@ -150,6 +150,9 @@ for (const scheme of ['light', 'dark']) {
     await page.getByRole('combobox', { name: 'Scenario' }).selectOption('compose');
     await page.getByRole('region', { name: 'Scenario guide' }).getByRole('button', { name: /^Run step 1:/ }).click();
     assert.deepEqual(await axeViolations(page), [], 'scenario guide');
+    await page.getByRole('tab', { name: 'Lessons' }).click();
+    await page.getByRole('heading', { name: 'Lessons' }).waitFor();
+    assert.deepEqual(await axeViolations(page), [], 'lessons');
     assert.deepEqual(errors, []);
     await close();
   });
@@ -176,6 +179,34 @@ test('the keyboard reaches every control, with a visible focus', async () => {
     assert.ok(labels.some((l) => l.includes(name)), `${name} is reachable by Tab (reached: ${labels.join(' | ')})`);
   }
   assert.deepEqual(seen.filter((s) => !s.outline).map((s) => s.label), [], 'every focused control shows an outline');
+  assert.deepEqual(errors, []);
+  await close();
+});
+
+test('the Lessons tab starts a lesson; a lesson whose steps all ran stays finished', async () => {
+  const { page, errors, close } = await open({ width: 1600, height: 900 });
+  await page.getByRole('tab', { name: 'Lessons' }).click();
+  const panel = page.getByRole('tabpanel');
+  const lesson = panel.getByRole('listitem').filter({ has: page.getByRole('heading', { name: 'Read-only mounts' }) });
+  await lesson.getByRole('button', { name: 'Start: Read-only mounts' }).click();
+  // The machine starts over for it, the storage map shows, and its guide is on the left.
+  assert.equal(await page.getByRole('combobox', { name: 'Scenario' }).inputValue(), 'read-only');
+  assert.equal(await page.getByRole('tab', { name: 'Storage map' }).getAttribute('aria-selected'), 'true');
+  const guide = page.getByRole('region', { name: 'Scenario guide' });
+  const runs = guide.getByRole('button', { name: /^Run step/ });
+  const count = await runs.count();
+  for (let i = 0; i < count; i++) {
+    await runs.nth(i).click();
+    await page.getByRole('log', { name: 'Terminal output' }).locator('.block').nth(i).waitFor();
+  }
+  await page.getByRole('tab', { name: 'Lessons' }).click();
+  await assert.doesNotReject(lesson.getByText('finished', { exact: true }).waitFor());
+  await page.screenshot({ path: join(ARTIFACTS, 'lessons.png') });
+  // Remembered: a new visit still shows it finished.
+  await page.reload();
+  await page.getByRole('tab', { name: 'Lessons' }).click();
+  await assert.doesNotReject(lesson.getByText('finished', { exact: true }).waitFor());
+  assert.match(await panel.innerText(), /1 of 9 finished/);
   assert.deepEqual(errors, []);
   await close();
 });

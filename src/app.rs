@@ -12,11 +12,13 @@ use yew::prelude::*;
 use crate::components::explorer::Explorer;
 use crate::components::guide::Guide;
 use crate::components::icons::{icon, Icon};
+use crate::components::lessons::Lessons;
 use crate::components::narration::Narration;
 use crate::components::storage_map::{summary, StorageMap};
 use crate::components::terminal::Terminal;
 use crate::components::top_bar::TopBar;
 use crate::model::editor::Submit;
+use crate::model::lessons::{self, Finished};
 use crate::model::link;
 use crate::model::player::PlayerAction;
 use crate::model::prefs::{Prefs, PrefsAction, Theme};
@@ -24,6 +26,7 @@ use crate::model::session::{Action, Session};
 
 const THEME_KEY: &str = "stowage.theme";
 const FONT_KEY: &str = "stowage.font";
+const LESSONS_KEY: &str = "stowage.lessons.finished";
 /// How long after a command the address catches up with the session.
 const ADDRESS_DELAY_MS: u32 = 300;
 /// How long "Link copied" stays in the top bar.
@@ -33,16 +36,18 @@ const SHARE_STATUS_MS: u32 = 4000;
 enum Tab {
     Map,
     Explorer,
+    Lessons,
 }
 
 impl Tab {
     /// The tabs in the order they are shown.
-    const ALL: [Tab; 2] = [Tab::Explorer, Tab::Map];
+    const ALL: [Tab; 3] = [Tab::Explorer, Tab::Map, Tab::Lessons];
 
     fn id(self) -> &'static str {
         match self {
             Tab::Map => "tab-storage-map",
             Tab::Explorer => "tab-explorer",
+            Tab::Lessons => "tab-lessons",
         }
     }
 }
@@ -126,6 +131,33 @@ pub fn App() -> Html {
         }
     });
 
+    // Finished lessons: read once (None until then), noted when a lesson's last step runs, and
+    // saved on change.
+    let finished = use_state_eq(|| None::<Finished>);
+    {
+        let finished = finished.clone();
+        use_effect_with((), move |_| {
+            let stored = local_storage().and_then(|s| s.get_item(LESSONS_KEY).ok().flatten());
+            finished.set(Some(stored.map_or_else(Finished::default, |v| Finished::parse(&v))));
+        });
+    }
+    {
+        let finished = finished.clone();
+        let loaded = finished.is_some();
+        use_effect_with((session.scenario.id, session.next_step, loaded), move |(id, next_step, _)| {
+            let complete = stowage_engine::scenarios::find(id).is_some_and(|s| lessons::is_complete(s, *next_step));
+            if let (true, Some(known)) = (complete, finished.as_ref()) {
+                let mut more = known.clone();
+                if more.insert(id) {
+                    if let Some(storage) = local_storage() {
+                        let _ = storage.set_item(LESSONS_KEY, &more.serialize());
+                    }
+                    finished.set(Some(more));
+                }
+            }
+        });
+    }
+
     // The animation timer: runs while a step plays, then asks for the next one.
     let player = &session.player;
     let running = player.running().map(|s| (s.seq, player.millis(s)));
@@ -164,6 +196,15 @@ pub fn App() -> Html {
     let on_scenario = {
         let dispatch = session.dispatcher();
         use_callback((), move |id, _| dispatch.dispatch(Action::LoadScenario(id)))
+    };
+    // Starting a lesson shows the storage map beside its guide.
+    let on_lesson = {
+        let dispatch = session.dispatcher();
+        let tab = tab.clone();
+        use_callback((), move |id, _| {
+            tab.set(Tab::Map);
+            dispatch.dispatch(Action::LoadScenario(id));
+        })
     };
     let on_step = {
         let dispatch = session.dispatcher();
@@ -280,13 +321,20 @@ pub fn App() -> Html {
                     if *pane_drawn {
                         <div class="pane-body" id="pane" role="tabpanel"
                             aria-labelledby={tab.id()}>
-                            if *tab == Tab::Map {
-                                <StorageMap view={view.clone()} before={session.before.clone()}
-                                    focus={step.as_ref().map(|s| s.focus.clone())} {step_ms} />
-                            } else {
-                                <Explorer containers={view.containers.iter().map(|c| c.name.clone()).collect::<Vec<_>>()}
-                                    {list} revision={session.revision} />
-                            }
+                            { match *tab {
+                                Tab::Map => html! {
+                                    <StorageMap view={view.clone()} before={session.before.clone()}
+                                        focus={step.as_ref().map(|s| s.focus.clone())} {step_ms} />
+                                },
+                                Tab::Explorer => html! {
+                                    <Explorer containers={view.containers.iter().map(|c| c.name.clone()).collect::<Vec<_>>()}
+                                        {list} revision={session.revision} />
+                                },
+                                Tab::Lessons => html! {
+                                    <Lessons current={session.scenario} next_step={session.next_step}
+                                        finished={(*finished).clone().unwrap_or_default()} on_start={on_lesson} />
+                                },
+                            } }
                         </div>
                         <Narration step={step.clone()} playing={player.is_playing()} paused={player.paused} speed={player.speed}
                             has_previous={player.has_previous()} has_next={player.has_next()} pending={player.pending()}
@@ -295,6 +343,7 @@ pub fn App() -> Html {
                             <div role="tablist" aria-label="Right pane" class="tabs" onkeydown={on_tabs_key}>
                                 { tab_button(Tab::Explorer, Icon::Folder, "Explorer") }
                                 { tab_button(Tab::Map, Icon::Logo, "Storage map") }
+                                { tab_button(Tab::Lessons, Icon::Book, "Lessons") }
                             </div>
                             <p class="status">{ summary(&view) }</p>
                         </nav>

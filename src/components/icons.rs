@@ -28,6 +28,8 @@ pub enum Icon {
     Whiteout,
     Link,
     Undo,
+    Check,
+    Book,
 }
 
 fn path(icon: Icon) -> Html {
@@ -91,6 +93,10 @@ fn path(icon: Icon) -> Html {
             html! { <path d="M6.5 9.5l3-3M7 4.5l1.5-1.5a2.5 2.5 0 0 1 3.5 3.5L10.5 8M9 11.5L7.5 13A2.5 2.5 0 0 1 4 9.5L5.5 8" /> }
         }
         Icon::Undo => html! { <path d="M5 3L2 6l3 3M2.5 6H10a3.5 3.5 0 0 1 0 7H6" /> },
+        Icon::Check => html! { <path d="M3 8.5l3 3 7-7" /> },
+        Icon::Book => {
+            html! { <path d="M8 4.5C6.5 3 4 2.5 1.5 3v10c2.5-.5 5 0 6.5 1.5M8 4.5c1.5-1.5 4-2 6.5-1.5v10c-2.5-.5-5 0-6.5 1.5M8 4.5v10" /> }
+        }
     }
 }
 

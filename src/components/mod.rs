@@ -4,6 +4,7 @@ pub mod connectors;
 pub mod explorer;
 pub mod guide;
 pub mod icons;
+pub mod lessons;
 pub mod narration;
 pub mod storage_map;
 pub mod terminal;

@@ -4,6 +4,7 @@ pub mod editor;
 pub mod focus;
 pub mod format;
 pub mod history;
+pub mod lessons;
 pub mod link;
 pub mod player;
 pub mod prefs;

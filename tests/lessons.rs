@@ -1,0 +1,44 @@
+//! The lessons panel in a real browser: where the learner stands with each lesson, and its buttons.
+#![cfg(target_arch = "wasm32")]
+
+mod common;
+
+use std::cell::RefCell;
+use std::rc::Rc;
+
+use common::*;
+use stowage::components::lessons::{Lessons, LessonsProps};
+use stowage::model::lessons::Finished;
+use stowage_engine::scenarios;
+use wasm_bindgen_test::*;
+use yew::Callback;
+
+wasm_bindgen_test_configure!(run_in_browser);
+
+#[wasm_bindgen_test]
+async fn each_lesson_shows_its_standing_and_starts_on_a_click() {
+    let started = Rc::new(RefCell::new(Vec::new()));
+    let on_start = {
+        let started = started.clone();
+        Callback::from(move |id: String| started.borrow_mut().push(id))
+    };
+    let root = new_root();
+    let props = LessonsProps { current: scenarios::find("postgres").unwrap(), next_step: 3, finished: Finished::parse("tmpfs"), on_start };
+    yew::Renderer::<Lessons>::with_root_and_props(root.clone(), props).render();
+    settle().await;
+
+    let items = find_all(&root, ".lesson");
+    assert_eq!(items.len(), 9, "every scenario but the sandbox");
+    let item = |title: &str| items.iter().find(|li| text(li, "h3") == title).unwrap_or_else(|| panic!("no lesson {title}")).clone();
+    let postgres = item("A database on a named volume");
+    assert_eq!(postgres.get_attribute("aria-current").as_deref(), Some("true"));
+    assert_eq!(text(&postgres, ".lesson-badge"), "in progress · 3 of 10 steps");
+    assert_eq!(text(&postgres, "button"), "Start over");
+    assert_eq!(text(&item("tmpfs: memory only"), ".lesson-badge"), "finished");
+    let read_only = item("Read-only mounts");
+    assert!(read_only.query_selector(".lesson-badge").unwrap().is_none());
+    assert_eq!(text(&root, ".lessons-head .sub"), "1 of 9 finished · each starts on a machine prepared for it");
+
+    click(&find(&read_only, "button"));
+    assert_eq!(*started.borrow(), ["read-only"]);
+}
