@@ -200,7 +200,8 @@ pub fn Terminal(props: &TerminalProps) -> Html {
             <div class="term-body" ref={body_ref} {onclick}>
                 <p class="term-banner">
                     { "Stowage sandbox · simulated Docker Engine 26.1 (overlay2)" }<br />
-                    { "Nothing here runs for real: the whole machine lives in this page." }
+                    { "Nothing here runs for real: the whole machine lives in this page." }<br />
+                    { "New here? Pick a lesson in the Lessons tab, or type any docker command." }
                 </p>
                 // Only keyed blocks in here: Yew then moves or keeps them instead of rebuilding.
                 <div class="term-log" role="log" aria-label="Terminal output">
