@@ -231,6 +231,7 @@ pub fn App() -> Html {
         let (id, typed) = (session.scenario.id, session.typed.clone());
         Callback::from(move |()| {
             let hash = link::format(id, &typed);
+            let complete = link::carries(&typed);
             // Right away too: the address may still be catching up with the last command.
             set_location_hash(&hash);
             let copying = address_with_hash(&hash).and_then(|url| write_clipboard(&url));
@@ -240,7 +241,11 @@ pub fn App() -> Html {
                     Some(promise) => wasm_bindgen_futures::JsFuture::from(promise).await.is_ok(),
                     None => false,
                 };
-                share_status.set(Some(if copied { "Link copied" } else { "The link to this session is in the address bar" }));
+                share_status.set(Some(match (copied, complete) {
+                    (true, true) => "Link copied",
+                    (true, false) => "Link copied: it opens the scenario only (too many commands to carry)",
+                    (false, _) => "The link to this session is in the address bar",
+                }));
             });
         })
     };

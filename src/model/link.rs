@@ -25,6 +25,11 @@ pub fn parse(hash: &str) -> Link {
     link
 }
 
+/// Whether an address can carry all of `run` (a longer session is shared as its scenario only).
+pub fn carries(run: &[String]) -> bool {
+    run.iter().map(|l| l.len() + 1).sum::<usize>() <= MAX_RUN_BYTES + 1
+}
+
 /// The hash for a scenario (`sandbox` has none) and the lines run since it started.
 pub fn format(scenario: &str, run: &[String]) -> String {
     let mut parts = Vec::new();
@@ -33,7 +38,7 @@ pub fn format(scenario: &str, run: &[String]) -> String {
     }
     // Lines are separated by the record separator: a line itself may contain newlines.
     let joined = run.join("\u{1e}");
-    if !run.is_empty() && joined.len() <= MAX_RUN_BYTES {
+    if !run.is_empty() && carries(run) {
         parts.push(format!("run={}", encode(&joined)));
     }
     if parts.is_empty() {
@@ -97,5 +102,9 @@ mod tests {
         assert_eq!(parse("#junk&scenario="), Link::default());
         let long = vec!["x".repeat(MAX_RUN_BYTES + 1)];
         assert_eq!(format("tmpfs", &long), "#scenario=tmpfs");
+        assert!(!carries(&long));
+        // The limit counts the separators too.
+        let two = vec!["x".repeat(MAX_RUN_BYTES / 2), "y".repeat(MAX_RUN_BYTES / 2)];
+        assert!(!carries(&two) && carries(&two[..1]) && carries(&[]));
     }
 }
