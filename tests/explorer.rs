@@ -32,9 +32,13 @@ fn lister(calls: Rc<RefCell<Vec<(ExplorerTarget, String)>>>) -> Callback<(Explor
             (ExplorerTarget::Host, "/home/student/site") => {
                 vec![entry("/home/student/site/index.html", EntryKind::File, Origin::Host)]
             }
+            (ExplorerTarget::Container(_), "/many") => {
+                (0..10_000).map(|i| entry(&format!("/many/f{i:04}"), EntryKind::File, Origin::ImageLayer(2))).collect()
+            }
             (ExplorerTarget::Container(_), "/") => vec![
                 entry("/data", EntryKind::Dir, Origin::Volume("my-db-data".into())),
                 entry("/etc", EntryKind::Dir, Origin::ImageLayer(1)),
+                entry("/many", EntryKind::Dir, Origin::ImageLayer(2)),
                 entry("/.wh.gone", EntryKind::Whiteout, Origin::WritableLayer),
             ],
             _ => vec![],
@@ -86,9 +90,51 @@ async fn looks_into_a_container_and_marks_where_entries_come_from() {
     select.dispatch_event(&Event::new_with_event_init_dict("change", &init).unwrap()).unwrap();
     settle().await;
     assert_eq!(calls.borrow().last().unwrap(), &(ExplorerTarget::Container("web".into()), "/".to_string()));
-    assert_eq!(names(&root), ["data", "etc", ".wh.gone"]);
+    assert_eq!(names(&root), ["data", "etc", "many", ".wh.gone"]);
     let origins: Vec<String> = find_all(&root, "tbody .origin").iter().map(|e| e.text_content().unwrap()).collect();
-    assert_eq!(origins, ["volume my-db-data", "image layer L1", "writable layer"]);
-    assert!(find_all(&root, "tbody tr.entry")[2].class_list().contains("kind-whiteout"));
+    assert_eq!(origins, ["volume my-db-data", "image layer L1", "image layer L2", "writable layer"]);
+    assert!(find_all(&root, "tbody tr.entry")[3].class_list().contains("kind-whiteout"));
     assert!(root.query_selector("tbody tr.up").unwrap().is_none(), "no parent of /");
+}
+
+#[wasm_bindgen_test]
+async fn a_directory_of_ten_thousand_files_draws_only_the_rows_in_view() {
+    let calls = Rc::new(RefCell::new(Vec::new()));
+    let root = render(calls.clone()).await;
+    let select: HtmlSelectElement = find(&root, ".explorer-bar select").dyn_into().unwrap();
+    select.set_value("c:web");
+    let init = EventInit::new();
+    init.set_bubbles(true);
+    select.dispatch_event(&Event::new_with_event_init_dict("change", &init).unwrap()).unwrap();
+    settle().await;
+    let many =
+        find_all(&root, "tbody tr.entry .name button").into_iter().find(|b| b.text_content().unwrap_or_default() == "many/").unwrap();
+    click(&many);
+    settle().await;
+    settle().await;
+
+    let table = find(&root, "table.entries");
+    assert!(table.class_list().contains("virtual"));
+    // The table still tells assistive technology how many rows there are (header, "..", files).
+    assert_eq!(table.get_attribute("aria-rowcount").as_deref(), Some("10002"));
+    let drawn = names(&root);
+    assert!(drawn.len() < 200, "{} rows drawn", drawn.len());
+    assert_eq!(drawn[0], "f0000");
+
+    // Scrolled to the middle, the rows there are drawn (and the first ones are not).
+    let rows = find_all(&root, "tbody tr.entry");
+    let row_height = rows[0].get_bounding_client_rect().height();
+    let top = find(&root, "tbody tr.spacer").get_bounding_client_rect().top();
+    let window = web_sys::window().unwrap();
+    window.scroll_to_with_x_and_y(0.0, window.scroll_y().unwrap() + top + 5000.0 * row_height);
+    settle().await;
+    settle().await;
+    let drawn = names(&root);
+    assert!(drawn.contains(&"f5000".to_string()), "drawn: {:?}…", drawn.first());
+    assert!(!drawn.contains(&"f0000".to_string()));
+    let row = find_all(&root, "tbody tr.entry").into_iter().find(|r| r.text_content().unwrap_or_default().starts_with("f5000")).unwrap();
+    assert_eq!(row.get_attribute("aria-rowindex").as_deref(), Some("5003"));
+    let on_screen = row.get_bounding_client_rect();
+    assert!(on_screen.top() > -row_height && on_screen.top() < window.inner_height().unwrap().as_f64().unwrap(), "f5000 is in view");
+    window.scroll_to_with_x_and_y(0.0, 0.0);
 }
