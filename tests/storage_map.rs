@@ -52,6 +52,7 @@ fn world() -> WorldView {
                 user: "70:70".into(),
                 layers: pg_layers,
                 writable: vec![entry("/run/postgresql/.s.PGSQL.5432.lock", EntryKind::File, 58)],
+                writable_entries: 1,
                 writable_bytes: 58,
                 mounts: vec![MountView {
                     target: "/var/lib/postgresql/data".into(),
@@ -69,6 +70,7 @@ fn world() -> WorldView {
                 user: "0:0".into(),
                 layers: app_layers,
                 writable: vec![entry("/etc/app", EntryKind::Dir, 0), entry("/etc/app/app.conf", EntryKind::File, 11)],
+                writable_entries: 2,
                 writable_bytes: 11,
                 mounts: vec![
                     MountView {

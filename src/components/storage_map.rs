@@ -354,7 +354,7 @@ fn ContainerCard(props: &CardProps) -> Html {
                 if props.removed {
                     <p class="note">{ icon(Icon::Cross) }{ "thrown away with the container" }</p>
                 }
-                <WritableEntries entries={c.writable.clone()} hot={hot.clone()} />
+                <WritableEntries entries={c.writable.clone()} total={c.writable_entries} hot={hot.clone()} />
             </div>
             <div class="image-stack">
                 <div class="img-head">
@@ -444,7 +444,9 @@ fn mount_chip(container: &str, m: &MountView, hot: &Hot, on_link: &Callback<Opti
 
 #[derive(Properties, PartialEq)]
 struct EntriesProps {
+    /// The entries the view lists, and how many the layer has in all.
     entries: Vec<EntryView>,
+    total: usize,
     hot: Hot,
 }
 
@@ -460,7 +462,7 @@ fn WritableEntries(props: &EntriesProps) -> Html {
     // Files first (they carry the story), the hot one always shown.
     let mut order: Vec<&EntryView> = props.entries.iter().collect();
     stowage_engine::sorting::sort_by_key(&mut order, |e| (hot.path() != Some(e.path.as_str()), e.kind == EntryKind::Dir));
-    let more = order.len().saturating_sub(ENTRIES_SHOWN);
+    let more = props.total.max(order.len()).saturating_sub(ENTRIES_SHOWN.min(order.len()));
     html! {
         <ul class="wl-entries">
             { for order.iter().take(ENTRIES_SHOWN).map(|e| {

@@ -291,16 +291,36 @@ impl Arena {
         }
     }
 
-    /// Total size of regular files below `root`, and how many entries there are.
-    pub fn usage(&self, root: InodeId) -> (u64, usize) {
-        let mut bytes = 0;
-        let mut count = 0;
-        self.walk(root, "", &mut |_, _, inode| {
-            count += 1;
-            if let Kind::File(d) = &inode.kind {
-                bytes += d.len();
+    /// Like [`Arena::walk`], but stops as soon as `f` returns `false`; `false` if it stopped.
+    pub fn walk_while(&self, root: InodeId, prefix: &str, f: &mut dyn FnMut(&str, InodeId, &Inode) -> bool) -> bool {
+        if let Some(entries) = self.get(root).entries() {
+            for (name, child) in entries {
+                let path = if prefix.is_empty() || prefix == "/" { format!("/{name}") } else { format!("{prefix}/{name}") };
+                let inode = self.get(*child);
+                if !f(&path, *child, inode) || (inode.is_dir() && !self.walk_while(*child, &path, f)) {
+                    return false;
+                }
             }
-        });
+        }
+        true
+    }
+
+    /// Total size of regular files below `root`, and how many entries there are. (No paths are
+    /// built: this runs for every container after every command.)
+    pub fn usage(&self, root: InodeId) -> (u64, usize) {
+        let (mut bytes, mut count) = (0, 0);
+        let mut dirs = vec![root];
+        while let Some(dir) = dirs.pop() {
+            for child in self.get(dir).entries().into_iter().flat_map(|e| e.values()) {
+                count += 1;
+                let inode = self.get(*child);
+                match &inode.kind {
+                    Kind::File(d) => bytes += d.len(),
+                    _ if inode.is_dir() => dirs.push(*child),
+                    _ => {}
+                }
+            }
+        }
         (bytes, count)
     }
 

@@ -45,8 +45,11 @@ pub struct ContainerView {
     pub user: String,
     /// Image layers, bottom first.
     pub layers: Vec<LayerView>,
-    /// Entries of the writable layer (files, dirs, whiteouts, opaque dirs).
+    /// Entries of the writable layer (files, dirs, whiteouts, opaque dirs), the first
+    /// [`WRITABLE_LISTED`] in path order.
     pub writable: Vec<EntryView>,
+    /// How many entries the writable layer has in all.
+    pub writable_entries: usize,
     pub writable_bytes: u64,
     pub mounts: Vec<MountView>,
     pub read_only_root: bool,
@@ -133,6 +136,10 @@ pub enum ExplorerTarget {
 use crate::vfs::{Ctx, Node, Ns};
 use crate::world::{Cred, MountPointKind, Status, World};
 
+/// The most writable-layer entries a view lists: a container that wrote 10,000 files would
+/// otherwise cost a walk and 10,000 entries after every command (the map shows a few and a count).
+pub const WRITABLE_LISTED: usize = 256;
+
 fn layer_views(world: &World, layers: &[usize]) -> Vec<LayerView> {
     layers
         .iter()
@@ -177,7 +184,7 @@ pub fn snapshot(world: &World) -> WorldView {
         .map(|(ci, c)| {
             let layers = world.images.iter().find(|im| im.id == c.image_id).map(|im| layer_views(world, &im.layers)).unwrap_or_default();
             let mut writable = Vec::new();
-            world.fs.walk(c.upper, "", &mut |path, _, inode| {
+            world.fs.walk_while(c.upper, "", &mut |path, _, inode| {
                 let kind = match &inode.kind {
                     crate::fs::Kind::Whiteout => EntryKind::Whiteout,
                     crate::fs::Kind::Dir { opaque: true, .. } => EntryKind::OpaqueDir,
@@ -194,7 +201,9 @@ pub fn snapshot(world: &World) -> WorldView {
                     mode: inode.mode,
                     origin: Origin::WritableLayer,
                 });
+                writable.len() < WRITABLE_LISTED
             });
+            let (writable_bytes, writable_entries) = world.fs.usage(c.upper);
             let user = crate::userland::users::resolve_user(
                 world,
                 &Ctx { ns: Ns::Container(ci), cred: Cred::root(), cwd: "/".into(), umask: 0o022 },
@@ -238,7 +247,8 @@ pub fn snapshot(world: &World) -> WorldView {
                 status: crate::docker::status_text(world, c),
                 user,
                 layers,
-                writable_bytes: world.fs.usage(c.upper).0,
+                writable_bytes,
+                writable_entries,
                 writable,
                 mounts,
                 read_only_root: c.host.readonly_rootfs,
@@ -392,4 +402,22 @@ pub fn complete(world: &World, ctx: &Ctx, home: &str, line: &str, cursor: usize)
     crate::sorting::sort(&mut out);
     out.dedup();
     out
+}
+
+#[cfg(test)]
+mod writable_listing_tests {
+    use crate::Engine;
+
+    #[test]
+    fn a_writable_layer_of_many_files_is_listed_in_part_and_counted_in_full() {
+        let mut e = Engine::new();
+        let out = e.run("docker run --name big busybox sh -c 'mkdir /many && cd /many && for a in 0 1 2 3 4 5 6 7 8 9; do for b in 0 1 2 3 4 5 6 7 8 9; do for c in 0 1 2 3 4 5 6 7 8 9; do echo x > f$a$b$c; done; done; done'");
+        assert_eq!(out.exit_code, 0, "{}", out.stderr);
+        let view = e.view();
+        let big = &view.containers[0];
+        assert_eq!(big.writable.len(), super::WRITABLE_LISTED);
+        assert_eq!(big.writable_entries, 1001, "/many and its 1,000 files");
+        assert_eq!(big.writable_bytes, 2000);
+        assert_eq!((big.writable[0].path.as_str(), big.writable[1].path.as_str()), ("/many", "/many/f000"));
+    }
 }
