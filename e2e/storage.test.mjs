@@ -16,8 +16,8 @@ before(async () => {
 
 after(() => app?.close());
 
-async function open() {
-  const context = await browser.newContext({ viewport: { width: 1600, height: 900 } });
+async function open(contextOptions = {}) {
+  const context = await browser.newContext({ viewport: { width: 1600, height: 900 }, ...contextOptions });
   const page = await context.newPage();
   const errors = collectErrors(page);
   await page.goto(server.url);
@@ -150,13 +150,7 @@ test('the address shares the session: a link opens the scenario and replays its 
 });
 
 test('Undo brings back a removed container; Share copies a link that rebuilds the session', async () => {
-  const context = await browser.newContext({ viewport: { width: 1600, height: 900 }, permissions: ['clipboard-read', 'clipboard-write'] });
-  const page = await context.newPage();
-  const errors = collectErrors(page);
-  await page.goto(server.url);
-  const input = page.getByRole('textbox', { name: 'Command' });
-  await input.waitFor();
-  const map = page.getByRole('region', { name: 'Storage map' });
+  const { page, errors, input, map, close } = await open({ permissions: ['clipboard-read', 'clipboard-write'] });
   await run(page, input, 'docker run -d --name web demo/app:1.0 sleep 3600');
   await run(page, input, "docker exec web sh -c 'echo blue > /etc/app/app.conf'");
   await run(page, input, 'docker rm -f web');
@@ -178,12 +172,12 @@ test('Undo brings back a removed container; Share copies a link that rebuilds th
   assert.match(link, /#run=docker/);
   assert.doesNotMatch(decodeURIComponent(link), /docker rm -f web/, 'the undone command is not in the link');
   // The link opens the same machine: web runs, with its copied-up file.
-  const other = await context.newPage();
+  const other = await page.context().newPage();
   const otherErrors = collectErrors(other);
   await other.goto(link);
   await other.getByRole('textbox', { name: 'Command' }).waitFor();
   const out = await run(other, other.getByRole('textbox', { name: 'Command' }), 'docker exec web cat /etc/app/app.conf');
   assert.match(out, /blue/);
   assert.deepEqual([...errors, ...otherErrors], []);
-  await context.close();
+  await close();
 });

@@ -54,6 +54,16 @@ async fn render(calls: Rc<RefCell<Vec<(ExplorerTarget, String)>>>) -> web_sys::E
     root
 }
 
+/// Chooses container `web` in the "Look at" menu.
+async fn look_into_web(root: &web_sys::Element) {
+    let select: HtmlSelectElement = find(root, ".explorer-bar select").dyn_into().unwrap();
+    select.set_value("c:web");
+    let init = EventInit::new();
+    init.set_bubbles(true);
+    select.dispatch_event(&Event::new_with_event_init_dict("change", &init).unwrap()).unwrap();
+    settle().await;
+}
+
 fn names(root: &web_sys::Element) -> Vec<String> {
     find_all(root, "tbody tr.entry .name code").iter().map(|e| e.text_content().unwrap()).collect()
 }
@@ -83,12 +93,7 @@ async fn lists_the_host_home_and_opens_directories() {
 async fn looks_into_a_container_and_marks_where_entries_come_from() {
     let calls = Rc::new(RefCell::new(Vec::new()));
     let root = render(calls.clone()).await;
-    let select: HtmlSelectElement = find(&root, ".explorer-bar select").dyn_into().unwrap();
-    select.set_value("c:web");
-    let init = EventInit::new();
-    init.set_bubbles(true);
-    select.dispatch_event(&Event::new_with_event_init_dict("change", &init).unwrap()).unwrap();
-    settle().await;
+    look_into_web(&root).await;
     assert_eq!(calls.borrow().last().unwrap(), &(ExplorerTarget::Container("web".into()), "/".to_string()));
     assert_eq!(names(&root), ["data", "etc", "many", ".wh.gone"]);
     let origins: Vec<String> = find_all(&root, "tbody .origin").iter().map(|e| e.text_content().unwrap()).collect();
@@ -101,12 +106,7 @@ async fn looks_into_a_container_and_marks_where_entries_come_from() {
 async fn a_directory_of_ten_thousand_files_draws_only_the_rows_in_view() {
     let calls = Rc::new(RefCell::new(Vec::new()));
     let root = render(calls.clone()).await;
-    let select: HtmlSelectElement = find(&root, ".explorer-bar select").dyn_into().unwrap();
-    select.set_value("c:web");
-    let init = EventInit::new();
-    init.set_bubbles(true);
-    select.dispatch_event(&Event::new_with_event_init_dict("change", &init).unwrap()).unwrap();
-    settle().await;
+    look_into_web(&root).await;
     let many =
         find_all(&root, "tbody tr.entry .name button").into_iter().find(|b| b.text_content().unwrap_or_default() == "many/").unwrap();
     click(&many);
