@@ -226,10 +226,14 @@ pub fn App() -> Html {
             move || drop(timer)
         });
     }
+    // The session Share reads, kept current here so that its callback never changes (the top
+    // bar then re-renders only when its own data does, not after every command).
+    let shared = use_mut_ref(|| (session.scenario.id, session.typed.clone()));
+    *shared.borrow_mut() = (session.scenario.id, session.typed.clone());
     let on_share = {
         let share_status = share_status.clone();
-        let (id, typed) = (session.scenario.id, session.typed.clone());
-        Callback::from(move |()| {
+        use_callback((), move |(), _| {
+            let (id, typed) = shared.borrow().clone();
             let hash = link::format(id, &typed);
             let complete = link::carries(&typed);
             // Right away too: the address may still be catching up with the last command.
