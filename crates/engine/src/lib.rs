@@ -139,7 +139,8 @@ impl Engine {
             stdout: String::from_utf8_lossy(&io.out).into_owned(),
             stderr: String::from_utf8_lossy(&io.err).into_owned(),
             exit_code,
-            events: std::mem::take(&mut world.events),
+            // Kept in the world too, until the next line: a view lists what they changed.
+            events: world.events.clone(),
         }
     }
 

@@ -133,12 +133,50 @@ pub enum ExplorerTarget {
 
 // ------------------------------------------------------------------------ building views
 
+use crate::events::{Event, Place};
 use crate::vfs::{Ctx, Node, Ns};
 use crate::world::{Cred, MountPointKind, Status, World};
 
 /// The most writable-layer entries a view lists: a container that wrote 10,000 files would
 /// otherwise cost a walk and 10,000 entries after every command (the map shows a few and a count).
 pub const WRITABLE_LISTED: usize = 256;
+
+fn writable_entry(path: &str, inode: &crate::fs::Inode) -> EntryView {
+    let kind = match &inode.kind {
+        crate::fs::Kind::Whiteout => EntryKind::Whiteout,
+        crate::fs::Kind::Dir { opaque: true, .. } => EntryKind::OpaqueDir,
+        crate::fs::Kind::Dir { .. } => EntryKind::Dir,
+        crate::fs::Kind::Symlink(_) => EntryKind::Symlink,
+        _ => EntryKind::File,
+    };
+    EntryView {
+        path: path.to_string(),
+        kind,
+        size: inode.size(),
+        uid: inode.uid,
+        gid: inode.gid,
+        mode: inode.mode,
+        origin: Origin::WritableLayer,
+    }
+}
+
+/// The paths the last command changed in `container`'s writable layer.
+fn changed_in_upper<'w>(world: &'w World, container: &'w str) -> impl Iterator<Item = &'w str> {
+    world.events.iter().filter_map(move |event| match event {
+        Event::CopyUp { container: c, path, .. } | Event::Whiteout { container: c, path } | Event::OpaqueDir { container: c, path }
+            if c == container =>
+        {
+            Some(path.as_str())
+        }
+        Event::FileWritten { place: Place::WritableLayer { container: c }, path, .. } if c == container => Some(path.as_str()),
+        _ => None,
+    })
+}
+
+/// The inode at absolute `path` below `root`, following names only (no symlinks, no mounts).
+fn lookup_path(world: &World, root: crate::fs::InodeId, path: &str) -> Option<crate::fs::InodeId> {
+    path.split('/').filter(|part| !part.is_empty()).try_fold(root, |dir, name| world.fs.lookup(dir, name))
+}
 
 fn layer_views(world: &World, layers: &[usize]) -> Vec<LayerView> {
     layers
@@ -185,24 +223,18 @@ pub fn snapshot(world: &World) -> WorldView {
             let layers = world.images.iter().find(|im| im.id == c.image_id).map(|im| layer_views(world, &im.layers)).unwrap_or_default();
             let mut writable = Vec::new();
             world.fs.walk_while(c.upper, "", &mut |path, _, inode| {
-                let kind = match &inode.kind {
-                    crate::fs::Kind::Whiteout => EntryKind::Whiteout,
-                    crate::fs::Kind::Dir { opaque: true, .. } => EntryKind::OpaqueDir,
-                    crate::fs::Kind::Dir { .. } => EntryKind::Dir,
-                    crate::fs::Kind::Symlink(_) => EntryKind::Symlink,
-                    _ => EntryKind::File,
-                };
-                writable.push(EntryView {
-                    path: path.to_string(),
-                    kind,
-                    size: inode.size(),
-                    uid: inode.uid,
-                    gid: inode.gid,
-                    mode: inode.mode,
-                    origin: Origin::WritableLayer,
-                });
+                writable.push(writable_entry(path, inode));
                 writable.len() < WRITABLE_LISTED
             });
+            // What the last command changed is listed even past the limit (up to as many again):
+            // the map shows it.
+            for path in changed_in_upper(world, &c.name).take(WRITABLE_LISTED) {
+                if !writable.iter().any(|e| e.path == path) {
+                    if let Some(inode) = lookup_path(world, c.upper, path) {
+                        writable.push(writable_entry(path, world.fs.get(inode)));
+                    }
+                }
+            }
             let (writable_bytes, writable_entries) = world.fs.usage(c.upper);
             let user = crate::userland::users::resolve_user(
                 world,
@@ -411,13 +443,24 @@ mod writable_listing_tests {
     #[test]
     fn a_writable_layer_of_many_files_is_listed_in_part_and_counted_in_full() {
         let mut e = Engine::new();
-        let out = e.run("docker run --name big busybox sh -c 'mkdir /many && cd /many && for a in 0 1 2 3 4 5 6 7 8 9; do for b in 0 1 2 3 4 5 6 7 8 9; do for c in 0 1 2 3 4 5 6 7 8 9; do echo x > f$a$b$c; done; done; done'");
+        let out = e.run("docker run -d --name big busybox sh -c 'mkdir /many && cd /many && for a in 0 1 2 3 4 5 6 7 8 9; do for b in 0 1 2 3 4 5 6 7 8 9; do for c in 0 1 2 3 4 5 6 7 8 9; do echo x > f$a$b$c; done; done; done; sleep 3600'");
         assert_eq!(out.exit_code, 0, "{}", out.stderr);
+        // Right after, what the command changed is listed too (up to the limit again).
+        assert!(e.view().containers[0].writable.len() <= 2 * super::WRITABLE_LISTED);
+        e.run("true");
         let view = e.view();
         let big = &view.containers[0];
         assert_eq!(big.writable.len(), super::WRITABLE_LISTED);
         assert_eq!(big.writable_entries, 1001, "/many and its 1,000 files");
         assert_eq!(big.writable_bytes, 2000);
         assert_eq!((big.writable[0].path.as_str(), big.writable[1].path.as_str()), ("/many", "/many/f000"));
+
+        // A change far down the list is listed too, for the map to show it.
+        let out = e.run("docker exec big sh -c 'echo more >> /many/f999'");
+        assert_eq!(out.exit_code, 0, "{}", out.stderr);
+        let big = &e.view().containers[0];
+        assert_eq!(big.writable.len(), super::WRITABLE_LISTED + 1);
+        let last = big.writable.last().unwrap();
+        assert_eq!((last.path.as_str(), last.size), ("/many/f999", 7));
     }
 }
