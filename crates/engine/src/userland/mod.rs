@@ -24,11 +24,12 @@ pub enum Exit {
     Block,
 }
 
-/// Programs installed on the host (GNU coreutils, tar, grep, getent, sudo, docker, curl).
-pub const HOST_PROGRAMS: [&str; 45] = [
-    "basename", "cat", "chgrp", "chmod", "chown", "cp", "curl", "cut", "date", "dd", "df", "dirname", "docker", "du", "env", "false",
-    "find", "getent", "grep", "head", "hostname", "id", "ln", "ls", "mkdir", "mv", "printf", "pwd", "readlink", "rm", "rmdir", "sed",
-    "seq", "sleep", "sort", "stat", "sudo", "tail", "tar", "tee", "touch", "true", "uname", "wc", "whoami",
+/// Programs installed on the host (GNU coreutils, tar, grep, getent, sudo, docker, curl, and
+/// Debian's `which`).
+pub const HOST_PROGRAMS: [&str; 47] = [
+    "basename", "cat", "chgrp", "chmod", "chown", "cp", "curl", "cut", "date", "dd", "df", "dirname", "docker", "du", "echo", "env",
+    "false", "find", "getent", "grep", "head", "hostname", "id", "ln", "ls", "mkdir", "mv", "printf", "pwd", "readlink", "rm", "rmdir",
+    "sed", "seq", "sleep", "sort", "stat", "sudo", "tail", "tar", "tee", "touch", "true", "uname", "wc", "which", "whoami",
 ];
 
 /// Size of `/bin/busybox`: how the simulation recognizes the binary wherever it is.
@@ -47,6 +48,98 @@ pub fn which(world: &World, sh: &Shell, name: &str) -> Option<String> {
             path.split(':')
                 .map(|d| format!("{d}/{name}"))
                 .find(|p| world.stat(&sh.ctx, p, true).map(|s| s.ftype == crate::fs::FileType::File).unwrap_or(false))
+        }
+    }
+}
+
+/// Debian's `which [-as] NAME…`: the path of each program found on the PATH; exit 1 when one
+/// is missing (it prints nothing for it), 2 on an unknown option.
+fn which_program(world: &World, sh: &Shell, argv: &[String], io: &mut Io) -> i32 {
+    let mut silent = false;
+    let mut names = Vec::new();
+    for arg in argv.iter().skip(1) {
+        match arg.strip_prefix('-').filter(|flags| !flags.is_empty() && names.is_empty()) {
+            Some(flags) if flags.chars().all(|f| f == 'a' || f == 's') => silent |= flags.contains('s'),
+            Some(_) => {
+                io.err_line("Usage: /usr/bin/which [-as] args");
+                return 2;
+            }
+            None => names.push(arg.as_str()),
+        }
+    }
+    let mut all_found = !names.is_empty();
+    for name in names {
+        let host_tool = |path: &str| {
+            sh.ctx.ns == Ns::Host
+                && path.rsplit_once('/').is_some_and(|(dir, tool)| matches!(dir, "/usr/bin" | "/bin") && HOST_PROGRAMS.contains(&tool))
+        };
+        let found = if name.contains('/') {
+            let executable = world.stat(&sh.ctx, name, true).is_ok_and(|st| st.ftype == crate::fs::FileType::File && st.mode & 0o111 != 0);
+            (executable || host_tool(name)).then(|| name.to_string())
+        } else {
+            which(world, sh, name)
+        };
+        match found {
+            Some(path) if !silent => io.out_str(&format!("{path}\n")),
+            Some(_) => {}
+            None => all_found = false,
+        }
+    }
+    if all_found {
+        0
+    } else {
+        1
+    }
+}
+
+/// Where the command of `env [-i] [NAME=VALUE]… [--] COMMAND…` starts, if it has one.
+fn env_command_at(argv: &[String]) -> Option<usize> {
+    let mut i = 1;
+    while let Some(arg) = argv.get(i) {
+        match arg.as_str() {
+            "-i" | "-" | "--ignore-environment" => {}
+            "--" => return (i + 1 < argv.len()).then_some(i + 1),
+            a if a.contains('=') && !a.starts_with('=') => {}
+            a if a.starts_with('-') => return None,
+            _ => return Some(i),
+        }
+        i += 1;
+    }
+    None
+}
+
+/// `env … COMMAND ARG…`: runs the program (never a shell builtin) with the environment changed.
+fn env_run(world: &mut World, sh: &mut Shell, gnu: bool, argv: &[String], env: &[String], io: &mut Io) -> Exit {
+    let Some(at) = env_command_at(argv) else { return Exit::Code(0) };
+    let mut vars: Vec<String> = env.to_vec();
+    for arg in &argv[1..at] {
+        match arg.split_once('=') {
+            Some((name, _)) => {
+                vars.retain(|v| v.split_once('=').map(|(n, _)| n) != Some(name));
+                vars.push(arg.clone());
+            }
+            None if arg != "--" => vars.clear(),
+            None => {}
+        }
+    }
+    let name = &argv[at];
+    match find_program(world, sh, name) {
+        Program::Native(binary, called) => run_binary(world, sh, binary, &called, &argv[at..], &vars, io),
+        Program::Denied | Program::NotExecutable(_) => {
+            io.err_line(&if gnu {
+                format!("env: '{name}': Permission denied")
+            } else {
+                format!("env: can't execute '{name}': Permission denied")
+            });
+            Exit::Code(126)
+        }
+        _ => {
+            io.err_line(&if gnu {
+                format!("env: '{name}': No such file or directory")
+            } else {
+                format!("env: can't execute '{name}': No such file or directory")
+            });
+            Exit::Code(127)
         }
     }
 }
@@ -215,6 +308,8 @@ pub fn run_program(world: &mut World, sh: &mut Shell, applet: &str, gnu: bool, a
         "docker" if gnu => Exit::Code(crate::docker::cli(world, sh, argv, io)),
         "sudo" if gnu => sudo(world, sh, argv, env, io),
         "curl" if gnu => Exit::Code(services::net::curl(world, sh, argv, io)),
+        "which" if gnu => Exit::Code(which_program(world, sh, argv, io)),
+        "env" if env_command_at(argv).is_some() => env_run(world, sh, gnu, argv, env, io),
         "wget" if !gnu => Exit::Code(services::net::wget(world, sh, argv, io)),
         "busybox" if !gnu => {
             if argv.len() < 2 {
