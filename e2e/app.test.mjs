@@ -202,7 +202,11 @@ test('the Lessons tab starts a lesson; a lesson whose steps all ran stays finish
   await page.getByRole('tab', { name: 'Lessons' }).click();
   await assert.doesNotReject(lesson.getByText('finished', { exact: true }).waitFor());
   await page.screenshot({ path: join(ARTIFACTS, 'lessons.png') });
-  // Remembered: a new visit still shows it finished.
+  // The guide of a finished lesson offers the next one.
+  await guide.getByRole('status').filter({ hasText: 'Lesson finished.' }).waitFor();
+  await guide.getByRole('button', { name: 'Next lesson: Who owns the files: UIDs and bind mounts' }).click();
+  assert.equal(await page.getByRole('combobox', { name: 'Scenario' }).inputValue(), 'permissions');
+  // Remembered: a new visit still shows the first one finished.
   await page.reload();
   await page.getByRole('tab', { name: 'Lessons' }).click();
   await assert.doesNotReject(lesson.getByText('finished', { exact: true }).waitFor());

@@ -322,7 +322,7 @@ pub fn App() -> Html {
                 scenario={session.scenario.id} {on_scenario} can_undo={session.can_undo()} {on_undo} {on_share} {status} />
             <main class="workspace">
                 <div class="left">
-                    <Guide scenario={session.scenario} next_step={session.next_step} {on_step} />
+                    <Guide scenario={session.scenario} next_step={session.next_step} {on_step} on_lesson={on_lesson.clone()} />
                     <Terminal blocks={session.blocks.clone()} prompt={session.prompt.clone()}
                         marked={step.as_ref().map(|s| s.block)} {on_submit} {complete} />
                 </div>

@@ -5,6 +5,7 @@ use stowage_engine::scenarios::Scenario;
 use yew::prelude::*;
 
 use super::icons::{icon, Icon};
+use crate::model::lessons;
 
 #[derive(Properties, PartialEq)]
 pub struct GuideProps {
@@ -12,6 +13,8 @@ pub struct GuideProps {
     /// The first step not yet run.
     pub next_step: usize,
     pub on_step: Callback<usize>,
+    /// Start another lesson (by id): offered once this one is finished.
+    pub on_lesson: Callback<String>,
 }
 
 #[function_component]
@@ -60,6 +63,16 @@ pub fn Guide(props: &GuideProps) -> Html {
                 </summary>
                 <p class="guide-summary">{ scenario.summary }</p>
                 <ol class="guide-steps">{ for steps }</ol>
+                if lessons::is_complete(scenario, props.next_step) {
+                    <p class="guide-done" role="status">
+                        { icon(Icon::Check) }{ "Lesson finished." }
+                        if let Some(next) = lessons::next_after(scenario.id) {
+                            <button type="button" class="guide-next" onclick={props.on_lesson.reform(move |_: MouseEvent| next.id.to_string())}>
+                                { format!("Next lesson: {}", next.title) }
+                            </button>
+                        }
+                    </p>
+                }
             </details>
         </section>
     }

@@ -56,6 +56,11 @@ pub fn lessons() -> impl Iterator<Item = &'static Scenario> {
     SCENARIOS.iter().filter(|s| !s.steps.is_empty())
 }
 
+/// The lesson after `id` in the list, if any.
+pub fn next_after(id: &str) -> Option<&'static Scenario> {
+    lessons().skip_while(|s| s.id != id).nth(1)
+}
+
 /// A lesson is finished once its last step has run.
 pub fn is_complete(scenario: &Scenario, next_step: usize) -> bool {
     !scenario.steps.is_empty() && next_step >= scenario.steps.len()
@@ -82,6 +87,14 @@ mod tests {
         let ids: Vec<&str> = lessons().map(|s| s.id).collect();
         assert!(!ids.contains(&"sandbox"));
         assert_eq!(ids.len(), SCENARIOS.len() - 1);
+    }
+
+    #[test]
+    fn the_next_lesson_follows_the_list_and_the_last_has_none() {
+        let ids: Vec<&str> = lessons().map(|s| s.id).collect();
+        assert_eq!(next_after(ids[0]).map(|s| s.id), Some(ids[1]));
+        assert_eq!(next_after(ids[ids.len() - 1]), None);
+        assert_eq!(next_after("sandbox"), None);
     }
 
     #[test]
