@@ -400,6 +400,8 @@ pub fn complete(world: &World, ctx: &Ctx, home: &str, line: &str, cursor: usize)
     } else if words.first() == Some(&"docker") {
         if words.get(1) == Some(&"volume") && words.len() == 2 {
             out.extend(["create", "ls", "inspect", "rm", "prune"].iter().map(|s| s.to_string()));
+        } else if words.get(1) == Some(&"system") && words.len() == 2 {
+            out.extend(["df", "prune"].iter().map(|s| s.to_string()));
         } else {
             out.extend(world.containers.iter().map(|c| c.name.clone()));
             out.extend(world.volumes.keys().cloned());

@@ -70,6 +70,7 @@ fn tab_completes_paths_where_the_next_line_runs() {
     e.run("mkdir -p ~/my-app && touch ~/my-app/app.py");
     assert_eq!(e.complete("ls ~/my", 7), vec!["~/my-app/".to_string()]);
     assert_eq!(e.complete("cat ~/my-app/a", 14), vec!["~/my-app/app.py".to_string()]);
+    assert_eq!(e.complete("docker system p", 15), vec!["prune".to_string()]);
     e.run("docker run -it --rm demo/app:1.0 sh");
     // Inside the container's shell, paths are the container's.
     assert_eq!(e.complete("cat /etc/app/app.", 17), vec!["/etc/app/app.conf".to_string()]);

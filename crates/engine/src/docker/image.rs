@@ -159,6 +159,15 @@ pub fn prune(world: &mut World, args: &[String], io: &mut Io) -> i32 {
     if !parsed.has("force") && !super::confirm(io, warning) {
         return 0;
     }
+    let (reclaimed, report) = prune_images(world, all);
+    super::print_prune_report(io, &report);
+    io.out_str(&format!("Total reclaimed space: {}\n", human_size(reclaimed as f64, 4)));
+    0
+}
+
+/// Removes the images no container uses (only untagged ones unless `all`) and the layers left
+/// unused: the bytes, and the report (`Deleted Images:` with `untagged:`/`deleted:` lines).
+pub(super) fn prune_images(world: &mut World, all: bool) -> (u64, String) {
     let victims: Vec<String> = world
         .images
         .iter()
@@ -188,8 +197,7 @@ pub fn prune(world: &mut World, args: &[String], io: &mut Io) -> i32 {
         world.emit(Event::ImageRemoved { reference });
     }
     if !report.is_empty() {
-        io.out_str(&format!("Deleted Images:\n{report}\n"));
+        report.insert_str(0, "Deleted Images:\n");
     }
-    io.out_str(&format!("Total reclaimed space: {}\n", human_size(reclaimed as f64, 4)));
-    0
+    (reclaimed, report)
 }

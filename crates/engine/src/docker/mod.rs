@@ -133,6 +133,7 @@ pub fn cli(world: &mut World, sh: &mut Shell, argv: &[String], io: &mut Io) -> i
         "rmi" => inspect::rmi(world, rest, io),
         "system" => match rest.first().map(String::as_str) {
             Some("df") => inspect::system_df(world, &rest[1..], io),
+            Some("prune") => system_prune(world, &rest[1..], io),
             _ => unknown_command(io, "system", rest.first()),
         },
         "version" | "--version" | "-v" => {
@@ -1350,22 +1351,82 @@ fn container_prune(world: &mut World, args: &[String], io: &mut Io) -> i32 {
     if !parsed.has("force") && !confirm(io, "WARNING! This will remove all stopped containers.") {
         return 0;
     }
-    let mut deleted = Vec::new();
+    let (reclaimed, report) = prune_stopped_containers(world);
+    print_prune_report(io, &report);
+    io.out_str(&format!("Total reclaimed space: {}\n", human_size(reclaimed as f64, 3)));
+    0
+}
+
+/// Removes every container that is not running: the bytes of their writable layers, and the
+/// report (`Deleted Containers:` and the ids; empty when none).
+fn prune_stopped_containers(world: &mut World) -> (u64, String) {
+    let mut report = String::new();
     let mut reclaimed = 0;
     while let Some(ci) = world.containers.iter().position(|c| c.status != Status::Running) {
         let (bytes, _) = world.fs.usage(world.containers[ci].upper);
         reclaimed += bytes;
-        deleted.push(world.containers[ci].id.clone());
+        if report.is_empty() {
+            report.push_str("Deleted Containers:\n");
+        }
+        report.push_str(&format!("{}\n", world.containers[ci].id));
         remove_container(world, ci, false);
     }
-    if !deleted.is_empty() {
-        io.out_str("Deleted Containers:\n");
-        for d in &deleted {
-            io.out_str(&format!("{d}\n"));
-        }
+    (reclaimed, report)
+}
+
+/// A prune's report as the CLI prints it (`Println`: one more newline), if there is one.
+pub(crate) fn print_prune_report(io: &mut Io, report: &str) {
+    if !report.is_empty() {
+        io.out_str(report);
         io.out_str("\n");
     }
-    io.out_str(&format!("Total reclaimed space: {}\n", human_size(reclaimed as f64, 3)));
+}
+
+/// `docker system prune [-a] [-f] [--volumes]`: stopped containers, (anonymous volumes), dangling
+/// or unused images, in that order, then the total. There are no networks or build cache records
+/// to remove in the simulation.
+fn system_prune(world: &mut World, args: &[String], io: &mut Io) -> i32 {
+    let specs = [flag("all", Some('a')), flag("force", Some('f')), flag("volumes", None), opt("filter", None)];
+    let parsed = match flags::parse(args, &specs, false) {
+        Ok(p) => p,
+        Err(e) => return usage_error(io, "system prune", &e),
+    };
+    if !parsed.operands.is_empty() {
+        io.err_line("\"docker system prune\" accepts no arguments.");
+        io.err_line("See 'docker system prune --help'.");
+        io.err_line("");
+        io.err_line("Usage:  docker system prune [OPTIONS]");
+        io.err_line("");
+        io.err_line("Remove unused data");
+        return 1;
+    }
+    let (all, volumes) = (parsed.has("all"), parsed.has("volumes"));
+    if !parsed.has("force") {
+        let mut warning =
+            String::from("WARNING! This will remove:\n  - all stopped containers\n  - all networks not used by at least one container\n");
+        if volumes {
+            warning.push_str("  - all anonymous volumes not used by at least one container\n");
+        }
+        warning.push_str(if all {
+            "  - all images without at least one container associated to them\n  - all build cache\n"
+        } else {
+            "  - all dangling images\n  - unused build cache\n"
+        });
+        if !confirm(io, &warning) {
+            return 0;
+        }
+    }
+    let (mut reclaimed, report) = prune_stopped_containers(world);
+    print_prune_report(io, &report);
+    if volumes {
+        let (bytes, report) = volume::prune_unused(world, false);
+        reclaimed += bytes;
+        print_prune_report(io, &report);
+    }
+    let (bytes, report) = image::prune_images(world, all);
+    reclaimed += bytes;
+    print_prune_report(io, &report);
+    io.out_str(&format!("Total reclaimed space: {}\n", human_size(reclaimed as f64, 4)));
     0
 }
 

@@ -286,22 +286,28 @@ fn prune(world: &mut World, args: &[String], io: &mut Io) -> i32 {
     if !parsed.has("force") && !super::confirm(io, warning) {
         return 0;
     }
+    let (reclaimed, report) = prune_unused(world, all);
+    super::print_prune_report(io, &report);
+    io.out_str(&format!("Total reclaimed space: {}\n", format::human_size(reclaimed as f64, 3)));
+    0
+}
+
+/// Removes the volumes no container uses (anonymous ones only, unless `all`): their bytes, and
+/// the report (`Deleted Volumes:` and the names; empty when none).
+pub(super) fn prune_unused(world: &mut World, all: bool) -> (u64, String) {
     let victims: Vec<String> =
         world.volumes.values().filter(|v| (all || v.anonymous) && users_of(world, &v.name).is_empty()).map(|v| v.name.clone()).collect();
     let mut reclaimed = 0;
+    let mut report = String::new();
     for v in &victims {
         if let Some(vol) = world.volumes.get(v) {
             reclaimed += world.fs.usage(vol.root).0;
         }
         delete_volume(world, v);
-    }
-    if !victims.is_empty() {
-        io.out_str("Deleted Volumes:\n");
-        for v in &victims {
-            io.out_str(&format!("{v}\n"));
+        if report.is_empty() {
+            report.push_str("Deleted Volumes:\n");
         }
-        io.out_str("\n");
+        report.push_str(&format!("{v}\n"));
     }
-    io.out_str(&format!("Total reclaimed space: {}\n", format::human_size(reclaimed as f64, 3)));
-    0
+    (reclaimed, report)
 }
