@@ -434,9 +434,38 @@ fn grep(p: &mut Proc, args: &[String]) -> i32 {
     let mut files = Vec::new();
     let (mut invert, mut count, mut quiet, mut ignore, mut only_names, mut number, mut fixed, mut extended) =
         (false, false, false, false, false, false, false, false);
+    // Context lines: -A/-B/-C N (or -A3), --after-context=N and the like.
+    let (mut after, mut before) = (0usize, 0usize);
     let mut i = 0;
     while i < args.len() {
         let a = &args[i];
+        let context = match a.as_str() {
+            long if long.starts_with("--after-context=") => Some(('A', long["--after-context=".len()..].to_string(), 1)),
+            long if long.starts_with("--before-context=") => Some(('B', long["--before-context=".len()..].to_string(), 1)),
+            long if long.starts_with("--context=") => Some(('C', long["--context=".len()..].to_string(), 1)),
+            short if short.len() >= 2 && matches!(&short[..2], "-A" | "-B" | "-C") => {
+                let kind = short.as_bytes()[1] as char;
+                if short.len() > 2 {
+                    Some((kind, short[2..].to_string(), 1))
+                } else {
+                    Some((kind, args.get(i + 1).cloned().unwrap_or_default(), 2))
+                }
+            }
+            _ => None,
+        };
+        if let Some((kind, value, used)) = context {
+            let Ok(n) = value.parse::<usize>() else {
+                p.err(&format!("{value}: invalid context length argument"));
+                return 2;
+            };
+            match kind {
+                'A' => after = n,
+                'B' => before = n,
+                _ => (after, before) = (n, n),
+            }
+            i += used;
+            continue;
+        }
         if a == "-e" {
             pattern = args.get(i + 1).cloned();
             i += 2;
@@ -482,22 +511,48 @@ fn grep(p: &mut Proc, args: &[String]) -> i32 {
     let inputs = if files.is_empty() { vec!["-".to_string()] } else { files };
     let mut found = false;
     let mut status_err = false;
+    // With context, groups of lines that do not touch are separated by `--`, across files too.
+    let mut printed_any = false;
     for f in inputs {
         let Some(d) = read_input(p, &f) else {
             status_err = true;
             continue;
         };
         let text = String::from_utf8_lossy(&d).into_owned();
+        let lines: Vec<&str> = text.lines().collect();
         let mut n = 0;
-        for (ln, line) in text.lines().enumerate() {
-            if re.is_match(line) != invert {
+        let mut last_printed: Option<usize> = None;
+        let mut after_left = 0;
+        let listing = !count && !quiet && !only_names;
+        let mut emit = |p: &mut Proc, k: usize, sep: char, last_printed: &mut Option<usize>| {
+            if (after > 0 || before > 0) && printed_any && last_printed.is_none_or(|lp| k > lp + 1) {
+                p.out("--\n");
+            }
+            let prefix = if multi { format!("{f}{sep}") } else { String::new() };
+            let num = if number { format!("{}{sep}", k + 1) } else { String::new() };
+            p.out(&format!("{prefix}{num}{}\n", lines[k]));
+            *last_printed = Some(k);
+            printed_any = true;
+        };
+        for (ln, line) in lines.iter().enumerate() {
+            let is_match = re.is_match(line) != invert;
+            if is_match {
                 n += 1;
                 found = true;
-                if !count && !quiet && !only_names {
-                    let prefix = if multi { format!("{f}:") } else { String::new() };
-                    let num = if number { format!("{}:", ln + 1) } else { String::new() };
-                    p.out(&format!("{prefix}{num}{line}\n"));
+            }
+            if !listing {
+                continue;
+            }
+            if is_match {
+                let first = last_printed.map_or(0, |lp| lp + 1).max(ln.saturating_sub(before));
+                for k in first..ln {
+                    emit(p, k, '-', &mut last_printed);
                 }
+                emit(p, ln, ':', &mut last_printed);
+                after_left = after;
+            } else if after_left > 0 {
+                emit(p, ln, '-', &mut last_printed);
+                after_left -= 1;
             }
         }
         if count {
