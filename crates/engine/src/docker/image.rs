@@ -2,7 +2,6 @@
 
 use super::build::{add_image, image_id, sha256_hex};
 use super::flags::{self, flag, opt};
-use super::format::human_size;
 use super::{arg_count_error, find_image, usage_error};
 use crate::catalog::{self, Lookup};
 use crate::events::Event;
@@ -160,8 +159,7 @@ pub fn prune(world: &mut World, args: &[String], io: &mut Io) -> i32 {
         return 0;
     }
     let (reclaimed, report) = prune_images(world, all);
-    super::print_prune_report(io, &report);
-    io.out_str(&format!("Total reclaimed space: {}\n", human_size(reclaimed as f64, 4)));
+    super::print_prune_result(io, &[&report], reclaimed, 4);
     0
 }
 

@@ -1352,8 +1352,7 @@ fn container_prune(world: &mut World, args: &[String], io: &mut Io) -> i32 {
         return 0;
     }
     let (reclaimed, report) = prune_stopped_containers(world);
-    print_prune_report(io, &report);
-    io.out_str(&format!("Total reclaimed space: {}\n", human_size(reclaimed as f64, 3)));
+    print_prune_result(io, &[&report], reclaimed, 3);
     0
 }
 
@@ -1374,12 +1373,14 @@ fn prune_stopped_containers(world: &mut World) -> (u64, String) {
     (reclaimed, report)
 }
 
-/// A prune's report as the CLI prints it (`Println`: one more newline), if there is one.
-pub(crate) fn print_prune_report(io: &mut Io, report: &str) {
-    if !report.is_empty() {
+/// The end of a prune: each non-empty report as the CLI prints it (`Println`: one more
+/// newline), then the total at `precision` significant digits (as each command rounds it).
+pub(crate) fn print_prune_result(io: &mut Io, reports: &[&str], reclaimed: u64, precision: usize) {
+    for report in reports.iter().filter(|r| !r.is_empty()) {
         io.out_str(report);
         io.out_str("\n");
     }
+    io.out_str(&format!("Total reclaimed space: {}\n", human_size(reclaimed as f64, precision)));
 }
 
 /// `docker system prune [-a] [-f] [--volumes]`: stopped containers, (anonymous volumes), dangling
@@ -1416,17 +1417,10 @@ fn system_prune(world: &mut World, args: &[String], io: &mut Io) -> i32 {
             return 0;
         }
     }
-    let (mut reclaimed, report) = prune_stopped_containers(world);
-    print_prune_report(io, &report);
-    if volumes {
-        let (bytes, report) = volume::prune_unused(world, false);
-        reclaimed += bytes;
-        print_prune_report(io, &report);
-    }
-    let (bytes, report) = image::prune_images(world, all);
-    reclaimed += bytes;
-    print_prune_report(io, &report);
-    io.out_str(&format!("Total reclaimed space: {}\n", human_size(reclaimed as f64, 4)));
+    let (containers_bytes, containers) = prune_stopped_containers(world);
+    let (volumes_bytes, volumes) = if volumes { volume::prune_unused(world, false) } else { (0, String::new()) };
+    let (images_bytes, images) = image::prune_images(world, all);
+    print_prune_result(io, &[&containers, &volumes, &images], containers_bytes + volumes_bytes + images_bytes, 4);
     0
 }
 

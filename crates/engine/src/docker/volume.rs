@@ -287,8 +287,7 @@ fn prune(world: &mut World, args: &[String], io: &mut Io) -> i32 {
         return 0;
     }
     let (reclaimed, report) = prune_unused(world, all);
-    super::print_prune_report(io, &report);
-    io.out_str(&format!("Total reclaimed space: {}\n", format::human_size(reclaimed as f64, 3)));
+    super::print_prune_result(io, &[&report], reclaimed, 3);
     0
 }
 
