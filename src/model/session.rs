@@ -167,9 +167,7 @@ impl Session {
         engine.set_tty(true);
         let mut next_step = 0;
         for earlier_line in earlier {
-            if self.scenario.steps.get(next_step).is_some_and(|s| s.command == earlier_line.trim()) {
-                next_step += 1;
-            }
+            next_step = step_after(self.scenario, next_step, earlier_line);
             engine.run(earlier_line);
         }
         self.engine.replace(engine);
@@ -222,9 +220,7 @@ impl Session {
             // `clear` is the terminal's business, wherever it is typed.
             "clear" => self.clear(),
             _ => {
-                if self.scenario.steps.get(self.next_step).is_some_and(|s| s.command == line.trim()) {
-                    self.next_step += 1;
-                }
+                self.next_step = step_after(self.scenario, self.next_step, &line);
                 Rc::make_mut(&mut self.typed).push(line.clone());
                 self.notice = None;
                 let outcome = self.engine.run(&line);
@@ -269,6 +265,12 @@ impl Session {
         self.blocks = Rc::default();
         self.player.apply(PlayerAction::Reset);
     }
+}
+
+/// The scenario's next step once `line` has run: typing the next step by hand counts.
+fn step_after(scenario: &Scenario, next_step: usize, line: &str) -> usize {
+    let typed_next = scenario.steps.get(next_step).is_some_and(|s| s.command == line.trim());
+    next_step + usize::from(typed_next)
 }
 
 impl yew::Reducible for Session {
