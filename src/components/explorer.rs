@@ -70,25 +70,27 @@ pub fn Explorer(props: &ExplorerProps) -> Html {
     {
         let (in_view, top_ref, row_px) = (in_view.clone(), top_ref.clone(), *row_px);
         use_effect_with((virtual_list, target.clone(), path.clone(), row_px.to_bits()), move |(virtual_list, ..)| {
-            let listening = virtual_list.then(|| {
-                let update = Closure::<dyn Fn()>::new(move || {
-                    let (Some(top), Some(window)) = (top_ref.cast::<web_sys::Element>(), web_sys::window()) else { return };
-                    let height = window.inner_height().ok().and_then(|h| h.as_f64()).unwrap_or(800.0);
-                    let above = (-top.get_bounding_client_rect().top()).max(0.0);
-                    let first = (above / row_px) as usize / WINDOW_STEP * WINDOW_STEP;
-                    in_view.set(InView { first, rows: (height / row_px).ceil() as usize + WINDOW_STEP });
-                });
-                update.as_ref().unchecked_ref::<js_sys::Function>().call0(&wasm_bindgen::JsValue::NULL).ok();
-                let window = web_sys::window();
-                if let Some(window) = &window {
-                    // Capturing: the scroll of any scrolling ancestor reaches the window then.
-                    let _ = window.add_event_listener_with_callback_and_bool("scroll", update.as_ref().unchecked_ref(), true);
-                    let _ = window.add_event_listener_with_callback("resize", update.as_ref().unchecked_ref());
-                }
+            let window = web_sys::window().filter(|_| *virtual_list);
+            let listening = window.map(|window| {
+                let update = {
+                    let window = window.clone();
+                    move || {
+                        let Some(top) = top_ref.cast::<web_sys::Element>() else { return };
+                        let height = window.inner_height().ok().and_then(|h| h.as_f64()).unwrap_or(800.0);
+                        let above = (-top.get_bounding_client_rect().top()).max(0.0);
+                        let first = (above / row_px) as usize / WINDOW_STEP * WINDOW_STEP;
+                        in_view.set(InView { first, rows: (height / row_px).ceil() as usize + WINDOW_STEP });
+                    }
+                };
+                update();
+                let update = Closure::<dyn Fn()>::new(update);
+                // Capturing: the scroll of any scrolling ancestor reaches the window then.
+                let _ = window.add_event_listener_with_callback_and_bool("scroll", update.as_ref().unchecked_ref(), true);
+                let _ = window.add_event_listener_with_callback("resize", update.as_ref().unchecked_ref());
                 (window, update)
             });
             move || {
-                if let Some((Some(window), update)) = listening {
+                if let Some((window, update)) = listening {
                     let _ = window.remove_event_listener_with_callback_and_bool("scroll", update.as_ref().unchecked_ref(), true);
                     let _ = window.remove_event_listener_with_callback("resize", update.as_ref().unchecked_ref());
                 }
