@@ -9,6 +9,9 @@
 //!    commands, printing the median per command and its ratio to the reference per-command
 //!    median.
 //!
+//! 3. Times what the web app does before its first frame: a fresh machine, its first view, and
+//!    each scenario's prepared machine.
+//!
 //! Usage: `cargo run --release -p stowage-cli --bin stowage-bench [REFERENCE_DIR]`.
 //! Timing belongs here: the engine itself never reads a clock.
 
@@ -34,6 +37,35 @@ fn main() {
     let reference = bench_reference(&dir);
     println!();
     bench_big_world(reference);
+    println!();
+    bench_start_up();
+}
+
+// ------------------------------------------------------------------------------ start-up
+
+/// What the web app pays before its first frame: `Engine::new` and the first `view()`, then
+/// each scenario's machine (its setup lines run), as a shared link or a lesson opens it.
+fn bench_start_up() {
+    println!("Start-up (medians of {RUNS} runs)");
+    let time = |f: &dyn Fn()| {
+        let mut samples: Vec<Duration> = (0..RUNS)
+            .map(|_| {
+                let start = Instant::now();
+                f();
+                start.elapsed()
+            })
+            .collect();
+        median(&mut samples)
+    };
+    let new = time(&|| drop(std::hint::black_box(Engine::new())));
+    let engine = Engine::new();
+    let view = time(&|| drop(std::hint::black_box(engine.view())));
+    println!("  {:>12}  Engine::new()", fmt_duration(new));
+    println!("  {:>12}  first view()", fmt_duration(view));
+    for scenario in &stowage_engine::scenarios::SCENARIOS {
+        let prepared = time(&|| drop(std::hint::black_box(Engine::with_scenario(scenario))));
+        println!("  {:>12}  scenario {} ({} setup lines)", fmt_duration(prepared), scenario.id, scenario.setup.len());
+    }
 }
 
 // ------------------------------------------------------------------------------ reference set
