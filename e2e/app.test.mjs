@@ -24,7 +24,8 @@ async function open(viewport = { width: 1280, height: 720 }, deviceScaleFactor =
   const page = await context.newPage();
   const errors = collectErrors(page);
   await page.goto(server.url);
-  const input = page.getByRole('textbox', { name: 'Command' });
+  // The terminal's command line (the start-up screen has one too, until the app is up).
+  const input = page.getByRole('region', { name: 'Terminal' }).getByRole('textbox', { name: 'Command' });
   await input.waitFor();
   return { page, errors, input, close: () => context.close() };
 }
@@ -52,20 +53,48 @@ test('the app loads with its landmarks and no console error', async () => {
   await close();
 });
 
-test('until the app starts, the page says it is starting; the notice then goes', async () => {
+test('the start-up screen takes commands at once; they run when the app is up, draft and focus kept', async () => {
   const context = await browser.newContext({ viewport: { width: 1280, height: 720 } });
   const page = await context.newPage();
   const errors = collectErrors(page);
-  // Hold the wasm back until the notice has been seen.
+  // Hold the wasm back while typing on the start-up screen.
   let release;
   const held = new Promise((resolve) => { release = resolve; });
   await page.route('**/*_bg.wasm', async (route) => { await held; await route.continue(); });
   await page.goto(server.url);
-  const notice = page.getByRole('status').filter({ hasText: 'starting the simulator' });
-  await notice.waitFor();
+  await page.getByRole('status').filter({ hasText: 'starting the simulator' }).waitFor();
+  const early = page.locator('#boot').getByRole('textbox', { name: 'Command' });
+  // It has the focus already: typing needs no click.
+  assert.equal(await page.evaluate(() => document.activeElement?.id), 'boot-input');
+  await page.keyboard.type('echo early \\');
+  await page.keyboard.press('Enter');
+  await page.keyboard.type('bird');
+  await page.keyboard.press('Enter');
+  await page.keyboard.type('docker volume create typed');
+  await page.keyboard.press('Enter');
+  await page.keyboard.type('docker volume ls');
+  assert.deepEqual(await page.locator('#boot-typed .cmd-line').allTextContents(),
+    ['student@vm:~$ echo early \\', '> bird', 'student@vm:~$ docker volume create typed']);
+  assert.equal(await early.inputValue(), 'docker volume ls');
   release();
-  await page.getByRole('textbox', { name: 'Command' }).waitFor();
+  const terminal = page.getByRole('region', { name: 'Terminal' });
+  const blocks = terminal.getByRole('log', { name: 'Terminal output' }).locator('.block');
+  await blocks.nth(1).waitFor();
   assert.equal(await page.locator('#boot').count(), 0);
+  assert.equal(await blocks.count(), 2);
+  assert.equal(await blocks.nth(0).locator('.out').textContent(), 'early bird');
+  assert.equal(await blocks.nth(1).locator('.out').textContent(), 'typed');
+  // The unfinished line moved to the terminal's command line, which has the focus: Enter runs it.
+  const input = terminal.getByRole('textbox', { name: 'Command' });
+  assert.equal(await input.inputValue(), 'docker volume ls');
+  assert.equal(await input.evaluate((el) => el === document.activeElement), true);
+  await page.keyboard.press('Enter');
+  await blocks.nth(2).waitFor();
+  assert.match(await blocks.nth(2).locator('.out').textContent(), /local\s+typed/);
+  // ↑ recalls what was typed ahead.
+  await page.keyboard.press('ArrowUp');
+  await page.keyboard.press('ArrowUp');
+  assert.equal(await input.inputValue(), 'docker volume create typed');
   assert.deepEqual(errors, []);
   await context.close();
 });
@@ -105,7 +134,7 @@ test('text size and theme are applied and remembered', async () => {
   assert.equal(await html.getAttribute('data-theme'), 'dark');
   assert.match(await html.getAttribute('style'), /font-size:\s*112%/);
   await page.reload();
-  await page.getByRole('textbox', { name: 'Command' }).waitFor();
+  await page.getByRole('region', { name: 'Terminal' }).getByRole('textbox', { name: 'Command' }).waitFor();
   assert.equal(await html.getAttribute('data-theme'), 'dark');
   assert.equal(await page.getByRole('button', { name: 'Theme: dark' }).getAttribute('aria-pressed'), 'true');
   await page.screenshot({ path: join(ARTIFACTS, 'dark.png') });

@@ -1,7 +1,8 @@
 // Benchmarks of the release build (dist/) in headless Chromium:
 //  - transfer size of what a first visit loads (html, js, wasm, css), raw and gzip;
-//  - time from navigation until the command line is usable (median over LOADS cold loads),
-//    next to the same measure on a blank page (what the machine itself costs right now);
+//  - time from navigation until a command line takes keystrokes (the start-up screen's, whose
+//    lines run once the app is up), and until the terminal itself runs them (median over LOADS
+//    cold loads), next to the same measure on a blank page (what the machine costs right now);
 //  - Enter → DOM updated for each command (median over all commands of all loads);
 //  - the frame rate while the copy-up of a file plays, in an image of 10,000 files.
 // Run with `make bench` (it builds first). LOADS and COMMANDS can be set in the environment.
@@ -38,10 +39,13 @@ async function sizes() {
 // In the page, before the app: note when the command line exists and can take focus, and
 // time each Enter (keydown, seen first by a capturing listener on window) until the log changes.
 function instrument() {
+  // A command line that can take focus: first the start-up screen's (type-ahead), then the
+  // terminal's own, when the simulator runs what is entered.
+  const usable = (input) => input && !input.disabled && input.getClientRects().length > 0;
   const ready = () => {
-    const input = document.querySelector('input[aria-label="Command"]');
-    if (input && !input.disabled && input.getClientRects().length > 0) {
-      window.__ready = performance.now();
+    if (window.__ready === undefined && usable(document.querySelector('input[aria-label="Command"]'))) window.__ready = performance.now();
+    if (usable(document.querySelector('section[aria-label="Terminal"] input[aria-label="Command"]'))) {
+      window.__appReady = performance.now();
       return true;
     }
     return false;
@@ -96,7 +100,7 @@ async function copyUpFrameRate(browser, url) {
   const page = await context.newPage();
   const pageErrors = collectErrors(page);
   await page.goto(url);
-  const input = page.getByRole('textbox', { name: 'Command' });
+  const input = page.getByRole('region', { name: 'Terminal' }).getByRole('textbox', { name: 'Command' });
   await input.waitFor();
   const log = page.getByRole('log', { name: 'Terminal output' });
   const enter = async (line) => {
@@ -135,6 +139,7 @@ const blankServer = await startServer(blankDir);
 const blankTimes = [];
 const loadBefore = loadavg()[0];
 const readyTimes = [];
+const appReadyTimes = [];
 const afterHtml = [];
 const enterTimes = [];
 const errors = [];
@@ -148,11 +153,12 @@ try {
     errors.push(...collectErrors(page));
     await page.addInitScript(instrument);
     await page.goto(server.url);
-    await page.waitForFunction(() => window.__ready !== undefined);
-    const [ready, htmlEnd] = await page.evaluate(() => [window.__ready, performance.getEntriesByType('navigation')[0].responseEnd]);
+    await page.waitForFunction(() => window.__appReady !== undefined);
+    const [ready, appReady, htmlEnd] = await page.evaluate(() => [window.__ready, window.__appReady, performance.getEntriesByType('navigation')[0].responseEnd]);
     readyTimes.push(ready);
-    afterHtml.push(ready - htmlEnd);
-    const input = page.getByRole('textbox', { name: 'Command' });
+    appReadyTimes.push(appReady);
+    afterHtml.push(appReady - htmlEnd);
+    const input = page.getByRole('region', { name: 'Terminal' }).getByRole('textbox', { name: 'Command' });
     for (const command of COMMANDS.slice(0, PER_LOAD)) {
       await input.fill(command);
       const before = await page.evaluate(() => window.__enterTimes.length);
@@ -183,7 +189,8 @@ const row = (name, value, text, budget, budgetText) =>
   console.log(`| ${name} | ${text} | ${budgetText} | ${value <= budget ? 'ok' : 'OVER'} |`);
 row('transfer, gzip (html+js+wasm+css)', gz, kb(gz), 350 * 1024, '350 KB');
 console.log(`| transfer, raw | ${kb(raw)} | | |`);
-row('command line usable after navigation', median(readyTimes), ms(median(readyTimes)), 250, '250 ms');
+row('command line takes keystrokes (start-up screen: type-ahead)', median(readyTimes), ms(median(readyTimes)), 250, '250 ms');
+row('simulator ready: the terminal runs what is entered', median(appReadyTimes), ms(median(appReadyTimes)), 250, '250 ms');
 console.log(`| … of which after the HTML arrived | ${ms(median(afterHtml))} | | |`);
 console.log(`| reference: a blank page's input, same harness | ${ms(median(blankTimes))} | | |`);
 row('Enter → DOM updated', median(enterTimes), ms(median(enterTimes)), 5, '5 ms');

@@ -21,7 +21,7 @@ async function open(contextOptions = {}) {
   const page = await context.newPage();
   const errors = collectErrors(page);
   await page.goto(server.url);
-  const input = page.getByRole('textbox', { name: 'Command' });
+  const input = page.getByRole('region', { name: 'Terminal' }).getByRole('textbox', { name: 'Command' });
   await input.waitFor();
   const map = page.getByRole('region', { name: 'Storage map' });
   return { page, errors, input, map, close: () => context.close() };
@@ -135,7 +135,7 @@ test('the address shares the session: a link opens the scenario and replays its 
   const page = await context.newPage();
   const errors = collectErrors(page);
   await page.goto(`${server.url}#scenario=live-code&run=echo%20from%20the%20link%20%3E%20~%2Fmy-app%2Fnote.txt`);
-  const input = page.getByRole('textbox', { name: 'Command' });
+  const input = page.getByRole('region', { name: 'Terminal' }).getByRole('textbox', { name: 'Command' });
   await input.waitFor();
   assert.equal(await page.getByRole('combobox', { name: 'Scenario' }).inputValue(), 'live-code');
   const log = page.getByRole('log', { name: 'Terminal output' });
@@ -175,8 +175,8 @@ test('Undo brings back a removed container; Share copies a link that rebuilds th
   const other = await page.context().newPage();
   const otherErrors = collectErrors(other);
   await other.goto(link);
-  await other.getByRole('textbox', { name: 'Command' }).waitFor();
-  const out = await run(other, other.getByRole('textbox', { name: 'Command' }), 'docker exec web cat /etc/app/app.conf');
+  await other.getByRole('region', { name: 'Terminal' }).getByRole('textbox', { name: 'Command' }).waitFor();
+  const out = await run(other, other.getByRole('region', { name: 'Terminal' }).getByRole('textbox', { name: 'Command' }), 'docker exec web cat /etc/app/app.conf');
   assert.match(out, /blue/);
   assert.deepEqual([...errors, ...otherErrors], []);
   await close();

@@ -196,3 +196,27 @@ async fn undo_takes_back_the_last_command() {
     run(&root, "docker volume ls -q").await;
     assert_eq!(text(&find_all(&root, ".block")[2], ".out"), "data", "the volume is back");
 }
+
+#[wasm_bindgen_test]
+async fn the_terminal_takes_over_the_start_up_screen_and_what_was_typed_on_it() {
+    // The start-up screen of index.html, as its script leaves it after two lines and a draft.
+    let screen = document().create_element("div").unwrap();
+    screen.set_id("boot");
+    screen.set_inner_html(r#"<input id="boot-input" aria-label="Command" value="docker volume ls">"#);
+    document().body().unwrap().append_child(&screen).unwrap();
+    let lines = js_sys::Array::of2(&"docker volume create early".into(), &"echo typed ahead".into());
+    js_sys::Reflect::set(&web_sys::window().unwrap(), &"stowageTypeAhead".into(), &lines).unwrap();
+    document().get_element_by_id("boot-input").unwrap().unchecked_into::<HtmlElement>().focus().unwrap();
+
+    let root = mount_app().await;
+    js_sys::Reflect::delete_property(&web_sys::window().unwrap(), &"stowageTypeAhead".into()).unwrap();
+    assert!(document().get_element_by_id("boot").is_none(), "the start-up screen is gone");
+    let blocks = find_all(&root, r#"[role="log"] .block"#);
+    let commands: Vec<String> = blocks.iter().map(|b| text(b, ".cmd")).collect();
+    assert_eq!(commands, ["docker volume create early", "echo typed ahead"]);
+    assert_eq!(text(&blocks[1], ".out"), "typed ahead");
+    // The draft and the focus moved to the terminal's command line.
+    let input = command_input(&root);
+    assert_eq!(input.value(), "docker volume ls");
+    assert_eq!(document().active_element().as_ref(), Some(input.unchecked_ref::<web_sys::Element>()));
+}

@@ -13,6 +13,7 @@ use yew::prelude::*;
 use super::icons::{icon, Icon};
 use crate::model::editor::{byte_to_utf16, utf16_to_byte, Completion, Editor, Submit};
 use crate::model::session::{Block, PS2};
+use crate::model::type_ahead::TypeAhead;
 
 #[derive(Properties, PartialEq)]
 pub struct TerminalProps {
@@ -38,6 +39,28 @@ fn selection(input: &HtmlInputElement, value: &str) -> (usize, usize) {
     let start = input.selection_start().ok().flatten().unwrap_or(0) as usize;
     let end = input.selection_end().ok().flatten().unwrap_or(start as u32) as usize;
     (utf16_to_byte(value, start), utf16_to_byte(value, end))
+}
+
+/// Takes over the start-up screen of `index.html`: what was typed there, and whether its
+/// command line had the focus; the screen is removed. `None` when there is none.
+fn take_start_up_screen() -> Option<TypeAhead> {
+    let window = web_sys::window()?;
+    let document = window.document()?;
+    let screen = document.get_element_by_id("boot")?;
+    let mut typed = TypeAhead::default();
+    if let Some(input) = document.get_element_by_id("boot-input").and_then(|e| e.dyn_into::<HtmlInputElement>().ok()) {
+        typed.draft = input.value();
+        typed.cursor = selection(&input, &typed.draft).1;
+        typed.focused = document.active_element().is_some_and(|a| a.id() == "boot-input");
+    }
+    // The lines entered, kept by the page's script in `window.stowageTypeAhead`.
+    if let Ok(lines) = js_sys::Reflect::get(&window, &"stowageTypeAhead".into()) {
+        if js_sys::Array::is_array(&lines) {
+            typed.lines = js_sys::Array::from(&lines).iter().filter_map(|line| line.as_string()).collect();
+        }
+    }
+    screen.remove();
+    Some(typed)
 }
 
 /// True when the user has text selected on the page (Ctrl+C then copies, as usual).
@@ -66,6 +89,29 @@ pub fn Terminal(props: &TerminalProps) -> Html {
                 }
             });
             move || drop(frame)
+        });
+    }
+
+    // The start-up screen gives way to this command line within the same task, so no keystroke
+    // falls between them: its lines run, its draft and focus move here.
+    {
+        let editor = editor.clone();
+        let input_ref = input_ref.clone();
+        let on_submit = props.on_submit.clone();
+        let redraw = redraw.clone();
+        use_effect_with((), move |_| {
+            let Some(typed) = take_start_up_screen() else { return };
+            let commands = typed.replay_into(&mut editor.borrow_mut());
+            if let Some(input) = input_ref.cast::<HtmlInputElement>() {
+                show(&input, &editor.borrow(), Some(typed.cursor()));
+                if typed.focused {
+                    let _ = input.focus();
+                }
+            }
+            for command in commands {
+                on_submit.emit(command);
+            }
+            redraw.force_update();
         });
     }
 

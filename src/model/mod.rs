@@ -9,3 +9,4 @@ pub mod link;
 pub mod player;
 pub mod prefs;
 pub mod session;
+pub mod type_ahead;
