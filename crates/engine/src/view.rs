@@ -356,7 +356,7 @@ pub fn list_dir(world: &World, target: &ExplorerTarget, path: &str) -> Vec<Entry
         .collect()
 }
 
-const DOCKER_WORDS: [&str; 24] = [
+const DOCKER_WORDS: [&str; 25] = [
     "run",
     "create",
     "start",
@@ -380,6 +380,7 @@ const DOCKER_WORDS: [&str; 24] = [
     "export",
     "build",
     "compose",
+    "info",
     "version",
 ];
 
@@ -401,7 +402,7 @@ pub fn complete(world: &World, ctx: &Ctx, home: &str, line: &str, cursor: usize)
         if words.get(1) == Some(&"volume") && words.len() == 2 {
             out.extend(["create", "ls", "inspect", "rm", "prune"].iter().map(|s| s.to_string()));
         } else if words.get(1) == Some(&"system") && words.len() == 2 {
-            out.extend(["df", "prune"].iter().map(|s| s.to_string()));
+            out.extend(["df", "info", "prune"].iter().map(|s| s.to_string()));
         } else {
             out.extend(world.containers.iter().map(|c| c.name.clone()));
             out.extend(world.volumes.keys().cloned());

@@ -5,6 +5,7 @@ pub mod compose;
 pub mod flags;
 pub mod format;
 pub mod image;
+pub mod info;
 pub mod inspect;
 pub mod mounts;
 pub mod ports;
@@ -134,11 +135,13 @@ pub fn cli(world: &mut World, sh: &mut Shell, argv: &[String], io: &mut Io) -> i
         "system" => match rest.first().map(String::as_str) {
             Some("df") => inspect::system_df(world, &rest[1..], io),
             Some("prune") => system_prune(world, &rest[1..], io),
+            Some("info") => info::info(world, &rest[1..], io, "system info"),
             _ => unknown_command(io, "system", rest.first()),
         },
+        "info" => info::info(world, rest, io, "info"),
         "version" | "--version" | "-v" => {
             if cmd == "version" {
-                io.out_str("Client:\n Version:           26.1.5+dfsg1\n API version:       1.45\n Go version:        go1.24.4\n Git commit:        a72d7cd\n Built:             Thu Aug 13 05:35:48 2026\n OS/Arch:           linux/amd64\n Context:           default\n\nServer:\n Engine:\n  Version:          26.1.5+dfsg1\n  API version:      1.45 (minimum version 1.24)\n  Go version:       go1.24.4\n  Git commit:       411e817\n  Built:            Thu Aug 13 05:35:48 2026\n  OS/Arch:          linux/amd64\n  Experimental:     false\n");
+                io.out_str("Client:\n Version:           26.1.5+dfsg1\n API version:       1.45\n Go version:        go1.24.4\n Git commit:        a72d7cd\n Built:             Thu Aug 13 05:35:48 2026\n OS/Arch:           linux/amd64\n Context:           default\n\nServer:\n Engine:\n  Version:          26.1.5+dfsg1\n  API version:      1.45 (minimum version 1.24)\n  Go version:       go1.24.4\n  Git commit:       411e817\n  Built:            Thu Aug 13 05:35:48 2026\n  OS/Arch:          linux/amd64\n  Experimental:     false\n containerd:\n  Version:          1.7.24~ds1\n  GitCommit:        1.7.24~ds1-6+deb13u1\n runc:\n  Version:          1.1.5+ds1\n  GitCommit:        1.1.5+ds1-1+deb12u1\n docker-init:\n  Version:          0.19.0\n  GitCommit:        \n");
             } else {
                 io.out_str("Docker version 26.1.5+dfsg1, build a72d7cd\n");
             }
