@@ -65,6 +65,9 @@ impl TreeBuilder<'_> {
     }
 }
 
+/// `/usr/lib/os-release` of Debian 12 (`/etc/os-release` links to it).
+const DEBIAN_OS_RELEASE: &str = "PRETTY_NAME=\"Debian GNU/Linux 12 (bookworm)\"\nNAME=\"Debian GNU/Linux\"\nVERSION_ID=\"12\"\nVERSION=\"12 (bookworm)\"\nVERSION_CODENAME=bookworm\nID=debian\nHOME_URL=\"https://www.debian.org/\"\nSUPPORT_URL=\"https://www.debian.org/support\"\nBUG_REPORT_URL=\"https://bugs.debian.org/\"\n";
+
 pub const BUSYBOX_PASSWD: &str = "root:x:0:0:root:/root:/bin/sh\ndaemon:x:1:1:daemon:/usr/sbin:/bin/false\nnobody:x:65534:65534:nobody:/nonexistent:/bin/false\napp:x:1000:1000:app:/home/app:/bin/sh\n";
 pub const BUSYBOX_GROUP: &str = "root:x:0:\ndaemon:x:1:\nnobody:x:65534:\napp:x:1000:\n";
 
@@ -143,6 +146,10 @@ impl World {
         h.file("etc/passwd", "root:x:0:0:root:/root:/bin/bash\ndaemon:x:1:1:daemon:/usr/sbin:/usr/sbin/nologin\nnobody:x:65534:65534:nobody:/nonexistent:/usr/sbin/nologin\nstudent:x:1000:1000::/home/student:/bin/bash\n", 0, 0, 0o644, boot);
         h.file("etc/group", "root:x:0:\ndaemon:x:1:\nnogroup:x:65534:\ndocker:x:111:student\nstudent:x:1000:\n", 0, 0, 0o644, boot);
         h.file("etc/hostname", "vm\n", 0, 0, 0o644, boot);
+        // Debian 12's, as base-files installs it (the daemon reports the same name).
+        h.dir("usr/lib", 0, 0, 0o755, boot);
+        h.file("usr/lib/os-release", DEBIAN_OS_RELEASE, 0, 0, 0o644, boot);
+        h.node("etc/os-release", Kind::Symlink("../usr/lib/os-release".into()), 0, 0, 0o777, boot);
         h.dir("var/lib/docker", 0, 0, 0o710, boot);
         h.dir("var/lib/docker/containers", 0, 0, 0o710, boot);
         let overlay_dir = h.dir("var/lib/docker/overlay2", 0, 0, 0o710, boot);
