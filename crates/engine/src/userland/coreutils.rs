@@ -2053,24 +2053,50 @@ fn human_1k(kib: u64) -> String {
     format!("{v:.1}{}", units[i])
 }
 
+/// GNU's `-h` sizes: powers of 1024, rounded up, one decimal below 10 (`4.0K`, `64M`, `251G`).
+fn gnu_human(bytes: u64) -> String {
+    const UNITS: [char; 6] = ['K', 'M', 'G', 'T', 'P', 'E'];
+    if bytes < 1024 {
+        return bytes.to_string();
+    }
+    let mut unit = 0;
+    let mut scale: u128 = 1024;
+    while unit + 1 < UNITS.len() && u128::from(bytes) >= scale * 1024 {
+        scale *= 1024;
+        unit += 1;
+    }
+    let tenths = (u128::from(bytes) * 10).div_ceil(scale);
+    if tenths < 100 {
+        format!("{}.{}{}", tenths / 10, tenths % 10, UNITS[unit])
+    } else {
+        format!("{}{}", u128::from(bytes).div_ceil(scale), UNITS[unit])
+    }
+}
+
+/// One line of `df`: the file system, its size and use in KiB, where it is mounted.
+struct DfRow {
+    source: String,
+    total: u64,
+    used: u64,
+    target: String,
+}
+
 fn df(p: &mut Proc, args: &[String]) -> i32 {
     let (opts, ops) = split_opts(args);
     let human = has(&opts, "-h", "--human-readable");
     let ops = if ops.is_empty() { vec!["/".to_string()] } else { ops };
-    p.out(if human {
-        "Filesystem                Size      Used Available Use% Mounted on\n"
-    } else {
-        "Filesystem           1K-blocks      Used Available Use% Mounted on\n"
-    });
+    let mut rows = Vec::new();
+    let mut status = 0;
     for op in ops {
         let loc = match p.world.resolve(&p.ctx, &op, true) {
             Ok(l) => l,
             Err(e) => {
                 p.err(&format!("{op}: {e}"));
-                return 1;
+                status = 1;
+                continue;
             }
         };
-        let (fs, total, used, mount) = match (p.ctx.ns, loc.mount) {
+        let (source, total, used, target) = match (p.ctx.ns, loc.mount) {
             (crate::vfs::Ns::Container(i), Some(m)) => {
                 let mnt = &p.world.containers[i].mounts[m];
                 let mut used = 0;
@@ -2087,20 +2113,86 @@ fn df(p: &mut Proc, args: &[String]) -> i32 {
             (crate::vfs::Ns::Container(_), None) => ("overlay".to_string(), 263_174_212, 11_534_336, "/".to_string()),
             (crate::vfs::Ns::Host, _) => ("/dev/vda".to_string(), 263_174_212, 11_534_336, "/".to_string()),
         };
-        let avail = total.saturating_sub(used);
-        // GNU df rounds the percentage up, busybox to the nearest.
-        let pct = match (total, p.gnu) {
-            (0, _) => 0,
-            (_, true) => (used * 100).div_ceil(total),
-            (_, false) => (used * 100 + total / 2) / total,
-        };
+        rows.push(DfRow { source, total, used, target });
+    }
+    // GNU df prints nothing more when no operand could be read; busybox still prints its header.
+    if p.gnu && rows.is_empty() {
+        return status;
+    }
+    let out = if p.gnu { gnu_df_table(&rows, human) } else { busybox_df_table(&rows, human) };
+    p.out(&out);
+    status
+}
+
+/// busybox: fixed columns, sizes to one decimal, the percentage rounded to the nearest.
+fn busybox_df_table(rows: &[DfRow], human: bool) -> String {
+    let mut out = String::from(if human {
+        "Filesystem                Size      Used Available Use% Mounted on\n"
+    } else {
+        "Filesystem           1K-blocks      Used Available Use% Mounted on\n"
+    });
+    for r in rows {
+        let avail = r.total.saturating_sub(r.used);
+        let pct = (r.used * 100 + r.total / 2).checked_div(r.total).unwrap_or(0);
         if human {
-            p.out(&format!("{fs:<20} {:>9} {:>9} {:>9} {pct:>3}% {mount}\n", human_1k(total), human_1k(used), human_1k(avail)));
+            out.push_str(&format!(
+                "{:<20} {:>9} {:>9} {:>9} {pct:>3}% {}\n",
+                r.source,
+                human_1k(r.total),
+                human_1k(r.used),
+                human_1k(avail),
+                r.target
+            ));
         } else {
-            p.out(&format!("{fs:<20} {total:>9} {used:>9} {avail:>9} {pct:>3}% {mount}\n"));
+            out.push_str(&format!("{:<20} {:>9} {:>9} {:>9} {pct:>3}% {}\n", r.source, r.total, r.used, avail, r.target));
         }
     }
-    0
+    out
+}
+
+/// GNU coreutils: each column as wide as its widest cell (with df's minimum widths), one
+/// space apart, the percentage rounded up.
+fn gnu_df_table(rows: &[DfRow], human: bool) -> String {
+    let size = |kib: u64| if human { gnu_human(kib * 1024) } else { kib.to_string() };
+    let mut table: Vec<[String; 6]> = vec![[
+        "Filesystem".into(),
+        if human { "Size" } else { "1K-blocks" }.into(),
+        "Used".into(),
+        if human { "Avail" } else { "Available" }.into(),
+        "Use%".into(),
+        "Mounted on".into(),
+    ]];
+    for r in rows {
+        let pct = match (r.used * 100).checked_div(r.total) {
+            Some(_) => format!("{}%", (r.used * 100).div_ceil(r.total)),
+            None => "-".into(),
+        };
+        table.push([r.source.clone(), size(r.total), size(r.used), size(r.total.saturating_sub(r.used)), pct, r.target.clone()]);
+    }
+    let mut widths = [14, 5, 5, 5, 4, 0];
+    for row in &table {
+        for (w, cell) in widths.iter_mut().zip(row) {
+            *w = (*w).max(cell.chars().count());
+        }
+    }
+    let mut out = String::new();
+    for row in &table {
+        out.push_str(&format!(
+            "{:<w0$} {:>w1$} {:>w2$} {:>w3$} {:>w4$} {}\n",
+            row[0],
+            row[1],
+            row[2],
+            row[3],
+            row[4],
+            row[5],
+            w0 = widths[0],
+            w1 = widths[1],
+            w2 = widths[2],
+            w3 = widths[3],
+            w4 = widths[4]
+        ));
+    }
+    out
 }
 
 fn du(p: &mut Proc, args: &[String]) -> i32 {
