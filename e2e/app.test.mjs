@@ -99,6 +99,17 @@ test('the start-up screen takes commands at once; they run when the app is up, d
   await context.close();
 });
 
+test('when the wasm cannot be loaded, the start-up screen says so', async () => {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 720 } });
+  const page = await context.newPage();
+  await page.route('**/*_bg.wasm', (route) => route.fulfill({ status: 404, body: 'not found' }));
+  await page.goto(server.url);
+  const status = page.getByRole('status').filter({ hasText: 'could not start' });
+  await status.waitFor();
+  assert.equal(await status.textContent(), 'The simulator could not start (HTTP 404). Reload the page to try again.');
+  await context.close();
+});
+
 test('typing echo hi and Enter appends a block to the log', async () => {
   const { page, errors, input, close } = await open();
   const block = await run(page, input, 'echo hi');

@@ -19,8 +19,13 @@ if (!found) throw new Error("compile-early: Trunk's loader call `init({ module_o
 const wasm = found[1];
 
 // The compiled module, or (when the server does not send application/wasm) one compiled from bytes.
+// If it cannot be fetched or compiled, the start-up screen says so instead of waiting forever.
 const early = `<script>window.stowageWasm=fetch(${JSON.stringify(wasm)}).then(function(r){` +
-  `return WebAssembly.compileStreaming(r.clone()).catch(function(){return r.arrayBuffer().then(WebAssembly.compile)})})</script>`;
+  `if(!r.ok)throw new Error("HTTP "+r.status);` +
+  `return WebAssembly.compileStreaming(r.clone()).catch(function(){return r.arrayBuffer().then(WebAssembly.compile)})});` +
+  `window.stowageWasm.catch(function(e){function say(){var s=document.getElementById("boot-status");` +
+  `if(s)s.textContent="The simulator could not start ("+e.message+"). Reload the page to try again."}` +
+  `document.readyState==="loading"?addEventListener("DOMContentLoaded",say):say()})</script>`;
 const charset = /<meta charset="?utf-8"? ?\/?>/i;
 if (!charset.test(html)) throw new Error('compile-early: <meta charset> not found');
 html = html.replace(charset, (meta) => meta + early);
