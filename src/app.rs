@@ -182,6 +182,8 @@ pub fn App() -> Html {
     }
 
     let step = player.current().cloned();
+    // What the last command removed is drawn as a ghost while its step plays, then dissolves.
+    let ghosts = player.is_playing().then(|| session.before.clone());
     let step_ms = step.as_ref().map_or(2000, |s| player.millis(s));
 
     // Callbacks that never change, so children re-render only when their data does.
@@ -332,7 +334,7 @@ pub fn App() -> Html {
                             aria-labelledby={tab.id()}>
                             { match *tab {
                                 Tab::Map => html! {
-                                    <StorageMap view={view.clone()} before={session.before.clone()}
+                                    <StorageMap view={view.clone()} before={ghosts.clone()}
                                         focus={step.as_ref().map(|s| s.focus.clone())} {step_ms} />
                                 },
                                 Tab::Explorer => html! {

@@ -159,7 +159,11 @@ impl Player {
                     });
                     self.next_seq += 1;
                 }
-                if !self.playing {
+                // The map draws the world after the newest command (and its ghosts of what that
+                // command removed), so its steps take over from any earlier ones still playing;
+                // those stay reachable with Previous. A paused step stays on show: the learner is
+                // reading it.
+                if !self.playing || !self.paused {
                     self.pos = Some(first_new);
                     self.playing = true;
                 }
@@ -254,19 +258,34 @@ mod tests {
     }
 
     #[test]
-    fn later_commands_queue_behind_the_playing_one() {
+    fn a_new_command_takes_over_from_the_one_playing() {
         let mut p = Player::default();
-        enqueue(&mut p, 1, &["a"]);
-        enqueue(&mut p, 2, &["b", "c"]);
+        enqueue(&mut p, 1, &["a", "b", "c"]);
+        assert_eq!(shown(&p), Some((1, 1, true)));
+        enqueue(&mut p, 2, &["d", "e"]);
+        assert_eq!(shown(&p), Some((2, 1, true)));
+        assert_eq!(p.pending(), 1, "only the new command's steps are ahead");
+        // The steps it cut short are still there to go back to.
+        p.apply(PlayerAction::Previous);
+        assert_eq!(shown(&p), Some((1, 3, true)));
+        // After the queue ran out, a new command starts playing at once too.
+        p.apply(PlayerAction::Skip);
+        assert_eq!(shown(&p), Some((2, 2, false)));
+        enqueue(&mut p, 3, &["f"]);
+        assert_eq!(shown(&p), Some((3, 1, true)));
+    }
+
+    #[test]
+    fn while_paused_new_commands_wait_behind_the_step_on_show() {
+        let mut p = Player::default();
+        enqueue(&mut p, 1, &["a", "b"]);
+        p.apply(PlayerAction::TogglePause);
+        enqueue(&mut p, 2, &["c"]);
         assert_eq!(shown(&p), Some((1, 1, true)));
         assert_eq!(p.pending(), 2);
         p.apply(PlayerAction::Next);
+        p.apply(PlayerAction::Next);
         assert_eq!(shown(&p), Some((2, 1, true)));
-        // After the queue ran out, a new command starts playing at once.
-        p.apply(PlayerAction::Skip);
-        assert_eq!(shown(&p), Some((2, 2, false)));
-        enqueue(&mut p, 3, &["d"]);
-        assert_eq!(shown(&p), Some((3, 1, true)));
     }
 
     #[test]
