@@ -72,26 +72,33 @@ test('the start-up screen takes commands at once; they run when the app is up, d
   await page.keyboard.press('Enter');
   await page.keyboard.type('docker volume create typed');
   await page.keyboard.press('Enter');
-  await page.keyboard.type('docker volume ls');
+  // Pasted lines are entered one by one; the rest stays in the input.
+  await early.evaluate((el) => {
+    const data = new DataTransfer();
+    data.setData('text/plain', 'echo pasted\ndocker volume ls');
+    el.dispatchEvent(new ClipboardEvent('paste', { clipboardData: data, bubbles: true, cancelable: true }));
+  });
   assert.deepEqual(await page.locator('#boot-typed .cmd-line').allTextContents(),
-    ['student@vm:~$ echo early \\', '> bird', 'student@vm:~$ docker volume create typed']);
+    ['student@vm:~$ echo early \\', '> bird', 'student@vm:~$ docker volume create typed', 'student@vm:~$ echo pasted']);
   assert.equal(await early.inputValue(), 'docker volume ls');
   release();
   const terminal = page.getByRole('region', { name: 'Terminal' });
   const blocks = terminal.getByRole('log', { name: 'Terminal output' }).locator('.block');
-  await blocks.nth(1).waitFor();
+  await blocks.nth(2).waitFor();
   assert.equal(await page.locator('#boot').count(), 0);
-  assert.equal(await blocks.count(), 2);
+  assert.equal(await blocks.count(), 3);
   assert.equal(await blocks.nth(0).locator('.out').textContent(), 'early bird');
   assert.equal(await blocks.nth(1).locator('.out').textContent(), 'typed');
+  assert.equal(await blocks.nth(2).locator('.out').textContent(), 'pasted');
   // The unfinished line moved to the terminal's command line, which has the focus: Enter runs it.
   const input = terminal.getByRole('textbox', { name: 'Command' });
   assert.equal(await input.inputValue(), 'docker volume ls');
   assert.equal(await input.evaluate((el) => el === document.activeElement), true);
   await page.keyboard.press('Enter');
-  await blocks.nth(2).waitFor();
-  assert.match(await blocks.nth(2).locator('.out').textContent(), /local\s+typed/);
+  await blocks.nth(3).waitFor();
+  assert.match(await blocks.nth(3).locator('.out').textContent(), /local\s+typed/);
   // ↑ recalls what was typed ahead.
+  await page.keyboard.press('ArrowUp');
   await page.keyboard.press('ArrowUp');
   await page.keyboard.press('ArrowUp');
   assert.equal(await input.inputValue(), 'docker volume create typed');
