@@ -71,6 +71,9 @@ pub struct Shell {
     pub depth: u32,
     /// `$0`: the shell's name, or the first argument after `sh -c SCRIPT`.
     pub arg0: Option<String>,
+    /// Defined with `alias`. Kept and listed, never expanded: `bash -c` does not expand
+    /// aliases, and each line on the host is one `bash -c`.
+    pub aliases: BTreeMap<String, String>,
 }
 
 /// A redirection target after setup.
@@ -94,7 +97,18 @@ impl Shell {
         }
         vars.insert("PWD".into(), ctx.cwd.clone());
         exported.insert("PWD".into());
-        Shell { flavor, ctx, vars, exported, status: 0, positional: Vec::new(), main_process: false, depth: 0, arg0: None }
+        Shell {
+            flavor,
+            ctx,
+            vars,
+            exported,
+            status: 0,
+            positional: Vec::new(),
+            main_process: false,
+            depth: 0,
+            arg0: None,
+            aliases: BTreeMap::new(),
+        }
     }
 
     /// The host shell of `student`, as in `ENVIRONMENT.md` §1.

@@ -111,6 +111,10 @@ pub fn run(sh: &mut Shell, world: &mut World, argv: &[String], io: &mut Io) -> O
                 1
             }
         }
+        "alias" => alias(sh, args, io),
+        "unalias" => unalias(sh, args, io),
+        // A non-interactive bash keeps no history: `history` lists nothing.
+        "history" if sh.flavor == Flavor::Bash => 0,
         "type" | "command" if argv[0] == "type" || args.first().map(String::as_str) == Some("-v") => {
             let names: Vec<&String> = args.iter().filter(|a| !a.starts_with('-')).collect();
             let mut st = 0;
@@ -153,7 +157,75 @@ pub fn is_builtin(name: &str) -> bool {
             | "read"
             | "type"
             | "command"
+            | "alias"
+            | "unalias"
+            | "history"
     )
+}
+
+/// A value as `alias` prints it: in single quotes, a quote inside written `'\''`.
+fn single_quoted(value: &str) -> String {
+    format!("'{}'", value.replace('\'', "'\\''"))
+}
+
+/// `alias [-p] [NAME[=VALUE]]…`: defines, or prints (bash with `alias ` in front, sorted).
+fn alias(sh: &mut Shell, args: &[String], io: &mut Io) -> i32 {
+    let print = |sh: &Shell, name: &str, value: &str, io: &mut Io| {
+        let prefix = if sh.flavor == Flavor::Bash { "alias " } else { "" };
+        io.out_str(&format!("{prefix}{name}={}\n", single_quoted(value)));
+    };
+    let names: Vec<&String> = args.iter().filter(|a| !(sh.flavor == Flavor::Bash && a.as_str() == "-p")).collect();
+    if names.is_empty() {
+        for (name, value) in &sh.aliases {
+            print(sh, name, value, io);
+        }
+        return 0;
+    }
+    let mut status = 0;
+    for arg in names {
+        match arg.split_once('=') {
+            Some((name, value)) => {
+                sh.aliases.insert(name.to_string(), value.to_string());
+            }
+            None => match sh.aliases.get(arg.as_str()) {
+                Some(value) => print(sh, arg, value, io),
+                None => {
+                    match sh.flavor {
+                        Flavor::Bash => io.err_line(&format!("bash: line 1: alias: {arg}: not found")),
+                        Flavor::Ash | Flavor::Dash => io.err_line(&format!("alias: {arg} not found")),
+                    }
+                    status = 1;
+                }
+            },
+        }
+    }
+    status
+}
+
+/// `unalias [-a] NAME…`
+fn unalias(sh: &mut Shell, args: &[String], io: &mut Io) -> i32 {
+    if args.first().map(String::as_str) == Some("-a") {
+        sh.aliases.clear();
+        return 0;
+    }
+    if args.is_empty() {
+        if sh.flavor == Flavor::Bash {
+            io.err_line("bash: line 1: unalias: usage: unalias [-a] name [name ...]");
+            return 2;
+        }
+        return 0;
+    }
+    let mut status = 0;
+    for name in args {
+        if sh.aliases.remove(name).is_none() {
+            match sh.flavor {
+                Flavor::Bash => io.err_line(&format!("bash: line 1: unalias: {name}: not found")),
+                Flavor::Ash | Flavor::Dash => io.err_line(&format!("unalias: {name} not found")),
+            }
+            status = 1;
+        }
+    }
+    status
 }
 
 fn cd(sh: &mut Shell, world: &mut World, args: &[String], io: &mut Io) -> i32 {
