@@ -111,6 +111,8 @@ pub fn run(sh: &mut Shell, world: &mut World, argv: &[String], io: &mut Io) -> O
                 1
             }
         }
+        "." => return Some(source(sh, world, argv, io)),
+        "source" if sh.flavor == Flavor::Bash => return Some(source(sh, world, argv, io)),
         "alias" => alias(sh, args, io),
         "unalias" => unalias(sh, args, io),
         // A non-interactive bash keeps no history: `history` lists nothing.
@@ -160,7 +162,69 @@ pub fn is_builtin(name: &str) -> bool {
             | "alias"
             | "unalias"
             | "history"
+            | "."
+            | "source"
     )
+}
+
+/// `. FILE [ARGS]` (bash also `source`): runs the file in this shell, so the variables it sets
+/// stay. A name without a slash is looked up on the PATH, then (bash) in the working directory.
+fn source(sh: &mut Shell, world: &mut World, argv: &[String], io: &mut Io) -> Flow {
+    let cmd = argv[0].as_str();
+    let Some(name) = argv.get(1) else {
+        let status = match sh.flavor {
+            Flavor::Bash => {
+                io.err_line(&format!("bash: line 1: {cmd}: filename argument required"));
+                io.err_line(&format!("{cmd}: usage: {cmd} filename [arguments]"));
+                2
+            }
+            Flavor::Ash | Flavor::Dash => 0,
+        };
+        sh.status = status;
+        return Flow::Next;
+    };
+    let mut candidates = Vec::new();
+    if name.contains('/') {
+        candidates.push(name.clone());
+    } else {
+        let path = sh.vars.get("PATH").cloned().unwrap_or_default();
+        candidates.extend(path.split(':').filter(|d| !d.is_empty()).map(|d| format!("{d}/{name}")));
+        if sh.flavor == Flavor::Bash {
+            candidates.push(name.clone());
+        }
+    }
+    let text = candidates.iter().find_map(|path| world.read(&sh.ctx, path).ok());
+    let Some(text) = text else {
+        let error = world.read(&sh.ctx, candidates.last().map_or(name.as_str(), String::as_str)).err();
+        let reason = error.map_or_else(|| "No such file or directory".to_string(), |e| e.to_string());
+        match sh.flavor {
+            Flavor::Bash => io.err_line(&format!("bash: line 1: {name}: {reason}")),
+            Flavor::Ash => io.err_line(&format!("sh: .: line 1: can't open '{name}': {reason}")),
+            Flavor::Dash => io.err_line(&format!("sh: 1: .: cannot open {name}: No such file")),
+        }
+        // bash -c carries on after a missing file; a POSIX shell stops there.
+        return match sh.flavor {
+            Flavor::Bash => {
+                sh.status = 1;
+                Flow::Next
+            }
+            Flavor::Ash | Flavor::Dash => Flow::Exit(2),
+        };
+    };
+    if sh.depth >= crate::shell::exec::MAX_DEPTH {
+        io.err_line(&format!("{}{name}: nesting too deep", sh.err_prefix()));
+        sh.status = 1;
+        return Flow::Next;
+    }
+    let script = String::from_utf8_lossy(&text.to_vec()).into_owned();
+    let saved = (argv.len() > 2).then(|| std::mem::replace(&mut sh.positional, argv[2..].to_vec()));
+    sh.depth += 1;
+    let flow = sh.run_script(world, &script, io);
+    sh.depth -= 1;
+    if let Some(positional) = saved {
+        sh.positional = positional;
+    }
+    flow
 }
 
 /// A value as `alias` prints it: in single quotes, a quote inside written `'\''`.
