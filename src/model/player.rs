@@ -1,12 +1,118 @@
 //! The animation queue: after each command its events are shown one at a time, each with a
 //! caption. Pure state; the narration component runs the timer that sends [`PlayerAction::Done`].
 
-use stowage_engine::Event;
+use stowage_engine::{Event, Place};
 
 use super::focus::{focus_of, Focus};
+use super::format::human_size;
 
 /// Steps kept for going back; older ones are dropped.
 const KEEP: usize = 200;
+/// From this many file writes and removals in a row, they are told as one step (a database
+/// initialising its data directory writes dozens of files, in its volume and in its container).
+const GROUP_FROM: usize = 3;
+
+/// The caption and focus of each step for a command's events: one event a step, except runs
+/// of file writes and removals, which are told together.
+fn narrate(events: &[Event]) -> Vec<(String, Focus)> {
+    let is_file_change = |e: &Event| matches!(e, Event::FileWritten { .. } | Event::FileRemoved { .. });
+    let mut steps = Vec::new();
+    let mut i = 0;
+    while i < events.len() {
+        let run = events[i..].iter().take_while(|e| is_file_change(e)).count().max(1);
+        if run >= GROUP_FROM {
+            steps.push(narrate_file_changes(&events[i..i + run]));
+        } else {
+            steps.extend(events[i..i + run].iter().map(|e| (e.narrate(), focus_of(e))));
+        }
+        i += run;
+    }
+    steps
+}
+
+/// What a run of file writes and removals did to each place it touched.
+#[derive(Default)]
+struct Changes<'a> {
+    written: Vec<&'a String>,
+    removed: Vec<&'a String>,
+    bytes: u64,
+}
+
+/// One caption for a run of file writes and removals: per place, how many files and bytes;
+/// in a single place, also which files.
+fn narrate_file_changes(run: &[Event]) -> (String, Focus) {
+    let mut places: Vec<(&Place, Changes)> = Vec::new();
+    for e in run {
+        let (place, path, bytes) = match e {
+            Event::FileWritten { place, path, bytes } => (place, path, Some(*bytes)),
+            Event::FileRemoved { place, path } => (place, path, None),
+            _ => continue,
+        };
+        let at = match places.iter().position(|(p, _)| *p == place) {
+            Some(at) => at,
+            None => {
+                places.push((place, Changes::default()));
+                places.len() - 1
+            }
+        };
+        let changes = &mut places[at].1;
+        let list = if bytes.is_some() { &mut changes.written } else { &mut changes.removed };
+        if !list.contains(&path) {
+            list.push(path);
+        }
+        changes.bytes += bytes.unwrap_or(0);
+    }
+    let files = |n: usize| if n == 1 { "1 file".to_string() } else { format!("{n} files") };
+    let are = |n: usize| if n == 1 { "is" } else { "are" };
+    let named = |paths: Vec<&String>| match paths.as_slice() {
+        [] => String::new(),
+        [one] => one.to_string(),
+        [first, second] => format!("{first} and {second}"),
+        [first, second, rest @ ..] => format!("{first}, {second} and {} more", rest.len()),
+    };
+    let caption = match places.as_slice() {
+        [(place, c)] => {
+            let all: Vec<&String> = c.written.iter().chain(&c.removed).copied().collect();
+            match (c.written.len(), c.removed.len()) {
+                (w, 0) => format!("{} {} written in {place} ({} in all): {}.", files(w), are(w), human_size(c.bytes), named(all)),
+                (0, r) => format!("{} {} removed from {place}: {}.", files(r), are(r), named(all)),
+                (w, r) => {
+                    format!(
+                        "In {place}, {} {} written ({} in all) and {} removed: {}.",
+                        files(w),
+                        are(w),
+                        human_size(c.bytes),
+                        files(r),
+                        named(all)
+                    )
+                }
+            }
+        }
+        _ => {
+            let parts: Vec<String> = places
+                .iter()
+                .map(|(place, c)| match (c.written.len(), c.removed.len()) {
+                    (w, 0) => format!("{place}: {} written ({})", files(w), human_size(c.bytes)),
+                    (0, r) => format!("{place}: {} removed", files(r)),
+                    (w, r) => format!("{place}: {} written ({}) and {} removed", files(w), human_size(c.bytes), files(r)),
+                })
+                .collect();
+            format!("Files change in {} places: {}.", places.len(), parts.join("; "))
+        }
+    };
+    let mut focus = Focus { kind: "remove", keys: Vec::new(), path: None };
+    for e in run {
+        if matches!(e, Event::FileWritten { .. }) {
+            focus.kind = "write";
+        }
+        for key in focus_of(e).keys {
+            if !focus.keys.contains(&key) {
+                focus.keys.push(key);
+            }
+        }
+    }
+    (caption, focus)
+}
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Step {
@@ -143,20 +249,14 @@ impl Player {
     pub fn apply(&mut self, action: PlayerAction) {
         match action {
             PlayerAction::Enqueue { block, events } => {
-                let total = events.len();
+                let told = narrate(&events);
+                let total = told.len();
                 if total == 0 {
                     return;
                 }
                 let first_new = self.steps.len();
-                for (i, event) in events.iter().enumerate() {
-                    self.steps.push(Step {
-                        seq: self.next_seq,
-                        block,
-                        index: i + 1,
-                        total,
-                        caption: event.narrate(),
-                        focus: focus_of(event),
-                    });
+                for (i, (caption, focus)) in told.into_iter().enumerate() {
+                    self.steps.push(Step { seq: self.next_seq, block, index: i + 1, total, caption, focus });
                     self.next_seq += 1;
                 }
                 // The map draws the world after the newest command (and its ghosts of what that
@@ -302,6 +402,70 @@ mod tests {
         assert!(!p.has_previous() && p.has_next());
         p.apply(PlayerAction::TogglePause);
         assert!(p.running().is_some());
+    }
+
+    fn written(place: Place, path: &str, bytes: u64) -> Event {
+        Event::FileWritten { place, path: path.into(), bytes }
+    }
+
+    #[test]
+    fn runs_of_file_changes_are_told_as_one_step() {
+        let volume = || Place::Volume { name: "db-data".into() };
+        let layer = || Place::WritableLayer { container: "db".into() };
+        let events = vec![
+            created("db-data"),
+            written(volume(), "/data/PG_VERSION", 3),
+            written(volume(), "/data/postgresql.conf", 816),
+            written(volume(), "/data/base/1/1255", 7000),
+            written(volume(), "/data/postgresql.conf", 820),
+            created("logs"),
+            written(layer(), "/run/lock", 64),
+            written(layer(), "/run/sock", 0),
+            created("cache"),
+        ];
+        let mut p = Player::default();
+        p.apply(PlayerAction::Enqueue { block: 1, events });
+        let captions: Vec<String> = p.steps.iter().map(|s| s.caption.clone()).collect();
+        assert_eq!(captions.len(), 6, "{captions:?}");
+        assert_eq!(
+            captions[1],
+            "3 files are written in volume db-data (8.64 kB in all): /data/PG_VERSION, /data/postgresql.conf and 1 more."
+        );
+        // Two writes are too few to group; they are told one by one.
+        assert_eq!(captions[3], "/run/lock is written (64 B) in db's writable layer.");
+        assert!(p.steps.iter().all(|s| s.total == 6));
+        let grouped = &p.steps[1].focus;
+        assert_eq!((grouped.kind, grouped.path.as_deref()), ("write", None));
+        assert!(grouped.has("volume:db-data"));
+    }
+
+    #[test]
+    fn a_run_across_places_says_what_changed_in_each() {
+        let tmp = || Place::Tmpfs { container: "web".into(), target: "/cache".into() };
+        let layer = || Place::WritableLayer { container: "web".into() };
+        let one_place = vec![
+            written(tmp(), "/cache/a", 10),
+            Event::FileRemoved { place: tmp(), path: "/cache/b".into() },
+            written(tmp(), "/cache/a", 5),
+        ];
+        let (caption, focus) = narrate(&one_place).remove(0);
+        assert_eq!(
+            caption,
+            "In the tmpfs at /cache in web (memory), 1 file is written (15 B in all) and 1 file removed: /cache/a and /cache/b."
+        );
+        assert!(focus.has("tmpfs:web:/cache"));
+        let two_places = vec![
+            written(tmp(), "/cache/a", 10),
+            written(layer(), "/run/x", 1),
+            Event::FileRemoved { place: layer(), path: "/run/y".into() },
+        ];
+        let (caption, focus) = narrate(&two_places).remove(0);
+        assert_eq!(
+            caption,
+            "Files change in 2 places: the tmpfs at /cache in web (memory): 1 file written (10 B); web's writable layer: 1 file written (1 B) and 1 file removed."
+        );
+        assert!(focus.has("tmpfs:web:/cache") && focus.has("writable:web"));
+        assert_eq!(focus.kind, "write");
     }
 
     #[test]
