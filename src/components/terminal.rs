@@ -111,7 +111,11 @@ pub fn Terminal(props: &TerminalProps) -> Html {
             for command in commands {
                 on_submit.emit(command);
             }
-            redraw.force_update();
+            // Continuation lines typed ahead are drawn above the input (the rest comes with the
+            // app's new props).
+            if !editor.borrow().pending.is_empty() {
+                redraw.force_update();
+            }
         });
     }
 

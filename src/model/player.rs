@@ -1,6 +1,8 @@
 //! The animation queue: after each command its events are shown one at a time, each with a
 //! caption. Pure state; the narration component runs the timer that sends [`PlayerAction::Done`].
 
+use std::collections::BTreeSet;
+
 use stowage_engine::{Event, Place};
 
 use super::focus::{focus_of, Focus};
@@ -33,19 +35,22 @@ fn narrate(events: &[Event]) -> Vec<(String, Focus)> {
 /// What a run of file writes and removals did to each place it touched.
 #[derive(Default)]
 struct Changes<'a> {
-    written: Vec<&'a String>,
-    removed: Vec<&'a String>,
+    written: BTreeSet<&'a str>,
+    removed: BTreeSet<&'a str>,
+    /// The first files written, then removed, in order (the caption names two).
+    first_written: Vec<&'a str>,
+    first_removed: Vec<&'a str>,
     bytes: u64,
 }
 
 /// One caption for a run of file writes and removals: per place, how many files and bytes;
-/// in a single place, also which files.
+/// in a single place, also which files. (A loop may write thousands of files: sets, not lists.)
 fn narrate_file_changes(run: &[Event]) -> (String, Focus) {
     let mut places: Vec<(&Place, Changes)> = Vec::new();
     for e in run {
         let (place, path, bytes) = match e {
-            Event::FileWritten { place, path, bytes } => (place, path, Some(*bytes)),
-            Event::FileRemoved { place, path } => (place, path, None),
+            Event::FileWritten { place, path, bytes } => (place, path.as_str(), Some(*bytes)),
+            Event::FileRemoved { place, path } => (place, path.as_str(), None),
             _ => continue,
         };
         let at = match places.iter().position(|(p, _)| *p == place) {
@@ -56,26 +61,39 @@ fn narrate_file_changes(run: &[Event]) -> (String, Focus) {
             }
         };
         let changes = &mut places[at].1;
-        let list = if bytes.is_some() { &mut changes.written } else { &mut changes.removed };
-        if !list.contains(&path) {
-            list.push(path);
+        let (set, first) = match bytes {
+            Some(_) => (&mut changes.written, &mut changes.first_written),
+            None => (&mut changes.removed, &mut changes.first_removed),
+        };
+        if set.insert(path) && first.len() < 2 {
+            first.push(path);
         }
         changes.bytes += bytes.unwrap_or(0);
     }
     let files = |n: usize| if n == 1 { "1 file".to_string() } else { format!("{n} files") };
     let are = |n: usize| if n == 1 { "is" } else { "are" };
-    let named = |paths: Vec<&String>| match paths.as_slice() {
-        [] => String::new(),
-        [one] => one.to_string(),
-        [first, second] => format!("{first} and {second}"),
-        [first, second, rest @ ..] => format!("{first}, {second} and {} more", rest.len()),
+    // The first two files, written ones first, and how many more.
+    let named = |c: &Changes| {
+        let total = c.written.len() + c.removed.len();
+        let mut shown: Vec<&str> = Vec::new();
+        for path in c.first_written.iter().chain(&c.first_removed) {
+            if shown.len() < 2 && !shown.contains(path) {
+                shown.push(path);
+            }
+        }
+        match (shown.as_slice(), total) {
+            ([one], _) => one.to_string(),
+            ([first, second], 2) => format!("{first} and {second}"),
+            ([first, second], _) => format!("{first}, {second} and {} more", total - 2),
+            _ => String::new(),
+        }
     };
     let caption = match places.as_slice() {
         [(place, c)] => {
-            let all: Vec<&String> = c.written.iter().chain(&c.removed).copied().collect();
+            let all = named(c);
             match (c.written.len(), c.removed.len()) {
-                (w, 0) => format!("{} {} written in {place} ({} in all): {}.", files(w), are(w), human_size(c.bytes), named(all)),
-                (0, r) => format!("{} {} removed from {place}: {}.", files(r), are(r), named(all)),
+                (w, 0) => format!("{} {} written in {place} ({} in all): {}.", files(w), are(w), human_size(c.bytes), all),
+                (0, r) => format!("{} {} removed from {place}: {}.", files(r), are(r), all),
                 (w, r) => {
                     format!(
                         "In {place}, {} {} written ({} in all) and {} removed: {}.",
@@ -83,7 +101,7 @@ fn narrate_file_changes(run: &[Event]) -> (String, Focus) {
                         are(w),
                         human_size(c.bytes),
                         files(r),
-                        named(all)
+                        all
                     )
                 }
             }
@@ -466,6 +484,15 @@ mod tests {
         );
         assert!(focus.has("tmpfs:web:/cache") && focus.has("writable:web"));
         assert_eq!(focus.kind, "write");
+    }
+
+    #[test]
+    fn a_loop_writing_ten_thousand_files_is_one_step() {
+        let layer = || Place::WritableLayer { container: "big".into() };
+        let events: Vec<Event> = (0..10_000).map(|i| written(layer(), &format!("/many/f{i:04}"), 0)).collect();
+        let told = narrate(&events);
+        assert_eq!(told.len(), 1);
+        assert_eq!(told[0].0, "10000 files are written in big's writable layer (0 B in all): /many/f0000, /many/f0001 and 9998 more.");
     }
 
     #[test]
