@@ -2163,10 +2163,7 @@ fn gnu_df_table(rows: &[DfRow], human: bool) -> String {
         "Mounted on".into(),
     ]];
     for r in rows {
-        let pct = match (r.used * 100).checked_div(r.total) {
-            Some(_) => format!("{}%", (r.used * 100).div_ceil(r.total)),
-            None => "-".into(),
-        };
+        let pct = if r.total == 0 { "-".to_string() } else { format!("{}%", (r.used * 100).div_ceil(r.total)) };
         table.push([r.source.clone(), size(r.total), size(r.used), size(r.total.saturating_sub(r.used)), pct, r.target.clone()]);
     }
     let mut widths = [14, 5, 5, 5, 4, 0];
