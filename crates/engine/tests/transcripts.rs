@@ -49,6 +49,23 @@ fn interactive_sessions_enter_and_leave_containers() {
 }
 
 #[test]
+fn on_a_terminal_a_pull_shows_each_layers_last_state() {
+    let mut e = stowage_engine::Engine::new();
+    e.set_tty(true);
+    let o = e.run("docker pull python:3.9-slim");
+    let lines: Vec<&str> = o.stdout.lines().collect();
+    assert_eq!(lines[0], "3.9-slim: Pulling from library/python");
+    let layers = &lines[1..lines.len() - 3];
+    assert!(!layers.is_empty() && layers.iter().all(|l| l.ends_with(": Pull complete")), "{}", o.stdout);
+    assert!(lines[lines.len() - 3].starts_with("Digest: sha256:"));
+    assert_eq!(lines[lines.len() - 2..], ["Status: Downloaded newer image for python:3.9-slim", "docker.io/library/python:3.9-slim"]);
+    // Without a terminal (as the reference transcripts were recorded) every state is a line.
+    let mut replay = stowage_engine::Engine::new();
+    let o = replay.run("docker pull python:3.9-slim");
+    assert!(o.stdout.contains("Verifying Checksum") && o.stdout.contains("Download complete"));
+}
+
+#[test]
 fn a_bash_session_in_a_debian_image_shows_debians_prompt() {
     let mut e = stowage_engine::Engine::new();
     e.set_tty(true);

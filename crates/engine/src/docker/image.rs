@@ -71,15 +71,23 @@ pub fn pull_into_store(world: &mut World, reference: &str, line: &mut dyn FnMut(
         .zip(&materialized.existed)
         .map(|(l, existed)| (sha256_hex(format!("blob {}", world.layers[*l].diff_id).as_bytes())[..12].to_string(), *existed))
         .collect();
-    for (blob, existed) in &blobs {
-        line(&format!("{blob}: {}", if *existed { "Already exists" } else { "Pulling fs layer" }));
-    }
-    for (blob, _) in blobs.iter().filter(|(_, existed)| !existed) {
-        line(&format!("{blob}: Verifying Checksum"));
-        line(&format!("{blob}: Download complete"));
-    }
-    for (blob, _) in blobs.iter().filter(|(_, existed)| !existed) {
-        line(&format!("{blob}: Pull complete"));
+    if world.tty {
+        // On a terminal each layer has one line, redrawn in place: what stays is its last state.
+        for (blob, existed) in &blobs {
+            line(&format!("{blob}: {}", if *existed { "Already exists" } else { "Pull complete" }));
+        }
+    } else {
+        // Without one, every state change is a line of its own.
+        for (blob, existed) in &blobs {
+            line(&format!("{blob}: {}", if *existed { "Already exists" } else { "Pulling fs layer" }));
+        }
+        for (blob, _) in blobs.iter().filter(|(_, existed)| !existed) {
+            line(&format!("{blob}: Verifying Checksum"));
+            line(&format!("{blob}: Download complete"));
+        }
+        for (blob, _) in blobs.iter().filter(|(_, existed)| !existed) {
+            line(&format!("{blob}: Pull complete"));
+        }
     }
     line(&format!("Digest: {digest}"));
     line(&format!("Status: Downloaded newer image for {tag_ref}"));
