@@ -220,3 +220,29 @@ async fn the_terminal_takes_over_the_start_up_screen_and_what_was_typed_on_it() 
     assert_eq!(input.value(), "docker volume ls");
     assert_eq!(document().active_element().as_ref(), Some(input.unchecked_ref::<web_sys::Element>()));
 }
+
+#[wasm_bindgen_test]
+async fn readline_keys_move_cut_and_put_back() {
+    let root = mount_app().await;
+    let input = command_input(&root);
+    type_text(&input, "docker volume ls");
+    let target: &HtmlElement = input.unchecked_ref();
+    let caret = |input: &web_sys::HtmlInputElement| input.selection_start().unwrap().unwrap_or(0);
+    input.set_selection_range(7, 7).unwrap();
+    assert!(!press(target, "u", true), "Ctrl+U is the terminal's, not the browser's");
+    assert_eq!((input.value().as_str(), caret(&input)), ("volume ls", 0));
+    press(target, "y", true);
+    assert_eq!((input.value().as_str(), caret(&input)), ("docker volume ls", 7));
+    press(target, "e", true);
+    assert_eq!(caret(&input), 16);
+    press(target, "a", true);
+    assert_eq!(caret(&input), 0);
+    press(target, "k", true);
+    assert_eq!(input.value(), "");
+    press(target, "y", true);
+    assert_eq!(input.value(), "docker volume ls");
+    // What the keys left is what Enter runs.
+    press(target, "Enter", false);
+    settle().await;
+    assert_eq!(block_commands(&root), ["docker volume ls"]);
+}

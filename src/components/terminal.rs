@@ -179,6 +179,21 @@ pub fn Terminal(props: &TerminalProps) -> Html {
                     e.prevent_default();
                     Some(Submit::ClearScreen)
                 }
+                // readline's line editing: start and end of line, cut before and after the
+                // cursor, put back what was cut.
+                "a" | "A" | "e" | "E" | "u" | "U" | "k" | "K" | "y" | "Y" if ctrl => {
+                    e.prevent_default();
+                    let (start, _) = selection(&input, &ed.input);
+                    let cursor = match e.key().to_ascii_lowercase().as_str() {
+                        "a" => 0,
+                        "e" => ed.input.len(),
+                        "u" => ed.kill_to_start(start),
+                        "k" => ed.kill_to_end(start),
+                        _ => ed.yank(start),
+                    };
+                    show(&input, &ed, Some(cursor));
+                    None
+                }
                 "c" | "C" if ctrl => {
                     let (start, end) = selection(&input, &ed.input);
                     if start != end || page_has_selection() {

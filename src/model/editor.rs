@@ -24,6 +24,8 @@ pub struct Editor {
     /// Lines already entered of a command that goes on (a trailing backslash, a here-document).
     pub pending: Vec<String>,
     pub history: History,
+    /// What Ctrl+U or Ctrl+K cut last, for Ctrl+Y (readline's kill ring, one entry deep).
+    pub killed: String,
 }
 
 /// True when the line ends with an unescaped backslash: bash then reads another line.
@@ -111,6 +113,33 @@ impl Editor {
         }
         self.input = format!("{last}{after}");
         (out, last.len())
+    }
+
+    /// Ctrl+U: cuts the text before the cursor (a byte offset); the cursor goes to the start.
+    pub fn kill_to_start(&mut self, cursor: usize) -> usize {
+        let cursor = floor_char_boundary(&self.input, cursor);
+        if cursor > 0 {
+            self.killed = self.input[..cursor].to_string();
+            self.input.replace_range(..cursor, "");
+        }
+        0
+    }
+
+    /// Ctrl+K: cuts the text from the cursor to the end; the cursor stays.
+    pub fn kill_to_end(&mut self, cursor: usize) -> usize {
+        let cursor = floor_char_boundary(&self.input, cursor);
+        if cursor < self.input.len() {
+            self.killed = self.input[cursor..].to_string();
+            self.input.truncate(cursor);
+        }
+        cursor
+    }
+
+    /// Ctrl+Y: puts back what was cut last, at the cursor; returns the cursor after it.
+    pub fn yank(&mut self, cursor: usize) -> usize {
+        let cursor = floor_char_boundary(&self.input, cursor);
+        self.input.insert_str(cursor, &self.killed);
+        cursor + self.killed.len()
     }
 
     /// Tab: `candidates` are the engine's completions of the word before `cursor` (a byte
@@ -273,5 +302,23 @@ mod tests {
         assert_eq!(utf16_to_byte(s, 4), 9);
         assert_eq!(utf16_to_byte(s, 99), s.len());
         assert_eq!(byte_to_utf16(s, 9), 4);
+    }
+
+    #[test]
+    fn ctrl_u_and_ctrl_k_cut_and_ctrl_y_puts_back() {
+        let mut e = Editor { input: "docker volume ls".into(), ..Editor::default() };
+        assert_eq!(e.kill_to_start(7), 0);
+        assert_eq!((e.input.as_str(), e.killed.as_str()), ("volume ls", "docker "));
+        assert_eq!(e.yank(0), 7);
+        assert_eq!(e.input, "docker volume ls");
+        assert_eq!(e.kill_to_end(13), 13);
+        assert_eq!((e.input.as_str(), e.killed.as_str()), ("docker volume", " ls"));
+        // Nothing to cut keeps what was cut before.
+        assert_eq!(e.kill_to_end(13), 13);
+        assert_eq!(e.killed, " ls");
+        // A cursor inside a character is moved to its start.
+        let mut e = Editor { input: "é".into(), ..Editor::default() };
+        assert_eq!(e.kill_to_start(1), 0);
+        assert_eq!(e.input, "é");
     }
 }
