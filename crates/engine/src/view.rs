@@ -393,9 +393,18 @@ pub fn complete(world: &World, ctx: &Ctx, home: &str, line: &str, cursor: usize)
     let words: Vec<&str> = before[..word_start].split_whitespace().collect();
     let mut out: Vec<String> = Vec::new();
     if words.is_empty() {
-        out.extend(
-            ["docker", "ls", "cat", "echo", "mkdir", "cd", "sudo", "touch", "rm", "stat", "id", "tar"].iter().map(|s| s.to_string()),
-        );
+        // A command name, as bash completes one: the builtins, then the programs on the PATH.
+        out.extend(crate::userland::builtins::BUILTINS.iter().filter(|b| b.len() > 1).map(|b| b.to_string()));
+        match ctx.ns {
+            Ns::Host => out.extend(crate::userland::HOST_PROGRAMS.iter().map(|p| p.to_string())),
+            Ns::Container(_) => {
+                for dir in ["/usr/local/sbin", "/usr/local/bin", "/usr/sbin", "/usr/bin", "/sbin", "/bin"] {
+                    let Ok(loc) = world.resolve(ctx, dir, true) else { continue };
+                    let Ok(entries) = world.list(ctx, &loc) else { continue };
+                    out.extend(entries.into_iter().filter(|(n, l)| n.starts_with(word) && !world.is_dir_node(&l.node)).map(|(n, _)| n));
+                }
+            }
+        }
     } else if words == ["docker"] {
         out.extend(DOCKER_WORDS.iter().map(|s| s.to_string()));
     } else if words.first() == Some(&"docker") {

@@ -88,10 +88,16 @@ fn tab_completes_paths_where_the_next_line_runs() {
     assert_eq!(e.complete("ls ~/my", 7), vec!["~/my-app/".to_string()]);
     assert_eq!(e.complete("cat ~/my-app/a", 14), vec!["~/my-app/app.py".to_string()]);
     assert_eq!(e.complete("docker system p", 15), vec!["prune".to_string()]);
+    // Command names: builtins and the programs on the PATH, as bash completes them.
+    assert_eq!(e.complete("doc", 3), vec!["docker".to_string()]);
+    assert_eq!(e.complete("gr", 2), vec!["grep".to_string()]);
+    assert_eq!(e.complete("so", 2), vec!["sort".to_string(), "source".to_string()]);
     e.run("docker run -it --rm demo/app:1.0 sh");
     // Inside the container's shell, paths are the container's.
     assert_eq!(e.complete("cat /etc/app/app.", 17), vec!["/etc/app/app.conf".to_string()]);
     assert_eq!(e.complete("ls ", 3), vec!["index.html".to_string()]);
+    // There, command names come from the image's PATH (busybox's applets).
+    assert_eq!(e.complete("mkd", 3), vec!["mkdir".to_string()]);
 }
 
 #[test]

@@ -140,31 +140,14 @@ pub fn run(sh: &mut Shell, world: &mut World, argv: &[String], io: &mut Io) -> O
     Some(Flow::Next)
 }
 
+/// The shell's builtins (the dialects share these names).
+pub const BUILTINS: [&str; 22] = [
+    "cd", "pwd", "echo", "printf", "true", ":", "false", "test", "[", "exit", "export", "unset", "set", "umask", "read", "type", "command",
+    "alias", "unalias", "history", ".", "source",
+];
+
 pub fn is_builtin(name: &str) -> bool {
-    matches!(
-        name,
-        "cd" | "pwd"
-            | "echo"
-            | "printf"
-            | "true"
-            | ":"
-            | "false"
-            | "test"
-            | "["
-            | "exit"
-            | "export"
-            | "unset"
-            | "set"
-            | "umask"
-            | "read"
-            | "type"
-            | "command"
-            | "alias"
-            | "unalias"
-            | "history"
-            | "."
-            | "source"
-    )
+    BUILTINS.contains(&name)
 }
 
 /// `. FILE [ARGS]` (bash also `source`): runs the file in this shell, so the variables it sets
