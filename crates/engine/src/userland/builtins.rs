@@ -176,10 +176,19 @@ fn source(sh: &mut Shell, world: &mut World, argv: &[String], io: &mut Io) -> Fl
             candidates.push(name.clone());
         }
     }
-    let text = candidates.iter().find_map(|path| world.read(&sh.ctx, path).ok());
-    let Some(text) = text else {
-        let error = world.read(&sh.ctx, candidates.last().map_or(name.as_str(), String::as_str)).err();
-        let reason = error.map_or_else(|| "No such file or directory".to_string(), |e| e.to_string());
+    // The first candidate that reads; otherwise the last one's error is the one reported.
+    let mut found = Err(None);
+    for path in &candidates {
+        match world.read(&sh.ctx, path) {
+            Ok(data) => {
+                found = Ok(data);
+                break;
+            }
+            Err(e) => found = Err(Some(e)),
+        }
+    }
+    let Ok(text) = found else {
+        let reason = found.err().flatten().map_or_else(|| "No such file or directory".to_string(), |e| e.to_string());
         match sh.flavor {
             Flavor::Bash => io.err_line(&format!("bash: line 1: {name}: {reason}")),
             Flavor::Ash => io.err_line(&format!("sh: .: line 1: can't open '{name}': {reason}")),
