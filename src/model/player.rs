@@ -46,17 +46,18 @@ struct Changes<'a> {
 /// One caption for a run of file writes and removals: per place, how many files and bytes;
 /// in a single place, also which files. (A loop may write thousands of files: sets, not lists.)
 fn narrate_file_changes(run: &[Event]) -> (String, Focus) {
-    let mut places: Vec<(&Place, Changes)> = Vec::new();
+    // Each place with what changed there and its first event (which gives the map's keys).
+    let mut places: Vec<(&Place, Changes, &Event)> = Vec::new();
     for e in run {
         let (place, path, bytes) = match e {
             Event::FileWritten { place, path, bytes } => (place, path.as_str(), Some(*bytes)),
             Event::FileRemoved { place, path } => (place, path.as_str(), None),
             _ => continue,
         };
-        let at = match places.iter().position(|(p, _)| *p == place) {
+        let at = match places.iter().position(|(p, _, _)| *p == place) {
             Some(at) => at,
             None => {
-                places.push((place, Changes::default()));
+                places.push((place, Changes::default(), e));
                 places.len() - 1
             }
         };
@@ -89,7 +90,7 @@ fn narrate_file_changes(run: &[Event]) -> (String, Focus) {
         }
     };
     let caption = match places.as_slice() {
-        [(place, c)] => {
+        [(place, c, _)] => {
             let all = named(c);
             match (c.written.len(), c.removed.len()) {
                 (w, 0) => format!("{} {} written in {place} ({} in all): {}.", files(w), are(w), human_size(c.bytes), all),
@@ -109,7 +110,7 @@ fn narrate_file_changes(run: &[Event]) -> (String, Focus) {
         _ => {
             let parts: Vec<String> = places
                 .iter()
-                .map(|(place, c)| match (c.written.len(), c.removed.len()) {
+                .map(|(place, c, _)| match (c.written.len(), c.removed.len()) {
                     (w, 0) => format!("{place}: {} written ({})", files(w), human_size(c.bytes)),
                     (0, r) => format!("{place}: {} removed", files(r)),
                     (w, r) => format!("{place}: {} written ({}) and {} removed", files(w), human_size(c.bytes), files(r)),
@@ -118,12 +119,10 @@ fn narrate_file_changes(run: &[Event]) -> (String, Focus) {
             format!("Files change in {} places: {}.", places.len(), parts.join("; "))
         }
     };
-    let mut focus = Focus { kind: "remove", keys: Vec::new(), path: None };
-    for e in run {
-        if matches!(e, Event::FileWritten { .. }) {
-            focus.kind = "write";
-        }
-        for key in focus_of(e).keys {
+    let wrote = places.iter().any(|(_, c, _)| !c.written.is_empty());
+    let mut focus = Focus { kind: if wrote { "write" } else { "remove" }, keys: Vec::new(), path: None };
+    for (_, _, first) in &places {
+        for key in focus_of(first).keys {
             if !focus.keys.contains(&key) {
                 focus.keys.push(key);
             }
