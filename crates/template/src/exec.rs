@@ -95,7 +95,9 @@ impl<'t, 'a> State<'t, 'a> {
                 let before = self.text.get(..pos).unwrap_or(self.text);
                 let line = 1 + before.matches('\n').count();
                 let col = match before.rfind('\n') {
-                    Some(i) => pos - (i + 1),
+                    // Saturating: should `get` above ever fall back, the
+                    // newline could lie past `pos`.
+                    Some(i) => pos.saturating_sub(i + 1),
                     None => pos,
                 };
                 format!("template: :{}:{}: executing {} at <{}>: {}", line, col, quote(self.name), at.context(), msg)

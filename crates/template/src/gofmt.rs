@@ -123,7 +123,7 @@ pub(crate) fn can_backquote(s: &str) -> bool {
 /// Go's `fmt` `%.10q`-style truncation to `n` runes.
 pub(crate) fn truncate_runes(s: &str, n: usize) -> &str {
     match s.char_indices().nth(n) {
-        Some((i, _)) => &s[..i],
+        Some((i, _)) => s.split_at_checked(i).map_or(s, |(head, _)| head),
         None => s,
     }
 }
@@ -141,26 +141,23 @@ fn unhex(b: u8) -> Option<u32> {
 
 /// Go's `strconv.UnquoteChar`; `Err(())` is `strconv.ErrSyntax`.
 pub(crate) fn unquote_char(s: &str, quote: u8) -> Result<UnquotedChar<'_>, ()> {
-    let bytes = s.as_bytes();
-    let c = *bytes.first().ok_or(())?;
-    if c == quote && (quote == b'\'' || quote == b'"') {
+    let mut chars = s.chars();
+    let first = chars.next().ok_or(())?;
+    if first == quote as char && (quote == b'\'' || quote == b'"') {
         return Err(());
     }
-    if c >= 0x80 {
-        let ch = s.chars().next().ok_or(())?;
-        return Ok(UnquotedChar { value: ch as u32, multibyte: true, tail: &s[ch.len_utf8()..] });
+    if !first.is_ascii() {
+        return Ok(UnquotedChar { value: first as u32, multibyte: true, tail: chars.as_str() });
     }
-    if c != b'\\' {
-        return Ok(UnquotedChar { value: c as u32, multibyte: false, tail: &s[1..] });
+    if first != '\\' {
+        return Ok(UnquotedChar { value: first as u32, multibyte: false, tail: chars.as_str() });
     }
-    if bytes.len() <= 1 {
-        return Err(());
-    }
-    let c = bytes[1];
-    if !c.is_ascii() {
-        return Err(());
-    }
-    let rest = &s[2..];
+    // An escape: the char after the backslash must be ASCII.
+    let c = match chars.next() {
+        Some(c) if c.is_ascii() => c as u8,
+        _ => return Err(()),
+    };
+    let rest = chars.as_str();
     fn simple(v: u8, tail: &str) -> Result<UnquotedChar<'_>, ()> {
         Ok(UnquotedChar { value: v as u32, multibyte: false, tail })
     }
@@ -178,15 +175,13 @@ pub(crate) fn unquote_char(s: &str, quote: u8) -> Result<UnquotedChar<'_>, ()> {
                 b'u' => 4,
                 _ => 8,
             };
-            let rb = rest.as_bytes();
-            if rb.len() < n {
-                return Err(());
-            }
+            // `split_at_checked` fails on a short or non-ASCII run, which is
+            // malformed either way.
+            let (digits, tail) = rest.split_at_checked(n).ok_or(())?;
             let mut v: u32 = 0;
-            for &b in &rb[..n] {
+            for b in digits.bytes() {
                 v = (v << 4) | unhex(b).ok_or(())?;
             }
-            let tail = &rest[n..];
             if c == b'x' {
                 return Ok(UnquotedChar { value: v, multibyte: false, tail });
             }
@@ -196,12 +191,9 @@ pub(crate) fn unquote_char(s: &str, quote: u8) -> Result<UnquotedChar<'_>, ()> {
             Ok(UnquotedChar { value: v, multibyte: true, tail })
         }
         b'0'..=b'7' => {
-            let rb = rest.as_bytes();
-            if rb.len() < 2 {
-                return Err(());
-            }
+            let (digits, tail) = rest.split_at_checked(2).ok_or(())?;
             let mut v = (c - b'0') as u32;
-            for &b in &rb[..2] {
+            for b in digits.bytes() {
                 if !(b'0'..=b'7').contains(&b) {
                     return Err(());
                 }
@@ -210,7 +202,7 @@ pub(crate) fn unquote_char(s: &str, quote: u8) -> Result<UnquotedChar<'_>, ()> {
             if v > 255 {
                 return Err(());
             }
-            Ok(UnquotedChar { value: v, multibyte: false, tail: &rest[2..] })
+            Ok(UnquotedChar { value: v, multibyte: false, tail })
         }
         b'\\' => simple(b'\\', rest),
         b'\'' | b'"' => {
@@ -225,27 +217,21 @@ pub(crate) fn unquote_char(s: &str, quote: u8) -> Result<UnquotedChar<'_>, ()> {
 
 /// Go's `strconv.Unquote` for `"..."` and `` `...` `` literals.
 pub(crate) fn unquote(s: &str) -> Result<String, ()> {
-    let b = s.as_bytes();
-    if b.len() < 2 {
-        return Err(());
-    }
-    let q = b[0];
-    if q != b[b.len() - 1] {
-        return Err(());
-    }
-    let inner = &s[1..s.len() - 1];
+    let q = s.chars().next().ok_or(())?;
+    // The same quote at both ends, and two of them (`"` alone is malformed).
+    let inner = s.strip_prefix(q).and_then(|r| r.strip_suffix(q)).ok_or(())?;
     match q {
-        b'`' => {
+        '`' => {
             if inner.contains('`') {
                 return Err(());
             }
             Ok(inner.replace('\r', ""))
         }
-        b'"' => {
+        '"' => {
             let mut buf: Vec<u8> = Vec::with_capacity(inner.len());
             let mut rest = inner;
             while !rest.is_empty() {
-                if rest.as_bytes()[0] == b'\n' {
+                if rest.starts_with('\n') {
                     return Err(());
                 }
                 let u = unquote_char(rest, b'"')?;
@@ -690,10 +676,12 @@ impl Printer {
     fn fmt_float(&mut self, v: f64, verb: char, prec: i32) {
         let prec = if self.f.prec_present { self.f.prec as i32 } else { prec };
         let num = format_float(v, verb, prec);
-        let (mut sign, body) = match num.as_bytes().first() {
-            Some(b'-') => ('-', &num[1..]),
-            Some(b'+') => ('+', &num[1..]),
-            _ => ('+', &num[..]),
+        let (mut sign, body) = if let Some(body) = num.strip_prefix('-') {
+            ('-', body)
+        } else if let Some(body) = num.strip_prefix('+') {
+            ('+', body)
+        } else {
+            ('+', num.as_str())
         };
         if self.f.space && sign == '+' && !self.f.plus {
             sign = ' ';
@@ -930,7 +918,9 @@ impl Printer {
                 i += 1;
             }
             if i > lasti {
-                self.buf.push_str(&format[lasti..i]);
+                // `lasti` follows a whole verb char and `i` is at a '%', so
+                // `get` always succeeds.
+                self.buf.push_str(format.get(lasti..i).unwrap_or(""));
             }
             if i >= end {
                 break;
@@ -1041,7 +1031,7 @@ impl Printer {
                 self.buf.push_str("%!(NOVERB)");
                 break;
             }
-            let verb = format[i..].chars().next().unwrap_or('%');
+            let verb = format.get(i..).and_then(|r| r.chars().next()).unwrap_or('%');
             i += verb.len_utf8();
             if verb == '%' {
                 self.buf.push('%');
@@ -1117,8 +1107,8 @@ fn arg_number(arg_num: usize, format: &str, i: usize, num_args: usize) -> (usize
     if b.len() <= i || b[i] != b'[' {
         return (arg_num, i, false, false, true);
     }
-    // parseArgNumber on format[i:]
-    let sub = &format[i..];
+    // parseArgNumber on format[i:]; `i` is at a '['.
+    let sub = format.get(i..).unwrap_or("");
     let sb = sub.as_bytes();
     let (index, wid, ok) = if sb.len() < 3 {
         (0isize, 1usize, false)

@@ -159,6 +159,12 @@ fn has_right_trim_marker(s: &str) -> bool {
     b.len() >= 2 && matches!(b[0], b' ' | b'\t' | b'\r' | b'\n') && b[1] == b'-'
 }
 
+/// Whether `s` starts with a trim-marked right delimiter (` -}}`).
+fn starts_with_trimmed_right_delim(s: &str) -> bool {
+    // The marker is two ASCII bytes, so the `get` cannot split a char.
+    has_right_trim_marker(s) && s.get(TRIM_MARKER_LEN..).is_some_and(|r| r.starts_with(RIGHT_DELIM))
+}
+
 fn right_trim_length(s: &str) -> usize {
     s.len() - s.trim_end_matches([' ', '\t', '\r', '\n']).len()
 }
@@ -195,6 +201,13 @@ impl<'s> Lexer<'s> {
         self.input.get(self.pos..).unwrap_or("")
     }
 
+    /// `input[from..to]`. Positions move by whole chars or past ASCII
+    /// delimiters, so they sit on char boundaries; `get` turns a slip into
+    /// an empty token instead of a panic.
+    fn text(&self, from: usize, to: usize) -> &'s str {
+        self.input.get(from..to).unwrap_or("")
+    }
+
     fn next(&mut self) -> Option<char> {
         match self.rest().chars().next() {
             None => {
@@ -219,17 +232,17 @@ impl<'s> Lexer<'s> {
 
     fn backup(&mut self) {
         if !self.at_eof && self.pos > 0 {
-            if let Some(c) = self.input[..self.pos].chars().next_back() {
+            if let Some(c) = self.text(0, self.pos).chars().next_back() {
                 self.pos -= c.len_utf8();
                 if c == '\n' {
-                    self.line -= 1;
+                    self.line = self.line.saturating_sub(1);
                 }
             }
         }
     }
 
     fn this_item(&mut self, t: ItemType) -> Item {
-        let i = Item { typ: t, pos: self.start, val: self.input[self.start..self.pos].to_string(), line: self.start_line };
+        let i = Item { typ: t, pos: self.start, val: self.text(self.start, self.pos).to_string(), line: self.start_line };
         self.start = self.pos;
         self.start_line = self.line;
         i
@@ -241,7 +254,7 @@ impl<'s> Lexer<'s> {
     }
 
     fn ignore(&mut self) {
-        self.line += self.input[self.start..self.pos].matches('\n').count();
+        self.line += self.text(self.start, self.pos).matches('\n').count();
         self.start = self.pos;
         self.start_line = self.line;
     }
@@ -270,7 +283,7 @@ impl<'s> Lexer<'s> {
         self.item = Item { typ: ItemType::Error, pos: self.start, val: msg, line: self.start_line };
         self.start = 0;
         self.pos = 0;
-        self.input = &self.input[..0];
+        self.input = "";
         None
     }
 
@@ -306,12 +319,12 @@ impl<'s> Lexer<'s> {
             if x > 0 {
                 self.pos += x;
                 let mut trim = 0;
-                let delim_end = self.pos + LEFT_DELIM.len();
-                if has_left_trim_marker(&self.input[delim_end..]) {
-                    trim = right_trim_length(&self.input[self.start..self.pos]);
+                let after_delim = self.rest().strip_prefix(LEFT_DELIM).unwrap_or("");
+                if has_left_trim_marker(after_delim) {
+                    trim = right_trim_length(self.text(self.start, self.pos));
                 }
                 self.pos -= trim;
-                self.line += self.input[self.start..self.pos].matches('\n').count();
+                self.line += self.text(self.start, self.pos).matches('\n').count();
                 let i = self.this_item(ItemType::Text);
                 self.pos += trim;
                 self.ignore();
@@ -324,7 +337,7 @@ impl<'s> Lexer<'s> {
         }
         self.pos = self.input.len();
         if self.pos > self.start {
-            self.line += self.input[self.start..self.pos].matches('\n').count();
+            self.line += self.text(self.start, self.pos).matches('\n').count();
             return self.emit(ItemType::Text);
         }
         self.emit(ItemType::Eof)
@@ -332,7 +345,7 @@ impl<'s> Lexer<'s> {
 
     fn at_right_delim(&self) -> (bool, bool) {
         let rest = self.rest();
-        if has_right_trim_marker(rest) && rest[TRIM_MARKER_LEN..].starts_with(RIGHT_DELIM) {
+        if starts_with_trimmed_right_delim(rest) {
             return (true, true);
         }
         if rest.starts_with(RIGHT_DELIM) {
@@ -345,7 +358,7 @@ impl<'s> Lexer<'s> {
         self.pos += LEFT_DELIM.len();
         let trim_space = has_left_trim_marker(self.rest());
         let after_marker = if trim_space { TRIM_MARKER_LEN } else { 0 };
-        if self.rest()[after_marker..].starts_with(LEFT_COMMENT) {
+        if self.rest().get(after_marker..).is_some_and(|r| r.starts_with(LEFT_COMMENT)) {
             self.pos += after_marker;
             self.ignore();
             return Some(State::Comment);
@@ -369,7 +382,7 @@ impl<'s> Lexer<'s> {
         if !delim {
             return self.errorf("comment ends before closing delimiter".to_string());
         }
-        self.line += self.input[self.start..self.pos].matches('\n').count();
+        self.line += self.text(self.start, self.pos).matches('\n').count();
         let _comment = self.this_item(ItemType::Text);
         if trim_space {
             self.pos += TRIM_MARKER_LEN;
@@ -473,8 +486,7 @@ impl<'s> Lexer<'s> {
         // Be careful about a trim-marked closing delimiter, which has a minus
         // after a space.
         let from = self.pos.saturating_sub(1);
-        let s = &self.input[from..];
-        if has_right_trim_marker(s) && s[TRIM_MARKER_LEN..].starts_with(RIGHT_DELIM) {
+        if starts_with_trimmed_right_delim(self.input.get(from..).unwrap_or("")) {
             self.backup();
             if num_spaces == 1 {
                 return Some(State::RightDelim);
@@ -490,7 +502,7 @@ impl<'s> Lexer<'s> {
                 continue;
             }
             self.backup();
-            let word = self.input[self.start..self.pos].to_string();
+            let word = self.text(self.start, self.pos).to_string();
             if !self.at_terminator() {
                 return self.errorf(format!("bad character {}", sharp_u(r)));
             }
@@ -570,14 +582,14 @@ impl<'s> Lexer<'s> {
 
     fn lex_number(&mut self) -> Option<State> {
         if !self.scan_number() {
-            let text = self.input[self.start..self.pos].to_string();
+            let text = self.text(self.start, self.pos).to_string();
             return self.errorf(format!("bad number syntax: {}", quote(&text)));
         }
         let sign = self.peek();
         if sign == Some('+') || sign == Some('-') {
             // Complex: 1+2i. No spaces, must end in 'i'.
-            if !self.scan_number() || !self.input[..self.pos].ends_with('i') {
-                let text = self.input[self.start..self.pos].to_string();
+            if !self.scan_number() || !self.text(0, self.pos).ends_with('i') {
+                let text = self.text(self.start, self.pos).to_string();
                 return self.errorf(format!("bad number syntax: {}", quote(&text)));
             }
             return self.emit(ItemType::Complex);

@@ -72,6 +72,9 @@
 //! depth (100)`). [`Options::max_steps`] and [`Options::max_output`] stop
 //! runaway executions.
 
+// User text reaches every slice; a slice off a char boundary would panic.
+#![warn(clippy::string_slice)]
+
 mod exec;
 mod funcs;
 mod gofmt;
@@ -83,6 +86,8 @@ mod value;
 
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod utf8_tests;
 
 use std::fmt;
 
@@ -313,13 +318,10 @@ pub struct ListFormat {
 /// `{{json .}}`, surrounding spaces are trimmed and `\t` / `\n` are
 /// unescaped (see [`unescape_tabs`]).
 pub fn list_format(format: &str) -> ListFormat {
-    let table = format.starts_with("table");
-    let body = if table {
-        &format["table".len()..]
-    } else if format == "json" {
-        "{{json .}}"
-    } else {
-        format
+    let (table, body) = match format.strip_prefix("table") {
+        Some(rest) => (true, rest),
+        None if format == "json" => (false, "{{json .}}"),
+        None => (false, format),
     };
     ListFormat { table, template: unescape_tabs(body.trim_matches(' ')) }
 }

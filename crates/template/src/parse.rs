@@ -384,10 +384,9 @@ impl<'s> Parser<'s> {
         if token.typ == ItemType::Error {
             let mut extra = String::new();
             if self.action_line != 0 && self.action_line != token.line {
-                extra = format!(" in action started at :{}", self.action_line);
-                if token.val.ends_with(" action") {
-                    extra = extra[" in action".len()..].to_string();
-                }
+                // "unclosed action started at :1", not "... action in action ...".
+                let started = format!(" started at :{}", self.action_line);
+                extra = if token.val.ends_with(" action") { started } else { format!(" in action{}", started) };
             }
             return self.errorf(format!("{}{}", token, extra));
         }
@@ -738,7 +737,7 @@ impl<'s> Parser<'s> {
         let mut field = Vec::new();
         while self.peek().typ == ItemType::Field {
             let t = self.next();
-            field.push(t.val[1..].to_string());
+            field.push(field_name(&t.val));
         }
         // Compatibility with Go's API: a field or variable followed by more
         // fields is extended; literals cannot be followed by fields.
@@ -776,7 +775,7 @@ impl<'s> Parser<'s> {
                 }
                 Arg::Variable { pos, ident: vec![token.val] }
             }
-            ItemType::Field => Arg::Field { pos, ident: vec![token.val[1..].to_string()] },
+            ItemType::Field => Arg::Field { pos, ident: vec![field_name(&token.val)] },
             ItemType::Bool => Arg::Bool { pos, val: token.val == "true" },
             ItemType::CharConstant | ItemType::Complex | ItemType::Number => match new_number(&token.val, token.typ) {
                 Ok(num) => Arg::Number { pos, num },
@@ -801,6 +800,11 @@ impl<'s> Parser<'s> {
             }
         }))
     }
+}
+
+/// The name of a field token: `.Name` without its dot.
+fn field_name(token: &str) -> String {
+    token.strip_prefix('.').unwrap_or(token).to_string()
 }
 
 // ---------------------------------------------------------------------------
@@ -853,16 +857,17 @@ fn parse_integer(s: &str, signed: bool) -> Option<(bool, u64)> {
     if t.is_empty() {
         return None;
     }
-    let b = t.as_bytes();
-    let (base, digits) = if b[0] == b'0' && b.len() >= 2 {
-        match b[1] | 0x20 {
-            b'x' => (16, &t[2..]),
-            b'o' => (8, &t[2..]),
-            b'b' => (2, &t[2..]),
-            _ => (8, &t[1..]),
+    let (base, digits) = match t.strip_prefix('0') {
+        Some(after0) if !after0.is_empty() => {
+            let mut chars = after0.chars();
+            match chars.next().map(|c| c.to_ascii_lowercase()) {
+                Some('x') => (16, chars.as_str()),
+                Some('o') => (8, chars.as_str()),
+                Some('b') => (2, chars.as_str()),
+                _ => (8, after0),
+            }
         }
-    } else {
-        (10, t)
+        _ => (10, t),
     };
     if digits.is_empty() && base != 8 {
         return None;
@@ -944,7 +949,8 @@ fn new_number(text: &str, typ: ItemType) -> Result<Number, String> {
     let mut n = Number { is_int: false, is_uint: false, is_float: false, int: 0, uint: 0, float: 0.0, text: text.to_string() };
     match typ {
         ItemType::CharConstant => {
-            let u = unquote_char(&text[1..], b'\'').map_err(|_| "invalid syntax".to_string())?;
+            let body = text.strip_prefix('\'').ok_or_else(|| "invalid syntax".to_string())?;
+            let u = unquote_char(body, b'\'').map_err(|_| "invalid syntax".to_string())?;
             if u.tail != "'" {
                 return Err(format!("malformed character constant: {}", text));
             }

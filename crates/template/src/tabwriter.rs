@@ -147,9 +147,12 @@ impl TabWriter {
                 } else {
                     // non-empty cell
                     use_tabs = false;
+                    // Cells are consecutive runs of whole pieces of `write`
+                    // input, so the `get`s always succeed.
+                    let text = pos..pos + c.size;
                     if self.flags & ALIGN_RIGHT == 0 {
                         // align left
-                        self.out.push_str(&self.buf[pos..pos + c.size]);
+                        self.out.push_str(self.buf.get(text).unwrap_or(""));
                         pos += c.size;
                         if j < self.widths.len() {
                             self.write_padding(c.width, self.widths[j], false);
@@ -159,7 +162,7 @@ impl TabWriter {
                         if j < self.widths.len() {
                             self.write_padding(c.width, self.widths[j], false);
                         }
-                        self.out.push_str(&self.buf[pos..pos + c.size]);
+                        self.out.push_str(self.buf.get(text).unwrap_or(""));
                         pos += c.size;
                     }
                 }
@@ -169,7 +172,7 @@ impl TabWriter {
                 // last buffered line - we don't have a newline, so just write
                 // any outstanding buffered data
                 let end = (pos + self.cell.size).min(self.buf.len());
-                self.out.push_str(&self.buf[pos..end]);
+                self.out.push_str(self.buf.get(pos..end).unwrap_or(""));
                 pos = end;
             } else {
                 // not the last line - write newline
@@ -245,7 +248,8 @@ impl TabWriter {
     }
 
     fn update_width(&mut self) {
-        self.cell.width += self.buf[self.pos..].chars().count();
+        // `pos` is an earlier length of `buf`, which only grows until reset.
+        self.cell.width += self.buf.get(self.pos..).map_or(0, |s| s.chars().count());
         self.pos = self.buf.len();
     }
 
@@ -300,13 +304,15 @@ impl TabWriter {
     /// Writes text. Output is buffered until a line break that ends all
     /// columns, or until [`TabWriter::flush`].
     pub fn write(&mut self, text: &str) {
+        // `n` is 0 or just past a char of `text`, `i` at one: the `get`s
+        // below always succeed.
         let mut n = 0;
         for (i, ch) in text.char_indices() {
             match self.end_char {
                 None => match ch {
                     '\t' | '\x0b' | '\n' | '\x0c' => {
                         // end of cell
-                        self.append(&text[n..i]);
+                        self.append(text.get(n..i).unwrap_or(""));
                         self.update_width();
                         n = i + 1; // ch consumed
                         let ncells = self.terminate_cell(ch == '\t');
@@ -331,7 +337,7 @@ impl TabWriter {
                     // possibly an html tag/entity
                     '<' | '&' if self.flags & FILTER_HTML != 0 => {
                         // begin of tag/entity
-                        self.append(&text[n..i]);
+                        self.append(text.get(n..i).unwrap_or(""));
                         self.update_width();
                         n = i;
                         self.start_escape(ch);
@@ -342,7 +348,7 @@ impl TabWriter {
                     if ch == end {
                         // end of tag/entity
                         let j = i + ch.len_utf8();
-                        self.append(&text[n..j]);
+                        self.append(text.get(n..j).unwrap_or(""));
                         n = j; // ch consumed
                         self.end_escape();
                     }
@@ -350,7 +356,7 @@ impl TabWriter {
             }
         }
         // append leftover text
-        self.append(&text[n..]);
+        self.append(text.get(n..).unwrap_or(""));
     }
 
     /// Formats everything buffered and returns all output produced since the
@@ -560,18 +566,17 @@ mod tests {
             w.write(src);
             assert_eq!(w.flush(), want, "{} (all at once)", name);
             // written char by char
-            for (i, c) in src.char_indices() {
-                w.write(&src[i..i + c.len_utf8()]);
+            for c in src.chars() {
+                w.write(c.encode_utf8(&mut [0; 4]));
             }
             assert_eq!(w.flush(), want, "{} (char by char)", name);
             // written in growing slices
-            let chars: Vec<(usize, char)> = src.char_indices().collect();
+            let chars: Vec<char> = src.chars().collect();
             let (mut i, mut d) = (0usize, 0usize);
             while i < chars.len() {
                 let end = (i + d).min(chars.len());
-                let from = chars[i].0;
-                let to = chars.get(end).map_or(src.len(), |c| c.0);
-                w.write(&src[from..to]);
+                let piece: String = chars[i..end].iter().collect();
+                w.write(&piece);
                 i = end;
                 d += 1;
             }
