@@ -157,7 +157,8 @@ impl fmt::Display for Place {
 /// Anonymous volume names are 64 hex digits: show the start and the end.
 pub fn short_name(name: &str) -> String {
     if name.len() == 64 && name.bytes().all(|b| b.is_ascii_hexdigit()) {
-        format!("{}…{}", &name[..4], &name[62..])
+        let (start, end) = (name.get(..4).unwrap_or_default(), name.get(62..).unwrap_or_default());
+        format!("{start}…{end}")
     } else {
         name.to_string()
     }

@@ -391,9 +391,9 @@ pub fn normalize(base: &str, path: &str) -> String {
 
 pub fn parent_and_name(path: &str) -> (String, String) {
     let norm = normalize("/", path);
-    match norm.rfind('/') {
-        Some(0) => ("/".into(), norm[1..].to_string()),
-        Some(i) => (norm[..i].to_string(), norm[i + 1..].to_string()),
+    match norm.rsplit_once('/') {
+        Some(("", name)) => ("/".into(), name.to_string()),
+        Some((parent, name)) => (parent.to_string(), name.to_string()),
         None => ("/".into(), norm),
     }
 }

@@ -293,8 +293,9 @@ impl World {
     /// Resolves the parent of `path` and returns it with the last name (which may not exist).
     pub fn resolve_parent(&self, ctx: &Ctx, path: &str) -> Result<(Loc, String), Errno> {
         let trimmed = path.trim_end_matches('/');
-        let (dir, name) = match trimmed.rfind('/') {
-            Some(i) => (if i == 0 { "/" } else { &trimmed[..i] }, &trimmed[i + 1..]),
+        let (dir, name) = match trimmed.rsplit_once('/') {
+            Some(("", name)) => ("/", name),
+            Some((dir, name)) => (dir, name),
             None => (".", trimmed),
         };
         if name.is_empty() {

@@ -388,9 +388,8 @@ const DOCKER_WORDS: [&str; 25] = [
 /// host's, or a container's inside an interactive session).
 pub fn complete(world: &World, ctx: &Ctx, home: &str, line: &str, cursor: usize) -> Vec<String> {
     let before = line.get(..cursor.min(line.len())).unwrap_or(line);
-    let word_start = before.rfind(' ').map(|i| i + 1).unwrap_or(0);
-    let word = &before[word_start..];
-    let words: Vec<&str> = before[..word_start].split_whitespace().collect();
+    let (earlier, word) = before.rsplit_once(' ').unwrap_or(("", before));
+    let words: Vec<&str> = earlier.split_whitespace().collect();
     let mut out: Vec<String> = Vec::new();
     if words.is_empty() {
         // A command name, as bash completes one: the builtins, then the programs on the PATH.
@@ -421,14 +420,15 @@ pub fn complete(world: &World, ctx: &Ctx, home: &str, line: &str, cursor: usize)
     let path_like = word.contains('/') || word.starts_with('.') || word.starts_with('~');
     // Arguments of commands other than docker are paths, as in bash; docker's are names.
     if path_like || (!words.is_empty() && words.first() != Some(&"docker")) {
-        let (dir, prefix) = match word.rfind('/') {
-            Some(i) => (&word[..=i], &word[i + 1..]),
+        // The directory part keeps its `/` (`~/my-app/` + `a` → `~/my-app/app.py`).
+        let (dir, prefix) = match word.rfind('/').and_then(|i| word.split_at_checked(i + 1)) {
+            Some((dir, prefix)) => (dir, prefix),
             None => ("", word),
         };
         let dir_path = match dir {
             "" => ".".to_string(),
             // `~/x` completes in the home directory and keeps the `~` the learner typed.
-            d if d.starts_with("~/") => format!("{home}{}", &d[1..]),
+            d if d.starts_with("~/") => format!("{home}{}", d.strip_prefix('~').unwrap_or(d)),
             d => d.to_string(),
         };
         if let Ok(loc) = world.resolve(ctx, &dir_path, true) {

@@ -81,8 +81,9 @@ pub struct Image {
 }
 
 impl Image {
+    /// The 12 hex digits `docker images` shows (the id is `sha256:` and 64 of them).
     pub fn short_id(&self) -> &str {
-        &self.id[7..19]
+        self.id.get(7..19).unwrap_or(&self.id)
     }
 }
 
@@ -274,8 +275,9 @@ pub struct ComposeRef {
 }
 
 impl Container {
+    /// The 12 hex digits `docker ps` shows (of the 64 of the id).
     pub fn short_id(&self) -> &str {
-        &self.id[..12]
+        self.id.get(..12).unwrap_or(&self.id)
     }
     pub fn command_line(&self) -> String {
         let mut parts = vec![self.path.clone()];

@@ -83,7 +83,7 @@ pub(crate) fn add_image(world: &mut World, mut image: Image) -> String {
     if let Some(existing) = world.images.iter_mut().find(|im| im.id == id) {
         existing.tags.extend(image.tags);
     } else {
-        let reference = image.tags.first().cloned().unwrap_or_else(|| image.id[7..19].to_string());
+        let reference = image.tags.first().cloned().unwrap_or_else(|| image.short_id().to_string());
         let layers = image.layers.len();
         world.images.push(image);
         world.emit(Event::ImageCreated { reference, layers });

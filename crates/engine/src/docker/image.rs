@@ -69,7 +69,7 @@ pub fn pull_into_store(world: &mut World, reference: &str, line: &mut dyn FnMut(
         .layers
         .iter()
         .zip(&materialized.existed)
-        .map(|(l, existed)| (sha256_hex(format!("blob {}", world.layers[*l].diff_id).as_bytes())[..12].to_string(), *existed))
+        .map(|(l, existed)| (sha256_hex(format!("blob {}", world.layers[*l].diff_id).as_bytes()).chars().take(12).collect(), *existed))
         .collect();
     if world.tty {
         // On a terminal each layer has one line, redrawn in place: what stays is its last state.
@@ -199,7 +199,7 @@ pub(super) fn prune_images(world: &mut World, all: bool) -> (u64, String) {
                 world.layers[*l].chain_id.clear();
             }
         }
-        let reference = im.tags.first().cloned().unwrap_or_else(|| im.id[7..19].to_string());
+        let reference = im.tags.first().cloned().unwrap_or_else(|| im.short_id().to_string());
         world.emit(Event::ImageRemoved { reference });
     }
     if !report.is_empty() {

@@ -250,7 +250,7 @@ pub fn container_json(world: &World, c: &Container) -> Value {
     let mut cmd = vec![c.path.clone()];
     cmd.extend(c.args.iter().cloned());
     let labels: Value = json!(c.labels);
-    let sandbox = format!("{:0>64}", &c.layer_id[..32]);
+    let sandbox = format!("{:0>64}", c.layer_id.get(..32).unwrap_or(&c.layer_id));
     let mut doc = json!({
         "Id": c.id,
         "Created": rfc3339_nano(c.created),
@@ -308,7 +308,7 @@ pub fn container_json(world: &World, c: &Container) -> Value {
         "NetworkSettings": {
             "Bridge": "",
             "SandboxID": sandbox,
-            "SandboxKey": format!("/var/run/docker/netns/{}", &sandbox[..12]),
+            "SandboxKey": format!("/var/run/docker/netns/{}", sandbox.get(..12).unwrap_or_default()),
             "Ports": super::ports::network_ports_json(world, c),
             "HairpinMode": false,
             "LinkLocalIPv6Address": "",

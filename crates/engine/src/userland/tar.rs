@@ -41,8 +41,11 @@ pub fn encode(members: &[Member]) -> Vec<u8> {
     for m in members {
         let mut h = [0u8; 512];
         let (prefix, name) = if m.name.len() > 100 {
-            match m.name[..m.name.len().min(155)].rfind('/') {
-                Some(i) => (&m.name[..i], &m.name[i + 1..]),
+            // ustar's prefix field holds 155 bytes: split at the last `/` within them (a byte
+            // count, so never by slicing at 155, which may fall inside a character).
+            let split = m.name.match_indices('/').map(|(i, _)| i).take_while(|&i| i <= 155).last();
+            match split.and_then(|i| m.name.split_at_checked(i)) {
+                Some((prefix, slash_name)) => (prefix, slash_name.strip_prefix('/').unwrap_or(slash_name)),
                 None => ("", m.name.as_str()),
             }
         } else {
@@ -429,4 +432,31 @@ fn extract(world: &mut World, ctx: &Ctx, rel: &str, m: &Member, gnu: bool) -> Re
             i.gid = g;
         }
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_long_name_splits_at_a_slash_within_the_prefix_field_not_inside_a_character() {
+        // A slash at byte 101, then `é` across bytes 154–155: slicing at 155 would split it.
+        let name = format!("/{}/{}é/f", "p".repeat(100), "q".repeat(52));
+        assert!(name.len() > 155 && !name.is_char_boundary(155));
+        let member = Member {
+            name: name.clone(),
+            kind: FileType::File,
+            mode: 0o644,
+            uid: 0,
+            gid: 0,
+            uname: "root".into(),
+            gname: "root".into(),
+            mtime: 0,
+            data: Data::Bytes(b"hi\n".to_vec().into()),
+            link: String::new(),
+        };
+        let decoded = decode(&encode(&[member])).expect("a readable archive");
+        assert_eq!(decoded.len(), 1);
+        assert_eq!(decoded[0].name, name);
+    }
 }

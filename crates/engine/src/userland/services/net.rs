@@ -199,8 +199,8 @@ impl Url {
             Some((s, r)) => (s.to_ascii_lowercase(), r),
             None => ("http".to_string(), raw),
         };
-        let (authority, path) = match rest.find(['/', '?']) {
-            Some(i) => (&rest[..i], rest[i..].to_string()),
+        let (authority, path) = match rest.find(['/', '?']).and_then(|i| rest.split_at_checked(i)) {
+            Some((authority, path)) => (authority, path.to_string()),
             None => (rest, "/".to_string()),
         };
         let target = if path.starts_with('?') { format!("/{path}") } else { path };
@@ -302,8 +302,8 @@ pub fn curl(world: &mut World, sh: &Shell, argv: &[String], io: &mut Io) -> i32 
         };
         let shorts: Vec<char> = if !long.is_empty() {
             vec![]
-        } else if a.len() > 1 && a.starts_with('-') {
-            a[1..].chars().collect()
+        } else if let Some(cluster) = a.strip_prefix('-').filter(|c| !c.is_empty()) {
+            cluster.chars().collect()
         } else {
             urls.push(a.clone());
             continue;
@@ -536,7 +536,7 @@ pub fn wget(world: &mut World, sh: &Shell, argv: &[String], io: &mut Io) -> i32 
             }
             s if s.starts_with('-') && s.len() > 1 => {
                 // Bundled short options: -qO- or -qO file.
-                let chars: Vec<char> = s[1..].chars().collect();
+                let chars: Vec<char> = s.chars().skip(1).collect();
                 for (k, c) in chars.iter().enumerate() {
                     match c {
                         'q' => quiet = true,

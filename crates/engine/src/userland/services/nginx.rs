@@ -1034,9 +1034,11 @@ fn options(argv: &[String], io: &mut Io) -> Result<Options, i32> {
             io.err_line(&format!("nginx: invalid option: \"{a}\""));
             1
         })?;
-        for (k, f) in flags.char_indices() {
+        let mut rest = flags.chars();
+        while let Some(f) = rest.next() {
+            // What follows the option in its cluster: an inline value.
+            let inline = rest.as_str();
             let value = |args: &mut std::slice::Iter<String>, io: &mut Io| -> Result<String, i32> {
-                let inline = &flags[k + 1..];
                 if !inline.is_empty() {
                     return Ok(inline.to_string());
                 }
@@ -1079,7 +1081,7 @@ fn options(argv: &[String], io: &mut Io) -> Result<Options, i32> {
                     break;
                 }
                 _ => {
-                    io.err_line(&format!("nginx: invalid option: \"{}\"", &flags[k..]));
+                    io.err_line(&format!("nginx: invalid option: \"{f}{inline}\""));
                     return Err(1);
                 }
             }
@@ -1616,8 +1618,8 @@ fn static_file(world: &mut World, ci: usize, running: &Running, server: &Virtual
 /// `proxy_pass` to a server reachable from the container (its own namespace).
 fn proxy(world: &mut World, ci: usize, target: &str, uri: &str, req: &Request, depth: usize) -> Outcome {
     let rest = target.split_once("://").map(|(_, r)| r).unwrap_or(target);
-    let (authority, base) = match rest.find('/') {
-        Some(i) => (&rest[..i], Some(&rest[i..])),
+    let (authority, base) = match rest.find('/').and_then(|i| rest.split_at_checked(i)) {
+        Some((authority, base)) => (authority, Some(base)),
         None => (rest, None),
     };
     let (host, port) = match authority.rsplit_once(':') {

@@ -275,9 +275,9 @@ fn run_script(world: &mut World, conn: &mut Connection, script: &str, source: &s
             continue;
         }
         let mut rest = line;
-        while let Some(end) = statement_end(&buffer, rest) {
-            buffer.push_str(&rest[..=end]);
-            rest = &rest[end + 1..];
+        while let Some((statement, after)) = statement_end(&buffer, rest).and_then(|end| rest.split_at_checked(end + 1)) {
+            buffer.push_str(statement);
+            rest = after;
             let statement = std::mem::take(&mut buffer);
             if !send(world, conn, statement.trim_start(), &prefix, o, io) && o.on_error_stop {
                 return 3;

@@ -583,13 +583,13 @@ fn split_statements(text: &str) -> Vec<String> {
             (None, '(' | '[' | '{') => depth += 1,
             (None, ')' | ']' | '}') => depth -= 1,
             (None, ';') if depth == 0 => {
-                parts.push(text[start..i].trim().to_string());
+                parts.push(text.get(start..i).unwrap_or_default().trim().to_string());
                 start = i + 1;
             }
             _ => {}
         }
     }
-    let last = text[start..].trim();
+    let last = text.get(start..).unwrap_or_default().trim();
     if !last.is_empty() || parts.is_empty() {
         parts.push(last.to_string());
     }
@@ -653,8 +653,9 @@ fn split_header(text: &str) -> (Option<String>, Option<String>) {
             (None, '(' | '[' | '{') => depth += 1,
             (None, ')' | ']' | '}') => depth -= 1,
             (None, ':') if depth == 0 => {
-                let rest = text[i + 1..].trim();
-                return (Some(text[..i].to_string()), (!rest.is_empty()).then(|| rest.to_string()));
+                let (head, colon_rest) = text.split_at_checked(i).unwrap_or((text, ""));
+                let rest = colon_rest.strip_prefix(':').unwrap_or(colon_rest).trim();
+                return (Some(head.to_string()), (!rest.is_empty()).then(|| rest.to_string()));
             }
             _ => {}
         }
@@ -725,13 +726,15 @@ fn compound(nodes: &mut Vec<Node>, head: &str, body: Vec<Node>, line: usize, dec
 
 fn simple_statement(text: &str, line: usize) -> Result<Stmt, SyntaxError> {
     let first = text.split(|c: char| !c.is_alphanumeric() && c != '_').next().unwrap_or("");
+    // What follows the first word (`return x` → ` x`).
+    let after_first = text.strip_prefix(first).unwrap_or_default();
     match first {
         "pass" if text == "pass" => return Ok(Stmt::Pass),
         "break" if text == "break" => return Ok(Stmt::Break),
         "continue" if text == "continue" => return Ok(Stmt::Continue),
         "global" | "nonlocal" => return Ok(Stmt::Global),
         "return" => {
-            let rest = text["return".len()..].trim();
+            let rest = after_first.trim();
             if rest.is_empty() {
                 return Ok(Stmt::Return(None));
             }
@@ -739,11 +742,11 @@ fn simple_statement(text: &str, line: usize) -> Result<Stmt, SyntaxError> {
             return Ok(Stmt::Return(Some(p.expr()?)));
         }
         "import" => {
-            let names = text["import".len()..].split(',').map(alias).collect::<Option<Vec<_>>>();
+            let names = after_first.split(',').map(alias).collect::<Option<Vec<_>>>();
             return names.map(Stmt::Import).ok_or(SyntaxError { line, column: text.len(), message: "invalid syntax".into() });
         }
         "from" => {
-            let rest = text["from".len()..].trim();
+            let rest = after_first.trim();
             if let Some((module, names)) = rest.split_once(" import ") {
                 let names = names.trim().trim_start_matches('(').trim_end_matches(')');
                 if let Some(names) = names.split(',').map(alias).collect::<Option<Vec<_>>>() {
@@ -752,8 +755,8 @@ fn simple_statement(text: &str, line: usize) -> Result<Stmt, SyntaxError> {
             }
             return Err(SyntaxError { line, column: text.len(), message: "invalid syntax".into() });
         }
-        "print" if !text["print".len()..].trim_start().starts_with('(') && text.len() > 5 && !text[5..].trim_start().starts_with('=') => {
-            let arg = text["print".len()..].trim();
+        "print" if !after_first.trim_start().starts_with('(') && !after_first.is_empty() && !after_first.trim_start().starts_with('=') => {
+            let arg = after_first.trim();
             return Err(SyntaxError {
                 line,
                 column: 6,
