@@ -16,9 +16,10 @@ fn main() {
             let out = io::stdout();
             let mut out = out.lock();
             for file in &args[1..] {
-                match std::fs::read_to_string(file) {
-                    Ok(text) => {
-                        let _ = out.write_all(transcript::replay(&text).as_bytes());
+                // A recorded transcript may hold bytes that are not UTF-8 (a terminal shows U+FFFD).
+                match std::fs::read(file) {
+                    Ok(bytes) => {
+                        let _ = out.write_all(transcript::replay(&String::from_utf8_lossy(&bytes)).as_bytes());
                     }
                     Err(e) => {
                         eprintln!("stowage: {file}: {e}");

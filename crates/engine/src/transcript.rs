@@ -5,6 +5,7 @@ use crate::{Engine, Outcome};
 
 /// The command lines of a transcript (with the comments that precede them).
 pub enum Item {
+    /// A `#` line, or the blank line that follows comments in a recorded header: echoed as is.
     Comment(String),
     Command(String),
 }
@@ -26,6 +27,8 @@ pub fn parse(text: &str) -> Vec<Item> {
             in_block = !script;
         } else if line.starts_with('#') {
             items.push(Item::Comment(line.to_string()));
+        } else if line.is_empty() && matches!(items.last(), Some(Item::Comment(c)) if c.starts_with('#')) {
+            items.push(Item::Comment(String::new()));
         }
     }
     items

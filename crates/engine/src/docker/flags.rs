@@ -68,18 +68,19 @@ pub fn parse(args: &[String], specs: &[Spec], stop_at_operand: bool) -> Result<P
             } else {
                 out.values.push((spec.long.into(), inline.unwrap_or_else(|| "true".into())));
             }
-        } else if a.starts_with('-') && a.len() > 1 {
-            let chars: Vec<char> = a[1..].chars().collect();
-            let mut j = 0;
-            while j < chars.len() {
-                let c = chars[j];
+        } else if let Some(cluster) = a.strip_prefix('-').filter(|c| !c.is_empty()) {
+            let mut rest = cluster;
+            let mut chars = rest.chars();
+            while let Some(c) = chars.next() {
+                let after = chars.as_str();
                 let Some(spec) = specs.iter().find(|s| s.short == Some(c)) else {
-                    return Err(format!("unknown shorthand flag: '{c}' in {a}"));
+                    // pflag indexes the cluster's bytes and quotes the byte as a rune: `-ñ` is 'Ã'.
+                    let shown = char::from(crate::userland::getopt::first_byte(c));
+                    return Err(format!("unknown shorthand flag: '{shown}' in -{rest}"));
                 };
                 if spec.takes_value {
-                    let rest: String = chars[j + 1..].iter().collect();
-                    let v = if !rest.is_empty() {
-                        rest.strip_prefix('=').map(str::to_string).unwrap_or(rest)
+                    let v = if !after.is_empty() {
+                        after.strip_prefix('=').unwrap_or(after).to_string()
                     } else {
                         i += 1;
                         match args.get(i) {
@@ -91,7 +92,7 @@ pub fn parse(args: &[String], specs: &[Spec], stop_at_operand: bool) -> Result<P
                     break;
                 }
                 out.values.push((spec.long.into(), "true".into()));
-                j += 1;
+                rest = after;
             }
         } else {
             out.operands.push(a.clone());

@@ -12,6 +12,8 @@ pub enum Part {
     Tilde(String),
     /// `$((...))`.
     Arith { source: String },
+    /// `${…}` naming no parameter (`${é}`, `${}`), as written: expanding it is an error.
+    BadSubstitution(String),
 }
 
 pub type Word = Vec<Part>;

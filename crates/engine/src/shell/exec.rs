@@ -426,6 +426,7 @@ impl Shell {
                     cur.extend(value.chars().map(|c| (c, true)));
                     forced = true;
                 }
+                Part::BadSubstitution(written) => return Err(self.bad_substitution(written, io)),
             }
         }
         if !cur.is_empty() || forced {
@@ -509,9 +510,29 @@ impl Shell {
                 }
                 Part::Command { source, .. } => s.push_str(&self.command_substitution(world, source, io)),
                 Part::Arith { source } => s.push_str(&self.arith(world, source, io)),
+                Part::BadSubstitution(written) => return Err(self.bad_substitution(written, io)),
             }
         }
         Ok(s)
+    }
+
+    /// A `${…}` that names no parameter: the shell says so and stops (non-interactive bash
+    /// exits 1; busybox and dash reject it as syntax, 2).
+    fn bad_substitution(&self, written: &str, io: &mut Io) -> i32 {
+        match self.flavor {
+            Flavor::Bash => {
+                io.err_line(&format!("bash: line 1: {written}: bad substitution"));
+                1
+            }
+            Flavor::Ash => {
+                io.err_line("sh: syntax error: bad substitution");
+                2
+            }
+            Flavor::Dash => {
+                io.err_line("sh: 1: Bad substitution");
+                2
+            }
+        }
     }
 
     fn tilde(&self, user: &str) -> String {

@@ -470,6 +470,7 @@ impl Parser {
                 Part::Tilde(user) => format!("~{user}"),
                 Part::Command { source, .. } => format!("$({source})"),
                 Part::Arith { source } => format!("$(({source}))"),
+                Part::BadSubstitution(written) => written.clone(),
             })
             .collect();
         let line_end = (self.pos..self.s.len()).find(|&i| self.s[i] == '\n');
@@ -518,14 +519,13 @@ impl Parser {
             }
             let Some((word, raw)) = self.word()? else { break };
             if cmd.words.is_empty() {
-                if let Some(eq) = raw.find('=') {
-                    let name = &raw[..eq];
+                if let Some((name, _)) = raw.split_once('=') {
                     if !name.is_empty()
                         && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
                         && !name.starts_with(|c: char| c.is_ascii_digit())
                     {
                         if let Some(Part::Lit { quoted: false, .. }) = word.first() {
-                            let value = strip_prefix_chars(&word, eq + 1);
+                            let value = strip_prefix_chars(&word, name.len() + 1);
                             cmd.assigns.push((name.to_string(), value));
                             continue;
                         }
@@ -741,6 +741,7 @@ impl Parser {
                         }
                     }
                 }
+                let written = format!("${{{inner}}}");
                 let (length, body) = match inner.strip_prefix('#') {
                     Some(rest) if !rest.is_empty() => (true, rest.to_string()),
                     _ => (false, inner),
@@ -748,8 +749,11 @@ impl Parser {
                 let name_end = body
                     .find(|c: char| !(c.is_ascii_alphanumeric() || c == '_' || c == '?' || c == '@' || c == '*' || c == '#'))
                     .unwrap_or(body.len());
-                let name = body[..name_end].to_string();
-                let rest = &body[name_end..];
+                let (name, rest) = body.split_at_checked(name_end).unwrap_or((&body, ""));
+                if name.is_empty() && !body.starts_with('!') {
+                    return Ok(Some(Part::BadSubstitution(written)));
+                }
+                let name = name.to_string();
                 let default = if let Some(w) = rest.strip_prefix(":-").or_else(|| rest.strip_prefix('-')) {
                     let mut p = Parser::new(w, self.depth);
                     Some(p.word()?.map(|(w, _)| w).unwrap_or_default())

@@ -7,6 +7,10 @@ use crate::world::World;
 /// Runs `argv` if it is a builtin of the shell's dialect.
 pub fn run(sh: &mut Shell, world: &mut World, argv: &[String], io: &mut Io) -> Option<Flow> {
     let args = &argv[1..];
+    if let Some(status) = refused_option(sh, argv, io) {
+        sh.status = status;
+        return Some(Flow::Next);
+    }
     let status = match argv[0].as_str() {
         "cd" => cd(sh, world, args, io),
         "pwd" => {
@@ -51,15 +55,19 @@ pub fn run(sh: &mut Shell, world: &mut World, argv: &[String], io: &mut Io) -> O
             return Some(Flow::Exit(code));
         }
         "export" => {
+            let mut status = 0;
             for a in args {
-                if let Some((k, v)) = a.split_once('=') {
+                if sh.flavor == Flavor::Bash && !a.starts_with('-') && !is_name(a.split('=').next().unwrap_or_default()) {
+                    io.err_line(&format!("bash: line 1: export: `{a}': not a valid identifier"));
+                    status = 1;
+                } else if let Some((k, v)) = a.split_once('=') {
                     sh.vars.insert(k.to_string(), v.to_string());
                     sh.exported.insert(k.to_string());
-                } else if a != "-p" {
+                } else if !a.starts_with('-') {
                     sh.exported.insert(a.clone());
                 }
             }
-            0
+            status
         }
         "unset" => {
             for a in args {
@@ -339,8 +347,9 @@ pub fn echo(args: &[String]) -> String {
     let mut i = 0;
     while i < args.len() {
         let a = &args[i];
-        if a.len() > 1 && a.starts_with('-') && a[1..].chars().all(|c| matches!(c, 'n' | 'e' | 'E')) {
-            for c in a[1..].chars() {
+        let flags = a.strip_prefix('-').filter(|f| !f.is_empty() && f.chars().all(|c| matches!(c, 'n' | 'e' | 'E')));
+        if let Some(flags) = flags {
+            for c in flags.chars() {
                 match c {
                     'n' => newline = false,
                     'e' => escapes = true,
@@ -409,6 +418,45 @@ pub fn unescape(s: &str, echo_style: bool) -> (String, bool) {
         }
     }
     (out, false)
+}
+
+/// A shell variable's name: a letter or `_`, then letters, digits and `_`.
+fn is_name(name: &str) -> bool {
+    name.chars().next().is_some_and(|c| c.is_ascii_alphabetic() || c == '_') && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
+}
+
+/// bash's usage line for the builtins that take options.
+const BASH_USAGE: &[(&str, &str)] = &[
+    ("cd", "cd [-L|[-P [-e]] [-@]] [dir]"),
+    ("pwd", "pwd [-LP]"),
+    ("printf", "printf [-v var] format [arguments]"),
+    ("set", "set [-abefhkmnptuvxBCEHPT] [-o option-name] [--] [-] [arg ...]"),
+    ("export", "export [-fn] [name[=value] ...] or export -p"),
+];
+
+/// A builtin's option that no shell has (a character outside ASCII): bash names its first
+/// byte with the builtin's usage (status 2); busybox's `set` says it is illegal.
+fn refused_option(sh: &Shell, argv: &[String], io: &mut Io) -> Option<i32> {
+    let name = argv.first()?.as_str();
+    let first = argv.get(1..2)?;
+    let Some(crate::userland::getopt::Foreign::Short(byte)) = crate::userland::getopt::first_foreign(first, "") else { return None };
+    match sh.flavor {
+        Flavor::Bash => {
+            let (_, usage) = BASH_USAGE.iter().find(|(n, _)| *n == name)?;
+            io.err_str(&format!("bash: line 1: {name}: -"));
+            io.err.push(byte);
+            io.err_line(": invalid option");
+            io.err_line(&format!("{name}: usage: {usage}"));
+            Some(2)
+        }
+        Flavor::Ash if name == "set" => {
+            io.err_str("sh: set: line 0: illegal option -");
+            io.err.push(byte);
+            io.err_line("");
+            Some(2)
+        }
+        _ => None,
+    }
 }
 
 fn printf_cmd(sh: &Shell, args: &[String], io: &mut Io) -> i32 {

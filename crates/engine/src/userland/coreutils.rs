@@ -8,7 +8,7 @@ use crate::sorting::{self, sort_by};
 use crate::vfs::{Ctx, Loc, Stat, WriteMode};
 use crate::world::World;
 
-use super::users;
+use super::{getopt, users};
 
 /// A running program: the world, its credentials and streams, and its dialect.
 pub struct Proc<'a> {
@@ -46,15 +46,61 @@ impl Proc<'_> {
             format!("'{}'", s.replace('\'', "'\\''"))
         }
     }
+    /// GNU's `quote()` in a UTF-8 locale: ‘text’ (messages about a bad value; file names use
+    /// the shell quoting of [`Proc::q`]).
+    fn lq(&self, s: &str) -> String {
+        format!("\u{2018}{s}\u{2019}")
+    }
+    /// GNU's failure for a bad value: the message, then where to read more.
+    fn err_try(&mut self, msg: &str) -> i32 {
+        let name = self.name.clone();
+        self.err(msg);
+        self.io.err_line(&format!("Try '{name} --help' for more information."));
+        1
+    }
     fn usage(&mut self) -> i32 {
         if self.gnu {
             let n = self.name.clone();
             self.err("missing operand");
             self.io.err_line(&format!("Try '{n} --help' for more information."));
+            1
         } else {
-            self.io.err_line(&format!("BusyBox v1.35.0 (Debian 1:1.35.0-4+deb12u1+b1) multi-call binary.\n\nUsage: {} ...", self.name));
+            self.busybox_usage()
         }
-        1
+    }
+    /// busybox's usage text (`bb_show_usage`), with the applet's exit status for it.
+    fn busybox_usage(&mut self) -> i32 {
+        self.io.err_line(BUSYBOX_BANNER);
+        match super::usage::busybox(&self.name) {
+            Some(text) => self.io.err_line(text),
+            None => self.io.err_line(&format!("\nUsage: {} ...", self.name)),
+        }
+        getopt_rules(&self.name).map_or(1, |r| r.busybox_exit)
+    }
+    /// A refused option (see `getopt`), in the dialect's words; its exit status.
+    fn refuse_option(&mut self, foreign: &getopt::Foreign, args: &[String]) -> i32 {
+        let name = self.name.clone();
+        let rules = getopt_rules(&name);
+        if !self.gnu {
+            self.io.err.extend(getopt::message(&name, foreign));
+            return self.busybox_usage();
+        }
+        if name == "du" {
+            for byte in getopt::all_foreign_bytes(args, rules.map_or("", |r| r.gnu_values)) {
+                self.io.err.extend(getopt::message(&name, &getopt::Foreign::Short(byte)));
+            }
+        } else {
+            self.io.err.extend(getopt::message(&name, foreign));
+        }
+        match name.as_str() {
+            "grep" => self.io.err_line("Usage: grep [OPTION]... PATTERNS [FILE]...\nTry 'grep --help' for more information."),
+            "tar" => self.io.err_line("Try 'tar --help' or 'tar --usage' for more information."),
+            "getent" => self.io.err_line("Try `getent --help' or `getent --usage' for more information."),
+            "sed" => self.io.err_line(super::usage::GNU_SED),
+            "hostname" => self.io.out_str(&format!("{}\n", super::usage::HOSTNAME)),
+            _ => self.io.err_line(&format!("Try '{name} --help' for more information.")),
+        }
+        rules.map_or(1, |r| r.gnu_exit)
     }
 }
 
@@ -70,8 +116,8 @@ fn split_opts(args: &[String]) -> (Vec<String>, Vec<String>) {
             only_operands = true;
         } else if a.starts_with("--") {
             opts.push(a.clone());
-        } else if a.starts_with('-') && a.len() > 1 {
-            for c in a[1..].chars() {
+        } else if let Some(cluster) = a.strip_prefix('-').filter(|c| !c.is_empty()) {
+            for c in cluster.chars() {
                 opts.push(format!("-{c}"));
             }
         } else {
@@ -85,8 +131,91 @@ fn has(opts: &[String], short: &str, long: &str) -> bool {
     opts.iter().any(|o| o == short || (!long.is_empty() && o == long))
 }
 
+const BUSYBOX_BANNER: &str = "BusyBox v1.35.0 (Debian 1:1.35.0-4+deb12u1+b1) multi-call binary.";
+
+/// What getopt needs to know of a program to refuse an option as it does.
+struct GetoptRules {
+    name: &'static str,
+    /// Short options that take a value, in GNU's tool and in busybox's applet.
+    gnu_values: &'static str,
+    busybox_values: &'static str,
+    /// Exit status after a refused option.
+    gnu_exit: i32,
+    busybox_exit: i32,
+}
+
+const fn rules(
+    name: &'static str,
+    gnu_values: &'static str,
+    busybox_values: &'static str,
+    gnu_exit: i32,
+    busybox_exit: i32,
+) -> GetoptRules {
+    GetoptRules { name, gnu_values, busybox_values, gnu_exit, busybox_exit }
+}
+
+/// The programs that parse options with getopt (find and dd read operands; echo, printf,
+/// test and true take none; chmod in busybox reads `-é` as a mode).
+const GETOPT: &[GetoptRules] = &[
+    rules("basename", "s", "", 1, 1),
+    rules("cat", "", "", 1, 1),
+    rules("chgrp", "", "", 1, 1),
+    rules("chmod", "", "", 1, 1),
+    rules("chown", "", "", 1, 1),
+    rules("cp", "tS", "t", 1, 1),
+    rules("cut", "bcdf", "bcdf", 1, 1),
+    rules("date", "dfrI", "dDrI", 1, 1),
+    rules("df", "BtxF", "Bt", 1, 1),
+    rules("dirname", "", "", 1, 1),
+    rules("du", "BdXt", "d", 1, 1),
+    rules("env", "uCS", "u", 125, 125),
+    rules("getent", "s", "", 64, 1),
+    rules("grep", "efmABCdD", "mefABC", 2, 2),
+    rules("head", "nc", "nc", 1, 1),
+    rules("hostname", "F", "F", 255, 1),
+    rules("id", "", "", 1, 1),
+    rules("ln", "tS", "S", 1, 1),
+    rules("ls", "wITF", "w", 2, 1),
+    rules("mkdir", "m", "m", 1, 1),
+    rules("mv", "tS", "t", 1, 1),
+    rules("readlink", "", "", 1, 1),
+    rules("rm", "", "", 1, 1),
+    rules("rmdir", "", "", 1, 1),
+    rules("sed", "efl", "ef", 1, 1),
+    rules("seq", "fst", "s", 1, 1),
+    rules("sleep", "", "", 1, 1),
+    rules("sort", "kotST", "kot", 2, 2),
+    rules("stat", "c", "c", 1, 1),
+    rules("tail", "ncs", "nc", 1, 1),
+    rules("tar", "fCbgHKLNTVX", "fCTX", 64, 1),
+    rules("tee", "", "", 1, 1),
+    rules("touch", "dtr", "dtr", 1, 1),
+    rules("uname", "", "", 1, 1),
+    rules("wc", "", "", 1, 1),
+    rules("whoami", "", "", 1, 1),
+];
+
+fn getopt_rules(name: &str) -> Option<&'static GetoptRules> {
+    GETOPT.iter().find(|r| r.name == name)
+}
+
 pub fn run(p: &mut Proc, argv: &[String]) -> i32 {
     let args = &argv[1..];
+    if let Some(rules) = getopt_rules(&p.name).filter(|r| p.gnu || r.name != "chmod") {
+        let values = if p.gnu { rules.gnu_values } else { rules.busybox_values };
+        // tar's first argument is a cluster of options even without its dash (`tar cf …`).
+        let old_style: Vec<String>;
+        let scanned = match args.first() {
+            Some(first) if rules.name == "tar" && !first.starts_with('-') => {
+                old_style = std::iter::once(format!("-{first}")).chain(args[1..].iter().cloned()).collect();
+                &old_style[..]
+            }
+            _ => args,
+        };
+        if let Some(foreign) = getopt::first_foreign(scanned, values) {
+            return p.refuse_option(&foreign, scanned);
+        }
+    }
     match p.name.as_str() {
         "cat" => cat(p, args),
         "ls" => ls(p, args),
@@ -150,9 +279,9 @@ pub fn run(p: &mut Proc, argv: &[String]) -> i32 {
         "dirname" => match args.first() {
             Some(a) => {
                 let t = a.trim_end_matches('/');
-                let d = match t.rfind('/') {
-                    Some(0) => "/".to_string(),
-                    Some(i) => t[..i].to_string(),
+                let d = match t.rsplit_once('/') {
+                    Some(("", _)) => "/".to_string(),
+                    Some((parent, _)) => parent.to_string(),
                     None => ".".to_string(),
                 };
                 p.out(&format!("{d}\n"));
@@ -222,6 +351,10 @@ pub fn run(p: &mut Proc, argv: &[String]) -> i32 {
         "getent" => getent(p, args),
         "find" => find(p, args),
         "seq" => {
+            if let Some(bad) = args.iter().find(|a| a.parse::<f64>().is_err()).filter(|_| p.gnu) {
+                let q = p.lq(bad);
+                return p.err_try(&format!("invalid floating point argument: {q}"));
+            }
             let nums: Vec<i64> = args.iter().filter_map(|a| a.parse().ok()).collect();
             let (a, b) = match nums.as_slice() {
                 [b] => (1, *b),
@@ -311,6 +444,11 @@ fn head_tail(p: &mut Proc, args: &[String]) -> i32 {
             let v = args.get(i + 1).cloned().unwrap_or_default();
             if a == "-n" {
                 lines = v.trim_start_matches('+').parse().ok();
+                if lines.is_none() && !v.is_empty() {
+                    let q = if p.gnu { p.lq(&v) } else { format!("'{v}'") };
+                    p.err(&if p.gnu { format!("invalid number of lines: {q}") } else { format!("invalid number {q}") });
+                    return 1;
+                }
             } else {
                 bytes = v.parse().ok();
                 lines = None;
@@ -318,12 +456,17 @@ fn head_tail(p: &mut Proc, args: &[String]) -> i32 {
             i += 2;
             continue;
         } else if let Some(n) = a.strip_prefix("-n") {
-            lines = n.parse().ok();
+            lines = n.trim_start_matches('+').parse().ok();
+            if lines.is_none() {
+                let q = if p.gnu { p.lq(n) } else { format!("'{n}'") };
+                p.err(&if p.gnu { format!("invalid number of lines: {q}") } else { format!("invalid number {q}") });
+                return 1;
+            }
         } else if let Some(n) = a.strip_prefix("-c") {
             bytes = n.parse().ok();
             lines = None;
-        } else if a.starts_with('-') && a.len() > 1 && a[1..].chars().all(|c| c.is_ascii_digit()) {
-            lines = a[1..].parse().ok();
+        } else if let Some(n) = a.strip_prefix('-').filter(|n| !n.is_empty() && n.chars().all(|c| c.is_ascii_digit())) {
+            lines = n.parse().ok();
         } else {
             files.push(a.clone());
         }
@@ -439,19 +582,19 @@ fn grep(p: &mut Proc, args: &[String]) -> i32 {
     let mut i = 0;
     while i < args.len() {
         let a = &args[i];
-        let context = match a.as_str() {
-            long if long.starts_with("--after-context=") => Some(('A', long["--after-context=".len()..].to_string(), 1)),
-            long if long.starts_with("--before-context=") => Some(('B', long["--before-context=".len()..].to_string(), 1)),
-            long if long.starts_with("--context=") => Some(('C', long["--context=".len()..].to_string(), 1)),
-            short if short.len() >= 2 && matches!(&short[..2], "-A" | "-B" | "-C") => {
-                let kind = short.as_bytes()[1] as char;
-                if short.len() > 2 {
-                    Some((kind, short[2..].to_string(), 1))
-                } else {
-                    Some((kind, args.get(i + 1).cloned().unwrap_or_default(), 2))
-                }
+        let short_context = ["-A", "-B", "-C"].iter().find_map(|flag| Some((flag.chars().nth(1)?, a.strip_prefix(flag)?)));
+        let context = if let Some(value) = a.strip_prefix("--after-context=") {
+            Some(('A', value.to_string(), 1))
+        } else if let Some(value) = a.strip_prefix("--before-context=") {
+            Some(('B', value.to_string(), 1))
+        } else if let Some(value) = a.strip_prefix("--context=") {
+            Some(('C', value.to_string(), 1))
+        } else {
+            match short_context {
+                Some((kind, "")) => Some((kind, args.get(i + 1).cloned().unwrap_or_default(), 2)),
+                Some((kind, value)) => Some((kind, value.to_string(), 1)),
+                None => None,
             }
-            _ => None,
         };
         if let Some((kind, value, used)) = context {
             let Ok(n) = value.parse::<usize>() else {
@@ -478,7 +621,7 @@ fn grep(p: &mut Proc, args: &[String]) -> i32 {
                 && pattern.is_some()
                 && a.chars().skip(1).all(|c| "vcqilnFEsrwh".contains(c)))
         {
-            for c in a[1..].chars() {
+            for c in a.chars().skip(1) {
                 match c {
                     'v' => invert = true,
                     'c' => count = true,
@@ -836,12 +979,16 @@ fn sed(p: &mut Proc, args: &[String]) -> i32 {
     let parsed = (|| {
         let rest = script.strip_prefix('s')?;
         let delim = rest.chars().next()?;
-        let parts: Vec<&str> = rest[delim.len_utf8()..].split(delim).collect();
+        let parts: Vec<&str> = rest.strip_prefix(delim)?.split(delim).collect();
         if parts.len() < 3 {
             return None;
         }
         Some((parts[0].to_string(), parts[1].to_string(), parts[2].contains('g')))
     })();
+    if p.gnu && script.strip_prefix('s').and_then(|rest| rest.chars().next()).is_some_and(|d| !d.is_ascii()) {
+        p.err("-e expression #1, char 2: delimiter character is not a single-byte character");
+        return 1;
+    }
     let Some((re, rep, global)) = parsed else {
         p.err(&format!("-e expression #1, char {}: unknown command: `{}'", script.len().min(1), script.chars().next().unwrap_or(' ')));
         return 1;
@@ -955,8 +1102,9 @@ fn cut(p: &mut Proc, args: &[String]) -> i32 {
     let mut i = 0;
     while i < args.len() {
         let a = &args[i];
-        let (flag, val) = if a.len() > 2 && (a.starts_with("-d") || a.starts_with("-f")) {
-            (a[..2].to_string(), a[2..].to_string())
+        let attached = ["-d", "-f"].iter().find_map(|flag| Some((*flag, a.strip_prefix(flag).filter(|v| !v.is_empty())?)));
+        let (flag, val) = if let Some((flag, value)) = attached {
+            (flag.to_string(), value.to_string())
         } else if a == "-d" || a == "-f" {
             i += 1;
             (a.clone(), args.get(i).cloned().unwrap_or_default())
@@ -966,6 +1114,10 @@ fn cut(p: &mut Proc, args: &[String]) -> i32 {
             continue;
         };
         if flag == "-d" {
+            // GNU cut takes one byte; busybox one character.
+            if p.gnu && val.len() != 1 {
+                return p.err_try("the delimiter must be a single character");
+            }
             delim = val.chars().next().unwrap_or('\t');
         } else {
             fields = val.split(',').filter_map(|x| x.parse().ok()).collect();
@@ -1216,9 +1368,15 @@ fn mkdir(p: &mut Proc, args: &[String]) -> i32 {
         if a == "-p" || a == "--parents" {
             parents = true;
         } else if a == "-m" {
-            mode = args.get(i + 1).and_then(|m| u32::from_str_radix(m, 8).ok());
+            let spec = args.get(i + 1).cloned().unwrap_or_default();
+            mode = parse_mode(&spec, 0o777, true);
+            if mode.is_none() {
+                let q = if p.gnu { p.lq(&spec) } else { format!("'{spec}'") };
+                p.err(&format!("invalid mode {q}"));
+                return 1;
+            }
             i += 1;
-        } else if a.starts_with('-') && a.len() > 1 && a[1..].chars().all(|c| c == 'p' || c == 'v') {
+        } else if a.strip_prefix('-').is_some_and(|c| !c.is_empty() && c.chars().all(|c| c == 'p' || c == 'v')) {
             parents = parents || a.contains('p');
         } else {
             ops.push(a.clone());
@@ -1547,6 +1705,11 @@ fn chmod(p: &mut Proc, args: &[String]) -> i32 {
         return p.usage();
     }
     let spec = ops[0].clone();
+    // GNU compiles the mode before it touches a file.
+    if p.gnu && parse_mode(&spec, 0o644, false).is_none() {
+        let q = p.lq(&spec);
+        return p.err_try(&format!("invalid mode: {q}"));
+    }
     let mut status = 0;
     for f in &ops[1..] {
         let mut targets = vec![f.clone()];
@@ -1564,7 +1727,11 @@ fn chmod(p: &mut Proc, args: &[String]) -> i32 {
                 }
             };
             let Some(new_mode) = parse_mode(&spec, st.mode, st.ftype == FileType::Dir) else {
-                p.err(&format!("invalid mode: {}", if p.gnu { p.q(&spec) } else { spec.clone() }));
+                if p.gnu {
+                    let q = p.lq(&spec);
+                    return p.err_try(&format!("invalid mode: {q}"));
+                }
+                p.err(&format!("invalid mode: {spec}"));
                 return 1;
             };
             if p.ctx.cred.uid != 0 && st.uid != p.ctx.cred.uid {
@@ -1591,9 +1758,10 @@ pub fn parse_mode(spec: &str, current: u32, is_dir: bool) -> Option<u32> {
     let mut mode = current;
     for clause in spec.split(',') {
         let op_pos = clause.find(['+', '-', '='])?;
-        let who = &clause[..op_pos];
-        let op = clause.as_bytes()[op_pos] as char;
-        let perms = &clause[op_pos + 1..];
+        let (who, op_and_perms) = clause.split_at_checked(op_pos)?;
+        let mut op_and_perms = op_and_perms.chars();
+        let op = op_and_perms.next()?;
+        let perms = op_and_perms.as_str();
         let who_mask = if who.is_empty() || who.contains('a') {
             0o7777
         } else {
@@ -1667,7 +1835,7 @@ fn chown(p: &mut Proc, args: &[String]) -> i32 {
             Err(_) => match pw.iter().find(|e| e.name == u) {
                 Some(e) => Some(e.uid),
                 None => {
-                    p.err(&format!("invalid user: {}", if p.gnu { p.q(&spec) } else { format!("'{spec}'") }));
+                    p.err(&format!("invalid user: {}", if p.gnu { p.lq(&spec) } else { format!("'{spec}'") }));
                     return 1;
                 }
             },
@@ -1761,8 +1929,19 @@ fn ln(p: &mut Proc, args: &[String]) -> i32 {
 // ------------------------------------------------------------------------ identity
 
 fn id(p: &mut Proc, args: &[String]) -> i32 {
-    let (opts, _) = split_opts(args);
-    let c = p.ctx.cred.clone();
+    let (opts, operands) = split_opts(args);
+    let mut c = p.ctx.cred.clone();
+    if let Some(user) = operands.first() {
+        let known = users::passwd(p.world, &p.ctx).iter().any(|e| e.name == *user || e.uid.to_string() == *user);
+        match users::resolve_user(p.world, &p.ctx, user).ok().filter(|_| known && !user.contains(':')) {
+            Some((cred, _)) => c = cred,
+            None => {
+                let q = if p.gnu { p.lq(user) } else { format!("'{user}'") };
+                p.err(&format!("{q}: no such user"));
+                return 1;
+            }
+        }
+    }
     if has(&opts, "-u", "") {
         let s =
             if has(&opts, "-n", "") { users::user_name(p.world, &p.ctx, c.uid).unwrap_or(c.uid.to_string()) } else { c.uid.to_string() };
@@ -1951,13 +2130,22 @@ fn dd(p: &mut Proc, args: &[String]) -> i32 {
             p.err(&format!("invalid argument '{a}'"));
             return 1;
         };
+        if !matches!(k, "if" | "of" | "bs" | "ibs" | "obs" | "count" | "skip" | "seek" | "conv" | "iflag" | "oflag" | "status" | "cbs") {
+            if !p.gnu {
+                return p.busybox_usage();
+            }
+            let q = p.lq(a);
+            return p.err_try(&format!("unrecognized operand {q}"));
+        }
         let num = |v: &str| -> Option<u64> {
-            let (n, mult) = match v.chars().last()? {
-                'k' | 'K' => (&v[..v.len() - 1], 1024),
-                'M' => (&v[..v.len() - 1], 1 << 20),
-                'G' => (&v[..v.len() - 1], 1 << 30),
-                _ => (v, 1),
+            let mut digits = v.chars();
+            let mult = match digits.next_back()? {
+                'k' | 'K' => 1024,
+                'M' => 1 << 20,
+                'G' => 1 << 30,
+                _ => 1,
             };
+            let n = if mult == 1 { v } else { digits.as_str() };
             n.parse::<u64>().ok().map(|x| x.saturating_mul(mult))
         };
         match k {
@@ -2264,6 +2452,15 @@ fn find(p: &mut Proc, args: &[String]) -> i32 {
             "-type" => {
                 ftype = args.get(i + 1).and_then(|t| t.chars().next());
                 i += 1;
+            }
+            // No predicate is named outside ASCII (the ASCII ones not simulated are ignored).
+            predicate if predicate.starts_with('-') && !predicate.is_ascii() => {
+                if p.gnu {
+                    p.err(&format!("unknown predicate `{predicate}'"));
+                    return 1;
+                }
+                p.err(&format!("unrecognized: {predicate}"));
+                return p.busybox_usage();
             }
             _ => {}
         }

@@ -5,9 +5,11 @@ pub mod arith;
 pub mod binaries;
 pub mod builtins;
 pub mod coreutils;
+pub mod getopt;
 pub mod glob;
 pub mod services;
 pub mod tar;
+pub mod usage;
 pub mod users;
 
 use crate::fs::{Data, Kind};
@@ -52,16 +54,23 @@ pub fn which(world: &World, sh: &Shell, name: &str) -> Option<String> {
     }
 }
 
-/// Debian's `which [-as] NAME…`: the path of each program found on the PATH; exit 1 when one
-/// is missing (it prints nothing for it), 2 on an unknown option.
+/// Debian 12's `which [-a] NAME…`: the path of each program found on the PATH; exit 1 when one
+/// is missing (it prints nothing for it), 2 on an unknown option (`-s` is one there).
 fn which_program(world: &World, sh: &Shell, argv: &[String], io: &mut Io) -> i32 {
-    let mut silent = false;
     let mut names = Vec::new();
+    let mut options_end = false;
     for arg in argv.iter().skip(1) {
-        match arg.strip_prefix('-').filter(|flags| !flags.is_empty() && names.is_empty()) {
-            Some(flags) if flags.chars().all(|f| f == 'a' || f == 's') => silent |= flags.contains('s'),
-            Some(_) => {
-                io.err_line("Usage: /usr/bin/which [-as] args");
+        match arg.strip_prefix('-').filter(|flags| !flags.is_empty() && names.is_empty() && !options_end) {
+            Some("-") => options_end = true,
+            Some(flags) if flags.chars().all(|f| f == 'a') => {}
+            Some(flags) => {
+                // dash's getopts names the first letter that is not `a` (a byte of it: `-é`
+                // names 0xC3), and `--x` as `-` (`--` alone would end the options).
+                let bad = flags.chars().find(|&f| f != 'a').unwrap_or('-');
+                io.out_str("Usage: /usr/bin/which [-a] args\n");
+                io.err_str("Illegal option -");
+                io.err.push(getopt::first_byte(bad));
+                io.err_line("");
                 return 2;
             }
             None => names.push(arg.as_str()),
@@ -80,8 +89,7 @@ fn which_program(world: &World, sh: &Shell, argv: &[String], io: &mut Io) -> i32
             which(world, sh, name)
         };
         match found {
-            Some(path) if !silent => io.out_str(&format!("{path}\n")),
-            Some(_) => {}
+            Some(path) => io.out_str(&format!("{path}\n")),
             None => all_found = false,
         }
     }
@@ -322,14 +330,24 @@ pub fn run_program(world: &mut World, sh: &mut Shell, applet: &str, gnu: bool, a
             let secs: f64 = argv.get(1).and_then(|a| a.trim_end_matches('s').parse().ok()).unwrap_or(-1.0);
             if secs < 0.0 {
                 let a = argv.get(1).cloned().unwrap_or_default();
-                if argv.len() < 2 {
+                // GNU sleep reads `-x` as an option (getopt), busybox as a bad number.
+                let option = a.strip_prefix('-').and_then(|o| o.chars().next()).filter(|_| gnu);
+                if let Some(o) = option {
+                    if o.is_ascii() {
+                        io.err_line(&format!("sleep: invalid option -- '{o}'"));
+                    } else {
+                        io.err.extend(getopt::message("sleep", &getopt::Foreign::Short(getopt::first_byte(o))));
+                    }
+                    io.err_line("Try 'sleep --help' for more information.");
+                } else if argv.len() < 2 {
                     io.err_line(if gnu {
                         "sleep: missing operand"
                     } else {
                         "BusyBox v1.35.0 (Debian 1:1.35.0-4+deb12u1+b1) multi-call binary.\n\nUsage: sleep [N]..."
                     });
                 } else if gnu {
-                    io.err_line(&format!("sleep: invalid time interval '{a}'"));
+                    io.err_line(&format!("sleep: invalid time interval \u{2018}{a}\u{2019}"));
+                    io.err_line("Try 'sleep --help' for more information.");
                 } else {
                     io.err_line(&format!("sleep: invalid number '{a}'"));
                 }
@@ -393,6 +411,11 @@ fn sudo(world: &mut World, sh: &mut Shell, argv: &[String], env: &[String], io: 
     let mut args = &argv[1..];
     while let Some(a) = args.first() {
         if a.starts_with('-') && a != "-" {
+            if let Some(foreign) = getopt::first_foreign(std::slice::from_ref(a), "") {
+                io.err.extend(getopt::message("sudo", &foreign));
+                io.err_line(usage::SUDO);
+                return Exit::Code(1);
+            }
             args = &args[1..];
         } else {
             break;
