@@ -8,7 +8,7 @@ export PATH := $(CURDIR)/e2e/node_modules/.bin:$(HOME)/.cargo/bin:$(PATH)
 export TRUNK_SKIP_VERSION_CHECK := true
 export CHROMEDRIVER ?= /usr/bin/chromedriver
 
-.PHONY: help setup build serve test lint test-native test-browser test-e2e bench bench-engine screenshot fidelity
+.PHONY: help setup build serve test lint test-native test-browser test-e2e bench bench-engine screenshot fidelity fuzz
 
 help:
 	@echo "make serve      build the release and serve it on http://127.0.0.1:8080"
@@ -16,6 +16,7 @@ help:
 	@echo "make bench      transfer size, time to a usable command line, Enter → DOM update; engine timings"
 	@echo "make screenshot refresh docs/screenshot.png from the e2e run"
 	@echo "make fidelity   replay the reference transcripts (scripts/fidelity.sh)"
+	@echo "make fuzz       a million mutated command lines through the engine; reports any panic (FUZZ_LINES, FUZZ_SEED)"
 
 setup:
 	@scripts/setup.sh
@@ -57,3 +58,9 @@ screenshot: test-e2e
 # Replays the 14 reference transcripts recorded on real Docker and scores them (fails below 99%).
 fidelity:
 	bash scripts/fidelity.sh
+
+# The no-panic campaign at scale (not in CI; `make test` runs 20,000 lines of it).
+FUZZ_LINES ?= 1000000
+FUZZ_SEED ?= 1
+fuzz:
+	cargo run --profile fuzz -q -p stowage-fuzz -- --lines $(FUZZ_LINES) --seed $(FUZZ_SEED)
