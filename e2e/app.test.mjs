@@ -261,3 +261,49 @@ test('the Lessons tab starts a lesson; a lesson whose steps all ran stays finish
   assert.deepEqual(errors, []);
   await close();
 });
+
+test('a trap in the simulator shows what happened, the command, and a way back without it', async () => {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 720 } });
+  await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: server.url });
+  const page = await context.newPage();
+  const errors = collectErrors(page);
+  // `?test-trap` makes one line panic where an engine panic would (src/crash.rs).
+  await page.goto(`${server.url}?test-trap`);
+  const input = page.getByRole('region', { name: 'Terminal' }).getByRole('textbox', { name: 'Command' });
+  await input.waitFor();
+  await run(page, input, 'echo before the trap');
+  await input.fill('stowage-test-trap');
+  await input.press('Enter');
+  const dialog = page.getByRole('alertdialog', { name: 'Stowage stopped' });
+  await dialog.waitFor();
+  assert.match(await dialog.textContent(), /internal error while running your last command/);
+  assert.equal(await dialog.locator('#crash-line').textContent(), 'stowage-test-trap');
+  // The way back: the session's link without the failing line, focused.
+  const reopen = dialog.getByRole('link', { name: 'Reopen without this command' });
+  const href = await reopen.getAttribute('href');
+  assert.ok(href.includes('?test-trap#run=echo%20before%20the%20trap'), href);
+  assert.ok(!href.includes('stowage-test-trap'), href);
+  assert.equal(await page.evaluate(() => document.activeElement?.textContent), 'Reopen without this command');
+  // The rest of the page is out of reach until then.
+  assert.equal(await page.locator('#app').getAttribute('inert'), '');
+  await page.screenshot({ path: join(ARTIFACTS, 'crash.png') });
+  assert.deepEqual(await axeViolations(page), [], 'crash screen');
+  // The failing line, for a bug report.
+  await dialog.getByRole('button', { name: 'Copy the command for a bug report' }).click();
+  await dialog.getByRole('status').filter({ hasText: 'Copied' }).waitFor();
+  const report = await page.evaluate(() => navigator.clipboard.readText());
+  assert.match(report, /^Stowage stopped while running:\nstowage-test-trap\n/);
+  assert.match(report, /Error: panicked at [\s\S]*the test trap was run/);
+  // The trap itself is the only error on the page: the panic on the console, the trap uncaught.
+  assert.ok(errors.some((e) => /unreachable/i.test(e)), errors.join('\n'));
+  assert.ok(errors.every((e) => /unreachable|the test trap was run/i.test(e)), errors.join('\n'));
+  errors.length = 0;
+  // Reopening replays the earlier line on a fresh machine.
+  await reopen.click();
+  const log = page.getByRole('log', { name: 'Terminal output' });
+  await log.locator('.block').first().waitFor();
+  assert.match(await log.textContent(), /before the trap/);
+  assert.equal(await page.getByRole('alertdialog').count(), 0);
+  assert.deepEqual(errors, []);
+  await context.close();
+});

@@ -6,12 +6,14 @@
 
 pub mod app;
 pub mod components;
+pub mod crash;
 pub mod model;
 
 /// Mounts the app on `#app` of `index.html` (on `<body>` without one). Yew empties the element it
 /// mounts on, so the start-up screen beside it stays until the terminal takes it over, with
 /// what was typed on it, in its first effect.
 pub fn start() {
+    crash::install_panic_hook();
     match web_sys::window().and_then(|w| w.document()).and_then(|d| d.get_element_by_id("app")) {
         Some(root) => yew::Renderer::<app::App>::with_root(root).render(),
         None => yew::Renderer::<app::App>::new().render(),

@@ -221,6 +221,8 @@ impl Session {
             "clear" => self.clear(),
             _ => {
                 self.next_step = step_after(self.scenario, self.next_step, &line);
+                // Should the engine trap on this line, the page offers the session without it.
+                crate::crash::before_run(self.scenario.id, &self.typed, &line);
                 Rc::make_mut(&mut self.typed).push(line.clone());
                 self.notice = None;
                 let outcome = self.engine.run(&line);
