@@ -2,7 +2,7 @@
 // User text is never sliced at a byte offset that may split a character (the web build aborts
 // on a panic): every `&text[range]` is either rewritten (strip_prefix, split_once, get) or
 // allowed where it is shown to fall on a character boundary.
-#![warn(clippy::string_slice)]
+#![deny(clippy::string_slice)]
 //! Stowage's simulation core: a deterministic, sans-IO model of Docker 26 container storage.
 //!
 //! One door: [`Engine::run`] takes a line as a learner types it and returns what Docker and

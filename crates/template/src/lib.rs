@@ -73,7 +73,7 @@
 //! runaway executions.
 
 // User text reaches every slice; a slice off a char boundary would panic.
-#![warn(clippy::string_slice)]
+#![deny(clippy::string_slice)]
 
 mod exec;
 mod funcs;
