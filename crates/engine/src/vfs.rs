@@ -207,6 +207,19 @@ impl World {
         }
     }
 
+    /// Whether a lower layer (an image layer or the init layer) has `name` under the merged
+    /// directory `parent`, whatever the upper layer holds: removing or renaming it away then
+    /// needs a whiteout, or the lower file shows through again.
+    fn lower_has(&self, parent: &Loc, name: &str) -> bool {
+        match &parent.node {
+            Node::Merged(stack) => {
+                let lower: Stack = stack.iter().filter(|(pos, _)| *pos != 0).cloned().collect();
+                self.merged_child(&lower, name).is_some()
+            }
+            Node::Plain(_) => false,
+        }
+    }
+
     /// The names of a merged directory, sorted, with the child stacks.
     pub fn merged_entries(&self, stack: &Stack) -> Vec<(String, Stack)> {
         let mut names: std::collections::BTreeSet<String> = std::collections::BTreeSet::new();
@@ -236,7 +249,17 @@ impl World {
 
     /// Resolves `path` (relative to `ctx.cwd`) component by component, following symlinks
     /// (the last one only when `follow`), checking search permission on every directory.
+    /// A trailing slash asks for a directory (following a final symlink to one): a file there
+    /// is ENOTDIR, as in the kernel's path walk.
     pub fn resolve(&self, ctx: &Ctx, path: &str, follow: bool) -> Result<Loc, Errno> {
+        if path.len() > 1 && path.ends_with('/') {
+            let loc = self.resolve_components(ctx, path, true)?;
+            return if self.is_dir_node(&loc.node) { Ok(loc) } else { Err(Errno::NotDir) };
+        }
+        self.resolve_components(ctx, path, follow)
+    }
+
+    fn resolve_components(&self, ctx: &Ctx, path: &str, follow: bool) -> Result<Loc, Errno> {
         if path.is_empty() {
             return Err(Errno::NoEnt);
         }
@@ -708,7 +731,11 @@ impl World {
     fn create_node(&mut self, ctx: &Ctx, dir: InodeId, name: &str, kind: Kind, mode: u32) -> InodeId {
         let now = self.clock.secs();
         let parent = self.fs.get(dir);
-        let gid = if parent.mode & 0o2000 != 0 { parent.gid } else { ctx.cred.gid };
+        // A setgid directory gives its group to what is created in it, and its setgid bit to
+        // new directories.
+        let setgid = parent.mode & 0o2000 != 0;
+        let gid = if setgid { parent.gid } else { ctx.cred.gid };
+        let mode = if setgid && matches!(kind, Kind::Dir { .. }) { mode | 0o2000 } else { mode };
         let over_whiteout = self.fs.lookup(dir, name).map(|c| matches!(self.fs.get(c).kind, Kind::Whiteout)).unwrap_or(false);
         let mut kind = kind;
         if over_whiteout {
@@ -785,8 +812,9 @@ impl World {
                 self.fs.get_mut(pdir).mtime = self.clock.secs();
                 self.emit(Event::FileRemoved { place, path: loc.path.clone() });
             }
-            Node::Merged(stack) => {
-                let in_lower = stack.iter().any(|(p, _)| *p != 0);
+            Node::Merged(_) => {
+                // Even a copied-up file hides one below: removing it needs a whiteout.
+                let in_lower = self.lower_has(&parent, &name);
                 let updir = self.copy_up(ctx, &parent.rel)?;
                 let now = self.clock.secs();
                 if in_lower {
@@ -854,7 +882,7 @@ impl World {
                     return Err(Errno::CrossDevice);
                 }
                 let id = self.copy_up(ctx, &src.rel)?;
-                let in_lower = stack.iter().any(|(p, _)| *p != 0);
+                let in_lower = self.lower_has(&sp, &sname);
                 let sdir = self.copy_up(ctx, &sp.rel)?;
                 let ddir = self.copy_up(ctx, &dp.rel)?;
                 self.fs.unlink(sdir, &sname);
@@ -891,3 +919,7 @@ impl World {
         self.resolve(ctx, path, false).is_ok()
     }
 }
+
+#[cfg(test)]
+#[path = "vfs_tests.rs"]
+mod tests;
