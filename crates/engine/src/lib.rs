@@ -14,6 +14,7 @@ pub mod docker;
 pub mod events;
 pub mod fs;
 pub mod images;
+pub mod query;
 pub mod scenarios;
 pub mod shell;
 pub mod sorting;
@@ -203,6 +204,12 @@ impl Engine {
     /// The world, read-only (for tests and views).
     pub fn world(&self) -> &World {
         &self.world
+    }
+
+    /// Read-only questions about the machine's state (levels' goals, tests): containers,
+    /// volumes, files and where a container sees them from, writable-layer entries, images.
+    pub fn query(&self) -> query::Query<'_> {
+        query::Query::new(&self.world)
     }
 
     /// A snapshot of everything the storage map draws.

@@ -313,6 +313,28 @@ pub fn snapshot(world: &World) -> WorldView {
     WorldView { images, containers, volumes, binds }
 }
 
+/// Where the entry at `loc` comes from, in container `ci` (the host's own file system without one).
+pub(crate) fn origin(world: &World, ci: Option<usize>, loc: &crate::vfs::Loc) -> Origin {
+    match (ci.and_then(|i| world.containers.get(i)), loc.mount, &loc.node) {
+        (None, _, _) => Origin::Host,
+        (Some(c), Some(m), _) => match c.mounts.get(m).map(|m| &m.kind) {
+            Some(crate::world::MountKind::Volume { name }) => Origin::Volume(name.clone()),
+            Some(crate::world::MountKind::Bind { source }) => Origin::Bind(source.clone()),
+            Some(crate::world::MountKind::Tmpfs) => Origin::Tmpfs,
+            Some(crate::world::MountKind::System(_)) | None => Origin::Docker,
+        },
+        (Some(c), None, Node::Merged(stack)) => {
+            let layer_count = world.images.iter().find(|im| im.id == c.image_id).map_or(0, |im| im.layers.len());
+            match stack.first().map_or(0, |top| top.0) {
+                0 => Origin::WritableLayer,
+                1 => Origin::Docker,
+                pos => Origin::ImageLayer((layer_count + 2).saturating_sub(pos)),
+            }
+        }
+        _ => Origin::Host,
+    }
+}
+
 pub fn list_dir(world: &World, target: &ExplorerTarget, path: &str) -> Vec<EntryView> {
     let (ns, ci) = match target {
         ExplorerTarget::Host => (Ns::Host, None),
@@ -324,27 +346,11 @@ pub fn list_dir(world: &World, target: &ExplorerTarget, path: &str) -> Vec<Entry
     let ctx = Ctx { ns, cred: Cred::root(), cwd: "/".into(), umask: 0o022 };
     let Ok(dir) = world.resolve(&ctx, path, true) else { return Vec::new() };
     let Ok(entries) = world.list(&ctx, &dir) else { return Vec::new() };
-    let layer_count =
-        ci.and_then(|i| world.images.iter().find(|im| im.id == world.containers[i].image_id)).map(|im| im.layers.len()).unwrap_or(0);
     entries
         .into_iter()
         .map(|(name, loc)| {
             let st = world.stat_loc(ns, &loc);
-            let origin = match (ci, loc.mount, &loc.node) {
-                (None, _, _) => Origin::Host,
-                (Some(i), Some(m), _) => match &world.containers[i].mounts[m].kind {
-                    crate::world::MountKind::Volume { name } => Origin::Volume(name.clone()),
-                    crate::world::MountKind::Bind { source } => Origin::Bind(source.clone()),
-                    crate::world::MountKind::Tmpfs => Origin::Tmpfs,
-                    crate::world::MountKind::System(_) => Origin::Docker,
-                },
-                (Some(_), None, Node::Merged(stack)) => match stack[0].0 {
-                    0 => Origin::WritableLayer,
-                    1 => Origin::Docker,
-                    pos => Origin::ImageLayer((layer_count + 2).saturating_sub(pos)),
-                },
-                _ => Origin::Host,
-            };
+            let origin = origin(world, ci, &loc);
             let kind = match st.ftype {
                 crate::fs::FileType::Dir => EntryKind::Dir,
                 crate::fs::FileType::Symlink => EntryKind::Symlink,
