@@ -106,6 +106,7 @@ pub fn focus_of(event: &Event) -> Focus {
             f("image-created", vec![key_image(reference)], None)
         }
         Event::ImageRemoved { reference } => f("image-removed", vec![key_image(reference)], None),
+        Event::ImageTagged { tag, image, .. } => f("image-created", vec![key_image(tag), key_image(image)], None),
     }
 }
 

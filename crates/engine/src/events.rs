@@ -131,6 +131,14 @@ pub enum Event {
     ImageRemoved {
         reference: String,
     },
+    /// `docker tag`: one more name for an image (no data copied); a tag another image had
+    /// moves over.
+    ImageTagged {
+        tag: String,
+        /// The image as first named (its first tag, or its short id).
+        image: String,
+        moved_from: Option<String>,
+    },
     /// `docker pull` (or a `docker run` of a missing image) fetched an image from the registry.
     ImagePulled {
         reference: String,
@@ -226,6 +234,12 @@ impl Event {
             ),
             Event::ImageCreated { reference, layers } => format!("The image {reference} is created with {layers} layer(s)."),
             Event::ImageRemoved { reference } => format!("The image {reference} is removed."),
+            Event::ImageTagged { tag, image, moved_from: None } => {
+                format!("{tag} is a new name for the image {image}: the same layers, nothing copied.")
+            }
+            Event::ImageTagged { tag, image, moved_from: Some(old) } => {
+                format!("{tag} now names the image {image} (same layers, nothing copied); the image {old} loses that name.")
+            }
             Event::ImagePulled { reference, new_layers, shared_layers: 0 } => {
                 format!("{reference} is pulled from the registry: {new_layers} layer(s) downloaded.")
             }

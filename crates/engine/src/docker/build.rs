@@ -267,11 +267,20 @@ pub fn tag(world: &mut World, args: &[String], io: &mut Io) -> i32 {
         return 1;
     };
     let t = normalized_ref(&args[1]);
-    for im in world.images.iter_mut() {
+    let already = world.images[i].tags.contains(&t);
+    let image = world.images[i].tags.first().cloned().unwrap_or_else(|| world.images[i].short_id().to_string());
+    let mut moved_from = None;
+    for (j, im) in world.images.iter_mut().enumerate().filter(|(_, im)| im.tags.contains(&t)) {
         im.tags.retain(|x| *x != t);
+        if j != i {
+            moved_from = Some(im.tags.first().cloned().unwrap_or_else(|| im.short_id().to_string()));
+        }
     }
-    world.images[i].tags.push(t);
+    world.images[i].tags.push(t.clone());
     world.images[i].last_tag_time = Some(world.clock.nanos);
+    if !already {
+        world.emit(Event::ImageTagged { tag: t, image, moved_from });
+    }
     0
 }
 
