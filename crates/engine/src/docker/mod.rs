@@ -666,13 +666,15 @@ fn create(
     };
     world.containers.push(container);
     let ci = world.containers.len() - 1;
+    let events_before = world.events.len();
     world.emit(Event::ContainerCreated { container: name.clone(), image: image_ref.to_string() });
     // The user must resolve against the image's passwd.
     if !user.is_empty() {
         let ctx = Ctx { ns: Ns::Container(ci), cred: Cred::root(), cwd: "/".into(), umask: 0o022 };
         if let Err(m) = userland::users::resolve_user(world, &ctx, &user) {
+            // Docker refuses before it creates anything: none of this container's events stand.
             remove_container(world, ci, false);
-            world.events.retain(|e| !matches!(e, Event::ContainerCreated { .. } | Event::WritableLayerDiscarded { .. }));
+            world.events.truncate(events_before);
             return Err(report_run_error(io, cmd, RunError::Start(m, 125)));
         }
     }
@@ -1179,18 +1181,20 @@ pub(crate) fn graceful_stop(world: &mut World, ci: usize) {
     }
 }
 
-/// Marks the container exited and drops its tmpfs content.
+/// Marks the container exited and drops its tmpfs content (told in that order: the memory
+/// goes because the container stopped).
 pub(crate) fn stop_container(world: &mut World, ci: usize, code: i32) {
     let now = world.clock.nanos;
     let name = world.containers[ci].name.clone();
     let mounts = std::mem::take(&mut world.containers[ci].mounts);
+    let mut cleared = Vec::new();
     for m in &mounts {
         if m.kind == MountKind::Tmpfs
             || matches!(&m.kind, MountKind::Volume { name } if world.volumes.get(name).map(|v| v.tmpfs).unwrap_or(false))
         {
             let (bytes, files) = world.fs.usage(m.root);
             if files > 0 {
-                world.emit(Event::TmpfsCleared { container: name.clone(), target: m.target.clone(), bytes });
+                cleared.push(Event::TmpfsCleared { container: name.clone(), target: m.target.clone(), bytes });
             }
         }
     }
@@ -1202,6 +1206,9 @@ pub(crate) fn stop_container(world: &mut World, ci: usize, code: i32) {
     c.ports.clear();
     c.server = None;
     world.emit(Event::ContainerStateChanged { container: name, state: ContainerState::Exited, exit_code: Some(code) });
+    for event in cleared {
+        world.emit(event);
+    }
 }
 
 /// Removes a container: its writable layer goes; anonymous volumes too with `volumes`.
