@@ -13,6 +13,7 @@ pub mod clock;
 pub mod docker;
 pub mod events;
 pub mod fs;
+pub mod ids;
 pub mod images;
 pub mod query;
 pub mod scenarios;
@@ -54,7 +55,7 @@ pub struct Engine {
 /// A learner's interactive shell inside a container.
 #[derive(Clone, Debug)]
 struct Session {
-    container_id: String,
+    container_id: world::ContainerId,
     main_process: bool,
     shell: Shell,
 }
@@ -103,9 +104,9 @@ impl Engine {
         let mut io = Io::with_stdin(stdin);
         let exit_code = if let Some(mut session) = self.sessions.pop() {
             // Inside a container: the line runs in its shell, `exit` leaves it.
-            match world.container_index(&session.container_id) {
-                Some(ci) if world.containers[ci].status == world::Status::Running => {
-                    session.shell.ctx.ns = vfs::Ns::Container(ci);
+            // The shell's namespace names its container by id, which no removal shifts.
+            match world.container(&session.container_id) {
+                Some(c) if c.status == world::Status::Running => {
                     let flow = session.shell.run_script(world, line, &mut io);
                     match flow {
                         Flow::Exit(code) => {
@@ -129,14 +130,13 @@ impl Engine {
             io.err_line("stowage: this line ran too many commands and was stopped (the simulator's limit)");
         }
         if let Some(req) = world.pending_session.take() {
-            if let Some(ci) = world.container_index(&req.container_id) {
-                if let Ok(mut shell) = docker::container_shell(world, ci, req.user.as_deref(), req.workdir.as_deref(), &req.env) {
-                    shell.depth = 1;
-                    if userland::identify_program(world, &shell, &req.program) == Some(userland::binaries::Binary::Bash) {
-                        shell.flavor = shell::Flavor::Bash;
-                    }
-                    self.sessions.push(Session { container_id: req.container_id, main_process: req.main_process, shell });
+            if let Ok(mut shell) = docker::container_shell(world, &req.container_id, req.user.as_deref(), req.workdir.as_deref(), &req.env)
+            {
+                shell.depth = 1;
+                if userland::identify_program(world, &shell, &req.program) == Some(userland::binaries::Binary::Bash) {
+                    shell.flavor = shell::Flavor::Bash;
                 }
+                self.sessions.push(Session { container_id: req.container_id, main_process: req.main_process, shell });
             }
         }
         world.maybe_collect();
@@ -162,8 +162,7 @@ impl Engine {
     /// Whether the next line runs inside a container's shell (and which container).
     pub fn session_container(&self) -> Option<String> {
         let s = self.sessions.last()?;
-        let ci = self.world.container_index(&s.container_id)?;
-        Some(self.world.containers[ci].name.clone())
+        Some(self.world.container(&s.container_id)?.name.clone())
     }
 
     /// The prompt for the next line, e.g. `student@vm:~$ ` on the host, `/srv/web # `
@@ -192,8 +191,8 @@ impl Engine {
         format!("student@vm:{dir}$ ")
     }
 
-    fn session_hostname(&self, container_id: &str) -> String {
-        self.world.container_index(container_id).map(|ci| self.world.containers[ci].hostname.clone()).unwrap_or_default()
+    fn session_hostname(&self, container_id: &world::ContainerId) -> String {
+        self.world.container(container_id).map(|c| c.hostname.clone()).unwrap_or_default()
     }
 
     /// The working directory of the host shell.
@@ -226,10 +225,7 @@ impl Engine {
     pub fn complete(&self, line: &str, cursor: usize) -> Vec<String> {
         match self.sessions.last() {
             Some(session) => {
-                let mut ctx = session.shell.ctx.clone();
-                if let Some(ci) = self.world.container_index(&session.container_id) {
-                    ctx.ns = vfs::Ns::Container(ci);
-                }
+                let ctx = session.shell.ctx.clone();
                 let home = session.shell.vars.get("HOME").cloned().unwrap_or_else(|| "/".into());
                 view::complete(&self.world, &ctx, &home, line, cursor)
             }

@@ -130,7 +130,7 @@ impl<'a> Query<'a> {
 
     /// A container by name or id (prefix), as `docker` finds it.
     pub fn container(&self, name: &str) -> Option<ContainerFacts> {
-        let c = self.world.containers.get(self.world.container_index(name)?)?;
+        let c = self.world.named_container(name)?;
         let state = match c.status {
             Status::Created => RunState::Created,
             Status::Running => RunState::Running,
@@ -150,7 +150,7 @@ impl<'a> Query<'a> {
             })
             .collect();
         Some(ContainerFacts {
-            id: c.id.clone(),
+            id: c.id.to_string(),
             name: c.name.clone(),
             image: c.image_ref.clone(),
             state,
@@ -162,7 +162,7 @@ impl<'a> Query<'a> {
 
     /// Every container, oldest first.
     pub fn containers(&self) -> Vec<ContainerFacts> {
-        self.world.containers.iter().filter_map(|c| self.container(&c.id)).collect()
+        self.world.containers.iter().filter_map(|c| self.container(c.id.as_str())).collect()
     }
 
     /// A volume by name.
@@ -199,16 +199,16 @@ impl<'a> Query<'a> {
     /// A file as the container sees it, and where it comes from (an image layer, the writable
     /// layer, a volume, a bind, a tmpfs).
     pub fn container_file(&self, container: &str, path: &str) -> Option<(FileFacts, Origin)> {
-        let ci = self.world.container_index(container)?;
+        let ns = Ns::Container(self.world.find_container(container)?);
         let path = normalize("/", path);
-        let facts = self.file(Ns::Container(ci), &path)?;
-        let loc = self.world.resolve(&root_ctx(Ns::Container(ci)), &path, true).ok()?;
-        Some((facts, origin(self.world, Some(ci), &loc)))
+        let facts = self.file(ns.clone(), &path)?;
+        let loc = self.world.resolve(&root_ctx(ns.clone()), &path, true).ok()?;
+        Some((facts, origin(self.world, &ns, &loc)))
     }
 
     /// What the container's writable layer itself holds at `path` (not the merged view).
     pub fn upper_entry(&self, container: &str, path: &str) -> Option<UpperEntry> {
-        let c = self.world.containers.get(self.world.container_index(container)?)?;
+        let c = self.world.named_container(container)?;
         let path = normalize("/", path);
         let mut node = c.upper;
         for name in components(&path) {

@@ -7,13 +7,13 @@
 
 use crate::events::{DenyCause, Event, Place};
 use crate::fs::{components, Data, Errno, FileType, InodeId, Kind};
-use crate::world::{Cred, MountKind, World};
+use crate::world::{ContainerId, Cred, MountKind, World};
 
 /// Which mount namespace an operation runs in.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Ns {
     Host,
-    Container(usize),
+    Container(ContainerId),
 }
 
 /// Who runs an operation, and where.
@@ -128,11 +128,24 @@ struct RootFs {
 }
 
 impl World {
-    fn root_fs(&self, ns: Ns) -> RootFs {
+    /// The container whose namespace `ns` is (none for the host's, or one since removed).
+    pub(crate) fn ns_container(&self, ns: &Ns) -> Option<&crate::world::Container> {
+        match ns {
+            Ns::Container(id) => self.container(id),
+            Ns::Host => None,
+        }
+    }
+
+    /// Mount `m` of the container whose namespace `ns` is.
+    fn ns_mount(&self, ns: &Ns, m: usize) -> Option<&crate::world::Mount> {
+        self.ns_container(ns)?.mounts.get(m)
+    }
+
+    fn root_fs(&self, ns: &Ns) -> RootFs {
         match ns {
             Ns::Host => RootFs { layers: vec![self.host_root], overlay: false },
-            Ns::Container(i) => {
-                let c = &self.containers[i];
+            Ns::Container(id) => {
+                let Some(c) = self.container(id) else { return RootFs { layers: vec![self.host_root], overlay: false } };
                 let mut layers = vec![c.upper, c.init];
                 if let Some(img) = self.images.iter().find(|im| im.id == c.image_id) {
                     layers.extend(img.layers.iter().rev().map(|l| self.layers[*l].root));
@@ -142,7 +155,7 @@ impl World {
         }
     }
 
-    fn root_loc(&self, ns: Ns) -> Loc {
+    fn root_loc(&self, ns: &Ns) -> Loc {
         let root = self.root_fs(ns);
         let node = if root.overlay {
             Node::Merged(root.layers.iter().enumerate().map(|(p, i)| (p, *i)).collect())
@@ -154,9 +167,9 @@ impl World {
     }
 
     /// If a mount sits on `loc.path`, the mount's root replaces it (the last mount wins).
-    fn enter_mount(&self, ns: Ns, loc: Loc) -> Loc {
-        if let Ns::Container(i) = ns {
-            if let Some((mi, m)) = self.containers[i].mounts.iter().enumerate().rev().find(|(_, m)| m.target == loc.path) {
+    fn enter_mount(&self, ns: &Ns, loc: Loc) -> Loc {
+        if let Some(c) = self.ns_container(ns) {
+            if let Some((mi, m)) = c.mounts.iter().enumerate().rev().find(|(_, m)| m.target == loc.path) {
                 return Loc { path: loc.path, mount: Some(mi), rel: "/".into(), node: Node::Plain(m.root) };
             }
         }
@@ -234,7 +247,7 @@ impl World {
         names.into_iter().filter_map(|n| self.merged_child(stack, &n).map(|s| (n, s))).collect()
     }
 
-    fn child_loc(&self, ns: Ns, parent: &Loc, name: &str) -> Option<Loc> {
+    fn child_loc(&self, ns: &Ns, parent: &Loc, name: &str) -> Option<Loc> {
         let path = if parent.path == "/" { format!("/{name}") } else { format!("{}/{name}", parent.path) };
         let rel = if parent.rel == "/" { format!("/{name}") } else { format!("{}/{name}", parent.rel) };
         let node = match &parent.node {
@@ -268,7 +281,7 @@ impl World {
         }
         let full = if path.starts_with('/') { path.to_string() } else { format!("{}/{}", ctx.cwd, path) };
         let mut todo: Vec<String> = components(&full).rev().map(str::to_string).collect();
-        let mut stack: Vec<Loc> = vec![self.root_loc(ctx.ns)];
+        let mut stack: Vec<Loc> = vec![self.root_loc(&ctx.ns)];
         let mut links = 0;
         while let Some(name) = todo.pop() {
             let cur = stack.last().cloned().ok_or(Errno::NoEnt)?;
@@ -293,7 +306,7 @@ impl World {
                 }
                 _ => {}
             }
-            let child = self.child_loc(ctx.ns, &cur, &name).ok_or(Errno::NoEnt)?;
+            let child = self.child_loc(&ctx.ns, &cur, &name).ok_or(Errno::NoEnt)?;
             let is_last = todo.is_empty();
             if let Kind::Symlink(target) = &self.fs.get(child.top()).kind {
                 if !is_last || follow {
@@ -336,23 +349,24 @@ impl World {
         if name == "." {
             return Some(parent.clone());
         }
-        self.child_loc(ctx.ns, parent, name)
+        self.child_loc(&ctx.ns, parent, name)
     }
 
-    fn fs_type(&self, ns: Ns, loc: &Loc) -> FsType {
+    fn fs_type(&self, ns: &Ns, loc: &Loc) -> FsType {
         match (ns, loc.mount) {
             (Ns::Host, _) => FsType::Ext4,
             (Ns::Container(_), None) => FsType::Overlay,
-            (Ns::Container(i), Some(m)) => match &self.containers[i].mounts[m].kind {
-                MountKind::Tmpfs => FsType::Tmpfs,
-                MountKind::Volume { name } => {
+            (Ns::Container(_), Some(m)) => match self.ns_mount(ns, m).map(|m| &m.kind) {
+                None => FsType::Overlay,
+                Some(MountKind::Tmpfs) => FsType::Tmpfs,
+                Some(MountKind::Volume { name }) => {
                     if self.volumes.get(name).map(|v| v.tmpfs).unwrap_or(false) {
                         FsType::Tmpfs
                     } else {
                         FsType::Ext4
                     }
                 }
-                MountKind::System(s) => match s {
+                Some(MountKind::System(s)) => match s {
                     crate::world::SystemMount::Proc => FsType::Proc,
                     crate::world::SystemMount::Sys => FsType::Sysfs,
                     crate::world::SystemMount::Dev
@@ -361,12 +375,12 @@ impl World {
                     | crate::world::SystemMount::DevPts => FsType::Tmpfs,
                     _ => FsType::Ext4,
                 },
-                MountKind::Bind { .. } => FsType::Ext4,
+                Some(MountKind::Bind { .. }) => FsType::Ext4,
             },
         }
     }
 
-    pub fn stat_loc(&self, ns: Ns, loc: &Loc) -> Stat {
+    pub fn stat_loc(&self, ns: &Ns, loc: &Loc) -> Stat {
         let id = loc.top();
         let inode = self.fs.get(id);
         let fs = self.fs_type(ns, loc);
@@ -408,7 +422,7 @@ impl World {
 
     pub fn stat(&self, ctx: &Ctx, path: &str, follow: bool) -> Result<Stat, Errno> {
         let loc = self.resolve(ctx, path, follow)?;
-        Ok(self.stat_loc(ctx.ns, &loc))
+        Ok(self.stat_loc(&ctx.ns, &loc))
     }
 
     /// Entries of a directory (without `.` and `..`), sorted by name.
@@ -424,7 +438,7 @@ impl World {
             Node::Plain(i) => self.fs.get(*i).entries().map(|e| e.keys().cloned().collect()).unwrap_or_default(),
             Node::Merged(s) => self.merged_entries(s).into_iter().map(|(n, _)| n).collect(),
         };
-        Ok(names.into_iter().filter_map(|n| self.child_loc(ctx.ns, dir, &n).map(|l| (n, l))).collect())
+        Ok(names.into_iter().filter_map(|n| self.child_loc(&ctx.ns, dir, &n).map(|l| (n, l))).collect())
     }
 
     pub fn read_loc(&self, ctx: &Ctx, loc: &Loc) -> Result<Data, Errno> {
@@ -453,47 +467,40 @@ impl World {
 
     /// Generated files (`/proc/mounts`).
     fn special_file(&self, ctx: &Ctx, loc: &Loc) -> Option<String> {
-        if let (Ns::Container(i), Some(m)) = (ctx.ns, loc.mount) {
-            let c = &self.containers[i];
-            if c.mounts[m].kind == MountKind::System(crate::world::SystemMount::Proc) && (loc.rel == "/mounts" || loc.rel == "/self/mounts")
-            {
-                return Some(crate::docker::proc_mounts(self, i));
-            }
-        }
-        None
+        let c = self.ns_container(&ctx.ns)?;
+        let proc = c.mounts.get(loc.mount?)?.kind == MountKind::System(crate::world::SystemMount::Proc);
+        (proc && (loc.rel == "/mounts" || loc.rel == "/self/mounts")).then(|| crate::docker::proc_mounts(self, c))
     }
 
     // ------------------------------------------------------------------ writes
 
     fn place_of(&self, ctx: &Ctx, loc_mount: Option<usize>) -> Place {
-        match (ctx.ns, loc_mount) {
+        match (&ctx.ns, loc_mount) {
             (Ns::Host, _) => Place::Host,
-            (Ns::Container(i), None) => Place::WritableLayer { container: self.containers[i].name.clone() },
-            (Ns::Container(i), Some(m)) => {
-                let c = &self.containers[i];
-                let mount = &c.mounts[m];
-                match &mount.kind {
+            (Ns::Container(_), None) => Place::WritableLayer { container: self.container_name(&ctx.ns) },
+            (Ns::Container(_), Some(m)) => match self.ns_mount(&ctx.ns, m) {
+                Some(mount) => match &mount.kind {
                     MountKind::Volume { name } => Place::Volume { name: name.clone() },
                     MountKind::Bind { source } => Place::Bind { host_path: source.clone() },
-                    _ => Place::Tmpfs { container: c.name.clone(), target: mount.target.clone() },
-                }
-            }
+                    _ => Place::Tmpfs { container: self.container_name(&ctx.ns), target: mount.target.clone() },
+                },
+                None => Place::WritableLayer { container: self.container_name(&ctx.ns) },
+            },
         }
     }
 
     /// Fails with EROFS when the file system at `loc_mount` is read-only.
     fn check_writable_fs(&mut self, ctx: &Ctx, loc_mount: Option<usize>, path: &str) -> Result<(), Errno> {
-        let ro = match (ctx.ns, loc_mount) {
+        let ro = match (&ctx.ns, loc_mount) {
             (Ns::Host, _) => false,
-            (Ns::Container(i), None) => self.containers[i].host.readonly_rootfs,
-            (Ns::Container(i), Some(m)) => {
-                let mount = &self.containers[i].mounts[m];
+            (Ns::Container(_), None) => self.ns_container(&ctx.ns).is_some_and(|c| c.host.readonly_rootfs),
+            (Ns::Container(_), Some(m)) => self.ns_mount(&ctx.ns, m).is_some_and(|mount| {
                 mount.read_only || matches!(mount.kind, MountKind::System(crate::world::SystemMount::Proc | crate::world::SystemMount::Sys))
-            }
+            }),
         };
         if ro {
-            let mount = match (ctx.ns, loc_mount) {
-                (Ns::Container(i), Some(m)) => self.containers[i].mounts[m].target.clone(),
+            let mount = match (&ctx.ns, loc_mount) {
+                (Ns::Container(_), Some(m)) => self.ns_mount(&ctx.ns, m).map_or_else(|| "/".into(), |mount| mount.target.clone()),
                 _ => "/".into(),
             };
             let place = self.place_of(ctx, loc_mount);
@@ -522,31 +529,27 @@ impl World {
         Ok(())
     }
 
-    fn container_name(&self, ns: Ns) -> String {
-        match ns {
-            Ns::Container(i) => self.containers[i].name.clone(),
-            Ns::Host => String::new(),
-        }
+    fn container_name(&self, ns: &Ns) -> String {
+        self.ns_container(ns).map(|c| c.name.clone()).unwrap_or_default()
     }
 
     /// Image layer number (1 = bottom) of an overlay position (0 = upper, 1 = init).
-    fn layer_number(&self, ns: Ns, pos: usize) -> usize {
-        match ns {
-            Ns::Container(i) => {
-                let n = self.images.iter().find(|im| im.id == self.containers[i].image_id).map(|im| im.layers.len()).unwrap_or(0);
+    fn layer_number(&self, ns: &Ns, pos: usize) -> usize {
+        match self.ns_container(ns) {
+            Some(c) => {
+                let n = self.images.iter().find(|im| im.id == c.image_id).map(|im| im.layers.len()).unwrap_or(0);
                 (n + 2).saturating_sub(pos)
             }
-            Ns::Host => 0,
+            None => 0,
         }
     }
 
     /// Makes sure `rel` (a path in the container's overlay) exists in the upper dir, copying
     /// it and its parents up. Returns the upper inode.
     pub fn copy_up(&mut self, ctx: &Ctx, rel: &str) -> Result<InodeId, Errno> {
-        let Ns::Container(ci) = ctx.ns else { return Err(Errno::Invalid) };
-        let root = self.root_fs(ctx.ns);
+        let Some(mut upper_dir) = self.ns_container(&ctx.ns).map(|c| c.upper) else { return Err(Errno::Invalid) };
+        let root = self.root_fs(&ctx.ns);
         let mut stack: Stack = root.layers.iter().enumerate().map(|(p, i)| (p, *i)).collect();
-        let mut upper_dir = self.containers[ci].upper;
         let mut path = String::new();
         let parts: Vec<&str> = components(rel).collect();
         for (idx, name) in parts.iter().enumerate() {
@@ -570,8 +573,8 @@ impl World {
                     // The parent now holds a copied-up entry: overlayfs marks it "impure".
                     self.mark_impure(&[upper_dir]);
                     if is_file || idx + 1 == parts.len() && !self.fs.get(id).is_dir() {
-                        let layer = self.layer_number(ctx.ns, pos);
-                        let container = self.container_name(ctx.ns);
+                        let layer = self.layer_number(&ctx.ns, pos);
+                        let container = self.container_name(&ctx.ns);
                         self.emit(Event::CopyUp { container, path: path.clone(), layer, bytes });
                     }
                     id
@@ -608,8 +611,7 @@ impl World {
 
     /// Bytes used in the tmpfs-like mount `m` (in 4 KiB pages) and its limit.
     fn space_left(&self, ctx: &Ctx, mount: Option<usize>) -> Option<u64> {
-        if let (Ns::Container(i), Some(m)) = (ctx.ns, mount) {
-            let mnt = &self.containers[i].mounts[m];
+        if let Some(mnt) = mount.and_then(|m| self.ns_mount(&ctx.ns, m)) {
             if let Some(limit) = mnt.limit {
                 let mut used = 0;
                 self.fs.walk(mnt.root, "", &mut |_, _, inode| {
@@ -689,8 +691,7 @@ impl World {
 
     /// A size-limited mount is full: the rest of the write is refused.
     fn deny_no_space(&mut self, ctx: &Ctx, mount: Option<usize>, path: &str) -> Errno {
-        if let (Ns::Container(i), Some(m)) = (ctx.ns, mount) {
-            let mnt = &self.containers[i].mounts[m];
+        if let Some(mnt) = mount.and_then(|m| self.ns_mount(&ctx.ns, m)) {
             let cause = DenyCause::NoSpace { mount: mnt.target.clone(), limit: mnt.limit.unwrap_or(0) };
             let place = self.place_of(ctx, mount);
             self.emit(Event::WriteDenied { place, path: path.to_string(), cause });
@@ -758,7 +759,7 @@ impl World {
         let dir = self.writable_dir(ctx, &parent)?;
         let id = self.create_node(ctx, dir, &name, Kind::Dir { entries: Default::default(), opaque: false }, mode & !ctx.umask);
         if matches!(self.fs.get(id).kind, Kind::Dir { opaque: true, .. }) {
-            let container = self.container_name(ctx.ns);
+            let container = self.container_name(&ctx.ns);
             let p = if parent.path == "/" { format!("/{name}") } else { format!("{}/{name}", parent.path) };
             self.emit(Event::OpaqueDir { container, path: p });
         }
@@ -791,9 +792,9 @@ impl World {
             return Err(Errno::Busy);
         }
         self.check_dir_writable(ctx, &parent, path)?;
-        let pst = self.stat_loc(ctx.ns, &parent);
+        let pst = self.stat_loc(&ctx.ns, &parent);
         if pst.mode & 0o1000 != 0 && ctx.cred.uid != 0 {
-            let st = self.stat_loc(ctx.ns, &loc);
+            let st = self.stat_loc(&ctx.ns, &loc);
             if st.uid != ctx.cred.uid && pst.uid != ctx.cred.uid {
                 return Err(Errno::Perm);
             }
@@ -820,7 +821,7 @@ impl World {
                 if in_lower {
                     let wh = self.fs.new_node(Kind::Whiteout, 0, 0, 0, now);
                     self.fs.link(updir, &name, wh);
-                    let container = self.container_name(ctx.ns);
+                    let container = self.container_name(&ctx.ns);
                     self.emit(Event::Whiteout { container, path: loc.path.clone() });
                 } else {
                     self.fs.unlink(updir, &name);

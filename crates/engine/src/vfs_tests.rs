@@ -20,8 +20,10 @@ fn world_with(flags: &str) -> World {
     world
 }
 
-fn container(cred: Cred) -> Ctx {
-    Ctx { ns: Ns::Container(0), cred, cwd: "/".into(), umask: 0o022 }
+/// The namespace of the test's one container, `box`, as `cred`.
+fn container(world: &World, cred: Cred) -> Ctx {
+    let id = world.find_container("box").expect("the container box");
+    Ctx { ns: Ns::Container(id), cred, cwd: "/".into(), umask: 0o022 }
 }
 
 fn host() -> Ctx {
@@ -71,7 +73,7 @@ fn writable() -> Place {
 #[test]
 fn merged_view_unions_init_and_image_layers() {
     let world = world_with("");
-    let ctx = container(Cred::root());
+    let ctx = container(&world, Cred::root());
     // /etc gets `app` from L2, `passwd` from L1 and `hosts` from the init layer.
     let etc = names(&world, &ctx, "/etc");
     for name in ["app", "group", "hostname", "hosts", "mtab", "passwd", "resolv.conf"] {
@@ -91,7 +93,7 @@ fn merged_view_unions_init_and_image_layers() {
 #[test]
 fn first_write_copies_whole_file_up_once() {
     let mut world = world_with("");
-    let ctx = container(user(1000));
+    let ctx = container(&world, user(1000));
     let lower = at(&world, layer(&world, 3), "data/seed.txt").expect("seed.txt in L3");
     let lower_before = world.fs.get(lower).clone();
 
@@ -122,7 +124,7 @@ fn first_write_copies_whole_file_up_once() {
 #[test]
 fn chmod_copies_up_lower_file_with_its_content() {
     let mut world = world_with("");
-    let ctx = container(Cred::root());
+    let ctx = container(&world, Cred::root());
     let lower = at(&world, layer(&world, 4), "srv/web/index.html").expect("index.html in L4");
     world.set_meta(&ctx, "/srv/web/index.html", true, &mut |i| i.mode = 0o600).expect("chmod");
     let up = at(&world, upper(&world), "srv/web/index.html").expect("copied up");
@@ -135,7 +137,7 @@ fn chmod_copies_up_lower_file_with_its_content() {
 #[test]
 fn deleting_image_file_leaves_whiteout_upper_file_just_goes() {
     let mut world = world_with("");
-    let ctx = container(Cred::root());
+    let ctx = container(&world, Cred::root());
     assert_eq!(world.remove(&ctx, "/etc/app/obsolete.txt", false), Ok(()));
     let wh = at(&world, upper(&world), "etc/app/obsolete.txt").expect("whiteout in upper");
     assert_eq!(world.fs.get(wh).kind, Kind::Whiteout);
@@ -156,7 +158,7 @@ fn deleting_image_file_leaves_whiteout_upper_file_just_goes() {
 #[test]
 fn deleting_copied_up_file_keeps_image_file_hidden() {
     let mut world = world_with("");
-    let ctx = container(Cred::root());
+    let ctx = container(&world, Cred::root());
     world.write_file(&ctx, "/etc/app/app.conf", &bytes("color=red\n"), WriteMode::Truncate).expect("write");
     world.events.clear();
     assert_eq!(world.remove(&ctx, "/etc/app/app.conf", false), Ok(()));
@@ -174,7 +176,7 @@ fn deleting_copied_up_file_keeps_image_file_hidden() {
 #[test]
 fn recreated_image_dir_is_opaque() {
     let mut world = world_with("");
-    let ctx = container(Cred::root());
+    let ctx = container(&world, Cred::root());
     world.remove(&ctx, "/var/lib/app/default.conf", false).expect("rm file");
     world.remove(&ctx, "/var/lib/app", true).expect("rmdir");
     let wh = at(&world, upper(&world), "var/lib/app").expect("whiteout for the dir");
@@ -197,7 +199,7 @@ fn recreated_image_dir_is_opaque() {
 #[test]
 fn rename_copies_up_files_and_refuses_image_dirs() {
     let mut world = world_with("");
-    let ctx = container(Cred::root());
+    let ctx = container(&world, Cred::root());
     // overlayfs without redirect_dir cannot move a lower directory: EXDEV, and nothing changes.
     assert_eq!(world.rename(&ctx, "/etc/app", "/etc/app2"), Err(Errno::CrossDevice));
     assert!(upper_is_empty(&world));
@@ -213,7 +215,7 @@ fn rename_copies_up_files_and_refuses_image_dirs() {
 #[test]
 fn read_only_rootfs_refuses_writes() {
     let mut world = world_with("--read-only");
-    let ctx = container(Cred::root());
+    let ctx = container(&world, Cred::root());
     assert_eq!(world.write_file(&ctx, "/etc/app/app.conf", &bytes("x"), WriteMode::Truncate), Err(Errno::ReadOnly));
     assert_eq!(
         world.events,
@@ -242,7 +244,7 @@ fn read_only_bind_mount_refuses_writes() {
         proc_opts: "ro,relatime".into(),
     });
     world.events.clear();
-    let ctx = container(Cred::root());
+    let ctx = container(&world, Cred::root());
     // The mount hides the image's /srv/web.
     assert_eq!(world.read(&ctx, "/srv/web/index.html"), Ok(bytes("host page\n")));
     assert_eq!(world.write_file(&ctx, "/srv/web/index.html", &bytes("x"), WriteMode::Truncate), Err(Errno::ReadOnly));
@@ -269,7 +271,7 @@ fn tmpfs_size_limit_gives_enospc() {
         limit: Some(8192),
         proc_opts: "rw,nosuid,nodev,noexec,relatime,size=8k".into(),
     });
-    let ctx = container(Cred::root());
+    let ctx = container(&world, Cred::root());
     // Two pages fit: the first 8192 of 10000 bytes are written, then the tmpfs is full.
     let data = Data::from_bytes(&[b'z'; 10_000]);
     assert_eq!(world.write_file(&ctx, "/tmp/big", &data, WriteMode::Truncate), Err(Errno::NoSpace));
@@ -291,7 +293,7 @@ fn tmpfs_size_limit_gives_enospc() {
 #[test]
 fn non_root_cannot_create_in_root_owned_dir() {
     let mut world = world_with("");
-    let ctx = container(user(1000));
+    let ctx = container(&world, user(1000));
     assert_eq!(world.write_file(&ctx, "/etc/app/new.txt", &bytes("x"), WriteMode::Truncate), Err(Errno::Access));
     let cause = DenyCause::Permission { uid: 1000, gid: 1000, owner_uid: 0, owner_gid: 0, mode: 0o755 };
     assert_eq!(world.events, vec![Event::WriteDenied { place: writable(), path: "/etc/app/new.txt".into(), cause }]);
@@ -302,7 +304,7 @@ fn non_root_cannot_create_in_root_owned_dir() {
     assert!(copy_ups(&world).is_empty());
 
     // Root may; the new file belongs to the creator, mode 0666 & ~umask.
-    world.write_file(&container(Cred::root()), "/etc/app/new.txt", &bytes("x"), WriteMode::Truncate).expect("root writes");
+    world.write_file(&container(&world, Cred::root()), "/etc/app/new.txt", &bytes("x"), WriteMode::Truncate).expect("root writes");
     let f = world.fs.get(at(&world, upper(&world), "etc/app/new.txt").expect("created"));
     assert_eq!((f.uid, f.gid, f.mode), (0, 0, 0o644));
     // uid 1000 may in its own /data (1000:1000 0755).
@@ -314,9 +316,9 @@ fn non_root_cannot_create_in_root_owned_dir() {
 #[test]
 fn search_permission_needed_on_every_component() {
     let mut world = world_with("");
-    let root = container(Cred::root());
+    let root = container(&world, Cred::root());
     world.write_file(&root, "/root/secret.txt", &bytes("s\n"), WriteMode::Truncate).expect("root writes");
-    let ctx = container(user(1000));
+    let ctx = container(&world, user(1000));
     // /root is 0700 root: uid 1000 may stat it (search on / only), not look inside.
     assert_eq!(world.stat(&ctx, "/root", true).map(|s| s.mode), Ok(0o700));
     assert_eq!(world.read(&ctx, "/root/secret.txt"), Err(Errno::Access));
@@ -332,7 +334,7 @@ fn search_permission_needed_on_every_component() {
 #[test]
 fn symlinks_dotdot_and_loops() {
     let mut world = world_with("");
-    let ctx = container(Cred::root());
+    let ctx = container(&world, Cred::root());
     // Busybox applets are relative links to `busybox`, followed only when asked.
     let ls = world.resolve(&ctx, "/bin/ls", true).expect("/bin/ls");
     assert_eq!(ls.path, "/bin/busybox");
@@ -361,7 +363,7 @@ fn symlinks_dotdot_and_loops() {
 #[test]
 fn trailing_slash_on_file_is_enotdir() {
     let world = world_with("");
-    let ctx = container(Cred::root());
+    let ctx = container(&world, Cred::root());
     // Linux: `cat /etc/app/app.conf/` → Not a directory.
     assert_eq!(world.resolve(&ctx, "/etc/app/app.conf/", true).map(|l| l.path), Err(Errno::NotDir));
 }
@@ -369,9 +371,9 @@ fn trailing_slash_on_file_is_enotdir() {
 #[test]
 fn mkdir_in_setgid_dir_inherits_setgid() {
     let mut world = world_with("");
-    let root = container(Cred::root());
+    let root = container(&world, Cred::root());
     world.set_meta(&root, "/data", true, &mut |i| i.mode = 0o2777).expect("chmod g+s");
-    world.mkdir(&container(user(1001)), "/data/sub", 0o755).expect("mkdir");
+    world.mkdir(&container(&world, user(1001)), "/data/sub", 0o755).expect("mkdir");
     let sub = world.fs.get(at(&world, upper(&world), "data/sub").expect("created"));
     assert_eq!((sub.uid, sub.gid), (1001, 1000), "group from the setgid parent");
     assert_eq!(sub.mode, 0o2755);

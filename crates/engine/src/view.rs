@@ -218,8 +218,7 @@ pub fn snapshot(world: &World) -> WorldView {
     let containers = world
         .containers
         .iter()
-        .enumerate()
-        .map(|(ci, c)| {
+        .map(|c| {
             let layers = world.images.iter().find(|im| im.id == c.image_id).map(|im| layer_views(world, &im.layers)).unwrap_or_default();
             let mut writable = Vec::new();
             world.fs.walk_while(c.upper, "", &mut |path, _, inode| {
@@ -238,7 +237,7 @@ pub fn snapshot(world: &World) -> WorldView {
             let (writable_bytes, writable_entries) = world.fs.usage(c.upper);
             let user = crate::userland::users::resolve_user(
                 world,
-                &Ctx { ns: Ns::Container(ci), cred: Cred::root(), cwd: "/".into(), umask: 0o022 },
+                &Ctx { ns: Ns::Container(c.id.clone()), cred: Cred::root(), cwd: "/".into(), umask: 0o022 },
                 &c.user,
             )
             .map(|(cr, _)| format!("{}:{}", cr.uid, cr.gid))
@@ -313,9 +312,9 @@ pub fn snapshot(world: &World) -> WorldView {
     WorldView { images, containers, volumes, binds }
 }
 
-/// Where the entry at `loc` comes from, in container `ci` (the host's own file system without one).
-pub(crate) fn origin(world: &World, ci: Option<usize>, loc: &crate::vfs::Loc) -> Origin {
-    match (ci.and_then(|i| world.containers.get(i)), loc.mount, &loc.node) {
+/// Where the entry at `loc` comes from, in the namespace `ns`.
+pub(crate) fn origin(world: &World, ns: &Ns, loc: &crate::vfs::Loc) -> Origin {
+    match (world.ns_container(ns), loc.mount, &loc.node) {
         (None, _, _) => Origin::Host,
         (Some(c), Some(m), _) => match c.mounts.get(m).map(|m| &m.kind) {
             Some(crate::world::MountKind::Volume { name }) => Origin::Volume(name.clone()),
@@ -336,21 +335,21 @@ pub(crate) fn origin(world: &World, ci: Option<usize>, loc: &crate::vfs::Loc) ->
 }
 
 pub fn list_dir(world: &World, target: &ExplorerTarget, path: &str) -> Vec<EntryView> {
-    let (ns, ci) = match target {
-        ExplorerTarget::Host => (Ns::Host, None),
-        ExplorerTarget::Container(name) => match world.container_index(name) {
-            Some(i) => (Ns::Container(i), Some(i)),
+    let ns = match target {
+        ExplorerTarget::Host => Ns::Host,
+        ExplorerTarget::Container(name) => match world.find_container(name) {
+            Some(id) => Ns::Container(id),
             None => return Vec::new(),
         },
     };
-    let ctx = Ctx { ns, cred: Cred::root(), cwd: "/".into(), umask: 0o022 };
+    let ctx = Ctx { ns: ns.clone(), cred: Cred::root(), cwd: "/".into(), umask: 0o022 };
     let Ok(dir) = world.resolve(&ctx, path, true) else { return Vec::new() };
     let Ok(entries) = world.list(&ctx, &dir) else { return Vec::new() };
     entries
         .into_iter()
         .map(|(name, loc)| {
-            let st = world.stat_loc(ns, &loc);
-            let origin = origin(world, ci, &loc);
+            let st = world.stat_loc(&ns, &loc);
+            let origin = origin(world, &ns, &loc);
             let kind = match st.ftype {
                 crate::fs::FileType::Dir => EntryKind::Dir,
                 crate::fs::FileType::Symlink => EntryKind::Symlink,

@@ -5,6 +5,7 @@ use std::collections::BTreeMap;
 use crate::clock::{Clock, Ids};
 use crate::events::Event;
 use crate::fs::{Arena, InodeId};
+pub use crate::ids::ContainerId;
 
 /// A process's credentials.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -225,7 +226,7 @@ pub struct BoundPort {
 
 #[derive(Clone, Debug)]
 pub struct Container {
-    pub id: String,
+    pub id: ContainerId,
     pub name: String,
     pub image_id: String,
     /// The image as the user named it (`demo/app:1.0`).
@@ -277,7 +278,7 @@ pub struct ComposeRef {
 impl Container {
     /// The 12 hex digits `docker ps` shows (of the 64 of the id).
     pub fn short_id(&self) -> &str {
-        self.id.get(..12).unwrap_or(&self.id)
+        self.id.short()
     }
     pub fn command_line(&self) -> String {
         let mut parts = vec![self.path.clone()];
@@ -316,7 +317,7 @@ pub struct World {
 /// An interactive shell the learner enters inside a container.
 #[derive(Clone, Debug, PartialEq)]
 pub struct SessionRequest {
-    pub container_id: String,
+    pub container_id: ContainerId,
     /// The shell program (`sh`, `bash`, `/bin/ash` …).
     pub program: String,
     /// The shell is the container's main process: leaving it stops the container.
@@ -353,20 +354,35 @@ impl World {
         self.events.push(event);
     }
 
-    pub fn container_index(&self, name_or_id: &str) -> Option<usize> {
+    /// The container `docker` means by `name_or_id`: its name (a leading `/` allowed), its id,
+    /// or a prefix of exactly one id.
+    pub fn find_container(&self, name_or_id: &str) -> Option<ContainerId> {
         let key = name_or_id.strip_prefix('/').unwrap_or(name_or_id);
         if key.is_empty() {
             return None;
         }
-        if let Some(i) = self.containers.iter().position(|c| c.id == key || c.name == key) {
-            return Some(i);
+        if let Some(c) = self.containers.iter().find(|c| c.id == key || c.name == key) {
+            return Some(c.id.clone());
         }
-        let matches: Vec<usize> = self.containers.iter().enumerate().filter(|(_, c)| c.id.starts_with(key)).map(|(i, _)| i).collect();
-        if matches.len() == 1 {
-            Some(matches[0])
-        } else {
-            None
+        let mut matches = self.containers.iter().filter(|c| c.id.starts_with(key));
+        match (matches.next(), matches.next()) {
+            (Some(c), None) => Some(c.id.clone()),
+            _ => None,
         }
+    }
+
+    /// A container by id.
+    pub fn container(&self, id: &ContainerId) -> Option<&Container> {
+        self.containers.iter().find(|c| c.id == *id)
+    }
+
+    pub fn container_mut(&mut self, id: &ContainerId) -> Option<&mut Container> {
+        self.containers.iter_mut().find(|c| c.id == *id)
+    }
+
+    /// The container `name_or_id` names (see [`World::find_container`]).
+    pub fn named_container(&self, name_or_id: &str) -> Option<&Container> {
+        self.container(&self.find_container(name_or_id)?)
     }
 
     /// Every inode that must survive a collection.

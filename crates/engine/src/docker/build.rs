@@ -12,7 +12,7 @@ use crate::fs::{InodeId, Kind};
 use crate::shell::Io;
 use crate::userland::tar;
 use crate::vfs::{Ctx, Ns};
-use crate::world::{Container, Cred, HistoryEntry, Image, ImageConfig, World};
+use crate::world::{Container, ContainerId, Cred, HistoryEntry, Image, ImageConfig, World};
 
 fn hex(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
@@ -205,11 +205,10 @@ pub fn commit(world: &mut World, args: &[String], io: &mut Io) -> i32 {
             "Create a new image from a container's changes",
         );
     };
-    let Some(ci) = world.container_index(name) else {
+    let Some(c) = world.named_container(name).cloned() else {
         super::no_such_container(io, name);
         return 1;
     };
-    let c: Container = world.containers[ci].clone();
     let Some(base) = world.images.iter().find(|im| im.id == c.image_id).cloned() else { return 1 };
     let root = world.fs.deep_copy(c.upper);
     let mut layers = base.layers.clone();
@@ -298,13 +297,13 @@ pub fn export(world: &mut World, args: &[String], io: &mut Io) -> i32 {
             "Export a container's filesystem as a tar archive",
         );
     };
-    let Some(ci) = world.container_index(name) else {
+    let Some(id) = world.find_container(name) else {
         super::no_such_container(io, name);
         return 1;
     };
     // The merged root file system without any mounts.
-    let saved = std::mem::take(&mut world.containers[ci].mounts);
-    let ctx = Ctx { ns: Ns::Container(ci), cred: Cred::root(), cwd: "/".into(), umask: 0o022 };
+    let saved = world.container_mut(&id).map(|c| std::mem::take(&mut c.mounts)).unwrap_or_default();
+    let ctx = Ctx { ns: Ns::Container(id.clone()), cred: Cred::root(), cwd: "/".into(), umask: 0o022 };
     let mut members = Vec::new();
     let mut errors = Vec::new();
     if let Ok(root) = world.resolve(&ctx, "/", true) {
@@ -314,7 +313,9 @@ pub fn export(world: &mut World, args: &[String], io: &mut Io) -> i32 {
             }
         }
     }
-    world.containers[ci].mounts = saved;
+    if let Some(c) = world.container_mut(&id) {
+        c.mounts = saved;
+    }
     let bytes = tar::encode(&members);
     match parsed.get("output") {
         Some(path) => {
@@ -761,8 +762,9 @@ fn build_step(
     let upper = world.fs.new_dir(0, 0, 0o755, secs);
     let init = world.fs.new_dir(0, 0, 0o755, secs);
     let name = format!("buildkit-{}", world.ids.chars(8, b"abcdefghijklmnopqrstuvwxyz"));
+    let id = ContainerId::new(&world.ids.hex64());
     let container = Container {
-        id: world.ids.hex64(),
+        id: id.clone(),
         name: name.clone(),
         image_id: tmp_image_id.clone(),
         image_ref: String::new(),
@@ -805,15 +807,16 @@ fn build_step(
         ports: Vec::new(),
         server: None,
     };
+    let working_dir = container.working_dir.clone();
+    let upper = container.upper;
     world.containers.push(container);
-    let ci = world.containers.len() - 1;
     let events_before = world.events.len();
     let result = (|| -> Result<Vec<String>, StepError> {
-        let root = Ctx { ns: Ns::Container(ci), cred: Cred::root(), cwd: world.containers[ci].working_dir.clone(), umask: 0o022 };
+        let root = Ctx { ns: Ns::Container(id.clone()), cred: Cred::root(), cwd: working_dir, umask: 0o022 };
         match inst.keyword.as_str() {
             "RUN" => {
                 let mut sh =
-                    super::container_shell(world, ci, None, None, &[]).map_err(|m| StepError { output: Vec::new(), message: m })?;
+                    super::container_shell(world, &id, None, None, &[]).map_err(|m| StepError { output: Vec::new(), message: m })?;
                 sh.depth = 1;
                 let script = match serde_json::from_str::<Vec<String>>(&inst.args) {
                     Ok(v) => v.join(" "),
@@ -929,8 +932,7 @@ fn build_step(
     })();
     // Build steps are not the learner's containers: their events stay internal.
     world.events.truncate(events_before);
-    let upper = world.containers[ci].upper;
-    world.containers.remove(ci);
+    world.containers.retain(|c| c.id != id);
     world.images.retain(|im| im.id != tmp_image_id);
     result.map(|output| (upper, output))
 }
@@ -958,9 +960,9 @@ pub fn cp(world: &mut World, sh: &crate::shell::Shell, args: &[String], io: &mut
     };
     let (src, dst) = (&parsed.operands[0], &parsed.operands[1]);
     let (from_ctr, to_ctr) = (split(src), split(dst));
-    let container_ctx = |world: &World, name: &str, io: &mut Io| -> Result<(usize, Ctx), i32> {
-        match world.container_index(name) {
-            Some(ci) => Ok((ci, Ctx { ns: Ns::Container(ci), cred: Cred::root(), cwd: "/".into(), umask: 0o022 })),
+    let container_ctx = |world: &World, name: &str, io: &mut Io| -> Result<(ContainerId, Ctx), i32> {
+        match world.find_container(name) {
+            Some(id) => Ok((id.clone(), Ctx { ns: Ns::Container(id), cred: Cred::root(), cwd: "/".into(), umask: 0o022 })),
             None => {
                 super::no_such_container(io, name);
                 Err(1)

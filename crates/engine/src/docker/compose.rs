@@ -8,7 +8,7 @@ use serde_json::Value;
 use super::flags::{self, flag, opt};
 use crate::shell::{Io, Shell};
 use crate::sorting::{sort, sort_by};
-use crate::world::{ComposeRef, Status, World};
+use crate::world::{ComposeRef, Container, ContainerId, Status, World};
 
 const COMPOSE_VERSION: &str = "2.26.1";
 
@@ -463,8 +463,9 @@ fn container_name(p: &Project, s: &Service) -> String {
     s.container_name.clone().unwrap_or_else(|| format!("{}-{}-1", p.name, s.name))
 }
 
-fn project_containers(world: &World, project: &str) -> Vec<usize> {
-    (0..world.containers.len()).filter(|i| world.containers[*i].compose.as_ref().map(|c| c.project == project).unwrap_or(false)).collect()
+/// The project's containers, oldest first.
+fn project_containers<'w>(world: &'w World, project: &str) -> Vec<&'w Container> {
+    world.containers.iter().filter(|c| c.compose.as_ref().is_some_and(|c| c.project == project)).collect()
 }
 
 pub fn cli(world: &mut World, sh: &mut Shell, args: &[String], io: &mut Io) -> i32 {
@@ -527,7 +528,7 @@ pub fn cli(world: &mut World, sh: &mut Shell, args: &[String], io: &mut Io) -> i
         "exec" => exec(world, &project, rest, io),
         "logs" => logs(world, &project, rest, io),
         "stop" | "start" | "restart" => {
-            let names: Vec<String> = project_containers(world, &project.name).iter().map(|i| world.containers[*i].name.clone()).collect();
+            let names: Vec<String> = project_containers(world, &project.name).iter().map(|c| c.name.clone()).collect();
             for n in names {
                 let verb = match sub.as_str() {
                     "stop" => ("Stopping", "Stopped"),
@@ -609,7 +610,7 @@ fn ensure_volumes(world: &mut World, p: &Project, io: &mut Io) -> Result<(), i32
 }
 
 /// Creates the service's container through the same path as `docker create`.
-fn create_service(world: &mut World, sh: &Shell, p: &Project, s: &Service, io: &mut Io) -> Result<String, i32> {
+fn create_service(world: &mut World, sh: &Shell, p: &Project, s: &Service, io: &mut Io) -> Result<ContainerId, i32> {
     let mut a: Vec<String> = vec!["--name".into(), container_name(p, s)];
     for v in &s.volumes {
         match v {
@@ -693,9 +694,8 @@ fn create_service(world: &mut World, sh: &Shell, p: &Project, s: &Service, io: &
             return Err(1);
         }
     };
-    if let Some(ci) = world.container_index(&id) {
-        let hash = service_hash(p, s);
-        let c = &mut world.containers[ci];
+    let hash = service_hash(p, s);
+    if let Some(c) = world.container_mut(&id) {
         c.compose = Some(ComposeRef { project: p.name.clone(), service: s.name.clone(), config_hash: hash.clone() });
         for (k, v) in [
             ("com.docker.compose.project", p.name.clone()),
@@ -790,24 +790,22 @@ fn up(world: &mut World, sh: &mut Shell, p: &Project, args: &[String], io: &mut 
     for s in &selected {
         let name = container_name(p, s);
         let hash = service_hash(p, s);
-        let existing = world.container_index(&name);
+        let existing =
+            world.named_container(&name).map(|c| (c.id.clone(), c.status, c.compose.as_ref().is_some_and(|c| c.config_hash == hash)));
         match existing {
-            Some(ci)
-                if world.containers[ci].compose.as_ref().map(|c| c.config_hash == hash).unwrap_or(false)
-                    && !parsed.has("force-recreate") =>
-            {
-                if world.containers[ci].status == Status::Running {
+            Some((_, status, true)) if !parsed.has("force-recreate") => {
+                if status == Status::Running {
                     running.push(name);
                 } else {
                     to_start.push(name);
                 }
             }
-            Some(ci) => {
+            Some((id, status, _)) => {
                 io.err_line(&format!(" Container {name}  Recreate"));
-                if world.containers[ci].status == Status::Running {
-                    super::graceful_stop(world, ci);
+                if status == Status::Running {
+                    super::graceful_stop(world, &id);
                 }
-                super::remove_container(world, ci, false);
+                super::remove_container(world, &id, false);
                 match create_service(world, sh, p, s, io) {
                     Ok(_) => {}
                     Err(c) => return c,
@@ -831,11 +829,11 @@ fn up(world: &mut World, sh: &mut Shell, p: &Project, args: &[String], io: &mut 
     }
     let mut logs: Vec<(String, Vec<u8>, Option<i32>)> = Vec::new();
     for n in &to_start {
-        let Some(ci) = world.container_index(n) else { continue };
+        let Some(id) = world.find_container(n) else { continue };
         if detach {
             io.err_line(&format!(" Container {n}  Starting"));
         }
-        if let Err(e) = super::start_container(world, ci) {
+        if let Err(e) = super::start_container(world, &id) {
             let mut eio = Io::default();
             super::report_run_error(&mut eio, "compose", e);
             io.err_line(&format!(
@@ -844,7 +842,7 @@ fn up(world: &mut World, sh: &mut Shell, p: &Project, args: &[String], io: &mut 
             ));
             return 1;
         }
-        let (out, errb, code) = super::run_main_process(world, ci);
+        let (out, errb, code) = super::run_main_process(world, &id);
         let mut all = out;
         all.extend(errb);
         logs.push((n.clone(), all, code));
@@ -879,8 +877,7 @@ fn down(world: &mut World, p: &Project, args: &[String], io: &mut Io) -> i32 {
         Ok(x) => x,
         Err(e) => return err(io, &e),
     };
-    let containers = project_containers(world, &p.name);
-    let names: Vec<String> = containers.iter().map(|i| world.containers[*i].name.clone()).collect();
+    let names: Vec<String> = project_containers(world, &p.name).iter().map(|c| c.name.clone()).collect();
     let vols: Vec<String> = if parsed.has("volumes") {
         p.volumes.iter().filter(|v| !v.external && world.volumes.contains_key(&v.name)).map(|v| v.name.clone()).collect()
     } else {
@@ -891,14 +888,14 @@ fn down(world: &mut World, p: &Project, args: &[String], io: &mut Io) -> i32 {
         return 0;
     }
     for n in &names {
-        let Some(ci) = world.container_index(n) else { continue };
+        let Some(id) = world.find_container(n) else { continue };
         io.err_line(&format!(" Container {n}  Stopping"));
-        if world.containers[ci].status == Status::Running {
-            super::graceful_stop(world, ci);
+        if world.container(&id).is_some_and(|c| c.status == Status::Running) {
+            super::graceful_stop(world, &id);
         }
         io.err_line(&format!(" Container {n}  Stopped"));
         io.err_line(&format!(" Container {n}  Removing"));
-        super::remove_container(world, ci, parsed.has("volumes"));
+        super::remove_container(world, &id, parsed.has("volumes"));
         io.err_line(&format!(" Container {n}  Removed"));
     }
     for v in &vols {
@@ -931,21 +928,18 @@ fn ps(world: &mut World, p: &Project, args: &[String], io: &mut Io) -> i32 {
             Err(e) => return err(io, &e),
         };
     let now = world.clock.nanos;
-    let mut list: Vec<usize> = project_containers(world, &p.name)
-        .into_iter()
-        .filter(|i| parsed.has("all") || world.containers[*i].status == Status::Running)
-        .collect();
-    sort_by(&mut list, |a, b| world.containers[*a].name.cmp(&world.containers[*b].name));
+    let mut list: Vec<&Container> =
+        project_containers(world, &p.name).into_iter().filter(|c| parsed.has("all") || c.status == Status::Running).collect();
+    sort_by(&mut list, |a, b| a.name.cmp(&b.name));
     if parsed.has("quiet") {
-        for i in list {
-            io.out_str(&format!("{}\n", world.containers[i].id));
+        for c in list {
+            io.out_str(&format!("{}\n", c.id));
         }
         return 0;
     }
     let rows: Vec<Value> = list
         .iter()
-        .map(|&i| {
-            let c = &world.containers[i];
+        .map(|&c| {
             let svc = c.compose.as_ref().map(|x| x.service.clone()).unwrap_or_default();
             serde_json::json!({
                 "Name": c.name, "Image": c.image_ref, "Command": format!("\"{}\"", super::format::ellipsis(&quoted_command(&c.path, &c.args), 20)),
@@ -1010,7 +1004,7 @@ fn exec(world: &mut World, p: &Project, args: &[String], io: &mut Io) -> i32 {
         return err(io, &format!("service \"{svc}\" is not running"));
     };
     let name = container_name(p, s);
-    if world.container_index(&name).map(|i| world.containers[i].status != Status::Running).unwrap_or(true) {
+    if world.named_container(&name).is_none_or(|c| c.status != Status::Running) {
         return err(io, &format!("service \"{svc}\" is not running"));
     }
     let mut a: Vec<String> = Vec::new();
@@ -1032,14 +1026,10 @@ fn exec(world: &mut World, p: &Project, args: &[String], io: &mut Io) -> i32 {
 fn logs(world: &mut World, p: &Project, args: &[String], io: &mut Io) -> i32 {
     let wanted: Vec<&String> = args.iter().filter(|a| !a.starts_with('-')).collect();
     let mut list = project_containers(world, &p.name);
-    sort_by(&mut list, |a, b| world.containers[*a].name.cmp(&world.containers[*b].name));
-    let labels: Vec<String> = list
-        .iter()
-        .map(|i| world.containers[*i].name.strip_prefix(&format!("{}-", p.name)).unwrap_or(&world.containers[*i].name).to_string())
-        .collect();
+    sort_by(&mut list, |a, b| a.name.cmp(&b.name));
+    let labels: Vec<String> = list.iter().map(|c| c.name.strip_prefix(&format!("{}-", p.name)).unwrap_or(&c.name).to_string()).collect();
     let width = labels.iter().map(|l| l.len()).max().unwrap_or(0);
-    for (i, label) in list.iter().zip(labels) {
-        let c = &world.containers[*i];
+    for (c, label) in list.iter().zip(labels) {
         if !wanted.is_empty() && !wanted.iter().any(|w| c.compose.as_ref().map(|x| x.service == **w).unwrap_or(false)) {
             continue;
         }
@@ -1094,24 +1084,20 @@ fn run_oneoff(world: &mut World, sh: &mut Shell, p: &Project, args: &[String], i
         Ok(id) => id,
         Err(c) => return c,
     };
-    let Some(ci) = world.container_index(&id) else { return 1 };
-    if let Some(c) = world.containers[ci].labels.get_mut("com.docker.compose.oneoff") {
-        *c = "True".into();
+    if let Some(oneoff) = world.container_mut(&id).and_then(|c| c.labels.get_mut("com.docker.compose.oneoff")) {
+        *oneoff = "True".into();
     }
-    if let Err(e) = super::start_container(world, ci) {
+    if let Err(e) = super::start_container(world, &id) {
         return super::report_run_error(io, "compose run", e);
     }
-    let (out, errb, code) = super::run_main_process(world, ci);
+    let (out, errb, code) = super::run_main_process(world, &id);
     io.out.extend_from_slice(&out);
     io.err.extend_from_slice(&errb);
     if parsed.has("rm") {
-        if let Some(ci) = world.container_index(&id) {
-            if world.containers[ci].status == Status::Running {
-                super::stop_container(world, ci, 137);
-            }
-            let ci = world.container_index(&id).unwrap_or(ci);
-            super::remove_container(world, ci, true);
+        if world.container(&id).is_some_and(|c| c.status == Status::Running) {
+            super::stop_container(world, &id, 137);
         }
+        super::remove_container(world, &id, true);
     }
     code.unwrap_or(0)
 }

@@ -56,12 +56,12 @@ pub fn inspect_cmd(world: &mut World, args: &[String], io: &mut Io, kind: Option
     let mut errors = Vec::new();
     for name in &parsed.operands {
         let doc = match kind {
-            Some("container") => world.container_index(name).map(|i| container_json(world, &world.containers[i])),
+            Some("container") => world.named_container(name).map(|c| container_json(world, c)),
             Some("image") => find_image(world, name).map(|i| image_json(world, i)),
             Some("volume") => world.volumes.get(name).map(super::volume::volume_json),
             _ => world
-                .container_index(name)
-                .map(|i| container_json(world, &world.containers[i]))
+                .named_container(name)
+                .map(|c| container_json(world, c))
                 .or_else(|| find_image(world, name).map(|i| image_json(world, i)))
                 .or_else(|| world.volumes.get(name).map(super::volume::volume_json)),
         };

@@ -19,7 +19,7 @@ use crate::fs::{Data, InodeId, Kind};
 use crate::shell::{Flavor, Io, Shell};
 use crate::userland;
 use crate::vfs::{Ctx, Ns};
-use crate::world::{Container, Cred, HostConfig, Mount, MountKind, MountPoint, MountPointKind, Status, SystemMount, World};
+use crate::world::{Container, ContainerId, Cred, HostConfig, Mount, MountKind, MountPoint, MountPointKind, Status, SystemMount, World};
 use flags::{flag, opt, Spec};
 use format::{ellipsis, human_size, tabwrite};
 use mounts::{Origin, Request, Source, SpecError};
@@ -333,19 +333,18 @@ fn run(world: &mut World, sh: &mut Shell, args: &[String], io: &mut Io, start: b
         io.out_str(&format!("{id}\n"));
         return 0;
     }
-    let Some(ci) = world.container_index(&id) else { return 125 };
-    if let Err(e) = start_container(world, ci) {
+    if let Err(e) = start_container(world, &id) {
         // The CLI prints the id of a detached container before it asks the daemon to start it.
         if detach {
             io.out_str(&format!("{id}\n"));
         }
         let code = report_run_error(io, cmd, e);
         if auto_remove {
-            remove_container(world, ci, true);
+            remove_container(world, &id, true);
         }
         return code;
     }
-    let interactive_shell = interactive_shell(world, ci);
+    let interactive_shell = interactive_shell(world, &id);
     if let Some(program) = interactive_shell.filter(|_| world.tty && parsed.has("tty") && parsed.has("interactive") && !detach) {
         // The learner's terminal is now attached to the container's shell.
         world.pending_session = Some(crate::world::SessionRequest {
@@ -358,22 +357,22 @@ fn run(world: &mut World, sh: &mut Shell, args: &[String], io: &mut Io, start: b
         });
         return 0;
     }
-    if let Some(err) = missing_program(world, ci) {
+    if let Some(err) = missing_program(world, &id) {
         let code = report_run_error(io, cmd, err);
-        world.containers[ci].status = Status::Created;
-        world.containers[ci].exit_code = 127;
+        if let Some(c) = world.container_mut(&id) {
+            c.status = Status::Created;
+            c.exit_code = 127;
+        }
         if auto_remove {
-            remove_container(world, ci, true);
+            remove_container(world, &id, true);
         }
         return code;
     }
-    let (out, err, status) = run_main_process(world, ci);
+    let (out, err, status) = run_main_process(world, &id);
     if detach {
         io.out_str(&format!("{id}\n"));
         if status.is_some() && auto_remove {
-            if let Some(ci) = world.container_index(&id) {
-                remove_container(world, ci, true);
-            }
+            remove_container(world, &id, true);
         }
         return 0;
     }
@@ -382,9 +381,7 @@ fn run(world: &mut World, sh: &mut Shell, args: &[String], io: &mut Io, start: b
     match status {
         Some(code) => {
             if auto_remove {
-                if let Some(ci) = world.container_index(&id) {
-                    remove_container(world, ci, true);
-                }
+                remove_container(world, &id, true);
             }
             code
         }
@@ -402,7 +399,7 @@ fn create(
     home: &str,
     io: &mut Io,
     cmd: &str,
-) -> Result<String, i32> {
+) -> Result<ContainerId, i32> {
     let name = parsed.get("name").map(str::to_string);
     if let Some(n) = &name {
         if !valid_name(n) {
@@ -530,7 +527,7 @@ fn create(
             Some((c, m)) => (c.to_string(), m.to_string()),
             None => (vf.clone(), String::new()),
         };
-        let Some(src) = world.container_index(&cname) else {
+        let Some(src) = world.find_container(&cname) else {
             return Err(report_run_error(io, cmd, RunError::Daemon(format!("No such container: {cname}"))));
         };
         volumes_from.push((src, mode, vf.clone()));
@@ -538,7 +535,7 @@ fn create(
     let image = world.images[img].clone();
     // The user must exist in the image (checked at create).
     let user = parsed.get("user").unwrap_or(&image.config.user).to_string();
-    let id = world.ids.hex64();
+    let id = ContainerId::new(&world.ids.hex64());
     let name = name.unwrap_or_else(|| {
         let a = ADJECTIVES[(world.ids.next_u64() % 16) as usize];
         let b = SURNAMES[(world.ids.next_u64() % 16) as usize];
@@ -574,10 +571,10 @@ fn create(
     // /var/lib/docker/containers/<id>: hostname, hosts, resolv.conf (bind-mounted into the container).
     let cdir = host_dir(world, "/var/lib/docker/containers");
     let own = world.fs.new_dir(0, 0, 0o710, secs);
-    world.fs.link(cdir, &id, own);
+    world.fs.link(cdir, id.as_str(), own);
     {
         let mut b = crate::images::TreeBuilder { fs: &mut world.fs, root: own };
-        b.file("hostname", &format!("{}\n", id.get(..12).unwrap_or(&id)), 0, 0, 0o644, secs);
+        b.file("hostname", &format!("{}\n", id.short()), 0, 0, 0o644, secs);
         b.file("hosts", "127.0.0.1\tlocalhost\n::1\tlocalhost ip6-localhost ip6-loopback\nfe00::0\tip6-localnet\nff00::0\tip6-mcastprefix\nff02::1\tip6-allnodes\nff02::2\tip6-allrouters\n", 0, 0, 0o644, secs);
         b.file("resolv.conf", "# Generated by Docker Engine.\n# This file can be edited; Docker Engine will not make further changes once it\n# has been modified.\n\nnameserver 10.255.255.53\n\n# Based on host file: '/etc/resolv.conf'\n# Overrides: []\n", 0, 0, 0o644, secs);
     }
@@ -659,21 +656,20 @@ fn create(
         logs: Vec::new(),
         tty: parsed.has("tty"),
         interactive: parsed.has("interactive"),
-        hostname: parsed.get("hostname").map(str::to_string).unwrap_or_else(|| id.get(..12).unwrap_or(&id).to_string()),
+        hostname: parsed.get("hostname").map(str::to_string).unwrap_or_else(|| id.short().to_string()),
         compose: None,
         ports: Vec::new(),
         server: None,
     };
     world.containers.push(container);
-    let ci = world.containers.len() - 1;
     let events_before = world.events.len();
     world.emit(Event::ContainerCreated { container: name.clone(), image: image_ref.to_string() });
     // The user must resolve against the image's passwd.
     if !user.is_empty() {
-        let ctx = Ctx { ns: Ns::Container(ci), cred: Cred::root(), cwd: "/".into(), umask: 0o022 };
+        let ctx = Ctx { ns: Ns::Container(id.clone()), cred: Cred::root(), cwd: "/".into(), umask: 0o022 };
         if let Err(m) = userland::users::resolve_user(world, &ctx, &user) {
             // Docker refuses before it creates anything: none of this container's events stand.
-            remove_container(world, ci, false);
+            remove_container(world, &id, false);
             world.events.truncate(events_before);
             return Err(report_run_error(io, cmd, RunError::Start(m, 125)));
         }
@@ -681,7 +677,7 @@ fn create(
     // Mount points: --volumes-from first, then the image's volumes, then -v, --mount, --tmpfs.
     let mut points: Vec<(MountPoint, Option<String>)> = Vec::new();
     for (src, mode, _) in &volumes_from {
-        let src_points = world.containers[*src].mount_points.clone();
+        let src_points = world.container(src).map(|c| c.mount_points.clone()).unwrap_or_default();
         for mp in src_points {
             if mp.kind == MountPointKind::Tmpfs {
                 continue;
@@ -756,10 +752,12 @@ fn create(
             MountPointKind::Tmpfs => {}
         }
     }
-    world.containers[ci].mount_points = points.into_iter().map(|(m, _)| m).collect();
+    if let Some(c) = world.container_mut(&id) {
+        c.mount_points = points.into_iter().map(|(m, _)| m).collect();
+    }
     // Empty volumes get the image's content at their mount point (at create, as Docker does).
-    if let Err(e) = populate_volumes(world, ci) {
-        remove_container(world, ci, false);
+    if let Err(e) = populate_volumes(world, &id) {
+        remove_container(world, &id, false);
         return Err(report_run_error(io, cmd, e));
     }
     Ok(id)
@@ -787,16 +785,16 @@ fn mkdir_p_host(world: &mut World, path: &str) {
 }
 
 /// The image's own view of a path (what a container would see without mounts).
-fn image_view_ctx(ci: usize) -> Ctx {
-    Ctx { ns: Ns::Container(ci), cred: Cred::root(), cwd: "/".into(), umask: 0o022 }
+fn image_view_ctx(id: &ContainerId) -> Ctx {
+    Ctx { ns: Ns::Container(id.clone()), cred: Cred::root(), cwd: "/".into(), umask: 0o022 }
 }
 
-fn populate_volumes(world: &mut World, ci: usize) -> Result<(), RunError> {
-    let points = world.containers[ci].mount_points.clone();
-    let name = world.containers[ci].name.clone();
+fn populate_volumes(world: &mut World, id: &ContainerId) -> Result<(), RunError> {
+    let Some(c) = world.container_mut(id) else { return Ok(()) };
+    let (points, name, layer_id) = (c.mount_points.clone(), c.name.clone(), c.layer_id.clone());
     // Resolve in the container's root without mounts.
-    let saved = std::mem::take(&mut world.containers[ci].mounts);
-    let ctx = image_view_ctx(ci);
+    let saved = std::mem::take(&mut c.mounts);
+    let ctx = image_view_ctx(id);
     let mut result = Ok(());
     for mp in points.iter().filter(|m| m.kind == MountPointKind::Volume) {
         let Some(vol) = world.volumes.get(&mp.name).cloned() else { continue };
@@ -806,10 +804,7 @@ fn populate_volumes(world: &mut World, ci: usize) -> Result<(), RunError> {
         let target_stat = world.stat(&ctx, &mp.destination, true);
         let Ok(st) = target_stat else { continue };
         if st.ftype != crate::fs::FileType::Dir {
-            result = Err(RunError::Daemon(format!(
-                "source /var/lib/docker/overlay2/{}/merged{} is not directory",
-                world.containers[ci].layer_id, mp.destination
-            )));
+            result = Err(RunError::Daemon(format!("source /var/lib/docker/overlay2/{layer_id}/merged{} is not directory", mp.destination)));
             break;
         }
         if mp.nocopy || !mp.subpath.is_empty() {
@@ -845,7 +840,9 @@ fn populate_volumes(world: &mut World, ci: usize) -> Result<(), RunError> {
             });
         }
     }
-    world.containers[ci].mounts = saved;
+    if let Some(c) = world.container_mut(id) {
+        c.mounts = saved;
+    }
     result
 }
 
@@ -873,19 +870,19 @@ fn copy_merged(world: &mut World, loc: &crate::vfs::Loc) -> InodeId {
 }
 
 /// Builds the mount table and starts the container (without running its process).
-pub(crate) fn start_container(world: &mut World, ci: usize) -> Result<(), RunError> {
+pub(crate) fn start_container(world: &mut World, id: &ContainerId) -> Result<(), RunError> {
     // The network is set up before the runtime creates the task, and released if that fails.
-    ports::bind_ports(world, ci)?;
-    let started = start_task(world, ci);
-    if started.is_err() {
-        world.containers[ci].ports.clear();
+    ports::bind_ports(world, id)?;
+    let started = start_task(world, id);
+    if let (Err(_), Some(c)) = (&started, world.container_mut(id)) {
+        c.ports.clear();
     }
     started
 }
 
-fn start_task(world: &mut World, ci: usize) -> Result<(), RunError> {
+fn start_task(world: &mut World, id: &ContainerId) -> Result<(), RunError> {
     let secs = world.clock.secs();
-    let c = world.containers[ci].clone();
+    let Some(c) = world.container(id).cloned() else { return Err(RunError::Daemon(format!("No such container: {id}"))) };
     let ro_root = c.host.readonly_rootfs;
     let mut mounts: Vec<Mount> = Vec::new();
     let sys = |fs: &mut crate::fs::Arena, target: &str, kind: SystemMount, ro: bool, opts: &str| {
@@ -931,7 +928,7 @@ fn start_task(world: &mut World, ci: usize) -> Result<(), RunError> {
     // User mounts, shallow first (Docker sorts by path depth).
     let mut points: Vec<&MountPoint> = c.mount_points.iter().collect();
     crate::sorting::sort_by_key(&mut points, |m| m.destination.matches('/').count());
-    let ctx = Ctx { ns: Ns::Container(ci), cred: Cred::root(), cwd: "/".into(), umask: 0o022 };
+    let ctx = Ctx { ns: Ns::Container(id.clone()), cred: Cred::root(), cwd: "/".into(), umask: 0o022 };
     let mut new_mounts = Vec::new();
     for mp in points {
         let (root, kind, limit, proc_opts) = match mp.kind {
@@ -1038,7 +1035,9 @@ fn start_task(world: &mut World, ci: usize) -> Result<(), RunError> {
         }
         new_mounts.push(Mount { target: mp.destination.clone(), root, kind, read_only: !mp.rw, limit, proc_opts });
         // Later mounts resolve through earlier ones.
-        world.containers[ci].mounts = mounts.iter().chain(new_mounts.iter()).cloned().collect();
+        if let Some(c) = world.container_mut(id) {
+            c.mounts = mounts.iter().chain(new_mounts.iter()).cloned().collect();
+        }
     }
     mounts.extend(new_mounts);
     let own = format!("/var/lib/docker/containers/{}", c.id);
@@ -1056,7 +1055,7 @@ fn start_task(world: &mut World, ci: usize) -> Result<(), RunError> {
     let now = world.clock.nanos;
     let pid = world.next_pid;
     world.next_pid += 7;
-    let cm = &mut world.containers[ci];
+    let Some(cm) = world.container_mut(id) else { return Err(RunError::Daemon(format!("No such container: {id}"))) };
     cm.mounts = mounts;
     cm.status = Status::Running;
     cm.started_at = Some(now);
@@ -1067,10 +1066,16 @@ fn start_task(world: &mut World, ci: usize) -> Result<(), RunError> {
     Ok(())
 }
 
-/// The main process's shell context inside container `ci`.
-pub fn container_shell(world: &World, ci: usize, user: Option<&str>, workdir: Option<&str>, extra_env: &[String]) -> Result<Shell, String> {
-    let c = &world.containers[ci];
-    let root_ctx = Ctx { ns: Ns::Container(ci), cred: Cred::root(), cwd: "/".into(), umask: 0o022 };
+/// The main process's shell context inside container `id`.
+pub fn container_shell(
+    world: &World,
+    id: &ContainerId,
+    user: Option<&str>,
+    workdir: Option<&str>,
+    extra_env: &[String],
+) -> Result<Shell, String> {
+    let c = world.container(id).ok_or_else(|| format!("No such container: {id}"))?;
+    let root_ctx = Ctx { ns: Ns::Container(id.clone()), cred: Cred::root(), cwd: "/".into(), umask: 0o022 };
     let user = user.unwrap_or(&c.user);
     let (cred, home) =
         if user.is_empty() { (Cred::root(), "/root".to_string()) } else { userland::users::resolve_user(world, &root_ctx, user)? };
@@ -1088,19 +1093,19 @@ pub fn container_shell(world: &World, ci: usize, user: Option<&str>, workdir: Op
         env.push(format!("HOME={home}"));
     }
     let cwd = workdir.map(str::to_string).unwrap_or_else(|| c.working_dir.clone());
-    let ctx = Ctx { ns: Ns::Container(ci), cred, cwd, umask: 0o022 };
+    let ctx = Ctx { ns: Ns::Container(id.clone()), cred, cwd, umask: 0o022 };
     Ok(Shell::new(Flavor::Ash, ctx, &env))
 }
 
 /// The shell a container's main process is, if it is one: its command itself, or the command an
 /// image's entrypoint script hands over to (`docker run -it nginx bash`).
-fn interactive_shell(world: &World, ci: usize) -> Option<String> {
-    let c = &world.containers[ci];
+fn interactive_shell(world: &World, id: &ContainerId) -> Option<String> {
+    let c = world.container(id)?;
     if is_shell(&c.path) {
         return Some(c.path.clone());
     }
     let [program] = c.args.as_slice() else { return None };
-    let sh = container_shell(world, ci, None, None, &[]).ok()?;
+    let sh = container_shell(world, id, None, None, &[]).ok()?;
     let passes_through = matches!(
         userland::identify_program(world, &sh, &c.path),
         Some(userland::binaries::Binary::NginxEntrypoint | userland::binaries::Binary::PostgresEntrypoint)
@@ -1113,22 +1118,20 @@ fn is_shell(program: &str) -> bool {
 }
 
 /// Leaves an interactive session: a main-process shell ends its container.
-pub fn end_session(world: &mut World, container_id: &str, main_process: bool, code: i32) {
+pub fn end_session(world: &mut World, id: &ContainerId, main_process: bool, code: i32) {
     if !main_process {
         return;
     }
-    if let Some(ci) = world.container_index(container_id) {
-        stop_container(world, ci, code);
-        if world.containers[ci].host.auto_remove {
-            remove_container(world, ci, true);
-        }
+    stop_container(world, id, code);
+    if world.container(id).is_some_and(|c| c.host.auto_remove) {
+        remove_container(world, id, true);
     }
 }
 
 /// Docker refuses to start a process whose program is not found in the container.
-fn missing_program(world: &World, ci: usize) -> Option<RunError> {
-    let c = &world.containers[ci];
-    let sh = container_shell(world, ci, None, None, &[]).ok()?;
+fn missing_program(world: &World, id: &ContainerId) -> Option<RunError> {
+    let c = world.container(id)?;
+    let sh = container_shell(world, id, None, None, &[]).ok()?;
     match userland::find_program_kind(world, &sh, &c.path) {
         userland::ProgramKind::Found => None,
         userland::ProgramKind::Missing => {
@@ -1142,30 +1145,31 @@ fn missing_program(world: &World, ci: usize) -> Option<RunError> {
 }
 
 /// Runs the container's main process. Returns its output and `Some(exit)` if it ended.
-pub(crate) fn run_main_process(world: &mut World, ci: usize) -> (Vec<u8>, Vec<u8>, Option<i32>) {
-    let c = world.containers[ci].clone();
-    let mut sh = match container_shell(world, ci, None, None, &[]) {
+pub(crate) fn run_main_process(world: &mut World, id: &ContainerId) -> (Vec<u8>, Vec<u8>, Option<i32>) {
+    let Some(argv) = world.container(id).map(|c| std::iter::once(c.path.clone()).chain(c.args.iter().cloned()).collect::<Vec<_>>()) else {
+        return (Vec::new(), Vec::new(), Some(1));
+    };
+    let mut sh = match container_shell(world, id, None, None, &[]) {
         Ok(s) => s,
         Err(_) => return (Vec::new(), Vec::new(), Some(1)),
     };
     sh.main_process = true;
     sh.depth = 1;
-    let mut argv = vec![c.path.clone()];
-    argv.extend(c.args.iter().cloned());
     let mut io = Io::default();
     let env = sh.env_list();
     let exit = userland::exec(world, &mut sh, &argv, &env, &mut io);
-    let Some(ci) = world.container_index(&c.id) else { return (io.out, io.err, Some(0)) };
+    // The process may have removed its own container (`docker rm -f` from inside).
+    let Some(c) = world.container_mut(id) else { return (io.out, io.err, Some(0)) };
     for line in String::from_utf8_lossy(&io.out).lines() {
-        world.containers[ci].logs.push((false, line.to_string()));
+        c.logs.push((false, line.to_string()));
     }
     for line in String::from_utf8_lossy(&io.err).lines() {
-        world.containers[ci].logs.push((true, line.to_string()));
+        c.logs.push((true, line.to_string()));
     }
     match exit {
         userland::Exit::Block => (io.out, io.err, None),
         userland::Exit::Code(code) => {
-            stop_container(world, ci, code);
+            stop_container(world, id, code);
             (io.out, io.err, Some(code))
         }
     }
@@ -1174,19 +1178,18 @@ pub(crate) fn run_main_process(world: &mut World, ci: usize) -> (Vec<u8>, Vec<u8
 /// `docker stop`: the main process gets the image's stop signal. A simulated server shuts down
 /// cleanly (its last log lines, its own exit status); busybox `sleep` and `sh` as PID 1 ignore
 /// SIGTERM, so Docker kills them after the timeout (137).
-pub(crate) fn graceful_stop(world: &mut World, ci: usize) {
-    let code = userland::services::on_stop(world, ci).unwrap_or(137);
-    if let Some(ci) = world.containers.get(ci).map(|_| ci) {
-        stop_container(world, ci, code);
-    }
+pub(crate) fn graceful_stop(world: &mut World, id: &ContainerId) {
+    let code = userland::services::on_stop(world, id).unwrap_or(137);
+    stop_container(world, id, code);
 }
 
 /// Marks the container exited and drops its tmpfs content (told in that order: the memory
 /// goes because the container stopped).
-pub(crate) fn stop_container(world: &mut World, ci: usize, code: i32) {
+pub(crate) fn stop_container(world: &mut World, id: &ContainerId, code: i32) {
     let now = world.clock.nanos;
-    let name = world.containers[ci].name.clone();
-    let mounts = std::mem::take(&mut world.containers[ci].mounts);
+    let Some(c) = world.container_mut(id) else { return };
+    let name = c.name.clone();
+    let mounts = std::mem::take(&mut c.mounts);
     let mut cleared = Vec::new();
     for m in &mounts {
         if m.kind == MountKind::Tmpfs
@@ -1198,7 +1201,7 @@ pub(crate) fn stop_container(world: &mut World, ci: usize, code: i32) {
             }
         }
     }
-    let c = &mut world.containers[ci];
+    let Some(c) = world.container_mut(id) else { return };
     c.status = Status::Exited;
     c.exit_code = code;
     c.finished_at = Some(now);
@@ -1212,15 +1215,16 @@ pub(crate) fn stop_container(world: &mut World, ci: usize, code: i32) {
 }
 
 /// Removes a container: its writable layer goes; anonymous volumes too with `volumes`.
-pub fn remove_container(world: &mut World, ci: usize, volumes: bool) {
-    let c = world.containers.remove(ci);
+pub fn remove_container(world: &mut World, id: &ContainerId, volumes: bool) {
+    let Some(at) = world.containers.iter().position(|c| c.id == *id) else { return };
+    let c = world.containers.remove(at);
     let (bytes, files) = world.fs.usage(c.upper);
     world.emit(Event::WritableLayerDiscarded { container: c.name.clone(), files, bytes });
     let overlay = host_dir(world, "/var/lib/docker/overlay2");
     world.fs.unlink(overlay, &c.layer_id);
     world.fs.unlink(overlay, &format!("{}-init", c.layer_id));
     let cdir = host_dir(world, "/var/lib/docker/containers");
-    world.fs.unlink(cdir, &c.id);
+    world.fs.unlink(cdir, c.id.as_str());
     if volumes {
         for mp in &c.mount_points {
             let anonymous = world.volumes.get(&mp.name).map(|v| v.anonymous).unwrap_or(false);
@@ -1258,28 +1262,25 @@ fn start_cmd(world: &mut World, args: &[String], io: &mut Io) -> i32 {
     }
     let mut status = 0;
     for name in &parsed.operands {
-        let Some(ci) = world.container_index(name) else {
+        let Some(id) = world.find_container(name) else {
             no_such_container(io, name);
             status = 1;
             continue;
         };
-        if world.containers[ci].status != Status::Running {
-            if let Err(e) = start_container(world, ci) {
+        if world.container(&id).is_some_and(|c| c.status != Status::Running) {
+            if let Err(e) = start_container(world, &id) {
                 let msg = e.message();
                 io.err_line(&format!("Error response from daemon: {msg}"));
                 io.err_line(&format!("Error: failed to start containers: {name}"));
                 return 1;
             }
-            let id = world.containers[ci].id.clone();
-            let (out, err, code) = run_main_process(world, ci);
+            let (out, err, code) = run_main_process(world, &id);
             if parsed.has("attach") {
                 io.out.extend_from_slice(&out);
                 io.err.extend_from_slice(&err);
             }
-            if let (Some(_), true) = (code, world.container_index(&id).map(|i| world.containers[i].host.auto_remove).unwrap_or(false)) {
-                if let Some(i) = world.container_index(&id) {
-                    remove_container(world, i, true);
-                }
+            if code.is_some() && world.container(&id).is_some_and(|c| c.host.auto_remove) {
+                remove_container(world, &id, true);
             }
         }
         if !parsed.has("attach") {
@@ -1306,22 +1307,22 @@ fn stop_cmd(world: &mut World, args: &[String], io: &mut Io, restart: bool) -> i
     }
     let mut status = 0;
     for name in &parsed.operands {
-        let Some(ci) = world.container_index(name) else {
+        let Some(id) = world.find_container(name) else {
             no_such_container(io, name);
             status = 1;
             continue;
         };
-        if world.containers[ci].status == Status::Running {
-            graceful_stop(world, ci);
+        if world.container(&id).is_some_and(|c| c.status == Status::Running) {
+            graceful_stop(world, &id);
         }
         if restart {
-            if let Err(e) = start_container(world, ci) {
+            if let Err(e) = start_container(world, &id) {
                 let msg = e.message();
                 io.err_line(&format!("Error response from daemon: Cannot restart container {name}: {msg}"));
                 status = 1;
                 continue;
             }
-            let _ = run_main_process(world, ci);
+            let _ = run_main_process(world, &id);
         }
         io.out_str(&format!("{name}\n"));
     }
@@ -1338,21 +1339,21 @@ fn rm(world: &mut World, args: &[String], io: &mut Io) -> i32 {
     }
     let mut status = 0;
     for name in &parsed.operands {
-        let Some(ci) = world.container_index(name) else {
+        let Some(c) = world.named_container(name) else {
             no_such_container(io, name);
             status = 1;
             continue;
         };
-        if world.containers[ci].status == Status::Running {
+        let (id, running, n) = (c.id.clone(), c.status == Status::Running, c.name.clone());
+        if running {
             if !parsed.has("force") {
-                let n = world.containers[ci].name.clone();
                 io.err_line(&format!("Error response from daemon: cannot remove container \"/{n}\": container is running: stop the container before removing or force remove"));
                 status = 1;
                 continue;
             }
-            stop_container(world, ci, 137);
+            stop_container(world, &id, 137);
         }
-        remove_container(world, ci, parsed.has("volumes"));
+        remove_container(world, &id, parsed.has("volumes"));
         io.out_str(&format!("{name}\n"));
     }
     status
@@ -1376,14 +1377,16 @@ fn container_prune(world: &mut World, args: &[String], io: &mut Io) -> i32 {
 fn prune_stopped_containers(world: &mut World) -> (u64, String) {
     let mut report = String::new();
     let mut reclaimed = 0;
-    while let Some(ci) = world.containers.iter().position(|c| c.status != Status::Running) {
-        let (bytes, _) = world.fs.usage(world.containers[ci].upper);
+    let stopped: Vec<(ContainerId, InodeId)> =
+        world.containers.iter().filter(|c| c.status != Status::Running).map(|c| (c.id.clone(), c.upper)).collect();
+    for (id, upper) in stopped {
+        let (bytes, _) = world.fs.usage(upper);
         reclaimed += bytes;
         if report.is_empty() {
             report.push_str("Deleted Containers:\n");
         }
-        report.push_str(&format!("{}\n", world.containers[ci].id));
-        remove_container(world, ci, false);
+        report.push_str(&format!("{id}\n"));
+        remove_container(world, &id, false);
     }
     (reclaimed, report)
 }
@@ -1463,21 +1466,21 @@ pub(crate) fn exec(world: &mut World, args: &[String], io: &mut Io) -> i32 {
         return 1;
     }
     let name = &parsed.operands[0];
-    let Some(ci) = world.container_index(name) else {
+    let Some(c) = world.named_container(name) else {
         no_such_container(io, name);
         return 1;
     };
+    let (id, running) = (c.id.clone(), c.status == Status::Running);
     if parsed.has("tty") && parsed.has("interactive") && !world.tty {
         io.err_line("the input device is not a TTY");
         return 1;
     }
-    if world.containers[ci].status != Status::Running {
-        let id = world.containers[ci].id.clone();
+    if !running {
         io.err_line(&format!("Error response from daemon: container {id} is not running"));
         return 1;
     }
     let env: Vec<String> = parsed.all("env");
-    let mut sh = match container_shell(world, ci, parsed.get("user"), parsed.get("workdir"), &env) {
+    let mut sh = match container_shell(world, &id, parsed.get("user"), parsed.get("workdir"), &env) {
         Ok(s) => s,
         Err(m) => {
             io.err_line(&format!("Error response from daemon: {m}"));
@@ -1487,7 +1490,6 @@ pub(crate) fn exec(world: &mut World, args: &[String], io: &mut Io) -> i32 {
     sh.depth = 1;
     let argv: Vec<String> = parsed.operands[1..].to_vec();
     if world.tty && parsed.has("tty") && parsed.has("interactive") && argv.len() == 1 && is_shell(&argv[0]) {
-        let id = world.containers[ci].id.clone();
         world.pending_session = Some(crate::world::SessionRequest {
             container_id: id,
             program: argv[0].clone(),
@@ -1521,11 +1523,11 @@ fn logs(world: &mut World, args: &[String], io: &mut Io) -> i32 {
     let Some(name) = parsed.operands.first() else {
         return arg_count_error(io, "logs", "exactly 1 argument", "[OPTIONS] CONTAINER", "Fetch the logs of a container");
     };
-    let Some(ci) = world.container_index(name) else {
+    let Some(c) = world.named_container(name) else {
         no_such_container(io, name);
         return 1;
     };
-    for (is_err, line) in world.containers[ci].logs.clone() {
+    for (is_err, line) in c.logs.clone() {
         if is_err {
             io.err_line(&line);
         } else {
@@ -1568,42 +1570,38 @@ fn ps(world: &mut World, args: &[String], io: &mut Io) -> i32 {
         Err(e) => return usage_error(io, "ps", &e),
     };
     let all = parsed.has("all");
-    let mut list: Vec<usize> = (0..world.containers.len()).filter(|i| all || world.containers[*i].status == Status::Running).collect();
+    let mut list: Vec<&Container> = world.containers.iter().filter(|c| all || c.status == Status::Running).collect();
     for f in parsed.all("filter") {
         let (k, v) = f.split_once('=').unwrap_or((&f, ""));
-        list.retain(|&i| {
-            let c = &world.containers[i];
-            match k {
-                "name" => c.name.contains(v),
-                "id" => c.id.starts_with(v),
-                "status" => match v {
-                    "running" => c.status == Status::Running,
-                    "exited" => c.status == Status::Exited,
-                    "created" => c.status == Status::Created,
-                    _ => false,
-                },
-                "volume" => c.mount_points.iter().any(|m| m.name == v || m.destination == v || m.source == v),
-                "label" => {
-                    let (lk, lv) = v.split_once('=').unwrap_or((v, ""));
-                    c.labels.get(lk).map(|x| lv.is_empty() || x == lv).unwrap_or(false)
-                }
-                "ancestor" => find_image(world, v).map(|im| world.images[im].id == c.image_id).unwrap_or(false),
-                _ => true,
+        list.retain(|c| match k {
+            "name" => c.name.contains(v),
+            "id" => c.id.starts_with(v),
+            "status" => match v {
+                "running" => c.status == Status::Running,
+                "exited" => c.status == Status::Exited,
+                "created" => c.status == Status::Created,
+                _ => false,
+            },
+            "volume" => c.mount_points.iter().any(|m| m.name == v || m.destination == v || m.source == v),
+            "label" => {
+                let (lk, lv) = v.split_once('=').unwrap_or((v, ""));
+                c.labels.get(lk).map(|x| lv.is_empty() || x == lv).unwrap_or(false)
             }
+            "ancestor" => find_image(world, v).map(|im| world.images[im].id == c.image_id).unwrap_or(false),
+            _ => true,
         });
     }
     list.reverse();
     if parsed.has("quiet") {
-        for i in list {
-            io.out_str(&format!("{}\n", world.containers[i].short_id()));
+        for c in list {
+            io.out_str(&format!("{}\n", c.short_id()));
         }
         return 0;
     }
     let now = world.clock.nanos;
     let rows: Vec<serde_json::Value> = list
         .iter()
-        .map(|&i| {
-            let c = &world.containers[i];
+        .map(|&c| {
             let size = rw_size(world, c);
             let virt = size + world.images.iter().find(|im| im.id == c.image_id).map(|im| im.size).unwrap_or(0);
             let mounts: Vec<String> = c
@@ -1691,19 +1689,18 @@ fn diff(world: &mut World, args: &[String], io: &mut Io) -> i32 {
             "Inspect changes to files or directories on a container's filesystem",
         );
     };
-    let Some(ci) = world.container_index(name) else {
+    let Some(c) = world.named_container(name) else {
         no_such_container(io, name);
         return 1;
     };
-    for (kind, path) in changes(world, ci) {
+    for (kind, path) in changes(world, c) {
         io.out_str(&format!("{kind} {path}\n"));
     }
     0
 }
 
 /// The writable layer's changes against the image: A(dded), C(hanged), D(eleted).
-pub fn changes(world: &World, ci: usize) -> Vec<(char, String)> {
-    let c = &world.containers[ci];
+pub fn changes(world: &World, c: &Container) -> Vec<(char, String)> {
     let mut lowers: Vec<InodeId> = Vec::new();
     if let Some(img) = world.images.iter().find(|im| im.id == c.image_id) {
         lowers.extend(img.layers.iter().rev().map(|l| world.layers[*l].root));
@@ -1737,8 +1734,7 @@ pub fn changes(world: &World, ci: usize) -> Vec<(char, String)> {
 }
 
 /// `/proc/mounts` of a running container.
-pub fn proc_mounts(world: &World, ci: usize) -> String {
-    let c = &world.containers[ci];
+pub fn proc_mounts(world: &World, c: &Container) -> String {
     let mut lines = Vec::new();
     let img = world.images.iter().find(|im| im.id == c.image_id);
     let mut lower = vec![format!("/var/lib/docker/overlay2/l/{}", c.init_link)];

@@ -10,7 +10,7 @@ use serde_json::{json, Value};
 
 use super::{arg_count_error, no_such_container, RunError};
 use crate::shell::Io;
-use crate::world::{BoundPort, Container, PortBinding, Status, World};
+use crate::world::{BoundPort, Container, ContainerId, PortBinding, Status, World};
 
 /// First port of Linux's ephemeral range (`ip_local_port_range`), where Docker starts `-P` ports.
 const EPHEMERAL_FIRST: u16 = 32768;
@@ -91,9 +91,10 @@ fn overlaps(a: &BoundPort, b: &BoundPort) -> bool {
         && (a.host_ip == b.host_ip || wildcard(&a.host_ip) || wildcard(&b.host_ip))
 }
 
-/// Binds the host ports of container `ci` (at start). Nothing changes on failure.
-pub(crate) fn bind_ports(world: &mut World, ci: usize) -> Result<(), RunError> {
-    let c = &world.containers[ci];
+/// Binds the host ports of container `id` (at start). Nothing changes on failure.
+pub(crate) fn bind_ports(world: &mut World, id: &ContainerId) -> Result<(), RunError> {
+    let Some(c) = world.container(id) else { return Ok(()) };
+    let name = c.name.clone();
     let mut wanted: Vec<PortBinding> = c.host.port_bindings.clone();
     if c.host.publish_all {
         for key in exposed_ports(world, c) {
@@ -104,13 +105,8 @@ pub(crate) fn bind_ports(world: &mut World, ci: usize) -> Result<(), RunError> {
             }
         }
     }
-    let taken: Vec<BoundPort> = world
-        .containers
-        .iter()
-        .enumerate()
-        .filter(|(i, o)| *i != ci && o.status == Status::Running)
-        .flat_map(|(_, o)| o.ports.clone())
-        .collect();
+    let taken: Vec<BoundPort> =
+        world.containers.iter().filter(|o| o.id != *id && o.status == Status::Running).flat_map(|o| o.ports.clone()).collect();
     let mut bound: Vec<BoundPort> = Vec::new();
     for b in wanted {
         let ips: Vec<String> = if b.host_ip.is_empty() { vec!["0.0.0.0".into(), "::".into()] } else { vec![b.host_ip.clone()] };
@@ -127,7 +123,6 @@ pub(crate) fn bind_ports(world: &mut World, ci: usize) -> Result<(), RunError> {
         for ip in &ips {
             let p = BoundPort { container_port: b.container_port, proto: b.proto.clone(), host_ip: ip.clone(), host_port };
             if taken.iter().chain(bound.iter()).any(|t| overlaps(t, &p)) {
-                let name = world.containers[ci].name.clone();
                 let endpoint = world.ids.hex64();
                 let shown = if is_ipv6(ip) { format!("[{ip}]") } else { ip.clone() };
                 return Err(RunError::Start(
@@ -138,7 +133,9 @@ pub(crate) fn bind_ports(world: &mut World, ci: usize) -> Result<(), RunError> {
             bound.push(p);
         }
     }
-    world.containers[ci].ports = bound;
+    if let Some(c) = world.container_mut(id) {
+        c.ports = bound;
+    }
     Ok(())
 }
 
@@ -217,11 +214,10 @@ pub fn port_cmd(world: &mut World, args: &[String], io: &mut Io) -> i32 {
             "List port mappings or a specific mapping for the container",
         );
     };
-    let Some(ci) = world.container_index(name) else {
+    let Some(c) = world.named_container(name) else {
         no_such_container(io, name);
         return 1;
     };
-    let c = &world.containers[ci];
     let mut lines: Vec<String> = Vec::new();
     match args.get(1) {
         Some(wanted) => {

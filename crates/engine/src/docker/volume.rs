@@ -7,7 +7,7 @@ use super::format::{self, tabwrite};
 use super::{arg_count_error, daemon_error, host_dir, usage_error};
 use crate::events::Event;
 use crate::shell::{Io, Shell};
-use crate::world::{MountPointKind, Volume, World};
+use crate::world::{ContainerId, MountPointKind, Volume, World};
 
 /// Docker's rule for local volume names.
 pub fn validate_name(name: &str) -> Result<(), String> {
@@ -55,7 +55,7 @@ pub fn delete_volume(world: &mut World, name: &str) {
 }
 
 /// Ids of the containers (any state) that reference the volume.
-pub fn users_of(world: &World, name: &str) -> Vec<String> {
+pub fn users_of(world: &World, name: &str) -> Vec<ContainerId> {
     world
         .containers
         .iter()
@@ -257,7 +257,10 @@ fn rm(world: &mut World, args: &[String], io: &mut Io) -> i32 {
         }
         let users = users_of(world, n);
         if !users.is_empty() {
-            io.err_line(&format!("Error response from daemon: remove {n}: volume is in use - [{}]", users.join(", ")));
+            io.err_line(&format!(
+                "Error response from daemon: remove {n}: volume is in use - [{}]",
+                users.iter().map(ContainerId::as_str).collect::<Vec<_>>().join(", ")
+            ));
             status = 1;
             continue;
         }

@@ -312,7 +312,7 @@ fn cd(sh: &mut Shell, world: &mut World, args: &[String], io: &mut Io) -> i32 {
         if !world.is_dir_node(&loc.node) {
             return Err(crate::fs::Errno::NotDir);
         }
-        let st = world.stat_loc(sh.ctx.ns, &loc);
+        let st = world.stat_loc(&sh.ctx.ns, &loc);
         if !crate::vfs::may(st.uid, st.gid, st.mode, true, &sh.ctx.cred, crate::vfs::Access::Exec) {
             return Err(crate::fs::Errno::Access);
         }

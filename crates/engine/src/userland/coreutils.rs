@@ -319,10 +319,7 @@ pub fn run(p: &mut Proc, argv: &[String]) -> i32 {
             0
         }
         "hostname" => {
-            let h = match p.ctx.ns {
-                crate::vfs::Ns::Host => "vm".to_string(),
-                crate::vfs::Ns::Container(i) => p.world.containers[i].hostname.clone(),
-            };
+            let h = p.world.ns_container(&p.ctx.ns).map_or_else(|| "vm".to_string(), |c| c.hostname.clone());
             p.out(&format!("{h}\n"));
             0
         }
@@ -1221,9 +1218,9 @@ fn ls(p: &mut Proc, args: &[String]) -> i32 {
                     dirs.push((op.clone(), loc));
                 } else {
                     let st = if is_link && long {
-                        lst.unwrap_or_else(|| p.world.stat_loc(p.ctx.ns, &loc))
+                        lst.unwrap_or_else(|| p.world.stat_loc(&p.ctx.ns, &loc))
                     } else {
-                        p.world.stat_loc(p.ctx.ns, &loc)
+                        p.world.stat_loc(&p.ctx.ns, &loc)
                     };
                     files.push(LsEntry { name: op.clone(), st });
                 }
@@ -1264,16 +1261,16 @@ fn ls(p: &mut Proc, args: &[String]) -> i32 {
         first_block = false;
         let mut list: Vec<LsEntry> = Vec::new();
         if all {
-            list.push(LsEntry { name: ".".into(), st: p.world.stat_loc(p.ctx.ns, &loc) });
+            list.push(LsEntry { name: ".".into(), st: p.world.stat_loc(&p.ctx.ns, &loc) });
             let parent = p.world.resolve(&p.ctx, &format!("{}/..", loc.path), true).unwrap_or(loc.clone());
-            list.push(LsEntry { name: "..".into(), st: p.world.stat_loc(p.ctx.ns, &parent) });
+            list.push(LsEntry { name: "..".into(), st: p.world.stat_loc(&p.ctx.ns, &parent) });
         }
         let mut subdirs = Vec::new();
         for (n, l) in entries {
             if n.starts_with('.') && !all && !almost {
                 continue;
             }
-            let st = p.world.stat_loc(p.ctx.ns, &l);
+            let st = p.world.stat_loc(&p.ctx.ns, &l);
             if recursive && st.ftype == FileType::Dir {
                 let sub = if name.ends_with('/') { format!("{name}{n}") } else { format!("{name}/{n}") };
                 subdirs.push((sub, l.clone()));
@@ -1436,7 +1433,7 @@ fn mkdir(p: &mut Proc, args: &[String]) -> i32 {
 
 fn remove_tree(p: &mut Proc, path: &str) -> Result<(), Errno> {
     let loc = p.world.resolve(&p.ctx, path, false)?;
-    let is_dir = p.world.is_dir_node(&loc.node) && p.world.stat_loc(p.ctx.ns, &loc).ftype == FileType::Dir;
+    let is_dir = p.world.is_dir_node(&loc.node) && p.world.stat_loc(&p.ctx.ns, &loc).ftype == FileType::Dir;
     if is_dir {
         let entries = p.world.list(&p.ctx, &loc)?;
         let mut first_err = None;
@@ -1512,7 +1509,7 @@ fn touch(p: &mut Proc, args: &[String]) -> i32 {
         let res = match p.world.resolve(&p.ctx, &op, true) {
             Ok(loc) => {
                 // utimensat(NOW) needs ownership or write permission.
-                let st = p.world.stat_loc(p.ctx.ns, &loc);
+                let st = p.world.stat_loc(&p.ctx.ns, &loc);
                 if p.ctx.cred.uid != 0
                     && st.uid != p.ctx.cred.uid
                     && !crate::vfs::may(st.uid, st.gid, st.mode, st.ftype == FileType::Dir, &p.ctx.cred, crate::vfs::Access::Write)
@@ -2284,9 +2281,9 @@ fn df(p: &mut Proc, args: &[String]) -> i32 {
                 continue;
             }
         };
-        let (source, total, used, target) = match (p.ctx.ns, loc.mount) {
-            (crate::vfs::Ns::Container(i), Some(m)) => {
-                let mnt = &p.world.containers[i].mounts[m];
+        let mount = loc.mount.and_then(|m| p.world.ns_container(&p.ctx.ns)?.mounts.get(m));
+        let (source, total, used, target) = match (&p.ctx.ns, mount) {
+            (crate::vfs::Ns::Container(_), Some(mnt)) => {
                 let mut used = 0;
                 p.world.fs.walk(mnt.root, "", &mut |_, _, inode| {
                     if let crate::fs::Kind::File(d) = &inode.kind {

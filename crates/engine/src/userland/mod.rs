@@ -186,7 +186,7 @@ fn find_program(world: &World, sh: &Shell, name: &str) -> Program {
             }
             continue;
         };
-        let st = world.stat_loc(sh.ctx.ns, &loc);
+        let st = world.stat_loc(&sh.ctx.ns, &loc);
         if st.ftype != crate::fs::FileType::File {
             if name.contains('/') {
                 return Program::NotExecutable(crate::fs::Errno::Access);

@@ -9,23 +9,23 @@ pub mod python;
 use super::binaries::Binary;
 use super::Exit;
 use crate::shell::{Io, Shell};
-use crate::world::World;
+use crate::world::{ContainerId, World};
 
 /// The simulated binary a running container's main process is, if any (after the entrypoint).
-pub fn main_binary(world: &World, ci: usize) -> Option<Binary> {
-    let c = world.containers.get(ci)?;
-    let sh = crate::docker::container_shell(world, ci, None, None, &[]).ok()?;
+pub fn main_binary(world: &World, id: &ContainerId) -> Option<Binary> {
+    let c = world.container(id)?;
+    let sh = crate::docker::container_shell(world, id, None, None, &[]).ok()?;
     super::identify_program(world, &sh, &c.path)
 }
 
-/// Docker stops container `ci`: a simulated server writes its shutdown log lines and returns its
+/// Docker stops container `id`: a simulated server writes its shutdown log lines and returns its
 /// exit status. `None`: the process does not handle the stop signal and is killed (137).
-pub fn on_stop(world: &mut World, ci: usize) -> Option<i32> {
-    if let Some(code) = nginx::on_stop(world, ci) {
+pub fn on_stop(world: &mut World, id: &ContainerId) -> Option<i32> {
+    if let Some(code) = nginx::on_stop(world, id) {
         return Some(code);
     }
-    match main_binary(world, ci)? {
-        Binary::PostgresEntrypoint | Binary::Postgres("postgres") => postgres::on_stop(world, ci),
+    match main_binary(world, id)? {
+        Binary::PostgresEntrypoint | Binary::Postgres("postgres") => postgres::on_stop(world, id),
         _ => None,
     }
 }

@@ -11,7 +11,7 @@ use crate::clock::{tm, MONTHS};
 use crate::fs::Data;
 use crate::shell::{Io, Shell};
 use crate::vfs::{Ns, WriteMode};
-use crate::world::{Status, World};
+use crate::world::{Container, ContainerId, Status, World};
 
 /// The address Docker's proxy connects from.
 const BRIDGE_GATEWAY: &str = "172.17.0.1";
@@ -102,7 +102,7 @@ pub enum ConnectError {
 
 /// An established connection to a container's server.
 pub struct Connection {
-    pub container: usize,
+    pub container: ContainerId,
     pub port: u16,
     /// The address the client connected to (`127.0.0.1`).
     pub ip: String,
@@ -111,7 +111,7 @@ pub struct Connection {
 }
 
 /// The addresses a name resolves to, in the order clients try them.
-pub fn resolve(world: &World, from: Ns, host: &str) -> Option<Vec<String>> {
+pub fn resolve(world: &World, from: &Ns, host: &str) -> Option<Vec<String>> {
     let host = host.trim_start_matches('[').trim_end_matches(']');
     if host.parse::<std::net::IpAddr>().is_ok() {
         // Linux connects to the local host for the unspecified address.
@@ -120,7 +120,7 @@ pub fn resolve(world: &World, from: Ns, host: &str) -> Option<Vec<String>> {
     let host = host.to_ascii_lowercase();
     let own_name = match from {
         Ns::Host => host == "vm",
-        Ns::Container(ci) => world.containers.get(ci).is_some_and(|c| c.hostname == host),
+        Ns::Container(id) => world.container(id).is_some_and(|c| c.hostname == host),
     };
     (host == "localhost" || host == "ip6-localhost" || own_name).then(|| vec!["127.0.0.1".into(), "::1".into()])
 }
@@ -129,14 +129,14 @@ fn is_loopback(ip: &str) -> bool {
     ip.starts_with("127.") || ip == "::1"
 }
 
-/// The container whose network namespace container `ci` uses (`--network container:NAME`).
-fn netns_owner(world: &World, ci: usize) -> usize {
-    let mode = &world.containers[ci].host.network_mode;
-    mode.strip_prefix("container:").and_then(|other| world.container_index(other)).unwrap_or(ci)
+/// The container whose network namespace `c` uses (`--network container:NAME`).
+fn netns_owner(world: &World, c: &Container) -> ContainerId {
+    let mode = &c.host.network_mode;
+    mode.strip_prefix("container:").and_then(|other| world.find_container(other)).unwrap_or_else(|| c.id.clone())
 }
 
 /// Connects from namespace `from` to `ip:port`.
-pub fn connect(world: &World, from: Ns, ip: &str, port: u16) -> Result<Connection, ConnectError> {
+pub fn connect(world: &World, from: &Ns, ip: &str, port: u16) -> Result<Connection, ConnectError> {
     if !is_loopback(ip) {
         return Err(ConnectError::Refused);
     }
@@ -147,30 +147,35 @@ pub fn connect(world: &World, from: Ns, ip: &str, port: u16) -> Result<Connectio
                 "::" => ip.contains(':'),
                 other => other == ip,
             };
-            let (ci, bound) = world
+            let (c, bound) = world
                 .containers
                 .iter()
-                .enumerate()
-                .filter(|(_, c)| c.status == Status::Running)
-                .find_map(|(i, c)| {
-                    c.ports.iter().find(|p| p.host_port == port && p.proto == "tcp" && family_matches(&p.host_ip)).map(|p| (i, p))
+                .filter(|c| c.status == Status::Running)
+                .find_map(|c| {
+                    c.ports.iter().find(|p| p.host_port == port && p.proto == "tcp" && family_matches(&p.host_ip)).map(|p| (c, p))
                 })
                 .ok_or(ConnectError::Refused)?;
             // The proxy connects to the container's bridge address, not its loopback.
             let server_ip = "172.17.0.2";
-            match &world.containers[ci].server {
-                Some(s) if s.accepts(bound.container_port, server_ip) => {
-                    Ok(Connection { container: ci, port: bound.container_port, ip: ip.to_string(), client: BRIDGE_GATEWAY.into() })
-                }
+            match &c.server {
+                Some(s) if s.accepts(bound.container_port, server_ip) => Ok(Connection {
+                    container: c.id.clone(),
+                    port: bound.container_port,
+                    ip: ip.to_string(),
+                    client: BRIDGE_GATEWAY.into(),
+                }),
                 _ => Err(ConnectError::Reset),
             }
         }
-        Ns::Container(from_ci) => {
-            let netns = netns_owner(world, from_ci);
-            (0..world.containers.len())
-                .filter(|&i| world.containers[i].status == Status::Running && netns_owner(world, i) == netns)
-                .find(|&i| world.containers[i].server.as_ref().is_some_and(|s| s.accepts(port, ip)))
-                .map(|i| Connection { container: i, port, ip: ip.to_string(), client: ip.to_string() })
+        Ns::Container(from) => {
+            let from = world.container(from).ok_or(ConnectError::Refused)?;
+            let netns = netns_owner(world, from);
+            world
+                .containers
+                .iter()
+                .filter(|c| c.status == Status::Running && netns_owner(world, c) == netns)
+                .find(|c| c.server.as_ref().is_some_and(|s| s.accepts(port, ip)))
+                .map(|c| Connection { container: c.id.clone(), port, ip: ip.to_string(), client: ip.to_string() })
                 .ok_or(ConnectError::Refused)
         }
     }
@@ -178,9 +183,9 @@ pub fn connect(world: &World, from: Ns, ip: &str, port: u16) -> Result<Connectio
 
 /// Sends a request over an established connection.
 pub fn exchange(world: &mut World, conn: &Connection, req: &Request) -> Response {
-    match world.containers[conn.container].server.clone() {
-        Some(Server::Nginx(n)) => nginx::serve(world, conn.container, &n, conn.port, req),
-        Some(Server::Flask(f)) => super::python::flask::serve(world, conn.container, &f, req),
+    match world.container(&conn.container).and_then(|c| c.server.clone()) {
+        Some(Server::Nginx(n)) => nginx::serve(world, &conn.container, &n, conn.port, req),
+        Some(Server::Flask(f)) => super::python::flask::serve(world, &conn.container, &f, req),
         None => Response { status: 502, headers: Vec::new(), body: Vec::new() },
     }
 }
@@ -236,7 +241,7 @@ enum Fetched {
 }
 
 /// Resolves and connects, trying each address in turn.
-fn open(world: &World, from: Ns, url: &Url) -> Fetched {
+fn open(world: &World, from: &Ns, url: &Url) -> Fetched {
     let Some(ips) = resolve(world, from, &url.host) else { return Fetched::Failed(ConnectError::Resolve, Vec::new()) };
     let mut tried = Vec::new();
     for ip in ips {
@@ -379,7 +384,7 @@ pub fn curl(world: &mut World, sh: &Shell, argv: &[String], io: &mut Io) -> i32 
             return report(io, 1, &format!("Protocol \"{}\" not supported or disabled in libcurl", url.scheme));
         }
         let bare_host = url.host.trim_start_matches('[').trim_end_matches(']').to_string();
-        let conn = match open(world, sh.ctx.ns, &url) {
+        let conn = match open(world, &sh.ctx.ns, &url) {
             Fetched::Connected(conn) => conn,
             Fetched::Failed(ConnectError::Resolve, _) => {
                 if verbose {
@@ -571,7 +576,7 @@ pub fn wget(world: &mut World, sh: &Shell, argv: &[String], io: &mut Io) -> i32 
         }
     };
     let bare_host = url.host.trim_start_matches('[').trim_end_matches(']').to_string();
-    let conn = match open(world, sh.ctx.ns, &url) {
+    let conn = match open(world, &sh.ctx.ns, &url) {
         Fetched::Connected(conn) => conn,
         Fetched::Failed(ConnectError::Resolve, _) => {
             io.err_line(&format!("wget: bad address '{bare_host}'"));

@@ -15,7 +15,7 @@ use crate::fs::{Data, Errno, FileType};
 use crate::shell::{Io, Shell};
 use crate::userland::Exit;
 use crate::vfs::{Access, Ctx, Ns, WriteMode};
-use crate::world::{Cred, World};
+use crate::world::{ContainerId, Cred, World};
 
 pub const VERSION: &str = "1.27.3";
 const CONF_PATH: &str = "/etc/nginx/nginx.conf";
@@ -111,7 +111,7 @@ fn listen_on_ipv6(world: &mut World, ctx: &Ctx, io: &mut Io) {
     // `touch` first: it fails on a read-only file system or without write permission.
     let now = world.clock.secs();
     let touched = world.resolve(ctx, CONF, true).and_then(|loc| {
-        let st = world.stat_loc(ctx.ns, &loc);
+        let st = world.stat_loc(&ctx.ns, &loc);
         if st.uid != ctx.cred.uid && !crate::vfs::may(st.uid, st.gid, st.mode, false, &ctx.cred, Access::Write) {
             return Err(Errno::Access);
         }
@@ -1188,9 +1188,9 @@ pub fn run(world: &mut World, sh: &mut Shell, argv: &[String], io: &mut Io) -> E
     }
     let daemon = config.daemon;
     let main_process = sh.main_process && !daemon;
-    if let Ns::Container(ci) = ctx.ns {
+    if let Some(c) = world.ns_container(&ctx.ns).map(|c| c.id.clone()).and_then(|id| world.container_mut(&id)) {
         let running = Running { config, master_pid: pid, worker_pids, worker, main_process, connections: 0 };
-        world.containers[ci].server = Some(Server::Nginx(Box::new(running)));
+        c.server = Some(Server::Nginx(Box::new(running)));
     }
     if daemon {
         Exit::Code(0)
@@ -1222,7 +1222,7 @@ fn create_temp_dirs(world: &mut World, ctx: &Ctx, worker: &Cred) -> Result<(), S
 
 /// The listen addresses another server of the same network namespace already holds.
 fn busy_address(world: &World, ctx: &Ctx, config: &Config) -> Option<Vec<String>> {
-    let Ns::Container(ci) = ctx.ns else { return None };
+    let Ns::Container(id) = &ctx.ns else { return None };
     let mut busy = Vec::new();
     for l in config.servers.iter().flat_map(|s| s.listens.iter()) {
         let ip = if l.addr == "::" {
@@ -1232,7 +1232,7 @@ fn busy_address(world: &World, ctx: &Ctx, config: &Config) -> Option<Vec<String>
         } else {
             l.addr.as_str()
         };
-        if net::connect(world, Ns::Container(ci), ip, l.port).is_ok() {
+        if net::connect(world, &Ns::Container(id.clone()), ip, l.port).is_ok() {
             let shown = if l.addr.contains(':') { format!("[{}]:{}", l.addr, l.port) } else { format!("{}:{}", l.addr, l.port) };
             if !busy.contains(&shown) {
                 busy.push(shown);
@@ -1255,11 +1255,12 @@ fn send_signal(world: &mut World, sh: &Shell, o: &Options, signal: &str, io: &mu
         }
     };
     let pid = 45;
-    let ci = match sh.ctx.ns {
-        Ns::Container(ci) => ci,
+    let id = match &sh.ctx.ns {
+        Ns::Container(id) => id.clone(),
         Ns::Host => return 1,
     };
-    let Some(Server::Nginx(running)) = world.containers[ci].server.clone() else {
+    let id = &id;
+    let Some(Server::Nginx(running)) = world.container(id).and_then(|c| c.server.clone()) else {
         io.err_line(&format!("nginx: [error] open() \"{DEFAULT_PID}\" failed (2: No such file or directory)"));
         return 1;
     };
@@ -1289,7 +1290,9 @@ fn send_signal(world: &mut World, sh: &Shell, o: &Options, signal: &str, io: &mu
                         lines.push((NOTICE, master, format!("worker process {old} exited with code 0")));
                     }
                     let next = Running { config, worker_pids: workers, ..(*running).clone() };
-                    world.containers[ci].server = Some(Server::Nginx(Box::new(next)));
+                    if let Some(c) = world.container_mut(id) {
+                        c.server = Some(Server::Nginx(Box::new(next)));
+                    }
                 }
             }
         }
@@ -1298,38 +1301,41 @@ fn send_signal(world: &mut World, sh: &Shell, o: &Options, signal: &str, io: &mu
             let name = if number == 3 { "SIGQUIT" } else { "SIGTERM" };
             lines.push((NOTICE, master, format!("signal {number} ({name}) received from {pid}, exiting")));
             lines.extend(shutdown_lines(&running).into_iter().skip(1));
-            append_logs(world, ci, &running, &log, &lines);
+            append_logs(world, id, &running, &log, &lines);
             if running.main_process {
-                crate::docker::stop_container(world, ci, 0);
-            } else {
-                world.containers[ci].server = None;
+                crate::docker::stop_container(world, id, 0);
+            } else if let Some(c) = world.container_mut(id) {
+                c.server = None;
             }
             return 0;
         }
     }
-    append_logs(world, ci, &running, &log, &lines);
+    append_logs(world, id, &running, &log, &lines);
     0
 }
 
 /// Writes error log lines of a running nginx (the container's log when it is the main process).
-fn append_logs(world: &mut World, ci: usize, running: &Running, log: &ErrorLog, lines: &[(u8, u32, String)]) {
+fn append_logs(world: &mut World, id: &ContainerId, running: &Running, log: &ErrorLog, lines: &[(u8, u32, String)]) {
     let time = log_time(world.clock.secs());
     for (level, pid, msg) in lines {
         if *level > log.level {
             continue;
         }
         let line = format!("{time} [{}] {pid}#{pid}: {msg}", LEVELS[*level as usize]);
-        write_server_log(world, ci, running, &log.path, &line);
+        write_server_log(world, id, running, &log.path, &line);
     }
 }
 
 /// A log line of a running server: stdout/stderr are the container's log (if nginx is its main
 /// process); files are appended to as root.
-fn write_server_log(world: &mut World, ci: usize, running: &Running, path: &str, line: &str) {
-    let ctx = Ctx { ns: Ns::Container(ci), cred: Cred::root(), cwd: "/".into(), umask: 0o022 };
+fn write_server_log(world: &mut World, id: &ContainerId, running: &Running, path: &str, line: &str) {
+    let ctx = Ctx { ns: Ns::Container(id.clone()), cred: Cred::root(), cwd: "/".into(), umask: 0o022 };
     match sink(world, &ctx, path) {
-        Sink::Stdout if running.main_process => world.containers[ci].logs.push((false, line.to_string())),
-        Sink::Stderr if running.main_process => world.containers[ci].logs.push((true, line.to_string())),
+        stream @ (Sink::Stdout | Sink::Stderr) if running.main_process => {
+            if let Some(c) = world.container_mut(id) {
+                c.logs.push((matches!(stream, Sink::Stderr), line.to_string()));
+            }
+        }
         Sink::File(p) => {
             let _ = world.write_file(&ctx, &p, &Data::from_bytes(format!("{line}\n").as_bytes()), WriteMode::Append);
         }
@@ -1358,14 +1364,14 @@ fn shutdown_lines(running: &Running) -> Vec<(u8, u32, String)> {
 }
 
 /// `docker stop` sends the image's STOPSIGNAL (SIGQUIT): nginx shuts down gracefully, exit 0.
-pub fn on_stop(world: &mut World, ci: usize) -> Option<i32> {
-    let Some(Server::Nginx(running)) = world.containers.get(ci).and_then(|c| c.server.clone()) else { return None };
+pub fn on_stop(world: &mut World, id: &ContainerId) -> Option<i32> {
+    let Some(Server::Nginx(running)) = world.container(id).and_then(|c| c.server.clone()) else { return None };
     if !running.main_process {
         return None;
     }
     let log = running.config.error_log.clone();
-    append_logs(world, ci, &running, &log, &shutdown_lines(&running));
-    let ctx = Ctx { ns: Ns::Container(ci), cred: Cred::root(), cwd: "/".into(), umask: 0o022 };
+    append_logs(world, id, &running, &log, &shutdown_lines(&running));
+    let ctx = Ctx { ns: Ns::Container(id.clone()), cred: Cred::root(), cwd: "/".into(), umask: 0o022 };
     let _ = world.remove(&ctx, &running.config.pid, false);
     Some(0)
 }
@@ -1387,10 +1393,12 @@ enum Outcome {
     Proxied(Response),
 }
 
-/// Serves one request on `port` of container `ci`.
-pub fn serve(world: &mut World, ci: usize, running: &Running, port: u16, req: &Request) -> Response {
+/// Serves one request on `port` of container `id`.
+pub fn serve(world: &mut World, id: &ContainerId, running: &Running, port: u16, req: &Request) -> Response {
     let running = &Running { connections: running.connections + 1, ..running.clone() };
-    world.containers[ci].server = Some(Server::Nginx(Box::new(running.clone())));
+    if let Some(c) = world.container_mut(id) {
+        c.server = Some(Server::Nginx(Box::new(running.clone())));
+    }
     let config = &running.config;
     let host = req
         .host
@@ -1407,14 +1415,14 @@ pub fn serve(world: &mut World, ci: usize, running: &Running, port: u16, req: &R
         .or_else(|| candidates.first())
         .copied();
     let Some(server) = server else {
-        return finish(world, ci, running, None, req, Outcome::Status(400));
+        return finish(world, id, running, None, req, Outcome::Status(400));
     };
     let path = req.target.split('?').next().unwrap_or("/");
     let outcome = match normalize_uri(path) {
         None => Outcome::Status(400),
-        Some(uri) => handle(world, ci, running, server, &uri, req, 0),
+        Some(uri) => handle(world, id, running, server, &uri, req, 0),
     };
-    finish(world, ci, running, Some(server), req, outcome)
+    finish(world, id, running, Some(server), req, outcome)
 }
 
 fn name_matches(pattern: &str, host: &str) -> bool {
@@ -1481,7 +1489,15 @@ fn find_location<'s>(server: &'s VirtualServer, uri: &str) -> Option<&'s Locatio
         .max_by_key(|l| l.path.len())
 }
 
-fn handle(world: &mut World, ci: usize, running: &Running, server: &VirtualServer, uri: &str, req: &Request, depth: usize) -> Outcome {
+fn handle(
+    world: &mut World,
+    id: &ContainerId,
+    running: &Running,
+    server: &VirtualServer,
+    uri: &str,
+    req: &Request,
+    depth: usize,
+) -> Outcome {
     if depth > MAX_NESTING {
         return Outcome::Status(500);
     }
@@ -1495,7 +1511,7 @@ fn handle(world: &mut World, ci: usize, running: &Running, server: &VirtualServe
             return returned(*code, arg.as_deref(), req);
         }
         if let Some(target) = &loc.proxy_pass {
-            return proxy(world, ci, target, uri, req, depth);
+            return proxy(world, id, target, uri, req, depth);
         }
     }
     let file_path = |u: &str| -> String {
@@ -1504,7 +1520,7 @@ fn handle(world: &mut World, ci: usize, running: &Running, server: &VirtualServe
             None => format!("{}{u}", absolute(scope.root.as_deref().unwrap_or("html")).trim_end_matches('/')),
         }
     };
-    let ctx = Ctx { ns: Ns::Container(ci), cred: running.worker.clone(), cwd: "/".into(), umask: 0o022 };
+    let ctx = Ctx { ns: Ns::Container(id.clone()), cred: running.worker.clone(), cwd: "/".into(), umask: 0o022 };
     if let Some(files) = location.and_then(|l| l.try_files.as_ref()) {
         let (fallback, tries) = files.split_last().unwrap_or((&files[0], &[]));
         for t in tries {
@@ -1513,25 +1529,25 @@ fn handle(world: &mut World, ci: usize, running: &Running, server: &VirtualServe
             let found = world.stat(&ctx, &path, true).map(|s| (s.ftype == FileType::Dir) == candidate.ends_with('/')).unwrap_or(false);
             if found {
                 return if candidate.ends_with('/') {
-                    index(world, ci, running, server, &scope, &path, &candidate, req, depth)
+                    index(world, id, running, server, &scope, &path, &candidate, req, depth)
                 } else {
-                    static_file(world, ci, running, server, &path, uri, req)
+                    static_file(world, id, running, server, &path, uri, req)
                 };
             }
         }
         if let Some(code) = fallback.strip_prefix('=').and_then(|c| c.parse().ok()) {
             return Outcome::Status(code);
         }
-        return handle(world, ci, running, server, &fallback.replace("$uri", uri), req, depth + 1);
+        return handle(world, id, running, server, &fallback.replace("$uri", uri), req, depth + 1);
     }
     if !matches!(req.method.as_str(), "GET" | "HEAD") {
         return Outcome::Status(405);
     }
     let path = file_path(uri);
     if uri.ends_with('/') {
-        return index(world, ci, running, server, &scope, &path, uri, req, depth);
+        return index(world, id, running, server, &scope, &path, uri, req, depth);
     }
-    static_file(world, ci, running, server, &path, uri, req)
+    static_file(world, id, running, server, &path, uri, req)
 }
 
 /// `return CODE [TEXT|URL]`.
@@ -1551,7 +1567,7 @@ fn returned(code: u16, arg: Option<&str>, req: &Request) -> Outcome {
 #[allow(clippy::too_many_arguments)]
 fn index(
     world: &mut World,
-    ci: usize,
+    id: &ContainerId,
     running: &Running,
     server: &VirtualServer,
     scope: &Scope,
@@ -1560,29 +1576,29 @@ fn index(
     req: &Request,
     depth: usize,
 ) -> Outcome {
-    let ctx = Ctx { ns: Ns::Container(ci), cred: running.worker.clone(), cwd: "/".into(), umask: 0o022 };
+    let ctx = Ctx { ns: Ns::Container(id.clone()), cred: running.worker.clone(), cwd: "/".into(), umask: 0o022 };
     let names = scope.index.clone().unwrap_or_else(|| vec!["index.html".into()]);
     for name in &names {
         let path = format!("{dir}{name}");
         match world.resolve(&ctx, &path, true) {
-            Ok(_) => return handle(world, ci, running, server, &format!("{uri}{name}"), req, depth + 1),
+            Ok(_) => return handle(world, id, running, server, &format!("{uri}{name}"), req, depth + 1),
             Err(Errno::NoEnt) => continue,
             Err(e) => {
-                request_error(world, ci, running, Some(server), req, ERROR, &format!("\"{path}\" is forbidden ({}: {e})", errno_number(e)));
+                request_error(world, id, running, Some(server), req, ERROR, &format!("\"{path}\" is forbidden ({}: {e})", errno_number(e)));
                 return Outcome::Status(403);
             }
         }
     }
     match world.stat(&ctx, dir, true) {
         Ok(st) if st.ftype == FileType::Dir => {
-            request_error(world, ci, running, Some(server), req, ERROR, &format!("directory index of \"{dir}\" is forbidden"));
+            request_error(world, id, running, Some(server), req, ERROR, &format!("directory index of \"{dir}\" is forbidden"));
             Outcome::Status(403)
         }
         _ => {
             let first = names.first().cloned().unwrap_or_default();
             request_error(
                 world,
-                ci,
+                id,
                 running,
                 Some(server),
                 req,
@@ -1594,17 +1610,25 @@ fn index(
     }
 }
 
-fn static_file(world: &mut World, ci: usize, running: &Running, server: &VirtualServer, path: &str, uri: &str, req: &Request) -> Outcome {
-    let ctx = &Ctx { ns: Ns::Container(ci), cred: running.worker.clone(), cwd: "/".into(), umask: 0o022 };
+fn static_file(
+    world: &mut World,
+    id: &ContainerId,
+    running: &Running,
+    server: &VirtualServer,
+    path: &str,
+    uri: &str,
+    req: &Request,
+) -> Outcome {
+    let ctx = &Ctx { ns: Ns::Container(id.clone()), cred: running.worker.clone(), cwd: "/".into(), umask: 0o022 };
     let failed = |world: &mut World, e: Errno| {
-        request_error(world, ci, running, Some(server), req, ERROR, &format!("open() \"{path}\" failed ({}: {e})", errno_number(e)));
+        request_error(world, id, running, Some(server), req, ERROR, &format!("open() \"{path}\" failed ({}: {e})", errno_number(e)));
         Outcome::Status(if e == Errno::Access { 403 } else { 404 })
     };
     let loc = match world.resolve(ctx, path, true) {
         Ok(l) => l,
         Err(e) => return failed(world, e),
     };
-    let st = world.stat_loc(ctx.ns, &loc);
+    let st = world.stat_loc(&ctx.ns, &loc);
     if st.ftype == FileType::Dir {
         let host = req.host.split(':').next().unwrap_or("localhost");
         return Outcome::Redirect(301, format!("http://{host}{uri}/"));
@@ -1616,7 +1640,7 @@ fn static_file(world: &mut World, ci: usize, running: &Running, server: &Virtual
 }
 
 /// `proxy_pass` to a server reachable from the container (its own namespace).
-fn proxy(world: &mut World, ci: usize, target: &str, uri: &str, req: &Request, depth: usize) -> Outcome {
+fn proxy(world: &mut World, id: &ContainerId, target: &str, uri: &str, req: &Request, depth: usize) -> Outcome {
     let rest = target.split_once("://").map(|(_, r)| r).unwrap_or(target);
     let (authority, base) = match rest.find('/').and_then(|i| rest.split_at_checked(i)) {
         Some((authority, base)) => (authority, Some(base)),
@@ -1627,15 +1651,15 @@ fn proxy(world: &mut World, ci: usize, target: &str, uri: &str, req: &Request, d
         None => (authority, 80),
     };
     let ip = if host == "localhost" { "127.0.0.1" } else { host.trim_start_matches('[').trim_end_matches(']') };
-    let conn = match net::connect(world, Ns::Container(ci), ip, port) {
+    let conn = match net::connect(world, &Ns::Container(id.clone()), ip, port) {
         Ok(c) if depth < MAX_NESTING => c,
         _ => {
             let msg = format!("connect() failed (111: Connection refused) while connecting to upstream, client: {}, server: , request: \"{} {} HTTP/1.1\", upstream: \"http://{ip}:{port}{uri}\", host: \"{}\"", req.client, req.method, req.target, req.host);
-            if let Some(Server::Nginx(running)) = world.containers[ci].server.clone() {
+            if let Some(Server::Nginx(running)) = world.container(id).and_then(|c| c.server.clone()) {
                 let log = running.config.error_log.clone();
                 append_logs(
                     world,
-                    ci,
+                    id,
                     &running,
                     &log,
                     &[(ERROR, running.worker_pids.first().copied().unwrap_or(1), format!("*{} {msg}", running.connections))],
@@ -1653,7 +1677,15 @@ fn proxy(world: &mut World, ci: usize, target: &str, uri: &str, req: &Request, d
 }
 
 /// An `[error]` entry about a request, with nginx's request context.
-fn request_error(world: &mut World, ci: usize, running: &Running, server: Option<&VirtualServer>, req: &Request, level: u8, msg: &str) {
+fn request_error(
+    world: &mut World,
+    id: &ContainerId,
+    running: &Running,
+    server: Option<&VirtualServer>,
+    req: &Request,
+    level: u8,
+    msg: &str,
+) {
     let server_name = server.and_then(|s| s.names.first()).cloned().unwrap_or_default();
     let worker = running.worker_pids.first().copied().unwrap_or(running.master_pid);
     let line = format!(
@@ -1661,11 +1693,18 @@ fn request_error(world: &mut World, ci: usize, running: &Running, server: Option
         running.connections, req.client, req.method, req.target, req.host
     );
     let log = running.config.error_log.clone();
-    append_logs(world, ci, running, &log, &[(level, worker, line)]);
+    append_logs(world, id, running, &log, &[(level, worker, line)]);
 }
 
 /// Builds the response (error pages included) and writes the access log line.
-fn finish(world: &mut World, ci: usize, running: &Running, server: Option<&VirtualServer>, req: &Request, outcome: Outcome) -> Response {
+fn finish(
+    world: &mut World,
+    id: &ContainerId,
+    running: &Running,
+    server: Option<&VirtualServer>,
+    req: &Request,
+    outcome: Outcome,
+) -> Response {
     let now = world.clock.secs();
     let config = &running.config;
     let mut headers: Vec<(String, String)> = vec![("Server".into(), format!("nginx/{VERSION}")), ("Date".into(), http_date(now))];
@@ -1702,7 +1741,7 @@ fn finish(world: &mut World, ci: usize, running: &Running, server: Option<&Virtu
             (code, body)
         }
         Outcome::Status(code) => {
-            let page = server.and_then(|s| custom_error_page(world, ci, running, s, &scope, code, req));
+            let page = server.and_then(|s| custom_error_page(world, id, running, s, &scope, code, req));
             let body = page.unwrap_or_else(|| error_page(code));
             headers.push(("Content-Type".into(), "text/html".into()));
             headers.push(("Content-Length".into(), body.len().to_string()));
@@ -1711,14 +1750,14 @@ fn finish(world: &mut World, ci: usize, running: &Running, server: Option<&Virtu
         }
     };
     let sent = if req.method == "HEAD" { 0 } else { body.len() };
-    access_log(world, ci, running, &scope, req, status, sent);
+    access_log(world, id, running, &scope, req, status, sent);
     Response { status, headers, body: if req.method == "HEAD" { Vec::new() } else { body } }
 }
 
 /// `error_page CODE URI`: the page's content, served with the original status.
 fn custom_error_page(
     world: &mut World,
-    ci: usize,
+    id: &ContainerId,
     running: &Running,
     server: &VirtualServer,
     scope: &Scope,
@@ -1727,14 +1766,14 @@ fn custom_error_page(
 ) -> Option<Vec<u8>> {
     let uri = scope.error_pages.iter().find(|(c, _)| *c == code).map(|(_, u)| u.clone())?;
     let get = Request { method: "GET".into(), target: uri.clone(), ..req.clone() };
-    match handle(world, ci, running, server, &uri, &get, 1) {
+    match handle(world, id, running, server, &uri, &get, 1) {
         Outcome::File { data, .. } => Some(data),
         _ => None,
     }
 }
 
 /// Appends the access log line in the scope's format (`combined` unless named).
-fn access_log(world: &mut World, ci: usize, running: &Running, scope: &Scope, req: &Request, status: u16, sent: usize) {
+fn access_log(world: &mut World, id: &ContainerId, running: &Running, scope: &Scope, req: &Request, status: u16, sent: usize) {
     let logs = scope.access_log.clone().unwrap_or_else(|| vec![(DEFAULT_ACCESS_LOG.into(), "combined".into())]);
     let t = tm(world.clock.secs());
     let time_local = format!("{:02}/{}/{}:{:02}:{:02}:{:02} +0000", t.day, MONTHS[t.month as usize - 1], t.year, t.hour, t.min, t.sec);
@@ -1763,7 +1802,7 @@ fn access_log(world: &mut World, ci: usize, running: &Running, scope: &Scope, re
                 ("http_host", req.host.clone()),
             ],
         );
-        write_server_log(world, ci, running, &absolute(&path), &line);
+        write_server_log(world, id, running, &absolute(&path), &line);
     }
 }
 

@@ -15,7 +15,7 @@ use crate::shell::{Io, Shell};
 use crate::userland::binaries::Binary;
 use crate::userland::Exit;
 use crate::vfs::{Ctx, Ns};
-use crate::world::{Cred, World};
+use crate::world::{ContainerId, Cred, World};
 use cluster::{Control, DataDir, State};
 
 pub const VERSION: &str = "15.10";
@@ -179,7 +179,7 @@ fn chmod(world: &mut World, ctx: &Ctx, path: &str, mode: u32) -> Result<(), Errn
 /// `find DIR \! -user postgres -exec chown postgres '{}' +` (the owner only, not the group).
 fn give_to_postgres(world: &mut World, ctx: &Ctx, path: &str) {
     let Ok(loc) = world.resolve(ctx, path, false) else { return };
-    if world.stat_loc(ctx.ns, &loc).uid != POSTGRES_UID {
+    if world.stat_loc(&ctx.ns, &loc).uid != POSTGRES_UID {
         let _ = world.set_meta_loc(ctx, &loc, &mut |i| i.uid = POSTGRES_UID);
     }
     if world.is_dir_node(&loc.node) {
@@ -466,8 +466,8 @@ fn shutdown(world: &mut World, dir: &DataDir, pids: &Pids, log: &mut Vec<String>
 
 /// `docker stop` sends the image's STOPSIGNAL, SIGINT: a fast shutdown, exit status 0. `None`
 /// when no server is running in the container (the entrypoint ran another command).
-pub fn on_stop(world: &mut World, ci: usize) -> Option<i32> {
-    let root = Ctx { ns: Ns::Container(ci), cred: Cred::root(), cwd: "/".into(), umask: 0o022 };
+pub fn on_stop(world: &mut World, id: &ContainerId) -> Option<i32> {
+    let root = Ctx { ns: Ns::Container(id.clone()), cred: Cred::root(), cwd: "/".into(), umask: 0o022 };
     let lock = format!("{SOCKET}.lock");
     let st = world.stat(&root, &lock, true).ok()?;
     let text = String::from_utf8_lossy(&world.read(&root, &lock).ok()?.to_vec()).into_owned();
@@ -478,12 +478,12 @@ pub fn on_stop(world: &mut World, ci: usize) -> Option<i32> {
     // log line tells which server this is.
     let after_init = format!(" [{}] LOG:  ", SERVER_AFTER_INIT.startup);
     let plain = format!(" [{}] LOG:  ", SERVER.startup);
-    let logs = &world.containers[ci].logs;
+    let logs = &world.container(id)?.logs;
     let last_start = logs.iter().rev().find(|(_, l)| l.contains(&after_init) || l.contains(&plain));
     let pids = if last_start.is_some_and(|(_, l)| l.contains(&after_init)) { &SERVER_AFTER_INIT } else { &SERVER };
     let mut log = Vec::new();
     shutdown(world, &dir, pids, &mut log);
-    world.containers[ci].logs.extend(log.into_iter().map(|line| (true, line)));
+    world.container_mut(id)?.logs.extend(log.into_iter().map(|line| (true, line)));
     Some(0)
 }
 

@@ -10,7 +10,7 @@ use super::{Interp, Value, BLOCK};
 use crate::clock::{tm, MONTHS};
 use crate::userland::services::net::{http_date, Request, Response, Server};
 use crate::vfs::{Ctx, Ns};
-use crate::world::World;
+use crate::world::{ContainerId, World};
 
 /// A running Flask development server.
 #[derive(Clone, Debug)]
@@ -53,7 +53,7 @@ pub fn banner(app_name: &str, host: &str, port: u16, debug: bool) -> String {
 
 /// `app.run()` in a container: the container now runs a server.
 pub(super) fn listen(interp: &mut Interp, host: String, port: u16) {
-    let Ns::Container(ci) = interp.ctx.ns else { return };
+    let Ns::Container(id) = interp.ctx.ns.clone() else { return };
     let server = FlaskServer {
         file: interp.file.clone(),
         source: interp.source.join("\n"),
@@ -65,7 +65,7 @@ pub(super) fn listen(interp: &mut Interp, host: String, port: u16) {
         env: interp.env.clone(),
         main_process: interp.main_process,
     };
-    if let Some(c) = interp.world.containers.get_mut(ci) {
+    if let Some(c) = interp.world.container_mut(&id) {
         c.server = Some(Server::Flask(Box::new(server)));
     }
 }
@@ -74,7 +74,7 @@ const NOT_FOUND: &str = "<!doctype html>\n<html lang=en>\n<title>404 Not Found</
 const SERVER_ERROR: &str = "<!doctype html>\n<html lang=en>\n<title>500 Internal Server Error</title>\n<h1>Internal Server Error</h1>\n<p>The server encountered an internal error and was unable to complete your request. Either the server is overloaded or there is an error in the application.</p>\n";
 
 /// Answers one request.
-pub fn serve(world: &mut World, ci: usize, server: &FlaskServer, req: &Request) -> Response {
+pub fn serve(world: &mut World, id: &ContainerId, server: &FlaskServer, req: &Request) -> Response {
     let path = req.target.split('?').next().unwrap_or("/").to_string();
     let (status, body, content_type, errors) = match server.routes.iter().find(|(rule, _)| *rule == path) {
         None => (404, NOT_FOUND.to_string(), "text/html; charset=utf-8", Vec::new()),
@@ -89,8 +89,7 @@ pub fn serve(world: &mut World, ci: usize, server: &FlaskServer, req: &Request) 
     let now = world.clock.secs();
     let t = tm(now);
     let stamp = format!("{:02}/{}/{} {:02}:{:02}:{:02}", t.day, MONTHS[t.month as usize - 1], t.year, t.hour, t.min, t.sec);
-    if server.main_process {
-        let logs = &mut world.containers[ci].logs;
+    if let Some(logs) = world.container_mut(id).filter(|_| server.main_process).map(|c| &mut c.logs) {
         if !errors.is_empty() {
             let millis = format!("{:04}-{:02}-{:02} {:02}:{:02}:{:02},000", t.year, t.month, t.day, t.hour, t.min, t.sec);
             logs.push((true, format!("[{millis}] ERROR in app: Exception on {path} [{}]", req.method)));

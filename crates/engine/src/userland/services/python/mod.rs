@@ -15,7 +15,7 @@ use crate::clock::tm;
 use crate::fs::{Data, Errno};
 use crate::shell::{Io, Shell};
 use crate::userland::Exit;
-use crate::vfs::{Ctx, Ns, WriteMode};
+use crate::vfs::{Ctx, WriteMode};
 use crate::world::World;
 
 pub use flask::FlaskServer;
@@ -45,8 +45,8 @@ pub fn python(world: &mut World, sh: &mut Shell, argv: &[String], env: &[String]
         }
         args = &args[1..];
     }
-    if let Ns::Container(ci) = sh.ctx.ns {
-        unbuffered |= world.containers.get(ci).is_some_and(|c| c.tty);
+    if let Some(c) = world.ns_container(&sh.ctx.ns) {
+        unbuffered |= c.tty;
     }
     let (file, source, script_args) = match args.first().map(String::as_str) {
         Some("-c") => match args.get(1) {

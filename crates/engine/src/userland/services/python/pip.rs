@@ -259,8 +259,8 @@ fn install_packages(world: &mut World, sh: &mut Shell, args: &[String], io: &mut
 
 /// A container on `--network none` (a `docker build --network none` step too) cannot reach the index.
 fn offline(world: &World, sh: &Shell) -> bool {
-    match sh.ctx.ns {
-        crate::vfs::Ns::Container(ci) => world.containers.get(ci).is_some_and(|c| c.host.network_mode == "none"),
+    match &sh.ctx.ns {
+        crate::vfs::Ns::Container(id) => world.container(id).is_some_and(|c| c.host.network_mode == "none"),
         crate::vfs::Ns::Host => false,
     }
 }
