@@ -6,10 +6,10 @@
 //! Programs the simulation runs natively (busybox, GNU tools, nginx, postgres, python) are opaque
 //! files whose size says which program they are (see [`crate::userland::binaries`]).
 
+use crate::binaries::{self, Binary};
 use crate::clock::epoch;
 use crate::fs::{Data, Kind};
 use crate::images::{TreeBuilder, PATH_ENV};
-use crate::userland::binaries::{self, Binary};
 use crate::world::{HistoryEntry, ImageConfig, World};
 
 /// One image of the catalog, as the registry describes it.

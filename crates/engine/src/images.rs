@@ -366,7 +366,7 @@ impl World {
             events: Vec::new(),
             tty: false,
             next_pid: 1200,
-            budget: crate::shell::exec::STEP_BUDGET,
+            budget: crate::world::STEP_BUDGET,
             budget_exhausted: false,
             networks: Vec::new(),
             pending_session: None,

@@ -8,19 +8,23 @@
 //! One door: [`Engine::run`] takes a line as a learner types it and returns what Docker and
 //! the shell print, the exit status, and the typed [`Event`]s of every state change.
 
+pub mod binaries;
 pub mod catalog;
 pub mod clock;
+pub mod daemon;
 pub mod docker;
 pub mod events;
 pub mod fs;
 pub mod ids;
 pub mod images;
+pub mod procfs;
 pub mod query;
 pub mod scenarios;
 pub mod shell;
 pub mod sorting;
 pub mod transcript;
 pub mod userland;
+pub mod users;
 pub mod vfs;
 pub mod view;
 pub mod world;

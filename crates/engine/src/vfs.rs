@@ -469,7 +469,7 @@ impl World {
     fn special_file(&self, ctx: &Ctx, loc: &Loc) -> Option<String> {
         let c = self.ns_container(&ctx.ns)?;
         let proc = c.mounts.get(loc.mount?)?.kind == MountKind::System(crate::world::SystemMount::Proc);
-        (proc && (loc.rel == "/mounts" || loc.rel == "/self/mounts")).then(|| crate::docker::proc_mounts(self, c))
+        (proc && (loc.rel == "/mounts" || loc.rel == "/self/mounts")).then(|| crate::procfs::proc_mounts(self, c))
     }
 
     // ------------------------------------------------------------------ writes

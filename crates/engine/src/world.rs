@@ -7,6 +7,9 @@ use crate::events::Event;
 use crate::fs::{Arena, InodeId};
 pub use crate::ids::ContainerId;
 
+/// The most simple commands one typed line may run (loops included).
+pub const STEP_BUDGET: u64 = 20_000;
+
 /// A process's credentials.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Cred {

@@ -3,8 +3,6 @@
 
 use std::collections::BTreeMap;
 
-use sha2::{Digest, Sha256};
-
 use super::flags::{self, flag, opt};
 use super::{arg_count_error, find_image, normalized_ref, usage_error};
 use crate::events::Event;
@@ -14,57 +12,7 @@ use crate::userland::tar;
 use crate::vfs::{Ctx, Ns};
 use crate::world::{Container, ContainerId, Cred, HistoryEntry, Image, ImageConfig, World};
 
-fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
-}
-
-pub fn sha256_hex(data: &[u8]) -> String {
-    hex(&Sha256::digest(data))
-}
-
-/// A digest of a layer tree's content (names, types, owners, modes, times, data).
-fn tree_digest(world: &World, root: InodeId) -> String {
-    let mut h = Sha256::new();
-    world.fs.walk(root, "", &mut |path, _, inode| {
-        h.update(path.as_bytes());
-        h.update(format!("\0{:?}\0{}:{}:{:o}:{}\0", inode.file_type(), inode.uid, inode.gid, inode.mode, inode.mtime).as_bytes());
-        match &inode.kind {
-            Kind::File(crate::fs::Data::Bytes(b)) => h.update(b),
-            Kind::File(crate::fs::Data::Opaque(n)) => h.update(format!("opaque:{n}").as_bytes()),
-            Kind::Symlink(t) => h.update(t.as_bytes()),
-            Kind::Dir { opaque: true, .. } => h.update(b"opaque"),
-            Kind::Whiteout => h.update(b"whiteout"),
-            _ => {}
-        }
-    });
-    format!("sha256:{}", hex(&h.finalize()))
-}
-
-/// Stores `root` as a layer on top of `parent_layers`; equal content gives the same layer.
-pub fn store_layer(world: &mut World, parent_layers: &[usize], root: InodeId, kept_by_build_cache: bool) -> usize {
-    let diff_id = if world.fs.get(root).entries().map(|e| e.is_empty()).unwrap_or(true) {
-        crate::images::EMPTY_LAYER_DIFF_ID.to_string()
-    } else {
-        tree_digest(world, root)
-    };
-    let parent_chain = parent_layers.last().map(|l| world.layers[*l].chain_id.clone()).unwrap_or_default();
-    let chain_id = if parent_chain.is_empty() {
-        diff_id.clone()
-    } else {
-        format!("sha256:{}", sha256_hex(format!("{parent_chain} {diff_id}").as_bytes()))
-    };
-    if let Some(i) = world.layers.iter().position(|l| l.chain_id == chain_id && !l.chain_id.is_empty()) {
-        return i;
-    }
-    let cache_id = world.ids.chars(25, b"abcdefghijklmnopqrstuvwxyz0123456789");
-    let link_id = world.ids.chars(26, b"ABCDEFGHIJKLMNOPQRSTUVWXYZ234567");
-    let overlay = super::host_dir(world, "/var/lib/docker/overlay2");
-    let mut layers = std::mem::take(&mut world.layers);
-    let i = crate::images::add_layer(&mut world.fs, &mut layers, overlay, &diff_id, &cache_id, &link_id, root, kept_by_build_cache);
-    layers[i].chain_id = chain_id;
-    world.layers = layers;
-    i
-}
+pub use crate::daemon::layers::{sha256_hex, store_layer};
 
 pub(crate) fn image_id(world: &World, layers: &[usize], config: &ImageConfig, history: &[HistoryEntry], created: i64) -> String {
     let text = format!("{:?}|{:?}|{:?}|{created}", layers.iter().map(|l| &world.layers[*l].diff_id).collect::<Vec<_>>(), config, history);

@@ -834,12 +834,7 @@ fn up(world: &mut World, sh: &mut Shell, p: &Project, args: &[String], io: &mut 
             io.err_line(&format!(" Container {n}  Starting"));
         }
         if let Err(e) = super::start_container(world, &id) {
-            let mut eio = Io::default();
-            super::report_run_error(&mut eio, "compose", e);
-            io.err_line(&format!(
-                "Error response from daemon: {}",
-                String::from_utf8_lossy(&eio.err).trim().trim_start_matches("docker: Error response from daemon: ")
-            ));
+            io.err_line(&format!("Error response from daemon: {}.", e.to_string().trim_end_matches('.')));
             return 1;
         }
         let (out, errb, code) = super::run_main_process(world, &id);
@@ -1088,7 +1083,7 @@ fn run_oneoff(world: &mut World, sh: &mut Shell, p: &Project, args: &[String], i
         *oneoff = "True".into();
     }
     if let Err(e) = super::start_container(world, &id) {
-        return super::report_run_error(io, "compose run", e);
+        return super::report_run_error(io, "compose run", e.into());
     }
     let (out, errb, code) = super::run_main_process(world, &id);
     io.out.extend_from_slice(&out);

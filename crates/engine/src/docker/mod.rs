@@ -11,21 +11,22 @@ pub mod mounts;
 pub mod ports;
 pub mod volume;
 
-use std::collections::BTreeMap;
-
 use crate::clock::human_duration;
-use crate::events::{ContainerState, Event};
-use crate::fs::{Data, InodeId, Kind};
-use crate::shell::{Flavor, Io, Shell};
+use crate::daemon::{self, spec::ContainerSpec, DaemonError};
+use crate::fs::InodeId;
+use crate::shell::{Io, Shell};
 use crate::userland;
-use crate::vfs::{Ctx, Ns};
-use crate::world::{Container, ContainerId, Cred, HostConfig, Mount, MountKind, MountPoint, MountPointKind, Status, SystemMount, World};
+use crate::world::{Container, ContainerId, Status, World};
 use flags::{flag, opt, Spec};
 use format::{ellipsis, human_size, tabwrite};
-use mounts::{Origin, Request, Source, SpecError};
+use mounts::SpecError;
+
+// The daemon's container functions, where the CLI's commands use them.
+pub use crate::daemon::container::{changes, host_dir, host_root_ctx, remove_container, MAX_CONTAINERS};
+pub(crate) use crate::daemon::container::{start_container, stop_container};
+pub use crate::daemon::find_image;
 
 /// The simulator's limits on objects (memory stays bounded whatever a learner types).
-pub const MAX_CONTAINERS: usize = 500;
 pub const MAX_VOLUMES: usize = 2000;
 
 /// Prints a daemon error the way `docker CMD` does (exit 1).
@@ -211,10 +212,12 @@ pub(crate) enum RunError {
     Start(String, i32),
 }
 
-impl RunError {
-    fn message(self) -> String {
-        match self {
-            RunError::Cli(m) | RunError::Daemon(m) | RunError::Start(m, _) => m,
+impl From<DaemonError> for RunError {
+    fn from(e: DaemonError) -> RunError {
+        if e.at_start() {
+            RunError::Start(e.to_string(), e.code())
+        } else {
+            RunError::Daemon(e.to_string())
         }
     }
 }
@@ -239,38 +242,6 @@ pub(crate) fn report_run_error(io: &mut Io, cmd: &str, e: RunError) -> i32 {
     }
 }
 
-fn valid_name(name: &str) -> bool {
-    let mut c = name.chars();
-    match c.next() {
-        Some(f) if f.is_ascii_alphanumeric() => {}
-        _ => return false,
-    }
-    name.len() >= 2 && c.all(|ch| ch.is_ascii_alphanumeric() || "_.-".contains(ch))
-}
-
-/// Finds an image by reference (`name[:tag]`, id or id prefix).
-pub fn find_image(world: &World, reference: &str) -> Option<usize> {
-    let full =
-        if reference.contains(':') || reference.starts_with("sha256:") { reference.to_string() } else { format!("{reference}:latest") };
-    if let Some(i) = world.images.iter().position(|im| im.tags.contains(&full)) {
-        return Some(i);
-    }
-    let id = reference.strip_prefix("sha256:").unwrap_or(reference);
-    if id.len() >= 4 && id.chars().all(|c| c.is_ascii_hexdigit()) {
-        let hits: Vec<usize> = world
-            .images
-            .iter()
-            .enumerate()
-            .filter(|(_, im)| im.id.strip_prefix("sha256:").is_some_and(|hex| hex.starts_with(id)))
-            .map(|(i, _)| i)
-            .collect();
-        if hits.len() == 1 {
-            return Some(hits[0]);
-        }
-    }
-    None
-}
-
 pub(crate) fn normalized_ref(reference: &str) -> String {
     if reference.contains(':') || reference.contains('@') {
         reference.to_string()
@@ -278,29 +249,6 @@ pub(crate) fn normalized_ref(reference: &str) -> String {
         format!("{reference}:latest")
     }
 }
-
-const ADJECTIVES: [&str; 16] = [
-    "admiring",
-    "brave",
-    "clever",
-    "dazzling",
-    "eager",
-    "focused",
-    "gifted",
-    "happy",
-    "jolly",
-    "keen",
-    "lucid",
-    "modest",
-    "nifty",
-    "optimistic",
-    "quirky",
-    "serene",
-];
-const SURNAMES: [&str; 16] = [
-    "babbage", "curie", "darwin", "einstein", "feynman", "galileo", "hopper", "kepler", "lovelace", "meitner", "newton", "noether",
-    "pascal", "ritchie", "turing", "wozniak",
-];
 
 fn run(world: &mut World, sh: &mut Shell, args: &[String], io: &mut Io, start: bool, cmd: &str) -> i32 {
     let parsed = match flags::parse(args, RUN_FLAGS, true) {
@@ -338,7 +286,7 @@ fn run(world: &mut World, sh: &mut Shell, args: &[String], io: &mut Io, start: b
         if detach {
             io.out_str(&format!("{id}\n"));
         }
-        let code = report_run_error(io, cmd, e);
+        let code = report_run_error(io, cmd, e.into());
         if auto_remove {
             remove_container(world, &id, true);
         }
@@ -389,6 +337,8 @@ fn run(world: &mut World, sh: &mut Shell, args: &[String], io: &mut Io, start: b
     }
 }
 
+/// `docker create` and `docker run`'s first half: the flags become a [`ContainerSpec`] (the
+/// CLI's own errors first, and a pull when the image is missing), then the daemon creates it.
 #[allow(clippy::too_many_arguments)]
 fn create(
     world: &mut World,
@@ -402,700 +352,68 @@ fn create(
 ) -> Result<ContainerId, i32> {
     let name = parsed.get("name").map(str::to_string);
     if let Some(n) = &name {
-        if !valid_name(n) {
-            return Err(report_run_error(
-                io,
-                cmd,
-                RunError::Daemon(format!("Invalid container name ({n}), only [a-zA-Z0-9][a-zA-Z0-9_.-] are allowed")),
-            ));
-        }
+        daemon::container::check_name(n).map_err(|e| report_run_error(io, cmd, e.into()))?;
     }
-    // Mount specs are checked by the CLI before it talks to the daemon.
-    let mut requests: Vec<Request> = Vec::new();
-    // The daemon validates after the CLI: its errors wait until every CLI check passed.
-    let mut daemon_errors: Vec<String> = Vec::new();
+    let mut spec = ContainerSpec { name, image: image_ref.to_string(), command: command.to_vec(), ..ContainerSpec::default() };
+    // Mount specs are checked by the CLI before it talks to the daemon; what the daemon will
+    // refuse waits in the spec, so its errors come after every CLI check passed.
     for v in parsed.all("volume") {
         match mounts::parse_volume_flag(&v, cwd, home) {
-            Ok(r) => requests.push(r),
+            Ok(r) => spec.volumes.push(r),
             Err(SpecError::Cli(m)) => return Err(report_run_error(io, cmd, RunError::Cli(m))),
-            Err(SpecError::Daemon(m)) => daemon_errors.push(m),
+            Err(SpecError::Daemon(m)) => spec.refused_volumes.push(m),
             Err(SpecError::Flag(m)) => return Err(flag_error(io, cmd, &m, 125)),
         }
     }
-    let mut mount_reqs = Vec::new();
     for m in parsed.all("mount") {
         match mounts::parse_mount_flag(&m, cwd) {
-            Ok(r) => mount_reqs.push(Ok(r)),
+            Ok(r) => spec.mounts.push(Ok(r)),
             Err(SpecError::Flag(msg)) => return Err(flag_error(io, cmd, &msg, 125)),
-            Err(e) => mount_reqs.push(Err(e)),
+            Err(SpecError::Daemon(msg) | SpecError::Cli(msg)) => spec.mounts.push(Err(msg)),
         }
     }
-    let mut port_bindings = Vec::new();
-    for spec in parsed.all("publish") {
-        match ports::parse_publish(&spec) {
-            Ok(b) => port_bindings.push(b),
+    for p in parsed.all("publish") {
+        match ports::parse_publish(&p) {
+            Ok(b) => spec.port_bindings.push(b),
             Err(m) => return Err(report_run_error(io, cmd, RunError::Cli(m))),
         }
     }
-    if world.containers.len() >= MAX_CONTAINERS {
-        return Err(report_run_error(
-            io,
-            cmd,
-            RunError::Daemon(format!("stowage: the simulated machine holds at most {MAX_CONTAINERS} containers; remove some first")),
-        ));
-    }
-    let img = match find_image(world, image_ref) {
-        Some(i) => i,
-        None => {
-            io.err_line(&format!("Unable to find image '{}' locally", normalized_ref(image_ref)));
-            let mut progress = Vec::new();
-            let pulled = image::pull_into_store(world, image_ref, &mut |l| progress.push(l.to_string()));
-            for l in progress {
-                io.err_line(&l);
-            }
-            match pulled {
-                Ok(i) => i,
-                Err(e) => return Err(report_run_error(io, cmd, RunError::Daemon(e.message()))),
-            }
+    daemon::container::room_for_one_more(world).map_err(|e| report_run_error(io, cmd, e.into()))?;
+    if find_image(world, image_ref).is_none() {
+        io.err_line(&format!("Unable to find image '{}' locally", normalized_ref(image_ref)));
+        let mut progress = Vec::new();
+        let pulled = image::pull_into_store(world, image_ref, &mut |l| progress.push(l.to_string()));
+        for l in progress {
+            io.err_line(&l);
         }
-    };
-    // Daemon-side validation, in Docker's order.
-    if let Some(m) = daemon_errors.into_iter().next() {
-        return Err(report_run_error(io, cmd, RunError::Daemon(m)));
-    }
-    for r in mount_reqs.iter() {
-        if let Err(SpecError::Daemon(m)) = r {
-            return Err(report_run_error(io, cmd, RunError::Daemon(m.clone())));
+        if let Err(e) = pulled {
+            return Err(report_run_error(io, cmd, RunError::Daemon(e.message())));
         }
     }
-    let mut mount_reqs: Vec<Request> = mount_reqs.into_iter().filter_map(Result::ok).collect();
-    for r in &mount_reqs {
-        if let Source::Bind(src) = &r.source {
-            if world.stat(&host_root_ctx(), src, true).is_err() {
-                return Err(report_run_error(
-                    io,
-                    cmd,
-                    RunError::Daemon(format!("invalid mount config for type \"bind\": bind source path does not exist: {src}")),
-                ));
-            }
-        }
-    }
-    let mut tmpfs_reqs = Vec::new();
     for t in parsed.all("tmpfs") {
-        match mounts::parse_tmpfs_flag(&t) {
-            Ok(r) => tmpfs_reqs.push(r),
-            Err(SpecError::Daemon(m)) => return Err(report_run_error(io, cmd, RunError::Daemon(m))),
-            Err(_) => return Err(125),
-        }
+        spec.tmpfs.push(mounts::parse_tmpfs_flag(&t).map_err(|(SpecError::Cli(m) | SpecError::Daemon(m) | SpecError::Flag(m))| m));
     }
-    // Duplicate mount points among -v, --mount and --tmpfs.
-    {
-        let mut seen: BTreeMap<String, String> = BTreeMap::new();
-        for r in requests.iter().chain(mount_reqs.iter()).chain(tmpfs_reqs.iter()) {
-            let key = format!("{:?}|{}", r.source, r.read_only);
-            if let Some(prev) = seen.get(&r.target) {
-                if *prev != key || r.origin != Origin::Bind {
-                    return Err(report_run_error(io, cmd, RunError::Daemon(format!("Duplicate mount point: {}", r.target))));
-                }
-            }
-            seen.insert(r.target.clone(), key);
-        }
-    }
-    // Named volumes from --mount are created (and their names checked) before -v ones.
-    for r in &mount_reqs {
-        if let Source::Volume(Some(n)) = &r.source {
-            if let Err(m) = volume::validate_name(n) {
-                return Err(report_run_error(io, cmd, RunError::Daemon(m)));
-            }
-        }
-    }
-    for r in &requests {
-        if let Source::Volume(Some(n)) = &r.source {
-            if let Err(m) = volume::validate_name(n) {
-                return Err(report_run_error(io, cmd, RunError::Daemon(m)));
-            }
-        }
-    }
-    if let Some(n) = &name {
-        if let Some(other) = world.containers.iter().find(|c| c.name == *n) {
-            return Err(report_run_error(io, cmd, RunError::Daemon(format!("Conflict. The container name \"/{n}\" is already in use by container \"{}\". You have to remove (or rename) that container to be able to reuse that name", other.id))));
-        }
-    }
-    let mut volumes_from = Vec::new();
-    for vf in parsed.all("volumes-from") {
-        let (cname, mode) = match vf.split_once(':') {
-            Some((c, m)) => (c.to_string(), m.to_string()),
-            None => (vf.clone(), String::new()),
-        };
-        let Some(src) = world.find_container(&cname) else {
-            return Err(report_run_error(io, cmd, RunError::Daemon(format!("No such container: {cname}"))));
-        };
-        volumes_from.push((src, mode, vf.clone()));
-    }
-    let image = world.images[img].clone();
-    // The user must exist in the image (checked at create).
-    let user = parsed.get("user").unwrap_or(&image.config.user).to_string();
-    let id = ContainerId::new(&world.ids.hex64());
-    let name = name.unwrap_or_else(|| {
-        let a = ADJECTIVES[(world.ids.next_u64() % 16) as usize];
-        let b = SURNAMES[(world.ids.next_u64() % 16) as usize];
-        format!("{a}_{b}")
-    });
-    let layer_id = world.ids.hex64();
-    let init_link = world.ids.chars(26, b"ABCDEFGHIJKLMNOPQRSTUVWXYZ234567");
-    let now = world.clock.nanos;
-    let secs = world.clock.secs();
-    // The init layer and the (empty) upper dir, as directories on the host.
-    let overlay = host_dir(world, "/var/lib/docker/overlay2");
-    let upper_parent = world.fs.new_dir(0, 0, 0o710, secs);
-    world.fs.link(overlay, &layer_id, upper_parent);
-    let upper = world.fs.new_dir(0, 0, 0o755, secs);
-    world.fs.link(upper_parent, "diff", upper);
-    let work = world.fs.new_dir(0, 0, 0o700, secs);
-    world.fs.link(upper_parent, "work", work);
-    let init_parent = world.fs.new_dir(0, 0, 0o710, secs);
-    world.fs.link(overlay, &format!("{layer_id}-init"), init_parent);
-    let init = world.fs.new_dir(0, 0, 0o755, secs);
-    world.fs.link(init_parent, "diff", init);
-    {
-        let mut b = crate::images::TreeBuilder { fs: &mut world.fs, root: init };
-        b.file(".dockerenv", "", 0, 0, 0o755, secs);
-        for d in ["dev", "dev/pts", "dev/shm", "etc", "proc", "sys"] {
-            b.dir(d, 0, 0, 0o755, secs);
-        }
-        b.file("etc/hostname", "", 0, 0, 0o755, secs);
-        b.file("etc/hosts", "", 0, 0, 0o755, secs);
-        b.file("etc/resolv.conf", "", 0, 0, 0o755, secs);
-        b.node("etc/mtab", Kind::Symlink("/proc/mounts".into()), 0, 0, 0o777, secs);
-    }
-    // /var/lib/docker/containers/<id>: hostname, hosts, resolv.conf (bind-mounted into the container).
-    let cdir = host_dir(world, "/var/lib/docker/containers");
-    let own = world.fs.new_dir(0, 0, 0o710, secs);
-    world.fs.link(cdir, id.as_str(), own);
-    {
-        let mut b = crate::images::TreeBuilder { fs: &mut world.fs, root: own };
-        b.file("hostname", &format!("{}\n", id.short()), 0, 0, 0o644, secs);
-        b.file("hosts", "127.0.0.1\tlocalhost\n::1\tlocalhost ip6-localhost ip6-loopback\nfe00::0\tip6-localnet\nff00::0\tip6-mcastprefix\nff02::1\tip6-allnodes\nff02::2\tip6-allrouters\n", 0, 0, 0o644, secs);
-        b.file("resolv.conf", "# Generated by Docker Engine.\n# This file can be edited; Docker Engine will not make further changes once it\n# has been modified.\n\nnameserver 10.255.255.53\n\n# Based on host file: '/etc/resolv.conf'\n# Overrides: []\n", 0, 0, 0o644, secs);
-    }
-    let (path, cmd_args) = {
-        let entry = parsed.get("entrypoint").map(|e| vec![e.to_string()]).or(image.config.entrypoint.clone()).unwrap_or_default();
-        let cmdv = if command.is_empty() { image.config.cmd.clone().unwrap_or_default() } else { command.to_vec() };
-        let mut all = entry;
-        all.extend(cmdv);
-        if all.is_empty() {
-            all.push("sh".into());
-        }
-        (all[0].clone(), all[1..].to_vec())
-    };
-    let mut env = image.config.env.clone();
-    for e in parsed.all("env") {
-        let kv = if e.contains('=') { e.clone() } else { format!("{e}=") };
-        let k = kv.split('=').next().unwrap_or("").to_string();
-        env.retain(|x| !x.starts_with(&format!("{k}=")));
-        env.push(kv);
-    }
-    let mut labels = BTreeMap::new();
-    for l in parsed.all("label") {
-        let (k, v) = l.split_once('=').map(|(k, v)| (k.to_string(), v.to_string())).unwrap_or((l.clone(), String::new()));
-        labels.insert(k, v);
-    }
-    let binds: Vec<String> = requests.iter().filter(|r| !matches!(r.source, Source::Volume(None))).map(|r| r.raw.clone()).collect();
-    let mut config_volumes: Vec<String> = image.config.volumes.clone();
-    for r in &requests {
-        if matches!(r.source, Source::Volume(None)) && !config_volumes.contains(&r.target) {
-            config_volumes.push(r.target.clone());
-        }
-    }
-    crate::sorting::sort(&mut config_volumes);
-    let mut tmpfs_map = BTreeMap::new();
-    for t in &tmpfs_reqs {
-        tmpfs_map.insert(t.target.clone(), t.tmpfs_opts.clone());
-    }
-    let host = HostConfig {
-        binds: if binds.is_empty() { None } else { Some(binds) },
-        mounts: mount_reqs.iter().filter_map(|r| r.mount_json.clone()).collect(),
-        tmpfs: tmpfs_map,
-        readonly_rootfs: parsed.has("read-only"),
-        volumes_from: if volumes_from.is_empty() { None } else { Some(volumes_from.iter().map(|v| v.2.clone()).collect()) },
-        auto_remove: parsed.has("rm"),
-        network_mode: parsed.get("network").or(parsed.get("net")).unwrap_or("bridge").to_string(),
-        port_bindings,
-        publish_all: parsed.has("publish-all"),
-    };
-    let container = Container {
-        id: id.clone(),
-        name: name.clone(),
-        image_id: image.id.clone(),
-        image_ref: image_ref.to_string(),
-        created: now,
-        path,
-        args: cmd_args,
-        env,
-        user: user.clone(),
-        working_dir: parsed.get("workdir").map(str::to_string).unwrap_or(if image.config.working_dir.is_empty() {
-            "/".into()
-        } else {
-            image.config.working_dir.clone()
-        }),
-        config_volumes,
-        labels,
-        host,
-        mount_points: Vec::new(),
-        status: Status::Created,
-        exit_code: 0,
-        started_at: None,
-        finished_at: None,
-        pid: 0,
-        restart_count: 0,
-        layer_id,
-        init_link,
-        upper,
-        init,
-        mounts: Vec::new(),
-        logs: Vec::new(),
-        tty: parsed.has("tty"),
-        interactive: parsed.has("interactive"),
-        hostname: parsed.get("hostname").map(str::to_string).unwrap_or_else(|| id.short().to_string()),
-        compose: None,
-        ports: Vec::new(),
-        server: None,
-    };
-    world.containers.push(container);
-    let events_before = world.events.len();
-    world.emit(Event::ContainerCreated { container: name.clone(), image: image_ref.to_string() });
-    // The user must resolve against the image's passwd.
-    if !user.is_empty() {
-        let ctx = Ctx { ns: Ns::Container(id.clone()), cred: Cred::root(), cwd: "/".into(), umask: 0o022 };
-        if let Err(m) = userland::users::resolve_user(world, &ctx, &user) {
-            // Docker refuses before it creates anything: none of this container's events stand.
-            remove_container(world, &id, false);
-            world.events.truncate(events_before);
-            return Err(report_run_error(io, cmd, RunError::Start(m, 125)));
-        }
-    }
-    // Mount points: --volumes-from first, then the image's volumes, then -v, --mount, --tmpfs.
-    let mut points: Vec<(MountPoint, Option<String>)> = Vec::new();
-    for (src, mode, _) in &volumes_from {
-        let src_points = world.container(src).map(|c| c.mount_points.clone()).unwrap_or_default();
-        for mp in src_points {
-            if mp.kind == MountPointKind::Tmpfs {
-                continue;
-            }
-            let ro = match mode.as_str() {
-                "ro" => true,
-                "rw" => false,
-                _ => !mp.rw,
-            };
-            let mut m = mp.clone();
-            m.rw = !ro;
-            m.mode = if mode == "ro" || mode == "rw" { mode.clone() } else { String::new() };
-            m.anonymous = false;
-            points.retain(|(p, _)| p.destination != m.destination);
-            points.push((m, None));
-        }
-    }
-    let mut all_reqs: Vec<Request> = Vec::new();
-    for v in &image.config.volumes {
-        all_reqs.push(Request::new(Source::Volume(None), v.clone(), Origin::Image, ""));
-    }
-    all_reqs.extend(requests);
-    all_reqs.append(&mut mount_reqs);
-    all_reqs.extend(tmpfs_reqs);
-    for r in all_reqs {
-        // Explicit mounts replace volumes-from and image volumes at the same destination.
-        if r.origin == Origin::Image && points.iter().any(|(p, _)| p.destination == r.target) {
-            continue;
-        }
-        points.retain(|(p, _)| p.destination != r.target);
-        let (kind, vname, source, anonymous) = match &r.source {
-            Source::Volume(Some(n)) => (MountPointKind::Volume, n.clone(), format!("/var/lib/docker/volumes/{n}/_data"), false),
-            Source::Volume(None) => {
-                let n = world.ids.hex64();
-                (MountPointKind::Volume, n.clone(), format!("/var/lib/docker/volumes/{n}/_data"), true)
-            }
-            Source::Bind(s) => (MountPointKind::Bind, String::new(), s.clone(), false),
-            Source::Tmpfs => (MountPointKind::Tmpfs, String::new(), String::new(), false),
-        };
-        let mp = MountPoint {
-            kind,
-            name: vname,
-            source,
-            destination: r.target.clone(),
-            mode: r.mode.clone(),
-            rw: !r.read_only,
-            propagation: if kind == MountPointKind::Bind { "rprivate".into() } else { String::new() },
-            tmpfs_size: r.tmpfs_size,
-            tmpfs_mode: r.tmpfs_mode,
-            tmpfs_opts: r.tmpfs_opts.clone(),
-            nocopy: r.nocopy,
-            subpath: r.subpath.clone(),
-            listed: r.origin != Origin::Tmpfs,
-            anonymous,
-        };
-        points.push((mp, None));
-    }
-    // Create the volumes (named ones if missing, anonymous ones always) and bind sources.
-    for (mp, _) in &points {
-        match mp.kind {
-            MountPointKind::Volume => {
-                if !world.volumes.contains_key(&mp.name) {
-                    volume::create_volume(world, &mp.name, BTreeMap::new(), None, mp.anonymous);
-                }
-            }
-            MountPointKind::Bind => {
-                if world.stat(&host_root_ctx(), &mp.source, true).is_err() {
-                    mkdir_p_host(world, &mp.source);
-                    world.emit(Event::HostDirCreated { path: mp.source.clone() });
-                }
-            }
-            MountPointKind::Tmpfs => {}
-        }
-    }
-    if let Some(c) = world.container_mut(&id) {
-        c.mount_points = points.into_iter().map(|(m, _)| m).collect();
-    }
-    // Empty volumes get the image's content at their mount point (at create, as Docker does).
-    if let Err(e) = populate_volumes(world, &id) {
-        remove_container(world, &id, false);
-        return Err(report_run_error(io, cmd, e));
-    }
-    Ok(id)
+    spec.entrypoint = parsed.get("entrypoint").map(str::to_string);
+    spec.env = parsed.all("env");
+    spec.labels = parsed
+        .all("label")
+        .into_iter()
+        .map(|l| l.split_once('=').map(|(k, v)| (k.to_string(), v.to_string())).unwrap_or((l.clone(), String::new())))
+        .collect();
+    spec.user = parsed.get("user").map(str::to_string);
+    spec.workdir = parsed.get("workdir").map(str::to_string);
+    spec.hostname = parsed.get("hostname").map(str::to_string);
+    spec.volumes_from = parsed.all("volumes-from");
+    spec.read_only = parsed.has("read-only");
+    spec.auto_remove = parsed.has("rm");
+    spec.network_mode = parsed.get("network").or(parsed.get("net")).unwrap_or("bridge").to_string();
+    spec.publish_all = parsed.has("publish-all");
+    spec.tty = parsed.has("tty");
+    spec.interactive = parsed.has("interactive");
+    daemon::container::create(world, &spec).map_err(|e| report_run_error(io, cmd, e.into()))
 }
 
-pub fn host_root_ctx() -> Ctx {
-    Ctx { ns: Ns::Host, cred: Cred::root(), cwd: "/".into(), umask: 0o022 }
-}
-
-/// A host directory's inode (it must exist).
-pub fn host_dir(world: &World, path: &str) -> InodeId {
-    world.resolve(&host_root_ctx(), path, true).map(|l| l.top()).unwrap_or(world.host_root)
-}
-
-fn mkdir_p_host(world: &mut World, path: &str) {
-    let ctx = host_root_ctx();
-    let mut acc = String::new();
-    for c in crate::fs::components(path) {
-        acc.push('/');
-        acc.push_str(c);
-        if world.stat(&ctx, &acc, true).is_err() {
-            let _ = world.mkdir(&ctx, &acc, 0o755);
-        }
-    }
-}
-
-/// The image's own view of a path (what a container would see without mounts).
-fn image_view_ctx(id: &ContainerId) -> Ctx {
-    Ctx { ns: Ns::Container(id.clone()), cred: Cred::root(), cwd: "/".into(), umask: 0o022 }
-}
-
-fn populate_volumes(world: &mut World, id: &ContainerId) -> Result<(), RunError> {
-    let Some(c) = world.container_mut(id) else { return Ok(()) };
-    let (points, name, layer_id) = (c.mount_points.clone(), c.name.clone(), c.layer_id.clone());
-    // Resolve in the container's root without mounts.
-    let saved = std::mem::take(&mut c.mounts);
-    let ctx = image_view_ctx(id);
-    let mut result = Ok(());
-    for mp in points.iter().filter(|m| m.kind == MountPointKind::Volume) {
-        let Some(vol) = world.volumes.get(&mp.name).cloned() else { continue };
-        if vol.tmpfs {
-            continue;
-        }
-        let target_stat = world.stat(&ctx, &mp.destination, true);
-        let Ok(st) = target_stat else { continue };
-        if st.ftype != crate::fs::FileType::Dir {
-            result = Err(RunError::Daemon(format!("source /var/lib/docker/overlay2/{layer_id}/merged{} is not directory", mp.destination)));
-            break;
-        }
-        if mp.nocopy || !mp.subpath.is_empty() {
-            continue;
-        }
-        let empty = world.fs.get(vol.root).entries().map(|e| e.is_empty()).unwrap_or(true);
-        if !empty {
-            continue;
-        }
-        let Ok(src) = world.resolve(&ctx, &mp.destination, true) else { continue };
-        let entries = world.list(&ctx, &src).unwrap_or_default();
-        let mut count = 0;
-        for (n, child) in entries {
-            let copy = copy_merged(world, &child);
-            world.fs.link(vol.root, &n, copy);
-            count += 1;
-        }
-        let (uid, gid, mode) = (st.uid, st.gid, st.mode);
-        {
-            let root = world.fs.get_mut(vol.root);
-            root.uid = uid;
-            root.gid = gid;
-            root.mode = mode;
-        }
-        if count > 0 || uid != 0 {
-            world.emit(Event::VolumePopulated {
-                name: mp.name.clone(),
-                container: name.clone(),
-                target: mp.destination.clone(),
-                files: count,
-                uid,
-                gid,
-            });
-        }
-    }
-    if let Some(c) = world.container_mut(id) {
-        c.mounts = saved;
-    }
-    result
-}
-
-/// Deep-copies a merged (overlay) entry into plain inodes.
-fn copy_merged(world: &mut World, loc: &crate::vfs::Loc) -> InodeId {
-    let top = world.fs.get(loc.top()).clone();
-    match &loc.node {
-        crate::vfs::Node::Merged(stack) if top.is_dir() => {
-            let children = world.merged_entries(stack);
-            let dir = world.fs.alloc(crate::fs::Inode {
-                kind: Kind::Dir { entries: BTreeMap::new(), opaque: false },
-                xattr_block: false,
-                copied_up: false,
-                ..top
-            });
-            for (n, st) in children {
-                let l = crate::vfs::Loc { path: String::new(), mount: None, rel: String::new(), node: crate::vfs::Node::Merged(st) };
-                let c = copy_merged(world, &l);
-                world.fs.link(dir, &n, c);
-            }
-            dir
-        }
-        _ => world.fs.deep_copy(loc.top()),
-    }
-}
-
-/// Builds the mount table and starts the container (without running its process).
-pub(crate) fn start_container(world: &mut World, id: &ContainerId) -> Result<(), RunError> {
-    // The network is set up before the runtime creates the task, and released if that fails.
-    ports::bind_ports(world, id)?;
-    let started = start_task(world, id);
-    if let (Err(_), Some(c)) = (&started, world.container_mut(id)) {
-        c.ports.clear();
-    }
-    started
-}
-
-fn start_task(world: &mut World, id: &ContainerId) -> Result<(), RunError> {
-    let secs = world.clock.secs();
-    let Some(c) = world.container(id).cloned() else { return Err(RunError::Daemon(format!("No such container: {id}"))) };
-    let ro_root = c.host.readonly_rootfs;
-    let mut mounts: Vec<Mount> = Vec::new();
-    let sys = |fs: &mut crate::fs::Arena, target: &str, kind: SystemMount, ro: bool, opts: &str| {
-        let root = fs.new_dir(0, 0, 0o755, secs);
-        Mount { target: target.into(), root, kind: MountKind::System(kind), read_only: ro, limit: None, proc_opts: opts.into() }
-    };
-    let proc_mount = sys(&mut world.fs, "/proc", SystemMount::Proc, false, "");
-    {
-        world.fs.get_mut(proc_mount.root).mode = 0o555;
-        let mut b = crate::images::TreeBuilder { fs: &mut world.fs, root: proc_mount.root };
-        b.file("mounts", "", 0, 0, 0o444, secs);
-        b.dir("self", 0, 0, 0o555, secs);
-        b.file("self/mounts", "", 0, 0, 0o444, secs);
-    }
-    mounts.push(proc_mount);
-    let dev = sys(&mut world.fs, "/dev", SystemMount::Dev, false, "");
-    {
-        let mut b = crate::images::TreeBuilder { fs: &mut world.fs, root: dev.root };
-        for d in ["pts", "mqueue", "shm"] {
-            b.dir(d, 0, 0, 0o755, secs);
-        }
-        b.dir("shm", 0, 0, 0o1777, secs);
-        for (n, maj, min) in
-            [("full", 1, 7), ("null", 1, 3), ("random", 1, 8), ("tty", 5, 0), ("urandom", 1, 9), ("zero", 1, 5), ("ptmx", 5, 2)]
-        {
-            b.node(n, Kind::CharDev { major: maj, minor: min }, 0, 0, 0o666, secs);
-        }
-        for (n, t) in [("fd", "/proc/self/fd"), ("stdin", "/proc/self/fd/0"), ("stdout", "/proc/self/fd/1"), ("stderr", "/proc/self/fd/2")]
-        {
-            b.node(n, Kind::Symlink(t.into()), 0, 0, 0o777, secs);
-        }
-    }
-    mounts.push(dev);
-    mounts.push(sys(&mut world.fs, "/dev/pts", SystemMount::DevPts, false, ""));
-    let sysfs = sys(&mut world.fs, "/sys", SystemMount::Sys, ro_root, "");
-    world.fs.get_mut(sysfs.root).mode = 0o555;
-    mounts.push(sysfs);
-    mounts.push(sys(&mut world.fs, "/dev/mqueue", SystemMount::Mqueue, false, ""));
-    let mut shm = sys(&mut world.fs, "/dev/shm", SystemMount::Shm, false, "");
-    world.fs.get_mut(shm.root).mode = 0o1777;
-    shm.limit = Some(64 << 20);
-    mounts.push(shm);
-    // User mounts, shallow first (Docker sorts by path depth).
-    let mut points: Vec<&MountPoint> = c.mount_points.iter().collect();
-    crate::sorting::sort_by_key(&mut points, |m| m.destination.matches('/').count());
-    let ctx = Ctx { ns: Ns::Container(id.clone()), cred: Cred::root(), cwd: "/".into(), umask: 0o022 };
-    let mut new_mounts = Vec::new();
-    for mp in points {
-        let (root, kind, limit, proc_opts) = match mp.kind {
-            MountPointKind::Volume => {
-                let Some(v) = world.volumes.get(&mp.name).cloned() else { continue };
-                if v.tmpfs {
-                    let root = world.fs.new_dir(0, 0, 0o1777, secs);
-                    let size = v
-                        .options
-                        .as_ref()
-                        .and_then(|o| o.get("o"))
-                        .and_then(|o| o.split(',').find_map(|x| x.strip_prefix("size=")))
-                        .and_then(mounts::parse_size);
-                    (
-                        root,
-                        MountKind::Volume { name: mp.name.clone() },
-                        size,
-                        format!("tmpfsvol:{}", size.map(|s| format!("size={}k", s / 1024)).unwrap_or_default()),
-                    )
-                } else if !mp.subpath.is_empty() {
-                    let vctx = Ctx { ns: Ns::Host, cred: Cred::root(), cwd: "/".into(), umask: 0o022 };
-                    let p = format!("/var/lib/docker/volumes/{}/_data/{}", mp.name, mp.subpath);
-                    match world.resolve(&vctx, &p, true) {
-                        Ok(l) => (l.top(), MountKind::Volume { name: mp.name.clone() }, None, String::new()),
-                        Err(_) => {
-                            return Err(RunError::Start(format!("cannot access path {p}: lstat {p}: no such file or directory"), 127))
-                        }
-                    }
-                } else {
-                    (v.root, MountKind::Volume { name: mp.name.clone() }, None, String::new())
-                }
-            }
-            MountPointKind::Bind => match world.resolve(&host_root_ctx(), &mp.source, true) {
-                Ok(l) => (l.top(), MountKind::Bind { source: mp.source.clone() }, None, String::new()),
-                Err(_) => continue,
-            },
-            MountPointKind::Tmpfs => {
-                let opts = mp.tmpfs_opts.clone();
-                let parsed = if mp.listed {
-                    Ok(mounts::TmpfsOptions {
-                        proc_opts: mp.tmpfs_opts.clone(),
-                        size: mp.tmpfs_size,
-                        mode: mp.tmpfs_mode,
-                        uid: None,
-                        gid: None,
-                        read_only: !mp.rw,
-                    })
-                } else {
-                    mounts::tmpfs_options(&opts)
-                };
-                let t = match parsed {
-                    Ok(t) => t,
-                    Err(m) => return Err(RunError::Start(m.replace("{TARGET}", &mp.destination), 125)),
-                };
-                // A tmpfs takes the mode and owner of an existing mount point directory.
-                let existing = world.stat(&ctx, &mp.destination, true).ok().filter(|s| s.ftype == crate::fs::FileType::Dir);
-                let mode = t.mode.unwrap_or(existing.as_ref().map(|s| s.mode).unwrap_or(0o1777));
-                let uid = t.uid.unwrap_or(existing.as_ref().map(|s| s.uid).unwrap_or(0));
-                let gid = t.gid.unwrap_or(existing.as_ref().map(|s| s.gid).unwrap_or(0));
-                let root = world.fs.new_dir(uid, gid, mode, secs);
-                (root, MountKind::Tmpfs, t.size, t.proc_opts)
-            }
-        };
-        // The mount point must exist in the root file system (created as root if missing).
-        let src_is_dir = world.fs.get(root).is_dir();
-        match world.stat(&ctx, &mp.destination, true) {
-            Ok(st) => {
-                let dst_is_dir = st.ftype == crate::fs::FileType::Dir;
-                if mp.kind == MountPointKind::Bind && src_is_dir != dst_is_dir {
-                    return Err(RunError::Start(format!(
-                        "failed to create task for container: failed to create shim task: OCI runtime create failed: runc create failed: unable to start container process: error during container init: error mounting \"{}\" to rootfs at \"{}\": mount {}:{} (via /proc/self/fd/6), flags: 0x5000: not a directory: unknown: Are you trying to mount a directory onto a file (or vice-versa)? Check if the specified host path exists and is the expected type",
-                        mp.source, mp.destination, mp.source, mp.destination
-                    ), 125));
-                }
-                if dst_is_dir {
-                    let hidden = world
-                        .resolve(&ctx, &mp.destination, true)
-                        .ok()
-                        .and_then(|l| world.list(&ctx, &l).ok())
-                        .map(|e| e.len())
-                        .unwrap_or(0);
-                    if hidden > 0 && mp.kind != MountPointKind::Volume {
-                        world.emit(Event::MountShadowsImage { container: c.name.clone(), target: mp.destination.clone(), hidden });
-                    }
-                }
-            }
-            Err(_) => {
-                let (parent, _) = crate::fs::parent_and_name(&mp.destination);
-                let mut acc = String::new();
-                for comp in crate::fs::components(&parent) {
-                    acc.push('/');
-                    acc.push_str(comp);
-                    if world.stat(&ctx, &acc, true).is_err() {
-                        let _ = world.mkdir(&ctx, &acc, 0o755);
-                    }
-                }
-                if src_is_dir {
-                    let _ = world.mkdir(&ctx, &mp.destination, 0o755);
-                } else {
-                    let _ = world.write_file(&ctx, &mp.destination, &Data::empty(), crate::vfs::WriteMode::Truncate);
-                    let _ = world.set_meta(&ctx, &mp.destination, true, &mut |i| i.mode = 0o755);
-                }
-            }
-        }
-        new_mounts.push(Mount { target: mp.destination.clone(), root, kind, read_only: !mp.rw, limit, proc_opts });
-        // Later mounts resolve through earlier ones.
-        if let Some(c) = world.container_mut(id) {
-            c.mounts = mounts.iter().chain(new_mounts.iter()).cloned().collect();
-        }
-    }
-    mounts.extend(new_mounts);
-    let own = format!("/var/lib/docker/containers/{}", c.id);
-    for (file, kind) in [("resolv.conf", SystemMount::ResolvConf), ("hostname", SystemMount::Hostname), ("hosts", SystemMount::Hosts)] {
-        let root = host_dir(world, &format!("{own}/{file}"));
-        mounts.push(Mount {
-            target: format!("/etc/{file}"),
-            root,
-            kind: MountKind::System(kind),
-            read_only: ro_root,
-            limit: None,
-            proc_opts: String::new(),
-        });
-    }
-    let now = world.clock.nanos;
-    let pid = world.next_pid;
-    world.next_pid += 7;
-    let Some(cm) = world.container_mut(id) else { return Err(RunError::Daemon(format!("No such container: {id}"))) };
-    cm.mounts = mounts;
-    cm.status = Status::Running;
-    cm.started_at = Some(now);
-    cm.pid = pid;
-    cm.exit_code = 0;
-    let name = cm.name.clone();
-    world.emit(Event::ContainerStateChanged { container: name, state: ContainerState::Running, exit_code: None });
-    Ok(())
-}
-
-/// The main process's shell context inside container `id`.
-pub fn container_shell(
-    world: &World,
-    id: &ContainerId,
-    user: Option<&str>,
-    workdir: Option<&str>,
-    extra_env: &[String],
-) -> Result<Shell, String> {
-    let c = world.container(id).ok_or_else(|| format!("No such container: {id}"))?;
-    let root_ctx = Ctx { ns: Ns::Container(id.clone()), cred: Cred::root(), cwd: "/".into(), umask: 0o022 };
-    let user = user.unwrap_or(&c.user);
-    let (cred, home) =
-        if user.is_empty() { (Cred::root(), "/root".to_string()) } else { userland::users::resolve_user(world, &root_ctx, user)? };
-    let mut env = vec![
-        c.env.iter().find(|e| e.starts_with("PATH=")).cloned().unwrap_or_else(|| crate::images::PATH_ENV.to_string()),
-        format!("HOSTNAME={}", c.hostname),
-    ];
-    for e in &c.env {
-        if !e.starts_with("PATH=") {
-            env.push(e.clone());
-        }
-    }
-    env.extend(extra_env.iter().cloned());
-    if !env.iter().any(|e| e.starts_with("HOME=")) {
-        env.push(format!("HOME={home}"));
-    }
-    let cwd = workdir.map(str::to_string).unwrap_or_else(|| c.working_dir.clone());
-    let ctx = Ctx { ns: Ns::Container(id.clone()), cred, cwd, umask: 0o022 };
-    Ok(Shell::new(Flavor::Ash, ctx, &env))
-}
+pub use crate::userland::container_shell;
 
 /// The shell a container's main process is, if it is one: its command itself, or the command an
 /// image's entrypoint script hands over to (`docker run -it nginx bash`).
@@ -1183,63 +501,6 @@ pub(crate) fn graceful_stop(world: &mut World, id: &ContainerId) {
     stop_container(world, id, code);
 }
 
-/// Marks the container exited and drops its tmpfs content (told in that order: the memory
-/// goes because the container stopped).
-pub(crate) fn stop_container(world: &mut World, id: &ContainerId, code: i32) {
-    let now = world.clock.nanos;
-    let Some(c) = world.container_mut(id) else { return };
-    let name = c.name.clone();
-    let mounts = std::mem::take(&mut c.mounts);
-    let mut cleared = Vec::new();
-    for m in &mounts {
-        if m.kind == MountKind::Tmpfs
-            || matches!(&m.kind, MountKind::Volume { name } if world.volumes.get(name).map(|v| v.tmpfs).unwrap_or(false))
-        {
-            let (bytes, files) = world.fs.usage(m.root);
-            if files > 0 {
-                cleared.push(Event::TmpfsCleared { container: name.clone(), target: m.target.clone(), bytes });
-            }
-        }
-    }
-    let Some(c) = world.container_mut(id) else { return };
-    c.status = Status::Exited;
-    c.exit_code = code;
-    c.finished_at = Some(now);
-    c.pid = 0;
-    c.ports.clear();
-    c.server = None;
-    world.emit(Event::ContainerStateChanged { container: name, state: ContainerState::Exited, exit_code: Some(code) });
-    for event in cleared {
-        world.emit(event);
-    }
-}
-
-/// Removes a container: its writable layer goes; anonymous volumes too with `volumes`.
-pub fn remove_container(world: &mut World, id: &ContainerId, volumes: bool) {
-    let Some(at) = world.containers.iter().position(|c| c.id == *id) else { return };
-    let c = world.containers.remove(at);
-    let (bytes, files) = world.fs.usage(c.upper);
-    world.emit(Event::WritableLayerDiscarded { container: c.name.clone(), files, bytes });
-    let overlay = host_dir(world, "/var/lib/docker/overlay2");
-    world.fs.unlink(overlay, &c.layer_id);
-    world.fs.unlink(overlay, &format!("{}-init", c.layer_id));
-    let cdir = host_dir(world, "/var/lib/docker/containers");
-    world.fs.unlink(cdir, c.id.as_str());
-    if volumes {
-        for mp in &c.mount_points {
-            let anonymous = world.volumes.get(&mp.name).map(|v| v.anonymous).unwrap_or(false);
-            if mp.kind == MountPointKind::Volume && anonymous {
-                let still_used =
-                    world.containers.iter().any(|o| o.mount_points.iter().any(|m| m.kind == MountPointKind::Volume && m.name == mp.name));
-                if !still_used {
-                    volume::delete_volume(world, &mp.name);
-                }
-            }
-        }
-    }
-    world.emit(Event::ContainerStateChanged { container: c.name, state: ContainerState::Removed, exit_code: None });
-}
-
 // ---------------------------------------------------------------------------- lifecycle commands
 
 pub(crate) fn no_such_container(io: &mut Io, name: &str) {
@@ -1269,8 +530,7 @@ fn start_cmd(world: &mut World, args: &[String], io: &mut Io) -> i32 {
         };
         if world.container(&id).is_some_and(|c| c.status != Status::Running) {
             if let Err(e) = start_container(world, &id) {
-                let msg = e.message();
-                io.err_line(&format!("Error response from daemon: {msg}"));
+                io.err_line(&format!("Error response from daemon: {e}"));
                 io.err_line(&format!("Error: failed to start containers: {name}"));
                 return 1;
             }
@@ -1317,8 +577,7 @@ fn stop_cmd(world: &mut World, args: &[String], io: &mut Io, restart: bool) -> i
         }
         if restart {
             if let Err(e) = start_container(world, &id) {
-                let msg = e.message();
-                io.err_line(&format!("Error response from daemon: Cannot restart container {name}: {msg}"));
+                io.err_line(&format!("Error response from daemon: Cannot restart container {name}: {e}"));
                 status = 1;
                 continue;
             }
@@ -1625,7 +884,7 @@ fn ps(world: &mut World, args: &[String], io: &mut Io) -> i32 {
                 "Labels": labels.join(","),
                 "Mounts": mounts.join(","),
                 "Networks": "bridge",
-                "LocalVolumes": c.mount_points.iter().filter(|m| m.kind == MountPointKind::Volume).count().to_string(),
+                "LocalVolumes": c.mount_points.iter().filter(|m| m.kind == crate::world::MountPointKind::Volume).count().to_string(),
             })
         })
         .collect();
@@ -1697,92 +956,4 @@ fn diff(world: &mut World, args: &[String], io: &mut Io) -> i32 {
         io.out_str(&format!("{kind} {path}\n"));
     }
     0
-}
-
-/// The writable layer's changes against the image: A(dded), C(hanged), D(eleted).
-pub fn changes(world: &World, c: &Container) -> Vec<(char, String)> {
-    let mut lowers: Vec<InodeId> = Vec::new();
-    if let Some(img) = world.images.iter().find(|im| im.id == c.image_id) {
-        lowers.extend(img.layers.iter().rev().map(|l| world.layers[*l].root));
-    }
-    let mut out = Vec::new();
-    fn walk(world: &World, upper: InodeId, lowers: &[InodeId], prefix: &str, out: &mut Vec<(char, String)>) {
-        let Some(entries) = world.fs.get(upper).entries() else { return };
-        for (name, child) in entries {
-            let path = format!("{prefix}/{name}");
-            let lower_children: Vec<InodeId> = lowers
-                .iter()
-                .filter_map(|d| world.fs.lookup(*d, name))
-                .filter(|i| !matches!(world.fs.get(*i).kind, Kind::Whiteout))
-                .collect();
-            let inode = world.fs.get(*child);
-            match inode.kind {
-                Kind::Whiteout => out.push(('D', path)),
-                Kind::Dir { opaque, .. } => {
-                    let existed = !lower_children.is_empty();
-                    out.push((if existed { 'C' } else { 'A' }, path.clone()));
-                    let sub: Vec<InodeId> =
-                        if opaque { Vec::new() } else { lower_children.into_iter().filter(|i| world.fs.get(*i).is_dir()).collect() };
-                    walk(world, *child, &sub, &path, out);
-                }
-                _ => out.push((if lower_children.is_empty() { 'A' } else { 'C' }, path)),
-            }
-        }
-    }
-    walk(world, c.upper, &lowers, "", &mut out);
-    out
-}
-
-/// `/proc/mounts` of a running container.
-pub fn proc_mounts(world: &World, c: &Container) -> String {
-    let mut lines = Vec::new();
-    let img = world.images.iter().find(|im| im.id == c.image_id);
-    let mut lower = vec![format!("/var/lib/docker/overlay2/l/{}", c.init_link)];
-    if let Some(img) = img {
-        for l in img.layers.iter().rev() {
-            lower.push(format!("/var/lib/docker/overlay2/l/{}", world.layers[*l].link_id));
-        }
-    }
-    let ro = if c.host.readonly_rootfs { "ro" } else { "rw" };
-    lines.push(format!(
-        "overlay / overlay {ro},relatime,lowerdir={},upperdir=/var/lib/docker/overlay2/{id}/diff,workdir=/var/lib/docker/overlay2/{id}/work 0 0",
-        lower.join(":"),
-        id = c.layer_id
-    ));
-    let vda = |ro: bool| format!("ext4 {},relatime,discard,resv_strict,resuid=65534,resgid=65534 0 0", if ro { "ro" } else { "rw" });
-    for m in &c.mounts {
-        let line = match &m.kind {
-            MountKind::System(SystemMount::Proc) => "proc /proc proc rw,nosuid,nodev,noexec,relatime 0 0".to_string(),
-            MountKind::System(SystemMount::Dev) => "tmpfs /dev tmpfs rw,nosuid,size=65536k,mode=755 0 0".to_string(),
-            MountKind::System(SystemMount::DevPts) => {
-                "devpts /dev/pts devpts rw,nosuid,noexec,relatime,gid=5,mode=620,ptmxmode=666 0 0".to_string()
-            }
-            MountKind::System(SystemMount::Sys) => "sysfs /sys sysfs ro,nosuid,nodev,noexec,relatime 0 0".to_string(),
-            MountKind::System(SystemMount::Mqueue) => "mqueue /dev/mqueue mqueue rw,nosuid,nodev,noexec,relatime 0 0".to_string(),
-            MountKind::System(SystemMount::Shm) => "shm /dev/shm tmpfs rw,nosuid,nodev,noexec,relatime,size=65536k 0 0".to_string(),
-            MountKind::System(_) => format!("/dev/vda {} {}", m.target, vda(m.read_only)),
-            MountKind::Tmpfs => {
-                let extra = if m.proc_opts.is_empty() { String::new() } else { format!(",{}", m.proc_opts) };
-                format!("tmpfs {} tmpfs {},nosuid,nodev,noexec,relatime{extra} 0 0", m.target, if m.read_only { "ro" } else { "rw" })
-            }
-            MountKind::Volume { .. } if m.proc_opts.starts_with("tmpfsvol:") => {
-                let o = m.proc_opts.trim_start_matches("tmpfsvol:");
-                let extra = if o.is_empty() { String::new() } else { format!(",{o}") };
-                format!("tmpfs {} tmpfs {},relatime{extra} 0 0", m.target, if m.read_only { "ro" } else { "rw" })
-            }
-            MountKind::Volume { .. } | MountKind::Bind { .. } => format!("/dev/vda {} {}", m.target, vda(m.read_only)),
-        };
-        lines.push(line);
-        if m.kind == MountKind::System(SystemMount::Sys) {
-            lines.push("cgroup /sys/fs/cgroup tmpfs rw,nosuid,nodev,noexec,relatime,mode=755 0 0".into());
-        }
-    }
-    for p in ["/proc/bus", "/proc/fs", "/proc/irq", "/proc/sys", "/proc/sysrq-trigger"] {
-        lines.push(format!("proc {p} proc ro,nosuid,nodev,noexec,relatime 0 0"));
-    }
-    for p in ["/proc/asound", "/proc/acpi", "/proc/kcore", "/proc/keys", "/proc/timer_list", "/proc/scsi"] {
-        lines.push(format!("tmpfs {p} tmpfs ro,relatime 0 0"));
-    }
-    lines.push(String::new());
-    lines.join("\n")
 }

@@ -53,8 +53,7 @@ pub enum Flow {
     Block,
 }
 
-/// The most simple commands one typed line may run (loops included).
-pub const STEP_BUDGET: u64 = 20_000;
+pub use crate::world::STEP_BUDGET;
 /// How deeply shells, substitutions and `docker run` may nest.
 pub const MAX_DEPTH: u32 = 24;
 
@@ -539,7 +538,7 @@ impl Shell {
         if user.is_empty() {
             return self.vars.get("HOME").cloned().unwrap_or_else(|| "/".into());
         }
-        match userland::users::home_of(self, user) {
+        match crate::users::home_of(user) {
             Some(h) => h,
             None => format!("~{user}"),
         }

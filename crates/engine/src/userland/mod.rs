@@ -2,7 +2,7 @@
 //! `docker`, `sudo` and the shells themselves.
 
 pub mod arith;
-pub mod binaries;
+pub use crate::binaries;
 pub mod builtins;
 pub mod coreutils;
 pub mod getopt;
@@ -10,12 +10,12 @@ pub mod glob;
 pub mod services;
 pub mod tar;
 pub mod usage;
-pub mod users;
+pub use crate::users;
 
 use crate::fs::{Data, Kind};
 use crate::shell::{Flavor, Flow, Io, Shell};
-use crate::vfs::{Access, Ns};
-use crate::world::{Cred, World};
+use crate::vfs::{Access, Ctx, Ns};
+use crate::world::{ContainerId, Cred, World};
 use binaries::Binary;
 
 /// How a program ended.
@@ -34,8 +34,7 @@ pub const HOST_PROGRAMS: [&str; 47] = [
     "sed", "seq", "sleep", "sort", "stat", "sudo", "tail", "tar", "tee", "touch", "true", "uname", "wc", "which", "whoami",
 ];
 
-/// Size of `/bin/busybox`: how the simulation recognizes the binary wherever it is.
-pub const BUSYBOX_SIZE: u64 = 1_982_256;
+pub use crate::binaries::BUSYBOX_SIZE;
 
 pub fn is_shell_builtin(_flavor: Flavor, name: &str) -> bool {
     builtins::is_builtin(name)
@@ -439,4 +438,34 @@ fn sudo(world: &mut World, sh: &mut Shell, argv: &[String], env: &[String], io: 
             Exit::Code(1)
         }
     }
+}
+
+/// The main process's shell context inside container `id`.
+pub fn container_shell(
+    world: &World,
+    id: &ContainerId,
+    user: Option<&str>,
+    workdir: Option<&str>,
+    extra_env: &[String],
+) -> Result<Shell, String> {
+    let c = world.container(id).ok_or_else(|| format!("No such container: {id}"))?;
+    let root_ctx = Ctx { ns: Ns::Container(id.clone()), cred: Cred::root(), cwd: "/".into(), umask: 0o022 };
+    let user = user.unwrap_or(&c.user);
+    let (cred, home) = if user.is_empty() { (Cred::root(), "/root".to_string()) } else { users::resolve_user(world, &root_ctx, user)? };
+    let mut env = vec![
+        c.env.iter().find(|e| e.starts_with("PATH=")).cloned().unwrap_or_else(|| crate::images::PATH_ENV.to_string()),
+        format!("HOSTNAME={}", c.hostname),
+    ];
+    for e in &c.env {
+        if !e.starts_with("PATH=") {
+            env.push(e.clone());
+        }
+    }
+    env.extend(extra_env.iter().cloned());
+    if !env.iter().any(|e| e.starts_with("HOME=")) {
+        env.push(format!("HOME={home}"));
+    }
+    let cwd = workdir.map(str::to_string).unwrap_or_else(|| c.working_dir.clone());
+    let ctx = Ctx { ns: Ns::Container(id.clone()), cred, cwd, umask: 0o022 };
+    Ok(Shell::new(Flavor::Ash, ctx, &env))
 }

@@ -14,7 +14,7 @@ use crate::world::{ContainerId, World};
 /// The simulated binary a running container's main process is, if any (after the entrypoint).
 pub fn main_binary(world: &World, id: &ContainerId) -> Option<Binary> {
     let c = world.container(id)?;
-    let sh = crate::docker::container_shell(world, id, None, None, &[]).ok()?;
+    let sh = super::container_shell(world, id, None, None, &[]).ok()?;
     super::identify_program(world, &sh, &c.path)
 }
 

@@ -1,0 +1,758 @@
+//! Containers, as dockerd keeps them: created from a spec (layers, mount points, volumes filled
+//! from the image), started (the mount table), stopped (tmpfs content gone), removed (the
+//! writable layer gone, anonymous volumes with it on request), and their changes for `diff`.
+//!
+//! Architecture invariant: every function here changes state through the world and emits the
+//! event of each change; none prints, none runs a program.
+
+use std::collections::BTreeMap;
+
+use super::spec::{tmpfs_options, ContainerSpec, Origin, Request, Source, TmpfsOptions};
+use super::volume::{create_volume, delete_volume, validate_name};
+use super::{find_image, DaemonError};
+use crate::events::{ContainerState, Event};
+use crate::fs::{Data, InodeId, Kind};
+use crate::vfs::{Ctx, Ns};
+use crate::world::{Container, ContainerId, Cred, HostConfig, Mount, MountKind, MountPoint, MountPointKind, Status, SystemMount, World};
+
+/// The most containers the simulated machine holds.
+pub const MAX_CONTAINERS: usize = 500;
+
+fn valid_name(name: &str) -> bool {
+    let mut c = name.chars();
+    match c.next() {
+        Some(f) if f.is_ascii_alphanumeric() => {}
+        _ => return false,
+    }
+    name.len() >= 2 && c.all(|ch| ch.is_ascii_alphanumeric() || "_.-".contains(ch))
+}
+
+const ADJECTIVES: [&str; 16] = [
+    "admiring",
+    "brave",
+    "clever",
+    "dazzling",
+    "eager",
+    "focused",
+    "gifted",
+    "happy",
+    "jolly",
+    "keen",
+    "lucid",
+    "modest",
+    "nifty",
+    "optimistic",
+    "quirky",
+    "serene",
+];
+
+const SURNAMES: [&str; 16] = [
+    "babbage", "curie", "darwin", "einstein", "feynman", "galileo", "hopper", "kepler", "lovelace", "meitner", "newton", "noether",
+    "pascal", "ritchie", "turing", "wozniak",
+];
+
+/// Docker's rule for container names.
+pub(crate) fn check_name(name: &str) -> Result<(), DaemonError> {
+    if valid_name(name) {
+        Ok(())
+    } else {
+        Err(DaemonError::InvalidContainerName(name.to_string()))
+    }
+}
+
+/// The simulation's own bound on containers (a loop of `docker run` must end).
+pub(crate) fn room_for_one_more(world: &World) -> Result<(), DaemonError> {
+    if world.containers.len() >= MAX_CONTAINERS {
+        return Err(DaemonError::TooManyContainers(MAX_CONTAINERS));
+    }
+    Ok(())
+}
+
+/// Creates a container from `spec`: checks it in dockerd's order, then lays out its writable
+/// and init layers, its mount points (creating volumes and missing bind sources) and fills
+/// empty volumes from the image. Prints nothing; the image must be on the machine.
+pub(crate) fn create(world: &mut World, spec: &ContainerSpec) -> Result<ContainerId, DaemonError> {
+    if let Some(n) = &spec.name {
+        check_name(n)?;
+    }
+    room_for_one_more(world)?;
+    let img = find_image(world, &spec.image).ok_or_else(|| DaemonError::NoSuchImage(spec.image.clone()))?;
+    if let Some(m) = spec.refused_volumes.first() {
+        return Err(DaemonError::InvalidMount(m.clone()));
+    }
+    let mut mount_reqs: Vec<Request> = Vec::new();
+    for r in &spec.mounts {
+        match r {
+            Ok(r) => mount_reqs.push(r.clone()),
+            Err(m) => return Err(DaemonError::InvalidMount(m.clone())),
+        }
+    }
+    for r in &mount_reqs {
+        if let Source::Bind(src) = &r.source {
+            if world.stat(&host_root_ctx(), src, true).is_err() {
+                return Err(DaemonError::BindSourceMissing(src.clone()));
+            }
+        }
+    }
+    let mut tmpfs_reqs = Vec::new();
+    for t in &spec.tmpfs {
+        match t {
+            Ok(r) => tmpfs_reqs.push(r.clone()),
+            Err(m) => return Err(DaemonError::InvalidMount(m.clone())),
+        }
+    }
+    // Duplicate mount points among -v, --mount and --tmpfs.
+    let mut seen: BTreeMap<String, String> = BTreeMap::new();
+    for r in spec.volumes.iter().chain(mount_reqs.iter()).chain(tmpfs_reqs.iter()) {
+        let key = format!("{:?}|{}", r.source, r.read_only);
+        if let Some(prev) = seen.get(&r.target) {
+            if *prev != key || r.origin != Origin::Bind {
+                return Err(DaemonError::DuplicateMountPoint(r.target.clone()));
+            }
+        }
+        seen.insert(r.target.clone(), key);
+    }
+    // Named volumes from --mount are created (and their names checked) before -v ones.
+    for r in mount_reqs.iter().chain(spec.volumes.iter()) {
+        if let Source::Volume(Some(n)) = &r.source {
+            validate_name(n).map_err(DaemonError::InvalidVolumeName)?;
+        }
+    }
+    if let Some(n) = &spec.name {
+        if let Some(other) = world.containers.iter().find(|c| c.name == *n) {
+            return Err(DaemonError::NameConflict { name: n.clone(), id: other.id.clone() });
+        }
+    }
+    let mut volumes_from = Vec::new();
+    for vf in &spec.volumes_from {
+        let (cname, mode) = match vf.split_once(':') {
+            Some((c, m)) => (c.to_string(), m.to_string()),
+            None => (vf.clone(), String::new()),
+        };
+        let src = world.find_container(&cname).ok_or(DaemonError::NoSuchContainer(cname))?;
+        volumes_from.push((src, mode, vf.clone()));
+    }
+    let image = world.images[img].clone();
+    // The user must exist in the image (checked at create).
+    let user = spec.user.clone().unwrap_or_else(|| image.config.user.clone());
+    let id = ContainerId::new(&world.ids.hex64());
+    let name = spec.name.clone().unwrap_or_else(|| {
+        let a = ADJECTIVES[(world.ids.next_u64() % 16) as usize];
+        let b = SURNAMES[(world.ids.next_u64() % 16) as usize];
+        format!("{a}_{b}")
+    });
+    let layer_id = world.ids.hex64();
+    let init_link = world.ids.chars(26, b"ABCDEFGHIJKLMNOPQRSTUVWXYZ234567");
+    let now = world.clock.nanos;
+    let secs = world.clock.secs();
+    // The init layer and the (empty) upper dir, as directories on the host.
+    let overlay = host_dir(world, "/var/lib/docker/overlay2");
+    let upper_parent = world.fs.new_dir(0, 0, 0o710, secs);
+    world.fs.link(overlay, &layer_id, upper_parent);
+    let upper = world.fs.new_dir(0, 0, 0o755, secs);
+    world.fs.link(upper_parent, "diff", upper);
+    let work = world.fs.new_dir(0, 0, 0o700, secs);
+    world.fs.link(upper_parent, "work", work);
+    let init_parent = world.fs.new_dir(0, 0, 0o710, secs);
+    world.fs.link(overlay, &format!("{layer_id}-init"), init_parent);
+    let init = world.fs.new_dir(0, 0, 0o755, secs);
+    world.fs.link(init_parent, "diff", init);
+    {
+        let mut b = crate::images::TreeBuilder { fs: &mut world.fs, root: init };
+        b.file(".dockerenv", "", 0, 0, 0o755, secs);
+        for d in ["dev", "dev/pts", "dev/shm", "etc", "proc", "sys"] {
+            b.dir(d, 0, 0, 0o755, secs);
+        }
+        b.file("etc/hostname", "", 0, 0, 0o755, secs);
+        b.file("etc/hosts", "", 0, 0, 0o755, secs);
+        b.file("etc/resolv.conf", "", 0, 0, 0o755, secs);
+        b.node("etc/mtab", Kind::Symlink("/proc/mounts".into()), 0, 0, 0o777, secs);
+    }
+    // /var/lib/docker/containers/<id>: hostname, hosts, resolv.conf (bind-mounted into the container).
+    let cdir = host_dir(world, "/var/lib/docker/containers");
+    let own = world.fs.new_dir(0, 0, 0o710, secs);
+    world.fs.link(cdir, id.as_str(), own);
+    {
+        let mut b = crate::images::TreeBuilder { fs: &mut world.fs, root: own };
+        b.file("hostname", &format!("{}\n", id.short()), 0, 0, 0o644, secs);
+        b.file("hosts", "127.0.0.1\tlocalhost\n::1\tlocalhost ip6-localhost ip6-loopback\nfe00::0\tip6-localnet\nff00::0\tip6-mcastprefix\nff02::1\tip6-allnodes\nff02::2\tip6-allrouters\n", 0, 0, 0o644, secs);
+        b.file("resolv.conf", "# Generated by Docker Engine.\n# This file can be edited; Docker Engine will not make further changes once it\n# has been modified.\n\nnameserver 10.255.255.53\n\n# Based on host file: '/etc/resolv.conf'\n# Overrides: []\n", 0, 0, 0o644, secs);
+    }
+    let (path, cmd_args) = {
+        let entry = spec.entrypoint.clone().map(|e| vec![e]).or(image.config.entrypoint.clone()).unwrap_or_default();
+        let cmdv = if spec.command.is_empty() { image.config.cmd.clone().unwrap_or_default() } else { spec.command.clone() };
+        let mut all = entry;
+        all.extend(cmdv);
+        if all.is_empty() {
+            all.push("sh".into());
+        }
+        let path = all.remove(0);
+        (path, all)
+    };
+    let mut env = image.config.env.clone();
+    for e in &spec.env {
+        let kv = if e.contains('=') { e.clone() } else { format!("{e}=") };
+        let k = kv.split('=').next().unwrap_or("").to_string();
+        env.retain(|x| !x.starts_with(&format!("{k}=")));
+        env.push(kv);
+    }
+    let labels = spec.labels.clone();
+    let binds: Vec<String> = spec.volumes.iter().filter(|r| !matches!(r.source, Source::Volume(None))).map(|r| r.raw.clone()).collect();
+    let mut config_volumes: Vec<String> = image.config.volumes.clone();
+    for r in &spec.volumes {
+        if matches!(r.source, Source::Volume(None)) && !config_volumes.contains(&r.target) {
+            config_volumes.push(r.target.clone());
+        }
+    }
+    crate::sorting::sort(&mut config_volumes);
+    let mut tmpfs_map = BTreeMap::new();
+    for t in &tmpfs_reqs {
+        tmpfs_map.insert(t.target.clone(), t.tmpfs_opts.clone());
+    }
+    let host = HostConfig {
+        binds: if binds.is_empty() { None } else { Some(binds) },
+        mounts: mount_reqs.iter().filter_map(|r| r.mount_json.clone()).collect(),
+        tmpfs: tmpfs_map,
+        readonly_rootfs: spec.read_only,
+        volumes_from: if volumes_from.is_empty() { None } else { Some(volumes_from.iter().map(|v| v.2.clone()).collect()) },
+        auto_remove: spec.auto_remove,
+        network_mode: spec.network_mode.clone(),
+        port_bindings: spec.port_bindings.clone(),
+        publish_all: spec.publish_all,
+    };
+    let container = Container {
+        id: id.clone(),
+        name: name.clone(),
+        image_id: image.id.clone(),
+        image_ref: spec.image.clone(),
+        created: now,
+        path,
+        args: cmd_args,
+        env,
+        user: user.clone(),
+        working_dir: spec.workdir.clone().unwrap_or(if image.config.working_dir.is_empty() {
+            "/".into()
+        } else {
+            image.config.working_dir.clone()
+        }),
+        config_volumes,
+        labels,
+        host,
+        mount_points: Vec::new(),
+        status: Status::Created,
+        exit_code: 0,
+        started_at: None,
+        finished_at: None,
+        pid: 0,
+        restart_count: 0,
+        layer_id,
+        init_link,
+        upper,
+        init,
+        mounts: Vec::new(),
+        logs: Vec::new(),
+        tty: spec.tty,
+        interactive: spec.interactive,
+        hostname: spec.hostname.clone().unwrap_or_else(|| id.short().to_string()),
+        compose: spec.compose.clone(),
+        ports: Vec::new(),
+        server: None,
+    };
+    world.containers.push(container);
+    let events_before = world.events.len();
+    world.emit(Event::ContainerCreated { container: name.clone(), image: spec.image.clone() });
+    // The user must resolve against the image's passwd.
+    if !user.is_empty() {
+        let ctx = Ctx { ns: Ns::Container(id.clone()), cred: Cred::root(), cwd: "/".into(), umask: 0o022 };
+        if let Err(m) = crate::users::resolve_user(world, &ctx, &user) {
+            // Docker refuses before it creates anything: none of this container's events stand.
+            remove_container(world, &id, false);
+            world.events.truncate(events_before);
+            return Err(DaemonError::Start { message: m, code: 125 });
+        }
+    }
+    // Mount points: --volumes-from first, then the image's volumes, then -v, --mount, --tmpfs.
+    let mut points: Vec<(MountPoint, Option<String>)> = Vec::new();
+    for (src, mode, _) in &volumes_from {
+        let src_points = world.container(src).map(|c| c.mount_points.clone()).unwrap_or_default();
+        for mp in src_points {
+            if mp.kind == MountPointKind::Tmpfs {
+                continue;
+            }
+            let ro = match mode.as_str() {
+                "ro" => true,
+                "rw" => false,
+                _ => !mp.rw,
+            };
+            let mut m = mp.clone();
+            m.rw = !ro;
+            m.mode = if mode == "ro" || mode == "rw" { mode.clone() } else { String::new() };
+            m.anonymous = false;
+            points.retain(|(p, _)| p.destination != m.destination);
+            points.push((m, None));
+        }
+    }
+    let mut all_reqs: Vec<Request> = Vec::new();
+    for v in &image.config.volumes {
+        all_reqs.push(Request::new(Source::Volume(None), v.clone(), Origin::Image, ""));
+    }
+    all_reqs.extend(spec.volumes.iter().cloned());
+    all_reqs.append(&mut mount_reqs);
+    all_reqs.extend(tmpfs_reqs);
+    for r in all_reqs {
+        // Explicit mounts replace volumes-from and image volumes at the same destination.
+        if r.origin == Origin::Image && points.iter().any(|(p, _)| p.destination == r.target) {
+            continue;
+        }
+        points.retain(|(p, _)| p.destination != r.target);
+        let (kind, vname, source, anonymous) = match &r.source {
+            Source::Volume(Some(n)) => (MountPointKind::Volume, n.clone(), format!("/var/lib/docker/volumes/{n}/_data"), false),
+            Source::Volume(None) => {
+                let n = world.ids.hex64();
+                (MountPointKind::Volume, n.clone(), format!("/var/lib/docker/volumes/{n}/_data"), true)
+            }
+            Source::Bind(s) => (MountPointKind::Bind, String::new(), s.clone(), false),
+            Source::Tmpfs => (MountPointKind::Tmpfs, String::new(), String::new(), false),
+        };
+        let mp = MountPoint {
+            kind,
+            name: vname,
+            source,
+            destination: r.target.clone(),
+            mode: r.mode.clone(),
+            rw: !r.read_only,
+            propagation: if kind == MountPointKind::Bind { "rprivate".into() } else { String::new() },
+            tmpfs_size: r.tmpfs_size,
+            tmpfs_mode: r.tmpfs_mode,
+            tmpfs_opts: r.tmpfs_opts.clone(),
+            nocopy: r.nocopy,
+            subpath: r.subpath.clone(),
+            listed: r.origin != Origin::Tmpfs,
+            anonymous,
+        };
+        points.push((mp, None));
+    }
+    // Create the volumes (named ones if missing, anonymous ones always) and bind sources.
+    for (mp, _) in &points {
+        match mp.kind {
+            MountPointKind::Volume => {
+                if !world.volumes.contains_key(&mp.name) {
+                    create_volume(world, &mp.name, BTreeMap::new(), None, mp.anonymous);
+                }
+            }
+            MountPointKind::Bind => {
+                if world.stat(&host_root_ctx(), &mp.source, true).is_err() {
+                    mkdir_p_host(world, &mp.source);
+                    world.emit(Event::HostDirCreated { path: mp.source.clone() });
+                }
+            }
+            MountPointKind::Tmpfs => {}
+        }
+    }
+    if let Some(c) = world.container_mut(&id) {
+        c.mount_points = points.into_iter().map(|(m, _)| m).collect();
+    }
+    // Empty volumes get the image's content at their mount point (at create, as Docker does).
+    if let Err(e) = populate_volumes(world, &id) {
+        remove_container(world, &id, false);
+        return Err(e);
+    }
+    Ok(id)
+}
+
+pub fn host_root_ctx() -> Ctx {
+    Ctx { ns: Ns::Host, cred: Cred::root(), cwd: "/".into(), umask: 0o022 }
+}
+
+/// A host directory's inode (it must exist).
+pub fn host_dir(world: &World, path: &str) -> InodeId {
+    world.resolve(&host_root_ctx(), path, true).map(|l| l.top()).unwrap_or(world.host_root)
+}
+
+fn mkdir_p_host(world: &mut World, path: &str) {
+    let ctx = host_root_ctx();
+    let mut acc = String::new();
+    for c in crate::fs::components(path) {
+        acc.push('/');
+        acc.push_str(c);
+        if world.stat(&ctx, &acc, true).is_err() {
+            let _ = world.mkdir(&ctx, &acc, 0o755);
+        }
+    }
+}
+
+/// The image's own view of a path (what a container would see without mounts).
+fn image_view_ctx(id: &ContainerId) -> Ctx {
+    Ctx { ns: Ns::Container(id.clone()), cred: Cred::root(), cwd: "/".into(), umask: 0o022 }
+}
+
+fn populate_volumes(world: &mut World, id: &ContainerId) -> Result<(), DaemonError> {
+    let Some(c) = world.container_mut(id) else { return Ok(()) };
+    let (points, name, layer_id) = (c.mount_points.clone(), c.name.clone(), c.layer_id.clone());
+    // Resolve in the container's root without mounts.
+    let saved = std::mem::take(&mut c.mounts);
+    let ctx = image_view_ctx(id);
+    let mut result = Ok(());
+    for mp in points.iter().filter(|m| m.kind == MountPointKind::Volume) {
+        let Some(vol) = world.volumes.get(&mp.name).cloned() else { continue };
+        if vol.tmpfs {
+            continue;
+        }
+        let target_stat = world.stat(&ctx, &mp.destination, true);
+        let Ok(st) = target_stat else { continue };
+        if st.ftype != crate::fs::FileType::Dir {
+            result = Err(DaemonError::MountOnFile { layer_id: layer_id.clone(), target: mp.destination.clone() });
+            break;
+        }
+        if mp.nocopy || !mp.subpath.is_empty() {
+            continue;
+        }
+        let empty = world.fs.get(vol.root).entries().map(|e| e.is_empty()).unwrap_or(true);
+        if !empty {
+            continue;
+        }
+        let Ok(src) = world.resolve(&ctx, &mp.destination, true) else { continue };
+        let entries = world.list(&ctx, &src).unwrap_or_default();
+        let mut count = 0;
+        for (n, child) in entries {
+            let copy = copy_merged(world, &child);
+            world.fs.link(vol.root, &n, copy);
+            count += 1;
+        }
+        let (uid, gid, mode) = (st.uid, st.gid, st.mode);
+        {
+            let root = world.fs.get_mut(vol.root);
+            root.uid = uid;
+            root.gid = gid;
+            root.mode = mode;
+        }
+        if count > 0 || uid != 0 {
+            world.emit(Event::VolumePopulated {
+                name: mp.name.clone(),
+                container: name.clone(),
+                target: mp.destination.clone(),
+                files: count,
+                uid,
+                gid,
+            });
+        }
+    }
+    if let Some(c) = world.container_mut(id) {
+        c.mounts = saved;
+    }
+    result
+}
+
+/// Deep-copies a merged (overlay) entry into plain inodes.
+fn copy_merged(world: &mut World, loc: &crate::vfs::Loc) -> InodeId {
+    let top = world.fs.get(loc.top()).clone();
+    match &loc.node {
+        crate::vfs::Node::Merged(stack) if top.is_dir() => {
+            let children = world.merged_entries(stack);
+            let dir = world.fs.alloc(crate::fs::Inode {
+                kind: Kind::Dir { entries: BTreeMap::new(), opaque: false },
+                xattr_block: false,
+                copied_up: false,
+                ..top
+            });
+            for (n, st) in children {
+                let l = crate::vfs::Loc { path: String::new(), mount: None, rel: String::new(), node: crate::vfs::Node::Merged(st) };
+                let c = copy_merged(world, &l);
+                world.fs.link(dir, &n, c);
+            }
+            dir
+        }
+        _ => world.fs.deep_copy(loc.top()),
+    }
+}
+
+/// Builds the mount table and starts the container (without running its process).
+pub(crate) fn start_container(world: &mut World, id: &ContainerId) -> Result<(), DaemonError> {
+    // The network is set up before the runtime creates the task, and released if that fails.
+    super::ports::bind_ports(world, id)?;
+    let started = start_task(world, id);
+    if let (Err(_), Some(c)) = (&started, world.container_mut(id)) {
+        c.ports.clear();
+    }
+    started
+}
+
+fn start_task(world: &mut World, id: &ContainerId) -> Result<(), DaemonError> {
+    let secs = world.clock.secs();
+    let Some(c) = world.container(id).cloned() else { return Err(DaemonError::NoSuchContainer(id.to_string())) };
+    let ro_root = c.host.readonly_rootfs;
+    let mut mounts: Vec<Mount> = Vec::new();
+    let sys = |fs: &mut crate::fs::Arena, target: &str, kind: SystemMount, ro: bool, opts: &str| {
+        let root = fs.new_dir(0, 0, 0o755, secs);
+        Mount { target: target.into(), root, kind: MountKind::System(kind), read_only: ro, limit: None, proc_opts: opts.into() }
+    };
+    let proc_mount = sys(&mut world.fs, "/proc", SystemMount::Proc, false, "");
+    {
+        world.fs.get_mut(proc_mount.root).mode = 0o555;
+        let mut b = crate::images::TreeBuilder { fs: &mut world.fs, root: proc_mount.root };
+        b.file("mounts", "", 0, 0, 0o444, secs);
+        b.dir("self", 0, 0, 0o555, secs);
+        b.file("self/mounts", "", 0, 0, 0o444, secs);
+    }
+    mounts.push(proc_mount);
+    let dev = sys(&mut world.fs, "/dev", SystemMount::Dev, false, "");
+    {
+        let mut b = crate::images::TreeBuilder { fs: &mut world.fs, root: dev.root };
+        for d in ["pts", "mqueue", "shm"] {
+            b.dir(d, 0, 0, 0o755, secs);
+        }
+        b.dir("shm", 0, 0, 0o1777, secs);
+        for (n, maj, min) in
+            [("full", 1, 7), ("null", 1, 3), ("random", 1, 8), ("tty", 5, 0), ("urandom", 1, 9), ("zero", 1, 5), ("ptmx", 5, 2)]
+        {
+            b.node(n, Kind::CharDev { major: maj, minor: min }, 0, 0, 0o666, secs);
+        }
+        for (n, t) in [("fd", "/proc/self/fd"), ("stdin", "/proc/self/fd/0"), ("stdout", "/proc/self/fd/1"), ("stderr", "/proc/self/fd/2")]
+        {
+            b.node(n, Kind::Symlink(t.into()), 0, 0, 0o777, secs);
+        }
+    }
+    mounts.push(dev);
+    mounts.push(sys(&mut world.fs, "/dev/pts", SystemMount::DevPts, false, ""));
+    let sysfs = sys(&mut world.fs, "/sys", SystemMount::Sys, ro_root, "");
+    world.fs.get_mut(sysfs.root).mode = 0o555;
+    mounts.push(sysfs);
+    mounts.push(sys(&mut world.fs, "/dev/mqueue", SystemMount::Mqueue, false, ""));
+    let mut shm = sys(&mut world.fs, "/dev/shm", SystemMount::Shm, false, "");
+    world.fs.get_mut(shm.root).mode = 0o1777;
+    shm.limit = Some(64 << 20);
+    mounts.push(shm);
+    // User mounts, shallow first (Docker sorts by path depth).
+    let mut points: Vec<&MountPoint> = c.mount_points.iter().collect();
+    crate::sorting::sort_by_key(&mut points, |m| m.destination.matches('/').count());
+    let ctx = Ctx { ns: Ns::Container(id.clone()), cred: Cred::root(), cwd: "/".into(), umask: 0o022 };
+    let mut new_mounts = Vec::new();
+    for mp in points {
+        let (root, kind, limit, proc_opts) = match mp.kind {
+            MountPointKind::Volume => {
+                let Some(v) = world.volumes.get(&mp.name).cloned() else { continue };
+                if v.tmpfs {
+                    let root = world.fs.new_dir(0, 0, 0o1777, secs);
+                    let size = v
+                        .options
+                        .as_ref()
+                        .and_then(|o| o.get("o"))
+                        .and_then(|o| o.split(',').find_map(|x| x.strip_prefix("size=")))
+                        .and_then(super::spec::parse_size);
+                    (
+                        root,
+                        MountKind::Volume { name: mp.name.clone() },
+                        size,
+                        format!("tmpfsvol:{}", size.map(|s| format!("size={}k", s / 1024)).unwrap_or_default()),
+                    )
+                } else if !mp.subpath.is_empty() {
+                    let vctx = Ctx { ns: Ns::Host, cred: Cred::root(), cwd: "/".into(), umask: 0o022 };
+                    let p = format!("/var/lib/docker/volumes/{}/_data/{}", mp.name, mp.subpath);
+                    match world.resolve(&vctx, &p, true) {
+                        Ok(l) => (l.top(), MountKind::Volume { name: mp.name.clone() }, None, String::new()),
+                        Err(_) => {
+                            return Err(DaemonError::Start {
+                                message: format!("cannot access path {p}: lstat {p}: no such file or directory"),
+                                code: 127,
+                            })
+                        }
+                    }
+                } else {
+                    (v.root, MountKind::Volume { name: mp.name.clone() }, None, String::new())
+                }
+            }
+            MountPointKind::Bind => match world.resolve(&host_root_ctx(), &mp.source, true) {
+                Ok(l) => (l.top(), MountKind::Bind { source: mp.source.clone() }, None, String::new()),
+                Err(_) => continue,
+            },
+            MountPointKind::Tmpfs => {
+                let opts = mp.tmpfs_opts.clone();
+                let parsed = if mp.listed {
+                    Ok(TmpfsOptions {
+                        proc_opts: mp.tmpfs_opts.clone(),
+                        size: mp.tmpfs_size,
+                        mode: mp.tmpfs_mode,
+                        uid: None,
+                        gid: None,
+                        read_only: !mp.rw,
+                    })
+                } else {
+                    tmpfs_options(&opts)
+                };
+                let t = match parsed {
+                    Ok(t) => t,
+                    Err(m) => return Err(DaemonError::Start { message: m.replace("{TARGET}", &mp.destination), code: 125 }),
+                };
+                // A tmpfs takes the mode and owner of an existing mount point directory.
+                let existing = world.stat(&ctx, &mp.destination, true).ok().filter(|s| s.ftype == crate::fs::FileType::Dir);
+                let mode = t.mode.unwrap_or(existing.as_ref().map(|s| s.mode).unwrap_or(0o1777));
+                let uid = t.uid.unwrap_or(existing.as_ref().map(|s| s.uid).unwrap_or(0));
+                let gid = t.gid.unwrap_or(existing.as_ref().map(|s| s.gid).unwrap_or(0));
+                let root = world.fs.new_dir(uid, gid, mode, secs);
+                (root, MountKind::Tmpfs, t.size, t.proc_opts)
+            }
+        };
+        // The mount point must exist in the root file system (created as root if missing).
+        let src_is_dir = world.fs.get(root).is_dir();
+        match world.stat(&ctx, &mp.destination, true) {
+            Ok(st) => {
+                let dst_is_dir = st.ftype == crate::fs::FileType::Dir;
+                if mp.kind == MountPointKind::Bind && src_is_dir != dst_is_dir {
+                    return Err(DaemonError::Start { code: 125, message: format!(
+                        "failed to create task for container: failed to create shim task: OCI runtime create failed: runc create failed: unable to start container process: error during container init: error mounting \"{}\" to rootfs at \"{}\": mount {}:{} (via /proc/self/fd/6), flags: 0x5000: not a directory: unknown: Are you trying to mount a directory onto a file (or vice-versa)? Check if the specified host path exists and is the expected type",
+                        mp.source, mp.destination, mp.source, mp.destination
+                    ) });
+                }
+                if dst_is_dir {
+                    let hidden = world
+                        .resolve(&ctx, &mp.destination, true)
+                        .ok()
+                        .and_then(|l| world.list(&ctx, &l).ok())
+                        .map(|e| e.len())
+                        .unwrap_or(0);
+                    if hidden > 0 && mp.kind != MountPointKind::Volume {
+                        world.emit(Event::MountShadowsImage { container: c.name.clone(), target: mp.destination.clone(), hidden });
+                    }
+                }
+            }
+            Err(_) => {
+                let (parent, _) = crate::fs::parent_and_name(&mp.destination);
+                let mut acc = String::new();
+                for comp in crate::fs::components(&parent) {
+                    acc.push('/');
+                    acc.push_str(comp);
+                    if world.stat(&ctx, &acc, true).is_err() {
+                        let _ = world.mkdir(&ctx, &acc, 0o755);
+                    }
+                }
+                if src_is_dir {
+                    let _ = world.mkdir(&ctx, &mp.destination, 0o755);
+                } else {
+                    let _ = world.write_file(&ctx, &mp.destination, &Data::empty(), crate::vfs::WriteMode::Truncate);
+                    let _ = world.set_meta(&ctx, &mp.destination, true, &mut |i| i.mode = 0o755);
+                }
+            }
+        }
+        new_mounts.push(Mount { target: mp.destination.clone(), root, kind, read_only: !mp.rw, limit, proc_opts });
+        // Later mounts resolve through earlier ones.
+        if let Some(c) = world.container_mut(id) {
+            c.mounts = mounts.iter().chain(new_mounts.iter()).cloned().collect();
+        }
+    }
+    mounts.extend(new_mounts);
+    let own = format!("/var/lib/docker/containers/{}", c.id);
+    for (file, kind) in [("resolv.conf", SystemMount::ResolvConf), ("hostname", SystemMount::Hostname), ("hosts", SystemMount::Hosts)] {
+        let root = host_dir(world, &format!("{own}/{file}"));
+        mounts.push(Mount {
+            target: format!("/etc/{file}"),
+            root,
+            kind: MountKind::System(kind),
+            read_only: ro_root,
+            limit: None,
+            proc_opts: String::new(),
+        });
+    }
+    let now = world.clock.nanos;
+    let pid = world.next_pid;
+    world.next_pid += 7;
+    let Some(cm) = world.container_mut(id) else { return Err(DaemonError::NoSuchContainer(id.to_string())) };
+    cm.mounts = mounts;
+    cm.status = Status::Running;
+    cm.started_at = Some(now);
+    cm.pid = pid;
+    cm.exit_code = 0;
+    let name = cm.name.clone();
+    world.emit(Event::ContainerStateChanged { container: name, state: ContainerState::Running, exit_code: None });
+    Ok(())
+}
+
+/// Marks the container exited and drops its tmpfs content (told in that order: the memory
+/// goes because the container stopped).
+pub(crate) fn stop_container(world: &mut World, id: &ContainerId, code: i32) {
+    let now = world.clock.nanos;
+    let Some(c) = world.container_mut(id) else { return };
+    let name = c.name.clone();
+    let mounts = std::mem::take(&mut c.mounts);
+    let mut cleared = Vec::new();
+    for m in &mounts {
+        if m.kind == MountKind::Tmpfs
+            || matches!(&m.kind, MountKind::Volume { name } if world.volumes.get(name).map(|v| v.tmpfs).unwrap_or(false))
+        {
+            let (bytes, files) = world.fs.usage(m.root);
+            if files > 0 {
+                cleared.push(Event::TmpfsCleared { container: name.clone(), target: m.target.clone(), bytes });
+            }
+        }
+    }
+    let Some(c) = world.container_mut(id) else { return };
+    c.status = Status::Exited;
+    c.exit_code = code;
+    c.finished_at = Some(now);
+    c.pid = 0;
+    c.ports.clear();
+    c.server = None;
+    world.emit(Event::ContainerStateChanged { container: name, state: ContainerState::Exited, exit_code: Some(code) });
+    for event in cleared {
+        world.emit(event);
+    }
+}
+
+/// Removes a container: its writable layer goes; anonymous volumes too with `volumes`.
+pub fn remove_container(world: &mut World, id: &ContainerId, volumes: bool) {
+    let Some(at) = world.containers.iter().position(|c| c.id == *id) else { return };
+    let c = world.containers.remove(at);
+    let (bytes, files) = world.fs.usage(c.upper);
+    world.emit(Event::WritableLayerDiscarded { container: c.name.clone(), files, bytes });
+    let overlay = host_dir(world, "/var/lib/docker/overlay2");
+    world.fs.unlink(overlay, &c.layer_id);
+    world.fs.unlink(overlay, &format!("{}-init", c.layer_id));
+    let cdir = host_dir(world, "/var/lib/docker/containers");
+    world.fs.unlink(cdir, c.id.as_str());
+    if volumes {
+        for mp in &c.mount_points {
+            let anonymous = world.volumes.get(&mp.name).map(|v| v.anonymous).unwrap_or(false);
+            if mp.kind == MountPointKind::Volume && anonymous {
+                let still_used =
+                    world.containers.iter().any(|o| o.mount_points.iter().any(|m| m.kind == MountPointKind::Volume && m.name == mp.name));
+                if !still_used {
+                    delete_volume(world, &mp.name);
+                }
+            }
+        }
+    }
+    world.emit(Event::ContainerStateChanged { container: c.name, state: ContainerState::Removed, exit_code: None });
+}
+
+/// The writable layer's changes against the image: A(dded), C(hanged), D(eleted).
+pub fn changes(world: &World, c: &Container) -> Vec<(char, String)> {
+    let mut lowers: Vec<InodeId> = Vec::new();
+    if let Some(img) = world.images.iter().find(|im| im.id == c.image_id) {
+        lowers.extend(img.layers.iter().rev().map(|l| world.layers[*l].root));
+    }
+    let mut out = Vec::new();
+    fn walk(world: &World, upper: InodeId, lowers: &[InodeId], prefix: &str, out: &mut Vec<(char, String)>) {
+        let Some(entries) = world.fs.get(upper).entries() else { return };
+        for (name, child) in entries {
+            let path = format!("{prefix}/{name}");
+            let lower_children: Vec<InodeId> = lowers
+                .iter()
+                .filter_map(|d| world.fs.lookup(*d, name))
+                .filter(|i| !matches!(world.fs.get(*i).kind, Kind::Whiteout))
+                .collect();
+            let inode = world.fs.get(*child);
+            match inode.kind {
+                Kind::Whiteout => out.push(('D', path)),
+                Kind::Dir { opaque, .. } => {
+                    let existed = !lower_children.is_empty();
+                    out.push((if existed { 'C' } else { 'A' }, path.clone()));
+                    let sub: Vec<InodeId> =
+                        if opaque { Vec::new() } else { lower_children.into_iter().filter(|i| world.fs.get(*i).is_dir()).collect() };
+                    walk(world, *child, &sub, &path, out);
+                }
+                _ => out.push((if lower_children.is_empty() { 'A' } else { 'C' }, path)),
+            }
+        }
+    }
+    walk(world, c.upper, &lowers, "", &mut out);
+    out
+}

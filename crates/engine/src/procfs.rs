@@ -1,0 +1,61 @@
+//! What the kernel generates rather than stores: a container's `/proc/mounts`, from its
+//! overlay layers and its mount table.
+//!
+//! Architecture invariant: reads the world, changes nothing; at the level of the vfs, which
+//! serves these files.
+
+use crate::world::{Container, MountKind, SystemMount, World};
+
+/// `/proc/mounts` of a running container.
+pub fn proc_mounts(world: &World, c: &Container) -> String {
+    let mut lines = Vec::new();
+    let img = world.images.iter().find(|im| im.id == c.image_id);
+    let mut lower = vec![format!("/var/lib/docker/overlay2/l/{}", c.init_link)];
+    if let Some(img) = img {
+        for l in img.layers.iter().rev() {
+            lower.push(format!("/var/lib/docker/overlay2/l/{}", world.layers[*l].link_id));
+        }
+    }
+    let ro = if c.host.readonly_rootfs { "ro" } else { "rw" };
+    lines.push(format!(
+        "overlay / overlay {ro},relatime,lowerdir={},upperdir=/var/lib/docker/overlay2/{id}/diff,workdir=/var/lib/docker/overlay2/{id}/work 0 0",
+        lower.join(":"),
+        id = c.layer_id
+    ));
+    let vda = |ro: bool| format!("ext4 {},relatime,discard,resv_strict,resuid=65534,resgid=65534 0 0", if ro { "ro" } else { "rw" });
+    for m in &c.mounts {
+        let line = match &m.kind {
+            MountKind::System(SystemMount::Proc) => "proc /proc proc rw,nosuid,nodev,noexec,relatime 0 0".to_string(),
+            MountKind::System(SystemMount::Dev) => "tmpfs /dev tmpfs rw,nosuid,size=65536k,mode=755 0 0".to_string(),
+            MountKind::System(SystemMount::DevPts) => {
+                "devpts /dev/pts devpts rw,nosuid,noexec,relatime,gid=5,mode=620,ptmxmode=666 0 0".to_string()
+            }
+            MountKind::System(SystemMount::Sys) => "sysfs /sys sysfs ro,nosuid,nodev,noexec,relatime 0 0".to_string(),
+            MountKind::System(SystemMount::Mqueue) => "mqueue /dev/mqueue mqueue rw,nosuid,nodev,noexec,relatime 0 0".to_string(),
+            MountKind::System(SystemMount::Shm) => "shm /dev/shm tmpfs rw,nosuid,nodev,noexec,relatime,size=65536k 0 0".to_string(),
+            MountKind::System(_) => format!("/dev/vda {} {}", m.target, vda(m.read_only)),
+            MountKind::Tmpfs => {
+                let extra = if m.proc_opts.is_empty() { String::new() } else { format!(",{}", m.proc_opts) };
+                format!("tmpfs {} tmpfs {},nosuid,nodev,noexec,relatime{extra} 0 0", m.target, if m.read_only { "ro" } else { "rw" })
+            }
+            MountKind::Volume { .. } if m.proc_opts.starts_with("tmpfsvol:") => {
+                let o = m.proc_opts.trim_start_matches("tmpfsvol:");
+                let extra = if o.is_empty() { String::new() } else { format!(",{o}") };
+                format!("tmpfs {} tmpfs {},relatime{extra} 0 0", m.target, if m.read_only { "ro" } else { "rw" })
+            }
+            MountKind::Volume { .. } | MountKind::Bind { .. } => format!("/dev/vda {} {}", m.target, vda(m.read_only)),
+        };
+        lines.push(line);
+        if m.kind == MountKind::System(SystemMount::Sys) {
+            lines.push("cgroup /sys/fs/cgroup tmpfs rw,nosuid,nodev,noexec,relatime,mode=755 0 0".into());
+        }
+    }
+    for p in ["/proc/bus", "/proc/fs", "/proc/irq", "/proc/sys", "/proc/sysrq-trigger"] {
+        lines.push(format!("proc {p} proc ro,nosuid,nodev,noexec,relatime 0 0"));
+    }
+    for p in ["/proc/asound", "/proc/acpi", "/proc/kcore", "/proc/keys", "/proc/timer_list", "/proc/scsi"] {
+        lines.push(format!("tmpfs {p} tmpfs ro,relatime 0 0"));
+    }
+    lines.push(String::new());
+    lines.join("\n")
+}
