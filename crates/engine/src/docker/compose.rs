@@ -6,6 +6,8 @@ use std::collections::BTreeMap;
 use serde_json::Value;
 
 use super::flags::{self, flag, opt};
+use super::mounts::{self, SpecError};
+use crate::daemon::spec::ContainerSpec;
 use crate::shell::{Io, Shell};
 use crate::sorting::{sort, sort_by};
 use crate::world::{ComposeRef, Container, ContainerId, Status, World};
@@ -609,14 +611,18 @@ fn ensure_volumes(world: &mut World, p: &Project, io: &mut Io) -> Result<(), i32
     Ok(())
 }
 
-/// Creates the service's container through the same path as `docker create`.
+/// Creates the service's container: the service becomes a [`ContainerSpec`] (its mounts read
+/// with the CLI's own mount parsers, as its short and long volume syntax are `-v` and
+/// `--mount` specs), and the daemon creates it.
 fn create_service(world: &mut World, sh: &Shell, p: &Project, s: &Service, io: &mut Io) -> Result<ContainerId, i32> {
-    let mut a: Vec<String> = vec!["--name".into(), container_name(p, s)];
+    let cwd = sh.ctx.cwd.as_str();
+    let image = service_image(p, s);
+    let mut spec = ContainerSpec { name: Some(container_name(p, s)), image: image.clone(), ..ContainerSpec::default() };
     for v in &s.volumes {
-        match v {
+        let added = match v {
             SvcVolume::Bind { source, target, read_only } => {
-                a.push("-v".into());
-                a.push(format!("{source}:{target}:{}", if *read_only { "ro" } else { "rw" }));
+                let mode = if *read_only { "ro" } else { "rw" };
+                mounts::parse_volume_flag(&format!("{source}:{target}:{mode}"), cwd, "/home/student").map(|r| spec.volumes.push(r))
             }
             SvcVolume::Volume { source, target, read_only, nocopy } => {
                 let name = source
@@ -633,85 +639,69 @@ fn create_service(world: &mut World, sh: &Shell, p: &Project, s: &Service, io: &
                 if *nocopy {
                     m.push_str(",volume-nocopy");
                 }
-                a.push("--mount".into());
-                a.push(m);
+                mounts::parse_mount_flag(&m, cwd).map(|r| spec.mounts.push(Ok(r)))
             }
             SvcVolume::Tmpfs { target, size } => {
-                a.push("--mount".into());
-                a.push(match size {
+                let m = match size {
                     Some(sz) => format!("type=tmpfs,dst={target},tmpfs-size={sz}"),
                     None => format!("type=tmpfs,dst={target}"),
-                });
+                };
+                mounts::parse_mount_flag(&m, cwd).map(|r| spec.mounts.push(Ok(r)))
             }
+        };
+        if let Err(e) = added {
+            return Err(err(io, &spec_error_text(e)));
         }
     }
     for t in &s.tmpfs {
-        a.push("--tmpfs".into());
-        a.push(t.clone());
-    }
-    if let Some(u) = &s.user {
-        a.push("--user".into());
-        a.push(u.clone());
-    }
-    if let Some(w) = &s.working_dir {
-        a.push("--workdir".into());
-        a.push(w.clone());
-    }
-    for (k, v) in &s.environment {
-        a.push("-e".into());
-        a.push(format!("{k}={v}"));
-    }
-    if let Some(e) = &s.entrypoint {
-        a.push("--entrypoint".into());
-        a.push(e.join(" "));
-    }
-    if s.read_only {
-        a.push("--read-only".into());
+        spec.tmpfs.push(mounts::parse_tmpfs_flag(t).map_err(|(SpecError::Cli(m) | SpecError::Daemon(m) | SpecError::Flag(m))| m));
     }
     for port in &s.ports {
-        a.push("--publish".into());
-        a.push(port.clone());
-    }
-    a.push("--network".into());
-    a.push(s.network_mode.clone().unwrap_or_else(|| format!("{}_default", p.name)));
-    let image = service_image(p, s);
-    a.push(image.clone());
-    if let Some(c) = &s.command {
-        a.extend(c.iter().cloned());
-    }
-    let parsed = match flags::parse(&a, super::RUN_FLAGS, true) {
-        Ok(p) => p,
-        Err(e) => return Err(err(io, &e)),
-    };
-    let command = parsed.operands[1..].to_vec();
-    let mut cio = Io::default();
-    let id = match super::create(world, &parsed, &image, &command, &sh.ctx.cwd, "/home/student", &mut cio, "compose") {
-        Ok(id) => id,
-        Err(code) => {
-            let text = String::from_utf8_lossy(&cio.err).replace("docker: ", "").replace("\nSee 'docker compose --help'.", "");
-            io.err_line(text.trim_end());
-            let _ = code;
-            return Err(1);
+        match super::ports::parse_publish(port) {
+            Ok(b) => spec.port_bindings.push(b),
+            Err(m) => return Err(err(io, &format!("{}.", m.trim_end_matches('.')))),
         }
-    };
+    }
+    spec.user = s.user.clone();
+    spec.workdir = s.working_dir.clone();
+    spec.env = s.environment.iter().map(|(k, v)| format!("{k}={v}")).collect();
+    spec.entrypoint = s.entrypoint.as_ref().map(|e| e.join(" "));
+    spec.read_only = s.read_only;
+    spec.network_mode = s.network_mode.clone().unwrap_or_else(|| format!("{}_default", p.name));
+    spec.command = s.command.clone().unwrap_or_default();
+    // `up` pulls first; a service created another way gets its image the same way, quietly.
+    if super::find_image(world, &image).is_none() {
+        if let Err(e) = super::image::pull_into_store(world, &image, &mut |_| {}) {
+            return Err(err(io, &format!("Error response from daemon: {}.", e.message().trim_end_matches('.'))));
+        }
+    }
+    let image_id = super::find_image(world, &image).map(|i| world.images[i].id.clone()).unwrap_or_default();
     let hash = service_hash(p, s);
-    if let Some(c) = world.container_mut(&id) {
-        c.compose = Some(ComposeRef { project: p.name.clone(), service: s.name.clone(), config_hash: hash.clone() });
-        for (k, v) in [
-            ("com.docker.compose.project", p.name.clone()),
-            ("com.docker.compose.service", s.name.clone()),
-            ("com.docker.compose.container-number", "1".into()),
-            ("com.docker.compose.oneoff", "False".into()),
-            ("com.docker.compose.config-hash", hash),
-            ("com.docker.compose.version", COMPOSE_VERSION.into()),
-            ("com.docker.compose.project.working_dir", p.dir.clone()),
-            ("com.docker.compose.image", c.image_id.clone()),
-        ] {
-            c.labels.insert(k.into(), v);
-        }
-        c.host.network_mode = s.network_mode.clone().unwrap_or_else(|| format!("{}_default", p.name));
+    spec.compose = Some(ComposeRef { project: p.name.clone(), service: s.name.clone(), config_hash: hash.clone() });
+    spec.labels = [
+        ("com.docker.compose.project", p.name.clone()),
+        ("com.docker.compose.service", s.name.clone()),
+        ("com.docker.compose.container-number", "1".into()),
+        ("com.docker.compose.oneoff", "False".into()),
+        ("com.docker.compose.config-hash", hash),
+        ("com.docker.compose.version", COMPOSE_VERSION.into()),
+        ("com.docker.compose.project.working_dir", p.dir.clone()),
+        ("com.docker.compose.image", image_id),
+    ]
+    .into_iter()
+    .map(|(k, v)| (k.to_string(), v))
+    .collect();
+    crate::daemon::container::create(world, &spec)
+        .map_err(|e| err(io, &format!("Error response from daemon: {}.", e.to_string().trim_end_matches('.'))))
+}
+
+/// A mount spec Compose could not use, as `docker compose` words it.
+fn spec_error_text(e: SpecError) -> String {
+    match e {
+        SpecError::Cli(m) => format!("{}.", m.trim_end_matches('.')),
+        SpecError::Daemon(m) => format!("Error response from daemon: {}.", m.trim_end_matches('.')),
+        SpecError::Flag(m) => m,
     }
-    Ok(id)
 }
 
 /// Compose pulls the images of services that have no `build` and are not present, first of all.
