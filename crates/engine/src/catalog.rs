@@ -1,10 +1,10 @@
 //! The simulated registry: official images `docker pull` can fetch.
 //!
 //! Each image is built on demand from its layer recipes, so a world that never pulls pays nothing.
-//! Layers are content-addressed through [`crate::docker::build::store_layer`]: the Alpine and
+//! Layers are content-addressed through [`crate::daemon::layers::store_layer`]: the Alpine and
 //! Debian base layers are stored once and shared by every image built on them, as on disk.
 //! Programs the simulation runs natively (busybox, GNU tools, nginx, postgres, python) are opaque
-//! files whose size says which program they are (see [`crate::userland::binaries`]).
+//! files whose size says which program they are (see [`crate::binaries`]).
 
 use crate::binaries::{self, Binary};
 use crate::clock::epoch;
@@ -97,7 +97,7 @@ pub struct Materialized {
 pub fn materialize(world: &mut World, image: &CatalogImage) -> Materialized {
     if image.repository == "library/busybox" {
         // The local busybox is the registry's: pulling it changes nothing.
-        let i = crate::docker::find_image(world, "busybox:latest");
+        let i = crate::daemon::find_image(world, "busybox:latest");
         if let Some(i) = i {
             let im = &world.images[i];
             return Materialized {
@@ -130,7 +130,7 @@ impl Recipe<'_> {
         let mut tree = TreeBuilder { fs: &mut self.world.fs, root };
         fill(&mut tree);
         let before = self.world.layers.len();
-        let layer = crate::docker::build::store_layer(self.world, &self.layers, root, false);
+        let layer = crate::daemon::layers::store_layer(self.world, &self.layers, root, false);
         self.existed.push(layer < before);
         self.layers.push(layer);
         self.history.push(HistoryEntry { created, created_by: created_by.into(), empty_layer: false, comment: comment(created_by) });

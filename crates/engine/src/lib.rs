@@ -155,6 +155,8 @@ impl Engine {
 
     fn run_host(&mut self, line: &str, io: &mut Io) -> i32 {
         let mut sh = Shell::host(&self.cwd);
+        // The one place the programs meet the CLI above them.
+        sh.docker = Some(docker::cli);
         let flow = sh.run_script(&mut self.world, line, io);
         self.cwd = sh.ctx.cwd.clone();
         match flow {

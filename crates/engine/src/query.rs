@@ -225,7 +225,7 @@ impl<'a> Query<'a> {
 
     /// An image by reference (`name[:tag]`, id or id prefix).
     pub fn image(&self, reference: &str) -> Option<ImageFacts> {
-        let im = self.world.images.get(crate::docker::find_image(self.world, reference)?)?;
+        let im = self.world.images.get(crate::daemon::find_image(self.world, reference)?)?;
         Some(ImageFacts { id: im.id.clone(), tags: im.tags.clone(), layers: im.layers.len() })
     }
 

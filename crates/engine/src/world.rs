@@ -7,6 +7,22 @@ use crate::events::Event;
 use crate::fs::{Arena, InodeId};
 pub use crate::ids::ContainerId;
 
+/// A server a container's main process runs (nginx, a Flask app). The machine keeps it with
+/// its container without knowing what it is: the programs that run servers do.
+pub trait RunningServer: std::fmt::Debug {
+    /// Whether it accepts a connection on `port` at local address `ip`.
+    fn accepts(&self, port: u16, ip: &str) -> bool;
+    /// The server as its program knows it (`downcast_ref`).
+    fn as_any(&self) -> &dyn std::any::Any;
+    fn clone_box(&self) -> Box<dyn RunningServer>;
+}
+
+impl Clone for Box<dyn RunningServer> {
+    fn clone(&self) -> Self {
+        self.clone_box()
+    }
+}
+
 /// The most simple commands one typed line may run (loops included).
 pub const STEP_BUDGET: u64 = 20_000;
 
@@ -268,7 +284,7 @@ pub struct Container {
     /// Host ports bound while the container runs.
     pub ports: Vec<BoundPort>,
     /// The network server the main process runs, once it listens.
-    pub server: Option<crate::userland::services::net::Server>,
+    pub server: Option<Box<dyn RunningServer>>,
 }
 
 #[derive(Clone, Debug, PartialEq)]

@@ -57,6 +57,10 @@ pub use crate::world::STEP_BUDGET;
 /// How deeply shells, substitutions and `docker run` may nest.
 pub const MAX_DEPTH: u32 = 24;
 
+/// The `docker` command. Programs run it but do not own it: the CLI sits above them, so the
+/// engine hands it to the host's shell (and subshells inherit it); a container's shell has none.
+pub type DockerCli = fn(&mut World, &mut Shell, &[String], &mut Io) -> i32;
+
 #[derive(Clone, Debug)]
 pub struct Shell {
     pub flavor: Flavor,
@@ -73,6 +77,8 @@ pub struct Shell {
     /// Defined with `alias`. Kept and listed, never expanded: `bash -c` does not expand
     /// aliases, and each line on the host is one `bash -c`.
     pub aliases: BTreeMap<String, String>,
+    /// The `docker` CLI, where this shell can run it.
+    pub docker: Option<DockerCli>,
 }
 
 /// A redirection target after setup.
@@ -107,6 +113,7 @@ impl Shell {
             depth: 0,
             arg0: None,
             aliases: BTreeMap::new(),
+            docker: None,
         }
     }
 

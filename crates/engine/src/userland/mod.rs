@@ -256,6 +256,7 @@ pub fn exec(world: &mut World, sh: &mut Shell, argv: &[String], env: &[String], 
             }
             let mut sub = Shell::new(sh.flavor, sh.ctx.clone(), env);
             sub.depth = sh.depth + 1;
+            sub.docker = sh.docker;
             sub.positional = argv[1..].to_vec();
             let body = text.split_once('\n').filter(|_| text.starts_with("#!")).map(|(_, b)| b.to_string()).unwrap_or(text);
             match sub.run_script(world, &body, io) {
@@ -312,7 +313,13 @@ pub fn run_program(world: &mut World, sh: &mut Shell, applet: &str, gnu: bool, a
     match applet {
         "sh" | "ash" if !gnu => run_shell(world, sh, Flavor::Ash, argv, env, io),
         "sh" | "bash" => run_shell(world, sh, Flavor::Bash, argv, env, io),
-        "docker" if gnu => Exit::Code(crate::docker::cli(world, sh, argv, io)),
+        "docker" if gnu => match sh.docker {
+            Some(cli) => Exit::Code(cli(world, sh, argv, io)),
+            None => {
+                io.err_line("bash: line 1: docker: command not found");
+                Exit::Code(127)
+            }
+        },
         "sudo" if gnu => sudo(world, sh, argv, env, io),
         "curl" if gnu => Exit::Code(services::net::curl(world, sh, argv, io)),
         "which" if gnu => Exit::Code(which_program(world, sh, argv, io)),
@@ -374,6 +381,7 @@ fn run_shell(world: &mut World, sh: &mut Shell, flavor: Flavor, argv: &[String],
     }
     let mut sub = Shell::new(flavor, sh.ctx.clone(), env);
     sub.depth = sh.depth + 1;
+    sub.docker = sh.docker;
     sub.main_process = sh.main_process;
     let args = &argv[1..];
     let script = if args.first().map(String::as_str) == Some("-c") {

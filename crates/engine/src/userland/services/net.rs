@@ -17,22 +17,7 @@ use crate::world::{Container, ContainerId, Status, World};
 const BRIDGE_GATEWAY: &str = "172.17.0.1";
 pub const CURL_VERSION: &str = "7.88.1";
 
-/// A server a container's process runs.
-#[derive(Clone, Debug)]
-pub enum Server {
-    Nginx(Box<nginx::Running>),
-    Flask(Box<super::python::FlaskServer>),
-}
-
-impl Server {
-    /// Whether the server accepts a connection on `port` at local address `ip`.
-    fn accepts(&self, port: u16, ip: &str) -> bool {
-        match self {
-            Server::Nginx(n) => n.accepts(port, ip),
-            Server::Flask(f) => f.accepts(port, ip),
-        }
-    }
-}
+pub use crate::world::RunningServer;
 
 /// One HTTP request as a client sends it.
 #[derive(Clone, Debug)]
@@ -183,11 +168,15 @@ pub fn connect(world: &World, from: &Ns, ip: &str, port: u16) -> Result<Connecti
 
 /// Sends a request over an established connection.
 pub fn exchange(world: &mut World, conn: &Connection, req: &Request) -> Response {
-    match world.container(&conn.container).and_then(|c| c.server.clone()) {
-        Some(Server::Nginx(n)) => nginx::serve(world, &conn.container, &n, conn.port, req),
-        Some(Server::Flask(f)) => super::python::flask::serve(world, &conn.container, &f, req),
-        None => Response { status: 502, headers: Vec::new(), body: Vec::new() },
+    let server = world.container(&conn.container).and_then(|c| c.server.clone());
+    let server = server.as_ref().map(|s| s.as_any());
+    if let Some(n) = server.and_then(|s| s.downcast_ref::<nginx::Running>()) {
+        return nginx::serve(world, &conn.container, n, conn.port, req);
     }
+    if let Some(f) = server.and_then(|s| s.downcast_ref::<super::python::FlaskServer>()) {
+        return super::python::flask::serve(world, &conn.container, f, req);
+    }
+    Response { status: 502, headers: Vec::new(), body: Vec::new() }
 }
 
 /// The parts of an `http://host:port/path` URL.

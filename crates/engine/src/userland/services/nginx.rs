@@ -8,7 +8,7 @@
 
 use std::collections::BTreeMap;
 
-use super::net::{self, http_date, reason, Request, Response, Server};
+use super::net::{self, http_date, reason, Request, Response, RunningServer};
 use crate::catalog::NGINX_DEFAULT_CONF;
 use crate::clock::{tm, MONTHS};
 use crate::fs::{Data, Errno, FileType};
@@ -727,9 +727,15 @@ pub struct Running {
     connections: u32,
 }
 
-impl Running {
+/// The nginx container `id` runs, if it runs one.
+fn running_nginx(world: &World, id: &ContainerId) -> Option<Box<Running>> {
+    let server = world.container(id)?.server.as_ref()?;
+    server.as_any().downcast_ref::<Running>().map(|r| Box::new(r.clone()))
+}
+
+impl RunningServer for Running {
     /// Whether a server block listens on `port` at local address `ip`.
-    pub fn accepts(&self, port: u16, ip: &str) -> bool {
+    fn accepts(&self, port: u16, ip: &str) -> bool {
         self.config.servers.iter().flat_map(|s| s.listens.iter()).any(|l| {
             l.port == port
                 && match l.addr.as_str() {
@@ -738,6 +744,12 @@ impl Running {
                     other => other == ip,
                 }
         })
+    }
+    fn as_any(&self) -> &dyn std::any::Any {
+        self
+    }
+    fn clone_box(&self) -> Box<dyn RunningServer> {
+        Box::new(self.clone())
     }
 }
 
@@ -1190,7 +1202,7 @@ pub fn run(world: &mut World, sh: &mut Shell, argv: &[String], io: &mut Io) -> E
     let main_process = sh.main_process && !daemon;
     if let Some(c) = world.ns_container(&ctx.ns).map(|c| c.id.clone()).and_then(|id| world.container_mut(&id)) {
         let running = Running { config, master_pid: pid, worker_pids, worker, main_process, connections: 0 };
-        c.server = Some(Server::Nginx(Box::new(running)));
+        c.server = Some(Box::new(running));
     }
     if daemon {
         Exit::Code(0)
@@ -1260,7 +1272,7 @@ fn send_signal(world: &mut World, sh: &Shell, o: &Options, signal: &str, io: &mu
         Ns::Host => return 1,
     };
     let id = &id;
-    let Some(Server::Nginx(running)) = world.container(id).and_then(|c| c.server.clone()) else {
+    let Some(running) = running_nginx(world, id) else {
         io.err_line(&format!("nginx: [error] open() \"{DEFAULT_PID}\" failed (2: No such file or directory)"));
         return 1;
     };
@@ -1291,7 +1303,7 @@ fn send_signal(world: &mut World, sh: &Shell, o: &Options, signal: &str, io: &mu
                     }
                     let next = Running { config, worker_pids: workers, ..(*running).clone() };
                     if let Some(c) = world.container_mut(id) {
-                        c.server = Some(Server::Nginx(Box::new(next)));
+                        c.server = Some(Box::new(next));
                     }
                 }
             }
@@ -1303,7 +1315,7 @@ fn send_signal(world: &mut World, sh: &Shell, o: &Options, signal: &str, io: &mu
             lines.extend(shutdown_lines(&running).into_iter().skip(1));
             append_logs(world, id, &running, &log, &lines);
             if running.main_process {
-                crate::docker::stop_container(world, id, 0);
+                crate::daemon::container::stop_container(world, id, 0);
             } else if let Some(c) = world.container_mut(id) {
                 c.server = None;
             }
@@ -1365,7 +1377,7 @@ fn shutdown_lines(running: &Running) -> Vec<(u8, u32, String)> {
 
 /// `docker stop` sends the image's STOPSIGNAL (SIGQUIT): nginx shuts down gracefully, exit 0.
 pub fn on_stop(world: &mut World, id: &ContainerId) -> Option<i32> {
-    let Some(Server::Nginx(running)) = world.container(id).and_then(|c| c.server.clone()) else { return None };
+    let running = running_nginx(world, id)?;
     if !running.main_process {
         return None;
     }
@@ -1397,7 +1409,7 @@ enum Outcome {
 pub fn serve(world: &mut World, id: &ContainerId, running: &Running, port: u16, req: &Request) -> Response {
     let running = &Running { connections: running.connections + 1, ..running.clone() };
     if let Some(c) = world.container_mut(id) {
-        c.server = Some(Server::Nginx(Box::new(running.clone())));
+        c.server = Some(Box::new(running.clone()));
     }
     let config = &running.config;
     let host = req
@@ -1655,7 +1667,7 @@ fn proxy(world: &mut World, id: &ContainerId, target: &str, uri: &str, req: &Req
         Ok(c) if depth < MAX_NESTING => c,
         _ => {
             let msg = format!("connect() failed (111: Connection refused) while connecting to upstream, client: {}, server: , request: \"{} {} HTTP/1.1\", upstream: \"http://{ip}:{port}{uri}\", host: \"{}\"", req.client, req.method, req.target, req.host);
-            if let Some(Server::Nginx(running)) = world.container(id).and_then(|c| c.server.clone()) {
+            if let Some(running) = running_nginx(world, id) {
                 let log = running.config.error_log.clone();
                 append_logs(
                     world,
@@ -1836,7 +1848,7 @@ mod tests {
 
     fn parse(text: &str) -> Result<Vec<Directive>, String> {
         let world = World::canonical(1);
-        let ctx = crate::docker::host_root_ctx();
+        let ctx = crate::daemon::container::host_root_ctx();
         let mut loader = Loader { world: &world, ctx: &ctx, files: Vec::new() };
         let mut out = Vec::new();
         loader.block(&mut Lexer::new(text), CONF_PATH, MAIN, false, 0, &mut out)?;

@@ -8,7 +8,7 @@
 use super::parse::{self, Stmt};
 use super::{Interp, Value, BLOCK};
 use crate::clock::{tm, MONTHS};
-use crate::userland::services::net::{http_date, Request, Response, Server};
+use crate::userland::services::net::{http_date, Request, Response, RunningServer};
 use crate::vfs::{Ctx, Ns};
 use crate::world::{ContainerId, World};
 
@@ -27,11 +27,17 @@ pub struct FlaskServer {
     main_process: bool,
 }
 
-impl FlaskServer {
+impl RunningServer for FlaskServer {
     /// Whether it accepts a connection on `port` at local address `ip`.
-    pub fn accepts(&self, port: u16, ip: &str) -> bool {
+    fn accepts(&self, port: u16, ip: &str) -> bool {
         port == self.port
             && (self.host == "0.0.0.0" && !ip.contains(':') || self.host == ip || self.host == "localhost" && ip == "127.0.0.1")
+    }
+    fn as_any(&self) -> &dyn std::any::Any {
+        self
+    }
+    fn clone_box(&self) -> Box<dyn RunningServer> {
+        Box::new(self.clone())
     }
 }
 
@@ -66,7 +72,7 @@ pub(super) fn listen(interp: &mut Interp, host: String, port: u16) {
         main_process: interp.main_process,
     };
     if let Some(c) = interp.world.container_mut(&id) {
-        c.server = Some(Server::Flask(Box::new(server)));
+        c.server = Some(Box::new(server));
     }
 }
 
