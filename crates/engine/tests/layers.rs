@@ -1,0 +1,129 @@
+//! The engine's layers, checked from its source: every `crate::…` path a file names (in `use`
+//! lines and in code) must lead to its own layer or one below. So the layers stay visible and
+//! no import cycle can cross them (see ARCHITECTURE.md).
+//!
+//! Test code is left out: the `*_tests.rs` files and everything after a file's `#[cfg(test)]`.
+
+use std::path::{Path, PathBuf};
+
+/// The layers, bottom first, and the source files or folders (under `src/`) each holds.
+const LAYERS: &[(&str, &[&str])] = &[
+    ("data", &["fs.rs", "clock.rs", "events.rs", "ids.rs", "sorting.rs", "binaries.rs"]),
+    ("state", &["world.rs"]),
+    ("vfs", &["vfs.rs", "procfs.rs", "users.rs"]),
+    ("daemon", &["daemon", "catalog.rs", "images.rs"]),
+    ("programs", &["shell", "userland"]),
+    ("cli", &["docker"]),
+    ("engine", &["lib.rs", "view.rs", "query.rs", "transcript.rs", "scenarios.rs"]),
+];
+
+/// The layer of a file or of a top-level module (`world`, `daemon`, …), by its first component.
+fn layer_of(first: &str) -> Option<usize> {
+    let stem = first.trim_end_matches(".rs");
+    LAYERS.iter().position(|(_, members)| members.iter().any(|m| m.trim_end_matches(".rs") == stem))
+}
+
+fn source_files(dir: &Path, out: &mut Vec<PathBuf>) {
+    for entry in std::fs::read_dir(dir).expect("readable source folder").filter_map(Result::ok) {
+        let path = entry.path();
+        if path.is_dir() {
+            source_files(&path, out);
+        } else if path.extension().is_some_and(|e| e == "rs") && !path.to_string_lossy().ends_with("_tests.rs") {
+            out.push(path);
+        }
+    }
+}
+
+/// The code of a file without its tests and comments.
+fn code_of(text: &str) -> String {
+    let code = text.split("#[cfg(test)]").next().unwrap_or_default();
+    code.lines().filter(|l| !l.trim_start().starts_with("//")).collect::<Vec<_>>().join("\n")
+}
+
+/// The top-level modules a file's code names through `crate::`, including grouped imports
+/// (`use crate::{fs::X, world::Y}`).
+fn named_modules(code: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    for (i, _) in code.match_indices("crate::") {
+        let rest = code.get(i + "crate::".len()..).unwrap_or_default();
+        if let Some(group) = rest.strip_prefix('{') {
+            // The group's own items (depth 1) start with the module they name.
+            let (mut depth, mut item) = (1, String::new());
+            for c in group.chars() {
+                match c {
+                    '{' => depth += 1,
+                    '}' | ',' if depth == 1 => {
+                        let module: String = item.trim().chars().take_while(|c| c.is_ascii_alphanumeric() || *c == '_').collect();
+                        if !module.is_empty() && module != "self" {
+                            out.push(module);
+                        }
+                        item.clear();
+                        if c == '}' {
+                            break;
+                        }
+                        continue;
+                    }
+                    '}' => depth -= 1,
+                    _ => {}
+                }
+                if depth == 1 {
+                    item.push(c);
+                }
+            }
+        } else {
+            let name: String = rest.chars().take_while(|c| c.is_ascii_alphanumeric() || *c == '_').collect();
+            if !name.is_empty() {
+                out.push(name);
+            }
+        }
+    }
+    out
+}
+
+#[test]
+fn every_import_leads_to_the_same_layer_or_below() {
+    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+    let mut files = Vec::new();
+    source_files(&src, &mut files);
+    files.sort();
+    let mut unplaced = Vec::new();
+    let mut upward = Vec::new();
+    for file in &files {
+        let relative = file.strip_prefix(&src).expect("under src").to_string_lossy().replace('\\', "/");
+        let first = relative.split('/').next().unwrap_or_default();
+        let Some(own) = layer_of(first) else {
+            unplaced.push(relative);
+            continue;
+        };
+        let text = std::fs::read_to_string(file).expect("readable source");
+        for module in named_modules(&code_of(&text)) {
+            match layer_of(&module) {
+                Some(layer) if layer > own => {
+                    upward.push(format!("{relative} ({}) names crate::{module} ({})", LAYERS[own].0, LAYERS[layer].0));
+                }
+                Some(_) => {}
+                // `crate::Engine`, `crate::Outcome`: the crate root's own items are the engine's.
+                None if module.starts_with(|c: char| c.is_ascii_uppercase()) && own < LAYERS.len() - 1 => {
+                    upward.push(format!("{relative} ({}) names crate::{module} (engine)", LAYERS[own].0));
+                }
+                None => {}
+            }
+        }
+    }
+    assert!(unplaced.is_empty(), "source files in no layer (add them to LAYERS): {unplaced:?}");
+    assert!(files.len() > 40, "the engine's sources were read ({} files)", files.len());
+    upward.sort();
+    upward.dedup();
+    assert!(upward.is_empty(), "imports from a lower layer to a higher one:\n{}", upward.join("\n"));
+}
+
+#[test]
+fn the_checker_sees_plain_and_grouped_paths_and_skips_tests_and_comments() {
+    let code = code_of(
+        "use crate::world::World;\nuse crate::{fs::Arena, vfs::{Ctx, Ns}};\n// crate::docker in a comment\nfn f() { crate::daemon::x(); }\n#[cfg(test)]\nmod tests { use crate::Engine; }",
+    );
+    assert_eq!(named_modules(&code), ["world", "fs", "vfs", "daemon"]);
+    assert_eq!(layer_of("docker"), Some(5));
+    assert_eq!(layer_of("vfs.rs"), Some(2));
+    assert_eq!(layer_of("nonesuch"), None);
+}
