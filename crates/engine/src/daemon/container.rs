@@ -7,6 +7,8 @@
 
 use std::collections::BTreeMap;
 
+use super::host::mkdir_p_host;
+pub use super::host::{host_dir, host_root_ctx};
 use super::spec::{tmpfs_options, ContainerSpec, Origin, Request, Source, TmpfsOptions};
 use super::volume::{create_volume, delete_volume, validate_name};
 use super::{find_image, DaemonError};
@@ -358,27 +360,6 @@ pub(crate) fn create(world: &mut World, spec: &ContainerSpec) -> Result<Containe
         return Err(e);
     }
     Ok(id)
-}
-
-pub fn host_root_ctx() -> Ctx {
-    Ctx { ns: Ns::Host, cred: Cred::root(), cwd: "/".into(), umask: 0o022 }
-}
-
-/// A host directory's inode (it must exist).
-pub fn host_dir(world: &World, path: &str) -> InodeId {
-    world.resolve(&host_root_ctx(), path, true).map(|l| l.top()).unwrap_or(world.host_root)
-}
-
-fn mkdir_p_host(world: &mut World, path: &str) {
-    let ctx = host_root_ctx();
-    let mut acc = String::new();
-    for c in crate::fs::components(path) {
-        acc.push('/');
-        acc.push_str(c);
-        if world.stat(&ctx, &acc, true).is_err() {
-            let _ = world.mkdir(&ctx, &acc, 0o755);
-        }
-    }
 }
 
 /// The image's own view of a path (what a container would see without mounts).

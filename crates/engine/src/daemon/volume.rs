@@ -2,7 +2,7 @@
 
 use std::collections::BTreeMap;
 
-use super::container::host_dir;
+use super::host::host_dir;
 use crate::events::Event;
 use crate::world::{ContainerId, MountPointKind, Volume, World};
 

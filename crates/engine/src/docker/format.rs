@@ -156,6 +156,32 @@ pub fn go_g(v: f64, p: usize) -> String {
     }
 }
 
+/// Prints inspect documents: a 4-space indented JSON array, or one formatted line each.
+pub fn print_docs(io: &mut crate::shell::Io, docs: &[Value], format_flag: Option<&str>) {
+    match format_flag {
+        Some(f) => {
+            for d in docs {
+                match render(f, d) {
+                    Ok(s) => io.out_str(&format!("{s}\n")),
+                    Err(e) => io.err_line(&format!("template: {e}")),
+                }
+            }
+        }
+        None => io.out_str(&format!("{}\n", pretty(&Value::Array(docs.to_vec())))),
+    }
+}
+
+/// JSON indented with four spaces, as Docker prints it.
+pub fn pretty(v: &Value) -> String {
+    let mut buf = Vec::new();
+    let fmt = serde_json::ser::PrettyFormatter::with_indent(b"    ");
+    let mut ser = serde_json::Serializer::with_formatter(&mut buf, fmt);
+    if serde::Serialize::serialize(v, &mut ser).is_err() {
+        return String::new();
+    }
+    String::from_utf8_lossy(&buf).into_owned()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -11,31 +11,7 @@ use crate::shell::Io;
 use crate::sorting::{sort, sort_by};
 use crate::world::{Container, MountPointKind, Status, World};
 
-/// Prints inspect documents: a 4-space indented JSON array, or one formatted line each.
-pub fn print_docs(io: &mut Io, docs: &[Value], format_flag: Option<&str>) {
-    match format_flag {
-        Some(f) => {
-            for d in docs {
-                match format::render(f, d) {
-                    Ok(s) => io.out_str(&format!("{s}\n")),
-                    Err(e) => io.err_line(&format!("template: {e}")),
-                }
-            }
-        }
-        None => io.out_str(&format!("{}\n", pretty(&Value::Array(docs.to_vec())))),
-    }
-}
-
-/// JSON indented with four spaces, as Docker prints it.
-pub fn pretty(v: &Value) -> String {
-    let mut buf = Vec::new();
-    let fmt = serde_json::ser::PrettyFormatter::with_indent(b"    ");
-    let mut ser = serde_json::Serializer::with_formatter(&mut buf, fmt);
-    if serde::Serialize::serialize(v, &mut ser).is_err() {
-        return String::new();
-    }
-    String::from_utf8_lossy(&buf).into_owned()
-}
+pub use super::format::{pretty, print_docs};
 
 pub fn inspect_cmd(world: &mut World, args: &[String], io: &mut Io, kind: Option<&str>) -> i32 {
     let parsed = match flags::parse(args, &[opt("format", Some('f')), opt("type", None), flag("size", Some('s'))], false) {

@@ -175,7 +175,7 @@ fn inspect(world: &mut World, args: &[String], io: &mut Io) -> i32 {
             }
         }
     }
-    super::inspect::print_docs(io, &found, parsed.get("format"));
+    super::format::print_docs(io, &found, parsed.get("format"));
     for e in errors {
         io.err_line(&e);
     }
