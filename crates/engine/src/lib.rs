@@ -15,6 +15,7 @@ pub mod daemon;
 pub mod docker;
 pub mod events;
 pub mod fs;
+pub mod http;
 pub mod ids;
 pub mod images;
 pub mod procfs;

@@ -5,6 +5,7 @@ use std::collections::BTreeMap;
 use crate::clock::{Clock, Ids};
 use crate::events::Event;
 use crate::fs::{Arena, InodeId};
+use crate::http::{Request, Response};
 pub use crate::ids::ContainerId;
 
 /// A server a container's main process runs (nginx, a Flask app). The machine keeps it with
@@ -12,6 +13,8 @@ pub use crate::ids::ContainerId;
 pub trait RunningServer: std::fmt::Debug {
     /// Whether it accepts a connection on `port` at local address `ip`.
     fn accepts(&self, port: u16, ip: &str) -> bool;
+    /// Answers a request that reached container `id` on `port` (logging as the server does).
+    fn serve(&self, world: &mut World, id: &ContainerId, port: u16, req: &Request) -> Response;
     /// The server as its program knows it (`downcast_ref`).
     fn as_any(&self) -> &dyn std::any::Any;
     fn clone_box(&self) -> Box<dyn RunningServer>;

@@ -6,7 +6,6 @@
 //! `localhost` reaches the servers of its own network namespace (shared with `--network
 //! container:NAME`).
 
-use super::nginx;
 use crate::clock::{tm, MONTHS};
 use crate::fs::Data;
 use crate::shell::{Io, Shell};
@@ -19,32 +18,7 @@ pub const CURL_VERSION: &str = "7.88.1";
 
 pub use crate::world::RunningServer;
 
-/// One HTTP request as a client sends it.
-#[derive(Clone, Debug)]
-pub struct Request {
-    pub method: String,
-    /// Path and query, as on the request line.
-    pub target: String,
-    /// The `Host` header.
-    pub host: String,
-    pub user_agent: String,
-    /// The client address the server sees.
-    pub client: String,
-}
-
-#[derive(Clone, Debug)]
-pub struct Response {
-    pub status: u16,
-    /// Headers after `Server` and `Date`, in the order the server sends them.
-    pub headers: Vec<(String, String)>,
-    pub body: Vec<u8>,
-}
-
-impl Response {
-    pub fn header(&self, name: &str) -> Option<&str> {
-        self.headers.iter().find(|(k, _)| k.eq_ignore_ascii_case(name)).map(|(_, v)| v.as_str())
-    }
-}
+pub use crate::http::{Request, Response};
 
 /// The reason phrase nginx sends with a status.
 pub fn reason(status: u16) -> &'static str {
@@ -168,15 +142,10 @@ pub fn connect(world: &World, from: &Ns, ip: &str, port: u16) -> Result<Connecti
 
 /// Sends a request over an established connection.
 pub fn exchange(world: &mut World, conn: &Connection, req: &Request) -> Response {
-    let server = world.container(&conn.container).and_then(|c| c.server.clone());
-    let server = server.as_ref().map(|s| s.as_any());
-    if let Some(n) = server.and_then(|s| s.downcast_ref::<nginx::Running>()) {
-        return nginx::serve(world, &conn.container, n, conn.port, req);
+    match world.container(&conn.container).and_then(|c| c.server.clone()) {
+        Some(server) => server.serve(world, &conn.container, conn.port, req),
+        None => Response { status: 502, headers: Vec::new(), body: Vec::new() },
     }
-    if let Some(f) = server.and_then(|s| s.downcast_ref::<super::python::FlaskServer>()) {
-        return super::python::flask::serve(world, &conn.container, f, req);
-    }
-    Response { status: 502, headers: Vec::new(), body: Vec::new() }
 }
 
 /// The parts of an `http://host:port/path` URL.

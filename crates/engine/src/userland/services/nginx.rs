@@ -745,6 +745,9 @@ impl RunningServer for Running {
                 }
         })
     }
+    fn serve(&self, world: &mut World, id: &ContainerId, port: u16, req: &Request) -> Response {
+        serve(world, id, self, port, req)
+    }
     fn as_any(&self) -> &dyn std::any::Any {
         self
     }

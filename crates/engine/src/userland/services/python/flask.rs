@@ -33,6 +33,9 @@ impl RunningServer for FlaskServer {
         port == self.port
             && (self.host == "0.0.0.0" && !ip.contains(':') || self.host == ip || self.host == "localhost" && ip == "127.0.0.1")
     }
+    fn serve(&self, world: &mut World, id: &ContainerId, _port: u16, req: &Request) -> Response {
+        serve(world, id, self, req)
+    }
     fn as_any(&self) -> &dyn std::any::Any {
         self
     }
