@@ -598,7 +598,6 @@ fn a_run_refused_for_an_unknown_user_emits_nothing() {
 }
 
 #[test]
-#[ignore = "bug: the container never starts (docker ps -a shows it Created, exit 127) but a Running state change is emitted"]
 fn a_run_whose_program_is_missing_never_reports_running() {
     let mut engine = Engine::new();
     assert_eq!(refused(&mut engine, "docker run -d --name nocmd demo/app:1.0 nosuchprog"), [created("nocmd", "demo/app:1.0")]);

@@ -447,18 +447,23 @@ fn copy_merged(world: &mut World, loc: &crate::vfs::Loc) -> InodeId {
     }
 }
 
-/// Builds the mount table and starts the container (without running its process).
-pub(crate) fn start_container(world: &mut World, id: &ContainerId) -> Result<(), DaemonError> {
+/// Whether the runtime can start the container's process, asked once its mount table is set
+/// up (the program may come from a mount). The daemon does not run programs: its caller knows.
+pub(crate) type Runnable<'a> = &'a dyn Fn(&World) -> Option<DaemonError>;
+
+/// Builds the mount table and starts the container (without running its process). When
+/// `runnable` refuses, the container stays created, with the refusal's exit status.
+pub(crate) fn start_container(world: &mut World, id: &ContainerId, runnable: Runnable) -> Result<(), DaemonError> {
     // The network is set up before the runtime creates the task, and released if that fails.
     super::ports::bind_ports(world, id)?;
-    let started = start_task(world, id);
+    let started = start_task(world, id, runnable);
     if let (Err(_), Some(c)) = (&started, world.container_mut(id)) {
         c.ports.clear();
     }
     started
 }
 
-fn start_task(world: &mut World, id: &ContainerId) -> Result<(), DaemonError> {
+fn start_task(world: &mut World, id: &ContainerId, runnable: Runnable) -> Result<(), DaemonError> {
     let secs = world.clock.secs();
     let Some(c) = world.container(id).cloned() else { return Err(DaemonError::NoSuchContainer(id.to_string())) };
     let ro_root = c.host.readonly_rootfs;
@@ -638,6 +643,14 @@ fn start_task(world: &mut World, id: &ContainerId) -> Result<(), DaemonError> {
     world.next_pid += 7;
     let Some(cm) = world.container_mut(id) else { return Err(DaemonError::NoSuchContainer(id.to_string())) };
     cm.mounts = mounts;
+    if let Some(refused) = runnable(world) {
+        if let Some(c) = world.container_mut(id) {
+            c.mounts.clear();
+            c.exit_code = refused.code();
+        }
+        return Err(refused);
+    }
+    let Some(cm) = world.container_mut(id) else { return Err(DaemonError::NoSuchContainer(id.to_string())) };
     cm.status = Status::Running;
     cm.started_at = Some(now);
     cm.pid = pid;

@@ -22,8 +22,8 @@ use format::{ellipsis, human_size, tabwrite};
 use mounts::SpecError;
 
 // The daemon's container functions, where the CLI's commands use them.
+pub(crate) use crate::daemon::container::stop_container;
 pub use crate::daemon::container::{changes, host_dir, host_root_ctx, remove_container, MAX_CONTAINERS};
-pub(crate) use crate::daemon::container::{start_container, stop_container};
 pub use crate::daemon::find_image;
 
 /// The simulator's limits on objects (memory stays bounded whatever a learner types).
@@ -305,17 +305,6 @@ fn run(world: &mut World, sh: &mut Shell, args: &[String], io: &mut Io, start: b
         });
         return 0;
     }
-    if let Some(err) = missing_program(world, &id) {
-        let code = report_run_error(io, cmd, err);
-        if let Some(c) = world.container_mut(&id) {
-            c.status = Status::Created;
-            c.exit_code = 127;
-        }
-        if auto_remove {
-            remove_container(world, &id, true);
-        }
-        return code;
-    }
     let (out, err, status) = run_main_process(world, &id);
     if detach {
         io.out_str(&format!("{id}\n"));
@@ -446,20 +435,30 @@ pub fn end_session(world: &mut World, id: &ContainerId, main_process: bool, code
     }
 }
 
-/// Docker refuses to start a process whose program is not found in the container.
-fn missing_program(world: &World, id: &ContainerId) -> Option<RunError> {
+/// Docker refuses to start a process whose program is not found in the container (the
+/// runtime's check, which the daemon asks for when it starts one).
+fn missing_program(world: &World, id: &ContainerId) -> Option<DaemonError> {
     let c = world.container(id)?;
     let sh = container_shell(world, id, None, None, &[]).ok()?;
     match userland::find_program_kind(world, &sh, &c.path) {
         userland::ProgramKind::Found => None,
         userland::ProgramKind::Missing => {
-            let what = if c.path.contains('/') { "no such file or directory" } else { "executable file not found in $PATH" };
-            Some(RunError::Start(
-                format!("failed to create task for container: failed to create shim task: OCI runtime create failed: runc create failed: unable to start container process: exec: \"{}\": {what}: unknown", c.path),
-                127,
-            ))
+            let what = if c.path.contains('/') {
+                format!("stat {}: no such file or directory", c.path)
+            } else {
+                "executable file not found in $PATH".to_string()
+            };
+            Some(DaemonError::Start {
+                message: format!("failed to create task for container: failed to create shim task: OCI runtime create failed: runc create failed: unable to start container process: exec: \"{}\": {what}: unknown", c.path),
+                code: 127,
+            })
         }
     }
+}
+
+/// Starts a container through the daemon, with the runtime's check that its program exists.
+pub(crate) fn start_container(world: &mut World, id: &ContainerId) -> Result<(), DaemonError> {
+    daemon::container::start_container(world, id, &|w| missing_program(w, id))
 }
 
 /// Runs the container's main process. Returns its output and `Some(exit)` if it ended.

@@ -22,10 +22,18 @@ pub(crate) fn first_byte(c: char) -> u8 {
     c.encode_utf8(&mut buf).as_bytes()[0]
 }
 
+/// An option getopt refuses, as the walk meets it.
+enum Refused<'a> {
+    /// A character outside ASCII in a cluster of short options.
+    Short(char),
+    /// A long option, as written.
+    Long(&'a str),
+}
+
 /// Walks `args` as GNU getopt does (options may follow operands; `--` ends them), where the
 /// short options in `with_value` take the rest of their cluster or the next argument. Calls
 /// `found` for each refused option in order; stops when it returns false.
-fn scan(args: &[String], with_value: &str, mut found: impl FnMut(Foreign) -> bool) {
+fn scan<'a>(args: &'a [String], with_value: &str, mut found: impl FnMut(Refused<'a>) -> bool) {
     let mut i = 0;
     while i < args.len() {
         let arg = &args[i];
@@ -35,7 +43,7 @@ fn scan(args: &[String], with_value: &str, mut found: impl FnMut(Foreign) -> boo
         }
         if let Some(long) = arg.strip_prefix("--") {
             let name = long.split('=').next().unwrap_or_default();
-            if !name.is_ascii() && !found(Foreign::Long(arg.clone())) {
+            if !name.is_ascii() && !found(Refused::Long(arg)) {
                 return;
             }
             continue;
@@ -44,7 +52,7 @@ fn scan(args: &[String], with_value: &str, mut found: impl FnMut(Foreign) -> boo
         let mut chars = cluster.chars();
         while let Some(c) = chars.next() {
             if !c.is_ascii() {
-                if !found(Foreign::Short(first_byte(c))) {
+                if !found(Refused::Short(c)) {
                     return;
                 }
                 continue;
@@ -63,8 +71,11 @@ fn scan(args: &[String], with_value: &str, mut found: impl FnMut(Foreign) -> boo
 /// The first option in `args` that getopt refuses, if any.
 pub(crate) fn first_foreign(args: &[String], with_value: &str) -> Option<Foreign> {
     let mut first = None;
-    scan(args, with_value, |f| {
-        first = Some(f);
+    scan(args, with_value, |refused| {
+        first = Some(match refused {
+            Refused::Short(c) => Foreign::Short(first_byte(c)),
+            Refused::Long(arg) => Foreign::Long(arg.to_string()),
+        });
         false
     });
     first
@@ -74,30 +85,13 @@ pub(crate) fn first_foreign(args: &[String], with_value: &str) -> Option<Foreign
 /// up (GNU du): each byte of a multi-byte character is an option of its own to getopt.
 pub(crate) fn all_foreign_bytes(args: &[String], with_value: &str) -> Vec<u8> {
     let mut bytes = Vec::new();
-    let mut i = 0;
-    while i < args.len() {
-        let arg = &args[i];
-        i += 1;
-        if arg == "--" {
-            break;
+    scan(args, with_value, |refused| {
+        if let Refused::Short(c) = refused {
+            let mut buf = [0u8; 4];
+            bytes.extend_from_slice(c.encode_utf8(&mut buf).as_bytes());
         }
-        if arg.starts_with("--") {
-            continue;
-        }
-        let Some(cluster) = arg.strip_prefix('-').filter(|c| !c.is_empty()) else { continue };
-        let mut chars = cluster.chars();
-        while let Some(c) = chars.next() {
-            if !c.is_ascii() {
-                let mut buf = [0u8; 4];
-                bytes.extend_from_slice(c.encode_utf8(&mut buf).as_bytes());
-            } else if with_value.contains(c) {
-                if chars.as_str().is_empty() {
-                    i += 1;
-                }
-                break;
-            }
-        }
-    }
+        true
+    });
     bytes
 }
 
