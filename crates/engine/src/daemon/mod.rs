@@ -40,3 +40,7 @@ pub fn find_image(world: &World, reference: &str) -> Option<usize> {
     }
     None
 }
+
+#[cfg(test)]
+#[path = "lifecycle_tests.rs"]
+mod lifecycle_tests;
