@@ -6,6 +6,7 @@
 
 use std::io::{self, Write};
 
+use stowage_engine::levels::{self, Level};
 use stowage_engine::{transcript, Engine, Outcome};
 
 fn main() {
@@ -29,9 +30,23 @@ fn main() {
             }
             std::process::exit(status);
         }
+        Some("level") => match args.get(1).map(|id| load_level(id)) {
+            Some(Ok(level)) => play_level(&level),
+            Some(Err(e)) => {
+                eprintln!("stowage: {e}");
+                std::process::exit(2);
+            }
+            None => {
+                eprintln!("usage: stowage level ID|FILE   (levels: {})", level_ids().join(", "));
+                std::process::exit(2);
+            }
+        },
+        Some("levels") if args.get(1).map(String::as_str) == Some("check") => std::process::exit(check_levels(&args[2..])),
         Some("-h" | "--help") => {
             println!("usage: stowage [--explain]          interactive shell on the simulated machine");
             println!("       stowage replay FILE...       replay transcripts, print the simulated transcript");
+            println!("       stowage level ID|FILE        play a level: goals after each command, `hint`, `solution`");
+            println!("       stowage levels check [FILE...]  check level files (all shipped levels without FILE)");
         }
         _ => repl(args.iter().any(|a| a == "--explain")),
     }
@@ -88,6 +103,99 @@ fn read_line(editor: &mut Option<rustyline::DefaultEditor>, prompt: &str) -> Opt
                     Ok(_) => Some(l.trim_end_matches('\n').to_string()),
                 };
             }
+        }
+    }
+}
+
+fn level_ids() -> Vec<String> {
+    levels::all().into_iter().map(|l| l.id).collect()
+}
+
+/// A shipped level by id, or a level file.
+fn load_level(id_or_file: &str) -> Result<Level, String> {
+    if let Some(level) = levels::find(id_or_file) {
+        return Ok(level);
+    }
+    let text = std::fs::read(id_or_file).map_err(|e| format!("{id_or_file}: no such level ({e})"))?;
+    levels::parse(&String::from_utf8_lossy(&text)).map_err(|e| format!("{id_or_file}: {e}"))
+}
+
+/// `stowage levels check`: each file read and replayed (start, solution, wrong attempts).
+fn check_levels(files: &[String]) -> i32 {
+    let levels: Vec<(String, Result<Level, String>)> = if files.is_empty() {
+        levels::sources().iter().map(|s| ("(shipped)".to_string(), levels::parse(s).map_err(|e| e.to_string()))).collect()
+    } else {
+        files.iter().map(|f| (f.clone(), load_level(f))).collect()
+    };
+    let mut status = 0;
+    for (source, level) in levels {
+        match level {
+            Err(e) => {
+                println!("FAIL {source}: {e}");
+                status = 1;
+            }
+            Ok(level) => {
+                let problems = levels::verify(&level);
+                if problems.is_empty() {
+                    println!("ok   {} ({} goals, par {}, {} wrong attempts)", level.id, level.goals.len(), level.par(), level.wrong.len());
+                } else {
+                    println!("FAIL {}: {}", level.id, problems.join("; "));
+                    status = 1;
+                }
+            }
+        }
+    }
+    status
+}
+
+fn print_standing(level: &Level, engine: &Engine) -> bool {
+    let standing = level.standing(&engine.query());
+    for (check, met) in level.goals.iter().zip(&standing.met) {
+        println!("  [{}] {}", if *met { "done" } else { "to do" }, check.text);
+    }
+    for i in &standing.broken {
+        println!("  ! {}", level.guards[*i].broken);
+    }
+    standing.solved()
+}
+
+/// Plays a level in the terminal: the story, then the goals after every command.
+fn play_level(level: &Level) {
+    let mut engine = level.start();
+    engine.set_tty(true);
+    println!("{}\n\n{}\n", level.title, level.story.trim_end());
+    print_standing(level, &engine);
+    println!("(type `hint` for a hint, `solution` to see one, Ctrl+D to leave)");
+    let mut editor = rustyline::DefaultEditor::new().ok();
+    let (mut hints, mut typed) = (0, 0);
+    while let Some(line) = read_line(&mut editor, &engine.prompt()) {
+        match line.trim() {
+            "hint" => {
+                match level.hints.get(hints) {
+                    Some(h) => println!("Hint {}: {h}", hints + 1),
+                    None => println!("No more hints: `solution` shows one."),
+                }
+                hints += 1;
+                continue;
+            }
+            "solution" => {
+                let mut fresh = level.start();
+                for l in &level.solution {
+                    println!("{}{l}", fresh.prompt());
+                    print_outcome(&fresh.run(l), false);
+                }
+                print_standing(level, &fresh);
+                println!("Solved (solution shown). Keep going in your own session, or leave with Ctrl+D.");
+                continue;
+            }
+            "" => continue,
+            _ => {}
+        }
+        typed += 1;
+        print_outcome(&engine.run(&line), false);
+        if print_standing(level, &engine) {
+            println!("Solved in {typed} {} (par {}).", if typed == 1 { "line" } else { "lines" }, level.par());
+            break;
         }
     }
 }

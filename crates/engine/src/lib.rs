@@ -18,6 +18,7 @@ pub mod fs;
 pub mod http;
 pub mod ids;
 pub mod images;
+pub mod levels;
 pub mod procfs;
 pub mod query;
 pub mod scenarios;

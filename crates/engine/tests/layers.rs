@@ -14,7 +14,7 @@ const LAYERS: &[(&str, &[&str])] = &[
     ("daemon", &["daemon", "catalog.rs", "images.rs"]),
     ("programs", &["shell", "userland"]),
     ("cli", &["docker"]),
-    ("engine", &["lib.rs", "view.rs", "query.rs", "transcript.rs", "scenarios.rs"]),
+    ("engine", &["lib.rs", "view.rs", "query.rs", "transcript.rs", "scenarios.rs", "levels"]),
 ];
 
 /// The layer of a file or of a top-level module (`world`, `daemon`, …), by its first component.

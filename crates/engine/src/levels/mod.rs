@@ -1,0 +1,274 @@
+//! Levels: a goal to reach on a prepared machine, judged on the machine's state after every
+//! command, never on the lines typed. One YAML file per level in `levels/` at the repository
+//! root, compiled in; `docs/levels.md` teaches the format. (YAML because its parser is linked
+//! already, for Compose files: levels add no parser to the page.)
+//!
+//! Architecture invariant: goals read the machine through [`Query`] only; evaluating a level
+//! changes nothing.
+
+pub mod goal;
+
+use yaml_serde::Value;
+
+pub use goal::Goal;
+
+use crate::query::Query;
+use crate::Engine;
+
+/// The three tracks, in the order a learner takes them.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Track {
+    Beginner,
+    Intermediate,
+    Expert,
+}
+
+/// A goal with the words the checklist shows.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Check {
+    pub goal: Goal,
+    pub text: String,
+}
+
+/// A state that must hold all along (the data the level is about); while it is broken the
+/// level cannot be solved, and `broken` says what happened.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Guard {
+    pub goal: Goal,
+    pub broken: String,
+}
+
+/// A plausible mistake, for the level's tests: its lines leave at least one goal unmet.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct WrongAttempt {
+    pub note: String,
+    pub lines: Vec<String>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Level {
+    pub id: String,
+    pub track: Track,
+    pub title: String,
+    /// What the learner must achieve, in the learner's words.
+    pub story: String,
+    /// Lines run on a fresh machine before the learner starts (their output is not shown).
+    pub setup: Vec<String>,
+    pub goals: Vec<Check>,
+    pub guards: Vec<Guard>,
+    pub hints: Vec<String>,
+    /// The reference solution; its line count is the level's par.
+    pub solution: Vec<String>,
+    pub wrong: Vec<WrongAttempt>,
+}
+
+/// Where a level stands on a machine.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Standing {
+    /// Each goal, met or not, in the level's order.
+    pub met: Vec<bool>,
+    /// The guards that are broken, by index.
+    pub broken: Vec<usize>,
+}
+
+impl Standing {
+    pub fn solved(&self) -> bool {
+        self.broken.is_empty() && self.met.iter().all(|m| *m)
+    }
+}
+
+impl Level {
+    /// The number of lines of the reference solution.
+    pub fn par(&self) -> usize {
+        self.solution.len()
+    }
+
+    /// A fresh machine with the level's setup run.
+    pub fn start(&self) -> Engine {
+        let mut engine = Engine::new();
+        for line in &self.setup {
+            engine.run(line);
+        }
+        engine
+    }
+
+    /// Where the level stands on `q`'s machine.
+    pub fn standing(&self, q: &Query) -> Standing {
+        Standing {
+            met: self.goals.iter().map(|c| c.goal.met(q)).collect(),
+            broken: self.guards.iter().enumerate().filter(|(_, g)| !g.goal.met(q)).map(|(i, _)| i).collect(),
+        }
+    }
+}
+
+/// What is wrong with a level as a level: the start already solved, a reference solution that
+/// does not solve it, a wrong attempt that does, no wrong attempt that meets some goals but not
+/// all. Empty when the level is sound. (`stowage levels check` and the tests ask this.)
+pub fn verify(level: &Level) -> Vec<String> {
+    let mut problems = Vec::new();
+    let replay = |lines: &[String]| {
+        let mut engine = level.start();
+        for line in lines {
+            engine.run(line);
+        }
+        level.standing(&engine.query())
+    };
+    let start = replay(&[]);
+    if start.solved() {
+        problems.push("the start state already meets every goal".to_string());
+    }
+    if !start.broken.is_empty() {
+        problems.push("a guard is broken at the start".to_string());
+    }
+    let solved = replay(&level.solution);
+    if !solved.solved() {
+        let unmet: Vec<&str> = level.goals.iter().zip(&solved.met).filter(|(_, m)| !**m).map(|(c, _)| c.text.as_str()).collect();
+        problems.push(format!("the reference solution leaves goals unmet: {}", unmet.join("; ")));
+    }
+    if level.hints.len() < 2 {
+        problems.push("a level gives at least two hints".to_string());
+    }
+    if level.wrong.is_empty() {
+        problems.push("a level lists at least one wrong attempt".to_string());
+    }
+    let mut partly = false;
+    for w in &level.wrong {
+        let s = replay(&w.lines);
+        if s.solved() {
+            problems.push(format!("the wrong attempt \"{}\" solves the level", w.note));
+        }
+        partly |= s.met.iter().any(|m| *m);
+    }
+    if !level.wrong.is_empty() && !partly {
+        problems.push("no wrong attempt meets some goals but not all".to_string());
+    }
+    problems
+}
+
+/// A level file that cannot be read: which field, and why.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct LevelError {
+    pub field: String,
+    pub message: String,
+}
+
+impl std::fmt::Display for LevelError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        if self.field.is_empty() {
+            write!(f, "{}", self.message)
+        } else {
+            write!(f, "{}: {}", self.field, self.message)
+        }
+    }
+}
+
+fn error(field: &str, message: impl Into<String>) -> LevelError {
+    LevelError { field: field.into(), message: message.into() }
+}
+
+fn text(doc: &Value, key: &str) -> Result<String, LevelError> {
+    doc.get(key).and_then(Value::as_str).map(|s| s.trim_end().to_string()).ok_or_else(|| error(key, "missing, or not text"))
+}
+
+fn lines(doc: &Value, key: &str, required: bool) -> Result<Vec<String>, LevelError> {
+    match doc.get(key) {
+        None if !required => Ok(Vec::new()),
+        None => Err(error(key, "missing")),
+        Some(Value::Sequence(items)) => items
+            .iter()
+            .enumerate()
+            .map(|(i, item)| item.as_str().map(str::to_string).ok_or_else(|| error(&format!("{key}[{}]", i + 1), "not text")))
+            .collect(),
+        Some(_) => Err(error(key, "a list of lines")),
+    }
+}
+
+/// Reads a level from its YAML text. Malformed text is an error naming the line (YAML's
+/// syntax) or the field, never a panic.
+pub fn parse(source: &str) -> Result<Level, LevelError> {
+    let doc: Value = yaml_serde::from_str(source).map_err(|e| error("", format!("not YAML: {e}")))?;
+    if !doc.is_mapping() {
+        return Err(error("", "a level is a mapping of fields (id, track, title, story, …)"));
+    }
+    let id = text(&doc, "id")?;
+    if id.is_empty() || !id.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-') {
+        return Err(error("id", "lowercase letters, digits and dashes"));
+    }
+    let track = match text(&doc, "track")?.as_str() {
+        "beginner" => Track::Beginner,
+        "intermediate" => Track::Intermediate,
+        "expert" => Track::Expert,
+        other => return Err(error("track", format!("beginner, intermediate or expert, not `{other}`"))),
+    };
+    let mut goals = Vec::new();
+    let Some(Value::Sequence(items)) = doc.get("goals") else { return Err(error("goals", "a list of goals is needed")) };
+    for (i, item) in items.iter().enumerate() {
+        let field = format!("goals[{}]", i + 1);
+        let goal = goal::parse(item).map_err(|m| error(&field, m))?;
+        let words = item.get("text").and_then(Value::as_str).map(str::to_string).unwrap_or_else(|| goal.describe());
+        goals.push(Check { goal, text: words });
+    }
+    if goals.is_empty() {
+        return Err(error("goals", "a level needs at least one goal"));
+    }
+    let mut guards = Vec::new();
+    if let Some(Value::Sequence(items)) = doc.get("guards") {
+        for (i, item) in items.iter().enumerate() {
+            let field = format!("guards[{}]", i + 1);
+            let goal = goal::parse(item).map_err(|m| error(&field, m))?;
+            let broken = item.get("broken").and_then(Value::as_str).ok_or_else(|| error(&field, "`broken` says what happened"))?;
+            guards.push(Guard { goal, broken: broken.trim_end().to_string() });
+        }
+    }
+    let mut wrong = Vec::new();
+    if let Some(Value::Sequence(items)) = doc.get("wrong") {
+        for (i, item) in items.iter().enumerate() {
+            let field = format!("wrong[{}]", i + 1);
+            let note = item.get("note").and_then(Value::as_str).ok_or_else(|| error(&field, "`note` says what the mistake is"))?;
+            let attempt = lines(item, "lines", true).map_err(|e| error(&format!("{field}.{}", e.field), e.message))?;
+            wrong.push(WrongAttempt { note: note.trim_end().to_string(), lines: attempt });
+        }
+    }
+    Ok(Level {
+        id,
+        track,
+        title: text(&doc, "title")?,
+        story: text(&doc, "story")?,
+        setup: lines(&doc, "setup", false)?,
+        goals,
+        guards,
+        hints: lines(&doc, "hints", true)?,
+        solution: lines(&doc, "solution", true)?,
+        wrong,
+    })
+}
+
+/// The levels that ship with Stowage, in `levels/` at the repository root.
+const SOURCES: &[&str] = &[
+    include_str!("../../../../levels/writable-layer-dies.yaml"),
+    include_str!("../../../../levels/stop-is-not-remove.yaml"),
+    include_str!("../../../../levels/copy-up.yaml"),
+    include_str!("../../../../levels/whiteout.yaml"),
+    include_str!("../../../../levels/volume-outlives-container.yaml"),
+    include_str!("../../../../levels/ro-config.yaml"),
+    include_str!("../../../../levels/prune-anonymous.yaml"),
+    include_str!("../../../../levels/tmpfs-secret.yaml"),
+];
+
+/// Every level that ships, in track order. A shipped level that does not read is a bug the
+/// tests catch; it is left out rather than taking the page down.
+pub fn all() -> Vec<Level> {
+    let mut levels: Vec<Level> = SOURCES.iter().filter_map(|s| parse(s).ok()).collect();
+    levels.sort_by_key(|l| l.track);
+    levels
+}
+
+/// A shipped level by id.
+pub fn find(id: &str) -> Option<Level> {
+    all().into_iter().find(|l| l.id == id)
+}
+
+/// The shipped levels' sources (for their tests).
+pub fn sources() -> &'static [&'static str] {
+    SOURCES
+}

@@ -1,0 +1,92 @@
+//! Every shipped level is tested by replaying it: the start state does not meet its goals, the
+//! reference solution does, and each listed wrong attempt (a plausible mistake) leaves a goal
+//! unmet, at least one of them meeting some goals but not all.
+
+use stowage_engine::levels::{self, Level};
+use stowage_engine::Engine;
+
+fn run_all(engine: &mut Engine, lines: &[String]) {
+    for line in lines {
+        engine.run(line);
+    }
+}
+
+fn shipped() -> Vec<Level> {
+    levels::sources().iter().map(|s| levels::parse(s).unwrap_or_else(|e| panic!("a shipped level does not read: {e}"))).collect()
+}
+
+#[test]
+fn every_shipped_level_reads_and_ids_are_unique() {
+    let all = shipped();
+    assert_eq!(all.len(), levels::all().len());
+    let mut ids: Vec<&str> = all.iter().map(|l| l.id.as_str()).collect();
+    ids.sort();
+    ids.dedup();
+    assert_eq!(ids.len(), all.len(), "duplicate ids");
+    for l in &all {
+        assert!(l.hints.len() >= 2, "{}: at least two hints", l.id);
+        assert!(!l.wrong.is_empty(), "{}: at least one wrong attempt", l.id);
+        assert!(l.par() >= 1, "{}: a reference solution", l.id);
+    }
+    let single_goal = all.iter().filter(|l| l.goals.len() == 1).count();
+    assert!(single_goal * 4 <= all.len(), "{single_goal} of {} levels have a single goal", all.len());
+}
+
+#[test]
+fn every_level_is_sound_start_solution_and_wrong_attempts() {
+    // The start does not meet the goals; the reference solution does; every wrong attempt
+    // leaves a goal unmet, and one of them meets some goals but not all.
+    for l in shipped() {
+        let problems = levels::verify(&l);
+        assert!(problems.is_empty(), "{}: {}", l.id, problems.join("; "));
+    }
+}
+
+#[test]
+fn verify_finds_a_level_that_teaches_nothing() {
+    let mut l = levels::find("copy-up").expect("copy-up");
+    l.solution = vec!["true".into()];
+    l.wrong = vec![levels::WrongAttempt { note: "does it all".into(), lines: levels::find("copy-up").expect("copy-up").solution }];
+    let problems = levels::verify(&l);
+    assert!(problems.iter().any(|p| p.starts_with("the reference solution leaves goals unmet")), "{problems:?}");
+    assert!(problems.iter().any(|p| p == "the wrong attempt \"does it all\" solves the level"), "{problems:?}");
+}
+
+#[test]
+fn a_broken_guard_keeps_a_level_unsolved() {
+    let l = levels::find("ro-config").expect("ro-config");
+    let mut engine = l.start();
+    run_all(&mut engine, &l.solution);
+    assert!(l.standing(&engine.query()).solved());
+    // The host's file changes under a solved level: the guard says so, and it is not solved.
+    engine.run("echo color=pink > /home/student/app.conf");
+    let s = l.standing(&engine.query());
+    assert_eq!(s.broken, [0]);
+    assert!(!s.solved());
+}
+
+#[test]
+fn malformed_level_text_names_the_line_or_field() {
+    let err = |text: &str| levels::parse(text).expect_err("malformed").to_string();
+    assert!(err("id: [unclosed").contains("line"), "{}", err("id: [unclosed"));
+    assert_eq!(err("- a list"), "a level is a mapping of fields (id, track, title, story, …)");
+    let base = "id: x\ntrack: beginner\ntitle: t\nstory: s\nhints: [a, b]\nsolution: [true]\n";
+    assert_eq!(err(&format!("{base}goals: []")), "goals: a level needs at least one goal");
+    assert_eq!(
+        err(&format!("{base}goals:\n  - colour: red")),
+        "goals[1]: a goal names a `container`, `volume`, `host`, `image` or `anonymous-volumes`"
+    );
+    assert_eq!(
+        err(&format!("{base}goals:\n  - container: web\n    is: asleep")),
+        "goals[1]: `is` is present, running, exited or absent, not `asleep`"
+    );
+    assert_eq!(
+        err(&format!("{base}goals:\n  - volume: v\n    holds: /f\n    owner: root")),
+        "goals[1]: `owner` is UID:GID in numbers, not `root`"
+    );
+    assert_eq!(err(&base.replace("track: beginner", "track: wizard")), "track: beginner, intermediate or expert, not `wizard`");
+    // Any bytes at all: an answer, never a panic.
+    for text in ["", "\u{0}", "id: é\n", ":::", "goals: {", "id: x\ngoals:\n  - container: 3"] {
+        assert!(levels::parse(text).is_err());
+    }
+}
