@@ -198,7 +198,7 @@ for (const scheme of ['light', 'dark']) {
     await page.getByRole('region', { name: 'Scenario guide' }).getByRole('button', { name: /^Run step 1:/ }).click();
     assert.deepEqual(await axeViolations(page), [], 'scenario guide');
     await page.getByRole('tab', { name: 'Lessons' }).click();
-    await page.getByRole('heading', { name: 'Lessons' }).waitFor();
+    await page.getByRole('heading', { name: 'Levels' }).waitFor();
     assert.deepEqual(await axeViolations(page), [], 'lessons');
     assert.deepEqual(errors, []);
     await close();
@@ -306,4 +306,42 @@ test('a trap in the simulator shows what happened, the command, and a way back w
   assert.equal(await page.getByRole('alertdialog').count(), 0);
   assert.deepEqual(errors, []);
   await context.close();
+});
+
+test('a level is judged on the machine: goals tick as it changes, a hint, Solved, the solution player', async () => {
+  const { page, errors, input, close } = await open();
+  await page.getByRole('tab', { name: 'Lessons' }).click();
+  await page.getByRole('button', { name: 'Play level: A volume outlives its container' }).click();
+  const goals = page.getByRole('list', { name: 'Goals' });
+  await goals.waitFor();
+  const items = goals.getByRole('listitem');
+  const states = async () => (await items.allTextContents()).map((t) => (t.endsWith('to do') ? 'to do' : t.endsWith('done') ? 'done' : t));
+  // No container named writer yet: that goal holds; the volume and the reader do not.
+  assert.deepEqual(await states(), ['done', 'to do', 'to do']);
+  // A solution of the learner's own, not the reference one (busybox, an explicit volume).
+  await run(page, input, 'docker volume create notes');
+  await run(page, input, "docker run --name writer -v notes:/data busybox sh -c 'echo remember > /data/notes.txt'");
+  assert.deepEqual(await states(), ['to do', 'done', 'to do'], 'writer exists now; the notes are in the volume');
+  await page.getByRole('button', { name: 'Hint', exact: true }).click();
+  assert.equal(await page.getByRole('list', { name: 'Hints' }).getByRole('listitem').count(), 1);
+  await run(page, input, 'docker rm writer');
+  await run(page, input, 'docker run -d --name reader -v notes:/data busybox sleep 3600');
+  assert.deepEqual(await states(), ['done', 'done', 'done']);
+  const solved = page.getByRole('status').filter({ hasText: 'Solved' });
+  await solved.waitFor();
+  assert.match(await solved.textContent(), /Solved in 4 lines \(par 3\)/);
+  await page.waitForFunction(() => location.hash.startsWith('#level=volume-outlives-container&run='));
+  await page.screenshot({ path: join(ARTIFACTS, 'level-solved.png') });
+  assert.deepEqual(await axeViolations(page), [], 'level screen');
+  // Undo takes the last line back: the goal un-ticks.
+  await page.getByRole('button', { name: 'Undo' }).click();
+  assert.deepEqual(await states(), ['done', 'done', 'to do']);
+  // The solution player starts over and types the reference solution.
+  await page.getByRole('button', { name: 'Show solution' }).click();
+  await page.getByRole('status').filter({ hasText: 'Solved (solution shown)' }).waitFor();
+  const log = page.getByRole('log', { name: 'Terminal output' });
+  assert.equal(await log.locator('.block').count(), 3);
+  assert.match(await log.textContent(), /docker run -d --name reader -v notes:\/data demo\/app:1\.0 sleep 3600/);
+  assert.deepEqual(errors, []);
+  await close();
 });

@@ -13,6 +13,7 @@ use crate::components::explorer::Explorer;
 use crate::components::guide::Guide;
 use crate::components::icons::{icon, Icon};
 use crate::components::lessons::Lessons;
+use crate::components::level::LevelPanel;
 use crate::components::narration::Narration;
 use crate::components::storage_map::{summary, StorageMap};
 use crate::components::terminal::Terminal;
@@ -94,9 +95,11 @@ pub fn App() -> Html {
     // A link may name a scenario and the lines to replay: `#scenario=postgres&run=…`.
     let session = use_reducer(|| {
         let link = link::parse(&location_hash());
-        let mut session = match link.scenario.as_deref().and_then(stowage_engine::scenarios::find) {
-            Some(scenario) => Session::for_scenario(scenario),
-            None => Session::new(Engine::new()),
+        let level = link.level.as_deref().and_then(stowage_engine::levels::find);
+        let mut session = match (level, link.scenario.as_deref().and_then(stowage_engine::scenarios::find)) {
+            (Some(level), _) => Session::for_level(level),
+            (None, Some(scenario)) => Session::for_scenario(scenario),
+            (None, None) => Session::new(Engine::new()),
         };
         for line in link.run {
             session.apply(Action::Submit(Submit::Run(vec![line])));
@@ -208,14 +211,31 @@ pub fn App() -> Html {
             dispatch.dispatch(Action::LoadScenario(id));
         })
     };
+    // Playing a level shows the storage map beside its goals.
+    let on_level = {
+        let dispatch = session.dispatcher();
+        let tab = tab.clone();
+        use_callback((), move |id, _| {
+            tab.set(Tab::Map);
+            dispatch.dispatch(Action::LoadLevel(id));
+        })
+    };
+    let on_hint = {
+        let dispatch = session.dispatcher();
+        use_callback((), move |(), _| dispatch.dispatch(Action::Hint))
+    };
+    let on_solution = {
+        let dispatch = session.dispatcher();
+        use_callback((), move |(), _| dispatch.dispatch(Action::ShowSolution))
+    };
     let on_step = {
         let dispatch = session.dispatcher();
         use_callback((), move |i, _| dispatch.dispatch(Action::RunStep(i)))
     };
     // The address names the scenario and the lines run, so it shares or embeds this very session.
     // It is written a moment later: updating the address is slow, and typing must not wait.
-    use_effect_with((session.scenario.id, session.typed.clone()), |(id, typed)| {
-        let hash = link::format(id, typed);
+    use_effect_with(session.link_hash(), |hash| {
+        let hash = hash.clone();
         let timer = Timeout::new(ADDRESS_DELAY_MS, move || set_location_hash(&hash));
         move || drop(timer)
     });
@@ -230,13 +250,12 @@ pub fn App() -> Html {
     }
     // The session Share reads, kept current here so that its callback never changes (the top
     // bar then re-renders only when its own data does, not after every command).
-    let shared = use_mut_ref(|| (session.scenario.id, session.typed.clone()));
-    *shared.borrow_mut() = (session.scenario.id, session.typed.clone());
+    let shared = use_mut_ref(|| (session.link_hash(), session.typed.clone()));
+    *shared.borrow_mut() = (session.link_hash(), session.typed.clone());
     let on_share = {
         let share_status = share_status.clone();
         use_callback((), move |(), _| {
-            let (id, typed) = shared.borrow().clone();
-            let hash = link::format(id, &typed);
+            let (hash, typed) = shared.borrow().clone();
             let complete = link::carries(&typed);
             // Right away too: the address may still be catching up with the last command.
             set_location_hash(&hash);
@@ -324,7 +343,11 @@ pub fn App() -> Html {
                 scenario={session.scenario.id} {on_scenario} can_undo={session.can_undo()} {on_undo} {on_share} {status} />
             <main class="workspace">
                 <div class="left">
-                    <Guide scenario={session.scenario} next_step={session.next_step} {on_step} on_lesson={on_lesson.clone()} />
+                    if let Some(play) = session.level.clone() {
+                        <LevelPanel {play} typed={session.typed.len()} {on_hint} {on_solution} on_level={on_level.clone()} />
+                    } else {
+                        <Guide scenario={session.scenario} next_step={session.next_step} {on_step} on_lesson={on_lesson.clone()} />
+                    }
                     <Terminal blocks={session.blocks.clone()} prompt={session.prompt.clone()}
                         marked={step.as_ref().map(|s| s.block)} {on_submit} {complete} />
                 </div>
@@ -343,7 +366,8 @@ pub fn App() -> Html {
                                 },
                                 Tab::Lessons => html! {
                                     <Lessons current={session.scenario} next_step={session.next_step}
-                                        finished={(*finished).clone().unwrap_or_default()} on_start={on_lesson} />
+                                        finished={(*finished).clone().unwrap_or_default()} on_start={on_lesson}
+                                        level={session.level.as_ref().map(|p| (p.level.id.clone(), p.solved()))} {on_level} />
                                 },
                             } }
                         </div>

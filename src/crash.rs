@@ -11,19 +11,18 @@
 /// The line that traps when the page was opened with `?test-trap`.
 pub const TEST_TRAP_LINE: &str = "stowage-test-trap";
 
-/// Notes that `line` is about to run after `typed` in `scenario` (the link to reopen the
-/// session without it); panics for the test trap.
-pub fn before_run(scenario: &str, typed: &[String], line: &str) {
+/// Notes that `line` is about to run, and `reopen`, the address of the session without it;
+/// panics for the test trap.
+pub fn before_run(reopen: &str, line: &str) {
     #[cfg(target_arch = "wasm32")]
     {
-        let reopen = crate::model::link::format(scenario, typed);
-        record(&[("line", line), ("reopen", &reopen), ("message", "")]);
+        record(&[("line", line), ("reopen", reopen), ("message", "")]);
         if line == TEST_TRAP_LINE && test_traps_enabled() {
             panic!("the test trap was run (?test-trap)");
         }
     }
     #[cfg(not(target_arch = "wasm32"))]
-    let _ = (scenario, typed, line);
+    let _ = (reopen, line);
 }
 
 /// Keeps a panic's message for the crash screen, and prints it on the console as Yew's own

@@ -23,11 +23,20 @@ async fn each_lesson_shows_its_standing_and_starts_on_a_click() {
         Callback::from(move |id: String| started.borrow_mut().push(id))
     };
     let root = new_root();
-    let props = LessonsProps { current: scenarios::find("postgres").unwrap(), next_step: 3, finished: Finished::parse("tmpfs"), on_start };
+    let on_level = Callback::from(|_: String| {});
+    let props = LessonsProps {
+        current: scenarios::find("postgres").unwrap(),
+        next_step: 3,
+        finished: Finished::parse("tmpfs"),
+        on_start,
+        level: None,
+        on_level,
+    };
     yew::Renderer::<Lessons>::with_root_and_props(root.clone(), props).render();
     settle().await;
 
-    let items = find_all(&root, ".lesson");
+    // The guided tours, beside the levels.
+    let items = find_all(&root, "section[aria-labelledby=lessons-title] .lesson");
     assert_eq!(items.len(), 9, "every scenario but the sandbox");
     let item = |title: &str| items.iter().find(|li| text(li, "h3") == title).unwrap_or_else(|| panic!("no lesson {title}")).clone();
     let postgres = item("A database on a named volume");
@@ -37,8 +46,36 @@ async fn each_lesson_shows_its_standing_and_starts_on_a_click() {
     assert_eq!(text(&item("tmpfs: memory only"), ".lesson-badge"), "finished");
     let read_only = item("Read-only mounts");
     assert!(read_only.query_selector(".lesson-badge").unwrap().is_none());
-    assert_eq!(text(&root, ".lessons-head .sub"), "1 of 9 finished · each starts on a machine prepared for it");
+    assert_eq!(text(&root, "section[aria-labelledby=lessons-title] .sub"), "1 of 9 finished · each starts on a machine prepared for it");
 
     click(&find(&read_only, "button"));
     assert_eq!(*started.borrow(), ["read-only"]);
+}
+
+#[wasm_bindgen_test]
+async fn the_levels_are_listed_by_track_and_start_on_a_click() {
+    let played = Rc::new(RefCell::new(Vec::new()));
+    let on_level = {
+        let played = played.clone();
+        Callback::from(move |id: String| played.borrow_mut().push(id))
+    };
+    let root = new_root();
+    let props = LessonsProps {
+        current: scenarios::find("sandbox").unwrap(),
+        next_step: 0,
+        finished: Finished::default(),
+        on_start: Callback::from(|_: String| {}),
+        level: Some(("copy-up".into(), true)),
+        on_level,
+    };
+    yew::Renderer::<Lessons>::with_root_and_props(root.clone(), props).render();
+    settle().await;
+    let tracks: Vec<String> = find_all(&root, ".track-title").iter().map(|h| h.text_content().unwrap_or_default()).collect();
+    assert_eq!(tracks, ["Beginner", "Intermediate", "Expert"]);
+    let levels = find_all(&root, "section[aria-labelledby=levels-title] .lesson");
+    assert_eq!(levels.len(), stowage_engine::levels::all().len());
+    let copy_up = levels.iter().find(|li| text(li, "h4") == "Copy-up").expect("copy-up").clone();
+    assert_eq!(text(&copy_up, ".lesson-badge"), "solved");
+    click(&find(&copy_up, "button"));
+    assert_eq!(*played.borrow(), ["copy-up"]);
 }

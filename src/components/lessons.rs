@@ -1,6 +1,7 @@
 //! The lessons: every scenario that teaches step by step, where the learner stands with each,
 //! and a button to start one (the machine starts over, prepared for it).
 
+use stowage_engine::levels::Track;
 use stowage_engine::scenarios::Scenario;
 use yew::prelude::*;
 
@@ -15,6 +16,10 @@ pub struct LessonsProps {
     pub finished: Finished,
     /// Start the lesson with this id.
     pub on_start: Callback<String>,
+    /// The level being played, if one is, and whether it is solved.
+    pub level: Option<(String, bool)>,
+    /// Start the level with this id.
+    pub on_level: Callback<String>,
 }
 
 #[function_component]
@@ -51,13 +56,53 @@ pub fn Lessons(props: &LessonsProps) -> Html {
             </li>
         }
     });
+    let levels = stowage_engine::levels::all();
+    let tracks = [(Track::Beginner, "Beginner"), (Track::Intermediate, "Intermediate"), (Track::Expert, "Expert")].map(|(track, name)| {
+        let rows = levels.iter().filter(|l| l.track == track).map(|level| {
+            let current = props.level.as_ref().filter(|(id, _)| *id == level.id);
+            let badge = match current {
+                Some((_, true)) => html! { <span class="lesson-badge finished">{ icon(Icon::Check) }{ "solved" }</span> },
+                Some((_, false)) => html! { <span class="lesson-badge current">{ "playing" }</span> },
+                None => html! {},
+            };
+            let id = level.id.clone();
+            let onclick = props.on_level.reform(move |_: MouseEvent| id.clone());
+            let title_id = format!("level-{}", level.id);
+            html! {
+                <li class="lesson" aria-labelledby={title_id.clone()} aria-current={current.is_some().then_some("true")}>
+                    <div class="lesson-text">
+                        <h4 id={title_id}>{ level.title.clone() }</h4>
+                        <p class="lesson-meta">{ format!("{} goals · par {}", level.goals.len(), level.par()) }{ badge }</p>
+                    </div>
+                    <button type="button" class="icon-button" {onclick} aria-label={format!("Play level: {}", level.title)}>
+                        { icon(Icon::Play) }{ "Play" }
+                    </button>
+                </li>
+            }
+        });
+        html! {
+            <>
+                <h3 class="track-title">{ name }</h3>
+                <ol class="lesson-list">{ for rows }</ol>
+            </>
+        }
+    });
     html! {
-        <section class="lessons" aria-labelledby="lessons-title">
-            <header class="lessons-head">
-                <h2 id="lessons-title">{ "Lessons" }</h2>
-                <p class="sub">{ format!("{} of {total} finished · each starts on a machine prepared for it", props.finished.len()) }</p>
-            </header>
-            <ol class="lesson-list">{ for items }</ol>
-        </section>
+        <>
+            <section class="lessons" aria-labelledby="levels-title">
+                <header class="lessons-head">
+                    <h2 id="levels-title">{ "Levels" }</h2>
+                    <p class="sub">{ "A goal to reach on a prepared machine, checked on the machine itself: any way that gets there counts." }</p>
+                </header>
+                { for tracks }
+            </section>
+            <section class="lessons" aria-labelledby="lessons-title">
+                <header class="lessons-head">
+                    <h2 id="lessons-title">{ "Guided tours" }</h2>
+                    <p class="sub">{ format!("{} of {total} finished · each starts on a machine prepared for it", props.finished.len()) }</p>
+                </header>
+                <ol class="lesson-list">{ for items }</ol>
+            </section>
+        </>
     }
 }

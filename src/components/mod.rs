@@ -5,6 +5,7 @@ pub mod explorer;
 pub mod guide;
 pub mod icons;
 pub mod lessons;
+pub mod level;
 pub mod narration;
 pub mod storage_map;
 pub mod terminal;

@@ -8,6 +8,8 @@ const MAX_RUN_BYTES: usize = 4000;
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Link {
     pub scenario: Option<String>,
+    /// A level to play (`#level=ID`), instead of a scenario.
+    pub level: Option<String>,
     /// Command lines to replay, in order (a line may hold a here-document's newlines).
     pub run: Vec<String>,
 }
@@ -18,6 +20,7 @@ pub fn parse(hash: &str) -> Link {
     for pair in hash.trim_start_matches('#').split('&') {
         match pair.split_once('=') {
             Some(("scenario", id)) if !id.is_empty() => link.scenario = Some(decode(id)),
+            Some(("level", id)) if !id.is_empty() => link.level = Some(decode(id)),
             Some(("run", lines)) if !lines.is_empty() => link.run = decode(lines).split('\u{1e}').map(str::to_string).collect(),
             _ => {}
         }
@@ -32,10 +35,17 @@ pub fn carries(run: &[String]) -> bool {
 
 /// The hash for a scenario (`sandbox` has none) and the lines run since it started.
 pub fn format(scenario: &str, run: &[String]) -> String {
-    let mut parts = Vec::new();
-    if scenario != "sandbox" {
-        parts.push(format!("scenario={}", encode(scenario)));
-    }
+    let start = (scenario != "sandbox").then(|| format!("scenario={}", encode(scenario)));
+    with_run(start, run)
+}
+
+/// The hash for a level and the lines run since it started.
+pub fn format_level(level: &str, run: &[String]) -> String {
+    with_run(Some(format!("level={}", encode(level))), run)
+}
+
+fn with_run(start: Option<String>, run: &[String]) -> String {
+    let mut parts: Vec<String> = start.into_iter().collect();
     // Lines are separated by the record separator: a line itself may contain newlines.
     let joined = run.join("\u{1e}");
     if !run.is_empty() && carries(run) {
@@ -91,14 +101,17 @@ mod tests {
         let run = vec!["echo 'hi there' > ~/f.txt".to_string(), "cat <<EOF\nä & =\nEOF".to_string()];
         let hash = format("postgres", &run);
         assert!(hash.starts_with("#scenario=postgres&run=echo%20"), "{hash}");
-        assert_eq!(parse(&hash), Link { scenario: Some("postgres".into()), run });
+        assert_eq!(parse(&hash), Link { scenario: Some("postgres".into()), level: None, run });
+        let level = format_level("copy-up", &["ls".into()]);
+        assert_eq!(level, "#level=copy-up&run=ls");
+        assert_eq!(parse(&level).level.as_deref(), Some("copy-up"));
     }
 
     #[test]
     fn the_sandbox_with_nothing_run_has_no_hash_and_bad_input_is_harmless() {
         assert_eq!(format("sandbox", &[]), "");
         assert_eq!(format("sandbox", &["ls".into()]), "#run=ls");
-        assert_eq!(parse("#run=%ZZ%4"), Link { scenario: None, run: vec!["%ZZ%4".into()] });
+        assert_eq!(parse("#run=%ZZ%4"), Link { scenario: None, level: None, run: vec!["%ZZ%4".into()] });
         assert_eq!(parse("#junk&scenario="), Link::default());
         let long = vec!["x".repeat(MAX_RUN_BYTES + 1)];
         assert_eq!(format("tmpfs", &long), "#scenario=tmpfs");

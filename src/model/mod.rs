@@ -5,6 +5,7 @@ pub mod focus;
 pub mod format;
 pub mod history;
 pub mod lessons;
+pub mod level_play;
 pub mod link;
 pub mod player;
 pub mod prefs;

@@ -8,6 +8,7 @@ use stowage_engine::scenarios::{self, Scenario};
 use stowage_engine::{Engine, EntryView, ExplorerTarget, WorldView};
 
 use super::editor::{logical_line, Submit};
+use super::level_play::LevelPlay;
 use super::player::{Player, PlayerAction};
 
 /// The prompt of continuation lines (bash's PS2).
@@ -94,6 +95,8 @@ pub struct Session {
     typed_blocks: Rc<Vec<usize>>,
     /// What the last Undo did, in words (for the status line).
     pub notice: Option<String>,
+    /// The level being played, if one is: the machine then starts from its setup.
+    pub level: Option<LevelPlay>,
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -106,6 +109,12 @@ pub enum Action {
     RunStep(usize),
     /// Take back the last command the engine ran.
     Undo,
+    /// Start a level (by id) on a fresh machine prepared by its setup.
+    LoadLevel(String),
+    /// Show the level's next hint.
+    Hint,
+    /// Start the level over and play its reference solution, as if typed.
+    ShowSolution,
 }
 
 impl Session {
@@ -126,6 +135,75 @@ impl Session {
             typed: Rc::default(),
             typed_blocks: Rc::default(),
             notice: None,
+            level: None,
+        }
+    }
+
+    /// A session on a level's prepared machine.
+    pub fn for_level(level: stowage_engine::levels::Level) -> Session {
+        let engine = level.start();
+        let play = LevelPlay::new(level, &engine);
+        let mut session = Session::new(engine);
+        session.level = Some(play);
+        session
+    }
+
+    /// A fresh machine as this session started: the level's setup, or the scenario's.
+    fn start_engine(&self) -> Engine {
+        match &self.level {
+            Some(play) => play.level.start(),
+            None => Engine::with_scenario(self.scenario),
+        }
+    }
+
+    /// Starts over on the machine `engine`, keeping the scenario or level it was made for.
+    fn restart(&mut self, engine: Engine) {
+        self.engine.replace(engine);
+        self.blocks = Rc::default();
+        self.prompt = self.engine.prompt();
+        self.view = Rc::new(self.engine.view());
+        self.before = self.view.clone();
+        self.revision += 1;
+        self.player.apply(PlayerAction::Reset);
+        self.next_step = 0;
+        self.typed = Rc::default();
+        self.typed_blocks = Rc::default();
+        self.notice = None;
+    }
+
+    fn load_level(&mut self, id: &str) {
+        let Some(level) = stowage_engine::levels::find(id) else { return };
+        let engine = level.start();
+        self.level = Some(LevelPlay::new(level, &engine));
+        self.scenario = &scenarios::SCENARIOS[0];
+        self.restart(engine);
+    }
+
+    /// The level's reference solution, typed on a fresh copy of its start.
+    fn show_solution(&mut self) {
+        let Some(play) = &self.level else { return };
+        let solution = play.level.solution.clone();
+        self.restart(self.start_engine());
+        for line in solution {
+            self.run(vec![line]);
+        }
+        if let Some(play) = &mut self.level {
+            play.solution_shown = true;
+        }
+    }
+
+    /// The address of this session: its scenario or level, and the lines run since.
+    pub fn link_hash(&self) -> String {
+        match &self.level {
+            Some(play) => super::link::format_level(&play.level.id, &self.typed),
+            None => super::link::format(self.scenario.id, &self.typed),
+        }
+    }
+
+    /// Where the level stands now (after every change to the machine).
+    fn refresh_level(&mut self) {
+        if let Some(play) = &mut self.level {
+            play.refresh(&self.engine.0.borrow());
         }
     }
 
@@ -138,18 +216,9 @@ impl Session {
 
     fn load(&mut self, id: &str) {
         let Some(scenario) = scenarios::find(id) else { return };
-        self.engine.replace(Engine::with_scenario(scenario));
-        self.blocks = Rc::default();
-        self.prompt = self.engine.prompt();
-        self.view = Rc::new(self.engine.view());
-        self.before = self.view.clone();
-        self.revision += 1;
-        self.player.apply(PlayerAction::Reset);
         self.scenario = scenario;
-        self.next_step = 0;
-        self.typed = Rc::default();
-        self.typed_blocks = Rc::default();
-        self.notice = None;
+        self.level = None;
+        self.restart(Engine::with_scenario(scenario));
     }
 
     /// Whether there is a command to take back.
@@ -163,7 +232,7 @@ impl Session {
     fn undo(&mut self) {
         let Some(line) = self.typed.last().cloned() else { return };
         let earlier = &self.typed[..self.typed.len() - 1];
-        let mut engine = Engine::with_scenario(self.scenario);
+        let mut engine = self.start_engine();
         engine.set_tty(true);
         let mut next_step = 0;
         for earlier_line in earlier {
@@ -185,6 +254,7 @@ impl Session {
         self.revision += 1;
         self.player.apply(PlayerAction::Reset);
         self.notice = Some(format!("Undone: {line}"));
+        self.refresh_level();
     }
 
     pub fn apply(&mut self, action: Action) {
@@ -201,6 +271,13 @@ impl Session {
             Action::Submit(Submit::Run(lines)) => self.run(lines),
             Action::LoadScenario(id) => self.load(&id),
             Action::Undo => self.undo(),
+            Action::LoadLevel(id) => self.load_level(&id),
+            Action::Hint => {
+                if let Some(play) = &mut self.level {
+                    play.show_hint();
+                }
+            }
+            Action::ShowSolution => self.show_solution(),
             Action::RunStep(i) => {
                 if let Some(step) = self.scenario.steps.get(i) {
                     self.run(vec![step.command.to_string()]);
@@ -222,7 +299,7 @@ impl Session {
             _ => {
                 self.next_step = step_after(self.scenario, self.next_step, &line);
                 // Should the engine trap on this line, the page offers the session without it.
-                crate::crash::before_run(self.scenario.id, &self.typed, &line);
+                crate::crash::before_run(&self.link_hash(), &line);
                 Rc::make_mut(&mut self.typed).push(line.clone());
                 self.notice = None;
                 let outcome = self.engine.run(&line);
@@ -240,6 +317,7 @@ impl Session {
                     self.before = std::mem::replace(&mut self.view, Rc::new(view));
                 }
                 self.player.apply(PlayerAction::Enqueue { block: id, events: outcome.events });
+                self.refresh_level();
             }
         }
     }
