@@ -78,6 +78,11 @@ pub enum Goal {
         source: Option<String>,
         read_only: Option<bool>,
     },
+    /// The container's root file system is read-only (`--read-only`), or not.
+    ReadOnlyRoot {
+        container: String,
+        read_only: bool,
+    },
     /// The container's writable layer itself holds `path`: a file (copied up or written), or
     /// a whiteout.
     LayerHolds {
@@ -147,6 +152,7 @@ impl Goal {
                         && read_only.is_none_or(|ro| m.read_only == ro)
                 })
             }),
+            Goal::ReadOnlyRoot { container, read_only } => q.container(container).is_some_and(|c| c.read_only_rootfs == *read_only),
             Goal::LayerHolds { container, path, whiteout } => match q.upper_entry(container, path) {
                 Some(UpperEntry::Whiteout) => *whiteout,
                 Some(_) => !*whiteout,
@@ -187,6 +193,8 @@ impl Goal {
                     MountKind::Tmpfs => "tmpfs",
                 }
             ),
+            Goal::ReadOnlyRoot { container, read_only: true } => format!("{container}'s root file system is read-only"),
+            Goal::ReadOnlyRoot { container, read_only: false } => format!("{container}'s root file system is writable"),
             Goal::LayerHolds { container, path, whiteout: false } => format!("{container}'s writable layer holds {path}"),
             Goal::LayerHolds { container, path, whiteout: true } => format!("{container}'s writable layer hides {path} with a whiteout"),
             Goal::Volume { name, present: true } => format!("volume {name} exists"),
@@ -242,6 +250,9 @@ pub fn parse(v: &Value) -> Result<Goal, String> {
                 other => return Err(format!("`kind` is volume, bind or tmpfs, not `{other}`")),
             };
             return Ok(Goal::Mount { container: name, target, kind, source: text("source"), read_only: flag("read-only") });
+        }
+        if let Some(read_only) = flag("read-only-root") {
+            return Ok(Goal::ReadOnlyRoot { container: name, read_only });
         }
         if let Some(path) = text("layer-holds") {
             return Ok(Goal::LayerHolds { container: name, path, whiteout: false });

@@ -253,6 +253,18 @@ const SOURCES: &[&str] = &[
     include_str!("../../../../levels/ro-config.yaml"),
     include_str!("../../../../levels/prune-anonymous.yaml"),
     include_str!("../../../../levels/tmpfs-secret.yaml"),
+    include_str!("../../../../levels/bind-live-code.yaml"),
+    include_str!("../../../../levels/uid-mismatch.yaml"),
+    include_str!("../../../../levels/compose-down-v.yaml"),
+    include_str!("../../../../levels/backup-restore.yaml"),
+    include_str!("../../../../levels/volume-in-use.yaml"),
+    include_str!("../../../../levels/read-only-root.yaml"),
+    include_str!("../../../../levels/mount-hides-image.yaml"),
+    include_str!("../../../../levels/empty-volume-filled.yaml"),
+    include_str!("../../../../levels/anonymous-rm-v.yaml"),
+    include_str!("../../../../levels/debug-mountpoint.yaml"),
+    include_str!("../../../../levels/stale-volume.yaml"),
+    include_str!("../../../../levels/capstone.yaml"),
 ];
 
 /// Every level that ships, in track order. A shipped level that does not read is a bug the
