@@ -342,6 +342,12 @@ test('a level is judged on the machine: goals tick as it changes, a hint, Solved
   const log = page.getByRole('log', { name: 'Terminal output' });
   assert.equal(await log.locator('.block').count(), 3);
   assert.match(await log.textContent(), /docker run -d --name reader -v notes:\/data demo\/app:1\.0 sleep 3600/);
+  // Solved by hand is remembered (the shown solution does not take its place), after a reload too.
+  await page.reload();
+  await page.getByRole('tab', { name: 'Lessons' }).click();
+  const item = page.getByRole('listitem').filter({ has: page.getByRole('heading', { name: 'A volume outlives its container' }) });
+  assert.match(await item.textContent(), /solved/);
+  assert.match(await page.locator('section[aria-labelledby=levels-title] .sub').textContent(), /^1 of 20 solved/);
   assert.deepEqual(errors, []);
   await close();
 });

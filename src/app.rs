@@ -20,6 +20,7 @@ use crate::components::terminal::Terminal;
 use crate::components::top_bar::TopBar;
 use crate::model::editor::Submit;
 use crate::model::lessons::{self, Finished};
+use crate::model::level_progress::{Outcome, Progress};
 use crate::model::link;
 use crate::model::player::PlayerAction;
 use crate::model::prefs::{Prefs, PrefsAction, Theme};
@@ -28,6 +29,7 @@ use crate::model::session::{Action, Session};
 const THEME_KEY: &str = "stowage.theme";
 const FONT_KEY: &str = "stowage.font";
 const LESSONS_KEY: &str = "stowage.lessons.finished";
+const LEVELS_KEY: &str = "stowage.levels";
 /// How long after a command the address catches up with the session.
 const ADDRESS_DELAY_MS: u32 = 300;
 /// How long "Link copied" stays in the top bar.
@@ -160,6 +162,58 @@ pub fn App() -> Html {
             }
         });
     }
+
+    // Level progress: read once (an old or corrupt value is reset, and the learner told),
+    // noted when a level is solved, saved on change.
+    let progress = use_state_eq(|| None::<Progress>);
+    let progress_notice = use_state_eq(|| None::<AttrValue>);
+    {
+        let progress = progress.clone();
+        let progress_notice = progress_notice.clone();
+        use_effect_with((), move |_| {
+            let stored = local_storage().and_then(|s| s.get_item(LEVELS_KEY).ok().flatten());
+            progress.set(Some(match stored.map(|v| Progress::parse(&v)) {
+                None => Progress::default(),
+                Some(Ok(p)) => p,
+                Some(Err(fresh)) => {
+                    progress_notice.set(Some(
+                        "Your level progress was saved by another version of Stowage and could not be read: it starts afresh.".into(),
+                    ));
+                    fresh
+                }
+            }));
+        });
+    }
+    {
+        let progress = progress.clone();
+        let finished = session.level.as_ref().filter(|p| p.solved()).map(|p| {
+            let outcome =
+                if p.solution_shown { Outcome::SolutionShown } else { Outcome::Solved { par: session.typed.len() <= p.level.par() } };
+            (p.level.id.clone(), outcome)
+        });
+        use_effect_with((finished, progress.is_some()), move |(finished, _)| {
+            if let (Some((id, outcome)), Some(known)) = (finished, progress.as_ref()) {
+                let mut more = known.clone();
+                if more.record(id, *outcome) {
+                    if let Some(storage) = local_storage() {
+                        let _ = storage.set_item(LEVELS_KEY, &more.serialize());
+                    }
+                    progress.set(Some(more));
+                }
+            }
+        });
+    }
+    let on_reset_progress = {
+        let progress = progress.clone();
+        let progress_notice = progress_notice.clone();
+        use_callback((), move |(), _| {
+            if let Some(storage) = local_storage() {
+                let _ = storage.remove_item(LEVELS_KEY);
+            }
+            progress.set(Some(Progress::default()));
+            progress_notice.set(Some("Level progress reset.".into()));
+        })
+    };
 
     // The animation timer: runs while a step plays, then asks for the next one.
     let player = &session.player;
@@ -367,7 +421,9 @@ pub fn App() -> Html {
                                 Tab::Lessons => html! {
                                     <Lessons current={session.scenario} next_step={session.next_step}
                                         finished={(*finished).clone().unwrap_or_default()} on_start={on_lesson}
-                                        level={session.level.as_ref().map(|p| (p.level.id.clone(), p.solved()))} {on_level} />
+                                        level={session.level.as_ref().map(|p| (p.level.id.clone(), p.solved()))} {on_level}
+                                        progress={(*progress).clone().unwrap_or_default()} progress_notice={(*progress_notice).clone()}
+                                        {on_reset_progress} />
                                 },
                             } }
                         </div>

@@ -9,6 +9,7 @@ use std::rc::Rc;
 use common::*;
 use stowage::components::lessons::{Lessons, LessonsProps};
 use stowage::model::lessons::Finished;
+use stowage::model::level_progress::Progress;
 use stowage_engine::scenarios;
 use wasm_bindgen_test::*;
 use yew::Callback;
@@ -31,6 +32,9 @@ async fn each_lesson_shows_its_standing_and_starts_on_a_click() {
         on_start,
         level: None,
         on_level,
+        progress: Progress::default(),
+        progress_notice: None,
+        on_reset_progress: Callback::noop(),
     };
     yew::Renderer::<Lessons>::with_root_and_props(root.clone(), props).render();
     settle().await;
@@ -67,6 +71,9 @@ async fn the_levels_are_listed_by_track_and_start_on_a_click() {
         on_start: Callback::from(|_: String| {}),
         level: Some(("copy-up".into(), true)),
         on_level,
+        progress: Progress::parse("v1;whiteout=par,tmpfs-secret=shown").expect("progress"),
+        progress_notice: None,
+        on_reset_progress: Callback::noop(),
     };
     yew::Renderer::<Lessons>::with_root_and_props(root.clone(), props).render();
     settle().await;
@@ -76,6 +83,10 @@ async fn the_levels_are_listed_by_track_and_start_on_a_click() {
     assert_eq!(levels.len(), stowage_engine::levels::all().len());
     let copy_up = levels.iter().find(|li| text(li, "h4") == "Copy-up").expect("copy-up").clone();
     assert_eq!(text(&copy_up, ".lesson-badge"), "solved");
+    let badge = |title: &str| text(levels.iter().find(|li| text(li, "h4") == title).expect("level"), ".lesson-badge");
+    assert_eq!(badge("Deleting an image file"), "solved · par");
+    assert_eq!(badge("A secret that never touches the disk"), "solution shown");
+    assert!(text(&root, "section[aria-labelledby=levels-title] .sub").starts_with("1 of 20 solved"));
     click(&find(&copy_up, "button"));
     assert_eq!(*played.borrow(), ["copy-up"]);
 }

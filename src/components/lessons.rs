@@ -2,6 +2,8 @@
 //! and a button to start one (the machine starts over, prepared for it).
 
 use stowage_engine::levels::Track;
+
+use crate::model::level_progress::{Outcome, Progress};
 use stowage_engine::scenarios::Scenario;
 use yew::prelude::*;
 
@@ -20,6 +22,14 @@ pub struct LessonsProps {
     pub level: Option<(String, bool)>,
     /// Start the level with this id.
     pub on_level: Callback<String>,
+    /// What the learner did with each level (remembered), and a notice if it had to be reset.
+    #[prop_or_default]
+    pub progress: Progress,
+    #[prop_or_default]
+    pub progress_notice: Option<AttrValue>,
+    /// Forget the level progress.
+    #[prop_or_default]
+    pub on_reset_progress: Callback<()>,
 }
 
 #[function_component]
@@ -60,10 +70,16 @@ pub fn Lessons(props: &LessonsProps) -> Html {
     let tracks = [(Track::Beginner, "Beginner"), (Track::Intermediate, "Intermediate"), (Track::Expert, "Expert")].map(|(track, name)| {
         let rows = levels.iter().filter(|l| l.track == track).map(|level| {
             let current = props.level.as_ref().filter(|(id, _)| *id == level.id);
-            let badge = match current {
-                Some((_, true)) => html! { <span class="lesson-badge finished">{ icon(Icon::Check) }{ "solved" }</span> },
-                Some((_, false)) => html! { <span class="lesson-badge current">{ "playing" }</span> },
-                None => html! {},
+            let badge = match (current, props.progress.get(&level.id)) {
+                (_, Some(Outcome::Solved { par: true })) => {
+                    html! { <span class="lesson-badge finished">{ icon(Icon::Check) }{ "solved · par" }</span> }
+                }
+                (Some((_, true)), _) | (_, Some(Outcome::Solved { par: false })) => {
+                    html! { <span class="lesson-badge finished">{ icon(Icon::Check) }{ "solved" }</span> }
+                }
+                (Some((_, false)), _) => html! { <span class="lesson-badge current">{ "playing" }</span> },
+                (None, Some(Outcome::SolutionShown)) => html! { <span class="lesson-badge">{ "solution shown" }</span> },
+                (None, None) => html! {},
             };
             let id = level.id.clone();
             let onclick = props.on_level.reform(move |_: MouseEvent| id.clone());
@@ -92,8 +108,14 @@ pub fn Lessons(props: &LessonsProps) -> Html {
             <section class="lessons" aria-labelledby="levels-title">
                 <header class="lessons-head">
                     <h2 id="levels-title">{ "Levels" }</h2>
-                    <p class="sub">{ "A goal to reach on a prepared machine, checked on the machine itself: any way that gets there counts." }</p>
+                    <p class="sub">{ format!("{} of {} solved · a goal to reach on a prepared machine, checked on the machine itself: any way that gets there counts", props.progress.solved(), levels.len()) }</p>
+                    <button type="button" class="icon-button text" onclick={props.on_reset_progress.reform(|_: MouseEvent| ())}>
+                        { "Reset level progress" }
+                    </button>
                 </header>
+                if let Some(notice) = &props.progress_notice {
+                    <p class="progress-notice" role="status">{ notice.clone() }</p>
+                }
                 { for tracks }
             </section>
             <section class="lessons" aria-labelledby="lessons-title">

@@ -39,7 +39,7 @@ pub fn LevelPanel(props: &LevelPanelProps) -> Html {
         .map(|g| html! { <p class="guard-broken">{ g.broken.clone() }</p> });
     let hints = level.hints.iter().take(play.hints_shown).enumerate().map(|(i, h)| html! { <li>{ format!("Hint {}: {h}", i + 1) }</li> });
     let more_hints = play.hints_shown < level.hints.len();
-    let next = stowage_engine::levels::all().into_iter().skip_while(|l| l.id != level.id).nth(1);
+    let next = stowage_engine::levels::all().iter().skip_while(|l| l.id != level.id).nth(1);
     html! {
         <section class="level" aria-labelledby="level-title">
             <h2 id="level-title" class="level-title">{ level.title.clone() }</h2>
@@ -54,7 +54,7 @@ pub fn LevelPanel(props: &LevelPanelProps) -> Html {
                         { format!("Solved in {} {} (par {}).", props.typed, if props.typed == 1 { "line" } else { "lines" }, level.par()) }
                     }
                     if let Some(next) = next {
-                        <button type="button" class="level-next" onclick={props.on_level.reform(move |_: MouseEvent| next.id.clone())}>
+                        <button type="button" class="level-next" onclick={{ let id = next.id.clone(); props.on_level.reform(move |_: MouseEvent| id.clone()) }}>
                             { format!("Next level: {}", next.title) }
                         </button>
                     }

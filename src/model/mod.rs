@@ -6,6 +6,7 @@ pub mod format;
 pub mod history;
 pub mod lessons;
 pub mod level_play;
+pub mod level_progress;
 pub mod link;
 pub mod player;
 pub mod prefs;

@@ -108,7 +108,7 @@ fn read_line(editor: &mut Option<rustyline::DefaultEditor>, prompt: &str) -> Opt
 }
 
 fn level_ids() -> Vec<String> {
-    levels::all().into_iter().map(|l| l.id).collect()
+    levels::all().iter().map(|l| l.id.clone()).collect()
 }
 
 /// A shipped level by id, or a level file.
