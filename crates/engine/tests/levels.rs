@@ -28,6 +28,8 @@ fn every_shipped_level_reads_and_ids_are_unique() {
         assert!(!l.wrong.is_empty(), "{}: at least one wrong attempt", l.id);
         assert!(l.par() >= 1, "{}: a reference solution", l.id);
     }
+    assert!(all.windows(2).all(|w| w[0].track <= w[1].track), "the levels ship in track order");
+    assert!(all.len() >= 20, "at least twenty levels ({})", all.len());
     let single_goal = all.iter().filter(|l| l.goals.len() == 1).count();
     assert!(single_goal * 4 <= all.len(), "{single_goal} of {} levels have a single goal", all.len());
 }

@@ -244,26 +244,27 @@ pub fn parse(source: &str) -> Result<Level, LevelError> {
 }
 
 /// The levels that ship with Stowage, in `levels/` at the repository root.
+/// In track order (beginner, intermediate, expert), as the Levels list shows them.
 const SOURCES: &[&str] = &[
     include_str!("../../../../levels/writable-layer-dies.yaml"),
     include_str!("../../../../levels/stop-is-not-remove.yaml"),
     include_str!("../../../../levels/copy-up.yaml"),
     include_str!("../../../../levels/whiteout.yaml"),
-    include_str!("../../../../levels/volume-outlives-container.yaml"),
     include_str!("../../../../levels/ro-config.yaml"),
-    include_str!("../../../../levels/prune-anonymous.yaml"),
-    include_str!("../../../../levels/tmpfs-secret.yaml"),
     include_str!("../../../../levels/bind-live-code.yaml"),
-    include_str!("../../../../levels/uid-mismatch.yaml"),
-    include_str!("../../../../levels/compose-down-v.yaml"),
-    include_str!("../../../../levels/backup-restore.yaml"),
-    include_str!("../../../../levels/volume-in-use.yaml"),
-    include_str!("../../../../levels/read-only-root.yaml"),
     include_str!("../../../../levels/mount-hides-image.yaml"),
+    include_str!("../../../../levels/volume-outlives-container.yaml"),
+    include_str!("../../../../levels/prune-anonymous.yaml"),
+    include_str!("../../../../levels/compose-down-v.yaml"),
+    include_str!("../../../../levels/volume-in-use.yaml"),
     include_str!("../../../../levels/empty-volume-filled.yaml"),
     include_str!("../../../../levels/anonymous-rm-v.yaml"),
-    include_str!("../../../../levels/debug-mountpoint.yaml"),
     include_str!("../../../../levels/stale-volume.yaml"),
+    include_str!("../../../../levels/tmpfs-secret.yaml"),
+    include_str!("../../../../levels/uid-mismatch.yaml"),
+    include_str!("../../../../levels/backup-restore.yaml"),
+    include_str!("../../../../levels/read-only-root.yaml"),
+    include_str!("../../../../levels/debug-mountpoint.yaml"),
     include_str!("../../../../levels/capstone.yaml"),
 ];
 
@@ -271,11 +272,7 @@ const SOURCES: &[&str] = &[
 /// bug the tests catch; it is left out rather than taking the page down.
 pub fn all() -> &'static [Level] {
     static LEVELS: std::sync::OnceLock<Vec<Level>> = std::sync::OnceLock::new();
-    LEVELS.get_or_init(|| {
-        let mut levels: Vec<Level> = SOURCES.iter().filter_map(|s| parse(s).ok()).collect();
-        levels.sort_by_key(|l| l.track);
-        levels
-    })
+    LEVELS.get_or_init(|| SOURCES.iter().filter_map(|s| parse(s).ok()).collect())
 }
 
 /// A shipped level by id.
