@@ -45,6 +45,7 @@ pub fn LevelPanel(props: &LevelPanelProps) -> Html {
             <h2 id="level-title" class="level-title">{ level.title.clone() }</h2>
             <p class="level-story">{ level.story.clone() }</p>
             <ul class="goals" aria-label="Goals">{ for goals }</ul>
+            <p class="sr-only" aria-live="polite">{ play.change.clone().unwrap_or_default() }</p>
             <p class="level-status" role="status">
                 if play.solved() {
                     { icon(Icon::Check) }
