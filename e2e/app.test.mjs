@@ -322,14 +322,19 @@ test('a level is judged on the machine: goals tick as it changes, a hint, Solved
   await run(page, input, 'docker volume create notes');
   await run(page, input, "docker run --name writer -v notes:/data busybox sh -c 'echo remember > /data/notes.txt'");
   assert.deepEqual(await states(), ['to do', 'done', 'to do'], 'writer exists now; the notes are in the volume');
+  // Predict, then run: the question comes once the notes are in the volume.
+  const prediction = page.getByRole('group', { name: 'Prediction' });
+  await prediction.getByRole('radio', { name: 'Yes, the volume and the notes stay.' }).check();
+  assert.match(await prediction.textContent(), /Your prediction: Yes, the volume and the notes stay\. Go on and see\./);
   await page.getByRole('button', { name: 'Hint', exact: true }).click();
   assert.equal(await page.getByRole('list', { name: 'Hints' }).getByRole('listitem').count(), 1);
   await run(page, input, 'docker rm writer');
   await run(page, input, 'docker run -d --name reader -v notes:/data busybox sleep 3600');
   assert.deepEqual(await states(), ['done', 'done', 'done']);
+  assert.match(await prediction.textContent(), /Right\. What happened: Yes, the volume and the notes stay\./);
   const solved = page.getByRole('status').filter({ hasText: 'Solved' });
   await solved.waitFor();
-  assert.match(await solved.textContent(), /Solved in 4 lines \(par 3\)/);
+  assert.match(await solved.textContent(), /Solved in 4 lines \(par 3\)\. Predictions right: 1 of 1\./);
   await page.waitForFunction(() => location.hash.startsWith('#level=volume-outlives-container&run='));
   await page.screenshot({ path: join(ARTIFACTS, 'level-solved.png') });
   assert.deepEqual(await axeViolations(page), [], 'level screen');

@@ -278,6 +278,10 @@ pub fn App() -> Html {
         let dispatch = session.dispatcher();
         use_callback((), move |(), _| dispatch.dispatch(Action::Hint))
     };
+    let on_predict = {
+        let dispatch = session.dispatcher();
+        use_callback((), move |(i, choice): (usize, usize), _| dispatch.dispatch(Action::Predict(i, choice)))
+    };
     let on_solution = {
         let dispatch = session.dispatcher();
         use_callback((), move |(), _| dispatch.dispatch(Action::ShowSolution))
@@ -398,7 +402,7 @@ pub fn App() -> Html {
             <main class="workspace">
                 <div class="left">
                     if let Some(play) = session.level.clone() {
-                        <LevelPanel {play} typed={session.typed.len()} {on_hint} {on_solution} on_level={on_level.clone()} />
+                        <LevelPanel {play} typed={session.typed.len()} {on_hint} {on_solution} {on_predict} on_level={on_level.clone()} />
                     } else {
                         <Guide scenario={session.scenario} next_step={session.next_step} {on_step} on_lesson={on_lesson.clone()} />
                     }

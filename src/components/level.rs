@@ -14,6 +14,8 @@ pub struct LevelPanelProps {
     pub typed: usize,
     pub on_hint: Callback<()>,
     pub on_solution: Callback<()>,
+    /// Answer prediction `.0` with choice `.1`.
+    pub on_predict: Callback<(usize, usize)>,
     /// Start the next level (by id), offered once this one is solved.
     pub on_level: Callback<String>,
 }
@@ -39,6 +41,39 @@ pub fn LevelPanel(props: &LevelPanelProps) -> Html {
         .map(|g| html! { <p class="guard-broken">{ g.broken.clone() }</p> });
     let hints = level.hints.iter().take(play.hints_shown).enumerate().map(|(i, h)| html! { <li>{ format!("Hint {}: {h}", i + 1) }</li> });
     let more_hints = play.hints_shown < level.hints.len();
+    let predictions = level.predictions.iter().zip(&play.predictions).enumerate().filter(|(_, (_, s))| s.asked).map(|(i, (p, s))| {
+        let feedback = match (s.answer, s.settled) {
+            (None, None) => html! {},
+            (Some(a), None) => html! { <p class="prediction-note">{ format!("Your prediction: {}. Go on and see.", p.choices[a].text.trim_end_matches('.')) }</p> },
+            (answer, Some(outcome)) => {
+                let happened = outcome.and_then(|o| p.choices.get(o)).map_or("none of these", |c| c.text.trim_end_matches('.'));
+                let verdict = match answer {
+                    Some(a) if Some(a) == outcome => "Right.".to_string(),
+                    Some(a) => format!("You predicted: {}. Not quite.", p.choices[a].text.trim_end_matches('.')),
+                    None => "You did not predict.".to_string(),
+                };
+                html! { <p class="prediction-note">{ format!("{verdict} What happened: {happened}. {}", p.explain) }</p> }
+            }
+        };
+        let choices = p.choices.iter().enumerate().map(|(c, choice)| {
+            let onchange = props.on_predict.reform(move |_: Event| (i, c));
+            html! {
+                <label class="prediction-choice">
+                    <input type="radio" name={format!("prediction-{i}")} checked={s.answer == Some(c)}
+                        disabled={s.settled.is_some()} {onchange} />
+                    { choice.text.clone() }
+                </label>
+            }
+        });
+        html! {
+            <fieldset class="prediction" aria-label="Prediction">
+                <p class="prediction-question">{ p.question.clone() }</p>
+                { for choices }
+                { feedback }
+            </fieldset>
+        }
+    });
+    let (right, settled) = play.predictions_right();
     let next = stowage_engine::levels::all().iter().skip_while(|l| l.id != level.id).nth(1);
     html! {
         <section class="level" aria-labelledby="level-title">
@@ -53,6 +88,9 @@ pub fn LevelPanel(props: &LevelPanelProps) -> Html {
                         { "Solved (solution shown). Try it yourself: pick the level again to start over." }
                     } else {
                         { format!("Solved in {} {} (par {}).", props.typed, if props.typed == 1 { "line" } else { "lines" }, level.par()) }
+                        if settled > 0 {
+                            { format!(" Predictions right: {right} of {settled}.") }
+                        }
                     }
                     if let Some(next) = next {
                         <button type="button" class="level-next" onclick={{ let id = next.id.clone(); props.on_level.reform(move |_: MouseEvent| id.clone()) }}>
@@ -61,6 +99,7 @@ pub fn LevelPanel(props: &LevelPanelProps) -> Html {
                     }
                 }
             </p>
+            { for predictions }
             if !play.standing.broken.is_empty() {
                 <div class="guards" role="alert">{ for broken }</div>
             }

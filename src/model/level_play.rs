@@ -17,12 +17,28 @@ pub struct LevelPlay {
     pub solution_shown: bool,
     /// What the last command changed in the checklist, in words (announced to screen readers).
     pub change: Option<String>,
+    /// Each of the level's predictions: asked yet, answered, settled.
+    pub predictions: Vec<PredictionState>,
+}
+
+/// Where one prediction stands.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct PredictionState {
+    /// Its trigger state has held: the question is on show.
+    pub asked: bool,
+    /// The learner's choice, by index.
+    pub answer: Option<usize>,
+    /// Its decisive state has held: the choice that came true (`None` if none, or several).
+    pub settled: Option<Option<usize>>,
 }
 
 impl LevelPlay {
     pub fn new(level: Level, engine: &Engine) -> LevelPlay {
         let standing = level.standing(&engine.query());
-        LevelPlay { level: Rc::new(level), standing, hints_shown: 0, solution_shown: false, change: None }
+        let predictions = vec![PredictionState::default(); level.predictions.len()];
+        let mut play = LevelPlay { level: Rc::new(level), standing, hints_shown: 0, solution_shown: false, change: None, predictions };
+        play.follow_predictions(engine);
+        play
     }
 
     /// Where the level stands on `engine`'s machine now.
@@ -40,6 +56,38 @@ impl LevelPlay {
             words.push(self.level.guards.get(*i).map(|g| g.broken.clone()).unwrap_or_default());
         }
         self.change = (!words.is_empty()).then(|| words.join(" "));
+        self.follow_predictions(engine);
+    }
+
+    /// Asks a prediction once its trigger holds, and settles it once its decisive state does
+    /// (an unanswered question is settled too: the moment has passed).
+    fn follow_predictions(&mut self, engine: &Engine) {
+        let q = engine.query();
+        for (p, state) in self.level.predictions.iter().zip(self.predictions.iter_mut()) {
+            if !state.asked && p.when.met(&q) {
+                state.asked = true;
+            }
+            if state.asked && state.settled.is_none() && p.settle.met(&q) {
+                state.settled = Some(p.outcome(&q));
+            }
+        }
+    }
+
+    /// The learner's answer to prediction `i` (until it settles).
+    pub fn predict(&mut self, i: usize, choice: usize) {
+        if let (Some(state), Some(p)) = (self.predictions.get_mut(i), self.level.predictions.get(i)) {
+            if state.asked && state.settled.is_none() && choice < p.choices.len() {
+                state.answer = Some(choice);
+            }
+        }
+    }
+
+    /// Predictions answered right, of those settled.
+    pub fn predictions_right(&self) -> (usize, usize) {
+        let settled = self.predictions.iter().filter(|s| s.settled.is_some()).count();
+        let right =
+            self.level.predictions.iter().zip(&self.predictions).filter(|(p, s)| s.answer == Some(p.right) && s.settled.is_some()).count();
+        (right, settled)
     }
 
     pub fn show_hint(&mut self) {
@@ -71,6 +119,26 @@ mod tests {
         engine.run("true");
         play.refresh(&engine);
         assert_eq!(play.change, None, "a command that changes no goal announces nothing");
+    }
+
+    #[test]
+    fn a_prediction_is_asked_answered_and_settled_by_the_machine() {
+        let level = stowage_engine::levels::find("volume-outlives-container").expect("level");
+        let solution = level.solution.clone();
+        let mut engine = level.start();
+        let mut play = LevelPlay::new(level, &engine);
+        assert!(!play.predictions[0].asked);
+        engine.run(&solution[0]);
+        play.refresh(&engine);
+        assert!(play.predictions[0].asked && play.predictions[0].settled.is_none());
+        play.predict(0, 1);
+        play.predict(0, 0);
+        engine.run(&solution[1]);
+        play.refresh(&engine);
+        assert_eq!(play.predictions[0].settled, Some(Some(0)));
+        play.predict(0, 1);
+        assert_eq!(play.predictions[0].answer, Some(0), "an answer is final once the moment passed");
+        assert_eq!(play.predictions_right(), (1, 1));
         play.show_hint();
         play.show_hint();
         play.show_hint();

@@ -115,6 +115,8 @@ pub enum Action {
     Hint,
     /// Start the level over and play its reference solution, as if typed.
     ShowSolution,
+    /// Answer the level's prediction (by index) with a choice (by index).
+    Predict(usize, usize),
 }
 
 impl Session {
@@ -278,6 +280,11 @@ impl Session {
                 }
             }
             Action::ShowSolution => self.show_solution(),
+            Action::Predict(i, choice) => {
+                if let Some(play) = &mut self.level {
+                    play.predict(i, choice);
+                }
+            }
             Action::RunStep(i) => {
                 if let Some(step) = self.scenario.steps.get(i) {
                     self.run(vec![step.command.to_string()]);

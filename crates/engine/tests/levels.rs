@@ -92,3 +92,20 @@ fn malformed_level_text_names_the_line_or_field() {
         assert!(levels::parse(text).is_err());
     }
 }
+
+#[test]
+fn predictions_are_decided_by_the_state_not_by_the_lines() {
+    let l = levels::find("volume-outlives-container").expect("level");
+    let p = &l.predictions[0];
+    let mut engine = l.start();
+    assert!(!p.when.met(&engine.query()), "not asked before the notes exist");
+    engine.run(&l.solution[0]);
+    assert!(p.when.met(&engine.query()) && !p.settle.met(&engine.query()), "asked, not yet settled");
+    engine.run(&l.solution[1]);
+    assert!(p.settle.met(&engine.query()));
+    assert_eq!(p.outcome(&engine.query()), Some(p.right));
+    // Had the volume gone (another way to the same place), the other choice would be what happened.
+    engine.run("docker volume rm notes");
+    assert_eq!(p.outcome(&engine.query()), Some(1));
+    assert!(levels::all().iter().filter(|l| !l.predictions.is_empty()).count() >= 3);
+}

@@ -38,6 +38,38 @@ pub struct Guard {
     pub broken: String,
 }
 
+/// One answer of a prediction, with the state that makes it the true one.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Choice {
+    pub text: String,
+    pub holds: Goal,
+}
+
+/// "Predict, then run": a question asked when `when` first holds, settled when `settle` first
+/// holds; then the choice whose state holds is what happened (the engine decides, not the
+/// lines typed), and `explain` says why.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Prediction {
+    pub question: String,
+    pub when: Goal,
+    pub settle: Goal,
+    pub choices: Vec<Choice>,
+    /// The right choice, by index.
+    pub right: usize,
+    pub explain: String,
+}
+
+impl Prediction {
+    /// The choice whose state holds, when exactly one does.
+    pub fn outcome(&self, q: &Query) -> Option<usize> {
+        let holding: Vec<usize> = self.choices.iter().enumerate().filter(|(_, c)| c.holds.met(q)).map(|(i, _)| i).collect();
+        match holding.as_slice() {
+            [one] => Some(*one),
+            _ => None,
+        }
+    }
+}
+
 /// A plausible mistake, for the level's tests: its lines leave at least one goal unmet.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct WrongAttempt {
@@ -60,6 +92,7 @@ pub struct Level {
     /// The reference solution; its line count is the level's par.
     pub solution: Vec<String>,
     pub wrong: Vec<WrongAttempt>,
+    pub predictions: Vec<Prediction>,
 }
 
 /// Where a level stands on a machine.
@@ -141,6 +174,21 @@ pub fn verify(level: &Level) -> Vec<String> {
     }
     if !level.wrong.is_empty() && !partly {
         problems.push("no wrong attempt meets some goals but not all".to_string());
+    }
+    // After the reference solution every prediction has settled on its right choice.
+    let mut engine = level.start();
+    for line in &level.solution {
+        engine.run(line);
+    }
+    for p in &level.predictions {
+        if !p.settle.met(&engine.query()) {
+            problems.push(format!("the prediction \"{}\" never settles in the reference solution", p.question));
+        }
+        match p.outcome(&engine.query()) {
+            Some(i) if i == p.right => {}
+            Some(i) => problems.push(format!("the prediction \"{}\" comes true as choice {}, not the one marked right", p.question, i + 1)),
+            None => problems.push(format!("after the reference solution, not exactly one choice of \"{}\" holds", p.question)),
+        }
     }
     problems
 }
@@ -229,7 +277,15 @@ pub fn parse(source: &str) -> Result<Level, LevelError> {
             wrong.push(WrongAttempt { note: note.trim_end().to_string(), lines: attempt });
         }
     }
+    let mut predictions = Vec::new();
+    if let Some(Value::Sequence(items)) = doc.get("predictions") {
+        for (i, item) in items.iter().enumerate() {
+            let field = format!("predictions[{}]", i + 1);
+            predictions.push(parse_prediction(item).map_err(|m| error(&field, m))?);
+        }
+    }
     Ok(Level {
+        predictions,
         id,
         track,
         title: text(&doc, "title")?,
@@ -240,6 +296,38 @@ pub fn parse(source: &str) -> Result<Level, LevelError> {
         hints: lines(&doc, "hints", true)?,
         solution: lines(&doc, "solution", true)?,
         wrong,
+    })
+}
+
+fn parse_prediction(item: &Value) -> Result<Prediction, String> {
+    let text = |key: &str| {
+        item.get(key).and_then(Value::as_str).map(|s| s.trim_end().to_string()).ok_or(format!("`{key}` is missing, or not text"))
+    };
+    let goal = |key: &str| {
+        item.get(key).ok_or(format!("`{key}` (a goal) is missing")).and_then(|g| goal::parse(g).map_err(|m| format!("{key}: {m}")))
+    };
+    let Some(Value::Sequence(items)) = item.get("choices") else { return Err("`choices` is a list".into()) };
+    let mut choices = Vec::new();
+    for (i, c) in items.iter().enumerate() {
+        let words = c.get("text").and_then(Value::as_str).ok_or(format!("choices[{}]: `text` is missing", i + 1))?;
+        let holds = c.get("holds").ok_or(format!("choices[{}]: `holds` (a goal) is missing", i + 1))?;
+        choices.push(Choice { text: words.to_string(), holds: goal::parse(holds).map_err(|m| format!("choices[{}]: {m}", i + 1))? });
+    }
+    if choices.len() < 2 {
+        return Err("a prediction offers at least two choices".into());
+    }
+    let right = item
+        .get("right")
+        .and_then(Value::as_u64)
+        .filter(|r| (1..=choices.len() as u64).contains(r))
+        .ok_or("`right` is the number of the right choice")?;
+    Ok(Prediction {
+        question: text("question")?,
+        when: goal("when")?,
+        settle: goal("settle")?,
+        choices,
+        right: right as usize - 1,
+        explain: text("explain")?,
     })
 }
 
