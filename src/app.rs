@@ -398,11 +398,11 @@ pub fn App() -> Html {
     html! {
         <div class="app">
             <TopBar theme={prefs.theme} can_grow={prefs.can_grow()} can_shrink={prefs.can_shrink()} {on_prefs}
-                scenario={session.scenario.id} {on_scenario} can_undo={session.can_undo()} {on_undo} {on_share} {status} />
+                scenario={session.scenario.id} {on_scenario} can_undo={session.can_undo()} on_undo={on_undo.clone()} {on_share} {status} />
             <main class="workspace">
                 <div class="left">
                     if let Some(play) = session.level.clone() {
-                        <LevelPanel {play} typed={session.typed.len()} {on_hint} {on_solution} {on_predict} on_level={on_level.clone()} />
+                        <LevelPanel {play} typed={session.typed.len()} {on_hint} {on_solution} {on_predict} on_level={on_level.clone()} {on_undo} />
                     } else {
                         <Guide scenario={session.scenario} next_step={session.next_step} {on_step} on_lesson={on_lesson.clone()} />
                     }

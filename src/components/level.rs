@@ -16,6 +16,9 @@ pub struct LevelPanelProps {
     pub on_solution: Callback<()>,
     /// Answer prediction `.0` with choice `.1`.
     pub on_predict: Callback<(usize, usize)>,
+    /// Take back the last command (offered when a guard breaks).
+    #[prop_or_default]
+    pub on_undo: Callback<()>,
     /// Start the next level (by id), offered once this one is solved.
     pub on_level: Callback<String>,
 }
@@ -101,7 +104,12 @@ pub fn LevelPanel(props: &LevelPanelProps) -> Html {
             </p>
             { for predictions }
             if !play.standing.broken.is_empty() {
-                <div class="guards" role="alert">{ for broken }</div>
+                <div class="guards" role="alert">
+                    { for broken }
+                    <button type="button" class="icon-button text" onclick={props.on_undo.reform(|_: MouseEvent| ())}>
+                        { "Undo the last command" }
+                    </button>
+                </div>
             }
             if play.hints_shown > 0 {
                 <ol class="hints" aria-label="Hints">{ for hints }</ol>
