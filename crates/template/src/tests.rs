@@ -6,14 +6,14 @@ use serde_json::{json, Value};
 use crate::tabwriter::TabWriter;
 use crate::{list_format, render, render_with, unescape_tabs, ErrorKind, MissingKey, Options, Template};
 
-fn ok(tmpl: &str, data: &Value) -> String {
+pub(crate) fn ok(tmpl: &str, data: &Value) -> String {
     match render(tmpl, data) {
         Ok(s) => s,
         Err(e) => panic!("{:?} failed: {}", tmpl, e),
     }
 }
 
-fn err(tmpl: &str, data: &Value) -> String {
+pub(crate) fn err(tmpl: &str, data: &Value) -> String {
     match render(tmpl, data) {
         Ok(s) => panic!("{:?} rendered {:?}, expected an error", tmpl, s),
         Err(e) => e.to_string(),

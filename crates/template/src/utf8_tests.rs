@@ -6,23 +6,9 @@
 use serde_json::{json, Value};
 
 use crate::tabwriter::{TabWriter, FILTER_HTML};
-use crate::{list_format, render, render_with, unescape_tabs, MissingKey, Options, Template};
+use crate::{list_format, render_with, unescape_tabs, MissingKey, Options, Template};
 
-/// Renders, turning an error into its message.
-fn run(tmpl: &str, data: &Value) -> Result<String, String> {
-    render(tmpl, data).map_err(|e| e.to_string())
-}
-
-fn ok(tmpl: &str, data: &Value) -> String {
-    run(tmpl, data).unwrap_or_else(|e| panic!("{:?} failed: {}", tmpl, e))
-}
-
-fn err(tmpl: &str, data: &Value) -> String {
-    match run(tmpl, data) {
-        Ok(s) => panic!("{:?} rendered {:?}, expected an error", tmpl, s),
-        Err(e) => e,
-    }
-}
+use crate::tests::{err, ok};
 
 /// Parses and, when that succeeds, executes with both missing-key modes.
 fn exercise(tmpl: &str, data: &Value) {
