@@ -82,6 +82,9 @@ test('docker stop empties a tmpfs', async () => {
   await assert.doesNotReject(map.getByText('6 B used', { exact: false }).first().waitFor());
   await run(page, input, 'docker stop tm');
   await assert.doesNotReject(map.getByText('0 B used', { exact: false }).first().waitFor());
+  // The card, named by the container, says its state in Docker's words.
+  const card = map.getByRole('article', { name: 'tm', exact: true });
+  await assert.doesNotReject(card.getByText('exited (137)').waitFor());
   await page.screenshot({ path: join(ARTIFACTS, 'tmpfs-emptied.png') });
   assert.deepEqual(errors, []);
   await close();

@@ -49,6 +49,7 @@ fn world() -> WorldView {
                 image: "postgres:15-alpine".into(),
                 state: ContainerState::Running,
                 status: "Up 2 minutes".into(),
+                exit_code: None,
                 user: "70:70".into(),
                 layers: pg_layers,
                 writable: vec![entry("/run/postgresql/.s.PGSQL.5432.lock", EntryKind::File, 58)],
@@ -67,6 +68,7 @@ fn world() -> WorldView {
                 image: "demo/app:1.0".into(),
                 state: ContainerState::Running,
                 status: "Up 1 minute".into(),
+                exit_code: None,
                 user: "0:0".into(),
                 layers: app_layers,
                 writable: vec![entry("/etc/app", EntryKind::Dir, 0), entry("/etc/app/app.conf", EntryKind::File, 11)],
@@ -148,6 +150,12 @@ async fn volumes_binds_and_memory_sit_in_the_host_band() {
     assert!(volumes[0].text_content().unwrap().contains("in use by db"));
     assert!(volumes[1].class_list().contains("anonymous") && volumes[1].class_list().contains("dangling"));
     assert_eq!(text(&volumes[1], ".vol-name"), "3f9c…9c", "anonymous names are shortened");
+    // Each volume is a group named by its full name; "dangling" is Docker's word, drawn neutrally.
+    assert_eq!(find(&volumes[0], "[role=group]").get_attribute("aria-label").as_deref(), Some("my-db-data"));
+    let anonymous = find(&volumes[1], "[role=group]").get_attribute("aria-label").unwrap_or_default();
+    assert!(anonymous.len() == 64 && anonymous.starts_with("3f9c"), "{anonymous}");
+    assert_eq!(text(&volumes[1], ".dangling-tag"), "dangling");
+    assert!(find(&volumes[1], ".dangling-tag").query_selector("svg").unwrap().is_none(), "no error cross");
     assert!(text(&root, ".binds .bind").contains("ro in web"));
     assert!(text(&root, ".tmpfs").contains("web:/tmp/cache"));
     assert_eq!(find_all(&root, ".images .image-chip").len(), 2);

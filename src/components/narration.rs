@@ -41,7 +41,7 @@ pub fn Narration(props: &NarrationProps) -> Html {
         (Some(_), false, _) => "done",
     };
     html! {
-        <section class={classes!("narration", format!("is-{state}"))} aria-label="Animation" style={format!("--step-ms:{}ms", props.step_ms)}>
+        <section class={classes!("narration", format!("is-{state}"))} aria-label="Narration" style={format!("--step-ms:{}ms", props.step_ms)}>
             <span class="narr-icon" aria-hidden="true">{ icon(Icon::Eye) }</span>
             <div class="narr-text">
                 <p class="caption" aria-live="polite" aria-atomic="true">
@@ -64,7 +64,7 @@ pub fn Narration(props: &NarrationProps) -> Html {
                     <p class="queued">{ format!("{} more step{} queued", props.pending, if props.pending == 1 { "" } else { "s" }) }</p>
                 }
             </div>
-            <div class="narr-controls" role="group" aria-label="Animation controls">
+            <div class="narr-controls" role="group" aria-label="Narration controls">
                 <button type="button" class="icon-button" aria-label="Previous step" disabled={!props.has_previous} onclick={act(PlayerAction::Previous)}>{ icon(Icon::Previous) }</button>
                 <button type="button" class="icon-button primary" aria-label={pause_label} aria-pressed={props.paused.to_string()} onclick={act(PlayerAction::TogglePause)}>{ icon(pause_icon) }</button>
                 <button type="button" class="icon-button" aria-label="Next step" disabled={!props.has_next} onclick={act(PlayerAction::Next)}>{ icon(Icon::Next) }</button>

@@ -260,13 +260,14 @@ fn volume(v: &VolumeView, hot: &Hot, removed: bool) -> Html {
             class={classes!("volume", v.anonymous.then_some("anonymous"), dangling.then_some("dangling"), (v.bytes == 0).then_some("no-data"),
                 removed.then_some("removed"), hot_class(hot.has(&key_volume(&v.name))))}>
             <span class="cylinder" aria-hidden="true" data-port=""><span class="fill"></span></span>
-            <span class="vol-text">
+            <span class="vol-text" role="group" aria-label={v.name.clone()}>
                 <code class="vol-name" title={v.name.clone()}>{ short_name(&v.name) }</code>
                 <span>{ format!("{kind} · {} · {}", human_size(v.bytes), files(v.files)) }</span>
                 if removed {
                     <span class="tag">{ icon(Icon::Cross) }{ "removed" }</span>
                 } else if dangling {
-                    <span class="tag dangling-tag">{ icon(Icon::Cross) }{ "dangling" }</span>
+                    // Docker's word, drawn neutrally: an unused volume is fine, and kept.
+                    <span class="tag dangling-tag">{ "dangling" }</span>
                 }
                 <span class="used-by">{ used_by(&v.used_by) }</span>
             </span>
@@ -312,11 +313,16 @@ fn ContainerCard(props: &CardProps) -> Html {
     let c = &props.container;
     let hot = &props.hot;
     let title_id = dom_id("card", &c.name);
-    let (state_icon, state_text) = match c.state {
+    let (state_icon, state_class) = match c.state {
         ContainerState::Running => (Icon::Play, "running"),
         ContainerState::Created => (Icon::Pause, "created"),
         ContainerState::Exited => (Icon::Pause, "exited"),
         ContainerState::Removed => (Icon::Cross, "removed"),
+    };
+    // In words, as Docker would say it: `exited (137)`.
+    let state_text = match (c.state, c.exit_code) {
+        (ContainerState::Exited, Some(code)) => format!("exited ({code})"),
+        _ => state_class.to_string(),
     };
     let image_size = props.image.as_ref().map_or_else(|| c.layers.iter().map(|l| l.size).sum(), |i| i.size);
 
@@ -332,7 +338,7 @@ fn ContainerCard(props: &CardProps) -> Html {
 
     html! {
         <article aria-labelledby={title_id.clone()} data-container={c.name.clone()}
-            class={classes!("card", format!("state-{state_text}"), props.removed.then_some("removed"), hot_class(hot.has(&key_container(&c.name))))}>
+            class={classes!("card", format!("state-{state_class}"), props.removed.then_some("removed"), hot_class(hot.has(&key_container(&c.name))))}>
             <ul class="mount-chips" aria-label={format!("Mounts of {}", c.name)}>
                 { for c.mounts.iter().map(|m| mount_chip(&c.name, m, hot, &props.on_link)) }
             </ul>

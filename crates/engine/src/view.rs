@@ -41,6 +41,8 @@ pub struct ContainerView {
     pub state: ContainerState,
     /// As `docker ps` prints it, e.g. `Up Less than a second`.
     pub status: String,
+    /// The main process's exit status, once it has exited.
+    pub exit_code: Option<i32>,
     /// The process's user as `uid:gid`.
     pub user: String,
     /// Image layers, bottom first.
@@ -276,6 +278,7 @@ pub fn snapshot(world: &World) -> WorldView {
                     Status::Exited => ContainerState::Exited,
                 },
                 status: crate::docker::status_text(world, c),
+                exit_code: (c.status == Status::Exited).then_some(c.exit_code),
                 user,
                 layers,
                 writable_bytes,
