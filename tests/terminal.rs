@@ -246,3 +246,17 @@ async fn readline_keys_move_cut_and_put_back() {
     settle().await;
     assert_eq!(block_commands(&root), ["docker volume ls"]);
 }
+
+#[wasm_bindgen_test]
+async fn stderr_is_drawn_as_an_error_only_when_the_command_failed() {
+    let root = mount_app().await;
+    // Exit 0 with stderr (as a pull's progress is): a note, no exit badge.
+    run(&root, "ls /nope; true").await;
+    // Exit 2: the same words are an error.
+    run(&root, "ls /nope").await;
+    let blocks = find_all(&root, ".block");
+    let [ok, failed] = &blocks[blocks.len() - 2..] else { panic!("two blocks") };
+    assert!(ok.query_selector(".err.note").unwrap().is_some() && ok.query_selector(".exit-badge").unwrap().is_none());
+    assert!(failed.query_selector(".err.note").unwrap().is_none());
+    assert!(failed.query_selector(".err").unwrap().is_some() && failed.query_selector(".exit-badge").unwrap().is_some());
+}

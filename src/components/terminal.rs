@@ -352,8 +352,10 @@ fn BlockView(props: &BlockProps) -> Html {
                 <pre class="out">{ b.stdout.strip_suffix('\n').unwrap_or(&b.stdout) }</pre>
             }
             if !b.stderr.is_empty() {
-                <div class="err">
-                    <span class="err-mark">{ icon(Icon::Alert) }<span class="sr-only">{ "error output:" }</span></span>
+                // Only the exit status says failure: a command that succeeded may still write on
+                // stderr (pull progress, "Unable to find image … locally"), drawn as notes then.
+                <div class={classes!("err", (b.exit_code == 0).then_some("note"))}>
+                    <span class="err-mark">{ icon(Icon::Alert) }<span class="sr-only">{ if b.exit_code == 0 { "standard error:" } else { "error output:" } }</span></span>
                     <pre>{ b.stderr.strip_suffix('\n').unwrap_or(&b.stderr) }</pre>
                 </div>
             }
