@@ -278,7 +278,7 @@ pub fn Terminal(props: &TerminalProps) -> Html {
                     { for pending.iter().enumerate().map(|(i, line)| html! {
                         <div class="cmd-line">
                             { prompt_html(if i == 0 { &props.prompt } else { PS2 }) }
-                            <span class="cmd">{ line }</span>
+                            <span class="cmd">{ words(line) }</span>
                         </div>
                     }) }
                     <div class="cmd-line">
@@ -338,7 +338,7 @@ fn BlockView(props: &BlockProps) -> Html {
             { for b.lines.iter().enumerate().map(|(i, line)| html! {
                 <div class="cmd-line">
                     { prompt_html(if i == 0 { &b.prompt } else { PS2 }) }
-                    <span class="cmd">{ line }</span>
+                    <span class="cmd">{ words(line) }</span>
                     if b.interrupted && i == last { <span class="ctrl-c">{ "^C" }</span> }
                 </div>
             }) }
@@ -364,4 +364,25 @@ fn BlockView(props: &BlockProps) -> Html {
             }
         </div>
     }
+}
+
+/// A command line as words that wrap whole (`--name` never splits after its dashes), the
+/// spaces between them kept as typed; a word longer than the line still breaks.
+fn words(line: &str) -> Html {
+    let mut parts: Vec<Html> = Vec::new();
+    let mut rest = line;
+    while !rest.is_empty() {
+        let spaces = rest.len() - rest.trim_start_matches(' ').len();
+        let (gap, after) = rest.split_at_checked(spaces).unwrap_or((rest, ""));
+        if !gap.is_empty() {
+            parts.push(html! { { gap.to_string() } });
+        }
+        let end = after.find(' ').unwrap_or(after.len());
+        let (word, tail) = after.split_at_checked(end).unwrap_or((after, ""));
+        if !word.is_empty() {
+            parts.push(html! { <span class="w">{ word.to_string() }</span> });
+        }
+        rest = tail;
+    }
+    html! { for parts }
 }
