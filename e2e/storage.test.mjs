@@ -184,3 +184,27 @@ test('Undo brings back a removed container; Share copies a link that rebuilds th
   assert.deepEqual([...errors, ...otherErrors], []);
   await close();
 });
+
+test('with the map focused, the arrow and page keys step the narration (presentation clickers)', async () => {
+  const { page, errors, input, close } = await open({ viewport: { width: 1280, height: 720 } });
+  await run(page, input, 'docker run -d --name web -v webdata:/data demo/app:1.0 sleep 3600');
+  const narration = page.getByRole('region', { name: 'Narration' });
+  await narration.getByRole('button', { name: 'Pause' }).click();
+  const stepNumber = async () => Number((await narration.innerText()).match(/Step (\d+) of \d+/)[1]);
+  const first = await stepNumber();
+  await page.getByRole('tabpanel').focus();
+  await page.keyboard.press('PageDown');
+  assert.equal(await stepNumber(), first + 1);
+  await page.keyboard.press('ArrowRight');
+  assert.equal(await stepNumber(), first + 2);
+  await page.keyboard.press('ArrowLeft');
+  assert.equal(await stepNumber(), first + 1);
+  await page.keyboard.press('PageUp');
+  assert.equal(await stepNumber(), first);
+  // The keys are the map's: in the terminal's command line they stay the line's.
+  await input.focus();
+  await page.keyboard.press('PageDown');
+  assert.equal(await stepNumber(), first);
+  assert.deepEqual(errors, []);
+  await close();
+});

@@ -385,6 +385,24 @@ pub fn App() -> Html {
             }
         })
     };
+    // With the map focused, → / PageDown and ← / PageUp step the narration: presentation
+    // clickers send those keys. Only the map tab: the explorer keeps its keys.
+    let on_map_key = {
+        let dispatch = session.dispatcher();
+        let on_map = *tab == Tab::Map;
+        Callback::from(move |e: KeyboardEvent| {
+            if !on_map || e.alt_key() || e.ctrl_key() || e.meta_key() || e.shift_key() {
+                return;
+            }
+            let action = match e.key().as_str() {
+                "ArrowRight" | "PageDown" => PlayerAction::Next,
+                "ArrowLeft" | "PageUp" => PlayerAction::Previous,
+                _ => return,
+            };
+            e.prevent_default();
+            dispatch.dispatch(Action::Player(action));
+        })
+    };
     let tab_button = |t: Tab, glyph: Icon, label: &'static str| {
         let selected = *tab == t;
         html! {
@@ -411,8 +429,8 @@ pub fn App() -> Html {
                 </div>
                 <div class="pane">
                     if *pane_drawn {
-                        <div class="pane-body" id="pane" role="tabpanel"
-                            aria-labelledby={tab.id()}>
+                        <div class="pane-body" id="pane" role="tabpanel" tabindex="0"
+                            aria-labelledby={tab.id()} onkeydown={on_map_key}>
                             { match *tab {
                                 Tab::Map => html! {
                                     <StorageMap view={view.clone()} before={ghosts.clone()}
