@@ -3,7 +3,7 @@
 
 use std::collections::BTreeSet;
 
-use stowage_engine::{Event, Place};
+use stowage_engine::{ContainerState, Event, Place};
 
 use super::focus::{focus_of, Focus};
 use super::format::human_size;
@@ -14,13 +14,20 @@ const KEEP: usize = 200;
 /// initialising its data directory writes dozens of files, in its volume and in its container).
 const GROUP_FROM: usize = 3;
 
-/// The caption and focus of each step for a command's events: one event a step, except runs
-/// of file writes and removals, which are told together.
+/// The caption and focus of each step for a command's events, in event order: one event a
+/// step, except two events that are one moment (see [`narrate_pair`]) and runs of file writes
+/// and removals, which are told together. So a command is told in a few steps a learner can
+/// read at 1× (`docker run … nginx`: four, not seven).
 fn narrate(events: &[Event]) -> Vec<(String, Focus)> {
     let is_file_change = |e: &Event| matches!(e, Event::FileWritten { .. } | Event::FileRemoved { .. });
     let mut steps = Vec::new();
     let mut i = 0;
     while i < events.len() {
+        if let Some(step) = events.get(i + 1).and_then(|next| narrate_pair(&events[i], next)) {
+            steps.push(step);
+            i += 2;
+            continue;
+        }
         let run = events[i..].iter().take_while(|e| is_file_change(e)).count().max(1);
         if run >= GROUP_FROM {
             steps.push(narrate_file_changes(&events[i..i + run]));
@@ -30,6 +37,51 @@ fn narrate(events: &[Event]) -> Vec<(String, Focus)> {
         i += run;
     }
     steps
+}
+
+/// One step for two events in a row that a learner sees as one moment: an image created by
+/// its pull, a container created and started by `docker run`, a copy-up and the write it
+/// was for, a writable layer thrown away by the `docker rm` that removes its container.
+fn narrate_pair(first: &Event, second: &Event) -> Option<(String, Focus)> {
+    match (first, second) {
+        (Event::ImageCreated { reference, .. }, Event::ImagePulled { reference: pulled, .. }) if reference == pulled => {
+            Some((second.narrate(), focus_of(second)))
+        }
+        (
+            Event::ContainerCreated { container, image },
+            Event::ContainerStateChanged { container: started, state: ContainerState::Running, .. },
+        ) if container == started => Some((
+            format!(
+                "Container {container} is created from {image} and started: a new, empty writable layer on top of the \
+                 image's read-only layers."
+            ),
+            focus_of(first),
+        )),
+        (
+            Event::CopyUp { container, path, layer, bytes },
+            Event::FileWritten { place: Place::WritableLayer { container: into }, path: written, bytes: now },
+        ) if container == into && path == written => Some((
+            format!(
+                "copy-up: {path} ({bytes} B) is copied from image layer L{layer} up into {container}'s writable \
+                 layer, then written there ({now} B). The image never changes."
+            ),
+            focus_of(first),
+        )),
+        (
+            Event::WritableLayerDiscarded { container, files, bytes },
+            Event::ContainerStateChanged { container: removed, state: ContainerState::Removed, .. },
+        ) if container == removed => {
+            let entries = if *files == 1 { "1 entry".to_string() } else { format!("{files} entries") };
+            Some((
+                format!(
+                    "Container {container} is removed with its writable layer ({entries}, {bytes} B). Volumes and \
+                     bind mounts are not touched."
+                ),
+                focus_of(first),
+            ))
+        }
+        _ => None,
+    }
 }
 
 /// What a run of file writes and removals did to each place it touched.
@@ -150,10 +202,11 @@ impl Step {
         format!("Step {} of {}", self.index, self.total)
     }
 
-    /// How long the step stays at 1× speed: long enough to read its caption.
+    /// How long the step stays at 1× speed: long enough to read its caption (a second to
+    /// look at the map, then about 350 words a minute; Pause holds a step for longer).
     pub fn base_millis(&self) -> u32 {
         let words = self.caption.split_whitespace().count() as u32;
-        (1200 + words * 170).min(9000)
+        (1000 + words * 170).min(9000)
     }
 }
 
@@ -506,7 +559,7 @@ mod tests {
         let mut p = Player::default();
         enqueue(&mut p, 1, &["a"]);
         let ms = p.current().unwrap().base_millis();
-        assert!((1200..=9000).contains(&ms));
+        assert!((1000..=9000).contains(&ms));
         assert_eq!(Speed::Two.scale(ms), ms / 2);
         p.apply(PlayerAction::SetSpeed(Speed::Four));
         p.apply(PlayerAction::Reset);
@@ -523,5 +576,64 @@ mod tests {
         }
         assert!(p.steps.len() <= KEEP + 1);
         assert_eq!(p.current().unwrap().block, KEEP + 49);
+    }
+
+    fn step(caption: &str) -> Step {
+        Step { seq: 1, block: 1, index: 1, total: 1, caption: caption.into(), focus: Focus::default() }
+    }
+
+    /// The steps of each line run on a fresh machine, as (line, captions).
+    fn told(lines: &[&str]) -> Vec<(String, Vec<String>)> {
+        let mut engine = stowage_engine::Engine::new();
+        lines.iter().map(|line| (line.to_string(), narrate(&engine.run(line).events).into_iter().map(|(c, _)| c).collect())).collect()
+    }
+
+    #[test]
+    fn a_command_is_told_in_a_few_steps_in_event_order() {
+        let all = told(&[
+            "docker run -d --name web -p 8080:80 nginx",
+            "docker volume create ro-vol",
+            "docker pull alpine",
+            "docker run --rm -v ro-vol:/data:ro alpine touch /data/x",
+            "docker rm -f web",
+        ]);
+        let nginx = &all[0].1;
+        assert_eq!(nginx.len(), 4, "{nginx:#?}");
+        assert!(nginx[0].starts_with("nginx:latest is pulled from the registry"), "{}", nginx[0]);
+        assert!(nginx[1].starts_with("Container web is created from nginx and started"), "{}", nginx[1]);
+        assert!(nginx[2].starts_with("copy-up: /etc/nginx/conf.d/default.conf (1072 B) is copied from image layer L"), "{}", nginx[2]);
+        assert!(nginx[2].contains("then written there (1093 B)"), "{}", nginx[2]);
+        assert!(nginx[3].starts_with("/run/nginx.pid is written"), "{}", nginx[3]);
+        let at_one_x: u32 = nginx.iter().map(|caption| step(caption).base_millis()).sum();
+        assert!(at_one_x <= 15_000, "docker run … nginx plays in {at_one_x} ms at 1×");
+
+        // The refusal keeps its own step, between the start and the end of the short-lived container.
+        let refused = &all[3].1;
+        assert_eq!(refused.len(), 4, "{refused:#?}");
+        assert!(refused[1].starts_with("Writing /data/x is refused"), "{}", refused[1]);
+        assert!(refused[2].contains("stopped (exit code 1)"), "{}", refused[2]);
+        assert!(refused[3].contains("is removed with its writable layer (1 entry, 0 B)"), "{}", refused[3]);
+
+        // `docker rm -f`: the stop is a step of its own (the card says exited (137)), then the removal.
+        let removed = &all[4].1;
+        assert_eq!(removed.len(), 2, "{removed:#?}");
+        assert!(removed[0].starts_with("Container web stopped (exit code 137)"), "{}", removed[0]);
+        assert!(removed[1].starts_with("Container web is removed with its writable layer (14 entries"), "{}", removed[1]);
+    }
+
+    #[test]
+    fn events_that_only_look_alike_stay_separate_steps() {
+        // A container created but not started, and a copy-up whose write went elsewhere.
+        let events = [
+            Event::ContainerCreated { container: "a".into(), image: "alpine".into() },
+            Event::ContainerStateChanged { container: "b".into(), state: ContainerState::Running, exit_code: None },
+            Event::CopyUp { container: "a".into(), path: "/etc/x".into(), layer: 1, bytes: 3 },
+            Event::FileWritten { place: Place::WritableLayer { container: "a".into() }, path: "/etc/y".into(), bytes: 4 },
+        ];
+        let steps = narrate(&events);
+        assert_eq!(steps.len(), 4);
+        for (step, event) in steps.iter().zip(&events) {
+            assert_eq!(step.0, event.narrate());
+        }
     }
 }
