@@ -208,3 +208,55 @@ test('with the map focused, the arrow and page keys step the narration (presenta
   assert.deepEqual(errors, []);
   await close();
 });
+
+/** Pauses the narration and steps back to its first step; returns a reader of "Step N of M" and a stepper. */
+async function stepper(page) {
+  const narration = page.getByRole('region', { name: 'Narration' });
+  await narration.getByRole('button', { name: 'Pause' }).click();
+  const caption = () => narration.locator('.caption').innerText();
+  const previous = narration.getByRole('button', { name: 'Previous step' });
+  while (!/^Step 1 of/.test(await caption())) await previous.click();
+  const next = () => narration.getByRole('button', { name: 'Next step' }).click();
+  return { caption, next };
+}
+
+test('a --rm container keeps its card while its steps play: the refusal at the lock, then it goes', async () => {
+  const { page, errors, input, map, close } = await open({ viewport: { width: 1280, height: 720 } });
+  await run(page, input, 'docker volume create ro-vol');
+  await run(page, input, 'docker pull alpine');
+  await run(page, input, 'docker run --rm --name probe -v ro-vol:/data:ro alpine touch /data/x');
+  const { caption, next } = await stepper(page);
+  const card = map.getByRole('article', { name: 'probe', exact: true });
+  assert.match(await caption(), /^Step 1 of 4 — Container probe is created from alpine and started/);
+  assert.equal(await card.locator('.state').innerText(), 'running');
+  await next();
+  assert.match(await caption(), /^Step 2 of 4 — Writing \/data\/x is refused/);
+  assert.equal(await card.locator('.state').innerText(), 'running', 'the card is there when the write bounces');
+  await page.screenshot({ path: join(ARTIFACTS, 'rm-refusal-step.png') });
+  await next();
+  assert.equal(await card.locator('.state').innerText(), 'exited (1)');
+  await next();
+  assert.match(await caption(), /^Step 4 of 4 — Container probe is removed/);
+  assert.equal(await card.locator('.state').innerText(), 'removed');
+  await page.getByRole('region', { name: 'Narration' }).getByRole('button', { name: 'Play' }).click();
+  await card.waitFor({ state: 'detached' });
+  assert.deepEqual(errors, []);
+  await close();
+});
+
+test('docker rm -f: the card says exited (137) at the stop step, and is gone after', async () => {
+  const { page, errors, input, map, close } = await open({ viewport: { width: 1280, height: 720 } });
+  await run(page, input, 'docker run -d --name web demo/app:1.0 sleep 3600');
+  await run(page, input, 'docker rm -f web');
+  const { caption, next } = await stepper(page);
+  const card = map.getByRole('article', { name: 'web', exact: true });
+  assert.match(await caption(), /^Step 1 of 2 — Container web stopped \(exit code 137\)/);
+  assert.equal(await card.locator('.state').innerText(), 'exited (137)');
+  await next();
+  assert.match(await caption(), /^Step 2 of 2 — Container web is removed with its writable layer/);
+  assert.equal(await card.locator('.state').innerText(), 'removed');
+  await page.getByRole('region', { name: 'Narration' }).getByRole('button', { name: 'Play' }).click();
+  await card.waitFor({ state: 'detached' });
+  assert.deepEqual(errors, []);
+  await close();
+});

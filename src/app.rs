@@ -434,7 +434,8 @@ pub fn App() -> Html {
                             { match *tab {
                                 Tab::Map => html! {
                                     <StorageMap view={view.clone()} before={ghosts.clone()}
-                                        focus={step.as_ref().map(|s| s.focus.clone())} {step_ms} />
+                                        focus={step.as_ref().map(|s| s.focus.clone())} {step_ms}
+                                        states={step.as_ref().map(|s| s.states.clone()).unwrap_or_default()} />
                                 },
                                 Tab::Explorer => html! {
                                     <Explorer containers={view.containers.iter().map(|c| c.name.clone()).collect::<Vec<_>>()}

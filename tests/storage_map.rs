@@ -101,7 +101,7 @@ async fn render(props: StorageMapProps) -> web_sys::Element {
 }
 
 fn props(view: WorldView) -> StorageMapProps {
-    StorageMapProps { view: Rc::new(view), before: None, focus: None, step_ms: 2000 }
+    StorageMapProps { view: Rc::new(view), before: None, focus: None, step_ms: 2000, states: Vec::new() }
 }
 
 #[wasm_bindgen_test]

@@ -13,6 +13,7 @@ use super::connectors::use_connectors;
 use super::icons::{icon, Icon};
 use crate::model::focus::{key_bind, key_container, key_image, key_layer, key_mount, key_tmpfs, key_volume, key_writable, Focus};
 use crate::model::format::{dom_id, human_size, instruction};
+use crate::model::player::StateAt;
 use stowage_engine::events::short_name;
 
 #[derive(Properties, PartialEq)]
@@ -28,6 +29,10 @@ pub struct StorageMapProps {
     /// How long the step on show lasts, for the CSS animations.
     #[prop_or(2000)]
     pub step_ms: u32,
+    /// The state, as of the step on show, of each container its command touched: a card says
+    /// that state, and a container the command removed keeps its card until its removal.
+    #[prop_or_default]
+    pub states: Vec<StateAt>,
 }
 
 /// What is highlighted: the event on show, and the two ends of a hovered or focused mount.
@@ -102,11 +107,19 @@ pub fn StorageMap(props: &StorageMapProps) -> Html {
     let map_ref = use_node_ref();
     let connectors = use_connectors(map_ref.clone());
 
-    // What the last command removed, while its event is on show.
-    let removed_container = props.focus.as_ref().and_then(|f| f.container()).and_then(|name| {
-        let gone = !view.containers.iter().any(|c| c.name == name);
-        props.before.as_ref().filter(|_| gone)?.containers.iter().find(|c| c.name == name).cloned()
-    });
+    // What the last command removed (a `--rm` container too, which lived within it), while the
+    // steps that tell of it are on show.
+    let focused = props.focus.as_ref().and_then(|f| f.container());
+    let state_at = |name: &str| props.states.iter().find(|s| s.container == name).map(|s| (s.state, s.exit_code));
+    let removed_containers: Vec<ContainerView> = props
+        .before
+        .iter()
+        .flat_map(|before| before.containers.iter())
+        .filter(|c| !view.containers.iter().any(|v| v.name == c.name))
+        .filter(|c| focused == Some(c.name.as_str()) || state_at(&c.name).is_some())
+        .cloned()
+        .collect();
+    let any_removed = !removed_containers.is_empty();
     let removed_volume = props.before.as_ref().and_then(|before| {
         before.volumes.iter().find(|v| hot.has(&key_volume(&v.name)) && !view.volumes.iter().any(|w| w.name == v.name)).cloned()
     });
@@ -127,13 +140,14 @@ pub fn StorageMap(props: &StorageMapProps) -> Html {
             <div class="cards">
                 { for view.containers.iter().map(|c| html! {
                     <ContainerCard key={c.name.clone()} container={c.clone()} hot={hot.clone()} on_link={on_link.clone()}
-                        image={view.images.iter().find(|i| i.tags.contains(&c.image)).cloned()} />
-                }).chain(removed_container.map(|c| {
+                        image={view.images.iter().find(|i| i.tags.contains(&c.image)).cloned()} state_at={state_at(&c.name)} />
+                }).chain(removed_containers.into_iter().map(|c| {
                     let key = format!("removed-{}", c.name);
-                    html! { <ContainerCard {key} container={c} hot={hot.clone()} on_link={on_link.clone()} removed=true /> }
+                    let state_at = state_at(&c.name).or(Some((ContainerState::Removed, None)));
+                    html! { <ContainerCard {key} container={c} hot={hot.clone()} on_link={on_link.clone()} removed=true {state_at} /> }
                 })) }
             </div>
-            if view.containers.is_empty() && props.focus.as_ref().and_then(|f| f.container()).is_none() {
+            if view.containers.is_empty() && !any_removed && focused.is_none() {
                 <p class="empty cards-empty">
                     { "No containers yet. Start one, for example " }
                     <code>{ "docker run -d --name web demo/app:1.0 sleep 3600" }</code>
@@ -298,9 +312,13 @@ struct CardProps {
     image: Option<ImageView>,
     hot: Hot,
     on_link: Callback<Option<String>>,
-    /// Drawn as a ghost: the container was just removed.
+    /// Not in the world any more: the command on show removed it (drawn as a ghost once the
+    /// step on show is its removal).
     #[prop_or_default]
     removed: bool,
+    /// Its state as of the step on show, when that step's command changed it.
+    #[prop_or_default]
+    state_at: Option<(ContainerState, Option<i32>)>,
 }
 
 /// Layers shown when a stack is folded: the top ones and the bottom one.
@@ -313,14 +331,16 @@ fn ContainerCard(props: &CardProps) -> Html {
     let c = &props.container;
     let hot = &props.hot;
     let title_id = dom_id("card", &c.name);
-    let (state_icon, state_class) = match c.state {
+    let (state, exit_code) = props.state_at.unwrap_or((c.state, c.exit_code));
+    let gone = props.removed && state == ContainerState::Removed;
+    let (state_icon, state_class) = match state {
         ContainerState::Running => (Icon::Play, "running"),
         ContainerState::Created => (Icon::Pause, "created"),
         ContainerState::Exited => (Icon::Pause, "exited"),
         ContainerState::Removed => (Icon::Cross, "removed"),
     };
     // In words, as Docker would say it: `exited (137)`.
-    let state_text = match (c.state, c.exit_code) {
+    let state_text = match (state, exit_code) {
         (ContainerState::Exited, Some(code)) => format!("exited ({code})"),
         _ => state_class.to_string(),
     };
@@ -338,7 +358,7 @@ fn ContainerCard(props: &CardProps) -> Html {
 
     html! {
         <article aria-labelledby={title_id.clone()} data-container={c.name.clone()}
-            class={classes!("card", format!("state-{state_class}"), props.removed.then_some("removed"), hot_class(hot.has(&key_container(&c.name))))}>
+            class={classes!("card", format!("state-{state_class}"), gone.then_some("removed"), hot_class(hot.has(&key_container(&c.name))))}>
             <ul class="mount-chips" aria-label={format!("Mounts of {}", c.name)}>
                 { for c.mounts.iter().map(|m| mount_chip(&c.name, m, hot, &props.on_link)) }
             </ul>
@@ -357,7 +377,7 @@ fn ContainerCard(props: &CardProps) -> Html {
                 if c.read_only_root {
                     <p class="note">{ icon(Icon::Lock) }{ "read-only root file system: writes outside mounts are refused" }</p>
                 }
-                if props.removed {
+                if gone {
                     <p class="note">{ icon(Icon::Cross) }{ "thrown away with the container" }</p>
                 }
                 <WritableEntries entries={c.writable.clone()} total={c.writable_entries} hot={hot.clone()} />

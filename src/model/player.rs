@@ -14,29 +14,61 @@ const KEEP: usize = 200;
 /// initialising its data directory writes dozens of files, in its volume and in its container).
 const GROUP_FROM: usize = 3;
 
-/// The caption and focus of each step for a command's events, in event order: one event a
-/// step, except two events that are one moment (see [`narrate_pair`]) and runs of file writes
-/// and removals, which are told together. So a command is told in a few steps a learner can
-/// read at 1× (`docker run … nginx`: four, not seven).
+/// The caption and focus of each step for a command's events.
+#[cfg(test)]
 fn narrate(events: &[Event]) -> Vec<(String, Focus)> {
+    told(events).into_iter().map(|(caption, focus, _)| (caption, focus)).collect()
+}
+
+/// Each step for a command's events, in event order, with the number of events it tells: one
+/// event a step, except two events that are one moment (see [`narrate_pair`]) and runs of file
+/// writes and removals, which are told together. So a command is told in a few steps a learner
+/// can read at 1× (`docker run … nginx`: four, not seven).
+fn told(events: &[Event]) -> Vec<(String, Focus, usize)> {
     let is_file_change = |e: &Event| matches!(e, Event::FileWritten { .. } | Event::FileRemoved { .. });
     let mut steps = Vec::new();
     let mut i = 0;
     while i < events.len() {
-        if let Some(step) = events.get(i + 1).and_then(|next| narrate_pair(&events[i], next)) {
-            steps.push(step);
+        if let Some((caption, focus)) = events.get(i + 1).and_then(|next| narrate_pair(&events[i], next)) {
+            steps.push((caption, focus, 2));
             i += 2;
             continue;
         }
         let run = events[i..].iter().take_while(|e| is_file_change(e)).count().max(1);
         if run >= GROUP_FROM {
-            steps.push(narrate_file_changes(&events[i..i + run]));
+            let (caption, focus) = narrate_file_changes(&events[i..i + run]);
+            steps.push((caption, focus, run));
         } else {
-            steps.extend(events[i..i + run].iter().map(|e| (e.narrate(), focus_of(e))));
+            steps.extend(events[i..i + run].iter().map(|e| (e.narrate(), focus_of(e), 1)));
         }
         i += run;
     }
     steps
+}
+
+/// A container's state as of a step: what its card says while the step is on show (the map
+/// draws the world after the command; a step in the middle of it may be earlier).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct StateAt {
+    pub container: String,
+    pub state: ContainerState,
+    pub exit_code: Option<i32>,
+}
+
+/// Applies a step's events to the states of the containers the command touched so far.
+fn advance_states(states: &mut Vec<StateAt>, events: &[Event]) {
+    for event in events {
+        let (container, state, exit_code) = match event {
+            Event::ContainerCreated { container, .. } => (container, ContainerState::Created, None),
+            Event::ContainerStateChanged { container, state, exit_code } => (container, *state, *exit_code),
+            _ => continue,
+        };
+        let at = StateAt { container: container.clone(), state, exit_code };
+        match states.iter_mut().find(|s| s.container == *container) {
+            Some(known) => *known = at,
+            None => states.push(at),
+        }
+    }
 }
 
 /// One step for two events in a row that a learner sees as one moment: an image created by
@@ -194,6 +226,9 @@ pub struct Step {
     pub total: usize,
     pub caption: String,
     pub focus: Focus,
+    /// The containers this command created, started, stopped or removed by the end of this
+    /// step, each with its state then.
+    pub states: Vec<StateAt>,
 }
 
 impl Step {
@@ -319,14 +354,18 @@ impl Player {
     pub fn apply(&mut self, action: PlayerAction) {
         match action {
             PlayerAction::Enqueue { block, events } => {
-                let told = narrate(&events);
+                let told = told(&events);
                 let total = told.len();
                 if total == 0 {
                     return;
                 }
                 let first_new = self.steps.len();
-                for (i, (caption, focus)) in told.into_iter().enumerate() {
-                    self.steps.push(Step { seq: self.next_seq, block, index: i + 1, total, caption, focus });
+                let (mut states, mut from) = (Vec::new(), 0);
+                for (i, (caption, focus, count)) in told.into_iter().enumerate() {
+                    advance_states(&mut states, &events[from..from + count]);
+                    from += count;
+                    let states = states.clone();
+                    self.steps.push(Step { seq: self.next_seq, block, index: i + 1, total, caption, focus, states });
                     self.next_seq += 1;
                 }
                 // The map draws the world after the newest command (and its ghosts of what that
@@ -579,7 +618,7 @@ mod tests {
     }
 
     fn step(caption: &str) -> Step {
-        Step { seq: 1, block: 1, index: 1, total: 1, caption: caption.into(), focus: Focus::default() }
+        Step { seq: 1, block: 1, index: 1, total: 1, caption: caption.into(), focus: Focus::default(), states: Vec::new() }
     }
 
     /// The steps of each line run on a fresh machine, as (line, captions).
@@ -619,6 +658,28 @@ mod tests {
         assert_eq!(removed.len(), 2, "{removed:#?}");
         assert!(removed[0].starts_with("Container web stopped (exit code 137)"), "{}", removed[0]);
         assert!(removed[1].starts_with("Container web is removed with its writable layer (14 entries"), "{}", removed[1]);
+    }
+
+    #[test]
+    fn each_step_knows_the_state_of_the_containers_the_command_touched() {
+        let mut engine = stowage_engine::Engine::new();
+        engine.run("docker pull alpine");
+        engine.run("docker volume create ro-vol");
+        let mut p = Player::default();
+        let events = engine.run("docker run --rm -v ro-vol:/data:ro alpine touch /data/x").events;
+        p.apply(PlayerAction::Enqueue { block: 1, events });
+        let mut said = Vec::new();
+        while let Some(step) = p.current().cloned() {
+            let [state] = step.states.as_slice() else { panic!("one container: {:?}", step.states) };
+            said.push((state.state, state.exit_code));
+            if !p.has_next() {
+                break;
+            }
+            p.apply(PlayerAction::Next);
+        }
+        use ContainerState::*;
+        // created and started, the write refused (still running), stopped, removed.
+        assert_eq!(said, [(Running, None), (Running, None), (Exited, Some(1)), (Removed, None)]);
     }
 
     #[test]

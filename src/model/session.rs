@@ -320,8 +320,20 @@ impl Session {
                 Rc::make_mut(&mut self.typed_blocks).push(id);
                 self.prompt = self.engine.prompt();
                 let view = self.engine.view();
-                if view != *self.view {
-                    self.before = std::mem::replace(&mut self.view, Rc::new(view));
+                if view != *self.view || !outcome.removed.is_empty() {
+                    let mut before = std::mem::replace(&mut self.view, Rc::new(view));
+                    // What the line removed is drawn as it was just before its removal (a `--rm`
+                    // container was not there before the line at all).
+                    if !outcome.removed.is_empty() {
+                        let containers = &mut Rc::make_mut(&mut before).containers;
+                        for gone in outcome.removed {
+                            match containers.iter_mut().find(|c| c.name == gone.name) {
+                                Some(known) => *known = gone,
+                                None => containers.push(gone),
+                            }
+                        }
+                    }
+                    self.before = before;
                 }
                 self.player.apply(PlayerAction::Enqueue { block: id, events: outcome.events });
                 self.refresh_level();

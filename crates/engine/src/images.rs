@@ -362,6 +362,7 @@ impl World {
             layers,
             images,
             containers: Vec::new(),
+            removed: Vec::new(),
             volumes: BTreeMap::new(),
             events: Vec::new(),
             tty: false,

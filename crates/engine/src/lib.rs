@@ -44,6 +44,10 @@ pub struct Outcome {
     pub stderr: String,
     pub exit_code: i32,
     pub events: Vec<Event>,
+    /// The containers this line removed, as they were just before their removal (a `--rm`
+    /// container is created and removed by the same line): what the map draws while its
+    /// steps play.
+    pub removed: Vec<ContainerView>,
 }
 
 /// The seed of the canonical world (ids are drawn from it).
@@ -104,6 +108,7 @@ impl Engine {
     pub fn run_with_stdin(&mut self, line: &str, stdin: Vec<u8>) -> Outcome {
         let world = &mut self.world;
         world.events.clear();
+        world.removed.clear();
         world.budget = shell::exec::STEP_BUDGET;
         world.budget_exhausted = false;
         world.clock.advance_millis(50);
@@ -152,6 +157,7 @@ impl Engine {
             exit_code,
             // Kept in the world too, until the next line: a view lists what they changed.
             events: world.events.clone(),
+            removed: world.removed.iter().map(|c| view::container_view(world, c)).collect(),
         }
     }
 

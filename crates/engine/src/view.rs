@@ -137,7 +137,7 @@ pub enum ExplorerTarget {
 
 use crate::events::{Event, Place};
 use crate::vfs::{Ctx, Node, Ns};
-use crate::world::{Cred, MountPointKind, Status, World};
+use crate::world::{Container, Cred, MountPointKind, Status, World};
 
 /// The most writable-layer entries a view lists: a container that wrote 10,000 files would
 /// otherwise cost a walk and 10,000 entries after every command (the map shows a few and a count).
@@ -206,6 +206,74 @@ fn layer_views(world: &World, layers: &[usize]) -> Vec<LayerView> {
         .collect()
 }
 
+/// What the map shows of one container.
+pub fn container_view(world: &World, c: &Container) -> ContainerView {
+    let layers = world.images.iter().find(|im| im.id == c.image_id).map(|im| layer_views(world, &im.layers)).unwrap_or_default();
+    let mut writable = Vec::new();
+    world.fs.walk_while(c.upper, "", &mut |path, _, inode| {
+        writable.push(writable_entry(path, inode));
+        writable.len() < WRITABLE_LISTED
+    });
+    // What the last command changed is listed even past the limit (up to as many again):
+    // the map shows it.
+    for path in changed_in_upper(world, &c.name).take(WRITABLE_LISTED) {
+        if !writable.iter().any(|e| e.path == path) {
+            if let Some(inode) = lookup_path(world, c.upper, path) {
+                writable.push(writable_entry(path, world.fs.get(inode)));
+            }
+        }
+    }
+    let (writable_bytes, writable_entries) = world.fs.usage(c.upper);
+    let user = crate::userland::users::resolve_user(
+        world,
+        &Ctx { ns: Ns::Container(c.id.clone()), cred: Cred::root(), cwd: "/".into(), umask: 0o022 },
+        &c.user,
+    )
+    .map(|(cr, _)| format!("{}:{}", cr.uid, cr.gid))
+    .unwrap_or_else(|_| c.user.clone());
+    let mounts = c
+        .mount_points
+        .iter()
+        .map(|m| MountView {
+            target: m.destination.clone(),
+            source: match m.kind {
+                MountPointKind::Volume => MountSource::Volume {
+                    name: m.name.clone(),
+                    anonymous: world.volumes.get(&m.name).map(|v| v.anonymous).unwrap_or(m.anonymous),
+                },
+                MountPointKind::Bind => MountSource::Bind { host_path: m.source.clone() },
+                MountPointKind::Tmpfs => {
+                    let used = c.mounts.iter().find(|x| x.target == m.destination).map(|x| world.fs.usage(x.root).0).unwrap_or(0);
+                    MountSource::Tmpfs {
+                        size_limit: m.tmpfs_size.or_else(|| crate::docker::mounts::tmpfs_options(&m.tmpfs_opts).ok().and_then(|t| t.size)),
+                        used,
+                    }
+                }
+            },
+            read_only: !m.rw,
+        })
+        .collect();
+    ContainerView {
+        name: c.name.clone(),
+        id_short: c.short_id().to_string(),
+        image: c.image_ref.clone(),
+        state: match c.status {
+            Status::Created => ContainerState::Created,
+            Status::Running => ContainerState::Running,
+            Status::Exited => ContainerState::Exited,
+        },
+        status: crate::docker::status_text(world, c),
+        exit_code: (c.status == Status::Exited).then_some(c.exit_code),
+        user,
+        layers,
+        writable_bytes,
+        writable_entries,
+        writable,
+        mounts,
+        read_only_root: c.host.readonly_rootfs,
+    }
+}
+
 pub fn snapshot(world: &World) -> WorldView {
     let images = world
         .images
@@ -217,78 +285,7 @@ pub fn snapshot(world: &World) -> WorldView {
             size: im.size,
         })
         .collect();
-    let containers = world
-        .containers
-        .iter()
-        .map(|c| {
-            let layers = world.images.iter().find(|im| im.id == c.image_id).map(|im| layer_views(world, &im.layers)).unwrap_or_default();
-            let mut writable = Vec::new();
-            world.fs.walk_while(c.upper, "", &mut |path, _, inode| {
-                writable.push(writable_entry(path, inode));
-                writable.len() < WRITABLE_LISTED
-            });
-            // What the last command changed is listed even past the limit (up to as many again):
-            // the map shows it.
-            for path in changed_in_upper(world, &c.name).take(WRITABLE_LISTED) {
-                if !writable.iter().any(|e| e.path == path) {
-                    if let Some(inode) = lookup_path(world, c.upper, path) {
-                        writable.push(writable_entry(path, world.fs.get(inode)));
-                    }
-                }
-            }
-            let (writable_bytes, writable_entries) = world.fs.usage(c.upper);
-            let user = crate::userland::users::resolve_user(
-                world,
-                &Ctx { ns: Ns::Container(c.id.clone()), cred: Cred::root(), cwd: "/".into(), umask: 0o022 },
-                &c.user,
-            )
-            .map(|(cr, _)| format!("{}:{}", cr.uid, cr.gid))
-            .unwrap_or_else(|_| c.user.clone());
-            let mounts = c
-                .mount_points
-                .iter()
-                .map(|m| MountView {
-                    target: m.destination.clone(),
-                    source: match m.kind {
-                        MountPointKind::Volume => MountSource::Volume {
-                            name: m.name.clone(),
-                            anonymous: world.volumes.get(&m.name).map(|v| v.anonymous).unwrap_or(m.anonymous),
-                        },
-                        MountPointKind::Bind => MountSource::Bind { host_path: m.source.clone() },
-                        MountPointKind::Tmpfs => {
-                            let used = c.mounts.iter().find(|x| x.target == m.destination).map(|x| world.fs.usage(x.root).0).unwrap_or(0);
-                            MountSource::Tmpfs {
-                                size_limit: m
-                                    .tmpfs_size
-                                    .or_else(|| crate::docker::mounts::tmpfs_options(&m.tmpfs_opts).ok().and_then(|t| t.size)),
-                                used,
-                            }
-                        }
-                    },
-                    read_only: !m.rw,
-                })
-                .collect();
-            ContainerView {
-                name: c.name.clone(),
-                id_short: c.short_id().to_string(),
-                image: c.image_ref.clone(),
-                state: match c.status {
-                    Status::Created => ContainerState::Created,
-                    Status::Running => ContainerState::Running,
-                    Status::Exited => ContainerState::Exited,
-                },
-                status: crate::docker::status_text(world, c),
-                exit_code: (c.status == Status::Exited).then_some(c.exit_code),
-                user,
-                layers,
-                writable_bytes,
-                writable_entries,
-                writable,
-                mounts,
-                read_only_root: c.host.readonly_rootfs,
-            }
-        })
-        .collect();
+    let containers = world.containers.iter().map(|c| container_view(world, c)).collect();
     let volumes = world
         .volumes
         .values()

@@ -319,6 +319,9 @@ pub struct World {
     pub layers: Vec<Layer>,
     pub images: Vec<Image>,
     pub containers: Vec<Container>,
+    /// Containers the line being run removed, as they were just before: a `--rm` container
+    /// lives and goes within one line, and the map shows it while its steps play.
+    pub removed: Vec<Container>,
     pub volumes: BTreeMap<String, Volume>,
     /// Events of the command being run.
     pub events: Vec<Event>,
@@ -410,7 +413,7 @@ impl World {
     /// Every inode that must survive a collection.
     pub fn gc_roots(&self) -> Vec<InodeId> {
         let mut roots = vec![self.host_root];
-        for c in &self.containers {
+        for c in self.containers.iter().chain(&self.removed) {
             roots.push(c.upper);
             roots.push(c.init);
             roots.extend(c.mounts.iter().map(|m| m.root));

@@ -616,3 +616,33 @@ fn docker_tag_emits_an_event() {
         [Event::ImageTagged { tag: "mybox:1".into(), image: "demo/app:1.0".into(), moved_from: Some("busybox:latest".into()) }]
     );
 }
+
+// ------------------------------------------------------------------- what a line removed, as it was
+
+#[test]
+fn a_rm_container_is_returned_as_it_was_just_before_its_removal() {
+    let mut e = Engine::new();
+    ok(&mut e, "docker volume create ro-vol");
+    let o = e.run("docker run --rm -v ro-vol:/data:ro alpine touch /data/x");
+    assert_eq!(o.exit_code, 1, "{}", o.stderr);
+    let [gone] = o.removed.as_slice() else { panic!("one container removed: {:?}", o.removed) };
+    assert_eq!((gone.state, gone.exit_code), (ContainerState::Exited, Some(1)));
+    assert_eq!(gone.mounts.len(), 1);
+    assert_eq!(gone.mounts[0].target, "/data");
+    assert!(gone.mounts[0].read_only, "the lock is on the mount it bounced off");
+    assert!(e.view().containers.is_empty(), "and the world no longer has it");
+    // The next line starts with nothing removed.
+    assert!(outcome(&mut e, "true").removed.is_empty());
+}
+
+#[test]
+fn docker_rm_f_returns_the_container_stopped_with_its_writable_layer() {
+    let mut e = Engine::new();
+    ok(&mut e, "docker run -d --name web demo/app:1.0 sleep 3600");
+    ok(&mut e, "docker exec web sh -c 'echo hi > /tmp/note'");
+    let o = outcome(&mut e, "docker rm -f web");
+    let [gone] = o.removed.as_slice() else { panic!("one container removed: {:?}", o.removed) };
+    assert_eq!(gone.name, "web");
+    assert_eq!((gone.state, gone.exit_code), (ContainerState::Exited, Some(137)));
+    assert!(gone.writable.iter().any(|entry| entry.path == "/tmp/note"), "{:?}", gone.writable);
+}

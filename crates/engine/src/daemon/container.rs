@@ -714,7 +714,8 @@ pub fn remove_container(world: &mut World, id: &ContainerId, volumes: bool) {
             }
         }
     }
-    world.emit(Event::ContainerStateChanged { container: c.name, state: ContainerState::Removed, exit_code: None });
+    world.emit(Event::ContainerStateChanged { container: c.name.clone(), state: ContainerState::Removed, exit_code: None });
+    world.removed.push(c);
 }
 
 /// The writable layer's changes against the image: A(dded), C(hanged), D(eleted).
