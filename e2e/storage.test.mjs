@@ -232,6 +232,9 @@ test('a --rm container keeps its card while its steps play: the refusal at the l
   await next();
   assert.match(await caption(), /^Step 2 of 4 — Writing \/data\/x is refused/);
   assert.equal(await card.locator('.state').innerText(), 'running', 'the card is there when the write bounces');
+  const volume = map.getByRole('group', { name: 'ro-vol', exact: true });
+  assert.match(await volume.innerText(), /in use by probe/);
+  assert.doesNotMatch(await volume.innerText(), /dangling/);
   await page.screenshot({ path: join(ARTIFACTS, 'rm-refusal-step.png') });
   await next();
   assert.equal(await card.locator('.state').innerText(), 'exited (1)');
@@ -240,6 +243,7 @@ test('a --rm container keeps its card while its steps play: the refusal at the l
   assert.equal(await card.locator('.state').innerText(), 'removed');
   await page.getByRole('region', { name: 'Narration' }).getByRole('button', { name: 'Play' }).click();
   await card.waitFor({ state: 'detached' });
+  assert.match(await volume.innerText(), /dangling[\s\S]*no container uses it/);
   assert.deepEqual(errors, []);
   await close();
 });

@@ -120,6 +120,12 @@ pub fn StorageMap(props: &StorageMapProps) -> Html {
         .cloned()
         .collect();
     let any_removed = !removed_containers.is_empty();
+    // Of those, the ones still alive at the step on show use their mounts then.
+    let living: Vec<ContainerView> = removed_containers
+        .iter()
+        .filter(|c| state_at(&c.name).is_some_and(|(state, _)| state != ContainerState::Removed))
+        .cloned()
+        .collect();
     let removed_volume = props.before.as_ref().and_then(|before| {
         before.volumes.iter().find(|v| hot.has(&key_volume(&v.name)) && !view.volumes.iter().any(|w| w.name == v.name)).cloned()
     });
@@ -135,7 +141,7 @@ pub fn StorageMap(props: &StorageMapProps) -> Html {
                 <h2>{ "Storage map" }</h2>
                 <Legend />
             </header>
-            <HostBand view={view.clone()} hot={hot.clone()} removed_volume={removed_volume} />
+            <HostBand view={view.clone()} hot={hot.clone()} removed_volume={removed_volume} {living} />
             // Only keyed cards in here (a removed one last, as a ghost).
             <div class="cards">
                 { for view.containers.iter().map(|c| html! {
@@ -182,12 +188,26 @@ struct HostBandProps {
     view: Rc<WorldView>,
     hot: Hot,
     removed_volume: Option<VolumeView>,
+    /// Containers gone from the world that were still alive at the step on show.
+    living: Vec<ContainerView>,
 }
 
 #[function_component]
 fn HostBand(props: &HostBandProps) -> Html {
     let view = &props.view;
     let hot = &props.hot;
+    // Every container alive at the step on show, for who uses what: the world's users, then
+    // the ones the command on show has removed since.
+    let alive = || view.containers.iter().chain(&props.living);
+    let users = |known: &[String], pick: &dyn Fn(&MountSource) -> bool| -> Vec<String> {
+        let mut names = known.to_vec();
+        for c in props.living.iter().filter(|c| c.mounts.iter().any(|m| pick(&m.source))) {
+            if !names.contains(&c.name) {
+                names.push(c.name.clone());
+            }
+        }
+        names
+    };
     let tmpfs: Vec<(&ContainerView, &MountView, u64, Option<u64>)> = view
         .containers
         .iter()
@@ -208,7 +228,11 @@ fn HostBand(props: &HostBandProps) -> Html {
                         { for view.images.iter().map(|i| image(i, hot)) }
                     </ul>
                     <ul class="volumes" aria-label="Volumes">
-                        { for view.volumes.iter().map(|v| volume(v, hot, false)) }
+                        { for view.volumes.iter().map(|v| {
+                            let used_by = users(&v.used_by, &|s| matches!(s, MountSource::Volume { name, .. } if *name == v.name));
+                            let v = VolumeView { used_by, ..v.clone() };
+                            volume(&v, hot, false)
+                        }) }
                         { for props.removed_volume.iter().map(|v| volume(v, hot, true)) }
                     </ul>
                     if view.volumes.is_empty() && props.removed_volume.is_none() {
@@ -219,7 +243,7 @@ fn HostBand(props: &HostBandProps) -> Html {
                     <h4>{ icon(Icon::Folder) }{ "Host folders" }<span class="sub">{ "bind-mounted" }</span></h4>
                     <ul class="binds">
                         { for view.binds.iter().map(|b| {
-                            let ro_in: Vec<&str> = view.containers.iter()
+                            let ro_in: Vec<&str> = alive()
                                 .filter(|c| c.mounts.iter().any(|m| m.read_only && matches!(&m.source, MountSource::Bind { host_path } if *host_path == b.host_path)))
                                 .map(|c| c.name.as_str()).collect();
                             html! {
@@ -229,7 +253,7 @@ fn HostBand(props: &HostBandProps) -> Html {
                                     if !ro_in.is_empty() {
                                         <span class="tag ro">{ icon(Icon::Lock) }{ format!("ro in {}", ro_in.join(", ")) }</span>
                                     }
-                                    <span class="used-by">{ used_by(&b.used_by) }</span>
+                                    <span class="used-by">{ used_by(&users(&b.used_by, &|s| matches!(s, MountSource::Bind { host_path } if *host_path == b.host_path))) }</span>
                                 </li>
                             }
                         }) }
