@@ -682,6 +682,64 @@ mod tests {
         assert_eq!(said, [(Running, None), (Running, None), (Exited, Some(1)), (Removed, None)]);
     }
 
+    /// Every command of every transcript test: each event is told once, in order, and the
+    /// container states its last step leaves are exactly the engine's after the command, so a
+    /// card can never say a state the engine did not have. Every change of a container's state
+    /// is told by a step.
+    #[cfg(not(target_arch = "wasm32"))]
+    #[test]
+    fn the_steps_states_end_at_the_engines_view_for_every_transcript_command() {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("crates/engine/tests/transcripts");
+        let mut files: Vec<_> = std::fs::read_dir(&dir).expect("transcripts").filter_map(|e| e.ok()).map(|e| e.path()).collect();
+        files.sort();
+        let (mut commands, mut failures) = (0, Vec::new());
+        for file in files.iter().filter(|f| f.extension().is_some_and(|x| x == "txt")) {
+            let text = String::from_utf8_lossy(&std::fs::read(file).expect("readable")).into_owned();
+            let mut engine = stowage_engine::Engine::new();
+            let mut before = engine.view();
+            for item in stowage_engine::transcript::parse(&text) {
+                let stowage_engine::transcript::Item::Command(line) = item else { continue };
+                commands += 1;
+                let events = engine.run(&line).events;
+                let after = engine.view();
+                let steps = super::told(&events);
+                let where_ = format!("{}: `{line}`", file.file_name().unwrap_or_default().to_string_lossy());
+                if steps.iter().map(|(_, _, n)| n).sum::<usize>() != events.len() {
+                    failures.push(format!("{where_}: not every event is told once"));
+                }
+                let mut states = Vec::new();
+                advance_states(&mut states, &events);
+                for s in &states {
+                    let now = after.containers.iter().find(|c| c.name == s.container);
+                    let agrees = match (s.state, now) {
+                        (ContainerState::Removed, None) => true,
+                        (state, Some(c)) => c.state == state && (state != ContainerState::Exited || c.exit_code == s.exit_code),
+                        _ => false,
+                    };
+                    if !agrees {
+                        failures
+                            .push(format!("{where_}: the steps end with {s:?}, the engine has {:?}", now.map(|c| (c.state, c.exit_code))));
+                    }
+                }
+                let told_of = |name: &str| states.iter().any(|s| s.container == name);
+                for c in &after.containers {
+                    let was = before.containers.iter().find(|b| b.name == c.name);
+                    if was.is_none_or(|b| (b.state, b.exit_code) != (c.state, c.exit_code)) && !told_of(&c.name) {
+                        failures.push(format!("{where_}: {} became {:?} {:?} untold", c.name, c.state, c.exit_code));
+                    }
+                }
+                for b in before.containers.iter().filter(|b| !after.containers.iter().any(|c| c.name == b.name)) {
+                    if !told_of(&b.name) {
+                        failures.push(format!("{where_}: {} was removed untold", b.name));
+                    }
+                }
+                before = after;
+            }
+        }
+        assert!(commands > 500, "only {commands} commands replayed");
+        assert!(failures.is_empty(), "{} of {commands} commands:\n{}", failures.len(), failures.join("\n"));
+    }
+
     #[test]
     fn events_that_only_look_alike_stay_separate_steps() {
         // A container created but not started, and a copy-up whose write went elsewhere.
