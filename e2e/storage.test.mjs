@@ -264,3 +264,45 @@ test('docker rm -f: the card says exited (137) at the stop step, and is gone aft
   assert.deepEqual(errors, []);
   await close();
 });
+
+test('docker restart of a tmpfs container is told in event order: stopped, tmpfs emptied, running', async () => {
+  const { page, errors, input, map, close } = await open({ viewport: { width: 1280, height: 720 } });
+  await run(page, input, 'docker run -d --name tm --tmpfs /cache demo/app:1.0 sleep 3600');
+  await run(page, input, "docker exec tm sh -c 'echo hello > /cache/x'");
+  await run(page, input, 'docker restart tm');
+  const { caption, next } = await stepper(page);
+  const card = map.getByRole('article', { name: 'tm', exact: true });
+  assert.match(await caption(), /^Step 1 of 3 — Container tm stopped \(exit code 137\)/);
+  assert.equal(await card.locator('.state').innerText(), 'exited (137)');
+  await next();
+  assert.match(await caption(), /^Step 2 of 3 — .*tmpfs/);
+  await next();
+  assert.match(await caption(), /^Step 3 of 3 — Container tm is running/);
+  assert.equal(await card.locator('.state').innerText(), 'running');
+  assert.deepEqual(errors, []);
+  await close();
+});
+
+test('at 1280×720 the copy-up step scrolls the map pane (not the page) to the copied file and its source layer', async () => {
+  const { page, errors, input, close } = await open({ viewport: { width: 1280, height: 720 } });
+  await run(page, input, 'docker volume create one');
+  await run(page, input, 'docker volume create two');
+  await run(page, input, 'docker run -d --name cu demo/app:1.0 sleep 3600');
+  await run(page, input, "docker exec cu sh -c 'echo red > /etc/app/app.conf'");
+  const { caption } = await stepper(page);
+  assert.match(await caption(), /^Step 1 of 1 — copy-up: \/etc\/app\/app\.conf/);
+  // Both ends of the copy-up are inside the pane's visible box, and the page itself never moved.
+  await page.waitForFunction(() => {
+    const pane = document.getElementById('pane').getBoundingClientRect();
+    const inside = (el) => {
+      const r = el?.getBoundingClientRect();
+      return r && r.height > 0 && r.top >= pane.top && r.bottom <= pane.bottom;
+    };
+    return inside(document.querySelector('.entry.is-hot')) && inside(document.querySelector('.layer.is-hot'));
+  }, null, { timeout: 5000 });
+  assert.equal(await page.evaluate(() => window.scrollY), 0);
+  assert.ok(await page.evaluate(() => document.getElementById('pane').scrollTop) > 0, 'the pane scrolled');
+  await page.screenshot({ path: join(ARTIFACTS, 'copy-up-step-1280.png') });
+  assert.deepEqual(errors, []);
+  await close();
+});

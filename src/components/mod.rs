@@ -2,6 +2,7 @@
 
 pub mod connectors;
 pub mod explorer;
+pub mod follow;
 pub mod guide;
 pub mod icons;
 pub mod lessons;

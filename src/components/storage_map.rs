@@ -10,6 +10,7 @@ use stowage_engine::{
 use yew::prelude::*;
 
 use super::connectors::use_connectors;
+use super::follow::use_follow_focus;
 use super::icons::{icon, Icon};
 use crate::model::focus::{key_bind, key_container, key_image, key_layer, key_mount, key_tmpfs, key_volume, key_writable, Focus};
 use crate::model::format::{dom_id, human_size, instruction};
@@ -106,6 +107,8 @@ pub fn StorageMap(props: &StorageMapProps) -> Html {
     let view = &props.view;
     let map_ref = use_node_ref();
     let connectors = use_connectors(map_ref.clone());
+    let on_hand_scroll = use_follow_focus(map_ref.clone(), props.focus.clone());
+    let (onwheel, ontouchmove) = (on_hand_scroll.reform(|_: WheelEvent| ()), on_hand_scroll.reform(|_: TouchEvent| ()));
 
     // What the last command removed (a `--rm` container too, which lived within it), while the
     // steps that tell of it are on show.
@@ -131,7 +134,8 @@ pub fn StorageMap(props: &StorageMapProps) -> Html {
     });
 
     html! {
-        <section class="map" ref={map_ref} aria-label="Storage map" data-anim={hot.kind()} style={format!("--step-ms:{}ms", props.step_ms)}>
+        <section class="map" ref={map_ref} aria-label="Storage map" data-anim={hot.kind()} style={format!("--step-ms:{}ms", props.step_ms)}
+            {onwheel} {ontouchmove}>
             <svg class="connectors" aria-hidden="true" focusable="false">
                 { for connectors.iter().map(|c| html! {
                     <path d={c.d.clone()} class={classes!("conn", c.kind.replace("chip-", "conn-"), hot_class(hot.has(&c.key)))} />
