@@ -54,6 +54,7 @@ bench-engine:
 
 screenshot: test-e2e
 	cp artifacts/scenario-postgres.png docs/screenshot.png
+	mkdir -p docs/moments && cp artifacts/moment-*.png docs/moments/
 
 # Replays the 14 reference transcripts recorded on real Docker and scores them (fails below 99%).
 fidelity:

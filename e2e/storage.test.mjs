@@ -235,7 +235,7 @@ test('a --rm container keeps its card while its steps play: the refusal at the l
   const volume = map.getByRole('group', { name: 'ro-vol', exact: true });
   assert.match(await volume.innerText(), /in use by probe/);
   assert.doesNotMatch(await volume.innerText(), /dangling/);
-  await page.screenshot({ path: join(ARTIFACTS, 'rm-refusal-step.png') });
+  await page.screenshot({ path: join(ARTIFACTS, 'moment-rm-refusal-step.png') });
   await next();
   assert.equal(await card.locator('.state').innerText(), 'exited (1)');
   await next();
@@ -256,9 +256,11 @@ test('docker rm -f: the card says exited (137) at the stop step, and is gone aft
   const card = map.getByRole('article', { name: 'web', exact: true });
   assert.match(await caption(), /^Step 1 of 2 — Container web stopped \(exit code 137\)/);
   assert.equal(await card.locator('.state').innerText(), 'exited (137)');
+  await page.screenshot({ path: join(ARTIFACTS, 'moment-rm-stop-step.png') });
   await next();
   assert.match(await caption(), /^Step 2 of 2 — Container web is removed with its writable layer/);
   assert.equal(await card.locator('.state').innerText(), 'removed');
+  await page.screenshot({ path: join(ARTIFACTS, 'moment-rm-removal-step.png') });
   await page.getByRole('region', { name: 'Narration' }).getByRole('button', { name: 'Play' }).click();
   await card.waitFor({ state: 'detached' });
   assert.deepEqual(errors, []);
@@ -276,6 +278,7 @@ test('docker restart of a tmpfs container is told in event order: stopped, tmpfs
   assert.equal(await card.locator('.state').innerText(), 'exited (137)');
   await next();
   assert.match(await caption(), /^Step 2 of 3 — .*tmpfs/);
+  await page.screenshot({ path: join(ARTIFACTS, 'moment-restart-tmpfs-step.png') });
   await next();
   assert.match(await caption(), /^Step 3 of 3 — Container tm is running/);
   assert.equal(await card.locator('.state').innerText(), 'running');
@@ -302,7 +305,7 @@ test('at 1280×720 the copy-up step scrolls the map pane (not the page) to the c
   }, null, { timeout: 5000 });
   assert.equal(await page.evaluate(() => window.scrollY), 0);
   assert.ok(await page.evaluate(() => document.getElementById('pane').scrollTop) > 0, 'the pane scrolled');
-  await page.screenshot({ path: join(ARTIFACTS, 'copy-up-step-1280.png') });
+  await page.screenshot({ path: join(ARTIFACTS, 'moment-copy-up-step.png') });
   assert.deepEqual(errors, []);
   await close();
 });
