@@ -5,6 +5,7 @@
 //    cold loads), next to the same measure on a blank page (what the machine costs right now);
 //  - Enter → DOM updated for each command (median over all commands of all loads);
 //  - the frame rate while the copy-up of a file plays, in an image of 10,000 files.
+//  - Next / Previous step → the narration and the map updated (STEP_CLICKS clicks, alternating).
 // Run with `make bench` (it builds first). LOADS and COMMANDS can be set in the environment.
 import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -91,6 +92,7 @@ const MANY_FILES = [
 ];
 const COPY_UP = "docker exec web sh -c 'echo changed >> /many/f5000'";
 const FPS_LOADS = Number(process.env.FPS_LOADS ?? 3);
+const STEP_CLICKS = Number(process.env.STEP_CLICKS ?? 60);
 const FPS_WINDOW_MS = 2000;
 
 /** Frames per second on the storage map while the copy-up plays (the first 2 s after Enter),
@@ -131,6 +133,47 @@ async function copyUpFrameRate(browser, url) {
   return { fps: (frames.length - 1) / ((frames.at(-1) - frames[0]) / 1000), longest: Math.max(...gaps), dropped, animated: hot > 0 };
 }
 
+/** Next step / Previous step click → the narration and the map updated, alternately, at
+ *  1280×720 with a container of a 10,000-file image on the map. */
+async function stepTimes(browser, url) {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 720 } });
+  const page = await context.newPage();
+  const pageErrors = collectErrors(page);
+  await page.goto(url);
+  const input = page.getByRole('region', { name: 'Terminal' }).getByRole('textbox', { name: 'Command' });
+  await input.waitFor();
+  const log = page.getByRole('log', { name: 'Terminal output' });
+  for (const line of [...MANY_FILES, 'docker run -d --name stepper --tmpfs /cache -v stepdata:/data demo/app:1.0 sleep 3600', 'docker restart stepper']) {
+    const n = await log.locator('.block').count();
+    await input.fill(line);
+    await input.press('Enter');
+    await log.locator('.block').nth(n).waitFor();
+  }
+  const narration = page.getByRole('region', { name: 'Narration' });
+  await narration.getByRole('button', { name: 'Pause' }).click();
+  const previous = narration.getByRole('button', { name: 'Previous step' });
+  while (!/^Step 1 of/.test(await narration.locator('.caption').innerText())) await previous.click();
+  const times = await page.evaluate(async (n) => {
+    const out = [];
+    const caption = document.querySelector('.narration .caption');
+    for (let i = 0; i < n; i++) {
+      const button = document.querySelector(`button[aria-label="${i % 2 === 0 ? 'Next step' : 'Previous step'}"]`);
+      const t0 = performance.now();
+      await new Promise((done) => {
+        const seen = new MutationObserver(() => { seen.disconnect(); done(); });
+        seen.observe(caption, { childList: true, subtree: true, characterData: true });
+        button.click();
+      });
+      out.push(performance.now() - t0);
+      await new Promise((r) => requestAnimationFrame(() => r()));
+    }
+    return out;
+  }, STEP_CLICKS);
+  await context.close();
+  errors.push(...pageErrors);
+  return times;
+}
+
 const server = await startServer(DIST);
 const browser = await launch();
 const blankDir = await mkdtemp(join(tmpdir(), 'stowage-blank-'));
@@ -144,6 +187,7 @@ const afterHtml = [];
 const enterTimes = [];
 const errors = [];
 const fpsRuns = [];
+const stepRuns = [];
 try {
   for (let i = 0; i < LOADS; i++) {
     // Interleaved with the app's loads, so both see the same load on the machine.
@@ -169,6 +213,7 @@ try {
     await context.close();
   }
   for (let i = 0; i < FPS_LOADS; i++) fpsRuns.push(await copyUpFrameRate(browser, server.url));
+  stepRuns.push(...(await stepTimes(browser, server.url)));
 } finally {
   await browser.close();
   await server.close();
@@ -195,6 +240,8 @@ console.log(`| … of which after the HTML arrived | ${ms(median(afterHtml))} | 
 console.log(`| reference: a blank page's input, same harness | ${ms(median(blankTimes))} | | |`);
 row('Enter → DOM updated', median(enterTimes), ms(median(enterTimes)), 5, '5 ms');
 console.log(`| Enter → DOM updated, slowest | ${ms(Math.max(...enterTimes))} | | |`);
+row(`Next / Previous step → map and narration updated (${stepRuns.length} clicks)`, median(stepRuns), ms(median(stepRuns)), 16, '16 ms');
+console.log(`| … slowest step | ${ms(Math.max(...stepRuns))} | | |`);
 // Headless Chromium draws at 60 Hz: 60 fps is every frame drawn; 57 allows the rounding of a
 // two-second window and the frame that runs the command itself.
 row('frame rate while a copy-up plays (image of 10,000 files)', -median(fpsRuns.map((r) => r.fps)),
