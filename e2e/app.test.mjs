@@ -356,3 +356,37 @@ test('a level is judged on the machine: goals tick as it changes, a hint, Solved
   assert.deepEqual(errors, []);
   await close();
 });
+
+test('on a phone (390×844, touch) nothing overflows, every tab and control is reachable, and a command runs', async () => {
+  const context = await browser.newContext({ viewport: { width: 390, height: 844 }, hasTouch: true, isMobile: true, deviceScaleFactor: 2,
+    // Sizes as laid out, not mid-animation (a card that just appeared is scaled while it pops in).
+    reducedMotion: 'reduce' });
+  const page = await context.newPage();
+  const errors = collectErrors(page);
+  await page.goto(server.url);
+  const input = page.getByRole('region', { name: 'Terminal' }).getByRole('textbox', { name: 'Command' });
+  await input.waitFor();
+  await input.tap();
+  await input.fill('docker run -d --name web -v webdata:/data demo/app:1.0 sleep 3600');
+  await input.press('Enter');
+  await page.getByRole('log', { name: 'Terminal output' }).locator('.block').first().waitFor();
+  for (const [tab, panelText] of [['Explorer', /web/], ['Lessons', /Levels/], ['Storage map', /webdata/]]) {
+    const button = page.getByRole('tab', { name: tab });
+    await button.scrollIntoViewIfNeeded();
+    await button.tap();
+    assert.equal(await button.getAttribute('aria-selected'), 'true', `${tab} is selected by a tap`);
+    assert.match(await page.getByRole('tabpanel').innerText(), panelText);
+    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+    assert.ok(overflow <= 0, `no horizontal scrolling on ${tab} (overflow ${overflow}px)`);
+  }
+  // Every visible control is a target of at least 24×24 CSS px (WCAG 2.5.8).
+  const small = await page.evaluate(() => [...document.querySelectorAll('button, select, input, [role="tab"], a[href]')]
+    .filter((el) => el.getClientRects().length > 0 && getComputedStyle(el).visibility !== 'hidden')
+    .map((el) => ({ el, r: el.getBoundingClientRect() }))
+    .filter(({ r }) => r.width < 24 || r.height < 24)
+    .map(({ el, r }) => `${el.getAttribute('aria-label') || el.textContent.trim() || el.tagName} ${Math.round(r.width)}×${Math.round(r.height)}`));
+  assert.deepEqual(small, [], 'targets under 24 px');
+  await page.screenshot({ path: join(ARTIFACTS, 'phone.png'), fullPage: true });
+  assert.deepEqual(errors, []);
+  await context.close();
+});
