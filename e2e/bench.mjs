@@ -95,10 +95,10 @@ const FPS_LOADS = Number(process.env.FPS_LOADS ?? 3);
 const STEP_CLICKS = Number(process.env.STEP_CLICKS ?? 60);
 const FPS_WINDOW_MS = 2000;
 
-/** Frames per second on the storage map while the copy-up plays (the first 2 s after Enter),
- *  and the longest frame. */
-async function copyUpFrameRate(browser, url) {
-  const context = await browser.newContext({ viewport: { width: 1600, height: 900 } });
+/** A fresh page on the app at `viewport`: its errors, and `enter(line)`, which runs a line and
+ *  waits for its block. */
+async function openApp(browser, url, viewport) {
+  const context = await browser.newContext({ viewport });
   const page = await context.newPage();
   const pageErrors = collectErrors(page);
   await page.goto(url);
@@ -111,6 +111,13 @@ async function copyUpFrameRate(browser, url) {
     await input.press('Enter');
     await log.locator('.block').nth(n).waitFor();
   };
+  return { context, page, pageErrors, enter };
+}
+
+/** Frames per second on the storage map while the copy-up plays (the first 2 s after Enter),
+ *  and the longest frame. */
+async function copyUpFrameRate(browser, url) {
+  const { context, page, pageErrors, enter } = await openApp(browser, url, { width: 1600, height: 900 });
   for (const line of MANY_FILES) await enter(line);
   const skip = page.getByRole('button', { name: 'Skip to the end' });
   if (await skip.isEnabled()) await skip.click();
@@ -136,18 +143,9 @@ async function copyUpFrameRate(browser, url) {
 /** Next step / Previous step click → the narration and the map updated, alternately, at
  *  1280×720 with a container of a 10,000-file image on the map. */
 async function stepTimes(browser, url) {
-  const context = await browser.newContext({ viewport: { width: 1280, height: 720 } });
-  const page = await context.newPage();
-  const pageErrors = collectErrors(page);
-  await page.goto(url);
-  const input = page.getByRole('region', { name: 'Terminal' }).getByRole('textbox', { name: 'Command' });
-  await input.waitFor();
-  const log = page.getByRole('log', { name: 'Terminal output' });
+  const { context, page, pageErrors, enter } = await openApp(browser, url, { width: 1280, height: 720 });
   for (const line of [...MANY_FILES, 'docker run -d --name stepper --tmpfs /cache -v stepdata:/data demo/app:1.0 sleep 3600', 'docker restart stepper']) {
-    const n = await log.locator('.block').count();
-    await input.fill(line);
-    await input.press('Enter');
-    await log.locator('.block').nth(n).waitFor();
+    await enter(line);
   }
   const narration = page.getByRole('region', { name: 'Narration' });
   await narration.getByRole('button', { name: 'Pause' }).click();
