@@ -309,3 +309,18 @@ test('at 1280×720 the copy-up step scrolls the map pane (not the page) to the c
   assert.deepEqual(errors, []);
   await close();
 });
+
+test('a --rm container run as 1000:1000 keeps its card while its write is denied in a root-owned bind folder', async () => {
+  const { page, errors, input, map, close } = await open({ viewport: { width: 1280, height: 720 } });
+  await run(page, input, 'docker pull alpine');
+  const out = await run(page, input, 'docker run --rm --name writer -u 1000:1000 -v ~/shared:/data alpine touch /data/f');
+  assert.match(out, /Permission denied/);
+  const { caption, next } = await stepper(page);
+  const card = map.getByRole('article', { name: 'writer', exact: true });
+  while (!/refused|denied/i.test(await caption())) await next();
+  assert.equal(await card.locator('.state').innerText(), 'running', `the card is there at: ${await caption()}`);
+  await page.getByRole('region', { name: 'Narration' }).getByRole('button', { name: 'Play' }).click();
+  await card.waitFor({ state: 'detached' });
+  assert.deepEqual(errors, []);
+  await close();
+});
