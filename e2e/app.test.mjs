@@ -417,3 +417,38 @@ for (const [what, viewport, scale] of [['the largest text size', { width: 1280, 
     await close();
   });
 }
+
+test('the handle between terminal and map widens the terminal by keyboard and by drag, so docker ps fits', async () => {
+  const { page, errors, input, close } = await open();
+  const handle = page.getByRole('separator', { name: 'Terminal width' });
+  const terminal = page.getByRole('region', { name: 'Terminal' });
+  const before = (await terminal.boundingBox()).width;
+  // Dragged to the middle of the window.
+  const box = await handle.boundingBox();
+  await page.mouse.move(box.x + box.width / 2, box.y + 50);
+  await page.mouse.down();
+  await page.mouse.move(640, box.y + 80, { steps: 5 });
+  await page.mouse.up();
+  assert.equal(await handle.getAttribute('aria-valuenow'), '50');
+  await handle.focus();
+  await page.keyboard.press('ArrowLeft');
+  assert.equal(await handle.getAttribute('aria-valuenow'), '47');
+  await page.keyboard.press('End');
+  assert.equal(await handle.getAttribute('aria-valuenow'), '80');
+  const widest = (await terminal.boundingBox()).width;
+  assert.ok(widest > before + 400, `the terminal grew from ${before} to ${widest} px`);
+  // At the widest, each row of `docker ps` is drawn on one line.
+  await run(page, input, 'docker run -d --name web demo/app:1.0 sleep 3600');
+  const ps = await run(page, input, 'docker ps');
+  const [rows, drawn] = await ps.locator('pre.out').evaluate((pre) => {
+    const range = document.createRange();
+    range.selectNodeContents(pre);
+    const tops = new Set([...range.getClientRects()].map((r) => Math.round(r.top)));
+    return [pre.textContent.split('\n').length, tops.size];
+  });
+  assert.equal(rows, 2);
+  assert.equal(drawn, rows, 'no docker ps row wraps');
+  await page.screenshot({ path: join(ARTIFACTS, 'wide-terminal.png') });
+  assert.deepEqual(errors, []);
+  await close();
+});

@@ -15,6 +15,7 @@ use crate::components::icons::{icon, Icon};
 use crate::components::lessons::Lessons;
 use crate::components::level::LevelPanel;
 use crate::components::narration::Narration;
+use crate::components::splitter::{Splitter, SPLIT_DEFAULT};
 use crate::components::storage_map::{summary, StorageMap};
 use crate::components::terminal::Terminal;
 use crate::components::top_bar::TopBar;
@@ -110,6 +111,8 @@ pub fn App() -> Html {
     });
     let prefs = use_reducer(Prefs::default);
     let tab = use_state(|| Tab::Map);
+    // The terminal's share of the width, in percent (the handle between it and the map).
+    let split = use_state_eq(|| SPLIT_DEFAULT);
 
     // Preferences: read once, then applied to <html> and saved on every change.
     {
@@ -417,7 +420,7 @@ pub fn App() -> Html {
         <div class="app">
             <TopBar theme={prefs.theme} can_grow={prefs.can_grow()} can_shrink={prefs.can_shrink()} {on_prefs}
                 scenario={session.scenario.id} {on_scenario} can_undo={session.can_undo()} on_undo={on_undo.clone()} {on_share} {status} />
-            <main class="workspace">
+            <main class="workspace" style={format!("--split:{}%", *split)}>
                 <div class="left">
                     if let Some(play) = session.level.clone() {
                         <LevelPanel {play} typed={session.typed.len()} {on_hint} {on_solution} {on_predict} on_level={on_level.clone()} {on_undo} />
@@ -427,6 +430,7 @@ pub fn App() -> Html {
                     <Terminal blocks={session.blocks.clone()} prompt={session.prompt.clone()}
                         marked={step.as_ref().map(|s| s.block)} {on_submit} {complete} />
                 </div>
+                <Splitter value={*split} on_change={{ let split = split.clone(); Callback::from(move |v| split.set(v)) }} />
                 <div class="pane">
                     if *pane_drawn {
                         <div class="pane-body" id="pane" role="tabpanel" tabindex="0"

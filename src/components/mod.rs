@@ -8,6 +8,7 @@ pub mod icons;
 pub mod lessons;
 pub mod level;
 pub mod narration;
+pub mod splitter;
 pub mod storage_map;
 pub mod terminal;
 pub mod top_bar;
