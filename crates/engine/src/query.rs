@@ -130,39 +130,17 @@ impl<'a> Query<'a> {
 
     /// A container by name or id (prefix), as `docker` finds it.
     pub fn container(&self, name: &str) -> Option<ContainerFacts> {
-        let c = self.world.named_container(name)?;
-        let state = match c.status {
-            Status::Created => RunState::Created,
-            Status::Running => RunState::Running,
-            Status::Exited => RunState::Exited(c.exit_code),
-        };
-        let mounts = c
-            .mount_points
-            .iter()
-            .map(|m| MountFacts {
-                target: m.destination.clone(),
-                source: match m.kind {
-                    MountPointKind::Volume => MountSource::Volume { name: m.name.clone(), anonymous: m.anonymous },
-                    MountPointKind::Bind => MountSource::Bind { host_path: m.source.clone() },
-                    MountPointKind::Tmpfs => MountSource::Tmpfs,
-                },
-                read_only: !m.rw,
-            })
-            .collect();
-        Some(ContainerFacts {
-            id: c.id.to_string(),
-            name: c.name.clone(),
-            image: c.image_ref.clone(),
-            state,
-            user: c.user.clone(),
-            read_only_rootfs: c.host.readonly_rootfs,
-            mounts,
-        })
+        self.world.named_container(name).map(facts)
     }
 
     /// Every container, oldest first.
     pub fn containers(&self) -> Vec<ContainerFacts> {
-        self.world.containers.iter().filter_map(|c| self.container(c.id.as_str())).collect()
+        self.world.containers.iter().map(facts).collect()
+    }
+
+    /// How many anonymous volumes there are (a goal asks after every command).
+    pub fn anonymous_volumes(&self) -> usize {
+        self.world.volumes.values().filter(|v| v.anonymous).count()
     }
 
     /// A volume by name.
@@ -248,6 +226,37 @@ impl<'a> Query<'a> {
 
 fn root_ctx(ns: Ns) -> Ctx {
     Ctx { ns, cred: Cred::root(), cwd: "/".into(), umask: 0o022 }
+}
+
+/// What a level's goals may ask of one container.
+fn facts(c: &crate::world::Container) -> ContainerFacts {
+    let state = match c.status {
+        Status::Created => RunState::Created,
+        Status::Running => RunState::Running,
+        Status::Exited => RunState::Exited(c.exit_code),
+    };
+    let mounts = c
+        .mount_points
+        .iter()
+        .map(|m| MountFacts {
+            target: m.destination.clone(),
+            source: match m.kind {
+                MountPointKind::Volume => MountSource::Volume { name: m.name.clone(), anonymous: m.anonymous },
+                MountPointKind::Bind => MountSource::Bind { host_path: m.source.clone() },
+                MountPointKind::Tmpfs => MountSource::Tmpfs,
+            },
+            read_only: !m.rw,
+        })
+        .collect();
+    ContainerFacts {
+        id: c.id.to_string(),
+        name: c.name.clone(),
+        image: c.image_ref.clone(),
+        state,
+        user: c.user.clone(),
+        read_only_rootfs: c.host.readonly_rootfs,
+        mounts,
+    }
 }
 
 #[cfg(test)]

@@ -382,18 +382,7 @@ impl World {
     /// The container `docker` means by `name_or_id`: its name (a leading `/` allowed), its id,
     /// or a prefix of exactly one id.
     pub fn find_container(&self, name_or_id: &str) -> Option<ContainerId> {
-        let key = name_or_id.strip_prefix('/').unwrap_or(name_or_id);
-        if key.is_empty() {
-            return None;
-        }
-        if let Some(c) = self.containers.iter().find(|c| c.id == key || c.name == key) {
-            return Some(c.id.clone());
-        }
-        let mut matches = self.containers.iter().filter(|c| c.id.starts_with(key));
-        match (matches.next(), matches.next()) {
-            (Some(c), None) => Some(c.id.clone()),
-            _ => None,
-        }
+        self.named_container(name_or_id).map(|c| c.id.clone())
     }
 
     /// A container by id.
@@ -407,7 +396,18 @@ impl World {
 
     /// The container `name_or_id` names (see [`World::find_container`]).
     pub fn named_container(&self, name_or_id: &str) -> Option<&Container> {
-        self.container(&self.find_container(name_or_id)?)
+        let key = name_or_id.strip_prefix('/').unwrap_or(name_or_id);
+        if key.is_empty() {
+            return None;
+        }
+        if let Some(c) = self.containers.iter().find(|c| c.id == key || c.name == key) {
+            return Some(c);
+        }
+        let mut matches = self.containers.iter().filter(|c| c.id.starts_with(key));
+        match (matches.next(), matches.next()) {
+            (Some(c), None) => Some(c),
+            _ => None,
+        }
     }
 
     /// Every inode that must survive a collection.

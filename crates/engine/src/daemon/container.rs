@@ -274,7 +274,7 @@ pub(crate) fn create(world: &mut World, spec: &ContainerSpec) -> Result<Containe
         }
     }
     // Mount points: --volumes-from first, then the image's volumes, then -v, --mount, --tmpfs.
-    let mut points: Vec<(MountPoint, Option<String>)> = Vec::new();
+    let mut points: Vec<MountPoint> = Vec::new();
     for (src, mode, _) in &volumes_from {
         let src_points = world.container(src).map(|c| c.mount_points.clone()).unwrap_or_default();
         for mp in src_points {
@@ -290,8 +290,8 @@ pub(crate) fn create(world: &mut World, spec: &ContainerSpec) -> Result<Containe
             m.rw = !ro;
             m.mode = if mode == "ro" || mode == "rw" { mode.clone() } else { String::new() };
             m.anonymous = false;
-            points.retain(|(p, _)| p.destination != m.destination);
-            points.push((m, None));
+            points.retain(|p| p.destination != m.destination);
+            points.push(m);
         }
     }
     let mut all_reqs: Vec<Request> = Vec::new();
@@ -303,10 +303,10 @@ pub(crate) fn create(world: &mut World, spec: &ContainerSpec) -> Result<Containe
     all_reqs.extend(tmpfs_reqs);
     for r in all_reqs {
         // Explicit mounts replace volumes-from and image volumes at the same destination.
-        if r.origin == Origin::Image && points.iter().any(|(p, _)| p.destination == r.target) {
+        if r.origin == Origin::Image && points.iter().any(|p| p.destination == r.target) {
             continue;
         }
-        points.retain(|(p, _)| p.destination != r.target);
+        points.retain(|p| p.destination != r.target);
         let (kind, vname, source, anonymous) = match &r.source {
             Source::Volume(Some(n)) => (MountPointKind::Volume, n.clone(), format!("/var/lib/docker/volumes/{n}/_data"), false),
             Source::Volume(None) => {
@@ -332,10 +332,10 @@ pub(crate) fn create(world: &mut World, spec: &ContainerSpec) -> Result<Containe
             listed: r.origin != Origin::Tmpfs,
             anonymous,
         };
-        points.push((mp, None));
+        points.push(mp);
     }
     // Create the volumes (named ones if missing, anonymous ones always) and bind sources.
-    for (mp, _) in &points {
+    for mp in &points {
         match mp.kind {
             MountPointKind::Volume => {
                 if !world.volumes.contains_key(&mp.name) {
@@ -352,7 +352,7 @@ pub(crate) fn create(world: &mut World, spec: &ContainerSpec) -> Result<Containe
         }
     }
     if let Some(c) = world.container_mut(&id) {
-        c.mount_points = points.into_iter().map(|(m, _)| m).collect();
+        c.mount_points = points;
     }
     // Empty volumes get the image's content at their mount point (at create, as Docker does).
     if let Err(e) = populate_volumes(world, &id) {

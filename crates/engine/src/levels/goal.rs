@@ -169,7 +169,7 @@ impl Goal {
                 Some(im) => *present && layers.is_none_or(|n| im.layers == n),
                 None => !*present,
             },
-            Goal::AnonymousVolumes(n) => q.volumes().iter().filter(|v| v.anonymous).count() == *n,
+            Goal::AnonymousVolumes(n) => q.anonymous_volumes() == *n,
         }
     }
 

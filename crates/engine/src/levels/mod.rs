@@ -153,7 +153,12 @@ pub fn verify(level: &Level) -> Vec<String> {
     if !start.broken.is_empty() {
         problems.push("a guard is broken at the start".to_string());
     }
-    let solved = replay(&level.solution);
+    // The reference solution's engine is kept: the predictions are judged on it below.
+    let mut engine = level.start();
+    for line in &level.solution {
+        engine.run(line);
+    }
+    let solved = level.standing(&engine.query());
     if !solved.solved() {
         let unmet: Vec<&str> = level.goals.iter().zip(&solved.met).filter(|(_, m)| !**m).map(|(c, _)| c.text.as_str()).collect();
         problems.push(format!("the reference solution leaves goals unmet: {}", unmet.join("; ")));
@@ -176,15 +181,12 @@ pub fn verify(level: &Level) -> Vec<String> {
         problems.push("no wrong attempt meets some goals but not all".to_string());
     }
     // After the reference solution every prediction has settled on its right choice.
-    let mut engine = level.start();
-    for line in &level.solution {
-        engine.run(line);
-    }
+    let after = engine.query();
     for p in &level.predictions {
-        if !p.settle.met(&engine.query()) {
+        if !p.settle.met(&after) {
             problems.push(format!("the prediction \"{}\" never settles in the reference solution", p.question));
         }
-        match p.outcome(&engine.query()) {
+        match p.outcome(&after) {
             Some(i) if i == p.right => {}
             Some(i) => problems.push(format!("the prediction \"{}\" comes true as choice {}, not the one marked right", p.question, i + 1)),
             None => problems.push(format!("after the reference solution, not exactly one choice of \"{}\" holds", p.question)),

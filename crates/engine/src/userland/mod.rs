@@ -339,11 +339,7 @@ pub fn run_program(world: &mut World, sh: &mut Shell, applet: &str, gnu: bool, a
                 // GNU sleep reads `-x` as an option (getopt), busybox as a bad number.
                 let option = a.strip_prefix('-').and_then(|o| o.chars().next()).filter(|_| gnu);
                 if let Some(o) = option {
-                    if o.is_ascii() {
-                        io.err_line(&format!("sleep: invalid option -- '{o}'"));
-                    } else {
-                        io.err.extend(getopt::message("sleep", &getopt::Foreign::Short(getopt::first_byte(o))));
-                    }
+                    io.err.extend(getopt::message("sleep", &getopt::Foreign::Short(getopt::first_byte(o))));
                     io.err_line("Try 'sleep --help' for more information.");
                 } else if argv.len() < 2 {
                     io.err_line(if gnu {
