@@ -255,6 +255,10 @@ pub fn App() -> Html {
         let dispatch = session.dispatcher();
         use_callback((), move |a, _| dispatch.dispatch(Action::Player(a)))
     };
+    let on_split = {
+        let split = split.clone();
+        use_callback((), move |v, _| split.set(v))
+    };
     let on_scenario = {
         let dispatch = session.dispatcher();
         use_callback((), move |id, _| dispatch.dispatch(Action::LoadScenario(id)))
@@ -295,7 +299,8 @@ pub fn App() -> Html {
     };
     // The address names the scenario and the lines run, so it shares or embeds this very session.
     // It is written a moment later: updating the address is slow, and typing must not wait.
-    use_effect_with(session.link_hash(), |hash| {
+    let hash = session.link_hash();
+    use_effect_with(hash.clone(), |hash| {
         let hash = hash.clone();
         let timer = Timeout::new(ADDRESS_DELAY_MS, move || set_location_hash(&hash));
         move || drop(timer)
@@ -311,8 +316,8 @@ pub fn App() -> Html {
     }
     // The session Share reads, kept current here so that its callback never changes (the top
     // bar then re-renders only when its own data does, not after every command).
-    let shared = use_mut_ref(|| (session.link_hash(), session.typed.clone()));
-    *shared.borrow_mut() = (session.link_hash(), session.typed.clone());
+    let shared = use_mut_ref(|| (String::new(), std::rc::Rc::default()));
+    *shared.borrow_mut() = (hash, session.typed.clone());
     let on_share = {
         let share_status = share_status.clone();
         use_callback((), move |(), _| {
@@ -430,7 +435,7 @@ pub fn App() -> Html {
                     <Terminal blocks={session.blocks.clone()} prompt={session.prompt.clone()}
                         marked={step.as_ref().map(|s| s.block)} {on_submit} {complete} />
                 </div>
-                <Splitter value={*split} on_change={{ let split = split.clone(); Callback::from(move |v| split.set(v)) }} />
+                <Splitter value={*split} on_change={on_split} />
                 <div class="pane">
                     if *pane_drawn {
                         <div class="pane-body" id="pane" role="tabpanel" tabindex="0"

@@ -47,14 +47,16 @@ pub fn use_follow_focus(map: NodeRef, focus: Option<Focus>) -> Callback<()> {
 /// top first, if they are taller than the pane).
 fn bring_into_view(map: &Element) {
     let Ok(Some(pane)) = map.closest(".pane-body") else { return };
-    let Ok(hot) = map.query_selector_all(".is-hot") else { return };
-    let mut hot: Vec<Element> = (0..hot.length()).filter_map(|i| hot.item(i)?.dyn_into::<Element>().ok()).collect();
-    // Innermost only: drop an element that holds another hot one.
-    let nested: Vec<bool> = hot.iter().map(|outer| hot.iter().any(|inner| inner != outer && outer.contains(Some(inner)))).collect();
-    let mut keep = nested.iter().map(|n| !n);
-    hot.retain(|_| keep.next().unwrap_or(true));
-    let rects: Vec<(f64, f64)> =
-        hot.iter().map(|el| el.get_bounding_client_rect()).filter(|r| r.height() > 0.0).map(|r| (r.top(), r.bottom())).collect();
+    let Ok(all) = map.query_selector_all(".is-hot") else { return };
+    let hot: Vec<Element> = (0..all.length()).filter_map(|i| all.item(i)?.dyn_into::<Element>().ok()).collect();
+    // Innermost only: an element that holds another hot one does not count.
+    let rects: Vec<(f64, f64)> = hot
+        .iter()
+        .filter(|outer| !hot.iter().any(|inner| inner != *outer && outer.contains(Some(inner))))
+        .map(|el| el.get_bounding_client_rect())
+        .filter(|r| r.height() > 0.0)
+        .map(|r| (r.top(), r.bottom()))
+        .collect();
     let (Some(top), Some(bottom)) = (rects.iter().map(|r| r.0).reduce(f64::min), rects.iter().map(|r| r.1).reduce(f64::max)) else {
         return;
     };

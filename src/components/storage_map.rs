@@ -234,10 +234,9 @@ fn HostBand(props: &HostBandProps) -> Html {
                     <ul class="volumes" aria-label="Volumes">
                         { for view.volumes.iter().map(|v| {
                             let used_by = users(&v.used_by, &|s| matches!(s, MountSource::Volume { name, .. } if *name == v.name));
-                            let v = VolumeView { used_by, ..v.clone() };
-                            volume(&v, hot, false)
+                            volume(v, &used_by, hot, false)
                         }) }
-                        { for props.removed_volume.iter().map(|v| volume(v, hot, true)) }
+                        { for props.removed_volume.iter().map(|v| volume(v, &v.used_by, hot, true)) }
                     </ul>
                     if view.volumes.is_empty() && props.removed_volume.is_none() {
                         <p class="empty">{ "No volumes." }</p>
@@ -294,8 +293,9 @@ fn used_by(names: &[String]) -> String {
     }
 }
 
-fn volume(v: &VolumeView, hot: &Hot, removed: bool) -> Html {
-    let dangling = v.used_by.is_empty();
+/// A volume's entry; `users` are the containers using it at the step on show.
+fn volume(v: &VolumeView, users: &[String], hot: &Hot, removed: bool) -> Html {
+    let dangling = users.is_empty();
     let kind = if v.anonymous { "anonymous volume" } else { "named volume" };
     html! {
         <li id={(!removed).then(|| volume_id(&v.name))} tabindex="-1"
@@ -311,7 +311,7 @@ fn volume(v: &VolumeView, hot: &Hot, removed: bool) -> Html {
                     // Docker's word, drawn neutrally: an unused volume is fine, and kept.
                     <span class="tag dangling-tag">{ "dangling" }</span>
                 }
-                <span class="used-by">{ used_by(&v.used_by) }</span>
+                <span class="used-by">{ used_by(users) }</span>
             </span>
         </li>
     }

@@ -622,14 +622,14 @@ mod tests {
     }
 
     /// The steps of each line run on a fresh machine, as (line, captions).
-    fn told(lines: &[&str]) -> Vec<(String, Vec<String>)> {
+    fn captions(lines: &[&str]) -> Vec<(String, Vec<String>)> {
         let mut engine = stowage_engine::Engine::new();
         lines.iter().map(|line| (line.to_string(), narrate(&engine.run(line).events).into_iter().map(|(c, _)| c).collect())).collect()
     }
 
     #[test]
     fn a_command_is_told_in_a_few_steps_in_event_order() {
-        let all = told(&[
+        let all = captions(&[
             "docker run -d --name web -p 8080:80 nginx",
             "docker volume create ro-vol",
             "docker pull alpine",
@@ -702,7 +702,7 @@ mod tests {
                 commands += 1;
                 let events = engine.run(&line).events;
                 let after = engine.view();
-                let steps = super::told(&events);
+                let steps = told(&events);
                 let where_ = format!("{}: `{line}`", file.file_name().unwrap_or_default().to_string_lossy());
                 if steps.iter().map(|(_, _, n)| n).sum::<usize>() != events.len() {
                     failures.push(format!("{where_}: not every event is told once"));
