@@ -10,9 +10,7 @@ use stowage_engine::{ContainerState, DenyCause, Engine, Event, Outcome, Place};
 
 /// Runs a line that must succeed and returns its events.
 fn ok(engine: &mut Engine, line: &str) -> Vec<Event> {
-    let o = engine.run(line);
-    assert_eq!(o.exit_code, 0, "`{line}` failed: {}", o.stderr);
-    o.events
+    outcome(engine, line).events
 }
 
 /// Runs a line that must fail and returns its events.
@@ -403,8 +401,7 @@ fn a_volume_that_is_not_populated_hides_the_image_content() {
 #[test]
 fn a_missing_host_dir_is_created_for_v() {
     let mut engine = Engine::new();
-    let o = engine.run("docker run --rm -v ~/newdir:/x busybox true");
-    assert_eq!(o.exit_code, 0, "{}", o.stderr);
+    let o = outcome(&mut engine, "docker run --rm -v ~/newdir:/x busybox true");
     let name = container_of(&o.events);
     assert_eq!(
         o.events,
@@ -579,9 +576,7 @@ fn read_only_commands_emit_no_events() {
         "cat /etc/hostname",
         "pwd; echo hi",
     ] {
-        let o = engine.run(line);
-        assert_eq!(o.exit_code, 0, "`{line}` failed: {}", o.stderr);
-        assert_eq!(o.events, [], "`{line}` changed nothing");
+        assert_eq!(ok(&mut engine, line), [], "`{line}` changed nothing");
     }
 }
 

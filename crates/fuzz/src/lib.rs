@@ -15,20 +15,17 @@ use std::path::Path;
 
 use stowage_engine::Engine;
 
-/// SplitMix64: small, seedable, and the same on every platform (the test must replay exactly).
+/// The engine's own SplitMix64 (`clock::Ids`): seedable and the same on every platform (the
+/// test must replay exactly).
 #[derive(Clone, Debug)]
-pub struct Rng(u64);
+pub struct Rng(stowage_engine::clock::Ids);
 
 impl Rng {
     pub fn new(seed: u64) -> Rng {
-        Rng(seed)
+        Rng(stowage_engine::clock::Ids::seeded(seed))
     }
     pub fn next_u64(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        z ^ (z >> 31)
+        self.0.next_u64()
     }
     /// A number in `0..n` (`n` > 0).
     pub fn below(&mut self, n: usize) -> usize {

@@ -20,7 +20,7 @@ pub(crate) fn err(tmpl: &str, data: &Value) -> String {
     }
 }
 
-fn parse_err(tmpl: &str) -> String {
+pub(crate) fn parse_err(tmpl: &str) -> String {
     match Template::parse(tmpl) {
         Ok(_) => panic!("{:?} parsed, expected an error", tmpl),
         Err(e) => {
@@ -716,10 +716,10 @@ fn template_is_reusable() {
 // ---------------------------------------------------------------------------
 // Robustness: arbitrary input yields output or an error, never a panic.
 
-struct Lcg(u64);
+pub(crate) struct Lcg(pub(crate) u64);
 
 impl Lcg {
-    fn next(&mut self) -> usize {
+    pub(crate) fn next(&mut self) -> usize {
         self.0 = self.0.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
         (self.0 >> 33) as usize
     }

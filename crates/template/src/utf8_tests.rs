@@ -8,7 +8,7 @@ use serde_json::{json, Value};
 use crate::tabwriter::{TabWriter, FILTER_HTML};
 use crate::{list_format, render_with, unescape_tabs, MissingKey, Options, Template};
 
-use crate::tests::{err, ok};
+use crate::tests::{err, ok, parse_err, Lcg};
 
 /// Parses and, when that succeeds, executes with both missing-key modes.
 fn exercise(tmpl: &str, data: &Value) {
@@ -91,13 +91,7 @@ fn non_ascii_parse_errors_have_go_messages() {
         ("é\n{{\"é", "template: :2: unterminated quoted string"),
     ];
     for (tmpl, want) in cases {
-        match Template::parse(tmpl) {
-            Ok(_) => panic!("{:?} parsed, expected {:?}", tmpl, want),
-            Err(e) => {
-                assert!(e.is_parse(), "{:?}: {}", tmpl, e);
-                assert_eq!(e.to_string(), want, "{:?}", tmpl);
-            }
-        }
+        assert_eq!(parse_err(tmpl), want, "{:?}", tmpl);
     }
 }
 
@@ -254,15 +248,6 @@ fn multibyte_chars_inserted_anywhere_are_handled() {
                 exercise(&format!("{}{}{}{}", head, ins, ins, tail), &d);
             }
         }
-    }
-}
-
-struct Lcg(u64);
-
-impl Lcg {
-    fn next(&mut self) -> usize {
-        self.0 = self.0.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
-        (self.0 >> 33) as usize
     }
 }
 
