@@ -12,7 +12,7 @@ use std::collections::BTreeMap;
 use crate::fs::{components, normalize, Data, Kind};
 use crate::vfs::{Ctx, Ns};
 use crate::view::{origin, Origin};
-use crate::world::{Cred, MountPointKind, Status, World};
+use crate::world::{MountPointKind, Status, World};
 
 /// Read-only answers about one engine's machine (see [`crate::Engine::query`]).
 #[derive(Clone, Copy)]
@@ -180,7 +180,7 @@ impl<'a> Query<'a> {
         let ns = Ns::Container(self.world.find_container(container)?);
         let path = normalize("/", path);
         let facts = self.file(ns.clone(), &path)?;
-        let loc = self.world.resolve(&root_ctx(ns.clone()), &path, true).ok()?;
+        let loc = self.world.resolve(&Ctx::root(ns.clone()), &path, true).ok()?;
         Some((facts, origin(self.world, &ns, &loc)))
     }
 
@@ -208,7 +208,7 @@ impl<'a> Query<'a> {
     }
 
     fn file(&self, ns: Ns, path: &str) -> Option<FileFacts> {
-        let ctx = root_ctx(ns);
+        let ctx = Ctx::root(ns);
         let st = self.world.stat(&ctx, path, true).ok()?;
         let kind = match st.ftype {
             crate::fs::FileType::File => FileKind::File,
@@ -222,10 +222,6 @@ impl<'a> Query<'a> {
         };
         Some(FileFacts { kind, uid: st.uid, gid: st.gid, mode: st.mode, size: st.size, content })
     }
-}
-
-fn root_ctx(ns: Ns) -> Ctx {
-    Ctx { ns, cred: Cred::root(), cwd: "/".into(), umask: 0o022 }
 }
 
 /// What a level's goals may ask of one container.

@@ -25,6 +25,13 @@ pub struct Ctx {
     pub umask: u32,
 }
 
+impl Ctx {
+    /// Root at `/` in `ns`, umask 022: how the daemon and the views see a file system.
+    pub fn root(ns: Ns) -> Ctx {
+        Ctx { ns, cred: Cred::root(), cwd: "/".into(), umask: 0o022 }
+    }
+}
+
 /// One layer's directory in a merged overlay directory: (position, inode); position 0 is the upper dir.
 pub type Stack = Vec<(usize, InodeId)>;
 

@@ -137,7 +137,7 @@ pub enum ExplorerTarget {
 
 use crate::events::{Event, Place};
 use crate::vfs::{Ctx, Node, Ns};
-use crate::world::{Container, Cred, MountPointKind, Status, World};
+use crate::world::{Container, MountPointKind, Status, World};
 
 /// The most writable-layer entries a view lists: a container that wrote 10,000 files would
 /// otherwise cost a walk and 10,000 entries after every command (the map shows a few and a count).
@@ -224,13 +224,9 @@ pub fn container_view(world: &World, c: &Container) -> ContainerView {
         }
     }
     let (writable_bytes, writable_entries) = world.fs.usage(c.upper);
-    let user = crate::userland::users::resolve_user(
-        world,
-        &Ctx { ns: Ns::Container(c.id.clone()), cred: Cred::root(), cwd: "/".into(), umask: 0o022 },
-        &c.user,
-    )
-    .map(|(cr, _)| format!("{}:{}", cr.uid, cr.gid))
-    .unwrap_or_else(|_| c.user.clone());
+    let user = crate::userland::users::resolve_user(world, &Ctx::root(Ns::Container(c.id.clone())), &c.user)
+        .map(|(cr, _)| format!("{}:{}", cr.uid, cr.gid))
+        .unwrap_or_else(|_| c.user.clone());
     let mounts = c
         .mount_points
         .iter()
@@ -342,7 +338,7 @@ pub fn list_dir(world: &World, target: &ExplorerTarget, path: &str) -> Vec<Entry
             None => return Vec::new(),
         },
     };
-    let ctx = Ctx { ns: ns.clone(), cred: Cred::root(), cwd: "/".into(), umask: 0o022 };
+    let ctx = Ctx::root(ns.clone());
     let Ok(dir) = world.resolve(&ctx, path, true) else { return Vec::new() };
     let Ok(entries) = world.list(&ctx, &dir) else { return Vec::new() };
     entries

@@ -15,7 +15,7 @@ use super::{find_image, DaemonError};
 use crate::events::{ContainerState, Event};
 use crate::fs::{Data, InodeId, Kind};
 use crate::vfs::{Ctx, Ns};
-use crate::world::{Container, ContainerId, Cred, HostConfig, Mount, MountKind, MountPoint, MountPointKind, Status, SystemMount, World};
+use crate::world::{Container, ContainerId, HostConfig, Mount, MountKind, MountPoint, MountPointKind, Status, SystemMount, World};
 
 /// The most containers the simulated machine holds.
 pub const MAX_CONTAINERS: usize = 500;
@@ -265,7 +265,7 @@ pub(crate) fn create(world: &mut World, spec: &ContainerSpec) -> Result<Containe
     world.emit(Event::ContainerCreated { container: name.clone(), image: spec.image.clone() });
     // The user must resolve against the image's passwd.
     if !user.is_empty() {
-        let ctx = Ctx { ns: Ns::Container(id.clone()), cred: Cred::root(), cwd: "/".into(), umask: 0o022 };
+        let ctx = Ctx::root(Ns::Container(id.clone()));
         if let Err(m) = crate::users::resolve_user(world, &ctx, &user) {
             // Docker refuses before it creates anything: none of this container's events stand.
             remove_container(world, &id, false);
@@ -362,17 +362,13 @@ pub(crate) fn create(world: &mut World, spec: &ContainerSpec) -> Result<Containe
     Ok(id)
 }
 
-/// The image's own view of a path (what a container would see without mounts).
-fn image_view_ctx(id: &ContainerId) -> Ctx {
-    Ctx { ns: Ns::Container(id.clone()), cred: Cred::root(), cwd: "/".into(), umask: 0o022 }
-}
-
 fn populate_volumes(world: &mut World, id: &ContainerId) -> Result<(), DaemonError> {
     let Some(c) = world.container_mut(id) else { return Ok(()) };
     let (points, name, layer_id) = (c.mount_points.clone(), c.name.clone(), c.layer_id.clone());
     // Resolve in the container's root without mounts.
     let saved = std::mem::take(&mut c.mounts);
-    let ctx = image_view_ctx(id);
+    // The image's own view of a path (what the container sees without its mounts).
+    let ctx = Ctx::root(Ns::Container(id.clone()));
     let mut result = Ok(());
     for mp in points.iter().filter(|m| m.kind == MountPointKind::Volume) {
         let Some(vol) = world.volumes.get(&mp.name).cloned() else { continue };
@@ -511,7 +507,7 @@ fn start_task(world: &mut World, id: &ContainerId, runnable: Runnable) -> Result
     // User mounts, shallow first (Docker sorts by path depth).
     let mut points: Vec<&MountPoint> = c.mount_points.iter().collect();
     crate::sorting::sort_by_key(&mut points, |m| m.destination.matches('/').count());
-    let ctx = Ctx { ns: Ns::Container(id.clone()), cred: Cred::root(), cwd: "/".into(), umask: 0o022 };
+    let ctx = Ctx::root(Ns::Container(id.clone()));
     let mut new_mounts = Vec::new();
     for mp in points {
         let (root, kind, limit, proc_opts) = match mp.kind {
@@ -532,7 +528,7 @@ fn start_task(world: &mut World, id: &ContainerId, runnable: Runnable) -> Result
                         format!("tmpfsvol:{}", size.map(|s| format!("size={}k", s / 1024)).unwrap_or_default()),
                     )
                 } else if !mp.subpath.is_empty() {
-                    let vctx = Ctx { ns: Ns::Host, cred: Cred::root(), cwd: "/".into(), umask: 0o022 };
+                    let vctx = Ctx::root(Ns::Host);
                     let p = format!("/var/lib/docker/volumes/{}/_data/{}", mp.name, mp.subpath);
                     match world.resolve(&vctx, &p, true) {
                         Ok(l) => (l.top(), MountKind::Volume { name: mp.name.clone() }, None, String::new()),

@@ -2,10 +2,10 @@
 
 use crate::fs::InodeId;
 use crate::vfs::{Ctx, Ns};
-use crate::world::{Cred, World};
+use crate::world::World;
 
 pub fn host_root_ctx() -> Ctx {
-    Ctx { ns: Ns::Host, cred: Cred::root(), cwd: "/".into(), umask: 0o022 }
+    Ctx::root(Ns::Host)
 }
 
 /// A host directory's inode (it must exist).

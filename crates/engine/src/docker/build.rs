@@ -251,7 +251,7 @@ pub fn export(world: &mut World, args: &[String], io: &mut Io) -> i32 {
     };
     // The merged root file system without any mounts.
     let saved = world.container_mut(&id).map(|c| std::mem::take(&mut c.mounts)).unwrap_or_default();
-    let ctx = Ctx { ns: Ns::Container(id.clone()), cred: Cred::root(), cwd: "/".into(), umask: 0o022 };
+    let ctx = Ctx::root(Ns::Container(id.clone()));
     let mut members = Vec::new();
     let mut errors = Vec::new();
     if let Ok(root) = world.resolve(&ctx, "/", true) {
@@ -910,7 +910,7 @@ pub fn cp(world: &mut World, sh: &crate::shell::Shell, args: &[String], io: &mut
     let (from_ctr, to_ctr) = (split(src), split(dst));
     let container_ctx = |world: &World, name: &str, io: &mut Io| -> Result<(ContainerId, Ctx), i32> {
         match world.find_container(name) {
-            Some(id) => Ok((id.clone(), Ctx { ns: Ns::Container(id), cred: Cred::root(), cwd: "/".into(), umask: 0o022 })),
+            Some(id) => Ok((id.clone(), Ctx::root(Ns::Container(id)))),
             None => {
                 super::no_such_container(io, name);
                 Err(1)

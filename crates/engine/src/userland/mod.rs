@@ -453,7 +453,7 @@ pub fn container_shell(
     extra_env: &[String],
 ) -> Result<Shell, String> {
     let c = world.container(id).ok_or_else(|| format!("No such container: {id}"))?;
-    let root_ctx = Ctx { ns: Ns::Container(id.clone()), cred: Cred::root(), cwd: "/".into(), umask: 0o022 };
+    let root_ctx = Ctx::root(Ns::Container(id.clone()));
     let user = user.unwrap_or(&c.user);
     let (cred, home) = if user.is_empty() { (Cred::root(), "/root".to_string()) } else { users::resolve_user(world, &root_ctx, user)? };
     let mut env = vec![

@@ -1344,7 +1344,7 @@ fn append_logs(world: &mut World, id: &ContainerId, running: &Running, log: &Err
 /// A log line of a running server: stdout/stderr are the container's log (if nginx is its main
 /// process); files are appended to as root.
 fn write_server_log(world: &mut World, id: &ContainerId, running: &Running, path: &str, line: &str) {
-    let ctx = Ctx { ns: Ns::Container(id.clone()), cred: Cred::root(), cwd: "/".into(), umask: 0o022 };
+    let ctx = Ctx::root(Ns::Container(id.clone()));
     match sink(world, &ctx, path) {
         stream @ (Sink::Stdout | Sink::Stderr) if running.main_process => {
             if let Some(c) = world.container_mut(id) {
@@ -1386,7 +1386,7 @@ pub fn on_stop(world: &mut World, id: &ContainerId) -> Option<i32> {
     }
     let log = running.config.error_log.clone();
     append_logs(world, id, &running, &log, &shutdown_lines(&running));
-    let ctx = Ctx { ns: Ns::Container(id.clone()), cred: Cred::root(), cwd: "/".into(), umask: 0o022 };
+    let ctx = Ctx::root(Ns::Container(id.clone()));
     let _ = world.remove(&ctx, &running.config.pid, false);
     Some(0)
 }

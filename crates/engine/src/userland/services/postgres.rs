@@ -467,7 +467,7 @@ fn shutdown(world: &mut World, dir: &DataDir, pids: &Pids, log: &mut Vec<String>
 /// `docker stop` sends the image's STOPSIGNAL, SIGINT: a fast shutdown, exit status 0. `None`
 /// when no server is running in the container (the entrypoint ran another command).
 pub fn on_stop(world: &mut World, id: &ContainerId) -> Option<i32> {
-    let root = Ctx { ns: Ns::Container(id.clone()), cred: Cred::root(), cwd: "/".into(), umask: 0o022 };
+    let root = Ctx::root(Ns::Container(id.clone()));
     let lock = format!("{SOCKET}.lock");
     let st = world.stat(&root, &lock, true).ok()?;
     let text = String::from_utf8_lossy(&world.read(&root, &lock).ok()?.to_vec()).into_owned();
