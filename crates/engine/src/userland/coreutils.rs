@@ -51,6 +51,14 @@ impl Proc<'_> {
     fn lq(&self, s: &str) -> String {
         format!("\u{2018}{s}\u{2019}")
     }
+    /// A bad value as the tool quotes it: GNU in curly quotes, busybox in straight ones.
+    fn vq(&self, s: &str) -> String {
+        if self.gnu {
+            self.lq(s)
+        } else {
+            format!("'{s}'")
+        }
+    }
     /// GNU's failure for a bad value: the message, then where to read more.
     fn err_try(&mut self, msg: &str) -> i32 {
         let name = self.name.clone();
@@ -442,7 +450,7 @@ fn head_tail(p: &mut Proc, args: &[String]) -> i32 {
             if a == "-n" {
                 lines = v.trim_start_matches('+').parse().ok();
                 if lines.is_none() && !v.is_empty() {
-                    let q = if p.gnu { p.lq(&v) } else { format!("'{v}'") };
+                    let q = p.vq(&v);
                     p.err(&if p.gnu { format!("invalid number of lines: {q}") } else { format!("invalid number {q}") });
                     return 1;
                 }
@@ -455,7 +463,7 @@ fn head_tail(p: &mut Proc, args: &[String]) -> i32 {
         } else if let Some(n) = a.strip_prefix("-n") {
             lines = n.trim_start_matches('+').parse().ok();
             if lines.is_none() {
-                let q = if p.gnu { p.lq(n) } else { format!("'{n}'") };
+                let q = p.vq(n);
                 p.err(&if p.gnu { format!("invalid number of lines: {q}") } else { format!("invalid number {q}") });
                 return 1;
             }
@@ -1368,7 +1376,7 @@ fn mkdir(p: &mut Proc, args: &[String]) -> i32 {
             let spec = args.get(i + 1).cloned().unwrap_or_default();
             mode = parse_mode(&spec, 0o777, true);
             if mode.is_none() {
-                let q = if p.gnu { p.lq(&spec) } else { format!("'{spec}'") };
+                let q = p.vq(&spec);
                 p.err(&format!("invalid mode {q}"));
                 return 1;
             }
@@ -1832,7 +1840,7 @@ fn chown(p: &mut Proc, args: &[String]) -> i32 {
             Err(_) => match pw.iter().find(|e| e.name == u) {
                 Some(e) => Some(e.uid),
                 None => {
-                    p.err(&format!("invalid user: {}", if p.gnu { p.lq(&spec) } else { format!("'{spec}'") }));
+                    p.err(&format!("invalid user: {}", p.vq(&spec)));
                     return 1;
                 }
             },
@@ -1933,7 +1941,7 @@ fn id(p: &mut Proc, args: &[String]) -> i32 {
         match users::resolve_user(p.world, &p.ctx, user).ok().filter(|_| known && !user.contains(':')) {
             Some((cred, _)) => c = cred,
             None => {
-                let q = if p.gnu { p.lq(user) } else { format!("'{user}'") };
+                let q = p.vq(user);
                 p.err(&format!("{q}: no such user"));
                 return 1;
             }
