@@ -42,6 +42,10 @@ pub fn LevelPanel(props: &LevelPanelProps) -> Html {
         .iter()
         .filter_map(|i| level.guards.get(*i))
         .map(|g| html! { <p class="guard-broken">{ g.broken.clone() }</p> });
+    let traps: Vec<_> = play.standing.traps.iter().filter_map(|i| level.traps.get(*i)).collect();
+    // (A broken guard offers Undo already.)
+    let offer_undo = traps.iter().any(|t| t.undo) && play.standing.broken.is_empty();
+    let traps = traps.into_iter().map(|t| html! { <p class="trap-hint">{ t.hint.clone() }</p> });
     let hints = level.hints.iter().take(play.hints_shown).enumerate().map(|(i, h)| html! { <li>{ format!("Hint {}: {h}", i + 1) }</li> });
     let more_hints = play.hints_shown < level.hints.len();
     let predictions = level.predictions.iter().zip(&play.predictions).enumerate().filter(|(_, (_, s))| s.asked).map(|(i, (p, s))| {
@@ -109,6 +113,16 @@ pub fn LevelPanel(props: &LevelPanelProps) -> Html {
                     <button type="button" class="icon-button text" onclick={props.on_undo.reform(|_: MouseEvent| ())}>
                         { "Undo the last command" }
                     </button>
+                </div>
+            }
+            if !play.standing.traps.is_empty() {
+                <div class="traps">
+                    { for traps }
+                    if offer_undo {
+                        <button type="button" class="icon-button text" onclick={props.on_undo.reform(|_: MouseEvent| ())}>
+                            { "Undo the last command" }
+                        </button>
+                    }
                 </div>
             }
             if play.hints_shown > 0 {

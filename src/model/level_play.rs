@@ -55,6 +55,11 @@ impl LevelPlay {
         for i in self.standing.broken.iter().filter(|i| !before.broken.contains(i)) {
             words.push(self.level.guards.get(*i).map(|g| g.broken.clone()).unwrap_or_default());
         }
+        // A trap the machine has just walked into is announced once; it stays on show while
+        // its state holds.
+        for i in self.standing.traps.iter().filter(|i| !before.traps.contains(i)) {
+            words.push(self.level.traps.get(*i).map(|t| t.hint.clone()).unwrap_or_default());
+        }
         self.change = (!words.is_empty()).then(|| words.join(" "));
         self.follow_predictions(engine);
     }
@@ -119,6 +124,24 @@ mod tests {
         engine.run("true");
         play.refresh(&engine);
         assert_eq!(play.change, None, "a command that changes no goal announces nothing");
+    }
+
+    #[test]
+    fn a_trap_is_announced_when_walked_into_and_shown_while_it_holds() {
+        let level = stowage_engine::levels::find("stop-is-not-remove").expect("level");
+        let mut engine = level.start();
+        let mut play = LevelPlay::new(level, &engine);
+        engine.run("docker rm -f app");
+        play.refresh(&engine);
+        assert_eq!(play.standing.traps, [0]);
+        assert!(
+            play.change.as_deref().is_some_and(|c| c.contains(". The container that wrote state.txt was removed")),
+            "{:?}",
+            play.change
+        );
+        engine.run("docker ps -a");
+        play.refresh(&engine);
+        assert_eq!((play.standing.traps.as_slice(), play.change.as_deref()), ([0].as_slice(), None), "shown, not announced again");
     }
 
     #[test]

@@ -10,6 +10,13 @@ use stowage_engine::levels::{self, Level};
 use stowage_engine::{transcript, Engine, Outcome};
 
 fn main() {
+    // A closed pipe (`stowage levels check | head`) ends the program quietly, as for any Unix
+    // tool, instead of a panic on the next print.
+    #[cfg(unix)]
+    // SAFETY: resets one signal's disposition to the default before any thread is started.
+    unsafe {
+        libc::signal(libc::SIGPIPE, libc::SIG_DFL);
+    }
     let args: Vec<String> = std::env::args().skip(1).collect();
     match args.first().map(String::as_str) {
         Some("replay") => {
@@ -123,7 +130,7 @@ fn load_level(id_or_file: &str) -> Result<Level, String> {
 /// `stowage levels check`: each file read and replayed (start, solution, wrong attempts).
 fn check_levels(files: &[String]) -> i32 {
     let levels: Vec<(String, Result<Level, String>)> = if files.is_empty() {
-        levels::sources().iter().map(|s| ("(shipped)".to_string(), levels::parse(s).map_err(|e| e.to_string()))).collect()
+        levels::sources().iter().map(|(file, s)| (file.to_string(), levels::parse(s).map_err(|e| e.to_string()))).collect()
     } else {
         files.iter().map(|f| (f.clone(), load_level(f))).collect()
     };
@@ -153,8 +160,11 @@ fn print_standing(level: &Level, engine: &Engine) -> bool {
     for (check, met) in level.goals.iter().zip(&standing.met) {
         println!("  [{}] {}", if *met { "done" } else { "to do" }, check.text);
     }
-    for i in &standing.broken {
-        println!("  ! {}", level.guards[*i].broken);
+    for guard in standing.broken.iter().filter_map(|i| level.guards.get(*i)) {
+        println!("  ! {}", guard.broken);
+    }
+    for trap in standing.traps.iter().filter_map(|i| level.traps.get(*i)) {
+        println!("  ? {}", trap.hint);
     }
     standing.solved()
 }

@@ -12,7 +12,7 @@ fn run_all(engine: &mut Engine, lines: &[String]) {
 }
 
 fn shipped() -> Vec<Level> {
-    levels::sources().iter().map(|s| levels::parse(s).unwrap_or_else(|e| panic!("a shipped level does not read: {e}"))).collect()
+    levels::sources().iter().map(|(file, s)| levels::parse(s).unwrap_or_else(|e| panic!("{file} does not read: {e}"))).collect()
 }
 
 #[test]
@@ -108,4 +108,48 @@ fn predictions_are_decided_by_the_state_not_by_the_lines() {
     engine.run("docker volume rm notes");
     assert_eq!(p.outcome(&engine.query()), Some(1));
     assert!(levels::all().iter().filter(|l| !l.predictions.is_empty()).count() >= 3);
+}
+
+#[test]
+fn a_trap_is_sprung_by_the_state_and_leaves_with_it() {
+    // uid-mismatch: the job run as root writes the file, owned by root: the trap says so.
+    let l = levels::find("uid-mismatch").expect("level");
+    let mut engine = l.start();
+    assert!(l.standing(&engine.query()).traps.is_empty());
+    run_all(&mut engine, &l.wrong[0].lines);
+    assert_eq!(l.standing(&engine.query()).traps, [0]);
+    assert!(l.traps[0].hint.contains("belongs to root"));
+    // Mending it (another way than the reference) leaves the trap.
+    engine.run("sudo chown 1000:1000 /home/student/shared/out.txt");
+    let s = l.standing(&engine.query());
+    assert!(s.traps.is_empty() && s.solved(), "{s:?}");
+    let with_traps = levels::all().iter().filter(|l| !l.traps.is_empty()).count();
+    assert!(with_traps * 2 >= levels::all().len(), "traps in {with_traps} levels");
+}
+
+#[test]
+fn verify_finds_an_untested_trap_and_one_on_the_solution_path() {
+    let mut l = levels::find("prune-anonymous").expect("level");
+    // A trap no wrong attempt ends in, and one that holds on the reference solution's path.
+    l.wrong.retain(|w| w.lines.iter().all(|line| !line.contains("volume rm keep") && !line.contains("-a")));
+    l.wrong.push(levels::WrongAttempt { note: "nothing pruned".into(), lines: vec!["docker volume ls".into()] });
+    let mut on_path = l.traps[0].clone();
+    on_path.when = vec![levels::Goal::AnonymousVolumes(0)];
+    l.traps.push(on_path);
+    let problems = levels::verify(&l);
+    assert!(problems.iter().any(|p| p == "no wrong attempt ends in trap 1"), "{problems:?}");
+    assert!(problems.iter().any(|p| p == "the reference solution walks into trap 2 after `docker volume prune -f`"), "{problems:?}");
+}
+
+#[test]
+fn a_malformed_trap_names_its_field() {
+    let base = "id: x\ntrack: beginner\ntitle: t\nstory: s\nhints: [a, b]\nsolution: [true]\ngoals:\n  - volume: v\n";
+    let err = |traps: &str| levels::parse(&format!("{base}traps:\n{traps}")).expect_err("malformed").to_string();
+    assert_eq!(err("  - hint: h"), "traps[1]: `when` (a goal, or a list of goals that all hold) is missing");
+    assert_eq!(err("  - when: { volume: v }"), "traps[1]: `hint` says what went wrong and how to go on");
+    assert_eq!(
+        err("  - when: [{ volume: v }, { not: { colour: red } }]\n    hint: h"),
+        "traps[1]: when[2]: not: a goal names a `container`, `volume`, `host`, `image` or `anonymous-volumes`"
+    );
+    assert_eq!(err("  - when: { volume: v }\n    hint: h\n    undo: maybe"), "traps[1]: `undo` is true or false");
 }

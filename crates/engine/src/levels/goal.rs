@@ -116,6 +116,8 @@ pub enum Goal {
     },
     /// How many anonymous volumes the machine keeps.
     AnonymousVolumes(usize),
+    /// The goal inside does not hold (for traps: "the file is not in the volume").
+    Not(Box<Goal>),
 }
 
 impl Goal {
@@ -170,6 +172,7 @@ impl Goal {
                 None => !*present,
             },
             Goal::AnonymousVolumes(n) => q.anonymous_volumes() == *n,
+            Goal::Not(goal) => !goal.met(q),
         }
     }
 
@@ -206,13 +209,17 @@ impl Goal {
             Goal::Image { reference, present: true, .. } => format!("image {reference} exists"),
             Goal::Image { reference, present: false, .. } => format!("no image {reference}"),
             Goal::AnonymousVolumes(n) => format!("{n} anonymous volumes"),
+            Goal::Not(goal) => format!("not: {}", goal.describe()),
         }
     }
 }
 
 /// Reads one goal: a mapping whose subject key (`container`, `volume`, `host`, `image`,
-/// `anonymous-volumes`) says what it is about. `Err` names the field.
+/// `anonymous-volumes`) says what it is about, or `not:` and a goal. `Err` names the field.
 pub fn parse(v: &Value) -> Result<Goal, String> {
+    if let Some(inner) = v.get("not") {
+        return Ok(Goal::Not(Box::new(parse(inner).map_err(|m| format!("not: {m}"))?)));
+    }
     let text = |key: &str| v.get(key).and_then(Value::as_str).map(str::to_string);
     let need = |key: &str| text(key).ok_or_else(|| format!("`{key}` is missing or not text"));
     let flag = |key: &str| v.get(key).and_then(Value::as_bool);

@@ -38,6 +38,22 @@ pub struct Guard {
     pub broken: String,
 }
 
+/// A known trap of the level: while its state holds (every goal of `when`), the level says
+/// what went wrong and how to go on, and offers Undo when `undo` is set. Traps are judged on
+/// the machine, like goals: never on the lines typed.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Trap {
+    pub when: Vec<Goal>,
+    pub hint: String,
+    pub undo: bool,
+}
+
+impl Trap {
+    pub fn holds(&self, q: &Query) -> bool {
+        self.when.iter().all(|g| g.met(q))
+    }
+}
+
 /// One answer of a prediction, with the state that makes it the true one.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Choice {
@@ -89,6 +105,7 @@ pub struct Level {
     pub goals: Vec<Check>,
     pub guards: Vec<Guard>,
     pub hints: Vec<String>,
+    pub traps: Vec<Trap>,
     /// The reference solution; its line count is the level's par.
     pub solution: Vec<String>,
     pub wrong: Vec<WrongAttempt>,
@@ -102,6 +119,8 @@ pub struct Standing {
     pub met: Vec<bool>,
     /// The guards that are broken, by index.
     pub broken: Vec<usize>,
+    /// The traps the machine is in, by index.
+    pub traps: Vec<usize>,
 }
 
 impl Standing {
@@ -130,6 +149,7 @@ impl Level {
         Standing {
             met: self.goals.iter().map(|c| c.goal.met(q)).collect(),
             broken: self.guards.iter().enumerate().filter(|(_, g)| !g.goal.met(q)).map(|(i, _)| i).collect(),
+            traps: self.traps.iter().enumerate().filter(|(_, t)| t.holds(q)).map(|(i, _)| i).collect(),
         }
     }
 }
@@ -153,10 +173,17 @@ pub fn verify(level: &Level) -> Vec<String> {
     if !start.broken.is_empty() {
         problems.push("a guard is broken at the start".to_string());
     }
-    // The reference solution's engine is kept: the predictions are judged on it below.
+    if !start.traps.is_empty() {
+        problems.push("a trap holds at the start".to_string());
+    }
+    // The reference solution's engine is kept: the predictions are judged on it below. It
+    // never walks into a trap, after any of its lines.
     let mut engine = level.start();
     for line in &level.solution {
         engine.run(line);
+        if let Some(t) = level.standing(&engine.query()).traps.first() {
+            problems.push(format!("the reference solution walks into trap {} after `{line}`", t + 1));
+        }
     }
     let solved = level.standing(&engine.query());
     if !solved.solved() {
@@ -170,12 +197,22 @@ pub fn verify(level: &Level) -> Vec<String> {
         problems.push("a level lists at least one wrong attempt".to_string());
     }
     let mut partly = false;
+    let mut sprung = vec![false; level.traps.len()];
     for w in &level.wrong {
         let s = replay(&w.lines);
         if s.solved() {
             problems.push(format!("the wrong attempt \"{}\" solves the level", w.note));
         }
         partly |= s.met.iter().any(|m| *m);
+        for t in s.traps {
+            if let Some(hit) = sprung.get_mut(t) {
+                *hit = true;
+            }
+        }
+    }
+    // Each trap is tested: some wrong attempt ends in it.
+    for (i, _) in sprung.iter().enumerate().filter(|(_, s)| !**s) {
+        problems.push(format!("no wrong attempt ends in trap {}", i + 1));
     }
     if !level.wrong.is_empty() && !partly {
         problems.push("no wrong attempt meets some goals but not all".to_string());
@@ -279,6 +316,13 @@ pub fn parse(source: &str) -> Result<Level, LevelError> {
             wrong.push(WrongAttempt { note: note.trim_end().to_string(), lines: attempt });
         }
     }
+    let mut traps = Vec::new();
+    if let Some(Value::Sequence(items)) = doc.get("traps") {
+        for (i, item) in items.iter().enumerate() {
+            let field = format!("traps[{}]", i + 1);
+            traps.push(parse_trap(item).map_err(|m| error(&field, m))?);
+        }
+    }
     let mut predictions = Vec::new();
     if let Some(Value::Sequence(items)) = doc.get("predictions") {
         for (i, item) in items.iter().enumerate() {
@@ -296,9 +340,26 @@ pub fn parse(source: &str) -> Result<Level, LevelError> {
         goals,
         guards,
         hints: lines(&doc, "hints", true)?,
+        traps,
         solution: lines(&doc, "solution", true)?,
         wrong,
     })
+}
+
+fn parse_trap(item: &Value) -> Result<Trap, String> {
+    let when = match item.get("when") {
+        Some(Value::Sequence(goals)) => {
+            goals.iter().enumerate().map(|(i, g)| goal::parse(g).map_err(|m| format!("when[{}]: {m}", i + 1))).collect::<Result<_, _>>()?
+        }
+        Some(g) => vec![goal::parse(g).map_err(|m| format!("when: {m}"))?],
+        None => return Err("`when` (a goal, or a list of goals that all hold) is missing".into()),
+    };
+    let hint = item.get("hint").and_then(Value::as_str).ok_or("`hint` says what went wrong and how to go on")?;
+    let undo = match item.get("undo") {
+        None => false,
+        Some(v) => v.as_bool().ok_or("`undo` is true or false")?,
+    };
+    Ok(Trap { when, hint: hint.trim_end().to_string(), undo })
 }
 
 fn parse_prediction(item: &Value) -> Result<Prediction, String> {
@@ -333,36 +394,43 @@ fn parse_prediction(item: &Value) -> Result<Prediction, String> {
     })
 }
 
+/// A shipped level: its file name (for messages) and its text.
+macro_rules! shipped {
+    ($name:literal) => {
+        (concat!("levels/", $name, ".yaml"), include_str!(concat!("../../../../levels/", $name, ".yaml")))
+    };
+}
+
 /// The levels that ship with Stowage, in `levels/` at the repository root.
 /// In track order (beginner, intermediate, expert), as the Levels list shows them.
-const SOURCES: &[&str] = &[
-    include_str!("../../../../levels/writable-layer-dies.yaml"),
-    include_str!("../../../../levels/stop-is-not-remove.yaml"),
-    include_str!("../../../../levels/copy-up.yaml"),
-    include_str!("../../../../levels/whiteout.yaml"),
-    include_str!("../../../../levels/ro-config.yaml"),
-    include_str!("../../../../levels/bind-live-code.yaml"),
-    include_str!("../../../../levels/mount-hides-image.yaml"),
-    include_str!("../../../../levels/volume-outlives-container.yaml"),
-    include_str!("../../../../levels/prune-anonymous.yaml"),
-    include_str!("../../../../levels/compose-down-v.yaml"),
-    include_str!("../../../../levels/volume-in-use.yaml"),
-    include_str!("../../../../levels/empty-volume-filled.yaml"),
-    include_str!("../../../../levels/anonymous-rm-v.yaml"),
-    include_str!("../../../../levels/stale-volume.yaml"),
-    include_str!("../../../../levels/tmpfs-secret.yaml"),
-    include_str!("../../../../levels/uid-mismatch.yaml"),
-    include_str!("../../../../levels/backup-restore.yaml"),
-    include_str!("../../../../levels/read-only-root.yaml"),
-    include_str!("../../../../levels/debug-mountpoint.yaml"),
-    include_str!("../../../../levels/capstone.yaml"),
+const SOURCES: &[(&str, &str)] = &[
+    shipped!("writable-layer-dies"),
+    shipped!("stop-is-not-remove"),
+    shipped!("copy-up"),
+    shipped!("whiteout"),
+    shipped!("ro-config"),
+    shipped!("bind-live-code"),
+    shipped!("mount-hides-image"),
+    shipped!("volume-outlives-container"),
+    shipped!("prune-anonymous"),
+    shipped!("compose-down-v"),
+    shipped!("volume-in-use"),
+    shipped!("empty-volume-filled"),
+    shipped!("anonymous-rm-v"),
+    shipped!("stale-volume"),
+    shipped!("tmpfs-secret"),
+    shipped!("uid-mismatch"),
+    shipped!("backup-restore"),
+    shipped!("read-only-root"),
+    shipped!("debug-mountpoint"),
+    shipped!("capstone"),
 ];
 
 /// Every level that ships, in track order, read once. A shipped level that does not read is a
 /// bug the tests catch; it is left out rather than taking the page down.
 pub fn all() -> &'static [Level] {
     static LEVELS: std::sync::OnceLock<Vec<Level>> = std::sync::OnceLock::new();
-    LEVELS.get_or_init(|| SOURCES.iter().filter_map(|s| parse(s).ok()).collect())
+    LEVELS.get_or_init(|| SOURCES.iter().filter_map(|(_, s)| parse(s).ok()).collect())
 }
 
 /// A shipped level by id.
@@ -370,7 +438,7 @@ pub fn find(id: &str) -> Option<Level> {
     all().iter().find(|l| l.id == id).cloned()
 }
 
-/// The shipped levels' sources (for their tests).
-pub fn sources() -> &'static [&'static str] {
+/// The shipped levels' file names and sources (for their tests).
+pub fn sources() -> &'static [(&'static str, &'static str)] {
     SOURCES
 }
