@@ -2,6 +2,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
+import { deflateRawSync } from 'node:zlib';
 import { createRequire } from 'node:module';
 import { startApp, collectErrors, ARTIFACTS } from './browser.mjs';
 
@@ -355,6 +356,47 @@ test('a level is judged on the machine: goals tick as it changes, a hint, Solved
   assert.match(await page.locator('section[aria-labelledby=levels-title] .sub').textContent(), /^1 of 20 solved/);
   assert.deepEqual(errors, []);
   await close();
+});
+
+test("a teacher's level opens from its link, and a trap says what went wrong", async () => {
+  // The link `stowage level link FILE` prints: the YAML, raw-deflated, base64url.
+  const yaml = [
+    'id: my-own', 'track: beginner', 'title: Keep the greeting', 'story: |',
+    '  Write hello into the volume greet, in a file hi.txt, and keep it.',
+    'goals:', '  - volume: greet', '    holds: /hi.txt', '    containing: hello', '    text: greet holds hi.txt',
+    'traps:', '  - when: { container: left, is: present }', '    hint: <b>left</b> stayed behind; `docker rm left` is fine.',
+    'hints: [Use a volume., "docker run --rm -v greet:/d busybox sh -c \'echo hello > /d/hi.txt\'"]',
+    'solution:', "  - docker run --rm -v greet:/d busybox sh -c 'echo hello > /d/hi.txt'",
+    'wrong:', '  - note: a container left behind', '    lines: [docker run --name left busybox true]',
+  ].join('\n');
+  const data = deflateRawSync(Buffer.from(yaml)).toString('base64url');
+  const context = await browser.newContext({ viewport: { width: 1280, height: 720 } });
+  const page = await context.newPage();
+  const errors = collectErrors(page);
+  await page.goto(`${server.url}#level-text=${data}`);
+  await page.getByRole('heading', { name: 'Keep the greeting' }).waitFor();
+  const input = page.getByRole('region', { name: 'Terminal' }).getByRole('textbox', { name: 'Command' });
+  const goals = page.getByRole('list', { name: 'Goals' });
+  assert.match(await goals.textContent(), /greet holds hi\.txt\s*to do/);
+  // A trap, recognised by the state: its text is shown as text, never as HTML.
+  await run(page, input, 'docker run --name left busybox true');
+  const trap = page.locator('.traps');
+  await trap.waitFor();
+  assert.match(await trap.textContent(), /<b>left<\/b> stayed behind/);
+  assert.equal(await trap.locator('b').count(), 0);
+  await run(page, input, 'docker rm left');
+  await trap.waitFor({ state: 'detached' });
+  await run(page, input, "docker run --rm -v greet:/d busybox sh -c 'echo hello > /d/hi.txt'");
+  await page.getByRole('status').filter({ hasText: 'Solved' }).waitFor();
+  // The session's own link carries the level on, with the lines run.
+  await page.waitForFunction((d) => location.hash.startsWith(`#level-text=${d}&run=`), data);
+  // A damaged link says so, and the app goes on as the sandbox.
+  await page.goto(`${server.url}#level-text=${data.slice(0, 40)}`);
+  await page.reload();
+  await page.getByText('The level in this link could not be read: the link is damaged or cut short (copy it whole)').waitFor();
+  assert.equal(await page.getByRole('list', { name: 'Goals' }).count(), 0);
+  assert.deepEqual(errors, []);
+  await context.close();
 });
 
 test('on a phone (390×844, touch) nothing overflows, every tab and control is reachable, and a command runs', async () => {

@@ -5,7 +5,7 @@
 use gloo_render::request_animation_frame;
 use gloo_timers::callback::Timeout;
 use stowage_engine::{Engine, ExplorerTarget};
-use wasm_bindgen::JsCast;
+use wasm_bindgen::{JsCast, JsValue};
 use web_sys::HtmlElement;
 use yew::prelude::*;
 
@@ -89,6 +89,20 @@ fn write_clipboard(text: &str) -> Option<js_sys::Promise> {
     write.call1(&clipboard, &text.into()).ok()?.dyn_into::<js_sys::Promise>().ok()
 }
 
+/// A level's text from its address data: base64url of raw deflate, inflated by the browser's
+/// own `DecompressionStream` (`window.stowageInflate` in index.html), so the page carries no
+/// decompressor of its own.
+async fn inflate(data: &str) -> Result<String, String> {
+    let damaged = || "the link is damaged or cut short (copy it whole)".to_string();
+    let inflate = web_sys::window()
+        .and_then(|w| js_sys::Reflect::get(&w, &"stowageInflate".into()).ok())
+        .and_then(|f| f.dyn_into::<js_sys::Function>().ok())
+        .ok_or("this browser cannot inflate a level link")?;
+    let promise =
+        inflate.call1(&JsValue::NULL, &data.into()).ok().and_then(|p| p.dyn_into::<js_sys::Promise>().ok()).ok_or_else(damaged)?;
+    wasm_bindgen_futures::JsFuture::from(promise).await.ok().and_then(|text| text.as_string()).ok_or_else(damaged)
+}
+
 fn local_storage() -> Option<web_sys::Storage> {
     web_sys::window()?.local_storage().ok().flatten()
 }
@@ -96,19 +110,39 @@ fn local_storage() -> Option<web_sys::Storage> {
 #[function_component]
 pub fn App() -> Html {
     // A link may name a scenario and the lines to replay: `#scenario=postgres&run=…`.
+    // A level's own text in the address (`#level-text=`) is inflated by the page, then played.
+    let link = use_memo((), |_| link::parse(&location_hash()));
     let session = use_reducer(|| {
-        let link = link::parse(&location_hash());
         let level = link.level.as_deref().and_then(stowage_engine::levels::find);
         let mut session = match (level, link.scenario.as_deref().and_then(stowage_engine::scenarios::find)) {
             (Some(level), _) => Session::for_level(level),
             (None, Some(scenario)) => Session::for_scenario(scenario),
             (None, None) => Session::new(Engine::new()),
         };
-        for line in link.run {
-            session.apply(Action::Submit(Submit::Run(vec![line])));
+        if link.level_text.is_none() {
+            for line in &link.run {
+                session.apply(Action::Submit(Submit::Run(vec![line.clone()])));
+            }
+        } else {
+            session.notice = Some("Opening the level in this link…".into());
+        }
+        if let (Some(id), None) = (&link.level, &session.level) {
+            session.notice = Some(format!("No level is called \"{id}\": here is the sandbox."));
         }
         session
     });
+    {
+        let dispatch = session.dispatcher();
+        use_effect_with(link.clone(), move |link| {
+            if let Some(data) = link.level_text.clone() {
+                let run = link.run.clone();
+                wasm_bindgen_futures::spawn_local(async move {
+                    let text = inflate(&data).await;
+                    dispatch.dispatch(Action::LoadLevelFromLink { data, text, run });
+                });
+            }
+        });
+    }
     let prefs = use_reducer(Prefs::default);
     let tab = use_state(|| Tab::Map);
     // The terminal's share of the width, in percent (the handle between it and the map).
@@ -189,7 +223,8 @@ pub fn App() -> Html {
     }
     {
         let progress = progress.clone();
-        let finished = session.level.as_ref().filter(|p| p.solved()).map(|p| {
+        // (A teacher's level from a link is not one of the shipped ones: no progress is kept.)
+        let finished = session.level.as_ref().filter(|p| p.solved() && p.from_link.is_none()).map(|p| {
             let outcome =
                 if p.solution_shown { Outcome::SolutionShown } else { Outcome::Solved { par: session.typed.len() <= p.level.par() } };
             (p.level.id.clone(), outcome)

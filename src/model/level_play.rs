@@ -19,6 +19,9 @@ pub struct LevelPlay {
     pub change: Option<String>,
     /// Each of the level's predictions: asked yet, answered, settled.
     pub predictions: Vec<PredictionState>,
+    /// A teacher's level that came in the address (`#level-text=`), as it came: the session's
+    /// own link carries it on. `None` for a shipped level (progress is kept for those only).
+    pub from_link: Option<Rc<str>>,
 }
 
 /// Where one prediction stands.
@@ -36,7 +39,15 @@ impl LevelPlay {
     pub fn new(level: Level, engine: &Engine) -> LevelPlay {
         let standing = level.standing(&engine.query());
         let predictions = vec![PredictionState::default(); level.predictions.len()];
-        let mut play = LevelPlay { level: Rc::new(level), standing, hints_shown: 0, solution_shown: false, change: None, predictions };
+        let mut play = LevelPlay {
+            level: Rc::new(level),
+            standing,
+            hints_shown: 0,
+            solution_shown: false,
+            change: None,
+            predictions,
+            from_link: None,
+        };
         play.follow_predictions(engine);
         play
     }

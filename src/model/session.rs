@@ -111,6 +111,13 @@ pub enum Action {
     Undo,
     /// Start a level (by id) on a fresh machine prepared by its setup.
     LoadLevel(String),
+    /// Start a level that came in the address: `data` as it came, `text` its YAML once
+    /// inflated (or why it could not be), then replay `run`.
+    LoadLevelFromLink {
+        data: String,
+        text: Result<String, String>,
+        run: Vec<String>,
+    },
     /// Show the level's next hint.
     Hint,
     /// Start the level over and play its reference solution, as if typed.
@@ -181,6 +188,25 @@ impl Session {
         self.restart(engine);
     }
 
+    /// A teacher's level from the address. Text that does not read is told in the status line
+    /// (the field and why), and the machine stays as it is.
+    fn load_level_from_link(&mut self, data: String, text: Result<String, String>, run: Vec<String>) {
+        match text.and_then(|t| stowage_engine::levels::parse(&t).map_err(|e| e.to_string())) {
+            Ok(level) => {
+                let engine = level.start();
+                let mut play = LevelPlay::new(level, &engine);
+                play.from_link = Some(data.into());
+                self.level = Some(play);
+                self.scenario = &scenarios::SCENARIOS[0];
+                self.restart(engine);
+                for line in run {
+                    self.run(vec![line]);
+                }
+            }
+            Err(why) => self.notice = Some(format!("The level in this link could not be read: {why}")),
+        }
+    }
+
     /// The level's reference solution, typed on a fresh copy of its start.
     fn show_solution(&mut self) {
         let Some(play) = &self.level else { return };
@@ -197,6 +223,7 @@ impl Session {
     /// The address of this session: its scenario or level, and the lines run since.
     pub fn link_hash(&self) -> String {
         match &self.level {
+            Some(LevelPlay { from_link: Some(data), .. }) => super::link::format_level_text(data, &self.typed),
             Some(play) => super::link::format_level(&play.level.id, &self.typed),
             None => super::link::format(self.scenario.id, &self.typed),
         }
@@ -274,6 +301,7 @@ impl Session {
             Action::LoadScenario(id) => self.load(&id),
             Action::Undo => self.undo(),
             Action::LoadLevel(id) => self.load_level(&id),
+            Action::LoadLevelFromLink { data, text, run } => self.load_level_from_link(data, text, run),
             Action::Hint => {
                 if let Some(play) = &mut self.level {
                     play.show_hint();
@@ -531,5 +559,26 @@ mod tests {
         assert_eq!(s.prompt, host);
         s.apply(Action::Undo);
         assert_eq!(s.prompt, inside);
+    }
+
+    #[test]
+    fn a_level_from_the_address_plays_and_its_link_carries_it_on() {
+        let mut s = Session::new(Engine::new());
+        let text = stowage_engine::levels::sources()[0].1.to_string();
+        s.apply(Action::LoadLevelFromLink { data: "DATA".into(), text: Ok(text), run: vec!["docker ps".into()] });
+        let play = s.level.as_ref().expect("a level");
+        assert_eq!(play.level.id, "writable-layer-dies");
+        assert_eq!(s.typed.as_slice(), ["docker ps"]);
+        assert_eq!(s.link_hash(), "#level-text=DATA&run=docker%20ps");
+        // Malformed text: the status line says where, and nothing else changes.
+        let mut t = Session::new(Engine::new());
+        t.apply(Action::LoadLevelFromLink { data: "X".into(), text: Ok("id: x\ntrack: wizard".into()), run: vec![] });
+        assert!(t.level.is_none());
+        assert_eq!(
+            t.notice.as_deref(),
+            Some("The level in this link could not be read: track: beginner, intermediate or expert, not `wizard`")
+        );
+        t.apply(Action::LoadLevelFromLink { data: "X".into(), text: Err("the data is damaged".into()), run: vec![] });
+        assert_eq!(t.notice.as_deref(), Some("The level in this link could not be read: the data is damaged"));
     }
 }

@@ -37,6 +37,7 @@ fn main() {
             }
             std::process::exit(status);
         }
+        Some("level") if args.get(1).map(String::as_str) == Some("link") => std::process::exit(print_level_link(&args[2..])),
         Some("level") => match args.get(1).map(|id| load_level(id)) {
             Some(Ok(level)) => play_level(&level),
             Some(Err(e)) => {
@@ -53,6 +54,7 @@ fn main() {
             println!("usage: stowage [--explain]          interactive shell on the simulated machine");
             println!("       stowage replay FILE...       replay transcripts, print the simulated transcript");
             println!("       stowage level ID|FILE        play a level: goals after each command, `hint`, `solution`");
+            println!("       stowage level link FILE [--base URL]  print a link that opens a level file in the app");
             println!("       stowage levels check [FILE...]  check level files (all shipped levels without FILE)");
         }
         _ => repl(args.iter().any(|a| a == "--explain")),
@@ -125,6 +127,50 @@ fn load_level(id_or_file: &str) -> Result<Level, String> {
     }
     let text = std::fs::read(id_or_file).map_err(|e| format!("{id_or_file}: no such level ({e})"))?;
     levels::parse(&String::from_utf8_lossy(&text)).map_err(|e| format!("{id_or_file}: {e}"))
+}
+
+/// Where `make serve` serves the app: the address a link starts with unless `--base` says.
+const DEFAULT_BASE: &str = "http://127.0.0.1:8080/";
+
+/// `stowage level link FILE [--base URL]`: the address that opens a level file in the app, no
+/// build needed. The text travels in the address, deflated and base64url-encoded
+/// (`#level-text=…`); the page inflates it. A file that does not read gets no link; a level
+/// that reads but does not pass `levels check` gets one, with the problems on stderr.
+fn print_level_link(args: &[String]) -> i32 {
+    let (file, base) = match args {
+        [file] => (file, DEFAULT_BASE),
+        [file, flag, base] | [flag, base, file] if flag == "--base" => (file, base.as_str()),
+        _ => {
+            eprintln!("usage: stowage level link FILE [--base URL]");
+            return 2;
+        }
+    };
+    let text = match std::fs::read(file) {
+        Ok(bytes) => String::from_utf8_lossy(&bytes).into_owned(),
+        Err(e) => {
+            eprintln!("stowage: {file}: {e}");
+            return 2;
+        }
+    };
+    match levels::parse(&text) {
+        Err(e) => {
+            eprintln!("stowage: {file}: {e}");
+            return 1;
+        }
+        Ok(level) => {
+            for problem in levels::verify(&level) {
+                eprintln!("stowage: warning: {}: {problem}", level.id);
+            }
+        }
+    }
+    println!("{}#level-text={}", base, level_link_data(&text));
+    0
+}
+
+/// A level's text as a link carries it: raw deflate (RFC 1951), then base64url without padding.
+fn level_link_data(text: &str) -> String {
+    use base64::Engine as _;
+    base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(miniz_oxide::deflate::compress_to_vec(text.as_bytes(), 10))
 }
 
 /// `stowage levels check`: each file read and replayed (start, solution, wrong attempts).
@@ -206,6 +252,24 @@ fn play_level(level: &Level) {
         if print_standing(level, &engine) {
             println!("Solved in {typed} {} (par {}).", if typed == 1 { "line" } else { "lines" }, level.par());
             break;
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_level_link_carries_the_text_exactly_and_compressed() {
+        use base64::Engine as _;
+        for (_, text) in levels::sources() {
+            let data = level_link_data(text);
+            assert!(data.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_'), "URL-safe: {data}");
+            assert!(data.len() < text.len(), "compressed: {} of {} bytes", data.len(), text.len());
+            let bytes = base64::engine::general_purpose::URL_SAFE_NO_PAD.decode(&data).expect("base64url");
+            let back = miniz_oxide::inflate::decompress_to_vec(&bytes).expect("raw deflate");
+            assert_eq!(String::from_utf8(back).expect("UTF-8"), *text);
         }
     }
 }
