@@ -235,6 +235,15 @@ test('a --rm container keeps its card while its steps play: the refusal at the l
   const volume = map.getByRole('group', { name: 'ro-vol', exact: true });
   assert.match(await volume.innerText(), /in use by probe/);
   assert.doesNotMatch(await volume.innerText(), /dangling/);
+  // The lock at both ends: on the chip, on the volume, and a padlock where the link meets each;
+  // the refused write bounces on that link.
+  assert.match(await map.getByRole('link', { name: /named volume ro-vol at \/data/ }).innerText(), /ro/);
+  assert.match(await volume.innerText(), /ro in probe/);
+  const link = map.locator('path.conn.ro.is-hot');
+  await link.waitFor({ state: 'attached' });
+  assert.equal(await link.getAttribute('marker-start'), 'url(#conn-lock)');
+  assert.equal(await link.getAttribute('marker-end'), 'url(#conn-lock)');
+  assert.equal(await map.locator('path.conn-write').count(), 1);
   await page.screenshot({ path: join(ARTIFACTS, 'moment-rm-refusal-step.png') });
   await next();
   assert.equal(await card.locator('.state').innerText(), 'exited (1)');
@@ -292,6 +301,14 @@ test('at 1280×720 the copy-up step scrolls the map pane (not the page) to the c
   await run(page, input, 'docker volume create two');
   await run(page, input, 'docker run -d --name cu demo/app:1.0 sleep 3600');
   await run(page, input, "docker exec cu sh -c 'echo red > /etc/app/app.conf'");
+  // The copy's chip travels: it starts where the file sits in its image layer (a Web Animation
+  // from an offset down to its place); how far down it starts is the distance between them.
+  const travelled = await (await page.waitForFunction(() => {
+    const moves = document.querySelector('.writable .entry.is-hot')?.getAnimations()
+      .map((a) => /^translate\(-?[\d.]+px, (-?[\d.]+)px\)$/.exec(a.effect.getKeyframes()[0].transform ?? ''))
+      .filter(Boolean) ?? [];
+    return moves.length > 0 && Number(moves[0][1]);
+  }, null, { timeout: 5000 })).jsonValue();
   const { caption } = await stepper(page);
   assert.match(await caption(), /^Step 1 of 1 — copy-up: \/etc\/app\/app\.conf/);
   // Both ends of the copy-up are inside the pane's visible box, and the page itself never moved.
@@ -305,7 +322,11 @@ test('at 1280×720 the copy-up step scrolls the map pane (not the page) to the c
   }, null, { timeout: 5000 });
   assert.equal(await page.evaluate(() => window.scrollY), 0);
   assert.ok(await page.evaluate(() => document.getElementById('pane').scrollTop) > 0, 'the pane scrolled');
+  // The image layer keeps its file; the copy travels from there up into the writable layer.
+  assert.equal(await page.locator('.layer.is-hot .file-chip').innerText(), 'app.conf');
+  await page.locator('.layer.is-hot .file-chip').scrollIntoViewIfNeeded();
   await page.screenshot({ path: join(ARTIFACTS, 'moment-copy-up-step.png') });
+  assert.ok(travelled > 40, `the copied file's chip started at its image layer, below the writable layer (${travelled} px)`);
   assert.deepEqual(errors, []);
   await close();
 });
@@ -319,8 +340,40 @@ test('a --rm container run as 1000:1000 keeps its card while its write is denied
   const card = map.getByRole('article', { name: 'writer', exact: true });
   while (!/refused|denied/i.test(await caption())) await next();
   assert.equal(await card.locator('.state').innerText(), 'running', `the card is there at: ${await caption()}`);
+  // The picture of the refusal, at the folder: the process's 1000:1000 against root's 755,
+  // the others' bits applying, their missing w marked.
+  const check = map.getByRole('img', { name: /^Permission check:/ });
+  assert.equal(await check.getAttribute('aria-label'),
+    "Permission check: uid 1000 is not the owner (0) and gid 1000 is not the group (0), so the others' bits r-x apply, and they have no w: the write is refused.");
+  assert.match(await check.innerText(), /process\s*1000:1000[\s\S]*owner\s*0:0[\s\S]*mode 755/);
+  assert.equal(await check.locator('.pc-triple.applies').innerText(), 'r-x');
+  assert.equal(await check.locator('mark').innerText(), '-');
+  assert.ok(await check.evaluate((el) => el.closest('.bind') !== null), 'drawn at the host folder');
+  await page.screenshot({ path: join(ARTIFACTS, 'moment-permission-step.png') });
   await page.getByRole('region', { name: 'Narration' }).getByRole('button', { name: 'Play' }).click();
   await card.waitFor({ state: 'detached' });
+  assert.deepEqual(errors, []);
+  await close();
+});
+
+test('first mount of an empty volume: at each step the volume is as it was then, and the image files flow in', async () => {
+  const { page, errors, input, map, close } = await open({ viewport: { width: 1280, height: 720 } });
+  await run(page, input, 'docker run -d --name first -v conf:/etc/app demo/app:1.0 sleep 3600');
+  const { caption, next } = await stepper(page);
+  const volume = map.getByRole('group', { name: 'conf', exact: true });
+  assert.match(await caption(), /^Step 1 of 4 — Container first is created/);
+  assert.equal(await volume.count(), 0, 'not there before Docker creates it');
+  await next();
+  assert.match(await caption(), /^Step 2 of 4 — Docker creates the named volume conf/);
+  assert.match(await volume.innerText(), /named volume · 0 B · 0 files/);
+  await next();
+  assert.match(await caption(), /^Step 3 of 4 — The volume conf was empty/);
+  assert.match(await volume.innerText(), /named volume · 21 B · 2 files/);
+  assert.match(await volume.innerText(), /2 entries copied in from first's image at \/etc\/app, owner 0:0 kept/);
+  assert.equal(await map.locator('path.conn-flow').count(), 1, 'the files flow along the mount link');
+  await page.screenshot({ path: join(ARTIFACTS, 'moment-populate-step.png') });
+  await next();
+  assert.equal(await map.locator('path.conn-flow').count(), 0);
   assert.deepEqual(errors, []);
   await close();
 });

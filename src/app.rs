@@ -479,7 +479,9 @@ pub fn App() -> Html {
                                 Tab::Map => html! {
                                     <StorageMap view={view.clone()} before={ghosts.clone()}
                                         focus={step.as_ref().map(|s| s.focus.clone())} {step_ms}
-                                        states={step.as_ref().map(|s| s.states.clone()).unwrap_or_default()} />
+                                        states={step.as_ref().map(|s| s.states.clone()).unwrap_or_default()}
+                                        volumes_at={step.as_ref().map(|s| s.volumes.clone()).unwrap_or_default()}
+                                        unborn={step.as_ref().map(|s| s.unborn.clone()).unwrap_or_default()} />
                                 },
                                 Tab::Explorer => html! {
                                     <Explorer containers={view.containers.iter().map(|c| c.name.clone()).collect::<Vec<_>>()}

@@ -101,7 +101,15 @@ async fn render(props: StorageMapProps) -> web_sys::Element {
 }
 
 fn props(view: WorldView) -> StorageMapProps {
-    StorageMapProps { view: Rc::new(view), before: None, focus: None, step_ms: 2000, states: Vec::new() }
+    StorageMapProps {
+        view: Rc::new(view),
+        before: None,
+        focus: None,
+        step_ms: 2000,
+        states: Vec::new(),
+        volumes_at: Vec::new(),
+        unborn: Vec::new(),
+    }
 }
 
 #[wasm_bindgen_test]

@@ -21,6 +21,8 @@ pub struct Connector {
     pub kind: String,
     /// SVG path data, in the map's coordinates.
     pub d: String,
+    /// A read-only mount: a padlock at each end.
+    pub read_only: bool,
 }
 
 /// A curve from `from` (a chip's top) up to `to` (the bottom of what it mounts); `None`
@@ -56,7 +58,7 @@ fn measure(map: &Element) -> Vec<Connector> {
         let from = (a.left() + a.width() / 2.0 - origin.left(), a.top() - origin.top());
         let to = (b.left() + b.width() / 2.0 - origin.left(), b.bottom() - origin.top());
         if let Some(d) = curve(from, to) {
-            lines.push(Connector { key, kind, d });
+            lines.push(Connector { key, kind, d, read_only: chip.class_list().contains("ro") });
         }
     }
     lines

@@ -5,17 +5,20 @@
 use std::rc::Rc;
 
 use stowage_engine::{
-    ContainerState, ContainerView, EntryKind, EntryView, ImageView, LayerView, MountSource, MountView, VolumeView, WorldView,
+    BindView, ContainerState, ContainerView, EntryKind, EntryView, ImageView, LayerView, MountSource, MountView, VolumeView, WorldView,
 };
 use yew::prelude::*;
 
 use super::connectors::use_connectors;
 use super::follow::use_follow_focus;
 use super::icons::{icon, Icon};
+use super::refusal::PermissionCheck;
+use super::travel::use_copy_up_travel;
 use crate::model::focus::{key_bind, key_container, key_image, key_layer, key_mount, key_tmpfs, key_volume, key_writable, Focus};
 use crate::model::format::{dom_id, human_size, instruction};
 use crate::model::player::StateAt;
 use stowage_engine::events::short_name;
+use stowage_engine::{DenyCause, Event, VolumeAt};
 
 #[derive(Properties, PartialEq)]
 pub struct StorageMapProps {
@@ -34,6 +37,12 @@ pub struct StorageMapProps {
     /// that state, and a container the command removed keeps its card until its removal.
     #[prop_or_default]
     pub states: Vec<StateAt>,
+    /// The sizes, as of the step on show, of the volumes its command changed.
+    #[prop_or_default]
+    pub volumes_at: Vec<VolumeAt>,
+    /// Volumes its command creates after the step on show: not drawn yet.
+    #[prop_or_default]
+    pub unborn: Vec<String>,
 }
 
 /// What is highlighted: the event on show, and the two ends of a hovered or focused mount.
@@ -52,6 +61,22 @@ impl Hot {
     }
     fn kind(&self) -> Option<&'static str> {
         self.focus.as_ref().map(|f| f.kind)
+    }
+    fn event(&self) -> Option<&Event> {
+        self.focus.as_ref().and_then(|f| f.event.as_ref())
+    }
+    /// The permission refusal on show, when `key` is where it happened.
+    fn permission_refusal(&self, key: &str) -> Option<DenyCause> {
+        let cause = self.focus.as_ref().and_then(|f| f.deny_cause())?;
+        (matches!(cause, DenyCause::Permission { .. }) && self.has(key)).then(|| cause.clone())
+    }
+}
+
+/// The figure of a permission refusal at `key`, if that is what the step on show is.
+fn permission_figure(hot: &Hot, key: &str) -> Html {
+    match hot.permission_refusal(key) {
+        Some(cause) => html! { <PermissionCheck {cause} /> },
+        None => html! {},
     }
 }
 
@@ -108,6 +133,9 @@ pub fn StorageMap(props: &StorageMapProps) -> Html {
     let map_ref = use_node_ref();
     let connectors = use_connectors(map_ref.clone());
     let on_hand_scroll = use_follow_focus(map_ref.clone(), props.focus.clone());
+    use_copy_up_travel(map_ref.clone(), props.focus.clone());
+    // A write refused by a read-only mount bounces on its link.
+    let ro_refusal = matches!(hot.focus.as_ref().and_then(|f| f.deny_cause()), Some(DenyCause::ReadOnly { .. }));
     let (onwheel, ontouchmove) = (on_hand_scroll.reform(|_: WheelEvent| ()), on_hand_scroll.reform(|_: TouchEvent| ()));
 
     // What the last command removed (a `--rm` container too, which lived within it), while the
@@ -137,15 +165,38 @@ pub fn StorageMap(props: &StorageMapProps) -> Html {
         <section class="map" ref={map_ref} aria-label="Storage map" data-anim={hot.kind()} style={format!("--step-ms:{}ms", props.step_ms)}
             {onwheel} {ontouchmove}>
             <svg class="connectors" aria-hidden="true" focusable="false">
-                { for connectors.iter().map(|c| html! {
-                    <path d={c.d.clone()} class={classes!("conn", c.kind.replace("chip-", "conn-"), hot_class(hot.has(&c.key)))} />
+                <defs>
+                    // A padlock where a read-only link meets each end.
+                    <marker id="conn-lock" viewBox="0 0 12 14" markerWidth="16" markerHeight="18" refX="6" refY="8" orient="0"
+                        markerUnits="userSpaceOnUse">
+                        <path class="lock-shackle" d="M3.5 6.5V4.5a2.5 2.5 0 0 1 5 0v2" />
+                        <rect class="lock-body" x="1.5" y="6.5" width="9" height="6.5" rx="1.2" />
+                    </marker>
+                </defs>
+                { for connectors.iter().map(|c| {
+                    let is_hot = hot.has(&c.key);
+                    let lock = c.read_only.then_some("url(#conn-lock)");
+                    html! {
+                        <>
+                            <path d={c.d.clone()} class={classes!("conn", c.kind.replace("chip-", "conn-"), c.read_only.then_some("ro"), hot_class(is_hot))}
+                                marker-start={lock} marker-end={lock} />
+                            if is_hot && c.read_only && ro_refusal {
+                                <path d={c.d.clone()} class="conn-write" pathLength="100" />
+                            }
+                            // The image's files flowing up into an empty volume on first mount.
+                            if is_hot && hot.kind() == Some("populate") {
+                                <path d={c.d.clone()} class="conn-flow" pathLength="100" />
+                            }
+                        </>
+                    }
                 }) }
             </svg>
             <header class="map-head">
                 <h2>{ "Storage map" }</h2>
                 <Legend />
             </header>
-            <HostBand view={view.clone()} hot={hot.clone()} removed_volume={removed_volume} {living} />
+            <HostBand view={view.clone()} hot={hot.clone()} removed_volume={removed_volume} {living}
+                volumes_at={props.volumes_at.clone()} unborn={props.unborn.clone()} />
             // Only keyed cards in here (a removed one last, as a ghost).
             <div class="cards">
                 { for view.containers.iter().map(|c| html! {
@@ -194,6 +245,8 @@ struct HostBandProps {
     removed_volume: Option<VolumeView>,
     /// Containers gone from the world that were still alive at the step on show.
     living: Vec<ContainerView>,
+    volumes_at: Vec<VolumeAt>,
+    unborn: Vec<String>,
 }
 
 #[function_component]
@@ -212,6 +265,18 @@ fn HostBand(props: &HostBandProps) -> Html {
         }
         names
     };
+    // Host folders bind-mounted now, then those only a container the command on show has
+    // removed since was using (a `--rm` container's folder, while its steps play).
+    let mut binds = view.binds.clone();
+    for c in &props.living {
+        for m in &c.mounts {
+            if let MountSource::Bind { host_path } = &m.source {
+                if !binds.iter().any(|b| b.host_path == *host_path) {
+                    binds.push(BindView { host_path: host_path.clone(), used_by: Vec::new() });
+                }
+            }
+        }
+    }
     let tmpfs: Vec<(&ContainerView, &MountView, u64, Option<u64>)> = view
         .containers
         .iter()
@@ -232,11 +297,19 @@ fn HostBand(props: &HostBandProps) -> Html {
                         { for view.images.iter().map(|i| image(i, hot)) }
                     </ul>
                     <ul class="volumes" aria-label="Volumes">
-                        { for view.volumes.iter().map(|v| {
+                        { for view.volumes.iter().filter(|v| !props.unborn.contains(&v.name)).map(|v| {
+                            // Its size as of the step on show, when the step's command changes it.
+                            let v = &match props.volumes_at.iter().find(|at| at.name == v.name) {
+                                Some(at) => VolumeView { bytes: at.bytes, files: at.files, ..v.clone() },
+                                None => v.clone(),
+                            };
                             let used_by = users(&v.used_by, &|s| matches!(s, MountSource::Volume { name, .. } if *name == v.name));
-                            volume(v, &used_by, hot, false)
+                            let ro_in: Vec<&str> = alive()
+                                .filter(|c| c.mounts.iter().any(|m| m.read_only && matches!(&m.source, MountSource::Volume { name, .. } if *name == v.name)))
+                                .map(|c| c.name.as_str()).collect();
+                            volume(v, &used_by, &ro_in, hot, false)
                         }) }
-                        { for props.removed_volume.iter().map(|v| volume(v, &v.used_by, hot, true)) }
+                        { for props.removed_volume.iter().map(|v| volume(v, &v.used_by, &[], hot, true)) }
                     </ul>
                     if view.volumes.is_empty() && props.removed_volume.is_none() {
                         <p class="empty">{ "No volumes." }</p>
@@ -245,7 +318,7 @@ fn HostBand(props: &HostBandProps) -> Html {
                 <div class="host-part host-files">
                     <h4>{ icon(Icon::Folder) }{ "Host folders" }<span class="sub">{ "bind-mounted" }</span></h4>
                     <ul class="binds">
-                        { for view.binds.iter().map(|b| {
+                        { for binds.iter().map(|b| {
                             let ro_in: Vec<&str> = alive()
                                 .filter(|c| c.mounts.iter().any(|m| m.read_only && matches!(&m.source, MountSource::Bind { host_path } if *host_path == b.host_path)))
                                 .map(|c| c.name.as_str()).collect();
@@ -257,11 +330,12 @@ fn HostBand(props: &HostBandProps) -> Html {
                                         <span class="tag ro">{ icon(Icon::Lock) }{ format!("ro in {}", ro_in.join(", ")) }</span>
                                     }
                                     <span class="used-by">{ used_by(&users(&b.used_by, &|s| matches!(s, MountSource::Bind { host_path } if *host_path == b.host_path))) }</span>
+                                    { permission_figure(hot, &key_bind(&b.host_path)) }
                                 </li>
                             }
                         }) }
                     </ul>
-                    if view.binds.is_empty() { <p class="empty">{ "No bind mounts." }</p> }
+                    if binds.is_empty() { <p class="empty">{ "No bind mounts." }</p> }
                 </div>
                 <div class="host-part memory">
                     <h4>{ icon(Icon::Memory) }{ "Memory" }<span class="sub">{ "RAM · never written to disk" }</span></h4>
@@ -293,8 +367,20 @@ fn used_by(names: &[String]) -> String {
     }
 }
 
-/// A volume's entry; `users` are the containers using it at the step on show.
-fn volume(v: &VolumeView, users: &[String], hot: &Hot, removed: bool) -> Html {
+/// What the step on show says of a volume filled from the image on its first mount.
+fn populated_note(hot: &Hot, name: &str) -> Option<String> {
+    match hot.event() {
+        Some(Event::VolumePopulated { name: filled, container, target, files, uid, gid }) if filled == name => Some(format!(
+            "{} copied in from {container}'s image at {target}, owner {uid}:{gid} kept",
+            if *files == 1 { "1 entry".to_string() } else { format!("{files} entries") }
+        )),
+        _ => None,
+    }
+}
+
+/// A volume's entry; `users` are the containers using it at the step on show, `ro_in` those
+/// of them that mount it read-only.
+fn volume(v: &VolumeView, users: &[String], ro_in: &[&str], hot: &Hot, removed: bool) -> Html {
     let dangling = users.is_empty();
     let kind = if v.anonymous { "anonymous volume" } else { "named volume" };
     html! {
@@ -311,7 +397,14 @@ fn volume(v: &VolumeView, users: &[String], hot: &Hot, removed: bool) -> Html {
                     // Docker's word, drawn neutrally: an unused volume is fine, and kept.
                     <span class="tag dangling-tag">{ "dangling" }</span>
                 }
+                if !ro_in.is_empty() {
+                    <span class="tag ro">{ icon(Icon::Lock) }{ format!("ro in {}", ro_in.join(", ")) }</span>
+                }
                 <span class="used-by">{ used_by(users) }</span>
+                if let Some(note) = populated_note(hot, &v.name) {
+                    <span class="flow-note">{ icon(Icon::File) }{ note }</span>
+                }
+                { permission_figure(hot, &key_volume(&v.name)) }
             </span>
         </li>
     }
@@ -390,6 +483,13 @@ fn ContainerCard(props: &CardProps) -> Html {
             <ul class="mount-chips" aria-label={format!("Mounts of {}", c.name)}>
                 { for c.mounts.iter().map(|m| mount_chip(&c.name, m, hot, &props.on_link)) }
             </ul>
+            if let Some(Event::MountShadowsImage { target, hidden, .. }) = hot.event().filter(|_| hot.has(&key_container(&c.name))) {
+                <p class="note shadow-note">
+                    { icon(Icon::Whiteout) }
+                    { format!("The mount at {target} hides {} of the image; the image still has {}.",
+                        if *hidden == 1 { "1 entry".to_string() } else { format!("{hidden} entries") }, if *hidden == 1 { "it" } else { "them" }) }
+                </p>
+            }
             <header class="card-head">
                 <h3 id={title_id}>{ &c.name }</h3>
                 <span class="state" title={c.status.clone()}>{ icon(state_icon) }{ state_text }</span>
@@ -408,6 +508,7 @@ fn ContainerCard(props: &CardProps) -> Html {
                 if gone {
                     <p class="note">{ icon(Icon::Cross) }{ "thrown away with the container" }</p>
                 }
+                { permission_figure(hot, &key_writable(&c.name)) }
                 <WritableEntries entries={c.writable.clone()} total={c.writable_entries} hot={hot.clone()} />
             </div>
             <div class="image-stack">
@@ -448,11 +549,17 @@ fn ContainerCard(props: &CardProps) -> Html {
 
 fn layer_row(container: &str, number: usize, layer: &LayerView, hot: &Hot) -> Html {
     let text = instruction(&layer.created_by);
+    let is_hot = hot.has(&key_layer(container, number));
+    // At a copy-up, the file it came from: the image keeps it, the copy travels up.
+    let source = (is_hot && hot.kind() == Some("copy-up")).then(|| hot.path()).flatten();
     html! {
-        <li class={classes!("layer", hot_class(hot.has(&key_layer(container, number))))}>
+        <li class={classes!("layer", hot_class(is_hot))}>
             <span class="ln">{ format!("L{number}") }</span>
             { icon(Icon::Lock) }
             <code class="instr" title={format!("{} (diffID {})", layer.created_by, layer.diff_id_short)}>{ text }</code>
+            if let Some(path) = source {
+                <code class="file-chip" data-source="">{ icon(Icon::File) }{ path.rsplit('/').next().unwrap_or(path) }</code>
+            }
             if layer.shared { <span class="tag shared">{ icon(Icon::Link) }{ "shared" }</span> }
             <code class="diff" title="diffID">{ &layer.diff_id_short }</code>
             <span class="size">{ human_size(layer.size) }</span>

@@ -11,11 +11,22 @@ pub struct Focus {
     pub keys: Vec<String>,
     /// The file or directory the event is about, if any.
     pub path: Option<String>,
+    /// The event itself, for the pictures that draw its details (a refusal's uid and mode, a
+    /// volume filled from the image, a mount hiding the image's files).
+    pub event: Option<Event>,
 }
 
 impl Focus {
     pub fn has(&self, key: &str) -> bool {
         self.keys.iter().any(|k| k == key)
+    }
+
+    /// Why the write on show was refused, if it was.
+    pub fn deny_cause(&self) -> Option<&DenyCause> {
+        match &self.event {
+            Some(Event::WriteDenied { cause, .. }) => Some(cause),
+            _ => None,
+        }
     }
 
     /// The container the event is about, if any.
@@ -68,7 +79,7 @@ fn place_keys(place: &Place) -> Vec<String> {
 
 /// What the map shows for one event.
 pub fn focus_of(event: &Event) -> Focus {
-    let f = |kind, keys: Vec<String>, path: Option<&String>| Focus { kind, keys, path: path.cloned() };
+    let f = |kind, keys: Vec<String>, path: Option<&String>| Focus { kind, keys, path: path.cloned(), event: Some(event.clone()) };
     match event {
         Event::ContainerCreated { container, .. } => f("created", vec![key_container(container)], None),
         Event::ContainerStateChanged { container, .. } => f("state", vec![key_container(container)], None),

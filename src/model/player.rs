@@ -3,7 +3,7 @@
 
 use std::collections::BTreeSet;
 
-use stowage_engine::{ContainerState, Event, Place};
+use stowage_engine::{ContainerState, Event, Place, VolumeAt};
 
 use super::focus::{focus_of, Focus};
 use super::format::human_size;
@@ -204,7 +204,7 @@ fn narrate_file_changes(run: &[Event]) -> (String, Focus) {
         }
     };
     let wrote = places.iter().any(|(_, c, _)| !c.written.is_empty());
-    let mut focus = Focus { kind: if wrote { "write" } else { "remove" }, keys: Vec::new(), path: None };
+    let mut focus = Focus { kind: if wrote { "write" } else { "remove" }, ..Focus::default() };
     for (_, _, first) in &places {
         for key in focus_of(first).keys {
             if !focus.keys.contains(&key) {
@@ -229,6 +229,31 @@ pub struct Step {
     /// The containers this command created, started, stopped or removed by the end of this
     /// step, each with its state then.
     pub states: Vec<StateAt>,
+    /// The volumes this command changed by the end of this step, each with its size then.
+    pub volumes: Vec<VolumeAt>,
+    /// The volumes this command creates after this step (not there yet at it).
+    pub unborn: Vec<String>,
+}
+
+/// The volumes as of the first `told` events of a command: the latest measure of each, and
+/// those created later.
+fn volumes_at(events: &[Event], marks: &[VolumeAt], told: usize) -> (Vec<VolumeAt>, Vec<String>) {
+    let mut sizes: Vec<VolumeAt> = Vec::new();
+    for mark in marks.iter().filter(|m| m.after < told) {
+        match sizes.iter_mut().find(|s| s.name == mark.name) {
+            Some(known) => *known = mark.clone(),
+            None => sizes.push(mark.clone()),
+        }
+    }
+    let unborn = events
+        .iter()
+        .skip(told)
+        .filter_map(|e| match e {
+            Event::VolumeCreated { name, .. } => Some(name.clone()),
+            _ => None,
+        })
+        .collect();
+    (sizes, unborn)
 }
 
 impl Step {
@@ -281,6 +306,8 @@ pub enum PlayerAction {
     Enqueue {
         block: usize,
         events: Vec<Event>,
+        /// The engine's measures of the volumes the command changed ([`stowage_engine::Outcome::volumes`]).
+        volumes: Vec<VolumeAt>,
     },
     /// The timer of step `seq` ran out.
     Done {
@@ -353,7 +380,7 @@ impl Player {
 
     pub fn apply(&mut self, action: PlayerAction) {
         match action {
-            PlayerAction::Enqueue { block, events } => {
+            PlayerAction::Enqueue { block, events, volumes: marks } => {
                 let told = told(&events);
                 let total = told.len();
                 if total == 0 {
@@ -365,7 +392,8 @@ impl Player {
                     advance_states(&mut states, &events[from..from + count]);
                     from += count;
                     let states = states.clone();
-                    self.steps.push(Step { seq: self.next_seq, block, index: i + 1, total, caption, focus, states });
+                    let (volumes, unborn) = volumes_at(&events, &marks, from);
+                    self.steps.push(Step { seq: self.next_seq, block, index: i + 1, total, caption, focus, states, volumes, unborn });
                     self.next_seq += 1;
                 }
                 // The map draws the world after the newest command (and its ghosts of what that
@@ -434,7 +462,7 @@ mod tests {
     }
 
     fn enqueue(p: &mut Player, block: usize, names: &[&str]) {
-        p.apply(PlayerAction::Enqueue { block, events: names.iter().map(|n| created(n)).collect() });
+        p.apply(PlayerAction::Enqueue { block, events: names.iter().map(|n| created(n)).collect(), volumes: Vec::new() });
     }
 
     fn shown(p: &Player) -> Option<(usize, usize, bool)> {
@@ -533,7 +561,7 @@ mod tests {
             created("cache"),
         ];
         let mut p = Player::default();
-        p.apply(PlayerAction::Enqueue { block: 1, events });
+        p.apply(PlayerAction::Enqueue { block: 1, events, volumes: Vec::new() });
         let captions: Vec<String> = p.steps.iter().map(|s| s.caption.clone()).collect();
         assert_eq!(captions.len(), 6, "{captions:?}");
         assert_eq!(
@@ -618,7 +646,17 @@ mod tests {
     }
 
     fn step(caption: &str) -> Step {
-        Step { seq: 1, block: 1, index: 1, total: 1, caption: caption.into(), focus: Focus::default(), states: Vec::new() }
+        Step {
+            seq: 1,
+            block: 1,
+            index: 1,
+            total: 1,
+            caption: caption.into(),
+            focus: Focus::default(),
+            states: Vec::new(),
+            volumes: Vec::new(),
+            unborn: Vec::new(),
+        }
     }
 
     /// The steps of each line run on a fresh machine, as (line, captions).
@@ -667,7 +705,7 @@ mod tests {
         engine.run("docker volume create ro-vol");
         let mut p = Player::default();
         let events = engine.run("docker run --rm -v ro-vol:/data:ro alpine touch /data/x").events;
-        p.apply(PlayerAction::Enqueue { block: 1, events });
+        p.apply(PlayerAction::Enqueue { block: 1, events, volumes: Vec::new() });
         let mut said = Vec::new();
         while let Some(step) = p.current().cloned() {
             let [state] = step.states.as_slice() else { panic!("one container: {:?}", step.states) };
@@ -700,7 +738,8 @@ mod tests {
             for item in stowage_engine::transcript::parse(&text) {
                 let stowage_engine::transcript::Item::Command(line) = item else { continue };
                 commands += 1;
-                let events = engine.run(&line).events;
+                let outcome = engine.run(&line);
+                let (events, marks) = (outcome.events, outcome.volumes);
                 let after = engine.view();
                 let steps = told(&events);
                 let where_ = format!("{}: `{line}`", file.file_name().unwrap_or_default().to_string_lossy());
@@ -719,6 +758,27 @@ mod tests {
                     if !agrees {
                         failures
                             .push(format!("{where_}: the steps end with {s:?}, the engine has {:?}", now.map(|c| (c.state, c.exit_code))));
+                    }
+                }
+                // The volumes' sizes the steps leave are the engine's, and none is still to come.
+                let (sizes, unborn) = volumes_at(&events, &marks, events.len());
+                if !unborn.is_empty() {
+                    failures.push(format!("{where_}: volumes {unborn:?} unborn after the last step"));
+                }
+                for v in &sizes {
+                    let now = after.volumes.iter().find(|a| a.name == v.name).map(|a| (a.bytes, a.files));
+                    // (A volume removed later in the line, or by the garbage collector, is gone.)
+                    if now.is_some_and(|n| n != (v.bytes, v.files)) {
+                        failures.push(format!(
+                            "{where_}: the steps end with {} at {} B {} files, the engine has {now:?}",
+                            v.name, v.bytes, v.files
+                        ));
+                    }
+                }
+                for v in &after.volumes {
+                    let was = before.volumes.iter().find(|b| b.name == v.name).map(|b| (b.bytes, b.files));
+                    if was != Some((v.bytes, v.files)) && !sizes.iter().any(|s| s.name == v.name) {
+                        failures.push(format!("{where_}: volume {} changed to {} B {} files untold", v.name, v.bytes, v.files));
                     }
                 }
                 let told_of = |name: &str| states.iter().any(|s| s.container == name);
