@@ -172,7 +172,30 @@ pub fn short_name(name: &str) -> String {
     }
 }
 
+/// A volume's size right after the event `after` (an index into the line's events): the
+/// engine notes it at the end of each run of events that changed the volume, so a view can
+/// show the volume as it was at any step of the line, not only after it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct VolumeAt {
+    pub after: usize,
+    pub name: String,
+    pub bytes: u64,
+    pub files: usize,
+}
+
 impl Event {
+    /// The volume whose content or existence this event changes (a removal is told by the
+    /// event itself: nothing is left to measure).
+    pub fn changed_volume(&self) -> Option<&str> {
+        match self {
+            Event::VolumeCreated { name, .. } | Event::VolumePopulated { name, .. } => Some(name),
+            Event::FileWritten { place: Place::Volume { name }, .. } | Event::FileRemoved { place: Place::Volume { name }, .. } => {
+                Some(name)
+            }
+            _ => None,
+        }
+    }
+
     /// One plain-language sentence about what happened.
     pub fn narrate(&self) -> String {
         match self {

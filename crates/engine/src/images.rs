@@ -365,6 +365,8 @@ impl World {
             removed: Vec::new(),
             volumes: BTreeMap::new(),
             events: Vec::new(),
+            volume_marks: Vec::new(),
+            open_volume: None,
             tty: false,
             next_pid: 1200,
             budget: crate::world::STEP_BUDGET,

@@ -4,7 +4,7 @@
 //! product teaches. Tests marked `#[ignore = "bug: …"]` describe the correct behaviour where the
 //! engine deviates today.
 
-use stowage_engine::{ContainerState, DenyCause, Engine, Event, Outcome, Place};
+use stowage_engine::{ContainerState, DenyCause, Engine, Event, Outcome, Place, VolumeAt};
 
 // ------------------------------------------------------------------------------------- helpers
 
@@ -158,6 +158,24 @@ fn run_with_a_new_named_volume_creates_it_after_the_container() {
             running("conf"),
         ]
     );
+}
+
+#[test]
+fn a_line_measures_each_volume_it_changed_after_each_run_of_changes() {
+    let mut engine = Engine::new();
+    // Created empty (its own moment), then filled from the image's /etc/app (2 entries).
+    let o = outcome(&mut engine, "docker run -d --name conf -v settings:/etc/app demo/app:1.0 sleep 3600");
+    let at = |after: usize, bytes: u64, files: usize| VolumeAt { after, name: "settings".into(), bytes, files };
+    let full = engine.view().volumes.iter().find(|v| v.name == "settings").map(|v| (v.bytes, v.files)).expect("volume");
+    assert_eq!(o.volumes, [at(1, 0, 0), at(2, full.0, full.1)]);
+    // Files written in one line: one run, measured once, at its end.
+    let o = outcome(&mut engine, "docker exec conf sh -c 'for i in 1 2 3 4 5 6 7 8; do echo $i > /etc/app/f$i; done'");
+    let full = engine.view().volumes.iter().find(|v| v.name == "settings").map(|v| (v.bytes, v.files)).expect("volume");
+    assert_eq!(o.events.len(), 8);
+    assert_eq!(o.volumes, [at(7, full.0, full.1)]);
+    assert_eq!(full.1, 10);
+    // A line that changes no volume measures none.
+    assert_eq!(outcome(&mut engine, "docker exec conf touch /tmp/x").volumes, []);
 }
 
 #[test]
