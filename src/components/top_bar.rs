@@ -44,7 +44,7 @@ pub fn TopBar(props: &TopBarProps) -> Html {
                 <span class="tagline">{ "Docker storage simulator" }</span>
             </div>
             <label class="field scenario">
-                <span>{ "Scenario" }</span>
+                <span class="label">{ "Scenario" }</span>
                 <select onchange={on_change} title="Start over with a prepared example">
                     { for SCENARIOS.iter().map(|s| html! {
                         <option value={s.id} selected={s.id == props.scenario}>{ s.title }</option>
@@ -56,11 +56,11 @@ pub fn TopBar(props: &TopBarProps) -> Html {
                 <div class="group" role="group" aria-label="Session">
                     <button type="button" class="icon-button" title="Take back the last command" disabled={!props.can_undo}
                         onclick={props.on_undo.reform(|_: MouseEvent| ())}>
-                        { icon(Icon::Undo) }{ "Undo" }
+                        { icon(Icon::Undo) }<span class="label">{ "Undo" }</span>
                     </button>
                     <button type="button" class="icon-button" title="Copy a link that opens this session"
                         onclick={props.on_share.reform(|_: MouseEvent| ())}>
-                        { icon(Icon::Link) }{ "Share" }
+                        { icon(Icon::Link) }<span class="label">{ "Share" }</span>
                     </button>
                 </div>
                 <div class="group" role="group" aria-label="Font size">
