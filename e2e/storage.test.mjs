@@ -377,3 +377,22 @@ test('first mount of an empty volume: at each step the volume is as it was then,
   assert.deepEqual(errors, []);
   await close();
 });
+
+test('a container that writes and deletes in one command: its layer fills step by step', async () => {
+  const { page, errors, input, map, close } = await open({ viewport: { width: 1280, height: 720 } });
+  await run(page, input, "docker run --name wr demo/app:1.0 sh -c 'echo hello > /srv/web/a.txt; rm /etc/app/obsolete.txt'");
+  const { caption, next } = await stepper(page);
+  const layer = map.getByRole('article', { name: 'wr', exact: true }).locator('.writable');
+  assert.match(await caption(), /^Step 1 of 4 — Container wr is created/);
+  assert.match(await layer.innerText(), /empty: nothing written yet/);
+  assert.match(await layer.innerText(), /0 B/);
+  await next();
+  assert.match(await caption(), /^Step 2 of 4 — .*\/srv\/web\/a\.txt/);
+  assert.match(await layer.innerText(), /\/srv\/web\/a\.txt/);
+  assert.doesNotMatch(await layer.innerText(), /obsolete/);
+  await next();
+  assert.match(await caption(), /^Step 3 of 4 — .*whiteout/i);
+  assert.match(await layer.innerText(), /\/etc\/app\/obsolete\.txt[\s\S]*whiteout/);
+  assert.deepEqual(errors, []);
+  await close();
+});

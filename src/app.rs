@@ -480,8 +480,10 @@ pub fn App() -> Html {
                                     <StorageMap view={view.clone()} before={ghosts.clone()}
                                         focus={step.as_ref().map(|s| s.focus.clone())} {step_ms}
                                         states={step.as_ref().map(|s| s.states.clone()).unwrap_or_default()}
-                                        volumes_at={step.as_ref().map(|s| s.volumes.clone()).unwrap_or_default()}
-                                        unborn={step.as_ref().map(|s| s.unborn.clone()).unwrap_or_default()} />
+                                        sizes={step.as_ref().map(|s| s.sizes.clone()).unwrap_or_default()}
+                                        sizes_later={step.as_ref().map(|s| s.sizes_later.clone()).unwrap_or_default()}
+                                        unborn={step.as_ref().map(|s| s.unborn.clone()).unwrap_or_default()}
+                                        layer_paths={step.as_ref().map(|s| s.layer_paths.clone()).unwrap_or_default()} />
                                 },
                                 Tab::Explorer => html! {
                                     <Explorer containers={view.containers.iter().map(|c| c.name.clone()).collect::<Vec<_>>()}

@@ -29,7 +29,7 @@ fn events() -> Vec<Event> {
 #[wasm_bindgen_test]
 fn the_reducer_plays_events_in_order_with_their_narration() {
     let mut p = Player::default();
-    p.apply(PlayerAction::Enqueue { block: 3, events: events(), volumes: Vec::new() });
+    p.apply(PlayerAction::Enqueue { block: 3, events: events(), sizes: Vec::new() });
     let first = p.running().cloned().unwrap();
     assert_eq!(first.heading(), "Step 1 of 2");
     assert_eq!(first.caption, events()[0].narrate());
@@ -58,7 +58,7 @@ fn props(player: &Player, on_action: Callback<PlayerAction>) -> NarrationProps {
 #[wasm_bindgen_test]
 async fn the_caption_is_announced_and_the_controls_send_actions() {
     let mut player = Player::default();
-    player.apply(PlayerAction::Enqueue { block: 1, events: events(), volumes: Vec::new() });
+    player.apply(PlayerAction::Enqueue { block: 1, events: events(), sizes: Vec::new() });
     let sent = Rc::new(RefCell::new(Vec::new()));
     let on_action = {
         let sent = sent.clone();

@@ -107,7 +107,9 @@ fn props(view: WorldView) -> StorageMapProps {
         focus: None,
         step_ms: 2000,
         states: Vec::new(),
-        volumes_at: Vec::new(),
+        sizes: Vec::new(),
+        sizes_later: Vec::new(),
+        layer_paths: Default::default(),
         unborn: Vec::new(),
     }
 }

@@ -16,9 +16,9 @@ use super::refusal::PermissionCheck;
 use super::travel::use_copy_up_travel;
 use crate::model::focus::{key_bind, key_container, key_image, key_layer, key_mount, key_tmpfs, key_volume, key_writable, Focus};
 use crate::model::format::{dom_id, human_size, instruction};
-use crate::model::player::StateAt;
+use crate::model::player::{LayerPaths, StateAt};
 use stowage_engine::events::short_name;
-use stowage_engine::{DenyCause, Event, VolumeAt};
+use stowage_engine::{DenyCause, Event, Measured, SizeAt};
 
 #[derive(Properties, PartialEq)]
 pub struct StorageMapProps {
@@ -37,12 +37,28 @@ pub struct StorageMapProps {
     /// that state, and a container the command removed keeps its card until its removal.
     #[prop_or_default]
     pub states: Vec<StateAt>,
-    /// The sizes, as of the step on show, of the volumes its command changed.
+    /// The sizes, as of the step on show, of the volumes, writable layers and tmpfs mounts
+    /// its command changed.
     #[prop_or_default]
-    pub volumes_at: Vec<VolumeAt>,
+    pub sizes: Vec<SizeAt>,
+    /// The places its command changes only after the step on show: as they were before it.
+    #[prop_or_default]
+    pub sizes_later: Vec<Measured>,
     /// Volumes its command creates after the step on show: not drawn yet.
     #[prop_or_default]
     pub unborn: Vec<String>,
+    /// Writable-layer paths its command wrote by the step on show, and those it writes later.
+    #[prop_or_default]
+    pub layer_paths: LayerPaths,
+}
+
+/// A place's size as of the step on show, when its command changes it: measured by then, or
+/// still as before the command (`before`; nothing for a place the command made).
+fn size_of(sizes: &[SizeAt], later: &[Measured], of: &Measured, before: Option<(u64, usize)>) -> Option<(u64, usize)> {
+    match sizes.iter().find(|s| s.of == *of) {
+        Some(s) => Some((s.bytes, s.files)),
+        None => later.contains(of).then(|| before.unwrap_or((0, 0))),
+    }
 }
 
 /// What is highlighted: the event on show, and the two ends of a hovered or focused mount.
@@ -157,6 +173,24 @@ pub fn StorageMap(props: &StorageMapProps) -> Html {
         .filter(|c| state_at(&c.name).is_some_and(|(state, _)| state != ContainerState::Removed))
         .cloned()
         .collect();
+    // A card as of the step on show: its writable layer's size then, and without the entries
+    // its command writes only later (an entry written by then, or there before, stays).
+    let as_of_step = |c: &ContainerView| -> ContainerView {
+        let mut c = c.clone();
+        let old = props.before.as_ref().and_then(|b| b.containers.iter().find(|old| old.name == c.name));
+        let was = old.map(|old| (old.writable_bytes, old.writable_entries));
+        if let Some((bytes, entries)) =
+            size_of(&props.sizes, &props.sizes_later, &Measured::WritableLayer { container: c.name.clone() }, was)
+        {
+            (c.writable_bytes, c.writable_entries) = (bytes, entries);
+        }
+        let had = old.map(|old| old.writable.clone());
+        let name = c.name.clone();
+        c.writable.retain(|e| {
+            had.as_ref().is_some_and(|had| had.iter().any(|o| o.path == e.path)) || !props.layer_paths.unwritten(&name, &e.path)
+        });
+        c
+    };
     let removed_volume = props.before.as_ref().and_then(|before| {
         before.volumes.iter().find(|v| hot.has(&key_volume(&v.name)) && !view.volumes.iter().any(|w| w.name == v.name)).cloned()
     });
@@ -196,11 +230,11 @@ pub fn StorageMap(props: &StorageMapProps) -> Html {
                 <Legend />
             </header>
             <HostBand view={view.clone()} hot={hot.clone()} removed_volume={removed_volume} {living}
-                volumes_at={props.volumes_at.clone()} unborn={props.unborn.clone()} />
+                sizes={props.sizes.clone()} sizes_later={props.sizes_later.clone()} unborn={props.unborn.clone()} before={props.before.clone()} />
             // Only keyed cards in here (a removed one last, as a ghost).
             <div class="cards">
                 { for view.containers.iter().map(|c| html! {
-                    <ContainerCard key={c.name.clone()} container={c.clone()} hot={hot.clone()} on_link={on_link.clone()}
+                    <ContainerCard key={c.name.clone()} container={as_of_step(c)} hot={hot.clone()} on_link={on_link.clone()}
                         image={view.images.iter().find(|i| i.tags.contains(&c.image)).cloned()} state_at={state_at(&c.name)} />
                 }).chain(removed_containers.into_iter().map(|c| {
                     let key = format!("removed-{}", c.name);
@@ -245,8 +279,10 @@ struct HostBandProps {
     removed_volume: Option<VolumeView>,
     /// Containers gone from the world that were still alive at the step on show.
     living: Vec<ContainerView>,
-    volumes_at: Vec<VolumeAt>,
+    sizes: Vec<SizeAt>,
+    sizes_later: Vec<Measured>,
     unborn: Vec<String>,
+    before: Option<Rc<WorldView>>,
 }
 
 #[function_component]
@@ -282,7 +318,24 @@ fn HostBand(props: &HostBandProps) -> Html {
         .iter()
         .flat_map(|c| c.mounts.iter().map(move |m| (c, m)))
         .filter_map(|(c, m)| match m.source {
-            MountSource::Tmpfs { size_limit, used } => Some((c, m, used, size_limit)),
+            MountSource::Tmpfs { size_limit, used } => {
+                let was = props
+                    .before
+                    .as_ref()
+                    .and_then(|b| b.containers.iter().find(|o| o.name == c.name))
+                    .and_then(|o| o.mounts.iter().find(|x| x.target == m.target))
+                    .and_then(|x| match x.source {
+                        MountSource::Tmpfs { used, .. } => Some((used, 0)),
+                        _ => None,
+                    });
+                let at = size_of(
+                    &props.sizes,
+                    &props.sizes_later,
+                    &Measured::Tmpfs { container: c.name.clone(), target: m.target.clone() },
+                    was,
+                );
+                Some((c, m, at.map_or(used, |(bytes, _)| bytes), size_limit))
+            }
             _ => None,
         })
         .collect();
@@ -299,8 +352,9 @@ fn HostBand(props: &HostBandProps) -> Html {
                     <ul class="volumes" aria-label="Volumes">
                         { for view.volumes.iter().filter(|v| !props.unborn.contains(&v.name)).map(|v| {
                             // Its size as of the step on show, when the step's command changes it.
-                            let v = &match props.volumes_at.iter().find(|at| at.name == v.name) {
-                                Some(at) => VolumeView { bytes: at.bytes, files: at.files, ..v.clone() },
+                            let was = props.before.as_ref().and_then(|b| b.volumes.iter().find(|w| w.name == v.name)).map(|w| (w.bytes, w.files));
+                            let v = &match size_of(&props.sizes, &props.sizes_later, &Measured::Volume(v.name.clone()), was) {
+                                Some((bytes, files)) => VolumeView { bytes, files, ..v.clone() },
                                 None => v.clone(),
                             };
                             let used_by = users(&v.used_by, &|s| matches!(s, MountSource::Volume { name, .. } if *name == v.name));

@@ -3,7 +3,7 @@
 
 use std::collections::BTreeSet;
 
-use stowage_engine::{ContainerState, Event, Place, VolumeAt};
+use stowage_engine::{ContainerState, Event, Place, SizeAt};
 
 use super::focus::{focus_of, Focus};
 use super::format::human_size;
@@ -229,20 +229,48 @@ pub struct Step {
     /// The containers this command created, started, stopped or removed by the end of this
     /// step, each with its state then.
     pub states: Vec<StateAt>,
-    /// The volumes this command changed by the end of this step, each with its size then.
-    pub volumes: Vec<VolumeAt>,
+    /// The volumes, writable layers and tmpfs mounts this command changed by the end of this
+    /// step, each with its size then, and those it changes only later (as they were before).
+    pub sizes: Vec<SizeAt>,
+    pub sizes_later: Vec<stowage_engine::Measured>,
     /// The volumes this command creates after this step (not there yet at it).
     pub unborn: Vec<String>,
+    /// The writable-layer paths this command writes by the end of this step, and later.
+    pub layer_paths: LayerPaths,
 }
 
-/// The volumes as of the first `told` events of a command: the latest measure of each, and
-/// those created later.
-fn volumes_at(events: &[Event], marks: &[VolumeAt], told: usize) -> (Vec<VolumeAt>, Vec<String>) {
-    let mut sizes: Vec<VolumeAt> = Vec::new();
+/// The writable-layer paths (container, path) a command writes by a step and only after it: a
+/// layer's entry shows once something at or under it is written.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct LayerPaths {
+    pub written: Vec<(String, String)>,
+    pub later: Vec<(String, String)>,
+}
+
+impl LayerPaths {
+    /// Whether the entry `path` of `container`'s layer is not written yet at the step (an
+    /// entry the layer had before the command is never hidden: ask that first).
+    pub fn unwritten(&self, container: &str, path: &str) -> bool {
+        let covers =
+            |(c, p): &(String, String)| c == container && (p == path || p.strip_prefix(path).is_some_and(|rest| rest.starts_with('/')));
+        self.later.iter().any(covers) && !self.written.iter().any(covers)
+    }
+}
+
+/// The places as of the first `told` events of a command: the latest measure of each, the
+/// volumes created later, and the writable-layer paths written so far and only later.
+fn sizes_at(events: &[Event], marks: &[SizeAt], told: usize) -> (Vec<SizeAt>, Vec<stowage_engine::Measured>, Vec<String>, LayerPaths) {
+    let mut sizes: Vec<SizeAt> = Vec::new();
     for mark in marks.iter().filter(|m| m.after < told) {
-        match sizes.iter_mut().find(|s| s.name == mark.name) {
+        match sizes.iter_mut().find(|s| s.of == mark.of) {
             Some(known) => *known = mark.clone(),
             None => sizes.push(mark.clone()),
+        }
+    }
+    let mut later: Vec<stowage_engine::Measured> = Vec::new();
+    for mark in marks.iter().filter(|m| m.after >= told && !sizes.iter().any(|s| s.of == m.of)) {
+        if !later.contains(&mark.of) {
+            later.push(mark.of.clone());
         }
     }
     let unborn = events
@@ -253,7 +281,17 @@ fn volumes_at(events: &[Event], marks: &[VolumeAt], told: usize) -> (Vec<VolumeA
             _ => None,
         })
         .collect();
-    (sizes, unborn)
+    let layer_path = |e: &Event| match e {
+        Event::CopyUp { container, path, .. } | Event::Whiteout { container, path } | Event::OpaqueDir { container, path } => {
+            Some((container.clone(), path.clone()))
+        }
+        Event::FileWritten { place: Place::WritableLayer { container }, path, .. } => Some((container.clone(), path.clone())),
+        _ => None,
+    };
+    let written = events.iter().take(told).filter_map(layer_path).collect();
+    let later_places = later;
+    let later = events.iter().skip(told).filter_map(layer_path).collect();
+    (sizes, later_places, unborn, LayerPaths { written, later })
 }
 
 impl Step {
@@ -306,8 +344,8 @@ pub enum PlayerAction {
     Enqueue {
         block: usize,
         events: Vec<Event>,
-        /// The engine's measures of the volumes the command changed ([`stowage_engine::Outcome::volumes`]).
-        volumes: Vec<VolumeAt>,
+        /// The engine's measures of the places the command changed ([`stowage_engine::Outcome::sizes`]).
+        sizes: Vec<SizeAt>,
     },
     /// The timer of step `seq` ran out.
     Done {
@@ -380,7 +418,7 @@ impl Player {
 
     pub fn apply(&mut self, action: PlayerAction) {
         match action {
-            PlayerAction::Enqueue { block, events, volumes: marks } => {
+            PlayerAction::Enqueue { block, events, sizes: marks } => {
                 let told = told(&events);
                 let total = told.len();
                 if total == 0 {
@@ -392,8 +430,20 @@ impl Player {
                     advance_states(&mut states, &events[from..from + count]);
                     from += count;
                     let states = states.clone();
-                    let (volumes, unborn) = volumes_at(&events, &marks, from);
-                    self.steps.push(Step { seq: self.next_seq, block, index: i + 1, total, caption, focus, states, volumes, unborn });
+                    let (sizes, sizes_later, unborn, layer_paths) = sizes_at(&events, &marks, from);
+                    self.steps.push(Step {
+                        seq: self.next_seq,
+                        block,
+                        index: i + 1,
+                        total,
+                        caption,
+                        focus,
+                        states,
+                        sizes,
+                        sizes_later,
+                        unborn,
+                        layer_paths,
+                    });
                     self.next_seq += 1;
                 }
                 // The map draws the world after the newest command (and its ghosts of what that
@@ -462,7 +512,7 @@ mod tests {
     }
 
     fn enqueue(p: &mut Player, block: usize, names: &[&str]) {
-        p.apply(PlayerAction::Enqueue { block, events: names.iter().map(|n| created(n)).collect(), volumes: Vec::new() });
+        p.apply(PlayerAction::Enqueue { block, events: names.iter().map(|n| created(n)).collect(), sizes: Vec::new() });
     }
 
     fn shown(p: &Player) -> Option<(usize, usize, bool)> {
@@ -561,7 +611,7 @@ mod tests {
             created("cache"),
         ];
         let mut p = Player::default();
-        p.apply(PlayerAction::Enqueue { block: 1, events, volumes: Vec::new() });
+        p.apply(PlayerAction::Enqueue { block: 1, events, sizes: Vec::new() });
         let captions: Vec<String> = p.steps.iter().map(|s| s.caption.clone()).collect();
         assert_eq!(captions.len(), 6, "{captions:?}");
         assert_eq!(
@@ -654,8 +704,10 @@ mod tests {
             caption: caption.into(),
             focus: Focus::default(),
             states: Vec::new(),
-            volumes: Vec::new(),
+            sizes: Vec::new(),
+            sizes_later: Vec::new(),
             unborn: Vec::new(),
+            layer_paths: Default::default(),
         }
     }
 
@@ -705,7 +757,7 @@ mod tests {
         engine.run("docker volume create ro-vol");
         let mut p = Player::default();
         let events = engine.run("docker run --rm -v ro-vol:/data:ro alpine touch /data/x").events;
-        p.apply(PlayerAction::Enqueue { block: 1, events, volumes: Vec::new() });
+        p.apply(PlayerAction::Enqueue { block: 1, events, sizes: Vec::new() });
         let mut said = Vec::new();
         while let Some(step) = p.current().cloned() {
             let [state] = step.states.as_slice() else { panic!("one container: {:?}", step.states) };
@@ -739,7 +791,7 @@ mod tests {
                 let stowage_engine::transcript::Item::Command(line) = item else { continue };
                 commands += 1;
                 let outcome = engine.run(&line);
-                let (events, marks) = (outcome.events, outcome.volumes);
+                let (events, marks) = (outcome.events, outcome.sizes);
                 let after = engine.view();
                 let steps = told(&events);
                 let where_ = format!("{}: `{line}`", file.file_name().unwrap_or_default().to_string_lossy());
@@ -760,25 +812,48 @@ mod tests {
                             .push(format!("{where_}: the steps end with {s:?}, the engine has {:?}", now.map(|c| (c.state, c.exit_code))));
                     }
                 }
-                // The volumes' sizes the steps leave are the engine's, and none is still to come.
-                let (sizes, unborn) = volumes_at(&events, &marks, events.len());
+                // The sizes the steps leave are the engine's, and no volume is still to come.
+                let (sizes, _, unborn, _) = sizes_at(&events, &marks, events.len());
                 if !unborn.is_empty() {
                     failures.push(format!("{where_}: volumes {unborn:?} unborn after the last step"));
                 }
-                for v in &sizes {
-                    let now = after.volumes.iter().find(|a| a.name == v.name).map(|a| (a.bytes, a.files));
-                    // (A volume removed later in the line, or by the garbage collector, is gone.)
-                    if now.is_some_and(|n| n != (v.bytes, v.files)) {
-                        failures.push(format!(
-                            "{where_}: the steps end with {} at {} B {} files, the engine has {now:?}",
-                            v.name, v.bytes, v.files
+                use stowage_engine::Measured;
+                let measured = |of: &Measured| sizes.iter().find(|s| s.of == *of).map(|s| (s.bytes, s.files));
+                let mut places: Vec<(Measured, (u64, usize), Option<(u64, usize)>)> = Vec::new();
+                for v in &after.volumes {
+                    let was = before.volumes.iter().find(|b| b.name == v.name).map(|b| (b.bytes, b.files));
+                    places.push((Measured::Volume(v.name.clone()), (v.bytes, v.files), was));
+                }
+                for c in &after.containers {
+                    let old = before.containers.iter().find(|b| b.name == c.name);
+                    let of = Measured::WritableLayer { container: c.name.clone() };
+                    places.push((of, (c.writable_bytes, c.writable_entries), old.map(|b| (b.writable_bytes, b.writable_entries))));
+                    for m in &c.mounts {
+                        let used = |m: &stowage_engine::MountView| match m.source {
+                            stowage_engine::MountSource::Tmpfs { used, .. } => Some(used),
+                            _ => None,
+                        };
+                        let (Some(now), of) = (used(m), Measured::Tmpfs { container: c.name.clone(), target: m.target.clone() }) else {
+                            continue;
+                        };
+                        let was = old.and_then(|b| b.mounts.iter().find(|x| x.target == m.target)).and_then(used);
+                        // A tmpfs's file count is not shown: its bytes are what the map says.
+                        places.push((
+                            of.clone(),
+                            (now, measured(&of).map_or(0, |s| s.1)),
+                            was.map(|w| (w, measured(&of).map_or(0, |s| s.1))),
                         ));
                     }
                 }
-                for v in &after.volumes {
-                    let was = before.volumes.iter().find(|b| b.name == v.name).map(|b| (b.bytes, b.files));
-                    if was != Some((v.bytes, v.files)) && !sizes.iter().any(|s| s.name == v.name) {
-                        failures.push(format!("{where_}: volume {} changed to {} B {} files untold", v.name, v.bytes, v.files));
+                for (of, now, was) in places {
+                    match measured(&of) {
+                        Some(told) if told != now => {
+                            failures.push(format!("{where_}: the steps end with {of:?} at {told:?}, the engine has {now:?}"))
+                        }
+                        None if was.is_some_and(|w| w != now) || (was.is_none() && now.0 > 0 && matches!(of, Measured::Volume(_))) => {
+                            failures.push(format!("{where_}: {of:?} changed to {now:?} untold"))
+                        }
+                        _ => {}
                     }
                 }
                 let told_of = |name: &str| states.iter().any(|s| s.container == name);
@@ -798,6 +873,16 @@ mod tests {
         }
         assert!(commands > 500, "only {commands} commands replayed");
         assert!(failures.is_empty(), "{} of {commands} commands:\n{}", failures.len(), failures.join("\n"));
+    }
+
+    #[test]
+    fn a_layer_entry_shows_once_something_at_or_under_it_is_written() {
+        let at = |c: &str, p: &str| (c.to_string(), p.to_string());
+        let paths = LayerPaths { written: vec![at("w", "/etc/app/app.conf")], later: vec![at("w", "/srv/web/a.txt"), at("w", "/etc/x")] };
+        assert!(paths.unwritten("w", "/srv/web/a.txt") && paths.unwritten("w", "/srv/web") && paths.unwritten("w", "/srv"));
+        assert!(!paths.unwritten("w", "/etc"), "/etc holds a file written by now");
+        assert!(!paths.unwritten("w", "/etc/app/app.conf") && !paths.unwritten("v", "/srv/web/a.txt"));
+        assert!(!paths.unwritten("w", "/sr"), "a prefix of a name is not a parent");
     }
 
     #[test]

@@ -363,7 +363,7 @@ impl Session {
                     }
                     self.before = before;
                 }
-                self.player.apply(PlayerAction::Enqueue { block: id, events: outcome.events, volumes: outcome.volumes });
+                self.player.apply(PlayerAction::Enqueue { block: id, events: outcome.events, sizes: outcome.sizes });
                 self.refresh_level();
             }
         }

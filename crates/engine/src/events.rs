@@ -172,26 +172,42 @@ pub fn short_name(name: &str) -> String {
     }
 }
 
-/// A volume's size right after the event `after` (an index into the line's events): the
-/// engine notes it at the end of each run of events that changed the volume, so a view can
-/// show the volume as it was at any step of the line, not only after it.
+/// A place whose size a view shows: a volume, a container's writable layer, a tmpfs mount.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct VolumeAt {
+pub enum Measured {
+    Volume(String),
+    WritableLayer { container: String },
+    Tmpfs { container: String, target: String },
+}
+
+/// A place's size right after the event `after` (an index into the line's events): the engine
+/// notes it at the end of each run of events that changed the place, so a view can show it as
+/// it was at any step of the line, not only after it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SizeAt {
     pub after: usize,
-    pub name: String,
+    pub of: Measured,
     pub bytes: u64,
     pub files: usize,
 }
 
 impl Event {
-    /// The volume whose content or existence this event changes (a removal is told by the
-    /// event itself: nothing is left to measure).
-    pub fn changed_volume(&self) -> Option<&str> {
+    /// The place whose content (or, for a volume, existence) this event changes. A removal
+    /// is told by the event itself: nothing is left to measure.
+    pub fn changed_place(&self) -> Option<Measured> {
+        let of_place = |place: &Place| match place {
+            Place::Volume { name } => Some(Measured::Volume(name.clone())),
+            Place::WritableLayer { container } => Some(Measured::WritableLayer { container: container.clone() }),
+            Place::Tmpfs { container, target } => Some(Measured::Tmpfs { container: container.clone(), target: target.clone() }),
+            Place::ImageLayer { .. } | Place::Bind { .. } | Place::Host => None,
+        };
         match self {
-            Event::VolumeCreated { name, .. } | Event::VolumePopulated { name, .. } => Some(name),
-            Event::FileWritten { place: Place::Volume { name }, .. } | Event::FileRemoved { place: Place::Volume { name }, .. } => {
-                Some(name)
+            Event::VolumeCreated { name, .. } | Event::VolumePopulated { name, .. } => Some(Measured::Volume(name.clone())),
+            Event::FileWritten { place, .. } | Event::FileRemoved { place, .. } => of_place(place),
+            Event::CopyUp { container, .. } | Event::Whiteout { container, .. } | Event::OpaqueDir { container, .. } => {
+                Some(Measured::WritableLayer { container: container.clone() })
             }
+            Event::TmpfsCleared { container, target, .. } => Some(Measured::Tmpfs { container: container.clone(), target: target.clone() }),
             _ => None,
         }
     }

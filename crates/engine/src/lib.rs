@@ -31,7 +31,7 @@ pub mod vfs;
 pub mod view;
 pub mod world;
 
-pub use events::{ContainerState, DenyCause, Event, Place, VolumeAt};
+pub use events::{ContainerState, DenyCause, Event, Measured, Place, SizeAt};
 pub use view::*;
 
 use shell::{Flow, Io, Shell};
@@ -48,9 +48,10 @@ pub struct Outcome {
     /// container is created and removed by the same line): what the map draws while its
     /// steps play.
     pub removed: Vec<ContainerView>,
-    /// The volumes the line changed, measured after each run of events on one: with them a
-    /// view shows a volume's size at any step (empty when created, full once populated).
-    pub volumes: Vec<VolumeAt>,
+    /// The volumes, writable layers and tmpfs mounts the line changed, measured after each
+    /// run of events on one: with them a view shows their sizes at any step (a volume empty
+    /// when created, full once populated).
+    pub sizes: Vec<SizeAt>,
 }
 
 /// The seed of the canonical world (ids are drawn from it).
@@ -152,7 +153,7 @@ impl Engine {
                 self.sessions.push(Session { container_id: req.container_id, main_process: req.main_process, shell });
             }
         }
-        world.measure_open_volume();
+        world.measure_open_place();
         world.maybe_collect();
         Outcome {
             stdout: String::from_utf8_lossy(&io.out).into_owned(),
@@ -161,7 +162,7 @@ impl Engine {
             // Kept in the world too, until the next line: a view lists what they changed.
             events: world.events.clone(),
             removed: world.removed.iter().map(|c| view::container_view(world, c)).collect(),
-            volumes: world.volume_marks.clone(),
+            sizes: world.size_marks.clone(),
         }
     }
 

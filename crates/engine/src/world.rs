@@ -3,7 +3,7 @@
 use std::collections::BTreeMap;
 
 use crate::clock::{Clock, Ids};
-use crate::events::{Event, VolumeAt};
+use crate::events::{Event, Measured, SizeAt};
 use crate::fs::{Arena, InodeId};
 use crate::http::{Request, Response};
 pub use crate::ids::ContainerId;
@@ -325,10 +325,10 @@ pub struct World {
     pub volumes: BTreeMap<String, Volume>,
     /// Events of the command being run.
     pub events: Vec<Event>,
-    /// The sizes of the volumes the line changed, at the end of each run of events on one.
-    pub volume_marks: Vec<VolumeAt>,
-    /// The volume the latest events changed, not measured yet.
-    pub(crate) open_volume: Option<String>,
+    /// The sizes of the places the line changed, at the end of each run of events on one.
+    pub size_marks: Vec<SizeAt>,
+    /// The place the latest events changed, not measured yet.
+    pub(crate) open_place: Option<Measured>,
     /// Tty attached to the terminal (the REPL and the web app); replays have none.
     pub tty: bool,
     pub next_pid: u32,
@@ -379,36 +379,46 @@ impl World {
         self.networks.retain(|n| n != name);
     }
 
-    /// Records a state change. A run of events on one volume is measured when it ends (so a
-    /// tar of 10,000 files costs one walk of the volume, not one per file); a volume's creation
-    /// is measured at once (it is its own moment: empty, before any population).
+    /// Records a state change. A run of events on one place (a volume, a writable layer, a
+    /// tmpfs) is measured when it ends, so a tar of 10,000 files costs one walk, not one per
+    /// file; a volume's creation is measured at once (its own moment: empty, before any
+    /// population).
     pub fn emit(&mut self, event: Event) {
-        let changed = event.changed_volume().map(str::to_string);
-        if self.open_volume.is_some() && self.open_volume != changed {
-            self.measure_open_volume();
+        let changed = event.changed_place();
+        if self.open_place.is_some() && self.open_place != changed {
+            self.measure_open_place();
         }
         let created = matches!(event, Event::VolumeCreated { .. });
         self.events.push(event);
-        self.open_volume = changed;
+        self.open_place = changed;
         if created {
-            self.measure_open_volume();
+            self.measure_open_place();
         }
     }
 
-    /// Notes the size of the volume the latest events changed, as it is now.
-    pub fn measure_open_volume(&mut self) {
-        let Some(name) = self.open_volume.take() else { return };
-        let (Some(v), Some(after)) = (self.volumes.get(&name), self.events.len().checked_sub(1)) else { return };
-        let (bytes, files) = self.fs.usage(v.root);
-        self.volume_marks.push(VolumeAt { after, name, bytes, files });
+    /// Notes the size of the place the latest events changed, as it is now (a place gone
+    /// since, such as a removed container's layer, is not measured).
+    pub fn measure_open_place(&mut self) {
+        let Some(of) = self.open_place.take() else { return };
+        let container = |name: &str| self.containers.iter().find(|c| c.name == name);
+        let size = match &of {
+            Measured::Volume(name) => self.volumes.get(name).map(|v| self.fs.usage(v.root)),
+            Measured::WritableLayer { container: name } => container(name).map(|c| self.fs.usage(c.upper)),
+            // A stopped container's tmpfs is unmounted: empty.
+            Measured::Tmpfs { container: name, target } => {
+                container(name).map(|c| c.mounts.iter().find(|m| m.target == *target).map_or((0, 0), |m| self.fs.usage(m.root)))
+            }
+        };
+        let (Some((bytes, files)), Some(after)) = (size, self.events.len().checked_sub(1)) else { return };
+        self.size_marks.push(SizeAt { after, of, bytes, files });
     }
 
     /// Forgets the last line's events (a new line starts).
     pub fn start_line(&mut self) {
         self.events.clear();
         self.removed.clear();
-        self.volume_marks.clear();
-        self.open_volume = None;
+        self.size_marks.clear();
+        self.open_place = None;
     }
 
     /// The container `docker` means by `name_or_id`: its name (a leading `/` allowed), its id,

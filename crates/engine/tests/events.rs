@@ -4,7 +4,7 @@
 //! product teaches. Tests marked `#[ignore = "bug: …"]` describe the correct behaviour where the
 //! engine deviates today.
 
-use stowage_engine::{ContainerState, DenyCause, Engine, Event, Outcome, Place, VolumeAt};
+use stowage_engine::{ContainerState, DenyCause, Engine, Event, Measured, Outcome, Place, SizeAt};
 
 // ------------------------------------------------------------------------------------- helpers
 
@@ -161,21 +161,30 @@ fn run_with_a_new_named_volume_creates_it_after_the_container() {
 }
 
 #[test]
-fn a_line_measures_each_volume_it_changed_after_each_run_of_changes() {
+fn a_line_measures_each_place_it_changed_after_each_run_of_changes() {
     let mut engine = Engine::new();
+    let volume = |after: usize, bytes: u64, files: usize| SizeAt { after, of: Measured::Volume("settings".into()), bytes, files };
+    let size_now =
+        |engine: &Engine| engine.view().volumes.iter().find(|v| v.name == "settings").map(|v| (v.bytes, v.files)).expect("volume");
     // Created empty (its own moment), then filled from the image's /etc/app (2 entries).
-    let o = outcome(&mut engine, "docker run -d --name conf -v settings:/etc/app demo/app:1.0 sleep 3600");
-    let at = |after: usize, bytes: u64, files: usize| VolumeAt { after, name: "settings".into(), bytes, files };
-    let full = engine.view().volumes.iter().find(|v| v.name == "settings").map(|v| (v.bytes, v.files)).expect("volume");
-    assert_eq!(o.volumes, [at(1, 0, 0), at(2, full.0, full.1)]);
+    let o = outcome(&mut engine, "docker run -d --name conf -v settings:/etc/app --tmpfs /scratch demo/app:1.0 sleep 3600");
+    let full = size_now(&engine);
+    assert_eq!(o.sizes, [volume(1, 0, 0), volume(2, full.0, full.1)]);
     // Files written in one line: one run, measured once, at its end.
     let o = outcome(&mut engine, "docker exec conf sh -c 'for i in 1 2 3 4 5 6 7 8; do echo $i > /etc/app/f$i; done'");
-    let full = engine.view().volumes.iter().find(|v| v.name == "settings").map(|v| (v.bytes, v.files)).expect("volume");
+    let full = size_now(&engine);
     assert_eq!(o.events.len(), 8);
-    assert_eq!(o.volumes, [at(7, full.0, full.1)]);
+    assert_eq!(o.sizes, [volume(7, full.0, full.1)]);
     assert_eq!(full.1, 10);
-    // A line that changes no volume measures none.
-    assert_eq!(outcome(&mut engine, "docker exec conf touch /tmp/x").volumes, []);
+    // The writable layer, then the tmpfs, then the writable layer again: three runs, three measures.
+    let o = outcome(&mut engine, "docker exec conf sh -c 'echo a > /tmp/a; echo b > /scratch/b; echo cc > /tmp/c'");
+    let layer = |after, bytes, files| SizeAt { after, of: Measured::WritableLayer { container: "conf".into() }, bytes, files };
+    let tmpfs = SizeAt { after: 1, of: Measured::Tmpfs { container: "conf".into(), target: "/scratch".into() }, bytes: 2, files: 1 };
+    let c = engine.view().containers.into_iter().find(|c| c.name == "conf").expect("conf");
+    assert_eq!(o.sizes, [layer(0, 2, 3), tmpfs, layer(2, c.writable_bytes, c.writable_entries)]);
+    assert_eq!((c.writable_bytes, c.writable_entries), (5, 4), "the tmpfs mount point /scratch, /tmp, /tmp/a, /tmp/c");
+    // A line that changes nothing measures nothing.
+    assert_eq!(outcome(&mut engine, "docker exec conf ls /").sizes, []);
 }
 
 #[test]
