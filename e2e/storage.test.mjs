@@ -396,3 +396,20 @@ test('a container that writes and deletes in one command: its layer fills step b
   assert.deepEqual(errors, []);
   await close();
 });
+
+test('a tmpfs is full at its size: the refused write shows it full', async () => {
+  const { page, errors, input, map, close } = await open({ viewport: { width: 1280, height: 720 } });
+  await run(page, input, 'docker run -d --name tf --tmpfs /cache:size=1k demo/app:1.0 sleep 3600');
+  await run(page, input, "docker exec tf sh -c 'head -c 4096 /dev/zero > /cache/big'");
+  const { caption, next } = await stepper(page);
+  const tmpfs = map.locator('.tmpfs', { hasText: 'tf:/cache' });
+  assert.match(await caption(), /^Step 1 of 2 — \/cache\/big is written/);
+  assert.equal(await tmpfs.locator('.full-tag').count(), 0);
+  await next();
+  assert.match(await caption(), /^Step 2 of 2 — \/cache is full: its size limit is 1024 bytes/);
+  assert.match(await tmpfs.innerText(), /full[\s\S]*1\.02 kB used of 1\.02 kB/);
+  assert.equal(await tmpfs.locator('.tmpfs-bar > span').getAttribute('style'), 'width:100.0%');
+  await page.screenshot({ path: join(ARTIFACTS, 'moment-tmpfs-full-step.png') });
+  assert.deepEqual(errors, []);
+  await close();
+});

@@ -394,16 +394,26 @@ fn HostBand(props: &HostBandProps) -> Html {
                 <div class="host-part memory">
                     <h4>{ icon(Icon::Memory) }{ "Memory" }<span class="sub">{ "RAM · never written to disk" }</span></h4>
                     <ul class="tmpfs-list">
-                        { for tmpfs.iter().map(|(c, m, used, limit)| html! {
-                            <li id={tmpfs_id(&c.name, &m.target)} tabindex="-1"
-                                class={classes!("tmpfs", hot_class(hot.has(&key_tmpfs(&c.name, &m.target))))}>
-                                <span class="tmpfs-title"><strong>{ "tmpfs" }</strong>{ " " }<code>{ format!("{}:{}", c.name, m.target) }</code></span>
-                                <span class="tmpfs-use">
-                                    { format!("{} used", human_size(*used)) }
-                                    { limit.map(|l| format!(" of {}", human_size(l))).unwrap_or_default() }
-                                    { if c.state == ContainerState::Running { format!(" · emptied when {} stops", c.name) } else { format!(" · empty while {} is stopped", c.name) } }
-                                </span>
-                            </li>
+                        { for tmpfs.iter().map(|(c, m, used, limit)| {
+                            let key = key_tmpfs(&c.name, &m.target);
+                            // A write refused for space: the tmpfs is full at its size.
+                            let full = hot.has(&key) && matches!(hot.focus.as_ref().and_then(|f| f.deny_cause()), Some(DenyCause::NoSpace { .. }));
+                            let share = limit.filter(|l| *l > 0).map(|l| (*used as f64 / l as f64).min(1.0));
+                            html! {
+                                <li id={tmpfs_id(&c.name, &m.target)} tabindex="-1" class={classes!("tmpfs", full.then_some("full"), hot_class(hot.has(&key)))}>
+                                    <span class="tmpfs-title"><strong>{ "tmpfs" }</strong>{ " " }<code>{ format!("{}:{}", c.name, m.target) }</code>
+                                        if full { <span class="tag full-tag">{ "full" }</span> }
+                                    </span>
+                                    if let Some(share) = share {
+                                        <span class="tmpfs-bar" aria-hidden="true"><span style={format!("width:{:.1}%", share * 100.0)}></span></span>
+                                    }
+                                    <span class="tmpfs-use">
+                                        { format!("{} used", human_size(*used)) }
+                                        { limit.map(|l| format!(" of {}", human_size(l))).unwrap_or_default() }
+                                        { if c.state == ContainerState::Running { format!(" · emptied when {} stops", c.name) } else { format!(" · empty while {} is stopped", c.name) } }
+                                    </span>
+                                </li>
+                            }
                         }) }
                     </ul>
                     if tmpfs.is_empty() { <p class="empty">{ "No tmpfs mounts." }</p> }
