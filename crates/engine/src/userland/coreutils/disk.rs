@@ -1,0 +1,343 @@
+//! Disks and sizes: `mount`, `dd`, `df` and `du`, with their human-readable sizes.
+
+use crate::fs::{Data, Errno, FileType};
+use crate::sorting::sort_by;
+use crate::vfs::WriteMode;
+
+use super::{has, split_opts, walk_paths, Proc};
+
+/// busybox `mount`: without arguments it lists `/proc/mounts` as `DEV on DIR type TYPE (OPTS)`;
+/// a container has no CAP_SYS_ADMIN, so mounting anything fails.
+pub(super) fn mount(p: &mut Proc, args: &[String]) -> i32 {
+    let operands: Vec<&String> = args.iter().filter(|a| !a.starts_with('-')).collect();
+    if args.is_empty() {
+        let text = p.world.read(&p.ctx, "/proc/mounts").map(|d| String::from_utf8_lossy(&d.to_vec()).into_owned()).unwrap_or_default();
+        for line in text.lines() {
+            let f: Vec<&str> = line.split(' ').collect();
+            if let [dev, dir, fstype, opts, ..] = f[..] {
+                p.io.out_str(&format!("{dev} on {dir} type {fstype} ({opts})\n"));
+            }
+        }
+        return 0;
+    }
+    if p.ctx.cred.uid != 0 {
+        p.err("permission denied (are you root?)");
+        return 1;
+    }
+    match operands[..] {
+        [src, dst, ..] => p.err(&format!("mounting {src} on {dst} failed: Permission denied")),
+        _ => p.err(&format!("can't find {} in /etc/fstab", operands.first().map(|s| s.as_str()).unwrap_or(""))),
+    }
+    255
+}
+
+pub(super) fn dd(p: &mut Proc, args: &[String]) -> i32 {
+    let mut input = "-".to_string();
+    let mut output = "-".to_string();
+    let mut bs: u64 = 512;
+    let mut count: Option<u64> = None;
+    for a in args {
+        let Some((k, v)) = a.split_once('=') else {
+            p.err(&format!("invalid argument '{a}'"));
+            return 1;
+        };
+        if !matches!(k, "if" | "of" | "bs" | "ibs" | "obs" | "count" | "skip" | "seek" | "conv" | "iflag" | "oflag" | "status" | "cbs") {
+            if !p.gnu {
+                return p.busybox_usage();
+            }
+            let q = p.lq(a);
+            return p.err_try(&format!("unrecognized operand {q}"));
+        }
+        let num = |v: &str| -> Option<u64> {
+            let mut digits = v.chars();
+            let mult = match digits.next_back()? {
+                'k' | 'K' => 1024,
+                'M' => 1 << 20,
+                'G' => 1 << 30,
+                _ => 1,
+            };
+            let n = if mult == 1 { v } else { digits.as_str() };
+            n.parse::<u64>().ok().map(|x| x.saturating_mul(mult))
+        };
+        match k {
+            "if" => input = v.to_string(),
+            "of" => output = v.to_string(),
+            "bs" => match num(v) {
+                Some(n) if n > 0 => bs = n,
+                _ => {
+                    p.err(&format!("invalid number '{v}'"));
+                    return 1;
+                }
+            },
+            "count" => match num(v) {
+                Some(n) => count = Some(n),
+                None => {
+                    p.err(&format!("invalid number '{v}'"));
+                    return 1;
+                }
+            },
+            _ => {}
+        }
+    }
+    // The input: opaque zero streams have no end, files have their size.
+    let (in_data, endless) = if input == "-" {
+        (Data::from_bytes(&std::mem::take(&mut p.io.stdin)), false)
+    } else {
+        match p.world.read(&p.ctx, &input) {
+            Ok(d) => {
+                let endless = matches!(p.world.stat(&p.ctx, &input, true), Ok(s) if s.ftype == FileType::CharDev);
+                (d, endless)
+            }
+            Err(e) => {
+                p.err(&format!("can't open '{input}': {e}"));
+                return 1;
+            }
+        }
+    };
+    let total_in = match (count, endless) {
+        (Some(c), _) => c.saturating_mul(bs).min(if endless { u64::MAX } else { in_data.len() }),
+        (None, true) => {
+            p.err("refusing to copy an endless device without count=");
+            return 1;
+        }
+        (None, false) => in_data.len(),
+    };
+    let payload = match &in_data {
+        Data::Opaque(_) => Data::Opaque(total_in),
+        Data::Bytes(b) => Data::from_bytes(&b[..(total_in as usize).min(b.len())]),
+    };
+    let records = |n: u64| (n / bs, if n.is_multiple_of(bs) { 0 } else { 1 });
+    let mut status = 0;
+    let written = if output == "-" {
+        p.io.out.extend(payload.to_vec());
+        total_in
+    } else {
+        match p.world.write_file(&p.ctx, &output, &payload, WriteMode::Truncate) {
+            Ok(n) => n,
+            Err(Errno::NoSpace) => {
+                let n = p.world.stat(&p.ctx, &output, true).map(|s| s.size).unwrap_or(0);
+                p.err(&format!("error writing '{output}': No space left on device"));
+                status = 1;
+                n
+            }
+            Err(e) => {
+                p.err(&format!("can't open '{output}': {e}"));
+                return 1;
+            }
+        }
+    };
+    let (full_out, part_out) = records(written);
+    let read_bytes = if status == 1 { (written / bs + 1) * bs } else { total_in };
+    let (full_in, part_in) = records(read_bytes.min(total_in));
+    p.io.err_line(&format!("{full_in}+{part_in} records in"));
+    p.io.err_line(&format!("{full_out}+{part_out} records out"));
+    if p.gnu && status == 0 {
+        p.io.err_line(&format!("{written} bytes copied"));
+    }
+    status
+}
+
+/// Busybox's human-readable sizes: `0`, `4.0K`, `64.0M`.
+fn human_1k(kib: u64) -> String {
+    if kib == 0 {
+        return "0".into();
+    }
+    let units = ['K', 'M', 'G', 'T', 'P'];
+    let mut v = kib as f64;
+    let mut i = 0;
+    while v >= 1024.0 && i < units.len() - 1 {
+        v /= 1024.0;
+        i += 1;
+    }
+    format!("{v:.1}{}", units[i])
+}
+
+/// GNU's `-h` sizes: powers of 1024, rounded up, one decimal below 10 (`4.0K`, `64M`, `251G`).
+fn gnu_human(bytes: u64) -> String {
+    const UNITS: [char; 6] = ['K', 'M', 'G', 'T', 'P', 'E'];
+    if bytes < 1024 {
+        return bytes.to_string();
+    }
+    let mut unit = 0;
+    let mut scale: u128 = 1024;
+    while unit + 1 < UNITS.len() && u128::from(bytes) >= scale * 1024 {
+        scale *= 1024;
+        unit += 1;
+    }
+    let tenths = (u128::from(bytes) * 10).div_ceil(scale);
+    if tenths < 100 {
+        format!("{}.{}{}", tenths / 10, tenths % 10, UNITS[unit])
+    } else {
+        format!("{}{}", u128::from(bytes).div_ceil(scale), UNITS[unit])
+    }
+}
+
+/// One line of `df`: the file system, its size and use in KiB, where it is mounted.
+struct DfRow {
+    source: String,
+    total: u64,
+    used: u64,
+    target: String,
+}
+
+pub(super) fn df(p: &mut Proc, args: &[String]) -> i32 {
+    let (opts, ops) = split_opts(args);
+    let human = has(&opts, "-h", "--human-readable");
+    let ops = if ops.is_empty() { vec!["/".to_string()] } else { ops };
+    let mut rows = Vec::new();
+    let mut status = 0;
+    for op in ops {
+        let loc = match p.world.resolve(&p.ctx, &op, true) {
+            Ok(l) => l,
+            Err(e) => {
+                p.err(&format!("{op}: {e}"));
+                status = 1;
+                continue;
+            }
+        };
+        let mount = loc.mount.and_then(|m| p.world.ns_container(&p.ctx.ns)?.mounts.get(m));
+        let (source, total, used, target) = match (&p.ctx.ns, mount) {
+            (crate::vfs::Ns::Container(_), Some(mnt)) => {
+                let mut used = 0;
+                p.world.fs.walk(mnt.root, "", &mut |_, _, inode| {
+                    if let crate::fs::Kind::File(d) = &inode.kind {
+                        used += d.len().div_ceil(4096) * 4;
+                    }
+                });
+                match mnt.limit {
+                    Some(l) => ("tmpfs".to_string(), l / 1024, used, mnt.target.clone()),
+                    None => ("/dev/vda".to_string(), 263_174_212, 11_534_336 + used, mnt.target.clone()),
+                }
+            }
+            (crate::vfs::Ns::Container(_), None) => ("overlay".to_string(), 263_174_212, 11_534_336, "/".to_string()),
+            (crate::vfs::Ns::Host, _) => ("/dev/vda".to_string(), 263_174_212, 11_534_336, "/".to_string()),
+        };
+        rows.push(DfRow { source, total, used, target });
+    }
+    // GNU df prints nothing more when no operand could be read; busybox still prints its header.
+    if p.gnu && rows.is_empty() {
+        return status;
+    }
+    let out = if p.gnu { gnu_df_table(&rows, human) } else { busybox_df_table(&rows, human) };
+    p.out(&out);
+    status
+}
+
+/// busybox: fixed columns, sizes to one decimal, the percentage rounded to the nearest.
+fn busybox_df_table(rows: &[DfRow], human: bool) -> String {
+    let mut out = String::from(if human {
+        "Filesystem                Size      Used Available Use% Mounted on\n"
+    } else {
+        "Filesystem           1K-blocks      Used Available Use% Mounted on\n"
+    });
+    for r in rows {
+        let avail = r.total.saturating_sub(r.used);
+        let pct = (r.used * 100 + r.total / 2).checked_div(r.total).unwrap_or(0);
+        if human {
+            out.push_str(&format!(
+                "{:<20} {:>9} {:>9} {:>9} {pct:>3}% {}\n",
+                r.source,
+                human_1k(r.total),
+                human_1k(r.used),
+                human_1k(avail),
+                r.target
+            ));
+        } else {
+            out.push_str(&format!("{:<20} {:>9} {:>9} {:>9} {pct:>3}% {}\n", r.source, r.total, r.used, avail, r.target));
+        }
+    }
+    out
+}
+
+/// GNU coreutils: each column as wide as its widest cell (with df's minimum widths), one
+/// space apart, the percentage rounded up.
+fn gnu_df_table(rows: &[DfRow], human: bool) -> String {
+    let size = |kib: u64| if human { gnu_human(kib * 1024) } else { kib.to_string() };
+    let mut table: Vec<[String; 6]> = vec![[
+        "Filesystem".into(),
+        if human { "Size" } else { "1K-blocks" }.into(),
+        "Used".into(),
+        if human { "Avail" } else { "Available" }.into(),
+        "Use%".into(),
+        "Mounted on".into(),
+    ]];
+    for r in rows {
+        let pct = if r.total == 0 { "-".to_string() } else { format!("{}%", (r.used * 100).div_ceil(r.total)) };
+        table.push([r.source.clone(), size(r.total), size(r.used), size(r.total.saturating_sub(r.used)), pct, r.target.clone()]);
+    }
+    let mut widths = [14, 5, 5, 5, 4, 0];
+    for row in &table {
+        for (w, cell) in widths.iter_mut().zip(row) {
+            *w = (*w).max(cell.chars().count());
+        }
+    }
+    let mut out = String::new();
+    for row in &table {
+        out.push_str(&format!(
+            "{:<w0$} {:>w1$} {:>w2$} {:>w3$} {:>w4$} {}\n",
+            row[0],
+            row[1],
+            row[2],
+            row[3],
+            row[4],
+            row[5],
+            w0 = widths[0],
+            w1 = widths[1],
+            w2 = widths[2],
+            w3 = widths[3],
+            w4 = widths[4]
+        ));
+    }
+    out
+}
+
+pub(super) fn du(p: &mut Proc, args: &[String]) -> i32 {
+    let (opts, ops) = split_opts(args);
+    let summary = has(&opts, "-s", "--summarize");
+    let human = has(&opts, "-h", "--human-readable");
+    let ops = if ops.is_empty() { vec![".".to_string()] } else { ops };
+    let mut status = 0;
+    for op in ops {
+        let paths = walk_paths(p, &op);
+        let mut total = 0u64;
+        let mut per_dir: Vec<(String, u64)> = Vec::new();
+        for path in paths.iter().rev() {
+            let Ok(st) = p.world.stat(&p.ctx, path, false) else { continue };
+            let blocks = st.blocks;
+            total += blocks;
+            if st.ftype == FileType::Dir && !summary {
+                let sub: u64 = paths
+                    .iter()
+                    .filter(|q| q.starts_with(&format!("{path}/")) || *q == path)
+                    .filter_map(|q| p.world.stat(&p.ctx, q, false).ok())
+                    .map(|s| s.blocks)
+                    .sum();
+                per_dir.push((path.clone(), sub));
+            }
+        }
+        if !p.world.exists(&p.ctx, &op) {
+            p.err(&format!("{}: No such file or directory", if p.gnu { format!("cannot access {}", p.q(&op)) } else { op.clone() }));
+            status = 1;
+            continue;
+        }
+        let fmt = |k: u64| if human { human_k(k) } else { k.to_string() };
+        if summary {
+            p.out(&format!("{}\t{op}\n", fmt(total)));
+        } else {
+            per_dir.reverse();
+            sort_by(&mut per_dir, |a, b| b.0.len().cmp(&a.0.len()).then(a.0.cmp(&b.0)));
+            for (d, k) in per_dir {
+                p.out(&format!("{}\t{d}\n", fmt(k)));
+            }
+        }
+    }
+    status
+}
+
+fn human_k(k: u64) -> String {
+    if k < 1024 {
+        format!("{k}.0K").replace(".0K", "K")
+    } else {
+        format!("{:.1}M", k as f64 / 1024.0)
+    }
+}

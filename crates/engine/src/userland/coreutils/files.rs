@@ -1,0 +1,377 @@
+//! Changing files: `mkdir`, `rm`, `rmdir`, `touch`, `cp`, `mv` and `ln`.
+
+use crate::fs::{Data, Errno, FileType};
+use crate::vfs::WriteMode;
+
+use super::perms::parse_mode;
+use super::{has, split_opts, Proc};
+
+pub(super) fn mkdir(p: &mut Proc, args: &[String]) -> i32 {
+    let mut parents = false;
+    let mut mode: Option<u32> = None;
+    let mut ops = Vec::new();
+    let mut i = 0;
+    while i < args.len() {
+        let a = &args[i];
+        if a == "-p" || a == "--parents" {
+            parents = true;
+        } else if a == "-m" {
+            let spec = args.get(i + 1).cloned().unwrap_or_default();
+            mode = parse_mode(&spec, 0o777, true);
+            if mode.is_none() {
+                let q = p.vq(&spec);
+                p.err(&format!("invalid mode {q}"));
+                return 1;
+            }
+            i += 1;
+        } else if a.strip_prefix('-').is_some_and(|c| !c.is_empty() && c.chars().all(|c| c == 'p' || c == 'v')) {
+            parents = parents || a.contains('p');
+        } else {
+            ops.push(a.clone());
+        }
+        i += 1;
+    }
+    if ops.is_empty() {
+        return p.usage();
+    }
+    let mut status = 0;
+    for op in ops {
+        let res = if parents {
+            let mut acc = if op.starts_with('/') { String::from("/") } else { String::new() };
+            let mut r = Ok(());
+            for c in crate::fs::components(&op) {
+                if !acc.is_empty() && !acc.ends_with('/') {
+                    acc.push('/');
+                }
+                acc.push_str(c);
+                match p.world.stat(&p.ctx, &acc, true) {
+                    Ok(st) if st.ftype == FileType::Dir => continue,
+                    Ok(_) => {
+                        r = Err(Errno::Exists);
+                        break;
+                    }
+                    Err(Errno::NoEnt) => {
+                        if let Err(e) = p.world.mkdir(&p.ctx, &acc, 0o777) {
+                            r = Err(e);
+                            break;
+                        }
+                    }
+                    Err(e) => {
+                        r = Err(e);
+                        break;
+                    }
+                }
+            }
+            r
+        } else {
+            p.world.mkdir(&p.ctx, &op, 0o777)
+        };
+        match res {
+            Ok(()) => {
+                if let Some(m) = mode {
+                    let _ = p.world.set_meta(&p.ctx, &op, true, &mut |i| i.mode = m);
+                }
+            }
+            Err(e) => {
+                let q = p.q(&op);
+                p.err_dialect(&format!("cannot create directory {q}: {e}"), &format!("can't create directory '{op}': {e}"));
+                status = 1;
+            }
+        }
+    }
+    status
+}
+
+fn remove_tree(p: &mut Proc, path: &str) -> Result<(), Errno> {
+    let loc = p.world.resolve(&p.ctx, path, false)?;
+    let is_dir = p.world.is_dir_node(&loc.node) && p.world.stat_loc(&p.ctx.ns, &loc).ftype == FileType::Dir;
+    if is_dir {
+        let entries = p.world.list(&p.ctx, &loc)?;
+        let mut first_err = None;
+        for (n, _) in entries {
+            let child = if path.ends_with('/') { format!("{path}{n}") } else { format!("{path}/{n}") };
+            if let Err(e) = remove_tree(p, &child) {
+                first_err.get_or_insert(e);
+            }
+        }
+        if let Some(e) = first_err {
+            return Err(e);
+        }
+        p.world.remove(&p.ctx, path, true)
+    } else {
+        p.world.remove(&p.ctx, path, false)
+    }
+}
+
+pub(super) fn rm(p: &mut Proc, args: &[String]) -> i32 {
+    let (opts, ops) = split_opts(args);
+    let force = has(&opts, "-f", "--force");
+    let recursive = has(&opts, "-r", "--recursive") || has(&opts, "-R", "");
+    if ops.is_empty() {
+        if force {
+            return 0;
+        }
+        return p.usage();
+    }
+    let mut status = 0;
+    for op in ops {
+        let st = p.world.stat(&p.ctx, &op, false);
+        let res = match st {
+            Err(Errno::NoEnt) if force => continue,
+            Err(e) => Err(e),
+            Ok(s) if s.ftype == FileType::Dir && !recursive => Err(Errno::IsDir),
+            Ok(s) if s.ftype == FileType::Dir => remove_tree(p, &op),
+            Ok(_) => p.world.remove(&p.ctx, &op, false),
+        };
+        if let Err(e) = res {
+            let q = p.q(&op);
+            p.err_dialect(&format!("cannot remove {q}: {e}"), &format!("can't remove '{op}': {e}"));
+            status = 1;
+        }
+    }
+    status
+}
+
+pub(super) fn rmdir(p: &mut Proc, args: &[String]) -> i32 {
+    let (_, ops) = split_opts(args);
+    if ops.is_empty() {
+        return p.usage();
+    }
+    let mut status = 0;
+    for op in ops {
+        if let Err(e) = p.world.remove(&p.ctx, &op, true) {
+            let q = p.q(&op);
+            p.err_dialect(&format!("failed to remove {q}: {e}"), &format!("'{op}': {e}"));
+            status = 1;
+        }
+    }
+    status
+}
+
+pub(super) fn touch(p: &mut Proc, args: &[String]) -> i32 {
+    let (opts, ops) = split_opts(args);
+    let no_create = has(&opts, "-c", "--no-create");
+    if ops.is_empty() {
+        return p.usage();
+    }
+    let mut status = 0;
+    let now = p.world.clock.secs();
+    for op in ops {
+        let res = match p.world.resolve(&p.ctx, &op, true) {
+            Ok(loc) => {
+                // utimensat(NOW) needs ownership or write permission.
+                let st = p.world.stat_loc(&p.ctx.ns, &loc);
+                if p.ctx.cred.uid != 0
+                    && st.uid != p.ctx.cred.uid
+                    && !crate::vfs::may(st.uid, st.gid, st.mode, st.ftype == FileType::Dir, &p.ctx.cred, crate::vfs::Access::Write)
+                {
+                    Err(Errno::Access)
+                } else {
+                    p.world.set_meta_loc(&p.ctx, &loc, &mut |i| i.mtime = now)
+                }
+            }
+            Err(Errno::NoEnt) if no_create => Ok(()),
+            Err(Errno::NoEnt) => p.world.write_file(&p.ctx, &op, &Data::empty(), WriteMode::Append).map(|_| ()),
+            Err(e) => Err(e),
+        };
+        if let Err(e) = res {
+            let q = p.q(&op);
+            p.err_dialect(&format!("cannot touch {q}: {e}"), &format!("{op}: {e}"));
+            status = 1;
+        }
+    }
+    status
+}
+
+fn copy_path(p: &mut Proc, src: &str, dst: &str, recursive: bool, preserve: bool) -> Result<(), Errno> {
+    let st = p.world.stat(&p.ctx, src, true)?;
+    match st.ftype {
+        FileType::Dir => {
+            if !recursive {
+                return Err(Errno::IsDir);
+            }
+            match p.world.stat(&p.ctx, dst, true) {
+                Ok(d) if d.ftype == FileType::Dir => {}
+                Ok(_) => return Err(Errno::NotDir),
+                Err(_) => p.world.mkdir(&p.ctx, dst, st.mode)?,
+            }
+            let loc = p.world.resolve(&p.ctx, src, true)?;
+            for (n, _) in p.world.list(&p.ctx, &loc)? {
+                copy_path(p, &format!("{src}/{n}"), &format!("{dst}/{n}"), recursive, preserve)?;
+            }
+            if preserve {
+                let (uid, gid, mode, mtime) = (st.uid, st.gid, st.mode, st.mtime);
+                p.world.set_meta(&p.ctx, dst, true, &mut |i| {
+                    i.uid = uid;
+                    i.gid = gid;
+                    i.mode = mode;
+                    i.mtime = mtime;
+                })?;
+            }
+            Ok(())
+        }
+        _ => {
+            let data = p.world.read(&p.ctx, src)?;
+            let existed = p.world.exists(&p.ctx, dst);
+            p.world.write_file(&p.ctx, dst, &data, WriteMode::Truncate)?;
+            if !existed || preserve {
+                let mode = st.mode;
+                let (uid, gid, mtime) = (st.uid, st.gid, st.mtime);
+                let me = p.ctx.cred.clone();
+                p.world.set_meta(&p.ctx, dst, true, &mut |i| {
+                    i.mode = mode & if preserve { 0o7777 } else { 0o777 };
+                    if preserve {
+                        if me.uid == 0 {
+                            i.uid = uid;
+                            i.gid = gid;
+                        }
+                        i.mtime = mtime;
+                    }
+                })?;
+            }
+            Ok(())
+        }
+    }
+}
+
+pub(super) fn cp(p: &mut Proc, args: &[String]) -> i32 {
+    let (opts, ops) = split_opts(args);
+    let recursive = has(&opts, "-r", "--recursive") || has(&opts, "-R", "") || has(&opts, "-a", "--archive");
+    let preserve = has(&opts, "-p", "") || has(&opts, "-a", "--archive");
+    if ops.len() < 2 {
+        return p.usage();
+    }
+    let mut status = 0;
+    for (s, target) in copy_targets(p, &ops) {
+        let s = &s;
+        if dir_into_itself(p, s, &target) {
+            if p.gnu {
+                let (qs, qt) = (p.q(s), p.q(&target));
+                p.err(&format!("cannot copy a directory, {qs}, into itself, {qt}"));
+            } else {
+                p.err(&format!("can't copy a directory into itself: '{s}'"));
+            }
+            status = 1;
+            continue;
+        }
+        if let Err(e) = copy_path(p, s, &target, recursive, preserve) {
+            if p.gnu {
+                if e == Errno::IsDir {
+                    let q = p.q(s);
+                    p.err(&format!("-r not specified; omitting directory {q}"));
+                } else if p.world.exists(&p.ctx, s) {
+                    let q = p.q(&target);
+                    p.err(&format!("cannot create regular file {q}: {e}"));
+                } else {
+                    let q = p.q(s);
+                    p.err(&format!("cannot stat {q}: {e}"));
+                }
+            } else if e == Errno::IsDir {
+                p.err(&format!("omitting directory '{s}'"));
+            } else if p.world.exists(&p.ctx, s) {
+                p.err(&format!("can't create '{target}': {e}"));
+            } else {
+                p.err(&format!("can't stat '{s}': {e}"));
+            }
+            status = 1;
+        }
+    }
+    status
+}
+
+/// `SRC... DST` of cp and mv: each source with where it goes (into DST when it is a directory).
+fn copy_targets(p: &Proc, ops: &[String]) -> Vec<(String, String)> {
+    let (srcs, dst) = ops.split_at(ops.len() - 1);
+    let dst = &dst[0];
+    let dst_is_dir = p.world.stat(&p.ctx, dst, true).map(|s| s.ftype == FileType::Dir).unwrap_or(false);
+    srcs.iter()
+        .map(|s| {
+            let target = if dst_is_dir {
+                format!("{}/{}", dst.trim_end_matches('/'), s.trim_end_matches('/').rsplit('/').next().unwrap_or(s))
+            } else {
+                dst.clone()
+            };
+            (s.clone(), target)
+        })
+        .collect()
+}
+
+/// Whether the directory `src` would end up inside itself at `target`.
+fn dir_into_itself(p: &Proc, src: &str, target: &str) -> bool {
+    let s = crate::fs::normalize(&p.ctx.cwd, src);
+    let t = crate::fs::normalize(&p.ctx.cwd, target);
+    let inside = t == s || t.starts_with(&format!("{}/", s.trim_end_matches('/')));
+    inside && p.world.stat(&p.ctx, src, false).map(|st| st.ftype == FileType::Dir).unwrap_or(false)
+}
+
+pub(super) fn mv(p: &mut Proc, args: &[String]) -> i32 {
+    let (_, ops) = split_opts(args);
+    if ops.len() < 2 {
+        return p.usage();
+    }
+    let mut status = 0;
+    for (s, target) in copy_targets(p, &ops) {
+        let s = &s;
+        if dir_into_itself(p, s, &target) {
+            if p.gnu {
+                let (qs, qt) = (p.q(s), p.q(&target));
+                p.err(&format!("cannot move {qs} to a subdirectory of itself, {qt}"));
+            } else {
+                p.err(&format!("can't rename '{s}': Invalid argument"));
+            }
+            status = 1;
+            continue;
+        }
+        let mut res = p.world.rename(&p.ctx, s, &target);
+        if res == Err(Errno::CrossDevice) {
+            // Like mv(1): copy, then remove the source.
+            res = copy_path(p, s, &target, true, true).and_then(|_| remove_tree(p, s));
+        }
+        if let Err(e) = res {
+            if p.gnu {
+                let (qs, qt) = (p.q(s), p.q(&target));
+                if e == Errno::NoEnt && !p.world.exists(&p.ctx, s) {
+                    p.err(&format!("cannot stat {qs}: {e}"));
+                } else {
+                    p.err(&format!("cannot move {qs} to {qt}: {e}"));
+                }
+            } else if e == Errno::NoEnt && !p.world.exists(&p.ctx, s) {
+                p.err(&format!("can't stat '{s}': {e}"));
+            } else {
+                p.err(&format!("can't rename '{s}': {e}"));
+            }
+            status = 1;
+        }
+    }
+    status
+}
+
+pub(super) fn ln(p: &mut Proc, args: &[String]) -> i32 {
+    let (opts, ops) = split_opts(args);
+    let force = has(&opts, "-f", "--force");
+    if ops.len() < 2 {
+        return p.usage();
+    }
+    let (target, link) = (&ops[0], &ops[1]);
+    let link = match p.world.stat(&p.ctx, link, true) {
+        Ok(s) if s.ftype == FileType::Dir => format!("{}/{}", link.trim_end_matches('/'), target.rsplit('/').next().unwrap_or(target)),
+        _ => link.clone(),
+    };
+    if force && p.world.exists(&p.ctx, &link) {
+        let _ = p.world.remove(&p.ctx, &link, false);
+    }
+    let res = if has(&opts, "-s", "--symbolic") {
+        p.world.symlink(&p.ctx, target, &link)
+    } else {
+        match p.world.read(&p.ctx, target) {
+            Ok(d) => p.world.write_file(&p.ctx, &link, &d, WriteMode::Truncate).map(|_| ()),
+            Err(e) => Err(e),
+        }
+    };
+    if let Err(e) = res {
+        let q = p.q(&link);
+        p.err_dialect(&format!("failed to create symbolic link {q}: {e}"), &format!("{link}: {e}"));
+        return 1;
+    }
+    0
+}

@@ -1,0 +1,146 @@
+//! `grep`: matching lines, with counts, names, numbers and context lines.
+
+use super::{read_input, Proc};
+
+pub(super) fn grep(p: &mut Proc, args: &[String]) -> i32 {
+    let mut pattern: Option<String> = None;
+    let mut files = Vec::new();
+    let (mut invert, mut count, mut quiet, mut ignore, mut only_names, mut number, mut fixed, mut extended) =
+        (false, false, false, false, false, false, false, false);
+    // Context lines: -A/-B/-C N (or -A3), --after-context=N and the like.
+    let (mut after, mut before) = (0usize, 0usize);
+    let mut i = 0;
+    while i < args.len() {
+        let a = &args[i];
+        let short_context = ["-A", "-B", "-C"].iter().find_map(|flag| Some((flag.chars().nth(1)?, a.strip_prefix(flag)?)));
+        let context = if let Some(value) = a.strip_prefix("--after-context=") {
+            Some(('A', value.to_string(), 1))
+        } else if let Some(value) = a.strip_prefix("--before-context=") {
+            Some(('B', value.to_string(), 1))
+        } else if let Some(value) = a.strip_prefix("--context=") {
+            Some(('C', value.to_string(), 1))
+        } else {
+            match short_context {
+                Some((kind, "")) => Some((kind, args.get(i + 1).cloned().unwrap_or_default(), 2)),
+                Some((kind, value)) => Some((kind, value.to_string(), 1)),
+                None => None,
+            }
+        };
+        if let Some((kind, value, used)) = context {
+            let Ok(n) = value.parse::<usize>() else {
+                p.err(&format!("{value}: invalid context length argument"));
+                return 2;
+            };
+            match kind {
+                'A' => after = n,
+                'B' => before = n,
+                _ => (after, before) = (n, n),
+            }
+            i += used;
+            continue;
+        }
+        if a == "-e" {
+            pattern = args.get(i + 1).cloned();
+            i += 2;
+            continue;
+        }
+        if a.starts_with('-') && a.len() > 1 && pattern.is_none()
+            || (a.starts_with('-')
+                && a.len() > 1
+                && files.is_empty()
+                && pattern.is_some()
+                && a.chars().skip(1).all(|c| "vcqilnFEsrwh".contains(c)))
+        {
+            for c in a.chars().skip(1) {
+                match c {
+                    'v' => invert = true,
+                    'c' => count = true,
+                    'q' => quiet = true,
+                    'i' => ignore = true,
+                    'l' => only_names = true,
+                    'n' => number = true,
+                    'F' => fixed = true,
+                    'E' => extended = true,
+                    _ => {}
+                }
+            }
+        } else if pattern.is_none() {
+            pattern = Some(a.clone());
+        } else {
+            files.push(a.clone());
+        }
+        i += 1;
+    }
+    let _ = extended;
+    let Some(pattern) = pattern else { return p.usage() };
+    let re = match crate::userland::coreutils::Regex::new(&pattern, fixed, ignore) {
+        Some(r) => r,
+        None => {
+            p.err("invalid regular expression");
+            return 2;
+        }
+    };
+    let multi = files.len() > 1;
+    let inputs = if files.is_empty() { vec!["-".to_string()] } else { files };
+    let mut found = false;
+    let mut status_err = false;
+    // With context, groups of lines that do not touch are separated by `--`, across files too.
+    let mut printed_any = false;
+    for f in inputs {
+        let Some(d) = read_input(p, &f) else {
+            status_err = true;
+            continue;
+        };
+        let text = String::from_utf8_lossy(&d).into_owned();
+        let lines: Vec<&str> = text.lines().collect();
+        let mut n = 0;
+        let mut last_printed: Option<usize> = None;
+        let mut after_left = 0;
+        let listing = !count && !quiet && !only_names;
+        let mut emit = |p: &mut Proc, k: usize, sep: char, last_printed: &mut Option<usize>| {
+            if (after > 0 || before > 0) && printed_any && last_printed.is_none_or(|lp| k > lp + 1) {
+                p.out("--\n");
+            }
+            let prefix = if multi { format!("{f}{sep}") } else { String::new() };
+            let num = if number { format!("{}{sep}", k + 1) } else { String::new() };
+            p.out(&format!("{prefix}{num}{}\n", lines[k]));
+            *last_printed = Some(k);
+            printed_any = true;
+        };
+        for (ln, line) in lines.iter().enumerate() {
+            let is_match = re.is_match(line) != invert;
+            if is_match {
+                n += 1;
+                found = true;
+            }
+            if !listing {
+                continue;
+            }
+            if is_match {
+                let first = last_printed.map_or(0, |lp| lp + 1).max(ln.saturating_sub(before));
+                for k in first..ln {
+                    emit(p, k, '-', &mut last_printed);
+                }
+                emit(p, ln, ':', &mut last_printed);
+                after_left = after;
+            } else if after_left > 0 {
+                emit(p, ln, '-', &mut last_printed);
+                after_left -= 1;
+            }
+        }
+        if count {
+            let prefix = if multi { format!("{f}:") } else { String::new() };
+            p.out(&format!("{prefix}{n}\n"));
+        }
+        if only_names && n > 0 {
+            p.out(&format!("{f}\n"));
+        }
+    }
+    if status_err && !found {
+        2
+    } else if found {
+        0
+    } else {
+        1
+    }
+}

@@ -1,0 +1,228 @@
+//! `ls`: listings short and long, in each dialect's columns, with the mode and date strings.
+
+use crate::clock::{tm, MONTHS};
+use crate::fs::FileType;
+use crate::sorting::sort_by;
+use crate::userland::users;
+use crate::vfs::{Ctx, Loc, Stat};
+use crate::world::World;
+
+use super::{has, split_opts, Proc};
+
+/// `drwxr-xr-x` for a stat.
+pub fn mode_string(st: &Stat) -> String {
+    let t = match st.ftype {
+        FileType::Dir => 'd',
+        FileType::Symlink => 'l',
+        FileType::CharDev => 'c',
+        FileType::Socket => 's',
+        FileType::File => '-',
+    };
+    let m = st.mode;
+    let mut s = String::new();
+    s.push(t);
+    // Owner, group, other: rwx, with setuid/setgid/sticky shown in the x column.
+    for (shift, special, mark) in [(6, 0o4000, 's'), (3, 0o2000, 's'), (0, 0o1000, 't')] {
+        let bits = (m >> shift) & 7;
+        s.push(if bits & 4 != 0 { 'r' } else { '-' });
+        s.push(if bits & 2 != 0 { 'w' } else { '-' });
+        s.push(match (bits & 1 != 0, m & special != 0) {
+            (true, true) => mark,
+            (false, true) => mark.to_ascii_uppercase(),
+            (true, false) => 'x',
+            _ => '-',
+        });
+    }
+    s
+}
+
+/// `Nov 30 03:33` for recent times, `Jan  1  2024` for those over six months away.
+pub fn ls_date(mtime: i64, now: i64) -> String {
+    let t = tm(mtime);
+    let m = MONTHS[t.month as usize - 1];
+    if (now - mtime).abs() > 180 * 86_400 {
+        format!("{m} {:>2}  {}", t.day, t.year)
+    } else {
+        format!("{m} {:>2} {:02}:{:02}", t.day, t.hour, t.min)
+    }
+}
+
+/// mode, links, owner, group, size, date, name, owner is numeric, group is numeric.
+type LsRow = (String, String, String, String, String, String, String, bool, bool);
+
+struct LsEntry {
+    name: String,
+    st: Stat,
+}
+
+pub(super) fn ls(p: &mut Proc, args: &[String]) -> i32 {
+    let (opts, mut ops) = split_opts(args);
+    let long = has(&opts, "-l", "") || has(&opts, "-n", "") || has(&opts, "-g", "");
+    let numeric = has(&opts, "-n", "--numeric-uid-gid");
+    let all = has(&opts, "-a", "--all");
+    let almost = has(&opts, "-A", "--almost-all");
+    let dir_only = has(&opts, "-d", "--directory");
+    let recursive = has(&opts, "-R", "--recursive");
+    let one = has(&opts, "-1", "");
+    let _ = one;
+    if let Some(bad) = opts.iter().find(|o| !o.starts_with("--") && !"-l-n-a-A-d-R-1-h-g-o-F-t-r-S-i".contains(o.as_str())) {
+        let c = bad.trim_start_matches('-').to_string();
+        if p.gnu {
+            p.err(&format!("invalid option -- '{c}'"));
+            p.io.err_line("Try 'ls --help' for more information.");
+            return 2;
+        } else {
+            p.err(&format!("invalid option -- '{c}'"));
+            return 1;
+        }
+    }
+    if ops.is_empty() {
+        ops.push(".".into());
+    }
+    let mut status = 0;
+    let mut files: Vec<LsEntry> = Vec::new();
+    let mut dirs: Vec<(String, Loc)> = Vec::new();
+    let fail = if p.gnu { 2 } else { 1 };
+    for op in &ops {
+        match p.world.resolve(&p.ctx, op, true) {
+            Ok(loc) => {
+                let lst = p.world.stat(&p.ctx, op, false).ok();
+                let is_link = lst.as_ref().map(|s| s.ftype == FileType::Symlink).unwrap_or(false);
+                if p.world.is_dir_node(&loc.node) && !dir_only && !(is_link && long && !op.ends_with('/')) {
+                    dirs.push((op.clone(), loc));
+                } else {
+                    let st = if is_link && long {
+                        lst.unwrap_or_else(|| p.world.stat_loc(&p.ctx.ns, &loc))
+                    } else {
+                        p.world.stat_loc(&p.ctx.ns, &loc)
+                    };
+                    files.push(LsEntry { name: op.clone(), st });
+                }
+            }
+            Err(e) => {
+                let q = p.q(op);
+                p.err_dialect(&format!("cannot access {q}: {e}"), &format!("{op}: {e}"));
+                status = fail;
+            }
+        }
+    }
+    sort_by(&mut files, |a, b| a.name.cmp(&b.name));
+    sort_by(&mut dirs, |a, b| a.0.cmp(&b.0));
+    let multi = ops.len() > 1 || recursive;
+    let mut first_block = true;
+    if !files.is_empty() {
+        print_entries(p, &files, long, numeric, false);
+        first_block = false;
+    }
+    let mut queue: Vec<(String, Loc)> = dirs;
+    queue.reverse();
+    while let Some((name, loc)) = queue.pop() {
+        let entries = match p.world.list(&p.ctx, &loc) {
+            Ok(e) => e,
+            Err(e) => {
+                let q = p.q(&name);
+                p.err_dialect(&format!("cannot open directory {q}: {e}"), &format!("can't open '{name}': {e}"));
+                status = fail;
+                continue;
+            }
+        };
+        if multi {
+            if !first_block {
+                p.out("\n");
+            }
+            p.out(&format!("{name}:\n"));
+        }
+        first_block = false;
+        let mut list: Vec<LsEntry> = Vec::new();
+        if all {
+            list.push(LsEntry { name: ".".into(), st: p.world.stat_loc(&p.ctx.ns, &loc) });
+            let parent = p.world.resolve(&p.ctx, &format!("{}/..", loc.path), true).unwrap_or(loc.clone());
+            list.push(LsEntry { name: "..".into(), st: p.world.stat_loc(&p.ctx.ns, &parent) });
+        }
+        let mut subdirs = Vec::new();
+        for (n, l) in entries {
+            if n.starts_with('.') && !all && !almost {
+                continue;
+            }
+            let st = p.world.stat_loc(&p.ctx.ns, &l);
+            if recursive && st.ftype == FileType::Dir {
+                let sub = if name.ends_with('/') { format!("{name}{n}") } else { format!("{name}/{n}") };
+                subdirs.push((sub, l.clone()));
+            }
+            list.push(LsEntry { name: n, st });
+        }
+        if long {
+            let total: u64 = list.iter().map(|e| e.st.blocks).sum();
+            p.out(&format!("total {total}\n"));
+        }
+        print_entries(p, &list, long, numeric, true);
+        for s in subdirs.into_iter().rev() {
+            queue.push(s);
+        }
+    }
+    status
+}
+
+fn print_entries(p: &mut Proc, list: &[LsEntry], long: bool, numeric: bool, _in_dir: bool) {
+    if !long {
+        for e in list {
+            p.out(&format!("{}\n", e.name));
+        }
+        return;
+    }
+    let now = p.world.clock.secs();
+    let owner = |w: &World, ctx: &Ctx, uid: u32| {
+        if numeric {
+            uid.to_string()
+        } else {
+            users::user_name(w, ctx, uid).unwrap_or_else(|| uid.to_string())
+        }
+    };
+    let group = |w: &World, ctx: &Ctx, gid: u32| {
+        if numeric {
+            gid.to_string()
+        } else {
+            users::group_name(w, ctx, gid).unwrap_or_else(|| gid.to_string())
+        }
+    };
+    let rows: Vec<LsRow> = list
+        .iter()
+        .map(|e| {
+            let o = owner(p.world, &p.ctx, e.st.uid);
+            let g = group(p.world, &p.ctx, e.st.gid);
+            let o_num = o.chars().all(|c| c.is_ascii_digit());
+            let g_num = g.chars().all(|c| c.is_ascii_digit());
+            let size = if e.st.ftype == FileType::CharDev {
+                if p.gnu {
+                    format!("{}, {}", e.st.rdev.0, e.st.rdev.1)
+                } else {
+                    format!("{:>4}, {:>4}", e.st.rdev.0, e.st.rdev.1)
+                }
+            } else {
+                e.st.size.to_string()
+            };
+            let mut name = e.name.clone();
+            if let Some(t) = &e.st.symlink {
+                name = format!("{name} -> {t}");
+            }
+            (mode_string(&e.st), e.st.nlink.to_string(), o, g, size, ls_date(e.st.mtime, now), name, o_num, g_num)
+        })
+        .collect();
+    if p.gnu {
+        let w = |f: &dyn Fn(&LsRow) -> usize| rows.iter().map(f).max().unwrap_or(0);
+        let wl = w(&|r| r.1.len());
+        let wo = w(&|r| r.2.chars().count());
+        let wg = w(&|r| r.3.chars().count());
+        let ws = w(&|r| r.4.len());
+        for r in &rows {
+            let o = if r.7 { format!("{:>wo$}", r.2) } else { format!("{:<wo$}", r.2) };
+            let g = if r.8 { format!("{:>wg$}", r.3) } else { format!("{:<wg$}", r.3) };
+            p.out(&format!("{} {:>wl$} {} {} {:>ws$} {} {}\n", r.0, r.1, o, g, r.4, r.5, r.6));
+        }
+    } else {
+        for r in &rows {
+            let size = if r.4.contains(',') { format!("{} ", r.4) } else { format!("{:>9} ", r.4) };
+            p.out(&format!("{} {:>4} {:<8} {:<8} {}{} {}\n", r.0, r.1, r.2, r.3, size, r.5, r.6));
+        }
+    }
+}

@@ -1,0 +1,468 @@
+//! File tools in two dialects: GNU coreutils 9.1 on the host, busybox 1.35 applets in
+//! containers. Same operations, each with its own messages and output format.
+
+//!
+//! This module holds the dispatcher ([`run`]), the running program ([`Proc`]) and the helpers
+//! the tools share; each family of tools has its own file.
+
+mod disk;
+mod files;
+mod find;
+mod grep;
+mod identity;
+mod ls;
+mod perms;
+mod regex;
+mod sed;
+mod stat;
+mod text;
+
+pub use ls::{ls_date, mode_string};
+pub use perms::parse_mode;
+pub use regex::Regex;
+
+use crate::clock::{tm, MONTHS};
+use crate::fs::{Data, Errno};
+use crate::shell::Io;
+use crate::sorting;
+use crate::vfs::{Ctx, Stat};
+use crate::world::World;
+
+use super::getopt;
+use disk::{dd, df, du, mount};
+use files::{cp, ln, mkdir, mv, rm, rmdir, touch};
+use find::find;
+use grep::grep;
+use identity::{getent, id, whoami};
+use ls::ls;
+use perms::{chmod, chown};
+use sed::sed;
+use stat::stat;
+use text::{cat, cut, head_tail, sort, tee, wc};
+
+/// A running program: the world, its credentials and streams, and its dialect.
+pub struct Proc<'a> {
+    pub world: &'a mut World,
+    pub ctx: Ctx,
+    pub io: &'a mut Io,
+    /// GNU tools (host) rather than busybox (container).
+    pub gnu: bool,
+    pub name: String,
+    pub env: Vec<String>,
+}
+
+impl Proc<'_> {
+    fn err(&mut self, msg: &str) {
+        let line = format!("{}: {msg}", self.name);
+        self.io.err_line(&line);
+    }
+    fn out(&mut self, s: &str) {
+        self.io.out_str(s);
+    }
+    /// The same failure in each dialect's words (GNU on the host, busybox in containers).
+    fn err_dialect(&mut self, gnu: &str, busybox: &str) {
+        let msg = if self.gnu { gnu } else { busybox };
+        self.err(msg);
+    }
+    pub fn out_line(&mut self, s: &str) {
+        self.io.out_str(s);
+        self.io.out.push(b'\n');
+    }
+    /// GNU quotes file names like the shell would need them.
+    fn q(&self, s: &str) -> String {
+        if s.chars().all(|c| c.is_ascii_alphanumeric() || "/._-+:,@%".contains(c)) {
+            format!("'{s}'")
+        } else {
+            format!("'{}'", s.replace('\'', "'\\''"))
+        }
+    }
+    /// GNU's `quote()` in a UTF-8 locale: ‘text’ (messages about a bad value; file names use
+    /// the shell quoting of [`Proc::q`]).
+    fn lq(&self, s: &str) -> String {
+        format!("\u{2018}{s}\u{2019}")
+    }
+    /// A bad value as the tool quotes it: GNU in curly quotes, busybox in straight ones.
+    fn vq(&self, s: &str) -> String {
+        if self.gnu {
+            self.lq(s)
+        } else {
+            format!("'{s}'")
+        }
+    }
+    /// GNU's failure for a bad value: the message, then where to read more.
+    fn err_try(&mut self, msg: &str) -> i32 {
+        let name = self.name.clone();
+        self.err(msg);
+        self.io.err_line(&format!("Try '{name} --help' for more information."));
+        1
+    }
+    fn usage(&mut self) -> i32 {
+        if self.gnu {
+            let n = self.name.clone();
+            self.err("missing operand");
+            self.io.err_line(&format!("Try '{n} --help' for more information."));
+            1
+        } else {
+            self.busybox_usage()
+        }
+    }
+    /// busybox's usage text (`bb_show_usage`), with the applet's exit status for it.
+    fn busybox_usage(&mut self) -> i32 {
+        self.io.err_line(BUSYBOX_BANNER);
+        match super::usage::busybox(&self.name) {
+            Some(text) => self.io.err_line(text),
+            None => self.io.err_line(&format!("\nUsage: {} ...", self.name)),
+        }
+        getopt_rules(&self.name).map_or(1, |r| r.busybox_exit)
+    }
+    /// A refused option (see `getopt`), in the dialect's words; its exit status.
+    fn refuse_option(&mut self, foreign: &getopt::Foreign, args: &[String]) -> i32 {
+        let name = self.name.clone();
+        let rules = getopt_rules(&name);
+        if !self.gnu {
+            self.io.err.extend(getopt::message(&name, foreign));
+            return self.busybox_usage();
+        }
+        if name == "du" {
+            for byte in getopt::all_foreign_bytes(args, rules.map_or("", |r| r.gnu_values)) {
+                self.io.err.extend(getopt::message(&name, &getopt::Foreign::Short(byte)));
+            }
+        } else {
+            self.io.err.extend(getopt::message(&name, foreign));
+        }
+        match name.as_str() {
+            "grep" => self.io.err_line("Usage: grep [OPTION]... PATTERNS [FILE]...\nTry 'grep --help' for more information."),
+            "tar" => self.io.err_line("Try 'tar --help' or 'tar --usage' for more information."),
+            "getent" => self.io.err_line("Try `getent --help' or `getent --usage' for more information."),
+            "sed" => self.io.err_line(super::usage::GNU_SED),
+            "hostname" => self.io.out_str(&format!("{}\n", super::usage::HOSTNAME)),
+            _ => self.io.err_line(&format!("Try '{name} --help' for more information.")),
+        }
+        rules.map_or(1, |r| r.gnu_exit)
+    }
+}
+
+/// Splits `-abc` style options from operands (`--` ends options). Long options are kept whole.
+fn split_opts(args: &[String]) -> (Vec<String>, Vec<String>) {
+    let mut opts = Vec::new();
+    let mut operands = Vec::new();
+    let mut only_operands = false;
+    for a in args {
+        if only_operands {
+            operands.push(a.clone());
+        } else if a == "--" {
+            only_operands = true;
+        } else if a.starts_with("--") {
+            opts.push(a.clone());
+        } else if let Some(cluster) = a.strip_prefix('-').filter(|c| !c.is_empty()) {
+            for c in cluster.chars() {
+                opts.push(format!("-{c}"));
+            }
+        } else {
+            operands.push(a.clone());
+        }
+    }
+    (opts, operands)
+}
+
+fn has(opts: &[String], short: &str, long: &str) -> bool {
+    opts.iter().any(|o| o == short || (!long.is_empty() && o == long))
+}
+
+const BUSYBOX_BANNER: &str = "BusyBox v1.35.0 (Debian 1:1.35.0-4+deb12u1+b1) multi-call binary.";
+
+/// What getopt needs to know of a program to refuse an option as it does.
+struct GetoptRules {
+    name: &'static str,
+    /// Short options that take a value, in GNU's tool and in busybox's applet.
+    gnu_values: &'static str,
+    busybox_values: &'static str,
+    /// Exit status after a refused option.
+    gnu_exit: i32,
+    busybox_exit: i32,
+}
+
+const fn rules(
+    name: &'static str,
+    gnu_values: &'static str,
+    busybox_values: &'static str,
+    gnu_exit: i32,
+    busybox_exit: i32,
+) -> GetoptRules {
+    GetoptRules { name, gnu_values, busybox_values, gnu_exit, busybox_exit }
+}
+
+/// The programs that parse options with getopt (find and dd read operands; echo, printf,
+/// test and true take none; chmod in busybox reads `-é` as a mode).
+const GETOPT: &[GetoptRules] = &[
+    rules("basename", "s", "", 1, 1),
+    rules("cat", "", "", 1, 1),
+    rules("chgrp", "", "", 1, 1),
+    rules("chmod", "", "", 1, 1),
+    rules("chown", "", "", 1, 1),
+    rules("cp", "tS", "t", 1, 1),
+    rules("cut", "bcdf", "bcdf", 1, 1),
+    rules("date", "dfrI", "dDrI", 1, 1),
+    rules("df", "BtxF", "Bt", 1, 1),
+    rules("dirname", "", "", 1, 1),
+    rules("du", "BdXt", "d", 1, 1),
+    rules("env", "uCS", "u", 125, 125),
+    rules("getent", "s", "", 64, 1),
+    rules("grep", "efmABCdD", "mefABC", 2, 2),
+    rules("head", "nc", "nc", 1, 1),
+    rules("hostname", "F", "F", 255, 1),
+    rules("id", "", "", 1, 1),
+    rules("ln", "tS", "S", 1, 1),
+    rules("ls", "wITF", "w", 2, 1),
+    rules("mkdir", "m", "m", 1, 1),
+    rules("mv", "tS", "t", 1, 1),
+    rules("readlink", "", "", 1, 1),
+    rules("rm", "", "", 1, 1),
+    rules("rmdir", "", "", 1, 1),
+    rules("sed", "efl", "ef", 1, 1),
+    rules("seq", "fst", "s", 1, 1),
+    rules("sleep", "", "", 1, 1),
+    rules("sort", "kotST", "kot", 2, 2),
+    rules("stat", "c", "c", 1, 1),
+    rules("tail", "ncs", "nc", 1, 1),
+    rules("tar", "fCbgHKLNTVX", "fCTX", 64, 1),
+    rules("tee", "", "", 1, 1),
+    rules("touch", "dtr", "dtr", 1, 1),
+    rules("uname", "", "", 1, 1),
+    rules("wc", "", "", 1, 1),
+    rules("whoami", "", "", 1, 1),
+];
+
+fn getopt_rules(name: &str) -> Option<&'static GetoptRules> {
+    GETOPT.iter().find(|r| r.name == name)
+}
+
+pub fn run(p: &mut Proc, argv: &[String]) -> i32 {
+    let args = &argv[1..];
+    if let Some(rules) = getopt_rules(&p.name).filter(|r| p.gnu || r.name != "chmod") {
+        let values = if p.gnu { rules.gnu_values } else { rules.busybox_values };
+        // tar's first argument is a cluster of options even without its dash (`tar cf …`).
+        let old_style: Vec<String>;
+        let scanned = match args.first() {
+            Some(first) if rules.name == "tar" && !first.starts_with('-') => {
+                old_style = std::iter::once(format!("-{first}")).chain(args[1..].iter().cloned()).collect();
+                &old_style[..]
+            }
+            _ => args,
+        };
+        if let Some(foreign) = getopt::first_foreign(scanned, values) {
+            return p.refuse_option(&foreign, scanned);
+        }
+    }
+    match p.name.as_str() {
+        "cat" => cat(p, args),
+        "ls" => ls(p, args),
+        "mkdir" => mkdir(p, args),
+        "rm" => rm(p, args),
+        "rmdir" => rmdir(p, args),
+        "touch" => touch(p, args),
+        "mv" => mv(p, args),
+        "cp" => cp(p, args),
+        "chmod" => chmod(p, args),
+        "chown" | "chgrp" => chown(p, args),
+        "ln" => ln(p, args),
+        "id" => id(p, args),
+        "whoami" => whoami(p),
+        "stat" => stat(p, args),
+        "echo" => {
+            let s = super::builtins::echo(args);
+            p.out(&s);
+            0
+        }
+        "printf" => {
+            let Some(f) = args.first() else { return p.usage() };
+            let (s, st) = super::builtins::printf(f, &args[1..]);
+            p.out(&s);
+            st
+        }
+        "pwd" => {
+            let c = p.ctx.cwd.clone();
+            p.out(&format!("{c}\n"));
+            0
+        }
+        "true" => 0,
+        "false" => 1,
+        "test" | "[" => 0,
+        "head" | "tail" => head_tail(p, args),
+        "wc" => wc(p, args),
+        "sort" => sort(p, args),
+        "grep" => grep(p, args),
+        "sed" => sed(p, args),
+        "tee" => tee(p, args),
+        "dd" => dd(p, args),
+        "df" => df(p, args),
+        "du" => du(p, args),
+        "tar" => super::tar::run(p, args),
+        "basename" => match args.first() {
+            Some(a) => {
+                let mut b = a.trim_end_matches('/').rsplit('/').next().unwrap_or("/").to_string();
+                if b.is_empty() {
+                    b = "/".into();
+                }
+                if let Some(suffix) = args.get(1) {
+                    if b.ends_with(suffix.as_str()) && b != *suffix {
+                        b.truncate(b.len() - suffix.len());
+                    }
+                }
+                p.out(&format!("{b}\n"));
+                0
+            }
+            None => p.usage(),
+        },
+        "dirname" => match args.first() {
+            Some(a) => {
+                let t = a.trim_end_matches('/');
+                let d = match t.rsplit_once('/') {
+                    Some(("", _)) => "/".to_string(),
+                    Some((parent, _)) => parent.to_string(),
+                    None => ".".to_string(),
+                };
+                p.out(&format!("{d}\n"));
+                0
+            }
+            None => p.usage(),
+        },
+        "readlink" => {
+            let (opts, ops) = split_opts(args);
+            let Some(path) = ops.first() else { return p.usage() };
+            if has(&opts, "-f", "") {
+                match p.world.resolve(&p.ctx, path, true) {
+                    Ok(l) => {
+                        p.out(&format!("{}\n", l.path));
+                        0
+                    }
+                    Err(_) => 1,
+                }
+            } else {
+                match p.world.stat(&p.ctx, path, false) {
+                    Ok(Stat { symlink: Some(t), .. }) => {
+                        p.out(&format!("{t}\n"));
+                        0
+                    }
+                    _ => 1,
+                }
+            }
+        }
+        "env" => {
+            let mut env = p.env.clone();
+            sorting::sort(&mut env);
+            for e in env {
+                p.out(&format!("{e}\n"));
+            }
+            0
+        }
+        "hostname" => {
+            let h = p.world.ns_container(&p.ctx.ns).map_or_else(|| "vm".to_string(), |c| c.hostname.clone());
+            p.out(&format!("{h}\n"));
+            0
+        }
+        "uname" => {
+            let (opts, _) = split_opts(args);
+            let s = if has(&opts, "-a", "--all") {
+                "Linux vm 6.18.44-fc-v669 #1 SMP PREEMPT_DYNAMIC x86_64 GNU/Linux".to_string()
+            } else if has(&opts, "-r", "") {
+                "6.18.44-fc-v669".into()
+            } else if has(&opts, "-m", "") {
+                "x86_64".into()
+            } else {
+                "Linux".into()
+            };
+            p.out(&format!("{s}\n"));
+            0
+        }
+        "date" => {
+            let t = tm(p.world.clock.secs());
+            let days = ["Thu", "Fri", "Sat", "Sun", "Mon", "Tue", "Wed"];
+            let wd = days[(p.world.clock.secs().div_euclid(86_400)).rem_euclid(7) as usize];
+            let s = format!("{wd} {} {:>2} {:02}:{:02}:{:02} UTC {}", MONTHS[t.month as usize - 1], t.day, t.hour, t.min, t.sec, t.year);
+            p.out(&format!("{s}\n"));
+            0
+        }
+        "getent" => getent(p, args),
+        "find" => find(p, args),
+        "seq" => {
+            if let Some(bad) = args.iter().find(|a| a.parse::<f64>().is_err()).filter(|_| p.gnu) {
+                let q = p.lq(bad);
+                return p.err_try(&format!("invalid floating point argument: {q}"));
+            }
+            let nums: Vec<i64> = args.iter().filter_map(|a| a.parse().ok()).collect();
+            let (a, b) = match nums.as_slice() {
+                [b] => (1, *b),
+                [a, b, ..] => (*a, *b),
+                _ => return p.usage(),
+            };
+            let mut s = String::new();
+            for i in a..=b.min(a + 100_000) {
+                s.push_str(&format!("{i}\n"));
+            }
+            p.out(&s);
+            0
+        }
+        "cut" => cut(p, args),
+        "mount" if !p.gnu => mount(p, args),
+        _ => {
+            if p.gnu {
+                let n = p.name.clone();
+                p.io.err_line(&format!("bash: line 1: {n}: command not found"));
+                127
+            } else {
+                let n = p.name.clone();
+                p.io.err_line(&format!("{n}: applet not found"));
+                127
+            }
+        }
+    }
+}
+
+/// Reads an operand (`-` = stdin); reports errors in the dialect's words.
+fn read_input(p: &mut Proc, path: &str) -> Option<Vec<u8>> {
+    if path == "-" {
+        return Some(std::mem::take(&mut p.io.stdin));
+    }
+    match p.world.read(&p.ctx, path) {
+        Ok(d) => Some(limited(&d)),
+        Err(Errno::IsDir) => {
+            if p.gnu {
+                p.err(&format!("{path}: Is a directory"));
+            } else {
+                p.err("read error: Is a directory");
+            }
+            None
+        }
+        Err(e) => {
+            if p.gnu {
+                p.err(&format!("{path}: {e}"));
+            } else {
+                p.err(&format!("can't open '{path}': {e}"));
+            }
+            None
+        }
+    }
+}
+
+/// Opaque (zero) content is materialized only up to a sane size.
+fn limited(d: &Data) -> Vec<u8> {
+    match d {
+        Data::Opaque(n) => vec![0; (*n).min(1 << 20) as usize],
+        d => d.to_vec(),
+    }
+}
+
+fn walk_paths(p: &mut Proc, root: &str) -> Vec<String> {
+    let mut out = vec![root.to_string()];
+    if let Ok(loc) = p.world.resolve(&p.ctx, root, true) {
+        if p.world.is_dir_node(&loc.node) {
+            if let Ok(entries) = p.world.list(&p.ctx, &loc) {
+                for (n, _) in entries {
+                    out.extend(walk_paths(p, &format!("{}/{n}", root.trim_end_matches('/'))));
+                }
+            }
+        }
+    }
+    out
+}

@@ -1,0 +1,190 @@
+//! Permissions and ownership: `chmod` (octal and symbolic modes), `chown` and `chgrp`.
+
+use crate::fs::{Errno, FileType};
+use crate::userland::users;
+
+use super::{has, split_opts, walk_paths, Proc};
+
+pub(super) fn chmod(p: &mut Proc, args: &[String]) -> i32 {
+    let (opts, ops) = split_opts(args);
+    let recursive = has(&opts, "-R", "--recursive");
+    if ops.len() < 2 {
+        return p.usage();
+    }
+    let spec = ops[0].clone();
+    // GNU compiles the mode before it touches a file.
+    if p.gnu && parse_mode(&spec, 0o644, false).is_none() {
+        let q = p.lq(&spec);
+        return p.err_try(&format!("invalid mode: {q}"));
+    }
+    let mut status = 0;
+    for f in &ops[1..] {
+        let mut targets = vec![f.clone()];
+        if recursive {
+            targets = walk_paths(p, f);
+        }
+        for t in targets {
+            let st = match p.world.stat(&p.ctx, &t, true) {
+                Ok(s) => s,
+                Err(e) => {
+                    let q = p.q(&t);
+                    p.err_dialect(&format!("cannot access {q}: {e}"), &format!("{t}: {e}"));
+                    status = 1;
+                    continue;
+                }
+            };
+            let Some(new_mode) = parse_mode(&spec, st.mode, st.ftype == FileType::Dir) else {
+                if p.gnu {
+                    let q = p.lq(&spec);
+                    return p.err_try(&format!("invalid mode: {q}"));
+                }
+                p.err(&format!("invalid mode: {spec}"));
+                return 1;
+            };
+            if p.ctx.cred.uid != 0 && st.uid != p.ctx.cred.uid {
+                let q = p.q(&t);
+                p.err_dialect(&format!("changing permissions of {q}: Operation not permitted"), &format!("{t}: Operation not permitted"));
+                status = 1;
+                continue;
+            }
+            if let Err(e) = p.world.set_meta(&p.ctx, &t, true, &mut |i| i.mode = new_mode) {
+                let q = p.q(&t);
+                p.err_dialect(&format!("changing permissions of {q}: {e}"), &format!("{t}: {e}"));
+                status = 1;
+            }
+        }
+    }
+    status
+}
+
+/// Octal or symbolic (`u+x`, `go-w`, `a=r`) modes.
+pub fn parse_mode(spec: &str, current: u32, is_dir: bool) -> Option<u32> {
+    if !spec.is_empty() && spec.chars().all(|c| c.is_digit(8)) {
+        return u32::from_str_radix(spec, 8).ok().map(|m| m & 0o7777);
+    }
+    let mut mode = current;
+    for clause in spec.split(',') {
+        let op_pos = clause.find(['+', '-', '='])?;
+        let (who, op_and_perms) = clause.split_at_checked(op_pos)?;
+        let mut op_and_perms = op_and_perms.chars();
+        let op = op_and_perms.next()?;
+        let perms = op_and_perms.as_str();
+        let who_mask = if who.is_empty() || who.contains('a') {
+            0o7777
+        } else {
+            let mut m = 0;
+            if who.contains('u') {
+                m |= 0o4700;
+            }
+            if who.contains('g') {
+                m |= 0o2070;
+            }
+            if who.contains('o') {
+                m |= 0o1007;
+            }
+            m
+        };
+        let mut bits = 0;
+        for c in perms.chars() {
+            bits |= match c {
+                'r' => 0o444,
+                'w' => 0o222,
+                'x' => 0o111,
+                'X' if is_dir || current & 0o111 != 0 => 0o111,
+                'X' => 0,
+                's' => 0o6000,
+                't' => 0o1000,
+                _ => return None,
+            };
+        }
+        let bits = bits & who_mask;
+        match op {
+            '+' => mode |= bits,
+            '-' => mode &= !bits,
+            _ => mode = (mode & !(who_mask & 0o777)) | bits,
+        }
+    }
+    Some(mode)
+}
+
+pub(super) fn chown(p: &mut Proc, args: &[String]) -> i32 {
+    let (opts, ops) = split_opts(args);
+    let recursive = has(&opts, "-R", "--recursive");
+    if ops.len() < 2 {
+        return p.usage();
+    }
+    let spec = if p.name == "chgrp" { format!(":{}", ops[0]) } else { ops[0].clone() };
+    let (u, g) = match spec.split_once([':', '.']) {
+        Some((u, g)) => (u.to_string(), Some(g.to_string())),
+        None => (spec.clone(), None),
+    };
+    let pw = users::passwd(p.world, &p.ctx);
+    let gr = users::groups(p.world, &p.ctx);
+    let uid = if u.is_empty() {
+        None
+    } else {
+        match u.parse::<u32>() {
+            Ok(n) => Some(n),
+            Err(_) => match pw.iter().find(|e| e.name == u) {
+                Some(e) => Some(e.uid),
+                None => {
+                    p.err(&format!("invalid user: {}", p.vq(&spec)));
+                    return 1;
+                }
+            },
+        }
+    };
+    let gid = match &g {
+        None => None,
+        Some(g) if g.is_empty() => None,
+        Some(g) => match g.parse::<u32>() {
+            Ok(n) => Some(n),
+            Err(_) => match gr.iter().find(|e| e.name == *g) {
+                Some(e) => Some(e.gid),
+                None => {
+                    p.err(&format!("invalid group: {}", if p.gnu { p.q(&spec) } else { format!("'{spec}'") }));
+                    return 1;
+                }
+            },
+        },
+    };
+    let mut status = 0;
+    for f in &ops[1..] {
+        let targets = if recursive { walk_paths(p, f) } else { vec![f.clone()] };
+        for t in targets {
+            let res = match p.world.stat(&p.ctx, &t, true) {
+                Ok(st) => {
+                    let allowed = p.ctx.cred.uid == 0
+                        || (uid.is_none_or(|u| u == st.uid) && st.uid == p.ctx.cred.uid && gid.is_none_or(|g| p.ctx.cred.in_group(g)));
+                    if !allowed {
+                        Err(Errno::Perm)
+                    } else {
+                        p.world.set_meta(&p.ctx, &t, true, &mut |i| {
+                            if let Some(u) = uid {
+                                i.uid = u;
+                            }
+                            if let Some(g) = gid {
+                                i.gid = g;
+                            }
+                        })
+                    }
+                }
+                Err(e) => Err(e),
+            };
+            if let Err(e) = res {
+                if p.gnu {
+                    let q = p.q(&t);
+                    if e == Errno::NoEnt {
+                        p.err(&format!("cannot access {q}: {e}"));
+                    } else {
+                        p.err(&format!("changing ownership of {q}: {e}"));
+                    }
+                } else {
+                    p.err(&format!("{t}: {e}"));
+                }
+                status = 1;
+            }
+        }
+    }
+    status
+}

@@ -1,0 +1,220 @@
+//! Text tools: `cat`, `head`/`tail`, `wc`, `sort`, `tee` and `cut`.
+
+use crate::fs::Data;
+use crate::sorting::{self, sort_by};
+use crate::vfs::WriteMode;
+
+use super::{has, read_input, split_opts, Proc};
+
+pub(super) fn cat(p: &mut Proc, args: &[String]) -> i32 {
+    let (_, ops) = split_opts(args);
+    let ops = if ops.is_empty() { vec!["-".to_string()] } else { ops };
+    let mut status = 0;
+    for f in ops {
+        match read_input(p, &f) {
+            Some(d) => p.io.out.extend_from_slice(&d),
+            None => status = 1,
+        }
+    }
+    status
+}
+
+pub(super) fn head_tail(p: &mut Proc, args: &[String]) -> i32 {
+    let mut lines: Option<usize> = Some(10);
+    let mut bytes: Option<u64> = None;
+    let mut files = Vec::new();
+    let mut i = 0;
+    while i < args.len() {
+        let a = &args[i];
+        if a == "-n" || a == "-c" {
+            let v = args.get(i + 1).cloned().unwrap_or_default();
+            if a == "-n" {
+                lines = v.trim_start_matches('+').parse().ok();
+                if lines.is_none() && !v.is_empty() {
+                    let q = p.vq(&v);
+                    p.err(&if p.gnu { format!("invalid number of lines: {q}") } else { format!("invalid number {q}") });
+                    return 1;
+                }
+            } else {
+                bytes = v.parse().ok();
+                lines = None;
+            }
+            i += 2;
+            continue;
+        } else if let Some(n) = a.strip_prefix("-n") {
+            lines = n.trim_start_matches('+').parse().ok();
+            if lines.is_none() {
+                let q = p.vq(n);
+                p.err(&if p.gnu { format!("invalid number of lines: {q}") } else { format!("invalid number {q}") });
+                return 1;
+            }
+        } else if let Some(n) = a.strip_prefix("-c") {
+            bytes = n.parse().ok();
+            lines = None;
+        } else if let Some(n) = a.strip_prefix('-').filter(|n| !n.is_empty() && n.chars().all(|c| c.is_ascii_digit())) {
+            lines = n.parse().ok();
+        } else {
+            files.push(a.clone());
+        }
+        i += 1;
+    }
+    if files.is_empty() {
+        files.push("-".into());
+    }
+    let head = p.name == "head";
+    let mut status = 0;
+    for f in files {
+        // Large zero streams (head -c N /dev/zero) stay opaque.
+        if let (Some(n), true) = (bytes, head) {
+            if f != "-" {
+                if let Ok(Data::Opaque(_)) = p.world.read(&p.ctx, &f) {
+                    p.io.out.extend(std::iter::repeat_n(0u8, n.min(64 << 20) as usize));
+                    continue;
+                }
+            }
+        }
+        let Some(d) = read_input(p, &f) else {
+            status = 1;
+            continue;
+        };
+        let out: Vec<u8> = if let Some(n) = bytes {
+            let n = n as usize;
+            if head {
+                d[..n.min(d.len())].to_vec()
+            } else {
+                d[d.len().saturating_sub(n)..].to_vec()
+            }
+        } else {
+            let n = lines.unwrap_or(10);
+            let text = String::from_utf8_lossy(&d).into_owned();
+            let ls: Vec<&str> = text.split_inclusive('\n').collect();
+            let sel: Vec<&str> = if head { ls.iter().take(n).copied().collect() } else { ls[ls.len().saturating_sub(n)..].to_vec() };
+            sel.concat().into_bytes()
+        };
+        p.io.out.extend_from_slice(&out);
+    }
+    status
+}
+
+pub(super) fn wc(p: &mut Proc, args: &[String]) -> i32 {
+    let (opts, files) = split_opts(args);
+    let only: Vec<char> = opts.iter().filter_map(|o| o.chars().nth(1)).filter(|c| "lwc".contains(*c)).collect();
+    let inputs = if files.is_empty() { vec!["-".to_string()] } else { files.clone() };
+    let mut status = 0;
+    for f in inputs {
+        let opaque = if f == "-" { None } else { p.world.read(&p.ctx, &f).ok().filter(|d| matches!(d, Data::Opaque(_))).map(|d| d.len()) };
+        let Some(d) = (if opaque.is_some() { Some(Vec::new()) } else { read_input(p, &f) }) else {
+            status = 1;
+            continue;
+        };
+        let l = d.iter().filter(|b| **b == b'\n').count();
+        let w = String::from_utf8_lossy(&d).split_whitespace().count();
+        let c = opaque.map(|n| n as usize).unwrap_or(d.len());
+        let mut parts = Vec::new();
+        for (k, v) in [('l', l), ('w', w), ('c', c)] {
+            if only.is_empty() || only.contains(&k) {
+                parts.push(v);
+            }
+        }
+        let name = if f == "-" { String::new() } else { format!(" {f}") };
+        let s = if parts.len() == 1 {
+            format!("{}{name}", parts[0])
+        } else if p.gnu {
+            parts.iter().map(|v| format!("{v:>w$}", w = if files.is_empty() { 7 } else { 1 })).collect::<Vec<_>>().join(" ") + &name
+        } else {
+            parts.iter().map(|v| format!("{v:>7}")).collect::<Vec<_>>().join(" ") + &name
+        };
+        p.out(&format!("{s}\n"));
+    }
+    status
+}
+
+pub(super) fn sort(p: &mut Proc, args: &[String]) -> i32 {
+    let (opts, files) = split_opts(args);
+    let inputs = if files.is_empty() { vec!["-".to_string()] } else { files };
+    let mut lines: Vec<String> = Vec::new();
+    for f in inputs {
+        let Some(d) = read_input(p, &f) else { return 2 };
+        lines.extend(String::from_utf8_lossy(&d).lines().map(str::to_string));
+    }
+    if has(&opts, "-n", "") {
+        sort_by(&mut lines, |a, b| {
+            let na: f64 = a.split_whitespace().next().and_then(|x| x.parse().ok()).unwrap_or(0.0);
+            let nb: f64 = b.split_whitespace().next().and_then(|x| x.parse().ok()).unwrap_or(0.0);
+            na.partial_cmp(&nb).unwrap_or(std::cmp::Ordering::Equal).then(a.cmp(b))
+        });
+    } else {
+        sorting::sort(&mut lines);
+    }
+    if has(&opts, "-r", "") {
+        lines.reverse();
+    }
+    if has(&opts, "-u", "") {
+        lines.dedup();
+    }
+    for l in lines {
+        p.out(&format!("{l}\n"));
+    }
+    0
+}
+
+pub(super) fn tee(p: &mut Proc, args: &[String]) -> i32 {
+    let (opts, files) = split_opts(args);
+    let append = has(&opts, "-a", "--append");
+    let data = std::mem::take(&mut p.io.stdin);
+    p.io.out.extend_from_slice(&data);
+    let mut status = 0;
+    for f in files {
+        let mode = if append { WriteMode::Append } else { WriteMode::Truncate };
+        if let Err(e) = p.world.write_file(&p.ctx, &f, &Data::from_bytes(&data), mode) {
+            if p.gnu {
+                p.err(&format!("{f}: {e}"));
+            } else {
+                p.err(&format!("can't open '{f}': {e}"));
+            }
+            status = 1;
+        }
+    }
+    status
+}
+
+pub(super) fn cut(p: &mut Proc, args: &[String]) -> i32 {
+    let mut delim = '\t';
+    let mut fields: Vec<usize> = Vec::new();
+    let mut files = Vec::new();
+    let mut i = 0;
+    while i < args.len() {
+        let a = &args[i];
+        let attached = ["-d", "-f"].iter().find_map(|flag| Some((*flag, a.strip_prefix(flag).filter(|v| !v.is_empty())?)));
+        let (flag, val) = if let Some((flag, value)) = attached {
+            (flag.to_string(), value.to_string())
+        } else if a == "-d" || a == "-f" {
+            i += 1;
+            (a.clone(), args.get(i).cloned().unwrap_or_default())
+        } else {
+            files.push(a.clone());
+            i += 1;
+            continue;
+        };
+        if flag == "-d" {
+            // GNU cut takes one byte; busybox one character.
+            if p.gnu && val.len() != 1 {
+                return p.err_try("the delimiter must be a single character");
+            }
+            delim = val.chars().next().unwrap_or('\t');
+        } else {
+            fields = val.split(',').filter_map(|x| x.parse().ok()).collect();
+        }
+        i += 1;
+    }
+    let inputs = if files.is_empty() { vec!["-".to_string()] } else { files };
+    for f in inputs {
+        let Some(d) = read_input(p, &f) else { return 1 };
+        for line in String::from_utf8_lossy(&d).lines() {
+            let parts: Vec<&str> = line.split(delim).collect();
+            let sel: Vec<&str> = fields.iter().filter_map(|n| parts.get(n.wrapping_sub(1)).copied()).collect();
+            p.out(&format!("{}\n", sel.join(&delim.to_string())));
+        }
+    }
+    0
+}
