@@ -1,0 +1,152 @@
+//! `docker compose config`: the project as compose-go writes it back, in YAML.
+
+use super::{Project, SvcVolume};
+use crate::sorting::sort;
+
+/// YAML scalars as compose-go writes them (quoted when they would read as something else).
+fn yaml_scalar(s: &str) -> String {
+    let special = s.is_empty()
+        || s.parse::<f64>().is_ok()
+        || matches!(s, "true" | "false" | "null" | "yes" | "no" | "on" | "off" | "~" | "True" | "False" | "Null" | "NULL")
+        || s.starts_with(['-', '?', ':', '[', ']', '{', '}', '!', '*', '&', '#', '|', '>', '\'', '"', '%', '@', '`', ',', ' '])
+        || s.ends_with(' ')
+        || s.contains(": ")
+        || s.contains(" #")
+        || s.ends_with(':');
+    let needs = special && !(s.starts_with('-') && s.len() > 1 && !s.starts_with("- ") && s.parse::<f64>().is_err());
+    if needs {
+        format!("\"{}\"", s.replace('\\', "\\\\").replace('"', "\\\""))
+    } else {
+        s.to_string()
+    }
+}
+
+pub(super) fn config_yaml(p: &Project) -> String {
+    let mut y = format!("name: {}\nservices:\n", yaml_scalar(&p.name));
+    for s in &p.services {
+        y.push_str(&format!("  {}:\n", s.name));
+        if let Some((ctx, df)) = &s.build {
+            y.push_str(&format!(
+                "    build:\n      context: {}\n      dockerfile: {}\n",
+                crate::fs::normalize(&p.dir, ctx),
+                df.clone().unwrap_or_else(|| "Dockerfile".into())
+            ));
+        }
+        if let Some(c) = &s.command {
+            y.push_str("    command:\n");
+            for a in c {
+                y.push_str(&format!("      - {}\n", yaml_scalar(a)));
+            }
+        }
+        if let Some(n) = &s.container_name {
+            y.push_str(&format!("    container_name: {}\n", yaml_scalar(n)));
+        }
+        if !s.depends_on.is_empty() {
+            y.push_str("    depends_on:\n");
+            for d in &s.depends_on {
+                y.push_str(&format!("      {d}:\n        condition: service_started\n        required: true\n"));
+            }
+        }
+        if let Some(e) = &s.entrypoint {
+            y.push_str("    entrypoint:\n");
+            for a in e {
+                y.push_str(&format!("      - {}\n", yaml_scalar(a)));
+            }
+        }
+        if !s.environment.is_empty() {
+            y.push_str("    environment:\n");
+            let mut env = s.environment.clone();
+            sort(&mut env);
+            for (k, v) in env {
+                y.push_str(&format!("      {k}: {}\n", yaml_scalar(&v)));
+            }
+        }
+        if let Some(i) = &s.image {
+            y.push_str(&format!("    image: {}\n", yaml_scalar(i)));
+        } else if s.build.is_some() {
+            y.push_str(&format!("    image: {}-{}\n", p.name, s.name));
+        }
+        if let Some(n) = &s.network_mode {
+            y.push_str(&format!("    network_mode: {}\n", yaml_scalar(n)));
+        } else {
+            y.push_str("    networks:\n      default: null\n");
+        }
+        if !s.ports.is_empty() {
+            y.push_str("    ports:\n");
+            for port in &s.ports {
+                let (host, cont) = port.rsplit_once(':').unwrap_or(("", port));
+                y.push_str(&format!("      - mode: ingress\n        target: {cont}\n"));
+                if !host.is_empty() {
+                    y.push_str(&format!("        published: \"{host}\"\n"));
+                }
+                y.push_str("        protocol: tcp\n");
+            }
+        }
+        if let Some(u) = &s.user {
+            y.push_str(&format!("    user: {}\n", yaml_scalar(u)));
+        }
+        if !s.volumes.is_empty() {
+            y.push_str("    volumes:\n");
+            for v in &s.volumes {
+                match v {
+                    SvcVolume::Volume { source, target, read_only, nocopy } => {
+                        y.push_str("      - type: volume\n");
+                        if let Some(src) = source {
+                            y.push_str(&format!("        source: {src}\n"));
+                        }
+                        y.push_str(&format!("        target: {target}\n"));
+                        if *read_only {
+                            y.push_str("        read_only: true\n");
+                        }
+                        if *nocopy {
+                            y.push_str("        volume:\n          nocopy: true\n");
+                        } else {
+                            y.push_str("        volume: {}\n");
+                        }
+                    }
+                    SvcVolume::Bind { source, target, read_only } => {
+                        y.push_str(&format!("      - type: bind\n        source: {source}\n        target: {target}\n"));
+                        if *read_only {
+                            y.push_str("        read_only: true\n");
+                        }
+                        y.push_str("        bind:\n          create_host_path: true\n");
+                    }
+                    SvcVolume::Tmpfs { target, size } => {
+                        y.push_str(&format!("      - type: tmpfs\n        target: {target}\n"));
+                        if let Some(sz) = size {
+                            y.push_str(&format!("        tmpfs:\n          size: \"{sz}\"\n"));
+                        }
+                    }
+                }
+            }
+        }
+        if let Some(w) = &s.working_dir {
+            y.push_str(&format!("    working_dir: {w}\n"));
+        }
+    }
+    if p.services.iter().any(|s| s.network_mode.is_none()) {
+        y.push_str(&format!("networks:\n  default:\n    name: {}_default\n", p.name));
+    }
+    if !p.volumes.is_empty() {
+        y.push_str("volumes:\n");
+        for v in &p.volumes {
+            y.push_str(&format!("  {}:\n    name: {}\n", v.key, v.name));
+            if v.external {
+                y.push_str("    external: true\n");
+            }
+        }
+    }
+    y
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn yaml_scalars_quote_numbers() {
+        assert_eq!(yaml_scalar("3600"), "\"3600\"");
+        assert_eq!(yaml_scalar("-c"), "-c");
+        assert_eq!(yaml_scalar("echo started >> /appdata/log.txt; sleep 3600"), "echo started >> /appdata/log.txt; sleep 3600");
+    }
+}

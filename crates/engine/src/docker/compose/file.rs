@@ -1,0 +1,268 @@
+//! Reading the compose file: the project's services and top-level volumes, their
+//! command strings, environments and volume entries, resolved against the project directory.
+
+use std::collections::BTreeMap;
+
+use serde_json::Value;
+
+use super::{Project, Service, SvcVolume, TopVolume};
+use crate::shell::Shell;
+use crate::sorting::sort_by;
+use crate::world::World;
+
+/// Splits a command string like a shell would (quotes and backslashes).
+fn shell_split(s: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut cur = String::new();
+    let mut has = false;
+    let mut chars = s.chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            '\'' => {
+                has = true;
+                for d in chars.by_ref() {
+                    if d == '\'' {
+                        break;
+                    }
+                    cur.push(d);
+                }
+            }
+            '"' => {
+                has = true;
+                while let Some(d) = chars.next() {
+                    match d {
+                        '"' => break,
+                        '\\' => {
+                            if let Some(e) = chars.next() {
+                                cur.push(e);
+                            }
+                        }
+                        d => cur.push(d),
+                    }
+                }
+            }
+            '\\' => {
+                if let Some(e) = chars.next() {
+                    cur.push(e);
+                    has = true;
+                }
+            }
+            c if c.is_whitespace() => {
+                if has || !cur.is_empty() {
+                    out.push(std::mem::take(&mut cur));
+                    has = false;
+                }
+            }
+            c => cur.push(c),
+        }
+    }
+    if has || !cur.is_empty() {
+        out.push(cur);
+    }
+    out
+}
+
+fn as_string(v: &Value) -> Option<String> {
+    match v {
+        Value::String(s) => Some(s.clone()),
+        Value::Number(n) => Some(n.to_string()),
+        Value::Bool(b) => Some(b.to_string()),
+        _ => None,
+    }
+}
+
+fn string_list(v: &Value) -> Option<Vec<String>> {
+    match v {
+        Value::String(s) => Some(shell_split(s)),
+        Value::Array(a) => Some(a.iter().filter_map(as_string).collect()),
+        _ => None,
+    }
+}
+
+fn project_name_from_dir(dir: &str) -> String {
+    let base = dir.rsplit('/').find(|s| !s.is_empty()).unwrap_or("default");
+    base.to_ascii_lowercase().chars().filter(|c| c.is_ascii_alphanumeric() || *c == '-' || *c == '_').collect()
+}
+
+pub(super) fn load(world: &World, sh: &Shell, files: &[String], project: Option<&str>) -> Result<Project, String> {
+    let cwd = sh.ctx.cwd.clone();
+    let candidates = ["compose.yaml", "compose.yml", "docker-compose.yaml", "docker-compose.yml"];
+    let file = if let Some(f) = files.first() {
+        crate::fs::normalize(&cwd, f)
+    } else {
+        let mut dir = cwd.clone();
+        loop {
+            if let Some(c) =
+                candidates.iter().map(|c| format!("{}/{c}", dir.trim_end_matches('/'))).find(|p| world.stat(&sh.ctx, p, true).is_ok())
+            {
+                break c;
+            }
+            if dir == "/" {
+                return Err("no configuration file provided: not found".into());
+            }
+            dir = crate::fs::parent_and_name(&dir).0;
+        }
+    };
+    let text = match world.read(&sh.ctx, &file) {
+        Ok(d) => String::from_utf8_lossy(&d.to_vec()).into_owned(),
+        Err(_) => return Err(format!("open {file}: no such file or directory")),
+    };
+    let doc: Value = yaml_serde::from_str(&text).map_err(|e| format!("yaml: {e}"))?;
+    let dir = crate::fs::parent_and_name(&file).0;
+    let name = project.map(str::to_string).or_else(|| doc.get("name").and_then(as_string)).unwrap_or_else(|| project_name_from_dir(&dir));
+    let mut volumes = Vec::new();
+    if let Some(Value::Object(vs)) = doc.get("volumes") {
+        for (key, spec) in vs {
+            let explicit = spec.get("name").and_then(as_string);
+            let external = spec.get("external").map(|e| e.as_bool().unwrap_or(true)).unwrap_or(false);
+            let vname = explicit.clone().unwrap_or_else(|| if external { key.clone() } else { format!("{name}_{key}") });
+            let opts = string_entries(spec, "driver_opts");
+            let labels = string_entries(spec, "labels");
+            volumes.push(TopVolume {
+                key: key.clone(),
+                name: vname,
+                external,
+                explicit_name: explicit.is_some(),
+                driver_opts: opts,
+                labels,
+            });
+        }
+    }
+    let mut services = Vec::new();
+    let Some(Value::Object(svcs)) = doc.get("services") else {
+        return Err("no service selected".into());
+    };
+    for (sname, spec) in svcs {
+        let mut s = Service { name: sname.clone(), ..Service::default() };
+        s.image = spec.get("image").and_then(as_string);
+        s.build = match spec.get("build") {
+            Some(Value::String(c)) => Some((c.clone(), None)),
+            Some(Value::Object(o)) => {
+                Some((o.get("context").and_then(as_string).unwrap_or_else(|| ".".into()), o.get("dockerfile").and_then(as_string)))
+            }
+            _ => None,
+        };
+        s.command = spec.get("command").and_then(string_list);
+        s.entrypoint = spec.get("entrypoint").and_then(string_list);
+        match spec.get("environment") {
+            Some(Value::Object(o)) => s.environment = o.iter().map(|(k, v)| (k.clone(), as_string(v).unwrap_or_default())).collect(),
+            Some(Value::Array(a)) => {
+                s.environment = a
+                    .iter()
+                    .filter_map(as_string)
+                    .map(|e| e.split_once('=').map(|(k, v)| (k.to_string(), v.to_string())).unwrap_or((e.clone(), String::new())))
+                    .collect()
+            }
+            _ => {}
+        }
+        s.user = spec.get("user").and_then(as_string);
+        s.working_dir = spec.get("working_dir").and_then(as_string);
+        s.network_mode = spec.get("network_mode").and_then(as_string);
+        s.container_name = spec.get("container_name").and_then(as_string);
+        s.read_only = spec.get("read_only").and_then(|v| v.as_bool()).unwrap_or(false);
+        s.ports = spec.get("ports").and_then(|p| p.as_array()).map(|a| a.iter().filter_map(as_string).collect()).unwrap_or_default();
+        s.tmpfs = spec.get("tmpfs").and_then(string_list_plain).unwrap_or_default();
+        s.depends_on = match spec.get("depends_on") {
+            Some(Value::Array(a)) => a.iter().filter_map(as_string).collect(),
+            Some(Value::Object(o)) => o.keys().cloned().collect(),
+            _ => Vec::new(),
+        };
+        if let Some(Value::Array(vs)) = spec.get("volumes") {
+            for v in vs {
+                s.volumes.push(parse_service_volume(v, &dir)?);
+            }
+        }
+        if s.image.is_none() && s.build.is_none() {
+            return Err(format!("service {sname} has neither an image nor a build context specified: invalid compose project"));
+        }
+        services.push(s);
+    }
+    sort_by(&mut services, |a, b| a.name.cmp(&b.name));
+    let has_version = doc.get("version").is_some();
+    Ok(Project { name, dir, file, has_version, services, volumes })
+}
+
+/// The string members of the mapping `spec[key]` (none if it is missing or not a mapping).
+fn string_entries(spec: &Value, key: &str) -> BTreeMap<String, String> {
+    // Inserted one by one: collecting into a map would bring its own copy of a sort.
+    let mut entries = BTreeMap::new();
+    for (k, v) in spec.get(key).and_then(Value::as_object).into_iter().flatten() {
+        if let Some(v) = as_string(v) {
+            entries.insert(k.clone(), v);
+        }
+    }
+    entries
+}
+
+fn string_list_plain(v: &Value) -> Option<Vec<String>> {
+    match v {
+        Value::String(s) => Some(vec![s.clone()]),
+        Value::Array(a) => Some(a.iter().filter_map(as_string).collect()),
+        _ => None,
+    }
+}
+
+fn parse_service_volume(v: &Value, dir: &str) -> Result<SvcVolume, String> {
+    let abs = |p: &str| {
+        if p.starts_with('/') {
+            p.to_string()
+        } else if let Some(rest) = p.strip_prefix('~') {
+            format!("/home/student{rest}")
+        } else {
+            crate::fs::normalize(dir, p)
+        }
+    };
+    match v {
+        Value::String(s) => {
+            let parts: Vec<&str> = s.split(':').collect();
+            match parts.as_slice() {
+                [t] => Ok(SvcVolume::Volume { source: None, target: t.to_string(), read_only: false, nocopy: false }),
+                [src, t, rest @ ..] => {
+                    let mode = rest.first().copied().unwrap_or("");
+                    let ro = mode.split(',').any(|m| m == "ro");
+                    if src.starts_with('.') || src.starts_with('/') || src.starts_with('~') {
+                        Ok(SvcVolume::Bind { source: abs(src), target: t.to_string(), read_only: ro })
+                    } else {
+                        Ok(SvcVolume::Volume {
+                            source: Some(src.to_string()),
+                            target: t.to_string(),
+                            read_only: ro,
+                            nocopy: mode.contains("nocopy"),
+                        })
+                    }
+                }
+                _ => Err(format!("invalid volume specification: {s}")),
+            }
+        }
+        Value::Object(o) => {
+            let kind = o.get("type").and_then(as_string).unwrap_or_else(|| "volume".into());
+            let target = o.get("target").and_then(as_string).unwrap_or_default();
+            let read_only = o.get("read_only").and_then(|b| b.as_bool()).unwrap_or(false);
+            let source = o.get("source").and_then(as_string);
+            match kind.as_str() {
+                "bind" => Ok(SvcVolume::Bind { source: abs(&source.unwrap_or_default()), target, read_only }),
+                "tmpfs" => Ok(SvcVolume::Tmpfs { target, size: o.get("tmpfs").and_then(|t| t.get("size")).and_then(as_string) }),
+                _ => Ok(SvcVolume::Volume {
+                    source,
+                    target,
+                    read_only,
+                    nocopy: o.get("volume").and_then(|v| v.get("nocopy")).and_then(|b| b.as_bool()).unwrap_or(false),
+                }),
+            }
+        }
+        _ => Err("invalid volume specification".into()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn command_strings_split_like_a_shell() {
+        assert_eq!(
+            shell_split(r#"sh -c "echo started >> /appdata/log.txt; sleep 3600""#),
+            vec!["sh", "-c", "echo started >> /appdata/log.txt; sleep 3600"]
+        );
+    }
+}

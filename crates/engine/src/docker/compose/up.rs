@@ -1,0 +1,306 @@
+//! `docker compose up`: the images a service needs (built or pulled), the project's volumes,
+//! and each service's container, created and started.
+
+use super::{container_name, err, service_hash, Project, Service, SvcVolume, COMPOSE_VERSION};
+use crate::daemon::spec::ContainerSpec;
+use crate::docker::flags::{self, flag, opt};
+use crate::docker::mounts::{self, SpecError};
+use crate::shell::{Io, Shell};
+use crate::world::{ComposeRef, ContainerId, Status, World};
+
+/// The image a service runs: its `image`, or the one compose builds for it (`PROJECT-SERVICE`).
+fn service_image(p: &Project, s: &Service) -> String {
+    s.image.clone().unwrap_or_else(|| format!("{}-{}", p.name, s.name))
+}
+
+/// Builds the images of the services with a `build` section that are missing, as `up` does
+/// before it creates anything, printing BuildKit's progress with the service's name.
+pub(super) fn ensure_images(world: &mut World, sh: &Shell, p: &Project, services: &[&Service], io: &mut Io) -> Result<(), i32> {
+    for s in services {
+        let Some((ctx, df)) = &s.build else { continue };
+        let tag = service_image(p, s);
+        if super::find_image(world, &tag).is_some() {
+            continue;
+        }
+        let context = crate::fs::normalize(&p.dir, ctx);
+        let mut bargs = vec!["-t".to_string(), tag];
+        if let Some(df) = df {
+            bargs.push("-f".into());
+            bargs.push(crate::fs::normalize(&context, df));
+        }
+        bargs.push(context);
+        if super::build::build_labeled(world, sh, &bargs, io, Some(&s.name)) != 0 {
+            return Err(1);
+        }
+    }
+    Ok(())
+}
+
+pub(super) fn ensure_volumes(world: &mut World, p: &Project, io: &mut Io) -> Result<(), i32> {
+    for v in &p.volumes {
+        if v.external && !world.volumes.contains_key(&v.name) {
+            return Err(err(io, &format!("external volume \"{}\" not found", v.name)));
+        }
+    }
+    for v in &p.volumes {
+        if v.external || world.volumes.contains_key(&v.name) {
+            continue;
+        }
+        io.err_line(&format!(" Volume \"{}\"  Creating", v.name));
+        let mut labels = v.labels.clone();
+        labels.insert("com.docker.compose.project".into(), p.name.clone());
+        labels.insert("com.docker.compose.version".into(), COMPOSE_VERSION.into());
+        labels.insert("com.docker.compose.volume".into(), v.key.clone());
+        super::volume::create_volume(
+            world,
+            &v.name,
+            labels,
+            if v.driver_opts.is_empty() { None } else { Some(v.driver_opts.clone()) },
+            false,
+        );
+        io.err_line(&format!(" Volume \"{}\"  Created", v.name));
+    }
+    Ok(())
+}
+
+/// Creates the service's container: the service becomes a [`ContainerSpec`] (its mounts read
+/// with the CLI's own mount parsers, as its short and long volume syntax are `-v` and
+/// `--mount` specs), and the daemon creates it.
+pub(super) fn create_service(world: &mut World, sh: &Shell, p: &Project, s: &Service, io: &mut Io) -> Result<ContainerId, i32> {
+    let cwd = sh.ctx.cwd.as_str();
+    let image = service_image(p, s);
+    let mut spec = ContainerSpec { name: Some(container_name(p, s)), image: image.clone(), ..ContainerSpec::default() };
+    for v in &s.volumes {
+        let added = match v {
+            SvcVolume::Bind { source, target, read_only } => {
+                let mode = if *read_only { "ro" } else { "rw" };
+                mounts::parse_volume_flag(&format!("{source}:{target}:{mode}"), cwd, "/home/student").map(|r| spec.volumes.push(r))
+            }
+            SvcVolume::Volume { source, target, read_only, nocopy } => {
+                let name = source
+                    .as_ref()
+                    .map(|src| p.volumes.iter().find(|tv| tv.key == *src).map(|tv| tv.name.clone()).unwrap_or_else(|| src.clone()));
+                let mut m = String::from("type=volume");
+                if let Some(n) = name {
+                    m.push_str(&format!(",src={n}"));
+                }
+                m.push_str(&format!(",dst={target}"));
+                if *read_only {
+                    m.push_str(",readonly");
+                }
+                if *nocopy {
+                    m.push_str(",volume-nocopy");
+                }
+                mounts::parse_mount_flag(&m, cwd).map(|r| spec.mounts.push(Ok(r)))
+            }
+            SvcVolume::Tmpfs { target, size } => {
+                let m = match size {
+                    Some(sz) => format!("type=tmpfs,dst={target},tmpfs-size={sz}"),
+                    None => format!("type=tmpfs,dst={target}"),
+                };
+                mounts::parse_mount_flag(&m, cwd).map(|r| spec.mounts.push(Ok(r)))
+            }
+        };
+        if let Err(e) = added {
+            return Err(err(io, &spec_error_text(e)));
+        }
+    }
+    for t in &s.tmpfs {
+        spec.tmpfs.push(mounts::parse_tmpfs_flag(t).map_err(|(SpecError::Cli(m) | SpecError::Daemon(m) | SpecError::Flag(m))| m));
+    }
+    for port in &s.ports {
+        match super::ports::parse_publish(port) {
+            Ok(b) => spec.port_bindings.push(b),
+            Err(m) => return Err(err(io, &format!("{}.", m.trim_end_matches('.')))),
+        }
+    }
+    spec.user = s.user.clone();
+    spec.workdir = s.working_dir.clone();
+    spec.env = s.environment.iter().map(|(k, v)| format!("{k}={v}")).collect();
+    spec.entrypoint = s.entrypoint.as_ref().map(|e| e.join(" "));
+    spec.read_only = s.read_only;
+    spec.network_mode = s.network_mode.clone().unwrap_or_else(|| format!("{}_default", p.name));
+    spec.command = s.command.clone().unwrap_or_default();
+    // `up` pulls first; a service created another way gets its image the same way, quietly.
+    if super::find_image(world, &image).is_none() {
+        if let Err(e) = super::image::pull_into_store(world, &image, &mut |_| {}) {
+            return Err(err(io, &format!("Error response from daemon: {}.", e.message().trim_end_matches('.'))));
+        }
+    }
+    let image_id = super::find_image(world, &image).map(|i| world.images[i].id.clone()).unwrap_or_default();
+    let hash = service_hash(p, s);
+    spec.compose = Some(ComposeRef { project: p.name.clone(), service: s.name.clone(), config_hash: hash.clone() });
+    spec.labels = [
+        ("com.docker.compose.project", p.name.clone()),
+        ("com.docker.compose.service", s.name.clone()),
+        ("com.docker.compose.container-number", "1".into()),
+        ("com.docker.compose.oneoff", "False".into()),
+        ("com.docker.compose.config-hash", hash),
+        ("com.docker.compose.version", COMPOSE_VERSION.into()),
+        ("com.docker.compose.project.working_dir", p.dir.clone()),
+        ("com.docker.compose.image", image_id),
+    ]
+    .into_iter()
+    .map(|(k, v)| (k.to_string(), v))
+    .collect();
+    crate::daemon::container::create(world, &spec)
+        .map_err(|e| err(io, &format!("Error response from daemon: {}.", e.to_string().trim_end_matches('.'))))
+}
+
+/// A mount spec Compose could not use, as `docker compose` words it.
+fn spec_error_text(e: SpecError) -> String {
+    match e {
+        SpecError::Cli(m) => format!("{}.", m.trim_end_matches('.')),
+        SpecError::Daemon(m) => format!("Error response from daemon: {}.", m.trim_end_matches('.')),
+        SpecError::Flag(m) => m,
+    }
+}
+
+/// Compose pulls the images of services that have no `build` and are not present, first of all.
+fn pull_missing(world: &mut World, services: &[&Service], io: &mut Io) -> Result<(), i32> {
+    for s in services {
+        let Some(image) = s.image.as_ref().filter(|_| s.build.is_none()) else { continue };
+        if super::find_image(world, image).is_some() {
+            continue;
+        }
+        io.err_line(&format!(" {} Pulling ", s.name));
+        match super::image::pull_into_store(world, image, &mut |_| {}) {
+            Ok(_) => io.err_line(&format!(" {} Pulled ", s.name)),
+            Err(e) => {
+                io.err_line(&format!(" {} Error {}", s.name, e.message()));
+                io.err_line(&format!("Error response from daemon: {}", e.message()));
+                return Err(1);
+            }
+        }
+    }
+    Ok(())
+}
+
+pub(super) fn up(world: &mut World, sh: &mut Shell, p: &Project, args: &[String], io: &mut Io) -> i32 {
+    let parsed = match flags::parse(
+        args,
+        &[
+            flag("detach", Some('d')),
+            flag("build", None),
+            flag("force-recreate", None),
+            flag("no-build", None),
+            opt("timeout", Some('t')),
+            flag("remove-orphans", None),
+            flag("wait", None),
+        ],
+        false,
+    ) {
+        Ok(x) => x,
+        Err(e) => return err(io, &e),
+    };
+    let detach = parsed.has("detach");
+    let selected: Vec<&Service> = if parsed.operands.is_empty() {
+        p.services.iter().collect()
+    } else {
+        let mut want: Vec<String> = parsed.operands.clone();
+        let mut k = 0;
+        while k < want.len() {
+            if let Some(s) = p.services.iter().find(|s| s.name == want[k]) {
+                for d in &s.depends_on {
+                    if !want.contains(d) {
+                        want.push(d.clone());
+                    }
+                }
+            } else {
+                return err(io, &format!("no such service: {}", want[k]));
+            }
+            k += 1;
+        }
+        p.services.iter().filter(|s| want.contains(&s.name)).collect()
+    };
+    if let Err(code) = pull_missing(world, &selected, io) {
+        return code;
+    }
+    if let Err(code) = ensure_images(world, sh, p, &selected, io) {
+        return code;
+    }
+    if let Err(code) = ensure_volumes(world, p, io) {
+        return code;
+    }
+    if p.services.iter().any(|s| s.network_mode.is_none()) && !world.networks_contains(&format!("{}_default", p.name)) {
+        io.err_line(&format!(" Network {}_default  Creating", p.name));
+        world.add_network(&format!("{}_default", p.name));
+        io.err_line(&format!(" Network {}_default  Created", p.name));
+    }
+    let mut to_start: Vec<String> = Vec::new();
+    let mut running: Vec<String> = Vec::new();
+    for s in &selected {
+        let name = container_name(p, s);
+        let hash = service_hash(p, s);
+        let existing =
+            world.named_container(&name).map(|c| (c.id.clone(), c.status, c.compose.as_ref().is_some_and(|c| c.config_hash == hash)));
+        match existing {
+            Some((_, status, true)) if !parsed.has("force-recreate") => {
+                if status == Status::Running {
+                    running.push(name);
+                } else {
+                    to_start.push(name);
+                }
+            }
+            Some((id, status, _)) => {
+                io.err_line(&format!(" Container {name}  Recreate"));
+                if status == Status::Running {
+                    super::graceful_stop(world, &id);
+                }
+                super::remove_container(world, &id, false);
+                match create_service(world, sh, p, s, io) {
+                    Ok(_) => {}
+                    Err(c) => return c,
+                }
+                io.err_line(&format!(" Container {name}  Recreated"));
+                to_start.push(name);
+            }
+            None => {
+                io.err_line(&format!(" Container {name}  Creating"));
+                match create_service(world, sh, p, s, io) {
+                    Ok(_) => {}
+                    Err(c) => return c,
+                }
+                io.err_line(&format!(" Container {name}  Created"));
+                to_start.push(name);
+            }
+        }
+    }
+    for n in &running {
+        io.err_line(&format!(" Container {n}  Running"));
+    }
+    let mut logs: Vec<(String, Vec<u8>, Option<i32>)> = Vec::new();
+    for n in &to_start {
+        let Some(id) = world.find_container(n) else { continue };
+        if detach {
+            io.err_line(&format!(" Container {n}  Starting"));
+        }
+        if let Err(e) = super::start_container(world, &id) {
+            io.err_line(&format!("Error response from daemon: {}.", e.to_string().trim_end_matches('.')));
+            return 1;
+        }
+        let (out, errb, code) = super::run_main_process(world, &id);
+        let mut all = out;
+        all.extend(errb);
+        logs.push((n.clone(), all, code));
+        if detach {
+            io.err_line(&format!(" Container {n}  Started"));
+        }
+    }
+    if !detach {
+        let short = |n: &str| n.strip_prefix(&format!("{}-", p.name)).unwrap_or(n).to_string();
+        let attached: Vec<String> = selected.iter().map(|s| short(&container_name(p, s))).collect();
+        io.out_str(&format!("Attaching to {}\n", attached.join(", ")));
+        let width = attached.iter().map(|a| a.len()).max().unwrap_or(0);
+        for (n, out, code) in &logs {
+            let label = short(n);
+            for line in String::from_utf8_lossy(out).lines() {
+                io.out_str(&format!("\u{1b}[2K{label:<width$}  | {line}\n"));
+            }
+            if let Some(c) = code {
+                io.out_str(&format!("{label} exited with code {c}\n"));
+            }
+        }
+    }
+    0
+}
