@@ -1,7 +1,7 @@
 //! `docker pull`, `docker image prune`, and the pull that `docker run` does for a missing image.
 
-use super::build::{add_image, image_id, sha256_hex};
 use super::flags::{self, flag, opt};
+use super::image_store::{add_image, image_id, sha256_hex};
 use super::{arg_count_error, find_image, usage_error};
 use crate::catalog::{self, Lookup};
 use crate::events::Event;

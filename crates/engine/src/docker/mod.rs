@@ -1,10 +1,13 @@
 //! The `docker` CLI and the engine behind it: containers, volumes, images.
 
 pub mod build;
+mod commit;
 pub mod compose;
+mod cp;
 pub mod flags;
 pub mod format;
 pub mod image;
+mod image_store;
 pub mod info;
 pub mod inspect;
 pub mod mounts;
@@ -94,9 +97,9 @@ pub fn cli(world: &mut World, sh: &mut Shell, argv: &[String], io: &mut Io) -> i
             Some("diff") => diff(world, &rest[1..], io),
             Some("logs") => logs(world, &rest[1..], io),
             Some("prune") => container_prune(world, &rest[1..], io),
-            Some("commit") => build::commit(world, &rest[1..], io),
-            Some("cp") => build::cp(world, sh, &rest[1..], io),
-            Some("export") => build::export(world, &rest[1..], io),
+            Some("commit") => commit::commit(world, &rest[1..], io),
+            Some("cp") => cp::cp(world, sh, &rest[1..], io),
+            Some("export") => commit::export(world, &rest[1..], io),
             Some("port") => ports::port_cmd(world, &rest[1..], io),
             _ => unknown_command(io, "container", rest.first()),
         },
@@ -116,7 +119,7 @@ pub fn cli(world: &mut World, sh: &mut Shell, argv: &[String], io: &mut Io) -> i
             Some("history") => inspect::history(world, &rest[1..], io),
             Some("inspect") => inspect::inspect_cmd(world, &rest[1..], io, Some("image")),
             Some("rm" | "remove") => inspect::rmi(world, &rest[1..], io),
-            Some("tag") => build::tag(world, &rest[1..], io),
+            Some("tag") => commit::tag(world, &rest[1..], io),
             Some("build") => build::build(world, sh, &rest[1..], io),
             Some("pull") => image::pull(world, &rest[1..], io),
             Some("prune") => image::prune(world, &rest[1..], io),
@@ -124,10 +127,10 @@ pub fn cli(world: &mut World, sh: &mut Shell, argv: &[String], io: &mut Io) -> i
         },
         "images" => inspect::images(world, rest, io),
         "pull" => image::pull(world, rest, io),
-        "commit" => build::commit(world, rest, io),
-        "tag" => build::tag(world, rest, io),
-        "cp" => build::cp(world, sh, rest, io),
-        "export" => build::export(world, rest, io),
+        "commit" => commit::commit(world, rest, io),
+        "tag" => commit::tag(world, rest, io),
+        "cp" => cp::cp(world, sh, rest, io),
+        "export" => commit::export(world, rest, io),
         "build" => build::build(world, sh, rest, io),
         "buildx" if rest.first().map(String::as_str) == Some("build") => build::build(world, sh, &rest[1..], io),
         "history" => inspect::history(world, rest, io),

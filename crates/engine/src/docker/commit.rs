@@ -1,0 +1,250 @@
+//! `docker commit` (with Dockerfile-style `--change`s, which `docker build` applies too),
+//! `docker tag` and `docker export`.
+
+use super::flags::{self, flag, opt};
+use super::{arg_count_error, find_image, normalized_ref, usage_error};
+use crate::events::Event;
+use crate::shell::Io;
+use crate::userland::tar;
+use crate::vfs::{Ctx, Ns};
+use crate::world::{Cred, HistoryEntry, Image, ImageConfig, World};
+
+use super::image_store::{add_image, image_id, store_layer};
+
+/// Applies a Dockerfile-style change (`CMD ["sh"]`, `ENV A=b`, …) to a config.
+pub(super) fn apply_change(config: &mut ImageConfig, change: &str) -> Result<String, String> {
+    let (inst, rest) = change.trim().split_once(char::is_whitespace).unwrap_or((change.trim(), ""));
+    let rest = rest.trim();
+    let json_or_shell = |rest: &str| -> Vec<String> {
+        serde_json::from_str::<Vec<String>>(rest).unwrap_or_else(|_| vec!["/bin/sh".into(), "-c".into(), rest.to_string()])
+    };
+    match inst.to_ascii_uppercase().as_str() {
+        "CMD" => {
+            let cmd = json_or_shell(rest);
+            let shown = go_quoted_list(&cmd);
+            config.cmd = Some(cmd);
+            Ok(format!("CMD {shown}"))
+        }
+        "ENTRYPOINT" => {
+            let entrypoint = json_or_shell(rest);
+            let shown = go_quoted_list(&entrypoint);
+            config.entrypoint = Some(entrypoint);
+            Ok(format!("ENTRYPOINT {shown}"))
+        }
+        "ENV" => {
+            for pair in split_kv(rest) {
+                let k = pair.split('=').next().unwrap_or("").to_string();
+                config.env.retain(|e| !e.starts_with(&format!("{k}=")));
+                config.env.push(pair);
+            }
+            Ok(format!("ENV {rest}"))
+        }
+        "WORKDIR" => {
+            config.working_dir = crate::fs::normalize(if config.working_dir.is_empty() { "/" } else { &config.working_dir }, rest);
+            Ok(format!("WORKDIR {}", config.working_dir))
+        }
+        "USER" => {
+            config.user = rest.to_string();
+            Ok(format!("USER {rest}"))
+        }
+        "VOLUME" => {
+            let vols: Vec<String> =
+                serde_json::from_str::<Vec<String>>(rest).unwrap_or_else(|_| rest.split_whitespace().map(str::to_string).collect());
+            for v in &vols {
+                if !config.volumes.contains(v) {
+                    config.volumes.push(v.clone());
+                }
+            }
+            crate::sorting::sort(&mut config.volumes);
+            Ok(format!("VOLUME [{}]", vols.join(" ")))
+        }
+        "LABEL" => {
+            for pair in split_kv(rest) {
+                let (k, v) = pair.split_once('=').unwrap_or((&pair, ""));
+                config.labels.insert(k.trim_matches('"').to_string(), v.trim_matches('"').to_string());
+            }
+            Ok(format!("LABEL {rest}"))
+        }
+        "EXPOSE" => {
+            for p in rest.split_whitespace() {
+                let p = if p.contains('/') { p.to_string() } else { format!("{p}/tcp") };
+                if !config.exposed_ports.contains(&p) {
+                    config.exposed_ports.push(p);
+                }
+            }
+            Ok(format!("EXPOSE map[{}]", config.exposed_ports.iter().map(|p| format!("{p}:{{}}")).collect::<Vec<_>>().join(" ")))
+        }
+        other => Err(format!("{} is not a valid change command", other.to_ascii_lowercase())),
+    }
+}
+
+/// A string list as Go's `%q` prints it (BuildKit's history rows): `["python" "app.py"]`.
+fn go_quoted_list(items: &[String]) -> String {
+    let quoted: Vec<String> = items.iter().map(|s| serde_json::Value::String(s.clone()).to_string()).collect();
+    format!("[{}]", quoted.join(" "))
+}
+
+/// `A=b C="d e"` into pairs.
+fn split_kv(s: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut cur = String::new();
+    let mut quote = false;
+    for c in s.chars() {
+        match c {
+            '"' => quote = !quote,
+            c if c.is_whitespace() && !quote => {
+                if !cur.is_empty() {
+                    out.push(std::mem::take(&mut cur));
+                }
+            }
+            c => cur.push(c),
+        }
+    }
+    if !cur.is_empty() {
+        out.push(cur);
+    }
+    out
+}
+
+pub fn commit(world: &mut World, args: &[String], io: &mut Io) -> i32 {
+    let parsed = match flags::parse(
+        args,
+        &[opt("change", Some('c')), opt("message", Some('m')), opt("author", Some('a')), flag("pause", Some('p'))],
+        false,
+    ) {
+        Ok(p) => p,
+        Err(e) => return usage_error(io, "commit", &e),
+    };
+    let Some(name) = parsed.operands.first() else {
+        return arg_count_error(
+            io,
+            "commit",
+            "at least 1 and at most 2 arguments",
+            "[OPTIONS] CONTAINER [REPOSITORY[:TAG]]",
+            "Create a new image from a container's changes",
+        );
+    };
+    let Some(c) = world.named_container(name).cloned() else {
+        super::no_such_container(io, name);
+        return 1;
+    };
+    let Some(base) = world.images.iter().find(|im| im.id == c.image_id).cloned() else { return 1 };
+    let root = world.fs.deep_copy(c.upper);
+    let mut layers = base.layers.clone();
+    let layer = store_layer(world, &layers, root, false);
+    layers.push(layer);
+    let mut config = base.config.clone();
+    config.cmd = Some(std::iter::once(c.path.clone()).chain(c.args.iter().cloned()).collect());
+    config.env = c.env.clone();
+    config.working_dir = c.working_dir.clone();
+    config.user = c.user.clone();
+    config.volumes = c.config_volumes.clone();
+    config.labels = c.labels.clone();
+    config.args_escaped = false;
+    for ch in parsed.all("change") {
+        if let Err(m) = apply_change(&mut config, &ch) {
+            io.err_line(&format!("Error response from daemon: {m}"));
+            return 1;
+        }
+    }
+    let message = parsed.get("message").unwrap_or("").to_string();
+    let created = world.clock.secs();
+    let mut history = base.history.clone();
+    history.push(HistoryEntry { created, created_by: c.command_line(), empty_layer: false, comment: message.clone() });
+    let tags = parsed.operands.get(1).map(|r| vec![normalized_ref(r)]).unwrap_or_default();
+    let id = image_id(world, &layers, &config, &history, created);
+    let image = Image {
+        id: id.clone(),
+        tags,
+        layers,
+        history,
+        config,
+        created,
+        comment: message,
+        parent: base.id.clone(),
+        last_tag_time: parsed.operands.get(1).map(|_| world.clock.nanos),
+        size: 0,
+    };
+    add_image(world, image);
+    io.out_str(&format!("{id}\n"));
+    0
+}
+
+pub fn tag(world: &mut World, args: &[String], io: &mut Io) -> i32 {
+    if args.len() != 2 {
+        return arg_count_error(
+            io,
+            "tag",
+            "exactly 2 arguments",
+            "SOURCE_IMAGE[:TAG] TARGET_IMAGE[:TAG]",
+            "Create a tag TARGET_IMAGE that refers to SOURCE_IMAGE",
+        );
+    }
+    let Some(i) = find_image(world, &args[0]) else {
+        io.err_line(&format!("Error response from daemon: No such image: {}", normalized_ref(&args[0])));
+        return 1;
+    };
+    let t = normalized_ref(&args[1]);
+    let already = world.images[i].tags.contains(&t);
+    let image = world.images[i].tags.first().cloned().unwrap_or_else(|| world.images[i].short_id().to_string());
+    let mut moved_from = None;
+    for (j, im) in world.images.iter_mut().enumerate().filter(|(_, im)| im.tags.contains(&t)) {
+        im.tags.retain(|x| *x != t);
+        if j != i {
+            moved_from = Some(im.tags.first().cloned().unwrap_or_else(|| im.short_id().to_string()));
+        }
+    }
+    world.images[i].tags.push(t.clone());
+    world.images[i].last_tag_time = Some(world.clock.nanos);
+    if !already {
+        world.emit(Event::ImageTagged { tag: t, image, moved_from });
+    }
+    0
+}
+
+pub fn export(world: &mut World, args: &[String], io: &mut Io) -> i32 {
+    let parsed = match flags::parse(args, &[opt("output", Some('o'))], false) {
+        Ok(p) => p,
+        Err(e) => return usage_error(io, "export", &e),
+    };
+    let Some(name) = parsed.operands.first() else {
+        return arg_count_error(
+            io,
+            "export",
+            "exactly 1 argument",
+            "[OPTIONS] CONTAINER",
+            "Export a container's filesystem as a tar archive",
+        );
+    };
+    let Some(id) = world.find_container(name) else {
+        super::no_such_container(io, name);
+        return 1;
+    };
+    // The merged root file system without any mounts.
+    let saved = world.container_mut(&id).map(|c| std::mem::take(&mut c.mounts)).unwrap_or_default();
+    let ctx = Ctx::root(Ns::Container(id.clone()));
+    let mut members = Vec::new();
+    let mut errors = Vec::new();
+    if let Ok(root) = world.resolve(&ctx, "/", true) {
+        if let Ok(entries) = world.list(&ctx, &root) {
+            for (n, _) in entries {
+                tar::collect(world, &ctx, &format!("/{n}"), &n, &mut members, &mut errors);
+            }
+        }
+    }
+    if let Some(c) = world.container_mut(&id) {
+        c.mounts = saved;
+    }
+    let bytes = tar::encode(&members);
+    match parsed.get("output") {
+        Some(path) => {
+            let host = Ctx { ns: Ns::Host, cred: Cred::student(), cwd: "/home/student".into(), umask: 0o022 };
+            if let Err(e) = world.write_file(&host, path, &crate::fs::Data::from_bytes(&bytes), crate::vfs::WriteMode::Truncate) {
+                io.err_line(&format!("failed to export container: {e}"));
+                return 1;
+            }
+        }
+        None => io.out.extend_from_slice(&bytes),
+    }
+    0
+}
