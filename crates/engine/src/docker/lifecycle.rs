@@ -1,0 +1,219 @@
+//! The container lifecycle commands: `docker start`, `stop`/`restart`/`kill`, `rm`, `exec`
+//! and `logs`.
+
+use super::flags::{self, flag, opt};
+use super::messages::flag_error;
+use super::run::is_shell;
+use super::{
+    arg_count_error, container_shell, graceful_stop, no_such_container, remove_container, run_main_process, start_container,
+    stop_container, usage_error,
+};
+use crate::shell::Io;
+use crate::userland;
+use crate::world::{Status, World};
+
+pub(super) fn start_cmd(world: &mut World, args: &[String], io: &mut Io) -> i32 {
+    let parsed = match flags::parse(args, &[flag("attach", Some('a')), flag("interactive", Some('i'))], false) {
+        Ok(p) => p,
+        Err(e) => return usage_error(io, "start", &e),
+    };
+    if parsed.operands.is_empty() {
+        return arg_count_error(
+            io,
+            "start",
+            "at least 1 argument",
+            "[OPTIONS] CONTAINER [CONTAINER...]",
+            "Start one or more stopped containers",
+        );
+    }
+    let mut status = 0;
+    for name in &parsed.operands {
+        let Some(id) = world.find_container(name) else {
+            no_such_container(io, name);
+            status = 1;
+            continue;
+        };
+        if world.container(&id).is_some_and(|c| c.status != Status::Running) {
+            if let Err(e) = start_container(world, &id) {
+                io.err_line(&format!("Error response from daemon: {e}"));
+                io.err_line(&format!("Error: failed to start containers: {name}"));
+                return 1;
+            }
+            let (out, err, code) = run_main_process(world, &id);
+            if parsed.has("attach") {
+                io.out.extend_from_slice(&out);
+                io.err.extend_from_slice(&err);
+            }
+            if code.is_some() && world.container(&id).is_some_and(|c| c.host.auto_remove) {
+                remove_container(world, &id, true);
+            }
+        }
+        if !parsed.has("attach") {
+            io.out_str(&format!("{name}\n"));
+        }
+    }
+    status
+}
+
+pub(super) fn stop_cmd(world: &mut World, args: &[String], io: &mut Io, restart: bool) -> i32 {
+    let cmd = if restart { "restart" } else { "stop" };
+    let parsed = match flags::parse(args, &[opt("time", Some('t')), opt("timeout", None), opt("signal", Some('s'))], false) {
+        Ok(p) => p,
+        Err(e) => return usage_error(io, cmd, &e),
+    };
+    if parsed.operands.is_empty() {
+        return arg_count_error(
+            io,
+            cmd,
+            "at least 1 argument",
+            "[OPTIONS] CONTAINER [CONTAINER...]",
+            if restart { "Restart one or more containers" } else { "Stop one or more running containers" },
+        );
+    }
+    let mut status = 0;
+    for name in &parsed.operands {
+        let Some(id) = world.find_container(name) else {
+            no_such_container(io, name);
+            status = 1;
+            continue;
+        };
+        if world.container(&id).is_some_and(|c| c.status == Status::Running) {
+            graceful_stop(world, &id);
+        }
+        if restart {
+            if let Err(e) = start_container(world, &id) {
+                io.err_line(&format!("Error response from daemon: Cannot restart container {name}: {e}"));
+                status = 1;
+                continue;
+            }
+            let _ = run_main_process(world, &id);
+        }
+        io.out_str(&format!("{name}\n"));
+    }
+    status
+}
+
+pub(super) fn rm(world: &mut World, args: &[String], io: &mut Io) -> i32 {
+    let parsed = match flags::parse(args, &[flag("force", Some('f')), flag("volumes", Some('v')), flag("link", Some('l'))], false) {
+        Ok(p) => p,
+        Err(e) => return usage_error(io, "rm", &e),
+    };
+    if parsed.operands.is_empty() {
+        return arg_count_error(io, "rm", "at least 1 argument", "[OPTIONS] CONTAINER [CONTAINER...]", "Remove one or more containers");
+    }
+    let mut status = 0;
+    for name in &parsed.operands {
+        let Some(c) = world.named_container(name) else {
+            no_such_container(io, name);
+            status = 1;
+            continue;
+        };
+        let (id, running, n) = (c.id.clone(), c.status == Status::Running, c.name.clone());
+        if running {
+            if !parsed.has("force") {
+                io.err_line(&format!("Error response from daemon: cannot remove container \"/{n}\": container is running: stop the container before removing or force remove"));
+                status = 1;
+                continue;
+            }
+            stop_container(world, &id, 137);
+        }
+        remove_container(world, &id, parsed.has("volumes"));
+        io.out_str(&format!("{name}\n"));
+    }
+    status
+}
+
+pub(crate) fn exec(world: &mut World, args: &[String], io: &mut Io) -> i32 {
+    let specs = [
+        flag("detach", Some('d')),
+        flag("interactive", Some('i')),
+        flag("tty", Some('t')),
+        opt("user", Some('u')),
+        opt("workdir", Some('w')),
+        opt("env", Some('e')),
+        flag("privileged", None),
+    ];
+    let parsed = match flags::parse(args, &specs, true) {
+        Ok(p) => p,
+        Err(e) => return flag_error(io, "exec", &e, 125),
+    };
+    if parsed.operands.len() < 2 {
+        io.err_line("\"docker exec\" requires at least 2 arguments.");
+        io.err_line("See 'docker exec --help'.");
+        io.err_line("");
+        io.err_line("Usage:  docker exec [OPTIONS] CONTAINER COMMAND [ARG...]");
+        io.err_line("");
+        io.err_line("Execute a command in a running container");
+        return 1;
+    }
+    let name = &parsed.operands[0];
+    let Some(c) = world.named_container(name) else {
+        no_such_container(io, name);
+        return 1;
+    };
+    let (id, running) = (c.id.clone(), c.status == Status::Running);
+    if parsed.has("tty") && parsed.has("interactive") && !world.tty {
+        io.err_line("the input device is not a TTY");
+        return 1;
+    }
+    if !running {
+        io.err_line(&format!("Error response from daemon: container {id} is not running"));
+        return 1;
+    }
+    let env: Vec<String> = parsed.all("env");
+    let mut sh = match container_shell(world, &id, parsed.get("user"), parsed.get("workdir"), &env) {
+        Ok(s) => s,
+        Err(m) => {
+            io.err_line(&format!("Error response from daemon: {m}"));
+            return 126;
+        }
+    };
+    sh.depth = 1;
+    let argv: Vec<String> = parsed.operands[1..].to_vec();
+    if world.tty && parsed.has("tty") && parsed.has("interactive") && argv.len() == 1 && is_shell(&argv[0]) {
+        world.pending_session = Some(crate::world::SessionRequest {
+            container_id: id,
+            program: argv[0].clone(),
+            main_process: false,
+            user: parsed.get("user").map(str::to_string),
+            workdir: parsed.get("workdir").map(str::to_string),
+            env,
+        });
+        return 0;
+    }
+    if matches!(userland::find_program_kind(world, &sh, &argv[0]), userland::ProgramKind::Missing) {
+        io.err_line(&format!("OCI runtime exec failed: exec failed: unable to start container process: exec: \"{}\": executable file not found in $PATH: unknown", argv[0]));
+        return 126;
+    }
+    let mut cio = Io::with_stdin(if parsed.has("interactive") { std::mem::take(&mut io.stdin) } else { Vec::new() });
+    let envl = sh.env_list();
+    let exit = userland::exec(world, &mut sh, &argv, &envl, &mut cio);
+    io.out.extend_from_slice(&cio.out);
+    io.err.extend_from_slice(&cio.err);
+    match exit {
+        userland::Exit::Code(c) => c,
+        userland::Exit::Block => 0,
+    }
+}
+
+pub(super) fn logs(world: &mut World, args: &[String], io: &mut Io) -> i32 {
+    let parsed = match flags::parse(args, &[flag("follow", Some('f')), opt("tail", Some('n')), flag("timestamps", Some('t'))], false) {
+        Ok(p) => p,
+        Err(e) => return usage_error(io, "logs", &e),
+    };
+    let Some(name) = parsed.operands.first() else {
+        return arg_count_error(io, "logs", "exactly 1 argument", "[OPTIONS] CONTAINER", "Fetch the logs of a container");
+    };
+    let Some(c) = world.named_container(name) else {
+        no_such_container(io, name);
+        return 1;
+    };
+    for (is_err, line) in c.logs.clone() {
+        if is_err {
+            io.err_line(&line);
+        } else {
+            io.out_str(&format!("{line}\n"));
+        }
+    }
+    0
+}

@@ -1,0 +1,105 @@
+//! Pruning: the `[y/N]` question and the total every prune prints, `docker container prune`
+//! and `docker system prune`.
+
+use super::flags::{self, flag, opt};
+use super::format::human_size;
+use super::{image, remove_container, usage_error, volume};
+use crate::fs::InodeId;
+use crate::shell::Io;
+use crate::world::{ContainerId, Status, World};
+
+/// A prune's question: the warning, `[y/N]`, and the answer from stdin (an empty stdin is "no",
+/// which prints an empty line as Docker does).
+pub(crate) fn confirm(io: &mut Io, warning: &str) -> bool {
+    io.out_str(&format!("{warning}\nAre you sure you want to continue? [y/N] "));
+    let answer = String::from_utf8_lossy(&io.stdin).lines().next().unwrap_or("").trim().to_ascii_lowercase();
+    io.stdin.clear();
+    let yes = answer == "y" || answer == "yes";
+    if !yes {
+        io.out_str("\n");
+    }
+    yes
+}
+
+pub(super) fn container_prune(world: &mut World, args: &[String], io: &mut Io) -> i32 {
+    let parsed = match flags::parse(args, &[flag("force", Some('f')), opt("filter", None)], false) {
+        Ok(p) => p,
+        Err(e) => return usage_error(io, "container prune", &e),
+    };
+    if !parsed.has("force") && !confirm(io, "WARNING! This will remove all stopped containers.") {
+        return 0;
+    }
+    let (reclaimed, report) = prune_stopped_containers(world);
+    print_prune_result(io, &[&report], reclaimed, 3);
+    0
+}
+
+/// Removes every container that is not running: the bytes of their writable layers, and the
+/// report (`Deleted Containers:` and the ids; empty when none).
+fn prune_stopped_containers(world: &mut World) -> (u64, String) {
+    let mut report = String::new();
+    let mut reclaimed = 0;
+    let stopped: Vec<(ContainerId, InodeId)> =
+        world.containers.iter().filter(|c| c.status != Status::Running).map(|c| (c.id.clone(), c.upper)).collect();
+    for (id, upper) in stopped {
+        let (bytes, _) = world.fs.usage(upper);
+        reclaimed += bytes;
+        if report.is_empty() {
+            report.push_str("Deleted Containers:\n");
+        }
+        report.push_str(&format!("{id}\n"));
+        remove_container(world, &id, false);
+    }
+    (reclaimed, report)
+}
+
+/// The end of a prune: each non-empty report as the CLI prints it (`Println`: one more
+/// newline), then the total at `precision` significant digits (as each command rounds it).
+pub(crate) fn print_prune_result(io: &mut Io, reports: &[&str], reclaimed: u64, precision: usize) {
+    for report in reports.iter().filter(|r| !r.is_empty()) {
+        io.out_str(report);
+        io.out_str("\n");
+    }
+    io.out_str(&format!("Total reclaimed space: {}\n", human_size(reclaimed as f64, precision)));
+}
+
+/// `docker system prune [-a] [-f] [--volumes]`: stopped containers, (anonymous volumes), dangling
+/// or unused images, in that order, then the total. There are no networks or build cache records
+/// to remove in the simulation.
+pub(super) fn system_prune(world: &mut World, args: &[String], io: &mut Io) -> i32 {
+    let specs = [flag("all", Some('a')), flag("force", Some('f')), flag("volumes", None), opt("filter", None)];
+    let parsed = match flags::parse(args, &specs, false) {
+        Ok(p) => p,
+        Err(e) => return usage_error(io, "system prune", &e),
+    };
+    if !parsed.operands.is_empty() {
+        io.err_line("\"docker system prune\" accepts no arguments.");
+        io.err_line("See 'docker system prune --help'.");
+        io.err_line("");
+        io.err_line("Usage:  docker system prune [OPTIONS]");
+        io.err_line("");
+        io.err_line("Remove unused data");
+        return 1;
+    }
+    let (all, volumes) = (parsed.has("all"), parsed.has("volumes"));
+    if !parsed.has("force") {
+        let mut warning =
+            String::from("WARNING! This will remove:\n  - all stopped containers\n  - all networks not used by at least one container\n");
+        if volumes {
+            warning.push_str("  - all anonymous volumes not used by at least one container\n");
+        }
+        warning.push_str(if all {
+            "  - all images without at least one container associated to them\n  - all build cache\n"
+        } else {
+            "  - all dangling images\n  - unused build cache\n"
+        });
+        if !confirm(io, &warning) {
+            return 0;
+        }
+    }
+    let (containers_bytes, containers) = prune_stopped_containers(world);
+    let (volumes_bytes, volumes) = if volumes { volume::prune_unused(world, false) } else { (0, String::new()) };
+    let (images_bytes, images) = image::prune_images(world, all);
+    print_prune_result(io, &[&containers, &volumes, &images], containers_bytes + volumes_bytes + images_bytes, 4);
+    0
+}

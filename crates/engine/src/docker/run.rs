@@ -1,0 +1,341 @@
+//! `docker run` and `docker create`: the flags become a container spec, the daemon creates
+//! and starts it, and its main process runs (or the learner's terminal attaches to its shell);
+//! also starting, stopping and leaving a container the way the other commands share.
+
+use super::flags::{self, flag, opt, Spec};
+use super::messages::flag_error;
+use super::mounts::{self, SpecError};
+use super::{container_shell, find_image, image, ports, remove_container, stop_container};
+use crate::daemon::{self, spec::ContainerSpec, DaemonError};
+use crate::shell::{Io, Shell};
+use crate::userland;
+use crate::world::{ContainerId, World};
+
+pub(crate) const RUN_FLAGS: &[Spec] = &[
+    flag("detach", Some('d')),
+    opt("name", None),
+    opt("volume", Some('v')),
+    opt("mount", None),
+    opt("tmpfs", None),
+    flag("rm", None),
+    opt("user", Some('u')),
+    opt("workdir", Some('w')),
+    opt("env", Some('e')),
+    opt("entrypoint", None),
+    flag("interactive", Some('i')),
+    flag("tty", Some('t')),
+    flag("read-only", None),
+    opt("volumes-from", None),
+    opt("network", None),
+    opt("net", None),
+    opt("publish", Some('p')),
+    flag("publish-all", Some('P')),
+    opt("label", Some('l')),
+    opt("hostname", Some('h')),
+    flag("init", None),
+    flag("privileged", None),
+    opt("restart", None),
+    opt("pull", None),
+    opt("platform", None),
+    opt("memory", Some('m')),
+    opt("cpus", None),
+    opt("shm-size", None),
+    opt("volume-driver", None),
+    flag("help", None),
+];
+
+/// A failure while creating/starting: where it is reported decides its shape.
+pub(crate) enum RunError {
+    /// Printed as `docker: MSG.` + See line.
+    Cli(String),
+    /// `docker: Error response from daemon: MSG.` + See line.
+    Daemon(String),
+    /// A start failure: `docker: Error response from daemon: MSG.` without the See line.
+    Start(String, i32),
+}
+
+impl From<DaemonError> for RunError {
+    fn from(e: DaemonError) -> RunError {
+        if e.at_start() {
+            RunError::Start(e.to_string(), e.code())
+        } else {
+            RunError::Daemon(e.to_string())
+        }
+    }
+}
+
+pub(crate) fn report_run_error(io: &mut Io, cmd: &str, e: RunError) -> i32 {
+    let dot = |m: &str| format!("{}.", m.trim_end_matches('.'));
+    match e {
+        RunError::Cli(m) => {
+            io.err_line(&format!("docker: {}", dot(&m)));
+            io.err_line(&format!("See 'docker {cmd} --help'."));
+            125
+        }
+        RunError::Daemon(m) => {
+            io.err_line(&format!("docker: Error response from daemon: {}", dot(&m)));
+            io.err_line(&format!("See 'docker {cmd} --help'."));
+            125
+        }
+        RunError::Start(m, code) => {
+            io.err_line(&format!("docker: Error response from daemon: {}", dot(&m)));
+            code
+        }
+    }
+}
+
+pub(crate) fn normalized_ref(reference: &str) -> String {
+    if reference.contains(':') || reference.contains('@') {
+        reference.to_string()
+    } else {
+        format!("{reference}:latest")
+    }
+}
+
+pub(super) fn run(world: &mut World, sh: &mut Shell, args: &[String], io: &mut Io, start: bool, cmd: &str) -> i32 {
+    let parsed = match flags::parse(args, RUN_FLAGS, true) {
+        Ok(p) => p,
+        Err(e) => return flag_error(io, cmd, &e, 125),
+    };
+    let Some(image_ref) = parsed.operands.first().cloned() else {
+        io.err_line(&format!("\"docker {cmd}\" requires at least 1 argument."));
+        io.err_line(&format!("See 'docker {cmd} --help'."));
+        io.err_line("");
+        io.err_line(&format!("Usage:  docker {cmd} [OPTIONS] IMAGE [COMMAND] [ARG...]"));
+        io.err_line("");
+        io.err_line(if start { "Create and run a new container from an image" } else { "Create a new container" });
+        return 125;
+    };
+    let command: Vec<String> = parsed.operands[1..].to_vec();
+    let detach = parsed.has("detach");
+    let auto_remove = parsed.has("rm");
+    if parsed.has("tty") && parsed.has("interactive") && !world.tty && start && !detach {
+        io.err_line("the input device is not a TTY");
+        return 1;
+    }
+    let cwd = sh.ctx.cwd.clone();
+    let home = sh.vars.get("HOME").cloned().unwrap_or_default();
+    let id = match create(world, &parsed, &image_ref, &command, &cwd, &home, io, cmd) {
+        Ok(id) => id,
+        Err(code) => return code,
+    };
+    if !start {
+        io.out_str(&format!("{id}\n"));
+        return 0;
+    }
+    if let Err(e) = start_container(world, &id) {
+        // The CLI prints the id of a detached container before it asks the daemon to start it.
+        if detach {
+            io.out_str(&format!("{id}\n"));
+        }
+        let code = report_run_error(io, cmd, e.into());
+        if auto_remove {
+            remove_container(world, &id, true);
+        }
+        return code;
+    }
+    let interactive_shell = interactive_shell(world, &id);
+    if let Some(program) = interactive_shell.filter(|_| world.tty && parsed.has("tty") && parsed.has("interactive") && !detach) {
+        // The learner's terminal is now attached to the container's shell.
+        world.pending_session = Some(crate::world::SessionRequest {
+            container_id: id,
+            program,
+            main_process: true,
+            user: None,
+            workdir: None,
+            env: Vec::new(),
+        });
+        return 0;
+    }
+    let (out, err, status) = run_main_process(world, &id);
+    if detach {
+        io.out_str(&format!("{id}\n"));
+        if status.is_some() && auto_remove {
+            remove_container(world, &id, true);
+        }
+        return 0;
+    }
+    io.out.extend_from_slice(&out);
+    io.err.extend_from_slice(&err);
+    match status {
+        Some(code) => {
+            if auto_remove {
+                remove_container(world, &id, true);
+            }
+            code
+        }
+        None => 0,
+    }
+}
+
+/// `docker create` and `docker run`'s first half: the flags become a [`ContainerSpec`] (the
+/// CLI's own errors first, and a pull when the image is missing), then the daemon creates it.
+#[allow(clippy::too_many_arguments)]
+fn create(
+    world: &mut World,
+    parsed: &flags::Parsed,
+    image_ref: &str,
+    command: &[String],
+    cwd: &str,
+    home: &str,
+    io: &mut Io,
+    cmd: &str,
+) -> Result<ContainerId, i32> {
+    let name = parsed.get("name").map(str::to_string);
+    if let Some(n) = &name {
+        daemon::container::check_name(n).map_err(|e| report_run_error(io, cmd, e.into()))?;
+    }
+    let mut spec = ContainerSpec { name, image: image_ref.to_string(), command: command.to_vec(), ..ContainerSpec::default() };
+    // Mount specs are checked by the CLI before it talks to the daemon; what the daemon will
+    // refuse waits in the spec, so its errors come after every CLI check passed.
+    for v in parsed.all("volume") {
+        match mounts::parse_volume_flag(&v, cwd, home) {
+            Ok(r) => spec.volumes.push(r),
+            Err(SpecError::Cli(m)) => return Err(report_run_error(io, cmd, RunError::Cli(m))),
+            Err(SpecError::Daemon(m)) => spec.refused_volumes.push(m),
+            Err(SpecError::Flag(m)) => return Err(flag_error(io, cmd, &m, 125)),
+        }
+    }
+    for m in parsed.all("mount") {
+        match mounts::parse_mount_flag(&m, cwd) {
+            Ok(r) => spec.mounts.push(Ok(r)),
+            Err(SpecError::Flag(msg)) => return Err(flag_error(io, cmd, &msg, 125)),
+            Err(SpecError::Daemon(msg) | SpecError::Cli(msg)) => spec.mounts.push(Err(msg)),
+        }
+    }
+    for p in parsed.all("publish") {
+        match ports::parse_publish(&p) {
+            Ok(b) => spec.port_bindings.push(b),
+            Err(m) => return Err(report_run_error(io, cmd, RunError::Cli(m))),
+        }
+    }
+    daemon::container::room_for_one_more(world).map_err(|e| report_run_error(io, cmd, e.into()))?;
+    if find_image(world, image_ref).is_none() {
+        io.err_line(&format!("Unable to find image '{}' locally", normalized_ref(image_ref)));
+        let mut progress = Vec::new();
+        let pulled = image::pull_into_store(world, image_ref, &mut |l| progress.push(l.to_string()));
+        for l in progress {
+            io.err_line(&l);
+        }
+        if let Err(e) = pulled {
+            return Err(report_run_error(io, cmd, RunError::Daemon(e.message())));
+        }
+    }
+    for t in parsed.all("tmpfs") {
+        spec.tmpfs.push(mounts::parse_tmpfs_flag(&t).map_err(|(SpecError::Cli(m) | SpecError::Daemon(m) | SpecError::Flag(m))| m));
+    }
+    spec.entrypoint = parsed.get("entrypoint").map(str::to_string);
+    spec.env = parsed.all("env");
+    spec.labels = parsed
+        .all("label")
+        .into_iter()
+        .map(|l| l.split_once('=').map(|(k, v)| (k.to_string(), v.to_string())).unwrap_or((l.clone(), String::new())))
+        .collect();
+    spec.user = parsed.get("user").map(str::to_string);
+    spec.workdir = parsed.get("workdir").map(str::to_string);
+    spec.hostname = parsed.get("hostname").map(str::to_string);
+    spec.volumes_from = parsed.all("volumes-from");
+    spec.read_only = parsed.has("read-only");
+    spec.auto_remove = parsed.has("rm");
+    spec.network_mode = parsed.get("network").or(parsed.get("net")).unwrap_or("bridge").to_string();
+    spec.publish_all = parsed.has("publish-all");
+    spec.tty = parsed.has("tty");
+    spec.interactive = parsed.has("interactive");
+    daemon::container::create(world, &spec).map_err(|e| report_run_error(io, cmd, e.into()))
+}
+
+/// The shell a container's main process is, if it is one: its command itself, or the command an
+/// image's entrypoint script hands over to (`docker run -it nginx bash`).
+fn interactive_shell(world: &World, id: &ContainerId) -> Option<String> {
+    let c = world.container(id)?;
+    if is_shell(&c.path) {
+        return Some(c.path.clone());
+    }
+    let [program] = c.args.as_slice() else { return None };
+    let sh = container_shell(world, id, None, None, &[]).ok()?;
+    let passes_through = matches!(
+        userland::identify_program(world, &sh, &c.path),
+        Some(userland::binaries::Binary::NginxEntrypoint | userland::binaries::Binary::PostgresEntrypoint)
+    );
+    (passes_through && is_shell(program)).then(|| program.clone())
+}
+
+pub(super) fn is_shell(program: &str) -> bool {
+    matches!(program.rsplit('/').next().unwrap_or(program), "sh" | "ash" | "bash")
+}
+
+/// Leaves an interactive session: a main-process shell ends its container.
+pub fn end_session(world: &mut World, id: &ContainerId, main_process: bool, code: i32) {
+    if !main_process {
+        return;
+    }
+    stop_container(world, id, code);
+    if world.container(id).is_some_and(|c| c.host.auto_remove) {
+        remove_container(world, id, true);
+    }
+}
+
+/// Docker refuses to start a process whose program is not found in the container (the
+/// runtime's check, which the daemon asks for when it starts one).
+fn missing_program(world: &World, id: &ContainerId) -> Option<DaemonError> {
+    let c = world.container(id)?;
+    let sh = container_shell(world, id, None, None, &[]).ok()?;
+    match userland::find_program_kind(world, &sh, &c.path) {
+        userland::ProgramKind::Found => None,
+        userland::ProgramKind::Missing => {
+            let what = if c.path.contains('/') {
+                format!("stat {}: no such file or directory", c.path)
+            } else {
+                "executable file not found in $PATH".to_string()
+            };
+            Some(DaemonError::Start {
+                message: format!("failed to create task for container: failed to create shim task: OCI runtime create failed: runc create failed: unable to start container process: exec: \"{}\": {what}: unknown", c.path),
+                code: 127,
+            })
+        }
+    }
+}
+
+/// Starts a container through the daemon, with the runtime's check that its program exists.
+pub(crate) fn start_container(world: &mut World, id: &ContainerId) -> Result<(), DaemonError> {
+    daemon::container::start_container(world, id, &|w| missing_program(w, id))
+}
+
+/// Runs the container's main process. Returns its output and `Some(exit)` if it ended.
+pub(crate) fn run_main_process(world: &mut World, id: &ContainerId) -> (Vec<u8>, Vec<u8>, Option<i32>) {
+    let Some(argv) = world.container(id).map(|c| std::iter::once(c.path.clone()).chain(c.args.iter().cloned()).collect::<Vec<_>>()) else {
+        return (Vec::new(), Vec::new(), Some(1));
+    };
+    let mut sh = match container_shell(world, id, None, None, &[]) {
+        Ok(s) => s,
+        Err(_) => return (Vec::new(), Vec::new(), Some(1)),
+    };
+    sh.main_process = true;
+    sh.depth = 1;
+    let mut io = Io::default();
+    let env = sh.env_list();
+    let exit = userland::exec(world, &mut sh, &argv, &env, &mut io);
+    // The process may have removed its own container (`docker rm -f` from inside).
+    let Some(c) = world.container_mut(id) else { return (io.out, io.err, Some(0)) };
+    for line in String::from_utf8_lossy(&io.out).lines() {
+        c.logs.push((false, line.to_string()));
+    }
+    for line in String::from_utf8_lossy(&io.err).lines() {
+        c.logs.push((true, line.to_string()));
+    }
+    match exit {
+        userland::Exit::Block => (io.out, io.err, None),
+        userland::Exit::Code(code) => {
+            stop_container(world, id, code);
+            (io.out, io.err, Some(code))
+        }
+    }
+}
+
+/// `docker stop`: the main process gets the image's stop signal. A simulated server shuts down
+/// cleanly (its last log lines, its own exit status); busybox `sleep` and `sh` as PID 1 ignore
+/// SIGTERM, so Docker kills them after the timeout (137).
+pub(crate) fn graceful_stop(world: &mut World, id: &ContainerId) {
+    let code = userland::services::on_stop(world, id).unwrap_or(137);
+    stop_container(world, id, code);
+}
