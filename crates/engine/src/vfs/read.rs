@@ -1,0 +1,128 @@
+//! Reading through a namespace: stat (with the file-system type a location is on), directory
+//! listings and file contents, generated files included.
+
+use super::{may, Access, Ctx, FsType, Loc, Node, Ns, Stat};
+use crate::fs::{Data, Errno, Kind};
+use crate::world::{MountKind, World};
+
+impl World {
+    fn fs_type(&self, ns: &Ns, loc: &Loc) -> FsType {
+        match (ns, loc.mount) {
+            (Ns::Host, _) => FsType::Ext4,
+            (Ns::Container(_), None) => FsType::Overlay,
+            (Ns::Container(_), Some(m)) => match self.ns_mount(ns, m).map(|m| &m.kind) {
+                None => FsType::Overlay,
+                Some(MountKind::Tmpfs) => FsType::Tmpfs,
+                Some(MountKind::Volume { name }) => {
+                    if self.volumes.get(name).map(|v| v.tmpfs).unwrap_or(false) {
+                        FsType::Tmpfs
+                    } else {
+                        FsType::Ext4
+                    }
+                }
+                Some(MountKind::System(s)) => match s {
+                    crate::world::SystemMount::Proc => FsType::Proc,
+                    crate::world::SystemMount::Sys => FsType::Sysfs,
+                    crate::world::SystemMount::Dev
+                    | crate::world::SystemMount::Shm
+                    | crate::world::SystemMount::Mqueue
+                    | crate::world::SystemMount::DevPts => FsType::Tmpfs,
+                    _ => FsType::Ext4,
+                },
+                Some(MountKind::Bind { .. }) => FsType::Ext4,
+            },
+        }
+    }
+
+    pub fn stat_loc(&self, ns: &Ns, loc: &Loc) -> Stat {
+        let id = loc.top();
+        let inode = self.fs.get(id);
+        let fs = self.fs_type(ns, loc);
+        let ftype = inode.file_type();
+        let mut nlink = match &inode.kind {
+            Kind::Dir { .. } => 2 + self.fs.subdir_count(id) as u32,
+            _ => 1,
+        };
+        if let Node::Merged(s) = &loc.node {
+            if inode.is_dir() && s.len() > 1 {
+                nlink = 1;
+            }
+        }
+        if matches!(inode.kind, Kind::Whiteout) {
+            nlink = 3;
+        }
+        let (size, blocks) = match (&inode.kind, fs) {
+            (Kind::Dir { entries, .. }, FsType::Tmpfs) => (40 + 20 * entries.len() as u64, 0),
+            (Kind::Dir { .. }, FsType::Proc | FsType::Sysfs) => (0, 0),
+            (Kind::Dir { .. }, _) => (4096, if inode.xattr_block { 8 } else { 4 }),
+            (Kind::File(d), _) => (d.len(), d.len().div_ceil(4096) * 4),
+            (Kind::Symlink(t), _) => (t.len() as u64, 0),
+            _ => (0, 0),
+        };
+        let rdev = match inode.kind {
+            Kind::CharDev { major, minor } => (major, minor),
+            _ => (0, 0),
+        };
+        let symlink = match &inode.kind {
+            Kind::Symlink(t) => Some(t.clone()),
+            _ => None,
+        };
+        let mode = match inode.kind {
+            Kind::Whiteout => 0,
+            _ => inode.mode,
+        };
+        Stat { ino: id, ftype, mode, uid: inode.uid, gid: inode.gid, size, mtime: inode.mtime, nlink, blocks, rdev, fs, symlink }
+    }
+
+    pub fn stat(&self, ctx: &Ctx, path: &str, follow: bool) -> Result<Stat, Errno> {
+        let loc = self.resolve(ctx, path, follow)?;
+        Ok(self.stat_loc(&ctx.ns, &loc))
+    }
+
+    /// Entries of a directory (without `.` and `..`), sorted by name.
+    pub fn list(&self, ctx: &Ctx, dir: &Loc) -> Result<Vec<(String, Loc)>, Errno> {
+        if !self.is_dir_node(&dir.node) {
+            return Err(Errno::NotDir);
+        }
+        let st = self.fs.get(dir.top());
+        if !may(st.uid, st.gid, st.mode, true, &ctx.cred, Access::Read) {
+            return Err(Errno::Access);
+        }
+        let names: Vec<String> = match &dir.node {
+            Node::Plain(i) => self.fs.get(*i).entries().map(|e| e.keys().cloned().collect()).unwrap_or_default(),
+            Node::Merged(s) => self.merged_entries(s).into_iter().map(|(n, _)| n).collect(),
+        };
+        Ok(names.into_iter().filter_map(|n| self.child_loc(&ctx.ns, dir, &n).map(|l| (n, l))).collect())
+    }
+
+    pub fn read_loc(&self, ctx: &Ctx, loc: &Loc) -> Result<Data, Errno> {
+        let inode = self.fs.get(loc.top());
+        match &inode.kind {
+            Kind::File(d) => {
+                if !may(inode.uid, inode.gid, inode.mode, false, &ctx.cred, Access::Read) {
+                    return Err(Errno::Access);
+                }
+                if let Some(text) = self.special_file(ctx, loc) {
+                    return Ok(Data::from_bytes(text.as_bytes()));
+                }
+                Ok(d.clone())
+            }
+            Kind::Dir { .. } => Err(Errno::IsDir),
+            Kind::CharDev { major: 1, minor: 3 } => Ok(Data::empty()),
+            Kind::CharDev { major: 1, minor: 5 } => Ok(Data::Opaque(1 << 20)),
+            _ => Err(Errno::Invalid),
+        }
+    }
+
+    pub fn read(&self, ctx: &Ctx, path: &str) -> Result<Data, Errno> {
+        let loc = self.resolve(ctx, path, true)?;
+        self.read_loc(ctx, &loc)
+    }
+
+    /// Generated files (`/proc/mounts`).
+    fn special_file(&self, ctx: &Ctx, loc: &Loc) -> Option<String> {
+        let c = self.ns_container(&ctx.ns)?;
+        let proc = c.mounts.get(loc.mount?)?.kind == MountKind::System(crate::world::SystemMount::Proc);
+        (proc && (loc.rel == "/mounts" || loc.rel == "/self/mounts")).then(|| crate::procfs::proc_mounts(self, c))
+    }
+}

@@ -1,0 +1,259 @@
+//! Changes through a namespace: writing files, mkdir, symlink, remove (leaving whiteouts in an
+//! overlay), rename and metadata changes.
+
+use super::{may, Access, Ctx, Loc, Node, WriteMode};
+use crate::events::Event;
+use crate::fs::{Data, Errno, Kind};
+use crate::world::{Cred, World};
+
+impl World {
+    /// Creates or opens `path` for writing and stores `data` (truncating or appending).
+    /// Returns how many bytes were written; a full tmpfs writes what fits and fails with ENOSPC.
+    pub fn write_file(&mut self, ctx: &Ctx, path: &str, data: &Data, mode: WriteMode) -> Result<u64, Errno> {
+        let (parent, name) = self.resolve_parent(ctx, path)?;
+        let existing = self.lookup_child(ctx, &parent, &name);
+        let existing = match existing {
+            Some(l) if matches!(self.fs.get(l.top()).kind, Kind::Symlink(_)) => Some(self.resolve(ctx, path, true)?),
+            other => other,
+        };
+        match existing {
+            Some(loc) => {
+                let inode = self.fs.get(loc.top()).clone();
+                if inode.is_dir() {
+                    return Err(Errno::IsDir);
+                }
+                self.check_writable_fs(ctx, loc.mount, path)?;
+                if !may(inode.uid, inode.gid, inode.mode, false, &ctx.cred, Access::Write) {
+                    return Err(self.deny_permission(ctx, &loc, path));
+                }
+                if let Kind::CharDev { .. } = inode.kind {
+                    return Ok(data.len());
+                }
+                let old = match &inode.kind {
+                    Kind::File(d) => d.clone(),
+                    _ => return Err(Errno::Invalid),
+                };
+                let (new_data, written, full) = self.fit(ctx, loc.mount, &old, data, mode)?;
+                let target = match &loc.node {
+                    Node::Plain(i) => *i,
+                    Node::Merged(s) if s[0].0 == 0 => s[0].1,
+                    Node::Merged(_) => self.copy_up(ctx, &loc.rel)?,
+                };
+                self.fs.set_data(target, new_data);
+                self.fs.get_mut(target).mtime = self.clock.secs();
+                let place = self.place_of(ctx, loc.mount);
+                self.emit(Event::FileWritten { place, path: loc.path.clone(), bytes: written });
+                if full {
+                    return Err(self.deny_no_space(ctx, loc.mount, &loc.path));
+                }
+                Ok(written)
+            }
+            None => {
+                self.check_dir_writable(ctx, &parent, path)?;
+                let (new_data, written, full) = self.fit(ctx, parent.mount, &Data::empty(), data, WriteMode::Truncate)?;
+                let dir = self.writable_dir(ctx, &parent)?;
+                self.create_node(ctx, dir, &name, Kind::File(new_data), 0o666 & !ctx.umask);
+                let place = self.place_of(ctx, parent.mount);
+                let full_path = if parent.path == "/" { format!("/{name}") } else { format!("{}/{name}", parent.path) };
+                self.emit(Event::FileWritten { place, path: full_path.clone(), bytes: written });
+                if full {
+                    return Err(self.deny_no_space(ctx, parent.mount, &full_path));
+                }
+                Ok(written)
+            }
+        }
+    }
+
+    /// Computes new content after a write, honouring the mount's size limit.
+    fn fit(&self, ctx: &Ctx, mount: Option<usize>, old: &Data, data: &Data, mode: WriteMode) -> Result<(Data, u64, bool), Errno> {
+        let base = if mode == WriteMode::Append { old.len() } else { 0 };
+        let mut add = data.len();
+        let mut full = false;
+        if let Some(left) = self.space_left(ctx, mount) {
+            let old_pages = if mode == WriteMode::Append { old.len().div_ceil(4096) * 4096 } else { 0 };
+            let room = (left + old_pages).saturating_sub(base);
+            if add > room {
+                add = room;
+                full = true;
+            }
+        }
+        let total = base + add;
+        let all_opaque = matches!(data, Data::Opaque(_)) && (base == 0 || matches!(old, Data::Opaque(_)));
+        let new_data = if all_opaque {
+            Data::Opaque(total)
+        } else {
+            self.check_total(total)?;
+            let mut bytes = if mode == WriteMode::Append { old.to_vec() } else { Vec::new() };
+            let mut add_bytes = data.to_vec();
+            add_bytes.truncate(add as usize);
+            bytes.extend_from_slice(&add_bytes);
+            Data::from_bytes(&bytes)
+        };
+        Ok((new_data, add, full))
+    }
+
+    pub fn mkdir(&mut self, ctx: &Ctx, path: &str, mode: u32) -> Result<(), Errno> {
+        let (parent, name) = self.resolve_parent(ctx, path)?;
+        if self.lookup_child(ctx, &parent, &name).is_some() {
+            return Err(Errno::Exists);
+        }
+        self.check_dir_writable(ctx, &parent, path)?;
+        let dir = self.writable_dir(ctx, &parent)?;
+        let id = self.create_node(ctx, dir, &name, Kind::Dir { entries: Default::default(), opaque: false }, mode & !ctx.umask);
+        if matches!(self.fs.get(id).kind, Kind::Dir { opaque: true, .. }) {
+            let container = self.container_name(&ctx.ns);
+            let p = if parent.path == "/" { format!("/{name}") } else { format!("{}/{name}", parent.path) };
+            self.emit(Event::OpaqueDir { container, path: p });
+        }
+        Ok(())
+    }
+
+    pub fn symlink(&mut self, ctx: &Ctx, target: &str, path: &str) -> Result<(), Errno> {
+        let (parent, name) = self.resolve_parent(ctx, path)?;
+        if self.lookup_child(ctx, &parent, &name).is_some() {
+            return Err(Errno::Exists);
+        }
+        self.check_dir_writable(ctx, &parent, path)?;
+        let dir = self.writable_dir(ctx, &parent)?;
+        self.create_node(ctx, dir, &name, Kind::Symlink(target.to_string()), 0o777);
+        Ok(())
+    }
+
+    /// Removes a non-directory (`dir == false`) or an empty directory (`dir == true`).
+    pub fn remove(&mut self, ctx: &Ctx, path: &str, dir: bool) -> Result<(), Errno> {
+        let (parent, name) = self.resolve_parent(ctx, path)?;
+        let loc = self.lookup_child(ctx, &parent, &name).ok_or(Errno::NoEnt)?;
+        let is_dir = self.is_dir_node(&loc.node) && !matches!(self.fs.get(loc.top()).kind, Kind::Symlink(_));
+        if dir && !is_dir {
+            return Err(Errno::NotDir);
+        }
+        if !dir && is_dir {
+            return Err(Errno::IsDir);
+        }
+        if loc.is_mount_root() || (parent.mount != loc.mount) {
+            return Err(Errno::Busy);
+        }
+        self.check_dir_writable(ctx, &parent, path)?;
+        let pst = self.stat_loc(&ctx.ns, &parent);
+        if pst.mode & 0o1000 != 0 && ctx.cred.uid != 0 {
+            let st = self.stat_loc(&ctx.ns, &loc);
+            if st.uid != ctx.cred.uid && pst.uid != ctx.cred.uid {
+                return Err(Errno::Perm);
+            }
+        }
+        if dir {
+            let entries = self.list(&Ctx { cred: Cred::root(), ..ctx.clone() }, &loc)?;
+            if !entries.is_empty() {
+                return Err(Errno::NotEmpty);
+            }
+        }
+        let place = self.place_of(ctx, loc.mount);
+        match &loc.node {
+            Node::Plain(_) => {
+                let pdir = parent.top();
+                self.fs.unlink(pdir, &name);
+                self.fs.get_mut(pdir).mtime = self.clock.secs();
+                self.emit(Event::FileRemoved { place, path: loc.path.clone() });
+            }
+            Node::Merged(_) => {
+                // Even a copied-up file hides one below: removing it needs a whiteout.
+                let in_lower = self.lower_has(&parent, &name);
+                let updir = self.copy_up(ctx, &parent.rel)?;
+                let now = self.clock.secs();
+                if in_lower {
+                    let wh = self.fs.new_node(Kind::Whiteout, 0, 0, 0, now);
+                    self.fs.link(updir, &name, wh);
+                    let container = self.container_name(&ctx.ns);
+                    self.emit(Event::Whiteout { container, path: loc.path.clone() });
+                } else {
+                    self.fs.unlink(updir, &name);
+                    self.emit(Event::FileRemoved { place, path: loc.path.clone() });
+                }
+                self.fs.get_mut(updir).mtime = now;
+            }
+        }
+        Ok(())
+    }
+
+    /// rename(2): same file system only (EXDEV otherwise, and for lower directories of an
+    /// overlay, as overlayfs without redirect_dir does).
+    pub fn rename(&mut self, ctx: &Ctx, from: &str, to: &str) -> Result<(), Errno> {
+        let (sp, sname) = self.resolve_parent(ctx, from)?;
+        let src = self.lookup_child(ctx, &sp, &sname).ok_or(Errno::NoEnt)?;
+        let (dp, dname) = self.resolve_parent(ctx, to)?;
+        if src.is_mount_root() {
+            return Err(Errno::Busy);
+        }
+        if sp.mount != dp.mount {
+            return Err(Errno::CrossDevice);
+        }
+        let dst = self.lookup_child(ctx, &dp, &dname);
+        if let Some(d) = &dst {
+            if d.is_mount_root() {
+                return Err(Errno::Busy);
+            }
+            if self.is_dir_node(&d.node) && !self.is_dir_node(&src.node) {
+                return Err(Errno::IsDir);
+            }
+            if !self.is_dir_node(&d.node) && self.is_dir_node(&src.node) {
+                return Err(Errno::NotDir);
+            }
+        }
+        if src.path == to || (dst.as_ref().map(|d| d.top()) == Some(src.top())) {
+            return Ok(());
+        }
+        self.check_dir_writable(ctx, &sp, from)?;
+        self.check_dir_writable(ctx, &dp, to)?;
+        match &src.node {
+            Node::Plain(id) => {
+                let id = *id;
+                if let Some(d) = &dst {
+                    if self.is_dir_node(&d.node) && !self.list(&Ctx { cred: Cred::root(), ..ctx.clone() }, d)?.is_empty() {
+                        return Err(Errno::NotEmpty);
+                    }
+                }
+                self.fs.unlink(sp.top(), &sname);
+                self.fs.link(dp.top(), &dname, id);
+                let now = self.clock.secs();
+                self.fs.get_mut(sp.top()).mtime = now;
+                self.fs.get_mut(dp.top()).mtime = now;
+                Ok(())
+            }
+            Node::Merged(stack) => {
+                let lower_dir = self.is_dir_node(&src.node) && stack.iter().any(|(p, _)| *p != 0);
+                if lower_dir {
+                    return Err(Errno::CrossDevice);
+                }
+                let id = self.copy_up(ctx, &src.rel)?;
+                let in_lower = self.lower_has(&sp, &sname);
+                let sdir = self.copy_up(ctx, &sp.rel)?;
+                let ddir = self.copy_up(ctx, &dp.rel)?;
+                self.fs.unlink(sdir, &sname);
+                if in_lower {
+                    let now = self.clock.secs();
+                    let wh = self.fs.new_node(Kind::Whiteout, 0, 0, 0, now);
+                    self.fs.link(sdir, &sname, wh);
+                }
+                self.fs.link(ddir, &dname, id);
+                Ok(())
+            }
+        }
+    }
+
+    /// chmod/chown/utimes: metadata changes (a lower file is copied up whole first).
+    pub fn set_meta(&mut self, ctx: &Ctx, path: &str, follow: bool, f: &mut dyn FnMut(&mut crate::fs::Inode)) -> Result<(), Errno> {
+        let loc = self.resolve(ctx, path, follow)?;
+        self.set_meta_loc(ctx, &loc, f)
+    }
+
+    pub fn set_meta_loc(&mut self, ctx: &Ctx, loc: &Loc, f: &mut dyn FnMut(&mut crate::fs::Inode)) -> Result<(), Errno> {
+        self.check_writable_fs(ctx, loc.mount, &loc.path)?;
+        let id = match &loc.node {
+            Node::Plain(i) => *i,
+            Node::Merged(s) if s[0].0 == 0 => s[0].1,
+            Node::Merged(_) => self.copy_up(ctx, &loc.rel)?,
+        };
+        f(self.fs.get_mut(id));
+        Ok(())
+    }
+}
