@@ -5,6 +5,9 @@ import { join } from 'node:path';
 import { deflateRawSync } from 'node:zlib';
 import { createRequire } from 'node:module';
 import { startApp, collectErrors, ARTIFACTS } from './browser.mjs';
+import { startServer } from './serve.mjs';
+import { mkdtemp, writeFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 
 const AXE = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
 
@@ -29,6 +32,16 @@ async function open(viewport = { width: 1280, height: 720 }, deviceScaleFactor =
   const input = page.getByRole('region', { name: 'Terminal' }).getByRole('textbox', { name: 'Command' });
   await input.waitFor();
   return { page, errors, input, close: () => context.close() };
+}
+
+/** A fresh page on `url` (the app with its query and hash), with its errors collected. */
+async function openUrl(url, viewport) {
+  const context = await browser.newContext({ viewport });
+  const page = await context.newPage();
+  const errors = collectErrors(page);
+  await page.goto(url);
+  await page.getByRole('region', { name: 'Terminal' }).getByRole('textbox', { name: 'Command' }).waitFor();
+  return { page, errors, close: () => context.close() };
 }
 
 async function run(page, input, line) {
@@ -496,6 +509,88 @@ test('the handle between terminal and map widens the terminal by keyboard and by
   assert.equal(rows, 2);
   assert.equal(drawn, rows, 'no docker ps row wraps');
   await page.screenshot({ path: join(ARTIFACTS, 'wide-terminal.png') });
+  assert.deepEqual(errors, []);
+  await close();
+});
+
+test('embedded in another origin\'s page: messages run commands and report back; the page keeps its scroll and focus; other origins are ignored', async () => {
+  // The host page, on its own origin (another port), with two frames low on a tall page: one
+  // open to any parent, one that takes messages only from an origin the page does not have.
+  const dir = await mkdtemp(join(tmpdir(), 'stowage-host-'));
+  const app = server.url;
+  await writeFile(join(dir, 'host.html'), `<!doctype html><meta charset="utf-8"><title>Host</title><link rel="icon" href="data:,">
+    <input id="mine" aria-label="Host input"><div style="height:1600px">A tutorial's text.</div>
+    <iframe id="open" title="Stowage" src="${app}?embed&view=both#scenario=sandbox" width="900" height="480"></iframe>
+    <iframe id="strict" title="Stowage strict" src="${app}?embed&view=terminal&origin=http%3A%2F%2Fexample.org" width="600" height="420"></iframe>
+    <script>
+      window.replies = { open: [], strict: [] };
+      addEventListener('message', (e) => {
+        for (const id of ['open', 'strict']) if (e.source === document.getElementById(id).contentWindow) window.replies[id].push(e.data);
+      });
+      document.getElementById('mine').focus();
+    </script>`);
+  const host = await startServer(dir);
+  const context = await browser.newContext({ viewport: { width: 1280, height: 720 } });
+  const page = await context.newPage();
+  const errors = collectErrors(page);
+  await page.goto(`${host.url}host.html`);
+  await page.waitForFunction(() => window.replies.open.some((m) => m.type === 'stowage:ready'));
+  // (The strict frame replies only to its own origin: this page never hears from it.)
+  await page.frameLocator('#strict').getByRole('region', { name: 'Terminal' }).waitFor();
+  // Loading the frames moved nothing of the host page.
+  assert.equal(await page.evaluate(() => window.scrollY), 0, 'the host page did not scroll');
+  assert.equal(await page.evaluate(() => document.activeElement?.id), 'mine', 'the host page kept its focus');
+  // Commands in, results out, in order.
+  await page.evaluate(() => {
+    const open = document.getElementById('open').contentWindow;
+    open.postMessage({ type: 'stowage:run', command: 'docker volume create notes', id: 1 }, '*');
+    open.postMessage({ type: 'stowage:run', command: 'docker volume rm nothere', id: 'two' }, '*');
+    open.postMessage({ type: 'stowage:eval', code: 'alert(1)' }, '*');
+  });
+  await page.waitForFunction(() => window.replies.open.filter((m) => m.type === 'stowage:ran').length === 2);
+  const ran = await page.evaluate(() => window.replies.open.filter((m) => m.type === 'stowage:ran'));
+  assert.deepEqual(ran.map((r) => [r.id, r.command, r.exitCode]), [[1, 'docker volume create notes', 0], ['two', 'docker volume rm nothere', 1]]);
+  assert.equal(ran[0].stdout, 'notes\n');
+  assert.match(ran[1].stderr, /Error response from daemon: get nothere: no such volume/);
+  // Its size is told once it renders (Chromium does not render a cross-origin frame out of view).
+  await page.locator('#open').scrollIntoViewIfNeeded();
+  await page.waitForFunction(() => window.replies.open.some((m) => m.type === 'stowage:resize' && m.height > 0));
+  // Typed into the terminal, visibly; the map shows the volume.
+  const frame = page.frameLocator('#open');
+  assert.match(await frame.getByRole('log', { name: 'Terminal output' }).innerText(), /docker volume create notes[\s\S]*docker volume rm nothere/);
+  await frame.getByRole('group', { name: 'notes', exact: true }).waitFor();
+  // The strict frame ignores this page: its origin is not the one it was given.
+  await page.evaluate(() => document.getElementById('strict').contentWindow.postMessage({ type: 'stowage:run', command: 'echo no', id: 3 }, '*'));
+  await page.waitForTimeout(800);
+  assert.deepEqual((await page.evaluate(() => window.replies.strict)).filter((m) => m.type === 'stowage:ran'), []);
+  assert.equal(await page.frameLocator('#strict').getByRole('log', { name: 'Terminal output' }).locator('.block').count(), 0);
+  // Reset starts over.
+  await page.evaluate(() => document.getElementById('open').contentWindow.postMessage({ type: 'stowage:reset' }, '*'));
+  await frame.getByRole('log', { name: 'Terminal output' }).locator('.block').first().waitFor({ state: 'detached' });
+  await page.screenshot({ path: join(ARTIFACTS, 'embed-host.png'), fullPage: false });
+  assert.deepEqual(errors, []);
+  await context.close();
+  await host.close();
+  await rm(dir, { recursive: true });
+});
+
+test('embedded at 360×420: terminal and map fill the frame, the menu starts over and opens the whole app', async () => {
+  const { page, errors, close } = await openUrl(`${server.url}?embed&theme=dark#scenario=sandbox`, { width: 360, height: 420 });
+  const input = page.getByRole('region', { name: 'Terminal' }).getByRole('textbox', { name: 'Command' });
+  assert.equal(await page.evaluate(() => document.documentElement.dataset.theme), 'dark');
+  assert.notEqual(await page.evaluate(() => document.activeElement?.getAttribute('aria-label')), 'Command', 'no focus taken');
+  await run(page, input, 'docker volume create data');
+  assert.equal(await page.getByRole('banner').count() + await page.locator('.topbar').count(), 1, 'the embed bar only');
+  const overflow = await page.evaluate(() => [document.documentElement.scrollWidth - innerWidth, document.documentElement.scrollHeight - innerHeight]);
+  assert.deepEqual(overflow.map((o) => o <= 0), [true, true], `fills the frame without scrolling (${overflow})`);
+  assert.ok((await page.getByRole('region', { name: 'Storage map' }).boundingBox()).height > 80);
+  await page.getByText('Menu').click();
+  const full = page.getByRole('link', { name: 'Open in Stowage' });
+  assert.match(await full.getAttribute('href'), /^http:\/\/127\.0\.0\.1:\d+\/#run=docker%20volume%20create%20data$/);
+  await page.getByRole('button', { name: 'Start over' }).click();
+  await page.getByRole('log', { name: 'Terminal output' }).locator('.block').first().waitFor({ state: 'detached' });
+  await page.screenshot({ path: join(ARTIFACTS, 'embed-small.png') });
+  assert.deepEqual(await axeViolations(page), [], 'embedded screen');
   assert.deepEqual(errors, []);
   await close();
 });

@@ -413,3 +413,18 @@ test('a tmpfs is full at its size: the refused write shows it full', async () =>
   assert.deepEqual(errors, []);
   await close();
 });
+
+test('a line that starts two containers: the second card appears at its own step', async () => {
+  const { page, errors, input, map, close } = await open({ viewport: { width: 1280, height: 720 } });
+  await run(page, input, 'docker run -d --name aa -v shared:/data demo/app:1.0 sleep 3600 && docker run -d --name bb -v shared:/data demo/app:1.0 sleep 3600');
+  const { caption, next } = await stepper(page);
+  const bb = map.getByRole('article', { name: 'bb', exact: true });
+  assert.match(await caption(), /^Step 1 of \d+ — Container aa is created/);
+  assert.equal(await map.getByRole('article', { name: 'aa', exact: true }).count(), 1);
+  assert.equal(await bb.count(), 0, 'bb is not created yet');
+  assert.doesNotMatch(await map.getByRole('group', { name: 'shared', exact: true }).innerText().catch(() => ''), /bb/);
+  while (!/Container bb is created/.test(await caption())) await next();
+  assert.equal(await bb.count(), 1);
+  assert.deepEqual(errors, []);
+  await close();
+});

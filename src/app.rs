@@ -9,6 +9,7 @@ use wasm_bindgen::{JsCast, JsValue};
 use web_sys::HtmlElement;
 use yew::prelude::*;
 
+use crate::components::embed_menu::EmbedMenu;
 use crate::components::explorer::Explorer;
 use crate::components::guide::Guide;
 use crate::components::icons::{icon, Icon};
@@ -20,6 +21,7 @@ use crate::components::storage_map::{summary, StorageMap};
 use crate::components::terminal::Terminal;
 use crate::components::top_bar::TopBar;
 use crate::model::editor::Submit;
+use crate::model::embed::{self, EmbedView};
 use crate::model::lessons::{self, Finished};
 use crate::model::level_progress::{Outcome, Progress};
 use crate::model::link;
@@ -63,10 +65,20 @@ fn set_location_hash(hash: &str) {
     if location.hash().unwrap_or_default() == hash {
         return;
     }
-    let url = if hash.is_empty() { location.pathname().unwrap_or_default() } else { hash.to_string() };
+    // (The query, `?embed…`, stays.)
+    let url = if hash.is_empty() {
+        format!("{}{}", location.pathname().unwrap_or_default(), location.search().unwrap_or_default())
+    } else {
+        hash.to_string()
+    };
     if let Ok(history) = window.history() {
         let _ = history.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&url));
     }
+}
+
+/// The address's `?…` part (empty without one).
+fn location_search() -> String {
+    web_sys::window().and_then(|w| w.location().search().ok()).unwrap_or_default()
 }
 
 /// The address's `#…` part (empty without one).
@@ -128,6 +140,8 @@ pub fn App() -> Html {
         }
         if let (Some(id), None) = (&link.level, &session.level) {
             session.notice = Some(format!("No level is called \"{id}\": here is the sandbox."));
+        } else if let Some(id) = link.scenario.as_deref().filter(|id| stowage_engine::scenarios::find(id).is_none()) {
+            session.notice = Some(format!("No scenario is called \"{id}\": here is the sandbox."));
         }
         session
     });
@@ -143,6 +157,8 @@ pub fn App() -> Html {
             }
         });
     }
+    // Inside another page (`?embed…`): a compact screen that talks with the host page.
+    let embed = use_memo((), |_| embed::parse_query(&location_search()));
     let prefs = use_reducer(Prefs::default);
     let tab = use_state(|| Tab::Map);
     // The terminal's share of the width, in percent (the handle between it and the map).
@@ -160,9 +176,11 @@ pub fn App() -> Html {
             });
         });
     }
-    use_effect_with(*prefs, |prefs| {
+    let host_theme = embed.as_ref().as_ref().and_then(|e| e.theme);
+    use_effect_with(*prefs, move |prefs| {
         if let Some(root) = web_sys::window().and_then(|w| w.document()).and_then(|d| d.document_element()) {
-            let _ = root.set_attribute("data-theme", prefs.theme.as_str());
+            // An embedding page's theme wins over the reader's own (which stays saved).
+            let _ = root.set_attribute("data-theme", host_theme.unwrap_or(prefs.theme.as_str()));
             let _ = root.set_attribute("style", &format!("font-size:{}%", prefs.font_percent()));
         }
         if prefs.loaded {
@@ -252,6 +270,14 @@ pub fn App() -> Html {
             progress_notice.set(Some("Level progress reset.".into()));
         })
     };
+
+    // The host page, when embedded: its commands in, results, size and solved levels out.
+    crate::host::use_host(
+        (*embed).clone(),
+        session.dispatcher(),
+        session.host_ran.clone(),
+        session.level.as_ref().filter(|p| p.solved()).map(|p| p.level.id.clone()),
+    );
 
     // The animation timer: runs while a step plays, then asks for the next one.
     let player = &session.player;
@@ -352,7 +378,7 @@ pub fn App() -> Html {
     // The session Share reads, kept current here so that its callback never changes (the top
     // bar then re-renders only when its own data does, not after every command).
     let shared = use_mut_ref(|| (String::new(), std::rc::Rc::default()));
-    *shared.borrow_mut() = (hash, session.typed.clone());
+    *shared.borrow_mut() = (hash.clone(), session.typed.clone());
     let on_share = {
         let share_status = share_status.clone();
         use_callback((), move |(), _| {
@@ -456,15 +482,33 @@ pub fn App() -> Html {
         }
     };
     let view = session.view.clone();
+    let embed_view = embed.as_ref().as_ref().map(|e| e.view);
+    let app_class = classes!(
+        "app",
+        embed_view.map(|v| match v {
+            EmbedView::Both => "embed",
+            EmbedView::Terminal => "embed embed-terminal",
+            EmbedView::Map => "embed embed-map",
+        })
+    );
+    let on_reset = {
+        let dispatch = session.dispatcher();
+        use_callback((), move |(), _| dispatch.dispatch(Action::Reset(None)))
+    };
     html! {
-        <div class="app">
-            <TopBar theme={prefs.theme} can_grow={prefs.can_grow()} can_shrink={prefs.can_shrink()} {on_prefs}
-                scenario={session.scenario.id} {on_scenario} can_undo={session.can_undo()} on_undo={on_undo.clone()} {on_share} {status} />
+        <div class={app_class}>
+            if embed_view.is_some() {
+                <EmbedMenu full_app={address_with_hash(&hash).unwrap_or_default()} can_undo={session.can_undo()} on_undo={on_undo.clone()}
+                    {on_reset} on_share={on_share.clone()} status={status.clone()} />
+            } else {
+                <TopBar theme={prefs.theme} can_grow={prefs.can_grow()} can_shrink={prefs.can_shrink()} {on_prefs}
+                    scenario={session.scenario.id} {on_scenario} can_undo={session.can_undo()} on_undo={on_undo.clone()} {on_share} {status} />
+            }
             <main class="workspace" style={format!("--split:{}%", *split)}>
                 <div class="left">
                     if let Some(play) = session.level.clone() {
                         <LevelPanel {play} typed={session.typed.len()} {on_hint} {on_solution} {on_predict} on_level={on_level.clone()} {on_undo} />
-                    } else {
+                    } else if embed_view.is_none() {
                         <Guide scenario={session.scenario} next_step={session.next_step} {on_step} on_lesson={on_lesson.clone()} />
                     }
                     <Terminal blocks={session.blocks.clone()} prompt={session.prompt.clone()}
@@ -483,6 +527,7 @@ pub fn App() -> Html {
                                         sizes={step.as_ref().map(|s| s.sizes.clone()).unwrap_or_default()}
                                         sizes_later={step.as_ref().map(|s| s.sizes_later.clone()).unwrap_or_default()}
                                         unborn={step.as_ref().map(|s| s.unborn.clone()).unwrap_or_default()}
+                                        unborn_containers={step.as_ref().map(|s| s.unborn_containers.clone()).unwrap_or_default()}
                                         layer_paths={step.as_ref().map(|s| s.layer_paths.clone()).unwrap_or_default()} />
                                 },
                                 Tab::Explorer => html! {

@@ -7,6 +7,7 @@
 pub mod app;
 pub mod components;
 pub mod crash;
+pub mod host;
 pub mod model;
 
 /// Mounts the app on `#app` of `index.html` (on `<body>` without one). Yew empties the element it

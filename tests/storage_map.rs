@@ -111,6 +111,7 @@ fn props(view: WorldView) -> StorageMapProps {
         sizes_later: Vec::new(),
         layer_paths: Default::default(),
         unborn: Vec::new(),
+        unborn_containers: Vec::new(),
     }
 }
 

@@ -1,6 +1,7 @@
 //! Yew function components, each with typed props.
 
 pub mod connectors;
+pub mod embed_menu;
 pub mod explorer;
 pub mod follow;
 pub mod guide;

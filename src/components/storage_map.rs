@@ -47,6 +47,9 @@ pub struct StorageMapProps {
     /// Volumes its command creates after the step on show: not drawn yet.
     #[prop_or_default]
     pub unborn: Vec<String>,
+    /// Containers its command creates after the step on show: no card yet.
+    #[prop_or_default]
+    pub unborn_containers: Vec<String>,
     /// Writable-layer paths its command wrote by the step on show, and those it writes later.
     #[prop_or_default]
     pub layer_paths: LayerPaths,
@@ -230,10 +233,11 @@ pub fn StorageMap(props: &StorageMapProps) -> Html {
                 <Legend />
             </header>
             <HostBand view={view.clone()} hot={hot.clone()} removed_volume={removed_volume} {living}
-                sizes={props.sizes.clone()} sizes_later={props.sizes_later.clone()} unborn={props.unborn.clone()} before={props.before.clone()} />
+                sizes={props.sizes.clone()} sizes_later={props.sizes_later.clone()} unborn={props.unborn.clone()} before={props.before.clone()}
+                unborn_containers={props.unborn_containers.clone()} />
             // Only keyed cards in here (a removed one last, as a ghost).
             <div class="cards">
-                { for view.containers.iter().map(|c| html! {
+                { for view.containers.iter().filter(|c| !props.unborn_containers.contains(&c.name)).map(|c| html! {
                     <ContainerCard key={c.name.clone()} container={as_of_step(c)} hot={hot.clone()} on_link={on_link.clone()}
                         image={view.images.iter().find(|i| i.tags.contains(&c.image)).cloned()} state_at={state_at(&c.name)} />
                 }).chain(removed_containers.into_iter().map(|c| {
@@ -283,6 +287,7 @@ struct HostBandProps {
     sizes_later: Vec<Measured>,
     unborn: Vec<String>,
     before: Option<Rc<WorldView>>,
+    unborn_containers: Vec<String>,
 }
 
 #[function_component]
@@ -293,7 +298,7 @@ fn HostBand(props: &HostBandProps) -> Html {
     // the ones the command on show has removed since.
     let alive = || view.containers.iter().chain(&props.living);
     let users = |known: &[String], pick: &dyn Fn(&MountSource) -> bool| -> Vec<String> {
-        let mut names = known.to_vec();
+        let mut names: Vec<String> = known.iter().filter(|n| !props.unborn_containers.contains(n)).cloned().collect();
         for c in props.living.iter().filter(|c| c.mounts.iter().any(|m| pick(&m.source))) {
             if !names.contains(&c.name) {
                 names.push(c.name.clone());
@@ -303,7 +308,13 @@ fn HostBand(props: &HostBandProps) -> Html {
     };
     // Host folders bind-mounted now, then those only a container the command on show has
     // removed since was using (a `--rm` container's folder, while its steps play).
-    let mut binds = view.binds.clone();
+    // (A folder only containers not created yet at the step use is not drawn yet.)
+    let mut binds: Vec<BindView> = view
+        .binds
+        .iter()
+        .filter(|b| b.used_by.is_empty() || b.used_by.iter().any(|u| !props.unborn_containers.contains(u)))
+        .cloned()
+        .collect();
     for c in &props.living {
         for m in &c.mounts {
             if let MountSource::Bind { host_path } = &m.source {

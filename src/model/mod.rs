@@ -1,6 +1,7 @@
 //! The app's state and the pure logic behind it: no DOM, no clocks.
 
 pub mod editor;
+pub mod embed;
 pub mod focus;
 pub mod format;
 pub mod history;

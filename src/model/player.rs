@@ -235,6 +235,8 @@ pub struct Step {
     pub sizes_later: Vec<stowage_engine::Measured>,
     /// The volumes this command creates after this step (not there yet at it).
     pub unborn: Vec<String>,
+    /// The containers this command creates after this step (no card yet at it).
+    pub unborn_containers: Vec<String>,
     /// The writable-layer paths this command writes by the end of this step, and later.
     pub layer_paths: LayerPaths,
 }
@@ -442,6 +444,14 @@ impl Player {
                         sizes,
                         sizes_later,
                         unborn,
+                        unborn_containers: events
+                            .iter()
+                            .skip(from)
+                            .filter_map(|e| match e {
+                                Event::ContainerCreated { container, .. } => Some(container.clone()),
+                                _ => None,
+                            })
+                            .collect(),
                         layer_paths,
                     });
                     self.next_seq += 1;
@@ -707,6 +717,7 @@ mod tests {
             sizes: Vec::new(),
             sizes_later: Vec::new(),
             unborn: Vec::new(),
+            unborn_containers: Vec::new(),
             layer_paths: Default::default(),
         }
     }

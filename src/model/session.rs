@@ -8,6 +8,7 @@ use stowage_engine::scenarios::{self, Scenario};
 use stowage_engine::{Engine, EntryView, ExplorerTarget, WorldView};
 
 use super::editor::{logical_line, Submit};
+use super::embed::Ran;
 use super::level_play::LevelPlay;
 use super::player::{Player, PlayerAction};
 
@@ -97,6 +98,8 @@ pub struct Session {
     pub notice: Option<String>,
     /// The level being played, if one is: the machine then starts from its setup.
     pub level: Option<LevelPlay>,
+    /// What each command the host page sent gave, in order (`stowage:ran`, when embedded).
+    pub host_ran: Rc<Vec<Ran>>,
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -124,6 +127,14 @@ pub enum Action {
     ShowSolution,
     /// Answer the level's prediction (by index) with a choice (by index).
     Predict(usize, usize),
+    /// The host page sent a command (embedded): typed into the terminal, run, and its result
+    /// kept for the reply.
+    RunForHost {
+        command: String,
+        id: Option<serde_json::Value>,
+    },
+    /// Start over on a scenario (by id), or on the current scenario's or level's start.
+    Reset(Option<String>),
 }
 
 impl Session {
@@ -145,6 +156,7 @@ impl Session {
             typed_blocks: Rc::default(),
             notice: None,
             level: None,
+            host_ran: Rc::default(),
         }
     }
 
@@ -250,6 +262,19 @@ impl Session {
         self.restart(Engine::with_scenario(scenario));
     }
 
+    /// Runs a command the host page sent, as if typed (a command of several lines runs as the
+    /// terminal runs continuation lines), and keeps what it gave for the reply.
+    fn run_for_host(&mut self, command: String, id: Option<serde_json::Value>) {
+        let lines: Vec<String> = command.split('\n').map(str::to_string).collect();
+        let before = self.blocks.len();
+        self.run(lines);
+        let ran = match self.blocks.get(before).filter(|_| self.blocks.len() > before) {
+            Some(b) => Ran { command, id, exit_code: b.exit_code, stdout: b.stdout.clone(), stderr: b.stderr.clone() },
+            None => Ran { command, id, exit_code: 0, stdout: String::new(), stderr: String::new() },
+        };
+        Rc::make_mut(&mut self.host_ran).push(ran);
+    }
+
     /// Whether there is a command to take back.
     pub fn can_undo(&self) -> bool {
         !self.typed.is_empty()
@@ -301,6 +326,12 @@ impl Session {
             Action::LoadScenario(id) => self.load(&id),
             Action::Undo => self.undo(),
             Action::LoadLevel(id) => self.load_level(&id),
+            Action::RunForHost { command, id } => self.run_for_host(command, id),
+            Action::Reset(Some(id)) => match scenarios::find(&id) {
+                Some(_) => self.load(&id),
+                None => self.notice = Some(format!("No scenario is called \"{id}\".")),
+            },
+            Action::Reset(None) => self.restart(self.start_engine()),
             Action::LoadLevelFromLink { data, text, run } => self.load_level_from_link(data, text, run),
             Action::Hint => {
                 if let Some(play) = &mut self.level {
@@ -580,5 +611,24 @@ mod tests {
         );
         t.apply(Action::LoadLevelFromLink { data: "X".into(), text: Err("the data is damaged".into()), run: vec![] });
         assert_eq!(t.notice.as_deref(), Some("The level in this link could not be read: the data is damaged"));
+    }
+
+    #[test]
+    fn a_command_from_the_host_runs_as_typed_and_its_result_is_kept() {
+        let mut s = Session::new(Engine::new());
+        s.apply(Action::RunForHost { command: "echo hi; false".into(), id: Some(serde_json::json!("a")) });
+        s.apply(Action::RunForHost { command: "cat <<EOF\nline\nEOF".into(), id: None });
+        assert_eq!(s.host_ran.len(), 2);
+        assert_eq!((s.host_ran[0].exit_code, s.host_ran[0].stdout.as_str()), (1, "hi\n"));
+        assert_eq!(s.host_ran[0].id, Some(serde_json::json!("a")));
+        assert_eq!((s.host_ran[1].exit_code, s.host_ran[1].stdout.as_str()), (0, "line\n"), "a here-document's lines run as one");
+        assert_eq!(s.blocks.len(), 2, "both typed into the terminal, visibly");
+        // Reset: the current start again; an unknown scenario is told, nothing else changes.
+        s.apply(Action::Reset(None));
+        assert!(s.blocks.is_empty() && s.typed.is_empty());
+        s.apply(Action::Reset(Some("no-such".into())));
+        assert_eq!(s.notice.as_deref(), Some("No scenario is called \"no-such\"."));
+        s.apply(Action::Reset(Some("postgres".into())));
+        assert_eq!(s.scenario.id, "postgres");
     }
 }
