@@ -127,3 +127,25 @@ fn the_checker_sees_plain_and_grouped_paths_and_skips_tests_and_comments() {
     assert_eq!(layer_of("vfs.rs"), Some(2));
     assert_eq!(layer_of("nonesuch"), None);
 }
+
+/// Files small enough to hold in one's head: no engine source file passes this many lines
+/// before its tests.
+const MAX_LINES: usize = 900;
+
+#[test]
+fn every_engine_file_is_under_the_line_limit_before_its_tests() {
+    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+    let mut files = Vec::new();
+    source_files(&src, &mut files);
+    let mut long: Vec<String> = files
+        .iter()
+        .filter_map(|f| {
+            let text = std::fs::read_to_string(f).ok()?;
+            let lines = text.lines().take_while(|l| !l.trim_start().starts_with("#[cfg(test)]")).count();
+            (lines >= MAX_LINES).then(|| format!("{} ({lines} lines)", f.strip_prefix(&src).unwrap_or(f).display()))
+        })
+        .collect();
+    long.sort();
+    assert!(files.len() > 50, "only {} files found", files.len());
+    assert!(long.is_empty(), "files of {MAX_LINES} lines or more: {}", long.join(", "));
+}
