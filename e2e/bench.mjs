@@ -172,11 +172,27 @@ async function stepTimes(browser, url) {
   return times;
 }
 
+/** Time from a host page's navigation until its embedded Stowage says `stowage:ready`. */
+async function embedReady(browser, hostUrl) {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 720 } });
+  const page = await context.newPage();
+  await page.goto(hostUrl);
+  await page.waitForFunction(() => window.__readyAt !== undefined);
+  const t = await page.evaluate(() => window.__readyAt);
+  await context.close();
+  return t;
+}
+
 const server = await startServer(DIST);
 const browser = await launch();
 const blankDir = await mkdtemp(join(tmpdir(), 'stowage-blank-'));
 await writeFile(join(blankDir, 'index.html'), BLANK);
 const blankServer = await startServer(blankDir);
+// A tutorial page on another origin with Stowage embedded (see docs/embed.md).
+await writeFile(join(blankDir, 'host.html'), `<!doctype html><meta charset="utf-8"><title>Host</title><link rel="icon" href="data:,">
+  <iframe id="sim" src="${server.url}?embed&view=both" width="900" height="500"></iframe>
+  <script>addEventListener('message', (e) => { if (e.data && e.data.type === 'stowage:ready') window.__readyAt = performance.now(); });</script>`);
+const embedTimes = [];
 const blankTimes = [];
 const loadBefore = loadavg()[0];
 const readyTimes = [];
@@ -210,6 +226,7 @@ try {
     enterTimes.push(...(await page.evaluate(() => window.__enterTimes)));
     await context.close();
   }
+  for (let i = 0; i < LOADS; i++) embedTimes.push(await embedReady(browser, `${blankServer.url}host.html`));
   for (let i = 0; i < FPS_LOADS; i++) fpsRuns.push(await copyUpFrameRate(browser, server.url));
   stepRuns.push(...(await stepTimes(browser, server.url)));
 } finally {
@@ -236,6 +253,7 @@ row('command line takes keystrokes (start-up screen: type-ahead)', median(readyT
 row('simulator ready: the terminal runs what is entered', median(appReadyTimes), ms(median(appReadyTimes)), 250, '250 ms');
 console.log(`| … of which after the HTML arrived | ${ms(median(afterHtml))} | | |`);
 console.log(`| reference: a blank page's input, same harness | ${ms(median(blankTimes))} | | |`);
+row('embedded: host page loaded → stowage:ready', median(embedTimes), ms(median(embedTimes)), 300, '300 ms');
 row('Enter → DOM updated', median(enterTimes), ms(median(enterTimes)), 5, '5 ms');
 console.log(`| Enter → DOM updated, slowest | ${ms(Math.max(...enterTimes))} | | |`);
 row(`Next / Previous step → map and narration updated (${stepRuns.length} clicks)`, median(stepRuns), ms(median(stepRuns)), 16, '16 ms');

@@ -830,7 +830,9 @@ mod tests {
                 }
                 use stowage_engine::Measured;
                 let measured = |of: &Measured| sizes.iter().find(|s| s.of == *of).map(|s| (s.bytes, s.files));
-                let mut places: Vec<(Measured, (u64, usize), Option<(u64, usize)>)> = Vec::new();
+                // Each place: what the engine has now, and had before the command.
+                type Size = (u64, usize);
+                let mut places: Vec<(Measured, Size, Option<Size>)> = Vec::new();
                 for v in &after.volumes {
                     let was = before.volumes.iter().find(|b| b.name == v.name).map(|b| (b.bytes, b.files));
                     places.push((Measured::Volume(v.name.clone()), (v.bytes, v.files), was));
