@@ -213,9 +213,12 @@ async fn each_mount_is_connected_to_what_it_mounts() {
     let root = render(props(world())).await;
     // Lines are measured in the animation frame after rendering.
     yew::platform::time::sleep(std::time::Duration::from_millis(100)).await;
-    let kinds: Vec<String> = find_all(&root, "svg.connectors path").iter().map(|p| p.get_attribute("class").unwrap()).collect();
-    assert_eq!(kinds, ["conn conn-volume", "conn conn-bind", "conn conn-tmpfs"]);
-    for path in find_all(&root, "svg.connectors path") {
+    let kinds: Vec<String> = find_all(&root, "svg.connectors > path").iter().map(|p| p.get_attribute("class").unwrap()).collect();
+    // The bind is read-only: its link carries a padlock at each end.
+    assert_eq!(kinds, ["conn conn-volume", "conn conn-bind ro", "conn conn-tmpfs"]);
+    for path in find_all(&root, "svg.connectors > path") {
         assert!(path.get_attribute("d").unwrap().starts_with('M'));
+        let locked = path.get_attribute("marker-start").is_some() && path.get_attribute("marker-end").is_some();
+        assert_eq!(locked, path.class_list().contains("ro"));
     }
 }
