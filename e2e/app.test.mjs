@@ -594,3 +594,42 @@ test('embedded at 360×420: terminal and map fill the frame, the menu starts ove
   assert.deepEqual(errors, []);
   await close();
 });
+
+test('embed.js turns a tutorial page\'s code blocks into runnable ones, sharing one Stowage', async () => {
+  const dir = await mkdtemp(join(tmpdir(), 'stowage-tutorial-'));
+  await writeFile(join(dir, 'page.html'), `<!doctype html><html lang="en"><meta charset="utf-8"><title>A tutorial</title><link rel="icon" href="data:,">
+    <main><h1>Volumes</h1>
+    <pre data-stowage># make a volume and write to it
+$ docker volume create notes
+docker run --rm -v notes:/data busybox \\
+  sh -c 'echo hi &gt; /data/f'
+cat &lt;&lt;EOF
+a here-document
+EOF</pre>
+    <p>Removing a volume that does not exist fails:</p>
+    <pre data-stowage>docker volume rm nothere</pre></main>
+    <script src="${server.url}embed.js" defer></script>`);
+  const host = await startServer(dir);
+  const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+  const page = await context.newPage();
+  const errors = collectErrors(page);
+  await page.goto(`${host.url}page.html`);
+  const first = page.getByRole('button', { name: 'Run in Stowage: docker volume create notes and 2 more' });
+  await first.click();
+  const statuses = page.locator('.stowage-run [role=status]');
+  await page.waitForFunction(() => document.querySelector('.stowage-run [role=status]')?.textContent === '✓ ran (exit 0)', null, { timeout: 15000 });
+  assert.equal(await page.locator('iframe.stowage-frame').count(), 1, 'one Stowage for the page');
+  const frame = page.frameLocator('iframe.stowage-frame');
+  const blocks = frame.getByRole('log', { name: 'Terminal output' }).locator('.block');
+  assert.equal(await blocks.count(), 3, 'the continuation line and the here-document joined, the comment skipped');
+  assert.match(await blocks.nth(2).innerText(), /a here-document/);
+  await frame.getByRole('group', { name: 'notes', exact: true }).waitFor();
+  await page.getByRole('button', { name: 'Run in Stowage: docker volume rm nothere' }).click();
+  await page.waitForFunction(() => document.querySelectorAll('.stowage-run [role=status]')[1]?.textContent === 'finished: exit 1');
+  assert.equal(await statuses.count(), 2);
+  await page.screenshot({ path: join(ARTIFACTS, 'embed-tutorial.png'), fullPage: true });
+  assert.deepEqual(errors, []);
+  await context.close();
+  await host.close();
+  await rm(dir, { recursive: true });
+});
