@@ -633,3 +633,59 @@ EOF</pre>
   await host.close();
   await rm(dir, { recursive: true });
 });
+
+test('the live tutorial: every block runs in order in the simulator beside the text, the map following', async () => {
+  const { page, errors, close } = await openTutorial({ width: 1280, height: 800 });
+  const buttons = page.locator('.stowage-run button');
+  const statuses = page.locator('.stowage-run [role=status]');
+  const frame = page.frameLocator('iframe.stowage-frame');
+  const log = frame.getByRole('log', { name: 'Terminal output' });
+  const count = await buttons.count();
+  assert.ok(count >= 9, `a block or more per section (${count})`);
+  const sectionOf = async (i) => buttons.nth(i).evaluate((b) => {
+    let el = b.closest('.stowage-run');
+    while (el && el.tagName !== 'H2') el = el.previousElementSibling;
+    return el?.id;
+  });
+  for (let i = 0; i < count; i++) {
+    await buttons.nth(i).click();
+    await page.waitForFunction((i) => /exit/.test(document.querySelectorAll('.stowage-run [role=status]')[i].textContent), i, { timeout: 30000 });
+    const section = await sectionOf(i);
+    if (section === 'volumes') {
+      assert.match(await log.innerText(), /kept on a volume/, 'the row survived its container');
+      await frame.getByRole('group', { name: 'my-db-data', exact: true }).waitFor();
+    }
+    if (section === 'readonly') {
+      assert.equal(await statuses.nth(i).textContent(), 'finished: exit 1, 0');
+      assert.match(await log.innerText(), /touch: \/etc\/app\/new\.conf: Read-only file system/);
+    }
+  }
+  assert.equal(await statuses.first().textContent(), 'finished: exit 0, 0, 0, 0, 1', 'the draft is gone with its container');
+  assert.deepEqual(await axeViolations(page), [], 'tutorial.html');
+  assert.deepEqual(errors, []);
+  await close();
+});
+
+test('the live tutorial on a phone: the simulator stays in view above the text, nothing overflows', async () => {
+  const { page, errors, close } = await openTutorial({ width: 390, height: 844 });
+  await page.locator('.stowage-run button').first().click();
+  await page.waitForFunction(() => /exit/.test(document.querySelector('.stowage-run [role=status]').textContent), null, { timeout: 30000 });
+  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+  assert.ok(overflow <= 0, `no horizontal scrolling (${overflow}px)`);
+  await page.evaluate(() => window.scrollTo(0, 2000));
+  const box = await page.locator('iframe.stowage-frame').boundingBox();
+  assert.ok(box.y >= 0 && box.y < 50 && box.height > 250, `the simulator stays at the top (${JSON.stringify(box)})`);
+  await page.screenshot({ path: join(ARTIFACTS, 'tutorial-phone.png') });
+  assert.deepEqual(errors, []);
+  await close();
+});
+
+/** The live tutorial page (tutorial.html, from dist/), with its errors collected. */
+async function openTutorial(viewport) {
+  const context = await browser.newContext({ viewport });
+  const page = await context.newPage();
+  const errors = collectErrors(page);
+  await page.goto(`${server.url}tutorial.html`);
+  await page.locator('.stowage-run button').first().waitFor();
+  return { page, errors, close: () => context.close() };
+}

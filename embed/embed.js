@@ -97,15 +97,17 @@
     button.addEventListener("click", function () {
       button.disabled = true;
       status.textContent = "running…";
-      var i = 0, last = 0;
+      var i = 0, exits = [];
       (function next() {
         if (i === list.length) {
-          status.textContent = last === 0 ? "✓ ran (exit 0)" : "finished: exit " + last;
+          // Every command's exit status, in order, when one of them failed.
+          var failed = exits.some(function (x) { return x !== 0; });
+          status.textContent = failed ? "finished: exit " + exits.join(", ") : "✓ ran (exit 0)";
           button.disabled = false;
           return;
         }
         var id = "b" + nextId++;
-        f.waiting[id] = function (ran) { last = ran.exitCode; i++; next(); };
+        f.waiting[id] = function (ran) { exits.push(ran.exitCode); i++; next(); };
         send(f, { type: "stowage:run", command: list[i], id: id });
       })();
     });

@@ -122,6 +122,7 @@ pub fn Lessons(props: &LessonsProps) -> Html {
                 <header class="lessons-head">
                     <h2 id="lessons-title">{ "Guided tours" }</h2>
                     <p class="sub">{ format!("{} of {total} finished · each starts on a machine prepared for it", props.finished.len()) }</p>
+                    <a class="tutorial-link" href="tutorial.html">{ "Read the storage tutorial: every command runnable, the map beside it" }</a>
                 </header>
                 <ol class="lesson-list">{ for items }</ol>
             </section>
