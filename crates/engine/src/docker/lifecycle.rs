@@ -2,7 +2,7 @@
 //! and `logs`.
 
 use super::flags::{self, flag, opt};
-use super::messages::flag_error;
+use super::messages::{find_or_say, flag_error};
 use super::run::is_shell;
 use super::{
     arg_count_error, container_shell, graceful_stop, no_such_container, remove_container, run_main_process, start_container,
@@ -28,8 +28,7 @@ pub(super) fn start_cmd(world: &mut World, args: &[String], io: &mut Io) -> i32 
     }
     let mut status = 0;
     for name in &parsed.operands {
-        let Some(id) = world.find_container(name) else {
-            no_such_container(io, name);
+        let Some(id) = find_or_say(world, io, name) else {
             status = 1;
             continue;
         };
@@ -72,8 +71,7 @@ pub(super) fn stop_cmd(world: &mut World, args: &[String], io: &mut Io, restart:
     }
     let mut status = 0;
     for name in &parsed.operands {
-        let Some(id) = world.find_container(name) else {
-            no_such_container(io, name);
+        let Some(id) = find_or_say(world, io, name) else {
             status = 1;
             continue;
         };

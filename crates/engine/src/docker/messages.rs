@@ -34,3 +34,13 @@ pub(crate) fn arg_count_error(io: &mut Io, cmd: &str, requirement: &str, usage: 
 pub(crate) fn no_such_container(io: &mut Io, name: &str) {
     io.err_line(&format!("Error response from daemon: No such container: {name}"));
 }
+
+/// The container `name` names, or Docker's "No such container" said (the caller goes on with
+/// the next name, or fails).
+pub(super) fn find_or_say(world: &crate::world::World, io: &mut Io, name: &str) -> Option<crate::ids::ContainerId> {
+    let id = world.find_container(name);
+    if id.is_none() {
+        no_such_container(io, name);
+    }
+    id
+}
