@@ -25,14 +25,15 @@ const median = (xs) => {
   return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
 };
 const EMBED_JS = 'embed.js';
+const NOT_THE_APP = [EMBED_JS, 'tutorial.html'];
 const kb = (n) => `${(n / 1024).toFixed(1)} KB`;
 const ms = (n) => `${n.toFixed(n < 10 ? 2 : 0)} ms`;
 
 async function sizes() {
   const rows = [];
   for (const name of await readdir(DIST)) {
-    // embed.js is for tutorial pages (docs/embed.md): the app never loads it.
-    if (!['.html', '.js', '.wasm', '.css'].includes(extname(name)) || name === EMBED_JS) continue;
+    // embed.js and tutorial.html are for tutorial pages (docs/embed.md): the app never loads them.
+    if (!['.html', '.js', '.wasm', '.css'].includes(extname(name)) || NOT_THE_APP.includes(name)) continue;
     const body = await readFile(join(DIST, name));
     rows.push({ name, raw: body.length, gzip: gzipSync(body, { level: 9 }).length });
   }
