@@ -147,7 +147,11 @@ pub(super) fn run(world: &mut World, sh: &mut Shell, args: &[String], io: &mut I
         });
         return 0;
     }
-    let (out, err, status) = run_main_process(world, &id);
+    // A shell with no script whose stdin stays open (`docker run -dit … sh`, `-di`) waits for
+    // input: it runs on (oracle-05). Without `-i` its stdin is empty and it ends at once.
+    let waits_on_stdin =
+        detach && parsed.has("interactive") && world.container(&id).is_some_and(|c| c.args.is_empty() && is_shell(&c.path));
+    let (out, err, status) = if waits_on_stdin { (Vec::new(), Vec::new(), None) } else { run_main_process(world, &id) };
     if detach {
         io.out_str(&format!("{id}\n"));
         if status.is_some() && auto_remove {
