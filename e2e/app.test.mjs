@@ -6,7 +6,7 @@ import { deflateRawSync } from 'node:zlib';
 import { createRequire } from 'node:module';
 import { startApp, collectErrors, ARTIFACTS } from './browser.mjs';
 import { startServer } from './serve.mjs';
-import { mkdtemp, writeFile, rm } from 'node:fs/promises';
+import { mkdtemp, writeFile, rm, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 
 const AXE = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
@@ -689,3 +689,21 @@ async function openTutorial(viewport) {
   await page.locator('.stowage-run button').first().waitFor();
   return { page, errors, close: () => context.close() };
 }
+
+test('Export as script downloads the session for a real Docker host: a warning first, a container shell as docker exec', async () => {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 720 }, acceptDownloads: true });
+  const page = await context.newPage();
+  const errors = collectErrors(page);
+  await page.goto(`${server.url}#scenario=tmpfs`);
+  const input = page.getByRole('region', { name: 'Terminal' }).getByRole('textbox', { name: 'Command' });
+  await input.waitFor();
+  for (const line of ['docker run -it --name box busybox sh', 'echo hi > /tmp/f', 'exit', 'docker ps -a']) await run(page, input, line);
+  const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Export as script' }).click()]);
+  assert.equal(download.suggestedFilename(), 'stowage-session.sh');
+  const text = await readFile(await download.path(), 'utf8');
+  assert.match(text, /^#!\/bin\/sh\n# Exported from Stowage[\s\S]*WARNING: this script changes YOUR Docker/);
+  assert.match(text, /# Session: tmpfs/i);
+  assert.match(text, /docker run -d -it --name box busybox sh > \/dev\/null\ndocker exec box sh -c 'echo hi > \/tmp\/f'\n# \(exit: leaves the shell in box\)\ndocker stop box > \/dev\/null\ndocker ps -a\n$/);
+  assert.deepEqual(errors, []);
+  await context.close();
+});

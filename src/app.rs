@@ -115,6 +115,16 @@ async fn inflate(data: &str) -> Result<String, String> {
     wasm_bindgen_futures::JsFuture::from(promise).await.ok().and_then(|text| text.as_string()).ok_or_else(damaged)
 }
 
+/// Offers `text` as a download named `file` (a link clicked: no permission asked).
+fn download(file: &str, text: &str) {
+    let Some(document) = web_sys::window().and_then(|w| w.document()) else { return };
+    let Some(link) = document.create_element("a").ok().and_then(|a| a.dyn_into::<HtmlElement>().ok()) else { return };
+    let href = format!("data:text/x-shellscript;charset=utf-8,{}", js_sys::encode_uri_component(text));
+    let _ = link.set_attribute("href", &href);
+    let _ = link.set_attribute("download", file);
+    link.click();
+}
+
 fn local_storage() -> Option<web_sys::Storage> {
     web_sys::window()?.local_storage().ok().flatten()
 }
@@ -401,6 +411,15 @@ pub fn App() -> Html {
             });
         })
     };
+    // Export downloads the session as a script: built on demand (it replays the session), from
+    // the session as it is when pressed.
+    let latest = use_mut_ref(|| None::<UseReducerHandle<Session>>);
+    *latest.borrow_mut() = Some(session.clone());
+    let on_export = use_callback((), move |(), _| {
+        if let Some(script) = latest.borrow().as_ref().map(|s| s.export_script()) {
+            download("stowage-session.sh", &script);
+        }
+    });
     let on_undo = {
         let dispatch = session.dispatcher();
         let share_status = share_status.clone();
@@ -502,7 +521,7 @@ pub fn App() -> Html {
                     {on_reset} on_share={on_share.clone()} status={status.clone()} />
             } else {
                 <TopBar theme={prefs.theme} can_grow={prefs.can_grow()} can_shrink={prefs.can_shrink()} {on_prefs}
-                    scenario={session.scenario.id} {on_scenario} can_undo={session.can_undo()} on_undo={on_undo.clone()} {on_share} {status} />
+                    scenario={session.scenario.id} {on_scenario} can_undo={session.can_undo()} on_undo={on_undo.clone()} {on_share} {on_export} {status} />
             }
             <main class="workspace" style={format!("--split:{}%", *split)}>
                 <div class="left">

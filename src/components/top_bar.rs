@@ -20,6 +20,8 @@ pub struct TopBarProps {
     pub can_undo: bool,
     pub on_undo: Callback<()>,
     pub on_share: Callback<()>,
+    /// Download the session as a shell script for a real Docker host.
+    pub on_export: Callback<()>,
     /// What Undo or Share just did, in words (read out politely; empty when nothing).
     pub status: AttrValue,
 }
@@ -61,6 +63,10 @@ pub fn TopBar(props: &TopBarProps) -> Html {
                     <button type="button" class="icon-button" title="Copy a link that opens this session"
                         onclick={props.on_share.reform(|_: MouseEvent| ())}>
                         { icon(Icon::Link) }<span class="label">{ "Share" }</span>
+                    </button>
+                    <button type="button" class="icon-button" title="Download this session as a shell script for a real Docker host"
+                        onclick={props.on_export.reform(|_: MouseEvent| ())}>
+                        { icon(Icon::Terminal) }<span class="label">{ "Export as script" }</span>
                     </button>
                 </div>
                 <div class="group" role="group" aria-label="Font size">

@@ -2,6 +2,7 @@
 
 pub mod editor;
 pub mod embed;
+pub mod export;
 pub mod focus;
 pub mod format;
 pub mod history;
