@@ -707,3 +707,17 @@ test('Export as script downloads the session for a real Docker host: a warning f
   assert.deepEqual(errors, []);
   await context.close();
 });
+
+test('a link to a scenario or level that does not exist says so in the terminal, and every run= runs', async () => {
+  const { page, errors, close } = await openUrl(`${server.url}#scenario=nope&run=echo%20one&run=echo%20two`, { width: 1280, height: 720 });
+  const terminal = page.getByRole('region', { name: 'Terminal' });
+  await terminal.getByText('This link asks for a scenario called "nope"; there is none: here is the sandbox.').waitFor();
+  const log = page.getByRole('log', { name: 'Terminal output' });
+  await log.locator('.block').nth(1).waitFor();
+  assert.match(await log.innerText(), /echo one\s+one[\s\S]*echo two\s+two/);
+  await page.goto(`${server.url}#level=nope`);
+  await page.reload();
+  await terminal.getByText('This link asks for a level called "nope"; there is none: here is the sandbox.').waitFor();
+  assert.deepEqual(errors, []);
+  await close();
+});

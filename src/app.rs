@@ -149,10 +149,11 @@ pub fn App() -> Html {
             session.notice = Some("Opening the level in this link…".into());
         }
         if let (Some(id), None) = (&link.level, &session.level) {
-            session.notice = Some(format!("No level is called \"{id}\": here is the sandbox."));
+            session.link_note = Some(format!("This link asks for a level called \"{id}\"; there is none: here is the sandbox."));
         } else if let Some(id) = link.scenario.as_deref().filter(|id| stowage_engine::scenarios::find(id).is_none()) {
-            session.notice = Some(format!("No scenario is called \"{id}\": here is the sandbox."));
+            session.link_note = Some(format!("This link asks for a scenario called \"{id}\"; there is none: here is the sandbox."));
         }
+        session.notice = session.link_note.clone();
         session
     });
     {
@@ -531,7 +532,7 @@ pub fn App() -> Html {
                         <Guide scenario={session.scenario} next_step={session.next_step} {on_step} on_lesson={on_lesson.clone()} />
                     }
                     <Terminal blocks={session.blocks.clone()} prompt={session.prompt.clone()}
-                        marked={step.as_ref().map(|s| s.block)} {on_submit} {complete} />
+                        marked={step.as_ref().map(|s| s.block)} {on_submit} {complete} note={session.link_note.clone().map(AttrValue::from)} />
                 </div>
                 <Splitter value={*split} on_change={on_split} />
                 <div class="pane">

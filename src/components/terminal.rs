@@ -25,6 +25,9 @@ pub struct TerminalProps {
     pub on_submit: Callback<Submit>,
     /// The engine's completions for `(line, cursor)`, the cursor a byte offset.
     pub complete: Callback<(String, usize), Vec<String>>,
+    /// Said under the banner: what the address asked for that does not exist.
+    #[prop_or_default]
+    pub note: Option<AttrValue>,
 }
 
 /// Puts the editor's line into the input, the cursor at byte `cursor` (default: the end).
@@ -268,6 +271,9 @@ pub fn Terminal(props: &TerminalProps) -> Html {
                     { "Nothing here runs for real: the whole machine lives in this page." }<br />
                     { "New here? Pick a lesson in the Lessons tab, or type any docker command." }
                 </p>
+                if let Some(note) = &props.note {
+                    <p class="term-banner term-note">{ note.clone() }</p>
+                }
                 // Only keyed blocks in here: Yew then moves or keeps them instead of rebuilding.
                 <div class="term-log" role="log" aria-label="Terminal output">
                     { for props.blocks.iter().map(|b| html! {

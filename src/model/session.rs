@@ -98,6 +98,9 @@ pub struct Session {
     pub notice: Option<String>,
     /// The level being played, if one is: the machine then starts from its setup.
     pub level: Option<LevelPlay>,
+    /// What the address asked for that does not exist (an unknown scenario or level), said in
+    /// the terminal.
+    pub link_note: Option<String>,
     /// What each command the host page sent gave, in order (`stowage:ran`, when embedded).
     pub host_ran: Rc<Vec<Ran>>,
 }
@@ -157,6 +160,7 @@ impl Session {
             notice: None,
             level: None,
             host_ran: Rc::default(),
+            link_note: None,
         }
     }
 
@@ -190,6 +194,7 @@ impl Session {
         self.typed = Rc::default();
         self.typed_blocks = Rc::default();
         self.notice = None;
+        self.link_note = None;
     }
 
     fn load_level(&mut self, id: &str) {
