@@ -11,7 +11,7 @@ use crate::vfs::{Ctx, Ns};
 use crate::world::{Container, ContainerId, Cred, HistoryEntry, Image, ImageConfig, World};
 
 use super::commit::apply_change;
-use super::image_store::{add_image, image_id, sha256_hex, store_layer};
+use super::image_store::{make_image, sha256_hex, store_layer, NewImage};
 
 /// One parsed Dockerfile instruction.
 struct Instruction {
@@ -235,20 +235,9 @@ pub fn build_labeled(world: &mut World, sh: &crate::shell::Shell, args: &[String
         return 1;
     }
     let tags: Vec<String> = parsed.all("tag").iter().map(|t| normalized_ref(t)).collect();
-    let id = image_id(world, &layers, &config, &history, now);
-    let image = Image {
-        id: id.clone(),
-        tags,
-        layers,
-        history,
-        config,
-        created: now,
-        comment: "buildkit.dockerfile.v0".into(),
-        parent: String::new(),
-        last_tag_time: Some(world.clock.nanos),
-        size: 0,
-    };
-    add_image(world, image);
+    let (comment, last_tag_time) = ("buildkit.dockerfile.v0".to_string(), Some(world.clock.nanos));
+    let new = NewImage { tags, layers, history, config, created: now, comment, parent: String::new(), last_tag_time };
+    let id = make_image(world, new);
     if quiet {
         io.out_str(&format!("{id}\n"));
         return 0;

@@ -7,9 +7,9 @@ use crate::events::Event;
 use crate::shell::Io;
 use crate::userland::tar;
 use crate::vfs::{Ctx, Ns};
-use crate::world::{Cred, HistoryEntry, Image, ImageConfig, World};
+use crate::world::{Cred, HistoryEntry, ImageConfig, World};
 
-use super::image_store::{add_image, image_id, store_layer};
+use super::image_store::{make_image, store_layer, NewImage};
 
 /// Applies a Dockerfile-style change (`CMD ["sh"]`, `ENV A=b`, …) to a config.
 pub(super) fn apply_change(config: &mut ImageConfig, change: &str) -> Result<String, String> {
@@ -152,20 +152,9 @@ pub fn commit(world: &mut World, args: &[String], io: &mut Io) -> i32 {
     let mut history = base.history.clone();
     history.push(HistoryEntry { created, created_by: c.command_line(), empty_layer: false, comment: message.clone() });
     let tags = parsed.operands.get(1).map(|r| vec![normalized_ref(r)]).unwrap_or_default();
-    let id = image_id(world, &layers, &config, &history, created);
-    let image = Image {
-        id: id.clone(),
-        tags,
-        layers,
-        history,
-        config,
-        created,
-        comment: message,
-        parent: base.id.clone(),
-        last_tag_time: parsed.operands.get(1).map(|_| world.clock.nanos),
-        size: 0,
-    };
-    add_image(world, image);
+    let last_tag_time = parsed.operands.get(1).map(|_| world.clock.nanos);
+    let new = NewImage { tags, layers, history, config, created, comment: message, parent: base.id.clone(), last_tag_time };
+    let id = make_image(world, new);
     io.out_str(&format!("{id}\n"));
     0
 }

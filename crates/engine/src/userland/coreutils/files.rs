@@ -244,13 +244,13 @@ pub(super) fn cp(p: &mut Proc, args: &[String]) -> i32 {
     let mut status = 0;
     for (s, target) in copy_targets(p, &ops) {
         let s = &s;
-        if dir_into_itself(p, s, &target) {
-            if p.gnu {
-                let (qs, qt) = (p.q(s), p.q(&target));
-                p.err(&format!("cannot copy a directory, {qs}, into itself, {qt}"));
-            } else {
-                p.err(&format!("can't copy a directory into itself: '{s}'"));
-            }
+        if refused_into_itself(
+            p,
+            s,
+            &target,
+            |qs, qt| format!("cannot copy a directory, {qs}, into itself, {qt}"),
+            |s| format!("can't copy a directory into itself: '{s}'"),
+        ) {
             status = 1;
             continue;
         }
@@ -297,6 +297,23 @@ fn copy_targets(p: &Proc, ops: &[String]) -> Vec<(String, String)> {
 }
 
 /// Whether the directory `src` would end up inside itself at `target`.
+/// Refuses to copy or move a directory into itself, in GNU's words (`gnu` gets the quoted
+/// source and target) or busybox's (`busybox` the source). True when refused.
+fn refused_into_itself(
+    p: &mut Proc,
+    src: &str,
+    target: &str,
+    gnu: impl Fn(&str, &str) -> String,
+    busybox: impl Fn(&str) -> String,
+) -> bool {
+    if !dir_into_itself(p, src, target) {
+        return false;
+    }
+    let message = if p.gnu { gnu(&p.q(src), &p.q(target)) } else { busybox(src) };
+    p.err(&message);
+    true
+}
+
 fn dir_into_itself(p: &Proc, src: &str, target: &str) -> bool {
     let s = crate::fs::normalize(&p.ctx.cwd, src);
     let t = crate::fs::normalize(&p.ctx.cwd, target);
@@ -312,13 +329,13 @@ pub(super) fn mv(p: &mut Proc, args: &[String]) -> i32 {
     let mut status = 0;
     for (s, target) in copy_targets(p, &ops) {
         let s = &s;
-        if dir_into_itself(p, s, &target) {
-            if p.gnu {
-                let (qs, qt) = (p.q(s), p.q(&target));
-                p.err(&format!("cannot move {qs} to a subdirectory of itself, {qt}"));
-            } else {
-                p.err(&format!("can't rename '{s}': Invalid argument"));
-            }
+        if refused_into_itself(
+            p,
+            s,
+            &target,
+            |qs, qt| format!("cannot move {qs} to a subdirectory of itself, {qt}"),
+            |s| format!("can't rename '{s}': Invalid argument"),
+        ) {
             status = 1;
             continue;
         }
