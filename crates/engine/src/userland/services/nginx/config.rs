@@ -3,11 +3,9 @@
 
 use std::collections::BTreeMap;
 
-use crate::userland::services::net::{Request, Response, RunningServer};
 use crate::world::{ContainerId, Cred, World};
 
 use super::grammar::{absolute, Directive};
-use super::serving::serve;
 use super::{COMBINED, CPUS, DEFAULT_ERROR_LOG, DEFAULT_PID, DEFAULT_USER};
 
 /// Settings a `location` inherits from its `server`, and a `server` from `http`.
@@ -138,29 +136,6 @@ pub struct Running {
 pub(super) fn running_nginx(world: &World, id: &ContainerId) -> Option<Box<Running>> {
     let server = world.container(id)?.server.as_ref()?;
     server.as_any().downcast_ref::<Running>().map(|r| Box::new(r.clone()))
-}
-
-impl RunningServer for Running {
-    /// Whether a server block listens on `port` at local address `ip`.
-    fn accepts(&self, port: u16, ip: &str) -> bool {
-        self.config.servers.iter().flat_map(|s| s.listens.iter()).any(|l| {
-            l.port == port
-                && match l.addr.as_str() {
-                    "0.0.0.0" => !ip.contains(':'),
-                    "::" => ip.contains(':'),
-                    other => other == ip,
-                }
-        })
-    }
-    fn serve(&self, world: &mut World, id: &ContainerId, port: u16, req: &Request) -> Response {
-        serve(world, id, self, port, req)
-    }
-    fn as_any(&self) -> &dyn std::any::Any {
-        self
-    }
-    fn clone_box(&self) -> Box<dyn RunningServer> {
-        Box::new(self.clone())
-    }
 }
 
 /// Builds the configuration from the parsed directives (the handlers' checks).

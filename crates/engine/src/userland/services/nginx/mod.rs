@@ -14,6 +14,7 @@ mod binary;
 mod config;
 mod entrypoint;
 mod grammar;
+mod logs;
 mod serving;
 
 pub use binary::{on_stop, run};

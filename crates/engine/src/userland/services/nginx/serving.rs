@@ -3,13 +3,13 @@
 
 use crate::clock::{tm, MONTHS};
 use crate::fs::{Errno, FileType};
-use crate::userland::services::net::{self, http_date, reason, Request, Response};
+use crate::userland::services::net::{self, http_date, reason, Request, Response, RunningServer};
 use crate::vfs::{Ctx, Ns};
 use crate::world::{ContainerId, World};
 
-use super::binary::{append_logs, write_server_log};
 use super::config::{running_nginx, Location, Match, Running, Scope, VirtualServer, ERROR};
 use super::grammar::{absolute, errno_number};
+use super::logs::{append_logs, write_server_log};
 use super::{COMBINED, DEFAULT_ACCESS_LOG, MAX_NESTING, VERSION};
 
 /// nginx's built-in error page for a status.
@@ -462,4 +462,28 @@ fn render_log(template: &str, vars: &[(&str, String)]) -> String {
         i = if braced && chars.get(end) == Some(&'}') { end + 1 } else { end };
     }
     out
+}
+
+/// A running nginx answers the requests that reach its container's ports.
+impl RunningServer for Running {
+    /// Whether a server block listens on `port` at local address `ip`.
+    fn accepts(&self, port: u16, ip: &str) -> bool {
+        self.config.servers.iter().flat_map(|s| s.listens.iter()).any(|l| {
+            l.port == port
+                && match l.addr.as_str() {
+                    "0.0.0.0" => !ip.contains(':'),
+                    "::" => ip.contains(':'),
+                    other => other == ip,
+                }
+        })
+    }
+    fn serve(&self, world: &mut World, id: &ContainerId, port: u16, req: &Request) -> Response {
+        serve(world, id, self, port, req)
+    }
+    fn as_any(&self) -> &dyn std::any::Any {
+        self
+    }
+    fn clone_box(&self) -> Box<dyn RunningServer> {
+        Box::new(self.clone())
+    }
 }
