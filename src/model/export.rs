@@ -19,11 +19,14 @@ fn is_run(line: &str) -> bool {
 }
 
 /// The same `docker run`, detached (a script has no terminal to attach): `run -d …`, its
-/// printed id dropped so the outputs stay those of the session.
-fn detached(line: &str) -> String {
+/// printed id dropped so the outputs stay those of the session. A container the session named
+/// by chance (no `--name`) gets that name, so the `docker exec` lines find it on any host.
+fn detached(line: &str, container: &str) -> String {
+    let named = line.split_whitespace().any(|w| w == "--name" || w.starts_with("--name="));
     let at = line.find(" run ").map_or(line.len(), |i| i + " run".len());
     let (head, tail) = line.split_at(at);
-    format!("{head} -d{tail} > /dev/null")
+    let name = if named { String::new() } else { format!(" --name {container}") };
+    format!("{head} -d{name}{tail} > /dev/null")
 }
 
 /// The script for `typed`, replayed on `start` (the session's fresh machine, with a terminal
@@ -73,7 +76,7 @@ pub fn script(title: &str, setup: &[&str], typed: &[String], mut start: Engine) 
                     let main = is_run(line);
                     out.push_str(&format!("# typed: {line}\n# (opens a shell in {container}: its lines below run with docker exec)\n"));
                     if main {
-                        out.push_str(&detached(line));
+                        out.push_str(&detached(line, &container));
                         out.push('\n');
                     }
                     shells.push((container, main));
@@ -131,5 +134,19 @@ mod tests {
         assert!(setup < text.find("# The lines typed:").expect("lines"));
         assert!(text.contains("# typed: docker exec -it web sh\n") && text.contains("docker exec web sh -c 'ls /srv/web'\n"), "{text}");
         assert!(!text.contains("docker stop web"), "leaving an exec shell stops nothing: {text}");
+    }
+
+    #[test]
+    fn a_shell_container_named_by_chance_keeps_its_name_in_the_script() {
+        let typed = lines(&["docker run -it busybox sh", "hostname", "exit"]);
+        let text = script("Sandbox", &[], &typed, Engine::new());
+        let mut session = Engine::new();
+        session.set_tty(true);
+        session.run(&typed[0]);
+        let name = session.session_container().expect("a shell");
+        assert!(
+            text.contains(&format!("docker run -d --name {name} -it busybox sh > /dev/null\ndocker exec {name} sh -c 'hostname'\n")),
+            "{text}"
+        );
     }
 }
