@@ -121,7 +121,8 @@ pub fn cp(world: &mut World, sh: &crate::shell::Shell, args: &[String], io: &mut
             i.mtime = mtime;
         });
     }
-    if !parsed.has("quiet") {
+    // "Progress output is automatically suppressed if no terminal is attached" (oracle-07).
+    if !parsed.has("quiet") && world.tty {
         io.err_line(&format!("Successfully copied {} to {shown}", super::format::human_size(stream.len() as f64, 3)));
     }
     0

@@ -477,7 +477,7 @@ pub fn history(world: &mut World, args: &[String], io: &mut Io) -> i32 {
     let im = world.images[i].clone();
     // Sizes of the layers in history order.
     let mut layer_iter = im.layers.iter();
-    let mut rows: Vec<(String, String, String, String)> = Vec::new();
+    let mut rows: Vec<(String, String, String, String, i64)> = Vec::new();
     for h in &im.history {
         let size = if h.empty_layer { 0 } else { layer_iter.next().map(|l| world.layers[*l].size).unwrap_or(0) };
         let by = if parsed.has("no-trunc") { h.created_by.clone() } else { ellipsis(&h.created_by, 45) };
@@ -486,6 +486,7 @@ pub fn history(world: &mut World, args: &[String], io: &mut Io) -> i32 {
             by,
             human_size(size as f64, 3),
             h.comment.clone(),
+            h.created,
         ));
     }
     rows.reverse();
@@ -502,6 +503,23 @@ pub fn history(world: &mut World, args: &[String], io: &mut Io) -> i32 {
             ids[idx] = p.short_id().to_string();
         }
         parent = p.parent.clone();
+    }
+    if let Some(f) = parsed.get("format") {
+        // The fields of Docker's history formatter (oracle-07).
+        let docs: Vec<Value> = rows
+            .iter()
+            .zip(&ids)
+            .map(|(r, id)| json!({"ID": id, "CreatedSince": r.0, "CreatedAt": rfc3339(r.4), "CreatedBy": r.1, "Size": r.2, "Comment": r.3}))
+            .collect();
+        let headers = [
+            ("ID", "IMAGE"),
+            ("CreatedSince", "CREATED"),
+            ("CreatedAt", "CREATED AT"),
+            ("CreatedBy", "CREATED BY"),
+            ("Size", "SIZE"),
+            ("Comment", "COMMENT"),
+        ];
+        return format::print_list(io, f, &docs, &headers);
     }
     let mut text = String::from("IMAGE\tCREATED\tCREATED BY\tSIZE\tCOMMENT\n");
     for (r, id) in rows.iter().zip(ids) {
