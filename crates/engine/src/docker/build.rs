@@ -533,6 +533,12 @@ fn build_step(
                         message: format!("dockerfile parse error: {} requires at least two arguments", inst.keyword),
                     });
                 }
+                // `--chown=USER[:GROUP]`: the copied files' owner (oracle-08); a user without a
+                // group takes its number as the gid too, as Docker's documentation says.
+                let owner = match inst.args.split_whitespace().find_map(|w| w.strip_prefix("--chown=")) {
+                    None => (0, 0),
+                    Some(spec) => chown_owner(world, &root, spec).map_err(|message| StepError { output: Vec::new(), message })?,
+                };
                 let (srcs, dst) = words.split_at(words.len() - 1);
                 let dst = crate::fs::normalize(&root.cwd, dst[0]);
                 // A destination ending in `/`, `.` or naming an existing directory receives the sources inside it.
@@ -591,8 +597,7 @@ fn build_step(
                         }
                         let (mode, mtime) = (m.mode, m.mtime);
                         let _ = world.set_meta(&root, &rel, false, &mut |i| {
-                            i.uid = 0;
-                            i.gid = 0;
+                            (i.uid, i.gid) = owner;
                             i.mode = mode;
                             i.mtime = mtime;
                         });
@@ -607,4 +612,25 @@ fn build_step(
     world.containers.retain(|c| c.id != id);
     world.images.retain(|im| im.id != tmp_image_id);
     result.map(|output| (upper, output))
+}
+
+/// The owner `COPY --chown=SPEC` gives, by number or by the image's passwd and group names.
+fn chown_owner(world: &World, root: &Ctx, spec: &str) -> Result<(u32, u32), String> {
+    let (user, group) = spec.split_once(':').map_or((spec, None), |(u, g)| (u, Some(g)));
+    let uid = match user.parse::<u32>() {
+        Ok(n) => n,
+        Err(_) => crate::users::passwd(world, root).iter().find(|p| p.name == user).map(|p| p.uid).ok_or(format!(
+            "unable to convert uid/gid chown string to host mapping: can't find uid for user {user}: no such user: {user}"
+        ))?,
+    };
+    let gid = match group {
+        None => uid,
+        Some(g) => match g.parse::<u32>() {
+            Ok(n) => n,
+            Err(_) => crate::users::groups(world, root).iter().find(|e| e.name == g).map(|e| e.gid).ok_or(format!(
+                "unable to convert uid/gid chown string to host mapping: can't find gid for group {g}: no such group: {g}"
+            ))?,
+        },
+    };
+    Ok((uid, gid))
 }
