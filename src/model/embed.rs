@@ -51,29 +51,9 @@ pub fn parse_query(search: &str) -> Option<Embed> {
     Some(Embed { view, theme, origin })
 }
 
+/// A query value: `+` is a space, then percent-escapes as in the hash (`link::decode`).
 fn decode(text: &str) -> String {
-    percent_decode(&text.replace('+', " "))
-}
-
-/// `%XX` escapes to bytes; a malformed escape is kept as text.
-fn percent_decode(text: &str) -> String {
-    let bytes = text.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while let Some(&b) = bytes.get(i) {
-        let hex = bytes.get(i + 1..i + 3).and_then(|h| std::str::from_utf8(h).ok()).and_then(|h| u8::from_str_radix(h, 16).ok());
-        match (b, hex) {
-            (b'%', Some(value)) => {
-                out.push(value);
-                i += 3;
-            }
-            _ => {
-                out.push(b);
-                i += 1;
-            }
-        }
-    }
-    String::from_utf8_lossy(&out).into_owned()
+    super::link::decode(&text.replace('+', " "))
 }
 
 /// A message from the host page.

@@ -83,7 +83,7 @@ fn encode(text: &str) -> String {
 }
 
 /// Undoes [`encode`]; a malformed escape is kept as text.
-fn decode(text: &str) -> String {
+pub(crate) fn decode(text: &str) -> String {
     let bytes = text.as_bytes();
     let mut out = Vec::with_capacity(bytes.len());
     let mut i = 0;
