@@ -11,7 +11,7 @@ use crate::vfs::{Ctx, Ns};
 use crate::world::{Container, ContainerId, Cred, HistoryEntry, Image, ImageConfig, World};
 
 use super::commit::apply_change;
-use super::image_store::{make_image, sha256_hex, store_layer, NewImage};
+use super::image_store::{make_image, sha256_hex, store_layer};
 
 /// One parsed Dockerfile instruction.
 struct Instruction {
@@ -236,8 +236,9 @@ pub fn build_labeled(world: &mut World, sh: &crate::shell::Shell, args: &[String
     }
     let tags: Vec<String> = parsed.all("tag").iter().map(|t| normalized_ref(t)).collect();
     let (comment, last_tag_time) = ("buildkit.dockerfile.v0".to_string(), Some(world.clock.nanos));
-    let new = NewImage { tags, layers, history, config, created: now, comment, parent: String::new(), last_tag_time };
-    let id = make_image(world, new);
+    let image =
+        Image { id: String::new(), tags, layers, history, config, created: now, comment, parent: String::new(), last_tag_time, size: 0 };
+    let id = make_image(world, image);
     if quiet {
         io.out_str(&format!("{id}\n"));
         return 0;

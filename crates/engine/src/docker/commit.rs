@@ -7,9 +7,9 @@ use crate::events::Event;
 use crate::shell::Io;
 use crate::userland::tar;
 use crate::vfs::{Ctx, Ns};
-use crate::world::{Cred, HistoryEntry, ImageConfig, World};
+use crate::world::{Cred, HistoryEntry, Image, ImageConfig, World};
 
-use super::image_store::{make_image, store_layer, NewImage};
+use super::image_store::{make_image, store_layer};
 
 /// Applies a Dockerfile-style change (`CMD ["sh"]`, `ENV A=b`, …) to a config.
 pub(super) fn apply_change(config: &mut ImageConfig, change: &str) -> Result<String, String> {
@@ -153,8 +153,19 @@ pub fn commit(world: &mut World, args: &[String], io: &mut Io) -> i32 {
     history.push(HistoryEntry { created, created_by: c.command_line(), empty_layer: false, comment: message.clone() });
     let tags = parsed.operands.get(1).map(|r| vec![normalized_ref(r)]).unwrap_or_default();
     let last_tag_time = parsed.operands.get(1).map(|_| world.clock.nanos);
-    let new = NewImage { tags, layers, history, config, created, comment: message, parent: base.id.clone(), last_tag_time };
-    let id = make_image(world, new);
+    let image = Image {
+        id: String::new(),
+        tags,
+        layers,
+        history,
+        config,
+        created,
+        comment: message,
+        parent: base.id.clone(),
+        last_tag_time,
+        size: 0,
+    };
+    let id = make_image(world, image);
     io.out_str(&format!("{id}\n"));
     0
 }

@@ -11,24 +11,10 @@ pub(crate) fn image_id(world: &World, layers: &[usize], config: &ImageConfig, hi
     format!("sha256:{}", sha256_hex(text.as_bytes()))
 }
 
-/// What a new image is made of; its id is derived from it ([`make_image`]).
-pub(crate) struct NewImage {
-    pub tags: Vec<String>,
-    pub layers: Vec<usize>,
-    pub history: Vec<HistoryEntry>,
-    pub config: ImageConfig,
-    pub created: i64,
-    pub comment: String,
-    /// The image it was made from (`docker commit`), or none (`docker build`).
-    pub parent: String,
-    pub last_tag_time: Option<i128>,
-}
-
-/// Adds the image `new` describes under its id (content-addressed); returns the id.
-pub(crate) fn make_image(world: &mut World, new: NewImage) -> String {
-    let id = image_id(world, &new.layers, &new.config, &new.history, new.created);
-    let NewImage { tags, layers, history, config, created, comment, parent, last_tag_time } = new;
-    add_image(world, Image { id, tags, layers, history, config, created, comment, parent, last_tag_time, size: 0 })
+/// Adds `image` under the id derived from its content (its own `id` is set here); returns it.
+pub(crate) fn make_image(world: &mut World, mut image: Image) -> String {
+    image.id = image_id(world, &image.layers, &image.config, &image.history, image.created);
+    add_image(world, image)
 }
 
 /// Adds or replaces an image; a tag moves from any image that had it.
