@@ -187,11 +187,9 @@ pub fn StorageMap(props: &StorageMapProps) -> Html {
         {
             (c.writable_bytes, c.writable_entries) = (bytes, entries);
         }
-        let had = old.map(|old| old.writable.clone());
+        let had = |path: &str| old.is_some_and(|old| old.writable.iter().any(|o| o.path == path));
         let name = c.name.clone();
-        c.writable.retain(|e| {
-            had.as_ref().is_some_and(|had| had.iter().any(|o| o.path == e.path)) || !props.layer_paths.unwritten(&name, &e.path)
-        });
+        c.writable.retain(|e| had(&e.path) || !props.layer_paths.unwritten(&name, &e.path));
         c
     };
     let removed_volume = props.before.as_ref().and_then(|before| {

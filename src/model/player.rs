@@ -259,9 +259,19 @@ impl LayerPaths {
     }
 }
 
-/// The places as of the first `told` events of a command: the latest measure of each, the
-/// volumes created later, and the writable-layer paths written so far and only later.
-fn sizes_at(events: &[Event], marks: &[SizeAt], told: usize) -> (Vec<SizeAt>, Vec<stowage_engine::Measured>, Vec<String>, LayerPaths) {
+/// The machine as of the first `told` events of a command, beside its container states.
+struct AsOf {
+    /// The latest measure of each place measured by then.
+    sizes: Vec<SizeAt>,
+    /// Places measured only later (still as before the command).
+    sizes_later: Vec<stowage_engine::Measured>,
+    /// Volumes and containers created only later.
+    unborn: Vec<String>,
+    unborn_containers: Vec<String>,
+    layer_paths: LayerPaths,
+}
+
+fn as_of(events: &[Event], marks: &[SizeAt], told: usize) -> AsOf {
     let mut sizes: Vec<SizeAt> = Vec::new();
     for mark in marks.iter().filter(|m| m.after < told) {
         match sizes.iter_mut().find(|s| s.of == mark.of) {
@@ -269,20 +279,20 @@ fn sizes_at(events: &[Event], marks: &[SizeAt], told: usize) -> (Vec<SizeAt>, Ve
             None => sizes.push(mark.clone()),
         }
     }
-    let mut later: Vec<stowage_engine::Measured> = Vec::new();
+    let mut sizes_later: Vec<stowage_engine::Measured> = Vec::new();
     for mark in marks.iter().filter(|m| m.after >= told && !sizes.iter().any(|s| s.of == m.of)) {
-        if !later.contains(&mark.of) {
-            later.push(mark.of.clone());
+        if !sizes_later.contains(&mark.of) {
+            sizes_later.push(mark.of.clone());
         }
     }
-    let unborn = events
-        .iter()
-        .skip(told)
-        .filter_map(|e| match e {
-            Event::VolumeCreated { name, .. } => Some(name.clone()),
-            _ => None,
-        })
-        .collect();
+    let (mut unborn, mut unborn_containers) = (Vec::new(), Vec::new());
+    for e in events.iter().skip(told) {
+        match e {
+            Event::VolumeCreated { name, .. } => unborn.push(name.clone()),
+            Event::ContainerCreated { container, .. } => unborn_containers.push(container.clone()),
+            _ => {}
+        }
+    }
     let layer_path = |e: &Event| match e {
         Event::CopyUp { container, path, .. } | Event::Whiteout { container, path } | Event::OpaqueDir { container, path } => {
             Some((container.clone(), path.clone()))
@@ -290,10 +300,11 @@ fn sizes_at(events: &[Event], marks: &[SizeAt], told: usize) -> (Vec<SizeAt>, Ve
         Event::FileWritten { place: Place::WritableLayer { container }, path, .. } => Some((container.clone(), path.clone())),
         _ => None,
     };
-    let written = events.iter().take(told).filter_map(layer_path).collect();
-    let later_places = later;
-    let later = events.iter().skip(told).filter_map(layer_path).collect();
-    (sizes, later_places, unborn, LayerPaths { written, later })
+    let layer_paths = LayerPaths {
+        written: events.iter().take(told).filter_map(layer_path).collect(),
+        later: events.iter().skip(told).filter_map(layer_path).collect(),
+    };
+    AsOf { sizes, sizes_later, unborn, unborn_containers, layer_paths }
 }
 
 impl Step {
@@ -432,7 +443,7 @@ impl Player {
                     advance_states(&mut states, &events[from..from + count]);
                     from += count;
                     let states = states.clone();
-                    let (sizes, sizes_later, unborn, layer_paths) = sizes_at(&events, &marks, from);
+                    let AsOf { sizes, sizes_later, unborn, unborn_containers, layer_paths } = as_of(&events, &marks, from);
                     self.steps.push(Step {
                         seq: self.next_seq,
                         block,
@@ -444,14 +455,7 @@ impl Player {
                         sizes,
                         sizes_later,
                         unborn,
-                        unborn_containers: events
-                            .iter()
-                            .skip(from)
-                            .filter_map(|e| match e {
-                                Event::ContainerCreated { container, .. } => Some(container.clone()),
-                                _ => None,
-                            })
-                            .collect(),
+                        unborn_containers,
                         layer_paths,
                     });
                     self.next_seq += 1;
@@ -824,7 +828,7 @@ mod tests {
                     }
                 }
                 // The sizes the steps leave are the engine's, and no volume is still to come.
-                let (sizes, _, unborn, _) = sizes_at(&events, &marks, events.len());
+                let AsOf { sizes, unborn, .. } = as_of(&events, &marks, events.len());
                 if !unborn.is_empty() {
                     failures.push(format!("{where_}: volumes {unborn:?} unborn after the last step"));
                 }

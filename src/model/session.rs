@@ -282,14 +282,11 @@ impl Session {
 
     /// The session as a shell script for a real Docker host (see `export.rs`).
     pub fn export_script(&self) -> String {
-        let (title, setup): (&str, &[&str]) = match &self.level {
-            Some(play) => (play.level.title.as_str(), &[]),
-            None => (self.scenario.title, self.scenario.setup),
+        let (title, setup): (&str, Vec<&str>) = match &self.level {
+            Some(play) => (play.level.title.as_str(), play.level.setup.iter().map(String::as_str).collect()),
+            None => (self.scenario.title, self.scenario.setup.to_vec()),
         };
-        // A level's setup lines are its own (Strings): the script lists them too.
-        let level_setup: Vec<&str> = self.level.as_ref().map(|p| p.level.setup.iter().map(String::as_str).collect()).unwrap_or_default();
-        let setup = if self.level.is_some() { level_setup.as_slice() } else { setup };
-        super::export::script(title, setup, &self.typed, self.start_engine())
+        super::export::script(title, &setup, &self.typed, self.start_engine())
     }
 
     /// Whether there is a command to take back.
