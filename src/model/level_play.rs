@@ -7,7 +7,7 @@ use std::rc::Rc;
 use stowage_engine::levels::{Level, Standing};
 use stowage_engine::Engine;
 
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug)]
 pub struct LevelPlay {
     pub level: Rc<Level>,
     pub standing: Standing,
@@ -22,6 +22,20 @@ pub struct LevelPlay {
     /// A teacher's level that came in the address (`#level-text=`), as it came: the session's
     /// own link carries it on. `None` for a shipped level (progress is kept for those only).
     pub from_link: Option<Rc<str>>,
+}
+
+/// A level read once is never changed: the same level is the same `Rc`, so the panel's props
+/// compare by pointer rather than walk every goal of the level on each render.
+impl PartialEq for LevelPlay {
+    fn eq(&self, other: &LevelPlay) -> bool {
+        Rc::ptr_eq(&self.level, &other.level)
+            && self.standing == other.standing
+            && self.hints_shown == other.hints_shown
+            && self.solution_shown == other.solution_shown
+            && self.change == other.change
+            && self.predictions == other.predictions
+            && self.from_link == other.from_link
+    }
 }
 
 /// Where one prediction stands.

@@ -2,7 +2,7 @@
 //! vocabulary, read from a level's YAML and answered through the read-only [`Query`], so the
 //! web app and the terminal judge alike (see `docs/levels.md` for the syntax).
 
-use yaml_serde::Value;
+use serde_json::Value;
 
 use crate::query::{FileFacts, MountSource, Query, RunState, UpperEntry};
 use crate::view::Origin;

@@ -1,7 +1,8 @@
 //! Levels: a goal to reach on a prepared machine, judged on the machine's state after every
 //! command, never on the lines typed. One YAML file per level in `levels/` at the repository
 //! root, compiled in; `docs/levels.md` teaches the format. (YAML because its parser is linked
-//! already, for Compose files: levels add no parser to the page.)
+//! already, for Compose files; read, as Compose files are, into `serde_json`'s value tree, so
+//! levels add no parser and no second tree to the page.)
 //!
 //! Architecture invariant: goals read the machine through [`Query`] only; evaluating a level
 //! changes nothing.
@@ -10,7 +11,7 @@ pub mod goal;
 #[cfg(test)]
 mod strip;
 
-use yaml_serde::Value;
+use serde_json::Value;
 
 pub use goal::Goal;
 
@@ -263,7 +264,7 @@ fn lines(doc: &Value, key: &str, required: bool) -> Result<Vec<String>, LevelErr
     match doc.get(key) {
         None if !required => Ok(Vec::new()),
         None => Err(error(key, "missing")),
-        Some(Value::Sequence(items)) => items
+        Some(Value::Array(items)) => items
             .iter()
             .enumerate()
             .map(|(i, item)| item.as_str().map(str::to_string).ok_or_else(|| error(&format!("{key}[{}]", i + 1), "not text")))
@@ -276,7 +277,7 @@ fn lines(doc: &Value, key: &str, required: bool) -> Result<Vec<String>, LevelErr
 /// syntax) or the field, never a panic.
 pub fn parse(source: &str) -> Result<Level, LevelError> {
     let doc: Value = yaml_serde::from_str(source).map_err(|e| error("", format!("not YAML: {e}")))?;
-    if !doc.is_mapping() {
+    if !doc.is_object() {
         return Err(error("", "a level is a mapping of fields (id, track, title, story, …)"));
     }
     let id = text(&doc, "id")?;
@@ -290,7 +291,7 @@ pub fn parse(source: &str) -> Result<Level, LevelError> {
         other => return Err(error("track", format!("beginner, intermediate or expert, not `{other}`"))),
     };
     let mut goals = Vec::new();
-    let Some(Value::Sequence(items)) = doc.get("goals") else { return Err(error("goals", "a list of goals is needed")) };
+    let Some(Value::Array(items)) = doc.get("goals") else { return Err(error("goals", "a list of goals is needed")) };
     for (i, item) in items.iter().enumerate() {
         let field = format!("goals[{}]", i + 1);
         let goal = goal::parse(item).map_err(|m| error(&field, m))?;
@@ -301,7 +302,7 @@ pub fn parse(source: &str) -> Result<Level, LevelError> {
         return Err(error("goals", "a level needs at least one goal"));
     }
     let mut guards = Vec::new();
-    if let Some(Value::Sequence(items)) = doc.get("guards") {
+    if let Some(Value::Array(items)) = doc.get("guards") {
         for (i, item) in items.iter().enumerate() {
             let field = format!("guards[{}]", i + 1);
             let goal = goal::parse(item).map_err(|m| error(&field, m))?;
@@ -310,7 +311,7 @@ pub fn parse(source: &str) -> Result<Level, LevelError> {
         }
     }
     let mut wrong = Vec::new();
-    if let Some(Value::Sequence(items)) = doc.get("wrong") {
+    if let Some(Value::Array(items)) = doc.get("wrong") {
         for (i, item) in items.iter().enumerate() {
             let field = format!("wrong[{}]", i + 1);
             let note = item.get("note").and_then(Value::as_str).ok_or_else(|| error(&field, "`note` says what the mistake is"))?;
@@ -319,14 +320,14 @@ pub fn parse(source: &str) -> Result<Level, LevelError> {
         }
     }
     let mut traps = Vec::new();
-    if let Some(Value::Sequence(items)) = doc.get("traps") {
+    if let Some(Value::Array(items)) = doc.get("traps") {
         for (i, item) in items.iter().enumerate() {
             let field = format!("traps[{}]", i + 1);
             traps.push(parse_trap(item).map_err(|m| error(&field, m))?);
         }
     }
     let mut predictions = Vec::new();
-    if let Some(Value::Sequence(items)) = doc.get("predictions") {
+    if let Some(Value::Array(items)) = doc.get("predictions") {
         for (i, item) in items.iter().enumerate() {
             let field = format!("predictions[{}]", i + 1);
             predictions.push(parse_prediction(item).map_err(|m| error(&field, m))?);
@@ -350,7 +351,7 @@ pub fn parse(source: &str) -> Result<Level, LevelError> {
 
 fn parse_trap(item: &Value) -> Result<Trap, String> {
     let when = match item.get("when") {
-        Some(Value::Sequence(goals)) => {
+        Some(Value::Array(goals)) => {
             goals.iter().enumerate().map(|(i, g)| goal::parse(g).map_err(|m| format!("when[{}]: {m}", i + 1))).collect::<Result<_, _>>()?
         }
         Some(g) => vec![goal::parse(g).map_err(|m| format!("when: {m}"))?],
@@ -371,7 +372,7 @@ fn parse_prediction(item: &Value) -> Result<Prediction, String> {
     let goal = |key: &str| {
         item.get(key).ok_or(format!("`{key}` (a goal) is missing")).and_then(|g| goal::parse(g).map_err(|m| format!("{key}: {m}")))
     };
-    let Some(Value::Sequence(items)) = item.get("choices") else { return Err("`choices` is a list".into()) };
+    let Some(Value::Array(items)) = item.get("choices") else { return Err("`choices` is a list".into()) };
     let mut choices = Vec::new();
     for (i, c) in items.iter().enumerate() {
         let words = c.get("text").and_then(Value::as_str).ok_or(format!("choices[{}]: `text` is missing", i + 1))?;
