@@ -459,6 +459,37 @@ pub(crate) fn start_container(world: &mut World, id: &ContainerId, runnable: Run
     started
 }
 
+/// Creates a missing mount point as runc does, parents included (as root, mode 755): a
+/// directory, or an empty file for a file mounted. A read-only root file system does not stop
+/// it: runc makes its mount points before the root is remounted read-only.
+fn make_mount_point(world: &mut World, ctx: &Ctx, target: &str, dir: bool) {
+    let Ns::Container(id) = &ctx.ns else { return };
+    let id = id.clone();
+    let ro_root = world.container(&id).is_some_and(|c| c.host.readonly_rootfs);
+    let read_only_root = |world: &mut World, ro: bool| {
+        if let Some(c) = world.container_mut(&id) {
+            c.host.readonly_rootfs = ro;
+        }
+    };
+    read_only_root(world, false);
+    let (parent, _) = crate::fs::parent_and_name(target);
+    let mut acc = String::new();
+    for comp in crate::fs::components(&parent) {
+        acc.push('/');
+        acc.push_str(comp);
+        if world.stat(ctx, &acc, true).is_err() {
+            let _ = world.mkdir(ctx, &acc, 0o755);
+        }
+    }
+    if dir {
+        let _ = world.mkdir(ctx, target, 0o755);
+    } else {
+        let _ = world.write_file(ctx, target, &Data::empty(), crate::vfs::WriteMode::Truncate);
+        let _ = world.set_meta(ctx, target, true, &mut |i| i.mode = 0o755);
+    }
+    read_only_root(world, ro_root);
+}
+
 fn start_task(world: &mut World, id: &ContainerId, runnable: Runnable) -> Result<(), DaemonError> {
     let secs = world.clock.secs();
     let Some(c) = world.container(id).cloned() else { return Err(DaemonError::NoSuchContainer(id.to_string())) };
@@ -597,23 +628,7 @@ fn start_task(world: &mut World, id: &ContainerId, runnable: Runnable) -> Result
                     }
                 }
             }
-            Err(_) => {
-                let (parent, _) = crate::fs::parent_and_name(&mp.destination);
-                let mut acc = String::new();
-                for comp in crate::fs::components(&parent) {
-                    acc.push('/');
-                    acc.push_str(comp);
-                    if world.stat(&ctx, &acc, true).is_err() {
-                        let _ = world.mkdir(&ctx, &acc, 0o755);
-                    }
-                }
-                if src_is_dir {
-                    let _ = world.mkdir(&ctx, &mp.destination, 0o755);
-                } else {
-                    let _ = world.write_file(&ctx, &mp.destination, &Data::empty(), crate::vfs::WriteMode::Truncate);
-                    let _ = world.set_meta(&ctx, &mp.destination, true, &mut |i| i.mode = 0o755);
-                }
-            }
+            Err(_) => make_mount_point(world, &ctx, &mp.destination, src_is_dir),
         }
         new_mounts.push(Mount { target: mp.destination.clone(), root, kind, read_only: !mp.rw, limit, proc_opts });
         // Later mounts resolve through earlier ones.
@@ -624,6 +639,11 @@ fn start_task(world: &mut World, id: &ContainerId, runnable: Runnable) -> Result
     mounts.extend(new_mounts);
     let own = format!("/var/lib/docker/containers/{}", c.id);
     for (file, kind) in [("resolv.conf", SystemMount::ResolvConf), ("hostname", SystemMount::Hostname), ("hosts", SystemMount::Hosts)] {
+        // Their mount points too: in a tmpfs mounted at /etc, the three files appear.
+        let target = format!("/etc/{file}");
+        if world.stat(&ctx, &target, true).is_err() {
+            make_mount_point(world, &ctx, &target, false);
+        }
         let root = host_dir(world, &format!("{own}/{file}"));
         mounts.push(Mount {
             target: format!("/etc/{file}"),
@@ -736,9 +756,22 @@ pub fn changes(world: &World, c: &Container) -> Vec<(char, String)> {
                 Kind::Dir { opaque, .. } => {
                     let existed = !lower_children.is_empty();
                     out.push((if existed { 'C' } else { 'A' }, path.clone()));
-                    let sub: Vec<InodeId> =
-                        if opaque { Vec::new() } else { lower_children.into_iter().filter(|i| world.fs.get(*i).is_dir()).collect() };
+                    let sub: Vec<InodeId> = lower_children.into_iter().filter(|i| world.fs.get(*i).is_dir()).collect();
                     walk(world, *child, &sub, &path, out);
+                    // An opaque directory (deleted, then made again) hides the image's entries:
+                    // Docker lists each as deleted.
+                    if opaque {
+                        let mut hidden: Vec<&String> = sub
+                            .iter()
+                            .filter_map(|d| world.fs.get(*d).entries())
+                            .flat_map(|e| e.iter())
+                            .filter(|(n, i)| !matches!(world.fs.get(**i).kind, Kind::Whiteout) && world.fs.lookup(*child, n).is_none())
+                            .map(|(n, _)| n)
+                            .collect();
+                        hidden.sort();
+                        hidden.dedup();
+                        out.extend(hidden.into_iter().map(|n| ('D', format!("{path}/{n}"))));
+                    }
                 }
                 _ => out.push((if lower_children.is_empty() { 'A' } else { 'C' }, path)),
             }

@@ -171,13 +171,14 @@ pub fn tmpfs_options(opts: &str) -> Result<TmpfsOptions, String> {
     if let Some(s) = out.size {
         extras.push(format!("size={}k", s / 1024));
     }
-    if let Some(m) = out.mode {
+    // The kernel shows only what differs from a tmpfs's defaults (mode 1777, owner 0:0).
+    if let Some(m) = out.mode.filter(|m| *m != 0o1777) {
         extras.push(format!("mode={m:o}"));
     }
-    if let Some(u) = out.uid {
+    if let Some(u) = out.uid.filter(|u| *u != 0) {
         extras.push(format!("uid={u}"));
     }
-    if let Some(g) = out.gid {
+    if let Some(g) = out.gid.filter(|g| *g != 0) {
         extras.push(format!("gid={g}"));
     }
     out.proc_opts = extras.join(",");

@@ -6,7 +6,7 @@ use crate::fs::Kind;
 use crate::shell::Io;
 use crate::userland::tar;
 use crate::vfs::{Ctx, Ns};
-use crate::world::{ContainerId, Cred, World};
+use crate::world::{Cred, World};
 
 /// `docker cp`: between a container's file system and the host, through a tar stream.
 pub fn cp(world: &mut World, sh: &crate::shell::Shell, args: &[String], io: &mut Io) -> i32 {
@@ -31,31 +31,29 @@ pub fn cp(world: &mut World, sh: &crate::shell::Shell, args: &[String], io: &mut
     };
     let (src, dst) = (&parsed.operands[0], &parsed.operands[1]);
     let (from_ctr, to_ctr) = (split(src), split(dst));
-    let container_ctx = |world: &World, name: &str, io: &mut Io| -> Result<(ContainerId, Ctx), i32> {
-        match world.find_container(name) {
-            Some(id) => Ok((id.clone(), Ctx::root(Ns::Container(id)))),
-            None => {
-                super::no_such_container(io, name);
-                Err(1)
-            }
-        }
-    };
+    // A destination ending in `/` must be a directory that exists: the client asks first, and
+    // a missing container answers the same (oracle-11).
+    let must_be_dir = |p: &str| p.ends_with('/') || p.ends_with("/.");
     let (src_ctx, src_path, dst_ctx, dst_path, shown) = match (from_ctr, to_ctr) {
         (Some((c, p)), None) => {
-            let (_, ctx) = match container_ctx(world, &c, io) {
-                Ok(x) => x,
-                Err(code) => return code,
+            let Some(id) = world.find_container(&c) else {
+                super::no_such_container(io, &c);
+                return 1;
             };
             let host = sh.ctx.clone();
             let shown = crate::fs::normalize(&sh.ctx.cwd, dst);
-            (ctx, p, host, dst.clone(), shown)
+            (Ctx::root(Ns::Container(id)), p, host, dst.clone(), shown)
         }
         (None, Some((c, p))) => {
-            let (_, ctx) = match container_ctx(world, &c, io) {
-                Ok(x) => x,
-                Err(code) => return code,
+            let Some(id) = world.find_container(&c) else {
+                if must_be_dir(&p) {
+                    io.err_line("no such directory");
+                } else {
+                    super::no_such_container(io, &c);
+                }
+                return 1;
             };
-            (sh.ctx.clone(), src.clone(), ctx, p, dst.clone())
+            (sh.ctx.clone(), src.clone(), Ctx::root(Ns::Container(id)), p, dst.clone())
         }
         (Some(_), Some(_)) => {
             io.err_line("copying between containers is not supported");
@@ -66,31 +64,84 @@ pub fn cp(world: &mut World, sh: &crate::shell::Shell, args: &[String], io: &mut
             return 1;
         }
     };
-    let src_abs = crate::fs::normalize(&src_ctx.cwd, &src_path);
-    let base = src_abs.rsplit('/').find(|s| !s.is_empty()).unwrap_or("").to_string();
-    let mut members = Vec::new();
-    let mut errors = Vec::new();
-    if world.stat(&src_ctx, &src_abs, false).is_err() {
-        if src_ctx.ns == Ns::Host {
-            io.err_line(&format!("lstat {src_abs}: no such file or directory"));
-        } else {
-            io.err_line(&format!(
-                "Error response from daemon: Could not find the file {src_path} in container {}",
-                parsed.operands[0].split(':').next().unwrap_or("")
-            ));
-        }
-        return 1;
-    }
-    tar::collect(world, &src_ctx, &src_abs, &base, &mut members, &mut errors);
-    let stream = tar::encode(&members);
-    // Into an existing directory: keep the name; otherwise the destination is the new name.
+    let to_container = dst_ctx.ns != Ns::Host;
+    let container_name = |op: &str| op.split(':').next().unwrap_or("").to_string();
+    // Where the copy lands: into an existing directory under the source's name, otherwise as
+    // the new name in an existing parent.
     let dst_abs = crate::fs::normalize(&dst_ctx.cwd, &dst_path);
     let into_dir = world.stat(&dst_ctx, &dst_abs, true).map(|s| s.ftype == crate::fs::FileType::Dir).unwrap_or(false);
-    let target_root = if into_dir { format!("{}/{base}", dst_abs.trim_end_matches('/')) } else { dst_abs.clone() };
-    let archive = parsed.has("archive");
+    if !into_dir {
+        let parent = crate::fs::parent_and_name(&dst_abs).0;
+        let parent_is_dir = world.stat(&dst_ctx, &parent, true).is_ok_and(|s| s.ftype == crate::fs::FileType::Dir);
+        if must_be_dir(&dst_path) && to_container {
+            io.err_line("no such directory");
+            return 1;
+        }
+        if !parent_is_dir {
+            if to_container {
+                io.err_line(&format!("Error response from daemon: Could not find the file {parent} in container {}", container_name(dst)));
+            } else {
+                io.err_line(&format!("invalid output path: directory \"{parent}\" does not exist"));
+            }
+            return 1;
+        }
+    }
+    if to_container {
+        if let Err(message) = writable_for_cp(world, &dst_ctx, &dst_abs, into_dir) {
+            io.err_line(&format!("Error response from daemon: {message}"));
+            return 1;
+        }
+    }
+    // -a gives files to the container's user, which the daemon looks up with the image's
+    // getent; without -a they keep the owners they had at the source.
+    let mut owner = None;
+    if to_container && parsed.has("archive") {
+        match cp_owner(world, &dst_ctx) {
+            Ok(o) => owner = o,
+            Err(message) => {
+                io.err_line(&format!("Error response from daemon: {message}"));
+                return 1;
+            }
+        }
+    }
+    let (members, base) = if src == "-" {
+        // A tar stream on stdin, extracted into the directory named.
+        match tar::decode(&io.stdin) {
+            Some(m) if !m.is_empty() => (m, String::new()),
+            _ => {
+                io.err_line("Error response from daemon: unexpected EOF");
+                return 1;
+            }
+        }
+    } else {
+        let mut src_abs = crate::fs::normalize(&src_ctx.cwd, &src_path);
+        if parsed.has("follow-link") {
+            if let Ok(l) = world.resolve(&src_ctx, &src_abs, true) {
+                src_abs = l.path;
+            }
+        }
+        let base = crate::fs::parent_and_name(&src_abs).1;
+        if world.stat(&src_ctx, &src_abs, false).is_err() {
+            if src_ctx.ns == Ns::Host {
+                io.err_line(&format!("lstat {src_abs}: no such file or directory"));
+            } else {
+                io.err_line(&format!("Error response from daemon: Could not find the file {src_path} in container {}", container_name(src)));
+            }
+            return 1;
+        }
+        let mut members = Vec::new();
+        tar::collect(world, &src_ctx, &src_abs, &base, &mut members, &mut Vec::new());
+        // SRC/. copies the directory's contents, not the directory.
+        let base = if src_path.ends_with("/.") { String::new() } else { base };
+        (members, base)
+    };
+    let stream = tar::encode(&members);
+    let target_root = if into_dir && !base.is_empty() { format!("{}/{base}", dst_abs.trim_end_matches('/')) } else { dst_abs.clone() };
     for m in &members {
-        let rest = m.name.trim_end_matches('/').strip_prefix(&base).unwrap_or("");
-        let path = format!("{target_root}{rest}");
+        let name = m.name.trim_end_matches('/');
+        let rest = if base.is_empty() { name.split_once('/').map(|(_, r)| format!("/{r}")).unwrap_or_default() } else { name.strip_prefix(&base).unwrap_or("").to_string() };
+        let path = format!("{}{rest}", target_root.trim_end_matches('/'));
+        let path = if path.is_empty() { "/".to_string() } else { path };
         let res = match m.kind {
             crate::fs::FileType::Dir => match world.stat(&dst_ctx, &path, true) {
                 Ok(_) => Ok(()),
@@ -103,13 +154,10 @@ pub fn cp(world: &mut World, sh: &crate::shell::Shell, args: &[String], io: &mut
             io.err_line(&format!("Error response from daemon: failed to copy files: {path}: {e}"));
             return 1;
         }
-        let to_container = dst_ctx.ns != Ns::Host;
-        let (uid, gid) = if to_container && !archive {
-            (0, 0)
-        } else if to_container {
-            (m.uid, m.gid)
-        } else {
-            (dst_ctx.cred.uid, dst_ctx.cred.gid)
+        let (uid, gid) = match (to_container, owner) {
+            (true, Some(o)) => o,
+            (true, None) => (m.uid, m.gid),
+            (false, _) => (dst_ctx.cred.uid, dst_ctx.cred.gid),
         };
         let (mode, mtime) = (m.mode, m.mtime);
         let _ = world.set_meta(&Ctx { cred: Cred::root(), ..dst_ctx.clone() }, &path, false, &mut |i| {
@@ -126,4 +174,31 @@ pub fn cp(world: &mut World, sh: &crate::shell::Shell, args: &[String], io: &mut
         io.err_line(&format!("Successfully copied {} to {shown}", super::format::human_size(stream.len() as f64, 3)));
     }
     0
+}
+
+/// Docker refuses to extract into a read-only root file system or a read-only mount.
+fn writable_for_cp(world: &World, ctx: &Ctx, dst: &str, into_dir: bool) -> Result<(), &'static str> {
+    let dir = if into_dir { dst.to_string() } else { crate::fs::parent_and_name(dst).0 };
+    let Ok(loc) = world.resolve(ctx, &dir, true) else { return Ok(()) };
+    match loc.mount.and_then(|m| world.ns_mount(&ctx.ns, m)) {
+        Some(mount) if mount.read_only => Err("mounted volume is marked read-only"),
+        Some(_) => Ok(()),
+        None if world.ns_container(&ctx.ns).is_some_and(|c| c.host.readonly_rootfs) => Err("container rootfs is marked read-only"),
+        None => Ok(()),
+    }
+}
+
+/// The owner `docker cp -a` gives: none for a container without a user (files keep theirs);
+/// otherwise the user as the image's `getent` finds it, which busybox images do not have.
+fn cp_owner(world: &World, ctx: &Ctx) -> Result<Option<(u32, u32)>, String> {
+    let Some(c) = world.ns_container(&ctx.ns) else { return Ok(None) };
+    if c.user.is_empty() {
+        return Ok(None);
+    }
+    let has_getent = ["/usr/bin/getent", "/bin/getent", "/usr/sbin/getent", "/sbin/getent"].iter().any(|p| world.stat(ctx, p, true).is_ok());
+    if !has_getent {
+        return Err("unable to find getent command: exec: \"getent\": executable file not found in $PATH".into());
+    }
+    let (cred, _) = crate::users::resolve_user(world, ctx, &c.user)?;
+    Ok(Some((cred.uid, cred.gid)))
 }

@@ -203,7 +203,7 @@ pub fn parse_mount_flag(spec: &str, cwd: &str) -> Result<Request, SpecError> {
             if let Some(s) = tmpfs_size {
                 opts.push(format!("size={}k", s / 1024));
             }
-            if let Some(m) = tmpfs_mode {
+            if let Some(m) = tmpfs_mode.filter(|m| *m != 0o1777) {
                 opts.push(format!("mode={m:o}"));
             }
             Ok(Request { source: Source::Tmpfs, target: clean(&target), tmpfs_opts: opts.join(","), mount_json: Some(json.into()), ..base })

@@ -23,7 +23,7 @@ impl World {
     }
 
     /// Mount `m` of the container whose namespace `ns` is.
-    pub(super) fn ns_mount(&self, ns: &Ns, m: usize) -> Option<&crate::world::Mount> {
+    pub(crate) fn ns_mount(&self, ns: &Ns, m: usize) -> Option<&crate::world::Mount> {
         self.ns_container(ns)?.mounts.get(m)
     }
 

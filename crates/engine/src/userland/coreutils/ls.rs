@@ -99,11 +99,15 @@ pub(super) fn ls(p: &mut Proc, args: &[String]) -> i32 {
                     files.push(LsEntry { name: op.clone(), st });
                 }
             }
-            Err(e) => {
-                let q = p.q(op);
-                p.err_dialect(&format!("cannot access {q}: {e}"), &format!("{op}: {e}"));
-                status = fail;
-            }
+            Err(e) => match p.world.stat(&p.ctx, op, false) {
+                // A dangling symlink is listed as the link it is.
+                Ok(st) if st.ftype == FileType::Symlink => files.push(LsEntry { name: op.clone(), st }),
+                _ => {
+                    let q = p.q(op);
+                    p.err_dialect(&format!("cannot access {q}: {e}"), &format!("{op}: {e}"));
+                    status = fail;
+                }
+            },
         }
     }
     sort_by(&mut files, |a, b| a.name.cmp(&b.name));

@@ -178,42 +178,70 @@ pub(super) fn tee(p: &mut Proc, args: &[String]) -> i32 {
     status
 }
 
+/// `cut -f LIST [-d C] [-s]`, `cut -c LIST`, `cut -b LIST`: LIST is ranges (`N`, `N-M`, `N-`,
+/// `-M`) joined by commas.
 pub(super) fn cut(p: &mut Proc, args: &[String]) -> i32 {
     let mut delim = '\t';
-    let mut fields: Vec<usize> = Vec::new();
+    let mut list: Option<(char, Vec<(usize, usize)>)> = None;
+    let mut only_delimited = false;
     let mut files = Vec::new();
     let mut i = 0;
     while i < args.len() {
         let a = &args[i];
-        let attached = ["-d", "-f"].iter().find_map(|flag| Some((*flag, a.strip_prefix(flag).filter(|v| !v.is_empty())?)));
-        let (flag, val) = if let Some((flag, value)) = attached {
-            (flag.to_string(), value.to_string())
-        } else if a == "-d" || a == "-f" {
-            i += 1;
-            (a.clone(), args.get(i).cloned().unwrap_or_default())
-        } else {
+        i += 1;
+        if a == "-s" {
+            only_delimited = true;
+            continue;
+        }
+        let Some(flag) = ['d', 'f', 'c', 'b'].into_iter().find(|f| a.strip_prefix('-').is_some_and(|r| r.starts_with(*f))) else {
             files.push(a.clone());
-            i += 1;
             continue;
         };
-        if flag == "-d" {
+        let mut val = a.chars().skip(2).collect::<String>();
+        if val.is_empty() {
+            val = args.get(i).cloned().unwrap_or_default();
+            i += 1;
+        }
+        if flag == 'd' {
             // GNU cut takes one byte; busybox one character.
             if p.gnu && val.len() != 1 {
                 return p.err_try("the delimiter must be a single character");
             }
             delim = val.chars().next().unwrap_or('\t');
-        } else {
-            fields = val.split(',').filter_map(|x| x.parse().ok()).collect();
+            continue;
         }
-        i += 1;
+        let mut ranges = Vec::new();
+        for part in val.split(',') {
+            let (from, to) = match part.split_once('-') {
+                Some((a, b)) => (if a.is_empty() { Some(1) } else { a.parse().ok() }, if b.is_empty() { Some(usize::MAX) } else { b.parse().ok() }),
+                None => (part.parse().ok(), part.parse().ok()),
+            };
+            match (from, to) {
+                (Some(f), Some(t)) if f >= 1 && f <= t => ranges.push((f, t)),
+                _ => return p.err_try(&format!("invalid field value '{part}'")),
+            }
+        }
+        list = Some((flag, ranges));
     }
+    let Some((kind, ranges)) = list else {
+        return p.err_try("you must specify a list of bytes, characters, or fields");
+    };
+    let wanted = |n: usize| ranges.iter().any(|(f, t)| (*f..=*t).contains(&n));
     let inputs = if files.is_empty() { vec!["-".to_string()] } else { files };
     for f in inputs {
         let Some(d) = read_input(p, &f) else { return 1 };
         for line in String::from_utf8_lossy(&d).lines() {
-            let parts: Vec<&str> = line.split(delim).collect();
-            let sel: Vec<&str> = fields.iter().filter_map(|n| parts.get(n.wrapping_sub(1)).copied()).collect();
-            p.out(&format!("{}\n", sel.join(&delim.to_string())));
+            if kind != 'f' {
+                let picked: String = line.chars().enumerate().filter(|(n, _)| wanted(n + 1)).map(|(_, c)| c).collect();
+                p.out(&format!("{picked}\n"));
+            } else if !line.contains(delim) {
+                if !only_delimited {
+                    p.out(&format!("{line}\n"));
+                }
+            } else {
+                let sel: Vec<&str> = line.split(delim).enumerate().filter(|(n, _)| wanted(n + 1)).map(|(_, f)| f).collect();
+                p.out(&format!("{}\n", sel.join(&delim.to_string())));
+            }
         }
     }
     0
