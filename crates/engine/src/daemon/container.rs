@@ -354,6 +354,13 @@ pub(crate) fn create(world: &mut World, spec: &ContainerSpec) -> Result<Containe
     if let Some(c) = world.container_mut(&id) {
         c.mount_points = points;
     }
+    // The working directory is made at create, in the writable layer, as root (oracle-13).
+    if let Some(dir) = spec.workdir.as_deref().filter(|d| d.starts_with('/')) {
+        let ctx = Ctx::root(Ns::Container(id.clone()));
+        if world.stat(&ctx, dir, true).is_err() {
+            make_mount_point(world, &ctx, dir, true);
+        }
+    }
     // Empty volumes get the image's content at their mount point (at create, as Docker does).
     if let Err(e) = populate_volumes(world, &id) {
         remove_container(world, &id, false);

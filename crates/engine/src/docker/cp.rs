@@ -8,8 +8,30 @@ use crate::userland::tar;
 use crate::vfs::{Ctx, Ns};
 use crate::world::{Cred, World};
 
-/// `docker cp`: between a container's file system and the host, through a tar stream.
+/// `docker cp`: between a container's file system and the host, through a tar stream. The
+/// daemon mounts the container's root and volumes for it, not its tmpfs mounts: a file copied
+/// to a tmpfs path lands beneath it, unseen by the container (oracle-14).
 pub fn cp(world: &mut World, sh: &crate::shell::Shell, args: &[String], io: &mut Io) -> i32 {
+    let tmpfs_hidden: Vec<(crate::world::ContainerId, Vec<crate::world::Mount>)> = world
+        .containers
+        .iter_mut()
+        .filter(|c| c.mounts.iter().any(|m| m.kind == crate::world::MountKind::Tmpfs))
+        .map(|c| {
+            let all = c.mounts.clone();
+            c.mounts.retain(|m| m.kind != crate::world::MountKind::Tmpfs);
+            (c.id.clone(), all)
+        })
+        .collect();
+    let code = copy(world, sh, args, io);
+    for (id, mounts) in tmpfs_hidden {
+        if let Some(c) = world.container_mut(&id) {
+            c.mounts = mounts;
+        }
+    }
+    code
+}
+
+fn copy(world: &mut World, sh: &crate::shell::Shell, args: &[String], io: &mut Io) -> i32 {
     let parsed = match flags::parse(args, &[flag("archive", Some('a')), flag("follow-link", Some('L')), flag("quiet", Some('q'))], false) {
         Ok(p) => p,
         Err(e) => return usage_error(io, "cp", &e),
@@ -68,9 +90,10 @@ pub fn cp(world: &mut World, sh: &crate::shell::Shell, args: &[String], io: &mut
     let container_name = |op: &str| op.split(':').next().unwrap_or("").to_string();
     // Where the copy lands: into an existing directory under the source's name, otherwise as
     // the new name in an existing parent.
+    let to_stdout = !to_container && dst == "-";
     let dst_abs = crate::fs::normalize(&dst_ctx.cwd, &dst_path);
     let into_dir = world.stat(&dst_ctx, &dst_abs, true).map(|s| s.ftype == crate::fs::FileType::Dir).unwrap_or(false);
-    if !into_dir {
+    if !into_dir && !to_stdout {
         let parent = crate::fs::parent_and_name(&dst_abs).0;
         let parent_is_dir = world.stat(&dst_ctx, &parent, true).is_ok_and(|s| s.ftype == crate::fs::FileType::Dir);
         if must_be_dir(&dst_path) && to_container {
@@ -136,6 +159,11 @@ pub fn cp(world: &mut World, sh: &crate::shell::Shell, args: &[String], io: &mut
         (members, base)
     };
     let stream = tar::encode(&members);
+    // `docker cp CONTAINER:SRC -`: the tar stream itself.
+    if to_stdout {
+        io.out.extend_from_slice(&stream);
+        return 0;
+    }
     let target_root = if into_dir && !base.is_empty() { format!("{}/{base}", dst_abs.trim_end_matches('/')) } else { dst_abs.clone() };
     for m in &members {
         let name = m.name.trim_end_matches('/');

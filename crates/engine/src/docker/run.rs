@@ -21,6 +21,7 @@ pub(crate) const RUN_FLAGS: &[Spec] = &[
     opt("user", Some('u')),
     opt("workdir", Some('w')),
     opt("env", Some('e')),
+    opt("env-file", None),
     opt("entrypoint", None),
     flag("interactive", Some('i')),
     flag("tty", Some('t')),
@@ -52,6 +53,8 @@ pub(crate) enum RunError {
     Daemon(String),
     /// A start failure: `docker: Error response from daemon: MSG.` without the See line.
     Start(String, i32),
+    /// A flag's value refused as the flag is parsed: `MSG` + See line.
+    Flag(String),
 }
 
 impl From<DaemonError> for RunError {
@@ -81,6 +84,7 @@ pub(crate) fn report_run_error(io: &mut Io, cmd: &str, e: RunError) -> i32 {
             io.err_line(&format!("docker: Error response from daemon: {}", dot(&m)));
             code
         }
+        RunError::Flag(m) => flag_error(io, cmd, &m, 125),
     }
 }
 
@@ -113,9 +117,13 @@ pub(super) fn run(world: &mut World, sh: &mut Shell, args: &[String], io: &mut I
         io.err_line("the input device is not a TTY");
         return 1;
     }
+    let env = match client_env(world, sh, &parsed) {
+        Ok(env) => env,
+        Err(e) => return report_run_error(io, cmd, e),
+    };
     let cwd = sh.ctx.cwd.clone();
     let home = sh.vars.get("HOME").cloned().unwrap_or_default();
-    let id = match create(world, &parsed, &image_ref, &command, &cwd, &home, io, cmd) {
+    let id = match create(world, &parsed, &image_ref, &command, &cwd, &home, env, io, cmd) {
         Ok(id) => id,
         Err(code) => return code,
     };
@@ -182,6 +190,7 @@ fn create(
     command: &[String],
     cwd: &str,
     home: &str,
+    env: Vec<String>,
     io: &mut Io,
     cmd: &str,
 ) -> Result<ContainerId, i32> {
@@ -229,7 +238,7 @@ fn create(
         spec.tmpfs.push(mounts::parse_tmpfs_flag(&t).map_err(|(SpecError::Cli(m) | SpecError::Daemon(m) | SpecError::Flag(m))| m));
     }
     spec.entrypoint = parsed.get("entrypoint").map(str::to_string);
-    spec.env = parsed.all("env");
+    spec.env = env;
     spec.labels = parsed
         .all("label")
         .into_iter()
@@ -245,7 +254,43 @@ fn create(
     spec.publish_all = parsed.has("publish-all");
     spec.tty = parsed.has("tty");
     spec.interactive = parsed.has("interactive");
+    if let Some(dir) = spec.workdir.as_deref().filter(|d| !d.starts_with('/')) {
+        let message = format!("the working directory '{dir}' is invalid, it needs to be an absolute path");
+        return Err(report_run_error(io, cmd, RunError::Daemon(message)));
+    }
     daemon::container::create(world, &spec).map_err(|e| report_run_error(io, cmd, e.into()))
+}
+
+/// The container's environment as the client sends it: `--env-file` lines, then `-e`; a bare
+/// `NAME` takes its value from the client's own environment, or is left out.
+fn client_env(world: &World, sh: &Shell, parsed: &flags::Parsed) -> Result<Vec<String>, RunError> {
+    let from_client = |name: &str| sh.exported.contains(name).then(|| sh.vars.get(name).map(|v| format!("{name}={v}"))).flatten();
+    let mut env = Vec::new();
+    for file in parsed.all("env-file") {
+        let Ok(data) = world.read(&sh.ctx, &file) else {
+            return Err(RunError::Cli(format!("open {file}: no such file or directory")));
+        };
+        for line in String::from_utf8_lossy(&data.to_vec()).lines() {
+            let line = line.trim_start();
+            if line.is_empty() || line.starts_with('#') {
+                continue;
+            }
+            match line.split_once('=') {
+                Some(_) => env.push(line.to_string()),
+                None => env.extend(from_client(line.trim_end())),
+            }
+        }
+    }
+    for e in parsed.all("env") {
+        if e.starts_with('=') {
+            return Err(RunError::Flag(format!("invalid argument \"{e}\" for \"-e, --env\" flag: invalid environment variable: {e}")));
+        }
+        match e.split_once('=') {
+            Some(_) => env.push(e),
+            None => env.extend(from_client(&e)),
+        }
+    }
+    Ok(env)
 }
 
 /// The shell a container's main process is, if it is one: its command itself, or the command an

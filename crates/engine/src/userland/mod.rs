@@ -28,8 +28,8 @@ pub enum Exit {
 
 /// Programs installed on the host (GNU coreutils, tar, grep, getent, sudo, docker, curl, and
 /// Debian's `which`).
-pub const HOST_PROGRAMS: [&str; 47] = [
-    "basename", "cat", "chgrp", "chmod", "chown", "cp", "curl", "cut", "date", "dd", "df", "dirname", "docker", "du", "echo", "env",
+pub const HOST_PROGRAMS: [&str; 48] = [
+    "awk", "basename", "cat", "chgrp", "chmod", "chown", "cp", "curl", "cut", "date", "dd", "df", "dirname", "docker", "du", "echo", "env",
     "false", "find", "getent", "grep", "head", "hostname", "id", "ln", "ls", "mkdir", "mv", "printf", "pwd", "readlink", "rm", "rmdir",
     "sed", "seq", "sleep", "sort", "stat", "sudo", "tail", "tar", "tee", "touch", "true", "uname", "wc", "which", "whoami",
 ];
@@ -220,6 +220,10 @@ fn find_program(world: &World, sh: &Shell, name: &str) -> Program {
     }
 }
 
+/// Applets of busybox 1.35 (`busybox --list`) the simulation implements beyond the links the
+/// images have.
+const STANDALONE_APPLETS: [&str; 4] = ["awk", "cut", "seq", "wget"];
+
 /// The simulated binary a command name runs, if it is one.
 pub fn identify_program(world: &World, sh: &Shell, name: &str) -> Option<Binary> {
     match find_program(world, sh, name) {
@@ -247,7 +251,16 @@ pub fn find_program_kind(world: &World, sh: &Shell, name: &str) -> ProgramKind {
 /// Runs an external program (anything that is not a builtin).
 pub fn exec(world: &mut World, sh: &mut Shell, argv: &[String], env: &[String], io: &mut Io) -> Exit {
     let name = argv[0].clone();
-    match find_program(world, sh, &name) {
+    let program = match find_program(world, sh, &name) {
+        // Busybox's sh runs its own applets by name, linked on the PATH or not (oracle-09:
+        // awk in the busybox image, which links 40 applets); a process started by Docker
+        // does not find them.
+        Program::NotFound if sh.flavor == Flavor::Ash && STANDALONE_APPLETS.contains(&name.as_str()) => {
+            Program::Native(Binary::DebianBusybox, name.clone())
+        }
+        other => other,
+    };
+    match program {
         Program::Native(binary, called) => run_binary(world, sh, binary, &called, argv, env, io),
         Program::Script(text) => {
             if sh.depth >= crate::shell::exec::MAX_DEPTH {
@@ -314,7 +327,18 @@ pub fn run_program(world: &mut World, sh: &mut Shell, applet: &str, gnu: bool, a
         "sh" | "ash" if !gnu => run_shell(world, sh, Flavor::Ash, argv, env, io),
         "sh" | "bash" => run_shell(world, sh, Flavor::Bash, argv, env, io),
         "docker" if gnu => match sh.docker {
-            Some(cli) => Exit::Code(cli(world, sh, argv, io)),
+            Some(cli) => {
+                // The client reads its own environment (`-e NAME` takes NAME's value from it):
+                // the line's `NAME=value` prefixes are in it, for this command only.
+                let (vars, exported) = (sh.vars.clone(), sh.exported.clone());
+                for (k, v) in env.iter().filter_map(|kv| kv.split_once('=')) {
+                    sh.vars.insert(k.to_string(), v.to_string());
+                    sh.exported.insert(k.to_string());
+                }
+                let code = cli(world, sh, argv, io);
+                (sh.vars, sh.exported) = (vars, exported);
+                Exit::Code(code)
+            }
             None => {
                 io.err_line("bash: line 1: docker: command not found");
                 Exit::Code(127)

@@ -204,9 +204,11 @@ pub(super) fn df(p: &mut Proc, args: &[String]) -> i32 {
                         used += d.len().div_ceil(4096) * 4;
                     }
                 });
-                match mnt.limit {
-                    Some(l) => ("tmpfs".to_string(), l / 1024, used, mnt.target.clone()),
-                    None => ("/dev/vda".to_string(), 263_174_212, 11_534_336 + used, mnt.target.clone()),
+                match (mnt.limit, &mnt.kind) {
+                    (Some(l), _) => ("tmpfs".to_string(), l / 1024, used, mnt.target.clone()),
+                    // A tmpfs without a size gets half the memory (23.54 GiB on the machine).
+                    (None, crate::world::MountKind::Tmpfs) => ("tmpfs".to_string(), 12_341_828, used, mnt.target.clone()),
+                    (None, _) => ("/dev/vda".to_string(), 263_174_212, 11_534_336 + used, mnt.target.clone()),
                 }
             }
             (crate::vfs::Ns::Container(_), None) => ("overlay".to_string(), 263_174_212, 11_534_336, "/".to_string()),

@@ -5,6 +5,7 @@
 //! This module holds the dispatcher ([`run`]), the running program ([`Proc`]) and the helpers
 //! the tools share; each family of tools has its own file.
 
+mod awk;
 mod disk;
 mod files;
 mod find;
@@ -256,6 +257,7 @@ pub fn run(p: &mut Proc, argv: &[String]) -> i32 {
     }
     match p.name.as_str() {
         "cat" => cat(p, args),
+        "awk" => awk::awk(p, args),
         "ls" => ls(p, args),
         "mkdir" => mkdir(p, args),
         "rm" => rm(p, args),
