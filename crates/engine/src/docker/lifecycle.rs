@@ -180,7 +180,8 @@ pub(crate) fn exec(world: &mut World, args: &[String], io: &mut Io) -> i32 {
         return 0;
     }
     if matches!(userland::find_program_kind(world, &sh, &argv[0]), userland::ProgramKind::Missing) {
-        io.err_line(&format!("OCI runtime exec failed: exec failed: unable to start container process: exec: \"{}\": executable file not found in $PATH: unknown", argv[0]));
+        // On stdout, with the stream's CR LF: it comes back through the attached stream (oracle-15).
+        io.out_str(&format!("OCI runtime exec failed: exec failed: unable to start container process: exec: \"{}\": executable file not found in $PATH: unknown\r\n", argv[0]));
         return 126;
     }
     let mut cio = Io::with_stdin(if parsed.has("interactive") { std::mem::take(&mut io.stdin) } else { Vec::new() });

@@ -59,16 +59,20 @@ pub(super) fn awk(p: &mut Proc, args: &[String]) -> i32 {
                 i += 1;
                 text.clone()
             }
-            None => {
-                p.io.err_line(if p.gnu { "usage: awk [-F value] [-v var=value] [--] 'program text' [file ...]" } else { "Usage: awk [OPTIONS] [AWK_PROGRAM] [FILE]..." });
-                return if p.gnu { 2 } else { 1 };
+            None if p.gnu => {
+                p.io.err_str(crate::userland::usage::MAWK);
+                return 0;
             }
+            None => return p.busybox_usage(),
         },
     };
     let parsed = lex(&program).and_then(|toks| Parser { toks, at: 0 }.program());
     let items = match parsed {
         Ok(items) => items,
-        Err(message) => return fail(p, &format!("line 1: {message}")),
+        Err(message) => {
+            let line = if message == parse::MISSING_BRACE { program.lines().count() + 1 } else { 1 };
+            return fail(p, &format!("line {line}: {message}"));
+        }
     };
     let operands: Vec<String> = args[i..].to_vec();
     let mut awk = Awk { p, vars: HashMap::new(), arrays: HashMap::new(), fields: vec![String::new()], exit_code: 0, steps: 0 };

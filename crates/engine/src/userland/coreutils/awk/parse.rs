@@ -56,6 +56,9 @@ pub(super) enum Pattern {
     When(Expr),
 }
 
+/// The error mawk gives for a block left open (the caller names the line after the last).
+pub(super) const MISSING_BRACE: &str = "missing } near end of file";
+
 pub(super) struct Parser {
     pub(super) toks: Vec<Tok>,
     pub(super) at: usize,
@@ -137,7 +140,7 @@ impl Parser {
         self.newlines();
         while !self.is("}") {
             if *self.peek() == Tok::End {
-                return Err(self.unexpected());
+                return Err(MISSING_BRACE.into());
             }
             out.push(self.stmt()?);
             self.newlines();
