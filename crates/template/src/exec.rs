@@ -457,7 +457,7 @@ impl<'t, 'a> State<'t, 'a> {
 
     fn eval_field(
         &mut self,
-        _dot: &Val<'a>,
+        dot: &Val<'a>,
         name: &str,
         args: Option<&'t [Arg]>,
         fin: Option<Val<'a>>,
@@ -472,6 +472,25 @@ impl<'t, 'a> State<'t, 'a> {
             }
             Val::Nil => self.fail(format!("nil pointer evaluating interface {{}}.{}", name)),
             Val::Obj(m) => {
+                // A lookup method such as Docker's `.Label "key"`.
+                if let Some(Json::Object(table)) = m.get(name).filter(|v| v.get(crate::LOOKUP_MARKER).is_some()) {
+                    let params: &'t [Arg] = match args {
+                        Some(a) if !a.is_empty() => &a[1..],
+                        _ => &[],
+                    };
+                    let given = params.len() + usize::from(fin.is_some());
+                    if given != 1 {
+                        return self.fail(format!("wrong number of args for {}: want 1 got {}", name, given));
+                    }
+                    let key = match (params.first(), fin) {
+                        (Some(p), _) => self.eval_arg(dot, Some(Param::Str), p)?,
+                        (None, Some(f)) => self.validate_type(f, Some(Param::Str))?,
+                        (None, None) => Val::Invalid,
+                    };
+                    let Val::Str(key) = key else { return Ok(Val::string(String::new())) };
+                    let found = table.get(key.as_ref()).and_then(Json::as_str).unwrap_or_default();
+                    return Ok(Val::string(found.to_string()));
+                }
                 let has_args = args.map_or(0, <[Arg]>::len) > 1 || fin.is_some();
                 if has_args {
                     return self.fail(format!("{} is not a method but has arguments", name));

@@ -58,8 +58,8 @@
 //!
 //! # Not supported
 //!
-//! Complex and imaginary number literals, methods (Docker's list contexts
-//! have some, e.g. `.Label "key"`; pass their results as fields instead),
+//! Complex and imaginary number literals, methods (but for lookups such as
+//! Docker's `.Label "key"`: see [`LOOKUP_MARKER`]),
 //! `call` of anything (there are no function values), Go 1.22+ additions
 //! (`range` over an integer, `else with`), `%x`/`%b` of floats and `%p`.
 //!
@@ -98,6 +98,11 @@ pub const STRUCT_MARKER: &str = "\u{0}struct";
 /// A JSON object `{NIL_MARKER: "slice"}` (or `"map"`) stands for a typed Go nil: `{{.}}`
 /// prints `[]` (or `map[]`), `json` prints `null`, and it is empty and false.
 pub const NIL_MARKER: &str = "\u{0}nil";
+
+/// A JSON object with the member `LOOKUP_MARKER` stands for a Go method of one string
+/// argument that looks its argument up in the object's other members (`""` when absent):
+/// Docker's `{{.Label "key"}}` in list formats.
+pub const LOOKUP_MARKER: &str = "\u{0}lookup";
 
 /// Whether an error comes from parsing or executing a template.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -854,3 +854,10 @@ fn typed_nils_print_like_go() {
     assert_eq!(crate::render("{{.Binds}} {{.Options}} {{json .Binds}} {{len .Binds}}", &d).unwrap(), "[] map[] null 0");
     assert_eq!(crate::render("{{if .Binds}}yes{{else}}no{{end}}", &d).unwrap(), "no");
 }
+
+#[test]
+fn lookup_objects_act_as_one_argument_methods() {
+    let data = json!({"Name": "v", "Label": {crate::LOOKUP_MARKER: true, "team": "web"}});
+    assert_eq!(ok(r#"{{.Name}} {{.Label "team"}}|{{.Label "none"}}|{{"team" | .Label}}"#, &data), "v web||web");
+    assert_eq!(err(r#"{{.Label "a" "b"}}"#, &data), "template: :1:2: executing \"\" at <.Label>: wrong number of args for Label: want 1 got 2");
+}

@@ -581,10 +581,17 @@ fn start_task(world: &mut World, id: &ContainerId, runnable: Runnable) -> Result
                     (v.root, MountKind::Volume { name: mp.name.clone() }, None, String::new())
                 }
             }
-            MountPointKind::Bind => match world.resolve(&host_root_ctx(), &mp.source, true) {
-                Ok(l) => (l.top(), MountKind::Bind { source: mp.source.clone() }, None, String::new()),
-                Err(_) => continue,
-            },
+            MountPointKind::Bind => {
+                // A source removed since create is made again, as root, as at create (oracle-17).
+                if world.stat(&host_root_ctx(), &mp.source, true).is_err() {
+                    mkdir_p_host(world, &mp.source);
+                    world.emit(Event::HostDirCreated { path: mp.source.clone() });
+                }
+                match world.resolve(&host_root_ctx(), &mp.source, true) {
+                    Ok(l) => (l.top(), MountKind::Bind { source: mp.source.clone() }, None, String::new()),
+                    Err(_) => continue,
+                }
+            }
             MountPointKind::Tmpfs => {
                 let opts = mp.tmpfs_opts.clone();
                 let parsed = if mp.listed {

@@ -4,11 +4,11 @@ use serde_json::{json, Map, Value};
 
 use super::flags::{self, flag, opt};
 use super::format::{self, ellipsis, human_size, tabwrite};
-use super::{arg_count_error, find_image, rw_size, usage_error};
+use super::{arg_count_error, find_image, usage_error};
 use crate::clock::{human_duration, rfc3339, rfc3339_nano};
 use crate::events::Event;
 use crate::shell::Io;
-use crate::sorting::{sort, sort_by};
+use crate::sorting::sort_by;
 use crate::world::{Container, MountPointKind, Status, World};
 
 pub use super::format::{pretty, print_docs};
@@ -391,7 +391,7 @@ pub fn image_json(world: &World, i: usize) -> Value {
     })
 }
 
-fn repo_tag(tag: &str) -> (String, String) {
+pub(super) fn repo_tag(tag: &str) -> (String, String) {
     match tag.rsplit_once(':') {
         Some((r, t)) => (r.to_string(), t.to_string()),
         None => (tag.to_string(), "latest".to_string()),
@@ -576,123 +576,4 @@ pub fn rmi(world: &mut World, args: &[String], io: &mut Io) -> i32 {
         }
     }
     status
-}
-
-pub fn system_df(world: &mut World, args: &[String], io: &mut Io) -> i32 {
-    let parsed = match flags::parse(args, &[flag("verbose", Some('v')), opt("format", None)], false) {
-        Ok(p) => p,
-        Err(e) => return usage_error(io, "system df", &e),
-    };
-    let mut unique_layers: Vec<usize> = world.images.iter().flat_map(|im| im.layers.iter().copied()).collect();
-    sort(&mut unique_layers);
-    unique_layers.dedup();
-    let images_size: u64 = unique_layers.iter().map(|l| world.layers[*l].size).sum();
-    let active_images: Vec<&String> =
-        world.images.iter().map(|im| &im.id).filter(|id| world.containers.iter().any(|c| c.image_id == **id)).collect();
-    let active_layers: Vec<usize> = {
-        let mut v: Vec<usize> =
-            world.images.iter().filter(|im| active_images.contains(&&im.id)).flat_map(|im| im.layers.iter().copied()).collect();
-        sort(&mut v);
-        v.dedup();
-        v
-    };
-    let active_size: u64 = active_layers.iter().map(|l| world.layers[*l].size).sum();
-    let reclaim_images = images_size - active_size;
-    let containers_size: u64 = world.containers.iter().map(|c| rw_size(world, c)).sum();
-    let running = world.containers.iter().filter(|c| c.status == Status::Running).count();
-    let reclaim_containers: u64 = world.containers.iter().filter(|c| c.status != Status::Running).map(|c| rw_size(world, c)).sum();
-    let vol_sizes: Vec<(String, usize, u64)> =
-        world.volumes.values().map(|v| (v.name.clone(), super::volume::users_of(world, &v.name).len(), world.fs.usage(v.root).0)).collect();
-    let vols_size: u64 = vol_sizes.iter().map(|v| v.2).sum();
-    let vols_active = vol_sizes.iter().filter(|v| v.1 > 0).count();
-    let reclaim_vols: u64 = vol_sizes.iter().filter(|v| v.1 == 0).map(|v| v.2).sum();
-    let pct = |part: u64, total: u64| (part * 100).checked_div(total).unwrap_or(0) as u32;
-    let hs = |n: u64| human_size(n as f64, 4);
-    if !parsed.has("verbose") {
-        let mut text = String::from("TYPE\tTOTAL\tACTIVE\tSIZE\tRECLAIMABLE\n");
-        text.push_str(&format!(
-            "Images\t{}\t{}\t{}\t{} ({}%)\n",
-            world.images.len(),
-            active_images.len(),
-            hs(images_size),
-            hs(reclaim_images),
-            pct(reclaim_images, images_size)
-        ));
-        text.push_str(
-            &format!(
-                "Containers\t{}\t{}\t{}\t{} ({}%)\n",
-                world.containers.len(),
-                running,
-                hs(containers_size),
-                hs(reclaim_containers),
-                pct(reclaim_containers, containers_size)
-            )
-            .replace(" (0%)", if containers_size == 0 { "" } else { " (0%)" }),
-        );
-        text.push_str(
-            &format!(
-                "Local Volumes\t{}\t{}\t{}\t{} ({}%)\n",
-                world.volumes.len(),
-                vols_active,
-                hs(vols_size),
-                hs(reclaim_vols),
-                pct(reclaim_vols, vols_size)
-            )
-            .replace(" (0%)", if vols_size == 0 { "" } else { " (0%)" }),
-        );
-        text.push_str("Build Cache\t0\t0\t0B\t0B\n");
-        io.out_str(&tabwrite(&text));
-        return 0;
-    }
-    let now = world.clock.nanos;
-    io.out_str("Images space usage:\n\n");
-    let mut text = String::from("REPOSITORY\tTAG\tIMAGE ID\tCREATED\tSIZE\tSHARED SIZE\tUNIQUE SIZE\tCONTAINERS\n");
-    let mut order: Vec<usize> = (0..world.images.len()).collect();
-    sort_by(&mut order, |a, b| world.images[*b].created.cmp(&world.images[*a].created));
-    for i in order {
-        let im = &world.images[i];
-        let shared: u64 = im
-            .layers
-            .iter()
-            .filter(|l| world.images.iter().filter(|o| o.layers.contains(l)).count() > 1)
-            .map(|l| world.layers[*l].size)
-            .sum();
-        let unique = im.size - shared;
-        let used = world.containers.iter().filter(|c| c.image_id == im.id).count();
-        let (repo, tag) = repo_tag(im.tags.first().map(String::as_str).unwrap_or("<none>:<none>"));
-        text.push_str(&format!(
-            "{repo}\t{tag}\t{}\t{} ago\t{}\t{}\t{}\t{used}\n",
-            im.short_id(),
-            human_duration((now - im.created as i128 * 1_000_000_000).max(0)),
-            human_size(im.size as f64, 3),
-            hs(shared),
-            hs(unique)
-        ));
-    }
-    io.out_str(&tabwrite(&text));
-    io.out_str("\nContainers space usage:\n\n");
-    let mut text = String::from("CONTAINER ID\tIMAGE\tCOMMAND\tLOCAL VOLUMES\tSIZE\tCREATED\tSTATUS\tNAMES\n");
-    for c in world.containers.iter().rev() {
-        let vols = c.mount_points.iter().filter(|m| m.kind == MountPointKind::Volume).count();
-        text.push_str(&format!(
-            "{}\t{}\t\"{}\"\t{vols}\t{}\t{} ago\t{}\t{}\n",
-            c.short_id(),
-            c.image_ref,
-            ellipsis(&c.command_line(), 20),
-            hs(rw_size(world, c)),
-            human_duration(now - c.created),
-            super::status_text(world, c),
-            c.name
-        ));
-    }
-    io.out_str(&tabwrite(&text));
-    io.out_str("\nLocal Volumes space usage:\n\n");
-    let mut text = String::from("VOLUME NAME\tLINKS\tSIZE\n");
-    for (n, links, size) in &vol_sizes {
-        text.push_str(&format!("{n}\t{links}\t{}\n", hs(*size)));
-    }
-    io.out_str(&tabwrite(&text));
-    io.out_str("\nBuild cache usage: 0B\n\n");
-    io.out_str(&tabwrite("CACHE ID\tCACHE TYPE\tSIZE\tCREATED\tLAST USED\tUSAGE\tSHARED\n"));
-    0
 }

@@ -42,6 +42,8 @@ pub(super) fn start_cmd(world: &mut World, args: &[String], io: &mut Io) -> i32 
             if parsed.has("attach") {
                 io.out.extend_from_slice(&out);
                 io.err.extend_from_slice(&err);
+                // Attached, the command ends with the container's status (oracle-17).
+                status = code.unwrap_or(status);
             }
             if code.is_some() && world.container(&id).is_some_and(|c| c.host.auto_remove) {
                 remove_container(world, &id, true);

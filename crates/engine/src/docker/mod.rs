@@ -17,6 +17,7 @@ pub mod ports;
 mod prune;
 mod ps;
 mod run;
+mod system_df;
 pub mod volume;
 
 use crate::shell::{Io, Shell};
@@ -107,7 +108,7 @@ pub fn cli(world: &mut World, sh: &mut Shell, argv: &[String], io: &mut Io) -> i
         "history" => inspect::history(world, rest, io),
         "rmi" => inspect::rmi(world, rest, io),
         "system" => match rest.first().map(String::as_str) {
-            Some("df") => inspect::system_df(world, &rest[1..], io),
+            Some("df") => system_df::system_df(world, &rest[1..], io),
             Some("prune") => system_prune(world, &rest[1..], io),
             Some("info") => info::info(world, &rest[1..], io, "system info"),
             _ => unknown_command(io, "system", rest.first()),

@@ -222,6 +222,13 @@ pub fn parse_mount_flag(spec: &str, cwd: &str) -> Result<Request, SpecError> {
             if !target.starts_with('/') {
                 return Err(daemon(format!("invalid mount path: '{target}' mount path must be absolute")));
             }
+            let invalid = |m: &str| Err(daemon(m.to_string()));
+            if !subpath.is_empty() && source.as_deref().is_none_or(str::is_empty) {
+                return invalid("must not set Subpath when using anonymous volumes");
+            }
+            if subpath.starts_with('/') || subpath.split('/').any(|c| c == "..") {
+                return invalid("subpath must be a relative path within the volume");
+            }
             if nocopy || !subpath.is_empty() {
                 let mut o = serde_json::Map::new();
                 if nocopy {

@@ -98,7 +98,7 @@ pub(super) fn system_prune(world: &mut World, args: &[String], io: &mut Io) -> i
         }
     }
     let (containers_bytes, containers) = prune_stopped_containers(world);
-    let (volumes_bytes, volumes) = if volumes { volume::prune_unused(world, false) } else { (0, String::new()) };
+    let (volumes_bytes, volumes) = if volumes { volume::prune_unused(world, false, &[]) } else { (0, String::new()) };
     let (images_bytes, images) = image::prune_images(world, all);
     print_prune_result(io, &[&containers, &volumes, &images], containers_bytes + volumes_bytes + images_bytes, 4);
     0

@@ -105,13 +105,7 @@ fn ls(world: &mut World, args: &[String], io: &mut Io) -> i32 {
             }
             "name" => names.retain(|n| n.contains(v)),
             "driver" => names.retain(|_| v == "local"),
-            "label" => {
-                let (lk, lv) = match v.split_once('=') {
-                    Some((a, b)) => (a, Some(b)),
-                    None => (v, None),
-                };
-                names.retain(|n| world.volumes[n].labels.get(lk).map(|x| lv.is_none_or(|w| w == x)).unwrap_or(false));
-            }
+            "label" | "label!" => names.retain(|n| labels_match(&world.volumes[n].labels, k, v)),
             _ => return daemon_error(io, &format!("invalid filter '{k}'")),
         }
     }
@@ -127,7 +121,9 @@ fn ls(world: &mut World, args: &[String], io: &mut Io) -> i32 {
             .map(|n| {
                 let v = &world.volumes[n];
                 let labels: Vec<String> = v.labels.iter().map(|(k, v)| format!("{k}={v}")).collect();
-                serde_json::json!({"Name": v.name, "Driver": "local", "Scope": "local", "Mountpoint": format!("/var/lib/docker/volumes/{}/_data", v.name), "Labels": labels.join(","), "Links": "N/A", "Size": "N/A", "Availability": "N/A", "Group": "N/A", "Status": "N/A"})
+                let mut lookup: serde_json::Map<String, serde_json::Value> = v.labels.iter().map(|(k, v)| (k.clone(), v.clone().into())).collect();
+                lookup.insert(stowage_template::LOOKUP_MARKER.into(), true.into());
+                serde_json::json!({"Name": v.name, "Driver": "local", "Scope": "local", "Mountpoint": format!("/var/lib/docker/volumes/{}/_data", v.name), "Labels": labels.join(","), "Label": lookup, "Links": "N/A", "Size": "N/A", "Availability": "N/A", "Group": "N/A", "Status": "N/A"})
             })
             .collect();
         let headers = [
@@ -235,16 +231,39 @@ fn prune(world: &mut World, args: &[String], io: &mut Io) -> i32 {
     if !parsed.has("force") && !super::confirm(io, warning) {
         return 0;
     }
-    let (reclaimed, report) = prune_unused(world, all);
+    let labels: Vec<(String, String)> = parsed
+        .all("filter")
+        .iter()
+        .filter_map(|f| f.split_once('='))
+        .filter(|(k, _)| matches!(*k, "label" | "label!"))
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .collect();
+    let (reclaimed, report) = prune_unused(world, all, &labels);
     super::print_prune_result(io, &[&report], reclaimed, 3);
     0
 }
 
-/// Removes the volumes no container uses (anonymous ones only, unless `all`): their bytes, and
+/// A `label=KEY[=VALUE]` filter holds when the labels have it; `label!=…` when they do not.
+pub(super) fn labels_match(labels: &std::collections::BTreeMap<String, String>, key: &str, filter: &str) -> bool {
+    let (lk, lv) = match filter.split_once('=') {
+        Some((a, b)) => (a, Some(b)),
+        None => (filter, None),
+    };
+    let has = labels.get(lk).is_some_and(|x| lv.is_none_or(|w| w == x));
+    has == (key == "label")
+}
+
+/// Removes the volumes no container uses (anonymous ones only, unless `all`; those the label
+/// filters keep): their bytes, and
 /// the report (`Deleted Volumes:` and the names; empty when none).
-pub(super) fn prune_unused(world: &mut World, all: bool) -> (u64, String) {
-    let victims: Vec<String> =
-        world.volumes.values().filter(|v| (all || v.anonymous) && users_of(world, &v.name).is_empty()).map(|v| v.name.clone()).collect();
+pub(super) fn prune_unused(world: &mut World, all: bool, labels: &[(String, String)]) -> (u64, String) {
+    let victims: Vec<String> = world
+        .volumes
+        .values()
+        .filter(|v| (all || v.anonymous) && users_of(world, &v.name).is_empty())
+        .filter(|v| labels.iter().all(|(k, f)| labels_match(&v.labels, k, f)))
+        .map(|v| v.name.clone())
+        .collect();
     let mut reclaimed = 0;
     let mut report = String::new();
     for v in &victims {

@@ -208,6 +208,7 @@ pub fn run(p: &mut Proc, args: &[String]) -> i32 {
     let mut ops = Vec::new();
     let mut i = 0;
     let mut first = true;
+    let mut gzip = false;
     while i < args.len() {
         let a = args[i].clone();
         if let Some(v) = a.strip_prefix("--strip-components=").or_else(|| a.strip_prefix("--strip=")) {
@@ -226,6 +227,7 @@ pub fn run(p: &mut Proc, args: &[String]) -> i32 {
                     'c' | 'x' | 't' => mode = Some(c),
                     'v' => verbose = true,
                     'f' => takes_file = true,
+                    'z' => gzip = true,
                     _ => {}
                 }
             }
@@ -248,6 +250,12 @@ pub fn run(p: &mut Proc, args: &[String]) -> i32 {
         p.io.err_line("tar: need one of -c, -x, -t");
         return 1;
     };
+    // To compress, busybox tar runs `gzip` from the PATH, which the busybox image does not link
+    // (oracle-17); GNU tar's gzip is on the host.
+    if gzip && mode == 'c' && !p.gnu && !["/bin/gzip", "/usr/bin/gzip", "/sbin/gzip", "/usr/sbin/gzip"].iter().any(|g| p.world.stat(&p.ctx, g, true).is_ok()) {
+        p.io.err_line("tar: can't execute 'gzip': No such file or directory");
+        return 1;
+    }
     let mut ctx = p.ctx.clone();
     if let Some(d) = &dir {
         ctx.cwd = crate::fs::normalize(&ctx.cwd, d);

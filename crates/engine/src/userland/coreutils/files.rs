@@ -82,24 +82,37 @@ pub(super) fn mkdir(p: &mut Proc, args: &[String]) -> i32 {
     status
 }
 
-fn remove_tree(p: &mut Proc, path: &str) -> Result<(), Errno> {
-    let loc = p.world.resolve(&p.ctx, path, false)?;
+/// Removes `path` and everything under it, saying what it could not remove: the entry itself,
+/// not the directories above it that stay because of it (GNU rm's order: `cannot remove
+/// 'tree/keep/a'`, then nothing for `tree`). Whether all of it went.
+fn remove_tree(p: &mut Proc, path: &str) -> bool {
+    let refused = |p: &mut Proc, e: Errno| {
+        let q = p.q(path);
+        p.err_dialect(&format!("cannot remove {q}: {e}"), &format!("can't remove '{path}': {e}"));
+        false
+    };
+    let loc = match p.world.resolve(&p.ctx, path, false) {
+        Ok(l) => l,
+        Err(e) => return refused(p, e),
+    };
     let is_dir = p.world.is_dir_node(&loc.node) && p.world.stat_loc(&p.ctx.ns, &loc).ftype == FileType::Dir;
     if is_dir {
-        let entries = p.world.list(&p.ctx, &loc)?;
-        let mut first_err = None;
+        let entries = match p.world.list(&p.ctx, &loc) {
+            Ok(e) => e,
+            Err(e) => return refused(p, e),
+        };
+        let mut all = true;
         for (n, _) in entries {
             let child = if path.ends_with('/') { format!("{path}{n}") } else { format!("{path}/{n}") };
-            if let Err(e) = remove_tree(p, &child) {
-                first_err.get_or_insert(e);
-            }
+            all &= remove_tree(p, &child);
         }
-        if let Some(e) = first_err {
-            return Err(e);
+        if !all {
+            return false;
         }
-        p.world.remove(&p.ctx, path, true)
-    } else {
-        p.world.remove(&p.ctx, path, false)
+    }
+    match p.world.remove(&p.ctx, path, is_dir) {
+        Ok(()) => true,
+        Err(e) => refused(p, e),
     }
 }
 
@@ -120,7 +133,12 @@ pub(super) fn rm(p: &mut Proc, args: &[String]) -> i32 {
             Err(Errno::NoEnt) if force => continue,
             Err(e) => Err(e),
             Ok(s) if s.ftype == FileType::Dir && !recursive => Err(Errno::IsDir),
-            Ok(s) if s.ftype == FileType::Dir => remove_tree(p, &op),
+            Ok(s) if s.ftype == FileType::Dir => {
+                if !remove_tree(p, &op) {
+                    status = 1;
+                }
+                continue;
+            }
             Ok(_) => p.world.remove(&p.ctx, &op, false),
         };
         if let Err(e) = res {
@@ -342,7 +360,12 @@ pub(super) fn mv(p: &mut Proc, args: &[String]) -> i32 {
         let mut res = p.world.rename(&p.ctx, s, &target);
         if res == Err(Errno::CrossDevice) {
             // Like mv(1): copy, then remove the source.
-            res = copy_path(p, s, &target, true, true).and_then(|_| remove_tree(p, s));
+            res = copy_path(p, s, &target, true, true);
+            // What cannot be removed from the source is said by remove_tree.
+            if res.is_ok() && !remove_tree(p, s) {
+                status = 1;
+                continue;
+            }
         }
         if let Err(e) = res {
             if p.gnu {
