@@ -59,3 +59,28 @@ pub fn proc_mounts(world: &World, c: &Container) -> String {
     lines.push(String::new());
     lines.join("\n")
 }
+
+/// The host's mount table (`mount`): its own file systems, Docker's data root, and an overlay
+/// for each running container.
+pub fn host_mounts(world: &World) -> String {
+    let disk = "ext4 rw,relatime,discard,resv_strict,resuid=65534,resgid=65534 0 0";
+    let mut lines = vec![
+        "proc /proc proc rw,relatime 0 0".to_string(),
+        "sysfs /sys sysfs rw,relatime 0 0".to_string(),
+        "devtmpfs /dev devtmpfs rw,relatime,size=12334760k,nr_inodes=3083690,mode=755 0 0".to_string(),
+        "tmpfs /dev/shm tmpfs rw,relatime,size=24683772k 0 0".to_string(),
+        "devpts /dev/pts devpts rw,relatime,mode=600,ptmxmode=000 0 0".to_string(),
+        format!("/dev/vda / {disk}"),
+        "tmpfs /sys/fs/cgroup tmpfs rw,relatime,mode=755 0 0".to_string(),
+        "cgroup2 /sys/fs/cgroup/unified cgroup2 rw,relatime 0 0".to_string(),
+        format!("/dev/vda /var/lib/docker {disk}"),
+    ];
+    for c in world.containers.iter().filter(|c| c.status == crate::world::Status::Running) {
+        let own = proc_mounts(world, c);
+        if let Some(root) = own.lines().next() {
+            let opts = root.split(' ').nth(3).unwrap_or("rw");
+            lines.push(format!("overlay /var/lib/docker/overlay2/{}/merged overlay {opts} 0 0", c.layer_id));
+        }
+    }
+    lines.join("\n") + "\n"
+}

@@ -394,6 +394,16 @@ impl Shell {
     /// Expands a word into fields (splitting and globbing unquoted parts). `Err(status)` when
     /// a substitution asked the shell to stop.
     pub fn expand_word(&mut self, world: &mut World, word: &Word, io: &mut Io) -> Result<Vec<String>, i32> {
+        // bash expands braces first (`file{a,b}.txt`, `{1..3}`); dash and busybox's ash do not.
+        if self.flavor == Flavor::Bash {
+            if let Some(words) = super::braces::expand_word(word) {
+                let mut out = Vec::new();
+                for w in &words {
+                    out.extend(self.expand_word(world, w, io)?);
+                }
+                return Ok(out);
+            }
+        }
         let mut fields: Vec<Vec<(char, bool)>> = Vec::new();
         let mut cur: Vec<(char, bool)> = Vec::new();
         let mut forced = false;

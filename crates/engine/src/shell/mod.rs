@@ -2,6 +2,7 @@
 //! (their messages differ, their grammar here is the same POSIX subset).
 
 pub mod ast;
+mod braces;
 pub mod exec;
 pub mod parse;
 

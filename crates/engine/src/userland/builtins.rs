@@ -609,6 +609,26 @@ fn test_cmd(sh: &Shell, world: &World, name: &str, args: &[String], io: &mut Io)
     }
 }
 
+/// `test` or `[` run as a program: `[` wants its closing `]`; errors name the program.
+pub fn test_program(world: &World, sh: &Shell, name: &str, argv: &[String], io: &mut Io) -> i32 {
+    let mut args = argv.get(1..).unwrap_or_default().to_vec();
+    if name == "[" {
+        if args.last().map(String::as_str) != Some("]") {
+            io.err_line("[: missing ']'");
+            return 2;
+        }
+        args.pop();
+    }
+    match eval_test(sh, world, &args) {
+        Ok(true) => 0,
+        Ok(false) => 1,
+        Err(msg) => {
+            io.err_line(&format!("{name}: {msg}"));
+            2
+        }
+    }
+}
+
 fn eval_test(sh: &Shell, world: &World, args: &[String]) -> Result<bool, String> {
     let a: Vec<&str> = args.iter().map(String::as_str).collect();
     if let Some(i) = a.iter().position(|x| *x == "-o") {

@@ -28,10 +28,10 @@ pub enum Exit {
 
 /// Programs installed on the host (GNU coreutils, tar, grep, getent, sudo, docker, curl, and
 /// Debian's `which`).
-pub const HOST_PROGRAMS: [&str; 48] = [
+pub const HOST_PROGRAMS: [&str; 50] = [
     "awk", "basename", "cat", "chgrp", "chmod", "chown", "cp", "curl", "cut", "date", "dd", "df", "dirname", "docker", "du", "echo", "env",
-    "false", "find", "getent", "grep", "head", "hostname", "id", "ln", "ls", "mkdir", "mv", "printf", "pwd", "readlink", "rm", "rmdir",
-    "sed", "seq", "sleep", "sort", "stat", "sudo", "tail", "tar", "tee", "touch", "true", "uname", "wc", "which", "whoami",
+    "false", "find", "getent", "grep", "head", "hostname", "id", "ln", "ls", "mkdir", "mount", "mv", "printf", "pwd", "readlink", "rm", "rmdir",
+    "sed", "seq", "sleep", "sort", "stat", "sudo", "tail", "tar", "tee", "touch", "true", "uname", "wc", "which", "whoami", "yes",
 ];
 
 pub use crate::binaries::BUSYBOX_SIZE;
@@ -163,6 +163,15 @@ enum Program {
 
 fn find_program(world: &World, sh: &Shell, name: &str) -> Program {
     let candidates: Vec<String> = if name.contains('/') {
+        // The host's programs by their full path (`/usr/bin/test`), though the simulated
+        // /usr/bin does not list them.
+        let full = crate::fs::normalize(&sh.ctx.cwd, name);
+        let tool = full.strip_prefix("/usr/bin/").or_else(|| full.strip_prefix("/bin/"));
+        if let Some(tool) = tool.filter(|_| sh.ctx.ns == Ns::Host) {
+            if let Some(known) = HOST_PROGRAMS.iter().chain(["echo", "test", "["].iter()).find(|p| **p == tool) {
+                return Program::Native(Binary::Gnu(known), tool.to_string());
+            }
+        }
         vec![name.to_string()]
     } else if sh.ctx.ns == Ns::Host {
         return match HOST_PROGRAMS.iter().chain(["echo", "test", "["].iter()).find(|p| **p == name) {
@@ -345,6 +354,18 @@ pub fn run_program(world: &mut World, sh: &mut Shell, applet: &str, gnu: bool, a
             }
         },
         "sudo" if gnu => sudo(world, sh, argv, env, io),
+        // test and [ as programs (`/usr/bin/test`, `sudo test -f …`): the builtin's logic,
+        // with the program's own credentials.
+        "test" | "[" => Exit::Code(builtins::test_program(world, sh, applet, argv, io)),
+        "yes" => {
+            // Endless in truth; it stops where a pipe's reader would have stopped reading
+            // (a pipe buffer's worth: 64 KiB).
+            let word = if argv.len() > 1 { argv[1..].join(" ") } else { "y".to_string() };
+            let line = format!("{word}\n");
+            let times = (65_536 / line.len()).max(1);
+            io.out_str(&line.repeat(times));
+            Exit::Code(0)
+        }
         "curl" if gnu => Exit::Code(services::net::curl(world, sh, argv, io)),
         "which" if gnu => Exit::Code(which_program(world, sh, argv, io)),
         "env" if env_command_at(argv).is_some() => env_run(world, sh, gnu, argv, env, io),

@@ -11,7 +11,11 @@ use super::{has, split_opts, walk_paths, Proc};
 pub(super) fn mount(p: &mut Proc, args: &[String]) -> i32 {
     let operands: Vec<&String> = args.iter().filter(|a| !a.starts_with('-')).collect();
     if args.is_empty() {
-        let text = p.world.read(&p.ctx, "/proc/mounts").map(|d| String::from_utf8_lossy(&d.to_vec()).into_owned()).unwrap_or_default();
+        let text = if p.gnu {
+            crate::procfs::host_mounts(p.world)
+        } else {
+            p.world.read(&p.ctx, "/proc/mounts").map(|d| String::from_utf8_lossy(&d.to_vec()).into_owned()).unwrap_or_default()
+        };
         for line in text.lines() {
             let f: Vec<&str> = line.split(' ').collect();
             if let [dev, dir, fstype, opts, ..] = f[..] {
@@ -19,6 +23,12 @@ pub(super) fn mount(p: &mut Proc, args: &[String]) -> i32 {
             }
         }
         return 0;
+    }
+    if p.gnu {
+        // util-linux: mounting needs root, and the simulated host mounts nothing new.
+        let target = operands.last().map(|s| s.as_str()).unwrap_or("");
+        p.err(&if p.ctx.cred.uid != 0 { format!("{target}: must be superuser to use mount.") } else { format!("{target}: permission denied.") });
+        return 32;
     }
     if p.ctx.cred.uid != 0 {
         p.err("permission denied (are you root?)");

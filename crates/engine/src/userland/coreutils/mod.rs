@@ -289,7 +289,6 @@ pub fn run(p: &mut Proc, argv: &[String]) -> i32 {
         }
         "true" => 0,
         "false" => 1,
-        "test" | "[" => 0,
         "head" | "tail" => head_tail(p, args),
         "wc" => wc(p, args),
         "sort" => sort(p, args),
@@ -406,7 +405,7 @@ pub fn run(p: &mut Proc, argv: &[String]) -> i32 {
             0
         }
         "cut" => cut(p, args),
-        "mount" if !p.gnu => mount(p, args),
+        "mount" => mount(p, args),
         _ => {
             if p.gnu {
                 let n = p.name.clone();
