@@ -180,6 +180,10 @@ pub fn tag(world: &mut World, args: &[String], io: &mut Io) -> i32 {
             "Create a tag TARGET_IMAGE that refers to SOURCE_IMAGE",
         );
     }
+    if let Err(why) = check_reference(&args[1]) {
+        io.err_line(&format!("Error parsing reference: \"{}\" is not a valid repository/tag: invalid reference format{why}", args[1]));
+        return 1;
+    }
     let Some(i) = find_image(world, &args[0]) else {
         io.err_line(&format!("Error response from daemon: No such image: {}", normalized_ref(&args[0])));
         return 1;
@@ -247,4 +251,40 @@ pub fn export(world: &mut World, args: &[String], io: &mut Io) -> i32 {
         None => io.out.extend_from_slice(&bytes),
     }
     0
+}
+
+/// Docker's reference grammar, for a new name: lowercase path components of letters and
+/// digits joined by `.`, `_`, `__` or dashes, an optional registry, then an optional tag.
+/// `Err` carries the detail Docker appends to "invalid reference format" (may be empty).
+fn check_reference(reference: &str) -> Result<(), String> {
+    let (name, tag) = match reference.rsplit_once(':') {
+        Some((n, t)) if !t.contains('/') => (n, Some(t)),
+        _ => (reference, None),
+    };
+    let tag_ok = tag.is_none_or(|t| {
+        let mut chars = t.chars();
+        chars.next().is_some_and(|c| c.is_ascii_alphanumeric() || c == '_')
+            && chars.all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '.' | '-'))
+            && t.len() <= 128
+    });
+    let components: Vec<&str> = name.split('/').collect();
+    // A first component with a dot or a colon, or `localhost`, is a registry.
+    let path = match components.as_slice() {
+        [first, rest @ ..] if !rest.is_empty() && (first.contains('.') || *first == "localhost") => rest,
+        all => all,
+    };
+    let component_ok = |c: &&str| {
+        !c.is_empty()
+            && c.starts_with(|x: char| x.is_ascii_alphanumeric())
+            && c.ends_with(|x: char| x.is_ascii_alphanumeric())
+            && c.chars().all(|x| x.is_ascii_alphanumeric() || matches!(x, '.' | '_' | '-'))
+    };
+    if !tag_ok || !path.iter().all(component_ok) {
+        return Err(String::new());
+    }
+    if name.chars().any(|c| c.is_ascii_uppercase()) {
+        let full = if components.len() == 1 { format!("library/{name}") } else { name.to_string() };
+        return Err(format!(": repository name ({full}) must be lowercase"));
+    }
+    Ok(())
 }

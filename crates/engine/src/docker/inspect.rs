@@ -420,7 +420,10 @@ pub fn images(world: &mut World, args: &[String], io: &mut Io) -> i32 {
     let mut rows = Vec::new();
     for i in order {
         let im = &world.images[i];
-        for t in &im.tags {
+        // An image without a name (dangling) is listed as <none>:<none>.
+        let untagged = ["<none>:<none>".to_string()];
+        let names: &[String] = if im.tags.is_empty() && parsed.operands.is_empty() { &untagged } else { &im.tags };
+        for t in names {
             let (repo, tag) = repo_tag(t);
             if let Some(filter) = parsed.operands.first() {
                 let (fr, ft) = if filter.contains(':') { repo_tag(filter) } else { (filter.clone(), String::new()) };
@@ -554,7 +557,10 @@ pub fn rmi(world: &mut World, args: &[String], io: &mut Io) -> i32 {
             }
         }
         let by_tag = im.tags.contains(&full);
-        if by_tag && im.tags.len() > 1 {
+        // An image a container still uses loses only the name (`-f`): it stays, as
+        // `<none>:<none>` when that was its last tag (oracle-21).
+        let in_use = world.containers.iter().any(|c| c.image_id == im.id);
+        if by_tag && (im.tags.len() > 1 || in_use) {
             world.images[i].tags.retain(|t| *t != full);
             io.out_str(&format!("Untagged: {full}\n"));
             continue;

@@ -28,8 +28,17 @@ pub fn volume_json(v: &Volume) -> serde_json::Value {
 }
 
 pub fn cli(world: &mut World, _sh: &mut Shell, args: &[String], io: &mut Io) -> i32 {
+    // Without a subcommand, or with an unknown one, the usage goes to stderr; the unknown one
+    // fails and lists `update` too (oracle-20).
+    let usage = |io: &mut Io, update: bool| {
+        io.err_str("\nUsage:  docker volume COMMAND\n\nManage volumes\n\nCommands:\n  create      Create a volume\n  inspect     Display detailed information on one or more volumes\n  ls          List volumes\n  prune       Remove unused local volumes\n  rm          Remove one or more volumes\n");
+        if update {
+            io.err_str("  update      Update a volume (cluster volumes only)\n");
+        }
+        io.err_str("\nRun 'docker volume COMMAND --help' for more information on a command.\n");
+    };
     let Some(sub) = args.first() else {
-        io.out_str("\nUsage:  docker volume COMMAND\n\nManage volumes\n");
+        usage(io, false);
         return 0;
     };
     let rest = &args[1..];
@@ -39,9 +48,8 @@ pub fn cli(world: &mut World, _sh: &mut Shell, args: &[String], io: &mut Io) -> 
         "inspect" => inspect(world, rest, io),
         "rm" | "remove" => rm(world, rest, io),
         "prune" => prune(world, rest, io),
-        other => {
-            io.err_line(&format!("docker: 'volume {other}' is not a docker command."));
-            io.err_line("See 'docker --help'");
+        _ => {
+            usage(io, true);
             1
         }
     }
@@ -56,7 +64,10 @@ fn create_cmd(world: &mut World, args: &[String], io: &mut Io) -> i32 {
     if parsed.operands.len() > 1 {
         return arg_count_error(io, "volume create", "at most 1 argument", "[OPTIONS] [VOLUME]", "Create a volume");
     }
-    let name = parsed.operands.first().cloned().or(parsed.get("name").map(str::to_string)).unwrap_or_else(|| world.ids.hex64());
+    let given = parsed.operands.first().cloned().or(parsed.get("name").map(str::to_string));
+    // A volume created without a name is anonymous: `volume prune` takes it (oracle-20).
+    let anonymous = given.is_none();
+    let name = given.unwrap_or_else(|| world.ids.hex64());
     if let Err(m) = validate_name(&name) {
         return daemon_error(io, &m);
     }
@@ -84,7 +95,7 @@ fn create_cmd(world: &mut World, args: &[String], io: &mut Io) -> i32 {
                 &format!("create {name}: stowage: the simulated machine holds at most {} volumes; remove some first", super::MAX_VOLUMES),
             );
         }
-        create_volume(world, &name, labels, if options.is_empty() { None } else { Some(options) }, false);
+        create_volume(world, &name, labels, if options.is_empty() { None } else { Some(options) }, anonymous);
     }
     io.out_str(&format!("{name}\n"));
     0

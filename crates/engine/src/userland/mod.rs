@@ -233,6 +233,14 @@ fn find_program(world: &World, sh: &Shell, name: &str) -> Program {
 /// images have.
 const STANDALONE_APPLETS: [&str; 4] = ["awk", "cut", "seq", "wget"];
 
+/// Debian's busybox sh prefers its own applets: it runs one by name whether or not a link to
+/// it is on the PATH, even one deleted from /bin (oracle-21: `ls` after `rm /bin/ls`).
+fn standalone_applet(world: &World, sh: &Shell, name: &str) -> bool {
+    sh.flavor == Flavor::Ash
+        && (STANDALONE_APPLETS.contains(&name) || crate::images::BUSYBOX_APPLETS.contains(&name))
+        && world.stat(&sh.ctx, "/bin/busybox", true).is_ok_and(|st| st.size == binaries::size_of(Binary::DebianBusybox))
+}
+
 /// The simulated binary a command name runs, if it is one.
 pub fn identify_program(world: &World, sh: &Shell, name: &str) -> Option<Binary> {
     match find_program(world, sh, name) {
@@ -264,9 +272,7 @@ pub fn exec(world: &mut World, sh: &mut Shell, argv: &[String], env: &[String], 
         // Busybox's sh runs its own applets by name, linked on the PATH or not (oracle-09:
         // awk in the busybox image, which links 40 applets); a process started by Docker
         // does not find them.
-        Program::NotFound if sh.flavor == Flavor::Ash && STANDALONE_APPLETS.contains(&name.as_str()) => {
-            Program::Native(Binary::DebianBusybox, name.clone())
-        }
+        Program::NotFound if standalone_applet(world, sh, &name) => Program::Native(Binary::DebianBusybox, name.clone()),
         other => other,
     };
     match program {

@@ -134,12 +134,48 @@ impl Regex {
                         min = 0;
                         *pos += 1;
                     }
-                    _ => {}
+                    _ => {
+                        if let Some((lo, hi, end)) = Self::interval(c, *pos) {
+                            (min, max) = (lo, hi);
+                            *pos = end;
+                        }
+                    }
                 }
             }
             alts.last_mut()?.push(Atom { kind, min, max });
         }
         Some(Regex { alts, ignore_case: ic })
+    }
+
+    /// An interval at `at`: `{n}`, `{n,}`, `{n,m}` (ERE) or the same between `\{` and `\}`
+    /// (BRE): its bounds and where it ends.
+    fn interval(c: &[char], at: usize) -> Option<(usize, usize, usize)> {
+        let bre = c.get(at) == Some(&'\\');
+        let open = if bre { at + 1 } else { at };
+        if c.get(open) != Some(&'{') {
+            return None;
+        }
+        let mut i = open + 1;
+        let mut text = String::new();
+        while let Some(ch) = c.get(i).filter(|ch| ch.is_ascii_digit() || **ch == ',') {
+            text.push(*ch);
+            i += 1;
+        }
+        if bre {
+            if c.get(i) != Some(&'\\') {
+                return None;
+            }
+            i += 1;
+        }
+        if c.get(i) != Some(&'}') {
+            return None;
+        }
+        let (lo, hi) = match text.split_once(',') {
+            Some((a, "")) => (a.parse().ok()?, usize::MAX),
+            Some((a, b)) => (a.parse().ok()?, b.parse().ok()?),
+            None => (text.parse().ok()?, text.parse().ok()?),
+        };
+        (lo <= hi && lo <= 1000).then_some((lo, hi, i + 1))
     }
 
     pub fn is_match(&self, s: &str) -> bool {
