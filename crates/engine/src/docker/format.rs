@@ -157,18 +157,25 @@ pub fn go_g(v: f64, p: usize) -> String {
 }
 
 /// Prints inspect documents: a 4-space indented JSON array, or one formatted line each.
-pub fn print_docs(io: &mut crate::shell::Io, docs: &[Value], format_flag: Option<&str>) {
+/// Prints inspect documents, as JSON or through a template. A template that fails on a
+/// document ends the output there: an empty line, then Docker's message; `false` then.
+pub fn print_docs(io: &mut crate::shell::Io, docs: &[Value], format_flag: Option<&str>) -> bool {
     match format_flag {
         Some(f) => {
             for d in docs {
                 match render(f, d) {
                     Ok(s) => io.out_str(&format!("{s}\n")),
-                    Err(e) => io.err_line(&format!("template: {e}")),
+                    Err(e) => {
+                        io.out_str("\n");
+                        io.err_line(&format!("template parsing error: {e}"));
+                        return false;
+                    }
                 }
             }
         }
         None => io.out_str(&format!("{}\n", pretty(&Value::Array(docs.to_vec())))),
     }
+    true
 }
 
 /// JSON indented with four spaces, as Docker prints it.

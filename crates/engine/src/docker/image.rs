@@ -158,6 +158,17 @@ pub fn prune(world: &mut World, args: &[String], io: &mut Io) -> i32 {
         Err(e) => return usage_error(io, "image prune", &e),
     };
     let all = parsed.has("all");
+    let filter = match super::prune::PruneFilter::parse(world, &parsed.all("filter"), &["label", "label!", "until", "dangling"]) {
+        Ok(f) => f,
+        Err(e) => return super::daemon_error(io, &e),
+    };
+    // The daemon adds its own dangling=true unless -a: any other value conflicts with it.
+    if !all && filter.dangling.iter().any(|d| d != "true") {
+        let mut values: Vec<&str> = filter.dangling.iter().map(String::as_str).chain(["true"]).collect();
+        crate::sorting::sort(&mut values);
+        values.dedup();
+        return super::daemon_error(io, &format!("invalid filter 'dangling=[{}]'", values.join(" ")));
+    }
     let warning = if all {
         "WARNING! This will remove all images without at least one container associated to them."
     } else {
@@ -166,18 +177,19 @@ pub fn prune(world: &mut World, args: &[String], io: &mut Io) -> i32 {
     if !parsed.has("force") && !super::confirm(io, warning) {
         return 0;
     }
-    let (reclaimed, report) = prune_images(world, all);
+    let (reclaimed, report) = prune_images(world, all, &filter);
     super::print_prune_result(io, &[&report], reclaimed, 4);
     0
 }
 
 /// Removes the images no container uses (only untagged ones unless `all`) and the layers left
 /// unused: the bytes, and the report (`Deleted Images:` with `untagged:`/`deleted:` lines).
-pub(super) fn prune_images(world: &mut World, all: bool) -> (u64, String) {
+pub(super) fn prune_images(world: &mut World, all: bool, filter: &super::prune::PruneFilter) -> (u64, String) {
     let victims: Vec<String> = world
         .images
         .iter()
         .filter(|im| all || im.tags.is_empty())
+        .filter(|im| filter.takes(&im.config.labels, im.created as i128 * 1_000_000_000))
         .filter(|im| !world.containers.iter().any(|c| c.image_id == im.id))
         .map(|im| im.id.clone())
         .collect();

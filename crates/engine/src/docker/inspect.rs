@@ -27,17 +27,32 @@ pub fn inspect_cmd(world: &mut World, args: &[String], io: &mut Io, kind: Option
             "Return low-level information on Docker objects",
         );
     }
+    // `--type` asks the daemon, which answers for itself; `docker container inspect` says it.
+    let asked_daemon = kind.is_none() && parsed.get("type").is_some();
     let kind = kind.or(parsed.get("type"));
     let mut docs = Vec::new();
     let mut errors = Vec::new();
+    let container_doc = |c: &Container| {
+        let mut doc = container_json(world, c);
+        if parsed.has("size") {
+            // With -s: the writable layer's bytes, and the image's added (oracle-23).
+            let rw = super::rw_size(world, c);
+            let image = world.images.iter().find(|im| im.id == c.image_id).map_or(0, |im| im.size);
+            if let Some(o) = doc.as_object_mut() {
+                o.insert("SizeRw".into(), rw.into());
+                o.insert("SizeRootFs".into(), (rw + image).into());
+            }
+        }
+        doc
+    };
     for name in &parsed.operands {
         let doc = match kind {
-            Some("container") => world.named_container(name).map(|c| container_json(world, c)),
+            Some("container") => world.named_container(name).map(container_doc),
             Some("image") => find_image(world, name).map(|i| image_json(world, i)),
             Some("volume") => world.volumes.get(name).map(super::volume::volume_json),
             _ => world
                 .named_container(name)
-                .map(|c| container_json(world, c))
+                .map(container_doc)
                 .or_else(|| find_image(world, name).map(|i| image_json(world, i)))
                 .or_else(|| world.volumes.get(name).map(super::volume::volume_json)),
         };
@@ -45,6 +60,7 @@ pub fn inspect_cmd(world: &mut World, args: &[String], io: &mut Io, kind: Option
             Some(d) => docs.push(d),
             None => errors.push(match kind {
                 Some("image") => format!("Error: No such image: {name}"),
+                Some("container") if asked_daemon => format!("Error response from daemon: No such container: {name}"),
                 Some("container") => format!("Error: No such container: {name}"),
                 Some("volume") => format!("Error: No such volume: {name}"),
                 _ => format!("Error: No such object: {name}"),
@@ -53,8 +69,8 @@ pub fn inspect_cmd(world: &mut World, args: &[String], io: &mut Io, kind: Option
     }
     if docs.is_empty() && parsed.get("format").is_some() {
         io.out_str("\n");
-    } else {
-        print_docs(io, &docs, parsed.get("format"));
+    } else if !print_docs(io, &docs, parsed.get("format")) {
+        return 1;
     }
     for e in &errors {
         io.err_line(e);

@@ -12,6 +12,7 @@ pub mod info;
 pub mod inspect;
 mod lifecycle;
 mod messages;
+mod network;
 pub mod mounts;
 pub mod ports;
 mod prune;
@@ -23,7 +24,7 @@ pub mod volume;
 use crate::shell::{Io, Shell};
 use crate::world::World;
 use lifecycle::{logs, rm, start_cmd, stop_cmd};
-use prune::{container_prune, system_prune};
+use prune::{builder_prune, container_prune, system_prune};
 use ps::{diff, ps};
 use run::run;
 
@@ -113,6 +114,11 @@ pub fn cli(world: &mut World, sh: &mut Shell, argv: &[String], io: &mut Io) -> i
             Some("info") => info::info(world, &rest[1..], io, "system info"),
             _ => unknown_command(io, "system", rest.first()),
         },
+        "builder" => match rest.first().map(String::as_str) {
+            Some("prune") => builder_prune(&rest[1..], io),
+            _ => unknown_command(io, "builder", rest.first()),
+        },
+        "network" => network::cli(world, rest, io),
         "info" => info::info(world, rest, io, "info"),
         "version" | "--version" | "-v" => {
             if cmd == "version" {

@@ -182,7 +182,9 @@ fn inspect(world: &mut World, args: &[String], io: &mut Io) -> i32 {
             }
         }
     }
-    super::format::print_docs(io, &found, parsed.get("format"));
+    if !super::format::print_docs(io, &found, parsed.get("format")) {
+        return 1;
+    }
     for e in errors {
         io.err_line(&e);
     }
