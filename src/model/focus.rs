@@ -82,6 +82,7 @@ pub fn focus_of(event: &Event) -> Focus {
     let f = |kind, keys: Vec<String>, path: Option<&String>| Focus { kind, keys, path: path.cloned(), event: Some(event.clone()) };
     match event {
         Event::ContainerCreated { container, .. } => f("created", vec![key_container(container)], None),
+        Event::ContainerRenamed { to, .. } => f("created", vec![key_container(to)], None),
         Event::ContainerStateChanged { container, .. } => f("state", vec![key_container(container)], None),
         Event::WritableLayerDiscarded { container, .. } => f("discard", vec![key_container(container), key_writable(container)], None),
         Event::CopyUp { container, path, layer, .. } => {

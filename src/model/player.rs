@@ -58,6 +58,12 @@ pub struct StateAt {
 /// Applies a step's events to the states of the containers the command touched so far.
 fn advance_states(states: &mut Vec<StateAt>, events: &[Event]) {
     for event in events {
+        if let Event::ContainerRenamed { from, to } = event {
+            if let Some(known) = states.iter_mut().find(|s| s.container == *from) {
+                known.container = to.clone();
+            }
+            continue;
+        }
         let (container, state, exit_code) = match event {
             Event::ContainerCreated { container, .. } => (container, ContainerState::Created, None),
             Event::ContainerStateChanged { container, state, exit_code } => (container, *state, *exit_code),

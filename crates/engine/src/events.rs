@@ -53,6 +53,11 @@ pub enum Event {
         state: ContainerState,
         exit_code: Option<i32>,
     },
+    /// `docker rename`: the same container, layers and mounts, under a new name.
+    ContainerRenamed {
+        from: String,
+        to: String,
+    },
     /// `docker rm`: the writable layer is thrown away with everything in it.
     WritableLayerDiscarded {
         container: String,
@@ -215,6 +220,9 @@ impl Event {
     /// One plain-language sentence about what happened.
     pub fn narrate(&self) -> String {
         match self {
+            Event::ContainerRenamed { from, to } => {
+                format!("The container {from} is now called {to}: its writable layer and mounts are the same.")
+            }
             Event::ContainerCreated { container, image } => format!(
                 "Container {container} is created from {image}: a new, empty writable layer is stacked on the image's read-only layers."
             ),

@@ -223,6 +223,8 @@ pub struct HostConfig {
     pub port_bindings: Vec<PortBinding>,
     /// `-P`: publish every exposed port on an ephemeral host port.
     pub publish_all: bool,
+    /// `--group-add`: more groups for the container's processes (numbers or the image's names).
+    pub group_add: Vec<String>,
 }
 
 /// One `-p [IP:][HOST_PORT:]CONTAINER_PORT[/PROTO]` as configured.

@@ -221,6 +221,7 @@ pub(crate) fn create(world: &mut World, spec: &ContainerSpec) -> Result<Containe
         network_mode: spec.network_mode.clone(),
         port_bindings: spec.port_bindings.clone(),
         publish_all: spec.publish_all,
+        group_add: spec.group_add.clone(),
     };
     let container = Container {
         id: id.clone(),

@@ -36,6 +36,8 @@ pub struct ContainerSpec {
     /// `--volumes-from CONTAINER[:ro|rw]` as given.
     pub volumes_from: Vec<String>,
     pub read_only: bool,
+    /// `--group-add`.
+    pub group_add: Vec<String>,
     /// `--rm`.
     pub auto_remove: bool,
     pub network_mode: String,

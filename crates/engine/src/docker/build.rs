@@ -229,8 +229,9 @@ pub fn build_labeled(world: &mut World, sh: &crate::shell::Shell, args: &[String
     if let Some(f) = failure {
         if !quiet {
             io.err_str(&progress.text);
-            io.err_str(&f.excerpt(&text));
         }
+        let file_name = crate::fs::parent_and_name(&dockerfile_path).1;
+        io.err_str(&f.excerpt(&text, &file_name, quiet));
         io.err_line(&format!("ERROR: failed to solve: {}", f.message));
         return 1;
     }
@@ -378,17 +379,21 @@ impl BuildFailure {
         BuildFailure { message, step: None }
     }
 
-    /// The step's output again and the Dockerfile lines around it, as BuildKit prints them.
-    fn excerpt(&self, dockerfile: &str) -> String {
+    /// The step's output again and the Dockerfile lines around it, as BuildKit prints them;
+    /// with `-q` only the Dockerfile lines (oracle-24).
+    fn excerpt(&self, dockerfile: &str, file_name: &str, quiet: bool) -> String {
         let Some((name, output, line)) = &self.step else { return String::new() };
-        let mut out = format!("------\n > {name}:\n");
-        for (i, l) in output.iter().enumerate() {
-            out.push_str(&format!("{} {l}\n", run_timestamp(i)));
+        let mut out = String::new();
+        if !quiet {
+            out.push_str(&format!("------\n > {name}:\n"));
+            for (i, l) in output.iter().enumerate() {
+                out.push_str(&format!("{} {l}\n", run_timestamp(i)));
+            }
+            out.push_str("------\n");
         }
-        out.push_str("------\n");
         // After a final newline BuildKit shows one more, empty, line: split gives it too.
         let lines: Vec<&str> = dockerfile.split('\n').collect();
-        out.push_str(&format!("Dockerfile:{line}\n--------------------\n"));
+        out.push_str(&format!("{file_name}:{line}\n--------------------\n"));
         let first = line.saturating_sub(2).max(1);
         let last = (line + 2).min(lines.len());
         for n in first..=last {
@@ -459,6 +464,7 @@ fn build_step(
             network_mode: if network_none { "none".into() } else { "default".into() },
             port_bindings: Vec::new(),
             publish_all: false,
+            group_add: Vec::new(),
         },
         mount_points: Vec::new(),
         status: crate::world::Status::Running,
@@ -538,7 +544,7 @@ fn build_step(
                 // group takes its number as the gid too, as Docker's documentation says.
                 let owner = match inst.args.split_whitespace().find_map(|w| w.strip_prefix("--chown=")) {
                     None => (0, 0),
-                    Some(spec) => chown_owner(world, &root, spec).map_err(|message| StepError { output: Vec::new(), message })?,
+                    Some(spec) => chown_owner(world, &root, spec),
                 };
                 let (srcs, dst) = words.split_at(words.len() - 1);
                 let dst = crate::fs::normalize(&root.cwd, dst[0]);
@@ -547,12 +553,20 @@ fn build_step(
                     || inst.args.trim_end().ends_with('.')
                     || srcs.len() > 1
                     || world.stat(&root, &dst, true).is_ok_and(|st| st.ftype == crate::fs::FileType::Dir);
+                let ignore = dockerignore(world, user_ctx, ctx_dir);
                 for s in srcs {
                     let src_path = crate::fs::normalize(ctx_dir, s);
                     let mut members = Vec::new();
                     let mut errors = Vec::new();
                     let base = s.trim_end_matches('/').rsplit('/').next().unwrap_or(s).to_string();
                     tar::collect(world, user_ctx, &src_path, &base, &mut members, &mut errors);
+                    // What .dockerignore leaves out of the context is not there to copy.
+                    let src_rel = src_path.strip_prefix(ctx_dir).unwrap_or("").trim_start_matches('/').to_string();
+                    members.retain(|m| {
+                        let inner = m.name.trim_end_matches('/').split_once('/').map_or("", |(_, r)| r);
+                        let rel = [src_rel.as_str(), inner].iter().filter(|p| !p.is_empty()).copied().collect::<Vec<_>>().join("/");
+                        rel.is_empty() || !ignored(&ignore, &rel)
+                    });
                     if !errors.is_empty() || members.is_empty() {
                         return Err(StepError {
                             output: Vec::new(),
@@ -616,22 +630,49 @@ fn build_step(
 }
 
 /// The owner `COPY --chown=SPEC` gives, by number or by the image's passwd and group names.
-fn chown_owner(world: &World, root: &Ctx, spec: &str) -> Result<(u32, u32), String> {
+/// A name the image does not know gives 0, without an error (oracle-24: BuildKit's way); a
+/// user alone gives its number as the group too.
+fn chown_owner(world: &World, root: &Ctx, spec: &str) -> (u32, u32) {
     let (user, group) = spec.split_once(':').map_or((spec, None), |(u, g)| (u, Some(g)));
-    let uid = match user.parse::<u32>() {
-        Ok(n) => n,
-        Err(_) => crate::users::passwd(world, root).iter().find(|p| p.name == user).map(|p| p.uid).ok_or(format!(
-            "unable to convert uid/gid chown string to host mapping: can't find uid for user {user}: no such user: {user}"
-        ))?,
-    };
+    let uid = user.parse::<u32>().unwrap_or_else(|_| crate::users::passwd(world, root).iter().find(|p| p.name == user).map_or(0, |p| p.uid));
     let gid = match group {
         None => uid,
-        Some(g) => match g.parse::<u32>() {
-            Ok(n) => n,
-            Err(_) => crate::users::groups(world, root).iter().find(|e| e.name == g).map(|e| e.gid).ok_or(format!(
-                "unable to convert uid/gid chown string to host mapping: can't find gid for group {g}: no such group: {g}"
-            ))?,
-        },
+        Some(g) => g.parse::<u32>().unwrap_or_else(|_| crate::users::groups(world, root).iter().find(|e| e.name == g).map_or(0, |e| e.gid)),
     };
-    Ok((uid, gid))
+    (uid, gid)
+}
+
+/// The context's `.dockerignore` patterns, in order (`!` marks an exception).
+fn dockerignore(world: &World, ctx: &Ctx, ctx_dir: &str) -> Vec<(bool, Vec<(char, bool)>)> {
+    let text = world.read(ctx, &format!("{}/.dockerignore", ctx_dir.trim_end_matches('/'))).map(|d| d.to_vec()).unwrap_or_default();
+    String::from_utf8_lossy(&text)
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty() && !l.starts_with('#'))
+        .map(|l| {
+            let (except, pattern) = l.strip_prefix('!').map_or((false, l), |p| (true, p));
+            let pattern = pattern.trim_start_matches("./").trim_start_matches('/').trim_end_matches('/');
+            (except, pattern.chars().map(|c| (c, false)).collect())
+        })
+        .collect()
+}
+
+/// Whether a context path (relative, `sub/file`) is left out: the last pattern that matches it
+/// or one of its parent directories decides.
+fn ignored(patterns: &[(bool, Vec<(char, bool)>)], rel: &str) -> bool {
+    let mut out = false;
+    let prefixes: Vec<String> = {
+        let parts: Vec<&str> = rel.split('/').collect();
+        (1..=parts.len()).map(|n| parts[..n].join("/")).collect()
+    };
+    for (except, pattern) in patterns {
+        let hit = prefixes.iter().any(|p| {
+            let chars: Vec<char> = p.chars().collect();
+            crate::userland::glob::matches(pattern, &chars)
+        });
+        if hit {
+            out = !except;
+        }
+    }
+    out
 }

@@ -27,8 +27,6 @@ pub fn inspect_cmd(world: &mut World, args: &[String], io: &mut Io, kind: Option
             "Return low-level information on Docker objects",
         );
     }
-    // `--type` asks the daemon, which answers for itself; `docker container inspect` says it.
-    let asked_daemon = kind.is_none() && parsed.get("type").is_some();
     let kind = kind.or(parsed.get("type"));
     let mut docs = Vec::new();
     let mut errors = Vec::new();
@@ -59,9 +57,8 @@ pub fn inspect_cmd(world: &mut World, args: &[String], io: &mut Io, kind: Option
         match doc {
             Some(d) => docs.push(d),
             None => errors.push(match kind {
-                Some("image") => format!("Error: No such image: {name}"),
-                Some("container") if asked_daemon => format!("Error response from daemon: No such container: {name}"),
-                Some("container") => format!("Error: No such container: {name}"),
+                Some("image") => format!("Error response from daemon: No such image: {name}"),
+                Some("container") => format!("Error response from daemon: No such container: {name}"),
                 Some("volume") => format!("Error: No such volume: {name}"),
                 _ => format!("Error: No such object: {name}"),
             }),
@@ -160,7 +157,7 @@ pub fn container_json(world: &World, c: &Container) -> Value {
         ("DnsOptions", json!([])),
         ("DnsSearch", json!([])),
         ("ExtraHosts", Value::Null),
-        ("GroupAdd", Value::Null),
+        ("GroupAdd", if c.host.group_add.is_empty() { Value::Null } else { json!(c.host.group_add) }),
         ("IpcMode", "private".into()),
         ("Cgroup", "".into()),
         ("Links", Value::Null),

@@ -2,6 +2,7 @@
 
 pub mod build;
 mod commit;
+mod control;
 pub mod compose;
 mod cp;
 pub mod flags;
@@ -64,7 +65,9 @@ pub fn cli(world: &mut World, sh: &mut Shell, argv: &[String], io: &mut Io) -> i
             Some("start") => start_cmd(world, &rest[1..], io),
             Some("stop") => stop_cmd(world, &rest[1..], io, false),
             Some("restart") => stop_cmd(world, &rest[1..], io, true),
-            Some("kill") => stop_cmd(world, &rest[1..], io, false),
+            Some("kill") => control::kill(world, &rest[1..], io),
+            Some("wait") => control::wait(world, &rest[1..], io),
+            Some("rename") => control::rename(world, &rest[1..], io),
             Some("exec") => exec(world, &rest[1..], io),
             Some("inspect") => inspect::inspect_cmd(world, &rest[1..], io, Some("container")),
             Some("diff") => diff(world, &rest[1..], io),
@@ -79,7 +82,10 @@ pub fn cli(world: &mut World, sh: &mut Shell, argv: &[String], io: &mut Io) -> i
         "ps" => ps(world, rest, io),
         "rm" => rm(world, rest, io),
         "start" => start_cmd(world, rest, io),
-        "stop" | "kill" => stop_cmd(world, rest, io, false),
+        "stop" => stop_cmd(world, rest, io, false),
+        "kill" => control::kill(world, rest, io),
+        "wait" => control::wait(world, rest, io),
+        "rename" => control::rename(world, rest, io),
         "restart" => stop_cmd(world, rest, io, true),
         "exec" => exec(world, rest, io),
         "inspect" => inspect::inspect_cmd(world, rest, io, None),

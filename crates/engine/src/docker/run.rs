@@ -19,6 +19,7 @@ pub(crate) const RUN_FLAGS: &[Spec] = &[
     opt("tmpfs", None),
     flag("rm", None),
     opt("user", Some('u')),
+    opt("group-add", None),
     opt("workdir", Some('w')),
     opt("env", Some('e')),
     opt("env-file", None),
@@ -249,6 +250,7 @@ fn create(
     spec.hostname = parsed.get("hostname").map(str::to_string);
     spec.volumes_from = parsed.all("volumes-from");
     spec.read_only = parsed.has("read-only");
+    spec.group_add = parsed.all("group-add");
     spec.auto_remove = parsed.has("rm");
     spec.network_mode = parsed.get("network").or(parsed.get("net")).unwrap_or("bridge").to_string();
     spec.publish_all = parsed.has("publish-all");

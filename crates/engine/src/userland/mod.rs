@@ -506,7 +506,14 @@ pub fn container_shell(
     let c = world.container(id).ok_or_else(|| format!("No such container: {id}"))?;
     let root_ctx = Ctx::root(Ns::Container(id.clone()));
     let user = user.unwrap_or(&c.user);
-    let (cred, home) = if user.is_empty() { (Cred::root(), "/root".to_string()) } else { users::resolve_user(world, &root_ctx, user)? };
+    let (mut cred, home) = if user.is_empty() { (Cred::root(), "/root".to_string()) } else { users::resolve_user(world, &root_ctx, user)? };
+    // `--group-add`: by number, or by a name in the image's /etc/group.
+    for g in &c.host.group_add {
+        let gid = g.parse::<u32>().ok().or_else(|| users::groups(world, &root_ctx).iter().find(|e| e.name == *g).map(|e| e.gid));
+        if let Some(gid) = gid.filter(|gid| !cred.groups.contains(gid)) {
+            cred.groups.push(gid);
+        }
+    }
     let mut env = vec![
         c.env.iter().find(|e| e.starts_with("PATH=")).cloned().unwrap_or_else(|| crate::images::PATH_ENV.to_string()),
         format!("HOSTNAME={}", c.hostname),

@@ -7,6 +7,8 @@ pub(super) fn grep(p: &mut Proc, args: &[String]) -> i32 {
     let mut files = Vec::new();
     let (mut invert, mut count, mut quiet, mut ignore, mut only_names, mut number, mut fixed, mut extended) =
         (false, false, false, false, false, false, false, false);
+    // -o: each match on its own line, not the line.
+    let mut only_matching = false;
     // Context lines: -A/-B/-C N (or -A3), --after-context=N and the like.
     let (mut after, mut before) = (0usize, 0usize);
     let mut i = 0;
@@ -49,7 +51,7 @@ pub(super) fn grep(p: &mut Proc, args: &[String]) -> i32 {
                 && a.len() > 1
                 && files.is_empty()
                 && pattern.is_some()
-                && a.chars().skip(1).all(|c| "vcqilnFEsrwh".contains(c)))
+                && a.chars().skip(1).all(|c| "vcqilnFEsrwho".contains(c)))
         {
             for c in a.chars().skip(1) {
                 match c {
@@ -61,6 +63,7 @@ pub(super) fn grep(p: &mut Proc, args: &[String]) -> i32 {
                     'n' => number = true,
                     'F' => fixed = true,
                     'E' => extended = true,
+                    'o' => only_matching = true,
                     _ => {}
                 }
             }
@@ -114,6 +117,23 @@ pub(super) fn grep(p: &mut Proc, args: &[String]) -> i32 {
                 found = true;
             }
             if !listing {
+                continue;
+            }
+            if is_match && only_matching {
+                if !invert {
+                    let chars: Vec<char> = line.chars().collect();
+                    let mut from = 0;
+                    while from < chars.len() {
+                        let rest: String = chars[from..].iter().collect();
+                        let Some((a, b)) = re.find(&rest) else { break };
+                        if b > a {
+                            let prefix = if multi { format!("{f}:") } else { String::new() };
+                            let num = if number { format!("{}:", ln + 1) } else { String::new() };
+                            p.out(&format!("{prefix}{num}{}\n", chars[from + a..from + b].iter().collect::<String>()));
+                        }
+                        from += b.max(a + 1);
+                    }
+                }
                 continue;
             }
             if is_match {

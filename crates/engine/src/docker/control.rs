@@ -1,0 +1,93 @@
+//! `docker kill`, `docker wait` and `docker rename`: commands that act on a container by name
+//! without creating or removing it.
+
+use super::flags::{self, opt};
+use super::{arg_count_error, usage_error};
+use crate::events::Event;
+use crate::shell::Io;
+use crate::world::{Status, World};
+
+/// `docker kill`: SIGKILL, so the container ends with 137; a missing one is said Docker's way.
+pub(super) fn kill(world: &mut World, args: &[String], io: &mut Io) -> i32 {
+    let parsed = match flags::parse(args, &[opt("signal", Some('s'))], false) {
+        Ok(p) => p,
+        Err(e) => return usage_error(io, "kill", &e),
+    };
+    if parsed.operands.is_empty() {
+        return arg_count_error(io, "kill", "at least 1 argument", "[OPTIONS] CONTAINER [CONTAINER...]", "Kill one or more running containers");
+    }
+    let mut status = 0;
+    for name in &parsed.operands {
+        let Some(id) = world.find_container(name) else {
+            io.err_line(&format!("Error response from daemon: cannot kill container: {name}: No such container: {name}"));
+            status = 1;
+            continue;
+        };
+        if world.container(&id).is_some_and(|c| c.status != Status::Running) {
+            io.err_line(&format!("Error response from daemon: cannot kill container: {name}: container {id} is not running"));
+            status = 1;
+            continue;
+        }
+        crate::daemon::container::stop_container(world, &id, 137);
+        io.out_str(&format!("{name}\n"));
+    }
+    status
+}
+
+/// `docker wait`: each container's exit status once it has stopped. A running container's
+/// main process would keep the command waiting: the simulation says so instead of hanging.
+pub(super) fn wait(world: &mut World, args: &[String], io: &mut Io) -> i32 {
+    if args.is_empty() {
+        return arg_count_error(io, "wait", "at least 1 argument", "CONTAINER [CONTAINER...]", "Block until one or more containers stop, then print their exit codes");
+    }
+    let mut status = 0;
+    for name in args {
+        match world.named_container(name) {
+            None => {
+                io.err_line(&format!("Error response from daemon: No such container: {name}"));
+                status = 1;
+            }
+            Some(c) if c.status == Status::Running => {
+                io.err_line(&format!("stowage: {name} is still running: docker wait would wait until it stops"));
+                status = 1;
+            }
+            Some(c) => io.out_str(&format!("{}\n", c.exit_code)),
+        }
+    }
+    status
+}
+
+/// `docker rename OLD NEW`: the same container (its layers and mounts) under a new name.
+pub(super) fn rename(world: &mut World, args: &[String], io: &mut Io) -> i32 {
+    let [old, new] = args else {
+        return arg_count_error(io, "rename", "exactly 2 arguments", "CONTAINER NEW_NAME", "Rename a container");
+    };
+    let refused = |io: &mut Io, message: String| {
+        io.err_line(&format!("Error response from daemon: {message}"));
+        io.err_line(&format!("Error: failed to rename container named {old}"));
+        1
+    };
+    let Some(id) = world.find_container(old) else {
+        return refused(io, format!("No such container: {old}"));
+    };
+    let new = new.strip_prefix('/').unwrap_or(new);
+    if let Err(e) = crate::daemon::container::check_name(new) {
+        return refused(io, e.to_string());
+    }
+    let current = world.container(&id).map(|c| c.name.clone()).unwrap_or_default();
+    if current == new {
+        return refused(io, "Renaming a container with the same name as its current name".into());
+    }
+    if let Some(other) = world.containers.iter().find(|c| c.name == new) {
+        let message = format!(
+            "Error when allocating new name: Conflict. The container name \"/{new}\" is already in use by container \"{}\". You have to remove (or rename) that container to be able to reuse that name.",
+            other.id
+        );
+        return refused(io, message);
+    }
+    if let Some(c) = world.container_mut(&id) {
+        c.name = new.to_string();
+    }
+    world.emit(Event::ContainerRenamed { from: current, to: new.to_string() });
+    0
+}
