@@ -163,13 +163,21 @@ pub(crate) fn exec(world: &mut World, args: &[String], io: &mut Io) -> i32 {
     let env: Vec<String> = parsed.all("env");
     let mut sh = match container_shell(world, &id, parsed.get("user"), parsed.get("workdir"), &env) {
         Ok(s) => s,
+        // The exec's own failures come back through the attached stream: stdout, CR LF (oracle-28).
         Err(m) => {
-            io.err_line(&format!("Error response from daemon: {m}"));
+            io.out_str(&format!("{m}\r\n"));
             return 126;
         }
     };
     sh.depth = 1;
     let argv: Vec<String> = parsed.operands[1..].to_vec();
+    let oci = |io: &mut Io, why: String| {
+        io.out_str(&format!("OCI runtime exec failed: exec failed: unable to start container process: {why}: unknown\r\n"));
+        126
+    };
+    if world.stat(&sh.ctx, &sh.ctx.cwd.clone(), true).is_err() {
+        return oci(io, format!("chdir to cwd (\"{}\") set in config.json failed: no such file or directory", sh.ctx.cwd));
+    }
     if world.tty && parsed.has("tty") && parsed.has("interactive") && argv.len() == 1 && is_shell(&argv[0]) {
         world.pending_session = Some(crate::world::SessionRequest {
             container_id: id,
@@ -182,9 +190,13 @@ pub(crate) fn exec(world: &mut World, args: &[String], io: &mut Io) -> i32 {
         return 0;
     }
     if matches!(userland::find_program_kind(world, &sh, &argv[0]), userland::ProgramKind::Missing) {
-        // On stdout, with the stream's CR LF: it comes back through the attached stream (oracle-15).
-        io.out_str(&format!("OCI runtime exec failed: exec failed: unable to start container process: exec: \"{}\": executable file not found in $PATH: unknown\r\n", argv[0]));
-        return 126;
+        // A path is looked up as it is; a name on the PATH (oracle-15, oracle-28).
+        let why = if argv[0].contains('/') {
+            format!("exec: \"{0}\": stat {0}: no such file or directory", argv[0])
+        } else {
+            format!("exec: \"{}\": executable file not found in $PATH", argv[0])
+        };
+        return oci(io, why);
     }
     let mut cio = Io::with_stdin(if parsed.has("interactive") { std::mem::take(&mut io.stdin) } else { Vec::new() });
     let envl = sh.env_list();

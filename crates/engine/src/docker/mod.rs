@@ -20,6 +20,7 @@ mod prune;
 mod ps;
 mod run;
 mod system_df;
+mod usage;
 pub mod volume;
 
 use crate::shell::{Io, Shell};
@@ -143,13 +144,12 @@ pub fn cli(world: &mut World, sh: &mut Shell, argv: &[String], io: &mut Io) -> i
     }
 }
 
+/// A management command without a subcommand, or with one it does not have: its usage on
+/// stderr, and a failure only for the unknown one (oracle-29).
 fn unknown_command(io: &mut Io, group: &str, sub: Option<&String>) -> i32 {
-    match sub {
-        Some(s) => {
-            io.err_line(&format!("docker: '{group} {s}' is not a docker command."));
-            io.err_line("See 'docker --help'");
-        }
-        None => io.out_str(&format!("\nUsage:  docker {group} COMMAND\n")),
+    match usage::MANAGEMENT.iter().find(|(g, _)| *g == group) {
+        Some((_, text)) => io.err_str(text),
+        None => io.err_str(&format!("\nUsage:  docker {group} COMMAND\n")),
     }
-    1
+    i32::from(sub.is_some())
 }

@@ -109,7 +109,7 @@ pub(super) fn run(world: &mut World, sh: &mut Shell, args: &[String], io: &mut I
         io.err_line(&format!("Usage:  docker {cmd} [OPTIONS] IMAGE [COMMAND] [ARG...]"));
         io.err_line("");
         io.err_line(if start { "Create and run a new container from an image" } else { "Create a new container" });
-        return 125;
+        return 1;
     };
     let command: Vec<String> = parsed.operands[1..].to_vec();
     let detach = parsed.has("detach");
