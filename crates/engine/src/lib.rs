@@ -150,6 +150,8 @@ impl Engine {
                 if userland::identify_program(world, &shell, &req.program) == Some(userland::binaries::Binary::Bash) {
                     shell.flavor = shell::Flavor::Bash;
                 }
+                // A shell at the terminal's prompt: an interactive one.
+                shell.interactive = true;
                 self.sessions.push(Session { container_id: req.container_id, main_process: req.main_process, shell });
             }
         }
@@ -170,6 +172,8 @@ impl Engine {
         let mut sh = Shell::host(&self.cwd);
         // The one place the programs meet the CLI above them.
         sh.docker = Some(docker::cli);
+        // At the web terminal's prompt the host's bash is interactive; replays are `bash -c`.
+        sh.interactive = self.world.tty;
         let flow = sh.run_script(&mut self.world, line, io);
         self.cwd = sh.ctx.cwd.clone();
         match flow {

@@ -138,3 +138,27 @@ fn an_entrypoint_hands_an_interactive_shell_over() {
     e.run("exit");
     assert_eq!(e.prompt(), "student@vm:~$ ");
 }
+
+#[test]
+fn at_the_terminal_bash_speaks_as_an_interactive_shell_and_replays_as_bash_c() {
+    let mut e = stowage_engine::Engine::new();
+    e.set_tty(true);
+    assert_eq!(e.run("nosuchcmd").stderr, "bash: nosuchcmd: command not found\n");
+    assert_eq!(e.run("echo (").stderr, "bash: syntax error near unexpected token `newline'\n");
+    assert_eq!(e.run("cd /nope").stderr, "bash: cd: /nope: No such file or directory\n");
+    // A `bash -c` run from there is not interactive.
+    assert_eq!(e.run("bash -c nosuchcmd").stderr, "bash: line 1: nosuchcmd: command not found\n");
+    let mut replay = stowage_engine::Engine::new();
+    assert_eq!(replay.run("nosuchcmd").stderr, "bash: line 1: nosuchcmd: command not found\n");
+    assert_eq!(replay.run("echo )").stderr, "bash: -c: line 1: syntax error near unexpected token `)'\nbash: -c: line 1: `echo )'\n");
+}
+
+#[test]
+fn shell_functions_run_with_their_arguments_and_a_fork_bomb_is_stopped() {
+    let mut e = stowage_engine::Engine::new();
+    let o = e.run("greet() { echo \"hi $1\"; return 3; }; greet you; echo $?");
+    assert_eq!(o.stdout, "hi you\n3\n");
+    let o = e.run(":(){ :|:& };:");
+    assert!(o.stderr.contains("stopped (the simulator's limit)"), "{}", o.stderr);
+    assert_eq!(e.run("return").stderr, "bash: line 1: return: can only `return' from a function or sourced script\n");
+}

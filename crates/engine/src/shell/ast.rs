@@ -59,6 +59,8 @@ pub enum Command {
     While { cond: List, body: List, until: bool, redirs: Vec<Redir> },
     Group { body: List, redirs: Vec<Redir> },
     Subshell { body: List, redirs: Vec<Redir> },
+    /// `name() { …; }`: defines a function (its body is run with the call's arguments).
+    Function { name: String, body: Box<Command> },
 }
 
 #[derive(Clone, Debug, PartialEq)]

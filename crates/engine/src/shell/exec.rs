@@ -51,6 +51,8 @@ pub enum Flow {
     Exit(i32),
     /// The container's main process went to sleep for good (it keeps running).
     Block,
+    /// `return N` in a function: ends the call.
+    Return(i32),
 }
 
 pub use crate::world::STEP_BUDGET;
@@ -79,7 +81,16 @@ pub struct Shell {
     pub aliases: BTreeMap<String, String>,
     /// The `docker` CLI, where this shell can run it.
     pub docker: Option<DockerCli>,
+    /// Functions defined in this shell, and how deep calls are nested now.
+    pub functions: BTreeMap<String, Command>,
+    pub calls: u32,
+    /// The host's shell at the web terminal's prompt (an interactive bash), not `bash -c`.
+    pub interactive: bool,
 }
+
+/// Function calls nest at most this deep: a recursion (`:(){ :|:& };:`) stops here as at the
+/// step budget, before the stack runs out.
+const MAX_CALLS: u32 = 64;
 
 /// A redirection target after setup.
 #[derive(Clone, Debug, PartialEq)]
@@ -114,6 +125,9 @@ impl Shell {
             arg0: None,
             aliases: BTreeMap::new(),
             docker: None,
+            functions: BTreeMap::new(),
+            calls: 0,
+            interactive: false,
         }
     }
 
@@ -155,6 +169,8 @@ impl Shell {
     /// The prefix of the shell's own error messages.
     pub fn err_prefix(&self) -> String {
         match self.flavor {
+            // An interactive bash names no line; `bash -c` says `line 1`.
+            Flavor::Bash if self.interactive => "bash: ".into(),
             Flavor::Bash => "bash: line 1: ".into(),
             Flavor::Ash => "sh: ".into(),
             Flavor::Dash => "sh: 1: ".into(),
@@ -179,6 +195,18 @@ impl Shell {
 
     fn report_syntax(&self, src: &str, e: ParseError, io: &mut Io) {
         match self.flavor {
+            // Typed at a prompt, bash says only what is wrong (and waits for more on an open
+            // quote: the terminal asks for the next line before it gets here).
+            Flavor::Bash if self.interactive => match e {
+                ParseError::Unexpected(tok) => io.err_line(&format!("bash: syntax error near unexpected token `{tok}'")),
+                ParseError::UnterminatedQuote(q) => {
+                    let q = if q == ')' { '(' } else { q };
+                    io.err_line(&format!("bash: unexpected EOF while looking for matching `{q}'"));
+                    io.err_line("bash: syntax error: unexpected end of file");
+                }
+                ParseError::UnexpectedEof => io.err_line("bash: syntax error: unexpected end of file"),
+                ParseError::TooDeep => io.err_line("stowage: this line nests commands too deeply for the simulator"),
+            },
             Flavor::Bash => {
                 match e {
                     ParseError::Unexpected(tok) => io.err_line(&format!("bash: -c: line 1: syntax error near unexpected token `{tok}'")),
@@ -347,6 +375,11 @@ impl Shell {
                 Flow::Next
             }),
             Command::Group { body, redirs } => self.with_redirs(world, redirs, io, &mut |sh, world, io| sh.run_list(world, body, io)),
+            Command::Function { name, body } => {
+                self.functions.insert(name.clone(), (**body).clone());
+                self.status = 0;
+                Flow::Next
+            }
             Command::Subshell { body, redirs } => self.with_redirs(world, redirs, io, &mut |sh, world, io| {
                 let mut sub = sh.clone();
                 sub.depth += 1;
@@ -537,7 +570,7 @@ impl Shell {
     fn bad_substitution(&self, written: &str, io: &mut Io) -> i32 {
         match self.flavor {
             Flavor::Bash => {
-                io.err_line(&format!("bash: line 1: {written}: bad substitution"));
+                io.err_line(&format!("{}{written}: bad substitution", self.err_prefix()));
                 1
             }
             Flavor::Ash => {
@@ -695,7 +728,7 @@ impl Shell {
                     Ok(d) => stdin = Some(d.to_vec()),
                     Err(e) => {
                         match self.flavor {
-                            Flavor::Bash => io.err_line(&format!("bash: line 1: {target}: {e}")),
+                            Flavor::Bash => io.err_line(&format!("{}{target}: {e}", self.err_prefix())),
                             Flavor::Ash => io.err_line(&format!("sh: can't open '{target}': {e}")),
                             Flavor::Dash => io.err_line(&format!("sh: 1: cannot open {target}: {}", dash_errmsg(e, "No such file"))),
                         }
@@ -725,7 +758,7 @@ impl Shell {
                     } else {
                         if let Err(e) = self.open_for_write(world, &target, append) {
                             match self.flavor {
-                                Flavor::Bash => io.err_line(&format!("bash: line 1: {target}: {e}")),
+                                Flavor::Bash => io.err_line(&format!("{}{target}: {e}", self.err_prefix())),
                                 Flavor::Ash => {
                                     let msg = if e == Errno::NoEnt { "nonexistent directory".to_string() } else { e.to_string() };
                                     io.err_line(&format!("sh: can't create {target}: {msg}"));
@@ -799,6 +832,24 @@ impl Shell {
 
     /// Runs one command: a builtin, or a program found on the PATH.
     fn dispatch(&mut self, world: &mut World, argv: &[String], assigns: &[(String, String)], io: &mut Io) -> Flow {
+        if let Some(body) = self.functions.get(&argv[0]).cloned() {
+            if self.calls >= MAX_CALLS {
+                world.budget_exhausted = true;
+                return Flow::Exit(self.status);
+            }
+            let saved = std::mem::replace(&mut self.positional, argv[1..].to_vec());
+            self.calls += 1;
+            let flow = self.run_command(world, &body, io);
+            self.calls -= 1;
+            self.positional = saved;
+            return match flow {
+                Flow::Return(code) => {
+                    self.status = code;
+                    Flow::Next
+                }
+                other => other,
+            };
+        }
         if let Some(flow) = userland::builtins::run(self, world, argv, io) {
             return flow;
         }

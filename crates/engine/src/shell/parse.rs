@@ -511,6 +511,22 @@ impl Parser {
                 None => break,
                 Some(c) if is_meta(c) => {
                     if c == '(' {
+                        // `name() compound-command`: a function definition.
+                        if let ([name], true, true) = (cmd.words.as_slice(), cmd.assigns.is_empty(), cmd.redirs.is_empty()) {
+                            if let [Part::Lit { text, quoted: false }] = name.as_slice() {
+                                let name = text.clone();
+                                self.pos += 1;
+                                self.blanks(false);
+                                if self.peek() != Some(')') {
+                                    let token = if self.pos >= self.s.len() { "newline".to_string() } else { self.peek_token() };
+                                    return Err(ParseError::Unexpected(token));
+                                }
+                                self.pos += 1;
+                                self.blanks(true);
+                                let body = Box::new(self.command()?);
+                                return Ok(Command::Function { name, body });
+                            }
+                        }
                         return Err(ParseError::Unexpected("(".into()));
                     }
                     break;

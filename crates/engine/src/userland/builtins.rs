@@ -28,7 +28,7 @@ pub fn run(sh: &mut Shell, world: &mut World, argv: &[String], io: &mut Io) -> O
         "[" => {
             if args.last().map(String::as_str) != Some("]") {
                 match sh.flavor {
-                    Flavor::Bash => io.err_line("bash: line 1: [: missing `]'"),
+                    Flavor::Bash => io.err_line(&format!("{}[: missing `]'", sh.err_prefix())),
                     Flavor::Ash => io.err_line("sh: missing ]"),
                     Flavor::Dash => io.err_line("sh: 1: [: missing ]"),
                 }
@@ -37,13 +37,26 @@ pub fn run(sh: &mut Shell, world: &mut World, argv: &[String], io: &mut Io) -> O
                 test_cmd(sh, world, "[", &args[..args.len() - 1], io)
             }
         }
+        "return" => {
+            let code = args.first().and_then(|a| a.parse::<i64>().ok()).map_or(sh.status, |n| (n & 255) as i32);
+            if sh.calls == 0 {
+                match sh.flavor {
+                    Flavor::Bash => io.err_line(&format!("{}return: can only `return' from a function or sourced script", sh.err_prefix())),
+                    Flavor::Ash | Flavor::Dash => {}
+                }
+                sh.status = 1;
+                return Some(Flow::Next);
+            }
+            sh.status = code;
+            return Some(Flow::Return(code));
+        }
         "exit" => {
             let code = match args.first() {
                 Some(a) => match a.parse::<i64>() {
                     Ok(n) => (n & 255) as i32,
                     Err(_) => {
                         match sh.flavor {
-                            Flavor::Bash => io.err_line(&format!("bash: line 1: exit: {a}: numeric argument required")),
+                            Flavor::Bash => io.err_line(&format!("{}exit: {a}: numeric argument required", sh.err_prefix())),
                             Flavor::Ash | Flavor::Dash => io.err_line(&format!("{}exit: Illegal number: {a}", sh.err_prefix())),
                         }
                         2
@@ -58,7 +71,7 @@ pub fn run(sh: &mut Shell, world: &mut World, argv: &[String], io: &mut Io) -> O
             let mut status = 0;
             for a in args {
                 if sh.flavor == Flavor::Bash && !a.starts_with('-') && !is_name(a.split('=').next().unwrap_or_default()) {
-                    io.err_line(&format!("bash: line 1: export: `{a}': not a valid identifier"));
+                    io.err_line(&format!("{}export: `{a}': not a valid identifier", sh.err_prefix()));
                     status = 1;
                 } else if let Some((k, v)) = a.split_once('=') {
                     sh.vars.insert(k.to_string(), v.to_string());
@@ -149,8 +162,8 @@ pub fn run(sh: &mut Shell, world: &mut World, argv: &[String], io: &mut Io) -> O
 }
 
 /// The shell's builtins (the dialects share these names).
-pub const BUILTINS: [&str; 22] = [
-    "cd", "pwd", "echo", "printf", "true", ":", "false", "test", "[", "exit", "export", "unset", "set", "umask", "read", "type", "command",
+pub const BUILTINS: [&str; 23] = [
+    "cd", "pwd", "echo", "printf", "true", ":", "false", "test", "[", "exit", "return", "export", "unset", "set", "umask", "read", "type", "command",
     "alias", "unalias", "history", ".", "source",
 ];
 
@@ -165,7 +178,7 @@ fn source(sh: &mut Shell, world: &mut World, argv: &[String], io: &mut Io) -> Fl
     let Some(name) = argv.get(1) else {
         let status = match sh.flavor {
             Flavor::Bash => {
-                io.err_line(&format!("bash: line 1: {cmd}: filename argument required"));
+                io.err_line(&format!("{}{cmd}: filename argument required", sh.err_prefix()));
                 io.err_line(&format!("{cmd}: usage: {cmd} filename [arguments]"));
                 2
             }
@@ -198,7 +211,7 @@ fn source(sh: &mut Shell, world: &mut World, argv: &[String], io: &mut Io) -> Fl
     let Ok(text) = found else {
         let reason = found.err().flatten().map_or_else(|| "No such file or directory".to_string(), |e| e.to_string());
         match sh.flavor {
-            Flavor::Bash => io.err_line(&format!("bash: line 1: {name}: {reason}")),
+            Flavor::Bash => io.err_line(&format!("{}{name}: {reason}", sh.err_prefix())),
             Flavor::Ash => io.err_line(&format!("sh: .: line 1: can't open '{name}': {reason}")),
             Flavor::Dash => io.err_line(&format!("sh: 1: .: cannot open {name}: No such file")),
         }
@@ -255,7 +268,7 @@ fn alias(sh: &mut Shell, args: &[String], io: &mut Io) -> i32 {
                 Some(value) => print(sh, arg, value, io),
                 None => {
                     match sh.flavor {
-                        Flavor::Bash => io.err_line(&format!("bash: line 1: alias: {arg}: not found")),
+                        Flavor::Bash => io.err_line(&format!("{}alias: {arg}: not found", sh.err_prefix())),
                         Flavor::Ash | Flavor::Dash => io.err_line(&format!("alias: {arg} not found")),
                     }
                     status = 1;
@@ -274,7 +287,7 @@ fn unalias(sh: &mut Shell, args: &[String], io: &mut Io) -> i32 {
     }
     if args.is_empty() {
         if sh.flavor == Flavor::Bash {
-            io.err_line("bash: line 1: unalias: usage: unalias [-a] name [name ...]");
+            io.err_line(&format!("{}unalias: usage: unalias [-a] name [name ...]", sh.err_prefix()));
             return 2;
         }
         return 0;
@@ -283,7 +296,7 @@ fn unalias(sh: &mut Shell, args: &[String], io: &mut Io) -> i32 {
     for name in args {
         if sh.aliases.remove(name).is_none() {
             match sh.flavor {
-                Flavor::Bash => io.err_line(&format!("bash: line 1: unalias: {name}: not found")),
+                Flavor::Bash => io.err_line(&format!("{}unalias: {name}: not found", sh.err_prefix())),
                 Flavor::Ash | Flavor::Dash => io.err_line(&format!("unalias: {name} not found")),
             }
             status = 1;
@@ -327,7 +340,7 @@ fn cd(sh: &mut Shell, world: &mut World, args: &[String], io: &mut Io) -> i32 {
         }
         Err(e) => {
             match sh.flavor {
-                Flavor::Bash => io.err_line(&format!("bash: line 1: cd: {target}: {e}")),
+                Flavor::Bash => io.err_line(&format!("{}cd: {target}: {e}", sh.err_prefix())),
                 Flavor::Ash => io.err_line(&format!("sh: cd: can't cd to {target}: {e}")),
                 Flavor::Dash => io.err_line(&format!("sh: 1: cd: can't cd to {target}")),
             }
@@ -443,7 +456,7 @@ fn refused_option(sh: &Shell, argv: &[String], io: &mut Io) -> Option<i32> {
     match sh.flavor {
         Flavor::Bash => {
             let (_, usage) = BASH_USAGE.iter().find(|(n, _)| *n == name)?;
-            io.err_str(&format!("bash: line 1: {name}: -"));
+            io.err_str(&format!("{}{name}: -", sh.err_prefix()));
             io.err.push(byte);
             io.err_line(": invalid option");
             io.err_line(&format!("{name}: usage: {usage}"));
@@ -462,7 +475,7 @@ fn refused_option(sh: &Shell, argv: &[String], io: &mut Io) -> Option<i32> {
 fn printf_cmd(sh: &Shell, args: &[String], io: &mut Io) -> i32 {
     let Some(fmt) = args.first() else {
         match sh.flavor {
-            Flavor::Bash => io.err_line("bash: line 1: printf: usage: printf [-v var] format [arguments]"),
+            Flavor::Bash => io.err_line(&format!("{}printf: usage: printf [-v var] format [arguments]", sh.err_prefix())),
             Flavor::Ash => io.err_line("printf: usage: printf FORMAT [ARGUMENT...]"),
             Flavor::Dash => io.err_line("sh: 1: printf: usage: printf format [arg ...]"),
         }
@@ -600,7 +613,7 @@ fn test_cmd(sh: &Shell, world: &World, name: &str, args: &[String], io: &mut Io)
         Ok(false) => 1,
         Err(msg) => {
             match sh.flavor {
-                Flavor::Bash => io.err_line(&format!("bash: line 1: {name}: {msg}")),
+                Flavor::Bash => io.err_line(&format!("{}{name}: {msg}", sh.err_prefix())),
                 Flavor::Ash => io.err_line(&format!("sh: {msg}")),
                 Flavor::Dash => io.err_line(&format!("sh: 1: {name}: {msg}")),
             }

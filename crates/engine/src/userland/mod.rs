@@ -288,15 +288,15 @@ pub fn exec(world: &mut World, sh: &mut Shell, argv: &[String], env: &[String], 
             sub.positional = argv[1..].to_vec();
             let body = text.split_once('\n').filter(|_| text.starts_with("#!")).map(|(_, b)| b.to_string()).unwrap_or(text);
             match sub.run_script(world, &body, io) {
-                Flow::Exit(c) => Exit::Code(c),
+                Flow::Exit(c) | Flow::Return(c) => Exit::Code(c),
                 Flow::Block => Exit::Block,
                 Flow::Next => Exit::Code(sub.status),
             }
         }
         Program::NotFound => {
             match sh.flavor {
-                Flavor::Bash if name.contains('/') => io.err_line(&format!("bash: line 1: {name}: No such file or directory")),
-                Flavor::Bash => io.err_line(&format!("bash: line 1: {name}: command not found")),
+                Flavor::Bash if name.contains('/') => io.err_line(&format!("{}{name}: No such file or directory", sh.err_prefix())),
+                Flavor::Bash => io.err_line(&format!("{}{name}: command not found", sh.err_prefix())),
                 Flavor::Ash => io.err_line(&format!("sh: {name}: not found")),
                 Flavor::Dash => io.err_line(&format!("sh: 1: {name}: not found")),
             }
@@ -310,7 +310,8 @@ pub fn exec(world: &mut World, sh: &mut Shell, argv: &[String], env: &[String], 
             let code = if e == crate::fs::Errno::NoEnt { 127 } else { 126 };
             match sh.flavor {
                 Flavor::Bash => io.err_line(&format!(
-                    "bash: line 1: {name}: {}",
+                    "{}{name}: {}",
+                    sh.err_prefix(),
                     if e == crate::fs::Errno::Access { "Is a directory".to_string() } else { e.to_string() }
                 )),
                 Flavor::Ash | Flavor::Dash => io.err_line(&format!(
@@ -355,7 +356,7 @@ pub fn run_program(world: &mut World, sh: &mut Shell, applet: &str, gnu: bool, a
                 Exit::Code(code)
             }
             None => {
-                io.err_line("bash: line 1: docker: command not found");
+                io.err_line(&format!("{}docker: command not found", sh.err_prefix()));
                 Exit::Code(127)
             }
         },
@@ -455,7 +456,7 @@ fn run_shell(world: &mut World, sh: &mut Shell, flavor: Flavor, argv: &[String],
         String::from_utf8_lossy(&std::mem::take(&mut io.stdin)).into_owned()
     };
     match sub.run_script(world, &script, io) {
-        Flow::Exit(c) => Exit::Code(c),
+        Flow::Exit(c) | Flow::Return(c) => Exit::Code(c),
         Flow::Block => Exit::Block,
         Flow::Next => Exit::Code(sub.status),
     }
