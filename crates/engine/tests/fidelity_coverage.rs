@@ -396,3 +396,17 @@ fn docs_fidelity_md_holds_the_current_coverage_table() {
         );
     }
 }
+
+#[test]
+fn docs_fidelity_md_lists_every_recorded_session() {
+    let doc = read(&Path::new(ROOT).join("docs/fidelity.md"));
+    let dir = Path::new(ROOT).join("crates/engine/tests/transcripts");
+    let mut missing: Vec<String> = std::fs::read_dir(&dir)
+        .expect("transcripts")
+        .filter_map(|e| e.ok())
+        .filter_map(|e| e.file_name().to_str().and_then(|n| n.strip_suffix(".txt")).map(str::to_string))
+        .filter(|stem| stem.starts_with("oracle-") && !doc.contains(&format!("- `{stem}`: ")))
+        .collect();
+    missing.sort();
+    assert!(missing.is_empty(), "docs/fidelity.md's \"Recorded sessions\" does not list: {}", missing.join(", "));
+}

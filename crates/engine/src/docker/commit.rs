@@ -7,7 +7,7 @@ use crate::events::Event;
 use crate::shell::Io;
 use crate::userland::tar;
 use crate::vfs::{Ctx, Ns};
-use crate::world::{Cred, HistoryEntry, Image, ImageConfig, World};
+use crate::world::{HistoryEntry, Image, ImageConfig, World};
 
 use super::image_store::{make_image, store_layer};
 
@@ -206,7 +206,7 @@ pub fn tag(world: &mut World, args: &[String], io: &mut Io) -> i32 {
     0
 }
 
-pub fn export(world: &mut World, args: &[String], io: &mut Io) -> i32 {
+pub fn export(world: &mut World, sh: &crate::shell::Shell, args: &[String], io: &mut Io) -> i32 {
     let parsed = match flags::parse(args, &[opt("output", Some('o'))], false) {
         Ok(p) => p,
         Err(e) => return usage_error(io, "export", &e),
@@ -242,8 +242,8 @@ pub fn export(world: &mut World, args: &[String], io: &mut Io) -> i32 {
     let bytes = tar::encode(&members);
     match parsed.get("output") {
         Some(path) => {
-            let host = Ctx { ns: Ns::Host, cred: Cred::student(), cwd: "/home/student".into(), umask: 0o022 };
-            if let Err(e) = world.write_file(&host, path, &crate::fs::Data::from_bytes(&bytes), crate::vfs::WriteMode::Truncate) {
+            // A relative path is the client's: from the shell's working directory.
+            if let Err(e) = world.write_file(&sh.ctx, path, &crate::fs::Data::from_bytes(&bytes), crate::vfs::WriteMode::Truncate) {
                 io.err_line(&format!("failed to export container: {e}"));
                 return 1;
             }

@@ -154,7 +154,7 @@ pub fn cli(world: &mut World, sh: &mut Shell, args: &[String], io: &mut Io) -> i
         "up" => up(world, sh, &project, rest, io),
         "down" => down(world, &project, rest, io),
         "ps" => ps(world, &project, rest, io),
-        "exec" => exec(world, &project, rest, io),
+        "exec" => exec(world, sh, &project, rest, io),
         "logs" => logs(world, &project, rest, io),
         "stop" | "start" | "restart" => {
             let names: Vec<String> = project_containers(world, &project.name).iter().map(|c| c.name.clone()).collect();
@@ -294,7 +294,7 @@ fn ps(world: &mut World, p: &Project, args: &[String], io: &mut Io) -> i32 {
     0
 }
 
-fn exec(world: &mut World, p: &Project, args: &[String], io: &mut Io) -> i32 {
+fn exec(world: &mut World, sh: &Shell, p: &Project, args: &[String], io: &mut Io) -> i32 {
     let parsed = match flags::parse(
         args,
         &[
@@ -335,7 +335,7 @@ fn exec(world: &mut World, p: &Project, args: &[String], io: &mut Io) -> i32 {
     }
     a.push(name);
     a.extend(parsed.operands[1..].iter().cloned());
-    super::exec(world, &a, io)
+    super::exec(world, sh, &a, io)
 }
 
 fn logs(world: &mut World, p: &Project, args: &[String], io: &mut Io) -> i32 {

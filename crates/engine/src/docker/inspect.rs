@@ -427,16 +427,41 @@ pub fn images(world: &mut World, args: &[String], io: &mut Io) -> i32 {
         Ok(p) => p,
         Err(e) => return usage_error(io, "images", &e),
     };
+    // --filter: reference=PATTERN (a glob on the name, with or without its tag), dangling=,
+    // label=; anything else is the daemon's error (oracle-31).
+    let mut references = Vec::new();
+    let mut dangling = None;
+    let mut labels = Vec::new();
+    for f in parsed.all("filter") {
+        let (key, value) = f.split_once('=').unwrap_or((&f, ""));
+        match key {
+            "reference" => references.push(value.chars().map(|c| (c, false)).collect::<Vec<_>>()),
+            "dangling" => dangling = Some(value == "true" || value == "1"),
+            "label" | "label!" => labels.push((key.to_string(), value.to_string())),
+            _ => return super::daemon_error(io, &format!("invalid filter '{key}'")),
+        }
+    }
+    let reference_ok = |t: &str| {
+        let (repo, _) = repo_tag(t);
+        let (name, full): (Vec<char>, Vec<char>) = (repo.chars().collect(), t.chars().collect());
+        references.is_empty() || references.iter().any(|p| crate::userland::glob::matches(p, &name) || crate::userland::glob::matches(p, &full))
+    };
     let now = world.clock.nanos;
     let mut order: Vec<usize> = (0..world.images.len()).collect();
     sort_by(&mut order, |a, b| world.images[*b].created.cmp(&world.images[*a].created).then(b.cmp(a)));
     let mut rows = Vec::new();
     for i in order {
         let im = &world.images[i];
+        if dangling.is_some_and(|d| d != im.tags.is_empty())
+            || !labels.iter().all(|(k, v)| super::volume::labels_match(&im.config.labels, k, v))
+            || (!references.is_empty() && !im.tags.iter().any(|t| reference_ok(t)))
+        {
+            continue;
+        }
         // An image without a name (dangling) is listed as <none>:<none>.
         let untagged = ["<none>:<none>".to_string()];
         let names: &[String] = if im.tags.is_empty() && parsed.operands.is_empty() { &untagged } else { &im.tags };
-        for t in names {
+        for t in names.iter().filter(|t| im.tags.is_empty() || reference_ok(t)) {
             let (repo, tag) = repo_tag(t);
             if let Some(filter) = parsed.operands.first() {
                 let (fr, ft) = if filter.contains(':') { repo_tag(filter) } else { (filter.clone(), String::new()) };
@@ -519,6 +544,12 @@ pub fn history(world: &mut World, args: &[String], io: &mut Io) -> i32 {
             ids[idx] = p.short_id().to_string();
         }
         parent = p.parent.clone();
+    }
+    if parsed.has("quiet") {
+        for id in &ids {
+            io.out_str(&format!("{id}\n"));
+        }
+        return 0;
     }
     if let Some(f) = parsed.get("format") {
         // The fields of Docker's history formatter (oracle-07).

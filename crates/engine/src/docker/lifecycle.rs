@@ -123,7 +123,7 @@ pub(super) fn rm(world: &mut World, args: &[String], io: &mut Io) -> i32 {
     status
 }
 
-pub(crate) fn exec(world: &mut World, args: &[String], io: &mut Io) -> i32 {
+pub(crate) fn exec(world: &mut World, client: &crate::shell::Shell, args: &[String], io: &mut Io) -> i32 {
     let specs = [
         flag("detach", Some('d')),
         flag("interactive", Some('i')),
@@ -131,6 +131,7 @@ pub(crate) fn exec(world: &mut World, args: &[String], io: &mut Io) -> i32 {
         opt("user", Some('u')),
         opt("workdir", Some('w')),
         opt("env", Some('e')),
+        opt("env-file", None),
         flag("privileged", None),
     ];
     let parsed = match flags::parse(args, &specs, true) {
@@ -160,7 +161,16 @@ pub(crate) fn exec(world: &mut World, args: &[String], io: &mut Io) -> i32 {
         io.err_line(&format!("Error response from daemon: container {id} is not running"));
         return 1;
     }
-    let env: Vec<String> = parsed.all("env");
+    // As for docker run: --env-file, then -e; a bare NAME from the client's environment.
+    let env = match super::run::client_env(world, client, &parsed) {
+        Ok(env) => env,
+        // exec says it plainly (oracle-31).
+        Err(super::run::RunError::Cli(m)) => {
+            io.err_line(&m);
+            return 1;
+        }
+        Err(e) => return super::run::report_run_error(io, "exec", e),
+    };
     let mut sh = match container_shell(world, &id, parsed.get("user"), parsed.get("workdir"), &env) {
         Ok(s) => s,
         // The exec's own failures come back through the attached stream: stdout, CR LF (oracle-28).

@@ -265,7 +265,7 @@ fn create(
 
 /// The container's environment as the client sends it: `--env-file` lines, then `-e`; a bare
 /// `NAME` takes its value from the client's own environment, or is left out.
-fn client_env(world: &World, sh: &Shell, parsed: &flags::Parsed) -> Result<Vec<String>, RunError> {
+pub(super) fn client_env(world: &World, sh: &Shell, parsed: &flags::Parsed) -> Result<Vec<String>, RunError> {
     let from_client = |name: &str| sh.exported.contains(name).then(|| sh.vars.get(name).map(|v| format!("{name}={v}"))).flatten();
     let mut env = Vec::new();
     for file in parsed.all("env-file") {

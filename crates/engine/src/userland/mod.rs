@@ -231,7 +231,7 @@ fn find_program(world: &World, sh: &Shell, name: &str) -> Program {
 
 /// Applets of busybox 1.35 (`busybox --list`) the simulation implements beyond the links the
 /// images have.
-const STANDALONE_APPLETS: [&str; 4] = ["awk", "cut", "seq", "wget"];
+const STANDALONE_APPLETS: [&str; 8] = ["awk", "chgrp", "cut", "mount", "seq", "tee", "wget", "yes"];
 
 /// Debian's busybox sh prefers its own applets: it runs one by name whether or not a link to
 /// it is on the PATH, even one deleted from /bin (oracle-21: `ls` after `rm /bin/ls`).
