@@ -1,5 +1,7 @@
 //! The transcript format of the reference sessions: `$ command`, stdout lines,
-//! `stderr| ` lines, `[exit N]`, a blank line; `#` comment lines.
+//! `stderr| ` lines, `[exit N]`, a blank line; `#` comment lines. The project's own transcripts
+//! may also pin the events each command emits (`event| ` lines, the event's kind and fields, before
+//! `[exit N]`): a file that has any, or the comment line `# with events`, replays with them.
 
 use crate::{Engine, Outcome};
 
@@ -36,6 +38,16 @@ pub fn parse(text: &str) -> Vec<Item> {
 
 /// Renders one command's result in transcript form.
 pub fn render(cmd: &str, o: &Outcome) -> String {
+    render_with(cmd, o, false)
+}
+
+/// Whether a transcript pins its commands' events.
+pub fn has_events(text: &str) -> bool {
+    text.lines().any(|l| l.starts_with("event| ") || l == "# with events")
+}
+
+/// Renders one command's result, with its events when `events` is set.
+pub fn render_with(cmd: &str, o: &Outcome, events: bool) -> String {
     let mut s = format!("$ {cmd}\n");
     let lines = |text: &str| -> Vec<String> {
         if text.is_empty() {
@@ -53,12 +65,18 @@ pub fn render(cmd: &str, o: &Outcome) -> String {
         s.push_str(&l);
         s.push('\n');
     }
+    if events {
+        for e in &o.events {
+            s.push_str(&format!("event| {e:?}\n"));
+        }
+    }
     s.push_str(&format!("[exit {}]\n\n", o.exit_code));
     s
 }
 
 /// Replays every command of `text` in a fresh canonical world.
 pub fn replay(text: &str) -> String {
+    let events = has_events(text);
     let mut engine = Engine::new();
     let mut out = String::new();
     for item in parse(text) {
@@ -69,7 +87,7 @@ pub fn replay(text: &str) -> String {
             }
             Item::Command(cmd) => {
                 let o = engine.run(&cmd);
-                out.push_str(&render(&cmd, &o));
+                out.push_str(&render_with(&cmd, &o, events));
             }
         }
     }
