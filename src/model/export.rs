@@ -53,9 +53,20 @@ pub fn script(title: &str, setup: &[&str], typed: &[String], mut start: Engine) 
     out.push_str("\n# The lines typed:\n");
     // The container whose shell each open session is, and whether that shell is its main process.
     let mut shells: Vec<(String, bool)> = Vec::new();
+    // A line whose `[y/N]` question the next line answered: a script pipes the answer in.
+    let mut asking: Option<String> = None;
     for line in typed {
+        if let Some(question) = asking.take() {
+            start.run(line);
+            out.push_str(&format!("echo {} | {question}\n", quoted(line)));
+            continue;
+        }
         let inside = start.session_container();
         start.run(line);
+        if start.awaiting_answer() {
+            asking = Some(line.clone());
+            continue;
+        }
         let after = start.session_container();
         match inside {
             Some(container) => {
@@ -88,12 +99,23 @@ pub fn script(title: &str, setup: &[&str], typed: &[String], mut start: Engine) 
             },
         }
     }
+    if let Some(question) = asking {
+        // Left unanswered: as typed (a script without a terminal answers no).
+        out.push_str(&format!("{question}\n"));
+    }
     out
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_question_answered_on_the_next_line_is_piped_in() {
+        let typed = lines(&["docker container prune", "y", "docker volume prune"]);
+        let s = script("t", &[], &typed, Engine::new());
+        assert!(s.contains("\necho 'y' | docker container prune\ndocker volume prune\n"), "{s}");
+    }
 
     fn lines(list: &[&str]) -> Vec<String> {
         list.iter().map(|l| l.to_string()).collect()

@@ -371,6 +371,8 @@ impl World {
             next_pid: 1200,
             budget: crate::world::STEP_BUDGET,
             budget_exhausted: false,
+            question_pending: false,
+            answering: false,
             networks: Vec::new(),
             pending_session: None,
         };

@@ -64,6 +64,8 @@ pub struct Engine {
     cwd: String,
     /// Interactive shells inside containers, innermost last.
     sessions: Vec<Session>,
+    /// A line whose `[y/N]` question waits for the next line (its answer).
+    question: Option<String>,
 }
 
 /// A learner's interactive shell inside a container.
@@ -87,7 +89,7 @@ impl Engine {
     }
 
     pub fn with_seed(seed: u64) -> Engine {
-        Engine { world: World::canonical(seed), cwd: "/home/student".into(), sessions: Vec::new() }
+        Engine { world: World::canonical(seed), cwd: "/home/student".into(), sessions: Vec::new(), question: None }
     }
 
     /// A fresh machine prepared for `scenario`: its setup lines have run, their output dropped.
@@ -110,6 +112,17 @@ impl Engine {
     }
 
     pub fn run_with_stdin(&mut self, line: &str, stdin: Vec<u8>) -> Outcome {
+        // The answer to a waiting `[y/N]`: the asking line runs again with it as its input, and
+        // what follows the question is this line's output (the question is on screen already).
+        if let Some(asking) = self.question.take() {
+            self.world.answering = true;
+            let mut o = self.run_with_stdin(&asking, format!("{line}\n").into_bytes());
+            self.world.answering = false;
+            if let Some(at) = o.stdout.find("[y/N] ") {
+                o.stdout = o.stdout.split_off(at + "[y/N] ".len());
+            }
+            return o;
+        }
         let world = &mut self.world;
         world.start_line();
         world.budget = shell::exec::STEP_BUDGET;
@@ -155,6 +168,10 @@ impl Engine {
                 self.sessions.push(Session { container_id: req.container_id, main_process: req.main_process, shell });
             }
         }
+        if std::mem::take(&mut world.question_pending) {
+            self.question = Some(line.to_string());
+        }
+        let world = &mut self.world;
         world.measure_open_place();
         world.maybe_collect();
         Outcome {
@@ -182,6 +199,11 @@ impl Engine {
         }
     }
 
+    /// Whether the last line asked a `[y/N]` question that the next line answers.
+    pub fn awaiting_answer(&self) -> bool {
+        self.question.is_some()
+    }
+
     /// Whether the next line runs inside a container's shell (and which container).
     pub fn session_container(&self) -> Option<String> {
         let s = self.sessions.last()?;
@@ -191,6 +213,10 @@ impl Engine {
     /// The prompt for the next line, e.g. `student@vm:~$ ` on the host, `/srv/web # `
     /// in a container's shell (busybox's `\w \$ `).
     pub fn prompt(&self) -> String {
+        // A question waits for its answer on the question's own line.
+        if self.question.is_some() {
+            return String::new();
+        }
         if let Some(s) = self.sessions.last() {
             let sign = if s.shell.ctx.cred.uid == 0 { '#' } else { '$' };
             if s.shell.flavor == shell::Flavor::Bash {

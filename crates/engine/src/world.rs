@@ -343,6 +343,11 @@ pub struct World {
     /// Set by `docker run -it … sh` / `docker exec -it … sh` on a terminal: the front end
     /// continues inside that container's shell.
     pub pending_session: Option<SessionRequest>,
+    /// A `[y/N]` question was asked at the terminal with nothing typed ahead: the next line is
+    /// its answer.
+    pub question_pending: bool,
+    /// The line being run is a question's answered replay: ask nothing.
+    pub answering: bool,
 }
 
 /// An interactive shell the learner enters inside a container.

@@ -166,3 +166,26 @@ fn shell_functions_run_with_their_arguments_and_a_fork_bomb_is_stopped() {
     assert!(o.stderr.contains("stopped (the simulator's limit)"), "{}", o.stderr);
     assert_eq!(e.run("return").stderr, "bash: line 1: return: can only `return' from a function or sourced script\n");
 }
+
+#[test]
+fn at_the_terminal_a_prune_question_waits_for_the_next_line() {
+    let mut e = stowage_engine::Engine::new();
+    e.set_tty(true);
+    e.run("docker run --name done1 busybox true");
+    let asked = e.run("docker container prune");
+    assert_eq!(asked.stdout, "WARNING! This will remove all stopped containers.\nAre you sure you want to continue? [y/N] ");
+    assert_eq!(e.prompt(), "", "the question is the prompt");
+    let answered = e.run("y");
+    assert!(answered.stdout.starts_with("Deleted Containers:\n"), "{}", answered.stdout);
+    assert_eq!(e.prompt(), "student@vm:~$ ");
+    assert_eq!(e.run("docker ps -aq").stdout, "");
+    // No: nothing removed.
+    e.run("docker run --name done2 busybox true");
+    e.run("docker container prune");
+    let declined = e.run("n");
+    assert_eq!((declined.stdout.as_str(), declined.exit_code), ("", 0));
+    assert_eq!(e.run("docker ps -a --format '{{.Names}}'").stdout, "done2\n");
+    // Replays (no terminal) read stdin: empty is no.
+    let mut replay = stowage_engine::Engine::new();
+    assert!(replay.run("docker volume prune").stdout.ends_with("[y/N] \n"));
+}

@@ -174,7 +174,7 @@ pub fn prune(world: &mut World, args: &[String], io: &mut Io) -> i32 {
     } else {
         "WARNING! This will remove all dangling images."
     };
-    if !parsed.has("force") && !super::confirm(io, warning) {
+    if !parsed.has("force") && !super::confirm(world, io, warning) {
         return 0;
     }
     let (reclaimed, report) = prune_images(world, all, &filter);

@@ -122,7 +122,7 @@ pub fn cli(world: &mut World, sh: &mut Shell, argv: &[String], io: &mut Io) -> i
             _ => unknown_command(io, "system", rest.first()),
         },
         "builder" => match rest.first().map(String::as_str) {
-            Some("prune") => builder_prune(&rest[1..], io),
+            Some("prune") => builder_prune(world, &rest[1..], io),
             _ => unknown_command(io, "builder", rest.first()),
         },
         "network" => network::cli(world, rest, io),

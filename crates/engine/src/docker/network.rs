@@ -12,7 +12,7 @@ const NETWORKS: [(&str, &str, &str); 2] = [
     ("none", "null", "3f9e8d2c1b0a"),
 ];
 
-pub(super) fn cli(_world: &mut World, args: &[String], io: &mut Io) -> i32 {
+pub(super) fn cli(world: &mut World, args: &[String], io: &mut Io) -> i32 {
     let rest = args.get(1..).unwrap_or_default();
     match args.first().map(String::as_str) {
         Some("ls" | "list") => {
@@ -38,7 +38,7 @@ pub(super) fn cli(_world: &mut World, args: &[String], io: &mut Io) -> i32 {
                 Ok(p) => p,
                 Err(e) => return usage_error(io, "network prune", &e),
             };
-            if !parsed.has("force") && !confirm(io, "WARNING! This will remove all custom networks not used by at least one container.") {
+            if !parsed.has("force") && !confirm(world, io, "WARNING! This will remove all custom networks not used by at least one container.") {
                 return 0;
             }
             // No custom networks: nothing removed, nothing said (oracle-22).

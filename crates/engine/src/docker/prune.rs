@@ -9,13 +9,19 @@ use crate::shell::Io;
 use crate::world::{ContainerId, Status, World};
 
 /// A prune's question: the warning, `[y/N]`, and the answer from stdin (an empty stdin is "no",
-/// which prints an empty line as Docker does).
-pub(crate) fn confirm(io: &mut Io, warning: &str) -> bool {
+/// which prints an empty line as Docker does). At a terminal with nothing typed ahead the
+/// question waits: the engine takes the next line as the answer (see `Engine::run`).
+pub(crate) fn confirm(world: &mut World, io: &mut Io, warning: &str) -> bool {
     io.out_str(&format!("{warning}\nAre you sure you want to continue? [y/N] "));
+    if world.tty && io.stdin.is_empty() && !world.answering {
+        world.question_pending = true;
+        return false;
+    }
     let answer = String::from_utf8_lossy(&io.stdin).lines().next().unwrap_or("").trim().to_ascii_lowercase();
     io.stdin.clear();
     let yes = answer == "y" || answer == "yes";
-    if !yes {
+    // Piped, Docker's line ends after the question; typed, the terminal ended it already.
+    if !yes && !world.answering {
         io.out_str("\n");
     }
     yes
@@ -78,7 +84,7 @@ pub(super) fn container_prune(world: &mut World, args: &[String], io: &mut Io) -
         Ok(f) => f,
         Err(e) => return super::daemon_error(io, &e),
     };
-    if !parsed.has("force") && !confirm(io, "WARNING! This will remove all stopped containers.") {
+    if !parsed.has("force") && !confirm(world, io, "WARNING! This will remove all stopped containers.") {
         return 0;
     }
     let (reclaimed, report) = prune_stopped_containers(world, &filter);
@@ -153,7 +159,7 @@ pub(super) fn system_prune(world: &mut World, args: &[String], io: &mut Io) -> i
         } else {
             "  - all dangling images\n  - unused build cache\n"
         });
-        if !confirm(io, &warning) {
+        if !confirm(world, io, &warning) {
             return 0;
         }
     }
@@ -165,14 +171,14 @@ pub(super) fn system_prune(world: &mut World, args: &[String], io: &mut Io) -> i
 }
 
 /// `docker builder prune`: the simulation keeps no build cache records to remove.
-pub(super) fn builder_prune(args: &[String], io: &mut Io) -> i32 {
+pub(super) fn builder_prune(world: &mut World, args: &[String], io: &mut Io) -> i32 {
     let specs = [flag("all", Some('a')), flag("force", Some('f')), opt("filter", None), opt("keep-storage", None)];
     let parsed = match flags::parse(args, &specs, false) {
         Ok(p) => p,
         Err(e) => return usage_error(io, "builder prune", &e),
     };
     let warning = if parsed.has("all") { "WARNING! This will remove all build cache." } else { "WARNING! This will remove all dangling build cache." };
-    if !parsed.has("force") && !confirm(io, warning) {
+    if !parsed.has("force") && !confirm(world, io, warning) {
         return 0;
     }
     io.out_str("Total:\t0B\n");

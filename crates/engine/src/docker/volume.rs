@@ -241,7 +241,7 @@ fn prune(world: &mut World, args: &[String], io: &mut Io) -> i32 {
     } else {
         "WARNING! This will remove anonymous local volumes not used by at least one container."
     };
-    if !parsed.has("force") && !super::confirm(io, warning) {
+    if !parsed.has("force") && !super::confirm(world, io, warning) {
         return 0;
     }
     let labels: Vec<(String, String)> = parsed
