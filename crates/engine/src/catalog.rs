@@ -284,6 +284,8 @@ fn alpine_base(r: &mut Recipe) {
         opaque(b, "etc/ssl/cert.pem", 221_470, t);
         opaque(b, "usr/lib/libapk.so.2.14.0", 190_944, t);
         b.file("etc/alpine-release", "3.20.3\n", 0, 0, 0o644, t);
+        // alpine-baselayout's /etc/motd (aports, main/alpine-baselayout/APKBUILD, package()).
+        b.file("etc/motd", ALPINE_MOTD, 0, 0, 0o644, t);
         b.file("etc/os-release", "NAME=\"Alpine Linux\"\nID=alpine\nVERSION_ID=3.20.3\nPRETTY_NAME=\"Alpine Linux v3.20\"\nHOME_URL=\"https://alpinelinux.org/\"\nBUG_REPORT_URL=\"https://gitlab.alpinelinux.org/alpine/aports/-/issues\"\n", 0, 0, 0o644, t);
         b.file("etc/hostname", "localhost\n", 0, 0, 0o644, t);
         b.file("etc/passwd", ALPINE_PASSWD, 0, 0, 0o644, t);
@@ -295,6 +297,9 @@ fn alpine_base(r: &mut Recipe) {
     });
     r.config.env = vec![PATH_ENV.into()];
 }
+
+/// `/etc/motd` as alpine-baselayout writes it (aports: main/alpine-baselayout/APKBUILD).
+const ALPINE_MOTD: &str = "Welcome to Alpine!\n\nThe Alpine Wiki contains a large amount of how-to guides and general\ninformation about administrating Alpine systems.\nSee <https://wiki.alpinelinux.org/>.\n\nYou can setup the system with the command: setup-alpine\n\nYou may change this message by editing /etc/motd.\n\n";
 
 // ---------------------------------------------------------------------------- Debian
 

@@ -859,5 +859,8 @@ fn typed_nils_print_like_go() {
 fn lookup_objects_act_as_one_argument_methods() {
     let data = json!({"Name": "v", "Label": {crate::LOOKUP_MARKER: true, "team": "web"}});
     assert_eq!(ok(r#"{{.Name}} {{.Label "team"}}|{{.Label "none"}}|{{"team" | .Label}}"#, &data), "v web||web");
-    assert_eq!(err(r#"{{.Label "a" "b"}}"#, &data), "template: :1:2: executing \"\" at <.Label>: wrong number of args for Label: want 1 got 2");
+    assert_eq!(
+        err(r#"{{.Label "a" "b"}}"#, &data),
+        "template: :1:2: executing \"\" at <.Label>: wrong number of args for Label: want 1 got 2"
+    );
 }

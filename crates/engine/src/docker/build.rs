@@ -634,7 +634,8 @@ fn build_step(
 /// user alone gives its number as the group too.
 fn chown_owner(world: &World, root: &Ctx, spec: &str) -> (u32, u32) {
     let (user, group) = spec.split_once(':').map_or((spec, None), |(u, g)| (u, Some(g)));
-    let uid = user.parse::<u32>().unwrap_or_else(|_| crate::users::passwd(world, root).iter().find(|p| p.name == user).map_or(0, |p| p.uid));
+    let uid =
+        user.parse::<u32>().unwrap_or_else(|_| crate::users::passwd(world, root).iter().find(|p| p.name == user).map_or(0, |p| p.uid));
     let gid = match group {
         None => uid,
         Some(g) => g.parse::<u32>().unwrap_or_else(|_| crate::users::groups(world, root).iter().find(|e| e.name == g).map_or(0, |e| e.gid)),

@@ -14,7 +14,13 @@ pub(super) fn kill(world: &mut World, args: &[String], io: &mut Io) -> i32 {
         Err(e) => return usage_error(io, "kill", &e),
     };
     if parsed.operands.is_empty() {
-        return arg_count_error(io, "kill", "at least 1 argument", "[OPTIONS] CONTAINER [CONTAINER...]", "Kill one or more running containers");
+        return arg_count_error(
+            io,
+            "kill",
+            "at least 1 argument",
+            "[OPTIONS] CONTAINER [CONTAINER...]",
+            "Kill one or more running containers",
+        );
     }
     let mut status = 0;
     for name in &parsed.operands {
@@ -38,7 +44,13 @@ pub(super) fn kill(world: &mut World, args: &[String], io: &mut Io) -> i32 {
 /// main process would keep the command waiting: the simulation says so instead of hanging.
 pub(super) fn wait(world: &mut World, args: &[String], io: &mut Io) -> i32 {
     if args.is_empty() {
-        return arg_count_error(io, "wait", "at least 1 argument", "CONTAINER [CONTAINER...]", "Block until one or more containers stop, then print their exit codes");
+        return arg_count_error(
+            io,
+            "wait",
+            "at least 1 argument",
+            "CONTAINER [CONTAINER...]",
+            "Block until one or more containers stop, then print their exit codes",
+        );
     }
     let mut status = 0;
     for name in args {

@@ -148,7 +148,10 @@ fn copy(world: &mut World, sh: &crate::shell::Shell, args: &[String], io: &mut I
             if src_ctx.ns == Ns::Host {
                 io.err_line(&format!("lstat {src_abs}: no such file or directory"));
             } else {
-                io.err_line(&format!("Error response from daemon: Could not find the file {src_path} in container {}", container_name(src)));
+                io.err_line(&format!(
+                    "Error response from daemon: Could not find the file {src_path} in container {}",
+                    container_name(src)
+                ));
             }
             return 1;
         }
@@ -167,7 +170,11 @@ fn copy(world: &mut World, sh: &crate::shell::Shell, args: &[String], io: &mut I
     let target_root = if into_dir && !base.is_empty() { format!("{}/{base}", dst_abs.trim_end_matches('/')) } else { dst_abs.clone() };
     for m in &members {
         let name = m.name.trim_end_matches('/');
-        let rest = if base.is_empty() { name.split_once('/').map(|(_, r)| format!("/{r}")).unwrap_or_default() } else { name.strip_prefix(&base).unwrap_or("").to_string() };
+        let rest = if base.is_empty() {
+            name.split_once('/').map(|(_, r)| format!("/{r}")).unwrap_or_default()
+        } else {
+            name.strip_prefix(&base).unwrap_or("").to_string()
+        };
         let path = format!("{}{rest}", target_root.trim_end_matches('/'));
         let path = if path.is_empty() { "/".to_string() } else { path };
         let res = match m.kind {
@@ -223,7 +230,8 @@ fn cp_owner(world: &World, ctx: &Ctx) -> Result<Option<(u32, u32)>, String> {
     if c.user.is_empty() {
         return Ok(None);
     }
-    let has_getent = ["/usr/bin/getent", "/bin/getent", "/usr/sbin/getent", "/sbin/getent"].iter().any(|p| world.stat(ctx, p, true).is_ok());
+    let has_getent =
+        ["/usr/bin/getent", "/bin/getent", "/usr/sbin/getent", "/sbin/getent"].iter().any(|p| world.stat(ctx, p, true).is_ok());
     if !has_getent {
         return Err("unable to find getent command: exec: \"getent\": executable file not found in $PATH".into());
     }

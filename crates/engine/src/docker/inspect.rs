@@ -444,7 +444,8 @@ pub fn images(world: &mut World, args: &[String], io: &mut Io) -> i32 {
     let reference_ok = |t: &str| {
         let (repo, _) = repo_tag(t);
         let (name, full): (Vec<char>, Vec<char>) = (repo.chars().collect(), t.chars().collect());
-        references.is_empty() || references.iter().any(|p| crate::userland::glob::matches(p, &name) || crate::userland::glob::matches(p, &full))
+        references.is_empty()
+            || references.iter().any(|p| crate::userland::glob::matches(p, &name) || crate::userland::glob::matches(p, &full))
     };
     let now = world.clock.nanos;
     let mut order: Vec<usize> = (0..world.images.len()).collect();

@@ -2,8 +2,8 @@
 
 pub mod build;
 mod commit;
-mod control;
 pub mod compose;
+mod control;
 mod cp;
 pub mod flags;
 pub mod format;
@@ -13,8 +13,8 @@ pub mod info;
 pub mod inspect;
 mod lifecycle;
 mod messages;
-mod network;
 pub mod mounts;
+mod network;
 pub mod ports;
 mod prune;
 mod ps;

@@ -7,16 +7,17 @@ use crate::shell::Io;
 use crate::world::World;
 
 /// The built-in networks: name, driver, and an id fixed for the machine.
-const NETWORKS: [(&str, &str, &str); 2] = [
-    ("host", "host", "7c0d6a1e2b4f"),
-    ("none", "null", "3f9e8d2c1b0a"),
-];
+const NETWORKS: [(&str, &str, &str); 2] = [("host", "host", "7c0d6a1e2b4f"), ("none", "null", "3f9e8d2c1b0a")];
 
 pub(super) fn cli(world: &mut World, args: &[String], io: &mut Io) -> i32 {
     let rest = args.get(1..).unwrap_or_default();
     match args.first().map(String::as_str) {
         Some("ls" | "list") => {
-            let parsed = match flags::parse(rest, &[flag("quiet", Some('q')), opt("filter", Some('f')), opt("format", None), flag("no-trunc", None)], false) {
+            let parsed = match flags::parse(
+                rest,
+                &[flag("quiet", Some('q')), opt("filter", Some('f')), opt("format", None), flag("no-trunc", None)],
+                false,
+            ) {
                 Ok(p) => p,
                 Err(e) => return usage_error(io, "network ls", &e),
             };
@@ -38,7 +39,9 @@ pub(super) fn cli(world: &mut World, args: &[String], io: &mut Io) -> i32 {
                 Ok(p) => p,
                 Err(e) => return usage_error(io, "network prune", &e),
             };
-            if !parsed.has("force") && !confirm(world, io, "WARNING! This will remove all custom networks not used by at least one container.") {
+            if !parsed.has("force")
+                && !confirm(world, io, "WARNING! This will remove all custom networks not used by at least one container.")
+            {
                 return 0;
             }
             // No custom networks: nothing removed, nothing said (oracle-22).

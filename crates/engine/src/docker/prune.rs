@@ -177,7 +177,11 @@ pub(super) fn builder_prune(world: &mut World, args: &[String], io: &mut Io) -> 
         Ok(p) => p,
         Err(e) => return usage_error(io, "builder prune", &e),
     };
-    let warning = if parsed.has("all") { "WARNING! This will remove all build cache." } else { "WARNING! This will remove all dangling build cache." };
+    let warning = if parsed.has("all") {
+        "WARNING! This will remove all build cache."
+    } else {
+        "WARNING! This will remove all dangling build cache."
+    };
     if !parsed.has("force") && !confirm(world, io, warning) {
         return 0;
     }

@@ -127,15 +127,40 @@ pub fn system_df(world: &mut World, args: &[String], io: &mut Io) -> i32 {
     let table = |rows: &[Value], columns: &[(&str, &str)]| {
         let mut text = columns.iter().map(|(_, h)| *h).collect::<Vec<_>>().join("\t") + "\n";
         for r in rows {
-            let cells: Vec<String> = columns.iter().map(|(k, _)| r[*k].as_str().map_or_else(|| r[*k].to_string(), str::to_string)).collect();
+            let cells: Vec<String> =
+                columns.iter().map(|(k, _)| r[*k].as_str().map_or_else(|| r[*k].to_string(), str::to_string)).collect();
             text.push_str(&(cells.join("\t") + "\n"));
         }
         tabwrite(&text)
     };
     io.out_str("Images space usage:\n\n");
-    io.out_str(&table(&images, &[("Repository", "REPOSITORY"), ("Tag", "TAG"), ("ID", "IMAGE ID"), ("CreatedSince", "CREATED"), ("Size", "SIZE"), ("SharedSize", "SHARED SIZE"), ("UniqueSize", "UNIQUE SIZE"), ("Containers", "CONTAINERS")]));
+    io.out_str(&table(
+        &images,
+        &[
+            ("Repository", "REPOSITORY"),
+            ("Tag", "TAG"),
+            ("ID", "IMAGE ID"),
+            ("CreatedSince", "CREATED"),
+            ("Size", "SIZE"),
+            ("SharedSize", "SHARED SIZE"),
+            ("UniqueSize", "UNIQUE SIZE"),
+            ("Containers", "CONTAINERS"),
+        ],
+    ));
     io.out_str("\nContainers space usage:\n\n");
-    io.out_str(&table(&containers, &[("ID", "CONTAINER ID"), ("Image", "IMAGE"), ("Command", "COMMAND"), ("LocalVolumes", "LOCAL VOLUMES"), ("Size", "SIZE"), ("RunningFor", "CREATED"), ("Status", "STATUS"), ("Names", "NAMES")]));
+    io.out_str(&table(
+        &containers,
+        &[
+            ("ID", "CONTAINER ID"),
+            ("Image", "IMAGE"),
+            ("Command", "COMMAND"),
+            ("LocalVolumes", "LOCAL VOLUMES"),
+            ("Size", "SIZE"),
+            ("RunningFor", "CREATED"),
+            ("Status", "STATUS"),
+            ("Names", "NAMES"),
+        ],
+    ));
     io.out_str("\nLocal Volumes space usage:\n\n");
     io.out_str(&table(&volumes, &[("Name", "VOLUME NAME"), ("Links", "LINKS"), ("Size", "SIZE")]));
     io.out_str("\nBuild cache usage: 0B\n\n");

@@ -54,13 +54,36 @@ pub struct Simple {
 #[derive(Clone, Debug, PartialEq)]
 pub enum Command {
     Simple(Simple),
-    If { branches: Vec<(List, List)>, otherwise: Option<List>, redirs: Vec<Redir> },
-    For { var: String, words: Option<Vec<Word>>, body: List, redirs: Vec<Redir> },
-    While { cond: List, body: List, until: bool, redirs: Vec<Redir> },
-    Group { body: List, redirs: Vec<Redir> },
-    Subshell { body: List, redirs: Vec<Redir> },
+    If {
+        branches: Vec<(List, List)>,
+        otherwise: Option<List>,
+        redirs: Vec<Redir>,
+    },
+    For {
+        var: String,
+        words: Option<Vec<Word>>,
+        body: List,
+        redirs: Vec<Redir>,
+    },
+    While {
+        cond: List,
+        body: List,
+        until: bool,
+        redirs: Vec<Redir>,
+    },
+    Group {
+        body: List,
+        redirs: Vec<Redir>,
+    },
+    Subshell {
+        body: List,
+        redirs: Vec<Redir>,
+    },
     /// `name() { …; }`: defines a function (its body is run with the call's arguments).
-    Function { name: String, body: Box<Command> },
+    Function {
+        name: String,
+        body: Box<Command>,
+    },
 }
 
 #[derive(Clone, Debug, PartialEq)]

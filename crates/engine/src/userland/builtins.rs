@@ -163,8 +163,8 @@ pub fn run(sh: &mut Shell, world: &mut World, argv: &[String], io: &mut Io) -> O
 
 /// The shell's builtins (the dialects share these names).
 pub const BUILTINS: [&str; 23] = [
-    "cd", "pwd", "echo", "printf", "true", ":", "false", "test", "[", "exit", "return", "export", "unset", "set", "umask", "read", "type", "command",
-    "alias", "unalias", "history", ".", "source",
+    "cd", "pwd", "echo", "printf", "true", ":", "false", "test", "[", "exit", "return", "export", "unset", "set", "umask", "read", "type",
+    "command", "alias", "unalias", "history", ".", "source",
 ];
 
 pub fn is_builtin(name: &str) -> bool {

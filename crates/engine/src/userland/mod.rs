@@ -30,8 +30,8 @@ pub enum Exit {
 /// Debian's `which`).
 pub const HOST_PROGRAMS: [&str; 50] = [
     "awk", "basename", "cat", "chgrp", "chmod", "chown", "cp", "curl", "cut", "date", "dd", "df", "dirname", "docker", "du", "echo", "env",
-    "false", "find", "getent", "grep", "head", "hostname", "id", "ln", "ls", "mkdir", "mount", "mv", "printf", "pwd", "readlink", "rm", "rmdir",
-    "sed", "seq", "sleep", "sort", "stat", "sudo", "tail", "tar", "tee", "touch", "true", "uname", "wc", "which", "whoami", "yes",
+    "false", "find", "getent", "grep", "head", "hostname", "id", "ln", "ls", "mkdir", "mount", "mv", "printf", "pwd", "readlink", "rm",
+    "rmdir", "sed", "seq", "sleep", "sort", "stat", "sudo", "tail", "tar", "tee", "touch", "true", "uname", "wc", "which", "whoami", "yes",
 ];
 
 pub use crate::binaries::BUSYBOX_SIZE;

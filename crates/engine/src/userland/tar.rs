@@ -252,7 +252,11 @@ pub fn run(p: &mut Proc, args: &[String]) -> i32 {
     };
     // To compress, busybox tar runs `gzip` from the PATH, which the busybox image does not link
     // (oracle-17); GNU tar's gzip is on the host.
-    if gzip && mode == 'c' && !p.gnu && !["/bin/gzip", "/usr/bin/gzip", "/sbin/gzip", "/usr/sbin/gzip"].iter().any(|g| p.world.stat(&p.ctx, g, true).is_ok()) {
+    if gzip
+        && mode == 'c'
+        && !p.gnu
+        && !["/bin/gzip", "/usr/bin/gzip", "/sbin/gzip", "/usr/sbin/gzip"].iter().any(|g| p.world.stat(&p.ctx, g, true).is_ok())
+    {
         p.io.err_line("tar: can't execute 'gzip': No such file or directory");
         return 1;
     }

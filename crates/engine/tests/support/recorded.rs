@@ -101,7 +101,11 @@ impl Rules {
     /// The line with each id replaced by a mark, and the ids' keys in order (a hex id is known
     /// by its first 12 digits, so a short id equals its full id).
     fn template(&self, line: &str) -> (String, Vec<String>) {
-        let keys = self.id.find_iter(line).map(|m| m.as_str().get(..12).filter(|_| !m.as_str().starts_with('/')).unwrap_or(m.as_str()).to_string()).collect();
+        let keys = self
+            .id
+            .find_iter(line)
+            .map(|m| m.as_str().get(..12).filter(|_| !m.as_str().starts_with('/')).unwrap_or(m.as_str()).to_string())
+            .collect();
         (self.id.replace_all(line, "<id>").into_owned(), keys)
     }
 }
@@ -159,7 +163,13 @@ pub fn difference(expected: &str, actual: &str) -> Option<String> {
         }
         for (i, ((wt, wk), (gt, gk))) in wl.iter().zip(&gl).enumerate() {
             if wt != gt || !binder.bind(wk, gk) {
-                return Some(format!("$ {}\n  line {}: expected {:?}\n            replayed {:?}", w.command, i + 1, w.lines[i], g.lines[i]));
+                return Some(format!(
+                    "$ {}\n  line {}: expected {:?}\n            replayed {:?}",
+                    w.command,
+                    i + 1,
+                    w.lines[i],
+                    g.lines[i]
+                ));
             }
         }
     }

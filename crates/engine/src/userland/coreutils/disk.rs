@@ -27,7 +27,11 @@ pub(super) fn mount(p: &mut Proc, args: &[String]) -> i32 {
     if p.gnu {
         // util-linux: mounting needs root, and the simulated host mounts nothing new.
         let target = operands.last().map(|s| s.as_str()).unwrap_or("");
-        p.err(&if p.ctx.cred.uid != 0 { format!("{target}: must be superuser to use mount.") } else { format!("{target}: permission denied.") });
+        p.err(&if p.ctx.cred.uid != 0 {
+            format!("{target}: must be superuser to use mount.")
+        } else {
+            format!("{target}: permission denied.")
+        });
         return 32;
     }
     if p.ctx.cred.uid != 0 {

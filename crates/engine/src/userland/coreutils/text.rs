@@ -213,7 +213,9 @@ pub(super) fn cut(p: &mut Proc, args: &[String]) -> i32 {
         let mut ranges = Vec::new();
         for part in val.split(',') {
             let (from, to) = match part.split_once('-') {
-                Some((a, b)) => (if a.is_empty() { Some(1) } else { a.parse().ok() }, if b.is_empty() { Some(usize::MAX) } else { b.parse().ok() }),
+                Some((a, b)) => {
+                    (if a.is_empty() { Some(1) } else { a.parse().ok() }, if b.is_empty() { Some(usize::MAX) } else { b.parse().ok() })
+                }
                 None => (part.parse().ok(), part.parse().ok()),
             };
             match (from, to) {

@@ -3,9 +3,9 @@
 
 use std::collections::HashMap;
 
+use super::super::{Proc, Regex};
 use super::parse::{Expr, Stmt};
 use super::value::{printf, Val};
-use super::super::{Proc, Regex};
 
 pub(super) enum Flow {
     Normal,
@@ -246,7 +246,8 @@ impl Awk<'_, '_> {
                     None => self.var("FS").text(),
                 };
                 let parts = split_fields(&s, &fs);
-                self.arrays.insert(arr.clone(), parts.iter().enumerate().map(|(i, p)| ((i + 1).to_string(), Val::Input(p.clone()))).collect());
+                self.arrays
+                    .insert(arr.clone(), parts.iter().enumerate().map(|(i, p)| ((i + 1).to_string(), Val::Input(p.clone()))).collect());
                 Val::Num(parts.len() as f64)
             }
             "sub" | "gsub" => {
@@ -476,4 +477,3 @@ pub(super) fn substitute(re: &Regex, s: &str, repl: &str, global: bool) -> (Stri
     }
     (out, n)
 }
-

@@ -48,7 +48,9 @@ pub(super) fn awk(p: &mut Proc, args: &[String]) -> i32 {
         match flag {
             'F' => fs = if value == "t" { "\t".into() } else { unescape(&value) },
             'v' => assigns.push(value),
-            'f' => program = Some(p.world.read(&p.ctx, &value).map(|d| String::from_utf8_lossy(&d.to_vec()).into_owned()).unwrap_or_default()),
+            'f' => {
+                program = Some(p.world.read(&p.ctx, &value).map(|d| String::from_utf8_lossy(&d.to_vec()).into_owned()).unwrap_or_default())
+            }
             _ => return fail(p, &format!("not an option: -{flag}")),
         }
     }
@@ -117,7 +119,11 @@ fn run_program(awk: &mut Awk, items: &[Item], operands: &[String]) -> Result<(),
         'files: for f in inputs {
             if f != "-" && awk.p.world.stat(&awk.p.ctx, &f, true).is_err() {
                 let gnu = awk.p.gnu;
-                awk.p.io.err_line(&if gnu { format!("awk: cannot open {f} (No such file or directory)") } else { format!("awk: {f}: No such file or directory") });
+                awk.p.io.err_line(&if gnu {
+                    format!("awk: cannot open {f} (No such file or directory)")
+                } else {
+                    format!("awk: {f}: No such file or directory")
+                });
                 awk.exit_code = 2;
                 continue;
             }
@@ -193,9 +199,11 @@ mod tests {
         assert_eq!(format_g(0.0001, 6, false), "0.0001");
         assert_eq!(format_g(2.5, 6, false), "2.5");
         let v = |s: &str| Val::Str(s.into());
-        assert_eq!(printf(&[v("%5s|%-4d|%05.1f|%x|%%\n"), v("ab"), Val::Num(7.0), Val::Num(1.25), Val::Num(255.0)]), "   ab|7   |001.2|ff|%\n");
+        assert_eq!(
+            printf(&[v("%5s|%-4d|%05.1f|%x|%%\n"), v("ab"), Val::Num(7.0), Val::Num(1.25), Val::Num(255.0)]),
+            "   ab|7   |001.2|ff|%\n"
+        );
         assert_eq!(split_fields("  a  b\tc ", " "), ["a", "b", "c"]);
         assert_eq!(split_fields("a:b::c", ":"), ["a", "b", "", "c"]);
     }
 }
-

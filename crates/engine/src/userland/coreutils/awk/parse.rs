@@ -277,7 +277,8 @@ impl Parser {
             }
             "exit" => {
                 self.at += 1;
-                let code = if self.is(";") || self.is("}") || matches!(self.peek(), Tok::Newline | Tok::End) { None } else { Some(self.expr()?) };
+                let code =
+                    if self.is(";") || self.is("}") || matches!(self.peek(), Tok::Newline | Tok::End) { None } else { Some(self.expr()?) };
                 Stmt::Exit(code)
             }
             _ => Stmt::Expr(self.expr()?),
@@ -514,4 +515,3 @@ impl Parser {
 pub(super) fn is_builtin(name: &str) -> bool {
     matches!(name, "length" | "substr" | "index" | "split" | "sub" | "gsub" | "match" | "sprintf" | "tolower" | "toupper" | "int")
 }
-

@@ -34,7 +34,13 @@ impl Val {
         match self {
             Val::Num(n) => *n != 0.0,
             Val::Str(s) => !s.is_empty(),
-            Val::Input(s) => if looks_numeric(s) { leading_number(s) != 0.0 } else { !s.is_empty() },
+            Val::Input(s) => {
+                if looks_numeric(s) {
+                    leading_number(s) != 0.0
+                } else {
+                    !s.is_empty()
+                }
+            }
         }
     }
 }
@@ -72,7 +78,13 @@ pub(super) fn format_g(x: f64, prec: usize, alt: bool) -> String {
         return "0".into();
     }
     if !x.is_finite() {
-        return if x.is_nan() { "nan".into() } else if x > 0.0 { "inf".into() } else { "-inf".into() };
+        return if x.is_nan() {
+            "nan".into()
+        } else if x > 0.0 {
+            "inf".into()
+        } else {
+            "-inf".into()
+        };
     }
     let p = prec.max(1);
     let sci = format!("{:.*e}", p - 1, x);
@@ -85,7 +97,6 @@ pub(super) fn format_g(x: f64, prec: usize, alt: bool) -> String {
         strip(format!("{:.*}", (p as i32 - 1 - exp).max(0) as usize, x))
     }
 }
-
 
 /// `printf FORMAT, ARGS…`: `%d %i %o %x %X %u %c %s %e %f %g %%` with flags, width and
 /// precision (`*` too).
@@ -129,7 +140,15 @@ pub(super) fn printf(vals: &[Val]) -> String {
         };
         let arg = if conv == '%' { None } else { args.next() };
         let num = arg.map_or(0.0, Val::num);
-        let sign = |s: String| if num >= 0.0 && flags.contains('+') { format!("+{s}") } else if num >= 0.0 && flags.contains(' ') { format!(" {s}") } else { s };
+        let sign = |s: String| {
+            if num >= 0.0 && flags.contains('+') {
+                format!("+{s}")
+            } else if num >= 0.0 && flags.contains(' ') {
+                format!(" {s}")
+            } else {
+                s
+            }
+        };
         let body = match conv {
             '%' => "%".to_string(),
             'd' | 'i' => {
@@ -189,4 +208,3 @@ pub(super) fn printf(vals: &[Val]) -> String {
     }
     out
 }
-
