@@ -468,7 +468,10 @@ mod tests {
         let mut s = Session::new(Engine::new());
         let prompt = s.prompt.clone();
         run(&mut s, "nosuchcommand");
-        let expected = Engine::new().run("nosuchcommand");
+        // The session's engine has a terminal: an interactive bash's words.
+        let mut at_terminal = Engine::new();
+        at_terminal.set_tty(true);
+        let expected = at_terminal.run("nosuchcommand");
         let b = &s.blocks[0];
         assert_eq!((b.prompt.as_str(), b.lines.as_slice()), (prompt.as_str(), ["nosuchcommand".to_string()].as_slice()));
         assert_eq!((&b.stdout, &b.stderr, b.exit_code), (&expected.stdout, &expected.stderr, expected.exit_code));

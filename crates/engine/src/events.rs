@@ -53,6 +53,12 @@ pub enum Event {
         state: ContainerState,
         exit_code: Option<i32>,
     },
+    /// Docker made a mount point (or the working directory) the image lacks, in the container's
+    /// writable layer.
+    MountPointCreated {
+        container: String,
+        path: String,
+    },
     /// `docker rename`: the same container, layers and mounts, under a new name.
     ContainerRenamed {
         from: String,
@@ -209,9 +215,10 @@ impl Event {
         match self {
             Event::VolumeCreated { name, .. } | Event::VolumePopulated { name, .. } => Some(Measured::Volume(name.clone())),
             Event::FileWritten { place, .. } | Event::FileRemoved { place, .. } => of_place(place),
-            Event::CopyUp { container, .. } | Event::Whiteout { container, .. } | Event::OpaqueDir { container, .. } => {
-                Some(Measured::WritableLayer { container: container.clone() })
-            }
+            Event::CopyUp { container, .. }
+            | Event::Whiteout { container, .. }
+            | Event::OpaqueDir { container, .. }
+            | Event::MountPointCreated { container, .. } => Some(Measured::WritableLayer { container: container.clone() }),
             Event::TmpfsCleared { container, target, .. } => Some(Measured::Tmpfs { container: container.clone(), target: target.clone() }),
             _ => None,
         }
@@ -220,6 +227,9 @@ impl Event {
     /// One plain-language sentence about what happened.
     pub fn narrate(&self) -> String {
         match self {
+            Event::MountPointCreated { container, path } => {
+                format!("The image has no {path}: Docker makes it in {container}'s writable layer (owned by root) before it mounts there.")
+            }
             Event::ContainerRenamed { from, to } => {
                 format!("The container {from} is now called {to}: its writable layer and mounts are the same.")
             }

@@ -373,6 +373,7 @@ impl World {
             budget_exhausted: false,
             question_pending: false,
             answering: false,
+            daemon_at_work: false,
             networks: Vec::new(),
             pending_session: None,
         };

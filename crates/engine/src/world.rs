@@ -348,6 +348,9 @@ pub struct World {
     pub question_pending: bool,
     /// The line being run is a question's answered replay: ask nothing.
     pub answering: bool,
+    /// The daemon is making directories for its own purposes (mount points, bind sources):
+    /// it tells them with its own events, not as writes.
+    pub daemon_at_work: bool,
 }
 
 /// An interactive shell the learner enters inside a container.

@@ -169,7 +169,9 @@ fn a_line_measures_each_place_it_changed_after_each_run_of_changes() {
     // Created empty (its own moment), then filled from the image's /etc/app (2 entries).
     let o = outcome(&mut engine, "docker run -d --name conf -v settings:/etc/app --tmpfs /scratch demo/app:1.0 sleep 3600");
     let full = size_now(&engine);
-    assert_eq!(o.sizes, [volume(1, 0, 0), volume(2, full.0, full.1)]);
+    // Then the tmpfs's mount point, which the image lacks, made in the writable layer.
+    let mount_point = SizeAt { after: 3, of: Measured::WritableLayer { container: "conf".into() }, bytes: 0, files: 1 };
+    assert_eq!(o.sizes, [volume(1, 0, 0), volume(2, full.0, full.1), mount_point]);
     // Files written in one line: one run, measured once, at its end.
     let o = outcome(&mut engine, "docker exec conf sh -c 'for i in 1 2 3 4 5 6 7 8; do echo $i > /etc/app/f$i; done'");
     let full = size_now(&engine);
@@ -198,7 +200,11 @@ fn a_second_container_on_the_volume_does_not_populate_it_again() {
 fn a_volume_on_a_path_the_image_lacks_is_not_populated() {
     let mut engine = Engine::new();
     let events = ok(&mut engine, "docker run -d --name box -v scratch:/nothing demo/app:1.0 sleep 3600");
-    assert_eq!(events, [created("box", "demo/app:1.0"), Event::VolumeCreated { name: "scratch".into(), anonymous: false }, running("box")]);
+    let mount_point = Event::MountPointCreated { container: "box".into(), path: "/nothing".into() };
+    assert_eq!(
+        events,
+        [created("box", "demo/app:1.0"), Event::VolumeCreated { name: "scratch".into(), anonymous: false }, mount_point, running("box")]
+    );
 }
 
 #[test]
@@ -435,6 +441,7 @@ fn a_missing_host_dir_is_created_for_v() {
         [
             created(&name, "busybox"),
             Event::HostDirCreated { path: "/home/student/newdir".into() },
+            Event::MountPointCreated { container: name.clone(), path: "/x".into() },
             running(&name),
             exited(&name, 0),
             discarded(&name, 1, 0),
@@ -442,7 +449,7 @@ fn a_missing_host_dir_is_created_for_v() {
         ],
         "the writable layer held only the mount point /x"
     );
-    assert_eq!(ok(&mut engine, "docker run --rm -v ~/newdir:/x busybox true").len(), 5, "it exists now: no HostDirCreated");
+    assert_eq!(ok(&mut engine, "docker run --rm -v ~/newdir:/x busybox true").len(), 6, "it exists now: no HostDirCreated");
 }
 
 #[test]
@@ -495,7 +502,15 @@ fn a_uid_mismatch_on_a_root_owned_bind_mount_is_refused() {
     };
     assert_eq!(
         o.events,
-        [created(&name, "alpine"), running(&name), denied, exited(&name, 1), discarded(&name, 1, 0), removed(&name)],
+        [
+            created(&name, "alpine"),
+            Event::MountPointCreated { container: name.clone(), path: "/data".into() },
+            running(&name),
+            denied,
+            exited(&name, 1),
+            discarded(&name, 1, 0),
+            removed(&name),
+        ],
         "the directory exists (sudo mkdir): no HostDirCreated"
     );
 }

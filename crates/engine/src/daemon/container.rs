@@ -480,6 +480,7 @@ fn make_mount_point(world: &mut World, ctx: &Ctx, target: &str, dir: bool) {
         }
     };
     read_only_root(world, false);
+    let was = std::mem::replace(&mut world.daemon_at_work, true);
     let (parent, _) = crate::fs::parent_and_name(target);
     let mut acc = String::new();
     for comp in crate::fs::components(&parent) {
@@ -496,6 +497,9 @@ fn make_mount_point(world: &mut World, ctx: &Ctx, target: &str, dir: bool) {
         let _ = world.set_meta(ctx, target, true, &mut |i| i.mode = 0o755);
     }
     read_only_root(world, ro_root);
+    world.daemon_at_work = was;
+    let container = world.container(&id).map(|c| c.name.clone()).unwrap_or_default();
+    world.emit(Event::MountPointCreated { container, path: target.to_string() });
 }
 
 fn start_task(world: &mut World, id: &ContainerId, runnable: Runnable) -> Result<(), DaemonError> {

@@ -15,6 +15,8 @@ pub fn host_dir(world: &World, path: &str) -> InodeId {
 
 pub(crate) fn mkdir_p_host(world: &mut World, path: &str) {
     let ctx = host_root_ctx();
+    // Told by the caller (HostDirCreated), not as writes.
+    let was = std::mem::replace(&mut world.daemon_at_work, true);
     let mut acc = String::new();
     for c in crate::fs::components(path) {
         acc.push('/');
@@ -23,4 +25,5 @@ pub(crate) fn mkdir_p_host(world: &mut World, path: &str) {
             let _ = world.mkdir(&ctx, &acc, 0o755);
         }
     }
+    world.daemon_at_work = was;
 }

@@ -100,10 +100,14 @@ impl World {
         self.check_dir_writable(ctx, &parent, path)?;
         let dir = self.writable_dir(ctx, &parent)?;
         let id = self.create_node(ctx, dir, &name, Kind::Dir { entries: Default::default(), opaque: false }, mode & !ctx.umask);
+        let p = if parent.path == "/" { format!("/{name}") } else { format!("{}/{name}", parent.path) };
         if matches!(self.fs.get(id).kind, Kind::Dir { opaque: true, .. }) {
             let container = self.container_name(&ctx.ns);
-            let p = if parent.path == "/" { format!("/{name}") } else { format!("{}/{name}", parent.path) };
             self.emit(Event::OpaqueDir { container, path: p });
+        } else if !self.daemon_at_work {
+            // A new entry changes what its place holds: told as a write of nothing.
+            let place = self.place_of(ctx, parent.mount);
+            self.emit(Event::FileWritten { place, path: p, bytes: 0 });
         }
         Ok(())
     }
@@ -116,6 +120,11 @@ impl World {
         self.check_dir_writable(ctx, &parent, path)?;
         let dir = self.writable_dir(ctx, &parent)?;
         self.create_node(ctx, dir, &name, Kind::Symlink(target.to_string()), 0o777);
+        if !self.daemon_at_work {
+            let place = self.place_of(ctx, parent.mount);
+            let p = if parent.path == "/" { format!("/{name}") } else { format!("{}/{name}", parent.path) };
+            self.emit(Event::FileWritten { place, path: p, bytes: 0 });
+        }
         Ok(())
     }
 
