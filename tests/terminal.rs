@@ -110,8 +110,10 @@ async fn pasting_several_lines_runs_each_and_keeps_the_last_partial_line() {
     settle().await;
     assert_eq!(block_commands(&root), ["first", "second \\\n  continued"]);
     assert_eq!(input.value(), "third");
-    // The continued command ran as one line.
-    let expected = Engine::new().run("second   continued");
+    // The continued command ran as one line, at the terminal's interactive bash.
+    let mut at_terminal = Engine::new();
+    at_terminal.set_tty(true);
+    let expected = at_terminal.run("second   continued");
     let blocks = find_all(&root, ".block");
     assert_eq!(
         blocks[1].query_selector(".err pre").unwrap().map(|e| e.text_content().unwrap()).unwrap_or_default(),

@@ -32,7 +32,9 @@ pub fn proc_mounts(world: &World, c: &Container) -> String {
             }
             MountKind::System(SystemMount::Sys) => "sysfs /sys sysfs ro,nosuid,nodev,noexec,relatime 0 0".to_string(),
             MountKind::System(SystemMount::Mqueue) => "mqueue /dev/mqueue mqueue rw,nosuid,nodev,noexec,relatime 0 0".to_string(),
-            MountKind::System(SystemMount::Shm) => "shm /dev/shm tmpfs rw,nosuid,nodev,noexec,relatime,size=65536k 0 0".to_string(),
+            MountKind::System(SystemMount::Shm) => {
+                format!("shm /dev/shm tmpfs rw,nosuid,nodev,noexec,relatime,size={}k 0 0", c.host.shm_size / 1024)
+            }
             MountKind::System(_) => format!("/dev/vda {} {}", m.target, vda(m.read_only)),
             MountKind::Tmpfs => {
                 let extra = if m.proc_opts.is_empty() { String::new() } else { format!(",{}", m.proc_opts) };

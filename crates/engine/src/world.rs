@@ -225,6 +225,25 @@ pub struct HostConfig {
     pub publish_all: bool,
     /// `--group-add`: more groups for the container's processes (numbers or the image's names).
     pub group_add: Vec<String>,
+    /// `--shm-size` in bytes (64 MiB when not given).
+    pub shm_size: u64,
+    /// `--cap-drop`: capabilities root loses (`CHOWN`, `ALL`, …), upper case without `CAP_`.
+    pub cap_drop: Vec<String>,
+    /// `--add-host NAME:IP`, as given.
+    pub extra_hosts: Vec<String>,
+    /// `--cpus` in billionths of a CPU.
+    pub nano_cpus: i64,
+}
+
+impl HostConfig {
+    /// Whether the container's root keeps a capability (`CHOWN`, …).
+    pub fn has_cap(&self, cap: &str) -> bool {
+        !self.cap_drop.iter().any(|c| {
+            let c = c.to_ascii_uppercase();
+            let c = c.strip_prefix("CAP_").unwrap_or(&c);
+            c == "ALL" || c == cap
+        })
+    }
 }
 
 /// One `-p [IP:][HOST_PORT:]CONTAINER_PORT[/PROTO]` as configured.

@@ -38,6 +38,14 @@ pub struct ContainerSpec {
     pub read_only: bool,
     /// `--group-add`.
     pub group_add: Vec<String>,
+    /// `--shm-size` in bytes.
+    pub shm_size: Option<u64>,
+    /// `--cap-drop`.
+    pub cap_drop: Vec<String>,
+    /// `--add-host`.
+    pub extra_hosts: Vec<String>,
+    /// `--cpus`, in billionths.
+    pub nano_cpus: i64,
     /// `--rm`.
     pub auto_remove: bool,
     pub network_mode: String,

@@ -87,6 +87,25 @@ pub fn build_labeled(world: &mut World, sh: &crate::shell::Shell, args: &[String
         flag("pull", None),
         opt("target", None),
         opt("platform", None),
+        opt("label", None),
+        // Accepted as Docker accepts them, without a file effect here: networking, cache and
+        // attestations for a registry, secrets, resources (docs/fidelity/reasons.txt).
+        opt("add-host", None),
+        opt("allow", None),
+        opt("annotation", None),
+        opt("attest", None),
+        opt("builder", None),
+        opt("cache-from", None),
+        opt("cache-to", None),
+        opt("cgroup-parent", None),
+        flag("load", None),
+        opt("no-cache-filter", None),
+        opt("provenance", None),
+        opt("sbom", None),
+        opt("secret", None),
+        opt("shm-size", None),
+        opt("ssh", None),
+        opt("ulimit", None),
     ];
     let parsed = match flags::parse(args, &specs, false) {
         Ok(p) => p,
@@ -234,6 +253,12 @@ pub fn build_labeled(world: &mut World, sh: &crate::shell::Shell, args: &[String
         io.err_str(&f.excerpt(&text, &file_name, quiet));
         io.err_line(&format!("ERROR: failed to solve: {}", f.message));
         return 1;
+    }
+    // `--label K=V`: image labels, as a LABEL instruction at the end would set them.
+    let mut config = config;
+    for l in parsed.all("label") {
+        let (k, v) = l.split_once('=').unwrap_or((&l, ""));
+        config.labels.insert(k.to_string(), v.to_string());
     }
     let tags: Vec<String> = parsed.all("tag").iter().map(|t| normalized_ref(t)).collect();
     let (comment, last_tag_time) = ("buildkit.dockerfile.v0".to_string(), Some(world.clock.nanos));
@@ -465,6 +490,10 @@ fn build_step(
             port_bindings: Vec::new(),
             publish_all: false,
             group_add: Vec::new(),
+            shm_size: 64 << 20,
+            cap_drop: Vec::new(),
+            extra_hosts: Vec::new(),
+            nano_cpus: 0,
         },
         mount_points: Vec::new(),
         status: crate::world::Status::Running,

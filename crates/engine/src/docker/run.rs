@@ -44,6 +44,76 @@ pub(crate) const RUN_FLAGS: &[Spec] = &[
     opt("shm-size", None),
     opt("volume-driver", None),
     flag("help", None),
+    // Accepted as Docker accepts them; none touches storage (docs/fidelity/reasons.txt):
+    // resources, devices, namespaces, networking, health checks, logging.
+    opt("add-host", None),
+    opt("annotation", None),
+    opt("attach", Some('a')),
+    opt("blkio-weight", None),
+    opt("blkio-weight-device", None),
+    opt("cap-add", None),
+    opt("cap-drop", None),
+    opt("cgroup-parent", None),
+    opt("cgroupns", None),
+    opt("cidfile", None),
+    opt("cpu-period", None),
+    opt("cpu-quota", None),
+    opt("cpu-rt-period", None),
+    opt("cpu-rt-runtime", None),
+    opt("cpu-shares", Some('c')),
+    opt("cpuset-cpus", None),
+    opt("cpuset-mems", None),
+    opt("detach-keys", None),
+    opt("device", None),
+    opt("device-cgroup-rule", None),
+    opt("device-read-bps", None),
+    opt("device-read-iops", None),
+    opt("device-write-bps", None),
+    opt("device-write-iops", None),
+    flag("disable-content-trust", None),
+    opt("dns", None),
+    opt("dns-option", None),
+    opt("dns-search", None),
+    opt("domainname", None),
+    opt("expose", None),
+    opt("gpus", None),
+    opt("health-cmd", None),
+    opt("health-interval", None),
+    opt("health-retries", None),
+    opt("health-start-interval", None),
+    opt("health-start-period", None),
+    opt("health-timeout", None),
+    opt("ip", None),
+    opt("ip6", None),
+    opt("ipc", None),
+    opt("isolation", None),
+    opt("kernel-memory", None),
+    opt("label-file", None),
+    opt("link", None),
+    opt("link-local-ip", None),
+    opt("log-driver", None),
+    opt("log-opt", None),
+    opt("mac-address", None),
+    opt("memory-reservation", None),
+    opt("memory-swap", None),
+    opt("memory-swappiness", None),
+    opt("network-alias", None),
+    flag("no-healthcheck", None),
+    flag("oom-kill-disable", None),
+    opt("oom-score-adj", None),
+    opt("pid", None),
+    opt("pids-limit", None),
+    flag("quiet", Some('q')),
+    opt("runtime", None),
+    opt("security-opt", None),
+    flag("sig-proxy", None),
+    opt("stop-signal", None),
+    opt("stop-timeout", None),
+    opt("storage-opt", None),
+    opt("sysctl", None),
+    opt("ulimit", None),
+    opt("userns", None),
+    opt("uts", None),
 ];
 
 /// A failure while creating/starting: where it is reported decides its shape.
@@ -251,6 +321,34 @@ fn create(
     spec.volumes_from = parsed.all("volumes-from");
     spec.read_only = parsed.has("read-only");
     spec.group_add = parsed.all("group-add");
+    spec.cap_drop = parsed.all("cap-drop");
+    spec.extra_hosts = parsed.all("add-host");
+    spec.nano_cpus = parsed.get("cpus").and_then(|c| c.parse::<f64>().ok()).map_or(0, |c| (c * 1e9).round() as i64);
+    if let Some(size) = parsed.get("shm-size") {
+        match crate::daemon::spec::parse_size(size) {
+            Some(n) => spec.shm_size = Some(n),
+            None => {
+                return Err(flag_error(
+                    io,
+                    cmd,
+                    &format!("invalid argument \"{size}\" for \"--shm-size\" flag: invalid size: '{size}'"),
+                    125,
+                ))
+            }
+        }
+    }
+    // The machine's storage cannot honour a size per container; its docker.io has no
+    // docker-init (oracle-32).
+    if !parsed.all("storage-opt").is_empty() {
+        return Err(report_run_error(
+            io,
+            cmd,
+            RunError::Daemon("--storage-opt is supported only for overlay over xfs with 'pquota' mount option".into()),
+        ));
+    }
+    if parsed.has("init") {
+        return Err(report_run_error(io, cmd, RunError::Start("exec: \"docker-init\": executable file not found in $PATH".into(), 127)));
+    }
     spec.auto_remove = parsed.has("rm");
     spec.network_mode = parsed.get("network").or(parsed.get("net")).unwrap_or("bridge").to_string();
     spec.publish_all = parsed.has("publish-all");

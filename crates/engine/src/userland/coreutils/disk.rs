@@ -219,6 +219,10 @@ pub(super) fn df(p: &mut Proc, args: &[String]) -> i32 {
                     }
                 });
                 match (mnt.limit, &mnt.kind) {
+                    // Docker names /dev/shm's file system `shm` (oracle-32).
+                    (Some(l), crate::world::MountKind::System(crate::world::SystemMount::Shm)) => {
+                        ("shm".to_string(), l / 1024, used, mnt.target.clone())
+                    }
                     (Some(l), _) => ("tmpfs".to_string(), l / 1024, used, mnt.target.clone()),
                     // A tmpfs without a size gets half the memory (23.54 GiB on the machine).
                     (None, crate::world::MountKind::Tmpfs) => ("tmpfs".to_string(), 12_341_828, used, mnt.target.clone()),

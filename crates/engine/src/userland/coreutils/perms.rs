@@ -154,7 +154,9 @@ pub(super) fn chown(p: &mut Proc, args: &[String]) -> i32 {
         for t in targets {
             let res = match p.world.stat(&p.ctx, &t, true) {
                 Ok(st) => {
-                    let allowed = p.ctx.cred.uid == 0
+                    // Root changes owners with CAP_CHOWN, which `--cap-drop` can take away.
+                    let cap_chown = p.world.ns_container(&p.ctx.ns).is_none_or(|c| c.host.has_cap("CHOWN"));
+                    let allowed = (p.ctx.cred.uid == 0 && cap_chown)
                         || (uid.is_none_or(|u| u == st.uid) && st.uid == p.ctx.cred.uid && gid.is_none_or(|g| p.ctx.cred.in_group(g)));
                     if !allowed {
                         Err(Errno::Perm)
