@@ -255,7 +255,6 @@ pub fn build_labeled(world: &mut World, sh: &crate::shell::Shell, args: &[String
         return 1;
     }
     // `--label K=V`: image labels, as a LABEL instruction at the end would set them.
-    let mut config = config;
     for l in parsed.all("label") {
         let (k, v) = l.split_once('=').unwrap_or((&l, ""));
         config.labels.insert(k.to_string(), v.to_string());
