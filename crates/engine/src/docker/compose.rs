@@ -395,6 +395,33 @@ fn run_oneoff(world: &mut World, sh: &mut Shell, p: &Project, args: &[String], i
     if let Some(u) = parsed.get("user") {
         s2.user = Some(u.to_string());
     }
+    // The one-off container's own -e, --entrypoint and -v, over the service's.
+    for e in parsed.all("env") {
+        let (k, v) = match e.split_once('=') {
+            Some((k, v)) => (k.to_string(), v.to_string()),
+            None => (e.clone(), sh.vars.get(&e).cloned().unwrap_or_default()),
+        };
+        s2.environment.retain(|(name, _)| *name != k);
+        s2.environment.push((k, v));
+    }
+    if let Some(e) = parsed.get("entrypoint") {
+        s2.entrypoint = Some(file::shell_split(e));
+    }
+    for v in parsed.all("volume") {
+        // Compose passes run's -v to the daemon as written: a relative source is taken for a
+        // volume name, which it cannot be (oracle-33).
+        let source = v.split(':').next().unwrap_or("");
+        if !source.starts_with('/') && source.contains('/') {
+            io.err_line(&format!(
+                "Error response from daemon: create {source}: \"{source}\" includes invalid characters for a local volume name, only \"[a-zA-Z0-9][a-zA-Z0-9_.-]\" are allowed. If you intended to pass a host directory, use absolute path"
+            ));
+            return 1;
+        }
+        match file::parse_service_volume(&serde_json::Value::String(v), &p.dir) {
+            Ok(vol) => s2.volumes.push(vol),
+            Err(e) => return err(io, &e),
+        }
+    }
     let id = match create_service(world, sh, p, &s2, io) {
         Ok(id) => id,
         Err(c) => return c,

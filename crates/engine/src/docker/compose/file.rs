@@ -11,7 +11,7 @@ use crate::sorting::sort_by;
 use crate::world::World;
 
 /// Splits a command string like a shell would (quotes and backslashes).
-fn shell_split(s: &str) -> Vec<String> {
+pub(super) fn shell_split(s: &str) -> Vec<String> {
     let mut out = Vec::new();
     let mut cur = String::new();
     let mut has = false;
@@ -202,7 +202,7 @@ fn string_list_plain(v: &Value) -> Option<Vec<String>> {
     }
 }
 
-fn parse_service_volume(v: &Value, dir: &str) -> Result<SvcVolume, String> {
+pub(super) fn parse_service_volume(v: &Value, dir: &str) -> Result<SvcVolume, String> {
     let abs = |p: &str| {
         if p.starts_with('/') {
             p.to_string()
