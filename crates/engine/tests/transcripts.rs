@@ -189,3 +189,18 @@ fn at_the_terminal_a_prune_question_waits_for_the_next_line() {
     let mut replay = stowage_engine::Engine::new();
     assert!(replay.run("docker volume prune").stdout.ends_with("[y/N] \n"));
 }
+
+#[test]
+fn docker_start_ai_attaches_to_a_shell_created_with_it() {
+    let mut e = stowage_engine::Engine::new();
+    e.set_tty(true);
+    assert_eq!(e.run("docker create -it --name box busybox sh").exit_code, 0);
+    assert_eq!(e.run("docker start -ai box").exit_code, 0);
+    assert_eq!(e.session_container().as_deref(), Some("box"));
+    e.run("echo kept > /tmp/f");
+    e.run("exit");
+    assert_eq!(e.run("docker ps -a --format '{{.Names}} {{.State}}'").stdout, "box exited\n");
+    // A plain start leaves the shell waiting on its terminal: running.
+    assert_eq!(e.run("docker start box").stdout, "box\n");
+    assert_eq!(e.run("docker exec box cat /tmp/f").stdout, "kept\n");
+}

@@ -38,6 +38,37 @@ pub(super) fn start_cmd(world: &mut World, args: &[String], io: &mut Io) -> i32 
                 io.err_line(&format!("Error: failed to start containers: {name}"));
                 return 1;
             }
+            // A shell created with -i waits on its stdin (-it: on its terminal). `start -ai`
+            // attaches: the learner's terminal (-t), or this command's stdin (oracle-34); a
+            // plain `start` leaves it running.
+            let shell = super::run::interactive_shell(world, &id)
+                .filter(|_| world.container(&id).is_some_and(|c| c.interactive && c.args.is_empty()));
+            let tty = world.container(&id).is_some_and(|c| c.tty);
+            if let Some(program) = shell {
+                if parsed.has("attach") && parsed.has("interactive") && !tty {
+                    let stdin = std::mem::take(&mut io.stdin);
+                    let (out, err, code) = super::run::run_main_process_with(world, &id, stdin);
+                    io.out.extend_from_slice(&out);
+                    io.err.extend_from_slice(&err);
+                    status = code.unwrap_or(status);
+                    continue;
+                }
+                if parsed.has("attach") && parsed.has("interactive") && world.tty {
+                    world.pending_session = Some(crate::world::SessionRequest {
+                        container_id: id,
+                        program,
+                        main_process: true,
+                        user: None,
+                        workdir: None,
+                        env: Vec::new(),
+                    });
+                    return status;
+                }
+                if !parsed.has("attach") {
+                    io.out_str(&format!("{name}\n"));
+                }
+                continue;
+            }
             let (out, err, code) = run_main_process(world, &id);
             if parsed.has("attach") {
                 io.out.extend_from_slice(&out);

@@ -395,7 +395,7 @@ pub(super) fn client_env(world: &World, sh: &Shell, parsed: &flags::Parsed) -> R
 
 /// The shell a container's main process is, if it is one: its command itself, or the command an
 /// image's entrypoint script hands over to (`docker run -it nginx bash`).
-fn interactive_shell(world: &World, id: &ContainerId) -> Option<String> {
+pub(super) fn interactive_shell(world: &World, id: &ContainerId) -> Option<String> {
     let c = world.container(id)?;
     if is_shell(&c.path) {
         return Some(c.path.clone());
@@ -452,6 +452,11 @@ pub(crate) fn start_container(world: &mut World, id: &ContainerId) -> Result<(),
 
 /// Runs the container's main process. Returns its output and `Some(exit)` if it ended.
 pub(crate) fn run_main_process(world: &mut World, id: &ContainerId) -> (Vec<u8>, Vec<u8>, Option<i32>) {
+    run_main_process_with(world, id, Vec::new())
+}
+
+/// The main process with its stdin attached (`docker start -ai` of a container made with -i).
+pub(crate) fn run_main_process_with(world: &mut World, id: &ContainerId, stdin: Vec<u8>) -> (Vec<u8>, Vec<u8>, Option<i32>) {
     let Some(argv) = world.container(id).map(|c| std::iter::once(c.path.clone()).chain(c.args.iter().cloned()).collect::<Vec<_>>()) else {
         return (Vec::new(), Vec::new(), Some(1));
     };
@@ -461,7 +466,7 @@ pub(crate) fn run_main_process(world: &mut World, id: &ContainerId) -> (Vec<u8>,
     };
     sh.main_process = true;
     sh.depth = 1;
-    let mut io = Io::default();
+    let mut io = Io::with_stdin(stdin);
     let env = sh.env_list();
     let exit = userland::exec(world, &mut sh, &argv, &env, &mut io);
     // The process may have removed its own container (`docker rm -f` from inside).
