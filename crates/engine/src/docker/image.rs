@@ -158,7 +158,7 @@ pub fn prune(world: &mut World, args: &[String], io: &mut Io) -> i32 {
         Err(e) => return usage_error(io, "image prune", &e),
     };
     let all = parsed.has("all");
-    let filter = match super::prune::PruneFilter::parse(world, &parsed.all("filter"), &["label", "label!", "until", "dangling"]) {
+    let filter = match super::prune_filter::PruneFilter::parse(world, &parsed.all("filter"), &["label", "label!", "until", "dangling"]) {
         Ok(f) => f,
         Err(e) => return super::daemon_error(io, &e),
     };
@@ -184,7 +184,7 @@ pub fn prune(world: &mut World, args: &[String], io: &mut Io) -> i32 {
 
 /// Removes the images no container uses (only untagged ones unless `all`) and the layers left
 /// unused: the bytes, and the report (`Deleted Images:` with `untagged:`/`deleted:` lines).
-pub(super) fn prune_images(world: &mut World, all: bool, filter: &super::prune::PruneFilter) -> (u64, String) {
+pub(super) fn prune_images(world: &mut World, all: bool, filter: &super::prune_filter::PruneFilter) -> (u64, String) {
     let victims: Vec<String> = world
         .images
         .iter()

@@ -17,6 +17,7 @@ pub mod mounts;
 mod network;
 pub mod ports;
 mod prune;
+mod prune_filter;
 mod ps;
 mod run;
 mod system_df;

@@ -3,6 +3,7 @@
 
 use super::flags::{self, flag, opt};
 use super::format::human_size;
+use super::prune_filter::PruneFilter;
 use super::{image, remove_container, usage_error, volume};
 use crate::fs::InodeId;
 use crate::shell::Io;
@@ -25,54 +26,6 @@ pub(crate) fn confirm(world: &mut World, io: &mut Io, warning: &str) -> bool {
         io.out_str("\n");
     }
     yes
-}
-
-/// A prune's `--filter`s: labels to have (`label=`) or not (`label!=`), and `until=` (created
-/// before a time: a duration ago, `1h`, `30m`, `10s`).
-#[derive(Default)]
-pub(crate) struct PruneFilter {
-    labels: Vec<(String, String)>,
-    until: Option<i128>,
-    /// `dangling=` values, for image prune.
-    pub(crate) dangling: Vec<String>,
-}
-
-impl PruneFilter {
-    /// Reads the filters a command takes (`allowed` keys); others are the daemon's error.
-    pub(crate) fn parse(world: &World, filters: &[String], allowed: &[&str]) -> Result<PruneFilter, String> {
-        let mut out = PruneFilter::default();
-        for f in filters {
-            let (key, value) = f.split_once('=').unwrap_or((f, ""));
-            if !allowed.contains(&key) {
-                return Err(format!("invalid filter '{key}'"));
-            }
-            match key {
-                "label" | "label!" => out.labels.push((key.to_string(), value.to_string())),
-                "until" => {
-                    let (n, unit) = value.split_at(value.find(|c: char| !c.is_ascii_digit()).unwrap_or(value.len()));
-                    let secs: i128 = n.parse().unwrap_or(0);
-                    let scale = match unit {
-                        "h" => 3600,
-                        "m" => 60,
-                        _ => 1,
-                    };
-                    out.until = Some(world.clock.nanos - secs * scale * 1_000_000_000);
-                }
-                "dangling" => out.dangling.push(value.to_string()),
-                _ => {}
-            }
-        }
-        Ok(out)
-    }
-
-    /// Whether something with these labels, created at `created` (ns), is taken.
-    pub(crate) fn takes(&self, labels: &std::collections::BTreeMap<String, String>, created: i128) -> bool {
-        self.labels.iter().all(|(k, f)| volume::labels_match(labels, k, f)) && self.until.is_none_or(|t| created < t)
-    }
-
-    pub(crate) fn label_pairs(&self) -> &[(String, String)] {
-        &self.labels
-    }
 }
 
 pub(super) fn container_prune(world: &mut World, args: &[String], io: &mut Io) -> i32 {
