@@ -354,8 +354,8 @@ fn BlockView(props: &BlockProps) -> Html {
             if props.marked {
                 <span class="on-map">{ icon(Icon::Eye) }{ "on the map" }</span>
             }
-            if !b.stdout.is_empty() {
-                <pre class="out">{ b.stdout.strip_suffix('\n').unwrap_or(&b.stdout) }</pre>
+            if !b.stderr_first && !b.stdout.is_empty() {
+                { stdout(b) }
             }
             if !b.stderr.is_empty() {
                 // Only the exit status says failure: a command that succeeded may still write on
@@ -365,11 +365,20 @@ fn BlockView(props: &BlockProps) -> Html {
                     <pre>{ b.stderr.strip_suffix('\n').unwrap_or(&b.stderr) }</pre>
                 </div>
             }
+            // Written after stderr (a container's id after its image's pull): shown after it.
+            if b.stderr_first && !b.stdout.is_empty() {
+                { stdout(b) }
+            }
             if b.exit_code != 0 {
                 <span class="exit-badge" title="exit status">{ icon(Icon::Cross) }{ format!("exit {}", b.exit_code) }</span>
             }
         </div>
     }
+}
+
+/// A block's standard output.
+fn stdout(b: &Block) -> Html {
+    html! { <pre class="out">{ b.stdout.strip_suffix('\n').unwrap_or(&b.stdout) }</pre> }
 }
 
 /// A command line as words that wrap whole (`--name` never splits after its dashes), the

@@ -25,6 +25,8 @@ pub struct Block {
     pub lines: Vec<String>,
     pub stdout: String,
     pub stderr: String,
+    /// Stderr was written before stdout: drawn first, as a terminal shows it.
+    pub stderr_first: bool,
     pub exit_code: i32,
     /// Ended by Ctrl+C: `^C` follows the last line.
     pub interrupted: bool,
@@ -387,6 +389,7 @@ impl Session {
                 let id = self.push_block(lines, |b| {
                     b.stdout = outcome.stdout;
                     b.stderr = outcome.stderr;
+                    b.stderr_first = outcome.stderr_first;
                     b.exit_code = outcome.exit_code;
                     b.events = outcome.events.len();
                 });
@@ -423,6 +426,7 @@ impl Session {
             lines,
             stdout: String::new(),
             stderr: String::new(),
+            stderr_first: false,
             exit_code: 0,
             interrupted: false,
             events: 0,

@@ -52,6 +52,9 @@ pub struct Outcome {
     /// run of events on one: with them a view shows their sizes at any step (a volume empty
     /// when created, full once populated).
     pub sizes: Vec<SizeAt>,
+    /// A terminal shows stderr first: it was written before stdout (a pull before the
+    /// container's id). Transcripts keep their stdout-then-stderr form.
+    pub stderr_first: bool,
 }
 
 /// The seed of the canonical world (ids are drawn from it).
@@ -182,6 +185,7 @@ impl Engine {
             events: world.events.clone(),
             removed: world.removed.iter().map(|c| view::container_view(world, c)).collect(),
             sizes: world.size_marks.clone(),
+            stderr_first: io.stderr_first(),
         }
     }
 

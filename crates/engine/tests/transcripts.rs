@@ -204,3 +204,16 @@ fn docker_start_ai_attaches_to_a_shell_created_with_it() {
     assert_eq!(e.run("docker start box").stdout, "box\n");
     assert_eq!(e.run("docker exec box cat /tmp/f").stdout, "kept\n");
 }
+
+#[test]
+fn a_terminal_shows_first_the_stream_written_first() {
+    let mut e = stowage_engine::Engine::new();
+    // The pull (stderr) comes before the container's id (stdout).
+    let o = e.run("docker run -d --name web nginx");
+    assert!(o.stderr.starts_with("Unable to find image 'nginx:latest' locally"), "{}", o.stderr);
+    assert!(o.stderr_first);
+    // A command that only writes stdout, or stdout first.
+    assert!(!e.run("echo hi").stderr_first);
+    assert!(!e.run("echo out; echo err >&2").stderr_first);
+    assert!(e.run("ls /nope; echo after").stderr_first);
+}
