@@ -4,6 +4,7 @@
 pub mod ast;
 mod braces;
 pub mod exec;
+mod io;
 pub mod parse;
 
 pub use exec::{Flavor, Flow, Io, Shell};
