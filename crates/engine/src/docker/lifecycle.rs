@@ -54,14 +54,7 @@ pub(super) fn start_cmd(world: &mut World, args: &[String], io: &mut Io) -> i32 
                     continue;
                 }
                 if parsed.has("attach") && parsed.has("interactive") && world.tty {
-                    world.pending_session = Some(crate::world::SessionRequest {
-                        container_id: id,
-                        program,
-                        main_process: true,
-                        user: None,
-                        workdir: None,
-                        env: Vec::new(),
-                    });
+                    super::run::attach_terminal(world, id, program);
                     return status;
                 }
                 if !parsed.has("attach") {

@@ -215,15 +215,7 @@ pub(super) fn run(world: &mut World, sh: &mut Shell, args: &[String], io: &mut I
     }
     let interactive_shell = interactive_shell(world, &id);
     if let Some(program) = interactive_shell.filter(|_| world.tty && parsed.has("tty") && parsed.has("interactive") && !detach) {
-        // The learner's terminal is now attached to the container's shell.
-        world.pending_session = Some(crate::world::SessionRequest {
-            container_id: id,
-            program,
-            main_process: true,
-            user: None,
-            workdir: None,
-            env: Vec::new(),
-        });
+        attach_terminal(world, id, program);
         return 0;
     }
     // A shell with no script whose stdin stays open (`docker run -dit … sh`, `-di`) waits for
@@ -395,6 +387,12 @@ pub(super) fn client_env(world: &World, sh: &Shell, parsed: &flags::Parsed) -> R
 
 /// The shell a container's main process is, if it is one: its command itself, or the command an
 /// image's entrypoint script hands over to (`docker run -it nginx bash`).
+/// The learner's terminal is now attached to the container's main shell (`run -it`, `start -ai`).
+pub(super) fn attach_terminal(world: &mut World, id: ContainerId, program: String) {
+    world.pending_session =
+        Some(crate::world::SessionRequest { container_id: id, program, main_process: true, user: None, workdir: None, env: Vec::new() });
+}
+
 pub(super) fn interactive_shell(world: &World, id: &ContainerId) -> Option<String> {
     let c = world.container(id)?;
     if is_shell(&c.path) {
