@@ -368,6 +368,18 @@ fn run_oneoff(world: &mut World, sh: &mut Shell, p: &Project, args: &[String], i
             opt("volume", Some('v')),
             opt("name", None),
             flag("no-deps", None),
+            opt("workdir", Some('w')),
+            // Accepted as Compose accepts them, without a storage effect here.
+            flag("interactive", Some('i')),
+            opt("label", Some('l')),
+            opt("publish", Some('p')),
+            flag("service-ports", None),
+            flag("use-aliases", None),
+            flag("quiet-pull", None),
+            flag("remove-orphans", None),
+            opt("cap-add", None),
+            opt("cap-drop", None),
+            flag("build", None),
         ],
         true,
     ) {
@@ -394,6 +406,9 @@ fn run_oneoff(world: &mut World, sh: &mut Shell, p: &Project, args: &[String], i
     }
     if let Some(u) = parsed.get("user") {
         s2.user = Some(u.to_string());
+    }
+    if let Some(w) = parsed.get("workdir") {
+        s2.working_dir = Some(w.to_string());
     }
     // The one-off container's own -e, --entrypoint and -v, over the service's.
     for e in parsed.all("env") {

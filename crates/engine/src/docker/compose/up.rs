@@ -187,6 +187,19 @@ pub(super) fn up(world: &mut World, sh: &mut Shell, p: &Project, args: &[String]
             opt("timeout", Some('t')),
             flag("remove-orphans", None),
             flag("wait", None),
+            // Accepted as Compose accepts them; they change how logs are shown, or what is
+            // waited for, not what is stored (docs/fidelity/reasons.txt).
+            flag("no-color", None),
+            flag("no-log-prefix", None),
+            flag("timestamps", None),
+            flag("quiet-pull", None),
+            opt("pull", None),
+            opt("attach", None),
+            flag("attach-dependencies", None),
+            opt("no-attach", None),
+            flag("no-deps", None),
+            flag("always-recreate-deps", None),
+            opt("wait-timeout", None),
         ],
         false,
     ) {
