@@ -13,7 +13,9 @@ use crate::userland;
 use crate::world::{Status, World};
 
 pub(super) fn start_cmd(world: &mut World, args: &[String], io: &mut Io) -> i32 {
-    let parsed = match flags::parse(args, &[flag("attach", Some('a')), flag("interactive", Some('i'))], false) {
+    // --detach-keys changes only a terminal's key sequence: accepted.
+    let specs = [flag("attach", Some('a')), flag("interactive", Some('i')), opt("detach-keys", None)];
+    let parsed = match flags::parse(args, &specs, false) {
         Ok(p) => p,
         Err(e) => return usage_error(io, "start", &e),
     };
@@ -157,6 +159,7 @@ pub(crate) fn exec(world: &mut World, client: &crate::shell::Shell, args: &[Stri
         opt("env", Some('e')),
         opt("env-file", None),
         flag("privileged", None),
+        opt("detach-keys", None),
     ];
     let parsed = match flags::parse(args, &specs, true) {
         Ok(p) => p,

@@ -125,7 +125,14 @@ pub(super) fn system_prune(world: &mut World, args: &[String], io: &mut Io) -> i
 
 /// `docker builder prune`: the simulation keeps no build cache records to remove.
 pub(super) fn builder_prune(world: &mut World, args: &[String], io: &mut Io) -> i32 {
-    let specs = [flag("all", Some('a')), flag("force", Some('f')), opt("filter", None), opt("keep-storage", None)];
+    let specs = [
+        flag("all", Some('a')),
+        flag("force", Some('f')),
+        opt("filter", None),
+        opt("keep-storage", None),
+        opt("builder", None),
+        flag("verbose", None),
+    ];
     let parsed = match flags::parse(args, &specs, false) {
         Ok(p) => p,
         Err(e) => return usage_error(io, "builder prune", &e),
