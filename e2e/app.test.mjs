@@ -145,6 +145,23 @@ test('typing echo hi and Enter appends a block to the log', async () => {
   await close();
 });
 
+test('a prune asks [y/N] and the next line answers it; the pull is shown before the id', async () => {
+  const { page, errors, input, close } = await open();
+  await run(page, input, 'docker run --name done1 busybox true');
+  const asked = await run(page, input, 'docker container prune');
+  assert.match(await asked.locator('.out').textContent(), /Are you sure you want to continue\? \[y\/N\] $/);
+  const answered = await run(page, input, 'y');
+  assert.match(await answered.locator('.out').textContent(), /^Deleted Containers:/);
+  const listed = await run(page, input, 'docker ps -aq');
+  assert.equal(await listed.locator('.out').count(), 0, 'nothing left to list');
+  // stderr written first (the pull) is drawn before stdout (the id).
+  const pulled = await run(page, input, 'docker run -d --name web nginx');
+  const order = await pulled.evaluate((b) => [...b.querySelectorAll('.out, .err')].map((e) => e.className.split(' ')[0]));
+  assert.deepEqual(order, ['err', 'out']);
+  assert.deepEqual(errors, []);
+  await close();
+});
+
 test('at 200% zoom of 1280×720 the command line is reachable and works', async () => {
   const { page, errors, input, close } = await open({ width: 640, height: 360 }, 2);
   await input.focus();
