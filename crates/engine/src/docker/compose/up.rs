@@ -200,6 +200,8 @@ pub(super) fn up(world: &mut World, sh: &mut Shell, p: &Project, args: &[String]
             flag("no-deps", None),
             flag("always-recreate-deps", None),
             opt("wait-timeout", None),
+            flag("no-start", None),
+            flag("no-recreate", None),
         ],
         false,
     ) {
@@ -247,8 +249,10 @@ pub(super) fn up(world: &mut World, sh: &mut Shell, p: &Project, args: &[String]
         let hash = service_hash(p, s);
         let existing =
             world.named_container(&name).map(|c| (c.id.clone(), c.status, c.compose.as_ref().is_some_and(|c| c.config_hash == hash)));
+        // --no-recreate keeps a container whose configuration changed.
+        let kept = |same: bool| (same || parsed.has("no-recreate")) && !parsed.has("force-recreate");
         match existing {
-            Some((_, status, true)) if !parsed.has("force-recreate") => {
+            Some((_, status, same)) if kept(same) => {
                 if status == Status::Running {
                     running.push(name);
                 } else {
@@ -281,6 +285,10 @@ pub(super) fn up(world: &mut World, sh: &mut Shell, p: &Project, args: &[String]
     }
     for n in &running {
         io.err_line(&format!(" Container {n}  Running"));
+    }
+    // --no-start: the containers (and volumes) are made, nothing runs.
+    if parsed.has("no-start") {
+        return 0;
     }
     let mut logs: Vec<(String, Vec<u8>, Option<i32>)> = Vec::new();
     for n in &to_start {
