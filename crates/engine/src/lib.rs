@@ -67,8 +67,9 @@ pub struct Engine {
     cwd: String,
     /// Interactive shells inside containers, innermost last.
     sessions: Vec<Session>,
-    /// A line whose `[y/N]` question waits for the next line (its answer).
-    question: Option<String>,
+    /// A line whose `[y/N]` question waits for the next line (its answer), and how much it
+    /// printed up to the question.
+    question: Option<(String, usize)>,
 }
 
 /// A learner's interactive shell inside a container.
@@ -117,12 +118,12 @@ impl Engine {
     pub fn run_with_stdin(&mut self, line: &str, stdin: Vec<u8>) -> Outcome {
         // The answer to a waiting `[y/N]`: the asking line runs again with it as its input, and
         // what follows the question is this line's output (the question is on screen already).
-        if let Some(asking) = self.question.take() {
+        if let Some((asking, shown)) = self.question.take() {
             self.world.answering = true;
             let mut o = self.run_with_stdin(&asking, format!("{line}\n").into_bytes());
             self.world.answering = false;
-            if let Some(at) = o.stdout.find("[y/N] ") {
-                o.stdout = o.stdout.split_off(at + "[y/N] ".len());
+            if o.stdout.is_char_boundary(shown) {
+                o.stdout = o.stdout.split_off(shown);
             }
             return o;
         }
@@ -172,7 +173,7 @@ impl Engine {
             }
         }
         if std::mem::take(&mut world.question_pending) {
-            self.question = Some(line.to_string());
+            self.question = Some((line.to_string(), io.out.len()));
         }
         let world = &mut self.world;
         world.measure_open_place();

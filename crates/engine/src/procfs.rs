@@ -6,9 +6,8 @@
 
 use crate::world::{Container, MountKind, SystemMount, World};
 
-/// `/proc/mounts` of a running container.
-pub fn proc_mounts(world: &World, c: &Container) -> String {
-    let mut lines = Vec::new();
+/// The options of a container's overlay root: its layers' links, its upper and work dirs.
+fn root_options(world: &World, c: &Container) -> String {
     let img = world.images.iter().find(|im| im.id == c.image_id);
     let mut lower = vec![format!("/var/lib/docker/overlay2/l/{}", c.init_link)];
     if let Some(img) = img {
@@ -17,11 +16,16 @@ pub fn proc_mounts(world: &World, c: &Container) -> String {
         }
     }
     let ro = if c.host.readonly_rootfs { "ro" } else { "rw" };
-    lines.push(format!(
-        "overlay / overlay {ro},relatime,lowerdir={},upperdir=/var/lib/docker/overlay2/{id}/diff,workdir=/var/lib/docker/overlay2/{id}/work 0 0",
+    format!(
+        "{ro},relatime,lowerdir={},upperdir=/var/lib/docker/overlay2/{id}/diff,workdir=/var/lib/docker/overlay2/{id}/work",
         lower.join(":"),
         id = c.layer_id
-    ));
+    )
+}
+
+/// `/proc/mounts` of a running container.
+pub fn proc_mounts(world: &World, c: &Container) -> String {
+    let mut lines = vec![format!("overlay / overlay {} 0 0", root_options(world, c))];
     let vda = |ro: bool| format!("ext4 {},relatime,discard,resv_strict,resuid=65534,resgid=65534 0 0", if ro { "ro" } else { "rw" });
     for m in &c.mounts {
         let line = match &m.kind {
@@ -78,11 +82,7 @@ pub fn host_mounts(world: &World) -> String {
         format!("/dev/vda /var/lib/docker {disk}"),
     ];
     for c in world.containers.iter().filter(|c| c.status == crate::world::Status::Running) {
-        let own = proc_mounts(world, c);
-        if let Some(root) = own.lines().next() {
-            let opts = root.split(' ').nth(3).unwrap_or("rw");
-            lines.push(format!("overlay /var/lib/docker/overlay2/{}/merged overlay {opts} 0 0", c.layer_id));
-        }
+        lines.push(format!("overlay /var/lib/docker/overlay2/{}/merged overlay {} 0 0", c.layer_id, root_options(world, c)));
     }
     lines.join("\n") + "\n"
 }

@@ -7,8 +7,8 @@
 
 use std::collections::BTreeMap;
 
-use super::host::mkdir_p_host;
 pub use super::host::{host_dir, host_root_ctx};
+use super::host::{mkdir_p, mkdir_p_host};
 use super::spec::{tmpfs_options, ContainerSpec, Origin, Request, Source, TmpfsOptions};
 use super::volume::{create_volume, delete_volume, validate_name};
 use super::{find_image, DaemonError};
@@ -483,33 +483,16 @@ pub(crate) fn start_container(world: &mut World, id: &ContainerId, runnable: Run
 /// it: runc makes its mount points before the root is remounted read-only.
 fn make_mount_point(world: &mut World, ctx: &Ctx, target: &str, dir: bool) {
     let Ns::Container(id) = &ctx.ns else { return };
-    let id = id.clone();
-    let ro_root = world.container(&id).is_some_and(|c| c.host.readonly_rootfs);
-    let read_only_root = |world: &mut World, ro: bool| {
-        if let Some(c) = world.container_mut(&id) {
-            c.host.readonly_rootfs = ro;
-        }
-    };
-    read_only_root(world, false);
-    let was = std::mem::replace(&mut world.daemon_at_work, true);
-    let (parent, _) = crate::fs::parent_and_name(target);
-    let mut acc = String::new();
-    for comp in crate::fs::components(&parent) {
-        acc.push('/');
-        acc.push_str(comp);
-        if world.stat(ctx, &acc, true).is_err() {
-            let _ = world.mkdir(ctx, &acc, 0o755);
-        }
-    }
     if dir {
-        let _ = world.mkdir(ctx, target, 0o755);
+        mkdir_p(world, ctx, target);
     } else {
+        mkdir_p(world, ctx, &crate::fs::parent_and_name(target).0);
+        let was = std::mem::replace(&mut world.daemon_at_work, true);
         let _ = world.write_file(ctx, target, &Data::empty(), crate::vfs::WriteMode::Truncate);
         let _ = world.set_meta(ctx, target, true, &mut |i| i.mode = 0o755);
+        world.daemon_at_work = was;
     }
-    read_only_root(world, ro_root);
-    world.daemon_at_work = was;
-    let container = world.container(&id).map(|c| c.name.clone()).unwrap_or_default();
+    let container = world.container(id).map(|c| c.name.clone()).unwrap_or_default();
     world.emit(Event::MountPointCreated { container, path: target.to_string() });
 }
 

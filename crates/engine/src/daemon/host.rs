@@ -14,15 +14,20 @@ pub fn host_dir(world: &World, path: &str) -> InodeId {
 }
 
 pub(crate) fn mkdir_p_host(world: &mut World, path: &str) {
-    let ctx = host_root_ctx();
-    // Told by the caller (HostDirCreated), not as writes.
+    mkdir_p(world, &host_root_ctx(), path);
+}
+
+/// `mkdir -p` as the daemon does it (root, mode 755), in any namespace. Its own events tell
+/// what it made (HostDirCreated, MountPointCreated), not the writes, and a read-only root does
+/// not stop it: the daemon works before the root is remounted read-only.
+pub(crate) fn mkdir_p(world: &mut World, ctx: &Ctx, path: &str) {
     let was = std::mem::replace(&mut world.daemon_at_work, true);
     let mut acc = String::new();
     for c in crate::fs::components(path) {
         acc.push('/');
         acc.push_str(c);
-        if world.stat(&ctx, &acc, true).is_err() {
-            let _ = world.mkdir(&ctx, &acc, 0o755);
+        if world.stat(ctx, &acc, true).is_err() {
+            let _ = world.mkdir(ctx, &acc, 0o755);
         }
     }
     world.daemon_at_work = was;

@@ -167,6 +167,7 @@ pub fn build_labeled(world: &mut World, sh: &crate::shell::Shell, args: &[String
     let now = world.clock.secs();
     let mut seen_from = false;
     let mut failure: Option<BuildFailure> = None;
+    let context = BuildContext { dir: &ctx_dir, reader: &user_ctx, ignore: dockerignore(world, &user_ctx, &ctx_dir) };
     for inst in &instructions {
         let args_text = inst.args.clone();
         match inst.keyword.as_str() {
@@ -212,7 +213,7 @@ pub fn build_labeled(world: &mut World, sh: &crate::shell::Shell, args: &[String
                     k => format!("{k} {args_text} # buildkit"),
                 };
                 let name = format!("[{step}/{total}] {} {args_text}", inst.keyword);
-                let (root, output) = match build_step(world, &layers, &config, inst, &ctx_dir, &user_ctx, network_none) {
+                let (root, output) = match build_step(world, &layers, &config, inst, &context, network_none) {
                     Ok(r) => r,
                     Err(StepError { output, message }) => {
                         progress.failed_vertex(&name, &output, &message);
@@ -437,15 +438,23 @@ struct StepError {
 }
 
 /// Runs one layer-making instruction in a scratch container and returns the new layer's tree.
+/// The build context as COPY and ADD read it: its directory, read as the user who builds, and
+/// what its `.dockerignore` leaves out (read once per build).
+struct BuildContext<'a> {
+    dir: &'a str,
+    reader: &'a Ctx,
+    ignore: Vec<(bool, Vec<(char, bool)>)>,
+}
+
 fn build_step(
     world: &mut World,
     layers: &[usize],
     config: &ImageConfig,
     inst: &Instruction,
-    ctx_dir: &str,
-    user_ctx: &Ctx,
+    context: &BuildContext,
     network_none: bool,
 ) -> Result<(InodeId, Vec<String>), StepError> {
+    let (ctx_dir, user_ctx) = (context.dir, context.reader);
     // A temporary image and container over the layers so far.
     let tmp_image_id = format!("sha256:{}", world.ids.hex64());
     world.images.push(Image {
@@ -581,7 +590,6 @@ fn build_step(
                     || inst.args.trim_end().ends_with('.')
                     || srcs.len() > 1
                     || world.stat(&root, &dst, true).is_ok_and(|st| st.ftype == crate::fs::FileType::Dir);
-                let ignore = dockerignore(world, user_ctx, ctx_dir);
                 for s in srcs {
                     let src_path = crate::fs::normalize(ctx_dir, s);
                     let mut members = Vec::new();
@@ -593,7 +601,7 @@ fn build_step(
                     members.retain(|m| {
                         let inner = m.name.trim_end_matches('/').split_once('/').map_or("", |(_, r)| r);
                         let rel = [src_rel.as_str(), inner].iter().filter(|p| !p.is_empty()).copied().collect::<Vec<_>>().join("/");
-                        rel.is_empty() || !ignored(&ignore, &rel)
+                        rel.is_empty() || !ignored(&context.ignore, &rel)
                     });
                     if !errors.is_empty() || members.is_empty() {
                         return Err(StepError {

@@ -454,7 +454,7 @@ pub fn images(world: &mut World, args: &[String], io: &mut Io) -> i32 {
     for i in order {
         let im = &world.images[i];
         if dangling.is_some_and(|d| d != im.tags.is_empty())
-            || !labels.iter().all(|(k, v)| super::volume::labels_match(&im.config.labels, k, v))
+            || !labels.iter().all(|(k, v)| super::prune_filter::labels_match(&im.config.labels, k, v))
             || (!references.is_empty() && !im.tags.iter().any(|t| reference_ok(t)))
         {
             continue;

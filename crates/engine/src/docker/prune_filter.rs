@@ -1,6 +1,6 @@
-//! What a prune's `--filter`s keep: labels, age, dangling; shared by the prune commands.
+//! What `--filter`s keep: labels (also for volume and image lists), age, dangling; shared by the
+//! prune commands.
 
-use super::volume;
 use crate::world::World;
 
 /// A prune's `--filter`s: labels to have (`label=`) or not (`label!=`), and `until=` (created
@@ -43,10 +43,20 @@ impl PruneFilter {
 
     /// Whether something with these labels, created at `created` (ns), is taken.
     pub(crate) fn takes(&self, labels: &std::collections::BTreeMap<String, String>, created: i128) -> bool {
-        self.labels.iter().all(|(k, f)| volume::labels_match(labels, k, f)) && self.until.is_none_or(|t| created < t)
+        self.labels.iter().all(|(k, f)| labels_match(labels, k, f)) && self.until.is_none_or(|t| created < t)
     }
 
     pub(crate) fn label_pairs(&self) -> &[(String, String)] {
         &self.labels
     }
+}
+
+/// A `label=KEY[=VALUE]` filter holds when the labels have it; `label!=…` when they do not.
+pub(super) fn labels_match(labels: &std::collections::BTreeMap<String, String>, key: &str, filter: &str) -> bool {
+    let (lk, lv) = match filter.split_once('=') {
+        Some((a, b)) => (a, Some(b)),
+        None => (filter, None),
+    };
+    let has = labels.get(lk).is_some_and(|x| lv.is_none_or(|w| w == x));
+    has == (key == "label")
 }

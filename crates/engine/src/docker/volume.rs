@@ -116,7 +116,7 @@ fn ls(world: &mut World, args: &[String], io: &mut Io) -> i32 {
             }
             "name" => names.retain(|n| n.contains(v)),
             "driver" => names.retain(|_| v == "local"),
-            "label" | "label!" => names.retain(|n| labels_match(&world.volumes[n].labels, k, v)),
+            "label" | "label!" => names.retain(|n| super::prune_filter::labels_match(&world.volumes[n].labels, k, v)),
             _ => return daemon_error(io, &format!("invalid filter '{k}'")),
         }
     }
@@ -256,16 +256,6 @@ fn prune(world: &mut World, args: &[String], io: &mut Io) -> i32 {
     0
 }
 
-/// A `label=KEY[=VALUE]` filter holds when the labels have it; `label!=…` when they do not.
-pub(super) fn labels_match(labels: &std::collections::BTreeMap<String, String>, key: &str, filter: &str) -> bool {
-    let (lk, lv) = match filter.split_once('=') {
-        Some((a, b)) => (a, Some(b)),
-        None => (filter, None),
-    };
-    let has = labels.get(lk).is_some_and(|x| lv.is_none_or(|w| w == x));
-    has == (key == "label")
-}
-
 /// Removes the volumes no container uses (anonymous ones only, unless `all`; those the label
 /// filters keep): their bytes, and
 /// the report (`Deleted Volumes:` and the names; empty when none).
@@ -274,7 +264,7 @@ pub(super) fn prune_unused(world: &mut World, all: bool, labels: &[(String, Stri
         .volumes
         .values()
         .filter(|v| (all || v.anonymous) && users_of(world, &v.name).is_empty())
-        .filter(|v| labels.iter().all(|(k, f)| labels_match(&v.labels, k, f)))
+        .filter(|v| labels.iter().all(|(k, f)| super::prune_filter::labels_match(&v.labels, k, f)))
         .map(|v| v.name.clone())
         .collect();
     let mut reclaimed = 0;

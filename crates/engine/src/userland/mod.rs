@@ -161,6 +161,11 @@ enum Program {
     NotExecutable(crate::fs::Errno),
 }
 
+/// A program of the host by name: its tools, and the builtins that are programs there too.
+fn host_tool(name: &str) -> Option<&'static str> {
+    HOST_PROGRAMS.iter().chain(["echo", "test", "["].iter()).find(|p| **p == name).copied()
+}
+
 fn find_program(world: &World, sh: &Shell, name: &str) -> Program {
     let candidates: Vec<String> = if name.contains('/') {
         // The host's programs by their full path (`/usr/bin/test`), though the simulated
@@ -168,13 +173,13 @@ fn find_program(world: &World, sh: &Shell, name: &str) -> Program {
         let full = crate::fs::normalize(&sh.ctx.cwd, name);
         let tool = full.strip_prefix("/usr/bin/").or_else(|| full.strip_prefix("/bin/"));
         if let Some(tool) = tool.filter(|_| sh.ctx.ns == Ns::Host) {
-            if let Some(known) = HOST_PROGRAMS.iter().chain(["echo", "test", "["].iter()).find(|p| **p == tool) {
+            if let Some(known) = host_tool(tool) {
                 return Program::Native(Binary::Gnu(known), tool.to_string());
             }
         }
         vec![name.to_string()]
     } else if sh.ctx.ns == Ns::Host {
-        return match HOST_PROGRAMS.iter().chain(["echo", "test", "["].iter()).find(|p| **p == name) {
+        return match host_tool(name) {
             Some(tool) => Program::Native(Binary::Gnu(tool), name.to_string()),
             None if matches!(name, "sh" | "bash") => Program::Native(Binary::Bash, name.to_string()),
             None => Program::NotFound,

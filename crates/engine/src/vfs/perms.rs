@@ -29,6 +29,8 @@ impl World {
     /// Fails with EROFS when the file system at `loc_mount` is read-only.
     pub(super) fn check_writable_fs(&mut self, ctx: &Ctx, loc_mount: Option<usize>, path: &str) -> Result<(), Errno> {
         let ro = match (&ctx.ns, loc_mount) {
+            // The daemon makes its mount points before the root is remounted read-only.
+            (Ns::Container(_), None) if self.daemon_at_work => false,
             (Ns::Host, _) => false,
             (Ns::Container(_), None) => self.ns_container(&ctx.ns).is_some_and(|c| c.host.readonly_rootfs),
             (Ns::Container(_), Some(m)) => self.ns_mount(&ctx.ns, m).is_some_and(|mount| {

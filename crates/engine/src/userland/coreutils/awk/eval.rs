@@ -330,9 +330,8 @@ impl Awk<'_, '_> {
                 while self.eval(c)?.truthy() {
                     match self.exec_one(body)? {
                         Flow::Break => break,
-                        Flow::Next => return Ok(Flow::Next),
-                        Flow::Exit => return Ok(Flow::Exit),
-                        _ => {}
+                        leaving @ (Flow::Next | Flow::Exit) => return Ok(leaving),
+                        Flow::Normal | Flow::Continue => {}
                     }
                 }
             }
@@ -346,9 +345,8 @@ impl Awk<'_, '_> {
                 } {
                     match self.exec_one(body)? {
                         Flow::Break => break,
-                        Flow::Next => return Ok(Flow::Next),
-                        Flow::Exit => return Ok(Flow::Exit),
-                        _ => {}
+                        leaving @ (Flow::Next | Flow::Exit) => return Ok(leaving),
+                        Flow::Normal | Flow::Continue => {}
                     }
                     if let Some(st) = step {
                         self.eval(st)?;
@@ -361,9 +359,8 @@ impl Awk<'_, '_> {
                     self.vars.insert(var.clone(), Val::Input(k));
                     match self.exec_one(body)? {
                         Flow::Break => break,
-                        Flow::Next => return Ok(Flow::Next),
-                        Flow::Exit => return Ok(Flow::Exit),
-                        _ => {}
+                        leaving @ (Flow::Next | Flow::Exit) => return Ok(leaving),
+                        Flow::Normal | Flow::Continue => {}
                     }
                 }
             }
