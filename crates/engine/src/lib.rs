@@ -22,6 +22,7 @@ pub mod levels;
 pub mod procfs;
 pub mod query;
 pub mod scenarios;
+pub mod services;
 pub mod shell;
 pub mod sorting;
 pub mod transcript;
@@ -129,7 +130,7 @@ impl Engine {
         }
         let world = &mut self.world;
         world.start_line();
-        world.budget = shell::exec::STEP_BUDGET;
+        world.budget = shell::process::STEP_BUDGET;
         world.budget_exhausted = false;
         world.clock.advance_millis(50);
         let mut io = Io::with_stdin(stdin);
@@ -164,7 +165,7 @@ impl Engine {
             if let Ok(mut shell) = docker::container_shell(world, &req.container_id, req.user.as_deref(), req.workdir.as_deref(), &req.env)
             {
                 shell.depth = 1;
-                if userland::identify_program(world, &shell, &req.program) == Some(userland::binaries::Binary::Bash) {
+                if crate::shell::identify_program(world, &shell, &req.program) == Some(userland::binaries::Binary::Bash) {
                     shell.flavor = shell::Flavor::Bash;
                 }
                 // A shell at the terminal's prompt: an interactive one.
@@ -192,8 +193,9 @@ impl Engine {
 
     fn run_host(&mut self, line: &str, io: &mut Io) -> i32 {
         let mut sh = Shell::host(&self.cwd);
-        // The one place the programs meet the CLI above them.
+        // The one place the host's programs meet the services and the CLI above them.
         sh.docker = Some(docker::cli);
+        sh.services = Some(services::HOOK);
         // At the web terminal's prompt the host's bash is interactive; replays are `bash -c`.
         sh.interactive = self.world.tty;
         let flow = sh.run_script(&mut self.world, line, io);

@@ -394,7 +394,7 @@ pub fn complete(world: &World, ctx: &Ctx, home: &str, line: &str, cursor: usize)
     let mut out: Vec<String> = Vec::new();
     if words.is_empty() {
         // A command name, as bash completes one: the builtins, then the programs on the PATH.
-        out.extend(crate::userland::builtins::BUILTINS.iter().filter(|b| b.len() > 1).map(|b| b.to_string()));
+        out.extend(crate::shell::builtins::BUILTINS.iter().filter(|b| b.len() > 1).map(|b| b.to_string()));
         match ctx.ns {
             Ns::Host => out.extend(crate::userland::HOST_PROGRAMS.iter().map(|p| p.to_string())),
             Ns::Container(_) => {

@@ -12,7 +12,9 @@ const LAYERS: &[(&str, &[&str])] = &[
     ("state", &["world.rs"]),
     ("vfs", &["vfs.rs", "procfs.rs", "users.rs"]),
     ("daemon", &["daemon", "catalog.rs", "images.rs"]),
-    ("programs", &["shell", "userland"]),
+    ("userland", &["userland"]),
+    ("shell", &["shell"]),
+    ("services", &["services"]),
     ("cli", &["docker"]),
     ("engine", &["lib.rs", "view.rs", "query.rs", "transcript.rs", "scenarios.rs", "levels"]),
 ];
@@ -38,6 +40,48 @@ fn source_files(dir: &Path, out: &mut Vec<PathBuf>) {
 fn code_of(text: &str) -> String {
     let code = text.split("#[cfg(test)]").next().unwrap_or_default();
     code.lines().filter(|l| !l.trim_start().starts_with("//")).collect::<Vec<_>>().join("\n")
+}
+
+/// A file's module path (`services/nginx/entrypoint.rs` → `services::nginx::entrypoint`;
+/// `shell/mod.rs` → `shell`; `lib.rs` → the crate root).
+fn module_path(relative: &str) -> Vec<String> {
+    let mut parts: Vec<String> = relative.trim_end_matches(".rs").split('/').map(str::to_string).collect();
+    if parts.last().is_some_and(|p| p == "mod" || p == "lib") {
+        parts.pop();
+    }
+    parts
+}
+
+/// The code with every `super::` chain written as the `crate::` path it stands for, so a
+/// `super::` that climbs to the crate root is checked as the module it names there.
+fn resolve_super(code: &str, module: &[String]) -> String {
+    let mut out = String::new();
+    let mut rest = code;
+    while let Some(at) = rest.find("super::") {
+        let before = rest.get(..at).unwrap_or_default();
+        let part_of_name = before.ends_with(|c: char| c.is_ascii_alphanumeric() || c == '_' || c == ':');
+        out.push_str(before);
+        if part_of_name {
+            out.push_str("super::");
+            rest = rest.get(at + "super::".len()..).unwrap_or_default();
+            continue;
+        }
+        let mut climbs = 0;
+        let mut tail = rest.get(at..).unwrap_or_default();
+        while let Some(t) = tail.strip_prefix("super::") {
+            climbs += 1;
+            tail = t;
+        }
+        let base = module.get(..module.len().saturating_sub(climbs)).unwrap_or_default();
+        out.push_str("crate::");
+        for part in base {
+            out.push_str(part);
+            out.push_str("::");
+        }
+        rest = tail;
+    }
+    out.push_str(rest);
+    out
 }
 
 /// The top-level modules a file's code names through `crate::`, including grouped imports
@@ -96,7 +140,7 @@ fn every_import_leads_to_the_same_layer_or_below() {
             continue;
         };
         let text = std::fs::read_to_string(file).expect("readable source");
-        for module in named_modules(&code_of(&text)) {
+        for module in named_modules(&resolve_super(&code_of(&text), &module_path(&relative))) {
             match layer_of(&module) {
                 Some(layer) if layer > own => {
                     upward.push(format!("{relative} ({}) names crate::{module} ({})", LAYERS[own].0, LAYERS[layer].0));
@@ -123,7 +167,12 @@ fn the_checker_sees_plain_and_grouped_paths_and_skips_tests_and_comments() {
         "use crate::world::World;\nuse crate::{fs::Arena, vfs::{Ctx, Ns}};\n// crate::docker in a comment\nfn f() { crate::daemon::x(); }\n#[cfg(test)]\nmod tests { use crate::Engine; }",
     );
     assert_eq!(named_modules(&code), ["world", "fs", "vfs", "daemon"]);
-    assert_eq!(layer_of("docker"), Some(5));
+    assert_eq!(layer_of("docker"), Some(7));
+    // `super::` climbing to the crate root names a top-level module.
+    let module = module_path("services/mod.rs");
+    assert_eq!(named_modules(&resolve_super("use super::docker::cli; use super::{world::World};", &module)), ["docker", "world"]);
+    let module = module_path("userland/coreutils/awk/eval.rs");
+    assert_eq!(resolve_super("use super::super::{Proc, Regex};", &module), "use crate::userland::coreutils::{Proc, Regex};");
     assert_eq!(layer_of("vfs.rs"), Some(2));
     assert_eq!(layer_of("nonesuch"), None);
 }

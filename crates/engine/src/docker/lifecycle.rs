@@ -226,7 +226,7 @@ pub(crate) fn exec(world: &mut World, client: &crate::shell::Shell, args: &[Stri
         });
         return 0;
     }
-    if matches!(userland::find_program_kind(world, &sh, &argv[0]), userland::ProgramKind::Missing) {
+    if matches!(crate::shell::find_program_kind(world, &sh, &argv[0]), crate::shell::ProgramKind::Missing) {
         // A path is looked up as it is; a name on the PATH (oracle-15, oracle-28).
         let why = if argv[0].contains('/') {
             format!("exec: \"{0}\": stat {0}: no such file or directory", argv[0])
@@ -237,7 +237,7 @@ pub(crate) fn exec(world: &mut World, client: &crate::shell::Shell, args: &[Stri
     }
     let mut cio = Io::with_stdin(if parsed.has("interactive") { std::mem::take(&mut io.stdin) } else { Vec::new() });
     let envl = sh.env_list();
-    let exit = userland::exec(world, &mut sh, &argv, &envl, &mut cio);
+    let exit = crate::shell::exec(world, &mut sh, &argv, &envl, &mut cio);
     io.out.extend_from_slice(&cio.out);
     io.err.extend_from_slice(&cio.err);
     match exit {

@@ -35,7 +35,6 @@ use run::run;
 pub(crate) use crate::daemon::container::stop_container;
 pub use crate::daemon::container::{changes, host_dir, host_root_ctx, remove_container, MAX_CONTAINERS};
 pub use crate::daemon::find_image;
-pub use crate::userland::container_shell;
 
 // The CLI's shared pieces, where its commands (and the engine) name them.
 pub(crate) use lifecycle::exec;
@@ -153,4 +152,18 @@ fn unknown_command(io: &mut Io, group: &str, sub: Option<&String>) -> i32 {
         None => io.err_str(&format!("\nUsage:  docker {group} COMMAND\n")),
     }
     i32::from(sub.is_some())
+}
+
+/// The shell of a process in container `id`, able to run the services (nginx, PostgreSQL,
+/// Python …) the image has.
+pub fn container_shell(
+    world: &World,
+    id: &crate::ids::ContainerId,
+    user: Option<&str>,
+    workdir: Option<&str>,
+    env: &[String],
+) -> Result<Shell, String> {
+    let mut sh = crate::shell::container_shell(world, id, user, workdir, env)?;
+    sh.services = Some(crate::services::HOOK);
+    Ok(sh)
 }

@@ -401,7 +401,7 @@ pub(super) fn interactive_shell(world: &World, id: &ContainerId) -> Option<Strin
     let [program] = c.args.as_slice() else { return None };
     let sh = container_shell(world, id, None, None, &[]).ok()?;
     let passes_through = matches!(
-        userland::identify_program(world, &sh, &c.path),
+        crate::shell::identify_program(world, &sh, &c.path),
         Some(userland::binaries::Binary::NginxEntrypoint | userland::binaries::Binary::PostgresEntrypoint)
     );
     (passes_through && is_shell(program)).then(|| program.clone())
@@ -427,9 +427,9 @@ pub fn end_session(world: &mut World, id: &ContainerId, main_process: bool, code
 fn missing_program(world: &World, id: &ContainerId) -> Option<DaemonError> {
     let c = world.container(id)?;
     let sh = container_shell(world, id, None, None, &[]).ok()?;
-    match userland::find_program_kind(world, &sh, &c.path) {
-        userland::ProgramKind::Found => None,
-        userland::ProgramKind::Missing => {
+    match crate::shell::find_program_kind(world, &sh, &c.path) {
+        crate::shell::ProgramKind::Found => None,
+        crate::shell::ProgramKind::Missing => {
             let what = if c.path.contains('/') {
                 format!("stat {}: no such file or directory", c.path)
             } else {
@@ -466,7 +466,7 @@ pub(crate) fn run_main_process_with(world: &mut World, id: &ContainerId, stdin: 
     sh.depth = 1;
     let mut io = Io::with_stdin(stdin);
     let env = sh.env_list();
-    let exit = userland::exec(world, &mut sh, &argv, &env, &mut io);
+    let exit = crate::shell::exec(world, &mut sh, &argv, &env, &mut io);
     // The process may have removed its own container (`docker rm -f` from inside).
     let Some(c) = world.container_mut(id) else { return (io.out, io.err, Some(0)) };
     for line in String::from_utf8_lossy(&io.out).lines() {
@@ -488,6 +488,6 @@ pub(crate) fn run_main_process_with(world: &mut World, id: &ContainerId, stdin: 
 /// cleanly (its last log lines, its own exit status); busybox `sleep` and `sh` as PID 1 ignore
 /// SIGTERM, so Docker kills them after the timeout (137).
 pub(crate) fn graceful_stop(world: &mut World, id: &ContainerId) {
-    let code = userland::services::on_stop(world, id).unwrap_or(137);
+    let code = crate::services::on_stop(world, id).unwrap_or(137);
     stop_container(world, id, code);
 }

@@ -1,70 +1,12 @@
 //! Runs parsed lines: expansion, redirection, pipelines, builtins, and external programs.
 
-use std::collections::{BTreeMap, BTreeSet};
-
 use super::ast::*;
 use super::parse::{parse, ParseError};
+use super::process::{Flavor, Flow, Shell, MAX_DEPTH};
 use crate::fs::{Data, Errno, Kind};
-use crate::userland;
-use crate::vfs::{Ctx, Ns, WriteMode};
+use crate::userland::{self, Io};
+use crate::vfs::{Ns, WriteMode};
 use crate::world::World;
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Flavor {
-    /// GNU bash 5.2 on the host (`bash -c`, so errors say `bash: line 1:`).
-    Bash,
-    /// BusyBox 1.35 ash inside a container.
-    Ash,
-    /// Debian's dash 0.5.12, `/bin/sh` of the Debian-based images (`sh -c`, so errors say `sh: 1:`).
-    Dash,
-}
-
-pub use super::io::Io;
-
-/// How a list of commands ended.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Flow {
-    Next,
-    /// `exit N`, or an error that ends the shell.
-    Exit(i32),
-    /// The container's main process went to sleep for good (it keeps running).
-    Block,
-    /// `return N` in a function: ends the call.
-    Return(i32),
-}
-
-pub use crate::world::STEP_BUDGET;
-/// How deeply shells, substitutions and `docker run` may nest.
-pub const MAX_DEPTH: u32 = 24;
-
-/// The `docker` command. Programs run it but do not own it: the CLI sits above them, so the
-/// engine hands it to the host's shell (and subshells inherit it); a container's shell has none.
-pub type DockerCli = fn(&mut World, &mut Shell, &[String], &mut Io) -> i32;
-
-#[derive(Clone, Debug)]
-pub struct Shell {
-    pub flavor: Flavor,
-    pub ctx: Ctx,
-    pub vars: BTreeMap<String, String>,
-    pub exported: BTreeSet<String>,
-    pub status: i32,
-    pub positional: Vec<String>,
-    /// This shell is a container's main process: a long `sleep` keeps it running.
-    pub main_process: bool,
-    pub depth: u32,
-    /// `$0`: the shell's name, or the first argument after `sh -c SCRIPT`.
-    pub arg0: Option<String>,
-    /// Defined with `alias`. Kept and listed, never expanded: `bash -c` does not expand
-    /// aliases, and each line on the host is one `bash -c`.
-    pub aliases: BTreeMap<String, String>,
-    /// The `docker` CLI, where this shell can run it.
-    pub docker: Option<DockerCli>,
-    /// Functions defined in this shell, and how deep calls are nested now.
-    pub functions: BTreeMap<String, Command>,
-    pub calls: u32,
-    /// The host's shell at the web terminal's prompt (an interactive bash), not `bash -c`.
-    pub interactive: bool,
-}
 
 /// Function calls nest at most this deep: a recursion (`:(){ :|:& };:`) stops here as at the
 /// step budget, before the stack runs out.
@@ -80,61 +22,6 @@ enum Dest {
 }
 
 impl Shell {
-    pub fn new(flavor: Flavor, ctx: Ctx, env: &[String]) -> Shell {
-        let mut vars = BTreeMap::new();
-        let mut exported = BTreeSet::new();
-        for kv in env {
-            if let Some((k, v)) = kv.split_once('=') {
-                vars.insert(k.to_string(), v.to_string());
-                exported.insert(k.to_string());
-            }
-        }
-        vars.insert("PWD".into(), ctx.cwd.clone());
-        exported.insert("PWD".into());
-        Shell {
-            flavor,
-            ctx,
-            vars,
-            exported,
-            status: 0,
-            positional: Vec::new(),
-            main_process: false,
-            depth: 0,
-            arg0: None,
-            aliases: BTreeMap::new(),
-            docker: None,
-            functions: BTreeMap::new(),
-            calls: 0,
-            interactive: false,
-        }
-    }
-
-    /// The host shell of `student`, as in `ENVIRONMENT.md` §1.
-    pub fn host(cwd: &str) -> Shell {
-        let env: Vec<String> = [
-            "HOME=/home/student",
-            "USER=student",
-            "LOGNAME=student",
-            "SHELL=/bin/bash",
-            "LANG=C.UTF-8",
-            "TZ=UTC",
-            "TERM=dumb",
-            crate::images::PATH_ENV,
-            "DOCKER_HOST=unix:///var/run/docker.sock",
-        ]
-        .iter()
-        .map(|s| s.to_string())
-        .collect();
-        Shell::new(Flavor::Bash, Ctx { ns: Ns::Host, cred: crate::world::Cred::student(), cwd: cwd.into(), umask: 0o022 }, &env)
-    }
-
-    pub fn name(&self) -> &'static str {
-        match self.flavor {
-            Flavor::Bash => "bash",
-            Flavor::Ash | Flavor::Dash => "sh",
-        }
-    }
-
     /// The status of a command whose redirection failed: dash's is 2.
     fn redirect_failure_status(&self) -> i32 {
         if self.flavor == Flavor::Dash {
@@ -142,21 +29,6 @@ impl Shell {
         } else {
             1
         }
-    }
-
-    /// The prefix of the shell's own error messages.
-    pub fn err_prefix(&self) -> String {
-        match self.flavor {
-            // An interactive bash names no line; `bash -c` says `line 1`.
-            Flavor::Bash if self.interactive => "bash: ".into(),
-            Flavor::Bash => "bash: line 1: ".into(),
-            Flavor::Ash => "sh: ".into(),
-            Flavor::Dash => "sh: 1: ".into(),
-        }
-    }
-
-    pub fn env_list(&self) -> Vec<String> {
-        self.exported.iter().filter_map(|k| self.vars.get(k).map(|v| format!("{k}={v}"))).collect()
     }
 
     /// Parses and runs a script; syntax errors are reported as the dialect does.
@@ -799,7 +671,7 @@ impl Shell {
             Dest::Null => {}
             Dest::File(path) => {
                 if let Err(e) = world.write_file(&self.ctx, path, &Data::from_bytes(data), WriteMode::Append) {
-                    let builtin = userland::is_shell_builtin(self.flavor, program);
+                    let builtin = super::builtins::is_builtin(program);
                     let msg = match (self.flavor, builtin) {
                         (_, true) => format!("{}write error: {e}", self.err_prefix()),
                         _ => format!("{program}: standard output: I/O error"),
@@ -831,7 +703,7 @@ impl Shell {
                 other => other,
             };
         }
-        if let Some(flow) = userland::builtins::run(self, world, argv, io) {
+        if let Some(flow) = super::builtins::run(self, world, argv, io) {
             return flow;
         }
         let mut env = self.env_list();
@@ -839,7 +711,7 @@ impl Shell {
             env.retain(|e| !e.starts_with(&format!("{k}=")));
             env.push(format!("{k}={v}"));
         }
-        let outcome = userland::exec(world, self, argv, &env, io);
+        let outcome = super::launch::exec(world, self, argv, &env, io);
         match outcome {
             userland::Exit::Code(c) => {
                 self.status = c;

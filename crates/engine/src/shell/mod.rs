@@ -3,8 +3,12 @@
 
 pub mod ast;
 mod braces;
+pub mod builtins;
 pub mod exec;
-mod io;
+pub mod launch;
 pub mod parse;
+pub mod process;
 
-pub use exec::{Flavor, Flow, Io, Shell};
+pub use crate::userland::{Exit, Io};
+pub use launch::{container_shell, exec, find_program_kind, identify_program, ProgramKind};
+pub use process::{Flavor, Flow, Shell};

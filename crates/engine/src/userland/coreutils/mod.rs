@@ -16,6 +16,7 @@ mod perms;
 mod regex;
 mod sed;
 mod stat;
+pub mod tar;
 mod text;
 
 pub use ls::{ls_date, mode_string};
@@ -24,8 +25,8 @@ pub use regex::Regex;
 
 use crate::clock::{tm, MONTHS};
 use crate::fs::{Data, Errno};
-use crate::shell::Io;
 use crate::sorting;
+use crate::userland::Io;
 use crate::vfs::{Ctx, Stat};
 use crate::world::World;
 
@@ -272,13 +273,13 @@ pub fn run(p: &mut Proc, argv: &[String]) -> i32 {
         "whoami" => whoami(p),
         "stat" => stat(p, args),
         "echo" => {
-            let s = super::builtins::echo(args);
+            let s = super::printf::echo(args);
             p.out(&s);
             0
         }
         "printf" => {
             let Some(f) = args.first() else { return p.usage() };
-            let (s, st) = super::builtins::printf(f, &args[1..]);
+            let (s, st) = super::printf::printf(f, &args[1..]);
             p.out(&s);
             st
         }
@@ -298,7 +299,7 @@ pub fn run(p: &mut Proc, argv: &[String]) -> i32 {
         "dd" => dd(p, args),
         "df" => df(p, args),
         "du" => du(p, args),
-        "tar" => super::tar::run(p, args),
+        "tar" => tar::run(p, args),
         "basename" => match args.first() {
             Some(a) => {
                 let mut b = a.trim_end_matches('/').rsplit('/').next().unwrap_or("/").to_string();

@@ -1,8 +1,8 @@
 //! tar: real ustar archives (512-byte headers), written and read by busybox and GNU tar.
 
-use super::coreutils::Proc;
-use super::users;
+use super::Proc;
 use crate::fs::{Data, Errno, FileType, Kind};
+use crate::userland::users;
 use crate::vfs::{Ctx, WriteMode};
 use crate::world::{Cred, World};
 
@@ -369,7 +369,7 @@ pub fn run(p: &mut Proc, args: &[String]) -> i32 {
                         let link = if m.kind == FileType::Symlink { format!(" -> {}", m.link) } else { String::new() };
                         p.out_line(&format!(
                             "{} {owner} {sizestr:>pad$} {:04}-{:02}-{:02} {:02}:{:02} {}{link}",
-                            super::coreutils::mode_string(&st),
+                            super::mode_string(&st),
                             t.year,
                             t.month,
                             t.day,

@@ -17,11 +17,11 @@ pub fn entrypoint(world: &mut World, sh: &mut Shell, argv: &[String], env: &[Str
     if command == "nginx" || command == "nginx-debug" {
         configure(world, sh, env, io);
     }
-    if matches!(crate::userland::find_program_kind(world, sh, command), crate::userland::ProgramKind::Missing) {
+    if matches!(crate::shell::find_program_kind(world, sh, command), crate::shell::ProgramKind::Missing) {
         io.err_line(&format!("/docker-entrypoint.sh: 47: exec: {command}: not found"));
         return Exit::Code(127);
     }
-    crate::userland::exec(world, sh, args, env, io)
+    crate::shell::exec(world, sh, args, env, io)
 }
 
 fn configure(world: &mut World, sh: &mut Shell, env: &[String], io: &mut Io) {
@@ -65,7 +65,7 @@ fn configure(world: &mut World, sh: &mut Shell, env: &[String], io: &mut Io) {
             // A learner's own script runs for real; the image's other scripts do nothing by default.
             let mut sub = sh.clone();
             sub.main_process = false;
-            let _ = crate::userland::exec(world, &mut sub, std::slice::from_ref(&path), env, io);
+            let _ = crate::shell::exec(world, &mut sub, std::slice::from_ref(&path), env, io);
         }
     }
     say(io, "/docker-entrypoint.sh: Configuration complete; ready for start up");

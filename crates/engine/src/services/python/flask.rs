@@ -8,7 +8,7 @@
 use super::parse::{self, Stmt};
 use super::{Interp, Value, BLOCK};
 use crate::clock::{tm, MONTHS};
-use crate::userland::services::net::{http_date, Request, Response, RunningServer};
+use crate::services::net::{http_date, Request, Response, RunningServer};
 use crate::vfs::{Ctx, Ns};
 use crate::world::{ContainerId, World};
 

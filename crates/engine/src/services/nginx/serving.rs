@@ -3,7 +3,7 @@
 
 use crate::clock::{tm, MONTHS};
 use crate::fs::{Errno, FileType};
-use crate::userland::services::net::{self, http_date, reason, Request, Response, RunningServer};
+use crate::services::net::{self, http_date, reason, Request, Response, RunningServer};
 use crate::vfs::{Ctx, Ns};
 use crate::world::{ContainerId, World};
 

@@ -2,8 +2,8 @@
 //! stop (its logs: `logs.rs`).
 
 use crate::fs::Data;
+use crate::services::net;
 use crate::shell::{Io, Shell};
-use crate::userland::services::net;
 use crate::userland::Exit;
 use crate::vfs::{Ctx, Ns, WriteMode};
 use crate::world::{ContainerId, Cred, World};

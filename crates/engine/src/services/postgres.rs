@@ -100,7 +100,7 @@ fn entrypoint(world: &mut World, sh: &mut Shell, argv: &[String], env: &[String]
         if args.is_empty() {
             return Exit::Code(0);
         }
-        return crate::userland::exec(world, sh, &args, env, io);
+        return crate::shell::exec(world, sh, &args, env, io);
     }
     let data = pgdata(env);
     let mut process = sh.clone();
@@ -501,7 +501,7 @@ fn su_exec(world: &mut World, sh: &mut Shell, argv: &[String], env: &[String], i
         Ok((cred, _)) => {
             let mut child = sh.clone();
             child.ctx.cred = cred;
-            crate::userland::exec(world, &mut child, &argv[2..], env, io)
+            crate::shell::exec(world, &mut child, &argv[2..], env, io)
         }
         Err(_) => {
             io.err_line(&format!("su-exec: getpwnam({}): No such file or directory", argv[1]));

@@ -1,21 +1,25 @@
 //! The long-running programs of the catalog images and their clients: nginx and curl/wget,
 //! PostgreSQL and psql, Python and pip, and the package managers.
+//!
+//! Architecture invariant: the services sit above the shell and below the `docker` CLI. The
+//! shell runs them through the [`HOOK`] it is handed (it never names this module), so a build
+//! could leave them out; they run scripts and programs through the shell.
 
 pub mod net;
 pub mod nginx;
 pub mod postgres;
 pub mod python;
 
-use super::binaries::Binary;
-use super::Exit;
-use crate::shell::{Io, Shell};
+use crate::binaries::Binary;
+use crate::shell::process::{Service, Services};
+use crate::shell::{Exit, Io, Shell};
 use crate::world::{ContainerId, World};
 
 /// The simulated binary a running container's main process is, if any (after the entrypoint).
 pub fn main_binary(world: &World, id: &ContainerId) -> Option<Binary> {
     let c = world.container(id)?;
-    let sh = super::container_shell(world, id, None, None, &[]).ok()?;
-    super::identify_program(world, &sh, &c.path)
+    let sh = crate::shell::container_shell(world, id, None, None, &[]).ok()?;
+    crate::shell::identify_program(world, &sh, &c.path)
 }
 
 /// Docker stops container `id`: a simulated server writes its shutdown log lines and returns its
@@ -30,8 +34,19 @@ pub fn on_stop(world: &mut World, id: &ContainerId) -> Option<i32> {
     }
 }
 
+/// What the engine and the CLI hand to the shells they make.
+pub const HOOK: Services = serve;
+
+fn serve(world: &mut World, sh: &mut Shell, service: Service, argv: &[String], env: &[String], io: &mut Io) -> Exit {
+    match service {
+        Service::Binary(binary) => run(world, sh, binary, argv, env, io),
+        Service::Curl => Exit::Code(net::curl(world, sh, argv, io)),
+        Service::Wget => Exit::Code(net::wget(world, sh, argv, io)),
+    }
+}
+
 /// Runs one of the simulated service binaries.
-pub fn run(world: &mut World, sh: &mut Shell, binary: Binary, argv: &[String], env: &[String], io: &mut Io) -> Exit {
+fn run(world: &mut World, sh: &mut Shell, binary: Binary, argv: &[String], env: &[String], io: &mut Io) -> Exit {
     let name = argv.first().map(|a| a.rsplit('/').next().unwrap_or(a)).unwrap_or("");
     match binary {
         Binary::Python => python::python(world, sh, argv, env, io),

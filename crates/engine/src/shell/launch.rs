@@ -1,0 +1,512 @@
+//! How a command name becomes a running program: the PATH search, scripts and `#!` shells,
+//! the host's GNU tools and busybox's applets, `sudo`, `env`, `which`, and the shell of a
+//! container's process. Programs above the shell (the `docker` CLI, the services) are run
+//! through the hooks the shell was handed, never imported.
+
+use super::builtins;
+use super::process::Service;
+use super::{Flavor, Flow, Shell};
+use crate::binaries::{self, Binary};
+use crate::fs::{Data, Kind};
+use crate::userland::{coreutils, getopt, usage, users, Exit, Io, HOST_PROGRAMS};
+use crate::vfs::{Access, Ctx, Ns};
+use crate::world::{ContainerId, Cred, World};
+
+/// Debian 12's `which [-a] NAME…`: the path of each program found on the PATH; exit 1 when one
+/// is missing (it prints nothing for it), 2 on an unknown option (`-s` is one there).
+fn which_program(world: &World, sh: &Shell, argv: &[String], io: &mut Io) -> i32 {
+    let mut names = Vec::new();
+    let mut options_end = false;
+    for arg in argv.iter().skip(1) {
+        match arg.strip_prefix('-').filter(|flags| !flags.is_empty() && names.is_empty() && !options_end) {
+            Some("-") => options_end = true,
+            Some(flags) if flags.chars().all(|f| f == 'a') => {}
+            Some(flags) => {
+                // dash's getopts names the first letter that is not `a` (a byte of it: `-é`
+                // names 0xC3), and `--x` as `-` (`--` alone would end the options).
+                let bad = flags.chars().find(|&f| f != 'a').unwrap_or('-');
+                io.out_str("Usage: /usr/bin/which [-a] args\n");
+                io.err_str("Illegal option -");
+                io.err.push(getopt::first_byte(bad));
+                io.err_line("");
+                return 2;
+            }
+            None => names.push(arg.as_str()),
+        }
+    }
+    let mut all_found = !names.is_empty();
+    for name in names {
+        let host_tool = |path: &str| {
+            sh.ctx.ns == Ns::Host
+                && path.rsplit_once('/').is_some_and(|(dir, tool)| matches!(dir, "/usr/bin" | "/bin") && HOST_PROGRAMS.contains(&tool))
+        };
+        let found = if name.contains('/') {
+            let executable = world.stat(&sh.ctx, name, true).is_ok_and(|st| st.ftype == crate::fs::FileType::File && st.mode & 0o111 != 0);
+            (executable || host_tool(name)).then(|| name.to_string())
+        } else {
+            super::process::which(world, sh, name)
+        };
+        match found {
+            Some(path) => io.out_str(&format!("{path}\n")),
+            None => all_found = false,
+        }
+    }
+    if all_found {
+        0
+    } else {
+        1
+    }
+}
+
+/// Where the command of `env [-i] [NAME=VALUE]… [--] COMMAND…` starts, if it has one.
+fn env_command_at(argv: &[String]) -> Option<usize> {
+    let mut i = 1;
+    while let Some(arg) = argv.get(i) {
+        match arg.as_str() {
+            "-i" | "-" | "--ignore-environment" => {}
+            "--" => return (i + 1 < argv.len()).then_some(i + 1),
+            a if a.contains('=') && !a.starts_with('=') => {}
+            a if a.starts_with('-') => return None,
+            _ => return Some(i),
+        }
+        i += 1;
+    }
+    None
+}
+
+/// `env … COMMAND ARG…`: runs the program (never a shell builtin) with the environment changed.
+fn env_run(world: &mut World, sh: &mut Shell, gnu: bool, argv: &[String], env: &[String], io: &mut Io) -> Exit {
+    let Some(at) = env_command_at(argv) else { return Exit::Code(0) };
+    let mut vars: Vec<String> = env.to_vec();
+    for arg in &argv[1..at] {
+        match arg.split_once('=') {
+            Some((name, _)) => {
+                vars.retain(|v| v.split_once('=').map(|(n, _)| n) != Some(name));
+                vars.push(arg.clone());
+            }
+            None if arg != "--" => vars.clear(),
+            None => {}
+        }
+    }
+    let name = &argv[at];
+    match find_program(world, sh, name) {
+        Program::Native(binary, called) => run_binary(world, sh, binary, &called, &argv[at..], &vars, io),
+        Program::Denied | Program::NotExecutable(_) => {
+            io.err_line(&if gnu {
+                format!("env: '{name}': Permission denied")
+            } else {
+                format!("env: can't execute '{name}': Permission denied")
+            });
+            Exit::Code(126)
+        }
+        _ => {
+            io.err_line(&if gnu {
+                format!("env: '{name}': No such file or directory")
+            } else {
+                format!("env: can't execute '{name}': No such file or directory")
+            });
+            Exit::Code(127)
+        }
+    }
+}
+
+/// What a command name resolves to.
+enum Program {
+    /// A program the simulation implements, and the name it was called by.
+    Native(Binary, String),
+    Script(String),
+    NotFound,
+    Denied,
+    NotExecutable(crate::fs::Errno),
+}
+
+/// A program of the host by name: its tools, and the builtins that are programs there too.
+fn host_tool(name: &str) -> Option<&'static str> {
+    HOST_PROGRAMS.iter().chain(["echo", "test", "["].iter()).find(|p| **p == name).copied()
+}
+
+fn find_program(world: &World, sh: &Shell, name: &str) -> Program {
+    let candidates: Vec<String> = if name.contains('/') {
+        // The host's programs by their full path (`/usr/bin/test`), though the simulated
+        // /usr/bin does not list them.
+        let full = crate::fs::normalize(&sh.ctx.cwd, name);
+        let tool = full.strip_prefix("/usr/bin/").or_else(|| full.strip_prefix("/bin/"));
+        if let Some(tool) = tool.filter(|_| sh.ctx.ns == Ns::Host) {
+            if let Some(known) = host_tool(tool) {
+                return Program::Native(Binary::Gnu(known), tool.to_string());
+            }
+        }
+        vec![name.to_string()]
+    } else if sh.ctx.ns == Ns::Host {
+        return match host_tool(name) {
+            Some(tool) => Program::Native(Binary::Gnu(tool), name.to_string()),
+            None if matches!(name, "sh" | "bash") => Program::Native(Binary::Bash, name.to_string()),
+            None => Program::NotFound,
+        };
+    } else {
+        let path = sh.vars.get("PATH").cloned().unwrap_or_default();
+        path.split(':').filter(|d| !d.is_empty()).map(|d| format!("{d}/{name}")).collect()
+    };
+    let mut denied = false;
+    for cand in &candidates {
+        let Ok(loc) = world.resolve(&sh.ctx, cand, true) else {
+            if name.contains('/') {
+                return match world.resolve(&sh.ctx, cand, true) {
+                    Err(e) => Program::NotExecutable(e),
+                    Ok(_) => Program::NotFound,
+                };
+            }
+            continue;
+        };
+        let st = world.stat_loc(&sh.ctx.ns, &loc);
+        if st.ftype != crate::fs::FileType::File {
+            if name.contains('/') {
+                return Program::NotExecutable(crate::fs::Errno::Access);
+            }
+            continue;
+        }
+        if !crate::vfs::may(st.uid, st.gid, st.mode, false, &sh.ctx.cred, Access::Exec) {
+            denied = true;
+            continue;
+        }
+        let base = name.rsplit('/').next().unwrap_or(name).to_string();
+        if sh.ctx.ns == Ns::Host && (cand.starts_with("/usr/bin/") || cand.starts_with("/bin/")) {
+            return find_program(world, sh, &base);
+        }
+        match &world.fs.get(loc.top()).kind {
+            Kind::File(Data::Opaque(n)) => {
+                // A file of no known size runs as the applet its name says, as a busybox link would.
+                let binary = binaries::identify(*n).unwrap_or(Binary::DebianBusybox);
+                return Program::Native(binary, base);
+            }
+            Kind::File(Data::Bytes(b)) => {
+                let text = String::from_utf8_lossy(b).into_owned();
+                return Program::Script(text);
+            }
+            _ => {}
+        }
+    }
+    if denied {
+        Program::Denied
+    } else {
+        Program::NotFound
+    }
+}
+
+/// Applets of busybox 1.35 (`busybox --list`) the simulation implements beyond the links the
+/// images have.
+const STANDALONE_APPLETS: [&str; 8] = ["awk", "chgrp", "cut", "mount", "seq", "tee", "wget", "yes"];
+
+/// Debian's busybox sh prefers its own applets: it runs one by name whether or not a link to
+/// it is on the PATH, even one deleted from /bin (oracle-21: `ls` after `rm /bin/ls`).
+fn standalone_applet(world: &World, sh: &Shell, name: &str) -> bool {
+    sh.flavor == Flavor::Ash
+        && (STANDALONE_APPLETS.contains(&name) || crate::images::BUSYBOX_APPLETS.contains(&name))
+        && world.stat(&sh.ctx, "/bin/busybox", true).is_ok_and(|st| st.size == binaries::size_of(Binary::DebianBusybox))
+}
+
+/// The simulated binary a command name runs, if it is one.
+pub fn identify_program(world: &World, sh: &Shell, name: &str) -> Option<Binary> {
+    match find_program(world, sh, name) {
+        Program::Native(binary, _) => Some(binary),
+        _ => None,
+    }
+}
+
+/// Whether a command name can be started at all (Docker checks before it runs a process).
+pub enum ProgramKind {
+    Found,
+    Missing,
+}
+
+pub fn find_program_kind(world: &World, sh: &Shell, name: &str) -> ProgramKind {
+    if builtins::is_builtin(name) && sh.ctx.ns == Ns::Host {
+        return ProgramKind::Found;
+    }
+    match find_program(world, sh, name) {
+        Program::NotFound | Program::NotExecutable(_) => ProgramKind::Missing,
+        _ => ProgramKind::Found,
+    }
+}
+
+/// Runs an external program (anything that is not a builtin).
+pub fn exec(world: &mut World, sh: &mut Shell, argv: &[String], env: &[String], io: &mut Io) -> Exit {
+    let name = argv[0].clone();
+    let program = match find_program(world, sh, &name) {
+        // Busybox's sh runs its own applets by name, linked on the PATH or not (oracle-09:
+        // awk in the busybox image, which links 40 applets); a process started by Docker
+        // does not find them.
+        Program::NotFound if standalone_applet(world, sh, &name) => Program::Native(Binary::DebianBusybox, name.clone()),
+        other => other,
+    };
+    match program {
+        Program::Native(binary, called) => run_binary(world, sh, binary, &called, argv, env, io),
+        Program::Script(text) => {
+            if sh.depth >= super::process::MAX_DEPTH {
+                io.err_line(&format!("{}{name}: nesting too deep", sh.err_prefix()));
+                return Exit::Code(126);
+            }
+            let mut sub = Shell::new(sh.flavor, sh.ctx.clone(), env);
+            sub.depth = sh.depth + 1;
+            sub.docker = sh.docker;
+            sub.services = sh.services;
+            sub.positional = argv[1..].to_vec();
+            let body = text.split_once('\n').filter(|_| text.starts_with("#!")).map(|(_, b)| b.to_string()).unwrap_or(text);
+            match sub.run_script(world, &body, io) {
+                Flow::Exit(c) | Flow::Return(c) => Exit::Code(c),
+                Flow::Block => Exit::Block,
+                Flow::Next => Exit::Code(sub.status),
+            }
+        }
+        Program::NotFound => {
+            match sh.flavor {
+                Flavor::Bash if name.contains('/') => io.err_line(&format!("{}{name}: No such file or directory", sh.err_prefix())),
+                Flavor::Bash => io.err_line(&format!("{}{name}: command not found", sh.err_prefix())),
+                Flavor::Ash => io.err_line(&format!("sh: {name}: not found")),
+                Flavor::Dash => io.err_line(&format!("sh: 1: {name}: not found")),
+            }
+            Exit::Code(127)
+        }
+        Program::Denied => {
+            io.err_line(&format!("{}{name}: Permission denied", sh.err_prefix()));
+            Exit::Code(126)
+        }
+        Program::NotExecutable(e) => {
+            let code = if e == crate::fs::Errno::NoEnt { 127 } else { 126 };
+            match sh.flavor {
+                Flavor::Bash => io.err_line(&format!(
+                    "{}{name}: {}",
+                    sh.err_prefix(),
+                    if e == crate::fs::Errno::Access { "Is a directory".to_string() } else { e.to_string() }
+                )),
+                Flavor::Ash | Flavor::Dash => io.err_line(&format!(
+                    "{}{name}: {}",
+                    sh.err_prefix(),
+                    if e == crate::fs::Errno::NoEnt { "not found".to_string() } else { "Permission denied".to_string() }
+                )),
+            }
+            Exit::Code(code)
+        }
+    }
+}
+
+/// Runs a binary the simulation implements; `called` is the name it was started by.
+fn run_binary(world: &mut World, sh: &mut Shell, binary: Binary, called: &str, argv: &[String], env: &[String], io: &mut Io) -> Exit {
+    match binary {
+        Binary::DebianBusybox | Binary::AlpineBusybox => run_program(world, sh, called, false, argv, env, io),
+        Binary::Gnu(tool) => run_program(world, sh, tool, true, argv, env, io),
+        Binary::Bash => run_shell(world, sh, Flavor::Bash, argv, env, io),
+        Binary::Dash => run_shell(world, sh, Flavor::Dash, argv, env, io),
+        Binary::Script(_) => Exit::Code(0),
+        other => run_service(world, sh, Service::Binary(other), argv, env, io),
+    }
+}
+
+/// Runs a known program by name: a GNU tool (`gnu`) or a busybox applet.
+pub fn run_program(world: &mut World, sh: &mut Shell, applet: &str, gnu: bool, argv: &[String], env: &[String], io: &mut Io) -> Exit {
+    match applet {
+        "sh" | "ash" if !gnu => run_shell(world, sh, Flavor::Ash, argv, env, io),
+        "sh" | "bash" => run_shell(world, sh, Flavor::Bash, argv, env, io),
+        "docker" if gnu => match sh.docker {
+            Some(cli) => {
+                // The client reads its own environment (`-e NAME` takes NAME's value from it):
+                // the line's `NAME=value` prefixes are in it, for this command only.
+                let (vars, exported) = (sh.vars.clone(), sh.exported.clone());
+                for (k, v) in env.iter().filter_map(|kv| kv.split_once('=')) {
+                    sh.vars.insert(k.to_string(), v.to_string());
+                    sh.exported.insert(k.to_string());
+                }
+                let code = cli(world, sh, argv, io);
+                (sh.vars, sh.exported) = (vars, exported);
+                Exit::Code(code)
+            }
+            None => {
+                io.err_line(&format!("{}docker: command not found", sh.err_prefix()));
+                Exit::Code(127)
+            }
+        },
+        "sudo" if gnu => sudo(world, sh, argv, env, io),
+        // test and [ as programs (`/usr/bin/test`, `sudo test -f …`): the builtin's logic,
+        // with the program's own credentials.
+        "test" | "[" => Exit::Code(builtins::test_program(world, sh, applet, argv, io)),
+        "yes" => {
+            // Endless in truth; it stops where a pipe's reader would have stopped reading
+            // (a pipe buffer's worth: 64 KiB).
+            let word = if argv.len() > 1 { argv[1..].join(" ") } else { "y".to_string() };
+            let line = format!("{word}\n");
+            let times = (65_536 / line.len()).max(1);
+            io.out_str(&line.repeat(times));
+            Exit::Code(0)
+        }
+        "curl" if gnu => run_service(world, sh, Service::Curl, argv, env, io),
+        "which" if gnu => Exit::Code(which_program(world, sh, argv, io)),
+        "env" if env_command_at(argv).is_some() => env_run(world, sh, gnu, argv, env, io),
+        "wget" if !gnu => run_service(world, sh, Service::Wget, argv, env, io),
+        "busybox" if !gnu => {
+            if argv.len() < 2 {
+                io.out_str("BusyBox v1.35.0 (Debian 1:1.35.0-4+deb12u1+b1) multi-call binary.\n");
+                return Exit::Code(0);
+            }
+            run_program(world, sh, &argv[1].clone(), false, &argv[1..], env, io)
+        }
+        "sleep" => {
+            let secs: f64 = argv.get(1).and_then(|a| a.trim_end_matches('s').parse().ok()).unwrap_or(-1.0);
+            if secs < 0.0 {
+                let a = argv.get(1).cloned().unwrap_or_default();
+                // GNU sleep reads `-x` as an option (getopt), busybox as a bad number.
+                let option = a.strip_prefix('-').and_then(|o| o.chars().next()).filter(|_| gnu);
+                if let Some(o) = option {
+                    io.err.extend(getopt::message("sleep", &getopt::Foreign::Short(getopt::first_byte(o))));
+                    io.err_line("Try 'sleep --help' for more information.");
+                } else if argv.len() < 2 {
+                    io.err_line(if gnu {
+                        "sleep: missing operand"
+                    } else {
+                        "BusyBox v1.35.0 (Debian 1:1.35.0-4+deb12u1+b1) multi-call binary.\n\nUsage: sleep [N]..."
+                    });
+                } else if gnu {
+                    io.err_line(&format!("sleep: invalid time interval \u{2018}{a}\u{2019}"));
+                    io.err_line("Try 'sleep --help' for more information.");
+                } else {
+                    io.err_line(&format!("sleep: invalid number '{a}'"));
+                }
+                return Exit::Code(1);
+            }
+            if sh.main_process && secs >= 2.0 {
+                // A main process asleep for good: the container keeps running.
+                Exit::Block
+            } else {
+                world.clock.advance_millis((secs.min(5.0) * 1000.0) as i64);
+                Exit::Code(0)
+            }
+        }
+        _ => {
+            let mut p = coreutils::Proc { world, ctx: sh.ctx.clone(), io, gnu, name: applet.to_string(), env: env.to_vec() };
+            Exit::Code(coreutils::run(&mut p, argv))
+        }
+    }
+}
+
+/// Runs a service through the hook the shell was handed.
+fn run_service(world: &mut World, sh: &mut Shell, service: Service, argv: &[String], env: &[String], io: &mut Io) -> Exit {
+    match sh.services {
+        Some(services) => services(world, sh, service, argv, env, io),
+        None => {
+            let name = argv.first().map_or("", |a| a.rsplit('/').next().unwrap_or(a));
+            io.err_line(&format!("{}{name}: command not found", sh.err_prefix()));
+            Exit::Code(127)
+        }
+    }
+}
+
+fn run_shell(world: &mut World, sh: &mut Shell, flavor: Flavor, argv: &[String], env: &[String], io: &mut Io) -> Exit {
+    if sh.depth >= super::process::MAX_DEPTH {
+        io.err_line(&format!("{}nesting too deep", sh.err_prefix()));
+        return Exit::Code(126);
+    }
+    let mut sub = Shell::new(flavor, sh.ctx.clone(), env);
+    sub.depth = sh.depth + 1;
+    sub.docker = sh.docker;
+    sub.services = sh.services;
+    sub.main_process = sh.main_process;
+    let args = &argv[1..];
+    let script = if args.first().map(String::as_str) == Some("-c") {
+        match args.get(1) {
+            Some(s) => {
+                sub.arg0 = args.get(2).cloned();
+                sub.positional = args.iter().skip(3).cloned().collect();
+                s.clone()
+            }
+            None => {
+                io.err_line(&format!("{}-c: option requires an argument", sub.name()));
+                return Exit::Code(2);
+            }
+        }
+    } else if let Some(file) = args.first() {
+        match world.read(&sh.ctx, file) {
+            Ok(d) => String::from_utf8_lossy(&d.to_vec()).into_owned(),
+            Err(e) => {
+                io.err_line(&format!("{}: can't open '{file}': {e}", sub.name()));
+                return Exit::Code(2);
+            }
+        }
+    } else {
+        String::from_utf8_lossy(&std::mem::take(&mut io.stdin)).into_owned()
+    };
+    match sub.run_script(world, &script, io) {
+        Flow::Exit(c) | Flow::Return(c) => Exit::Code(c),
+        Flow::Block => Exit::Block,
+        Flow::Next => Exit::Code(sub.status),
+    }
+}
+
+fn sudo(world: &mut World, sh: &mut Shell, argv: &[String], env: &[String], io: &mut Io) -> Exit {
+    let mut args = &argv[1..];
+    while let Some(a) = args.first() {
+        if a.starts_with('-') && a != "-" {
+            if let Some(foreign) = getopt::first_foreign(std::slice::from_ref(a), "") {
+                io.err.extend(getopt::message("sudo", &foreign));
+                io.err_line(usage::SUDO);
+                return Exit::Code(1);
+            }
+            args = &args[1..];
+        } else {
+            break;
+        }
+    }
+    if args.is_empty() {
+        io.err_line("usage: sudo -h | -K | -k | -V");
+        return Exit::Code(1);
+    }
+    let mut root = sh.clone();
+    root.ctx.cred = Cred::root();
+    let name = args[0].clone();
+    if builtins::is_builtin(&name) && !matches!(name.as_str(), "echo" | "printf" | "pwd" | "true" | "false" | "test" | "[") {
+        io.err_line(&format!("sudo: {name}: command not found"));
+        return Exit::Code(1);
+    }
+    match find_program(world, &root, &name) {
+        Program::Native(binary, called) => run_binary(world, &mut root, binary, &called, args, env, io),
+        _ => {
+            io.err_line(&format!("sudo: {name}: command not found"));
+            Exit::Code(1)
+        }
+    }
+}
+
+/// The main process's shell context inside container `id`.
+pub fn container_shell(
+    world: &World,
+    id: &ContainerId,
+    user: Option<&str>,
+    workdir: Option<&str>,
+    extra_env: &[String],
+) -> Result<Shell, String> {
+    let c = world.container(id).ok_or_else(|| format!("No such container: {id}"))?;
+    let root_ctx = Ctx::root(Ns::Container(id.clone()));
+    let user = user.unwrap_or(&c.user);
+    let (mut cred, home) = if user.is_empty() { (Cred::root(), "/root".to_string()) } else { users::resolve_user(world, &root_ctx, user)? };
+    // `--group-add`: by number, or by a name in the image's /etc/group.
+    for g in &c.host.group_add {
+        let gid = g.parse::<u32>().ok().or_else(|| users::groups(world, &root_ctx).iter().find(|e| e.name == *g).map(|e| e.gid));
+        if let Some(gid) = gid.filter(|gid| !cred.groups.contains(gid)) {
+            cred.groups.push(gid);
+        }
+    }
+    let mut env = vec![
+        c.env.iter().find(|e| e.starts_with("PATH=")).cloned().unwrap_or_else(|| crate::images::PATH_ENV.to_string()),
+        format!("HOSTNAME={}", c.hostname),
+    ];
+    for e in &c.env {
+        if !e.starts_with("PATH=") {
+            env.push(e.clone());
+        }
+    }
+    env.extend(extra_env.iter().cloned());
+    if !env.iter().any(|e| e.starts_with("HOME=")) {
+        env.push(format!("HOME={home}"));
+    }
+    let cwd = workdir.map(str::to_string).unwrap_or_else(|| c.working_dir.clone());
+    let ctx = Ctx { ns: Ns::Container(id.clone()), cred, cwd, umask: 0o022 };
+    Ok(Shell::new(Flavor::Ash, ctx, &env))
+}

@@ -1,0 +1,171 @@
+//! A shell as a process: its dialect, its context (namespace, credentials, working
+//! directory), its variables, and the hooks to the programs above it. The interpreter
+//! (`exec.rs`), the builtins and the launcher all work on this value; a program that starts a
+//! shell makes one and runs its script, which is how the shell's recursion goes without a
+//! circle of imports.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use super::ast::Command;
+use crate::userland::Io;
+use crate::vfs::{Ctx, Ns};
+use crate::world::World;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Flavor {
+    /// GNU bash 5.2 on the host (`bash -c`, so errors say `bash: line 1:`).
+    Bash,
+    /// BusyBox 1.35 ash inside a container.
+    Ash,
+    /// Debian's dash 0.5.12, `/bin/sh` of the Debian-based images (`sh -c`, so errors say `sh: 1:`).
+    Dash,
+}
+
+/// How a list of commands ended.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Flow {
+    Next,
+    /// `exit N`, or an error that ends the shell.
+    Exit(i32),
+    /// The container's main process went to sleep for good (it keeps running).
+    Block,
+    /// `return N` in a function: ends the call.
+    Return(i32),
+}
+
+pub use crate::world::STEP_BUDGET;
+/// How deeply shells, substitutions and `docker run` may nest.
+pub const MAX_DEPTH: u32 = 24;
+
+/// The `docker` command. Programs run it but do not own it: the CLI sits above them, so the
+/// engine hands it to the host's shell (and subshells inherit it); a container's shell has none.
+pub type DockerCli = fn(&mut World, &mut Shell, &[String], &mut Io) -> i32;
+
+/// A program of the services (nginx, PostgreSQL, Python and pip, curl and wget), which sit
+/// above the shell: they run scripts and programs through it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Service {
+    /// A service binary found on the PATH (`nginx`, `docker-entrypoint.sh`, `python3` …).
+    Binary(crate::binaries::Binary),
+    /// The host's curl.
+    Curl,
+    /// Busybox's wget applet.
+    Wget,
+}
+
+/// The services, handed in like the `docker` CLI: by the engine to the host's shell, by the CLI
+/// to a container's; subshells inherit them. A shell without them finds no such program.
+pub type Services = fn(&mut World, &mut Shell, Service, &[String], &[String], &mut Io) -> crate::userland::Exit;
+
+#[derive(Clone, Debug)]
+pub struct Shell {
+    pub flavor: Flavor,
+    pub ctx: Ctx,
+    pub vars: BTreeMap<String, String>,
+    pub exported: BTreeSet<String>,
+    pub status: i32,
+    pub positional: Vec<String>,
+    /// This shell is a container's main process: a long `sleep` keeps it running.
+    pub main_process: bool,
+    pub depth: u32,
+    /// `$0`: the shell's name, or the first argument after `sh -c SCRIPT`.
+    pub arg0: Option<String>,
+    /// Defined with `alias`. Kept and listed, never expanded: `bash -c` does not expand
+    /// aliases, and each line on the host is one `bash -c`.
+    pub aliases: BTreeMap<String, String>,
+    /// The `docker` CLI, where this shell can run it.
+    pub docker: Option<DockerCli>,
+    /// The services, where this shell can run them.
+    pub services: Option<Services>,
+    /// Functions defined in this shell, and how deep calls are nested now.
+    pub functions: BTreeMap<String, Command>,
+    pub calls: u32,
+    /// The host's shell at the web terminal's prompt (an interactive bash), not `bash -c`.
+    pub interactive: bool,
+}
+
+impl Shell {
+    pub fn new(flavor: Flavor, ctx: Ctx, env: &[String]) -> Shell {
+        let mut vars = BTreeMap::new();
+        let mut exported = BTreeSet::new();
+        for kv in env {
+            if let Some((k, v)) = kv.split_once('=') {
+                vars.insert(k.to_string(), v.to_string());
+                exported.insert(k.to_string());
+            }
+        }
+        vars.insert("PWD".into(), ctx.cwd.clone());
+        exported.insert("PWD".into());
+        Shell {
+            flavor,
+            ctx,
+            vars,
+            exported,
+            status: 0,
+            positional: Vec::new(),
+            main_process: false,
+            depth: 0,
+            arg0: None,
+            aliases: BTreeMap::new(),
+            docker: None,
+            services: None,
+            functions: BTreeMap::new(),
+            calls: 0,
+            interactive: false,
+        }
+    }
+
+    /// The host shell of `student`, as in `ENVIRONMENT.md` §1.
+    pub fn host(cwd: &str) -> Shell {
+        let env: Vec<String> = [
+            "HOME=/home/student",
+            "USER=student",
+            "LOGNAME=student",
+            "SHELL=/bin/bash",
+            "LANG=C.UTF-8",
+            "TZ=UTC",
+            "TERM=dumb",
+            crate::images::PATH_ENV,
+            "DOCKER_HOST=unix:///var/run/docker.sock",
+        ]
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
+        Shell::new(Flavor::Bash, Ctx { ns: Ns::Host, cred: crate::world::Cred::student(), cwd: cwd.into(), umask: 0o022 }, &env)
+    }
+
+    pub fn name(&self) -> &'static str {
+        match self.flavor {
+            Flavor::Bash => "bash",
+            Flavor::Ash | Flavor::Dash => "sh",
+        }
+    }
+
+    /// The prefix of the shell's own error messages.
+    pub fn err_prefix(&self) -> String {
+        match self.flavor {
+            // An interactive bash names no line; `bash -c` says `line 1`.
+            Flavor::Bash if self.interactive => "bash: ".into(),
+            Flavor::Bash => "bash: line 1: ".into(),
+            Flavor::Ash => "sh: ".into(),
+            Flavor::Dash => "sh: 1: ".into(),
+        }
+    }
+
+    pub fn env_list(&self) -> Vec<String> {
+        self.exported.iter().filter_map(|k| self.vars.get(k).map(|v| format!("{k}={v}"))).collect()
+    }
+}
+
+/// Where `name` is found on the PATH (for `type` and `command -v`).
+pub fn which(world: &World, sh: &Shell, name: &str) -> Option<String> {
+    match sh.ctx.ns {
+        Ns::Host => crate::userland::HOST_PROGRAMS.contains(&name).then(|| format!("/usr/bin/{name}")),
+        Ns::Container(_) => {
+            let path = sh.vars.get("PATH").cloned().unwrap_or_default();
+            path.split(':')
+                .map(|d| format!("{d}/{name}"))
+                .find(|p| world.stat(&sh.ctx, p, true).map(|s| s.ftype == crate::fs::FileType::File).unwrap_or(false))
+        }
+    }
+}
