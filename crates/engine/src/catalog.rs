@@ -99,7 +99,7 @@ pub fn materialize(world: &mut World, image: &CatalogImage) -> Materialized {
         // The local busybox is the registry's: pulling it changes nothing.
         let i = crate::daemon::find_image(world, "busybox:latest");
         if let Some(i) = i {
-            let im = &world.images[i];
+            let im = &world.images()[i];
             return Materialized {
                 layers: im.layers.clone(),
                 existed: vec![true; im.layers.len()],
@@ -126,10 +126,10 @@ pub struct Recipe<'w> {
 impl Recipe<'_> {
     /// A step that makes a layer: `fill` writes its files.
     fn layer(&mut self, created: i64, created_by: &str, fill: impl FnOnce(&mut TreeBuilder)) {
-        let root = self.world.fs.new_dir(0, 0, 0o755, created);
-        let mut tree = TreeBuilder { fs: &mut self.world.fs, root };
+        let root = self.world.fs_mut().new_dir(0, 0, 0o755, created);
+        let mut tree = TreeBuilder { fs: self.world.fs_mut(), root };
         fill(&mut tree);
-        let before = self.world.layers.len();
+        let before = self.world.layers().len();
         let layer = crate::daemon::layers::store_layer(self.world, &self.layers, root, false);
         self.existed.push(layer < before);
         self.layers.push(layer);

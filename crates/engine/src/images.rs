@@ -1,7 +1,5 @@
 //! The canonical start state: host tree, the four built-in images, Docker's directories.
 
-use std::collections::BTreeMap;
-
 use crate::clock::{epoch, Clock, Ids};
 use crate::fs::{Arena, Data, InodeId, Kind};
 use crate::world::{HistoryEntry, Image, ImageConfig, Layer, World};
@@ -354,37 +352,18 @@ impl World {
                 mar1,
             ),
         ];
-        let mut world = World {
-            fs,
-            host_root,
-            clock: Clock::at_seconds(epoch(2026, 11, 30, 4, 2, 0)),
-            ids: Ids::seeded(seed),
-            layers,
-            images,
-            containers: Vec::new(),
-            removed: Vec::new(),
-            volumes: BTreeMap::new(),
-            events: Vec::new(),
-            size_marks: Vec::new(),
-            open_place: None,
-            tty: false,
-            next_pid: 1200,
-            budget: crate::world::STEP_BUDGET,
-            budget_exhausted: false,
-            question_pending: false,
-            answering: false,
-            daemon_at_work: false,
-            networks: Vec::new(),
-            pending_session: None,
-        };
-        for i in 0..world.images.len() {
-            world.images[i].size = world.image_size(i);
+        let mut world = World::new(fs, host_root, Clock::at_seconds(epoch(2026, 11, 30, 4, 2, 0)), Ids::seeded(seed), layers, images);
+        for i in 0..world.images().len() {
+            let size = world.image_size(i);
+            if let Some(im) = world.image_mut(i) {
+                im.size = size;
+            }
         }
         world
     }
 
     /// Sum of the image's layer sizes.
     pub fn image_size(&self, image: usize) -> u64 {
-        self.images[image].layers.iter().map(|l| self.layers[*l].size).sum()
+        self.images()[image].layers.iter().map(|l| self.layers()[*l].size).sum()
     }
 }

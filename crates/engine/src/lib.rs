@@ -108,7 +108,7 @@ impl Engine {
 
     /// Whether a terminal is attached (interactive `-it` sessions are possible).
     pub fn set_tty(&mut self, tty: bool) {
-        self.world.tty = tty;
+        self.world.set_tty(tty);
     }
 
     /// Run one line as the host user `student` types it (`bash -c LINE`, stdin empty).
@@ -120,9 +120,9 @@ impl Engine {
         // The answer to a waiting `[y/N]`: the asking line runs again with it as its input, and
         // what follows the question is this line's output (the question is on screen already).
         if let Some((asking, shown)) = self.question.take() {
-            self.world.answering = true;
+            self.world.set_answering(true);
             let mut o = self.run_with_stdin(&asking, format!("{line}\n").into_bytes());
-            self.world.answering = false;
+            self.world.set_answering(false);
             if o.stdout.is_char_boundary(shown) {
                 o.stdout = o.stdout.split_off(shown);
             }
@@ -130,9 +130,8 @@ impl Engine {
         }
         let world = &mut self.world;
         world.start_line();
-        world.budget = shell::process::STEP_BUDGET;
-        world.budget_exhausted = false;
-        world.clock.advance_millis(50);
+        world.reset_budget();
+        world.advance_clock(50);
         let mut io = Io::with_stdin(stdin);
         let exit_code = if let Some(mut session) = self.sessions.pop() {
             // Inside a container: the line runs in its shell, `exit` leaves it.
@@ -158,10 +157,10 @@ impl Engine {
             self.run_host(line, &mut io)
         };
         let world = &mut self.world;
-        if world.budget_exhausted {
+        if world.budget_exhausted() {
             io.err_line("stowage: this line ran too many commands and was stopped (the simulator's limit)");
         }
-        if let Some(req) = world.pending_session.take() {
+        if let Some(req) = world.take_session_request() {
             if let Ok(mut shell) = docker::container_shell(world, &req.container_id, req.user.as_deref(), req.workdir.as_deref(), &req.env)
             {
                 shell.depth = 1;
@@ -173,7 +172,7 @@ impl Engine {
                 self.sessions.push(Session { container_id: req.container_id, main_process: req.main_process, shell });
             }
         }
-        if std::mem::take(&mut world.question_pending) {
+        if world.take_question() {
             self.question = Some((line.to_string(), io.out.len()));
         }
         let world = &mut self.world;
@@ -184,9 +183,9 @@ impl Engine {
             stderr: String::from_utf8_lossy(&io.err).into_owned(),
             exit_code,
             // Kept in the world too, until the next line: a view lists what they changed.
-            events: world.events.clone(),
-            removed: world.removed.iter().map(|c| view::container_view(world, c)).collect(),
-            sizes: world.size_marks.clone(),
+            events: world.events().to_vec(),
+            removed: world.removed().iter().map(|c| view::container_view(world, c)).collect(),
+            sizes: world.size_marks().to_vec(),
             stderr_first: io.stderr_first(),
         }
     }
@@ -197,7 +196,7 @@ impl Engine {
         sh.docker = Some(docker::cli);
         sh.services = Some(services::HOOK);
         // At the web terminal's prompt the host's bash is interactive; replays are `bash -c`.
-        sh.interactive = self.world.tty;
+        sh.interactive = self.world.tty();
         let flow = sh.run_script(&mut self.world, line, io);
         self.cwd = sh.ctx.cwd.clone();
         match flow {

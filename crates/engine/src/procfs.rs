@@ -8,11 +8,11 @@ use crate::world::{Container, MountKind, SystemMount, World};
 
 /// The options of a container's overlay root: its layers' links, its upper and work dirs.
 fn root_options(world: &World, c: &Container) -> String {
-    let img = world.images.iter().find(|im| im.id == c.image_id);
+    let img = world.images().iter().find(|im| im.id == c.image_id);
     let mut lower = vec![format!("/var/lib/docker/overlay2/l/{}", c.init_link)];
     if let Some(img) = img {
         for l in img.layers.iter().rev() {
-            lower.push(format!("/var/lib/docker/overlay2/l/{}", world.layers[*l].link_id));
+            lower.push(format!("/var/lib/docker/overlay2/l/{}", world.layers()[*l].link_id));
         }
     }
     let ro = if c.host.readonly_rootfs { "ro" } else { "rw" };
@@ -81,7 +81,7 @@ pub fn host_mounts(world: &World) -> String {
         "cgroup2 /sys/fs/cgroup/unified cgroup2 rw,relatime 0 0".to_string(),
         format!("/dev/vda /var/lib/docker {disk}"),
     ];
-    for c in world.containers.iter().filter(|c| c.status == crate::world::Status::Running) {
+    for c in world.containers().iter().filter(|c| c.status == crate::world::Status::Running) {
         lines.push(format!("overlay /var/lib/docker/overlay2/{}/merged overlay {} 0 0", c.layer_id, root_options(world, c)));
     }
     lines.join("\n") + "\n"

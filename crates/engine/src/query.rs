@@ -135,20 +135,20 @@ impl<'a> Query<'a> {
 
     /// Every container, oldest first.
     pub fn containers(&self) -> Vec<ContainerFacts> {
-        self.world.containers.iter().map(facts).collect()
+        self.world.containers().iter().map(facts).collect()
     }
 
     /// How many anonymous volumes there are (a goal asks after every command).
     pub fn anonymous_volumes(&self) -> usize {
-        self.world.volumes.values().filter(|v| v.anonymous).count()
+        self.world.volumes().values().filter(|v| v.anonymous).count()
     }
 
     /// A volume by name.
     pub fn volume(&self, name: &str) -> Option<VolumeFacts> {
-        let v = self.world.volumes.get(name)?;
+        let v = self.world.volumes().get(name)?;
         let used_by = self
             .world
-            .containers
+            .containers()
             .iter()
             .filter(|c| c.mount_points.iter().any(|m| m.kind == MountPointKind::Volume && m.name == name))
             .map(|c| c.name.clone())
@@ -158,7 +158,7 @@ impl<'a> Query<'a> {
 
     /// Every volume, by name.
     pub fn volumes(&self) -> Vec<VolumeFacts> {
-        self.world.volumes.keys().filter_map(|name| self.volume(name)).collect()
+        self.world.volumes().keys().filter_map(|name| self.volume(name)).collect()
     }
 
     /// A file of the host, as root sees it (symlinks followed).
@@ -169,7 +169,7 @@ impl<'a> Query<'a> {
     /// A file inside a volume's data (`path` is relative to the volume's root; it cannot
     /// climb out of it).
     pub fn volume_file(&self, volume: &str, path: &str) -> Option<FileFacts> {
-        self.world.volumes.get(volume)?;
+        self.world.volumes().get(volume)?;
         let inside = normalize("/", path);
         self.host_file(&format!("/var/lib/docker/volumes/{volume}/_data{}", if inside == "/" { "" } else { &inside }))
     }
@@ -190,9 +190,9 @@ impl<'a> Query<'a> {
         let path = normalize("/", path);
         let mut node = c.upper;
         for name in components(&path) {
-            node = self.world.fs.lookup(node, name)?;
+            node = self.world.fs().lookup(node, name)?;
         }
-        Some(match &self.world.fs.get(node).kind {
+        Some(match &self.world.fs().get(node).kind {
             Kind::File(data) => UpperEntry::File { size: data.len() },
             Kind::Dir { opaque, .. } => UpperEntry::Dir { opaque: *opaque },
             Kind::Whiteout => UpperEntry::Whiteout,
@@ -203,7 +203,7 @@ impl<'a> Query<'a> {
 
     /// An image by reference (`name[:tag]`, id or id prefix).
     pub fn image(&self, reference: &str) -> Option<ImageFacts> {
-        let im = self.world.images.get(crate::daemon::find_image(self.world, reference)?)?;
+        let im = self.world.images().get(crate::daemon::find_image(self.world, reference)?)?;
         Some(ImageFacts { id: im.id.clone(), tags: im.tags.clone(), layers: im.layers.len() })
     }
 

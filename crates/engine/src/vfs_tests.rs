@@ -1,5 +1,5 @@
 //! Unit tests of the vfs on its own: one behaviour per test, checked on the inodes (upper dir,
-//! image layers, mounts) and on the events pushed into `world.events`.
+//! image layers, mounts) and on the events pushed into `world.events()`.
 //!
 //! The worlds come from the canonical machine; the container is made by `docker create`
 //! (created, not started: no mounts, so the overlay is all there is). Mounts a test needs are
@@ -16,7 +16,7 @@ fn world_with(flags: &str) -> World {
     let out = engine.run(&format!("docker create --name box {flags} demo/app:1.0 sleep 3600"));
     assert_eq!(out.exit_code, 0, "docker create failed: {}", out.stderr);
     let mut world = engine.world().clone();
-    world.events.clear();
+    world.start_line();
     world
 }
 
@@ -40,21 +40,21 @@ fn bytes(s: &str) -> Data {
 
 /// The inode at `path` below `dir` in one layer (no merging, no symlinks).
 fn at(world: &World, dir: InodeId, path: &str) -> Option<InodeId> {
-    components(path).try_fold(dir, |d, name| world.fs.lookup(d, name))
+    components(path).try_fold(dir, |d, name| world.fs().lookup(d, name))
 }
 
 /// The root of image layer `n` (1 = bottom) of the container.
 fn layer(world: &World, n: usize) -> InodeId {
-    let img = world.images.iter().find(|im| im.id == world.containers[0].image_id).expect("image");
-    world.layers[img.layers[n - 1]].root
+    let img = world.images().iter().find(|im| im.id == world.containers()[0].image_id).expect("image");
+    world.layers()[img.layers[n - 1]].root
 }
 
 fn upper(world: &World) -> InodeId {
-    world.containers[0].upper
+    world.containers()[0].upper
 }
 
 fn upper_is_empty(world: &World) -> bool {
-    world.fs.get(upper(world)).entries().is_some_and(|e| e.is_empty())
+    world.fs().get(upper(world)).entries().is_some_and(|e| e.is_empty())
 }
 
 fn names(world: &World, ctx: &Ctx, path: &str) -> Vec<String> {
@@ -63,7 +63,7 @@ fn names(world: &World, ctx: &Ctx, path: &str) -> Vec<String> {
 }
 
 fn copy_ups(world: &World) -> Vec<&Event> {
-    world.events.iter().filter(|e| matches!(e, Event::CopyUp { .. })).collect()
+    world.events().iter().filter(|e| matches!(e, Event::CopyUp { .. })).collect()
 }
 
 fn writable() -> Place {
@@ -87,7 +87,7 @@ fn merged_view_unions_init_and_image_layers() {
     assert_eq!(world.read(&ctx, "/etc/app/app.conf"), Ok(bytes("color=blue\n")));
     // The host namespace sees the host's tree, not the container's.
     assert_eq!(world.resolve(&host(), "/etc/app", true), Err(Errno::NoEnt));
-    assert!(world.events.is_empty(), "reads push no events: {:?}", world.events);
+    assert!(world.events().is_empty(), "reads push no events: {:?}", world.events());
 }
 
 #[test]
@@ -95,28 +95,28 @@ fn first_write_copies_whole_file_up_once() {
     let mut world = world_with("");
     let ctx = container(&world, user(1000));
     let lower = at(&world, layer(&world, 3), "data/seed.txt").expect("seed.txt in L3");
-    let lower_before = world.fs.get(lower).clone();
+    let lower_before = world.fs().get(lower).clone();
 
     let written = world.write_file(&ctx, "/data/seed.txt", &bytes("mine\n"), WriteMode::Truncate);
     assert_eq!(written, Ok(5));
     let up = at(&world, upper(&world), "data/seed.txt").expect("copied up");
     assert_ne!(up, lower);
-    let inode = world.fs.get(up);
+    let inode = world.fs().get(up);
     assert_eq!((inode.uid, inode.gid, inode.mode), (1000, 1000, 0o644), "copy-up keeps owner and mode");
     assert_eq!(inode.kind, Kind::File(bytes("mine\n")));
-    assert_eq!(world.fs.get(lower), &lower_before, "the image layer never changes");
+    assert_eq!(world.fs().get(lower), &lower_before, "the image layer never changes");
     // The whole file (16 B) was copied from L3, then 5 B were written in the writable layer.
     assert_eq!(
-        world.events,
+        world.events(),
         vec![
             Event::CopyUp { container: "box".into(), path: "/data/seed.txt".into(), layer: 3, bytes: 16 },
             Event::FileWritten { place: writable(), path: "/data/seed.txt".into(), bytes: 5 },
         ]
     );
 
-    world.events.clear();
+    world.start_line();
     assert_eq!(world.write_file(&ctx, "/data/seed.txt", &bytes("more\n"), WriteMode::Append), Ok(5));
-    assert!(copy_ups(&world).is_empty(), "second write copied again: {:?}", world.events);
+    assert!(copy_ups(&world).is_empty(), "second write copied again: {:?}", world.events());
     assert_eq!(at(&world, upper(&world), "data/seed.txt"), Some(up), "same upper inode");
     assert_eq!(world.read(&ctx, "/data/seed.txt"), Ok(bytes("mine\nmore\n")));
 }
@@ -128,9 +128,9 @@ fn chmod_copies_up_lower_file_with_its_content() {
     let lower = at(&world, layer(&world, 4), "srv/web/index.html").expect("index.html in L4");
     world.set_meta(&ctx, "/srv/web/index.html", true, &mut |i| i.mode = 0o600).expect("chmod");
     let up = at(&world, upper(&world), "srv/web/index.html").expect("copied up");
-    assert_eq!(world.fs.get(up).mode, 0o600);
-    assert_eq!(world.fs.get(up).kind, Kind::File(bytes("<h1>demo app v1</h1>\n")), "metadata change copies the data too");
-    assert_eq!(world.fs.get(lower).mode, 0o644);
+    assert_eq!(world.fs().get(up).mode, 0o600);
+    assert_eq!(world.fs().get(up).kind, Kind::File(bytes("<h1>demo app v1</h1>\n")), "metadata change copies the data too");
+    assert_eq!(world.fs().get(lower).mode, 0o644);
     assert_eq!(copy_ups(&world), vec![&Event::CopyUp { container: "box".into(), path: "/srv/web/index.html".into(), layer: 4, bytes: 21 }]);
 }
 
@@ -140,19 +140,19 @@ fn deleting_image_file_leaves_whiteout_upper_file_just_goes() {
     let ctx = container(&world, Cred::root());
     assert_eq!(world.remove(&ctx, "/etc/app/obsolete.txt", false), Ok(()));
     let wh = at(&world, upper(&world), "etc/app/obsolete.txt").expect("whiteout in upper");
-    assert_eq!(world.fs.get(wh).kind, Kind::Whiteout);
+    assert_eq!(world.fs().get(wh).kind, Kind::Whiteout);
     assert_eq!(world.resolve(&ctx, "/etc/app/obsolete.txt", true), Err(Errno::NoEnt));
     assert_eq!(names(&world, &ctx, "/etc/app"), vec!["app.conf"]);
     let lower = at(&world, layer(&world, 2), "etc/app/obsolete.txt").expect("still in L2");
-    assert_eq!(world.fs.get(lower).kind, Kind::File(bytes("remove me\n")));
-    assert_eq!(world.events, vec![Event::Whiteout { container: "box".into(), path: "/etc/app/obsolete.txt".into() }]);
+    assert_eq!(world.fs().get(lower).kind, Kind::File(bytes("remove me\n")));
+    assert_eq!(world.events(), vec![Event::Whiteout { container: "box".into(), path: "/etc/app/obsolete.txt".into() }]);
 
     // A file only in the upper dir has nothing below to hide: the entry simply goes.
     world.write_file(&ctx, "/etc/app/new.txt", &bytes("x"), WriteMode::Truncate).expect("create");
-    world.events.clear();
+    world.start_line();
     assert_eq!(world.remove(&ctx, "/etc/app/new.txt", false), Ok(()));
     assert_eq!(at(&world, upper(&world), "etc/app/new.txt"), None);
-    assert_eq!(world.events, vec![Event::FileRemoved { place: writable(), path: "/etc/app/new.txt".into() }]);
+    assert_eq!(world.events(), vec![Event::FileRemoved { place: writable(), path: "/etc/app/new.txt".into() }]);
 }
 
 #[test]
@@ -160,13 +160,13 @@ fn deleting_copied_up_file_keeps_image_file_hidden() {
     let mut world = world_with("");
     let ctx = container(&world, Cred::root());
     world.write_file(&ctx, "/etc/app/app.conf", &bytes("color=red\n"), WriteMode::Truncate).expect("write");
-    world.events.clear();
+    world.start_line();
     assert_eq!(world.remove(&ctx, "/etc/app/app.conf", false), Ok(()));
     // overlayfs: the lower file still exists, so the upper entry becomes a whiteout.
     assert_eq!(world.read(&ctx, "/etc/app/app.conf"), Err(Errno::NoEnt));
     let wh = at(&world, upper(&world), "etc/app/app.conf").expect("whiteout in upper");
-    assert_eq!(world.fs.get(wh).kind, Kind::Whiteout);
-    assert_eq!(world.events, vec![Event::Whiteout { container: "box".into(), path: "/etc/app/app.conf".into() }]);
+    assert_eq!(world.fs().get(wh).kind, Kind::Whiteout);
+    assert_eq!(world.events(), vec![Event::Whiteout { container: "box".into(), path: "/etc/app/app.conf".into() }]);
     // The same through rename: the old name must stay hidden.
     world.write_file(&ctx, "/srv/web/index.html", &bytes("x"), WriteMode::Truncate).expect("write");
     world.rename(&ctx, "/srv/web/index.html", "/srv/web/b.html").expect("mv");
@@ -180,14 +180,14 @@ fn recreated_image_dir_is_opaque() {
     world.remove(&ctx, "/var/lib/app/default.conf", false).expect("rm file");
     world.remove(&ctx, "/var/lib/app", true).expect("rmdir");
     let wh = at(&world, upper(&world), "var/lib/app").expect("whiteout for the dir");
-    assert_eq!(world.fs.get(wh).kind, Kind::Whiteout);
-    world.events.clear();
+    assert_eq!(world.fs().get(wh).kind, Kind::Whiteout);
+    world.start_line();
 
     assert_eq!(world.mkdir(&ctx, "/var/lib/app", 0o777), Ok(()));
     let dir = at(&world, upper(&world), "var/lib/app").expect("new upper dir");
-    assert!(matches!(&world.fs.get(dir).kind, Kind::Dir { opaque: true, entries } if entries.is_empty()), "not opaque");
-    assert_eq!(world.fs.get(dir).mode, 0o755, "umask applies");
-    assert_eq!(world.events, vec![Event::OpaqueDir { container: "box".into(), path: "/var/lib/app".into() }]);
+    assert!(matches!(&world.fs().get(dir).kind, Kind::Dir { opaque: true, entries } if entries.is_empty()), "not opaque");
+    assert_eq!(world.fs().get(dir).mode, 0o755, "umask applies");
+    assert_eq!(world.events(), vec![Event::OpaqueDir { container: "box".into(), path: "/var/lib/app".into() }]);
     // The image's old entry no longer shows through, though L3 keeps it.
     assert!(names(&world, &ctx, "/var/lib/app").is_empty());
     assert_eq!(world.resolve(&ctx, "/var/lib/app/default.conf", true), Err(Errno::NoEnt));
@@ -208,7 +208,7 @@ fn rename_copies_up_files_and_refuses_image_dirs() {
     assert_eq!(world.read(&ctx, "/srv/web/old.html"), Ok(bytes("<h1>demo app v1</h1>\n")));
     assert_eq!(world.resolve(&ctx, "/srv/web/index.html", true), Err(Errno::NoEnt));
     let old = at(&world, upper(&world), "srv/web/index.html").expect("whiteout");
-    assert_eq!(world.fs.get(old).kind, Kind::Whiteout);
+    assert_eq!(world.fs().get(old).kind, Kind::Whiteout);
     assert_eq!(copy_ups(&world).len(), 1);
 }
 
@@ -218,7 +218,7 @@ fn read_only_rootfs_refuses_writes() {
     let ctx = container(&world, Cred::root());
     assert_eq!(world.write_file(&ctx, "/etc/app/app.conf", &bytes("x"), WriteMode::Truncate), Err(Errno::ReadOnly));
     assert_eq!(
-        world.events,
+        world.events(),
         vec![Event::WriteDenied { place: writable(), path: "/etc/app/app.conf".into(), cause: DenyCause::ReadOnly { mount: "/".into() } }]
     );
     // Creating, deleting and chmod are refused too; nothing reaches the upper dir.
@@ -235,7 +235,7 @@ fn read_only_bind_mount_refuses_writes() {
     let mut world = world_with("");
     world.write_file(&host(), "/home/student/index.html", &bytes("host page\n"), WriteMode::Truncate).expect("host write");
     let root = world.resolve(&host(), "/home/student", true).expect("home").top();
-    world.containers[0].mounts.push(Mount {
+    world.containers_mut().next().expect("a container").mounts.push(Mount {
         target: "/srv/web".into(),
         root,
         kind: MountKind::Bind { source: "/home/student".into() },
@@ -243,7 +243,7 @@ fn read_only_bind_mount_refuses_writes() {
         limit: None,
         proc_opts: "ro,relatime".into(),
     });
-    world.events.clear();
+    world.start_line();
     let ctx = container(&world, Cred::root());
     // The mount hides the image's /srv/web.
     assert_eq!(world.read(&ctx, "/srv/web/index.html"), Ok(bytes("host page\n")));
@@ -253,7 +253,7 @@ fn read_only_bind_mount_refuses_writes() {
         path: "/srv/web/index.html".into(),
         cause: DenyCause::ReadOnly { mount: "/srv/web".into() },
     };
-    assert_eq!(world.events, vec![denied]);
+    assert_eq!(world.events(), vec![denied]);
     assert_eq!(world.remove(&ctx, "/srv/web/index.html", false), Err(Errno::ReadOnly));
     assert_eq!(world.read(&host(), "/home/student/index.html"), Ok(bytes("host page\n")));
     assert!(upper_is_empty(&world));
@@ -262,8 +262,8 @@ fn read_only_bind_mount_refuses_writes() {
 #[test]
 fn tmpfs_size_limit_gives_enospc() {
     let mut world = world_with("");
-    let root = world.fs.new_dir(0, 0, 0o1777, 0);
-    world.containers[0].mounts.push(Mount {
+    let root = world.fs_mut().new_dir(0, 0, 0o1777, 0);
+    world.containers_mut().next().expect("a container").mounts.push(Mount {
         target: "/tmp".into(),
         root,
         kind: MountKind::Tmpfs,
@@ -276,11 +276,11 @@ fn tmpfs_size_limit_gives_enospc() {
     let data = Data::from_bytes(&[b'z'; 10_000]);
     assert_eq!(world.write_file(&ctx, "/tmp/big", &data, WriteMode::Truncate), Err(Errno::NoSpace));
     let file = at(&world, root, "big").expect("file in the tmpfs");
-    assert_eq!(world.fs.get(file).size(), 8192);
+    assert_eq!(world.fs().get(file).size(), 8192);
     assert_eq!(world.stat(&ctx, "/tmp/big", true).map(|s| s.fs), Ok(FsType::Tmpfs));
     let place = Place::Tmpfs { container: "box".into(), target: "/tmp".into() };
     assert_eq!(
-        world.events,
+        world.events(),
         vec![
             Event::FileWritten { place: place.clone(), path: "/tmp/big".into(), bytes: 8192 },
             Event::WriteDenied { place, path: "/tmp/big".into(), cause: DenyCause::NoSpace { mount: "/tmp".into(), limit: 8192 } },
@@ -296,7 +296,7 @@ fn non_root_cannot_create_in_root_owned_dir() {
     let ctx = container(&world, user(1000));
     assert_eq!(world.write_file(&ctx, "/etc/app/new.txt", &bytes("x"), WriteMode::Truncate), Err(Errno::Access));
     let cause = DenyCause::Permission { uid: 1000, gid: 1000, owner_uid: 0, owner_gid: 0, mode: 0o755 };
-    assert_eq!(world.events, vec![Event::WriteDenied { place: writable(), path: "/etc/app/new.txt".into(), cause }]);
+    assert_eq!(world.events(), vec![Event::WriteDenied { place: writable(), path: "/etc/app/new.txt".into(), cause }]);
     // Refused before any copy-up, and writing a root-owned 0644 file is refused the same way.
     assert_eq!(world.write_file(&ctx, "/etc/app/app.conf", &bytes("x"), WriteMode::Truncate), Err(Errno::Access));
     assert_eq!(world.mkdir(&ctx, "/etc/app/sub", 0o755), Err(Errno::Access));
@@ -305,11 +305,11 @@ fn non_root_cannot_create_in_root_owned_dir() {
 
     // Root may; the new file belongs to the creator, mode 0666 & ~umask.
     world.write_file(&container(&world, Cred::root()), "/etc/app/new.txt", &bytes("x"), WriteMode::Truncate).expect("root writes");
-    let f = world.fs.get(at(&world, upper(&world), "etc/app/new.txt").expect("created"));
+    let f = world.fs().get(at(&world, upper(&world), "etc/app/new.txt").expect("created"));
     assert_eq!((f.uid, f.gid, f.mode), (0, 0, 0o644));
     // uid 1000 may in its own /data (1000:1000 0755).
     world.write_file(&ctx, "/data/mine.txt", &bytes("x"), WriteMode::Truncate).expect("owner writes");
-    let f = world.fs.get(at(&world, upper(&world), "data/mine.txt").expect("created"));
+    let f = world.fs().get(at(&world, upper(&world), "data/mine.txt").expect("created"));
     assert_eq!((f.uid, f.gid, f.mode), (1000, 1000, 0o644));
 }
 
@@ -338,9 +338,9 @@ fn symlinks_dotdot_and_loops() {
     // Busybox applets are relative links to `busybox`, followed only when asked.
     let ls = world.resolve(&ctx, "/bin/ls", true).expect("/bin/ls");
     assert_eq!(ls.path, "/bin/busybox");
-    assert_eq!(world.fs.get(ls.top()).kind, Kind::File(Data::Opaque(1_982_256)));
+    assert_eq!(world.fs().get(ls.top()).kind, Kind::File(Data::Opaque(1_982_256)));
     let link = world.resolve(&ctx, "/bin/ls", false).expect("link itself");
-    assert_eq!(world.fs.get(link.top()).kind, Kind::Symlink("busybox".into()));
+    assert_eq!(world.fs().get(link.top()).kind, Kind::Symlink("busybox".into()));
     assert_eq!(world.resolve(&ctx, "/bin/ls/x", true), Err(Errno::NotDir));
 
     // `..` after a symlink goes to the target's parent (/srv), not the link's (/home/app).
@@ -374,7 +374,7 @@ fn mkdir_in_setgid_dir_inherits_setgid() {
     let root = container(&world, Cred::root());
     world.set_meta(&root, "/data", true, &mut |i| i.mode = 0o2777).expect("chmod g+s");
     world.mkdir(&container(&world, user(1001)), "/data/sub", 0o755).expect("mkdir");
-    let sub = world.fs.get(at(&world, upper(&world), "data/sub").expect("created"));
+    let sub = world.fs().get(at(&world, upper(&world), "data/sub").expect("created"));
     assert_eq!((sub.uid, sub.gid), (1001, 1000), "group from the setgid parent");
     assert_eq!(sub.mode, 0o2755);
 }

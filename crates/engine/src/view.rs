@@ -164,7 +164,7 @@ fn writable_entry(path: &str, inode: &crate::fs::Inode) -> EntryView {
 
 /// The paths the last command changed in `container`'s writable layer.
 fn changed_in_upper<'w>(world: &'w World, container: &'w str) -> impl Iterator<Item = &'w str> {
-    world.events.iter().filter_map(move |event| match event {
+    world.events().iter().filter_map(move |event| match event {
         Event::CopyUp { container: c, path, .. } | Event::Whiteout { container: c, path } | Event::OpaqueDir { container: c, path }
             if c == container =>
         {
@@ -177,7 +177,7 @@ fn changed_in_upper<'w>(world: &'w World, container: &'w str) -> impl Iterator<I
 
 /// The inode at absolute `path` below `root`, following names only (no symlinks, no mounts).
 fn lookup_path(world: &World, root: crate::fs::InodeId, path: &str) -> Option<crate::fs::InodeId> {
-    path.split('/').filter(|part| !part.is_empty()).try_fold(root, |dir, name| world.fs.lookup(dir, name))
+    path.split('/').filter(|part| !part.is_empty()).try_fold(root, |dir, name| world.fs().lookup(dir, name))
 }
 
 fn layer_views(world: &World, layers: &[usize]) -> Vec<LayerView> {
@@ -185,8 +185,8 @@ fn layer_views(world: &World, layers: &[usize]) -> Vec<LayerView> {
         .iter()
         .enumerate()
         .map(|(i, l)| {
-            let layer = &world.layers[*l];
-            let image = world.images.iter().find(|im| im.layers.contains(l));
+            let layer = &world.layers()[*l];
+            let image = world.images().iter().find(|im| im.layers.contains(l));
             let created_by = image
                 .map(|im| {
                     // The history rows that made layers, in order.
@@ -195,7 +195,7 @@ fn layer_views(world: &World, layers: &[usize]) -> Vec<LayerView> {
                     rows.get(pos).map(|s| s.to_string()).unwrap_or_default()
                 })
                 .unwrap_or_default();
-            let users = world.images.iter().filter(|im| im.layers.contains(l)).count();
+            let users = world.images().iter().filter(|im| im.layers.contains(l)).count();
             LayerView {
                 diff_id_short: layer.diff_id.trim_start_matches("sha256:").chars().take(12).collect(),
                 created_by,
@@ -208,9 +208,9 @@ fn layer_views(world: &World, layers: &[usize]) -> Vec<LayerView> {
 
 /// What the map shows of one container.
 pub fn container_view(world: &World, c: &Container) -> ContainerView {
-    let layers = world.images.iter().find(|im| im.id == c.image_id).map(|im| layer_views(world, &im.layers)).unwrap_or_default();
+    let layers = world.images().iter().find(|im| im.id == c.image_id).map(|im| layer_views(world, &im.layers)).unwrap_or_default();
     let mut writable = Vec::new();
-    world.fs.walk_while(c.upper, "", &mut |path, _, inode| {
+    world.fs().walk_while(c.upper, "", &mut |path, _, inode| {
         writable.push(writable_entry(path, inode));
         writable.len() < WRITABLE_LISTED
     });
@@ -219,11 +219,11 @@ pub fn container_view(world: &World, c: &Container) -> ContainerView {
     for path in changed_in_upper(world, &c.name).take(WRITABLE_LISTED) {
         if !writable.iter().any(|e| e.path == path) {
             if let Some(inode) = lookup_path(world, c.upper, path) {
-                writable.push(writable_entry(path, world.fs.get(inode)));
+                writable.push(writable_entry(path, world.fs().get(inode)));
             }
         }
     }
-    let (writable_bytes, writable_entries) = world.fs.usage(c.upper);
+    let (writable_bytes, writable_entries) = world.fs().usage(c.upper);
     let user = crate::userland::users::resolve_user(world, &Ctx::root(Ns::Container(c.id.clone())), &c.user)
         .map(|(cr, _)| format!("{}:{}", cr.uid, cr.gid))
         .unwrap_or_else(|_| c.user.clone());
@@ -235,11 +235,11 @@ pub fn container_view(world: &World, c: &Container) -> ContainerView {
             source: match m.kind {
                 MountPointKind::Volume => MountSource::Volume {
                     name: m.name.clone(),
-                    anonymous: world.volumes.get(&m.name).map(|v| v.anonymous).unwrap_or(m.anonymous),
+                    anonymous: world.volumes().get(&m.name).map(|v| v.anonymous).unwrap_or(m.anonymous),
                 },
                 MountPointKind::Bind => MountSource::Bind { host_path: m.source.clone() },
                 MountPointKind::Tmpfs => {
-                    let used = c.mounts.iter().find(|x| x.target == m.destination).map(|x| world.fs.usage(x.root).0).unwrap_or(0);
+                    let used = c.mounts.iter().find(|x| x.target == m.destination).map(|x| world.fs().usage(x.root).0).unwrap_or(0);
                     MountSource::Tmpfs {
                         size_limit: m.tmpfs_size.or_else(|| crate::docker::mounts::tmpfs_options(&m.tmpfs_opts).ok().and_then(|t| t.size)),
                         used,
@@ -272,7 +272,7 @@ pub fn container_view(world: &World, c: &Container) -> ContainerView {
 
 pub fn snapshot(world: &World) -> WorldView {
     let images = world
-        .images
+        .images()
         .iter()
         .map(|im| ImageView {
             id_short: im.short_id().to_string(),
@@ -281,14 +281,14 @@ pub fn snapshot(world: &World) -> WorldView {
             size: im.size,
         })
         .collect();
-    let containers = world.containers.iter().map(|c| container_view(world, c)).collect();
+    let containers = world.containers().iter().map(|c| container_view(world, c)).collect();
     let volumes = world
-        .volumes
+        .volumes()
         .values()
         .map(|v| {
-            let (bytes, files) = world.fs.usage(v.root);
+            let (bytes, files) = world.fs().usage(v.root);
             let used_by = world
-                .containers
+                .containers()
                 .iter()
                 .filter(|c| c.mount_points.iter().any(|m| m.kind == MountPointKind::Volume && m.name == v.name))
                 .map(|c| c.name.clone())
@@ -297,7 +297,7 @@ pub fn snapshot(world: &World) -> WorldView {
         })
         .collect();
     let mut binds: Vec<BindView> = Vec::new();
-    for c in &world.containers {
+    for c in world.containers() {
         for m in c.mount_points.iter().filter(|m| m.kind == MountPointKind::Bind) {
             match binds.iter_mut().find(|b| b.host_path == m.source) {
                 Some(b) => b.used_by.push(c.name.clone()),
@@ -319,7 +319,7 @@ pub(crate) fn origin(world: &World, ns: &Ns, loc: &crate::vfs::Loc) -> Origin {
             Some(crate::world::MountKind::System(_)) | None => Origin::Docker,
         },
         (Some(c), None, Node::Merged(stack)) => {
-            let layer_count = world.images.iter().find(|im| im.id == c.image_id).map_or(0, |im| im.layers.len());
+            let layer_count = world.images().iter().find(|im| im.id == c.image_id).map_or(0, |im| im.layers.len());
             match stack.first().map_or(0, |top| top.0) {
                 0 => Origin::WritableLayer,
                 1 => Origin::Docker,
@@ -413,9 +413,9 @@ pub fn complete(world: &World, ctx: &Ctx, home: &str, line: &str, cursor: usize)
         } else if words.get(1) == Some(&"system") && words.len() == 2 {
             out.extend(["df", "info", "prune"].iter().map(|s| s.to_string()));
         } else {
-            out.extend(world.containers.iter().map(|c| c.name.clone()));
-            out.extend(world.volumes.keys().cloned());
-            out.extend(world.images.iter().flat_map(|im| im.tags.clone()));
+            out.extend(world.containers().iter().map(|c| c.name.clone()));
+            out.extend(world.volumes().keys().cloned());
+            out.extend(world.images().iter().flat_map(|im| im.tags.clone()));
         }
     }
     let path_like = word.contains('/') || word.starts_with('.') || word.starts_with('~');

@@ -333,43 +333,43 @@ impl Container {
 /// The whole machine.
 #[derive(Clone, Debug)]
 pub struct World {
-    pub fs: Arena,
-    pub host_root: InodeId,
-    pub clock: Clock,
-    pub ids: Ids,
-    pub layers: Vec<Layer>,
-    pub images: Vec<Image>,
-    pub containers: Vec<Container>,
+    fs: Arena,
+    host_root: InodeId,
+    clock: Clock,
+    ids: Ids,
+    layers: Vec<Layer>,
+    images: Vec<Image>,
+    containers: Vec<Container>,
     /// Containers the line being run removed, as they were just before: a `--rm` container
     /// lives and goes within one line, and the map shows it while its steps play.
-    pub removed: Vec<Container>,
-    pub volumes: BTreeMap<String, Volume>,
+    removed: Vec<Container>,
+    volumes: BTreeMap<String, Volume>,
     /// Events of the command being run.
-    pub events: Vec<Event>,
+    events: Vec<Event>,
     /// The sizes of the places the line changed, at the end of each run of events on one.
-    pub size_marks: Vec<SizeAt>,
+    size_marks: Vec<SizeAt>,
     /// The place the latest events changed, not measured yet.
-    pub(crate) open_place: Option<Measured>,
+    open_place: Option<Measured>,
     /// Tty attached to the terminal (the REPL and the web app); replays have none.
-    pub tty: bool,
-    pub next_pid: u32,
+    tty: bool,
+    next_pid: u32,
     /// Simple commands the current line may still run (loops are bounded).
-    pub budget: u64,
+    budget: u64,
     /// Set once the budget ran out, so the line reports it once.
-    pub budget_exhausted: bool,
+    budget_exhausted: bool,
     /// User-defined networks (compose's `<project>_default`).
-    pub networks: Vec<String>,
+    networks: Vec<String>,
     /// Set by `docker run -it … sh` / `docker exec -it … sh` on a terminal: the front end
     /// continues inside that container's shell.
-    pub pending_session: Option<SessionRequest>,
+    pending_session: Option<SessionRequest>,
     /// A `[y/N]` question was asked at the terminal with nothing typed ahead: the next line is
     /// its answer.
-    pub question_pending: bool,
+    question_pending: bool,
     /// The line being run is a question's answered replay: ask nothing.
-    pub answering: bool,
+    answering: bool,
     /// The daemon is making directories for its own purposes (mount points, bind sources):
     /// it tells them with its own events, not as writes.
-    pub daemon_at_work: bool,
+    daemon_at_work: bool,
 }
 
 /// An interactive shell the learner enters inside a container.
@@ -386,6 +386,208 @@ pub struct SessionRequest {
 }
 
 impl World {
+    /// A machine with its file tree, clock, id generator, layers and images, and nothing else
+    /// yet (no container, volume or event).
+    pub fn new(fs: Arena, host_root: InodeId, clock: Clock, ids: Ids, layers: Vec<Layer>, images: Vec<Image>) -> World {
+        World {
+            fs,
+            host_root,
+            clock,
+            ids,
+            layers,
+            images,
+            containers: Vec::new(),
+            removed: Vec::new(),
+            volumes: BTreeMap::new(),
+            events: Vec::new(),
+            size_marks: Vec::new(),
+            open_place: None,
+            tty: false,
+            next_pid: 1200,
+            budget: STEP_BUDGET,
+            budget_exhausted: false,
+            networks: Vec::new(),
+            pending_session: None,
+            question_pending: false,
+            answering: false,
+            daemon_at_work: false,
+        }
+    }
+
+    // The inode arena: read by everyone, written by the vfs (which tells each change as an
+    // event) and by the daemon's layer store.
+    pub fn fs(&self) -> &Arena {
+        &self.fs
+    }
+    pub fn fs_mut(&mut self) -> &mut Arena {
+        &mut self.fs
+    }
+    /// The host's root directory.
+    pub fn host_root(&self) -> InodeId {
+        self.host_root
+    }
+
+    pub fn clock(&self) -> &Clock {
+        &self.clock
+    }
+    /// Time passes (`sleep`, a pull, a build step).
+    pub fn advance_clock(&mut self, millis: i64) {
+        self.clock.advance_millis(millis);
+    }
+    /// The seeded generator of ids and random names.
+    pub fn ids(&mut self) -> &mut Ids {
+        &mut self.ids
+    }
+
+    // The layer store: layers are found by position, never removed (an image's removal empties
+    // its layers' chain ids).
+    pub fn layers(&self) -> &[Layer] {
+        &self.layers
+    }
+    /// The arena and the layers, for the daemon storing a layer in both.
+    pub fn layer_store(&mut self) -> (&mut Arena, &mut Vec<Layer>) {
+        (&mut self.fs, &mut self.layers)
+    }
+    pub fn layer_mut(&mut self, at: usize) -> Option<&mut Layer> {
+        self.layers.get_mut(at)
+    }
+    /// Stores a layer; its position.
+    pub fn add_layer(&mut self, layer: Layer) -> usize {
+        self.layers.push(layer);
+        self.layers.len() - 1
+    }
+
+    pub fn images(&self) -> &[Image] {
+        &self.images
+    }
+    pub fn image_mut(&mut self, at: usize) -> Option<&mut Image> {
+        self.images.get_mut(at)
+    }
+    pub fn images_mut(&mut self) -> impl Iterator<Item = &mut Image> {
+        self.images.iter_mut()
+    }
+    pub fn add_image(&mut self, image: Image) {
+        self.images.push(image);
+    }
+    pub fn remove_image(&mut self, at: usize) -> Option<Image> {
+        (at < self.images.len()).then(|| self.images.remove(at))
+    }
+
+    pub fn containers(&self) -> &[Container] {
+        &self.containers
+    }
+    pub fn containers_mut(&mut self) -> impl Iterator<Item = &mut Container> {
+        self.containers.iter_mut()
+    }
+    pub fn add_container(&mut self, container: Container) {
+        self.containers.push(container);
+    }
+    /// Takes container `id` out of the machine (its files are collected once nothing holds them).
+    pub fn take_container(&mut self, id: &ContainerId) -> Option<Container> {
+        let at = self.containers.iter().position(|c| c.id == *id)?;
+        Some(self.containers.remove(at))
+    }
+    /// Containers the line being run removed, as they were just before.
+    pub fn removed(&self) -> &[Container] {
+        &self.removed
+    }
+    pub fn note_removed(&mut self, container: Container) {
+        self.removed.push(container);
+    }
+
+    pub fn volumes(&self) -> &BTreeMap<String, Volume> {
+        &self.volumes
+    }
+    pub fn volume_mut(&mut self, name: &str) -> Option<&mut Volume> {
+        self.volumes.get_mut(name)
+    }
+    pub fn add_volume(&mut self, volume: Volume) {
+        self.volumes.insert(volume.name.clone(), volume);
+    }
+    pub fn remove_volume(&mut self, name: &str) -> Option<Volume> {
+        self.volumes.remove(name)
+    }
+
+    /// The events of the line being run, in order.
+    pub fn events(&self) -> &[Event] {
+        &self.events
+    }
+    /// Forgets the events after the first `len`: a step that failed and was rolled back (a
+    /// build's RUN) tells nothing.
+    pub fn rewind_events(&mut self, len: usize) {
+        self.events.truncate(len);
+        self.size_marks.retain(|m| m.after < len);
+    }
+    /// The sizes of the places the line changed (see [`World::emit`]).
+    pub fn size_marks(&self) -> &[SizeAt] {
+        &self.size_marks
+    }
+
+    /// Whether a terminal is attached (the REPL and the web app); replays have none.
+    pub fn tty(&self) -> bool {
+        self.tty
+    }
+    pub fn set_tty(&mut self, tty: bool) {
+        self.tty = tty;
+    }
+    /// The pid of a new container's main process (the host's pids advance as processes start).
+    pub fn next_pid(&mut self) -> u32 {
+        let pid = self.next_pid;
+        self.next_pid += 7;
+        pid
+    }
+    /// A new line may run [`STEP_BUDGET`] simple commands.
+    pub fn reset_budget(&mut self) {
+        self.budget = STEP_BUDGET;
+        self.budget_exhausted = false;
+    }
+    /// Whether the line's steps are used up (it then stops, and says so once).
+    pub fn out_of_steps(&mut self) -> bool {
+        if self.budget == 0 {
+            self.budget_exhausted = true;
+        }
+        self.budget == 0
+    }
+    /// The line ran out of steps (or of nested calls): it stops and says so once.
+    pub fn exhaust_budget(&mut self) {
+        self.budget_exhausted = true;
+    }
+    pub fn budget_exhausted(&self) -> bool {
+        self.budget_exhausted
+    }
+    /// `docker run -it`/`exec -it` at a terminal: the front end continues in that shell.
+    pub fn request_session(&mut self, request: SessionRequest) {
+        self.pending_session = Some(request);
+    }
+    pub fn take_session_request(&mut self) -> Option<SessionRequest> {
+        self.pending_session.take()
+    }
+    /// A `[y/N]` question was asked with nothing typed ahead: the next line answers it.
+    pub fn ask_question(&mut self) {
+        self.question_pending = true;
+    }
+    pub fn take_question(&mut self) -> bool {
+        std::mem::take(&mut self.question_pending)
+    }
+    /// Whether the line being run is an answered question's replay (ask nothing).
+    pub fn answering(&self) -> bool {
+        self.answering
+    }
+    pub fn set_answering(&mut self, answering: bool) {
+        self.answering = answering;
+    }
+    /// Whether the daemon is making directories for its own purposes (its own events tell them).
+    pub fn daemon_at_work(&self) -> bool {
+        self.daemon_at_work
+    }
+    /// Runs `work` as the daemon's own (mount points, bind sources): no write events.
+    pub fn as_daemon<T>(&mut self, work: impl FnOnce(&mut World) -> T) -> T {
+        let was = std::mem::replace(&mut self.daemon_at_work, true);
+        let out = work(self);
+        self.daemon_at_work = was;
+        out
+    }
+
     /// Spends one step of the line's budget; false once it is used up.
     pub fn take_step(&mut self) -> bool {
         if self.budget == 0 {

@@ -198,3 +198,15 @@ fn every_engine_file_is_under_the_line_limit_before_its_tests() {
     assert!(files.len() > 50, "only {} files found", files.len());
     assert!(long.is_empty(), "files of {MAX_LINES} lines or more: {}", long.join(", "));
 }
+
+/// The machine's state changes through its own methods only: no field of `World` is public.
+#[test]
+fn the_worlds_fields_are_private() {
+    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("src/world.rs");
+    let text = std::fs::read_to_string(src).expect("readable world.rs");
+    let start = text.find("pub struct World {").expect("World is defined in world.rs");
+    let body = text.get(start..).and_then(|t| t.split("\n}\n").next()).unwrap_or_default();
+    let public: Vec<&str> = body.lines().skip(1).map(str::trim).filter(|l| l.starts_with("pub")).collect();
+    assert!(body.lines().count() > 10, "World's fields were read");
+    assert!(public.is_empty(), "public fields of World: {public:?}");
+}

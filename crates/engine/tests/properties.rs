@@ -616,11 +616,11 @@ fn session(p: Profile) -> BoxedStrategy<Vec<String>> {
 /// owners, modes, mtimes, overlay attributes, content).
 fn layer_digest(world: &World) -> Vec<(String, u64)> {
     world
-        .layers
+        .layers()
         .iter()
         .map(|layer| {
             let mut h = DefaultHasher::new();
-            world.fs.walk(layer.root, "", &mut |path, _, inode| {
+            world.fs().walk(layer.root, "", &mut |path, _, inode| {
                 path.hash(&mut h);
                 match &inode.kind {
                     Kind::File(Data::Bytes(b)) => (0u8, &b[..]).hash(&mut h),
@@ -633,7 +633,7 @@ fn layer_digest(world: &World) -> Vec<(String, u64)> {
                 }
                 (inode.uid, inode.gid, inode.mode, inode.mtime, inode.xattr_block, inode.copied_up).hash(&mut h);
             });
-            let root = world.fs.get(layer.root);
+            let root = world.fs().get(layer.root);
             (root.uid, root.gid, root.mode, root.mtime).hash(&mut h);
             (layer.diff_id.clone(), h.finish())
         })
@@ -644,7 +644,7 @@ fn layer_digest(world: &World) -> Vec<(String, u64)> {
 fn layer_digest_sees_a_change() {
     let mut engine = Engine::new();
     let before = layer_digest(engine.world());
-    let cache = engine.world().layers[0].cache_id.clone();
+    let cache = engine.world().layers()[0].cache_id.clone();
     let o = engine.run(&format!("sudo sh -c 'echo x >> /var/lib/docker/overlay2/{cache}/diff/etc/passwd'"));
     assert_eq!(o.exit_code, 0, "{o:?}");
     assert_ne!(before, layer_digest(engine.world()), "writing into a layer's directory as root changes the layer");
@@ -680,7 +680,7 @@ fn exercise_views(engine: &Engine, last_line: &str) {
     for path in ["/", "/home/student", "/var/lib/docker/volumes", "/nonexistent"] {
         let _ = engine.list_dir(&ExplorerTarget::Host, path);
     }
-    for c in &engine.world().containers {
+    for c in engine.world().containers() {
         for path in ["/", "/data", "/d", "/tmp", "/proc"] {
             let _ = engine.list_dir(&ExplorerTarget::Container(c.name.clone()), path);
         }
@@ -769,7 +769,7 @@ fn volume_content_survives_container_removal() {
             }
             engine.run("cd");
             engine.run("docker rm -f p1");
-            prop_assert!(engine.world().volumes.contains_key("pvol"), "pvol was removed");
+            prop_assert!(engine.world().volumes().contains_key("pvol"), "pvol was removed");
             let o = engine.run("docker run --rm -v pvol:/d busybox cat /d/f");
             prop_assert_eq!(&o.stdout, "X\n", "volume content lost: {:?}", o);
             prop_assert_eq!(o.exit_code, 0);

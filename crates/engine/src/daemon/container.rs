@@ -64,7 +64,7 @@ pub(crate) fn check_name(name: &str) -> Result<(), DaemonError> {
 
 /// The simulation's own bound on containers (a loop of `docker run` must end).
 pub(crate) fn room_for_one_more(world: &World) -> Result<(), DaemonError> {
-    if world.containers.len() >= MAX_CONTAINERS {
+    if world.containers().len() >= MAX_CONTAINERS {
         return Err(DaemonError::TooManyContainers(MAX_CONTAINERS));
     }
     Ok(())
@@ -121,7 +121,7 @@ pub(crate) fn create(world: &mut World, spec: &ContainerSpec) -> Result<Containe
         }
     }
     if let Some(n) = &spec.name {
-        if let Some(other) = world.containers.iter().find(|c| c.name == *n) {
+        if let Some(other) = world.containers().iter().find(|c| c.name == *n) {
             return Err(DaemonError::NameConflict { name: n.clone(), id: other.id.clone() });
         }
     }
@@ -134,33 +134,33 @@ pub(crate) fn create(world: &mut World, spec: &ContainerSpec) -> Result<Containe
         let src = world.find_container(&cname).ok_or(DaemonError::NoSuchContainer(cname))?;
         volumes_from.push((src, mode, vf.clone()));
     }
-    let image = world.images[img].clone();
+    let image = world.images()[img].clone();
     // The user must exist in the image (checked at create).
     let user = spec.user.clone().unwrap_or_else(|| image.config.user.clone());
-    let id = ContainerId::new(&world.ids.hex64());
+    let id = ContainerId::new(&world.ids().hex64());
     let name = spec.name.clone().unwrap_or_else(|| {
-        let a = ADJECTIVES[(world.ids.next_u64() % 16) as usize];
-        let b = SURNAMES[(world.ids.next_u64() % 16) as usize];
+        let a = ADJECTIVES[(world.ids().next_u64() % 16) as usize];
+        let b = SURNAMES[(world.ids().next_u64() % 16) as usize];
         format!("{a}_{b}")
     });
-    let layer_id = world.ids.hex64();
-    let init_link = world.ids.chars(26, b"ABCDEFGHIJKLMNOPQRSTUVWXYZ234567");
-    let now = world.clock.nanos;
-    let secs = world.clock.secs();
+    let layer_id = world.ids().hex64();
+    let init_link = world.ids().chars(26, b"ABCDEFGHIJKLMNOPQRSTUVWXYZ234567");
+    let now = world.clock().nanos;
+    let secs = world.clock().secs();
     // The init layer and the (empty) upper dir, as directories on the host.
     let overlay = host_dir(world, "/var/lib/docker/overlay2");
-    let upper_parent = world.fs.new_dir(0, 0, 0o710, secs);
-    world.fs.link(overlay, &layer_id, upper_parent);
-    let upper = world.fs.new_dir(0, 0, 0o755, secs);
-    world.fs.link(upper_parent, "diff", upper);
-    let work = world.fs.new_dir(0, 0, 0o700, secs);
-    world.fs.link(upper_parent, "work", work);
-    let init_parent = world.fs.new_dir(0, 0, 0o710, secs);
-    world.fs.link(overlay, &format!("{layer_id}-init"), init_parent);
-    let init = world.fs.new_dir(0, 0, 0o755, secs);
-    world.fs.link(init_parent, "diff", init);
+    let upper_parent = world.fs_mut().new_dir(0, 0, 0o710, secs);
+    world.fs_mut().link(overlay, &layer_id, upper_parent);
+    let upper = world.fs_mut().new_dir(0, 0, 0o755, secs);
+    world.fs_mut().link(upper_parent, "diff", upper);
+    let work = world.fs_mut().new_dir(0, 0, 0o700, secs);
+    world.fs_mut().link(upper_parent, "work", work);
+    let init_parent = world.fs_mut().new_dir(0, 0, 0o710, secs);
+    world.fs_mut().link(overlay, &format!("{layer_id}-init"), init_parent);
+    let init = world.fs_mut().new_dir(0, 0, 0o755, secs);
+    world.fs_mut().link(init_parent, "diff", init);
     {
-        let mut b = crate::images::TreeBuilder { fs: &mut world.fs, root: init };
+        let mut b = crate::images::TreeBuilder { fs: world.fs_mut(), root: init };
         b.file(".dockerenv", "", 0, 0, 0o755, secs);
         for d in ["dev", "dev/pts", "dev/shm", "etc", "proc", "sys"] {
             b.dir(d, 0, 0, 0o755, secs);
@@ -172,10 +172,10 @@ pub(crate) fn create(world: &mut World, spec: &ContainerSpec) -> Result<Containe
     }
     // /var/lib/docker/containers/<id>: hostname, hosts, resolv.conf (bind-mounted into the container).
     let cdir = host_dir(world, "/var/lib/docker/containers");
-    let own = world.fs.new_dir(0, 0, 0o710, secs);
-    world.fs.link(cdir, id.as_str(), own);
+    let own = world.fs_mut().new_dir(0, 0, 0o710, secs);
+    world.fs_mut().link(cdir, id.as_str(), own);
     {
-        let mut b = crate::images::TreeBuilder { fs: &mut world.fs, root: own };
+        let mut b = crate::images::TreeBuilder { fs: world.fs_mut(), root: own };
         b.file("hostname", &format!("{}\n", id.short()), 0, 0, 0o644, secs);
         // `--add-host NAME:IP` lines follow Docker's own.
         let mut hosts = String::from("127.0.0.1\tlocalhost\n::1\tlocalhost ip6-localhost ip6-loopback\nfe00::0\tip6-localnet\nff00::0\tip6-mcastprefix\nff02::1\tip6-allnodes\nff02::2\tip6-allrouters\n");
@@ -272,8 +272,8 @@ pub(crate) fn create(world: &mut World, spec: &ContainerSpec) -> Result<Containe
         ports: Vec::new(),
         server: None,
     };
-    world.containers.push(container);
-    let events_before = world.events.len();
+    world.add_container(container);
+    let events_before = world.events().len();
     world.emit(Event::ContainerCreated { container: name.clone(), image: spec.image.clone() });
     // The user must resolve against the image's passwd.
     if !user.is_empty() {
@@ -281,7 +281,7 @@ pub(crate) fn create(world: &mut World, spec: &ContainerSpec) -> Result<Containe
         if let Err(m) = crate::users::resolve_user(world, &ctx, &user) {
             // Docker refuses before it creates anything: none of this container's events stand.
             remove_container(world, &id, false);
-            world.events.truncate(events_before);
+            world.rewind_events(events_before);
             return Err(DaemonError::Start { message: m, code: 125 });
         }
     }
@@ -322,7 +322,7 @@ pub(crate) fn create(world: &mut World, spec: &ContainerSpec) -> Result<Containe
         let (kind, vname, source, anonymous) = match &r.source {
             Source::Volume(Some(n)) => (MountPointKind::Volume, n.clone(), format!("/var/lib/docker/volumes/{n}/_data"), false),
             Source::Volume(None) => {
-                let n = world.ids.hex64();
+                let n = world.ids().hex64();
                 (MountPointKind::Volume, n.clone(), format!("/var/lib/docker/volumes/{n}/_data"), true)
             }
             Source::Bind(s) => (MountPointKind::Bind, String::new(), s.clone(), false),
@@ -350,7 +350,7 @@ pub(crate) fn create(world: &mut World, spec: &ContainerSpec) -> Result<Containe
     for mp in &points {
         match mp.kind {
             MountPointKind::Volume => {
-                if !world.volumes.contains_key(&mp.name) {
+                if !world.volumes().contains_key(&mp.name) {
                     create_volume(world, &mp.name, BTreeMap::new(), None, mp.anonymous);
                 }
             }
@@ -390,7 +390,7 @@ fn populate_volumes(world: &mut World, id: &ContainerId) -> Result<(), DaemonErr
     let ctx = Ctx::root(Ns::Container(id.clone()));
     let mut result = Ok(());
     for mp in points.iter().filter(|m| m.kind == MountPointKind::Volume) {
-        let Some(vol) = world.volumes.get(&mp.name).cloned() else { continue };
+        let Some(vol) = world.volumes().get(&mp.name).cloned() else { continue };
         if vol.tmpfs {
             continue;
         }
@@ -403,7 +403,7 @@ fn populate_volumes(world: &mut World, id: &ContainerId) -> Result<(), DaemonErr
         if mp.nocopy || !mp.subpath.is_empty() {
             continue;
         }
-        let empty = world.fs.get(vol.root).entries().map(|e| e.is_empty()).unwrap_or(true);
+        let empty = world.fs().get(vol.root).entries().map(|e| e.is_empty()).unwrap_or(true);
         if !empty {
             continue;
         }
@@ -412,12 +412,12 @@ fn populate_volumes(world: &mut World, id: &ContainerId) -> Result<(), DaemonErr
         let mut count = 0;
         for (n, child) in entries {
             let copy = copy_merged(world, &child);
-            world.fs.link(vol.root, &n, copy);
+            world.fs_mut().link(vol.root, &n, copy);
             count += 1;
         }
         let (uid, gid, mode) = (st.uid, st.gid, st.mode);
         {
-            let root = world.fs.get_mut(vol.root);
+            let root = world.fs_mut().get_mut(vol.root);
             root.uid = uid;
             root.gid = gid;
             root.mode = mode;
@@ -441,11 +441,11 @@ fn populate_volumes(world: &mut World, id: &ContainerId) -> Result<(), DaemonErr
 
 /// Deep-copies a merged (overlay) entry into plain inodes.
 fn copy_merged(world: &mut World, loc: &crate::vfs::Loc) -> InodeId {
-    let top = world.fs.get(loc.top()).clone();
+    let top = world.fs().get(loc.top()).clone();
     match &loc.node {
         crate::vfs::Node::Merged(stack) if top.is_dir() => {
             let children = world.merged_entries(stack);
-            let dir = world.fs.alloc(crate::fs::Inode {
+            let dir = world.fs_mut().alloc(crate::fs::Inode {
                 kind: Kind::Dir { entries: BTreeMap::new(), opaque: false },
                 xattr_block: false,
                 copied_up: false,
@@ -454,11 +454,11 @@ fn copy_merged(world: &mut World, loc: &crate::vfs::Loc) -> InodeId {
             for (n, st) in children {
                 let l = crate::vfs::Loc { path: String::new(), mount: None, rel: String::new(), node: crate::vfs::Node::Merged(st) };
                 let c = copy_merged(world, &l);
-                world.fs.link(dir, &n, c);
+                world.fs_mut().link(dir, &n, c);
             }
             dir
         }
-        _ => world.fs.deep_copy(loc.top()),
+        _ => world.fs_mut().deep_copy(loc.top()),
     }
 }
 
@@ -487,17 +487,17 @@ fn make_mount_point(world: &mut World, ctx: &Ctx, target: &str, dir: bool) {
         mkdir_p(world, ctx, target);
     } else {
         mkdir_p(world, ctx, &crate::fs::parent_and_name(target).0);
-        let was = std::mem::replace(&mut world.daemon_at_work, true);
-        let _ = world.write_file(ctx, target, &Data::empty(), crate::vfs::WriteMode::Truncate);
-        let _ = world.set_meta(ctx, target, true, &mut |i| i.mode = 0o755);
-        world.daemon_at_work = was;
+        world.as_daemon(|world| {
+            let _ = world.write_file(ctx, target, &Data::empty(), crate::vfs::WriteMode::Truncate);
+            let _ = world.set_meta(ctx, target, true, &mut |i| i.mode = 0o755);
+        });
     }
     let container = world.container(id).map(|c| c.name.clone()).unwrap_or_default();
     world.emit(Event::MountPointCreated { container, path: target.to_string() });
 }
 
 fn start_task(world: &mut World, id: &ContainerId, runnable: Runnable) -> Result<(), DaemonError> {
-    let secs = world.clock.secs();
+    let secs = world.clock().secs();
     let Some(c) = world.container(id).cloned() else { return Err(DaemonError::NoSuchContainer(id.to_string())) };
     let ro_root = c.host.readonly_rootfs;
     let mut mounts: Vec<Mount> = Vec::new();
@@ -505,18 +505,18 @@ fn start_task(world: &mut World, id: &ContainerId, runnable: Runnable) -> Result
         let root = fs.new_dir(0, 0, 0o755, secs);
         Mount { target: target.into(), root, kind: MountKind::System(kind), read_only: ro, limit: None, proc_opts: opts.into() }
     };
-    let proc_mount = sys(&mut world.fs, "/proc", SystemMount::Proc, false, "");
+    let proc_mount = sys(world.fs_mut(), "/proc", SystemMount::Proc, false, "");
     {
-        world.fs.get_mut(proc_mount.root).mode = 0o555;
-        let mut b = crate::images::TreeBuilder { fs: &mut world.fs, root: proc_mount.root };
+        world.fs_mut().get_mut(proc_mount.root).mode = 0o555;
+        let mut b = crate::images::TreeBuilder { fs: world.fs_mut(), root: proc_mount.root };
         b.file("mounts", "", 0, 0, 0o444, secs);
         b.dir("self", 0, 0, 0o555, secs);
         b.file("self/mounts", "", 0, 0, 0o444, secs);
     }
     mounts.push(proc_mount);
-    let dev = sys(&mut world.fs, "/dev", SystemMount::Dev, false, "");
+    let dev = sys(world.fs_mut(), "/dev", SystemMount::Dev, false, "");
     {
-        let mut b = crate::images::TreeBuilder { fs: &mut world.fs, root: dev.root };
+        let mut b = crate::images::TreeBuilder { fs: world.fs_mut(), root: dev.root };
         for d in ["pts", "mqueue", "shm"] {
             b.dir(d, 0, 0, 0o755, secs);
         }
@@ -532,13 +532,13 @@ fn start_task(world: &mut World, id: &ContainerId, runnable: Runnable) -> Result
         }
     }
     mounts.push(dev);
-    mounts.push(sys(&mut world.fs, "/dev/pts", SystemMount::DevPts, false, ""));
-    let sysfs = sys(&mut world.fs, "/sys", SystemMount::Sys, ro_root, "");
-    world.fs.get_mut(sysfs.root).mode = 0o555;
+    mounts.push(sys(world.fs_mut(), "/dev/pts", SystemMount::DevPts, false, ""));
+    let sysfs = sys(world.fs_mut(), "/sys", SystemMount::Sys, ro_root, "");
+    world.fs_mut().get_mut(sysfs.root).mode = 0o555;
     mounts.push(sysfs);
-    mounts.push(sys(&mut world.fs, "/dev/mqueue", SystemMount::Mqueue, false, ""));
-    let mut shm = sys(&mut world.fs, "/dev/shm", SystemMount::Shm, false, "");
-    world.fs.get_mut(shm.root).mode = 0o1777;
+    mounts.push(sys(world.fs_mut(), "/dev/mqueue", SystemMount::Mqueue, false, ""));
+    let mut shm = sys(world.fs_mut(), "/dev/shm", SystemMount::Shm, false, "");
+    world.fs_mut().get_mut(shm.root).mode = 0o1777;
     shm.limit = Some(c.host.shm_size);
     mounts.push(shm);
     // User mounts, shallow first (Docker sorts by path depth).
@@ -549,9 +549,9 @@ fn start_task(world: &mut World, id: &ContainerId, runnable: Runnable) -> Result
     for mp in points {
         let (root, kind, limit, proc_opts) = match mp.kind {
             MountPointKind::Volume => {
-                let Some(v) = world.volumes.get(&mp.name).cloned() else { continue };
+                let Some(v) = world.volumes().get(&mp.name).cloned() else { continue };
                 if v.tmpfs {
-                    let root = world.fs.new_dir(0, 0, 0o1777, secs);
+                    let root = world.fs_mut().new_dir(0, 0, 0o1777, secs);
                     let size = v
                         .options
                         .as_ref()
@@ -614,12 +614,12 @@ fn start_task(world: &mut World, id: &ContainerId, runnable: Runnable) -> Result
                 let mode = t.mode.unwrap_or(existing.as_ref().map(|s| s.mode).unwrap_or(0o1777));
                 let uid = t.uid.unwrap_or(existing.as_ref().map(|s| s.uid).unwrap_or(0));
                 let gid = t.gid.unwrap_or(existing.as_ref().map(|s| s.gid).unwrap_or(0));
-                let root = world.fs.new_dir(uid, gid, mode, secs);
+                let root = world.fs_mut().new_dir(uid, gid, mode, secs);
                 (root, MountKind::Tmpfs, t.size, t.proc_opts)
             }
         };
         // The mount point must exist in the root file system (created as root if missing).
-        let src_is_dir = world.fs.get(root).is_dir();
+        let src_is_dir = world.fs().get(root).is_dir();
         match world.stat(&ctx, &mp.destination, true) {
             Ok(st) => {
                 let dst_is_dir = st.ftype == crate::fs::FileType::Dir;
@@ -667,9 +667,8 @@ fn start_task(world: &mut World, id: &ContainerId, runnable: Runnable) -> Result
             proc_opts: String::new(),
         });
     }
-    let now = world.clock.nanos;
-    let pid = world.next_pid;
-    world.next_pid += 7;
+    let now = world.clock().nanos;
+    let pid = world.next_pid();
     let Some(cm) = world.container_mut(id) else { return Err(DaemonError::NoSuchContainer(id.to_string())) };
     cm.mounts = mounts;
     if let Some(refused) = runnable(world) {
@@ -692,16 +691,16 @@ fn start_task(world: &mut World, id: &ContainerId, runnable: Runnable) -> Result
 /// Marks the container exited and drops its tmpfs content (told in that order: the memory
 /// goes because the container stopped).
 pub(crate) fn stop_container(world: &mut World, id: &ContainerId, code: i32) {
-    let now = world.clock.nanos;
+    let now = world.clock().nanos;
     let Some(c) = world.container_mut(id) else { return };
     let name = c.name.clone();
     let mounts = std::mem::take(&mut c.mounts);
     let mut cleared = Vec::new();
     for m in &mounts {
         if m.kind == MountKind::Tmpfs
-            || matches!(&m.kind, MountKind::Volume { name } if world.volumes.get(name).map(|v| v.tmpfs).unwrap_or(false))
+            || matches!(&m.kind, MountKind::Volume { name } if world.volumes().get(name).map(|v| v.tmpfs).unwrap_or(false))
         {
-            let (bytes, files) = world.fs.usage(m.root);
+            let (bytes, files) = world.fs().usage(m.root);
             if files > 0 {
                 cleared.push(Event::TmpfsCleared { container: name.clone(), target: m.target.clone(), bytes });
             }
@@ -722,21 +721,20 @@ pub(crate) fn stop_container(world: &mut World, id: &ContainerId, code: i32) {
 
 /// Removes a container: its writable layer goes; anonymous volumes too with `volumes`.
 pub fn remove_container(world: &mut World, id: &ContainerId, volumes: bool) {
-    let Some(at) = world.containers.iter().position(|c| c.id == *id) else { return };
-    let c = world.containers.remove(at);
-    let (bytes, files) = world.fs.usage(c.upper);
+    let Some(c) = world.take_container(id) else { return };
+    let (bytes, files) = world.fs().usage(c.upper);
     world.emit(Event::WritableLayerDiscarded { container: c.name.clone(), files, bytes });
     let overlay = host_dir(world, "/var/lib/docker/overlay2");
-    world.fs.unlink(overlay, &c.layer_id);
-    world.fs.unlink(overlay, &format!("{}-init", c.layer_id));
+    world.fs_mut().unlink(overlay, &c.layer_id);
+    world.fs_mut().unlink(overlay, &format!("{}-init", c.layer_id));
     let cdir = host_dir(world, "/var/lib/docker/containers");
-    world.fs.unlink(cdir, c.id.as_str());
+    world.fs_mut().unlink(cdir, c.id.as_str());
     if volumes {
         for mp in &c.mount_points {
-            let anonymous = world.volumes.get(&mp.name).map(|v| v.anonymous).unwrap_or(false);
+            let anonymous = world.volumes().get(&mp.name).map(|v| v.anonymous).unwrap_or(false);
             if mp.kind == MountPointKind::Volume && anonymous {
                 let still_used =
-                    world.containers.iter().any(|o| o.mount_points.iter().any(|m| m.kind == MountPointKind::Volume && m.name == mp.name));
+                    world.containers().iter().any(|o| o.mount_points.iter().any(|m| m.kind == MountPointKind::Volume && m.name == mp.name));
                 if !still_used {
                     delete_volume(world, &mp.name);
                 }
@@ -744,41 +742,41 @@ pub fn remove_container(world: &mut World, id: &ContainerId, volumes: bool) {
         }
     }
     world.emit(Event::ContainerStateChanged { container: c.name.clone(), state: ContainerState::Removed, exit_code: None });
-    world.removed.push(c);
+    world.note_removed(c);
 }
 
 /// The writable layer's changes against the image: A(dded), C(hanged), D(eleted).
 pub fn changes(world: &World, c: &Container) -> Vec<(char, String)> {
     let mut lowers: Vec<InodeId> = Vec::new();
-    if let Some(img) = world.images.iter().find(|im| im.id == c.image_id) {
-        lowers.extend(img.layers.iter().rev().map(|l| world.layers[*l].root));
+    if let Some(img) = world.images().iter().find(|im| im.id == c.image_id) {
+        lowers.extend(img.layers.iter().rev().map(|l| world.layers()[*l].root));
     }
     let mut out = Vec::new();
     fn walk(world: &World, upper: InodeId, lowers: &[InodeId], prefix: &str, out: &mut Vec<(char, String)>) {
-        let Some(entries) = world.fs.get(upper).entries() else { return };
+        let Some(entries) = world.fs().get(upper).entries() else { return };
         for (name, child) in entries {
             let path = format!("{prefix}/{name}");
             let lower_children: Vec<InodeId> = lowers
                 .iter()
-                .filter_map(|d| world.fs.lookup(*d, name))
-                .filter(|i| !matches!(world.fs.get(*i).kind, Kind::Whiteout))
+                .filter_map(|d| world.fs().lookup(*d, name))
+                .filter(|i| !matches!(world.fs().get(*i).kind, Kind::Whiteout))
                 .collect();
-            let inode = world.fs.get(*child);
+            let inode = world.fs().get(*child);
             match inode.kind {
                 Kind::Whiteout => out.push(('D', path)),
                 Kind::Dir { opaque, .. } => {
                     let existed = !lower_children.is_empty();
                     out.push((if existed { 'C' } else { 'A' }, path.clone()));
-                    let sub: Vec<InodeId> = lower_children.into_iter().filter(|i| world.fs.get(*i).is_dir()).collect();
+                    let sub: Vec<InodeId> = lower_children.into_iter().filter(|i| world.fs().get(*i).is_dir()).collect();
                     walk(world, *child, &sub, &path, out);
                     // An opaque directory (deleted, then made again) hides the image's entries:
                     // Docker lists each as deleted.
                     if opaque {
                         let mut hidden: Vec<&String> = sub
                             .iter()
-                            .filter_map(|d| world.fs.get(*d).entries())
+                            .filter_map(|d| world.fs().get(*d).entries())
                             .flat_map(|e| e.iter())
-                            .filter(|(n, i)| !matches!(world.fs.get(**i).kind, Kind::Whiteout) && world.fs.lookup(*child, n).is_none())
+                            .filter(|(n, i)| !matches!(world.fs().get(**i).kind, Kind::Whiteout) && world.fs().lookup(*child, n).is_none())
                             .map(|(n, _)| n)
                             .collect();
                         hidden.sort();

@@ -10,7 +10,7 @@ pub fn host_root_ctx() -> Ctx {
 
 /// A host directory's inode (it must exist).
 pub fn host_dir(world: &World, path: &str) -> InodeId {
-    world.resolve(&host_root_ctx(), path, true).map(|l| l.top()).unwrap_or(world.host_root)
+    world.resolve(&host_root_ctx(), path, true).map(|l| l.top()).unwrap_or(world.host_root())
 }
 
 pub(crate) fn mkdir_p_host(world: &mut World, path: &str) {
@@ -21,14 +21,14 @@ pub(crate) fn mkdir_p_host(world: &mut World, path: &str) {
 /// what it made (HostDirCreated, MountPointCreated), not the writes, and a read-only root does
 /// not stop it: the daemon works before the root is remounted read-only.
 pub(crate) fn mkdir_p(world: &mut World, ctx: &Ctx, path: &str) {
-    let was = std::mem::replace(&mut world.daemon_at_work, true);
-    let mut acc = String::new();
-    for c in crate::fs::components(path) {
-        acc.push('/');
-        acc.push_str(c);
-        if world.stat(ctx, &acc, true).is_err() {
-            let _ = world.mkdir(ctx, &acc, 0o755);
+    world.as_daemon(|world| {
+        let mut acc = String::new();
+        for c in crate::fs::components(path) {
+            acc.push('/');
+            acc.push_str(c);
+            if world.stat(ctx, &acc, true).is_err() {
+                let _ = world.mkdir(ctx, &acc, 0o755);
+            }
         }
-    }
-    world.daemon_at_work = was;
+    });
 }

@@ -6,7 +6,7 @@
 use sha2::{Digest, Sha256};
 
 use crate::fs::{InodeId, Kind};
-use crate::world::World;
+use crate::world::{Image, Layer, World};
 
 fn hex(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
@@ -19,7 +19,7 @@ pub fn sha256_hex(data: &[u8]) -> String {
 /// A digest of a layer tree's content (names, types, owners, modes, times, data).
 fn tree_digest(world: &World, root: InodeId) -> String {
     let mut h = Sha256::new();
-    world.fs.walk(root, "", &mut |path, _, inode| {
+    world.fs().walk(root, "", &mut |path, _, inode| {
         h.update(path.as_bytes());
         h.update(format!("\0{:?}\0{}:{}:{:o}:{}\0", inode.file_type(), inode.uid, inode.gid, inode.mode, inode.mtime).as_bytes());
         match &inode.kind {
@@ -36,26 +36,42 @@ fn tree_digest(world: &World, root: InodeId) -> String {
 
 /// Stores `root` as a layer on top of `parent_layers`; equal content gives the same layer.
 pub fn store_layer(world: &mut World, parent_layers: &[usize], root: InodeId, kept_by_build_cache: bool) -> usize {
-    let diff_id = if world.fs.get(root).entries().map(|e| e.is_empty()).unwrap_or(true) {
+    let diff_id = if world.fs().get(root).entries().map(|e| e.is_empty()).unwrap_or(true) {
         crate::images::EMPTY_LAYER_DIFF_ID.to_string()
     } else {
         tree_digest(world, root)
     };
-    let parent_chain = parent_layers.last().map(|l| world.layers[*l].chain_id.clone()).unwrap_or_default();
+    let parent_chain = parent_layers.last().map(|l| world.layers()[*l].chain_id.clone()).unwrap_or_default();
     let chain_id = if parent_chain.is_empty() {
         diff_id.clone()
     } else {
         format!("sha256:{}", sha256_hex(format!("{parent_chain} {diff_id}").as_bytes()))
     };
-    if let Some(i) = world.layers.iter().position(|l| l.chain_id == chain_id && !l.chain_id.is_empty()) {
+    if let Some(i) = world.layers().iter().position(|l| l.chain_id == chain_id && !l.chain_id.is_empty()) {
         return i;
     }
-    let cache_id = world.ids.chars(25, b"abcdefghijklmnopqrstuvwxyz0123456789");
-    let link_id = world.ids.chars(26, b"ABCDEFGHIJKLMNOPQRSTUVWXYZ234567");
+    let cache_id = world.ids().chars(25, b"abcdefghijklmnopqrstuvwxyz0123456789");
+    let link_id = world.ids().chars(26, b"ABCDEFGHIJKLMNOPQRSTUVWXYZ234567");
     let overlay = super::container::host_dir(world, "/var/lib/docker/overlay2");
-    let mut layers = std::mem::take(&mut world.layers);
-    let i = crate::images::add_layer(&mut world.fs, &mut layers, overlay, &diff_id, &cache_id, &link_id, root, kept_by_build_cache);
-    layers[i].chain_id = chain_id;
-    world.layers = layers;
+    let (fs, layers) = world.layer_store();
+    let i = crate::images::add_layer(fs, layers, overlay, &diff_id, &cache_id, &link_id, root, kept_by_build_cache);
+    if let Some(layer) = world.layer_mut(i) {
+        layer.chain_id = chain_id;
+    }
     i
+}
+
+/// The layers of a removed image that no other image uses and the build cache does not keep
+/// are released (their chain ids emptied); returned as they were, last layer first.
+pub fn release_layers(world: &mut World, image: &Image) -> Vec<Layer> {
+    let mut released = Vec::new();
+    for l in image.layers.iter().rev() {
+        let used = world.images().iter().any(|o| o.layers.contains(l));
+        let Some(layer) = world.layer_mut(*l) else { continue };
+        if !used && !layer.kept_by_build_cache && !layer.chain_id.is_empty() {
+            released.push(layer.clone());
+            layer.chain_id.clear();
+        }
+    }
+    released
 }

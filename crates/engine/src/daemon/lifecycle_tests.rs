@@ -27,7 +27,7 @@ fn volume(name: &str, target: &str) -> Request {
 
 fn state_changes(world: &World) -> Vec<(ContainerState, Option<i32>)> {
     world
-        .events
+        .events()
         .iter()
         .filter_map(|e| match e {
             Event::ContainerStateChanged { state, exit_code, .. } => Some((*state, *exit_code)),
@@ -50,18 +50,18 @@ fn a_container_is_created_started_stopped_and_removed_and_its_volume_stays() {
     let c = w.container(&id).expect("there");
     assert_eq!((c.name.as_str(), c.status), ("web", Status::Created));
     // The empty volume was filled from the image at its mount point.
-    assert!(w.events.iter().any(|e| matches!(e, Event::VolumeCreated { name, anonymous: false } if name == "site")));
-    assert!(w.events.iter().any(|e| matches!(e, Event::VolumePopulated { name, files, .. } if name == "site" && *files > 0)));
-    w.events.clear();
+    assert!(w.events().iter().any(|e| matches!(e, Event::VolumeCreated { name, anonymous: false } if name == "site")));
+    assert!(w.events().iter().any(|e| matches!(e, Event::VolumePopulated { name, files, .. } if name == "site" && *files > 0)));
+    w.start_line();
     start_container(&mut w, &id, &runs).expect("started");
     assert_eq!(w.container(&id).map(|c| c.status), Some(Status::Running));
     stop_container(&mut w, &id, 137);
     assert_eq!(w.container(&id).map(|c| (c.status, c.exit_code)), Some((Status::Exited, 137)));
     remove_container(&mut w, &id, false);
     assert!(w.container(&id).is_none());
-    assert!(w.volumes.contains_key("site"), "a named volume outlives its container");
+    assert!(w.volumes().contains_key("site"), "a named volume outlives its container");
     assert_eq!(state_changes(&w), [(ContainerState::Running, None), (ContainerState::Exited, Some(137)), (ContainerState::Removed, None)]);
-    assert!(w.events.iter().any(|e| matches!(e, Event::WritableLayerDiscarded { container, .. } if container == "web")));
+    assert!(w.events().iter().any(|e| matches!(e, Event::WritableLayerDiscarded { container, .. } if container == "web")));
 }
 
 #[test]
@@ -80,7 +80,7 @@ fn ids_stay_true_when_an_earlier_container_goes() {
 fn refusals_are_typed_and_change_nothing() {
     let mut w = world();
     let id = create(&mut w, &spec("web")).expect("created");
-    let containers = w.containers.len();
+    let containers = w.containers().len();
     let refused = |w: &mut World, s: ContainerSpec| create(w, &s).expect_err("refused");
     assert_eq!(refused(&mut w, spec("-bad")), DaemonError::InvalidContainerName("-bad".into()));
     assert_eq!(refused(&mut w, spec("web")), DaemonError::NameConflict { name: "web".into(), id: id.clone() });
@@ -96,7 +96,7 @@ fn refusals_are_typed_and_change_nothing() {
     let mut s = spec("other");
     s.volumes_from = vec!["ghost".into()];
     assert_eq!(refused(&mut w, s), DaemonError::NoSuchContainer("ghost".into()));
-    assert_eq!(w.containers.len(), containers);
+    assert_eq!(w.containers().len(), containers);
     // The daemon's words, for the CLI to print.
     assert_eq!(DaemonError::DuplicateMountPoint("/data".into()).to_string(), "Duplicate mount point: /data");
     assert_eq!(DaemonError::NoSuchImage("x".into()).code(), 125);
@@ -106,10 +106,10 @@ fn refusals_are_typed_and_change_nothing() {
 fn a_start_the_runtime_refuses_leaves_the_container_created_and_tells_no_running() {
     let mut w = world();
     let id: ContainerId = create(&mut w, &spec("np")).expect("created");
-    w.events.clear();
+    w.start_line();
     let missing = |_: &World| Some(DaemonError::Start { message: "exec: \"nosuchprog\": not found".into(), code: 127 });
     let refused = start_container(&mut w, &id, &missing).expect_err("refused");
     assert!(refused.at_start() && refused.code() == 127);
     assert_eq!(w.container(&id).map(|c| (c.status, c.exit_code, c.mounts.len())), Some((Status::Created, 127, 0)));
-    assert!(state_changes(&w).is_empty(), "{:?}", w.events);
+    assert!(state_changes(&w).is_empty(), "{:?}", w.events());
 }

@@ -22,13 +22,13 @@ use crate::world::World;
 pub fn find_image(world: &World, reference: &str) -> Option<usize> {
     let full =
         if reference.contains(':') || reference.starts_with("sha256:") { reference.to_string() } else { format!("{reference}:latest") };
-    if let Some(i) = world.images.iter().position(|im| im.tags.contains(&full)) {
+    if let Some(i) = world.images().iter().position(|im| im.tags.contains(&full)) {
         return Some(i);
     }
     let id = reference.strip_prefix("sha256:").unwrap_or(reference);
     if id.len() >= 4 && id.chars().all(|c| c.is_ascii_hexdigit()) {
         let hits: Vec<usize> = world
-            .images
+            .images()
             .iter()
             .enumerate()
             .filter(|(_, im)| im.id.strip_prefix("sha256:").is_some_and(|hex| hex.starts_with(id)))

@@ -17,7 +17,7 @@ pub(crate) fn parse_port(s: &str) -> Option<u16> {
 /// The container ports a container exposes: the image's `EXPOSE`, plus every published one.
 pub fn exposed_ports(world: &World, c: &Container) -> Vec<String> {
     let mut ports: Vec<String> =
-        world.images.iter().find(|im| im.id == c.image_id).map(|im| im.config.exposed_ports.clone()).unwrap_or_default();
+        world.images().iter().find(|im| im.id == c.image_id).map(|im| im.config.exposed_ports.clone()).unwrap_or_default();
     for b in &c.host.port_bindings {
         let key = format!("{}/{}", b.container_port, b.proto);
         if !ports.contains(&key) {
@@ -56,7 +56,7 @@ pub(crate) fn bind_ports(world: &mut World, id: &ContainerId) -> Result<(), Daem
         }
     }
     let taken: Vec<BoundPort> =
-        world.containers.iter().filter(|o| o.id != *id && o.status == Status::Running).flat_map(|o| o.ports.clone()).collect();
+        world.containers().iter().filter(|o| o.id != *id && o.status == Status::Running).flat_map(|o| o.ports.clone()).collect();
     let mut bound: Vec<BoundPort> = Vec::new();
     for b in wanted {
         let ips: Vec<String> = if b.host_ip.is_empty() { vec!["0.0.0.0".into(), "::".into()] } else { vec![b.host_ip.clone()] };
@@ -73,7 +73,7 @@ pub(crate) fn bind_ports(world: &mut World, id: &ContainerId) -> Result<(), Daem
         for ip in &ips {
             let p = BoundPort { container_port: b.container_port, proto: b.proto.clone(), host_ip: ip.clone(), host_port };
             if taken.iter().chain(bound.iter()).any(|t| overlaps(t, &p)) {
-                let endpoint = world.ids.hex64();
+                let endpoint = world.ids().hex64();
                 let shown = if is_ipv6(ip) { format!("[{ip}]") } else { ip.clone() };
                 return Err(DaemonError::Start {
                     message: format!("driver failed programming external connectivity on endpoint {name} ({endpoint}): Bind for {shown}:{host_port} failed: port is already allocated"),

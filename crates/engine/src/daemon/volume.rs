@@ -28,25 +28,25 @@ pub fn create_volume(
     options: Option<BTreeMap<String, String>>,
     anonymous: bool,
 ) {
-    let secs = world.clock.secs();
+    let secs = world.clock().secs();
     let vols = host_dir(world, "/var/lib/docker/volumes");
-    let dir = world.fs.new_dir(0, 0, 0o701, secs);
-    world.fs.link(vols, name, dir);
-    let data = world.fs.new_dir(0, 0, 0o755, secs);
-    world.fs.link(dir, "_data", data);
+    let dir = world.fs_mut().new_dir(0, 0, 0o701, secs);
+    world.fs_mut().link(vols, name, dir);
+    let data = world.fs_mut().new_dir(0, 0, 0o755, secs);
+    world.fs_mut().link(dir, "_data", data);
     let mut labels = labels;
     if anonymous {
         labels.insert("com.docker.volume.anonymous".into(), String::new());
     }
     let tmpfs = options.as_ref().map(|o| o.get("type").map(String::as_str) == Some("tmpfs")).unwrap_or(false);
-    world.volumes.insert(name.to_string(), Volume { name: name.to_string(), root: data, created: secs, labels, options, anonymous, tmpfs });
+    world.add_volume(Volume { name: name.to_string(), root: data, created: secs, labels, options, anonymous, tmpfs });
     world.emit(Event::VolumeCreated { name: name.to_string(), anonymous });
 }
 
 pub fn delete_volume(world: &mut World, name: &str) {
-    if world.volumes.remove(name).is_some() {
+    if world.remove_volume(name).is_some() {
         let vols = host_dir(world, "/var/lib/docker/volumes");
-        world.fs.unlink(vols, name);
+        world.fs_mut().unlink(vols, name);
         world.emit(Event::VolumeRemoved { name: name.to_string() });
     }
 }
@@ -54,7 +54,7 @@ pub fn delete_volume(world: &mut World, name: &str) {
 /// Ids of the containers (any state) that reference the volume.
 pub fn users_of(world: &World, name: &str) -> Vec<ContainerId> {
     world
-        .containers
+        .containers()
         .iter()
         .filter(|c| c.mount_points.iter().any(|m| m.kind == MountPointKind::Volume && m.name == name))
         .map(|c| c.id.clone())

@@ -164,7 +164,7 @@ pub fn build_labeled(world: &mut World, sh: &crate::shell::Shell, args: &[String
     let mut layers: Vec<usize> = Vec::new();
     let mut config = ImageConfig { env: vec![crate::images::PATH_ENV.into()], working_dir: String::new(), ..ImageConfig::default() };
     let mut history: Vec<HistoryEntry> = Vec::new();
-    let now = world.clock.secs();
+    let now = world.clock().secs();
     let mut seen_from = false;
     let mut failure: Option<BuildFailure> = None;
     let context = BuildContext { dir: &ctx_dir, reader: &user_ctx, ignore: dockerignore(world, &user_ctx, &ctx_dir) };
@@ -201,7 +201,7 @@ pub fn build_labeled(world: &mut World, sh: &crate::shell::Shell, args: &[String
                 step += 1;
                 if matches!(inst.keyword.as_str(), "COPY" | "ADD") && !context_loaded {
                     context_loaded = true;
-                    let (bytes, _) = world.resolve(&user_ctx, &ctx_dir, true).map(|l| world.fs.usage(l.top())).unwrap_or((0, 0));
+                    let (bytes, _) = world.resolve(&user_ctx, &ctx_dir, true).map(|l| world.fs().usage(l.top())).unwrap_or((0, 0));
                     progress.vertex("[internal] load build context", &[format!("transferring context: {}B done", bytes.max(2))]);
                 }
                 let created_by = match inst.keyword.as_str() {
@@ -224,7 +224,7 @@ pub fn build_labeled(world: &mut World, sh: &crate::shell::Shell, args: &[String
                 if inst.keyword == "WORKDIR" {
                     let _ = apply_change(&mut config, &format!("WORKDIR {args_text}"));
                 }
-                let known = world.layers.len();
+                let known = world.layers().len();
                 let l = store_layer(world, &layers, root, true);
                 if l < known {
                     progress.cached_vertex(&name);
@@ -261,7 +261,7 @@ pub fn build_labeled(world: &mut World, sh: &crate::shell::Shell, args: &[String
         config.labels.insert(k.to_string(), v.to_string());
     }
     let tags: Vec<String> = parsed.all("tag").iter().map(|t| normalized_ref(t)).collect();
-    let (comment, last_tag_time) = ("buildkit.dockerfile.v0".to_string(), Some(world.clock.nanos));
+    let (comment, last_tag_time) = ("buildkit.dockerfile.v0".to_string(), Some(world.clock().nanos));
     let image =
         Image { id: String::new(), tags, layers, history, config, created: now, comment, parent: String::new(), last_tag_time, size: 0 };
     let id = make_image(world, image);
@@ -308,7 +308,7 @@ struct Base {
 
 fn resolve_base(world: &mut World, base: &str) -> Option<Base> {
     if let Some(i) = find_image(world, base) {
-        let im = world.images[i].clone();
+        let im = world.images()[i].clone();
         return Some(Base { shown: hub_name(base), lines: Vec::new(), layers: im.layers, config: im.config, history: im.history });
     }
     let crate::catalog::Lookup::Found(image) = crate::catalog::lookup(base) else { return None };
@@ -318,9 +318,11 @@ fn resolve_base(world: &mut World, base: &str) -> Option<Base> {
     let mut lines = vec![format!("resolve {shown} done")];
     for (l, existed) in fetched.layers.iter().zip(&fetched.existed) {
         // BuildKit keeps what it pulled for a build in its cache, not in the image list.
-        world.layers[*l].kept_by_build_cache = true;
+        if let Some(layer) = world.layer_mut(*l) {
+            layer.kept_by_build_cache = true;
+        }
         if !existed {
-            let blob = sha256_hex(format!("blob {}", world.layers[*l].diff_id).as_bytes());
+            let blob = sha256_hex(format!("blob {}", world.layers()[*l].diff_id).as_bytes());
             lines.push(format!("extracting sha256:{blob} done"));
         }
     }
@@ -456,8 +458,8 @@ fn build_step(
 ) -> Result<(InodeId, Vec<String>), StepError> {
     let (ctx_dir, user_ctx) = (context.dir, context.reader);
     // A temporary image and container over the layers so far.
-    let tmp_image_id = format!("sha256:{}", world.ids.hex64());
-    world.images.push(Image {
+    let tmp_image_id = format!("sha256:{}", world.ids().hex64());
+    world.add_image(Image {
         id: tmp_image_id.clone(),
         tags: Vec::new(),
         layers: layers.to_vec(),
@@ -469,17 +471,17 @@ fn build_step(
         last_tag_time: None,
         size: 0,
     });
-    let secs = world.clock.secs();
-    let upper = world.fs.new_dir(0, 0, 0o755, secs);
-    let init = world.fs.new_dir(0, 0, 0o755, secs);
-    let name = format!("buildkit-{}", world.ids.chars(8, b"abcdefghijklmnopqrstuvwxyz"));
-    let id = ContainerId::new(&world.ids.hex64());
+    let secs = world.clock().secs();
+    let upper = world.fs_mut().new_dir(0, 0, 0o755, secs);
+    let init = world.fs_mut().new_dir(0, 0, 0o755, secs);
+    let name = format!("buildkit-{}", world.ids().chars(8, b"abcdefghijklmnopqrstuvwxyz"));
+    let id = ContainerId::new(&world.ids().hex64());
     let container = Container {
         id: id.clone(),
         name: name.clone(),
         image_id: tmp_image_id.clone(),
         image_ref: String::new(),
-        created: world.clock.nanos,
+        created: world.clock().nanos,
         path: String::new(),
         args: Vec::new(),
         env: config.env.clone(),
@@ -510,7 +512,7 @@ fn build_step(
         finished_at: None,
         pid: 0,
         restart_count: 0,
-        layer_id: world.ids.hex64(),
+        layer_id: world.ids().hex64(),
         init_link: String::new(),
         upper,
         init,
@@ -525,8 +527,8 @@ fn build_step(
     };
     let working_dir = container.working_dir.clone();
     let upper = container.upper;
-    world.containers.push(container);
-    let events_before = world.events.len();
+    world.add_container(container);
+    let events_before = world.events().len();
     let result = (|| -> Result<Vec<String>, StepError> {
         let root = Ctx { ns: Ns::Container(id.clone()), cred: Cred::root(), cwd: working_dir, umask: 0o022 };
         match inst.keyword.as_str() {
@@ -659,9 +661,11 @@ fn build_step(
         }
     })();
     // Build steps are not the learner's containers: their events stay internal.
-    world.events.truncate(events_before);
-    world.containers.retain(|c| c.id != id);
-    world.images.retain(|im| im.id != tmp_image_id);
+    world.rewind_events(events_before);
+    world.take_container(&id);
+    if let Some(at) = world.images().iter().position(|im| im.id == tmp_image_id) {
+        world.remove_image(at);
+    }
     result.map(|output| (upper, output))
 }
 

@@ -128,8 +128,8 @@ pub fn commit(world: &mut World, args: &[String], io: &mut Io) -> i32 {
         super::no_such_container(io, name);
         return 1;
     };
-    let Some(base) = world.images.iter().find(|im| im.id == c.image_id).cloned() else { return 1 };
-    let root = world.fs.deep_copy(c.upper);
+    let Some(base) = world.images().iter().find(|im| im.id == c.image_id).cloned() else { return 1 };
+    let root = world.fs_mut().deep_copy(c.upper);
     let mut layers = base.layers.clone();
     let layer = store_layer(world, &layers, root, false);
     layers.push(layer);
@@ -148,11 +148,11 @@ pub fn commit(world: &mut World, args: &[String], io: &mut Io) -> i32 {
         }
     }
     let message = parsed.get("message").unwrap_or("").to_string();
-    let created = world.clock.secs();
+    let created = world.clock().secs();
     let mut history = base.history.clone();
     history.push(HistoryEntry { created, created_by: c.command_line(), empty_layer: false, comment: message.clone() });
     let tags = parsed.operands.get(1).map(|r| vec![normalized_ref(r)]).unwrap_or_default();
-    let last_tag_time = parsed.operands.get(1).map(|_| world.clock.nanos);
+    let last_tag_time = parsed.operands.get(1).map(|_| world.clock().nanos);
     let image = Image {
         id: String::new(),
         tags,
@@ -189,17 +189,20 @@ pub fn tag(world: &mut World, args: &[String], io: &mut Io) -> i32 {
         return 1;
     };
     let t = normalized_ref(&args[1]);
-    let already = world.images[i].tags.contains(&t);
-    let image = world.images[i].tags.first().cloned().unwrap_or_else(|| world.images[i].short_id().to_string());
+    let already = world.images()[i].tags.contains(&t);
+    let image = world.images()[i].tags.first().cloned().unwrap_or_else(|| world.images()[i].short_id().to_string());
     let mut moved_from = None;
-    for (j, im) in world.images.iter_mut().enumerate().filter(|(_, im)| im.tags.contains(&t)) {
+    for (j, im) in world.images_mut().enumerate().filter(|(_, im)| im.tags.contains(&t)) {
         im.tags.retain(|x| *x != t);
         if j != i {
             moved_from = Some(im.tags.first().cloned().unwrap_or_else(|| im.short_id().to_string()));
         }
     }
-    world.images[i].tags.push(t.clone());
-    world.images[i].last_tag_time = Some(world.clock.nanos);
+    let now = world.clock().nanos;
+    if let Some(im) = world.image_mut(i) {
+        im.tags.push(t.clone());
+        im.last_tag_time = Some(now);
+    }
     if !already {
         world.emit(Event::ImageTagged { tag: t, image, moved_from });
     }

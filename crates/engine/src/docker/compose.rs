@@ -70,11 +70,11 @@ struct Project {
 
 /// A logrus warning as compose prints it: `WARN[0000]` on a terminal, key=value otherwise.
 fn warn(world: &World, io: &mut Io, msg: &str) {
-    if world.tty {
+    if world.tty() {
         io.err_line(&format!("WARN[0000] {msg:<44} "));
     } else {
         let quoted = msg.replace('\\', "\\\\").replace('"', "\\\"");
-        io.err_line(&format!("time=\"{}\" level=warning msg=\"{quoted}\"", crate::clock::rfc3339(world.clock.secs())));
+        io.err_line(&format!("time=\"{}\" level=warning msg=\"{quoted}\"", crate::clock::rfc3339(world.clock().secs())));
     }
 }
 
@@ -94,7 +94,7 @@ fn container_name(p: &Project, s: &Service) -> String {
 
 /// The project's containers, oldest first.
 fn project_containers<'w>(world: &'w World, project: &str) -> Vec<&'w Container> {
-    world.containers.iter().filter(|c| c.compose.as_ref().is_some_and(|c| c.project == project)).collect()
+    world.containers().iter().filter(|c| c.compose.as_ref().is_some_and(|c| c.project == project)).collect()
 }
 
 pub fn cli(world: &mut World, sh: &mut Shell, args: &[String], io: &mut Io) -> i32 {
@@ -194,7 +194,7 @@ fn down(world: &mut World, p: &Project, args: &[String], io: &mut Io) -> i32 {
     };
     let names: Vec<String> = project_containers(world, &p.name).iter().map(|c| c.name.clone()).collect();
     let vols: Vec<String> = if parsed.has("volumes") {
-        p.volumes.iter().filter(|v| !v.external && world.volumes.contains_key(&v.name)).map(|v| v.name.clone()).collect()
+        p.volumes.iter().filter(|v| !v.external && world.volumes().contains_key(&v.name)).map(|v| v.name.clone()).collect()
     } else {
         Vec::new()
     };
@@ -242,7 +242,7 @@ fn ps(world: &mut World, p: &Project, args: &[String], io: &mut Io) -> i32 {
             Ok(x) => x,
             Err(e) => return err(io, &e),
         };
-    let now = world.clock.nanos;
+    let now = world.clock().nanos;
     let mut list: Vec<&Container> =
         project_containers(world, &p.name).into_iter().filter(|c| parsed.has("all") || c.status == Status::Running).collect();
     sort_by(&mut list, |a, b| a.name.cmp(&b.name));
@@ -399,7 +399,7 @@ fn run_oneoff(world: &mut World, sh: &mut Shell, p: &Project, args: &[String], i
         return code;
     }
     let mut s2 = s.clone();
-    let suffix = world.ids.chars(12, b"0123456789abcdef");
+    let suffix = world.ids().chars(12, b"0123456789abcdef");
     s2.container_name = Some(parsed.get("name").map(str::to_string).unwrap_or_else(|| format!("{}-{}-run-{suffix}", p.name, s.name)));
     if parsed.operands.len() > 1 {
         s2.command = Some(parsed.operands[1..].to_vec());

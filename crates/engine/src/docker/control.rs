@@ -90,7 +90,7 @@ pub(super) fn rename(world: &mut World, args: &[String], io: &mut Io) -> i32 {
     if current == new {
         return refused(io, "Renaming a container with the same name as its current name".into());
     }
-    if let Some(other) = world.containers.iter().find(|c| c.name == new) {
+    if let Some(other) = world.containers().iter().find(|c| c.name == new) {
         let message = format!(
             "Error when allocating new name: Conflict. The container name \"/{new}\" is already in use by container \"{}\". You have to remove (or rename) that container to be able to reuse that name.",
             other.id

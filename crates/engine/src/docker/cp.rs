@@ -13,8 +13,7 @@ use crate::world::{Cred, World};
 /// to a tmpfs path lands beneath it, unseen by the container (oracle-14).
 pub fn cp(world: &mut World, sh: &crate::shell::Shell, args: &[String], io: &mut Io) -> i32 {
     let tmpfs_hidden: Vec<(crate::world::ContainerId, Vec<crate::world::Mount>)> = world
-        .containers
-        .iter_mut()
+        .containers_mut()
         .filter(|c| c.mounts.iter().any(|m| m.kind == crate::world::MountKind::Tmpfs))
         .map(|c| {
             let all = c.mounts.clone();
@@ -205,7 +204,7 @@ fn copy(world: &mut World, sh: &crate::shell::Shell, args: &[String], io: &mut I
         });
     }
     // "Progress output is automatically suppressed if no terminal is attached" (oracle-07).
-    if !parsed.has("quiet") && world.tty {
+    if !parsed.has("quiet") && world.tty() {
         io.err_line(&format!("Successfully copied {} to {shown}", super::format::human_size(stream.len() as f64, 3)));
     }
     0

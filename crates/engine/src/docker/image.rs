@@ -59,7 +59,7 @@ pub fn pull_into_store(world: &mut World, reference: &str, line: &mut dyn FnMut(
         Some(id) => id.clone(),
         None => image_id(world, &materialized.layers, &materialized.config, &materialized.history, image.created),
     };
-    if let Some(i) = existing.filter(|i| world.images[*i].id == id) {
+    if let Some(i) = existing.filter(|i| world.images()[*i].id == id) {
         line(&format!("Digest: {digest}"));
         line(&format!("Status: Image is up to date for {tag_ref}"));
         return Ok(i);
@@ -69,9 +69,9 @@ pub fn pull_into_store(world: &mut World, reference: &str, line: &mut dyn FnMut(
         .layers
         .iter()
         .zip(&materialized.existed)
-        .map(|(l, existed)| (sha256_hex(format!("blob {}", world.layers[*l].diff_id).as_bytes()).chars().take(12).collect(), *existed))
+        .map(|(l, existed)| (sha256_hex(format!("blob {}", world.layers()[*l].diff_id).as_bytes()).chars().take(12).collect(), *existed))
         .collect();
-    if world.tty {
+    if world.tty() {
         // On a terminal each layer has one line, redrawn in place: what stays is its last state.
         for (blob, existed) in &blobs {
             line(&format!("{blob}: {}", if *existed { "Already exists" } else { "Pull complete" }));
@@ -109,7 +109,7 @@ pub fn pull_into_store(world: &mut World, reference: &str, line: &mut dyn FnMut(
         },
     );
     world.emit(Event::ImagePulled { reference: tag_ref, new_layers, shared_layers });
-    Ok(world.images.iter().position(|im| im.id == id).unwrap_or(0))
+    Ok(world.images().iter().position(|im| im.id == id).unwrap_or(0))
 }
 
 /// `docker pull [-q] NAME[:TAG]`.
@@ -134,7 +134,7 @@ pub fn pull(world: &mut World, args: &[String], io: &mut Io) -> i32 {
                     io.out_str(&format!("{l}\n"));
                 }
             }
-            let tag = world.images[i].tags.first().cloned().unwrap_or_default();
+            let tag = world.images()[i].tags.first().cloned().unwrap_or_default();
             let full = if tag.contains('/') { format!("docker.io/{tag}") } else { format!("docker.io/library/{tag}") };
             io.out_str(&format!("{full}\n"));
             0
@@ -186,30 +186,25 @@ pub fn prune(world: &mut World, args: &[String], io: &mut Io) -> i32 {
 /// unused: the bytes, and the report (`Deleted Images:` with `untagged:`/`deleted:` lines).
 pub(super) fn prune_images(world: &mut World, all: bool, filter: &super::prune_filter::PruneFilter) -> (u64, String) {
     let victims: Vec<String> = world
-        .images
+        .images()
         .iter()
         .filter(|im| all || im.tags.is_empty())
         .filter(|im| filter.takes(&im.config.labels, im.created as i128 * 1_000_000_000))
-        .filter(|im| !world.containers.iter().any(|c| c.image_id == im.id))
+        .filter(|im| !world.containers().iter().any(|c| c.image_id == im.id))
         .map(|im| im.id.clone())
         .collect();
     let mut report = String::new();
     let mut reclaimed = 0u64;
     for id in victims {
-        let Some(i) = world.images.iter().position(|im| im.id == id) else { continue };
-        let im = world.images.remove(i);
+        let Some(i) = world.images().iter().position(|im| im.id == id) else { continue };
+        let Some(im) = world.remove_image(i) else { continue };
         for t in &im.tags {
             report.push_str(&format!("untagged: {t}\n"));
         }
         report.push_str(&format!("deleted: {}\n", im.id));
-        for l in im.layers.iter().rev() {
-            let used = world.images.iter().any(|o| o.layers.contains(l));
-            let layer = world.layers[*l].clone();
-            if !used && !layer.kept_by_build_cache && !layer.chain_id.is_empty() {
-                report.push_str(&format!("deleted: {}\n", layer.chain_id));
-                reclaimed += layer.size;
-                world.layers[*l].chain_id.clear();
-            }
+        for layer in crate::daemon::layers::release_layers(world, &im) {
+            report.push_str(&format!("deleted: {}\n", layer.chain_id));
+            reclaimed += layer.size;
         }
         let reference = im.tags.first().cloned().unwrap_or_else(|| im.short_id().to_string());
         world.emit(Event::ImageRemoved { reference });

@@ -7,7 +7,7 @@ use crate::world::{HistoryEntry, Image, ImageConfig, World};
 pub use crate::daemon::layers::{sha256_hex, store_layer};
 
 pub(crate) fn image_id(world: &World, layers: &[usize], config: &ImageConfig, history: &[HistoryEntry], created: i64) -> String {
-    let text = format!("{:?}|{:?}|{:?}|{created}", layers.iter().map(|l| &world.layers[*l].diff_id).collect::<Vec<_>>(), config, history);
+    let text = format!("{:?}|{:?}|{:?}|{created}", layers.iter().map(|l| &world.layers()[*l].diff_id).collect::<Vec<_>>(), config, history);
     format!("sha256:{}", sha256_hex(text.as_bytes()))
 }
 
@@ -20,18 +20,20 @@ pub(crate) fn make_image(world: &mut World, mut image: Image) -> String {
 /// Adds or replaces an image; a tag moves from any image that had it.
 pub(crate) fn add_image(world: &mut World, mut image: Image) -> String {
     for t in image.tags.clone() {
-        for other in world.images.iter_mut() {
+        for other in world.images_mut() {
             other.tags.retain(|x| *x != t);
         }
     }
-    image.size = image.layers.iter().map(|l| world.layers[*l].size).sum();
+    image.size = image.layers.iter().map(|l| world.layers()[*l].size).sum();
     let id = image.id.clone();
-    if let Some(existing) = world.images.iter_mut().find(|im| im.id == id) {
-        existing.tags.extend(image.tags);
+    if let Some(at) = world.images().iter().position(|im| im.id == id) {
+        if let Some(existing) = world.image_mut(at) {
+            existing.tags.extend(image.tags);
+        }
     } else {
         let reference = image.tags.first().cloned().unwrap_or_else(|| image.short_id().to_string());
         let layers = image.layers.len();
-        world.images.push(image);
+        world.add_image(image);
         world.emit(Event::ImageCreated { reference, layers });
     }
     // Images left without a tag and not used by anything disappear from the list as `<none>` only.

@@ -22,9 +22,9 @@ struct Counts {
 impl Counts {
     fn of(world: &World) -> Counts {
         Counts {
-            containers: world.containers.len(),
-            running: world.containers.iter().filter(|c| c.status == Status::Running).count(),
-            images: world.images.len(),
+            containers: world.containers().len(),
+            running: world.containers().iter().filter(|c| c.status == Status::Running).count(),
+            images: world.images().len(),
         }
     }
 

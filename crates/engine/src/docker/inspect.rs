@@ -35,7 +35,7 @@ pub fn inspect_cmd(world: &mut World, args: &[String], io: &mut Io, kind: Option
         if parsed.has("size") {
             // With -s: the writable layer's bytes, and the image's added (oracle-23).
             let rw = super::rw_size(world, c);
-            let image = world.images.iter().find(|im| im.id == c.image_id).map_or(0, |im| im.size);
+            let image = world.images().iter().find(|im| im.id == c.image_id).map_or(0, |im| im.size);
             if let Some(o) = doc.as_object_mut() {
                 o.insert("SizeRw".into(), rw.into());
                 o.insert("SizeRootFs".into(), (rw + image).into());
@@ -47,12 +47,12 @@ pub fn inspect_cmd(world: &mut World, args: &[String], io: &mut Io, kind: Option
         let doc = match kind {
             Some("container") => world.named_container(name).map(container_doc),
             Some("image") => find_image(world, name).map(|i| image_json(world, i)),
-            Some("volume") => world.volumes.get(name).map(super::volume::volume_json),
+            Some("volume") => world.volumes().get(name).map(super::volume::volume_json),
             _ => world
                 .named_container(name)
                 .map(container_doc)
                 .or_else(|| find_image(world, name).map(|i| image_json(world, i)))
-                .or_else(|| world.volumes.get(name).map(super::volume::volume_json)),
+                .or_else(|| world.volumes().get(name).map(super::volume::volume_json)),
         };
         match doc {
             Some(d) => docs.push(d),
@@ -117,10 +117,10 @@ pub fn mounts_json(c: &Container) -> Value {
 }
 
 pub fn container_json(world: &World, c: &Container) -> Value {
-    let img = world.images.iter().find(|im| im.id == c.image_id);
+    let img = world.images().iter().find(|im| im.id == c.image_id);
     let mut lower = vec![format!("{}-init", c.layer_id)];
     if let Some(img) = img {
-        lower.extend(img.layers.iter().rev().map(|l| world.layers[*l].cache_id.clone()));
+        lower.extend(img.layers.iter().rev().map(|l| world.layers()[*l].cache_id.clone()));
     }
     let volumes: Value = if c.config_volumes.is_empty() {
         Value::Null
@@ -348,9 +348,9 @@ pub fn container_json(world: &World, c: &Container) -> Value {
 }
 
 pub fn image_json(world: &World, i: usize) -> Value {
-    let im = &world.images[i];
+    let im = &world.images()[i];
     let cfg = &im.config;
-    let dirs: Vec<String> = im.layers.iter().rev().map(|l| world.layers[*l].cache_id.clone()).collect();
+    let dirs: Vec<String> = im.layers.iter().rev().map(|l| world.layers()[*l].cache_id.clone()).collect();
     let (top, lower) = dirs.split_first().map(|(t, r)| (t.clone(), r.to_vec())).unwrap_or_default();
     let volumes: Value =
         if cfg.volumes.is_empty() { Value::Null } else { Value::Object(cfg.volumes.iter().map(|v| (v.clone(), json!({}))).collect()) };
@@ -396,7 +396,7 @@ pub fn image_json(world: &World, i: usize) -> Value {
         "GraphDriver": gd,
         "RootFS": {
             "Type": "layers",
-            "Layers": im.layers.iter().map(|l| world.layers[*l].diff_id.clone()).collect::<Vec<_>>(),
+            "Layers": im.layers.iter().map(|l| world.layers()[*l].diff_id.clone()).collect::<Vec<_>>(),
         },
         "Metadata": {
             "LastTagTime": im.last_tag_time.map(rfc3339_nano).unwrap_or_else(|| "0001-01-01T00:00:00Z".into()),
@@ -447,12 +447,12 @@ pub fn images(world: &mut World, args: &[String], io: &mut Io) -> i32 {
         references.is_empty()
             || references.iter().any(|p| crate::userland::glob::matches(p, &name) || crate::userland::glob::matches(p, &full))
     };
-    let now = world.clock.nanos;
-    let mut order: Vec<usize> = (0..world.images.len()).collect();
-    sort_by(&mut order, |a, b| world.images[*b].created.cmp(&world.images[*a].created).then(b.cmp(a)));
+    let now = world.clock().nanos;
+    let mut order: Vec<usize> = (0..world.images().len()).collect();
+    sort_by(&mut order, |a, b| world.images()[*b].created.cmp(&world.images()[*a].created).then(b.cmp(a)));
     let mut rows = Vec::new();
     for i in order {
-        let im = &world.images[i];
+        let im = &world.images()[i];
         if dangling.is_some_and(|d| d != im.tags.is_empty())
             || !labels.iter().all(|(k, v)| super::prune_filter::labels_match(&im.config.labels, k, v))
             || (!references.is_empty() && !im.tags.iter().any(|t| reference_ok(t)))
@@ -515,13 +515,13 @@ pub fn history(world: &mut World, args: &[String], io: &mut Io) -> i32 {
         io.err_line(&format!("Error response from daemon: No such image: {}", super::normalized_ref(name)));
         return 1;
     };
-    let now = world.clock.nanos;
-    let im = world.images[i].clone();
+    let now = world.clock().nanos;
+    let im = world.images()[i].clone();
     // Sizes of the layers in history order.
     let mut layer_iter = im.layers.iter();
     let mut rows: Vec<(String, String, String, String, i64)> = Vec::new();
     for h in &im.history {
-        let size = if h.empty_layer { 0 } else { layer_iter.next().map(|l| world.layers[*l].size).unwrap_or(0) };
+        let size = if h.empty_layer { 0 } else { layer_iter.next().map(|l| world.layers()[*l].size).unwrap_or(0) };
         let by = if parsed.has("no-trunc") { h.created_by.clone() } else { ellipsis(&h.created_by, 45) };
         rows.push((
             format!("{} ago", human_duration((now - h.created as i128 * 1_000_000_000).max(0))),
@@ -539,7 +539,7 @@ pub fn history(world: &mut World, args: &[String], io: &mut Io) -> i32 {
     }
     let mut parent = im.parent.clone();
     while !parent.is_empty() {
-        let Some(p) = world.images.iter().find(|x| x.id == parent) else { break };
+        let Some(p) = world.images().iter().find(|x| x.id == parent) else { break };
         let idx = rows.len() - p.history.len();
         if idx < ids.len() {
             ids[idx] = p.short_id().to_string();
@@ -593,8 +593,8 @@ pub fn rmi(world: &mut World, args: &[String], io: &mut Io) -> i32 {
             continue;
         };
         let full = super::normalized_ref(name);
-        let im = world.images[i].clone();
-        if let Some(c) = world.containers.iter().find(|c| c.image_id == im.id) {
+        let im = world.images()[i].clone();
+        if let Some(c) = world.containers().iter().find(|c| c.image_id == im.id) {
             if !parsed.has("force") {
                 io.err_line(&format!("Error response from daemon: conflict: unable to remove repository reference \"{full}\" (must force) - container {} is using its referenced image {}", c.short_id(), im.short_id()));
                 status = 1;
@@ -604,26 +604,23 @@ pub fn rmi(world: &mut World, args: &[String], io: &mut Io) -> i32 {
         let by_tag = im.tags.contains(&full);
         // An image a container still uses loses only the name (`-f`): it stays, as
         // `<none>:<none>` when that was its last tag (oracle-21).
-        let in_use = world.containers.iter().any(|c| c.image_id == im.id);
+        let in_use = world.containers().iter().any(|c| c.image_id == im.id);
         if by_tag && (im.tags.len() > 1 || in_use) {
-            world.images[i].tags.retain(|t| *t != full);
+            if let Some(im) = world.image_mut(i) {
+                im.tags.retain(|t| *t != full);
+            }
             io.out_str(&format!("Untagged: {full}\n"));
             continue;
         }
         for t in &im.tags {
             io.out_str(&format!("Untagged: {t}\n"));
         }
-        world.images.remove(i);
+        world.remove_image(i);
         io.out_str(&format!("Deleted: {}\n", im.id));
         world.emit(Event::ImageRemoved { reference: full.clone() });
         // Layers no other image uses are released (BuildKit's cache keeps its own).
-        for l in im.layers.iter().rev() {
-            let used = world.images.iter().any(|o| o.layers.contains(l));
-            let layer = world.layers[*l].clone();
-            if !used && !layer.kept_by_build_cache && !layer.chain_id.is_empty() {
-                io.out_str(&format!("Deleted: {}\n", layer.chain_id));
-                world.layers[*l].chain_id.clear();
-            }
+        for layer in crate::daemon::layers::release_layers(world, &im) {
+            io.out_str(&format!("Deleted: {}\n", layer.chain_id));
         }
     }
     status

@@ -55,7 +55,7 @@ pub(super) fn start_cmd(world: &mut World, args: &[String], io: &mut Io) -> i32 
                     status = code.unwrap_or(status);
                     continue;
                 }
-                if parsed.has("attach") && parsed.has("interactive") && world.tty {
+                if parsed.has("attach") && parsed.has("interactive") && world.tty() {
                     super::run::attach_terminal(world, id, program);
                     return status;
                 }
@@ -180,7 +180,7 @@ pub(crate) fn exec(world: &mut World, client: &crate::shell::Shell, args: &[Stri
         return 1;
     };
     let (id, running) = (c.id.clone(), c.status == Status::Running);
-    if parsed.has("tty") && parsed.has("interactive") && !world.tty {
+    if parsed.has("tty") && parsed.has("interactive") && !world.tty() {
         io.err_line("the input device is not a TTY");
         return 1;
     }
@@ -215,8 +215,8 @@ pub(crate) fn exec(world: &mut World, client: &crate::shell::Shell, args: &[Stri
     if world.stat(&sh.ctx, &sh.ctx.cwd.clone(), true).is_err() {
         return oci(io, format!("chdir to cwd (\"{}\") set in config.json failed: no such file or directory", sh.ctx.cwd));
     }
-    if world.tty && parsed.has("tty") && parsed.has("interactive") && argv.len() == 1 && is_shell(&argv[0]) {
-        world.pending_session = Some(crate::world::SessionRequest {
+    if world.tty() && parsed.has("tty") && parsed.has("interactive") && argv.len() == 1 && is_shell(&argv[0]) {
+        world.request_session(crate::world::SessionRequest {
             container_id: id,
             program: argv[0].clone(),
             main_process: false,

@@ -14,15 +14,15 @@ use crate::world::{ContainerId, Status, World};
 /// question waits: the engine takes the next line as the answer (see `Engine::run`).
 pub(crate) fn confirm(world: &mut World, io: &mut Io, warning: &str) -> bool {
     io.out_str(&format!("{warning}\nAre you sure you want to continue? [y/N] "));
-    if world.tty && io.stdin.is_empty() && !world.answering {
-        world.question_pending = true;
+    if world.tty() && io.stdin.is_empty() && !world.answering() {
+        world.ask_question();
         return false;
     }
     let answer = String::from_utf8_lossy(&io.stdin).lines().next().unwrap_or("").trim().to_ascii_lowercase();
     io.stdin.clear();
     let yes = answer == "y" || answer == "yes";
     // Piped, Docker's line ends after the question; typed, the terminal ended it already.
-    if !yes && !world.answering {
+    if !yes && !world.answering() {
         io.out_str("\n");
     }
     yes
@@ -51,13 +51,13 @@ fn prune_stopped_containers(world: &mut World, filter: &PruneFilter) -> (u64, St
     let mut report = String::new();
     let mut reclaimed = 0;
     let stopped: Vec<(ContainerId, InodeId)> = world
-        .containers
+        .containers()
         .iter()
         .filter(|c| c.status != Status::Running && filter.takes(&c.labels, c.created))
         .map(|c| (c.id.clone(), c.upper))
         .collect();
     for (id, upper) in stopped {
-        let (bytes, _) = world.fs.usage(upper);
+        let (bytes, _) = world.fs().usage(upper);
         reclaimed += bytes;
         if report.is_empty() {
             report.push_str("Deleted Containers:\n");

@@ -32,7 +32,7 @@ impl PruneFilter {
                         "m" => 60,
                         _ => 1,
                     };
-                    out.until = Some(world.clock.nanos - secs * scale * 1_000_000_000);
+                    out.until = Some(world.clock().nanos - secs * scale * 1_000_000_000);
                 }
                 "dangling" => out.dangling.push(value.to_string()),
                 _ => {}

@@ -10,7 +10,7 @@ use crate::world::{Container, Status, World};
 
 /// `Up 2 seconds`, `Exited (137) 3 seconds ago`, `Created`.
 pub fn status_text(world: &World, c: &Container) -> String {
-    let now = world.clock.nanos;
+    let now = world.clock().nanos;
     match c.status {
         Status::Created => "Created".into(),
         Status::Running => format!("Up {}", human_duration(now - c.started_at.unwrap_or(now))),
@@ -20,7 +20,7 @@ pub fn status_text(world: &World, c: &Container) -> String {
 
 /// Size of the writable layer (regular files only).
 pub fn rw_size(world: &World, c: &Container) -> u64 {
-    world.fs.usage(c.upper).0
+    world.fs().usage(c.upper).0
 }
 
 pub(super) fn ps(world: &mut World, args: &[String], io: &mut Io) -> i32 {
@@ -39,7 +39,7 @@ pub(super) fn ps(world: &mut World, args: &[String], io: &mut Io) -> i32 {
         Err(e) => return usage_error(io, "ps", &e),
     };
     let all = parsed.has("all");
-    let mut list: Vec<&Container> = world.containers.iter().filter(|c| all || c.status == Status::Running).collect();
+    let mut list: Vec<&Container> = world.containers().iter().filter(|c| all || c.status == Status::Running).collect();
     for f in parsed.all("filter") {
         let (k, v) = f.split_once('=').unwrap_or((&f, ""));
         list.retain(|c| match k {
@@ -56,7 +56,7 @@ pub(super) fn ps(world: &mut World, args: &[String], io: &mut Io) -> i32 {
                 let (lk, lv) = v.split_once('=').unwrap_or((v, ""));
                 c.labels.get(lk).map(|x| lv.is_empty() || x == lv).unwrap_or(false)
             }
-            "ancestor" => find_image(world, v).map(|im| world.images[im].id == c.image_id).unwrap_or(false),
+            "ancestor" => find_image(world, v).map(|im| world.images()[im].id == c.image_id).unwrap_or(false),
             _ => true,
         });
     }
@@ -67,12 +67,12 @@ pub(super) fn ps(world: &mut World, args: &[String], io: &mut Io) -> i32 {
         }
         return 0;
     }
-    let now = world.clock.nanos;
+    let now = world.clock().nanos;
     let rows: Vec<serde_json::Value> = list
         .iter()
         .map(|&c| {
             let size = rw_size(world, c);
-            let virt = size + world.images.iter().find(|im| im.id == c.image_id).map(|im| im.size).unwrap_or(0);
+            let virt = size + world.images().iter().find(|im| im.id == c.image_id).map(|im| im.size).unwrap_or(0);
             let mounts: Vec<String> = c
                 .mount_points
                 .iter()

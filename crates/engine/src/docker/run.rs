@@ -184,7 +184,7 @@ pub(super) fn run(world: &mut World, sh: &mut Shell, args: &[String], io: &mut I
     let command: Vec<String> = parsed.operands[1..].to_vec();
     let detach = parsed.has("detach");
     let auto_remove = parsed.has("rm");
-    if parsed.has("tty") && parsed.has("interactive") && !world.tty && start && !detach {
+    if parsed.has("tty") && parsed.has("interactive") && !world.tty() && start && !detach {
         io.err_line("the input device is not a TTY");
         return 1;
     }
@@ -214,7 +214,7 @@ pub(super) fn run(world: &mut World, sh: &mut Shell, args: &[String], io: &mut I
         return code;
     }
     let interactive_shell = interactive_shell(world, &id);
-    if let Some(program) = interactive_shell.filter(|_| world.tty && parsed.has("tty") && parsed.has("interactive") && !detach) {
+    if let Some(program) = interactive_shell.filter(|_| world.tty() && parsed.has("tty") && parsed.has("interactive") && !detach) {
         attach_terminal(world, id, program);
         return 0;
     }
@@ -389,8 +389,14 @@ pub(super) fn client_env(world: &World, sh: &Shell, parsed: &flags::Parsed) -> R
 /// image's entrypoint script hands over to (`docker run -it nginx bash`).
 /// The learner's terminal is now attached to the container's main shell (`run -it`, `start -ai`).
 pub(super) fn attach_terminal(world: &mut World, id: ContainerId, program: String) {
-    world.pending_session =
-        Some(crate::world::SessionRequest { container_id: id, program, main_process: true, user: None, workdir: None, env: Vec::new() });
+    world.request_session(crate::world::SessionRequest {
+        container_id: id,
+        program,
+        main_process: true,
+        user: None,
+        workdir: None,
+        env: Vec::new(),
+    });
 }
 
 pub(super) fn interactive_shell(world: &World, id: &ContainerId) -> Option<String> {

@@ -17,25 +17,32 @@ pub fn system_df(world: &mut World, args: &[String], io: &mut Io) -> i32 {
         Ok(p) => p,
         Err(e) => return usage_error(io, "system df", &e),
     };
-    let mut unique_layers: Vec<usize> = world.images.iter().flat_map(|im| im.layers.iter().copied()).collect();
+    let mut unique_layers: Vec<usize> = world.images().iter().flat_map(|im| im.layers.iter().copied()).collect();
     sort(&mut unique_layers);
     unique_layers.dedup();
-    let images_size: u64 = unique_layers.iter().map(|l| world.layers[*l].size).sum();
+    let images_size: u64 = unique_layers.iter().map(|l| world.layers()[*l].size).sum();
     // An image's layers that other images share too.
     let shared_of = |i: usize| -> u64 {
-        let im = &world.images[i];
-        im.layers.iter().filter(|l| world.images.iter().filter(|o| o.layers.contains(l)).count() > 1).map(|l| world.layers[*l].size).sum()
+        let im = &world.images()[i];
+        im.layers
+            .iter()
+            .filter(|l| world.images().iter().filter(|o| o.layers.contains(l)).count() > 1)
+            .map(|l| world.layers()[*l].size)
+            .sum()
     };
-    let containers_of = |i: usize| world.containers.iter().filter(|c| c.image_id == world.images[i].id).count();
-    let active_images = (0..world.images.len()).filter(|i| containers_of(*i) > 0).count();
+    let containers_of = |i: usize| world.containers().iter().filter(|c| c.image_id == world.images()[i].id).count();
+    let active_images = (0..world.images().len()).filter(|i| containers_of(*i) > 0).count();
     // As Docker's CLI counts it: what the images in use hold alone is not reclaimable.
-    let in_use: u64 = (0..world.images.len()).filter(|i| containers_of(*i) > 0).map(|i| world.images[i].size - shared_of(i)).sum();
+    let in_use: u64 = (0..world.images().len()).filter(|i| containers_of(*i) > 0).map(|i| world.images()[i].size - shared_of(i)).sum();
     let reclaim_images = images_size.saturating_sub(in_use);
-    let containers_size: u64 = world.containers.iter().map(|c| rw_size(world, c)).sum();
-    let running = world.containers.iter().filter(|c| c.status == Status::Running).count();
-    let reclaim_containers: u64 = world.containers.iter().filter(|c| c.status != Status::Running).map(|c| rw_size(world, c)).sum();
-    let vol_sizes: Vec<(String, usize, u64)> =
-        world.volumes.values().map(|v| (v.name.clone(), super::volume::users_of(world, &v.name).len(), world.fs.usage(v.root).0)).collect();
+    let containers_size: u64 = world.containers().iter().map(|c| rw_size(world, c)).sum();
+    let running = world.containers().iter().filter(|c| c.status == Status::Running).count();
+    let reclaim_containers: u64 = world.containers().iter().filter(|c| c.status != Status::Running).map(|c| rw_size(world, c)).sum();
+    let vol_sizes: Vec<(String, usize, u64)> = world
+        .volumes()
+        .values()
+        .map(|v| (v.name.clone(), super::volume::users_of(world, &v.name).len(), world.fs().usage(v.root).0))
+        .collect();
     let vols_size: u64 = vol_sizes.iter().map(|v| v.2).sum();
     let vols_active = vol_sizes.iter().filter(|v| v.1 > 0).count();
     let reclaim_vols: u64 = vol_sizes.iter().filter(|v| v.1 == 0).map(|v| v.2).sum();
@@ -48,12 +55,12 @@ pub fn system_df(world: &mut World, args: &[String], io: &mut Io) -> i32 {
             format!("{} ({}%)", hs(part), pct(part, total))
         }
     };
-    let now = world.clock.nanos;
+    let now = world.clock().nanos;
     if !parsed.has("verbose") {
         let rows = [
-            ("Images", world.images.len(), active_images, hs(images_size), reclaimable(reclaim_images, images_size, true)),
-            ("Containers", world.containers.len(), running, hs(containers_size), reclaimable(reclaim_containers, containers_size, false)),
-            ("Local Volumes", world.volumes.len(), vols_active, hs(vols_size), reclaimable(reclaim_vols, vols_size, false)),
+            ("Images", world.images().len(), active_images, hs(images_size), reclaimable(reclaim_images, images_size, true)),
+            ("Containers", world.containers().len(), running, hs(containers_size), reclaimable(reclaim_containers, containers_size, false)),
+            ("Local Volumes", world.volumes().len(), vols_active, hs(vols_size), reclaimable(reclaim_vols, vols_size, false)),
             ("Build Cache", 0, 0, "0B".to_string(), "0B".to_string()),
         ];
         if let Some(f) = parsed.get("format") {
@@ -74,12 +81,12 @@ pub fn system_df(world: &mut World, args: &[String], io: &mut Io) -> i32 {
         io.out_str(&tabwrite(&text));
         return 0;
     }
-    let mut order: Vec<usize> = (0..world.images.len()).collect();
-    sort_by(&mut order, |a, b| world.images[*b].created.cmp(&world.images[*a].created));
+    let mut order: Vec<usize> = (0..world.images().len()).collect();
+    sort_by(&mut order, |a, b| world.images()[*b].created.cmp(&world.images()[*a].created));
     let images: Vec<Value> = order
         .iter()
         .map(|&i| {
-            let im = &world.images[i];
+            let im = &world.images()[i];
             let shared = shared_of(i);
             let (repo, tag) = repo_tag(im.tags.first().map(String::as_str).unwrap_or("<none>:<none>"));
             json!({
@@ -91,7 +98,7 @@ pub fn system_df(world: &mut World, args: &[String], io: &mut Io) -> i32 {
         })
         .collect();
     let containers: Vec<Value> = world
-        .containers
+        .containers()
         .iter()
         .rev()
         .map(|c| {

@@ -67,7 +67,7 @@ fn create_cmd(world: &mut World, args: &[String], io: &mut Io) -> i32 {
     let given = parsed.operands.first().cloned().or(parsed.get("name").map(str::to_string));
     // A volume created without a name is anonymous: `volume prune` takes it (oracle-20).
     let anonymous = given.is_none();
-    let name = given.unwrap_or_else(|| world.ids.hex64());
+    let name = given.unwrap_or_else(|| world.ids().hex64());
     if let Err(m) = validate_name(&name) {
         return daemon_error(io, &m);
     }
@@ -88,8 +88,8 @@ fn create_cmd(world: &mut World, args: &[String], io: &mut Io) -> i32 {
         let (k, v) = l.split_once('=').unwrap_or((&l, ""));
         labels.insert(k.to_string(), v.to_string());
     }
-    if !world.volumes.contains_key(&name) {
-        if world.volumes.len() >= super::MAX_VOLUMES {
+    if !world.volumes().contains_key(&name) {
+        if world.volumes().len() >= super::MAX_VOLUMES {
             return daemon_error(
                 io,
                 &format!("create {name}: stowage: the simulated machine holds at most {} volumes; remove some first", super::MAX_VOLUMES),
@@ -106,7 +106,7 @@ fn ls(world: &mut World, args: &[String], io: &mut Io) -> i32 {
         Ok(p) => p,
         Err(e) => return usage_error(io, "volume ls", &e),
     };
-    let mut names: Vec<String> = world.volumes.keys().cloned().collect();
+    let mut names: Vec<String> = world.volumes().keys().cloned().collect();
     for f in parsed.all("filter") {
         let (k, v) = f.split_once('=').unwrap_or((&f, ""));
         match k {
@@ -116,7 +116,7 @@ fn ls(world: &mut World, args: &[String], io: &mut Io) -> i32 {
             }
             "name" => names.retain(|n| n.contains(v)),
             "driver" => names.retain(|_| v == "local"),
-            "label" | "label!" => names.retain(|n| super::prune_filter::labels_match(&world.volumes[n].labels, k, v)),
+            "label" | "label!" => names.retain(|n| super::prune_filter::labels_match(&world.volumes()[n].labels, k, v)),
             _ => return daemon_error(io, &format!("invalid filter '{k}'")),
         }
     }
@@ -130,7 +130,7 @@ fn ls(world: &mut World, args: &[String], io: &mut Io) -> i32 {
         let rows: Vec<serde_json::Value> = names
             .iter()
             .map(|n| {
-                let v = &world.volumes[n];
+                let v = &world.volumes()[n];
                 let labels: Vec<String> = v.labels.iter().map(|(k, v)| format!("{k}={v}")).collect();
                 let mut lookup: serde_json::Map<String, serde_json::Value> = v.labels.iter().map(|(k, v)| (k.clone(), v.clone().into())).collect();
                 lookup.insert(stowage_template::LOOKUP_MARKER.into(), true.into());
@@ -174,7 +174,7 @@ fn inspect(world: &mut World, args: &[String], io: &mut Io) -> i32 {
     let mut status = 0;
     let mut errors = Vec::new();
     for n in &parsed.operands {
-        match world.volumes.get(n) {
+        match world.volumes().get(n) {
             Some(v) => found.push(volume_json(v)),
             None => {
                 errors.push(format!("Error response from daemon: get {n}: no such volume"));
@@ -201,7 +201,7 @@ fn rm(world: &mut World, args: &[String], io: &mut Io) -> i32 {
     }
     let mut status = 0;
     for n in &parsed.operands {
-        if !world.volumes.contains_key(n) {
+        if !world.volumes().contains_key(n) {
             if parsed.has("force") {
                 io.out_str(&format!("{n}\n"));
             } else {
@@ -261,7 +261,7 @@ fn prune(world: &mut World, args: &[String], io: &mut Io) -> i32 {
 /// the report (`Deleted Volumes:` and the names; empty when none).
 pub(super) fn prune_unused(world: &mut World, all: bool, labels: &[(String, String)]) -> (u64, String) {
     let victims: Vec<String> = world
-        .volumes
+        .volumes()
         .values()
         .filter(|v| (all || v.anonymous) && users_of(world, &v.name).is_empty())
         .filter(|v| labels.iter().all(|(k, f)| super::prune_filter::labels_match(&v.labels, k, f)))
@@ -270,8 +270,8 @@ pub(super) fn prune_unused(world: &mut World, all: bool, labels: &[(String, Stri
     let mut reclaimed = 0;
     let mut report = String::new();
     for v in &victims {
-        if let Some(vol) = world.volumes.get(v) {
-            reclaimed += world.fs.usage(vol.root).0;
+        if let Some(vol) = world.volumes().get(v) {
+            reclaimed += world.fs().usage(vol.root).0;
         }
         delete_volume(world, v);
         if report.is_empty() {

@@ -107,7 +107,7 @@ pub fn connect(world: &World, from: &Ns, ip: &str, port: u16) -> Result<Connecti
                 other => other == ip,
             };
             let (c, bound) = world
-                .containers
+                .containers()
                 .iter()
                 .filter(|c| c.status == Status::Running)
                 .find_map(|c| {
@@ -130,7 +130,7 @@ pub fn connect(world: &World, from: &Ns, ip: &str, port: u16) -> Result<Connecti
             let from = world.container(from).ok_or(ConnectError::Refused)?;
             let netns = netns_owner(world, from);
             world
-                .containers
+                .containers()
                 .iter()
                 .filter(|c| c.status == Status::Running && netns_owner(world, c) == netns)
                 .find(|c| c.server.as_ref().is_some_and(|s| s.accepts(port, ip)))

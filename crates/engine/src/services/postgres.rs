@@ -82,8 +82,8 @@ fn plain_time(secs: i64) -> String {
 
 /// One server log line, `ms` after the previous one.
 fn log_line(world: &mut World, ms: i64, pid: u32, level: &str, message: &str) -> String {
-    world.clock.advance_millis(ms);
-    format!("{} [{pid}] {level}:  {message}", log_time(world.clock.nanos))
+    world.advance_clock(ms);
+    format!("{} [{pid}] {level}:  {message}", log_time(world.clock().nanos))
 }
 
 // ---------------------------------------------------------------------------- entrypoint
@@ -289,19 +289,19 @@ fn initdb(world: &mut World, dir: &DataDir, superuser: &str, io: &mut Io) -> Res
     if let Err(e) = cluster::create_subdirectories(world, dir) {
         return fail(io, format!("could not create directory \"{path}/base\": {e}"));
     }
-    world.clock.advance_millis(20);
+    world.advance_clock(20);
     io.out_str("ok\nselecting dynamic shared memory implementation ... posix\nselecting default max_connections ... 100\nselecting default shared_buffers ... 128MB\nselecting default time zone ... UTC\ncreating configuration files ... ");
     if let Err(e) = cluster::write_configuration(world, dir) {
         return fail(io, format!("could not write file \"{path}/postgresql.conf\": {e}"));
     }
-    world.clock.advance_millis(150);
+    world.advance_clock(150);
     io.out_str("ok\nrunning bootstrap script ... ok\nperforming post-bootstrap initialization ... ");
     // musl has no `locale` program: initdb's collation import finds none.
     io.err_line("sh: locale: not found");
     let warning = log_line(world, 420, 35, "WARNING", "no usable system locales were found");
     io.err_line(&warning);
-    world.clock.advance_millis(500);
-    if let Err(e) = cluster::bootstrap(world, dir, superuser, world.clock.secs()) {
+    world.advance_clock(500);
+    if let Err(e) = cluster::bootstrap(world, dir, superuser, world.clock().secs()) {
         return fail(io, format!("could not write to file \"{path}/global/pg_control\": {e}"));
     }
     io.out_str("ok\nsyncing data to disk ... ok\n\n");
@@ -382,7 +382,7 @@ fn start(world: &mut World, dir: &DataDir, pids: &Pids, tcp: bool, log: &mut Vec
         log.push(log_line(world, 1, pm, "LOG", "listening on IPv4 address \"0.0.0.0\", port 5432"));
         log.push(log_line(world, 0, pm, "LOG", "listening on IPv6 address \"::\", port 5432"));
     }
-    let now = world.clock.secs();
+    let now = world.clock().secs();
     let pid_file =
         format!("{pm}\n{}\n{now}\n5432\n{SOCKET_DIR}\n{}\n  5432001         0\nready   \n", dir.path, if tcp { "*" } else { "" });
     if let Err(e) = dir.write(world, "postmaster.pid", &pid_file) {
@@ -402,7 +402,7 @@ fn start(world: &mut World, dir: &DataDir, pids: &Pids, tcp: bool, log: &mut Vec
         State::ShutDown => log.push(log_line(world, 6, pids.startup, "LOG", &format!("database system was shut down at {since} UTC"))),
         State::InProduction => recover(world, pids, &since, log),
     }
-    let _ = cluster::write_control(world, dir, &Control { state: State::InProduction, modified: world.clock.secs(), ..control });
+    let _ = cluster::write_control(world, dir, &Control { state: State::InProduction, modified: world.clock().secs(), ..control });
     log.push(log_line(world, 5, pm, "LOG", "database system is ready to accept connections"));
     Ok(())
 }
@@ -456,7 +456,7 @@ fn shutdown(world: &mut World, dir: &DataDir, pids: &Pids, log: &mut Vec<String>
     };
     log.push(log_line(world, if temp { 270 } else { 10 }, c, "LOG", &format!("checkpoint complete: {stats}")));
     let control = cluster::read_control(world, dir);
-    let _ = cluster::write_control(world, dir, &Control { state: State::ShutDown, modified: world.clock.secs(), ..control });
+    let _ = cluster::write_control(world, dir, &Control { state: State::ShutDown, modified: world.clock().secs(), ..control });
     dir.remove(world, "postmaster.pid");
     let socket_dir = DataDir { path: SOCKET_DIR.into(), ctx: dir.ctx.clone() };
     socket_dir.remove(world, ".s.PGSQL.5432");

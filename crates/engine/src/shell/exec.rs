@@ -151,8 +151,7 @@ impl Shell {
     }
 
     fn run_command(&mut self, world: &mut World, cmd: &Command, io: &mut Io) -> Flow {
-        if world.budget == 0 {
-            world.budget_exhausted = true;
+        if world.out_of_steps() {
             return Flow::Exit(self.status);
         }
         match cmd {
@@ -643,7 +642,7 @@ impl Shell {
             return Err(Errno::NoEnt);
         }
         if let Ok(loc) = world.resolve(&self.ctx, path, true) {
-            if let Kind::CharDev { .. } = world.fs.get(loc.top()).kind {
+            if let Kind::CharDev { .. } = world.fs().get(loc.top()).kind {
                 return Ok(());
             }
             if world.is_dir_node(&loc.node) {
@@ -651,11 +650,11 @@ impl Shell {
             }
         }
         let mode = if append { WriteMode::Append } else { WriteMode::Truncate };
-        let before = world.events.len();
+        let before = world.events().len();
         let result = world.write_file(&self.ctx, path, &Data::empty(), mode).map(|_| ());
         // Opening for the redirection is part of the write that follows: one event, not two.
-        if matches!(world.events.last(), Some(crate::events::Event::FileWritten { bytes: 0, .. })) && world.events.len() > before {
-            world.events.pop();
+        if matches!(world.events().last(), Some(crate::events::Event::FileWritten { bytes: 0, .. })) && world.events().len() > before {
+            world.rewind_events(world.events().len() - 1);
         }
         result
     }
@@ -687,7 +686,7 @@ impl Shell {
     fn dispatch(&mut self, world: &mut World, argv: &[String], assigns: &[(String, String)], io: &mut Io) -> Flow {
         if let Some(body) = self.functions.get(&argv[0]).cloned() {
             if self.calls >= MAX_CALLS {
-                world.budget_exhausted = true;
+                world.exhaust_budget();
                 return Flow::Exit(self.status);
             }
             let saved = std::mem::replace(&mut self.positional, argv[1..].to_vec());

@@ -173,7 +173,7 @@ fn find_program(world: &World, sh: &Shell, name: &str) -> Program {
         if sh.ctx.ns == Ns::Host && (cand.starts_with("/usr/bin/") || cand.starts_with("/bin/")) {
             return find_program(world, sh, &base);
         }
-        match &world.fs.get(loc.top()).kind {
+        match &world.fs().get(loc.top()).kind {
             Kind::File(Data::Opaque(n)) => {
                 // A file of no known size runs as the applet its name says, as a busybox link would.
                 let binary = binaries::identify(*n).unwrap_or(Binary::DebianBusybox);
@@ -376,7 +376,7 @@ pub fn run_program(world: &mut World, sh: &mut Shell, applet: &str, gnu: bool, a
                 // A main process asleep for good: the container keeps running.
                 Exit::Block
             } else {
-                world.clock.advance_millis((secs.min(5.0) * 1000.0) as i64);
+                world.advance_clock((secs.min(5.0) * 1000.0) as i64);
                 Exit::Code(0)
             }
         }

@@ -9,15 +9,15 @@ use crate::world::World;
 
 impl World {
     fn dir_is_opaque(&self, dir: InodeId) -> bool {
-        matches!(self.fs.get(dir).kind, Kind::Dir { opaque: true, .. })
+        matches!(self.fs().get(dir).kind, Kind::Dir { opaque: true, .. })
     }
 
     /// The child `name` of a merged directory.
     pub fn merged_child(&self, stack: &Stack, name: &str) -> Option<Stack> {
         let mut out: Stack = Vec::new();
         for &(pos, dir) in stack {
-            if let Some(c) = self.fs.lookup(dir, name) {
-                let inode = self.fs.get(c);
+            if let Some(c) = self.fs().lookup(dir, name) {
+                let inode = self.fs().get(c);
                 match inode.kind {
                     Kind::Whiteout => break,
                     Kind::Dir { opaque, .. } => {
@@ -62,7 +62,7 @@ impl World {
     pub fn merged_entries(&self, stack: &Stack) -> Vec<(String, Stack)> {
         let mut names: std::collections::BTreeSet<String> = std::collections::BTreeSet::new();
         for &(_, dir) in stack {
-            if let Some(e) = self.fs.get(dir).entries() {
+            if let Some(e) = self.fs().get(dir).entries() {
                 names.extend(e.keys().cloned());
             }
             if self.dir_is_opaque(dir) {
@@ -76,7 +76,7 @@ impl World {
     fn layer_number(&self, ns: &Ns, pos: usize) -> usize {
         match self.ns_container(ns) {
             Some(c) => {
-                let n = self.images.iter().find(|im| im.id == c.image_id).map(|im| im.layers.len()).unwrap_or(0);
+                let n = self.images().iter().find(|im| im.id == c.image_id).map(|im| im.layers.len()).unwrap_or(0);
                 (n + 2).saturating_sub(pos)
             }
             None => 0,
@@ -95,23 +95,24 @@ impl World {
             path.push('/');
             path.push_str(name);
             let child = self.merged_child(&stack, name).ok_or(Errno::NoEnt)?;
-            let existing = self.fs.lookup(upper_dir, name).filter(|u| child[0].0 == 0 && !matches!(self.fs.get(*u).kind, Kind::Whiteout));
+            let existing =
+                self.fs().lookup(upper_dir, name).filter(|u| child[0].0 == 0 && !matches!(self.fs().get(*u).kind, Kind::Whiteout));
             let upper_child = match existing {
                 Some(u) => u,
                 None => {
                     let (pos, lower) = child[0];
-                    let src = self.fs.get(lower).clone();
+                    let src = self.fs().get(lower).clone();
                     let kind = match &src.kind {
                         Kind::Dir { .. } => Kind::Dir { entries: Default::default(), opaque: false },
                         k => k.clone(),
                     };
                     let is_file = matches!(kind, Kind::File(_));
                     let bytes = src.size();
-                    let id = self.fs.alloc(crate::fs::Inode { kind, copied_up: src.is_dir(), xattr_block: false, ..src });
-                    self.fs.link(upper_dir, name, id);
+                    let id = self.fs_mut().alloc(crate::fs::Inode { kind, copied_up: src.is_dir(), xattr_block: false, ..src });
+                    self.fs_mut().link(upper_dir, name, id);
                     // The parent now holds a copied-up entry: overlayfs marks it "impure".
                     self.mark_impure(&[upper_dir]);
-                    if is_file || idx + 1 == parts.len() && !self.fs.get(id).is_dir() {
+                    if is_file || idx + 1 == parts.len() && !self.fs().get(id).is_dir() {
                         let layer = self.layer_number(&ctx.ns, pos);
                         let container = self.container_name(&ctx.ns);
                         self.emit(Event::CopyUp { container, path: path.clone(), layer, bytes });
@@ -133,7 +134,7 @@ impl World {
     /// overlayfs attributes (they then take one more block).
     fn mark_impure(&mut self, chain: &[InodeId]) {
         for id in chain {
-            let inode = self.fs.get_mut(*id);
+            let inode = self.fs_mut().get_mut(*id);
             if inode.copied_up {
                 inode.xattr_block = true;
             }
@@ -151,23 +152,23 @@ impl World {
     /// Links a new node into a writable directory, replacing a whiteout (a new directory over
     /// a whiteout becomes opaque).
     pub(super) fn create_node(&mut self, ctx: &Ctx, dir: InodeId, name: &str, kind: Kind, mode: u32) -> InodeId {
-        let now = self.clock.secs();
-        let parent = self.fs.get(dir);
+        let now = self.clock().secs();
+        let parent = self.fs().get(dir);
         // A setgid directory gives its group to what is created in it, and its setgid bit to
         // new directories.
         let setgid = parent.mode & 0o2000 != 0;
         let gid = if setgid { parent.gid } else { ctx.cred.gid };
         let mode = if setgid && matches!(kind, Kind::Dir { .. }) { mode | 0o2000 } else { mode };
-        let over_whiteout = self.fs.lookup(dir, name).map(|c| matches!(self.fs.get(c).kind, Kind::Whiteout)).unwrap_or(false);
+        let over_whiteout = self.fs().lookup(dir, name).map(|c| matches!(self.fs().get(c).kind, Kind::Whiteout)).unwrap_or(false);
         let mut kind = kind;
         if over_whiteout {
             if let Kind::Dir { opaque, .. } = &mut kind {
                 *opaque = true;
             }
         }
-        let id = self.fs.new_node(kind, ctx.cred.uid, gid, mode, now);
-        self.fs.link(dir, name, id);
-        self.fs.get_mut(dir).mtime = now;
+        let id = self.fs_mut().new_node(kind, ctx.cred.uid, gid, mode, now);
+        self.fs_mut().link(dir, name, id);
+        self.fs_mut().get_mut(dir).mtime = now;
         id
     }
 }

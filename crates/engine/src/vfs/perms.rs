@@ -30,7 +30,7 @@ impl World {
     pub(super) fn check_writable_fs(&mut self, ctx: &Ctx, loc_mount: Option<usize>, path: &str) -> Result<(), Errno> {
         let ro = match (&ctx.ns, loc_mount) {
             // The daemon makes its mount points before the root is remounted read-only.
-            (Ns::Container(_), None) if self.daemon_at_work => false,
+            (Ns::Container(_), None) if self.daemon_at_work() => false,
             (Ns::Host, _) => false,
             (Ns::Container(_), None) => self.ns_container(&ctx.ns).is_some_and(|c| c.host.readonly_rootfs),
             (Ns::Container(_), Some(m)) => self.ns_mount(&ctx.ns, m).is_some_and(|mount| {
@@ -50,7 +50,7 @@ impl World {
     }
 
     pub(super) fn deny_permission(&mut self, ctx: &Ctx, loc: &Loc, path: &str) -> Errno {
-        let inode = self.fs.get(loc.top());
+        let inode = self.fs().get(loc.top());
         let cause =
             DenyCause::Permission { uid: ctx.cred.uid, gid: ctx.cred.gid, owner_uid: inode.uid, owner_gid: inode.gid, mode: inode.mode };
         let place = self.place_of(ctx, loc.mount);
@@ -61,7 +61,7 @@ impl World {
     /// Checks that `ctx` may create or delete entries in the directory `dir`.
     pub(super) fn check_dir_writable(&mut self, ctx: &Ctx, dir: &Loc, path: &str) -> Result<(), Errno> {
         self.check_writable_fs(ctx, dir.mount, path)?;
-        let st = self.fs.get(dir.top());
+        let st = self.fs().get(dir.top());
         if !may(st.uid, st.gid, st.mode, true, &ctx.cred, Access::Write) {
             return Err(self.deny_permission(ctx, dir, path));
         }
@@ -73,7 +73,7 @@ impl World {
         if let Some(mnt) = mount.and_then(|m| self.ns_mount(&ctx.ns, m)) {
             if let Some(limit) = mnt.limit {
                 let mut used = 0;
-                self.fs.walk(mnt.root, "", &mut |_, _, inode| {
+                self.fs().walk(mnt.root, "", &mut |_, _, inode| {
                     if let Kind::File(d) = &inode.kind {
                         used += d.len().div_ceil(4096) * 4096;
                     }
@@ -85,7 +85,7 @@ impl World {
     }
 
     pub(super) fn check_total(&self, adding: u64) -> Result<(), Errno> {
-        if adding > MAX_FILE_BYTES || self.fs.data_bytes + adding > MAX_TOTAL_BYTES {
+        if adding > MAX_FILE_BYTES || self.fs().data_bytes + adding > MAX_TOTAL_BYTES {
             return Err(Errno::TooBig);
         }
         Ok(())

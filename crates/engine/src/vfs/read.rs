@@ -14,7 +14,7 @@ impl World {
                 None => FsType::Overlay,
                 Some(MountKind::Tmpfs) => FsType::Tmpfs,
                 Some(MountKind::Volume { name }) => {
-                    if self.volumes.get(name).map(|v| v.tmpfs).unwrap_or(false) {
+                    if self.volumes().get(name).map(|v| v.tmpfs).unwrap_or(false) {
                         FsType::Tmpfs
                     } else {
                         FsType::Ext4
@@ -36,11 +36,11 @@ impl World {
 
     pub fn stat_loc(&self, ns: &Ns, loc: &Loc) -> Stat {
         let id = loc.top();
-        let inode = self.fs.get(id);
+        let inode = self.fs().get(id);
         let fs = self.fs_type(ns, loc);
         let ftype = inode.file_type();
         let mut nlink = match &inode.kind {
-            Kind::Dir { .. } => 2 + self.fs.subdir_count(id) as u32,
+            Kind::Dir { .. } => 2 + self.fs().subdir_count(id) as u32,
             _ => 1,
         };
         if let Node::Merged(s) = &loc.node {
@@ -84,19 +84,19 @@ impl World {
         if !self.is_dir_node(&dir.node) {
             return Err(Errno::NotDir);
         }
-        let st = self.fs.get(dir.top());
+        let st = self.fs().get(dir.top());
         if !may(st.uid, st.gid, st.mode, true, &ctx.cred, Access::Read) {
             return Err(Errno::Access);
         }
         let names: Vec<String> = match &dir.node {
-            Node::Plain(i) => self.fs.get(*i).entries().map(|e| e.keys().cloned().collect()).unwrap_or_default(),
+            Node::Plain(i) => self.fs().get(*i).entries().map(|e| e.keys().cloned().collect()).unwrap_or_default(),
             Node::Merged(s) => self.merged_entries(s).into_iter().map(|(n, _)| n).collect(),
         };
         Ok(names.into_iter().filter_map(|n| self.child_loc(&ctx.ns, dir, &n).map(|l| (n, l))).collect())
     }
 
     pub fn read_loc(&self, ctx: &Ctx, loc: &Loc) -> Result<Data, Errno> {
-        let inode = self.fs.get(loc.top());
+        let inode = self.fs().get(loc.top());
         match &inode.kind {
             Kind::File(d) => {
                 if !may(inode.uid, inode.gid, inode.mode, false, &ctx.cred, Access::Read) {

@@ -29,12 +29,12 @@ impl World {
 
     pub(super) fn root_fs(&self, ns: &Ns) -> RootFs {
         match ns {
-            Ns::Host => RootFs { layers: vec![self.host_root], overlay: false },
+            Ns::Host => RootFs { layers: vec![self.host_root()], overlay: false },
             Ns::Container(id) => {
-                let Some(c) = self.container(id) else { return RootFs { layers: vec![self.host_root], overlay: false } };
+                let Some(c) = self.container(id) else { return RootFs { layers: vec![self.host_root()], overlay: false } };
                 let mut layers = vec![c.upper, c.init];
-                if let Some(img) = self.images.iter().find(|im| im.id == c.image_id) {
-                    layers.extend(img.layers.iter().rev().map(|l| self.layers[*l].root));
+                if let Some(img) = self.images().iter().find(|im| im.id == c.image_id) {
+                    layers.extend(img.layers.iter().rev().map(|l| self.layers()[*l].root));
                 }
                 RootFs { layers, overlay: true }
             }
@@ -64,8 +64,8 @@ impl World {
 
     pub fn is_dir_node(&self, node: &Node) -> bool {
         match node {
-            Node::Plain(i) => self.fs.get(*i).is_dir(),
-            Node::Merged(s) => self.fs.get(s[0].1).is_dir(),
+            Node::Plain(i) => self.fs().get(*i).is_dir(),
+            Node::Merged(s) => self.fs().get(s[0].1).is_dir(),
         }
     }
 
@@ -75,7 +75,7 @@ impl World {
         let node = match &parent.node {
             Node::Plain(dir) => {
                 // On the host a whiteout is just a character device: no merging here.
-                Node::Plain(self.fs.lookup(*dir, name)?)
+                Node::Plain(self.fs().lookup(*dir, name)?)
             }
             Node::Merged(stack) => Node::Merged(self.merged_child(stack, name)?),
         };
@@ -114,7 +114,7 @@ impl World {
                 return Err(Errno::NotDir);
             }
             // Search permission needs only owner and mode: no full stat (link counts walk the directory).
-            let dir = self.fs.get(cur.top());
+            let dir = self.fs().get(cur.top());
             if !may(dir.uid, dir.gid, dir.mode, true, &ctx.cred, Access::Exec) {
                 return Err(Errno::Access);
             }
@@ -130,7 +130,7 @@ impl World {
             }
             let child = self.child_loc(&ctx.ns, &cur, &name).ok_or(Errno::NoEnt)?;
             let is_last = todo.is_empty();
-            if let Kind::Symlink(target) = &self.fs.get(child.top()).kind {
+            if let Kind::Symlink(target) = &self.fs().get(child.top()).kind {
                 if !is_last || follow {
                     links += 1;
                     if links > 40 {

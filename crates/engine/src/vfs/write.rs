@@ -13,12 +13,12 @@ impl World {
         let (parent, name) = self.resolve_parent(ctx, path)?;
         let existing = self.lookup_child(ctx, &parent, &name);
         let existing = match existing {
-            Some(l) if matches!(self.fs.get(l.top()).kind, Kind::Symlink(_)) => Some(self.resolve(ctx, path, true)?),
+            Some(l) if matches!(self.fs().get(l.top()).kind, Kind::Symlink(_)) => Some(self.resolve(ctx, path, true)?),
             other => other,
         };
         match existing {
             Some(loc) => {
-                let inode = self.fs.get(loc.top()).clone();
+                let inode = self.fs().get(loc.top()).clone();
                 if inode.is_dir() {
                     return Err(Errno::IsDir);
                 }
@@ -39,8 +39,8 @@ impl World {
                     Node::Merged(s) if s[0].0 == 0 => s[0].1,
                     Node::Merged(_) => self.copy_up(ctx, &loc.rel)?,
                 };
-                self.fs.set_data(target, new_data);
-                self.fs.get_mut(target).mtime = self.clock.secs();
+                self.fs_mut().set_data(target, new_data);
+                self.fs_mut().get_mut(target).mtime = self.clock().secs();
                 let place = self.place_of(ctx, loc.mount);
                 self.emit(Event::FileWritten { place, path: loc.path.clone(), bytes: written });
                 if full {
@@ -101,10 +101,10 @@ impl World {
         let dir = self.writable_dir(ctx, &parent)?;
         let id = self.create_node(ctx, dir, &name, Kind::Dir { entries: Default::default(), opaque: false }, mode & !ctx.umask);
         let p = if parent.path == "/" { format!("/{name}") } else { format!("{}/{name}", parent.path) };
-        if matches!(self.fs.get(id).kind, Kind::Dir { opaque: true, .. }) {
+        if matches!(self.fs().get(id).kind, Kind::Dir { opaque: true, .. }) {
             let container = self.container_name(&ctx.ns);
             self.emit(Event::OpaqueDir { container, path: p });
-        } else if !self.daemon_at_work {
+        } else if !self.daemon_at_work() {
             // A new entry changes what its place holds: told as a write of nothing.
             let place = self.place_of(ctx, parent.mount);
             self.emit(Event::FileWritten { place, path: p, bytes: 0 });
@@ -120,7 +120,7 @@ impl World {
         self.check_dir_writable(ctx, &parent, path)?;
         let dir = self.writable_dir(ctx, &parent)?;
         self.create_node(ctx, dir, &name, Kind::Symlink(target.to_string()), 0o777);
-        if !self.daemon_at_work {
+        if !self.daemon_at_work() {
             let place = self.place_of(ctx, parent.mount);
             let p = if parent.path == "/" { format!("/{name}") } else { format!("{}/{name}", parent.path) };
             self.emit(Event::FileWritten { place, path: p, bytes: 0 });
@@ -132,7 +132,7 @@ impl World {
     pub fn remove(&mut self, ctx: &Ctx, path: &str, dir: bool) -> Result<(), Errno> {
         let (parent, name) = self.resolve_parent(ctx, path)?;
         let loc = self.lookup_child(ctx, &parent, &name).ok_or(Errno::NoEnt)?;
-        let is_dir = self.is_dir_node(&loc.node) && !matches!(self.fs.get(loc.top()).kind, Kind::Symlink(_));
+        let is_dir = self.is_dir_node(&loc.node) && !matches!(self.fs().get(loc.top()).kind, Kind::Symlink(_));
         if dir && !is_dir {
             return Err(Errno::NotDir);
         }
@@ -160,25 +160,25 @@ impl World {
         match &loc.node {
             Node::Plain(_) => {
                 let pdir = parent.top();
-                self.fs.unlink(pdir, &name);
-                self.fs.get_mut(pdir).mtime = self.clock.secs();
+                self.fs_mut().unlink(pdir, &name);
+                self.fs_mut().get_mut(pdir).mtime = self.clock().secs();
                 self.emit(Event::FileRemoved { place, path: loc.path.clone() });
             }
             Node::Merged(_) => {
                 // Even a copied-up file hides one below: removing it needs a whiteout.
                 let in_lower = self.lower_has(&parent, &name);
                 let updir = self.copy_up(ctx, &parent.rel)?;
-                let now = self.clock.secs();
+                let now = self.clock().secs();
                 if in_lower {
-                    let wh = self.fs.new_node(Kind::Whiteout, 0, 0, 0, now);
-                    self.fs.link(updir, &name, wh);
+                    let wh = self.fs_mut().new_node(Kind::Whiteout, 0, 0, 0, now);
+                    self.fs_mut().link(updir, &name, wh);
                     let container = self.container_name(&ctx.ns);
                     self.emit(Event::Whiteout { container, path: loc.path.clone() });
                 } else {
-                    self.fs.unlink(updir, &name);
+                    self.fs_mut().unlink(updir, &name);
                     self.emit(Event::FileRemoved { place, path: loc.path.clone() });
                 }
-                self.fs.get_mut(updir).mtime = now;
+                self.fs_mut().get_mut(updir).mtime = now;
             }
         }
         Ok(())
@@ -221,11 +221,11 @@ impl World {
                         return Err(Errno::NotEmpty);
                     }
                 }
-                self.fs.unlink(sp.top(), &sname);
-                self.fs.link(dp.top(), &dname, id);
-                let now = self.clock.secs();
-                self.fs.get_mut(sp.top()).mtime = now;
-                self.fs.get_mut(dp.top()).mtime = now;
+                self.fs_mut().unlink(sp.top(), &sname);
+                self.fs_mut().link(dp.top(), &dname, id);
+                let now = self.clock().secs();
+                self.fs_mut().get_mut(sp.top()).mtime = now;
+                self.fs_mut().get_mut(dp.top()).mtime = now;
                 Ok(())
             }
             Node::Merged(stack) => {
@@ -237,13 +237,13 @@ impl World {
                 let in_lower = self.lower_has(&sp, &sname);
                 let sdir = self.copy_up(ctx, &sp.rel)?;
                 let ddir = self.copy_up(ctx, &dp.rel)?;
-                self.fs.unlink(sdir, &sname);
+                self.fs_mut().unlink(sdir, &sname);
                 if in_lower {
-                    let now = self.clock.secs();
-                    let wh = self.fs.new_node(Kind::Whiteout, 0, 0, 0, now);
-                    self.fs.link(sdir, &sname, wh);
+                    let now = self.clock().secs();
+                    let wh = self.fs_mut().new_node(Kind::Whiteout, 0, 0, 0, now);
+                    self.fs_mut().link(sdir, &sname, wh);
                 }
-                self.fs.link(ddir, &dname, id);
+                self.fs_mut().link(ddir, &dname, id);
                 Ok(())
             }
         }
@@ -262,7 +262,7 @@ impl World {
             Node::Merged(s) if s[0].0 == 0 => s[0].1,
             Node::Merged(_) => self.copy_up(ctx, &loc.rel)?,
         };
-        f(self.fs.get_mut(id));
+        f(self.fs_mut().get_mut(id));
         Ok(())
     }
 }

@@ -38,12 +38,12 @@ pub(super) fn ensure_images(world: &mut World, sh: &Shell, p: &Project, services
 
 pub(super) fn ensure_volumes(world: &mut World, p: &Project, io: &mut Io) -> Result<(), i32> {
     for v in &p.volumes {
-        if v.external && !world.volumes.contains_key(&v.name) {
+        if v.external && !world.volumes().contains_key(&v.name) {
             return Err(err(io, &format!("external volume \"{}\" not found", v.name)));
         }
     }
     for v in &p.volumes {
-        if v.external || world.volumes.contains_key(&v.name) {
+        if v.external || world.volumes().contains_key(&v.name) {
             continue;
         }
         io.err_line(&format!(" Volume \"{}\"  Creating", v.name));
@@ -127,7 +127,7 @@ pub(super) fn create_service(world: &mut World, sh: &Shell, p: &Project, s: &Ser
             return Err(err(io, &format!("Error response from daemon: {}.", e.message().trim_end_matches('.'))));
         }
     }
-    let image_id = super::find_image(world, &image).map(|i| world.images[i].id.clone()).unwrap_or_default();
+    let image_id = super::find_image(world, &image).map(|i| world.images()[i].id.clone()).unwrap_or_default();
     let hash = service_hash(p, s);
     spec.compose = Some(ComposeRef { project: p.name.clone(), service: s.name.clone(), config_hash: hash.clone() });
     spec.labels = [

@@ -34,7 +34,7 @@ impl Logger<'_> {
     fn error(&mut self, world: &mut World, log: &ErrorLog, pid: u32, level: u8, msg: &str) {
         let name = LEVELS[level as usize];
         if level <= log.level {
-            let line = format!("{} [{name}] {pid}#{pid}: {msg}", log_time(world.clock.secs()));
+            let line = format!("{} [{name}] {pid}#{pid}: {msg}", log_time(world.clock().secs()));
             self.write(world, &log.path, &line);
         }
         if level <= 4 {
@@ -190,7 +190,7 @@ pub fn run(world: &mut World, sh: &mut Shell, argv: &[String], io: &mut Io) -> E
             for addr in &busy {
                 log.error(world, &config.error_log, pid, 0, &format!("bind() to {addr} failed (98: Address already in use)"));
             }
-            world.clock.advance_millis(500);
+            world.advance_clock(500);
         }
         log.error(world, &config.error_log, pid, 0, "still could not bind()");
         return Exit::Code(1);
@@ -291,7 +291,7 @@ fn send_signal(world: &mut World, sh: &Shell, o: &Options, signal: &str, io: &mu
         return 1;
     };
     let log = running.config.error_log.clone();
-    io.err_line(&format!("{} [notice] {pid}#{pid}: signal process started", log_time(world.clock.secs())));
+    io.err_line(&format!("{} [notice] {pid}#{pid}: signal process started", log_time(world.clock().secs())));
     let master = running.master_pid;
     let mut lines: Vec<(u8, u32, String)> = Vec::new();
     match number {

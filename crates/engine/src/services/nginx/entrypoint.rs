@@ -80,7 +80,7 @@ fn listen_on_ipv6(world: &mut World, ctx: &Ctx, io: &mut Io) {
         return info(io, &format!("{CONF} is not a file or does not exist"));
     }
     // `touch` first: it fails on a read-only file system or without write permission.
-    let now = world.clock.secs();
+    let now = world.clock().secs();
     let touched = world.resolve(ctx, CONF, true).and_then(|loc| {
         let st = world.stat_loc(&ctx.ns, &loc);
         if st.uid != ctx.cred.uid && !crate::vfs::may(st.uid, st.gid, st.mode, false, &ctx.cred, Access::Write) {

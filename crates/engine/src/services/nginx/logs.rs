@@ -41,7 +41,7 @@ pub(super) fn sink(world: &World, ctx: &Ctx, path: &str) -> Sink {
 
 /// Writes error log lines of a running nginx (the container's log when it is the main process).
 pub(super) fn append_logs(world: &mut World, id: &ContainerId, running: &Running, log: &ErrorLog, lines: &[(u8, u32, String)]) {
-    let time = log_time(world.clock.secs());
+    let time = log_time(world.clock().secs());
     for (level, pid, msg) in lines {
         if *level > log.level {
             continue;

@@ -339,7 +339,7 @@ fn finish(
     req: &Request,
     outcome: Outcome,
 ) -> Response {
-    let now = world.clock.secs();
+    let now = world.clock().secs();
     let config = &running.config;
     let mut headers: Vec<(String, String)> = vec![("Server".into(), format!("nginx/{VERSION}")), ("Date".into(), http_date(now))];
     let scope = server.map(|s| s.scope.under(&config.http_scope)).unwrap_or_else(|| config.http_scope.clone());
@@ -409,7 +409,7 @@ fn custom_error_page(
 /// Appends the access log line in the scope's format (`combined` unless named).
 fn access_log(world: &mut World, id: &ContainerId, running: &Running, scope: &Scope, req: &Request, status: u16, sent: usize) {
     let logs = scope.access_log.clone().unwrap_or_else(|| vec![(DEFAULT_ACCESS_LOG.into(), "combined".into())]);
-    let t = tm(world.clock.secs());
+    let t = tm(world.clock().secs());
     let time_local = format!("{:02}/{}/{}:{:02}:{:02}:{:02} +0000", t.day, MONTHS[t.month as usize - 1], t.year, t.hour, t.min, t.sec);
     for (path, format) in logs {
         if path == "off" {

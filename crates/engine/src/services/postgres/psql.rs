@@ -243,7 +243,7 @@ fn connect(world: &World, ctx: &Ctx, o: &Options, env: &[String]) -> Result<Conn
         return Err(socket_failure(&format!("FATAL:  database \"{database}\" does not exist")));
     };
     let tables = cluster::load_tables(world, &dir, db_oid);
-    let now = super::log_time(world.clock.nanos).replace(" UTC", "+00");
+    let now = super::log_time(world.clock().nanos).replace(" UTC", "+00");
     Ok(Connection { dir, session: Session { catalog, database, user, tables, now }, db_oid })
 }
 

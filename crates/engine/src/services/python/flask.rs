@@ -95,7 +95,7 @@ pub fn serve(world: &mut World, id: &ContainerId, server: &FlaskServer, req: &Re
             Err(lines) => (500, SERVER_ERROR.to_string(), "text/html; charset=utf-8", lines),
         },
     };
-    let now = world.clock.secs();
+    let now = world.clock().secs();
     let t = tm(now);
     let stamp = format!("{:02}/{}/{} {:02}:{:02}:{:02}", t.day, MONTHS[t.month as usize - 1], t.year, t.hour, t.min, t.sec);
     if let Some(logs) = world.container_mut(id).filter(|_| server.main_process).map(|c| &mut c.logs) {

@@ -190,13 +190,13 @@ impl<'w> Interp<'w> {
                 if secs >= 60.0 && self.main_process {
                     return self.raise(Exception::new(BLOCK, ""));
                 }
-                self.world.clock.advance_millis((secs.clamp(0.0, 5.0) * 1000.0) as i64);
+                self.world.advance_clock((secs.clamp(0.0, 5.0) * 1000.0) as i64);
                 Value::None
             }
-            "time.time" => Value::Float(self.world.clock.nanos as f64 / 1e9),
-            "time.strftime" => Value::Str(strftime(self.world.clock.nanos, &first.str())),
+            "time.time" => Value::Float(self.world.clock().nanos as f64 / 1e9),
+            "time.strftime" => Value::Str(strftime(self.world.clock().nanos, &first.str())),
             "datetime.datetime.now" | "datetime.now" | "datetime.datetime.utcnow" | "datetime.utcnow" => {
-                Value::DateTime(self.world.clock.nanos)
+                Value::DateTime(self.world.clock().nanos)
             }
             "logging.basicConfig" => {
                 let filename = Self::kwarg(&kwargs, "filename").map(Value::str);
@@ -403,7 +403,7 @@ impl<'w> Interp<'w> {
         if number < threshold {
             return Ok(());
         }
-        let nanos = self.world.clock.nanos;
+        let nanos = self.world.clock().nanos;
         let millis = (nanos.rem_euclid(1_000_000_000) / 1_000_000) as u32;
         let asctime = format!("{},{millis:03}", strftime(nanos, "%Y-%m-%d %H:%M:%S"));
         let line = format

@@ -213,7 +213,7 @@ pub(super) fn df(p: &mut Proc, args: &[String]) -> i32 {
         let (source, total, used, target) = match (&p.ctx.ns, mount) {
             (crate::vfs::Ns::Container(_), Some(mnt)) => {
                 let mut used = 0;
-                p.world.fs.walk(mnt.root, "", &mut |_, _, inode| {
+                p.world.fs().walk(mnt.root, "", &mut |_, _, inode| {
                     if let crate::fs::Kind::File(d) = &inode.kind {
                         used += d.len().div_ceil(4096) * 4;
                     }

@@ -173,7 +173,7 @@ pub(super) fn touch(p: &mut Proc, args: &[String]) -> i32 {
         return p.usage();
     }
     let mut status = 0;
-    let now = p.world.clock.secs();
+    let now = p.world.clock().secs();
     for op in ops {
         let res = match p.world.resolve(&p.ctx, &op, true) {
             Ok(loc) => {

@@ -174,7 +174,7 @@ fn print_entries(p: &mut Proc, list: &[LsEntry], long: bool, numeric: bool, _in_
         }
         return;
     }
-    let now = p.world.clock.secs();
+    let now = p.world.clock().secs();
     let owner = |w: &World, ctx: &Ctx, uid: u32| {
         if numeric {
             uid.to_string()

@@ -378,9 +378,9 @@ pub fn run(p: &mut Proc, argv: &[String]) -> i32 {
             0
         }
         "date" => {
-            let t = tm(p.world.clock.secs());
+            let t = tm(p.world.clock().secs());
             let days = ["Thu", "Fri", "Sat", "Sun", "Mon", "Tue", "Wed"];
-            let wd = days[(p.world.clock.secs().div_euclid(86_400)).rem_euclid(7) as usize];
+            let wd = days[(p.world.clock().secs().div_euclid(86_400)).rem_euclid(7) as usize];
             let s = format!("{wd} {} {:>2} {:02}:{:02}:{:02} UTC {}", MONTHS[t.month as usize - 1], t.day, t.hour, t.min, t.sec, t.year);
             p.out(&format!("{s}\n"));
             0
