@@ -791,3 +791,10 @@ pub fn changes(world: &World, c: &Container) -> Vec<(char, String)> {
     walk(world, c.upper, &lowers, "", &mut out);
     out
 }
+
+/// Container `id` takes the name `name` (the CLI has checked it is valid and free).
+pub fn rename(world: &mut World, id: &ContainerId, name: &str) {
+    let Some(c) = world.container_mut(id) else { return };
+    let from = std::mem::replace(&mut c.name, name.to_string());
+    world.emit(Event::ContainerRenamed { from, to: name.to_string() });
+}

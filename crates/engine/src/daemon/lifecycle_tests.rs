@@ -113,3 +113,54 @@ fn a_start_the_runtime_refuses_leaves_the_container_created_and_tells_no_running
     assert_eq!(w.container(&id).map(|c| (c.status, c.exit_code, c.mounts.len())), Some((Status::Created, 127, 0)));
     assert!(state_changes(&w).is_empty(), "{:?}", w.events());
 }
+
+#[test]
+fn a_container_is_renamed_by_id_and_the_rename_is_told() {
+    let mut w = world();
+    let id = create(&mut w, &spec("old")).expect("created");
+    w.start_line();
+    super::container::rename(&mut w, &id, "new");
+    assert_eq!(w.container(&id).map(|c| c.name.as_str()), Some("new"));
+    assert_eq!(w.events(), [Event::ContainerRenamed { from: "old".into(), to: "new".into() }]);
+}
+
+#[test]
+fn a_tag_moves_between_images_and_removing_an_image_releases_only_its_own_layers() {
+    use super::images::{remove, tag, untag};
+    let mut w = world();
+    let at = |w: &World, tag: &str| w.images().iter().position(|im| im.tags.iter().any(|t| t == tag)).expect("tagged image");
+    let (app1, app2) = (at(&w, "demo/app:1.0"), at(&w, "demo/app:2.0"));
+    w.start_line();
+    tag(&mut w, app1, "demo/app:stable");
+    assert_eq!(
+        w.events(),
+        [Event::ImageTagged { tag: "demo/app:stable".into(), image: "demo/app:1.0".into(), moved_from: None }]
+    );
+    // The tag moves to the other image: the first loses it, and the event says from where.
+    w.start_line();
+    tag(&mut w, app2, "demo/app:stable");
+    assert!(!w.images()[app1].tags.iter().any(|t| t == "demo/app:stable"));
+    assert!(matches!(w.events(), [Event::ImageTagged { moved_from: Some(from), .. }] if from == "demo/app:1.0"));
+    // Tagging again with a tag it has tells nothing.
+    w.start_line();
+    tag(&mut w, app2, "demo/app:stable");
+    assert!(w.events().is_empty());
+    untag(&mut w, app2, "demo/app:stable");
+    assert_eq!(w.images()[app2].tags, ["demo/app:2.0"]);
+    // An image of 1.0's layers and one of its own: removing it releases only its own layer.
+    let root = w.fs_mut().new_dir(0, 0, 0o755, 0);
+    let file = w.fs_mut().new_file(crate::fs::Data::from_bytes(b"x"), 0, 0, 0o644, 0);
+    w.fs_mut().link(root, "own", file);
+    let mut image = w.images()[app1].clone();
+    let own = super::layers::store_layer(&mut w, &image.layers, root, false);
+    image.layers.push(own);
+    image.tags = vec!["demo/app:own".into()];
+    super::images::make_image(&mut w, image);
+    w.start_line();
+    let own_image = at(&w, "demo/app:own");
+    let removed = remove(&mut w, own_image, "demo/app:own".into()).expect("removed");
+    assert_eq!(removed.image.tags, ["demo/app:own"]);
+    assert_eq!(removed.released.iter().map(|l| l.root).collect::<Vec<_>>(), [root]);
+    assert_eq!(w.events(), [Event::ImageRemoved { reference: "demo/app:own".into() }]);
+    assert!(w.images().iter().all(|im| !im.tags.iter().any(|t| t == "demo/app:own")));
+}

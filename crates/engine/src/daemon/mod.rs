@@ -9,6 +9,7 @@
 pub(crate) mod container;
 mod error;
 pub(crate) mod host;
+pub(crate) mod images;
 pub(crate) mod layers;
 pub(crate) mod ports;
 pub(crate) mod spec;

@@ -11,7 +11,8 @@ use crate::vfs::{Ctx, Ns};
 use crate::world::{Container, ContainerId, Cred, HistoryEntry, Image, ImageConfig, World};
 
 use super::commit::apply_change;
-use super::image_store::{make_image, sha256_hex, store_layer};
+use crate::daemon::images::make_image;
+use crate::daemon::layers::{sha256_hex, store_layer};
 
 /// One parsed Dockerfile instruction.
 struct Instruction {

@@ -3,13 +3,13 @@
 
 use super::flags::{self, flag, opt};
 use super::{arg_count_error, find_image, normalized_ref, usage_error};
-use crate::events::Event;
 use crate::shell::Io;
 use crate::userland::tar;
 use crate::vfs::{Ctx, Ns};
 use crate::world::{HistoryEntry, Image, ImageConfig, World};
 
-use super::image_store::{make_image, store_layer};
+use crate::daemon::images::make_image;
+use crate::daemon::layers::store_layer;
 
 /// Applies a Dockerfile-style change (`CMD ["sh"]`, `ENV A=b`, …) to a config.
 pub(super) fn apply_change(config: &mut ImageConfig, change: &str) -> Result<String, String> {
@@ -188,24 +188,7 @@ pub fn tag(world: &mut World, args: &[String], io: &mut Io) -> i32 {
         io.err_line(&format!("Error response from daemon: No such image: {}", normalized_ref(&args[0])));
         return 1;
     };
-    let t = normalized_ref(&args[1]);
-    let already = world.images()[i].tags.contains(&t);
-    let image = world.images()[i].tags.first().cloned().unwrap_or_else(|| world.images()[i].short_id().to_string());
-    let mut moved_from = None;
-    for (j, im) in world.images_mut().enumerate().filter(|(_, im)| im.tags.contains(&t)) {
-        im.tags.retain(|x| *x != t);
-        if j != i {
-            moved_from = Some(im.tags.first().cloned().unwrap_or_else(|| im.short_id().to_string()));
-        }
-    }
-    let now = world.clock().nanos;
-    if let Some(im) = world.image_mut(i) {
-        im.tags.push(t.clone());
-        im.last_tag_time = Some(now);
-    }
-    if !already {
-        world.emit(Event::ImageTagged { tag: t, image, moved_from });
-    }
+    crate::daemon::images::tag(world, i, &normalized_ref(&args[1]));
     0
 }
 

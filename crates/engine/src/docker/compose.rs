@@ -85,7 +85,7 @@ fn err(io: &mut Io, msg: &str) -> i32 {
 
 fn service_hash(p: &Project, s: &Service) -> String {
     let vols: Vec<&TopVolume> = p.volumes.iter().collect();
-    super::image_store::sha256_hex(format!("{s:?}{vols:?}").as_bytes())
+    crate::daemon::layers::sha256_hex(format!("{s:?}{vols:?}").as_bytes())
 }
 
 fn container_name(p: &Project, s: &Service) -> String {

@@ -3,7 +3,6 @@
 
 use super::flags::{self, opt};
 use super::{arg_count_error, usage_error};
-use crate::events::Event;
 use crate::shell::Io;
 use crate::world::{Status, World};
 
@@ -97,9 +96,6 @@ pub(super) fn rename(world: &mut World, args: &[String], io: &mut Io) -> i32 {
         );
         return refused(io, message);
     }
-    if let Some(c) = world.container_mut(&id) {
-        c.name = new.to_string();
-    }
-    world.emit(Event::ContainerRenamed { from: current, to: new.to_string() });
+    crate::daemon::container::rename(world, &id, new);
     0
 }

@@ -1,10 +1,10 @@
 //! `docker pull`, `docker image prune`, and the pull that `docker run` does for a missing image.
 
 use super::flags::{self, flag, opt};
-use super::image_store::{add_image, image_id, sha256_hex};
 use super::{arg_count_error, find_image, usage_error};
 use crate::catalog::{self, Lookup};
-use crate::events::Event;
+use crate::daemon::images::{add_pulled, image_id};
+use crate::daemon::layers::sha256_hex;
 use crate::shell::Io;
 use crate::world::{Image, World};
 
@@ -92,8 +92,7 @@ pub fn pull_into_store(world: &mut World, reference: &str, line: &mut dyn FnMut(
     line(&format!("Digest: {digest}"));
     line(&format!("Status: Downloaded newer image for {tag_ref}"));
     let new_layers = materialized.existed.iter().filter(|e| !**e).count();
-    let shared_layers = materialized.layers.len() - new_layers;
-    add_image(
+    let pulled = add_pulled(
         world,
         Image {
             id: id.clone(),
@@ -107,9 +106,9 @@ pub fn pull_into_store(world: &mut World, reference: &str, line: &mut dyn FnMut(
             last_tag_time: None,
             size: 0,
         },
+        new_layers,
     );
-    world.emit(Event::ImagePulled { reference: tag_ref, new_layers, shared_layers });
-    Ok(world.images().iter().position(|im| im.id == id).unwrap_or(0))
+    Ok(pulled)
 }
 
 /// `docker pull [-q] NAME[:TAG]`.
@@ -197,17 +196,16 @@ pub(super) fn prune_images(world: &mut World, all: bool, filter: &super::prune_f
     let mut reclaimed = 0u64;
     for id in victims {
         let Some(i) = world.images().iter().position(|im| im.id == id) else { continue };
-        let Some(im) = world.remove_image(i) else { continue };
-        for t in &im.tags {
+        let reference = world.images()[i].tags.first().cloned().unwrap_or_else(|| world.images()[i].short_id().to_string());
+        let Some(removed) = crate::daemon::images::remove(world, i, reference) else { continue };
+        for t in &removed.image.tags {
             report.push_str(&format!("untagged: {t}\n"));
         }
-        report.push_str(&format!("deleted: {}\n", im.id));
-        for layer in crate::daemon::layers::release_layers(world, &im) {
+        report.push_str(&format!("deleted: {}\n", removed.image.id));
+        for layer in removed.released {
             report.push_str(&format!("deleted: {}\n", layer.chain_id));
             reclaimed += layer.size;
         }
-        let reference = im.tags.first().cloned().unwrap_or_else(|| im.short_id().to_string());
-        world.emit(Event::ImageRemoved { reference });
     }
     if !report.is_empty() {
         report.insert_str(0, "Deleted Images:\n");

@@ -6,7 +6,6 @@ use super::flags::{self, flag, opt};
 use super::format::{self, ellipsis, human_size, tabwrite};
 use super::{arg_count_error, find_image, usage_error};
 use crate::clock::{human_duration, rfc3339, rfc3339_nano};
-use crate::events::Event;
 use crate::shell::Io;
 use crate::sorting::sort_by;
 use crate::world::{Container, MountPointKind, Status, World};
@@ -606,20 +605,16 @@ pub fn rmi(world: &mut World, args: &[String], io: &mut Io) -> i32 {
         // `<none>:<none>` when that was its last tag (oracle-21).
         let in_use = world.containers().iter().any(|c| c.image_id == im.id);
         if by_tag && (im.tags.len() > 1 || in_use) {
-            if let Some(im) = world.image_mut(i) {
-                im.tags.retain(|t| *t != full);
-            }
+            crate::daemon::images::untag(world, i, &full);
             io.out_str(&format!("Untagged: {full}\n"));
             continue;
         }
-        for t in &im.tags {
+        let Some(removed) = crate::daemon::images::remove(world, i, full.clone()) else { continue };
+        for t in &removed.image.tags {
             io.out_str(&format!("Untagged: {t}\n"));
         }
-        world.remove_image(i);
-        io.out_str(&format!("Deleted: {}\n", im.id));
-        world.emit(Event::ImageRemoved { reference: full.clone() });
-        // Layers no other image uses are released (BuildKit's cache keeps its own).
-        for layer in crate::daemon::layers::release_layers(world, &im) {
+        io.out_str(&format!("Deleted: {}\n", removed.image.id));
+        for layer in removed.released {
             io.out_str(&format!("Deleted: {}\n", layer.chain_id));
         }
     }

@@ -8,7 +8,6 @@ mod cp;
 pub mod flags;
 pub mod format;
 pub mod image;
-mod image_store;
 pub mod info;
 pub mod inspect;
 mod lifecycle;
