@@ -58,7 +58,7 @@ impl Editor {
         let go_on = continues(&line);
         self.pending.push(line);
         // A here-document reads lines up to its delimiter, as bash does.
-        if go_on || stowage_engine::shell::parse::needs_more(&logical_line(&self.pending)) {
+        if go_on || stowage_engine::needs_more(&logical_line(&self.pending)) {
             return None;
         }
         let lines = std::mem::take(&mut self.pending);

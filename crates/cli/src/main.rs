@@ -78,7 +78,7 @@ fn repl(explain: bool) {
     let mut editor = rustyline::DefaultEditor::new().ok();
     while let Some(mut line) = read_line(&mut editor, &engine.prompt()) {
         // A here-document goes on until its delimiter line (bash's `> ` prompt).
-        while stowage_engine::shell::parse::needs_more(&line) {
+        while stowage_engine::needs_more(&line) {
             let Some(more) = read_line(&mut editor, "> ") else { break };
             line.push('\n');
             line.push_str(&more);

@@ -8,31 +8,32 @@
 //! One door: [`Engine::run`] takes a line as a learner types it and returns what Docker and
 //! the shell print, the exit status, and the typed [`Event`]s of every state change.
 
-pub mod binaries;
-pub mod catalog;
+pub(crate) mod binaries;
+pub(crate) mod catalog;
 pub mod clock;
-pub mod daemon;
-pub mod docker;
+pub(crate) mod daemon;
+pub(crate) mod docker;
 pub mod events;
-pub mod fs;
-pub mod http;
-pub mod ids;
-pub mod images;
+pub(crate) mod fs;
+pub(crate) mod http;
+pub(crate) mod ids;
+pub(crate) mod images;
 pub mod levels;
-pub mod procfs;
+pub(crate) mod procfs;
 pub mod query;
 pub mod scenarios;
-pub mod services;
-pub mod shell;
+pub(crate) mod services;
+pub(crate) mod shell;
 pub mod sorting;
 pub mod transcript;
-pub mod userland;
-pub mod users;
-pub mod vfs;
+pub(crate) mod userland;
+pub(crate) mod users;
+pub(crate) mod vfs;
 pub mod view;
-pub mod world;
+pub(crate) mod world;
 
 pub use events::{ContainerState, DenyCause, Event, Measured, Place, SizeAt};
+pub use shell::parse::needs_more;
 pub use view::*;
 
 use shell::{Flow, Io, Shell};
@@ -255,8 +256,9 @@ impl Engine {
         &self.cwd
     }
 
-    /// The world, read-only (for tests and views).
-    pub fn world(&self) -> &World {
+    /// The world, read-only (for the crate's own tests).
+    #[cfg(test)]
+    pub(crate) fn world(&self) -> &World {
         &self.world
     }
 

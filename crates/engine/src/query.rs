@@ -123,6 +123,16 @@ pub struct ImageFacts {
     pub layers: usize,
 }
 
+/// A layer of the layer store: its ids and a digest of its whole tree (paths, kinds, owners,
+/// modes, mtimes, overlay attributes, content), so a test can tell that a layer never changes.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct LayerFacts {
+    pub diff_id: String,
+    /// The layer's directory under `/var/lib/docker/overlay2`.
+    pub cache_id: String,
+    pub digest: u64,
+}
+
 impl<'a> Query<'a> {
     pub(crate) fn new(world: &'a World) -> Query<'a> {
         Query { world }
@@ -205,6 +215,38 @@ impl<'a> Query<'a> {
     pub fn image(&self, reference: &str) -> Option<ImageFacts> {
         let im = self.world.images().get(crate::daemon::find_image(self.world, reference)?)?;
         Some(ImageFacts { id: im.id.clone(), tags: im.tags.clone(), layers: im.layers.len() })
+    }
+
+    /// Every layer of the store, in store order.
+    pub fn layers(&self) -> Vec<LayerFacts> {
+        use std::hash::{DefaultHasher, Hash, Hasher};
+        let fs = self.world.fs();
+        let layers = self.world.layers().iter().map(|layer| {
+            let mut h = DefaultHasher::new();
+            fs.walk(layer.root, "", &mut |path, _, inode| {
+                path.hash(&mut h);
+                match &inode.kind {
+                    Kind::File(Data::Bytes(b)) => (0u8, &b[..]).hash(&mut h),
+                    Kind::File(Data::Opaque(n)) => (1u8, n).hash(&mut h),
+                    Kind::Dir { opaque, .. } => (2u8, opaque).hash(&mut h),
+                    Kind::Symlink(t) => (3u8, t).hash(&mut h),
+                    Kind::Whiteout => 4u8.hash(&mut h),
+                    Kind::CharDev { major, minor } => (5u8, major, minor).hash(&mut h),
+                    Kind::Socket => 6u8.hash(&mut h),
+                }
+                (inode.uid, inode.gid, inode.mode, inode.mtime, inode.xattr_block, inode.copied_up).hash(&mut h);
+            });
+            let root = fs.get(layer.root);
+            (root.uid, root.gid, root.mode, root.mtime).hash(&mut h);
+            LayerFacts { diff_id: layer.diff_id.clone(), cache_id: layer.cache_id.clone(), digest: h.finish() }
+        });
+        layers.collect()
+    }
+
+    /// How many inodes the machine holds (files, directories, … of the host, the layers, the
+    /// containers and the volumes): the size of a world, for benchmarks.
+    pub fn inodes(&self) -> usize {
+        self.world.fs().live()
     }
 
     fn file(&self, ns: Ns, path: &str) -> Option<FileFacts> {

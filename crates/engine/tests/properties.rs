@@ -12,22 +12,18 @@
 //! Plus explicit adversarial lines (endless loops, huge files, huge arguments, deep nesting)
 //! that must come back promptly with a result or an error message.
 //!
-//! The lines are generated from a grammar; nothing here knows the engine's internals beyond
-//! the public `World` state used for the layer digest. The grammar avoids writes into Docker's
+//! The lines are generated from a grammar; nothing here knows the engine's internals: the
+//! layer digests come from the engine's read-only query (`Query::layers`). The grammar avoids writes into Docker's
 //! own directories (as root they legitimately corrupt images) and the patterns of the known
 //! engine bugs kept as `#[ignore]`d tests below (a directory copied or moved into itself), so
 //! the properties keep finding new problems.
 
-use std::collections::hash_map::DefaultHasher;
-use std::hash::{Hash, Hasher};
 use std::time::{Duration, Instant};
 
 use proptest::prelude::*;
 use proptest::sample::select;
 use proptest::strategy::BoxedStrategy;
 use proptest::test_runner::TestRunner;
-use stowage_engine::fs::{Data, Kind};
-use stowage_engine::world::World;
 use stowage_engine::{Engine, ExplorerTarget, Outcome};
 
 // ------------------------------------------------------------------------------ the grammar
@@ -612,42 +608,19 @@ fn session(p: Profile) -> BoxedStrategy<Vec<String>> {
 
 // ------------------------------------------------------------------------------ helpers
 
-/// Per layer (in store order): its diff id and a hash of its whole tree (paths, kinds,
-/// owners, modes, mtimes, overlay attributes, content).
-fn layer_digest(world: &World) -> Vec<(String, u64)> {
-    world
-        .layers()
-        .iter()
-        .map(|layer| {
-            let mut h = DefaultHasher::new();
-            world.fs().walk(layer.root, "", &mut |path, _, inode| {
-                path.hash(&mut h);
-                match &inode.kind {
-                    Kind::File(Data::Bytes(b)) => (0u8, &b[..]).hash(&mut h),
-                    Kind::File(Data::Opaque(n)) => (1u8, n).hash(&mut h),
-                    Kind::Dir { opaque, .. } => (2u8, opaque).hash(&mut h),
-                    Kind::Symlink(t) => (3u8, t).hash(&mut h),
-                    Kind::Whiteout => 4u8.hash(&mut h),
-                    Kind::CharDev { major, minor } => (5u8, major, minor).hash(&mut h),
-                    Kind::Socket => 6u8.hash(&mut h),
-                }
-                (inode.uid, inode.gid, inode.mode, inode.mtime, inode.xattr_block, inode.copied_up).hash(&mut h);
-            });
-            let root = world.fs().get(layer.root);
-            (root.uid, root.gid, root.mode, root.mtime).hash(&mut h);
-            (layer.diff_id.clone(), h.finish())
-        })
-        .collect()
+/// Per layer (in store order): its diff id and a digest of its whole tree.
+fn layer_digest(engine: &Engine) -> Vec<(String, u64)> {
+    engine.query().layers().into_iter().map(|l| (l.diff_id, l.digest)).collect()
 }
 
 #[test]
 fn layer_digest_sees_a_change() {
     let mut engine = Engine::new();
-    let before = layer_digest(engine.world());
-    let cache = engine.world().layers()[0].cache_id.clone();
+    let before = layer_digest(&engine);
+    let cache = engine.query().layers()[0].cache_id.clone();
     let o = engine.run(&format!("sudo sh -c 'echo x >> /var/lib/docker/overlay2/{cache}/diff/etc/passwd'"));
     assert_eq!(o.exit_code, 0, "{o:?}");
-    assert_ne!(before, layer_digest(engine.world()), "writing into a layer's directory as root changes the layer");
+    assert_ne!(before, layer_digest(&engine), "writing into a layer's directory as root changes the layer");
 }
 
 /// Longest a single line may take (debug build, busy machine): "promptly", generously.
@@ -680,7 +653,7 @@ fn exercise_views(engine: &Engine, last_line: &str) {
     for path in ["/", "/home/student", "/var/lib/docker/volumes", "/nonexistent"] {
         let _ = engine.list_dir(&ExplorerTarget::Host, path);
     }
-    for c in engine.world().containers() {
+    for c in engine.query().containers() {
         for path in ["/", "/data", "/d", "/tmp", "/proc"] {
             let _ = engine.list_dir(&ExplorerTarget::Container(c.name.clone()), path);
         }
@@ -722,12 +695,12 @@ fn sessions_keep_layers_and_exit_codes() {
     in_child("sessions_keep_layers_and_exit_codes", || {
         check(128, session(FREE), |lines| {
             let mut engine = Engine::new();
-            let before = layer_digest(engine.world());
+            let before = layer_digest(&engine);
             for l in &lines {
                 run_checked(&mut engine, l)?;
             }
             exercise_views(&engine, lines.last().map(String::as_str).unwrap_or(""));
-            let after = layer_digest(engine.world());
+            let after = layer_digest(&engine);
             prop_assert!(after.len() >= before.len(), "layers disappeared: {} -> {}", before.len(), after.len());
             for (i, (b, a)) in before.iter().zip(&after).enumerate() {
                 prop_assert_eq!(b, a, "layer {} changed", i);
@@ -750,7 +723,7 @@ fn sessions_are_deterministic() {
                 prop_assert_eq!(&a, &b, "outcomes differ for line {:?}", short(l));
                 prop_assert_eq!(one.cwd(), two.cwd());
             }
-            prop_assert_eq!(layer_digest(one.world()), layer_digest(two.world()));
+            prop_assert_eq!(layer_digest(&one), layer_digest(&two));
             Ok(())
         });
     });
@@ -769,7 +742,7 @@ fn volume_content_survives_container_removal() {
             }
             engine.run("cd");
             engine.run("docker rm -f p1");
-            prop_assert!(engine.world().volumes().contains_key("pvol"), "pvol was removed");
+            prop_assert!(engine.query().volume("pvol").is_some(), "pvol was removed");
             let o = engine.run("docker run --rm -v pvol:/d busybox cat /d/f");
             prop_assert_eq!(&o.stdout, "X\n", "volume content lost: {:?}", o);
             prop_assert_eq!(o.exit_code, 0);

@@ -126,8 +126,8 @@ fn here_documents_write_files_as_tutorials_do() {
     assert_eq!(e.run("cat <<'END'\n$HOME\nEND").stdout, "$HOME\n");
     assert_eq!(e.run("cat <<-END\n\tindented\n\tEND\necho after").stdout, "indented\nafter\n");
     assert_eq!(e.run("wc -l <<< 'one line'").stdout, "1\n");
-    assert!(stowage_engine::shell::parse::needs_more("cat <<EOF\nstill typing"));
-    assert!(!stowage_engine::shell::parse::needs_more("cat <<EOF\ndone\nEOF"));
+    assert!(stowage_engine::needs_more("cat <<EOF\nstill typing"));
+    assert!(!stowage_engine::needs_more("cat <<EOF\ndone\nEOF"));
 }
 
 #[test]

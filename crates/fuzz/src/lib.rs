@@ -321,7 +321,7 @@ pub fn campaign(corpus: &[Vec<String>], seed: u64, lines: usize, mut progress: i
                 let mut fail = |call: String, message: String| {
                     report.panics.push(Panic { line: line.clone(), call, message });
                 };
-                if let Err(m) = guarded(|| stowage_engine::shell::parse::needs_more(line)) {
+                if let Err(m) = guarded(|| stowage_engine::needs_more(line)) {
                     fail("needs_more".into(), m);
                 }
                 if let Err(m) = guarded(|| engine.complete(line, cursor)) {

@@ -238,7 +238,7 @@ fn bench_big_world(reference: Option<Duration>) {
          containers with a named volume each; built in {}",
         fmt_duration(built)
     );
-    println!("  inodes live in the arena: {}", engine.world().fs().live());
+    println!("  inodes live in the arena: {}", engine.query().inodes());
     println!();
 
     let fixed = [

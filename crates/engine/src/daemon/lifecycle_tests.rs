@@ -132,10 +132,7 @@ fn a_tag_moves_between_images_and_removing_an_image_releases_only_its_own_layers
     let (app1, app2) = (at(&w, "demo/app:1.0"), at(&w, "demo/app:2.0"));
     w.start_line();
     tag(&mut w, app1, "demo/app:stable");
-    assert_eq!(
-        w.events(),
-        [Event::ImageTagged { tag: "demo/app:stable".into(), image: "demo/app:1.0".into(), moved_from: None }]
-    );
+    assert_eq!(w.events(), [Event::ImageTagged { tag: "demo/app:stable".into(), image: "demo/app:1.0".into(), moved_from: None }]);
     // The tag moves to the other image: the first loses it, and the event says from where.
     w.start_line();
     tag(&mut w, app2, "demo/app:stable");

@@ -68,8 +68,6 @@ pub enum Origin {
     Tmpfs,
     /// The image's `VOLUME`.
     Image,
-    /// `--volumes-from`.
-    VolumesFrom,
 }
 
 #[derive(Clone, Debug, PartialEq)]

@@ -99,11 +99,6 @@ pub fn print_list(io: &mut crate::shell::Io, format: &str, rows: &[Value], heade
     }
 }
 
-/// Docker turns the two characters `\t` and `\n` of a `--format` into a tab and a newline.
-pub fn unescape(format: &str) -> String {
-    format.replace("\\t", "\t").replace("\\n", "\n")
-}
-
 /// Aligns tab-separated cells with Go's tabwriter as Docker sets it up (minwidth 10,
 /// tabwidth 1, padding 3): the text after a line's last tab is not part of a column.
 pub fn tabwrite(text: &str) -> String {

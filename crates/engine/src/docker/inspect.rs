@@ -10,7 +10,7 @@ use crate::shell::Io;
 use crate::sorting::sort_by;
 use crate::world::{Container, MountPointKind, Status, World};
 
-pub use super::format::{pretty, print_docs};
+pub use super::format::print_docs;
 
 pub fn inspect_cmd(world: &mut World, args: &[String], io: &mut Io, kind: Option<&str>) -> i32 {
     let parsed = match flags::parse(args, &[opt("format", Some('f')), opt("type", None), flag("size", Some('s'))], false) {

@@ -32,7 +32,7 @@ use run::run;
 
 // The daemon's container functions, where the CLI's commands use them.
 pub(crate) use crate::daemon::container::stop_container;
-pub use crate::daemon::container::{changes, host_dir, host_root_ctx, remove_container, MAX_CONTAINERS};
+pub use crate::daemon::container::{changes, remove_container};
 pub use crate::daemon::find_image;
 
 // The CLI's shared pieces, where its commands (and the engine) name them.

@@ -267,7 +267,7 @@ pub fn parse_tmpfs_flag(spec: &str) -> Result<Request, SpecError> {
     })
 }
 
-pub use crate::daemon::spec::{parse_size, tmpfs_options, TmpfsOptions};
+pub use crate::daemon::spec::{parse_size, tmpfs_options};
 
 #[cfg(test)]
 mod tests {

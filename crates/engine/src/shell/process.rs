@@ -33,7 +33,6 @@ pub enum Flow {
     Return(i32),
 }
 
-pub use crate::world::STEP_BUDGET;
 /// How deeply shells, substitutions and `docker run` may nest.
 pub const MAX_DEPTH: u32 = 24;
 

@@ -8,7 +8,7 @@
 //! (`shell/launch.rs`).
 
 pub mod arith;
-pub use crate::binaries;
+pub(crate) use crate::binaries;
 pub mod coreutils;
 pub mod getopt;
 pub mod glob;
@@ -16,7 +16,7 @@ mod io;
 pub mod printf;
 
 pub mod usage;
-pub use crate::users;
+pub(crate) use crate::users;
 pub use coreutils::tar;
 pub use io::Io;
 
@@ -35,5 +35,3 @@ pub const HOST_PROGRAMS: [&str; 50] = [
     "false", "find", "getent", "grep", "head", "hostname", "id", "ln", "ls", "mkdir", "mount", "mv", "printf", "pwd", "readlink", "rm",
     "rmdir", "sed", "seq", "sleep", "sort", "stat", "sudo", "tail", "tar", "tee", "touch", "true", "uname", "wc", "which", "whoami", "yes",
 ];
-
-pub use crate::binaries::BUSYBOX_SIZE;

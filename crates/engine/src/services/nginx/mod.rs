@@ -18,9 +18,7 @@ mod logs;
 mod serving;
 
 pub use binary::{on_stop, run};
-pub use config::Running;
 pub use entrypoint::entrypoint;
-pub use serving::serve;
 
 pub const VERSION: &str = "1.27.3";
 const CONF_PATH: &str = "/etc/nginx/nginx.conf";

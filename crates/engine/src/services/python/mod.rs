@@ -21,7 +21,6 @@ use crate::userland::Exit;
 use crate::vfs::Ctx;
 use crate::world::World;
 
-pub use flask::FlaskServer;
 pub use pip::pip;
 
 pub const SITE_PACKAGES: &str = "/usr/local/lib/python3.9/site-packages";

@@ -19,8 +19,7 @@ mod stat;
 pub mod tar;
 mod text;
 
-pub use ls::{ls_date, mode_string};
-pub use perms::parse_mode;
+pub use ls::mode_string;
 pub use regex::Regex;
 
 use crate::clock::{tm, MONTHS};
