@@ -858,6 +858,7 @@ fn typed_nils_print_like_go() {
 #[test]
 fn lookup_objects_act_as_one_argument_methods() {
     let data = json!({"Name": "v", "Label": {crate::LOOKUP_MARKER: true, "team": "web"}});
+    assert_eq!(ok("{{json .}}", &data), r#"{"Name":"v"}"#, "a lookup method is not data");
     assert_eq!(ok(r#"{{.Name}} {{.Label "team"}}|{{.Label "none"}}|{{"team" | .Label}}"#, &data), "v web||web");
     assert_eq!(
         err(r#"{{.Label "a" "b"}}"#, &data),

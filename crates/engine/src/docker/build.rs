@@ -10,6 +10,7 @@ use crate::userland::tar;
 use crate::vfs::{Ctx, Ns};
 use crate::world::{Container, ContainerId, Cred, HistoryEntry, Image, ImageConfig, World};
 
+use super::build_output::{self, Exporter};
 use super::commit::apply_change;
 use crate::daemon::images::make_image;
 use crate::daemon::layers::{sha256_hex, store_layer};
@@ -107,6 +108,11 @@ pub fn build_labeled(world: &mut World, sh: &crate::shell::Shell, args: &[String
         opt("shm-size", None),
         opt("ssh", None),
         opt("ulimit", None),
+        opt("iidfile", None),
+        opt("metadata-file", None),
+        opt("output", Some('o')),
+        flag("push", None),
+        opt("build-context", None),
     ];
     let parsed = match flags::parse(args, &specs, false) {
         Ok(p) => p,
@@ -127,6 +133,27 @@ pub fn build_labeled(world: &mut World, sh: &crate::shell::Shell, args: &[String
         None => format!("{ctx_dir}/Dockerfile"),
     };
     let user_ctx = sh.ctx.clone();
+    let exporter = match super::build_output::exporter(parsed.get("output")) {
+        Ok(e) => e,
+        Err(m) => {
+            io.err_line(&format!("ERROR: {m}"));
+            return 1;
+        }
+    };
+    // `--build-context NAME=DIR`: more directories, which `COPY --from=NAME` reads.
+    let mut named = BTreeMap::new();
+    for spec in parsed.all("build-context") {
+        let Some((name, path)) = spec.split_once('=') else {
+            io.err_line(&format!("ERROR: invalid context value: {spec}, expected key=value"));
+            return 1;
+        };
+        let dir = crate::fs::normalize(&sh.ctx.cwd, path);
+        if world.stat(&user_ctx, &dir, true).is_err() {
+            io.err_line(&format!("ERROR: failed to get build context {name}: stat {path}: no such file or directory"));
+            return 1;
+        }
+        named.insert(name.to_string(), dir);
+    }
     if world.stat(&user_ctx, &ctx_dir, true).is_err() {
         io.err_line(&format!("ERROR: unable to prepare context: path \"{context}\" not found"));
         return 1;
@@ -148,7 +175,9 @@ pub fn build_labeled(world: &mut World, sh: &crate::shell::Shell, args: &[String
     let network_none = parsed.get("network") == Some("none");
     let quiet = parsed.has("quiet");
     let mut progress = Progress::new(label);
-    progress.vertex("[internal] load build definition from Dockerfile", &[format!("transferring dockerfile: {}B done", text.len())]);
+    let file_name = crate::fs::parent_and_name(&dockerfile_path).1;
+    progress
+        .vertex(&format!("[internal] load build definition from {file_name}"), &[format!("transferring dockerfile: {}B done", text.len())]);
     let bases: Vec<String> = instructions
         .iter()
         .filter(|i| i.keyword == "FROM")
@@ -158,6 +187,14 @@ pub fn build_labeled(world: &mut World, sh: &crate::shell::Shell, args: &[String
     for b in &bases {
         progress.vertex(&format!("[internal] load metadata for {}", hub_name(b)), &[]);
     }
+    // The names `COPY --from` reads: named contexts are loaded like the main one, and the
+    // build's steps belong to a stage named `stage-0` (as with several stages).
+    let froms: Vec<&str> = instructions.iter().filter_map(|i| i.args.split_whitespace().find_map(|w| w.strip_prefix("--from="))).collect();
+    for name in named.keys().filter(|n| froms.contains(&n.as_str())) {
+        progress.vertex(&format!("[context {name}] load .dockerignore"), &[format!("transferring {name}: 2B done")]);
+    }
+    let stage = if froms.is_empty() { "" } else { "stage-0 " };
+    let mut loaded_named: Vec<&str> = Vec::new();
     progress.vertex("[internal] load .dockerignore", &["transferring context: 2B done".to_string()]);
     let total = instructions.iter().filter(|i| matches!(i.keyword.as_str(), "FROM" | "RUN" | "COPY" | "ADD" | "WORKDIR")).count();
     let mut step = 0;
@@ -168,7 +205,7 @@ pub fn build_labeled(world: &mut World, sh: &crate::shell::Shell, args: &[String
     let now = world.clock().secs();
     let mut seen_from = false;
     let mut failure: Option<BuildFailure> = None;
-    let context = BuildContext { dir: &ctx_dir, reader: &user_ctx, ignore: dockerignore(world, &user_ctx, &ctx_dir) };
+    let context = BuildContext { dir: &ctx_dir, reader: &user_ctx, ignore: dockerignore(world, &user_ctx, &ctx_dir), named: &named };
     for inst in &instructions {
         let args_text = inst.args.clone();
         match inst.keyword.as_str() {
@@ -181,13 +218,10 @@ pub fn build_labeled(world: &mut World, sh: &crate::shell::Shell, args: &[String
                     config = ImageConfig::default();
                 } else {
                     let Some(resolved) = resolve_base(world, &base) else {
-                        failure = Some(BuildFailure::plain(format!(
-                            "{base}: failed to resolve source metadata for {}: pull access denied, repository does not exist or may require authorization: server message: insufficient_scope: authorization failed",
-                            hub_name(&base)
-                        )));
+                        failure = Some(BuildFailure::plain(unresolved_source(&base)));
                         break;
                     };
-                    progress.vertex(&format!("[{step}/{total}] FROM {}", resolved.shown), &resolved.lines);
+                    progress.vertex(&format!("[{stage}{step}/{total}] FROM {}", resolved.shown), &resolved.lines);
                     layers = resolved.layers;
                     config = resolved.config;
                     history = resolved.history;
@@ -200,10 +234,23 @@ pub fn build_labeled(world: &mut World, sh: &crate::shell::Shell, args: &[String
             }
             "RUN" | "COPY" | "ADD" | "WORKDIR" => {
                 step += 1;
-                if matches!(inst.keyword.as_str(), "COPY" | "ADD") && !context_loaded {
-                    context_loaded = true;
-                    let (bytes, _) = world.resolve(&user_ctx, &ctx_dir, true).map(|l| world.fs().usage(l.top())).unwrap_or((0, 0));
-                    progress.vertex("[internal] load build context", &[format!("transferring context: {}B done", bytes.max(2))]);
+                let from = args_text.split_whitespace().find_map(|w| w.strip_prefix("--from="));
+                if matches!(inst.keyword.as_str(), "COPY" | "ADD") {
+                    let (vertex, dir, what) = match from.and_then(|n| named.get_key_value(n)) {
+                        Some((name, dir)) if !loaded_named.contains(&name.as_str()) => {
+                            loaded_named.push(name);
+                            (format!("[context {name}] load from client"), dir.as_str(), name.as_str())
+                        }
+                        None if from.is_none() && !context_loaded => {
+                            context_loaded = true;
+                            ("[internal] load build context".to_string(), ctx_dir.as_str(), "context")
+                        }
+                        _ => (String::new(), "", ""),
+                    };
+                    if !vertex.is_empty() {
+                        let (bytes, _) = world.resolve(&user_ctx, dir, true).map(|l| world.fs().usage(l.top())).unwrap_or((0, 0));
+                        progress.vertex(&vertex, &[format!("transferring {what}: {}B done", bytes.max(2))]);
+                    }
                 }
                 let created_by = match inst.keyword.as_str() {
                     "RUN" => format!("RUN /bin/sh -c {args_text} # buildkit"),
@@ -213,7 +260,7 @@ pub fn build_labeled(world: &mut World, sh: &crate::shell::Shell, args: &[String
                     ),
                     k => format!("{k} {args_text} # buildkit"),
                 };
-                let name = format!("[{step}/{total}] {} {args_text}", inst.keyword);
+                let name = format!("[{stage}{step}/{total}] {} {args_text}", inst.keyword);
                 let (root, output) = match build_step(world, &layers, &config, inst, &context, network_none) {
                     Ok(r) => r,
                     Err(StepError { output, message }) => {
@@ -251,7 +298,6 @@ pub fn build_labeled(world: &mut World, sh: &crate::shell::Shell, args: &[String
         if !quiet {
             io.err_str(&progress.text);
         }
-        let file_name = crate::fs::parent_and_name(&dockerfile_path).1;
         io.err_str(&f.excerpt(&text, &file_name, quiet));
         io.err_line(&format!("ERROR: failed to solve: {}", f.message));
         return 1;
@@ -261,26 +307,76 @@ pub fn build_labeled(world: &mut World, sh: &crate::shell::Shell, args: &[String
         let (k, v) = l.split_once('=').unwrap_or((&l, ""));
         config.labels.insert(k.to_string(), v.to_string());
     }
+    if exporter != Exporter::Image {
+        // The files go to the client; no image is stored (oracle-37).
+        return match build_output::export(world, &user_ctx, &exporter, &layers, &config, io) {
+            Ok((vertex, line)) => {
+                if quiet {
+                    io.out_str("\n");
+                } else {
+                    progress.vertex(vertex, &[line]);
+                    io.err_str(&progress.text);
+                }
+                0
+            }
+            Err(m) => {
+                io.err_line(&format!("ERROR: {m}"));
+                1
+            }
+        };
+    }
     let tags: Vec<String> = parsed.all("tag").iter().map(|t| normalized_ref(t)).collect();
     let (comment, last_tag_time) = ("buildkit.dockerfile.v0".to_string(), Some(world.clock().nanos));
-    let image =
-        Image { id: String::new(), tags, layers, history, config, created: now, comment, parent: String::new(), last_tag_time, size: 0 };
+    let image = Image {
+        id: String::new(),
+        tags: tags.clone(),
+        layers,
+        history,
+        config,
+        created: now,
+        comment,
+        parent: String::new(),
+        last_tag_time,
+        size: 0,
+    };
     let id = make_image(world, image);
+    if parsed.has("push") {
+        // The simulated registry takes pulls only: Docker Hub refuses a push without a login.
+        let target = tags.first().map(|t| hub_name(t)).unwrap_or_default();
+        if !quiet {
+            io.err_str(&progress.text);
+        }
+        io.err_line(&format!("ERROR: failed to solve: failed to push {target}: push access denied, repository does not exist or may require authorization: server message: insufficient_scope: authorization failed"));
+        return 1;
+    }
     if quiet {
         io.out_str(&format!("{id}\n"));
-        return 0;
+    } else {
+        let mut export = vec!["exporting layers done".to_string(), format!("writing image {id} done")];
+        for t in parsed.all("tag") {
+            export.push(format!("naming to {} done", hub_repository(&t)));
+        }
+        progress.vertex("exporting to image", &export);
+        io.err_str(&progress.text);
     }
-    let mut export = vec!["exporting layers done".to_string(), format!("writing image {id} done")];
-    for t in parsed.all("tag") {
-        export.push(format!("naming to {} done", hub_repository(&t)));
+    let mut status = 0;
+    if let Some(path) = parsed.get("iidfile") {
+        if let Err(m) = build_output::write_iidfile(world, &user_ctx, path, &id) {
+            io.err_line(&format!("ERROR: {m}"));
+            status = 1;
+        }
     }
-    progress.vertex("exporting to image", &export);
-    io.err_str(&progress.text);
-    0
+    if let Some(path) = parsed.get("metadata-file") {
+        if let Err(m) = build_output::write_metadata(world, &user_ctx, path, &id, &tags) {
+            io.err_line(&format!("ERROR: {m}"));
+            status = 1;
+        }
+    }
+    status
 }
 
 /// `myapp` → `docker.io/library/myapp:latest`, as BuildKit names references.
-fn hub_name(reference: &str) -> String {
+pub(super) fn hub_name(reference: &str) -> String {
     let full = normalized_ref(reference);
     if full.contains('/') {
         format!("docker.io/{full}")
@@ -296,6 +392,14 @@ fn hub_repository(reference: &str) -> String {
     } else {
         format!("docker.io/library/{reference}")
     }
+}
+
+/// BuildKit's failure for a name neither on disk nor in the registry (`FROM`, `COPY --from`).
+fn unresolved_source(name: &str) -> String {
+    format!(
+        "{name}: failed to resolve source metadata for {}: pull access denied, repository does not exist or may require authorization: server message: insufficient_scope: authorization failed",
+        hub_name(name)
+    )
 }
 
 /// A base image for `FROM`: from the local store, or fetched from the registry into the build cache.
@@ -440,24 +544,9 @@ struct StepError {
     message: String,
 }
 
-/// Runs one layer-making instruction in a scratch container and returns the new layer's tree.
-/// The build context as COPY and ADD read it: its directory, read as the user who builds, and
-/// what its `.dockerignore` leaves out (read once per build).
-struct BuildContext<'a> {
-    dir: &'a str,
-    reader: &'a Ctx,
-    ignore: Vec<(bool, Vec<(char, bool)>)>,
-}
-
-fn build_step(
-    world: &mut World,
-    layers: &[usize],
-    config: &ImageConfig,
-    inst: &Instruction,
-    context: &BuildContext,
-    network_none: bool,
-) -> Result<(InodeId, Vec<String>), StepError> {
-    let (ctx_dir, user_ctx) = (context.dir, context.reader);
+/// A temporary image over `layers` and a container on it, as BuildKit runs a step in: the
+/// container's id, the image's id, and the events' length before (see [`drop_scratch`]).
+pub(super) fn scratch_container(world: &mut World, layers: &[usize], config: &ImageConfig, network_none: bool) -> Scratch {
     // A temporary image and container over the layers so far.
     let tmp_image_id = format!("sha256:{}", world.ids().hex64());
     world.add_image(Image {
@@ -526,10 +615,51 @@ fn build_step(
         ports: Vec::new(),
         server: None,
     };
-    let working_dir = container.working_dir.clone();
-    let upper = container.upper;
+    let (working_dir, upper) = (container.working_dir.clone(), container.upper);
     world.add_container(container);
-    let events_before = world.events().len();
+    Scratch { id, image_id: tmp_image_id, working_dir, upper, events_before: world.events().len() }
+}
+
+/// A scratch container (see [`scratch_container`]).
+pub(super) struct Scratch {
+    pub id: ContainerId,
+    image_id: String,
+    pub working_dir: String,
+    pub upper: InodeId,
+    events_before: usize,
+}
+
+/// Build steps are not the learner's containers: their events stay internal, and they go.
+pub(super) fn drop_scratch(world: &mut World, scratch: &Scratch) {
+    world.rewind_events(scratch.events_before);
+    world.take_container(&scratch.id);
+    if let Some(at) = world.images().iter().position(|im| im.id == scratch.image_id) {
+        world.remove_image(at);
+    }
+}
+
+/// The build context as COPY and ADD read it: its directory, read as the user who builds, and
+/// what its `.dockerignore` leaves out (read once per build).
+struct BuildContext<'a> {
+    dir: &'a str,
+    reader: &'a Ctx,
+    ignore: Vec<(bool, Vec<(char, bool)>)>,
+    /// `--build-context NAME=DIR`: the directories `COPY --from=NAME` reads.
+    named: &'a BTreeMap<String, String>,
+}
+
+/// Runs one layer-making instruction in a scratch container and returns the new layer's tree.
+fn build_step(
+    world: &mut World,
+    layers: &[usize],
+    config: &ImageConfig,
+    inst: &Instruction,
+    context: &BuildContext,
+    network_none: bool,
+) -> Result<(InodeId, Vec<String>), StepError> {
+    let (ctx_dir, user_ctx) = (context.dir, context.reader);
+    let scratch = scratch_container(world, layers, config, network_none);
+    let (id, working_dir, upper) = (scratch.id.clone(), scratch.working_dir.clone(), scratch.upper);
     let result = (|| -> Result<Vec<String>, StepError> {
         let root = Ctx { ns: Ns::Container(id.clone()), cred: Cred::root(), cwd: working_dir, umask: 0o022 };
         match inst.keyword.as_str() {
@@ -593,18 +723,28 @@ fn build_step(
                     || inst.args.trim_end().ends_with('.')
                     || srcs.len() > 1
                     || world.stat(&root, &dst, true).is_ok_and(|st| st.ftype == crate::fs::FileType::Dir);
+                // `--from=NAME`: a named build context (another stage or an image is not simulated:
+                // it is looked for in the registry, as BuildKit does for an unknown name).
+                let no_rules = Vec::new();
+                let (src_dir, ignore) = match inst.args.split_whitespace().find_map(|w| w.strip_prefix("--from=")) {
+                    None => (ctx_dir, &context.ignore),
+                    Some(name) => match context.named.get(name) {
+                        Some(dir) => (dir.as_str(), &no_rules),
+                        None => return Err(StepError { output: Vec::new(), message: unresolved_source(name) }),
+                    },
+                };
                 for s in srcs {
-                    let src_path = crate::fs::normalize(ctx_dir, s);
+                    let src_path = crate::fs::normalize(src_dir, s);
                     let mut members = Vec::new();
                     let mut errors = Vec::new();
                     let base = s.trim_end_matches('/').rsplit('/').next().unwrap_or(s).to_string();
                     tar::collect(world, user_ctx, &src_path, &base, &mut members, &mut errors);
                     // What .dockerignore leaves out of the context is not there to copy.
-                    let src_rel = src_path.strip_prefix(ctx_dir).unwrap_or("").trim_start_matches('/').to_string();
+                    let src_rel = src_path.strip_prefix(src_dir).unwrap_or("").trim_start_matches('/').to_string();
                     members.retain(|m| {
                         let inner = m.name.trim_end_matches('/').split_once('/').map_or("", |(_, r)| r);
                         let rel = [src_rel.as_str(), inner].iter().filter(|p| !p.is_empty()).copied().collect::<Vec<_>>().join("/");
-                        rel.is_empty() || !ignored(&context.ignore, &rel)
+                        rel.is_empty() || !ignored(ignore, &rel)
                     });
                     if !errors.is_empty() || members.is_empty() {
                         return Err(StepError {
@@ -661,12 +801,7 @@ fn build_step(
             }
         }
     })();
-    // Build steps are not the learner's containers: their events stay internal.
-    world.rewind_events(events_before);
-    world.take_container(&id);
-    if let Some(at) = world.images().iter().position(|im| im.id == tmp_image_id) {
-        world.remove_image(at);
-    }
+    drop_scratch(world, &scratch);
     result.map(|output| (upper, output))
 }
 

@@ -89,7 +89,17 @@ fn service_hash(p: &Project, s: &Service) -> String {
 }
 
 fn container_name(p: &Project, s: &Service) -> String {
-    s.container_name.clone().unwrap_or_else(|| format!("{}-{}-1", p.name, s.name))
+    replica_name(p, s, 1)
+}
+
+/// The name of the service's container `number` (`--scale`): `PROJECT-SERVICE-N`.
+fn replica_name(p: &Project, s: &Service, number: u32) -> String {
+    s.container_name.clone().unwrap_or_else(|| format!("{}-{}-{number}", p.name, s.name))
+}
+
+/// The Compose service a container is.
+fn service_of(c: &Container) -> Option<&str> {
+    c.compose.as_ref().map(|r| r.service.as_str())
 }
 
 /// The project's containers, oldest first.
@@ -105,8 +115,12 @@ pub fn cli(world: &mut World, sh: &mut Shell, args: &[String], io: &mut Io) -> i
         opt("profile", None),
         opt("env-file", None),
         flag("version", Some('v')),
+        flag("dry-run", None),
     ];
-    // Global flags come before the subcommand.
+    // Global flags come before the subcommand (`--dry-run` may follow it too).
+    if args.iter().any(|a| a == "--dry-run") {
+        return dry_run(world, sh, args, io);
+    }
     let mut i = 0;
     let mut gargs = Vec::new();
     while i < args.len() && args[i].starts_with('-') {
@@ -181,6 +195,32 @@ pub fn cli(world: &mut World, sh: &mut Shell, args: &[String], io: &mut Io) -> i
         "run" => run_oneoff(world, sh, &project, rest, io),
         other => err(io, &format!("unknown docker command: \"compose {other}\"")),
     }
+}
+
+/// `--dry-run`: the command runs on a copy of the machine, which is then thrown away; what it
+/// told is told again behind `DRY-RUN MODE - `. An attached `up` stops after creating, and an
+/// attached `run` is refused, as Compose does (oracle-39).
+fn dry_run(world: &World, sh: &Shell, args: &[String], io: &mut Io) -> i32 {
+    let mut args: Vec<String> = args.iter().filter(|a| *a != "--dry-run").cloned().collect();
+    let sub = args.iter().find(|a| !a.starts_with('-')).cloned().unwrap_or_default();
+    let detached = args.iter().any(|a| a == "--detach" || (a.starts_with('-') && !a.starts_with("--") && a.contains('d')));
+    if sub == "run" && !detached {
+        return err(io, "interactive run is not supported in dry-run mode");
+    }
+    let attached_up = sub == "up" && !detached;
+    if attached_up {
+        args.push("--no-start".into());
+    }
+    let (mut sandbox, mut shell, mut told) = (world.clone(), sh.clone(), Io::default());
+    let code = cli(&mut sandbox, &mut shell, &args, &mut told);
+    for line in String::from_utf8_lossy(&told.err).lines() {
+        io.err_line(&format!(" DRY-RUN MODE - {line}"));
+    }
+    io.out.extend_from_slice(&told.out);
+    if attached_up && code == 0 {
+        io.out_str("end of 'compose up' output, interactive run is not supported in dry-run mode\n");
+    }
+    code
 }
 
 fn down(world: &mut World, p: &Project, args: &[String], io: &mut Io) -> i32 {
@@ -437,7 +477,7 @@ fn run_oneoff(world: &mut World, sh: &mut Shell, p: &Project, args: &[String], i
             Err(e) => return err(io, &e),
         }
     }
-    let id = match create_service(world, sh, p, &s2, io) {
+    let id = match create_service(world, sh, p, &s2, 1, &[], io) {
         Ok(id) => id,
         Err(c) => return c,
     };

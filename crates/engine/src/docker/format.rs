@@ -117,6 +117,14 @@ pub fn ellipsis(s: &str, max: usize) -> String {
     }
 }
 
+/// A list row's `.Label "key"` (Go's `Label` method on containers and volumes): the labels as
+/// a lookup table for the template engine.
+pub fn label_lookup(labels: &std::collections::BTreeMap<String, String>) -> Value {
+    let mut table: serde_json::Map<String, Value> = labels.iter().map(|(k, v)| (k.clone(), v.clone().into())).collect();
+    table.insert(stowage_template::LOOKUP_MARKER.into(), true.into());
+    Value::Object(table)
+}
+
 /// go-units `HumanSizeWithPrecision`: decimal units and Go's `%.*g`.
 pub fn human_size(size: f64, precision: usize) -> String {
     let units = ["B", "kB", "MB", "GB", "TB", "PB", "EB", "ZB", "YB"];

@@ -470,7 +470,8 @@ pub fn images(world: &mut World, args: &[String], io: &mut Io) -> i32 {
                 }
             }
             let age = (now - im.created as i128 * 1_000_000_000).max(0);
-            rows.push((repo, tag, im.short_id().to_string(), format!("{} ago", human_duration(age)), human_size(im.size as f64, 3)));
+            let id = if parsed.has("no-trunc") { im.id.clone() } else { im.short_id().to_string() };
+            rows.push((repo, tag, id, format!("{} ago", human_duration(age)), human_size(im.size as f64, 3)));
         }
     }
     if parsed.has("quiet") {

@@ -1,6 +1,7 @@
 //! The `docker` CLI and the engine behind it: containers, volumes, images.
 
 pub mod build;
+mod build_output;
 mod commit;
 pub mod compose;
 mod control;

@@ -92,6 +92,7 @@ pub(super) fn ps(world: &mut World, args: &[String], io: &mut Io) -> i32 {
                 "Size": format!("{} (virtual {})", human_size(size as f64, 3), human_size(virt as f64, 3)),
                 "Names": c.name,
                 "Labels": labels.join(","),
+                "Label": super::format::label_lookup(&c.labels),
                 "Mounts": mounts.join(","),
                 "Networks": "bridge",
                 "LocalVolumes": c.mount_points.iter().filter(|m| m.kind == crate::world::MountPointKind::Volume).count().to_string(),

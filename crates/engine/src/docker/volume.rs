@@ -132,8 +132,7 @@ fn ls(world: &mut World, args: &[String], io: &mut Io) -> i32 {
             .map(|n| {
                 let v = &world.volumes()[n];
                 let labels: Vec<String> = v.labels.iter().map(|(k, v)| format!("{k}={v}")).collect();
-                let mut lookup: serde_json::Map<String, serde_json::Value> = v.labels.iter().map(|(k, v)| (k.clone(), v.clone().into())).collect();
-                lookup.insert(stowage_template::LOOKUP_MARKER.into(), true.into());
+                let lookup = super::format::label_lookup(&v.labels);
                 serde_json::json!({"Name": v.name, "Driver": "local", "Scope": "local", "Mountpoint": format!("/var/lib/docker/volumes/{}/_data", v.name), "Labels": labels.join(","), "Label": lookup, "Links": "N/A", "Size": "N/A", "Availability": "N/A", "Group": "N/A", "Status": "N/A"})
             })
             .collect();

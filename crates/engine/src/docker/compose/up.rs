@@ -1,7 +1,7 @@
 //! `docker compose up`: the images a service needs (built or pulled), the project's volumes,
 //! and each service's container, created and started.
 
-use super::{container_name, err, service_hash, Project, Service, SvcVolume, COMPOSE_VERSION};
+use super::{container_name, err, replica_name, service_hash, Project, Service, SvcVolume, COMPOSE_VERSION};
 use crate::daemon::spec::ContainerSpec;
 use crate::docker::flags::{self, flag, opt};
 use crate::docker::mounts::{self, SpecError};
@@ -66,10 +66,21 @@ pub(super) fn ensure_volumes(world: &mut World, p: &Project, io: &mut Io) -> Res
 /// Creates the service's container: the service becomes a [`ContainerSpec`] (its mounts read
 /// with the CLI's own mount parsers, as its short and long volume syntax are `-v` and
 /// `--mount` specs), and the daemon creates it.
-pub(super) fn create_service(world: &mut World, sh: &Shell, p: &Project, s: &Service, io: &mut Io) -> Result<ContainerId, i32> {
+///
+/// `number` is the replica (`--scale`); `inherit` the anonymous volumes of the container this
+/// one replaces, by mount point: Compose mounts them again, so their data stays (oracle-39).
+pub(super) fn create_service(
+    world: &mut World,
+    sh: &Shell,
+    p: &Project,
+    s: &Service,
+    number: u32,
+    inherit: &[(String, String)],
+    io: &mut Io,
+) -> Result<ContainerId, i32> {
     let cwd = sh.ctx.cwd.as_str();
     let image = service_image(p, s);
-    let mut spec = ContainerSpec { name: Some(container_name(p, s)), image: image.clone(), ..ContainerSpec::default() };
+    let mut spec = ContainerSpec { name: Some(replica_name(p, s, number)), image: image.clone(), ..ContainerSpec::default() };
     for v in &s.volumes {
         let added = match v {
             SvcVolume::Bind { source, target, read_only } => {
@@ -105,6 +116,13 @@ pub(super) fn create_service(world: &mut World, sh: &Shell, p: &Project, s: &Ser
             return Err(err(io, &spec_error_text(e)));
         }
     }
+    for (target, name) in inherit {
+        spec.volumes.retain(|r| r.target != *target);
+        spec.mounts.retain(|m| m.as_ref().map_or(true, |r| r.target != *target));
+        if let Ok(r) = mounts::parse_mount_flag(&format!("type=volume,src={name},dst={target}"), cwd) {
+            spec.mounts.push(Ok(r));
+        }
+    }
     for t in &s.tmpfs {
         spec.tmpfs.push(mounts::parse_tmpfs_flag(t).map_err(|(SpecError::Cli(m) | SpecError::Daemon(m) | SpecError::Flag(m))| m));
     }
@@ -133,7 +151,7 @@ pub(super) fn create_service(world: &mut World, sh: &Shell, p: &Project, s: &Ser
     spec.labels = [
         ("com.docker.compose.project", p.name.clone()),
         ("com.docker.compose.service", s.name.clone()),
-        ("com.docker.compose.container-number", "1".into()),
+        ("com.docker.compose.container-number", number.to_string()),
         ("com.docker.compose.oneoff", "False".into()),
         ("com.docker.compose.config-hash", hash),
         ("com.docker.compose.version", COMPOSE_VERSION.into()),
@@ -202,6 +220,12 @@ pub(super) fn up(world: &mut World, sh: &mut Shell, p: &Project, args: &[String]
             opt("wait-timeout", None),
             flag("no-start", None),
             flag("no-recreate", None),
+            flag("renew-anon-volumes", Some('V')),
+            flag("abort-on-container-exit", None),
+            opt("exit-code-from", None),
+            opt("scale", None),
+            // Attached `up` already shows what it would show while watching; nothing waits.
+            flag("watch", Some('w')),
         ],
         false,
     ) {
@@ -209,6 +233,18 @@ pub(super) fn up(world: &mut World, sh: &mut Shell, p: &Project, args: &[String]
         Err(e) => return err(io, &e),
     };
     let detach = parsed.has("detach");
+    let exit_code_from = parsed.get("exit-code-from").map(str::to_string);
+    let abort = parsed.has("abort-on-container-exit") || exit_code_from.is_some();
+    if detach && (abort || parsed.has("attach") || parsed.has("attach-dependencies")) {
+        return err(io, "--detach cannot be combined with --abort-on-container-exit, --attach or --attach-dependencies");
+    }
+    if let Some(name) = exit_code_from.as_ref().filter(|n| !p.services.iter().any(|s| s.name == **n)) {
+        return err(io, &format!("no such service: {name}: not found"));
+    }
+    let scale = match scales(p, &parsed.all("scale")) {
+        Ok(s) => s,
+        Err(m) => return err(io, &m),
+    };
     let selected: Vec<&Service> = if parsed.operands.is_empty() {
         p.services.iter().collect()
     } else {
@@ -245,43 +281,16 @@ pub(super) fn up(world: &mut World, sh: &mut Shell, p: &Project, args: &[String]
     let mut to_start: Vec<String> = Vec::new();
     let mut running: Vec<String> = Vec::new();
     for s in &selected {
-        let name = container_name(p, s);
-        let hash = service_hash(p, s);
-        let existing =
-            world.named_container(&name).map(|c| (c.id.clone(), c.status, c.compose.as_ref().is_some_and(|c| c.config_hash == hash)));
-        // --no-recreate keeps a container whose configuration changed.
-        let kept = |same: bool| (same || parsed.has("no-recreate")) && !parsed.has("force-recreate");
-        match existing {
-            Some((_, status, same)) if kept(same) => {
-                if status == Status::Running {
-                    running.push(name);
-                } else {
-                    to_start.push(name);
-                }
-            }
-            Some((id, status, _)) => {
-                io.err_line(&format!(" Container {name}  Recreate"));
-                if status == Status::Running {
-                    super::graceful_stop(world, &id);
-                }
-                super::remove_container(world, &id, false);
-                match create_service(world, sh, p, s, io) {
-                    Ok(_) => {}
-                    Err(c) => return c,
-                }
-                io.err_line(&format!(" Container {name}  Recreated"));
-                to_start.push(name);
-            }
-            None => {
-                io.err_line(&format!(" Container {name}  Creating"));
-                match create_service(world, sh, p, s, io) {
-                    Ok(_) => {}
-                    Err(c) => return c,
-                }
-                io.err_line(&format!(" Container {name}  Created"));
-                to_start.push(name);
+        let replicas = scale.iter().find(|(n, _)| *n == s.name).map_or(1, |(_, r)| *r);
+        for number in 1..=replicas {
+            match converge(world, sh, p, s, number, &parsed, io) {
+                Ok(Some((name, true))) => running.push(name),
+                Ok(Some((name, false))) => to_start.push(name),
+                Ok(None) => {}
+                Err(c) => return c,
             }
         }
+        scale_down(world, p, s, replicas, io);
     }
     for n in &running {
         io.err_line(&format!(" Container {n}  Running"));
@@ -308,20 +317,135 @@ pub(super) fn up(world: &mut World, sh: &mut Shell, p: &Project, args: &[String]
             io.err_line(&format!(" Container {n}  Started"));
         }
     }
-    if !detach {
-        let short = |n: &str| n.strip_prefix(&format!("{}-", p.name)).unwrap_or(n).to_string();
-        let attached: Vec<String> = selected.iter().map(|s| short(&container_name(p, s))).collect();
-        io.out_str(&format!("Attaching to {}\n", attached.join(", ")));
-        let width = attached.iter().map(|a| a.len()).max().unwrap_or(0);
-        for (n, out, code) in &logs {
-            let label = short(n);
-            for line in String::from_utf8_lossy(out).lines() {
-                io.out_str(&format!("\u{1b}[2K{label:<width$}  | {line}\n"));
-            }
-            if let Some(c) = code {
-                io.out_str(&format!("{label} exited with code {c}\n"));
-            }
+    if detach {
+        return 0;
+    }
+    let short = |n: &str| n.strip_prefix(&format!("{}-", p.name)).unwrap_or(n).to_string();
+    let attached: Vec<String> = selected.iter().map(|s| short(&container_name(p, s))).collect();
+    io.out_str(&format!("Attaching to {}\n", attached.join(", ")));
+    let width = attached.iter().map(|a| a.len()).max().unwrap_or(0);
+    for (n, out, code) in &logs {
+        let label = short(n);
+        for line in String::from_utf8_lossy(out).lines() {
+            io.out_str(&format!("\u{1b}[2K{label:<width$}  | {line}\n"));
+        }
+        if let Some(c) = code {
+            io.out_str(&format!("{label} exited with code {c}\n"));
         }
     }
-    0
+    // The first container to exit ends the others (`--abort-on-container-exit`); the status is
+    // its own, or with `--exit-code-from` the named service's when it was that one (else 0).
+    let first_exit = logs.iter().find_map(|(n, _, code)| code.map(|c| (n.clone(), c)));
+    let Some((exited, code)) = first_exit.filter(|_| abort) else { return 0 };
+    io.out_str("Aborting on container exit...\n");
+    for s in &selected {
+        let names: Vec<String> = super::project_containers(world, &p.name)
+            .iter()
+            .filter(|c| super::service_of(c) == Some(s.name.as_str()))
+            .map(|c| c.name.clone())
+            .collect();
+        for n in names {
+            let Some(id) = world.find_container(&n) else { continue };
+            io.err_line(&format!(" Container {n}  Stopping"));
+            if world.container(&id).is_some_and(|c| c.status == Status::Running) {
+                super::graceful_stop(world, &id);
+            }
+            io.err_line(&format!(" Container {n}  Stopped"));
+        }
+    }
+    match exit_code_from {
+        Some(service) if world.named_container(&exited).and_then(super::service_of) != Some(service.as_str()) => 0,
+        _ => code,
+    }
+}
+
+/// `--scale SERVICE=NUM`, each service's number of containers.
+fn scales(p: &Project, specs: &[String]) -> Result<Vec<(String, u32)>, String> {
+    let mut out = Vec::new();
+    for spec in specs {
+        let (service, number) = spec.split_once('=').unwrap_or((spec, ""));
+        let n: u32 = number.parse().map_err(|_| format!("strconv.Atoi: parsing \"{number}\": invalid syntax"))?;
+        if !p.services.iter().any(|s| s.name == service) {
+            return Err(format!("no such service: {service}: not found"));
+        }
+        out.push((service.to_string(), n));
+    }
+    Ok(out)
+}
+
+/// Brings container `number` of service `s` to its configuration: kept (an exited one is told
+/// as `Created`), recreated or created. Its name and whether it runs already; `None` when
+/// there is nothing to start.
+fn converge(
+    world: &mut World,
+    sh: &Shell,
+    p: &Project,
+    s: &Service,
+    number: u32,
+    parsed: &flags::Parsed,
+    io: &mut Io,
+) -> Result<Option<(String, bool)>, i32> {
+    let name = replica_name(p, s, number);
+    let hash = service_hash(p, s);
+    let existing =
+        world.named_container(&name).map(|c| (c.id.clone(), c.status, c.compose.as_ref().is_some_and(|c| c.config_hash == hash)));
+    // --no-recreate keeps a container whose configuration changed.
+    let kept = |same: bool| (same || parsed.has("no-recreate")) && !parsed.has("force-recreate");
+    match existing {
+        Some((_, Status::Running, same)) if kept(same) => Ok(Some((name, true))),
+        Some((_, status, same)) if kept(same) => {
+            if status == Status::Exited {
+                io.err_line(&format!(" Container {name}  Created"));
+            }
+            Ok(Some((name, false)))
+        }
+        Some((id, status, _)) => {
+            io.err_line(&format!(" Container {name}  Recreate"));
+            // The new container mounts the old one's anonymous volumes, unless renewed (-V).
+            let inherit: Vec<(String, String)> = if parsed.has("renew-anon-volumes") {
+                Vec::new()
+            } else {
+                let anonymous = |m: &&crate::world::MountPoint| {
+                    m.kind == crate::world::MountPointKind::Volume && world.volumes().get(&m.name).is_some_and(|v| v.anonymous)
+                };
+                let c = world.container(&id);
+                c.map(|c| c.mount_points.iter().filter(anonymous).map(|m| (m.destination.clone(), m.name.clone())).collect())
+                    .unwrap_or_default()
+            };
+            if status == Status::Running {
+                super::graceful_stop(world, &id);
+            }
+            super::remove_container(world, &id, false);
+            create_service(world, sh, p, s, number, &inherit, io)?;
+            io.err_line(&format!(" Container {name}  Recreated"));
+            Ok(Some((name, false)))
+        }
+        None => {
+            io.err_line(&format!(" Container {name}  Creating"));
+            create_service(world, sh, p, s, number, &[], io)?;
+            io.err_line(&format!(" Container {name}  Created"));
+            Ok(Some((name, false)))
+        }
+    }
+}
+
+/// The containers of `s` beyond its `replicas` go (`--scale` down).
+fn scale_down(world: &mut World, p: &Project, s: &Service, replicas: u32, io: &mut Io) {
+    let extra: Vec<(crate::world::ContainerId, String)> = super::project_containers(world, &p.name)
+        .iter()
+        .filter(|c| super::service_of(c) == Some(s.name.as_str()))
+        .filter(|c| c.labels.get("com.docker.compose.container-number").and_then(|n| n.parse::<u32>().ok()).is_some_and(|n| n > replicas))
+        .filter(|c| c.labels.get("com.docker.compose.oneoff").is_some_and(|o| o == "False"))
+        .map(|c| (c.id.clone(), c.name.clone()))
+        .collect();
+    for (id, name) in extra {
+        io.err_line(&format!(" Container {name}  Stopping"));
+        if world.container(&id).is_some_and(|c| c.status == Status::Running) {
+            super::graceful_stop(world, &id);
+        }
+        io.err_line(&format!(" Container {name}  Stopped"));
+        io.err_line(&format!(" Container {name}  Removing"));
+        super::remove_container(world, &id, false);
+        io.err_line(&format!(" Container {name}  Removed"));
+    }
 }
