@@ -354,21 +354,9 @@ fn BlockView(props: &BlockProps) -> Html {
             if props.marked {
                 <span class="on-map">{ icon(Icon::Eye) }{ "on the map" }</span>
             }
-            if !b.stderr_first && !b.stdout.is_empty() {
-                { stdout(b) }
-            }
-            if !b.stderr.is_empty() {
-                // Only the exit status says failure: a command that succeeded may still write on
-                // stderr (pull progress, "Unable to find image … locally"), drawn as notes then.
-                <div class={classes!("err", (b.exit_code == 0).then_some("note"))}>
-                    <span class="err-mark">{ icon(Icon::Alert) }<span class="sr-only">{ if b.exit_code == 0 { "standard error:" } else { "error output:" } }</span></span>
-                    <pre>{ b.stderr.strip_suffix('\n').unwrap_or(&b.stderr) }</pre>
-                </div>
-            }
-            // Written after stderr (a container's id after its image's pull): shown after it.
-            if b.stderr_first && !b.stdout.is_empty() {
-                { stdout(b) }
-            }
+            // The streams as written: a container's id after its image's pull, an error
+            // between two lines of output.
+            { for runs(b).into_iter().map(|(stderr, text)| if stderr { stderr_html(b, text) } else { stdout_html(text) }) }
             if b.exit_code != 0 {
                 <span class="exit-badge" title="exit status">{ icon(Icon::Cross) }{ format!("exit {}", b.exit_code) }</span>
             }
@@ -376,9 +364,32 @@ fn BlockView(props: &BlockProps) -> Html {
     }
 }
 
-/// A block's standard output.
-fn stdout(b: &Block) -> Html {
-    html! { <pre class="out">{ b.stdout.strip_suffix('\n').unwrap_or(&b.stdout) }</pre> }
+/// More runs than this are drawn as stdout then stderr: a terminal of thousands of
+/// alternations would be thousands of elements.
+const MAX_RUNS: usize = 64;
+
+/// A block's output as runs of one stream each, in the order written.
+fn runs(b: &Block) -> Vec<(bool, &str)> {
+    if !b.segments.is_empty() && b.segments.len() <= MAX_RUNS {
+        return b.segments.iter().map(|s| (s.stderr, s.text.as_str())).collect();
+    }
+    [(false, b.stdout.as_str()), (true, b.stderr.as_str())].into_iter().filter(|(_, t)| !t.is_empty()).collect()
+}
+
+/// A run of standard output.
+fn stdout_html(text: &str) -> Html {
+    html! { <pre class="out">{ text.strip_suffix('\n').unwrap_or(text) }</pre> }
+}
+
+/// A run of standard error. Only the exit status says failure: a command that succeeded may
+/// still write on stderr (pull progress, "Unable to find image … locally"), drawn as notes then.
+fn stderr_html(b: &Block, text: &str) -> Html {
+    html! {
+        <div class={classes!("err", (b.exit_code == 0).then_some("note"))}>
+            <span class="err-mark">{ icon(Icon::Alert) }<span class="sr-only">{ if b.exit_code == 0 { "standard error:" } else { "error output:" } }</span></span>
+            <pre>{ text.strip_suffix('\n').unwrap_or(text) }</pre>
+        </div>
+    }
 }
 
 /// A command line as words that wrap whole (`--name` never splits after its dashes), the

@@ -5,7 +5,7 @@ use std::cell::RefCell;
 use std::rc::Rc;
 
 use stowage_engine::scenarios::{self, Scenario};
-use stowage_engine::{Engine, EntryView, ExplorerTarget, WorldView};
+use stowage_engine::{Engine, EntryView, ExplorerTarget, OutputSegment, WorldView};
 
 use super::editor::{logical_line, Submit};
 use super::embed::Ran;
@@ -25,8 +25,8 @@ pub struct Block {
     pub lines: Vec<String>,
     pub stdout: String,
     pub stderr: String,
-    /// Stderr was written before stdout: drawn first, as a terminal shows it.
-    pub stderr_first: bool,
+    /// The output as written, runs of stdout and stderr in order (empty: stdout, then stderr).
+    pub segments: Vec<OutputSegment>,
     pub exit_code: i32,
     /// Ended by Ctrl+C: `^C` follows the last line.
     pub interrupted: bool,
@@ -389,7 +389,7 @@ impl Session {
                 let id = self.push_block(lines, |b| {
                     b.stdout = outcome.stdout;
                     b.stderr = outcome.stderr;
-                    b.stderr_first = outcome.stderr_first;
+                    b.segments = outcome.segments;
                     b.exit_code = outcome.exit_code;
                     b.events = outcome.events.len();
                 });
@@ -426,7 +426,7 @@ impl Session {
             lines,
             stdout: String::new(),
             stderr: String::new(),
-            stderr_first: false,
+            segments: Vec::new(),
             exit_code: 0,
             interrupted: false,
             events: 0,

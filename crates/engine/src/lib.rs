@@ -54,9 +54,16 @@ pub struct Outcome {
     /// run of events on one: with them a view shows their sizes at any step (a volume empty
     /// when created, full once populated).
     pub sizes: Vec<SizeAt>,
-    /// A terminal shows stderr first: it was written before stdout (a pull before the
-    /// container's id). Transcripts keep their stdout-then-stderr form.
-    pub stderr_first: bool,
+    /// The output as a terminal shows it: runs of stdout and stderr in the order written (a
+    /// pull's progress before the container's id). Transcripts keep stdout then stderr.
+    pub segments: Vec<OutputSegment>,
+}
+
+/// A run of output on one stream (see [`Outcome::segments`]).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct OutputSegment {
+    pub stderr: bool,
+    pub text: String,
 }
 
 /// The seed of the canonical world (ids are drawn from it).
@@ -126,6 +133,17 @@ impl Engine {
             self.world.set_answering(false);
             if o.stdout.is_char_boundary(shown) {
                 o.stdout = o.stdout.split_off(shown);
+                // The same bytes leave the terminal's runs: the first `shown` of stdout's.
+                let mut left = shown;
+                for s in o.segments.iter_mut().filter(|s| !s.stderr) {
+                    let cut = left.min(s.text.len());
+                    if !s.text.is_char_boundary(cut) {
+                        break;
+                    }
+                    s.text = s.text.split_off(cut);
+                    left -= cut;
+                }
+                o.segments.retain(|s| !s.text.is_empty());
             }
             return o;
         }
@@ -187,7 +205,11 @@ impl Engine {
             events: world.events().to_vec(),
             removed: world.removed().iter().map(|c| view::container_view(world, c)).collect(),
             sizes: world.size_marks().to_vec(),
-            stderr_first: io.stderr_first(),
+            segments: io
+                .segments()
+                .into_iter()
+                .map(|s| OutputSegment { stderr: s.stderr, text: String::from_utf8_lossy(&s.bytes).into_owned() })
+                .collect(),
         }
     }
 

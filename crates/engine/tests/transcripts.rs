@@ -206,14 +206,29 @@ fn docker_start_ai_attaches_to_a_shell_created_with_it() {
 }
 
 #[test]
-fn a_terminal_shows_first_the_stream_written_first() {
+fn a_terminal_shows_the_streams_in_the_order_written() {
+    let runs = |o: &stowage_engine::Outcome| o.segments.iter().map(|s| (s.stderr, s.text.clone())).collect::<Vec<_>>();
     let mut e = stowage_engine::Engine::new();
     // The pull (stderr) comes before the container's id (stdout).
     let o = e.run("docker run -d --name web nginx");
     assert!(o.stderr.starts_with("Unable to find image 'nginx:latest' locally"), "{}", o.stderr);
-    assert!(o.stderr_first);
-    // A command that only writes stdout, or stdout first.
-    assert!(!e.run("echo hi").stderr_first);
-    assert!(!e.run("echo out; echo err >&2").stderr_first);
-    assert!(e.run("ls /nope; echo after").stderr_first);
+    assert_eq!(runs(&o), [(true, o.stderr.clone()), (false, o.stdout.clone())]);
+    assert_eq!(runs(&e.run("echo hi")), [(false, "hi\n".to_string())]);
+    // Each write where it came, across commands and inside one (a container's main process).
+    let o = e.run("echo out; ls /nope; echo after");
+    assert_eq!(
+        runs(&o),
+        [
+            (false, "out\n".to_string()),
+            (true, "ls: cannot access '/nope': No such file or directory\n".to_string()),
+            (false, "after\n".to_string())
+        ]
+    );
+    let o = e.run("docker run --rm busybox sh -c 'echo one; ls /nope; echo two'");
+    assert_eq!(runs(&o).iter().map(|(err, _)| *err).collect::<Vec<_>>(), [false, true, false]);
+    // Transcripts keep stdout then stderr.
+    assert_eq!((o.stdout.as_str(), o.stderr.as_str()), ("one\ntwo\n", "ls: /nope: No such file or directory\n"));
+    // docker logs replays the same order.
+    e.run("docker run --name order busybox sh -c 'echo one; ls /nope; echo two'");
+    assert_eq!(runs(&e.run("docker logs order")).iter().map(|(err, _)| *err).collect::<Vec<_>>(), [false, true, false]);
 }

@@ -487,9 +487,8 @@ fn run_oneoff(world: &mut World, sh: &mut Shell, p: &Project, args: &[String], i
     if let Err(e) = super::start_container(world, &id) {
         return super::report_run_error(io, "compose run", e.into());
     }
-    let (out, errb, code) = super::run_main_process(world, &id);
-    io.out.extend_from_slice(&out);
-    io.err.extend_from_slice(&errb);
+    let (output, code) = super::run_main_process(world, &id);
+    io.append(&output, |err| err);
     if parsed.has("rm") {
         if world.container(&id).is_some_and(|c| c.status == Status::Running) {
             super::stop_container(world, &id, 137);

@@ -49,9 +49,8 @@ pub(super) fn start_cmd(world: &mut World, args: &[String], io: &mut Io) -> i32 
             if let Some(program) = shell {
                 if parsed.has("attach") && parsed.has("interactive") && !tty {
                     let stdin = std::mem::take(&mut io.stdin);
-                    let (out, err, code) = super::run::run_main_process_with(world, &id, stdin);
-                    io.out.extend_from_slice(&out);
-                    io.err.extend_from_slice(&err);
+                    let (output, code) = super::run::run_main_process_with(world, &id, stdin);
+                    io.append(&output, |err| err);
                     status = code.unwrap_or(status);
                     continue;
                 }
@@ -64,10 +63,9 @@ pub(super) fn start_cmd(world: &mut World, args: &[String], io: &mut Io) -> i32 
                 }
                 continue;
             }
-            let (out, err, code) = run_main_process(world, &id);
+            let (output, code) = run_main_process(world, &id);
             if parsed.has("attach") {
-                io.out.extend_from_slice(&out);
-                io.err.extend_from_slice(&err);
+                io.append(&output, |err| err);
                 // Attached, the command ends with the container's status (oracle-17).
                 status = code.unwrap_or(status);
             }
@@ -238,8 +236,7 @@ pub(crate) fn exec(world: &mut World, client: &crate::shell::Shell, args: &[Stri
     let mut cio = Io::with_stdin(if parsed.has("interactive") { std::mem::take(&mut io.stdin) } else { Vec::new() });
     let envl = sh.env_list();
     let exit = crate::shell::exec(world, &mut sh, &argv, &envl, &mut cio);
-    io.out.extend_from_slice(&cio.out);
-    io.err.extend_from_slice(&cio.err);
+    io.append(&cio, |err| err);
     match exit {
         userland::Exit::Code(c) => c,
         userland::Exit::Block => 0,

@@ -222,7 +222,7 @@ pub(super) fn run(world: &mut World, sh: &mut Shell, args: &[String], io: &mut I
     // input: it runs on (oracle-05). Without `-i` its stdin is empty and it ends at once.
     let waits_on_stdin =
         detach && parsed.has("interactive") && world.container(&id).is_some_and(|c| c.args.is_empty() && is_shell(&c.path));
-    let (out, err, status) = if waits_on_stdin { (Vec::new(), Vec::new(), None) } else { run_main_process(world, &id) };
+    let (output, status) = if waits_on_stdin { (Io::default(), None) } else { run_main_process(world, &id) };
     if detach {
         io.out_str(&format!("{id}\n"));
         if status.is_some() && auto_remove {
@@ -230,8 +230,7 @@ pub(super) fn run(world: &mut World, sh: &mut Shell, args: &[String], io: &mut I
         }
         return 0;
     }
-    io.out.extend_from_slice(&out);
-    io.err.extend_from_slice(&err);
+    io.append(&output, |err| err);
     match status {
         Some(code) => {
             if auto_remove {
@@ -454,19 +453,20 @@ pub(crate) fn start_container(world: &mut World, id: &ContainerId) -> Result<(),
     daemon::container::start_container(world, id, &|w| missing_program(w, id))
 }
 
-/// Runs the container's main process. Returns its output and `Some(exit)` if it ended.
-pub(crate) fn run_main_process(world: &mut World, id: &ContainerId) -> (Vec<u8>, Vec<u8>, Option<i32>) {
+/// Runs the container's main process. Returns its output (in the order written) and
+/// `Some(exit)` if it ended.
+pub(crate) fn run_main_process(world: &mut World, id: &ContainerId) -> (Io, Option<i32>) {
     run_main_process_with(world, id, Vec::new())
 }
 
 /// The main process with its stdin attached (`docker start -ai` of a container made with -i).
-pub(crate) fn run_main_process_with(world: &mut World, id: &ContainerId, stdin: Vec<u8>) -> (Vec<u8>, Vec<u8>, Option<i32>) {
+pub(crate) fn run_main_process_with(world: &mut World, id: &ContainerId, stdin: Vec<u8>) -> (Io, Option<i32>) {
     let Some(argv) = world.container(id).map(|c| std::iter::once(c.path.clone()).chain(c.args.iter().cloned()).collect::<Vec<_>>()) else {
-        return (Vec::new(), Vec::new(), Some(1));
+        return (Io::default(), Some(1));
     };
     let mut sh = match container_shell(world, id, None, None, &[]) {
         Ok(s) => s,
-        Err(_) => return (Vec::new(), Vec::new(), Some(1)),
+        Err(_) => return (Io::default(), Some(1)),
     };
     sh.main_process = true;
     sh.depth = 1;
@@ -474,18 +474,28 @@ pub(crate) fn run_main_process_with(world: &mut World, id: &ContainerId, stdin: 
     let env = sh.env_list();
     let exit = crate::shell::exec(world, &mut sh, &argv, &env, &mut io);
     // The process may have removed its own container (`docker rm -f` from inside).
-    let Some(c) = world.container_mut(id) else { return (io.out, io.err, Some(0)) };
-    for line in String::from_utf8_lossy(&io.out).lines() {
-        c.logs.push((false, line.to_string()));
+    let Some(c) = world.container_mut(id) else { return (io, Some(0)) };
+    // The log keeps the lines in the order the process ended them, each with its stream: a
+    // line written in parts is one line, placed where its newline came (as the log driver does).
+    let mut partial = [String::new(), String::new()];
+    for segment in io.segments() {
+        let open = &mut partial[usize::from(segment.stderr)];
+        open.push_str(&String::from_utf8_lossy(&segment.bytes));
+        while let Some((line, rest)) = open.split_once('\n') {
+            c.logs.push((segment.stderr, line.to_string()));
+            *open = rest.to_string();
+        }
     }
-    for line in String::from_utf8_lossy(&io.err).lines() {
-        c.logs.push((true, line.to_string()));
+    for (stderr, rest) in [false, true].into_iter().zip(partial) {
+        if !rest.is_empty() {
+            c.logs.push((stderr, rest));
+        }
     }
     match exit {
-        userland::Exit::Block => (io.out, io.err, None),
+        userland::Exit::Block => (io, None),
         userland::Exit::Code(code) => {
             stop_container(world, id, code);
-            (io.out, io.err, Some(code))
+            (io, Some(code))
         }
     }
 }

@@ -132,14 +132,14 @@ impl Shell {
                 // Every stage but the last runs in a subshell.
                 let mut sub = self.clone();
                 let f = if i == last { self.run_command(world, cmd, &mut stage) } else { sub.run_command(world, cmd, &mut stage) };
-                io.err.extend_from_slice(&stage.err);
                 if i == last {
-                    io.out.extend_from_slice(&stage.out);
+                    io.append(&stage, |err| err);
                     flow = if matches!(f, Flow::Exit(_)) && self.depth > 0 { f } else { Flow::Next };
                     if let Flow::Exit(code) = f {
                         self.status = code;
                     }
                 } else {
+                    io.write_err(&stage.err);
                     input = stage.out;
                 }
             }
@@ -540,8 +540,11 @@ impl Shell {
         };
         let mut cmd_io = Io::with_stdin(stdin.unwrap_or_else(|| std::mem::take(&mut io.stdin)));
         let flow = self.dispatch(world, &argv, &assigns, &mut cmd_io);
+        // Both streams to the terminal: as written. Redirected, stdout then stderr, as programs
+        // that buffer a redirected stdout and not stderr show them.
         if out_dest == Dest::Out && err_dest == Dest::Err {
-            io.take_from(&cmd_io);
+            io.append(&cmd_io, |err| err);
+            return flow;
         }
         let name = argv[0].rsplit('/').next().unwrap_or("").to_string();
         self.route(world, &name, &cmd_io.out, &out_dest, io);

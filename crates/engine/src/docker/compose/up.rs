@@ -309,9 +309,8 @@ pub(super) fn up(world: &mut World, sh: &mut Shell, p: &Project, args: &[String]
             io.err_line(&format!("Error response from daemon: {}.", e.to_string().trim_end_matches('.')));
             return 1;
         }
-        let (out, errb, code) = super::run_main_process(world, &id);
-        let mut all = out;
-        all.extend(errb);
+        let (output, code) = super::run_main_process(world, &id);
+        let all = output.segments().into_iter().flat_map(|s| s.bytes).collect();
         logs.push((n.clone(), all, code));
         if detach {
             io.err_line(&format!(" Container {n}  Started"));
