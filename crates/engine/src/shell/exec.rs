@@ -12,6 +12,10 @@ use crate::world::World;
 /// step budget, before the stack runs out.
 const MAX_CALLS: u32 = 64;
 
+/// Where a command's stdout and stderr go, and its stdin when redirected (with whether it is a
+/// regular file).
+type Redirected = (Dest, Dest, Option<(Vec<u8>, bool)>);
+
 /// A redirection target after setup.
 #[derive(Clone, Debug, PartialEq)]
 enum Dest {
@@ -264,8 +268,13 @@ impl Shell {
                 return Flow::Next;
             }
         };
-        let mut inner = Io::with_stdin(stdin.unwrap_or_else(|| std::mem::take(&mut io.stdin)));
+        let mut inner = Io::default();
+        (inner.stdin, inner.stdin_file) = stdin.unwrap_or_else(|| (std::mem::take(&mut io.stdin), io.stdin_file));
         let flow = body(self, world, &mut inner);
+        if out_dest == Dest::Out && err_dest == Dest::Err {
+            io.append(&inner, |err| err);
+            return flow;
+        }
         self.route(world, "", &inner.out, &out_dest, io);
         self.route(world, "", &inner.err, &err_dest, io);
         flow
@@ -538,7 +547,8 @@ impl Shell {
                 return Flow::Next;
             }
         };
-        let mut cmd_io = Io::with_stdin(stdin.unwrap_or_else(|| std::mem::take(&mut io.stdin)));
+        let mut cmd_io = Io::default();
+        (cmd_io.stdin, cmd_io.stdin_file) = stdin.unwrap_or_else(|| (std::mem::take(&mut io.stdin), io.stdin_file));
         let flow = self.dispatch(world, &argv, &assigns, &mut cmd_io);
         // Both streams to the terminal: as written. Redirected, stdout then stderr, as programs
         // that buffer a redirected stdout and not stderr show them.
@@ -554,7 +564,7 @@ impl Shell {
 
     /// Opens the redirection targets (creating/truncating files now, as the shell does).
     /// Returns where stdout and stderr go and the replaced stdin, or reports the error.
-    fn setup_redirs(&mut self, world: &mut World, redirs: &[Redir], io: &mut Io) -> Result<(Dest, Dest, Option<Vec<u8>>), ()> {
+    fn setup_redirs(&mut self, world: &mut World, redirs: &[Redir], io: &mut Io) -> Result<Redirected, ()> {
         let mut out = Dest::Out;
         let mut err = Dest::Err;
         let mut stdin = None;
@@ -562,7 +572,7 @@ impl Shell {
             if r.op == RedirOp::HereDoc {
                 // The text is one word: it is not split or globbed.
                 match self.expand_single(world, &r.target, io) {
-                    Ok(text) => stdin = Some(text.into_bytes()),
+                    Ok(text) => stdin = Some((text.into_bytes(), false)),
                     Err(_) => return Err(()),
                 }
                 continue;
@@ -580,7 +590,7 @@ impl Shell {
             match r.op {
                 RedirOp::HereDoc => {}
                 RedirOp::In => match world.read(&self.ctx, &target) {
-                    Ok(d) => stdin = Some(d.to_vec()),
+                    Ok(d) => stdin = Some((d.to_vec(), true)),
                     Err(e) => {
                         match self.flavor {
                             Flavor::Bash => io.err_line(&format!("{}{target}: {e}", self.err_prefix())),

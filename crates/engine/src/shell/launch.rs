@@ -195,7 +195,8 @@ fn find_program(world: &World, sh: &Shell, name: &str) -> Program {
 
 /// Applets of busybox 1.35 (`busybox --list`) the simulation implements beyond the links the
 /// images have.
-const STANDALONE_APPLETS: [&str; 8] = ["awk", "chgrp", "cut", "mount", "seq", "tee", "wget", "yes"];
+const STANDALONE_APPLETS: [&str; 16] =
+    ["awk", "chgrp", "cut", "diff", "md5sum", "mount", "realpath", "seq", "sha256sum", "tac", "tee", "tr", "uniq", "wget", "xargs", "yes"];
 
 /// Debian's busybox sh prefers its own applets: it runs one by name whether or not a link to
 /// it is on the PATH, even one deleted from /bin (oracle-21: `ls` after `rm /bin/ls`).
@@ -341,6 +342,7 @@ pub fn run_program(world: &mut World, sh: &mut Shell, applet: &str, gnu: bool, a
         "curl" if gnu => run_service(world, sh, Service::Curl, argv, env, io),
         "which" if gnu => Exit::Code(which_program(world, sh, argv, io)),
         "env" if env_command_at(argv).is_some() => env_run(world, sh, gnu, argv, env, io),
+        "xargs" => xargs(world, sh, argv, env, io),
         "wget" if !gnu => run_service(world, sh, Service::Wget, argv, env, io),
         "busybox" if !gnu => {
             if argv.len() < 2 {
@@ -397,6 +399,123 @@ fn run_service(world: &mut World, sh: &mut Shell, service: Service, argv: &[Stri
             Exit::Code(127)
         }
     }
+}
+
+/// `xargs [-n N] [-I R] [COMMAND [ARG…]]`: COMMAND (`echo` when none) with the words of stdin
+/// as more arguments, N at a time, or once per input line with R replaced by it; 123 when a run
+/// failed, 127 when the command is missing (oracle-40, oracle-41).
+fn xargs(world: &mut World, sh: &mut Shell, argv: &[String], env: &[String], io: &mut Io) -> Exit {
+    let mut per: Option<usize> = None;
+    let mut replace: Option<String> = None;
+    let mut at = 1;
+    while let Some(a) = argv.get(at) {
+        match a.as_str() {
+            "-n" => {
+                per = argv.get(at + 1).and_then(|v| v.parse().ok()).filter(|n| *n > 0);
+                at += 2;
+            }
+            "--" => {
+                at += 1;
+                break;
+            }
+            "-I" => {
+                replace = argv.get(at + 1).cloned();
+                at += 2;
+            }
+            a if a.starts_with("-I") => {
+                replace = a.get(2..).map(str::to_string);
+                at += 1;
+            }
+            a if a.starts_with("-n") => {
+                per = a.get(2..).and_then(|v| v.parse().ok()).filter(|n| *n > 0);
+                at += 1;
+            }
+            // Other options (-r, -t, …) change nothing the simulation shows.
+            a if a.starts_with('-') && a.len() > 1 => at += 1,
+            _ => break,
+        }
+    }
+    let command: Vec<String> = match argv.get(at..) {
+        Some(rest) if !rest.is_empty() => rest.to_vec(),
+        _ => vec!["echo".to_string()],
+    };
+    if matches!(find_program_kind(world, sh, &command[0]), ProgramKind::Missing) {
+        io.err_line(&format!("xargs: {}: No such file or directory", command[0]));
+        return Exit::Code(127);
+    }
+    let input = String::from_utf8_lossy(&std::mem::take(&mut io.stdin)).into_owned();
+    let runs: Vec<Vec<String>> = match &replace {
+        // One run per non-blank line, the line put where the mark is.
+        Some(mark) => input
+            .lines()
+            .map(str::trim_start)
+            .filter(|l| !l.is_empty())
+            .map(|line| command.iter().map(|a| a.replace(mark.as_str(), line)).collect())
+            .collect(),
+        None => {
+            let words = xargs_words(&input);
+            let batches: Vec<&[String]> = match per {
+                Some(n) if !words.is_empty() => words.chunks(n).collect(),
+                _ => vec![&words[..]],
+            };
+            batches.into_iter().map(|b| command.iter().chain(b).cloned().collect()).collect()
+        }
+    };
+    let mut status = 0;
+    for full in runs {
+        if !world.take_step() {
+            break;
+        }
+        let mut child = Io::default();
+        let code = match exec(world, sh, &full, env, &mut child) {
+            Exit::Code(c) => c,
+            Exit::Block => 0,
+        };
+        io.append(&child, |err| err);
+        if code != 0 {
+            status = 123;
+        }
+    }
+    Exit::Code(status)
+}
+
+/// The words xargs reads: split at blanks and newlines, with quotes and backslashes as the
+/// shell reads them.
+fn xargs_words(input: &str) -> Vec<String> {
+    let mut words = Vec::new();
+    let mut word = String::new();
+    let (mut quote, mut started, mut escaped) = (None, false, false);
+    for c in input.chars() {
+        match (quote, c) {
+            _ if escaped => {
+                word.push(c);
+                escaped = false;
+            }
+            (None, '\\') => {
+                escaped = true;
+                started = true;
+            }
+            (None, '\'' | '"') => {
+                quote = Some(c);
+                started = true;
+            }
+            (Some(q), _) if c == q => quote = None,
+            (None, _) if c.is_whitespace() => {
+                if started {
+                    words.push(std::mem::take(&mut word));
+                    started = false;
+                }
+            }
+            _ => {
+                word.push(c);
+                started = true;
+            }
+        }
+    }
+    if started {
+        words.push(word);
+    }
+    words
 }
 
 fn run_shell(world: &mut World, sh: &mut Shell, flavor: Flavor, argv: &[String], env: &[String], io: &mut Io) -> Exit {

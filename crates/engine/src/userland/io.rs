@@ -6,6 +6,9 @@
 #[derive(Clone, Debug, Default)]
 pub struct Io {
     pub stdin: Vec<u8>,
+    /// Stdin is a regular file (`< FILE`), not a pipe or a terminal: GNU wc sizes its columns
+    /// by it.
+    pub stdin_file: bool,
     pub out: Vec<u8>,
     pub err: Vec<u8>,
     /// The order of the writes: each is the stream (`true`: stderr) and that stream's length

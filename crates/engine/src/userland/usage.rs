@@ -8,6 +8,10 @@ pub(crate) fn busybox(applet: &str) -> Option<&'static str> {
 
 const BUSYBOX: &[(&str, &str)] = &[
     (
+        "tr",
+        "\nUsage: tr [-cds] STRING1 [STRING2]\n\nTranslate, squeeze, or delete characters from stdin, writing to stdout\n\n\t-c\tTake complement of STRING1\n\t-d\tDelete input characters coded STRING1\n\t-s\tSqueeze multiple output characters of STRING2 into one character",
+    ),
+    (
         "cat",
         r#"
 Usage: cat [-nbvteA] [FILE]...

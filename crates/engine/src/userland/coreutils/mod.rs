@@ -6,16 +6,19 @@
 //! the tools share; each family of tools has its own file.
 
 mod awk;
+mod diff;
 mod disk;
 mod files;
 mod find;
 mod grep;
 mod identity;
+mod lines;
 mod ls;
 mod perms;
 mod regex;
 mod sed;
 mod stat;
+mod sums;
 pub mod tar;
 mod text;
 
@@ -405,6 +408,12 @@ pub fn run(p: &mut Proc, argv: &[String]) -> i32 {
             0
         }
         "cut" => cut(p, args),
+        "tr" => lines::tr(p, args),
+        "uniq" => lines::uniq(p, args),
+        "tac" => lines::tac(p, args),
+        "md5sum" | "sha256sum" => sums::sum(p, args),
+        "diff" => diff::diff(p, args),
+        "realpath" => realpath(p, args),
         "mount" => mount(p, args),
         _ => {
             if p.gnu {
@@ -418,6 +427,34 @@ pub fn run(p: &mut Proc, argv: &[String]) -> i32 {
             }
         }
     }
+}
+
+/// `realpath PATH…`: each path with its symlinks, `.` and `..` resolved. GNU's may name a last
+/// component that does not exist; busybox's may not (oracle-40).
+fn realpath(p: &mut Proc, args: &[String]) -> i32 {
+    let (_, paths) = split_opts(args);
+    if paths.is_empty() {
+        return p.usage();
+    }
+    let mut status = 0;
+    for path in paths {
+        let found = match p.world.resolve(&p.ctx, &path, true) {
+            Ok(l) => Some(l.path),
+            Err(Errno::NoEnt) if p.gnu => {
+                let (parent, name) = crate::fs::parent_and_name(&crate::fs::normalize(&p.ctx.cwd, &path));
+                p.world.resolve(&p.ctx, &parent, true).ok().map(|l| format!("{}/{name}", l.path.trim_end_matches('/')))
+            }
+            Err(_) => None,
+        };
+        match found {
+            Some(resolved) => p.out(&format!("{resolved}\n")),
+            None => {
+                p.err(&format!("{path}: No such file or directory"));
+                status = 1;
+            }
+        }
+    }
+    status
 }
 
 /// Reads an operand (`-` = stdin); reports errors in the dialect's words.

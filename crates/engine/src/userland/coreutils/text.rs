@@ -22,6 +22,8 @@ pub(super) fn cat(p: &mut Proc, args: &[String]) -> i32 {
 pub(super) fn head_tail(p: &mut Proc, args: &[String]) -> i32 {
     let mut lines: Option<usize> = Some(10);
     let mut bytes: Option<u64> = None;
+    // `tail -n +N`: from line N on, not the last N.
+    let mut from_start = false;
     let mut files = Vec::new();
     let mut i = 0;
     while i < args.len() {
@@ -29,6 +31,7 @@ pub(super) fn head_tail(p: &mut Proc, args: &[String]) -> i32 {
         if a == "-n" || a == "-c" {
             let v = args.get(i + 1).cloned().unwrap_or_default();
             if a == "-n" {
+                from_start = v.starts_with('+');
                 lines = v.trim_start_matches('+').parse().ok();
                 if lines.is_none() && !v.is_empty() {
                     let q = p.vq(&v);
@@ -42,6 +45,7 @@ pub(super) fn head_tail(p: &mut Proc, args: &[String]) -> i32 {
             i += 2;
             continue;
         } else if let Some(n) = a.strip_prefix("-n") {
+            from_start = n.starts_with('+');
             lines = n.trim_start_matches('+').parse().ok();
             if lines.is_none() {
                 let q = p.vq(n);
@@ -88,7 +92,13 @@ pub(super) fn head_tail(p: &mut Proc, args: &[String]) -> i32 {
             let n = lines.unwrap_or(10);
             let text = String::from_utf8_lossy(&d).into_owned();
             let ls: Vec<&str> = text.split_inclusive('\n').collect();
-            let sel: Vec<&str> = if head { ls.iter().take(n).copied().collect() } else { ls[ls.len().saturating_sub(n)..].to_vec() };
+            let sel: Vec<&str> = if head {
+                ls.iter().take(n).copied().collect()
+            } else if from_start {
+                ls.iter().skip(n.saturating_sub(1)).copied().collect()
+            } else {
+                ls[ls.len().saturating_sub(n)..].to_vec()
+            };
             sel.concat().into_bytes()
         };
         p.io.out.extend_from_slice(&out);
@@ -101,31 +111,58 @@ pub(super) fn wc(p: &mut Proc, args: &[String]) -> i32 {
     let only: Vec<char> = opts.iter().filter_map(|o| o.chars().nth(1)).filter(|c| "lwc".contains(*c)).collect();
     let inputs = if files.is_empty() { vec!["-".to_string()] } else { files.clone() };
     let mut status = 0;
-    for f in inputs {
-        let opaque = if f == "-" { None } else { p.world.read(&p.ctx, &f).ok().filter(|d| matches!(d, Data::Opaque(_))).map(|d| d.len()) };
-        let Some(d) = (if opaque.is_some() { Some(Vec::new()) } else { read_input(p, &f) }) else {
+    let mut rows: Vec<(Vec<usize>, String)> = Vec::new();
+    let mut regular_bytes = 0u64;
+    for f in &inputs {
+        let opaque = if f == "-" { None } else { p.world.read(&p.ctx, f).ok().filter(|d| matches!(d, Data::Opaque(_))).map(|d| d.len()) };
+        let Some(d) = (if opaque.is_some() { Some(Vec::new()) } else { read_input(p, f) }) else {
             status = 1;
             continue;
         };
         let l = d.iter().filter(|b| **b == b'\n').count();
         let w = String::from_utf8_lossy(&d).split_whitespace().count();
         let c = opaque.map(|n| n as usize).unwrap_or(d.len());
-        let mut parts = Vec::new();
-        for (k, v) in [('l', l), ('w', w), ('c', c)] {
-            if only.is_empty() || only.contains(&k) {
-                parts.push(v);
+        if f != "-" || p.io.stdin_file {
+            regular_bytes += c as u64;
+        }
+        let counts =
+            [('l', l), ('w', w), ('c', c)].into_iter().filter(|(k, _)| only.is_empty() || only.contains(k)).map(|(_, v)| v).collect();
+        // Stdin named on the line is listed as `-`; read by default, it has no name.
+        rows.push((counts, if files.is_empty() { String::new() } else { format!(" {f}") }));
+    }
+    if inputs.len() > 1 {
+        let columns = rows.first().map_or(0, |(c, _)| c.len());
+        let totals = (0..columns).map(|i| rows.iter().map(|(c, _)| c[i]).sum()).collect();
+        rows.push((totals, " total".to_string()));
+    }
+    // GNU sizes its columns by the files' total size (7 wide when one input is stdin), except
+    // a single count of a single input; busybox uses fixed widths (oracle-40).
+    let single = rows.first().is_some_and(|(c, _)| c.len() == 1);
+    let width = if p.gnu {
+        if single && inputs.len() == 1 {
+            1
+        } else {
+            let digits = regular_bytes.max(1).to_string().len();
+            if inputs.iter().any(|f| f == "-") && !p.io.stdin_file {
+                digits.max(7)
+            } else {
+                digits
             }
         }
-        let name = if f == "-" { String::new() } else { format!(" {f}") };
-        let s = if parts.len() == 1 {
-            format!("{}{name}", parts[0])
-        } else if p.gnu {
-            parts.iter().map(|v| format!("{v:>w$}", w = if files.is_empty() { 7 } else { 1 })).collect::<Vec<_>>().join(" ") + &name
+    } else {
+        9
+    };
+    let mut out = String::new();
+    for (counts, name) in rows {
+        let line = if single && inputs.len() == 1 {
+            format!("{}{name}", counts[0])
         } else {
-            parts.iter().map(|v| format!("{v:>7}")).collect::<Vec<_>>().join(" ") + &name
+            counts.iter().map(|v| format!("{v:>width$}")).collect::<Vec<_>>().join(" ") + &name
         };
-        p.out(&format!("{s}\n"));
+        out.push_str(&line);
+        out.push('\n');
     }
+    p.out(&out);
     status
 }
 
