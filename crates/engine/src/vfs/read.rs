@@ -115,6 +115,10 @@ impl World {
     }
 
     pub fn read(&self, ctx: &Ctx, path: &str) -> Result<Data, Errno> {
+        // The host's mount table, as its `mount` shows it (the host's /proc holds no files).
+        if ctx.ns == Ns::Host && matches!(crate::fs::normalize(&ctx.cwd, path).as_str(), "/proc/mounts" | "/proc/self/mounts") {
+            return Ok(Data::from_bytes(crate::procfs::host_mounts(self).as_bytes()));
+        }
         let loc = self.resolve(ctx, path, true)?;
         self.read_loc(ctx, &loc)
     }
