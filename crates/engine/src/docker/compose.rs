@@ -179,15 +179,15 @@ pub fn cli(world: &mut World, sh: &mut Shell, args: &[String], io: &mut Io) -> i
                     _ => ("Restarting", "Started"),
                 };
                 io.err_line(&format!(" Container {n}  {}", verb.0));
-                let mut sink = Io::default();
-                let cmd = if sub == "start" {
-                    "start"
-                } else if sub == "stop" {
-                    "stop"
-                } else {
-                    "restart"
-                };
-                super::cli(world, sh, &["docker".into(), cmd.into(), n.clone()], &mut sink);
+                let Some(id) = world.find_container(&n) else { continue };
+                if sub != "start" && world.container(&id).is_some_and(|c| c.status == Status::Running) {
+                    graceful_stop(world, &id);
+                }
+                if sub != "stop" {
+                    if let Err(e) = super::lifecycle::start_detached(world, &id) {
+                        return err(io, &format!("Error response from daemon: {e}"));
+                    }
+                }
                 io.err_line(&format!(" Container {n}  {}", verb.1));
             }
             0

@@ -8,9 +8,10 @@ use super::{
     arg_count_error, container_shell, graceful_stop, no_such_container, remove_container, run_main_process, start_container,
     stop_container, usage_error,
 };
+use crate::daemon::DaemonError;
 use crate::shell::Io;
 use crate::userland;
-use crate::world::{Status, World};
+use crate::world::{ContainerId, Status, World};
 
 pub(super) fn start_cmd(world: &mut World, args: &[String], io: &mut Io) -> i32 {
     // --detach-keys changes only a terminal's key sequence: accepted.
@@ -78,6 +79,24 @@ pub(super) fn start_cmd(world: &mut World, args: &[String], io: &mut Io) -> i32 
         }
     }
     status
+}
+
+/// Starts container `id` as `docker start` does without `-a`: its main process runs (a shell
+/// made with `-i` waits on its stdin, running), and a `--rm` container that ended goes.
+pub(super) fn start_detached(world: &mut World, id: &ContainerId) -> Result<(), DaemonError> {
+    if world.container(id).is_some_and(|c| c.status == Status::Running) {
+        return Ok(());
+    }
+    start_container(world, id)?;
+    let waits =
+        super::run::interactive_shell(world, id).is_some() && world.container(id).is_some_and(|c| c.interactive && c.args.is_empty());
+    if !waits {
+        let (_, code) = run_main_process(world, id);
+        if code.is_some() && world.container(id).is_some_and(|c| c.host.auto_remove) {
+            remove_container(world, id, true);
+        }
+    }
+    Ok(())
 }
 
 pub(super) fn stop_cmd(world: &mut World, args: &[String], io: &mut Io, restart: bool) -> i32 {
