@@ -259,19 +259,14 @@ pub(super) fn cp(p: &mut Proc, args: &[String]) -> i32 {
     if ops.len() < 2 {
         return p.usage();
     }
-    let mut status = 0;
-    for (s, target) in copy_targets(p, &ops) {
+    let (pairs, mut status) = allowed_targets(
+        p,
+        &ops,
+        |qs, qt| format!("cannot copy a directory, {qs}, into itself, {qt}"),
+        |s| format!("can't copy a directory into itself: '{s}'"),
+    );
+    for (s, target) in pairs {
         let s = &s;
-        if refused_into_itself(
-            p,
-            s,
-            &target,
-            |qs, qt| format!("cannot copy a directory, {qs}, into itself, {qt}"),
-            |s| format!("can't copy a directory into itself: '{s}'"),
-        ) {
-            status = 1;
-            continue;
-        }
         if let Err(e) = copy_path(p, s, &target, recursive, preserve) {
             if p.gnu {
                 if e == Errno::IsDir {
@@ -295,6 +290,26 @@ pub(super) fn cp(p: &mut Proc, args: &[String]) -> i32 {
         }
     }
     status
+}
+
+/// The `(source, target)` pairs of cp and mv that do not put a directory into itself (those are
+/// refused with the dialect's message), and the status so far (1 after a refusal).
+fn allowed_targets(
+    p: &mut Proc,
+    ops: &[String],
+    gnu: impl Fn(&str, &str) -> String + Copy,
+    busybox: impl Fn(&str) -> String + Copy,
+) -> (Vec<(String, String)>, i32) {
+    let mut status = 0;
+    let mut pairs = Vec::new();
+    for (s, target) in copy_targets(p, ops) {
+        if refused_into_itself(p, &s, &target, gnu, busybox) {
+            status = 1;
+        } else {
+            pairs.push((s, target));
+        }
+    }
+    (pairs, status)
 }
 
 /// `SRC... DST` of cp and mv: each source with where it goes (into DST when it is a directory).
@@ -344,19 +359,14 @@ pub(super) fn mv(p: &mut Proc, args: &[String]) -> i32 {
     if ops.len() < 2 {
         return p.usage();
     }
-    let mut status = 0;
-    for (s, target) in copy_targets(p, &ops) {
+    let (pairs, mut status) = allowed_targets(
+        p,
+        &ops,
+        |qs, qt| format!("cannot move {qs} to a subdirectory of itself, {qt}"),
+        |s| format!("can't rename '{s}': Invalid argument"),
+    );
+    for (s, target) in pairs {
         let s = &s;
-        if refused_into_itself(
-            p,
-            s,
-            &target,
-            |qs, qt| format!("cannot move {qs} to a subdirectory of itself, {qt}"),
-            |s| format!("can't rename '{s}': Invalid argument"),
-        ) {
-            status = 1;
-            continue;
-        }
         let mut res = p.world.rename(&p.ctx, s, &target);
         if res == Err(Errno::CrossDevice) {
             // Like mv(1): copy, then remove the source.
