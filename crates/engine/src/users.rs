@@ -12,6 +12,8 @@ pub struct PwEntry {
     pub uid: u32,
     pub gid: u32,
     pub home: String,
+    /// The login shell (`/bin/sh`, `/usr/sbin/nologin`, `/bin/false` …).
+    pub shell: String,
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -34,7 +36,7 @@ pub fn passwd(world: &World, ctx: &Ctx) -> Vec<PwEntry> {
             if f.len() < 7 {
                 return None;
             }
-            Some(PwEntry { name: f[0].into(), uid: f[2].parse().ok()?, gid: f[3].parse().ok()?, home: f[5].into() })
+            Some(PwEntry { name: f[0].into(), uid: f[2].parse().ok()?, gid: f[3].parse().ok()?, home: f[5].into(), shell: f[6].into() })
         })
         .collect()
 }

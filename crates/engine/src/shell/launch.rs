@@ -195,8 +195,30 @@ fn find_program(world: &World, sh: &Shell, name: &str) -> Program {
 
 /// Applets of busybox 1.35 (`busybox --list`) the simulation implements beyond the links the
 /// images have.
-const STANDALONE_APPLETS: [&str; 16] =
-    ["awk", "chgrp", "cut", "diff", "md5sum", "mount", "realpath", "seq", "sha256sum", "tac", "tee", "tr", "uniq", "wget", "xargs", "yes"];
+const STANDALONE_APPLETS: [&str; 22] = [
+    "awk",
+    "base64",
+    "chgrp",
+    "cmp",
+    "cut",
+    "diff",
+    "md5sum",
+    "mount",
+    "realpath",
+    "seq",
+    "sha1sum",
+    "sha256sum",
+    "sha512sum",
+    "su",
+    "tac",
+    "tee",
+    "tr",
+    "truncate",
+    "uniq",
+    "wget",
+    "xargs",
+    "yes",
+];
 
 /// Debian's busybox sh prefers its own applets: it runs one by name whether or not a link to
 /// it is on the PATH, even one deleted from /bin (oracle-21: `ls` after `rm /bin/ls`).
@@ -343,6 +365,7 @@ pub fn run_program(world: &mut World, sh: &mut Shell, applet: &str, gnu: bool, a
         "which" if gnu => Exit::Code(which_program(world, sh, argv, io)),
         "env" if env_command_at(argv).is_some() => env_run(world, sh, gnu, argv, env, io),
         "xargs" => xargs(world, sh, argv, env, io),
+        "su" if !gnu => su(world, sh, argv, env, io),
         "wget" if !gnu => run_service(world, sh, Service::Wget, argv, env, io),
         "busybox" if !gnu => {
             if argv.len() < 2 {
@@ -477,6 +500,51 @@ fn xargs(world: &mut World, sh: &mut Shell, argv: &[String], env: &[String], io:
         }
     }
     Exit::Code(status)
+}
+
+/// Busybox's `su [-] [USER] [-c COMMAND]`, as root: COMMAND run by the user's login shell
+/// (`/bin/false` and nologin accounts run nothing), with the user's credentials (oracle-42).
+fn su(world: &mut World, sh: &mut Shell, argv: &[String], env: &[String], io: &mut Io) -> Exit {
+    let mut user = "root".to_string();
+    let mut command = None;
+    let mut at = 1;
+    while let Some(a) = argv.get(at) {
+        match a.as_str() {
+            "-" | "-l" | "--login" | "-m" | "-p" => {}
+            "-c" => {
+                command = argv.get(at + 1).cloned();
+                at += 1;
+            }
+            other => user = other.to_string(),
+        }
+        at += 1;
+    }
+    let Some(entry) = users::passwd(world, &sh.ctx).into_iter().find(|e| e.name == user) else {
+        io.err_line(&format!("su: unknown user {user}"));
+        return Exit::Code(1);
+    };
+    if sh.ctx.cred.uid != 0 {
+        io.err_line("su: incorrect password");
+        return Exit::Code(1);
+    }
+    let Ok((cred, home)) = users::resolve_user(world, &sh.ctx, &user) else { return Exit::Code(1) };
+    let mut child = sh.clone();
+    child.ctx.cred = cred;
+    child.vars.insert("HOME".into(), home);
+    match entry.shell.rsplit('/').next().unwrap_or("") {
+        "sh" | "ash" | "bash" | "dash" => {
+            let argv: Vec<String> = match command {
+                Some(c) => vec!["sh".into(), "-c".into(), c],
+                None => vec!["sh".into()],
+            };
+            run_shell(world, &mut child, Flavor::Ash, &argv, env, io)
+        }
+        "nologin" => {
+            io.out_str("This account is not available\n");
+            Exit::Code(1)
+        }
+        _ => Exit::Code(1),
+    }
 }
 
 /// The words xargs reads: split at blanks and newlines, with quotes and backslashes as the

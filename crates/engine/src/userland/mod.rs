@@ -30,13 +30,15 @@ pub enum Exit {
 
 /// Programs installed on the host (GNU coreutils, tar, grep, getent, sudo, docker, curl, and
 /// Debian's `which`).
-pub const HOST_PROGRAMS: [&str; 58] = [
+pub const HOST_PROGRAMS: [&str; 65] = [
     "awk",
+    "base64",
     "basename",
     "cat",
     "chgrp",
     "chmod",
     "chown",
+    "cmp",
     "cp",
     "curl",
     "cut",
@@ -53,6 +55,7 @@ pub const HOST_PROGRAMS: [&str; 58] = [
     "find",
     "getent",
     "grep",
+    "groupadd",
     "head",
     "hostname",
     "id",
@@ -70,7 +73,9 @@ pub const HOST_PROGRAMS: [&str; 58] = [
     "rmdir",
     "sed",
     "seq",
+    "sha1sum",
     "sha256sum",
+    "sha512sum",
     "sleep",
     "sort",
     "stat",
@@ -82,8 +87,10 @@ pub const HOST_PROGRAMS: [&str; 58] = [
     "touch",
     "tr",
     "true",
+    "truncate",
     "uname",
     "uniq",
+    "useradd",
     "wc",
     "which",
     "whoami",

@@ -341,7 +341,9 @@ pub(super) fn du(p: &mut Proc, args: &[String]) -> i32 {
             continue;
         }
         let fmt = |k: u64| if human { human_k(k) } else { k.to_string() };
-        if summary {
+        // A file operand is its own line (a directory's lines are its directories').
+        let is_dir = p.world.stat(&p.ctx, &op, true).is_ok_and(|st| st.ftype == FileType::Dir);
+        if summary || !is_dir {
             p.out(&format!("{}\t{op}\n", fmt(total)));
         } else {
             per_dir.reverse();
@@ -354,10 +356,22 @@ pub(super) fn du(p: &mut Proc, args: &[String]) -> i32 {
     status
 }
 
+/// `du -h`'s sizes: powers of 1024, rounded up, one decimal below 10 (`4.0K`, `12K`, `1.5M`).
 fn human_k(k: u64) -> String {
-    if k < 1024 {
-        format!("{k}.0K").replace(".0K", "K")
+    if k == 0 {
+        return "0".into();
+    }
+    let mut v = k as f64;
+    let mut unit = 0;
+    while v >= 1024.0 && unit < 3 {
+        v /= 1024.0;
+        unit += 1;
+    }
+    let u = ["K", "M", "G", "T"][unit];
+    let tenths = (v * 10.0).ceil() / 10.0;
+    if tenths < 10.0 {
+        format!("{tenths:.1}{u}")
     } else {
-        format!("{:.1}M", k as f64 / 1024.0)
+        format!("{}{u}", v.ceil())
     }
 }

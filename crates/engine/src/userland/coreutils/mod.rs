@@ -5,7 +5,9 @@
 //! This module holds the dispatcher ([`run`]), the running program ([`Proc`]) and the helpers
 //! the tools share; each family of tools has its own file.
 
+mod accounts;
 mod awk;
+mod bytes;
 mod diff;
 mod disk;
 mod files;
@@ -411,7 +413,12 @@ pub fn run(p: &mut Proc, argv: &[String]) -> i32 {
         "tr" => lines::tr(p, args),
         "uniq" => lines::uniq(p, args),
         "tac" => lines::tac(p, args),
-        "md5sum" | "sha256sum" => sums::sum(p, args),
+        "md5sum" | "sha1sum" | "sha256sum" | "sha512sum" => sums::sum(p, args),
+        "truncate" => bytes::truncate(p, args),
+        "cmp" => bytes::cmp(p, args),
+        "base64" => bytes::base64(p, args),
+        "groupadd" if p.gnu => accounts::groupadd(p, args),
+        "useradd" if p.gnu => accounts::useradd(p, args),
         "diff" => diff::diff(p, args),
         "realpath" => realpath(p, args),
         "mount" => mount(p, args),

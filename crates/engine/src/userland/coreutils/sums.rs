@@ -1,12 +1,18 @@
-//! `md5sum` and `sha256sum`: digests of files, and `-c` checking a list of them (oracle-40).
+//! `md5sum`, `sha1sum`, `sha256sum` and `sha512sum`: digests of files, and `-c` checking a list of them (oracle-40).
 
 use md5::Md5;
-use sha2::{Digest, Sha256};
+use sha1::Sha1;
+use sha2::{Digest, Sha256, Sha512};
 
 use super::{read_input, split_opts, Proc};
 
 fn digest(name: &str, data: &[u8]) -> String {
-    let bytes: Vec<u8> = if name == "md5sum" { Md5::digest(data).to_vec() } else { Sha256::digest(data).to_vec() };
+    let bytes: Vec<u8> = match name {
+        "md5sum" => Md5::digest(data).to_vec(),
+        "sha1sum" => Sha1::digest(data).to_vec(),
+        "sha512sum" => Sha512::digest(data).to_vec(),
+        _ => Sha256::digest(data).to_vec(),
+    };
     bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
