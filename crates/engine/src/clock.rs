@@ -144,6 +144,18 @@ pub fn human_duration(nanos: i128) -> String {
     }
 }
 
+/// Seconds since the epoch of an RFC 3339 time in UTC (`2024-01-01T00:00:00Z`, fractions
+/// ignored).
+pub fn parse_rfc3339(text: &str) -> Option<i64> {
+    let (date, time) = text.trim_end_matches('Z').split_once('T')?;
+    let mut d = date.splitn(3, '-').map(|p| p.parse::<i64>().ok());
+    let (year, month, day) = (d.next()??, d.next()??, d.next()??);
+    let time = time.split('.').next()?;
+    let mut t = time.splitn(3, ':').map(|p| p.parse::<u32>().ok());
+    let (hour, min, sec) = (t.next()??, t.next()??, t.next()??);
+    Some(epoch(year, u32::try_from(month).ok()?, u32::try_from(day).ok()?, hour, min, sec))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -152,6 +152,7 @@ impl Engine {
         world.reset_budget();
         world.advance_clock(50);
         let mut io = Io::with_stdin(stdin);
+        io.stdout_terminal = world.tty();
         let exit_code = if let Some(mut session) = self.sessions.pop() {
             // Inside a container: the line runs in its shell, `exit` leaves it.
             // The shell's namespace names its container by id, which no removal shifts.

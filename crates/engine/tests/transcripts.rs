@@ -233,3 +233,20 @@ fn a_terminal_shows_the_streams_in_the_order_written() {
     e.run("docker run --name order busybox sh -c 'echo one; ls /nope; echo two'");
     assert_eq!(runs(&e.run("docker logs order")).iter().map(|(err, _)| *err).collect::<Vec<_>>(), [false, true, false]);
 }
+
+#[test]
+fn an_archive_is_not_written_to_the_terminal_but_goes_where_redirected() {
+    let mut e = stowage_engine::Engine::new();
+    e.set_tty(true);
+    let refused = "cowardly refusing to save to a terminal. Use the -o flag or redirect\n";
+    let o = e.run("docker save busybox");
+    assert_eq!((o.stderr.as_str(), o.exit_code, o.stdout.is_empty()), (refused, 1, true));
+    assert_eq!(e.run("docker save busybox > b.tar").exit_code, 0);
+    assert_eq!(e.run("docker save busybox | tar -t | grep -c manifest.json").stdout, "1\n");
+    e.run("docker create --name c1 busybox");
+    assert_eq!(e.run("docker export c1").stderr, refused);
+    assert_eq!(e.run("docker export c1 | docker import - flat").exit_code, 0);
+    // Without a terminal (a replay, a script), stdout is taken as redirected.
+    let mut script = stowage_engine::Engine::new();
+    assert_eq!(script.run("docker save busybox | wc -c").exit_code, 0);
+}

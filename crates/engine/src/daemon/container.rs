@@ -79,6 +79,12 @@ pub(crate) fn create(world: &mut World, spec: &ContainerSpec) -> Result<Containe
     }
     room_for_one_more(world)?;
     let img = find_image(world, &spec.image).ok_or_else(|| DaemonError::NoSuchImage(spec.image.clone()))?;
+    // An image without CMD or ENTRYPOINT (an imported one) runs only what the line names.
+    let config = &world.images()[img].config;
+    if spec.command.is_empty() && spec.entrypoint.is_none() && config.cmd.as_ref().is_none_or(Vec::is_empty) && config.entrypoint.is_none()
+    {
+        return Err(DaemonError::NoCommand);
+    }
     if let Some(m) = spec.refused_volumes.first() {
         return Err(DaemonError::InvalidMount(m.clone()));
     }

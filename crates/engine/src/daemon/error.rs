@@ -24,6 +24,8 @@ pub enum DaemonError {
     },
     NoSuchContainer(String),
     NoSuchImage(String),
+    /// Neither the line nor the image says what to run.
+    NoCommand,
     /// A volume mounted where the image has a file, not a directory.
     MountOnFile {
         layer_id: String,
@@ -70,6 +72,7 @@ impl fmt::Display for DaemonError {
             ),
             DaemonError::NoSuchContainer(name) => write!(f, "No such container: {name}"),
             DaemonError::NoSuchImage(reference) => write!(f, "No such image: {reference}"),
+            DaemonError::NoCommand => f.write_str("no command specified"),
             DaemonError::MountOnFile { layer_id, target } => {
                 write!(f, "source /var/lib/docker/overlay2/{layer_id}/merged{target} is not directory")
             }

@@ -41,12 +41,7 @@ pub fn store_layer(world: &mut World, parent_layers: &[usize], root: InodeId, ke
     } else {
         tree_digest(world, root)
     };
-    let parent_chain = parent_layers.last().map(|l| world.layers()[*l].chain_id.clone()).unwrap_or_default();
-    let chain_id = if parent_chain.is_empty() {
-        diff_id.clone()
-    } else {
-        format!("sha256:{}", sha256_hex(format!("{parent_chain} {diff_id}").as_bytes()))
-    };
+    let chain_id = chain_of(world, parent_layers, &diff_id);
     if let Some(i) = world.layers().iter().position(|l| l.chain_id == chain_id && !l.chain_id.is_empty()) {
         return i;
     }
@@ -59,6 +54,26 @@ pub fn store_layer(world: &mut World, parent_layers: &[usize], root: InodeId, ke
         layer.chain_id = chain_id;
     }
     i
+}
+
+/// The chain id of a layer `diff_id` on top of `parent_layers` (OCI's ChainID).
+fn chain_of(world: &World, parent_layers: &[usize], diff_id: &str) -> String {
+    let parent_chain = parent_layers.last().map(|l| world.layers()[*l].chain_id.clone()).unwrap_or_default();
+    if parent_chain.is_empty() {
+        diff_id.to_string()
+    } else {
+        format!("sha256:{}", sha256_hex(format!("{parent_chain} {diff_id}").as_bytes()))
+    }
+}
+
+/// A layer released with its image is in the store again (`docker load` of an archive that
+/// holds it, its tree still on disk).
+pub fn revive_layer(world: &mut World, parent_layers: &[usize], at: usize) {
+    let Some(diff_id) = world.layers().get(at).filter(|l| l.chain_id.is_empty()).map(|l| l.diff_id.clone()) else { return };
+    let chain_id = chain_of(world, parent_layers, &diff_id);
+    if let Some(layer) = world.layer_mut(at) {
+        layer.chain_id = chain_id;
+    }
 }
 
 /// The layers of a removed image that no other image uses and the build cache does not keep

@@ -210,6 +210,10 @@ pub fn export(world: &mut World, sh: &crate::shell::Shell, args: &[String], io: 
         super::no_such_container(io, name);
         return 1;
     };
+    if parsed.get("output").is_none() && io.stdout_terminal {
+        io.err_line("cowardly refusing to save to a terminal. Use the -o flag or redirect");
+        return 1;
+    }
     // The merged root file system without any mounts.
     let saved = world.container_mut(&id).map(|c| std::mem::take(&mut c.mounts)).unwrap_or_default();
     let ctx = Ctx::root(Ns::Container(id.clone()));

@@ -9,6 +9,7 @@ mod cp;
 pub mod flags;
 pub mod format;
 pub mod image;
+mod image_archive;
 pub mod info;
 pub mod inspect;
 mod lifecycle;
@@ -103,11 +104,17 @@ pub fn cli(world: &mut World, sh: &mut Shell, argv: &[String], io: &mut Io) -> i
             Some("build") => build::build(world, sh, &rest[1..], io),
             Some("pull") => image::pull(world, &rest[1..], io),
             Some("prune") => image::prune(world, &rest[1..], io),
+            Some("save") => image_archive::save(world, sh, &rest[1..], io),
+            Some("load") => image_archive::load(world, sh, &rest[1..], io),
+            Some("import") => image_archive::import(world, sh, &rest[1..], io),
             _ => unknown_command(io, "image", rest.first()),
         },
         "images" => inspect::images(world, rest, io),
         "pull" => image::pull(world, rest, io),
         "commit" => commit::commit(world, rest, io),
+        "save" => image_archive::save(world, sh, rest, io),
+        "load" => image_archive::load(world, sh, rest, io),
+        "import" => image_archive::import(world, sh, rest, io),
         "tag" => commit::tag(world, rest, io),
         "cp" => cp::cp(world, sh, rest, io),
         "export" => commit::export(world, sh, rest, io),

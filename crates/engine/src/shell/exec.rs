@@ -133,6 +133,8 @@ impl Shell {
             let last = p.commands.len() - 1;
             for (i, cmd) in p.commands.iter().enumerate() {
                 let mut stage = Io::with_stdin(std::mem::take(&mut input));
+                // Only the last stage writes where the pipeline does.
+                stage.stdout_terminal = i == last && io.stdout_terminal;
                 // Every stage but the last runs in a subshell.
                 let mut sub = self.clone();
                 let f = if i == last { self.run_command(world, cmd, &mut stage) } else { sub.run_command(world, cmd, &mut stage) };
@@ -270,6 +272,7 @@ impl Shell {
         };
         let mut inner = Io::default();
         (inner.stdin, inner.stdin_file) = stdin.unwrap_or_else(|| (std::mem::take(&mut io.stdin), io.stdin_file));
+        inner.stdout_terminal = io.stdout_terminal && out_dest == Dest::Out;
         let flow = body(self, world, &mut inner);
         if out_dest == Dest::Out && err_dest == Dest::Err {
             io.append(&inner, |err| err);
@@ -549,6 +552,7 @@ impl Shell {
         };
         let mut cmd_io = Io::default();
         (cmd_io.stdin, cmd_io.stdin_file) = stdin.unwrap_or_else(|| (std::mem::take(&mut io.stdin), io.stdin_file));
+        cmd_io.stdout_terminal = io.stdout_terminal && out_dest == Dest::Out;
         let flow = self.dispatch(world, &argv, &assigns, &mut cmd_io);
         // Both streams to the terminal: as written. Redirected, stdout then stderr, as programs
         // that buffer a redirected stdout and not stderr show them.

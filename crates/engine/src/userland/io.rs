@@ -9,6 +9,9 @@ pub struct Io {
     /// Stdin is a regular file (`< FILE`), not a pipe or a terminal: GNU wc sizes its columns
     /// by it.
     pub stdin_file: bool,
+    /// Stdout is the terminal (not a pipe or a file): `docker save` and `docker export` refuse
+    /// to write an archive there.
+    pub stdout_terminal: bool,
     pub out: Vec<u8>,
     pub err: Vec<u8>,
     /// The order of the writes: each is the stream (`true`: stderr) and that stream's length

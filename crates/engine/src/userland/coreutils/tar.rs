@@ -209,6 +209,8 @@ pub fn run(p: &mut Proc, args: &[String]) -> i32 {
     let mut i = 0;
     let mut first = true;
     let mut gzip = false;
+    // -O: extracted files go to stdout, not to the disk.
+    let mut to_stdout = false;
     while i < args.len() {
         let a = args[i].clone();
         if let Some(v) = a.strip_prefix("--strip-components=").or_else(|| a.strip_prefix("--strip=")) {
@@ -219,7 +221,7 @@ pub fn run(p: &mut Proc, args: &[String]) -> i32 {
         } else if a == "-C" || a == "--directory" {
             dir = args.get(i + 1).cloned();
             i += 1;
-        } else if a.starts_with('-') || (first && !a.contains('/') && a.chars().all(|c| "cxtvfzpC".contains(c))) {
+        } else if a.starts_with('-') || (first && !a.contains('/') && a.chars().all(|c| "cxtvfzpCO".contains(c))) {
             let flags: Vec<char> = a.trim_start_matches('-').chars().collect();
             let mut takes_file = false;
             for c in flags {
@@ -228,6 +230,7 @@ pub fn run(p: &mut Proc, args: &[String]) -> i32 {
                     'v' => verbose = true,
                     'f' => takes_file = true,
                     'z' => gzip = true,
+                    'O' => to_stdout = true,
                     _ => {}
                 }
             }
@@ -340,6 +343,23 @@ pub fn run(p: &mut Proc, args: &[String]) -> i32 {
                 return 1;
             };
             let mut status = 0;
+            // Member operands: only those, and what is below them; each must be in the archive.
+            let named = |m: &Member, op: &str| {
+                let (name, op) = (m.name.trim_start_matches("./").trim_end_matches('/'), op.trim_start_matches("./").trim_end_matches('/'));
+                name == op || name.strip_prefix(op).is_some_and(|rest| rest.starts_with('/'))
+            };
+            for op in ops.iter().filter(|op| !members.iter().any(|m| named(m, op))) {
+                if p.gnu {
+                    p.io.err_line(&format!("tar: {op}: Not found in archive"));
+                } else {
+                    p.io.err_line(&format!("tar: {op}: not found in archive"));
+                }
+                status = if p.gnu { 2 } else { 1 };
+            }
+            if status != 0 && p.gnu {
+                p.io.err_line("tar: Exiting with failure status due to previous errors");
+            }
+            let members: Vec<Member> = members.into_iter().filter(|m| ops.is_empty() || ops.iter().any(|op| named(m, op))).collect();
             for m in members {
                 if mode == 't' {
                     if verbose {
@@ -384,6 +404,12 @@ pub fn run(p: &mut Proc, args: &[String]) -> i32 {
                 }
                 if verbose {
                     p.out_line(&m.name);
+                }
+                if to_stdout {
+                    if m.kind == FileType::File {
+                        p.io.write_out(&m.data.to_vec());
+                    }
+                    continue;
                 }
                 let parts: Vec<&str> = m.name.split('/').filter(|s| !s.is_empty()).collect();
                 if parts.len() <= strip {
