@@ -532,6 +532,7 @@ fn ContainerCard(props: &CardProps) -> Html {
         ContainerState::Created => (Icon::Pause, "created"),
         ContainerState::Exited => (Icon::Pause, "exited"),
         ContainerState::Removed => (Icon::Cross, "removed"),
+        ContainerState::Paused => (Icon::Pause, "paused"),
     };
     // In words, as Docker would say it: `exited (137)`.
     let state_text = match (state, exit_code) {

@@ -120,6 +120,7 @@ pub fn focus_of(event: &Event) -> Focus {
         }
         Event::ImageRemoved { reference } => f("image-removed", vec![key_image(reference)], None),
         Event::ImageTagged { tag, image, .. } => f("image-created", vec![key_image(tag), key_image(image)], None),
+        Event::ImageUntagged { image, .. } => f("image-removed", vec![key_image(image)], None),
     }
 }
 

@@ -40,6 +40,8 @@ pub enum ContainerState {
     Running,
     Exited,
     Removed,
+    /// Running, its processes frozen (`docker pause`).
+    Paused,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -150,6 +152,12 @@ pub enum Event {
         image: String,
         moved_from: Option<String>,
     },
+    /// `docker rmi NAME` of an image that keeps other names or a container: only the name goes.
+    ImageUntagged {
+        tag: String,
+        /// The image as still named (its first tag left, or its short id).
+        image: String,
+    },
     /// `docker pull` (or a `docker run` of a missing image) fetched an image from the registry.
     ImagePulled {
         reference: String,
@@ -244,6 +252,7 @@ impl Event {
                     exit_code.unwrap_or(0)
                 ),
                 ContainerState::Removed => format!("Container {container} is removed."),
+                ContainerState::Paused => format!("Container {container} is paused: its processes are frozen, its files and mounts stay."),
             },
             Event::WritableLayerDiscarded { container, files, bytes } => format!(
                 "docker rm throws away {container}'s writable layer ({files} entr{}, {bytes} B). Volumes and bind mounts are not touched.",
@@ -296,6 +305,9 @@ impl Event {
             }
             Event::ImageTagged { tag, image, moved_from: Some(old) } => {
                 format!("{tag} now names the image {image} (same layers, nothing copied); the image {old} loses that name.")
+            }
+            Event::ImageUntagged { tag, image } => {
+                format!("{tag} no longer names the image {image}; the image and its layers stay.")
             }
             Event::ImagePulled { reference, new_layers, shared_layers: 0 } => {
                 format!("{reference} is pulled from the registry: {new_layers} layer(s) downloaded.")

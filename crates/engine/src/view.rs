@@ -255,6 +255,7 @@ pub fn container_view(world: &World, c: &Container) -> ContainerView {
         image: c.image_ref.clone(),
         state: match c.status {
             Status::Created => ContainerState::Created,
+            Status::Running if c.paused => ContainerState::Paused,
             Status::Running => ContainerState::Running,
             Status::Exited => ContainerState::Exited,
         },

@@ -285,6 +285,8 @@ pub struct Container {
     pub host: HostConfig,
     pub mount_points: Vec<MountPoint>,
     pub status: Status,
+    /// Running with its processes frozen (`docker pause`).
+    pub paused: bool,
     pub exit_code: i32,
     pub started_at: Option<i128>,
     pub finished_at: Option<i128>,

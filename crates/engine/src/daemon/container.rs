@@ -260,6 +260,7 @@ pub(crate) fn create(world: &mut World, spec: &ContainerSpec) -> Result<Containe
         host,
         mount_points: Vec::new(),
         status: Status::Created,
+        paused: false,
         exit_code: 0,
         started_at: None,
         finished_at: None,
@@ -714,6 +715,7 @@ pub(crate) fn stop_container(world: &mut World, id: &ContainerId, code: i32) {
     }
     let Some(c) = world.container_mut(id) else { return };
     c.status = Status::Exited;
+    c.paused = false;
     c.exit_code = code;
     c.finished_at = Some(now);
     c.pid = 0;
@@ -803,4 +805,21 @@ pub fn rename(world: &mut World, id: &ContainerId, name: &str) {
     let Some(c) = world.container_mut(id) else { return };
     let from = std::mem::replace(&mut c.name, name.to_string());
     world.emit(Event::ContainerRenamed { from, to: name.to_string() });
+}
+
+/// `docker pause` (`true`) and `unpause`: a running container's processes frozen or thawed.
+pub fn set_paused(world: &mut World, id: &ContainerId, paused: bool) -> Result<(), DaemonError> {
+    let Some(c) = world.container_mut(id) else { return Err(DaemonError::NoSuchContainer(id.to_string())) };
+    if c.status != Status::Running {
+        return Err(DaemonError::State(format!("container {} is not running", c.id)));
+    }
+    if c.paused == paused {
+        let what = if paused { "already paused" } else { "not paused" };
+        return Err(DaemonError::State(format!("Container {} is {what}", c.id)));
+    }
+    c.paused = paused;
+    let container = c.name.clone();
+    let state = if paused { ContainerState::Paused } else { ContainerState::Running };
+    world.emit(Event::ContainerStateChanged { container, state, exit_code: None });
+    Ok(())
 }

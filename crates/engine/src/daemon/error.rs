@@ -26,6 +26,9 @@ pub enum DaemonError {
     NoSuchImage(String),
     /// Neither the line nor the image says what to run.
     NoCommand,
+    /// The container is not in the state the request needs (pausing a stopped one), in
+    /// dockerd's words.
+    State(String),
     /// A volume mounted where the image has a file, not a directory.
     MountOnFile {
         layer_id: String,
@@ -73,6 +76,7 @@ impl fmt::Display for DaemonError {
             DaemonError::NoSuchContainer(name) => write!(f, "No such container: {name}"),
             DaemonError::NoSuchImage(reference) => write!(f, "No such image: {reference}"),
             DaemonError::NoCommand => f.write_str("no command specified"),
+            DaemonError::State(m) => f.write_str(m),
             DaemonError::MountOnFile { layer_id, target } => {
                 write!(f, "source /var/lib/docker/overlay2/{layer_id}/merged{target} is not directory")
             }

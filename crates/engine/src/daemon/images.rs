@@ -27,8 +27,15 @@ pub(crate) fn add_image(world: &mut World, mut image: Image) -> String {
     image.size = image.layers.iter().map(|l| world.layers()[*l].size).sum();
     let id = image.id.clone();
     if let Some(at) = world.images().iter().position(|im| im.id == id) {
-        if let Some(existing) = world.image_mut(at) {
-            existing.tags.extend(image.tags);
+        // The image is there already (a load, a rebuild): it takes the names it lacks.
+        for t in image.tags {
+            let Some(existing) = world.image_mut(at) else { break };
+            if existing.tags.contains(&t) {
+                continue;
+            }
+            let named = existing.tags.first().cloned().unwrap_or_else(|| existing.short_id().to_string());
+            existing.tags.push(t.clone());
+            world.emit(Event::ImageTagged { tag: t, image: named, moved_from: None });
         }
     } else {
         let reference = image.tags.first().cloned().unwrap_or_else(|| image.short_id().to_string());
@@ -75,9 +82,10 @@ pub fn tag(world: &mut World, at: usize, tag: &str) {
 
 /// Takes the tag `tag` from image `at`; the image stays (as `<none>` when that was its last).
 pub fn untag(world: &mut World, at: usize, tag: &str) {
-    if let Some(im) = world.image_mut(at) {
-        im.tags.retain(|t| t != tag);
-    }
+    let Some(im) = world.image_mut(at) else { return };
+    im.tags.retain(|t| t != tag);
+    let image = im.tags.first().cloned().unwrap_or_else(|| im.short_id().to_string());
+    world.emit(Event::ImageUntagged { tag: tag.to_string(), image });
 }
 
 /// An image the daemon removed, and the layers that went with it.

@@ -597,6 +597,7 @@ pub(super) fn scratch_container(world: &mut World, layers: &[usize], config: &Im
         },
         mount_points: Vec::new(),
         status: crate::world::Status::Running,
+        paused: false,
         exit_code: 0,
         started_at: None,
         finished_at: None,

@@ -2,6 +2,7 @@
 //! without creating or removing it.
 
 use super::flags::{self, opt};
+use super::messages::find_or_say;
 use super::{arg_count_error, usage_error};
 use crate::shell::Io;
 use crate::world::{Status, World};
@@ -98,4 +99,33 @@ pub(super) fn rename(world: &mut World, args: &[String], io: &mut Io) -> i32 {
     }
     crate::daemon::container::rename(world, &id, new);
     0
+}
+
+/// `docker pause` / `unpause CONTAINER…`: each running container's processes frozen or thawed
+/// (oracle-45); its files and mounts stay as they are.
+pub(super) fn pause(world: &mut World, args: &[String], io: &mut Io, paused: bool) -> i32 {
+    let cmd = if paused { "pause" } else { "unpause" };
+    if args.is_empty() {
+        let what = if paused {
+            "Pause all processes within one or more containers"
+        } else {
+            "Unpause all processes within one or more containers"
+        };
+        return arg_count_error(io, cmd, "at least 1 argument", "CONTAINER [CONTAINER...]", what);
+    }
+    let mut status = 0;
+    for name in args {
+        let Some(id) = find_or_say(world, io, name) else {
+            status = 1;
+            continue;
+        };
+        match crate::daemon::container::set_paused(world, &id, paused) {
+            Ok(()) => io.out_str(&format!("{name}\n")),
+            Err(e) => {
+                io.err_line(&format!("Error response from daemon: {e}"));
+                status = 1;
+            }
+        }
+    }
+    status
 }

@@ -232,6 +232,7 @@ pub fn container_json(world: &World, c: &Container) -> Value {
     host.insert("ReadonlyPaths".into(), json!(["/proc/bus", "/proc/fs", "/proc/irq", "/proc/sys", "/proc/sysrq-trigger"]));
     let status = match c.status {
         Status::Created => "created",
+        Status::Running if c.paused => "paused",
         Status::Running => "running",
         Status::Exited => "exited",
     };
@@ -247,7 +248,7 @@ pub fn container_json(world: &World, c: &Container) -> Value {
         "State": {
             "Status": status,
             "Running": c.status == Status::Running,
-            "Paused": false,
+            "Paused": c.paused,
             "Restarting": false,
             "OOMKilled": false,
             "Dead": false,

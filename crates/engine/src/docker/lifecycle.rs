@@ -196,13 +196,17 @@ pub(crate) fn exec(world: &mut World, client: &crate::shell::Shell, args: &[Stri
         no_such_container(io, name);
         return 1;
     };
-    let (id, running) = (c.id.clone(), c.status == Status::Running);
+    let (id, running, paused) = (c.id.clone(), c.status == Status::Running, c.paused);
     if parsed.has("tty") && parsed.has("interactive") && !world.tty() {
         io.err_line("the input device is not a TTY");
         return 1;
     }
     if !running {
         io.err_line(&format!("Error response from daemon: container {id} is not running"));
+        return 1;
+    }
+    if paused {
+        io.err_line(&format!("Error response from daemon: Container {name} is paused, unpause the container before exec"));
         return 1;
     }
     // As for docker run: --env-file, then -e; a bare NAME from the client's environment.
@@ -274,11 +278,25 @@ pub(super) fn logs(world: &mut World, args: &[String], io: &mut Io) -> i32 {
         no_such_container(io, name);
         return 1;
     };
-    for (is_err, line) in c.logs.clone() {
+    // `--tail N` (`-n`): the last N lines of both streams together; `all`, or a value that is
+    // not a number, is every line (oracle-45).
+    let skip = match parsed.get("tail").and_then(|t| t.parse::<usize>().ok()) {
+        Some(n) => c.logs.len().saturating_sub(n),
+        None => 0,
+    };
+    // `-t`: each line behind its time, in the fixed nine-digit form Docker prints.
+    let stamp = if parsed.has("timestamps") {
+        let at = c.started_at.unwrap_or(c.created);
+        let secs = crate::clock::rfc3339((at / 1_000_000_000) as i64);
+        format!("{}.{:09}Z ", secs.trim_end_matches('Z'), at.rem_euclid(1_000_000_000))
+    } else {
+        String::new()
+    };
+    for (is_err, line) in c.logs.clone().into_iter().skip(skip) {
         if is_err {
-            io.err_line(&line);
+            io.err_line(&format!("{stamp}{line}"));
         } else {
-            io.out_str(&format!("{line}\n"));
+            io.out_str(&format!("{stamp}{line}\n"));
         }
     }
     0

@@ -88,6 +88,8 @@ pub fn cli(world: &mut World, sh: &mut Shell, argv: &[String], io: &mut Io) -> i
         "kill" => control::kill(world, rest, io),
         "wait" => control::wait(world, rest, io),
         "rename" => control::rename(world, rest, io),
+        "pause" => control::pause(world, rest, io, true),
+        "unpause" => control::pause(world, rest, io, false),
         "restart" => stop_cmd(world, rest, io, true),
         "exec" => exec(world, sh, rest, io),
         "inspect" => inspect::inspect_cmd(world, rest, io, None),

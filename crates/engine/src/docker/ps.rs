@@ -13,6 +13,7 @@ pub fn status_text(world: &World, c: &Container) -> String {
     let now = world.clock().nanos;
     match c.status {
         Status::Created => "Created".into(),
+        Status::Running if c.paused => format!("Up {} (Paused)", human_duration(now - c.started_at.unwrap_or(now))),
         Status::Running => format!("Up {}", human_duration(now - c.started_at.unwrap_or(now))),
         Status::Exited => format!("Exited ({}) {} ago", c.exit_code, human_duration(now - c.finished_at.unwrap_or(now))),
     }
@@ -88,7 +89,7 @@ pub(super) fn ps(world: &mut World, args: &[String], io: &mut Io) -> i32 {
                 "RunningFor": format!("{} ago", human_duration(now - c.created)),
                 "Ports": ports::ports_column(world, c),
                 "Status": status_text(world, c),
-                "State": match c.status { Status::Created => "created", Status::Running => "running", Status::Exited => "exited" },
+                "State": match c.status { Status::Created => "created", Status::Running if c.paused => "paused", Status::Running => "running", Status::Exited => "exited" },
                 "Size": format!("{} (virtual {})", human_size(size as f64, 3), human_size(virt as f64, 3)),
                 "Names": c.name,
                 "Labels": labels.join(","),
