@@ -250,3 +250,25 @@ fn an_archive_is_not_written_to_the_terminal_but_goes_where_redirected() {
     let mut script = stowage_engine::Engine::new();
     assert_eq!(script.run("docker save busybox | wc -c").exit_code, 0);
 }
+
+/// Every command `docker --help` lists (as recorded on the oracle) is either run or answers
+/// that the simulation does not run it, and why; none is called "not a docker command".
+#[test]
+fn every_docker_command_is_known() {
+    let help =
+        std::fs::read_to_string(std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../docs/fidelity/recorded/help-docker.txt"))
+            .expect("the recorded docker --help");
+    let top = help.split("Global Options:").next().unwrap_or_default();
+    let commands: Vec<&str> = top
+        .lines()
+        .filter(|l| l.starts_with("  ") && !l.starts_with("   "))
+        .filter_map(|l| l.split_whitespace().next())
+        .map(|c| c.trim_end_matches('*'))
+        .collect();
+    assert!(commands.len() > 40, "the command list was read: {commands:?}");
+    for command in commands {
+        let mut e = stowage_engine::Engine::new();
+        let o = e.run(&format!("docker {command} --help"));
+        assert!(!o.stderr.contains("is not a docker command"), "docker {command}: {}", o.stderr);
+    }
+}

@@ -386,7 +386,7 @@ pub(super) fn hub_name(reference: &str) -> String {
 }
 
 /// The image exporter's name: the reference made full, without adding a tag (`docker.io/library/myapp`).
-fn hub_repository(reference: &str) -> String {
+pub(super) fn hub_repository(reference: &str) -> String {
     if reference.contains('/') {
         format!("docker.io/{reference}")
     } else {

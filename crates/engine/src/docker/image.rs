@@ -212,3 +212,27 @@ pub(super) fn prune_images(world: &mut World, all: bool, filter: &super::prune_f
     }
     (reclaimed, report)
 }
+
+/// `docker push NAME[:TAG]`: the simulated registry takes pulls only; Docker Hub refuses a push
+/// without a login, after naming the repository and preparing the layers.
+pub fn push(world: &mut World, args: &[String], io: &mut Io) -> i32 {
+    let Some(reference) = args.iter().find(|a| !a.starts_with('-')) else {
+        return super::arg_count_error(io, "push", "exactly 1 argument", "[OPTIONS] NAME[:TAG]", "Upload an image to a registry");
+    };
+    let full = super::normalized_ref(reference);
+    let Some(i) = find_image(world, &full) else {
+        let repo = full.rsplit_once(':').map_or(full.as_str(), |(r, _)| r);
+        io.out_str(&format!("The push refers to repository [{}]\n", super::build::hub_repository(repo)));
+        io.err_line(&format!("An image does not exist locally with the tag: {repo}"));
+        return 1;
+    };
+    let repo = full.rsplit_once(':').map_or(full.clone(), |(r, _)| r.to_string());
+    io.out_str(&format!("The push refers to repository [{}]\n", super::build::hub_repository(&repo)));
+    let layers: Vec<String> = world.images()[i].layers.iter().rev().map(|l| world.layers()[*l].diff_id.clone()).collect();
+    for diff in layers {
+        let short: String = diff.trim_start_matches("sha256:").chars().take(12).collect();
+        io.out_str(&format!("{short}: Preparing\n"));
+    }
+    io.err_line("denied: requested access to the resource is denied");
+    1
+}

@@ -145,6 +145,21 @@ pub fn cli(world: &mut World, sh: &mut Shell, argv: &[String], io: &mut Io) -> i
             0
         }
         "compose" => compose::cli(world, sh, rest, io),
+        "top" => control::top(world, rest, io),
+        "push" => image::push(world, rest, io),
+        "logout" => {
+            io.out_str("Removing login credentials for https://index.docker.io/v1/\n");
+            0
+        }
+        "login" if !world.tty() => {
+            io.err_line("Error: Cannot perform an interactive login from a non TTY device");
+            1
+        }
+        _ if usage::not_simulated(&cmd).is_some() => {
+            let why = usage::not_simulated(&cmd).unwrap_or_default();
+            io.err_line(&format!("stowage: docker {cmd} is not simulated: {why}."));
+            1
+        }
         _ => {
             io.err_line(&format!("docker: '{cmd}' is not a docker command."));
             io.err_line("See 'docker --help'");

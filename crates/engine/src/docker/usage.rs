@@ -100,3 +100,29 @@ Run 'docker network COMMAND --help' for more information on a command.
 "#,
     ),
 ];
+
+/// Docker's commands the simulation does not run, with why: each answers so, never that it is
+/// not a docker command (docs/fidelity.md).
+pub(super) fn not_simulated(command: &str) -> Option<&'static str> {
+    const REASONS: &[(&str, &str)] = &[
+        ("attach", "it joins a running container's terminal, which the simulation's containers do not keep; `docker start -ai` and `docker exec -it` do"),
+        ("buildx", "`docker build` is BuildKit already, with the default builder"),
+        ("checkpoint", "checkpoints need CRIU and an experimental daemon"),
+        ("config", "configs belong to swarm services"),
+        ("context", "the simulation has one Docker endpoint, the local daemon"),
+        ("events", "it streams the daemon's events until interrupted; the map and the narration tell them instead"),
+        ("login", "the simulated registry needs no login: pulls work without one"),
+        ("manifest", "manifest lists live in a registry"),
+        ("node", "swarm mode is not simulated"),
+        ("plugin", "the daemon runs with its built-in drivers only (overlay2, local volumes)"),
+        ("search", "it queries Docker Hub's index; the simulated registry holds alpine, nginx, postgres:15-alpine and python:3.9-slim"),
+        ("secret", "secrets belong to swarm services"),
+        ("service", "swarm mode is not simulated"),
+        ("stack", "swarm mode is not simulated"),
+        ("stats", "it streams live CPU and memory figures, which a simulation has none of"),
+        ("swarm", "swarm mode is not simulated"),
+        ("trust", "content trust signs images in a registry"),
+        ("update", "it changes CPU and memory limits, which touch no storage"),
+    ];
+    REASONS.iter().find(|(name, _)| *name == command).map(|(_, why)| *why)
+}
