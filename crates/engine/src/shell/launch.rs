@@ -195,29 +195,9 @@ fn find_program(world: &World, sh: &Shell, name: &str) -> Program {
 
 /// Applets of busybox 1.35 (`busybox --list`) the simulation implements beyond the links the
 /// images have.
-const STANDALONE_APPLETS: [&str; 22] = [
-    "awk",
-    "base64",
-    "chgrp",
-    "cmp",
-    "cut",
-    "diff",
-    "md5sum",
-    "mount",
-    "realpath",
-    "seq",
-    "sha1sum",
-    "sha256sum",
-    "sha512sum",
-    "su",
-    "tac",
-    "tee",
-    "tr",
-    "truncate",
-    "uniq",
-    "wget",
-    "xargs",
-    "yes",
+const STANDALONE_APPLETS: [&str; 29] = [
+    "awk", "base64", "chgrp", "cmp", "cut", "diff", "expr", "md5sum", "mktemp", "more", "mount", "nl", "paste", "realpath", "rev", "seq",
+    "sha1sum", "sha256sum", "sha512sum", "su", "tac", "tee", "timeout", "tr", "truncate", "uniq", "wget", "xargs", "yes",
 ];
 
 /// Debian's busybox sh prefers its own applets: it runs one by name whether or not a link to
@@ -365,6 +345,7 @@ pub fn run_program(world: &mut World, sh: &mut Shell, applet: &str, gnu: bool, a
         "which" if gnu => Exit::Code(which_program(world, sh, argv, io)),
         "env" if env_command_at(argv).is_some() => env_run(world, sh, gnu, argv, env, io),
         "xargs" => xargs(world, sh, argv, env, io),
+        "timeout" => timeout(world, sh, gnu, argv, env, io),
         "su" if !gnu => su(world, sh, argv, env, io),
         "wget" if !gnu => run_service(world, sh, Service::Wget, argv, env, io),
         "busybox" if !gnu => {
@@ -500,6 +481,50 @@ fn xargs(world: &mut World, sh: &mut Shell, argv: &[String], env: &[String], io:
         }
     }
     Exit::Code(status)
+}
+
+/// `timeout DURATION COMMAND…`: the command, stopped when it would outlast DURATION. Only
+/// `sleep` takes simulated time, so a longer sleep is what times out: GNU's status is 124,
+/// busybox's shell reports the TERM signal, 143 (oracle-47).
+fn timeout(world: &mut World, sh: &mut Shell, gnu: bool, argv: &[String], env: &[String], io: &mut Io) -> Exit {
+    let seconds = |s: &str| -> Option<f64> {
+        let (number, unit) = match s.char_indices().last() {
+            Some((at, c @ ('s' | 'm' | 'h' | 'd'))) => (s.get(..at)?, c),
+            _ => (s, 's'),
+        };
+        let n: f64 = number.parse().ok()?;
+        Some(n * match unit { 'm' => 60.0, 'h' => 3600.0, 'd' => 86400.0, _ => 1.0 })
+    };
+    let mut at = 1;
+    while argv.get(at).is_some_and(|a| a.starts_with('-') && a.len() > 1) {
+        // -s SIGNAL and -k DURATION take a value; other options none.
+        at += if matches!(argv[at].as_str(), "-s" | "-k") { 2 } else { 1 };
+    }
+    let Some(limit) = argv.get(at).and_then(|d| seconds(d)) else {
+        let d = argv.get(at).cloned().unwrap_or_default();
+        if gnu {
+            io.err_line(&format!("timeout: invalid time interval \u{2018}{d}\u{2019}"));
+            io.err_line("Try 'timeout --help' for more information.");
+            return Exit::Code(125);
+        }
+        io.err_line(&format!("timeout: invalid number '{d}'"));
+        return Exit::Code(1);
+    };
+    let command = argv.get(at + 1..).unwrap_or_default();
+    if command.is_empty() {
+        io.err_line("timeout: missing operand");
+        return Exit::Code(125);
+    }
+    let sleeps = command.first().is_some_and(|c| c == "sleep") && command.get(1).and_then(|s| seconds(s)).is_some_and(|s| s > limit);
+    if sleeps {
+        world.advance_clock((limit.min(5.0) * 1000.0) as i64);
+        if gnu {
+            return Exit::Code(124);
+        }
+        io.err_line("Terminated");
+        return Exit::Code(143);
+    }
+    exec(world, sh, command, env, io)
 }
 
 /// Busybox's `su [-] [USER] [-c COMMAND]`, as root: COMMAND run by the user's login shell

@@ -7,15 +7,18 @@
 
 mod accounts;
 mod awk;
+mod columns;
 mod bytes;
 mod diff;
 mod disk;
+mod expr;
 mod files;
 mod find;
 mod grep;
 mod identity;
 mod lines;
 mod ls;
+mod make;
 mod perms;
 mod regex;
 mod sed;
@@ -415,6 +418,13 @@ pub fn run(p: &mut Proc, argv: &[String]) -> i32 {
         "tac" => lines::tac(p, args),
         "md5sum" | "sha1sum" | "sha256sum" | "sha512sum" => sums::sum(p, args),
         "truncate" => bytes::truncate(p, args),
+        "nl" => columns::nl(p, args),
+        "rev" => columns::rev(p, args),
+        "paste" => columns::paste(p, args),
+        "more" => columns::more(p, args),
+        "expr" => expr::expr(p, args),
+        "mktemp" => make::mktemp(p, args),
+        "install" if p.gnu => make::install(p, args),
         "cmp" => bytes::cmp(p, args),
         "base64" => bytes::base64(p, args),
         "groupadd" if p.gnu => accounts::groupadd(p, args),

@@ -1,0 +1,167 @@
+//! The parser's reading of `$…` and backquotes: parameters (`${name:-word}`, `${#name}`,
+//! `${name%pattern}` …), command substitutions and arithmetic.
+
+use super::super::ast::*;
+use super::{ParseError, Parser};
+
+impl Parser {
+    pub(super) fn backquote(&mut self) -> Result<String, ParseError> {
+        self.pos += 1;
+        let mut src = String::new();
+        loop {
+            match self.peek() {
+                None => return Err(ParseError::UnterminatedQuote('`')),
+                Some('`') => {
+                    self.pos += 1;
+                    return Ok(src);
+                }
+                Some('\\') if matches!(self.peek_at(1), Some('`' | '\\' | '$')) => {
+                    src.push(self.peek_at(1).unwrap_or('\\'));
+                    self.pos += 2;
+                }
+                Some(c) => {
+                    src.push(c);
+                    self.pos += 1;
+                }
+            }
+        }
+    }
+
+    /// `$...` at the cursor; `None` for a lone dollar sign.
+    pub(super) fn dollar(&mut self, quoted: bool) -> Result<Option<Part>, ParseError> {
+        let next = self.peek_at(1);
+        match next {
+            Some('(') => {
+                if self.peek_at(2) == Some('(') {
+                    self.pos += 3;
+                    let src = self.balanced(2)?;
+                    return Ok(Some(Part::Arith { source: src.trim_end_matches(')').to_string() }));
+                }
+                self.pos += 2;
+                let src = self.balanced(1)?;
+                Ok(Some(Part::Command { source: src, quoted }))
+            }
+            Some('{') => {
+                self.pos += 2;
+                let mut inner = String::new();
+                let mut depth = 1;
+                loop {
+                    match self.peek() {
+                        None => return Err(ParseError::UnterminatedQuote('}')),
+                        Some('}') => {
+                            depth -= 1;
+                            self.pos += 1;
+                            if depth == 0 {
+                                break;
+                            }
+                            inner.push('}');
+                        }
+                        Some('{') => {
+                            depth += 1;
+                            inner.push('{');
+                            self.pos += 1;
+                        }
+                        Some(c) => {
+                            inner.push(c);
+                            self.pos += 1;
+                        }
+                    }
+                }
+                let written = format!("${{{inner}}}");
+                let (length, body) = match inner.strip_prefix('#') {
+                    Some(rest) if !rest.is_empty() => (true, rest.to_string()),
+                    _ => (false, inner),
+                };
+                let name_end = body
+                    .find(|c: char| !(c.is_ascii_alphanumeric() || c == '_' || c == '?' || c == '@' || c == '*' || c == '#'))
+                    .unwrap_or(body.len());
+                let (name, rest) = body.split_at_checked(name_end).unwrap_or((&body, ""));
+                if name.is_empty() && !body.starts_with('!') {
+                    return Ok(Some(Part::BadSubstitution(written)));
+                }
+                let name = name.to_string();
+                let default = if let Some(w) = rest.strip_prefix(":-").or_else(|| rest.strip_prefix('-')) {
+                    let mut p = Parser::new(w, self.depth);
+                    Some(p.word()?.map(|(w, _)| w).unwrap_or_default())
+                } else {
+                    None
+                };
+                Ok(Some(Part::Param { name, quoted, default, length }))
+            }
+            Some(c) if c.is_ascii_alphabetic() || c == '_' => {
+                self.pos += 1;
+                let mut name = String::new();
+                while let Some(ch) = self.peek() {
+                    if ch.is_ascii_alphanumeric() || ch == '_' {
+                        name.push(ch);
+                        self.pos += 1;
+                    } else {
+                        break;
+                    }
+                }
+                Ok(Some(Part::Param { name, quoted, default: None, length: false }))
+            }
+            Some(c @ ('?' | '$' | '#' | '@' | '*' | '!' | '0'..='9')) => {
+                self.pos += 2;
+                Ok(Some(Part::Param { name: c.to_string(), quoted, default: None, length: false }))
+            }
+            _ => {
+                self.pos += 1;
+                Ok(None)
+            }
+        }
+    }
+
+    /// Reads up to the `)` that closes `depth` open parentheses, honouring quotes.
+    pub(super) fn balanced(&mut self, depth: usize) -> Result<String, ParseError> {
+        let mut depth = depth;
+        let mut src = String::new();
+        loop {
+            match self.peek() {
+                None => return Err(ParseError::UnterminatedQuote(')')),
+                Some('(') => {
+                    depth += 1;
+                    src.push('(');
+                    self.pos += 1;
+                }
+                Some(')') => {
+                    depth -= 1;
+                    self.pos += 1;
+                    if depth == 0 {
+                        return Ok(src);
+                    }
+                    src.push(')');
+                }
+                Some(q @ ('\'' | '"')) => {
+                    src.push(q);
+                    self.pos += 1;
+                    loop {
+                        match self.peek() {
+                            None => return Err(ParseError::UnterminatedQuote(q)),
+                            Some(c) if c == q => {
+                                src.push(c);
+                                self.pos += 1;
+                                break;
+                            }
+                            Some('\\') if q == '"' => {
+                                src.push('\\');
+                                if let Some(n) = self.peek_at(1) {
+                                    src.push(n);
+                                }
+                                self.pos += 2;
+                            }
+                            Some(c) => {
+                                src.push(c);
+                                self.pos += 1;
+                            }
+                        }
+                    }
+                }
+                Some(c) => {
+                    src.push(c);
+                    self.pos += 1;
+                }
+            }
+        }
+    }
+}

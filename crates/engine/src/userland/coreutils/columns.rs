@@ -1,0 +1,123 @@
+//! Line tools that number, reverse and join: `nl`, `rev`, `paste`, and `more` when it only
+//! copies (oracle-47).
+
+use super::{read_input, split_opts, Proc};
+
+/// `nl [-ba] [FILE]`: lines numbered (six wide, a tab); by default empty lines are not.
+pub(super) fn nl(p: &mut Proc, args: &[String]) -> i32 {
+    let (opts, files) = split_opts(args);
+    let all = opts.iter().any(|o| o == "-ba");
+    let input = files.first().cloned().unwrap_or_else(|| "-".into());
+    let Some(data) = read_input(p, &input) else { return 1 };
+    let mut n = 0;
+    let mut out = String::new();
+    for line in String::from_utf8_lossy(&data).lines() {
+        if line.is_empty() && !all {
+            out.push_str("       \n");
+        } else {
+            n += 1;
+            out.push_str(&format!("{n:>6}\t{line}\n"));
+        }
+    }
+    p.out(&out);
+    0
+}
+
+/// `rev [FILE…]`: each line's characters reversed.
+pub(super) fn rev(p: &mut Proc, args: &[String]) -> i32 {
+    let (_, files) = split_opts(args);
+    let inputs = if files.is_empty() { vec!["-".to_string()] } else { files };
+    let mut status = 0;
+    for f in inputs {
+        let Some(data) = read_input(p, &f) else {
+            status = 1;
+            continue;
+        };
+        let out: String = String::from_utf8_lossy(&data).lines().map(|l| format!("{}\n", l.chars().rev().collect::<String>())).collect();
+        p.out(&out);
+    }
+    status
+}
+
+/// `paste [-s] [-d LIST] FILE…`: the files' lines side by side (or each file on one line with
+/// `-s`), joined by tabs or the delimiters given. Busybox leaves out the delimiter before a
+/// line whose earlier files have run out.
+pub(super) fn paste(p: &mut Proc, args: &[String]) -> i32 {
+    let mut serial = false;
+    let mut delims = vec!['\t'];
+    let mut files = Vec::new();
+    let mut at = 0;
+    while let Some(a) = args.get(at) {
+        match a.as_str() {
+            "-s" | "--serial" => serial = true,
+            "-d" => {
+                delims = args.get(at + 1).map(|d| d.chars().collect()).unwrap_or_default();
+                at += 1;
+            }
+            d if d.starts_with("-d") => delims = d.chars().skip(2).collect(),
+            f => files.push(f.to_string()),
+        }
+        at += 1;
+    }
+    if delims.is_empty() {
+        delims.push('\t');
+    }
+    let mut columns: Vec<Vec<String>> = Vec::new();
+    for f in &files {
+        let Some(data) = read_input(p, f) else { return 1 };
+        columns.push(String::from_utf8_lossy(&data).lines().map(str::to_string).collect());
+    }
+    let join = |cells: &[String]| {
+        let mut line = String::new();
+        for (i, cell) in cells.iter().enumerate() {
+            if i > 0 {
+                line.push(delims[(i - 1) % delims.len()]);
+            }
+            line.push_str(cell);
+        }
+        line
+    };
+    let mut out = String::new();
+    if serial {
+        for column in &columns {
+            out.push_str(&join(column));
+            out.push('\n');
+        }
+    } else {
+        let rows = columns.iter().map(Vec::len).max().unwrap_or(0);
+        for r in 0..rows {
+            let cells: Vec<String> = columns.iter().map(|c| c.get(r).cloned().unwrap_or_default()).collect();
+            let mut line = join(&cells);
+            if !p.gnu {
+                // Busybox writes nothing, not even the delimiter, for a file that has ended first.
+                let ended = columns.iter().take_while(|c| c.get(r).is_none()).count();
+                let skip: usize = (0..ended).map(|i| delims[i % delims.len()].len_utf8()).sum();
+                line = line.get(skip..).unwrap_or_default().to_string();
+            }
+            out.push_str(&line);
+            out.push('\n');
+        }
+    }
+    p.out(&out);
+    0
+}
+
+/// `more FILE…` that only copies: at a terminal the files as they are (short files need no
+/// pager); elsewhere util-linux's more puts each file's name between rows of colons.
+pub(super) fn more(p: &mut Proc, args: &[String]) -> i32 {
+    let (_, files) = split_opts(args);
+    let inputs = if files.is_empty() { vec!["-".to_string()] } else { files };
+    let headers = p.gnu && !p.io.stdout_terminal && inputs.iter().any(|f| f != "-");
+    let mut status = 0;
+    for f in inputs {
+        let Some(data) = read_input(p, &f) else {
+            status = 1;
+            continue;
+        };
+        if headers {
+            p.out(&format!("::::::::::::::\n{f}\n::::::::::::::\n"));
+        }
+        p.io.write_out(&data);
+    }
+    status
+}
