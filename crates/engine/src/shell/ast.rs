@@ -4,8 +4,9 @@
 pub enum Part {
     /// Literal text; `quoted` text is neither split nor globbed.
     Lit { text: String, quoted: bool },
-    /// `$name`, `${name}`, `$?`, `$1`…; `default` for `${name:-word}`.
-    Param { name: String, quoted: bool, default: Option<Word>, length: bool },
+    /// `$name`, `${name}`, `$?`, `$1`…; `default` for `${name:-word}`; `trim` for
+    /// `${name%pattern}` and its kin.
+    Param { name: String, quoted: bool, default: Option<Word>, length: bool, trim: Option<(Trim, Word)> },
     /// `$(...)` or backquotes, kept as source and parsed when expanded.
     Command { source: String, quoted: bool },
     /// `~` or `~user` at the start of a word.
@@ -17,6 +18,19 @@ pub enum Part {
 }
 
 pub type Word = Vec<Part>;
+
+/// What `${name%pattern}`, `%%`, `#` and `##` take off the value.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Trim {
+    /// `%`: the shortest matching suffix.
+    ShortSuffix,
+    /// `%%`: the longest matching suffix.
+    LongSuffix,
+    /// `#`: the shortest matching prefix.
+    ShortPrefix,
+    /// `##`: the longest matching prefix.
+    LongPrefix,
+}
 
 #[derive(Clone, Debug, PartialEq)]
 pub enum RedirOp {
@@ -73,6 +87,12 @@ pub enum Command {
     },
     Group {
         body: List,
+        redirs: Vec<Redir>,
+    },
+    /// `case WORD in PATTERN|PATTERN) LIST ;; … esac`: the first arm a pattern of which matches.
+    Case {
+        word: Word,
+        arms: Vec<(Vec<Word>, List)>,
         redirs: Vec<Redir>,
     },
     Subshell {

@@ -230,6 +230,21 @@ impl Shell {
                 Flow::Next
             }),
             Command::Group { body, redirs } => self.with_redirs(world, redirs, io, &mut |sh, world, io| sh.run_list(world, body, io)),
+            Command::Case { word, arms, redirs } => self.with_redirs(world, redirs, io, &mut |sh, world, io| {
+                let Ok(value) = sh.expand_single(world, word, io) else { return Flow::Next };
+                let value: Vec<char> = value.chars().collect();
+                for (patterns, body) in arms {
+                    for p in patterns {
+                        let Ok(pattern) = sh.pattern(world, p, io) else { return Flow::Next };
+                        if userland::glob::matches(&pattern, &value) {
+                            return sh.run_list(world, body, io);
+                        }
+                    }
+                }
+                // No arm matched: the status is 0.
+                sh.status = 0;
+                Flow::Next
+            }),
             Command::Function { name, body } => {
                 self.functions.insert(name.clone(), (**body).clone());
                 self.status = 0;
@@ -314,17 +329,8 @@ impl Shell {
                     forced = true;
                     cur.extend(home.chars().map(|c| (c, true)));
                 }
-                Part::Param { name, quoted, default, length } => {
-                    let mut value = self.param(name);
-                    if value.is_none() || value.as_deref() == Some("") {
-                        if let Some(d) = default {
-                            value = Some(self.expand_single(world, d, io)?);
-                        }
-                    }
-                    let mut value = value.unwrap_or_default();
-                    if *length {
-                        value = value.chars().count().to_string();
-                    }
+                Part::Param { name, quoted, default, length, trim } => {
+                    let value = self.param_value(world, name, default, *length, trim, io)?;
                     self.push_expansion(&mut fields, &mut cur, &mut forced, &value, *quoted);
                 }
                 Part::Command { source, quoted } => {
@@ -397,6 +403,62 @@ impl Shell {
         }
     }
 
+    /// A parameter's value with its default (`:-`), its length (`#`) or a trimmed end (`%`, `#`).
+    fn param_value(
+        &mut self,
+        world: &mut World,
+        name: &str,
+        default: &Option<Word>,
+        length: bool,
+        trim: &Option<(Trim, Word)>,
+        io: &mut Io,
+    ) -> Result<String, i32> {
+        let mut value = self.param(name);
+        if value.as_deref().is_none_or(str::is_empty) {
+            if let Some(d) = default {
+                value = Some(self.expand_single(world, d, io)?);
+            }
+        }
+        let value = value.unwrap_or_default();
+        if length {
+            return Ok(value.chars().count().to_string());
+        }
+        let Some((how, word)) = trim else { return Ok(value) };
+        let pattern = self.pattern(world, word, io)?;
+        let chars: Vec<char> = value.chars().collect();
+        let n = chars.len();
+        let fits = |range: std::ops::Range<usize>| chars.get(range).is_some_and(|part| userland::glob::matches(&pattern, part));
+        let cut = match how {
+            Trim::ShortSuffix => (0..=n).rev().find(|at| fits(*at..n)).map(|at| (0, at)),
+            Trim::LongSuffix => (0..=n).find(|at| fits(*at..n)).map(|at| (0, at)),
+            Trim::ShortPrefix => (0..=n).find(|at| fits(0..*at)).map(|at| (at, n)),
+            Trim::LongPrefix => (0..=n).rev().find(|at| fits(0..*at)).map(|at| (at, n)),
+        };
+        Ok(match cut {
+            Some((from, to)) => chars.get(from..to).unwrap_or_default().iter().collect(),
+            None => value,
+        })
+    }
+
+    /// A word as a pattern (`case`, `${name%pattern}`): quoted characters match themselves.
+    fn pattern(&mut self, world: &mut World, word: &Word, io: &mut Io) -> Result<Vec<(char, bool)>, i32> {
+        let mut out = Vec::new();
+        for part in word {
+            match part {
+                Part::Lit { text, quoted } => out.extend(text.chars().map(|c| (c, *quoted))),
+                Part::Param { quoted, .. } | Part::Command { quoted, .. } => {
+                    let v = self.expand_single(world, &vec![part.clone()], io)?;
+                    out.extend(v.chars().map(|c| (c, *quoted)));
+                }
+                other => {
+                    let v = self.expand_single(world, &vec![other.clone()], io)?;
+                    out.extend(v.chars().map(|c| (c, true)));
+                }
+            }
+        }
+        Ok(out)
+    }
+
     /// Expands a word into one string (assignments, redirection targets).
     pub fn expand_single(&mut self, world: &mut World, word: &Word, io: &mut Io) -> Result<String, i32> {
         let mut s = String::new();
@@ -404,19 +466,9 @@ impl Shell {
             match part {
                 Part::Lit { text, .. } => s.push_str(text),
                 Part::Tilde(user) => s.push_str(&self.tilde(user)),
-                Part::Param { name, default, length, .. } => {
-                    let mut v = self.param(name);
-                    if v.is_none() || v.as_deref() == Some("") {
-                        if let Some(d) = default {
-                            v = Some(self.expand_single(world, d, io)?);
-                        }
-                    }
-                    let v = v.unwrap_or_default();
-                    if *length {
-                        s.push_str(&v.chars().count().to_string());
-                    } else {
-                        s.push_str(&v);
-                    }
+                Part::Param { name, default, length, trim, .. } => {
+                    let v = self.param_value(world, name, default, *length, trim, io)?;
+                    s.push_str(&v);
                 }
                 Part::Command { source, .. } => s.push_str(&self.command_substitution(world, source, io)),
                 Part::Arith { source } => s.push_str(&self.arith(world, source, io)),

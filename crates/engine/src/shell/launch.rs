@@ -196,8 +196,35 @@ fn find_program(world: &World, sh: &Shell, name: &str) -> Program {
 /// Applets of busybox 1.35 (`busybox --list`) the simulation implements beyond the links the
 /// images have.
 const STANDALONE_APPLETS: [&str; 29] = [
-    "awk", "base64", "chgrp", "cmp", "cut", "diff", "expr", "md5sum", "mktemp", "more", "mount", "nl", "paste", "realpath", "rev", "seq",
-    "sha1sum", "sha256sum", "sha512sum", "su", "tac", "tee", "timeout", "tr", "truncate", "uniq", "wget", "xargs", "yes",
+    "awk",
+    "base64",
+    "chgrp",
+    "cmp",
+    "cut",
+    "diff",
+    "expr",
+    "md5sum",
+    "mktemp",
+    "more",
+    "mount",
+    "nl",
+    "paste",
+    "realpath",
+    "rev",
+    "seq",
+    "sha1sum",
+    "sha256sum",
+    "sha512sum",
+    "su",
+    "tac",
+    "tee",
+    "timeout",
+    "tr",
+    "truncate",
+    "uniq",
+    "wget",
+    "xargs",
+    "yes",
 ];
 
 /// Debian's busybox sh prefers its own applets: it runs one by name whether or not a link to
@@ -493,7 +520,14 @@ fn timeout(world: &mut World, sh: &mut Shell, gnu: bool, argv: &[String], env: &
             _ => (s, 's'),
         };
         let n: f64 = number.parse().ok()?;
-        Some(n * match unit { 'm' => 60.0, 'h' => 3600.0, 'd' => 86400.0, _ => 1.0 })
+        Some(
+            n * match unit {
+                'm' => 60.0,
+                'h' => 3600.0,
+                'd' => 86400.0,
+                _ => 1.0,
+            },
+        )
     };
     let mut at = 1;
     while argv.get(at).is_some_and(|a| a.starts_with('-') && a.len() > 1) {

@@ -208,6 +208,8 @@ impl Parser {
             match self.peek() {
                 None => break,
                 Some(')') => break,
+                // `;;` ends a case arm's list.
+                Some(';') if self.starts(";;") => break,
                 _ => {}
             }
             if let Some(r) = self.peek_reserved() {
@@ -368,6 +370,7 @@ impl Parser {
                 let redirs = self.redirs()?;
                 Ok(Command::While { cond, body, until, redirs })
             }
+            Some("case") => self.case(),
             Some("{") => {
                 self.eat_reserved("{");
                 let body = self.list(&[])?;
@@ -377,6 +380,56 @@ impl Parser {
             }
             Some(r @ ("then" | "elif" | "else" | "fi" | "do" | "done" | "}" | "in" | "esac")) => Err(ParseError::Unexpected(r.to_string())),
             _ => self.simple(),
+        }
+    }
+
+    /// `case WORD in [(]PATTERN[|PATTERN]…) LIST ;; … esac`.
+    fn case(&mut self) -> Result<Command, ParseError> {
+        self.eat_reserved("case");
+        self.blanks(false);
+        let (word, _) = self.word()?.ok_or(ParseError::UnexpectedEof)?;
+        self.blanks(true);
+        self.expect_reserved("in")?;
+        let mut arms = Vec::new();
+        loop {
+            self.blanks(true);
+            if self.eat_reserved("esac") {
+                break;
+            }
+            if self.peek() == Some('(') {
+                self.pos += 1;
+            }
+            let mut patterns = Vec::new();
+            loop {
+                self.blanks(false);
+                let (pattern, _) = self.word()?.ok_or_else(|| self.unexpected())?;
+                patterns.push(pattern);
+                self.blanks(false);
+                match self.peek() {
+                    Some('|') => self.pos += 1,
+                    Some(')') => {
+                        self.pos += 1;
+                        break;
+                    }
+                    _ => return Err(self.unexpected()),
+                }
+            }
+            let body = self.list(&["esac"])?;
+            self.blanks(true);
+            if self.starts(";;") {
+                self.pos += 2;
+            }
+            arms.push((patterns, body));
+        }
+        let redirs = self.redirs()?;
+        Ok(Command::Case { word, arms, redirs })
+    }
+
+    /// The token here as an unexpected one, or the end of the input.
+    fn unexpected(&self) -> ParseError {
+        match self.peek() {
+            None => ParseError::UnexpectedEof,
+            Some(_) => ParseError::Unexpected(self.peek_token()),
         }
     }
 

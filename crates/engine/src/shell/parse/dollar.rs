@@ -72,21 +72,30 @@ impl Parser {
                     Some(rest) if !rest.is_empty() => (true, rest.to_string()),
                     _ => (false, inner),
                 };
-                let name_end = body
-                    .find(|c: char| !(c.is_ascii_alphanumeric() || c == '_' || c == '?' || c == '@' || c == '*' || c == '#'))
-                    .unwrap_or(body.len());
+                // A special parameter is one character (`${#}`, `${?}`); a name runs on.
+                let name_end = match body.chars().next() {
+                    Some('?' | '@' | '*' | '#' | '$' | '!') => 1,
+                    _ => body.find(|c: char| !(c.is_ascii_alphanumeric() || c == '_')).unwrap_or(body.len()),
+                };
                 let (name, rest) = body.split_at_checked(name_end).unwrap_or((&body, ""));
                 if name.is_empty() && !body.starts_with('!') {
                     return Ok(Some(Part::BadSubstitution(written)));
                 }
                 let name = name.to_string();
-                let default = if let Some(w) = rest.strip_prefix(":-").or_else(|| rest.strip_prefix('-')) {
-                    let mut p = Parser::new(w, self.depth);
-                    Some(p.word()?.map(|(w, _)| w).unwrap_or_default())
-                } else {
-                    None
+                let operand = |p: &Parser, w: &str| -> Result<Word, ParseError> {
+                    let mut inner = Parser::new(w, p.depth);
+                    Ok(inner.word()?.map(|(w, _)| w).unwrap_or_default())
                 };
-                Ok(Some(Part::Param { name, quoted, default, length }))
+                let default = match rest.strip_prefix(":-").or_else(|| rest.strip_prefix('-')) {
+                    Some(w) => Some(operand(self, w)?),
+                    None => None,
+                };
+                let trims = [("%%", Trim::LongSuffix), ("%", Trim::ShortSuffix), ("##", Trim::LongPrefix), ("#", Trim::ShortPrefix)];
+                let trim = match trims.iter().find_map(|(op, t)| rest.strip_prefix(op).map(|w| (*t, w))) {
+                    Some((t, w)) => Some((t, operand(self, w)?)),
+                    None => None,
+                };
+                Ok(Some(Part::Param { name, quoted, default, length, trim }))
             }
             Some(c) if c.is_ascii_alphabetic() || c == '_' => {
                 self.pos += 1;
@@ -99,11 +108,11 @@ impl Parser {
                         break;
                     }
                 }
-                Ok(Some(Part::Param { name, quoted, default: None, length: false }))
+                Ok(Some(Part::Param { name, quoted, default: None, length: false, trim: None }))
             }
             Some(c @ ('?' | '$' | '#' | '@' | '*' | '!' | '0'..='9')) => {
                 self.pos += 2;
-                Ok(Some(Part::Param { name: c.to_string(), quoted, default: None, length: false }))
+                Ok(Some(Part::Param { name: c.to_string(), quoted, default: None, length: false, trim: None }))
             }
             _ => {
                 self.pos += 1;

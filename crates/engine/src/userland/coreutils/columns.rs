@@ -5,8 +5,10 @@ use super::{read_input, split_opts, Proc};
 
 /// `nl [-ba] [FILE]`: lines numbered (six wide, a tab); by default empty lines are not.
 pub(super) fn nl(p: &mut Proc, args: &[String]) -> i32 {
-    let (opts, files) = split_opts(args);
-    let all = opts.iter().any(|o| o == "-ba");
+    // `-ba` (or `-b a`): number every line, empty ones too.
+    let all = args.iter().any(|a| a == "-ba" || a == "--body-numbering=a") || args.windows(2).any(|w| w[0] == "-b" && w[1] == "a");
+    let files: Vec<String> =
+        args.iter().enumerate().filter(|(i, a)| !(a.starts_with('-') || (*i > 0 && args[i - 1] == "-b"))).map(|(_, a)| a.clone()).collect();
     let input = files.first().cloned().unwrap_or_else(|| "-".into());
     let Some(data) = read_input(p, &input) else { return 1 };
     let mut n = 0;

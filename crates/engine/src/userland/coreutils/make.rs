@@ -22,9 +22,10 @@ pub(super) fn mktemp(p: &mut Proc, args: &[String]) -> i32 {
     let made = if dir {
         p.world.mkdir(&p.ctx, &path, 0o700).map(|_| ())
     } else {
-        p.world.write_file(&p.ctx, &path, &Data::empty(), WriteMode::Truncate).map(|_| ()).and_then(|()| {
-            p.world.set_meta(&p.ctx, &path, true, &mut |i| i.mode = 0o600)
-        })
+        p.world
+            .write_file(&p.ctx, &path, &Data::empty(), WriteMode::Truncate)
+            .map(|_| ())
+            .and_then(|()| p.world.set_meta(&p.ctx, &path, true, &mut |i| i.mode = 0o600))
     };
     match made {
         Ok(()) => {

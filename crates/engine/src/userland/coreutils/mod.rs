@@ -7,8 +7,8 @@
 
 mod accounts;
 mod awk;
-mod columns;
 mod bytes;
+mod columns;
 mod diff;
 mod disk;
 mod expr;
