@@ -7,6 +7,9 @@ use crate::world::World;
 
 /// Runs `argv` if it is a builtin of the shell's dialect.
 pub fn run(sh: &mut Shell, world: &mut World, argv: &[String], io: &mut Io) -> Option<Flow> {
+    if super::script_builtins::SCRIPT_BUILTINS.contains(&argv[0].as_str()) {
+        return super::script_builtins::run(sh, world, argv, io);
+    }
     let args = &argv[1..];
     if let Some(status) = refused_option(sh, argv, io) {
         sh.status = status;
@@ -90,7 +93,18 @@ pub fn run(sh: &mut Shell, world: &mut World, argv: &[String], io: &mut Io) -> O
             }
             0
         }
-        "set" => 0,
+        // `set -- ARG…` (or operands after the options) gives the positional parameters; the
+        // options themselves (-e, -x, -o …) change nothing the simulation runs.
+        "set" => {
+            let operands = match args.iter().position(|a| a == "--") {
+                Some(at) => Some(args.get(at + 1..).unwrap_or_default()),
+                None => args.iter().position(|a| !a.starts_with(['-', '+'])).map(|at| args.get(at..).unwrap_or_default()),
+            };
+            if let Some(operands) = operands {
+                sh.positional = operands.to_vec();
+            }
+            0
+        }
         "umask" => match args.first() {
             None => {
                 io.out_str(&format!("{:04o}\n", sh.ctx.umask));
@@ -169,7 +183,7 @@ pub const BUILTINS: [&str; 23] = [
 ];
 
 pub fn is_builtin(name: &str) -> bool {
-    BUILTINS.contains(&name)
+    BUILTINS.contains(&name) || super::script_builtins::SCRIPT_BUILTINS.contains(&name)
 }
 
 /// `. FILE [ARGS]` (bash also `source`): runs the file in this shell, so the variables it sets

@@ -195,39 +195,54 @@ impl Shell {
                     None => sh.positional.clone(),
                 };
                 sh.status = 0;
+                sh.loops += 1;
+                let mut flow = Flow::Next;
                 for item in items {
                     if !world.take_step() {
-                        return Flow::Exit(sh.status);
+                        flow = Flow::Exit(sh.status);
+                        break;
                     }
                     sh.vars.insert(var.clone(), item);
-                    let f = sh.run_list(world, body, io);
-                    if f != Flow::Next {
-                        return f;
+                    match loop_step(sh.run_list(world, body, io)) {
+                        Some(Flow::Next) => {}
+                        Some(f) => {
+                            flow = f;
+                            break;
+                        }
+                        None => break,
                     }
                 }
-                Flow::Next
+                sh.loops -= 1;
+                flow
             }),
             Command::While { cond, body, until, redirs } => self.with_redirs(world, redirs, io, &mut |sh, world, io| {
                 let mut last = 0;
-                loop {
+                sh.loops += 1;
+                let flow = loop {
                     if !world.take_step() {
-                        return Flow::Exit(last);
+                        break Flow::Exit(last);
                     }
                     let f = sh.run_list(world, cond, io);
                     if f != Flow::Next {
-                        return f;
+                        break f;
                     }
                     if (sh.status == 0) == *until {
-                        break;
+                        sh.status = last;
+                        break Flow::Next;
                     }
                     let f = sh.run_list(world, body, io);
-                    if f != Flow::Next {
-                        return f;
-                    }
                     last = sh.status;
-                }
-                sh.status = last;
-                Flow::Next
+                    match loop_step(f) {
+                        Some(Flow::Next) => {}
+                        Some(f) => break f,
+                        None => {
+                            sh.status = last;
+                            break Flow::Next;
+                        }
+                    }
+                };
+                sh.loops -= 1;
+                flow
             }),
             Command::Group { body, redirs } => self.with_redirs(world, redirs, io, &mut |sh, world, io| sh.run_list(world, body, io)),
             Command::Case { word, arms, redirs } => self.with_redirs(world, redirs, io, &mut |sh, world, io| {
@@ -328,6 +343,16 @@ impl Shell {
                     let home = self.tilde(user);
                     forced = true;
                     cur.extend(home.chars().map(|c| (c, true)));
+                }
+                // `"$@"`: each positional parameter its own field (none when there are none).
+                Part::Param { name, quoted: true, .. } if name == "@" => {
+                    for (k, p) in self.positional.clone().iter().enumerate() {
+                        if k > 0 {
+                            fields.push(std::mem::take(&mut cur));
+                        }
+                        cur.extend(p.chars().map(|c| (c, true)));
+                        forced = true;
+                    }
                 }
                 Part::Param { name, quoted, default, length, trim } => {
                     let value = self.param_value(world, name, default, *length, trim, io)?;
@@ -759,9 +784,19 @@ impl Shell {
                 return Flow::Exit(self.status);
             }
             let saved = std::mem::replace(&mut self.positional, argv[1..].to_vec());
+            // A function is not inside its caller's loops; its `local`s end with it.
+            let loops = std::mem::take(&mut self.loops);
             self.calls += 1;
+            self.locals.push(Vec::new());
             let flow = self.run_command(world, &body, io);
+            for (name, old) in self.locals.pop().unwrap_or_default() {
+                match old {
+                    Some(v) => self.vars.insert(name, v),
+                    None => self.vars.remove(&name),
+                };
+            }
             self.calls -= 1;
+            self.loops = loops;
             self.positional = saved;
             return match flow {
                 Flow::Return(code) => {
@@ -790,6 +825,19 @@ impl Shell {
                 Flow::Block
             }
         }
+    }
+}
+
+/// What a loop does after its body's flow: go on (`Some(Next)`, also for `continue` of this
+/// loop), stop here (`None`: `break` of this loop), or pass a flow up (an outer loop's `break N`,
+/// `exit`, `return`).
+fn loop_step(flow: Flow) -> Option<Flow> {
+    match flow {
+        Flow::Next | Flow::Continue(1) => Some(Flow::Next),
+        Flow::Break(1) => None,
+        Flow::Break(n) => Some(Flow::Break(n - 1)),
+        Flow::Continue(n) => Some(Flow::Continue(n - 1)),
+        other => Some(other),
     }
 }
 

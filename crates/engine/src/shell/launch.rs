@@ -285,7 +285,7 @@ pub fn exec(world: &mut World, sh: &mut Shell, argv: &[String], env: &[String], 
             match sub.run_script(world, &body, io) {
                 Flow::Exit(c) | Flow::Return(c) => Exit::Code(c),
                 Flow::Block => Exit::Block,
-                Flow::Next => Exit::Code(sub.status),
+                Flow::Next | Flow::Break(_) | Flow::Continue(_) => Exit::Code(sub.status),
             }
         }
         Program::NotFound => {
@@ -682,7 +682,7 @@ fn run_shell(world: &mut World, sh: &mut Shell, flavor: Flavor, argv: &[String],
     match sub.run_script(world, &script, io) {
         Flow::Exit(c) | Flow::Return(c) => Exit::Code(c),
         Flow::Block => Exit::Block,
-        Flow::Next => Exit::Code(sub.status),
+        Flow::Next | Flow::Break(_) | Flow::Continue(_) => Exit::Code(sub.status),
     }
 }
 

@@ -8,6 +8,7 @@ pub mod exec;
 pub mod launch;
 pub mod parse;
 pub mod process;
+mod script_builtins;
 
 pub use crate::userland::{Exit, Io};
 pub use launch::{container_shell, exec, find_program_kind, identify_program, ProgramKind};

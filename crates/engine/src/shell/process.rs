@@ -31,6 +31,9 @@ pub enum Flow {
     Block,
     /// `return N` in a function: ends the call.
     Return(i32),
+    /// `break N` / `continue N`: leaves N enclosing loops, or goes on with the Nth one.
+    Break(u32),
+    Continue(u32),
 }
 
 /// How deeply shells, substitutions and `docker run` may nest.
@@ -79,6 +82,10 @@ pub struct Shell {
     /// Functions defined in this shell, and how deep calls are nested now.
     pub functions: BTreeMap<String, Command>,
     pub calls: u32,
+    /// Loops the running command is inside (`break` outside one does nothing).
+    pub loops: u32,
+    /// Per function call, the variables `local` shadows and their values before.
+    pub locals: Vec<Vec<(String, Option<String>)>>,
     /// The host's shell at the web terminal's prompt (an interactive bash), not `bash -c`.
     pub interactive: bool,
 }
@@ -110,6 +117,8 @@ impl Shell {
             services: None,
             functions: BTreeMap::new(),
             calls: 0,
+            loops: 0,
+            locals: Vec::new(),
             interactive: false,
         }
     }

@@ -1,0 +1,151 @@
+//! The builtins scripts lean on: `break` and `continue`, `shift`, `local`, `eval`, `exec`,
+//! `let`, `declare`/`typeset`/`readonly`, `wait` and `kill` (oracle-49).
+
+use super::process::{Flavor, Flow, Shell};
+use crate::userland::Io;
+use crate::world::World;
+
+/// The names this file answers.
+pub const SCRIPT_BUILTINS: [&str; 12] =
+    ["break", "continue", "shift", "local", "eval", "exec", "let", "declare", "typeset", "readonly", "wait", "kill"];
+
+/// Runs `argv` if it is one of these builtins.
+pub fn run(sh: &mut Shell, world: &mut World, argv: &[String], io: &mut Io) -> Option<Flow> {
+    let args = &argv[1..];
+    let status = match argv[0].as_str() {
+        name @ ("break" | "continue") => {
+            let n = args.first().and_then(|a| a.parse::<u32>().ok()).unwrap_or(1).max(1);
+            if sh.loops == 0 {
+                if sh.flavor == Flavor::Bash {
+                    io.err_line(&format!("{}{name}: only meaningful in a `for', `while', or `until' loop", sh.err_prefix()));
+                }
+                0
+            } else {
+                sh.status = 0;
+                return Some(if name == "break" { Flow::Break(n) } else { Flow::Continue(n) });
+            }
+        }
+        "shift" => {
+            let n = args.first().and_then(|a| a.parse::<usize>().ok()).unwrap_or(1);
+            if n > sh.positional.len() {
+                1
+            } else {
+                sh.positional.drain(..n);
+                0
+            }
+        }
+        "local" => {
+            if sh.calls == 0 {
+                io.err_line(&format!("{}local: can only be used in a function", sh.err_prefix()));
+                1
+            } else {
+                for a in args.iter().filter(|a| !a.starts_with('-')) {
+                    let (name, value) = a.split_once('=').map_or((a.as_str(), None), |(n, v)| (n, Some(v.to_string())));
+                    let old = sh.vars.get(name).cloned();
+                    if let Some(frame) = sh.locals.last_mut() {
+                        if !frame.iter().any(|(n, _)| n == name) {
+                            frame.push((name.to_string(), old));
+                        }
+                    }
+                    sh.vars.insert(name.to_string(), value.unwrap_or_default());
+                }
+                0
+            }
+        }
+        "eval" => {
+            let script = args.join(" ");
+            return Some(sh.run_script(world, &script, io));
+        }
+        "exec" => {
+            // The shell is replaced: the command's end is the shell's.
+            if args.is_empty() {
+                0
+            } else {
+                let env = sh.env_list();
+                return Some(match super::launch::exec(world, sh, args, &env, io) {
+                    crate::userland::Exit::Code(c) => {
+                        sh.status = c;
+                        Flow::Exit(c)
+                    }
+                    crate::userland::Exit::Block => Flow::Block,
+                });
+            }
+        }
+        "let" => {
+            let mut last = 0;
+            for a in args {
+                let vars = sh.vars.clone();
+                let lookup = |n: &str| vars.get(n).and_then(|v| v.trim().parse().ok());
+                let (target, expr) = match a.split_once('=').filter(|(n, rest)| !rest.starts_with('=') && !n.ends_with(['!', '<', '>'])) {
+                    Some((n, e)) => (Some(n.trim()), e),
+                    None => (None, a.as_str()),
+                };
+                let Some(v) = crate::userland::arith::eval(expr, &lookup) else {
+                    io.err_line(&format!("{}let: {a}: syntax error in expression", sh.err_prefix()));
+                    return Some(status_flow(sh, 1));
+                };
+                if let Some(n) = target {
+                    sh.vars.insert(n.to_string(), v.to_string());
+                }
+                last = v;
+            }
+            i32::from(last == 0)
+        }
+        "declare" | "typeset" | "readonly" => {
+            let export = args.iter().any(|a| a.starts_with('-') && a.contains('x'));
+            for a in args.iter().filter(|a| !a.starts_with('-')) {
+                let (name, value) = a.split_once('=').map_or((a.as_str(), None), |(n, v)| (n, Some(v)));
+                if let Some(v) = value {
+                    sh.vars.insert(name.to_string(), v.to_string());
+                } else {
+                    sh.vars.entry(name.to_string()).or_default();
+                }
+                if export {
+                    sh.exported.insert(name.to_string());
+                }
+            }
+            0
+        }
+        // Nothing runs in the background here: there is nothing to wait for.
+        "wait" => 0,
+        "kill" => kill(sh, world, args, io),
+        _ => return None,
+    };
+    Some(status_flow(sh, status))
+}
+
+fn status_flow(sh: &mut Shell, status: i32) -> Flow {
+    sh.status = status;
+    Flow::Next
+}
+
+/// `kill [-SIGNAL] PID…`: the only processes are containers' main processes, which belong to
+/// root (or the container's user): others may not signal them.
+fn kill(sh: &mut Shell, world: &World, args: &[String], io: &mut Io) -> i32 {
+    let targets: Vec<&String> = args.iter().filter(|a| !a.starts_with('-') || a.parse::<i64>().is_ok()).collect();
+    if targets.is_empty() {
+        io.err_line(&format!(
+            "{}kill: usage: kill [-s sigspec | -n signum | -sigspec] pid | jobspec ... or kill -l [sigspec]",
+            sh.err_prefix()
+        ));
+        return 2;
+    }
+    let mut status = 0;
+    for t in targets {
+        let found = t
+            .parse::<u32>()
+            .ok()
+            .filter(|pid| *pid > 0)
+            .and_then(|pid| world.containers().iter().find(|c| c.pid == pid && c.status == crate::world::Status::Running));
+        let why = match (t.starts_with('%'), found) {
+            (true, _) => format!("{t}: no such job"),
+            (false, Some(_)) if sh.ctx.cred.uid != 0 => format!("({t}) - Operation not permitted"),
+            (false, Some(_)) => format!("({t}) - the simulation does not signal a container's process; use docker stop or docker kill"),
+            (false, None) if t.parse::<u32>().is_ok() => format!("({t}) - No such process"),
+            (false, None) => format!("{t}: arguments must be process or job IDs"),
+        };
+        io.err_line(&format!("{}kill: {why}", sh.err_prefix()));
+        status = 1;
+    }
+    status
+}
