@@ -27,15 +27,20 @@ pub(super) fn nl(p: &mut Proc, args: &[String]) -> i32 {
 
 /// `rev [FILE…]`: each line's characters reversed.
 pub(super) fn rev(p: &mut Proc, args: &[String]) -> i32 {
+    per_input(p, args, |text| text.lines().map(|l| format!("{}\n", l.chars().rev().collect::<String>())).collect())
+}
+
+/// Each input (stdin when none is named) turned into output by `f`; 1 if one could not be read.
+pub(super) fn per_input(p: &mut Proc, args: &[String], f: impl Fn(&str) -> String) -> i32 {
     let (_, files) = split_opts(args);
     let inputs = if files.is_empty() { vec!["-".to_string()] } else { files };
     let mut status = 0;
-    for f in inputs {
-        let Some(data) = read_input(p, &f) else {
+    for name in inputs {
+        let Some(data) = read_input(p, &name) else {
             status = 1;
             continue;
         };
-        let out: String = String::from_utf8_lossy(&data).lines().map(|l| format!("{}\n", l.chars().rev().collect::<String>())).collect();
+        let out = f(&String::from_utf8_lossy(&data));
         p.out(&out);
     }
     status

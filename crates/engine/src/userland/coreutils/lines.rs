@@ -155,19 +155,5 @@ pub(super) fn uniq(p: &mut Proc, args: &[String]) -> i32 {
 
 /// `tac [FILE…]`: the lines of each file, last first.
 pub(super) fn tac(p: &mut Proc, args: &[String]) -> i32 {
-    let (_, files) = split_opts(args);
-    let inputs = if files.is_empty() { vec!["-".to_string()] } else { files };
-    let mut status = 0;
-    for f in inputs {
-        let Some(data) = read_input(p, &f) else {
-            status = 1;
-            continue;
-        };
-        let text = String::from_utf8_lossy(&data).into_owned();
-        let mut lines: Vec<&str> = text.lines().collect();
-        lines.reverse();
-        let out: String = lines.iter().map(|l| format!("{l}\n")).collect();
-        p.out(&out);
-    }
-    status
+    super::columns::per_input(p, args, |text| text.lines().rev().map(|l| format!("{l}\n")).collect())
 }
