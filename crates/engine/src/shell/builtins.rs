@@ -103,6 +103,15 @@ pub fn run(sh: &mut Shell, world: &mut World, argv: &[String], io: &mut Io) -> O
             if let Some(operands) = operands {
                 sh.positional = operands.to_vec();
             }
+            // `-e` (also in `-eu`, `-ex`) and `-o errexit`; `+e` turns it off.
+            for (k, a) in args.iter().enumerate().take_while(|(_, a)| *a != "--") {
+                let on = a.starts_with('-');
+                if (a.starts_with(['-', '+']) && !a.starts_with("--") && a.contains('e'))
+                    || ((a == "-o" || a == "+o") && args.get(k + 1).map(String::as_str) == Some("errexit"))
+                {
+                    sh.errexit = on;
+                }
+            }
             0
         }
         "umask" => match args.first() {

@@ -105,21 +105,35 @@ impl Shell {
     }
 
     fn run_and_or(&mut self, world: &mut World, ao: &AndOr, io: &mut Io) -> Flow {
-        let flow = self.run_pipeline(world, &ao.first, io);
+        // All but the last pipeline of `a && b || c` are tested: `set -e` lets them fail.
+        let last = ao.rest.len();
+        let tested = |sh: &mut Shell, k: usize, p: &Pipeline, world: &mut World, io: &mut Io| {
+            let test = k < last;
+            sh.testing += u32::from(test);
+            let flow = sh.run_pipeline(world, p, io);
+            sh.testing -= u32::from(test);
+            flow
+        };
+        let flow = tested(self, 0, &ao.first, world, io);
         if flow != Flow::Next {
             return flow;
         }
-        for (op, p) in &ao.rest {
+        let mut failed_last = !ao.first.bang && last == 0;
+        for (k, (op, p)) in ao.rest.iter().enumerate() {
             let run = match op {
                 AndOrOp::And => self.status == 0,
                 AndOrOp::Or => self.status != 0,
             };
             if run {
-                let flow = self.run_pipeline(world, p, io);
+                let flow = tested(self, k + 1, p, world, io);
                 if flow != Flow::Next {
                     return flow;
                 }
+                failed_last = k + 1 == last && !p.bang;
             }
+        }
+        if self.errexit && self.testing == 0 && failed_last && self.status != 0 {
+            return Flow::Exit(self.status);
         }
         Flow::Next
     }
@@ -164,7 +178,9 @@ impl Shell {
             Command::Simple(s) => self.run_simple(world, s, io),
             Command::If { branches, otherwise, redirs } => self.with_redirs(world, redirs, io, &mut |sh, world, io| {
                 for (cond, body) in branches {
+                    sh.testing += 1;
                     let f = sh.run_list(world, cond, io);
+                    sh.testing -= 1;
                     if f != Flow::Next {
                         return f;
                     }
@@ -222,7 +238,9 @@ impl Shell {
                     if !world.take_step() {
                         break Flow::Exit(last);
                     }
+                    sh.testing += 1;
                     let f = sh.run_list(world, cond, io);
+                    sh.testing -= 1;
                     if f != Flow::Next {
                         break f;
                     }

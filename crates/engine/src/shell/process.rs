@@ -84,6 +84,10 @@ pub struct Shell {
     pub calls: u32,
     /// Loops the running command is inside (`break` outside one does nothing).
     pub loops: u32,
+    /// `set -e`: a failing command ends the shell, unless its status is being tested.
+    pub errexit: bool,
+    /// Conditions (`if`, `while`, all but the last of `&&`/`||`) the running command is inside.
+    pub testing: u32,
     /// Per function call, the variables `local` shadows and their values before.
     pub locals: Vec<Vec<(String, Option<String>)>>,
     /// The host's shell at the web terminal's prompt (an interactive bash), not `bash -c`.
@@ -118,6 +122,8 @@ impl Shell {
             functions: BTreeMap::new(),
             calls: 0,
             loops: 0,
+            errexit: false,
+            testing: 0,
             locals: Vec::new(),
             interactive: false,
         }
