@@ -8,9 +8,10 @@ use crate::fs::InodeId;
 use crate::shell::Io;
 use crate::userland::tar;
 use crate::vfs::{Ctx, Ns};
-use crate::world::{Container, ContainerId, Cred, HistoryEntry, Image, ImageConfig, World};
+use crate::world::{Cred, HistoryEntry, Image, ImageConfig, World};
 
 use super::build_output::{self, Exporter};
+use super::buildkit::{drop_scratch, hub_name, hub_repository, scratch_container};
 use super::commit::apply_change;
 use crate::daemon::images::make_image;
 use crate::daemon::layers::{sha256_hex, store_layer};
@@ -375,25 +376,6 @@ pub fn build_labeled(world: &mut World, sh: &crate::shell::Shell, args: &[String
     status
 }
 
-/// `myapp` → `docker.io/library/myapp:latest`, as BuildKit names references.
-pub(super) fn hub_name(reference: &str) -> String {
-    let full = normalized_ref(reference);
-    if full.contains('/') {
-        format!("docker.io/{full}")
-    } else {
-        format!("docker.io/library/{full}")
-    }
-}
-
-/// The image exporter's name: the reference made full, without adding a tag (`docker.io/library/myapp`).
-pub(super) fn hub_repository(reference: &str) -> String {
-    if reference.contains('/') {
-        format!("docker.io/{reference}")
-    } else {
-        format!("docker.io/library/{reference}")
-    }
-}
-
 /// BuildKit's failure for a name neither on disk nor in the registry (`FROM`, `COPY --from`).
 fn unresolved_source(name: &str) -> String {
     format!(
@@ -542,101 +524,6 @@ impl BuildFailure {
 struct StepError {
     output: Vec<String>,
     message: String,
-}
-
-/// A temporary image over `layers` and a container on it, as BuildKit runs a step in: the
-/// container's id, the image's id, and the events' length before (see [`drop_scratch`]).
-pub(super) fn scratch_container(world: &mut World, layers: &[usize], config: &ImageConfig, network_none: bool) -> Scratch {
-    // A temporary image and container over the layers so far.
-    let tmp_image_id = format!("sha256:{}", world.ids().hex64());
-    world.add_image(Image {
-        id: tmp_image_id.clone(),
-        tags: Vec::new(),
-        layers: layers.to_vec(),
-        history: Vec::new(),
-        config: config.clone(),
-        created: 0,
-        comment: String::new(),
-        parent: String::new(),
-        last_tag_time: None,
-        size: 0,
-    });
-    let secs = world.clock().secs();
-    let upper = world.fs_mut().new_dir(0, 0, 0o755, secs);
-    let init = world.fs_mut().new_dir(0, 0, 0o755, secs);
-    let name = format!("buildkit-{}", world.ids().chars(8, b"abcdefghijklmnopqrstuvwxyz"));
-    let id = ContainerId::new(&world.ids().hex64());
-    let container = Container {
-        id: id.clone(),
-        name: name.clone(),
-        image_id: tmp_image_id.clone(),
-        image_ref: String::new(),
-        created: world.clock().nanos,
-        path: String::new(),
-        args: Vec::new(),
-        env: config.env.clone(),
-        user: config.user.clone(),
-        working_dir: if config.working_dir.is_empty() { "/".into() } else { config.working_dir.clone() },
-        config_volumes: Vec::new(),
-        labels: BTreeMap::new(),
-        host: crate::world::HostConfig {
-            binds: None,
-            mounts: Vec::new(),
-            tmpfs: BTreeMap::new(),
-            readonly_rootfs: false,
-            volumes_from: None,
-            auto_remove: true,
-            network_mode: if network_none { "none".into() } else { "default".into() },
-            port_bindings: Vec::new(),
-            publish_all: false,
-            group_add: Vec::new(),
-            shm_size: 64 << 20,
-            cap_drop: Vec::new(),
-            extra_hosts: Vec::new(),
-            nano_cpus: 0,
-        },
-        mount_points: Vec::new(),
-        status: crate::world::Status::Running,
-        paused: false,
-        exit_code: 0,
-        started_at: None,
-        finished_at: None,
-        pid: 0,
-        restart_count: 0,
-        layer_id: world.ids().hex64(),
-        init_link: String::new(),
-        upper,
-        init,
-        mounts: Vec::new(),
-        logs: Vec::new(),
-        tty: false,
-        interactive: false,
-        hostname: "buildkitsandbox".into(),
-        compose: None,
-        ports: Vec::new(),
-        server: None,
-    };
-    let (working_dir, upper) = (container.working_dir.clone(), container.upper);
-    world.add_container(container);
-    Scratch { id, image_id: tmp_image_id, working_dir, upper, events_before: world.events().len() }
-}
-
-/// A scratch container (see [`scratch_container`]).
-pub(super) struct Scratch {
-    pub id: ContainerId,
-    image_id: String,
-    pub working_dir: String,
-    pub upper: InodeId,
-    events_before: usize,
-}
-
-/// Build steps are not the learner's containers: their events stay internal, and they go.
-pub(super) fn drop_scratch(world: &mut World, scratch: &Scratch) {
-    world.rewind_events(scratch.events_before);
-    world.take_container(&scratch.id);
-    if let Some(at) = world.images().iter().position(|im| im.id == scratch.image_id) {
-        world.remove_image(at);
-    }
 }
 
 /// The build context as COPY and ADD read it: its directory, read as the user who builds, and

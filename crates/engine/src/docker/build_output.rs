@@ -3,7 +3,7 @@
 //! instead of an image (`-o`: a directory, a tarball, or a tar stream on stdout), all as the
 //! user who runs `docker build` (oracle-37).
 
-use super::build::{drop_scratch, scratch_container};
+use super::buildkit::{drop_scratch, scratch_container};
 use crate::fs::{FileType, Kind};
 use crate::shell::Io;
 use crate::userland::tar::{self, Member};
@@ -154,7 +154,7 @@ pub(super) fn write_metadata(world: &mut World, client: &Ctx, path: &str, id: &s
     doc.insert("containerimage.config.digest".into(), id.into());
     doc.insert("containerimage.digest".into(), id.into());
     if !tags.is_empty() {
-        let names: Vec<String> = tags.iter().map(|t| super::build::hub_name(t)).collect();
+        let names: Vec<String> = tags.iter().map(|t| super::buildkit::hub_name(t)).collect();
         doc.insert("image.name".into(), names.join(",").into());
     }
     let text = serde_json::to_string_pretty(&serde_json::Value::Object(doc)).unwrap_or_default();

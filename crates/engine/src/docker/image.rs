@@ -222,12 +222,12 @@ pub fn push(world: &mut World, args: &[String], io: &mut Io) -> i32 {
     let full = super::normalized_ref(reference);
     let Some(i) = find_image(world, &full) else {
         let repo = full.rsplit_once(':').map_or(full.as_str(), |(r, _)| r);
-        io.out_str(&format!("The push refers to repository [{}]\n", super::build::hub_repository(repo)));
+        io.out_str(&format!("The push refers to repository [{}]\n", super::buildkit::hub_repository(repo)));
         io.err_line(&format!("An image does not exist locally with the tag: {repo}"));
         return 1;
     };
     let repo = full.rsplit_once(':').map_or(full.clone(), |(r, _)| r.to_string());
-    io.out_str(&format!("The push refers to repository [{}]\n", super::build::hub_repository(&repo)));
+    io.out_str(&format!("The push refers to repository [{}]\n", super::buildkit::hub_repository(&repo)));
     let layers: Vec<String> = world.images()[i].layers.iter().rev().map(|l| world.layers()[*l].diff_id.clone()).collect();
     for diff in layers {
         let short: String = diff.trim_start_matches("sha256:").chars().take(12).collect();

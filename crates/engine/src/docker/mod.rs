@@ -2,6 +2,7 @@
 
 pub mod build;
 mod build_output;
+mod buildkit;
 mod commit;
 pub mod compose;
 mod control;

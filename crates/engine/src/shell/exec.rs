@@ -824,6 +824,9 @@ impl Shell {
                 other => other,
             };
         }
+        if let Some(flow) = super::script_builtins::run(self, world, argv, io) {
+            return flow;
+        }
         if let Some(flow) = super::builtins::run(self, world, argv, io) {
             return flow;
         }

@@ -5,12 +5,11 @@ use super::process::{Flavor, Flow, Shell};
 use crate::userland::Io;
 use crate::world::World;
 
-/// The names this file answers.
-pub const SCRIPT_BUILTINS: [&str; 12] =
-    ["break", "continue", "shift", "local", "eval", "exec", "let", "declare", "typeset", "readonly", "wait", "kill"];
-
 /// Runs `argv` if it is one of these builtins.
 pub fn run(sh: &mut Shell, world: &mut World, argv: &[String], io: &mut Io) -> Option<Flow> {
+    if !super::builtins::SCRIPT_BUILTINS.contains(&argv[0].as_str()) {
+        return None;
+    }
     let args = &argv[1..];
     let status = match argv[0].as_str() {
         name @ ("break" | "continue") => {
