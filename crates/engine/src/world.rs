@@ -209,7 +209,7 @@ pub enum Status {
     Exited,
 }
 
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, Default)]
 pub struct HostConfig {
     pub binds: Option<Vec<String>>,
     /// `--mount` specs as `HostConfig.Mounts` shows them (JSON objects).
@@ -321,6 +321,46 @@ pub struct ComposeRef {
 }
 
 impl Container {
+    /// A container as it is made, before its request fills it in: created, never started,
+    /// nothing mounted, logged or bound; its writable layer `upper` and init layer `init`.
+    pub fn fresh(id: ContainerId, upper: InodeId, init: InodeId) -> Container {
+        Container {
+            id,
+            name: String::new(),
+            image_id: String::new(),
+            image_ref: String::new(),
+            created: 0,
+            path: String::new(),
+            args: Vec::new(),
+            env: Vec::new(),
+            user: String::new(),
+            working_dir: String::new(),
+            config_volumes: Vec::new(),
+            labels: BTreeMap::new(),
+            host: HostConfig::default(),
+            mount_points: Vec::new(),
+            status: Status::Created,
+            paused: false,
+            exit_code: 0,
+            started_at: None,
+            finished_at: None,
+            pid: 0,
+            restart_count: 0,
+            layer_id: String::new(),
+            init_link: String::new(),
+            upper,
+            init,
+            mounts: Vec::new(),
+            logs: Vec::new(),
+            tty: false,
+            interactive: false,
+            hostname: String::new(),
+            compose: None,
+            ports: Vec::new(),
+            server: None,
+        }
+    }
+
     /// The 12 hex digits `docker ps` shows (of the 64 of the id).
     pub fn short_id(&self) -> &str {
         self.id.short()

@@ -258,26 +258,13 @@ pub(crate) fn create(world: &mut World, spec: &ContainerSpec) -> Result<Containe
         config_volumes,
         labels,
         host,
-        mount_points: Vec::new(),
-        status: Status::Created,
-        paused: false,
-        exit_code: 0,
-        started_at: None,
-        finished_at: None,
-        pid: 0,
-        restart_count: 0,
         layer_id,
         init_link,
-        upper,
-        init,
-        mounts: Vec::new(),
-        logs: Vec::new(),
         tty: spec.tty,
         interactive: spec.interactive,
         hostname: spec.hostname.clone().unwrap_or_else(|| id.short().to_string()),
         compose: spec.compose.clone(),
-        ports: Vec::new(),
-        server: None,
+        ..Container::fresh(id.clone(), upper, init)
     };
     world.add_container(container);
     let events_before = world.events().len();

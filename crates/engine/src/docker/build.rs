@@ -10,7 +10,7 @@ use crate::userland::tar;
 use crate::vfs::{Ctx, Ns};
 use crate::world::{Cred, HistoryEntry, Image, ImageConfig, World};
 
-use super::build_output::{self, Exporter};
+use super::build_output;
 use super::buildkit::{drop_scratch, hub_name, hub_repository, scratch_container};
 use super::commit::apply_change;
 use crate::daemon::images::make_image;
@@ -22,6 +22,13 @@ struct Instruction {
     args: String,
     /// The line it starts on (1-based), for error excerpts.
     line: usize,
+}
+
+impl Instruction {
+    /// `COPY --from=NAME`: the named context (or stage) it reads.
+    fn from(&self) -> Option<&str> {
+        self.args.split_whitespace().find_map(|w| w.strip_prefix("--from="))
+    }
 }
 
 fn parse_dockerfile(text: &str) -> Result<Vec<Instruction>, String> {
@@ -190,7 +197,7 @@ pub fn build_labeled(world: &mut World, sh: &crate::shell::Shell, args: &[String
     }
     // The names `COPY --from` reads: named contexts are loaded like the main one, and the
     // build's steps belong to a stage named `stage-0` (as with several stages).
-    let froms: Vec<&str> = instructions.iter().filter_map(|i| i.args.split_whitespace().find_map(|w| w.strip_prefix("--from="))).collect();
+    let froms: Vec<&str> = instructions.iter().filter_map(Instruction::from).collect();
     for name in named.keys().filter(|n| froms.contains(&n.as_str())) {
         progress.vertex(&format!("[context {name}] load .dockerignore"), &[format!("transferring {name}: 2B done")]);
     }
@@ -235,7 +242,7 @@ pub fn build_labeled(world: &mut World, sh: &crate::shell::Shell, args: &[String
             }
             "RUN" | "COPY" | "ADD" | "WORKDIR" => {
                 step += 1;
-                let from = args_text.split_whitespace().find_map(|w| w.strip_prefix("--from="));
+                let from = inst.from();
                 if matches!(inst.keyword.as_str(), "COPY" | "ADD") {
                     let (vertex, dir, what) = match from.and_then(|n| named.get_key_value(n)) {
                         Some((name, dir)) if !loaded_named.contains(&name.as_str()) => {
@@ -308,9 +315,9 @@ pub fn build_labeled(world: &mut World, sh: &crate::shell::Shell, args: &[String
         let (k, v) = l.split_once('=').unwrap_or((&l, ""));
         config.labels.insert(k.to_string(), v.to_string());
     }
-    if exporter != Exporter::Image {
+    if let Some(exporter) = &exporter {
         // The files go to the client; no image is stored (oracle-37).
-        return match build_output::export(world, &user_ctx, &exporter, &layers, &config, io) {
+        return match build_output::export(world, &user_ctx, exporter, &layers, &config, io) {
             Ok((vertex, line)) => {
                 if quiet {
                     io.out_str("\n");
@@ -614,7 +621,7 @@ fn build_step(
                 // `--from=NAME`: a named build context (another stage or an image is not simulated:
                 // it is looked for in the registry, as BuildKit does for an unknown name).
                 let no_rules = Vec::new();
-                let (src_dir, ignore) = match inst.args.split_whitespace().find_map(|w| w.strip_prefix("--from=")) {
+                let (src_dir, ignore) = match inst.from() {
                     None => (ctx_dir, &context.ignore),
                     Some(name) => match context.named.get(name) {
                         Some(dir) => (dir.as_str(), &no_rules),

@@ -10,11 +10,9 @@ use crate::userland::tar::{self, Member};
 use crate::vfs::{Ctx, WriteMode};
 use crate::world::{ImageConfig, World};
 
-/// Where a build's result goes (`--output`).
+/// Where a build's result goes instead of the image store (`--output`).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub(super) enum Exporter {
-    /// The image store (no `-o`, or `type=image`/`type=docker`).
-    Image,
     /// The result's files into a host directory (`-o DIR`, `type=local,dest=DIR`).
     Local(String),
     /// The result's files as a tar archive: into a file, or to stdout (`None`: `-o -`).
@@ -22,21 +20,22 @@ pub(super) enum Exporter {
 }
 
 /// Reads `-o`/`--output` as buildx does: a bare path is a local directory, `-` a tar stream,
-/// otherwise `type=…,dest=…`. `Err`: buildx's message (after `ERROR: `).
-pub(super) fn exporter(spec: Option<&str>) -> Result<Exporter, String> {
-    let Some(spec) = spec else { return Ok(Exporter::Image) };
+/// otherwise `type=…,dest=…`; `None`: the image store (no `-o`, `type=image`/`docker`).
+/// `Err`: buildx's message (after `ERROR: `).
+pub(super) fn exporter(spec: Option<&str>) -> Result<Option<Exporter>, String> {
+    let Some(spec) = spec else { return Ok(None) };
     if spec == "-" {
-        return Ok(Exporter::Tar(None));
+        return Ok(Some(Exporter::Tar(None)));
     }
     if !spec.contains('=') {
-        return Ok(Exporter::Local(spec.to_string()));
+        return Ok(Some(Exporter::Local(spec.to_string())));
     }
     let field = |key: &str| spec.split(',').find_map(|kv| kv.split_once('=').filter(|(k, _)| *k == key).map(|(_, v)| v.to_string()));
     let dest = field("dest");
     match field("type").as_deref().unwrap_or("local") {
-        "local" => dest.map(Exporter::Local).ok_or_else(|| "dest is required for local exporter".to_string()),
-        "tar" => Ok(Exporter::Tar(dest.filter(|d| d != "-"))),
-        "image" | "docker" | "moby" => Ok(Exporter::Image),
+        "local" => dest.map(|d| Some(Exporter::Local(d))).ok_or_else(|| "dest is required for local exporter".to_string()),
+        "tar" => Ok(Some(Exporter::Tar(dest.filter(|d| d != "-")))),
+        "image" | "docker" | "moby" => Ok(None),
         other => Err(format!("failed to solve: exporter \"{other}\" could not be found")),
     }
 }
@@ -63,7 +62,7 @@ fn result_members(world: &mut World, layers: &[usize], config: &ImageConfig) -> 
     members
 }
 
-/// Writes the result with `exporter` (not `Image`) as the user of `client`; the progress
+/// Writes the result with `exporter` as the user of `client`; the progress
 /// vertex's name and its line, or buildx's error.
 pub(super) fn export(
     world: &mut World,
@@ -75,7 +74,6 @@ pub(super) fn export(
 ) -> Result<(&'static str, String), String> {
     let members = result_members(world, layers, config);
     match exporter {
-        Exporter::Image => Ok(("exporting to image", String::new())),
         Exporter::Local(dest) => {
             let bytes: u64 = members.iter().map(|m| m.data.len()).sum();
             write_tree(world, client, dest, &members).map_err(|e| format!("failed to solve: error from receiver: {e}"))?;

@@ -2,8 +2,6 @@
 //! layers (a temporary image and container whose events stay internal), and the references it
 //! writes in full (`docker.io/library/NAME`). The builder and its exporters share them.
 
-use std::collections::BTreeMap;
-
 use crate::fs::InodeId;
 use crate::world::{Container, ContainerId, Image, ImageConfig, World};
 
@@ -32,54 +30,22 @@ pub(super) fn scratch_container(world: &mut World, layers: &[usize], config: &Im
     let name = format!("buildkit-{}", world.ids().chars(8, b"abcdefghijklmnopqrstuvwxyz"));
     let id = ContainerId::new(&world.ids().hex64());
     let container = Container {
-        id: id.clone(),
         name: name.clone(),
         image_id: tmp_image_id.clone(),
-        image_ref: String::new(),
         created: world.clock().nanos,
-        path: String::new(),
-        args: Vec::new(),
         env: config.env.clone(),
         user: config.user.clone(),
         working_dir: if config.working_dir.is_empty() { "/".into() } else { config.working_dir.clone() },
-        config_volumes: Vec::new(),
-        labels: BTreeMap::new(),
         host: crate::world::HostConfig {
-            binds: None,
-            mounts: Vec::new(),
-            tmpfs: BTreeMap::new(),
-            readonly_rootfs: false,
-            volumes_from: None,
             auto_remove: true,
             network_mode: if network_none { "none".into() } else { "default".into() },
-            port_bindings: Vec::new(),
-            publish_all: false,
-            group_add: Vec::new(),
             shm_size: 64 << 20,
-            cap_drop: Vec::new(),
-            extra_hosts: Vec::new(),
-            nano_cpus: 0,
+            ..Default::default()
         },
-        mount_points: Vec::new(),
         status: crate::world::Status::Running,
-        paused: false,
-        exit_code: 0,
-        started_at: None,
-        finished_at: None,
-        pid: 0,
-        restart_count: 0,
         layer_id: world.ids().hex64(),
-        init_link: String::new(),
-        upper,
-        init,
-        mounts: Vec::new(),
-        logs: Vec::new(),
-        tty: false,
-        interactive: false,
         hostname: "buildkitsandbox".into(),
-        compose: None,
-        ports: Vec::new(),
-        server: None,
+        ..Container::fresh(id.clone(), upper, init)
     };
     let (working_dir, upper) = (container.working_dir.clone(), container.upper);
     world.add_container(container);

@@ -234,6 +234,7 @@ pub(super) fn save(world: &mut World, sh: &Shell, args: &[String], io: &mut Io) 
                 written.push(digest);
             }
         }
+        let config_doc = config_json(world, &im);
         // The legacy v1 JSON of each layer: ids chained from the bottom, the top one with the config.
         let mut parent = String::new();
         for (k, l) in im.layers.iter().enumerate() {
@@ -243,7 +244,7 @@ pub(super) fn save(world: &mut World, sh: &Shell, args: &[String], io: &mut Io) 
                 v1["parent"] = parent.clone().into();
             }
             if k + 1 == im.layers.len() {
-                v1["config"] = config_json(world, &im)["config"].clone();
+                v1["config"] = config_doc["config"].clone();
             }
             let bytes = serde_json::to_vec(&v1).unwrap_or_default();
             let digest = sha256_hex(&bytes);
@@ -253,7 +254,7 @@ pub(super) fn save(world: &mut World, sh: &Shell, args: &[String], io: &mut Io) 
             }
             parent = v1_id;
         }
-        let config = serde_json::to_vec(&config_json(world, &im)).unwrap_or_default();
+        let config = serde_json::to_vec(&config_doc).unwrap_or_default();
         let config_hex = hex(&im.id);
         if !written.contains(&config_hex) {
             members.push(file_member(&format!("blobs/sha256/{config_hex}"), &config, im.created));

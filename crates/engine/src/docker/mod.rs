@@ -156,14 +156,14 @@ pub fn cli(world: &mut World, sh: &mut Shell, argv: &[String], io: &mut Io) -> i
             io.err_line("Error: Cannot perform an interactive login from a non TTY device");
             1
         }
-        _ if usage::not_simulated(cmd).is_some() => {
-            let why = usage::not_simulated(cmd).unwrap_or_default();
-            io.err_line(&format!("stowage: docker {cmd} is not simulated: {why}."));
-            1
-        }
         _ => {
-            io.err_line(&format!("docker: '{cmd}' is not a docker command."));
-            io.err_line("See 'docker --help'");
+            match usage::not_simulated(cmd) {
+                Some(why) => io.err_line(&format!("stowage: docker {cmd} is not simulated: {why}.")),
+                None => {
+                    io.err_line(&format!("docker: '{cmd}' is not a docker command."));
+                    io.err_line("See 'docker --help'");
+                }
+            }
             1
         }
     }

@@ -52,39 +52,54 @@ fn refused(p: &mut Proc) -> Option<i32> {
     Some(1)
 }
 
-pub(super) fn groupadd(p: &mut Proc, args: &[String]) -> i32 {
-    let (opts, names) = match parse(args, "gK") {
-        Ok(x) => x,
-        Err(m) => {
-            p.err(&m);
-            return 2;
-        }
-    };
+/// The options and the one name of either tool, run as root; `Err`: its exit status, said.
+fn prepare(p: &mut Proc, args: &[String], with_value: &str, usage: &str) -> Result<(Vec<(char, String)>, String), i32> {
+    let (opts, names) = parse(args, with_value).map_err(|m| {
+        p.err(&m);
+        2
+    })?;
     let [name] = names.as_slice() else {
-        p.io.err_line("Usage: groupadd [options] GROUP");
-        return 2;
+        p.io.err_line(usage);
+        return Err(2);
     };
-    if let Some(code) = refused(p) {
-        return code;
+    match refused(p) {
+        Some(code) => Err(code),
+        None => Ok((opts, name.clone())),
     }
+}
+
+/// A new id: the one given (refused when `taken` or not a number, with `message`'s words and
+/// shadow's statuses), or the first free one from 1000.
+fn new_id(p: &mut Proc, given: Option<&str>, taken: impl Fn(u32) -> bool, message: impl Fn(&str, bool) -> String) -> Result<u32, i32> {
+    match given.map(|v| (v, v.parse::<u32>())) {
+        Some((_, Ok(id))) if taken(id) => {
+            p.err(&message(&id.to_string(), true));
+            Err(4)
+        }
+        Some((_, Ok(id))) => Ok(id),
+        Some((v, Err(_))) => {
+            p.err(&message(v, false));
+            Err(3)
+        }
+        None => Ok((1000..60000).find(|id| !taken(*id)).unwrap_or(60000)),
+    }
+}
+
+pub(super) fn groupadd(p: &mut Proc, args: &[String]) -> i32 {
+    let (opts, name) = match prepare(p, args, "gK", "Usage: groupadd [options] GROUP") {
+        Ok(x) => x,
+        Err(code) => return code,
+    };
     let groups = users::groups(p.world, &p.ctx);
     if groups.iter().any(|g| g.name == *name) {
         p.err(&format!("group '{name}' already exists"));
         return 9;
     }
-    let gid = match opts.iter().find(|(o, _)| *o == 'g') {
-        Some((_, v)) => match v.parse::<u32>() {
-            Ok(g) if groups.iter().any(|e| e.gid == g) => {
-                p.err(&format!("GID '{g}' already exists"));
-                return 4;
-            }
-            Ok(g) => g,
-            Err(_) => {
-                p.err(&format!("invalid group ID '{v}'"));
-                return 3;
-            }
-        },
-        None => (1000..60000).find(|g| !groups.iter().any(|e| e.gid == *g)).unwrap_or(60000),
+    let given = opts.iter().find(|(o, _)| *o == 'g').map(|(_, v)| v.as_str());
+    let message = |v: &str, taken: bool| if taken { format!("GID '{v}' already exists") } else { format!("invalid group ID '{v}'") };
+    let gid = match new_id(p, given, |g| groups.iter().any(|e| e.gid == g), message) {
+        Ok(g) => g,
+        Err(code) => return code,
     };
     if append(p, "/etc/group", &format!("{name}:x:{gid}:")) {
         0
@@ -94,20 +109,10 @@ pub(super) fn groupadd(p: &mut Proc, args: &[String]) -> i32 {
 }
 
 pub(super) fn useradd(p: &mut Proc, args: &[String]) -> i32 {
-    let (opts, names) = match parse(args, "ugGdsckKe") {
+    let (opts, name) = match prepare(p, args, "ugGdsckKe", "Usage: useradd [options] LOGIN") {
         Ok(x) => x,
-        Err(m) => {
-            p.err(&m);
-            return 2;
-        }
+        Err(code) => return code,
     };
-    let [name] = names.as_slice() else {
-        p.io.err_line("Usage: useradd [options] LOGIN");
-        return 2;
-    };
-    if let Some(code) = refused(p) {
-        return code;
-    }
     let value = |o: char| opts.iter().find(|(k, _)| *k == o).map(|(_, v)| v.clone());
     let passwd = users::passwd(p.world, &p.ctx);
     let groups = users::groups(p.world, &p.ctx);
@@ -115,19 +120,10 @@ pub(super) fn useradd(p: &mut Proc, args: &[String]) -> i32 {
         p.err(&format!("user '{name}' already exists"));
         return 9;
     }
-    let uid = match value('u') {
-        Some(v) => match v.parse::<u32>() {
-            Ok(u) if passwd.iter().any(|e| e.uid == u) => {
-                p.err(&format!("UID {u} is not unique"));
-                return 4;
-            }
-            Ok(u) => u,
-            Err(_) => {
-                p.err(&format!("invalid user ID '{v}'"));
-                return 3;
-            }
-        },
-        None => (1000..60000).find(|u| !passwd.iter().any(|e| e.uid == *u)).unwrap_or(60000),
+    let message = |v: &str, taken: bool| if taken { format!("UID {v} is not unique") } else { format!("invalid user ID '{v}'") };
+    let uid = match new_id(p, value('u').as_deref(), |u| passwd.iter().any(|e| e.uid == u), message) {
+        Ok(u) => u,
+        Err(code) => return code,
     };
     // `-g GROUP` by name or number; without it, a group of the user's own name (Debian's
     // USERGROUPS_ENAB), numbered as the user when that number is free.
