@@ -140,6 +140,10 @@ impl World {
         }
         h.dir("root", 0, 0, 0o700, boot);
         h.dir("tmp", 0, 0, 0o1777, boot);
+        // The devices a command line reads or writes (`head -c N /dev/zero`, `> /dev/null`).
+        for (n, minor) in [("null", 3), ("zero", 5), ("full", 7), ("random", 8), ("urandom", 9)] {
+            h.node(&format!("dev/{n}"), Kind::CharDev { major: 1, minor }, 0, 0, 0o666, boot);
+        }
         h.dir("home/student", 1000, 1000, 0o755, boot);
         h.file("etc/passwd", "root:x:0:0:root:/root:/bin/bash\ndaemon:x:1:1:daemon:/usr/sbin:/usr/sbin/nologin\nnobody:x:65534:65534:nobody:/nonexistent:/usr/sbin/nologin\nstudent:x:1000:1000::/home/student:/bin/bash\n", 0, 0, 0o644, boot);
         h.file("etc/group", "root:x:0:\ndaemon:x:1:\nnogroup:x:65534:\ndocker:x:111:student\nstudent:x:1000:\n", 0, 0, 0o644, boot);

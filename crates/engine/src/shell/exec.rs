@@ -12,9 +12,9 @@ use crate::world::World;
 /// step budget, before the stack runs out.
 const MAX_CALLS: u32 = 64;
 
-/// Where a command's stdout and stderr go, and its stdin when redirected (with whether it is a
-/// regular file).
-type Redirected = (Dest, Dest, Option<(Vec<u8>, bool)>);
+/// Where a command's stdout and stderr go, and its stdin when redirected (with the regular
+/// file's modification time if it is one).
+type Redirected = (Dest, Dest, Option<(Vec<u8>, Option<i64>)>);
 
 /// A redirection target after setup.
 #[derive(Clone, Debug, PartialEq)]
@@ -671,7 +671,7 @@ impl Shell {
             if r.op == RedirOp::HereDoc {
                 // The text is one word: it is not split or globbed.
                 match self.expand_single(world, &r.target, io) {
-                    Ok(text) => stdin = Some((text.into_bytes(), false)),
+                    Ok(text) => stdin = Some((text.into_bytes(), None)),
                     Err(_) => return Err(()),
                 }
                 continue;
@@ -689,7 +689,10 @@ impl Shell {
             match r.op {
                 RedirOp::HereDoc => {}
                 RedirOp::In => match world.read(&self.ctx, &target) {
-                    Ok(d) => stdin = Some((d.to_vec(), true)),
+                    Ok(d) => {
+                        let mtime = world.stat(&self.ctx, &target, true).map_or(0, |st| st.mtime);
+                        stdin = Some((d.to_vec(), Some(mtime)));
+                    }
                     Err(e) => {
                         match self.flavor {
                             Flavor::Bash => io.err_line(&format!("{}{target}: {e}", self.err_prefix())),

@@ -195,7 +195,7 @@ fn find_program(world: &World, sh: &Shell, name: &str) -> Program {
 
 /// Applets of busybox 1.35 (`busybox --list`) the simulation implements beyond the links the
 /// images have.
-const STANDALONE_APPLETS: [&str; 29] = [
+const STANDALONE_APPLETS: [&str; 32] = [
     "awk",
     "base64",
     "chgrp",
@@ -203,6 +203,8 @@ const STANDALONE_APPLETS: [&str; 29] = [
     "cut",
     "diff",
     "expr",
+    "gunzip",
+    "gzip",
     "md5sum",
     "mktemp",
     "more",
@@ -225,6 +227,7 @@ const STANDALONE_APPLETS: [&str; 29] = [
     "wget",
     "xargs",
     "yes",
+    "zcat",
 ];
 
 /// Debian's busybox sh prefers its own applets: it runs one by name whether or not a link to

@@ -6,9 +6,9 @@
 #[derive(Clone, Debug, Default)]
 pub struct Io {
     pub stdin: Vec<u8>,
-    /// Stdin is a regular file (`< FILE`), not a pipe or a terminal: GNU wc sizes its columns
-    /// by it.
-    pub stdin_file: bool,
+    /// Stdin is a regular file (`< FILE`), not a pipe or a terminal: its modification time.
+    /// GNU wc sizes its columns by such a file; gzip stores its time.
+    pub stdin_file: Option<i64>,
     /// Stdout is the terminal (not a pipe or a file): `docker save` and `docker export` refuse
     /// to write an archive there.
     pub stdout_terminal: bool,

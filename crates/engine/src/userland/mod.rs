@@ -12,6 +12,7 @@ pub(crate) use crate::binaries;
 pub mod coreutils;
 pub mod getopt;
 pub mod glob;
+pub(crate) mod gzip;
 mod io;
 pub mod printf;
 
@@ -30,7 +31,7 @@ pub enum Exit {
 
 /// Programs installed on the host (GNU coreutils, tar, grep, getent, sudo, docker, curl, and
 /// Debian's `which`).
-pub const HOST_PROGRAMS: [&str; 73] = [
+pub const HOST_PROGRAMS: [&str; 76] = [
     "awk",
     "base64",
     "basename",
@@ -57,6 +58,8 @@ pub const HOST_PROGRAMS: [&str; 73] = [
     "getent",
     "grep",
     "groupadd",
+    "gunzip",
+    "gzip",
     "head",
     "hostname",
     "id",
@@ -104,4 +107,5 @@ pub const HOST_PROGRAMS: [&str; 73] = [
     "whoami",
     "xargs",
     "yes",
+    "zcat",
 ];

@@ -112,6 +112,10 @@ pub(super) fn cmp(p: &mut Proc, args: &[String]) -> i32 {
     let [a, b] = files.as_slice() else { return p.usage().max(2) };
     let mut data = Vec::new();
     for f in [a, b] {
+        if f == "-" {
+            data.push(std::mem::take(&mut p.io.stdin));
+            continue;
+        }
         match p.world.read(&p.ctx, f) {
             Ok(d) => data.push(d.to_vec()),
             Err(e) => {

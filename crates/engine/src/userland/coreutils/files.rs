@@ -167,29 +167,80 @@ pub(super) fn rmdir(p: &mut Proc, args: &[String]) -> i32 {
 }
 
 pub(super) fn touch(p: &mut Proc, args: &[String]) -> i32 {
-    let (opts, ops) = split_opts(args);
-    let no_create = has(&opts, "-c", "--no-create");
+    let mut no_create = false;
+    let mut ops = Vec::new();
+    let mut stamp: Option<i64> = None;
+    let mut i = 0;
+    while let Some(a) = args.get(i) {
+        i += 1;
+        // The options that name a time take it from the next argument or after `=`.
+        let (flag, inline) = match a.split_once('=') {
+            Some((f, v)) if f.starts_with("--") => (f, Some(v.to_string())),
+            _ => (a.as_str(), None),
+        };
+        let kind = match flag {
+            "-d" | "--date" => 'd',
+            "-t" => 't',
+            "-r" | "--reference" => 'r',
+            "-c" | "--no-create" => {
+                no_create = true;
+                continue;
+            }
+            "-a" | "-m" | "-h" | "--no-dereference" => continue,
+            _ => {
+                ops.push(a.clone());
+                continue;
+            }
+        };
+        let Some(value) = inline.or_else(|| args.get(i).cloned().inspect(|_| i += 1)) else { return p.usage() };
+        let parsed = match kind {
+            'd' => parse_date(&value, p.world.clock().secs()),
+            't' => parse_stamp(&value),
+            _ => match p.world.stat(&p.ctx, &value, true) {
+                Ok(st) => Some(st.mtime),
+                Err(e) => {
+                    let q = p.q(&value);
+                    p.err_dialect(&format!("failed to get attributes of {q}: {e}"), &format!("{value}: {e}"));
+                    return 1;
+                }
+            },
+        };
+        match parsed {
+            Some(t) => stamp = Some(t),
+            None => {
+                let lq = p.lq(&value);
+                p.err_dialect(&format!("invalid date format {lq}"), &format!("invalid date '{value}'"));
+                return 1;
+            }
+        }
+    }
     if ops.is_empty() {
         return p.usage();
     }
     let mut status = 0;
-    let now = p.world.clock().secs();
+    let explicit = stamp.is_some();
+    let now = stamp.unwrap_or_else(|| p.world.clock().secs());
     for op in ops {
         let res = match p.world.resolve(&p.ctx, &op, true) {
             Ok(loc) => {
-                // utimensat(NOW) needs ownership or write permission.
+                // utimensat(NOW) needs ownership or write permission; a given time, ownership.
                 let st = p.world.stat_loc(&p.ctx.ns, &loc);
-                if p.ctx.cred.uid != 0
-                    && st.uid != p.ctx.cred.uid
-                    && !crate::vfs::may(st.uid, st.gid, st.mode, st.ftype == FileType::Dir, &p.ctx.cred, crate::vfs::Access::Write)
-                {
+                let writable = !explicit
+                    && crate::vfs::may(st.uid, st.gid, st.mode, st.ftype == FileType::Dir, &p.ctx.cred, crate::vfs::Access::Write);
+                if p.ctx.cred.uid != 0 && st.uid != p.ctx.cred.uid && !writable {
                     Err(Errno::Access)
                 } else {
                     p.world.set_meta_loc(&p.ctx, &loc, &mut |i| i.mtime = now)
                 }
             }
             Err(Errno::NoEnt) if no_create => Ok(()),
-            Err(Errno::NoEnt) => p.world.write_file(&p.ctx, &op, &Data::empty(), WriteMode::Append).map(|_| ()),
+            Err(Errno::NoEnt) => p.world.write_file(&p.ctx, &op, &Data::empty(), WriteMode::Append).and_then(|_| {
+                if explicit {
+                    p.world.set_meta(&p.ctx, &op, true, &mut |i| i.mtime = now)
+                } else {
+                    Ok(())
+                }
+            }),
             Err(e) => Err(e),
         };
         if let Err(e) = res {
@@ -424,4 +475,64 @@ pub(super) fn ln(p: &mut Proc, args: &[String]) -> i32 {
         return 1;
     }
     0
+}
+
+/// `touch -d`: the forms tutorials write (`2024-03-01`, `2024-03-01 12:00[:00]`, with `T` too,
+/// `@SECONDS`, `now`), in UTC, the machine's zone.
+fn parse_date(text: &str, now: i64) -> Option<i64> {
+    let text = text.trim();
+    if text == "now" {
+        return Some(now);
+    }
+    if let Some(secs) = text.strip_prefix('@') {
+        return secs.parse().ok();
+    }
+    let (date, time) = match text.split_once([' ', 'T']) {
+        Some((d, t)) => (d, Some(t.trim())),
+        None => (text, None),
+    };
+    let mut ymd = date.split('-').map(|n| n.parse::<u32>().ok());
+    let (Some(Some(y)), Some(Some(m)), Some(Some(d)), None) = (ymd.next(), ymd.next(), ymd.next(), ymd.next()) else { return None };
+    let (mut h, mut min, mut sec) = (0, 0, 0);
+    if let Some(t) = time {
+        let t = t.split_once('.').map_or(t, |(whole, _)| whole);
+        let mut hms = t.split(':').map(|n| n.parse::<u32>().ok());
+        h = hms.next()??;
+        min = hms.next()??;
+        sec = hms.next().unwrap_or(Some(0))?;
+        if hms.next().is_some() {
+            return None;
+        }
+    }
+    if !(1..=12).contains(&m) || !(1..=31).contains(&d) || h > 23 || min > 59 || sec > 60 {
+        return None;
+    }
+    Some(crate::clock::epoch(i64::from(y), m, d, h, min, sec))
+}
+
+/// `touch -t [[CC]YY]MMDDhhmm[.ss]`.
+fn parse_stamp(text: &str) -> Option<i64> {
+    let (main, sec) = match text.split_once('.') {
+        Some((m, s)) => (m, s.parse::<u32>().ok()?),
+        None => (text, 0),
+    };
+    if !main.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    let digits: Vec<u32> = main.bytes().map(|b| u32::from(b - b'0')).collect();
+    let num = |ds: &[u32]| ds.iter().fold(0, |acc, d| acc * 10 + d);
+    let (year, rest) = match digits.len() {
+        12 => (num(&digits[..4]), &digits[4..]),
+        10 => {
+            let yy = num(&digits[..2]);
+            (if yy < 69 { 2000 + yy } else { 1900 + yy }, &digits[2..])
+        }
+        8 => (1970, &digits[..]),
+        _ => return None,
+    };
+    let (m, d, h, min) = (num(&rest[..2]), num(&rest[2..4]), num(&rest[4..6]), num(&rest[6..8]));
+    if !(1..=12).contains(&m) || !(1..=31).contains(&d) || h > 23 || min > 59 || sec > 60 {
+        return None;
+    }
+    Some(crate::clock::epoch(i64::from(year), m, d, h, min, sec))
 }

@@ -9,6 +9,7 @@ mod accounts;
 mod awk;
 mod bytes;
 mod columns;
+mod compress;
 mod diff;
 mod disk;
 mod expr;
@@ -430,6 +431,7 @@ pub fn run(p: &mut Proc, argv: &[String]) -> i32 {
         "groupadd" if p.gnu => accounts::groupadd(p, args),
         "useradd" if p.gnu => accounts::useradd(p, args),
         "diff" => diff::diff(p, args),
+        "gzip" | "gunzip" | "zcat" => compress::gzip(p, args),
         "realpath" => realpath(p, args),
         "mount" => mount(p, args),
         _ => {

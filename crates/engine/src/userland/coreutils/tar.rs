@@ -35,8 +35,23 @@ fn put(field: &mut [u8], s: &str) {
     field[..n].copy_from_slice(&b[..n]);
 }
 
+/// How an archive's headers say what they are.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    /// POSIX ustar (`ustar\0` and version `00`): Docker's archives.
+    Ustar,
+    /// The GNU format's magic (`ustar  \0`), which GNU tar and busybox tar both write
+    /// (recorded).
+    Gnu,
+}
+
 /// Encodes members as a ustar archive ending with two zero blocks.
 pub fn encode(members: &[Member]) -> Vec<u8> {
+    encode_as(members, Format::Ustar)
+}
+
+/// Encodes members with the given format's magic.
+pub fn encode_as(members: &[Member], format: Format) -> Vec<u8> {
     let mut out = Vec::new();
     for m in members {
         let mut h = [0u8; 512];
@@ -65,8 +80,13 @@ pub fn encode(members: &[Member]) -> Vec<u8> {
             _ => b'0',
         };
         put(&mut h[157..257], &m.link);
-        put(&mut h[257..263], "ustar");
-        put(&mut h[263..265], "00");
+        match format {
+            Format::Ustar => {
+                put(&mut h[257..263], "ustar");
+                put(&mut h[263..265], "00");
+            }
+            Format::Gnu => put(&mut h[257..265], "ustar  "),
+        }
         put(&mut h[265..297], &m.uname);
         put(&mut h[297..329], &m.gname);
         put(&mut h[345..500], prefix);
@@ -288,7 +308,15 @@ pub fn run(p: &mut Proc, args: &[String]) -> i32 {
                     "tar: removing leading '/' from member names"
                 });
             }
-            let bytes = encode(&members);
+            let mut bytes = encode_as(&members, Format::Gnu);
+            if p.gnu {
+                // GNU tar writes whole records of 20 blocks.
+                bytes.resize(bytes.len().div_ceil(10240) * 10240, 0);
+            }
+            if gzip {
+                // Through gzip on a pipe: no name, no time in its header.
+                bytes = crate::userland::gzip::compress(&bytes, 6, &crate::userland::gzip::Header::default(), true);
+            }
             if verbose {
                 let names: String = members.iter().map(|m| format!("{}\n", m.name)).collect();
                 if file.as_deref().is_none_or(|f| f == "-") {
@@ -333,6 +361,11 @@ pub fn run(p: &mut Proc, args: &[String]) -> i32 {
                     }
                 },
             };
+            let from_stdin = file.as_deref().is_none_or(|f| f == "-");
+            let bytes = match unpack(p, bytes, gzip, from_stdin) {
+                Ok(b) => b,
+                Err(status) => return status,
+            };
             let Some(members) = decode(&bytes) else {
                 if p.gnu {
                     p.io.err_line("tar: This does not look like a tar archive");
@@ -360,6 +393,7 @@ pub fn run(p: &mut Proc, args: &[String]) -> i32 {
                 p.io.err_line("tar: Exiting with failure status due to previous errors");
             }
             let members: Vec<Member> = members.into_iter().filter(|m| ops.is_empty() || ops.iter().any(|op| named(m, op))).collect();
+            let mut ugswidth = 19;
             for m in members {
                 if mode == 't' {
                     if verbose {
@@ -385,7 +419,15 @@ pub fn run(p: &mut Proc, args: &[String]) -> i32 {
                             symlink: None,
                         };
                         let sizestr = size.to_string();
-                        let pad = 19usize.saturating_sub(owner.chars().count() + 1).max(sizestr.len());
+                        // GNU tar widens the owner-and-size column as wider entries come and
+                        // keeps it wide for the rest of the listing.
+                        let used = owner.chars().count() + 1 + sizestr.len();
+                        let pad = if p.gnu {
+                            ugswidth = ugswidth.max(used);
+                            ugswidth - used + sizestr.len()
+                        } else {
+                            19usize.saturating_sub(owner.chars().count() + 1).max(sizestr.len())
+                        };
                         let link = if m.kind == FileType::Symlink { format!(" -> {}", m.link) } else { String::new() };
                         p.out_line(&format!(
                             "{} {owner} {sizestr:>pad$} {:04}-{:02}-{:02} {:02}:{:02} {}{link}",
@@ -428,6 +470,15 @@ pub fn run(p: &mut Proc, args: &[String]) -> i32 {
 }
 
 fn extract(world: &mut World, ctx: &Ctx, rel: &str, m: &Member, gnu: bool) -> Result<(), Errno> {
+    // Directories the archive does not hold are made as needed, the extractor's own.
+    let mut parent = String::new();
+    let parts: Vec<&str> = rel.split('/').collect();
+    for part in parts.iter().take(parts.len().saturating_sub(1)) {
+        parent = if parent.is_empty() { (*part).to_string() } else { format!("{parent}/{part}") };
+        if !world.exists(ctx, &parent) {
+            world.mkdir(ctx, &parent, 0o777)?;
+        }
+    }
     match m.kind {
         FileType::Dir => match world.stat(ctx, rel, true) {
             Ok(s) if s.ftype == FileType::Dir => {}
@@ -470,6 +521,46 @@ fn extract(world: &mut World, ctx: &Ctx, rel: &str, m: &Member, gnu: bool) -> Re
             i.gid = g;
         }
     })
+}
+
+/// The archive inside gzip data: busybox reads it with `-z` only; GNU tar finds gzip in a file
+/// by itself, and on stdin asks for `-z` (oracle-52).
+fn unpack(p: &mut Proc, bytes: Vec<u8>, z: bool, from_stdin: bool) -> Result<Vec<u8>, i32> {
+    use crate::userland::gzip;
+    let compressed = gzip::is_gzip(&bytes);
+    if !z && (!p.gnu || !compressed) {
+        return Ok(bytes);
+    }
+    if p.gnu && !z && from_stdin {
+        p.io.err_line("tar: Archive is compressed. Use -z option");
+        p.io.err_line("tar: Error is not recoverable: exiting now");
+        return Err(2);
+    }
+    match gzip::decompress(&bytes) {
+        Ok(d) => Ok(d.data),
+        Err(gzip::GzError::NotGzip) if p.gnu => {
+            p.io.err_line("");
+            p.io.err_line("gzip: stdin: not in gzip format");
+            p.io.err_line("tar: Child returned status 1");
+            p.io.err_line("tar: Error is not recoverable: exiting now");
+            Err(2)
+        }
+        Err(gzip::GzError::NotGzip) => {
+            p.io.err_line("tar: invalid magic");
+            Err(1)
+        }
+        Err(_) if p.gnu => {
+            p.io.err_line("");
+            p.io.err_line("gzip: stdin: unexpected end of file");
+            p.io.err_line("tar: Child returned status 1");
+            p.io.err_line("tar: Error is not recoverable: exiting now");
+            Err(2)
+        }
+        Err(_) => {
+            p.io.err_line("tar: unexpected end of file");
+            Err(1)
+        }
+    }
 }
 
 #[cfg(test)]

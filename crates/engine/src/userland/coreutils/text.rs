@@ -122,7 +122,7 @@ pub(super) fn wc(p: &mut Proc, args: &[String]) -> i32 {
         let l = d.iter().filter(|b| **b == b'\n').count();
         let w = String::from_utf8_lossy(&d).split_whitespace().count();
         let c = opaque.map(|n| n as usize).unwrap_or(d.len());
-        if f != "-" || p.io.stdin_file {
+        if f != "-" || p.io.stdin_file.is_some() {
             regular_bytes += c as u64;
         }
         let counts =
@@ -143,7 +143,7 @@ pub(super) fn wc(p: &mut Proc, args: &[String]) -> i32 {
             1
         } else {
             let digits = regular_bytes.max(1).to_string().len();
-            if inputs.iter().any(|f| f == "-") && !p.io.stdin_file {
+            if inputs.iter().any(|f| f == "-") && p.io.stdin_file.is_none() {
                 digits.max(7)
             } else {
                 digits
