@@ -4,9 +4,9 @@
 pub enum Part {
     /// Literal text; `quoted` text is neither split nor globbed.
     Lit { text: String, quoted: bool },
-    /// `$name`, `${name}`, `$?`, `$1`…; `default` for `${name:-word}`; `trim` for
+    /// `$name`, `${name}`, `$?`, `$1`…; `op` for `${name:-word}` and its kin; `trim` for
     /// `${name%pattern}` and its kin.
-    Param { name: String, quoted: bool, default: Option<Word>, length: bool, trim: Option<(Trim, Word)> },
+    Param { name: String, quoted: bool, op: Option<Box<ParamOp>>, length: bool, trim: Option<(Trim, Word)> },
     /// `$(...)` or backquotes, kept as source and parsed when expanded.
     Command { source: String, quoted: bool },
     /// `~` or `~user` at the start of a word.
@@ -18,6 +18,27 @@ pub enum Part {
 }
 
 pub type Word = Vec<Part>;
+
+/// What `${name OP word}` does with a parameter that is unset, or (with `colon`) empty.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ParamOp {
+    pub kind: ParamOpKind,
+    /// `:-` rather than `-`: an empty value counts as unset.
+    pub colon: bool,
+    pub word: Word,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ParamOpKind {
+    /// `-`: the word instead.
+    Default,
+    /// `=`: the word instead, assigned to the name.
+    Assign,
+    /// `+`: the word if the parameter is set, else nothing.
+    Alternative,
+    /// `?`: the shell stops with the word (or its own message).
+    Error,
+}
 
 /// What `${name%pattern}`, `%%`, `#` and `##` take off the value.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

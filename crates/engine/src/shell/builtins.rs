@@ -90,27 +90,7 @@ pub fn run(sh: &mut Shell, world: &mut World, argv: &[String], io: &mut Io) -> O
             }
             0
         }
-        // `set -- ARG…` (or operands after the options) gives the positional parameters; the
-        // options themselves (-e, -x, -o …) change nothing the simulation runs.
-        "set" => {
-            let operands = match args.iter().position(|a| a == "--") {
-                Some(at) => Some(args.get(at + 1..).unwrap_or_default()),
-                None => args.iter().position(|a| !a.starts_with(['-', '+'])).map(|at| args.get(at..).unwrap_or_default()),
-            };
-            if let Some(operands) = operands {
-                sh.positional = operands.to_vec();
-            }
-            // `-e` (also in `-eu`, `-ex`) and `-o errexit`; `+e` turns it off.
-            for (k, a) in args.iter().enumerate().take_while(|(_, a)| *a != "--") {
-                let on = a.starts_with('-');
-                if (a.starts_with(['-', '+']) && !a.starts_with("--") && a.contains('e'))
-                    || ((a == "-o" || a == "+o") && args.get(k + 1).map(String::as_str) == Some("errexit"))
-                {
-                    sh.errexit = on;
-                }
-            }
-            0
-        }
+        "set" => super::options::set(sh, args, io),
         "umask" => match args.first() {
             None => {
                 io.out_str(&format!("{:04o}\n", sh.ctx.umask));

@@ -59,6 +59,19 @@ pub enum Service {
 /// to a container's; subshells inherit them. A shell without them finds no such program.
 pub type Services = fn(&mut World, &mut Shell, Service, &[String], &[String], &mut Io) -> crate::userland::Exit;
 
+/// The options of `set` the simulation honours (the others are accepted and change nothing).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Options {
+    /// `-e`: a failing command ends the shell, unless its status is being tested.
+    pub errexit: bool,
+    /// `-u`: expanding an unset parameter is an error that ends the shell.
+    pub nounset: bool,
+    /// `-x`: each command is written to stderr, expanded, before it runs.
+    pub xtrace: bool,
+    /// `-o pipefail`: a pipeline fails with its last failing command's status.
+    pub pipefail: bool,
+}
+
 #[derive(Clone, Debug)]
 pub struct Shell {
     pub flavor: Flavor,
@@ -84,8 +97,11 @@ pub struct Shell {
     pub calls: u32,
     /// Loops the running command is inside (`break` outside one does nothing).
     pub loops: u32,
-    /// `set -e`: a failing command ends the shell, unless its status is being tested.
-    pub errexit: bool,
+    /// What `set` turned on.
+    pub options: Options,
+    /// Command substitutions the running command is inside: `set -x` marks its trace with
+    /// one `+` more for each.
+    pub subshells: u32,
     /// Conditions (`if`, `while`, all but the last of `&&`/`||`) the running command is inside.
     pub testing: u32,
     /// Per function call, the variables `local` shadows and their values before.
@@ -122,7 +138,8 @@ impl Shell {
             functions: BTreeMap::new(),
             calls: 0,
             loops: 0,
-            errexit: false,
+            options: Options::default(),
+            subshells: 0,
             testing: 0,
             locals: Vec::new(),
             interactive: false,

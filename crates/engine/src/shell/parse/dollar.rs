@@ -74,7 +74,7 @@ impl Parser {
                 };
                 // A special parameter is one character (`${#}`, `${?}`); a name runs on.
                 let name_end = match body.chars().next() {
-                    Some('?' | '@' | '*' | '#' | '$' | '!') => 1,
+                    Some('?' | '@' | '*' | '#' | '$' | '!' | '-') => 1,
                     _ => body.find(|c: char| !(c.is_ascii_alphanumeric() || c == '_')).unwrap_or(body.len()),
                 };
                 let (name, rest) = body.split_at_checked(name_end).unwrap_or((&body, ""));
@@ -82,12 +82,36 @@ impl Parser {
                     return Ok(Some(Part::BadSubstitution(written)));
                 }
                 let name = name.to_string();
+                // The operand runs to the closing brace, blanks and all (`${x:?is required}`).
                 let operand = |p: &Parser, w: &str| -> Result<Word, ParseError> {
                     let mut inner = Parser::new(w, p.depth);
-                    Ok(inner.word()?.map(|(w, _)| w).unwrap_or_default())
+                    let mut word = Word::new();
+                    loop {
+                        while let Some(c) = inner.peek().filter(|c| matches!(c, ' ' | '\t')) {
+                            word.push(Part::Lit { text: c.to_string(), quoted: false });
+                            inner.pos += 1;
+                        }
+                        match inner.word()? {
+                            Some((w, _)) => word.extend(w),
+                            None => {
+                                let rest: String = inner.s.get(inner.pos..).unwrap_or_default().iter().collect();
+                                if !rest.is_empty() {
+                                    word.push(Part::Lit { text: rest, quoted: false });
+                                }
+                                break;
+                            }
+                        }
+                    }
+                    Ok(word)
                 };
-                let default = match rest.strip_prefix(":-").or_else(|| rest.strip_prefix('-')) {
-                    Some(w) => Some(operand(self, w)?),
+                let ops =
+                    [("-", ParamOpKind::Default), ("=", ParamOpKind::Assign), ("+", ParamOpKind::Alternative), ("?", ParamOpKind::Error)];
+                let (colon, after) = match rest.strip_prefix(':') {
+                    Some(after) => (true, after),
+                    None => (false, rest),
+                };
+                let op = match ops.iter().find_map(|(sign, kind)| after.strip_prefix(sign).map(|w| (*kind, w))) {
+                    Some((kind, w)) => Some(Box::new(ParamOp { kind, colon, word: operand(self, w)? })),
                     None => None,
                 };
                 let trims = [("%%", Trim::LongSuffix), ("%", Trim::ShortSuffix), ("##", Trim::LongPrefix), ("#", Trim::ShortPrefix)];
@@ -95,7 +119,7 @@ impl Parser {
                     Some((t, w)) => Some((t, operand(self, w)?)),
                     None => None,
                 };
-                Ok(Some(Part::Param { name, quoted, default, length, trim }))
+                Ok(Some(Part::Param { name, quoted, op, length, trim }))
             }
             Some(c) if c.is_ascii_alphabetic() || c == '_' => {
                 self.pos += 1;
@@ -108,11 +132,11 @@ impl Parser {
                         break;
                     }
                 }
-                Ok(Some(Part::Param { name, quoted, default: None, length: false, trim: None }))
+                Ok(Some(Part::Param { name, quoted, op: None, length: false, trim: None }))
             }
-            Some(c @ ('?' | '$' | '#' | '@' | '*' | '!' | '0'..='9')) => {
+            Some(c @ ('?' | '$' | '#' | '@' | '*' | '!' | '-' | '0'..='9')) => {
                 self.pos += 2;
-                Ok(Some(Part::Param { name: c.to_string(), quoted, default: None, length: false, trim: None }))
+                Ok(Some(Part::Param { name: c.to_string(), quoted, op: None, length: false, trim: None }))
             }
             _ => {
                 self.pos += 1;

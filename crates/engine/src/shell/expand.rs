@@ -1,0 +1,332 @@
+//! Expansion: a word's parameters (with their operators and `set -u`), command
+//! substitutions and arithmetic, then field splitting and globbing.
+
+use super::ast::*;
+use super::parse::parse;
+use super::process::{Flavor, Shell, MAX_DEPTH};
+use crate::userland::{self, Io};
+use crate::vfs::Ns;
+use crate::world::World;
+
+impl Shell {
+    /// Expands a word into fields (splitting and globbing unquoted parts). `Err(status)` when
+    /// a substitution asked the shell to stop.
+    pub fn expand_word(&mut self, world: &mut World, word: &Word, io: &mut Io) -> Result<Vec<String>, i32> {
+        // bash expands braces first (`file{a,b}.txt`, `{1..3}`); dash and busybox's ash do not.
+        if self.flavor == Flavor::Bash {
+            if let Some(words) = super::braces::expand_word(word) {
+                let mut out = Vec::new();
+                for w in &words {
+                    out.extend(self.expand_word(world, w, io)?);
+                }
+                return Ok(out);
+            }
+        }
+        let mut fields: Vec<Vec<(char, bool)>> = Vec::new();
+        let mut cur: Vec<(char, bool)> = Vec::new();
+        let mut forced = false;
+        for part in word {
+            match part {
+                Part::Lit { text, quoted } => {
+                    if *quoted {
+                        forced = true;
+                    }
+                    cur.extend(text.chars().map(|c| (c, *quoted)));
+                }
+                Part::Tilde(user) => {
+                    let home = self.tilde(user);
+                    forced = true;
+                    cur.extend(home.chars().map(|c| (c, true)));
+                }
+                // `"$@"`: each positional parameter its own field (none when there are none).
+                Part::Param { name, quoted: true, .. } if name == "@" => {
+                    for (k, p) in self.positional.clone().iter().enumerate() {
+                        if k > 0 {
+                            fields.push(std::mem::take(&mut cur));
+                        }
+                        cur.extend(p.chars().map(|c| (c, true)));
+                        forced = true;
+                    }
+                }
+                Part::Param { name, quoted, op, length, trim } => {
+                    let value = self.param_value(world, name, op, *length, trim, io)?;
+                    self.push_expansion(&mut fields, &mut cur, &mut forced, &value, *quoted);
+                }
+                Part::Command { source, quoted } => {
+                    let value = self.command_substitution(world, source, io);
+                    self.push_expansion(&mut fields, &mut cur, &mut forced, &value, *quoted);
+                }
+                Part::Arith { source } => {
+                    let value = self.arith(world, source, io);
+                    cur.extend(value.chars().map(|c| (c, true)));
+                    forced = true;
+                }
+                Part::BadSubstitution(written) => return Err(self.bad_substitution(written, io)),
+            }
+        }
+        if !cur.is_empty() || forced {
+            fields.push(cur);
+        }
+        let mut out = Vec::new();
+        for f in fields {
+            let has_glob = f.iter().any(|(c, q)| !q && matches!(c, '*' | '?' | '['));
+            let text: String = f.iter().map(|(c, _)| *c).collect();
+            if has_glob {
+                let matches = userland::glob::expand(world, &self.ctx, &f);
+                if matches.is_empty() {
+                    out.push(text);
+                } else {
+                    out.extend(matches);
+                }
+            } else {
+                out.push(text);
+            }
+        }
+        Ok(out)
+    }
+
+    fn push_expansion(
+        &self,
+        fields: &mut Vec<Vec<(char, bool)>>,
+        cur: &mut Vec<(char, bool)>,
+        forced: &mut bool,
+        value: &str,
+        quoted: bool,
+    ) {
+        if quoted {
+            *forced = true;
+            cur.extend(value.chars().map(|c| (c, true)));
+            return;
+        }
+        // Unquoted: split on blanks; the pieces' own glob characters stay active.
+        let starts_blank = value.starts_with([' ', '\t', '\n']);
+        let ends_blank = value.ends_with([' ', '\t', '\n']);
+        let pieces: Vec<&str> = value.split([' ', '\t', '\n']).filter(|p| !p.is_empty()).collect();
+        if pieces.is_empty() {
+            if starts_blank && (!cur.is_empty() || *forced) {
+                fields.push(std::mem::take(cur));
+                *forced = false;
+            }
+            return;
+        }
+        for (i, piece) in pieces.iter().enumerate() {
+            if i > 0 || (starts_blank && (!cur.is_empty() || *forced)) {
+                fields.push(std::mem::take(cur));
+                *forced = false;
+            }
+            cur.extend(piece.chars().map(|c| (c, false)));
+        }
+        if ends_blank {
+            fields.push(std::mem::take(cur));
+            *forced = false;
+        }
+    }
+
+    /// A parameter's value through its operator (`:-`, `:=`, `:+`, `:?` and their forms without
+    /// the colon), its length (`#`) or a trimmed end (`%`, `#`).
+    fn param_value(
+        &mut self,
+        world: &mut World,
+        name: &str,
+        op: &Option<Box<ParamOp>>,
+        length: bool,
+        trim: &Option<(Trim, Word)>,
+        io: &mut Io,
+    ) -> Result<String, i32> {
+        let mut value = self.param(name);
+        match op.as_deref() {
+            Some(op) => {
+                let missing = value.is_none() || (op.colon && value.as_deref() == Some(""));
+                match op.kind {
+                    ParamOpKind::Default if missing => value = Some(self.expand_single(world, &op.word, io)?),
+                    ParamOpKind::Assign if missing => {
+                        let v = self.expand_single(world, &op.word, io)?;
+                        self.vars.insert(name.to_string(), v.clone());
+                        value = Some(v);
+                    }
+                    ParamOpKind::Alternative => {
+                        value = Some(if missing { String::new() } else { self.expand_single(world, &op.word, io)? });
+                    }
+                    ParamOpKind::Error if missing => {
+                        let message = self.expand_single(world, &op.word, io)?;
+                        return Err(self.parameter_error(name, Some(&message), io));
+                    }
+                    _ => {}
+                }
+            }
+            None if value.is_none() && self.options.nounset && !matches!(name, "@" | "*") => {
+                return Err(self.parameter_error(name, None, io));
+            }
+            None => {}
+        }
+        let value = value.unwrap_or_default();
+        if length {
+            return Ok(value.chars().count().to_string());
+        }
+        let Some((how, word)) = trim else { return Ok(value) };
+        let pattern = self.pattern(world, word, io)?;
+        let chars: Vec<char> = value.chars().collect();
+        let n = chars.len();
+        let fits = |range: std::ops::Range<usize>| chars.get(range).is_some_and(|part| userland::glob::matches(&pattern, part));
+        let cut = match how {
+            Trim::ShortSuffix => (0..=n).rev().find(|at| fits(*at..n)).map(|at| (0, at)),
+            Trim::LongSuffix => (0..=n).find(|at| fits(*at..n)).map(|at| (0, at)),
+            Trim::ShortPrefix => (0..=n).find(|at| fits(0..*at)).map(|at| (at, n)),
+            Trim::LongPrefix => (0..=n).rev().find(|at| fits(0..*at)).map(|at| (at, n)),
+        };
+        Ok(match cut {
+            Some((from, to)) => chars.get(from..to).unwrap_or_default().iter().collect(),
+            None => value,
+        })
+    }
+
+    /// A word as a pattern (`case`, `${name%pattern}`): quoted characters match themselves.
+    pub(super) fn pattern(&mut self, world: &mut World, word: &Word, io: &mut Io) -> Result<Vec<(char, bool)>, i32> {
+        let mut out = Vec::new();
+        for part in word {
+            match part {
+                Part::Lit { text, quoted } => out.extend(text.chars().map(|c| (c, *quoted))),
+                Part::Param { quoted, .. } | Part::Command { quoted, .. } => {
+                    let v = self.expand_single(world, &vec![part.clone()], io)?;
+                    out.extend(v.chars().map(|c| (c, *quoted)));
+                }
+                other => {
+                    let v = self.expand_single(world, &vec![other.clone()], io)?;
+                    out.extend(v.chars().map(|c| (c, true)));
+                }
+            }
+        }
+        Ok(out)
+    }
+
+    /// Expands a word into one string (assignments, redirection targets).
+    pub fn expand_single(&mut self, world: &mut World, word: &Word, io: &mut Io) -> Result<String, i32> {
+        let mut s = String::new();
+        for part in word {
+            match part {
+                Part::Lit { text, .. } => s.push_str(text),
+                Part::Tilde(user) => s.push_str(&self.tilde(user)),
+                Part::Param { name, op, length, trim, .. } => {
+                    let v = self.param_value(world, name, op, *length, trim, io)?;
+                    s.push_str(&v);
+                }
+                Part::Command { source, .. } => s.push_str(&self.command_substitution(world, source, io)),
+                Part::Arith { source } => s.push_str(&self.arith(world, source, io)),
+                Part::BadSubstitution(written) => return Err(self.bad_substitution(written, io)),
+            }
+        }
+        Ok(s)
+    }
+
+    /// A `${…}` that names no parameter: the shell says so and stops (non-interactive bash
+    /// exits 1; busybox and dash reject it as syntax, 2).
+    fn bad_substitution(&self, written: &str, io: &mut Io) -> i32 {
+        match self.flavor {
+            Flavor::Bash => {
+                io.err_line(&format!("{}{written}: bad substitution", self.err_prefix()));
+                1
+            }
+            Flavor::Ash => {
+                io.err_line("sh: syntax error: bad substitution");
+                2
+            }
+            Flavor::Dash => {
+                io.err_line("sh: 1: Bad substitution");
+                2
+            }
+        }
+    }
+
+    /// An unset parameter under `set -u`, or one `${name:?word}` requires: the shell says so
+    /// and stops (oracle-53, oracle-54): bash -c exits 127, busybox sh and dash 2.
+    fn parameter_error(&self, name: &str, message: Option<&str>, io: &mut Io) -> i32 {
+        let shown = if name.chars().all(|c| c.is_ascii_digit()) { format!("${name}") } else { name.to_string() };
+        match self.flavor {
+            Flavor::Bash => {
+                let text = match message {
+                    None => "unbound variable",
+                    Some("") => "parameter null or not set",
+                    Some(m) => m,
+                };
+                // bash names a function's source `environment` when it ran from `bash -c`.
+                let prefix = if self.calls > 0 && !self.interactive { "environment: line 1: ".to_string() } else { self.err_prefix() };
+                io.err_line(&format!("{prefix}{shown}: {text}"));
+                127
+            }
+            Flavor::Ash | Flavor::Dash => {
+                let text = match message {
+                    None | Some("") => "parameter not set",
+                    Some(m) => m,
+                };
+                io.err_line(&format!("{}{shown}: {text}", self.err_prefix()));
+                2
+            }
+        }
+    }
+
+    fn tilde(&self, user: &str) -> String {
+        if user.is_empty() {
+            return self.vars.get("HOME").cloned().unwrap_or_else(|| "/".into());
+        }
+        match crate::users::home_of(user) {
+            Some(h) => h,
+            None => format!("~{user}"),
+        }
+    }
+
+    fn param(&self, name: &str) -> Option<String> {
+        match name {
+            "?" => Some(self.status.to_string()),
+            "$" => Some(match self.ctx.ns {
+                Ns::Host => "4242".into(),
+                Ns::Container(_) => "1".into(),
+            }),
+            "#" => Some(self.positional.len().to_string()),
+            "-" => super::options::dollar_dash(self),
+            "@" | "*" => Some(self.positional.join(" ")),
+            "0" => Some(self.arg0.clone().unwrap_or_else(|| self.name().to_string())),
+            n if n.chars().all(|c| c.is_ascii_digit()) => {
+                let i: usize = n.parse().ok()?;
+                self.positional.get(i.checked_sub(1)?).cloned()
+            }
+            n => self.vars.get(n).cloned(),
+        }
+    }
+
+    fn command_substitution(&mut self, world: &mut World, source: &str, io: &mut Io) -> String {
+        if self.depth >= MAX_DEPTH {
+            io.err_line(&format!("{}maximum nesting depth exceeded", self.err_prefix()));
+            return String::new();
+        }
+        let mut sub = self.clone();
+        sub.depth += 1;
+        sub.subshells += 1;
+        sub.main_process = false;
+        let mut sio = Io::default();
+        sub.run_script(world, source, &mut sio);
+        io.err.extend_from_slice(&sio.err);
+        self.status = sub.status;
+        let mut s = String::from_utf8_lossy(&sio.out).into_owned();
+        while s.ends_with('\n') {
+            s.pop();
+        }
+        s
+    }
+
+    fn arith(&mut self, world: &mut World, source: &str, io: &mut Io) -> String {
+        let expanded = match parse(&format!("echo {source}")) {
+            Ok(_) => {
+                let word = vec![Part::Lit { text: source.to_string(), quoted: true }];
+                self.expand_single(world, &word, io).unwrap_or_default()
+            }
+            Err(_) => source.to_string(),
+        };
+        match userland::arith::eval(&expanded, &|name| self.vars.get(name).and_then(|v| v.trim().parse().ok())) {
+            Some(v) => v.to_string(),
+            None => {
+                io.err_line(&format!("{}{}: syntax error: invalid arithmetic operator", self.err_prefix(), source.trim()));
+                "0".into()
+            }
+        }
+    }
+}
