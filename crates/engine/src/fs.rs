@@ -69,6 +69,8 @@ pub enum Kind {
         minor: u32,
     },
     Socket,
+    /// A named pipe (`mkfifo`).
+    Fifo,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -84,6 +86,8 @@ pub struct Inode {
     pub xattr_block: bool,
     /// A copied-up directory of an upper layer (overlayfs "origin").
     pub copied_up: bool,
+    /// Names the inode has beyond its first (hard links made with `ln` or `link`).
+    pub links: u32,
 }
 
 impl Inode {
@@ -97,6 +101,7 @@ impl Inode {
             Kind::Symlink(_) => FileType::Symlink,
             Kind::Whiteout | Kind::CharDev { .. } => FileType::CharDev,
             Kind::Socket => FileType::Socket,
+            Kind::Fifo => FileType::Fifo,
         }
     }
     pub fn size(&self) -> u64 {
@@ -122,6 +127,7 @@ pub enum FileType {
     Symlink,
     CharDev,
     Socket,
+    Fifo,
 }
 
 /// Kernel error numbers the simulation can produce, printed with their strerror text.
@@ -229,15 +235,16 @@ impl Arena {
             mtime,
             xattr_block: false,
             copied_up: false,
+            links: 0,
         })
     }
 
     pub fn new_file(&mut self, data: Data, uid: u32, gid: u32, mode: u32, mtime: i64) -> InodeId {
-        self.alloc(Inode { kind: Kind::File(data), uid, gid, mode, mtime, xattr_block: false, copied_up: false })
+        self.alloc(Inode { kind: Kind::File(data), uid, gid, mode, mtime, xattr_block: false, copied_up: false, links: 0 })
     }
 
     pub fn new_node(&mut self, kind: Kind, uid: u32, gid: u32, mode: u32, mtime: i64) -> InodeId {
-        self.alloc(Inode { kind, uid, gid, mode, mtime, xattr_block: false, copied_up: false })
+        self.alloc(Inode { kind, uid, gid, mode, mtime, xattr_block: false, copied_up: false, links: 0 })
     }
 
     pub fn lookup(&self, dir: InodeId, name: &str) -> Option<InodeId> {

@@ -107,7 +107,7 @@ fn tab_completes_paths_where_the_next_line_runs() {
     // Command names: builtins and the programs on the PATH, as bash completes them.
     assert_eq!(e.complete("doc", 3), vec!["docker".to_string()]);
     assert_eq!(e.complete("gre", 3), vec!["grep".to_string()]);
-    assert_eq!(e.complete("gr", 2), vec!["grep".to_string(), "groupadd".to_string()]);
+    assert_eq!(e.complete("gr", 2), vec!["grep".to_string(), "groupadd".to_string(), "groups".to_string()]);
     assert_eq!(e.complete("so", 2), vec!["sort".to_string(), "source".to_string()]);
     e.run("docker run -it --rm demo/app:1.0 sh");
     // Inside the container's shell, paths are the container's.

@@ -52,6 +52,7 @@ fn layer_members(world: &World, root: InodeId) -> Vec<Member> {
                 let wh = if parent.is_empty() { format!(".wh.{base}") } else { format!("{parent}/.wh.{base}") };
                 members.push(member(wh, FileType::File, inode, Data::empty(), String::new()));
             }
+            Kind::Fifo => members.push(member(name, FileType::Fifo, inode, Data::empty(), String::new())),
             Kind::CharDev { .. } | Kind::Socket => {}
         }
     });

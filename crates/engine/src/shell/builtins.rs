@@ -19,7 +19,7 @@ pub fn run(sh: &mut Shell, world: &mut World, argv: &[String], io: &mut Io) -> O
             0
         }
         "echo" => {
-            io.out_str(&echo(args));
+            io.write_out(&crate::userland::printf::to_bytes(&echo(args)));
             0
         }
         "printf" => printf_cmd(sh, args, io),
@@ -340,6 +340,7 @@ fn cd(sh: &mut Shell, world: &mut World, args: &[String], io: &mut Io) -> i32 {
         Ok(()) => {
             let old = std::mem::replace(&mut sh.ctx.cwd, new.clone());
             sh.vars.insert("OLDPWD".into(), old);
+            sh.exported.insert("OLDPWD".into());
             sh.vars.insert("PWD".into(), new);
             0
         }
@@ -407,7 +408,7 @@ fn printf_cmd(sh: &Shell, args: &[String], io: &mut Io) -> i32 {
         return if sh.flavor == Flavor::Ash { 1 } else { 2 };
     };
     let (text, status) = printf(fmt, &args[1..]);
-    io.out_str(&text);
+    io.write_out(&crate::userland::printf::to_bytes(&text));
     status
 }
 

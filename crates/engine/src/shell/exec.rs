@@ -147,6 +147,8 @@ impl Shell {
             let last = p.commands.len() - 1;
             // `set -o pipefail`: the last failing stage's status, if any failed.
             let mut failed = 0;
+            // Every stage runs in a subshell in bash: `$_` stays what it was.
+            let underscore = self.vars.get("_").cloned();
             for (i, cmd) in p.commands.iter().enumerate() {
                 let mut stage = Io::with_stdin(std::mem::take(&mut input));
                 // Only the last stage writes where the pipeline does.
@@ -162,6 +164,9 @@ impl Shell {
                     }
                     if self.options.pipefail && self.status == 0 {
                         self.status = failed;
+                    }
+                    if let Some(u) = &underscore {
+                        self.vars.insert("_".into(), u.clone());
                     }
                 } else {
                     io.write_err(&stage.err);
@@ -367,6 +372,11 @@ impl Shell {
             }
         }
         self.trace(&assigns, &argv, io);
+        if self.flavor == Flavor::Bash {
+            if let Some(last) = argv.last() {
+                self.vars.insert("_".into(), last.clone());
+            }
+        }
         if argv.is_empty() {
             for (k, v) in assigns {
                 self.vars.insert(k, v);
@@ -588,6 +598,12 @@ impl Shell {
         for (k, v) in assigns {
             env.retain(|e| !e.starts_with(&format!("{k}=")));
             env.push(format!("{k}={v}"));
+        }
+        // bash hands a program its own path as `_`.
+        if self.flavor == Flavor::Bash {
+            if let Some(path) = super::process::which(world, self, &argv[0]).or_else(|| argv[0].contains('/').then(|| argv[0].clone())) {
+                env.push(format!("_={path}"));
+            }
         }
         let outcome = super::launch::exec(world, self, argv, &env, io);
         match outcome {

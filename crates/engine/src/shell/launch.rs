@@ -195,7 +195,7 @@ fn find_program(world: &World, sh: &Shell, name: &str) -> Program {
 
 /// Applets of busybox 1.35 (`busybox --list`) the simulation implements beyond the links the
 /// images have.
-const STANDALONE_APPLETS: [&str; 32] = [
+const STANDALONE_APPLETS: [&str; 41] = [
     "awk",
     "base64",
     "chgrp",
@@ -203,13 +203,19 @@ const STANDALONE_APPLETS: [&str; 32] = [
     "cut",
     "diff",
     "expr",
+    "fold",
+    "groups",
     "gunzip",
     "gzip",
+    "link",
     "md5sum",
+    "mkfifo",
     "mktemp",
     "more",
     "mount",
     "nl",
+    "nproc",
+    "od",
     "paste",
     "realpath",
     "rev",
@@ -218,12 +224,15 @@ const STANDALONE_APPLETS: [&str; 32] = [
     "sha256sum",
     "sha512sum",
     "su",
+    "sync",
     "tac",
     "tee",
     "timeout",
     "tr",
     "truncate",
+    "tty",
     "uniq",
+    "unlink",
     "wget",
     "xargs",
     "yes",
@@ -280,6 +289,7 @@ pub fn exec(world: &mut World, sh: &mut Shell, argv: &[String], env: &[String], 
                 return Exit::Code(126);
             }
             let mut sub = Shell::new(sh.flavor, sh.ctx.clone(), env);
+            sub.become_shell();
             sub.depth = sh.depth + 1;
             sub.docker = sh.docker;
             sub.services = sh.services;
@@ -654,6 +664,7 @@ fn run_shell(world: &mut World, sh: &mut Shell, flavor: Flavor, argv: &[String],
         return Exit::Code(126);
     }
     let mut sub = Shell::new(flavor, sh.ctx.clone(), env);
+    sub.become_shell();
     sub.depth = sh.depth + 1;
     sub.docker = sh.docker;
     sub.services = sh.services;

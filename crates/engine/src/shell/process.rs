@@ -120,8 +120,9 @@ impl Shell {
                 exported.insert(k.to_string());
             }
         }
+        // Only a shell process exports PWD (`become_shell`); a program Docker starts directly
+        // has none (oracle-55).
         vars.insert("PWD".into(), ctx.cwd.clone());
-        exported.insert("PWD".into());
         Shell {
             flavor,
             ctx,
@@ -146,6 +147,19 @@ impl Shell {
         }
     }
 
+    /// What a shell process does to its environment when it starts: it exports PWD and one
+    /// more SHLVL than it was given.
+    pub fn become_shell(&mut self) {
+        let level = self.vars.get("SHLVL").and_then(|v| v.parse::<i64>().ok()).unwrap_or(0) + 1;
+        self.vars.insert("SHLVL".into(), level.to_string());
+        self.exported.insert("SHLVL".into());
+        self.exported.insert("PWD".into());
+        // bash's `$_` starts as the path it was run by, then follows each command's last word.
+        if self.flavor == Flavor::Bash {
+            self.vars.insert("_".into(), "/usr/bin/bash".into());
+        }
+    }
+
     /// The host shell of `student`, as in `ENVIRONMENT.md` §1.
     pub fn host(cwd: &str) -> Shell {
         let env: Vec<String> = [
@@ -162,7 +176,10 @@ impl Shell {
         .iter()
         .map(|s| s.to_string())
         .collect();
-        Shell::new(Flavor::Bash, Ctx { ns: Ns::Host, cred: crate::world::Cred::student(), cwd: cwd.into(), umask: 0o022 }, &env)
+        let mut sh =
+            Shell::new(Flavor::Bash, Ctx { ns: Ns::Host, cred: crate::world::Cred::student(), cwd: cwd.into(), umask: 0o022 }, &env);
+        sh.become_shell();
+        sh
     }
 
     pub fn name(&self) -> &'static str {

@@ -36,6 +36,32 @@ pub fn echo(args: &[String]) -> String {
     out
 }
 
+/// Where a byte an escape asked for (`\\377`) waits in the text until it is written: bytes
+/// outside ASCII are not characters, so they ride in a private-use block, one code point per
+/// byte, and [`to_bytes`] puts them back.
+const RAW_BYTES: u32 = 0xF700;
+
+fn raw_byte(b: u8) -> char {
+    if b.is_ascii() {
+        char::from(b)
+    } else {
+        char::from_u32(RAW_BYTES + u32::from(b)).unwrap_or('?')
+    }
+}
+
+/// The bytes `echo` or `printf` writes for their text.
+pub fn to_bytes(text: &str) -> Vec<u8> {
+    let mut out = Vec::with_capacity(text.len());
+    let mut buf = [0u8; 4];
+    for c in text.chars() {
+        match u32::from(c).checked_sub(RAW_BYTES) {
+            Some(b @ 0x80..=0xff) => out.push(b as u8),
+            _ => out.extend_from_slice(c.encode_utf8(&mut buf).as_bytes()),
+        }
+    }
+    out
+}
+
 /// Backslash escapes of `printf` formats and `echo -e`. Returns the text and whether `\c` stopped output.
 pub fn unescape(s: &str, echo_style: bool) -> (String, bool) {
     let mut out = String::new();
@@ -64,7 +90,7 @@ pub fn unescape(s: &str, echo_style: bool) -> (String, bool) {
                         i += 1;
                         n += 1;
                     }
-                    out.push(char::from_u32(v).unwrap_or('?'));
+                    out.push(raw_byte((v & 0xff) as u8));
                     continue;
                 }
                 other => {

@@ -41,7 +41,7 @@ impl World {
         let ftype = inode.file_type();
         let mut nlink = match &inode.kind {
             Kind::Dir { .. } => 2 + self.fs().subdir_count(id) as u32,
-            _ => 1,
+            _ => 1 + inode.links,
         };
         if let Node::Merged(s) = &loc.node {
             if inode.is_dir() && s.len() > 1 {

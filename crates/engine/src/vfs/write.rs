@@ -128,6 +128,51 @@ impl World {
         Ok(())
     }
 
+    /// link(2): a second name for a file, on the same file system (a file of a lower layer is
+    /// copied up first, as overlayfs does). The link itself is not followed.
+    pub fn hard_link(&mut self, ctx: &Ctx, target: &str, path: &str) -> Result<(), Errno> {
+        let src = self.resolve(ctx, target, false)?;
+        if self.is_dir_node(&src.node) {
+            return Err(Errno::Perm);
+        }
+        let (parent, name) = self.resolve_parent(ctx, path)?;
+        if self.lookup_child(ctx, &parent, &name).is_some() {
+            return Err(Errno::Exists);
+        }
+        if src.mount != parent.mount {
+            return Err(Errno::CrossDevice);
+        }
+        self.check_dir_writable(ctx, &parent, path)?;
+        let id = match &src.node {
+            Node::Plain(i) => *i,
+            Node::Merged(s) if s[0].0 == 0 => s[0].1,
+            Node::Merged(_) => self.copy_up(ctx, &src.rel)?,
+        };
+        let dir = self.writable_dir(ctx, &parent)?;
+        self.fs_mut().link(dir, &name, id);
+        self.fs_mut().get_mut(id).links += 1;
+        self.fs_mut().get_mut(dir).mtime = self.clock().secs();
+        let place = self.place_of(ctx, parent.mount);
+        let p = if parent.path == "/" { format!("/{name}") } else { format!("{}/{name}", parent.path) };
+        self.emit(Event::FileWritten { place, path: p, bytes: 0 });
+        Ok(())
+    }
+
+    /// mkfifo(3): a named pipe.
+    pub fn mkfifo(&mut self, ctx: &Ctx, path: &str, mode: u32) -> Result<(), Errno> {
+        let (parent, name) = self.resolve_parent(ctx, path)?;
+        if self.lookup_child(ctx, &parent, &name).is_some() {
+            return Err(Errno::Exists);
+        }
+        self.check_dir_writable(ctx, &parent, path)?;
+        let dir = self.writable_dir(ctx, &parent)?;
+        self.create_node(ctx, dir, &name, Kind::Fifo, mode & !ctx.umask);
+        let place = self.place_of(ctx, parent.mount);
+        let p = if parent.path == "/" { format!("/{name}") } else { format!("{}/{name}", parent.path) };
+        self.emit(Event::FileWritten { place, path: p, bytes: 0 });
+        Ok(())
+    }
+
     /// Removes a non-directory (`dir == false`) or an empty directory (`dir == true`).
     pub fn remove(&mut self, ctx: &Ctx, path: &str, dir: bool) -> Result<(), Errno> {
         let (parent, name) = self.resolve_parent(ctx, path)?;
@@ -160,7 +205,10 @@ impl World {
         match &loc.node {
             Node::Plain(_) => {
                 let pdir = parent.top();
-                self.fs_mut().unlink(pdir, &name);
+                if let Some(id) = self.fs_mut().unlink(pdir, &name) {
+                    let inode = self.fs_mut().get_mut(id);
+                    inode.links = inode.links.saturating_sub(1);
+                }
                 self.fs_mut().get_mut(pdir).mtime = self.clock().secs();
                 self.emit(Event::FileRemoved { place, path: loc.path.clone() });
             }
@@ -175,7 +223,10 @@ impl World {
                     let container = self.container_name(&ctx.ns);
                     self.emit(Event::Whiteout { container, path: loc.path.clone() });
                 } else {
-                    self.fs_mut().unlink(updir, &name);
+                    if let Some(id) = self.fs_mut().unlink(updir, &name) {
+                        let inode = self.fs_mut().get_mut(id);
+                        inode.links = inode.links.saturating_sub(1);
+                    }
                     self.emit(Event::FileRemoved { place, path: loc.path.clone() });
                 }
                 self.fs_mut().get_mut(updir).mtime = now;

@@ -199,3 +199,45 @@ fn decode_base64(data: &[u8]) -> Option<Vec<u8>> {
     }
     Some(out)
 }
+
+const ALPHABET32: &[u8; 32] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
+
+/// `base32 [-d] [FILE]`: RFC 4648's alphabet, in lines of 76 characters, or decoded.
+pub(super) fn base32(p: &mut Proc, args: &[String]) -> i32 {
+    let (opts, files) = split_opts(args);
+    let decode = opts.iter().any(|o| o == "-d" || o == "--decode");
+    let input = files.first().cloned().unwrap_or_else(|| "-".into());
+    let Some(data) = read_input(p, &input) else { return 1 };
+    if decode {
+        let symbols: Vec<u8> = data.iter().copied().filter(|c| !c.is_ascii_whitespace() && *c != b'=').collect();
+        let mut out = Vec::new();
+        let (mut acc, mut bits) = (0u64, 0u32);
+        for c in symbols {
+            let Some(v) = ALPHABET32.iter().position(|a| *a == c) else {
+                p.err("invalid input");
+                return 1;
+            };
+            acc = (acc << 5) | v as u64;
+            bits += 5;
+            if bits >= 8 {
+                bits -= 8;
+                out.push((acc >> bits) as u8);
+            }
+        }
+        p.io.write_out(&out);
+        return 0;
+    }
+    let mut text = String::new();
+    for chunk in data.chunks(5) {
+        let mut block = [0u8; 5];
+        block[..chunk.len()].copy_from_slice(chunk);
+        let n = block.iter().fold(0u64, |acc, b| (acc << 8) | u64::from(*b));
+        let symbols = (chunk.len() * 8).div_ceil(5);
+        for k in 0..8 {
+            text.push(if k < symbols { char::from(ALPHABET32[((n >> (35 - 5 * k)) & 31) as usize]) } else { '=' });
+        }
+    }
+    let out: String = text.as_bytes().chunks(76).map(|l| format!("{}\n", String::from_utf8_lossy(l))).collect();
+    p.out(&out);
+    0
+}

@@ -461,14 +461,10 @@ pub(super) fn ln(p: &mut Proc, args: &[String]) -> i32 {
     if force && p.world.exists(&p.ctx, &link) {
         let _ = p.world.remove(&p.ctx, &link, false);
     }
-    let res = if has(&opts, "-s", "--symbolic") {
-        p.world.symlink(&p.ctx, target, &link)
-    } else {
-        match p.world.read(&p.ctx, target) {
-            Ok(d) => p.world.write_file(&p.ctx, &link, &d, WriteMode::Truncate).map(|_| ()),
-            Err(e) => Err(e),
-        }
-    };
+    if !has(&opts, "-s", "--symbolic") {
+        return super::links::hard_ln(p, target, &link);
+    }
+    let res = p.world.symlink(&p.ctx, target, &link);
     if let Err(e) = res {
         let q = p.q(&link);
         p.err_dialect(&format!("failed to create symbolic link {q}: {e}"), &format!("{link}: {e}"));

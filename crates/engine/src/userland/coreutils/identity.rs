@@ -1,4 +1,4 @@
-//! Who one is: `id`, `whoami` and `getent` (passwd and group).
+//! Who one is: `id`, `whoami`, `groups`, `logname` and `getent` (passwd and group).
 
 use crate::userland::users;
 use crate::vfs::Ctx;
@@ -44,6 +44,45 @@ pub(super) fn id(p: &mut Proc, args: &[String]) -> i32 {
     let s = format!("uid={} gid={} groups={}", fmt_u(p.world, &p.ctx, c.uid), fmt_g(p.world, &p.ctx, c.gid), groups.join(","));
     p.out(&format!("{s}\n"));
     0
+}
+
+/// `groups [USER…]`: the names of one's groups (the process's), or of each user's as
+/// `USER : GROUPS` (GNU; busybox's applet prints the caller's only). oracle-55.
+pub(super) fn groups(p: &mut Proc, args: &[String]) -> i32 {
+    let names = |p: &Proc, gids: &[u32]| -> String {
+        gids.iter().map(|g| users::group_name(p.world, &p.ctx, *g).unwrap_or_else(|| g.to_string())).collect::<Vec<_>>().join(" ")
+    };
+    if args.is_empty() || !p.gnu {
+        let mut gids = vec![p.ctx.cred.gid];
+        gids.extend(p.ctx.cred.groups.iter().filter(|g| **g != p.ctx.cred.gid));
+        let line = names(p, &gids);
+        p.out_line(&line);
+        return 0;
+    }
+    let mut status = 0;
+    for user in args {
+        let entry = users::passwd(p.world, &p.ctx).into_iter().find(|e| e.name == *user);
+        match entry.and_then(|e| users::resolve_user(p.world, &p.ctx, &e.name).ok()) {
+            Some((cred, _)) => {
+                let mut gids = vec![cred.gid];
+                gids.extend(cred.groups.iter().filter(|g| **g != cred.gid));
+                let line = format!("{user} : {}", names(p, &gids));
+                p.out_line(&line);
+            }
+            None => {
+                let q = p.lq(user);
+                p.err(&format!("{q}: no such user"));
+                status = 1;
+            }
+        }
+    }
+    status
+}
+
+/// `logname`: the login name of the terminal's session, which a replay has none of.
+pub(super) fn logname(p: &mut Proc) -> i32 {
+    p.err("no login name");
+    1
 }
 
 pub(super) fn whoami(p: &mut Proc) -> i32 {

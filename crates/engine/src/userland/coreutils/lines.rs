@@ -1,4 +1,5 @@
-//! Line and character tools: `tr`, `uniq`, `tac`, in GNU's and busybox's words (oracle-40).
+//! Line and character tools: `tr`, `uniq`, `tac` (oracle-40); `comm`, `fold` and `split`
+//! (oracle-55); in GNU's and busybox's words.
 
 use super::{read_input, split_opts, Proc};
 
@@ -156,4 +157,193 @@ pub(super) fn uniq(p: &mut Proc, args: &[String]) -> i32 {
 /// `tac [FILE…]`: the lines of each file, last first.
 pub(super) fn tac(p: &mut Proc, args: &[String]) -> i32 {
     super::columns::per_input(p, args, |text| text.lines().rev().map(|l| format!("{l}\n")).collect())
+}
+
+/// `comm [-123] FILE1 FILE2`: lines only in the first, only in the second, and in both, as
+/// three columns indented by tabs (a suppressed column takes its tab with it).
+pub(super) fn comm(p: &mut Proc, args: &[String]) -> i32 {
+    let (opts, files) = split_opts(args);
+    let hide = |c: char| opts.iter().any(|o| !o.starts_with("--") && o.contains(c));
+    let (h1, h2, h3) = (hide('1'), hide('2'), hide('3'));
+    let [a, b] = files.as_slice() else { return p.usage() };
+    let Some(left) = read_input(p, a) else { return 1 };
+    let Some(right) = read_input(p, b) else { return 1 };
+    let (left, right) = (String::from_utf8_lossy(&left).into_owned(), String::from_utf8_lossy(&right).into_owned());
+    let (left, right): (Vec<&str>, Vec<&str>) = (left.lines().collect(), right.lines().collect());
+    let indent2 = if h1 { "" } else { "\t" };
+    let indent3 = format!("{}{}", if h1 { "" } else { "\t" }, if h2 { "" } else { "\t" });
+    let (mut i, mut j) = (0, 0);
+    let mut out = String::new();
+    while i < left.len() || j < right.len() {
+        let order = match (left.get(i), right.get(j)) {
+            (Some(l), Some(r)) => l.cmp(r),
+            (Some(_), None) => std::cmp::Ordering::Less,
+            _ => std::cmp::Ordering::Greater,
+        };
+        match order {
+            std::cmp::Ordering::Less => {
+                if !h1 {
+                    out.push_str(&format!("{}\n", left[i]));
+                }
+                i += 1;
+            }
+            std::cmp::Ordering::Greater => {
+                if !h2 {
+                    out.push_str(&format!("{indent2}{}\n", right[j]));
+                }
+                j += 1;
+            }
+            std::cmp::Ordering::Equal => {
+                if !h3 {
+                    out.push_str(&format!("{indent3}{}\n", left[i]));
+                }
+                i += 1;
+                j += 1;
+            }
+        }
+    }
+    p.out(&out);
+    0
+}
+
+/// `fold [-s] [-w WIDTH] [FILE…]`: lines cut at WIDTH characters (`-s`: after the last blank
+/// that fits).
+pub(super) fn fold(p: &mut Proc, args: &[String]) -> i32 {
+    let mut width = 80usize;
+    let mut spaces = false;
+    let mut files = Vec::new();
+    let mut i = 0;
+    while let Some(a) = args.get(i) {
+        i += 1;
+        if a == "-w" || a == "--width" {
+            match args.get(i).and_then(|w| w.parse().ok()) {
+                Some(w) => width = w,
+                None => return p.usage(),
+            }
+            i += 1;
+        } else if let Some(w) = a.strip_prefix("--width=").or_else(|| a.strip_prefix("-w")) {
+            match w.parse() {
+                Ok(w) => width = w,
+                Err(_) => return p.usage(),
+            }
+        } else if a.starts_with('-') && a.len() > 1 {
+            spaces |= a.contains('s');
+        } else {
+            files.push(a.clone());
+        }
+    }
+    let width = width.max(1);
+    if files.is_empty() {
+        files.push("-".into());
+    }
+    let mut out = String::new();
+    for f in files {
+        let Some(data) = read_input(p, &f) else { return 1 };
+        let text = String::from_utf8_lossy(&data).into_owned();
+        for piece in text.split_inclusive('\n') {
+            let (line, newline) = match piece.strip_suffix('\n') {
+                Some(l) => (l, "\n"),
+                None => (piece, ""),
+            };
+            let mut rest: Vec<char> = line.chars().collect();
+            while rest.len() > width {
+                let cut =
+                    if spaces { rest[..width].iter().rposition(|c| *c == ' ' || *c == '\t').map_or(width, |at| at + 1) } else { width };
+                out.extend(rest.drain(..cut));
+                out.push('\n');
+            }
+            out.extend(rest);
+            out.push_str(newline);
+        }
+    }
+    p.out(&out);
+    0
+}
+
+/// `split [-l LINES | -b BYTES] [FILE [PREFIX]]`: pieces named PREFIXaa, PREFIXab, …
+pub(super) fn split(p: &mut Proc, args: &[String]) -> i32 {
+    let mut lines: Option<usize> = None;
+    let mut bytes: Option<usize> = None;
+    let mut operands = Vec::new();
+    let mut i = 0;
+    while let Some(a) = args.get(i) {
+        i += 1;
+        let (flag, inline) = match a.as_str() {
+            "-l" | "-b" => (a.as_str(), None),
+            s if s.starts_with("-l") || s.starts_with("-b") => (s.get(..2).unwrap_or(s), s.get(2..)),
+            _ => {
+                operands.push(a.clone());
+                continue;
+            }
+        };
+        let value = match inline {
+            Some(v) => v.to_string(),
+            None => {
+                let Some(v) = args.get(i) else { return p.usage() };
+                i += 1;
+                v.clone()
+            }
+        };
+        let Some(n) = parse_count(&value).filter(|n| *n > 0) else {
+            let q = p.lq(&value);
+            let what = if flag == "-l" { "number of lines" } else { "number of bytes" };
+            return p.err_try(&format!("invalid {what}: {q}"));
+        };
+        if flag == "-l" {
+            lines = Some(n);
+        } else {
+            bytes = Some(n);
+        }
+    }
+    let input = operands.first().cloned().unwrap_or_else(|| "-".into());
+    let prefix = operands.get(1).cloned().unwrap_or_else(|| "x".into());
+    let Some(data) = read_input(p, &input) else { return 1 };
+    let pieces: Vec<&[u8]> = match bytes {
+        Some(n) => data.chunks(n).collect(),
+        None => {
+            let per = lines.unwrap_or(1000);
+            let mut out = Vec::new();
+            let (mut start, mut count) = (0, 0);
+            for (at, b) in data.iter().enumerate() {
+                if *b == b'\n' {
+                    count += 1;
+                    if count == per {
+                        out.push(&data[start..=at]);
+                        start = at + 1;
+                        count = 0;
+                    }
+                }
+            }
+            if start < data.len() {
+                out.push(&data[start..]);
+            }
+            out
+        }
+    };
+    for (k, piece) in pieces.iter().enumerate() {
+        let suffix: String = [b'a' + (k / 26 % 26) as u8, b'a' + (k % 26) as u8].iter().map(|b| char::from(*b)).collect();
+        let name = format!("{prefix}{suffix}");
+        if let Err(e) = p.world.write_file(&p.ctx, &name, &crate::fs::Data::from_bytes(piece), crate::vfs::WriteMode::Truncate) {
+            let q = p.q(&name);
+            p.err(&format!("{q}: {e}"));
+            return 1;
+        }
+    }
+    0
+}
+
+/// A count with an optional size suffix (`K`, `M`, `G`: powers of 1024; `KB`…: of 1000).
+fn parse_count(text: &str) -> Option<usize> {
+    let digits = text.trim_end_matches(|c: char| c.is_ascii_alphabetic());
+    let n: usize = digits.parse().ok()?;
+    let unit = match text.get(digits.len()..)? {
+        "" => 1,
+        "K" | "k" => 1 << 10,
+        "M" => 1 << 20,
+        "G" => 1 << 30,
+        "KB" | "kB" => 1000,
+        "MB" => 1_000_000,
+        _ => return None,
+    };
+    n.checked_mul(unit)
 }

@@ -16,6 +16,7 @@ pub fn mode_string(st: &Stat) -> String {
         FileType::Symlink => 'l',
         FileType::CharDev => 'c',
         FileType::Socket => 's',
+        FileType::Fifo => 'p',
         FileType::File => '-',
     };
     let m = st.mode;
@@ -63,9 +64,10 @@ pub(super) fn ls(p: &mut Proc, args: &[String]) -> i32 {
     let almost = has(&opts, "-A", "--almost-all");
     let dir_only = has(&opts, "-d", "--directory");
     let recursive = has(&opts, "-R", "--recursive");
-    let one = has(&opts, "-1", "");
-    let _ = one;
-    if let Some(bad) = opts.iter().find(|o| !o.starts_with("--") && !"-l-n-a-A-d-R-1-h-g-o-F-t-r-S-i".contains(o.as_str())) {
+    // `-C`: names in columns, as GNU's `dir` prints them even into a pipe.
+    let columns = has(&opts, "-C", "") && !long;
+    let inode = has(&opts, "-i", "--inode");
+    if let Some(bad) = opts.iter().find(|o| !o.starts_with("--") && !"-l-n-a-A-d-R-1-h-g-o-F-t-r-S-i-C-b".contains(o.as_str())) {
         let c = bad.trim_start_matches('-').to_string();
         if p.gnu {
             p.err(&format!("invalid option -- '{c}'"));
@@ -115,7 +117,8 @@ pub(super) fn ls(p: &mut Proc, args: &[String]) -> i32 {
     let multi = ops.len() > 1 || recursive;
     let mut first_block = true;
     if !files.is_empty() {
-        print_entries(p, &files, long, numeric, false);
+        let text = render_entries(p, &files, Shape { long, numeric, columns, inode });
+        p.out(&text);
         first_block = false;
     }
     let mut queue: Vec<(String, Loc)> = dirs;
@@ -159,7 +162,8 @@ pub(super) fn ls(p: &mut Proc, args: &[String]) -> i32 {
             let total: u64 = list.iter().map(|e| e.st.blocks).sum();
             p.out(&format!("total {total}\n"));
         }
-        print_entries(p, &list, long, numeric, true);
+        let text = render_entries(p, &list, Shape { long, numeric, columns, inode });
+        p.out(&text);
         for s in subdirs.into_iter().rev() {
             queue.push(s);
         }
@@ -167,12 +171,34 @@ pub(super) fn ls(p: &mut Proc, args: &[String]) -> i32 {
     status
 }
 
-fn print_entries(p: &mut Proc, list: &[LsEntry], long: bool, numeric: bool, _in_dir: bool) {
+/// How entries are printed: long or not, numeric owners, in columns, with inode numbers.
+#[derive(Clone, Copy)]
+struct Shape {
+    long: bool,
+    numeric: bool,
+    columns: bool,
+    inode: bool,
+}
+
+/// The lines `ls` prints for `list`.
+fn render_entries(p: &Proc, list: &[LsEntry], shape: Shape) -> String {
+    let mut out = String::new();
+    let Shape { long, numeric, columns, inode } = shape;
+    if inode {
+        // The inode number first, right-aligned to the widest (GNU; busybox pads to 8).
+        let width = if p.gnu { list.iter().map(|e| e.st.ino.0.to_string().len()).max().unwrap_or(0) } else { 8 };
+        let plain = render_entries(p, list, Shape { inode: false, ..shape });
+        return plain.lines().zip(list).map(|(line, e)| format!("{:>width$} {line}\n", e.st.ino.0)).collect();
+    }
+    if columns {
+        let names: Vec<&str> = list.iter().map(|e| e.name.as_str()).collect();
+        return in_columns(&names, 80);
+    }
     if !long {
         for e in list {
-            p.out(&format!("{}\n", e.name));
+            out.push_str(&format!("{}\n", e.name));
         }
-        return;
+        return out;
     }
     let now = p.world.clock().secs();
     let owner = |w: &World, ctx: &Ctx, uid: u32| {
@@ -221,12 +247,52 @@ fn print_entries(p: &mut Proc, list: &[LsEntry], long: bool, numeric: bool, _in_
         for r in &rows {
             let o = if r.7 { format!("{:>wo$}", r.2) } else { format!("{:<wo$}", r.2) };
             let g = if r.8 { format!("{:>wg$}", r.3) } else { format!("{:<wg$}", r.3) };
-            p.out(&format!("{} {:>wl$} {} {} {:>ws$} {} {}\n", r.0, r.1, o, g, r.4, r.5, r.6));
+            out.push_str(&format!("{} {:>wl$} {} {} {:>ws$} {} {}\n", r.0, r.1, o, g, r.4, r.5, r.6));
         }
     } else {
         for r in &rows {
             let size = if r.4.contains(',') { format!("{} ", r.4) } else { format!("{:>9} ", r.4) };
-            p.out(&format!("{} {:>4} {:<8} {:<8} {}{} {}\n", r.0, r.1, r.2, r.3, size, r.5, r.6));
+            out.push_str(&format!("{} {:>4} {:<8} {:<8} {}{} {}\n", r.0, r.1, r.2, r.3, size, r.5, r.6));
         }
     }
+    out
+}
+
+/// Names in as many columns as fit in `width`, filled down then across, two spaces apart (GNU
+/// ls's vertical layout).
+fn in_columns(names: &[&str], width: usize) -> String {
+    if names.is_empty() {
+        return String::new();
+    }
+    let lens: Vec<usize> = names.iter().map(|n| n.chars().count()).collect();
+    let layout = |cols: usize| -> Option<Vec<usize>> {
+        let rows = names.len().div_ceil(cols);
+        let widths: Vec<usize> =
+            (0..cols).map(|c| lens.iter().skip(c * rows).take(rows).max().copied().unwrap_or(0)).filter(|w| *w > 0).collect();
+        if widths.len() < cols && cols > 1 {
+            return None;
+        }
+        let total: usize = widths.iter().sum::<usize>() + 2 * (widths.len() - 1);
+        (total <= width || cols == 1).then_some(widths)
+    };
+    let (cols, widths) = (1..=names.len()).rev().find_map(|c| layout(c).map(|w| (c, w))).unwrap_or((1, vec![0]));
+    let rows = names.len().div_ceil(cols);
+    let mut out = String::new();
+    for r in 0..rows {
+        let mut line = String::new();
+        for (c, w) in widths.iter().enumerate() {
+            let Some(name) = names.get(c * rows + r) else { break };
+            if c > 0 {
+                line.push_str("  ");
+            }
+            line.push_str(name);
+            let last = names.get((c + 1) * rows + r).is_none();
+            if !last {
+                line.push_str(&" ".repeat(w - lens[c * rows + r]));
+            }
+        }
+        out.push_str(&line);
+        out.push('\n');
+    }
+    out
 }

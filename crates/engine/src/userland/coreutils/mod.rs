@@ -18,8 +18,10 @@ mod find;
 mod grep;
 mod identity;
 mod lines;
+mod links;
 mod ls;
 mod make;
+mod numbers;
 mod perms;
 mod regex;
 mod sed;
@@ -43,7 +45,7 @@ use disk::{dd, df, du, mount};
 use files::{cp, ln, mkdir, mv, rm, rmdir, touch};
 use find::find;
 use grep::grep;
-use identity::{getent, id, whoami};
+use identity::{getent, groups, id, logname, whoami};
 use ls::ls;
 use perms::{chmod, chown};
 use sed::sed;
@@ -279,16 +281,57 @@ pub fn run(p: &mut Proc, argv: &[String]) -> i32 {
         "ln" => ln(p, args),
         "id" => id(p, args),
         "whoami" => whoami(p),
+        "groups" => groups(p, args),
+        "comm" if p.gnu => lines::comm(p, args),
+        "fold" => lines::fold(p, args),
+        "split" if p.gnu => lines::split(p, args),
+        "od" => numbers::od(p, args),
+        "numfmt" if p.gnu => numbers::numfmt(p, args),
+        "dir" | "vdir" if p.gnu => ls_variant(p, args),
+        "link" => links::link(p, args),
+        "unlink" => links::unlink(p, args),
+        "mkfifo" => links::mkfifo(p, args),
+        "logname" if p.gnu => logname(p),
+        // The machine has two processors (`docker info`: CPUs 2).
+        "nproc" => {
+            p.out_line("2");
+            0
+        }
+        // A replay's stdin is never a terminal.
+        "tty" => {
+            p.out_line("not a tty");
+            1
+        }
+        "sync" => 0,
+        "printenv" if p.gnu => {
+            let mut status = 0;
+            if args.is_empty() {
+                let mut env = p.env.clone();
+                sorting::sort(&mut env);
+                for e in env {
+                    p.out_line(&e);
+                }
+                return 0;
+            }
+            for name in args {
+                let prefix = format!("{name}=");
+                match p.env.iter().find_map(|e| e.strip_prefix(&prefix)).map(str::to_string) {
+                    Some(v) => p.out_line(&v),
+                    None => status = 1,
+                }
+            }
+            status
+        }
         "stat" => stat(p, args),
         "echo" => {
             let s = super::printf::echo(args);
-            p.out(&s);
+            p.io.write_out(&super::printf::to_bytes(&s));
             0
         }
         "printf" => {
             let Some(f) = args.first() else { return p.usage() };
             let (s, st) = super::printf::printf(f, &args[1..]);
-            p.out(&s);
+            p.io.write_out(&super::printf::to_bytes(&s));
             st
         }
         "pwd" => {
@@ -418,6 +461,10 @@ pub fn run(p: &mut Proc, argv: &[String]) -> i32 {
         "uniq" => lines::uniq(p, args),
         "tac" => lines::tac(p, args),
         "md5sum" | "sha1sum" | "sha256sum" | "sha512sum" => sums::sum(p, args),
+        "sha224sum" | "sha384sum" if p.gnu => sums::sum(p, args),
+        "cksum" if p.gnu => sums::cksum(p, args),
+        "sum" if p.gnu => sums::bsd_sum(p, args),
+        "base32" if p.gnu => bytes::base32(p, args),
         "truncate" => bytes::truncate(p, args),
         "nl" => columns::nl(p, args),
         "rev" => columns::rev(p, args),
@@ -446,6 +493,14 @@ pub fn run(p: &mut Proc, argv: &[String]) -> i32 {
             }
         }
     }
+}
+
+/// GNU's `dir` (`ls -C -b`: columns even into a pipe) and `vdir` (`ls -l -b`).
+fn ls_variant(p: &mut Proc, args: &[String]) -> i32 {
+    let flag = if p.name == "dir" { "-C" } else { "-l" };
+    let mut with = vec![flag.to_string()];
+    with.extend_from_slice(args);
+    ls(p, &with)
 }
 
 /// `realpath PATH…`: each path with its symlinks, `.` and `..` resolved. GNU's may name a last

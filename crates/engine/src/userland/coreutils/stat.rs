@@ -51,6 +51,7 @@ pub(super) fn stat(p: &mut Proc, args: &[String]) -> i32 {
             FileType::Symlink => "symbolic link",
             FileType::CharDev => "character special file",
             FileType::Socket => "socket",
+            FileType::Fifo => "fifo",
         };
         let ymd = format!("{:04}-{:02}-{:02} {:02}:{:02}:{:02}.000000000 +0000", t.year, t.month, t.day, t.hour, t.min, t.sec);
         match &format {

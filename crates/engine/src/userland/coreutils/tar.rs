@@ -77,6 +77,7 @@ pub fn encode_as(members: &[Member], format: Format) -> Vec<u8> {
             FileType::Dir => b'5',
             FileType::Symlink => b'2',
             FileType::CharDev => b'3',
+            FileType::Fifo => b'6',
             _ => b'0',
         };
         put(&mut h[157..257], &m.link);
@@ -137,6 +138,7 @@ pub fn decode(bytes: &[u8]) -> Option<Vec<Member>> {
             b'5' => FileType::Dir,
             b'2' => FileType::Symlink,
             b'3' => FileType::CharDev,
+            b'6' => FileType::Fifo,
             _ => FileType::File,
         };
         pos += 512;
@@ -490,6 +492,10 @@ fn extract(world: &mut World, ctx: &Ctx, rel: &str, m: &Member, gnu: bool) -> Re
             world.symlink(ctx, &m.link, rel)?;
             return Ok(());
         }
+        FileType::Fifo => match world.stat(ctx, rel, false) {
+            Ok(s) if s.ftype == FileType::Fifo => {}
+            _ => world.mkfifo(ctx, rel, 0o666)?,
+        },
         _ => {
             world.write_file(ctx, rel, &m.data, WriteMode::Truncate)?;
         }
