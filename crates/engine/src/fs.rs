@@ -88,6 +88,9 @@ pub struct Inode {
     pub copied_up: bool,
     /// Names the inode has beyond its first (hard links made with `ln` or `link`).
     pub links: u32,
+    /// A file's holes: ranges never written (`truncate`, `dd seek=`), sorted and apart. They
+    /// read as zeros and take no blocks.
+    pub holes: Vec<(u64, u64)>,
 }
 
 impl Inode {
@@ -236,15 +239,26 @@ impl Arena {
             xattr_block: false,
             copied_up: false,
             links: 0,
+            holes: Vec::new(),
         })
     }
 
     pub fn new_file(&mut self, data: Data, uid: u32, gid: u32, mode: u32, mtime: i64) -> InodeId {
-        self.alloc(Inode { kind: Kind::File(data), uid, gid, mode, mtime, xattr_block: false, copied_up: false, links: 0 })
+        self.alloc(Inode {
+            kind: Kind::File(data),
+            uid,
+            gid,
+            mode,
+            mtime,
+            xattr_block: false,
+            copied_up: false,
+            links: 0,
+            holes: Vec::new(),
+        })
     }
 
     pub fn new_node(&mut self, kind: Kind, uid: u32, gid: u32, mode: u32, mtime: i64) -> InodeId {
-        self.alloc(Inode { kind, uid, gid, mode, mtime, xattr_block: false, copied_up: false, links: 0 })
+        self.alloc(Inode { kind, uid, gid, mode, mtime, xattr_block: false, copied_up: false, links: 0, holes: Vec::new() })
     }
 
     pub fn lookup(&self, dir: InodeId, name: &str) -> Option<InodeId> {
@@ -403,4 +417,33 @@ pub fn parent_and_name(path: &str) -> (String, String) {
         Some((parent, name)) => (parent.to_string(), name.to_string()),
         None => ("/".into(), norm),
     }
+}
+
+/// The 1 KiB blocks a file of `size` bytes takes when `holes` were never written: each 4 KiB
+/// page holding a written byte is allocated, a page wholly inside a hole is not.
+pub fn allocated_kib(size: u64, holes: &[(u64, u64)]) -> u64 {
+    const PAGE: u64 = 4096;
+    let pages = size.div_ceil(PAGE);
+    let empty: u64 = holes
+        .iter()
+        .map(|&(start, end)| {
+            let first = start.div_ceil(PAGE);
+            let last = if end >= size { pages } else { end / PAGE };
+            last.saturating_sub(first)
+        })
+        .sum();
+    pages.saturating_sub(empty) * 4
+}
+
+/// Holes as they stand after a file of `old` bytes is cut or grown to `new` (the part grown is
+/// a hole), merged with the ones before.
+pub fn resized_holes(holes: &[(u64, u64)], old: u64, new: u64) -> Vec<(u64, u64)> {
+    let mut out: Vec<(u64, u64)> = holes.iter().filter(|(s, _)| *s < new).map(|&(s, e)| (s, e.min(new))).collect();
+    if new > old {
+        match out.last_mut() {
+            Some(last) if last.1 == old => last.1 = new,
+            _ => out.push((old, new)),
+        }
+    }
+    out
 }

@@ -161,6 +161,7 @@ impl Engine {
                     let flow = session.shell.run_script(world, line, &mut io);
                     match flow {
                         Flow::Exit(code) => {
+                            let code = session.shell.exit_with_trap(world, code, &mut io);
                             docker::end_session(world, &session.container_id, session.main_process, code);
                             code
                         }
@@ -223,10 +224,11 @@ impl Engine {
         sh.interactive = self.world.tty();
         let flow = sh.run_script(&mut self.world, line, io);
         self.cwd = sh.ctx.cwd.clone();
-        match flow {
+        let code = match flow {
             Flow::Exit(c) => c,
             _ => sh.status,
-        }
+        };
+        sh.exit_with_trap(&mut self.world, code, io)
     }
 
     /// Whether the last line asked a `[y/N]` question that the next line answers.

@@ -443,6 +443,7 @@ fn copy_merged(world: &mut World, loc: &crate::vfs::Loc) -> InodeId {
                 kind: Kind::Dir { entries: BTreeMap::new(), opaque: false },
                 xattr_block: false,
                 copied_up: false,
+                holes: Vec::new(),
                 ..top
             });
             for (n, st) in children {

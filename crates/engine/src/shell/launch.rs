@@ -295,11 +295,12 @@ pub fn exec(world: &mut World, sh: &mut Shell, argv: &[String], env: &[String], 
             sub.services = sh.services;
             sub.positional = argv[1..].to_vec();
             let body = text.split_once('\n').filter(|_| text.starts_with("#!")).map(|(_, b)| b.to_string()).unwrap_or(text);
-            match sub.run_script(world, &body, io) {
-                Flow::Exit(c) | Flow::Return(c) => Exit::Code(c),
-                Flow::Block => Exit::Block,
-                Flow::Next | Flow::Break(_) | Flow::Continue(_) => Exit::Code(sub.status),
-            }
+            let code = match sub.run_script(world, &body, io) {
+                Flow::Exit(c) | Flow::Return(c) => c,
+                Flow::Block => return Exit::Block,
+                Flow::Next | Flow::Break(_) | Flow::Continue(_) => sub.status,
+            };
+            Exit::Code(sub.exit_with_trap(world, code, io))
         }
         Program::NotFound => {
             match sh.flavor {
@@ -693,11 +694,12 @@ fn run_shell(world: &mut World, sh: &mut Shell, flavor: Flavor, argv: &[String],
     } else {
         String::from_utf8_lossy(&std::mem::take(&mut io.stdin)).into_owned()
     };
-    match sub.run_script(world, &script, io) {
-        Flow::Exit(c) | Flow::Return(c) => Exit::Code(c),
-        Flow::Block => Exit::Block,
-        Flow::Next | Flow::Break(_) | Flow::Continue(_) => Exit::Code(sub.status),
-    }
+    let code = match sub.run_script(world, &script, io) {
+        Flow::Exit(c) | Flow::Return(c) => c,
+        Flow::Block => return Exit::Block,
+        Flow::Next | Flow::Break(_) | Flow::Continue(_) => sub.status,
+    };
+    Exit::Code(sub.exit_with_trap(world, code, io))
 }
 
 fn sudo(world: &mut World, sh: &mut Shell, argv: &[String], env: &[String], io: &mut Io) -> Exit {

@@ -11,6 +11,7 @@ mod options;
 pub mod parse;
 pub mod process;
 mod script_builtins;
+mod traps;
 
 pub use crate::userland::{Exit, Io};
 pub use launch::{container_shell, exec, find_program_kind, identify_program, ProgramKind};

@@ -108,6 +108,10 @@ pub struct Shell {
     pub locals: Vec<Vec<(String, Option<String>)>>,
     /// The host's shell at the web terminal's prompt (an interactive bash), not `bash -c`.
     pub interactive: bool,
+    /// `trap` actions by signal name (`EXIT`, `INT`…).
+    pub traps: BTreeMap<String, String>,
+    /// Where `getopts` stands: the OPTIND it left and the letter within that argument.
+    pub getopts_at: (usize, usize),
 }
 
 impl Shell {
@@ -144,6 +148,8 @@ impl Shell {
             testing: 0,
             locals: Vec::new(),
             interactive: false,
+            traps: BTreeMap::new(),
+            getopts_at: (0, 0),
         }
     }
 

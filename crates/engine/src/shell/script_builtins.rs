@@ -1,5 +1,6 @@
 //! The builtins scripts lean on: `break` and `continue`, `shift`, `local`, `eval`, `exec`,
-//! `let`, `declare`/`typeset`/`readonly`, `wait` and `kill` (oracle-49).
+//! `let`, `declare`/`typeset`/`readonly`, `wait` and `kill` (oracle-49); `trap` and `getopts`
+//! (`traps.rs`, oracle-57).
 
 use super::process::{Flavor, Flow, Shell};
 use crate::userland::Io;
@@ -12,6 +13,8 @@ pub fn run(sh: &mut Shell, world: &mut World, argv: &[String], io: &mut Io) -> O
     }
     let args = &argv[1..];
     let status = match argv[0].as_str() {
+        "trap" => super::traps::trap(sh, args, io),
+        "getopts" => super::traps::getopts(sh, args, io),
         name @ ("break" | "continue") => {
             let n = args.first().and_then(|a| a.parse::<u32>().ok()).unwrap_or(1).max(1);
             if sh.loops == 0 {

@@ -55,7 +55,7 @@ impl World {
             (Kind::Dir { entries, .. }, FsType::Tmpfs) => (40 + 20 * entries.len() as u64, 0),
             (Kind::Dir { .. }, FsType::Proc | FsType::Sysfs) => (0, 0),
             (Kind::Dir { .. }, _) => (4096, if inode.xattr_block { 8 } else { 4 }),
-            (Kind::File(d), _) => (d.len(), d.len().div_ceil(4096) * 4),
+            (Kind::File(d), _) => (d.len(), crate::fs::allocated_kib(d.len(), &inode.holes)),
             (Kind::Symlink(t), _) => (t.len() as u64, 0),
             _ => (0, 0),
         };
@@ -112,6 +112,11 @@ impl World {
             Kind::CharDev { major: 1, minor: 5 } => Ok(Data::Opaque(1 << 20)),
             _ => Err(Errno::Invalid),
         }
+    }
+
+    /// A file's holes (none for a path that is not a file).
+    pub fn file_holes(&self, ctx: &Ctx, path: &str) -> Vec<(u64, u64)> {
+        self.resolve(ctx, path, true).map(|loc| self.fs().get(loc.top()).holes.clone()).unwrap_or_default()
     }
 
     pub fn read(&self, ctx: &Ctx, path: &str) -> Result<Data, Errno> {

@@ -40,7 +40,13 @@ impl World {
                     Node::Merged(_) => self.copy_up(ctx, &loc.rel)?,
                 };
                 self.fs_mut().set_data(target, new_data);
-                self.fs_mut().get_mut(target).mtime = self.clock().secs();
+                let now = self.clock().secs();
+                let inode = self.fs_mut().get_mut(target);
+                inode.mtime = now;
+                // Rewritten from the start, the file has no holes left; appended to, it keeps them.
+                if mode != WriteMode::Append {
+                    inode.holes.clear();
+                }
                 let place = self.place_of(ctx, loc.mount);
                 self.emit(Event::FileWritten { place, path: loc.path.clone(), bytes: written });
                 if full {

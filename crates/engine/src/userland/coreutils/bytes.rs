@@ -73,7 +73,10 @@ pub(super) fn truncate(p: &mut Proc, args: &[String]) -> i32 {
             _ if new <= INLINE_ZEROS && !matches!(current, Some(Data::Opaque(_))) => Data::Bytes(vec![0; new as usize].into()),
             _ => Data::Opaque(new),
         };
-        if let Err(e) = p.world.write_file(&p.ctx, &f, &data, WriteMode::Truncate) {
+        // ftruncate(2): what grows is a hole, what is cut takes its holes with it.
+        let holes = crate::fs::resized_holes(&p.world.file_holes(&p.ctx, &f), old, new);
+        let written = p.world.write_file(&p.ctx, &f, &data, WriteMode::Truncate);
+        if let Err(e) = written.and_then(|_| p.world.set_meta(&p.ctx, &f, true, &mut |i| i.holes = holes.clone())) {
             let msg = if p.gnu { format!("cannot open {} for writing: {e}", p.q(&f)) } else { format!("{f}: {e}") };
             p.err(&msg);
             status = 1;

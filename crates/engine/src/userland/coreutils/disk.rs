@@ -50,6 +50,8 @@ pub(super) fn dd(p: &mut Proc, args: &[String]) -> i32 {
     let mut output = "-".to_string();
     let mut bs: u64 = 512;
     let mut count: Option<u64> = None;
+    let mut seek = 0u64;
+    let mut notrunc = false;
     for a in args {
         let Some((k, v)) = a.split_once('=') else {
             p.err(&format!("invalid argument '{a}'"));
@@ -90,6 +92,14 @@ pub(super) fn dd(p: &mut Proc, args: &[String]) -> i32 {
                     return 1;
                 }
             },
+            "seek" => match num(v) {
+                Some(n) => seek = n,
+                None => {
+                    p.err(&format!("invalid number '{v}'"));
+                    return 1;
+                }
+            },
+            "conv" => notrunc = v.split(',').any(|c| c == "notrunc"),
             _ => {}
         }
     }
@@ -125,6 +135,14 @@ pub(super) fn dd(p: &mut Proc, args: &[String]) -> i32 {
     let written = if output == "-" {
         p.io.out.extend(payload.to_vec());
         total_in
+    } else if seek > 0 || notrunc {
+        match seek_write(p, &output, seek.saturating_mul(bs), &payload, notrunc) {
+            Ok(()) => total_in,
+            Err(e) => {
+                p.err(&format!("can't open '{output}': {e}"));
+                return 1;
+            }
+        }
     } else {
         match p.world.write_file(&p.ctx, &output, &payload, WriteMode::Truncate) {
             Ok(n) => n,
@@ -149,6 +167,41 @@ pub(super) fn dd(p: &mut Proc, args: &[String]) -> i32 {
         p.io.err_line(&format!("{written} bytes copied"));
     }
     status
+}
+
+/// `dd seek=N` (and `conv=notrunc`): the output is cut at the offset (unless notrunc), the
+/// payload written there; a gap between the old end and the offset is a hole.
+fn seek_write(p: &mut Proc, output: &str, offset: u64, payload: &Data, notrunc: bool) -> Result<(), Errno> {
+    let old = match p.world.read(&p.ctx, output) {
+        Ok(d) => d,
+        Err(Errno::NoEnt) => Data::empty(),
+        Err(e) => return Err(e),
+    };
+    let old_len = old.len();
+    let end = offset + payload.len();
+    let total = if notrunc { end.max(old_len) } else { end };
+    let zeros_only = matches!(payload, Data::Opaque(_)) && (old_len == 0 || matches!(old, Data::Opaque(_)));
+    let data = if zeros_only {
+        Data::Opaque(total)
+    } else {
+        if total > crate::vfs::MAX_FILE_BYTES {
+            return Err(Errno::TooBig);
+        }
+        let mut bytes = old.to_vec();
+        bytes.resize(total as usize, 0);
+        let start = offset as usize;
+        let add = payload.to_vec();
+        bytes[start..start + add.len()].copy_from_slice(&add);
+        Data::from_bytes(&bytes)
+    };
+    let kept = crate::fs::resized_holes(&p.world.file_holes(&p.ctx, output), old_len, old_len.min(offset));
+    let mut holes = crate::fs::resized_holes(&kept, old_len.min(offset), offset);
+    if notrunc && old_len > end {
+        // The old bytes past the payload keep their holes.
+        holes.extend(p.world.file_holes(&p.ctx, output).into_iter().filter(|(s, _)| *s >= end));
+    }
+    p.world.write_file(&p.ctx, output, &data, WriteMode::Truncate)?;
+    p.world.set_meta(&p.ctx, output, true, &mut |i| i.holes = holes.clone())
 }
 
 /// Busybox's human-readable sizes: `0`, `4.0K`, `64.0M`.
@@ -315,6 +368,9 @@ pub(super) fn du(p: &mut Proc, args: &[String]) -> i32 {
     let (opts, ops) = split_opts(args);
     let summary = has(&opts, "-s", "--summarize");
     let human = has(&opts, "-h", "--human-readable");
+    // `--apparent-size`: what the files hold, not the blocks they take (a hole counts).
+    let apparent = has(&opts, "--apparent-size", "");
+    let weight = |st: &crate::vfs::Stat| if apparent { st.size } else { st.blocks * 1024 };
     let ops = if ops.is_empty() { vec![".".to_string()] } else { ops };
     let mut status = 0;
     for op in ops {
@@ -323,14 +379,13 @@ pub(super) fn du(p: &mut Proc, args: &[String]) -> i32 {
         let mut per_dir: Vec<(String, u64)> = Vec::new();
         for path in paths.iter().rev() {
             let Ok(st) = p.world.stat(&p.ctx, path, false) else { continue };
-            let blocks = st.blocks;
-            total += blocks;
+            total += weight(&st);
             if st.ftype == FileType::Dir && !summary {
                 let sub: u64 = paths
                     .iter()
                     .filter(|q| q.starts_with(&format!("{path}/")) || *q == path)
                     .filter_map(|q| p.world.stat(&p.ctx, q, false).ok())
-                    .map(|s| s.blocks)
+                    .map(|s| weight(&s))
                     .sum();
                 per_dir.push((path.clone(), sub));
             }
@@ -340,7 +395,14 @@ pub(super) fn du(p: &mut Proc, args: &[String]) -> i32 {
             status = 1;
             continue;
         }
-        let fmt = |k: u64| if human { human_k(k) } else { k.to_string() };
+        let fmt = |bytes: u64| {
+            let k = bytes.div_ceil(1024);
+            if human {
+                human_k(k)
+            } else {
+                k.to_string()
+            }
+        };
         // A file operand is its own line (a directory's lines are its directories').
         let is_dir = p.world.stat(&p.ctx, &op, true).is_ok_and(|st| st.ftype == FileType::Dir);
         if summary || !is_dir {

@@ -252,7 +252,16 @@ pub(super) fn touch(p: &mut Proc, args: &[String]) -> i32 {
     status
 }
 
-fn copy_path(p: &mut Proc, src: &str, dst: &str, recursive: bool, preserve: bool) -> Result<(), Errno> {
+/// How `cp` copies: into directories, keeping owners and times, keeping holes.
+#[derive(Clone, Copy)]
+struct CopyHow {
+    recursive: bool,
+    preserve: bool,
+    sparse: bool,
+}
+
+fn copy_path(p: &mut Proc, src: &str, dst: &str, how: CopyHow) -> Result<(), Errno> {
+    let CopyHow { recursive, preserve, sparse } = how;
     let st = p.world.stat(&p.ctx, src, true)?;
     match st.ftype {
         FileType::Dir => {
@@ -266,7 +275,7 @@ fn copy_path(p: &mut Proc, src: &str, dst: &str, recursive: bool, preserve: bool
             }
             let loc = p.world.resolve(&p.ctx, src, true)?;
             for (n, _) in p.world.list(&p.ctx, &loc)? {
-                copy_path(p, &format!("{src}/{n}"), &format!("{dst}/{n}"), recursive, preserve)?;
+                copy_path(p, &format!("{src}/{n}"), &format!("{dst}/{n}"), how)?;
             }
             if preserve {
                 let (uid, gid, mode, mtime) = (st.uid, st.gid, st.mode, st.mtime);
@@ -283,6 +292,11 @@ fn copy_path(p: &mut Proc, src: &str, dst: &str, recursive: bool, preserve: bool
             let data = p.world.read(&p.ctx, src)?;
             let existed = p.world.exists(&p.ctx, dst);
             p.world.write_file(&p.ctx, dst, &data, WriteMode::Truncate)?;
+            // GNU cp finds the source's holes and leaves them holes (`--sparse=auto`).
+            let holes = p.world.file_holes(&p.ctx, src);
+            if p.gnu && !holes.is_empty() && sparse {
+                p.world.set_meta(&p.ctx, dst, true, &mut |i| i.holes = holes.clone())?;
+            }
             if !existed || preserve {
                 let mode = st.mode;
                 let (uid, gid, mtime) = (st.uid, st.gid, st.mtime);
@@ -307,6 +321,7 @@ pub(super) fn cp(p: &mut Proc, args: &[String]) -> i32 {
     let (opts, ops) = split_opts(args);
     let recursive = has(&opts, "-r", "--recursive") || has(&opts, "-R", "") || has(&opts, "-a", "--archive");
     let preserve = has(&opts, "-p", "") || has(&opts, "-a", "--archive");
+    let how = CopyHow { recursive, preserve, sparse: !has(&opts, "--sparse=never", "") };
     if ops.len() < 2 {
         return p.usage();
     }
@@ -318,7 +333,7 @@ pub(super) fn cp(p: &mut Proc, args: &[String]) -> i32 {
     );
     for (s, target) in pairs {
         let s = &s;
-        if let Err(e) = copy_path(p, s, &target, recursive, preserve) {
+        if let Err(e) = copy_path(p, s, &target, how) {
             if p.gnu {
                 if e == Errno::IsDir {
                     let q = p.q(s);
@@ -421,7 +436,7 @@ pub(super) fn mv(p: &mut Proc, args: &[String]) -> i32 {
         let mut res = p.world.rename(&p.ctx, s, &target);
         if res == Err(Errno::CrossDevice) {
             // Like mv(1): copy, then remove the source.
-            res = copy_path(p, s, &target, true, true);
+            res = copy_path(p, s, &target, CopyHow { recursive: true, preserve: true, sparse: true });
             // What cannot be removed from the source is said by remove_tree.
             if res.is_ok() && !remove_tree(p, s) {
                 status = 1;

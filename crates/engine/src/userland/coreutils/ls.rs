@@ -67,7 +67,8 @@ pub(super) fn ls(p: &mut Proc, args: &[String]) -> i32 {
     // `-C`: names in columns, as GNU's `dir` prints them even into a pipe.
     let columns = has(&opts, "-C", "") && !long;
     let inode = has(&opts, "-i", "--inode");
-    if let Some(bad) = opts.iter().find(|o| !o.starts_with("--") && !"-l-n-a-A-d-R-1-h-g-o-F-t-r-S-i-C-b".contains(o.as_str())) {
+    let size_blocks = has(&opts, "-s", "--size");
+    if let Some(bad) = opts.iter().find(|o| !o.starts_with("--") && !"-l-n-a-A-d-R-1-h-g-o-F-t-r-S-i-C-b-s".contains(o.as_str())) {
         let c = bad.trim_start_matches('-').to_string();
         if p.gnu {
             p.err(&format!("invalid option -- '{c}'"));
@@ -117,7 +118,7 @@ pub(super) fn ls(p: &mut Proc, args: &[String]) -> i32 {
     let multi = ops.len() > 1 || recursive;
     let mut first_block = true;
     if !files.is_empty() {
-        let text = render_entries(p, &files, Shape { long, numeric, columns, inode });
+        let text = render_entries(p, &files, Shape { long, numeric, columns, inode, size_blocks });
         p.out(&text);
         first_block = false;
     }
@@ -162,7 +163,7 @@ pub(super) fn ls(p: &mut Proc, args: &[String]) -> i32 {
             let total: u64 = list.iter().map(|e| e.st.blocks).sum();
             p.out(&format!("total {total}\n"));
         }
-        let text = render_entries(p, &list, Shape { long, numeric, columns, inode });
+        let text = render_entries(p, &list, Shape { long, numeric, columns, inode, size_blocks });
         p.out(&text);
         for s in subdirs.into_iter().rev() {
             queue.push(s);
@@ -178,12 +179,19 @@ struct Shape {
     numeric: bool,
     columns: bool,
     inode: bool,
+    /// `-s`: the blocks each entry takes, in KiB, first.
+    size_blocks: bool,
 }
 
 /// The lines `ls` prints for `list`.
 fn render_entries(p: &Proc, list: &[LsEntry], shape: Shape) -> String {
     let mut out = String::new();
-    let Shape { long, numeric, columns, inode } = shape;
+    let Shape { long, numeric, columns, inode, size_blocks } = shape;
+    if size_blocks {
+        let width = if p.gnu { list.iter().map(|e| e.st.blocks.to_string().len()).max().unwrap_or(0) } else { 6 };
+        let plain = render_entries(p, list, Shape { size_blocks: false, ..shape });
+        return plain.lines().zip(list).map(|(line, e)| format!("{:>width$} {line}\n", e.st.blocks)).collect();
+    }
     if inode {
         // The inode number first, right-aligned to the widest (GNU; busybox pads to 8).
         let width = if p.gnu { list.iter().map(|e| e.st.ino.0.to_string().len()).max().unwrap_or(0) } else { 8 };
