@@ -318,10 +318,17 @@ pub(super) fn save(world: &mut World, sh: &Shell, args: &[String], io: &mut Io) 
 
 /// The archive a command reads: `-i FILE`, a file operand, or stdin.
 fn read_archive(world: &World, sh: &Shell, path: Option<&str>, io: &mut Io) -> Result<Vec<u8>, String> {
-    match path.filter(|p| *p != "-") {
-        Some(p) => world.read(&sh.ctx, p).map(|d| d.to_vec()).map_err(|e| format!("open {p}: {}", e.to_string().to_lowercase())),
-        None => Ok(std::mem::take(&mut io.stdin)),
+    let bytes = match path.filter(|p| *p != "-") {
+        Some(p) => world.read(&sh.ctx, p).map(|d| d.to_vec()).map_err(|e| format!("open {p}: {}", e.to_string().to_lowercase()))?,
+        None => std::mem::take(&mut io.stdin),
+    };
+    // The daemon takes a gzipped archive as it is (`docker save IMAGE | gzip`).
+    if crate::userland::gzip::is_gzip(&bytes) {
+        if let Ok(d) = crate::userland::gzip::decompress(&bytes) {
+            return Ok(d.data);
+        }
     }
+    Ok(bytes)
 }
 
 /// `docker load [-i FILE] [-q]`.

@@ -222,7 +222,14 @@ pub(super) fn run(world: &mut World, sh: &mut Shell, args: &[String], io: &mut I
     // input: it runs on (oracle-05). Without `-i` its stdin is empty and it ends at once.
     let waits_on_stdin =
         detach && parsed.has("interactive") && world.container(&id).is_some_and(|c| c.args.is_empty() && is_shell(&c.path));
-    let (output, status) = if waits_on_stdin { (Io::default(), None) } else { run_main_process(world, &id) };
+    // With `-i` (attached), the process reads the client's stdin (`docker run -i … < FILE`).
+    let (output, status) = if waits_on_stdin {
+        (Io::default(), None)
+    } else if parsed.has("interactive") && !detach {
+        run_main_process_with(world, &id, std::mem::take(&mut io.stdin))
+    } else {
+        run_main_process(world, &id)
+    };
     if detach {
         io.out_str(&format!("{id}\n"));
         if status.is_some() && auto_remove {
