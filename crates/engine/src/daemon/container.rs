@@ -388,6 +388,8 @@ fn populate_volumes(world: &mut World, id: &ContainerId) -> Result<(), DaemonErr
         if vol.tmpfs {
             continue;
         }
+        // A volume that binds a host directory is filled there (when it exists).
+        let Ok(vol_root) = super::volume::volume_root(world, &vol) else { continue };
         let target_stat = world.stat(&ctx, &mp.destination, true);
         let Ok(st) = target_stat else { continue };
         if st.ftype != crate::fs::FileType::Dir {
@@ -397,7 +399,7 @@ fn populate_volumes(world: &mut World, id: &ContainerId) -> Result<(), DaemonErr
         if mp.nocopy || !mp.subpath.is_empty() {
             continue;
         }
-        let empty = world.fs().get(vol.root).entries().map(|e| e.is_empty()).unwrap_or(true);
+        let empty = world.fs().get(vol_root).entries().map(|e| e.is_empty()).unwrap_or(true);
         if !empty {
             continue;
         }
@@ -406,12 +408,12 @@ fn populate_volumes(world: &mut World, id: &ContainerId) -> Result<(), DaemonErr
         let mut count = 0;
         for (n, child) in entries {
             let copy = copy_merged(world, &child);
-            world.fs_mut().link(vol.root, &n, copy);
+            world.fs_mut().link(vol_root, &n, copy);
             count += 1;
         }
         let (uid, gid, mode) = (st.uid, st.gid, st.mode);
         {
-            let root = world.fs_mut().get_mut(vol.root);
+            let root = world.fs_mut().get_mut(vol_root);
             root.uid = uid;
             root.gid = gid;
             root.mode = mode;
@@ -546,19 +548,9 @@ fn start_task(world: &mut World, id: &ContainerId, runnable: Runnable) -> Result
             MountPointKind::Volume => {
                 let Some(v) = world.volumes().get(&mp.name).cloned() else { continue };
                 if v.tmpfs {
-                    let root = world.fs_mut().new_dir(0, 0, 0o1777, secs);
-                    let size = v
-                        .options
-                        .as_ref()
-                        .and_then(|o| o.get("o"))
-                        .and_then(|o| o.split(',').find_map(|x| x.strip_prefix("size=")))
-                        .and_then(super::spec::parse_size);
-                    (
-                        root,
-                        MountKind::Volume { name: mp.name.clone() },
-                        size,
-                        format!("tmpfsvol:{}", size.map(|s| format!("size={}k", s / 1024)).unwrap_or_default()),
-                    )
+                    let (size, uid, gid, mode, shown) = super::volume::tmpfs_volume_options(&v);
+                    let root = world.fs_mut().new_dir(uid, gid, mode, secs);
+                    (root, MountKind::Volume { name: mp.name.clone() }, size, format!("tmpfsvol:{shown}"))
                 } else if !mp.subpath.is_empty() {
                     let vctx = Ctx::root(Ns::Host);
                     let p = format!("/var/lib/docker/volumes/{}/_data/{}", mp.name, mp.subpath);
@@ -572,7 +564,9 @@ fn start_task(world: &mut World, id: &ContainerId, runnable: Runnable) -> Result
                         }
                     }
                 } else {
-                    (v.root, MountKind::Volume { name: mp.name.clone() }, None, String::new())
+                    // A missing directory fails the mount as the runtime does: status 127.
+                    let root = super::volume::volume_root(world, &v).map_err(|message| DaemonError::Start { message, code: 127 })?;
+                    (root, MountKind::Volume { name: mp.name.clone() }, None, String::new())
                 }
             }
             MountPointKind::Bind => {

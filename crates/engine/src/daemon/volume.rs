@@ -4,6 +4,8 @@ use std::collections::BTreeMap;
 
 use super::host::host_dir;
 use crate::events::Event;
+use crate::fs::InodeId;
+use crate::vfs::{Ctx, Ns};
 use crate::world::{ContainerId, MountPointKind, Volume, World};
 
 /// Docker's rule for local volume names.
@@ -59,4 +61,47 @@ pub fn users_of(world: &World, name: &str) -> Vec<ContainerId> {
         .filter(|c| c.mount_points.iter().any(|m| m.kind == MountPointKind::Volume && m.name == name))
         .map(|c| c.id.clone())
         .collect()
+}
+
+/// The host directory a local volume binds (`--opt type=none --opt o=bind --opt device=PATH`).
+pub fn bind_device(vol: &Volume) -> Option<String> {
+    let o = vol.options.as_ref()?;
+    let binds = o.get("o").is_some_and(|v| v.split(',').any(|x| x == "bind" || x == "rbind"));
+    o.get("device").filter(|_| binds).cloned()
+}
+
+/// Where a volume's files are: its `_data` directory, or the host directory it binds (which
+/// must exist when a container mounts it).
+pub fn volume_root(world: &World, vol: &Volume) -> Result<InodeId, String> {
+    let Some(device) = bind_device(vol) else { return Ok(vol.root) };
+    let data = format!("/var/lib/docker/volumes/{}/_data", vol.name);
+    world.resolve(&Ctx::root(Ns::Host), &device, true).map(|l| l.top()).map_err(|_| {
+        format!("error while mounting volume '{data}': failed to mount local volume: mount {device}:{data}, flags: 0x1000: no such file or directory")
+    })
+}
+
+/// A tmpfs volume's mount options (`--opt o=size=10m,uid=1000,mode=770`): its size limit, the
+/// root's owner and mode, and the options as the kernel lists them (size, mode, uid, gid; the
+/// defaults left out).
+pub fn tmpfs_volume_options(vol: &Volume) -> (Option<u64>, u32, u32, u32, String) {
+    let o = vol.options.as_ref().and_then(|o| o.get("o")).cloned().unwrap_or_default();
+    let field = |key: &str| o.split(',').find_map(|x| x.strip_prefix(key)).map(str::to_string);
+    let size = field("size=").and_then(|s| super::spec::parse_size(&s));
+    let uid = field("uid=").and_then(|v| v.parse().ok()).unwrap_or(0);
+    let gid = field("gid=").and_then(|v| v.parse().ok()).unwrap_or(0);
+    let mode = field("mode=").and_then(|v| u32::from_str_radix(&v, 8).ok()).unwrap_or(0o1777);
+    let mut shown = Vec::new();
+    if let Some(s) = size {
+        shown.push(format!("size={}k", s / 1024));
+    }
+    if mode != 0o1777 {
+        shown.push(format!("mode={mode:o}"));
+    }
+    if uid != 0 {
+        shown.push(format!("uid={uid}"));
+    }
+    if gid != 0 {
+        shown.push(format!("gid={gid}"));
+    }
+    (size, uid, gid, mode, shown.join(","))
 }

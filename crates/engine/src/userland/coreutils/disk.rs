@@ -240,8 +240,11 @@ fn gnu_human(bytes: u64) -> String {
 }
 
 /// One line of `df`: the file system, its size and use in KiB, where it is mounted.
+#[derive(Clone)]
 struct DfRow {
     source: String,
+    /// The file system's type, for `df -T`.
+    fstype: &'static str,
     total: u64,
     used: u64,
     target: String,
@@ -250,6 +253,7 @@ struct DfRow {
 pub(super) fn df(p: &mut Proc, args: &[String]) -> i32 {
     let (opts, ops) = split_opts(args);
     let human = has(&opts, "-h", "--human-readable");
+    let typed = has(&opts, "-T", "--print-type");
     let ops = if ops.is_empty() { vec!["/".to_string()] } else { ops };
     let mut rows = Vec::new();
     let mut status = 0;
@@ -268,7 +272,7 @@ pub(super) fn df(p: &mut Proc, args: &[String]) -> i32 {
                 let mut used = 0;
                 p.world.fs().walk(mnt.root, "", &mut |_, _, inode| {
                     if let crate::fs::Kind::File(d) = &inode.kind {
-                        used += d.len().div_ceil(4096) * 4;
+                        used += crate::fs::allocated_kib(d.len(), &inode.holes);
                     }
                 });
                 match (mnt.limit, &mnt.kind) {
@@ -285,25 +289,34 @@ pub(super) fn df(p: &mut Proc, args: &[String]) -> i32 {
             (crate::vfs::Ns::Container(_), None) => ("overlay".to_string(), 263_174_212, 11_534_336, "/".to_string()),
             (crate::vfs::Ns::Host, _) => ("/dev/vda".to_string(), 263_174_212, 11_534_336, "/".to_string()),
         };
-        rows.push(DfRow { source, total, used, target });
+        let fstype = match source.as_str() {
+            "overlay" => "overlay",
+            "/dev/vda" => "ext4",
+            _ => "tmpfs",
+        };
+        rows.push(DfRow { source, fstype, total, used, target });
     }
     // GNU df prints nothing more when no operand could be read; busybox still prints its header.
     if p.gnu && rows.is_empty() {
         return status;
     }
-    let out = if p.gnu { gnu_df_table(&rows, human) } else { busybox_df_table(&rows, human) };
+    let out = if p.gnu { gnu_df_table(&rows, human, typed) } else { busybox_df_table(&rows, human, typed) };
     p.out(&out);
     status
 }
 
 /// busybox: fixed columns, sizes to one decimal, the percentage rounded to the nearest.
-fn busybox_df_table(rows: &[DfRow], human: bool) -> String {
-    let mut out = String::from(if human {
+fn busybox_df_table(rows: &[DfRow], human: bool, typed: bool) -> String {
+    let header = if human {
         "Filesystem                Size      Used Available Use% Mounted on\n"
     } else {
         "Filesystem           1K-blocks      Used Available Use% Mounted on\n"
-    });
+    };
+    // `-T`: the type in a column of ten after the file system.
+    let mut out = if typed { header.replacen("Filesystem          ", "Filesystem           Type      ", 1) } else { header.to_string() };
     for r in rows {
+        let source = if typed { format!("{:<20} {:<9}", r.source, r.fstype) } else { r.source.clone() };
+        let r = &DfRow { source, ..r.clone() };
         let avail = r.total.saturating_sub(r.used);
         let pct = (r.used * 100 + r.total / 2).checked_div(r.total).unwrap_or(0);
         if human {
@@ -324,10 +337,11 @@ fn busybox_df_table(rows: &[DfRow], human: bool) -> String {
 
 /// GNU coreutils: each column as wide as its widest cell (with df's minimum widths), one
 /// space apart, the percentage rounded up.
-fn gnu_df_table(rows: &[DfRow], human: bool) -> String {
+fn gnu_df_table(rows: &[DfRow], human: bool, typed: bool) -> String {
     let size = |kib: u64| if human { gnu_human(kib * 1024) } else { kib.to_string() };
-    let mut table: Vec<[String; 6]> = vec![[
+    let mut table: Vec<[String; 7]> = vec![[
         "Filesystem".into(),
+        "Type".into(),
         if human { "Size" } else { "1K-blocks" }.into(),
         "Used".into(),
         if human { "Avail" } else { "Available" }.into(),
@@ -336,9 +350,17 @@ fn gnu_df_table(rows: &[DfRow], human: bool) -> String {
     ]];
     for r in rows {
         let pct = if r.total == 0 { "-".to_string() } else { format!("{}%", (r.used * 100).div_ceil(r.total)) };
-        table.push([r.source.clone(), size(r.total), size(r.used), size(r.total.saturating_sub(r.used)), pct, r.target.clone()]);
+        table.push([
+            r.source.clone(),
+            r.fstype.to_string(),
+            size(r.total),
+            size(r.used),
+            size(r.total.saturating_sub(r.used)),
+            pct,
+            r.target.clone(),
+        ]);
     }
-    let mut widths = [14, 5, 5, 5, 4, 0];
+    let mut widths = [14, 4, 5, 5, 5, 4, 0];
     for row in &table {
         for (w, cell) in widths.iter_mut().zip(row) {
             *w = (*w).max(cell.chars().count());
@@ -346,19 +368,23 @@ fn gnu_df_table(rows: &[DfRow], human: bool) -> String {
     }
     let mut out = String::new();
     for row in &table {
+        // `-T`: the type, left-aligned, after the file system.
+        let first = if typed {
+            format!("{:<w0$} {:<wt$}", row[0], row[1], w0 = widths[0], wt = widths[1])
+        } else {
+            format!("{:<w0$}", row[0], w0 = widths[0])
+        };
         out.push_str(&format!(
-            "{:<w0$} {:>w1$} {:>w2$} {:>w3$} {:>w4$} {}\n",
-            row[0],
-            row[1],
+            "{first} {:>w2$} {:>w3$} {:>w4$} {:>w5$} {}\n",
             row[2],
             row[3],
             row[4],
             row[5],
-            w0 = widths[0],
-            w1 = widths[1],
+            row[6],
             w2 = widths[2],
             w3 = widths[3],
-            w4 = widths[4]
+            w4 = widths[4],
+            w5 = widths[5]
         ));
     }
     out

@@ -11,6 +11,7 @@ pub(super) fn stat(p: &mut Proc, args: &[String]) -> i32 {
     let mut format: Option<String> = None;
     let mut files = Vec::new();
     let mut deref = false;
+    let mut file_system = false;
     let mut i = 0;
     while i < args.len() {
         let a = &args[i];
@@ -22,6 +23,8 @@ pub(super) fn stat(p: &mut Proc, args: &[String]) -> i32 {
             format = Some(f.to_string());
         } else if a == "-L" {
             deref = true;
+        } else if a == "-f" || a == "--file-system" {
+            file_system = true;
         } else {
             files.push(a.clone());
         }
@@ -41,6 +44,11 @@ pub(super) fn stat(p: &mut Proc, args: &[String]) -> i32 {
                 continue;
             }
         };
+        if file_system {
+            let line = file_system_line(p, &f, &st, format.as_deref());
+            p.out_line(&line);
+            continue;
+        }
         let user = users::user_name(p.world, &p.ctx, st.uid).unwrap_or_else(|| "UNKNOWN".into());
         let group = users::group_name(p.world, &p.ctx, st.gid).unwrap_or_else(|| "UNKNOWN".into());
         let t = tm(st.mtime);
@@ -108,4 +116,41 @@ pub(super) fn stat(p: &mut Proc, args: &[String]) -> i32 {
         }
     }
     status
+}
+
+/// `stat -f`: the file system a path is on. `%T` names its type as each tool knows the magic
+/// number (GNU calls ext4 `ext2/ext3`; busybox does not know overlayfs); without `-c`, the
+/// path and the type.
+fn file_system_line(p: &Proc, path: &str, st: &crate::vfs::Stat, format: Option<&str>) -> String {
+    use crate::vfs::FsType;
+    let (name, magic) = match st.fs {
+        FsType::Ext4 => ("ext2/ext3", "ef53"),
+        FsType::Overlay => (if p.gnu { "overlayfs" } else { "UNKNOWN" }, "794c7630"),
+        FsType::Tmpfs => ("tmpfs", "1021994"),
+        FsType::Proc => ("proc", "9fa0"),
+        FsType::Sysfs => ("sysfs", "62656572"),
+    };
+    let Some(fmt) = format else { return format!("  File: \"{path}\"\n    Type: {name}") };
+    let mut out = String::new();
+    let mut chars = fmt.chars();
+    while let Some(c) = chars.next() {
+        if c != '%' {
+            out.push(c);
+            continue;
+        }
+        match chars.next() {
+            Some('T') => out.push_str(name),
+            Some('t') => out.push_str(magic),
+            Some('n') => out.push_str(path),
+            Some('s' | 'S') => out.push_str("4096"),
+            Some('l') => out.push_str("255"),
+            Some('%') => out.push('%'),
+            Some(other) => {
+                out.push('?');
+                out.push(other);
+            }
+            None => out.push('%'),
+        }
+    }
+    out
 }
