@@ -386,6 +386,7 @@ pub fn run_program(world: &mut World, sh: &mut Shell, applet: &str, gnu: bool, a
         "which" if gnu => Exit::Code(which_program(world, sh, argv, io)),
         "env" if env_command_at(argv).is_some() => env_run(world, sh, gnu, argv, env, io),
         "xargs" => xargs(world, sh, argv, env, io),
+        "find" if argv.iter().any(|a| a == "-exec" || a == "-execdir") => find_exec(world, sh, gnu, applet, argv, env, io),
         "timeout" => timeout(world, sh, gnu, argv, env, io),
         "su" if !gnu => su(world, sh, argv, env, io),
         "wget" if !gnu => run_service(world, sh, Service::Wget, argv, env, io),
@@ -432,6 +433,26 @@ pub fn run_program(world: &mut World, sh: &mut Shell, applet: &str, gnu: bool, a
             Exit::Code(coreutils::run(&mut p, argv))
         }
     }
+}
+
+/// `find … -exec COMMAND {} ;` (or `{} +`): find walks and prints, then the commands it asked
+/// for run, in order with its output.
+fn find_exec(world: &mut World, sh: &mut Shell, gnu: bool, applet: &str, argv: &[String], env: &[String], io: &mut Io) -> Exit {
+    let mut p = coreutils::Proc { world, ctx: sh.ctx.clone(), io, gnu, name: applet.to_string(), env: env.to_vec() };
+    let (steps, mut status) = coreutils::find::find_steps(&mut p, &argv[1..]);
+    for step in steps {
+        match step {
+            coreutils::find::Step::Out(bytes) => io.write_out(&bytes),
+            coreutils::find::Step::Exec(command, batch) => {
+                if let Exit::Code(c) = exec(world, sh, &command, env, io) {
+                    if c != 0 && batch {
+                        status = 1;
+                    }
+                }
+            }
+        }
+    }
+    Exit::Code(status)
 }
 
 /// Runs a service through the hook the shell was handed.

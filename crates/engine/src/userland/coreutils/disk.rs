@@ -1,10 +1,10 @@
 //! Disks and sizes: `mount`, `dd`, `df` and `du`, with their human-readable sizes.
 
 use crate::fs::{Data, Errno, FileType};
-use crate::sorting::sort_by;
+
 use crate::vfs::WriteMode;
 
-use super::{has, split_opts, walk_paths, Proc};
+use super::{has, split_opts, Proc};
 
 /// busybox `mount`: without arguments it lists `/proc/mounts` as `DEV on DIR type TYPE (OPTS)`;
 /// a container has no CAP_SYS_ADMIN, so mounting anything fails.
@@ -392,56 +392,97 @@ fn gnu_df_table(rows: &[DfRow], human: bool, typed: bool) -> String {
 
 pub(super) fn du(p: &mut Proc, args: &[String]) -> i32 {
     let (opts, ops) = split_opts(args);
-    let summary = has(&opts, "-s", "--summarize");
     let human = has(&opts, "-h", "--human-readable");
     // `--apparent-size`: what the files hold, not the blocks they take (a hole counts).
     let apparent = has(&opts, "--apparent-size", "");
-    let weight = |st: &crate::vfs::Stat| if apparent { st.size } else { st.blocks * 1024 };
-    let ops = if ops.is_empty() { vec![".".to_string()] } else { ops };
-    let mut status = 0;
-    for op in ops {
-        let paths = walk_paths(p, &op);
-        let mut total = 0u64;
-        let mut per_dir: Vec<(String, u64)> = Vec::new();
-        for path in paths.iter().rev() {
-            let Ok(st) = p.world.stat(&p.ctx, path, false) else { continue };
-            total += weight(&st);
-            if st.ftype == FileType::Dir && !summary {
-                let sub: u64 = paths
-                    .iter()
-                    .filter(|q| q.starts_with(&format!("{path}/")) || *q == path)
-                    .filter_map(|q| p.world.stat(&p.ctx, q, false).ok())
-                    .map(|s| weight(&s))
-                    .sum();
-                per_dir.push((path.clone(), sub));
-            }
+    let all = has(&opts, "-a", "--all");
+    let grand = has(&opts, "-c", "--total");
+    // `-s` is a depth of 0; `-d N`/`--max-depth=N` prints down to N.
+    let mut max_depth = if has(&opts, "-s", "--summarize") { Some(0) } else { None };
+    for (k, o) in opts.iter().enumerate() {
+        if let Some(n) = o.strip_prefix("--max-depth=").and_then(|n| n.parse().ok()) {
+            max_depth = Some(n);
+        } else if o == "-d" {
+            // split_opts leaves the value among the operands: taken below.
+            let _ = k;
+            max_depth = max_depth.or(Some(usize::MAX));
         }
-        if !p.world.exists(&p.ctx, &op) {
+    }
+    let mut ops = ops;
+    if max_depth == Some(usize::MAX) {
+        max_depth = if ops.is_empty() { None } else { Some(ops.remove(0).parse().unwrap_or(0)) };
+    }
+    let ops = if ops.is_empty() { vec![".".to_string()] } else { ops };
+    let fmt = |bytes: u64| {
+        let k = bytes.div_ceil(1024);
+        if human {
+            human_k(k)
+        } else {
+            k.to_string()
+        }
+    };
+    let mut status = 0;
+    let mut total = 0u64;
+    let mut seen = std::collections::BTreeSet::new();
+    for op in ops {
+        if p.world.stat(&p.ctx, &op, false).is_err() {
             p.err(&format!("{}: No such file or directory", if p.gnu { format!("cannot access {}", p.q(&op)) } else { op.clone() }));
             status = 1;
             continue;
         }
-        let fmt = |bytes: u64| {
-            let k = bytes.div_ceil(1024);
-            if human {
-                human_k(k)
-            } else {
-                k.to_string()
-            }
-        };
-        // A file operand is its own line (a directory's lines are its directories').
-        let is_dir = p.world.stat(&p.ctx, &op, true).is_ok_and(|st| st.ftype == FileType::Dir);
-        if summary || !is_dir {
-            p.out(&format!("{}\t{op}\n", fmt(total)));
-        } else {
-            per_dir.reverse();
-            sort_by(&mut per_dir, |a, b| b.0.len().cmp(&a.0.len()).then(a.0.cmp(&b.0)));
-            for (d, k) in per_dir {
-                p.out(&format!("{}\t{d}\n", fmt(k)));
-            }
+        let mut lines = Vec::new();
+        let size = du_tree(p, &op, 0, &DuHow { apparent, all, max_depth }, &mut seen, &mut lines);
+        total += size;
+        for (path, bytes) in lines {
+            p.out(&format!("{}\t{path}\n", fmt(bytes)));
         }
     }
+    if grand {
+        p.out(&format!("{}\ttotal\n", fmt(total)));
+    }
     status
+}
+
+struct DuHow {
+    apparent: bool,
+    all: bool,
+    max_depth: Option<usize>,
+}
+
+/// A tree's size (counting each inode once), with the lines du prints for it: its contents
+/// before it, files only with `-a`, nothing below the depth limit.
+fn du_tree(
+    p: &mut Proc,
+    path: &str,
+    depth: usize,
+    how: &DuHow,
+    seen: &mut std::collections::BTreeSet<u32>,
+    lines: &mut Vec<(String, u64)>,
+) -> u64 {
+    let Ok(st) = p.world.stat(&p.ctx, path, false) else { return 0 };
+    let own = if st.nlink > 1 && st.ftype != FileType::Dir && !seen.insert(st.ino.0) {
+        0
+    } else if how.apparent {
+        st.size
+    } else {
+        st.blocks * 1024
+    };
+    let mut size = own;
+    let shown = how.max_depth.is_none_or(|m| depth <= m);
+    if st.ftype == FileType::Dir {
+        if let Ok(entries) = p.world.resolve(&p.ctx, path, false).and_then(|l| p.world.list(&p.ctx, &l)) {
+            for (name, _) in entries {
+                let child = if path.ends_with('/') { format!("{path}{name}") } else { format!("{path}/{name}") };
+                size += du_tree(p, &child, depth + 1, how, seen, lines);
+            }
+        }
+        if shown {
+            lines.push((path.to_string(), size));
+        }
+    } else if shown && (how.all || depth == 0) {
+        lines.push((path.to_string(), size));
+    }
+    size
 }
 
 /// `du -h`'s sizes: powers of 1024, rounded up, one decimal below 10 (`4.0K`, `12K`, `1.5M`).

@@ -68,7 +68,25 @@ pub(super) fn ls(p: &mut Proc, args: &[String]) -> i32 {
     let columns = has(&opts, "-C", "") && !long;
     let inode = has(&opts, "-i", "--inode");
     let size_blocks = has(&opts, "-s", "--size");
-    if let Some(bad) = opts.iter().find(|o| !o.starts_with("--") && !"-l-n-a-A-d-R-1-h-g-o-F-t-r-S-i-C-b-s".contains(o.as_str())) {
+    let human = has(&opts, "-h", "--human-readable");
+    let reverse = has(&opts, "-r", "--reverse");
+    let order = if has(&opts, "-S", "") {
+        Order::Size
+    } else if has(&opts, "-t", "") {
+        Order::Time
+    } else {
+        Order::Name
+    };
+    // `-F` marks each kind (`/`, `@`, `*`, `|`, `=`); `-p` directories only.
+    let mark = if has(&opts, "-F", "--classify") {
+        Mark::Classify
+    } else if has(&opts, "-p", "") {
+        Mark::Slash
+    } else {
+        Mark::None
+    };
+    let shape = Shape { long, numeric, columns, inode, size_blocks, human, mark };
+    if let Some(bad) = opts.iter().find(|o| !o.starts_with("--") && !"-l-n-a-A-d-R-1-h-g-o-F-t-r-S-i-C-b-s-p".contains(o.as_str())) {
         let c = bad.trim_start_matches('-').to_string();
         if p.gnu {
             p.err(&format!("invalid option -- '{c}'"));
@@ -113,12 +131,12 @@ pub(super) fn ls(p: &mut Proc, args: &[String]) -> i32 {
             },
         }
     }
-    sort_by(&mut files, |a, b| a.name.cmp(&b.name));
-    sort_by(&mut dirs, |a, b| a.0.cmp(&b.0));
+    sort_by(&mut files, |a, b| ordered(a, b, order, reverse));
+    sort_by(&mut dirs, |a, b| if reverse { b.0.cmp(&a.0) } else { a.0.cmp(&b.0) });
     let multi = ops.len() > 1 || recursive;
     let mut first_block = true;
     if !files.is_empty() {
-        let text = render_entries(p, &files, Shape { long, numeric, columns, inode, size_blocks });
+        let text = render_entries(p, &files, shape);
         p.out(&text);
         first_block = false;
     }
@@ -147,23 +165,35 @@ pub(super) fn ls(p: &mut Proc, args: &[String]) -> i32 {
             let parent = p.world.resolve(&p.ctx, &format!("{}/..", loc.path), true).unwrap_or(loc.clone());
             list.push(LsEntry { name: "..".into(), st: p.world.stat_loc(&p.ctx.ns, &parent) });
         }
-        let mut subdirs = Vec::new();
+        let mut locs = std::collections::BTreeMap::new();
         for (n, l) in entries {
             if n.starts_with('.') && !all && !almost {
                 continue;
             }
             let st = p.world.stat_loc(&p.ctx.ns, &l);
-            if recursive && st.ftype == FileType::Dir {
-                let sub = if name.ends_with('/') { format!("{name}{n}") } else { format!("{name}/{n}") };
+            locs.insert(n.clone(), l);
+            list.push(LsEntry { name: n, st });
+        }
+        sort_by(&mut list, |a, b| ordered(a, b, order, reverse));
+        // Subdirectories follow, in the listing's order.
+        let mut subdirs = Vec::new();
+        for e in list.iter().filter(|e| recursive && e.st.ftype == FileType::Dir && e.name != "." && e.name != "..") {
+            let sub = if name.ends_with('/') { format!("{name}{}", e.name) } else { format!("{name}/{}", e.name) };
+            if let Some(l) = locs.get(&e.name) {
                 subdirs.push((sub, l.clone()));
             }
-            list.push(LsEntry { name: n, st });
         }
         if long {
             let total: u64 = list.iter().map(|e| e.st.blocks).sum();
-            p.out(&format!("total {total}\n"));
+            // busybox prints the total without tenths, in a column of seven.
+            let shown = match (human, p.gnu) {
+                (true, true) => human_size(total * 1024, true),
+                (true, false) => format!("{:<7}", busybox_human(total * 1024, false)),
+                _ => total.to_string(),
+            };
+            p.out(&format!("total {shown}\n"));
         }
-        let text = render_entries(p, &list, Shape { long, numeric, columns, inode, size_blocks });
+        let text = render_entries(p, &list, shape);
         p.out(&text);
         for s in subdirs.into_iter().rev() {
             queue.push(s);
@@ -181,16 +211,112 @@ struct Shape {
     inode: bool,
     /// `-s`: the blocks each entry takes, in KiB, first.
     size_blocks: bool,
+    /// `-h`: sizes in K, M, G.
+    human: bool,
+    mark: Mark,
+}
+
+/// How `ls -F` and `-p` mark names.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Mark {
+    None,
+    Slash,
+    Classify,
+}
+
+/// The order of a listing: by name, largest first (`-S`), newest first (`-t`); ties by name.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Order {
+    Name,
+    Size,
+    Time,
+}
+
+fn ordered(a: &LsEntry, b: &LsEntry, order: Order, reverse: bool) -> std::cmp::Ordering {
+    let o = match order {
+        Order::Name => a.name.cmp(&b.name),
+        Order::Size => b.st.size.cmp(&a.st.size).then(a.name.cmp(&b.name)),
+        Order::Time => b.st.mtime.cmp(&a.st.mtime).then(a.name.cmp(&b.name)),
+    };
+    if reverse {
+        o.reverse()
+    } else {
+        o
+    }
+}
+
+/// `ls -h`'s sizes: GNU rounds up (one decimal below 10: `4.0K`, `14K`), busybox keeps the
+/// tenths of its last division (`13.6K`, `4.0K`); below 1 KiB, bytes.
+fn human_size(bytes: u64, gnu: bool) -> String {
+    if bytes < 1024 {
+        return bytes.to_string();
+    }
+    if !gnu {
+        return busybox_human(bytes, true);
+    }
+    let mut v = bytes as f64;
+    let mut unit = 0;
+    while v >= 1024.0 && unit < 5 {
+        v /= 1024.0;
+        unit += 1;
+    }
+    let u = ["", "K", "M", "G", "T", "P"][unit];
+    let tenths = (v * 10.0).ceil() / 10.0;
+    if tenths < 10.0 {
+        format!("{tenths:.1}{u}")
+    } else {
+        format!("{}{u}", v.ceil())
+    }
+}
+
+/// busybox's `make_human_readable_str`: divided by 1024 while it can be, the last remainder
+/// as tenths (rounded), or without them rounded to the unit.
+fn busybox_human(bytes: u64, tenths: bool) -> String {
+    let (mut val, mut frac, mut unit) = (bytes, 0, 0);
+    while val >= 1024 && unit < 5 {
+        frac = ((val % 1024) * 10 + 512) / 1024;
+        val /= 1024;
+        unit += 1;
+    }
+    if frac >= 10 {
+        val += 1;
+        frac = 0;
+    }
+    let u = ["", "K", "M", "G", "T", "P"][unit];
+    if unit == 0 {
+        return val.to_string();
+    }
+    if tenths {
+        format!("{val}.{frac}{u}")
+    } else {
+        format!("{}{u}", if frac >= 5 { val + 1 } else { val })
+    }
+}
+
+/// A name with its `-F`/`-p` mark.
+fn marked(name: &str, st: &Stat, mark: Mark) -> String {
+    let sign = match (mark, st.ftype) {
+        (Mark::None, _) => "",
+        (_, FileType::Dir) => "/",
+        (Mark::Slash, _) => "",
+        (Mark::Classify, FileType::Symlink) => "@",
+        (Mark::Classify, FileType::Fifo) => "|",
+        (Mark::Classify, FileType::Socket) => "=",
+        (Mark::Classify, FileType::File) if st.mode & 0o111 != 0 => "*",
+        _ => "",
+    };
+    format!("{name}{sign}")
 }
 
 /// The lines `ls` prints for `list`.
 fn render_entries(p: &Proc, list: &[LsEntry], shape: Shape) -> String {
     let mut out = String::new();
-    let Shape { long, numeric, columns, inode, size_blocks } = shape;
+    let Shape { long, numeric, columns, inode, size_blocks, human, mark } = shape;
     if size_blocks {
-        let width = if p.gnu { list.iter().map(|e| e.st.blocks.to_string().len()).max().unwrap_or(0) } else { 6 };
+        let shown = |e: &LsEntry| if human { human_size(e.st.blocks * 1024, p.gnu) } else { e.st.blocks.to_string() };
+        let width = if p.gnu { list.iter().map(|e| shown(e).len()).max().unwrap_or(0) } else { 6 };
         let plain = render_entries(p, list, Shape { size_blocks: false, ..shape });
-        return plain.lines().zip(list).map(|(line, e)| format!("{:>width$} {line}\n", e.st.blocks)).collect();
+        return plain.lines().zip(list).map(|(line, e)| format!("{:>width$} {line}\n", shown(e))).collect();
     }
     if inode {
         // The inode number first, right-aligned to the widest (GNU; busybox pads to 8).
@@ -199,12 +325,13 @@ fn render_entries(p: &Proc, list: &[LsEntry], shape: Shape) -> String {
         return plain.lines().zip(list).map(|(line, e)| format!("{:>width$} {line}\n", e.st.ino.0)).collect();
     }
     if columns {
-        let names: Vec<&str> = list.iter().map(|e| e.name.as_str()).collect();
+        let names: Vec<String> = list.iter().map(|e| marked(&e.name, &e.st, mark)).collect();
+        let names: Vec<&str> = names.iter().map(String::as_str).collect();
         return in_columns(&names, 80);
     }
     if !long {
         for e in list {
-            out.push_str(&format!("{}\n", e.name));
+            out.push_str(&format!("{}\n", marked(&e.name, &e.st, mark)));
         }
         return out;
     }
@@ -236,10 +363,12 @@ fn render_entries(p: &Proc, list: &[LsEntry], shape: Shape) -> String {
                 } else {
                     format!("{:>4}, {:>4}", e.st.rdev.0, e.st.rdev.1)
                 }
+            } else if human {
+                human_size(e.st.size, p.gnu)
             } else {
                 e.st.size.to_string()
             };
-            let mut name = e.name.clone();
+            let mut name = if e.st.ftype == FileType::Symlink { e.name.clone() } else { marked(&e.name, &e.st, mark) };
             if let Some(t) = &e.st.symlink {
                 name = format!("{name} -> {t}");
             }
@@ -259,7 +388,14 @@ fn render_entries(p: &Proc, list: &[LsEntry], shape: Shape) -> String {
         }
     } else {
         for r in &rows {
-            let size = if r.4.contains(',') { format!("{} ", r.4) } else { format!("{:>9} ", r.4) };
+            // busybox's human sizes take a column of seven, its numbers nine.
+            let size = if r.4.contains(',') {
+                format!("{} ", r.4)
+            } else if human {
+                format!("{:>7} ", r.4)
+            } else {
+                format!("{:>9} ", r.4)
+            };
             out.push_str(&format!("{} {:>4} {:<8} {:<8} {}{} {}\n", r.0, r.1, r.2, r.3, size, r.5, r.6));
         }
     }

@@ -14,7 +14,7 @@ mod diff;
 mod disk;
 mod expr;
 mod files;
-mod find;
+pub mod find;
 mod grep;
 mod identity;
 mod lines;
@@ -25,6 +25,7 @@ mod numbers;
 mod perms;
 mod regex;
 mod sed;
+mod sort;
 mod stat;
 mod sums;
 pub mod tar;
@@ -49,8 +50,9 @@ use identity::{getent, groups, id, logname, whoami};
 use ls::ls;
 use perms::{chmod, chown};
 use sed::sed;
+use sort::sort;
 use stat::stat;
-use text::{cat, cut, head_tail, sort, tee, wc};
+use text::{cat, cut, head_tail, tee, wc};
 
 /// A running program: the world, its credentials and streams, and its dialect.
 pub struct Proc<'a> {

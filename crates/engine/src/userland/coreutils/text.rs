@@ -1,7 +1,7 @@
 //! Text tools: `cat`, `head`/`tail`, `wc`, `sort`, `tee` and `cut`.
 
 use crate::fs::Data;
-use crate::sorting::{self, sort_by};
+
 use crate::vfs::WriteMode;
 
 use super::{has, read_input, split_opts, Proc};
@@ -164,35 +164,6 @@ pub(super) fn wc(p: &mut Proc, args: &[String]) -> i32 {
     }
     p.out(&out);
     status
-}
-
-pub(super) fn sort(p: &mut Proc, args: &[String]) -> i32 {
-    let (opts, files) = split_opts(args);
-    let inputs = if files.is_empty() { vec!["-".to_string()] } else { files };
-    let mut lines: Vec<String> = Vec::new();
-    for f in inputs {
-        let Some(d) = read_input(p, &f) else { return 2 };
-        lines.extend(String::from_utf8_lossy(&d).lines().map(str::to_string));
-    }
-    if has(&opts, "-n", "") {
-        sort_by(&mut lines, |a, b| {
-            let na: f64 = a.split_whitespace().next().and_then(|x| x.parse().ok()).unwrap_or(0.0);
-            let nb: f64 = b.split_whitespace().next().and_then(|x| x.parse().ok()).unwrap_or(0.0);
-            na.partial_cmp(&nb).unwrap_or(std::cmp::Ordering::Equal).then(a.cmp(b))
-        });
-    } else {
-        sorting::sort(&mut lines);
-    }
-    if has(&opts, "-r", "") {
-        lines.reverse();
-    }
-    if has(&opts, "-u", "") {
-        lines.dedup();
-    }
-    for l in lines {
-        p.out(&format!("{l}\n"));
-    }
-    0
 }
 
 pub(super) fn tee(p: &mut Proc, args: &[String]) -> i32 {
