@@ -74,9 +74,13 @@ pub(super) fn grep(p: &mut Proc, args: &[String]) -> i32 {
         }
         i += 1;
     }
-    let _ = extended;
     let Some(pattern) = pattern else { return p.usage() };
-    let re = match crate::userland::coreutils::Regex::new(&pattern, fixed, ignore) {
+    let compiled = if extended || fixed {
+        crate::userland::coreutils::Regex::new(&pattern, fixed, ignore)
+    } else {
+        crate::userland::coreutils::Regex::basic(&pattern, ignore)
+    };
+    let re = match compiled {
         Some(r) => r,
         None => {
             p.err("invalid regular expression");

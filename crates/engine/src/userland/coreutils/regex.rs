@@ -1,293 +1,245 @@
-//! The small regular-expression engine behind `grep` and `sed s///`.
+//! Regular expressions as grep, sed and awk read them: POSIX basic (BRE: `\(`, `\{`, `*`
+//! literal at the start, GNU's `\+ \? \|`) and extended (ERE) syntax, with bracket expressions
+//! and their `[:classes:]`, translated to the syntax of `regex-lite`, which matches. Positions
+//! are counted in characters, as the tools count them.
 
-use crate::sorting;
-
-/// A small regular-expression engine (POSIX ERE subset: `. * + ? | () [] ^ $ \`), enough
-/// for the `grep -E` and `sed s///` lines learners type.
+/// A compiled expression.
 #[derive(Clone, Debug)]
 pub struct Regex {
-    alts: Vec<Vec<Atom>>,
-    ignore_case: bool,
-}
-
-#[derive(Clone, Debug)]
-enum AtomKind {
-    Char(char),
-    Any,
-    Class(Vec<(char, char)>, bool),
-    Group(Box<Regex>),
-    Start,
-    End,
-}
-
-#[derive(Clone, Debug)]
-struct Atom {
-    kind: AtomKind,
-    min: usize,
-    max: usize,
+    inner: regex_lite::Regex,
 }
 
 impl Regex {
+    /// An extended expression (`grep -E`, `sed -E`, awk), or a fixed string.
     pub fn new(pattern: &str, fixed: bool, ignore_case: bool) -> Option<Regex> {
-        let chars: Vec<char> = pattern.chars().collect();
-        if fixed {
-            let atoms = chars.iter().map(|c| Atom { kind: AtomKind::Char(*c), min: 1, max: 1 }).collect();
-            return Some(Regex { alts: vec![atoms], ignore_case });
-        }
-        let mut pos = 0;
-        let r = Self::parse_alts(&chars, &mut pos, ignore_case)?;
-        if pos != chars.len() {
-            return None;
-        }
-        Some(r)
+        let body = if fixed { regex_lite::escape(pattern) } else { translate(pattern, false)? };
+        Self::compile(&body, ignore_case)
     }
 
-    fn parse_alts(c: &[char], pos: &mut usize, ic: bool) -> Option<Regex> {
-        let mut alts = vec![Vec::new()];
-        while *pos < c.len() {
-            let ch = c[*pos];
-            match ch {
-                '|' => {
-                    alts.push(Vec::new());
-                    *pos += 1;
-                    continue;
-                }
-                ')' => break,
-                _ => {}
-            }
-            let kind = match ch {
-                '.' => {
-                    *pos += 1;
-                    AtomKind::Any
-                }
-                '^' => {
-                    *pos += 1;
-                    AtomKind::Start
-                }
-                '$' => {
-                    *pos += 1;
-                    AtomKind::End
-                }
-                '(' => {
-                    *pos += 1;
-                    let inner = Self::parse_alts(c, pos, ic)?;
-                    if *pos >= c.len() || c[*pos] != ')' {
-                        return None;
-                    }
-                    *pos += 1;
-                    AtomKind::Group(Box::new(inner))
-                }
-                '[' => {
-                    *pos += 1;
-                    let neg = *pos < c.len() && c[*pos] == '^';
-                    if neg {
-                        *pos += 1;
-                    }
-                    let mut ranges = Vec::new();
-                    let mut first = true;
-                    while *pos < c.len() && (c[*pos] != ']' || first) {
-                        first = false;
-                        let a = c[*pos];
-                        if *pos + 2 < c.len() && c[*pos + 1] == '-' && c[*pos + 2] != ']' {
-                            ranges.push((a, c[*pos + 2]));
-                            *pos += 3;
-                        } else {
-                            ranges.push((a, a));
-                            *pos += 1;
-                        }
-                    }
-                    if *pos >= c.len() {
-                        return None;
-                    }
-                    *pos += 1;
-                    AtomKind::Class(ranges, neg)
-                }
-                '\\' => {
-                    *pos += 1;
-                    let e = *c.get(*pos)?;
-                    *pos += 1;
-                    match e {
-                        'd' => AtomKind::Class(vec![('0', '9')], false),
-                        's' => AtomKind::Class(vec![(' ', ' '), ('\t', '\t')], false),
-                        'w' => AtomKind::Class(vec![('a', 'z'), ('A', 'Z'), ('0', '9'), ('_', '_')], false),
-                        other => AtomKind::Char(other),
-                    }
-                }
-                other => {
-                    *pos += 1;
-                    AtomKind::Char(other)
-                }
-            };
-            let (mut min, mut max) = (1, 1);
-            if *pos < c.len() {
-                match c[*pos] {
-                    '*' => {
-                        min = 0;
-                        max = usize::MAX;
-                        *pos += 1;
-                    }
-                    '+' => {
-                        max = usize::MAX;
-                        *pos += 1;
-                    }
-                    '?' => {
-                        min = 0;
-                        *pos += 1;
-                    }
-                    _ => {
-                        if let Some((lo, hi, end)) = Self::interval(c, *pos) {
-                            (min, max) = (lo, hi);
-                            *pos = end;
-                        }
-                    }
-                }
-            }
-            alts.last_mut()?.push(Atom { kind, min, max });
-        }
-        Some(Regex { alts, ignore_case: ic })
+    /// A basic expression (`grep`, `sed`).
+    pub fn basic(pattern: &str, ignore_case: bool) -> Option<Regex> {
+        Self::compile(&translate(pattern, true)?, ignore_case)
     }
 
-    /// An interval at `at`: `{n}`, `{n,}`, `{n,m}` (ERE) or the same between `\{` and `\}`
-    /// (BRE): its bounds and where it ends.
-    fn interval(c: &[char], at: usize) -> Option<(usize, usize, usize)> {
-        let bre = c.get(at) == Some(&'\\');
-        let open = if bre { at + 1 } else { at };
-        if c.get(open) != Some(&'{') {
-            return None;
-        }
-        let mut i = open + 1;
-        let mut text = String::new();
-        while let Some(ch) = c.get(i).filter(|ch| ch.is_ascii_digit() || **ch == ',') {
-            text.push(*ch);
-            i += 1;
-        }
-        if bre {
-            if c.get(i) != Some(&'\\') {
-                return None;
-            }
-            i += 1;
-        }
-        if c.get(i) != Some(&'}') {
-            return None;
-        }
-        let (lo, hi) = match text.split_once(',') {
-            Some((a, "")) => (a.parse().ok()?, usize::MAX),
-            Some((a, b)) => (a.parse().ok()?, b.parse().ok()?),
-            None => (text.parse().ok()?, text.parse().ok()?),
-        };
-        (lo <= hi && lo <= 1000).then_some((lo, hi, i + 1))
+    fn compile(body: &str, ignore_case: bool) -> Option<Regex> {
+        let flags = if ignore_case { "(?i)" } else { "" };
+        regex_lite::Regex::new(&format!("{flags}{body}")).ok().map(|inner| Regex { inner })
     }
 
     pub fn is_match(&self, s: &str) -> bool {
-        self.find(s).is_some()
+        self.inner.is_match(s)
     }
 
-    /// The first (leftmost, longest-ish) match as a char range.
+    /// The first match as a range of characters.
     pub fn find(&self, s: &str) -> Option<(usize, usize)> {
-        let chars: Vec<char> = s.chars().collect();
-        for start in 0..=chars.len() {
-            if let Some(end) = self.match_at(&chars, start) {
-                return Some((start, end));
-            }
-        }
-        None
+        let m = self.inner.find(s)?;
+        Some((char_at(s, m.start()), char_at(s, m.end())))
     }
 
-    fn match_at(&self, s: &[char], start: usize) -> Option<usize> {
-        let mut best: Option<usize> = None;
-        for alt in &self.alts {
-            if let Some(e) = self.match_seq(alt, s, start) {
-                best = Some(best.map_or(e, |b: usize| b.max(e)));
-            }
-        }
-        best
+    /// The first match starting at or after character `from` (anchors still see the whole
+    /// text): the match and each group as ranges of characters.
+    pub fn captures_from(&self, s: &str, from: usize) -> Option<Vec<Option<(usize, usize)>>> {
+        let start = s.char_indices().nth(from).map_or(s.len(), |(b, _)| b);
+        let caps = self.inner.captures_at(s, start)?;
+        Some((0..caps.len()).map(|i| caps.get(i).map(|m| (char_at(s, m.start()), char_at(s, m.end())))).collect())
     }
+}
 
-    fn match_seq(&self, atoms: &[Atom], s: &[char], i: usize) -> Option<usize> {
-        let Some(atom) = atoms.first() else { return Some(i) };
-        match &atom.kind {
-            AtomKind::Start => return if i == 0 { self.match_seq(&atoms[1..], s, i) } else { None },
-            AtomKind::End => return if i == s.len() { self.match_seq(&atoms[1..], s, i) } else { None },
-            _ => {}
-        }
-        // Greedy: collect every position reachable after k repetitions.
-        let mut positions = vec![i];
-        let mut cur = vec![i];
-        let mut k = 0;
-        while k < atom.max && !cur.is_empty() {
-            let mut next = Vec::new();
-            for &p in &cur {
-                for e in self.match_one(&atom.kind, s, p) {
-                    if e != p && !next.contains(&e) {
-                        next.push(e);
+/// The character index of byte offset `byte`.
+fn char_at(s: &str, byte: usize) -> usize {
+    s.get(..byte).map_or(0, |before| before.chars().count())
+}
+
+/// A POSIX expression in `regex-lite`'s syntax; `None` when it is not a valid one.
+fn translate(pattern: &str, basic: bool) -> Option<String> {
+    let c: Vec<char> = pattern.chars().collect();
+    let mut out = String::new();
+    let mut i = 0;
+    // Where an atom may not start (so `*` is literal): the start, after `(` or `|`, after `^`.
+    let mut at_start = true;
+    while i < c.len() {
+        let ch = c[i];
+        let was_start = at_start;
+        at_start = false;
+        match ch {
+            '\\' => {
+                i += 1;
+                let &e = c.get(i)?;
+                match e {
+                    '(' | ')' | '{' | '}' | '|' | '+' | '?' if basic => {
+                        if e == '{' {
+                            let end = interval_end(&c, i + 1, true)?;
+                            let body: String = c[i + 1..end - 2].iter().collect();
+                            out.push('{');
+                            out.push_str(&body);
+                            out.push('}');
+                            i = end;
+                            continue;
+                        }
+                        out.push(e);
+                        at_start = e == '(' || e == '|';
                     }
-                }
-            }
-            k += 1;
-            if k >= atom.min {
-                positions.extend(next.iter().copied());
-            }
-            cur = next;
-            if k > s.len() + 1 {
-                break;
-            }
-        }
-        if atom.min == 0 {
-            // positions already holds i
-        } else {
-            positions.retain(|p| *p != i || atom.min == 0);
-        }
-        sorting::sort(&mut positions);
-        positions.dedup();
-        for &p in positions.iter().rev() {
-            if let Some(e) = self.match_seq(&atoms[1..], s, p) {
-                return Some(e);
-            }
-        }
-        None
-    }
-
-    fn match_one(&self, kind: &AtomKind, s: &[char], i: usize) -> Vec<usize> {
-        let eq = |a: char, b: char| if self.ignore_case { a.eq_ignore_ascii_case(&b) } else { a == b };
-        match kind {
-            AtomKind::Char(c) => {
-                if i < s.len() && eq(s[i], *c) {
-                    vec![i + 1]
-                } else {
-                    vec![]
-                }
-            }
-            AtomKind::Any => {
-                if i < s.len() {
-                    vec![i + 1]
-                } else {
-                    vec![]
-                }
-            }
-            AtomKind::Class(ranges, neg) => {
-                if i >= s.len() {
-                    return vec![];
-                }
-                let ch = s[i];
-                let hit = ranges.iter().any(|(a, b)| {
-                    (*a <= ch && ch <= *b) || (self.ignore_case && *a <= ch.to_ascii_lowercase() && ch.to_ascii_lowercase() <= *b)
-                });
-                if hit != *neg {
-                    vec![i + 1]
-                } else {
-                    vec![]
-                }
-            }
-            AtomKind::Group(r) => {
-                let mut out = Vec::new();
-                for alt in &r.alts {
-                    if let Some(e) = r.match_seq(alt, s, i) {
+                    '<' | '>' => out.push_str("\\b"),
+                    'n' => out.push_str("\\n"),
+                    't' => out.push_str("\\t"),
+                    'w' | 'W' | 's' | 'S' | 'b' | 'B' | 'd' | 'D' => {
+                        out.push('\\');
                         out.push(e);
                     }
+                    '1'..='9' => return None,
+                    other => out.push_str(&regex_lite::escape(&other.to_string())),
                 }
-                out
+                i += 1;
             }
-            AtomKind::Start | AtomKind::End => vec![],
+            '[' => {
+                let (class, end) = bracket(&c, i)?;
+                out.push_str(&class);
+                i = end;
+            }
+            '*' if was_start => {
+                out.push_str("\\*");
+                at_start = false;
+                i += 1;
+            }
+            '^' => {
+                // An anchor at the start (of the expression or a group); literal elsewhere in
+                // a basic expression.
+                if basic && !was_start {
+                    out.push_str("\\^");
+                } else {
+                    out.push('^');
+                    at_start = true;
+                }
+                i += 1;
+            }
+            '$' => {
+                let at_end = i + 1 == c.len()
+                    || (basic && c.get(i + 1) == Some(&'\\') && c.get(i + 2) == Some(&')'))
+                    || (!basic && c.get(i + 1) == Some(&')'));
+                out.push_str(if at_end || !basic { "$" } else { "\\$" });
+                i += 1;
+            }
+            '(' | ')' | '|' | '+' | '?' if basic => {
+                out.push('\\');
+                out.push(ch);
+                i += 1;
+            }
+            '{' if basic => {
+                out.push_str("\\{");
+                i += 1;
+            }
+            '}' if basic => {
+                out.push_str("\\}");
+                i += 1;
+            }
+            '{' => match interval_end(&c, i + 1, false) {
+                Some(end) => {
+                    out.extend(&c[i..end]);
+                    i = end;
+                }
+                None => {
+                    out.push_str("\\{");
+                    i += 1;
+                }
+            },
+            '}' => {
+                out.push_str("\\}");
+                i += 1;
+            }
+            '(' | '|' => {
+                out.push(ch);
+                at_start = true;
+                i += 1;
+            }
+            _ => {
+                out.push(ch);
+                i += 1;
+            }
         }
+    }
+    Some(out)
+}
+
+/// The end (exclusive) of an interval's body starting at `from` (`2}`, `2,}`, `2,5}`; `\}` in
+/// a basic expression).
+fn interval_end(c: &[char], from: usize, basic: bool) -> Option<usize> {
+    let mut i = from;
+    while c.get(i).is_some_and(|x| x.is_ascii_digit() || *x == ',') {
+        i += 1;
+    }
+    if i == from {
+        return None;
+    }
+    if basic {
+        (c.get(i) == Some(&'\\') && c.get(i + 1) == Some(&'}')).then_some(i + 2)
+    } else {
+        (c.get(i) == Some(&'}')).then_some(i + 1)
+    }
+}
+
+/// A bracket expression at `at`: its translation and where it ends. Inside, a backslash is
+/// itself and `]` first is literal; `[:alpha:]` and its kin are kept.
+fn bracket(c: &[char], at: usize) -> Option<(String, usize)> {
+    let mut i = at + 1;
+    let mut out = String::from("[");
+    if c.get(i) == Some(&'^') {
+        out.push('^');
+        i += 1;
+    }
+    let mut first = true;
+    loop {
+        let ch = *c.get(i)?;
+        if ch == ']' && !first {
+            out.push(']');
+            return Some((out, i + 1));
+        }
+        first = false;
+        if ch == '[' && c.get(i + 1) == Some(&':') {
+            let close = (i + 2..c.len().saturating_sub(1)).find(|&k| c[k] == ':' && c[k + 1] == ']')?;
+            out.extend(&c[i..close + 2]);
+            i = close + 2;
+            continue;
+        }
+        match ch {
+            '\\' | '[' | ']' | '&' | '~' => {
+                out.push('\\');
+                out.push(ch);
+            }
+            // A `-` first or last is itself.
+            '-' if out.ends_with('[') || out.ends_with("[^") || c.get(i + 1) == Some(&']') => out.push_str("\\-"),
+            _ => out.push(ch),
+        }
+        i += 1;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Regex;
+
+    #[test]
+    fn basic_and_extended_read_their_own_syntax() {
+        let b = |p: &str, s: &str| Regex::basic(p, false).unwrap().find(s);
+        let e = |p: &str, s: &str| Regex::new(p, false, false).unwrap().find(s);
+        assert_eq!(b("a+b", "xa+b"), Some((1, 4)));
+        assert_eq!(b("a\\+b", "xaab"), Some((1, 4)));
+        assert_eq!(e("a+b", "xaab"), Some((1, 4)));
+        assert_eq!(b("\\(ab\\)*c", "ababc"), Some((0, 5)));
+        assert_eq!(b("*a", "x*a"), Some((1, 3)));
+        assert_eq!(b("a\\{2\\}", "caaa"), Some((1, 3)));
+        assert_eq!(e("a{2}", "caaa"), Some((1, 3)));
+        assert_eq!(b("[[:digit:]]\\+", "ab12c"), Some((2, 4)));
+        assert_eq!(b("[\\]", "a\\b"), Some((1, 2)));
+        assert_eq!(b("[]a]", "x]"), Some((1, 2)));
+        assert_eq!(b("a|b", "a|b"), Some((0, 3)));
+        assert_eq!(b("x$y", "x$y"), Some((0, 3)));
+        assert_eq!(b("é.", "aéb"), Some((1, 3)));
+    }
+
+    #[test]
+    fn groups_are_found_from_a_position() {
+        let r = Regex::basic("\\([a-z]*\\)=\\([0-9]*\\)", false).unwrap();
+        let caps = r.captures_from("k=1 v=22", 3).unwrap();
+        assert_eq!(caps, vec![Some((4, 8)), Some((4, 5)), Some((6, 8))]);
     }
 }
