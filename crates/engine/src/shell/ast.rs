@@ -6,7 +6,7 @@ pub enum Part {
     Lit { text: String, quoted: bool },
     /// `$name`, `${name}`, `$?`, `$1`…; `op` for `${name:-word}` and its kin; `trim` for
     /// `${name%pattern}` and its kin.
-    Param { name: String, quoted: bool, op: Option<Box<ParamOp>>, length: bool, trim: Option<(Trim, Word)> },
+    Param { name: String, quoted: bool, op: Option<Box<ParamOp>>, length: bool, trim: Option<(Trim, Word)>, edit: Option<Box<Edit>> },
     /// `$(...)` or backquotes, kept as source and parsed when expanded.
     Command { source: String, quoted: bool },
     /// `~` or `~user` at the start of a word.
@@ -18,6 +18,13 @@ pub enum Part {
 }
 
 pub type Word = Vec<Part>;
+
+/// A piece of `[[ … ]]`: an operator (`&&`, `||`, `!`, `(`, `)`, `<`, `>`) or a word.
+#[derive(Clone, Debug, PartialEq)]
+pub enum CondToken {
+    Op(String),
+    Word(Word),
+}
 
 /// What `${name OP word}` does with a parameter that is unset, or (with `colon`) empty.
 #[derive(Clone, Debug, PartialEq)]
@@ -38,6 +45,15 @@ pub enum ParamOpKind {
     Alternative,
     /// `?`: the shell stops with the word (or its own message).
     Error,
+}
+
+/// bash's other changes to a value: `${name:offset:length}`, `${name/pattern/string}` (`//`
+/// all, `/#` at the start, `/%` at the end) and the case (`^`, `^^`, `,`, `,,`).
+#[derive(Clone, Debug, PartialEq)]
+pub enum Edit {
+    Slice { offset: String, length: Option<String> },
+    Replace { all: bool, anchor: Option<char>, pattern: Word, with: Word },
+    Case { upper: bool, all: bool },
 }
 
 /// What `${name%pattern}`, `%%`, `#` and `##` take off the value.
@@ -118,6 +134,24 @@ pub enum Command {
     },
     Subshell {
         body: List,
+        redirs: Vec<Redir>,
+    },
+    /// `(( expression ))`: arithmetic, true when the value is not zero (bash).
+    Arith {
+        source: String,
+        redirs: Vec<Redir>,
+    },
+    /// `for (( init; condition; step ))` (bash).
+    ArithFor {
+        init: String,
+        cond: String,
+        step: String,
+        body: List,
+        redirs: Vec<Redir>,
+    },
+    /// `[[ expression ]]` (bash): its words and operators, expanded without splitting.
+    Cond {
+        tokens: Vec<CondToken>,
         redirs: Vec<Redir>,
     },
     /// `name() { …; }`: defines a function (its body is run with the call's arguments).

@@ -447,6 +447,11 @@ pub fn test_program(world: &World, sh: &Shell, name: &str, argv: &[String], io: 
     }
 }
 
+/// A test's truth for `[[ ]]` (an unreadable one is false).
+pub(super) fn test_program_eval(sh: &Shell, world: &World, args: &[String]) -> bool {
+    eval_test(sh, world, args).unwrap_or(false)
+}
+
 fn eval_test(sh: &Shell, world: &World, args: &[String]) -> Result<bool, String> {
     let a: Vec<&str> = args.iter().map(String::as_str).collect();
     if let Some(i) = a.iter().position(|x| *x == "-o") {

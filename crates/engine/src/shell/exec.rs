@@ -283,6 +283,11 @@ impl Shell {
                 flow
             }),
             Command::Group { body, redirs } => self.with_redirs(world, redirs, io, &mut |sh, world, io| sh.run_list(world, body, io)),
+            Command::Arith { source, redirs } => self.with_redirs(world, redirs, io, &mut |sh, world, io| sh.run_arith(world, source, io)),
+            Command::ArithFor { init, cond, step, body, redirs } => self.with_redirs(world, redirs, io, &mut |sh, world, io| {
+                sh.run_arith_for(world, [init.as_str(), cond.as_str(), step.as_str()], body, io)
+            }),
+            Command::Cond { tokens, redirs } => self.with_redirs(world, redirs, io, &mut |sh, world, io| sh.run_cond(world, tokens, io)),
             Command::Case { word, arms, redirs } => self.with_redirs(world, redirs, io, &mut |sh, world, io| {
                 let Ok(value) = sh.expand_single(world, word, io) else { return Flow::Next };
                 let value: Vec<char> = value.chars().collect();
@@ -398,10 +403,16 @@ impl Shell {
                 return Flow::Next;
             }
         };
+        let inherited = stdin.is_none();
         let mut cmd_io = Io::default();
         (cmd_io.stdin, cmd_io.stdin_file) = stdin.unwrap_or_else(|| (std::mem::take(&mut io.stdin), io.stdin_file));
         cmd_io.stdout_terminal = io.stdout_terminal && out_dest == Dest::Out;
         let flow = self.dispatch(world, &argv, &assigns, &mut cmd_io);
+        // A builtin reads no more than it needs (`read`: a line), and echo none: the rest is
+        // left for the next command (`while read …; do echo …; done < FILE`). A program takes it.
+        if inherited && (super::builtins::is_builtin(&argv[0]) || self.functions.contains_key(&argv[0])) {
+            io.stdin = std::mem::take(&mut cmd_io.stdin);
+        }
         // Both streams to the terminal: as written. Redirected, stdout then stderr, as programs
         // that buffer a redirected stdout and not stderr show them.
         if out_dest == Dest::Out && err_dest == Dest::Err {
@@ -622,7 +633,7 @@ impl Shell {
 /// What a loop does after its body's flow: go on (`Some(Next)`, also for `continue` of this
 /// loop), stop here (`None`: `break` of this loop), or pass a flow up (an outer loop's `break N`,
 /// `exit`, `return`).
-fn loop_step(flow: Flow) -> Option<Flow> {
+pub(super) fn loop_step(flow: Flow) -> Option<Flow> {
     match flow {
         Flow::Next | Flow::Continue(1) => Some(Flow::Next),
         Flow::Break(1) => None,

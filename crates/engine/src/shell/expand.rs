@@ -48,8 +48,9 @@ impl Shell {
                         forced = true;
                     }
                 }
-                Part::Param { name, quoted, op, length, trim } => {
+                Part::Param { name, quoted, op, length, trim, edit } => {
                     let value = self.param_value(world, name, op, *length, trim, io)?;
+                    let value = self.edited(world, value, edit, io)?;
                     self.push_expansion(&mut fields, &mut cur, &mut forced, &value, *quoted);
                 }
                 Part::Command { source, quoted } => {
@@ -180,6 +181,72 @@ impl Shell {
         })
     }
 
+    /// A value through bash's slice, replacement or case change.
+    fn edited(&mut self, world: &mut World, value: String, edit: &Option<Box<Edit>>, io: &mut Io) -> Result<String, i32> {
+        let Some(edit) = edit.as_deref() else { return Ok(value) };
+        let chars: Vec<char> = value.chars().collect();
+        let n = chars.len() as i64;
+        Ok(match edit {
+            Edit::Slice { offset, length } => {
+                let number = |sh: &mut Shell, e: &str| userland::arith::eval_mut(e.trim(), &mut super::compound::ShellVars(sh));
+                let start = number(self, offset).unwrap_or(0);
+                let start = if start < 0 { (n + start).max(0) } else { start.min(n) };
+                let end = match length {
+                    Some(l) => {
+                        let l = number(self, l).unwrap_or(0);
+                        if l < 0 {
+                            (n + l).max(start)
+                        } else {
+                            (start + l).min(n)
+                        }
+                    }
+                    None => n,
+                };
+                chars[start as usize..end.max(start) as usize].iter().collect()
+            }
+            Edit::Case { upper, all } => {
+                let change = |c: char| if *upper { c.to_uppercase().collect::<String>() } else { c.to_lowercase().collect() };
+                chars.iter().enumerate().map(|(i, c)| if *all || i == 0 { change(*c) } else { c.to_string() }).collect()
+            }
+            Edit::Replace { all, anchor, pattern, with } => {
+                let pattern = self.pattern(world, pattern, io)?;
+                let with = self.expand_single(world, with, io)?;
+                let fits = |a: usize, b: usize| chars.get(a..b).is_some_and(|part| userland::glob::matches(&pattern, part));
+                let len = chars.len();
+                match anchor {
+                    Some('#') => match (0..=len).rev().find(|b| fits(0, *b)) {
+                        Some(b) => format!("{with}{}", chars[b..].iter().collect::<String>()),
+                        None => value,
+                    },
+                    Some(_) => match (0..=len).find(|a| fits(*a, len)) {
+                        Some(a) => format!("{}{with}", chars[..a].iter().collect::<String>()),
+                        None => value,
+                    },
+                    None => {
+                        let mut out = String::new();
+                        let mut i = 0;
+                        let mut replaced = false;
+                        while i < len {
+                            // The longest match starting here.
+                            match (!replaced || *all).then(|| (i + 1..=len).rev().find(|b| fits(i, *b))).flatten() {
+                                Some(b) => {
+                                    out.push_str(&with);
+                                    i = b;
+                                    replaced = true;
+                                }
+                                None => {
+                                    out.push(chars[i]);
+                                    i += 1;
+                                }
+                            }
+                        }
+                        out
+                    }
+                }
+            }
+        })
+    }
+
     /// A word as a pattern (`case`, `${name%pattern}`): quoted characters match themselves.
     pub(super) fn pattern(&mut self, world: &mut World, word: &Word, io: &mut Io) -> Result<Vec<(char, bool)>, i32> {
         let mut out = Vec::new();
@@ -206,8 +273,9 @@ impl Shell {
             match part {
                 Part::Lit { text, .. } => s.push_str(text),
                 Part::Tilde(user) => s.push_str(&self.tilde(user)),
-                Part::Param { name, op, length, trim, .. } => {
+                Part::Param { name, op, length, trim, edit, .. } => {
                     let v = self.param_value(world, name, op, *length, trim, io)?;
+                    let v = self.edited(world, v, edit, io)?;
                     s.push_str(&v);
                 }
                 Part::Command { source, .. } => s.push_str(&self.command_substitution(world, source, io)),
@@ -321,7 +389,7 @@ impl Shell {
             }
             Err(_) => source.to_string(),
         };
-        match userland::arith::eval(&expanded, &|name| self.vars.get(name).and_then(|v| v.trim().parse().ok())) {
+        match userland::arith::eval_mut(&expanded, &mut super::compound::ShellVars(self)) {
             Some(v) => v.to_string(),
             None => {
                 io.err_line(&format!("{}{}: syntax error: invalid arithmetic operator", self.err_prefix(), source.trim()));

@@ -4,6 +4,7 @@
 pub mod ast;
 mod braces;
 pub mod builtins;
+mod compound;
 pub mod exec;
 mod expand;
 pub mod launch;

@@ -4,6 +4,7 @@
 
 use super::ast::*;
 
+mod compound;
 mod dollar;
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -291,6 +292,12 @@ impl Parser {
 
     fn command_inner(&mut self) -> Result<Command, ParseError> {
         self.blanks(false);
+        if self.starts("((") {
+            return self.arith_command();
+        }
+        if self.starts("[[") && matches!(self.peek_at(2), Some(' ' | '\t' | '\n')) {
+            return self.cond_command();
+        }
         if self.peek() == Some('(') {
             self.pos += 1;
             let body = self.list(&[])?;
@@ -331,6 +338,9 @@ impl Parser {
             Some("for") => {
                 self.eat_reserved("for");
                 self.blanks(false);
+                if self.starts("((") {
+                    return self.arith_for();
+                }
                 let (w, raw) = self.word()?.ok_or(ParseError::UnexpectedEof)?;
                 let _ = w;
                 self.blanks(false);

@@ -76,19 +76,10 @@ pub fn run(sh: &mut Shell, world: &mut World, argv: &[String], io: &mut Io) -> O
         "let" => {
             let mut last = 0;
             for a in args {
-                let vars = sh.vars.clone();
-                let lookup = |n: &str| vars.get(n).and_then(|v| v.trim().parse().ok());
-                let (target, expr) = match a.split_once('=').filter(|(n, rest)| !rest.starts_with('=') && !n.ends_with(['!', '<', '>'])) {
-                    Some((n, e)) => (Some(n.trim()), e),
-                    None => (None, a.as_str()),
-                };
-                let Some(v) = crate::userland::arith::eval(expr, &lookup) else {
+                let Some(v) = crate::userland::arith::eval_mut(a, &mut super::compound::ShellVars(sh)) else {
                     io.err_line(&format!("{}let: {a}: syntax error in expression", sh.err_prefix()));
                     return Some(status_flow(sh, 1));
                 };
-                if let Some(n) = target {
-                    sh.vars.insert(n.to_string(), v.to_string());
-                }
                 last = v;
             }
             i32::from(last == 0)

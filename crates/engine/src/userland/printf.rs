@@ -107,6 +107,29 @@ pub fn unescape(s: &str, echo_style: bool) -> (String, bool) {
     (out, false)
 }
 
+/// C's `%e`: one digit, the decimals, and an exponent of at least two digits (`1.234500e+03`).
+fn exponent(n: f64, prec: usize) -> String {
+    let text = format!("{n:.prec$e}");
+    let (mantissa, exp) = text.split_once('e').unwrap_or((&text, "0"));
+    let exp: i32 = exp.parse().unwrap_or(0);
+    let sign = if exp < 0 { '-' } else { '+' };
+    format!("{mantissa}e{sign}{:02}", exp.abs())
+}
+
+/// C's `%g`: `%e` for very small or large numbers, else `%f`; trailing zeros dropped.
+fn general(n: f64, prec: usize) -> String {
+    let prec = prec.max(1);
+    let exp = if n == 0.0 { 0 } else { n.abs().log10().floor() as i32 };
+    let trim = |s: String| if s.contains('.') { s.trim_end_matches('0').trim_end_matches('.').to_string() } else { s };
+    if exp < -4 || exp >= prec as i32 {
+        let e = exponent(n, prec - 1);
+        let (m, rest) = e.split_once('e').unwrap_or((&e, ""));
+        format!("{}e{rest}", trim(m.to_string()))
+    } else {
+        trim(format!("{:.*}", (prec as i32 - 1 - exp).max(0) as usize, n))
+    }
+}
+
 /// `printf FORMAT ARGS...`: the format is reused while arguments remain.
 pub fn printf(fmt: &str, args: &[String]) -> (String, i32) {
     let f: Vec<char> = fmt.chars().collect();
@@ -191,9 +214,22 @@ pub fn printf(fmt: &str, args: &[String]) -> (String, i32) {
                                 _ => n.to_string(),
                             }
                         }
-                        'f' | 'e' | 'g' => {
+                        'f' | 'F' => {
                             let n: f64 = arg.trim().parse().unwrap_or(0.0);
                             format!("{:.*}", prec.unwrap_or(6), n)
+                        }
+                        'e' | 'E' => {
+                            let n: f64 = arg.trim().parse().unwrap_or(0.0);
+                            let s = exponent(n, prec.unwrap_or(6));
+                            if conv == 'E' {
+                                s.to_uppercase()
+                            } else {
+                                s
+                            }
+                        }
+                        'g' | 'G' => {
+                            let n: f64 = arg.trim().parse().unwrap_or(0.0);
+                            general(n, prec.unwrap_or(6))
                         }
                         other => format!("%{spec}{other}"),
                     };

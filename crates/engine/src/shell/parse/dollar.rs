@@ -104,6 +104,37 @@ impl Parser {
                     }
                     Ok(word)
                 };
+                // bash's slices, replacements and case changes.
+                let edit = if let Some(after) = rest.strip_prefix(':').filter(|a| !a.starts_with(['-', '=', '+', '?'])) {
+                    let (offset, length) = match after.split_once(':') {
+                        Some((o, l)) => (o.to_string(), Some(l.to_string())),
+                        None => (after.to_string(), None),
+                    };
+                    Some(Box::new(Edit::Slice { offset, length }))
+                } else if let Some(after) = rest.strip_prefix('/') {
+                    let (all, anchor, body) = match after.chars().next() {
+                        Some('/') => (true, None, after.get(1..).unwrap_or("")),
+                        Some(a @ ('#' | '%')) => (false, Some(a), after.get(1..).unwrap_or("")),
+                        _ => (false, None, after),
+                    };
+                    // The pattern ends at the first `/` not escaped.
+                    let mut escaped = false;
+                    let cut = body.char_indices().find(|(_, c)| {
+                        let end = *c == '/' && !escaped;
+                        escaped = *c == '\\' && !escaped;
+                        end
+                    });
+                    let (pattern, with) = match cut {
+                        Some((at, _)) => (body.get(..at).unwrap_or(body), body.get(at + 1..).unwrap_or("")),
+                        None => (body, ""),
+                    };
+                    Some(Box::new(Edit::Replace { all, anchor, pattern: operand(self, pattern)?, with: operand(self, with)? }))
+                } else if rest.starts_with('^') || rest.starts_with(',') {
+                    Some(Box::new(Edit::Case { upper: rest.starts_with('^'), all: rest.len() > 1 }))
+                } else {
+                    None
+                };
+                let rest = if edit.is_some() { "" } else { rest };
                 let ops =
                     [("-", ParamOpKind::Default), ("=", ParamOpKind::Assign), ("+", ParamOpKind::Alternative), ("?", ParamOpKind::Error)];
                 let (colon, after) = match rest.strip_prefix(':') {
@@ -119,7 +150,7 @@ impl Parser {
                     Some((t, w)) => Some((t, operand(self, w)?)),
                     None => None,
                 };
-                Ok(Some(Part::Param { name, quoted, op, length, trim }))
+                Ok(Some(Part::Param { name, quoted, op, length, trim, edit }))
             }
             Some(c) if c.is_ascii_alphabetic() || c == '_' => {
                 self.pos += 1;
@@ -132,11 +163,11 @@ impl Parser {
                         break;
                     }
                 }
-                Ok(Some(Part::Param { name, quoted, op: None, length: false, trim: None }))
+                Ok(Some(Part::Param { name, quoted, op: None, length: false, trim: None, edit: None }))
             }
             Some(c @ ('?' | '$' | '#' | '@' | '*' | '!' | '-' | '0'..='9')) => {
                 self.pos += 2;
-                Ok(Some(Part::Param { name: c.to_string(), quoted, op: None, length: false, trim: None }))
+                Ok(Some(Part::Param { name: c.to_string(), quoted, op: None, length: false, trim: None, edit: None }))
             }
             _ => {
                 self.pos += 1;
