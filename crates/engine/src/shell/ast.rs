@@ -97,7 +97,10 @@ pub struct Redir {
 
 #[derive(Clone, Debug, PartialEq)]
 pub struct Simple {
+    /// `name=value`, `name+=value`, `name[i]=value` (the name as written, `+` kept).
     pub assigns: Vec<(String, Word)>,
+    /// `name=(word …)` and `name+=(word …)`: arrays (bash).
+    pub arrays: Vec<(String, Vec<Word>)>,
     pub words: Vec<Word>,
     pub redirs: Vec<Redir>,
 }

@@ -84,9 +84,8 @@ pub fn run(sh: &mut Shell, world: &mut World, argv: &[String], io: &mut Io) -> O
             status
         }
         "unset" => {
-            for a in args {
-                sh.vars.remove(a);
-                sh.exported.remove(a);
+            for a in args.iter().filter(|a| !a.starts_with('-')) {
+                sh.unset(a);
             }
             0
         }

@@ -10,10 +10,10 @@ pub(super) struct ShellVars<'a>(pub(super) &'a mut Shell);
 
 impl userland::arith::Vars for ShellVars<'_> {
     fn get(&self, name: &str) -> Option<i64> {
-        self.0.vars.get(name).and_then(|v| v.trim().parse().ok())
+        self.0.scalar(name).and_then(|v| v.trim().parse().ok())
     }
     fn set(&mut self, name: &str, value: i64) {
-        self.0.vars.insert(name.to_string(), value.to_string());
+        self.0.assign(name, value.to_string(), false);
     }
 }
 
@@ -190,11 +190,13 @@ impl Shell {
                     }
                 }
                 let re = userland::coreutils::Regex::new(&source, false, false)?;
-                let found = re.find(&left);
-                if let Some((a, b)) = found {
-                    self.vars.insert("BASH_REMATCH".into(), left.chars().skip(a).take(b - a).collect());
-                }
-                Some(found.is_some())
+                let chars: Vec<char> = left.chars().collect();
+                let groups: Option<Vec<String>> = re
+                    .captures_from(&left, 0)
+                    .map(|caps| caps.iter().map(|g| g.map(|(a, b)| chars[a..b].iter().collect()).unwrap_or_default()).collect());
+                // BASH_REMATCH: the match, then each group.
+                self.assign_array("BASH_REMATCH", groups.clone().unwrap_or_default(), false);
+                Some(groups.is_some())
             }
             "<" => Some(left < self.expand_single(world, &right_word, io).ok()?),
             ">" => Some(left > self.expand_single(world, &right_word, io).ok()?),

@@ -383,8 +383,20 @@ impl Shell {
             }
         }
         if argv.is_empty() {
+            for (name, words) in &s.arrays {
+                let mut values = Vec::new();
+                for w in words {
+                    match self.expand_word(world, w, io) {
+                        Ok(fields) => values.extend(fields),
+                        Err(code) => return Flow::Exit(code),
+                    }
+                }
+                let (name, append) = name.strip_suffix('+').map_or((name.as_str(), false), |n| (n, true));
+                self.assign_array(name, values, append);
+            }
             for (k, v) in assigns {
-                self.vars.insert(k, v);
+                let (name, append) = k.strip_suffix('+').map_or((k.as_str(), false), |n| (n, true));
+                self.assign(name, v, append);
             }
             if !s.redirs.is_empty() && self.setup_redirs(world, &s.redirs, io).is_err() {
                 self.status = 1;

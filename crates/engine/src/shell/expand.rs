@@ -48,9 +48,22 @@ impl Shell {
                         forced = true;
                     }
                 }
+                // `"${a[@]}"` (and `${!a[@]}`): each element its own field, sliced by `:from:count`.
+                Part::Param { name, quoted: true, length: false, edit, .. }
+                    if name.ends_with("[@]") && self.array_elements(name.trim_start_matches('!')).is_some() =>
+                {
+                    let all = self.sliced(name, edit.as_deref());
+                    for (k, e) in all.iter().enumerate() {
+                        if k > 0 {
+                            fields.push(std::mem::take(&mut cur));
+                        }
+                        cur.extend(e.chars().map(|c| (c, true)));
+                        forced = true;
+                    }
+                }
                 Part::Param { name, quoted, op, length, trim, edit } => {
                     let value = self.param_value(world, name, op, *length, trim, io)?;
-                    let value = self.edited(world, value, edit, io)?;
+                    let value = self.edited(world, name, value, edit, io)?;
                     self.push_expansion(&mut fields, &mut cur, &mut forced, &value, *quoted);
                 }
                 Part::Command { source, quoted } => {
@@ -162,6 +175,10 @@ impl Shell {
         }
         let value = value.unwrap_or_default();
         if length {
+            // `${#a[@]}`: how many elements.
+            if let Some(elements) = self.array_elements(name) {
+                return Ok(elements.len().to_string());
+            }
             return Ok(value.chars().count().to_string());
         }
         let Some((how, word)) = trim else { return Ok(value) };
@@ -181,9 +198,23 @@ impl Shell {
         })
     }
 
+    /// An array's elements (`name[@]`), through `${a[@]:from:count}`: from the element whose
+    /// index is `from` (negative: from the end), `count` of them.
+    fn sliced(&mut self, name: &str, edit: Option<&Edit>) -> Vec<String> {
+        let indexed = if name.starts_with('!') { self.array_keys(name) } else { self.array_elements(name) };
+        let Some(Edit::Slice { offset, length }) = edit else { return indexed.unwrap_or_default() };
+        let number = |sh: &mut Shell, e: &str| userland::arith::eval_mut(e.trim(), &mut super::compound::ShellVars(sh)).unwrap_or(0);
+        let from = number(self, offset);
+        let count = length.as_deref().map(|l| number(self, l).max(0) as usize);
+        self.array_from(name, from, count)
+    }
+
     /// A value through bash's slice, replacement or case change.
-    fn edited(&mut self, world: &mut World, value: String, edit: &Option<Box<Edit>>, io: &mut Io) -> Result<String, i32> {
+    fn edited(&mut self, world: &mut World, name: &str, value: String, edit: &Option<Box<Edit>>, io: &mut Io) -> Result<String, i32> {
         let Some(edit) = edit.as_deref() else { return Ok(value) };
+        if let (Edit::Slice { .. }, Some(_)) = (edit, self.array_elements(name)) {
+            return Ok(self.sliced(name, Some(edit)).join(" "));
+        }
         let chars: Vec<char> = value.chars().collect();
         let n = chars.len() as i64;
         Ok(match edit {
@@ -275,7 +306,7 @@ impl Shell {
                 Part::Tilde(user) => s.push_str(&self.tilde(user)),
                 Part::Param { name, op, length, trim, edit, .. } => {
                     let v = self.param_value(world, name, op, *length, trim, io)?;
-                    let v = self.edited(world, v, edit, io)?;
+                    let v = self.edited(world, name, v, edit, io)?;
                     s.push_str(&v);
                 }
                 Part::Command { source, .. } => s.push_str(&self.command_substitution(world, source, io)),
@@ -357,7 +388,8 @@ impl Shell {
                 let i: usize = n.parse().ok()?;
                 self.positional.get(i.checked_sub(1)?).cloned()
             }
-            n => self.vars.get(n).cloned(),
+            n if n.starts_with('!') => self.array_keys(n).map(|k| k.join(" ")),
+            n => self.array_elements(n).map(|e| e.join(" ")).or_else(|| self.scalar(n)),
         }
     }
 

@@ -1,6 +1,7 @@
 //! The shells: bash on the host, busybox ash inside containers. One interpreter, two dialects
 //! (their messages differ, their grammar here is the same POSIX subset).
 
+mod arrays;
 pub mod ast;
 mod braces;
 pub mod builtins;

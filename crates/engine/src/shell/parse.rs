@@ -565,7 +565,7 @@ impl Parser {
     }
 
     fn simple(&mut self) -> Result<Command, ParseError> {
-        let mut cmd = Simple { assigns: Vec::new(), words: Vec::new(), redirs: Vec::new() };
+        let mut cmd = Simple { assigns: Vec::new(), arrays: Vec::new(), words: Vec::new(), redirs: Vec::new() };
         loop {
             self.blanks(false);
             if let Some(r) = self.redir()? {
@@ -601,12 +601,33 @@ impl Parser {
             let Some((word, raw)) = self.word()? else { break };
             if cmd.words.is_empty() {
                 if let Some((name, _)) = raw.split_once('=') {
-                    if !name.is_empty()
-                        && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
-                        && !name.starts_with(|c: char| c.is_ascii_digit())
-                    {
+                    if is_assignment_name(name) {
                         if let Some(Part::Lit { quoted: false, .. }) = word.first() {
-                            let value = strip_prefix_chars(&word, name.len() + 1);
+                            // `name=(…)`: an array's words, up to the closing parenthesis.
+                            if raw.ends_with('=') && self.peek() == Some('(') {
+                                self.pos += 1;
+                                let mut words = Vec::new();
+                                loop {
+                                    self.blanks(true);
+                                    if self.peek() == Some(')') {
+                                        self.pos += 1;
+                                        break;
+                                    }
+                                    match self.word()? {
+                                        Some((w, _)) => words.push(w),
+                                        None => {
+                                            return Err(if self.pos >= self.s.len() {
+                                                ParseError::UnexpectedEof
+                                            } else {
+                                                ParseError::Unexpected(self.peek_token())
+                                            })
+                                        }
+                                    }
+                                }
+                                cmd.arrays.push((name.to_string(), words));
+                                continue;
+                            }
+                            let value = strip_prefix_chars(&word, name.chars().count() + 1);
                             cmd.assigns.push((name.to_string(), value));
                             continue;
                         }
@@ -615,7 +636,7 @@ impl Parser {
             }
             cmd.words.push(word);
         }
-        if cmd.words.is_empty() && cmd.assigns.is_empty() && cmd.redirs.is_empty() {
+        if cmd.words.is_empty() && cmd.assigns.is_empty() && cmd.arrays.is_empty() && cmd.redirs.is_empty() {
             return Err(if self.pos >= self.s.len() { ParseError::UnexpectedEof } else { ParseError::Unexpected(self.peek_token()) });
         }
         Ok(Command::Simple(cmd))
@@ -762,6 +783,17 @@ impl Parser {
 }
 
 /// The word without its first `n` characters (for `NAME=value` words).
+/// `name`, `name+` (for `+=`), `name[subscript]`: what may stand before `=` in an assignment.
+fn is_assignment_name(name: &str) -> bool {
+    let name = name.strip_suffix('+').unwrap_or(name);
+    let base = match name.split_once('[') {
+        Some((base, rest)) if rest.ends_with(']') => base,
+        Some(_) => return false,
+        None => name,
+    };
+    !base.is_empty() && base.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') && !base.starts_with(|c: char| c.is_ascii_digit())
+}
+
 fn strip_prefix_chars(word: &Word, n: usize) -> Word {
     let mut out = Vec::new();
     let mut skip = n;

@@ -108,6 +108,8 @@ pub struct Shell {
     pub locals: Vec<Vec<(String, Option<String>)>>,
     /// The host's shell at the web terminal's prompt (an interactive bash), not `bash -c`.
     pub interactive: bool,
+    /// Arrays by name (bash).
+    pub arrays: BTreeMap<String, super::arrays::ShellArray>,
     /// `trap` actions by signal name (`EXIT`, `INT`…).
     pub traps: BTreeMap<String, String>,
     /// Where `getopts` stands: the OPTIND it left and the letter within that argument.
@@ -148,6 +150,7 @@ impl Shell {
             testing: 0,
             locals: Vec::new(),
             interactive: false,
+            arrays: BTreeMap::new(),
             traps: BTreeMap::new(),
             getopts_at: (0, 0),
         }

@@ -86,7 +86,12 @@ pub fn run(sh: &mut Shell, world: &mut World, argv: &[String], io: &mut Io) -> O
         }
         "declare" | "typeset" | "readonly" => {
             let export = args.iter().any(|a| a.starts_with('-') && a.contains('x'));
+            let array = args.iter().find(|a| a.starts_with('-') && (a.contains('a') || a.contains('A')));
             for a in args.iter().filter(|a| !a.starts_with('-')) {
+                if let Some(flags) = array {
+                    sh.declare_array(a.split('=').next().unwrap_or(a), flags.contains('A'));
+                    continue;
+                }
                 let (name, value) = a.split_once('=').map_or((a.as_str(), None), |(n, v)| (n, Some(v)));
                 if let Some(v) = value {
                     sh.vars.insert(name.to_string(), v.to_string());

@@ -74,6 +74,12 @@ fn tokenize(s: &str) -> Option<Vec<T>> {
             while i < c.len() && (c[i].is_ascii_alphanumeric() || c[i] == '_') {
                 i += 1;
             }
+            // An array element (`a[i]`): the subscript goes with the name.
+            if c.get(i) == Some(&'[') {
+                if let Some(close) = c[i..].iter().position(|x| *x == ']') {
+                    i += close + 1;
+                }
+            }
             out.push(T::Name(c[st..i].iter().collect()));
         } else {
             let rest: String = c[i..(i + 3).min(c.len())].iter().collect();

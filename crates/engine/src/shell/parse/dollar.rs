@@ -73,10 +73,23 @@ impl Parser {
                     _ => (false, inner),
                 };
                 // A special parameter is one character (`${#}`, `${?}`); a name runs on.
-                let name_end = match body.chars().next() {
-                    Some('?' | '@' | '*' | '#' | '$' | '!' | '-') => 1,
-                    _ => body.find(|c: char| !(c.is_ascii_alphanumeric() || c == '_')).unwrap_or(body.len()),
+                let ident_end = |from: usize| {
+                    body.get(from..)
+                        .and_then(|b| b.find(|c: char| !(c.is_ascii_alphanumeric() || c == '_')))
+                        .map_or(body.len(), |e| from + e)
                 };
+                let mut name_end = match body.chars().next() {
+                    // `${!name[@]}`: an array's keys.
+                    Some('!') if body.chars().nth(1).is_some_and(|c| c.is_ascii_alphabetic() || c == '_') => ident_end(1),
+                    Some('?' | '@' | '*' | '#' | '$' | '!' | '-') => 1,
+                    _ => ident_end(0),
+                };
+                // An array's subscript belongs to the name (`${a[1]}`, `${a[@]}`, `${m[$k]}`).
+                if name_end > 0 && body.get(name_end..).is_some_and(|r| r.starts_with('[')) {
+                    if let Some(close) = body.get(name_end..).and_then(|r| r.find(']')) {
+                        name_end += close + 1;
+                    }
+                }
                 let (name, rest) = body.split_at_checked(name_end).unwrap_or((&body, ""));
                 if name.is_empty() && !body.starts_with('!') {
                     return Ok(Some(Part::BadSubstitution(written)));
