@@ -5,30 +5,8 @@
 
 use std::collections::BTreeMap;
 
-use super::process::Shell;
+use super::process::{Shell, ShellArray};
 use crate::userland::arith::{self, Vars};
-
-/// An array's elements by index or by key.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub enum ShellArray {
-    Indexed(BTreeMap<i64, String>),
-    Assoc(BTreeMap<String, String>),
-}
-
-impl ShellArray {
-    pub fn values(&self) -> Vec<String> {
-        match self {
-            ShellArray::Indexed(m) => m.values().cloned().collect(),
-            ShellArray::Assoc(m) => m.values().cloned().collect(),
-        }
-    }
-    fn keys(&self) -> Vec<String> {
-        match self {
-            ShellArray::Indexed(m) => m.keys().map(i64::to_string).collect(),
-            ShellArray::Assoc(m) => m.keys().cloned().collect(),
-        }
-    }
-}
 
 /// `name[subscript]` split in two (`None` for a plain name).
 pub fn subscripted(name: &str) -> Option<(&str, &str)> {

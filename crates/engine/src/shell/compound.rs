@@ -5,25 +5,13 @@ use super::process::{Flow, Shell};
 use crate::userland::{self, Io};
 use crate::world::World;
 
-/// The shell's variables as arithmetic sees them (not a number: 0).
-pub(super) struct ShellVars<'a>(pub(super) &'a mut Shell);
-
-impl userland::arith::Vars for ShellVars<'_> {
-    fn get(&self, name: &str) -> Option<i64> {
-        self.0.scalar(name).and_then(|v| v.trim().parse().ok())
-    }
-    fn set(&mut self, name: &str, value: i64) {
-        self.0.assign(name, value.to_string(), false);
-    }
-}
-
 impl Shell {
     /// Evaluates an arithmetic expression with its assignments; `None` (said on stderr) when
     /// it is not one.
     pub(super) fn arithmetic(&mut self, world: &mut World, source: &str, io: &mut Io) -> Option<i64> {
         let word = vec![Part::Lit { text: source.to_string(), quoted: true }];
         let expanded = self.expand_single(world, &word, io).unwrap_or_default();
-        let value = userland::arith::eval_mut(&expanded, &mut ShellVars(self));
+        let value = userland::arith::eval_mut(&expanded, &mut super::process::ShellVars(self));
         if value.is_none() {
             io.err_line(&format!("{}((: {}: syntax error: invalid arithmetic operator", self.err_prefix(), expanded.trim()));
         }
@@ -62,7 +50,7 @@ impl Shell {
                     Some(_) => {}
                 }
             }
-            match super::exec::loop_step(self.run_list(world, body, io)) {
+            match super::process::loop_step(self.run_list(world, body, io)) {
                 Some(Flow::Next) => {}
                 Some(f) => break f,
                 None => break Flow::Next,

@@ -2,7 +2,7 @@
 
 use super::ast::*;
 use super::parse::{parse, ParseError};
-use super::process::{Flavor, Flow, Shell};
+use super::process::{loop_step, Flavor, Flow, Shell};
 use crate::fs::{Data, Errno, Kind};
 use crate::userland::{self, Io};
 use crate::vfs::WriteMode;
@@ -645,15 +645,6 @@ impl Shell {
 /// What a loop does after its body's flow: go on (`Some(Next)`, also for `continue` of this
 /// loop), stop here (`None`: `break` of this loop), or pass a flow up (an outer loop's `break N`,
 /// `exit`, `return`).
-pub(super) fn loop_step(flow: Flow) -> Option<Flow> {
-    match flow {
-        Flow::Next | Flow::Continue(1) => Some(Flow::Next),
-        Flow::Break(1) => None,
-        Flow::Break(n) => Some(Flow::Break(n - 1)),
-        Flow::Continue(n) => Some(Flow::Continue(n - 1)),
-        other => Some(other),
-    }
-}
 
 /// dash's wording of a failed open: its own text for a missing file or directory, strerror otherwise.
 fn dash_errmsg(e: Errno, missing: &str) -> String {

@@ -203,7 +203,7 @@ impl Shell {
     fn sliced(&mut self, name: &str, edit: Option<&Edit>) -> Vec<String> {
         let indexed = if name.starts_with('!') { self.array_keys(name) } else { self.array_elements(name) };
         let Some(Edit::Slice { offset, length }) = edit else { return indexed.unwrap_or_default() };
-        let number = |sh: &mut Shell, e: &str| userland::arith::eval_mut(e.trim(), &mut super::compound::ShellVars(sh)).unwrap_or(0);
+        let number = |sh: &mut Shell, e: &str| userland::arith::eval_mut(e.trim(), &mut super::process::ShellVars(sh)).unwrap_or(0);
         let from = number(self, offset);
         let count = length.as_deref().map(|l| number(self, l).max(0) as usize);
         self.array_from(name, from, count)
@@ -219,7 +219,7 @@ impl Shell {
         let n = chars.len() as i64;
         Ok(match edit {
             Edit::Slice { offset, length } => {
-                let number = |sh: &mut Shell, e: &str| userland::arith::eval_mut(e.trim(), &mut super::compound::ShellVars(sh));
+                let number = |sh: &mut Shell, e: &str| userland::arith::eval_mut(e.trim(), &mut super::process::ShellVars(sh));
                 let start = number(self, offset).unwrap_or(0);
                 let start = if start < 0 { (n + start).max(0) } else { start.min(n) };
                 let end = match length {
@@ -421,7 +421,7 @@ impl Shell {
             }
             Err(_) => source.to_string(),
         };
-        match userland::arith::eval_mut(&expanded, &mut super::compound::ShellVars(self)) {
+        match userland::arith::eval_mut(&expanded, &mut super::process::ShellVars(self)) {
             Some(v) => v.to_string(),
             None => {
                 io.err_line(&format!("{}{}: syntax error: invalid arithmetic operator", self.err_prefix(), source.trim()));

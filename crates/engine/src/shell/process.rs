@@ -59,6 +59,28 @@ pub enum Service {
 /// to a container's; subshells inherit them. A shell without them finds no such program.
 pub type Services = fn(&mut World, &mut Shell, Service, &[String], &[String], &mut Io) -> crate::userland::Exit;
 
+/// An array's elements by index or by key.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum ShellArray {
+    Indexed(BTreeMap<i64, String>),
+    Assoc(BTreeMap<String, String>),
+}
+
+impl ShellArray {
+    pub fn values(&self) -> Vec<String> {
+        match self {
+            ShellArray::Indexed(m) => m.values().cloned().collect(),
+            ShellArray::Assoc(m) => m.values().cloned().collect(),
+        }
+    }
+    pub fn keys(&self) -> Vec<String> {
+        match self {
+            ShellArray::Indexed(m) => m.keys().map(i64::to_string).collect(),
+            ShellArray::Assoc(m) => m.keys().cloned().collect(),
+        }
+    }
+}
+
 /// The options of `set` the simulation honours (the others are accepted and change nothing).
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct Options {
@@ -109,7 +131,7 @@ pub struct Shell {
     /// The host's shell at the web terminal's prompt (an interactive bash), not `bash -c`.
     pub interactive: bool,
     /// Arrays by name (bash).
-    pub arrays: BTreeMap<String, super::arrays::ShellArray>,
+    pub arrays: BTreeMap<String, ShellArray>,
     /// `trap` actions by signal name (`EXIT`, `INT`…).
     pub traps: BTreeMap<String, String>,
     /// Where `getopts` stands: the OPTIND it left and the letter within that argument.
@@ -224,5 +246,28 @@ pub fn which(world: &World, sh: &Shell, name: &str) -> Option<String> {
                 .map(|d| format!("{d}/{name}"))
                 .find(|p| world.stat(&sh.ctx, p, true).map(|s| s.ftype == crate::fs::FileType::File).unwrap_or(false))
         }
+    }
+}
+
+/// The shell's variables as arithmetic sees them (not a number: 0).
+pub struct ShellVars<'a>(pub &'a mut Shell);
+
+impl crate::userland::arith::Vars for ShellVars<'_> {
+    fn get(&self, name: &str) -> Option<i64> {
+        self.0.scalar(name).and_then(|v| v.trim().parse().ok())
+    }
+    fn set(&mut self, name: &str, value: i64) {
+        self.0.assign(name, value.to_string(), false);
+    }
+}
+
+/// Where a loop goes after its body: on (`Next`), out (`None`), or further out.
+pub fn loop_step(flow: Flow) -> Option<Flow> {
+    match flow {
+        Flow::Next | Flow::Continue(1) => Some(Flow::Next),
+        Flow::Break(1) => None,
+        Flow::Break(n) => Some(Flow::Break(n - 1)),
+        Flow::Continue(n) => Some(Flow::Continue(n - 1)),
+        other => Some(other),
     }
 }

@@ -76,7 +76,7 @@ pub fn run(sh: &mut Shell, world: &mut World, argv: &[String], io: &mut Io) -> O
         "let" => {
             let mut last = 0;
             for a in args {
-                let Some(v) = crate::userland::arith::eval_mut(a, &mut super::compound::ShellVars(sh)) else {
+                let Some(v) = crate::userland::arith::eval_mut(a, &mut super::process::ShellVars(sh)) else {
                     io.err_line(&format!("{}let: {a}: syntax error in expression", sh.err_prefix()));
                     return Some(status_flow(sh, 1));
                 };

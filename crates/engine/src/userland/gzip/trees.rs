@@ -4,8 +4,6 @@
 //! rule), because another tree of the same cost would change the bytes; and a block ends
 //! where gzip ends it (a full buffer, or its guess that stopping pays).
 
-use super::deflate::MIN_MATCH;
-
 const LIT_BUFSIZE: usize = 0x8000;
 const DIST_BUFSIZE: usize = LIT_BUFSIZE;
 const L_CODES: usize = 286;
@@ -613,5 +611,3 @@ enum Run {
     },
     Zeros(usize),
 }
-
-const _: () = assert!(MIN_MATCH == 3);
