@@ -642,10 +642,6 @@ impl Shell {
     }
 }
 
-/// What a loop does after its body's flow: go on (`Some(Next)`, also for `continue` of this
-/// loop), stop here (`None`: `break` of this loop), or pass a flow up (an outer loop's `break N`,
-/// `exit`, `return`).
-
 /// dash's wording of a failed open: its own text for a missing file or directory, strerror otherwise.
 fn dash_errmsg(e: Errno, missing: &str) -> String {
     if matches!(e, Errno::NoEnt | Errno::NotDir) {

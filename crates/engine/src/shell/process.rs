@@ -261,7 +261,9 @@ impl crate::userland::arith::Vars for ShellVars<'_> {
     }
 }
 
-/// Where a loop goes after its body: on (`Next`), out (`None`), or further out.
+/// What a loop does after its body's flow: go on (`Some(Next)`, also for `continue` of this
+/// loop), stop here (`None`: `break` of this loop), or pass a flow up (an outer loop's `break N`,
+/// `exit`, `return`).
 pub fn loop_step(flow: Flow) -> Option<Flow> {
     match flow {
         Flow::Next | Flow::Continue(1) => Some(Flow::Next),
