@@ -195,7 +195,7 @@ fn find_program(world: &World, sh: &Shell, name: &str) -> Program {
 
 /// Applets of busybox 1.35 (`busybox --list`) the simulation implements beyond the links the
 /// images have.
-const STANDALONE_APPLETS: [&str; 41] = [
+const STANDALONE_APPLETS: [&str; 43] = [
     "awk",
     "base64",
     "chgrp",
@@ -207,6 +207,7 @@ const STANDALONE_APPLETS: [&str; 41] = [
     "groups",
     "gunzip",
     "gzip",
+    "hexdump",
     "link",
     "md5sum",
     "mkfifo",
@@ -235,6 +236,7 @@ const STANDALONE_APPLETS: [&str; 41] = [
     "unlink",
     "wget",
     "xargs",
+    "xxd",
     "yes",
     "zcat",
 ];

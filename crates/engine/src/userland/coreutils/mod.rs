@@ -288,6 +288,8 @@ pub fn run(p: &mut Proc, argv: &[String]) -> i32 {
         "fold" => lines::fold(p, args),
         "split" if p.gnu => lines::split(p, args),
         "od" => numbers::od(p, args),
+        "hexdump" if !p.gnu => numbers::hexdump(p, args),
+        "xxd" if !p.gnu => numbers::xxd(p, args),
         "numfmt" if p.gnu => numbers::numfmt(p, args),
         "dir" | "vdir" if p.gnu => ls_variant(p, args),
         "link" => links::link(p, args),

@@ -263,3 +263,132 @@ fn scaled(value: f64, unit: &str) -> String {
     };
     format!("{shown}{suffix}{i}")
 }
+
+/// The printable ASCII of a run of bytes, others as `.`.
+fn printable(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| if (0x20..0x7f).contains(b) { char::from(*b) } else { '.' }).collect()
+}
+
+/// busybox `hexdump [-C] [-n N] [FILE…]`: canonical (`-C`: hex bytes and their text) or
+/// 16-bit words; a line like the one before it written once as `*`.
+pub(super) fn hexdump(p: &mut Proc, args: &[String]) -> i32 {
+    let mut canonical = false;
+    let mut limit: Option<usize> = None;
+    let mut files = Vec::new();
+    let mut i = 0;
+    while let Some(a) = args.get(i) {
+        i += 1;
+        match a.as_str() {
+            "-C" => canonical = true,
+            "-n" => {
+                limit = args.get(i).and_then(|n| n.parse().ok());
+                i += 1;
+            }
+            s if s.starts_with("-n") => limit = s.get(2..).and_then(|n| n.parse().ok()),
+            _ => files.push(a.clone()),
+        }
+    }
+    if files.is_empty() {
+        files.push("-".into());
+    }
+    let mut data = Vec::new();
+    for f in &files {
+        let Some(d) = read_input(p, f) else { return 1 };
+        data.extend(d);
+    }
+    if let Some(n) = limit {
+        data.truncate(n);
+    }
+    let mut out = String::new();
+    let mut previous: Option<&[u8]> = None;
+    let mut starred = false;
+    for (k, line) in data.chunks(16).enumerate() {
+        if previous == Some(line) && line.len() == 16 {
+            if !starred {
+                out.push_str("*\n");
+                starred = true;
+            }
+            continue;
+        }
+        starred = false;
+        previous = Some(line);
+        if canonical {
+            let mut hex = String::new();
+            for i in 0..16 {
+                hex.push_str(&line.get(i).map_or("   ".to_string(), |b| format!("{b:02x} ")));
+                if i == 7 {
+                    hex.push(' ');
+                }
+            }
+            out.push_str(&format!("{:08x}  {hex} |{}|\n", k * 16, printable(line)));
+        } else {
+            let words: String = (0..8)
+                .map(|w| match (line.get(2 * w), line.get(2 * w + 1)) {
+                    (Some(a), b) => format!(" {:04x}", u16::from(*a) | u16::from(b.copied().unwrap_or(0)) << 8),
+                    _ => "     ".to_string(),
+                })
+                .collect();
+            out.push_str(&format!("{:07x}{words}\n", k * 16));
+        }
+    }
+    out.push_str(&if canonical { format!("{:08x}\n", data.len()) } else { format!("{:07x}\n", data.len()) });
+    p.out(&out);
+    0
+}
+
+/// busybox `xxd [-l N] [-c COLS] [-p] [-r] [FILE]`: offset, pairs of hex bytes, the text; `-p`
+/// plain hex; `-r -p` back to bytes.
+pub(super) fn xxd(p: &mut Proc, args: &[String]) -> i32 {
+    let (mut plain, mut reverse) = (false, false);
+    let mut limit: Option<usize> = None;
+    let mut cols = 16usize;
+    let mut files = Vec::new();
+    let mut i = 0;
+    while let Some(a) = args.get(i) {
+        i += 1;
+        match a.as_str() {
+            "-p" | "-ps" | "-plain" => plain = true,
+            "-r" | "-revert" => reverse = true,
+            "-l" | "-len" | "-c" | "-cols" => {
+                let n = args.get(i).and_then(|n| n.parse().ok());
+                i += 1;
+                if a.starts_with("-l") {
+                    limit = n;
+                } else {
+                    cols = n.unwrap_or(16).max(1);
+                }
+            }
+            _ => files.push(a.clone()),
+        }
+    }
+    let input = files.first().cloned().unwrap_or_else(|| "-".into());
+    let Some(mut data) = read_input(p, &input) else { return 1 };
+    if reverse {
+        let digits: Vec<u8> = data.iter().copied().filter(u8::is_ascii_hexdigit).collect();
+        let bytes: Vec<u8> = digits
+            .chunks(2)
+            .filter(|pair| pair.len() == 2)
+            .filter_map(|pair| u8::from_str_radix(std::str::from_utf8(pair).unwrap_or("00"), 16).ok())
+            .collect();
+        p.io.write_out(&bytes);
+        return 0;
+    }
+    if let Some(n) = limit {
+        data.truncate(n);
+    }
+    let mut out = String::new();
+    if plain {
+        for line in data.chunks(30) {
+            out.push_str(&line.iter().map(|b| format!("{b:02x}")).collect::<String>());
+            out.push('\n');
+        }
+    } else {
+        let width = cols.div_ceil(2) * 5;
+        for (k, line) in data.chunks(cols).enumerate() {
+            let hex: Vec<String> = line.chunks(2).map(|pair| pair.iter().map(|b| format!("{b:02x}")).collect()).collect();
+            out.push_str(&format!("{:08x}: {:<width$} {}\n", k * cols, hex.join(" "), printable(line)));
+        }
+    }
+    p.out(&out);
+    0
+}
