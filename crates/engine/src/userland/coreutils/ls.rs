@@ -171,10 +171,15 @@ pub(super) fn ls(p: &mut Proc, args: &[String]) -> i32 {
                 continue;
             }
             let st = p.world.stat_loc(&p.ctx.ns, &l);
-            locs.insert(n.clone(), l);
+            if recursive && st.ftype == FileType::Dir {
+                locs.insert(n.clone(), l);
+            }
             list.push(LsEntry { name: n, st });
         }
-        sort_by(&mut list, |a, b| ordered(a, b, order, reverse));
+        // Entries come sorted by name: only another order sorts again.
+        if order != Order::Name || reverse {
+            sort_by(&mut list, |a, b| ordered(a, b, order, reverse));
+        }
         // Subdirectories follow, in the listing's order.
         let mut subdirs = Vec::new();
         for e in list.iter().filter(|e| recursive && e.st.ftype == FileType::Dir && e.name != "." && e.name != "..") {
