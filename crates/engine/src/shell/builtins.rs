@@ -493,6 +493,8 @@ fn eval_test(sh: &Shell, world: &World, args: &[String]) -> Result<bool, String>
             Ok(match *op {
                 "=" | "==" => x == y,
                 "!=" => x != y,
+                "<" => x < y,
+                ">" => x > y,
                 "-eq" => num(x)? == num(y)?,
                 "-ne" => num(x)? != num(y)?,
                 "-lt" => num(x)? < num(y)?,

@@ -64,6 +64,7 @@ fn env_command_at(argv: &[String]) -> Option<usize> {
     while let Some(arg) = argv.get(i) {
         match arg.as_str() {
             "-i" | "-" | "--ignore-environment" => {}
+            "-u" | "--unset" => i += 1,
             "--" => return (i + 1 < argv.len()).then_some(i + 1),
             a if a.contains('=') && !a.starts_with('=') => {}
             a if a.starts_with('-') => return None,
@@ -78,7 +79,16 @@ fn env_command_at(argv: &[String]) -> Option<usize> {
 fn env_run(world: &mut World, sh: &mut Shell, gnu: bool, argv: &[String], env: &[String], io: &mut Io) -> Exit {
     let Some(at) = env_command_at(argv) else { return Exit::Code(0) };
     let mut vars: Vec<String> = env.to_vec();
+    let mut unset_next = false;
     for arg in &argv[1..at] {
+        if std::mem::take(&mut unset_next) {
+            vars.retain(|v| v.split_once('=').map(|(n, _)| n) != Some(arg.as_str()));
+            continue;
+        }
+        if arg == "-u" || arg == "--unset" {
+            unset_next = true;
+            continue;
+        }
         match arg.split_once('=') {
             Some((name, _)) => {
                 vars.retain(|v| v.split_once('=').map(|(n, _)| n) != Some(name));
@@ -476,11 +486,17 @@ fn xargs(world: &mut World, sh: &mut Shell, argv: &[String], env: &[String], io:
     let mut per: Option<usize> = None;
     let mut replace: Option<String> = None;
     let mut at = 1;
+    let mut nul = false;
     while let Some(a) = argv.get(at) {
         match a.as_str() {
             "-n" => {
                 per = argv.get(at + 1).and_then(|v| v.parse().ok()).filter(|n| *n > 0);
                 at += 2;
+            }
+            // `-0`: items end with a NUL, taken as they are (`find -print0 | xargs -0`).
+            "-0" | "--null" => {
+                nul = true;
+                at += 1;
             }
             "--" => {
                 at += 1;
@@ -521,7 +537,7 @@ fn xargs(world: &mut World, sh: &mut Shell, argv: &[String], env: &[String], io:
             .map(|line| command.iter().map(|a| a.replace(mark.as_str(), line)).collect())
             .collect(),
         None => {
-            let words = xargs_words(&input);
+            let words = if nul { input.split('\0').filter(|w| !w.is_empty()).map(str::to_string).collect() } else { xargs_words(&input) };
             let batches: Vec<&[String]> = match per {
                 Some(n) if !words.is_empty() => words.chunks(n).collect(),
                 _ => vec![&words[..]],

@@ -194,6 +194,15 @@ pub fn printf(fmt: &str, args: &[String]) -> (String, i32) {
                             None => arg,
                         },
                         'b' => unescape(&arg, true).0,
+                        // bash's `%q`: quoted so the shell reads it back.
+                        'q' if arg.is_empty() => "''".to_string(),
+                        'q' => arg.chars().fold(String::new(), |mut s, c| {
+                            if !(c.is_alphanumeric() || "_-./,:@%+=".contains(c)) {
+                                s.push('\\');
+                            }
+                            s.push(c);
+                            s
+                        }),
                         'c' => arg.chars().next().map(String::from).unwrap_or_default(),
                         'd' | 'i' | 'u' | 'x' | 'X' | 'o' => {
                             let n: i64 = if arg.is_empty() {

@@ -62,6 +62,17 @@ pub(super) fn paste(p: &mut Proc, args: &[String]) -> i32 {
                 at += 1;
             }
             d if d.starts_with("-d") => delims = d.chars().skip(2).collect(),
+            // `-sd,`: both in one cluster.
+            d if d.starts_with("-s") && d.len() > 2 => {
+                serial = true;
+                if let Some(rest) = d.strip_prefix("-sd") {
+                    delims = rest.chars().collect();
+                    if delims.is_empty() {
+                        delims = args.get(at + 1).map(|d| d.chars().collect()).unwrap_or_default();
+                        at += 1;
+                    }
+                }
+            }
             f => files.push(f.to_string()),
         }
         at += 1;

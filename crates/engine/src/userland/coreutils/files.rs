@@ -194,7 +194,7 @@ pub(super) fn touch(p: &mut Proc, args: &[String]) -> i32 {
         };
         let Some(value) = inline.or_else(|| args.get(i).cloned().inspect(|_| i += 1)) else { return p.usage() };
         let parsed = match kind {
-            'd' => parse_date(&value, p.world.clock().secs()),
+            'd' => super::dates::parse_date(&value, p.world.clock().secs()),
             't' => parse_stamp(&value),
             _ => match p.world.stat(&p.ctx, &value, true) {
                 Ok(st) => Some(st.mtime),
@@ -486,39 +486,6 @@ pub(super) fn ln(p: &mut Proc, args: &[String]) -> i32 {
         return 1;
     }
     0
-}
-
-/// `touch -d`: the forms tutorials write (`2024-03-01`, `2024-03-01 12:00[:00]`, with `T` too,
-/// `@SECONDS`, `now`), in UTC, the machine's zone.
-fn parse_date(text: &str, now: i64) -> Option<i64> {
-    let text = text.trim();
-    if text == "now" {
-        return Some(now);
-    }
-    if let Some(secs) = text.strip_prefix('@') {
-        return secs.parse().ok();
-    }
-    let (date, time) = match text.split_once([' ', 'T']) {
-        Some((d, t)) => (d, Some(t.trim())),
-        None => (text, None),
-    };
-    let mut ymd = date.split('-').map(|n| n.parse::<u32>().ok());
-    let (Some(Some(y)), Some(Some(m)), Some(Some(d)), None) = (ymd.next(), ymd.next(), ymd.next(), ymd.next()) else { return None };
-    let (mut h, mut min, mut sec) = (0, 0, 0);
-    if let Some(t) = time {
-        let t = t.split_once('.').map_or(t, |(whole, _)| whole);
-        let mut hms = t.split(':').map(|n| n.parse::<u32>().ok());
-        h = hms.next()??;
-        min = hms.next()??;
-        sec = hms.next().unwrap_or(Some(0))?;
-        if hms.next().is_some() {
-            return None;
-        }
-    }
-    if !(1..=12).contains(&m) || !(1..=31).contains(&d) || h > 23 || min > 59 || sec > 60 {
-        return None;
-    }
-    Some(crate::clock::epoch(i64::from(y), m, d, h, min, sec))
 }
 
 /// `touch -t [[CC]YY]MMDDhhmm[.ss]`.

@@ -20,6 +20,17 @@ pub(super) fn id(p: &mut Proc, args: &[String]) -> i32 {
             }
         }
     }
+    if has(&opts, "-G", "--groups") {
+        let mut gids = vec![c.gid];
+        gids.extend(c.groups.iter().filter(|g| **g != c.gid));
+        let names = has(&opts, "-n", "--name");
+        let shown: Vec<String> = gids
+            .iter()
+            .map(|g| if names { users::group_name(p.world, &p.ctx, *g).unwrap_or(g.to_string()) } else { g.to_string() })
+            .collect();
+        p.out(&format!("{}\n", shown.join(" ")));
+        return 0;
+    }
     if has(&opts, "-u", "") {
         let s =
             if has(&opts, "-n", "") { users::user_name(p.world, &p.ctx, c.uid).unwrap_or(c.uid.to_string()) } else { c.uid.to_string() };

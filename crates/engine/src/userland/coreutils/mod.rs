@@ -10,6 +10,7 @@ mod awk;
 mod bytes;
 mod columns;
 mod compress;
+mod dates;
 mod diff;
 mod disk;
 mod expr;
@@ -34,7 +35,6 @@ mod text;
 pub use ls::mode_string;
 pub use regex::Regex;
 
-use crate::clock::{tm, MONTHS};
 use crate::fs::{Data, Errno};
 use crate::sorting;
 use crate::userland::Io;
@@ -355,22 +355,7 @@ pub fn run(p: &mut Proc, argv: &[String]) -> i32 {
         "df" => df(p, args),
         "du" => du(p, args),
         "tar" => tar::run(p, args),
-        "basename" => match args.first() {
-            Some(a) => {
-                let mut b = a.trim_end_matches('/').rsplit('/').next().unwrap_or("/").to_string();
-                if b.is_empty() {
-                    b = "/".into();
-                }
-                if let Some(suffix) = args.get(1) {
-                    if b.ends_with(suffix.as_str()) && b != *suffix {
-                        b.truncate(b.len() - suffix.len());
-                    }
-                }
-                p.out(&format!("{b}\n"));
-                0
-            }
-            None => p.usage(),
-        },
+        "basename" => basename(p, args),
         "dirname" => match args.first() {
             Some(a) => {
                 let t = a.trim_end_matches('/');
@@ -432,34 +417,10 @@ pub fn run(p: &mut Proc, argv: &[String]) -> i32 {
             p.out(&format!("{s}\n"));
             0
         }
-        "date" => {
-            let t = tm(p.world.clock().secs());
-            let days = ["Thu", "Fri", "Sat", "Sun", "Mon", "Tue", "Wed"];
-            let wd = days[(p.world.clock().secs().div_euclid(86_400)).rem_euclid(7) as usize];
-            let s = format!("{wd} {} {:>2} {:02}:{:02}:{:02} UTC {}", MONTHS[t.month as usize - 1], t.day, t.hour, t.min, t.sec, t.year);
-            p.out(&format!("{s}\n"));
-            0
-        }
+        "date" => dates::date(p, args),
         "getent" => getent(p, args),
         "find" => find(p, args),
-        "seq" => {
-            if let Some(bad) = args.iter().find(|a| a.parse::<f64>().is_err()).filter(|_| p.gnu) {
-                let q = p.lq(bad);
-                return p.err_try(&format!("invalid floating point argument: {q}"));
-            }
-            let nums: Vec<i64> = args.iter().filter_map(|a| a.parse().ok()).collect();
-            let (a, b) = match nums.as_slice() {
-                [b] => (1, *b),
-                [a, b, ..] => (*a, *b),
-                _ => return p.usage(),
-            };
-            let mut s = String::new();
-            for i in a..=b.min(a + 100_000) {
-                s.push_str(&format!("{i}\n"));
-            }
-            p.out(&s);
-            0
-        }
+        "seq" => numbers::seq(p, args),
         "cut" => cut(p, args),
         "tr" => lines::tr(p, args),
         "uniq" => lines::uniq(p, args),
@@ -499,6 +460,49 @@ pub fn run(p: &mut Proc, argv: &[String]) -> i32 {
     }
 }
 
+/// `basename NAME [SUFFIX]`, `basename -a NAME…`, `-s SUFFIX`: the last component.
+fn basename(p: &mut Proc, args: &[String]) -> i32 {
+    let mut multiple = false;
+    let mut suffix: Option<String> = None;
+    let mut names = Vec::new();
+    let mut i = 0;
+    while let Some(a) = args.get(i) {
+        i += 1;
+        match a.as_str() {
+            "-a" | "--multiple" => multiple = true,
+            "-s" => {
+                suffix = args.get(i).cloned();
+                multiple = true;
+                i += 1;
+            }
+            s if s.starts_with("--suffix=") => {
+                suffix = s.strip_prefix("--suffix=").map(str::to_string);
+                multiple = true;
+            }
+            _ => names.push(a.clone()),
+        }
+    }
+    if !multiple && names.len() == 2 {
+        suffix = names.pop();
+    }
+    if names.is_empty() || (!multiple && names.len() > 1) {
+        return p.usage();
+    }
+    let mut out = String::new();
+    for n in names {
+        let mut b = n.trim_end_matches('/').rsplit('/').next().unwrap_or("/").to_string();
+        if b.is_empty() {
+            b = "/".into();
+        }
+        if let Some(s) = suffix.as_deref().filter(|s| b.ends_with(s) && b != *s) {
+            b = b.strip_suffix(s).unwrap_or(&b).to_string();
+        }
+        out.push_str(&format!("{b}\n"));
+    }
+    p.out(&out);
+    0
+}
+
 /// GNU's `dir` (`ls -C -b`: columns even into a pipe) and `vdir` (`ls -l -b`).
 fn ls_variant(p: &mut Proc, args: &[String]) -> i32 {
     let flag = if p.name == "dir" { "-C" } else { "-l" };
@@ -510,7 +514,8 @@ fn ls_variant(p: &mut Proc, args: &[String]) -> i32 {
 /// `realpath PATH…`: each path with its symlinks, `.` and `..` resolved. GNU's may name a last
 /// component that does not exist; busybox's may not (oracle-40).
 fn realpath(p: &mut Proc, args: &[String]) -> i32 {
-    let (_, paths) = split_opts(args);
+    let (opts, paths) = split_opts(args);
+    let base = opts.iter().find_map(|o| o.strip_prefix("--relative-to=")).map(|b| crate::fs::normalize(&p.ctx.cwd, b));
     if paths.is_empty() {
         return p.usage();
     }
@@ -525,7 +530,10 @@ fn realpath(p: &mut Proc, args: &[String]) -> i32 {
             Err(_) => None,
         };
         match found {
-            Some(resolved) => p.out(&format!("{resolved}\n")),
+            Some(resolved) => {
+                let shown = base.as_deref().map_or(resolved.clone(), |b| relative(b, &resolved));
+                p.out(&format!("{shown}\n"));
+            }
             None => {
                 p.err(&format!("{path}: No such file or directory"));
                 status = 1;
@@ -533,6 +541,20 @@ fn realpath(p: &mut Proc, args: &[String]) -> i32 {
         }
     }
     status
+}
+
+/// `to` as seen from the directory `from` (both absolute): `..` up to their common part.
+fn relative(from: &str, to: &str) -> String {
+    let a: Vec<&str> = from.split('/').filter(|c| !c.is_empty()).collect();
+    let b: Vec<&str> = to.split('/').filter(|c| !c.is_empty()).collect();
+    let common = a.iter().zip(&b).take_while(|(x, y)| x == y).count();
+    let mut parts: Vec<&str> = vec![".."; a.len() - common];
+    parts.extend(&b[common..]);
+    if parts.is_empty() {
+        ".".to_string()
+    } else {
+        parts.join("/")
+    }
 }
 
 /// Reads an operand (`-` = stdin); reports errors in the dialect's words.

@@ -392,3 +392,58 @@ pub(super) fn xxd(p: &mut Proc, args: &[String]) -> i32 {
     p.out(&out);
     0
 }
+
+/// `seq [-s SEP] [-w] [FIRST [STEP]] LAST`: integers, or decimals printed with the most
+/// decimals an argument has.
+pub(super) fn seq(p: &mut Proc, args: &[String]) -> i32 {
+    let mut sep = "\n".to_string();
+    let mut equal_width = false;
+    let mut numbers = Vec::new();
+    let mut i = 0;
+    while let Some(a) = args.get(i) {
+        i += 1;
+        if a == "-w" || a == "--equal-width" {
+            equal_width = true;
+        } else if a == "-s" {
+            sep = args.get(i).cloned().unwrap_or_default();
+            i += 1;
+        } else if let Some(s) = a.strip_prefix("-s").or_else(|| a.strip_prefix("--separator=")) {
+            sep = s.to_string();
+        } else {
+            numbers.push(a.clone());
+        }
+    }
+    if let Some(bad) = numbers.iter().find(|a| a.parse::<f64>().is_err()).filter(|_| p.gnu) {
+        let q = p.lq(bad);
+        return p.err_try(&format!("invalid floating point argument: {q}"));
+    }
+    let values: Vec<f64> = numbers.iter().filter_map(|a| a.parse().ok()).collect();
+    let (first, step, last) = match values.as_slice() {
+        [l] => (1.0, 1.0, *l),
+        [f, l] => (*f, 1.0, *l),
+        [f, s, l] => (*f, *s, *l),
+        _ => return p.usage(),
+    };
+    if step == 0.0 {
+        return p.err_try("invalid Zero increment value: \u{2018}0\u{2019}");
+    }
+    let decimals = numbers.iter().map(|n| n.split_once('.').map_or(0, |(_, d)| d.len())).max().unwrap_or(0);
+    let render = |v: f64| format!("{v:.decimals$}");
+    let width = if equal_width { render(first).len().max(render(last).len()) } else { 0 };
+    let mut items = Vec::new();
+    let mut k = 0u32;
+    loop {
+        let v = first + step * f64::from(k);
+        if (step > 0.0 && v > last + 1e-9) || (step < 0.0 && v < last - 1e-9) || items.len() > 100_000 {
+            break;
+        }
+        let shown = render(v);
+        items.push(if equal_width && !shown.starts_with('-') { format!("{shown:0>width$}") } else { shown });
+        k += 1;
+    }
+    if !items.is_empty() {
+        let text = format!("{}\n", items.join(&sep));
+        p.out(&text);
+    }
+    0
+}

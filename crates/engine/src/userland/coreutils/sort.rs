@@ -15,6 +15,7 @@ struct How {
     fold: bool,
     reverse: bool,
     blanks: bool,
+    version: bool,
 }
 
 #[derive(Clone, Copy)]
@@ -32,6 +33,7 @@ fn parse_how(letters: &str, how: &mut How) -> bool {
             'f' => how.fold = true,
             'r' => how.reverse = true,
             'b' => how.blanks = true,
+            'V' => how.version = true,
             _ => return false,
         }
     }
@@ -59,7 +61,7 @@ fn parse_key(spec: &str) -> Option<Key> {
         Some(e) => Some(field(e, &mut how)?),
         None => None,
     };
-    let any = how.numeric || how.human || how.fold || how.reverse || how.blanks;
+    let any = how.numeric || how.human || how.fold || how.reverse || how.blanks || how.version;
     Some(Key { start, end, how: any.then_some(how) })
 }
 
@@ -120,7 +122,9 @@ fn number(text: &str, human: bool) -> f64 {
 
 fn compare(a: &str, b: &str, how: How) -> Ordering {
     let (a, b) = if how.blanks { (a.trim_start(), b.trim_start()) } else { (a, b) };
-    let order = if how.numeric || how.human {
+    let order = if how.version {
+        version_cmp(a, b)
+    } else if how.numeric || how.human {
         number(a, how.human).partial_cmp(&number(b, how.human)).unwrap_or(Ordering::Equal)
     } else if how.fold {
         a.to_uppercase().cmp(&b.to_uppercase())
@@ -163,6 +167,7 @@ pub(super) fn sort(p: &mut Proc, args: &[String]) -> i32 {
                 ("unique", _) => unique = true,
                 ("ignore-case", _) => how.fold = true,
                 ("stable", _) => stable = true,
+                ("version-sort", _) => how.version = true,
                 ("key", Some(k)) => match parse_key(k) {
                     Some(k) => keys.push(k),
                     None => return p.err_try(&format!("invalid number at field start: invalid count at start of {}", p.lq(k))),
@@ -186,6 +191,7 @@ pub(super) fn sort(p: &mut Proc, args: &[String]) -> i32 {
                 'u' => unique = true,
                 'f' => how.fold = true,
                 'b' => how.blanks = true,
+                'V' => how.version = true,
                 's' => stable = true,
                 'c' => check = true,
                 'k' | 't' | 'o' => {
@@ -263,4 +269,33 @@ pub(super) fn sort(p: &mut Proc, args: &[String]) -> i32 {
         None => p.out(&text),
     }
     0
+}
+
+/// `sort -V`: runs of digits compare as numbers, the rest as text.
+fn version_cmp(a: &str, b: &str) -> Ordering {
+    let runs = |s: &str| {
+        let mut out: Vec<(bool, String)> = Vec::new();
+        for c in s.chars() {
+            let digit = c.is_ascii_digit();
+            match out.last_mut() {
+                Some((d, run)) if *d == digit => run.push(c),
+                _ => out.push((digit, c.to_string())),
+            }
+        }
+        out
+    };
+    let (ra, rb) = (runs(a), runs(b));
+    for (x, y) in ra.iter().zip(rb.iter()) {
+        let o = match (x, y) {
+            ((true, p), (true, q)) => {
+                let (p, q) = (p.trim_start_matches('0'), q.trim_start_matches('0'));
+                p.len().cmp(&q.len()).then(p.cmp(q))
+            }
+            ((_, p), (_, q)) => p.cmp(q),
+        };
+        if o != Ordering::Equal {
+            return o;
+        }
+    }
+    ra.len().cmp(&rb.len())
 }

@@ -7,14 +7,56 @@ use crate::vfs::WriteMode;
 use super::{has, read_input, split_opts, Proc};
 
 pub(super) fn cat(p: &mut Proc, args: &[String]) -> i32 {
-    let (_, ops) = split_opts(args);
+    let (opts, ops) = split_opts(args);
+    let flag = |c: char, long: &str| opts.iter().any(|o| o == long || (!o.starts_with("--") && o.contains(c)));
+    // -A is -vET; -e is -vE, -t is -vT.
+    let (all, number, nonblank) = (flag('A', "--show-all"), flag('n', "--number"), flag('b', "--number-nonblank"));
+    let ends = all || flag('E', "--show-ends") || flag('e', "");
+    let tabs = all || flag('T', "--show-tabs") || flag('t', "");
+    let squeeze = flag('s', "--squeeze-blank");
     let ops = if ops.is_empty() { vec!["-".to_string()] } else { ops };
     let mut status = 0;
+    let plain = !(number || nonblank || ends || tabs || squeeze);
+    let mut line_no = 0;
+    let mut last_blank = false;
     for f in ops {
-        match read_input(p, &f) {
-            Some(d) => p.io.out.extend_from_slice(&d),
-            None => status = 1,
+        let Some(d) = read_input(p, &f) else {
+            status = 1;
+            continue;
+        };
+        if plain {
+            p.io.out.extend_from_slice(&d);
+            continue;
         }
+        let mut out = Vec::new();
+        for line in d.split_inclusive(|b| *b == b'\n') {
+            let (body, newline) = match line.strip_suffix(b"\n") {
+                Some(b) => (b, true),
+                None => (line, false),
+            };
+            let blank = body.is_empty() && newline;
+            if squeeze && blank && last_blank {
+                continue;
+            }
+            last_blank = blank;
+            if (number && !nonblank) || (nonblank && !blank) {
+                line_no += 1;
+                out.extend_from_slice(format!("{line_no:>6}\t").as_bytes());
+            }
+            for b in body {
+                match b {
+                    b'\t' if tabs => out.extend_from_slice(b"^I"),
+                    _ => out.push(*b),
+                }
+            }
+            if ends && newline {
+                out.push(b'$');
+            }
+            if newline {
+                out.push(b'\n');
+            }
+        }
+        p.io.write_out(&out);
     }
     status
 }
@@ -22,8 +64,9 @@ pub(super) fn cat(p: &mut Proc, args: &[String]) -> i32 {
 pub(super) fn head_tail(p: &mut Proc, args: &[String]) -> i32 {
     let mut lines: Option<usize> = Some(10);
     let mut bytes: Option<u64> = None;
-    // `tail -n +N`: from line N on, not the last N.
+    // `tail -n +N`: from line N on, not the last N; `head -n -N`: all but the last N.
     let mut from_start = false;
+    let mut all_but = false;
     let mut files = Vec::new();
     let mut i = 0;
     while i < args.len() {
@@ -32,7 +75,8 @@ pub(super) fn head_tail(p: &mut Proc, args: &[String]) -> i32 {
             let v = args.get(i + 1).cloned().unwrap_or_default();
             if a == "-n" {
                 from_start = v.starts_with('+');
-                lines = v.trim_start_matches('+').parse().ok();
+                all_but = v.starts_with('-') && p.name == "head";
+                lines = v.trim_start_matches(['+', '-']).parse().ok().filter(|_| !v.starts_with('-') || all_but);
                 if lines.is_none() && !v.is_empty() {
                     let q = p.vq(&v);
                     p.err(&if p.gnu { format!("invalid number of lines: {q}") } else { format!("invalid number {q}") });
@@ -92,7 +136,9 @@ pub(super) fn head_tail(p: &mut Proc, args: &[String]) -> i32 {
             let n = lines.unwrap_or(10);
             let text = String::from_utf8_lossy(&d).into_owned();
             let ls: Vec<&str> = text.split_inclusive('\n').collect();
-            let sel: Vec<&str> = if head {
+            let sel: Vec<&str> = if head && all_but {
+                ls.iter().take(ls.len().saturating_sub(n)).copied().collect()
+            } else if head {
                 ls.iter().take(n).copied().collect()
             } else if from_start {
                 ls.iter().skip(n.saturating_sub(1)).copied().collect()
