@@ -509,6 +509,11 @@ fn start_task(world: &mut World, id: &ContainerId, runnable: Runnable) -> Result
         b.file("mounts", "", 0, 0, 0o444, secs);
         b.dir("self", 0, 0, 0o555, secs);
         b.file("self/mounts", "", 0, 0, 0o444, secs);
+        b.dir("1", 0, 0, 0o555, secs);
+        for f in ["cmdline", "comm", "mounts"] {
+            b.file(&format!("1/{f}"), "", 0, 0, 0o444, secs);
+        }
+        b.file("1/environ", "", 0, 0, 0o400, secs);
     }
     mounts.push(proc_mount);
     let dev = sys(world.fs_mut(), "/dev", SystemMount::Dev, false, "");

@@ -132,6 +132,26 @@ impl World {
     fn special_file(&self, ctx: &Ctx, loc: &Loc) -> Option<String> {
         let c = self.ns_container(&ctx.ns)?;
         let proc = c.mounts.get(loc.mount?)?.kind == MountKind::System(crate::world::SystemMount::Proc);
-        (proc && (loc.rel == "/mounts" || loc.rel == "/self/mounts")).then(|| crate::procfs::proc_mounts(self, c))
+        if !proc {
+            return None;
+        }
+        match loc.rel.as_str() {
+            "/mounts" | "/self/mounts" | "/1/mounts" => Some(crate::procfs::proc_mounts(self, c)),
+            // The main process: its command line and environment, each string ended by a NUL.
+            "/1/cmdline" => Some(std::iter::once(&c.path).chain(&c.args).map(|a| format!("{a}\0")).collect()),
+            "/1/environ" => {
+                // What the runtime adds: the host name, and root's home for a root process.
+                let mut env = c.env.clone();
+                if !env.iter().any(|e| e.starts_with("HOSTNAME=")) {
+                    env.push(format!("HOSTNAME={}", c.hostname));
+                }
+                if c.user.is_empty() && !env.iter().any(|e| e.starts_with("HOME=")) {
+                    env.push("HOME=/root".into());
+                }
+                Some(env.iter().map(|e| format!("{e}\0")).collect())
+            }
+            "/1/comm" => Some(format!("{}\n", c.path.rsplit('/').next().unwrap_or(&c.path))),
+            _ => None,
+        }
     }
 }
