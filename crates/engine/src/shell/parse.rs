@@ -360,14 +360,7 @@ impl Parser {
                 } else {
                     None
                 };
-                self.blanks(false);
-                if matches!(self.peek(), Some(';' | '\n')) {
-                    self.pos += 1;
-                }
-                self.expect_reserved("do")?;
-                let body = self.list(&[])?;
-                self.expect_reserved("done")?;
-                let redirs = self.redirs()?;
+                let (body, redirs) = self.loop_body()?;
                 Ok(Command::For { var: raw, words, body, redirs })
             }
             Some(kw @ ("while" | "until")) => {
@@ -391,6 +384,19 @@ impl Parser {
             Some(r @ ("then" | "elif" | "else" | "fi" | "do" | "done" | "}" | "in" | "esac")) => Err(ParseError::Unexpected(r.to_string())),
             _ => self.simple(),
         }
+    }
+
+    /// A `for` loop's end: an optional `;` or newline, `do LIST done`, its redirections.
+    fn loop_body(&mut self) -> Result<(List, Vec<Redir>), ParseError> {
+        self.blanks(false);
+        if matches!(self.peek(), Some(';' | '\n')) {
+            self.pos += 1;
+        }
+        self.expect_reserved("do")?;
+        let body = self.list(&[])?;
+        self.expect_reserved("done")?;
+        let redirs = self.redirs()?;
+        Ok((body, redirs))
     }
 
     /// `case WORD in [(]PATTERN[|PATTERN]…) LIST ;; … esac`.

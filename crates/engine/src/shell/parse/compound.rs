@@ -39,14 +39,7 @@ impl Parser {
         let text = self.double_parens()?;
         let parts: Vec<&str> = text.split(';').collect();
         let [init, cond, step] = parts.as_slice() else { return Err(ParseError::Unexpected("))".into())) };
-        self.blanks(false);
-        if matches!(self.peek(), Some(';' | '\n')) {
-            self.pos += 1;
-        }
-        self.expect_reserved("do")?;
-        let body = self.list(&[])?;
-        self.expect_reserved("done")?;
-        let redirs = self.redirs()?;
+        let (body, redirs) = self.loop_body()?;
         Ok(Command::ArithFor { init: init.trim().into(), cond: cond.trim().into(), step: step.trim().into(), body, redirs })
     }
 

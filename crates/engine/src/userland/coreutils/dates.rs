@@ -4,7 +4,7 @@
 
 use crate::clock::{epoch, tm, MONTHS};
 
-use super::Proc;
+use super::{long_value, percent, Proc};
 
 const DAYS: [&str; 7] = ["Sunday", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday"];
 const MONTH_NAMES: [&str; 12] =
@@ -49,18 +49,8 @@ fn format(fmt: &str, secs: i64) -> String {
     let weekday = (secs.div_euclid(86_400) + 4).rem_euclid(7) as usize;
     let yday = secs.div_euclid(86_400) - crate::clock::days_from_civil(t.year, 1, 1) + 1;
     let hour12 = if t.hour.is_multiple_of(12) { 12 } else { t.hour % 12 };
-    let mut out = String::new();
-    let mut chars = fmt.chars();
-    while let Some(c) = chars.next() {
-        if c != '%' {
-            out.push(c);
-            continue;
-        }
-        let Some(k) = chars.next() else {
-            out.push('%');
-            break;
-        };
-        let piece = match k {
+    percent(fmt, |k| {
+        Some(match k {
             'Y' => t.year.to_string(),
             'y' => format!("{:02}", t.year.rem_euclid(100)),
             'C' => format!("{:02}", t.year.div_euclid(100)),
@@ -92,13 +82,10 @@ fn format(fmt: &str, secs: i64) -> String {
             'N' => "000000000".to_string(),
             'n' => "\n".to_string(),
             't' => "\t".to_string(),
-            '%' => "%".to_string(),
             'c' => format("%a %b %e %H:%M:%S %Y", secs),
-            other => format!("%{other}"),
-        };
-        out.push_str(&piece);
-    }
-    out
+            _ => return None,
+        })
+    })
 }
 
 pub(super) fn date(p: &mut Proc, args: &[String]) -> i32 {
@@ -108,10 +95,7 @@ pub(super) fn date(p: &mut Proc, args: &[String]) -> i32 {
     let mut i = 0;
     while let Some(a) = args.get(i) {
         i += 1;
-        let (flag, inline) = match a.split_once('=') {
-            Some((f, v)) if f.starts_with("--") => (f, Some(v.to_string())),
-            _ => (a.as_str(), None),
-        };
+        let (flag, inline) = long_value(a);
         match flag {
             "-u" | "--utc" | "-R" => {}
             "-d" | "--date" | "-r" | "--reference" => {

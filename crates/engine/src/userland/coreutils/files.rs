@@ -174,10 +174,7 @@ pub(super) fn touch(p: &mut Proc, args: &[String]) -> i32 {
     while let Some(a) = args.get(i) {
         i += 1;
         // The options that name a time take it from the next argument or after `=`.
-        let (flag, inline) = match a.split_once('=') {
-            Some((f, v)) if f.starts_with("--") => (f, Some(v.to_string())),
-            _ => (a.as_str(), None),
-        };
+        let (flag, inline) = super::long_value(a);
         let kind = match flag {
             "-d" | "--date" => 'd',
             "-t" => 't',

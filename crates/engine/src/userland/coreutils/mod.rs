@@ -543,6 +543,39 @@ fn realpath(p: &mut Proc, args: &[String]) -> i32 {
     status
 }
 
+/// `--name=value` split in two; any other argument as it is, without a value.
+fn long_value(arg: &str) -> (&str, Option<String>) {
+    match arg.split_once('=') {
+        Some((flag, value)) if flag.starts_with("--") => (flag, Some(value.to_string())),
+        _ => (arg, None),
+    }
+}
+
+/// `%` conversions in a format (`date +FORMAT`, `stat -c`): each `%X` replaced by what
+/// `convert` makes of X (left as written when it makes nothing), `%%` a percent sign.
+fn percent(format: &str, mut convert: impl FnMut(char) -> Option<String>) -> String {
+    let mut out = String::new();
+    let mut chars = format.chars();
+    while let Some(c) = chars.next() {
+        if c != '%' {
+            out.push(c);
+            continue;
+        }
+        match chars.next() {
+            Some('%') => out.push('%'),
+            Some(k) => match convert(k) {
+                Some(s) => out.push_str(&s),
+                None => {
+                    out.push('%');
+                    out.push(k);
+                }
+            },
+            None => out.push('%'),
+        }
+    }
+    out
+}
+
 /// `to` as seen from the directory `from` (both absolute): `..` up to their common part.
 fn relative(from: &str, to: &str) -> String {
     let a: Vec<&str> = from.split('/').filter(|c| !c.is_empty()).collect();

@@ -152,18 +152,11 @@ pub(super) fn od(p: &mut Proc, args: &[String]) -> i32 {
         _ => format!("{at:07o}"),
     };
     let mut out = String::new();
-    let mut previous: Option<&[u8]> = None;
-    let mut starred = false;
-    for (k, line) in data.chunks(16).enumerate() {
-        if previous == Some(line) && line.len() == 16 {
-            if !starred {
-                out.push_str("*\n");
-                starred = true;
-            }
+    for (k, line) in dump_lines(&data) {
+        let Some(line) = line else {
+            out.push_str("*\n");
             continue;
-        }
-        starred = false;
-        previous = Some(line);
+        };
         for (n, item) in items.iter().enumerate() {
             let lead = if n == 0 {
                 address(k * 16)
@@ -264,6 +257,27 @@ fn scaled(value: f64, unit: &str) -> String {
     format!("{shown}{suffix}{i}")
 }
 
+/// A dump's lines of 16 bytes by number; a run of lines like the one before them is one
+/// `None` (printed `*`), as od and hexdump write it.
+fn dump_lines(data: &[u8]) -> Vec<(usize, Option<&[u8]>)> {
+    let mut lines = Vec::new();
+    let mut previous: Option<&[u8]> = None;
+    let mut starred = false;
+    for (k, line) in data.chunks(16).enumerate() {
+        if previous == Some(line) && line.len() == 16 {
+            if !starred {
+                lines.push((k, None));
+                starred = true;
+            }
+            continue;
+        }
+        starred = false;
+        previous = Some(line);
+        lines.push((k, Some(line)));
+    }
+    lines
+}
+
 /// The printable ASCII of a run of bytes, others as `.`.
 fn printable(bytes: &[u8]) -> String {
     bytes.iter().map(|b| if (0x20..0x7f).contains(b) { char::from(*b) } else { '.' }).collect()
@@ -300,18 +314,11 @@ pub(super) fn hexdump(p: &mut Proc, args: &[String]) -> i32 {
         data.truncate(n);
     }
     let mut out = String::new();
-    let mut previous: Option<&[u8]> = None;
-    let mut starred = false;
-    for (k, line) in data.chunks(16).enumerate() {
-        if previous == Some(line) && line.len() == 16 {
-            if !starred {
-                out.push_str("*\n");
-                starred = true;
-            }
+    for (k, line) in dump_lines(&data) {
+        let Some(line) = line else {
+            out.push_str("*\n");
             continue;
-        }
-        starred = false;
-        previous = Some(line);
+        };
         if canonical {
             let mut hex = String::new();
             for i in 0..16 {

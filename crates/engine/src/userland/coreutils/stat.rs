@@ -131,26 +131,14 @@ fn file_system_line(p: &Proc, path: &str, st: &crate::vfs::Stat, format: Option<
         FsType::Sysfs => ("sysfs", "62656572"),
     };
     let Some(fmt) = format else { return format!("  File: \"{path}\"\n    Type: {name}") };
-    let mut out = String::new();
-    let mut chars = fmt.chars();
-    while let Some(c) = chars.next() {
-        if c != '%' {
-            out.push(c);
-            continue;
-        }
-        match chars.next() {
-            Some('T') => out.push_str(name),
-            Some('t') => out.push_str(magic),
-            Some('n') => out.push_str(path),
-            Some('s' | 'S') => out.push_str("4096"),
-            Some('l') => out.push_str("255"),
-            Some('%') => out.push('%'),
-            Some(other) => {
-                out.push('?');
-                out.push(other);
-            }
-            None => out.push('%'),
-        }
-    }
-    out
+    super::percent(fmt, |k| {
+        Some(match k {
+            'T' => name.to_string(),
+            't' => magic.to_string(),
+            'n' => path.to_string(),
+            's' | 'S' => "4096".to_string(),
+            'l' => "255".to_string(),
+            _ => return None,
+        })
+    })
 }
