@@ -230,31 +230,11 @@ impl Arena {
     }
 
     pub fn new_dir(&mut self, uid: u32, gid: u32, mode: u32, mtime: i64) -> InodeId {
-        self.alloc(Inode {
-            kind: Kind::Dir { entries: BTreeMap::new(), opaque: false },
-            uid,
-            gid,
-            mode,
-            mtime,
-            xattr_block: false,
-            copied_up: false,
-            links: 0,
-            holes: Vec::new(),
-        })
+        self.new_node(Kind::Dir { entries: BTreeMap::new(), opaque: false }, uid, gid, mode, mtime)
     }
 
     pub fn new_file(&mut self, data: Data, uid: u32, gid: u32, mode: u32, mtime: i64) -> InodeId {
-        self.alloc(Inode {
-            kind: Kind::File(data),
-            uid,
-            gid,
-            mode,
-            mtime,
-            xattr_block: false,
-            copied_up: false,
-            links: 0,
-            holes: Vec::new(),
-        })
+        self.new_node(Kind::File(data), uid, gid, mode, mtime)
     }
 
     pub fn new_node(&mut self, kind: Kind, uid: u32, gid: u32, mode: u32, mtime: i64) -> InodeId {

@@ -137,14 +137,7 @@ pub(super) fn od(p: &mut Proc, args: &[String]) -> i32 {
     if items.is_empty() {
         items.push(Item::Octal(2));
     }
-    if files.is_empty() {
-        files.push("-".into());
-    }
-    let mut data = Vec::new();
-    for f in &files {
-        let Some(d) = read_input(p, f) else { return 1 };
-        data.extend(d);
-    }
+    let Some(data) = read_all(p, &files) else { return 1 };
     let address = |at: usize| match radix {
         'd' => format!("{at:07}"),
         'x' => format!("{at:06x}"),
@@ -257,6 +250,18 @@ fn scaled(value: f64, unit: &str) -> String {
     format!("{shown}{suffix}{i}")
 }
 
+/// The operands' bytes one after the other (stdin when there are none).
+fn read_all(p: &mut Proc, files: &[String]) -> Option<Vec<u8>> {
+    if files.is_empty() {
+        return read_input(p, "-");
+    }
+    let mut data = Vec::new();
+    for f in files {
+        data.extend(read_input(p, f)?);
+    }
+    Some(data)
+}
+
 /// A dump's lines of 16 bytes by number; a run of lines like the one before them is one
 /// `None` (printed `*`), as od and hexdump write it.
 fn dump_lines(data: &[u8]) -> Vec<(usize, Option<&[u8]>)> {
@@ -302,14 +307,7 @@ pub(super) fn hexdump(p: &mut Proc, args: &[String]) -> i32 {
             _ => files.push(a.clone()),
         }
     }
-    if files.is_empty() {
-        files.push("-".into());
-    }
-    let mut data = Vec::new();
-    for f in &files {
-        let Some(d) = read_input(p, f) else { return 1 };
-        data.extend(d);
-    }
+    let Some(mut data) = read_all(p, &files) else { return 1 };
     if let Some(n) = limit {
         data.truncate(n);
     }
