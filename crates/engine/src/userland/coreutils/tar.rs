@@ -233,8 +233,30 @@ pub fn run(p: &mut Proc, args: &[String]) -> i32 {
     let mut gzip = false;
     // -O: extracted files go to stdout, not to the disk.
     let mut to_stdout = false;
+    let mut excludes: Vec<String> = Vec::new();
     while i < args.len() {
         let a = args[i].clone();
+        // Long options: the modes, the file and directory, exclusions, gzip, stdout.
+        if let Some(long) = a.strip_prefix("--").filter(|l| !l.starts_with("strip")) {
+            let (name, value) = long.split_once('=').map_or((long, None), |(n, v)| (n, Some(v.to_string())));
+            let mut take = || value.clone().or_else(|| args.get(i + 1).cloned().inspect(|_| i += 1));
+            match name {
+                "create" => mode = Some('c'),
+                "extract" | "get" => mode = Some('x'),
+                "list" => mode = Some('t'),
+                "append" => mode = Some('r'),
+                "verbose" => verbose = true,
+                "gzip" | "gunzip" | "ungzip" => gzip = true,
+                "to-stdout" => to_stdout = true,
+                "file" => file = take(),
+                "directory" => dir = take(),
+                "exclude" => excludes.extend(take()),
+                _ => {}
+            }
+            first = false;
+            i += 1;
+            continue;
+        }
         if let Some(v) = a.strip_prefix("--strip-components=").or_else(|| a.strip_prefix("--strip=")) {
             strip = v.parse().unwrap_or(0);
         } else if a == "--strip-components" || a == "--strip" {
@@ -243,12 +265,12 @@ pub fn run(p: &mut Proc, args: &[String]) -> i32 {
         } else if a == "-C" || a == "--directory" {
             dir = args.get(i + 1).cloned();
             i += 1;
-        } else if a.starts_with('-') || (first && !a.contains('/') && a.chars().all(|c| "cxtvfzpCO".contains(c))) {
+        } else if a.starts_with('-') || (first && !a.contains('/') && a.chars().all(|c| "cxtrvfzpCO".contains(c))) {
             let flags: Vec<char> = a.trim_start_matches('-').chars().collect();
             let mut takes_file = false;
             for c in flags {
                 match c {
-                    'c' | 'x' | 't' => mode = Some(c),
+                    'c' | 'x' | 't' | 'r' => mode = Some(c),
                     'v' => verbose = true,
                     'f' => takes_file = true,
                     'z' => gzip = true,
@@ -290,8 +312,17 @@ pub fn run(p: &mut Proc, args: &[String]) -> i32 {
         ctx.cwd = crate::fs::normalize(&ctx.cwd, d);
     }
     match mode {
-        'c' => {
-            let mut members = Vec::new();
+        'c' | 'r' => {
+            if ops.is_empty() && p.gnu {
+                p.io.err_line("tar: Cowardly refusing to create an empty archive");
+                p.io.err_line("Try 'tar --help' or 'tar --usage' for more information.");
+                return 2;
+            }
+            // `-r`: the archive's members first (GNU appends after them).
+            let mut members = match (mode, file.as_deref()) {
+                ('r', Some(f)) if f != "-" => p.world.read(&p.ctx, f).ok().and_then(|d| decode(&d.to_vec())).unwrap_or_default(),
+                _ => Vec::new(),
+            };
             let mut errors = Vec::new();
             let mut stripped = false;
             for op in &ops {
@@ -301,7 +332,14 @@ pub fn run(p: &mut Proc, args: &[String]) -> i32 {
                 } else {
                     op.clone()
                 };
+                let before = members.len();
                 collect(p.world, &ctx, op, &name, &mut members, &mut errors);
+                // `--exclude=PATTERN`: a member whose name, or last part, matches is left out.
+                if !excludes.is_empty() {
+                    let mut added: Vec<Member> = members.split_off(before);
+                    added.retain(|m| !excludes.iter().any(|x| excluded(x, &m.name)));
+                    members.extend(added);
+                }
             }
             if stripped {
                 p.io.err_line(if p.gnu {
@@ -348,6 +386,7 @@ pub fn run(p: &mut Proc, args: &[String]) -> i32 {
             }
         }
         't' | 'x' => {
+            let _ = &excludes;
             let bytes = match file.as_deref() {
                 None | Some("-") => std::mem::take(&mut p.io.stdin),
                 Some(f) => match p.world.read(&p.ctx, f) {
@@ -424,13 +463,24 @@ pub fn run(p: &mut Proc, args: &[String]) -> i32 {
                         // GNU tar widens the owner-and-size column as wider entries come and
                         // keeps it wide for the rest of the listing.
                         let used = owner.chars().count() + 1 + sizestr.len();
-                        let pad = if p.gnu {
-                            ugswidth = ugswidth.max(used);
-                            ugswidth - used + sizestr.len()
-                        } else {
-                            19usize.saturating_sub(owner.chars().count() + 1).max(sizestr.len())
-                        };
                         let link = if m.kind == FileType::Symlink { format!(" -> {}", m.link) } else { String::new() };
+                        // busybox: the size in nine columns, the time to the second.
+                        if !p.gnu {
+                            p.out_line(&format!(
+                                "{} {owner} {sizestr:>9} {:04}-{:02}-{:02} {:02}:{:02}:{:02} {}{link}",
+                                super::mode_string(&st),
+                                t.year,
+                                t.month,
+                                t.day,
+                                t.hour,
+                                t.min,
+                                t.sec,
+                                m.name
+                            ));
+                            continue;
+                        }
+                        ugswidth = ugswidth.max(used);
+                        let pad = ugswidth - used + sizestr.len();
                         p.out_line(&format!(
                             "{} {owner} {sizestr:>pad$} {:04}-{:02}-{:02} {:02}:{:02} {}{link}",
                             super::mode_string(&st),
@@ -594,4 +644,13 @@ mod tests {
         assert_eq!(decoded.len(), 1);
         assert_eq!(decoded[0].name, name);
     }
+}
+
+/// Whether `--exclude=PATTERN` leaves `name` out: the pattern matches the whole name, or its
+/// last part.
+fn excluded(pattern: &str, name: &str) -> bool {
+    let pat: Vec<(char, bool)> = pattern.chars().map(|c| (c, false)).collect();
+    let name = name.trim_end_matches('/');
+    let last = name.rsplit('/').next().unwrap_or(name);
+    [name, last].iter().any(|n| crate::userland::glob::matches(&pat, &n.chars().collect::<Vec<_>>()))
 }
