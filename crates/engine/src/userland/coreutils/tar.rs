@@ -619,6 +619,15 @@ fn unpack(p: &mut Proc, bytes: Vec<u8>, z: bool, from_stdin: bool) -> Result<Vec
     }
 }
 
+/// Whether `--exclude=PATTERN` leaves `name` out: the pattern matches the whole name, or its
+/// last part.
+fn excluded(pattern: &str, name: &str) -> bool {
+    let pat: Vec<(char, bool)> = pattern.chars().map(|c| (c, false)).collect();
+    let name = name.trim_end_matches('/');
+    let last = name.rsplit('/').next().unwrap_or(name);
+    [name, last].iter().any(|n| crate::userland::glob::matches(&pat, &n.chars().collect::<Vec<_>>()))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -644,13 +653,4 @@ mod tests {
         assert_eq!(decoded.len(), 1);
         assert_eq!(decoded[0].name, name);
     }
-}
-
-/// Whether `--exclude=PATTERN` leaves `name` out: the pattern matches the whole name, or its
-/// last part.
-fn excluded(pattern: &str, name: &str) -> bool {
-    let pat: Vec<(char, bool)> = pattern.chars().map(|c| (c, false)).collect();
-    let name = name.trim_end_matches('/');
-    let last = name.rsplit('/').next().unwrap_or(name);
-    [name, last].iter().any(|n| crate::userland::glob::matches(&pat, &n.chars().collect::<Vec<_>>()))
 }
