@@ -169,6 +169,18 @@ fn shell_functions_run_with_their_arguments_and_a_fork_bomb_is_stopped() {
 }
 
 #[test]
+fn endless_sed_loops_and_giant_widths_stop_at_the_simulators_limits() {
+    let mut e = stowage_engine::Engine::new();
+    let o = e.run("echo x | sed ':a;ba'");
+    assert!(o.stderr.contains("stopped (the simulator's limit)"), "{}", o.stderr);
+    // Rust's formatting takes widths and precisions up to 65 535: more is the simulator's limit.
+    assert_eq!(e.run("printf '%0999999999d' 5 | wc -c").stdout, "65535\n");
+    assert_eq!(e.run("printf '%.999999999f' 1 | wc -c").stdout, "65537\n");
+    assert_eq!(e.run("awk 'BEGIN { printf \"%.999999999f\", 1 }' | wc -c").stdout, "65537\n");
+    assert_eq!(e.run("echo $((2 ** 62 * 4))").stdout, "0\n");
+}
+
+#[test]
 fn at_the_terminal_a_prune_question_waits_for_the_next_line() {
     let mut e = stowage_engine::Engine::new();
     e.set_tty(true);

@@ -292,7 +292,9 @@ fn rounded_digits(a: f64, n: i32) -> Digits {
     if a == 0.0 {
         return Digits { d: Vec::new(), dp: 0 };
     }
-    let n = n.max(1) as usize;
+    // A double's exact decimal expansion ends within 1 100 digits: past them, zeros (and
+    // Rust's formatting takes no precision above 65 535).
+    let n = (n.max(1) as usize).min(1_100);
     parse_sci(&format!("{:.*e}", n - 1, a))
 }
 
@@ -381,7 +383,10 @@ pub(crate) fn format_float(v: f64, fmt: char, prec: i32) -> String {
                 let p = (d.nd() - d.dp).max(0);
                 fmt_f(&mut out, &d, p);
             } else {
-                out.push_str(&format!("{:.*}", prec as usize, a));
+                // Past 1 100 decimals a double's expansion is zeros (see `rounded_digits`).
+                let exact = (prec as usize).min(1_100);
+                out.push_str(&format!("{:.*}", exact, a));
+                out.push_str(&"0".repeat(prec as usize - exact));
             }
         }
         _ => {

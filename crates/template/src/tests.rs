@@ -865,3 +865,12 @@ fn lookup_objects_act_as_one_argument_methods() {
         "template: :1:2: executing \"\" at <.Label>: wrong number of args for Label: want 1 got 2"
     );
 }
+
+#[test]
+fn precisions_past_formatting_limits_are_written_out() {
+    // Rust's formatting takes no precision above 65 535; Go prints them all.
+    let f = ok("{{printf \"%.99999f\" 1.5}}", &json!(null));
+    assert_eq!((f.len(), &f[..4]), (100_001, "1.50"));
+    let e = ok("{{printf \"%.99999e\" 1.5}}", &json!(null));
+    assert_eq!((e.len(), &e[e.len() - 4..]), (100_005, "e+00"));
+}

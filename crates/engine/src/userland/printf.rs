@@ -186,8 +186,11 @@ pub fn printf(fmt: &str, args: &[String]) -> (String, i32) {
                     let left = spec.contains('-');
                     let zero = spec.starts_with('0') || spec.contains("+0") || spec.contains("-0");
                     let width_prec: Vec<&str> = spec.trim_start_matches(['-', '+', ' ', '#', '0']).split('.').collect();
-                    let width: usize = width_prec.first().and_then(|w| w.parse().ok()).unwrap_or(0);
-                    let prec: Option<usize> = width_prec.get(1).map(|p| p.parse().unwrap_or(0));
+                    // Widths and precisions past a page's worth are the simulator's limit: a
+                    // gigabyte of padding would stop the page.
+                    const MOST: usize = 65_535;
+                    let width: usize = width_prec.first().and_then(|w| w.parse().ok()).unwrap_or(0).min(MOST);
+                    let prec: Option<usize> = width_prec.get(1).map(|p| p.parse().unwrap_or(0).min(MOST));
                     let body = match conv {
                         's' => match prec {
                             Some(p) => arg.chars().take(p).collect(),

@@ -432,7 +432,8 @@ pub(super) fn seq(p: &mut Proc, args: &[String]) -> i32 {
     if step == 0.0 {
         return p.err_try("invalid Zero increment value: \u{2018}0\u{2019}");
     }
-    let decimals = numbers.iter().map(|n| n.split_once('.').map_or(0, |(_, d)| d.len())).max().unwrap_or(0);
+    // (Decimals past a hundred are the simulator's limit: formatting takes no more than 65 535.)
+    let decimals = numbers.iter().map(|n| n.split_once('.').map_or(0, |(_, d)| d.len())).max().unwrap_or(0).min(100);
     let render = |v: f64| format!("{v:.decimals$}");
     let width = if equal_width { render(first).len().max(render(last).len()) } else { 0 };
     let mut items = Vec::new();

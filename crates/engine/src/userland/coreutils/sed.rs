@@ -613,6 +613,12 @@ pub(super) fn sed(p: &mut Proc, args: &[String]) -> i32 {
                 Cmd::Label | Cmd::BlockEnd | Cmd::BlockStart(_) => {}
                 Cmd::Branch(label) | Cmd::BranchIfSubst(label) => {
                     let taken = matches!(program[pc].cmd, Cmd::Branch(_)) || std::mem::take(&mut substituted);
+                    // A loop that never ends (`:a;ba`) stops at the step budget, as a shell loop does.
+                    if taken && !p.world.take_step() {
+                        quit = true;
+                        flow = Flow::Delete;
+                        break;
+                    }
                     if taken {
                         next = match label {
                             Some(l) => match program.iter().position(|c| c.label.as_deref() == Some(l.as_str())) {

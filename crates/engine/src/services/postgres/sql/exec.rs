@@ -305,7 +305,9 @@ fn fit_length(column: &Column, text: String) -> Result<Value, SqlError> {
             Err(SqlError::new(format!("value too long for type {}", column.type_name), None))
         }
         Some(max) if column.type_name.starts_with("character(") || column.type_name == "character" => {
-            Ok(Value::Text(format!("{text:<max$}")))
+            // Padded by hand: a width in `format!` stops at 65 535, a column's length does not.
+            let pad = max.saturating_sub(text.chars().count());
+            Ok(Value::Text(format!("{text}{}", " ".repeat(pad))))
         }
         _ => Ok(Value::Text(text)),
     }

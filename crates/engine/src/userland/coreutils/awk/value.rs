@@ -127,10 +127,12 @@ pub(super) fn printf(vals: &[Val]) -> String {
             }
             d.parse().ok()
         };
-        let width = number(&mut chars, &mut args);
+        // Past a page's worth, widths and precisions are the simulator's limit.
+        const MOST: usize = 65_535;
+        let width = number(&mut chars, &mut args).map(|w| w.min(MOST));
         let precision = if chars.peek() == Some(&'.') {
             chars.next();
-            Some(number(&mut chars, &mut args).unwrap_or(0))
+            Some(number(&mut chars, &mut args).unwrap_or(0).min(MOST))
         } else {
             None
         };
