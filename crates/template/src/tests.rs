@@ -870,7 +870,7 @@ fn lookup_objects_act_as_one_argument_methods() {
 fn precisions_past_formatting_limits_are_written_out() {
     // Rust's formatting takes no precision above 65 535; Go prints them all.
     let f = ok("{{printf \"%.99999f\" 1.5}}", &json!(null));
-    assert_eq!((f.len(), &f[..4]), (100_001, "1.50"));
+    assert_eq!((f.len(), f.starts_with("1.50")), (100_001, true));
     let e = ok("{{printf \"%.99999e\" 1.5}}", &json!(null));
-    assert_eq!((e.len(), &e[e.len() - 4..]), (100_005, "e+00"));
+    assert_eq!((e.len(), e.ends_with("0e+00")), (100_005, true));
 }
