@@ -15,6 +15,8 @@ pub enum Part {
     Arith { source: String },
     /// `${…}` naming no parameter (`${é}`, `${}`), as written: expanding it is an error.
     BadSubstitution(String),
+    /// `<(…)` (bash): the command's output, read through a path (`/dev/fd/63`).
+    ProcSubst { source: String },
 }
 
 pub type Word = Vec<Part>;

@@ -420,6 +420,9 @@ impl Shell {
         (cmd_io.stdin, cmd_io.stdin_file) = stdin.unwrap_or_else(|| (std::mem::take(&mut io.stdin), io.stdin_file));
         cmd_io.stdout_terminal = io.stdout_terminal && out_dest == Dest::Out;
         let flow = self.dispatch(world, &argv, &assigns, &mut cmd_io);
+        for path in std::mem::take(&mut self.substituted) {
+            world.drop_quiet_file(&self.ctx.ns, &path);
+        }
         // A builtin reads no more than it needs (`read`: a line), and echo none: the rest is
         // left for the next command (`while read …; do echo …; done < FILE`). A program takes it.
         if inherited && (super::builtins::is_builtin(&argv[0]) || self.functions.contains_key(&argv[0])) {

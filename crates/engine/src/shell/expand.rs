@@ -76,6 +76,11 @@ impl Shell {
                     forced = true;
                 }
                 Part::BadSubstitution(written) => return Err(self.bad_substitution(written, io)),
+                Part::ProcSubst { source } => {
+                    let path = self.process_substitution(world, source, io)?;
+                    cur.extend(path.chars().map(|c| (c, true)));
+                    forced = true;
+                }
             }
         }
         if !cur.is_empty() || forced {
@@ -312,6 +317,7 @@ impl Shell {
                 Part::Command { source, .. } => s.push_str(&self.command_substitution(world, source, io)),
                 Part::Arith { source } => s.push_str(&self.arith(world, source, io)),
                 Part::BadSubstitution(written) => return Err(self.bad_substitution(written, io)),
+                Part::ProcSubst { source } => s.push_str(&self.process_substitution(world, source, io)?),
             }
         }
         Ok(s)
@@ -402,6 +408,7 @@ impl Shell {
         sub.depth += 1;
         sub.subshells += 1;
         sub.main_process = false;
+        sub.substituted.clear();
         let mut sio = Io::default();
         sub.run_script(world, source, &mut sio);
         io.err.extend_from_slice(&sio.err);
@@ -411,6 +418,30 @@ impl Shell {
             s.pop();
         }
         s
+    }
+
+    /// `<(…)`: the command runs now; its output waits at `/dev/fd/63` (then 62 …) for the
+    /// command that reads it, and goes when that command ends. bash and Debian's busybox sh
+    /// have it (oracle-68); dash refuses the `(`.
+    fn process_substitution(&mut self, world: &mut World, source: &str, io: &mut Io) -> Result<String, i32> {
+        if self.flavor == Flavor::Dash {
+            io.err_line(&format!("{}syntax error: unexpected \"(\"", self.err_prefix()));
+            return Err(2);
+        }
+        let mut sub = self.clone();
+        sub.depth += 1;
+        sub.subshells += 1;
+        sub.main_process = false;
+        // The files of this command's substitutions are not the inner command's to remove.
+        sub.substituted.clear();
+        let mut sio = Io::default();
+        sub.run_script(world, source, &mut sio);
+        io.err.extend_from_slice(&sio.err);
+        let fd = 63 - self.substituted.len();
+        let path = format!("/dev/fd/{fd}");
+        world.put_quiet_file(&self.ctx.ns, &path, &sio.out);
+        self.substituted.push(path.clone());
+        Ok(path)
     }
 
     fn arith(&mut self, world: &mut World, source: &str, io: &mut Io) -> String {

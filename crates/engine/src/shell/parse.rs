@@ -473,6 +473,10 @@ impl Parser {
         if !(matches!(self.s.get(i), Some('<' | '>')) || fd.is_none() && self.starts("&>")) {
             return Ok(None);
         }
+        // `<(…)` is a word (a process substitution), not a redirection.
+        if fd.is_none() && self.starts("<(") {
+            return Ok(None);
+        }
         self.pos = i;
         if self.starts("<<") {
             return self.here_document(fd.unwrap_or(0)).map(Some);
@@ -542,6 +546,7 @@ impl Parser {
                 Part::Command { source, .. } => format!("$({source})"),
                 Part::Arith { source } => format!("$(({source}))"),
                 Part::BadSubstitution(written) => written.clone(),
+                Part::ProcSubst { source } => format!("<({source})"),
             })
             .collect();
         let line_end = (self.pos..self.s.len()).find(|&i| self.s[i] == '\n');
@@ -580,7 +585,7 @@ impl Parser {
             }
             match self.peek() {
                 None => break,
-                Some(c) if is_meta(c) => {
+                Some(c) if is_meta(c) && !self.starts("<(") => {
                     if c == '(' {
                         // `name() compound-command`: a function definition.
                         if let ([name], true, true) = (cmd.words.as_slice(), cmd.assigns.is_empty(), cmd.redirs.is_empty()) {
@@ -653,6 +658,12 @@ impl Parser {
         let start = self.pos;
         let mut parts: Word = Vec::new();
         while let Some(c) = self.peek() {
+            if self.starts("<(") {
+                self.pos += 2;
+                let source = self.balanced(1)?;
+                parts.push(Part::ProcSubst { source });
+                continue;
+            }
             if is_meta(c) {
                 break;
             }

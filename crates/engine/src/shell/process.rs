@@ -134,6 +134,8 @@ pub struct Shell {
     pub arrays: BTreeMap<String, ShellArray>,
     /// `trap` actions by signal name (`EXIT`, `INT`…).
     pub traps: BTreeMap<String, String>,
+    /// The paths of `<(…)` the running command reads (removed when it ends).
+    pub substituted: Vec<String>,
     /// Where `getopts` stands: the OPTIND it left and the letter within that argument.
     pub getopts_at: (usize, usize),
 }
@@ -175,6 +177,7 @@ impl Shell {
             arrays: BTreeMap::new(),
             traps: BTreeMap::new(),
             getopts_at: (0, 0),
+            substituted: Vec::new(),
         }
     }
 
