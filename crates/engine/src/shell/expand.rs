@@ -399,21 +399,29 @@ impl Shell {
         }
     }
 
+    /// Runs `source` in a subshell (a copy of this shell, one level deeper): its output and
+    /// status; what it says on stderr goes on.
+    fn subshell(&mut self, world: &mut World, source: &str, io: &mut Io) -> (Vec<u8>, i32) {
+        let mut sub = self.clone();
+        sub.depth += 1;
+        sub.subshells += 1;
+        sub.main_process = false;
+        // The files of this command's substitutions are not the inner command's to remove.
+        sub.substituted.clear();
+        let mut sio = Io::default();
+        sub.run_script(world, source, &mut sio);
+        io.err.extend_from_slice(&sio.err);
+        (sio.out, sub.status)
+    }
+
     fn command_substitution(&mut self, world: &mut World, source: &str, io: &mut Io) -> String {
         if self.depth >= MAX_DEPTH {
             io.err_line(&format!("{}maximum nesting depth exceeded", self.err_prefix()));
             return String::new();
         }
-        let mut sub = self.clone();
-        sub.depth += 1;
-        sub.subshells += 1;
-        sub.main_process = false;
-        sub.substituted.clear();
-        let mut sio = Io::default();
-        sub.run_script(world, source, &mut sio);
-        io.err.extend_from_slice(&sio.err);
-        self.status = sub.status;
-        let mut s = String::from_utf8_lossy(&sio.out).into_owned();
+        let (out, status) = self.subshell(world, source, io);
+        self.status = status;
+        let mut s = String::from_utf8_lossy(&out).into_owned();
         while s.ends_with('\n') {
             s.pop();
         }
@@ -428,18 +436,10 @@ impl Shell {
             io.err_line(&format!("{}syntax error: unexpected \"(\"", self.err_prefix()));
             return Err(2);
         }
-        let mut sub = self.clone();
-        sub.depth += 1;
-        sub.subshells += 1;
-        sub.main_process = false;
-        // The files of this command's substitutions are not the inner command's to remove.
-        sub.substituted.clear();
-        let mut sio = Io::default();
-        sub.run_script(world, source, &mut sio);
-        io.err.extend_from_slice(&sio.err);
+        let (out, _) = self.subshell(world, source, io);
         let fd = 63 - self.substituted.len();
         let path = format!("/dev/fd/{fd}");
-        world.put_quiet_file(&self.ctx.ns, &path, &sio.out);
+        world.put_quiet_file(&self.ctx.ns, &path, &out);
         self.substituted.push(path.clone());
         Ok(path)
     }
