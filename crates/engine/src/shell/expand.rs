@@ -436,6 +436,10 @@ impl Shell {
             io.err_line(&format!("{}syntax error: unexpected \"(\"", self.err_prefix()));
             return Err(2);
         }
+        if self.depth >= MAX_DEPTH {
+            io.err_line(&format!("{}maximum nesting depth exceeded", self.err_prefix()));
+            return Err(1);
+        }
         let (out, _) = self.subshell(world, source, io);
         let fd = 63 - self.substituted.len();
         let path = format!("/dev/fd/{fd}");
