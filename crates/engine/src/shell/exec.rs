@@ -227,18 +227,15 @@ impl Shell {
                 sh.status = 0;
                 sh.loops += 1;
                 let mut flow = Flow::Next;
-                let items_shown = items.clone();
-                for item in items {
+                for item in &items {
                     if !world.take_step() {
                         flow = Flow::Exit(sh.status);
                         break;
                     }
                     if sh.options.xtrace {
-                        let words: Vec<String> = items_shown.clone();
-                        let marks = "+".repeat(sh.subshells as usize + 1);
-                        io.err_line(&format!("{marks} for {var} in {}", words.join(" ")));
+                        io.err_line(&format!("{} for {var} in {}", sh.trace_marks(), items.join(" ")));
                     }
-                    sh.vars.insert(var.clone(), item);
+                    sh.vars.insert(var.clone(), item.clone());
                     match loop_step(sh.run_list(world, body, io)) {
                         Some(Flow::Next) => {}
                         Some(f) => {

@@ -150,13 +150,18 @@ fn traced(word: &str) -> String {
 }
 
 impl Shell {
+    /// What `set -x` puts before a traced line: one `+` per shell, more inside `$(…)`.
+    pub(super) fn trace_marks(&self) -> String {
+        "+".repeat(self.subshells as usize + 1)
+    }
+
     /// With `set -x`, writes a command (its assignments, then its words) to stderr, after
     /// expansion and before its redirections: one `+` per shell, more inside `$(…)`.
     pub(super) fn trace(&self, assigns: &[(String, String)], argv: &[String], io: &mut Io) {
         if !self.options.xtrace {
             return;
         }
-        let marks = "+".repeat(self.subshells as usize + 1);
+        let marks = self.trace_marks();
         for (name, value) in assigns.iter().filter(|_| argv.is_empty()) {
             io.err_line(&format!("{marks} {name}={}", traced(value)));
         }

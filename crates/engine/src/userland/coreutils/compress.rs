@@ -164,12 +164,11 @@ fn worse(a: i32, b: i32) -> i32 {
 }
 
 fn refuse(p: &mut Proc, msg: &str) -> i32 {
+    p.err(msg);
     if p.gnu {
-        p.err(msg);
         p.io.err_line("Try `gzip --help' for more information.");
         1
     } else {
-        p.err(msg);
         p.busybox_usage()
     }
 }

@@ -220,7 +220,7 @@ fn human_1k(kib: u64) -> String {
 }
 
 /// GNU's `-h` sizes: powers of 1024, rounded up, one decimal below 10 (`4.0K`, `64M`, `251G`).
-fn gnu_human(bytes: u64) -> String {
+pub(super) fn gnu_human(bytes: u64) -> String {
     const UNITS: [char; 6] = ['K', 'M', 'G', 'T', 'P', 'E'];
     if bytes < 1024 {
         return bytes.to_string();
@@ -416,7 +416,7 @@ pub(super) fn du(p: &mut Proc, args: &[String]) -> i32 {
     let fmt = |bytes: u64| {
         let k = bytes.div_ceil(1024);
         if human {
-            human_k(k)
+            gnu_human(k * 1024)
         } else {
             k.to_string()
         }
@@ -483,24 +483,4 @@ fn du_tree(
         lines.push((path.to_string(), size));
     }
     size
-}
-
-/// `du -h`'s sizes: powers of 1024, rounded up, one decimal below 10 (`4.0K`, `12K`, `1.5M`).
-fn human_k(k: u64) -> String {
-    if k == 0 {
-        return "0".into();
-    }
-    let mut v = k as f64;
-    let mut unit = 0;
-    while v >= 1024.0 && unit < 3 {
-        v /= 1024.0;
-        unit += 1;
-    }
-    let u = ["K", "M", "G", "T"][unit];
-    let tenths = (v * 10.0).ceil() / 10.0;
-    if tenths < 10.0 {
-        format!("{tenths:.1}{u}")
-    } else {
-        format!("{}{u}", v.ceil())
-    }
 }

@@ -253,24 +253,12 @@ fn ordered(a: &LsEntry, b: &LsEntry, order: Order, reverse: bool) -> std::cmp::O
 /// `ls -h`'s sizes: GNU rounds up (one decimal below 10: `4.0K`, `14K`), busybox keeps the
 /// tenths of its last division (`13.6K`, `4.0K`); below 1 KiB, bytes.
 fn human_size(bytes: u64, gnu: bool) -> String {
-    if bytes < 1024 {
-        return bytes.to_string();
-    }
-    if !gnu {
-        return busybox_human(bytes, true);
-    }
-    let mut v = bytes as f64;
-    let mut unit = 0;
-    while v >= 1024.0 && unit < 5 {
-        v /= 1024.0;
-        unit += 1;
-    }
-    let u = ["", "K", "M", "G", "T", "P"][unit];
-    let tenths = (v * 10.0).ceil() / 10.0;
-    if tenths < 10.0 {
-        format!("{tenths:.1}{u}")
+    if gnu {
+        super::disk::gnu_human(bytes)
+    } else if bytes < 1024 {
+        bytes.to_string()
     } else {
-        format!("{}{u}", v.ceil())
+        busybox_human(bytes, true)
     }
 }
 

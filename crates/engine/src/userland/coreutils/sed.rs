@@ -412,7 +412,8 @@ impl Run<'_> {
 
     /// Whether command `k` applies to this line (ranges remember where they started).
     fn selected(&mut self, k: usize, space: &str, last: bool) -> bool {
-        let c = self.program[k].clone();
+        let program = self.program;
+        let c = &program[k];
         let hit = match (&c.from, &c.to, c.to_plus) {
             (None, _, _) => true,
             (Some(from), None, None) => self.matches(from, space, last),

@@ -464,25 +464,16 @@ pub fn run(p: &mut Proc, args: &[String]) -> i32 {
                         // keeps it wide for the rest of the listing.
                         let used = owner.chars().count() + 1 + sizestr.len();
                         let link = if m.kind == FileType::Symlink { format!(" -> {}", m.link) } else { String::new() };
-                        // busybox: the size in nine columns, the time to the second.
-                        if !p.gnu {
-                            p.out_line(&format!(
-                                "{} {owner} {sizestr:>9} {:04}-{:02}-{:02} {:02}:{:02}:{:02} {}{link}",
-                                super::mode_string(&st),
-                                t.year,
-                                t.month,
-                                t.day,
-                                t.hour,
-                                t.min,
-                                t.sec,
-                                m.name
-                            ));
-                            continue;
-                        }
-                        ugswidth = ugswidth.max(used);
-                        let pad = ugswidth - used + sizestr.len();
+                        // busybox: the size in nine columns, the time to the second; GNU: the
+                        // column as wide as the listing has needed so far, the time to the minute.
+                        let (pad, seconds) = if p.gnu {
+                            ugswidth = ugswidth.max(used);
+                            (ugswidth - used + sizestr.len(), String::new())
+                        } else {
+                            (9, format!(":{:02}", t.sec))
+                        };
                         p.out_line(&format!(
-                            "{} {owner} {sizestr:>pad$} {:04}-{:02}-{:02} {:02}:{:02} {}{link}",
+                            "{} {owner} {sizestr:>pad$} {:04}-{:02}-{:02} {:02}:{:02}{seconds} {}{link}",
                             super::mode_string(&st),
                             t.year,
                             t.month,
