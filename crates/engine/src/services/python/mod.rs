@@ -492,4 +492,11 @@ mod tests {
         assert_eq!(Value::List(vec![Value::Str("a".into()), Value::Int(1), Value::None]).str(), "['a', 1, None]");
         assert_eq!(Value::Str("it's".into()).repr(), "\"it's\"");
     }
+
+    #[test]
+    fn strftime_fills_its_conversions_and_leaves_unknown_ones() {
+        // 2024-01-02 03:04:05 UTC.
+        let nanos = 1_704_164_645 * 1_000_000_000;
+        assert_eq!(value::strftime(nanos, "%Y-%m-%d %H:%M:%S %% %Q x%"), "2024-01-02 03:04:05 % %Q x%");
+    }
 }

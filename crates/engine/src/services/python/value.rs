@@ -113,29 +113,15 @@ pub(super) fn datetime_str(nanos: i128) -> String {
 pub(super) fn strftime(nanos: i128, format: &str) -> String {
     let secs = nanos.div_euclid(1_000_000_000) as i64;
     let t = tm(secs);
-    let mut out = String::new();
-    let mut chars = format.chars();
-    while let Some(c) = chars.next() {
-        if c != '%' {
-            out.push(c);
-            continue;
-        }
-        match chars.next() {
-            Some('Y') => out.push_str(&format!("{:04}", t.year)),
-            Some('m') => out.push_str(&format!("{:02}", t.month)),
-            Some('d') => out.push_str(&format!("{:02}", t.day)),
-            Some('H') => out.push_str(&format!("{:02}", t.hour)),
-            Some('M') => out.push_str(&format!("{:02}", t.min)),
-            Some('S') => out.push_str(&format!("{:02}", t.sec)),
-            Some('%') => out.push('%'),
-            Some(o) => {
-                out.push('%');
-                out.push(o);
-            }
-            None => out.push('%'),
-        }
-    }
-    out
+    crate::userland::coreutils::percent(format, |k| match k {
+        'Y' => Some(format!("{:04}", t.year)),
+        'm' => Some(format!("{:02}", t.month)),
+        'd' => Some(format!("{:02}", t.day)),
+        'H' => Some(format!("{:02}", t.hour)),
+        'M' => Some(format!("{:02}", t.min)),
+        'S' => Some(format!("{:02}", t.sec)),
+        _ => None,
+    })
 }
 
 pub(super) fn json(v: &Value) -> String {

@@ -551,9 +551,10 @@ fn long_value(arg: &str) -> (&str, Option<String>) {
     }
 }
 
-/// `%` conversions in a format (`date +FORMAT`, `stat -c`): each `%X` replaced by what
-/// `convert` makes of X (left as written when it makes nothing), `%%` a percent sign.
-fn percent(format: &str, mut convert: impl FnMut(char) -> Option<String>) -> String {
+/// `%` conversions in a format (`date +FORMAT`, `stat -c`, Python's `strftime`): each `%X`
+/// replaced by what `convert` makes of X (left as written when it makes nothing), `%%` a
+/// percent sign.
+pub fn percent(format: &str, mut convert: impl FnMut(char) -> Option<String>) -> String {
     let mut out = String::new();
     let mut chars = format.chars();
     while let Some(c) = chars.next() {
