@@ -70,6 +70,20 @@ impl Loc {
     pub fn is_mount_root(&self) -> bool {
         self.mount.is_some() && self.rel == "/"
     }
+
+    /// The path of the entry `name` in this directory.
+    pub fn child_path(&self, name: &str) -> String {
+        child_path(&self.path, name)
+    }
+}
+
+/// `dir/name`, without doubling the slash of the root.
+fn child_path(dir: &str, name: &str) -> String {
+    if dir == "/" {
+        format!("/{name}")
+    } else {
+        format!("{dir}/{name}")
+    }
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

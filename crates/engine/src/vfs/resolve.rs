@@ -70,8 +70,8 @@ impl World {
     }
 
     pub(super) fn child_loc(&self, ns: &Ns, parent: &Loc, name: &str) -> Option<Loc> {
-        let path = if parent.path == "/" { format!("/{name}") } else { format!("{}/{name}", parent.path) };
-        let rel = if parent.rel == "/" { format!("/{name}") } else { format!("{}/{name}", parent.rel) };
+        let path = parent.child_path(name);
+        let rel = super::child_path(&parent.rel, name);
         let node = match &parent.node {
             Node::Plain(dir) => {
                 // On the host a whiteout is just a character device: no merging here.

@@ -60,7 +60,7 @@ impl World {
                 let dir = self.writable_dir(ctx, &parent)?;
                 self.create_node(ctx, dir, &name, Kind::File(new_data), 0o666 & !ctx.umask);
                 let place = self.place_of(ctx, parent.mount);
-                let full_path = if parent.path == "/" { format!("/{name}") } else { format!("{}/{name}", parent.path) };
+                let full_path = parent.child_path(&name);
                 self.emit(Event::FileWritten { place, path: full_path.clone(), bytes: written });
                 if full {
                     return Err(self.deny_no_space(ctx, parent.mount, &full_path));
@@ -106,14 +106,11 @@ impl World {
         self.check_dir_writable(ctx, &parent, path)?;
         let dir = self.writable_dir(ctx, &parent)?;
         let id = self.create_node(ctx, dir, &name, Kind::Dir { entries: Default::default(), opaque: false }, mode & !ctx.umask);
-        let p = if parent.path == "/" { format!("/{name}") } else { format!("{}/{name}", parent.path) };
         if matches!(self.fs().get(id).kind, Kind::Dir { opaque: true, .. }) {
             let container = self.container_name(&ctx.ns);
-            self.emit(Event::OpaqueDir { container, path: p });
+            self.emit(Event::OpaqueDir { container, path: parent.child_path(&name) });
         } else if !self.daemon_at_work() {
-            // A new entry changes what its place holds: told as a write of nothing.
-            let place = self.place_of(ctx, parent.mount);
-            self.emit(Event::FileWritten { place, path: p, bytes: 0 });
+            self.emit_new_entry(ctx, &parent, &name);
         }
         Ok(())
     }
@@ -127,9 +124,7 @@ impl World {
         let dir = self.writable_dir(ctx, &parent)?;
         self.create_node(ctx, dir, &name, Kind::Symlink(target.to_string()), 0o777);
         if !self.daemon_at_work() {
-            let place = self.place_of(ctx, parent.mount);
-            let p = if parent.path == "/" { format!("/{name}") } else { format!("{}/{name}", parent.path) };
-            self.emit(Event::FileWritten { place, path: p, bytes: 0 });
+            self.emit_new_entry(ctx, &parent, &name);
         }
         Ok(())
     }
@@ -158,10 +153,14 @@ impl World {
         self.fs_mut().link(dir, &name, id);
         self.fs_mut().get_mut(id).links += 1;
         self.fs_mut().get_mut(dir).mtime = self.clock().secs();
-        let place = self.place_of(ctx, parent.mount);
-        let p = if parent.path == "/" { format!("/{name}") } else { format!("{}/{name}", parent.path) };
-        self.emit(Event::FileWritten { place, path: p, bytes: 0 });
+        self.emit_new_entry(ctx, &parent, &name);
         Ok(())
+    }
+
+    /// A new entry changes what its place holds: told as a write of nothing.
+    fn emit_new_entry(&mut self, ctx: &Ctx, parent: &Loc, name: &str) {
+        let place = self.place_of(ctx, parent.mount);
+        self.emit(Event::FileWritten { place, path: parent.child_path(name), bytes: 0 });
     }
 
     /// mkfifo(3): a named pipe.
@@ -173,9 +172,7 @@ impl World {
         self.check_dir_writable(ctx, &parent, path)?;
         let dir = self.writable_dir(ctx, &parent)?;
         self.create_node(ctx, dir, &name, Kind::Fifo, mode & !ctx.umask);
-        let place = self.place_of(ctx, parent.mount);
-        let p = if parent.path == "/" { format!("/{name}") } else { format!("{}/{name}", parent.path) };
-        self.emit(Event::FileWritten { place, path: p, bytes: 0 });
+        self.emit_new_entry(ctx, &parent, &name);
         Ok(())
     }
 
