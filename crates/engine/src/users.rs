@@ -66,6 +66,16 @@ pub fn group_name(world: &World, ctx: &Ctx, gid: u32) -> Option<String> {
     groups(world, ctx).into_iter().find(|g| g.gid == gid).map(|g| g.name)
 }
 
+/// A user as `chown` and `find -user` take one: a number, else a name from `/etc/passwd`.
+pub fn uid_of(world: &World, ctx: &Ctx, spec: &str) -> Option<u32> {
+    spec.parse().ok().or_else(|| passwd(world, ctx).into_iter().find(|e| e.name == spec).map(|e| e.uid))
+}
+
+/// A group as `chgrp` and `find -group` take one: a number, else a name from `/etc/group`.
+pub fn gid_of(world: &World, ctx: &Ctx, spec: &str) -> Option<u32> {
+    spec.parse().ok().or_else(|| groups(world, ctx).into_iter().find(|e| e.name == spec).map(|e| e.gid))
+}
+
 /// `~user` on the host.
 pub fn home_of(user: &str) -> Option<String> {
     match user {

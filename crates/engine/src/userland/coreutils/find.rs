@@ -187,20 +187,12 @@ impl Parser<'_> {
             }
             "-user" | "-uid" => {
                 let v = self.value(&word)?;
-                let uid = v
-                    .parse()
-                    .ok()
-                    .or_else(|| users::passwd(p.world, &p.ctx).iter().find(|e| e.name == v).map(|e| e.uid))
-                    .ok_or_else(|| Bad::Invalid(word.clone(), v.clone()))?;
+                let uid = users::uid_of(p.world, &p.ctx, &v).ok_or_else(|| Bad::Invalid(word.clone(), v.clone()))?;
                 test(self, Expr::Uid(uid))
             }
             "-group" | "-gid" => {
                 let v = self.value(&word)?;
-                let gid = v
-                    .parse()
-                    .ok()
-                    .or_else(|| users::groups(p.world, &p.ctx).iter().find(|e| e.name == v).map(|e| e.gid))
-                    .ok_or_else(|| Bad::Invalid(word.clone(), v.clone()))?;
+                let gid = users::gid_of(p.world, &p.ctx, &v).ok_or_else(|| Bad::Invalid(word.clone(), v.clone()))?;
                 test(self, Expr::Gid(gid))
             }
             "-perm" => {

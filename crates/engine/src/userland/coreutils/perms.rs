@@ -118,34 +118,25 @@ pub(super) fn chown(p: &mut Proc, args: &[String]) -> i32 {
         Some((u, g)) => (u.to_string(), Some(g.to_string())),
         None => (spec.clone(), None),
     };
-    let pw = users::passwd(p.world, &p.ctx);
-    let gr = users::groups(p.world, &p.ctx);
     let uid = if u.is_empty() {
         None
     } else {
-        match u.parse::<u32>() {
-            Ok(n) => Some(n),
-            Err(_) => match pw.iter().find(|e| e.name == u) {
-                Some(e) => Some(e.uid),
-                None => {
-                    p.err(&format!("invalid user: {}", p.vq(&spec)));
-                    return 1;
-                }
-            },
+        match users::uid_of(p.world, &p.ctx, &u) {
+            Some(n) => Some(n),
+            None => {
+                p.err(&format!("invalid user: {}", p.vq(&spec)));
+                return 1;
+            }
         }
     };
-    let gid = match &g {
-        None => None,
-        Some(g) if g.is_empty() => None,
-        Some(g) => match g.parse::<u32>() {
-            Ok(n) => Some(n),
-            Err(_) => match gr.iter().find(|e| e.name == *g) {
-                Some(e) => Some(e.gid),
-                None => {
-                    p.err(&format!("invalid group: {}", if p.gnu { p.q(&spec) } else { format!("'{spec}'") }));
-                    return 1;
-                }
-            },
+    let gid = match g.as_deref() {
+        None | Some("") => None,
+        Some(g) => match users::gid_of(p.world, &p.ctx, g) {
+            Some(n) => Some(n),
+            None => {
+                p.err(&format!("invalid group: {}", if p.gnu { p.q(&spec) } else { format!("'{spec}'") }));
+                return 1;
+            }
         },
     };
     let mut status = 0;
