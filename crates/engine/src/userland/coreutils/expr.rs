@@ -28,20 +28,31 @@ fn quoted(s: &str) -> String {
     format!("\u{2018}{s}\u{2019}")
 }
 
+/// GNU's complaint when nothing follows operator `op`.
+fn missing_after(op: &str) -> String {
+    format!("syntax error: missing argument after {}", quoted(op))
+}
+
 /// The operand after operator `op`, or GNU's complaint that there is none.
 fn operand<'a>(args: &'a [String], at: &mut usize, op: &str) -> Result<&'a str, String> {
-    let a = args.get(*at).ok_or_else(|| format!("syntax error: missing argument after {}", quoted(op)))?;
+    let a = args.get(*at).ok_or_else(|| missing_after(op))?;
     *at += 1;
     Ok(a)
+}
+
+/// Steps past the infix operator `op` at `at`, which must have an operand after it.
+fn past_operator(args: &[String], at: &mut usize, op: &str) -> Result<(), String> {
+    *at += 1;
+    if args.get(*at).is_none() {
+        return Err(missing_after(op));
+    }
+    Ok(())
 }
 
 fn or(args: &[String], at: &mut usize) -> Result<String, String> {
     let mut left = and(args, at)?;
     while args.get(*at).map(String::as_str) == Some("|") {
-        *at += 1;
-        if args.get(*at).is_none() {
-            return Err(format!("syntax error: missing argument after {}", quoted("|")));
-        }
+        past_operator(args, at, "|")?;
         let right = and(args, at)?;
         if left.is_empty() || left == "0" {
             left = if right.is_empty() || right == "0" { "0".into() } else { right };
@@ -53,10 +64,7 @@ fn or(args: &[String], at: &mut usize) -> Result<String, String> {
 fn and(args: &[String], at: &mut usize) -> Result<String, String> {
     let mut left = compare(args, at)?;
     while args.get(*at).map(String::as_str) == Some("&") {
-        *at += 1;
-        if args.get(*at).is_none() {
-            return Err(format!("syntax error: missing argument after {}", quoted("&")));
-        }
+        past_operator(args, at, "&")?;
         let right = compare(args, at)?;
         let truthy = |v: &str| !v.is_empty() && v != "0";
         left = if truthy(&left) && truthy(&right) { left } else { "0".into() };
@@ -67,10 +75,7 @@ fn and(args: &[String], at: &mut usize) -> Result<String, String> {
 fn compare(args: &[String], at: &mut usize) -> Result<String, String> {
     let left = sum(args, at)?;
     let Some(op) = args.get(*at).filter(|o| matches!(o.as_str(), "=" | "!=" | "<" | "<=" | ">" | ">=")).cloned() else { return Ok(left) };
-    *at += 1;
-    if args.get(*at).is_none() {
-        return Err(format!("syntax error: missing argument after {}", quoted(&op)));
-    }
+    past_operator(args, at, &op)?;
     let right = sum(args, at)?;
     let ordering = match (left.parse::<i64>(), right.parse::<i64>()) {
         (Ok(a), Ok(b)) => a.cmp(&b),
@@ -94,10 +99,7 @@ fn number(v: &str) -> Result<i64, String> {
 fn sum(args: &[String], at: &mut usize) -> Result<String, String> {
     let mut left = product(args, at)?;
     while let Some(op) = args.get(*at).filter(|o| *o == "+" || *o == "-").cloned() {
-        *at += 1;
-        if args.get(*at).is_none() {
-            return Err(format!("syntax error: missing argument after {}", quoted(&op)));
-        }
+        past_operator(args, at, &op)?;
         let right = product(args, at)?;
         let (a, b) = (number(&left)?, number(&right)?);
         left = if op == "+" { a.wrapping_add(b) } else { a.wrapping_sub(b) }.to_string();
@@ -108,10 +110,7 @@ fn sum(args: &[String], at: &mut usize) -> Result<String, String> {
 fn product(args: &[String], at: &mut usize) -> Result<String, String> {
     let mut left = atom(args, at)?;
     while let Some(op) = args.get(*at).filter(|o| matches!(o.as_str(), "*" | "/" | "%")).cloned() {
-        *at += 1;
-        if args.get(*at).is_none() {
-            return Err(format!("syntax error: missing argument after {}", quoted(&op)));
-        }
+        past_operator(args, at, &op)?;
         let right = atom(args, at)?;
         let (a, b) = (number(&left)?, number(&right)?);
         if b == 0 && op != "*" {
