@@ -68,6 +68,11 @@ pub enum Kind {
         major: u32,
         minor: u32,
     },
+    /// A block device node (`mknod NAME b MAJOR MINOR`); the simulation has no device behind it.
+    BlockDev {
+        major: u32,
+        minor: u32,
+    },
     Socket,
     /// A named pipe (`mkfifo`).
     Fifo,
@@ -103,6 +108,7 @@ impl Inode {
             Kind::Dir { .. } => FileType::Dir,
             Kind::Symlink(_) => FileType::Symlink,
             Kind::Whiteout | Kind::CharDev { .. } => FileType::CharDev,
+            Kind::BlockDev { .. } => FileType::BlockDev,
             Kind::Socket => FileType::Socket,
             Kind::Fifo => FileType::Fifo,
         }
@@ -129,6 +135,7 @@ pub enum FileType {
     Dir,
     Symlink,
     CharDev,
+    BlockDev,
     Socket,
     Fifo,
 }

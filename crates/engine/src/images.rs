@@ -140,6 +140,12 @@ impl World {
         }
         h.dir("root", 0, 0, 0o700, boot);
         h.dir("tmp", 0, 0, 0o1777, boot);
+        // Mount points of the host's own file systems (`mount`, `findmnt`, `mountpoint`).
+        h.dir("dev/shm", 0, 0, 0o1777, boot);
+        h.dir("dev/pts", 0, 0, 0o755, boot);
+        for d in ["sys/fs", "sys/fs/cgroup", "sys/fs/cgroup/unified"] {
+            h.dir(d, 0, 0, 0o755, boot);
+        }
         // The devices a command line reads or writes (`head -c N /dev/zero`, `> /dev/null`).
         for (n, minor) in [("null", 3), ("zero", 5), ("full", 7), ("random", 8), ("urandom", 9)] {
             h.node(&format!("dev/{n}"), Kind::CharDev { major: 1, minor }, 0, 0, 0o666, boot);

@@ -207,7 +207,7 @@ impl<'a> Query<'a> {
             Kind::Dir { opaque, .. } => UpperEntry::Dir { opaque: *opaque },
             Kind::Whiteout => UpperEntry::Whiteout,
             Kind::Symlink(_) => UpperEntry::Symlink,
-            Kind::CharDev { .. } | Kind::Socket | Kind::Fifo => UpperEntry::File { size: 0 },
+            Kind::CharDev { .. } | Kind::BlockDev { .. } | Kind::Socket | Kind::Fifo => UpperEntry::File { size: 0 },
         })
     }
 
@@ -234,6 +234,7 @@ impl<'a> Query<'a> {
                     Kind::CharDev { major, minor } => (5u8, major, minor).hash(&mut h),
                     Kind::Socket => 6u8.hash(&mut h),
                     Kind::Fifo => 7u8.hash(&mut h),
+                    Kind::BlockDev { major, minor } => (8u8, major, minor).hash(&mut h),
                 }
                 (inode.uid, inode.gid, inode.mode, inode.mtime, inode.xattr_block, inode.copied_up).hash(&mut h);
             });

@@ -53,7 +53,7 @@ fn layer_members(world: &World, root: InodeId) -> Vec<Member> {
                 members.push(member(wh, FileType::File, inode, Data::empty(), String::new()));
             }
             Kind::Fifo => members.push(member(name, FileType::Fifo, inode, Data::empty(), String::new())),
-            Kind::CharDev { .. } | Kind::Socket => {}
+            Kind::CharDev { .. } | Kind::BlockDev { .. } | Kind::Socket => {}
         }
     });
     members

@@ -542,7 +542,9 @@ impl Shell {
         }
         if let Ok(loc) = world.resolve(&self.ctx, path, true) {
             if let Kind::CharDev { .. } = world.fs().get(loc.top()).kind {
-                return Ok(());
+                // A device opens as a file does, its mode deciding (`> /dev/null` always can);
+                // nothing is written to the file system.
+                return world.write_file(&self.ctx, path, &Data::empty(), WriteMode::Append).map(|_| ());
             }
             if world.is_dir_node(&loc.node) {
                 return Err(Errno::IsDir);

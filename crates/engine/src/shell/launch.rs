@@ -13,14 +13,20 @@ use crate::vfs::{Access, Ctx, Ns};
 use crate::world::{ContainerId, Cred, World};
 
 /// Debian 12's `which [-a] NAME…`: the path of each program found on the PATH; exit 1 when one
-/// is missing (it prints nothing for it), 2 on an unknown option (`-s` is one there).
-fn which_program(world: &World, sh: &Shell, argv: &[String], io: &mut Io) -> i32 {
+/// is missing (it prints nothing for it), 2 on an unknown option (`-s` is one there). Busybox's
+/// applet answers the same, with its usage for no name or a foreign option (oracle-69).
+fn which_program(world: &World, sh: &Shell, gnu: bool, argv: &[String], io: &mut Io) -> i32 {
     let mut names = Vec::new();
     let mut options_end = false;
     for arg in argv.iter().skip(1) {
         match arg.strip_prefix('-').filter(|flags| !flags.is_empty() && names.is_empty() && !options_end) {
             Some("-") => options_end = true,
             Some(flags) if flags.chars().all(|f| f == 'a') => {}
+            Some(flags) if !gnu => {
+                let bad = flags.chars().find(|&f| f != 'a').unwrap_or('-');
+                io.err.extend(getopt::message("which", &getopt::Foreign::Short(getopt::first_byte(bad))));
+                return busybox_which_usage(io);
+            }
             Some(flags) => {
                 // dash's getopts names the first letter that is not `a` (a byte of it: `-é`
                 // names 0xC3), and `--x` as `-` (`--` alone would end the options).
@@ -33,6 +39,9 @@ fn which_program(world: &World, sh: &Shell, argv: &[String], io: &mut Io) -> i32
             }
             None => names.push(arg.as_str()),
         }
+    }
+    if names.is_empty() && !gnu {
+        return busybox_which_usage(io);
     }
     let mut all_found = !names.is_empty();
     for name in names {
@@ -56,6 +65,45 @@ fn which_program(world: &World, sh: &Shell, argv: &[String], io: &mut Io) -> i32
     } else {
         1
     }
+}
+
+fn busybox_which_usage(io: &mut Io) -> i32 {
+    io.err_line("BusyBox v1.35.0 (Debian 1:1.35.0-4+deb12u1+b1) multi-call binary.");
+    io.err_line(usage::busybox("which").unwrap_or_default());
+    1
+}
+
+/// GNU `nohup COMMAND…`: the command run immune to hangups. Its output goes where it was going,
+/// unless that is the terminal: then nohup says so and appends it to `nohup.out` (mode 600).
+fn nohup(world: &mut World, sh: &mut Shell, argv: &[String], env: &[String], io: &mut Io) -> Exit {
+    let command = match argv.get(1).map(String::as_str) {
+        Some("--") => argv.get(2..).unwrap_or_default(),
+        _ => argv.get(1..).unwrap_or_default(),
+    };
+    let Some(name) = command.first() else {
+        io.err_line("nohup: missing operand");
+        io.err_line("Try 'nohup --help' for more information.");
+        return Exit::Code(125);
+    };
+    if matches!(find_program_kind(world, sh, name), ProgramKind::Missing)
+        || builtins::is_builtin(name) && !HOST_PROGRAMS.contains(&name.as_str())
+    {
+        io.err_line(&format!("nohup: failed to run command '{name}': No such file or directory"));
+        return Exit::Code(127);
+    }
+    if !io.stdout_terminal {
+        return exec(world, sh, command, env, io);
+    }
+    io.err_line("nohup: ignoring input and appending output to 'nohup.out'");
+    let mut inner = Io::default();
+    let status = exec(world, sh, command, env, &mut inner);
+    let fresh = world.stat(&sh.ctx, "nohup.out", true).is_err();
+    let kept = world.write_file(&sh.ctx, "nohup.out", &Data::from_bytes(&inner.out), crate::vfs::WriteMode::Append);
+    if kept.is_ok() && fresh {
+        let _ = world.set_meta(&sh.ctx, "nohup.out", true, &mut |i| i.mode = 0o600);
+    }
+    io.err_str(&String::from_utf8_lossy(&inner.err));
+    status
 }
 
 /// Where the command of `env [-i] [NAME=VALUE]… [--] COMMAND…` starts, if it has one.
@@ -205,22 +253,28 @@ fn find_program(world: &World, sh: &Shell, name: &str) -> Program {
 
 /// Applets of busybox 1.35 (`busybox --list`) the simulation implements beyond the links the
 /// images have.
-const STANDALONE_APPLETS: [&str; 43] = [
+const STANDALONE_APPLETS: [&str; 55] = [
+    "arch",
     "awk",
     "base64",
     "chgrp",
     "cmp",
     "cut",
     "diff",
+    "dos2unix",
+    "expand",
     "expr",
+    "fallocate",
     "fold",
     "groups",
     "gunzip",
     "gzip",
     "hexdump",
+    "less",
     "link",
     "md5sum",
     "mkfifo",
+    "mknod",
     "mktemp",
     "more",
     "mount",
@@ -234,6 +288,7 @@ const STANDALONE_APPLETS: [&str; 43] = [
     "sha1sum",
     "sha256sum",
     "sha512sum",
+    "shred",
     "su",
     "sync",
     "tac",
@@ -242,9 +297,14 @@ const STANDALONE_APPLETS: [&str; 43] = [
     "tr",
     "truncate",
     "tty",
+    "umount",
+    "unexpand",
     "uniq",
+    "unix2dos",
     "unlink",
+    "usleep",
     "wget",
+    "which",
     "xargs",
     "xxd",
     "yes",
@@ -395,7 +455,8 @@ pub fn run_program(world: &mut World, sh: &mut Shell, applet: &str, gnu: bool, a
             Exit::Code(0)
         }
         "curl" if gnu => run_service(world, sh, Service::Curl, argv, env, io),
-        "which" if gnu => Exit::Code(which_program(world, sh, argv, io)),
+        "which" => Exit::Code(which_program(world, sh, gnu, argv, io)),
+        "nohup" if gnu => nohup(world, sh, argv, env, io),
         "env" if env_command_at(argv).is_some() => env_run(world, sh, gnu, argv, env, io),
         "xargs" => xargs(world, sh, argv, env, io),
         "find" if argv.iter().any(|a| a == "-exec" || a == "-execdir") => find_exec(world, sh, gnu, applet, argv, env, io),

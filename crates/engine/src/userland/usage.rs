@@ -8,6 +8,23 @@ pub(crate) fn busybox(applet: &str) -> Option<&'static str> {
 
 const BUSYBOX: &[(&str, &str)] = &[
     (
+        "fallocate",
+        "\nUsage: fallocate [-o OFS] -l LEN FILE\n\nPreallocate space for FILE\n\n\t-o OFS\tOffset of range\n\t-l LEN\tLength of range",
+    ),
+    (
+        "mknod",
+        "\nUsage: mknod [-m MODE] NAME TYPE [MAJOR MINOR]\n\nCreate a special file (block, character, or pipe)\n\n\t-m MODE\tCreation mode (default a=rw)\nTYPE:\n\tb\tBlock device\n\tc or u\tCharacter device\n\tp\tNamed pipe (MAJOR MINOR must be omitted)",
+    ),
+    (
+        "umount",
+        "\nUsage: umount [-rlfda] [-t FSTYPE] FILESYSTEM|DIRECTORY\n\nUnmount filesystems\n\n\t-a\tUnmount all filesystems\n\t-r\tRemount devices read-only if mount is busy\n\t-l\tLazy umount (detach filesystem)\n\t-f\tForce umount (i.e., unreachable NFS server)\n\t-d\tFree loop device if it has been used\n\t-t FSTYPE[,...]\tUnmount only these filesystem type(s)",
+    ),
+    ("usleep", "\nUsage: usleep N\n\nPause for N microseconds"),
+    (
+        "which",
+        "\nUsage: which [-a] COMMAND...\n\nLocate COMMAND\n\n\t-a\tShow all matches",
+    ),
+    (
         "tr",
         "\nUsage: tr [-cds] STRING1 [STRING2]\n\nTranslate, squeeze, or delete characters from stdin, writing to stdout\n\n\t-c\tTake complement of STRING1\n\t-d\tDelete input characters coded STRING1\n\t-s\tSqueeze multiple output characters of STRING2 into one character",
     ),

@@ -60,7 +60,7 @@ impl World {
             _ => (0, 0),
         };
         let rdev = match inode.kind {
-            Kind::CharDev { major, minor } => (major, minor),
+            Kind::CharDev { major, minor } | Kind::BlockDev { major, minor } => (major, minor),
             _ => (0, 0),
         };
         let symlink = match &inode.kind {

@@ -165,13 +165,23 @@ impl World {
 
     /// mkfifo(3): a named pipe.
     pub fn mkfifo(&mut self, ctx: &Ctx, path: &str, mode: u32) -> Result<(), Errno> {
+        self.mknod(ctx, path, Kind::Fifo, mode)
+    }
+
+    /// mknod(2): a named pipe, or a device node, which needs CAP_MKNOD (root on the host
+    /// and in a container, whose default capabilities keep it).
+    pub fn mknod(&mut self, ctx: &Ctx, path: &str, kind: Kind, mode: u32) -> Result<(), Errno> {
         let (parent, name) = self.resolve_parent(ctx, path)?;
         if self.lookup_child(ctx, &parent, &name).is_some() {
             return Err(Errno::Exists);
         }
+        // vfs_mknod: the directory's permissions first, then the capability.
         self.check_dir_writable(ctx, &parent, path)?;
+        if matches!(kind, Kind::CharDev { .. } | Kind::BlockDev { .. }) && ctx.cred.uid != 0 {
+            return Err(Errno::Perm);
+        }
         let dir = self.writable_dir(ctx, &parent)?;
-        self.create_node(ctx, dir, &name, Kind::Fifo, mode & !ctx.umask);
+        self.create_node(ctx, dir, &name, kind, mode & !ctx.umask);
         self.emit_new_entry(ctx, &parent, &name);
         Ok(())
     }

@@ -86,7 +86,7 @@ pub(super) fn truncate(p: &mut Proc, args: &[String]) -> i32 {
 }
 
 /// `SIZE[K|M|G]` with an optional `+`/`-` (`Some(true)`: grow by, `Some(false)`: shrink by).
-fn parse_size(spec: &str) -> Option<(Option<bool>, u64)> {
+pub(super) fn parse_size(spec: &str) -> Option<(Option<bool>, u64)> {
     let (relative, rest) = match spec.chars().next()? {
         '+' => (Some(true), spec.get(1..)?),
         '-' => (Some(false), spec.get(1..)?),

@@ -1,5 +1,5 @@
-//! Line tools that number, reverse and join: `nl`, `rev`, `paste`, and `more` when it only
-//! copies (oracle-47).
+//! Line tools that number, reverse and join: `nl`, `rev`, `paste`, and the pagers `more` and
+//! `less` when they only copy, their output not being a terminal (oracle-47, oracle-69).
 
 use super::{read_input, split_opts, Proc};
 
@@ -136,6 +136,27 @@ pub(super) fn more(p: &mut Proc, args: &[String]) -> i32 {
             p.out(&format!("::::::::::::::\n{f}\n::::::::::::::\n"));
         }
         p.io.write_out(&data);
+    }
+    status
+}
+
+/// `less FILE…` into a pipe or file: the files copied. GNU less says a missing file on
+/// stdout and still ends with 0; busybox's complains as its tools do (oracle-69).
+pub(super) fn less(p: &mut Proc, args: &[String]) -> i32 {
+    let (_, files) = split_opts(args);
+    let inputs = if files.is_empty() { vec!["-".to_string()] } else { files };
+    let mut status = 0;
+    for f in inputs {
+        if p.gnu && f != "-" {
+            if let Err(e) = p.world.read(&p.ctx, &f) {
+                p.out_line(&format!("{f}: {e}"));
+                continue;
+            }
+        }
+        match read_input(p, &f) {
+            Some(data) => p.io.write_out(&data),
+            None => status = 1,
+        }
     }
     status
 }

@@ -1,49 +1,10 @@
-//! Disks and sizes: `mount`, `dd`, `df` and `du`, with their human-readable sizes.
+//! Disks and sizes: `dd`, `df` and `du`, with their human-readable sizes.
 
 use crate::fs::{Data, Errno, FileType};
 
 use crate::vfs::WriteMode;
 
 use super::{has, split_opts, Proc};
-
-/// busybox `mount`: without arguments it lists `/proc/mounts` as `DEV on DIR type TYPE (OPTS)`;
-/// a container has no CAP_SYS_ADMIN, so mounting anything fails.
-pub(super) fn mount(p: &mut Proc, args: &[String]) -> i32 {
-    let operands: Vec<&String> = args.iter().filter(|a| !a.starts_with('-')).collect();
-    if args.is_empty() {
-        let text = if p.gnu {
-            crate::procfs::host_mounts(p.world)
-        } else {
-            p.world.read(&p.ctx, "/proc/mounts").map(|d| String::from_utf8_lossy(&d.to_vec()).into_owned()).unwrap_or_default()
-        };
-        for line in text.lines() {
-            let f: Vec<&str> = line.split(' ').collect();
-            if let [dev, dir, fstype, opts, ..] = f[..] {
-                p.io.out_str(&format!("{dev} on {dir} type {fstype} ({opts})\n"));
-            }
-        }
-        return 0;
-    }
-    if p.gnu {
-        // util-linux: mounting needs root, and the simulated host mounts nothing new.
-        let target = operands.last().map(|s| s.as_str()).unwrap_or("");
-        p.err(&if p.ctx.cred.uid != 0 {
-            format!("{target}: must be superuser to use mount.")
-        } else {
-            format!("{target}: permission denied.")
-        });
-        return 32;
-    }
-    if p.ctx.cred.uid != 0 {
-        p.err("permission denied (are you root?)");
-        return 1;
-    }
-    match operands[..] {
-        [src, dst, ..] => p.err(&format!("mounting {src} on {dst} failed: Permission denied")),
-        _ => p.err(&format!("can't find {} in /etc/fstab", operands.first().map(|s| s.as_str()).unwrap_or(""))),
-    }
-    255
-}
 
 pub(super) fn dd(p: &mut Proc, args: &[String]) -> i32 {
     let mut input = "-".to_string();

@@ -341,6 +341,7 @@ fn eval(p: &mut Proc, e: &Expr, path: &str, st: &Stat, prune: &mut bool, walk: &
                 | ('d', FileType::Dir)
                 | ('l', FileType::Symlink)
                 | ('c', FileType::CharDev)
+                | ('b', FileType::BlockDev)
                 | ('p', FileType::Fifo)
                 | ('s', FileType::Socket)
         ),

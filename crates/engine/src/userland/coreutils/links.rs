@@ -1,8 +1,8 @@
-//! Names for files: `link` and `unlink` (the system calls as commands), `mkfifo`, and hard
-//! links, which share one inode (its link count shows in `ls -l`; a write through one name is
-//! seen through the other). oracle-55.
+//! Names for files: `link` and `unlink` (the system calls as commands), `mkfifo` and `mknod`
+//! (special files), and hard links, which share one inode (its link count shows in `ls -l`; a
+//! write through one name is seen through the other). oracle-55, oracle-69.
 
-use crate::fs::Errno;
+use crate::fs::{Errno, Kind};
 
 use super::Proc;
 
@@ -90,5 +90,112 @@ pub(super) fn hard_ln(p: &mut Proc, target: &str, link: &str) -> i32 {
             p.err_dialect(&gnu, &format!("{link}: {e}"));
             1
         }
+    }
+}
+
+/// `mknod [-m MODE] NAME TYPE [MAJOR MINOR]`: a named pipe (`p`) or a device node (`b`, `c`,
+/// `u`); devices need root (CAP_MKNOD), which a container's root keeps (oracle-69).
+pub(super) fn mknod(p: &mut Proc, args: &[String]) -> i32 {
+    let mut mode: Option<u32> = None;
+    let mut operands = Vec::new();
+    let mut i = 0;
+    while let Some(a) = args.get(i) {
+        i += 1;
+        let value = match a.as_str() {
+            "-m" | "--mode" => {
+                i += 1;
+                args.get(i - 1).cloned()
+            }
+            s if s.starts_with("--mode=") => s.strip_prefix("--mode=").map(str::to_string),
+            s if s.starts_with("-m") && s.len() > 2 => s.get(2..).map(str::to_string),
+            _ => {
+                operands.push(a.clone());
+                continue;
+            }
+        };
+        match value.as_deref().and_then(|m| super::perms::parse_mode(m, 0o666, false)) {
+            Some(m) => mode = Some(m),
+            None if p.gnu => return p.err_try("invalid mode"),
+            None => return p.busybox_usage(),
+        }
+    }
+    let Some(kind) = special_kind(p, &operands) else { return 1 };
+    let Some(name) = operands.first().cloned() else { return 1 };
+    let mut ctx = p.ctx.clone();
+    if mode.is_some() {
+        // An explicit mode is not masked by the umask.
+        ctx.umask = 0;
+    }
+    match p.world.mknod(&ctx, &name, kind, mode.unwrap_or(0o666)) {
+        Ok(()) => 0,
+        Err(e) => {
+            p.err(&format!("{name}: {e}"));
+            1
+        }
+    }
+}
+
+/// The node `mknod`'s operands ask for, or its complaint (usage, in busybox) and `None`.
+fn special_kind(p: &mut Proc, operands: &[String]) -> Option<Kind> {
+    let kind = operands.get(1).map(String::as_str);
+    let numbers = operands.get(2..).unwrap_or_default();
+    let fits = matches!((kind, numbers.len()), (Some("p"), 0) | (Some("b" | "c" | "u"), 2));
+    if !fits {
+        if !p.gnu {
+            p.busybox_usage();
+            return None;
+        }
+        match (kind, operands.len()) {
+            (None, 0) => {
+                p.usage();
+            }
+            (None, _) => {
+                let q = p.lq(&operands[0]);
+                p.err_try(&format!("missing operand after {q}"));
+            }
+            (Some("p"), _) => {
+                let q = p.lq(&operands[2]);
+                p.err(&format!("extra operand {q}"));
+                p.io.err_line("Fifos do not have major and minor device numbers.");
+                p.io.err_line("Try 'mknod --help' for more information.");
+            }
+            (Some(k), n) if n < 4 => {
+                let last = p.lq(operands.last().map_or(k, String::as_str));
+                p.err(&format!("missing operand after {last}"));
+                if n == 2 {
+                    p.io.err_line("Special files require major and minor device numbers.");
+                }
+                p.io.err_line("Try 'mknod --help' for more information.");
+            }
+            (Some(k), 4) => {
+                let q = p.lq(k);
+                p.err(&format!("invalid device type {q}"));
+                p.io.err_line("Try 'mknod --help' for more information.");
+            }
+            _ => {
+                let q = p.lq(&operands[4]);
+                p.err_try(&format!("extra operand {q}"));
+            }
+        }
+        return None;
+    }
+    let number = |s: &String| s.parse::<u32>().ok();
+    match (kind, numbers) {
+        (Some("p"), _) => Some(Kind::Fifo),
+        (Some(k), [major, minor]) => match (number(major), number(minor)) {
+            (Some(major), Some(minor)) if k == "b" => Some(Kind::BlockDev { major, minor }),
+            (Some(major), Some(minor)) => Some(Kind::CharDev { major, minor }),
+            (None, _) => {
+                let q = p.vq(major);
+                p.err(&format!("invalid major device number {q}"));
+                None
+            }
+            (_, None) => {
+                let q = p.vq(minor);
+                p.err(&format!("invalid minor device number {q}"));
+                None
+            }
+        },
+        _ => None,
     }
 }

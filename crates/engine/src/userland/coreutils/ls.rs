@@ -15,6 +15,7 @@ pub fn mode_string(st: &Stat) -> String {
         FileType::Dir => 'd',
         FileType::Symlink => 'l',
         FileType::CharDev => 'c',
+        FileType::BlockDev => 'b',
         FileType::Socket => 's',
         FileType::Fifo => 'p',
         FileType::File => '-',
@@ -350,11 +351,11 @@ fn render_entries(p: &Proc, list: &[LsEntry], shape: Shape) -> String {
             let g = group(p.world, &p.ctx, e.st.gid);
             let o_num = o.chars().all(|c| c.is_ascii_digit());
             let g_num = g.chars().all(|c| c.is_ascii_digit());
-            let size = if e.st.ftype == FileType::CharDev {
+            let size = if matches!(e.st.ftype, FileType::CharDev | FileType::BlockDev) {
                 if p.gnu {
                     format!("{}, {}", e.st.rdev.0, e.st.rdev.1)
                 } else {
-                    format!("{:>4}, {:>4}", e.st.rdev.0, e.st.rdev.1)
+                    format!("{:>4},{:>4}", e.st.rdev.0, e.st.rdev.1)
                 }
             } else if human {
                 human_size(e.st.size, p.gnu)

@@ -7,6 +7,7 @@
 
 mod accounts;
 mod awk;
+mod blocks;
 mod bytes;
 mod columns;
 mod compress;
@@ -22,6 +23,8 @@ mod lines;
 mod links;
 mod ls;
 mod make;
+mod mounts;
+mod namei;
 mod numbers;
 mod perms;
 mod regex;
@@ -29,6 +32,7 @@ mod sed;
 mod sort;
 mod stat;
 mod sums;
+mod tabs;
 pub mod tar;
 mod text;
 
@@ -42,12 +46,13 @@ use crate::vfs::{Ctx, Stat};
 use crate::world::World;
 
 use super::getopt;
-use disk::{dd, df, du, mount};
+use disk::{dd, df, du};
 use files::{cp, ln, mkdir, mv, rm, rmdir, touch};
 use find::find;
 use grep::grep;
 use identity::{getent, groups, id, logname, whoami};
 use ls::ls;
+use mounts::mount;
 use perms::{chmod, chown};
 use sed::sed;
 use sort::sort;
@@ -295,6 +300,7 @@ pub fn run(p: &mut Proc, argv: &[String]) -> i32 {
         "link" => links::link(p, args),
         "unlink" => links::unlink(p, args),
         "mkfifo" => links::mkfifo(p, args),
+        "mknod" => links::mknod(p, args),
         "logname" if p.gnu => logname(p),
         // The machine has two processors (`docker info`: CPUs 2).
         "nproc" => {
@@ -431,10 +437,33 @@ pub fn run(p: &mut Proc, argv: &[String]) -> i32 {
         "sum" if p.gnu => sums::bsd_sum(p, args),
         "base32" if p.gnu => bytes::base32(p, args),
         "truncate" => bytes::truncate(p, args),
+        "fallocate" => blocks::fallocate(p, args),
+        "shred" => blocks::shred(p, args),
         "nl" => columns::nl(p, args),
         "rev" => columns::rev(p, args),
         "paste" => columns::paste(p, args),
         "more" => columns::more(p, args),
+        "less" => columns::less(p, args),
+        "expand" => tabs::expand(p, args),
+        "unexpand" => tabs::unexpand(p, args),
+        "dos2unix" | "unix2dos" if !p.gnu => tabs::line_ends(p, args),
+        // A microsecond sleep: the clock moves in milliseconds.
+        "usleep" if !p.gnu => match args.first().map(|a| a.parse::<u64>()) {
+            Some(Ok(micros)) => {
+                p.world.advance_clock((micros / 1000).min(5000) as i64);
+                0
+            }
+            Some(Err(_)) => {
+                let a = args.first().cloned().unwrap_or_default();
+                p.err(&format!("invalid number '{a}'"));
+                1
+            }
+            None => p.busybox_usage(),
+        },
+        "arch" => {
+            p.out_line("x86_64");
+            0
+        }
         "expr" => expr::expr(p, args),
         "mktemp" => make::mktemp(p, args),
         "install" if p.gnu => make::install(p, args),
@@ -446,6 +475,10 @@ pub fn run(p: &mut Proc, argv: &[String]) -> i32 {
         "gzip" | "gunzip" | "zcat" => compress::gzip(p, args),
         "realpath" => realpath(p, args),
         "mount" => mount(p, args),
+        "umount" => mounts::umount(p, args),
+        "mountpoint" if p.gnu => mounts::mountpoint(p, args),
+        "findmnt" if p.gnu => mounts::findmnt(p, args),
+        "namei" if p.gnu => namei::namei(p, args),
         _ => {
             if p.gnu {
                 let n = p.name.clone();

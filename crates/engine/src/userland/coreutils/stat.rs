@@ -58,6 +58,7 @@ pub(super) fn stat(p: &mut Proc, args: &[String]) -> i32 {
             FileType::File => "regular file",
             FileType::Symlink => "symbolic link",
             FileType::CharDev => "character special file",
+            FileType::BlockDev => "block special file",
             FileType::Socket => "socket",
             FileType::Fifo => "fifo",
         };
@@ -86,6 +87,9 @@ pub(super) fn stat(p: &mut Proc, args: &[String]) -> i32 {
                             'y' => ymd.clone(),
                             'Y' => st.mtime.to_string(),
                             'b' => (st.blocks * 2).to_string(),
+                            // A device node's numbers, in hex.
+                            't' => format!("{:x}", st.rdev.0),
+                            'T' => format!("{:x}", st.rdev.1),
                             '%' => "%".into(),
                             other => format!("?{other}"),
                         };

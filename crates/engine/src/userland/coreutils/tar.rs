@@ -77,6 +77,7 @@ pub fn encode_as(members: &[Member], format: Format) -> Vec<u8> {
             FileType::Dir => b'5',
             FileType::Symlink => b'2',
             FileType::CharDev => b'3',
+            FileType::BlockDev => b'4',
             FileType::Fifo => b'6',
             _ => b'0',
         };
@@ -138,6 +139,7 @@ pub fn decode(bytes: &[u8]) -> Option<Vec<Member>> {
             b'5' => FileType::Dir,
             b'2' => FileType::Symlink,
             b'3' => FileType::CharDev,
+            b'4' => FileType::BlockDev,
             b'6' => FileType::Fifo,
             _ => FileType::File,
         };

@@ -1,0 +1,290 @@
+//! Mounts: `mount` lists them, `umount` would take one away, `mountpoint` and `findmnt`
+//! (util-linux, on the host) say where one is. The tables come from `procfs`: the host's own
+//! file systems and an overlay for each running container; a container's `/proc/mounts`.
+//! oracle-69.
+
+use super::{has, split_opts, Proc};
+use crate::fs::Errno;
+
+/// busybox `mount`: without arguments it lists `/proc/mounts` as `DEV on DIR type TYPE (OPTS)`;
+/// a container has no CAP_SYS_ADMIN, so mounting anything fails.
+pub(super) fn mount(p: &mut Proc, args: &[String]) -> i32 {
+    let operands: Vec<&String> = args.iter().filter(|a| !a.starts_with('-')).collect();
+    if args.is_empty() {
+        let text = if p.gnu {
+            crate::procfs::host_mounts(p.world)
+        } else {
+            p.world.read(&p.ctx, "/proc/mounts").map(|d| String::from_utf8_lossy(&d.to_vec()).into_owned()).unwrap_or_default()
+        };
+        for line in text.lines() {
+            let f: Vec<&str> = line.split(' ').collect();
+            if let [dev, dir, fstype, opts, ..] = f[..] {
+                p.io.out_str(&format!("{dev} on {dir} type {fstype} ({opts})\n"));
+            }
+        }
+        return 0;
+    }
+    if p.gnu {
+        // util-linux: mounting needs root, and the simulated host mounts nothing new.
+        let target = operands.last().map(|s| s.as_str()).unwrap_or("");
+        p.err(&if p.ctx.cred.uid != 0 {
+            format!("{target}: must be superuser to use mount.")
+        } else {
+            format!("{target}: permission denied.")
+        });
+        return 32;
+    }
+    if p.ctx.cred.uid != 0 {
+        p.err("permission denied (are you root?)");
+        return 1;
+    }
+    match operands[..] {
+        [src, dst, ..] => p.err(&format!("mounting {src} on {dst} failed: Permission denied")),
+        _ => p.err(&format!("can't find {} in /etc/fstab", operands.first().map(|s| s.as_str()).unwrap_or(""))),
+    }
+    255
+}
+
+/// One line of a mount table.
+struct Mount {
+    source: String,
+    target: String,
+    fstype: String,
+    options: String,
+}
+
+/// The host's mounts, in the kernel's order.
+fn host_table(p: &Proc) -> Vec<Mount> {
+    crate::procfs::host_mounts(p.world)
+        .lines()
+        .filter_map(|line| match line.split(' ').collect::<Vec<_>>()[..] {
+            [source, target, fstype, options, ..] => Some(Mount {
+                source: source.to_string(),
+                target: target.to_string(),
+                fstype: fstype.to_string(),
+                options: options.to_string(),
+            }),
+            _ => None,
+        })
+        .collect()
+}
+
+/// The device numbers (`mountpoint -d`) of the host's file systems, as the recording machine
+/// has them: the disk is 254:0, each virtual file system an anonymous device of its own.
+fn device_of(m: &Mount, index: usize) -> String {
+    let known = [
+        ("/proc", "0:21"),
+        ("/sys", "0:22"),
+        ("/dev", "0:6"),
+        ("/dev/shm", "0:27"),
+        ("/dev/pts", "0:26"),
+        ("/sys/fs/cgroup", "0:28"),
+        ("/sys/fs/cgroup/unified", "0:38"),
+    ];
+    if m.source == "/dev/vda" {
+        return "254:0".to_string();
+    }
+    match known.iter().find(|(t, _)| *t == m.target) {
+        Some((_, dev)) => dev.to_string(),
+        None => format!("0:{}", 40 + index),
+    }
+}
+
+/// util-linux `umount` on the host; busybox's in a container, which lacks CAP_SYS_ADMIN.
+pub(super) fn umount(p: &mut Proc, args: &[String]) -> i32 {
+    let (_, targets) = split_opts(args);
+    if targets.is_empty() {
+        if !p.gnu {
+            return p.busybox_usage();
+        }
+        p.err("bad usage");
+        p.io.err_line("Try 'umount --help' for more information.");
+        return 1;
+    }
+    if !p.gnu {
+        for t in &targets {
+            p.err(&format!("can't unmount {t}: {}", Errno::Perm));
+        }
+        return 1;
+    }
+    let root = p.ctx.cred.uid == 0;
+    let failed = if root { 32 } else { 1 };
+    let mut status = 0;
+    for target in targets {
+        let resolved = match p.world.resolve(&p.ctx, &target, true) {
+            Ok(loc) => loc.path,
+            Err(e) => {
+                p.err(&if root { format!("{target}: no mount point specified.") } else { format!("{target}: {e}") });
+                status = failed;
+                continue;
+            }
+        };
+        if !host_table(p).iter().any(|m| m.target == resolved) {
+            p.err(&format!("{target}: not mounted."));
+            status = failed;
+        } else if root {
+            // The host's own file systems and Docker's are in use while the machine runs.
+            p.err(&format!("{target}: target is busy."));
+            status = 32;
+        } else {
+            p.err(&format!("{target}: must be superuser to unmount."));
+            status = 32;
+        }
+    }
+    status
+}
+
+/// `mountpoint [-q] [-d] DIR`: whether DIR is where a file system is mounted (0) or not (32).
+pub(super) fn mountpoint(p: &mut Proc, args: &[String]) -> i32 {
+    let (opts, operands) = split_opts(args);
+    let [dir] = &operands[..] else {
+        p.err("bad usage");
+        p.io.err_line("Try 'mountpoint --help' for more information.");
+        return 1;
+    };
+    let quiet = has(&opts, "-q", "--quiet");
+    let resolved = match p.world.resolve(&p.ctx, dir, true) {
+        Ok(loc) => loc.path,
+        Err(e) => {
+            if !quiet {
+                p.err(&format!("{dir}: {e}"));
+            }
+            return 1;
+        }
+    };
+    let table = host_table(p);
+    match table.iter().enumerate().rev().find(|(_, m)| m.target == resolved) {
+        Some((index, m)) => {
+            if has(&opts, "-d", "--fs-devno") {
+                let dev = device_of(m, index);
+                p.out_line(&dev);
+            } else if !quiet {
+                p.out_line(&format!("{dir} is a mountpoint"));
+            }
+            0
+        }
+        None => {
+            if !quiet {
+                p.out_line(&format!("{dir} is not a mountpoint"));
+            }
+            32
+        }
+    }
+}
+
+/// The columns `findmnt -o` knows here.
+const COLUMNS: [&str; 4] = ["TARGET", "SOURCE", "FSTYPE", "OPTIONS"];
+
+/// `findmnt [-l] [-n] [-o COLUMNS] [-t TYPES] [-T PATH | TARGET|SOURCE]`: the host's mounts
+/// as a tree under `/` (a list when asked, or when it looks for something).
+pub(super) fn findmnt(p: &mut Proc, args: &[String]) -> i32 {
+    let mut columns: Vec<String> = COLUMNS.iter().map(|c| c.to_string()).collect();
+    let (mut list, mut headings, mut types, mut contains, mut wanted) = (false, true, None::<Vec<String>>, None, None);
+    let mut i = 0;
+    while let Some(a) = args.get(i) {
+        i += 1;
+        let mut value = || {
+            i += 1;
+            args.get(i - 1).cloned().unwrap_or_default()
+        };
+        match a.as_str() {
+            "-l" | "--list" => list = true,
+            "-n" | "--noheadings" => headings = false,
+            "-o" | "--output" => columns = value().split(',').map(str::to_string).collect(),
+            "-t" | "--types" => types = Some(value().split(',').map(str::to_string).collect()),
+            "-T" | "--target" => contains = Some(value()),
+            s if s.starts_with('-') && s.len() > 1 => {
+                let bad = s.trim_start_matches('-').chars().next().unwrap_or('-');
+                p.err(&format!("invalid option -- '{bad}'"));
+                p.io.err_line("Try 'findmnt --help' for more information.");
+                return 1;
+            }
+            _ => wanted = Some(a.clone()),
+        }
+    }
+    if let Some(bad) = columns.iter().find(|c| !COLUMNS.contains(&c.as_str())) {
+        let msg = format!("unknown column: {bad}");
+        p.err(&msg);
+        return 1;
+    }
+    let table = host_table(p);
+    let mut picked: Vec<usize> = (0..table.len()).filter(|&k| types.as_ref().is_none_or(|t| t.contains(&table[k].fstype))).collect();
+    if let Some(path) = &contains {
+        // The mount that holds the path: the deepest mount point above it.
+        let Ok(loc) = p.world.resolve(&p.ctx, path, true) else { return 1 };
+        let holder = picked.iter().copied().filter(|&k| under(&loc.path, &table[k].target)).max_by_key(|&k| table[k].target.len());
+        picked = holder.into_iter().collect();
+    } else if let Some(w) = &wanted {
+        let norm = crate::fs::normalize(&p.ctx.cwd, w);
+        picked.retain(|&k| table[k].target == norm || table[k].source == *w);
+    }
+    if picked.is_empty() {
+        return 1;
+    }
+    let tree = !list && types.is_none() && contains.is_none() && wanted.is_none();
+    let rows: Vec<(String, usize)> = if tree { tree_order(&table) } else { picked.into_iter().map(|k| (String::new(), k)).collect() };
+    let cells: Vec<Vec<String>> = rows
+        .iter()
+        .map(|(prefix, k)| {
+            let m = &table[*k];
+            columns
+                .iter()
+                .map(|c| match c.as_str() {
+                    "TARGET" => format!("{prefix}{}", m.target),
+                    "SOURCE" if m.source.starts_with("/dev/") && m.target != "/" => format!("{}[{}]", m.source, m.target),
+                    "SOURCE" => m.source.clone(),
+                    "FSTYPE" => m.fstype.clone(),
+                    _ => m.options.clone(),
+                })
+                .collect()
+        })
+        .collect();
+    let widths: Vec<usize> =
+        (0..columns.len()).map(|c| cells.iter().map(|r| r[c].chars().count()).chain([columns[c].len()]).max().unwrap_or(0)).collect();
+    let mut lines = Vec::new();
+    if headings {
+        lines.push(columns.clone());
+    }
+    lines.extend(cells);
+    for line in lines {
+        let last = line.len().saturating_sub(1);
+        let text: Vec<String> = line
+            .iter()
+            .enumerate()
+            .map(|(c, cell)| if c == last { cell.clone() } else { format!("{cell}{}", " ".repeat(widths[c] - cell.chars().count())) })
+            .collect();
+        p.out_line(&text.join(" "));
+    }
+    0
+}
+
+/// Whether `path` is `dir` or inside it.
+fn under(path: &str, dir: &str) -> bool {
+    dir == "/" || path == dir || path.strip_prefix(dir).is_some_and(|rest| rest.starts_with('/'))
+}
+
+/// The mounts as findmnt draws them: `/` first, each mount under the deepest mount point
+/// above it, in the kernel's order; each with the tree's lines before its target.
+fn tree_order(table: &[Mount]) -> Vec<(String, usize)> {
+    let parent = |k: usize| {
+        (0..table.len())
+            .filter(|&q| q != k && table[q].target != table[k].target && under(&table[k].target, &table[q].target))
+            .max_by_key(|&q| table[q].target.len())
+    };
+    let parents: Vec<Option<usize>> = (0..table.len()).map(parent).collect();
+    let mut out = Vec::new();
+    if let Some(root) = table.iter().position(|m| m.target == "/") {
+        out.push((String::new(), root));
+        draw(table, &parents, root, "", &mut out);
+    }
+    out
+}
+
+fn draw(table: &[Mount], parents: &[Option<usize>], at: usize, indent: &str, out: &mut Vec<(String, usize)>) {
+    let children: Vec<usize> = (0..table.len()).filter(|&k| parents[k] == Some(at)).collect();
+    for (n, &child) in children.iter().enumerate() {
+        let last = n + 1 == children.len();
+        out.push((format!("{indent}{}", if last { "└─" } else { "├─" }), child));
+        draw(table, parents, child, &format!("{indent}{}", if last { "  " } else { "│ " }), out);
+    }
+}
