@@ -426,12 +426,18 @@ fn test_cmd(sh: &Shell, world: &World, name: &str, args: &[String], io: &mut Io)
     }
 }
 
-/// `test` or `[` run as a program: `[` wants its closing `]`; errors name the program.
+/// `test`, `[` or busybox's `[[` run as a program: `[` wants its closing `]`, `[[` its `]]`;
+/// errors name the program.
 pub fn test_program(world: &World, sh: &Shell, name: &str, argv: &[String], io: &mut Io) -> i32 {
     let mut args = argv.get(1..).unwrap_or_default().to_vec();
-    if name == "[" {
-        if args.last().map(String::as_str) != Some("]") {
-            io.err_line("[: missing ']'");
+    let closing = match name {
+        "[" => Some("]"),
+        "[[" => Some("]]"),
+        _ => None,
+    };
+    if let Some(closing) = closing {
+        if args.last().map(String::as_str) != Some(closing) {
+            io.err_line(&format!("{name}: missing '{closing}'"));
             return 2;
         }
         args.pop();

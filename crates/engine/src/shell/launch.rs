@@ -199,6 +199,7 @@ fn find_program(world: &World, sh: &Shell, name: &str) -> Program {
         return match host_tool(name) {
             Some(tool) => Program::Native(Binary::Gnu(tool), name.to_string()),
             None if matches!(name, "sh" | "bash") => Program::Native(Binary::Bash, name.to_string()),
+            None if name == "dash" => Program::Native(Binary::Dash, name.to_string()),
             None => Program::NotFound,
         };
     } else {
@@ -253,8 +254,9 @@ fn find_program(world: &World, sh: &Shell, name: &str) -> Program {
 
 /// Applets of busybox 1.35 (`busybox --list`) the simulation implements beyond the links the
 /// images have.
-const STANDALONE_APPLETS: [&str; 55] = [
+const STANDALONE_APPLETS: [&str; 59] = [
     "arch",
+    "ash",
     "awk",
     "base64",
     "chgrp",
@@ -262,9 +264,11 @@ const STANDALONE_APPLETS: [&str; 55] = [
     "cut",
     "diff",
     "dos2unix",
+    "egrep",
     "expand",
     "expr",
     "fallocate",
+    "fgrep",
     "fold",
     "groups",
     "gunzip",
@@ -272,6 +276,7 @@ const STANDALONE_APPLETS: [&str; 55] = [
     "hexdump",
     "less",
     "link",
+    "logname",
     "md5sum",
     "mkfifo",
     "mknod",
@@ -445,6 +450,8 @@ pub fn run_program(world: &mut World, sh: &mut Shell, applet: &str, gnu: bool, a
         // test and [ as programs (`/usr/bin/test`, `sudo test -f …`): the builtin's logic,
         // with the program's own credentials.
         "test" | "[" => Exit::Code(builtins::test_program(world, sh, applet, argv, io)),
+        // busybox's `[[` applet is its `[` (oracle-72).
+        "[[" if !gnu => Exit::Code(builtins::test_program(world, sh, "[[", argv, io)),
         "yes" => {
             // Endless in truth; it stops where a pipe's reader would have stopped reading
             // (a pipe buffer's worth: 64 KiB).
@@ -774,7 +781,9 @@ fn run_shell(world: &mut World, sh: &mut Shell, flavor: Flavor, argv: &[String],
     let script = if args.first().map(String::as_str) == Some("-c") {
         match args.get(1) {
             Some(s) => {
-                sub.arg0 = args.get(2).cloned();
+                // `$0` is the name the shell was started by (`ash`, `dash`, `/bin/sh`), unless
+                // `-c` was given one.
+                sub.arg0 = args.get(2).cloned().or_else(|| argv.first().filter(|a| a.as_str() != sub.name()).cloned());
                 sub.positional = args.iter().skip(3).cloned().collect();
                 s.clone()
             }

@@ -242,7 +242,9 @@ impl Shell {
 /// Where `name` is found on the PATH (for `type` and `command -v`).
 pub fn which(world: &World, sh: &Shell, name: &str) -> Option<String> {
     match sh.ctx.ns {
-        Ns::Host => crate::userland::HOST_PROGRAMS.contains(&name).then(|| format!("/usr/bin/{name}")),
+        // The shells and `test` are programs there too, beside the builtins of the same names.
+        Ns::Host => (crate::userland::HOST_PROGRAMS.contains(&name) || ["bash", "sh", "dash", "test", "["].contains(&name))
+            .then(|| format!("/usr/bin/{name}")),
         Ns::Container(_) => {
             let path = sh.vars.get("PATH").cloned().unwrap_or_default();
             path.split(':')

@@ -31,7 +31,7 @@ pub enum Exit {
 
 /// Programs installed on the host (GNU coreutils, tar, grep, getent, sudo, docker, curl, and
 /// Debian's `which`).
-pub const HOST_PROGRAMS: [&str; 109] = [
+pub const HOST_PROGRAMS: [&str; 115] = [
     "arch",
     "awk",
     "base32",
@@ -56,11 +56,13 @@ pub const HOST_PROGRAMS: [&str; 109] = [
     "docker",
     "du",
     "echo",
+    "egrep",
     "env",
     "expand",
     "expr",
     "fallocate",
     "false",
+    "fgrep",
     "find",
     "findmnt",
     "fold",
@@ -79,6 +81,8 @@ pub const HOST_PROGRAMS: [&str; 109] = [
     "ln",
     "logname",
     "ls",
+    "lsblk",
+    "mawk",
     "md5sum",
     "mkdir",
     "mkfifo",
@@ -89,6 +93,7 @@ pub const HOST_PROGRAMS: [&str; 109] = [
     "mountpoint",
     "mv",
     "namei",
+    "nawk",
     "nl",
     "nohup",
     "nproc",
@@ -101,6 +106,7 @@ pub const HOST_PROGRAMS: [&str; 109] = [
     "readlink",
     "realpath",
     "rev",
+    "rgrep",
     "rm",
     "rmdir",
     "sed",

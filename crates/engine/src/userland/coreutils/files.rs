@@ -150,17 +150,33 @@ pub(super) fn rm(p: &mut Proc, args: &[String]) -> i32 {
     status
 }
 
+/// `rmdir [-p] DIR…`: empty directories removed; `-p` then removes each parent named in the
+/// operand, up to the first that fails (busybox goes on to `/`, which is busy: oracle-72).
 pub(super) fn rmdir(p: &mut Proc, args: &[String]) -> i32 {
-    let (_, ops) = split_opts(args);
+    let (opts, ops) = split_opts(args);
     if ops.is_empty() {
         return p.usage();
     }
+    let parents = has(&opts, "-p", "--parents");
     let mut status = 0;
     for op in ops {
-        if let Err(e) = p.world.remove(&p.ctx, &op, true) {
-            let q = p.q(&op);
-            p.err_dialect(&format!("failed to remove {q}: {e}"), &format!("'{op}': {e}"));
-            status = 1;
+        let mut dir = op.trim_end_matches('/').to_string();
+        let mut parent = false;
+        loop {
+            let removed = if dir == "/" { Err(Errno::Busy) } else { p.world.remove(&p.ctx, &dir, true) };
+            if let Err(e) = removed {
+                let q = p.q(&dir);
+                let what = if parent { "directory " } else { "" };
+                p.err_dialect(&format!("failed to remove {what}{q}: {e}"), &format!("'{dir}': {e}"));
+                status = 1;
+                break;
+            }
+            match dir.rsplit_once('/') {
+                Some(("", _)) if parents && !p.gnu => dir = "/".into(),
+                Some((up, _)) if parents && !up.is_empty() => dir = up.to_string(),
+                _ => break,
+            }
+            parent = true;
         }
     }
     status

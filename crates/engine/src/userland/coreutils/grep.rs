@@ -1,6 +1,8 @@
-//! `grep`: matching lines, with counts, names, numbers and context lines.
+//! `grep`: matching lines, with counts, names, numbers and context lines; whole words (`-w`),
+//! and whole trees (`-r`).
 
 use super::{read_input, Proc};
+use crate::fs::FileType;
 
 pub(super) fn grep(p: &mut Proc, args: &[String]) -> i32 {
     let mut pattern: Option<String> = None;
@@ -9,6 +11,9 @@ pub(super) fn grep(p: &mut Proc, args: &[String]) -> i32 {
         (false, false, false, false, false, false, false, false);
     // -o: each match on its own line, not the line.
     let mut only_matching = false;
+    // -w: a match must be a whole word; -r: directories are searched through; -h/-H: names
+    // never or always shown.
+    let (mut words, mut recursive, mut names_shown) = (false, false, None::<bool>);
     // Context lines: -A/-B/-C N (or -A3), --after-context=N and the like.
     let (mut after, mut before) = (0usize, 0usize);
     let mut i = 0;
@@ -51,7 +56,7 @@ pub(super) fn grep(p: &mut Proc, args: &[String]) -> i32 {
                 && a.len() > 1
                 && files.is_empty()
                 && pattern.is_some()
-                && a.chars().skip(1).all(|c| "vcqilnFEsrwho".contains(c)))
+                && a.chars().skip(1).all(|c| "vcqilnFEsrRwhHo".contains(c)))
         {
             for c in a.chars().skip(1) {
                 match c {
@@ -64,6 +69,10 @@ pub(super) fn grep(p: &mut Proc, args: &[String]) -> i32 {
                     'F' => fixed = true,
                     'E' => extended = true,
                     'o' => only_matching = true,
+                    'w' => words = true,
+                    'r' | 'R' => recursive = true,
+                    'h' => names_shown = Some(false),
+                    'H' => names_shown = Some(true),
                     _ => {}
                 }
             }
@@ -74,7 +83,14 @@ pub(super) fn grep(p: &mut Proc, args: &[String]) -> i32 {
         }
         i += 1;
     }
-    let Some(pattern) = pattern else { return p.usage() };
+    let Some(pattern) = pattern else {
+        if p.gnu {
+            p.io.err_line("Usage: grep [OPTION]... PATTERNS [FILE]...");
+            p.io.err_line("Try 'grep --help' for more information.");
+            return 2;
+        }
+        return p.busybox_usage();
+    };
     let compiled = if extended || fixed {
         crate::userland::coreutils::Regex::new(&pattern, fixed, ignore)
     } else {
@@ -87,8 +103,14 @@ pub(super) fn grep(p: &mut Proc, args: &[String]) -> i32 {
             return 2;
         }
     };
-    let multi = files.len() > 1;
-    let inputs = if files.is_empty() { vec!["-".to_string()] } else { files };
+    let multi = names_shown.unwrap_or(files.len() > 1 || recursive);
+    let inputs = match (files.is_empty(), recursive) {
+        // GNU searches the working directory and names its files without `./`.
+        (true, true) if p.gnu => tree_files(p, ".").into_iter().map(|f| f.strip_prefix("./").unwrap_or(&f).to_string()).collect(),
+        (true, _) => vec!["-".to_string()],
+        (false, true) => files.iter().flat_map(|f| tree_files(p, f)).collect(),
+        (false, false) => files,
+    };
     let mut found = false;
     let mut status_err = false;
     // With context, groups of lines that do not touch are separated by `--`, across files too.
@@ -115,7 +137,7 @@ pub(super) fn grep(p: &mut Proc, args: &[String]) -> i32 {
             printed_any = true;
         };
         for (ln, line) in lines.iter().enumerate() {
-            let is_match = re.is_match(line) != invert;
+            let is_match = (if words { whole_word(&re, line) } else { re.is_match(line) }) != invert;
             if is_match {
                 n += 1;
                 found = true;
@@ -130,7 +152,11 @@ pub(super) fn grep(p: &mut Proc, args: &[String]) -> i32 {
                     while from < chars.len() {
                         let rest: String = chars[from..].iter().collect();
                         let Some((a, b)) = re.find(&rest) else { break };
-                        if b > a {
+                        let alone = !words || {
+                            let word = |c: Option<&char>| c.is_some_and(|c| c.is_alphanumeric() || *c == '_');
+                            !word((from + a).checked_sub(1).and_then(|i| chars.get(i))) && !word(chars.get(from + b))
+                        };
+                        if b > a && alone {
                             let prefix = if multi { format!("{f}:") } else { String::new() };
                             let num = if number { format!("{}:", ln + 1) } else { String::new() };
                             p.out(&format!("{prefix}{num}{}\n", chars[from + a..from + b].iter().collect::<String>()));
@@ -167,4 +193,32 @@ pub(super) fn grep(p: &mut Proc, args: &[String]) -> i32 {
     } else {
         1
     }
+}
+
+/// `-r`: a directory operand stands for the files under it (in name order; symlinks met on
+/// the way are not followed); any other operand for itself.
+fn tree_files(p: &mut Proc, root: &str) -> Vec<String> {
+    let is_dir = p.world.stat(&p.ctx, root, true).is_ok_and(|st| st.ftype == FileType::Dir);
+    if !is_dir {
+        return vec![root.to_string()];
+    }
+    super::walk_paths(p, root)
+        .into_iter()
+        .filter(|path| p.world.stat(&p.ctx, path, false).is_ok_and(|st| st.ftype == FileType::File))
+        .collect()
+}
+
+/// `-w`: some match of the line stands as a word of its own (no letter, digit or `_` beside it).
+fn whole_word(re: &super::Regex, line: &str) -> bool {
+    let chars: Vec<char> = line.chars().collect();
+    let word = |c: Option<&char>| c.is_some_and(|c| c.is_alphanumeric() || *c == '_');
+    let mut from = 0;
+    while from <= chars.len() {
+        let Some((start, end)) = re.captures_from(line, from).and_then(|groups| groups.first().copied().flatten()) else { return false };
+        if end > start && !word(start.checked_sub(1).and_then(|i| chars.get(i))) && !word(chars.get(end)) {
+            return true;
+        }
+        from = start + 1;
+    }
+    false
 }

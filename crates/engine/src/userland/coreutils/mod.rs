@@ -275,7 +275,8 @@ pub fn run(p: &mut Proc, argv: &[String]) -> i32 {
     }
     match p.name.as_str() {
         "cat" => cat(p, args),
-        "awk" => awk::awk(p, args),
+        // Debian's awk is mawk; `mawk` and `nawk` are its other names.
+        "awk" | "mawk" | "nawk" => awk::awk(p, args),
         "ls" => ls(p, args),
         "mkdir" => mkdir(p, args),
         "rm" => rm(p, args),
@@ -355,6 +356,25 @@ pub fn run(p: &mut Proc, argv: &[String]) -> i32 {
         "wc" => wc(p, args),
         "sort" => sort(p, args),
         "grep" => grep(p, args),
+        // Debian's egrep, fgrep and rgrep are scripts that run `grep -E`, `-F`, `-r`; busybox's
+        // are applets of their own names (oracle-72).
+        "egrep" | "fgrep" | "rgrep" => {
+            let flag = match p.name.as_str() {
+                "egrep" => "-E",
+                "fgrep" => "-F",
+                _ => "-r",
+            };
+            if p.gnu {
+                p.name = "grep".into();
+            }
+            let with: Vec<String> = std::iter::once(flag.to_string()).chain(args.iter().cloned()).collect();
+            grep(p, &with)
+        }
+        // A container's process has no login session to name.
+        "logname" if !p.gnu => {
+            p.err("getlogin: No such device or address");
+            1
+        }
         "sed" => sed(p, args),
         "tee" => tee(p, args),
         "dd" => dd(p, args),
@@ -479,6 +499,7 @@ pub fn run(p: &mut Proc, argv: &[String]) -> i32 {
         "mountpoint" if p.gnu => mounts::mountpoint(p, args),
         "findmnt" if p.gnu => mounts::findmnt(p, args),
         "namei" if p.gnu => namei::namei(p, args),
+        "lsblk" if p.gnu => mounts::lsblk(p, args),
         _ => {
             if p.gnu {
                 let n = p.name.clone();

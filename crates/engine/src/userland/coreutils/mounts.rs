@@ -288,3 +288,86 @@ fn draw(table: &[Mount], parents: &[Option<usize>], at: usize, indent: &str, out
         draw(table, parents, child, &format!("{indent}{}", if last { "  " } else { "│ " }), out);
     }
 }
+
+/// util-linux `lsblk [-n] [-o COLUMNS]`: the machine's block devices, the disk with each place
+/// it is mounted (newest first) and the empty zram device of the recording machine.
+pub(super) fn lsblk(p: &mut Proc, args: &[String]) -> i32 {
+    const KNOWN: [&str; 8] = ["NAME", "MAJ:MIN", "RM", "SIZE", "RO", "TYPE", "MOUNTPOINT", "MOUNTPOINTS"];
+    let mut columns: Vec<String> = ["NAME", "MAJ:MIN", "RM", "SIZE", "RO", "TYPE", "MOUNTPOINTS"].iter().map(|c| c.to_string()).collect();
+    let mut headings = true;
+    let mut i = 0;
+    while let Some(a) = args.get(i) {
+        i += 1;
+        match a.as_str() {
+            "-n" | "--noheadings" => headings = false,
+            "-o" | "--output" => {
+                columns = args.get(i).map(|c| c.split(',').map(str::to_uppercase).collect()).unwrap_or_default();
+                i += 1;
+            }
+            s => {
+                let bad = s.trim_start_matches('-').chars().next().unwrap_or('-');
+                if s.starts_with('-') {
+                    p.err(&format!("invalid option -- '{bad}'"));
+                } else {
+                    p.err(&format!("{s}: not a block device"));
+                }
+                p.io.err_line("Try 'lsblk --help' for more information.");
+                return if s.starts_with('-') { 1 } else { 32 };
+            }
+        }
+    }
+    if let Some(bad) = columns.iter().find(|c| !KNOWN.contains(&c.as_str())) {
+        let msg = format!("unknown column: {bad}");
+        p.err(&msg);
+        return 1;
+    }
+    let disk_mounts: Vec<String> = host_table(p).into_iter().rev().filter(|m| m.source == "/dev/vda").map(|m| m.target).collect();
+    // (name, major:minor, size, mount points)
+    let devices = [("zram0", "253:0", "0B", Vec::new()), ("vda", "254:0", "256G", disk_mounts)];
+    // Right-aligned columns, and the widths libsmartcols gives them at least.
+    let right = |c: &str| matches!(c, "RM" | "SIZE" | "RO");
+    let least = |c: &str| if c == "SIZE" { 5 } else { c.len() };
+    let cell = |c: &str, d: &(&str, &str, &str, Vec<String>), line: usize| -> String {
+        match (c, line) {
+            ("MOUNTPOINTS", _) => d.3.get(line).cloned().unwrap_or_default(),
+            (_, 0) => match c {
+                "NAME" => d.0.to_string(),
+                "MAJ:MIN" => d.1.to_string(),
+                "SIZE" => d.2.to_string(),
+                "TYPE" => "disk".to_string(),
+                // One mount point only: the first the disk was mounted on.
+                "MOUNTPOINT" => d.3.last().cloned().unwrap_or_default(),
+                _ => "0".to_string(),
+            },
+            _ => String::new(),
+        }
+    };
+    let mut rows: Vec<Vec<String>> = Vec::new();
+    for d in &devices {
+        let lines = if columns.iter().any(|c| c == "MOUNTPOINTS") { d.3.len().max(1) } else { 1 };
+        for line in 0..lines {
+            rows.push(columns.iter().map(|c| cell(c, d, line)).collect());
+        }
+    }
+    let widths: Vec<usize> =
+        columns.iter().enumerate().map(|(k, c)| rows.iter().map(|r| r[k].len()).chain([least(c)]).max().unwrap_or(0)).collect();
+    let mut lines = Vec::new();
+    if headings {
+        lines.push(columns.clone());
+    }
+    lines.extend(rows);
+    for line in lines {
+        let last = line.len().saturating_sub(1);
+        let text: Vec<String> = line
+            .iter()
+            .enumerate()
+            .map(|(k, v)| match k {
+                k if right(&columns[k]) => format!("{v:>w$}", w = widths[k]),
+                k if k == last => v.clone(),
+                _ => format!("{v:<w$}", w = widths[k]),
+            })
+            .collect();
+        p.out_line(&text.join(" "));
+    }
+    0
+}

@@ -133,6 +133,10 @@ pub(super) fn chown(p: &mut Proc, args: &[String]) -> i32 {
         None | Some("") => None,
         Some(g) => match users::gid_of(p.world, &p.ctx, g) {
             Some(n) => Some(n),
+            None if !p.gnu && p.name == "chgrp" => {
+                p.err(&format!("unknown group {g}"));
+                return 1;
+            }
             None => {
                 p.err(&format!("invalid group: {}", if p.gnu { p.q(&spec) } else { format!("'{spec}'") }));
                 return 1;
