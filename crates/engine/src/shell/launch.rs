@@ -254,13 +254,14 @@ fn find_program(world: &World, sh: &Shell, name: &str) -> Program {
 
 /// Applets of busybox 1.35 (`busybox --list`) the simulation implements beyond the links the
 /// images have.
-const STANDALONE_APPLETS: [&str; 59] = [
+const STANDALONE_APPLETS: [&str; 62] = [
     "arch",
     "ash",
     "awk",
     "base64",
     "chgrp",
     "cmp",
+    "crc32",
     "cut",
     "diff",
     "dos2unix",
@@ -292,8 +293,10 @@ const STANDALONE_APPLETS: [&str; 59] = [
     "seq",
     "sha1sum",
     "sha256sum",
+    "sha3sum",
     "sha512sum",
     "shred",
+    "strings",
     "su",
     "sync",
     "tac",
@@ -464,6 +467,18 @@ pub fn run_program(world: &mut World, sh: &mut Shell, applet: &str, gnu: bool, a
         "curl" if gnu => run_service(world, sh, Service::Curl, argv, env, io),
         "which" => Exit::Code(which_program(world, sh, gnu, argv, io)),
         "nohup" if gnu => nohup(world, sh, argv, env, io),
+        // `stdbuf -oL COMMAND`: buffering changes nothing a transcript or the terminal shows.
+        "stdbuf" if gnu => {
+            let at = argv.iter().skip(1).position(|a| !a.starts_with('-')).map_or(argv.len(), |k| k + 1);
+            match argv.get(at..).filter(|c| !c.is_empty()) {
+                Some(command) => exec(world, sh, command, env, io),
+                None => {
+                    io.err_line("stdbuf: missing operand");
+                    io.err_line("Try 'stdbuf --help' for more information.");
+                    Exit::Code(125)
+                }
+            }
+        }
         "env" if env_command_at(argv).is_some() => env_run(world, sh, gnu, argv, env, io),
         "xargs" => xargs(world, sh, argv, env, io),
         "find" if argv.iter().any(|a| a == "-exec" || a == "-execdir") => find_exec(world, sh, gnu, applet, argv, env, io),

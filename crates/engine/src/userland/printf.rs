@@ -81,6 +81,19 @@ pub fn unescape(s: &str, echo_style: bool) -> (String, bool) {
                 'e' => out.push('\x1b'),
                 '\\' => out.push('\\'),
                 'c' => return (out, true),
+                // `\xHH`: a byte by one or two hex digits (`\x` alone stays as written).
+                'x' if c.get(i + 1).is_some_and(char::is_ascii_hexdigit) => {
+                    let mut v = 0u32;
+                    i += 1;
+                    let mut n = 0;
+                    while n < 2 && i < c.len() && c[i].is_ascii_hexdigit() {
+                        v = v * 16 + c[i].to_digit(16).unwrap_or(0);
+                        i += 1;
+                        n += 1;
+                    }
+                    out.push(raw_byte(v as u8));
+                    continue;
+                }
                 '0'..='7' => {
                     let mut v = 0u32;
                     let mut n = 0;
@@ -145,6 +158,11 @@ pub fn printf(fmt: &str, args: &[String]) -> (String, i32) {
                     let mut j = i + 1;
                     if j < f.len() && f[j].is_digit(8) {
                         while j < f.len() && j < i + 4 && f[j].is_digit(8) {
+                            j += 1;
+                        }
+                    } else if j < f.len() && f[j] == 'x' {
+                        j += 1;
+                        while j < f.len() && j < i + 4 && f[j].is_ascii_hexdigit() {
                             j += 1;
                         }
                     } else {

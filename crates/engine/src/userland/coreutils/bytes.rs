@@ -128,7 +128,11 @@ pub(super) fn cmp(p: &mut Proc, args: &[String]) -> i32 {
             }
         }
     }
-    let (x, y) = (&data[0], &data[1]);
+    compare_bytes(p, silent, [a, b], [&data[0], &data[1]])
+}
+
+/// The comparison itself, of two files' bytes read already (`zcmp` hands it decompressed ones).
+pub(super) fn compare_bytes(p: &mut Proc, silent: bool, [a, b]: [&str; 2], [x, y]: [&[u8]; 2]) -> i32 {
     let first = x.iter().zip(y.iter()).position(|(l, r)| l != r);
     match first {
         Some(at) => {
@@ -240,6 +244,47 @@ pub(super) fn base32(p: &mut Proc, args: &[String]) -> i32 {
             text.push(if k < symbols { char::from(ALPHABET32[((n >> (35 - 5 * k)) & 31) as usize]) } else { '=' });
         }
     }
+    let out: String = text.as_bytes().chunks(76).map(|l| format!("{}\n", String::from_utf8_lossy(l))).collect();
+    p.out(&out);
+    0
+}
+
+/// GNU `basenc --ENCODING [-d] [FILE]`: `--base64` and `--base32` as their own tools write
+/// them, `--base16` as upper-case hex in lines of 76 (oracle-74).
+pub(super) fn basenc(p: &mut Proc, args: &[String]) -> i32 {
+    let encoding = args.iter().find(|a| matches!(a.as_str(), "--base64" | "--base32" | "--base16"));
+    let rest: Vec<String> = args.iter().filter(|a| Some(*a) != encoding).cloned().collect();
+    match encoding.map(String::as_str) {
+        Some("--base64") => base64(p, &rest),
+        Some("--base32") => base32(p, &rest),
+        Some(_) => base16(p, &rest),
+        None => p.err_try("missing encoding type"),
+    }
+}
+
+fn base16(p: &mut Proc, args: &[String]) -> i32 {
+    let (opts, files) = split_opts(args);
+    let decode = opts.iter().any(|o| o == "-d" || o == "--decode");
+    let input = files.first().cloned().unwrap_or_else(|| "-".into());
+    let Some(data) = read_input(p, &input) else { return 1 };
+    if decode {
+        let digits: Vec<u8> = data.iter().copied().filter(|c| !c.is_ascii_whitespace()).collect();
+        let decoded: Option<Vec<u8>> = digits
+            .chunks(2)
+            .map(|pair| std::str::from_utf8(pair).ok().filter(|s| s.len() == 2).and_then(|s| u8::from_str_radix(s, 16).ok()))
+            .collect();
+        return match decoded {
+            Some(bytes) => {
+                p.io.write_out(&bytes);
+                0
+            }
+            None => {
+                p.err("invalid input");
+                1
+            }
+        };
+    }
+    let text: String = data.iter().map(|b| format!("{b:02X}")).collect();
     let out: String = text.as_bytes().chunks(76).map(|l| format!("{}\n", String::from_utf8_lossy(l))).collect();
     p.out(&out);
     0

@@ -160,3 +160,47 @@ pub(super) fn less(p: &mut Proc, args: &[String]) -> i32 {
     }
     status
 }
+
+/// busybox `strings [-n N] [-f] [FILE…]`: the runs of at least N (4) printable characters, a
+/// line each, with the file's name before each with `-f` (oracle-74).
+pub(super) fn strings(p: &mut Proc, args: &[String]) -> i32 {
+    let mut least = 4usize;
+    let mut named = false;
+    let mut files = Vec::new();
+    let mut i = 0;
+    while let Some(a) = args.get(i) {
+        i += 1;
+        match a.as_str() {
+            "-n" => {
+                match args.get(i).and_then(|n| n.parse().ok()) {
+                    Some(n) => least = n,
+                    None => return p.busybox_usage(),
+                }
+                i += 1;
+            }
+            "-f" => named = true,
+            "-a" => {}
+            _ => files.push(a.clone()),
+        }
+    }
+    let inputs = if files.is_empty() { vec!["-".to_string()] } else { files };
+    let mut status = 0;
+    for f in inputs {
+        let Some(data) = read_input(p, &f) else {
+            status = 1;
+            continue;
+        };
+        let mut out = Vec::new();
+        for run in data.split(|&b| !(b == b'\t' || (0x20..0x7f).contains(&b))) {
+            if run.len() >= least {
+                if named {
+                    out.extend_from_slice(format!("{f}: ").as_bytes());
+                }
+                out.extend_from_slice(run);
+                out.push(b'\n');
+            }
+        }
+        p.io.write_out(&out);
+    }
+    status
+}

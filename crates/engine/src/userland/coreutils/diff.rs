@@ -41,6 +41,11 @@ pub(super) fn diff(p: &mut Proc, args: &[String]) -> i32 {
             }
         }
     }
+    compare_texts(p, unified, [a, b], [&texts[0], &texts[1]])
+}
+
+/// The comparison itself, of two texts read already (`zdiff` hands it decompressed ones).
+pub(super) fn compare_texts(p: &mut Proc, unified: bool, [a, b]: [&str; 2], texts: [&str; 2]) -> i32 {
     let left: Vec<&str> = texts[0].lines().collect();
     let right: Vec<&str> = texts[1].lines().collect();
     if left == right {

@@ -14,6 +14,8 @@ pub(super) fn grep(p: &mut Proc, args: &[String]) -> i32 {
     // -w: a match must be a whole word; -r: directories are searched through; -h/-H: names
     // never or always shown.
     let (mut words, mut recursive, mut names_shown) = (false, false, None::<bool>);
+    // --label=NAME: what standard input is called in the output (zgrep names its files so).
+    let mut label = None::<String>;
     // Context lines: -A/-B/-C N (or -A3), --after-context=N and the like.
     let (mut after, mut before) = (0usize, 0usize);
     let mut i = 0;
@@ -44,6 +46,11 @@ pub(super) fn grep(p: &mut Proc, args: &[String]) -> i32 {
                 _ => (after, before) = (n, n),
             }
             i += used;
+            continue;
+        }
+        if let Some(name) = a.strip_prefix("--label=") {
+            label = Some(name.to_string());
+            i += 1;
             continue;
         }
         if a == "-e" {
@@ -119,6 +126,10 @@ pub(super) fn grep(p: &mut Proc, args: &[String]) -> i32 {
         let Some(d) = read_input(p, &f) else {
             status_err = true;
             continue;
+        };
+        let f = match &label {
+            Some(name) if f == "-" => name.clone(),
+            _ => f,
         };
         let text = String::from_utf8_lossy(&d).into_owned();
         let lines: Vec<&str> = text.lines().collect();

@@ -199,3 +199,51 @@ fn special_kind(p: &mut Proc, operands: &[String]) -> Option<Kind> {
         _ => None,
     }
 }
+
+/// `pathchk [-p] [-P] NAME…`: whether each name could be made: no component longer than 255
+/// bytes, the whole within 4095; `-p` asks for POSIX's portable ones (14 bytes a component,
+/// 255 in all, letters, digits, `.`, `_`, `-`); `-P` refuses empty names and leading `-`.
+pub(super) fn pathchk(p: &mut Proc, args: &[String]) -> i32 {
+    let (mut portable, mut extra, mut ended) = (false, false, false);
+    let mut names = Vec::new();
+    for a in args {
+        match a.as_str() {
+            _ if ended => names.push(a.clone()),
+            "-p" => portable = true,
+            "-P" => extra = true,
+            "--portability" => (portable, extra) = (true, true),
+            "--" => ended = true,
+            s if s.starts_with('-') && s.len() > 1 => {
+                let bad = s.chars().nth(1).unwrap_or('-');
+                return p.err_try(&format!("invalid option -- '{bad}'"));
+            }
+            _ => names.push(a.clone()),
+        }
+    }
+    if names.is_empty() {
+        return p.usage();
+    }
+    let (component_max, path_max) = if portable { (14, 255) } else { (255, 4095) };
+    let mut status = 0;
+    for name in names {
+        let q = p.q(&name);
+        let problem = if let Some(bad) = name.chars().find(|c| portable && !(c.is_ascii_alphanumeric() || "._-/".contains(*c))) {
+            Some(format!("nonportable character {} in file name {q}", p.lq(&bad.to_string())))
+        } else if extra && name.is_empty() {
+            Some("empty file name".to_string())
+        } else if extra && name.split('/').any(|c| c.starts_with('-')) {
+            Some(format!("leading '-' in a component of file name {q}"))
+        } else if name.len() > path_max {
+            Some(format!("limit {path_max} exceeded by length {} of file name {q}", name.len()))
+        } else {
+            name.split('/')
+                .find(|c| c.len() > component_max)
+                .map(|c| format!("limit {component_max} exceeded by length {} of file name component {}", c.len(), p.lq(c)))
+        };
+        if let Some(problem) = problem {
+            p.err(&problem);
+            status = 1;
+        }
+    }
+    status
+}

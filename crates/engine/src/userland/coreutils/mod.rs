@@ -17,11 +17,14 @@ mod disk;
 mod expr;
 mod files;
 pub mod find;
+mod getopt_program;
 mod grep;
 mod identity;
+mod layout;
 mod lines;
 mod links;
 mod ls;
+mod magic;
 mod make;
 mod mounts;
 mod namei;
@@ -35,6 +38,7 @@ mod sums;
 mod tabs;
 pub mod tar;
 mod text;
+mod zscripts;
 
 pub use ls::mode_string;
 pub use regex::Regex;
@@ -291,10 +295,19 @@ pub fn run(p: &mut Proc, argv: &[String]) -> i32 {
         "whoami" => whoami(p),
         "groups" => groups(p, args),
         "comm" if p.gnu => lines::comm(p, args),
+        "join" if p.gnu => layout::join(p, args),
+        "column" if p.gnu => layout::column(p, args),
+        "file" if p.gnu => magic::file(p, args),
+        "getopt" if p.gnu => getopt_program::getopt(p, args),
         "fold" => lines::fold(p, args),
         "split" if p.gnu => lines::split(p, args),
         "od" => numbers::od(p, args),
-        "hexdump" if !p.gnu => numbers::hexdump(p, args),
+        "hexdump" => numbers::hexdump(p, args),
+        // util-linux's `hd` is `hexdump -C`.
+        "hd" if p.gnu => {
+            let with: Vec<String> = std::iter::once("-C".to_string()).chain(args.iter().cloned()).collect();
+            numbers::hexdump(p, &with)
+        }
         "xxd" if !p.gnu => numbers::xxd(p, args),
         "numfmt" if p.gnu => numbers::numfmt(p, args),
         "dir" | "vdir" if p.gnu => ls_variant(p, args),
@@ -452,10 +465,13 @@ pub fn run(p: &mut Proc, argv: &[String]) -> i32 {
         "uniq" => lines::uniq(p, args),
         "tac" => lines::tac(p, args),
         "md5sum" | "sha1sum" | "sha256sum" | "sha512sum" => sums::sum(p, args),
-        "sha224sum" | "sha384sum" if p.gnu => sums::sum(p, args),
+        "sha224sum" | "sha384sum" | "b2sum" if p.gnu => sums::sum(p, args),
+        "sha3sum" | "crc32" if !p.gnu => sums::sum(p, args),
         "cksum" if p.gnu => sums::cksum(p, args),
         "sum" if p.gnu => sums::bsd_sum(p, args),
         "base32" if p.gnu => bytes::base32(p, args),
+        "basenc" if p.gnu => bytes::basenc(p, args),
+        "pathchk" if p.gnu => links::pathchk(p, args),
         "truncate" => bytes::truncate(p, args),
         "fallocate" => blocks::fallocate(p, args),
         "shred" => blocks::shred(p, args),
@@ -464,6 +480,7 @@ pub fn run(p: &mut Proc, argv: &[String]) -> i32 {
         "paste" => columns::paste(p, args),
         "more" => columns::more(p, args),
         "less" => columns::less(p, args),
+        "strings" if !p.gnu => columns::strings(p, args),
         "expand" => tabs::expand(p, args),
         "unexpand" => tabs::unexpand(p, args),
         "dos2unix" | "unix2dos" if !p.gnu => tabs::line_ends(p, args),
@@ -493,6 +510,9 @@ pub fn run(p: &mut Proc, argv: &[String]) -> i32 {
         "useradd" if p.gnu => accounts::useradd(p, args),
         "diff" => diff::diff(p, args),
         "gzip" | "gunzip" | "zcat" => compress::gzip(p, args),
+        "zgrep" | "zegrep" | "zfgrep" if p.gnu => zscripts::zgrep(p, args),
+        "zless" | "zmore" if p.gnu => zscripts::zpage(p, args),
+        "zdiff" | "zcmp" if p.gnu => zscripts::zcompare(p, args),
         "realpath" => realpath(p, args),
         "mount" => mount(p, args),
         "umount" => mounts::umount(p, args),

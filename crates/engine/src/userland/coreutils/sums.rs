@@ -1,27 +1,96 @@
 //! `md5sum`, `sha1sum`, `sha224sum`, `sha256sum`, `sha384sum` and `sha512sum`: digests of files,
-//! and `-c` checking a list of them (oracle-40); `cksum` (POSIX CRC) and `sum` (BSD) (oracle-55).
+//! and `-c` checking a list of them (oracle-40); GNU's `b2sum` and busybox's `sha3sum` and
+//! `crc32` (oracle-74); `cksum` (POSIX CRC) and `sum` (BSD) (oracle-55).
 
+use blake2::digest::{Update, VariableOutput};
+use blake2::{Blake2b512, Blake2bVar};
 use md5::Md5;
 use sha1::Sha1;
 use sha2::{Digest, Sha224, Sha256, Sha384, Sha512};
+use sha3::{Sha3_224, Sha3_256, Sha3_384, Sha3_512};
 
 use super::{read_input, split_opts, Proc};
 
-fn digest(name: &str, data: &[u8]) -> String {
-    let bytes: Vec<u8> = match name {
-        "md5sum" => Md5::digest(data).to_vec(),
-        "sha1sum" => Sha1::digest(data).to_vec(),
-        "sha224sum" => Sha224::digest(data).to_vec(),
-        "sha384sum" => Sha384::digest(data).to_vec(),
-        "sha512sum" => Sha512::digest(data).to_vec(),
+/// The digest `name` computes, `bits` long where the tool lets one choose (b2sum's `-l`,
+/// sha3sum's `-a`), in hex.
+fn digest(name: &str, bits: usize, data: &[u8]) -> String {
+    let bytes: Vec<u8> = match (name, bits) {
+        ("md5sum", _) => Md5::digest(data).to_vec(),
+        ("sha1sum", _) => Sha1::digest(data).to_vec(),
+        ("sha224sum", _) => Sha224::digest(data).to_vec(),
+        ("sha384sum", _) => Sha384::digest(data).to_vec(),
+        ("sha512sum", _) => Sha512::digest(data).to_vec(),
+        ("b2sum", 512) => Blake2b512::digest(data).to_vec(),
+        ("b2sum", _) => {
+            let mut out = vec![0u8; bits / 8];
+            match Blake2bVar::new(bits / 8) {
+                Ok(mut hasher) => {
+                    hasher.update(data);
+                    let _ = hasher.finalize_variable(&mut out);
+                }
+                Err(_) => out.clear(),
+            }
+            out
+        }
+        ("sha3sum", 256) => Sha3_256::digest(data).to_vec(),
+        ("sha3sum", 384) => Sha3_384::digest(data).to_vec(),
+        ("sha3sum", 512) => Sha3_512::digest(data).to_vec(),
+        ("sha3sum", _) => Sha3_224::digest(data).to_vec(),
+        ("crc32", _) => crate::userland::gzip::crc32(data).to_be_bytes().to_vec(),
         _ => Sha256::digest(data).to_vec(),
     };
     bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
 pub(super) fn sum(p: &mut Proc, args: &[String]) -> i32 {
-    let (opts, files) = split_opts(args);
-    let check = opts.iter().any(|o| o == "--check" || (!o.starts_with("--") && o.contains('c')));
+    let (mut check, mut tag) = (false, false);
+    let mut bits = match p.name.as_str() {
+        "b2sum" => 512,
+        "sha3sum" => 224,
+        _ => 0,
+    };
+    let mut files = Vec::new();
+    let mut i = 0;
+    while let Some(a) = args.get(i) {
+        i += 1;
+        let value = match a.as_str() {
+            "-l" | "-a" => {
+                i += 1;
+                args.get(i - 1).cloned()
+            }
+            s if s.starts_with("--length=") => s.get(9..).map(str::to_string),
+            "-c" | "--check" => {
+                check = true;
+                continue;
+            }
+            "--tag" => {
+                tag = true;
+                continue;
+            }
+            s if s.starts_with('-') && s.len() > 1 && s != "-" => {
+                check |= !s.starts_with("--") && s.contains('c');
+                continue;
+            }
+            _ => {
+                files.push(a.clone());
+                continue;
+            }
+        };
+        let v = value.unwrap_or_default();
+        match v.parse::<usize>() {
+            Ok(n) if p.name == "b2sum" && n % 8 == 0 && (8..=512).contains(&n) => bits = n,
+            Ok(n) if p.name == "sha3sum" && [224, 256, 384, 512].contains(&n) => bits = n,
+            _ if p.gnu => {
+                let q = p.lq(&v);
+                p.err(&format!("invalid length: {q}"));
+                if v.parse::<usize>().is_ok_and(|n| n % 8 != 0) {
+                    p.io.err_line("b2sum: length is not a multiple of 8");
+                }
+                return 1;
+            }
+            _ => return p.busybox_usage(),
+        }
+    }
     let inputs = if files.is_empty() { vec!["-".to_string()] } else { files };
     if check {
         return check_lists(p, &inputs);
@@ -32,8 +101,17 @@ pub(super) fn sum(p: &mut Proc, args: &[String]) -> i32 {
             status = 1;
             continue;
         };
-        let hex = digest(&p.name, &data);
-        p.out(&format!("{hex}  {f}\n"));
+        let hex = digest(&p.name, bits, &data);
+        if p.name == "crc32" {
+            // A named file follows its checksum after one space; stdin is not named.
+            let line = if f == "-" { hex } else { format!("{hex} {f}") };
+            p.out_line(&line);
+        } else if tag {
+            let algo = if bits == 512 { "BLAKE2b".to_string() } else { format!("BLAKE2b-{bits}") };
+            p.out_line(&format!("{algo} ({f}) = {hex}"));
+        } else {
+            p.out_line(&format!("{hex}  {f}"));
+        }
     }
     status
 }
@@ -47,7 +125,8 @@ fn check_lists(p: &mut Proc, lists: &[String]) -> i32 {
             let Some((want, name)) = line.split_once("  ").or_else(|| line.split_once(" *")) else { continue };
             total += 1;
             let ok = match p.world.read(&p.ctx, name) {
-                Ok(d) => digest(&p.name, &d.to_vec()) == want,
+                // A listed digest's length says how long a BLAKE2b or SHA-3 it is.
+                Ok(d) => digest(&p.name, want.len() * 4, &d.to_vec()) == want,
                 Err(e) => {
                     let msg = if p.gnu { format!("{name}: {e}") } else { format!("can't open '{name}': {e}") };
                     p.err(&msg);
