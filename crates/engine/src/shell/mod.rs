@@ -9,6 +9,7 @@ mod compound;
 pub mod exec;
 mod expand;
 pub mod launch;
+mod path;
 mod options;
 pub mod parse;
 pub mod process;
