@@ -5,8 +5,8 @@
 use super::builtins;
 use super::{Flavor, Shell};
 use crate::binaries::{self, Binary};
-use crate::userland::{getopt, usage, Io, HOST_PROGRAMS};
 use crate::fs::{Data, Kind};
+use crate::userland::{getopt, usage, Io, HOST_PROGRAMS};
 use crate::vfs::{Access, Ns};
 use crate::world::World;
 
