@@ -157,11 +157,14 @@ pub(super) fn find_program(world: &World, sh: &Shell, name: &str) -> Program {
 
 /// Applets of busybox 1.35 (`busybox --list`) the simulation implements beyond the links the
 /// images have.
-const STANDALONE_APPLETS: [&str; 62] = [
+const STANDALONE_APPLETS: [&str; 65] = [
     "arch",
     "ash",
     "awk",
     "base64",
+    "bunzip2",
+    "bzcat",
+    "bzip2",
     "chgrp",
     "cmp",
     "crc32",

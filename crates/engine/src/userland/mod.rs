@@ -9,6 +9,7 @@
 
 pub mod arith;
 pub(crate) use crate::binaries;
+pub(crate) mod bzip2;
 pub mod coreutils;
 pub mod getopt;
 pub mod glob;
@@ -31,7 +32,7 @@ pub enum Exit {
 
 /// Programs installed on the host (GNU coreutils, tar, grep, getent, sudo, docker, curl, and
 /// Debian's `which`).
-pub const HOST_PROGRAMS: [&str; 132] = [
+pub const HOST_PROGRAMS: [&str; 135] = [
     "arch",
     "awk",
     "b2sum",
@@ -39,6 +40,9 @@ pub const HOST_PROGRAMS: [&str; 132] = [
     "base64",
     "basename",
     "basenc",
+    "bunzip2",
+    "bzcat",
+    "bzip2",
     "cat",
     "chgrp",
     "chmod",

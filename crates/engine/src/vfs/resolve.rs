@@ -164,6 +164,12 @@ impl World {
         if !self.is_dir_node(&parent.node) {
             return Err(Errno::NotDir);
         }
+        // Looking a name up in a directory takes its search (x) permission, whatever is done
+        // with the name after (oracle-77: `mkdir a/sub` in a directory of mode 640).
+        let inode = self.fs().get(parent.top());
+        if !super::may(inode.uid, inode.gid, inode.mode, true, &ctx.cred, super::Access::Exec) {
+            return Err(Errno::Access);
+        }
         Ok((parent, name.to_string()))
     }
 

@@ -73,7 +73,8 @@ pub(super) fn mkdir(p: &mut Proc, args: &[String]) -> i32 {
                 }
             }
             Err(e) => {
-                let q = p.q(&op);
+                // GNU mkdir quotes the name as a value (‘a/sub’), not as a file (oracle-77).
+                let q = p.lq(&op);
                 p.err_dialect(&format!("cannot create directory {q}: {e}"), &format!("can't create directory '{op}': {e}"));
                 status = 1;
             }

@@ -110,7 +110,9 @@ pub(super) fn grep(p: &mut Proc, args: &[String]) -> i32 {
             return 2;
         }
     };
-    let multi = names_shown.unwrap_or(files.len() > 1 || recursive);
+    // With -r, files found inside a directory are named; a lone file operand is not.
+    let into_directory = files.is_empty() || files.iter().any(|f| p.world.stat(&p.ctx, f, true).is_ok_and(|st| st.ftype == FileType::Dir));
+    let multi = names_shown.unwrap_or(files.len() > 1 || (recursive && into_directory));
     let inputs = match (files.is_empty(), recursive) {
         // GNU searches the working directory and names its files without `./`.
         (true, true) if p.gnu => tree_files(p, ".").into_iter().map(|f| f.strip_prefix("./").unwrap_or(&f).to_string()).collect(),
@@ -207,16 +209,30 @@ pub(super) fn grep(p: &mut Proc, args: &[String]) -> i32 {
 }
 
 /// `-r`: a directory operand stands for the files under it (in name order; symlinks met on
-/// the way are not followed); any other operand for itself.
+/// the way are not followed, so a link to `/` or `..` leads nowhere); any other operand for
+/// itself.
 fn tree_files(p: &mut Proc, root: &str) -> Vec<String> {
     let is_dir = p.world.stat(&p.ctx, root, true).is_ok_and(|st| st.ftype == FileType::Dir);
     if !is_dir {
         return vec![root.to_string()];
     }
-    super::walk_paths(p, root)
-        .into_iter()
-        .filter(|path| p.world.stat(&p.ctx, path, false).is_ok_and(|st| st.ftype == FileType::File))
-        .collect()
+    let mut files = Vec::new();
+    walk(p, root.trim_end_matches('/'), &mut files);
+    files
+}
+
+/// The files under `dir` in name order, each directory's where its name falls.
+fn walk(p: &mut Proc, dir: &str, files: &mut Vec<String>) {
+    let Ok(loc) = p.world.resolve(&p.ctx, if dir.is_empty() { "/" } else { dir }, true) else { return };
+    let Ok(entries) = p.world.list(&p.ctx, &loc) else { return };
+    for (name, _) in entries {
+        let path = format!("{dir}/{name}");
+        match p.world.stat(&p.ctx, &path, false).map(|st| st.ftype) {
+            Ok(FileType::File) => files.push(path),
+            Ok(FileType::Dir) => walk(p, &path, files),
+            _ => {}
+        }
+    }
 }
 
 /// `-w`: some match of the line stands as a word of its own (no letter, digit or `_` beside it).

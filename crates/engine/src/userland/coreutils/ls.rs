@@ -160,6 +160,19 @@ pub(super) fn ls(p: &mut Proc, args: &[String]) -> i32 {
             p.out(&format!("{name}:\n"));
         }
         first_block = false;
+        let dir_st = p.world.stat_loc(&p.ctx.ns, &loc);
+        if !crate::vfs::may(dir_st.uid, dir_st.gid, dir_st.mode, true, &p.ctx.cred, crate::vfs::Access::Exec) {
+            // The names can be read, not what they name (oracle-77).
+            let shown: Vec<(String, FileType)> = entries
+                .iter()
+                .filter(|(n, _)| !n.starts_with('.') || all || almost)
+                .map(|(n, l)| (n.clone(), p.world.stat_loc(&p.ctx.ns, l).ftype))
+                .collect();
+            if unsearchable(p, &name, &shape, all, &shown) {
+                status = status.max(1);
+            }
+            continue;
+        }
         let mut list: Vec<LsEntry> = Vec::new();
         if all {
             list.push(LsEntry { name: ".".into(), st: p.world.stat_loc(&p.ctx.ns, &loc) });
@@ -433,4 +446,73 @@ fn in_columns(names: &[&str], width: usize) -> String {
         out.push('\n');
     }
     out
+}
+
+/// A directory one may read but not search (`r` without `x`): its names are there, what they
+/// name is not. GNU lists the names alone when it needs nothing more, and otherwise a row of
+/// `?` for each (its type known from the directory itself) after saying it cannot reach it;
+/// busybox reaches for every name and lists none. Whether that failed (exit 1).
+fn unsearchable(p: &mut Proc, dir: &str, shape: &Shape, all: bool, names: &[(String, FileType)]) -> bool {
+    let mut entries: Vec<(String, FileType)> = Vec::new();
+    if all {
+        entries.push((".".into(), FileType::Dir));
+        entries.push(("..".into(), FileType::Dir));
+    }
+    entries.extend(names.iter().cloned());
+    let path = |n: &str| if dir.ends_with('/') { format!("{dir}{n}") } else { format!("{dir}/{n}") };
+    if !p.gnu {
+        for (n, _) in &entries {
+            p.err(&format!("{}: {}", path(n), crate::fs::Errno::Access));
+        }
+        if shape.long {
+            p.out("total 0\n");
+        }
+        return !entries.is_empty();
+    }
+    let needs_stat = shape.long || shape.size_blocks || shape.inode;
+    let classify = matches!(shape.mark, Mark::Classify);
+    let mut failed = false;
+    for (n, t) in &entries {
+        if needs_stat || (classify && *t == FileType::File) {
+            let q = p.q(&path(n));
+            p.err(&format!("cannot access {q}: {}", crate::fs::Errno::Access));
+            failed = true;
+        }
+    }
+    if !needs_stat {
+        let listed: Vec<LsEntry> =
+            entries.iter().map(|(n, t)| LsEntry { name: n.clone(), st: Stat { ftype: *t, ..placeholder_stat() } }).collect();
+        let text = render_entries(p, &listed, Shape { long: false, inode: false, size_blocks: false, ..*shape });
+        p.out(&text);
+        return failed;
+    }
+    let mut out = String::from("total 0\n");
+    for (n, t) in &entries {
+        let letter = mode_string(&Stat { ftype: *t, ..placeholder_stat() }).chars().next().unwrap_or('?');
+        if shape.long {
+            out.push_str(&format!("{letter}????????? ? ? ? ?            ? {n}\n"));
+        } else {
+            out.push_str(&format!("? {n}\n"));
+        }
+    }
+    p.out(&out);
+    failed
+}
+
+/// A stat with nothing known but what a caller sets.
+fn placeholder_stat() -> Stat {
+    Stat {
+        ino: crate::fs::InodeId(0),
+        ftype: FileType::File,
+        mode: 0,
+        uid: 0,
+        gid: 0,
+        size: 0,
+        mtime: 0,
+        nlink: 0,
+        blocks: 0,
+        rdev: (0, 0),
+        fs: crate::vfs::FsType::Ext4,
+        symlink: None,
+    }
 }

@@ -9,6 +9,7 @@ mod accounts;
 mod awk;
 mod blocks;
 mod bytes;
+mod bzip;
 mod columns;
 mod compress;
 mod dates;
@@ -510,6 +511,7 @@ pub fn run(p: &mut Proc, argv: &[String]) -> i32 {
         "useradd" if p.gnu => accounts::useradd(p, args),
         "diff" => diff::diff(p, args),
         "gzip" | "gunzip" | "zcat" => compress::gzip(p, args),
+        "bzip2" | "bunzip2" | "bzcat" => bzip::bzip2(p, args),
         "zgrep" | "zegrep" | "zfgrep" if p.gnu => zscripts::zgrep(p, args),
         "zless" | "zmore" if p.gnu => zscripts::zpage(p, args),
         "zdiff" | "zcmp" if p.gnu => zscripts::zcompare(p, args),
@@ -699,16 +701,23 @@ fn limited(d: &Data) -> Vec<u8> {
     }
 }
 
+/// `root` and everything below it, for `-R`: a symlink named on the command line is followed,
+/// one met on the way is not (chmod's and chown's `-P`), so a link to `..` leads nowhere.
 fn walk_paths(p: &mut Proc, root: &str) -> Vec<String> {
-    let mut out = vec![root.to_string()];
-    if let Ok(loc) = p.world.resolve(&p.ctx, root, true) {
-        if p.world.is_dir_node(&loc.node) {
-            if let Ok(entries) = p.world.list(&p.ctx, &loc) {
-                for (n, _) in entries {
-                    out.extend(walk_paths(p, &format!("{}/{n}", root.trim_end_matches('/'))));
-                }
-            }
+    let mut out = Vec::new();
+    walk_below(p, root, true, &mut out);
+    out
+}
+
+fn walk_below(p: &mut Proc, path: &str, follow: bool, out: &mut Vec<String>) {
+    out.push(path.to_string());
+    let Ok(loc) = p.world.resolve(&p.ctx, path, follow) else { return };
+    if !p.world.is_dir_node(&loc.node) {
+        return;
+    }
+    if let Ok(entries) = p.world.list(&p.ctx, &loc) {
+        for (n, _) in entries {
+            walk_below(p, &format!("{}/{n}", path.trim_end_matches('/')), false, out);
         }
     }
-    out
 }

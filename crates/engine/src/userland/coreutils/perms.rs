@@ -23,7 +23,11 @@ pub(super) fn chmod(p: &mut Proc, args: &[String]) -> i32 {
         if recursive {
             targets = walk_paths(p, f);
         }
-        for t in targets {
+        for (k, t) in targets.into_iter().enumerate() {
+            // chmod never changes a link: one met while recursing is passed over.
+            if k > 0 && p.world.stat(&p.ctx, &t, false).is_ok_and(|st| st.ftype == FileType::Symlink) {
+                continue;
+            }
             let st = match p.world.stat(&p.ctx, &t, true) {
                 Ok(s) => s,
                 Err(e) => {
@@ -146,8 +150,10 @@ pub(super) fn chown(p: &mut Proc, args: &[String]) -> i32 {
     let mut status = 0;
     for f in &ops[1..] {
         let targets = if recursive { walk_paths(p, f) } else { vec![f.clone()] };
-        for t in targets {
-            let res = match p.world.stat(&p.ctx, &t, true) {
+        for (k, t) in targets.into_iter().enumerate() {
+            // With -R (and -P, the default), a link met on the way is changed itself.
+            let follow = k == 0;
+            let res = match p.world.stat(&p.ctx, &t, follow) {
                 Ok(st) => {
                     // Root changes owners with CAP_CHOWN, which `--cap-drop` can take away.
                     let cap_chown = p.world.ns_container(&p.ctx.ns).is_none_or(|c| c.host.has_cap("CHOWN"));
@@ -156,7 +162,7 @@ pub(super) fn chown(p: &mut Proc, args: &[String]) -> i32 {
                     if !allowed {
                         Err(Errno::Perm)
                     } else {
-                        p.world.set_meta(&p.ctx, &t, true, &mut |i| {
+                        p.world.set_meta(&p.ctx, &t, follow, &mut |i| {
                             if let Some(u) = uid {
                                 i.uid = u;
                             }

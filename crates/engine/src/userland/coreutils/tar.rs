@@ -232,7 +232,8 @@ pub fn run(p: &mut Proc, args: &[String]) -> i32 {
     let mut ops = Vec::new();
     let mut i = 0;
     let mut first = true;
-    let mut gzip = false;
+    // -z or -j: the archive goes through gzip or bzip2.
+    let mut codec: Option<Codec> = None;
     // -O: extracted files go to stdout, not to the disk.
     let mut to_stdout = false;
     let mut excludes: Vec<String> = Vec::new();
@@ -248,7 +249,8 @@ pub fn run(p: &mut Proc, args: &[String]) -> i32 {
                 "list" => mode = Some('t'),
                 "append" => mode = Some('r'),
                 "verbose" => verbose = true,
-                "gzip" | "gunzip" | "ungzip" => gzip = true,
+                "gzip" | "gunzip" | "ungzip" => codec = Some(Codec::Gzip),
+                "bzip2" => codec = Some(Codec::Bzip2),
                 "to-stdout" => to_stdout = true,
                 "file" => file = take(),
                 "directory" => dir = take(),
@@ -267,7 +269,7 @@ pub fn run(p: &mut Proc, args: &[String]) -> i32 {
         } else if a == "-C" || a == "--directory" {
             dir = args.get(i + 1).cloned();
             i += 1;
-        } else if a.starts_with('-') || (first && !a.contains('/') && a.chars().all(|c| "cxtrvfzpCO".contains(c))) {
+        } else if a.starts_with('-') || (first && !a.contains('/') && a.chars().all(|c| "cxtrvfzjpCO".contains(c))) {
             let flags: Vec<char> = a.trim_start_matches('-').chars().collect();
             let mut takes_file = false;
             for c in flags {
@@ -275,7 +277,8 @@ pub fn run(p: &mut Proc, args: &[String]) -> i32 {
                     'c' | 'x' | 't' | 'r' => mode = Some(c),
                     'v' => verbose = true,
                     'f' => takes_file = true,
-                    'z' => gzip = true,
+                    'z' => codec = Some(Codec::Gzip),
+                    'j' => codec = Some(Codec::Bzip2),
                     'O' => to_stdout = true,
                     _ => {}
                 }
@@ -299,15 +302,14 @@ pub fn run(p: &mut Proc, args: &[String]) -> i32 {
         p.io.err_line("tar: need one of -c, -x, -t");
         return 1;
     };
-    // To compress, busybox tar runs `gzip` from the PATH, which the busybox image does not link
-    // (oracle-17); GNU tar's gzip is on the host.
-    if gzip
-        && mode == 'c'
-        && !p.gnu
-        && !["/bin/gzip", "/usr/bin/gzip", "/sbin/gzip", "/usr/sbin/gzip"].iter().any(|g| p.world.stat(&p.ctx, g, true).is_ok())
-    {
-        p.io.err_line("tar: can't execute 'gzip': No such file or directory");
-        return 1;
+    // To compress, busybox tar runs `gzip` or `bzip2` from the PATH, which the busybox image
+    // does not link (oracle-17, oracle-75); GNU tar's are on the host.
+    if let Some(codec) = codec.filter(|_| mode == 'c' && !p.gnu) {
+        let program = codec.program();
+        if !["/bin", "/usr/bin", "/sbin", "/usr/sbin"].iter().any(|d| p.world.stat(&p.ctx, &format!("{d}/{program}"), true).is_ok()) {
+            p.io.err_line(&format!("tar: can't execute '{program}': No such file or directory"));
+            return 1;
+        }
     }
     let mut ctx = p.ctx.clone();
     if let Some(d) = &dir {
@@ -355,9 +357,11 @@ pub fn run(p: &mut Proc, args: &[String]) -> i32 {
                 // GNU tar writes whole records of 20 blocks.
                 bytes.resize(bytes.len().div_ceil(10240) * 10240, 0);
             }
-            if gzip {
+            match codec {
                 // Through gzip on a pipe: no name, no time in its header.
-                bytes = crate::userland::gzip::compress(&bytes, 6, &crate::userland::gzip::Header::default(), true);
+                Some(Codec::Gzip) => bytes = crate::userland::gzip::compress(&bytes, 6, &crate::userland::gzip::Header::default(), true),
+                Some(Codec::Bzip2) => bytes = crate::userland::bzip2::compress(&bytes, 9),
+                None => {}
             }
             if verbose {
                 let names: String = members.iter().map(|m| format!("{}\n", m.name)).collect();
@@ -405,10 +409,15 @@ pub fn run(p: &mut Proc, args: &[String]) -> i32 {
                 },
             };
             let from_stdin = file.as_deref().is_none_or(|f| f == "-");
-            let bytes = match unpack(p, bytes, gzip, from_stdin) {
+            let bytes = match unpack(p, bytes, codec, from_stdin) {
                 Ok(b) => b,
                 Err(status) => return status,
             };
+            // busybox reads a header's 512 bytes at once: fewer are a short read.
+            if !p.gnu && !bytes.is_empty() && bytes.len() < 512 {
+                p.io.err_line("tar: short read");
+                return 1;
+            }
             let Some(members) = decode(&bytes) else {
                 if p.gnu {
                     p.io.err_line("tar: This does not look like a tar archive");
@@ -572,40 +581,87 @@ fn extract(world: &mut World, ctx: &Ctx, rel: &str, m: &Member, gnu: bool) -> Re
     })
 }
 
-/// The archive inside gzip data: busybox reads it with `-z` only; GNU tar finds gzip in a file
-/// by itself, and on stdin asks for `-z` (oracle-52).
-fn unpack(p: &mut Proc, bytes: Vec<u8>, z: bool, from_stdin: bool) -> Result<Vec<u8>, i32> {
-    use crate::userland::gzip;
-    let compressed = gzip::is_gzip(&bytes);
-    if !z && (!p.gnu || !compressed) {
-        return Ok(bytes);
+/// What an archive is compressed with (`-z`, `-j`), and the program that does it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Codec {
+    Gzip,
+    Bzip2,
+}
+
+impl Codec {
+    fn program(self) -> &'static str {
+        match self {
+            Codec::Gzip => "gzip",
+            Codec::Bzip2 => "bzip2",
+        }
     }
-    if p.gnu && !z && from_stdin {
-        p.io.err_line("tar: Archive is compressed. Use -z option");
-        p.io.err_line("tar: Error is not recoverable: exiting now");
-        return Err(2);
+    fn option(self) -> char {
+        match self {
+            Codec::Gzip => 'z',
+            Codec::Bzip2 => 'j',
+        }
     }
-    match gzip::decompress(&bytes) {
-        Ok(d) => Ok(d.data),
-        Err(gzip::GzError::NotGzip) if p.gnu => {
-            p.io.err_line("");
-            p.io.err_line("gzip: stdin: not in gzip format");
-            p.io.err_line("tar: Child returned status 1");
+    /// Which, if any, compressed these bytes.
+    fn of(bytes: &[u8]) -> Option<Codec> {
+        if crate::userland::gzip::is_gzip(bytes) {
+            Some(Codec::Gzip)
+        } else if crate::userland::bzip2::is_bzip2(bytes) {
+            Some(Codec::Bzip2)
+        } else {
+            None
+        }
+    }
+}
+
+/// The archive inside compressed data: busybox reads it with `-z` or `-j` only; GNU tar finds
+/// the compression of a file by itself, and on stdin asks for the option (oracle-52,
+/// oracle-75).
+fn unpack(p: &mut Proc, bytes: Vec<u8>, asked: Option<Codec>, from_stdin: bool) -> Result<Vec<u8>, i32> {
+    let found = Codec::of(&bytes);
+    let codec = match (asked, found) {
+        (Some(codec), _) => codec,
+        (None, Some(found)) if p.gnu => {
+            if from_stdin {
+                p.io.err_line(&format!("tar: Archive is compressed. Use -{} option", found.option()));
+                p.io.err_line("tar: Error is not recoverable: exiting now");
+                return Err(2);
+            }
+            found
+        }
+        (None, _) => return Ok(bytes),
+    };
+    let (result, not_format, cut_short) = match codec {
+        Codec::Gzip => (
+            crate::userland::gzip::decompress(&bytes).map(|d| d.data).map_err(|e| e == crate::userland::gzip::GzError::NotGzip),
+            "gzip: stdin: not in gzip format",
+            "gzip: stdin: unexpected end of file",
+        ),
+        Codec::Bzip2 => (
+            crate::userland::bzip2::decompress(&bytes).map_err(|e| e == crate::userland::bzip2::BzError::NotBzip2),
+            "bzip2: (stdin) is not a bzip2 file.",
+            super::bzip::CUT_SHORT_STDIN,
+        ),
+    };
+    match result {
+        Ok(data) => Ok(data),
+        Err(not_compressed) if p.gnu => {
+            if codec == Codec::Gzip || !not_compressed {
+                p.io.err_line("");
+            }
+            p.io.err_line(if not_compressed { not_format } else { cut_short });
+            let status = if codec == Codec::Gzip { 1 } else { 2 };
+            p.io.err_line(&format!("tar: Child returned status {status}"));
             p.io.err_line("tar: Error is not recoverable: exiting now");
             Err(2)
         }
-        Err(gzip::GzError::NotGzip) => {
+        Err(true) => {
             p.io.err_line("tar: invalid magic");
+            if codec == Codec::Bzip2 {
+                p.io.err_line("tar: short read");
+            }
             Err(1)
         }
-        Err(_) if p.gnu => {
-            p.io.err_line("");
-            p.io.err_line("gzip: stdin: unexpected end of file");
-            p.io.err_line("tar: Child returned status 1");
-            p.io.err_line("tar: Error is not recoverable: exiting now");
-            Err(2)
-        }
-        Err(_) => {
+        Err(false) => {
             p.io.err_line("tar: unexpected end of file");
             Err(1)
         }
