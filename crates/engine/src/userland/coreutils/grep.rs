@@ -106,7 +106,8 @@ pub(super) fn grep(p: &mut Proc, args: &[String]) -> i32 {
     let re = match compiled {
         Some(r) => r,
         None => {
-            p.err("invalid regular expression");
+            let complaint = super::regex::complaint(&pattern, !(extended || fixed));
+            p.err(complaint);
             return 2;
         }
     };

@@ -7,6 +7,7 @@
 
 mod accounts;
 mod awk;
+mod backtrack;
 mod blocks;
 mod bytes;
 mod bzip;

@@ -1,48 +1,118 @@
 //! Regular expressions as grep, sed and awk read them: POSIX basic (BRE: `\(`, `\{`, `*`
 //! literal at the start, GNU's `\+ \? \|`) and extended (ERE) syntax, with bracket expressions
-//! and their `[:classes:]`, translated to the syntax of `regex-lite`, which matches. Positions
-//! are counted in characters, as the tools count them.
+//! and their `[:classes:]`, translated to the syntax of `regex-lite`, which matches; one with a
+//! back-reference (`\(a\)\1`), which `regex-lite` cannot match, goes to the backtracking
+//! matcher of `backtrack.rs`. Positions are counted in characters, as the tools count them.
+
+use super::backtrack::Program;
 
 /// A compiled expression.
 #[derive(Clone, Debug)]
 pub struct Regex {
-    inner: regex_lite::Regex,
+    inner: Inner,
+}
+
+#[derive(Clone, Debug)]
+enum Inner {
+    Lite(regex_lite::Regex),
+    Backtrack(Program),
 }
 
 impl Regex {
     /// An extended expression (`grep -E`, `sed -E`, awk), or a fixed string.
     pub fn new(pattern: &str, fixed: bool, ignore_case: bool) -> Option<Regex> {
+        if !fixed && has_back_reference(pattern) {
+            return Program::compile(pattern, false, ignore_case).map(|p| Regex { inner: Inner::Backtrack(p) });
+        }
         let body = if fixed { regex_lite::escape(pattern) } else { translate(pattern, false)? };
         Self::compile(&body, ignore_case)
     }
 
     /// A basic expression (`grep`, `sed`).
     pub fn basic(pattern: &str, ignore_case: bool) -> Option<Regex> {
+        if has_back_reference(pattern) {
+            return Program::compile(pattern, true, ignore_case).map(|p| Regex { inner: Inner::Backtrack(p) });
+        }
         Self::compile(&translate(pattern, true)?, ignore_case)
     }
 
     fn compile(body: &str, ignore_case: bool) -> Option<Regex> {
         let flags = if ignore_case { "(?i)" } else { "" };
-        regex_lite::Regex::new(&format!("{flags}{body}")).ok().map(|inner| Regex { inner })
+        regex_lite::Regex::new(&format!("{flags}{body}")).ok().map(|inner| Regex { inner: Inner::Lite(inner) })
     }
 
     pub fn is_match(&self, s: &str) -> bool {
-        self.inner.is_match(s)
+        match &self.inner {
+            Inner::Lite(re) => re.is_match(s),
+            Inner::Backtrack(p) => p.captures_from(s, 0).is_some(),
+        }
     }
 
     /// The first match as a range of characters.
     pub fn find(&self, s: &str) -> Option<(usize, usize)> {
-        let m = self.inner.find(s)?;
-        Some((char_at(s, m.start()), char_at(s, m.end())))
+        match &self.inner {
+            Inner::Lite(re) => {
+                let m = re.find(s)?;
+                Some((char_at(s, m.start()), char_at(s, m.end())))
+            }
+            Inner::Backtrack(p) => p.captures_from(s, 0)?.first().copied().flatten(),
+        }
     }
 
     /// The first match starting at or after character `from` (anchors still see the whole
     /// text): the match and each group as ranges of characters.
     pub fn captures_from(&self, s: &str, from: usize) -> Option<Vec<Option<(usize, usize)>>> {
-        let start = s.char_indices().nth(from).map_or(s.len(), |(b, _)| b);
-        let caps = self.inner.captures_at(s, start)?;
-        Some((0..caps.len()).map(|i| caps.get(i).map(|m| (char_at(s, m.start()), char_at(s, m.end())))).collect())
+        match &self.inner {
+            Inner::Lite(re) => {
+                let start = s.char_indices().nth(from).map_or(s.len(), |(b, _)| b);
+                let caps = re.captures_at(s, start)?;
+                Some((0..caps.len()).map(|i| caps.get(i).map(|m| (char_at(s, m.start()), char_at(s, m.end())))).collect())
+            }
+            Inner::Backtrack(p) => p.captures_from(s, from),
+        }
     }
+}
+
+/// What GNU's matcher says of an expression it cannot compile: a back-reference to a group
+/// that does not come before it, or a fault of its own.
+pub fn complaint(pattern: &str, basic: bool) -> &'static str {
+    if has_back_reference(pattern)
+        && Program::compile(pattern, basic, false).is_none()
+        && Program::compile(&strip_references(pattern), basic, false).is_some()
+    {
+        "Invalid back reference"
+    } else {
+        "invalid regular expression"
+    }
+}
+
+/// The expression with its back-references taken out (to tell their fault from others').
+fn strip_references(pattern: &str) -> String {
+    let mut out = String::new();
+    let mut chars = pattern.chars().peekable();
+    while let Some(c) = chars.next() {
+        if c == '\\' && chars.peek().is_some_and(|d| ('1'..='9').contains(d)) {
+            chars.next();
+            continue;
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// Whether a POSIX expression holds a back-reference (`\1` … `\9` outside a bracket).
+fn has_back_reference(pattern: &str) -> bool {
+    let c: Vec<char> = pattern.chars().collect();
+    let mut i = 0;
+    while i < c.len() {
+        match c[i] {
+            '\\' if c.get(i + 1).is_some_and(|d| ('1'..='9').contains(d)) => return true,
+            '\\' => i += 2,
+            '[' => i = bracket(&c, i).map_or(i + 1, |(_, end)| end),
+            _ => i += 1,
+        }
+    }
+    false
 }
 
 /// The character index of byte offset `byte`.
