@@ -157,7 +157,7 @@ pub(super) fn find_program(world: &World, sh: &Shell, name: &str) -> Program {
 
 /// Applets of busybox 1.35 (`busybox --list`) the simulation implements beyond the links the
 /// images have.
-const STANDALONE_APPLETS: [&str; 65] = [
+const STANDALONE_APPLETS: [&str; 66] = [
     "arch",
     "ash",
     "awk",
@@ -202,6 +202,7 @@ const STANDALONE_APPLETS: [&str; 65] = [
     "sha3sum",
     "sha512sum",
     "shred",
+    "shuf",
     "strings",
     "su",
     "sync",

@@ -32,7 +32,7 @@ pub enum Exit {
 
 /// Programs installed on the host (GNU coreutils, tar, grep, getent, sudo, docker, curl, and
 /// Debian's `which`).
-pub const HOST_PROGRAMS: [&str; 135] = [
+pub const HOST_PROGRAMS: [&str; 136] = [
     "arch",
     "awk",
     "b2sum",
@@ -130,6 +130,7 @@ pub const HOST_PROGRAMS: [&str; 135] = [
     "sha384sum",
     "sha512sum",
     "shred",
+    "shuf",
     "sleep",
     "sort",
     "split",

@@ -347,3 +347,111 @@ fn parse_count(text: &str) -> Option<usize> {
     };
     n.checked_mul(unit)
 }
+
+/// `shuf [-n COUNT] [-r] [-z] [-o FILE] [-i LO-HI | -e ARG… | FILE]`: the lines in another
+/// order. The engine has no randomness of its own: the order is a fixed shuffle of the input
+/// (a real one differs at each run, so recordings only check what any order keeps) (oracle-79).
+pub(super) fn shuf(p: &mut Proc, args: &[String]) -> i32 {
+    let (mut count, mut repeat, mut zero) = (None::<usize>, false, false);
+    let (mut range, mut output, mut echo) = (None::<String>, None::<String>, false);
+    let mut operands = Vec::new();
+    let mut i = 0;
+    while let Some(a) = args.get(i) {
+        i += 1;
+        let mut value = || {
+            i += 1;
+            args.get(i - 1).cloned().unwrap_or_default()
+        };
+        match a.as_str() {
+            "-n" | "--head-count" => {
+                let v = value();
+                match v.parse() {
+                    Ok(n) => count = Some(n),
+                    Err(_) => {
+                        let q = p.vq(&v);
+                        p.err_dialect(&format!("invalid line count: {q}"), &format!("invalid number {q}"));
+                        return 1;
+                    }
+                }
+            }
+            "-i" | "--input-range" => range = Some(value()),
+            "-o" | "--output" => output = Some(value()),
+            "-r" | "--repeat" => repeat = true,
+            "-z" | "--zero-terminated" => zero = true,
+            "-e" | "--echo" => echo = true,
+            _ => operands.push(a.clone()),
+        }
+    }
+    let sep = if zero { b'\0' } else { b'\n' };
+    let items: Vec<Vec<u8>> = if let Some(r) = range {
+        let bounds = r.split_once('-').and_then(|(lo, hi)| Some((lo.parse::<u64>().ok()?, hi.parse::<u64>().ok()?)));
+        match bounds.filter(|(lo, hi)| lo <= hi && hi - lo < 1 << 20) {
+            Some((lo, hi)) => (lo..=hi).map(|n| n.to_string().into_bytes()).collect(),
+            None => {
+                let q = p.vq(&r);
+                p.err_dialect(&format!("invalid input range: {q}"), &format!("bad range {q}"));
+                return 1;
+            }
+        }
+    } else if echo {
+        operands.iter().map(|o| o.clone().into_bytes()).collect()
+    } else {
+        let file = operands.first().cloned().unwrap_or_else(|| "-".into());
+        let data = if file == "-" {
+            std::mem::take(&mut p.io.stdin)
+        } else {
+            match p.world.read(&p.ctx, &file) {
+                Ok(d) => super::limited(&d),
+                Err(e) => {
+                    p.err(&format!("{file}: {e}"));
+                    return 1;
+                }
+            }
+        };
+        let mut lines: Vec<Vec<u8>> = data.split(|&b| b == sep).map(<[u8]>::to_vec).collect();
+        if data.last() == Some(&sep) || data.is_empty() {
+            lines.pop();
+        }
+        lines
+    };
+    // A fixed xorshift, seeded by how many there are: the same input, the same order.
+    let mut state = (items.len() as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15) | 1;
+    let mut next = |bound: usize| {
+        state ^= state << 13;
+        state ^= state >> 7;
+        state ^= state << 17;
+        (state % bound.max(1) as u64) as usize
+    };
+    let chosen: Vec<Vec<u8>> = if repeat {
+        if items.is_empty() {
+            p.err("no lines to repeat");
+            return 1;
+        }
+        (0..count.unwrap_or(1 << 16)).map(|_| items[next(items.len())].clone()).collect()
+    } else {
+        let mut order = items;
+        for k in (1..order.len()).rev() {
+            order.swap(k, next(k + 1));
+        }
+        order.truncate(count.unwrap_or(usize::MAX));
+        order
+    };
+    let mut out = Vec::new();
+    for item in chosen {
+        out.extend(item);
+        out.push(sep);
+    }
+    match output {
+        Some(file) => match p.world.write_file(&p.ctx, &file, &crate::fs::Data::from_bytes(&out), crate::vfs::WriteMode::Truncate) {
+            Ok(_) => 0,
+            Err(e) => {
+                p.err(&format!("{file}: {e}"));
+                1
+            }
+        },
+        None => {
+            p.io.write_out(&out);
+            0
+        }
+    }
+}

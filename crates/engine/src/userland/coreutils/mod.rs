@@ -302,6 +302,7 @@ pub fn run(p: &mut Proc, argv: &[String]) -> i32 {
         "file" if p.gnu => magic::file(p, args),
         "getopt" if p.gnu => getopt_program::getopt(p, args),
         "fold" => lines::fold(p, args),
+        "shuf" => lines::shuf(p, args),
         "split" if p.gnu => lines::split(p, args),
         "od" => numbers::od(p, args),
         "hexdump" => numbers::hexdump(p, args),
