@@ -32,7 +32,7 @@ pub enum Exit {
 
 /// Programs installed on the host (GNU coreutils, tar, grep, getent, sudo, docker, curl, and
 /// Debian's `which`).
-pub const HOST_PROGRAMS: [&str; 136] = [
+pub const HOST_PROGRAMS: [&str; 144] = [
     "arch",
     "awk",
     "b2sum",
@@ -42,7 +42,14 @@ pub const HOST_PROGRAMS: [&str; 136] = [
     "basenc",
     "bunzip2",
     "bzcat",
+    "bzcmp",
+    "bzdiff",
+    "bzegrep",
+    "bzfgrep",
+    "bzgrep",
     "bzip2",
+    "bzless",
+    "bzmore",
     "cat",
     "chgrp",
     "chmod",
@@ -166,6 +173,7 @@ pub const HOST_PROGRAMS: [&str; 136] = [
     "zdiff",
     "zegrep",
     "zfgrep",
+    "zforce",
     "zgrep",
     "zless",
     "zmore",
