@@ -1,7 +1,7 @@
 //! util-linux `getopt` on the host: a script's parameters parsed and written back in order,
 //! options first, then `--` and the rest, each value quoted for `eval set --` (oracle-74).
 
-use super::Proc;
+use super::{Cursor, Proc};
 
 /// An option the optstring or the long list knows: whether it takes a value, and if it must.
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -29,23 +29,17 @@ pub(super) fn getopt(p: &mut Proc, args: &[String]) -> i32 {
     let mut optstring: Option<String> = None;
     let mut longs: Vec<(String, Takes)> = Vec::new();
     let (mut name, mut quiet, mut quote) = ("getopt".to_string(), false, true);
-    let mut i = 0;
+    let mut cursor = Cursor::new(args);
     // The first form, `getopt OPTSTRING PARAMETER…`, is the old getopt's: nothing is quoted.
     if args.first().is_some_and(|a| !a.starts_with('-')) {
-        optstring = args.first().cloned();
+        optstring = cursor.next().cloned();
         quote = false;
-        i = 1;
     } else {
-        while let Some(a) = args.get(i) {
-            i += 1;
-            let mut value = || {
-                i += 1;
-                args.get(i - 1).cloned().unwrap_or_default()
-            };
+        while let Some(a) = cursor.next() {
             match a.as_str() {
-                "-o" | "--options" => optstring = Some(value()),
+                "-o" | "--options" => optstring = Some(cursor.value()),
                 "-l" | "--longoptions" | "--long" => {
-                    for spec in value().split(',').filter(|s| !s.is_empty()) {
+                    for spec in cursor.value().split(',').filter(|s| !s.is_empty()) {
                         let (n, takes) = match (spec.strip_suffix("::"), spec.strip_suffix(':')) {
                             (Some(n), _) => (n, Takes::Optional),
                             (None, Some(n)) => (n, Takes::Required),
@@ -54,19 +48,18 @@ pub(super) fn getopt(p: &mut Proc, args: &[String]) -> i32 {
                         longs.push((n.to_string(), takes));
                     }
                 }
-                "-n" | "--name" => name = value(),
+                "-n" | "--name" => name = cursor.value(),
                 "-q" | "--quiet" => quiet = true,
                 "-u" | "--unquoted" => quote = false,
                 "--" => break,
                 _ => {
-                    i -= 1;
+                    cursor.back();
                     break;
                 }
             }
         }
         if optstring.is_none() {
-            optstring = args.get(i).cloned();
-            i += 1;
+            optstring = cursor.next().cloned();
         }
     }
     let Some(optstring) = optstring else {
@@ -75,7 +68,7 @@ pub(super) fn getopt(p: &mut Proc, args: &[String]) -> i32 {
         return 2;
     };
     let shown = |s: &str| if quote { format!("'{}'", s.replace('\'', "'\\''")) } else { s.to_string() };
-    let params = args.get(i..).unwrap_or_default();
+    let params = cursor.rest();
     let (mut out, mut rest) = (String::new(), Vec::new());
     let mut status = 0;
     let mut complain = |msg: String| {

@@ -1,7 +1,7 @@
 //! Text laid out in columns: util-linux's `column` (a table with `-t`, filled columns without)
 //! and GNU's `join` (two sorted files' lines joined on a field) (oracle-74).
 
-use super::{read_input, Proc};
+use super::{read_input, Cursor, Proc};
 
 /// `column [-t] [-s SEPARATORS] [-o SEPARATOR] [-x] [FILE…]`.
 pub(super) fn column(p: &mut Proc, args: &[String]) -> i32 {
@@ -9,18 +9,13 @@ pub(super) fn column(p: &mut Proc, args: &[String]) -> i32 {
     let mut separators: Option<String> = None;
     let mut output = "  ".to_string();
     let mut files = Vec::new();
-    let mut i = 0;
-    while let Some(a) = args.get(i) {
-        i += 1;
-        let mut value = || {
-            i += 1;
-            args.get(i - 1).cloned().unwrap_or_default()
-        };
+    let mut cursor = Cursor::new(args);
+    while let Some(a) = cursor.next() {
         match a.as_str() {
             "-t" | "--table" => table = true,
             "-x" | "--fillrows" => across = true,
-            "-s" | "--separator" => separators = Some(value()),
-            "-o" | "--output-separator" => output = value(),
+            "-s" | "--separator" => separators = Some(cursor.value()),
+            "-o" | "--output-separator" => output = cursor.value(),
             s if s.starts_with("-s") && s.len() > 2 => separators = s.get(2..).map(str::to_string),
             s if s.starts_with("-o") && s.len() > 2 => output = s.get(2..).unwrap_or_default().to_string(),
             _ => files.push(a.clone()),
@@ -101,27 +96,22 @@ pub(super) fn join(p: &mut Proc, args: &[String]) -> i32 {
     let mut separator: Option<char> = None;
     let mut ignore_case = false;
     let mut files = Vec::new();
-    let mut i = 0;
-    while let Some(a) = args.get(i) {
-        i += 1;
-        let mut value = || {
-            i += 1;
-            args.get(i - 1).cloned().unwrap_or_default()
-        };
+    let mut cursor = Cursor::new(args);
+    while let Some(a) = cursor.next() {
         match a.as_str() {
             "-a" => {
-                let n = value();
+                let n = cursor.value();
                 unpaired[usize::from(n == "2")] = true;
             }
             "-v" => {
-                let n = value();
+                let n = cursor.value();
                 only_unpaired[usize::from(n == "2")] = true;
             }
-            "-t" => separator = value().chars().next(),
-            "-1" => fields[0] = value().parse().unwrap_or(1),
-            "-2" => fields[1] = value().parse().unwrap_or(1),
+            "-t" => separator = cursor.value().chars().next(),
+            "-1" => fields[0] = cursor.value().parse().unwrap_or(1),
+            "-2" => fields[1] = cursor.value().parse().unwrap_or(1),
             "-j" => {
-                let f = value().parse().unwrap_or(1);
+                let f = cursor.value().parse().unwrap_or(1);
                 fields = [f, f];
             }
             "-i" | "--ignore-case" => ignore_case = true,

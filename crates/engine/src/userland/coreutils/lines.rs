@@ -1,7 +1,7 @@
 //! Line and character tools: `tr`, `uniq`, `tac` (oracle-40); `comm`, `fold` and `split`
 //! (oracle-55); in GNU's and busybox's words.
 
-use super::{read_input, split_opts, Proc};
+use super::{read_input, split_opts, Cursor, Proc};
 
 /// `tr [-cds] SET1 [SET2]`: characters of stdin translated, deleted or squeezed.
 pub(super) fn tr(p: &mut Proc, args: &[String]) -> i32 {
@@ -355,16 +355,11 @@ pub(super) fn shuf(p: &mut Proc, args: &[String]) -> i32 {
     let (mut count, mut repeat, mut zero) = (None::<usize>, false, false);
     let (mut range, mut output, mut echo) = (None::<String>, None::<String>, false);
     let mut operands = Vec::new();
-    let mut i = 0;
-    while let Some(a) = args.get(i) {
-        i += 1;
-        let mut value = || {
-            i += 1;
-            args.get(i - 1).cloned().unwrap_or_default()
-        };
+    let mut cursor = Cursor::new(args);
+    while let Some(a) = cursor.next() {
         match a.as_str() {
             "-n" | "--head-count" => {
-                let v = value();
+                let v = cursor.value();
                 match v.parse() {
                     Ok(n) => count = Some(n),
                     Err(_) => {
@@ -374,8 +369,8 @@ pub(super) fn shuf(p: &mut Proc, args: &[String]) -> i32 {
                     }
                 }
             }
-            "-i" | "--input-range" => range = Some(value()),
-            "-o" | "--output" => output = Some(value()),
+            "-i" | "--input-range" => range = Some(cursor.value()),
+            "-o" | "--output" => output = Some(cursor.value()),
             "-r" | "--repeat" => repeat = true,
             "-z" | "--zero-terminated" => zero = true,
             "-e" | "--echo" => echo = true,

@@ -622,6 +622,35 @@ fn realpath(p: &mut Proc, args: &[String]) -> i32 {
     status
 }
 
+/// A program's arguments read one by one, an option's value taken from the one after it.
+struct Cursor<'a> {
+    args: &'a [String],
+    at: usize,
+}
+
+impl<'a> Cursor<'a> {
+    fn new(args: &'a [String]) -> Cursor<'a> {
+        Cursor { args, at: 0 }
+    }
+    fn next(&mut self) -> Option<&'a String> {
+        let a = self.args.get(self.at)?;
+        self.at += 1;
+        Some(a)
+    }
+    /// The value an option takes: the next argument (empty when there is none).
+    fn value(&mut self) -> String {
+        self.next().cloned().unwrap_or_default()
+    }
+    /// The arguments not read yet.
+    fn rest(&self) -> &'a [String] {
+        self.args.get(self.at..).unwrap_or_default()
+    }
+    /// Reads one argument less: the last one read is read again.
+    fn back(&mut self) {
+        self.at = self.at.saturating_sub(1);
+    }
+}
+
 /// `--name=value` split in two; any other argument as it is, without a value.
 fn long_value(arg: &str) -> (&str, Option<String>) {
     match arg.split_once('=') {

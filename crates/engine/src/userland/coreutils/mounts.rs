@@ -3,7 +3,7 @@
 //! file systems and an overlay for each running container; a container's `/proc/mounts`.
 //! oracle-69.
 
-use super::{has, split_opts, Proc};
+use super::{has, split_opts, Cursor, Proc};
 use crate::fs::Errno;
 
 /// busybox `mount`: without arguments it lists `/proc/mounts` as `DEV on DIR type TYPE (OPTS)`;
@@ -180,19 +180,14 @@ const COLUMNS: [&str; 4] = ["TARGET", "SOURCE", "FSTYPE", "OPTIONS"];
 pub(super) fn findmnt(p: &mut Proc, args: &[String]) -> i32 {
     let mut columns: Vec<String> = COLUMNS.iter().map(|c| c.to_string()).collect();
     let (mut list, mut headings, mut types, mut contains, mut wanted) = (false, true, None::<Vec<String>>, None, None);
-    let mut i = 0;
-    while let Some(a) = args.get(i) {
-        i += 1;
-        let mut value = || {
-            i += 1;
-            args.get(i - 1).cloned().unwrap_or_default()
-        };
+    let mut cursor = Cursor::new(args);
+    while let Some(a) = cursor.next() {
         match a.as_str() {
             "-l" | "--list" => list = true,
             "-n" | "--noheadings" => headings = false,
-            "-o" | "--output" => columns = value().split(',').map(str::to_string).collect(),
-            "-t" | "--types" => types = Some(value().split(',').map(str::to_string).collect()),
-            "-T" | "--target" => contains = Some(value()),
+            "-o" | "--output" => columns = cursor.value().split(',').map(str::to_string).collect(),
+            "-t" | "--types" => types = Some(cursor.value().split(',').map(str::to_string).collect()),
+            "-T" | "--target" => contains = Some(cursor.value()),
             s if s.starts_with('-') && s.len() > 1 => {
                 let bad = s.trim_start_matches('-').chars().next().unwrap_or('-');
                 p.err(&format!("invalid option -- '{bad}'"));
@@ -239,23 +234,44 @@ pub(super) fn findmnt(p: &mut Proc, args: &[String]) -> i32 {
                 .collect()
         })
         .collect();
+    print_table(p, &columns, headings, cells, |c| c.len(), |_| false);
+    0
+}
+
+/// A table as util-linux's tools print it (libsmartcols): each column as wide as its widest
+/// cell, its heading or its least width; cells apart by one space, right-aligned in the
+/// columns `right` names; the last column left as it is unless aligned right.
+fn print_table(
+    p: &mut Proc,
+    columns: &[String],
+    headings: bool,
+    rows: Vec<Vec<String>>,
+    least: impl Fn(&str) -> usize,
+    right: impl Fn(&str) -> bool,
+) {
     let widths: Vec<usize> =
-        (0..columns.len()).map(|c| cells.iter().map(|r| r[c].chars().count()).chain([columns[c].len()]).max().unwrap_or(0)).collect();
+        columns.iter().enumerate().map(|(k, c)| rows.iter().map(|r| r[k].chars().count()).chain([least(c)]).max().unwrap_or(0)).collect();
     let mut lines = Vec::new();
     if headings {
-        lines.push(columns.clone());
+        lines.push(columns.to_vec());
     }
-    lines.extend(cells);
+    lines.extend(rows);
     for line in lines {
         let last = line.len().saturating_sub(1);
         let text: Vec<String> = line
             .iter()
             .enumerate()
-            .map(|(c, cell)| if c == last { cell.clone() } else { format!("{cell}{}", " ".repeat(widths[c] - cell.chars().count())) })
+            .map(|(k, v)| {
+                let pad = " ".repeat(widths[k] - v.chars().count().min(widths[k]));
+                match k {
+                    k if right(&columns[k]) => format!("{pad}{v}"),
+                    k if k == last => v.clone(),
+                    _ => format!("{v}{pad}"),
+                }
+            })
             .collect();
         p.out_line(&text.join(" "));
     }
-    0
 }
 
 /// Whether `path` is `dir` or inside it.
@@ -295,15 +311,11 @@ pub(super) fn lsblk(p: &mut Proc, args: &[String]) -> i32 {
     const KNOWN: [&str; 8] = ["NAME", "MAJ:MIN", "RM", "SIZE", "RO", "TYPE", "MOUNTPOINT", "MOUNTPOINTS"];
     let mut columns: Vec<String> = ["NAME", "MAJ:MIN", "RM", "SIZE", "RO", "TYPE", "MOUNTPOINTS"].iter().map(|c| c.to_string()).collect();
     let mut headings = true;
-    let mut i = 0;
-    while let Some(a) = args.get(i) {
-        i += 1;
+    let mut cursor = Cursor::new(args);
+    while let Some(a) = cursor.next() {
         match a.as_str() {
             "-n" | "--noheadings" => headings = false,
-            "-o" | "--output" => {
-                columns = args.get(i).map(|c| c.split(',').map(str::to_uppercase).collect()).unwrap_or_default();
-                i += 1;
-            }
+            "-o" | "--output" => columns = cursor.value().split(',').filter(|c| !c.is_empty()).map(str::to_uppercase).collect(),
             s => {
                 let bad = s.trim_start_matches('-').chars().next().unwrap_or('-');
                 if s.starts_with('-') {
@@ -349,25 +361,6 @@ pub(super) fn lsblk(p: &mut Proc, args: &[String]) -> i32 {
             rows.push(columns.iter().map(|c| cell(c, d, line)).collect());
         }
     }
-    let widths: Vec<usize> =
-        columns.iter().enumerate().map(|(k, c)| rows.iter().map(|r| r[k].len()).chain([least(c)]).max().unwrap_or(0)).collect();
-    let mut lines = Vec::new();
-    if headings {
-        lines.push(columns.clone());
-    }
-    lines.extend(rows);
-    for line in lines {
-        let last = line.len().saturating_sub(1);
-        let text: Vec<String> = line
-            .iter()
-            .enumerate()
-            .map(|(k, v)| match k {
-                k if right(&columns[k]) => format!("{v:>w$}", w = widths[k]),
-                k if k == last => v.clone(),
-                _ => format!("{v:<w$}", w = widths[k]),
-            })
-            .collect();
-        p.out_line(&text.join(" "));
-    }
+    print_table(p, &columns, headings, rows, least, right);
     0
 }
