@@ -188,8 +188,12 @@ impl Engine {
                 if crate::shell::identify_program(world, &shell, &req.program) == Some(userland::binaries::Binary::Bash) {
                     shell.flavor = shell::Flavor::Bash;
                 }
-                // A shell at the terminal's prompt: an interactive one.
+                // A shell at the terminal's prompt: an interactive one, a process of the
+                // container (pid 1 when it is the main process).
                 shell.interactive = true;
+                let pid = if req.main_process { 1 } else { world.exec_pid(&req.container_id) };
+                let (uid, gid) = (shell.ctx.cred.uid, shell.ctx.cred.gid);
+                shell.procs = vec![shell::process::ProcLine { pid, uid, gid, args: req.program.clone() }];
                 self.sessions.push(Session { container_id: req.container_id, main_process: req.main_process, shell });
             }
         }

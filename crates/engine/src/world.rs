@@ -291,6 +291,8 @@ pub struct Container {
     pub started_at: Option<i128>,
     pub finished_at: Option<i128>,
     pub pid: u32,
+    /// The next pid of the container's own pid namespace (its main process is 1).
+    pub next_pid: u32,
     pub restart_count: u32,
     /// Layer id (the container's overlay2 dir name) and the link name of its init layer.
     pub layer_id: String,
@@ -345,6 +347,7 @@ impl Container {
             started_at: None,
             finished_at: None,
             pid: 0,
+            next_pid: 0,
             restart_count: 0,
             layer_id: String::new(),
             init_link: String::new(),
@@ -577,6 +580,23 @@ impl World {
         let pid = self.next_pid;
         self.next_pid += 7;
         pid
+    }
+    /// A pid in container `id`'s namespace for a process `docker exec` starts: runc's init
+    /// takes it and its threads the next five (the first exec after a start gets 7).
+    pub fn exec_pid(&mut self, id: &ContainerId) -> u32 {
+        self.container_mut(id).map_or(0, |c| {
+            let pid = c.next_pid;
+            c.next_pid += 6;
+            pid
+        })
+    }
+    /// A pid in container `id`'s namespace for a process a shell there forks.
+    pub fn fork_pid(&mut self, id: &ContainerId) -> u32 {
+        self.container_mut(id).map_or(0, |c| {
+            let pid = c.next_pid;
+            c.next_pid += 1;
+            pid
+        })
     }
     /// A new line may run [`STEP_BUDGET`] simple commands.
     pub fn reset_budget(&mut self) {

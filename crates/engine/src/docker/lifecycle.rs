@@ -228,6 +228,7 @@ pub(crate) fn exec(world: &mut World, client: &crate::shell::Shell, args: &[Stri
         }
     };
     sh.depth = 1;
+    sh.launch_pid = Some(world.exec_pid(&id));
     let argv: Vec<String> = parsed.operands[1..].to_vec();
     let oci = |io: &mut Io, why: String| {
         io.out_str(&format!("OCI runtime exec failed: exec failed: unable to start container process: {why}: unknown\r\n"));

@@ -477,6 +477,7 @@ pub(crate) fn run_main_process_with(world: &mut World, id: &ContainerId, stdin: 
     };
     sh.main_process = true;
     sh.depth = 1;
+    sh.launch_pid = Some(1);
     let mut io = Io::with_stdin(stdin);
     let env = sh.env_list();
     let exit = crate::shell::exec(world, &mut sh, &argv, &env, &mut io);

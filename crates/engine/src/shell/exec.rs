@@ -38,6 +38,7 @@ impl Shell {
     /// Parses and runs a script; syntax errors are reported as the dialect does.
     pub fn run_script(&mut self, world: &mut World, src: &str, io: &mut Io) -> Flow {
         match parse(src) {
+            Ok(list) if self.runs_tail_in_place => self.run_list_with_tail(world, &list, io),
             Ok(list) => self.run_list(world, &list, io),
             Err(e) => {
                 self.report_syntax(src, e, io);
@@ -104,13 +105,31 @@ impl Shell {
         Flow::Next
     }
 
+    /// A `-c` script's list: its last and-or list runs with `tail_item`, so that its last
+    /// simple command may run in the shell's own process (what `ps` shows).
+    fn run_list_with_tail(&mut self, world: &mut World, list: &List, io: &mut Io) -> Flow {
+        let count = list.items.len();
+        for (k, (item, background)) in list.items.iter().enumerate() {
+            self.tail_item = k + 1 == count && !background;
+            let flow = self.run_and_or(world, item, io);
+            self.tail_item = false;
+            if flow != Flow::Next {
+                return flow;
+            }
+        }
+        Flow::Next
+    }
+
     fn run_and_or(&mut self, world: &mut World, ao: &AndOr, io: &mut Io) -> Flow {
         // All but the last pipeline of `a && b || c` are tested: `set -e` lets them fail.
         let last = ao.rest.len();
+        let tail_item = std::mem::take(&mut self.tail_item);
         let tested = |sh: &mut Shell, k: usize, p: &Pipeline, world: &mut World, io: &mut Io| {
             let test = k < last;
             sh.testing += u32::from(test);
+            sh.tail = tail_item && k == last && p.commands.len() == 1 && matches!(p.commands[0], Command::Simple(_));
             let flow = sh.run_pipeline(world, p, io);
+            sh.tail = false;
             sh.testing -= u32::from(test);
             flow
         };

@@ -384,7 +384,8 @@ impl Shell {
             "?" => Some(self.status.to_string()),
             "$" => Some(match self.ctx.ns {
                 Ns::Host => "4242".into(),
-                Ns::Container(_) => "1".into(),
+                // The shell's pid in the container's namespace (see `procs.rs`).
+                Ns::Container(_) => self.procs.last().map_or(1, |p| p.pid).to_string(),
             }),
             "#" => Some(self.positional.len().to_string()),
             "-" => super::options::dollar_dash(self),

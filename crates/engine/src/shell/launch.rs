@@ -224,6 +224,7 @@ pub fn run_program(world: &mut World, sh: &mut Shell, applet: &str, gnu: bool, a
         }
         "curl" if gnu => run_service(world, sh, Service::Curl, argv, env, io),
         "which" => Exit::Code(which_program(world, sh, gnu, argv, io)),
+        "ps" if !gnu => Exit::Code(super::procs::ps(world, sh, argv, argv, io)),
         "nohup" if gnu => nohup(world, sh, argv, env, io),
         // `stdbuf -oL COMMAND`: buffering changes nothing a transcript or the terminal shows.
         "stdbuf" if gnu => {
@@ -247,6 +248,10 @@ pub fn run_program(world: &mut World, sh: &mut Shell, applet: &str, gnu: bool, a
             if argv.len() < 2 {
                 io.out_str("BusyBox v1.35.0 (Debian 1:1.35.0-4+deb12u1+b1) multi-call binary.\n");
                 return Exit::Code(0);
+            }
+            // `busybox ps` started by the runtime is a process of its own command line.
+            if argv[1] == "ps" {
+                return Exit::Code(super::procs::ps(world, sh, &argv[1..], argv, io));
             }
             run_program(world, sh, &argv[1].clone(), false, &argv[1..], env, io)
         }
@@ -550,6 +555,7 @@ fn run_shell(world: &mut World, sh: &mut Shell, flavor: Flavor, argv: &[String],
     sub.docker = sh.docker;
     sub.services = sh.services;
     sub.main_process = sh.main_process;
+    sub.procs = super::procs::started(world, sh, argv);
     let args = &argv[1..];
     let script = if args.first().map(String::as_str) == Some("-c") {
         match args.get(1) {
@@ -558,6 +564,7 @@ fn run_shell(world: &mut World, sh: &mut Shell, flavor: Flavor, argv: &[String],
                 // `-c` was given one.
                 sub.arg0 = args.get(2).cloned().or_else(|| argv.first().filter(|a| a.as_str() != sub.name()).cloned());
                 sub.positional = args.iter().skip(3).cloned().collect();
+                sub.runs_tail_in_place = true;
                 s.clone()
             }
             None => {

@@ -13,6 +13,7 @@ mod options;
 pub mod parse;
 mod path;
 pub mod process;
+mod procs;
 mod script_builtins;
 mod traps;
 

@@ -94,6 +94,16 @@ pub struct Options {
     pub pipefail: bool,
 }
 
+/// A process as a container's `ps` lists it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ProcLine {
+    pub pid: u32,
+    pub uid: u32,
+    pub gid: u32,
+    /// Its command line, the arguments joined by spaces.
+    pub args: String,
+}
+
 #[derive(Clone, Debug)]
 pub struct Shell {
     pub flavor: Flavor,
@@ -138,6 +148,18 @@ pub struct Shell {
     pub substituted: Vec<String>,
     /// Where `getopts` stands: the OPTIND it left and the letter within that argument.
     pub getopts_at: (usize, usize),
+    /// In a container: this shell's process and the ones it descends from, outermost first.
+    pub procs: Vec<ProcLine>,
+    /// The pid the next program started here takes in place of forking: set where the runtime
+    /// starts a process (a container's main process is 1, `docker exec` takes a new one).
+    pub launch_pid: Option<u32>,
+    /// The command running now is the last of a `-c` script: busybox sh runs it in place of
+    /// itself, in its own process, as it does any last command.
+    pub tail: bool,
+    /// Started with `-c`: its last command may run in place (see `tail`).
+    pub runs_tail_in_place: bool,
+    /// The and-or list now running is the script's last (its last pipeline may be `tail`).
+    pub(super) tail_item: bool,
 }
 
 impl Shell {
@@ -178,6 +200,11 @@ impl Shell {
             traps: BTreeMap::new(),
             getopts_at: (0, 0),
             substituted: Vec::new(),
+            procs: Vec::new(),
+            launch_pid: None,
+            tail: false,
+            runs_tail_in_place: false,
+            tail_item: false,
         }
     }
 

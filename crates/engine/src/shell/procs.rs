@@ -1,0 +1,161 @@
+//! The processes of a container as busybox's `ps` sees them: the main process (pid 1), the
+//! shells a `docker exec` started and `ps` itself. A process `docker exec` starts takes a new
+//! pid of the container's namespace (runc's init threads take the five after it); a shell's
+//! child takes the next one; the last command of `sh -c` runs in the shell's own process, as
+//! busybox sh runs it (oracle-81). Real pids past the first exec vary by one from run to run.
+
+use super::process::ProcLine;
+use super::Shell;
+use crate::userland::{users, Io};
+use crate::vfs::Ns;
+use crate::world::World;
+
+/// The processes a program started from `sh` with `argv` descends from, itself last: it takes
+/// the pid the runtime gave (`launch_pid`), its shell's own when it is that shell's last
+/// command, or a new one.
+pub fn started(world: &mut World, sh: &mut Shell, argv: &[String]) -> Vec<ProcLine> {
+    let Ns::Container(id) = sh.ctx.ns.clone() else { return Vec::new() };
+    let mut chain = sh.procs.clone();
+    let args = argv.join(" ");
+    let pid = if let Some(pid) = sh.launch_pid.take() {
+        pid
+    } else if sh.tail {
+        match chain.pop() {
+            Some(line) => line.pid,
+            None => world.fork_pid(&id),
+        }
+    } else {
+        world.fork_pid(&id)
+    };
+    chain.push(ProcLine { pid, uid: sh.ctx.cred.uid, gid: sh.ctx.cred.gid, args });
+    chain
+}
+
+/// The columns `ps -o` knows here, their headings and widths (0: the rest of the line).
+/// busybox knows `vsz`, `rss`, `pgid` and `sid` too: memory and sessions the simulation does
+/// not keep, so it refuses them as it refuses a column busybox does not know.
+const COLUMNS: [(&str, &str, usize); 11] = [
+    ("pid", "PID", 5),
+    ("ppid", "PPID", 5),
+    ("user", "USER", 8),
+    ("ruser", "RUSER", 8),
+    ("group", "GROUP", 8),
+    ("rgroup", "RGROUP", 8),
+    ("nice", "NI", 5),
+    ("tty", "TT", 6),
+    ("stat", "STAT", 4),
+    ("comm", "COMMAND", 16),
+    ("args", "COMMAND", 0),
+];
+
+/// busybox `ps [-o COLUMN,…]` in a container; `started_as` is the command line that started
+/// it (`busybox ps …` when the runtime did).
+pub fn ps(world: &mut World, sh: &mut Shell, argv: &[String], started_as: &[String], io: &mut Io) -> i32 {
+    let Ns::Container(id) = sh.ctx.ns.clone() else { return 127 };
+    let mut columns: Vec<&str> = vec!["pid", "user", "args"];
+    let mut k = 1;
+    while let Some(a) = argv.get(k) {
+        k += 1;
+        let spec = match a.as_str() {
+            "-o" => {
+                k += 1;
+                argv.get(k - 1).cloned().unwrap_or_default()
+            }
+            s if s.starts_with("-o") => s.get(2..).unwrap_or_default().to_string(),
+            // busybox takes the BSD and System V letters (`aux`, `-ef`) and lists the same.
+            _ => continue,
+        };
+        columns.clear();
+        for c in spec.split(',') {
+            match COLUMNS.iter().find(|(name, _, _)| *name == c) {
+                Some((name, _, _)) => columns.push(name),
+                None => {
+                    io.err_line(&format!(
+                        "ps: bad -o argument '{c}', supported arguments: user,group,comm,args,pid,ppid,pgid,nice,rgroup,ruser,tty,vsz,sid,stat,rss"
+                    ));
+                    return 1;
+                }
+            }
+        }
+    }
+    // ps itself: in the shell's own process when it is the shell's last command; a process of
+    // its own command line when the runtime started it (no shell: `docker exec C busybox ps`).
+    let direct = sh.procs.is_empty();
+    let me = started(world, sh, started_as).pop();
+    let shell_args = sh.procs.last().map(|l| l.args.clone()).unwrap_or_else(|| started_as.join(" "));
+    let mut lines: Vec<(ProcLine, u32, bool)> = Vec::new();
+    let chain: Vec<ProcLine> = sh.procs.iter().filter(|l| me.as_ref().is_none_or(|m| m.pid != l.pid)).cloned().collect();
+    if !chain.iter().any(|l| l.pid == 1) && me.as_ref().is_none_or(|m| m.pid != 1) {
+        if let Some(c) = world.container(&id) {
+            let user = c.user.clone();
+            let args = std::iter::once(c.path.clone()).chain(c.args.iter().cloned()).collect::<Vec<_>>().join(" ");
+            let (uid, gid) = if user.is_empty() {
+                (0, 0)
+            } else {
+                users::resolve_user(world, &crate::vfs::Ctx::root(Ns::Container(id.clone())), &user)
+                    .map_or((0, 0), |(cred, _)| (cred.uid, cred.gid))
+            };
+            lines.push((ProcLine { pid: 1, uid, gid, args }, 0, false));
+        }
+    }
+    // The first process of an exec is the runtime's child (0 inside the namespace).
+    let mut parent = 0;
+    for l in chain {
+        let pid = l.pid;
+        lines.push((l, parent, false));
+        parent = pid;
+    }
+    if let Some(me) = me {
+        lines.push((ProcLine { args: shell_args, ..me }, parent, !direct));
+    }
+    lines.sort_by_key(|(l, _, _)| l.pid);
+    let ctx = sh.ctx.clone();
+    let header: Vec<String> = columns
+        .iter()
+        .enumerate()
+        .map(|(n, c)| {
+            let (_, head, width) = COLUMNS.iter().find(|(name, _, _)| name == c).copied().unwrap_or(("", "", 0));
+            if n + 1 == columns.len() || width == 0 {
+                head.to_string()
+            } else {
+                format!("{head:<width$}")
+            }
+        })
+        .collect();
+    io.out_str(&format!("{}\n", header.join(" ")));
+    for (line, ppid, is_ps) in lines {
+        let name = |uid: u32, user: bool| {
+            let found = if user { users::user_name(world, &ctx, uid) } else { users::group_name(world, &ctx, uid) };
+            found.unwrap_or_else(|| uid.to_string())
+        };
+        let cells: Vec<String> = columns
+            .iter()
+            .enumerate()
+            .map(|(n, c)| {
+                let last = n + 1 == columns.len();
+                let cell = match *c {
+                    "pid" => return format!("{:>5}", line.pid),
+                    "ppid" => return format!("{ppid:>5}"),
+                    "user" | "ruser" => name(line.uid, true),
+                    "group" | "rgroup" => name(line.gid, false),
+                    "nice" => return format!("{:>5}", 0),
+                    "tty" => "?".to_string(),
+                    // ps runs; the others wait (a sleep, a shell waiting for its child).
+                    "stat" => (if is_ps { "R" } else { "S" }).to_string(),
+                    "comm" if is_ps => "ps".to_string(),
+                    "comm" => line.args.split(' ').next().unwrap_or_default().rsplit('/').next().unwrap_or_default().to_string(),
+                    _ if is_ps => format!("{{ps}} {}", line.args),
+                    _ => line.args.clone(),
+                };
+                let width = COLUMNS.iter().find(|(name, _, _)| name == c).map_or(0, |col| col.2);
+                if last || width == 0 {
+                    cell
+                } else {
+                    format!("{cell:<width$}")
+                }
+            })
+            .collect();
+        io.out_str(&format!("{}\n", cells.join(" ")));
+    }
+    0
+}
