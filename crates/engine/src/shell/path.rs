@@ -157,7 +157,7 @@ pub(super) fn find_program(world: &World, sh: &Shell, name: &str) -> Program {
 
 /// Applets of busybox 1.35 (`busybox --list`) the simulation implements beyond the links the
 /// images have.
-const STANDALONE_APPLETS: [&str; 67] = [
+const STANDALONE_APPLETS: [&str; 68] = [
     "arch",
     "ash",
     "awk",
@@ -194,6 +194,7 @@ const STANDALONE_APPLETS: [&str; 67] = [
     "nproc",
     "od",
     "paste",
+    "patch",
     "ps",
     "realpath",
     "rev",

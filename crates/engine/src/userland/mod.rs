@@ -32,7 +32,7 @@ pub enum Exit {
 
 /// Programs installed on the host (GNU coreutils, tar, grep, getent, sudo, docker, curl, and
 /// Debian's `which`).
-pub const HOST_PROGRAMS: [&str; 144] = [
+pub const HOST_PROGRAMS: [&str; 145] = [
     "arch",
     "awk",
     "b2sum",
@@ -119,6 +119,7 @@ pub const HOST_PROGRAMS: [&str; 144] = [
     "numfmt",
     "od",
     "paste",
+    "patch",
     "pathchk",
     "printenv",
     "printf",

@@ -31,6 +31,7 @@ mod make;
 mod mounts;
 mod namei;
 mod numbers;
+mod patch;
 mod perms;
 mod regex;
 mod sed;
@@ -512,6 +513,7 @@ pub fn run(p: &mut Proc, argv: &[String]) -> i32 {
         "groupadd" if p.gnu => accounts::groupadd(p, args),
         "useradd" if p.gnu => accounts::useradd(p, args),
         "diff" => diff::diff(p, args),
+        "patch" => patch::patch(p, args),
         "gzip" | "gunzip" | "zcat" => compress::gzip(p, args),
         "bzip2" | "bunzip2" | "bzcat" => bzip::bzip2(p, args),
         "zgrep" | "zegrep" | "zfgrep" | "bzgrep" | "bzegrep" | "bzfgrep" if p.gnu => zscripts::zgrep(p, args),
