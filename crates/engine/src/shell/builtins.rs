@@ -163,8 +163,10 @@ pub fn run(sh: &mut Shell, world: &mut World, argv: &[String], io: &mut Io) -> O
 
 /// The shell's builtins (the dialects share these names).
 /// The builtins scripts lean on, run by `script_builtins.rs`.
-pub const SCRIPT_BUILTINS: [&str; 14] =
-    ["break", "continue", "shift", "local", "eval", "exec", "let", "declare", "typeset", "readonly", "wait", "kill", "trap", "getopts"];
+pub const SCRIPT_BUILTINS: [&str; 17] = [
+    "break", "continue", "shift", "local", "eval", "exec", "let", "declare", "typeset", "readonly", "wait", "kill", "trap", "getopts",
+    "jobs", "fg", "bg",
+];
 
 pub const BUILTINS: [&str; 23] = [
     "cd", "pwd", "echo", "printf", "true", ":", "false", "test", "[", "exit", "return", "export", "unset", "set", "umask", "read", "type",

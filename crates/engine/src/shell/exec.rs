@@ -38,8 +38,13 @@ impl Shell {
     /// Parses and runs a script; syntax errors are reported as the dialect does.
     pub fn run_script(&mut self, world: &mut World, src: &str, io: &mut Io) -> Flow {
         match parse(src) {
-            Ok(list) if self.runs_tail_in_place => self.run_list_with_tail(world, &list, io),
-            Ok(list) => self.run_list(world, &list, io),
+            Ok(list) => {
+                let flow =
+                    if self.runs_tail_in_place { self.run_list_with_tail(world, &list, io) } else { self.run_list(world, &list, io) };
+                // The jobs left running end with the shell: what they wrote comes last.
+                super::jobs::flush(self, io);
+                flow
+            }
             Err(e) => {
                 self.report_syntax(src, e, io);
                 self.status = 2;
@@ -96,7 +101,11 @@ impl Shell {
     }
 
     pub fn run_list(&mut self, world: &mut World, list: &List, io: &mut Io) -> Flow {
-        for (item, _background) in &list.items {
+        for (k, (item, background)) in list.items.iter().enumerate() {
+            if *background {
+                super::jobs::start(self, world, item, list.texts.get(k).map_or("", String::as_str));
+                continue;
+            }
             let flow = self.run_and_or(world, item, io);
             if flow != Flow::Next {
                 return flow;
@@ -110,7 +119,11 @@ impl Shell {
     fn run_list_with_tail(&mut self, world: &mut World, list: &List, io: &mut Io) -> Flow {
         let count = list.items.len();
         for (k, (item, background)) in list.items.iter().enumerate() {
-            self.tail_item = k + 1 == count && !background;
+            if *background {
+                super::jobs::start(self, world, item, list.texts.get(k).map_or("", String::as_str));
+                continue;
+            }
+            self.tail_item = k + 1 == count;
             let flow = self.run_and_or(world, item, io);
             self.tail_item = false;
             if flow != Flow::Next {
@@ -118,6 +131,11 @@ impl Shell {
             }
         }
         Flow::Next
+    }
+
+    /// One and-or list, as a background job runs it.
+    pub(super) fn run_and_or_item(&mut self, world: &mut World, ao: &AndOr, io: &mut Io) -> Flow {
+        self.run_and_or(world, ao, io)
     }
 
     fn run_and_or(&mut self, world: &mut World, ao: &AndOr, io: &mut Io) -> Flow {

@@ -388,6 +388,7 @@ impl Shell {
                 Ns::Container(_) => self.procs.last().map_or(1, |p| p.pid).to_string(),
             }),
             "#" => Some(self.positional.len().to_string()),
+            "!" => self.last_background.map(|pid| pid.to_string()),
             "-" => super::options::dollar_dash(self),
             "@" | "*" => Some(self.positional.join(" ")),
             "0" => Some(self.arg0.clone().unwrap_or_else(|| self.name().to_string())),

@@ -8,6 +8,7 @@ pub mod builtins;
 mod compound;
 pub mod exec;
 mod expand;
+mod jobs;
 pub mod launch;
 mod options;
 pub mod parse;

@@ -221,7 +221,10 @@ impl Parser {
             if matches!(self.peek(), Some(';' | '&' | '|')) {
                 return Err(ParseError::Unexpected(self.peek_token()));
             }
+            let start = self.pos;
             let item = self.and_or()?;
+            let text: String = self.s.get(start..self.pos).unwrap_or_default().iter().collect();
+            list.texts.push(text.trim_end().to_string());
             self.blanks(false);
             let background = if self.peek() == Some('&') && !self.starts("&&") && !self.starts("&>") {
                 self.pos += 1;
@@ -840,7 +843,7 @@ mod tests {
     use super::*;
 
     fn simple_words(src: &str) -> Vec<Word> {
-        let List { items } = parse(src).expect("parses");
+        let List { items, .. } = parse(src).expect("parses");
         match &items[0].0.first.commands[0] {
             Command::Simple(s) => s.words.clone(),
             other => panic!("not simple: {other:?}"),

@@ -160,6 +160,10 @@ pub struct Shell {
     pub runs_tail_in_place: bool,
     /// The and-or list now running is the script's last (its last pipeline may be `tail`).
     pub(super) tail_item: bool,
+    /// The jobs sent to the background and not waited for yet (see `jobs.rs`).
+    pub(super) jobs: Vec<super::jobs::Job>,
+    /// `$!`: the pid of the last job sent to the background.
+    pub(super) last_background: Option<u32>,
 }
 
 impl Shell {
@@ -205,6 +209,8 @@ impl Shell {
             tail: false,
             runs_tail_in_place: false,
             tail_item: false,
+            jobs: Vec::new(),
+            last_background: None,
         }
     }
 

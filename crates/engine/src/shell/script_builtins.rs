@@ -104,8 +104,9 @@ pub fn run(sh: &mut Shell, world: &mut World, argv: &[String], io: &mut Io) -> O
             }
             0
         }
-        // Nothing runs in the background here: there is nothing to wait for.
-        "wait" => 0,
+        "wait" => super::jobs::wait(sh, args, io),
+        "jobs" => super::jobs::list(sh, args, io),
+        "fg" | "bg" => super::jobs::no_job_control(sh, &argv[0], io),
         "kill" => kill(sh, world, args, io),
         _ => return None,
     };

@@ -1,0 +1,113 @@
+//! Jobs sent to the background with `&`. The simulation runs a job at once, in a subshell, and
+//! keeps what it wrote until something waits for it (`wait`) or the shell ends: the job is
+//! taken to still be running until then, as a job of a real shell usually is while the next
+//! commands run (`sleep 1 & echo started` prints `started` first). `$!` is its pid; `jobs`
+//! lists the jobs; `fg` and `bg` need job control, which `bash -c` has not (oracle-83).
+
+use super::ast::AndOr;
+use super::process::Flow;
+use super::Shell;
+use crate::userland::Io;
+use crate::vfs::Ns;
+use crate::world::World;
+
+/// A job: its number, pid and text, what it wrote, how it ended.
+#[derive(Clone, Debug)]
+pub struct Job {
+    number: usize,
+    pid: u32,
+    text: String,
+    out: Vec<u8>,
+    err: Vec<u8>,
+    status: i32,
+}
+
+/// Runs `item` as a background job: in a subshell, with no input, its output kept.
+pub(super) fn start(sh: &mut Shell, world: &mut World, item: &AndOr, text: &str) -> Flow {
+    let mut sub = sh.clone();
+    sub.jobs.clear();
+    let mut io = Io::default();
+    let flow = sub.run_and_or_item(world, item, &mut io);
+    let status = match flow {
+        Flow::Exit(code) | Flow::Return(code) => code,
+        _ => sub.status,
+    };
+    let pid = match &sh.ctx.ns {
+        Ns::Container(id) => world.fork_pid(id),
+        // The host's pids are its own; a job's is above the shell's (`$$` is 4242).
+        Ns::Host => 4300 + sh.jobs.len() as u32 + u32::from(sh.last_background.is_some()),
+    };
+    let number = sh.jobs.last().map_or(1, |j| j.number + 1);
+    sh.jobs.push(Job { number, pid, text: text.to_string(), out: io.out, err: io.err, status });
+    sh.last_background = Some(pid);
+    // Starting a job succeeds.
+    sh.status = 0;
+    Flow::Next
+}
+
+/// What the jobs wrote, in the order they were started; they are done.
+pub(super) fn flush(sh: &mut Shell, io: &mut Io) {
+    for job in std::mem::take(&mut sh.jobs) {
+        io.write_out(&job.out);
+        io.write_err(&job.err);
+    }
+}
+
+/// `wait [%N | PID]…`: every job, or those named; the status of the last named.
+pub(super) fn wait(sh: &mut Shell, args: &[String], io: &mut Io) -> i32 {
+    if args.is_empty() {
+        flush(sh, io);
+        return 0;
+    }
+    let mut status = 0;
+    for a in args {
+        let found = match a.strip_prefix('%') {
+            Some(n) => sh
+                .jobs
+                .iter()
+                .position(|j| n.parse::<usize>().ok() == Some(j.number) || (n == "%" || n == "+") && j.number == sh.jobs.len()),
+            None => sh.jobs.iter().position(|j| a.parse::<u32>().ok() == Some(j.pid)),
+        };
+        match found {
+            Some(k) => {
+                let job = sh.jobs.remove(k);
+                io.write_out(&job.out);
+                io.write_err(&job.err);
+                status = job.status;
+            }
+            None if a.starts_with('%') => {
+                io.err_line(&format!("{}wait: {a}: no such job", sh.err_prefix()));
+                status = 127;
+            }
+            None => {
+                io.err_line(&format!("{}wait: pid {a} is not a child of this shell", sh.err_prefix()));
+                status = 127;
+            }
+        }
+    }
+    status
+}
+
+/// `jobs [-l]`: each job, `+` on the last started and `-` on the one before.
+pub(super) fn list(sh: &Shell, args: &[String], io: &mut Io) -> i32 {
+    let long = args.iter().any(|a| a == "-l");
+    let count = sh.jobs.len();
+    for (k, job) in sh.jobs.iter().enumerate() {
+        let mark = if k + 1 == count {
+            '+'
+        } else if k + 2 == count {
+            '-'
+        } else {
+            ' '
+        };
+        let pid = if long { format!("{} ", job.pid) } else { String::new() };
+        io.out_str(&format!("[{}]{mark}  {pid}{:<24}{} &\n", job.number, "Running", job.text));
+    }
+    0
+}
+
+/// `fg` and `bg`: a shell without job control (`bash -c`, a script) refuses them.
+pub(super) fn no_job_control(sh: &Shell, name: &str, io: &mut Io) -> i32 {
+    io.err_line(&format!("{}{name}: no job control", sh.err_prefix()));
+    1
+}
