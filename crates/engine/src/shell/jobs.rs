@@ -88,6 +88,14 @@ pub(super) fn wait(sh: &mut Shell, args: &[String], io: &mut Io) -> i32 {
     status
 }
 
+/// The job `%N` or the pid names, if it is one.
+pub(super) fn find(sh: &Shell, target: &str) -> Option<usize> {
+    match target.strip_prefix('%') {
+        Some(n) => sh.jobs.iter().position(|j| n.parse::<usize>().ok() == Some(j.number)),
+        None => sh.jobs.iter().position(|j| target.parse::<u32>().ok() == Some(j.pid)),
+    }
+}
+
 /// `jobs [-l]`: each job, `+` on the last started and `-` on the one before.
 pub(super) fn list(sh: &Shell, args: &[String], io: &mut Io) -> i32 {
     let long = args.iter().any(|a| a == "-l");

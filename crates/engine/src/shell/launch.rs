@@ -225,6 +225,8 @@ pub fn run_program(world: &mut World, sh: &mut Shell, applet: &str, gnu: bool, a
         "curl" if gnu => run_service(world, sh, Service::Curl, argv, env, io),
         "which" => Exit::Code(which_program(world, sh, gnu, argv, io)),
         "ps" if !gnu => Exit::Code(super::procs::ps(world, sh, argv, argv, io)),
+        "pidof" if !gnu => Exit::Code(super::procs::pidof(world, sh, argv, io)),
+        "killall" if !gnu => Exit::Code(super::procs::killall(world, sh, argv, io)),
         "nohup" if gnu => nohup(world, sh, argv, env, io),
         // `stdbuf -oL COMMAND`: buffering changes nothing a transcript or the terminal shows.
         "stdbuf" if gnu => {

@@ -157,7 +157,7 @@ pub(super) fn find_program(world: &World, sh: &Shell, name: &str) -> Program {
 
 /// Applets of busybox 1.35 (`busybox --list`) the simulation implements beyond the links the
 /// images have.
-const STANDALONE_APPLETS: [&str; 68] = [
+const STANDALONE_APPLETS: [&str; 70] = [
     "arch",
     "ash",
     "awk",
@@ -181,6 +181,7 @@ const STANDALONE_APPLETS: [&str; 68] = [
     "gunzip",
     "gzip",
     "hexdump",
+    "killall",
     "less",
     "link",
     "logname",
@@ -195,6 +196,7 @@ const STANDALONE_APPLETS: [&str; 68] = [
     "od",
     "paste",
     "patch",
+    "pidof",
     "ps",
     "realpath",
     "rev",

@@ -159,3 +159,49 @@ pub fn ps(world: &mut World, sh: &mut Shell, argv: &[String], started_as: &[Stri
     }
     0
 }
+
+/// The processes a program in container `id` can see besides itself: the main process (pid 1)
+/// and the shells it was started from.
+pub fn visible(world: &World, sh: &Shell) -> Vec<ProcLine> {
+    let Ns::Container(id) = &sh.ctx.ns else { return Vec::new() };
+    let mut lines = sh.procs.clone();
+    if !lines.iter().any(|l| l.pid == 1) {
+        if let Some(c) = world.container(id) {
+            let args = std::iter::once(c.path.clone()).chain(c.args.iter().cloned()).collect::<Vec<_>>().join(" ");
+            lines.insert(0, ProcLine { pid: 1, uid: 0, gid: 0, args });
+        }
+    }
+    lines
+}
+
+/// The name a process goes by (`pidof`, `killall`): its program's, without the directory.
+fn program_of(line: &ProcLine) -> &str {
+    line.args.split(' ').next().unwrap_or_default().rsplit('/').next().unwrap_or_default()
+}
+
+/// busybox `pidof NAME…`: the pids of the processes of those names (1 when none is found).
+pub fn pidof(world: &World, sh: &Shell, argv: &[String], io: &mut Io) -> i32 {
+    let procs = visible(world, sh);
+    let pids: Vec<String> =
+        procs.iter().filter(|l| argv.iter().skip(1).any(|n| n == program_of(l))).map(|l| l.pid.to_string()).rev().collect();
+    if pids.is_empty() {
+        return 1;
+    }
+    io.out_str(&format!("{}\n", pids.join(" ")));
+    0
+}
+
+/// busybox `killall [-SIGNAL] NAME…`: a signal to each process of those names. Pid 1 ignores
+/// the signals it has no handler for (the kernel does so for a namespace's init), so the
+/// container's main process goes on; what else it finds are the shells running this.
+pub fn killall(world: &World, sh: &Shell, argv: &[String], io: &mut Io) -> i32 {
+    let procs = visible(world, sh);
+    let mut status = 0;
+    for name in argv.iter().skip(1).filter(|a| !a.starts_with('-')) {
+        if !procs.iter().any(|l| program_of(l) == name) {
+            io.err_line(&format!("killall: {name}: no process killed"));
+            status = 1;
+        }
+    }
+    status
+}

@@ -121,7 +121,13 @@ fn status_flow(sh: &mut Shell, status: i32) -> Flow {
 /// `kill [-SIGNAL] PID…`: the only processes are containers' main processes, which belong to
 /// root (or the container's user): others may not signal them.
 fn kill(sh: &mut Shell, world: &World, args: &[String], io: &mut Io) -> i32 {
-    let targets: Vec<&String> = args.iter().filter(|a| !a.starts_with('-') || a.parse::<i64>().is_ok()).collect();
+    // The signal comes first (`-9`, `-TERM`, `-s TERM`, `-n 9`); the rest are targets.
+    let skip = match args.first().map(String::as_str) {
+        Some("-s" | "-n") => 2,
+        Some(a) if a.starts_with('-') && a.len() > 1 => 1,
+        _ => 0,
+    };
+    let targets: Vec<&String> = args.iter().skip(skip).collect();
     if targets.is_empty() {
         io.err_line(&format!(
             "{}kill: usage: kill [-s sigspec | -n signum | -sigspec] pid | jobspec ... or kill -l [sigspec]",
@@ -130,7 +136,30 @@ fn kill(sh: &mut Shell, world: &World, args: &[String], io: &mut Io) -> i32 {
         return 2;
     }
     let mut status = 0;
+    let in_container = matches!(sh.ctx.ns, crate::vfs::Ns::Container(_));
+    let visible = super::procs::visible(world, sh);
     for t in targets {
+        // A job: it is done already here; killing it ends its wait.
+        if let Some(job) = super::jobs::find(sh, t) {
+            sh.jobs.remove(job);
+            continue;
+        }
+        if in_container {
+            match t.parse::<u32>() {
+                // Pid 1 ignores what it has no handler for; the shells running this end with it.
+                Ok(pid) if visible.iter().any(|l| l.pid == pid) => {}
+                Ok(pid) => {
+                    let prefix = if sh.flavor == super::Flavor::Ash { "sh: ".to_string() } else { sh.err_prefix() };
+                    io.err_line(&format!("{prefix}can't kill pid {pid}: No such process"));
+                    status = 1;
+                }
+                Err(_) => {
+                    io.err_line(&format!("{}kill: {t}: arguments must be process or job IDs", sh.err_prefix()));
+                    status = 1;
+                }
+            }
+            continue;
+        }
         let found = t
             .parse::<u32>()
             .ok()
