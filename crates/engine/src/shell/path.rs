@@ -157,7 +157,7 @@ pub(super) fn find_program(world: &World, sh: &Shell, name: &str) -> Program {
 
 /// Applets of busybox 1.35 (`busybox --list`) the simulation implements beyond the links the
 /// images have.
-const STANDALONE_APPLETS: [&str; 70] = [
+const STANDALONE_APPLETS: [&str; 71] = [
     "arch",
     "ash",
     "awk",
@@ -167,6 +167,7 @@ const STANDALONE_APPLETS: [&str; 70] = [
     "bzip2",
     "chgrp",
     "cmp",
+    "cpio",
     "crc32",
     "cut",
     "diff",

@@ -23,6 +23,10 @@ const BUSYBOX: &[(&str, &str)] = &[
         "chgrp",
         "\nUsage: chgrp [-RhLHPcvf]... GROUP FILE...\n\nChange the group membership of FILEs to GROUP\n\n\t-h\tAffect symlinks instead of symlink targets\n\t-L\tTraverse all symlinks to directories\n\t-H\tTraverse symlinks on command line only\n\t-P\tDon't traverse symlinks (default)\n\t-R\tRecurse\n\t-c\tList changed files\n\t-v\tVerbose\n\t-f\tHide errors",
     ),
+    (
+        "cpio",
+        "\nUsage: cpio [-dmvu] [-F FILE] [-R USER[:GRP]] [-H newc] [-tio] [EXTR_FILE]...\n\nExtract (-i) or list (-t) files from a cpio archive, or\ntake file list from stdin and create an archive (-o)\n\nMain operation mode:\n\t-t\tList\n\t-i\tExtract EXTR_FILEs (or all)\n\t-o\tCreate (requires -H newc)\nOptions:\n\t-H newc\tArchive format\n\t-d\tMake leading directories\n\t-m\tRestore mtime\n\t-v\tVerbose\n\t-u\tOverwrite\n\t-F FILE\tInput (-t,-i,-p) or output (-o) file\n\t-R USER[:GRP]\tSet owner of created files\n\t-L\tDereference symlinks\n\t-0\tNUL terminated input\n\t--ignore-devno\n\t--renumber-inodes",
+    ),
     ("usleep", "\nUsage: usleep N\n\nPause for N microseconds"),
     (
         "which",

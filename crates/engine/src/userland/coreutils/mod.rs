@@ -13,6 +13,7 @@ mod bytes;
 mod bzip;
 mod columns;
 mod compress;
+mod cpio;
 mod dates;
 mod diff;
 mod disk;
@@ -514,6 +515,7 @@ pub fn run(p: &mut Proc, argv: &[String]) -> i32 {
         "useradd" if p.gnu => accounts::useradd(p, args),
         "diff" => diff::diff(p, args),
         "patch" => patch::patch(p, args),
+        "cpio" if !p.gnu => cpio::cpio(p, args),
         "gzip" | "gunzip" | "zcat" => compress::gzip(p, args),
         "bzip2" | "bunzip2" | "bzcat" => bzip::bzip2(p, args),
         "zgrep" | "zegrep" | "zfgrep" | "bzgrep" | "bzegrep" | "bzfgrep" if p.gnu => zscripts::zgrep(p, args),
