@@ -5,22 +5,11 @@
 //! lists the jobs; `fg` and `bg` need job control, which `bash -c` has not (oracle-83).
 
 use super::ast::AndOr;
-use super::process::Flow;
+use super::process::{Flow, Job};
 use super::Shell;
 use crate::userland::Io;
 use crate::vfs::Ns;
 use crate::world::World;
-
-/// A job: its number, pid and text, what it wrote, how it ended.
-#[derive(Clone, Debug)]
-pub struct Job {
-    number: usize,
-    pid: u32,
-    text: String,
-    out: Vec<u8>,
-    err: Vec<u8>,
-    status: i32,
-}
 
 /// Runs `item` as a background job: in a subshell, with no input, its output kept.
 pub(super) fn start(sh: &mut Shell, world: &mut World, item: &AndOr, text: &str) -> Flow {

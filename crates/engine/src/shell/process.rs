@@ -94,6 +94,17 @@ pub struct Options {
     pub pipefail: bool,
 }
 
+/// A job sent to the background (`jobs.rs` runs it): its number, pid and text, what it wrote, how it ended.
+#[derive(Clone, Debug)]
+pub struct Job {
+    pub number: usize,
+    pub pid: u32,
+    pub text: String,
+    pub out: Vec<u8>,
+    pub err: Vec<u8>,
+    pub status: i32,
+}
+
 /// A process as a container's `ps` lists it.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ProcLine {
@@ -161,7 +172,7 @@ pub struct Shell {
     /// The and-or list now running is the script's last (its last pipeline may be `tail`).
     pub(super) tail_item: bool,
     /// The jobs sent to the background and not waited for yet (see `jobs.rs`).
-    pub(super) jobs: Vec<super::jobs::Job>,
+    pub(super) jobs: Vec<Job>,
     /// `$!`: the pid of the last job sent to the background.
     pub(super) last_background: Option<u32>,
 }
