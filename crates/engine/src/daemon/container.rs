@@ -678,6 +678,7 @@ fn start_task(world: &mut World, id: &ContainerId, runnable: Runnable) -> Result
     cm.pid = pid;
     // The main process is 1; runc's init threads took the pids up to 6.
     cm.next_pid = 7;
+    cm.slept_ms = 0;
     cm.exit_code = 0;
     let name = cm.name.clone();
     world.emit(Event::ContainerStateChanged { container: name, state: ContainerState::Running, exit_code: None });

@@ -280,8 +280,17 @@ pub fn run_program(world: &mut World, sh: &mut Shell, applet: &str, gnu: bool, a
                 }
                 return Exit::Code(1);
             }
-            if sh.main_process && secs >= 2.0 {
-                // A main process asleep for good: the container keeps running.
+            // A main process that has slept two seconds in all (one long sleep, or the sleeps of
+            // a loop such as `while true; do echo tick; sleep 1; done`) is taken as asleep for
+            // good: the container keeps running, with what it wrote so far in its log.
+            let slept = match (&sh.ctx.ns, sh.main_process) {
+                (Ns::Container(id), true) => world.container_mut(id).map_or(0.0, |c| {
+                    c.slept_ms += (secs * 1000.0) as u64;
+                    c.slept_ms as f64 / 1000.0
+                }),
+                _ => 0.0,
+            };
+            if sh.main_process && slept >= 2.0 {
                 Exit::Block
             } else {
                 world.advance_clock((secs.min(5.0) * 1000.0) as i64);
