@@ -78,18 +78,23 @@ pub struct Tm {
     pub hour: u32,
     pub min: u32,
     pub sec: u32,
+    /// Days since Sunday (the epoch was a Thursday).
+    pub weekday: usize,
 }
 
 pub fn tm(secs: i64) -> Tm {
     let days = secs.div_euclid(86_400);
     let rem = secs.rem_euclid(86_400);
     let (year, month, day) = civil_from_days(days);
-    Tm { year, month, day, hour: (rem / 3600) as u32, min: (rem % 3600 / 60) as u32, sec: (rem % 60) as u32 }
+    let weekday = (days + 4).rem_euclid(7) as usize;
+    Tm { year, month, day, hour: (rem / 3600) as u32, min: (rem % 3600 / 60) as u32, sec: (rem % 60) as u32, weekday }
 }
 
 pub fn epoch(year: i64, month: u32, day: u32, hour: u32, min: u32, sec: u32) -> i64 {
     days_from_civil(year, month, day) * 86_400 + (hour * 3600 + min * 60 + sec) as i64
 }
+
+pub const DAYS: [&str; 7] = ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"];
 
 pub const MONTHS: [&str; 12] = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
 

@@ -44,7 +44,7 @@ pub fn reason(status: u16) -> &'static str {
 /// `Mon, 30 Nov 2026 04:02:00 GMT` (HTTP dates).
 pub fn http_date(secs: i64) -> String {
     let t = tm(secs);
-    let weekday = ["Thu", "Fri", "Sat", "Sun", "Mon", "Tue", "Wed"][secs.div_euclid(86_400).rem_euclid(7) as usize];
+    let weekday = crate::clock::DAYS[t.weekday];
     format!("{weekday}, {:02} {} {} {:02}:{:02}:{:02} GMT", t.day, MONTHS[t.month as usize - 1], t.year, t.hour, t.min, t.sec)
 }
 

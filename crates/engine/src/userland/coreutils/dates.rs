@@ -46,7 +46,7 @@ pub(super) fn parse_date(text: &str, now: i64) -> Option<i64> {
 /// strftime's conversions on `secs` (UTC).
 fn format(fmt: &str, secs: i64) -> String {
     let t = tm(secs);
-    let weekday = (secs.div_euclid(86_400) + 4).rem_euclid(7) as usize;
+    let weekday = t.weekday;
     let yday = secs.div_euclid(86_400) - crate::clock::days_from_civil(t.year, 1, 1) + 1;
     let hour12 = if t.hour.is_multiple_of(12) { 12 } else { t.hour % 12 };
     percent(fmt, |k| {

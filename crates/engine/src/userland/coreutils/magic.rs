@@ -103,10 +103,8 @@ fn gzip_description(data: &[u8]) -> String {
     let mtime = data.get(4..8).map_or(0, |b| u32::from_le_bytes([b[0], b[1], b[2], b[3]]));
     if mtime != 0 {
         let t = crate::clock::tm(i64::from(mtime));
-        const DAYS: [&str; 7] = ["Thu", "Fri", "Sat", "Sun", "Mon", "Tue", "Wed"];
-        const MONTHS: [&str; 12] = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
-        let day = DAYS[((i64::from(mtime) / 86_400) % 7) as usize];
-        let month = MONTHS[(t.month as usize).saturating_sub(1) % 12];
+        let day = crate::clock::DAYS[t.weekday];
+        let month = crate::clock::MONTHS[(t.month as usize).saturating_sub(1) % 12];
         out.push_str(&format!(", last modified: {day} {month} {:2} {:02}:{:02}:{:02} {}", t.day, t.hour, t.min, t.sec, t.year));
     }
     match data.get(8) {
