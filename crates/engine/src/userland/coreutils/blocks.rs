@@ -1,13 +1,10 @@
 //! Tools over the blocks behind a file: `fallocate` reserves them (a hole in the range is
 //! filled, the file grows to hold it), `shred` overwrites them where they are (oracle-69).
 
-use super::bytes::parse_size;
+use super::bytes::{parse_size, resized, INLINE_ZEROS};
 use super::Proc;
 use crate::fs::{Data, Errno};
 use crate::vfs::WriteMode;
-
-/// Beyond this a file of zeros is kept as its size alone, as big files of zeros are.
-const INLINE_ZEROS: u64 = 1 << 20;
 
 /// `fallocate [-o OFFSET] -l LENGTH FILE`: the range's blocks allocated, the file created when
 /// missing and grown to hold the range (`-n` keeps its size). `-d` (dig holes in runs of
@@ -103,13 +100,8 @@ pub(super) fn fallocate(p: &mut Proc, args: &[String]) -> i32 {
     let end = off.saturating_add(len);
     let new = if keep_size { old } else { old.max(end) };
     let holes = filled(&crate::fs::resized_holes(&p.world.file_holes(&p.ctx, file), old, new), off, end);
-    let wanted = grown(current.clone(), new);
-    // fallocate(2) reserves the whole range or nothing: a short write is undone.
-    let written = match p.world.write_file(&p.ctx, file, &wanted, WriteMode::Truncate) {
-        Err(Errno::NoSpace) => Err(Errno::NoSpace),
-        Ok(_) if p.world.read(&p.ctx, file).map(|d| d.len()) != Ok(new) => Err(Errno::NoSpace),
-        other => other,
-    };
+    // fallocate(2) reserves the whole range or nothing: a short write (No space) is undone.
+    let written = p.world.write_file(&p.ctx, file, &resized(Some(&current), new), WriteMode::Truncate);
     if written == Err(Errno::NoSpace) {
         let _ = p.world.write_file(&p.ctx, file, &current, WriteMode::Truncate);
     }
@@ -126,25 +118,6 @@ pub(super) fn fallocate(p: &mut Proc, args: &[String]) -> i32 {
 fn open_failed(p: &mut Proc, file: &str, e: Errno) -> i32 {
     p.err_dialect(&format!("cannot open {file}: {e}"), &format!("can't open '{file}': {e}"));
     1
-}
-
-/// `data` grown with zeros to `new` bytes (never cut).
-fn grown(data: Data, new: u64) -> Data {
-    match data {
-        d if d.len() >= new => d,
-        Data::Bytes(b) if new <= INLINE_ZEROS => {
-            let mut v = b.to_vec();
-            v.resize(new as usize, 0);
-            Data::Bytes(v.into())
-        }
-        Data::Bytes(b) if b.iter().any(|&x| x != 0) => {
-            // Kept byte by byte: what was written must stay readable.
-            let mut v = b.to_vec();
-            v.resize(new.min(crate::vfs::MAX_FILE_BYTES) as usize, 0);
-            Data::Bytes(v.into())
-        }
-        _ => Data::Opaque(new),
-    }
 }
 
 /// `holes` without the range `start..end`, which now has blocks.
@@ -223,7 +196,10 @@ pub(super) fn shred(p: &mut Proc, args: &[String]) -> i32 {
                 p.err(&format!("{file}: pass {pass}/{total} ({what})..."));
             }
         }
-        let last = if zero { Data::Opaque(size) } else { Data::Bytes(noise(size.min(INLINE_ZEROS), file.len() as u64 ^ passes).into()) };
+        // Zeros, or noise while it fits byte by byte (past that, the size alone: the file never
+        // changes length as real shred's does not).
+        let last =
+            if zero || size > INLINE_ZEROS { Data::Opaque(size) } else { Data::Bytes(noise(size, file.len() as u64 ^ passes).into()) };
         if let Err(e) = p.world.write_file(&p.ctx, &file, &last, WriteMode::Truncate) {
             p.err_dialect(&format!("{file}: failed to open for writing: {e}"), &format!("can't open '{file}': {e}"));
             status = 1;
@@ -303,13 +279,6 @@ fn shred_remove(p: &mut Proc, file: &str, verbose: bool) -> i32 {
 /// Bytes that look like noise, the same for the same seed: shred's random passes without a
 /// random source (the engine has none).
 fn noise(len: u64, seed: u64) -> Vec<u8> {
-    let mut state = seed.wrapping_mul(0x9E37_79B9_7F4A_7C15) | 1;
-    (0..len)
-        .map(|_| {
-            state ^= state << 13;
-            state ^= state >> 7;
-            state ^= state << 17;
-            (state >> 24) as u8
-        })
-        .collect()
+    let mut state = super::seeded(seed);
+    (0..len).map(|_| (super::xorshift(&mut state) >> 24) as u8).collect()
 }

@@ -5,7 +5,24 @@ use crate::fs::{Data, Errno};
 use crate::vfs::WriteMode;
 
 /// Beyond this a file of zeros is kept as its size alone, as big files of zeros are.
-const INLINE_ZEROS: u64 = 1 << 20;
+pub(super) const INLINE_ZEROS: u64 = 1 << 20;
+
+/// `current` (`None`: a new file) cut or grown with zeros to `new` bytes (`truncate`,
+/// `fallocate`). What was written stays readable while the simulation keeps it byte by byte;
+/// zeros past [`INLINE_ZEROS`] are kept as a size alone.
+pub(super) fn resized(current: Option<&Data>, new: u64) -> Data {
+    match current {
+        Some(Data::Bytes(b)) if new <= b.len() as u64 => Data::from_bytes(b.get(..new as usize).unwrap_or_default()),
+        Some(Data::Bytes(b)) if new <= INLINE_ZEROS || (new <= crate::vfs::MAX_FILE_BYTES && b.iter().any(|&x| x != 0)) => {
+            let mut v = b.to_vec();
+            v.resize(new as usize, 0);
+            Data::Bytes(v.into())
+        }
+        Some(Data::Opaque(_)) => Data::Opaque(new),
+        _ if new <= INLINE_ZEROS => Data::Bytes(vec![0; new as usize].into()),
+        _ => Data::Opaque(new),
+    }
+}
 
 /// `truncate -s [+|-]SIZE[K|M|G] FILE…`: each file made that long (created when missing, cut
 /// or grown with zeros).
@@ -63,16 +80,7 @@ pub(super) fn truncate(p: &mut Proc, args: &[String]) -> i32 {
             Some(false) => old.saturating_sub(bytes),
             None => bytes,
         };
-        let data = match current {
-            Some(Data::Bytes(b)) if new <= b.len() as u64 => Data::from_bytes(b.get(..new as usize).unwrap_or_default()),
-            Some(Data::Bytes(b)) if new <= INLINE_ZEROS => {
-                let mut v = b.to_vec();
-                v.resize(new as usize, 0);
-                Data::Bytes(v.into())
-            }
-            _ if new <= INLINE_ZEROS && !matches!(current, Some(Data::Opaque(_))) => Data::Bytes(vec![0; new as usize].into()),
-            _ => Data::Opaque(new),
-        };
+        let data = resized(current.as_ref(), new);
         // ftruncate(2): what grows is a hole, what is cut takes its holes with it.
         let holes = crate::fs::resized_holes(&p.world.file_holes(&p.ctx, &f), old, new);
         let written = p.world.write_file(&p.ctx, &f, &data, WriteMode::Truncate);

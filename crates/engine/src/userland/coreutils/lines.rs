@@ -410,13 +410,8 @@ pub(super) fn shuf(p: &mut Proc, args: &[String]) -> i32 {
         lines
     };
     // A fixed xorshift, seeded by how many there are: the same input, the same order.
-    let mut state = (items.len() as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15) | 1;
-    let mut next = |bound: usize| {
-        state ^= state << 13;
-        state ^= state >> 7;
-        state ^= state << 17;
-        (state % bound.max(1) as u64) as usize
-    };
+    let mut state = super::seeded(items.len() as u64);
+    let mut next = |bound: usize| (super::xorshift(&mut state) % bound.max(1) as u64) as usize;
     let chosen: Vec<Vec<u8>> = if repeat {
         if items.is_empty() {
             p.err("no lines to repeat");

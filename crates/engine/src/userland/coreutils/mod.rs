@@ -626,6 +626,20 @@ fn realpath(p: &mut Proc, args: &[String]) -> i32 {
     status
 }
 
+/// A fixed pseudo-random sequence's state for `seed` (the engine has no randomness of its own:
+/// `shuf` and `shred`'s noise are the same for the same input).
+fn seeded(seed: u64) -> u64 {
+    seed.wrapping_mul(0x9E37_79B9_7F4A_7C15) | 1
+}
+
+/// The next number of the sequence (xorshift64).
+fn xorshift(state: &mut u64) -> u64 {
+    *state ^= *state << 13;
+    *state ^= *state >> 7;
+    *state ^= *state << 17;
+    *state
+}
+
 /// A program's arguments read one by one, an option's value taken from the one after it.
 struct Cursor<'a> {
     args: &'a [String],
