@@ -112,8 +112,9 @@ pub(super) fn grep(p: &mut Proc, args: &[String]) -> i32 {
         }
     };
     // With -r, files found inside a directory are named; a lone file operand is not.
-    let into_directory = files.is_empty() || files.iter().any(|f| p.world.stat(&p.ctx, f, true).is_ok_and(|st| st.ftype == FileType::Dir));
-    let multi = names_shown.unwrap_or(files.len() > 1 || (recursive && into_directory));
+    let into_directory =
+        |p: &Proc| files.is_empty() || files.iter().any(|f| p.world.stat(&p.ctx, f, true).is_ok_and(|st| st.ftype == FileType::Dir));
+    let multi = names_shown.unwrap_or(files.len() > 1 || (recursive && into_directory(p)));
     let inputs = match (files.is_empty(), recursive) {
         // GNU searches the working directory and names its files without `./`.
         (true, true) if p.gnu => tree_files(p, ".").into_iter().map(|f| f.strip_prefix("./").unwrap_or(&f).to_string()).collect(),
@@ -166,11 +167,7 @@ pub(super) fn grep(p: &mut Proc, args: &[String]) -> i32 {
                     while from < chars.len() {
                         let rest: String = chars[from..].iter().collect();
                         let Some((a, b)) = re.find(&rest) else { break };
-                        let alone = !words || {
-                            let word = |c: Option<&char>| c.is_some_and(|c| c.is_alphanumeric() || *c == '_');
-                            !word((from + a).checked_sub(1).and_then(|i| chars.get(i))) && !word(chars.get(from + b))
-                        };
-                        if b > a && alone {
+                        if b > a && (!words || stands_alone(&chars, from + a, from + b)) {
                             let prefix = if multi { format!("{f}:") } else { String::new() };
                             let num = if number { format!("{}:", ln + 1) } else { String::new() };
                             p.out(&format!("{prefix}{num}{}\n", chars[from + a..from + b].iter().collect::<String>()));
@@ -217,33 +214,26 @@ fn tree_files(p: &mut Proc, root: &str) -> Vec<String> {
     if !is_dir {
         return vec![root.to_string()];
     }
-    let mut files = Vec::new();
-    walk(p, root.trim_end_matches('/'), &mut files);
-    files
+    super::walk_paths(p, root)
+        .into_iter()
+        .filter(|path| p.world.stat(&p.ctx, path, false).is_ok_and(|st| st.ftype == FileType::File))
+        .collect()
 }
 
-/// The files under `dir` in name order, each directory's where its name falls.
-fn walk(p: &mut Proc, dir: &str, files: &mut Vec<String>) {
-    let Ok(loc) = p.world.resolve(&p.ctx, if dir.is_empty() { "/" } else { dir }, true) else { return };
-    let Ok(entries) = p.world.list(&p.ctx, &loc) else { return };
-    for (name, _) in entries {
-        let path = format!("{dir}/{name}");
-        match p.world.stat(&p.ctx, &path, false).map(|st| st.ftype) {
-            Ok(FileType::File) => files.push(path),
-            Ok(FileType::Dir) => walk(p, &path, files),
-            _ => {}
-        }
-    }
+/// Whether characters `start..end` of a line stand as a word of their own: no letter, digit
+/// or `_` beside them.
+fn stands_alone(chars: &[char], start: usize, end: usize) -> bool {
+    let word = |c: Option<&char>| c.is_some_and(|c| c.is_alphanumeric() || *c == '_');
+    !word(start.checked_sub(1).and_then(|i| chars.get(i))) && !word(chars.get(end))
 }
 
 /// `-w`: some match of the line stands as a word of its own (no letter, digit or `_` beside it).
 fn whole_word(re: &super::Regex, line: &str) -> bool {
     let chars: Vec<char> = line.chars().collect();
-    let word = |c: Option<&char>| c.is_some_and(|c| c.is_alphanumeric() || *c == '_');
     let mut from = 0;
     while from <= chars.len() {
         let Some((start, end)) = re.captures_from(line, from).and_then(|groups| groups.first().copied().flatten()) else { return false };
-        if end > start && !word(start.checked_sub(1).and_then(|i| chars.get(i))) && !word(chars.get(end)) {
+        if end > start && stands_alone(&chars, start, end) {
             return true;
         }
         from = start + 1;
