@@ -148,10 +148,11 @@ pub(super) fn less(p: &mut Proc, args: &[String]) -> i32 {
     let mut status = 0;
     for f in inputs {
         if p.gnu && f != "-" {
-            if let Err(e) = p.world.read(&p.ctx, &f) {
-                p.out_line(&format!("{f}: {e}"));
-                continue;
+            match p.world.read(&p.ctx, &f) {
+                Ok(d) => p.io.write_out(&super::limited(&d)),
+                Err(e) => p.out_line(&format!("{f}: {e}")),
             }
+            continue;
         }
         match read_input(p, &f) {
             Some(data) => p.io.write_out(&data),

@@ -164,8 +164,8 @@ pub(super) fn rmdir(p: &mut Proc, args: &[String]) -> i32 {
         let mut dir = op.trim_end_matches('/').to_string();
         let mut parent = false;
         loop {
-            let removed = if dir == "/" { Err(Errno::Busy) } else { p.world.remove(&p.ctx, &dir, true) };
-            if let Err(e) = removed {
+            // The root itself cannot go: the vfs says it is busy, as the kernel does.
+            if let Err(e) = p.world.remove(&p.ctx, &dir, true) {
                 let q = p.q(&dir);
                 let what = if parent { "directory " } else { "" };
                 p.err_dialect(&format!("failed to remove {what}{q}: {e}"), &format!("'{dir}': {e}"));

@@ -46,15 +46,15 @@ pub(super) fn mount(p: &mut Proc, args: &[String]) -> i32 {
 }
 
 /// One line of a mount table.
-struct Mount {
-    source: String,
-    target: String,
+pub(super) struct Mount {
+    pub(super) source: String,
+    pub(super) target: String,
     fstype: String,
     options: String,
 }
 
 /// The host's mounts, in the kernel's order.
-fn host_table(p: &Proc) -> Vec<Mount> {
+pub(super) fn host_table(p: &Proc) -> Vec<Mount> {
     crate::procfs::host_mounts(p.world)
         .lines()
         .filter_map(|line| match line.split(' ').collect::<Vec<_>>()[..] {

@@ -49,13 +49,7 @@ pub(super) fn namei(p: &mut Proc, args: &[String]) -> i32 {
     // `-x` marks where the device changes: a bind of the disk on itself (`/var/lib/docker`)
     // is no such place.
     let mount_points: Vec<String> = if mounts {
-        crate::procfs::host_mounts(p.world)
-            .lines()
-            .filter_map(|l| match l.split(' ').collect::<Vec<_>>()[..] {
-                [source, target, ..] if source != "/dev/vda" || target == "/" => Some(target.to_string()),
-                _ => None,
-            })
-            .collect()
+        super::mounts::host_table(p).into_iter().filter(|m| m.source != "/dev/vda" || m.target == "/").map(|m| m.target).collect()
     } else {
         Vec::new()
     };
