@@ -188,6 +188,6 @@ pub struct AndOr {
 pub struct List {
     /// Each item with whether it was sent to the background (`&`).
     pub items: Vec<(AndOr, bool)>,
-    /// Each item's source text (what `jobs` shows of a background one).
+    /// Each background item's source text, what `jobs` shows (empty for the others).
     pub texts: Vec<String>,
 }

@@ -39,8 +39,7 @@ impl Shell {
     pub fn run_script(&mut self, world: &mut World, src: &str, io: &mut Io) -> Flow {
         match parse(src) {
             Ok(list) => {
-                let flow =
-                    if self.runs_tail_in_place { self.run_list_with_tail(world, &list, io) } else { self.run_list(world, &list, io) };
+                let flow = self.run_items(world, &list, self.runs_tail_in_place, io);
                 // The jobs left running end with the shell: what they wrote comes last.
                 super::jobs::flush(self, io);
                 flow
@@ -101,29 +100,20 @@ impl Shell {
     }
 
     pub fn run_list(&mut self, world: &mut World, list: &List, io: &mut Io) -> Flow {
-        for (k, (item, background)) in list.items.iter().enumerate() {
-            if *background {
-                super::jobs::start(self, world, item, list.texts.get(k).map_or("", String::as_str));
-                continue;
-            }
-            let flow = self.run_and_or(world, item, io);
-            if flow != Flow::Next {
-                return flow;
-            }
-        }
-        Flow::Next
+        self.run_items(world, list, false, io)
     }
 
-    /// A `-c` script's list: its last and-or list runs with `tail_item`, so that its last
-    /// simple command may run in the shell's own process (what `ps` shows).
-    fn run_list_with_tail(&mut self, world: &mut World, list: &List, io: &mut Io) -> Flow {
+    /// A list's items in order, a background one as a job. For a `-c` script (`tail`), the last
+    /// runs with `tail_item`, so that its last simple command may run in the shell's own
+    /// process (what `ps` shows).
+    fn run_items(&mut self, world: &mut World, list: &List, tail: bool, io: &mut Io) -> Flow {
         let count = list.items.len();
         for (k, (item, background)) in list.items.iter().enumerate() {
             if *background {
                 super::jobs::start(self, world, item, list.texts.get(k).map_or("", String::as_str));
                 continue;
             }
-            self.tail_item = k + 1 == count;
+            self.tail_item = tail && k + 1 == count;
             let flow = self.run_and_or(world, item, io);
             self.tail_item = false;
             if flow != Flow::Next {
@@ -133,12 +123,7 @@ impl Shell {
         Flow::Next
     }
 
-    /// One and-or list, as a background job runs it.
-    pub(super) fn run_and_or_item(&mut self, world: &mut World, ao: &AndOr, io: &mut Io) -> Flow {
-        self.run_and_or(world, ao, io)
-    }
-
-    fn run_and_or(&mut self, world: &mut World, ao: &AndOr, io: &mut Io) -> Flow {
+    pub(super) fn run_and_or(&mut self, world: &mut World, ao: &AndOr, io: &mut Io) -> Flow {
         // All but the last pipeline of `a && b || c` are tested: `set -e` lets them fail.
         let last = ao.rest.len();
         let tail_item = std::mem::take(&mut self.tail_item);

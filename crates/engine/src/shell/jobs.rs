@@ -16,7 +16,7 @@ pub(super) fn start(sh: &mut Shell, world: &mut World, item: &AndOr, text: &str)
     let mut sub = sh.clone();
     sub.jobs.clear();
     let mut io = Io::default();
-    let flow = sub.run_and_or_item(world, item, &mut io);
+    let flow = sub.run_and_or(world, item, &mut io);
     let status = match flow {
         Flow::Exit(code) | Flow::Return(code) => code,
         _ => sub.status,
@@ -50,14 +50,7 @@ pub(super) fn wait(sh: &mut Shell, args: &[String], io: &mut Io) -> i32 {
     }
     let mut status = 0;
     for a in args {
-        let found = match a.strip_prefix('%') {
-            Some(n) => sh
-                .jobs
-                .iter()
-                .position(|j| n.parse::<usize>().ok() == Some(j.number) || (n == "%" || n == "+") && j.number == sh.jobs.len()),
-            None => sh.jobs.iter().position(|j| a.parse::<u32>().ok() == Some(j.pid)),
-        };
-        match found {
+        match find(sh, a) {
             Some(k) => {
                 let job = sh.jobs.remove(k);
                 io.write_out(&job.out);
@@ -77,9 +70,11 @@ pub(super) fn wait(sh: &mut Shell, args: &[String], io: &mut Io) -> i32 {
     status
 }
 
-/// The job `%N` or the pid names, if it is one.
+/// The job `%N` (`%%` and `%+`: the current one, the last started) or the pid names, if it is
+/// one.
 pub(super) fn find(sh: &Shell, target: &str) -> Option<usize> {
     match target.strip_prefix('%') {
+        Some("%" | "+") => sh.jobs.len().checked_sub(1),
         Some(n) => sh.jobs.iter().position(|j| n.parse::<usize>().ok() == Some(j.number)),
         None => sh.jobs.iter().position(|j| target.parse::<u32>().ok() == Some(j.pid)),
     }

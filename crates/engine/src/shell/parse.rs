@@ -223,8 +223,7 @@ impl Parser {
             }
             let start = self.pos;
             let item = self.and_or()?;
-            let text: String = self.s.get(start..self.pos).unwrap_or_default().iter().collect();
-            list.texts.push(text.trim_end().to_string());
+            let end = self.pos;
             self.blanks(false);
             let background = if self.peek() == Some('&') && !self.starts("&&") && !self.starts("&>") {
                 self.pos += 1;
@@ -235,6 +234,9 @@ impl Parser {
                 }
                 false
             };
+            // Only a background job's text is ever shown (`jobs`).
+            let text: String = if background { self.s.get(start..end).unwrap_or_default().iter().collect() } else { String::new() };
+            list.texts.push(text.trim_end().to_string());
             list.items.push((item, background));
             self.blanks(false);
             if self.peek() == Some('\n') {
