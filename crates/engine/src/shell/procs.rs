@@ -86,17 +86,7 @@ pub fn ps(world: &mut World, sh: &mut Shell, argv: &[String], started_as: &[Stri
     let mut lines: Vec<(ProcLine, u32, bool)> = Vec::new();
     let chain: Vec<ProcLine> = sh.procs.iter().filter(|l| me.as_ref().is_none_or(|m| m.pid != l.pid)).cloned().collect();
     if !chain.iter().any(|l| l.pid == 1) && me.as_ref().is_none_or(|m| m.pid != 1) {
-        if let Some(c) = world.container(&id) {
-            let user = c.user.clone();
-            let args = std::iter::once(c.path.clone()).chain(c.args.iter().cloned()).collect::<Vec<_>>().join(" ");
-            let (uid, gid) = if user.is_empty() {
-                (0, 0)
-            } else {
-                users::resolve_user(world, &crate::vfs::Ctx::root(Ns::Container(id.clone())), &user)
-                    .map_or((0, 0), |(cred, _)| (cred.uid, cred.gid))
-            };
-            lines.push((ProcLine { pid: 1, uid, gid, args }, 0, false));
-        }
+        lines.extend(main_line(world, &id).map(|l| (l, 0, false)));
     }
     // The first process of an exec is the runtime's child (0 inside the namespace).
     let mut parent = 0;
@@ -110,17 +100,19 @@ pub fn ps(world: &mut World, sh: &mut Shell, argv: &[String], started_as: &[Stri
     }
     lines.sort_by_key(|(l, _, _)| l.pid);
     let ctx = sh.ctx.clone();
+    // Each cell padded to its column's width, but the last.
+    let padded = |n: usize, c: &str, cell: String| {
+        let width = COLUMNS.iter().find(|(name, _, _)| *name == c).map_or(0, |col| col.2);
+        if n + 1 == columns.len() || width == 0 {
+            cell
+        } else {
+            format!("{cell:<width$}")
+        }
+    };
     let header: Vec<String> = columns
         .iter()
         .enumerate()
-        .map(|(n, c)| {
-            let (_, head, width) = COLUMNS.iter().find(|(name, _, _)| name == c).copied().unwrap_or(("", "", 0));
-            if n + 1 == columns.len() || width == 0 {
-                head.to_string()
-            } else {
-                format!("{head:<width$}")
-            }
-        })
+        .map(|(n, c)| padded(n, c, COLUMNS.iter().find(|(name, _, _)| name == c).map_or("", |col| col.1).to_string()))
         .collect();
     io.out_str(&format!("{}\n", header.join(" ")));
     for (line, ppid, is_ps) in lines {
@@ -132,7 +124,6 @@ pub fn ps(world: &mut World, sh: &mut Shell, argv: &[String], started_as: &[Stri
             .iter()
             .enumerate()
             .map(|(n, c)| {
-                let last = n + 1 == columns.len();
                 let cell = match *c {
                     "pid" => return format!("{:>5}", line.pid),
                     "ppid" => return format!("{ppid:>5}"),
@@ -143,16 +134,11 @@ pub fn ps(world: &mut World, sh: &mut Shell, argv: &[String], started_as: &[Stri
                     // ps runs; the others wait (a sleep, a shell waiting for its child).
                     "stat" => (if is_ps { "R" } else { "S" }).to_string(),
                     "comm" if is_ps => "ps".to_string(),
-                    "comm" => line.args.split(' ').next().unwrap_or_default().rsplit('/').next().unwrap_or_default().to_string(),
+                    "comm" => program_of(&line).to_string(),
                     _ if is_ps => format!("{{ps}} {}", line.args),
                     _ => line.args.clone(),
                 };
-                let width = COLUMNS.iter().find(|(name, _, _)| name == c).map_or(0, |col| col.2);
-                if last || width == 0 {
-                    cell
-                } else {
-                    format!("{cell:<width$}")
-                }
+                padded(n, c, cell)
             })
             .collect();
         io.out_str(&format!("{}\n", cells.join(" ")));
@@ -166,12 +152,22 @@ pub fn visible(world: &World, sh: &Shell) -> Vec<ProcLine> {
     let Ns::Container(id) = &sh.ctx.ns else { return Vec::new() };
     let mut lines = sh.procs.clone();
     if !lines.iter().any(|l| l.pid == 1) {
-        if let Some(c) = world.container(id) {
-            let args = std::iter::once(c.path.clone()).chain(c.args.iter().cloned()).collect::<Vec<_>>().join(" ");
-            lines.insert(0, ProcLine { pid: 1, uid: 0, gid: 0, args });
-        }
+        lines.splice(0..0, main_line(world, id));
     }
     lines
+}
+
+/// Container `id`'s main process: pid 1, its command line, the user it runs as.
+fn main_line(world: &World, id: &crate::world::ContainerId) -> Option<ProcLine> {
+    let c = world.container(id)?;
+    let args = std::iter::once(c.path.clone()).chain(c.args.iter().cloned()).collect::<Vec<_>>().join(" ");
+    let (uid, gid) = if c.user.is_empty() {
+        (0, 0)
+    } else {
+        users::resolve_user(world, &crate::vfs::Ctx::root(Ns::Container(id.clone())), &c.user)
+            .map_or((0, 0), |(cred, _)| (cred.uid, cred.gid))
+    };
+    Some(ProcLine { pid: 1, uid, gid, args })
 }
 
 /// The name a process goes by (`pidof`, `killall`): its program's, without the directory.
