@@ -83,7 +83,7 @@ pub(super) enum Program {
 
 /// A program of the host by name: its tools, and the builtins that are programs there too.
 fn host_tool(name: &str) -> Option<&'static str> {
-    HOST_PROGRAMS.iter().chain(["echo", "test", "["].iter()).find(|p| **p == name).copied()
+    HOST_PROGRAMS.iter().chain(crate::userland::HOST_BUILTIN_PROGRAMS.iter()).find(|p| **p == name).copied()
 }
 
 pub(super) fn find_program(world: &World, sh: &Shell, name: &str) -> Program {

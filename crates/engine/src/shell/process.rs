@@ -287,8 +287,10 @@ impl Shell {
 pub fn which(world: &World, sh: &Shell, name: &str) -> Option<String> {
     match sh.ctx.ns {
         // The shells and `test` are programs there too, beside the builtins of the same names.
-        Ns::Host => (crate::userland::HOST_PROGRAMS.contains(&name) || ["bash", "sh", "dash", "test", "["].contains(&name))
-            .then(|| format!("/usr/bin/{name}")),
+        Ns::Host => (crate::userland::HOST_PROGRAMS.contains(&name)
+            || crate::userland::HOST_BUILTIN_PROGRAMS.contains(&name)
+            || crate::userland::HOST_SHELLS.contains(&name))
+        .then(|| format!("/usr/bin/{name}")),
         Ns::Container(_) => {
             let path = sh.vars.get("PATH").cloned().unwrap_or_default();
             path.split(':')

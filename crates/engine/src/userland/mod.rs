@@ -30,6 +30,12 @@ pub enum Exit {
     Block,
 }
 
+/// Programs of the host that are bash builtins too (the programs run by full path or `sudo`).
+pub const HOST_BUILTIN_PROGRAMS: [&str; 2] = ["test", "["];
+
+/// The host's shells as programs (`sh` is dash on Debian; the simulation runs it as bash).
+pub const HOST_SHELLS: [&str; 3] = ["bash", "sh", "dash"];
+
 /// Programs installed on the host (GNU coreutils, tar, grep, getent, sudo, docker, curl, and
 /// Debian's `which`).
 pub const HOST_PROGRAMS: [&str; 145] = [
