@@ -15,14 +15,10 @@ pub(super) fn fallocate(p: &mut Proc, args: &[String]) -> i32 {
     let mut keep_size = false;
     let mut dig = false;
     let mut files = Vec::new();
-    let mut i = 0;
-    while let Some(a) = args.get(i) {
-        i += 1;
+    let mut cursor = super::Cursor::new(args);
+    while let Some(a) = cursor.next() {
         let (is_length, value) = match a.as_str() {
-            "-l" | "--length" | "-o" | "--offset" => {
-                i += 1;
-                (a == "-l" || a == "--length", args.get(i - 1).cloned())
-            }
+            "-l" | "--length" | "-o" | "--offset" => (a == "-l" || a == "--length", cursor.next().cloned()),
             // busybox knows only -l and -o.
             "-n" | "--keep-size" | "-d" | "--dig-holes" if !p.gnu => return p.busybox_usage(),
             "-n" | "--keep-size" => {
@@ -140,15 +136,14 @@ fn filled(holes: &[(u64, u64)], start: u64, end: u64) -> Vec<(u64, u64)> {
 pub(super) fn shred(p: &mut Proc, args: &[String]) -> i32 {
     let (mut passes, mut zero, mut remove, mut verbose, mut exact) = (3u64, false, false, false, false);
     let mut files = Vec::new();
-    let mut i = 0;
-    while let Some(a) = args.get(i) {
-        i += 1;
+    let mut cursor = super::Cursor::new(args);
+    while let Some(a) = cursor.next() {
         match a.as_str() {
             "-n" | "--iterations" => {
-                i += 1;
-                match args.get(i - 1).and_then(|n| n.parse().ok()) {
+                let value = cursor.next();
+                match value.and_then(|n| n.parse().ok()) {
                     Some(n) => passes = n,
-                    None => return bad_passes(p, args.get(i - 1)),
+                    None => return bad_passes(p, value),
                 }
             }
             s if s.starts_with("--iterations=") || (s.starts_with("-n") && s.len() > 2) => {

@@ -168,17 +168,13 @@ pub(super) fn strings(p: &mut Proc, args: &[String]) -> i32 {
     let mut least = 4usize;
     let mut named = false;
     let mut files = Vec::new();
-    let mut i = 0;
-    while let Some(a) = args.get(i) {
-        i += 1;
+    let mut cursor = super::Cursor::new(args);
+    while let Some(a) = cursor.next() {
         match a.as_str() {
-            "-n" => {
-                match args.get(i).and_then(|n| n.parse().ok()) {
-                    Some(n) => least = n,
-                    None => return p.busybox_usage(),
-                }
-                i += 1;
-            }
+            "-n" => match cursor.next().and_then(|n| n.parse().ok()) {
+                Some(n) => least = n,
+                None => return p.busybox_usage(),
+            },
             "-f" => named = true,
             "-a" => {}
             _ => files.push(a.clone()),

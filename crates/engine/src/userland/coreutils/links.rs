@@ -98,14 +98,10 @@ pub(super) fn hard_ln(p: &mut Proc, target: &str, link: &str) -> i32 {
 pub(super) fn mknod(p: &mut Proc, args: &[String]) -> i32 {
     let mut mode: Option<u32> = None;
     let mut operands = Vec::new();
-    let mut i = 0;
-    while let Some(a) = args.get(i) {
-        i += 1;
+    let mut cursor = super::Cursor::new(args);
+    while let Some(a) = cursor.next() {
         let value = match a.as_str() {
-            "-m" | "--mode" => {
-                i += 1;
-                args.get(i - 1).cloned()
-            }
+            "-m" | "--mode" => cursor.next().cloned(),
             s if s.starts_with("--mode=") => s.strip_prefix("--mode=").map(str::to_string),
             s if s.starts_with("-m") && s.len() > 2 => s.get(2..).map(str::to_string),
             _ => {

@@ -50,14 +50,10 @@ pub(super) fn sum(p: &mut Proc, args: &[String]) -> i32 {
         _ => 0,
     };
     let mut files = Vec::new();
-    let mut i = 0;
-    while let Some(a) = args.get(i) {
-        i += 1;
+    let mut cursor = super::Cursor::new(args);
+    while let Some(a) = cursor.next() {
         let value = match a.as_str() {
-            "-l" | "-a" => {
-                i += 1;
-                args.get(i - 1).cloned()
-            }
+            "-l" | "-a" => cursor.next().cloned(),
             s if s.starts_with("--length=") => s.get(9..).map(str::to_string),
             "-c" | "--check" => {
                 check = true;

@@ -27,14 +27,10 @@ fn parse(p: &mut Proc, args: &[String]) -> Option<(Stops, bool, Vec<String>)> {
     let mut stops = Stops::Every(8);
     let mut flag = false;
     let mut files = Vec::new();
-    let mut i = 0;
-    while let Some(a) = args.get(i) {
-        i += 1;
+    let mut cursor = super::Cursor::new(args);
+    while let Some(a) = cursor.next() {
         let spec = match a.as_str() {
-            "-t" | "--tabs" => {
-                i += 1;
-                args.get(i - 1).cloned()
-            }
+            "-t" | "--tabs" => cursor.next().cloned(),
             "-a" | "--all" | "-i" | "--initial" => {
                 flag = true;
                 continue;
