@@ -2,13 +2,11 @@
 //! (oracle-75). A file is replaced by its compressed form (or back) keeping its mode and time;
 //! `-c` writes to stdout, `-k` keeps the input, `-t` tests.
 
+use super::compress::MAX_INPUT;
 use super::Proc;
 use crate::fs::{Data, Errno, FileType};
 use crate::userland::bzip2::{self, BzError};
 use crate::vfs::WriteMode;
-
-/// Inputs past this are refused as too large: the simulation compresses in memory.
-const MAX_INPUT: u64 = 16 << 20;
 
 /// bzip2's words for a stream that stops before its end, reading stdin (GNU tar's `-j`).
 pub(super) const CUT_SHORT_STDIN: &str = "bzip2: Compressed file ends unexpectedly;

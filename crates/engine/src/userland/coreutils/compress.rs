@@ -8,7 +8,7 @@ use crate::userland::gzip::{self, GzError, Header};
 use crate::vfs::WriteMode;
 
 /// Inputs past this are refused as too large: the simulation compresses in memory.
-const MAX_INPUT: u64 = 16 << 20;
+pub(super) const MAX_INPUT: u64 = 16 << 20;
 
 /// Suffixes GNU gzip knows as compressed (`.tgz` and `.taz` stand for `.tar.gz`).
 const KNOWN_SUFFIXES: [&str; 8] = [".gz", ".z", ".taz", ".tgz", "-gz", "-z", "_z", ".Z"];

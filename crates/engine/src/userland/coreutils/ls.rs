@@ -9,9 +9,9 @@ use crate::world::World;
 
 use super::{has, split_opts, Proc};
 
-/// `drwxr-xr-x` for a stat.
-pub fn mode_string(st: &Stat) -> String {
-    let t = match st.ftype {
+/// The letter a long listing gives a file's type.
+fn type_letter(ftype: FileType) -> char {
+    match ftype {
         FileType::Dir => 'd',
         FileType::Symlink => 'l',
         FileType::CharDev => 'c',
@@ -19,7 +19,12 @@ pub fn mode_string(st: &Stat) -> String {
         FileType::Socket => 's',
         FileType::Fifo => 'p',
         FileType::File => '-',
-    };
+    }
+}
+
+/// `drwxr-xr-x` for a stat.
+pub fn mode_string(st: &Stat) -> String {
+    let t = type_letter(st.ftype);
     let m = st.mode;
     let mut s = String::new();
     s.push(t);
@@ -488,7 +493,7 @@ fn unsearchable(p: &mut Proc, dir: &str, shape: &Shape, all: bool, names: &[(Str
     }
     let mut out = String::from("total 0\n");
     for (n, t) in &entries {
-        let letter = mode_string(&Stat { ftype: *t, ..placeholder_stat() }).chars().next().unwrap_or('?');
+        let letter = type_letter(*t);
         if shape.long {
             out.push_str(&format!("{letter}????????? ? ? ? ?            ? {n}\n"));
         } else {
