@@ -104,7 +104,7 @@ impl Shell {
     }
 
     /// A list's items in order, a background one as a job. For a `-c` script (`tail`), the last
-    /// runs with `tail_item`, so that its last simple command may run in the shell's own
+    /// runs as the tail, so that its last simple command may run in the shell's own
     /// process (what `ps` shows).
     fn run_items(&mut self, world: &mut World, list: &List, tail: bool, io: &mut Io) -> Flow {
         let count = list.items.len();
@@ -113,9 +113,7 @@ impl Shell {
                 super::jobs::start(self, world, item, list.texts.get(k).map_or("", String::as_str));
                 continue;
             }
-            self.tail_item = tail && k + 1 == count;
-            let flow = self.run_and_or(world, item, io);
-            self.tail_item = false;
+            let flow = self.run_and_or(world, item, tail && k + 1 == count, io);
             if flow != Flow::Next {
                 return flow;
             }
@@ -123,10 +121,10 @@ impl Shell {
         Flow::Next
     }
 
-    pub(super) fn run_and_or(&mut self, world: &mut World, ao: &AndOr, io: &mut Io) -> Flow {
+    /// An and-or list; `tail_item`: the script's last, whose last simple command runs in place.
+    pub(super) fn run_and_or(&mut self, world: &mut World, ao: &AndOr, tail_item: bool, io: &mut Io) -> Flow {
         // All but the last pipeline of `a && b || c` are tested: `set -e` lets them fail.
         let last = ao.rest.len();
-        let tail_item = std::mem::take(&mut self.tail_item);
         let tested = |sh: &mut Shell, k: usize, p: &Pipeline, world: &mut World, io: &mut Io| {
             let test = k < last;
             sh.testing += u32::from(test);

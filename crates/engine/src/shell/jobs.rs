@@ -16,15 +16,15 @@ pub(super) fn start(sh: &mut Shell, world: &mut World, item: &AndOr, text: &str)
     let mut sub = sh.clone();
     sub.jobs.clear();
     let mut io = Io::default();
-    let flow = sub.run_and_or(world, item, &mut io);
+    let flow = sub.run_and_or(world, item, false, &mut io);
     let status = match flow {
         Flow::Exit(code) | Flow::Return(code) => code,
         _ => sub.status,
     };
     let pid = match &sh.ctx.ns {
         Ns::Container(id) => world.fork_pid(id),
-        // The host's pids are its own; a job's is above the shell's (`$$` is 4242).
-        Ns::Host => 4300 + sh.jobs.len() as u32 + u32::from(sh.last_background.is_some()),
+        // The host's pids are its own: a job's follows the last job's, above the shell's (4242).
+        Ns::Host => sh.last_background.map_or(4300, |pid| pid + 1),
     };
     let number = sh.jobs.last().map_or(1, |j| j.number + 1);
     sh.jobs.push(Job { number, pid, text: text.to_string(), out: io.out, err: io.err, status });

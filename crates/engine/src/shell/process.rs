@@ -169,8 +169,6 @@ pub struct Shell {
     pub tail: bool,
     /// Started with `-c`: its last command may run in place (see `tail`).
     pub runs_tail_in_place: bool,
-    /// The and-or list now running is the script's last (its last pipeline may be `tail`).
-    pub(super) tail_item: bool,
     /// The jobs sent to the background and not waited for yet (see `jobs.rs`).
     pub(super) jobs: Vec<Job>,
     /// `$!`: the pid of the last job sent to the background.
@@ -219,7 +217,6 @@ impl Shell {
             launch_pid: None,
             tail: false,
             runs_tail_in_place: false,
-            tail_item: false,
             jobs: Vec::new(),
             last_background: None,
         }
