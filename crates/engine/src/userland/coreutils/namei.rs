@@ -55,9 +55,9 @@ pub(super) fn namei(p: &mut Proc, args: &[String]) -> i32 {
     };
     let mut status = 0;
     for path in paths {
-        let mut steps = Vec::new();
-        let mut links = 0;
-        walk(p, &p.ctx.cwd.clone(), &path, 0, follow, &mut links, &mount_points, &mut steps);
+        let mut walk = Walk { p, follow, mount_points: &mount_points, links: 0, steps: Vec::new() };
+        walk.path(&p.ctx.cwd, &path, 0);
+        let steps = walk.steps;
         p.out_line(&format!("f: {path}"));
         let name_of = |p: &Proc, uid: u32, user: bool| {
             let name = if user { users::user_name(p.world, &p.ctx, uid) } else { users::group_name(p.world, &p.ctx, uid) };
@@ -101,40 +101,43 @@ pub(super) fn namei(p: &mut Proc, args: &[String]) -> i32 {
     status
 }
 
-/// Walks `path` from the directory `from`, one step per component (and `/` first for an
-/// absolute path), following symlinks one level deeper; the directory it ends in, or `None`
-/// where a component failed.
-#[allow(clippy::too_many_arguments)]
-fn walk(
-    p: &Proc,
-    from: &str,
-    path: &str,
-    level: usize,
+/// One walk of `namei`: what it is asked and what it found so far.
+struct Walk<'a> {
+    p: &'a Proc<'a>,
     follow: bool,
-    links: &mut usize,
-    mount_points: &[String],
-    steps: &mut Vec<Step>,
-) -> Option<String> {
-    let mut at = if path.starts_with('/') { "/".to_string() } else { from.to_string() };
-    let step = |name: &str, full: &str, steps: &mut Vec<Step>| {
-        let found = p.world.stat(&p.ctx, full, false);
-        let mount_point = mount_points.iter().any(|m| m == full);
-        steps.push(Step { level, name: name.to_string(), found: found.clone(), mount_point });
-        found
-    };
-    if path.starts_with('/') {
-        step("/", "/", steps).ok()?;
-    }
-    for name in path.split('/').filter(|c| !c.is_empty()) {
-        let full = crate::fs::normalize(&at, name);
-        let st = step(name, &full, steps).ok()?;
-        match st.symlink {
-            Some(target) if follow && *links < MAX_LINKS => {
-                *links += 1;
-                at = walk(p, &at, &target, level + 1, follow, links, mount_points, steps)?;
-            }
-            _ => at = full,
+    mount_points: &'a [String],
+    /// Symlinks followed so far.
+    links: usize,
+    steps: Vec<Step>,
+}
+
+impl Walk<'_> {
+    /// Walks `path` from the directory `from`, one step per component (and `/` first for an
+    /// absolute path), following symlinks one level deeper; the directory it ends in, or
+    /// `None` where a component failed.
+    fn path(&mut self, from: &str, path: &str, level: usize) -> Option<String> {
+        let mut at = if path.starts_with('/') { "/".to_string() } else { from.to_string() };
+        if path.starts_with('/') {
+            self.step("/", "/", level).ok()?;
         }
+        for name in path.split('/').filter(|c| !c.is_empty()) {
+            let full = crate::fs::normalize(&at, name);
+            let st = self.step(name, &full, level).ok()?;
+            match st.symlink {
+                Some(target) if self.follow && self.links < MAX_LINKS => {
+                    self.links += 1;
+                    at = self.path(&at, &target, level + 1)?;
+                }
+                _ => at = full,
+            }
+        }
+        Some(at)
     }
-    Some(at)
+
+    fn step(&mut self, name: &str, full: &str, level: usize) -> Result<Stat, Errno> {
+        let found = self.p.world.stat(&self.p.ctx, full, false);
+        let mount_point = self.mount_points.iter().any(|m| m == full);
+        self.steps.push(Step { level, name: name.to_string(), found: found.clone(), mount_point });
+        found
+    }
 }

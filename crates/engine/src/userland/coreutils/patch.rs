@@ -70,7 +70,8 @@ fn normal_hunk(lines: &[&str], i: &mut usize) -> Option<Hunk> {
     let at = line.find(['a', 'c', 'd'])?;
     let (left, right) = (line.get(..at)?, line.get(at + 1..)?);
     let number = |s: &str| s.split(',').next().and_then(|n| n.parse::<usize>().ok());
-    let (start, _) = (number(left)?, number(right)?);
+    let start = number(left)?;
+    number(right)?;
     let op = line.as_bytes()[at];
     let mut hunk =
         Hunk { old_start: if op == b'a' { start + 1 } else { start }, old: Vec::new(), new: Vec::new(), text: vec![line.to_string()] };
