@@ -201,6 +201,8 @@ impl Engine {
             self.question = Some((line.to_string(), io.out.len()));
         }
         let world = &mut self.world;
+        // The main processes asleep in their containers live up to the line's end.
+        shell::resident::catch_up(world);
         world.measure_open_place();
         world.maybe_collect();
         Outcome {

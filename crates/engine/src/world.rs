@@ -26,6 +26,37 @@ impl Clone for Box<dyn RunningServer> {
     }
 }
 
+/// A main process asleep between the commands typed (a shell in `sleep` or `wait`). The machine
+/// keeps it with its container and the shell wakes it when the clock reaches `wake_at`; what
+/// the process is (its variables, what it runs next), only the shell knows.
+#[derive(Clone, Debug)]
+pub struct Sleeper {
+    /// When its sleep ends, on the clock (nanoseconds).
+    pub wake_at: i128,
+    /// It waits for its children (`wait`): a signal it traps wakes it at once, where a
+    /// foreground `sleep` runs to its end first.
+    pub wakes_on_signal: bool,
+    /// Signals sent to it and not handled yet (`TERM`, `HUP`…).
+    pub pending: Vec<String>,
+    pub process: Box<dyn SleepingProcess>,
+}
+
+/// The state of a sleeping process, as the program that sleeps keeps it.
+pub trait SleepingProcess: std::fmt::Debug {
+    /// The process as its program knows it (`downcast_ref`).
+    fn as_any(&self) -> &dyn std::any::Any;
+    fn clone_box(&self) -> Box<dyn SleepingProcess>;
+    /// Whether it runs an action on `signal` (a shell's `trap`); a namespace's init ignores
+    /// the others.
+    fn handles(&self, signal: &str) -> bool;
+}
+
+impl Clone for Box<dyn SleepingProcess> {
+    fn clone(&self) -> Self {
+        self.clone_box()
+    }
+}
+
 /// The most simple commands one typed line may run (loops included).
 pub const STEP_BUDGET: u64 = 20_000;
 
@@ -315,6 +346,8 @@ pub struct Container {
     pub ports: Vec<BoundPort>,
     /// The network server the main process runs, once it listens.
     pub server: Option<Box<dyn RunningServer>>,
+    /// The main process, asleep until its next step (a looping script, a shell in `sleep`).
+    pub sleeper: Option<Sleeper>,
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -364,6 +397,7 @@ impl Container {
             compose: None,
             ports: Vec::new(),
             server: None,
+            sleeper: None,
         }
     }
 
@@ -418,6 +452,9 @@ pub struct World {
     /// The daemon is making directories for its own purposes (mount points, bind sources):
     /// it tells them with its own events, not as writes.
     daemon_at_work: bool,
+    /// While a detached main process runs (`docker run -d`, a sleeper woken), the time up to
+    /// which its sleeps pass: one ending later puts it to sleep until then.
+    awake_until: Option<i128>,
 }
 
 /// An interactive shell the learner enters inside a container.
@@ -459,6 +496,7 @@ impl World {
             question_pending: false,
             answering: false,
             daemon_at_work: false,
+            awake_until: None,
         }
     }
 
@@ -481,6 +519,23 @@ impl World {
     /// Time passes (`sleep`, a pull, a build step).
     pub fn advance_clock(&mut self, millis: i64) {
         self.clock.advance_millis(millis);
+    }
+    /// The clock goes to `nanos` (a sleeper woken at its time, the present after it).
+    pub fn set_clock(&mut self, nanos: i128) {
+        self.clock.nanos = nanos;
+    }
+    /// See [`World::awake_until`]: `Some` while a detached main process runs.
+    pub fn awake_until(&self) -> Option<i128> {
+        self.awake_until
+    }
+    pub fn set_awake_until(&mut self, until: Option<i128>) -> Option<i128> {
+        std::mem::replace(&mut self.awake_until, until)
+    }
+    /// The line's remaining steps, to be put back after a sleeper's own run (which has its own).
+    pub fn swap_budget(&mut self, budget: (u64, bool)) -> (u64, bool) {
+        let was = (self.budget, self.budget_exhausted);
+        (self.budget, self.budget_exhausted) = budget;
+        was
     }
     /// The seeded generator of ids and random names.
     pub fn ids(&mut self) -> &mut Ids {

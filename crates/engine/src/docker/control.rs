@@ -4,8 +4,9 @@
 use super::flags::{self, opt};
 use super::messages::find_or_say;
 use super::{arg_count_error, usage_error};
+use crate::shell::resident;
 use crate::shell::Io;
-use crate::world::{Status, World};
+use crate::world::{ContainerId, Status, World};
 
 /// `docker kill`: SIGKILL, so the container ends with 137; a missing one is said Docker's way.
 pub(super) fn kill(world: &mut World, args: &[String], io: &mut Io) -> i32 {
@@ -34,10 +35,29 @@ pub(super) fn kill(world: &mut World, args: &[String], io: &mut Io) -> i32 {
             status = 1;
             continue;
         }
-        crate::daemon::container::stop_container(world, &id, 137);
+        deliver(world, &id, parsed.get("signal").unwrap_or("KILL"));
         io.out_str(&format!("{name}\n"));
     }
     status
+}
+
+/// A signal to a container's main process: KILL ends it (137); a shell asleep runs its trap
+/// for the signal or ignores it (PID 1 has no default action); a server ends on TERM, INT or
+/// QUIT as it does on `docker stop`; other processes ignore what they do not handle (oracle-88).
+fn deliver(world: &mut World, id: &ContainerId, spec: &str) {
+    let signal = resident::signal_name(spec).unwrap_or("KILL");
+    if signal == "KILL" {
+        crate::daemon::container::stop_container(world, id, 137);
+        return;
+    }
+    if resident::signal(world, id, signal) != resident::Signalled::NoSleeper {
+        return;
+    }
+    if matches!(signal, "TERM" | "INT" | "QUIT") {
+        if let Some(code) = crate::services::on_stop(world, id) {
+            crate::daemon::container::stop_container(world, id, code);
+        }
+    }
 }
 
 /// `docker wait`: each container's exit status once it has stopped. A running container's
@@ -60,8 +80,16 @@ pub(super) fn wait(world: &mut World, args: &[String], io: &mut Io) -> i32 {
                 status = 1;
             }
             Some(c) if c.status == Status::Running => {
-                io.err_line(&format!("stowage: {name} is still running: docker wait would wait until it stops"));
-                status = 1;
+                // Time passes while its main process runs to its end, if it ends within the
+                // hour; one that never does would keep the command waiting.
+                let id = c.id.clone();
+                if resident::run_to_end(world, &id, 3600) {
+                    let code = world.container(&id).map_or(0, |c| c.exit_code);
+                    io.out_str(&format!("{code}\n"));
+                } else {
+                    io.err_line(&format!("stowage: {name} is still running: docker wait would wait until it stops"));
+                    status = 1;
+                }
             }
             Some(c) => io.out_str(&format!("{}\n", c.exit_code)),
         }
@@ -120,7 +148,12 @@ pub(super) fn pause(world: &mut World, args: &[String], io: &mut Io, paused: boo
             continue;
         };
         match crate::daemon::container::set_paused(world, &id, paused) {
-            Ok(()) => io.out_str(&format!("{name}\n")),
+            Ok(()) => {
+                if !paused {
+                    resident::unpaused(world, &id);
+                }
+                io.out_str(&format!("{name}\n"));
+            }
             Err(e) => {
                 io.err_line(&format!("Error response from daemon: {e}"));
                 status = 1;

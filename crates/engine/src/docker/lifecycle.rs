@@ -5,8 +5,7 @@ use super::flags::{self, flag, opt};
 use super::messages::{find_or_say, flag_error};
 use super::run::is_shell;
 use super::{
-    arg_count_error, container_shell, graceful_stop, no_such_container, remove_container, run_main_process, start_container,
-    stop_container, usage_error,
+    arg_count_error, container_shell, no_such_container, remove_container, run_main_process, start_container, stop_container, usage_error,
 };
 use crate::daemon::DaemonError;
 use crate::shell::Io;
@@ -50,7 +49,7 @@ pub(super) fn start_cmd(world: &mut World, args: &[String], io: &mut Io) -> i32 
             if let Some(program) = shell {
                 if parsed.has("attach") && parsed.has("interactive") && !tty {
                     let stdin = std::mem::take(&mut io.stdin);
-                    let (output, code) = super::run::run_main_process_with(world, &id, stdin);
+                    let (output, code) = super::run::run_main_process_with(world, &id, stdin, false);
                     io.append(&output, |err| err);
                     status = code.unwrap_or(status);
                     continue;
@@ -64,7 +63,8 @@ pub(super) fn start_cmd(world: &mut World, args: &[String], io: &mut Io) -> i32 
                 }
                 continue;
             }
-            let (output, code) = run_main_process(world, &id);
+            let (output, code) =
+                if parsed.has("attach") { run_main_process(world, &id) } else { super::run::run_main_process_detached(world, &id) };
             if parsed.has("attach") {
                 io.append(&output, |err| err);
                 // Attached, the command ends with the container's status (oracle-17).
@@ -91,7 +91,7 @@ pub(super) fn start_detached(world: &mut World, id: &ContainerId) -> Result<(), 
     let waits =
         super::run::interactive_shell(world, id).is_some() && world.container(id).is_some_and(|c| c.interactive && c.args.is_empty());
     if !waits {
-        let (_, code) = run_main_process(world, id);
+        let (_, code) = super::run::run_main_process_detached(world, id);
         if code.is_some() && world.container(id).is_some_and(|c| c.host.auto_remove) {
             remove_container(world, id, true);
         }
@@ -114,6 +114,8 @@ pub(super) fn stop_cmd(world: &mut World, args: &[String], io: &mut Io, restart:
             if restart { "Restart one or more containers" } else { "Stop one or more running containers" },
         );
     }
+    // `-t N`: seconds to wait before SIGKILL (a value that is no number: Docker's default).
+    let timeout = parsed.get("time").or(parsed.get("timeout")).and_then(|t| t.parse::<i64>().ok()).unwrap_or(10);
     let mut status = 0;
     for name in &parsed.operands {
         let Some(id) = find_or_say(world, io, name) else {
@@ -121,7 +123,7 @@ pub(super) fn stop_cmd(world: &mut World, args: &[String], io: &mut Io, restart:
             continue;
         };
         if world.container(&id).is_some_and(|c| c.status == Status::Running) {
-            graceful_stop(world, &id);
+            super::run::graceful_stop_within(world, &id, timeout);
         }
         if restart {
             if let Err(e) = start_container(world, &id) {
@@ -129,7 +131,7 @@ pub(super) fn stop_cmd(world: &mut World, args: &[String], io: &mut Io, restart:
                 status = 1;
                 continue;
             }
-            let _ = run_main_process(world, &id);
+            let _ = super::run::run_main_process_detached(world, &id);
         }
         io.out_str(&format!("{name}\n"));
     }

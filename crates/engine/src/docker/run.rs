@@ -226,7 +226,9 @@ pub(super) fn run(world: &mut World, sh: &mut Shell, args: &[String], io: &mut I
     let (output, status) = if waits_on_stdin {
         (Io::default(), None)
     } else if parsed.has("interactive") && !detach {
-        run_main_process_with(world, &id, std::mem::take(&mut io.stdin))
+        run_main_process_with(world, &id, std::mem::take(&mut io.stdin), false)
+    } else if detach {
+        run_main_process_detached(world, &id)
     } else {
         run_main_process(world, &id)
     };
@@ -463,11 +465,17 @@ pub(crate) fn start_container(world: &mut World, id: &ContainerId) -> Result<(),
 /// Runs the container's main process. Returns its output (in the order written) and
 /// `Some(exit)` if it ended.
 pub(crate) fn run_main_process(world: &mut World, id: &ContainerId) -> (Io, Option<i32>) {
-    run_main_process_with(world, id, Vec::new())
+    run_main_process_with(world, id, Vec::new(), false)
+}
+
+/// The main process of a container started in the background (`run -d`, `start`, `restart`):
+/// it runs until it sleeps past the present, and lives on between the commands typed.
+pub(crate) fn run_main_process_detached(world: &mut World, id: &ContainerId) -> (Io, Option<i32>) {
+    run_main_process_with(world, id, Vec::new(), true)
 }
 
 /// The main process with its stdin attached (`docker start -ai` of a container made with -i).
-pub(crate) fn run_main_process_with(world: &mut World, id: &ContainerId, stdin: Vec<u8>) -> (Io, Option<i32>) {
+pub(crate) fn run_main_process_with(world: &mut World, id: &ContainerId, stdin: Vec<u8>, detached: bool) -> (Io, Option<i32>) {
     let Some(argv) = world.container(id).map(|c| std::iter::once(c.path.clone()).chain(c.args.iter().cloned()).collect::<Vec<_>>()) else {
         return (Io::default(), Some(1));
     };
@@ -480,27 +488,21 @@ pub(crate) fn run_main_process_with(world: &mut World, id: &ContainerId, stdin: 
     sh.launch_pid = Some(1);
     let mut io = Io::with_stdin(stdin);
     let env = sh.env_list();
+    // Detached, the process runs up to its first sleep past the present.
+    let now = world.clock().nanos;
+    let awake = world.set_awake_until(detached.then_some(now));
     let exit = crate::shell::exec(world, &mut sh, &argv, &env, &mut io);
+    world.set_awake_until(awake);
     // The process may have removed its own container (`docker rm -f` from inside).
-    let Some(c) = world.container_mut(id) else { return (io, Some(0)) };
-    // The log keeps the lines in the order the process ended them, each with its stream: a
-    // line written in parts is one line, placed where its newline came (as the log driver does).
-    let mut partial = [String::new(), String::new()];
-    for segment in io.segments() {
-        let open = &mut partial[usize::from(segment.stderr)];
-        open.push_str(&String::from_utf8_lossy(&segment.bytes));
-        while let Some((line, rest)) = open.split_once('\n') {
-            c.logs.push((segment.stderr, line.to_string()));
-            *open = rest.to_string();
-        }
+    if world.container(id).is_none() {
+        return (io, Some(0));
     }
-    for (stderr, rest) in [false, true].into_iter().zip(partial) {
-        if !rest.is_empty() {
-            c.logs.push((stderr, rest));
-        }
-    }
+    crate::shell::resident::keep_log(world, id, &io);
     match exit {
-        userland::Exit::Block => (io, None),
+        userland::Exit::Block => {
+            crate::shell::resident::park_main(world, &sh);
+            (io, None)
+        }
         userland::Exit::Code(code) => {
             stop_container(world, id, code);
             (io, Some(code))
@@ -509,9 +511,18 @@ pub(crate) fn run_main_process_with(world: &mut World, id: &ContainerId, stdin: 
 }
 
 /// `docker stop`: the main process gets the image's stop signal. A simulated server shuts down
-/// cleanly (its last log lines, its own exit status); busybox `sleep` and `sh` as PID 1 ignore
-/// SIGTERM, so Docker kills them after the timeout (137).
+/// cleanly (its last log lines, its own exit status); a shell that traps TERM runs its trap
+/// when its sleep ends; busybox `sleep` and `sh` as PID 1 otherwise ignore SIGTERM, so Docker
+/// kills them after the timeout (137), the clock `timeout` seconds on (oracle-88).
 pub(crate) fn graceful_stop(world: &mut World, id: &ContainerId) {
-    let code = crate::services::on_stop(world, id).unwrap_or(137);
-    stop_container(world, id, code);
+    graceful_stop_within(world, id, 10);
+}
+
+pub(crate) fn graceful_stop_within(world: &mut World, id: &ContainerId, timeout: i64) {
+    match crate::services::on_stop(world, id) {
+        Some(code) => stop_container(world, id, code),
+        None => {
+            crate::shell::resident::stop(world, id, timeout);
+        }
+    }
 }

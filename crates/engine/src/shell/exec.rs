@@ -3,6 +3,7 @@
 use super::ast::*;
 use super::parse::{parse, ParseError};
 use super::process::{loop_step, Flavor, Flow, Shell};
+use super::resume::Frame;
 use crate::fs::{Data, Errno, Kind};
 use crate::userland::{self, Io};
 use crate::vfs::WriteMode;
@@ -107,13 +108,25 @@ impl Shell {
     /// runs as the tail, so that its last simple command may run in the shell's own
     /// process (what `ps` shows).
     fn run_items(&mut self, world: &mut World, list: &List, tail: bool, io: &mut Io) -> Flow {
+        self.items_from(world, list, 0, tail, io)
+    }
+
+    /// A list's items from the `from`th on (a sleeper woken in the middle of it).
+    pub(super) fn run_items_from(&mut self, world: &mut World, list: &List, from: usize, io: &mut Io) -> Flow {
+        self.items_from(world, list, from, false, io)
+    }
+
+    fn items_from(&mut self, world: &mut World, list: &List, from: usize, tail: bool, io: &mut Io) -> Flow {
         let count = list.items.len();
-        for (k, (item, background)) in list.items.iter().enumerate() {
+        for (k, (item, background)) in list.items.iter().enumerate().skip(from) {
             if *background {
                 super::jobs::start(self, world, item, list.texts.get(k).map_or("", String::as_str));
                 continue;
             }
             let flow = self.run_and_or(world, item, tail && k + 1 == count, io);
+            if flow == Flow::Block && k + 1 < count {
+                self.unwound(Some(Frame::Items { list: list.clone(), from: k + 1 }));
+            }
             if flow != Flow::Next {
                 return flow;
             }
@@ -135,6 +148,9 @@ impl Shell {
             flow
         };
         let flow = tested(self, 0, &ao.first, world, io);
+        if flow == Flow::Block && last > 0 {
+            self.unwound(Some(Frame::AndOr { ao: ao.clone(), from: 0 }));
+        }
         if flow != Flow::Next {
             return flow;
         }
@@ -146,6 +162,9 @@ impl Shell {
             };
             if run {
                 let flow = tested(self, k + 1, p, world, io);
+                if flow == Flow::Block && k + 1 < last {
+                    self.unwound(Some(Frame::AndOr { ao: ao.clone(), from: k + 1 }));
+                }
                 if flow != Flow::Next {
                     return flow;
                 }
@@ -154,6 +173,31 @@ impl Shell {
         }
         if self.options.errexit && self.testing == 0 && failed_last && self.status != 0 {
             return Flow::Exit(self.status);
+        }
+        Flow::Next
+    }
+
+    /// The pipelines of an and-or list from `rest[from]` on, after a sleeper woke in the one
+    /// before (tested as the first ones are).
+    pub(super) fn and_or_rest(&mut self, world: &mut World, ao: &AndOr, from: usize, io: &mut Io) -> Flow {
+        let last = ao.rest.len();
+        for (k, (op, p)) in ao.rest.iter().enumerate().skip(from) {
+            let run = match op {
+                AndOrOp::And => self.status == 0,
+                AndOrOp::Or => self.status != 0,
+            };
+            if run {
+                let test = k + 1 < last;
+                self.testing += u32::from(test);
+                let flow = self.run_pipeline(world, p, io);
+                self.testing -= u32::from(test);
+                if flow == Flow::Block && k + 1 < last {
+                    self.unwound(Some(Frame::AndOr { ao: ao.clone(), from: k + 1 }));
+                }
+                if flow != Flow::Next {
+                    return flow;
+                }
+            }
         }
         Flow::Next
     }
@@ -176,6 +220,10 @@ impl Shell {
                 // Every stage but the last runs in a subshell.
                 let mut sub = self.clone();
                 let f = if i == last { self.run_command(world, cmd, &mut stage) } else { sub.run_command(world, cmd, &mut stage) };
+                if f == Flow::Block {
+                    // A stage that sleeps for good: the pipeline cannot be taken up again.
+                    self.unwound(None);
+                }
                 if i == last {
                     io.append(&stage, |err| err);
                     flow = if matches!(f, Flow::Exit(_)) && self.depth > 0 { f } else { Flow::Next };
@@ -204,7 +252,7 @@ impl Shell {
         flow
     }
 
-    fn run_command(&mut self, world: &mut World, cmd: &Command, io: &mut Io) -> Flow {
+    pub(super) fn run_command(&mut self, world: &mut World, cmd: &Command, io: &mut Io) -> Flow {
         if world.out_of_steps() {
             return Flow::Exit(self.status);
         }
@@ -215,6 +263,9 @@ impl Shell {
                     sh.testing += 1;
                     let f = sh.run_list(world, cond, io);
                     sh.testing -= 1;
+                    if f == Flow::Block {
+                        sh.unwound(None);
+                    }
                     if f != Flow::Next {
                         return f;
                     }
@@ -245,28 +296,7 @@ impl Shell {
                     None => sh.positional.clone(),
                 };
                 sh.status = 0;
-                sh.loops += 1;
-                let mut flow = Flow::Next;
-                for item in &items {
-                    if !world.take_step() {
-                        flow = Flow::Exit(sh.status);
-                        break;
-                    }
-                    if sh.options.xtrace {
-                        io.err_line(&format!("{} for {var} in {}", sh.trace_marks(), items.join(" ")));
-                    }
-                    sh.vars.insert(var.clone(), item.clone());
-                    match loop_step(sh.run_list(world, body, io)) {
-                        Some(Flow::Next) => {}
-                        Some(f) => {
-                            flow = f;
-                            break;
-                        }
-                        None => break,
-                    }
-                }
-                sh.loops -= 1;
-                flow
+                sh.for_items(world, var, &items, body, io)
             }),
             Command::While { cond, body, until, redirs } => self.with_redirs(world, redirs, io, &mut |sh, world, io| {
                 let mut last = 0;
@@ -278,6 +308,9 @@ impl Shell {
                     sh.testing += 1;
                     let f = sh.run_list(world, cond, io);
                     sh.testing -= 1;
+                    if f == Flow::Block {
+                        sh.unwound_while(cmd, true);
+                    }
                     if f != Flow::Next {
                         break f;
                     }
@@ -286,6 +319,9 @@ impl Shell {
                         break Flow::Next;
                     }
                     let f = sh.run_list(world, body, io);
+                    if f == Flow::Block {
+                        sh.unwound_while(cmd, false);
+                    }
                     last = sh.status;
                     match loop_step(f) {
                         Some(Flow::Next) => {}
@@ -334,6 +370,7 @@ impl Shell {
                     _ => sub.status,
                 };
                 if f == Flow::Block {
+                    sh.unwound(None);
                     Flow::Block
                 } else {
                     Flow::Next
@@ -342,8 +379,38 @@ impl Shell {
         }
     }
 
+    /// A `for` loop over `items` (expanded already), `var` taking each in turn.
+    pub(super) fn for_items(&mut self, world: &mut World, var: &str, items: &[String], body: &List, io: &mut Io) -> Flow {
+        self.loops += 1;
+        let mut flow = Flow::Next;
+        for (k, item) in items.iter().enumerate() {
+            if !world.take_step() {
+                flow = Flow::Exit(self.status);
+                break;
+            }
+            if self.options.xtrace {
+                io.err_line(&format!("{} for {var} in {}", self.trace_marks(), items.join(" ")));
+            }
+            self.vars.insert(var.to_string(), item.clone());
+            let f = self.run_list(world, body, io);
+            if f == Flow::Block {
+                self.unwound(Some(Frame::For { var: var.to_string(), items: items[k + 1..].to_vec(), body: body.clone() }));
+            }
+            match loop_step(f) {
+                Some(Flow::Next) => {}
+                Some(f) => {
+                    flow = f;
+                    break;
+                }
+                None => break,
+            }
+        }
+        self.loops -= 1;
+        flow
+    }
+
     /// Runs `body` with the redirections of a compound command.
-    fn with_redirs(
+    pub(super) fn with_redirs(
         &mut self,
         world: &mut World,
         redirs: &[Redir],
@@ -364,6 +431,9 @@ impl Shell {
         (inner.stdin, inner.stdin_file) = stdin.unwrap_or_else(|| (std::mem::take(&mut io.stdin), io.stdin_file));
         inner.stdout_terminal = io.stdout_terminal && out_dest == Dest::Out;
         let flow = body(self, world, &mut inner);
+        if flow == Flow::Block {
+            self.unwound_redirs(redirs);
+        }
         if out_dest == Dest::Out && err_dest == Dest::Err {
             io.append(&inner, |err| err);
             return flow;
@@ -379,6 +449,8 @@ impl Shell {
         if !world.take_step() {
             return Flow::Exit(self.status);
         }
+        // Whatever this command looks at, the sleeping main processes have lived up to now.
+        super::resident::catch_up(world);
         let mut argv = Vec::new();
         for w in &s.words {
             match self.expand_word(world, w, io) {
@@ -616,6 +688,10 @@ impl Shell {
             self.calls += 1;
             self.locals.push(Vec::new());
             let flow = self.run_command(world, &body, io);
+            if flow == Flow::Block {
+                // The function's arguments and locals are not kept for a sleeper to go on with.
+                self.unwound(None);
+            }
             for (name, old) in self.locals.pop().unwrap_or_default() {
                 match old {
                     Some(v) => self.vars.insert(name, v),

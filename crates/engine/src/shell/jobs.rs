@@ -15,8 +15,14 @@ use crate::world::World;
 pub(super) fn start(sh: &mut Shell, world: &mut World, item: &AndOr, text: &str) -> Flow {
     let mut sub = sh.clone();
     sub.jobs.clear();
+    // A job is not the main process: its sleeps take its own time, which ends when it does,
+    // and the shell goes on from the moment it was started.
+    sub.main_process = false;
+    let started = world.clock().nanos;
     let mut io = Io::default();
     let flow = sub.run_and_or(world, item, false, &mut io);
+    let ends_at = world.clock().nanos;
+    world.set_clock(started);
     let status = match flow {
         Flow::Exit(code) | Flow::Return(code) => code,
         _ => sub.status,
@@ -27,7 +33,7 @@ pub(super) fn start(sh: &mut Shell, world: &mut World, item: &AndOr, text: &str)
         Ns::Host => sh.last_background.map_or(4300, |pid| pid + 1),
     };
     let number = sh.jobs.last().map_or(1, |j| j.number + 1);
-    sh.jobs.push(Job { number, pid, text: text.to_string(), out: io.out, err: io.err, status });
+    sh.jobs.push(Job { number, pid, text: text.to_string(), out: io.out, err: io.err, status, ends_at });
     sh.last_background = Some(pid);
     // Starting a job succeeds.
     sh.status = 0;
@@ -42,8 +48,24 @@ pub(super) fn flush(sh: &mut Shell, io: &mut Io) {
     }
 }
 
-/// `wait [%N | PID]…`: every job, or those named; the status of the last named.
-pub(super) fn wait(sh: &mut Shell, args: &[String], io: &mut Io) -> i32 {
+/// `wait [%N | PID]…`: every job, or those named; the status of the last named. Time passes
+/// until they end; a container's main process sleeps until then (`None`: see `resume.rs`),
+/// where a signal it traps can wake it.
+pub(super) fn wait(sh: &mut Shell, world: &mut World, args: &[String], io: &mut Io) -> Option<i32> {
+    let waited: Vec<usize> = if args.is_empty() { (0..sh.jobs.len()).collect() } else { args.iter().filter_map(|a| find(sh, a)).collect() };
+    let ends_at = waited.iter().filter_map(|&k| sh.jobs.get(k)).map(|j| j.ends_at).max().unwrap_or(i128::MIN);
+    if ends_at > world.clock().nanos {
+        if sh.main_process && matches!(sh.ctx.ns, Ns::Container(_)) && world.awake_until().is_some_and(|until| ends_at > until) {
+            sh.wake = Some(super::resume::Wake { at: ends_at, waiting: true });
+            return None;
+        }
+        world.set_clock(ends_at);
+    }
+    Some(wait_now(sh, args, io))
+}
+
+/// `wait` once the jobs it waits for have ended: what they wrote, their status.
+pub(super) fn wait_now(sh: &mut Shell, args: &[String], io: &mut Io) -> i32 {
     if args.is_empty() {
         flush(sh, io);
         return 0;

@@ -131,11 +131,15 @@ pub fn exec(world: &mut World, sh: &mut Shell, argv: &[String], env: &[String], 
             sub.depth = sh.depth + 1;
             sub.docker = sh.docker;
             sub.services = sh.services;
+            sub.main_process = sh.main_process;
             sub.positional = argv[1..].to_vec();
             let body = text.split_once('\n').filter(|_| text.starts_with("#!")).map(|(_, b)| b.to_string()).unwrap_or(text);
             let code = match sub.run_script(world, &body, io) {
                 Flow::Exit(c) | Flow::Return(c) => c,
-                Flow::Block => return Exit::Block,
+                Flow::Block => {
+                    super::resident::park(world, sub);
+                    return Exit::Block;
+                }
                 Flow::Next | Flow::Break(_) | Flow::Continue(_) => sub.status,
             };
             Exit::Code(sub.exit_with_trap(world, code, io))
@@ -280,22 +284,7 @@ pub fn run_program(world: &mut World, sh: &mut Shell, applet: &str, gnu: bool, a
                 }
                 return Exit::Code(1);
             }
-            // A main process that has slept two seconds in all (one long sleep, or the sleeps of
-            // a loop such as `while true; do echo tick; sleep 1; done`) is taken as asleep for
-            // good: the container keeps running, with what it wrote so far in its log.
-            let slept = match (&sh.ctx.ns, sh.main_process) {
-                (Ns::Container(id), true) => world.container_mut(id).map_or(0.0, |c| {
-                    c.slept_ms += (secs * 1000.0) as u64;
-                    c.slept_ms as f64 / 1000.0
-                }),
-                _ => 0.0,
-            };
-            if sh.main_process && slept >= 2.0 {
-                Exit::Block
-            } else {
-                world.advance_clock((secs.min(5.0) * 1000.0) as i64);
-                Exit::Code(0)
-            }
+            super::resident::sleep(world, sh, secs)
         }
         _ => {
             let mut p = coreutils::Proc { world, ctx: sh.ctx.clone(), io, gnu, name: applet.to_string(), env: env.to_vec() };
@@ -596,7 +585,10 @@ fn run_shell(world: &mut World, sh: &mut Shell, flavor: Flavor, argv: &[String],
     };
     let code = match sub.run_script(world, &script, io) {
         Flow::Exit(c) | Flow::Return(c) => c,
-        Flow::Block => return Exit::Block,
+        Flow::Block => {
+            super::resident::park(world, sub);
+            return Exit::Block;
+        }
         Flow::Next | Flow::Break(_) | Flow::Continue(_) => sub.status,
     };
     Exit::Code(sub.exit_with_trap(world, code, io))

@@ -15,6 +15,8 @@ pub mod parse;
 mod path;
 pub mod process;
 mod procs;
+pub mod resident;
+mod resume;
 mod script_builtins;
 mod traps;
 

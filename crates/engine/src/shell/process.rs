@@ -103,6 +103,8 @@ pub struct Job {
     pub out: Vec<u8>,
     pub err: Vec<u8>,
     pub status: i32,
+    /// When it ends on the clock: it ran at once, in its own time (its sleeps).
+    pub ends_at: i128,
 }
 
 /// A process as a container's `ps` lists it.
@@ -173,6 +175,13 @@ pub struct Shell {
     pub(super) jobs: Vec<Job>,
     /// `$!`: the pid of the last job sent to the background.
     pub(super) last_background: Option<u32>,
+    /// A main process's sleep that outlasts the present: when it ends (see `resume.rs`).
+    pub wake: Option<super::resume::Wake>,
+    /// What the shell goes on with when it wakes, innermost first.
+    pub(super) resume: Vec<super::resume::Frame>,
+    /// It slept somewhere it cannot be taken up again from (a pipeline, a function): it
+    /// sleeps for good.
+    pub(super) resume_broken: bool,
 }
 
 impl Shell {
@@ -219,6 +228,9 @@ impl Shell {
             runs_tail_in_place: false,
             jobs: Vec::new(),
             last_background: None,
+            wake: None,
+            resume: Vec::new(),
+            resume_broken: false,
         }
     }
 

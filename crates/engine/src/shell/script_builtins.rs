@@ -69,7 +69,11 @@ pub fn run(sh: &mut Shell, world: &mut World, argv: &[String], io: &mut Io) -> O
                         sh.status = c;
                         Flow::Exit(c)
                     }
-                    crate::userland::Exit::Block => Flow::Block,
+                    crate::userland::Exit::Block => {
+                        // The program sleeps in the shell's place: when it ends, so does the shell.
+                        sh.resume.push(super::resume::Frame::Exec);
+                        Flow::Block
+                    }
                 });
             }
         }
@@ -104,7 +108,10 @@ pub fn run(sh: &mut Shell, world: &mut World, argv: &[String], io: &mut Io) -> O
             }
             0
         }
-        "wait" => super::jobs::wait(sh, args, io),
+        "wait" => match super::jobs::wait(sh, world, args, io) {
+            Some(status) => status,
+            None => return Some(Flow::Block),
+        },
         "jobs" => super::jobs::list(sh, args, io),
         "fg" | "bg" => super::jobs::no_job_control(sh, &argv[0], io),
         "kill" => kill(sh, world, args, io),

@@ -28,6 +28,16 @@ fn signal(spec: &str) -> Option<(&'static str, u32)> {
     SIGNALS.iter().copied().find(|(name, number)| *name == bare || spec.parse::<u32>().ok() == Some(*number))
 }
 
+/// A real signal as `kill -s` takes it (`hup`, `SIGHUP`, `1`) to its name (`HUP`).
+pub(super) fn signal_name(spec: &str) -> Option<&'static str> {
+    signal(spec).map(|(name, _)| name).filter(|name| !matches!(*name, "EXIT" | "ERR"))
+}
+
+/// The number of signal `name` (`TERM`: 15), for a status of 128 + it.
+pub(super) fn number(name: &str) -> Option<u32> {
+    signal(name).map(|(_, n)| n)
+}
+
 /// How bash names a trapped signal in its listing: `EXIT` and `ERR` as they are, others with
 /// `SIG`.
 fn listed_name(name: &str) -> String {
@@ -183,6 +193,14 @@ pub(super) fn getopts(sh: &mut Shell, args: &[String], io: &mut Io) -> i32 {
 }
 
 impl Shell {
+    /// Runs a trap's action in this shell (its jobs stay its own).
+    pub(super) fn run_action(&mut self, world: &mut World, action: &str, io: &mut Io) -> super::Flow {
+        match super::parse::parse(action) {
+            Ok(list) => self.run_list(world, &list, io),
+            Err(_) => super::Flow::Next,
+        }
+    }
+
     /// The shell ends with `code`: its EXIT trap runs first (once, with `$?` set to the code);
     /// an `exit` inside the trap decides the status.
     pub fn exit_with_trap(&mut self, world: &mut World, code: i32, io: &mut Io) -> i32 {

@@ -1,0 +1,274 @@
+//! Main processes that live on between the commands typed: a detached container's shell runs
+//! until its first sleep past the present, then sleeps in its container (a
+//! [`Sleeper`]); as the clock moves on (a `sleep` on the host, the commands' own time), it
+//! wakes at its time and goes on where it stopped (`resume.rs`), writing its log and its files
+//! as it goes. So a ticking logger keeps ticking into its volume, `docker stop` gives a shell
+//! that traps TERM the moment its sleep ends, and one that does not the full timeout
+//! (oracle-87, oracle-88).
+//!
+//! Architecture invariant: time only moves forward for the learner: a sleeper woken runs at its
+//! own times (so `date` in it tells them), and the clock is back at the present afterwards.
+
+use super::process::{Flow, Shell};
+use super::resume::Wake;
+use crate::userland::{Exit, Io};
+use crate::vfs::Ns;
+use crate::world::{ContainerId, Sleeper, SleepingProcess, Status, World, STEP_BUDGET};
+
+impl SleepingProcess for Shell {
+    fn as_any(&self) -> &dyn std::any::Any {
+        self
+    }
+    fn clone_box(&self) -> Box<dyn SleepingProcess> {
+        Box::new(self.clone())
+    }
+    fn handles(&self, signal: &str) -> bool {
+        self.traps.contains_key(signal)
+    }
+}
+
+/// The longest a `sleep` moves the clock: `sleep infinity` is an hour.
+const LONGEST_SLEEP_SECS: f64 = 3600.0;
+
+/// The most times one sleeper wakes for one step of the clock; past them, it misses the rest
+/// (a loop of `sleep 0.01` over an hour of the learner's time).
+const MOST_WAKES: u32 = 1000;
+
+/// `sleep SECS` in `sh`. A detached main process sleeps past the present: it blocks with its
+/// wake-up time. One in the foreground (`docker run` without `-d`) is taken as asleep for good
+/// once it has slept two seconds in all; the command returns and the container runs on.
+pub(super) fn sleep(world: &mut World, sh: &mut Shell, secs: f64) -> Exit {
+    let nanos = (secs.min(LONGEST_SLEEP_SECS * 24.0 * 365.0) * 1e9) as i128;
+    if let (Ns::Container(id), true) = (&sh.ctx.ns, sh.main_process) {
+        let end = world.clock().nanos.saturating_add(nanos);
+        if let Some(until) = world.awake_until() {
+            if end > until {
+                sh.wake = Some(Wake { at: end, waiting: false });
+                return Exit::Block;
+            }
+            world.set_clock(end);
+            return Exit::Code(0);
+        }
+        let slept = world.container_mut(id).map_or(0, |c| {
+            c.slept_ms += (secs * 1000.0) as u64;
+            c.slept_ms
+        });
+        if slept >= 2000 {
+            sh.wake = Some(Wake { at: end, waiting: false });
+            return Exit::Block;
+        }
+    }
+    world.advance_clock((secs.min(LONGEST_SLEEP_SECS) * 1000.0) as i64);
+    Exit::Code(0)
+}
+
+/// A main process's shell that went to sleep: kept in its container until it wakes. Not one
+/// that cannot go on (it sleeps for good), nor an inner one's outer shell (the first parked
+/// is the one that sleeps).
+pub(super) fn park(world: &mut World, mut sh: Shell) {
+    let Ns::Container(id) = sh.ctx.ns.clone() else { return };
+    let Some(wake) = sh.wake.take() else { return };
+    if !sh.main_process || sh.resume_broken {
+        return;
+    }
+    let Some(c) = world.container_mut(&id) else { return };
+    if c.sleeper.is_some() || c.status != Status::Running {
+        return;
+    }
+    c.sleeper = Some(Sleeper { wake_at: wake.at, wakes_on_signal: wake.waiting, pending: Vec::new(), process: Box::new(sh) });
+}
+
+/// Parks the shell that started a main process (`sleep 3600` run by Docker itself).
+pub fn park_main(world: &mut World, sh: &Shell) {
+    park(world, sh.clone());
+}
+
+/// Wakes every sleeper whose time has come, each up to the present, in the order the
+/// containers were made. Not while one is running (its own commands come here too).
+pub fn catch_up(world: &mut World) {
+    if world.awake_until().is_some() {
+        return;
+    }
+    let now = world.clock().nanos;
+    let due: Vec<ContainerId> =
+        world.containers().iter().filter(|c| c.sleeper.as_ref().is_some_and(|s| s.wake_at <= now)).map(|c| c.id.clone()).collect();
+    if due.is_empty() {
+        return;
+    }
+    for id in due {
+        run_until(world, &id, now);
+    }
+    world.set_clock(now.max(world.clock().nanos));
+}
+
+/// Container `id`'s main process lives on until `until`: it wakes each time its sleep ends
+/// (or at once, waiting in `wait`, for a signal it traps). The clock is left at its last
+/// wake-up, or where it ended.
+pub fn run_until(world: &mut World, id: &ContainerId, until: i128) {
+    for _ in 0..MOST_WAKES {
+        let Some(c) = world.container(id).filter(|c| c.status == Status::Running && !c.paused) else { return };
+        let Some(s) = &c.sleeper else { return };
+        let signalled = s.wakes_on_signal && s.pending.iter().any(|p| s.process.handles(p));
+        if s.wake_at > until && !signalled {
+            return;
+        }
+        let at = if signalled { world.clock().nanos } else { s.wake_at };
+        let Some(sleeper) = world.container_mut(id).and_then(|c| c.sleeper.take()) else { return };
+        world.set_clock(at);
+        wake(world, id, sleeper, signalled, until);
+    }
+    // Woken too often: the rest of the time goes by without it.
+    if let Some(s) = world.container_mut(id).and_then(|c| c.sleeper.as_mut()) {
+        s.wake_at = s.wake_at.max(until);
+    }
+}
+
+/// The sleeper goes on: a `wait` ends (its jobs done, or a trapped signal: 128 + its number),
+/// the traps of the signals sent run, then what comes after the sleep, until it sleeps
+/// past `until` or ends.
+fn wake(world: &mut World, id: &ContainerId, sleeper: Sleeper, signalled: bool, until: i128) {
+    let Some(mut sh) = sleeper.process.as_any().downcast_ref::<Shell>().cloned() else { return };
+    let frames = std::mem::take(&mut sh.resume);
+    sh.resume_broken = false;
+    let awake = world.set_awake_until(Some(until));
+    let budget = world.swap_budget((STEP_BUDGET, false));
+    let mut io = Io::default();
+    if sleeper.wakes_on_signal {
+        if signalled {
+            let number = sleeper.pending.iter().find_map(|p| super::traps::number(p).filter(|_| sh.traps.contains_key(p)));
+            sh.status = 128 + number.unwrap_or(0) as i32;
+        } else {
+            sh.status = super::jobs::wait_now(&mut sh, &[], &mut io);
+        }
+    }
+    let mut flow = Flow::Next;
+    for signal in &sleeper.pending {
+        if let Some(action) = sh.traps.get(signal).cloned() {
+            let status = sh.status;
+            match sh.run_action(world, &action, &mut io) {
+                Flow::Exit(code) => {
+                    flow = Flow::Exit(code);
+                    break;
+                }
+                _ => sh.status = status,
+            }
+        }
+    }
+    if flow == Flow::Next {
+        flow = sh.resume_frames(world, &frames, &mut io);
+    }
+    let ended = match flow {
+        Flow::Block => None,
+        Flow::Exit(code) | Flow::Return(code) => Some(code),
+        Flow::Next | Flow::Break(_) | Flow::Continue(_) => Some(sh.status),
+    };
+    let code = ended.map(|code| {
+        super::jobs::flush(&mut sh, &mut io);
+        sh.exit_with_trap(world, code, &mut io)
+    });
+    world.swap_budget(budget);
+    world.set_awake_until(awake);
+    keep_log(world, id, &io);
+    match code {
+        None => park(world, sh),
+        Some(code) => {
+            crate::daemon::container::stop_container(world, id, code);
+            if world.container(id).is_some_and(|c| c.host.auto_remove) {
+                crate::daemon::container::remove_container(world, id, true);
+            }
+        }
+    }
+}
+
+/// What a main process wrote goes to its container's log, line by line in the order the
+/// lines ended, each with its stream: a line written in parts is one line, placed where its
+/// newline came (as the log driver does).
+pub fn keep_log(world: &mut World, id: &ContainerId, io: &Io) {
+    let Some(c) = world.container_mut(id) else { return };
+    let mut partial = [String::new(), String::new()];
+    for segment in io.segments() {
+        let open = &mut partial[usize::from(segment.stderr)];
+        open.push_str(&String::from_utf8_lossy(&segment.bytes));
+        while let Some((line, rest)) = open.split_once('\n') {
+            c.logs.push((segment.stderr, line.to_string()));
+            *open = rest.to_string();
+        }
+    }
+    for (stderr, rest) in [false, true].into_iter().zip(partial) {
+        if !rest.is_empty() {
+            c.logs.push((stderr, rest));
+        }
+    }
+}
+
+/// A signal as Docker takes it (`HUP`, `sighup`, `SIGHUP`, `1`) by its name, if it is one
+/// the simulation knows.
+pub fn signal_name(spec: &str) -> Option<&'static str> {
+    super::traps::signal_name(spec)
+}
+
+/// How a signal sent to a container's main process was taken.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Signalled {
+    /// A sleeping shell traps it: its action runs when the shell next runs.
+    Trapped,
+    /// A sleeping shell without a trap for it: as the namespace's init, it ignores it.
+    Ignored,
+    /// No sleeping shell: the caller decides (a server's own handling, or nothing).
+    NoSleeper,
+}
+
+/// Sends `signal` (`TERM`, `HUP`…) to container `id`'s sleeping main process. A shell in
+/// `wait` runs its trap at once; one in `sleep`, when the sleep ends.
+pub fn signal(world: &mut World, id: &ContainerId, signal: &str) -> Signalled {
+    let Some(s) = world.container_mut(id).and_then(|c| c.sleeper.as_mut()) else { return Signalled::NoSleeper };
+    if !s.process.handles(signal) {
+        return Signalled::Ignored;
+    }
+    s.pending.push(signal.to_string());
+    let now = world.clock().nanos;
+    run_until(world, id, now);
+    world.set_clock(now.max(world.clock().nanos));
+    Signalled::Trapped
+}
+
+/// `docker stop`: TERM, then up to `timeout` seconds for the main process to end (a trap that
+/// exits) before SIGKILL. The clock moves on to the end. Returns the status it ended with.
+pub fn stop(world: &mut World, id: &ContainerId, timeout: i64) -> i32 {
+    let deadline = world.clock().nanos + i128::from(timeout.max(0)) * 1_000_000_000;
+    if signal(world, id, "TERM") != Signalled::NoSleeper {
+        run_until(world, id, deadline);
+    }
+    if let Some(c) = world.container(id).filter(|c| c.status != Status::Running) {
+        return c.exit_code;
+    }
+    world.set_clock(deadline.max(world.clock().nanos));
+    crate::daemon::container::stop_container(world, id, 137);
+    137
+}
+
+/// `docker wait` on a running container: its main process lives on until it ends, if it ends
+/// within `horizon` seconds of sleeping; `false` (and nothing changed) if it would not.
+pub fn run_to_end(world: &mut World, id: &ContainerId, horizon: i64) -> bool {
+    let saved = world.clone();
+    let limit = world.clock().nanos + i128::from(horizon) * 1_000_000_000;
+    while let Some(at) = world.container(id).filter(|c| c.status == Status::Running).and_then(|c| c.sleeper.as_ref()).map(|s| s.wake_at) {
+        if at > limit {
+            break;
+        }
+        run_until(world, id, at);
+    }
+    if world.container(id).is_some_and(|c| c.status == Status::Running) {
+        *world = saved;
+        return false;
+    }
+    true
+}
+
+/// `docker unpause`: a sleep that ended while frozen ends now; what it missed is not made up.
+pub fn unpaused(world: &mut World, id: &ContainerId) {
+    let now = world.clock().nanos;
+    if let Some(s) = world.container_mut(id).and_then(|c| c.sleeper.as_mut()) {
+        s.wake_at = s.wake_at.max(now);
+    }
+}

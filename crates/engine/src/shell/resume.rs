@@ -1,0 +1,165 @@
+//! What a sleeping main process runs when it wakes. A shell that goes to sleep for longer
+//! than the present (`while true; do date >> /data/log; sleep 1; done`) unwinds: each
+//! construct it is inside leaves a [`Frame`] saying what comes after the sleep (the rest of a
+//! list, the loop again, its redirections). Woken, the shell runs the frames outermost around
+//! innermost, as the interpreter would have gone on; a new sleep unwinds into new frames.
+//!
+//! Architecture invariant: frames hold syntax and values only, never a place in the world: a
+//! woken process looks everything up again, as a real one would after its sleep.
+
+use super::ast::{AndOr, Command, List, Redir, RedirOp};
+use super::process::{loop_step, Flow, Shell};
+use crate::userland::Io;
+use crate::world::World;
+
+/// Where a sleeping shell goes on, innermost first in [`Shell::resume`].
+#[derive(Clone, Debug)]
+pub enum Frame {
+    /// The items of a list after the one that slept.
+    Items { list: List, from: usize },
+    /// The pipelines of an and-or list after the one that slept (`rest[from..]`).
+    AndOr { ao: AndOr, from: usize },
+    /// The items of a `for` loop still to come.
+    For { var: String, items: Vec<String>, body: List },
+    /// A `while`/`until` loop whose body slept: after the body, the loop goes on. Its
+    /// redirections are a [`Frame::Redirect`] of their own, so that they are not opened again.
+    While(Command),
+    /// A `while`/`until` loop whose condition slept: its test, then the body and the loop.
+    WhileCond(Command),
+    /// A compound command's redirections, reopened to append: what it wrote stays.
+    Redirect(Vec<Redir>),
+    /// `exec` put a program in the shell's place: when it ends, the process ends.
+    Exec,
+}
+
+/// A sleeping shell's wake-up time and how it sleeps.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Wake {
+    /// When the sleep ends (nanoseconds on the clock).
+    pub at: i128,
+    /// In `wait`: a trapped signal wakes it at once (in `sleep`, only when the sleep ends).
+    pub waiting: bool,
+}
+
+/// `cmd` without its redirections (kept by a [`Frame::Redirect`] beside it).
+fn bare(cmd: &Command) -> Command {
+    let mut cmd = cmd.clone();
+    if let Command::While { redirs, .. } = &mut cmd {
+        redirs.clear();
+    }
+    cmd
+}
+
+impl Shell {
+    /// Records what follows a construct that slept; `None` where the simulation cannot go on
+    /// from there (a pipeline, a subshell, a function): the process then sleeps for good.
+    pub(super) fn unwound(&mut self, frame: Option<Frame>) {
+        match frame {
+            Some(f) => self.resume.push(f),
+            None => self.resume_broken = true,
+        }
+    }
+
+    /// The frames for a `while` loop that slept in its condition (`in_cond`) or body.
+    pub(super) fn unwound_while(&mut self, cmd: &Command, in_cond: bool) {
+        let frame = if in_cond { Frame::WhileCond(bare(cmd)) } else { Frame::While(bare(cmd)) };
+        self.resume.push(frame);
+    }
+
+    /// The frame for a compound command's redirections that slept: appending from now on;
+    /// input redirections cannot be taken up again where they were read to.
+    pub(super) fn unwound_redirs(&mut self, redirs: &[Redir]) {
+        if redirs.iter().any(|r| matches!(r.op, RedirOp::In | RedirOp::HereDoc)) {
+            self.resume_broken = true;
+            return;
+        }
+        let appending = redirs
+            .iter()
+            .map(|r| {
+                let op = match r.op {
+                    RedirOp::Out => RedirOp::Append,
+                    RedirOp::OutErr => RedirOp::AppendErr,
+                    ref other => other.clone(),
+                };
+                Redir { fd: r.fd, op, target: r.target.clone() }
+            })
+            .collect();
+        self.resume.push(Frame::Redirect(appending));
+    }
+
+    /// Goes on after a sleep: runs `frames` (innermost first), the outermost around the
+    /// others. A new sleep leaves new frames in [`Shell::resume`].
+    pub fn resume_frames(&mut self, world: &mut World, frames: &[Frame], io: &mut Io) -> Flow {
+        let Some((outer, inner)) = frames.split_last() else { return Flow::Next };
+        if let Frame::Redirect(redirs) = outer {
+            let redirs = redirs.clone();
+            return self.with_redirs(world, &redirs, io, &mut |sh, world, io| sh.resume_frames(world, inner, io));
+        }
+        // What runs inside a loop's frame is in that loop (`break` and `continue` there).
+        let is_loop = matches!(outer, Frame::For { .. } | Frame::While(_) | Frame::WhileCond(_));
+        self.loops += u32::from(is_loop);
+        let flow = self.resume_frames(world, inner, io);
+        self.loops -= u32::from(is_loop);
+        if flow == Flow::Block {
+            // The inner frames slept again: this one still comes after them.
+            self.resume.push(outer.clone());
+            return flow;
+        }
+        self.after_frame(world, outer, flow, io)
+    }
+
+    /// What `frame` does once what it was waiting for ended with `flow`.
+    fn after_frame(&mut self, world: &mut World, frame: &Frame, flow: Flow, io: &mut Io) -> Flow {
+        match frame {
+            Frame::Exec => match flow {
+                Flow::Next => Flow::Exit(self.status),
+                other => other,
+            },
+            Frame::Items { list, from } => match flow {
+                Flow::Next => self.run_items_from(world, list, *from, io),
+                other => other,
+            },
+            Frame::AndOr { ao, from } => match flow {
+                Flow::Next => self.and_or_rest(world, ao, *from, io),
+                other => other,
+            },
+            Frame::For { var, items, body } => match loop_step(flow) {
+                Some(Flow::Next) => self.for_items(world, var, items, body, io),
+                Some(other) => other,
+                None => Flow::Next,
+            },
+            Frame::While(cmd) => match loop_step(flow) {
+                Some(Flow::Next) => self.run_command(world, cmd, io),
+                Some(other) => other,
+                None => Flow::Next,
+            },
+            Frame::WhileCond(cmd) => match flow {
+                Flow::Next => self.while_after_cond(world, cmd, io),
+                other => other,
+            },
+            // Redirections are taken care of around the frames inside them.
+            Frame::Redirect(_) => flow,
+        }
+    }
+
+    /// A `while` loop whose condition just ended: its test, and the loop on from there.
+    fn while_after_cond(&mut self, world: &mut World, cmd: &Command, io: &mut Io) -> Flow {
+        let Command::While { body, until, .. } = cmd else { return Flow::Next };
+        if (self.status == 0) == *until {
+            self.status = 0;
+            return Flow::Next;
+        }
+        self.loops += 1;
+        let flow = self.run_list(world, body, io);
+        self.loops -= 1;
+        if flow == Flow::Block {
+            self.resume.push(Frame::While(cmd.clone()));
+            return flow;
+        }
+        match loop_step(flow) {
+            Some(Flow::Next) => self.run_command(world, cmd, io),
+            Some(other) => other,
+            None => Flow::Next,
+        }
+    }
+}
