@@ -313,6 +313,8 @@ pub struct Container {
     pub working_dir: String,
     pub config_volumes: Vec<String>,
     pub labels: BTreeMap<String, String>,
+    /// `--stop-signal`, as given: what `docker stop` sends in place of TERM.
+    pub stop_signal: Option<String>,
     pub host: HostConfig,
     pub mount_points: Vec<MountPoint>,
     pub status: Status,
@@ -374,6 +376,7 @@ impl Container {
             working_dir: String::new(),
             config_volumes: Vec::new(),
             labels: BTreeMap::new(),
+            stop_signal: None,
             host: HostConfig::default(),
             mount_points: Vec::new(),
             status: Status::Created,

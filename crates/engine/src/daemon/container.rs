@@ -257,6 +257,7 @@ pub(crate) fn create(world: &mut World, spec: &ContainerSpec) -> Result<Containe
         }),
         config_volumes,
         labels,
+        stop_signal: spec.stop_signal.clone(),
         host,
         layer_id,
         init_link,

@@ -21,6 +21,8 @@ pub struct ContainerSpec {
     /// `-e`: `NAME=VALUE` (or a bare `NAME`, set empty).
     pub env: Vec<String>,
     pub labels: BTreeMap<String, String>,
+    /// `--stop-signal`: what `docker stop` sends in place of TERM, as given.
+    pub stop_signal: Option<String>,
     /// `--user`; `None` for the image's.
     pub user: Option<String>,
     pub workdir: Option<String>,

@@ -344,6 +344,10 @@ pub fn container_json(world: &World, c: &Container) -> Value {
             }
         }
     }
+    // `StopSignal` follows the labels, when `--stop-signal` set one (oracle-88).
+    if let (Some(signal), Some(config)) = (&c.stop_signal, doc.get_mut("Config").and_then(Value::as_object_mut)) {
+        config.insert("StopSignal".into(), json!(signal));
+    }
     doc
 }
 

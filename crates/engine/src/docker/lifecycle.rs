@@ -123,7 +123,7 @@ pub(super) fn stop_cmd(world: &mut World, args: &[String], io: &mut Io, restart:
             continue;
         };
         if world.container(&id).is_some_and(|c| c.status == Status::Running) {
-            super::run::graceful_stop_within(world, &id, timeout);
+            super::run::graceful_stop_within(world, &id, timeout, parsed.get("signal"));
         }
         if restart {
             if let Err(e) = start_container(world, &id) {

@@ -309,6 +309,7 @@ fn create(
         spec.tmpfs.push(mounts::parse_tmpfs_flag(&t).map_err(|(SpecError::Cli(m) | SpecError::Daemon(m) | SpecError::Flag(m))| m));
     }
     spec.entrypoint = parsed.get("entrypoint").map(str::to_string);
+    spec.stop_signal = parsed.get("stop-signal").map(str::to_string);
     spec.env = env;
     spec.labels = parsed
         .all("label")
@@ -515,14 +516,19 @@ pub(crate) fn run_main_process_with(world: &mut World, id: &ContainerId, stdin: 
 /// when its sleep ends; busybox `sleep` and `sh` as PID 1 otherwise ignore SIGTERM, so Docker
 /// kills them after the timeout (137), the clock `timeout` seconds on (oracle-88).
 pub(crate) fn graceful_stop(world: &mut World, id: &ContainerId) {
-    graceful_stop_within(world, id, 10);
+    graceful_stop_within(world, id, 10, None);
 }
 
-pub(crate) fn graceful_stop_within(world: &mut World, id: &ContainerId, timeout: i64) {
-    match crate::services::on_stop(world, id) {
+/// `docker stop -t TIMEOUT [-s SIGNAL]`: the signal given, else the container's
+/// `--stop-signal`, else TERM.
+pub(crate) fn graceful_stop_within(world: &mut World, id: &ContainerId, timeout: i64, signal: Option<&str>) {
+    let configured = world.container(id).and_then(|c| c.stop_signal.clone());
+    let signal = signal.or(configured.as_deref()).and_then(crate::shell::resident::signal_name).unwrap_or("TERM");
+    let server = if matches!(signal, "TERM" | "INT" | "QUIT") { crate::services::on_stop(world, id) } else { None };
+    match server {
         Some(code) => stop_container(world, id, code),
         None => {
-            crate::shell::resident::stop(world, id, timeout);
+            crate::shell::resident::stop(world, id, timeout, signal);
         }
     }
 }

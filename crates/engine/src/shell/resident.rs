@@ -232,11 +232,12 @@ pub fn signal(world: &mut World, id: &ContainerId, signal: &str) -> Signalled {
     Signalled::Trapped
 }
 
-/// `docker stop`: TERM, then up to `timeout` seconds for the main process to end (a trap that
-/// exits) before SIGKILL. The clock moves on to the end. Returns the status it ended with.
-pub fn stop(world: &mut World, id: &ContainerId, timeout: i64) -> i32 {
+/// `docker stop`: `stop_signal` (TERM, or the container's own), then up to `timeout` seconds
+/// for the main process to end (a trap that exits) before SIGKILL. The clock moves on to the
+/// end. Returns the status it ended with.
+pub fn stop(world: &mut World, id: &ContainerId, timeout: i64, stop_signal: &str) -> i32 {
     let deadline = world.clock().nanos + i128::from(timeout.max(0)) * 1_000_000_000;
-    if signal(world, id, "TERM") != Signalled::NoSleeper {
+    if signal(world, id, stop_signal) != Signalled::NoSleeper {
         run_until(world, id, deadline);
     }
     if let Some(c) = world.container(id).filter(|c| c.status != Status::Running) {

@@ -4,6 +4,7 @@
 
 use super::process::{Flavor, Flow, Shell};
 use crate::userland::Io;
+use crate::vfs::Ns;
 use crate::world::World;
 
 /// Runs `argv` if it is one of these builtins.
@@ -127,13 +128,14 @@ fn status_flow(sh: &mut Shell, status: i32) -> Flow {
 
 /// `kill [-SIGNAL] PID…`: the only processes are containers' main processes, which belong to
 /// root (or the container's user): others may not signal them.
-fn kill(sh: &mut Shell, world: &World, args: &[String], io: &mut Io) -> i32 {
+fn kill(sh: &mut Shell, world: &mut World, args: &[String], io: &mut Io) -> i32 {
     // The signal comes first (`-9`, `-TERM`, `-s TERM`, `-n 9`); the rest are targets.
-    let skip = match args.first().map(String::as_str) {
-        Some("-s" | "-n") => 2,
-        Some(a) if a.starts_with('-') && a.len() > 1 => 1,
-        _ => 0,
+    let (skip, spec) = match args.first().map(String::as_str) {
+        Some("-s" | "-n") => (2, args.get(1).map(String::as_str)),
+        Some(a) if a.starts_with('-') && a.len() > 1 => (1, a.get(1..)),
+        _ => (0, None),
     };
+    let signal = spec.map_or(Some("TERM"), super::resident::signal_name);
     let targets: Vec<&String> = args.iter().skip(skip).collect();
     if targets.is_empty() {
         io.err_line(&format!(
@@ -151,9 +153,16 @@ fn kill(sh: &mut Shell, world: &World, args: &[String], io: &mut Io) -> i32 {
             sh.jobs.remove(job);
             continue;
         }
-        if in_container {
+        if let (true, Ns::Container(id)) = (in_container, &sh.ctx.ns) {
             match t.parse::<u32>() {
-                // Pid 1 ignores what it has no handler for; the shells running this end with it.
+                // Pid 1 ignores what it has no handler for (KILL too, from inside); a main
+                // process asleep runs its trap for the signal when it wakes (oracle-88). The
+                // shells running this end with it.
+                Ok(1) if visible.iter().any(|l| l.pid == 1) => {
+                    if let Some(signal) = signal.filter(|s| *s != "KILL") {
+                        super::resident::signal(world, &id.clone(), signal);
+                    }
+                }
                 Ok(pid) if visible.iter().any(|l| l.pid == pid) => {}
                 Ok(pid) => {
                     let prefix = if sh.flavor == super::Flavor::Ash { "sh: ".to_string() } else { sh.err_prefix() };
