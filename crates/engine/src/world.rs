@@ -326,8 +326,6 @@ pub struct Container {
     pub pid: u32,
     /// The next pid of the container's own pid namespace (its main process is 1).
     pub next_pid: u32,
-    /// How long its main process has slept since it started (two seconds keep it running).
-    pub slept_ms: u64,
     pub restart_count: u32,
     /// Layer id (the container's overlay2 dir name) and the link name of its init layer.
     pub layer_id: String,
@@ -386,7 +384,6 @@ impl Container {
             finished_at: None,
             pid: 0,
             next_pid: 0,
-            slept_ms: 0,
             restart_count: 0,
             layer_id: String::new(),
             init_link: String::new(),

@@ -679,7 +679,6 @@ fn start_task(world: &mut World, id: &ContainerId, runnable: Runnable) -> Result
     cm.pid = pid;
     // The main process is 1; runc's init threads took the pids up to 6.
     cm.next_pid = 7;
-    cm.slept_ms = 0;
     cm.sleeper = None;
     cm.exit_code = 0;
     let name = cm.name.clone();

@@ -1,7 +1,7 @@
-//! `docker kill`, `docker wait` and `docker rename`: commands that act on a container by name
-//! without creating or removing it.
+//! `docker kill`, `docker attach`, `docker wait` and `docker rename`: commands that act on a
+//! container by name without creating or removing it.
 
-use super::flags::{self, opt};
+use super::flags::{self, flag, opt};
 use super::messages::find_or_say;
 use super::{arg_count_error, usage_error};
 use crate::shell::resident;
@@ -56,6 +56,61 @@ fn deliver(world: &mut World, id: &ContainerId, spec: &str) {
     if matches!(signal, "TERM" | "INT" | "QUIT") {
         if let Some(code) = crate::services::on_stop(world, id) {
             crate::daemon::container::stop_container(world, id, code);
+        }
+    }
+}
+
+/// `docker attach CONTAINER`: the client follows the container's main process, printing what
+/// it writes from now on, and ends with its status (oracle-89). At a terminal, a shell started
+/// with `-it` takes the prompt. A process that would run on for more than an hour would keep
+/// the command attached: the simulation says so instead of hanging.
+pub(super) fn attach(world: &mut World, args: &[String], io: &mut Io) -> i32 {
+    let specs = [opt("detach-keys", None), flag("no-stdin", None), opt("sig-proxy", None)];
+    let parsed = match flags::parse(args, &specs, false) {
+        Ok(p) => p,
+        Err(e) => return usage_error(io, "attach", &e),
+    };
+    let [name] = parsed.operands.as_slice() else {
+        return arg_count_error(
+            io,
+            "attach",
+            "exactly 1 argument",
+            "[OPTIONS] CONTAINER",
+            "Attach local standard input, output, and error streams to a running container",
+        );
+    };
+    let Some(c) = world.named_container(name) else {
+        io.err_line(&format!("Error response from daemon: No such container: {name}"));
+        return 1;
+    };
+    let (id, running, paused, terminal) = (c.id.clone(), c.status == Status::Running, c.paused, c.tty && c.interactive);
+    if !running {
+        io.err_line("You cannot attach to a stopped container, start it first");
+        return 1;
+    }
+    if paused {
+        io.err_line("You cannot attach to a paused container, unpause it first");
+        return 1;
+    }
+    if terminal && world.tty() {
+        if let Some(program) = super::run::interactive_shell(world, &id) {
+            super::run::attach_terminal(world, id, program);
+            return 0;
+        }
+    }
+    match resident::follow(world, &id, 3600) {
+        Some((lines, code)) => {
+            super::run::print_lines(io, lines);
+            if world.container(&id).is_some_and(|c| c.host.auto_remove) {
+                crate::daemon::container::remove_container(world, &id, true);
+            }
+            code
+        }
+        None => {
+            io.err_line(&format!(
+                "stowage: {name} runs on: docker attach would stay attached to it until it ends (docker logs shows what it wrote)"
+            ));
+            1
         }
     }
 }

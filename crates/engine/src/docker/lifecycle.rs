@@ -49,7 +49,7 @@ pub(super) fn start_cmd(world: &mut World, args: &[String], io: &mut Io) -> i32 
             if let Some(program) = shell {
                 if parsed.has("attach") && parsed.has("interactive") && !tty {
                     let stdin = std::mem::take(&mut io.stdin);
-                    let (output, code) = super::run::run_main_process_with(world, &id, stdin, false);
+                    let (output, code) = super::run::run_main_process_attached(world, &id, stdin);
                     io.append(&output, |err| err);
                     status = code.unwrap_or(status);
                     continue;
@@ -63,8 +63,11 @@ pub(super) fn start_cmd(world: &mut World, args: &[String], io: &mut Io) -> i32 
                 }
                 continue;
             }
-            let (output, code) =
-                if parsed.has("attach") { run_main_process(world, &id) } else { super::run::run_main_process_detached(world, &id) };
+            let (output, code) = if parsed.has("attach") {
+                super::run::run_main_process_attached(world, &id, Vec::new())
+            } else {
+                run_main_process(world, &id)
+            };
             if parsed.has("attach") {
                 io.append(&output, |err| err);
                 // Attached, the command ends with the container's status (oracle-17).
@@ -91,7 +94,7 @@ pub(super) fn start_detached(world: &mut World, id: &ContainerId) -> Result<(), 
     let waits =
         super::run::interactive_shell(world, id).is_some() && world.container(id).is_some_and(|c| c.interactive && c.args.is_empty());
     if !waits {
-        let (_, code) = super::run::run_main_process_detached(world, id);
+        let (_, code) = run_main_process(world, id);
         if code.is_some() && world.container(id).is_some_and(|c| c.host.auto_remove) {
             remove_container(world, id, true);
         }
@@ -131,7 +134,7 @@ pub(super) fn stop_cmd(world: &mut World, args: &[String], io: &mut Io, restart:
                 status = 1;
                 continue;
             }
-            let _ = super::run::run_main_process_detached(world, &id);
+            let _ = run_main_process(world, &id);
         }
         io.out_str(&format!("{name}\n"));
     }
@@ -277,6 +280,11 @@ pub(super) fn logs(world: &mut World, args: &[String], io: &mut Io) -> i32 {
     let Some(name) = parsed.operands.first() else {
         return arg_count_error(io, "logs", "exactly 1 argument", "[OPTIONS] CONTAINER", "Fetch the logs of a container");
     };
+    // `-f`: the command follows a running container to its end, if its main process ends
+    // within the hour (one that runs on would keep it waiting: what is logged so far).
+    if let Some(id) = world.named_container(name).filter(|c| c.status == Status::Running && parsed.has("follow")).map(|c| c.id.clone()) {
+        crate::shell::resident::run_to_end(world, &id, 3600);
+    }
     let Some(c) = world.named_container(name) else {
         no_such_container(io, name);
         return 1;

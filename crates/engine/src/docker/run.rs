@@ -222,15 +222,14 @@ pub(super) fn run(world: &mut World, sh: &mut Shell, args: &[String], io: &mut I
     // input: it runs on (oracle-05). Without `-i` its stdin is empty and it ends at once.
     let waits_on_stdin =
         detach && parsed.has("interactive") && world.container(&id).is_some_and(|c| c.args.is_empty() && is_shell(&c.path));
-    // With `-i` (attached), the process reads the client's stdin (`docker run -i … < FILE`).
     let (output, status) = if waits_on_stdin {
         (Io::default(), None)
-    } else if parsed.has("interactive") && !detach {
-        run_main_process_with(world, &id, std::mem::take(&mut io.stdin), false)
     } else if detach {
-        run_main_process_detached(world, &id)
-    } else {
         run_main_process(world, &id)
+    } else {
+        // With `-i` (attached), the process reads the client's stdin (`docker run -i … < FILE`).
+        let stdin = if parsed.has("interactive") { std::mem::take(&mut io.stdin) } else { Vec::new() };
+        run_main_process_attached(world, &id, stdin)
     };
     if detach {
         io.out_str(&format!("{id}\n"));
@@ -463,20 +462,50 @@ pub(crate) fn start_container(world: &mut World, id: &ContainerId) -> Result<(),
     daemon::container::start_container(world, id, &|w| missing_program(w, id))
 }
 
-/// Runs the container's main process. Returns its output (in the order written) and
-/// `Some(exit)` if it ended.
+/// Starts the container's main process in the background (`run -d`, `start`, `restart`,
+/// compose): it runs until it sleeps past the present, then lives on between the commands
+/// typed (`shell/resident.rs`). Returns what it wrote so far and `Some(exit)` if it ended.
 pub(crate) fn run_main_process(world: &mut World, id: &ContainerId) -> (Io, Option<i32>) {
-    run_main_process_with(world, id, Vec::new(), false)
+    start_main_process(world, id, Vec::new())
 }
 
-/// The main process of a container started in the background (`run -d`, `start`, `restart`):
-/// it runs until it sleeps past the present, and lives on between the commands typed.
-pub(crate) fn run_main_process_detached(world: &mut World, id: &ContainerId) -> (Io, Option<i32>) {
-    run_main_process_with(world, id, Vec::new(), true)
+/// The main process with a client attached (`docker run` in the foreground, `start -a`,
+/// `start -ai` with its stdin): time passes while it runs, up to its end. One that would run
+/// for more than an hour is followed for two seconds and left running (the real command would
+/// stay attached).
+pub(crate) fn run_main_process_attached(world: &mut World, id: &ContainerId, stdin: Vec<u8>) -> (Io, Option<i32>) {
+    let (mut io, status) = start_main_process(world, id, stdin);
+    if status.is_some() || world.container(id).is_none() {
+        return (io, status);
+    }
+    let status = follow_into(world, id, &mut io);
+    (io, status)
 }
 
-/// The main process with its stdin attached (`docker start -ai` of a container made with -i).
-pub(crate) fn run_main_process_with(world: &mut World, id: &ContainerId, stdin: Vec<u8>, detached: bool) -> (Io, Option<i32>) {
+/// A running container's main process, followed by an attached client until it ends (its
+/// lines into `io`, in their streams); `None` if it would not end within the hour (then two
+/// seconds of it).
+pub(crate) fn follow_into(world: &mut World, id: &ContainerId, io: &mut Io) -> Option<i32> {
+    let (lines, status) = match crate::shell::resident::follow(world, id, 3600) {
+        Some((lines, code)) => (lines, Some(code)),
+        None => (crate::shell::resident::live_for(world, id, 2), None),
+    };
+    print_lines(io, lines);
+    status
+}
+
+/// Log lines as an attached client prints them, each on its stream.
+pub(crate) fn print_lines(io: &mut Io, lines: Vec<(bool, String)>) {
+    for (stderr, line) in lines {
+        if stderr {
+            io.err_line(&line);
+        } else {
+            io.out_str(&format!("{line}\n"));
+        }
+    }
+}
+
+fn start_main_process(world: &mut World, id: &ContainerId, stdin: Vec<u8>) -> (Io, Option<i32>) {
     let Some(argv) = world.container(id).map(|c| std::iter::once(c.path.clone()).chain(c.args.iter().cloned()).collect::<Vec<_>>()) else {
         return (Io::default(), Some(1));
     };
@@ -489,9 +518,9 @@ pub(crate) fn run_main_process_with(world: &mut World, id: &ContainerId, stdin: 
     sh.launch_pid = Some(1);
     let mut io = Io::with_stdin(stdin);
     let env = sh.env_list();
-    // Detached, the process runs up to its first sleep past the present.
+    // The process runs up to its first sleep past the present.
     let now = world.clock().nanos;
-    let awake = world.set_awake_until(detached.then_some(now));
+    let awake = world.set_awake_until(Some(now));
     let exit = crate::shell::exec(world, &mut sh, &argv, &env, &mut io);
     world.set_awake_until(awake);
     // The process may have removed its own container (`docker rm -f` from inside).

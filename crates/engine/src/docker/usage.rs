@@ -105,7 +105,6 @@ Run 'docker network COMMAND --help' for more information on a command.
 /// not a docker command (docs/fidelity.md).
 pub(super) fn not_simulated(command: &str) -> Option<&'static str> {
     const REASONS: &[(&str, &str)] = &[
-        ("attach", "it joins a running container's terminal, which the simulation's containers do not keep; `docker start -ai` and `docker exec -it` do"),
         ("buildx", "`docker build` is BuildKit already, with the default builder"),
         ("checkpoint", "checkpoints need CRIU and an experimental daemon"),
         ("config", "configs belong to swarm services"),

@@ -379,6 +379,20 @@ impl Shell {
         }
     }
 
+    /// A function call ends: its locals give way to the caller's values, and the caller's
+    /// arguments and loops are back.
+    pub(super) fn end_call(&mut self, positional: Vec<String>, loops: u32) {
+        for (name, old) in self.locals.pop().unwrap_or_default() {
+            match old {
+                Some(v) => self.vars.insert(name, v),
+                None => self.vars.remove(&name),
+            };
+        }
+        self.calls -= 1;
+        self.loops = loops;
+        self.positional = positional;
+    }
+
     /// A `for` loop over `items` (expanded already), `var` taking each in turn.
     pub(super) fn for_items(&mut self, world: &mut World, var: &str, items: &[String], body: &List, io: &mut Io) -> Flow {
         self.loops += 1;
@@ -689,18 +703,10 @@ impl Shell {
             self.locals.push(Vec::new());
             let flow = self.run_command(world, &body, io);
             if flow == Flow::Block {
-                // The function's arguments and locals are not kept for a sleeper to go on with.
-                self.unwound(None);
+                let frame = self.call_frame(&argv[1..]);
+                self.unwound(Some(frame));
             }
-            for (name, old) in self.locals.pop().unwrap_or_default() {
-                match old {
-                    Some(v) => self.vars.insert(name, v),
-                    None => self.vars.remove(&name),
-                };
-            }
-            self.calls -= 1;
-            self.loops = loops;
-            self.positional = saved;
+            self.end_call(saved, loops);
             return match flow {
                 Flow::Return(code) => {
                     self.status = code;

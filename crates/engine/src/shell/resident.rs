@@ -34,29 +34,18 @@ const LONGEST_SLEEP_SECS: f64 = 3600.0;
 /// (a loop of `sleep 0.01` over an hour of the learner's time).
 const MOST_WAKES: u32 = 1000;
 
-/// `sleep SECS` in `sh`. A detached main process sleeps past the present: it blocks with its
-/// wake-up time. One in the foreground (`docker run` without `-d`) is taken as asleep for good
-/// once it has slept two seconds in all; the command returns and the container runs on.
+/// `sleep SECS` in `sh`. A main process sleeping past the present blocks with its wake-up
+/// time; any other sleep moves the clock on.
 pub(super) fn sleep(world: &mut World, sh: &mut Shell, secs: f64) -> Exit {
-    let nanos = (secs.min(LONGEST_SLEEP_SECS * 24.0 * 365.0) * 1e9) as i128;
-    if let (Ns::Container(id), true) = (&sh.ctx.ns, sh.main_process) {
-        let end = world.clock().nanos.saturating_add(nanos);
-        if let Some(until) = world.awake_until() {
-            if end > until {
-                sh.wake = Some(Wake { at: end, waiting: false });
-                return Exit::Block;
-            }
-            world.set_clock(end);
-            return Exit::Code(0);
-        }
-        let slept = world.container_mut(id).map_or(0, |c| {
-            c.slept_ms += (secs * 1000.0) as u64;
-            c.slept_ms
-        });
-        if slept >= 2000 {
+    if let (Ns::Container(_), true, Some(until)) = (&sh.ctx.ns, sh.main_process, world.awake_until()) {
+        // `sleep infinity` ends in a year: never, for a learner.
+        let end = world.clock().nanos.saturating_add((secs.min(LONGEST_SLEEP_SECS * 24.0 * 365.0) * 1e9) as i128);
+        if end > until {
             sh.wake = Some(Wake { at: end, waiting: false });
             return Exit::Block;
         }
+        world.set_clock(end);
+        return Exit::Code(0);
     }
     world.advance_clock((secs.min(LONGEST_SLEEP_SECS) * 1000.0) as i64);
     Exit::Code(0)
@@ -249,21 +238,45 @@ pub fn stop(world: &mut World, id: &ContainerId, timeout: i64, stop_signal: &str
 }
 
 /// `docker wait` on a running container: its main process lives on until it ends, if it ends
-/// within `horizon` seconds of sleeping; `false` (and nothing changed) if it would not.
+/// within `horizon` seconds; `false` (and nothing changed) if it would not.
 pub fn run_to_end(world: &mut World, id: &ContainerId, horizon: i64) -> bool {
+    follow(world, id, horizon).is_some()
+}
+
+/// A client attached to container `id` (`docker run` in the foreground, `attach`, `logs -f`)
+/// follows its main process to its end, if it ends within `horizon` seconds: the lines it
+/// logged meanwhile (with their streams) and its status; the clock is where it ended. `None`,
+/// and nothing changed, if it would run on.
+pub fn follow(world: &mut World, id: &ContainerId, horizon: i64) -> Option<(Vec<(bool, String)>, i32)> {
     let saved = world.clone();
     let limit = world.clock().nanos + i128::from(horizon) * 1_000_000_000;
+    let (logged, auto_remove) = world.container_mut(id).map(|c| (c.logs.len(), std::mem::replace(&mut c.host.auto_remove, false)))?;
     while let Some(at) = world.container(id).filter(|c| c.status == Status::Running).and_then(|c| c.sleeper.as_ref()).map(|s| s.wake_at) {
         if at > limit {
             break;
         }
         run_until(world, id, at);
     }
-    if world.container(id).is_some_and(|c| c.status == Status::Running) {
-        *world = saved;
-        return false;
+    match world.container_mut(id) {
+        Some(c) if c.status != Status::Running => {
+            // `--rm` removes it once the client has what it wrote.
+            c.host.auto_remove = auto_remove;
+            Some((c.logs.get(logged..).unwrap_or_default().to_vec(), c.exit_code))
+        }
+        _ => {
+            *world = saved;
+            None
+        }
     }
-    true
+}
+
+/// Container `id`'s main process lives `secs` seconds on (the clock too): the lines it logged.
+pub fn live_for(world: &mut World, id: &ContainerId, secs: i64) -> Vec<(bool, String)> {
+    let logged = world.container(id).map_or(0, |c| c.logs.len());
+    let until = world.clock().nanos + i128::from(secs) * 1_000_000_000;
+    run_until(world, id, until);
+    world.set_clock(until.max(world.clock().nanos));
+    world.container(id).and_then(|c| c.logs.get(logged..)).unwrap_or_default().to_vec()
 }
 
 /// `docker unpause`: a sleep that ended while frozen ends now; what it missed is not made up.

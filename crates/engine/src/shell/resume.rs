@@ -30,6 +30,9 @@ pub enum Frame {
     Redirect(Vec<Redir>),
     /// `exec` put a program in the shell's place: when it ends, the process ends.
     Exec,
+    /// A function call that slept: its arguments, and each `local` with the caller's value
+    /// (put back when the call ends) and the function's own.
+    Call { args: Vec<String>, locals: Vec<(String, Option<String>, Option<String>)> },
 }
 
 /// A sleeping shell's wake-up time and how it sleeps.
@@ -66,6 +69,14 @@ impl Shell {
         self.resume.push(frame);
     }
 
+    /// The frame for the function call running now (its arguments `args`), which slept.
+    pub(super) fn call_frame(&self, args: &[String]) -> Frame {
+        let locals = self.locals.last().map_or_else(Vec::new, |shadowed| {
+            shadowed.iter().map(|(name, old)| (name.clone(), old.clone(), self.vars.get(name).cloned())).collect()
+        });
+        Frame::Call { args: args.to_vec(), locals }
+    }
+
     /// The frame for a compound command's redirections that slept: appending from now on;
     /// input redirections cannot be taken up again where they were read to.
     pub(super) fn unwound_redirs(&mut self, redirs: &[Redir]) {
@@ -94,6 +105,32 @@ impl Shell {
         if let Frame::Redirect(redirs) = outer {
             let redirs = redirs.clone();
             return self.with_redirs(world, &redirs, io, &mut |sh, world, io| sh.resume_frames(world, inner, io));
+        }
+        if let Frame::Call { args, locals } = outer {
+            // Back inside the call: its arguments and locals, as `dispatch` sets them up.
+            let saved = std::mem::replace(&mut self.positional, args.clone());
+            let loops = std::mem::take(&mut self.loops);
+            self.calls += 1;
+            self.locals.push(locals.iter().map(|(name, old, _)| (name.clone(), old.clone())).collect());
+            for (name, _, value) in locals {
+                match value {
+                    Some(v) => self.vars.insert(name.clone(), v.clone()),
+                    None => self.vars.remove(name),
+                };
+            }
+            let flow = self.resume_frames(world, inner, io);
+            if flow == Flow::Block {
+                let frame = self.call_frame(args);
+                self.resume.push(frame);
+            }
+            self.end_call(saved, loops);
+            return match flow {
+                Flow::Return(code) => {
+                    self.status = code;
+                    Flow::Next
+                }
+                other => other,
+            };
         }
         // What runs inside a loop's frame is in that loop (`break` and `continue` there).
         let is_loop = matches!(outer, Frame::For { .. } | Frame::While(_) | Frame::WhileCond(_));
@@ -137,8 +174,8 @@ impl Shell {
                 Flow::Next => self.while_after_cond(world, cmd, io),
                 other => other,
             },
-            // Redirections are taken care of around the frames inside them.
-            Frame::Redirect(_) => flow,
+            // Redirections and calls are taken care of around the frames inside them.
+            Frame::Redirect(_) | Frame::Call { .. } => flow,
         }
     }
 
