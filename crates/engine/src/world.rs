@@ -264,6 +264,34 @@ pub struct HostConfig {
     pub extra_hosts: Vec<String>,
     /// `--cpus` in billionths of a CPU.
     pub nano_cpus: i64,
+    /// `--restart`: what the daemon does when the main process ends by itself.
+    pub restart: RestartPolicy,
+}
+
+/// A container's restart policy (`--restart no|always|unless-stopped|on-failure[:N]`).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RestartPolicy {
+    pub name: String,
+    /// `on-failure:N`: at most N restarts (0: no limit).
+    pub max_retries: u32,
+}
+
+impl Default for RestartPolicy {
+    fn default() -> Self {
+        RestartPolicy { name: "no".into(), max_retries: 0 }
+    }
+}
+
+impl RestartPolicy {
+    /// Whether a main process that ended by itself with `code`, after `count` restarts, is
+    /// started again (a container stopped by `docker stop` or `kill` never is).
+    pub fn restarts(&self, code: i32, count: u32) -> bool {
+        match self.name.as_str() {
+            "always" | "unless-stopped" => true,
+            "on-failure" => code != 0 && (self.max_retries == 0 || count < self.max_retries),
+            _ => false,
+        }
+    }
 }
 
 impl HostConfig {
@@ -327,6 +355,10 @@ pub struct Container {
     /// The next pid of the container's own pid namespace (its main process is 1).
     pub next_pid: u32,
     pub restart_count: u32,
+    /// The restart manager's last delay in milliseconds (doubled at each quick restart).
+    pub restart_delay_ms: u64,
+    /// `docker stop` is stopping it: however its main process ends, it is not restarted.
+    pub stop_requested: bool,
     /// Layer id (the container's overlay2 dir name) and the link name of its init layer.
     pub layer_id: String,
     pub init_link: String,
@@ -385,6 +417,8 @@ impl Container {
             pid: 0,
             next_pid: 0,
             restart_count: 0,
+            restart_delay_ms: 0,
+            stop_requested: false,
             layer_id: String::new(),
             init_link: String::new(),
             upper,
@@ -404,6 +438,11 @@ impl Container {
     /// The 12 hex digits `docker ps` shows (of the 64 of the id).
     pub fn short_id(&self) -> &str {
         self.id.short()
+    }
+    /// Exited, with the daemon about to start it again (its restart policy): Docker's
+    /// `restarting` state.
+    pub fn restarting(&self) -> bool {
+        self.status == Status::Exited && self.sleeper.is_some()
     }
     pub fn command_line(&self) -> String {
         let mut parts = vec![self.path.clone()];

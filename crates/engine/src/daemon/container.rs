@@ -238,6 +238,7 @@ pub(crate) fn create(world: &mut World, spec: &ContainerSpec) -> Result<Containe
         shm_size: spec.shm_size.unwrap_or(64 << 20),
         cap_drop: spec.cap_drop.clone(),
         extra_hosts: spec.extra_hosts.clone(),
+        restart: spec.restart.clone(),
         nano_cpus: spec.nano_cpus,
     };
     let container = Container {

@@ -23,6 +23,8 @@ pub struct ContainerSpec {
     pub labels: BTreeMap<String, String>,
     /// `--stop-signal`: what `docker stop` sends in place of TERM, as given.
     pub stop_signal: Option<String>,
+    /// `--restart`, checked by the CLI (its form) and the daemon (its meaning).
+    pub restart: crate::world::RestartPolicy,
     /// `--user`; `None` for the image's.
     pub user: Option<String>,
     pub workdir: Option<String>,

@@ -137,7 +137,7 @@ pub fn container_json(world: &World, c: &Container) -> Value {
     host.insert("LogConfig".into(), json!({"Type": "json-file", "Config": {}}));
     host.insert("NetworkMode".into(), c.host.network_mode.clone().into());
     host.insert("PortBindings".into(), super::ports::port_bindings_json(c));
-    host.insert("RestartPolicy".into(), json!({"Name": "no", "MaximumRetryCount": 0}));
+    host.insert("RestartPolicy".into(), json!({"Name": c.host.restart.name, "MaximumRetryCount": c.host.restart.max_retries}));
     host.insert("AutoRemove".into(), c.host.auto_remove.into());
     host.insert("VolumeDriver".into(), "".into());
     host.insert(
@@ -234,6 +234,7 @@ pub fn container_json(world: &World, c: &Container) -> Value {
         Status::Created => "created",
         Status::Running if c.paused => "paused",
         Status::Running => "running",
+        Status::Exited if c.restarting() => "restarting",
         Status::Exited => "exited",
     };
     let mut cmd = vec![c.path.clone()];
@@ -247,9 +248,10 @@ pub fn container_json(world: &World, c: &Container) -> Value {
         "Args": c.args,
         "State": {
             "Status": status,
-            "Running": c.status == Status::Running,
+            // Between its end and its restart, Docker counts it running.
+            "Running": c.status == Status::Running || c.restarting(),
             "Paused": c.paused,
-            "Restarting": false,
+            "Restarting": c.restarting(),
             "OOMKilled": false,
             "Dead": false,
             "Pid": c.pid,

@@ -125,6 +125,10 @@ pub(super) fn stop_cmd(world: &mut World, args: &[String], io: &mut Io, restart:
             status = 1;
             continue;
         };
+        // A container waiting for its restart stays stopped.
+        if let Some(c) = world.container_mut(&id).filter(|c| c.restarting()) {
+            c.sleeper = None;
+        }
         if world.container(&id).is_some_and(|c| c.status == Status::Running) {
             super::run::graceful_stop_within(world, &id, timeout, parsed.get("signal"));
         }
@@ -156,10 +160,11 @@ pub(super) fn rm(world: &mut World, args: &[String], io: &mut Io) -> i32 {
             status = 1;
             continue;
         };
-        let (id, running, n) = (c.id.clone(), c.status == Status::Running, c.name.clone());
+        let (id, running, n) = (c.id.clone(), c.status == Status::Running || c.restarting(), c.name.clone());
+        let state = if c.restarting() { "restarting" } else { "running" };
         if running {
             if !parsed.has("force") {
-                io.err_line(&format!("Error response from daemon: cannot remove container \"/{n}\": container is running: stop the container before removing or force remove"));
+                io.err_line(&format!("Error response from daemon: cannot remove container \"/{n}\": container is {state}: stop the container before removing or force remove"));
                 status = 1;
                 continue;
             }

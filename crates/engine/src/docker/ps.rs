@@ -15,7 +15,10 @@ pub fn status_text(world: &World, c: &Container) -> String {
         Status::Created => "Created".into(),
         Status::Running if c.paused => format!("Up {} (Paused)", human_duration(now - c.started_at.unwrap_or(now))),
         Status::Running => format!("Up {}", human_duration(now - c.started_at.unwrap_or(now))),
-        Status::Exited => format!("Exited ({}) {} ago", c.exit_code, human_duration(now - c.finished_at.unwrap_or(now))),
+        Status::Exited => {
+            let state = if c.restarting() { "Restarting" } else { "Exited" };
+            format!("{state} ({}) {} ago", c.exit_code, human_duration(now - c.finished_at.unwrap_or(now)))
+        }
     }
 }
 
@@ -40,7 +43,7 @@ pub(super) fn ps(world: &mut World, args: &[String], io: &mut Io) -> i32 {
         Err(e) => return usage_error(io, "ps", &e),
     };
     let all = parsed.has("all");
-    let mut list: Vec<&Container> = world.containers().iter().filter(|c| all || c.status == Status::Running).collect();
+    let mut list: Vec<&Container> = world.containers().iter().filter(|c| all || c.status == Status::Running || c.restarting()).collect();
     for f in parsed.all("filter") {
         let (k, v) = f.split_once('=').unwrap_or((&f, ""));
         list.retain(|c| match k {
@@ -48,7 +51,8 @@ pub(super) fn ps(world: &mut World, args: &[String], io: &mut Io) -> i32 {
             "id" => c.id.starts_with(v),
             "status" => match v {
                 "running" => c.status == Status::Running,
-                "exited" => c.status == Status::Exited,
+                "restarting" => c.restarting(),
+                "exited" => c.status == Status::Exited && !c.restarting(),
                 "created" => c.status == Status::Created,
                 _ => false,
             },
@@ -89,7 +93,7 @@ pub(super) fn ps(world: &mut World, args: &[String], io: &mut Io) -> i32 {
                 "RunningFor": format!("{} ago", human_duration(now - c.created)),
                 "Ports": ports::ports_column(world, c),
                 "Status": status_text(world, c),
-                "State": match c.status { Status::Created => "created", Status::Running if c.paused => "paused", Status::Running => "running", Status::Exited => "exited" },
+                "State": match c.status { Status::Created => "created", Status::Running if c.paused => "paused", Status::Running => "running", Status::Exited if c.restarting() => "restarting", Status::Exited => "exited" },
                 "Size": format!("{} (virtual {})", human_size(size as f64, 3), human_size(virt as f64, 3)),
                 "Names": c.name,
                 "Labels": labels.join(","),

@@ -268,6 +268,22 @@ fn create(
     if let Some(n) = &name {
         daemon::container::check_name(n).map_err(|e| report_run_error(io, cmd, e.into()))?;
     }
+    // `--restart NAME[:COUNT]`: the CLI reads the count and refuses `--rm` beside a policy; the
+    // daemon judges the rest when it creates the container (oracle-89).
+    let restart = parsed.get("restart").map(|r| {
+        let (policy, count) = r.split_once(':').map_or((r, None), |(p, c)| (p, Some(c)));
+        (policy.to_string(), count.map(|c| c.parse::<i64>()))
+    });
+    if let Some((_, Some(Err(_)))) = &restart {
+        return Err(report_run_error(
+            io,
+            cmd,
+            RunError::Cli("invalid restart policy format: maximum retry count must be an integer".into()),
+        ));
+    }
+    if parsed.has("rm") && restart.as_ref().is_some_and(|(policy, _)| policy != "no") {
+        return Err(report_run_error(io, cmd, RunError::Cli("Conflicting options: --restart and --rm".into())));
+    }
     let mut spec = ContainerSpec { name, image: image_ref.to_string(), command: command.to_vec(), ..ContainerSpec::default() };
     // Mount specs are checked by the CLI before it talks to the daemon; what the daemon will
     // refuse waits in the spec, so its errors come after every CLI check passed.
@@ -354,6 +370,22 @@ fn create(
     spec.publish_all = parsed.has("publish-all");
     spec.tty = parsed.has("tty");
     spec.interactive = parsed.has("interactive");
+    if let Some((policy, count)) = restart {
+        let count = count.and_then(Result::ok);
+        let refusal = if !matches!(policy.as_str(), "no" | "always" | "unless-stopped" | "on-failure") {
+            Some(format!("unknown policy '{policy}'; use one of 'no', 'always', 'on-failure', or 'unless-stopped'"))
+        } else if count.is_some() && policy != "on-failure" {
+            Some("maximum retry count can only be used with 'on-failure'".to_string())
+        } else if count.is_some_and(|c| c < 0) {
+            Some("maximum retry count cannot be negative".to_string())
+        } else {
+            None
+        };
+        if let Some(why) = refusal {
+            return Err(report_run_error(io, cmd, RunError::Daemon(format!("invalid restart policy: {why}"))));
+        }
+        spec.restart = crate::world::RestartPolicy { name: policy, max_retries: count.map_or(0, |c| c as u32) };
+    }
     if let Some(dir) = spec.workdir.as_deref().filter(|d| !d.starts_with('/')) {
         let message = format!("the working directory '{dir}' is invalid, it needs to be an absolute path");
         return Err(report_run_error(io, cmd, RunError::Daemon(message)));
@@ -506,38 +538,12 @@ pub(crate) fn print_lines(io: &mut Io, lines: Vec<(bool, String)>) {
 }
 
 fn start_main_process(world: &mut World, id: &ContainerId, stdin: Vec<u8>) -> (Io, Option<i32>) {
-    let Some(argv) = world.container(id).map(|c| std::iter::once(c.path.clone()).chain(c.args.iter().cloned()).collect::<Vec<_>>()) else {
-        return (Io::default(), Some(1));
-    };
-    let mut sh = match container_shell(world, id, None, None, &[]) {
-        Ok(s) => s,
-        Err(_) => return (Io::default(), Some(1)),
-    };
-    sh.main_process = true;
-    sh.depth = 1;
-    sh.launch_pid = Some(1);
-    let mut io = Io::with_stdin(stdin);
-    let env = sh.env_list();
-    // The process runs up to its first sleep past the present.
-    let now = world.clock().nanos;
-    let awake = world.set_awake_until(Some(now));
-    let exit = crate::shell::exec(world, &mut sh, &argv, &env, &mut io);
-    world.set_awake_until(awake);
-    // The process may have removed its own container (`docker rm -f` from inside).
-    if world.container(id).is_none() {
-        return (io, Some(0));
+    // Started by hand, the restart policy counts afresh (oracle-89).
+    if let Some(c) = world.container_mut(id) {
+        c.restart_count = 0;
+        c.restart_delay_ms = 0;
     }
-    crate::shell::resident::keep_log(world, id, &io);
-    match exit {
-        userland::Exit::Block => {
-            crate::shell::resident::park_main(world, &sh);
-            (io, None)
-        }
-        userland::Exit::Code(code) => {
-            stop_container(world, id, code);
-            (io, Some(code))
-        }
-    }
+    crate::shell::resident::start_main(world, id, stdin, Some(crate::services::HOOK))
 }
 
 /// `docker stop`: the main process gets the image's stop signal. A simulated server shuts down

@@ -9,7 +9,7 @@
 //! Architecture invariant: time only moves forward for the learner: a sleeper woken runs at its
 //! own times (so `date` in it tells them), and the clock is back at the present afterwards.
 
-use super::process::{Flow, Shell};
+use super::process::{Flow, Services, Shell};
 use super::resume::Wake;
 use crate::userland::{Exit, Io};
 use crate::vfs::Ns;
@@ -24,6 +24,86 @@ impl SleepingProcess for Shell {
     }
     fn handles(&self, signal: &str) -> bool {
         self.traps.contains_key(signal)
+    }
+}
+
+/// A container about to be started again by its restart policy, with what its main process
+/// needs to run (the services its programs may be).
+#[derive(Clone, Debug)]
+struct Restart {
+    services: Option<Services>,
+}
+
+impl SleepingProcess for Restart {
+    fn as_any(&self) -> &dyn std::any::Any {
+        self
+    }
+    fn clone_box(&self) -> Box<dyn SleepingProcess> {
+        Box::new(self.clone())
+    }
+    fn handles(&self, _signal: &str) -> bool {
+        false
+    }
+}
+
+/// Runs container `id`'s main process (the daemon has started the container): it runs until it
+/// sleeps past the present, then lives on here. Returns what it wrote so far and `Some(exit)`
+/// if it ended.
+pub fn start_main(world: &mut World, id: &ContainerId, stdin: Vec<u8>, services: Option<Services>) -> (Io, Option<i32>) {
+    let Some(argv) = world.container(id).map(|c| std::iter::once(c.path.clone()).chain(c.args.iter().cloned()).collect::<Vec<_>>()) else {
+        return (Io::default(), Some(1));
+    };
+    let Ok(mut sh) = super::container_shell(world, id, None, None, &[]) else { return (Io::default(), Some(1)) };
+    sh.services = services;
+    sh.main_process = true;
+    sh.depth = 1;
+    sh.launch_pid = Some(1);
+    let mut io = Io::with_stdin(stdin);
+    let env = sh.env_list();
+    let now = world.clock().nanos;
+    let awake = world.set_awake_until(Some(now));
+    let exit = super::exec(world, &mut sh, &argv, &env, &mut io);
+    world.set_awake_until(awake);
+    // The process may have removed its own container (`docker rm -f` from inside).
+    if world.container(id).is_none() {
+        return (io, Some(0));
+    }
+    keep_log(world, id, &io);
+    match exit {
+        Exit::Block => {
+            park(world, sh);
+            (io, None)
+        }
+        Exit::Code(code) => {
+            ended(world, id, code, services);
+            (io, Some(code))
+        }
+    }
+}
+
+/// The main process ended by itself with `code`: the container stops, and its restart policy
+/// may have the daemon start it again, after a delay that doubles at each quick restart (100 ms
+/// first, and again once a run lasted ten seconds; a minute at most), counted in
+/// `RestartCount` when it is decided (oracle-89).
+fn ended(world: &mut World, id: &ContainerId, code: i32, services: Option<Services>) {
+    crate::daemon::container::stop_container(world, id, code);
+    let now = world.clock().nanos;
+    let Some(c) = world.container_mut(id) else { return };
+    if c.stop_requested || !c.host.restart.restarts(code, c.restart_count) {
+        return;
+    }
+    let ran = now - c.started_at.unwrap_or(now);
+    let delay = if ran >= 10_000_000_000 || c.restart_delay_ms == 0 { 100 } else { (c.restart_delay_ms * 2).min(60_000) };
+    c.restart_delay_ms = delay;
+    c.restart_count += 1;
+    let wake_at = now + i128::from(delay) * 1_000_000;
+    c.sleeper = Some(Sleeper { wake_at, wakes_on_signal: false, pending: Vec::new(), process: Box::new(Restart { services }) });
+}
+
+/// The restart policy's time has come: the daemon starts the container and its main process.
+fn restart(world: &mut World, id: &ContainerId, services: Option<Services>) {
+    if crate::daemon::container::start_container(world, id, &|_| None).is_ok() {
+        start_main(world, id, Vec::new(), services);
     }
 }
 
@@ -67,11 +147,6 @@ pub(super) fn park(world: &mut World, mut sh: Shell) {
     c.sleeper = Some(Sleeper { wake_at: wake.at, wakes_on_signal: wake.waiting, pending: Vec::new(), process: Box::new(sh) });
 }
 
-/// Parks the shell that started a main process (`sleep 3600` run by Docker itself).
-pub fn park_main(world: &mut World, sh: &Shell) {
-    park(world, sh.clone());
-}
-
 /// Wakes every sleeper whose time has come, each up to the present, in the order the
 /// containers were made. Not while one is running (its own commands come here too).
 pub fn catch_up(world: &mut World) {
@@ -95,7 +170,7 @@ pub fn catch_up(world: &mut World) {
 /// wake-up, or where it ended.
 pub fn run_until(world: &mut World, id: &ContainerId, until: i128) {
     for _ in 0..MOST_WAKES {
-        let Some(c) = world.container(id).filter(|c| c.status == Status::Running && !c.paused) else { return };
+        let Some(c) = world.container(id).filter(|c| (c.status == Status::Running && !c.paused) || c.restarting()) else { return };
         let Some(s) = &c.sleeper else { return };
         let signalled = s.wakes_on_signal && s.pending.iter().any(|p| s.process.handles(p));
         if s.wake_at > until && !signalled {
@@ -116,6 +191,12 @@ pub fn run_until(world: &mut World, id: &ContainerId, until: i128) {
 /// the traps of the signals sent run, then what comes after the sleep, until it sleeps
 /// past `until` or ends.
 fn wake(world: &mut World, id: &ContainerId, sleeper: Sleeper, signalled: bool, until: i128) {
+    if let Some(r) = sleeper.process.as_any().downcast_ref::<Restart>() {
+        let awake = world.set_awake_until(Some(until));
+        restart(world, id, r.services);
+        world.set_awake_until(awake);
+        return;
+    }
     let Some(mut sh) = sleeper.process.as_any().downcast_ref::<Shell>().cloned() else { return };
     let frames = std::mem::take(&mut sh.resume);
     sh.resume_broken = false;
@@ -146,12 +227,12 @@ fn wake(world: &mut World, id: &ContainerId, sleeper: Sleeper, signalled: bool, 
     if flow == Flow::Next {
         flow = sh.resume_frames(world, &frames, &mut io);
     }
-    let ended = match flow {
+    let end = match flow {
         Flow::Block => None,
         Flow::Exit(code) | Flow::Return(code) => Some(code),
         Flow::Next | Flow::Break(_) | Flow::Continue(_) => Some(sh.status),
     };
-    let code = ended.map(|code| {
+    let code = end.map(|code| {
         super::jobs::flush(&mut sh, &mut io);
         sh.exit_with_trap(world, code, &mut io)
     });
@@ -161,7 +242,7 @@ fn wake(world: &mut World, id: &ContainerId, sleeper: Sleeper, signalled: bool, 
     match code {
         None => park(world, sh),
         Some(code) => {
-            crate::daemon::container::stop_container(world, id, code);
+            ended(world, id, code, sh.services);
             if world.container(id).is_some_and(|c| c.host.auto_remove) {
                 crate::daemon::container::remove_container(world, id, true);
             }
@@ -226,8 +307,15 @@ pub fn signal(world: &mut World, id: &ContainerId, signal: &str) -> Signalled {
 /// end. Returns the status it ended with.
 pub fn stop(world: &mut World, id: &ContainerId, timeout: i64, stop_signal: &str) -> i32 {
     let deadline = world.clock().nanos + i128::from(timeout.max(0)) * 1_000_000_000;
+    // Stopped by hand, it is not restarted however it ends (oracle-89).
+    if let Some(c) = world.container_mut(id) {
+        c.stop_requested = true;
+    }
     if signal(world, id, stop_signal) != Signalled::NoSleeper {
         run_until(world, id, deadline);
+    }
+    if let Some(c) = world.container_mut(id) {
+        c.stop_requested = false;
     }
     if let Some(c) = world.container(id).filter(|c| c.status != Status::Running) {
         return c.exit_code;
