@@ -518,6 +518,10 @@ pub(crate) fn run_main_process_attached(world: &mut World, id: &ContainerId, std
 /// lines into `io`, in their streams); `None` if it would not end within the hour (then two
 /// seconds of it).
 pub(crate) fn follow_into(world: &mut World, id: &ContainerId, io: &mut Io) -> Option<i32> {
+    // A server, or a shell waiting on its terminal, does not sleep: nothing more comes now.
+    if world.container(id).is_none_or(|c| c.sleeper.is_none()) {
+        return None;
+    }
     let (lines, status) = match crate::shell::resident::follow(world, id, 3600) {
         Some((lines, code)) => (lines, Some(code)),
         None => (crate::shell::resident::live_for(world, id, 2), None),
