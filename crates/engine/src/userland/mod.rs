@@ -38,7 +38,7 @@ pub const HOST_SHELLS: [&str; 3] = ["bash", "sh", "dash"];
 
 /// Programs installed on the host (GNU coreutils, tar, grep, getent, sudo, docker, curl, and
 /// Debian's `which`).
-pub const HOST_PROGRAMS: [&str; 145] = [
+pub const HOST_PROGRAMS: [&str; 147] = [
     "arch",
     "awk",
     "b2sum",
@@ -65,6 +65,7 @@ pub const HOST_PROGRAMS: [&str; 145] = [
     "column",
     "comm",
     "cp",
+    "csplit",
     "curl",
     "cut",
     "date",
@@ -132,6 +133,7 @@ pub const HOST_PROGRAMS: [&str; 145] = [
     "pwd",
     "readlink",
     "realpath",
+    "rename.ul",
     "rev",
     "rgrep",
     "rm",

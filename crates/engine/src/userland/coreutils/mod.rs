@@ -14,6 +14,7 @@ mod bzip;
 mod columns;
 mod compress;
 mod cpio;
+mod csplit;
 mod dates;
 mod diff;
 mod disk;
@@ -35,6 +36,7 @@ mod numbers;
 mod patch;
 mod perms;
 mod regex;
+mod rename_ul;
 mod sed;
 mod sort;
 mod stat;
@@ -303,6 +305,8 @@ pub fn run(p: &mut Proc, argv: &[String]) -> i32 {
         "column" if p.gnu => layout::column(p, args),
         "file" if p.gnu => magic::file(p, args),
         "getopt" if p.gnu => getopt_program::getopt(p, args),
+        "rename.ul" if p.gnu => rename_ul::rename(p, args),
+        "csplit" if p.gnu => csplit::csplit(p, args),
         "fold" => lines::fold(p, args),
         "shuf" => lines::shuf(p, args),
         "split" if p.gnu => lines::split(p, args),
@@ -733,7 +737,11 @@ fn read_input(p: &mut Proc, path: &str) -> Option<Vec<u8>> {
             None
         }
         Err(e) => {
-            if p.gnu {
+            // GNU's head, tail, csplit and fmt say what they could not do (oracle-90).
+            if p.gnu && matches!(p.name.as_str(), "head" | "tail" | "csplit" | "fmt") {
+                let q = p.q(path);
+                p.err(&format!("cannot open {q} for reading: {e}"));
+            } else if p.gnu {
                 p.err(&format!("{path}: {e}"));
             } else {
                 p.err(&format!("can't open '{path}': {e}"));

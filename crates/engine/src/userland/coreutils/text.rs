@@ -67,6 +67,8 @@ pub(super) fn head_tail(p: &mut Proc, args: &[String]) -> i32 {
     // `tail -n +N`: from line N on, not the last N; `head -n -N`: all but the last N.
     let mut from_start = false;
     let mut all_but = false;
+    // `-q` never names the files, `-v` always does; by default, when there are several.
+    let mut headers: Option<bool> = None;
     let mut files = Vec::new();
     let mut i = 0;
     while i < args.len() {
@@ -101,6 +103,10 @@ pub(super) fn head_tail(p: &mut Proc, args: &[String]) -> i32 {
             lines = None;
         } else if let Some(n) = a.strip_prefix('-').filter(|n| !n.is_empty() && n.chars().all(|c| c.is_ascii_digit())) {
             lines = n.parse().ok();
+        } else if matches!(a.as_str(), "-q" | "--quiet" | "--silent") {
+            headers = Some(false);
+        } else if matches!(a.as_str(), "-v" | "--verbose") {
+            headers = Some(true);
         } else {
             files.push(a.clone());
         }
@@ -110,12 +116,24 @@ pub(super) fn head_tail(p: &mut Proc, args: &[String]) -> i32 {
         files.push("-".into());
     }
     let head = p.name == "head";
+    let headers = headers.unwrap_or(files.len() > 1);
+    let mut named = 0;
     let mut status = 0;
     for f in files {
+        // `==> NAME <==` above each file's lines, a blank line between them.
+        let mut header = |p: &mut Proc| {
+            if headers {
+                let name = if f == "-" { "standard input" } else { f.as_str() };
+                let gap = if named > 0 { "\n" } else { "" };
+                p.out(&format!("{gap}==> {name} <==\n"));
+                named += 1;
+            }
+        };
         // Large zero streams (head -c N /dev/zero) stay opaque.
         if let (Some(n), true) = (bytes, head) {
             if f != "-" {
                 if let Ok(Data::Opaque(_)) = p.world.read(&p.ctx, &f) {
+                    header(p);
                     p.io.out.extend(std::iter::repeat_n(0u8, n.min(64 << 20) as usize));
                     continue;
                 }
@@ -125,6 +143,7 @@ pub(super) fn head_tail(p: &mut Proc, args: &[String]) -> i32 {
             status = 1;
             continue;
         };
+        header(p);
         let out: Vec<u8> = if let Some(n) = bytes {
             let n = n as usize;
             if head {
