@@ -336,9 +336,8 @@ pub fn run_to_end(world: &mut World, id: &ContainerId, horizon: i64) -> bool {
 /// logged meanwhile (with their streams) and its status; the clock is where it ended. `None`,
 /// and nothing changed, if it would run on.
 pub fn follow(world: &mut World, id: &ContainerId, horizon: i64) -> Option<(Vec<(bool, String)>, i32)> {
-    if world.container(id)?.sleeper.is_none() {
-        return None;
-    }
+    // Only a main process that sleeps has more to come.
+    world.container(id)?.sleeper.as_ref()?;
     let saved = world.clone();
     let limit = world.clock().nanos + i128::from(horizon) * 1_000_000_000;
     let (logged, auto_remove) = world.container_mut(id).map(|c| (c.logs.len(), std::mem::replace(&mut c.host.auto_remove, false)))?;
