@@ -38,7 +38,7 @@ pub const HOST_SHELLS: [&str; 3] = ["bash", "sh", "dash"];
 
 /// Programs installed on the host (GNU coreutils, tar, grep, getent, sudo, docker, curl, and
 /// Debian's `which`).
-pub const HOST_PROGRAMS: [&str; 147] = [
+pub const HOST_PROGRAMS: [&str; 151] = [
     "arch",
     "awk",
     "b2sum",
@@ -77,6 +77,7 @@ pub const HOST_PROGRAMS: [&str; 147] = [
     "docker",
     "du",
     "echo",
+    "ed",
     "egrep",
     "env",
     "expand",
@@ -87,6 +88,7 @@ pub const HOST_PROGRAMS: [&str; 147] = [
     "file",
     "find",
     "findmnt",
+    "fmt",
     "fold",
     "getent",
     "getopt",
@@ -128,6 +130,7 @@ pub const HOST_PROGRAMS: [&str; 147] = [
     "paste",
     "patch",
     "pathchk",
+    "pr",
     "printenv",
     "printf",
     "pwd",
@@ -138,6 +141,7 @@ pub const HOST_PROGRAMS: [&str; 147] = [
     "rgrep",
     "rm",
     "rmdir",
+    "sdiff",
     "sed",
     "seq",
     "sha1sum",

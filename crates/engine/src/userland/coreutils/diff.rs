@@ -4,11 +4,11 @@
 use super::{split_opts, Proc};
 
 /// Lines beyond this make the comparison too big for the simulation (its table is n × m).
-const MAX_LINES: usize = 4000;
+pub(super) const MAX_LINES: usize = 4000;
 
 /// One step of an edit script: a line kept, removed from the first file or added from the second.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-enum Step {
+pub(super) enum Step {
     Keep(usize, usize),
     Remove(usize),
     Add(usize),
@@ -16,6 +16,10 @@ enum Step {
 
 pub(super) fn diff(p: &mut Proc, args: &[String]) -> i32 {
     let (opts, files) = split_opts(args);
+    // `-y`: side by side, as sdiff shows them.
+    if p.gnu && opts.iter().any(|o| o == "-y" || o == "--side-by-side") {
+        return super::side_by_side::sdiff(p, args);
+    }
     let unified = !p.gnu || opts.iter().any(|o| o == "-u" || o.starts_with("-U") || o == "--unified");
     let [a, b] = files.as_slice() else {
         if p.gnu {
@@ -71,7 +75,7 @@ pub(super) fn compare_texts(p: &mut Proc, unified: bool, [a, b]: [&str; 2], text
 }
 
 /// A shortest edit script by the longest common subsequence (removals before additions).
-fn edit_script(a: &[&str], b: &[&str]) -> Vec<Step> {
+pub(super) fn edit_script(a: &[&str], b: &[&str]) -> Vec<Step> {
     let (n, m) = (a.len(), b.len());
     // lcs[i][j]: the common subsequence's length of a[i..] and b[j..].
     let mut lcs = vec![vec![0u32; m + 1]; n + 1];

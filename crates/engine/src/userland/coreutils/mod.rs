@@ -18,9 +18,11 @@ mod csplit;
 mod dates;
 mod diff;
 mod disk;
+mod ed;
 mod expr;
 mod files;
 pub mod find;
+mod fmt;
 mod getopt_program;
 mod grep;
 mod identity;
@@ -33,11 +35,13 @@ mod make;
 mod mounts;
 mod namei;
 mod numbers;
+mod pages;
 mod patch;
 mod perms;
 mod regex;
 mod rename_ul;
 mod sed;
+mod side_by_side;
 mod sort;
 mod stat;
 mod sums;
@@ -307,6 +311,10 @@ pub fn run(p: &mut Proc, argv: &[String]) -> i32 {
         "getopt" if p.gnu => getopt_program::getopt(p, args),
         "rename.ul" if p.gnu => rename_ul::rename(p, args),
         "csplit" if p.gnu => csplit::csplit(p, args),
+        "ed" if p.gnu => ed::ed(p, args),
+        "sdiff" if p.gnu => side_by_side::sdiff(p, args),
+        "fmt" if p.gnu => fmt::fmt(p, args),
+        "pr" if p.gnu => pages::pr(p, args),
         "fold" => lines::fold(p, args),
         "shuf" => lines::shuf(p, args),
         "split" if p.gnu => lines::split(p, args),

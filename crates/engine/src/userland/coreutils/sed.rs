@@ -363,7 +363,7 @@ fn expand_replacement(rep: &str, text: &str, caps: &[Option<(usize, usize)>]) ->
 }
 
 /// `s///` on the pattern space; whether it replaced anything.
-fn substitute(space: &mut String, re: &Regex, rep: &str, global: bool, nth: usize) -> bool {
+pub(super) fn substitute(space: &mut String, re: &Regex, rep: &str, global: bool, nth: usize) -> bool {
     let mut out = String::new();
     let chars: Vec<char> = space.chars().collect();
     let (mut pos, mut copied, mut count, mut done) = (0, 0, 0, false);
