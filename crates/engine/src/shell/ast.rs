@@ -17,6 +17,8 @@ pub enum Part {
     BadSubstitution(String),
     /// `<(…)` (bash): the command's output, read through a path (`/dev/fd/63`).
     ProcSubst { source: String },
+    /// `>(…)` (bash): the command reads, as its input, what is written to a path.
+    ProcSubstOut { source: String },
 }
 
 pub type Word = Vec<Part>;
@@ -116,6 +118,14 @@ pub enum Command {
         redirs: Vec<Redir>,
     },
     For {
+        var: String,
+        words: Option<Vec<Word>>,
+        body: List,
+        redirs: Vec<Redir>,
+    },
+    /// `select NAME [in WORDS]; do LIST; done` (bash): a numbered menu on stderr, a line read
+    /// for each round.
+    Select {
         var: String,
         words: Option<Vec<Word>>,
         body: List,

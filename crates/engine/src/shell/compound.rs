@@ -1,4 +1,4 @@
-//! Running bash's own compound commands: `(( ))`, `for (( ; ; ))` and `[[ ]]`.
+//! Running bash's own compound commands: `(( ))`, `for (( ; ; ))`, `[[ ]]` and `select`.
 
 use super::ast::*;
 use super::process::{Flow, Shell};
@@ -58,6 +58,56 @@ impl Shell {
             if !step.is_empty() && self.arithmetic(world, step, io).is_none() {
                 self.status = 1;
                 break Flow::Next;
+            }
+        };
+        self.loops -= 1;
+        flow
+    }
+
+    /// `select NAME in ITEMS; do BODY; done`: the numbered menu and the prompt (`$PS3`, `#? `)
+    /// on stderr, a line read for each round into `REPLY` and NAME its item (empty when it
+    /// names none); an empty line shows the menu again; at the input's end a newline, status 1
+    /// (oracle-93).
+    pub(super) fn run_select(&mut self, world: &mut World, var: &str, items: &[String], body: &List, io: &mut Io) -> Flow {
+        self.status = 0;
+        if items.is_empty() {
+            return Flow::Next;
+        }
+        let columns = self.vars.get("COLUMNS").and_then(|c| c.parse().ok()).unwrap_or(80);
+        let mut show_menu = true;
+        self.loops += 1;
+        let flow = loop {
+            if !world.take_step() {
+                break Flow::Exit(self.status);
+            }
+            if show_menu {
+                io.write_err(select_menu(items, columns).as_bytes());
+            }
+            let prompt = self.vars.get("PS3").cloned().unwrap_or_else(|| "#? ".to_string());
+            io.write_err(prompt.as_bytes());
+            if io.stdin.is_empty() {
+                io.write_out(b"\n");
+                self.status = 1;
+                break Flow::Next;
+            }
+            let end = io.stdin.iter().position(|b| *b == b'\n').map_or(io.stdin.len(), |k| k + 1);
+            let line: Vec<u8> = io.stdin.drain(..end).collect();
+            let reply = String::from_utf8_lossy(&line).trim_end_matches('\n').to_string();
+            self.vars.insert("REPLY".into(), reply.clone());
+            show_menu = reply.is_empty();
+            if show_menu {
+                continue;
+            }
+            let chosen = reply.trim().parse::<usize>().ok().and_then(|n| n.checked_sub(1)).and_then(|k| items.get(k));
+            self.vars.insert(var.to_string(), chosen.cloned().unwrap_or_default());
+            let f = self.run_list(world, body, io);
+            if f == Flow::Block {
+                self.unwound(None);
+            }
+            match super::process::loop_step(f) {
+                Some(Flow::Next) => {}
+                Some(f) => break f,
+                None => break Flow::Next,
             }
         };
         self.loops -= 1;
@@ -199,4 +249,69 @@ impl Shell {
 
 fn regex_escape(s: &str) -> String {
     s.chars().flat_map(|c| if "\\.+*?()|[]{}^$".contains(c) { vec!['\\', c] } else { vec![c] }).collect()
+}
+
+/// bash's menu for `select`: as many columns as `columns` hold, filled down first; each entry
+/// `N) ITEM`, its number right-aligned (the first column's to the rows' count), the columns
+/// reached with tabs (`print_select_list`).
+fn select_menu(items: &[String], columns: usize) -> String {
+    let digits = |n: usize| n.to_string().len();
+    let widest = items.iter().map(|i| i.chars().count()).max().unwrap_or(0);
+    let number_width = digits(items.len());
+    let cell = widest + number_width + 2 + 2;
+    let rows = items.len().div_ceil((columns / cell).max(1));
+    // One row would be all across: bash lists them down instead.
+    let rows = if rows == 1 { items.len() } else { rows };
+    let first_width = digits(rows);
+    let mut out = String::new();
+    for row in 0..rows {
+        let (mut k, mut pos) = (row, 0);
+        loop {
+            let width = if pos == 0 { first_width } else { number_width };
+            let item = &items[k];
+            out.push_str(&format!("{:>width$}) {item}", k + 1));
+            let used = item.chars().count() + width + 2;
+            k += rows;
+            if k >= items.len() {
+                break;
+            }
+            // Tabs while a stop is on the way, then spaces (bash's `indent`).
+            let (mut from, to) = (pos + used, pos + cell);
+            while from < to {
+                if to / 8 > from / 8 {
+                    out.push('\t');
+                    from += 8 - from % 8;
+                } else {
+                    out.push(' ');
+                    from += 1;
+                }
+            }
+            pos += cell;
+        }
+        out.push('\n');
+    }
+    out
+}
+
+/// Whether a script holds a `select` loop, which busybox sh and dash do not know: theirs is
+/// a syntax error at its `do`.
+pub(super) fn has_select(list: &List) -> bool {
+    fn in_command(c: &Command) -> bool {
+        match c {
+            Command::Select { .. } => true,
+            Command::Simple(_) | Command::Arith { .. } | Command::Cond { .. } => false,
+            Command::If { branches, otherwise, .. } => {
+                branches.iter().any(|(c, b)| has_select(c) || has_select(b)) || otherwise.as_ref().is_some_and(has_select)
+            }
+            Command::For { body, .. } | Command::ArithFor { body, .. } | Command::Group { body, .. } | Command::Subshell { body, .. } => {
+                has_select(body)
+            }
+            Command::While { cond, body, .. } => has_select(cond) || has_select(body),
+            Command::Case { arms, .. } => arms.iter().any(|(_, b)| has_select(b)),
+            Command::Function { body, .. } => in_command(body),
+        }
+    }
+    list.items
+        .iter()
+        .any(|(ao, _)| std::iter::once(&ao.first).chain(ao.rest.iter().map(|(_, p)| p)).any(|p| p.commands.iter().any(in_command)))
 }

@@ -39,6 +39,11 @@ impl Shell {
     /// Parses and runs a script; syntax errors are reported as the dialect does.
     pub fn run_script(&mut self, world: &mut World, src: &str, io: &mut Io) -> Flow {
         match parse(src) {
+            Ok(list) if self.flavor != Flavor::Bash && super::compound::has_select(&list) => {
+                self.report_syntax(src, ParseError::Unexpected("do".into()), io);
+                self.status = 2;
+                Flow::Exit(2)
+            }
             Ok(list) => {
                 let flow = self.run_items(world, &list, self.runs_tail_in_place, io);
                 // The jobs left running end with the shell: what they wrote comes last.
@@ -282,22 +287,19 @@ impl Shell {
                 }
             }),
             Command::For { var, words, body, redirs } => self.with_redirs(world, redirs, io, &mut |sh, world, io| {
-                let items: Vec<String> = match words {
-                    Some(ws) => {
-                        let mut out = Vec::new();
-                        for w in ws {
-                            match sh.expand_word(world, w, io) {
-                                Ok(fields) => out.extend(fields),
-                                Err(code) => return Flow::Exit(code),
-                            }
-                        }
-                        out
-                    }
-                    None => sh.positional.clone(),
+                let items = match sh.loop_items(world, words.as_deref(), io) {
+                    Ok(items) => items,
+                    Err(code) => return Flow::Exit(code),
                 };
                 sh.status = 0;
                 sh.for_items(world, var, &items, body, io)
             }),
+            Command::Select { var, words, body, redirs } => {
+                self.with_redirs(world, redirs, io, &mut |sh, world, io| match sh.loop_items(world, words.as_deref(), io) {
+                    Ok(items) => sh.run_select(world, var, &items, body, io),
+                    Err(code) => Flow::Exit(code),
+                })
+            }
             Command::While { cond, body, until, redirs } => self.with_redirs(world, redirs, io, &mut |sh, world, io| {
                 let mut last = 0;
                 sh.loops += 1;
@@ -391,6 +393,16 @@ impl Shell {
         self.calls -= 1;
         self.loops = loops;
         self.positional = positional;
+    }
+
+    /// The words of `for`/`select`, expanded; without `in`, the positional parameters.
+    fn loop_items(&mut self, world: &mut World, words: Option<&[Word]>, io: &mut Io) -> Result<Vec<String>, i32> {
+        let Some(words) = words else { return Ok(self.positional.clone()) };
+        let mut items = Vec::new();
+        for w in words {
+            items.extend(self.expand_word(world, w, io)?);
+        }
+        Ok(items)
     }
 
     /// A `for` loop over `items` (expanded already), `var` taking each in turn.
@@ -526,6 +538,24 @@ impl Shell {
         for path in std::mem::take(&mut self.substituted) {
             world.drop_quiet_file(&self.ctx.ns, &path);
         }
+        let flow = self.deliver(world, &argv, flow, (out_dest, err_dest), inherited, cmd_io, io);
+        self.drain_sinks(world, io);
+        flow
+    }
+
+    /// What a simple command wrote goes where its redirections say; the input a builtin left
+    /// stays for the next command.
+    #[allow(clippy::too_many_arguments)]
+    fn deliver(
+        &mut self,
+        world: &mut World,
+        argv: &[String],
+        flow: Flow,
+        (out_dest, err_dest): (Dest, Dest),
+        inherited: bool,
+        mut cmd_io: Io,
+        io: &mut Io,
+    ) -> Flow {
         // A builtin reads no more than it needs (`read`: a line), and echo none: the rest is
         // left for the next command (`while read …; do echo …; done < FILE`). A program takes it.
         if inherited && (super::builtins::is_builtin(&argv[0]) || self.functions.contains_key(&argv[0])) {

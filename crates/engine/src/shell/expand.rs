@@ -81,6 +81,11 @@ impl Shell {
                     cur.extend(path.chars().map(|c| (c, true)));
                     forced = true;
                 }
+                Part::ProcSubstOut { source } => {
+                    let path = self.output_substitution(world, source, io)?;
+                    cur.extend(path.chars().map(|c| (c, true)));
+                    forced = true;
+                }
             }
         }
         if !cur.is_empty() || forced {
@@ -318,6 +323,7 @@ impl Shell {
                 Part::Arith { source } => s.push_str(&self.arith(world, source, io)),
                 Part::BadSubstitution(written) => return Err(self.bad_substitution(written, io)),
                 Part::ProcSubst { source } => s.push_str(&self.process_substitution(world, source, io)?),
+                Part::ProcSubstOut { source } => s.push_str(&self.output_substitution(world, source, io)?),
             }
         }
         Ok(s)
@@ -410,6 +416,7 @@ impl Shell {
         sub.main_process = false;
         // The files of this command's substitutions are not the inner command's to remove.
         sub.substituted.clear();
+        sub.sinks.clear();
         let mut sio = Io::default();
         sub.run_script(world, source, &mut sio);
         io.err.extend_from_slice(&sio.err);
@@ -443,11 +450,48 @@ impl Shell {
             return Err(1);
         }
         let (out, _) = self.subshell(world, source, io);
-        let fd = 63 - self.substituted.len();
-        let path = format!("/dev/fd/{fd}");
-        world.put_quiet_file(&self.ctx.ns, &path, &out);
+        let path = self.next_fd_path();
+        world.put_quiet_file(&self.ctx.ns, &path, &out, false);
         self.substituted.push(path.clone());
         Ok(path)
+    }
+
+    /// The next `/dev/fd/N` a process substitution takes: 63, then down.
+    fn next_fd_path(&self) -> String {
+        format!("/dev/fd/{}", 63 - self.substituted.len() - self.sinks.len())
+    }
+
+    /// `>(…)`: the command writes into `/dev/fd/63`; when it ends, the substituted command
+    /// reads what it wrote, its output coming after the writer's (oracle-93).
+    fn output_substitution(&mut self, world: &mut World, source: &str, io: &mut Io) -> Result<String, i32> {
+        if self.flavor == Flavor::Dash {
+            io.err_line(&format!("{}syntax error: unexpected \"(\"", self.err_prefix()));
+            return Err(2);
+        }
+        let path = self.next_fd_path();
+        world.put_quiet_file(&self.ctx.ns, &path, b"", true);
+        self.sinks.push((path.clone(), source.to_string()));
+        Ok(path)
+    }
+
+    /// The `>(…)` of the command that just ended: each reads what was written to it.
+    pub(super) fn drain_sinks(&mut self, world: &mut World, io: &mut Io) {
+        for (path, source) in std::mem::take(&mut self.sinks) {
+            let root = crate::vfs::Ctx::root(self.ctx.ns.clone());
+            let written = world.read(&root, &path).map(|d| d.to_vec()).unwrap_or_default();
+            world.drop_quiet_file(&self.ctx.ns, &path);
+            if self.depth >= MAX_DEPTH {
+                continue;
+            }
+            let mut sub = self.clone();
+            sub.depth += 1;
+            sub.main_process = false;
+            sub.substituted.clear();
+            let mut sio = Io::with_stdin(written);
+            sub.run_script(world, &source, &mut sio);
+            io.write_out(&sio.out);
+            io.write_err(&sio.err);
+        }
     }
 
     fn arith(&mut self, world: &mut World, source: &str, io: &mut Io) -> String {

@@ -177,8 +177,8 @@ impl Parser {
             i += 1;
         }
         match t.as_str() {
-            "if" | "then" | "elif" | "else" | "fi" | "for" | "in" | "do" | "done" | "while" | "until" | "{" | "}" | "!" | "case"
-            | "esac" => Some(t),
+            "if" | "then" | "elif" | "else" | "fi" | "for" | "select" | "in" | "do" | "done" | "while" | "until" | "{" | "}" | "!"
+            | "case" | "esac" => Some(t),
             _ => None,
         }
     }
@@ -341,10 +341,11 @@ impl Parser {
                 let redirs = self.redirs()?;
                 Ok(Command::If { branches, otherwise, redirs })
             }
-            Some("for") => {
-                self.eat_reserved("for");
+            Some(kw @ ("for" | "select")) => {
+                let select = kw == "select";
+                self.eat_reserved(kw);
                 self.blanks(false);
-                if self.starts("((") {
+                if self.starts("((") && !select {
                     return self.arith_for();
                 }
                 let (w, raw) = self.word()?.ok_or(ParseError::UnexpectedEof)?;
@@ -367,6 +368,9 @@ impl Parser {
                     None
                 };
                 let (body, redirs) = self.loop_body()?;
+                if select {
+                    return Ok(Command::Select { var: raw, words, body, redirs });
+                }
                 Ok(Command::For { var: raw, words, body, redirs })
             }
             Some(kw @ ("while" | "until")) => {
@@ -479,8 +483,8 @@ impl Parser {
         if !(matches!(self.s.get(i), Some('<' | '>')) || fd.is_none() && self.starts("&>")) {
             return Ok(None);
         }
-        // `<(…)` is a word (a process substitution), not a redirection.
-        if fd.is_none() && self.starts("<(") {
+        // `<(…)` and `>(…)` are words (process substitutions), not redirections.
+        if fd.is_none() && (self.starts("<(") || self.starts(">(")) {
             return Ok(None);
         }
         self.pos = i;
@@ -553,6 +557,7 @@ impl Parser {
                 Part::Arith { source } => format!("$(({source}))"),
                 Part::BadSubstitution(written) => written.clone(),
                 Part::ProcSubst { source } => format!("<({source})"),
+                Part::ProcSubstOut { source } => format!(">({source})"),
             })
             .collect();
         let line_end = (self.pos..self.s.len()).find(|&i| self.s[i] == '\n');
@@ -591,7 +596,7 @@ impl Parser {
             }
             match self.peek() {
                 None => break,
-                Some(c) if is_meta(c) && !self.starts("<(") => {
+                Some(c) if is_meta(c) && !self.starts("<(") && !self.starts(">(") => {
                     if c == '(' {
                         // `name() compound-command`: a function definition.
                         if let ([name], true, true) = (cmd.words.as_slice(), cmd.assigns.is_empty(), cmd.redirs.is_empty()) {
@@ -664,10 +669,11 @@ impl Parser {
         let start = self.pos;
         let mut parts: Word = Vec::new();
         while let Some(c) = self.peek() {
-            if self.starts("<(") {
+            if self.starts("<(") || self.starts(">(") {
+                let output = self.starts(">(");
                 self.pos += 2;
                 let source = self.balanced(1)?;
-                parts.push(Part::ProcSubst { source });
+                parts.push(if output { Part::ProcSubstOut { source } } else { Part::ProcSubst { source } });
                 continue;
             }
             if is_meta(c) {

@@ -159,6 +159,9 @@ pub struct Shell {
     pub traps: BTreeMap<String, String>,
     /// The paths of `<(…)` the running command reads (removed when it ends).
     pub substituted: Vec<String>,
+    /// The paths of `>(…)` the running command writes, with the command each feeds (run when
+    /// the writer ends).
+    pub(super) sinks: Vec<(String, String)>,
     /// Where `getopts` stands: the OPTIND it left and the letter within that argument.
     pub getopts_at: (usize, usize),
     /// In a container: this shell's process and the ones it descends from, outermost first.
@@ -222,6 +225,7 @@ impl Shell {
             traps: BTreeMap::new(),
             getopts_at: (0, 0),
             substituted: Vec::new(),
+            sinks: Vec::new(),
             procs: Vec::new(),
             launch_pid: None,
             tail: false,

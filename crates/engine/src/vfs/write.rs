@@ -334,7 +334,8 @@ impl World {
 impl World {
     /// A file a shell keeps for the length of one command (`<(…)` at `/dev/fd/63`), put
     /// straight into its namespace's tree: no event, since nothing a learner did touched storage.
-    pub fn put_quiet_file(&mut self, ns: &super::Ns, path: &str, bytes: &[u8]) {
+    /// `writable`: a pipe the command writes into (`>(…)`), open to anyone as a pipe is.
+    pub fn put_quiet_file(&mut self, ns: &super::Ns, path: &str, bytes: &[u8], writable: bool) {
         let root = Ctx::root(ns.clone());
         let (dir, name) = crate::fs::parent_and_name(path);
         let now = self.clock().secs();
@@ -354,7 +355,7 @@ impl World {
                 id
             }
         };
-        let file = self.fs_mut().new_file(Data::from_bytes(bytes), 0, 0, 0o444, now);
+        let file = self.fs_mut().new_file(Data::from_bytes(bytes), 0, 0, if writable { 0o666 } else { 0o444 }, now);
         self.fs_mut().link(dir_id, &name, file);
     }
 
