@@ -15,13 +15,20 @@ use crate::world::World;
 pub(super) fn start(sh: &mut Shell, world: &mut World, item: &AndOr, text: &str) -> Flow {
     let mut sub = sh.clone();
     sub.jobs.clear();
-    // A job is not the main process: its sleeps take its own time, which ends when it does,
-    // and the shell goes on from the moment it was started.
-    sub.main_process = false;
+    // A job runs at once in its own time, which ends when it does; the shell goes on from the
+    // moment it was started. A detached main process's job that sleeps past the present
+    // (`sleep 3600 & wait`) ends when that sleep does, or never if more would follow it
+    // (a loop): it is not taken up again.
+    sub.in_job = true;
+    sub.main_process = sh.main_process && world.awake_until().is_some();
     let started = world.clock().nanos;
     let mut io = Io::default();
     let flow = sub.run_and_or(world, item, false, &mut io);
-    let ends_at = world.clock().nanos;
+    let ends_at = match (flow, sub.wake) {
+        (Flow::Block, Some(wake)) if sub.resume.is_empty() && !sub.resume_broken => wake.at,
+        (Flow::Block, _) => i128::MAX,
+        _ => world.clock().nanos,
+    };
     world.set_clock(started);
     let status = match flow {
         Flow::Exit(code) | Flow::Return(code) => code,

@@ -132,6 +132,7 @@ pub fn exec(world: &mut World, sh: &mut Shell, argv: &[String], env: &[String], 
             sub.docker = sh.docker;
             sub.services = sh.services;
             sub.main_process = sh.main_process;
+            sub.in_job = sh.in_job;
             sub.positional = argv[1..].to_vec();
             let body = text.split_once('\n').filter(|_| text.starts_with("#!")).map(|(_, b)| b.to_string()).unwrap_or(text);
             let code = match sub.run_script(world, &body, io) {
@@ -555,6 +556,7 @@ fn run_shell(world: &mut World, sh: &mut Shell, flavor: Flavor, argv: &[String],
     sub.docker = sh.docker;
     sub.services = sh.services;
     sub.main_process = sh.main_process;
+    sub.in_job = sh.in_job;
     sub.procs = super::procs::started(world, sh, argv);
     let args = &argv[1..];
     let script = if args.first().map(String::as_str) == Some("-c") {

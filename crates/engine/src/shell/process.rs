@@ -182,9 +182,11 @@ pub struct Shell {
     pub wake: Option<super::resume::Wake>,
     /// What the shell goes on with when it wakes, innermost first.
     pub(super) resume: Vec<super::resume::Frame>,
-    /// It slept somewhere it cannot be taken up again from (a pipeline, a function): it
+    /// It slept somewhere it cannot be taken up again from (a pipeline, a subshell): it
     /// sleeps for good.
     pub(super) resume_broken: bool,
+    /// Runs in a background job: it never stands for the container's main process.
+    pub(super) in_job: bool,
 }
 
 impl Shell {
@@ -235,6 +237,7 @@ impl Shell {
             wake: None,
             resume: Vec::new(),
             resume_broken: false,
+            in_job: false,
         }
     }
 

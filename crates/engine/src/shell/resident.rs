@@ -137,7 +137,7 @@ pub(super) fn sleep(world: &mut World, sh: &mut Shell, secs: f64) -> Exit {
 pub(super) fn park(world: &mut World, mut sh: Shell) {
     let Ns::Container(id) = sh.ctx.ns.clone() else { return };
     let Some(wake) = sh.wake.take() else { return };
-    if !sh.main_process || sh.resume_broken {
+    if !sh.main_process || sh.resume_broken || sh.in_job {
         return;
     }
     let Some(c) = world.container_mut(&id) else { return };
