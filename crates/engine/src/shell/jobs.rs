@@ -11,19 +11,26 @@ use crate::userland::Io;
 use crate::vfs::Ns;
 use crate::world::World;
 
+/// How long a main process's job runs on its own before it is taken as sleeping for good.
+const JOB_HORIZON: i128 = 10_000_000_000;
+
 /// Runs `item` as a background job: in a subshell, with no input, its output kept.
 pub(super) fn start(sh: &mut Shell, world: &mut World, item: &AndOr, text: &str) -> Flow {
     let mut sub = sh.clone();
     sub.jobs.clear();
     // A job runs at once in its own time, which ends when it does; the shell goes on from the
-    // moment it was started. A detached main process's job that sleeps past the present
-    // (`sleep 3600 & wait`) ends when that sleep does, or never if more would follow it
-    // (a loop): it is not taken up again.
+    // moment it was started. A detached main process's job lives its first ten seconds so; one
+    // that sleeps past them (`sleep 3600 & wait`) ends when that sleep does, or never if more
+    // would follow it (a loop): it is not taken up again.
     sub.in_job = true;
     sub.main_process = sh.main_process && world.awake_until().is_some();
     let started = world.clock().nanos;
+    let awake = sub.main_process.then(|| world.set_awake_until(Some(started + JOB_HORIZON)));
     let mut io = Io::default();
     let flow = sub.run_and_or(world, item, false, &mut io);
+    if let Some(awake) = awake {
+        world.set_awake_until(awake);
+    }
     let ends_at = match (flow, sub.wake) {
         (Flow::Block, Some(wake)) if sub.resume.is_empty() && !sub.resume_broken => wake.at,
         (Flow::Block, _) => i128::MAX,
