@@ -44,9 +44,15 @@ pub(super) fn ps(world: &mut World, args: &[String], io: &mut Io) -> i32 {
     };
     let all = parsed.has("all");
     let mut list: Vec<&Container> = world.containers().iter().filter(|c| all || c.status == Status::Running || c.restarting()).collect();
-    for f in parsed.all("filter") {
-        let (k, v) = f.split_once('=').unwrap_or((&f, ""));
-        list.retain(|c| match k {
+    // Filters of one key match when any of them does (`--filter name=a --filter name=b`),
+    // labels when all do; different keys must all match (oracle-94).
+    let filters = parsed.all("filter");
+    let mut keys: Vec<&str> = filters.iter().map(|f| f.split_once('=').map_or(f.as_str(), |(k, _)| k)).collect();
+    keys.sort_unstable();
+    keys.dedup();
+    let matches = |c: &Container, f: &str| -> bool {
+        let (k, v) = f.split_once('=').unwrap_or((f, ""));
+        match k {
             "name" => c.name.contains(v),
             "id" => c.id.starts_with(v),
             "status" => match v {
@@ -63,7 +69,11 @@ pub(super) fn ps(world: &mut World, args: &[String], io: &mut Io) -> i32 {
             }
             "ancestor" => find_image(world, v).map(|im| world.images()[im].id == c.image_id).unwrap_or(false),
             _ => true,
-        });
+        }
+    };
+    for key in keys {
+        let of_key: Vec<&String> = filters.iter().filter(|f| f.split_once('=').map_or(f.as_str(), |(k, _)| k) == key).collect();
+        list.retain(|c| if key == "label" { of_key.iter().all(|f| matches(c, f)) } else { of_key.iter().any(|f| matches(c, f)) });
     }
     list.reverse();
     if parsed.has("quiet") {

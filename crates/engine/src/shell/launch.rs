@@ -247,6 +247,15 @@ pub fn run_program(world: &mut World, sh: &mut Shell, applet: &str, gnu: bool, a
         }
         "env" if env_command_at(argv).is_some() => env_run(world, sh, gnu, argv, env, io),
         "xargs" => xargs(world, sh, argv, env, io),
+        // `tail -f` as a main process (`tail -f /dev/null` keeping a container alive) prints,
+        // then waits for more for good; elsewhere it prints what there is (oracle-94).
+        "tail" if sh.main_process && argv.iter().skip(1).any(|a| matches!(a.as_str(), "-f" | "-F" | "--follow")) => {
+            let mut p = coreutils::Proc { world, ctx: sh.ctx.clone(), io, gnu, name: applet.to_string(), env: env.to_vec() };
+            match coreutils::run(&mut p, argv) {
+                0 => Exit::Block,
+                code => Exit::Code(code),
+            }
+        }
         "find" if argv.iter().any(|a| a == "-exec" || a == "-execdir") => find_exec(world, sh, gnu, applet, argv, env, io),
         "timeout" => timeout(world, sh, gnu, argv, env, io),
         "su" if !gnu => su(world, sh, argv, env, io),

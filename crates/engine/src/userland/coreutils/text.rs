@@ -103,6 +103,8 @@ pub(super) fn head_tail(p: &mut Proc, args: &[String]) -> i32 {
             lines = None;
         } else if let Some(n) = a.strip_prefix('-').filter(|n| !n.is_empty() && n.chars().all(|c| c.is_ascii_digit())) {
             lines = n.parse().ok();
+        } else if matches!(a.as_str(), "-f" | "-F" | "--follow" | "--retry") {
+            // Following: what there is now is printed (the caller decides whether to wait on).
         } else if matches!(a.as_str(), "-q" | "--quiet" | "--silent") {
             headers = Some(false);
         } else if matches!(a.as_str(), "-v" | "--verbose") {
