@@ -107,6 +107,8 @@ fn ls(world: &mut World, args: &[String], io: &mut Io) -> i32 {
         Err(e) => return usage_error(io, "volume ls", &e),
     };
     let mut names: Vec<String> = world.volumes().keys().cloned().collect();
+    // Names given more than once match when any does (oracle-95); the other keys all must.
+    let mut wanted_names = Vec::new();
     for f in parsed.all("filter") {
         let (k, v) = f.split_once('=').unwrap_or((&f, ""));
         match k {
@@ -114,11 +116,14 @@ fn ls(world: &mut World, args: &[String], io: &mut Io) -> i32 {
                 let want = v == "true" || v == "1";
                 names.retain(|n| users_of(world, n).is_empty() == want);
             }
-            "name" => names.retain(|n| n.contains(v)),
+            "name" => wanted_names.push(v.to_string()),
             "driver" => names.retain(|_| v == "local"),
             "label" | "label!" => names.retain(|n| super::prune_filter::labels_match(&world.volumes()[n].labels, k, v)),
             _ => return daemon_error(io, &format!("invalid filter '{k}'")),
         }
+    }
+    if !wanted_names.is_empty() {
+        names.retain(|n| wanted_names.iter().any(|w| n.contains(w.as_str())));
     }
     if parsed.has("quiet") {
         for n in names {
