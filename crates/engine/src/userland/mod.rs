@@ -38,7 +38,7 @@ pub const HOST_SHELLS: [&str; 3] = ["bash", "sh", "dash"];
 
 /// Programs installed on the host (GNU coreutils, tar, grep, getent, sudo, docker, curl, and
 /// Debian's `which`).
-pub const HOST_PROGRAMS: [&str; 151] = [
+pub const HOST_PROGRAMS: [&str; 152] = [
     "arch",
     "awk",
     "b2sum",
@@ -72,6 +72,7 @@ pub const HOST_PROGRAMS: [&str; 151] = [
     "dd",
     "df",
     "diff",
+    "diff3",
     "dir",
     "dirname",
     "docker",

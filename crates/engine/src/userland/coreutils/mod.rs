@@ -32,6 +32,7 @@ mod links;
 mod ls;
 mod magic;
 mod make;
+mod merge3;
 mod mounts;
 mod namei;
 mod numbers;
@@ -313,6 +314,7 @@ pub fn run(p: &mut Proc, argv: &[String]) -> i32 {
         "csplit" if p.gnu => csplit::csplit(p, args),
         "ed" if p.gnu => ed::ed(p, args),
         "sdiff" if p.gnu => side_by_side::sdiff(p, args),
+        "diff3" if p.gnu => merge3::diff3(p, args),
         "fmt" if p.gnu => fmt::fmt(p, args),
         "pr" if p.gnu => pages::pr(p, args),
         "fold" => lines::fold(p, args),
