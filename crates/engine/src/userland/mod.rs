@@ -38,7 +38,7 @@ pub const HOST_SHELLS: [&str; 3] = ["bash", "sh", "dash"];
 
 /// Programs installed on the host (GNU coreutils, tar, grep, getent, sudo, docker, curl, and
 /// Debian's `which`).
-pub const HOST_PROGRAMS: [&str; 152] = [
+pub const HOST_PROGRAMS: [&str; 153] = [
     "arch",
     "awk",
     "b2sum",
@@ -137,6 +137,7 @@ pub const HOST_PROGRAMS: [&str; 152] = [
     "pwd",
     "readlink",
     "realpath",
+    "red",
     "rename.ul",
     "rev",
     "rgrep",

@@ -21,6 +21,8 @@ struct Ed {
     /// A `q` refused because of unsaved changes: the next one quits.
     warned: bool,
     silent: bool,
+    /// `red`: no file outside the working directory, no shell command.
+    restricted: bool,
     verbose: bool,
     prompt: bool,
     failed: bool,
@@ -46,6 +48,7 @@ pub(super) fn ed(p: &mut Proc, args: &[String]) -> i32 {
         modified: false,
         warned: false,
         silent,
+        restricted: p.name == "red",
         verbose: false,
         prompt: false,
         failed: false,
@@ -53,7 +56,12 @@ pub(super) fn ed(p: &mut Proc, args: &[String]) -> i32 {
         undo: None,
         cut: Vec::new(),
     };
-    if let Some(f) = &file {
+    if file.as_ref().is_some_and(|f| ed.restricted && f.contains('/')) {
+        // `red` will not open a file outside the working directory.
+        ed.failed = true;
+        ed.file = None;
+        p.out("?\n");
+    } else if let Some(f) = &file {
         match p.world.read(&p.ctx, f) {
             Ok(d) => {
                 let text = String::from_utf8_lossy(&d.to_vec()).into_owned();
@@ -153,6 +161,14 @@ fn number(chars: &[char], at: &mut usize) -> i64 {
 }
 
 impl Ed {
+    /// A file name the command may use: in `red`, only one in the working directory.
+    fn allowed(&self, name: &str) -> Result<(), Failure> {
+        if self.restricted && name.contains('/') {
+            return Err("Directory access restricted");
+        }
+        Ok(())
+    }
+
     fn pattern(&mut self, source: &str) -> Result<Regex, Failure> {
         if source.is_empty() {
             return self.last_re.clone().ok_or("No previous pattern");
@@ -361,6 +377,7 @@ impl Ed {
             Some('r') => {
                 let name = suffix.trim();
                 let name = if name.is_empty() { self.file.clone().ok_or("No current filename")? } else { name.to_string() };
+                self.allowed(&name)?;
                 let data = p.world.read(&p.ctx, &name).map_err(|e| {
                     p.io.err_line(&format!("{name}: {e}"));
                     "Cannot open input file"
@@ -384,6 +401,7 @@ impl Ed {
                     None => (false, suffix.trim().to_string()),
                 };
                 let name = if name.is_empty() { self.file.clone().ok_or("No current filename")? } else { name };
+                self.allowed(&name)?;
                 let (a, b) = if first.is_none() { (1, self.lines.len()) } else { range(self, current)? };
                 let mut text = String::new();
                 for l in self.lines.get(a.max(1) - 1..b).unwrap_or_default() {
@@ -437,10 +455,12 @@ impl Ed {
                     return Err("Unexpected command suffix");
                 }
                 if !name.is_empty() {
+                    self.allowed(name)?;
                     self.file = Some(name.to_string());
                 }
                 p.out(&format!("{}\n", self.file.clone().ok_or("No current filename")?));
             }
+            Some('!') if self.restricted => return Err("Shell access restricted"),
             _ => return Err("Unknown command"),
         }
         if command != Some('q') {

@@ -312,7 +312,7 @@ pub fn run(p: &mut Proc, argv: &[String]) -> i32 {
         "getopt" if p.gnu => getopt_program::getopt(p, args),
         "rename.ul" if p.gnu => rename_ul::rename(p, args),
         "csplit" if p.gnu => csplit::csplit(p, args),
-        "ed" if p.gnu => ed::ed(p, args),
+        "ed" | "red" if p.gnu => ed::ed(p, args),
         "sdiff" if p.gnu => side_by_side::sdiff(p, args),
         "diff3" if p.gnu => merge3::diff3(p, args),
         "fmt" if p.gnu => fmt::fmt(p, args),
