@@ -157,7 +157,7 @@ pub(super) fn find_program(world: &World, sh: &Shell, name: &str) -> Program {
 
 /// Applets of busybox 1.35 (`busybox --list`) the simulation implements beyond the links the
 /// images have.
-const STANDALONE_APPLETS: [&str; 71] = [
+const STANDALONE_APPLETS: [&str; 73] = [
     "arch",
     "ash",
     "awk",
@@ -223,6 +223,8 @@ const STANDALONE_APPLETS: [&str; 71] = [
     "unix2dos",
     "unlink",
     "usleep",
+    "uudecode",
+    "uuencode",
     "wget",
     "which",
     "xargs",

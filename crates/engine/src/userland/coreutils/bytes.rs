@@ -180,14 +180,7 @@ pub(super) fn base64(p: &mut Proc, args: &[String]) -> i32 {
             }
         }
     } else {
-        let mut text = String::new();
-        for chunk in data.chunks(3) {
-            let n = chunk.iter().enumerate().fold(0u32, |acc, (i, b)| acc | (u32::from(*b) << (16 - 8 * i)));
-            for k in 0..4 {
-                let c = if k <= chunk.len() { char::from(ALPHABET[((n >> (18 - 6 * k)) & 63) as usize]) } else { '=' };
-                text.push(c);
-            }
-        }
+        let text = encode_base64(&data);
         let lines: Vec<String> = text.as_bytes().chunks(76).map(|l| String::from_utf8_lossy(l).into_owned()).collect();
         let out: String = lines.iter().map(|l| format!("{l}\n")).collect();
         p.out(&out);
@@ -195,7 +188,20 @@ pub(super) fn base64(p: &mut Proc, args: &[String]) -> i32 {
     }
 }
 
-fn decode_base64(data: &[u8]) -> Option<Vec<u8>> {
+/// RFC 4648's base64 of `data`, padded, on one line.
+pub(super) fn encode_base64(data: &[u8]) -> String {
+    let mut text = String::new();
+    for chunk in data.chunks(3) {
+        let n = chunk.iter().enumerate().fold(0u32, |acc, (i, b)| acc | (u32::from(*b) << (16 - 8 * i)));
+        for k in 0..4 {
+            let c = if k <= chunk.len() { char::from(ALPHABET[((n >> (18 - 6 * k)) & 63) as usize]) } else { '=' };
+            text.push(c);
+        }
+    }
+    text
+}
+
+pub(super) fn decode_base64(data: &[u8]) -> Option<Vec<u8>> {
     let symbols: Vec<u8> = data.iter().copied().filter(|c| !c.is_ascii_whitespace()).collect();
     let mut out = Vec::new();
     for quad in symbols.chunks(4) {

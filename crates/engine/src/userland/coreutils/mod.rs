@@ -49,6 +49,7 @@ mod sums;
 mod tabs;
 pub mod tar;
 mod text;
+mod uuencode;
 mod zscripts;
 
 pub use ls::mode_string;
@@ -486,6 +487,8 @@ pub fn run(p: &mut Proc, argv: &[String]) -> i32 {
         "md5sum" | "sha1sum" | "sha256sum" | "sha512sum" => sums::sum(p, args),
         "sha224sum" | "sha384sum" | "b2sum" if p.gnu => sums::sum(p, args),
         "sha3sum" | "crc32" if !p.gnu => sums::sum(p, args),
+        "uuencode" if !p.gnu => uuencode::uuencode(p, args),
+        "uudecode" if !p.gnu => uuencode::uudecode(p, args),
         "cksum" if p.gnu => sums::cksum(p, args),
         "sum" if p.gnu => sums::bsd_sum(p, args),
         "base32" if p.gnu => bytes::base32(p, args),
