@@ -267,7 +267,7 @@ fn has_suffix<'a>(o: &'a Options, name: &str) -> Option<&'a str> {
 }
 
 /// gzip's ratio: what compression saved, in percent of `whole`, to one decimal.
-fn ratio(saved: i64, whole: u64) -> String {
+pub(super) fn ratio(saved: i64, whole: u64) -> String {
     let r = if whole == 0 { 0.0 } else { 100.0 * saved as f64 / whole as f64 };
     format!("{r:5.1}%")
 }
@@ -331,12 +331,12 @@ fn compress_file(p: &mut Proc, o: &Options, f: &str, data: &[u8], mtime: i64) ->
         if o.verbose && p.gnu {
             let r = ratio(data.len() as i64 - (gz.len() as i64 - overhead), data.len() as u64);
             let tail = replaced.map(|out| format!(" -- replaced with {out}")).unwrap_or_default();
-            p.io.err_line(&format!("{f}:\t{}{tail}", r.trim_start()));
+            p.io.err_line(&format!("{f}:\t{r}{tail}"));
         }
     };
     if o.stdout {
         p.io.out.extend_from_slice(&gz);
-        verbose(p, None);
+        verbose(p, Some("stdout"));
         return 0;
     }
     let out = format!("{f}{}", o.suffix);
@@ -402,7 +402,7 @@ fn decompress_file(p: &mut Proc, o: &Options, f: &str, data: &[u8]) -> i32 {
     }
     if o.verbose && p.gnu {
         let r = ratio(decoded.data.len() as i64 - (data.len() as i64 - decoded.overhead as i64), decoded.data.len() as u64);
-        p.io.err_line(&format!("{f}:\t{} -- replaced with {out}", r.trim_start()));
+        p.io.err_line(&format!("{f}:\t{r} -- replaced with {out}"));
     }
     trailing(p, f, &decoded)
 }
@@ -444,7 +444,13 @@ fn decompress_to_stdout_or_test(p: &mut Proc, o: &Options, name: &str, data: &[u
             p.out_line(&line);
             listed.push(entry);
         }
-        _ => p.io.out.extend_from_slice(&decoded.data),
+        _ => {
+            p.io.out.extend_from_slice(&decoded.data);
+            if o.verbose && p.gnu {
+                let r = ratio(decoded.data.len() as i64 - (data.len() as i64 - decoded.overhead as i64), decoded.data.len() as u64);
+                p.io.err_line(&format!("{name}:\t{r} -- replaced with stdout"));
+            }
+        }
     }
     trailing(p, name, &decoded)
 }

@@ -155,9 +155,9 @@ pub(super) fn head_tail(p: &mut Proc, args: &[String]) -> i32 {
             }
         } else {
             let n = lines.unwrap_or(10);
-            let text = String::from_utf8_lossy(&d).into_owned();
-            let ls: Vec<&str> = text.split_inclusive('\n').collect();
-            let sel: Vec<&str> = if head && all_but {
+            // Lines of bytes: what is not text passes as it is.
+            let ls: Vec<&[u8]> = d.split_inclusive(|b| *b == b'\n').collect();
+            let sel: Vec<&[u8]> = if head && all_but {
                 ls.iter().take(ls.len().saturating_sub(n)).copied().collect()
             } else if head {
                 ls.iter().take(n).copied().collect()
@@ -166,7 +166,7 @@ pub(super) fn head_tail(p: &mut Proc, args: &[String]) -> i32 {
             } else {
                 ls[ls.len().saturating_sub(n)..].to_vec()
             };
-            sel.concat().into_bytes()
+            sel.concat()
         };
         p.io.out.extend_from_slice(&out);
     }
