@@ -102,7 +102,11 @@ impl Engine {
     }
 
     pub fn with_seed(seed: u64) -> Engine {
-        Engine { world: World::canonical(seed), cwd: "/home/student".into(), sessions: Vec::new(), question: None }
+        let mut world = World::canonical(seed);
+        // The shells wake the sleeping main processes through the machine (they sit below
+        // the code that runs them).
+        world.set_waker(shell::sleepers::catch_up);
+        Engine { world, cwd: "/home/student".into(), sessions: Vec::new(), question: None }
     }
 
     /// A fresh machine prepared for `scenario`: its setup lines have run, their output dropped.
@@ -202,7 +206,7 @@ impl Engine {
         }
         let world = &mut self.world;
         // The main processes asleep in their containers live up to the line's end.
-        shell::resident::catch_up(world);
+        shell::sleepers::catch_up(world);
         world.measure_open_place();
         world.maybe_collect();
         Outcome {

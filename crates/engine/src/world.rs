@@ -494,7 +494,13 @@ pub struct World {
     /// While a detached main process runs (`docker run -d`, a sleeper woken), the time up to
     /// which its sleeps pass: one ending later puts it to sleep until then.
     awake_until: Option<i128>,
+    /// What wakes the sleeping main processes whose time has come (the shell's, handed in by
+    /// the engine: the machine keeps them, the programs run them).
+    waker: Option<Waker>,
 }
+
+/// Wakes the sleepers that are due (see [`World::wake_sleepers`]).
+pub type Waker = fn(&mut World);
 
 /// An interactive shell the learner enters inside a container.
 #[derive(Clone, Debug, PartialEq)]
@@ -536,6 +542,7 @@ impl World {
             answering: false,
             daemon_at_work: false,
             awake_until: None,
+            waker: None,
         }
     }
 
@@ -562,6 +569,16 @@ impl World {
     /// The clock goes to `nanos` (a sleeper woken at its time, the present after it).
     pub fn set_clock(&mut self, nanos: i128) {
         self.clock.nanos = nanos;
+    }
+    pub fn set_waker(&mut self, waker: Waker) {
+        self.waker = Some(waker);
+    }
+    /// The sleeping main processes whose time has come live up to the present (before a
+    /// command looks at anything).
+    pub fn wake_sleepers(&mut self) {
+        if let Some(wake) = self.waker {
+            wake(self);
+        }
     }
     /// See [`World::awake_until`]: `Some` while a detached main process runs.
     pub fn awake_until(&self) -> Option<i128> {

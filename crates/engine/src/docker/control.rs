@@ -4,8 +4,8 @@
 use super::flags::{self, flag, opt};
 use super::messages::find_or_say;
 use super::{arg_count_error, usage_error};
-use crate::shell::resident;
 use crate::shell::Io;
+use crate::shell::{resident, sleepers};
 use crate::world::{ContainerId, Status, World};
 
 /// `docker kill`: SIGKILL, so the container ends with 137; a missing one is said Docker's way.
@@ -50,7 +50,7 @@ fn deliver(world: &mut World, id: &ContainerId, spec: &str) {
         crate::daemon::container::stop_container(world, id, 137);
         return;
     }
-    if resident::signal(world, id, signal) != resident::Signalled::NoSleeper {
+    if sleepers::signal(world, id, signal) != resident::Signalled::NoSleeper {
         return;
     }
     if matches!(signal, "TERM" | "INT" | "QUIT") {
@@ -98,7 +98,7 @@ pub(super) fn attach(world: &mut World, args: &[String], io: &mut Io) -> i32 {
             return 0;
         }
     }
-    match resident::follow(world, &id, 3600) {
+    match sleepers::follow(world, &id, 3600) {
         Some((lines, code)) => {
             super::run::print_lines(io, lines);
             if world.container(&id).is_some_and(|c| c.host.auto_remove) {
@@ -138,7 +138,7 @@ pub(super) fn wait(world: &mut World, args: &[String], io: &mut Io) -> i32 {
                 // Time passes while its main process runs to its end, if it ends within the
                 // hour; one that never does would keep the command waiting.
                 let id = c.id.clone();
-                if resident::run_to_end(world, &id, 3600) {
+                if sleepers::run_to_end(world, &id, 3600) {
                     let code = world.container(&id).map_or(0, |c| c.exit_code);
                     io.out_str(&format!("{code}\n"));
                 } else {
@@ -205,7 +205,7 @@ pub(super) fn pause(world: &mut World, args: &[String], io: &mut Io, paused: boo
         match crate::daemon::container::set_paused(world, &id, paused) {
             Ok(()) => {
                 if !paused {
-                    resident::unpaused(world, &id);
+                    sleepers::unpaused(world, &id);
                 }
                 io.out_str(&format!("{name}\n"));
             }

@@ -288,7 +288,7 @@ pub(super) fn logs(world: &mut World, args: &[String], io: &mut Io) -> i32 {
     // `-f`: the command follows a running container to its end, if its main process ends
     // within the hour (one that runs on would keep it waiting: what is logged so far).
     if let Some(id) = world.named_container(name).filter(|c| c.status == Status::Running && parsed.has("follow")).map(|c| c.id.clone()) {
-        crate::shell::resident::run_to_end(world, &id, 3600);
+        crate::shell::sleepers::run_to_end(world, &id, 3600);
     }
     let Some(c) = world.named_container(name) else {
         no_such_container(io, name);

@@ -522,9 +522,9 @@ pub(crate) fn follow_into(world: &mut World, id: &ContainerId, io: &mut Io) -> O
     if world.container(id).is_none_or(|c| c.sleeper.is_none()) {
         return None;
     }
-    let (lines, status) = match crate::shell::resident::follow(world, id, 3600) {
+    let (lines, status) = match crate::shell::sleepers::follow(world, id, 3600) {
         Some((lines, code)) => (lines, Some(code)),
-        None => (crate::shell::resident::live_for(world, id, 2), None),
+        None => (crate::shell::sleepers::live_for(world, id, 2), None),
     };
     print_lines(io, lines);
     status
@@ -547,7 +547,7 @@ fn start_main_process(world: &mut World, id: &ContainerId, stdin: Vec<u8>) -> (I
         c.restart_count = 0;
         c.restart_delay_ms = 0;
     }
-    crate::shell::resident::start_main(world, id, stdin, Some(crate::services::HOOK))
+    crate::shell::sleepers::start_main(world, id, stdin, Some(crate::services::HOOK))
 }
 
 /// `docker stop`: the main process gets the image's stop signal. A simulated server shuts down
@@ -567,7 +567,7 @@ pub(crate) fn graceful_stop_within(world: &mut World, id: &ContainerId, timeout:
     match server {
         Some(code) => stop_container(world, id, code),
         None => {
-            crate::shell::resident::stop(world, id, timeout, signal);
+            crate::shell::sleepers::stop(world, id, timeout, signal);
         }
     }
 }

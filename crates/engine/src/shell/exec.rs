@@ -1,9 +1,9 @@
 //! Runs parsed lines: expansion, redirection, pipelines, builtins, and external programs.
 
 use super::ast::*;
+use super::frames::Frame;
 use super::parse::{parse, ParseError};
 use super::process::{loop_step, Flavor, Flow, Shell};
-use super::resume::Frame;
 use crate::fs::{Data, Errno, Kind};
 use crate::userland::{self, Io};
 use crate::vfs::WriteMode;
@@ -381,9 +381,9 @@ impl Shell {
         }
     }
 
-    /// A function call ends: its locals give way to the caller's values, and the caller's
-    /// arguments and loops are back.
-    pub(super) fn end_call(&mut self, positional: Vec<String>, loops: u32) {
+    /// A function call ends with `flow`: its locals give way to the caller's values, the
+    /// caller's arguments and loops are back, and a `return` is the call's status.
+    pub(super) fn end_call(&mut self, positional: Vec<String>, loops: u32, flow: Flow) -> Flow {
         for (name, old) in self.locals.pop().unwrap_or_default() {
             match old {
                 Some(v) => self.vars.insert(name, v),
@@ -393,6 +393,13 @@ impl Shell {
         self.calls -= 1;
         self.loops = loops;
         self.positional = positional;
+        match flow {
+            Flow::Return(code) => {
+                self.status = code;
+                Flow::Next
+            }
+            other => other,
+        }
     }
 
     /// The words of `for`/`select`, expanded; without `in`, the positional parameters.
@@ -476,7 +483,7 @@ impl Shell {
             return Flow::Exit(self.status);
         }
         // Whatever this command looks at, the sleeping main processes have lived up to now.
-        super::resident::catch_up(world);
+        world.wake_sleepers();
         let mut argv = Vec::new();
         for w in &s.words {
             match self.expand_word(world, w, io) {
@@ -736,14 +743,7 @@ impl Shell {
                 let frame = self.call_frame(&argv[1..]);
                 self.unwound(Some(frame));
             }
-            self.end_call(saved, loops);
-            return match flow {
-                Flow::Return(code) => {
-                    self.status = code;
-                    Flow::Next
-                }
-                other => other,
-            };
+            return self.end_call(saved, loops, flow);
         }
         if let Some(flow) = super::script_builtins::run(self, world, argv, io) {
             return flow;

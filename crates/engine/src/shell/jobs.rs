@@ -70,7 +70,7 @@ pub(super) fn wait(sh: &mut Shell, world: &mut World, args: &[String], io: &mut 
     let ends_at = waited.iter().filter_map(|&k| sh.jobs.get(k)).map(|j| j.ends_at).max().unwrap_or(i128::MIN);
     if ends_at > world.clock().nanos {
         if sh.main_process && matches!(sh.ctx.ns, Ns::Container(_)) && world.awake_until().is_some_and(|until| ends_at > until) {
-            sh.wake = Some(super::resume::Wake { at: ends_at, waiting: true });
+            sh.wake = Some(super::frames::Wake { at: ends_at, waiting: true });
             return None;
         }
         world.set_clock(ends_at);

@@ -8,6 +8,7 @@ pub mod builtins;
 mod compound;
 pub mod exec;
 mod expand;
+mod frames;
 mod jobs;
 pub mod launch;
 mod options;
@@ -18,6 +19,7 @@ mod procs;
 pub mod resident;
 mod resume;
 mod script_builtins;
+pub mod sleepers;
 mod traps;
 
 pub use crate::userland::{Exit, Io};

@@ -179,9 +179,9 @@ pub struct Shell {
     /// `$!`: the pid of the last job sent to the background.
     pub(super) last_background: Option<u32>,
     /// A main process's sleep that outlasts the present: when it ends (see `resume.rs`).
-    pub wake: Option<super::resume::Wake>,
+    pub wake: Option<super::frames::Wake>,
     /// What the shell goes on with when it wakes, innermost first.
-    pub(super) resume: Vec<super::resume::Frame>,
+    pub(super) resume: Vec<super::frames::Frame>,
     /// It slept somewhere it cannot be taken up again from (a pipeline, a subshell): it
     /// sleeps for good.
     pub(super) resume_broken: bool,

@@ -1,19 +1,15 @@
-//! Main processes that live on between the commands typed: a detached container's shell runs
-//! until its first sleep past the present, then sleeps in its container (a
-//! [`Sleeper`]); as the clock moves on (a `sleep` on the host, the commands' own time), it
-//! wakes at its time and goes on where it stopped (`resume.rs`), writing its log and its files
-//! as it goes. So a ticking logger keeps ticking into its volume, `docker stop` gives a shell
-//! that traps TERM the moment its sleep ends, and one that does not the full timeout
-//! (oracle-87, oracle-88).
+//! A main process asleep in its container: a detached container's shell runs until its first
+//! sleep past the present (`sleep`), then is kept with its container as a [`Sleeper`]
+//! (`park`) until `sleepers.rs` wakes it; a signal sent meanwhile waits in it (`note_signal`).
 //!
-//! Architecture invariant: time only moves forward for the learner: a sleeper woken runs at its
-//! own times (so `date` in it tells them), and the clock is back at the present afterwards.
+//! Architecture invariant: nothing here runs a shell: parking and noting only, so that the
+//! interpreter's own files may use it.
 
-use super::process::{Flow, Services, Shell};
-use super::resume::Wake;
-use crate::userland::{Exit, Io};
+use super::frames::Wake;
+use super::process::Shell;
+use crate::userland::Exit;
 use crate::vfs::Ns;
-use crate::world::{ContainerId, Sleeper, SleepingProcess, Status, World, STEP_BUDGET};
+use crate::world::{ContainerId, Sleeper, SleepingProcess, Status, World};
 
 impl SleepingProcess for Shell {
     fn as_any(&self) -> &dyn std::any::Any {
@@ -27,92 +23,8 @@ impl SleepingProcess for Shell {
     }
 }
 
-/// A container about to be started again by its restart policy, with what its main process
-/// needs to run (the services its programs may be).
-#[derive(Clone, Debug)]
-struct Restart {
-    services: Option<Services>,
-}
-
-impl SleepingProcess for Restart {
-    fn as_any(&self) -> &dyn std::any::Any {
-        self
-    }
-    fn clone_box(&self) -> Box<dyn SleepingProcess> {
-        Box::new(self.clone())
-    }
-    fn handles(&self, _signal: &str) -> bool {
-        false
-    }
-}
-
-/// Runs container `id`'s main process (the daemon has started the container): it runs until it
-/// sleeps past the present, then lives on here. Returns what it wrote so far and `Some(exit)`
-/// if it ended.
-pub fn start_main(world: &mut World, id: &ContainerId, stdin: Vec<u8>, services: Option<Services>) -> (Io, Option<i32>) {
-    let Some(argv) = world.container(id).map(|c| std::iter::once(c.path.clone()).chain(c.args.iter().cloned()).collect::<Vec<_>>()) else {
-        return (Io::default(), Some(1));
-    };
-    let Ok(mut sh) = super::container_shell(world, id, None, None, &[]) else { return (Io::default(), Some(1)) };
-    sh.services = services;
-    sh.main_process = true;
-    sh.depth = 1;
-    sh.launch_pid = Some(1);
-    let mut io = Io::with_stdin(stdin);
-    let env = sh.env_list();
-    let now = world.clock().nanos;
-    let awake = world.set_awake_until(Some(now));
-    let exit = super::exec(world, &mut sh, &argv, &env, &mut io);
-    world.set_awake_until(awake);
-    // The process may have removed its own container (`docker rm -f` from inside).
-    if world.container(id).is_none() {
-        return (io, Some(0));
-    }
-    keep_log(world, id, &io);
-    match exit {
-        Exit::Block => {
-            park(world, sh);
-            (io, None)
-        }
-        Exit::Code(code) => {
-            ended(world, id, code, services);
-            (io, Some(code))
-        }
-    }
-}
-
-/// The main process ended by itself with `code`: the container stops, and its restart policy
-/// may have the daemon start it again, after a delay that doubles at each quick restart (100 ms
-/// first, and again once a run lasted ten seconds; a minute at most), counted in
-/// `RestartCount` when it is decided (oracle-89).
-fn ended(world: &mut World, id: &ContainerId, code: i32, services: Option<Services>) {
-    crate::daemon::container::stop_container(world, id, code);
-    let now = world.clock().nanos;
-    let Some(c) = world.container_mut(id) else { return };
-    if c.stop_requested || !c.host.restart.restarts(code, c.restart_count) {
-        return;
-    }
-    let ran = now - c.started_at.unwrap_or(now);
-    let delay = if ran >= 10_000_000_000 || c.restart_delay_ms == 0 { 100 } else { (c.restart_delay_ms * 2).min(60_000) };
-    c.restart_delay_ms = delay;
-    c.restart_count += 1;
-    let wake_at = now + i128::from(delay) * 1_000_000;
-    c.sleeper = Some(Sleeper { wake_at, wakes_on_signal: false, pending: Vec::new(), process: Box::new(Restart { services }) });
-}
-
-/// The restart policy's time has come: the daemon starts the container and its main process.
-fn restart(world: &mut World, id: &ContainerId, services: Option<Services>) {
-    if crate::daemon::container::start_container(world, id, &|_| None).is_ok() {
-        start_main(world, id, Vec::new(), services);
-    }
-}
-
 /// The longest a `sleep` moves the clock: `sleep infinity` is an hour.
 const LONGEST_SLEEP_SECS: f64 = 3600.0;
-
-/// The most times one sleeper wakes for one step of the clock; past them, it misses the rest
-/// (a loop of `sleep 0.01` over an hour of the learner's time).
-const MOST_WAKES: u32 = 1000;
 
 /// `sleep SECS` in `sh`. A main process sleeping past the present blocks with its wake-up
 /// time; any other sleep moves the clock on.
@@ -147,130 +59,6 @@ pub(super) fn park(world: &mut World, mut sh: Shell) {
     c.sleeper = Some(Sleeper { wake_at: wake.at, wakes_on_signal: wake.waiting, pending: Vec::new(), process: Box::new(sh) });
 }
 
-/// Wakes every sleeper whose time has come, each up to the present, in the order the
-/// containers were made. Not while one is running (its own commands come here too).
-pub fn catch_up(world: &mut World) {
-    if world.awake_until().is_some() {
-        return;
-    }
-    let now = world.clock().nanos;
-    let due: Vec<ContainerId> =
-        world.containers().iter().filter(|c| c.sleeper.as_ref().is_some_and(|s| s.wake_at <= now)).map(|c| c.id.clone()).collect();
-    if due.is_empty() {
-        return;
-    }
-    for id in due {
-        run_until(world, &id, now);
-    }
-    world.set_clock(now.max(world.clock().nanos));
-}
-
-/// Container `id`'s main process lives on until `until`: it wakes each time its sleep ends
-/// (or at once, waiting in `wait`, for a signal it traps). The clock is left at its last
-/// wake-up, or where it ended.
-pub fn run_until(world: &mut World, id: &ContainerId, until: i128) {
-    for _ in 0..MOST_WAKES {
-        let Some(c) = world.container(id).filter(|c| (c.status == Status::Running && !c.paused) || c.restarting()) else { return };
-        let Some(s) = &c.sleeper else { return };
-        let signalled = s.wakes_on_signal && s.pending.iter().any(|p| s.process.handles(p));
-        if s.wake_at > until && !signalled {
-            return;
-        }
-        let at = if signalled { world.clock().nanos } else { s.wake_at };
-        let Some(sleeper) = world.container_mut(id).and_then(|c| c.sleeper.take()) else { return };
-        world.set_clock(at);
-        wake(world, id, sleeper, signalled, until);
-    }
-    // Woken too often: the rest of the time goes by without it.
-    if let Some(s) = world.container_mut(id).and_then(|c| c.sleeper.as_mut()) {
-        s.wake_at = s.wake_at.max(until);
-    }
-}
-
-/// The sleeper goes on: a `wait` ends (its jobs done, or a trapped signal: 128 + its number),
-/// the traps of the signals sent run, then what comes after the sleep, until it sleeps
-/// past `until` or ends.
-fn wake(world: &mut World, id: &ContainerId, sleeper: Sleeper, signalled: bool, until: i128) {
-    if let Some(r) = sleeper.process.as_any().downcast_ref::<Restart>() {
-        let awake = world.set_awake_until(Some(until));
-        restart(world, id, r.services);
-        world.set_awake_until(awake);
-        return;
-    }
-    let Some(mut sh) = sleeper.process.as_any().downcast_ref::<Shell>().cloned() else { return };
-    let frames = std::mem::take(&mut sh.resume);
-    sh.resume_broken = false;
-    let awake = world.set_awake_until(Some(until));
-    let budget = world.swap_budget((STEP_BUDGET, false));
-    let mut io = Io::default();
-    if sleeper.wakes_on_signal {
-        if signalled {
-            let number = sleeper.pending.iter().find_map(|p| super::traps::number(p).filter(|_| sh.traps.contains_key(p)));
-            sh.status = 128 + number.unwrap_or(0) as i32;
-        } else {
-            sh.status = super::jobs::wait_now(&mut sh, &[], &mut io);
-        }
-    }
-    let mut flow = Flow::Next;
-    for signal in &sleeper.pending {
-        if let Some(action) = sh.traps.get(signal).cloned() {
-            let status = sh.status;
-            match sh.run_action(world, &action, &mut io) {
-                Flow::Exit(code) => {
-                    flow = Flow::Exit(code);
-                    break;
-                }
-                _ => sh.status = status,
-            }
-        }
-    }
-    if flow == Flow::Next {
-        flow = sh.resume_frames(world, &frames, &mut io);
-    }
-    let end = match flow {
-        Flow::Block => None,
-        Flow::Exit(code) | Flow::Return(code) => Some(code),
-        Flow::Next | Flow::Break(_) | Flow::Continue(_) => Some(sh.status),
-    };
-    let code = end.map(|code| {
-        super::jobs::flush(&mut sh, &mut io);
-        sh.exit_with_trap(world, code, &mut io)
-    });
-    world.swap_budget(budget);
-    world.set_awake_until(awake);
-    keep_log(world, id, &io);
-    match code {
-        None => park(world, sh),
-        Some(code) => {
-            ended(world, id, code, sh.services);
-            if world.container(id).is_some_and(|c| c.host.auto_remove) {
-                crate::daemon::container::remove_container(world, id, true);
-            }
-        }
-    }
-}
-
-/// What a main process wrote goes to its container's log, line by line in the order the
-/// lines ended, each with its stream: a line written in parts is one line, placed where its
-/// newline came (as the log driver does).
-pub fn keep_log(world: &mut World, id: &ContainerId, io: &Io) {
-    let Some(c) = world.container_mut(id) else { return };
-    let mut partial = [String::new(), String::new()];
-    for segment in io.segments() {
-        let open = &mut partial[usize::from(segment.stderr)];
-        open.push_str(&String::from_utf8_lossy(&segment.bytes));
-        while let Some((line, rest)) = open.split_once('\n') {
-            c.logs.push((segment.stderr, line.to_string()));
-            *open = rest.to_string();
-        }
-    }
-    for (stderr, rest) in [false, true].into_iter().zip(partial) {
-        if !rest.is_empty() {
-            c.logs.push((stderr, rest));
-        }
-    }
-}
-
 /// A signal as Docker takes it (`HUP`, `sighup`, `SIGHUP`, `1`) by its name, if it is one
 /// the simulation knows.
 pub fn signal_name(spec: &str) -> Option<&'static str> {
@@ -288,91 +76,13 @@ pub enum Signalled {
     NoSleeper,
 }
 
-/// Sends `signal` (`TERM`, `HUP`…) to container `id`'s sleeping main process. A shell in
-/// `wait` runs its trap at once; one in `sleep`, when the sleep ends.
-pub fn signal(world: &mut World, id: &ContainerId, signal: &str) -> Signalled {
+/// Notes `signal` (`TERM`, `HUP`…) for container `id`'s sleeping main process: one that traps
+/// it runs the trap when it next runs (at once if it waits in `wait`: `sleepers.rs`).
+pub fn note_signal(world: &mut World, id: &ContainerId, signal: &str) -> Signalled {
     let Some(s) = world.container_mut(id).and_then(|c| c.sleeper.as_mut()) else { return Signalled::NoSleeper };
     if !s.process.handles(signal) {
         return Signalled::Ignored;
     }
     s.pending.push(signal.to_string());
-    let now = world.clock().nanos;
-    run_until(world, id, now);
-    world.set_clock(now.max(world.clock().nanos));
     Signalled::Trapped
-}
-
-/// `docker stop`: `stop_signal` (TERM, or the container's own), then up to `timeout` seconds
-/// for the main process to end (a trap that exits) before SIGKILL. The clock moves on to the
-/// end. Returns the status it ended with.
-pub fn stop(world: &mut World, id: &ContainerId, timeout: i64, stop_signal: &str) -> i32 {
-    let deadline = world.clock().nanos + i128::from(timeout.max(0)) * 1_000_000_000;
-    // Stopped by hand, it is not restarted however it ends (oracle-89).
-    if let Some(c) = world.container_mut(id) {
-        c.stop_requested = true;
-    }
-    if signal(world, id, stop_signal) != Signalled::NoSleeper {
-        run_until(world, id, deadline);
-    }
-    if let Some(c) = world.container_mut(id) {
-        c.stop_requested = false;
-    }
-    if let Some(c) = world.container(id).filter(|c| c.status != Status::Running) {
-        return c.exit_code;
-    }
-    world.set_clock(deadline.max(world.clock().nanos));
-    crate::daemon::container::stop_container(world, id, 137);
-    137
-}
-
-/// `docker wait` on a running container: its main process lives on until it ends, if it ends
-/// within `horizon` seconds; `false` (and nothing changed) if it would not.
-pub fn run_to_end(world: &mut World, id: &ContainerId, horizon: i64) -> bool {
-    follow(world, id, horizon).is_some()
-}
-
-/// A client attached to container `id` (`docker run` in the foreground, `attach`, `logs -f`)
-/// follows its main process to its end, if it ends within `horizon` seconds: the lines it
-/// logged meanwhile (with their streams) and its status; the clock is where it ended. `None`,
-/// and nothing changed, if it would run on.
-pub fn follow(world: &mut World, id: &ContainerId, horizon: i64) -> Option<(Vec<(bool, String)>, i32)> {
-    // Only a main process that sleeps has more to come.
-    world.container(id)?.sleeper.as_ref()?;
-    let saved = world.clone();
-    let limit = world.clock().nanos + i128::from(horizon) * 1_000_000_000;
-    let (logged, auto_remove) = world.container_mut(id).map(|c| (c.logs.len(), std::mem::replace(&mut c.host.auto_remove, false)))?;
-    while let Some(at) = world.container(id).filter(|c| c.status == Status::Running).and_then(|c| c.sleeper.as_ref()).map(|s| s.wake_at) {
-        if at > limit {
-            break;
-        }
-        run_until(world, id, at);
-    }
-    match world.container_mut(id) {
-        Some(c) if c.status != Status::Running => {
-            // `--rm` removes it once the client has what it wrote.
-            c.host.auto_remove = auto_remove;
-            Some((c.logs.get(logged..).unwrap_or_default().to_vec(), c.exit_code))
-        }
-        _ => {
-            *world = saved;
-            None
-        }
-    }
-}
-
-/// Container `id`'s main process lives `secs` seconds on (the clock too): the lines it logged.
-pub fn live_for(world: &mut World, id: &ContainerId, secs: i64) -> Vec<(bool, String)> {
-    let logged = world.container(id).map_or(0, |c| c.logs.len());
-    let until = world.clock().nanos + i128::from(secs) * 1_000_000_000;
-    run_until(world, id, until);
-    world.set_clock(until.max(world.clock().nanos));
-    world.container(id).and_then(|c| c.logs.get(logged..)).unwrap_or_default().to_vec()
-}
-
-/// `docker unpause`: a sleep that ended while frozen ends now; what it missed is not made up.
-pub fn unpaused(world: &mut World, id: &ContainerId) {
-    let now = world.clock().nanos;
-    if let Some(s) = world.container_mut(id).and_then(|c| c.sleeper.as_mut()) {
-        s.wake_at = s.wake_at.max(now);
-    }
 }

@@ -72,7 +72,7 @@ pub fn run(sh: &mut Shell, world: &mut World, argv: &[String], io: &mut Io) -> O
                     }
                     crate::userland::Exit::Block => {
                         // The program sleeps in the shell's place: when it ends, so does the shell.
-                        sh.resume.push(super::resume::Frame::Exec);
+                        sh.resume.push(super::frames::Frame::Exec);
                         Flow::Block
                     }
                 });
@@ -160,7 +160,7 @@ fn kill(sh: &mut Shell, world: &mut World, args: &[String], io: &mut Io) -> i32 
                 // shells running this end with it.
                 Ok(1) if visible.iter().any(|l| l.pid == 1) => {
                     if let Some(signal) = signal.filter(|s| *s != "KILL") {
-                        super::resident::signal(world, &id.clone(), signal);
+                        super::resident::note_signal(world, &id.clone(), signal);
                     }
                 }
                 Ok(pid) if visible.iter().any(|l| l.pid == pid) => {}

@@ -16,10 +16,6 @@ pub(super) enum Step {
 
 pub(super) fn diff(p: &mut Proc, args: &[String]) -> i32 {
     let (opts, files) = split_opts(args);
-    // `-y`: side by side, as sdiff shows them.
-    if p.gnu && opts.iter().any(|o| o == "-y" || o == "--side-by-side") {
-        return super::side_by_side::sdiff(p, args);
-    }
     let unified = !p.gnu || opts.iter().any(|o| o == "-u" || o.starts_with("-U") || o == "--unified");
     let [a, b] = files.as_slice() else {
         if p.gnu {

@@ -530,6 +530,8 @@ pub fn run(p: &mut Proc, argv: &[String]) -> i32 {
         "base64" => bytes::base64(p, args),
         "groupadd" if p.gnu => accounts::groupadd(p, args),
         "useradd" if p.gnu => accounts::useradd(p, args),
+        // `diff -y`: side by side, as sdiff shows them.
+        "diff" if p.gnu && args.iter().any(|a| a == "-y" || a == "--side-by-side") => side_by_side::sdiff(p, args),
         "diff" => diff::diff(p, args),
         "patch" => patch::patch(p, args),
         "cpio" if !p.gnu => cpio::cpio(p, args),
