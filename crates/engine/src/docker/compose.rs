@@ -378,8 +378,13 @@ fn exec(world: &mut World, sh: &Shell, p: &Project, args: &[String], io: &mut Io
     super::exec(world, sh, &a, io)
 }
 
+/// `docker compose logs [SERVICE…]`: each container's lines behind its service's name (`-t`:
+/// and their time; `--no-log-prefix`: bare), each started with the erase-line escape Compose
+/// writes even into a pipe (oracle-100).
 fn logs(world: &mut World, p: &Project, args: &[String], io: &mut Io) -> i32 {
     let wanted: Vec<&String> = args.iter().filter(|a| !a.starts_with('-')).collect();
+    let bare = args.iter().any(|a| a == "--no-log-prefix");
+    let timed = args.iter().any(|a| a == "-t" || a == "--timestamps");
     let mut list = project_containers(world, &p.name);
     sort_by(&mut list, |a, b| a.name.cmp(&b.name));
     let labels: Vec<String> = list.iter().map(|c| c.name.strip_prefix(&format!("{}-", p.name)).unwrap_or(&c.name).to_string()).collect();
@@ -388,8 +393,10 @@ fn logs(world: &mut World, p: &Project, args: &[String], io: &mut Io) -> i32 {
         if !wanted.is_empty() && !wanted.iter().any(|w| c.compose.as_ref().map(|x| x.service == **w).unwrap_or(false)) {
             continue;
         }
+        let prefix = if bare { String::new() } else { format!("{label:<width$}  | ") };
+        let stamp = c.started_at.filter(|_| timed).map_or(String::new(), super::lifecycle::log_stamp);
         for (_, line) in &c.logs {
-            io.out_str(&format!("{label:<width$}  | {line}\n"));
+            io.out_str(&format!("\u{1b}[2K{prefix}{stamp}{line}\n"));
         }
     }
     0

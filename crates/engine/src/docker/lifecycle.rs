@@ -277,6 +277,12 @@ pub(crate) fn exec(world: &mut World, client: &crate::shell::Shell, args: &[Stri
     }
 }
 
+/// A log line's time as `-t` shows it: RFC 3339 with nine digits, then a space.
+pub(super) fn log_stamp(at: i128) -> String {
+    let secs = crate::clock::rfc3339((at / 1_000_000_000) as i64);
+    format!("{}.{:09}Z ", secs.trim_end_matches('Z'), at.rem_euclid(1_000_000_000))
+}
+
 pub(super) fn logs(world: &mut World, args: &[String], io: &mut Io) -> i32 {
     let parsed = match flags::parse(args, &[flag("follow", Some('f')), opt("tail", Some('n')), flag("timestamps", Some('t'))], false) {
         Ok(p) => p,
@@ -301,13 +307,7 @@ pub(super) fn logs(world: &mut World, args: &[String], io: &mut Io) -> i32 {
         None => 0,
     };
     // `-t`: each line behind its time, in the fixed nine-digit form Docker prints.
-    let stamp = if parsed.has("timestamps") {
-        let at = c.started_at.unwrap_or(c.created);
-        let secs = crate::clock::rfc3339((at / 1_000_000_000) as i64);
-        format!("{}.{:09}Z ", secs.trim_end_matches('Z'), at.rem_euclid(1_000_000_000))
-    } else {
-        String::new()
-    };
+    let stamp = if parsed.has("timestamps") { log_stamp(c.started_at.unwrap_or(c.created)) } else { String::new() };
     for (is_err, line) in c.logs.clone().into_iter().skip(skip) {
         if is_err {
             io.err_line(&format!("{stamp}{line}"));
