@@ -46,8 +46,11 @@ impl Shell {
             }
             Ok(list) => {
                 let flow = self.run_items(world, &list, self.runs_tail_in_place, io);
-                // The jobs left running end with the shell: what they wrote comes last.
-                super::jobs::flush(self, io);
+                // The jobs left running end with the shell: what they wrote comes last (a shell
+                // that sleeps on keeps them).
+                if flow != Flow::Block {
+                    super::jobs::flush(self, io);
+                }
                 flow
             }
             Err(e) => {
@@ -125,7 +128,7 @@ impl Shell {
         let count = list.items.len();
         for (k, (item, background)) in list.items.iter().enumerate().skip(from) {
             if *background {
-                super::jobs::start(self, world, item, list.texts.get(k).map_or("", String::as_str));
+                super::jobs::start(self, world, item, list.texts.get(k).map_or("", String::as_str), io);
                 continue;
             }
             let flow = self.run_and_or(world, item, tail && k + 1 == count, io);

@@ -2,9 +2,11 @@
 //! keeps what it wrote until something waits for it (`wait`) or the shell ends: the job is
 //! taken to still be running until then, as a job of a real shell usually is while the next
 //! commands run (`sleep 1 & echo started` prints `started` first). `$!` is its pid; `jobs`
-//! lists the jobs; `fg` and `bg` need job control, which `bash -c` has not (oracle-83).
+//! lists the jobs; `fg` and `bg` need job control, which `bash -c` has not (oracle-83). A
+//! detached main process's job that loops with a sleep lives on beside it instead, woken
+//! with it (`sleepers.rs`, oracle-101).
 
-use super::ast::AndOr;
+use super::ast::{AndOr, Command, List};
 use super::process::{Flow, Job};
 use super::Shell;
 use crate::userland::Io;
@@ -15,24 +17,33 @@ use crate::world::World;
 const JOB_HORIZON: i128 = 10_000_000_000;
 
 /// Runs `item` as a background job: in a subshell, with no input, its output kept.
-pub(super) fn start(sh: &mut Shell, world: &mut World, item: &AndOr, text: &str) -> Flow {
+pub(super) fn start(sh: &mut Shell, world: &mut World, item: &AndOr, text: &str, out: &mut Io) -> Flow {
     let mut sub = sh.clone();
     sub.jobs.clear();
     // A job runs at once in its own time, which ends when it does; the shell goes on from the
     // moment it was started. A detached main process's job lives its first ten seconds so; one
     // that sleeps past them (`sleep 3600 & wait`) ends when that sleep does, or never if more
     // would follow it (a loop): it is not taken up again.
+    // One that can be taken up again (no subshell, no pipeline) sleeps from its first sleep
+    // past the present, and lives on with the main process (`sleepers.rs`).
     sub.in_job = true;
     sub.main_process = sh.main_process && world.awake_until().is_some();
+    let resumable = sub.main_process && resumable(item);
     let started = world.clock().nanos;
-    let awake = sub.main_process.then(|| world.set_awake_until(Some(started + JOB_HORIZON)));
+    let horizon = if resumable { 0 } else { JOB_HORIZON };
+    let awake = sub.main_process.then(|| world.set_awake_until(Some(started + horizon)));
     let mut io = Io::default();
     let flow = sub.run_and_or(world, item, false, &mut io);
     if let Some(awake) = awake {
         world.set_awake_until(awake);
     }
+    let mut parked = None;
     let ends_at = match (flow, sub.wake) {
         (Flow::Block, Some(wake)) if sub.resume.is_empty() && !sub.resume_broken => wake.at,
+        (Flow::Block, Some(_)) if !sub.resume_broken => {
+            parked = Some(Box::new(sub.clone()));
+            i128::MAX
+        }
         (Flow::Block, _) => i128::MAX,
         _ => world.clock().nanos,
     };
@@ -47,11 +58,37 @@ pub(super) fn start(sh: &mut Shell, world: &mut World, item: &AndOr, text: &str)
         Ns::Host => sh.last_background.map_or(4300, |pid| pid + 1),
     };
     let number = sh.jobs.last().map_or(1, |j| j.number + 1);
-    sh.jobs.push(Job { number, pid, text: text.to_string(), out: io.out, err: io.err, status, ends_at });
+    // A job that lives on beside the main process writes where it does, as it goes.
+    if parked.is_some() {
+        out.append(&io, |err| err);
+        io = Io::default();
+    }
+    sh.jobs.push(Job { number, pid, text: text.to_string(), out: io.out, err: io.err, status, ends_at, parked });
     sh.last_background = Some(pid);
     // Starting a job succeeds.
     sh.status = 0;
     Flow::Next
+}
+
+/// Whether a job's commands can all be taken up again after a sleep (no subshell, no pipeline
+/// of several commands, nothing that runs another shell's time).
+fn resumable(item: &AndOr) -> bool {
+    fn list(l: &List) -> bool {
+        l.items.iter().all(|(ao, _)| resumable(ao))
+    }
+    fn command(c: &Command) -> bool {
+        match c {
+            Command::Simple(_) | Command::Arith { .. } | Command::Cond { .. } | Command::Function { .. } => true,
+            Command::If { branches, otherwise, .. } => {
+                branches.iter().all(|(c, b)| list(c) && list(b)) && otherwise.as_ref().is_none_or(list)
+            }
+            Command::For { body, .. } | Command::Group { body, .. } => list(body),
+            Command::While { cond, body, .. } => list(cond) && list(body),
+            Command::Case { arms, .. } => arms.iter().all(|(_, b)| list(b)),
+            Command::Subshell { .. } | Command::ArithFor { .. } | Command::Select { .. } => false,
+        }
+    }
+    std::iter::once(&item.first).chain(item.rest.iter().map(|(_, p)| p)).all(|p| p.commands.len() == 1 && p.commands.iter().all(command))
 }
 
 /// What the jobs wrote, in the order they were started; they are done.

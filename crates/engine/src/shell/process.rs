@@ -105,6 +105,9 @@ pub struct Job {
     pub status: i32,
     /// When it ends on the clock: it ran at once, in its own time (its sleeps).
     pub ends_at: i128,
+    /// A detached main process's job asleep (a loop with a sleep): its shell, taken up again
+    /// at its wake-up with the main process (`sleepers.rs`).
+    pub parked: Option<Box<Shell>>,
 }
 
 /// A process as a container's `ps` lists it.

@@ -46,9 +46,9 @@ pub(super) fn sleep(world: &mut World, sh: &mut Shell, secs: f64) -> Exit {
 /// A main process's shell that went to sleep: kept in its container until it wakes. Not one
 /// that cannot go on (it sleeps for good), nor an inner one's outer shell (the first parked
 /// is the one that sleeps).
-pub(super) fn park(world: &mut World, mut sh: Shell) {
+pub(super) fn park(world: &mut World, sh: Shell) {
     let Ns::Container(id) = sh.ctx.ns.clone() else { return };
-    let Some(wake) = sh.wake.take() else { return };
+    let Some(wake) = sh.wake else { return };
     if !sh.main_process || sh.resume_broken || sh.in_job {
         return;
     }
@@ -56,7 +56,10 @@ pub(super) fn park(world: &mut World, mut sh: Shell) {
     if c.sleeper.is_some() || c.status != Status::Running {
         return;
     }
-    c.sleeper = Some(Sleeper { wake_at: wake.at, wakes_on_signal: wake.waiting, pending: Vec::new(), process: Box::new(sh) });
+    // It wakes for itself or for the first of its jobs asleep beside it.
+    let jobs = sh.jobs.iter().filter_map(|j| j.parked.as_ref().and_then(|s| s.wake)).map(|w| w.at);
+    let wake_at = jobs.fold(wake.at, i128::min);
+    c.sleeper = Some(Sleeper { wake_at, wakes_on_signal: wake.waiting, pending: Vec::new(), process: Box::new(sh) });
 }
 
 /// A signal as Docker takes it (`HUP`, `sighup`, `SIGHUP`, `1`) by its name, if it is one

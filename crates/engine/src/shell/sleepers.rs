@@ -150,10 +150,27 @@ fn wake(world: &mut World, id: &ContainerId, sleeper: Sleeper, signalled: bool, 
         return;
     }
     let Some(mut sh) = sleeper.process.as_any().downcast_ref::<Shell>().cloned() else { return };
-    let frames = std::mem::take(&mut sh.resume);
-    sh.resume_broken = false;
+    let at = world.clock().nanos;
     let awake = world.set_awake_until(Some(until));
     let budget = world.swap_budget((STEP_BUDGET, false));
+    // Its jobs due now go on first; the main process itself may not be due yet.
+    advance_jobs(world, id, &mut sh, at);
+    world.set_clock(at);
+    let jobs_done = sh.jobs.iter().all(|j| j.parked.is_none() && j.ends_at <= at);
+    let due = signalled || sh.wake.is_some_and(|w| w.at <= at) || (sleeper.wakes_on_signal && jobs_done);
+    if !due {
+        world.swap_budget(budget);
+        world.set_awake_until(awake);
+        let pending = sleeper.pending;
+        park(world, sh);
+        if let Some(s) = world.container_mut(id).and_then(|c| c.sleeper.as_mut()) {
+            s.pending = pending;
+        }
+        return;
+    }
+    sh.wake = None;
+    let frames = std::mem::take(&mut sh.resume);
+    sh.resume_broken = false;
     let mut io = Io::default();
     if sleeper.wakes_on_signal {
         if signalled {
@@ -197,6 +214,36 @@ fn wake(world: &mut World, id: &ContainerId, sleeper: Sleeper, signalled: bool, 
             ended(world, id, code, sh.services);
             if world.container(id).is_some_and(|c| c.host.auto_remove) {
                 crate::daemon::container::remove_container(world, id, true);
+            }
+        }
+    }
+}
+
+/// The main process's jobs asleep whose time has come go on (`while …; sleep 1; done &`),
+/// writing the container's log; each sleeps again, or ends.
+fn advance_jobs(world: &mut World, id: &ContainerId, sh: &mut Shell, at: i128) {
+    for k in 0..sh.jobs.len() {
+        let due = sh.jobs[k].parked.as_ref().and_then(|s| s.wake).is_some_and(|w| w.at <= at);
+        let Some(mut job) = sh.jobs[k].parked.take().filter(|_| due) else { continue };
+        world.set_clock(at);
+        job.wake = None;
+        job.resume_broken = false;
+        let frames = std::mem::take(&mut job.resume);
+        let mut io = Io::default();
+        let flow = job.resume_frames(world, &frames, &mut io);
+        keep_log(world, id, &io);
+        let entry = &mut sh.jobs[k];
+        match flow {
+            Flow::Block if job.wake.is_some() && !job.resume_broken => entry.parked = Some(job),
+            // Asleep where it cannot be taken up again: for good.
+            Flow::Block => {}
+            Flow::Exit(code) | Flow::Return(code) => {
+                entry.status = code;
+                entry.ends_at = world.clock().nanos;
+            }
+            _ => {
+                entry.status = job.status;
+                entry.ends_at = world.clock().nanos;
             }
         }
     }
