@@ -374,12 +374,19 @@ impl Shell {
                     Flow::Exit(c) => c,
                     _ => sub.status,
                 };
-                if f == Flow::Block {
-                    sh.unwound(None);
-                    Flow::Block
-                } else {
-                    Flow::Next
+                if f != Flow::Block {
+                    return Flow::Next;
                 }
+                // It sleeps in its own shell: the parent goes on with it when it wakes.
+                match sub.wake.filter(|_| !sub.resume_broken) {
+                    Some(wake) => {
+                        sh.wake = Some(wake);
+                        sh.subshells_asleep.push(sub);
+                        sh.unwound(Some(Frame::Subshell));
+                    }
+                    None => sh.unwound(None),
+                }
+                Flow::Block
             }),
         }
     }

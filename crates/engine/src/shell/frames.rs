@@ -21,6 +21,8 @@ pub enum Frame {
     Redirect(Vec<Redir>),
     /// `exec` put a program in the shell's place: when it ends, the process ends.
     Exec,
+    /// A subshell `( … )` that slept: its own shell waits in [`Shell::subshells_asleep`].
+    Subshell,
     /// A function call that slept: its arguments, and each `local` with the caller's value
     /// (put back when the call ends) and the function's own.
     Call { args: Vec<String>, locals: Vec<(String, Option<String>, Option<String>)> },

@@ -70,8 +70,8 @@ pub(super) fn start(sh: &mut Shell, world: &mut World, item: &AndOr, text: &str,
     Flow::Next
 }
 
-/// Whether a job's commands can all be taken up again after a sleep (no subshell, no pipeline
-/// of several commands, nothing that runs another shell's time).
+/// Whether a job's commands can all be taken up again after a sleep (no pipeline of several
+/// commands, no `for (( ))` or `select`).
 fn resumable(item: &AndOr) -> bool {
     fn list(l: &List) -> bool {
         l.items.iter().all(|(ao, _)| resumable(ao))
@@ -82,10 +82,10 @@ fn resumable(item: &AndOr) -> bool {
             Command::If { branches, otherwise, .. } => {
                 branches.iter().all(|(c, b)| list(c) && list(b)) && otherwise.as_ref().is_none_or(list)
             }
-            Command::For { body, .. } | Command::Group { body, .. } => list(body),
+            Command::For { body, .. } | Command::Group { body, .. } | Command::Subshell { body, .. } => list(body),
             Command::While { cond, body, .. } => list(cond) && list(body),
             Command::Case { arms, .. } => arms.iter().all(|(_, b)| list(b)),
-            Command::Subshell { .. } | Command::ArithFor { .. } | Command::Select { .. } => false,
+            Command::ArithFor { .. } | Command::Select { .. } => false,
         }
     }
     std::iter::once(&item.first).chain(item.rest.iter().map(|(_, p)| p)).all(|p| p.commands.len() == 1 && p.commands.iter().all(command))

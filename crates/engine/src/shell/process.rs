@@ -190,6 +190,8 @@ pub struct Shell {
     pub(super) resume_broken: bool,
     /// Runs in a background job: it never stands for the container's main process.
     pub(super) in_job: bool,
+    /// The subshells that slept, innermost last (see `Frame::Subshell`).
+    pub(super) subshells_asleep: Vec<Shell>,
 }
 
 impl Shell {
@@ -241,6 +243,7 @@ impl Shell {
             resume: Vec::new(),
             resume_broken: false,
             in_job: false,
+            subshells_asleep: Vec::new(),
         }
     }
 

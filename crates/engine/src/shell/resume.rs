@@ -136,9 +136,38 @@ impl Shell {
                 Flow::Next => self.while_after_cond(world, cmd, io),
                 other => other,
             },
+            Frame::Subshell => match flow {
+                Flow::Next => self.wake_subshell(world, io),
+                other => other,
+            },
             // Redirections and calls are taken care of around the frames inside them.
             Frame::Redirect(_) | Frame::Call { .. } => flow,
         }
+    }
+
+    /// The subshell that slept goes on in its own shell; its end is a status here.
+    fn wake_subshell(&mut self, world: &mut World, io: &mut Io) -> Flow {
+        let Some(mut sub) = self.subshells_asleep.pop() else { return Flow::Next };
+        sub.wake = None;
+        sub.resume_broken = false;
+        let frames = std::mem::take(&mut sub.resume);
+        let f = sub.resume_frames(world, &frames, io);
+        if f == Flow::Block {
+            match sub.wake.filter(|_| !sub.resume_broken) {
+                Some(wake) => {
+                    self.wake = Some(wake);
+                    self.subshells_asleep.push(sub);
+                    self.resume.push(Frame::Subshell);
+                }
+                None => self.resume_broken = true,
+            }
+            return Flow::Block;
+        }
+        self.status = match f {
+            Flow::Exit(c) => c,
+            _ => sub.status,
+        };
+        Flow::Next
     }
 
     /// A `while` loop whose condition just ended: its test, and the loop on from there.
