@@ -49,7 +49,7 @@ impl Shell {
                 // The jobs left running end with the shell: what they wrote comes last (a shell
                 // that sleeps on keeps them).
                 if flow != Flow::Block {
-                    super::jobs::flush(self, io);
+                    super::jobs::flush(self, world, io, true);
                 }
                 flow
             }

@@ -3,8 +3,9 @@
 //! taken to still be running until then, as a job of a real shell usually is while the next
 //! commands run (`sleep 1 & echo started` prints `started` first). `$!` is its pid; `jobs`
 //! lists the jobs; `fg` and `bg` need job control, which `bash -c` has not (oracle-83). A
-//! detached main process's job that loops with a sleep lives on beside it instead, woken
-//! with it (`sleepers.rs`, oracle-101).
+//! job that can be taken up again lives in time: it runs to its first sleep past the present
+//! and wakes as its shell sleeps or waits (oracle-103), or with the main process it belongs to
+//! (`sleepers.rs`, oracle-101).
 
 use super::ast::{AndOr, Command, List};
 use super::process::{Flow, Job};
@@ -28,10 +29,11 @@ pub(super) fn start(sh: &mut Shell, world: &mut World, item: &AndOr, text: &str,
     // past the present, and lives on with the main process (`sleepers.rs`).
     sub.in_job = true;
     sub.main_process = sh.main_process && world.awake_until().is_some();
-    let resumable = sub.main_process && resumable(item);
+    let resumable = resumable(item);
     let started = world.clock().nanos;
     let horizon = if resumable { 0 } else { JOB_HORIZON };
-    let awake = sub.main_process.then(|| world.set_awake_until(Some(started + horizon)));
+    // The host's jobs that can be taken up again live in time too; the others run at once.
+    let awake = (sub.main_process || resumable).then(|| world.set_awake_until(Some(started + horizon)));
     let mut io = Io::default();
     let flow = sub.run_and_or(world, item, false, &mut io);
     if let Some(awake) = awake {
@@ -59,7 +61,7 @@ pub(super) fn start(sh: &mut Shell, world: &mut World, item: &AndOr, text: &str,
     };
     let number = sh.jobs.last().map_or(1, |j| j.number + 1);
     // A job that lives on beside the main process writes where it does, as it goes.
-    if parked.is_some() {
+    if parked.is_some() && sh.main_process {
         out.append(&io, |err| err);
         io = Io::default();
     }
@@ -91,9 +93,83 @@ fn resumable(item: &AndOr) -> bool {
     std::iter::once(&item.first).chain(item.rest.iter().map(|(_, p)| p)).all(|p| p.commands.len() == 1 && p.commands.iter().all(command))
 }
 
-/// What the jobs wrote, in the order they were started; they are done.
-pub(super) fn flush(sh: &mut Shell, io: &mut Io) {
-    for job in std::mem::take(&mut sh.jobs) {
+/// The jobs asleep whose time has come (by `until`) go on, each until it sleeps past it or
+/// ends. With `keep`, what they write waits in the job (a shell's, for `wait`); otherwise it is
+/// returned (a main process's jobs write its log as they go). The clock ends at `until`.
+pub(super) fn advance(world: &mut World, sh: &mut Shell, until: i128, keep: bool) -> Io {
+    let mut written = Io::default();
+    let awake = world.set_awake_until(Some(until));
+    for k in 0..sh.jobs.len() {
+        let Some(wake) = sh.jobs[k].parked.as_ref().and_then(|s| s.wake).filter(|w| w.at <= until) else { continue };
+        let Some(mut job) = sh.jobs[k].parked.take() else { continue };
+        world.set_clock(wake.at);
+        job.wake = None;
+        job.resume_broken = false;
+        let frames = std::mem::take(&mut job.resume);
+        let mut io = Io::default();
+        let flow = job.resume_frames(world, &frames, &mut io);
+        let entry = &mut sh.jobs[k];
+        if keep {
+            entry.out.extend_from_slice(&io.out);
+            entry.err.extend_from_slice(&io.err);
+        } else {
+            written.append(&io, |err| err);
+        }
+        match flow {
+            Flow::Block if job.wake.is_some() && !job.resume_broken => entry.parked = Some(job),
+            // Asleep where it cannot be taken up again: for good.
+            Flow::Block => {}
+            Flow::Exit(code) | Flow::Return(code) => {
+                entry.status = code;
+                entry.ends_at = world.clock().nanos;
+            }
+            _ => {
+                entry.status = job.status;
+                entry.ends_at = world.clock().nanos;
+            }
+        }
+    }
+    world.set_awake_until(awake);
+    world.set_clock(until.max(world.clock().nanos));
+    written
+}
+
+/// A shell's jobs asleep live until they end (within the hour), time passing for them alone:
+/// the clock is back where it was.
+fn finish(world: &mut World, sh: &mut Shell, waited: &[usize]) -> i128 {
+    let start = world.clock().nanos;
+    let limit = start + 3_600_000_000_000;
+    while let Some(next) = waited.iter().filter_map(|&k| sh.jobs.get(k)?.parked.as_ref()?.wake).map(|w| w.at).min() {
+        if next > limit {
+            break;
+        }
+        world.set_clock(next.max(world.clock().nanos));
+        advance(world, sh, next, true);
+    }
+    let end = waited.iter().filter_map(|&k| sh.jobs.get(k)).filter(|j| j.parked.is_none()).map(|j| j.ends_at).max().unwrap_or(start);
+    world.set_clock(start);
+    end
+}
+
+/// What the jobs wrote, in the order they ended; they are done. A shell that is not a
+/// container's main process lets its jobs asleep end first; when the shell itself ends
+/// (`ending`), they go on without it: what they do still happens, what they write after its
+/// end reaches no one (oracle-103).
+pub(super) fn flush(sh: &mut Shell, world: &mut World, io: &mut Io, ending: bool) {
+    if !sh.main_process {
+        let written: Vec<(usize, usize)> = sh.jobs.iter().map(|j| (j.out.len(), j.err.len())).collect();
+        let all: Vec<usize> = (0..sh.jobs.len()).collect();
+        finish(world, sh, &all);
+        if ending {
+            for (job, (out, err)) in sh.jobs.iter_mut().zip(written) {
+                job.out.truncate(out);
+                job.err.truncate(err);
+            }
+        }
+    }
+    let mut jobs = std::mem::take(&mut sh.jobs);
+    jobs.sort_by_key(|j| j.ends_at);
+    for job in jobs {
         io.write_out(&job.out);
         io.write_err(&job.err);
     }
@@ -104,6 +180,11 @@ pub(super) fn flush(sh: &mut Shell, io: &mut Io) {
 /// where a signal it traps can wake it.
 pub(super) fn wait(sh: &mut Shell, world: &mut World, args: &[String], io: &mut Io) -> Option<i32> {
     let waited: Vec<usize> = if args.is_empty() { (0..sh.jobs.len()).collect() } else { args.iter().filter_map(|a| find(sh, a)).collect() };
+    // A shell's jobs asleep live to their end while it waits (its clock with them).
+    if !sh.main_process {
+        let end = finish(world, sh, &waited);
+        world.set_clock(end.max(world.clock().nanos));
+    }
     let ends_at = waited.iter().filter_map(|&k| sh.jobs.get(k)).map(|j| j.ends_at).max().unwrap_or(i128::MIN);
     if ends_at > world.clock().nanos {
         if sh.main_process && matches!(sh.ctx.ns, Ns::Container(_)) && world.awake_until().is_some_and(|until| ends_at > until) {
@@ -112,13 +193,13 @@ pub(super) fn wait(sh: &mut Shell, world: &mut World, args: &[String], io: &mut 
         }
         world.set_clock(ends_at);
     }
-    Some(wait_now(sh, args, io))
+    Some(wait_now(sh, world, args, io))
 }
 
 /// `wait` once the jobs it waits for have ended: what they wrote, their status.
-pub(super) fn wait_now(sh: &mut Shell, args: &[String], io: &mut Io) -> i32 {
+pub(super) fn wait_now(sh: &mut Shell, world: &mut World, args: &[String], io: &mut Io) -> i32 {
     if args.is_empty() {
-        flush(sh, io);
+        flush(sh, world, io, false);
         return 0;
     }
     let mut status = 0;

@@ -29,7 +29,9 @@ const LONGEST_SLEEP_SECS: f64 = 3600.0;
 /// `sleep SECS` in `sh`. A main process sleeping past the present blocks with its wake-up
 /// time; any other sleep moves the clock on.
 pub(super) fn sleep(world: &mut World, sh: &mut Shell, secs: f64) -> Exit {
-    if let (Ns::Container(_), true, Some(until)) = (&sh.ctx.ns, sh.main_process, world.awake_until()) {
+    // A main process, or a background job, sleeps in its own time.
+    let timed = (matches!(sh.ctx.ns, Ns::Container(_)) && sh.main_process) || sh.in_job;
+    if let (true, Some(until)) = (timed, world.awake_until()) {
         // `sleep infinity` ends in a year: never, for a learner.
         let end = world.clock().nanos.saturating_add((secs.min(LONGEST_SLEEP_SECS * 24.0 * 365.0) * 1e9) as i128);
         if end > until {
@@ -40,6 +42,9 @@ pub(super) fn sleep(world: &mut World, sh: &mut Shell, secs: f64) -> Exit {
         return Exit::Code(0);
     }
     world.advance_clock((secs.min(LONGEST_SLEEP_SECS) * 1000.0) as i64);
+    // The shell's own jobs asleep live meanwhile.
+    let now = world.clock().nanos;
+    super::jobs::advance(world, sh, now, true);
     Exit::Code(0)
 }
 

@@ -177,7 +177,7 @@ fn wake(world: &mut World, id: &ContainerId, sleeper: Sleeper, signalled: bool, 
             let number = sleeper.pending.iter().find_map(|p| super::traps::number(p).filter(|_| sh.traps.contains_key(p)));
             sh.status = 128 + number.unwrap_or(0) as i32;
         } else {
-            sh.status = super::jobs::wait_now(&mut sh, &[], &mut io);
+            sh.status = super::jobs::wait_now(&mut sh, world, &[], &mut io);
         }
     }
     let mut flow = Flow::Next;
@@ -202,7 +202,7 @@ fn wake(world: &mut World, id: &ContainerId, sleeper: Sleeper, signalled: bool, 
         Flow::Next | Flow::Break(_) | Flow::Continue(_) => Some(sh.status),
     };
     let code = end.map(|code| {
-        super::jobs::flush(&mut sh, &mut io);
+        super::jobs::flush(&mut sh, world, &mut io, true);
         sh.exit_with_trap(world, code, &mut io)
     });
     world.swap_budget(budget);
@@ -220,33 +220,10 @@ fn wake(world: &mut World, id: &ContainerId, sleeper: Sleeper, signalled: bool, 
 }
 
 /// The main process's jobs asleep whose time has come go on (`while …; sleep 1; done &`),
-/// writing the container's log; each sleeps again, or ends.
+/// writing the container's log.
 fn advance_jobs(world: &mut World, id: &ContainerId, sh: &mut Shell, at: i128) {
-    for k in 0..sh.jobs.len() {
-        let due = sh.jobs[k].parked.as_ref().and_then(|s| s.wake).is_some_and(|w| w.at <= at);
-        let Some(mut job) = sh.jobs[k].parked.take().filter(|_| due) else { continue };
-        world.set_clock(at);
-        job.wake = None;
-        job.resume_broken = false;
-        let frames = std::mem::take(&mut job.resume);
-        let mut io = Io::default();
-        let flow = job.resume_frames(world, &frames, &mut io);
-        keep_log(world, id, &io);
-        let entry = &mut sh.jobs[k];
-        match flow {
-            Flow::Block if job.wake.is_some() && !job.resume_broken => entry.parked = Some(job),
-            // Asleep where it cannot be taken up again: for good.
-            Flow::Block => {}
-            Flow::Exit(code) | Flow::Return(code) => {
-                entry.status = code;
-                entry.ends_at = world.clock().nanos;
-            }
-            _ => {
-                entry.status = job.status;
-                entry.ends_at = world.clock().nanos;
-            }
-        }
-    }
+    let written = super::jobs::advance(world, sh, at, false);
+    keep_log(world, id, &written);
 }
 
 /// What a main process wrote goes to its container's log, line by line in the order the
