@@ -61,6 +61,42 @@ impl Shell {
         }
     }
 
+    /// Runs a script file as a shell reads one: a command at a time, each parsed when its
+    /// lines are complete, so that what follows an `exit` is never read (a gzexe'd program
+    /// carries its compressed bytes there).
+    pub fn run_script_file(&mut self, world: &mut World, src: &str, io: &mut Io) -> Flow {
+        let mut buffer = String::new();
+        let mut flow = Flow::Next;
+        let mut lines = src.split_inclusive('\n').peekable();
+        while let Some(line) = lines.next() {
+            buffer.push_str(line);
+            let last = lines.peek().is_none();
+            if !last && super::parse::needs_more(&buffer) {
+                continue;
+            }
+            match parse(&buffer) {
+                Ok(list) => {
+                    buffer.clear();
+                    flow = self.run_items(world, &list, false, io);
+                    if flow != Flow::Next {
+                        break;
+                    }
+                }
+                Err(ParseError::UnexpectedEof | ParseError::UnterminatedQuote(_)) if !last => {}
+                Err(e) => {
+                    self.report_syntax(&buffer, e, io);
+                    self.status = 2;
+                    flow = Flow::Exit(2);
+                    break;
+                }
+            }
+        }
+        if flow != Flow::Block {
+            super::jobs::flush(self, world, io, true);
+        }
+        flow
+    }
+
     fn report_syntax(&self, src: &str, e: ParseError, io: &mut Io) {
         match self.flavor {
             // Typed at a prompt, bash says only what is wrong (and waits for more on an open

@@ -134,8 +134,9 @@ pub fn exec(world: &mut World, sh: &mut Shell, argv: &[String], env: &[String], 
             sub.main_process = sh.main_process;
             sub.in_job = sh.in_job;
             sub.positional = argv[1..].to_vec();
+            sub.arg0 = Some(argv[0].clone());
             let body = text.split_once('\n').filter(|_| text.starts_with("#!")).map(|(_, b)| b.to_string()).unwrap_or(text);
-            let code = match sub.run_script(world, &body, io) {
+            let code = match sub.run_script_file(world, &body, io) {
                 Flow::Exit(c) | Flow::Return(c) => c,
                 Flow::Block => {
                     super::resident::park(world, sub);
@@ -584,6 +585,9 @@ fn run_shell(world: &mut World, sh: &mut Shell, flavor: Flavor, argv: &[String],
             }
         }
     } else if let Some(file) = args.first() {
+        // `sh FILE ARG…`: `$0` is the file as named, the rest its arguments.
+        sub.arg0 = Some(file.clone());
+        sub.positional = args[1..].to_vec();
         match world.read(&sh.ctx, file) {
             Ok(d) => String::from_utf8_lossy(&d.to_vec()).into_owned(),
             Err(e) => {
@@ -594,7 +598,8 @@ fn run_shell(world: &mut World, sh: &mut Shell, flavor: Flavor, argv: &[String],
     } else {
         String::from_utf8_lossy(&std::mem::take(&mut io.stdin)).into_owned()
     };
-    let code = match sub.run_script(world, &script, io) {
+    let flow = if sub.runs_tail_in_place { sub.run_script(world, &script, io) } else { sub.run_script_file(world, &script, io) };
+    let code = match flow {
         Flow::Exit(c) | Flow::Return(c) => c,
         Flow::Block => {
             super::resident::park(world, sub);

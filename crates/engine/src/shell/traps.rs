@@ -6,11 +6,14 @@ use crate::userland::Io;
 use crate::world::World;
 
 /// The signals `trap` knows, with their numbers: bash lists traps in this order.
-const SIGNALS: [(&str, u32); 12] = [
+const SIGNALS: [(&str, u32); 15] = [
     ("EXIT", 0),
     ("HUP", 1),
     ("INT", 2),
     ("QUIT", 3),
+    ("TRAP", 5),
+    ("ABRT", 6),
+    ("BUS", 7),
     ("KILL", 9),
     ("USR1", 10),
     ("USR2", 12),

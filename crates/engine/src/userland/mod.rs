@@ -38,7 +38,7 @@ pub const HOST_SHELLS: [&str; 3] = ["bash", "sh", "dash"];
 
 /// Programs installed on the host (GNU coreutils, tar, grep, getent, sudo, docker, curl, and
 /// Debian's `which`).
-pub const HOST_PROGRAMS: [&str; 153] = [
+pub const HOST_PROGRAMS: [&str; 154] = [
     "arch",
     "awk",
     "b2sum",
@@ -96,6 +96,7 @@ pub const HOST_PROGRAMS: [&str; 153] = [
     "grep",
     "groupadd",
     "groups",
+    "gzexe",
     "gunzip",
     "gzip",
     "hd",

@@ -25,6 +25,7 @@ pub mod find;
 mod fmt;
 mod getopt_program;
 mod grep;
+mod gzexe;
 mod identity;
 mod layout;
 mod lines;
@@ -316,6 +317,7 @@ pub fn run(p: &mut Proc, argv: &[String]) -> i32 {
         "ed" | "red" if p.gnu => ed::ed(p, args),
         "sdiff" if p.gnu => side_by_side::sdiff(p, args),
         "diff3" if p.gnu => merge3::diff3(p, args),
+        "gzexe" if p.gnu => gzexe::gzexe(p, args),
         "fmt" if p.gnu => fmt::fmt(p, args),
         "pr" if p.gnu => pages::pr(p, args),
         "fold" => lines::fold(p, args),
