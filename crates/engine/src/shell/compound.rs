@@ -275,17 +275,8 @@ fn select_menu(items: &[String], columns: usize) -> String {
             if k >= items.len() {
                 break;
             }
-            // Tabs while a stop is on the way, then spaces (bash's `indent`).
-            let (mut from, to) = (pos + used, pos + cell);
-            while from < to {
-                if to / 8 > from / 8 {
-                    out.push('\t');
-                    from += 8 - from % 8;
-                } else {
-                    out.push(' ');
-                    from += 1;
-                }
-            }
+            // bash's `indent`: tabs while a stop is on the way, then spaces.
+            crate::userland::tabstops::pad_to(&mut out, pos + used, pos + cell);
             pos += cell;
         }
         out.push('\n');

@@ -16,6 +16,7 @@ pub mod glob;
 pub(crate) mod gzip;
 mod io;
 pub mod printf;
+pub mod tabstops;
 
 pub mod usage;
 pub(crate) use crate::users;

@@ -3,6 +3,7 @@
 //! more columns (`-2`, `-3`…), numbered with `-n`, bare with `-t` (oracle-91).
 
 use super::Proc;
+use crate::userland::tabstops::pad_to;
 
 struct Layout {
     page_length: usize,
@@ -67,16 +68,6 @@ pub(super) fn pr(p: &mut Proc, args: &[String]) -> i32 {
     status
 }
 
-/// Padding from column `from` to `to` as pr writes it: tabs to each stop on the way, then spaces.
-fn white_space(out: &mut String, from: usize, to: usize) {
-    let mut col = from;
-    while (col / 8 + 1) * 8 <= to {
-        out.push('\t');
-        col = (col / 8 + 1) * 8;
-    }
-    out.push_str(&" ".repeat(to.saturating_sub(col)));
-}
-
 fn paginate(text: &str, l: &Layout, name: &str, mtime: i64) -> String {
     let lines: Vec<String> =
         text.lines().enumerate().map(|(k, line)| if l.numbered { format!("{:>5}\t{line}", k + 1) } else { line.to_string() }).collect();
@@ -109,8 +100,7 @@ fn paginate(text: &str, l: &Layout, name: &str, mtime: i64) -> String {
                 }
                 let Some(text) = page.get(starts[c] + row) else { break };
                 if c > 0 {
-                    white_space(&mut line, col, c * (column_width + 1));
-                    col = c * (column_width + 1);
+                    col = pad_to(&mut line, col, c * (column_width + 1));
                 }
                 let cut: String = if l.columns > 1 { text.chars().take(column_width).collect() } else { text.clone() };
                 col += cut.chars().count();

@@ -5,6 +5,7 @@
 
 use super::diff::{edit_script, Step, MAX_LINES};
 use super::Proc;
+use crate::userland::tabstops::pad_to;
 
 const TAB: usize = 8;
 
@@ -112,29 +113,15 @@ impl Layout {
             col = half_line(out, l, self.half);
         }
         if sep != ' ' {
-            col = tab_to(out, col, (self.half + self.right_at - 1) / 2) + 1;
+            col = pad_to(out, col, (self.half + self.right_at - 1) / 2) + 1;
             out.push(sep);
         }
         if let Some(r) = right.filter(|r| !r.is_empty()) {
-            tab_to(out, col, self.right_at);
+            pad_to(out, col, self.right_at);
             half_line(out, r, self.half);
         }
         out.push('\n');
     }
-}
-
-/// Tabs while the next stop is not past `to`, then spaces up to it.
-fn tab_to(out: &mut String, from: usize, to: usize) -> usize {
-    let mut col = from;
-    while (col / TAB + 1) * TAB <= to {
-        out.push('\t');
-        col = (col / TAB + 1) * TAB;
-    }
-    while col < to {
-        out.push(' ');
-        col += 1;
-    }
-    to
 }
 
 /// As much of `text` as `width` columns hold (tabs kept, as stops within the half).
