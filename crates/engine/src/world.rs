@@ -41,6 +41,13 @@ pub struct Sleeper {
     pub process: Box<dyn SleepingProcess>,
 }
 
+impl Sleeper {
+    /// It waits in `wait` and a signal it traps has come: it wakes now, whatever its time.
+    pub fn signalled(&self) -> bool {
+        self.wakes_on_signal && self.pending.iter().any(|p| self.process.handles(p))
+    }
+}
+
 /// The state of a sleeping process, as the program that sleeps keeps it.
 pub trait SleepingProcess: std::fmt::Debug {
     /// The process as its program knows it (`downcast_ref`).

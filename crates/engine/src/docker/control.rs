@@ -53,10 +53,8 @@ fn deliver(world: &mut World, id: &ContainerId, spec: &str) {
     if sleepers::signal(world, id, signal) != resident::Signalled::NoSleeper {
         return;
     }
-    if matches!(signal, "TERM" | "INT" | "QUIT") {
-        if let Some(code) = crate::services::on_stop(world, id) {
-            crate::daemon::container::stop_container(world, id, code);
-        }
+    if let Some(code) = super::run::server_stop(world, id, signal) {
+        crate::daemon::container::stop_container(world, id, code);
     }
 }
 

@@ -558,13 +558,18 @@ pub(crate) fn graceful_stop(world: &mut World, id: &ContainerId) {
     graceful_stop_within(world, id, 10, None);
 }
 
+/// How a simulated server ends on `signal`, if it does: TERM, INT and QUIT stop it as
+/// `docker stop` does (its last log lines, its own status); it handles no other.
+pub(crate) fn server_stop(world: &mut World, id: &ContainerId, signal: &str) -> Option<i32> {
+    matches!(signal, "TERM" | "INT" | "QUIT").then(|| crate::services::on_stop(world, id)).flatten()
+}
+
 /// `docker stop -t TIMEOUT [-s SIGNAL]`: the signal given, else the container's
 /// `--stop-signal`, else TERM.
 pub(crate) fn graceful_stop_within(world: &mut World, id: &ContainerId, timeout: i64, signal: Option<&str>) {
     let configured = world.container(id).and_then(|c| c.stop_signal.clone());
     let signal = signal.or(configured.as_deref()).and_then(crate::shell::resident::signal_name).unwrap_or("TERM");
-    let server = if matches!(signal, "TERM" | "INT" | "QUIT") { crate::services::on_stop(world, id) } else { None };
-    match server {
+    match server_stop(world, id, signal) {
         Some(code) => stop_container(world, id, code),
         None => {
             crate::shell::sleepers::stop(world, id, timeout, signal);

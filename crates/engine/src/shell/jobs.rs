@@ -21,39 +21,37 @@ const JOB_HORIZON: i128 = 10_000_000_000;
 pub(super) fn start(sh: &mut Shell, world: &mut World, item: &AndOr, text: &str, out: &mut Io) -> Flow {
     let mut sub = sh.clone();
     sub.jobs.clear();
-    // A job runs at once in its own time, which ends when it does; the shell goes on from the
-    // moment it was started. A detached main process's job lives its first ten seconds so; one
-    // that sleeps past them (`sleep 3600 & wait`) ends when that sleep does, or never if more
-    // would follow it (a loop): it is not taken up again.
-    // One that can be taken up again (no subshell, no pipeline) sleeps from its first sleep
-    // past the present, and lives on with the main process (`sleepers.rs`).
+    // A job runs in its own time; the shell goes on from the moment it was started. One that
+    // can be taken up again sleeps from its first sleep past the present, and wakes with its
+    // shell (`advance`) or its main process (`sleepers.rs`). Another (a pipeline) runs at once:
+    // a main process's lives its first ten seconds so, then sleeps for good.
     sub.in_job = true;
     sub.main_process = sh.main_process && world.awake_until().is_some();
     let resumable = resumable(item);
     let started = world.clock().nanos;
     let horizon = if resumable { 0 } else { JOB_HORIZON };
-    // The host's jobs that can be taken up again live in time too; the others run at once.
     let awake = (sub.main_process || resumable).then(|| world.set_awake_until(Some(started + horizon)));
     let mut io = Io::default();
     let flow = sub.run_and_or(world, item, false, &mut io);
     if let Some(awake) = awake {
         world.set_awake_until(awake);
     }
+    let status = match flow {
+        Flow::Exit(code) | Flow::Return(code) => code,
+        _ => sub.status,
+    };
     let mut parked = None;
     let ends_at = match (flow, sub.wake) {
+        // Its last act was the sleep: it ends with it.
         (Flow::Block, Some(wake)) if sub.resume.is_empty() && !sub.resume_broken => wake.at,
         (Flow::Block, Some(_)) if !sub.resume_broken => {
-            parked = Some(Box::new(sub.clone()));
+            parked = Some(Box::new(sub));
             i128::MAX
         }
         (Flow::Block, _) => i128::MAX,
         _ => world.clock().nanos,
     };
     world.set_clock(started);
-    let status = match flow {
-        Flow::Exit(code) | Flow::Return(code) => code,
-        _ => sub.status,
-    };
     let pid = match &sh.ctx.ns {
         Ns::Container(id) => world.fork_pid(id),
         // The host's pids are its own: a job's follows the last job's, above the shell's (4242).
@@ -156,6 +154,10 @@ fn finish(world: &mut World, sh: &mut Shell, waited: &[usize]) -> i128 {
 /// (`ending`), they go on without it: what they do still happens, what they write after its
 /// end reaches no one (oracle-103).
 pub(super) fn flush(sh: &mut Shell, world: &mut World, io: &mut Io, ending: bool) {
+    // Every line on the host ends here: most have no job.
+    if sh.jobs.is_empty() {
+        return;
+    }
     if !sh.main_process {
         let written: Vec<(usize, usize)> = sh.jobs.iter().map(|j| (j.out.len(), j.err.len())).collect();
         let all: Vec<usize> = (0..sh.jobs.len()).collect();

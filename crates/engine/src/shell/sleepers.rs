@@ -104,8 +104,7 @@ pub fn catch_up(world: &mut World) {
         return;
     }
     let now = world.clock().nanos;
-    // Due: its time has come, or it waits in `wait` and a signal it traps has come.
-    let due_now = |s: &Sleeper| s.wake_at <= now || (s.wakes_on_signal && s.pending.iter().any(|p| s.process.handles(p)));
+    let due_now = |s: &Sleeper| s.wake_at <= now || s.signalled();
     let due: Vec<ContainerId> =
         world.containers().iter().filter(|c| c.sleeper.as_ref().is_some_and(due_now)).map(|c| c.id.clone()).collect();
     if due.is_empty() {
@@ -124,7 +123,7 @@ pub fn run_until(world: &mut World, id: &ContainerId, until: i128) {
     for _ in 0..MOST_WAKES {
         let Some(c) = world.container(id).filter(|c| (c.status == Status::Running && !c.paused) || c.restarting()) else { return };
         let Some(s) = &c.sleeper else { return };
-        let signalled = s.wakes_on_signal && s.pending.iter().any(|p| s.process.handles(p));
+        let signalled = s.signalled();
         if s.wake_at > until && !signalled {
             return;
         }

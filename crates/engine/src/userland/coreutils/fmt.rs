@@ -209,14 +209,14 @@ fn base_cost(words: &[Word], k: usize) -> Cost {
 }
 
 /// The breaks of the paragraph, least costly over all: for each word, where its line ends.
-fn breaks(words: &[Word], first_indent: i64, other_indent: i64, s: &Settings) -> Vec<usize> {
+fn breaks(words: &[Word], indent: i64, s: &Settings) -> Vec<usize> {
     let n = words.len();
     let mut best_cost = vec![0 as Cost; n + 1];
     let mut next_break = vec![n; n + 1];
     let mut line_length = vec![0i64; n + 1];
     for start in (0..n).rev() {
         let mut best = Cost::MAX;
-        let mut len = if start == 0 { first_indent } else { other_indent } + words[start].len;
+        let mut len = indent + words[start].len;
         let mut w = start;
         loop {
             w += 1;
@@ -253,7 +253,7 @@ fn put_paragraph(out: &mut String, words: &[Word], indent: i64, s: &Settings) {
     if words.is_empty() {
         return;
     }
-    let next_break = breaks(words, indent, indent, s);
+    let next_break = breaks(words, indent, s);
     let mut start = 0;
     while start < words.len() {
         let end = next_break[start].max(start + 1);
