@@ -9,8 +9,10 @@
 //! the shell print, the exit status, and the typed [`Event`]s of every state change.
 
 pub(crate) mod binaries;
+pub(crate) mod caps;
 pub(crate) mod catalog;
 pub mod clock;
+pub(crate) mod cred;
 pub(crate) mod daemon;
 pub(crate) mod docker;
 pub mod events;

@@ -86,3 +86,53 @@ pub fn host_mounts(world: &World) -> String {
     }
     lines.join("\n") + "\n"
 }
+
+/// The process a `/proc/PID/status` describes: its name, pid, credentials and umask.
+pub struct StatusOf<'a> {
+    pub comm: &'a str,
+    pub pid: u32,
+    pub cred: &'a crate::world::Cred,
+    pub umask: u32,
+    /// Whether it runs now (it reads its own status) or waits (a main process asleep).
+    pub running: bool,
+}
+
+/// `/proc/PID/status` of a process in a container, as the recorded kernel writes it: the
+/// identity, credentials and capabilities are the process's own; the memory, signal and
+/// scheduling figures are those of a small busybox program on that machine (oracle-105).
+pub fn status(p: &StatusOf) -> String {
+    // The kernel keeps 15 bytes of a command's name.
+    let mut name = String::new();
+    for ch in p.comm.chars() {
+        if name.len() + ch.len_utf8() > 15 {
+            break;
+        }
+        name.push(ch);
+    }
+    let ids = |n: u32| format!("{n}\t{n}\t{n}\t{n}");
+    // The kernel keeps the supplementary groups sorted.
+    let mut sorted = p.cred.groups.clone();
+    sorted.sort_unstable();
+    sorted.dedup();
+    let groups: String = sorted.iter().map(|g| format!("{g} ")).collect();
+    let eff = p.cred.effective().hex();
+    let pid = p.pid;
+    let mems = format!("{}00000001", "00000000,".repeat(31));
+    format!(
+        "Name:\t{name}\nUmask:\t{umask:04o}\nState:\t{state}\nTgid:\t{pid}\nNgid:\t0\nPid:\t{pid}\nPPid:\t0\nTracerPid:\t0\n\
+         Uid:\t{uid}\nGid:\t{gid}\nFDSize:\t64\nGroups:\t{groups}\nNStgid:\t{pid}\nNSpid:\t{pid}\nNSpgid:\t1\nNSsid:\t1\nKthread:\t0\n\
+         VmPeak:\t    2332 kB\nVmSize:\t    2332 kB\nVmLck:\t       0 kB\nVmPin:\t       0 kB\nVmHWM:\t    1468 kB\nVmRSS:\t    1468 kB\n\
+         RssAnon:\t      56 kB\nRssFile:\t    1412 kB\nRssShmem:\t       0 kB\nVmData:\t     240 kB\nVmStk:\t     132 kB\nVmExe:\t    1552 kB\n\
+         VmLib:\t       8 kB\nVmPTE:\t      40 kB\nVmSwap:\t       0 kB\nHugetlbPages:\t       0 kB\nCoreDumping:\t0\nTHP_enabled:\t1\n\
+         untag_mask:\t0xffffffffffffffff\nThreads:\t1\nSigQ:\t1/96367\nSigPnd:\t0000000000000000\nShdPnd:\t0000000000000000\n\
+         SigBlk:\t0000000000000000\nSigIgn:\t0000000000000000\nSigCgt:\t0000000000000000\nCapInh:\t0000000000000000\nCapPrm:\t{eff}\n\
+         CapEff:\t{eff}\nCapBnd:\t{bnd}\nCapAmb:\t0000000000000000\nNoNewPrivs:\t0\nSeccomp:\t2\nSeccomp_filters:\t1\n\
+         Speculation_Store_Bypass:\tvulnerable\nSpeculationIndirectBranch:\talways enabled\nCpus_allowed:\t3\nCpus_allowed_list:\t0-1\n\
+         Mems_allowed:\t{mems}\nMems_allowed_list:\t0\nvoluntary_ctxt_switches:\t14\nnonvoluntary_ctxt_switches:\t12\n",
+        umask = p.umask,
+        state = if p.running { "R (running)" } else { "S (sleeping)" },
+        uid = ids(p.cred.uid),
+        gid = ids(p.cred.gid),
+        bnd = p.cred.bounding.hex(),
+    )
+}

@@ -128,5 +128,5 @@ pub fn resolve_user(world: &World, ctx: &Ctx, spec: &str) -> Result<(Cred, Strin
             }
         }
     }
-    Ok((Cred { uid, gid, groups: groups_list }, home))
+    Ok((Cred { uid, gid, groups: groups_list, bounding: ctx.cred.bounding }, home))
 }

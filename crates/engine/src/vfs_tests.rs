@@ -31,7 +31,7 @@ fn host() -> Ctx {
 }
 
 fn user(uid: u32) -> Cred {
-    Cred { uid, gid: uid, groups: vec![uid] }
+    Cred::new(uid, uid, vec![uid])
 }
 
 fn bytes(s: &str) -> Data {

@@ -2,7 +2,9 @@
 
 use std::collections::BTreeMap;
 
+use crate::caps::Caps;
 use crate::clock::{Clock, Ids};
+pub use crate::cred::Cred;
 use crate::events::{Event, Measured, SizeAt};
 use crate::fs::{Arena, InodeId};
 use crate::http::{Request, Response};
@@ -66,26 +68,6 @@ impl Clone for Box<dyn SleepingProcess> {
 
 /// The most simple commands one typed line may run (loops included).
 pub const STEP_BUDGET: u64 = 20_000;
-
-/// A process's credentials.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Cred {
-    pub uid: u32,
-    pub gid: u32,
-    pub groups: Vec<u32>,
-}
-
-impl Cred {
-    pub fn root() -> Cred {
-        Cred { uid: 0, gid: 0, groups: vec![0] }
-    }
-    pub fn student() -> Cred {
-        Cred { uid: 1000, gid: 1000, groups: vec![1000, 111] }
-    }
-    pub fn in_group(&self, gid: u32) -> bool {
-        self.gid == gid || self.groups.contains(&gid)
-    }
-}
 
 /// A read-only image layer (a diff: files plus whiteouts and opaque dirs).
 #[derive(Clone, Debug)]
@@ -266,7 +248,9 @@ pub struct HostConfig {
     /// `--shm-size` in bytes (64 MiB when not given).
     pub shm_size: u64,
     /// `--cap-drop`: capabilities root loses (`CHOWN`, `ALL`, …), upper case without `CAP_`.
+    pub cap_add: Vec<String>,
     pub cap_drop: Vec<String>,
+    pub privileged: bool,
     /// `--add-host NAME:IP`, as given.
     pub extra_hosts: Vec<String>,
     /// `--cpus` in billionths of a CPU.
@@ -302,13 +286,9 @@ impl RestartPolicy {
 }
 
 impl HostConfig {
-    /// Whether the container's root keeps a capability (`CHOWN`, …).
-    pub fn has_cap(&self, cap: &str) -> bool {
-        !self.cap_drop.iter().any(|c| {
-            let c = c.to_ascii_uppercase();
-            let c = c.strip_prefix("CAP_").unwrap_or(&c);
-            c == "ALL" || c == cap
-        })
+    /// The capabilities the container's root holds (`--cap-add`, `--cap-drop`, `--privileged`).
+    pub fn caps(&self) -> Caps {
+        Caps::tweak(&self.cap_add, &self.cap_drop, self.privileged)
     }
 }
 
@@ -504,6 +484,8 @@ pub struct World {
     /// What wakes the sleeping main processes whose time has come (the shell's, handed in by
     /// the engine: the machine keeps them, the programs run them).
     waker: Option<Waker>,
+    /// The program running now, as `/proc/self` names it: its command's name and pid.
+    task: Option<(String, u32)>,
 }
 
 /// Wakes the sleepers that are due (see [`World::wake_sleepers`]).
@@ -550,6 +532,7 @@ impl World {
             daemon_at_work: false,
             awake_until: None,
             waker: None,
+            task: None,
         }
     }
 
@@ -586,6 +569,14 @@ impl World {
         if let Some(wake) = self.waker {
             wake(self);
         }
+    }
+    /// Names the program that runs now (its command's name, its pid), or none.
+    pub fn set_task(&mut self, task: Option<(String, u32)>) {
+        self.task = task;
+    }
+    /// The program that runs now, as [`World::set_task`] named it.
+    pub fn task(&self) -> Option<(&str, u32)> {
+        self.task.as_ref().map(|(c, p)| (c.as_str(), *p))
     }
     /// See [`World::awake_until`]: `Some` while a detached main process runs.
     pub fn awake_until(&self) -> Option<i128> {

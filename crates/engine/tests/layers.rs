@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 
 /// The layers, bottom first, and the source files or folders (under `src/`) each holds.
 const LAYERS: &[(&str, &[&str])] = &[
-    ("data", &["fs.rs", "clock.rs", "events.rs", "ids.rs", "sorting.rs", "binaries.rs", "http.rs"]),
+    ("data", &["fs.rs", "caps.rs", "cred.rs", "clock.rs", "events.rs", "ids.rs", "sorting.rs", "binaries.rs", "http.rs"]),
     ("state", &["world.rs"]),
     ("vfs", &["vfs.rs", "procfs.rs", "users.rs"]),
     ("daemon", &["daemon", "catalog.rs", "images.rs"]),

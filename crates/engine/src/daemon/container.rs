@@ -236,7 +236,9 @@ pub(crate) fn create(world: &mut World, spec: &ContainerSpec) -> Result<Containe
         publish_all: spec.publish_all,
         group_add: spec.group_add.clone(),
         shm_size: spec.shm_size.unwrap_or(64 << 20),
+        cap_add: spec.cap_add.clone(),
         cap_drop: spec.cap_drop.clone(),
+        privileged: spec.privileged,
         extra_hosts: spec.extra_hosts.clone(),
         restart: spec.restart.clone(),
         nano_cpus: spec.nano_cpus,
@@ -511,8 +513,9 @@ fn start_task(world: &mut World, id: &ContainerId, runnable: Runnable) -> Result
         b.file("mounts", "", 0, 0, 0o444, secs);
         b.dir("self", 0, 0, 0o555, secs);
         b.file("self/mounts", "", 0, 0, 0o444, secs);
+        b.file("self/status", "", 0, 0, 0o444, secs);
         b.dir("1", 0, 0, 0o555, secs);
-        for f in ["cmdline", "comm", "mounts"] {
+        for f in ["cmdline", "comm", "mounts", "status"] {
             b.file(&format!("1/{f}"), "", 0, 0, 0o444, secs);
         }
         b.file("1/environ", "", 0, 0, 0o400, secs);

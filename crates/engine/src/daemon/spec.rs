@@ -44,8 +44,10 @@ pub struct ContainerSpec {
     pub group_add: Vec<String>,
     /// `--shm-size` in bytes.
     pub shm_size: Option<u64>,
-    /// `--cap-drop`.
+    /// `--cap-add`, `--cap-drop` as given (checked by the daemon), `--privileged`.
+    pub cap_add: Vec<String>,
     pub cap_drop: Vec<String>,
+    pub privileged: bool,
     /// `--add-host`.
     pub extra_hosts: Vec<String>,
     /// `--cpus`, in billionths.

@@ -45,6 +45,9 @@ struct Service {
     container_name: Option<String>,
     read_only: bool,
     tmpfs: Vec<String>,
+    cap_add: Vec<String>,
+    cap_drop: Vec<String>,
+    privileged: bool,
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -457,6 +460,8 @@ fn run_oneoff(world: &mut World, sh: &mut Shell, p: &Project, args: &[String], i
     if let Some(w) = parsed.get("workdir") {
         s2.working_dir = Some(w.to_string());
     }
+    s2.cap_add.extend(parsed.all("cap-add"));
+    s2.cap_drop.extend(parsed.all("cap-drop"));
     // The one-off container's own -e, --entrypoint and -v, over the service's.
     for e in parsed.all("env") {
         let (k, v) = match e.split_once('=') {

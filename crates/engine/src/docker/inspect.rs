@@ -149,8 +149,8 @@ pub fn container_json(world: &World, c: &Container) -> Value {
     );
     host.insert("ConsoleSize".into(), json!([0, 0]));
     for (k, v) in [
-        ("CapAdd", Value::Null),
-        ("CapDrop", Value::Null),
+        ("CapAdd", if c.host.cap_add.is_empty() { Value::Null } else { json!(c.host.cap_add) }),
+        ("CapDrop", if c.host.cap_drop.is_empty() { Value::Null } else { json!(c.host.cap_drop) }),
         ("CgroupnsMode", "host".into()),
         ("Dns", json!([])),
         ("DnsOptions", json!([])),
@@ -162,7 +162,7 @@ pub fn container_json(world: &World, c: &Container) -> Value {
         ("Links", Value::Null),
         ("OomScoreAdj", 0.into()),
         ("PidMode", "".into()),
-        ("Privileged", false.into()),
+        ("Privileged", c.host.privileged.into()),
         ("PublishAllPorts", c.host.publish_all.into()),
     ] {
         host.insert(k.into(), v);

@@ -238,6 +238,10 @@ pub(crate) fn exec(world: &mut World, client: &crate::shell::Shell, args: &[Stri
         }
     };
     sh.depth = 1;
+    // `exec --privileged`: this process alone holds every capability (its root does).
+    if parsed.has("privileged") {
+        sh.ctx.cred.bounding = crate::caps::Caps::MACHINE;
+    }
     sh.launch_pid = Some(world.exec_pid(&id));
     let argv: Vec<String> = parsed.operands[1..].to_vec();
     let oci = |io: &mut Io, why: String| {

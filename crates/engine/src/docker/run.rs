@@ -120,7 +120,8 @@ pub(crate) const RUN_FLAGS: &[Spec] = &[
 pub(crate) enum RunError {
     /// Printed as `docker: MSG.` + See line.
     Cli(String),
-    /// `docker: Error response from daemon: MSG.` + See line.
+    /// `docker: Error response from daemon: MSG.` + See line (`docker create`: the bare
+    /// `Error response from daemon: MSG`, status 1).
     Daemon(String),
     /// A start failure: `docker: Error response from daemon: MSG.` without the See line.
     Start(String, i32),
@@ -145,6 +146,11 @@ pub(crate) fn report_run_error(io: &mut Io, cmd: &str, e: RunError) -> i32 {
             io.err_line(&format!("docker: {}", dot(&m)));
             io.err_line(&format!("See 'docker {cmd} --help'."));
             125
+        }
+        // `docker create` prints the daemon's refusal as it comes and returns 1 (oracle-105).
+        RunError::Daemon(m) if cmd == "create" => {
+            io.err_line(&format!("Error response from daemon: {m}"));
+            1
         }
         RunError::Daemon(m) => {
             io.err_line(&format!("docker: Error response from daemon: {}", dot(&m)));
@@ -337,7 +343,9 @@ fn create(
     spec.volumes_from = parsed.all("volumes-from");
     spec.read_only = parsed.has("read-only");
     spec.group_add = parsed.all("group-add");
+    spec.cap_add = parsed.all("cap-add");
     spec.cap_drop = parsed.all("cap-drop");
+    spec.privileged = parsed.has("privileged");
     spec.extra_hosts = parsed.all("add-host");
     spec.nano_cpus = parsed.get("cpus").and_then(|c| c.parse::<f64>().ok()).map_or(0, |c| (c * 1e9).round() as i64);
     if let Some(size) = parsed.get("shm-size") {
@@ -385,6 +393,12 @@ fn create(
             return Err(report_run_error(io, cmd, RunError::Daemon(format!("invalid restart policy: {why}"))));
         }
         spec.restart = crate::world::RestartPolicy { name: policy, max_retries: count.map_or(0, |c| c as u32) };
+    }
+    // The daemon checks capability names after the restart policy (moby's validateHostConfig).
+    for (field, list) in [("CapAdd", &spec.cap_add), ("CapDrop", &spec.cap_drop)] {
+        if let Err(e) = crate::caps::normalize(list) {
+            return Err(report_run_error(io, cmd, RunError::Daemon(format!("invalid {field}: {e}"))));
+        }
     }
     if let Some(dir) = spec.workdir.as_deref().filter(|d| !d.starts_with('/')) {
         let message = format!("the working directory '{dir}' is invalid, it needs to be an absolute path");

@@ -109,7 +109,7 @@ fn entrypoint(world: &mut World, sh: &mut Shell, argv: &[String], env: &[String]
     }
     if process.ctx.cred.uid == 0 {
         // `exec su-exec postgres "$BASH_SOURCE" "$@"`: the script runs again as postgres.
-        process.ctx.cred = Cred { uid: POSTGRES_UID, gid: POSTGRES_UID, groups: vec![POSTGRES_UID] };
+        process.ctx.cred = Cred::new(POSTGRES_UID, POSTGRES_UID, vec![POSTGRES_UID]);
         if let Err(code) = create_db_directories(world, &process.ctx, &data, io) {
             return Exit::Code(code);
         }
@@ -472,7 +472,7 @@ pub fn on_stop(world: &mut World, id: &ContainerId) -> Option<i32> {
     let st = world.stat(&root, &lock, true).ok()?;
     let text = String::from_utf8_lossy(&world.read(&root, &lock).ok()?.to_vec()).into_owned();
     let path = text.lines().nth(1)?.to_string();
-    let server = Cred { uid: st.uid, gid: st.gid, groups: vec![st.gid] };
+    let server = Cred::new(st.uid, st.gid, vec![st.gid]);
     let dir = DataDir { path, ctx: Ctx { cred: server, umask: 0o077, ..root } };
     // The children's pids depend on whether initdb ran first: the startup process's last
     // log line tells which server this is.

@@ -348,13 +348,15 @@ fn cd(sh: &mut Shell, world: &mut World, args: &[String], io: &mut Io) -> i32 {
         Err(e) => {
             match sh.flavor {
                 Flavor::Bash => io.err_line(&format!("{}cd: {target}: {e}", sh.err_prefix())),
-                Flavor::Ash => io.err_line(&format!("sh: cd: can't cd to {target}: {e}")),
+                // busybox raises an error: `sh -c` names its line (0), as for `set` (oracle-105).
+                Flavor::Ash if sh.interactive => io.err_line(&format!("sh: cd: can't cd to {target}: {e}")),
+                Flavor::Ash => io.err_line(&format!("sh: cd: line 0: can't cd to {target}: {e}")),
                 Flavor::Dash => io.err_line(&format!("sh: 1: cd: can't cd to {target}")),
             }
-            if sh.flavor == Flavor::Dash {
-                2
-            } else {
+            if sh.flavor == Flavor::Bash {
                 1
+            } else {
+                2
             }
         }
     }

@@ -298,8 +298,13 @@ pub fn run_program(world: &mut World, sh: &mut Shell, applet: &str, gnu: bool, a
             super::resident::sleep(world, sh, secs)
         }
         _ => {
+            // `/proc/self` names the program while it runs.
+            let pid = super::procs::pid_it_would_take(world, sh);
+            world.set_task(Some((applet.to_string(), pid)));
             let mut p = coreutils::Proc { world, ctx: sh.ctx.clone(), io, gnu, name: applet.to_string(), env: env.to_vec() };
-            Exit::Code(coreutils::run(&mut p, argv))
+            let code = coreutils::run(&mut p, argv);
+            world.set_task(None);
+            Exit::Code(code)
         }
     }
 }
@@ -656,6 +661,7 @@ pub fn container_shell(
     let root_ctx = Ctx::root(Ns::Container(id.clone()));
     let user = user.unwrap_or(&c.user);
     let (mut cred, home) = if user.is_empty() { (Cred::root(), "/root".to_string()) } else { users::resolve_user(world, &root_ctx, user)? };
+    cred.bounding = c.host.caps();
     // `--group-add`: by number, or by a name in the image's /etc/group.
     for g in &c.host.group_add {
         let gid = g.parse::<u32>().ok().or_else(|| users::groups(world, &root_ctx).iter().find(|e| e.name == *g).map(|e| e.gid));

@@ -31,6 +31,17 @@ pub fn started(world: &mut World, sh: &mut Shell, argv: &[String]) -> Vec<ProcLi
     chain
 }
 
+/// The pid a program started from `sh` now would take (as [`started`] gives it, taking none).
+pub fn pid_it_would_take(world: &World, sh: &Shell) -> u32 {
+    let Ns::Container(id) = &sh.ctx.ns else { return 0 };
+    let next = world.container(id).map_or(0, |c| c.next_pid);
+    match (sh.launch_pid, sh.tail) {
+        (Some(pid), _) => pid,
+        (None, true) => sh.procs.last().map_or(next, |line| line.pid),
+        (None, false) => next,
+    }
+}
+
 /// The columns `ps -o` knows here, their headings and widths (0: the rest of the line).
 /// busybox knows `vsz`, `rss`, `pgid` and `sid` too: memory and sessions the simulation does
 /// not keep, so it refuses them as it refuses a column busybox does not know.

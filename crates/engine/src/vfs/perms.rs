@@ -2,19 +2,21 @@
 //! mounts and the simulator's limits on file content, each refusal with its event.
 
 use super::{Access, Ctx, Loc, Ns, MAX_FILE_BYTES, MAX_TOTAL_BYTES};
+use crate::caps::Cap;
 use crate::events::{DenyCause, Event};
 use crate::fs::{Errno, Kind};
 use crate::world::{Cred, MountKind, World};
 
+/// generic_permission: the mode bits for the owner, the group or the others; failing them,
+/// CAP_DAC_OVERRIDE (anything but running a file no one may run) and CAP_DAC_READ_SEARCH
+/// (reading, and searching a directory). A container's root without them (`--cap-drop`) is
+/// held to the bits of the files it does not own (oracle-105).
 pub fn may(stat_uid: u32, stat_gid: u32, mode: u32, is_dir: bool, cred: &Cred, want: Access) -> bool {
     let bit = match want {
         Access::Read => 4,
         Access::Write => 2,
         Access::Exec => 1,
     };
-    if cred.uid == 0 {
-        return want != Access::Exec || is_dir || mode & 0o111 != 0;
-    }
     let bits = if cred.uid == stat_uid {
         (mode >> 6) & 7
     } else if cred.in_group(stat_gid) {
@@ -22,7 +24,13 @@ pub fn may(stat_uid: u32, stat_gid: u32, mode: u32, is_dir: bool, cred: &Cred, w
     } else {
         mode & 7
     };
-    bits & bit != 0
+    if bits & bit != 0 {
+        return true;
+    }
+    if cred.capable(Cap::DAC_OVERRIDE) && (want != Access::Exec || is_dir || mode & 0o111 != 0) {
+        return true;
+    }
+    cred.capable(Cap::DAC_READ_SEARCH) && (want == Access::Read || (want == Access::Exec && is_dir))
 }
 
 impl World {

@@ -169,7 +169,7 @@ impl World {
     }
 
     /// mknod(2): a named pipe, or a device node, which needs CAP_MKNOD (root on the host
-    /// and in a container, whose default capabilities keep it).
+    /// and in a container, whose default capabilities keep it unless dropped).
     pub fn mknod(&mut self, ctx: &Ctx, path: &str, kind: Kind, mode: u32) -> Result<(), Errno> {
         let (parent, name) = self.resolve_parent(ctx, path)?;
         if self.lookup_child(ctx, &parent, &name).is_some() {
@@ -177,7 +177,7 @@ impl World {
         }
         // vfs_mknod: the directory's permissions first, then the capability.
         self.check_dir_writable(ctx, &parent, path)?;
-        if matches!(kind, Kind::CharDev { .. } | Kind::BlockDev { .. }) && ctx.cred.uid != 0 {
+        if matches!(kind, Kind::CharDev { .. } | Kind::BlockDev { .. }) && !ctx.cred.capable(crate::caps::Cap::MKNOD) {
             return Err(Errno::Perm);
         }
         let dir = self.writable_dir(ctx, &parent)?;
@@ -202,7 +202,8 @@ impl World {
         }
         self.check_dir_writable(ctx, &parent, path)?;
         let pst = self.stat_loc(&ctx.ns, &parent);
-        if pst.mode & 0o1000 != 0 && ctx.cred.uid != 0 {
+        // A sticky directory: the file's owner, the directory's, or a holder of CAP_FOWNER.
+        if pst.mode & 0o1000 != 0 && !ctx.cred.capable(crate::caps::Cap::FOWNER) {
             let st = self.stat_loc(&ctx.ns, &loc);
             if st.uid != ctx.cred.uid && pst.uid != ctx.cred.uid {
                 return Err(Errno::Perm);

@@ -162,6 +162,9 @@ pub(super) fn load(world: &World, sh: &Shell, files: &[String], project: Option<
         s.read_only = spec.get("read_only").and_then(|v| v.as_bool()).unwrap_or(false);
         s.ports = spec.get("ports").and_then(|p| p.as_array()).map(|a| a.iter().filter_map(as_string).collect()).unwrap_or_default();
         s.tmpfs = spec.get("tmpfs").and_then(string_list_plain).unwrap_or_default();
+        s.cap_add = spec.get("cap_add").and_then(string_list_plain).unwrap_or_default();
+        s.cap_drop = spec.get("cap_drop").and_then(string_list_plain).unwrap_or_default();
+        s.privileged = spec.get("privileged").and_then(|v| v.as_bool()).unwrap_or(false);
         s.depends_on = match spec.get("depends_on") {
             Some(Value::Array(a)) => a.iter().filter_map(as_string).collect(),
             Some(Value::Object(o)) => o.keys().cloned().collect(),

@@ -137,6 +137,9 @@ pub(super) fn create_service(
     spec.env = s.environment.iter().map(|(k, v)| format!("{k}={v}")).collect();
     spec.entrypoint = s.entrypoint.as_ref().map(|e| e.join(" "));
     spec.read_only = s.read_only;
+    spec.cap_add = s.cap_add.clone();
+    spec.cap_drop = s.cap_drop.clone();
+    spec.privileged = s.privileged;
     spec.network_mode = s.network_mode.clone().unwrap_or_else(|| format!("{}_default", p.name));
     spec.command = s.command.clone().unwrap_or_default();
     // `up` pulls first; a service created another way gets its image the same way, quietly.

@@ -163,11 +163,9 @@ pub fn run(world: &mut World, sh: &mut Shell, argv: &[String], io: &mut Io) -> E
         );
     }
     let worker = if root {
-        crate::userland::users::resolve_user(world, &ctx, &config.user).map(|(c, _)| c).unwrap_or_else(|_| Cred {
-            uid: 65534,
-            gid: 65534,
-            groups: vec![65534],
-        })
+        crate::userland::users::resolve_user(world, &ctx, &config.user)
+            .map(|(c, _)| c)
+            .unwrap_or_else(|_| Cred::new(65534, 65534, vec![65534]))
     } else {
         ctx.cred.clone()
     };

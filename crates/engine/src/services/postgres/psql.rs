@@ -230,7 +230,7 @@ fn connect(world: &World, ctx: &Ctx, o: &Options, env: &[String]) -> Result<Conn
     };
     let lock_text = String::from_utf8_lossy(&lock_text.to_vec()).into_owned();
     let path = lock_text.lines().nth(1).unwrap_or(crate::catalog::PGDATA).to_string();
-    let server = Cred { uid: st.uid, gid: st.gid, groups: vec![st.gid] };
+    let server = Cred::new(st.uid, st.gid, vec![st.gid]);
     let dir = DataDir { path, ctx: Ctx { ns: ctx.ns.clone(), cred: server, cwd: "/".into(), umask: 0o077 } };
     let os_user = crate::userland::users::user_name(world, ctx, ctx.cred.uid).unwrap_or_else(|| ctx.cred.uid.to_string());
     let user = o.user.clone().or_else(|| env_value(env, "PGUSER").map(str::to_string)).unwrap_or(os_user);

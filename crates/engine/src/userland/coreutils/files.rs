@@ -237,14 +237,17 @@ pub(super) fn touch(p: &mut Proc, args: &[String]) -> i32 {
     for op in ops {
         let res = match p.world.resolve(&p.ctx, &op, true) {
             Ok(loc) => {
-                // utimensat(NOW) needs ownership or write permission; a given time, ownership.
+                // utimensat(NOW) needs ownership, CAP_FOWNER or write permission; a given time,
+                // ownership or CAP_FOWNER (EPERM without).
                 let st = p.world.stat_loc(&p.ctx.ns, &loc);
                 let writable = !explicit
                     && crate::vfs::may(st.uid, st.gid, st.mode, st.ftype == FileType::Dir, &p.ctx.cred, crate::vfs::Access::Write);
-                if p.ctx.cred.uid != 0 && st.uid != p.ctx.cred.uid && !writable {
-                    Err(Errno::Access)
-                } else {
+                if p.ctx.cred.owns_or_fowner(st.uid) || writable {
                     p.world.set_meta_loc(&p.ctx, &loc, &mut |i| i.mtime = now)
+                } else if explicit {
+                    Err(Errno::Perm)
+                } else {
+                    Err(Errno::Access)
                 }
             }
             Err(Errno::NoEnt) if no_create => Ok(()),
@@ -318,7 +321,7 @@ fn copy_path(p: &mut Proc, src: &str, dst: &str, how: CopyHow) -> Result<(), Err
                 p.world.set_meta(&p.ctx, dst, true, &mut |i| {
                     i.mode = mode & if preserve { 0o7777 } else { 0o777 };
                     if preserve {
-                        if me.uid == 0 {
+                        if me.capable(crate::caps::Cap::CHOWN) {
                             i.uid = uid;
                             i.gid = gid;
                         }

@@ -45,12 +45,15 @@ pub(super) fn chmod(p: &mut Proc, args: &[String]) -> i32 {
                 p.err(&format!("invalid mode: {spec}"));
                 return 1;
             };
-            if p.ctx.cred.uid != 0 && st.uid != p.ctx.cred.uid {
+            if !p.ctx.cred.owns_or_fowner(st.uid) {
                 let q = p.q(&t);
                 p.err_dialect(&format!("changing permissions of {q}: Operation not permitted"), &format!("{t}: Operation not permitted"));
                 status = 1;
                 continue;
             }
+            // The set-group-ID bit stays only for a member of the file's group or with CAP_FSETID.
+            let keeps_setgid = p.ctx.cred.in_group(st.gid) || p.ctx.cred.capable(crate::caps::Cap::FSETID);
+            let new_mode = if keeps_setgid { new_mode } else { new_mode & !0o2000 };
             if let Err(e) = p.world.set_meta(&p.ctx, &t, true, &mut |i| i.mode = new_mode) {
                 let q = p.q(&t);
                 p.err_dialect(&format!("changing permissions of {q}: {e}"), &format!("{t}: {e}"));
@@ -155,9 +158,9 @@ pub(super) fn chown(p: &mut Proc, args: &[String]) -> i32 {
             let follow = k == 0;
             let res = match p.world.stat(&p.ctx, &t, follow) {
                 Ok(st) => {
-                    // Root changes owners with CAP_CHOWN, which `--cap-drop` can take away.
-                    let cap_chown = p.world.ns_container(&p.ctx.ns).is_none_or(|c| c.host.has_cap("CHOWN"));
-                    let allowed = (p.ctx.cred.uid == 0 && cap_chown)
+                    // Root changes owners with CAP_CHOWN, which `--cap-drop` can take away; the
+                    // owner may keep the owner and give the file a group of their own.
+                    let allowed = p.ctx.cred.capable(crate::caps::Cap::CHOWN)
                         || (uid.is_none_or(|u| u == st.uid) && st.uid == p.ctx.cred.uid && gid.is_none_or(|g| p.ctx.cred.in_group(g)));
                     if !allowed {
                         Err(Errno::Perm)
