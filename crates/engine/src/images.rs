@@ -98,6 +98,7 @@ pub fn add_layer(
         root,
         size,
         kept_by_build_cache,
+        build_steps: Vec::new(),
     });
     layers.len() - 1
 }

@@ -82,6 +82,9 @@ pub struct Layer {
     pub size: u64,
     /// Layers made by BuildKit stay referenced by the build cache after their image goes.
     pub kept_by_build_cache: bool,
+    /// The RUN steps BuildKit's cache knows made it (its parent's chain id and the step's
+    /// history line, arguments included): the same step on the same parent is CACHED.
+    pub build_steps: Vec<String>,
 }
 
 #[derive(Clone, Debug, Default, PartialEq)]

@@ -13,6 +13,7 @@ use crate::world::{Cred, HistoryEntry, Image, ImageConfig, World};
 use super::build_output;
 use super::buildkit::{drop_scratch, hub_name, hub_repository, scratch_container};
 use super::commit::apply_change;
+use super::dockerfile_vars::{self as vars, Args, Mode};
 use crate::daemon::images::make_image;
 use crate::daemon::layers::{sha256_hex, store_layer};
 
@@ -180,18 +181,46 @@ pub fn build_labeled(world: &mut World, sh: &crate::shell::Shell, args: &[String
             return 1;
         }
     };
+    if let Some(mode) = parsed.get("progress").filter(|m| parsed.has("quiet") && matches!(*m, "plain" | "tty" | "rawjson")) {
+        io.err_line(&format!("ERROR: progress={mode} and quiet cannot be used together"));
+        return 1;
+    }
     let network_none = parsed.get("network") == Some("none");
+    let no_cache = parsed.has("no-cache");
     let quiet = parsed.has("quiet");
     let mut progress = Progress::new(label);
     let file_name = crate::fs::parent_and_name(&dockerfile_path).1;
     progress
         .vertex(&format!("[internal] load build definition from {file_name}"), &[format!("transferring dockerfile: {}B done", text.len())]);
-    let bases: Vec<String> = instructions
+    // `--build-arg NAME=VALUE`, or `NAME` for the client's own variable of that name.
+    let given: Vec<(String, String)> = parsed
+        .all("build-arg")
         .iter()
-        .filter(|i| i.keyword == "FROM")
-        .filter_map(|i| i.args.split_whitespace().next().map(str::to_string))
-        .filter(|b| b != "scratch")
+        .filter_map(|a| match a.split_once('=') {
+            Some((k, v)) => Some((k.to_string(), v.to_string())),
+            None => sh.exported.contains(a).then(|| sh.vars.get(a).map(|v| (a.clone(), v.clone()))).flatten(),
+        })
         .collect();
+    let mut args = Args::new(given);
+    if let Some(bare) = instructions.iter().find(|i| i.keyword == "ARG" && i.args.is_empty()) {
+        let failure = BuildFailure {
+            message: format!("dockerfile parse error on line {}: ARG requires at least one argument", bare.line),
+            step: Some((String::new(), Vec::new(), bare.line)),
+        };
+        io.err_str(&failure.excerpt(&text, &file_name, true));
+        io.err_line(&format!("ERROR: failed to solve: {}", failure.message));
+        return 1;
+    }
+    // The arguments before the first FROM are what a FROM line may name.
+    for inst in instructions.iter().take_while(|i| i.keyword != "FROM").filter(|i| i.keyword == "ARG") {
+        args.declare(&inst.args, false, &|_| None);
+    }
+    let base_of = |inst: &Instruction, args: &Args| {
+        let word = inst.args.split_whitespace().next().unwrap_or("");
+        vars::substitute(word, &|n| args.value(n, false), Mode::Words)
+    };
+    let bases: Vec<String> =
+        instructions.iter().filter(|i| i.keyword == "FROM").map(|i| base_of(i, &args)).filter(|b| b != "scratch").collect();
     for b in &bases {
         progress.vertex(&format!("[internal] load metadata for {}", hub_name(b)), &[]);
     }
@@ -215,11 +244,35 @@ pub fn build_labeled(world: &mut World, sh: &crate::shell::Shell, args: &[String
     let mut failure: Option<BuildFailure> = None;
     let context = BuildContext { dir: &ctx_dir, reader: &user_ctx, ignore: dockerignore(world, &user_ctx, &ctx_dir), named: &named };
     for inst in &instructions {
-        let args_text = inst.args.clone();
+        // What an ENV set, then what an ARG of the stage holds (oracle-106).
+        let env_value = |config: &ImageConfig, n: &str| {
+            config.env.iter().find_map(|e| e.strip_prefix(n).and_then(|r| r.strip_prefix('='))).map(str::to_string)
+        };
+        let lookup = |n: &str| env_value(&config, n).or_else(|| args.value(n, true));
+        let args_text = match inst.keyword.as_str() {
+            "RUN" | "CMD" | "ENTRYPOINT" | "ARG" | "ENV" | "LABEL" | "FROM" | "SHELL" | "HEALTHCHECK" | "ONBUILD" => inst.args.clone(),
+            // JSON lists keep their form, each item substituted.
+            _ => match serde_json::from_str::<Vec<String>>(&inst.args) {
+                Ok(items) => serde_json::to_string(&items.iter().map(|i| vars::substitute(i, &lookup, Mode::Words)).collect::<Vec<_>>())
+                    .unwrap_or_default(),
+                Err(_) => vars::words(&inst.args).iter().map(|w| vars::substitute(w, &lookup, Mode::Words)).collect::<Vec<_>>().join(" "),
+            },
+        };
         match inst.keyword.as_str() {
+            "ARG" if !seen_from => {}
+            "ARG" => {
+                let shown = args.declare(&args_text, true, &|n| env_value(&config, n));
+                history.push(HistoryEntry {
+                    created: now,
+                    created_by: format!("ARG {shown}"),
+                    empty_layer: true,
+                    comment: "buildkit.dockerfile.v0".into(),
+                });
+            }
             "FROM" => {
                 step += 1;
-                let base = args_text.split_whitespace().next().unwrap_or("").to_string();
+                args.new_stage();
+                let base = base_of(inst, &args);
                 if base == "scratch" {
                     layers.clear();
                     history.clear();
@@ -229,7 +282,13 @@ pub fn build_labeled(world: &mut World, sh: &crate::shell::Shell, args: &[String
                         failure = Some(BuildFailure::plain(unresolved_source(&base)));
                         break;
                     };
-                    progress.vertex(&format!("[{stage}{step}/{total}] FROM {}", resolved.shown), &resolved.lines);
+                    let from = format!("[{stage}{step}/{total}] FROM {}", resolved.shown);
+                    // Compose's builds tell a base already on the machine as CACHED (oracle-106).
+                    if label.is_some() && resolved.lines.is_empty() {
+                        progress.cached_vertex(&from);
+                    } else {
+                        progress.vertex(&from, &resolved.lines);
+                    }
                     layers = resolved.layers;
                     config = resolved.config;
                     history = resolved.history;
@@ -261,15 +320,33 @@ pub fn build_labeled(world: &mut World, sh: &crate::shell::Shell, args: &[String
                     }
                 }
                 let created_by = match inst.keyword.as_str() {
-                    "RUN" => format!("RUN /bin/sh -c {args_text} # buildkit"),
+                    "RUN" => format!("RUN {}/bin/sh -c {args_text} # buildkit", args.history_prefix()),
                     "WORKDIR" => format!(
                         "WORKDIR {}",
                         crate::fs::normalize(if config.working_dir.is_empty() { "/" } else { &config.working_dir }, &args_text)
                     ),
                     k => format!("{k} {args_text} # buildkit"),
                 };
-                let name = format!("[{stage}{step}/{total}] {} {args_text}", inst.keyword);
-                let (root, output) = match build_step(world, &layers, &config, inst, &context, network_none) {
+                // A RUN step's name shows the variables that have a value (BuildKit's display).
+                let shown = if inst.keyword == "RUN" { vars::substitute(&args_text, &lookup, Mode::Name) } else { args_text.clone() };
+                let name = format!("[{stage}{step}/{total}] {} {shown}", inst.keyword);
+                let run_env: Vec<String> =
+                    args.environment().into_iter().filter(|e| env_value(&config, e.split('=').next().unwrap_or("")).is_none()).collect();
+                let step_inst = Instruction { keyword: inst.keyword.clone(), args: args_text.clone(), line: inst.line };
+                // BuildKit keys a RUN step by its parent and its command with the arguments; other
+                // steps here by what they make.
+                let parent_chain = layers.last().map(|l| world.layers()[*l].chain_id.clone()).unwrap_or_default();
+                let step_key = format!("{parent_chain}\n{created_by}");
+                let cached_run = (inst.keyword == "RUN" && !no_cache)
+                    .then(|| world.layers().iter().position(|l| !l.chain_id.is_empty() && l.build_steps.contains(&step_key)))
+                    .flatten();
+                if let Some(l) = cached_run {
+                    progress.cached_vertex(&name);
+                    layers.push(l);
+                    history.push(HistoryEntry { created: now, created_by, empty_layer: false, comment: "buildkit.dockerfile.v0".into() });
+                    continue;
+                }
+                let (root, output) = match build_step(world, &layers, &config, &step_inst, &context, network_none, &run_env) {
                     Ok(r) => r,
                     Err(StepError { output, message }) => {
                         progress.failed_vertex(&name, &output, &message);
@@ -282,7 +359,12 @@ pub fn build_labeled(world: &mut World, sh: &crate::shell::Shell, args: &[String
                 }
                 let known = world.layers().len();
                 let l = store_layer(world, &layers, root, true);
-                if l < known {
+                if inst.keyword == "RUN" {
+                    if let Some(layer) = world.layer_mut(l).filter(|layer| !layer.build_steps.contains(&step_key)) {
+                        layer.build_steps.push(step_key);
+                    }
+                }
+                if l < known && inst.keyword != "RUN" && !no_cache {
                     progress.cached_vertex(&name);
                 } else {
                     progress.run_vertex(&name, &output);
@@ -290,7 +372,29 @@ pub fn build_labeled(world: &mut World, sh: &crate::shell::Shell, args: &[String
                 layers.push(l);
                 history.push(HistoryEntry { created: now, created_by, empty_layer: false, comment: "buildkit.dockerfile.v0".into() });
             }
-            "ARG" | "SHELL" | "STOPSIGNAL" | "HEALTHCHECK" | "ONBUILD" | "MAINTAINER" => {}
+            "ENV" | "LABEL" => {
+                let pairs = vars::pairs(&args_text, &lookup);
+                for (k, v) in &pairs {
+                    if inst.keyword == "ENV" {
+                        // A variable set again keeps its place (PATH stays first).
+                        let pair = format!("{k}={v}");
+                        match config.env.iter_mut().find(|e| e.split('=').next() == Some(k.as_str())) {
+                            Some(e) => *e = pair,
+                            None => config.env.push(pair),
+                        }
+                    } else {
+                        config.labels.insert(k.clone(), v.clone());
+                    }
+                }
+                let shown: Vec<String> = pairs.iter().map(|(k, v)| format!("{k}={v}")).collect();
+                history.push(HistoryEntry {
+                    created: now,
+                    created_by: format!("{} {}", inst.keyword, shown.join(" ")),
+                    empty_layer: true,
+                    comment: "buildkit.dockerfile.v0".into(),
+                });
+            }
+            "SHELL" | "STOPSIGNAL" | "HEALTHCHECK" | "ONBUILD" | "MAINTAINER" => {}
             _ => match apply_change(&mut config, &format!("{} {}", inst.keyword, args_text)) {
                 Ok(created_by) => {
                     history.push(HistoryEntry { created: now, created_by, empty_layer: true, comment: "buildkit.dockerfile.v0".into() })
@@ -303,10 +407,16 @@ pub fn build_labeled(world: &mut World, sh: &crate::shell::Shell, args: &[String
         }
     }
     if let Some(f) = failure {
-        if !quiet {
-            io.err_str(&progress.text);
+        if label.is_some() {
+            // Compose prints BuildKit's progress on its standard output (oracle-106).
+            io.out_str(&format!("{}{}", progress.text, f.step_block()));
+            io.err_str(&f.dockerfile_lines(&text, &file_name));
+        } else {
+            if !quiet {
+                show_progress(io, &progress.text, label);
+            }
+            io.err_str(&f.excerpt(&text, &file_name, quiet));
         }
-        io.err_str(&f.excerpt(&text, &file_name, quiet));
         io.err_line(&format!("ERROR: failed to solve: {}", f.message));
         return 1;
     }
@@ -323,7 +433,7 @@ pub fn build_labeled(world: &mut World, sh: &crate::shell::Shell, args: &[String
                     io.out_str("\n");
                 } else {
                     progress.vertex(vertex, &[line]);
-                    io.err_str(&progress.text);
+                    show_progress(io, &progress.text, label);
                 }
                 0
             }
@@ -352,7 +462,7 @@ pub fn build_labeled(world: &mut World, sh: &crate::shell::Shell, args: &[String
         // The simulated registry takes pulls only: Docker Hub refuses a push without a login.
         let target = tags.first().map(|t| hub_name(t)).unwrap_or_default();
         if !quiet {
-            io.err_str(&progress.text);
+            show_progress(io, &progress.text, label);
         }
         io.err_line(&format!("ERROR: failed to solve: failed to push {target}: push access denied, repository does not exist or may require authorization: server message: insufficient_scope: authorization failed"));
         return 1;
@@ -365,7 +475,7 @@ pub fn build_labeled(world: &mut World, sh: &crate::shell::Shell, args: &[String
             export.push(format!("naming to {} done", hub_repository(&t)));
         }
         progress.vertex("exporting to image", &export);
-        io.err_str(&progress.text);
+        show_progress(io, &progress.text, label);
     }
     let mut status = 0;
     if let Some(path) = parsed.get("iidfile") {
@@ -381,6 +491,16 @@ pub fn build_labeled(world: &mut World, sh: &crate::shell::Shell, args: &[String
         }
     }
     status
+}
+
+/// BuildKit's progress: on the standard error of `docker build`, on the standard output of
+/// a compose command that builds (oracle-106).
+fn show_progress(io: &mut Io, text: &str, label: Option<&str>) {
+    if label.is_some() {
+        io.out_str(text);
+    } else {
+        io.err_str(text);
+    }
 }
 
 /// BuildKit's failure for a name neither on disk nor in the registry (`FROM`, `COPY --from`).
@@ -503,15 +623,24 @@ impl BuildFailure {
     /// The step's output again and the Dockerfile lines around it, as BuildKit prints them;
     /// with `-q` only the Dockerfile lines (oracle-24).
     fn excerpt(&self, dockerfile: &str, file_name: &str, quiet: bool) -> String {
-        let Some((name, output, line)) = &self.step else { return String::new() };
-        let mut out = String::new();
-        if !quiet {
-            out.push_str(&format!("------\n > {name}:\n"));
-            for (i, l) in output.iter().enumerate() {
-                out.push_str(&format!("{} {l}\n", run_timestamp(i)));
-            }
-            out.push_str("------\n");
+        format!("{}{}", if quiet { String::new() } else { self.step_block() }, self.dockerfile_lines(dockerfile, file_name))
+    }
+
+    /// The failed step's name and output between dashes.
+    fn step_block(&self) -> String {
+        let Some((name, output, _)) = self.step.as_ref().filter(|(name, _, _)| !name.is_empty()) else { return String::new() };
+        let mut out = format!("------\n > {name}:\n");
+        for (i, l) in output.iter().enumerate() {
+            out.push_str(&format!("{} {l}\n", run_timestamp(i)));
         }
+        out.push_str("------\n");
+        out
+    }
+
+    /// The Dockerfile lines around the failed one.
+    fn dockerfile_lines(&self, dockerfile: &str, file_name: &str) -> String {
+        let Some((_, _, line)) = &self.step else { return String::new() };
+        let mut out = String::new();
         // After a final newline BuildKit shows one more, empty, line: split gives it too.
         let lines: Vec<&str> = dockerfile.split('\n').collect();
         out.push_str(&format!("{file_name}:{line}\n--------------------\n"));
@@ -551,6 +680,7 @@ fn build_step(
     inst: &Instruction,
     context: &BuildContext,
     network_none: bool,
+    run_env: &[String],
 ) -> Result<(InodeId, Vec<String>), StepError> {
     let (ctx_dir, user_ctx) = (context.dir, context.reader);
     let scratch = scratch_container(world, layers, config, network_none);
@@ -560,7 +690,7 @@ fn build_step(
         match inst.keyword.as_str() {
             "RUN" => {
                 let mut sh =
-                    super::container_shell(world, &id, None, None, &[]).map_err(|m| StepError { output: Vec::new(), message: m })?;
+                    super::container_shell(world, &id, None, None, run_env).map_err(|m| StepError { output: Vec::new(), message: m })?;
                 sh.depth = 1;
                 let script = match serde_json::from_str::<Vec<String>>(&inst.args) {
                     Ok(v) => v.join(" "),

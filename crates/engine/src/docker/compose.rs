@@ -33,6 +33,9 @@ struct Service {
     name: String,
     image: Option<String>,
     build: Option<(String, Option<String>)>,
+    /// `build.args` (`--build-arg`s) and `build.network`.
+    build_args: Vec<(String, String)>,
+    build_network: Option<String>,
     command: Option<Vec<String>>,
     entrypoint: Option<Vec<String>>,
     environment: Vec<(String, String)>,
@@ -442,7 +445,7 @@ fn run_oneoff(world: &mut World, sh: &mut Shell, p: &Project, args: &[String], i
     let Some(s) = p.services.iter().find(|s| s.name == *svc) else {
         return err(io, &format!("no such service: {svc}"));
     };
-    if let Err(code) = ensure_images(world, sh, p, &[s], io) {
+    if let Err(code) = ensure_images(world, sh, p, &[s], parsed.has("build"), io) {
         return code;
     }
     if let Err(code) = ensure_volumes(world, p, io) {

@@ -367,7 +367,7 @@ pub fn image_json(world: &World, i: usize) -> Value {
             d.remove("LowerDir");
         }
     }
-    json!({
+    let mut doc = json!({
         "Id": im.id,
         "RepoTags": im.tags,
         "RepoDigests": [],
@@ -407,7 +407,18 @@ pub fn image_json(world: &World, i: usize) -> Value {
         "Metadata": {
             "LastTagTime": im.last_tag_time.map(rfc3339_nano).unwrap_or_else(|| "0001-01-01T00:00:00Z".into()),
         }
-    })
+    });
+    // An image's `ExposedPorts` sit where a container's do (oracle-106).
+    if let (false, Some(config)) = (cfg.exposed_ports.is_empty(), doc.get_mut("Config").and_then(Value::as_object_mut)) {
+        for (key, value) in std::mem::take(config) {
+            let attach_stderr = key == "AttachStderr";
+            config.insert(key, value);
+            if attach_stderr {
+                config.insert("ExposedPorts".into(), Value::Object(cfg.exposed_ports.iter().map(|p| (p.clone(), json!({}))).collect()));
+            }
+        }
+    }
+    doc
 }
 
 pub(super) fn repo_tag(tag: &str) -> (String, String) {

@@ -7,6 +7,7 @@ mod commit;
 pub mod compose;
 mod control;
 mod cp;
+mod dockerfile_vars;
 pub mod flags;
 pub mod format;
 pub mod image;

@@ -145,6 +145,16 @@ pub(super) fn builder_prune(world: &mut World, args: &[String], io: &mut Io) -> 
     if !parsed.has("force") && !confirm(world, io, warning) {
         return 0;
     }
+    // The cache forgets its RUN steps: all of them, or (dangling ones) those of layers no
+    // image uses.
+    let used: Vec<usize> = world.images().iter().flat_map(|im| im.layers.iter().copied()).collect();
+    for at in 0..world.layers().len() {
+        if parsed.has("all") || !used.contains(&at) {
+            if let Some(layer) = world.layer_mut(at) {
+                layer.build_steps.clear();
+            }
+        }
+    }
     io.out_str("Total:\t0B\n");
     0
 }

@@ -31,6 +31,15 @@ pub(super) fn config_yaml(p: &Project) -> String {
                 crate::fs::normalize(&p.dir, ctx),
                 df.clone().unwrap_or_else(|| "Dockerfile".into())
             ));
+            if !s.build_args.is_empty() {
+                y.push_str("      args:\n");
+                for (k, v) in &s.build_args {
+                    y.push_str(&format!("        {k}: {}\n", yaml_scalar(v)));
+                }
+            }
+            if let Some(n) = &s.build_network {
+                y.push_str(&format!("      network: {}\n", yaml_scalar(n)));
+            }
         }
         if let Some(c) = &s.command {
             y.push_str("    command:\n");

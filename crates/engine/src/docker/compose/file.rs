@@ -142,6 +142,16 @@ pub(super) fn load(world: &World, sh: &Shell, files: &[String], project: Option<
             }
             _ => None,
         };
+        if let Some(Value::Object(b)) = spec.get("build") {
+            s.build_args = match b.get("args") {
+                Some(Value::Object(o)) => o.iter().map(|(k, v)| (k.clone(), as_string(v).unwrap_or_default())).collect(),
+                Some(Value::Array(a)) => {
+                    a.iter().filter_map(as_string).filter_map(|e| e.split_once('=').map(|(k, v)| (k.to_string(), v.to_string()))).collect()
+                }
+                _ => Vec::new(),
+            };
+            s.build_network = b.get("network").and_then(as_string);
+        }
         s.command = spec.get("command").and_then(string_list);
         s.entrypoint = spec.get("entrypoint").and_then(string_list);
         match spec.get("environment") {

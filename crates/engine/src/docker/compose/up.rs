@@ -13,17 +13,31 @@ fn service_image(p: &Project, s: &Service) -> String {
     s.image.clone().unwrap_or_else(|| format!("{}-{}", p.name, s.name))
 }
 
-/// Builds the images of the services with a `build` section that are missing, as `up` does
-/// before it creates anything, printing BuildKit's progress with the service's name.
-pub(super) fn ensure_images(world: &mut World, sh: &Shell, p: &Project, services: &[&Service], io: &mut Io) -> Result<(), i32> {
+/// Builds the images of the services with a `build` section that are missing (all of them
+/// with `--build`), as `up` does before it creates anything, printing BuildKit's progress with
+/// the service's name.
+pub(super) fn ensure_images(
+    world: &mut World,
+    sh: &Shell,
+    p: &Project,
+    services: &[&Service],
+    rebuild: bool,
+    io: &mut Io,
+) -> Result<(), i32> {
     for s in services {
         let Some((ctx, df)) = &s.build else { continue };
         let tag = service_image(p, s);
-        if super::find_image(world, &tag).is_some() {
+        if super::find_image(world, &tag).is_some() && !rebuild {
             continue;
         }
         let context = crate::fs::normalize(&p.dir, ctx);
         let mut bargs = vec!["-t".to_string(), tag];
+        for (k, v) in &s.build_args {
+            bargs.push(format!("--build-arg={k}={v}"));
+        }
+        if let Some(n) = &s.build_network {
+            bargs.push(format!("--network={n}"));
+        }
         if let Some(df) = df {
             bargs.push("-f".into());
             bargs.push(crate::fs::normalize(&context, df));
@@ -270,7 +284,7 @@ pub(super) fn up(world: &mut World, sh: &mut Shell, p: &Project, args: &[String]
     if let Err(code) = pull_missing(world, &selected, io) {
         return code;
     }
-    if let Err(code) = ensure_images(world, sh, p, &selected, io) {
+    if let Err(code) = ensure_images(world, sh, p, &selected, parsed.has("build"), io) {
         return code;
     }
     if let Err(code) = ensure_volumes(world, p, io) {
@@ -389,8 +403,12 @@ fn converge(
 ) -> Result<Option<(String, bool)>, i32> {
     let name = replica_name(p, s, number);
     let hash = service_hash(p, s);
-    let existing =
-        world.named_container(&name).map(|c| (c.id.clone(), c.status, c.compose.as_ref().is_some_and(|c| c.config_hash == hash)));
+    // A container whose image was rebuilt (`up --build`) diverged too.
+    let image_now = super::find_image(world, &service_image(p, s)).map(|i| world.images()[i].id.clone());
+    let existing = world.named_container(&name).map(|c| {
+        let same_image = image_now.as_ref().is_none_or(|id| *id == c.image_id);
+        (c.id.clone(), c.status, same_image && c.compose.as_ref().is_some_and(|c| c.config_hash == hash))
+    });
     // --no-recreate keeps a container whose configuration changed.
     let kept = |same: bool| (same || parsed.has("no-recreate")) && !parsed.has("force-recreate");
     match existing {
