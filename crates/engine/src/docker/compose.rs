@@ -3,6 +3,7 @@
 
 mod config;
 mod file;
+mod interpolate;
 mod up;
 
 use std::collections::BTreeMap;
@@ -70,6 +71,8 @@ struct Project {
     /// The compose file, and whether it still has the obsolete top-level `version`.
     file: String,
     has_version: bool,
+    /// The variables interpolation met unset, in order (a warning each).
+    unset_variables: Vec<String>,
     services: Vec<Service>,
     volumes: Vec<TopVolume>,
 }
@@ -159,12 +162,19 @@ pub fn cli(world: &mut World, sh: &mut Shell, args: &[String], io: &mut Io) -> i
         io.out_str("Docker Compose version 2.26.1-4\n");
         return 0;
     }
-    let project = match load(world, sh, &g.all("file"), g.get("project-name")) {
+    let project = match load(world, sh, &g.all("file"), g.get("project-name"), g.get("env-file")) {
         Ok(p) => p,
-        Err(m) => return err(io, &m),
+        Err(file::LoadError::Refused(m, code)) => {
+            io.err_line(&m);
+            return code;
+        }
+        Err(file::LoadError::Other(m)) => return err(io, &m),
     };
     if project.has_version {
         warn(world, io, &format!("{}: `version` is obsolete", project.file));
+    }
+    for name in &project.unset_variables {
+        warn(world, io, &format!("The \"{name}\" variable is not set. Defaulting to a blank string."));
     }
     match sub.as_str() {
         "config" => {

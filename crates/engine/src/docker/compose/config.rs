@@ -3,21 +3,27 @@
 use super::{Project, SvcVolume};
 use crate::sorting::sort;
 
-/// YAML scalars as compose-go writes them (quoted when they would read as something else).
+/// YAML scalars as compose-go writes them: a `$` as `$$` (as the file would escape it); in
+/// double quotes when they would read as another type (a number, a boolean, null), in single
+/// quotes when plain style cannot hold them (a leading indicator, a trailing blank or colon),
+/// as yaml.v3's emitter chooses (oracle-107).
 fn yaml_scalar(s: &str) -> String {
-    let special = s.is_empty()
+    let s = s.replace('$', "$$");
+    let typed = s.is_empty()
         || s.parse::<f64>().is_ok()
-        || matches!(s, "true" | "false" | "null" | "yes" | "no" | "on" | "off" | "~" | "True" | "False" | "Null" | "NULL")
-        || s.starts_with(['-', '?', ':', '[', ']', '{', '}', '!', '*', '&', '#', '|', '>', '\'', '"', '%', '@', '`', ',', ' '])
+        || matches!(s.as_str(), "true" | "false" | "null" | "yes" | "no" | "on" | "off" | "~" | "True" | "False" | "Null" | "NULL");
+    let not_plain = s.starts_with(['-', '?', ':', '[', ']', '{', '}', '!', '*', '&', '#', '|', '>', '\'', '"', '%', '@', '`', ',', ' '])
         || s.ends_with(' ')
         || s.contains(": ")
         || s.contains(" #")
         || s.ends_with(':');
-    let needs = special && !(s.starts_with('-') && s.len() > 1 && !s.starts_with("- ") && s.parse::<f64>().is_err());
-    if needs {
+    let dash_word = s.starts_with('-') && s.len() > 1 && !s.starts_with("- ") && !s.ends_with(' ') && !s.ends_with(':');
+    if typed {
         format!("\"{}\"", s.replace('\\', "\\\\").replace('"', "\\\""))
+    } else if not_plain && !dash_word {
+        format!("'{}'", s.replace('\'', "''"))
     } else {
-        s.to_string()
+        s
     }
 }
 

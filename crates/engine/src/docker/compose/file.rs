@@ -84,7 +84,55 @@ fn project_name_from_dir(dir: &str) -> String {
     base.to_ascii_lowercase().chars().filter(|c| c.is_ascii_alphanumeric() || *c == '-' || *c == '_').collect()
 }
 
-pub(super) fn load(world: &World, sh: &Shell, files: &[String], project: Option<&str>) -> Result<Project, String> {
+/// Why a compose file could not be read.
+pub(super) enum LoadError {
+    /// Compose refused it with its own status: 15 for interpolation, 14 for a missing env file.
+    Refused(String, i32),
+    Other(String),
+}
+
+impl From<String> for LoadError {
+    fn from(m: String) -> LoadError {
+        LoadError::Other(m)
+    }
+}
+
+impl From<&str> for LoadError {
+    fn from(m: &str) -> LoadError {
+        LoadError::Other(m.to_string())
+    }
+}
+
+/// `env_file: FILE` or a list of them, relative to the project: their variables in order, a
+/// later file's value winning (oracle-107).
+fn env_files(world: &World, sh: &Shell, dir: &str, spec: Option<&Value>) -> Result<Vec<(String, String)>, LoadError> {
+    let files = match spec {
+        Some(Value::String(f)) => vec![f.clone()],
+        Some(Value::Array(a)) => a.iter().filter_map(as_string).collect(),
+        _ => Vec::new(),
+    };
+    let mut vars: Vec<(String, String)> = Vec::new();
+    for f in files {
+        let path = crate::fs::normalize(dir, &f);
+        let Ok(data) = world.read(&sh.ctx, &path) else {
+            return Err(LoadError::Refused(format!("env file {path} not found: stat {path}: no such file or directory"), 14));
+        };
+        for (k, v) in super::interpolate::dotenv(&String::from_utf8_lossy(&data.to_vec())) {
+            vars.retain(|(name, _)| *name != k);
+            vars.push((k, v));
+        }
+    }
+    Ok(vars)
+}
+
+/// Reads the project from its file; `env_file` replaces the project's `.env` (`--env-file`).
+pub(super) fn load(
+    world: &World,
+    sh: &Shell,
+    files: &[String],
+    project: Option<&str>,
+    env_file: Option<&str>,
+) -> Result<Project, LoadError> {
     let cwd = sh.ctx.cwd.clone();
     let candidates = ["compose.yaml", "compose.yml", "docker-compose.yaml", "docker-compose.yml"];
     let file = if let Some(f) = files.first() {
@@ -105,10 +153,22 @@ pub(super) fn load(world: &World, sh: &Shell, files: &[String], project: Option<
     };
     let text = match world.read(&sh.ctx, &file) {
         Ok(d) => String::from_utf8_lossy(&d.to_vec()).into_owned(),
-        Err(_) => return Err(format!("open {file}: no such file or directory")),
+        Err(_) => return Err(format!("open {file}: no such file or directory").into()),
     };
-    let doc: Value = yaml_serde::from_str(&text).map_err(|e| format!("yaml: {e}"))?;
+    let mut doc: Value = yaml_serde::from_str(&text).map_err(|e| format!("yaml: {e}"))?;
     let dir = crate::fs::parent_and_name(&file).0;
+    // The client's environment first, then the project's `.env`.
+    let dotenv_path = match env_file {
+        Some(f) => crate::fs::normalize(&sh.ctx.cwd, f),
+        None => format!("{}/.env", dir.trim_end_matches('/')),
+    };
+    let dotenv =
+        world.read(&sh.ctx, &dotenv_path).map(|d| super::interpolate::dotenv(&String::from_utf8_lossy(&d.to_vec()))).unwrap_or_default();
+    let lookup = |n: &str| {
+        let from_client = sh.exported.contains(n).then(|| sh.vars.get(n).cloned()).flatten();
+        from_client.or_else(|| dotenv.iter().find(|(k, _)| k == n).map(|(_, v)| v.clone()))
+    };
+    let unset_variables = super::interpolate::interpolate(&mut doc, &lookup).map_err(|e| LoadError::Refused(e.to_string(), 15))?;
     let name = project.map(str::to_string).or_else(|| doc.get("name").and_then(as_string)).unwrap_or_else(|| project_name_from_dir(&dir));
     let mut volumes = Vec::new();
     if let Some(Value::Object(vs)) = doc.get("volumes") {
@@ -154,16 +214,20 @@ pub(super) fn load(world: &World, sh: &Shell, files: &[String], project: Option<
         }
         s.command = spec.get("command").and_then(string_list);
         s.entrypoint = spec.get("entrypoint").and_then(string_list);
-        match spec.get("environment") {
-            Some(Value::Object(o)) => s.environment = o.iter().map(|(k, v)| (k.clone(), as_string(v).unwrap_or_default())).collect(),
-            Some(Value::Array(a)) => {
-                s.environment = a
-                    .iter()
-                    .filter_map(as_string)
-                    .map(|e| e.split_once('=').map(|(k, v)| (k.to_string(), v.to_string())).unwrap_or((e.clone(), String::new())))
-                    .collect()
-            }
-            _ => {}
+        let listed: Vec<(String, String)> = match spec.get("environment") {
+            Some(Value::Object(o)) => o.iter().map(|(k, v)| (k.clone(), as_string(v).unwrap_or_default())).collect(),
+            Some(Value::Array(a)) => a
+                .iter()
+                .filter_map(as_string)
+                .map(|e| e.split_once('=').map(|(k, v)| (k.to_string(), v.to_string())).unwrap_or((e.clone(), String::new())))
+                .collect(),
+            _ => Vec::new(),
+        };
+        // `env_file`'s variables, then `environment`'s, which win.
+        s.environment = env_files(world, sh, &dir, spec.get("env_file"))?;
+        for (k, v) in listed {
+            s.environment.retain(|(name, _)| *name != k);
+            s.environment.push((k, v));
         }
         s.user = spec.get("user").and_then(as_string);
         s.working_dir = spec.get("working_dir").and_then(as_string);
@@ -186,13 +250,13 @@ pub(super) fn load(world: &World, sh: &Shell, files: &[String], project: Option<
             }
         }
         if s.image.is_none() && s.build.is_none() {
-            return Err(format!("service {sname} has neither an image nor a build context specified: invalid compose project"));
+            return Err(format!("service {sname} has neither an image nor a build context specified: invalid compose project").into());
         }
         services.push(s);
     }
     sort_by(&mut services, |a, b| a.name.cmp(&b.name));
     let has_version = doc.get("version").is_some();
-    Ok(Project { name, dir, file, has_version, services, volumes })
+    Ok(Project { name, dir, file, has_version, unset_variables, services, volumes })
 }
 
 /// The string members of the mapping `spec[key]` (none if it is missing or not a mapping).
