@@ -17,6 +17,7 @@ pub(crate) mod daemon;
 pub(crate) mod docker;
 pub mod events;
 pub(crate) mod fs;
+pub(crate) mod host_config;
 pub(crate) mod http;
 pub(crate) mod ids;
 pub(crate) mod images;

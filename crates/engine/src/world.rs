@@ -2,11 +2,11 @@
 
 use std::collections::BTreeMap;
 
-use crate::caps::Caps;
 use crate::clock::{Clock, Ids};
 pub use crate::cred::Cred;
 use crate::events::{Event, Measured, SizeAt};
 use crate::fs::{Arena, InodeId};
+pub use crate::host_config::{BoundPort, HostConfig, PortBinding, RestartPolicy};
 use crate::http::{Request, Response};
 pub use crate::ids::ContainerId;
 
@@ -230,90 +230,6 @@ pub enum Status {
     Created,
     Running,
     Exited,
-}
-
-#[derive(Clone, Debug, Default)]
-pub struct HostConfig {
-    pub binds: Option<Vec<String>>,
-    /// `--mount` specs as `HostConfig.Mounts` shows them (JSON objects).
-    pub mounts: Vec<serde_json::Value>,
-    pub tmpfs: BTreeMap<String, String>,
-    pub readonly_rootfs: bool,
-    pub volumes_from: Option<Vec<String>>,
-    pub auto_remove: bool,
-    pub network_mode: String,
-    /// `-p`: ports to publish, in the order given (`HostConfig.PortBindings`).
-    pub port_bindings: Vec<PortBinding>,
-    /// `-P`: publish every exposed port on an ephemeral host port.
-    pub publish_all: bool,
-    /// `--group-add`: more groups for the container's processes (numbers or the image's names).
-    pub group_add: Vec<String>,
-    /// `--shm-size` in bytes (64 MiB when not given).
-    pub shm_size: u64,
-    /// `--cap-drop`: capabilities root loses (`CHOWN`, `ALL`, …), upper case without `CAP_`.
-    pub cap_add: Vec<String>,
-    pub cap_drop: Vec<String>,
-    pub privileged: bool,
-    /// `--add-host NAME:IP`, as given.
-    pub extra_hosts: Vec<String>,
-    /// `--cpus` in billionths of a CPU.
-    pub nano_cpus: i64,
-    /// `--restart`: what the daemon does when the main process ends by itself.
-    pub restart: RestartPolicy,
-}
-
-/// A container's restart policy (`--restart no|always|unless-stopped|on-failure[:N]`).
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct RestartPolicy {
-    pub name: String,
-    /// `on-failure:N`: at most N restarts (0: no limit).
-    pub max_retries: u32,
-}
-
-impl Default for RestartPolicy {
-    fn default() -> Self {
-        RestartPolicy { name: "no".into(), max_retries: 0 }
-    }
-}
-
-impl RestartPolicy {
-    /// Whether a main process that ended by itself with `code`, after `count` restarts, is
-    /// started again (a container stopped by `docker stop` or `kill` never is).
-    pub fn restarts(&self, code: i32, count: u32) -> bool {
-        match self.name.as_str() {
-            "always" | "unless-stopped" => true,
-            "on-failure" => code != 0 && (self.max_retries == 0 || count < self.max_retries),
-            _ => false,
-        }
-    }
-}
-
-impl HostConfig {
-    /// The capabilities the container's root holds (`--cap-add`, `--cap-drop`, `--privileged`).
-    pub fn caps(&self) -> Caps {
-        Caps::tweak(&self.cap_add, &self.cap_drop, self.privileged)
-    }
-}
-
-/// One `-p [IP:][HOST_PORT:]CONTAINER_PORT[/PROTO]` as configured.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct PortBinding {
-    pub container_port: u16,
-    pub proto: String,
-    /// Empty: every address.
-    pub host_ip: String,
-    /// `None`: an ephemeral port chosen at start.
-    pub host_port: Option<u16>,
-}
-
-/// A host port a running container holds (what `docker ps` and `docker port` show).
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct BoundPort {
-    pub container_port: u16,
-    pub proto: String,
-    /// `0.0.0.0`, `::` or the address given with `-p`.
-    pub host_ip: String,
-    pub host_port: u16,
 }
 
 #[derive(Clone, Debug)]
