@@ -33,6 +33,22 @@ pub struct HostConfig {
     pub nano_cpus: i64,
     /// `--restart`: what the daemon does when the main process ends by itself.
     pub restart: RestartPolicy,
+    /// `--log-driver` (`json-file` unless given): `none` keeps nothing `docker logs` could read.
+    pub log_driver: String,
+    /// `--ipc`: `private` (a /dev/shm of its own), `shareable`, `container:NAME` (that one's
+    /// /dev/shm), `none` (no /dev/shm), `host`.
+    pub ipc_mode: String,
+    /// `--device HOST[:CONTAINER[:PERMISSIONS]]`: host device nodes made in the container.
+    pub devices: Vec<DeviceMapping>,
+}
+
+/// One `--device`: the host's node, where it appears in the container, and its cgroup
+/// permissions (`rwm`).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct DeviceMapping {
+    pub host: String,
+    pub container: String,
+    pub permissions: String,
 }
 
 /// A container's restart policy (`--restart no|always|unless-stopped|on-failure[:N]`).

@@ -6,7 +6,7 @@ use crate::clock::{Clock, Ids};
 pub use crate::cred::Cred;
 use crate::events::{Event, Measured, SizeAt};
 use crate::fs::{Arena, InodeId};
-pub use crate::host_config::{BoundPort, HostConfig, PortBinding, RestartPolicy};
+pub use crate::host_config::{BoundPort, DeviceMapping, HostConfig, PortBinding, RestartPolicy};
 use crate::http::{Request, Response};
 pub use crate::ids::ContainerId;
 
@@ -249,6 +249,8 @@ pub struct Container {
     pub labels: BTreeMap<String, String>,
     /// `--stop-signal`, as given: what `docker stop` sends in place of TERM.
     pub stop_signal: Option<String>,
+    /// `--stop-timeout`: the seconds `docker stop` waits by default (10 when not given).
+    pub stop_timeout: Option<i64>,
     pub host: HostConfig,
     pub mount_points: Vec<MountPoint>,
     pub status: Status,
@@ -313,6 +315,7 @@ impl Container {
             config_volumes: Vec::new(),
             labels: BTreeMap::new(),
             stop_signal: None,
+            stop_timeout: None,
             host: HostConfig::default(),
             mount_points: Vec::new(),
             status: Status::Created,

@@ -241,6 +241,9 @@ pub(crate) fn create(world: &mut World, spec: &ContainerSpec) -> Result<Containe
         privileged: spec.privileged,
         extra_hosts: spec.extra_hosts.clone(),
         restart: spec.restart.clone(),
+        log_driver: if spec.log_driver.is_empty() { "json-file".into() } else { spec.log_driver.clone() },
+        ipc_mode: if spec.ipc_mode.is_empty() { "private".into() } else { spec.ipc_mode.clone() },
+        devices: spec.devices.clone(),
         nano_cpus: spec.nano_cpus,
     };
     let container = Container {
@@ -261,6 +264,7 @@ pub(crate) fn create(world: &mut World, spec: &ContainerSpec) -> Result<Containe
         config_volumes,
         labels,
         stop_signal: spec.stop_signal.clone(),
+        stop_timeout: spec.stop_timeout,
         host,
         layer_id,
         init_link,
@@ -501,6 +505,30 @@ fn start_task(world: &mut World, id: &ContainerId, runnable: Runnable) -> Result
     let secs = world.clock().secs();
     let Some(c) = world.container(id).cloned() else { return Err(DaemonError::NoSuchContainer(id.to_string())) };
     let ro_root = c.host.readonly_rootfs;
+    // `--device`: each host node is looked up when the container starts (oracle-108).
+    let mut device_nodes = Vec::new();
+    for d in &c.host.devices {
+        let kind = world.stat(&host_root_ctx(), &d.host, true).map(|st| (world.fs().get(st.ino).kind.clone(), st.mode & 0o777));
+        // A missing node is told with status 127, a file that is none with 125 (oracle-108).
+        let (why, code) = match kind {
+            Ok((kind @ (Kind::CharDev { .. } | Kind::BlockDev { .. }), mode)) => {
+                device_nodes.push((d.container.clone(), kind, mode));
+                continue;
+            }
+            Ok(_) => ("not a device node", 125),
+            Err(_) => ("no such file or directory", 127),
+        };
+        return Err(DaemonError::Start {
+            message: format!("error gathering device information while adding custom device \"{}\": {why}", d.host),
+            code,
+        });
+    }
+    // `--ipc`: `none` gives no /dev/shm; `container:NAME` shares that container's.
+    let ipc_none = c.host.ipc_mode == "none";
+    let shared_shm = c.host.ipc_mode.strip_prefix("container:").and_then(|other| {
+        let o = world.named_container(other)?;
+        o.mounts.iter().find(|m| m.kind == MountKind::System(SystemMount::Shm)).map(|m| m.root)
+    });
     let mut mounts: Vec<Mount> = Vec::new();
     let sys = |fs: &mut crate::fs::Arena, target: &str, kind: SystemMount, ro: bool, opts: &str| {
         let root = fs.new_dir(0, 0, 0o755, secs);
@@ -524,10 +552,17 @@ fn start_task(world: &mut World, id: &ContainerId, runnable: Runnable) -> Result
     let dev = sys(world.fs_mut(), "/dev", SystemMount::Dev, false, "");
     {
         let mut b = crate::images::TreeBuilder { fs: world.fs_mut(), root: dev.root };
-        for d in ["pts", "mqueue", "shm"] {
+        for d in ["pts", "mqueue"] {
             b.dir(d, 0, 0, 0o755, secs);
         }
-        b.dir("shm", 0, 0, 0o1777, secs);
+        if !ipc_none {
+            b.dir("shm", 0, 0, 0o1777, secs);
+        }
+        for (path, kind, mode) in &device_nodes {
+            if let Some(rel) = path.strip_prefix("/dev/") {
+                b.node(rel, kind.clone(), 0, 0, *mode, secs);
+            }
+        }
         for (n, maj, min) in
             [("full", 1, 7), ("null", 1, 3), ("random", 1, 8), ("tty", 5, 0), ("urandom", 1, 9), ("zero", 1, 5), ("ptmx", 5, 2)]
         {
@@ -544,10 +579,15 @@ fn start_task(world: &mut World, id: &ContainerId, runnable: Runnable) -> Result
     world.fs_mut().get_mut(sysfs.root).mode = 0o555;
     mounts.push(sysfs);
     mounts.push(sys(world.fs_mut(), "/dev/mqueue", SystemMount::Mqueue, false, ""));
-    let mut shm = sys(world.fs_mut(), "/dev/shm", SystemMount::Shm, false, "");
-    world.fs_mut().get_mut(shm.root).mode = 0o1777;
-    shm.limit = Some(c.host.shm_size);
-    mounts.push(shm);
+    if !ipc_none {
+        let mut shm = sys(world.fs_mut(), "/dev/shm", SystemMount::Shm, false, "");
+        world.fs_mut().get_mut(shm.root).mode = 0o1777;
+        shm.limit = Some(c.host.shm_size);
+        if let Some(root) = shared_shm {
+            shm.root = root;
+        }
+        mounts.push(shm);
+    }
     // User mounts, shallow first (Docker sorts by path depth).
     let mut points: Vec<&MountPoint> = c.mount_points.iter().collect();
     crate::sorting::sort_by_key(&mut points, |m| m.destination.matches('/').count());

@@ -23,6 +23,12 @@ pub struct ContainerSpec {
     pub labels: BTreeMap<String, String>,
     /// `--stop-signal`: what `docker stop` sends in place of TERM, as given.
     pub stop_signal: Option<String>,
+    /// `--stop-timeout`.
+    pub stop_timeout: Option<i64>,
+    /// `--log-driver`, `--ipc` (empty: the defaults) and `--device`.
+    pub log_driver: String,
+    pub ipc_mode: String,
+    pub devices: Vec<crate::world::DeviceMapping>,
     /// `--restart`, checked by the CLI (its form) and the daemon (its meaning).
     pub restart: crate::world::RestartPolicy,
     /// `--user`; `None` for the image's.

@@ -63,6 +63,16 @@ pub fn inspect_cmd(world: &mut World, args: &[String], io: &mut Io, kind: Option
             }),
         }
     }
+    // A template reads Docker's structs, where a field JSON omits when empty is still there.
+    if parsed.get("format").is_some() {
+        for doc in &mut docs {
+            if let Some(config) = doc.get("State").is_some().then(|| doc.get_mut("Config").and_then(Value::as_object_mut)).flatten() {
+                for (key, empty) in [("ExposedPorts", json!({})), ("StopSignal", json!("")), ("StopTimeout", Value::Null)] {
+                    config.entry(key).or_insert(empty);
+                }
+            }
+        }
+    }
     if docs.is_empty() && parsed.get("format").is_some() {
         io.out_str("\n");
     } else if !print_docs(io, &docs, parsed.get("format")) {
@@ -134,7 +144,7 @@ pub fn container_json(world: &World, c: &Container) -> Value {
     let mut host = Map::new();
     host.insert("Binds".into(), binds);
     host.insert("ContainerIDFile".into(), "".into());
-    host.insert("LogConfig".into(), json!({"Type": "json-file", "Config": {}}));
+    host.insert("LogConfig".into(), json!({"Type": c.host.log_driver, "Config": {}}));
     host.insert("NetworkMode".into(), c.host.network_mode.clone().into());
     host.insert("PortBindings".into(), super::ports::port_bindings_json(c));
     host.insert("RestartPolicy".into(), json!({"Name": c.host.restart.name, "MaximumRetryCount": c.host.restart.max_retries}));
@@ -157,7 +167,7 @@ pub fn container_json(world: &World, c: &Container) -> Value {
         ("DnsSearch", json!([])),
         ("ExtraHosts", if c.host.extra_hosts.is_empty() { Value::Null } else { json!(c.host.extra_hosts) }),
         ("GroupAdd", if c.host.group_add.is_empty() { Value::Null } else { json!(c.host.group_add) }),
-        ("IpcMode", "private".into()),
+        ("IpcMode", c.host.ipc_mode.clone().into()),
         ("Cgroup", "".into()),
         ("Links", Value::Null),
         ("OomScoreAdj", 0.into()),
@@ -194,7 +204,15 @@ pub fn container_json(world: &World, c: &Container) -> Value {
         ("CpuRealtimeRuntime", 0.into()),
         ("CpusetCpus", "".into()),
         ("CpusetMems", "".into()),
-        ("Devices", json!([])),
+        (
+            "Devices",
+            json!(c
+                .host
+                .devices
+                .iter()
+                .map(|d| json!({"PathOnHost": d.host, "PathInContainer": d.container, "CgroupPermissions": d.permissions}))
+                .collect::<Vec<_>>()),
+        ),
         ("DeviceCgroupRules", Value::Null),
         ("DeviceRequests", Value::Null),
         ("MemoryReservation", 0.into()),
@@ -349,6 +367,10 @@ pub fn container_json(world: &World, c: &Container) -> Value {
     // `StopSignal` follows the labels, when `--stop-signal` set one (oracle-88).
     if let (Some(signal), Some(config)) = (&c.stop_signal, doc.get_mut("Config").and_then(Value::as_object_mut)) {
         config.insert("StopSignal".into(), json!(signal));
+    }
+    // `StopTimeout` after it, when `--stop-timeout` set one (oracle-108).
+    if let (Some(secs), Some(config)) = (c.stop_timeout, doc.get_mut("Config").and_then(Value::as_object_mut)) {
+        config.insert("StopTimeout".into(), json!(secs));
     }
     doc
 }

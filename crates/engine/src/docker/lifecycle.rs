@@ -117,8 +117,9 @@ pub(super) fn stop_cmd(world: &mut World, args: &[String], io: &mut Io, restart:
             if restart { "Restart one or more containers" } else { "Stop one or more running containers" },
         );
     }
-    // `-t N`: seconds to wait before SIGKILL (a value that is no number: Docker's default).
-    let timeout = parsed.get("time").or(parsed.get("timeout")).and_then(|t| t.parse::<i64>().ok()).unwrap_or(10);
+    // `-t N`: seconds to wait before SIGKILL (a value that is no number: the container's
+    // `--stop-timeout`, else Docker's 10).
+    let given = parsed.get("time").or(parsed.get("timeout")).and_then(|t| t.parse::<i64>().ok());
     let mut status = 0;
     for name in &parsed.operands {
         let Some(id) = find_or_say(world, io, name) else {
@@ -130,6 +131,7 @@ pub(super) fn stop_cmd(world: &mut World, args: &[String], io: &mut Io, restart:
             c.sleeper = None;
         }
         if world.container(&id).is_some_and(|c| c.status == Status::Running) {
+            let timeout = given.or(world.container(&id).and_then(|c| c.stop_timeout)).unwrap_or(10);
             super::run::graceful_stop_within(world, &id, timeout, parsed.get("signal"));
         }
         if restart {
@@ -304,6 +306,10 @@ pub(super) fn logs(world: &mut World, args: &[String], io: &mut Io) -> i32 {
         no_such_container(io, name);
         return 1;
     };
+    if c.host.log_driver == "none" {
+        io.err_line("Error response from daemon: configured logging driver does not support reading");
+        return 1;
+    }
     // `--tail N` (`-n`): the last N lines of both streams together; `all`, or a value that is
     // not a number, is every line (oracle-45).
     let skip = match parsed.get("tail").and_then(|t| t.parse::<usize>().ok()) {

@@ -127,6 +127,10 @@ pub(crate) enum RunError {
     Start(String, i32),
     /// A flag's value refused as the flag is parsed: `MSG` + See line.
     Flag(String),
+    /// The client's own failure after parsing (its container ID file): `docker: MSG.` + See
+    /// line and the status given from `docker run`, the bare message and status 1 from
+    /// `docker create` (oracle-108).
+    Client(String, i32),
 }
 
 impl From<DaemonError> for RunError {
@@ -162,6 +166,14 @@ pub(crate) fn report_run_error(io: &mut Io, cmd: &str, e: RunError) -> i32 {
             code
         }
         RunError::Flag(m) => flag_error(io, cmd, &m, 125),
+        RunError::Client(m, _) if cmd == "create" => {
+            io.err_line(&m);
+            1
+        }
+        RunError::Client(m, code) => {
+            report_run_error(io, cmd, RunError::Cli(m));
+            code
+        }
     }
 }
 
@@ -198,9 +210,38 @@ pub(super) fn run(world: &mut World, sh: &mut Shell, args: &[String], io: &mut I
         Ok(env) => env,
         Err(e) => return report_run_error(io, cmd, e),
     };
+    let labels = match client_labels(world, sh, &parsed) {
+        Ok(labels) => labels,
+        Err(e) => return report_run_error(io, cmd, e),
+    };
+    // `--cidfile`: the client refuses a file that is there, and makes it before it asks for the
+    // container; it writes the id once the container exists (removed again if none came).
+    let cidfile = parsed.get("cidfile").map(str::to_string);
+    if let Some(path) = &cidfile {
+        if world.stat(&sh.ctx, path, false).is_ok() {
+            let m = format!("container ID file found, make sure the other container isn't running or delete {path}");
+            return report_run_error(io, cmd, RunError::Client(m, 125));
+        }
+        if let Err(e) = world.write_file(&sh.ctx, path, &crate::fs::Data::empty(), crate::vfs::WriteMode::Truncate) {
+            // `docker run` gives the status of a container that could not start.
+            let m = format!("failed to create the container ID file: open {path}: {}", e.to_string().to_lowercase());
+            return report_run_error(io, cmd, RunError::Client(m, 127));
+        }
+    }
     let cwd = sh.ctx.cwd.clone();
     let home = sh.vars.get("HOME").cloned().unwrap_or_default();
-    let id = match create(world, &parsed, &image_ref, &command, &cwd, &home, env, io, cmd) {
+    let created = create(world, &parsed, &image_ref, &command, &cwd, &home, (env, labels), io, cmd);
+    if let Some(path) = &cidfile {
+        let done = match &created {
+            Ok(id) => world
+                .write_file(&sh.ctx, path, &crate::fs::Data::from_bytes(id.as_str().as_bytes()), crate::vfs::WriteMode::Truncate)
+                .map(|_| ()),
+            Err(_) => world.remove(&sh.ctx, path, false),
+        };
+        // The file was made a moment ago by the same user: neither can fail here.
+        let _ = done;
+    }
+    let id = match created {
         Ok(id) => id,
         Err(code) => return code,
     };
@@ -266,7 +307,7 @@ fn create(
     command: &[String],
     cwd: &str,
     home: &str,
-    env: Vec<String>,
+    (env, labels): (Vec<String>, Vec<(String, String)>),
     io: &mut Io,
     cmd: &str,
 ) -> Result<ContainerId, i32> {
@@ -314,9 +355,29 @@ fn create(
             Err(m) => return Err(report_run_error(io, cmd, RunError::Cli(m))),
         }
     }
+    // `--pull missing|always|never`: the client pulls first when told to (oracle-108).
+    let pull = parsed.get("pull").unwrap_or("missing");
+    if !matches!(pull, "missing" | "always" | "never") {
+        let m = format!("invalid pull option: '{pull}': must be one of \"always\", \"missing\" or \"never\"");
+        return Err(report_run_error(io, cmd, RunError::Cli(m)));
+    }
+    let stop_timeout = match parsed.get("stop-timeout").map(|t| (t, t.parse::<i64>())) {
+        None => None,
+        Some((_, Ok(secs))) => Some(secs),
+        Some((t, Err(_))) => {
+            let m = format!("invalid argument \"{t}\" for \"--stop-timeout\" flag: strconv.ParseInt: parsing \"{t}\": invalid syntax");
+            return Err(flag_error(io, cmd, &m, 125));
+        }
+    };
     daemon::container::room_for_one_more(world).map_err(|e| report_run_error(io, cmd, e.into()))?;
-    if find_image(world, image_ref).is_none() {
-        io.err_line(&format!("Unable to find image '{}' locally", normalized_ref(image_ref)));
+    if pull == "never" && find_image(world, image_ref).is_none() {
+        let m = format!("No such image: {}", normalized_ref(image_ref));
+        return Err(report_run_error(io, cmd, RunError::Daemon(m)));
+    }
+    if find_image(world, image_ref).is_none() || pull == "always" {
+        if find_image(world, image_ref).is_none() {
+            io.err_line(&format!("Unable to find image '{}' locally", normalized_ref(image_ref)));
+        }
         let mut progress = Vec::new();
         let pulled = image::pull_into_store(world, image_ref, &mut |l| progress.push(l.to_string()));
         for l in progress {
@@ -331,17 +392,37 @@ fn create(
     }
     spec.entrypoint = parsed.get("entrypoint").map(str::to_string);
     spec.stop_signal = parsed.get("stop-signal").map(str::to_string);
+    spec.stop_timeout = stop_timeout;
     spec.env = env;
-    spec.labels = parsed
-        .all("label")
+    // `--label-file` lines, then `--label`s, which win.
+    spec.labels = labels
         .into_iter()
-        .map(|l| l.split_once('=').map(|(k, v)| (k.to_string(), v.to_string())).unwrap_or((l.clone(), String::new())))
+        .chain(
+            parsed
+                .all("label")
+                .into_iter()
+                .map(|l| l.split_once('=').map(|(k, v)| (k.to_string(), v.to_string())).unwrap_or((l.clone(), String::new()))),
+        )
         .collect();
     spec.user = parsed.get("user").map(str::to_string);
     spec.workdir = parsed.get("workdir").map(str::to_string);
     spec.hostname = parsed.get("hostname").map(str::to_string);
     spec.volumes_from = parsed.all("volumes-from");
     spec.read_only = parsed.has("read-only");
+    spec.log_driver = parsed.get("log-driver").unwrap_or("").to_string();
+    spec.ipc_mode = parsed.get("ipc").unwrap_or("").to_string();
+    // `--device HOST[:CONTAINER[:PERMISSIONS]]`: the same path inside when none is given.
+    spec.devices = parsed
+        .all("device")
+        .iter()
+        .map(|d| {
+            let mut parts = d.splitn(3, ':');
+            let host = parts.next().unwrap_or("").to_string();
+            let container = parts.next().filter(|c| !c.is_empty()).map_or_else(|| host.clone(), str::to_string);
+            let permissions = parts.next().unwrap_or("rwm").to_string();
+            crate::world::DeviceMapping { host, container, permissions }
+        })
+        .collect();
     spec.group_add = parsed.all("group-add");
     spec.cap_add = parsed.all("cap-add");
     spec.cap_drop = parsed.all("cap-drop");
@@ -394,6 +475,13 @@ fn create(
         }
         spec.restart = crate::world::RestartPolicy { name: policy, max_retries: count.map_or(0, |c| c as u32) };
     }
+    // A logging driver the daemon does not have is a plugin it cannot find (oracle-108).
+    const LOG_DRIVERS: [&str; 11] =
+        ["json-file", "local", "none", "syslog", "journald", "gelf", "fluentd", "awslogs", "splunk", "gcplogs", "logentries"];
+    if !spec.log_driver.is_empty() && !LOG_DRIVERS.contains(&spec.log_driver.as_str()) {
+        let m = format!("error looking up logging plugin {d}: plugin \"{d}\" not found", d = spec.log_driver);
+        return Err(report_run_error(io, cmd, RunError::Daemon(m)));
+    }
     // The daemon checks capability names after the restart policy (moby's validateHostConfig).
     for (field, list) in [("CapAdd", &spec.cap_add), ("CapDrop", &spec.cap_drop)] {
         if let Err(e) = crate::caps::normalize(list) {
@@ -405,6 +493,27 @@ fn create(
         return Err(report_run_error(io, cmd, RunError::Daemon(message)));
     }
     daemon::container::create(world, &spec).map_err(|e| report_run_error(io, cmd, e.into()))
+}
+
+/// `--label-file` labels as the client reads them: `KEY=VALUE` lines; comments, blank lines
+/// and a bare `KEY` (even one the client's environment has) left out (oracle-108).
+fn client_labels(world: &World, sh: &Shell, parsed: &flags::Parsed) -> Result<Vec<(String, String)>, RunError> {
+    let mut labels = Vec::new();
+    for file in parsed.all("label-file") {
+        let Ok(data) = world.read(&sh.ctx, &file) else {
+            return Err(RunError::Cli(format!("open {file}: no such file or directory")));
+        };
+        for line in String::from_utf8_lossy(&data.to_vec()).lines() {
+            let line = line.trim_start();
+            if line.is_empty() || line.starts_with('#') {
+                continue;
+            }
+            if let Some((k, v)) = line.split_once('=') {
+                labels.push((k.to_string(), v.to_string()));
+            }
+        }
+    }
+    Ok(labels)
 }
 
 /// The container's environment as the client sends it: `--env-file` lines, then `-e`; a bare
@@ -569,7 +678,8 @@ fn start_main_process(world: &mut World, id: &ContainerId, stdin: Vec<u8>) -> (I
 /// when its sleep ends; busybox `sleep` and `sh` as PID 1 otherwise ignore SIGTERM, so Docker
 /// kills them after the timeout (137), the clock `timeout` seconds on (oracle-88).
 pub(crate) fn graceful_stop(world: &mut World, id: &ContainerId) {
-    graceful_stop_within(world, id, 10, None);
+    let timeout = world.container(id).and_then(|c| c.stop_timeout).unwrap_or(10);
+    graceful_stop_within(world, id, timeout, None);
 }
 
 /// How a simulated server ends on `signal`, if it does: TERM, INT and QUIT stop it as
