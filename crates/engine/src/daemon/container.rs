@@ -171,6 +171,8 @@ pub(crate) fn create(world: &mut World, spec: &ContainerSpec) -> Result<Containe
         for d in ["dev", "dev/pts", "dev/shm", "etc", "proc", "sys"] {
             b.dir(d, 0, 0, 0o755, secs);
         }
+        // The console runc binds a terminal onto; `docker export` lists it (oracle-109).
+        b.file("dev/console", "", 0, 0, 0o755, secs);
         b.file("etc/hostname", "", 0, 0, 0o755, secs);
         b.file("etc/hosts", "", 0, 0, 0o755, secs);
         b.file("etc/resolv.conf", "", 0, 0, 0o755, secs);
@@ -337,7 +339,11 @@ pub(crate) fn create(world: &mut World, spec: &ContainerSpec) -> Result<Containe
             destination: r.target.clone(),
             mode: r.mode.clone(),
             rw: !r.read_only,
-            propagation: if kind == MountPointKind::Bind { "rprivate".into() } else { String::new() },
+            propagation: if kind == MountPointKind::Bind {
+                r.propagation.clone().unwrap_or_else(|| "rprivate".into())
+            } else {
+                String::new()
+            },
             tmpfs_size: r.tmpfs_size,
             tmpfs_mode: r.tmpfs_mode,
             tmpfs_opts: r.tmpfs_opts.clone(),
@@ -592,6 +598,16 @@ fn start_task(world: &mut World, id: &ContainerId, runnable: Runnable) -> Result
     let mut points: Vec<&MountPoint> = c.mount_points.iter().collect();
     crate::sorting::sort_by_key(&mut points, |m| m.destination.matches('/').count());
     let ctx = Ctx::root(Ns::Container(id.clone()));
+    // A shared or slave bind needs its source on a mount of that kind: the host's `/` is
+    // private (oracle-109).
+    for mp in points.iter().filter(|m| m.kind == MountPointKind::Bind) {
+        let needs = match mp.propagation.as_str() {
+            "shared" | "rshared" => "a shared mount",
+            "slave" | "rslave" => "a shared or slave mount",
+            _ => continue,
+        };
+        return Err(DaemonError::Start { message: format!("path {} is mounted on / but it is not {needs}", mp.source), code: 125 });
+    }
     let mut new_mounts = Vec::new();
     for mp in points {
         let (root, kind, limit, proc_opts) = match mp.kind {

@@ -109,6 +109,8 @@ pub struct Request {
     pub raw: String,
     /// `HostConfig.Mounts` entry for `--mount`.
     pub mount_json: Option<serde_json::Value>,
+    /// A bind's propagation as given (`rshared`, `slave`, …; `rprivate` when not).
+    pub propagation: Option<String>,
 }
 
 impl Request {
@@ -127,6 +129,7 @@ impl Request {
             origin,
             raw: raw.to_string(),
             mount_json: None,
+            propagation: None,
         }
     }
 }

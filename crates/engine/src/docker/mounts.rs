@@ -54,7 +54,7 @@ pub fn parse_volume_flag(spec: &str, cwd: &str, home: &str) -> Result<Request, S
     let mut read_only = false;
     let mut nocopy = false;
     let mut seen_rw = 0;
-    let mut propagation = false;
+    let mut propagation: Option<String> = None;
     for m in mode.split(',').filter(|m| !m.is_empty()) {
         match m {
             "ro" => {
@@ -64,14 +64,14 @@ pub fn parse_volume_flag(spec: &str, cwd: &str, home: &str) -> Result<Request, S
             "rw" => seen_rw += 1,
             "z" | "Z" | "consistent" | "cached" | "delegated" => {}
             "nocopy" => nocopy = true,
-            "shared" | "rshared" | "slave" | "rslave" | "private" | "rprivate" => propagation = true,
+            "shared" | "rshared" | "slave" | "rslave" | "private" | "rprivate" => propagation = Some(m.to_string()),
             _ => return Err(SpecError::Daemon(format!("invalid mode: {mode}"))),
         }
     }
     if seen_rw > 1 {
         return Err(SpecError::Daemon(format!("invalid mode: {mode}")));
     }
-    if propagation && !is_bind {
+    if propagation.is_some() && !is_bind {
         return Err(SpecError::Daemon(format!(
             "invalid volume specification: '{spec}': invalid mount config for type \"volume\": field BindOptions must not be specified"
         )));
@@ -79,8 +79,10 @@ pub fn parse_volume_flag(spec: &str, cwd: &str, home: &str) -> Result<Request, S
     if is_bind {
         let abs = if let Some(rest) = src.strip_prefix('~') { format!("{home}{rest}") } else { normalize(cwd, src) };
         let raw = if mode.is_empty() { format!("{abs}:{dst}") } else { format!("{abs}:{dst}:{mode}") };
-        let shown_mode = mode.split(',').filter(|m| *m == "ro" || *m == "rw").collect::<Vec<_>>().join(",");
-        Ok(Request { source: Source::Bind(abs), target: clean(dst), read_only, mode: shown_mode, raw, ..base })
+        // A bind's Mode keeps its access and its propagation (oracle-109).
+        let kept = |m: &&str| matches!(*m, "ro" | "rw" | "shared" | "rshared" | "slave" | "rslave" | "private" | "rprivate");
+        let shown_mode = mode.split(',').filter(kept).collect::<Vec<_>>().join(",");
+        Ok(Request { source: Source::Bind(abs), target: clean(dst), read_only, mode: shown_mode, raw, propagation, ..base })
     } else {
         let shown_mode = if mode.is_empty() { "z".to_string() } else { mode.to_string() };
         Ok(Request { source: Source::Volume(Some(src.to_string())), target: clean(dst), read_only, nocopy, mode: shown_mode, ..base })
@@ -104,6 +106,7 @@ pub fn parse_mount_flag(spec: &str, cwd: &str) -> Result<Request, SpecError> {
     let mut tmpfs_mode: Option<u32> = None;
     let mut has_volume_opt = false;
     let mut has_bind_opt = false;
+    let mut propagation: Option<String> = None;
     let mut has_tmpfs_opt = false;
     for field in spec.split(',') {
         let (k, v) = match field.split_once('=') {
@@ -131,7 +134,11 @@ pub fn parse_mount_flag(spec: &str, cwd: &str) -> Result<Request, SpecError> {
                 has_volume_opt = true;
             }
             "volume-label" | "volume-driver" | "volume-opt" => has_volume_opt = true,
-            "bind-propagation" | "bind-recursive" | "bind-nonrecursive" | "bind-create-host-path" => has_bind_opt = true,
+            "bind-propagation" => {
+                has_bind_opt = true;
+                propagation = v.clone();
+            }
+            "bind-recursive" | "bind-nonrecursive" | "bind-create-host-path" => has_bind_opt = true,
             "tmpfs-size" => {
                 has_tmpfs_opt = true;
                 let raw = v.unwrap_or_default();
@@ -175,6 +182,7 @@ pub fn parse_mount_flag(spec: &str, cwd: &str) -> Result<Request, SpecError> {
         subpath: subpath.clone(),
         tmpfs_size,
         tmpfs_mode,
+        propagation,
         ..Request::new(Source::Tmpfs, String::new(), Origin::Mount, spec)
     };
     let source_abs = source.as_ref().map(|s| if s.starts_with('.') { normalize(cwd, s) } else { s.clone() });
