@@ -211,7 +211,7 @@ impl World {
             "5goh7nfrdvaqlbdtqhj1gylld",
             "KVUXR3AQW5YRIYOVLOMNIADUDI",
             l2,
-            true,
+            false,
         );
 
         let l3 = fs.new_dir(0, 0, 0o755, build);
@@ -231,7 +231,7 @@ impl World {
             "tachalty3qripuyv8b96p28w6",
             "M7Y3TVI5H6224O7FVSIUTZM4BS",
             l3,
-            true,
+            false,
         );
 
         let l4 = fs.new_dir(0, 0, 0o755, build);
@@ -247,7 +247,7 @@ impl World {
             "ull8lrjzpu8034mahkdauwghl",
             "EMWWTKJHN5T773IXR6L6R6BOZZ",
             l4,
-            true,
+            false,
         );
 
         let l5 = fs.new_dir(0, 0, 0o755, build);
@@ -259,7 +259,7 @@ impl World {
             "jvf3qmx7okvc2u7yyk5yhepoq",
             "QNHZXVOEYTJ5Q2ITIAAW4GENEP",
             l5,
-            true,
+            false,
         );
 
         let l4b = fs.new_dir(0, 0, 0o755, build);
@@ -276,7 +276,7 @@ impl World {
             "q3b8ndd0c7y4x2mpl6tu9wzrk",
             "ZP4TBOQ7ABCVNMSLD2XK3H6YFE",
             l4b,
-            true,
+            false,
         );
         let l5b = fs.new_dir(0, 0, 0o755, build);
         let app2_l5 = add_layer(
@@ -287,7 +287,7 @@ impl World {
             "f9mwk2rj5e8xqv1t0bnzh4lyc",
             "WB2S6RZKQ5HN4G7MXUDAJYLTOC",
             l5b,
-            true,
+            false,
         );
 
         let sh = || Some(vec!["sh".to_string()]);
@@ -364,6 +364,22 @@ impl World {
             ),
         ];
         let mut world = World::new(fs, host_root, Clock::at_seconds(epoch(2026, 11, 30, 4, 2, 0)), Ids::seeded(seed), layers, images);
+        // Each layer's chain id (OCI's ChainID: its diff id over its parents'), as
+        // `deleted:` lines name released layers (oracle-110).
+        for i in 0..world.images().len() {
+            let mut chain = String::new();
+            for l in world.images()[i].layers.clone() {
+                let diff = world.layers()[l].diff_id.clone();
+                chain = if chain.is_empty() {
+                    diff
+                } else {
+                    format!("sha256:{}", crate::daemon::layers::sha256_hex(format!("{chain} {diff}").as_bytes()))
+                };
+                if let Some(layer) = world.layer_mut(l) {
+                    layer.chain_id = chain.clone();
+                }
+            }
+        }
         for i in 0..world.images().len() {
             let size = world.image_size(i);
             if let Some(im) = world.image_mut(i) {

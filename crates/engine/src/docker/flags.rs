@@ -91,6 +91,11 @@ pub fn parse(args: &[String], specs: &[Spec], stop_at_operand: bool) -> Result<P
                     out.values.push((spec.long.into(), v));
                     break;
                 }
+                // pflag reads `-H=false`: a boolean shorthand with its value after `=`.
+                if let Some(value) = after.strip_prefix('=') {
+                    out.values.push((spec.long.into(), value.to_string()));
+                    break;
+                }
                 out.values.push((spec.long.into(), "true".into()));
                 rest = after;
             }

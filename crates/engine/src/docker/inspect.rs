@@ -533,9 +533,16 @@ pub fn images(world: &mut World, args: &[String], io: &mut Io) -> i32 {
         ];
         return format::print_list(io, f, &data, &headers);
     }
-    let mut text = String::from("REPOSITORY\tTAG\tIMAGE ID\tCREATED\tSIZE\n");
+    // `--digests`: a DIGEST column; an image built or loaded here has none (RepoDigests is empty).
+    let digests = parsed.has("digests");
+    let mut text = String::from(if digests {
+        "REPOSITORY\tTAG\tDIGEST\tIMAGE ID\tCREATED\tSIZE\n"
+    } else {
+        "REPOSITORY\tTAG\tIMAGE ID\tCREATED\tSIZE\n"
+    });
     for r in rows {
-        text.push_str(&format!("{}\t{}\t{}\t{}\t{}\n", r.0, r.1, r.2, r.3, r.4));
+        let digest = if digests { "<none>\t" } else { "" };
+        text.push_str(&format!("{}\t{}\t{digest}{}\t{}\t{}\n", r.0, r.1, r.2, r.3, r.4));
     }
     io.out_str(&tabwrite(&text));
     0
@@ -557,16 +564,17 @@ pub fn history(world: &mut World, args: &[String], io: &mut Io) -> i32 {
     };
     let now = world.clock().nanos;
     let im = world.images()[i].clone();
-    // Sizes of the layers in history order.
+    // `-H=false` (`--human=false`): sizes in bytes, creation times in RFC 3339 (oracle-110).
+    let human = parsed.get("human") != Some("false");
     let mut layer_iter = im.layers.iter();
     let mut rows: Vec<(String, String, String, String, i64)> = Vec::new();
     for h in &im.history {
         let size = if h.empty_layer { 0 } else { layer_iter.next().map(|l| world.layers()[*l].size).unwrap_or(0) };
         let by = if parsed.has("no-trunc") { h.created_by.clone() } else { ellipsis(&h.created_by, 45) };
         rows.push((
-            format!("{} ago", human_duration((now - h.created as i128 * 1_000_000_000).max(0))),
+            if human { format!("{} ago", human_duration((now - h.created as i128 * 1_000_000_000).max(0))) } else { rfc3339(h.created) },
             by,
-            human_size(size as f64, 3),
+            if human { human_size(size as f64, 3) } else { size.to_string() },
             h.comment.clone(),
             h.created,
         ));
@@ -609,7 +617,8 @@ pub fn history(world: &mut World, args: &[String], io: &mut Io) -> i32 {
         ];
         return format::print_list(io, f, &docs, &headers);
     }
-    let mut text = String::from("IMAGE\tCREATED\tCREATED BY\tSIZE\tCOMMENT\n");
+    let mut text =
+        String::from(if human { "IMAGE\tCREATED\tCREATED BY\tSIZE\tCOMMENT\n" } else { "IMAGE\tCREATED AT\tCREATED BY\tSIZE\tCOMMENT\n" });
     for (r, id) in rows.iter().zip(ids) {
         text.push_str(&format!("{id}\t{}\t{}\t{}\t{}\n", r.0, r.1, r.2, r.3));
     }
@@ -636,7 +645,7 @@ pub fn rmi(world: &mut World, args: &[String], io: &mut Io) -> i32 {
         let im = world.images()[i].clone();
         if let Some(c) = world.containers().iter().find(|c| c.image_id == im.id) {
             if !parsed.has("force") {
-                io.err_line(&format!("Error response from daemon: conflict: unable to remove repository reference \"{full}\" (must force) - container {} is using its referenced image {}", c.short_id(), im.short_id()));
+                io.err_line(&format!("Error response from daemon: conflict: unable to remove repository reference \"{name}\" (must force) - container {} is using its referenced image {}", c.short_id(), im.short_id()));
                 status = 1;
                 continue;
             }
