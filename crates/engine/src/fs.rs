@@ -87,6 +87,10 @@ pub struct Inode {
     pub mode: u32,
     /// Seconds since the epoch (UTC).
     pub mtime: i64,
+    /// When the inode last changed (its content, owner, mode, names or times) and when it was
+    /// made, as `stat` shows them (the access time is shown as the modification time).
+    pub ctime: i64,
+    pub btime: i64,
     /// Directories: overlayfs keeps extra attributes (origin + impure) that take a block.
     pub xattr_block: bool,
     /// A copied-up directory of an upper layer (overlayfs "origin").
@@ -245,7 +249,19 @@ impl Arena {
     }
 
     pub fn new_node(&mut self, kind: Kind, uid: u32, gid: u32, mode: u32, mtime: i64) -> InodeId {
-        self.alloc(Inode { kind, uid, gid, mode, mtime, xattr_block: false, copied_up: false, links: 0, holes: Vec::new() })
+        self.alloc(Inode {
+            kind,
+            uid,
+            gid,
+            mode,
+            mtime,
+            ctime: mtime,
+            btime: mtime,
+            xattr_block: false,
+            copied_up: false,
+            links: 0,
+            holes: Vec::new(),
+        })
     }
 
     pub fn lookup(&self, dir: InodeId, name: &str) -> Option<InodeId> {
@@ -286,6 +302,19 @@ impl Arena {
     }
 
     /// Walks a subtree and calls `f(path, inode)` for every entry below `root` (pre-order, sorted).
+    /// A layer's tree as unpacked at `secs`: every inode under `root` changed and born then (its
+    /// files keep their modification times, as a tar extraction leaves them).
+    pub fn unpacked_at(&mut self, root: InodeId, secs: i64) {
+        let mut ids = Vec::new();
+        self.walk(root, "", &mut |_, id, _| ids.push(id));
+        ids.push(root);
+        for id in ids {
+            let inode = self.get_mut(id);
+            inode.ctime = secs;
+            inode.btime = secs;
+        }
+    }
+
     pub fn walk(&self, root: InodeId, prefix: &str, f: &mut dyn FnMut(&str, InodeId, &Inode)) {
         if let Some(entries) = self.get(root).entries() {
             for (name, child) in entries {

@@ -364,6 +364,12 @@ impl World {
             ),
         ];
         let mut world = World::new(fs, host_root, Clock::at_seconds(epoch(2026, 11, 30, 4, 2, 0)), Ids::seeded(seed), layers, images);
+        // The canonical layers were unpacked when their images were made on the machine.
+        let unpacked = epoch(2026, 11, 30, 3, 33, 38);
+        for l in 0..world.layers().len() {
+            let root = world.layers()[l].root;
+            world.fs_mut().unpacked_at(root, unpacked);
+        }
         // Each layer's chain id (OCI's ChainID: its diff id over its parents'), as
         // `deleted:` lines name released layers (oracle-110).
         for i in 0..world.images().len() {

@@ -48,6 +48,9 @@ pub fn store_layer(world: &mut World, parent_layers: &[usize], root: InodeId, ke
     let cache_id = world.ids().chars(25, b"abcdefghijklmnopqrstuvwxyz0123456789");
     let link_id = world.ids().chars(26, b"ABCDEFGHIJKLMNOPQRSTUVWXYZ234567");
     let overlay = super::container::host_dir(world, "/var/lib/docker/overlay2");
+    // The daemon unpacks a new layer's diff now: its inodes are changed and born now.
+    let now = world.clock().secs();
+    world.fs_mut().unpacked_at(root, now);
     let (fs, layers) = world.layer_store();
     let i = crate::images::add_layer(fs, layers, overlay, &diff_id, &cache_id, &link_id, root, kept_by_build_cache);
     if let Some(layer) = world.layer_mut(i) {

@@ -104,6 +104,8 @@ pub struct Stat {
     pub gid: u32,
     pub size: u64,
     pub mtime: i64,
+    pub ctime: i64,
+    pub btime: i64,
     pub nlink: u32,
     /// 1 KiB blocks, as `ls -s` and `total` count them.
     pub blocks: u64,

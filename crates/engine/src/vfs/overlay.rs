@@ -108,7 +108,16 @@ impl World {
                     };
                     let is_file = matches!(kind, Kind::File(_));
                     let bytes = src.size();
-                    let id = self.fs_mut().alloc(crate::fs::Inode { kind, copied_up: src.is_dir(), xattr_block: false, ..src });
+                    // A copy-up makes a new inode in the upper layer: changed and born now.
+                    let now = self.clock().secs();
+                    let id = self.fs_mut().alloc(crate::fs::Inode {
+                        kind,
+                        copied_up: src.is_dir(),
+                        xattr_block: false,
+                        ctime: now,
+                        btime: now,
+                        ..src
+                    });
                     self.fs_mut().link(upper_dir, name, id);
                     // The parent now holds a copied-up entry: overlayfs marks it "impure".
                     self.mark_impure(&[upper_dir]);
@@ -169,6 +178,7 @@ impl World {
         let id = self.fs_mut().new_node(kind, ctx.cred.uid, gid, mode, now);
         self.fs_mut().link(dir, name, id);
         self.fs_mut().get_mut(dir).mtime = now;
+        self.fs_mut().get_mut(dir).ctime = now;
         id
     }
 }

@@ -71,7 +71,22 @@ impl World {
             Kind::Whiteout => 0,
             _ => inode.mode,
         };
-        Stat { ino: id, ftype, mode, uid: inode.uid, gid: inode.gid, size, mtime: inode.mtime, nlink, blocks, rdev, fs, symlink }
+        Stat {
+            ino: id,
+            ftype,
+            mode,
+            uid: inode.uid,
+            gid: inode.gid,
+            size,
+            mtime: inode.mtime,
+            ctime: inode.ctime,
+            btime: inode.btime,
+            nlink,
+            blocks,
+            rdev,
+            fs,
+            symlink,
+        }
     }
 
     pub fn stat(&self, ctx: &Ctx, path: &str, follow: bool) -> Result<Stat, Errno> {

@@ -43,6 +43,7 @@ impl World {
                 let now = self.clock().secs();
                 let inode = self.fs_mut().get_mut(target);
                 inode.mtime = now;
+                inode.ctime = now;
                 // Rewritten from the start, the file has no holes left; appended to, it keeps them.
                 if mode != WriteMode::Append {
                     inode.holes.clear();
@@ -152,7 +153,7 @@ impl World {
         let dir = self.writable_dir(ctx, &parent)?;
         self.fs_mut().link(dir, &name, id);
         self.fs_mut().get_mut(id).links += 1;
-        self.fs_mut().get_mut(dir).mtime = self.clock().secs();
+        self.touch_dir(dir);
         self.emit_new_entry(ctx, &parent, &name);
         Ok(())
     }
@@ -223,7 +224,7 @@ impl World {
                     let inode = self.fs_mut().get_mut(id);
                     inode.links = inode.links.saturating_sub(1);
                 }
-                self.fs_mut().get_mut(pdir).mtime = self.clock().secs();
+                self.touch_dir(pdir);
                 self.emit(Event::FileRemoved { place, path: loc.path.clone() });
             }
             Node::Merged(_) => {
@@ -243,7 +244,7 @@ impl World {
                     }
                     self.emit(Event::FileRemoved { place, path: loc.path.clone() });
                 }
-                self.fs_mut().get_mut(updir).mtime = now;
+                self.touch_dir(updir);
             }
         }
         Ok(())
@@ -288,9 +289,11 @@ impl World {
                 }
                 self.fs_mut().unlink(sp.top(), &sname);
                 self.fs_mut().link(dp.top(), &dname, id);
+                // A renamed inode is changed too.
                 let now = self.clock().secs();
-                self.fs_mut().get_mut(sp.top()).mtime = now;
-                self.fs_mut().get_mut(dp.top()).mtime = now;
+                self.fs_mut().get_mut(id).ctime = now;
+                self.touch_dir(sp.top());
+                self.touch_dir(dp.top());
                 Ok(())
             }
             Node::Merged(stack) => {
@@ -328,7 +331,18 @@ impl World {
             Node::Merged(_) => self.copy_up(ctx, &loc.rel)?,
         };
         f(self.fs_mut().get_mut(id));
+        // Any change of an inode's attributes is a change (ctime), `touch -d` too.
+        let now = self.clock().secs();
+        self.fs_mut().get_mut(id).ctime = now;
         Ok(())
+    }
+
+    /// A directory whose entries changed: modified and changed now.
+    pub(super) fn touch_dir(&mut self, dir: crate::fs::InodeId) {
+        let now = self.clock().secs();
+        let inode = self.fs_mut().get_mut(dir);
+        inode.mtime = now;
+        inode.ctime = now;
     }
 }
 

@@ -514,6 +514,8 @@ fn placeholder_stat() -> Stat {
         gid: 0,
         size: 0,
         mtime: 0,
+        ctime: 0,
+        btime: 0,
         nlink: 0,
         blocks: 0,
         rdev: (0, 0),

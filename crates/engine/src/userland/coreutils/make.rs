@@ -9,10 +9,17 @@ use crate::vfs::WriteMode;
 pub(super) fn mktemp(p: &mut Proc, args: &[String]) -> i32 {
     let (opts, names) = split_opts(args);
     let dir = opts.iter().any(|o| o == "-d" || o == "--directory");
-    let template = names.first().cloned().unwrap_or_else(|| "tmp.XXXXXXXXXX".into());
+    // GNU draws ten characters for its default name, busybox six (oracle-111).
+    let template = names.first().cloned().unwrap_or_else(|| if p.gnu { "tmp.XXXXXXXXXX" } else { "tmp.XXXXXX" }.into());
     let xs = template.chars().rev().take_while(|c| *c == 'X').count();
     if xs < 3 {
-        p.err(&format!("too few X's in template {}", if p.gnu { p.lq(&template) } else { format!("'{template}'") }));
+        // busybox's own message names no template: its libc is handed a null (oracle-111).
+        if p.gnu {
+            let q = p.lq(&template);
+            p.err(&format!("too few X's in template {q}"));
+        } else {
+            p.err("(null): Invalid argument");
+        }
         return 1;
     }
     let random = p.world.ids().chars(xs, b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789");

@@ -464,6 +464,8 @@ pub fn run(p: &mut Proc, args: &[String]) -> i32 {
                             gid: m.gid,
                             size,
                             mtime: m.mtime,
+                            ctime: m.mtime,
+                            btime: m.mtime,
                             nlink: 1,
                             blocks: 0,
                             rdev: (0, 0),
