@@ -242,6 +242,10 @@ pub struct Container {
     pub created: i128,
     pub path: String,
     pub args: Vec<String>,
+    /// `Config.Entrypoint` and `Config.Cmd` as the daemon merged them: the line's, else the
+    /// image's (an entrypoint given on the line drops the image's CMD).
+    pub config_entrypoint: Option<Vec<String>>,
+    pub config_cmd: Option<Vec<String>>,
     pub env: Vec<String>,
     pub user: String,
     pub working_dir: String,
@@ -309,6 +313,8 @@ impl Container {
             created: 0,
             path: String::new(),
             args: Vec::new(),
+            config_entrypoint: None,
+            config_cmd: None,
             env: Vec::new(),
             user: String::new(),
             working_dir: String::new(),

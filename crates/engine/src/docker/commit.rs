@@ -134,7 +134,10 @@ pub fn commit(world: &mut World, args: &[String], io: &mut Io) -> i32 {
     let layer = store_layer(world, &layers, root, false);
     layers.push(layer);
     let mut config = base.config.clone();
-    config.cmd = Some(std::iter::once(c.path.clone()).chain(c.args.iter().cloned()).collect());
+    // The container's own Config: its entrypoint and command (an entrypoint the line gave
+    // replaces the image's).
+    config.cmd = c.config_cmd.clone();
+    config.entrypoint = c.config_entrypoint.clone();
     config.env = c.env.clone();
     config.working_dir = c.working_dir.clone();
     config.user = c.user.clone();

@@ -248,7 +248,12 @@ fn down(world: &mut World, p: &Project, args: &[String], io: &mut Io) -> i32 {
         Ok(x) => x,
         Err(e) => return err(io, &e),
     };
-    let names: Vec<String> = project_containers(world, &p.name).iter().map(|c| c.name.clone()).collect();
+    // The containers `compose run` left stay: down takes the services' own (oracle-112).
+    let names: Vec<String> = project_containers(world, &p.name)
+        .iter()
+        .filter(|c| c.labels.get("com.docker.compose.oneoff").is_none_or(|o| o != "True"))
+        .map(|c| c.name.clone())
+        .collect();
     let vols: Vec<String> = if parsed.has("volumes") {
         p.volumes.iter().filter(|v| !v.external && world.volumes().contains_key(&v.name)).map(|v| v.name.clone()).collect()
     } else {

@@ -255,8 +255,6 @@ pub fn container_json(world: &World, c: &Container) -> Value {
         Status::Exited if c.restarting() => "restarting",
         Status::Exited => "exited",
     };
-    let mut cmd = vec![c.path.clone()];
-    cmd.extend(c.args.iter().cloned());
     let labels: Value = json!(c.labels);
     let sandbox = format!("{:0>64}", c.layer_id.get(..32).unwrap_or(&c.layer_id));
     let mut doc = json!({
@@ -305,11 +303,11 @@ pub fn container_json(world: &World, c: &Container) -> Value {
             "OpenStdin": c.interactive,
             "StdinOnce": false,
             "Env": c.env,
-            "Cmd": json!(cmd),
+            "Cmd": json!(c.config_cmd),
             "Image": c.image_ref,
             "Volumes": volumes,
             "WorkingDir": c.working_dir,
-            "Entrypoint": Value::Null,
+            "Entrypoint": json!(c.config_entrypoint),
             "NetworkDisabled": true,
             "OnBuild": Value::Null,
             "Labels": labels,

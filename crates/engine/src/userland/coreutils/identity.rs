@@ -51,7 +51,13 @@ pub(super) fn id(p: &mut Proc, args: &[String]) -> i32 {
         Some(n) => format!("{gid}({n})"),
         None => gid.to_string(),
     };
-    let groups: Vec<String> = c.groups.iter().map(|g| fmt_g(p.world, &p.ctx, *g)).collect();
+    // busybox lists its own process's groups as the kernel keeps them: sorted (oracle-112).
+    let mut gids = c.groups.clone();
+    if !p.gnu && operands.is_empty() {
+        gids.sort_unstable();
+        gids.dedup();
+    }
+    let groups: Vec<String> = gids.iter().map(|g| fmt_g(p.world, &p.ctx, *g)).collect();
     let s = format!("uid={} gid={} groups={}", fmt_u(p.world, &p.ctx, c.uid), fmt_g(p.world, &p.ctx, c.gid), groups.join(","));
     p.out(&format!("{s}\n"));
     0
