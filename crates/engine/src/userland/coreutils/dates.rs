@@ -44,7 +44,7 @@ pub(super) fn parse_date(text: &str, now: i64) -> Option<i64> {
 }
 
 /// strftime's conversions on `secs` (UTC).
-fn format(fmt: &str, secs: i64) -> String {
+pub(super) fn format(fmt: &str, secs: i64) -> String {
     let t = tm(secs);
     let weekday = t.weekday;
     let yday = secs.div_euclid(86_400) - crate::clock::days_from_civil(t.year, 1, 1) + 1;

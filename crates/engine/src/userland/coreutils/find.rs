@@ -47,6 +47,13 @@ enum Perm {
     Any(u32),
 }
 
+/// The time an age test reads.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum WhichTime {
+    Modify,
+    Change,
+}
+
 #[derive(Clone)]
 enum Expr {
     And(Box<Expr>, Box<Expr>),
@@ -58,7 +65,8 @@ enum Expr {
     Size(Cmp, i64, u64),
     Empty,
     Newer(i64),
-    Age(Cmp, i64, i64),
+    /// `-mtime`, `-mmin`, `-ctime`, `-cmin`, `-atime`, `-amin`: which time, compared in units.
+    Age(Cmp, i64, i64, WhichTime),
     Uid(u32),
     Gid(u32),
     Perm(Perm),
@@ -178,12 +186,14 @@ impl Parser<'_> {
                 let t = p.world.stat(&p.ctx, &v, true).map_err(|_| Bad::Invalid(word.clone(), v.clone()))?.mtime;
                 test(self, Expr::Newer(t))
             }
-            "-mtime" | "-mmin" => {
+            "-mtime" | "-mmin" | "-ctime" | "-cmin" | "-atime" | "-amin" => {
                 let v = self.value(&word)?;
                 let (cmp, rest) = cmp_number(&v).ok_or_else(|| Bad::Invalid(word.clone(), v.clone()))?;
                 let n = rest.parse().map_err(|_| Bad::Invalid(word.clone(), v.clone()))?;
-                let unit = if word == "-mtime" { 86_400 } else { 60 };
-                test(self, Expr::Age(cmp, n, unit))
+                let unit = if word.ends_with("time") { 86_400 } else { 60 };
+                // The access time is the modification time here: reads are not tracked.
+                let which = if word.starts_with("-c") { WhichTime::Change } else { WhichTime::Modify };
+                test(self, Expr::Age(cmp, n, unit, which))
             }
             "-user" | "-uid" => {
                 let v = self.value(&word)?;
@@ -354,7 +364,10 @@ fn eval(p: &mut Proc, e: &Expr, path: &str, st: &Stat, prune: &mut bool, walk: &
             _ => false,
         },
         Expr::Newer(t) => st.mtime > *t,
-        Expr::Age(cmp, n, unit) => compare(*cmp, (p.world.clock().secs() - st.mtime).div_euclid(*unit), *n),
+        Expr::Age(cmp, n, unit, which) => {
+            let t = if *which == WhichTime::Change { st.ctime } else { st.mtime };
+            compare(*cmp, (p.world.clock().secs() - t).div_euclid(*unit), *n)
+        }
         Expr::Uid(uid) => st.uid == *uid,
         Expr::Gid(gid) => st.gid == *gid,
         Expr::Perm(Perm::Exact(m)) => st.mode & 0o7777 == *m,

@@ -64,7 +64,24 @@ struct LsEntry {
 
 pub(super) fn ls(p: &mut Proc, args: &[String]) -> i32 {
     let (opts, mut ops) = split_opts(args);
-    let long = has(&opts, "-l", "") || has(&opts, "-n", "") || has(&opts, "-g", "");
+    // `--full-time` lists long, with whole times; GNU's `--time-style=STYLE` chooses the form.
+    let full_time = has(&opts, "", "--full-time");
+    let style_given = opts.iter().find_map(|o| o.strip_prefix("--time-style=")).filter(|_| p.gnu);
+    let style = match (full_time, style_given) {
+        (true, _) if p.gnu => TimeStyle::FullIso,
+        (true, _) => TimeStyle::Full,
+        (false, Some("full-iso")) => TimeStyle::FullIso,
+        (false, Some("long-iso")) => TimeStyle::LongIso,
+        (false, Some("iso")) => TimeStyle::Iso,
+        (false, Some(s)) if s.starts_with('+') => TimeStyle::Custom(s.get(1..).unwrap_or("")),
+        _ => TimeStyle::Locale,
+    };
+    // `-c` (`--time=ctime`) shows and sorts by the change time; `-u` (`--time=atime`) by the
+    // access time, which is the modification time here. Without `-l`, either sorts.
+    let time_word = opts.iter().find_map(|o| o.strip_prefix("--time=")).filter(|_| p.gnu);
+    let ctime = has(&opts, "-c", "") || matches!(time_word, Some("ctime" | "status"));
+    let atime = has(&opts, "-u", "") || matches!(time_word, Some("atime" | "access" | "use"));
+    let long = has(&opts, "-l", "") || has(&opts, "-n", "") || has(&opts, "-g", "") || full_time;
     let numeric = has(&opts, "-n", "--numeric-uid-gid");
     let all = has(&opts, "-a", "--all");
     let almost = has(&opts, "-A", "--almost-all");
@@ -78,7 +95,7 @@ pub(super) fn ls(p: &mut Proc, args: &[String]) -> i32 {
     let reverse = has(&opts, "-r", "--reverse");
     let order = if has(&opts, "-S", "") {
         Order::Size
-    } else if has(&opts, "-t", "") {
+    } else if has(&opts, "-t", "") || ((ctime || atime) && !long) {
         Order::Time
     } else {
         Order::Name
@@ -91,17 +108,16 @@ pub(super) fn ls(p: &mut Proc, args: &[String]) -> i32 {
     } else {
         Mark::None
     };
-    let shape = Shape { long, numeric, columns, inode, size_blocks, human, mark };
-    if let Some(bad) = opts.iter().find(|o| !o.starts_with("--") && !"-l-n-a-A-d-R-1-h-g-o-F-t-r-S-i-C-b-s-p".contains(o.as_str())) {
+    let shape = Shape { long, numeric, columns, inode, size_blocks, human, mark, style };
+    if let Some(bad) = opts.iter().find(|o| !o.starts_with("--") && !"-l-n-a-A-d-R-1-h-g-o-F-t-r-S-i-C-b-s-p-c-u".contains(o.as_str())) {
         let c = bad.trim_start_matches('-').to_string();
+        p.err(&format!("invalid option -- '{c}'"));
         if p.gnu {
-            p.err(&format!("invalid option -- '{c}'"));
             p.io.err_line("Try 'ls --help' for more information.");
             return 2;
-        } else {
-            p.err(&format!("invalid option -- '{c}'"));
-            return 1;
         }
+        // busybox shows its usage after the complaint (oracle-113).
+        return p.busybox_usage();
     }
     if ops.is_empty() {
         ops.push(".".into());
@@ -135,6 +151,11 @@ pub(super) fn ls(p: &mut Proc, args: &[String]) -> i32 {
                     status = fail;
                 }
             },
+        }
+    }
+    if ctime {
+        for e in &mut files {
+            e.st.mtime = e.st.ctime;
         }
     }
     sort_by(&mut files, |a, b| ordered(a, b, order, reverse));
@@ -197,6 +218,11 @@ pub(super) fn ls(p: &mut Proc, args: &[String]) -> i32 {
         }
         // Entries come sorted by name: only another order sorts again.
         if order != Order::Name || reverse {
+            if ctime {
+                for e in &mut list {
+                    e.st.mtime = e.st.ctime;
+                }
+            }
             sort_by(&mut list, |a, b| ordered(a, b, order, reverse));
         }
         // Subdirectories follow, in the listing's order.
@@ -228,7 +254,7 @@ pub(super) fn ls(p: &mut Proc, args: &[String]) -> i32 {
 
 /// How entries are printed: long or not, numeric owners, in columns, with inode numbers.
 #[derive(Clone, Copy)]
-struct Shape {
+struct Shape<'a> {
     long: bool,
     numeric: bool,
     columns: bool,
@@ -238,6 +264,39 @@ struct Shape {
     /// `-h`: sizes in K, M, G.
     human: bool,
     mark: Mark,
+    /// How a long listing writes times (`--full-time`, `--time-style`).
+    style: TimeStyle<'a>,
+}
+
+/// The forms of a long listing's time (oracle-113).
+#[derive(Clone, Copy)]
+enum TimeStyle<'a> {
+    /// `Nov 30 03:33`, or the year for times over six months away.
+    Locale,
+    /// GNU's `--full-time` and `full-iso`: `2024-05-06 07:08:09.000000000 +0000`.
+    FullIso,
+    /// busybox's `--full-time`: `2024-05-06 07:08:09 +0000`.
+    Full,
+    LongIso,
+    /// `05-06 07:08` for recent times, `2024-05-06 ` for others.
+    Iso,
+    /// `+FORMAT`: strftime's.
+    Custom(&'a str),
+}
+
+impl TimeStyle<'_> {
+    fn show(self, secs: i64, now: i64) -> String {
+        let recent = (now - secs).abs() <= 180 * 86_400;
+        match self {
+            TimeStyle::Locale => ls_date(secs, now),
+            TimeStyle::FullIso => super::dates::format("%Y-%m-%d %H:%M:%S.000000000 +0000", secs),
+            TimeStyle::Full => super::dates::format("%Y-%m-%d %H:%M:%S +0000", secs),
+            TimeStyle::LongIso => super::dates::format("%Y-%m-%d %H:%M", secs),
+            TimeStyle::Iso if recent => super::dates::format("%m-%d %H:%M", secs),
+            TimeStyle::Iso => super::dates::format("%Y-%m-%d ", secs),
+            TimeStyle::Custom(f) => super::dates::format(f, secs),
+        }
+    }
 }
 
 /// How `ls -F` and `-p` mark names.
@@ -323,7 +382,7 @@ fn marked(name: &str, st: &Stat, mark: Mark) -> String {
 /// The lines `ls` prints for `list`.
 fn render_entries(p: &Proc, list: &[LsEntry], shape: Shape) -> String {
     let mut out = String::new();
-    let Shape { long, numeric, columns, inode, size_blocks, human, mark } = shape;
+    let Shape { long, numeric, columns, inode, size_blocks, human, mark, style } = shape;
     if size_blocks {
         let shown = |e: &LsEntry| if human { human_size(e.st.blocks * 1024, p.gnu) } else { e.st.blocks.to_string() };
         let width = if p.gnu { list.iter().map(|e| shown(e).len()).max().unwrap_or(0) } else { 6 };
@@ -384,7 +443,7 @@ fn render_entries(p: &Proc, list: &[LsEntry], shape: Shape) -> String {
             if let Some(t) = &e.st.symlink {
                 name = format!("{name} -> {t}");
             }
-            (mode_string(&e.st), e.st.nlink.to_string(), o, g, size, ls_date(e.st.mtime, now), name, o_num, g_num)
+            (mode_string(&e.st), e.st.nlink.to_string(), o, g, size, style.show(e.st.mtime, now), name, o_num, g_num)
         })
         .collect();
     if p.gnu {
