@@ -246,56 +246,6 @@ impl Shell {
         Flow::Next
     }
 
-    fn run_pipeline(&mut self, world: &mut World, p: &Pipeline, io: &mut Io) -> Flow {
-        let mut flow = Flow::Next;
-        if p.commands.len() == 1 {
-            flow = self.run_command(world, &p.commands[0], io);
-        } else {
-            let mut input = std::mem::take(&mut io.stdin);
-            let last = p.commands.len() - 1;
-            // `set -o pipefail`: the last failing stage's status, if any failed.
-            let mut failed = 0;
-            // Every stage runs in a subshell in bash: `$_` stays what it was.
-            let underscore = self.vars.get("_").cloned();
-            for (i, cmd) in p.commands.iter().enumerate() {
-                let mut stage = Io::with_stdin(std::mem::take(&mut input));
-                // Only the last stage writes where the pipeline does.
-                stage.stdout_terminal = i == last && io.stdout_terminal;
-                // Every stage but the last runs in a subshell.
-                let mut sub = self.clone();
-                let f = if i == last { self.run_command(world, cmd, &mut stage) } else { sub.run_command(world, cmd, &mut stage) };
-                if f == Flow::Block {
-                    // A stage that sleeps for good: the pipeline cannot be taken up again.
-                    self.unwound(None);
-                }
-                if i == last {
-                    io.append(&stage, |err| err);
-                    flow = if matches!(f, Flow::Exit(_)) && self.depth > 0 { f } else { Flow::Next };
-                    if let Flow::Exit(code) = f {
-                        self.status = code;
-                    }
-                    if self.options.pipefail && self.status == 0 {
-                        self.status = failed;
-                    }
-                    if let Some(u) = &underscore {
-                        self.vars.insert("_".into(), u.clone());
-                    }
-                } else {
-                    io.write_err(&stage.err);
-                    input = stage.out;
-                    let status = if let Flow::Exit(code) = f { code } else { sub.status };
-                    if status != 0 {
-                        failed = status;
-                    }
-                }
-            }
-        }
-        if p.bang {
-            self.status = if self.status == 0 { 1 } else { 0 };
-        }
-        flow
-    }
-
     pub(super) fn run_command(&mut self, world: &mut World, cmd: &Command, io: &mut Io) -> Flow {
         if world.out_of_steps() {
             return Flow::Exit(self.status);
@@ -610,8 +560,10 @@ impl Shell {
         io: &mut Io,
     ) -> Flow {
         // A builtin reads no more than it needs (`read`: a line), and echo none: the rest is
-        // left for the next command (`while read …; do echo …; done < FILE`). A program takes it.
-        if inherited && (super::builtins::is_builtin(&argv[0]) || self.functions.contains_key(&argv[0])) {
+        // left for the next command (`while read …; do echo …; done < FILE`). A program takes it,
+        // unless it reads no input at all (`echo q | (sleep 1; cat)`: cat reads the line).
+        let program = argv[0].rsplit('/').next().unwrap_or("");
+        if inherited && (super::builtins::is_builtin(&argv[0]) || self.functions.contains_key(&argv[0]) || reads_no_input(program)) {
             io.stdin = std::mem::take(&mut cmd_io.stdin);
         }
         // Both streams to the terminal: as written. Redirected, stdout then stderr, as programs
@@ -829,4 +781,46 @@ fn dash_errmsg(e: Errno, missing: &str) -> String {
     } else {
         e.to_string()
     }
+}
+
+/// Programs that never read their standard input: what is piped to them stays for the next
+/// command of the list.
+fn reads_no_input(program: &str) -> bool {
+    matches!(
+        program,
+        "sleep"
+            | "usleep"
+            | "touch"
+            | "mkdir"
+            | "rmdir"
+            | "ls"
+            | "date"
+            | "id"
+            | "hostname"
+            | "chmod"
+            | "chown"
+            | "chgrp"
+            | "cp"
+            | "mv"
+            | "rm"
+            | "ln"
+            | "uname"
+            | "whoami"
+            | "mknod"
+            | "mkfifo"
+            | "stat"
+            | "df"
+            | "du"
+            | "sync"
+            | "seq"
+            | "basename"
+            | "dirname"
+            | "realpath"
+            | "readlink"
+            | "truncate"
+            | "which"
+            | "mktemp"
+            | "nproc"
+            | "printenv"
+    )
 }

@@ -23,6 +23,10 @@ pub enum Frame {
     Exec,
     /// A subshell `( … )` that slept: its own shell waits in [`Shell::subshells_asleep`].
     Subshell,
+    /// A pipeline whose first stage slept: that stage's shell waits in
+    /// [`Shell::producers_asleep`]; the filters after it (`rest`, taken up again appending)
+    /// read what it writes as it wakes.
+    Pipeline { rest: Vec<Command>, bang: bool },
     /// A function call that slept: its arguments, and each `local` with the caller's value
     /// (put back when the call ends) and the function's own.
     Call { args: Vec<String>, locals: Vec<(String, Option<String>, Option<String>)> },

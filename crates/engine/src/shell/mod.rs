@@ -20,6 +20,7 @@ pub mod resident;
 mod resume;
 mod script_builtins;
 pub mod sleepers;
+mod streams;
 mod traps;
 
 pub use crate::userland::{Exit, Io};

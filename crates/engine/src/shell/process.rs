@@ -192,6 +192,8 @@ pub struct Shell {
     pub(super) in_job: bool,
     /// The subshells that slept, innermost last (see `Frame::Subshell`).
     pub(super) subshells_asleep: Vec<Shell>,
+    /// The first stages of pipelines that slept (see [`Frame::Pipeline`]).
+    pub(super) producers_asleep: Vec<Shell>,
 }
 
 impl Shell {
@@ -244,6 +246,7 @@ impl Shell {
             resume_broken: false,
             in_job: false,
             subshells_asleep: Vec::new(),
+            producers_asleep: Vec::new(),
         }
     }
 

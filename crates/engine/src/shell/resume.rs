@@ -140,6 +140,10 @@ impl Shell {
                 Flow::Next => self.wake_subshell(world, io),
                 other => other,
             },
+            Frame::Pipeline { rest, bang } => match flow {
+                Flow::Next => self.wake_pipeline(world, rest, *bang, io),
+                other => other,
+            },
             // Redirections and calls are taken care of around the frames inside them.
             Frame::Redirect(_) | Frame::Call { .. } => flow,
         }
@@ -167,6 +171,49 @@ impl Shell {
             Flow::Exit(c) => c,
             _ => sub.status,
         };
+        Flow::Next
+    }
+
+    /// The first stage of a pipeline that slept goes on in its own shell; what it writes until
+    /// it sleeps again (or ends) passes through the filters after it.
+    fn wake_pipeline(&mut self, world: &mut World, rest: &[Command], bang: bool, io: &mut Io) -> Flow {
+        let Some(mut producer) = self.producers_asleep.pop() else { return Flow::Next };
+        producer.wake = None;
+        producer.resume_broken = false;
+        let frames = std::mem::take(&mut producer.resume);
+        let mut written = Io::default();
+        let f = producer.resume_frames(world, &frames, &mut written);
+        io.write_err(&written.err);
+        let mut input = written.out;
+        let last = rest.len().saturating_sub(1);
+        for (i, cmd) in rest.iter().enumerate() {
+            let mut stage = Io::with_stdin(std::mem::take(&mut input));
+            stage.stdout_terminal = i == last && io.stdout_terminal;
+            let flow = if i == last { self.run_command(world, cmd, &mut stage) } else { self.clone().run_command(world, cmd, &mut stage) };
+            if let Flow::Exit(code) = flow {
+                self.status = code;
+            }
+            if i == last {
+                io.append(&stage, |err| err);
+            } else {
+                io.write_err(&stage.err);
+                input = stage.out;
+            }
+        }
+        if f == Flow::Block {
+            match producer.wake.filter(|_| !producer.resume_broken) {
+                Some(wake) => {
+                    self.wake = Some(wake);
+                    self.producers_asleep.push(producer);
+                    self.resume.push(Frame::Pipeline { rest: rest.to_vec(), bang });
+                }
+                None => self.resume_broken = true,
+            }
+            return Flow::Block;
+        }
+        if bang {
+            self.status = if self.status == 0 { 1 } else { 0 };
+        }
         Flow::Next
     }
 

@@ -1,0 +1,161 @@
+//! Pipelines, and how they live in time: a main process's `while …; do date; sleep 1; done | tee -a
+//! log` writes its log as it goes (oracle-114). The stages after the first must be filters
+//! that pass each line on as it comes, so that running them again on what the first stage
+//! wrote since its last sleep is what a real pipe would have done; taken up again, they
+//! append where they wrote (`tee -a`, `>>`).
+
+use super::ast::{Command, Part, Pipeline, RedirOp, Simple};
+use super::frames::Frame;
+use super::process::{Flow, Shell};
+use crate::userland::Io;
+use crate::world::World;
+
+/// How far on a pipeline's stages may sleep at once (see `run_pipeline`).
+const PIPELINE_HORIZON: i128 = 10_000_000_000;
+/// A wake-up no learner waits for: a year on.
+const SLEEPS_FOR_GOOD: i128 = 365 * 86_400 * 1_000_000_000;
+
+impl Shell {
+    /// `A | B | …`: each stage but the last in a subshell, each reading what the one before
+    /// wrote; in a main process, in time (see the module's comment).
+    pub(super) fn run_pipeline(&mut self, world: &mut World, p: &Pipeline, io: &mut Io) -> Flow {
+        let mut flow = Flow::Next;
+        if p.commands.len() == 1 {
+            flow = self.run_command(world, &p.commands[0], io);
+        } else {
+            // A main process (or a job) cannot be taken up again inside a pipeline: its stages
+            // run in their own time, their sleeps taken at once up to ten seconds on, and the
+            // shell then sleeps until the pipeline ended (oracle-114). A stage still asleep
+            // after that sleeps for good, and so does the shell.
+            // One whose later stages are filters passing lines on as they come lives in time
+            // instead: its first stage sleeps and wakes, the filters read what it writes.
+            let main = self.main_process && !self.in_job && self.ctx.ns != crate::vfs::Ns::Host;
+            let streaming = main && world.awake_until().is_some() && p.commands[1..].iter().all(is_filter);
+            let mut producer: Option<Shell> = None;
+            let timed = world.awake_until().filter(|_| !streaming && (self.in_job || main));
+            let started = world.clock().nanos;
+            let before = timed.map(|until| world.set_awake_until(Some(until.max(started) + PIPELINE_HORIZON)));
+            let mut asleep = false;
+            let mut input = std::mem::take(&mut io.stdin);
+            let last = p.commands.len() - 1;
+            // `set -o pipefail`: the last failing stage's status, if any failed.
+            let mut failed = 0;
+            // Every stage runs in a subshell in bash: `$_` stays what it was.
+            let underscore = self.vars.get("_").cloned();
+            for (i, cmd) in p.commands.iter().enumerate() {
+                let mut stage = Io::with_stdin(std::mem::take(&mut input));
+                // Only the last stage writes where the pipeline does.
+                stage.stdout_terminal = i == last && io.stdout_terminal;
+                // Every stage but the last runs in a subshell.
+                let mut sub = self.clone();
+                let f = if i == last { self.run_command(world, cmd, &mut stage) } else { sub.run_command(world, cmd, &mut stage) };
+                if f == Flow::Block && i == 0 && streaming && sub.wake.is_some() && !sub.resume_broken {
+                    producer = Some(sub.clone());
+                } else if f == Flow::Block {
+                    // A stage that sleeps for good: the pipeline cannot be taken up again.
+                    self.unwound(None);
+                    asleep = true;
+                }
+                if i == last {
+                    io.append(&stage, |err| err);
+                    flow = if matches!(f, Flow::Exit(_)) && self.depth > 0 { f } else { Flow::Next };
+                    if let Flow::Exit(code) = f {
+                        self.status = code;
+                    }
+                    if self.options.pipefail && self.status == 0 {
+                        self.status = failed;
+                    }
+                    if let Some(u) = &underscore {
+                        self.vars.insert("_".into(), u.clone());
+                    }
+                } else {
+                    io.write_err(&stage.err);
+                    input = stage.out;
+                    let status = if let Flow::Exit(code) = f { code } else { sub.status };
+                    if status != 0 {
+                        failed = status;
+                    }
+                }
+            }
+            if let Some(producer) = producer {
+                self.wake = producer.wake;
+                self.producers_asleep.push(producer);
+                let rest = p.commands[1..].iter().map(continued).collect();
+                self.resume.push(Frame::Pipeline { rest, bang: p.bang });
+                return Flow::Block;
+            }
+            if let Some(before) = before {
+                let until = world.set_awake_until(before).unwrap_or(started);
+                let ended = world.clock().nanos;
+                let present = before.unwrap_or(started);
+                if p.bang {
+                    self.status = if self.status == 0 { 1 } else { 0 };
+                }
+                if asleep || ended > present {
+                    // Back at the present, the shell sleeps until the pipeline's end (for good
+                    // when a stage still sleeps).
+                    world.set_clock(started.max(ended.min(present)));
+                    let at = if asleep { until.max(ended).saturating_add(SLEEPS_FOR_GOOD) } else { ended };
+                    self.wake = Some(super::frames::Wake { at, waiting: false });
+                    return Flow::Block;
+                }
+                return flow;
+            }
+        }
+        if p.bang {
+            self.status = if self.status == 0 { 1 } else { 0 };
+        }
+        flow
+    }
+}
+
+/// The programs that pass their input on line by line without keeping anything across lines.
+const FILTERS: [&str; 10] = ["cat", "tee", "grep", "egrep", "fgrep", "sed", "cut", "tr", "ts", "stdbuf"];
+
+/// Whether `cmd` is such a filter: a simple command naming one, without the options that make
+/// it wait for the end of its input (`grep -c`, `-l`, `-L`, `-q`; sed's `$` address or `q`).
+pub(super) fn is_filter(cmd: &Command) -> bool {
+    let Command::Simple(s) = cmd else { return false };
+    let words: Vec<String> = s.words.iter().map(|w| literal(w).unwrap_or_default()).collect();
+    let Some(program) = words.first().map(|w| w.rsplit('/').next().unwrap_or("").to_string()) else { return false };
+    if !FILTERS.contains(&program.as_str()) || s.words.iter().any(|w| literal(w).is_none()) {
+        return false;
+    }
+    let options: Vec<&String> = words[1..].iter().filter(|w| w.starts_with('-')).collect();
+    match program.as_str() {
+        "grep" | "egrep" | "fgrep" => !options.iter().any(|o| o.chars().skip(1).any(|c| matches!(c, 'c' | 'l' | 'L' | 'q' | 'm'))),
+        "sed" => !words[1..].iter().any(|w| w.contains('$') || w.contains('q') || w.starts_with("-i")),
+        _ => true,
+    }
+}
+
+/// A filter as it is taken up again after a sleep: `tee` appending, `>` as `>>`.
+pub(super) fn continued(cmd: &Command) -> Command {
+    let Command::Simple(s) = cmd else { return cmd.clone() };
+    let mut s: Simple = s.clone();
+    let words: Vec<String> = s.words.iter().map(|w| literal(w).unwrap_or_default()).collect();
+    let is_tee = words.first().is_some_and(|w| w.rsplit('/').next() == Some("tee"));
+    if is_tee && !words.iter().any(|w| w == "-a" || w == "--append" || (w.starts_with('-') && !w.starts_with("--") && w.contains('a'))) {
+        s.words.insert(1, vec![Part::Lit { text: "-a".into(), quoted: false }]);
+    }
+    for r in &mut s.redirs {
+        r.op = match r.op {
+            RedirOp::Out => RedirOp::Append,
+            RedirOp::OutErr => RedirOp::AppendErr,
+            ref other => other.clone(),
+        };
+    }
+    Command::Simple(s)
+}
+
+/// A word's text when it is plain literal text (no expansion to run).
+fn literal(word: &[Part]) -> Option<String> {
+    let mut text = String::new();
+    for part in word {
+        match part {
+            Part::Lit { text: t, .. } => text.push_str(t),
+            _ => return None,
+        }
+    }
+    Some(text)
+}
