@@ -3,6 +3,7 @@
 use crate::clock::{epoch, Clock, Ids};
 use crate::fs::{Arena, Data, InodeId, Kind};
 use crate::world::{HistoryEntry, Image, ImageConfig, Layer, World};
+use sha2::Digest;
 
 pub const PATH_ENV: &str = "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
 pub const BUSYBOX_APPLETS: [&str; 40] = [
@@ -379,7 +380,8 @@ impl World {
                 chain = if chain.is_empty() {
                     diff
                 } else {
-                    format!("sha256:{}", crate::daemon::layers::sha256_hex(format!("{chain} {diff}").as_bytes()))
+                    let digest = sha2::Sha256::digest(format!("{chain} {diff}").as_bytes());
+                    format!("sha256:{}", digest.iter().map(|b| format!("{b:02x}")).collect::<String>())
                 };
                 if let Some(layer) = world.layer_mut(l) {
                     layer.chain_id = chain.clone();

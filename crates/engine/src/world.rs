@@ -246,6 +246,8 @@ pub struct Container {
     /// image's (an entrypoint given on the line drops the image's CMD).
     pub config_entrypoint: Option<Vec<String>>,
     pub config_cmd: Option<Vec<String>>,
+    /// The credentials its main process runs with, once started (`/proc/1/status`).
+    pub main_cred: Option<Cred>,
     pub env: Vec<String>,
     pub user: String,
     pub working_dir: String,
@@ -315,6 +317,7 @@ impl Container {
             args: Vec::new(),
             config_entrypoint: None,
             config_cmd: None,
+            main_cred: None,
             env: Vec::new(),
             user: String::new(),
             working_dir: String::new(),

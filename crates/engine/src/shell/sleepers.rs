@@ -40,6 +40,9 @@ pub fn start_main(world: &mut World, id: &ContainerId, stdin: Vec<u8>, services:
         return (Io::default(), Some(1));
     };
     let Ok(mut sh) = super::container_shell(world, id, None, None, &[]) else { return (Io::default(), Some(1)) };
+    if let Some(c) = world.container_mut(id) {
+        c.main_cred = Some(sh.ctx.cred.clone());
+    }
     sh.services = services;
     sh.main_process = true;
     sh.depth = 1;

@@ -171,13 +171,7 @@ impl World {
                 Some(crate::procfs::status(&crate::procfs::StatusOf { comm, pid, cred: &ctx.cred, umask: ctx.umask, running: true }))
             }
             "/1/status" => {
-                let root = Ctx::root(ctx.ns.clone());
-                let (mut cred, _) = crate::users::resolve_user(self, &root, &c.user).unwrap_or((crate::world::Cred::root(), String::new()));
-                cred.bounding = c.host.caps();
-                for g in &c.host.group_add {
-                    let by_name = || crate::users::groups(self, &root).iter().find(|e| e.name == *g).map(|e| e.gid);
-                    cred.groups.extend(g.parse::<u32>().ok().or_else(by_name));
-                }
+                let cred = c.main_cred.clone().unwrap_or_else(crate::world::Cred::root);
                 let comm = c.path.rsplit('/').next().unwrap_or(&c.path);
                 let running = self.task().is_some_and(|(_, pid)| pid == 1);
                 Some(crate::procfs::status(&crate::procfs::StatusOf { comm, pid: 1, cred: &cred, umask: 0o022, running }))
