@@ -286,6 +286,9 @@ pub struct Container {
     /// What the main process does after its script: keeps running (`sleep`), or has ended.
     pub tty: bool,
     pub interactive: bool,
+    /// The client attached to its output when it was made (`docker create`, `docker run`
+    /// without `-d`): `Config.AttachStdout` and `AttachStderr`.
+    pub attached: bool,
     pub hostname: String,
     pub compose: Option<ComposeRef>,
     /// Host ports bound while the container runs.
@@ -345,6 +348,7 @@ impl Container {
             logs: Vec::new(),
             tty: false,
             interactive: false,
+            attached: false,
             hostname: String::new(),
             compose: None,
             ports: Vec::new(),

@@ -285,6 +285,7 @@ pub(crate) fn create(world: &mut World, spec: &ContainerSpec) -> Result<Containe
         init_link,
         tty: spec.tty,
         interactive: spec.interactive,
+        attached: spec.attached,
         hostname: spec.hostname.clone().unwrap_or_else(|| id.short().to_string()),
         compose: spec.compose.clone(),
         ..Container::fresh(id.clone(), upper, init)

@@ -66,6 +66,8 @@ pub struct ContainerSpec {
     pub publish_all: bool,
     pub tty: bool,
     pub interactive: bool,
+    /// Not `-d`: the client attaches to the output.
+    pub attached: bool,
     /// The Compose service this container is, with its labels.
     pub compose: Option<ComposeRef>,
 }

@@ -72,6 +72,14 @@ pub fn render_list(format: &str, rows: &[Value], headers: &[(&str, &str)]) -> Re
     let tpl = stowage_template::Template::parse(&lf.template).map_err(|e| e.to_string())?;
     let opts = stowage_template::Options::default().omit_empty(&["Name", "Driver"]);
     let mut text = String::new();
+    // `{{json .}}` (and `--format json`) marshals the row as the CLI's formatter contexts do.
+    if lf.template.trim() == "{{json .}}" && !lf.table {
+        for r in rows {
+            text.push_str(&context_json(r));
+            text.push('\n');
+        }
+        return Ok(text);
+    }
     if lf.table {
         let header: serde_json::Map<String, Value> = headers.iter().map(|(k, v)| (k.to_string(), Value::String(v.to_string()))).collect();
         let hopts = stowage_template::Options::default().header_functions(true);
@@ -83,6 +91,34 @@ pub fn render_list(format: &str, rows: &[Value], headers: &[(&str, &str)]) -> Re
         text.push('\n');
     }
     Ok(if lf.table { stowage_template::tabwriter::docker_table(&text) } else { text })
+}
+
+/// A list row as Go's `json.Marshal` writes a formatter context: a field per method that
+/// takes no argument (not `Label`), in name order, every value a string, `<`, `>` and `&`
+/// escaped (oracle-115).
+fn context_json(row: &Value) -> String {
+    let Value::Object(map) = row else { return row.to_string() };
+    let mut fields: Vec<(&String, String)> = map
+        .iter()
+        .filter(|(k, _)| k.as_str() != "Label")
+        .map(|(k, v)| {
+            let text = match v {
+                Value::String(s) => s.clone(),
+                Value::Null => String::new(),
+                other => other.to_string(),
+            };
+            (k, text)
+        })
+        .collect();
+    fields.sort_by(|a, b| a.0.cmp(b.0));
+    let body: Vec<String> = fields
+        .iter()
+        .map(|(k, v)| {
+            let quoted = Value::String(v.clone()).to_string().replace('<', "\\u003c").replace('>', "\\u003e").replace('&', "\\u0026");
+            format!("{}:{quoted}", Value::String((*k).clone()))
+        })
+        .collect();
+    format!("{{{}}}", body.join(","))
 }
 
 /// Prints a list command's `--format` output; a bad template exits 64 as Docker does.
@@ -164,6 +200,8 @@ pub fn go_g(v: f64, p: usize) -> String {
 /// document ends the output there: an empty line, then Docker's message; `false` then.
 pub fn print_docs(io: &mut crate::shell::Io, docs: &[Value], format_flag: Option<&str>) -> bool {
     match format_flag {
+        // `--format json`: the documents on one line.
+        Some("json") => io.out_str(&format!("{}\n", Value::Array(docs.to_vec()))),
         Some(f) => {
             for d in docs {
                 match render(f, d) {

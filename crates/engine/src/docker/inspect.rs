@@ -64,7 +64,7 @@ pub fn inspect_cmd(world: &mut World, args: &[String], io: &mut Io, kind: Option
         }
     }
     // A template reads Docker's structs, where a field JSON omits when empty is still there.
-    if parsed.get("format").is_some() {
+    if parsed.get("format").is_some_and(|f| f != "json") {
         for doc in &mut docs {
             if let Some(config) = doc.get("State").is_some().then(|| doc.get_mut("Config").and_then(Value::as_object_mut)).flatten() {
                 for (key, empty) in [("ExposedPorts", json!({})), ("StopSignal", json!("")), ("StopTimeout", Value::Null)] {
@@ -256,6 +256,7 @@ pub fn container_json(world: &World, c: &Container) -> Value {
         Status::Exited => "exited",
     };
     let labels: Value = json!(c.labels);
+    let started = |path: String| if c.started_at.is_some() { path } else { String::new() };
     let sandbox = format!("{:0>64}", c.layer_id.get(..32).unwrap_or(&c.layer_id));
     let mut doc = json!({
         "Id": c.id,
@@ -277,10 +278,11 @@ pub fn container_json(world: &World, c: &Container) -> Value {
             "FinishedAt": c.finished_at.map(rfc3339_nano).unwrap_or_else(|| "0001-01-01T00:00:00Z".into()),
         },
         "Image": c.image_id,
-        "ResolvConfPath": format!("/var/lib/docker/containers/{}/resolv.conf", c.id),
-        "HostnamePath": format!("/var/lib/docker/containers/{}/hostname", c.id),
-        "HostsPath": format!("/var/lib/docker/containers/{}/hosts", c.id),
-        "LogPath": format!("/var/lib/docker/containers/{}/{}-json.log", c.id, c.id),
+        // The daemon names these files when the container first starts (oracle-115).
+        "ResolvConfPath": started(format!("/var/lib/docker/containers/{}/resolv.conf", c.id)),
+        "HostnamePath": started(format!("/var/lib/docker/containers/{}/hostname", c.id)),
+        "HostsPath": started(format!("/var/lib/docker/containers/{}/hosts", c.id)),
+        "LogPath": started(format!("/var/lib/docker/containers/{}/{}-json.log", c.id, c.id)),
         "Name": format!("/{}", c.name),
         "RestartCount": c.restart_count,
         "Driver": "overlay2",
@@ -296,26 +298,26 @@ pub fn container_json(world: &World, c: &Container) -> Value {
             "Hostname": c.hostname,
             "Domainname": "",
             "User": c.user,
-            "AttachStdin": false,
-            "AttachStdout": false,
-            "AttachStderr": false,
+            "AttachStdin": c.attached && c.interactive,
+            "AttachStdout": c.attached,
+            "AttachStderr": c.attached,
             "Tty": c.tty,
             "OpenStdin": c.interactive,
-            "StdinOnce": false,
+            "StdinOnce": c.attached && c.interactive,
             "Env": c.env,
             "Cmd": json!(c.config_cmd),
             "Image": c.image_ref,
             "Volumes": volumes,
             "WorkingDir": c.working_dir,
             "Entrypoint": json!(c.config_entrypoint),
-            "NetworkDisabled": true,
             "OnBuild": Value::Null,
             "Labels": labels,
         },
         "NetworkSettings": {
             "Bridge": "",
-            "SandboxID": sandbox,
-            "SandboxKey": format!("/var/run/docker/netns/{}", sandbox.get(..12).unwrap_or_default()),
+            // A network sandbox exists once the container has started.
+            "SandboxID": started(sandbox.clone()),
+            "SandboxKey": started(format!("/var/run/docker/netns/{}", sandbox.get(..12).unwrap_or_default())),
             "Ports": super::ports::network_ports_json(world, c),
             "HairpinMode": false,
             "LinkLocalIPv6Address": "",
@@ -509,7 +511,17 @@ pub fn images(world: &mut World, args: &[String], io: &mut Io) -> i32 {
             }
             let age = (now - im.created as i128 * 1_000_000_000).max(0);
             let id = if parsed.has("no-trunc") { im.id.clone() } else { im.short_id().to_string() };
-            rows.push((repo, tag, id, format!("{} ago", human_duration(age)), human_size(im.size as f64, 3)));
+            // `CreatedAt` as Go prints a time; `VirtualSize` to four figures (oracle-115).
+            let created_at = format!("{} +0000 UTC", rfc3339(im.created).replace('T', " ").trim_end_matches('Z'));
+            rows.push((
+                repo,
+                tag,
+                id,
+                format!("{} ago", human_duration(age)),
+                human_size(im.size as f64, 3),
+                created_at,
+                human_size(im.size as f64, 4),
+            ));
         }
     }
     if parsed.has("quiet") {
@@ -519,7 +531,7 @@ pub fn images(world: &mut World, args: &[String], io: &mut Io) -> i32 {
         return 0;
     }
     if let Some(f) = parsed.get("format") {
-        let data: Vec<Value> = rows.iter().map(|r| json!({"Repository": r.0, "Tag": r.1, "ID": r.2, "CreatedSince": r.3, "CreatedAt": "", "Size": r.4, "Digest": "<none>", "Containers": "N/A", "SharedSize": "N/A", "UniqueSize": "N/A", "VirtualSize": r.4})).collect();
+        let data: Vec<Value> = rows.iter().map(|r| json!({"Repository": r.0, "Tag": r.1, "ID": r.2, "CreatedSince": r.3, "CreatedAt": r.5, "Size": r.4, "Digest": "<none>", "Containers": "N/A", "SharedSize": "N/A", "UniqueSize": "N/A", "VirtualSize": r.6})).collect();
         let headers = [
             ("Repository", "REPOSITORY"),
             ("Tag", "TAG"),

@@ -104,7 +104,8 @@ pub(super) fn ps(world: &mut World, args: &[String], io: &mut Io) -> i32 {
                 "Ports": ports::ports_column(world, c),
                 "Status": status_text(world, c),
                 "State": match c.status { Status::Created => "created", Status::Running if c.paused => "paused", Status::Running => "running", Status::Exited if c.restarting() => "restarting", Status::Exited => "exited" },
-                "Size": format!("{} (virtual {})", human_size(size as f64, 3), human_size(virt as f64, 3)),
+                // Without `-s` (or a format naming .Size) the client asks for no sizes: 0B (oracle-115).
+                "Size": if parsed.has("size") || parsed.get("format").is_some_and(|f| f.contains(".Size")) { format!("{} (virtual {})", human_size(size as f64, 3), human_size(virt as f64, 3)) } else { "0B".to_string() },
                 "Names": c.name,
                 "Labels": labels.join(","),
                 "Label": super::format::label_lookup(&c.labels),

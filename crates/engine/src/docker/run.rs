@@ -459,6 +459,7 @@ fn create(
     spec.publish_all = parsed.has("publish-all");
     spec.tty = parsed.has("tty");
     spec.interactive = parsed.has("interactive");
+    spec.attached = !parsed.has("detach");
     if let Some((policy, count)) = restart {
         let count = count.and_then(Result::ok);
         let refusal = if !matches!(policy.as_str(), "no" | "always" | "unless-stopped" | "on-failure") {
