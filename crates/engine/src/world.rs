@@ -283,6 +283,8 @@ pub struct Container {
     pub mounts: Vec<Mount>,
     /// Output of the main process, for `docker logs`.
     pub logs: Vec<(bool, String)>,
+    /// When each line of `logs` was written (lines kept without a time: the start).
+    pub log_times: Vec<i128>,
     /// What the main process does after its script: keeps running (`sleep`), or has ended.
     pub tty: bool,
     pub interactive: bool,
@@ -346,6 +348,7 @@ impl Container {
             init,
             mounts: Vec::new(),
             logs: Vec::new(),
+            log_times: Vec::new(),
             tty: false,
             interactive: false,
             attached: false,

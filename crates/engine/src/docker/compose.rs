@@ -415,8 +415,10 @@ fn logs(world: &mut World, p: &Project, args: &[String], io: &mut Io) -> i32 {
             continue;
         }
         let prefix = if bare { String::new() } else { format!("{label:<width$}  | ") };
-        let stamp = c.started_at.filter(|_| timed).map_or(String::new(), super::lifecycle::log_stamp);
-        for (_, line) in &c.logs {
+        // `-t`: each line behind the time it was written.
+        let started = c.started_at.unwrap_or(c.created);
+        for (k, (_, line)) in c.logs.iter().enumerate() {
+            let stamp = if timed { super::logs::log_stamp(c.log_times.get(k).copied().unwrap_or(started)) } else { String::new() };
             io.out_str(&format!("\u{1b}[2K{prefix}{stamp}{line}\n"));
         }
     }

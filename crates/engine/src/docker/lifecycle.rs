@@ -250,6 +250,11 @@ pub(crate) fn exec(world: &mut World, client: &crate::shell::Shell, args: &[Stri
         io.out_str(&format!("OCI runtime exec failed: exec failed: unable to start container process: {why}: unknown\r\n"));
         126
     };
+    // runc refuses a relative `-w` before it tries to go there (oracle-116).
+    if !sh.ctx.cwd.starts_with('/') {
+        io.out_str("OCI runtime exec failed: exec failed: Cwd must be an absolute path: unknown\r\n");
+        return 126;
+    }
     if world.stat(&sh.ctx, &sh.ctx.cwd.clone(), true).is_err() {
         return oci(io, format!("chdir to cwd (\"{}\") set in config.json failed: no such file or directory", sh.ctx.cwd));
     }
@@ -281,49 +286,4 @@ pub(crate) fn exec(world: &mut World, client: &crate::shell::Shell, args: &[Stri
         userland::Exit::Code(c) => c,
         userland::Exit::Block => 0,
     }
-}
-
-/// A log line's time as `-t` shows it: RFC 3339 with nine digits, then a space.
-pub(super) fn log_stamp(at: i128) -> String {
-    let secs = crate::clock::rfc3339((at / 1_000_000_000) as i64);
-    format!("{}.{:09}Z ", secs.trim_end_matches('Z'), at.rem_euclid(1_000_000_000))
-}
-
-pub(super) fn logs(world: &mut World, args: &[String], io: &mut Io) -> i32 {
-    let parsed = match flags::parse(args, &[flag("follow", Some('f')), opt("tail", Some('n')), flag("timestamps", Some('t'))], false) {
-        Ok(p) => p,
-        Err(e) => return usage_error(io, "logs", &e),
-    };
-    let Some(name) = parsed.operands.first() else {
-        return arg_count_error(io, "logs", "exactly 1 argument", "[OPTIONS] CONTAINER", "Fetch the logs of a container");
-    };
-    // `-f`: the command follows a running container to its end, if its main process ends
-    // within the hour (one that runs on would keep it waiting: what is logged so far).
-    if let Some(id) = world.named_container(name).filter(|c| c.status == Status::Running && parsed.has("follow")).map(|c| c.id.clone()) {
-        crate::shell::sleepers::run_to_end(world, &id, 3600);
-    }
-    let Some(c) = world.named_container(name) else {
-        no_such_container(io, name);
-        return 1;
-    };
-    if c.host.log_driver == "none" {
-        io.err_line("Error response from daemon: configured logging driver does not support reading");
-        return 1;
-    }
-    // `--tail N` (`-n`): the last N lines of both streams together; `all`, or a value that is
-    // not a number, is every line (oracle-45).
-    let skip = match parsed.get("tail").and_then(|t| t.parse::<usize>().ok()) {
-        Some(n) => c.logs.len().saturating_sub(n),
-        None => 0,
-    };
-    // `-t`: each line behind its time, in the fixed nine-digit form Docker prints.
-    let stamp = if parsed.has("timestamps") { log_stamp(c.started_at.unwrap_or(c.created)) } else { String::new() };
-    for (is_err, line) in c.logs.clone().into_iter().skip(skip) {
-        if is_err {
-            io.err_line(&format!("{stamp}{line}"));
-        } else {
-            io.out_str(&format!("{stamp}{line}\n"));
-        }
-    }
-    0
 }

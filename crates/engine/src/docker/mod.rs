@@ -15,6 +15,7 @@ mod image_archive;
 pub mod info;
 pub mod inspect;
 mod lifecycle;
+mod logs;
 mod messages;
 pub mod mounts;
 mod network;
@@ -29,7 +30,8 @@ pub mod volume;
 
 use crate::shell::{Io, Shell};
 use crate::world::World;
-use lifecycle::{logs, rm, start_cmd, stop_cmd};
+use lifecycle::{rm, start_cmd, stop_cmd};
+use logs::logs;
 use prune::{builder_prune, container_prune, system_prune};
 use ps::{diff, ps};
 use run::run;

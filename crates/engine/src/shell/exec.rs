@@ -572,6 +572,7 @@ impl Shell {
             io.append(&cmd_io, |err| err);
             return flow;
         }
+        io.carry_times(&cmd_io);
         let name = argv[0].rsplit('/').next().unwrap_or("").to_string();
         // A shell sent both streams to one place (`bash -c '…' 2>&1`): its commands' writes
         // arrive in the order they ran (its trace between their output: oracle-53).

@@ -57,7 +57,7 @@ pub fn start_main(world: &mut World, id: &ContainerId, stdin: Vec<u8>, services:
     if world.container(id).is_none() {
         return (io, Some(0));
     }
-    keep_log(world, id, &io);
+    keep_log(world, id, &io, now);
     match exit {
         Exit::Block => {
             park(world, sh);
@@ -209,7 +209,7 @@ fn wake(world: &mut World, id: &ContainerId, sleeper: Sleeper, signalled: bool, 
     });
     world.swap_budget(budget);
     world.set_awake_until(awake);
-    keep_log(world, id, &io);
+    keep_log(world, id, &io, at);
     match code {
         None => park(world, sh),
         Some(code) => {
@@ -225,26 +225,41 @@ fn wake(world: &mut World, id: &ContainerId, sleeper: Sleeper, signalled: bool, 
 /// writing the container's log.
 fn advance_jobs(world: &mut World, id: &ContainerId, sh: &mut Shell, at: i128) {
     let written = super::jobs::advance(world, sh, at, false);
-    keep_log(world, id, &written);
+    keep_log(world, id, &written, at);
 }
 
 /// What a main process wrote goes to its container's log, line by line in the order the
 /// lines ended, each with its stream: a line written in parts is one line, placed where its
 /// newline came (as the log driver does).
-pub fn keep_log(world: &mut World, id: &ContainerId, io: &Io) {
+pub fn keep_log(world: &mut World, id: &ContainerId, io: &Io, since: i128) {
     let Some(c) = world.container_mut(id) else { return };
+    // Lines kept before without a time were written at the start.
+    let started = c.started_at.unwrap_or(c.created);
+    c.log_times.resize(c.logs.len(), started);
+    // Each line is dated by the last clock move before its end (`sleep`s taken at once).
+    let times = io.times();
+    let time_at = |written: usize| times.iter().filter(|(at_byte, _)| *at_byte < written).map(|(_, at)| *at).next_back().unwrap_or(since);
+    let mut written = 0;
     let mut partial = [String::new(), String::new()];
     for segment in io.segments() {
         let open = &mut partial[usize::from(segment.stderr)];
-        open.push_str(&String::from_utf8_lossy(&segment.bytes));
-        while let Some((line, rest)) = open.split_once('\n') {
-            c.logs.push((segment.stderr, line.to_string()));
-            *open = rest.to_string();
+        let mut taken = 0;
+        let text = String::from_utf8_lossy(&segment.bytes).into_owned();
+        for piece in text.split_inclusive('\n') {
+            taken += piece.len();
+            open.push_str(piece);
+            if let Some(line) = open.strip_suffix('\n') {
+                c.logs.push((segment.stderr, line.to_string()));
+                c.log_times.push(time_at(written + taken));
+                open.clear();
+            }
         }
+        written += segment.bytes.len();
     }
     for (stderr, rest) in [false, true].into_iter().zip(partial) {
         if !rest.is_empty() {
             c.logs.push((stderr, rest));
+            c.log_times.push(time_at(written));
         }
     }
 }

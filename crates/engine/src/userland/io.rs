@@ -18,6 +18,9 @@ pub struct Io {
     /// once written. Bytes pushed onto `out` or `err` directly are placed at the next write
     /// made through a method (stdout's before stderr's).
     order: Vec<(bool, usize)>,
+    /// When the clock moved on while writing (a `sleep` taken at once): the bytes written on
+    /// both streams by then, and the new time. A container's log dates its lines by them.
+    times: Vec<(usize, i128)>,
 }
 
 /// A run of output on one stream, in the order written.
@@ -114,7 +117,25 @@ impl Io {
 
     /// Takes in what a child wrote, in its order, each stream where `to_err` sends it (a
     /// command's `2>&1` sends stderr to stdout).
+    /// The clock moved on to `at` here (see `times`).
+    pub fn clock_moved(&mut self, at: i128) {
+        self.times.push((self.out.len() + self.err.len(), at));
+    }
+
+    /// When the clock moved while this was written: bytes written by then, and the time.
+    pub fn times(&self) -> &[(usize, i128)] {
+        &self.times
+    }
+
+    /// The clock moves of `child`, whose output went elsewhere: as of now, here.
+    pub fn carry_times(&mut self, child: &Io) {
+        let here = self.out.len() + self.err.len();
+        self.times.extend(child.times.iter().map(|(_, at)| (here, *at)));
+    }
+
     pub fn append(&mut self, child: &Io, to_err: impl Fn(bool) -> bool) {
+        let base = self.out.len() + self.err.len();
+        self.times.extend(child.times.iter().map(|(at_byte, at)| (base + at_byte, *at)));
         for s in child.segments() {
             if to_err(s.stderr) {
                 self.write_err(&s.bytes);

@@ -1,0 +1,148 @@
+//! `docker logs`: what a container's main process wrote, each line with the time it was
+//! written; `--tail`, `--since`, `--until`, `-t`, `--details` and `-f` (oracle-45, oracle-116).
+
+use super::flags::{self, flag, opt};
+use super::{arg_count_error, no_such_container, usage_error};
+use crate::shell::Io;
+use crate::world::{Status, World};
+
+/// A log line's time as `-t` shows it: RFC 3339 with nine digits, then a space.
+pub(super) fn log_stamp(at: i128) -> String {
+    let secs = crate::clock::rfc3339((at / 1_000_000_000) as i64);
+    format!("{}.{:09}Z ", secs.trim_end_matches('Z'), at.rem_euclid(1_000_000_000))
+}
+
+/// `--since`/`--until` as the CLI reads them: a duration back from now (`10m`, `1h30m`,
+/// `1.5h`), a Unix time (`1700000000.5`), or an RFC 3339 date or time (`2024-01-01`,
+/// `2024-01-01T10:00:00Z`, with an offset or without, as UTC); in nanoseconds.
+fn point_in_time(value: &str, now: i128) -> Option<i128> {
+    if let Some(back) = duration(value) {
+        return Some(now - back);
+    }
+    if let Ok(secs) = value.parse::<f64>() {
+        return Some((secs * 1e9) as i128);
+    }
+    let (date, time) = value.split_once('T').unwrap_or((value, ""));
+    let mut d = date.splitn(3, '-').map(|p| p.parse::<u32>().ok());
+    let (y, m, day) = (d.next()??, d.next()??, d.next()??);
+    let (clock, offset) = match time.find(['Z', '+', '-']) {
+        Some(k) => (time.get(..k).unwrap_or(""), time.get(k..).unwrap_or("")),
+        None => (time, ""),
+    };
+    let mut t = clock.split(':');
+    let h: u32 = t.next().filter(|p| !p.is_empty()).map_or(Some(0), |p| p.parse().ok())?;
+    let min: u32 = t.next().map_or(Some(0), |p| p.parse().ok())?;
+    let sec: f64 = t.next().map_or(Some(0.0), |p| p.parse().ok())?;
+    let shift = match offset.strip_prefix(['+', '-']) {
+        Some(o) => {
+            let (oh, om) = o.split_once(':').unwrap_or((o, "0"));
+            let secs = i64::from(oh.parse::<u32>().ok()?) * 3600 + i64::from(om.parse::<u32>().ok()?) * 60;
+            if offset.starts_with('+') {
+                -secs
+            } else {
+                secs
+            }
+        }
+        None => 0,
+    };
+    let whole = crate::clock::epoch(i64::from(y), m, day, h, min, 0) + shift;
+    Some(i128::from(whole) * 1_000_000_000 + (sec * 1e9) as i128)
+}
+
+/// Go's durations: numbers with units (`ns`, `us`, `ms`, `s`, `m`, `h`), one after another.
+fn duration(value: &str) -> Option<i128> {
+    let mut total = 0f64;
+    let mut rest = value;
+    if rest.is_empty() {
+        return None;
+    }
+    while !rest.is_empty() {
+        let number_len = rest.find(|c: char| !(c.is_ascii_digit() || c == '.')).unwrap_or(rest.len());
+        let (number, tail) = rest.split_at_checked(number_len)?;
+        let unit_len = tail.find(|c: char| c.is_ascii_digit() || c == '.').unwrap_or(tail.len());
+        let (unit, after) = tail.split_at_checked(unit_len)?;
+        let scale = match unit {
+            "ns" => 1.0,
+            "us" | "µs" => 1e3,
+            "ms" => 1e6,
+            "s" => 1e9,
+            "m" => 60e9,
+            "h" => 3600e9,
+            _ => return None,
+        };
+        total += number.parse::<f64>().ok()? * scale;
+        rest = after;
+    }
+    Some(total as i128)
+}
+
+pub(super) fn logs(world: &mut World, args: &[String], io: &mut Io) -> i32 {
+    let specs = [
+        flag("follow", Some('f')),
+        opt("tail", Some('n')),
+        flag("timestamps", Some('t')),
+        flag("details", None),
+        opt("since", None),
+        opt("until", None),
+    ];
+    let parsed = match flags::parse(args, &specs, false) {
+        Ok(p) => p,
+        Err(e) => return usage_error(io, "logs", &e),
+    };
+    let Some(name) = parsed.operands.first() else {
+        return arg_count_error(io, "logs", "exactly 1 argument", "[OPTIONS] CONTAINER", "Fetch the logs of a container");
+    };
+    let now = world.clock().nanos;
+    let mut window = [None, None];
+    for (k, key) in ["since", "until"].into_iter().enumerate() {
+        if let Some(v) = parsed.get(key) {
+            match point_in_time(v, now) {
+                Some(t) => window[k] = Some(t),
+                None => {
+                    io.err_line(&format!("invalid value for \"{key}\": failed to parse value as time or duration: \"{v}\""));
+                    return 1;
+                }
+            }
+        }
+    }
+    // `-f`: the command follows a running container to its end, if its main process ends
+    // within the hour (one that runs on would keep it waiting: what is logged so far).
+    if let Some(id) = world.named_container(name).filter(|c| c.status == Status::Running && parsed.has("follow")).map(|c| c.id.clone()) {
+        crate::shell::sleepers::run_to_end(world, &id, 3600);
+    }
+    let Some(c) = world.named_container(name) else {
+        no_such_container(io, name);
+        return 1;
+    };
+    if c.host.log_driver == "none" {
+        io.err_line("Error response from daemon: configured logging driver does not support reading");
+        return 1;
+    }
+    // Each line's time: when it was written, or the start for lines kept without one.
+    let started = c.started_at.unwrap_or(c.created);
+    let lines: Vec<(bool, String, i128)> = c
+        .logs
+        .iter()
+        .enumerate()
+        .map(|(k, (is_err, line))| (*is_err, line.clone(), c.log_times.get(k).copied().unwrap_or(started)))
+        .filter(|(_, _, at)| window[0].is_none_or(|since| *at >= since) && window[1].is_none_or(|until| *at <= until))
+        .collect();
+    // `--tail N` (`-n`): the last N lines of both streams together; `all`, or a value that is
+    // not a number, is every line (oracle-45).
+    let skip = match parsed.get("tail").and_then(|t| t.parse::<usize>().ok()) {
+        Some(n) => lines.len().saturating_sub(n),
+        None => 0,
+    };
+    // `--details`: the line's extra attributes (none here) and a space before it.
+    let details = if parsed.has("details") { " " } else { "" };
+    for (is_err, line, at) in lines.into_iter().skip(skip) {
+        // `-t`: each line behind its time, in the fixed nine-digit form Docker prints.
+        let stamp = if parsed.has("timestamps") { log_stamp(at) } else { String::new() };
+        if is_err {
+            io.err_line(&format!("{stamp}{details}{line}"));
+        } else {
+            io.out_str(&format!("{stamp}{details}{line}\n"));
+        }
+    }
+    0
+}
