@@ -368,6 +368,18 @@ pub fn container_json(world: &World, c: &Container) -> Value {
     if let (Some(signal), Some(config)) = (&c.stop_signal, doc.get_mut("Config").and_then(Value::as_object_mut)) {
         config.insert("StopSignal".into(), json!(signal));
     }
+    // Started on the default network, which this daemon runs without a bridge for, a
+    // container has its network disabled: `NetworkDisabled` after `Entrypoint` (reference 08).
+    let no_bridge = c.started_at.is_some() && c.host.network_mode == "bridge";
+    if let (true, Some(config)) = (no_bridge, doc.get_mut("Config").and_then(Value::as_object_mut)) {
+        for (key, value) in std::mem::take(config) {
+            let entrypoint = key == "Entrypoint";
+            config.insert(key, value);
+            if entrypoint {
+                config.insert("NetworkDisabled".into(), true.into());
+            }
+        }
+    }
     // `StopTimeout` after it, when `--stop-timeout` set one (oracle-108).
     if let (Some(secs), Some(config)) = (c.stop_timeout, doc.get_mut("Config").and_then(Value::as_object_mut)) {
         config.insert("StopTimeout".into(), json!(secs));
