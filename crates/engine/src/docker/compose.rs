@@ -4,6 +4,7 @@
 mod config;
 mod file;
 mod interpolate;
+mod manage;
 mod up;
 
 use std::collections::BTreeMap;
@@ -162,6 +163,17 @@ pub fn cli(world: &mut World, sh: &mut Shell, args: &[String], io: &mut Io) -> i
         io.out_str("Docker Compose version 2.26.1-4\n");
         return 0;
     }
+    // `ls` needs no project; a subcommand Compose does not have is told before any file is read.
+    if sub == "ls" {
+        return manage::ls(world, rest, io);
+    }
+    if !manage::KNOWN.contains(&sub.as_str()) {
+        return manage::unknown(io, &sub);
+    }
+    if let Some(why) = manage::not_simulated(&sub) {
+        io.err_line(&format!("stowage: docker compose {sub} is not simulated: {why}."));
+        return 1;
+    }
     let project = match load(world, sh, &g.all("file"), g.get("project-name"), g.get("env-file")) {
         Ok(p) => p,
         Err(file::LoadError::Refused(m, code)) => {
@@ -186,30 +198,27 @@ pub fn cli(world: &mut World, sh: &mut Shell, args: &[String], io: &mut Io) -> i
         "ps" => ps(world, &project, rest, io),
         "exec" => exec(world, sh, &project, rest, io),
         "logs" => logs(world, &project, rest, io),
-        "stop" | "start" | "restart" => {
-            let names: Vec<String> = project_containers(world, &project.name).iter().map(|c| c.name.clone()).collect();
-            for n in names {
-                let verb = match sub.as_str() {
-                    "stop" => ("Stopping", "Stopped"),
-                    "start" => ("Starting", "Started"),
-                    _ => ("Restarting", "Started"),
-                };
-                io.err_line(&format!(" Container {n}  {}", verb.0));
-                let Some(id) = world.find_container(&n) else { continue };
-                if sub != "start" && world.container(&id).is_some_and(|c| c.status == Status::Running) {
-                    graceful_stop(world, &id);
-                }
-                if sub != "stop" {
-                    if let Err(e) = super::lifecycle::start_detached(world, &id) {
-                        return err(io, &format!("Error response from daemon: {e}"));
-                    }
-                }
-                io.err_line(&format!(" Container {n}  {}", verb.1));
-            }
-            0
+        "stop" | "start" | "restart" | "pause" | "unpause" | "kill" => manage::lifecycle(world, &project, &sub, rest, io),
+        "build" | "pull" => {
+            let named: Vec<String> = rest.iter().filter(|a| !a.starts_with('-')).cloned().collect();
+            let services: Vec<&Service> = project.services.iter().filter(|s| named.is_empty() || named.contains(&s.name)).collect();
+            let done = if sub == "build" {
+                ensure_images(world, sh, &project, &services, true, io)
+            } else {
+                up::pull_missing(world, &services, io)
+            };
+            done.err().unwrap_or(0)
+        }
+        "images" => manage::images(world, &project, rest, io),
+        "top" => manage::top(world, &project, rest, io),
+        "cp" => manage::cp(world, sh, &project, rest, io),
+        "rm" => manage::rm(world, &project, rest, io),
+        "create" => {
+            let args: Vec<String> = std::iter::once("--no-start".to_string()).chain(rest.iter().cloned()).collect();
+            up(world, sh, &project, &args, io)
         }
         "run" => run_oneoff(world, sh, &project, rest, io),
-        other => err(io, &format!("unknown docker command: \"compose {other}\"")),
+        other => manage::unknown(io, other),
     }
 }
 
@@ -320,7 +329,7 @@ fn ps(world: &mut World, p: &Project, args: &[String], io: &mut Io) -> i32 {
             serde_json::json!({
                 "Name": c.name, "Image": c.image_ref, "Command": format!("\"{}\"", super::format::ellipsis(&quoted_command(&c.path, &c.args), 20)),
                 "Service": svc, "CreatedAt": crate::clock::rfc3339(c.created as i64 / 1_000_000_000), "RunningFor": format!("{} ago", crate::clock::human_duration(now - c.created)),
-                "Status": super::status_text(world, c), "State": match c.status { Status::Running => "running", Status::Exited => "exited", Status::Created => "created" },
+                "Status": super::status_text(world, c), "State": match c.status { Status::Running if c.paused => "paused", Status::Running => "running", Status::Exited => "exited", Status::Created => "created" },
                 "Ports": super::ports::ports_column(world, c), "ID": c.short_id(), "Project": p.name,
             })
         })

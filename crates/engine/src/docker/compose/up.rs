@@ -172,6 +172,7 @@ pub(super) fn create_service(
         ("com.docker.compose.oneoff", "False".into()),
         ("com.docker.compose.config-hash", hash),
         ("com.docker.compose.version", COMPOSE_VERSION.into()),
+        ("com.docker.compose.project.config_files", p.file.clone()),
         ("com.docker.compose.project.working_dir", p.dir.clone()),
         ("com.docker.compose.image", image_id),
     ]
@@ -192,7 +193,7 @@ fn spec_error_text(e: SpecError) -> String {
 }
 
 /// Compose pulls the images of services that have no `build` and are not present, first of all.
-fn pull_missing(world: &mut World, services: &[&Service], io: &mut Io) -> Result<(), i32> {
+pub(super) fn pull_missing(world: &mut World, services: &[&Service], io: &mut Io) -> Result<(), i32> {
     for s in services {
         let Some(image) = s.image.as_ref().filter(|_| s.build.is_none()) else { continue };
         if super::find_image(world, image).is_some() {
