@@ -58,6 +58,11 @@ pub trait SleepingProcess: std::fmt::Debug {
     /// Whether it runs an action on `signal` (a shell's `trap`); a namespace's init ignores
     /// the others.
     fn handles(&self, signal: &str) -> bool;
+    /// The program it sleeps in (`sleep 100`), and whether that program took the process's
+    /// place (the last command of `sh -c` runs in the shell's own process).
+    fn asleep_in(&self) -> Option<(Vec<String>, bool)> {
+        None
+    }
 }
 
 impl Clone for Box<dyn SleepingProcess> {

@@ -229,10 +229,17 @@ pub(super) fn top(world: &mut World, args: &[String], io: &mut Io) -> i32 {
         return 1;
     }
     let started = crate::clock::tm((c.started_at.unwrap_or(c.created) / 1_000_000_000) as i64);
-    let cell = |column: &str| match column {
+    // The main process, or the program it became; and the one it waits in, a child of it.
+    let main = std::iter::once(c.path.clone()).chain(c.args.iter().cloned()).collect::<Vec<_>>();
+    let processes: Vec<(u32, u32, Vec<String>)> = match c.sleeper.as_ref().and_then(|s| s.process.asleep_in()) {
+        Some((argv, true)) => vec![(c.pid, c.pid.saturating_sub(22), argv)],
+        Some((argv, false)) => vec![(c.pid, c.pid.saturating_sub(22), main), (c.pid + 7, c.pid, argv)],
+        None => vec![(c.pid, c.pid.saturating_sub(22), main)],
+    };
+    let cell = |column: &str, (pid, ppid, argv): &(u32, u32, Vec<String>)| match column {
         "uid" | "user" => "root".to_string(),
-        "pid" => c.pid.to_string(),
-        "ppid" => c.pid.saturating_sub(22).to_string(),
+        "pid" => pid.to_string(),
+        "ppid" => ppid.to_string(),
         "c" => "0".into(),
         "stime" => format!("{:02}:{:02}", started.hour, started.min),
         "tty" => {
@@ -243,12 +250,12 @@ pub(super) fn top(world: &mut World, args: &[String], io: &mut Io) -> i32 {
             }
         }
         "time" => "00:00:00".into(),
-        "comm" => c.path.rsplit('/').next().unwrap_or(&c.path).to_string(),
-        _ => c.command_line(),
+        "comm" => argv.first().map(|p| p.rsplit('/').next().unwrap_or(p).to_string()).unwrap_or_default(),
+        _ => argv.join(" "),
     };
     let header = |column: &str| match column {
-        "comm" => "COMMAND".to_string(),
-        "args" | "cmd" => "CMD".to_string(),
+        "comm" | "args" => "COMMAND".to_string(),
+        "cmd" => "CMD".to_string(),
         other => other.to_uppercase(),
     };
     let columns: Vec<String> = match args.iter().position(|a| a == "-o") {
@@ -265,7 +272,10 @@ pub(super) fn top(world: &mut World, args: &[String], io: &mut Io) -> i32 {
         let last = cells.len().saturating_sub(1);
         cells.iter().enumerate().map(|(i, t)| if i == last { t.clone() } else { format!("{t:<20}") }).collect::<String>()
     };
-    let text = format!("{}\n{}\n", row(columns.iter().map(|c| header(c)).collect()), row(columns.iter().map(|c| cell(c)).collect()));
+    let mut text = format!("{}\n", row(columns.iter().map(|c| header(c)).collect()));
+    for p in &processes {
+        text.push_str(&format!("{}\n", row(columns.iter().map(|c| cell(c, p)).collect())));
+    }
     io.out_str(&text);
     0
 }

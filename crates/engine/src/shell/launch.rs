@@ -296,9 +296,12 @@ pub fn run_program(world: &mut World, sh: &mut Shell, applet: &str, gnu: bool, a
                 return Exit::Code(1);
             }
             let exit = super::resident::sleep(world, sh, secs);
-            // Taken at once, the sleep moved the clock: what is written next is later.
-            if exit == Exit::Code(0) {
-                io.clock_moved(world.clock().nanos);
+            // Taken at once, the sleep moved the clock: what is written next is later. Put
+            // off, the shell waits in it (`docker top` shows it).
+            match exit {
+                Exit::Code(0) => io.clock_moved(world.clock().nanos),
+                Exit::Block => sh.asleep_in = Some(argv.to_vec()),
+                _ => {}
             }
             exit
         }

@@ -194,6 +194,8 @@ pub struct Shell {
     pub(super) subshells_asleep: Vec<Shell>,
     /// The first stages of pipelines that slept (see [`Frame::Pipeline`]).
     pub(super) producers_asleep: Vec<Shell>,
+    /// The program a sleeping shell waits in (`sleep 1`).
+    pub(super) asleep_in: Option<Vec<String>>,
 }
 
 impl Shell {
@@ -247,6 +249,7 @@ impl Shell {
             in_job: false,
             subshells_asleep: Vec::new(),
             producers_asleep: Vec::new(),
+            asleep_in: None,
         }
     }
 

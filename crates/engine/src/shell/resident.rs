@@ -21,6 +21,11 @@ impl SleepingProcess for Shell {
     fn handles(&self, signal: &str) -> bool {
         self.traps.contains_key(signal)
     }
+    /// With nothing left to run after it, the program took the shell's place (busybox sh
+    /// execs the last command of `sh -c`; a main process that is the program itself).
+    fn asleep_in(&self) -> Option<(Vec<String>, bool)> {
+        self.asleep_in.clone().map(|argv| (argv, self.resume.is_empty() && self.subshells_asleep.is_empty()))
+    }
 }
 
 /// The longest a `sleep` moves the clock: `sleep infinity` is an hour.
