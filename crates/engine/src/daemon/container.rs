@@ -62,6 +62,9 @@ pub(crate) fn check_name(name: &str) -> Result<(), DaemonError> {
     }
 }
 
+/// The labels and driver options a `--mount` gives the volume it creates.
+type VolumeSettings = (BTreeMap<String, String>, BTreeMap<String, String>);
+
 /// `Config.Entrypoint` and `Config.Cmd` as moby merges the line's with the image's: an
 /// entrypoint on the line (`[""]` when given empty) replaces the image's and drops its CMD;
 /// otherwise the line's command, else the image's CMD.
@@ -331,7 +334,14 @@ pub(crate) fn create(world: &mut World, spec: &ContainerSpec) -> Result<Containe
     all_reqs.extend(spec.volumes.iter().cloned());
     all_reqs.append(&mut mount_reqs);
     all_reqs.extend(tmpfs_reqs);
+    // What `--mount volume-label=`/`volume-opt=` give the volumes they create.
+    let mut volume_settings: BTreeMap<String, VolumeSettings> = BTreeMap::new();
     for r in all_reqs {
+        if let Source::Volume(Some(n)) = &r.source {
+            if !r.volume_labels.is_empty() || !r.volume_opts.is_empty() {
+                volume_settings.insert(n.clone(), (r.volume_labels.clone(), r.volume_opts.clone()));
+            }
+        }
         // Explicit mounts replace volumes-from and image volumes at the same destination.
         if r.origin == Origin::Image && points.iter().any(|p| p.destination == r.target) {
             continue;
@@ -373,7 +383,9 @@ pub(crate) fn create(world: &mut World, spec: &ContainerSpec) -> Result<Containe
         match mp.kind {
             MountPointKind::Volume => {
                 if !world.volumes().contains_key(&mp.name) {
-                    create_volume(world, &mp.name, BTreeMap::new(), None, mp.anonymous);
+                    let (labels, opts) = volume_settings.remove(&mp.name).unwrap_or_default();
+                    let opts = if opts.is_empty() { None } else { Some(opts) };
+                    create_volume(world, &mp.name, labels, opts, mp.anonymous);
                 }
             }
             MountPointKind::Bind => {
@@ -525,89 +537,7 @@ fn start_task(world: &mut World, id: &ContainerId, runnable: Runnable) -> Result
     let secs = world.clock().secs();
     let Some(c) = world.container(id).cloned() else { return Err(DaemonError::NoSuchContainer(id.to_string())) };
     let ro_root = c.host.readonly_rootfs;
-    // `--device`: each host node is looked up when the container starts (oracle-108).
-    let mut device_nodes = Vec::new();
-    for d in &c.host.devices {
-        let kind = world.stat(&host_root_ctx(), &d.host, true).map(|st| (world.fs().get(st.ino).kind.clone(), st.mode & 0o777));
-        // A missing node is told with status 127, a file that is none with 125 (oracle-108).
-        let (why, code) = match kind {
-            Ok((kind @ (Kind::CharDev { .. } | Kind::BlockDev { .. }), mode)) => {
-                device_nodes.push((d.container.clone(), kind, mode));
-                continue;
-            }
-            Ok(_) => ("not a device node", 125),
-            Err(_) => ("no such file or directory", 127),
-        };
-        return Err(DaemonError::Start {
-            message: format!("error gathering device information while adding custom device \"{}\": {why}", d.host),
-            code,
-        });
-    }
-    // `--ipc`: `none` gives no /dev/shm; `container:NAME` shares that container's.
-    let ipc_none = c.host.ipc_mode == "none";
-    let shared_shm = c.host.ipc_mode.strip_prefix("container:").and_then(|other| {
-        let o = world.named_container(other)?;
-        o.mounts.iter().find(|m| m.kind == MountKind::System(SystemMount::Shm)).map(|m| m.root)
-    });
-    let mut mounts: Vec<Mount> = Vec::new();
-    let sys = |fs: &mut crate::fs::Arena, target: &str, kind: SystemMount, ro: bool, opts: &str| {
-        let root = fs.new_dir(0, 0, 0o755, secs);
-        Mount { target: target.into(), root, kind: MountKind::System(kind), read_only: ro, limit: None, proc_opts: opts.into() }
-    };
-    let proc_mount = sys(world.fs_mut(), "/proc", SystemMount::Proc, false, "");
-    {
-        world.fs_mut().get_mut(proc_mount.root).mode = 0o555;
-        let mut b = crate::images::TreeBuilder { fs: world.fs_mut(), root: proc_mount.root };
-        b.file("mounts", "", 0, 0, 0o444, secs);
-        b.dir("self", 0, 0, 0o555, secs);
-        b.file("self/mounts", "", 0, 0, 0o444, secs);
-        b.file("self/status", "", 0, 0, 0o444, secs);
-        b.dir("1", 0, 0, 0o555, secs);
-        for f in ["cmdline", "comm", "mounts", "status"] {
-            b.file(&format!("1/{f}"), "", 0, 0, 0o444, secs);
-        }
-        b.file("1/environ", "", 0, 0, 0o400, secs);
-    }
-    mounts.push(proc_mount);
-    let dev = sys(world.fs_mut(), "/dev", SystemMount::Dev, false, "");
-    {
-        let mut b = crate::images::TreeBuilder { fs: world.fs_mut(), root: dev.root };
-        for d in ["pts", "mqueue"] {
-            b.dir(d, 0, 0, 0o755, secs);
-        }
-        if !ipc_none {
-            b.dir("shm", 0, 0, 0o1777, secs);
-        }
-        for (path, kind, mode) in &device_nodes {
-            if let Some(rel) = path.strip_prefix("/dev/") {
-                b.node(rel, kind.clone(), 0, 0, *mode, secs);
-            }
-        }
-        for (n, maj, min) in
-            [("full", 1, 7), ("null", 1, 3), ("random", 1, 8), ("tty", 5, 0), ("urandom", 1, 9), ("zero", 1, 5), ("ptmx", 5, 2)]
-        {
-            b.node(n, Kind::CharDev { major: maj, minor: min }, 0, 0, 0o666, secs);
-        }
-        for (n, t) in [("fd", "/proc/self/fd"), ("stdin", "/proc/self/fd/0"), ("stdout", "/proc/self/fd/1"), ("stderr", "/proc/self/fd/2")]
-        {
-            b.node(n, Kind::Symlink(t.into()), 0, 0, 0o777, secs);
-        }
-    }
-    mounts.push(dev);
-    mounts.push(sys(world.fs_mut(), "/dev/pts", SystemMount::DevPts, false, ""));
-    let sysfs = sys(world.fs_mut(), "/sys", SystemMount::Sys, ro_root, "");
-    world.fs_mut().get_mut(sysfs.root).mode = 0o555;
-    mounts.push(sysfs);
-    mounts.push(sys(world.fs_mut(), "/dev/mqueue", SystemMount::Mqueue, false, ""));
-    if !ipc_none {
-        let mut shm = sys(world.fs_mut(), "/dev/shm", SystemMount::Shm, false, "");
-        world.fs_mut().get_mut(shm.root).mode = 0o1777;
-        shm.limit = Some(c.host.shm_size);
-        if let Some(root) = shared_shm {
-            shm.root = root;
-        }
-        mounts.push(shm);
-    }
+    let mut mounts = super::system_mounts::system_mounts(world, &c, secs)?;
     // User mounts, shallow first (Docker sorts by path depth).
     let mut points: Vec<&MountPoint> = c.mount_points.iter().collect();
     crate::sorting::sort_by_key(&mut points, |m| m.destination.matches('/').count());

@@ -13,6 +13,7 @@ pub(crate) mod images;
 pub(crate) mod layers;
 pub(crate) mod ports;
 pub(crate) mod spec;
+mod system_mounts;
 pub(crate) mod volume;
 
 pub use error::DaemonError;

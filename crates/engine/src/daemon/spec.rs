@@ -113,6 +113,9 @@ pub struct Request {
     pub mount_json: Option<serde_json::Value>,
     /// A bind's propagation as given (`rshared`, `slave`, …; `rprivate` when not).
     pub propagation: Option<String>,
+    /// `--mount volume-label=K=V` and `volume-opt=K=V`: what a volume it creates gets.
+    pub volume_labels: BTreeMap<String, String>,
+    pub volume_opts: BTreeMap<String, String>,
 }
 
 impl Request {
@@ -132,6 +135,8 @@ impl Request {
             raw: raw.to_string(),
             mount_json: None,
             propagation: None,
+            volume_labels: BTreeMap::new(),
+            volume_opts: BTreeMap::new(),
         }
     }
 }

@@ -107,6 +107,8 @@ pub fn parse_mount_flag(spec: &str, cwd: &str) -> Result<Request, SpecError> {
     let mut has_volume_opt = false;
     let mut has_bind_opt = false;
     let mut propagation: Option<String> = None;
+    let mut volume_labels = std::collections::BTreeMap::new();
+    let mut volume_opts = std::collections::BTreeMap::new();
     let mut has_tmpfs_opt = false;
     for field in spec.split(',') {
         let (k, v) = match field.split_once('=') {
@@ -133,7 +135,19 @@ pub fn parse_mount_flag(spec: &str, cwd: &str) -> Result<Request, SpecError> {
                 subpath = v.unwrap_or_default();
                 has_volume_opt = true;
             }
-            "volume-label" | "volume-driver" | "volume-opt" => has_volume_opt = true,
+            // A volume the mount creates gets these labels and driver options (oracle-119).
+            "volume-label" | "volume-opt" => {
+                has_volume_opt = true;
+                let pair = v.clone().unwrap_or_default();
+                let (name, value) = pair.split_once('=').unwrap_or((&pair, ""));
+                let into = if k == "volume-label" { &mut volume_labels } else { &mut volume_opts };
+                into.insert(name.to_string(), value.to_string());
+            }
+            "volume-driver" => has_volume_opt = true,
+            // A field the CLI takes only as KEY=VALUE.
+            "bind-create-host-path" if v.is_none() => {
+                return Err(flag_err(format!("invalid field '{field}' must be a key=value pair")));
+            }
             "bind-propagation" => {
                 has_bind_opt = true;
                 propagation = v.clone();
@@ -183,6 +197,8 @@ pub fn parse_mount_flag(spec: &str, cwd: &str) -> Result<Request, SpecError> {
         tmpfs_size,
         tmpfs_mode,
         propagation,
+        volume_labels,
+        volume_opts,
         ..Request::new(Source::Tmpfs, String::new(), Origin::Mount, spec)
     };
     let source_abs = source.as_ref().map(|s| if s.starts_with('.') { normalize(cwd, s) } else { s.clone() });

@@ -242,8 +242,12 @@ pub(super) fn df(p: &mut Proc, args: &[String]) -> i32 {
                         ("shm".to_string(), l / 1024, used, mnt.target.clone())
                     }
                     (Some(l), _) => ("tmpfs".to_string(), l / 1024, used, mnt.target.clone()),
-                    // A tmpfs without a size gets half the memory (23.54 GiB on the machine).
+                    // A tmpfs without a size gets half the memory (23.54 GiB on the machine), a
+                    // tmpfs volume too (oracle-119).
                     (None, crate::world::MountKind::Tmpfs) => ("tmpfs".to_string(), 12_341_828, used, mnt.target.clone()),
+                    (None, crate::world::MountKind::Volume { .. }) if mnt.proc_opts.starts_with("tmpfsvol:") => {
+                        ("tmpfs".to_string(), 12_341_828, used, mnt.target.clone())
+                    }
                     (None, _) => ("/dev/vda".to_string(), 263_174_212, 11_534_336 + used, mnt.target.clone()),
                 }
             }
