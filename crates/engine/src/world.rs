@@ -304,6 +304,9 @@ pub struct Container {
     pub server: Option<Box<dyn RunningServer>>,
     /// The main process, asleep until its next step (a looping script, a shell in `sleep`).
     pub sleeper: Option<Sleeper>,
+    /// Processes `docker exec -d` started that sleep, waking as the main process does; they
+    /// end with the container.
+    pub execs: Vec<Sleeper>,
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -362,6 +365,7 @@ impl Container {
             ports: Vec::new(),
             server: None,
             sleeper: None,
+            execs: Vec::new(),
         }
     }
 

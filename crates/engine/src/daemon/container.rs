@@ -684,6 +684,7 @@ fn start_task(world: &mut World, id: &ContainerId, runnable: Runnable) -> Result
     // The main process is 1; runc's init threads took the pids up to 6.
     cm.next_pid = 7;
     cm.sleeper = None;
+    cm.execs.clear();
     cm.exit_code = 0;
     let name = cm.name.clone();
     world.emit(Event::ContainerStateChanged { container: name, state: ContainerState::Running, exit_code: None });
@@ -717,6 +718,7 @@ pub(crate) fn stop_container(world: &mut World, id: &ContainerId, code: i32) {
     c.ports.clear();
     c.server = None;
     c.sleeper = None;
+    c.execs.clear();
     world.emit(Event::ContainerStateChanged { container: name, state: ContainerState::Exited, exit_code: Some(code) });
     for event in cleared {
         world.emit(event);

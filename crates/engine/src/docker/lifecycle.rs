@@ -276,10 +276,23 @@ pub(crate) fn exec(world: &mut World, client: &crate::shell::Shell, args: &[Stri
         } else {
             format!("exec: \"{}\": executable file not found in $PATH", argv[0])
         };
+        // Detached, the daemon's refusal comes back as an error, not through the stream.
+        if parsed.has("detach") {
+            io.err_line(&format!(
+                "Error response from daemon: OCI runtime exec failed: exec failed: unable to start container process: {why}: unknown"
+            ));
+            return 1;
+        }
         return oci(io, why);
     }
-    let mut cio = Io::with_stdin(if parsed.has("interactive") { std::mem::take(&mut io.stdin) } else { Vec::new() });
     let envl = sh.env_list();
+    // `-d`: the process runs on its own, its output going nowhere; one that sleeps lives on in
+    // time beside the main process (oracle-120).
+    if parsed.has("detach") {
+        crate::shell::sleepers::start_exec(world, sh, &argv, &envl);
+        return 0;
+    }
+    let mut cio = Io::with_stdin(if parsed.has("interactive") { std::mem::take(&mut io.stdin) } else { Vec::new() });
     let exit = crate::shell::exec(world, &mut sh, &argv, &envl, &mut cio);
     io.append(&cio, |err| err);
     match exit {

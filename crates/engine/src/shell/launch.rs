@@ -579,6 +579,7 @@ fn run_shell(world: &mut World, sh: &mut Shell, flavor: Flavor, argv: &[String],
     sub.docker = sh.docker;
     sub.services = sh.services;
     sub.main_process = sh.main_process;
+    sub.detached_exec = sh.detached_exec;
     sub.in_job = sh.in_job;
     sub.procs = super::procs::started(world, sh, argv);
     let args = &argv[1..];

@@ -194,6 +194,8 @@ pub struct Shell {
     pub(super) subshells_asleep: Vec<Shell>,
     /// The first stages of pipelines that slept (see [`Frame::Pipeline`]).
     pub(super) producers_asleep: Vec<Shell>,
+    /// A process `docker exec -d` started: asleep, it waits in its container's `execs`.
+    pub(super) detached_exec: bool,
     /// The program a sleeping shell waits in (`sleep 1`).
     pub(super) asleep_in: Option<Vec<String>>,
 }
@@ -250,6 +252,7 @@ impl Shell {
             subshells_asleep: Vec::new(),
             producers_asleep: Vec::new(),
             asleep_in: None,
+            detached_exec: false,
         }
     }
 

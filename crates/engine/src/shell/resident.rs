@@ -63,6 +63,13 @@ pub(super) fn park(world: &mut World, sh: Shell) {
         return;
     }
     let Some(c) = world.container_mut(&id) else { return };
+    // A process `docker exec -d` started waits beside the main process (oracle-120).
+    if sh.detached_exec {
+        if c.status == Status::Running {
+            c.execs.push(Sleeper { wake_at: wake.at, wakes_on_signal: false, pending: Vec::new(), process: Box::new(sh) });
+        }
+        return;
+    }
     if c.sleeper.is_some() || c.status != Status::Running {
         return;
     }

@@ -102,11 +102,55 @@ const MOST_WAKES: u32 = 1000;
 
 /// Wakes every sleeper whose time has come, each up to the present, in the order the
 /// containers were made. Not while one is running (its own commands come here too).
+/// `docker exec -d`: `argv` runs in `sh` to its first sleep past the present; asleep, it
+/// waits in its container's `execs` for [`catch_up`].
+pub fn start_exec(world: &mut World, mut sh: Shell, argv: &[String], env: &[String]) {
+    sh.main_process = true;
+    sh.detached_exec = true;
+    let now = world.clock().nanos;
+    let awake = world.set_awake_until(Some(now));
+    let mut io = Io::default();
+    let exit = super::exec(world, &mut sh, argv, env, &mut io);
+    world.set_awake_until(awake);
+    if exit == Exit::Block {
+        park(world, sh);
+    }
+}
+
+/// Container `id`'s exec'd processes asleep wake, each at its own time, until `until`.
+fn run_execs_until(world: &mut World, id: &ContainerId, until: i128) {
+    for _ in 0..MOST_WAKES {
+        let Some(c) = world.container_mut(id) else { return };
+        let Some(k) = (0..c.execs.len()).filter(|k| c.execs[*k].wake_at <= until).min_by_key(|k| c.execs[*k].wake_at) else { return };
+        let sleeper = c.execs.remove(k);
+        let Some(mut sh) = sleeper.process.as_any().downcast_ref::<Shell>().cloned() else { continue };
+        world.set_clock(sleeper.wake_at);
+        let awake = world.set_awake_until(Some(until));
+        let budget = world.swap_budget((STEP_BUDGET, false));
+        sh.wake = None;
+        sh.resume_broken = false;
+        let frames = std::mem::take(&mut sh.resume);
+        let flow = sh.resume_frames(world, &frames, &mut Io::default());
+        world.swap_budget(budget);
+        world.set_awake_until(awake);
+        if flow == Flow::Block {
+            park(world, sh);
+        }
+    }
+}
+
 pub fn catch_up(world: &mut World) {
     if world.awake_until().is_some() {
         return;
     }
     let now = world.clock().nanos;
+    // The processes `docker exec -d` left asleep go on too.
+    let with_execs: Vec<ContainerId> =
+        world.containers().iter().filter(|c| c.execs.iter().any(|s| s.wake_at <= now)).map(|c| c.id.clone()).collect();
+    for id in with_execs {
+        run_execs_until(world, &id, now);
+    }
+    world.set_clock(now.max(world.clock().nanos));
     let due_now = |s: &Sleeper| s.wake_at <= now || s.signalled();
     let due: Vec<ContainerId> =
         world.containers().iter().filter(|c| c.sleeper.as_ref().is_some_and(due_now)).map(|c| c.id.clone()).collect();
