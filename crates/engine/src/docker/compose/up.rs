@@ -317,7 +317,7 @@ pub(super) fn up(world: &mut World, sh: &mut Shell, p: &Project, args: &[String]
     if parsed.has("no-start") {
         return 0;
     }
-    let mut logs: Vec<(String, Vec<u8>, Option<i32>)> = Vec::new();
+    let mut logs = Vec::new();
     for n in &to_start {
         let Some(id) = world.find_container(n) else { continue };
         if detach {
@@ -328,8 +328,7 @@ pub(super) fn up(world: &mut World, sh: &mut Shell, p: &Project, args: &[String]
             return 1;
         }
         let (output, code) = super::run_main_process(world, &id);
-        let all = output.segments().into_iter().flat_map(|s| s.bytes).collect();
-        logs.push((n.clone(), all, code));
+        logs.push((n.clone(), output.segments(), code));
         if detach {
             io.err_line(&format!(" Container {n}  Started"));
         }
@@ -341,10 +340,21 @@ pub(super) fn up(world: &mut World, sh: &mut Shell, p: &Project, args: &[String]
     let attached: Vec<String> = selected.iter().map(|s| short(&container_name(p, s))).collect();
     io.out_str(&format!("Attaching to {}\n", attached.join(", ")));
     let width = attached.iter().map(|a| a.len()).max().unwrap_or(0);
-    for (n, out, code) in &logs {
+    // Each line clears the terminal's line first; a line the service wrote to stderr goes to
+    // compose's stderr, its clearing code still on stdout (oracle-121).
+    let bare = parsed.has("no-log-prefix");
+    for (n, segments, code) in &logs {
         let label = short(n);
-        for line in String::from_utf8_lossy(out).lines() {
-            io.out_str(&format!("\u{1b}[2K{label:<width$}  | {line}\n"));
+        let prefix = if bare { String::new() } else { format!("{label:<width$}  | ") };
+        for segment in segments {
+            for line in String::from_utf8_lossy(&segment.bytes).lines() {
+                io.out_str("\u{1b}[2K");
+                if segment.stderr {
+                    io.err_line(&format!("{prefix}{line}"));
+                } else {
+                    io.out_str(&format!("{prefix}{line}\n"));
+                }
+            }
         }
         if let Some(c) = code {
             io.out_str(&format!("{label} exited with code {c}\n"));
