@@ -854,8 +854,13 @@ mod tests {
                     let was = before.volumes.iter().find(|b| b.name == v.name).map(|b| (b.bytes, b.files));
                     places.push((Measured::Volume(v.name.clone()), (v.bytes, v.files), was));
                 }
+                // A container removed and made again under its name (`compose rm` then `create`)
+                // starts a writable layer of its own.
+                let removed = |name: &str| {
+                    events.iter().any(|e| matches!(e, Event::ContainerStateChanged { container, state: ContainerState::Removed, .. } if container == name))
+                };
                 for c in &after.containers {
-                    let old = before.containers.iter().find(|b| b.name == c.name);
+                    let old = before.containers.iter().find(|b| b.name == c.name).filter(|_| !removed(&c.name));
                     let of = Measured::WritableLayer { container: c.name.clone() };
                     places.push((of, (c.writable_bytes, c.writable_entries), old.map(|b| (b.writable_bytes, b.writable_entries))));
                     for m in &c.mounts {
