@@ -501,14 +501,7 @@ fn create(
 fn client_labels(world: &World, sh: &Shell, parsed: &flags::Parsed) -> Result<Vec<(String, String)>, RunError> {
     let mut labels = Vec::new();
     for file in parsed.all("label-file") {
-        let Ok(data) = world.read(&sh.ctx, &file) else {
-            return Err(RunError::Cli(format!("open {file}: no such file or directory")));
-        };
-        for line in String::from_utf8_lossy(&data.to_vec()).lines() {
-            let line = line.trim_start();
-            if line.is_empty() || line.starts_with('#') {
-                continue;
-            }
+        for line in file_lines(world, sh, &file)? {
             if let Some((k, v)) = line.split_once('=') {
                 labels.push((k.to_string(), v.to_string()));
             }
@@ -517,20 +510,28 @@ fn client_labels(world: &World, sh: &Shell, parsed: &flags::Parsed) -> Result<Ve
     Ok(labels)
 }
 
+/// The lines of a `--env-file` or `--label-file` as the client reads it: leading blanks
+/// trimmed, blank lines and `#` comments left out.
+fn file_lines(world: &World, sh: &Shell, file: &str) -> Result<Vec<String>, RunError> {
+    let Ok(data) = world.read(&sh.ctx, file) else {
+        return Err(RunError::Cli(format!("open {file}: no such file or directory")));
+    };
+    Ok(String::from_utf8_lossy(&data.to_vec())
+        .lines()
+        .map(str::trim_start)
+        .filter(|line| !line.is_empty() && !line.starts_with('#'))
+        .map(str::to_string)
+        .collect())
+}
+
 /// The container's environment as the client sends it: `--env-file` lines, then `-e`; a bare
 /// `NAME` takes its value from the client's own environment, or is left out.
 pub(super) fn client_env(world: &World, sh: &Shell, parsed: &flags::Parsed) -> Result<Vec<String>, RunError> {
     let from_client = |name: &str| sh.exported.contains(name).then(|| sh.vars.get(name).map(|v| format!("{name}={v}"))).flatten();
     let mut env = Vec::new();
     for file in parsed.all("env-file") {
-        let Ok(data) = world.read(&sh.ctx, &file) else {
-            return Err(RunError::Cli(format!("open {file}: no such file or directory")));
-        };
-        for line in String::from_utf8_lossy(&data.to_vec()).lines() {
-            let line = line.trim_start();
-            if line.is_empty() || line.starts_with('#') {
-                continue;
-            }
+        for line in file_lines(world, sh, &file)? {
+            let line = line.as_str();
             match line.split_once('=') {
                 Some(_) => env.push(line.to_string()),
                 None => env.extend(from_client(line.trim_end())),
