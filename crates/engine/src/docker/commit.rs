@@ -32,10 +32,10 @@ pub(super) fn apply_change(config: &mut ImageConfig, change: &str) -> Result<Str
             Ok(format!("ENTRYPOINT {shown}"))
         }
         "ENV" => {
-            for pair in split_kv(rest) {
-                let k = pair.split('=').next().unwrap_or("").to_string();
+            // Parsed as a Dockerfile's ENV is (quotes, escapes), without substitution.
+            for (k, v) in super::dockerfile_vars::pairs(rest, &|_| None) {
                 config.env.retain(|e| !e.starts_with(&format!("{k}=")));
-                config.env.push(pair);
+                config.env.push(format!("{k}={v}"));
             }
             Ok(format!("ENV {rest}"))
         }
@@ -59,9 +59,8 @@ pub(super) fn apply_change(config: &mut ImageConfig, change: &str) -> Result<Str
             Ok(format!("VOLUME [{}]", vols.join(" ")))
         }
         "LABEL" => {
-            for pair in split_kv(rest) {
-                let (k, v) = pair.split_once('=').unwrap_or((&pair, ""));
-                config.labels.insert(k.trim_matches('"').to_string(), v.trim_matches('"').to_string());
+            for (k, v) in super::dockerfile_vars::pairs(rest, &|_| None) {
+                config.labels.insert(k, v);
             }
             Ok(format!("LABEL {rest}"))
         }
@@ -82,28 +81,6 @@ pub(super) fn apply_change(config: &mut ImageConfig, change: &str) -> Result<Str
 fn go_quoted_list(items: &[String]) -> String {
     let quoted: Vec<String> = items.iter().map(|s| serde_json::Value::String(s.clone()).to_string()).collect();
     format!("[{}]", quoted.join(" "))
-}
-
-/// `A=b C="d e"` into pairs.
-fn split_kv(s: &str) -> Vec<String> {
-    let mut out = Vec::new();
-    let mut cur = String::new();
-    let mut quote = false;
-    for c in s.chars() {
-        match c {
-            '"' => quote = !quote,
-            c if c.is_whitespace() && !quote => {
-                if !cur.is_empty() {
-                    out.push(std::mem::take(&mut cur));
-                }
-            }
-            c => cur.push(c),
-        }
-    }
-    if !cur.is_empty() {
-        out.push(cur);
-    }
-    out
 }
 
 pub fn commit(world: &mut World, args: &[String], io: &mut Io) -> i32 {
