@@ -25,8 +25,9 @@ pub enum Frame {
     Subshell,
     /// A pipeline whose first stage slept: that stage's shell waits in
     /// [`Shell::producers_asleep`]; the filters after it (`rest`, taken up again appending)
-    /// read what it writes as it wakes.
-    Pipeline { rest: Vec<Command>, bang: bool },
+    /// read what it writes as it wakes, or (`held`: what it wrote so far) the stages that read
+    /// to the end read it all once it ended.
+    Pipeline { rest: Vec<Command>, bang: bool, held: Option<Vec<u8>> },
     /// A function call that slept: its arguments, and each `local` with the caller's value
     /// (put back when the call ends) and the function's own.
     Call { args: Vec<String>, locals: Vec<(String, Option<String>, Option<String>)> },

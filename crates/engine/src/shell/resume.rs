@@ -140,8 +140,8 @@ impl Shell {
                 Flow::Next => self.wake_subshell(world, io),
                 other => other,
             },
-            Frame::Pipeline { rest, bang } => match flow {
-                Flow::Next => self.wake_pipeline(world, rest, *bang, io),
+            Frame::Pipeline { rest, bang, held } => match flow {
+                Flow::Next => self.wake_pipeline(world, rest, *bang, held.clone(), io),
                 other => other,
             },
             // Redirections and calls are taken care of around the frames inside them.
@@ -176,7 +176,7 @@ impl Shell {
 
     /// The first stage of a pipeline that slept goes on in its own shell; what it writes until
     /// it sleeps again (or ends) passes through the filters after it.
-    fn wake_pipeline(&mut self, world: &mut World, rest: &[Command], bang: bool, io: &mut Io) -> Flow {
+    fn wake_pipeline(&mut self, world: &mut World, rest: &[Command], bang: bool, held: Option<Vec<u8>>, io: &mut Io) -> Flow {
         let Some(mut producer) = self.producers_asleep.pop() else { return Flow::Next };
         producer.wake = None;
         producer.resume_broken = false;
@@ -184,7 +184,26 @@ impl Shell {
         let mut written = Io::default();
         let f = producer.resume_frames(world, &frames, &mut written);
         io.write_err(&written.err);
-        let mut input = written.out;
+        // Stages that read to the end wait on, holding what it wrote, while it sleeps again.
+        if let (Some(mut kept), Flow::Block) = (held.clone(), f) {
+            kept.extend_from_slice(&written.out);
+            match producer.wake.filter(|_| !producer.resume_broken) {
+                Some(wake) => {
+                    self.wake = Some(wake);
+                    self.producers_asleep.push(producer);
+                    self.resume.push(Frame::Pipeline { rest: rest.to_vec(), bang, held: Some(kept) });
+                }
+                None => self.resume_broken = true,
+            }
+            return Flow::Block;
+        }
+        let mut input = match held {
+            Some(mut kept) => {
+                kept.extend_from_slice(&written.out);
+                kept
+            }
+            None => written.out,
+        };
         let last = rest.len().saturating_sub(1);
         for (i, cmd) in rest.iter().enumerate() {
             let mut stage = Io::with_stdin(std::mem::take(&mut input));
@@ -205,7 +224,7 @@ impl Shell {
                 Some(wake) => {
                     self.wake = Some(wake);
                     self.producers_asleep.push(producer);
-                    self.resume.push(Frame::Pipeline { rest: rest.to_vec(), bang });
+                    self.resume.push(Frame::Pipeline { rest: rest.to_vec(), bang, held: None });
                 }
                 None => self.resume_broken = true,
             }

@@ -31,8 +31,12 @@ impl Shell {
             // instead: its first stage sleeps and wakes, the filters read what it writes.
             let main = self.main_process && !self.in_job && self.ctx.ns != crate::vfs::Ns::Host;
             let streaming = main && world.awake_until().is_some() && p.commands[1..].iter().all(is_filter);
+            // One whose later stages read to the end before they write (`| wc -l`, `| sort`)
+            // lives in time too: they read, once it ended, everything its first stage wrote.
+            let collecting =
+                main && !streaming && world.awake_until().is_some() && p.commands[1..].iter().all(|c| is_filter(c) || is_collector(c));
             let mut producer: Option<Shell> = None;
-            let timed = world.awake_until().filter(|_| !streaming && (self.in_job || main));
+            let timed = world.awake_until().filter(|_| !streaming && !collecting && (self.in_job || main));
             let started = world.clock().nanos;
             let before = timed.map(|until| world.set_awake_until(Some(until.max(started) + PIPELINE_HORIZON)));
             let mut asleep = false;
@@ -49,8 +53,14 @@ impl Shell {
                 // Every stage but the last runs in a subshell.
                 let mut sub = self.clone();
                 let f = if i == last { self.run_command(world, cmd, &mut stage) } else { sub.run_command(world, cmd, &mut stage) };
-                if f == Flow::Block && i == 0 && streaming && sub.wake.is_some() && !sub.resume_broken {
+                if f == Flow::Block && i == 0 && (streaming || collecting) && sub.wake.is_some() && !sub.resume_broken {
                     producer = Some(sub.clone());
+                    if collecting {
+                        // The others wait for the end of what it writes.
+                        io.write_err(&stage.err);
+                        input = stage.out;
+                        break;
+                    }
                 } else if f == Flow::Block {
                     // A stage that sleeps for good: the pipeline cannot be taken up again.
                     self.unwound(None);
@@ -80,8 +90,16 @@ impl Shell {
             if let Some(producer) = producer {
                 self.wake = producer.wake;
                 self.producers_asleep.push(producer);
-                let rest = p.commands[1..].iter().map(continued).collect();
-                self.resume.push(Frame::Pipeline { rest, bang: p.bang });
+                let (rest, held) = if collecting {
+                    // Their processes started with the pipeline: the files they write to exist.
+                    for cmd in &p.commands[1..] {
+                        self.open_outputs(world, cmd, io);
+                    }
+                    (p.commands[1..].to_vec(), Some(input))
+                } else {
+                    (p.commands[1..].iter().map(continued).collect(), None)
+                };
+                self.resume.push(Frame::Pipeline { rest, bang: p.bang, held });
                 return Flow::Block;
             }
             if let Some(before) = before {
@@ -127,6 +145,53 @@ pub(super) fn is_filter(cmd: &Command) -> bool {
         "sed" => !words[1..].iter().any(|w| w.contains('$') || w.contains('q') || w.starts_with("-i")),
         _ => true,
     }
+}
+
+impl Shell {
+    /// The files a waiting stage's output redirections name, made (or emptied) as its
+    /// process started: it writes to them only when it has read to the end.
+    fn open_outputs(&mut self, world: &mut World, cmd: &Command, io: &mut Io) {
+        let Command::Simple(s) = cmd else { return };
+        for r in &s.redirs {
+            let mode = match r.op {
+                RedirOp::Out | RedirOp::OutErr => crate::vfs::WriteMode::Truncate,
+                RedirOp::Append | RedirOp::AppendErr => crate::vfs::WriteMode::Append,
+                _ => continue,
+            };
+            let Ok(path) = self.expand_single(world, &r.target, io) else { continue };
+            // A redirection that fails is told when the stage runs.
+            let _ = world.write_file(&self.ctx, &path, &crate::fs::Data::empty(), mode);
+        }
+    }
+}
+
+/// The programs that read all their input before they write what they make of it: in a
+/// pipeline that lives in time they run once, when its first stage ended (not `head`, which
+/// would end the pipeline early).
+const COLLECTORS: [&str; 16] = [
+    "wc",
+    "sort",
+    "uniq",
+    "tac",
+    "md5sum",
+    "sha1sum",
+    "sha256sum",
+    "sha512sum",
+    "cksum",
+    "gzip",
+    "bzip2",
+    "od",
+    "base64",
+    "nl",
+    "awk",
+    "xxd",
+];
+
+/// Whether `cmd` is a simple command naming one of [`COLLECTORS`].
+pub(super) fn is_collector(cmd: &Command) -> bool {
+    let Command::Simple(s) = cmd else { return false };
+    let program = s.words.first().and_then(|w| literal(w)).map(|w| w.rsplit('/').next().unwrap_or("").to_string());
+    program.is_some_and(|p| COLLECTORS.contains(&p.as_str()))
 }
 
 /// A filter as it is taken up again after a sleep: `tee` appending, `>` as `>>`.
