@@ -1,8 +1,9 @@
 //! Pipelines, and how they live in time: a main process's `while …; do date; sleep 1; done | tee -a
-//! log` writes its log as it goes (oracle-114). The stages after the first must be filters
-//! that pass each line on as it comes, so that running them again on what the first stage
-//! wrote since its last sleep is what a real pipe would have done; taken up again, they
-//! append where they wrote (`tee -a`, `>>`).
+//! log` writes its log as it goes (oracle-114). When the stages after the first are filters
+//! that pass each line on as it comes, running them again on what the first stage wrote since
+//! its last sleep is what a real pipe would have done; taken up again, they append where they
+//! wrote (`tee -a`, `>>`). When they read to the end before they write (`sort`, `wc`), they run
+//! once, when the first stage ended, on all it wrote (oracle-122).
 
 use super::ast::{Command, Part, Pipeline, RedirOp, Simple};
 use super::frames::Frame;
