@@ -161,6 +161,70 @@ pub fn parse_rfc3339(text: &str) -> Option<i64> {
     Some(epoch(year, u32::try_from(month).ok()?, u32::try_from(day).ok()?, hour, min, sec))
 }
 
+/// A point in time as the CLI reads it (`logs --since/--until`, a prune's `until=`): a duration back from now (`10m`, `1h30m`,
+/// `1.5h`), a Unix time (`1700000000.5`), or an RFC 3339 date or time (`2024-01-01`,
+/// `2024-01-01T10:00:00Z`, with an offset or without, as UTC); in nanoseconds.
+pub fn docker_time(value: &str, now: i128) -> Option<i128> {
+    if let Some(back) = duration(value) {
+        return Some(now - back);
+    }
+    if let Ok(secs) = value.parse::<f64>() {
+        return Some((secs * 1e9) as i128);
+    }
+    let (date, time) = value.split_once('T').unwrap_or((value, ""));
+    let mut d = date.splitn(3, '-').map(|p| p.parse::<u32>().ok());
+    let (y, m, day) = (d.next()??, d.next()??, d.next()??);
+    let (clock, offset) = match time.find(['Z', '+', '-']) {
+        Some(k) => (time.get(..k).unwrap_or(""), time.get(k..).unwrap_or("")),
+        None => (time, ""),
+    };
+    let mut t = clock.split(':');
+    let h: u32 = t.next().filter(|p| !p.is_empty()).map_or(Some(0), |p| p.parse().ok())?;
+    let min: u32 = t.next().map_or(Some(0), |p| p.parse().ok())?;
+    let sec: f64 = t.next().map_or(Some(0.0), |p| p.parse().ok())?;
+    let shift = match offset.strip_prefix(['+', '-']) {
+        Some(o) => {
+            let (oh, om) = o.split_once(':').unwrap_or((o, "0"));
+            let secs = i64::from(oh.parse::<u32>().ok()?) * 3600 + i64::from(om.parse::<u32>().ok()?) * 60;
+            if offset.starts_with('+') {
+                -secs
+            } else {
+                secs
+            }
+        }
+        None => 0,
+    };
+    let whole = epoch(i64::from(y), m, day, h, min, 0) + shift;
+    Some(i128::from(whole) * 1_000_000_000 + (sec * 1e9) as i128)
+}
+
+/// Go's durations: numbers with units (`ns`, `us`, `ms`, `s`, `m`, `h`), one after another.
+fn duration(value: &str) -> Option<i128> {
+    let mut total = 0f64;
+    let mut rest = value;
+    if rest.is_empty() {
+        return None;
+    }
+    while !rest.is_empty() {
+        let number_len = rest.find(|c: char| !(c.is_ascii_digit() || c == '.')).unwrap_or(rest.len());
+        let (number, tail) = rest.split_at_checked(number_len)?;
+        let unit_len = tail.find(|c: char| c.is_ascii_digit() || c == '.').unwrap_or(tail.len());
+        let (unit, after) = tail.split_at_checked(unit_len)?;
+        let scale = match unit {
+            "ns" => 1.0,
+            "us" | "µs" => 1e3,
+            "ms" => 1e6,
+            "s" => 1e9,
+            "m" => 60e9,
+            "h" => 3600e9,
+            _ => return None,
+        };
+        total += number.parse::<f64>().ok()? * scale;
+        rest = after;
+    }
+    Some(total as i128)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -24,15 +24,10 @@ impl PruneFilter {
             }
             match key {
                 "label" | "label!" => out.labels.push((key.to_string(), value.to_string())),
+                // A duration back from now, a date or a Unix time, as `docker logs --since` reads it.
                 "until" => {
-                    let (n, unit) = value.split_at(value.find(|c: char| !c.is_ascii_digit()).unwrap_or(value.len()));
-                    let secs: i128 = n.parse().unwrap_or(0);
-                    let scale = match unit {
-                        "h" => 3600,
-                        "m" => 60,
-                        _ => 1,
-                    };
-                    out.until = Some(world.clock().nanos - secs * scale * 1_000_000_000);
+                    let now = world.clock().nanos;
+                    out.until = Some(crate::clock::docker_time(value, now).unwrap_or(now));
                 }
                 "dangling" => out.dangling.push(value.to_string()),
                 _ => {}
