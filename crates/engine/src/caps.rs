@@ -112,16 +112,10 @@ impl Caps {
         if privileged {
             return Caps::MACHINE;
         }
-        let base = if all(adds) {
-            Caps::MACHINE
-        } else if all(drops) {
-            Caps::NONE
-        } else {
-            named(drops).into_iter().fold(Caps::DOCKER_DEFAULT, Caps::without)
-        };
         if all(adds) {
-            return named(drops).into_iter().fold(base, Caps::without);
+            return named(drops).into_iter().fold(Caps::MACHINE, Caps::without);
         }
+        let base = if all(drops) { Caps::NONE } else { named(drops).into_iter().fold(Caps::DOCKER_DEFAULT, Caps::without) };
         named(adds).into_iter().fold(base, Caps::with)
     }
 }

@@ -353,16 +353,8 @@ pub fn container_json(world: &World, c: &Container) -> Value {
         }
     });
     // `ExposedPorts` sits between `AttachStderr` and `Tty`, and only when there are some.
-    if let (Some(exposed), Some(config)) =
-        (super::ports::exposed_ports_json(world, c), doc.get_mut("Config").and_then(Value::as_object_mut))
-    {
-        for (key, value) in std::mem::take(config) {
-            let attach_stderr = key == "AttachStderr";
-            config.insert(key, value);
-            if attach_stderr {
-                config.insert("ExposedPorts".into(), exposed.clone());
-            }
-        }
+    if let Some(exposed) = super::ports::exposed_ports_json(world, c) {
+        insert_after(&mut doc, "AttachStderr", "ExposedPorts", exposed);
     }
     // `StopSignal` follows the labels, when `--stop-signal` set one (oracle-88).
     if let (Some(signal), Some(config)) = (&c.stop_signal, doc.get_mut("Config").and_then(Value::as_object_mut)) {
@@ -371,14 +363,8 @@ pub fn container_json(world: &World, c: &Container) -> Value {
     // Started on the default network, which this daemon runs without a bridge for, a
     // container has its network disabled: `NetworkDisabled` after `Entrypoint` (reference 08).
     let no_bridge = c.started_at.is_some() && c.host.network_mode == "bridge";
-    if let (true, Some(config)) = (no_bridge, doc.get_mut("Config").and_then(Value::as_object_mut)) {
-        for (key, value) in std::mem::take(config) {
-            let entrypoint = key == "Entrypoint";
-            config.insert(key, value);
-            if entrypoint {
-                config.insert("NetworkDisabled".into(), true.into());
-            }
-        }
+    if no_bridge {
+        insert_after(&mut doc, "Entrypoint", "NetworkDisabled", true.into());
     }
     // `StopTimeout` after it, when `--stop-timeout` set one (oracle-108).
     if let (Some(secs), Some(config)) = (c.stop_timeout, doc.get_mut("Config").and_then(Value::as_object_mut)) {
@@ -443,16 +429,24 @@ pub fn image_json(world: &World, i: usize) -> Value {
         }
     });
     // An image's `ExposedPorts` sit where a container's do (oracle-106).
-    if let (false, Some(config)) = (cfg.exposed_ports.is_empty(), doc.get_mut("Config").and_then(Value::as_object_mut)) {
-        for (key, value) in std::mem::take(config) {
-            let attach_stderr = key == "AttachStderr";
-            config.insert(key, value);
-            if attach_stderr {
-                config.insert("ExposedPorts".into(), Value::Object(cfg.exposed_ports.iter().map(|p| (p.clone(), json!({}))).collect()));
-            }
-        }
+    if !cfg.exposed_ports.is_empty() {
+        let exposed = Value::Object(cfg.exposed_ports.iter().map(|p| (p.clone(), json!({}))).collect());
+        insert_after(&mut doc, "AttachStderr", "ExposedPorts", exposed);
     }
     doc
+}
+
+/// Puts `key` into a document's `Config` right after `after`, where Docker's struct has the
+/// field that JSON leaves out when empty.
+fn insert_after(doc: &mut Value, after: &str, key: &str, value: Value) {
+    let Some(config) = doc.get_mut("Config").and_then(Value::as_object_mut) else { return };
+    for (k, v) in std::mem::take(config) {
+        let here = k == after;
+        config.insert(k, v);
+        if here {
+            config.insert(key.to_string(), value.clone());
+        }
+    }
 }
 
 pub(super) fn repo_tag(tag: &str) -> (String, String) {

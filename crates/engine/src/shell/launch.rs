@@ -306,12 +306,18 @@ pub fn run_program(world: &mut World, sh: &mut Shell, applet: &str, gnu: bool, a
             exit
         }
         _ => {
-            // `/proc/self` names the program while it runs.
-            let pid = super::procs::pid_it_would_take(world, sh);
-            world.set_task(Some((applet.to_string(), pid)));
+            // A container's `/proc/self` names the program while it runs (the host's /proc
+            // holds no such file).
+            let in_container = sh.ctx.ns != crate::vfs::Ns::Host;
+            if in_container {
+                let pid = super::procs::pid_it_would_take(world, sh);
+                world.set_task(Some((applet.to_string(), pid)));
+            }
             let mut p = coreutils::Proc { world, ctx: sh.ctx.clone(), io, gnu, name: applet.to_string(), env: env.to_vec() };
             let code = coreutils::run(&mut p, argv);
-            world.set_task(None);
+            if in_container {
+                p.world.set_task(None);
+            }
             Exit::Code(code)
         }
     }

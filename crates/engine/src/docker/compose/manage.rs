@@ -150,22 +150,19 @@ pub(super) fn cp(world: &mut World, sh: &Shell, p: &Project, args: &[String], io
     let operands: Vec<&String> = args.iter().filter(|a| !a.starts_with('-')).collect();
     let [src, dst] = operands.as_slice() else { return err(io, "\"docker compose cp\" requires 2 arguments") };
     let service_of_arg = |a: &str| a.split_once(':').map(|(s, path)| (s.to_string(), path.to_string()));
-    let Some((service, container, to_container)) = [(src.as_str(), false), (dst.as_str(), true)].into_iter().find_map(|(a, to)| {
+    // The side that names a service: its container.
+    let Some((name, id)) = [src.as_str(), dst.as_str()].into_iter().find_map(|a| {
         let (s, _) = service_of_arg(a)?;
-        let c = chosen(world, p, std::slice::from_ref(&s)).first().map(|c| (c.name.clone(), c.id.clone()))?;
-        Some((s, c, to))
+        chosen(world, p, std::slice::from_ref(&s)).first().map(|c| (c.name.clone(), c.id.clone()))
     }) else {
         return err(io, "no container found");
     };
-    let _ = service;
-    let (name, id): (String, ContainerId) = container;
     let rewrite = |a: &str| match service_of_arg(a) {
         Some((_, path)) => (format!("{name}:{path}"), format!("{id}:{path}")),
         None => (a.to_string(), a.to_string()),
     };
     let (src_shown, src_real) = rewrite(src);
     let (dst_shown, dst_real) = rewrite(dst);
-    let _ = to_container;
     io.err_line(&format!(" {name} copy {src_shown} to {dst_shown} Copying"));
     let mut copied = Io::default();
     let code = crate::docker::cp::cp(world, sh, &[src_real, dst_real], &mut copied);
