@@ -42,6 +42,17 @@ fn transcripts_replay_exactly() {
     assert!(failures.is_empty(), "{}", failures.join("\n"));
 }
 
+/// Docker's help pages are the engine's data, recorded on Docker 26.1.5 (src/docker/
+/// help_pages.txt): replaying the recording checks that every page is found by its path.
+#[test]
+fn every_recorded_help_page_is_answered() {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("src/docker/help_pages.txt");
+    let expected = std::fs::read_to_string(&path).expect("help pages");
+    assert!(expected.matches("\n$ docker ").count() > 240, "every command's help is recorded");
+    let actual = stowage_engine::transcript::replay(&expected);
+    assert_eq!(recorded::difference(&expected, &actual), None);
+}
+
 #[test]
 fn interactive_sessions_enter_and_leave_containers() {
     let mut e = stowage_engine::Engine::new();

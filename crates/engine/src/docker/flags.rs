@@ -51,6 +51,13 @@ pub fn parse(args: &[String], specs: &[Spec], stop_at_operand: bool) -> Result<P
                 None => (body, None),
             };
             let Some(spec) = specs.iter().find(|s| s.long == name) else {
+                // Every command has `--help`; the help itself is answered before any command
+                // parses its flags (docker/help.rs), so what is left is `--help=false`.
+                if name == "help" {
+                    out.values.push(("help".into(), inline.unwrap_or_else(|| "true".into())));
+                    i += 1;
+                    continue;
+                }
                 return Err(format!("unknown flag: --{name}"));
             };
             if spec.takes_value {

@@ -178,19 +178,21 @@ pub(super) fn rm(world: &mut World, args: &[String], io: &mut Io) -> i32 {
     status
 }
 
+/// `docker exec`'s flags (they stop at the container's name).
+pub(super) const EXEC_FLAGS: &[flags::Spec] = &[
+    flag("detach", Some('d')),
+    flag("interactive", Some('i')),
+    flag("tty", Some('t')),
+    opt("user", Some('u')),
+    opt("workdir", Some('w')),
+    opt("env", Some('e')),
+    opt("env-file", None),
+    flag("privileged", None),
+    opt("detach-keys", None),
+];
+
 pub(crate) fn exec(world: &mut World, client: &crate::shell::Shell, args: &[String], io: &mut Io) -> i32 {
-    let specs = [
-        flag("detach", Some('d')),
-        flag("interactive", Some('i')),
-        flag("tty", Some('t')),
-        opt("user", Some('u')),
-        opt("workdir", Some('w')),
-        opt("env", Some('e')),
-        opt("env-file", None),
-        flag("privileged", None),
-        opt("detach-keys", None),
-    ];
-    let parsed = match flags::parse(args, &specs, true) {
+    let parsed = match flags::parse(args, EXEC_FLAGS, true) {
         Ok(p) => p,
         Err(e) => return flag_error(io, "exec", &e, 125),
     };

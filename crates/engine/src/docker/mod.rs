@@ -10,6 +10,7 @@ mod cp;
 mod dockerfile_vars;
 pub mod flags;
 pub mod format;
+mod help;
 pub mod image;
 mod image_archive;
 pub mod info;
@@ -56,9 +57,11 @@ pub const MAX_VOLUMES: usize = 2000;
 pub fn cli(world: &mut World, sh: &mut Shell, argv: &[String], io: &mut Io) -> i32 {
     let args = &argv[1..];
     let Some(cmd) = args.first() else {
-        io.out_str("\nUsage:  docker [OPTIONS] COMMAND\n\nA self-sufficient runtime for containers\n");
-        return 0;
+        return help::root_usage(io);
     };
+    if let Some(code) = help::answer(args, io) {
+        return code;
+    }
     let rest = &args[1..];
     match cmd.as_str() {
         "run" => run(world, sh, rest, io, true, "run"),

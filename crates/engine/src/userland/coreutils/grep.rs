@@ -53,6 +53,15 @@ pub(super) fn grep(p: &mut Proc, args: &[String]) -> i32 {
             i += 1;
             continue;
         }
+        // `--` ends the options: what follows is the pattern (unless -e gave one) and files.
+        if a == "--" {
+            let mut operands = args.iter().skip(i + 1).cloned();
+            if pattern.is_none() {
+                pattern = operands.next();
+            }
+            files.extend(operands);
+            break;
+        }
         if a == "-e" {
             pattern = args.get(i + 1).cloned();
             i += 2;
