@@ -47,6 +47,7 @@ mod side_by_side;
 mod sort;
 mod stat;
 mod sums;
+mod system_info;
 mod tabs;
 pub mod tar;
 mod text;
@@ -459,25 +460,8 @@ pub fn run(p: &mut Proc, argv: &[String]) -> i32 {
             }
             0
         }
-        "hostname" => {
-            let h = p.world.ns_container(&p.ctx.ns).map_or_else(|| "vm".to_string(), |c| c.hostname.clone());
-            p.out(&format!("{h}\n"));
-            0
-        }
-        "uname" => {
-            let (opts, _) = split_opts(args);
-            let s = if has(&opts, "-a", "--all") {
-                "Linux vm 6.18.44-fc-v669 #1 SMP PREEMPT_DYNAMIC x86_64 GNU/Linux".to_string()
-            } else if has(&opts, "-r", "") {
-                "6.18.44-fc-v669".into()
-            } else if has(&opts, "-m", "") {
-                "x86_64".into()
-            } else {
-                "Linux".into()
-            };
-            p.out(&format!("{s}\n"));
-            0
-        }
+        "hostname" => system_info::hostname(p),
+        "uname" => system_info::uname(p, args),
         "date" => dates::date(p, args),
         "getent" => getent(p, args),
         "find" => find(p, args),

@@ -4,8 +4,10 @@
 use std::collections::HashMap;
 
 use super::super::{Proc, Regex};
-use super::parse::{Expr, Stmt};
+use super::parse::{Expr, Output, Stmt};
 use super::value::{printf, Val};
+use crate::fs::Data;
+use crate::vfs::WriteMode;
 
 pub(super) enum Flow {
     Normal,
@@ -23,9 +25,17 @@ pub(super) struct Awk<'p, 'a> {
     pub(super) exit_code: i32,
     /// Steps taken, so that a runaway loop ends (the shell's step budget in spirit).
     pub(super) steps: u64,
+    /// Files `print >` has opened (written on from then on, until `close`).
+    pub(super) outputs: std::collections::HashSet<String>,
+    /// Files `getline <` reads: their lines and how many were read.
+    pub(super) readers: HashMap<String, (Vec<String>, usize)>,
 }
 
 pub(super) const STEP_LIMIT: u64 = 2_000_000;
+
+/// Heads a run-time error that busybox reports as a system error (`awk: can't open …`), not
+/// as a program error (`awk: cmd. line:1: …`).
+pub(super) const PLAIN: &str = "\u{1}";
 
 impl Awk<'_, '_> {
     pub(super) fn var(&self, name: &str) -> Val {
@@ -200,7 +210,61 @@ impl Awk<'_, '_> {
                 Val::Num(self.arrays.get(arr).is_some_and(|a| a.iter().any(|(k, _)| *k == key)) as u8 as f64)
             }
             Expr::Call(name, args) => self.call(name, args)?,
+            Expr::Getline(into, file) => self.getline(into.as_deref(), file)?,
         })
+    }
+
+    /// Writes what `print` made where it goes: standard output, or a file (truncated when
+    /// first opened, then written on until `close`).
+    fn emit(&mut self, text: &str, output: Option<&Output>) -> Result<(), String> {
+        let Some(output) = output else {
+            self.p.out(text);
+            return Ok(());
+        };
+        let name = self.eval(&output.target)?.text();
+        match name.as_str() {
+            "/dev/stdout" | "-" => self.p.out(text),
+            "/dev/stderr" => self.p.io.err_str(text),
+            _ => {
+                let mode = if output.append || self.outputs.contains(&name) { WriteMode::Append } else { WriteMode::Truncate };
+                let (ctx, gnu) = (self.p.ctx.clone(), self.p.gnu);
+                self.p.world.write_file(&ctx, &name, &Data::from_bytes(text.as_bytes()), mode).map_err(|e| match gnu {
+                    true => format!("cannot open \"{name}\" for output ({e})"),
+                    false => format!("{PLAIN}can't open '{name}': {e}"),
+                })?;
+                self.outputs.insert(name);
+            }
+        }
+        Ok(())
+    }
+
+    /// `getline [into] < file`.
+    fn getline(&mut self, into: Option<&Expr>, file: &Expr) -> Result<Val, String> {
+        let name = self.eval(file)?.text();
+        if !self.readers.contains_key(&name) {
+            let read = if name == "-" || name == "/dev/stdin" {
+                Ok(std::mem::take(&mut self.p.io.stdin))
+            } else {
+                self.p.world.read(&self.p.ctx, &name).map(|d| d.to_vec())
+            };
+            let Ok(bytes) = read else { return Ok(Val::Num(-1.0)) };
+            let lines = String::from_utf8_lossy(&bytes).lines().map(String::from).collect();
+            self.readers.insert(name.clone(), (lines, 0));
+        }
+        let line = match self.readers.get_mut(&name) {
+            Some((lines, read)) if *read < lines.len() => {
+                *read += 1;
+                lines[*read - 1].clone()
+            }
+            _ => return Ok(Val::Num(0.0)),
+        };
+        match into {
+            Some(target) => {
+                self.assign(target, Val::Input(line))?;
+            }
+            None => self.set_record(&line),
+        }
+        Ok(Val::Num(1.0))
     }
 
     pub(super) fn call(&mut self, name: &str, args: &[Expr]) -> Result<Val, String> {
@@ -279,6 +343,11 @@ impl Awk<'_, '_> {
                 let vals = args.iter().map(|a| self.eval(a)).collect::<Result<Vec<_>, _>>()?;
                 Val::Str(printf(&vals))
             }
+            "close" => {
+                let name = text(self, 0)?;
+                let was_open = self.outputs.remove(&name) | self.readers.remove(&name).is_some();
+                Val::Num(if was_open { 0.0 } else { -1.0 })
+            }
             "tolower" => Val::Str(text(self, 0)?.to_lowercase()),
             "toupper" => Val::Str(text(self, 0)?.to_uppercase()),
             _ => Val::Num(match args.first() {
@@ -300,7 +369,7 @@ impl Awk<'_, '_> {
 
     pub(super) fn exec_one(&mut self, s: &Stmt) -> Result<Flow, String> {
         match s {
-            Stmt::Print(args) => {
+            Stmt::Print(args, output) => {
                 let line = if args.is_empty() {
                     self.fields[0].clone()
                 } else {
@@ -309,12 +378,12 @@ impl Awk<'_, '_> {
                     vals.iter().map(Val::text).collect::<Vec<_>>().join(&ofs)
                 };
                 let ors = self.var("ORS").text();
-                self.p.out(&format!("{line}{ors}"));
+                self.emit(&format!("{line}{ors}"), output.as_ref())?;
             }
-            Stmt::Printf(args) => {
+            Stmt::Printf(args, output) => {
                 let vals = args.iter().map(|a| self.eval(a)).collect::<Result<Vec<_>, _>>()?;
                 let text = printf(&vals);
-                self.p.out(&text);
+                self.emit(&text, output.as_ref())?;
             }
             Stmt::Expr(e) => {
                 self.eval(e)?;

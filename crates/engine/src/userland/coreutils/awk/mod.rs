@@ -1,8 +1,11 @@
 //! `awk`: the part learners reach for — fields (`$3`, `$NF`, `-F`), patterns (`/re/`, `NF>3`,
 //! `BEGIN`, `END`), `print` and `printf`, variables, arrays and `for (k in a)`, `if`/`while`/
 //! `for`, and the string functions (`length`, `substr`, `index`, `split`, `sub`, `gsub`,
-//! `match`, `sprintf`, `tolower`, `toupper`, `int`). mawk on the host (Debian's `awk`), busybox
-//! awk in containers. Regular expressions are the ERE subset of [`Regex`].
+//! `match`, `sprintf`, `tolower`, `toupper`, `int`), `print > FILE` / `>> FILE`, `getline [VAR]
+//! < FILE` and `close`. mawk on the host (Debian's `awk`), busybox awk in containers. Regular
+//! expressions are the ERE subset of [`Regex`]. Not simulated: pipes to and from commands
+//! (`print | "sort"`, `"cmd" | getline`, `system`) — running a command is the shell's business —
+//! and a bare `getline` from the main input.
 
 mod eval;
 mod lex;
@@ -68,7 +71,7 @@ pub(super) fn awk(p: &mut Proc, args: &[String]) -> i32 {
             None => return p.busybox_usage(),
         },
     };
-    let parsed = lex(&program).and_then(|toks| Parser { toks, at: 0 }.program());
+    let parsed = lex(&program).and_then(|toks| Parser { toks, at: 0, in_print: false }.program());
     let items = match parsed {
         Ok(items) => items,
         Err(message) => {
@@ -77,7 +80,16 @@ pub(super) fn awk(p: &mut Proc, args: &[String]) -> i32 {
         }
     };
     let operands: Vec<String> = args[i..].to_vec();
-    let mut awk = Awk { p, vars: HashMap::new(), arrays: HashMap::new(), fields: vec![String::new()], exit_code: 0, steps: 0 };
+    let mut awk = Awk {
+        p,
+        vars: HashMap::new(),
+        arrays: HashMap::new(),
+        fields: vec![String::new()],
+        exit_code: 0,
+        steps: 0,
+        outputs: Default::default(),
+        readers: Default::default(),
+    };
     for (name, value) in [("FS", fs.as_str()), ("OFS", " "), ("ORS", "\n"), ("SUBSEP", "\u{1c}")] {
         awk.vars.insert(name.into(), Val::Str(value.into()));
     }
@@ -178,6 +190,10 @@ fn unescape(s: &str) -> String {
 }
 
 fn fail(p: &mut Proc, message: &str) -> i32 {
+    if let Some(plain) = message.strip_prefix(eval::PLAIN) {
+        p.io.err_line(&format!("awk: {plain}"));
+        return if p.gnu { 2 } else { 1 };
+    }
     if p.gnu {
         p.io.err_line(&format!("awk: {message}"));
         2

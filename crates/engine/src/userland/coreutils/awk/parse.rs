@@ -27,12 +27,22 @@ pub(super) enum Expr {
     Step(f64, bool, Box<Expr>),
     Call(String, Vec<Expr>),
     In(Box<Expr>, String),
+    /// `getline [LVALUE] < FILE`: the next line of FILE into LVALUE (or `$0`); 1, 0 at its
+    /// end, -1 when it cannot be read.
+    Getline(Option<Box<Expr>>, Box<Expr>),
+}
+
+/// Where `print` and `printf` write: `> FILE` (truncated when first opened), `>> FILE`.
+#[derive(Clone, Debug)]
+pub(super) struct Output {
+    pub(super) append: bool,
+    pub(super) target: Expr,
 }
 
 #[derive(Clone, Debug)]
 pub(super) enum Stmt {
-    Print(Vec<Expr>),
-    Printf(Vec<Expr>),
+    Print(Vec<Expr>, Option<Output>),
+    Printf(Vec<Expr>, Option<Output>),
     Expr(Expr),
     If(Expr, Box<Stmt>, Option<Box<Stmt>>),
     While(Expr, Box<Stmt>),
@@ -62,6 +72,8 @@ pub(super) const MISSING_BRACE: &str = "missing } near end of file";
 pub(super) struct Parser {
     pub(super) toks: Vec<Tok>,
     pub(super) at: usize,
+    /// In a `print` list outside parentheses, where `>` redirects rather than compares.
+    pub(super) in_print: bool,
 }
 
 impl Parser {
@@ -178,7 +190,8 @@ impl Parser {
                 self.at += 1;
                 let mut args = Vec::new();
                 let grouped = self.is("(");
-                if !(self.is(";") || self.is("}") || matches!(self.peek(), Tok::Newline | Tok::End)) {
+                let start = self.at;
+                if !self.ends_print() {
                     if grouped {
                         // `print (a, b)`: the list in parentheses.
                         self.at += 1;
@@ -187,25 +200,30 @@ impl Parser {
                             args.push(self.expr()?);
                         }
                         self.expect(")")?;
-                        // `print (a) b` goes on as one expression.
-                        if args.len() == 1 && !(self.is(";") || self.is("}") || matches!(self.peek(), Tok::Newline | Tok::End)) {
-                            let first = args.remove(0);
-                            let rest = self.concat_from(first)?;
-                            args.push(rest);
+                        // `print (a) b` and `print (a) ? b : c` go on as one expression:
+                        // read again as a list whose first term is `(a)`.
+                        if args.len() == 1 && !self.ends_print() {
+                            args.clear();
+                            self.at = start;
+                            self.print_list(&mut args)?;
                         }
                     } else {
-                        args.push(self.ternary()?);
-                        while self.eat(",") {
-                            args.push(self.ternary()?);
-                        }
+                        self.print_list(&mut args)?;
                     }
                 }
+                // The file's name is an expression of its own (`> 0 ? "a" : "b"` names "b").
+                let append = self.is(">>");
+                let output = if self.eat(">") || self.eat(">>") {
+                    Some(Output { append, target: self.in_print_context(Self::ternary)? })
+                } else {
+                    None
+                };
                 if word == "print" {
-                    Stmt::Print(args)
+                    Stmt::Print(args, output)
                 } else if args.is_empty() {
                     return Err(self.unexpected());
                 } else {
-                    Stmt::Printf(args)
+                    Stmt::Printf(args, output)
                 }
             }
             "if" => {
@@ -364,9 +382,38 @@ impl Parser {
         }
     }
 
+    /// Whether a `print` statement's list ends here (the statement does, or its redirection
+    /// begins).
+    fn ends_print(&self) -> bool {
+        self.is(";") || self.is("}") || self.is(">") || self.is(">>") || matches!(self.peek(), Tok::Newline | Tok::End)
+    }
+
+    /// A `print` list's expressions, separated by commas.
+    fn print_list(&mut self, args: &mut Vec<Expr>) -> Result<(), String> {
+        self.in_print_context(|this| {
+            args.push(this.ternary()?);
+            while this.eat(",") {
+                args.push(this.ternary()?);
+            }
+            Ok(Expr::Num(0.0))
+        })
+        .map(|_| ())
+    }
+
+    /// Parses with `>` read as a redirection, not a comparison.
+    fn in_print_context(&mut self, parse: impl FnOnce(&mut Self) -> Result<Expr, String>) -> Result<Expr, String> {
+        let outer = std::mem::replace(&mut self.in_print, true);
+        let parsed = parse(self);
+        self.in_print = outer;
+        parsed
+    }
+
     pub(super) fn comparison(&mut self) -> Result<Expr, String> {
         let l = self.concatenation()?;
         for op in ["<=", ">=", "==", "!=", "<", ">"] {
+            if op == ">" && self.in_print {
+                continue;
+            }
             if self.eat(op) {
                 return Ok(Expr::Cmp(op, Box::new(l), Box::new(self.concatenation()?)));
             }
@@ -467,9 +514,23 @@ impl Parser {
             Tok::Re(r) => Ok(Expr::Re(r)),
             Tok::P("$") => Ok(Expr::Field(Box::new(self.postfix_operand()?))),
             Tok::P("(") => {
-                let e = self.expr()?;
+                let in_print = std::mem::replace(&mut self.in_print, false);
+                let e = self.expr();
+                self.in_print = in_print;
+                let e = e?;
                 self.expect(")")?;
                 Ok(e)
+            }
+            Tok::Name(n) if n == "getline" => {
+                let into = match self.peek() {
+                    Tok::Name(_) | Tok::P("$") => Some(Box::new(self.primary()?)),
+                    _ => None,
+                };
+                if !self.eat("<") {
+                    // Reading the main input from inside an action is not simulated.
+                    return Err(self.unexpected());
+                }
+                Ok(Expr::Getline(into, Box::new(self.primary()?)))
             }
             Tok::Name(n) => {
                 if self.is("(") && is_builtin(&n) {
@@ -513,5 +574,5 @@ impl Parser {
 }
 
 pub(super) fn is_builtin(name: &str) -> bool {
-    matches!(name, "length" | "substr" | "index" | "split" | "sub" | "gsub" | "match" | "sprintf" | "tolower" | "toupper" | "int")
+    matches!(name, "length" | "substr" | "index" | "split" | "sub" | "gsub" | "match" | "sprintf" | "tolower" | "toupper" | "int" | "close")
 }
