@@ -83,6 +83,7 @@ pub fn focus_of(event: &Event) -> Focus {
     match event {
         Event::ContainerCreated { container, .. } => f("created", vec![key_container(container)], None),
         Event::ContainerRenamed { to, .. } => f("created", vec![key_container(to)], None),
+        Event::ContainerUpdated { container, .. } => f("state", vec![key_container(container)], None),
         Event::MountPointCreated { container, path } => f("created", vec![key_container(container)], Some(path)),
         Event::ContainerStateChanged { container, .. } => f("state", vec![key_container(container)], None),
         Event::WritableLayerDiscarded { container, .. } => f("discard", vec![key_container(container), key_writable(container)], None),

@@ -66,6 +66,11 @@ pub enum Event {
         from: String,
         to: String,
     },
+    /// `docker update`: limits or the restart policy changed (what changed, in words).
+    ContainerUpdated {
+        container: String,
+        changed: Vec<String>,
+    },
     /// `docker rm`: the writable layer is thrown away with everything in it.
     WritableLayerDiscarded {
         container: String,
@@ -238,6 +243,10 @@ impl Event {
             Event::MountPointCreated { container, path } => {
                 format!("The image has no {path}: Docker makes it in {container}'s writable layer (owned by root) before it mounts there.")
             }
+            Event::ContainerUpdated { container, changed } => format!(
+                "Container {container}'s {} changed: they live in its cgroup and configuration, not in its layers, so no file moved.",
+                changed.join(" and ")
+            ),
             Event::ContainerRenamed { from, to } => {
                 format!("The container {from} is now called {to}: its writable layer and mounts are the same.")
             }

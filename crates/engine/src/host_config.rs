@@ -29,8 +29,8 @@ pub struct HostConfig {
     pub privileged: bool,
     /// `--add-host NAME:IP`, as given.
     pub extra_hosts: Vec<String>,
-    /// `--cpus` in billionths of a CPU.
-    pub nano_cpus: i64,
+    /// Memory, CPU and process limits (`-m`, `--cpus`, `--pids-limit`, … and `docker update`).
+    pub resources: Resources,
     /// `--restart`: what the daemon does when the main process ends by itself.
     pub restart: RestartPolicy,
     /// `--log-driver` (`json-file` unless given): `none` keeps nothing `docker logs` could read.
@@ -40,6 +40,25 @@ pub struct HostConfig {
     pub ipc_mode: String,
     /// `--device HOST[:CONTAINER[:PERMISSIONS]]`: host device nodes made in the container.
     pub devices: Vec<DeviceMapping>,
+}
+
+/// A container's limits as `HostConfig` holds them; 0 (and an empty cpuset) is no limit.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Resources {
+    /// `-m` in bytes.
+    pub memory: i64,
+    /// `--memory-swap`: memory and swap together, in bytes; -1 is unlimited swap.
+    pub memory_swap: i64,
+    pub memory_reservation: i64,
+    /// `--cpus` in billionths of a CPU.
+    pub nano_cpus: i64,
+    pub cpu_shares: i64,
+    pub cpu_period: i64,
+    pub cpu_quota: i64,
+    /// `--cpuset-cpus` (`0`, `0-1`, `0,1`).
+    pub cpuset_cpus: String,
+    /// `--pids-limit`; `None` shows as `null`.
+    pub pids_limit: Option<i64>,
 }
 
 /// One `--device`: the host's node, where it appears in the container, and its cgroup

@@ -260,7 +260,11 @@ pub(crate) fn create(world: &mut World, spec: &ContainerSpec) -> Result<Containe
         log_driver: if spec.log_driver.is_empty() { "json-file".into() } else { spec.log_driver.clone() },
         ipc_mode: if spec.ipc_mode.is_empty() { "private".into() } else { spec.ipc_mode.clone() },
         devices: spec.devices.clone(),
-        nano_cpus: spec.nano_cpus,
+        resources: {
+            let mut resources = spec.resources.clone();
+            super::resources::adapt_for_create(&mut resources);
+            resources
+        },
     };
     let container = Container {
         id: id.clone(),

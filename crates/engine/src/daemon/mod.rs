@@ -12,6 +12,7 @@ pub(crate) mod host;
 pub(crate) mod images;
 pub(crate) mod layers;
 pub(crate) mod ports;
+pub(crate) mod resources;
 pub(crate) mod spec;
 mod system_mounts;
 pub(crate) mod volume;

@@ -56,8 +56,8 @@ pub struct ContainerSpec {
     pub privileged: bool,
     /// `--add-host`.
     pub extra_hosts: Vec<String>,
-    /// `--cpus`, in billionths.
-    pub nano_cpus: i64,
+    /// `-m`, `--cpus`, `--pids-limit`, … (checked by [`crate::daemon::resources::verify`]).
+    pub resources: crate::host_config::Resources,
     /// `--rm`.
     pub auto_remove: bool,
     pub network_mode: String,
@@ -142,6 +142,23 @@ impl Request {
 }
 
 /// Sizes like `64k`, `1m`, `65536`.
+/// A restart policy as dockerd judges it (`NAME[:COUNT]`, the count already read by the CLI).
+pub fn restart_policy(policy: &str, count: Option<i64>) -> Result<crate::world::RestartPolicy, String> {
+    let refusal = if !matches!(policy, "no" | "always" | "unless-stopped" | "on-failure") {
+        Some(format!("unknown policy '{policy}'; use one of 'no', 'always', 'on-failure', or 'unless-stopped'"))
+    } else if count.is_some() && policy != "on-failure" {
+        Some("maximum retry count can only be used with 'on-failure'".to_string())
+    } else if count.is_some_and(|c| c < 0) {
+        Some("maximum retry count cannot be negative".to_string())
+    } else {
+        None
+    };
+    match refusal {
+        Some(why) => Err(format!("invalid restart policy: {why}")),
+        None => Ok(crate::world::RestartPolicy { name: policy.to_string(), max_retries: count.map_or(0, |c| c as u32) }),
+    }
+}
+
 pub fn parse_size(s: &str) -> Option<u64> {
     let s = s.trim();
     if s.is_empty() {

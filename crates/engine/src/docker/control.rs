@@ -218,6 +218,17 @@ pub(super) fn pause(world: &mut World, args: &[String], io: &mut Io, paused: boo
 
 /// `docker top CONTAINER [ps OPTIONS]`: the container's main process as the host's ps sees it
 /// (its pid on the host; no CPU figure). `-o` picks columns among pid, ppid, user, comm, args.
+/// A running container's processes (pid, parent pid, command line): the main process, or the
+/// program it became, and the one it waits in, a child of it.
+pub(super) fn processes(c: &crate::world::Container) -> Vec<(u32, u32, Vec<String>)> {
+    let main = std::iter::once(c.path.clone()).chain(c.args.iter().cloned()).collect::<Vec<_>>();
+    match c.sleeper.as_ref().and_then(|s| s.process.asleep_in()) {
+        Some((argv, true)) => vec![(c.pid, c.pid.saturating_sub(22), argv)],
+        Some((argv, false)) => vec![(c.pid, c.pid.saturating_sub(22), main), (c.pid + 7, c.pid, argv)],
+        None => vec![(c.pid, c.pid.saturating_sub(22), main)],
+    }
+}
+
 pub(super) fn top(world: &mut World, args: &[String], io: &mut Io) -> i32 {
     let Some(name) = args.first() else {
         return arg_count_error(io, "top", "at least 1 argument", "CONTAINER [ps OPTIONS]", "Display the running processes of a container");
@@ -229,13 +240,7 @@ pub(super) fn top(world: &mut World, args: &[String], io: &mut Io) -> i32 {
         return 1;
     }
     let started = crate::clock::tm((c.started_at.unwrap_or(c.created) / 1_000_000_000) as i64);
-    // The main process, or the program it became; and the one it waits in, a child of it.
-    let main = std::iter::once(c.path.clone()).chain(c.args.iter().cloned()).collect::<Vec<_>>();
-    let processes: Vec<(u32, u32, Vec<String>)> = match c.sleeper.as_ref().and_then(|s| s.process.asleep_in()) {
-        Some((argv, true)) => vec![(c.pid, c.pid.saturating_sub(22), argv)],
-        Some((argv, false)) => vec![(c.pid, c.pid.saturating_sub(22), main), (c.pid + 7, c.pid, argv)],
-        None => vec![(c.pid, c.pid.saturating_sub(22), main)],
-    };
+    let processes = processes(c);
     let cell = |column: &str, (pid, ppid, argv): &(u32, u32, Vec<String>)| match column {
         "uid" | "user" => "root".to_string(),
         "pid" => pid.to_string(),

@@ -9,8 +9,7 @@ use super::{format, usage_error};
 use crate::shell::Io;
 use crate::world::{Status, World};
 
-/// The machine's memory as the daemon reports it (`23.54GiB`).
-const MEM_TOTAL: u64 = 25_276_063_744;
+use crate::daemon::resources::MEM_TOTAL;
 
 /// Containers by state, as the daemon counts them (a created container counts as stopped).
 struct Counts {

@@ -16,6 +16,7 @@ mod image_archive;
 pub mod info;
 pub mod inspect;
 mod lifecycle;
+mod limits;
 mod logs;
 mod messages;
 pub mod mounts;
@@ -25,7 +26,9 @@ mod prune;
 mod prune_filter;
 mod ps;
 mod run;
+mod stats;
 mod system_df;
+mod update;
 mod usage;
 pub mod volume;
 
@@ -87,6 +90,8 @@ pub fn cli(world: &mut World, sh: &mut Shell, argv: &[String], io: &mut Io) -> i
             Some("cp") => cp::cp(world, sh, &rest[1..], io),
             Some("export") => commit::export(world, sh, &rest[1..], io),
             Some("port") => ports::port_cmd(world, &rest[1..], io),
+            Some("update") => update::update(world, &rest[1..], io),
+            Some("stats") => stats::stats(world, &rest[1..], io),
             _ => unknown_command(io, "container", rest.first()),
         },
         "ps" => ps(world, rest, io),
@@ -105,6 +110,8 @@ pub fn cli(world: &mut World, sh: &mut Shell, argv: &[String], io: &mut Io) -> i
         "diff" => diff(world, rest, io),
         "logs" => logs(world, rest, io),
         "port" => ports::port_cmd(world, rest, io),
+        "update" => update::update(world, rest, io),
+        "stats" => stats::stats(world, rest, io),
         "volume" => volume::cli(world, sh, rest, io),
         "image" => match rest.first().map(String::as_str) {
             Some("ls" | "list") => inspect::images(world, &rest[1..], io),

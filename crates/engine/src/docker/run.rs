@@ -428,7 +428,10 @@ fn create(
     spec.cap_drop = parsed.all("cap-drop");
     spec.privileged = parsed.has("privileged");
     spec.extra_hosts = parsed.all("add-host");
-    spec.nano_cpus = parsed.get("cpus").and_then(|c| c.parse::<f64>().ok()).map_or(0, |c| (c * 1e9).round() as i64);
+    spec.resources = match super::limits::read(parsed) {
+        Ok(resources) => resources,
+        Err(message) => return Err(flag_error(io, cmd, &message, 125)),
+    };
     if let Some(size) = parsed.get("shm-size") {
         match crate::daemon::spec::parse_size(size) {
             Some(n) => spec.shm_size = Some(n),
@@ -461,20 +464,10 @@ fn create(
     spec.interactive = parsed.has("interactive");
     spec.attached = !parsed.has("detach");
     if let Some((policy, count)) = restart {
-        let count = count.and_then(Result::ok);
-        let refusal = if !matches!(policy.as_str(), "no" | "always" | "unless-stopped" | "on-failure") {
-            Some(format!("unknown policy '{policy}'; use one of 'no', 'always', 'on-failure', or 'unless-stopped'"))
-        } else if count.is_some() && policy != "on-failure" {
-            Some("maximum retry count can only be used with 'on-failure'".to_string())
-        } else if count.is_some_and(|c| c < 0) {
-            Some("maximum retry count cannot be negative".to_string())
-        } else {
-            None
-        };
-        if let Some(why) = refusal {
-            return Err(report_run_error(io, cmd, RunError::Daemon(format!("invalid restart policy: {why}"))));
+        match crate::daemon::spec::restart_policy(&policy, count.and_then(Result::ok)) {
+            Ok(policy) => spec.restart = policy,
+            Err(why) => return Err(report_run_error(io, cmd, RunError::Daemon(why))),
         }
-        spec.restart = crate::world::RestartPolicy { name: policy, max_retries: count.map_or(0, |c| c as u32) };
     }
     // A logging driver the daemon does not have is a plugin it cannot find (oracle-108).
     const LOG_DRIVERS: [&str; 11] =
@@ -488,6 +481,10 @@ fn create(
         if let Err(e) = crate::caps::normalize(list) {
             return Err(report_run_error(io, cmd, RunError::Daemon(format!("invalid {field}: {e}"))));
         }
+    }
+    // Then the limits (moby's verifyPlatformContainerResources).
+    if let Err(why) = crate::daemon::resources::verify(&spec.resources, false) {
+        return Err(report_run_error(io, cmd, RunError::Daemon(why)));
     }
     if let Some(dir) = spec.workdir.as_deref().filter(|d| !d.starts_with('/')) {
         let message = format!("the working directory '{dir}' is invalid, it needs to be an absolute path");

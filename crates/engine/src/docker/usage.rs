@@ -118,10 +118,8 @@ pub(super) fn not_simulated(command: &str) -> Option<&'static str> {
         ("secret", "secrets belong to swarm services"),
         ("service", "swarm mode is not simulated"),
         ("stack", "swarm mode is not simulated"),
-        ("stats", "it streams live CPU and memory figures, which a simulation has none of"),
         ("swarm", "swarm mode is not simulated"),
         ("trust", "content trust signs images in a registry"),
-        ("update", "it changes CPU and memory limits, which touch no storage"),
     ];
     REASONS.iter().find(|(name, _)| *name == command).map(|(_, why)| *why)
 }
