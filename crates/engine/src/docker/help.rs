@@ -175,6 +175,11 @@ fn specs_of(page: &'static str) -> Vec<Spec> {
     specs
 }
 
+/// The page of `path` (`context`, `swarm update`), for a command that prints it itself.
+pub(super) fn page_of(path: &str) -> Option<&'static str> {
+    page(path)
+}
+
 /// `docker` alone: the root's page, on stderr (exit 0).
 pub(super) fn root_usage(io: &mut Io) -> i32 {
     io.err_str(page("").unwrap_or_default());

@@ -158,7 +158,7 @@ fn document(counts: &Counts) -> Value {
         "OSType": "linux",
         "Architecture": "x86_64",
         "IndexServerAddress": "https://index.docker.io/v1/",
-        "NCPU": 2,
+        "NCPU": crate::daemon::resources::NCPU,
         "MemTotal": MEM_TOTAL,
         "DockerRootDir": "/var/lib/docker",
         "Name": "vm",
@@ -166,6 +166,14 @@ fn document(counts: &Counts) -> Value {
         "ExperimentalBuild": false,
         "ServerVersion": "26.1.5+dfsg1",
         "DefaultRuntime": "runc",
+        "Swarm": {
+            "NodeID": "",
+            "NodeAddr": "",
+            "LocalNodeState": "inactive",
+            "ControlAvailable": false,
+            "Error": "",
+            "RemoteManagers": null
+        },
         "LiveRestoreEnabled": false,
         "Isolation": "",
         "InitBinary": "docker-init",

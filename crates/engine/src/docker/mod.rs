@@ -21,6 +21,7 @@ mod logs;
 mod messages;
 pub mod mounts;
 mod network;
+mod other_commands;
 pub mod ports;
 mod prune;
 mod prune_filter;
@@ -30,13 +31,14 @@ mod stats;
 mod system_df;
 mod update;
 mod usage;
+mod version;
 pub mod volume;
 
 use crate::shell::{Io, Shell};
 use crate::world::World;
 use lifecycle::{rm, start_cmd, stop_cmd};
 use logs::logs;
-use prune::{builder_prune, container_prune, system_prune};
+use prune::{container_prune, system_prune};
 use ps::{diff, ps};
 use run::run;
 
@@ -137,7 +139,6 @@ pub fn cli(world: &mut World, sh: &mut Shell, argv: &[String], io: &mut Io) -> i
         "cp" => cp::cp(world, sh, rest, io),
         "export" => commit::export(world, sh, rest, io),
         "build" => build::build(world, sh, rest, io),
-        "buildx" if rest.first().map(String::as_str) == Some("build") => build::build(world, sh, &rest[1..], io),
         "history" => inspect::history(world, rest, io),
         "rmi" => inspect::rmi(world, rest, io),
         "system" => match rest.first().map(String::as_str) {
@@ -146,20 +147,17 @@ pub fn cli(world: &mut World, sh: &mut Shell, argv: &[String], io: &mut Io) -> i
             Some("info") => info::info(world, &rest[1..], io, "system info"),
             _ => unknown_command(io, "system", rest.first()),
         },
-        "builder" => match rest.first().map(String::as_str) {
-            Some("prune") => builder_prune(world, &rest[1..], io),
-            _ => unknown_command(io, "builder", rest.first()),
-        },
+        // This Docker's `builder` is buildx under another name.
+        "builder" | "buildx" => other_commands::buildx(world, sh, cmd, rest, io),
+        "context" => other_commands::context(sh, rest, io),
+        "plugin" => other_commands::plugin(rest, io),
+        "swarm" | "node" | "service" | "secret" | "config" | "stack" => other_commands::swarm_mode(world, sh, cmd, rest, io),
+        "trust" => other_commands::trust(rest, io),
+        "checkpoint" => other_commands::checkpoint(rest, io),
         "network" => network::cli(world, rest, io),
         "info" => info::info(world, rest, io, "info"),
-        "version" | "--version" | "-v" => {
-            if cmd == "version" {
-                io.out_str("Client:\n Version:           26.1.5+dfsg1\n API version:       1.45\n Go version:        go1.24.4\n Git commit:        a72d7cd\n Built:             Thu Aug 13 05:35:48 2026\n OS/Arch:           linux/amd64\n Context:           default\n\nServer:\n Engine:\n  Version:          26.1.5+dfsg1\n  API version:      1.45 (minimum version 1.24)\n  Go version:       go1.24.4\n  Git commit:       411e817\n  Built:            Thu Aug 13 05:35:48 2026\n  OS/Arch:          linux/amd64\n  Experimental:     false\n containerd:\n  Version:          1.7.24~ds1\n  GitCommit:        1.7.24~ds1-6+deb13u1\n runc:\n  Version:          1.1.5+ds1\n  GitCommit:        1.1.5+ds1-1+deb12u1\n docker-init:\n  Version:          0.19.0\n  GitCommit:        \n");
-            } else {
-                io.out_str("Docker version 26.1.5+dfsg1, build a72d7cd\n");
-            }
-            0
-        }
+        "version" => version::version(rest, io),
+        "--version" | "-v" => version::short(io),
         "compose" => compose::cli(world, sh, rest, io),
         "top" => control::top(world, rest, io),
         "push" => image::push(world, rest, io),

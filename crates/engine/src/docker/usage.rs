@@ -105,21 +105,10 @@ Run 'docker network COMMAND --help' for more information on a command.
 /// not a docker command (docs/fidelity.md).
 pub(super) fn not_simulated(command: &str) -> Option<&'static str> {
     const REASONS: &[(&str, &str)] = &[
-        ("buildx", "`docker build` is BuildKit already, with the default builder"),
-        ("checkpoint", "checkpoints need CRIU and an experimental daemon"),
-        ("config", "configs belong to swarm services"),
-        ("context", "the simulation has one Docker endpoint, the local daemon"),
         ("events", "it streams the daemon's events until interrupted; the map and the narration tell them instead"),
         ("login", "the simulated registry needs no login: pulls work without one"),
         ("manifest", "manifest lists live in a registry"),
-        ("node", "swarm mode is not simulated"),
-        ("plugin", "the daemon runs with its built-in drivers only (overlay2, local volumes)"),
         ("search", "it queries Docker Hub's index; the simulated registry holds alpine, nginx, postgres:15-alpine and python:3.9-slim"),
-        ("secret", "secrets belong to swarm services"),
-        ("service", "swarm mode is not simulated"),
-        ("stack", "swarm mode is not simulated"),
-        ("swarm", "swarm mode is not simulated"),
-        ("trust", "content trust signs images in a registry"),
     ];
     REASONS.iter().find(|(name, _)| *name == command).map(|(_, why)| *why)
 }
