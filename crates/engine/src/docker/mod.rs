@@ -2,11 +2,13 @@
 
 pub mod build;
 mod build_output;
+mod build_step;
 mod buildkit;
 mod commit;
 pub mod compose;
 mod control;
 mod cp;
+mod dockerfile;
 mod dockerfile_vars;
 pub mod flags;
 pub mod format;

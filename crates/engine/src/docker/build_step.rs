@@ -1,0 +1,236 @@
+//! One layer-making Dockerfile step (RUN, COPY, ADD, WORKDIR) run in a scratch container, and
+//! the build context COPY and ADD read from (its `.dockerignore`, `--build-context` names).
+
+use std::collections::BTreeMap;
+
+use super::build::unresolved_source;
+use super::buildkit::{drop_scratch, scratch_container};
+use super::dockerfile::Instruction;
+use crate::fs::InodeId;
+use crate::shell::Io;
+use crate::userland::tar;
+use crate::vfs::{Ctx, Ns};
+use crate::world::{Cred, ImageConfig, World};
+
+/// A build step that failed: what it printed, and BuildKit's message.
+pub(super) struct StepError {
+    pub(super) output: Vec<String>,
+    pub(super) message: String,
+}
+
+/// The build context as COPY and ADD read it: its directory, read as the user who builds, and
+/// what its `.dockerignore` leaves out (read once per build).
+pub(super) struct BuildContext<'a> {
+    pub(super) dir: &'a str,
+    pub(super) reader: &'a Ctx,
+    pub(super) ignore: Vec<(bool, Vec<(char, bool)>)>,
+    /// `--build-context NAME=DIR`: the directories `COPY --from=NAME` reads.
+    pub(super) named: &'a BTreeMap<String, String>,
+}
+
+/// Runs one layer-making instruction in a scratch container and returns the new layer's tree.
+pub(super) fn build_step(
+    world: &mut World,
+    layers: &[usize],
+    config: &ImageConfig,
+    inst: &Instruction,
+    context: &BuildContext,
+    network_none: bool,
+    run_env: &[String],
+) -> Result<(InodeId, Vec<String>), StepError> {
+    let (ctx_dir, user_ctx) = (context.dir, context.reader);
+    let scratch = scratch_container(world, layers, config, network_none);
+    let (id, working_dir, upper) = (scratch.id.clone(), scratch.working_dir.clone(), scratch.upper);
+    let result = (|| -> Result<Vec<String>, StepError> {
+        let root = Ctx { ns: Ns::Container(id.clone()), cred: Cred::root(), cwd: working_dir, umask: 0o022 };
+        match inst.keyword.as_str() {
+            "RUN" => {
+                let mut sh =
+                    super::container_shell(world, &id, None, None, run_env).map_err(|m| StepError { output: Vec::new(), message: m })?;
+                sh.depth = 1;
+                let script = match serde_json::from_str::<Vec<String>>(&inst.args) {
+                    Ok(v) => v.join(" "),
+                    Err(_) => inst.args.clone(),
+                };
+                let mut rio = Io::default();
+                let flow = sh.run_script(world, &script, &mut rio);
+                let code = match flow {
+                    crate::shell::Flow::Exit(c) => c,
+                    _ => sh.status,
+                };
+                // BuildKit shows the step's stdout and stderr interleaved; here stdout comes first.
+                let output: Vec<String> = String::from_utf8_lossy(&rio.out)
+                    .lines()
+                    .chain(String::from_utf8_lossy(&rio.err).lines())
+                    .map(str::to_string)
+                    .collect();
+                if code != 0 {
+                    let message = format!("process \"/bin/sh -c {}\" did not complete successfully: exit code: {code}", inst.args);
+                    return Err(StepError { output, message });
+                }
+                Ok(output)
+            }
+            "WORKDIR" => {
+                let dir = crate::fs::normalize(if config.working_dir.is_empty() { "/" } else { &config.working_dir }, &inst.args);
+                let mut acc = String::new();
+                for c in crate::fs::components(&dir) {
+                    acc.push('/');
+                    acc.push_str(c);
+                    if world.stat(&root, &acc, true).is_err() {
+                        let _ = world.mkdir(&root, &acc, 0o755);
+                    }
+                }
+                Ok(Vec::new())
+            }
+            _ => {
+                // COPY/ADD: sources relative to the build context, the last word is the destination.
+                let words: Vec<&str> = inst.args.split_whitespace().filter(|w| !w.starts_with("--")).collect();
+                if words.len() < 2 {
+                    return Err(StepError {
+                        output: Vec::new(),
+                        message: format!("dockerfile parse error: {} requires at least two arguments", inst.keyword),
+                    });
+                }
+                // `--chown=USER[:GROUP]`: the copied files' owner (oracle-08); a user without a
+                // group takes its number as the gid too, as Docker's documentation says.
+                let owner = match inst.args.split_whitespace().find_map(|w| w.strip_prefix("--chown=")) {
+                    None => (0, 0),
+                    Some(spec) => chown_owner(world, &root, spec),
+                };
+                let (srcs, dst) = words.split_at(words.len() - 1);
+                let dst = crate::fs::normalize(&root.cwd, dst[0]);
+                // A destination ending in `/`, `.` or naming an existing directory receives the sources inside it.
+                let dst_is_dir = inst.args.trim_end().ends_with('/')
+                    || inst.args.trim_end().ends_with('.')
+                    || srcs.len() > 1
+                    || world.stat(&root, &dst, true).is_ok_and(|st| st.ftype == crate::fs::FileType::Dir);
+                // `--from=NAME`: a named build context (another stage or an image is not simulated:
+                // it is looked for in the registry, as BuildKit does for an unknown name).
+                let no_rules = Vec::new();
+                let (src_dir, ignore) = match inst.from() {
+                    None => (ctx_dir, &context.ignore),
+                    Some(name) => match context.named.get(name) {
+                        Some(dir) => (dir.as_str(), &no_rules),
+                        None => return Err(StepError { output: Vec::new(), message: unresolved_source(name) }),
+                    },
+                };
+                for s in srcs {
+                    let src_path = crate::fs::normalize(src_dir, s);
+                    let mut members = Vec::new();
+                    let mut errors = Vec::new();
+                    let base = s.trim_end_matches('/').rsplit('/').next().unwrap_or(s).to_string();
+                    tar::collect(world, user_ctx, &src_path, &base, &mut members, &mut errors);
+                    // What .dockerignore leaves out of the context is not there to copy.
+                    let src_rel = src_path.strip_prefix(src_dir).unwrap_or("").trim_start_matches('/').to_string();
+                    members.retain(|m| {
+                        let inner = m.name.trim_end_matches('/').split_once('/').map_or("", |(_, r)| r);
+                        let rel = [src_rel.as_str(), inner].iter().filter(|p| !p.is_empty()).copied().collect::<Vec<_>>().join("/");
+                        rel.is_empty() || !ignored(ignore, &rel)
+                    });
+                    if !errors.is_empty() || members.is_empty() {
+                        return Err(StepError {
+                            output: Vec::new(),
+                            message: format!("failed to compute cache key: failed to calculate checksum of ref: \"/{s}\": not found"),
+                        });
+                    }
+                    let single_file = members.len() == 1 && members[0].kind == crate::fs::FileType::File;
+                    let target_base = if single_file && !dst_is_dir {
+                        dst.clone()
+                    } else if single_file {
+                        format!("{}/{}", dst.trim_end_matches('/'), base)
+                    } else {
+                        dst.clone()
+                    };
+                    let (parent, _) = crate::fs::parent_and_name(&target_base);
+                    let mut acc = String::new();
+                    for c in crate::fs::components(&parent) {
+                        acc.push('/');
+                        acc.push_str(c);
+                        if world.stat(&root, &acc, true).is_err() {
+                            let _ = world.mkdir(&root, &acc, 0o755);
+                        }
+                    }
+                    for m in members {
+                        let rel = if single_file {
+                            target_base.clone()
+                        } else {
+                            format!("{}/{}", target_base.trim_end_matches('/'), m.name.split_once('/').map(|(_, r)| r).unwrap_or(""))
+                        };
+                        let rel = rel.trim_end_matches('/').to_string();
+                        if rel.is_empty() {
+                            continue;
+                        }
+                        match m.kind {
+                            crate::fs::FileType::Dir => {
+                                if world.stat(&root, &rel, true).is_err() {
+                                    let _ = world.mkdir(&root, &rel, m.mode);
+                                }
+                            }
+                            _ => {
+                                let _ = world.write_file(&root, &rel, &m.data, crate::vfs::WriteMode::Truncate);
+                            }
+                        }
+                        let (mode, mtime) = (m.mode, m.mtime);
+                        let _ = world.set_meta(&root, &rel, false, &mut |i| {
+                            (i.uid, i.gid) = owner;
+                            i.mode = mode;
+                            i.mtime = mtime;
+                        });
+                    }
+                }
+                Ok(Vec::new())
+            }
+        }
+    })();
+    drop_scratch(world, &scratch);
+    result.map(|output| (upper, output))
+}
+
+/// The owner `COPY --chown=SPEC` gives, by number or by the image's passwd and group names.
+/// A name the image does not know gives 0, without an error (oracle-24: BuildKit's way); a
+/// user alone gives its number as the group too.
+fn chown_owner(world: &World, root: &Ctx, spec: &str) -> (u32, u32) {
+    let (user, group) = spec.split_once(':').map_or((spec, None), |(u, g)| (u, Some(g)));
+    let uid =
+        user.parse::<u32>().unwrap_or_else(|_| crate::users::passwd(world, root).iter().find(|p| p.name == user).map_or(0, |p| p.uid));
+    let gid = match group {
+        None => uid,
+        Some(g) => g.parse::<u32>().unwrap_or_else(|_| crate::users::groups(world, root).iter().find(|e| e.name == g).map_or(0, |e| e.gid)),
+    };
+    (uid, gid)
+}
+
+/// The context's `.dockerignore` patterns, in order (`!` marks an exception).
+pub(super) fn dockerignore(world: &World, ctx: &Ctx, ctx_dir: &str) -> Vec<(bool, Vec<(char, bool)>)> {
+    let text = world.read(ctx, &format!("{}/.dockerignore", ctx_dir.trim_end_matches('/'))).map(|d| d.to_vec()).unwrap_or_default();
+    String::from_utf8_lossy(&text)
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty() && !l.starts_with('#'))
+        .map(|l| {
+            let (except, pattern) = l.strip_prefix('!').map_or((false, l), |p| (true, p));
+            let pattern = pattern.trim_start_matches("./").trim_start_matches('/').trim_end_matches('/');
+            (except, pattern.chars().map(|c| (c, false)).collect())
+        })
+        .collect()
+}
+
+/// Whether a context path (relative, `sub/file`) is left out: the last pattern that matches it
+/// or one of its parent directories decides.
+fn ignored(patterns: &[(bool, Vec<(char, bool)>)], rel: &str) -> bool {
+    let mut out = false;
+    let prefixes: Vec<String> = {
+        let parts: Vec<&str> = rel.split('/').collect();
+        (1..=parts.len()).map(|n| parts[..n].join("/")).collect()
+    };
+    for (except, pattern) in patterns {
+        let hit = prefixes.iter().any(|p| {
+            let chars: Vec<char> = p.chars().collect();
+            crate::userland::glob::matches(pattern, &chars)
+        });
+        if hit {
+            out = !except;
+        }
+    }
+    out
+}
