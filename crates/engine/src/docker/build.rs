@@ -11,7 +11,7 @@ use super::build_output;
 use super::build_step::{build_step, dockerignore, BuildContext, StepError};
 use super::buildkit::{hub_name, hub_repository};
 use super::commit::apply_change;
-use super::dockerfile::{parse_dockerfile, Instruction};
+use super::dockerfile::{needed, parse_dockerfile, stage_named, stages, Instruction};
 use super::dockerfile_vars::{self as vars, Args, Mode};
 use crate::daemon::images::make_image;
 use crate::daemon::layers::{sha256_hex, store_layer};
@@ -71,10 +71,14 @@ pub fn build_labeled(world: &mut World, sh: &crate::shell::Shell, args: &[String
         io.err_line("Start a build");
         return 1;
     };
-    let ctx_dir = crate::fs::normalize(&sh.ctx.cwd, context);
+    // `-` as the context: the Dockerfile comes on standard input, with no context at all;
+    // `-f -`: the Dockerfile on standard input, the context from the path.
+    let no_context = context == "-";
+    let from_stdin = no_context || parsed.get("file") == Some("-");
+    let ctx_dir = if no_context { sh.ctx.cwd.clone() } else { crate::fs::normalize(&sh.ctx.cwd, context) };
     let dockerfile_path = match parsed.get("file") {
-        Some(f) => crate::fs::normalize(&sh.ctx.cwd, f),
-        None => format!("{ctx_dir}/Dockerfile"),
+        Some(f) if !from_stdin => crate::fs::normalize(&sh.ctx.cwd, f),
+        _ => format!("{ctx_dir}/Dockerfile"),
     };
     let user_ctx = sh.ctx.clone();
     let exporter = match super::build_output::exporter(parsed.get("output")) {
@@ -102,8 +106,9 @@ pub fn build_labeled(world: &mut World, sh: &crate::shell::Shell, args: &[String
         io.err_line(&format!("ERROR: unable to prepare context: path \"{context}\" not found"));
         return 1;
     }
-    let text = match world.read(&user_ctx, &dockerfile_path) {
-        Ok(d) => String::from_utf8_lossy(&d.to_vec()).into_owned(),
+    let read = if from_stdin { Ok(std::mem::take(&mut io.stdin)) } else { world.read(&user_ctx, &dockerfile_path).map(|d| d.to_vec()) };
+    let text = match read {
+        Ok(bytes) => String::from_utf8_lossy(&bytes).into_owned(),
         Err(_) => {
             io.err_line("ERROR: failed to solve: failed to read dockerfile: open Dockerfile: no such file or directory");
             return 1;
@@ -125,8 +130,10 @@ pub fn build_labeled(world: &mut World, sh: &crate::shell::Shell, args: &[String
     let quiet = parsed.has("quiet");
     let mut progress = Progress::new(label);
     let file_name = crate::fs::parent_and_name(&dockerfile_path).1;
-    progress
-        .vertex(&format!("[internal] load build definition from {file_name}"), &[format!("transferring dockerfile: {}B done", text.len())]);
+    progress.vertex(
+        &format!("[internal] load build definition from {file_name}"),
+        &[format!("transferring dockerfile: {} done", dockerfile_transfer(&text, &file_name))],
+    );
     // `--build-arg NAME=VALUE`, or `NAME` for the client's own variable of that name.
     let given: Vec<(String, String)> = parsed
         .all("build-arg")
@@ -154,21 +161,55 @@ pub fn build_labeled(world: &mut World, sh: &crate::shell::Shell, args: &[String
         let word = inst.args.split_whitespace().next().unwrap_or("");
         vars::substitute(word, &|n| args.value(n, false), Mode::Words)
     };
-    let bases: Vec<String> =
-        instructions.iter().filter(|i| i.keyword == "FROM").map(|i| base_of(i, &args)).filter(|b| b != "scratch").collect();
+    // The stages, and those the target needs (BuildKit builds no other).
+    let stages = stages(&instructions);
+    let stage_bases: Vec<String> = stages.iter().map(|s| base_of(&instructions[s.range.start], &args)).collect();
+    let target = match parsed.get("target") {
+        None => stages.len().saturating_sub(1),
+        Some(name) => match stages.iter().position(|s| s.alias.as_deref() == Some(name.to_ascii_lowercase().as_str())) {
+            Some(n) => n,
+            None => {
+                io.err_line(&format!("ERROR: failed to solve: target stage \"{name}\" could not be found"));
+                return 1;
+            }
+        },
+    };
+    let needed = if stages.is_empty() { Vec::new() } else { needed(&stages, &instructions, &stage_bases, target) };
+    let from_stage = |n: usize| stage_named(&stages, &stage_bases[n], n);
+    let mut bases: Vec<&str> = Vec::new();
+    for (n, base) in stage_bases.iter().enumerate() {
+        if needed[n] && from_stage(n).is_none() && base != "scratch" && !bases.contains(&base.as_str()) {
+            bases.push(base);
+        }
+    }
     for b in &bases {
         progress.vertex(&format!("[internal] load metadata for {}", hub_name(b)), &[]);
     }
     // The names `COPY --from` reads: named contexts are loaded like the main one, and the
-    // build's steps belong to a stage named `stage-0` (as with several stages).
+    // build's steps then belong to a stage named `stage-0` (as with several stages).
     let froms: Vec<&str> = instructions.iter().filter_map(Instruction::from).collect();
     for name in named.keys().filter(|n| froms.contains(&n.as_str())) {
         progress.vertex(&format!("[context {name}] load .dockerignore"), &[format!("transferring {name}: 2B done")]);
     }
-    let stage = if froms.is_empty() { "" } else { "stage-0 " };
+    let staged = stages.len() > 1 || !froms.is_empty();
+    let mut stage = String::new();
     let mut loaded_named: Vec<&str> = Vec::new();
     progress.vertex("[internal] load .dockerignore", &["transferring context: 2B done".to_string()]);
-    let total = instructions.iter().filter(|i| matches!(i.keyword.as_str(), "FROM" | "RUN" | "COPY" | "ADD" | "WORKDIR")).count();
+    // Each stage counts its own steps; a FROM is one when it names an image, not a stage.
+    let totals: Vec<usize> = (0..stages.len())
+        .map(|n| {
+            let steps = instructions[stages[n].range.clone()]
+                .iter()
+                .filter(|i| matches!(i.keyword.as_str(), "FROM" | "RUN" | "COPY" | "ADD" | "WORKDIR"))
+                .count();
+            steps - usize::from(from_stage(n).is_some())
+        })
+        .collect();
+    let mut total = 0;
+    // What each stage built: its layers, configuration and history.
+    let mut built: BTreeMap<usize, (Vec<usize>, ImageConfig, Vec<HistoryEntry>)> = BTreeMap::new();
+    let mut current: Option<usize> = None;
+    let mut shown_bases: Vec<String> = Vec::new();
     let mut step = 0;
     let mut context_loaded = false;
     let mut layers: Vec<usize> = Vec::new();
@@ -177,8 +218,14 @@ pub fn build_labeled(world: &mut World, sh: &crate::shell::Shell, args: &[String
     let now = world.clock().secs();
     let mut seen_from = false;
     let mut failure: Option<BuildFailure> = None;
-    let context = BuildContext { dir: &ctx_dir, reader: &user_ctx, ignore: dockerignore(world, &user_ctx, &ctx_dir), named: &named };
-    for inst in &instructions {
+    // Without a context, nothing is there to copy.
+    let ignore = if no_context { vec![(false, vec![('*', false)])] } else { dockerignore(world, &user_ctx, &ctx_dir) };
+    let context = BuildContext { dir: &ctx_dir, reader: &user_ctx, ignore, named: &named, network_none };
+    for (at, inst) in instructions.iter().enumerate() {
+        let stage_no = stages.iter().position(|s| s.range.contains(&at));
+        if stage_no.is_some_and(|n| !needed[n]) {
+            continue;
+        }
         // What an ENV set, then what an ARG of the stage holds (oracle-106).
         let env_value = |config: &ImageConfig, n: &str| {
             config.env.iter().find_map(|e| e.strip_prefix(n).and_then(|r| r.strip_prefix('='))).map(str::to_string)
@@ -205,9 +252,21 @@ pub fn build_labeled(world: &mut World, sh: &crate::shell::Shell, args: &[String
                 });
             }
             "FROM" => {
-                step += 1;
+                let n = stage_no.unwrap_or_default();
+                if let Some(done) = current.replace(n) {
+                    built.insert(done, (std::mem::take(&mut layers), config.clone(), std::mem::take(&mut history)));
+                }
+                (step, total) = (0, totals.get(n).copied().unwrap_or_default());
+                stage = if staged { format!("{} ", stages[n].label(n)) } else { String::new() };
                 args.new_stage();
                 let base = base_of(inst, &args);
+                if let Some((from_layers, from_config, from_history)) = from_stage(n).and_then(|k| built.get(&k)) {
+                    // A stage that starts from another goes on from what that one built.
+                    (layers, config, history) = (from_layers.clone(), from_config.clone(), from_history.clone());
+                    seen_from = true;
+                    continue;
+                }
+                step += 1;
                 if base == "scratch" {
                     layers.clear();
                     history.clear();
@@ -218,12 +277,15 @@ pub fn build_labeled(world: &mut World, sh: &crate::shell::Shell, args: &[String
                         break;
                     };
                     let from = format!("[{stage}{step}/{total}] FROM {}", resolved.shown);
-                    // Compose's builds tell a base already on the machine as CACHED (oracle-106).
-                    if label.is_some() && resolved.lines.is_empty() {
+                    // Stages on one base share its vertex, shown once.
+                    if shown_bases.contains(&resolved.shown) {
+                    } else if label.is_some() && resolved.lines.is_empty() {
+                        // Compose's builds tell a base already on the machine as CACHED (oracle-106).
                         progress.cached_vertex(&from);
                     } else {
                         progress.vertex(&from, &resolved.lines);
                     }
+                    shown_bases.push(resolved.shown);
                     layers = resolved.layers;
                     config = resolved.config;
                     history = resolved.history;
@@ -237,7 +299,8 @@ pub fn build_labeled(world: &mut World, sh: &crate::shell::Shell, args: &[String
             "RUN" | "COPY" | "ADD" | "WORKDIR" => {
                 step += 1;
                 let from = inst.from();
-                if matches!(inst.keyword.as_str(), "COPY" | "ADD") {
+                let from_built = from.and_then(|name| stage_named(&stages, name, stage_no.unwrap_or_default())).and_then(|k| built.get(&k));
+                if matches!(inst.keyword.as_str(), "COPY" | "ADD") && from_built.is_none() {
                     let (vertex, dir, what) = match from.and_then(|n| named.get_key_value(n)) {
                         Some((name, dir)) if !loaded_named.contains(&name.as_str()) => {
                             loaded_named.push(name);
@@ -260,7 +323,11 @@ pub fn build_labeled(world: &mut World, sh: &crate::shell::Shell, args: &[String
                         "WORKDIR {}",
                         crate::fs::normalize(if config.working_dir.is_empty() { "/" } else { &config.working_dir }, &args_text)
                     ),
-                    k => format!("{k} {args_text} # buildkit"),
+                    // A stage's name is not kept in the history (`COPY --from=build /a /a` is `COPY /a /a`).
+                    k => {
+                        let kept: Vec<&str> = args_text.split(' ').filter(|w| !w.starts_with("--from=")).collect();
+                        format!("{k} {} # buildkit", kept.join(" "))
+                    }
                 };
                 // A RUN step's name shows the variables that have a value (BuildKit's display).
                 let shown = if inst.keyword == "RUN" { vars::substitute(&args_text, &lookup, Mode::Name) } else { args_text.clone() };
@@ -281,25 +348,27 @@ pub fn build_labeled(world: &mut World, sh: &crate::shell::Shell, args: &[String
                     history.push(HistoryEntry { created: now, created_by, empty_layer: false, comment: "buildkit.dockerfile.v0".into() });
                     continue;
                 }
-                let (root, output) = match build_step(world, &layers, &config, &step_inst, &context, network_none, &run_env) {
-                    Ok(r) => r,
-                    Err(StepError { output, message }) => {
-                        progress.failed_vertex(&name, &output, &message);
-                        failure = Some(BuildFailure { message, step: Some((progress.labeled(&name), output, inst.line)) });
-                        break;
-                    }
-                };
+                let (root, output) =
+                    match build_step(world, &layers, &config, &step_inst, &context, &run_env, from_built.map(|b| b.0.as_slice())) {
+                        Ok(r) => r,
+                        Err(StepError { output, message }) => {
+                            progress.failed_vertex(&name, &output, &message);
+                            failure = Some(BuildFailure { message, step: Some((progress.labeled(&name), output, inst.line)) });
+                            break;
+                        }
+                    };
                 if inst.keyword == "WORKDIR" {
                     let _ = apply_change(&mut config, &format!("WORKDIR {args_text}"));
                 }
                 let known = world.layers().len();
                 let l = store_layer(world, &layers, root, true);
-                if inst.keyword == "RUN" {
-                    if let Some(layer) = world.layer_mut(l).filter(|layer| !layer.build_steps.contains(&step_key)) {
-                        layer.build_steps.push(step_key);
-                    }
+                // A step is cached when the same step on the same parent made this layer before,
+                // not when another step happened to make the same files.
+                let made_before = l < known && world.layers().get(l).is_some_and(|layer| layer.build_steps.contains(&step_key));
+                if let Some(layer) = world.layer_mut(l).filter(|layer| !layer.build_steps.contains(&step_key)) {
+                    layer.build_steps.push(step_key);
                 }
-                if l < known && inst.keyword != "RUN" && !no_cache {
+                if made_before && inst.keyword != "RUN" && !no_cache {
                     progress.cached_vertex(&name);
                 } else {
                     progress.run_vertex(&name, &output);
@@ -430,6 +499,12 @@ pub fn build_labeled(world: &mut World, sh: &crate::shell::Shell, args: &[String
 
 /// BuildKit's progress: on the standard error of `docker build`, on the standard output of
 /// a compose command that builds (oracle-106).
+/// What BuildKit counts as the Dockerfile's transfer: the file and its stat record (27 bytes
+/// and its name), in go-units' decimal sizes.
+fn dockerfile_transfer(text: &str, file_name: &str) -> String {
+    super::format::human_size((text.len() + 27 + file_name.len()) as f64, 3)
+}
+
 fn show_progress(io: &mut Io, text: &str, label: Option<&str>) {
     if label.is_some() {
         io.out_str(text);

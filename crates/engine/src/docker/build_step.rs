@@ -26,6 +26,8 @@ pub(super) struct BuildContext<'a> {
     pub(super) ignore: Vec<(bool, Vec<(char, bool)>)>,
     /// `--build-context NAME=DIR`: the directories `COPY --from=NAME` reads.
     pub(super) named: &'a BTreeMap<String, String>,
+    /// `--network none`: steps run with no network.
+    pub(super) network_none: bool,
 }
 
 /// Runs one layer-making instruction in a scratch container and returns the new layer's tree.
@@ -35,12 +37,15 @@ pub(super) fn build_step(
     config: &ImageConfig,
     inst: &Instruction,
     context: &BuildContext,
-    network_none: bool,
     run_env: &[String],
+    stage: Option<&[usize]>,
 ) -> Result<(InodeId, Vec<String>), StepError> {
     let (ctx_dir, user_ctx) = (context.dir, context.reader);
-    let scratch = scratch_container(world, layers, config, network_none);
+    let scratch = scratch_container(world, layers, config, context.network_none);
     let (id, working_dir, upper) = (scratch.id.clone(), scratch.working_dir.clone(), scratch.upper);
+    // `COPY --from=STAGE` reads another stage's file system, mounted as BuildKit mounts it.
+    let source = stage.map(|layers| scratch_container(world, layers, &ImageConfig::default(), true));
+    let stage_ctx = source.as_ref().map(|s| Ctx { ns: Ns::Container(s.id.clone()), cred: Cred::root(), cwd: "/".into(), umask: 0o022 });
     let result = (|| -> Result<Vec<String>, StepError> {
         let root = Ctx { ns: Ns::Container(id.clone()), cred: Cred::root(), cwd: working_dir, umask: 0o022 };
         match inst.keyword.as_str() {
@@ -93,7 +98,8 @@ pub(super) fn build_step(
                 }
                 // `--chown=USER[:GROUP]`: the copied files' owner (oracle-08); a user without a
                 // group takes its number as the gid too, as Docker's documentation says.
-                let owner = match inst.args.split_whitespace().find_map(|w| w.strip_prefix("--chown=")) {
+                let chown = inst.args.split_whitespace().find_map(|w| w.strip_prefix("--chown="));
+                let owner = match chown {
                     None => (0, 0),
                     Some(spec) => chown_owner(world, &root, spec),
                 };
@@ -107,10 +113,11 @@ pub(super) fn build_step(
                 // `--from=NAME`: a named build context (another stage or an image is not simulated:
                 // it is looked for in the registry, as BuildKit does for an unknown name).
                 let no_rules = Vec::new();
-                let (src_dir, ignore) = match inst.from() {
-                    None => (ctx_dir, &context.ignore),
-                    Some(name) => match context.named.get(name) {
-                        Some(dir) => (dir.as_str(), &no_rules),
+                let (src_dir, ignore, reader) = match (inst.from(), &stage_ctx) {
+                    (_, Some(stage_root)) => ("/", &no_rules, stage_root),
+                    (None, None) => (ctx_dir, &context.ignore, user_ctx),
+                    (Some(name), None) => match context.named.get(name) {
+                        Some(dir) => (dir.as_str(), &no_rules, user_ctx),
                         None => return Err(StepError { output: Vec::new(), message: unresolved_source(name) }),
                     },
                 };
@@ -119,7 +126,7 @@ pub(super) fn build_step(
                     let mut members = Vec::new();
                     let mut errors = Vec::new();
                     let base = s.trim_end_matches('/').rsplit('/').next().unwrap_or(s).to_string();
-                    tar::collect(world, user_ctx, &src_path, &base, &mut members, &mut errors);
+                    tar::collect(world, reader, &src_path, &base, &mut members, &mut errors);
                     // What .dockerignore leaves out of the context is not there to copy.
                     let src_rel = src_path.strip_prefix(src_dir).unwrap_or("").trim_start_matches('/').to_string();
                     members.retain(|m| {
@@ -127,6 +134,13 @@ pub(super) fn build_step(
                         let rel = [src_rel.as_str(), inner].iter().filter(|p| !p.is_empty()).copied().collect::<Vec<_>>().join("/");
                         rel.is_empty() || !ignored(ignore, &rel)
                     });
+                    if (!errors.is_empty() || members.is_empty()) && stage_ctx.is_some() {
+                        let inside = src_path.trim_start_matches('/');
+                        return Err(StepError {
+                            output: Vec::new(),
+                            message: format!("lstat /var/lib/docker/tmp/buildkit-mount{STAGE_MOUNT}/{inside}: no such file or directory"),
+                        });
+                    }
                     if !errors.is_empty() || members.is_empty() {
                         return Err(StepError {
                             output: Vec::new(),
@@ -171,6 +185,11 @@ pub(super) fn build_step(
                             }
                         }
                         let (mode, mtime) = (m.mode, m.mtime);
+                        // From a stage, files keep their owners unless `--chown` says otherwise.
+                        let owner = match (&stage_ctx, chown) {
+                            (Some(_), None) => (m.uid, m.gid),
+                            _ => owner,
+                        };
                         let _ = world.set_meta(&root, &rel, false, &mut |i| {
                             (i.uid, i.gid) = owner;
                             i.mode = mode;
@@ -182,9 +201,15 @@ pub(super) fn build_step(
             }
         }
     })();
+    if let Some(source) = &source {
+        drop_scratch(world, source);
+    }
     drop_scratch(world, &scratch);
     result.map(|output| (upper, output))
 }
+
+/// The number in the name of the directory BuildKit mounts a stage on (random in BuildKit).
+const STAGE_MOUNT: u32 = 655_918_262;
 
 /// The owner `COPY --chown=SPEC` gives, by number or by the image's passwd and group names.
 /// A name the image does not know gives 0, without an error (oracle-24: BuildKit's way); a

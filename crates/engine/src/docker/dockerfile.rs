@@ -64,3 +64,62 @@ pub(super) fn parse_dockerfile(text: &str) -> Result<Vec<Instruction>, String> {
     }
     Ok(out)
 }
+
+/// One build stage: a FROM and the instructions up to the next.
+pub(super) struct Stage {
+    /// `AS NAME`, lower-cased (BuildKit compares stage names without case).
+    pub(super) alias: Option<String>,
+    /// Its instructions' indices, the FROM first.
+    pub(super) range: std::ops::Range<usize>,
+}
+
+impl Stage {
+    /// The name BuildKit shows it under: its own, or `stage-N`.
+    pub(super) fn label(&self, index: usize) -> String {
+        self.alias.clone().unwrap_or_else(|| format!("stage-{index}"))
+    }
+}
+
+/// The file's stages, in order.
+pub(super) fn stages(instructions: &[Instruction]) -> Vec<Stage> {
+    let starts: Vec<usize> = instructions.iter().enumerate().filter(|(_, i)| i.keyword == "FROM").map(|(at, _)| at).collect();
+    starts
+        .iter()
+        .enumerate()
+        .map(|(n, &start)| {
+            let words: Vec<&str> = instructions[start].args.split_whitespace().filter(|w| !w.starts_with("--")).collect();
+            let alias = match words.as_slice() {
+                [_, as_word, name, ..] if as_word.eq_ignore_ascii_case("as") => Some(name.to_ascii_lowercase()),
+                _ => None,
+            };
+            let end = starts.get(n + 1).copied().unwrap_or(instructions.len());
+            Stage { alias, range: start..end }
+        })
+        .collect()
+}
+
+/// The stage `name` (its alias, or its number) names among the stages before `before`.
+pub(super) fn stage_named(stages: &[Stage], name: &str, before: usize) -> Option<usize> {
+    let lower = name.to_ascii_lowercase();
+    stages
+        .iter()
+        .take(before)
+        .position(|s| s.alias.as_deref() == Some(lower.as_str()))
+        .or_else(|| name.parse::<usize>().ok().filter(|n| *n < before))
+}
+
+/// Which stages building `target` needs: itself, and the stages it starts from or copies from,
+/// again and again (BuildKit builds no other).
+pub(super) fn needed(stages: &[Stage], instructions: &[Instruction], bases: &[String], target: usize) -> Vec<bool> {
+    let mut needed = vec![false; stages.len()];
+    let mut todo = vec![target];
+    while let Some(n) = todo.pop() {
+        if std::mem::replace(&mut needed[n], true) {
+            continue;
+        }
+        let mut reads: Vec<&str> = vec![bases[n].as_str()];
+        reads.extend(instructions[stages[n].range.clone()].iter().filter_map(Instruction::from));
+        todo.extend(reads.into_iter().filter_map(|name| stage_named(stages, name, n)));
+    }
+    needed
+}
