@@ -15,7 +15,6 @@ use super::flags::{self, flag, opt};
 use crate::shell::{Io, Shell};
 use crate::sorting::sort_by;
 use crate::world::{Container, Status, World};
-use config::config_yaml;
 use file::load;
 use up::{create_service, ensure_images, ensure_volumes, up};
 // The docker module's items up.rs names as `super::…`.
@@ -189,10 +188,7 @@ pub fn cli(world: &mut World, sh: &mut Shell, args: &[String], io: &mut Io) -> i
         warn(world, io, &format!("The \"{name}\" variable is not set. Defaulting to a blank string."));
     }
     match sub.as_str() {
-        "config" => {
-            io.out_str(&config_yaml(&project));
-            0
-        }
+        "config" => config::config(&project, rest, io),
         "up" => up(world, sh, &project, rest, io),
         "down" => down(world, &project, rest, io),
         "ps" => ps(world, &project, rest, io),

@@ -92,6 +92,11 @@ fn copy(world: &mut World, sh: &crate::shell::Shell, args: &[String], io: &mut I
     let to_stdout = !to_container && dst == "-";
     let dst_abs = crate::fs::normalize(&dst_ctx.cwd, &dst_path);
     let into_dir = world.stat(&dst_ctx, &dst_abs, true).map(|s| s.ftype == crate::fs::FileType::Dir).unwrap_or(false);
+    // A tar stream is extracted into a directory, which must be there (oracle-128).
+    if src == "-" && !into_dir {
+        io.err_line(&format!("destination \"{dst}\" must be a directory"));
+        return 1;
+    }
     if !into_dir && !to_stdout {
         let parent = crate::fs::parent_and_name(&dst_abs).0;
         let parent_is_dir = world.stat(&dst_ctx, &parent, true).is_ok_and(|s| s.ftype == crate::fs::FileType::Dir);
@@ -130,6 +135,8 @@ fn copy(world: &mut World, sh: &crate::shell::Shell, args: &[String], io: &mut I
         // A tar stream on stdin, extracted into the directory named.
         match tar::decode(&io.stdin) {
             Some(m) if !m.is_empty() => (m, String::new()),
+            // An empty stream is an empty archive: nothing to extract.
+            _ if io.stdin.is_empty() => return 0,
             _ => {
                 io.err_line("Error response from daemon: unexpected EOF");
                 return 1;
@@ -169,7 +176,15 @@ fn copy(world: &mut World, sh: &crate::shell::Shell, args: &[String], io: &mut I
     let target_root = if into_dir && !base.is_empty() { format!("{}/{base}", dst_abs.trim_end_matches('/')) } else { dst_abs.clone() };
     for m in &members {
         let name = m.name.trim_end_matches('/');
-        let rest = if base.is_empty() {
+        let rest = if src == "-" {
+            // A stream's members land under the directory by their own names.
+            let inside = name.trim_start_matches("./").trim_start_matches('/');
+            if inside.is_empty() || inside == "." {
+                String::new()
+            } else {
+                format!("/{inside}")
+            }
+        } else if base.is_empty() {
             name.split_once('/').map(|(_, r)| format!("/{r}")).unwrap_or_default()
         } else {
             name.strip_prefix(&base).unwrap_or("").to_string()

@@ -1,7 +1,85 @@
 //! `docker compose config`: the project as compose-go writes it back, in YAML.
 
 use super::{Project, SvcVolume};
+use crate::docker::flags::{self, flag, opt};
+use crate::shell::Io;
 use crate::sorting::sort;
+
+/// `docker compose config [--services|--volumes|--images|--profiles] [-q]`: the whole model,
+/// or the list asked for (oracle-128).
+pub(super) fn config(p: &Project, args: &[String], io: &mut Io) -> i32 {
+    let specs = [
+        flag("services", None),
+        flag("volumes", None),
+        flag("images", None),
+        flag("profiles", None),
+        flag("quiet", Some('q')),
+        flag("no-interpolate", None),
+        flag("no-normalize", None),
+        flag("no-path-resolution", None),
+        flag("no-consistency", None),
+        flag("resolve-image-digests", None),
+        opt("format", None),
+        opt("output", Some('o')),
+        opt("hash", None),
+    ];
+    let parsed = match flags::parse(args, &specs, false) {
+        Ok(parsed) => parsed,
+        Err(e) => {
+            io.err_line(&e);
+            return 16;
+        }
+    };
+    // The model is written in YAML only; a service's configuration hash is compose's own.
+    if let Some(asked) = parsed.get("format").filter(|f| *f != "yaml").map(|_| "--format json").or(parsed.get("hash").map(|_| "--hash")) {
+        io.err_line(&format!("stowage: docker compose config {asked} is not simulated: the model is written in YAML only."));
+        return 1;
+    }
+    if parsed.has("services") {
+        io.out_str(&lines(dependency_order(p)));
+    } else if parsed.has("volumes") {
+        // The volumes' keys (compose walks a map: its order varies from run to run).
+        io.out_str(&lines(p.volumes.iter().map(|v| v.key.clone()).collect()));
+    } else if parsed.has("images") {
+        // By service name (compose walks a map: its order varies from run to run).
+        let mut services: Vec<&super::Service> = p.services.iter().collect();
+        services.sort_by(|a, b| a.name.cmp(&b.name));
+        io.out_str(&lines(services.iter().map(|s| super::up::service_image(p, s)).collect()));
+    } else if parsed.has("profiles") || parsed.has("quiet") {
+        // This model knows no profiles; `-q` only checks the file.
+    } else {
+        io.out_str(&config_yaml(p));
+    }
+    0
+}
+
+fn lines(items: Vec<String>) -> String {
+    items.iter().map(|i| format!("{i}\n")).collect()
+}
+
+/// The services in the order compose walks them: by name, each after what it depends on.
+fn dependency_order(p: &Project) -> Vec<String> {
+    fn visit(p: &Project, name: &str, out: &mut Vec<String>, depth: usize) {
+        if out.iter().any(|n| n == name) || depth > p.services.len() {
+            return;
+        }
+        if let Some(s) = p.services.iter().find(|s| s.name == name) {
+            let mut deps = s.depends_on.clone();
+            deps.sort();
+            for d in &deps {
+                visit(p, d, out, depth + 1);
+            }
+            out.push(name.to_string());
+        }
+    }
+    let mut names: Vec<&str> = p.services.iter().map(|s| s.name.as_str()).collect();
+    names.sort_unstable();
+    let mut out = Vec::new();
+    for name in names {
+        visit(p, name, &mut out, 0);
+    }
+    out
+}
 
 /// YAML scalars as compose-go writes them: a `$` as `$$` (as the file would escape it); in
 /// double quotes when they would read as another type (a number, a boolean, null), in single

@@ -9,7 +9,7 @@ use crate::shell::{Io, Shell};
 use crate::world::{ComposeRef, ContainerId, Status, World};
 
 /// The image a service runs: its `image`, or the one compose builds for it (`PROJECT-SERVICE`).
-fn service_image(p: &Project, s: &Service) -> String {
+pub(super) fn service_image(p: &Project, s: &Service) -> String {
     s.image.clone().unwrap_or_else(|| format!("{}-{}", p.name, s.name))
 }
 
