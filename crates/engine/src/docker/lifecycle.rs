@@ -158,8 +158,11 @@ pub(super) fn rm(world: &mut World, args: &[String], io: &mut Io) -> i32 {
     let mut status = 0;
     for name in &parsed.operands {
         let Some(c) = world.named_container(name) else {
+            // With -f, a container that is not there is said, yet no failure (oracle-129).
             no_such_container(io, name);
-            status = 1;
+            if !parsed.has("force") {
+                status = 1;
+            }
             continue;
         };
         let (id, running, n) = (c.id.clone(), c.status == Status::Running || c.restarting(), c.name.clone());

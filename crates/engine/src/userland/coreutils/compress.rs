@@ -354,12 +354,15 @@ fn compress_file(p: &mut Proc, o: &Options, f: &str, data: &[u8], mtime: i64) ->
 fn report(p: &mut Proc, name: &str, e: &GzError) -> i32 {
     if p.gnu {
         match e {
-            // GNU gzip starts this one on a line of its own.
+            // GNU gzip starts these on a line of their own (`read_error` writes a newline first).
             GzError::NotGzip => {
                 p.io.err_line("");
                 p.err(&format!("{name}: not in gzip format"));
             }
-            GzError::Truncated => p.err(&format!("{name}: unexpected end of file")),
+            GzError::Truncated => {
+                p.io.err_line("");
+                p.err(&format!("{name}: unexpected end of file"));
+            }
             GzError::Crc => p.err(&format!("{name}: invalid compressed data--crc error")),
             GzError::Length => p.err(&format!("{name}: invalid compressed data--length error")),
             GzError::Invalid => p.err(&format!("{name}: invalid compressed data--format violated")),

@@ -275,10 +275,19 @@ struct CopyHow {
     recursive: bool,
     preserve: bool,
     sparse: bool,
+    /// `-v`: each copy told as `'SRC' -> 'DST'` (GNU before a directory's content, busybox
+    /// after it).
+    verbose: bool,
+}
+
+/// `-v`'s line for one copy.
+fn tell_copy(p: &mut Proc, src: &str, dst: &str) {
+    let (src, dst) = if p.gnu { (p.q(src), p.q(dst)) } else { (format!("'{src}'"), format!("'{dst}'")) };
+    p.out(&format!("{src} -> {dst}\n"));
 }
 
 fn copy_path(p: &mut Proc, src: &str, dst: &str, how: CopyHow) -> Result<(), Errno> {
-    let CopyHow { recursive, preserve, sparse } = how;
+    let CopyHow { recursive, preserve, sparse, verbose } = how;
     let st = p.world.stat(&p.ctx, src, true)?;
     match st.ftype {
         FileType::Dir => {
@@ -290,9 +299,15 @@ fn copy_path(p: &mut Proc, src: &str, dst: &str, how: CopyHow) -> Result<(), Err
                 Ok(_) => return Err(Errno::NotDir),
                 Err(_) => p.world.mkdir(&p.ctx, dst, st.mode)?,
             }
+            if verbose && p.gnu {
+                tell_copy(p, src, dst);
+            }
             let loc = p.world.resolve(&p.ctx, src, true)?;
             for (n, _) in p.world.list(&p.ctx, &loc)? {
                 copy_path(p, &format!("{src}/{n}"), &format!("{dst}/{n}"), how)?;
+            }
+            if verbose && !p.gnu {
+                tell_copy(p, src, dst);
             }
             if preserve {
                 let (uid, gid, mode, mtime) = (st.uid, st.gid, st.mode, st.mtime);
@@ -313,6 +328,9 @@ fn copy_path(p: &mut Proc, src: &str, dst: &str, how: CopyHow) -> Result<(), Err
             let holes = p.world.file_holes(&p.ctx, src);
             if p.gnu && !holes.is_empty() && sparse {
                 p.world.set_meta(&p.ctx, dst, true, &mut |i| i.holes = holes.clone())?;
+            }
+            if verbose {
+                tell_copy(p, src, dst);
             }
             if !existed || preserve {
                 let mode = st.mode;
@@ -338,7 +356,8 @@ pub(super) fn cp(p: &mut Proc, args: &[String]) -> i32 {
     let (opts, ops) = split_opts(args);
     let recursive = has(&opts, "-r", "--recursive") || has(&opts, "-R", "") || has(&opts, "-a", "--archive");
     let preserve = has(&opts, "-p", "") || has(&opts, "-a", "--archive");
-    let how = CopyHow { recursive, preserve, sparse: !has(&opts, "--sparse=never", "") };
+    let verbose = has(&opts, "-v", "--verbose");
+    let how = CopyHow { recursive, preserve, sparse: !has(&opts, "--sparse=never", ""), verbose };
     if ops.len() < 2 {
         return p.usage();
     }
@@ -453,7 +472,7 @@ pub(super) fn mv(p: &mut Proc, args: &[String]) -> i32 {
         let mut res = p.world.rename(&p.ctx, s, &target);
         if res == Err(Errno::CrossDevice) {
             // Like mv(1): copy, then remove the source.
-            res = copy_path(p, s, &target, CopyHow { recursive: true, preserve: true, sparse: true });
+            res = copy_path(p, s, &target, CopyHow { recursive: true, preserve: true, sparse: true, verbose: false });
             // What cannot be removed from the source is said by remove_tree.
             if res.is_ok() && !remove_tree(p, s) {
                 status = 1;

@@ -307,6 +307,10 @@ pub fn run(p: &mut Proc, args: &[String]) -> i32 {
     if let Some(codec) = codec.filter(|_| mode == 'c' && !p.gnu) {
         let program = codec.program();
         if !["/bin", "/usr/bin", "/sbin", "/usr/sbin"].iter().any(|d| p.world.stat(&p.ctx, &format!("{d}/{program}"), true).is_ok()) {
+            // The archive was opened (and emptied) before the compressor failed to start.
+            if let Some(archive) = file.as_deref().filter(|f| *f != "-") {
+                let _ = p.world.write_file(&p.ctx, archive, &crate::fs::Data::empty(), crate::vfs::WriteMode::Truncate);
+            }
             p.io.err_line(&format!("tar: can't execute '{program}': No such file or directory"));
             return 1;
         }

@@ -91,6 +91,10 @@ pub(crate) fn is_gzip(data: &[u8]) -> bool {
 
 /// Reads every member of a gzip file.
 pub(crate) fn decompress(data: &[u8]) -> Result<Decoded, GzError> {
+    // An empty file, or one that stops inside the magic number, ends too soon.
+    if data.len() < MAGIC.len() && MAGIC.starts_with(data) {
+        return Err(GzError::Truncated);
+    }
     if !is_gzip(data) {
         return Err(GzError::NotGzip);
     }
