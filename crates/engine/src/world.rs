@@ -433,6 +433,8 @@ pub struct World {
     waker: Option<Waker>,
     /// The program running now, as `/proc/self` names it: its command's name and pid.
     task: Option<(String, u32)>,
+    /// The build's cache mounts (`RUN --mount=type=cache`), by id: kept until `builder prune`.
+    build_cache_mounts: BTreeMap<String, InodeId>,
 }
 
 /// Wakes the sleepers that are due (see [`World::wake_sleepers`]).
@@ -480,7 +482,23 @@ impl World {
             awake_until: None,
             waker: None,
             task: None,
+            build_cache_mounts: BTreeMap::new(),
         }
+    }
+
+    /// The directory of the build cache mount `id`, made empty the first time.
+    pub fn build_cache_mount(&mut self, id: &str) -> InodeId {
+        if let Some(dir) = self.build_cache_mounts.get(id) {
+            return *dir;
+        }
+        let dir = self.fs.new_dir(0, 0, 0o755, self.clock.secs());
+        self.build_cache_mounts.insert(id.to_string(), dir);
+        dir
+    }
+
+    /// `builder prune`: the cache mounts go with the rest of the build cache.
+    pub fn forget_build_cache_mounts(&mut self) {
+        self.build_cache_mounts.clear();
     }
 
     // The inode arena: read by everyone, written by the vfs (which tells each change as an

@@ -191,7 +191,7 @@ pub fn build_labeled(world: &mut World, sh: &crate::shell::Shell, args: &[String
     for name in named.keys().filter(|n| froms.contains(&n.as_str())) {
         progress.vertex(&format!("[context {name}] load .dockerignore"), &[format!("transferring {name}: 2B done")]);
     }
-    let staged = stages.len() > 1 || !froms.is_empty();
+    let staged = stages.len() > 1 || !froms.is_empty() || instructions.iter().any(Instruction::run_binds_context);
     let mut stage = String::new();
     let mut loaded_named: Vec<&str> = Vec::new();
     progress.vertex("[internal] load .dockerignore", &["transferring context: 2B done".to_string()]);
@@ -286,6 +286,15 @@ pub fn build_labeled(world: &mut World, sh: &crate::shell::Shell, args: &[String
                         progress.vertex(&from, &resolved.lines);
                     }
                     shown_bases.push(resolved.shown);
+                    // BuildKit readies each document COPY and ADD write before the steps.
+                    let documents: usize = instructions[stages[n].range.clone()]
+                        .iter()
+                        .filter(|i| matches!(i.keyword.as_str(), "COPY" | "ADD"))
+                        .map(|i| i.heredocs.len())
+                        .sum();
+                    for _ in 0..documents {
+                        progress.vertex("[internal] preparing inline document", &[]);
+                    }
                     layers = resolved.layers;
                     config = resolved.config;
                     history = resolved.history;
@@ -300,7 +309,12 @@ pub fn build_labeled(world: &mut World, sh: &crate::shell::Shell, args: &[String
                 step += 1;
                 let from = inst.from();
                 let from_built = from.and_then(|name| stage_named(&stages, name, stage_no.unwrap_or_default())).and_then(|k| built.get(&k));
-                if matches!(inst.keyword.as_str(), "COPY" | "ADD") && from_built.is_none() {
+                // The context is loaded before the first step that reads it (before a stage's
+                // first step when one of its RUNs binds it).
+                let stage_binds =
+                    stage_no.is_some_and(|n| instructions[stages[n].range.clone()].iter().any(Instruction::run_binds_context));
+                let reads = inst.reads_context() || (stage_binds && !context_loaded) || from.is_some();
+                if matches!(inst.keyword.as_str(), "COPY" | "ADD" | "RUN") && from_built.is_none() && reads {
                     let (vertex, dir, what) = match from.and_then(|n| named.get_key_value(n)) {
                         Some((name, dir)) if !loaded_named.contains(&name.as_str()) => {
                             loaded_named.push(name);
@@ -318,23 +332,48 @@ pub fn build_labeled(world: &mut World, sh: &crate::shell::Shell, args: &[String
                     }
                 }
                 let created_by = match inst.keyword.as_str() {
-                    "RUN" => format!("RUN {}/bin/sh -c {args_text} # buildkit", args.history_prefix()),
+                    // The history keeps the command, not its `--mount` flags.
+                    "RUN" => format!(
+                        "RUN {}/bin/sh -c {} # buildkit",
+                        args.history_prefix(),
+                        inst.run_script(&super::run_mounts::split(&args_text).1)
+                    ),
                     "WORKDIR" => format!(
                         "WORKDIR {}",
                         crate::fs::normalize(if config.working_dir.is_empty() { "/" } else { &config.working_dir }, &args_text)
                     ),
                     // A stage's name is not kept in the history (`COPY --from=build /a /a` is `COPY /a /a`).
+                    // The flags kept come `--chown` first, then `--chmod` (BuildKit's order).
                     k => {
-                        let kept: Vec<&str> = args_text.split(' ').filter(|w| !w.starts_with("--from=")).collect();
+                        let words: Vec<&str> = args_text.split(' ').filter(|w| !w.starts_with("--from=")).collect();
+                        let rank = |w: &str| match w.split('=').next() {
+                            Some("--chown") => 0,
+                            Some("--chmod") => 1,
+                            _ => 2,
+                        };
+                        let mut flags: Vec<&str> = words.iter().copied().filter(|w| w.starts_with("--")).collect();
+                        flags.sort_by_key(|w| rank(w));
+                        let kept: Vec<&str> = flags.into_iter().chain(words.iter().copied().filter(|w| !w.starts_with("--"))).collect();
                         format!("{k} {} # buildkit", kept.join(" "))
                     }
                 };
                 // A RUN step's name shows the variables that have a value (BuildKit's display).
-                let shown = if inst.keyword == "RUN" { vars::substitute(&args_text, &lookup, Mode::Name) } else { args_text.clone() };
+                let shown = match inst.script_heredoc() {
+                    // `RUN <<EOF (its first line...)`.
+                    Some(doc) => {
+                        let mut lines = doc.body.lines();
+                        let first = lines.next().unwrap_or("");
+                        format!("{args_text} ({first}{})", if lines.next().is_some() { "..." } else { "" })
+                    }
+                    None if inst.keyword == "RUN" => vars::substitute(&args_text, &lookup, Mode::Name),
+                    None => args_text.clone(),
+                };
                 let name = format!("[{stage}{step}/{total}] {} {shown}", inst.keyword);
                 let run_env: Vec<String> =
                     args.environment().into_iter().filter(|e| env_value(&config, e.split('=').next().unwrap_or("")).is_none()).collect();
-                let step_inst = Instruction { keyword: inst.keyword.clone(), args: args_text.clone(), line: inst.line };
+                let step_args = if inst.keyword == "RUN" { inst.run_script(&args_text) } else { args_text.clone() };
+                let step_inst =
+                    Instruction { keyword: inst.keyword.clone(), args: step_args, line: inst.line, heredocs: inst.heredocs.clone() };
                 // BuildKit keys a RUN step by its parent and its command with the arguments; other
                 // steps here by what they make.
                 let parent_chain = layers.last().map(|l| world.layers()[*l].chain_id.clone()).unwrap_or_default();

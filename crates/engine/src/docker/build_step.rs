@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 
 use super::build::unresolved_source;
 use super::buildkit::{drop_scratch, scratch_container};
-use super::dockerfile::Instruction;
+use super::dockerfile::{Heredoc, Instruction};
 use crate::fs::InodeId;
 use crate::shell::Io;
 use crate::userland::tar;
@@ -53,24 +53,24 @@ pub(super) fn build_step(
                 let mut sh =
                     super::container_shell(world, &id, None, None, run_env).map_err(|m| StepError { output: Vec::new(), message: m })?;
                 sh.depth = 1;
-                let script = match serde_json::from_str::<Vec<String>>(&inst.args) {
+                let (mounts, command) = super::run_mounts::split(&inst.args);
+                let script = match serde_json::from_str::<Vec<String>>(&command) {
                     Ok(v) => v.join(" "),
-                    Err(_) => inst.args.clone(),
+                    Err(_) => command.clone(),
                 };
+                let made = super::run_mounts::mount(world, &id, &root, context, &mounts);
                 let mut rio = Io::default();
                 let flow = sh.run_script(world, &script, &mut rio);
+                super::run_mounts::unmount(world, &id, &root, &made);
                 let code = match flow {
                     crate::shell::Flow::Exit(c) => c,
                     _ => sh.status,
                 };
-                // BuildKit shows the step's stdout and stderr interleaved; here stdout comes first.
-                let output: Vec<String> = String::from_utf8_lossy(&rio.out)
-                    .lines()
-                    .chain(String::from_utf8_lossy(&rio.err).lines())
-                    .map(str::to_string)
-                    .collect();
+                // BuildKit shows the step's stdout and stderr in the order written.
+                let written: Vec<u8> = rio.segments().into_iter().flat_map(|s| s.bytes).collect();
+                let output: Vec<String> = String::from_utf8_lossy(&written).lines().map(str::to_string).collect();
                 if code != 0 {
-                    let message = format!("process \"/bin/sh -c {}\" did not complete successfully: exit code: {code}", inst.args);
+                    let message = format!("process \"/bin/sh -c {command}\" did not complete successfully: exit code: {code}");
                     return Err(StepError { output, message });
                 }
                 Ok(output)
@@ -90,6 +90,11 @@ pub(super) fn build_step(
             _ => {
                 // COPY/ADD: sources relative to the build context, the last word is the destination.
                 let words: Vec<&str> = inst.args.split_whitespace().filter(|w| !w.starts_with("--")).collect();
+                let documents: Vec<&Heredoc> = words
+                    .iter()
+                    .filter_map(|w| w.strip_prefix("<<"))
+                    .filter_map(|n| inst.heredocs.iter().find(|d| n.trim_start_matches('-').trim_matches(['"', '\'']) == d.name))
+                    .collect();
                 if words.len() < 2 {
                     return Err(StepError {
                         output: Vec::new(),
@@ -103,6 +108,9 @@ pub(super) fn build_step(
                     None => (0, 0),
                     Some(spec) => chown_owner(world, &root, spec),
                 };
+                // `--chmod=MODE`: the copied files' and directories' mode, in octal.
+                let chmod =
+                    inst.args.split_whitespace().find_map(|w| w.strip_prefix("--chmod=")).and_then(|m| u32::from_str_radix(m, 8).ok());
                 let (srcs, dst) = words.split_at(words.len() - 1);
                 let dst = crate::fs::normalize(&root.cwd, dst[0]);
                 // A destination ending in `/`, `.` or naming an existing directory receives the sources inside it.
@@ -121,7 +129,21 @@ pub(super) fn build_step(
                         None => return Err(StepError { output: Vec::new(), message: unresolved_source(name) }),
                     },
                 };
-                for s in srcs {
+                // Here-documents become files: named by their delimiter in a directory, or the
+                // destination itself.
+                for doc in &documents {
+                    let path = if dst_is_dir { format!("{}/{}", dst.trim_end_matches('/'), doc.name) } else { dst.clone() };
+                    make_dirs(world, &root, &crate::fs::parent_and_name(&path).0);
+                    let data = crate::fs::Data::from_bytes(doc.body.as_bytes());
+                    if world.write_file(&root, &path, &data, crate::vfs::WriteMode::Truncate).is_ok() {
+                        let mode = chmod.unwrap_or(0o644);
+                        let _ = world.set_meta(&root, &path, false, &mut |i| {
+                            (i.uid, i.gid) = owner;
+                            i.mode = mode;
+                        });
+                    }
+                }
+                for s in srcs.iter().filter(|s| !s.starts_with("<<")) {
                     let src_path = crate::fs::normalize(src_dir, s);
                     let mut members = Vec::new();
                     let mut errors = Vec::new();
@@ -148,6 +170,14 @@ pub(super) fn build_step(
                         });
                     }
                     let single_file = members.len() == 1 && members[0].kind == crate::fs::FileType::File;
+                    // ADD unpacks a local tar archive (plain, gzip or bzip2) into the destination,
+                    // its members keeping the archive's owners, modes and times.
+                    if inst.keyword == "ADD" && single_file {
+                        if let Some(archive) = unpackable(&members[0].data.to_vec()) {
+                            extract_into(world, &root, &dst, &archive);
+                            continue;
+                        }
+                    }
                     let target_base = if single_file && !dst_is_dir {
                         dst.clone()
                     } else if single_file {
@@ -184,7 +214,7 @@ pub(super) fn build_step(
                                 let _ = world.write_file(&root, &rel, &m.data, crate::vfs::WriteMode::Truncate);
                             }
                         }
-                        let (mode, mtime) = (m.mode, m.mtime);
+                        let (mode, mtime) = (chmod.unwrap_or(m.mode), m.mtime);
                         // From a stage, files keep their owners unless `--chown` says otherwise.
                         let owner = match (&stage_ctx, chown) {
                             (Some(_), None) => (m.uid, m.gid),
@@ -206,6 +236,56 @@ pub(super) fn build_step(
     }
     drop_scratch(world, &scratch);
     result.map(|output| (upper, output))
+}
+
+/// The members of a tar archive, plain or compressed with gzip or bzip2; `None` for a file
+/// that is none of these (ADD copies it as it is).
+fn unpackable(bytes: &[u8]) -> Option<Vec<tar::Member>> {
+    let plain = if crate::userland::gzip::is_gzip(bytes) {
+        crate::userland::gzip::decompress(bytes).ok()?.data
+    } else if bytes.starts_with(b"BZh") {
+        crate::userland::bzip2::decompress(bytes).ok()?
+    } else {
+        bytes.to_vec()
+    };
+    tar::decode(&plain).filter(|members| !members.is_empty())
+}
+
+/// Unpacks archive members under `dir`, parents made as needed.
+fn extract_into(world: &mut World, root: &Ctx, dir: &str, members: &[tar::Member]) {
+    make_dirs(world, root, dir);
+    for m in members {
+        let name = m.name.trim_start_matches("./").trim_end_matches('/');
+        if name.is_empty() {
+            continue;
+        }
+        let path = format!("{}/{name}", dir.trim_end_matches('/'));
+        make_dirs(world, root, &crate::fs::parent_and_name(&path).0);
+        let made = match m.kind {
+            crate::fs::FileType::Dir => world.stat(root, &path, true).map(|_| ()).or_else(|_| world.mkdir(root, &path, m.mode)),
+            crate::fs::FileType::Symlink => world.symlink(root, &m.link, &path),
+            _ => world.write_file(root, &path, &m.data, crate::vfs::WriteMode::Truncate).map(|_| ()),
+        };
+        if made.is_ok() {
+            let (uid, gid, mode, mtime) = (m.uid, m.gid, m.mode, m.mtime);
+            let _ = world.set_meta(root, &path, false, &mut |i| {
+                (i.uid, i.gid, i.mtime) = (uid, gid, mtime);
+                i.mode = mode;
+            });
+        }
+    }
+}
+
+/// Makes `dir` and its missing parents (0755, as BuildKit makes them).
+fn make_dirs(world: &mut World, root: &Ctx, dir: &str) {
+    let mut at = String::new();
+    for c in crate::fs::components(dir) {
+        at.push('/');
+        at.push_str(c);
+        if world.stat(root, &at, true).is_err() {
+            let _ = world.mkdir(root, &at, 0o755);
+        }
+    }
 }
 
 /// The number in the name of the directory BuildKit mounts a stage on (random in BuildKit).

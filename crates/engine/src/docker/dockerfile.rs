@@ -7,9 +7,82 @@ pub(super) struct Instruction {
     pub(super) args: String,
     /// The line it starts on (1-based), for error excerpts.
     pub(super) line: usize,
+    /// Its here-documents (`RUN <<EOF`, `COPY <<EOF /file`), in order.
+    pub(super) heredocs: Vec<Heredoc>,
+}
+
+/// A here-document of an instruction: its delimiter, its text (tabs stripped for `<<-`), and
+/// the lines as written, the delimiter's included (what a shell reads after the command).
+#[derive(Clone)]
+pub(super) struct Heredoc {
+    pub(super) name: String,
+    pub(super) body: String,
+    pub(super) raw: String,
+}
+
+/// The here-document delimiters a line names (`<<EOF`, `<<-EOF`, `<<"EOF"`): each with
+/// whether its lines lose their leading tabs.
+fn heredoc_names(args: &str) -> Vec<(String, bool)> {
+    let mut found = Vec::new();
+    let mut rest = args;
+    while let Some(at) = rest.find("<<") {
+        rest = rest.get(at + 2..).unwrap_or("");
+        let (strip, after) = match rest.strip_prefix('-') {
+            Some(r) => (true, r),
+            None => (false, rest),
+        };
+        let unquoted = after.trim_start_matches(['"', '\'']);
+        let name: String = unquoted.chars().take_while(|c| c.is_ascii_alphanumeric() || *c == '_').collect();
+        if !name.is_empty() && !name.starts_with(|c: char| c.is_ascii_digit()) {
+            found.push((name, strip));
+        }
+    }
+    found
 }
 
 impl Instruction {
+    /// Whether the step reads the build context: a COPY or ADD of files (not of its
+    /// here-documents only), a RUN with a bind mount of it.
+    pub(super) fn reads_context(&self) -> bool {
+        match self.keyword.as_str() {
+            "COPY" | "ADD" => {
+                let words: Vec<&str> = self.args.split_whitespace().filter(|w| !w.starts_with("--")).collect();
+                self.from().is_none() && words.iter().rev().skip(1).any(|w| !w.starts_with("<<"))
+            }
+            "RUN" => self.run_binds_context(),
+            _ => false,
+        }
+    }
+
+    /// A RUN that bind-mounts the build context (`--mount=type=bind` without `from=`).
+    pub(super) fn run_binds_context(&self) -> bool {
+        self.keyword == "RUN"
+            && self.args.split_whitespace().filter_map(|w| w.strip_prefix("--mount=")).any(|spec| {
+                let fields: Vec<&str> = spec.split(',').collect();
+                let bind = fields.iter().all(|f| !f.starts_with("type=")) || fields.contains(&"type=bind");
+                bind && !fields.iter().any(|f| f.starts_with("from="))
+            })
+    }
+    /// A RUN whose whole command is one here-document: its text is the script.
+    pub(super) fn script_heredoc(&self) -> Option<&Heredoc> {
+        let only = self.heredocs.first().filter(|_| self.heredocs.len() == 1)?;
+        let token = self.args.trim().trim_start_matches("<<").trim_start_matches('-').trim_matches(['"', '\'']);
+        (token == only.name).then_some(only)
+    }
+
+    /// The script a RUN runs: its command, then its here-documents' lines for the shell to
+    /// read (or the one here-document that is the whole command).
+    pub(super) fn run_script(&self, command: &str) -> String {
+        match self.script_heredoc() {
+            Some(doc) => doc.body.trim_end_matches('\n').to_string(),
+            None if self.heredocs.is_empty() => command.to_string(),
+            None => {
+                let docs: String = self.heredocs.iter().map(|d| d.raw.as_str()).collect();
+                format!("{command}\n{}", docs.trim_end_matches('\n'))
+            }
+        }
+    }
+
     /// `COPY --from=NAME`: the named context (or stage) it reads.
     pub(super) fn from(&self) -> Option<&str> {
         self.args.split_whitespace().find_map(|w| w.strip_prefix("--from="))
@@ -20,7 +93,8 @@ pub(super) fn parse_dockerfile(text: &str) -> Result<Vec<Instruction>, String> {
     let mut out = Vec::new();
     let mut pending = String::new();
     let mut start = 0;
-    for (n, line) in text.lines().enumerate() {
+    let mut lines = text.lines().enumerate();
+    while let Some((n, line)) = lines.next() {
         let t = line.trim();
         if pending.is_empty() && (t.is_empty() || t.starts_with('#')) {
             continue;
@@ -35,6 +109,24 @@ pub(super) fn parse_dockerfile(text: &str) -> Result<Vec<Instruction>, String> {
         }
         pending.push_str(t);
         let full = std::mem::take(&mut pending);
+        let (kw, _) = full.split_once(char::is_whitespace).unwrap_or((&full, ""));
+        let mut heredocs = Vec::new();
+        if matches!(kw.to_ascii_uppercase().as_str(), "RUN" | "COPY" | "ADD") {
+            for (name, strip) in heredoc_names(&full) {
+                let (mut body, mut raw) = (String::new(), String::new());
+                for (_, doc_line) in lines.by_ref() {
+                    let shown = if strip { doc_line.trim_start_matches('\t') } else { doc_line };
+                    raw.push_str(shown);
+                    raw.push('\n');
+                    if shown == name {
+                        break;
+                    }
+                    body.push_str(shown);
+                    body.push('\n');
+                }
+                heredocs.push(Heredoc { name, body, raw });
+            }
+        }
         let (kw, args) = full.split_once(char::is_whitespace).unwrap_or((&full, ""));
         let keyword = kw.to_ascii_uppercase();
         if !matches!(
@@ -60,7 +152,7 @@ pub(super) fn parse_dockerfile(text: &str) -> Result<Vec<Instruction>, String> {
         ) {
             return Err(format!("dockerfile parse error on line {}: unknown instruction: {}", n + 1, kw));
         }
-        out.push(Instruction { keyword, args: args.trim().to_string(), line: start });
+        out.push(Instruction { keyword, args: args.trim().to_string(), line: start, heredocs });
     }
     Ok(out)
 }

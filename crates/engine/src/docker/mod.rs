@@ -29,6 +29,7 @@ mod prune;
 mod prune_filter;
 mod ps;
 mod run;
+mod run_mounts;
 mod stats;
 mod system_df;
 mod update;

@@ -155,6 +155,7 @@ pub(super) fn builder_prune(world: &mut World, args: &[String], io: &mut Io) -> 
             }
         }
     }
+    world.forget_build_cache_mounts();
     io.out_str("Total:\t0B\n");
     0
 }
