@@ -103,6 +103,22 @@ pub struct ImageConfig {
     pub labels: BTreeMap<String, String>,
     pub exposed_ports: Vec<String>,
     pub args_escaped: bool,
+    /// `HEALTHCHECK`, `STOPSIGNAL`, `SHELL` and `ONBUILD` (docker/dockerfile_meta.rs).
+    pub healthcheck: Option<Healthcheck>,
+    pub stop_signal: Option<String>,
+    pub shell: Option<Vec<String>>,
+    pub on_build: Vec<String>,
+}
+
+/// An image's `HEALTHCHECK`: the test and its timings in nanoseconds (0: Docker's default).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Healthcheck {
+    pub test: Vec<String>,
+    pub interval: i64,
+    pub timeout: i64,
+    pub start_period: i64,
+    pub start_interval: i64,
+    pub retries: u32,
 }
 
 #[derive(Clone, Debug, PartialEq)]

@@ -285,7 +285,8 @@ pub(crate) fn create(world: &mut World, spec: &ContainerSpec) -> Result<Containe
         }),
         config_volumes,
         labels,
-        stop_signal: spec.stop_signal.clone(),
+        // `--stop-signal`, or the image's STOPSIGNAL.
+        stop_signal: spec.stop_signal.clone().or_else(|| image.config.stop_signal.clone()),
         stop_timeout: spec.stop_timeout,
         host,
         layer_id,

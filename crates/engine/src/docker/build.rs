@@ -297,6 +297,8 @@ pub fn build_labeled(world: &mut World, sh: &crate::shell::Shell, args: &[String
                     }
                     layers = resolved.layers;
                     config = resolved.config;
+                    // ONBUILD triggers are the base's, not passed on (nor run here).
+                    config.on_build.clear();
                     history = resolved.history;
                 }
                 seen_from = true;
@@ -334,8 +336,9 @@ pub fn build_labeled(world: &mut World, sh: &crate::shell::Shell, args: &[String
                 let created_by = match inst.keyword.as_str() {
                     // The history keeps the command, not its `--mount` flags.
                     "RUN" => format!(
-                        "RUN {}/bin/sh -c {} # buildkit",
+                        "RUN {}{} {} # buildkit",
                         args.history_prefix(),
+                        config.shell.as_ref().map_or_else(|| "/bin/sh -c".to_string(), |s| s.join(" ")),
                         inst.run_script(&super::run_mounts::split(&args_text).1)
                     ),
                     "WORKDIR" => format!(
@@ -437,7 +440,19 @@ pub fn build_labeled(world: &mut World, sh: &crate::shell::Shell, args: &[String
                     comment: "buildkit.dockerfile.v0".into(),
                 });
             }
-            "SHELL" | "STOPSIGNAL" | "HEALTHCHECK" | "ONBUILD" | "MAINTAINER" => {}
+            "SHELL" | "STOPSIGNAL" | "HEALTHCHECK" | "ONBUILD" => {
+                match super::dockerfile_meta::apply(&mut config, &inst.keyword, &args_text) {
+                    Ok(Some(created_by)) => {
+                        history.push(HistoryEntry { created: now, created_by, empty_layer: true, comment: "buildkit.dockerfile.v0".into() })
+                    }
+                    Ok(None) => {}
+                    Err(m) => {
+                        failure = Some(BuildFailure::plain(m));
+                        break;
+                    }
+                }
+            }
+            "MAINTAINER" => {}
             _ => match apply_change(&mut config, &format!("{} {}", inst.keyword, args_text)) {
                 Ok(created_by) => {
                     history.push(HistoryEntry { created: now, created_by, empty_layer: true, comment: "buildkit.dockerfile.v0".into() })

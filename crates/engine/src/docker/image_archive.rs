@@ -149,6 +149,10 @@ fn config_from_json(v: &Value) -> (ImageConfig, Vec<HistoryEntry>, i64, String) 
             .unwrap_or_default(),
         exposed_ports: keys(&c["ExposedPorts"]),
         args_escaped: c["ArgsEscaped"].as_bool().unwrap_or(false),
+        stop_signal: c["StopSignal"].as_str().map(str::to_string),
+        shell: strings(&c["Shell"]),
+        on_build: strings(&c["OnBuild"]).unwrap_or_default(),
+        healthcheck: None,
     };
     let history = v["history"]
         .as_array()

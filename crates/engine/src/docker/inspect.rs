@@ -360,6 +360,10 @@ pub fn container_json(world: &World, c: &Container) -> Value {
     if let (Some(signal), Some(config)) = (&c.stop_signal, doc.get_mut("Config").and_then(Value::as_object_mut)) {
         config.insert("StopSignal".into(), json!(signal));
     }
+    // The image's HEALTHCHECK is the container's too (its ONBUILD and SHELL are not).
+    if let Some(check) = world.images().iter().find(|im| im.id == c.image_id).and_then(|im| im.config.healthcheck.as_ref()) {
+        insert_after(&mut doc, "Cmd", "Healthcheck", super::dockerfile_meta::healthcheck_json(check));
+    }
     // Started on the default network, which this daemon runs without a bridge for, a
     // container has its network disabled: `NetworkDisabled` after `Entrypoint` (reference 08).
     let no_bridge = c.started_at.is_some() && c.host.network_mode == "bridge";
@@ -433,7 +437,26 @@ pub fn image_json(world: &World, i: usize) -> Value {
         let exposed = Value::Object(cfg.exposed_ports.iter().map(|p| (p.clone(), json!({}))).collect());
         insert_after(&mut doc, "AttachStderr", "ExposedPorts", exposed);
     }
+    if let (Some(signal), Some(config)) = (&cfg.stop_signal, doc.get_mut("Config").and_then(Value::as_object_mut)) {
+        config.insert("StopSignal".into(), json!(signal));
+    }
+    config_from_image(&mut doc, cfg);
     doc
+}
+
+/// The fields HEALTHCHECK, ONBUILD and SHELL set, where Docker's `Config` struct has them:
+/// `Healthcheck` after `Cmd`, `OnBuild` in its place, `Shell` last (oracle-131).
+fn config_from_image(doc: &mut Value, cfg: &crate::world::ImageConfig) {
+    if let Some(check) = &cfg.healthcheck {
+        insert_after(doc, "Cmd", "Healthcheck", super::dockerfile_meta::healthcheck_json(check));
+    }
+    let Some(config) = doc.get_mut("Config").and_then(Value::as_object_mut) else { return };
+    if !cfg.on_build.is_empty() {
+        config.insert("OnBuild".into(), json!(cfg.on_build));
+    }
+    if let Some(shell) = &cfg.shell {
+        config.insert("Shell".into(), json!(shell));
+    }
 }
 
 /// Puts `key` into a document's `Config` right after `after`, where Docker's struct has the

@@ -9,6 +9,7 @@ pub mod compose;
 mod control;
 mod cp;
 mod dockerfile;
+pub(crate) mod dockerfile_meta;
 mod dockerfile_vars;
 pub mod flags;
 pub mod format;
