@@ -41,6 +41,12 @@ impl Shell {
             let started = world.clock().nanos;
             let before = timed.map(|until| world.set_awake_until(Some(until.max(started) + PIPELINE_HORIZON)));
             let mut asleep = false;
+            // The stages start together: the files the later ones write to are made (and
+            // emptied) before the first one reads or lists anything (`cat f | sort > f`
+            // empties f; `ls | cat > list` lists list).
+            for cmd in &p.commands[1..] {
+                self.open_outputs(world, cmd, io);
+            }
             let mut input = std::mem::take(&mut io.stdin);
             let last = p.commands.len() - 1;
             // `set -o pipefail`: the last failing stage's status, if any failed.
@@ -92,10 +98,8 @@ impl Shell {
                 self.wake = producer.wake;
                 self.producers_asleep.push(producer);
                 let (rest, held) = if collecting {
-                    // Their processes started with the pipeline: the files they write to exist.
-                    for cmd in &p.commands[1..] {
-                        self.open_outputs(world, cmd, io);
-                    }
+                    // Their processes started with the pipeline: the files they write to exist
+                    // (made above).
                     (p.commands[1..].to_vec(), Some(input))
                 } else {
                     (p.commands[1..].iter().map(continued).collect(), None)
