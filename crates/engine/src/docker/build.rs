@@ -194,7 +194,13 @@ pub fn build_labeled(world: &mut World, sh: &crate::shell::Shell, args: &[String
     let staged = stages.len() > 1 || !froms.is_empty() || instructions.iter().any(Instruction::run_binds_context);
     let mut stage = String::new();
     let mut loaded_named: Vec<&str> = Vec::new();
-    progress.vertex("[internal] load .dockerignore", &["transferring context: 2B done".to_string()]);
+    // A `.dockerignore` is sent with its stat record, as the Dockerfile is; none is 2 bytes.
+    let ignore_file = format!("{}/.dockerignore", ctx_dir.trim_end_matches('/'));
+    let ignore_sent = match world.read(&user_ctx, &ignore_file) {
+        Ok(d) if !no_context => dockerfile_transfer(&String::from_utf8_lossy(&d.to_vec()), ".dockerignore"),
+        _ => "2B".to_string(),
+    };
+    progress.vertex("[internal] load .dockerignore", &[format!("transferring context: {ignore_sent} done")]);
     // Each stage counts its own steps; a FROM is one when it names an image, not a stage.
     let totals: Vec<usize> = (0..stages.len())
         .map(|n| {
@@ -329,7 +335,13 @@ pub fn build_labeled(world: &mut World, sh: &crate::shell::Shell, args: &[String
                         _ => (String::new(), "", ""),
                     };
                     if !vertex.is_empty() {
-                        let (bytes, _) = world.resolve(&user_ctx, dir, true).map(|l| world.fs().usage(l.top())).unwrap_or((0, 0));
+                        // Without a context (`docker build -`), an empty one is sent.
+                        let (bytes, _) = world
+                            .resolve(&user_ctx, dir, true)
+                            .ok()
+                            .filter(|_| !no_context)
+                            .map(|l| world.fs().usage(l.top()))
+                            .unwrap_or((0, 0));
                         progress.vertex(&vertex, &[format!("transferring {what}: {}B done", bytes.max(2))]);
                     }
                 }
@@ -553,10 +565,12 @@ pub fn build_labeled(world: &mut World, sh: &crate::shell::Shell, args: &[String
 
 /// BuildKit's progress: on the standard error of `docker build`, on the standard output of
 /// a compose command that builds (oracle-106).
-/// What BuildKit counts as the Dockerfile's transfer: the file and its stat record (27 bytes
-/// and its name), in go-units' decimal sizes.
+/// What BuildKit counts as a file's transfer (the Dockerfile, `.dockerignore`): the file and its
+/// stat record (27 bytes and its name), in go-units' decimal sizes.
 fn dockerfile_transfer(text: &str, file_name: &str) -> String {
-    super::format::human_size((text.len() + 27 + file_name.len()) as f64, 3)
+    // An empty file's record has no size and no data follows it.
+    let sent = if text.is_empty() { 21 + file_name.len() } else { text.len() + 27 + file_name.len() };
+    super::format::human_size(sent as f64, 3)
 }
 
 fn show_progress(io: &mut Io, text: &str, label: Option<&str>) {
