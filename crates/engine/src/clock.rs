@@ -199,7 +199,7 @@ pub fn docker_time(value: &str, now: i128) -> Option<i128> {
 }
 
 /// Go's durations: numbers with units (`ns`, `us`, `ms`, `s`, `m`, `h`), one after another.
-fn duration(value: &str) -> Option<i128> {
+pub(crate) fn duration(value: &str) -> Option<i128> {
     let mut total = 0f64;
     let mut rest = value;
     if rest.is_empty() {

@@ -8,7 +8,7 @@ use crate::shell::Io;
 use crate::world::{HistoryEntry, Image, ImageConfig, World};
 
 use super::build_output;
-use super::build_step::{build_step, dockerignore, BuildContext, StepError};
+use super::build_step::{build_step, dockerignore, unresolved_source, BuildContext, StepError};
 use super::buildkit::{hub_name, hub_repository};
 use super::commit::apply_change;
 use super::dockerfile::{needed, parse_dockerfile, stage_named, stages, Instruction};
@@ -579,14 +579,6 @@ fn show_progress(io: &mut Io, text: &str, label: Option<&str>) {
     } else {
         io.err_str(text);
     }
-}
-
-/// BuildKit's failure for a name neither on disk nor in the registry (`FROM`, `COPY --from`).
-pub(super) fn unresolved_source(name: &str) -> String {
-    format!(
-        "{name}: failed to resolve source metadata for {}: pull access denied, repository does not exist or may require authorization: server message: insufficient_scope: authorization failed",
-        hub_name(name)
-    )
 }
 
 /// A base image for `FROM`: from the local store, or fetched from the registry into the build cache.

@@ -3,9 +3,10 @@
 
 use std::collections::BTreeMap;
 
-use super::build::unresolved_source;
+use super::buildkit::hub_name;
 use super::buildkit::{drop_scratch, scratch_container};
 use super::dockerfile::{Heredoc, Instruction};
+use crate::daemon::host::mkdir_p;
 use crate::fs::InodeId;
 use crate::shell::Io;
 use crate::userland::tar;
@@ -58,7 +59,7 @@ pub(super) fn build_step(
                     Ok(v) => v.join(" "),
                     Err(_) => command.clone(),
                 };
-                let made = super::run_mounts::mount(world, &id, &root, context, &mounts);
+                let made = super::run_mounts::mount(world, &id, &root, (context.dir, context.reader), &mounts);
                 let mut rio = Io::default();
                 let flow = sh.run_script(world, &script, &mut rio);
                 super::run_mounts::unmount(world, &id, &root, &made);
@@ -77,14 +78,7 @@ pub(super) fn build_step(
             }
             "WORKDIR" => {
                 let dir = crate::fs::normalize(if config.working_dir.is_empty() { "/" } else { &config.working_dir }, &inst.args);
-                let mut acc = String::new();
-                for c in crate::fs::components(&dir) {
-                    acc.push('/');
-                    acc.push_str(c);
-                    if world.stat(&root, &acc, true).is_err() {
-                        let _ = world.mkdir(&root, &acc, 0o755);
-                    }
-                }
+                mkdir_p(world, &root, &dir);
                 Ok(Vec::new())
             }
             _ => {
@@ -133,7 +127,7 @@ pub(super) fn build_step(
                 // destination itself.
                 for doc in &documents {
                     let path = if dst_is_dir { format!("{}/{}", dst.trim_end_matches('/'), doc.name) } else { dst.clone() };
-                    make_dirs(world, &root, &crate::fs::parent_and_name(&path).0);
+                    mkdir_p(world, &root, &crate::fs::parent_and_name(&path).0);
                     let data = crate::fs::Data::from_bytes(doc.body.as_bytes());
                     if world.write_file(&root, &path, &data, crate::vfs::WriteMode::Truncate).is_ok() {
                         let mode = chmod.unwrap_or(0o644);
@@ -185,15 +179,7 @@ pub(super) fn build_step(
                     } else {
                         dst.clone()
                     };
-                    let (parent, _) = crate::fs::parent_and_name(&target_base);
-                    let mut acc = String::new();
-                    for c in crate::fs::components(&parent) {
-                        acc.push('/');
-                        acc.push_str(c);
-                        if world.stat(&root, &acc, true).is_err() {
-                            let _ = world.mkdir(&root, &acc, 0o755);
-                        }
-                    }
+                    mkdir_p(world, &root, &crate::fs::parent_and_name(&target_base).0);
                     for m in members {
                         let rel = if single_file {
                             target_base.clone()
@@ -253,14 +239,14 @@ fn unpackable(bytes: &[u8]) -> Option<Vec<tar::Member>> {
 
 /// Unpacks archive members under `dir`, parents made as needed.
 fn extract_into(world: &mut World, root: &Ctx, dir: &str, members: &[tar::Member]) {
-    make_dirs(world, root, dir);
+    mkdir_p(world, root, dir);
     for m in members {
         let name = m.name.trim_start_matches("./").trim_end_matches('/');
         if name.is_empty() {
             continue;
         }
         let path = format!("{}/{name}", dir.trim_end_matches('/'));
-        make_dirs(world, root, &crate::fs::parent_and_name(&path).0);
+        mkdir_p(world, root, &crate::fs::parent_and_name(&path).0);
         let made = match m.kind {
             crate::fs::FileType::Dir => world.stat(root, &path, true).map(|_| ()).or_else(|_| world.mkdir(root, &path, m.mode)),
             crate::fs::FileType::Symlink => world.symlink(root, &m.link, &path),
@@ -276,16 +262,12 @@ fn extract_into(world: &mut World, root: &Ctx, dir: &str, members: &[tar::Member
     }
 }
 
-/// Makes `dir` and its missing parents (0755, as BuildKit makes them).
-fn make_dirs(world: &mut World, root: &Ctx, dir: &str) {
-    let mut at = String::new();
-    for c in crate::fs::components(dir) {
-        at.push('/');
-        at.push_str(c);
-        if world.stat(root, &at, true).is_err() {
-            let _ = world.mkdir(root, &at, 0o755);
-        }
-    }
+/// BuildKit's failure for a name neither on disk nor in the registry (`FROM`, `COPY --from`).
+pub(super) fn unresolved_source(name: &str) -> String {
+    format!(
+        "{name}: failed to resolve source metadata for {}: pull access denied, repository does not exist or may require authorization: server message: insufficient_scope: authorization failed",
+        hub_name(name)
+    )
 }
 
 /// The number in the name of the directory BuildKit mounts a stage on (random in BuildKit).

@@ -78,7 +78,7 @@ pub(super) fn apply_change(config: &mut ImageConfig, change: &str) -> Result<Str
 }
 
 /// A string list as Go's `%q` prints it (BuildKit's history rows): `["python" "app.py"]`.
-fn go_quoted_list(items: &[String]) -> String {
+pub(super) fn go_quoted_list(items: &[String]) -> String {
     let quoted: Vec<String> = items.iter().map(|s| serde_json::Value::String(s.clone()).to_string()).collect();
     format!("[{}]", quoted.join(" "))
 }

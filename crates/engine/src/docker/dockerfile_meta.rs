@@ -4,6 +4,7 @@
 
 use serde_json::{json, Value};
 
+use super::commit::go_quoted_list;
 use crate::world::{Healthcheck, ImageConfig};
 
 /// Applies one of them; the history line (none for ONBUILD), or BuildKit's refusal.
@@ -94,31 +95,9 @@ pub(crate) fn healthcheck_json(check: &Healthcheck) -> Value {
     Value::Object(doc)
 }
 
-/// Go's `time.ParseDuration` for what Dockerfiles use: `30s`, `1m30s`, `500ms`, `1h`, `1.5s`.
+/// Go's `time.ParseDuration` (the clock's reader), in nanoseconds.
 fn parse_duration(text: &str) -> Option<i64> {
-    let mut total = 0f64;
-    let mut rest = text;
-    if rest.is_empty() {
-        return None;
-    }
-    while !rest.is_empty() {
-        let number_len = rest.find(|c: char| !(c.is_ascii_digit() || c == '.')).unwrap_or(rest.len());
-        let (number, after) = rest.split_at(number_len);
-        let unit_len = after.find(|c: char| c.is_ascii_digit() || c == '.').unwrap_or(after.len());
-        let (unit, next) = after.split_at(unit_len);
-        let scale = match unit {
-            "ns" => 1.0,
-            "us" | "µs" => 1e3,
-            "ms" => 1e6,
-            "s" => 1e9,
-            "m" => 60e9,
-            "h" => 3600e9,
-            _ => return None,
-        };
-        total += number.parse::<f64>().ok()? * scale;
-        rest = next;
-    }
-    Some(total.round() as i64)
+    crate::clock::duration(text).and_then(|ns| i64::try_from(ns).ok())
 }
 
 /// Go's `time.Duration.String`: `0s`, `500ms`, `1.5s`, `1m30s`, `1h0m0s`.
@@ -156,12 +135,6 @@ fn go_rune(n: u32) -> String {
         Some(c) if !c.is_control() => format!("'{c}'"),
         _ => format!("'\\x{n:02x}'"),
     }
-}
-
-/// A string list as Go's `%q` prints it: `["CMD-SHELL" "true"]`.
-fn go_quoted_list(items: &[String]) -> String {
-    let quoted: Vec<String> = items.iter().map(|s| Value::String(s.clone()).to_string()).collect();
-    format!("[{}]", quoted.join(" "))
 }
 
 #[cfg(test)]

@@ -67,14 +67,10 @@ fn parse(spec: &str) -> Option<RunMount> {
     Some(RunMount { kind, target })
 }
 
-/// Mounts them on the step's container; the mount points that had to be made (and will go).
-pub(super) fn mount(
-    world: &mut World,
-    id: &ContainerId,
-    root: &Ctx,
-    context: &super::build_step::BuildContext,
-    mounts: &[RunMount],
-) -> Vec<String> {
+/// Mounts them on the step's container (`context`: the build context's directory, and who
+/// reads it); the mount points that had to be made (and will go).
+pub(super) fn mount(world: &mut World, id: &ContainerId, root: &Ctx, context: (&str, &Ctx), mounts: &[RunMount]) -> Vec<String> {
+    let (context_dir, reader) = context;
     let mut made = Vec::new();
     let secs = world.clock().secs();
     for m in mounts {
@@ -83,8 +79,8 @@ pub(super) fn mount(
             Kind::Cache { id } => (world.build_cache_mount(id), MountKind::Bind { source: format!("cache:{id}") }, false),
             Kind::Tmpfs => (world.fs_mut().new_dir(0, 0, 0o1777, secs), MountKind::Tmpfs, false),
             Kind::Bind { source, rw } => {
-                let path = crate::fs::normalize(context.dir, source);
-                let Ok(found) = world.resolve(context.reader, &path, true).map(|l| l.top()) else { continue };
+                let path = crate::fs::normalize(context_dir, source);
+                let Ok(found) = world.resolve(reader, &path, true).map(|l| l.top()) else { continue };
                 // `rw`: writes go to a copy that is thrown away with the step.
                 let inode = if *rw { world.fs_mut().deep_copy(found) } else { found };
                 (inode, MountKind::Bind { source: path }, !rw)
