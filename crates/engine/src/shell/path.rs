@@ -157,11 +157,12 @@ pub(super) fn find_program(world: &World, sh: &Shell, name: &str) -> Program {
 
 /// Applets of busybox 1.35 (`busybox --list`) the simulation implements beyond the links the
 /// images have.
-const STANDALONE_APPLETS: [&str; 73] = [
+const STANDALONE_APPLETS: [&str; 74] = [
     "arch",
     "ash",
     "awk",
     "base64",
+    "bc",
     "bunzip2",
     "bzcat",
     "bzip2",

@@ -39,9 +39,10 @@ pub const HOST_SHELLS: [&str; 3] = ["bash", "sh", "dash"];
 
 /// Programs installed on the host (GNU coreutils, tar, grep, getent, sudo, docker, curl, and
 /// Debian's `which`).
-pub const HOST_PROGRAMS: [&str; 154] = [
+pub const HOST_PROGRAMS: [&str; 155] = [
     "arch",
     "awk",
+    "bc",
     "b2sum",
     "base32",
     "base64",

@@ -80,8 +80,28 @@ pub(super) fn paste(p: &mut Proc, args: &[String]) -> i32 {
     if delims.is_empty() {
         delims.push('\t');
     }
+    // No file: standard input.
+    if files.is_empty() {
+        files.push("-".to_string());
+    }
     let mut columns: Vec<Vec<String>> = Vec::new();
+    // Several `-`: each takes the next line of standard input in turn (`paste - -`).
+    let dashes = files.iter().filter(|f| *f == "-").count();
+    let mut stdin_lines: Option<Vec<String>> = None;
+    let mut dash_at = 0;
     for f in &files {
+        if f == "-" && dashes > 1 {
+            let lines = match &stdin_lines {
+                Some(lines) => lines,
+                None => {
+                    let Some(data) = read_input(p, "-") else { return 1 };
+                    stdin_lines.insert(String::from_utf8_lossy(&data).lines().map(str::to_string).collect())
+                }
+            };
+            columns.push(lines.iter().skip(dash_at).step_by(dashes).cloned().collect());
+            dash_at += 1;
+            continue;
+        }
         let Some(data) = read_input(p, f) else { return 1 };
         columns.push(String::from_utf8_lossy(&data).lines().map(str::to_string).collect());
     }

@@ -8,6 +8,7 @@
 mod accounts;
 mod awk;
 mod backtrack;
+mod bc;
 mod blocks;
 mod bytes;
 mod bzip;
@@ -462,6 +463,7 @@ pub fn run(p: &mut Proc, argv: &[String]) -> i32 {
         }
         "hostname" => system_info::hostname(p),
         "uname" => system_info::uname(p, args),
+        "bc" => bc::bc(p, args),
         "date" => dates::date(p, args),
         "getent" => getent(p, args),
         "find" => find(p, args),
