@@ -333,6 +333,15 @@ pub struct ComposeRef {
 }
 
 impl Container {
+    /// The main process's command line: the program that took its place when the last command
+    /// of its `sh -c` runs in the shell's own process (busybox's exec), or as it was started.
+    pub fn main_argv(&self) -> Vec<String> {
+        match self.sleeper.as_ref().and_then(|s| s.process.asleep_in()) {
+            Some((argv, true)) => argv,
+            _ => std::iter::once(self.path.clone()).chain(self.args.iter().cloned()).collect(),
+        }
+    }
+
     /// A container as it is made, before its request fills it in: created, never started,
     /// nothing mounted, logged or bound; its writable layer `upper` and init layer `init`.
     pub fn fresh(id: ContainerId, upper: InodeId, init: InodeId) -> Container {

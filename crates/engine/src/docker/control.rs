@@ -221,11 +221,10 @@ pub(super) fn pause(world: &mut World, args: &[String], io: &mut Io, paused: boo
 /// A running container's processes (pid, parent pid, command line): the main process, or the
 /// program it became, and the one it waits in, a child of it.
 pub(super) fn processes(c: &crate::world::Container) -> Vec<(u32, u32, Vec<String>)> {
-    let main = std::iter::once(c.path.clone()).chain(c.args.iter().cloned()).collect::<Vec<_>>();
+    let main = c.main_argv();
     match c.sleeper.as_ref().and_then(|s| s.process.asleep_in()) {
-        Some((argv, true)) => vec![(c.pid, c.pid.saturating_sub(22), argv)],
         Some((argv, false)) => vec![(c.pid, c.pid.saturating_sub(22), main), (c.pid + 7, c.pid, argv)],
-        None => vec![(c.pid, c.pid.saturating_sub(22), main)],
+        _ => vec![(c.pid, c.pid.saturating_sub(22), main)],
     }
 }
 

@@ -153,7 +153,7 @@ impl World {
         match loc.rel.as_str() {
             "/mounts" | "/self/mounts" | "/1/mounts" => Some(crate::procfs::proc_mounts(self, c)),
             // The main process: its command line and environment, each string ended by a NUL.
-            "/1/cmdline" => Some(std::iter::once(&c.path).chain(&c.args).map(|a| format!("{a}\0")).collect()),
+            "/1/cmdline" => Some(c.main_argv().iter().map(|a| format!("{a}\0")).collect()),
             "/1/environ" => {
                 // What the runtime adds: the host name, and root's home for a root process.
                 let mut env = c.env.clone();
@@ -165,14 +165,18 @@ impl World {
                 }
                 Some(env.iter().map(|e| format!("{e}\0")).collect())
             }
-            "/1/comm" => Some(format!("{}\n", c.path.rsplit('/').next().unwrap_or(&c.path))),
+            "/1/comm" => {
+                let program = c.main_argv().into_iter().next().unwrap_or_default();
+                Some(format!("{}\n", program.rsplit('/').next().unwrap_or(&program)))
+            }
             "/self/status" => {
                 let (comm, pid) = self.task().unwrap_or(("sh", 1));
                 Some(crate::procfs::status(&crate::procfs::StatusOf { comm, pid, cred: &ctx.cred, umask: ctx.umask, running: true }))
             }
             "/1/status" => {
                 let cred = c.main_cred.clone().unwrap_or_else(crate::world::Cred::root);
-                let comm = c.path.rsplit('/').next().unwrap_or(&c.path);
+                let program = c.main_argv().into_iter().next().unwrap_or_default();
+                let comm = program.rsplit('/').next().unwrap_or(&program);
                 let running = self.task().is_some_and(|(_, pid)| pid == 1);
                 Some(crate::procfs::status(&crate::procfs::StatusOf { comm, pid: 1, cred: &cred, umask: 0o022, running }))
             }
