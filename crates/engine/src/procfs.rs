@@ -53,15 +53,25 @@ pub fn proc_mounts(world: &World, c: &Container) -> String {
         };
         lines.push(line);
         if m.kind == MountKind::System(SystemMount::Sys) {
-            lines.push("cgroup /sys/fs/cgroup tmpfs rw,nosuid,nodev,noexec,relatime,mode=755 0 0".into());
+            // cgroup v1: a tmpfs holding a read-only hierarchy per controller (oracle-136).
+            lines.push("tmpfs /sys/fs/cgroup tmpfs rw,nosuid,nodev,noexec,relatime,mode=755 0 0".into());
+            for controller in ["cpu", "cpuacct", "cpuset", "memory", "devices", "freezer", "blkio", "pids", "name=systemd"] {
+                let dir = controller.trim_start_matches("name=");
+                lines.push(format!("cgroup /sys/fs/cgroup/{dir} cgroup ro,nosuid,nodev,noexec,relatime,{controller} 0 0"));
+            }
         }
     }
-    for p in ["/proc/bus", "/proc/fs", "/proc/irq", "/proc/sys", "/proc/sysrq-trigger"] {
+    // runc's read-only and masked paths, those this kernel has (oracle-136): a masked
+    // directory is an empty read-only tmpfs, a masked file is /dev/null bound over it (from
+    // the /dev tmpfs, whose options it shows).
+    for p in ["/proc/bus", "/proc/fs", "/proc/irq", "/proc/sys"] {
         lines.push(format!("proc {p} proc ro,nosuid,nodev,noexec,relatime 0 0"));
     }
-    for p in ["/proc/asound", "/proc/acpi", "/proc/kcore", "/proc/keys", "/proc/timer_list", "/proc/scsi"] {
-        lines.push(format!("tmpfs {p} tmpfs ro,relatime 0 0"));
+    lines.push("tmpfs /proc/acpi tmpfs ro,relatime 0 0".into());
+    for p in ["/proc/keys", "/proc/timer_list"] {
+        lines.push(format!("tmpfs {p} tmpfs rw,nosuid,size=65536k,mode=755 0 0"));
     }
+    lines.push("tmpfs /sys/firmware tmpfs ro,relatime 0 0".into());
     lines.push(String::new());
     lines.join("\n")
 }
