@@ -206,6 +206,7 @@ pub fn cli(world: &mut World, sh: &mut Shell, args: &[String], io: &mut Io) -> i
             done.err().unwrap_or(0)
         }
         "images" => manage::images(world, &project, rest, io),
+        "port" => manage::port(world, &project, rest, io),
         "top" => manage::top(world, &project, rest, io),
         "cp" => manage::cp(world, sh, &project, rest, io),
         "rm" => manage::rm(world, &project, rest, io),

@@ -23,7 +23,6 @@ pub(super) const KNOWN: [&str; 30] = [
 pub(super) fn not_simulated(sub: &str) -> Option<&'static str> {
     Some(match sub {
         "attach" | "events" | "stats" | "watch" => "it streams what happens live, which the simulation has no time for",
-        "port" => "published ports are shown by docker port and docker ps",
         "push" => "the simulated registry takes pulls only",
         "scale" => "use docker compose up --scale",
         "wait" => "use docker wait",
@@ -119,6 +118,11 @@ pub(super) fn ls(world: &World, args: &[String], io: &mut Io) -> i32 {
 
 /// `docker compose images`: each container's image.
 pub(super) fn images(world: &World, p: &Project, args: &[String], io: &mut Io) -> i32 {
+    // Compose's own formats only: a table or JSON.
+    let format = args.iter().position(|a| a == "--format").and_then(|at| args.get(at + 1)).map(String::as_str);
+    if let Some(format) = format.filter(|f| !matches!(*f, "table" | "json")) {
+        return err(io, &format!("format value \"{format}\" could not be parsed: parsing failed"));
+    }
     let mut text = String::from("CONTAINER\tREPOSITORY\tTAG\tIMAGE ID\tSIZE\n");
     for c in chosen(world, p, args) {
         let Some(im) = world.images().iter().find(|im| im.id == c.image_id) else { continue };
@@ -129,6 +133,26 @@ pub(super) fn images(world: &World, p: &Project, args: &[String], io: &mut Io) -
     }
     io.out_str(&table(&text));
     0
+}
+
+/// `docker compose port SERVICE PORT[/PROTO]`: where the service's first container publishes
+/// that port (oracle-137).
+pub(super) fn port(world: &World, p: &Project, args: &[String], io: &mut Io) -> i32 {
+    let operands: Vec<&String> = args.iter().filter(|a| !a.starts_with('-')).collect();
+    let [service, wanted] = operands.as_slice() else { return err(io, "\"docker compose port\" requires 2 arguments") };
+    let proto_flag = args.iter().position(|a| a == "--protocol").and_then(|at| args.get(at + 1)).map_or("tcp", String::as_str);
+    let (port, proto) = wanted.split_once('/').unwrap_or((wanted.as_str(), proto_flag));
+    let Some(c) = chosen(world, p, std::slice::from_ref(service)).into_iter().next() else {
+        return err(io, &format!("service \"{service}\" is not running"));
+    };
+    match c.ports.iter().find(|b| b.container_port.to_string() == port && b.proto == proto) {
+        Some(b) => {
+            let ip = if b.host_ip.is_empty() || b.host_ip == "::" { "0.0.0.0" } else { &b.host_ip };
+            io.out_str(&format!("{ip}:{}\n", b.host_port));
+            0
+        }
+        None => err(io, &format!("no port {port}/{proto} for container {}: ", c.name)),
+    }
 }
 
 /// `docker compose top`: `docker top` for each running container, behind its name.
