@@ -15,6 +15,10 @@ const SHORTHAND_DEPRECATED: &str = "Flag shorthand -h has been deprecated, pleas
 /// Answers `args` (what follows `docker`) when they ask for help; `None` when they do not.
 pub(super) fn answer(args: &[String], io: &mut Io) -> Option<i32> {
     let first = args.first()?;
+    // Most lines ask for no help: they pass without a look at the pages.
+    if first != "help" && !args.iter().any(|a| a.starts_with("--help") || a == "-h") {
+        return None;
+    }
     match first.as_str() {
         // The root's own help flag: the page of the command named after it, if any.
         "--help" | "-h" => {
