@@ -132,7 +132,7 @@ pub fn build_labeled(world: &mut World, sh: &crate::shell::Shell, args: &[String
     let file_name = crate::fs::parent_and_name(&dockerfile_path).1;
     progress.vertex(
         &format!("[internal] load build definition from {file_name}"),
-        &[format!("transferring dockerfile: {} done", dockerfile_transfer(&text, &file_name))],
+        &[format!("transferring dockerfile: {} done", sent_size(&text, &file_name))],
     );
     // `--build-arg NAME=VALUE`, or `NAME` for the client's own variable of that name.
     let given: Vec<(String, String)> = parsed
@@ -197,7 +197,7 @@ pub fn build_labeled(world: &mut World, sh: &crate::shell::Shell, args: &[String
     // A `.dockerignore` is sent with its stat record, as the Dockerfile is; none is 2 bytes.
     let ignore_file = format!("{}/.dockerignore", ctx_dir.trim_end_matches('/'));
     let ignore_sent = match world.read(&user_ctx, &ignore_file) {
-        Ok(d) if !no_context => dockerfile_transfer(&String::from_utf8_lossy(&d.to_vec()), ".dockerignore"),
+        Ok(d) if !no_context => sent_size(&String::from_utf8_lossy(&d.to_vec()), ".dockerignore"),
         _ => "2B".to_string(),
     };
     progress.vertex("[internal] load .dockerignore", &[format!("transferring context: {ignore_sent} done")]);
@@ -215,6 +215,9 @@ pub fn build_labeled(world: &mut World, sh: &crate::shell::Shell, args: &[String
     // What each stage built: its layers, configuration and history.
     let mut built: BTreeMap<usize, (Vec<usize>, ImageConfig, Vec<HistoryEntry>)> = BTreeMap::new();
     let mut current: Option<usize> = None;
+    // The stages one of whose RUNs binds the context (read once, not at each step).
+    let binds_context: Vec<bool> =
+        stages.iter().map(|st| instructions[st.range.clone()].iter().any(Instruction::run_binds_context)).collect();
     let mut shown_bases: Vec<String> = Vec::new();
     let mut step = 0;
     let mut context_loaded = false;
@@ -319,8 +322,7 @@ pub fn build_labeled(world: &mut World, sh: &crate::shell::Shell, args: &[String
                 let from_built = from.and_then(|name| stage_named(&stages, name, stage_no.unwrap_or_default())).and_then(|k| built.get(&k));
                 // The context is loaded before the first step that reads it (before a stage's
                 // first step when one of its RUNs binds it).
-                let stage_binds =
-                    stage_no.is_some_and(|n| instructions[stages[n].range.clone()].iter().any(Instruction::run_binds_context));
+                let stage_binds = stage_no.is_some_and(|n| binds_context[n]);
                 let reads = inst.reads_context() || (stage_binds && !context_loaded) || from.is_some();
                 if matches!(inst.keyword.as_str(), "COPY" | "ADD" | "RUN") && from_built.is_none() && reads {
                     let (vertex, dir, what) = match from.and_then(|n| named.get_key_value(n)) {
@@ -567,7 +569,7 @@ pub fn build_labeled(world: &mut World, sh: &crate::shell::Shell, args: &[String
 /// a compose command that builds (oracle-106).
 /// What BuildKit counts as a file's transfer (the Dockerfile, `.dockerignore`): the file and its
 /// stat record (27 bytes and its name), in go-units' decimal sizes.
-fn dockerfile_transfer(text: &str, file_name: &str) -> String {
+fn sent_size(text: &str, file_name: &str) -> String {
     // An empty file's record has no size and no data follows it.
     let sent = if text.is_empty() { 21 + file_name.len() } else { text.len() + 27 + file_name.len() };
     super::format::human_size(sent as f64, 3)

@@ -170,8 +170,7 @@ pub fn cli(world: &mut World, sh: &mut Shell, args: &[String], io: &mut Io) -> i
         return manage::unknown(io, &sub);
     }
     if let Some(why) = manage::not_simulated(&sub) {
-        io.err_line(&format!("stowage: docker compose {sub} is not simulated: {why}."));
-        return 1;
+        return super::messages::not_simulated(io, &format!("compose {sub}"), why);
     }
     let project = match load(world, sh, &g.all("file"), g.get("project-name"), g.get("env-file")) {
         Ok(p) => p,

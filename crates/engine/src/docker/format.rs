@@ -163,11 +163,20 @@ pub fn label_lookup(labels: &std::collections::BTreeMap<String, String>) -> Valu
 
 /// go-units `HumanSizeWithPrecision`: decimal units and Go's `%.*g`.
 pub fn human_size(size: f64, precision: usize) -> String {
-    let units = ["B", "kB", "MB", "GB", "TB", "PB", "EB", "ZB", "YB"];
+    scaled(size, 1000.0, &["B", "kB", "MB", "GB", "TB", "PB", "EB", "ZB", "YB"], precision)
+}
+
+/// go-units `BytesSize`: binary units and Go's `%.4g` (`476KiB`, `23.54GiB`).
+pub fn bytes_size(size: f64) -> String {
+    scaled(size, 1024.0, &["B", "KiB", "MiB", "GiB", "TiB", "PiB", "EiB", "ZiB", "YiB"], 4)
+}
+
+/// go-units' `CustomSize`: the size in the largest unit it reaches.
+fn scaled(size: f64, base: f64, units: &[&str], precision: usize) -> String {
     let mut s = size;
     let mut i = 0;
-    while s >= 1000.0 && i < units.len() - 1 {
-        s /= 1000.0;
+    while s >= base && i < units.len() - 1 {
+        s /= base;
         i += 1;
     }
     format!("{}{}", go_g(s, precision), units[i])

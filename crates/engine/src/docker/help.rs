@@ -179,11 +179,6 @@ fn specs_of(page: &'static str) -> Vec<Spec> {
     specs
 }
 
-/// The page of `path` (`context`, `swarm update`), for a command that prints it itself.
-pub(super) fn page_of(path: &str) -> Option<&'static str> {
-    page(path)
-}
-
 /// `docker` alone: the root's page, on stderr (exit 0).
 pub(super) fn root_usage(io: &mut Io) -> i32 {
     io.err_str(page("").unwrap_or_default());
@@ -204,8 +199,9 @@ fn is_group(path: &str) -> bool {
         .any(|(at, _)| PAGES.get(at + prefix.len()..).and_then(|rest| rest.lines().next()).is_some_and(|l| l != "--help"))
 }
 
-/// The page Docker prints for `path` (empty: the root's).
-fn page(path: &str) -> Option<&'static str> {
+/// The page Docker prints for `path` (empty: the root's), for a command that prints it
+/// itself too (`docker context`, `swarm update`).
+pub(super) fn page(path: &str) -> Option<&'static str> {
     let start = page_start(path)?;
     let body = PAGES.get(start..)?;
     let len = body.find("\n[exit ").map_or(body.len(), |at| at + 1);

@@ -46,3 +46,13 @@ pub(super) fn read(parsed: &Parsed) -> Result<Resources, String> {
         pids_limit: integer("pids-limit", "--pids-limit")?,
     })
 }
+
+/// `--restart NAME[:COUNT]` as the CLI reads it (run, create, update): the count must be a
+/// number; what the policy means is the daemon's to judge.
+pub(super) fn restart(text: &str) -> Result<(String, Option<i64>), String> {
+    let (name, count) = text.split_once(':').map_or((text, None), |(n, c)| (n, Some(c)));
+    match count.map(str::parse::<i64>).transpose() {
+        Ok(count) => Ok((name.to_string(), count)),
+        Err(_) => Err("invalid restart policy format: maximum retry count must be an integer".into()),
+    }
+}

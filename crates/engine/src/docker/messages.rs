@@ -44,3 +44,9 @@ pub(super) fn find_or_say(world: &crate::world::World, io: &mut Io, name: &str) 
     }
     id
 }
+
+/// A command (or subcommand) the simulation does not run, said with why (exit 1).
+pub(crate) fn not_simulated(io: &mut Io, what: &str, why: &str) -> i32 {
+    io.err_line(&format!("stowage: docker {what} is not simulated: {why}."));
+    1
+}

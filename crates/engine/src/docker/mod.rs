@@ -175,7 +175,7 @@ pub fn cli(world: &mut World, sh: &mut Shell, argv: &[String], io: &mut Io) -> i
         }
         _ => {
             match usage::not_simulated(cmd) {
-                Some(why) => io.err_line(&format!("stowage: docker {cmd} is not simulated: {why}.")),
+                Some(why) => return messages::not_simulated(io, cmd, why),
                 None => {
                     io.err_line(&format!("docker: '{cmd}' is not a docker command."));
                     io.err_line("See 'docker --help'");

@@ -10,7 +10,7 @@ use serde_json::{json, Value};
 
 use super::flags::{self, flag, opt};
 use super::format::{self, tabwrite};
-use super::messages::{arg_count_error, usage_error};
+use super::messages::{arg_count_error, not_simulated, usage_error};
 use crate::shell::{Io, Shell};
 use crate::world::World;
 
@@ -21,13 +21,8 @@ const NOT_A_MANAGER: &str =
 /// A management command without a subcommand prints its help on stderr (exit 0); with an
 /// unknown one, exit 1.
 fn group_usage(io: &mut Io, group: &str, sub: Option<&str>) -> i32 {
-    io.err_str(super::help::page_of(group).unwrap_or_default());
+    io.err_str(super::help::page(group).unwrap_or_default());
     i32::from(sub.is_some())
-}
-
-fn not_simulated(io: &mut Io, what: &str, why: &str) -> i32 {
-    io.err_line(&format!("stowage: docker {what} is not simulated: {why}."));
-    1
 }
 
 pub(super) fn context(sh: &Shell, args: &[String], io: &mut Io) -> i32 {
@@ -239,7 +234,7 @@ pub(super) fn swarm_mode(world: &World, sh: &Shell, group: &str, args: &[String]
         }
         // Without a flag to change, `swarm update` prints its usage (exit 0).
         ("swarm", "update") if rest.is_empty() => {
-            io.out_str(super::help::page_of("swarm update").unwrap_or_default());
+            io.out_str(super::help::page("swarm update").unwrap_or_default());
             0
         }
         ("swarm", "join-token" | "ca" | "update") => manager_refusal(io),
@@ -267,7 +262,7 @@ pub(super) fn swarm_mode(world: &World, sh: &Shell, group: &str, args: &[String]
             }
         }
         ("swarm", other) => group_usage(io, "swarm", Some(other)),
-        (_, other) if super::help::page_of(&format!("{group} {other}")).is_some() => manager_refusal(io),
+        (_, other) if super::help::page(&format!("{group} {other}")).is_some() => manager_refusal(io),
         (_, other) => group_usage(io, group, Some(other)),
     }
 }
@@ -279,7 +274,7 @@ pub(super) fn buildx(world: &mut World, sh: &mut Shell, group: &str, args: &[Str
             return group_usage(io, "builder", None);
         }
         // `docker buildx` alone prints its help on stdout.
-        io.out_str(super::help::page_of("buildx").unwrap_or_default());
+        io.out_str(super::help::page("buildx").unwrap_or_default());
         return 0;
     };
     match sub.as_str() {
@@ -314,7 +309,7 @@ pub(super) fn buildx(world: &mut World, sh: &mut Shell, group: &str, args: &[Str
             io.err_line("ERROR: failed to remove one or more builders");
             1
         }
-        other => match super::help::page_of(&format!("buildx {other}")) {
+        other => match super::help::page(&format!("buildx {other}")) {
             Some(_) => not_simulated(io, &format!("{group} {other}"), "the simulation has one builder, dockerd's own BuildKit"),
             None => group_usage(io, group, Some(other)),
         },

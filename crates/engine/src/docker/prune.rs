@@ -119,6 +119,8 @@ pub(super) fn system_prune(world: &mut World, args: &[String], io: &mut Io) -> i
     let (containers_bytes, containers) = prune_stopped_containers(world, &filter);
     let (volumes_bytes, volumes) = if volumes { volume::prune_unused(world, false, filter.label_pairs()) } else { (0, String::new()) };
     let (images_bytes, images) = image::prune_images(world, all, &filter);
+    // The build cache goes too, its cache mounts with it.
+    world.forget_build_cache_mounts();
     print_prune_result(io, &[&containers, &volumes, &images], containers_bytes + volumes_bytes + images_bytes, 4);
     0
 }

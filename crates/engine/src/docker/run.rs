@@ -317,17 +317,10 @@ fn create(
     }
     // `--restart NAME[:COUNT]`: the CLI reads the count and refuses `--rm` beside a policy; the
     // daemon judges the rest when it creates the container (oracle-89).
-    let restart = parsed.get("restart").map(|r| {
-        let (policy, count) = r.split_once(':').map_or((r, None), |(p, c)| (p, Some(c)));
-        (policy.to_string(), count.map(|c| c.parse::<i64>()))
-    });
-    if let Some((_, Some(Err(_)))) = &restart {
-        return Err(report_run_error(
-            io,
-            cmd,
-            RunError::Cli("invalid restart policy format: maximum retry count must be an integer".into()),
-        ));
-    }
+    let restart = match parsed.get("restart").map(super::limits::restart).transpose() {
+        Ok(restart) => restart,
+        Err(why) => return Err(report_run_error(io, cmd, RunError::Cli(why))),
+    };
     if parsed.has("rm") && restart.as_ref().is_some_and(|(policy, _)| policy != "no") {
         return Err(report_run_error(io, cmd, RunError::Cli("Conflicting options: --restart and --rm".into())));
     }
@@ -464,7 +457,7 @@ fn create(
     spec.interactive = parsed.has("interactive");
     spec.attached = !parsed.has("detach");
     if let Some((policy, count)) = restart {
-        match crate::daemon::spec::restart_policy(&policy, count.and_then(Result::ok)) {
+        match crate::daemon::spec::restart_policy(&policy, count) {
             Ok(policy) => spec.restart = policy,
             Err(why) => return Err(report_run_error(io, cmd, RunError::Daemon(why))),
         }

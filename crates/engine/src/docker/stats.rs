@@ -85,7 +85,7 @@ fn row(c: &Container, given: &str, no_trunc: bool) -> Value {
         "ID": id,
         "Name": c.name,
         "CPUPerc": "0.00%",
-        "MemUsage": format!("{} / {}", bytes_size(usage), bytes_size(limit)),
+        "MemUsage": format!("{} / {}", format::bytes_size(usage as f64), format::bytes_size(limit as f64)),
         "MemPerc": format!("{percent:.2}%"),
         "NetIO": "0B / 0B",
         "BlockIO": "0B / 0B",
@@ -93,21 +93,11 @@ fn row(c: &Container, given: &str, no_trunc: bool) -> Value {
     })
 }
 
-/// go-units `BytesSize`: binary units and Go's `%.4g` (`476KiB`, `23.54GiB`).
-fn bytes_size(size: u64) -> String {
-    let units = ["B", "KiB", "MiB", "GiB", "TiB", "PiB"];
-    let mut value = size as f64;
-    let mut unit = 0;
-    while value >= 1024.0 && unit < units.len() - 1 {
-        value /= 1024.0;
-        unit += 1;
-    }
-    format!("{}{}", format::go_g(value, 4), units[unit])
-}
-
 #[cfg(test)]
 mod tests {
-    use super::bytes_size;
+    fn bytes_size(n: u64) -> String {
+        super::format::bytes_size(n as f64)
+    }
 
     #[test]
     fn sizes_are_written_as_go_units_writes_them() {

@@ -60,17 +60,11 @@ pub(super) fn update(world: &mut World, args: &[String], io: &mut Io) -> i32 {
         io.err_line("you must provide one or more flags when using this command");
         return 1;
     }
-    let restart = match parsed.get("restart") {
-        None => None,
-        Some(text) => {
-            let (name, count) = text.split_once(':').map_or((text, None), |(n, c)| (n, Some(c)));
-            match count.map(str::parse::<i64>).transpose() {
-                Ok(count) => Some((name.to_string(), count)),
-                Err(_) => {
-                    io.err_line("invalid restart policy format: maximum retry count must be an integer");
-                    return 1;
-                }
-            }
+    let restart = match parsed.get("restart").map(super::limits::restart).transpose() {
+        Ok(restart) => restart,
+        Err(why) => {
+            io.err_line(&why);
+            return 1;
         }
     };
     let request = Update { resources, restart, blkio_weight };

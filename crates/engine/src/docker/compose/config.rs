@@ -32,8 +32,7 @@ pub(super) fn config(p: &Project, args: &[String], io: &mut Io) -> i32 {
     };
     // The model is written in YAML only; a service's configuration hash is compose's own.
     if let Some(asked) = parsed.get("format").filter(|f| *f != "yaml").map(|_| "--format json").or(parsed.get("hash").map(|_| "--hash")) {
-        io.err_line(&format!("stowage: docker compose config {asked} is not simulated: the model is written in YAML only."));
-        return 1;
+        return crate::docker::messages::not_simulated(io, &format!("compose config {asked}"), "the model is written in YAML only");
     }
     if parsed.has("services") {
         io.out_str(&lines(dependency_order(p)));
