@@ -8,8 +8,9 @@
 
 use crate::binaries::{self, Binary};
 use crate::clock::epoch;
+use crate::fs::TreeBuilder;
 use crate::fs::{Data, Kind};
-use crate::images::{TreeBuilder, PATH_ENV};
+use crate::images::PATH_ENV;
 use crate::world::{HistoryEntry, ImageConfig, World};
 
 /// One image of the catalog, as the registry describes it.

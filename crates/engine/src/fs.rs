@@ -463,3 +463,54 @@ pub fn resized_holes(holes: &[(u64, u64)], old: u64, new: u64) -> Vec<(u64, u64)
     }
     out
 }
+
+/// Builds directories and files into a layer or tree.
+pub struct TreeBuilder<'a> {
+    pub fs: &'a mut Arena,
+    pub root: InodeId,
+}
+
+impl TreeBuilder<'_> {
+    /// Adds a directory (and missing parents with the same owner and time).
+    pub fn dir(&mut self, path: &str, uid: u32, gid: u32, mode: u32, mtime: i64) -> InodeId {
+        let mut cur = self.root;
+        for c in components(path) {
+            cur = match self.fs.lookup(cur, c) {
+                Some(id) => id,
+                None => {
+                    let id = self.fs.new_dir(uid, gid, mode, mtime);
+                    self.fs.link(cur, c, id);
+                    id
+                }
+            };
+        }
+        let inode = self.fs.get_mut(cur);
+        inode.uid = uid;
+        inode.gid = gid;
+        inode.mode = mode;
+        inode.mtime = mtime;
+        cur
+    }
+
+    pub fn node(&mut self, path: &str, kind: Kind, uid: u32, gid: u32, mode: u32, mtime: i64) -> InodeId {
+        let (parent, name) = parent_and_name(path);
+        let mut cur = self.root;
+        for c in components(&parent) {
+            cur = match self.fs.lookup(cur, c) {
+                Some(id) => id,
+                None => {
+                    let id = self.fs.new_dir(0, 0, 0o755, mtime);
+                    self.fs.link(cur, c, id);
+                    id
+                }
+            };
+        }
+        let id = self.fs.new_node(kind, uid, gid, mode, mtime);
+        self.fs.link(cur, &name, id);
+        id
+    }
+
+    pub fn file(&mut self, path: &str, content: &str, uid: u32, gid: u32, mode: u32, mtime: i64) -> InodeId {
+        self.node(path, Kind::File(Data::from_bytes(content.as_bytes())), uid, gid, mode, mtime)
+    }
+}

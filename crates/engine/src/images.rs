@@ -1,7 +1,7 @@
 //! The canonical start state: host tree, the four built-in images, Docker's directories.
 
 use crate::clock::{epoch, Clock, Ids};
-use crate::fs::{Arena, Data, InodeId, Kind};
+use crate::fs::{Arena, Data, Kind, TreeBuilder};
 use crate::world::{HistoryEntry, Image, ImageConfig, Layer, World};
 use sha2::Digest;
 
@@ -11,58 +11,7 @@ pub const BUSYBOX_APPLETS: [&str; 40] = [
     "hostname", "id", "ln", "ls", "mkdir", "mv", "printf", "pwd", "readlink", "rm", "rmdir", "sed", "sh", "sleep", "sort", "stat", "tail",
     "tar", "test", "touch", "true", "uname", "wc", "whoami",
 ];
-pub const EMPTY_LAYER_DIFF_ID: &str = "sha256:5f70bf18a086007016e948b04aed3b82103a36bea41755b6cddfaf10ace3c6ef";
-
-/// Builds directories and files into a layer or tree.
-pub struct TreeBuilder<'a> {
-    pub fs: &'a mut Arena,
-    pub root: InodeId,
-}
-
-impl TreeBuilder<'_> {
-    /// Adds a directory (and missing parents with the same owner and time).
-    pub fn dir(&mut self, path: &str, uid: u32, gid: u32, mode: u32, mtime: i64) -> InodeId {
-        let mut cur = self.root;
-        for c in crate::fs::components(path) {
-            cur = match self.fs.lookup(cur, c) {
-                Some(id) => id,
-                None => {
-                    let id = self.fs.new_dir(uid, gid, mode, mtime);
-                    self.fs.link(cur, c, id);
-                    id
-                }
-            };
-        }
-        let inode = self.fs.get_mut(cur);
-        inode.uid = uid;
-        inode.gid = gid;
-        inode.mode = mode;
-        inode.mtime = mtime;
-        cur
-    }
-
-    pub fn node(&mut self, path: &str, kind: Kind, uid: u32, gid: u32, mode: u32, mtime: i64) -> InodeId {
-        let (parent, name) = crate::fs::parent_and_name(path);
-        let mut cur = self.root;
-        for c in crate::fs::components(&parent) {
-            cur = match self.fs.lookup(cur, c) {
-                Some(id) => id,
-                None => {
-                    let id = self.fs.new_dir(0, 0, 0o755, mtime);
-                    self.fs.link(cur, c, id);
-                    id
-                }
-            };
-        }
-        let id = self.fs.new_node(kind, uid, gid, mode, mtime);
-        self.fs.link(cur, &name, id);
-        id
-    }
-
-    pub fn file(&mut self, path: &str, content: &str, uid: u32, gid: u32, mode: u32, mtime: i64) -> InodeId {
-        self.node(path, Kind::File(Data::from_bytes(content.as_bytes())), uid, gid, mode, mtime)
-    }
-}
+use crate::daemon::layers::{add_layer, EMPTY_LAYER_DIFF_ID};
 
 /// `/usr/lib/os-release` of Debian 12 (`/etc/os-release` links to it).
 const DEBIAN_OS_RELEASE: &str = "PRETTY_NAME=\"Debian GNU/Linux 12 (bookworm)\"\nNAME=\"Debian GNU/Linux\"\nVERSION_ID=\"12\"\nVERSION=\"12 (bookworm)\"\nVERSION_CODENAME=bookworm\nID=debian\nHOME_URL=\"https://www.debian.org/\"\nSUPPORT_URL=\"https://www.debian.org/support\"\nBUG_REPORT_URL=\"https://bugs.debian.org/\"\n";
@@ -72,36 +21,6 @@ pub const BUSYBOX_GROUP: &str = "root:x:0:\ndaemon:x:1:\nnobody:x:65534:\napp:x:
 
 fn history(created: i64, created_by: &str, empty_layer: bool) -> HistoryEntry {
     HistoryEntry { created, created_by: created_by.into(), empty_layer, comment: "buildkit.dockerfile.v0".into() }
-}
-
-#[allow(clippy::too_many_arguments)]
-/// Adds a layer to the store and links its diff dir under `/var/lib/docker/overlay2/<cache_id>/diff`.
-pub fn add_layer(
-    world_fs: &mut Arena,
-    layers: &mut Vec<Layer>,
-    overlay_dir: InodeId,
-    diff_id: &str,
-    cache_id: &str,
-    link_id: &str,
-    root: InodeId,
-    kept_by_build_cache: bool,
-) -> usize {
-    let (size, _) = world_fs.usage(root);
-    let chain_id = diff_id.to_string();
-    let dir = world_fs.new_dir(0, 0, 0o710, 0);
-    world_fs.link(overlay_dir, cache_id, dir);
-    world_fs.link(dir, "diff", root);
-    layers.push(Layer {
-        diff_id: diff_id.into(),
-        chain_id,
-        cache_id: cache_id.into(),
-        link_id: link_id.into(),
-        root,
-        size,
-        kept_by_build_cache,
-        build_steps: Vec::new(),
-    });
-    layers.len() - 1
 }
 
 impl World {
@@ -160,14 +79,9 @@ impl World {
         h.dir("usr/lib", 0, 0, 0o755, boot);
         h.file("usr/lib/os-release", DEBIAN_OS_RELEASE, 0, 0, 0o644, boot);
         h.node("etc/os-release", Kind::Symlink("../usr/lib/os-release".into()), 0, 0, 0o777, boot);
-        h.dir("var/lib/docker", 0, 0, 0o710, boot);
-        h.dir("var/lib/docker/containers", 0, 0, 0o710, boot);
-        let overlay_dir = h.dir("var/lib/docker/overlay2", 0, 0, 0o710, boot);
-        h.dir("var/lib/docker/overlay2/l", 0, 0, 0o700, boot);
-        h.dir("var/lib/docker/volumes", 0, 0, 0o701, boot);
-        h.node("var/lib/docker/volumes/backingFsBlockDev", Kind::CharDev { major: 254, minor: 0 }, 0, 0, 0o600, boot);
-        h.file("var/lib/docker/volumes/metadata.db", "", 0, 0, 0o600, boot);
         h.node("var/run/docker.sock", Kind::Socket, 0, 111, 0o660, boot);
+        let docker_root = crate::daemon::docker_root::data_root(&mut fs, host_root, boot, seed);
+        let overlay_dir = fs.lookup(docker_root, "overlay2").unwrap_or(docker_root);
 
         let mut layers: Vec<Layer> = Vec::new();
 
@@ -388,6 +302,7 @@ impl World {
                 }
             }
         }
+        crate::daemon::docker_root::chain_image_layers(&mut world);
         for i in 0..world.images().len() {
             let size = world.image_size(i);
             if let Some(im) = world.image_mut(i) {

@@ -146,3 +146,61 @@ pub fn status(p: &StatusOf) -> String {
         bnd = p.cred.bounding.hex(),
     )
 }
+
+/// The json-file log driver's file (`/var/lib/docker/containers/<id>/<id>-json.log`): a JSON
+/// object a line, the line's text with its newline, its stream and when it was written
+/// (a log driver of `none` writes no file content).
+pub fn json_log(c: &Container) -> String {
+    if c.host.log_driver == "none" {
+        return String::new();
+    }
+    let started = c.started_at.unwrap_or(c.created);
+    let mut out = String::new();
+    for (k, (stderr, line)) in c.logs.iter().enumerate() {
+        let at = c.log_times.get(k).copied().unwrap_or(started);
+        let stream = if *stderr { "stderr" } else { "stdout" };
+        out.push_str(&format!(
+            "{{\"log\":\"{}\\n\",\"stream\":\"{stream}\",\"time\":\"{}\"}}\n",
+            json_log_escape(line),
+            crate::clock::rfc3339_nano(at)
+        ));
+    }
+    out
+}
+
+/// The driver's string escaping: JSON's, with `<`, `>` and `&` as `\u003c`… (safe in HTML).
+fn json_log_escape(text: &str) -> String {
+    let mut s = String::new();
+    for ch in text.chars() {
+        match ch {
+            '"' => s.push_str("\\\""),
+            '\\' => s.push_str("\\\\"),
+            '\n' => s.push_str("\\n"),
+            '\r' => s.push_str("\\r"),
+            '<' | '>' | '&' | '\u{2028}' | '\u{2029}' => s.push_str(&format!("\\u{:04x}", ch as u32)),
+            c if (c as u32) < 0x20 => s.push_str(&format!("\\u{:04x}", c as u32)),
+            c => s.push(c),
+        }
+    }
+    s
+}
+
+/// The image store's tags (`/var/lib/docker/image/overlay2/repositories.json`): each
+/// repository's tags and the image each names, keys in order as Go writes a map.
+pub fn repositories_json(world: &World) -> String {
+    let mut repos: std::collections::BTreeMap<String, std::collections::BTreeMap<String, String>> = Default::default();
+    for im in world.images() {
+        for tag in &im.tags {
+            let repo = tag.rsplit_once(':').map(|(r, _)| r).unwrap_or(tag);
+            repos.entry(repo.to_string()).or_default().insert(tag.clone(), im.id.clone());
+        }
+    }
+    let body: Vec<String> = repos
+        .iter()
+        .map(|(repo, tags)| {
+            let inner: Vec<String> = tags.iter().map(|(t, id)| format!("\"{t}\":\"{id}\"")).collect();
+            format!("\"{repo}\":{{{}}}", inner.join(","))
+        })
+        .collect();
+    format!("{{\"Repositories\":{{{}}}}}", body.join(","))
+}

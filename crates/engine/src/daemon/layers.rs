@@ -8,6 +8,9 @@ use sha2::{Digest, Sha256};
 use crate::fs::{InodeId, Kind};
 use crate::world::{Image, Layer, World};
 
+/// The diff id of a layer with no changes (a `WORKDIR` that exists, an empty commit).
+pub const EMPTY_LAYER_DIFF_ID: &str = "sha256:5f70bf18a086007016e948b04aed3b82103a36bea41755b6cddfaf10ace3c6ef";
+
 fn hex(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
@@ -37,7 +40,7 @@ fn tree_digest(world: &World, root: InodeId) -> String {
 /// Stores `root` as a layer on top of `parent_layers`; equal content gives the same layer.
 pub fn store_layer(world: &mut World, parent_layers: &[usize], root: InodeId, kept_by_build_cache: bool) -> usize {
     let diff_id = if world.fs().get(root).entries().map(|e| e.is_empty()).unwrap_or(true) {
-        crate::images::EMPTY_LAYER_DIFF_ID.to_string()
+        EMPTY_LAYER_DIFF_ID.to_string()
     } else {
         tree_digest(world, root)
     };
@@ -52,9 +55,13 @@ pub fn store_layer(world: &mut World, parent_layers: &[usize], root: InodeId, ke
     let now = world.clock().secs();
     world.fs_mut().unpacked_at(root, now);
     let (fs, layers) = world.layer_store();
-    let i = crate::images::add_layer(fs, layers, overlay, &diff_id, &cache_id, &link_id, root, kept_by_build_cache);
+    let i = add_layer(fs, layers, overlay, &diff_id, &cache_id, &link_id, root, kept_by_build_cache);
     if let Some(layer) = world.layer_mut(i) {
         layer.chain_id = chain_id;
+    }
+    let below: Vec<String> = parent_layers.iter().rev().filter_map(|p| world.layers().get(*p)).map(|p| p.link_id.clone()).collect();
+    if let Some(dir) = world.fs().lookup(overlay, &cache_id) {
+        super::docker_root::chain_layer_dir(world.fs_mut(), dir, &below, now);
     }
     i
 }
@@ -92,4 +99,36 @@ pub fn release_layers(world: &mut World, image: &Image) -> Vec<Layer> {
         }
     }
     released
+}
+
+#[allow(clippy::too_many_arguments)]
+/// Adds a layer to the store and links its diff dir under `/var/lib/docker/overlay2/<cache_id>/diff`.
+pub fn add_layer(
+    world_fs: &mut crate::fs::Arena,
+    layers: &mut Vec<Layer>,
+    overlay_dir: InodeId,
+    diff_id: &str,
+    cache_id: &str,
+    link_id: &str,
+    root: InodeId,
+    kept_by_build_cache: bool,
+) -> usize {
+    let (size, _) = world_fs.usage(root);
+    let chain_id = diff_id.to_string();
+    let time = world_fs.get(root).mtime;
+    let dir = world_fs.new_dir(0, 0, 0o710, time);
+    world_fs.link(overlay_dir, cache_id, dir);
+    world_fs.link(dir, "diff", root);
+    crate::daemon::docker_root::register_layer_dir(world_fs, overlay_dir, dir, cache_id, link_id, true, time);
+    layers.push(Layer {
+        diff_id: diff_id.into(),
+        chain_id,
+        cache_id: cache_id.into(),
+        link_id: link_id.into(),
+        root,
+        size,
+        kept_by_build_cache,
+        build_steps: Vec::new(),
+    });
+    layers.len() - 1
 }

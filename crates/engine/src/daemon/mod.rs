@@ -7,6 +7,7 @@
 //! the shell or the CLI above it.
 
 pub(crate) mod container;
+pub(crate) mod docker_root;
 mod error;
 pub(crate) mod host;
 pub(crate) mod images;

@@ -43,7 +43,7 @@ pub(super) fn system_mounts(world: &mut World, c: &Container, secs: i64) -> Resu
     let proc_mount = sys(world.fs_mut(), "/proc", SystemMount::Proc, false, "");
     {
         world.fs_mut().get_mut(proc_mount.root).mode = 0o555;
-        let mut b = crate::images::TreeBuilder { fs: world.fs_mut(), root: proc_mount.root };
+        let mut b = crate::fs::TreeBuilder { fs: world.fs_mut(), root: proc_mount.root };
         b.file("mounts", "", 0, 0, 0o444, secs);
         b.dir("self", 0, 0, 0o555, secs);
         b.file("self/mounts", "", 0, 0, 0o444, secs);
@@ -57,7 +57,7 @@ pub(super) fn system_mounts(world: &mut World, c: &Container, secs: i64) -> Resu
     mounts.push(proc_mount);
     let dev = sys(world.fs_mut(), "/dev", SystemMount::Dev, false, "");
     {
-        let mut b = crate::images::TreeBuilder { fs: world.fs_mut(), root: dev.root };
+        let mut b = crate::fs::TreeBuilder { fs: world.fs_mut(), root: dev.root };
         for d in ["pts", "mqueue"] {
             b.dir(d, 0, 0, 0o755, secs);
         }

@@ -34,6 +34,21 @@ impl World {
         }
     }
 
+    /// overlayfs makes one whiteout per mount and hard-links it for every delete (its work dir
+    /// holds one more link): a container's whiteouts count its upper dir's whiteouts, plus one.
+    /// A whiteout unpacked from an image layer's archive stands alone.
+    fn whiteout_links(&self, loc: &Loc) -> u32 {
+        let layer_id = loc.path.strip_prefix("/var/lib/docker/overlay2/").and_then(|p| p.split('/').next()).unwrap_or_default();
+        let Some(c) = self.containers().iter().find(|c| c.layer_id == layer_id) else { return 1 };
+        let mut count = 1;
+        self.fs().walk(c.upper, "", &mut |_, _, inode| {
+            if matches!(inode.kind, Kind::Whiteout) {
+                count += 1;
+            }
+        });
+        count
+    }
+
     pub fn stat_loc(&self, ns: &Ns, loc: &Loc) -> Stat {
         let id = loc.top();
         let inode = self.fs().get(id);
@@ -49,12 +64,18 @@ impl World {
             }
         }
         if matches!(inode.kind, Kind::Whiteout) {
-            nlink = 3;
+            nlink = self.whiteout_links(loc);
         }
         let (size, blocks) = match (&inode.kind, fs) {
             (Kind::Dir { entries, .. }, FsType::Tmpfs) => (40 + 20 * entries.len() as u64, 0),
             (Kind::Dir { .. }, FsType::Proc | FsType::Sysfs) => (0, 0),
             (Kind::Dir { .. }, _) => (4096, if inode.xattr_block { 8 } else { 4 }),
+            (Kind::File(_), _)
+                if *ns == Ns::Host && loc.path.starts_with("/var/lib/docker/") && self.generated_host_file(loc).is_some() =>
+            {
+                let len = self.generated_host_file(loc).map(|t| t.len() as u64).unwrap_or(0);
+                (len, crate::fs::allocated_kib(len, &[]))
+            }
             (Kind::File(d), _) => (d.len(), crate::fs::allocated_kib(d.len(), &inode.holes)),
             (Kind::Symlink(t), _) => (t.len() as u64, 0),
             _ => (0, 0),
@@ -143,8 +164,23 @@ impl World {
         self.read_loc(ctx, &loc)
     }
 
-    /// Generated files (`/proc/mounts`).
+    /// dockerd's files on the host whose content is kept as state rather than stored: a
+    /// container's json-file log (its output) and the image store's tags.
+    fn generated_host_file(&self, loc: &Loc) -> Option<String> {
+        let rest = loc.path.strip_prefix("/var/lib/docker/")?;
+        if rest == "image/overlay2/repositories.json" {
+            return Some(crate::procfs::repositories_json(self));
+        }
+        let (id, file) = rest.strip_prefix("containers/")?.split_once('/')?;
+        let c = self.containers().iter().find(|c| c.id.as_str() == id)?;
+        (file.strip_suffix("-json.log") == Some(id)).then(|| crate::procfs::json_log(c))
+    }
+
+    /// Generated files (`/proc/mounts`, a container's log on the host).
     fn special_file(&self, ctx: &Ctx, loc: &Loc) -> Option<String> {
+        if ctx.ns == Ns::Host {
+            return self.generated_host_file(loc);
+        }
         let c = self.ns_container(&ctx.ns)?;
         let proc = c.mounts.get(loc.mount?)?.kind == MountKind::System(crate::world::SystemMount::Proc);
         if !proc {

@@ -58,8 +58,45 @@ impl World {
             if let Some((mi, m)) = c.mounts.iter().enumerate().rev().find(|(_, m)| m.target == loc.path) {
                 return Loc { path: loc.path, mount: Some(mi), rel: "/".into(), node: Node::Plain(m.root) };
             }
+        } else if let Some(id) = self.merged_dir_of(&loc) {
+            // The host sees a running container's overlay at its layer dir's `merged`: the
+            // union of its layers, without the mounts of its own namespace.
+            let root = self.root_fs(&Ns::Container(id));
+            let node = Node::Merged(root.layers.iter().enumerate().map(|(p, i)| (p, *i)).collect());
+            return Loc { path: loc.path, mount: None, rel: "/".into(), node };
         }
         loc
+    }
+
+    /// The running container whose overlay is mounted at `loc` on the host, if any.
+    fn merged_dir_of(&self, loc: &Loc) -> Option<crate::world::ContainerId> {
+        let layer_id = loc.path.strip_prefix("/var/lib/docker/overlay2/")?.strip_suffix("/merged")?;
+        let c = self.containers().iter().find(|c| c.layer_id == layer_id)?;
+        let dir = self.fs().lookup(self.fs().lookup(self.overlay_root()?, layer_id)?, "merged")?;
+        (Node::Plain(dir) == loc.node).then(|| c.id.clone())
+    }
+
+    fn overlay_root(&self) -> Option<InodeId> {
+        let docker = self.fs().lookup(self.fs().lookup(self.fs().lookup(self.host_root(), "var")?, "lib")?, "docker")?;
+        self.fs().lookup(docker, "overlay2")
+    }
+
+    /// On the host, the container whose overlay a path walks through its `merged` dir, and the
+    /// path inside that overlay: a write there is the container's write (copied up into its
+    /// upper dir). Its namespace's mounts still apply, which the host's view would not see.
+    pub(super) fn through_merged(&self, ctx: &Ctx, path: &str) -> Option<(Ctx, String)> {
+        // A cheap test first: every write on the host asks.
+        if ctx.ns != Ns::Host || !(path.contains("merged") || ctx.cwd.contains("/merged")) {
+            return None;
+        }
+        let (parent, name) = self.resolve_parent(ctx, path).ok()?;
+        if !matches!(parent.node, Node::Merged(_)) {
+            return None;
+        }
+        let layer_id = parent.path.strip_prefix("/var/lib/docker/overlay2/")?.split('/').next()?;
+        let c = self.containers().iter().find(|c| c.layer_id == layer_id)?;
+        let inner = super::child_path(&parent.rel, &name);
+        Some((Ctx { ns: Ns::Container(c.id.clone()), cred: ctx.cred.clone(), cwd: "/".into(), umask: ctx.umask }, inner))
     }
 
     pub fn is_dir_node(&self, node: &Node) -> bool {

@@ -10,6 +10,9 @@ impl World {
     /// Creates or opens `path` for writing and stores `data` (truncating or appending).
     /// Returns how many bytes were written; a full tmpfs writes what fits and fails with ENOSPC.
     pub fn write_file(&mut self, ctx: &Ctx, path: &str, data: &Data, mode: WriteMode) -> Result<u64, Errno> {
+        if let Some((ctx, path)) = self.through_merged(ctx, path) {
+            return self.write_file(&ctx, &path, data, mode);
+        }
         let (parent, name) = self.resolve_parent(ctx, path)?;
         let existing = self.lookup_child(ctx, &parent, &name);
         let existing = match existing {
@@ -100,6 +103,9 @@ impl World {
     }
 
     pub fn mkdir(&mut self, ctx: &Ctx, path: &str, mode: u32) -> Result<(), Errno> {
+        if let Some((ctx, path)) = self.through_merged(ctx, path) {
+            return self.mkdir(&ctx, &path, mode);
+        }
         let (parent, name) = self.resolve_parent(ctx, path)?;
         if self.lookup_child(ctx, &parent, &name).is_some() {
             return Err(Errno::Exists);
@@ -117,6 +123,9 @@ impl World {
     }
 
     pub fn symlink(&mut self, ctx: &Ctx, target: &str, path: &str) -> Result<(), Errno> {
+        if let Some((ctx, path)) = self.through_merged(ctx, path) {
+            return self.symlink(&ctx, target, &path);
+        }
         let (parent, name) = self.resolve_parent(ctx, path)?;
         if self.lookup_child(ctx, &parent, &name).is_some() {
             return Err(Errno::Exists);
@@ -172,6 +181,9 @@ impl World {
     /// mknod(2): a named pipe, or a device node, which needs CAP_MKNOD (root on the host
     /// and in a container, whose default capabilities keep it unless dropped).
     pub fn mknod(&mut self, ctx: &Ctx, path: &str, kind: Kind, mode: u32) -> Result<(), Errno> {
+        if let Some((ctx, path)) = self.through_merged(ctx, path) {
+            return self.mknod(&ctx, &path, kind, mode);
+        }
         let (parent, name) = self.resolve_parent(ctx, path)?;
         if self.lookup_child(ctx, &parent, &name).is_some() {
             return Err(Errno::Exists);
@@ -189,6 +201,9 @@ impl World {
 
     /// Removes a non-directory (`dir == false`) or an empty directory (`dir == true`).
     pub fn remove(&mut self, ctx: &Ctx, path: &str, dir: bool) -> Result<(), Errno> {
+        if let Some((ctx, path)) = self.through_merged(ctx, path) {
+            return self.remove(&ctx, &path, dir);
+        }
         let (parent, name) = self.resolve_parent(ctx, path)?;
         let loc = self.lookup_child(ctx, &parent, &name).ok_or(Errno::NoEnt)?;
         let is_dir = self.is_dir_node(&loc.node) && !matches!(self.fs().get(loc.top()).kind, Kind::Symlink(_));
@@ -319,6 +334,9 @@ impl World {
 
     /// chmod/chown/utimes: metadata changes (a lower file is copied up whole first).
     pub fn set_meta(&mut self, ctx: &Ctx, path: &str, follow: bool, f: &mut dyn FnMut(&mut crate::fs::Inode)) -> Result<(), Errno> {
+        if let Some((ctx, path)) = self.through_merged(ctx, path) {
+            return self.set_meta(&ctx, &path, follow, f);
+        }
         let loc = self.resolve(ctx, path, follow)?;
         self.set_meta_loc(ctx, &loc, f)
     }

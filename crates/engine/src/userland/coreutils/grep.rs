@@ -5,7 +5,8 @@ use super::{read_input, Proc};
 use crate::fs::FileType;
 
 pub(super) fn grep(p: &mut Proc, args: &[String]) -> i32 {
-    let mut pattern: Option<String> = None;
+    // `-e` may come more than once: a line matches if any pattern does.
+    let mut patterns: Vec<String> = Vec::new();
     let mut files = Vec::new();
     let (mut invert, mut count, mut quiet, mut ignore, mut only_names, mut number, mut fixed, mut extended) =
         (false, false, false, false, false, false, false, false);
@@ -56,22 +57,22 @@ pub(super) fn grep(p: &mut Proc, args: &[String]) -> i32 {
         // `--` ends the options: what follows is the pattern (unless -e gave one) and files.
         if a == "--" {
             let mut operands = args.iter().skip(i + 1).cloned();
-            if pattern.is_none() {
-                pattern = operands.next();
+            if patterns.is_empty() {
+                patterns.extend(operands.next());
             }
             files.extend(operands);
             break;
         }
         if a == "-e" {
-            pattern = args.get(i + 1).cloned();
+            patterns.extend(args.get(i + 1).cloned());
             i += 2;
             continue;
         }
-        if a.starts_with('-') && a.len() > 1 && pattern.is_none()
+        if a.starts_with('-') && a.len() > 1 && patterns.is_empty()
             || (a.starts_with('-')
                 && a.len() > 1
                 && files.is_empty()
-                && pattern.is_some()
+                && !patterns.is_empty()
                 && a.chars().skip(1).all(|c| "vcqilnFEsrRwhHo".contains(c)))
         {
             for c in a.chars().skip(1) {
@@ -92,14 +93,16 @@ pub(super) fn grep(p: &mut Proc, args: &[String]) -> i32 {
                     _ => {}
                 }
             }
-        } else if pattern.is_none() {
-            pattern = Some(a.clone());
+        } else if patterns.is_empty() {
+            patterns.push(a.clone());
         } else {
             files.push(a.clone());
         }
         i += 1;
     }
-    let Some(pattern) = pattern else {
+    // A pattern of several lines is that many patterns.
+    let patterns: Vec<String> = patterns.iter().flat_map(|p| p.split('\n').map(str::to_string).collect::<Vec<_>>()).collect();
+    let Some(pattern) = patterns.first().cloned() else {
         if p.gnu {
             p.io.err_line("Usage: grep [OPTION]... PATTERNS [FILE]...");
             p.io.err_line("Try 'grep --help' for more information.");
@@ -107,11 +110,7 @@ pub(super) fn grep(p: &mut Proc, args: &[String]) -> i32 {
         }
         return p.busybox_usage();
     };
-    let compiled = if extended || fixed {
-        crate::userland::coreutils::Regex::new(&pattern, fixed, ignore)
-    } else {
-        crate::userland::coreutils::Regex::basic(&pattern, ignore)
-    };
+    let compiled = crate::userland::coreutils::Regex::any_of(&patterns, !(extended || fixed), fixed, ignore);
     let re = match compiled {
         Some(r) => r,
         None => {

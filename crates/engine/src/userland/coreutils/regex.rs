@@ -36,6 +36,25 @@ impl Regex {
         Self::compile(&translate(pattern, true)?, ignore_case)
     }
 
+    /// Any of several patterns (`grep -e A -e B`); one pattern is that pattern. Several with a
+    /// back-reference among them are not matched (none of the tools' lines needs it).
+    pub fn any_of(patterns: &[String], basic: bool, fixed: bool, ignore_case: bool) -> Option<Regex> {
+        match patterns {
+            [one] if basic => Self::basic(one, ignore_case),
+            [one] => Self::new(one, fixed, ignore_case),
+            many => {
+                let mut bodies = Vec::new();
+                for p in many {
+                    if !fixed && has_back_reference(p) {
+                        return None;
+                    }
+                    bodies.push(if fixed { regex_lite::escape(p) } else { translate(p, basic)? });
+                }
+                Self::compile(&bodies.iter().map(|b| format!("(?:{b})")).collect::<Vec<_>>().join("|"), ignore_case)
+            }
+        }
+    }
+
     fn compile(body: &str, ignore_case: bool) -> Option<Regex> {
         let flags = if ignore_case { "(?i)" } else { "" };
         regex_lite::Regex::new(&format!("{flags}{body}")).ok().map(|inner| Regex { inner: Inner::Lite(inner) })

@@ -518,10 +518,14 @@ pub(super) fn sed(p: &mut Proc, args: &[String]) -> i32 {
     }
     let mut run = Run { program: &program, hold: String::new(), last_re: None, ranges: vec![None; program.len()], line_no: 0 };
     let mut status = 0;
-    let mut out = String::new();
+    let mut out = Output::default();
     let mut lines: Vec<(usize, String)> = Vec::new();
+    // The last line of the input when no newline ends it: printed without one (GNU's and
+    // busybox's sed both keep a file's missing newline).
+    let mut unterminated = None;
     for (k, (_, text)) in texts.iter().enumerate() {
         lines.extend(text.lines().map(|l| (k, l.to_string())));
+        unterminated = (!text.is_empty() && !text.ends_with('\n')).then(|| lines.len() - 1);
     }
     let mut at = 0;
     let mut quit = false;
@@ -530,6 +534,7 @@ pub(super) fn sed(p: &mut Proc, args: &[String]) -> i32 {
         let is_last = |at: usize| if separate { lines.get(at + 1).is_none_or(|(f, _)| *f != file) } else { at + 1 == lines.len() };
         let mut space = lines[at].1.clone();
         run.line_no += 1;
+        let chomped = |at: usize| unterminated != Some(at);
         let mut appended = Vec::new();
         let mut substituted = false;
         let mut pc = 0;
@@ -553,7 +558,7 @@ pub(super) fn sed(p: &mut Proc, args: &[String]) -> i32 {
                         if substitute(&mut space, &r, rep, *global, *nth) {
                             substituted = true;
                             if *print {
-                                out.push_str(&format!("{space}\n"));
+                                out.line(&space, chomped(at));
                             }
                         }
                     }
@@ -562,22 +567,22 @@ pub(super) fn sed(p: &mut Proc, args: &[String]) -> i32 {
                     flow = Flow::Delete;
                     break;
                 }
-                Cmd::Print => out.push_str(&format!("{space}\n")),
+                Cmd::Print => out.line(&space, chomped(at)),
                 Cmd::Quit(code, print) => {
                     flow = Flow::Quit(*code, *print);
                     break;
                 }
                 Cmd::Append(t) => appended.push(t.clone()),
-                Cmd::Insert(t) => out.push_str(&format!("{t}\n")),
+                Cmd::Insert(t) => out.line(t, true),
                 Cmd::Change(t) => {
                     // In a range, the text replaces the range: it comes at its last line.
                     if run.ranges[pc].is_none() || program[pc].to.is_none() && program[pc].to_plus.is_none() {
-                        out.push_str(&format!("{t}\n"));
+                        out.line(t, true);
                     }
                     flow = Flow::Delete;
                     break;
                 }
-                Cmd::LineNumber => out.push_str(&format!("{}\n", run.line_no)),
+                Cmd::LineNumber => out.line(&run.line_no.to_string(), true),
                 Cmd::Translate(a, b) => {
                     space = space.chars().map(|c| a.iter().position(|x| *x == c).map_or(c, |k| b[k])).collect();
                 }
@@ -593,10 +598,10 @@ pub(super) fn sed(p: &mut Proc, args: &[String]) -> i32 {
                     }
                     if matches!(program[pc].cmd, Cmd::Next) {
                         if !quiet {
-                            out.push_str(&format!("{space}\n"));
+                            out.line(&space, chomped(at));
                         }
                         for t in appended.drain(..) {
-                            out.push_str(&format!("{t}\n"));
+                            out.line(&t, true);
                         }
                         at += 1;
                         space = lines[at].1.clone();
@@ -640,34 +645,56 @@ pub(super) fn sed(p: &mut Proc, args: &[String]) -> i32 {
             Flow::Delete => {}
             Flow::Continue => {
                 if !quiet {
-                    out.push_str(&format!("{space}\n"));
+                    out.line(&space, chomped(at));
                 }
             }
             Flow::Quit(code, print) => {
                 if print && !quiet {
-                    out.push_str(&format!("{space}\n"));
+                    out.line(&space, chomped(at));
                 }
                 status = code;
                 quit = true;
             }
         }
         for t in appended {
-            out.push_str(&format!("{t}\n"));
+            out.line(&t, true);
         }
         // In place, each file gets its own output when its last line is done.
         if in_place && (is_last(at) || quit) {
             let name = texts[file].0.clone();
             if name != "-" {
-                if let Err(e) = p.world.write_file(&p.ctx, &name, &Data::from_bytes(out.as_bytes()), WriteMode::Truncate) {
+                if let Err(e) = p.world.write_file(&p.ctx, &name, &Data::from_bytes(out.text.as_bytes()), WriteMode::Truncate) {
                     p.err(&format!("couldn't open temporary file {name}: {e}"));
                     return 4;
                 }
-                out.clear();
+                out = Output::default();
             }
             run.line_no = 0;
         }
         at += 1;
     }
-    p.out(&out);
+    p.out(&out.text);
     status
+}
+
+/// sed's output: a line printed without its newline (the input's unterminated last line)
+/// gets one only when more output follows.
+#[derive(Default)]
+struct Output {
+    text: String,
+    missing_newline: bool,
+}
+
+impl Output {
+    fn line(&mut self, line: &str, newline: bool) {
+        if std::mem::take(&mut self.missing_newline) {
+            self.text.push('\n');
+        }
+        self.text.push_str(line);
+        if newline {
+            self.text.push('\n');
+        } else {
+            self.missing_newline = true;
+        }
+    }
 }
