@@ -21,7 +21,7 @@ pub fn data_root(fs: &mut Arena, host_root: InodeId, boot: i64, seed: u64) -> In
     d.dir("buildkit", 0, 0, 0o711, boot);
     for (name, mode, size, used) in [
         ("cache.db", 0o600, 262_144, 256),
-        ("containerdmeta.db", 0o644, 1_048_576, 616),
+        ("containerdmeta.db", 0o644, 1_048_576, 608),
         ("history.db", 0o600, 524_288, 512),
         ("metadata_v2.db", 0o600, 131_072, 128),
         ("snapshots.db", 0o600, 65_536, 64),

@@ -467,6 +467,13 @@ impl Shell {
             io.append(&inner, |err| err);
             return flow;
         }
+        // Both streams to one place: the commands' writes arrive in the order they ran.
+        if out_dest == err_dest {
+            for segment in inner.segments() {
+                self.route(world, "", &segment.bytes, &out_dest, io);
+            }
+            return flow;
+        }
         self.route(world, "", &inner.out, &out_dest, io);
         self.route(world, "", &inner.err, &err_dest, io);
         flow
@@ -533,6 +540,19 @@ impl Shell {
                 return Flow::Next;
             }
         };
+        // `exec` with redirections only: they stand for the rest of the shell.
+        if argv.len() == 1 && argv[0] == "exec" && !s.redirs.is_empty() {
+            self.standing_redirs.extend(s.redirs.iter().filter(|r| r.op != RedirOp::HereDoc && r.op != RedirOp::In).map(|r| Redir {
+                op: match r.op.clone() {
+                    RedirOp::Out => RedirOp::Append,
+                    RedirOp::OutErr => RedirOp::AppendErr,
+                    other => other,
+                },
+                ..r.clone()
+            }));
+            self.status = 0;
+            return Flow::Next;
+        }
         let inherited = stdin.is_none();
         let mut cmd_io = Io::default();
         (cmd_io.stdin, cmd_io.stdin_file) = stdin.unwrap_or_else(|| (std::mem::take(&mut io.stdin), io.stdin_file));
@@ -574,9 +594,14 @@ impl Shell {
         }
         io.carry_times(&cmd_io);
         let name = argv[0].rsplit('/').next().unwrap_or("").to_string();
-        // A shell sent both streams to one place (`bash -c '…' 2>&1`): its commands' writes
-        // arrive in the order they ran (its trace between their output: oracle-53).
-        if out_dest == err_dest && matches!(name.as_str(), "bash" | "sh" | "ash" | "dash") {
+        // Both streams sent to one place (`2>&1`): the writes arrive in the order the program
+        // made them (a shell's trace between its commands' output: oracle-53; GNU tools that
+        // name a missing file between the others' lines: oracle-139). Not a container's own
+        // two streams through `docker run`/`exec`/`start`: the daemon copies each on its own,
+        // and the recordings show stdout's first (oracle-53).
+        let container_streams =
+            name == "docker" && matches!(argv.get(1).map(String::as_str), Some("run" | "exec" | "start" | "attach" | "compose"));
+        if out_dest == err_dest && !container_streams {
             for segment in cmd_io.segments() {
                 self.route(world, &name, &segment.bytes, &out_dest, io);
             }
@@ -593,7 +618,8 @@ impl Shell {
         let mut out = Dest::Out;
         let mut err = Dest::Err;
         let mut stdin = None;
-        for r in redirs {
+        let standing = self.standing_redirs.clone();
+        for r in standing.iter().chain(redirs) {
             if r.op == RedirOp::HereDoc {
                 // The text is one word: it is not split or globbed.
                 match self.expand_single(world, &r.target, io) {
@@ -708,8 +734,8 @@ impl Shell {
             return;
         }
         match dest {
-            Dest::Out => io.out.extend_from_slice(data),
-            Dest::Err => io.err.extend_from_slice(data),
+            Dest::Out => io.write_out(data),
+            Dest::Err => io.write_err(data),
             Dest::Null => {}
             Dest::File(path) => {
                 if let Err(e) = world.write_file(&self.ctx, path, &Data::from_bytes(data), WriteMode::Append) {

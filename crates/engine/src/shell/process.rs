@@ -198,6 +198,9 @@ pub struct Shell {
     pub(super) detached_exec: bool,
     /// The program a sleeping shell waits in (`sleep 1`).
     pub(super) asleep_in: Option<Vec<String>>,
+    /// What `exec` without a command redirected for good (`exec 2>&1`): every command after
+    /// it starts from them (a file it named is appended to, opened once by `exec`).
+    pub(super) standing_redirs: Vec<super::ast::Redir>,
 }
 
 impl Shell {
@@ -253,6 +256,7 @@ impl Shell {
             producers_asleep: Vec::new(),
             asleep_in: None,
             detached_exec: false,
+            standing_redirs: Vec::new(),
         }
     }
 

@@ -7,6 +7,8 @@ use crate::fs::FileType;
 pub(super) fn grep(p: &mut Proc, args: &[String]) -> i32 {
     // `-e` may come more than once: a line matches if any pattern does.
     let mut patterns: Vec<String> = Vec::new();
+    // -s: files that cannot be read are not named (the status still says so).
+    let mut silent = false;
     let mut files = Vec::new();
     let (mut invert, mut count, mut quiet, mut ignore, mut only_names, mut number, mut fixed, mut extended) =
         (false, false, false, false, false, false, false, false);
@@ -88,6 +90,7 @@ pub(super) fn grep(p: &mut Proc, args: &[String]) -> i32 {
                     'o' => only_matching = true,
                     'w' => words = true,
                     'r' | 'R' => recursive = true,
+                    's' => silent = true,
                     'h' => names_shown = Some(false),
                     'H' => names_shown = Some(true),
                     _ => {}
@@ -135,7 +138,12 @@ pub(super) fn grep(p: &mut Proc, args: &[String]) -> i32 {
     // With context, groups of lines that do not touch are separated by `--`, across files too.
     let mut printed_any = false;
     for f in inputs {
-        let Some(d) = read_input(p, &f) else {
+        // -q stops at the first line found: the files after it are not opened.
+        if quiet && found {
+            break;
+        }
+        let data = if silent && f != "-" { p.world.read(&p.ctx, &f).ok().map(|d| super::limited(&d)) } else { read_input(p, &f) };
+        let Some(d) = data else {
             status_err = true;
             continue;
         };
@@ -205,7 +213,8 @@ pub(super) fn grep(p: &mut Proc, args: &[String]) -> i32 {
             p.out(&format!("{f}\n"));
         }
     }
-    if status_err && !found {
+    // An unreadable file makes the status 2 even with lines found, unless -q found one.
+    if status_err && !(quiet && found) {
         2
     } else if found {
         0

@@ -744,6 +744,13 @@ fn read_input(p: &mut Proc, path: &str) -> Option<Vec<u8>> {
             if p.gnu && matches!(p.name.as_str(), "head" | "tail" | "csplit" | "fmt") {
                 let q = p.q(path);
                 p.err(&format!("cannot open {q} for reading: {e}"));
+            } else if p.gnu && p.name == "sed" {
+                p.err(&format!("can't read {path}: {e}"));
+            } else if p.gnu && p.name == "sort" {
+                p.err(&format!("cannot read: {path}: {e}"));
+            } else if !p.gnu && matches!(p.name.as_str(), "grep" | "sed" | "sort" | "cut" | "head" | "wc") {
+                // busybox's tools that open with fopen_or_warn name the file alone (oracle-139).
+                p.err(&format!("{path}: {e}"));
             } else if p.gnu {
                 p.err(&format!("{path}: {e}"));
             } else {

@@ -512,8 +512,13 @@ pub(super) fn sed(p: &mut Proc, args: &[String]) -> i32 {
     let inputs = if files.is_empty() { vec!["-".to_string()] } else { files };
     let separate = separate || in_place;
     let mut texts = Vec::new();
+    // A file that cannot be read is told and skipped; the status says so at the end.
+    let mut unread = false;
     for f in &inputs {
-        let Some(d) = read_input(p, f) else { return 2 };
+        let Some(d) = read_input(p, f) else {
+            unread = true;
+            continue;
+        };
         texts.push((f.clone(), String::from_utf8_lossy(&d).into_owned()));
     }
     let mut run = Run { program: &program, hold: String::new(), last_re: None, ranges: vec![None; program.len()], line_no: 0 };
@@ -674,7 +679,11 @@ pub(super) fn sed(p: &mut Proc, args: &[String]) -> i32 {
         at += 1;
     }
     p.out(&out.text);
-    status
+    match (unread, status) {
+        (true, 0) if p.gnu => 2,
+        (true, 0) => 1,
+        _ => status,
+    }
 }
 
 /// sed's output: a line printed without its newline (the input's unterminated last line)
