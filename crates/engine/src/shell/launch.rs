@@ -331,6 +331,7 @@ fn find_exec(world: &mut World, sh: &mut Shell, gnu: bool, applet: &str, argv: &
     for step in steps {
         match step {
             coreutils::find::Step::Out(bytes) => io.write_out(&bytes),
+            coreutils::find::Step::Err(line) => io.err_line(&line),
             coreutils::find::Step::Exec(command, batch) => {
                 if let Exit::Code(c) = exec(world, sh, &command, env, io) {
                     if c != 0 && batch {

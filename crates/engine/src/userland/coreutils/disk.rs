@@ -425,7 +425,12 @@ fn du_tree(
     lines: &mut Vec<(String, u64)>,
 ) -> u64 {
     let Ok(st) = p.world.stat(&p.ctx, path, false) else { return 0 };
-    let own = if st.nlink > 1 && st.ftype != FileType::Dir && !seen.insert(st.ino.0) {
+    // An operand met before (the same file named twice, or a hard link of one counted) is
+    // passed over: not counted, not printed (oracle-139).
+    if depth == 0 && !seen.insert(st.ino.0) {
+        return 0;
+    }
+    let own = if depth > 0 && st.nlink > 1 && st.ftype != FileType::Dir && !seen.insert(st.ino.0) {
         0
     } else if how.apparent {
         st.size

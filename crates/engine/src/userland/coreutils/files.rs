@@ -8,6 +8,7 @@ use super::{has, split_opts, Proc};
 
 pub(super) fn mkdir(p: &mut Proc, args: &[String]) -> i32 {
     let mut parents = false;
+    let mut verbose = false;
     let mut mode: Option<u32> = None;
     let mut ops = Vec::new();
     let mut i = 0;
@@ -24,8 +25,11 @@ pub(super) fn mkdir(p: &mut Proc, args: &[String]) -> i32 {
                 return 1;
             }
             i += 1;
+        } else if a == "--verbose" {
+            verbose = true;
         } else if a.strip_prefix('-').is_some_and(|c| !c.is_empty() && c.chars().all(|c| c == 'p' || c == 'v')) {
             parents = parents || a.contains('p');
+            verbose = verbose || a.contains('v');
         } else {
             ops.push(a.clone());
         }
@@ -55,6 +59,11 @@ pub(super) fn mkdir(p: &mut Proc, args: &[String]) -> i32 {
                             r = Err(e);
                             break;
                         }
+                        if verbose {
+                            // busybox names a parent it made with the slash that follows it.
+                            let last = acc.trim_end_matches('/') == op.trim_end_matches('/');
+                            created(p, if last || p.gnu { acc.clone() } else { format!("{acc}/") });
+                        }
                     }
                     Err(e) => {
                         r = Err(e);
@@ -64,7 +73,11 @@ pub(super) fn mkdir(p: &mut Proc, args: &[String]) -> i32 {
             }
             r
         } else {
-            p.world.mkdir(&p.ctx, &op, 0o777)
+            let made = p.world.mkdir(&p.ctx, &op, 0o777);
+            if made.is_ok() && verbose {
+                created(p, op.clone());
+            }
+            made
         };
         match res {
             Ok(()) => {
@@ -83,10 +96,27 @@ pub(super) fn mkdir(p: &mut Proc, args: &[String]) -> i32 {
     status
 }
 
+/// mkdir -v: a directory it made, in the dialect's words.
+fn created(p: &mut Proc, dir: String) {
+    let line = if p.gnu { format!("mkdir: created directory {}", p.q(&dir)) } else { format!("created directory: '{dir}'") };
+    p.out_line(&line);
+}
+
+/// rm -v: what went, in the dialect's words (busybox puts a colon after "directory").
+fn removed(p: &mut Proc, path: &str, dir: bool) {
+    let line = match (p.gnu, dir) {
+        (true, false) => format!("removed {}", p.q(path)),
+        (true, true) => format!("removed directory {}", p.q(path)),
+        (false, false) => format!("removed '{path}'"),
+        (false, true) => format!("removed directory: '{path}'"),
+    };
+    p.out_line(&line);
+}
+
 /// Removes `path` and everything under it, saying what it could not remove: the entry itself,
 /// not the directories above it that stay because of it (GNU rm's order: `cannot remove
 /// 'tree/keep/a'`, then nothing for `tree`). Whether all of it went.
-fn remove_tree(p: &mut Proc, path: &str) -> bool {
+fn remove_tree(p: &mut Proc, path: &str, verbose: bool) -> bool {
     let refused = |p: &mut Proc, e: Errno| {
         let q = p.q(path);
         p.err_dialect(&format!("cannot remove {q}: {e}"), &format!("can't remove '{path}': {e}"));
@@ -105,14 +135,19 @@ fn remove_tree(p: &mut Proc, path: &str) -> bool {
         let mut all = true;
         for (n, _) in entries {
             let child = if path.ends_with('/') { format!("{path}{n}") } else { format!("{path}/{n}") };
-            all &= remove_tree(p, &child);
+            all &= remove_tree(p, &child, verbose);
         }
         if !all {
             return false;
         }
     }
     match p.world.remove(&p.ctx, path, is_dir) {
-        Ok(()) => true,
+        Ok(()) => {
+            if verbose {
+                removed(p, path, is_dir);
+            }
+            true
+        }
         Err(e) => refused(p, e),
     }
 }
@@ -121,6 +156,7 @@ pub(super) fn rm(p: &mut Proc, args: &[String]) -> i32 {
     let (opts, ops) = split_opts(args);
     let force = has(&opts, "-f", "--force");
     let recursive = has(&opts, "-r", "--recursive") || has(&opts, "-R", "");
+    let verbose = has(&opts, "-v", "--verbose");
     if ops.is_empty() {
         if force {
             return 0;
@@ -135,12 +171,18 @@ pub(super) fn rm(p: &mut Proc, args: &[String]) -> i32 {
             Err(e) => Err(e),
             Ok(s) if s.ftype == FileType::Dir && !recursive => Err(Errno::IsDir),
             Ok(s) if s.ftype == FileType::Dir => {
-                if !remove_tree(p, &op) {
+                if !remove_tree(p, &op, verbose) {
                     status = 1;
                 }
                 continue;
             }
-            Ok(_) => p.world.remove(&p.ctx, &op, false),
+            Ok(_) => {
+                let gone = p.world.remove(&p.ctx, &op, false);
+                if gone.is_ok() && verbose {
+                    removed(p, &op, false);
+                }
+                gone
+            }
         };
         if let Err(e) = res {
             let q = p.q(&op);
@@ -159,11 +201,16 @@ pub(super) fn rmdir(p: &mut Proc, args: &[String]) -> i32 {
         return p.usage();
     }
     let parents = has(&opts, "-p", "--parents");
+    let verbose = has(&opts, "-v", "--verbose");
     let mut status = 0;
     for op in ops {
         let mut dir = op.trim_end_matches('/').to_string();
         let mut parent = false;
         loop {
+            if verbose {
+                let q = if p.gnu { p.q(&dir) } else { format!("'{dir}'") };
+                p.out_line(&format!("rmdir: removing directory, {q}"));
+            }
             // The root itself cannot go: the vfs says it is busy, as the kernel does.
             if let Err(e) = p.world.remove(&p.ctx, &dir, true) {
                 let q = p.q(&dir);
@@ -404,6 +451,17 @@ fn allowed_targets(
 ) -> (Vec<(String, String)>, i32) {
     let mut status = 0;
     let mut pairs = Vec::new();
+    // Several sources need a directory to go into: GNU refuses before it starts (oracle-139);
+    // busybox tries each in turn, under the name given.
+    let dst = &ops[ops.len() - 1];
+    if ops.len() > 2 && p.gnu && !p.world.stat(&p.ctx, dst, true).is_ok_and(|st| st.ftype == FileType::Dir) {
+        let q = p.q(dst);
+        match p.world.stat(&p.ctx, dst, true) {
+            Ok(_) => p.err(&format!("target {q} is not a directory")),
+            Err(e) => p.err(&format!("target {q}: {e}")),
+        }
+        return (pairs, 1);
+    }
     for (s, target) in copy_targets(p, ops) {
         if refused_into_itself(p, &s, &target, gnu, busybox) {
             status = 1;
@@ -421,7 +479,7 @@ fn copy_targets(p: &Proc, ops: &[String]) -> Vec<(String, String)> {
     let dst_is_dir = p.world.stat(&p.ctx, dst, true).map(|s| s.ftype == FileType::Dir).unwrap_or(false);
     srcs.iter()
         .map(|s| {
-            let target = if dst_is_dir {
+            let target = if dst_is_dir || srcs.len() > 1 {
                 format!("{}/{}", dst.trim_end_matches('/'), s.trim_end_matches('/').rsplit('/').next().unwrap_or(s))
             } else {
                 dst.clone()
@@ -474,7 +532,7 @@ pub(super) fn mv(p: &mut Proc, args: &[String]) -> i32 {
             // Like mv(1): copy, then remove the source.
             res = copy_path(p, s, &target, CopyHow { recursive: true, preserve: true, sparse: true, verbose: false });
             // What cannot be removed from the source is said by remove_tree.
-            if res.is_ok() && !remove_tree(p, s) {
+            if res.is_ok() && !remove_tree(p, s, false) {
                 status = 1;
                 continue;
             }

@@ -13,6 +13,8 @@ use super::Proc;
 /// What find does, in order: print, or have a command run.
 pub enum Step {
     Out(Vec<u8>),
+    /// A complaint, told in its place among the paths printed (oracle-139).
+    Err(String),
     /// A command to run; `true` for `{} +`, whose failure fails find.
     Exec(Vec<String>, bool),
 }
@@ -387,7 +389,7 @@ fn eval(p: &mut Proc, e: &Expr, path: &str, st: &Stat, prune: &mut bool, walk: &
                 Ok(()) => true,
                 Err(err) => {
                     let msg = if p.gnu { format!("cannot delete {}: {err}", p.lq(path)) } else { format!("{path}: {err}") };
-                    p.err(&msg);
+                    walk.steps.push(Step::Err(format!("{}: {msg}", p.name)));
                     walk.status = 1;
                     false
                 }
@@ -434,7 +436,7 @@ fn visit(p: &mut Proc, e: &Expr, path: &str, depth: usize, limits: (Option<usize
             }
             Err(err) => {
                 let msg = if p.gnu { format!("{}: {err}", p.lq(path)) } else { format!("{path}: {err}") };
-                p.err(&msg);
+                walk.steps.push(Step::Err(format!("{}: {msg}", p.name)));
                 walk.status = 1;
             }
         }
@@ -492,9 +494,10 @@ pub fn find_steps(p: &mut Proc, args: &[String]) -> (Vec<Step>, i32) {
     let mut walk = Walk { steps: Vec::new(), pending: Vec::new(), quit: false, status: 0 };
     for root in roots {
         if !p.world.exists(&p.ctx, &root) && p.world.stat(&p.ctx, &root, false).is_err() {
+            // GNU quotes the path as a value, in curly quotes.
             let msg =
-                if p.gnu { format!("{}: No such file or directory", p.q(&root)) } else { format!("{root}: No such file or directory") };
-            p.err(&msg);
+                if p.gnu { format!("{}: No such file or directory", p.lq(&root)) } else { format!("{root}: No such file or directory") };
+            walk.steps.push(Step::Err(format!("{}: {msg}", p.name)));
             walk.status = 1;
             continue;
         }
@@ -512,8 +515,10 @@ pub fn find_steps(p: &mut Proc, args: &[String]) -> (Vec<Step>, i32) {
 pub(super) fn find(p: &mut Proc, args: &[String]) -> i32 {
     let (steps, status) = find_steps(p, args);
     for step in steps {
-        if let Step::Out(bytes) = step {
-            p.io.write_out(&bytes);
+        match step {
+            Step::Out(bytes) => p.io.write_out(&bytes),
+            Step::Err(line) => p.io.err_line(&line),
+            Step::Exec(..) => {}
         }
     }
     status

@@ -24,11 +24,12 @@ fn type_letter(ftype: FileType) -> char {
 
 /// `drwxr-xr-x` for a stat.
 pub fn mode_string(st: &Stat) -> String {
-    let t = type_letter(st.ftype);
-    let m = st.mode;
+    format!("{}{}", type_letter(st.ftype), permission_string(st.mode))
+}
+
+/// `rwxr-xr-x`: owner, group, other, with setuid/setgid/sticky shown in the x column.
+pub fn permission_string(m: u32) -> String {
     let mut s = String::new();
-    s.push(t);
-    // Owner, group, other: rwx, with setuid/setgid/sticky shown in the x column.
     for (shift, special, mark) in [(6, 0o4000, 's'), (3, 0o2000, 's'), (0, 0o1000, 't')] {
         let bits = (m >> shift) & 7;
         s.push(if bits & 4 != 0 { 'r' } else { '-' });

@@ -8,6 +8,8 @@ use super::{has, split_opts, walk_paths, Proc};
 pub(super) fn chmod(p: &mut Proc, args: &[String]) -> i32 {
     let (opts, ops) = split_opts(args);
     let recursive = has(&opts, "-R", "--recursive");
+    let verbose = has(&opts, "-v", "--verbose");
+    let changes = has(&opts, "-c", "--changes");
     if ops.len() < 2 {
         return p.usage();
     }
@@ -33,6 +35,9 @@ pub(super) fn chmod(p: &mut Proc, args: &[String]) -> i32 {
                 Err(e) => {
                     let q = p.q(&t);
                     p.err_dialect(&format!("cannot access {q}: {e}"), &format!("{t}: {e}"));
+                    if verbose && p.gnu {
+                        p.out_line(&format!("{q} could not be accessed"));
+                    }
                     status = 1;
                     continue;
                 }
@@ -58,10 +63,46 @@ pub(super) fn chmod(p: &mut Proc, args: &[String]) -> i32 {
                 let q = p.q(&t);
                 p.err_dialect(&format!("changing permissions of {q}: {e}"), &format!("{t}: {e}"));
                 status = 1;
+            } else if verbose || (changes && new_mode & 0o7777 != st.mode & 0o7777) {
+                let line = mode_change(p, &t, st.mode, new_mode, verbose);
+                p.out_line(&line);
             }
         }
     }
     status
+}
+
+/// chmod -v/-c: GNU's `changed from … to …` or `retained as …`; busybox's `changed to …`
+/// (which -v says of a mode left as it was, too).
+fn mode_change(p: &Proc, path: &str, old: u32, new: u32, verbose: bool) -> String {
+    let shown = |m: u32| format!("{:04o} ({})", m & 0o7777, super::ls::permission_string(m));
+    if !p.gnu {
+        return format!("mode of '{path}' changed to {}", shown(new));
+    }
+    let q = p.q(path);
+    if old & 0o7777 == new & 0o7777 && verbose {
+        format!("mode of {q} retained as {}", shown(new))
+    } else {
+        format!("mode of {q} changed from {} to {}", shown(old), shown(new))
+    }
+}
+
+/// GNU chown/chgrp -v: the owner (and group) a file kept or had changed, by name.
+fn owner_change(p: &Proc, path: &str, old: (u32, u32), new: (Option<u32>, Option<u32>)) -> String {
+    let user = |u: u32| users::user_name(p.world, &p.ctx, u).unwrap_or_else(|| u.to_string());
+    let group = |g: u32| users::group_name(p.world, &p.ctx, g).unwrap_or_else(|| g.to_string());
+    let (nu, ng) = (new.0.unwrap_or(old.0), new.1.unwrap_or(old.1));
+    let (what, before, after) = match new {
+        (Some(_), Some(_)) => ("ownership", format!("{}:{}", user(old.0), group(old.1)), format!("{}:{}", user(nu), group(ng))),
+        (Some(_), None) => ("ownership", user(old.0), user(nu)),
+        _ => ("group", group(old.1), group(ng)),
+    };
+    let q = p.q(path);
+    if before == after {
+        format!("{what} of {q} retained as {after}")
+    } else {
+        format!("changed {what} of {q} from {before} to {after}")
+    }
 }
 
 /// Octal or symbolic (`u+x`, `go-w`, `a=r`) modes.
@@ -117,6 +158,7 @@ pub fn parse_mode(spec: &str, current: u32, is_dir: bool) -> Option<u32> {
 pub(super) fn chown(p: &mut Proc, args: &[String]) -> i32 {
     let (opts, ops) = split_opts(args);
     let recursive = has(&opts, "-R", "--recursive");
+    let verbose = has(&opts, "-v", "--verbose") && p.gnu;
     if ops.len() < 2 {
         return p.usage();
     }
@@ -165,14 +207,19 @@ pub(super) fn chown(p: &mut Proc, args: &[String]) -> i32 {
                     if !allowed {
                         Err(Errno::Perm)
                     } else {
-                        p.world.set_meta(&p.ctx, &t, follow, &mut |i| {
+                        let done = p.world.set_meta(&p.ctx, &t, follow, &mut |i| {
                             if let Some(u) = uid {
                                 i.uid = u;
                             }
                             if let Some(g) = gid {
                                 i.gid = g;
                             }
-                        })
+                        });
+                        if done.is_ok() && verbose {
+                            let line = owner_change(p, &t, (st.uid, st.gid), (uid, gid));
+                            p.out_line(&line);
+                        }
+                        done
                     }
                 }
                 Err(e) => Err(e),

@@ -349,13 +349,6 @@ pub fn run(p: &mut Proc, args: &[String]) -> i32 {
                     members.extend(added);
                 }
             }
-            if stripped {
-                p.io.err_line(if p.gnu {
-                    "tar: Removing leading `/' from member names"
-                } else {
-                    "tar: removing leading '/' from member names"
-                });
-            }
             let mut bytes = encode_as(&members, Format::Gnu);
             if p.gnu {
                 // GNU tar writes whole records of 20 blocks.
@@ -370,13 +363,34 @@ pub fn run(p: &mut Proc, args: &[String]) -> i32 {
             if verbose {
                 let names: String = members.iter().map(|m| format!("{}\n", m.name)).collect();
                 if file.as_deref().is_none_or(|f| f == "-") {
-                    p.io.err.extend_from_slice(names.as_bytes());
+                    p.io.write_err(names.as_bytes());
                 } else {
-                    p.io.out.extend_from_slice(names.as_bytes());
+                    p.io.write_out(names.as_bytes());
                 }
             }
+            // In the order tar says them: the names as it adds them, the leading-slash warning
+            // at the first absolute name, what it could not add, then its verdict (oracle-139).
+            if stripped {
+                p.io.err_line(if p.gnu {
+                    "tar: Removing leading `/' from member names"
+                } else {
+                    "tar: removing leading '/' from member names"
+                });
+            }
             for (path, e) in &errors {
-                p.io.err_line(&format!("tar: {path}: {e}"));
+                if p.gnu {
+                    let verb = if p.world.stat(&p.ctx, path, false).is_err() { "Cannot stat" } else { "Cannot open" };
+                    p.io.err_line(&format!("tar: {path}: {verb}: {e}"));
+                } else {
+                    p.io.err_line(&format!("tar: {path}: {e}"));
+                }
+            }
+            if !errors.is_empty() {
+                p.io.err_line(if p.gnu {
+                    "tar: Exiting with failure status due to previous errors"
+                } else {
+                    "tar: error exit delayed from previous errors"
+                });
             }
             match file.as_deref() {
                 None | Some("-") => p.io.out.extend_from_slice(&bytes),

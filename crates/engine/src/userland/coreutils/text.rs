@@ -118,9 +118,23 @@ pub(super) fn head_tail(p: &mut Proc, args: &[String]) -> i32 {
         files.push("-".into());
     }
     let head = p.name == "head";
+    let mut status = 0;
+    // busybox tail opens every file first, saying which it cannot, and heads the rest only
+    // when more than one opened (oracle-139).
+    if !p.gnu && !head {
+        let mut opened = Vec::new();
+        for f in files {
+            if f == "-" || p.world.read(&p.ctx, &f).is_ok() {
+                opened.push(f);
+            } else {
+                let _ = read_input(p, &f);
+                status = 1;
+            }
+        }
+        files = opened;
+    }
     let headers = headers.unwrap_or(files.len() > 1);
     let mut named = 0;
-    let mut status = 0;
     for f in files {
         // `==> NAME <==` above each file's lines, a blank line between them.
         let mut header = |p: &mut Proc| {
@@ -177,9 +191,40 @@ pub(super) fn wc(p: &mut Proc, args: &[String]) -> i32 {
     let (opts, files) = split_opts(args);
     let only: Vec<char> = opts.iter().filter_map(|o| o.chars().nth(1)).filter(|c| "lwc".contains(*c)).collect();
     let inputs = if files.is_empty() { vec!["-".to_string()] } else { files.clone() };
+    let columns = if only.is_empty() { 3 } else { ['l', 'w', 'c'].iter().filter(|k| only.contains(k)).count() };
+    // GNU sizes its columns by the files' total size, known before it reads any (7 wide when
+    // one input is stdin), except a single count of a single input; busybox uses fixed widths
+    // (oracle-40). Each file's line is written once it is counted (oracle-139).
+    let single = columns == 1 && inputs.len() == 1;
+    let width = if !p.gnu {
+        9
+    } else if single {
+        1
+    } else {
+        let mut regular_bytes = 0u64;
+        for f in &inputs {
+            if f != "-" {
+                regular_bytes += p.world.stat(&p.ctx, f, true).map(|st| st.size).unwrap_or(0);
+            } else if p.io.stdin_file.is_some() {
+                regular_bytes += p.io.stdin.len() as u64;
+            }
+        }
+        let digits = regular_bytes.max(1).to_string().len();
+        if inputs.iter().any(|f| f == "-") && p.io.stdin_file.is_none() {
+            digits.max(7)
+        } else {
+            digits
+        }
+    };
+    let line = |counts: &[usize], name: &str| {
+        if single {
+            format!("{}{name}\n", counts[0])
+        } else {
+            counts.iter().map(|v| format!("{v:>width$}")).collect::<Vec<_>>().join(" ") + name + "\n"
+        }
+    };
     let mut status = 0;
-    let mut rows: Vec<(Vec<usize>, String)> = Vec::new();
-    let mut regular_bytes = 0u64;
+    let mut totals = vec![0usize; columns];
     for f in &inputs {
         let opaque = if f == "-" { None } else { p.world.read(&p.ctx, f).ok().filter(|d| matches!(d, Data::Opaque(_))).map(|d| d.len()) };
         let Some(d) = (if opaque.is_some() { Some(Vec::new()) } else { read_input(p, f) }) else {
@@ -189,47 +234,19 @@ pub(super) fn wc(p: &mut Proc, args: &[String]) -> i32 {
         let l = d.iter().filter(|b| **b == b'\n').count();
         let w = String::from_utf8_lossy(&d).split_whitespace().count();
         let c = opaque.map(|n| n as usize).unwrap_or(d.len());
-        if f != "-" || p.io.stdin_file.is_some() {
-            regular_bytes += c as u64;
-        }
-        let counts =
+        let counts: Vec<usize> =
             [('l', l), ('w', w), ('c', c)].into_iter().filter(|(k, _)| only.is_empty() || only.contains(k)).map(|(_, v)| v).collect();
+        for (t, v) in totals.iter_mut().zip(&counts) {
+            *t += v;
+        }
         // Stdin named on the line is listed as `-`; read by default, it has no name.
-        rows.push((counts, if files.is_empty() { String::new() } else { format!(" {f}") }));
+        let text = line(&counts, &if files.is_empty() { String::new() } else { format!(" {f}") });
+        p.out(&text);
     }
     if inputs.len() > 1 {
-        let columns = rows.first().map_or(0, |(c, _)| c.len());
-        let totals = (0..columns).map(|i| rows.iter().map(|(c, _)| c[i]).sum()).collect();
-        rows.push((totals, " total".to_string()));
+        let text = line(&totals, " total");
+        p.out(&text);
     }
-    // GNU sizes its columns by the files' total size (7 wide when one input is stdin), except
-    // a single count of a single input; busybox uses fixed widths (oracle-40).
-    let single = rows.first().is_some_and(|(c, _)| c.len() == 1);
-    let width = if p.gnu {
-        if single && inputs.len() == 1 {
-            1
-        } else {
-            let digits = regular_bytes.max(1).to_string().len();
-            if inputs.iter().any(|f| f == "-") && p.io.stdin_file.is_none() {
-                digits.max(7)
-            } else {
-                digits
-            }
-        }
-    } else {
-        9
-    };
-    let mut out = String::new();
-    for (counts, name) in rows {
-        let line = if single && inputs.len() == 1 {
-            format!("{}{name}", counts[0])
-        } else {
-            counts.iter().map(|v| format!("{v:>width$}")).collect::<Vec<_>>().join(" ") + &name
-        };
-        out.push_str(&line);
-        out.push('\n');
-    }
-    p.out(&out);
     status
 }
 
@@ -305,8 +322,12 @@ pub(super) fn cut(p: &mut Proc, args: &[String]) -> i32 {
     };
     let wanted = |n: usize| ranges.iter().any(|(f, t)| (*f..=*t).contains(&n));
     let inputs = if files.is_empty() { vec!["-".to_string()] } else { files };
+    let mut status = 0;
     for f in inputs {
-        let Some(d) = read_input(p, &f) else { return 1 };
+        let Some(d) = read_input(p, &f) else {
+            status = 1;
+            continue;
+        };
         for line in String::from_utf8_lossy(&d).lines() {
             if kind != 'f' {
                 let picked: String = line.chars().enumerate().filter(|(n, _)| wanted(n + 1)).map(|(_, c)| c).collect();
@@ -321,5 +342,5 @@ pub(super) fn cut(p: &mut Proc, args: &[String]) -> i32 {
             }
         }
     }
-    0
+    status
 }
