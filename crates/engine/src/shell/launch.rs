@@ -632,25 +632,46 @@ fn run_shell(world: &mut World, sh: &mut Shell, flavor: Flavor, argv: &[String],
 }
 
 fn sudo(world: &mut World, sh: &mut Shell, argv: &[String], env: &[String], io: &mut Io) -> Exit {
-    let mut args = &argv[1..];
-    while let Some(a) = args.first() {
-        if a.starts_with('-') && a != "-" {
-            if let Some(foreign) = getopt::first_foreign(std::slice::from_ref(a), "") {
-                io.err.extend(getopt::message("sudo", &foreign));
-                io.err_line(usage::SUDO);
-                return Exit::Code(1);
-            }
-            args = &args[1..];
-        } else {
-            break;
-        }
-    }
+    let Some((how, args)) = sudo_options(&argv[1..], io) else { return Exit::Code(1) };
+    let args = &args[..];
     if args.is_empty() {
+        // `sudo -k` and `sudo -v` (no password is kept, none is asked for) do nothing more.
+        if how.alone_ok {
+            return Exit::Code(0);
+        }
         io.err_line("usage: sudo -h | -K | -k | -V");
         return Exit::Code(1);
     }
     let mut root = sh.clone();
     root.ctx.cred = Cred::root();
+    if how.user.is_some() || how.group.is_some() {
+        // `-g` alone keeps the user who asked.
+        let own = sh.ctx.cred.uid.to_string();
+        let spec = how.user.as_deref().unwrap_or(&own);
+        let spec = spec.strip_prefix('#').unwrap_or(spec);
+        let Ok((mut cred, home)) = crate::users::resolve_user(world, &root.ctx, spec) else {
+            io.err_line(&format!("sudo: unknown user {spec}"));
+            io.err_line("sudo: error initializing audit plugin sudoers_audit");
+            return Exit::Code(1);
+        };
+        if let Some(g) = &how.group {
+            let Some(gid) = crate::users::gid_of(world, &root.ctx, g) else {
+                io.err_line(&format!("sudo: unknown group {g}"));
+                io.err_line("sudo: error initializing audit plugin sudoers_audit");
+                return Exit::Code(1);
+            };
+            let rest: Vec<u32> = cred.groups.iter().copied().filter(|x| *x != gid).collect();
+            cred.gid = gid;
+            cred.groups = std::iter::once(gid).chain(rest).collect();
+        }
+        root.ctx.cred = cred;
+        root.vars.insert("HOME".into(), home);
+    }
+    // `-i`: a login shell of the target user, in its home; `-s`: a shell, where it is.
+    if how.login {
+        let home = if root.ctx.cred.uid == 0 { "/root".to_string() } else { root.vars.get("HOME").cloned().unwrap_or_default() };
+        root.ctx.cwd = home;
+    }
     let name = args[0].clone();
     if builtins::is_builtin(&name) && !matches!(name.as_str(), "echo" | "printf" | "pwd" | "true" | "false" | "test" | "[") {
         io.err_line(&format!("sudo: {name}: command not found"));
@@ -663,6 +684,80 @@ fn sudo(world: &mut World, sh: &mut Shell, argv: &[String], env: &[String], io: 
             Exit::Code(1)
         }
     }
+}
+
+/// What sudo's options ask for.
+#[derive(Default)]
+struct SudoHow {
+    user: Option<String>,
+    group: Option<String>,
+    login: bool,
+    /// `-k`, `-K` or `-v`: nothing to run is fine.
+    alone_ok: bool,
+}
+
+/// sudo's options (`-u USER`, `-g GROUP`, `-i`, `-s`, and those that change nothing here:
+/// `-H -E -n -k -v -S -P -b`), and the command after them; a wrong one refused with sudo's
+/// words and usage.
+fn sudo_options(args: &[String], io: &mut Io) -> Option<(SudoHow, Vec<String>)> {
+    let mut how = SudoHow::default();
+    let mut i = 0;
+    let refuse = |io: &mut Io, first: String| {
+        io.err_line(&first);
+        io.err_line(usage::SUDO);
+    };
+    while let Some(a) = args.get(i) {
+        i += 1;
+        if a == "--" {
+            break;
+        }
+        if let Some(v) = a.strip_prefix("--user=") {
+            how.user = Some(v.to_string());
+            continue;
+        }
+        if let Some(v) = a.strip_prefix("--group=") {
+            how.group = Some(v.to_string());
+            continue;
+        }
+        let Some(cluster) = a.strip_prefix('-').filter(|c| !c.is_empty() && !a.starts_with("--")) else {
+            i -= 1;
+            break;
+        };
+        let mut chars = cluster.char_indices();
+        while let Some((at, c)) = chars.next() {
+            match c {
+                'u' | 'g' => {
+                    let inline = cluster.get(at + 1..).unwrap_or_default();
+                    let value = if inline.is_empty() {
+                        i += 1;
+                        args.get(i - 1).cloned()
+                    } else {
+                        Some(inline.to_string())
+                    };
+                    let Some(value) = value else {
+                        refuse(io, format!("sudo: option requires an argument -- '{c}'"));
+                        return None;
+                    };
+                    if c == 'u' {
+                        how.user = Some(value);
+                    } else {
+                        how.group = Some(value);
+                    }
+                    break;
+                }
+                'i' => how.login = true,
+                'k' | 'K' | 'v' => how.alone_ok = true,
+                's' | 'H' | 'E' | 'n' | 'S' | 'P' | 'b' | 'A' | 'B' | 'N' => {}
+                other => {
+                    // getopt walks bytes: a non-ASCII letter is refused by its first byte.
+                    io.err.extend(getopt::message("sudo", &getopt::Foreign::Short(getopt::first_byte(other))));
+                    io.err_line(usage::SUDO);
+                    return None;
+                }
+            }
+        }
+    }
+    Some((how, args.get(i..).unwrap_or_default().to_vec()))
 }
 
 /// The main process's shell context inside container `id`.

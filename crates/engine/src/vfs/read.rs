@@ -145,6 +145,8 @@ impl World {
                 }
                 Ok(d.clone())
             }
+            // open(2) checks read permission before read(2) finds a directory.
+            Kind::Dir { .. } if !may(inode.uid, inode.gid, inode.mode, true, &ctx.cred, Access::Read) => Err(Errno::Access),
             Kind::Dir { .. } => Err(Errno::IsDir),
             Kind::CharDev { major: 1, minor: 3 } => Ok(Data::empty()),
             Kind::CharDev { major: 1, minor: 5 } => Ok(Data::Opaque(1 << 20)),

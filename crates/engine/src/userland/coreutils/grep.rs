@@ -231,9 +231,15 @@ fn tree_files(p: &mut Proc, root: &str) -> Vec<String> {
     if !is_dir {
         return vec![root.to_string()];
     }
+    // A directory it may not read stays in the list: reading it says so (oracle-140).
+    let unreadable = |p: &Proc, path: &str| p.world.resolve(&p.ctx, path, false).and_then(|l| p.world.list(&p.ctx, &l)).is_err();
     super::walk_paths(p, root)
         .into_iter()
-        .filter(|path| p.world.stat(&p.ctx, path, false).is_ok_and(|st| st.ftype == FileType::File))
+        .filter(|path| match p.world.stat(&p.ctx, path, false) {
+            Ok(st) if st.ftype == FileType::File => true,
+            Ok(st) if st.ftype == FileType::Dir => unreadable(p, path),
+            _ => false,
+        })
         .collect()
 }
 

@@ -229,6 +229,12 @@ pub(super) fn wc(p: &mut Proc, args: &[String]) -> i32 {
         let opaque = if f == "-" { None } else { p.world.read(&p.ctx, f).ok().filter(|d| matches!(d, Data::Opaque(_))).map(|d| d.len()) };
         let Some(d) = (if opaque.is_some() { Some(Vec::new()) } else { read_input(p, f) }) else {
             status = 1;
+            // GNU counts a directory it could open but not read as empty.
+            if p.gnu && p.world.read(&p.ctx, f).err() == Some(crate::fs::Errno::IsDir) {
+                let zeros = vec![0; columns];
+                let text = line(&zeros, &format!(" {f}"));
+                p.out(&text);
+            }
             continue;
         };
         let l = d.iter().filter(|b| **b == b'\n').count();
