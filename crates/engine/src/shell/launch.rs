@@ -723,8 +723,7 @@ fn sudo_options(args: &[String], io: &mut Io) -> Option<(SudoHow, Vec<String>)> 
             i -= 1;
             break;
         };
-        let mut chars = cluster.char_indices();
-        while let Some((at, c)) = chars.next() {
+        for (at, c) in cluster.char_indices() {
             match c {
                 'u' | 'g' => {
                     let inline = cluster.get(at + 1..).unwrap_or_default();

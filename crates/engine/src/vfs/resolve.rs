@@ -217,6 +217,20 @@ impl World {
         self.child_loc(&ctx.ns, parent, name)
     }
 
+    /// Where a change at `path` lands: on the host, a volume's `_data` is that volume (the
+    /// learner writing it with `sudo` from outside).
+    pub(super) fn place_at(&self, ctx: &Ctx, loc_mount: Option<usize>, path: &str) -> Place {
+        if ctx.ns == Ns::Host {
+            let volume = path.strip_prefix("/var/lib/docker/volumes/").and_then(|rest| rest.split_once("/_data"));
+            if let Some((name, _)) = volume.filter(|(_, rest)| rest.is_empty() || rest.starts_with('/')) {
+                if self.volumes().get(name).is_some() {
+                    return Place::Volume { name: name.to_string() };
+                }
+            }
+        }
+        self.place_of(ctx, loc_mount)
+    }
+
     pub(super) fn place_of(&self, ctx: &Ctx, loc_mount: Option<usize>) -> Place {
         match (&ctx.ns, loc_mount) {
             (Ns::Host, _) => Place::Host,

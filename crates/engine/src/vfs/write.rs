@@ -51,7 +51,7 @@ impl World {
                 if mode != WriteMode::Append {
                     inode.holes.clear();
                 }
-                let place = self.place_of(ctx, loc.mount);
+                let place = self.place_at(ctx, loc.mount, &loc.path);
                 self.emit(Event::FileWritten { place, path: loc.path.clone(), bytes: written });
                 if full {
                     return Err(self.deny_no_space(ctx, loc.mount, &loc.path));
@@ -63,8 +63,8 @@ impl World {
                 let (new_data, written, full) = self.fit(ctx, parent.mount, &Data::empty(), data, WriteMode::Truncate)?;
                 let dir = self.writable_dir(ctx, &parent)?;
                 self.create_node(ctx, dir, &name, Kind::File(new_data), 0o666 & !ctx.umask);
-                let place = self.place_of(ctx, parent.mount);
                 let full_path = parent.child_path(&name);
+                let place = self.place_at(ctx, parent.mount, &full_path);
                 self.emit(Event::FileWritten { place, path: full_path.clone(), bytes: written });
                 if full {
                     return Err(self.deny_no_space(ctx, parent.mount, &full_path));
@@ -169,7 +169,7 @@ impl World {
 
     /// A new entry changes what its place holds: told as a write of nothing.
     fn emit_new_entry(&mut self, ctx: &Ctx, parent: &Loc, name: &str) {
-        let place = self.place_of(ctx, parent.mount);
+        let place = self.place_at(ctx, parent.mount, &parent.child_path(name));
         self.emit(Event::FileWritten { place, path: parent.child_path(name), bytes: 0 });
     }
 
@@ -231,7 +231,7 @@ impl World {
                 return Err(Errno::NotEmpty);
             }
         }
-        let place = self.place_of(ctx, loc.mount);
+        let place = self.place_at(ctx, loc.mount, &loc.path);
         match &loc.node {
             Node::Plain(_) => {
                 let pdir = parent.top();
