@@ -503,6 +503,11 @@ impl<'t, 'a> State<'t, 'a> {
                     },
                 }
             }
+            // Docker's raw retry runs on values taken out of `map[string]interface {}`: Go
+            // names their static type.
+            other if self.opts.missing_key == MissingKey::Error && !matches!(other, Val::Nil) => {
+                self.fail(format!("can't evaluate field {} in type interface {{}}", name))
+            }
             other => self.fail(format!("can't evaluate field {} in type {}", name, other.type_name())),
         }
     }

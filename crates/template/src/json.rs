@@ -40,7 +40,8 @@ fn encode_val(out: &mut String, v: &Val, omit: &[String]) {
             for (k, e) in m.iter() {
                 // A lookup method (`.Label "key"`) is a method, not data: `json` leaves it out.
                 let method = e.get(crate::LOOKUP_MARKER).is_some();
-                if (e.as_str() == Some("") && omit.iter().any(|o| o == k)) || k.as_str() == crate::STRUCT_MARKER || method {
+                if ((e.as_str() == Some("") || e.is_null()) && omit.iter().any(|o| o == k)) || k.as_str() == crate::STRUCT_MARKER || method
+                {
                     continue;
                 }
                 if !first {

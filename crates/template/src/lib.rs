@@ -185,9 +185,10 @@ pub struct Options {
     /// Execution stops with an error once the output would exceed this
     /// many bytes.
     pub max_output: usize,
-    /// Object members that `json` leaves out when they hold an empty string:
-    /// the fields Docker's Go structs tag `omitempty` (e.g. a mount's `Name`
-    /// and `Driver`), which templates still read as `""`.
+    /// Object members that `json` leaves out when they hold an empty string
+    /// or null: the fields Docker's Go structs tag `omitempty` (e.g. a mount's
+    /// `Name` and `Driver`, a container's `SizeRw`), which templates still read
+    /// as `""` or `<nil>`.
     pub omit_empty: Vec<String>,
 }
 

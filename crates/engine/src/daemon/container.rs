@@ -202,12 +202,19 @@ pub(crate) fn create(world: &mut World, spec: &ContainerSpec) -> Result<Containe
         Some((path, args)) => (path.clone(), args.to_vec()),
         None => ("sh".to_string(), Vec::new()),
     };
-    let mut env = image.config.env.clone();
+    // dockerd's merge: the user's variables first, then the image's they do not set (oracle-141).
+    let mut env: Vec<String> = Vec::new();
     for e in &spec.env {
         let kv = if e.contains('=') { e.clone() } else { format!("{e}=") };
         let k = kv.split('=').next().unwrap_or("").to_string();
         env.retain(|x| !x.starts_with(&format!("{k}=")));
         env.push(kv);
+    }
+    for e in &image.config.env {
+        let k = e.split('=').next().unwrap_or("");
+        if !env.iter().any(|x| x.split('=').next() == Some(k)) {
+            env.push(e.clone());
+        }
     }
     let labels = spec.labels.clone();
     let binds: Vec<String> = spec.volumes.iter().filter(|r| !matches!(r.source, Source::Volume(None))).map(|r| r.raw.clone()).collect();

@@ -2,10 +2,78 @@
 
 use serde_json::Value;
 
+/// Fields Docker's structs tag `omitempty` that templates still read: `json` leaves them out
+/// when empty.
+const OMITTED_WHEN_EMPTY: &[&str] = &["Name", "Driver", "SizeRw", "SizeRootFs", "Node", "Health"];
+
+/// Fields of the inspect structs that `omitempty` leaves out of the JSON (container and image
+/// Config, State, HostConfig, a volume's): a template reads them as their zero value, not as
+/// a field the struct lacks.
+const TYPED_BUT_OMITTED: &[&str] = &[
+    "Healthcheck",
+    "ArgsEscaped",
+    "NetworkDisabled",
+    "MacAddress",
+    "StopSignal",
+    "StopTimeout",
+    "Shell",
+    "OnBuild",
+    "Health",
+    "SizeRw",
+    "SizeRootFs",
+    "Node",
+    "Status",
+    "UsageData",
+    "ClusterVolume",
+    "Annotations",
+    "Mounts",
+    "Init",
+    "Metadata",
+    "Parent",
+    "Comment",
+    "Author",
+    "DockerVersion",
+    "Variant",
+    "OsVersion",
+    "OSVersion",
+    "OsFeatures",
+    "Descriptor",
+];
+
 /// Renders one value with a user template; `Err` carries Docker's message.
 pub fn render(template: &str, data: &Value) -> Result<String, String> {
-    let opts = stowage_template::Options::default().omit_empty(&["Name", "Driver"]);
+    let opts = stowage_template::Options::default().omit_empty(OMITTED_WHEN_EMPTY);
     stowage_template::render_with(template, &with_go_zero_values(data), &opts).map_err(|e| e.to_string())
+}
+
+/// An inspect document through a user template, as the CLI runs it: on its typed struct
+/// first; a field the struct does not have fails there. `docker inspect` then retries on
+/// the raw JSON with `missingkey=error` (`map has no entry for key`); `docker volume inspect`
+/// names its type (`typed`: `volume.Volume`) instead (oracle-141).
+fn render_doc(template: &str, data: &Value, typed: Option<&str>) -> Result<String, String> {
+    let filled = with_go_zero_values(data);
+    let strict = stowage_template::Options::default().omit_empty(OMITTED_WHEN_EMPTY).missing_key(stowage_template::MissingKey::Error);
+    match stowage_template::render_with(template, &filled, &strict) {
+        Ok(s) => Ok(s),
+        Err(e) => {
+            let message = e.to_string();
+            let Some(key) = message.split("map has no entry for key \"").nth(1).and_then(|k| k.split('"').next()) else {
+                return Err(message);
+            };
+            // A field Docker's structs have but leave out of the JSON when empty is there.
+            if TYPED_BUT_OMITTED.contains(&key) {
+                return render(template, data);
+            }
+            match typed {
+                // A typed struct lacks only its own fields; in its maps a missing key is no value.
+                Some(t) if filled.get(key).is_none() => {
+                    Err(message.replace(&format!("map has no entry for key \"{key}\""), &format!("can't evaluate field {key} in type {t}")))
+                }
+                Some(_) => render(template, data),
+                None => Err(message),
+            }
+        }
+    }
 }
 
 /// Docker runs templates on Go structs: a mount's `Name` and `Driver` exist (as `""`) even
@@ -54,6 +122,19 @@ fn with_go_zero_values(data: &Value) -> Value {
             }
         }
     }
+    // A container's State is a struct (`{running true false …}`), its health a nil pointer
+    // without a health check; the size fields and Node are nil pointers unless asked for.
+    if data.get("State").is_some() && data.get("HostConfig").is_some() {
+        if let Some(Value::Object(state)) = data.get_mut("State") {
+            state.insert(stowage_template::STRUCT_MARKER.into(), Value::Bool(true));
+            state.entry("Health").or_insert(Value::Null);
+        }
+        if let Value::Object(doc) = &mut data {
+            for key in ["SizeRw", "SizeRootFs", "Node"] {
+                doc.entry(key).or_insert(Value::Null);
+            }
+        }
+    }
     // `Config.Volumes` is a map of empty structs: `map[/data:{}]`.
     if let Some(Value::Object(vols)) = data.get_mut("Config").and_then(|c| c.get_mut("Volumes")) {
         for v in vols.values_mut() {
@@ -70,7 +151,7 @@ fn with_go_zero_values(data: &Value) -> Value {
 pub fn render_list(format: &str, rows: &[Value], headers: &[(&str, &str)]) -> Result<String, String> {
     let lf = stowage_template::list_format(format);
     let tpl = stowage_template::Template::parse(&lf.template).map_err(|e| e.to_string())?;
-    let opts = stowage_template::Options::default().omit_empty(&["Name", "Driver"]);
+    let opts = stowage_template::Options::default().omit_empty(OMITTED_WHEN_EMPTY);
     let mut text = String::new();
     // `{{json .}}` (and `--format json`) marshals the row as the CLI's formatter contexts do.
     if lf.template.trim() == "{{json .}}" && !lf.table {
@@ -207,13 +288,13 @@ pub fn go_g(v: f64, p: usize) -> String {
 /// Prints inspect documents: a 4-space indented JSON array, or one formatted line each.
 /// Prints inspect documents, as JSON or through a template. A template that fails on a
 /// document ends the output there: an empty line, then Docker's message; `false` then.
-pub fn print_docs(io: &mut crate::shell::Io, docs: &[Value], format_flag: Option<&str>) -> bool {
+pub fn print_docs(io: &mut crate::shell::Io, docs: &[Value], format_flag: Option<&str>, typed: Option<&str>) -> bool {
     match format_flag {
         // `--format json`: the documents on one line.
         Some("json") => io.out_str(&format!("{}\n", Value::Array(docs.to_vec()))),
         Some(f) => {
             for d in docs {
-                match render(f, d) {
+                match render_doc(f, d, typed) {
                     Ok(s) => io.out_str(&format!("{s}\n")),
                     Err(e) => {
                         io.out_str("\n");

@@ -75,7 +75,7 @@ pub fn inspect_cmd(world: &mut World, args: &[String], io: &mut Io, kind: Option
     }
     if docs.is_empty() && parsed.get("format").is_some() {
         io.out_str("\n");
-    } else if !print_docs(io, &docs, parsed.get("format")) {
+    } else if !print_docs(io, &docs, parsed.get("format"), None) {
         return 1;
     }
     for e in &errors {

@@ -186,7 +186,7 @@ fn inspect(world: &mut World, args: &[String], io: &mut Io) -> i32 {
             }
         }
     }
-    if !super::format::print_docs(io, &found, parsed.get("format")) {
+    if !super::format::print_docs(io, &found, parsed.get("format"), Some("volume.Volume")) {
         return 1;
     }
     for e in errors {

@@ -794,5 +794,7 @@ pub fn container_shell(
     }
     let cwd = workdir.map(str::to_string).unwrap_or_else(|| c.working_dir.clone());
     let ctx = Ctx { ns: Ns::Container(id.clone()), cred, cwd, umask: 0o022 };
-    Ok(Shell::new(Flavor::Ash, ctx, &env))
+    let mut sh = Shell::new(Flavor::Ash, ctx, &env);
+    sh.environ_order = Some(env.iter().map(|e| e.split('=').next().unwrap_or_default().to_string()).collect());
+    Ok(sh)
 }

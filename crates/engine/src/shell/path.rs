@@ -101,8 +101,9 @@ pub(super) fn find_program(world: &World, sh: &Shell, name: &str) -> Program {
     } else if sh.ctx.ns == Ns::Host {
         return match host_tool(name) {
             Some(tool) => Program::Native(Binary::Gnu(tool), name.to_string()),
-            None if matches!(name, "sh" | "bash") => Program::Native(Binary::Bash, name.to_string()),
-            None if name == "dash" => Program::Native(Binary::Dash, name.to_string()),
+            None if name == "bash" => Program::Native(Binary::Bash, name.to_string()),
+            // Debian's /bin/sh is dash.
+            None if matches!(name, "sh" | "dash") => Program::Native(Binary::Dash, name.to_string()),
             None => Program::NotFound,
         };
     } else {

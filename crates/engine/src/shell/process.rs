@@ -201,6 +201,9 @@ pub struct Shell {
     /// What `exec` without a command redirected for good (`exec 2>&1`): every command after
     /// it starts from them (a file it named is appended to, opened once by `exec`).
     pub(super) standing_redirs: Vec<super::ast::Redir>,
+    /// Set where the runtime starts a process without a shell: the order it wrote the
+    /// environment in, which that process gets as it is.
+    pub environ_order: Option<Vec<String>>,
 }
 
 impl Shell {
@@ -257,15 +260,18 @@ impl Shell {
             asleep_in: None,
             detached_exec: false,
             standing_redirs: Vec::new(),
+            environ_order: None,
         }
     }
 
-    /// What a shell process does to its environment when it starts: it exports PWD and one
-    /// more SHLVL than it was given.
+    /// What a shell process does to its environment when it starts: it exports PWD and (bash
+    /// and busybox ash, not dash) one more SHLVL than it was given.
     pub fn become_shell(&mut self) {
-        let level = self.vars.get("SHLVL").and_then(|v| v.parse::<i64>().ok()).unwrap_or(0) + 1;
-        self.vars.insert("SHLVL".into(), level.to_string());
-        self.exported.insert("SHLVL".into());
+        if self.flavor != Flavor::Dash {
+            let level = self.vars.get("SHLVL").and_then(|v| v.parse::<i64>().ok()).unwrap_or(0) + 1;
+            self.vars.insert("SHLVL".into(), level.to_string());
+            self.exported.insert("SHLVL".into());
+        }
         self.exported.insert("PWD".into());
         // bash's `$_` starts as the path it was run by, then follows each command's last word.
         if self.flavor == Flavor::Bash {
@@ -314,7 +320,27 @@ impl Shell {
     }
 
     pub fn env_list(&self) -> Vec<String> {
-        self.exported.iter().filter_map(|k| self.vars.get(k).map(|v| format!("{k}={v}"))).collect()
+        let mut names: Vec<&String> = self.exported.iter().collect();
+        // A shell hands on its variables in its hash table's order (oracle-141): ash's and
+        // dash's 39 buckets (the first byte times 16 plus every byte of the name), bash's 1024
+        // (FNV-1), `_` last; ties here by name. A process the runtime starts without a shell
+        // gets the environment in the order the runtime wrote it.
+        match (&self.environ_order, self.flavor) {
+            (Some(order), _) => crate::sorting::sort_by_key(&mut names, |n| order.iter().position(|o| o == *n).unwrap_or(usize::MAX)),
+            (None, Flavor::Ash | Flavor::Dash) => {
+                let bucket = |n: &str| {
+                    let first = u32::from(n.bytes().next().unwrap_or(0)) << 4;
+                    (first + n.bytes().map(u32::from).sum::<u32>()) % 39
+                };
+                // The shell's own variables (PATH among them) stand first in their buckets.
+                crate::sorting::sort_by_key(&mut names, |n| (bucket(n), n.as_str() != "PATH"));
+            }
+            (None, Flavor::Bash) => {
+                let fnv = |n: &str| n.bytes().fold(2_166_136_261u32, |h, b| h.wrapping_mul(16_777_619) ^ u32::from(b)) & 1023;
+                crate::sorting::sort_by_key(&mut names, |n| (n.as_str() == "_", fnv(n)));
+            }
+        }
+        names.into_iter().filter_map(|k| self.vars.get(k).map(|v| format!("{k}={v}"))).collect()
     }
 }
 

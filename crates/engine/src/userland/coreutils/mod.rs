@@ -454,9 +454,8 @@ pub fn run(p: &mut Proc, argv: &[String]) -> i32 {
             }
         }
         "env" => {
-            let mut env = p.env.clone();
-            sorting::sort(&mut env);
-            for e in env {
+            // In the order the process got them (its shell's, or the runtime's).
+            for e in p.env.clone() {
                 p.out(&format!("{e}\n"));
             }
             0
