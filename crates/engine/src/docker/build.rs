@@ -71,6 +71,14 @@ pub fn build_labeled(world: &mut World, sh: &crate::shell::Shell, args: &[String
         io.err_line("Start a build");
         return 1;
     };
+    // Each tag is checked before anything is read.
+    for t in parsed.all("tag") {
+        if let Err(detail) = super::commit::check_reference(&t) {
+            let why = if detail.contains("lowercase") { "repository name must be lowercase" } else { "invalid reference format" };
+            io.err_line(&format!("ERROR: invalid tag \"{t}\": {why}"));
+            return 1;
+        }
+    }
     // `-` as the context: the Dockerfile comes on standard input, with no context at all;
     // `-f -`: the Dockerfile on standard input, the context from the path.
     let no_context = context == "-";
@@ -110,13 +118,34 @@ pub fn build_labeled(world: &mut World, sh: &crate::shell::Shell, args: &[String
     let text = match read {
         Ok(bytes) => String::from_utf8_lossy(&bytes).into_owned(),
         Err(_) => {
-            io.err_line("ERROR: failed to solve: failed to read dockerfile: open Dockerfile: no such file or directory");
+            // The name as given; the progress (not with -q) got as far as loading it (oracle-142).
+            let name = parsed.get("file").unwrap_or("Dockerfile");
+            // A directory that is not there stops buildx before it starts.
+            let dir = name.rsplit_once('/').map(|(d, _)| d).unwrap_or_default();
+            if !dir.is_empty() && world.stat(&user_ctx, &crate::fs::normalize(&sh.ctx.cwd, dir), true).is_err() {
+                io.err_line(&format!("ERROR: resolve : lstat {dir}: no such file or directory"));
+                return 1;
+            }
+            if !parsed.has("quiet") {
+                io.err_line("#0 building with \"default\" instance using docker driver");
+                io.err_line("");
+                io.err_line(&format!("#1 [internal] load build definition from {}", crate::fs::parent_and_name(name).1));
+                io.err_line("#1 transferring dockerfile: 2B done");
+                io.err_line("#1 DONE 0.0s");
+            }
+            io.err_line(&format!("ERROR: failed to solve: failed to read dockerfile: open {name}: no such file or directory"));
             return 1;
         }
     };
     let instructions = match parse_dockerfile(&text) {
         Ok(i) => i,
         Err(m) => {
+            // A line it could not read is shown among its neighbours.
+            let line = m.split("on line ").nth(1).and_then(|r| r.split(':').next()).and_then(|n| n.parse::<usize>().ok());
+            if let Some(line) = line {
+                let failure = BuildFailure { message: m.clone(), step: Some((String::new(), Vec::new(), line)) };
+                io.err_str(&failure.excerpt(&text, &crate::fs::parent_and_name(&dockerfile_path).1, true));
+            }
             io.err_line(&format!("ERROR: failed to solve: {m}"));
             return 1;
         }
@@ -282,7 +311,8 @@ pub fn build_labeled(world: &mut World, sh: &crate::shell::Shell, args: &[String
                     config = ImageConfig::default();
                 } else {
                     let Some(resolved) = resolve_base(world, &base) else {
-                        failure = Some(BuildFailure::plain(unresolved_source(&base)));
+                        failure =
+                            Some(BuildFailure { message: unresolved_source(&base), step: Some((String::new(), Vec::new(), inst.line)) });
                         break;
                     };
                     let from = format!("[{stage}{step}/{total}] FROM {}", resolved.shown);

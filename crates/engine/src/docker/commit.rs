@@ -226,7 +226,7 @@ pub fn export(world: &mut World, sh: &crate::shell::Shell, args: &[String], io: 
 /// Docker's reference grammar, for a new name: lowercase path components of letters and
 /// digits joined by `.`, `_`, `__` or dashes, an optional registry, then an optional tag.
 /// `Err` carries the detail Docker appends to "invalid reference format" (may be empty).
-fn check_reference(reference: &str) -> Result<(), String> {
+pub(super) fn check_reference(reference: &str) -> Result<(), String> {
     let (name, tag) = match reference.rsplit_once(':') {
         Some((n, t)) if !t.contains('/') => (n, Some(t)),
         _ => (reference, None),

@@ -129,28 +129,13 @@ pub(super) fn parse_dockerfile(text: &str) -> Result<Vec<Instruction>, String> {
         }
         let (kw, args) = full.split_once(char::is_whitespace).unwrap_or((&full, ""));
         let keyword = kw.to_ascii_uppercase();
-        if !matches!(
-            keyword.as_str(),
-            "FROM"
-                | "RUN"
-                | "COPY"
-                | "ADD"
-                | "WORKDIR"
-                | "USER"
-                | "ENV"
-                | "VOLUME"
-                | "CMD"
-                | "ENTRYPOINT"
-                | "LABEL"
-                | "EXPOSE"
-                | "ARG"
-                | "SHELL"
-                | "STOPSIGNAL"
-                | "HEALTHCHECK"
-                | "ONBUILD"
-                | "MAINTAINER"
-        ) {
-            return Err(format!("dockerfile parse error on line {}: unknown instruction: {}", n + 1, kw));
+        if !INSTRUCTIONS.contains(&keyword.as_str()) {
+            // In the case the word was written in.
+            let lower = kw.chars().any(|c| c.is_ascii_lowercase());
+            let hint = suggestion(&keyword)
+                .map(|s| format!(" (did you mean {}?)", if lower { s.to_ascii_lowercase() } else { s.to_string() }))
+                .unwrap_or_default();
+            return Err(format!("dockerfile parse error on line {}: unknown instruction: {kw}{hint}", n + 1));
         }
         out.push(Instruction { keyword, args: args.trim().to_string(), line: start, heredocs });
     }
@@ -214,4 +199,49 @@ pub(super) fn needed(stages: &[Stage], instructions: &[Instruction], bases: &[St
         todo.extend(reads.into_iter().filter_map(|name| stage_named(stages, name, n)));
     }
     needed
+}
+
+/// The instructions a Dockerfile may use.
+const INSTRUCTIONS: [&str; 18] = [
+    "FROM",
+    "RUN",
+    "COPY",
+    "ADD",
+    "WORKDIR",
+    "USER",
+    "ENV",
+    "VOLUME",
+    "CMD",
+    "ENTRYPOINT",
+    "LABEL",
+    "EXPOSE",
+    "ARG",
+    "SHELL",
+    "STOPSIGNAL",
+    "HEALTHCHECK",
+    "ONBUILD",
+    "MAINTAINER",
+];
+
+/// BuildKit's guess at a misspelt instruction: the nearest by edit distance, if it is near
+/// enough (no more edits than half the word's length).
+fn suggestion(word: &str) -> Option<&'static str> {
+    let (best, distance) = INSTRUCTIONS.iter().map(|i| (*i, edit_distance(word, i))).min_by_key(|(_, d)| *d)?;
+    (distance > 0 && distance * 2 <= word.chars().count()).then_some(best)
+}
+
+/// Levenshtein distance, by characters.
+fn edit_distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut row: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut prev = row[0];
+        row[0] = i + 1;
+        for (j, cb) in b.iter().enumerate() {
+            let here = row[j + 1];
+            row[j + 1] = (prev + usize::from(ca != *cb)).min(row[j] + 1).min(here + 1);
+            prev = here;
+        }
+    }
+    row[b.len()]
 }
