@@ -181,7 +181,14 @@ pub fn cli(world: &mut World, sh: &mut Shell, args: &[String], io: &mut Io) -> i
         Err(file::LoadError::Other(m)) => return err(io, &m),
     };
     if project.has_version {
-        warn(world, io, &format!("{}: `version` is obsolete", project.file));
+        warn(
+            world,
+            io,
+            &format!(
+                "{}: the attribute `version` is obsolete, it will be ignored, please remove it to avoid potential confusion",
+                project.file
+            ),
+        );
     }
     for name in &project.unset_variables {
         warn(world, io, &format!("The \"{name}\" variable is not set. Defaulting to a blank string."));
@@ -408,9 +415,27 @@ fn exec(world: &mut World, sh: &Shell, p: &Project, args: &[String], io: &mut Io
 /// and their time; `--no-log-prefix`: bare), each started with the erase-line escape Compose
 /// writes even into a pipe (oracle-100).
 fn logs(world: &mut World, p: &Project, args: &[String], io: &mut Io) -> i32 {
-    let wanted: Vec<&String> = args.iter().filter(|a| !a.starts_with('-')).collect();
+    // The services named, not the values of the options that take one (`--tail 5`).
+    let valued = ["--tail", "-n", "--since", "--until", "--index"];
+    let wanted: Vec<&String> = args
+        .iter()
+        .enumerate()
+        .filter(|(k, a)| !(a.starts_with('-') || *k > 0 && valued.contains(&args[k - 1].as_str())))
+        .map(|(_, a)| a)
+        .collect();
+    if let Some(unknown) = wanted.iter().find(|w| !p.services.iter().any(|s| s.name == ***w)) {
+        io.err_line(&format!("no such service: {unknown}"));
+        return 1;
+    }
     let bare = args.iter().any(|a| a == "--no-log-prefix");
     let timed = args.iter().any(|a| a == "-t" || a == "--timestamps");
+    // `--tail N` (`-n N`, `--tail=N`): each container's last N lines; `all` or none, every one.
+    let tail = args.iter().enumerate().find_map(|(k, a)| match a.strip_prefix("--tail=") {
+        Some(v) => Some(v.to_string()),
+        None if matches!(a.as_str(), "--tail" | "-n") => args.get(k + 1).cloned(),
+        None => None,
+    });
+    let tail: Option<usize> = tail.and_then(|t| t.parse().ok());
     let mut list = project_containers(world, &p.name);
     sort_by(&mut list, |a, b| a.name.cmp(&b.name));
     let labels: Vec<String> = list.iter().map(|c| c.name.strip_prefix(&format!("{}-", p.name)).unwrap_or(&c.name).to_string()).collect();
@@ -422,7 +447,8 @@ fn logs(world: &mut World, p: &Project, args: &[String], io: &mut Io) -> i32 {
         let prefix = if bare { String::new() } else { format!("{label:<width$}  | ") };
         // `-t`: each line behind the time it was written.
         let started = c.started_at.unwrap_or(c.created);
-        for (k, (_, line)) in c.logs.iter().enumerate() {
+        let skip = tail.map_or(0, |n| c.logs.len().saturating_sub(n));
+        for (k, (_, line)) in c.logs.iter().enumerate().skip(skip) {
             let stamp = if timed { super::logs::log_stamp(c.log_times.get(k).copied().unwrap_or(started)) } else { String::new() };
             io.out_str(&format!("\u{1b}[2K{prefix}{stamp}{line}\n"));
         }

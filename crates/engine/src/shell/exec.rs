@@ -599,8 +599,7 @@ impl Shell {
         // name a missing file between the others' lines: oracle-139). Not a container's own
         // two streams through `docker run`/`exec`/`start`: the daemon copies each on its own,
         // and the recordings show stdout's first (oracle-53).
-        let container_streams =
-            name == "docker" && matches!(argv.get(1).map(String::as_str), Some("run" | "exec" | "start" | "attach" | "compose"));
+        let container_streams = name == "docker" && matches!(argv.get(1).map(String::as_str), Some("run" | "exec" | "start" | "attach"));
         if out_dest == err_dest && !container_streams {
             for segment in cmd_io.segments() {
                 self.route(world, &name, &segment.bytes, &out_dest, io);

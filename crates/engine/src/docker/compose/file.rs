@@ -146,16 +146,17 @@ pub(super) fn load(
                 break c;
             }
             if dir == "/" {
-                return Err("no configuration file provided: not found".into());
+                return Err(LoadError::Refused("no configuration file provided: not found".into(), 14));
             }
             dir = crate::fs::parent_and_name(&dir).0;
         }
     };
     let text = match world.read(&sh.ctx, &file) {
         Ok(d) => String::from_utf8_lossy(&d.to_vec()).into_owned(),
-        Err(_) => return Err(format!("open {file}: no such file or directory").into()),
+        Err(_) => return Err(LoadError::Refused(format!("open {file}: no such file or directory"), 14)),
     };
-    let mut doc: Value = yaml_serde::from_str(&text).map_err(|e| format!("yaml: {e}"))?;
+    let mut doc: Value = yaml_serde::from_str(&text).map_err(|e| LoadError::Refused(format!("yaml: {e}"), 15))?;
+    validate(&doc, &file)?;
     let dir = crate::fs::parent_and_name(&file).0;
     // The client's environment first, then the project's `.env`.
     let dotenv_path = match env_file {
@@ -169,7 +170,16 @@ pub(super) fn load(
         from_client.or_else(|| dotenv.iter().find(|(k, _)| k == n).map(|(_, v)| v.clone()))
     };
     let unset_variables = super::interpolate::interpolate(&mut doc, &lookup).map_err(|e| LoadError::Refused(e.to_string(), 15))?;
-    let name = project.map(str::to_string).or_else(|| doc.get("name").and_then(as_string)).unwrap_or_else(|| project_name_from_dir(&dir));
+    // A name from the file is made valid (as a directory's is); one given with -p is checked.
+    let name = project
+        .map(str::to_string)
+        .or_else(|| doc.get("name").and_then(as_string).map(|n| project_name_from_dir(&n)))
+        .unwrap_or_else(|| project_name_from_dir(&dir));
+    let valid_name = name.starts_with(|c: char| c.is_ascii_lowercase() || c.is_ascii_digit())
+        && name.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-' || c == '_');
+    if !valid_name {
+        return Err(LoadError::Refused(format!("invalid project name \"{name}\": must consist only of lowercase alphanumeric characters, hyphens, and underscores as well as start with a letter or number"), 1));
+    }
     let mut volumes = Vec::new();
     if let Some(Value::Object(vs)) = doc.get("volumes") {
         for (key, spec) in vs {
@@ -247,6 +257,17 @@ pub(super) fn load(
         if let Some(Value::Array(vs)) = spec.get("volumes") {
             for v in vs {
                 s.volumes.push(parse_service_volume(v, &dir)?);
+            }
+        }
+        // A named volume must be declared at the top level.
+        for v in &s.volumes {
+            if let SvcVolume::Volume { source: Some(src), .. } = v {
+                if !volumes.iter().any(|t| t.key == *src) {
+                    return Err(LoadError::Refused(
+                        format!("service \"{sname}\" refers to undefined volume {src}: invalid compose project"),
+                        15,
+                    ));
+                }
             }
         }
         if s.image.is_none() && s.build.is_none() {
@@ -329,6 +350,113 @@ pub(super) fn parse_service_volume(v: &Value, dir: &str) -> Result<SvcVolume, St
         }
         _ => Err("invalid volume specification".into()),
     }
+}
+
+/// The top-level keys and a service's keys the Compose specification allows (`x-` extensions
+/// aside): anything else fails the schema check, as Compose 2.26 words it (oracle-143).
+const TOP_LEVEL_KEYS: &[&str] = &["version", "name", "include", "services", "networks", "volumes", "secrets", "configs"];
+const SERVICE_KEYS: &[&str] = &[
+    "annotations",
+    "attach",
+    "build",
+    "blkio_config",
+    "cap_add",
+    "cap_drop",
+    "cgroup",
+    "cgroup_parent",
+    "command",
+    "configs",
+    "container_name",
+    "cpu_count",
+    "cpu_percent",
+    "cpu_shares",
+    "cpu_quota",
+    "cpu_period",
+    "cpu_rt_period",
+    "cpu_rt_runtime",
+    "cpus",
+    "cpuset",
+    "credential_spec",
+    "depends_on",
+    "deploy",
+    "develop",
+    "device_cgroup_rules",
+    "devices",
+    "dns",
+    "dns_opt",
+    "dns_search",
+    "domainname",
+    "entrypoint",
+    "env_file",
+    "environment",
+    "expose",
+    "extends",
+    "external_links",
+    "extra_hosts",
+    "group_add",
+    "healthcheck",
+    "hostname",
+    "image",
+    "init",
+    "ipc",
+    "isolation",
+    "labels",
+    "links",
+    "logging",
+    "mac_address",
+    "mem_limit",
+    "mem_reservation",
+    "mem_swappiness",
+    "memswap_limit",
+    "network_mode",
+    "networks",
+    "oom_kill_disable",
+    "oom_score_adj",
+    "pid",
+    "pids_limit",
+    "platform",
+    "ports",
+    "privileged",
+    "profiles",
+    "pull_policy",
+    "read_only",
+    "restart",
+    "runtime",
+    "scale",
+    "secrets",
+    "security_opt",
+    "shm_size",
+    "stdin_open",
+    "stop_grace_period",
+    "stop_signal",
+    "storage_opt",
+    "sysctls",
+    "tmpfs",
+    "tty",
+    "ulimits",
+    "user",
+    "userns_mode",
+    "uts",
+    "volumes",
+    "volumes_from",
+    "working_dir",
+];
+
+fn validate(doc: &Value, file: &str) -> Result<(), LoadError> {
+    let refuse = |at: &str, key: &str| LoadError::Refused(format!("validating {file}: {at} Additional property {key} is not allowed"), 15);
+    let allowed = |keys: &[&str], k: &str| keys.contains(&k) || k.starts_with("x-");
+    let Value::Object(top) = doc else { return Ok(()) };
+    if let Some(k) = top.keys().find(|k| !allowed(TOP_LEVEL_KEYS, k)) {
+        return Err(refuse("(root)", k));
+    }
+    if let Some(Value::Object(services)) = top.get("services") {
+        for (name, spec) in services {
+            if let Some(k) = spec.as_object().and_then(|o| o.keys().find(|k| !allowed(SERVICE_KEYS, k))) {
+                return Err(refuse(&format!("services.{name}"), k));
+            }
+        }
+    }
+    Ok(())
 }
 
 #[cfg(test)]
