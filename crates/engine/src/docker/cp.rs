@@ -74,6 +74,11 @@ fn copy(world: &mut World, sh: &crate::shell::Shell, args: &[String], io: &mut I
                 }
                 return 1;
             };
+            // `CONTAINER:` with no path names no directory to copy into (oracle-144).
+            if p.is_empty() {
+                io.err_line("no such directory");
+                return 1;
+            }
             (sh.ctx.clone(), src.clone(), Ctx::root(Ns::Container(id)), p, dst.clone())
         }
         (Some(_), Some(_)) => {
@@ -167,6 +172,12 @@ fn copy(world: &mut World, sh: &crate::shell::Shell, args: &[String], io: &mut I
         let base = if src_path.ends_with("/.") { String::new() } else { base };
         (members, base)
     };
+    // Docker's archive names owners by number only (no user or group names in the headers).
+    let mut members = members;
+    for m in &mut members {
+        m.uname.clear();
+        m.gname.clear();
+    }
     let stream = tar::encode(&members);
     // `docker cp CONTAINER:SRC -`: the tar stream itself.
     if to_stdout {

@@ -57,6 +57,7 @@ pub fn start_main(world: &mut World, id: &ContainerId, stdin: Vec<u8>, services:
     if world.container(id).is_none() {
         return (io, Some(0));
     }
+    let io = through_terminal(world, id, io);
     keep_log(world, id, &io, now);
     match exit {
         Exit::Block => {
@@ -253,6 +254,7 @@ fn wake(world: &mut World, id: &ContainerId, sleeper: Sleeper, signalled: bool, 
     });
     world.swap_budget(budget);
     world.set_awake_until(awake);
+    let io = through_terminal(world, id, io);
     keep_log(world, id, &io, at);
     match code {
         None => park(world, sh),
@@ -269,7 +271,22 @@ fn wake(world: &mut World, id: &ContainerId, sleeper: Sleeper, signalled: bool, 
 /// writing the container's log.
 fn advance_jobs(world: &mut World, id: &ContainerId, sh: &mut Shell, at: i128) {
     let written = super::jobs::advance(world, sh, at, false);
+    let written = through_terminal(world, id, written);
     keep_log(world, id, &written, at);
+}
+
+/// A container with a terminal (`-t`): its process writes both streams to the pty, whose
+/// line discipline ends each line with a carriage return (oracle-144).
+fn through_terminal(world: &World, id: &ContainerId, io: Io) -> Io {
+    if !world.container(id).is_some_and(|c| c.tty) {
+        return io;
+    }
+    let mut out = Io::default();
+    for segment in io.segments() {
+        let text = String::from_utf8_lossy(&segment.bytes).replace('\n', "\r\n");
+        out.write_out(text.as_bytes());
+    }
+    out
 }
 
 /// What a main process wrote goes to its container's log, line by line in the order the

@@ -6,6 +6,24 @@ use crate::vfs::WriteMode;
 
 use super::{has, read_input, split_opts, Proc};
 
+/// `cat -v`: a control character as `^X`, DEL as `^?`, a byte above 127 as `M-` and the
+/// byte below it shown the same way.
+fn shown_byte(b: u8) -> Vec<u8> {
+    let mut out = Vec::new();
+    let low = if b >= 128 {
+        out.extend_from_slice(b"M-");
+        b - 128
+    } else {
+        b
+    };
+    match low {
+        0..=31 => out.extend_from_slice(&[b'^', low + 64]),
+        127 => out.extend_from_slice(b"^?"),
+        _ => out.push(low),
+    }
+    out
+}
+
 pub(super) fn cat(p: &mut Proc, args: &[String]) -> i32 {
     let (opts, ops) = split_opts(args);
     let flag = |c: char, long: &str| opts.iter().any(|o| o == long || (!o.starts_with("--") && o.contains(c)));
@@ -14,9 +32,10 @@ pub(super) fn cat(p: &mut Proc, args: &[String]) -> i32 {
     let ends = all || flag('E', "--show-ends") || flag('e', "");
     let tabs = all || flag('T', "--show-tabs") || flag('t', "");
     let squeeze = flag('s', "--squeeze-blank");
+    let visible = all || flag('v', "--show-nonprinting") || flag('e', "") || flag('t', "");
     let ops = if ops.is_empty() { vec!["-".to_string()] } else { ops };
     let mut status = 0;
-    let plain = !(number || nonblank || ends || tabs || squeeze);
+    let plain = !(number || nonblank || ends || tabs || squeeze || visible);
     let mut line_no = 0;
     let mut last_blank = false;
     for f in ops {
@@ -44,9 +63,11 @@ pub(super) fn cat(p: &mut Proc, args: &[String]) -> i32 {
                 out.extend_from_slice(format!("{line_no:>6}\t").as_bytes());
             }
             for b in body {
-                match b {
+                match *b {
                     b'\t' if tabs => out.extend_from_slice(b"^I"),
-                    _ => out.push(*b),
+                    b'\t' => out.push(b'\t'),
+                    b if visible => out.extend_from_slice(&shown_byte(b)),
+                    b => out.push(b),
                 }
             }
             if ends && newline {
