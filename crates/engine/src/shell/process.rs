@@ -320,26 +320,24 @@ impl Shell {
     }
 
     pub fn env_list(&self) -> Vec<String> {
-        let mut names: Vec<&String> = self.exported.iter().collect();
-        // A shell hands on its variables in its hash table's order (oracle-141): ash's and
-        // dash's 39 buckets (the first byte times 16 plus every byte of the name), bash's 1024
-        // (FNV-1), `_` last; ties here by name. A process the runtime starts without a shell
-        // gets the environment in the order the runtime wrote it.
-        match (&self.environ_order, self.flavor) {
-            (Some(order), _) => crate::sorting::sort_by_key(&mut names, |n| order.iter().position(|o| o == *n).unwrap_or(usize::MAX)),
-            (None, Flavor::Ash | Flavor::Dash) => {
-                let bucket = |n: &str| {
+        // Each name's place, worked out once.
+        let place = |n: &str| -> (usize, u32) {
+            match (&self.environ_order, self.flavor) {
+                (Some(order), _) => (order.iter().position(|o| o == n).unwrap_or(usize::MAX), 0),
+                (None, Flavor::Ash | Flavor::Dash) => {
                     let first = u32::from(n.bytes().next().unwrap_or(0)) << 4;
-                    (first + n.bytes().map(u32::from).sum::<u32>()) % 39
-                };
-                // The shell's own variables (PATH among them) stand first in their buckets.
-                crate::sorting::sort_by_key(&mut names, |n| (bucket(n), n.as_str() != "PATH"));
+                    // The shell's own variables (PATH among them) stand first in their buckets.
+                    ((first + n.bytes().map(u32::from).sum::<u32>()) as usize % 39, u32::from(n != "PATH"))
+                }
+                (None, Flavor::Bash) => {
+                    let fnv = n.bytes().fold(2_166_136_261u32, |h, b| h.wrapping_mul(16_777_619) ^ u32::from(b)) & 1023;
+                    (usize::from(n == "_"), fnv)
+                }
             }
-            (None, Flavor::Bash) => {
-                let fnv = |n: &str| n.bytes().fold(2_166_136_261u32, |h, b| h.wrapping_mul(16_777_619) ^ u32::from(b)) & 1023;
-                crate::sorting::sort_by_key(&mut names, |n| (n.as_str() == "_", fnv(n)));
-            }
-        }
+        };
+        let mut keyed: Vec<((usize, u32), &String)> = self.exported.iter().map(|n| (place(n), n)).collect();
+        crate::sorting::sort_by_key(&mut keyed, |(k, _)| *k);
+        let names = keyed.into_iter().map(|(_, n)| n);
         names.into_iter().filter_map(|k| self.vars.get(k).map(|v| format!("{k}={v}"))).collect()
     }
 }
