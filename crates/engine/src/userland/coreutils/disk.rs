@@ -252,7 +252,23 @@ pub(super) fn df(p: &mut Proc, args: &[String]) -> i32 {
                 }
             }
             (crate::vfs::Ns::Container(_), None) => ("overlay".to_string(), 263_174_212, 11_534_336, "/".to_string()),
-            (crate::vfs::Ns::Host, _) => ("/dev/vda".to_string(), 263_174_212, 11_534_336, "/".to_string()),
+            // On the host: Docker's data root is a mount of its own (the same disk), and a
+            // running container's overlay is mounted at its layer dir's `merged`.
+            (crate::vfs::Ns::Host, _) => {
+                let merged = loc.path.strip_prefix("/var/lib/docker/overlay2/").and_then(|rest| {
+                    let (layer, after) = rest.split_once("/merged")?;
+                    (after.is_empty() || after.starts_with('/')).then(|| format!("/var/lib/docker/overlay2/{layer}/merged"))
+                });
+                match merged {
+                    Some(target) if matches!(loc.node, crate::vfs::Node::Merged(_)) => {
+                        ("overlay".to_string(), 263_174_212, 11_534_336, target)
+                    }
+                    _ if loc.path == "/var/lib/docker" || loc.path.starts_with("/var/lib/docker/") => {
+                        ("/dev/vda".to_string(), 263_174_212, 11_534_336, "/var/lib/docker".to_string())
+                    }
+                    _ => ("/dev/vda".to_string(), 263_174_212, 11_534_336, "/".to_string()),
+                }
+            }
         };
         let fstype = match source.as_str() {
             "overlay" => "overlay",
