@@ -159,8 +159,9 @@ pub fn json_log(c: &Container) -> String {
     for (k, (stderr, line)) in c.logs.iter().enumerate() {
         let at = c.log_times.get(k).copied().unwrap_or(started);
         let stream = if *stderr { "stderr" } else { "stdout" };
+        let newline = if c.log_unterminated.contains(&k) { "" } else { "\\n" };
         out.push_str(&format!(
-            "{{\"log\":\"{}\\n\",\"stream\":\"{stream}\",\"time\":\"{}\"}}\n",
+            "{{\"log\":\"{}{newline}\",\"stream\":\"{stream}\",\"time\":\"{}\"}}\n",
             json_log_escape(line),
             crate::clock::rfc3339_nano(at)
         ));

@@ -306,6 +306,9 @@ pub struct Container {
     pub logs: Vec<(bool, String)>,
     /// When each line of `logs` was written (lines kept without a time: the start).
     pub log_times: Vec<i128>,
+    /// The lines of `logs` written without their newline (a process's last `printf`):
+    /// `docker logs` gives them back as written.
+    pub log_unterminated: Vec<usize>,
     /// What the main process does after its script: keeps running (`sleep`), or has ended.
     pub tty: bool,
     pub interactive: bool,
@@ -382,6 +385,7 @@ impl Container {
             mounts: Vec::new(),
             logs: Vec::new(),
             log_times: Vec::new(),
+            log_unterminated: Vec::new(),
             tty: false,
             interactive: false,
             attached: false,

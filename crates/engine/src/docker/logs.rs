@@ -56,12 +56,12 @@ pub(super) fn logs(world: &mut World, args: &[String], io: &mut Io) -> i32 {
     }
     // Each line's time: when it was written, or the start for lines kept without one.
     let started = c.started_at.unwrap_or(c.created);
-    let lines: Vec<(bool, String, i128)> = c
+    let lines: Vec<(bool, String, i128, bool)> = c
         .logs
         .iter()
         .enumerate()
-        .map(|(k, (is_err, line))| (*is_err, line.clone(), c.log_times.get(k).copied().unwrap_or(started)))
-        .filter(|(_, _, at)| window[0].is_none_or(|since| *at >= since) && window[1].is_none_or(|until| *at <= until))
+        .map(|(k, (is_err, line))| (*is_err, line.clone(), c.log_times.get(k).copied().unwrap_or(started), c.log_unterminated.contains(&k)))
+        .filter(|(_, _, at, _)| window[0].is_none_or(|since| *at >= since) && window[1].is_none_or(|until| *at <= until))
         .collect();
     // `--tail N` (`-n`): the last N lines of both streams together; `all`, or a value that is
     // not a number, is every line (oracle-45).
@@ -71,13 +71,15 @@ pub(super) fn logs(world: &mut World, args: &[String], io: &mut Io) -> i32 {
     };
     // `--details`: the line's extra attributes (none here) and a space before it.
     let details = if parsed.has("details") { " " } else { "" };
-    for (is_err, line, at) in lines.into_iter().skip(skip) {
+    for (is_err, line, at, unterminated) in lines.into_iter().skip(skip) {
         // `-t`: each line behind its time, in the fixed nine-digit form Docker prints.
         let stamp = if parsed.has("timestamps") { log_stamp(at) } else { String::new() };
+        // A line written without its newline comes back without one.
+        let text = format!("{stamp}{details}{line}{}", if unterminated { "" } else { "\n" });
         if is_err {
-            io.err_line(&format!("{stamp}{details}{line}"));
+            io.err_str(&text);
         } else {
-            io.out_str(&format!("{stamp}{details}{line}\n"));
+            io.out_str(&text);
         }
     }
     0

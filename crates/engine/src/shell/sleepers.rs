@@ -319,6 +319,7 @@ pub fn keep_log(world: &mut World, id: &ContainerId, io: &Io, since: i128) {
     }
     for (stderr, rest) in [false, true].into_iter().zip(partial) {
         if !rest.is_empty() {
+            c.log_unterminated.push(c.logs.len());
             c.logs.push((stderr, rest));
             c.log_times.push(time_at(written));
         }
