@@ -3,7 +3,7 @@
 use std::borrow::Cow;
 use std::rc::Rc;
 
-use serde_json::Value as Json;
+use serde_json::{Map, Value as Json};
 
 use crate::funcs::{self, Param};
 use crate::gofmt::{quote, sprint_verb};
@@ -59,6 +59,8 @@ enum Flow {
 }
 
 pub(crate) struct State<'t, 'a> {
+    /// The data's top-level object (for [`Options::root_type`]).
+    root: Option<&'a Map<String, Json>>,
     text: &'t str,
     trees: &'t Trees,
     opts: &'t Options,
@@ -74,7 +76,9 @@ pub(crate) struct State<'t, 'a> {
 /// Executes the template named "" of `trees` on `data`.
 pub(crate) fn execute(text: &str, trees: &Trees, data: &Json, opts: &Options) -> Result<String, TemplateError> {
     let dot = Val::from_json(data);
-    let mut s = State { text, trees, opts, name: "", at: At::None, vars: vec![("$", dot.clone())], depth: 0, steps: 0, out: String::new() };
+    let root = data.as_object();
+    let mut s =
+        State { root, text, trees, opts, name: "", at: At::None, vars: vec![("$", dot.clone())], depth: 0, steps: 0, out: String::new() };
     let Some(root) = trees.get("") else {
         return Err(s.err("\"\" is an incomplete or empty template".to_string()));
     };
@@ -497,9 +501,12 @@ impl<'t, 'a> State<'t, 'a> {
                 }
                 match m.get(name) {
                     Some(v) => Ok(Val::from_json(v)),
-                    None => match self.opts.missing_key {
-                        MissingKey::Error => self.fail(format!("map has no entry for key {}", quote(name))),
-                        MissingKey::Default => Ok(Val::Invalid),
+                    None => match (&self.opts.root_type, self.opts.missing_key) {
+                        (Some(t), _) if self.root.is_some_and(|r| std::ptr::eq(r, m)) => {
+                            Err(self.err(format!("can't evaluate field {name} in type {t}")).with_missing_key(name))
+                        }
+                        (_, MissingKey::Error) => Err(self.err(format!("map has no entry for key {}", quote(name))).with_missing_key(name)),
+                        (_, MissingKey::Default) => Ok(Val::Invalid),
                     },
                 }
             }

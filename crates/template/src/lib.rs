@@ -121,11 +121,23 @@ pub enum ErrorKind {
 pub struct TemplateError {
     kind: ErrorKind,
     message: String,
+    missing_key: Option<String>,
 }
 
 impl TemplateError {
     pub(crate) fn new(kind: ErrorKind, message: String) -> Self {
-        TemplateError { kind, message }
+        TemplateError { kind, message, missing_key: None }
+    }
+
+    pub(crate) fn with_missing_key(mut self, key: &str) -> Self {
+        self.missing_key = Some(key.to_string());
+        self
+    }
+
+    /// The key whose absence failed execution ([`MissingKey::Error`] or
+    /// [`Options::root_type`]), if that is what failed.
+    pub fn missing_key(&self) -> Option<&str> {
+        self.missing_key.as_deref()
     }
 
     /// Parse or execution error.
@@ -165,7 +177,9 @@ pub enum MissingKey {
     /// No value: prints `<no value>` (Go's default).
     #[default]
     Default,
-    /// An execution error: `map has no entry for key "X"`.
+    /// An execution error: `map has no entry for key "X"`. The data is then
+    /// the raw JSON Docker's `inspect` retries on: a field asked of a value
+    /// that is not a map fails `in type interface {}`, Go's static type there.
     Error,
 }
 
@@ -190,6 +204,10 @@ pub struct Options {
     /// `Name` and `Driver`, a container's `SizeRw`), which templates still read
     /// as `""` or `<nil>`.
     pub omit_empty: Vec<String>,
+    /// The data's top level stands for a Go struct of this type: a key it
+    /// lacks fails as Go's `can't evaluate field X in type T` (a missing key
+    /// further down follows [`Options::missing_key`]).
+    pub root_type: Option<String>,
 }
 
 impl Default for Options {
@@ -200,6 +218,7 @@ impl Default for Options {
             max_steps: 10_000_000,
             max_output: 32 << 20,
             omit_empty: Vec::new(),
+            root_type: None,
         }
     }
 }
@@ -214,6 +233,12 @@ impl Options {
     /// Sets [`Options::omit_empty`].
     pub fn omit_empty(mut self, keys: &[&str]) -> Self {
         self.omit_empty = keys.iter().map(|k| k.to_string()).collect();
+        self
+    }
+
+    /// Sets [`Options::root_type`].
+    pub fn root_type(mut self, name: &str) -> Self {
+        self.root_type = Some(name.to_string());
         self
     }
 

@@ -559,6 +559,18 @@ fn docker_inspect_missing_field_with_missingkey_error() {
         "template parsing error: template: :1:8: executing \"\" at <.State.Foo>: map has no entry for key \"Foo\""
     );
     assert_eq!(render_with("{{.State.Status}}", &d, &opts).unwrap(), "running");
+    assert_eq!(e.missing_key(), Some("Foo"));
+}
+
+#[test]
+fn a_root_type_names_the_struct_a_top_level_field_is_missing_from() {
+    let d = json!({"Name": "v1", "Options": {}});
+    let opts = Options::default().root_type("volume.Volume");
+    let e = render_with("{{.Name}} {{.Nope}}", &d, &opts).unwrap_err();
+    assert_eq!(e.to_string(), "template: :1:12: executing \"\" at <.Nope>: can't evaluate field Nope in type volume.Volume");
+    assert_eq!(e.missing_key(), Some("Nope"));
+    // Deeper down, a missing key follows `missing_key` (no value by default).
+    assert_eq!(render_with("{{.Options.Nope}}", &d, &opts).unwrap(), "<no value>");
 }
 
 // ---------------------------------------------------------------------------

@@ -6,8 +6,6 @@
 //! init layer), and `merged` while a container runs: the overlay mount itself, which the host
 //! can walk (oracle-138).
 
-use sha2::Digest;
-
 use crate::fs::TreeBuilder;
 use crate::fs::{Arena, Data, InodeId, Kind};
 use crate::world::{Container, ContainerId, World};
@@ -38,8 +36,7 @@ pub fn data_root(fs: &mut Arena, host_root: InodeId, boot: i64, seed: u64) -> In
     d.dir("containerd/daemon", 0, 0, 0o700, boot);
     d.dir("containers", 0, 0, 0o710, boot);
     // A random UUID, written once and kept: the engine's id in `docker info`'s ID line.
-    let mut uuid = hex_of(&sha2::Sha256::digest(format!("engine-id {seed}").as_bytes()));
-    uuid.truncate(32);
+    let uuid = super::layers::sha256_hex(format!("engine-id {seed}").as_bytes());
     let engine_id = format!(
         "{}-{}-4{}-a{}-{}",
         uuid.get(..8).unwrap_or_default(),
@@ -88,15 +85,12 @@ fn database(d: &mut TreeBuilder, path: &str, mode: u32, size: u64, used_kib: u64
     }
 }
 
-fn hex_of(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
-}
-
 /// A layer dir's short link name: 26 characters of base32, as overlay2's `link` files hold.
 /// A container's is derived from its layer id, so that naming it draws nothing from the ids.
 pub fn link_of(layer_id: &str) -> String {
     const ALPHABET: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
-    sha2::Sha256::digest(format!("link {layer_id}").as_bytes()).iter().take(26).map(|b| ALPHABET[(*b % 32) as usize] as char).collect()
+    use sha2::Digest;
+    sha2::Sha256::digest(format!("link {layer_id}").as_bytes()).iter().take(26).map(|b| ALPHABET[usize::from(*b) % 32] as char).collect()
 }
 
 /// A new layer dir's bookkeeping beside its `diff`: its `link` file and `l/` symlink, and
@@ -129,22 +123,21 @@ pub fn chain_layer_dir(fs: &mut Arena, dir: InodeId, lower_links: &[String], tim
     fs.link(work, "work", inner);
 }
 
-/// The links of an image's layers, top first (a container's lower chain below its init layer).
-pub fn image_links(world: &World, image_id: &str) -> Vec<String> {
-    let Some(img) = world.images().iter().find(|im| im.id == image_id) else { return Vec::new() };
-    img.layers.iter().rev().filter_map(|l| world.layers().get(*l)).map(|l| l.link_id.clone()).collect()
+/// The links of a stack of layers (bottom first, as an image lists them), top first: the
+/// `lower` of what sits on them.
+pub fn links_of(world: &World, layers: &[usize]) -> Vec<String> {
+    layers.iter().rev().filter_map(|l| world.layers().get(*l)).map(|l| l.link_id.clone()).collect()
 }
 
 /// Every image layer's `lower` and `work`, once the images say which layer sits on which.
 pub fn chain_image_layers(world: &mut World) {
     let now = world.clock().secs();
+    let overlay = super::host::host_dir(world, "/var/lib/docker/overlay2");
     for i in 0..world.images().len() {
         let layers = world.images()[i].layers.clone();
         for (k, l) in layers.iter().enumerate() {
-            let below: Vec<String> =
-                layers.iter().take(k).rev().filter_map(|p| world.layers().get(*p)).map(|p| p.link_id.clone()).collect();
+            let below = links_of(world, layers.get(..k).unwrap_or_default());
             let Some(cache_id) = world.layers().get(*l).map(|x| x.cache_id.clone()) else { continue };
-            let overlay = super::host::host_dir(world, "/var/lib/docker/overlay2");
             let Some(dir) = world.fs().lookup(overlay, &cache_id) else { continue };
             chain_layer_dir(world.fs_mut(), dir, &below, now);
         }
@@ -155,7 +148,8 @@ pub fn chain_image_layers(world: &mut World) {
 /// layers) and the upper dir's (on the init layer).
 pub fn register_container_dirs(world: &mut World, c: &Container, upper_parent: InodeId, init_parent: InodeId, time: i64) {
     let overlay = super::host::host_dir(world, "/var/lib/docker/overlay2");
-    let below = image_links(world, &c.image_id);
+    let image_layers = world.images().iter().find(|im| im.id == c.image_id).map(|im| im.layers.clone()).unwrap_or_default();
+    let below = links_of(world, &image_layers);
     let fs = world.fs_mut();
     register_layer_dir(fs, overlay, init_parent, &format!("{}-init", c.layer_id), &c.init_link, true, time);
     chain_layer_dir(fs, init_parent, &below, time);
@@ -223,11 +217,9 @@ pub fn container_dir(world: &mut World, id: &ContainerId, hostname: &str, extra_
 
 #[cfg(test)]
 mod tests {
-    use sha2::Digest;
-
     #[test]
     fn the_resolv_conf_hash_is_the_files_sha256() {
-        let hash = format!("sha256:{}", super::hex_of(&sha2::Sha256::digest(super::RESOLV_CONF.as_bytes())));
+        let hash = format!("sha256:{}", crate::daemon::layers::sha256_hex(super::RESOLV_CONF.as_bytes()));
         assert_eq!(hash, super::RESOLV_CONF_HASH);
     }
 }

@@ -59,7 +59,7 @@ pub fn store_layer(world: &mut World, parent_layers: &[usize], root: InodeId, ke
     if let Some(layer) = world.layer_mut(i) {
         layer.chain_id = chain_id;
     }
-    let below: Vec<String> = parent_layers.iter().rev().filter_map(|p| world.layers().get(*p)).map(|p| p.link_id.clone()).collect();
+    let below = super::docker_root::links_of(world, parent_layers);
     if let Some(dir) = world.fs().lookup(overlay, &cache_id) {
         super::docker_root::chain_layer_dir(world.fs_mut(), dir, &below, now);
     }

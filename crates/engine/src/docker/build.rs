@@ -73,8 +73,11 @@ pub fn build_labeled(world: &mut World, sh: &crate::shell::Shell, args: &[String
     };
     // Each tag is checked before anything is read.
     for t in parsed.all("tag") {
-        if let Err(detail) = super::commit::check_reference(&t) {
-            let why = if detail.contains("lowercase") { "repository name must be lowercase" } else { "invalid reference format" };
+        if let Err(bad) = super::commit::check_reference(&t) {
+            let why = match bad {
+                super::commit::BadReference::Uppercase { .. } => "repository name must be lowercase",
+                super::commit::BadReference::Format => "invalid reference format",
+            };
             io.err_line(&format!("ERROR: invalid tag \"{t}\": {why}"));
             return 1;
         }
@@ -139,14 +142,11 @@ pub fn build_labeled(world: &mut World, sh: &crate::shell::Shell, args: &[String
     };
     let instructions = match parse_dockerfile(&text) {
         Ok(i) => i,
-        Err(m) => {
-            // A line it could not read is shown among its neighbours.
-            let line = m.split("on line ").nth(1).and_then(|r| r.split(':').next()).and_then(|n| n.parse::<usize>().ok());
-            if let Some(line) = line {
-                let failure = BuildFailure { message: m.clone(), step: Some((String::new(), Vec::new(), line)) };
-                io.err_str(&failure.excerpt(&text, &crate::fs::parent_and_name(&dockerfile_path).1, true));
-            }
-            io.err_line(&format!("ERROR: failed to solve: {m}"));
+        Err((line, message)) => {
+            // The line it could not read is shown among its neighbours.
+            let failure = BuildFailure { message, step: Some((String::new(), Vec::new(), line)) };
+            io.err_str(&failure.excerpt(&text, &crate::fs::parent_and_name(&dockerfile_path).1, true));
+            io.err_line(&format!("ERROR: failed to solve: {}", failure.message));
             return 1;
         }
     };

@@ -160,7 +160,11 @@ pub fn tag(world: &mut World, args: &[String], io: &mut Io) -> i32 {
             "Create a tag TARGET_IMAGE that refers to SOURCE_IMAGE",
         );
     }
-    if let Err(why) = check_reference(&args[1]) {
+    if let Err(bad) = check_reference(&args[1]) {
+        let why = match bad {
+            BadReference::Format => String::new(),
+            BadReference::Uppercase { full } => format!(": repository name ({full}) must be lowercase"),
+        };
         io.err_line(&format!("Error parsing reference: \"{}\" is not a valid repository/tag: invalid reference format{why}", args[1]));
         return 1;
     }
@@ -225,8 +229,15 @@ pub fn export(world: &mut World, sh: &crate::shell::Shell, args: &[String], io: 
 
 /// Docker's reference grammar, for a new name: lowercase path components of letters and
 /// digits joined by `.`, `_`, `__` or dashes, an optional registry, then an optional tag.
-/// `Err` carries the detail Docker appends to "invalid reference format" (may be empty).
-pub(super) fn check_reference(reference: &str) -> Result<(), String> {
+/// Why a reference is not a valid new name.
+pub(super) enum BadReference {
+    /// It breaks the grammar.
+    Format,
+    /// Its repository has capitals (`full`: the repository as Docker names it, `library/…`).
+    Uppercase { full: String },
+}
+
+pub(super) fn check_reference(reference: &str) -> Result<(), BadReference> {
     let (name, tag) = match reference.rsplit_once(':') {
         Some((n, t)) if !t.contains('/') => (n, Some(t)),
         _ => (reference, None),
@@ -250,11 +261,11 @@ pub(super) fn check_reference(reference: &str) -> Result<(), String> {
             && c.chars().all(|x| x.is_ascii_alphanumeric() || matches!(x, '.' | '_' | '-'))
     };
     if !tag_ok || !path.iter().all(component_ok) {
-        return Err(String::new());
+        return Err(BadReference::Format);
     }
     if name.chars().any(|c| c.is_ascii_uppercase()) {
         let full = if components.len() == 1 { format!("library/{name}") } else { name.to_string() };
-        return Err(format!(": repository name ({full}) must be lowercase"));
+        return Err(BadReference::Uppercase { full });
     }
     Ok(())
 }

@@ -415,33 +415,38 @@ fn exec(world: &mut World, sh: &Shell, p: &Project, args: &[String], io: &mut Io
 /// and their time; `--no-log-prefix`: bare), each started with the erase-line escape Compose
 /// writes even into a pipe (oracle-100).
 fn logs(world: &mut World, p: &Project, args: &[String], io: &mut Io) -> i32 {
-    // The services named, not the values of the options that take one (`--tail 5`).
-    let valued = ["--tail", "-n", "--since", "--until", "--index"];
-    let wanted: Vec<&String> = args
-        .iter()
-        .enumerate()
-        .filter(|(k, a)| !(a.starts_with('-') || *k > 0 && valued.contains(&args[k - 1].as_str())))
-        .map(|(_, a)| a)
-        .collect();
-    if let Some(unknown) = wanted.iter().find(|w| !p.services.iter().any(|s| s.name == ***w)) {
+    let parsed = match flags::parse(
+        args,
+        &[
+            flag("follow", Some('f')),
+            opt("index", None),
+            flag("no-color", None),
+            flag("no-log-prefix", None),
+            opt("since", None),
+            opt("tail", Some('n')),
+            flag("timestamps", Some('t')),
+            opt("until", None),
+        ],
+        false,
+    ) {
+        Ok(x) => x,
+        Err(e) => return err(io, &e),
+    };
+    let wanted = &parsed.operands;
+    if let Some(unknown) = wanted.iter().find(|w| !p.services.iter().any(|s| s.name == **w)) {
         io.err_line(&format!("no such service: {unknown}"));
         return 1;
     }
-    let bare = args.iter().any(|a| a == "--no-log-prefix");
-    let timed = args.iter().any(|a| a == "-t" || a == "--timestamps");
-    // `--tail N` (`-n N`, `--tail=N`): each container's last N lines; `all` or none, every one.
-    let tail = args.iter().enumerate().find_map(|(k, a)| match a.strip_prefix("--tail=") {
-        Some(v) => Some(v.to_string()),
-        None if matches!(a.as_str(), "--tail" | "-n") => args.get(k + 1).cloned(),
-        None => None,
-    });
-    let tail: Option<usize> = tail.and_then(|t| t.parse().ok());
+    let bare = parsed.has("no-log-prefix");
+    let timed = parsed.has("timestamps");
+    // `--tail N`: each container's last N lines; `all` or none, every one.
+    let tail: Option<usize> = parsed.get("tail").and_then(|t| t.parse().ok());
     let mut list = project_containers(world, &p.name);
     sort_by(&mut list, |a, b| a.name.cmp(&b.name));
     let labels: Vec<String> = list.iter().map(|c| c.name.strip_prefix(&format!("{}-", p.name)).unwrap_or(&c.name).to_string()).collect();
     let width = labels.iter().map(|l| l.len()).max().unwrap_or(0);
     for (c, label) in list.iter().zip(labels) {
-        if !wanted.is_empty() && !wanted.iter().any(|w| c.compose.as_ref().map(|x| x.service == **w).unwrap_or(false)) {
+        if !wanted.is_empty() && !wanted.iter().any(|w| c.compose.as_ref().is_some_and(|x| x.service == *w)) {
             continue;
         }
         let prefix = if bare { String::new() } else { format!("{label:<width$}  | ") };

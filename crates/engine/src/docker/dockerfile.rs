@@ -89,7 +89,8 @@ impl Instruction {
     }
 }
 
-pub(super) fn parse_dockerfile(text: &str) -> Result<Vec<Instruction>, String> {
+/// The instructions of a Dockerfile; `Err` carries the line it could not read and why.
+pub(super) fn parse_dockerfile(text: &str) -> Result<Vec<Instruction>, (usize, String)> {
     let mut out = Vec::new();
     let mut pending = String::new();
     let mut start = 0;
@@ -135,7 +136,7 @@ pub(super) fn parse_dockerfile(text: &str) -> Result<Vec<Instruction>, String> {
             let hint = suggestion(&keyword)
                 .map(|s| format!(" (did you mean {}?)", if lower { s.to_ascii_lowercase() } else { s.to_string() }))
                 .unwrap_or_default();
-            return Err(format!("dockerfile parse error on line {}: unknown instruction: {kw}{hint}", n + 1));
+            return Err((n + 1, format!("dockerfile parse error on line {}: unknown instruction: {kw}{hint}", n + 1)));
         }
         out.push(Instruction { keyword, args: args.trim().to_string(), line: start, heredocs });
     }

@@ -49,30 +49,20 @@ pub fn render(template: &str, data: &Value) -> Result<String, String> {
 /// An inspect document through a user template, as the CLI runs it: on its typed struct
 /// first; a field the struct does not have fails there. `docker inspect` then retries on
 /// the raw JSON with `missingkey=error` (`map has no entry for key`); `docker volume inspect`
-/// names its type (`typed`: `volume.Volume`) instead (oracle-141).
+/// names its type (`typed`: `volume.Volume`) instead (oracle-141). A field the struct has but
+/// the JSON leaves out when empty reads as no value.
 fn render_doc(template: &str, data: &Value, typed: Option<&str>) -> Result<String, String> {
     let filled = with_go_zero_values(data);
-    let strict = stowage_template::Options::default().omit_empty(OMITTED_WHEN_EMPTY).missing_key(stowage_template::MissingKey::Error);
+    let plain = stowage_template::Options::default().omit_empty(OMITTED_WHEN_EMPTY);
+    let strict = match typed {
+        Some(t) => plain.clone().root_type(t),
+        None => plain.clone().missing_key(stowage_template::MissingKey::Error),
+    };
     match stowage_template::render_with(template, &filled, &strict) {
-        Ok(s) => Ok(s),
-        Err(e) => {
-            let message = e.to_string();
-            let Some(key) = message.split("map has no entry for key \"").nth(1).and_then(|k| k.split('"').next()) else {
-                return Err(message);
-            };
-            // A field Docker's structs have but leave out of the JSON when empty is there.
-            if TYPED_BUT_OMITTED.contains(&key) {
-                return render(template, data);
-            }
-            match typed {
-                // A typed struct lacks only its own fields; in its maps a missing key is no value.
-                Some(t) if filled.get(key).is_none() => {
-                    Err(message.replace(&format!("map has no entry for key \"{key}\""), &format!("can't evaluate field {key} in type {t}")))
-                }
-                Some(_) => render(template, data),
-                None => Err(message),
-            }
+        Err(e) if e.missing_key().is_some_and(|k| TYPED_BUT_OMITTED.contains(&k)) => {
+            stowage_template::render_with(template, &filled, &plain).map_err(|e| e.to_string())
         }
+        done => done.map_err(|e| e.to_string()),
     }
 }
 

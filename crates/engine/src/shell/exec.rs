@@ -469,9 +469,7 @@ impl Shell {
         }
         // Both streams to one place: the commands' writes arrive in the order they ran.
         if out_dest == err_dest {
-            for segment in inner.segments() {
-                self.route(world, "", &segment.bytes, &out_dest, io);
-            }
+            self.route_in_order(world, "", &inner, &out_dest, io);
             return flow;
         }
         self.route(world, "", &inner.out, &out_dest, io);
@@ -601,9 +599,7 @@ impl Shell {
         // and the recordings show stdout's first (oracle-53).
         let container_streams = name == "docker" && matches!(argv.get(1).map(String::as_str), Some("run" | "exec" | "start" | "attach"));
         if out_dest == err_dest && !container_streams {
-            for segment in cmd_io.segments() {
-                self.route(world, &name, &segment.bytes, &out_dest, io);
-            }
+            self.route_in_order(world, &name, &cmd_io, &out_dest, io);
             return flow;
         }
         self.route(world, &name, &cmd_io.out, &out_dest, io);
@@ -725,6 +721,13 @@ impl Shell {
             world.rewind_events(world.events().len() - 1);
         }
         result
+    }
+
+    /// Delivers both streams of captured output to one destination, in the order written.
+    fn route_in_order(&mut self, world: &mut World, program: &str, from: &Io, dest: &Dest, io: &mut Io) {
+        for segment in from.segments() {
+            self.route(world, program, &segment.bytes, dest, io);
+        }
     }
 
     /// Delivers captured output to its destination.

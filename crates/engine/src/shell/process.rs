@@ -337,8 +337,7 @@ impl Shell {
         };
         let mut keyed: Vec<((usize, u32), &String)> = self.exported.iter().map(|n| (place(n), n)).collect();
         crate::sorting::sort_by_key(&mut keyed, |(k, _)| *k);
-        let names = keyed.into_iter().map(|(_, n)| n);
-        names.into_iter().filter_map(|k| self.vars.get(k).map(|v| format!("{k}={v}"))).collect()
+        keyed.into_iter().filter_map(|(_, k)| self.vars.get(k).map(|v| format!("{k}={v}"))).collect()
     }
 }
 

@@ -38,8 +38,7 @@ impl World {
     /// holds one more link): a container's whiteouts count its upper dir's whiteouts, plus one.
     /// A whiteout unpacked from an image layer's archive stands alone.
     fn whiteout_links(&self, loc: &Loc) -> u32 {
-        let layer_id = loc.path.strip_prefix("/var/lib/docker/overlay2/").and_then(|p| p.split('/').next()).unwrap_or_default();
-        let Some(c) = self.containers().iter().find(|c| c.layer_id == layer_id) else { return 1 };
+        let Some(c) = self.container_of_layer_path(&loc.path) else { return 1 };
         let mut count = 1;
         self.fs().walk(c.upper, "", &mut |_, _, inode| {
             if matches!(inode.kind, Kind::Whiteout) {
@@ -70,13 +69,10 @@ impl World {
             (Kind::Dir { entries, .. }, FsType::Tmpfs) => (40 + 20 * entries.len() as u64, 0),
             (Kind::Dir { .. }, FsType::Proc | FsType::Sysfs) => (0, 0),
             (Kind::Dir { .. }, _) => (4096, if inode.xattr_block { 8 } else { 4 }),
-            (Kind::File(_), _)
-                if *ns == Ns::Host && loc.path.starts_with("/var/lib/docker/") && self.generated_host_file(loc).is_some() =>
-            {
-                let len = self.generated_host_file(loc).map(|t| t.len() as u64).unwrap_or(0);
-                (len, crate::fs::allocated_kib(len, &[]))
-            }
-            (Kind::File(d), _) => (d.len(), crate::fs::allocated_kib(d.len(), &inode.holes)),
+            (Kind::File(d), _) => match (*ns == Ns::Host).then(|| self.generated_host_file(loc)).flatten() {
+                Some(text) => (text.len() as u64, crate::fs::allocated_kib(text.len() as u64, &[])),
+                None => (d.len(), crate::fs::allocated_kib(d.len(), &inode.holes)),
+            },
             // ext4 keeps a target of up to 59 bytes in the inode; a longer one takes a block.
             (Kind::Symlink(t), FsType::Ext4) if t.len() >= 60 => (t.len() as u64, 4),
             (Kind::Symlink(t), _) => (t.len() as u64, 0),

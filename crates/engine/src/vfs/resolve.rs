@@ -68,17 +68,18 @@ impl World {
         loc
     }
 
-    /// The running container whose overlay is mounted at `loc` on the host, if any.
-    fn merged_dir_of(&self, loc: &Loc) -> Option<crate::world::ContainerId> {
-        let layer_id = loc.path.strip_prefix("/var/lib/docker/overlay2/")?.strip_suffix("/merged")?;
-        let c = self.containers().iter().find(|c| c.layer_id == layer_id)?;
-        let dir = self.fs().lookup(self.fs().lookup(self.overlay_root()?, layer_id)?, "merged")?;
-        (Node::Plain(dir) == loc.node).then(|| c.id.clone())
+    /// The container whose layer dir a host path lies in (`/var/lib/docker/overlay2/<layer>/…`).
+    pub(super) fn container_of_layer_path(&self, path: &str) -> Option<&crate::world::Container> {
+        let layer_id = path.strip_prefix("/var/lib/docker/overlay2/")?.split('/').next()?;
+        self.containers().iter().find(|c| c.layer_id == layer_id)
     }
 
-    fn overlay_root(&self) -> Option<InodeId> {
-        let docker = self.fs().lookup(self.fs().lookup(self.fs().lookup(self.host_root(), "var")?, "lib")?, "docker")?;
-        self.fs().lookup(docker, "overlay2")
+    /// The running container whose overlay is mounted at `loc` on the host, if any (its
+    /// `merged` dir is there only while it runs).
+    fn merged_dir_of(&self, loc: &Loc) -> Option<crate::world::ContainerId> {
+        loc.path.strip_prefix("/var/lib/docker/overlay2/")?.strip_suffix("/merged").filter(|l| !l.contains('/'))?;
+        let c = self.container_of_layer_path(&loc.path)?;
+        (c.status == crate::world::Status::Running).then(|| c.id.clone())
     }
 
     /// On the host, the container whose overlay a path walks through its `merged` dir, and the
@@ -93,8 +94,7 @@ impl World {
         if !matches!(parent.node, Node::Merged(_)) {
             return None;
         }
-        let layer_id = parent.path.strip_prefix("/var/lib/docker/overlay2/")?.split('/').next()?;
-        let c = self.containers().iter().find(|c| c.layer_id == layer_id)?;
+        let c = self.container_of_layer_path(&parent.path)?;
         let inner = super::child_path(&parent.rel, &name);
         Some((Ctx { ns: Ns::Container(c.id.clone()), cred: ctx.cred.clone(), cwd: "/".into(), umask: ctx.umask }, inner))
     }
