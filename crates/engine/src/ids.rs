@@ -58,6 +58,17 @@ impl serde::Serialize for ContainerId {
     }
 }
 
+/// Bytes in lowercase hex, as digests are written.
+pub fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// A content digest as Docker writes one: SHA-256 in lowercase hex.
+pub fn sha256_hex(data: &[u8]) -> String {
+    use sha2::Digest;
+    hex(&sha2::Sha256::digest(data))
+}
+
 #[cfg(test)]
 mod tests {
     use super::ContainerId;

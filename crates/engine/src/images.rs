@@ -3,7 +3,6 @@
 use crate::clock::{epoch, Clock, Ids};
 use crate::fs::{Arena, Data, Kind, TreeBuilder};
 use crate::world::{HistoryEntry, Image, ImageConfig, Layer, World};
-use sha2::Digest;
 
 pub const PATH_ENV: &str = "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
 pub const BUSYBOX_APPLETS: [&str; 40] = [
@@ -291,12 +290,7 @@ impl World {
             let mut chain = String::new();
             for l in world.images()[i].layers.clone() {
                 let diff = world.layers()[l].diff_id.clone();
-                chain = if chain.is_empty() {
-                    diff
-                } else {
-                    let digest = sha2::Sha256::digest(format!("{chain} {diff}").as_bytes());
-                    format!("sha256:{}", digest.iter().map(|b| format!("{b:02x}")).collect::<String>())
-                };
+                chain = crate::daemon::layers::chain_id(&chain, &diff);
                 if let Some(layer) = world.layer_mut(l) {
                     layer.chain_id = chain.clone();
                 }

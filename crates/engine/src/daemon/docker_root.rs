@@ -36,7 +36,7 @@ pub fn data_root(fs: &mut Arena, host_root: InodeId, boot: i64, seed: u64) -> In
     d.dir("containerd/daemon", 0, 0, 0o700, boot);
     d.dir("containers", 0, 0, 0o710, boot);
     // A random UUID, written once and kept: the engine's id in `docker info`'s ID line.
-    let uuid = super::layers::sha256_hex(format!("engine-id {seed}").as_bytes());
+    let uuid = crate::ids::sha256_hex(format!("engine-id {seed}").as_bytes());
     let engine_id = format!(
         "{}-{}-4{}-a{}-{}",
         uuid.get(..8).unwrap_or_default(),
@@ -219,7 +219,7 @@ pub fn container_dir(world: &mut World, id: &ContainerId, hostname: &str, extra_
 mod tests {
     #[test]
     fn the_resolv_conf_hash_is_the_files_sha256() {
-        let hash = format!("sha256:{}", crate::daemon::layers::sha256_hex(super::RESOLV_CONF.as_bytes()));
+        let hash = format!("sha256:{}", crate::ids::sha256_hex(super::RESOLV_CONF.as_bytes()));
         assert_eq!(hash, super::RESOLV_CONF_HASH);
     }
 }

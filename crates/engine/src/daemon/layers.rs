@@ -11,13 +11,8 @@ use crate::world::{Image, Layer, World};
 /// The diff id of a layer with no changes (a `WORKDIR` that exists, an empty commit).
 pub const EMPTY_LAYER_DIFF_ID: &str = "sha256:5f70bf18a086007016e948b04aed3b82103a36bea41755b6cddfaf10ace3c6ef";
 
-fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
-}
-
-pub fn sha256_hex(data: &[u8]) -> String {
-    hex(&Sha256::digest(data))
-}
+use crate::ids::hex;
+pub use crate::ids::sha256_hex;
 
 /// A digest of a layer tree's content (names, types, owners, modes, times, data).
 fn tree_digest(world: &World, root: InodeId) -> String {
@@ -69,6 +64,11 @@ pub fn store_layer(world: &mut World, parent_layers: &[usize], root: InodeId, ke
 /// The chain id of a layer `diff_id` on top of `parent_layers` (OCI's ChainID).
 fn chain_of(world: &World, parent_layers: &[usize], diff_id: &str) -> String {
     let parent_chain = parent_layers.last().map(|l| world.layers()[*l].chain_id.clone()).unwrap_or_default();
+    chain_id(&parent_chain, diff_id)
+}
+
+/// OCI's ChainID of a layer `diff_id` over its parent's chain id (none for a base layer).
+pub fn chain_id(parent_chain: &str, diff_id: &str) -> String {
     if parent_chain.is_empty() {
         diff_id.to_string()
     } else {

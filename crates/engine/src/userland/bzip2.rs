@@ -48,7 +48,7 @@ mod tests {
         use md5::{Digest, Md5};
         let out = compress(b"hello world\nabc\n", 9);
         assert_eq!(out.len(), 54);
-        let hex: String = Md5::digest(&out).iter().map(|b| format!("{b:02x}")).collect();
+        let hex = crate::ids::hex(&Md5::digest(&out));
         assert_eq!(hex, "ee669f8b2b54359fe35fe6078b8171dc");
         assert_eq!(decompress(&out), Ok(b"hello world\nabc\n".to_vec()));
         assert_eq!(decompress(b"junk\n"), Err(BzError::NotBzip2));

@@ -39,7 +39,7 @@ fn digest(name: &str, bits: usize, data: &[u8]) -> String {
         ("crc32", _) => crate::userland::gzip::crc32(data).to_be_bytes().to_vec(),
         _ => Sha256::digest(data).to_vec(),
     };
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
+    crate::ids::hex(&bytes)
 }
 
 pub(super) fn sum(p: &mut Proc, args: &[String]) -> i32 {
