@@ -122,6 +122,9 @@ pub fn focus_of(event: &Event) -> Focus {
         Event::ImageRemoved { reference } => f("image-removed", vec![key_image(reference)], None),
         Event::ImageTagged { tag, image, .. } => f("image-created", vec![key_image(tag), key_image(image)], None),
         Event::ImageUntagged { image, .. } => f("image-removed", vec![key_image(image)], None),
+        // The build cache has no place on the map: the narration tells it.
+        Event::BuildCacheRecorded { .. } => f("cache-recorded", vec![], None),
+        Event::BuildCachePruned { .. } => f("cache-pruned", vec![], None),
     }
 }
 

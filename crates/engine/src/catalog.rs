@@ -131,7 +131,7 @@ impl Recipe<'_> {
         let mut tree = TreeBuilder { fs: self.world.fs_mut(), root };
         fill(&mut tree);
         let before = self.world.layers().len();
-        let layer = crate::daemon::layers::store_layer(self.world, &self.layers, root, false);
+        let layer = crate::daemon::layers::store_layer(self.world, &self.layers, root);
         self.existed.push(layer < before);
         self.layers.push(layer);
         self.history.push(HistoryEntry { created, created_by: created_by.into(), empty_layer: false, comment: comment(created_by) });

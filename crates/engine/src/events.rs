@@ -171,6 +171,21 @@ pub enum Event {
         /// Layers already on disk, shared with images pulled or built before.
         shared_layers: usize,
     },
+    /// A build left records in BuildKit's cache: the sources it synced, the layers it started
+    /// from and made, its cache mounts.
+    BuildCacheRecorded {
+        records: usize,
+        /// What the new records take, as `builder du` counts it.
+        bytes: u64,
+    },
+    /// `docker builder prune` (or `system prune`) removed build cache records.
+    BuildCachePruned {
+        records: usize,
+        /// What the records took, as `builder du` counts it.
+        bytes: u64,
+        /// Layers no image used that only these records kept on disk, gone with them.
+        layers_freed: usize,
+    },
 }
 
 impl fmt::Display for Place {
@@ -323,6 +338,15 @@ impl Event {
             }
             Event::ImagePulled { reference, new_layers, shared_layers } => format!(
                 "{reference} is pulled from the registry: {new_layers} layer(s) downloaded, {shared_layers} already on disk and shared with other images."
+            ),
+            Event::BuildCacheRecorded { records, bytes } => format!(
+                "The build leaves {records} record(s) ({bytes} B) in BuildKit's cache: a later build of the same steps is CACHED, and its layers stay on disk even after the image goes."
+            ),
+            Event::BuildCachePruned { records, bytes, layers_freed: 0 } => format!(
+                "The build cache drops {records} record(s) ({bytes} B): the next build runs those steps again. Image layers stay while an image uses them."
+            ),
+            Event::BuildCachePruned { records, bytes, layers_freed } => format!(
+                "The build cache drops {records} record(s) ({bytes} B), and with them {layers_freed} layer(s) that only the cache still kept on disk."
             ),
         }
     }

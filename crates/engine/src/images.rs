@@ -107,8 +107,9 @@ impl World {
             "v6v8xc0ne1s24nyga5xxwpxbs",
             "JEHIGJULGD7YVIWKRJJPULRWNP",
             l1,
-            true,
         );
+        // Deleting every image never reclaims the busybox rootfs on the recorded daemon (oracle-110).
+        layers[busybox_layer].pinned = true;
 
         // demo/app layers 2 and 3 (shared by 1.0, vol and 2.0).
         let l2 = fs.new_dir(0, 0, 0o755, build);
@@ -125,7 +126,6 @@ impl World {
             "5goh7nfrdvaqlbdtqhj1gylld",
             "KVUXR3AQW5YRIYOVLOMNIADUDI",
             l2,
-            false,
         );
 
         let l3 = fs.new_dir(0, 0, 0o755, build);
@@ -145,7 +145,6 @@ impl World {
             "tachalty3qripuyv8b96p28w6",
             "M7Y3TVI5H6224O7FVSIUTZM4BS",
             l3,
-            false,
         );
 
         let l4 = fs.new_dir(0, 0, 0o755, build);
@@ -161,7 +160,6 @@ impl World {
             "ull8lrjzpu8034mahkdauwghl",
             "EMWWTKJHN5T773IXR6L6R6BOZZ",
             l4,
-            false,
         );
 
         let l5 = fs.new_dir(0, 0, 0o755, build);
@@ -173,7 +171,6 @@ impl World {
             "jvf3qmx7okvc2u7yyk5yhepoq",
             "QNHZXVOEYTJ5Q2ITIAAW4GENEP",
             l5,
-            false,
         );
 
         let l4b = fs.new_dir(0, 0, 0o755, build);
@@ -190,7 +187,6 @@ impl World {
             "q3b8ndd0c7y4x2mpl6tu9wzrk",
             "ZP4TBOQ7ABCVNMSLD2XK3H6YFE",
             l4b,
-            false,
         );
         let l5b = fs.new_dir(0, 0, 0o755, build);
         let app2_l5 = add_layer(
@@ -201,7 +197,6 @@ impl World {
             "f9mwk2rj5e8xqv1t0bnzh4lyc",
             "WB2S6RZKQ5HN4G7MXUDAJYLTOC",
             l5b,
-            false,
         );
 
         let sh = || Some(vec!["sh".to_string()]);

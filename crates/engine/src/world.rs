@@ -2,6 +2,7 @@
 
 use std::collections::BTreeMap;
 
+use crate::build_cache::BuildCache;
 use crate::clock::{Clock, Ids};
 pub use crate::cred::Cred;
 use crate::events::{Event, Measured, SizeAt};
@@ -85,11 +86,8 @@ pub struct Layer {
     pub link_id: String,
     pub root: InodeId,
     pub size: u64,
-    /// Layers made by BuildKit stay referenced by the build cache after their image goes.
-    pub kept_by_build_cache: bool,
-    /// The RUN steps BuildKit's cache knows made it (its parent's chain id and the step's
-    /// history line, arguments included): the same step on the same parent is CACHED.
-    pub build_steps: Vec<String>,
+    /// Kept in the store though no image or build cache record uses it.
+    pub pinned: bool,
 }
 
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -462,8 +460,8 @@ pub struct World {
     waker: Option<Waker>,
     /// The program running now, as `/proc/self` names it: its command's name and pid.
     task: Option<(String, u32)>,
-    /// The build's cache mounts (`RUN --mount=type=cache`), by id: kept until `builder prune`.
-    build_cache_mounts: BTreeMap<String, InodeId>,
+    /// BuildKit's cache records (`docker builder du`).
+    build_cache: BuildCache,
 }
 
 /// Wakes the sleepers that are due (see [`World::wake_sleepers`]).
@@ -511,23 +509,16 @@ impl World {
             awake_until: None,
             waker: None,
             task: None,
-            build_cache_mounts: BTreeMap::new(),
+            build_cache: BuildCache::default(),
         }
     }
 
-    /// The directory of the build cache mount `id`, made empty the first time.
-    pub fn build_cache_mount(&mut self, id: &str) -> InodeId {
-        if let Some(dir) = self.build_cache_mounts.get(id) {
-            return *dir;
-        }
-        let dir = self.fs.new_dir(0, 0, 0o755, self.clock.secs());
-        self.build_cache_mounts.insert(id.to_string(), dir);
-        dir
+    /// BuildKit's cache: read by anyone, changed by the daemon (daemon/build_cache.rs).
+    pub fn build_cache(&self) -> &BuildCache {
+        &self.build_cache
     }
-
-    /// `builder prune`: the cache mounts go with the rest of the build cache.
-    pub fn forget_build_cache_mounts(&mut self) {
-        self.build_cache_mounts.clear();
+    pub fn build_cache_mut(&mut self) -> &mut BuildCache {
+        &mut self.build_cache
     }
 
     // The inode arena: read by everyone, written by the vfs (which tells each change as an

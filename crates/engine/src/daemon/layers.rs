@@ -33,7 +33,7 @@ fn tree_digest(world: &World, root: InodeId) -> String {
 }
 
 /// Stores `root` as a layer on top of `parent_layers`; equal content gives the same layer.
-pub fn store_layer(world: &mut World, parent_layers: &[usize], root: InodeId, kept_by_build_cache: bool) -> usize {
+pub fn store_layer(world: &mut World, parent_layers: &[usize], root: InodeId) -> usize {
     let diff_id = if world.fs().get(root).entries().map(|e| e.is_empty()).unwrap_or(true) {
         EMPTY_LAYER_DIFF_ID.to_string()
     } else {
@@ -50,7 +50,7 @@ pub fn store_layer(world: &mut World, parent_layers: &[usize], root: InodeId, ke
     let now = world.clock().secs();
     world.fs_mut().unpacked_at(root, now);
     let (fs, layers) = world.layer_store();
-    let i = add_layer(fs, layers, overlay, &diff_id, &cache_id, &link_id, root, kept_by_build_cache);
+    let i = add_layer(fs, layers, overlay, &diff_id, &cache_id, &link_id, root);
     if let Some(layer) = world.layer_mut(i) {
         layer.chain_id = chain_id;
     }
@@ -91,9 +91,9 @@ pub fn revive_layer(world: &mut World, parent_layers: &[usize], at: usize) {
 pub fn release_layers(world: &mut World, image: &Image) -> Vec<Layer> {
     let mut released = Vec::new();
     for l in image.layers.iter().rev() {
-        let used = world.images().iter().any(|o| o.layers.contains(l));
+        let used = world.images().iter().any(|o| o.layers.contains(l)) || world.build_cache().holds_layer(*l);
         let Some(layer) = world.layer_mut(*l) else { continue };
-        if !used && !layer.kept_by_build_cache && !layer.chain_id.is_empty() {
+        if !used && !layer.pinned && !layer.chain_id.is_empty() {
             released.push(layer.clone());
             layer.chain_id.clear();
         }
@@ -101,7 +101,18 @@ pub fn release_layers(world: &mut World, image: &Image) -> Vec<Layer> {
     released
 }
 
-#[allow(clippy::too_many_arguments)]
+/// A layer the last build cache record that held it let go of (no image uses it): released;
+/// whether it was still in the store.
+pub fn release_layer(world: &mut World, at: usize) -> bool {
+    match world.layer_mut(at) {
+        Some(layer) if !layer.pinned && !layer.chain_id.is_empty() => {
+            layer.chain_id.clear();
+            true
+        }
+        _ => false,
+    }
+}
+
 /// Adds a layer to the store and links its diff dir under `/var/lib/docker/overlay2/<cache_id>/diff`.
 pub fn add_layer(
     world_fs: &mut crate::fs::Arena,
@@ -111,7 +122,6 @@ pub fn add_layer(
     cache_id: &str,
     link_id: &str,
     root: InodeId,
-    kept_by_build_cache: bool,
 ) -> usize {
     let (size, _) = world_fs.usage(root);
     let chain_id = diff_id.to_string();
@@ -120,15 +130,6 @@ pub fn add_layer(
     world_fs.link(overlay_dir, cache_id, dir);
     world_fs.link(dir, "diff", root);
     crate::daemon::docker_root::register_layer_dir(world_fs, overlay_dir, dir, cache_id, link_id, true, time);
-    layers.push(Layer {
-        diff_id: diff_id.into(),
-        chain_id,
-        cache_id: cache_id.into(),
-        link_id: link_id.into(),
-        root,
-        size,
-        kept_by_build_cache,
-        build_steps: Vec::new(),
-    });
+    layers.push(Layer { diff_id: diff_id.into(), chain_id, cache_id: cache_id.into(), link_id: link_id.into(), root, size, pinned: false });
     layers.len() - 1
 }

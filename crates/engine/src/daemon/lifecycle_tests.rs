@@ -149,7 +149,7 @@ fn a_tag_moves_between_images_and_removing_an_image_releases_only_its_own_layers
     let file = w.fs_mut().new_file(crate::fs::Data::from_bytes(b"x"), 0, 0, 0o644, 0);
     w.fs_mut().link(root, "own", file);
     let mut image = w.images()[app1].clone();
-    let own = super::layers::store_layer(&mut w, &image.layers, root, false);
+    let own = super::layers::store_layer(&mut w, &image.layers, root);
     image.layers.push(own);
     image.tags = vec!["demo/app:own".into()];
     super::images::make_image(&mut w, image);

@@ -6,6 +6,7 @@
 //! Architecture invariant: the daemon uses the vfs and the world below it, never a program,
 //! the shell or the CLI above it.
 
+pub(crate) mod build_cache;
 pub(crate) mod container;
 pub(crate) mod docker_root;
 mod error;

@@ -8,11 +8,13 @@ use crate::shell::Io;
 use crate::world::{HistoryEntry, Image, ImageConfig, World};
 
 use super::build_output;
-use super::build_step::{build_step, dockerignore, unresolved_source, BuildContext, StepError};
+use super::build_step::{self, build_step, dockerignore, unresolved_source, BuildContext, StepError};
 use super::buildkit::{hub_name, hub_repository};
 use super::commit::apply_change;
 use super::dockerfile::{needed, parse_dockerfile, stage_named, stages, Instruction};
 use super::dockerfile_vars::{self as vars, Args, Mode};
+use crate::build_cache::SourcePart;
+use crate::daemon::build_cache;
 use crate::daemon::images::make_image;
 use crate::daemon::layers::{sha256_hex, store_layer};
 
@@ -22,6 +24,18 @@ pub fn build(world: &mut World, sh: &crate::shell::Shell, args: &[String], io: &
 
 /// `docker build`; compose builds a service's image with the service name in every step's name.
 pub fn build_labeled(world: &mut World, sh: &crate::shell::Shell, args: &[String], io: &mut Io, label: Option<&str>) -> i32 {
+    // A build only adds to the cache: what it left is what is new at the end.
+    let before = world.build_cache().records().len();
+    let status = run_build(world, sh, args, io, label);
+    let added = world.build_cache().records().get(before..).unwrap_or_default();
+    if !added.is_empty() {
+        let bytes = added.iter().map(|r| r.size).sum();
+        world.emit(crate::events::Event::BuildCacheRecorded { records: added.len(), bytes });
+    }
+    status
+}
+
+fn run_build(world: &mut World, sh: &crate::shell::Shell, args: &[String], io: &mut Io, label: Option<&str>) -> i32 {
     let specs = [
         opt("tag", Some('t')),
         opt("file", Some('f')),
@@ -140,6 +154,8 @@ pub fn build_labeled(world: &mut World, sh: &crate::shell::Shell, args: &[String
             return 1;
         }
     };
+    // BuildKit keeps what it synced from the client, the Dockerfile first.
+    build_cache::source(world, &ctx_dir, SourcePart::Dockerfile, text.len() as u64);
     let instructions = match parse_dockerfile(&text) {
         Ok(i) => i,
         Err((line, message)) => {
@@ -230,6 +246,8 @@ pub fn build_labeled(world: &mut World, sh: &crate::shell::Shell, args: &[String
         _ => "2B".to_string(),
     };
     progress.vertex("[internal] load .dockerignore", &[format!("transferring context: {ignore_sent} done")]);
+    let ignore_size = world.read(&user_ctx, &ignore_file).map_or(0, |d| d.len());
+    build_cache::source(world, &ctx_dir, SourcePart::DockerIgnore, if no_context { 0 } else { ignore_size });
     // Each stage counts its own steps; a FROM is one when it names an image, not a stage.
     let totals: Vec<usize> = (0..stages.len())
         .map(|n| {
@@ -256,6 +274,10 @@ pub fn build_labeled(world: &mut World, sh: &crate::shell::Shell, args: &[String
     let now = world.clock().secs();
     let mut seen_from = false;
     let mut failure: Option<BuildFailure> = None;
+    // The stage's base image layers, recorded in the build cache when a step first runs on them.
+    let mut pending_base: Option<(Vec<usize>, String)> = None;
+    // A cached step's record, used (counted) only if a step runs on it or it ends its stage.
+    let mut last_cached: Option<usize> = None;
     // Without a context, nothing is there to copy.
     let ignore = if no_context { vec![(false, vec![('*', false)])] } else { dockerignore(world, &user_ctx, &ctx_dir) };
     let context = BuildContext { dir: &ctx_dir, reader: &user_ctx, ignore, named: &named, network_none };
@@ -297,6 +319,10 @@ pub fn build_labeled(world: &mut World, sh: &crate::shell::Shell, args: &[String
                 (step, total) = (0, totals.get(n).copied().unwrap_or_default());
                 stage = if staged { format!("{} ", stages[n].label(n)) } else { String::new() };
                 args.new_stage();
+                pending_base = None;
+                if let Some(at) = last_cached.take() {
+                    build_cache::touch(world, at);
+                }
                 let base = base_of(inst, &args);
                 if let Some((from_layers, from_config, from_history)) = from_stage(n).and_then(|k| built.get(&k)) {
                     // A stage that starts from another goes on from what that one built.
@@ -324,7 +350,7 @@ pub fn build_labeled(world: &mut World, sh: &crate::shell::Shell, args: &[String
                     } else {
                         progress.vertex(&from, &resolved.lines);
                     }
-                    shown_bases.push(resolved.shown);
+                    shown_bases.push(resolved.shown.clone());
                     // BuildKit readies each document COPY and ADD write before the steps.
                     let documents: usize = instructions[stages[n].range.clone()]
                         .iter()
@@ -333,6 +359,14 @@ pub fn build_labeled(world: &mut World, sh: &crate::shell::Shell, args: &[String
                         .sum();
                     for _ in 0..documents {
                         progress.vertex("[internal] preparing inline document", &[]);
+                    }
+                    let description =
+                        if resolved.lines.is_empty() { "from local ".to_string() } else { format!("pulled from {}", resolved.shown) };
+                    if resolved.lines.is_empty() {
+                        pending_base = Some((resolved.layers.clone(), description));
+                    } else {
+                        // What the build fetched only the cache holds.
+                        build_cache::base(world, &resolved.layers, &description);
                     }
                     layers = resolved.layers;
                     config = resolved.config;
@@ -362,6 +396,8 @@ pub fn build_labeled(world: &mut World, sh: &crate::shell::Shell, args: &[String
                         }
                         None if from.is_none() && !context_loaded => {
                             context_loaded = true;
+                            let bytes = if no_context { 0 } else { build_step::context_bytes(world, &context, &instructions) };
+                            build_cache::source(world, &ctx_dir, SourcePart::Context, bytes);
                             ("[internal] load build context".to_string(), ctx_dir.as_str(), "context")
                         }
                         _ => (String::new(), "", ""),
@@ -425,10 +461,9 @@ pub fn build_labeled(world: &mut World, sh: &crate::shell::Shell, args: &[String
                 // steps here by what they make.
                 let parent_chain = layers.last().map(|l| world.layers()[*l].chain_id.clone()).unwrap_or_default();
                 let step_key = format!("{parent_chain}\n{created_by}");
-                let cached_run = (inst.keyword == "RUN" && !no_cache)
-                    .then(|| world.layers().iter().position(|l| !l.chain_id.is_empty() && l.build_steps.contains(&step_key)))
-                    .flatten();
-                if let Some(l) = cached_run {
+                let cached_run = (inst.keyword == "RUN" && !no_cache).then(|| build_cache::cached_step(world, &step_key, None)).flatten();
+                if let Some((l, at)) = cached_run {
+                    last_cached = Some(at);
                     progress.cached_vertex(&name);
                     layers.push(l);
                     history.push(HistoryEntry { created: now, created_by, empty_layer: false, comment: "buildkit.dockerfile.v0".into() });
@@ -446,17 +481,28 @@ pub fn build_labeled(world: &mut World, sh: &crate::shell::Shell, args: &[String
                 if inst.keyword == "WORKDIR" {
                     let _ = apply_change(&mut config, &format!("WORKDIR {args_text}"));
                 }
-                let known = world.layers().len();
-                let l = store_layer(world, &layers, root, true);
+                let l = store_layer(world, &layers, root);
                 // A step is cached when the same step on the same parent made this layer before,
                 // not when another step happened to make the same files.
-                let made_before = l < known && world.layers().get(l).is_some_and(|layer| layer.build_steps.contains(&step_key));
-                if let Some(layer) = world.layer_mut(l).filter(|layer| !layer.build_steps.contains(&step_key)) {
-                    layer.build_steps.push(step_key);
-                }
-                if made_before && inst.keyword != "RUN" && !no_cache {
+                let cached = (inst.keyword != "RUN" && !no_cache).then(|| build_cache::cached_step(world, &step_key, Some(l))).flatten();
+                if let Some((_, at)) = cached {
+                    last_cached = Some(at);
                     progress.cached_vertex(&name);
                 } else {
+                    // The step runs on what the one before made: a cached step, or the base.
+                    if let Some(at) = last_cached.take() {
+                        build_cache::touch(world, at);
+                    } else if let Some((base_layers, description)) = pending_base.take() {
+                        build_cache::base(world, &base_layers, &description);
+                    }
+                    // BuildKit describes a RUN by what it executed, other steps by their name.
+                    let description = if inst.keyword == "RUN" {
+                        let shell = config.shell.as_ref().map_or_else(|| "/bin/sh -c".to_string(), |s| s.join(" "));
+                        format!("mount / from exec {shell} {}", inst.run_script(&super::run_mounts::split(&args_text).1))
+                    } else {
+                        name.clone()
+                    };
+                    build_cache::step(world, &step_key, l, layers.last().copied(), description);
                     progress.run_vertex(&name, &output);
                 }
                 layers.push(l);
@@ -507,6 +553,9 @@ pub fn build_labeled(world: &mut World, sh: &crate::shell::Shell, args: &[String
                 }
             },
         }
+    }
+    if let Some(at) = last_cached.take() {
+        build_cache::touch(world, at);
     }
     if let Some(f) = failure {
         if label.is_some() {
@@ -632,11 +681,8 @@ fn resolve_base(world: &mut World, base: &str) -> Option<Base> {
     let digest = format!("sha256:{}", sha256_hex(format!("manifest {}:{}", image.repository, image.tag).as_bytes()));
     let shown = format!("{}@{digest}", hub_name(base));
     let mut lines = vec![format!("resolve {shown} done")];
+    // BuildKit keeps what it pulled for a build in its cache, not in the image list.
     for (l, existed) in fetched.layers.iter().zip(&fetched.existed) {
-        // BuildKit keeps what it pulled for a build in its cache, not in the image list.
-        if let Some(layer) = world.layer_mut(*l) {
-            layer.kept_by_build_cache = true;
-        }
         if !existed {
             let blob = sha256_hex(format!("blob {}", world.layers()[*l].diff_id).as_bytes());
             lines.push(format!("extracting sha256:{blob} done"));

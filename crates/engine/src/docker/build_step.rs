@@ -59,10 +59,13 @@ pub(super) fn build_step(
                     Ok(v) => v.join(" "),
                     Err(_) => command.clone(),
                 };
-                let made = super::run_mounts::mount(world, &id, &root, (context.dir, context.reader), &mounts);
+                // What a cache mount's record says ran: the shell's command, or the exec form's words.
+                let exec = if command.trim_start().starts_with('[') { script.clone() } else { format!("/bin/sh -c {command}") };
+                let made = super::run_mounts::mount(world, &id, &root, (context.dir, context.reader), (&mounts, &exec));
                 let mut rio = Io::default();
                 let flow = sh.run_script(world, &script, &mut rio);
                 super::run_mounts::unmount(world, &id, &root, &made);
+                crate::daemon::build_cache::measure_cache_mounts(world);
                 let code = match flow {
                     crate::shell::Flow::Exit(c) => c,
                     _ => sh.status,
@@ -300,6 +303,49 @@ pub(super) fn dockerignore(world: &World, ctx: &Ctx, ctx_dir: &str) -> Vec<(bool
             (except, pattern.chars().map(|c| (c, false)).collect())
         })
         .collect()
+}
+
+/// The bytes of the context's files a build sends (BuildKit's local source, as its cache record
+/// counts them): the files the COPY and ADD sources name, or all of them when one copies `.`
+/// or a RUN binds the context, less what `.dockerignore` leaves out (bc1: `COPY a.txt` sends
+/// a.txt alone; `COPY .` sends the Dockerfile too).
+pub(super) fn context_bytes(world: &World, context: &BuildContext, instructions: &[Instruction]) -> u64 {
+    let mut everything = false;
+    let mut follow: Vec<Vec<(char, bool)>> = Vec::new();
+    for inst in instructions {
+        everything |= inst.run_binds_context();
+        if !matches!(inst.keyword.as_str(), "COPY" | "ADD") || inst.from().is_some() {
+            continue;
+        }
+        let words: Vec<String> = match serde_json::from_str::<Vec<String>>(&inst.args) {
+            Ok(list) => list,
+            Err(_) => inst.args.split_whitespace().filter(|w| !w.starts_with("--")).map(str::to_string).collect(),
+        };
+        for w in words.iter().rev().skip(1).filter(|w| !w.starts_with("<<")) {
+            let path = crate::fs::normalize("/", w);
+            let rel = path.trim_start_matches('/');
+            everything |= rel.is_empty();
+            follow.push(rel.chars().map(|c| (c, false)).collect());
+        }
+    }
+    let Ok(root) = world.resolve(context.reader, context.dir, true).map(|l| l.top()) else { return 0 };
+    let mut bytes = 0;
+    world.fs().walk(root, "", &mut |path, _, inode| {
+        let crate::fs::Kind::File(data) = &inode.kind else { return };
+        let rel = path.trim_start_matches('/');
+        // A source names the file, or a directory (or pattern) it is in.
+        let named = || {
+            let parts: Vec<&str> = rel.split('/').collect();
+            (1..=parts.len()).any(|n| {
+                let prefix: Vec<char> = parts[..n].join("/").chars().collect();
+                follow.iter().any(|f| crate::userland::glob::matches(f, &prefix))
+            })
+        };
+        if !ignored(&context.ignore, rel) && (everything || named()) {
+            bytes += data.len();
+        }
+    });
+    bytes
 }
 
 /// Whether a context path (relative, `sub/file`) is left out: the last pattern that matches it

@@ -108,7 +108,7 @@ pub fn commit(world: &mut World, args: &[String], io: &mut Io) -> i32 {
     let Some(base) = world.images().iter().find(|im| im.id == c.image_id).cloned() else { return 1 };
     let root = world.fs_mut().deep_copy(c.upper);
     let mut layers = base.layers.clone();
-    let layer = store_layer(world, &layers, root, false);
+    let layer = store_layer(world, &layers, root);
     layers.push(layer);
     let mut config = base.config.clone();
     // The container's own Config: its entrypoint and command (an entrypoint the line gave

@@ -379,7 +379,7 @@ pub(super) fn load(world: &mut World, sh: &Shell, args: &[String], io: &mut Io) 
                 None => {
                     let layer_members = blob(path).and_then(|b| tar::decode(&b)).unwrap_or_default();
                     let root = tree_from_members(world, &layer_members, created);
-                    store_layer(world, &layers, root, false)
+                    store_layer(world, &layers, root)
                 }
             };
             layers.push(l);
@@ -445,7 +445,7 @@ pub(super) fn import(world: &mut World, sh: &Shell, args: &[String], io: &mut Io
     };
     let now = world.clock().secs();
     let root = tree_from_members(world, &members, now);
-    let layer = store_layer(world, &[], root, false);
+    let layer = store_layer(world, &[], root);
     // The CLI streams the file: the daemon sees `-` either way.
     let comment = parsed.get("message").map_or_else(|| "Imported from -".to_string(), str::to_string);
     let tags = parsed.operands.get(1).map(|r| vec![normalized_ref(r)]).unwrap_or_default();

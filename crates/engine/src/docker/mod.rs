@@ -3,6 +3,7 @@
 pub mod build;
 mod build_output;
 mod build_step;
+mod builder;
 mod buildkit;
 mod commit;
 pub mod compose;

@@ -279,7 +279,7 @@ pub(super) fn buildx(world: &mut World, sh: &mut Shell, group: &str, args: &[Str
     };
     match sub.as_str() {
         "build" | "b" => super::build::build(world, sh, rest, io),
-        "prune" => super::prune::builder_prune(world, rest, io),
+        "prune" => super::builder::prune(world, rest, io),
         "ls" if rest.is_empty() => {
             io.out_str(&tabwrite(&format!(
                 "NAME/NODE\tDRIVER/ENDPOINT\tSTATUS\tBUILDKIT\tPLATFORMS\ndefault*\tdocker\t\t\t\n \\_ default\t \\_ default\trunning\tv0.0.0+unknown\t{PLATFORMS}\n"
@@ -296,11 +296,7 @@ pub(super) fn buildx(world: &mut World, sh: &mut Shell, group: &str, args: &[Str
             ));
             0
         }
-        // As `system df` counts it, the simulated build cache holds nothing reclaimable.
-        "du" => {
-            io.out_str("Reclaimable:\t0B\nTotal:\t\t0B\n");
-            0
-        }
+        "du" => super::builder::du(world, rest, io),
         "use" | "stop" if rest.iter().all(|a| a == "default") => 0,
         "rm" if rest.iter().any(|a| a == "default") => {
             io.err_line(

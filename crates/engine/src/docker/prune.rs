@@ -5,6 +5,7 @@ use super::flags::{self, flag, opt};
 use super::format::human_size;
 use super::prune_filter::PruneFilter;
 use super::{image, remove_container, usage_error, volume};
+use crate::daemon::build_cache::{self, PruneRules, RecordFilter, Usage};
 use crate::fs::InodeId;
 use crate::shell::Io;
 use crate::world::{ContainerId, Status, World};
@@ -79,8 +80,8 @@ pub(crate) fn print_prune_result(io: &mut Io, reports: &[&str], reclaimed: u64, 
 }
 
 /// `docker system prune [-a] [-f] [--volumes]`: stopped containers, (anonymous volumes), dangling
-/// or unused images, in that order, then the total. There are no networks or build cache records
-/// to remove in the simulation.
+/// or unused images, the build cache, in that order, then the total. There are no networks to
+/// remove in the simulation.
 pub(super) fn system_prune(world: &mut World, args: &[String], io: &mut Io) -> i32 {
     let specs = [flag("all", Some('a')), flag("force", Some('f')), flag("volumes", None), opt("filter", None)];
     let parsed = match flags::parse(args, &specs, false) {
@@ -119,45 +120,28 @@ pub(super) fn system_prune(world: &mut World, args: &[String], io: &mut Io) -> i
     let (containers_bytes, containers) = prune_stopped_containers(world, &filter);
     let (volumes_bytes, volumes) = if volumes { volume::prune_unused(world, false, filter.label_pairs()) } else { (0, String::new()) };
     let (images_bytes, images) = image::prune_images(world, all, &filter);
-    // The build cache goes too, its cache mounts with it.
-    world.forget_build_cache_mounts();
-    print_prune_result(io, &[&containers, &volumes, &images], containers_bytes + volumes_bytes + images_bytes, 4);
+    // Then the build cache: what no image shares, or all of it with `-a` (bc2, oracle-151).
+    let (cache_bytes, cache) = prune_build_cache(world, all, &parsed.all("filter"));
+    print_prune_result(io, &[&containers, &volumes, &images, &cache], containers_bytes + volumes_bytes + images_bytes + cache_bytes, 4);
     0
 }
 
-/// `docker builder prune`: the simulation keeps no build cache records to remove.
-pub(super) fn builder_prune(world: &mut World, args: &[String], io: &mut Io) -> i32 {
-    let specs = [
-        flag("all", Some('a')),
-        flag("force", Some('f')),
-        opt("filter", None),
-        opt("keep-storage", None),
-        opt("builder", None),
-        flag("verbose", None),
-    ];
-    let parsed = match flags::parse(args, &specs, false) {
-        Ok(p) => p,
-        Err(e) => return usage_error(io, "builder prune", &e),
-    };
-    let warning = if parsed.has("all") {
-        "WARNING! This will remove all build cache."
-    } else {
-        "WARNING! This will remove all dangling build cache."
-    };
-    if !parsed.has("force") && !confirm(world, io, warning) {
-        return 0;
+/// The build cache's part of `docker system prune`: unshared records (all of them with
+/// `all`); a `label` filter does not hold them back (oracle-151). The bytes, and the report
+/// (`Deleted build cache objects:` and the ids; empty when none).
+fn prune_build_cache(world: &mut World, all: bool, filters: &[String]) -> (u64, String) {
+    // Labels are for containers, images and volumes: the cache's records are taken all the same.
+    let filters: Vec<String> = filters.iter().filter(|f| !f.starts_with("label=") && !f.starts_with("label!=")).cloned().collect();
+    let filter = RecordFilter::parse(&filters);
+    let now = world.clock().nanos;
+    let takes = |u: &Usage| filter.takes(u, now);
+    let removed = build_cache::prune(world, &PruneRules { all, keep_bytes: 0, takes: &takes });
+    if removed.is_empty() {
+        return (0, String::new());
     }
-    // The cache forgets its RUN steps: all of them, or (dangling ones) those of layers no
-    // image uses.
-    let used: Vec<usize> = world.images().iter().flat_map(|im| im.layers.iter().copied()).collect();
-    for at in 0..world.layers().len() {
-        if parsed.has("all") || !used.contains(&at) {
-            if let Some(layer) = world.layer_mut(at) {
-                layer.build_steps.clear();
-            }
-        }
+    let mut report = String::from("Deleted build cache objects:\n");
+    for u in &removed {
+        report.push_str(&format!("{}\n", u.record.id.0));
     }
-    world.forget_build_cache_mounts();
-    io.out_str("Total:\t0B\n");
-    0
+    (removed.iter().map(|u| u.record.size).sum(), report)
 }

@@ -69,14 +69,18 @@ fn parse(spec: &str) -> Option<RunMount> {
 
 /// Mounts them on the step's container (`context`: the build context's directory, and who
 /// reads it); the mount points that had to be made (and will go).
-pub(super) fn mount(world: &mut World, id: &ContainerId, root: &Ctx, context: (&str, &Ctx), mounts: &[RunMount]) -> Vec<String> {
+pub(super) fn mount(world: &mut World, id: &ContainerId, root: &Ctx, context: (&str, &Ctx), run: (&[RunMount], &str)) -> Vec<String> {
+    let (mounts, exec) = run;
     let (context_dir, reader) = context;
     let mut made = Vec::new();
     let secs = world.clock().secs();
     for m in mounts {
         let target = crate::fs::normalize("/", &m.target);
         let (inode, kind, read_only): (InodeId, MountKind, bool) = match &m.kind {
-            Kind::Cache { id } => (world.build_cache_mount(id), MountKind::Bind { source: format!("cache:{id}") }, false),
+            Kind::Cache { id } => {
+                let dir = crate::daemon::build_cache::cache_mount(world, id, &target, exec);
+                (dir, MountKind::Bind { source: format!("cache:{id}") }, false)
+            }
             Kind::Tmpfs => (world.fs_mut().new_dir(0, 0, 0o1777, secs), MountKind::Tmpfs, false),
             Kind::Bind { source, rw } => {
                 let path = crate::fs::normalize(context_dir, source);
