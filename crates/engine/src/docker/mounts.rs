@@ -76,13 +76,17 @@ pub fn parse_volume_flag(spec: &str, cwd: &str, home: &str) -> Result<Request, S
             "invalid volume specification: '{spec}': invalid mount config for type \"volume\": field BindOptions must not be specified"
         )));
     }
+    if is_bind && nocopy {
+        return Err(SpecError::Daemon(format!(
+            "invalid volume specification: '{spec}': invalid mount config for type \"bind\": field VolumeOptions must not be specified"
+        )));
+    }
     if is_bind {
         let abs = if let Some(rest) = src.strip_prefix('~') { format!("{home}{rest}") } else { normalize(cwd, src) };
         let raw = if mode.is_empty() { format!("{abs}:{dst}") } else { format!("{abs}:{dst}:{mode}") };
-        // A bind's Mode keeps its access and its propagation (oracle-109).
-        let kept = |m: &&str| matches!(*m, "ro" | "rw" | "shared" | "rshared" | "slave" | "rslave" | "private" | "rprivate");
-        let shown_mode = mode.split(',').filter(kept).collect::<Vec<_>>().join(",");
-        Ok(Request { source: Source::Bind(abs), target: clean(dst), read_only, mode: shown_mode, raw, propagation, ..base })
+        // A bind's Mode is the mode as written: access, propagation, SELinux label, consistency
+        // (oracle-109, oracle-152).
+        Ok(Request { source: Source::Bind(abs), target: clean(dst), read_only, mode: mode.to_string(), raw, propagation, ..base })
     } else {
         let shown_mode = if mode.is_empty() { "z".to_string() } else { mode.to_string() };
         Ok(Request { source: Source::Volume(Some(src.to_string())), target: clean(dst), read_only, nocopy, mode: shown_mode, ..base })
