@@ -241,7 +241,10 @@ pub fn container_view(world: &World, c: &Container) -> ContainerView {
                 MountPointKind::Tmpfs => {
                     let used = c.mounts.iter().find(|x| x.target == m.destination).map(|x| world.fs().usage(x.root).0).unwrap_or(0);
                     MountSource::Tmpfs {
-                        size_limit: m.tmpfs_size.or_else(|| crate::docker::mounts::tmpfs_options(&m.tmpfs_opts).ok().and_then(|t| t.size)),
+                        size_limit: m
+                            .tmpfs_size
+                            .map(|s| s.div_ceil(4096) * 4096)
+                            .or_else(|| crate::docker::mounts::tmpfs_options(&m.tmpfs_opts).ok().and_then(|t| t.size)),
                         used,
                     }
                 }

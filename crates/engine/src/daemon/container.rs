@@ -592,7 +592,7 @@ fn start_task(world: &mut World, id: &ContainerId, runnable: Runnable) -> Result
                 let parsed = if mp.listed {
                     Ok(TmpfsOptions {
                         proc_opts: mp.tmpfs_opts.clone(),
-                        size: mp.tmpfs_size,
+                        size: mp.tmpfs_size.map(|s| s.div_ceil(4096) * 4096),
                         mode: mp.tmpfs_mode,
                         uid: None,
                         gid: None,

@@ -203,8 +203,9 @@ pub fn tmpfs_options(opts: &str) -> Result<TmpfsOptions, String> {
             None => (o, None),
         };
         match (k, v) {
+            // The kernel keeps whole pages: 1000000 bytes is 245 pages, `size=980k` (oracle-153).
             ("size", Some(v)) => match parse_size(v) {
-                Some(n) => out.size = Some(n),
+                Some(n) => out.size = Some(n.div_ceil(4096) * 4096),
                 None => return Err(format!("failed to create task for container: failed to create shim task: OCI runtime create failed: runc create failed: unable to start container process: error during container init: error mounting \"tmpfs\" to rootfs at \"{{TARGET}}\": mount tmpfs:{{TARGET}} (via /proc/self/fd/6), flags: 0xe, data: size={v}: invalid argument: unknown")),
             },
             ("mode", Some(v)) => out.mode = u32::from_str_radix(v, 8).ok(),

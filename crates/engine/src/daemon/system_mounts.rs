@@ -47,9 +47,10 @@ pub(super) fn system_mounts(world: &mut World, c: &Container, secs: i64) -> Resu
         b.file("mounts", "", 0, 0, 0o444, secs);
         b.dir("self", 0, 0, 0o555, secs);
         b.file("self/mounts", "", 0, 0, 0o444, secs);
+        b.file("self/mountinfo", "", 0, 0, 0o444, secs);
         b.file("self/status", "", 0, 0, 0o444, secs);
         b.dir("1", 0, 0, 0o555, secs);
-        for f in ["cmdline", "comm", "mounts", "status"] {
+        for f in ["cmdline", "comm", "mountinfo", "mounts", "status"] {
             b.file(&format!("1/{f}"), "", 0, 0, 0o444, secs);
         }
         b.file("1/environ", "", 0, 0, 0o400, secs);

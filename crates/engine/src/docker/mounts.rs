@@ -228,8 +228,9 @@ pub fn parse_mount_flag(spec: &str, cwd: &str) -> Result<Request, SpecError> {
                 json.insert("TmpfsOptions".into(), o.into());
             }
             let mut opts = Vec::new();
+            // The kernel keeps whole pages and shows them in KiB: 1000000 bytes is 980k (oracle-153).
             if let Some(s) = tmpfs_size {
-                opts.push(format!("size={}k", s / 1024));
+                opts.push(format!("size={}k", s.div_ceil(4096) * 4));
             }
             if let Some(m) = tmpfs_mode.filter(|m| *m != 0o1777) {
                 opts.push(format!("mode={m:o}"));

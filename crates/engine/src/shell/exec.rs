@@ -723,17 +723,20 @@ impl Shell {
         result
     }
 
-    /// Delivers both streams of captured output to one destination, in the order written.
+    /// Delivers both streams of captured output to one destination, in the order written; a
+    /// program stops at its first failed write.
     fn route_in_order(&mut self, world: &mut World, program: &str, from: &Io, dest: &Dest, io: &mut Io) {
         for segment in from.segments() {
-            self.route(world, program, &segment.bytes, dest, io);
+            if !self.route(world, program, &segment.bytes, dest, io) {
+                break;
+            }
         }
     }
 
-    /// Delivers captured output to its destination.
-    fn route(&mut self, world: &mut World, program: &str, data: &[u8], dest: &Dest, io: &mut Io) {
+    /// Delivers captured output to its destination; whether it all got there.
+    fn route(&mut self, world: &mut World, program: &str, data: &[u8], dest: &Dest, io: &mut Io) -> bool {
         if data.is_empty() {
-            return;
+            return true;
         }
         match dest {
             Dest::Out => io.write_out(data),
@@ -741,16 +744,27 @@ impl Shell {
             Dest::Null => {}
             Dest::File(path) => {
                 if let Err(e) = world.write_file(&self.ctx, path, &Data::from_bytes(data), WriteMode::Append) {
-                    let builtin = super::builtins::is_builtin(program);
-                    let msg = match (self.flavor, builtin) {
-                        (_, true) => format!("{}write error: {e}", self.err_prefix()),
-                        _ => format!("{program}: standard output: I/O error"),
-                    };
-                    io.err_line(&msg);
-                    self.status = 1;
+                    if super::builtins::is_builtin(program) {
+                        // Busybox's printf flushes stdio and fails quietly (full1).
+                        if !(self.flavor == Flavor::Ash && program == "printf") {
+                            io.err_line(&format!("{}write error: {e}", self.err_prefix()));
+                        }
+                        self.status = 1;
+                    } else if self.flavor == Flavor::Ash {
+                        let (message, status) = super::write_errors::failed_write(program, data.len(), e, self.status);
+                        if let Some(m) = message {
+                            io.err_line(&m);
+                        }
+                        self.status = status;
+                    } else {
+                        io.err_line(&format!("{program}: standard output: I/O error"));
+                        self.status = 1;
+                    }
+                    return false;
                 }
             }
         }
+        true
     }
 
     /// Runs one command: a builtin, or a program found on the PATH.

@@ -22,6 +22,7 @@ mod script_builtins;
 pub mod sleepers;
 mod streams;
 mod traps;
+mod write_errors;
 
 pub use crate::userland::{Exit, Io};
 pub use launch::{container_shell, exec, find_program_kind, identify_program, ProgramKind};

@@ -157,8 +157,12 @@ impl World {
 
     pub fn read(&self, ctx: &Ctx, path: &str) -> Result<Data, Errno> {
         // The host's mount table, as its `mount` shows it (the host's /proc holds no files).
-        if ctx.ns == Ns::Host && matches!(crate::fs::normalize(&ctx.cwd, path).as_str(), "/proc/mounts" | "/proc/self/mounts") {
-            return Ok(Data::from_bytes(crate::procfs::host_mounts(self).as_bytes()));
+        if ctx.ns == Ns::Host {
+            match crate::fs::normalize(&ctx.cwd, path).as_str() {
+                "/proc/mounts" | "/proc/self/mounts" => return Ok(Data::from_bytes(crate::procfs::host_mounts(self).as_bytes())),
+                "/proc/self/mountinfo" => return Ok(Data::from_bytes(crate::procfs::host_mountinfo(self).as_bytes())),
+                _ => {}
+            }
         }
         let loc = self.resolve(ctx, path, true)?;
         self.read_loc(ctx, &loc)
@@ -188,6 +192,7 @@ impl World {
         }
         match loc.rel.as_str() {
             "/mounts" | "/self/mounts" | "/1/mounts" => Some(crate::procfs::proc_mounts(self, c)),
+            "/self/mountinfo" | "/1/mountinfo" => Some(crate::procfs::proc_mountinfo(self, c)),
             // The main process: its command line and environment, each string ended by a NUL.
             "/1/cmdline" => Some(c.main_argv().iter().map(|a| format!("{a}\0")).collect()),
             "/1/environ" => {

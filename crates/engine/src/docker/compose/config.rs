@@ -223,9 +223,19 @@ pub(super) fn config_yaml(p: &Project) -> String {
         y.push_str("volumes:\n");
         for v in &p.volumes {
             y.push_str(&format!("  {}:\n    name: {}\n", v.key, v.name));
+            // compose-go's field order: name, driver options, external, labels.
+            let entries = |title: &str, map: &std::collections::BTreeMap<String, String>| {
+                let mut text = if map.is_empty() { String::new() } else { format!("    {title}:\n") };
+                for (k, val) in map {
+                    text.push_str(&format!("      {k}: {}\n", yaml_scalar(val)));
+                }
+                text
+            };
+            y.push_str(&entries("driver_opts", &v.driver_opts));
             if v.external {
                 y.push_str("    external: true\n");
             }
+            y.push_str(&entries("labels", &v.labels));
         }
     }
     y

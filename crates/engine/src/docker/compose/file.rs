@@ -276,6 +276,10 @@ pub(super) fn load(
         services.push(s);
     }
     sort_by(&mut services, |a, b| a.name.cmp(&b.name));
+    // Compose drops the volumes no service mounts: never created, checked nor listed.
+    volumes.retain(|t| {
+        services.iter().flat_map(|s| &s.volumes).any(|v| matches!(v, SvcVolume::Volume { source: Some(src), .. } if *src == t.key))
+    });
     let has_version = doc.get("version").is_some();
     Ok(Project { name, dir, file, has_version, unset_variables, services, volumes })
 }

@@ -165,19 +165,28 @@ fn seek_write(p: &mut Proc, output: &str, offset: u64, payload: &Data, notrunc: 
     p.world.set_meta(&p.ctx, output, true, &mut |i| i.holes = holes.clone())
 }
 
-/// Busybox's human-readable sizes: `0`, `4.0K`, `64.0M`.
-fn human_1k(kib: u64) -> String {
-    if kib == 0 {
-        return "0".into();
+/// busybox's `make_human_readable_str`: divided by 1024 while it can be, the last remainder
+/// as tenths (rounded), or without them rounded to the unit.
+pub(super) fn busybox_human(bytes: u64, tenths: bool) -> String {
+    let (mut val, mut frac, mut unit) = (bytes, 0, 0);
+    while val >= 1024 && unit < 5 {
+        frac = ((val % 1024) * 10 + 512) / 1024;
+        val /= 1024;
+        unit += 1;
     }
-    let units = ['K', 'M', 'G', 'T', 'P'];
-    let mut v = kib as f64;
-    let mut i = 0;
-    while v >= 1024.0 && i < units.len() - 1 {
-        v /= 1024.0;
-        i += 1;
+    if frac >= 10 {
+        val += 1;
+        frac = 0;
     }
-    format!("{v:.1}{}", units[i])
+    let u = ["", "K", "M", "G", "T", "P"][unit];
+    if unit == 0 {
+        return val.to_string();
+    }
+    if tenths {
+        format!("{val}.{frac}{u}")
+    } else {
+        format!("{}{u}", if frac >= 5 { val + 1 } else { val })
+    }
 }
 
 /// GNU's `-h` sizes: powers of 1024, rounded up, one decimal below 10 (`4.0K`, `64M`, `251G`).
@@ -304,9 +313,9 @@ fn busybox_df_table(rows: &[DfRow], human: bool, typed: bool) -> String {
             out.push_str(&format!(
                 "{:<20} {:>9} {:>9} {:>9} {pct:>3}% {}\n",
                 r.source,
-                human_1k(r.total),
-                human_1k(r.used),
-                human_1k(avail),
+                busybox_human(r.total * 1024, true),
+                busybox_human(r.used * 1024, true),
+                busybox_human(avail * 1024, true),
                 r.target
             ));
         } else {
@@ -394,10 +403,14 @@ pub(super) fn du(p: &mut Proc, args: &[String]) -> i32 {
         max_depth = if ops.is_empty() { None } else { Some(ops.remove(0).parse().unwrap_or(0)) };
     }
     let ops = if ops.is_empty() { vec![".".to_string()] } else { ops };
+    let gnu = p.gnu;
     let fmt = |bytes: u64| {
         let k = bytes.div_ceil(1024);
-        if human {
+        if human && gnu {
             gnu_human(k * 1024)
+        } else if human {
+            // Busybox keeps the tenths: `24.0K` (oracle-153).
+            busybox_human(k * 1024, true)
         } else {
             k.to_string()
         }

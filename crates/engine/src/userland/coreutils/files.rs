@@ -417,7 +417,11 @@ pub(super) fn cp(p: &mut Proc, args: &[String]) -> i32 {
     for (s, target) in pairs {
         let s = &s;
         if let Err(e) = copy_path(p, s, &target, how) {
-            if p.gnu {
+            if e == Errno::NoSpace {
+                // The file is made (a full tmpfs has inodes left); its data is what fails (full1).
+                let q = p.q(&target);
+                p.err_dialect(&format!("error writing {q}: {e}"), &format!("write error: {e}"));
+            } else if p.gnu {
                 if e == Errno::IsDir {
                     let q = p.q(s);
                     p.err(&format!("-r not specified; omitting directory {q}"));

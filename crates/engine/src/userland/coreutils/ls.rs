@@ -239,7 +239,7 @@ pub(super) fn ls(p: &mut Proc, args: &[String]) -> i32 {
             // busybox prints the total without tenths, in a column of seven.
             let shown = match (human, p.gnu) {
                 (true, true) => human_size(total * 1024, true),
-                (true, false) => format!("{:<7}", busybox_human(total * 1024, false)),
+                (true, false) => format!("{:<7}", super::disk::busybox_human(total * 1024, false)),
                 _ => total.to_string(),
             };
             p.out(&format!("total {shown}\n"));
@@ -337,31 +337,7 @@ fn human_size(bytes: u64, gnu: bool) -> String {
     } else if bytes < 1024 {
         bytes.to_string()
     } else {
-        busybox_human(bytes, true)
-    }
-}
-
-/// busybox's `make_human_readable_str`: divided by 1024 while it can be, the last remainder
-/// as tenths (rounded), or without them rounded to the unit.
-fn busybox_human(bytes: u64, tenths: bool) -> String {
-    let (mut val, mut frac, mut unit) = (bytes, 0, 0);
-    while val >= 1024 && unit < 5 {
-        frac = ((val % 1024) * 10 + 512) / 1024;
-        val /= 1024;
-        unit += 1;
-    }
-    if frac >= 10 {
-        val += 1;
-        frac = 0;
-    }
-    let u = ["", "K", "M", "G", "T", "P"][unit];
-    if unit == 0 {
-        return val.to_string();
-    }
-    if tenths {
-        format!("{val}.{frac}{u}")
-    } else {
-        format!("{}{u}", if frac >= 5 { val + 1 } else { val })
+        super::disk::busybox_human(bytes, true)
     }
 }
 

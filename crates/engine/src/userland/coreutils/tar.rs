@@ -396,7 +396,9 @@ pub fn run(p: &mut Proc, args: &[String]) -> i32 {
                 None | Some("-") => p.io.out.extend_from_slice(&bytes),
                 Some(f) => {
                     if let Err(e) = p.world.write_file(&p.ctx, f, &Data::from_bytes(&bytes), WriteMode::Truncate) {
-                        p.io.err_line(&format!("tar: can't open '{f}': {e}"));
+                        // Made but not filled: busybox tells the failed write (full1).
+                        let what = if e == Errno::NoSpace { "write error".to_string() } else { format!("can't open '{f}'") };
+                        p.io.err_line(&format!("tar: {what}: {e}"));
                         return if p.gnu { 2 } else { 1 };
                     }
                 }
