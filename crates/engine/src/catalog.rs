@@ -1,7 +1,7 @@
 //! The simulated registry: official images `docker pull` can fetch.
 //!
 //! Each image is built on demand from its layer recipes, so a world that never pulls pays nothing.
-//! Layers are content-addressed through [`crate::daemon::layers::store_layer`]: the Alpine and
+//! Layers are content-addressed through [`crate::daemon::layers::store_unpacked_layer`]: the Alpine and
 //! Debian base layers are stored once and shared by every image built on them, as on disk.
 //! Programs the simulation runs natively (busybox, GNU tools, nginx, postgres, python) are opaque
 //! files whose size says which program they are (see [`crate::binaries`]).
@@ -131,7 +131,7 @@ impl Recipe<'_> {
         let mut tree = TreeBuilder { fs: self.world.fs_mut(), root };
         fill(&mut tree);
         let before = self.world.layers().len();
-        let layer = crate::daemon::layers::store_layer(self.world, &self.layers, root);
+        let layer = crate::daemon::layers::store_unpacked_layer(self.world, &self.layers, root);
         self.existed.push(layer < before);
         self.layers.push(layer);
         self.history.push(HistoryEntry { created, created_by: created_by.into(), empty_layer: false, comment: comment(created_by) });

@@ -283,15 +283,19 @@ impl World {
         // `deleted:` lines name released layers (oracle-110).
         for i in 0..world.images().len() {
             let mut chain = String::new();
+            let mut below = None;
             for l in world.images()[i].layers.clone() {
                 let diff = world.layers()[l].diff_id.clone();
                 chain = crate::daemon::layers::chain_id(&chain, &diff);
                 if let Some(layer) = world.layer_mut(l) {
                     layer.chain_id = chain.clone();
+                    layer.parent = below;
                 }
+                below = Some(l);
             }
         }
         crate::daemon::docker_root::chain_image_layers(&mut world);
+        crate::daemon::image_db::sync(&mut world);
         for i in 0..world.images().len() {
             let size = world.image_size(i);
             if let Some(im) = world.image_mut(i) {

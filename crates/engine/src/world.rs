@@ -88,6 +88,8 @@ pub struct Layer {
     pub size: u64,
     /// Kept in the store though no image or build cache record uses it.
     pub pinned: bool,
+    /// The layer it was stacked on when made (none for a base layer).
+    pub parent: Option<usize>,
 }
 
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -852,6 +854,11 @@ impl World {
         }
         roots.extend(self.layers.iter().map(|l| l.root));
         roots.extend(self.volumes.values().map(|v| v.root));
+        // The build cache's mounts live on between builds.
+        roots.extend(self.build_cache.records().iter().filter_map(|r| match r.origin {
+            crate::build_cache::Origin::CacheMount { dir, .. } => Some(dir),
+            _ => None,
+        }));
         roots
     }
 

@@ -290,6 +290,7 @@ pub(crate) fn create(world: &mut World, spec: &ContainerSpec) -> Result<Containe
     world.add_container(container);
     if let Some(c) = world.container(&id).cloned() {
         super::docker_root::register_container_dirs(world, &c, upper_parent, init_parent, secs);
+        super::image_db::sync(world);
     }
     let events_before = world.events().len();
     world.emit(Event::ContainerCreated { container: name.clone(), image: spec.image.clone() });
@@ -737,6 +738,7 @@ pub fn remove_container(world: &mut World, id: &ContainerId, volumes: bool) {
     super::docker_root::unregister_container_dirs(world, &c);
     let cdir = host_dir(world, "/var/lib/docker/containers");
     world.fs_mut().unlink(cdir, c.id.as_str());
+    super::image_db::sync(world);
     if volumes {
         for mp in &c.mount_points {
             let anonymous = world.volumes().get(&mp.name).map(|v| v.anonymous).unwrap_or(false);

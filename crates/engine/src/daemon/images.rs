@@ -44,6 +44,7 @@ pub(crate) fn add_image(world: &mut World, mut image: Image) -> String {
         world.emit(Event::ImageCreated { reference, layers });
     }
     // Images left without a tag and not used by anything disappear from the list as `<none>` only.
+    super::image_db::sync(world);
     id
 }
 
@@ -78,6 +79,7 @@ pub fn tag(world: &mut World, at: usize, tag: &str) {
     if !already {
         world.emit(Event::ImageTagged { tag: tag.to_string(), image, moved_from });
     }
+    super::image_db::retagged(world, at);
 }
 
 /// Takes the tag `tag` from image `at`; the image stays (as `<none>` when that was its last).
@@ -99,6 +101,7 @@ pub struct Removed {
 pub fn remove(world: &mut World, at: usize, reference: String) -> Option<Removed> {
     let image = world.remove_image(at)?;
     world.emit(Event::ImageRemoved { reference });
+    // Syncs the image store's records too.
     let released = release_layers(world, &image);
     Some(Removed { image, released })
 }

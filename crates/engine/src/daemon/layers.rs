@@ -34,6 +34,16 @@ fn tree_digest(world: &World, root: InodeId) -> String {
 
 /// Stores `root` as a layer on top of `parent_layers`; equal content gives the same layer.
 pub fn store_layer(world: &mut World, parent_layers: &[usize], root: InodeId) -> usize {
+    store(world, parent_layers, root, true)
+}
+
+/// Stores a layer unpacked from an archive (`docker load`, `import`, a pull): overlay2 marks
+/// its dir `committed` only for a layer it made itself (oracle-155).
+pub fn store_unpacked_layer(world: &mut World, parent_layers: &[usize], root: InodeId) -> usize {
+    store(world, parent_layers, root, false)
+}
+
+fn store(world: &mut World, parent_layers: &[usize], root: InodeId, committed: bool) -> usize {
     let diff_id = if world.fs().get(root).entries().map(|e| e.is_empty()).unwrap_or(true) {
         EMPTY_LAYER_DIFF_ID.to_string()
     } else {
@@ -53,11 +63,18 @@ pub fn store_layer(world: &mut World, parent_layers: &[usize], root: InodeId) ->
     let i = add_layer(fs, layers, overlay, &diff_id, &cache_id, &link_id, root);
     if let Some(layer) = world.layer_mut(i) {
         layer.chain_id = chain_id;
+        layer.parent = parent_layers.last().copied();
+    }
+    if !committed {
+        if let Some(dir) = world.fs().lookup(overlay, &cache_id) {
+            world.fs_mut().unlink(dir, "committed");
+        }
     }
     let below = super::docker_root::links_of(world, parent_layers);
     if let Some(dir) = world.fs().lookup(overlay, &cache_id) {
         super::docker_root::chain_layer_dir(world.fs_mut(), dir, &below, now);
     }
+    super::image_db::sync(world);
     i
 }
 
@@ -77,13 +94,40 @@ pub fn chain_id(parent_chain: &str, diff_id: &str) -> String {
 }
 
 /// A layer released with its image is in the store again (`docker load` of an archive that
-/// holds it, its tree still on disk).
+/// holds it, its tree kept), unpacked again into a new dir.
 pub fn revive_layer(world: &mut World, parent_layers: &[usize], at: usize) {
     let Some(diff_id) = world.layers().get(at).filter(|l| l.chain_id.is_empty()).map(|l| l.diff_id.clone()) else { return };
     let chain_id = chain_of(world, parent_layers, &diff_id);
     if let Some(layer) = world.layer_mut(at) {
         layer.chain_id = chain_id;
+        layer.parent = parent_layers.last().copied();
     }
+    // Its dir is made again under `overlay2`, with a new link.
+    let overlay = super::container::host_dir(world, "/var/lib/docker/overlay2");
+    let link_id = world.ids().chars(26, b"ABCDEFGHIJKLMNOPQRSTUVWXYZ234567");
+    let now = world.clock().secs();
+    let below = super::docker_root::links_of(world, parent_layers);
+    let Some(layer) = world.layer_mut(at) else { return };
+    layer.link_id = link_id.clone();
+    let (cache_id, root) = (layer.cache_id.clone(), layer.root);
+    let fs = world.fs_mut();
+    let dir = fs.new_dir(0, 0, 0o710, now);
+    fs.link(overlay, &cache_id, dir);
+    fs.link(dir, "diff", root);
+    super::docker_root::register_layer_dir(fs, overlay, dir, &cache_id, &link_id, false, now);
+    super::docker_root::chain_layer_dir(fs, dir, &below, now);
+    super::image_db::sync(world);
+}
+
+/// A released layer's dir leaves `overlay2`, its `l/` link with it; the tree stays with the
+/// layer, for an archive that brings it back.
+fn remove_layer_dir(world: &mut World, at: usize) {
+    let Some((cache_id, link_id)) = world.layers().get(at).map(|l| (l.cache_id.clone(), l.link_id.clone())) else { return };
+    let overlay = super::container::host_dir(world, "/var/lib/docker/overlay2");
+    if let Some(l) = world.fs().lookup(overlay, "l") {
+        world.fs_mut().unlink(l, &link_id);
+    }
+    world.fs_mut().unlink(overlay, &cache_id);
 }
 
 /// The layers of a removed image that no other image uses and the build cache does not keep
@@ -96,8 +140,10 @@ pub fn release_layers(world: &mut World, image: &Image) -> Vec<Layer> {
         if !used && !layer.pinned && !layer.chain_id.is_empty() {
             released.push(layer.clone());
             layer.chain_id.clear();
+            remove_layer_dir(world, *l);
         }
     }
+    super::image_db::sync(world);
     released
 }
 
@@ -107,6 +153,8 @@ pub fn release_layer(world: &mut World, at: usize) -> bool {
     match world.layer_mut(at) {
         Some(layer) if !layer.pinned && !layer.chain_id.is_empty() => {
             layer.chain_id.clear();
+            remove_layer_dir(world, at);
+            super::image_db::sync(world);
             true
         }
         _ => false,
@@ -130,6 +178,15 @@ pub fn add_layer(
     world_fs.link(overlay_dir, cache_id, dir);
     world_fs.link(dir, "diff", root);
     crate::daemon::docker_root::register_layer_dir(world_fs, overlay_dir, dir, cache_id, link_id, true, time);
-    layers.push(Layer { diff_id: diff_id.into(), chain_id, cache_id: cache_id.into(), link_id: link_id.into(), root, size, pinned: false });
+    layers.push(Layer {
+        diff_id: diff_id.into(),
+        chain_id,
+        cache_id: cache_id.into(),
+        link_id: link_id.into(),
+        root,
+        size,
+        pinned: false,
+        parent: None,
+    });
     layers.len() - 1
 }

@@ -11,6 +11,7 @@ pub(crate) mod container;
 pub(crate) mod docker_root;
 mod error;
 pub(crate) mod host;
+pub(crate) mod image_db;
 pub(crate) mod images;
 pub(crate) mod layers;
 pub(crate) mod ports;

@@ -14,7 +14,7 @@ use super::flags::{self, flag, opt};
 use super::{arg_count_error, find_image, normalized_ref, usage_error};
 use crate::clock::rfc3339;
 use crate::daemon::images::{add_image, make_image};
-use crate::daemon::layers::{revive_layer, sha256_hex, store_layer};
+use crate::daemon::layers::{revive_layer, sha256_hex, store_unpacked_layer};
 use crate::fs::{Data, FileType, InodeId, Kind};
 use crate::shell::{Io, Shell};
 use crate::userland::tar::{self, Member};
@@ -108,26 +108,6 @@ fn tree_from_members(world: &mut World, members: &[Member], mtime: i64) -> Inode
         }
     }
     root
-}
-
-/// The image's config as an OCI config blob.
-fn config_json(world: &World, im: &Image) -> Value {
-    let c = &im.config;
-    let map = |items: &[String]| items.iter().map(|i| (i.clone(), json!({}))).collect::<serde_json::Map<_, _>>();
-    json!({
-        "architecture": "amd64",
-        "config": {
-            "User": c.user, "Env": c.env, "Cmd": c.cmd, "Entrypoint": c.entrypoint, "WorkingDir": c.working_dir,
-            "Volumes": map(&c.volumes), "ExposedPorts": map(&c.exposed_ports), "Labels": c.labels, "ArgsEscaped": c.args_escaped,
-        },
-        "created": rfc3339(im.created),
-        "comment": im.comment,
-        "history": im.history.iter().map(|h| json!({
-            "created": rfc3339(h.created), "created_by": h.created_by, "comment": h.comment, "empty_layer": h.empty_layer,
-        })).collect::<Vec<_>>(),
-        "os": "linux",
-        "rootfs": {"type": "layers", "diff_ids": im.layers.iter().map(|l| world.layers()[*l].diff_id.clone()).collect::<Vec<_>>()},
-    })
 }
 
 /// An image's config, history and times back from its blob.
@@ -239,7 +219,7 @@ pub(super) fn save(world: &mut World, sh: &Shell, args: &[String], io: &mut Io) 
                 written.push(digest);
             }
         }
-        let config_doc = config_json(world, &im);
+        let config_doc = crate::daemon::image_db::config_json(world, &im);
         // The legacy v1 JSON of each layer: ids chained from the bottom, the top one with the config.
         let mut parent = String::new();
         for (k, l) in im.layers.iter().enumerate() {
@@ -259,7 +239,7 @@ pub(super) fn save(world: &mut World, sh: &Shell, args: &[String], io: &mut Io) 
             }
             parent = v1_id;
         }
-        let config = serde_json::to_vec(&config_doc).unwrap_or_default();
+        let config = crate::daemon::image_db::go_json(&config_doc).into_bytes();
         let config_hex = hex(&im.id);
         if !written.contains(&config_hex) {
             members.push(file_member(&format!("blobs/sha256/{config_hex}"), &config, im.created));
@@ -379,7 +359,7 @@ pub(super) fn load(world: &mut World, sh: &Shell, args: &[String], io: &mut Io) 
                 None => {
                     let layer_members = blob(path).and_then(|b| tar::decode(&b)).unwrap_or_default();
                     let root = tree_from_members(world, &layer_members, created);
-                    store_layer(world, &layers, root)
+                    store_unpacked_layer(world, &layers, root)
                 }
             };
             layers.push(l);
@@ -445,7 +425,7 @@ pub(super) fn import(world: &mut World, sh: &Shell, args: &[String], io: &mut Io
     };
     let now = world.clock().secs();
     let root = tree_from_members(world, &members, now);
-    let layer = store_layer(world, &[], root);
+    let layer = store_unpacked_layer(world, &[], root);
     // The CLI streams the file: the daemon sees `-` either way.
     let comment = parsed.get("message").map_or_else(|| "Imported from -".to_string(), str::to_string);
     let tags = parsed.operands.get(1).map(|r| vec![normalized_ref(r)]).unwrap_or_default();
