@@ -399,15 +399,16 @@ test('a container that writes and deletes in one command: its layer fills step b
 
 test('a tmpfs is full at its size: the refused write shows it full', async () => {
   const { page, errors, input, map, close } = await open({ viewport: { width: 1280, height: 720 } });
-  await run(page, input, 'docker run -d --name tf --tmpfs /cache:size=1k demo/app:1.0 sleep 3600');
-  await run(page, input, "docker exec tf sh -c 'head -c 4096 /dev/zero > /cache/big'");
+  // The kernel keeps whole pages: a tmpfs of 4k holds 4096 bytes.
+  await run(page, input, 'docker run -d --name tf --tmpfs /cache:size=4k demo/app:1.0 sleep 3600');
+  await run(page, input, "docker exec tf sh -c 'head -c 8192 /dev/zero > /cache/big'");
   const { caption, next } = await stepper(page);
   const tmpfs = map.locator('.tmpfs', { hasText: 'tf:/cache' });
   assert.match(await caption(), /^Step 1 of 2 — \/cache\/big is written/);
   assert.equal(await tmpfs.locator('.full-tag').count(), 0);
   await next();
-  assert.match(await caption(), /^Step 2 of 2 — \/cache is full: its size limit is 1024 bytes/);
-  assert.match(await tmpfs.innerText(), /full[\s\S]*1\.02 kB used of 1\.02 kB/);
+  assert.match(await caption(), /^Step 2 of 2 — \/cache is full: its size limit is 4096 bytes/);
+  assert.match(await tmpfs.innerText(), /full[\s\S]*4\.1 kB used of 4\.1 kB/);
   assert.equal(await tmpfs.locator('.tmpfs-bar > span').getAttribute('style'), 'width:100.0%');
   await page.screenshot({ path: join(ARTIFACTS, 'moment-tmpfs-full-step.png') });
   assert.deepEqual(errors, []);
