@@ -294,6 +294,8 @@ pub struct Container {
     pub restart_delay_ms: u64,
     /// `docker stop` is stopping it: however its main process ends, it is not restarted.
     pub stop_requested: bool,
+    /// `docker stop` stopped it and nothing started it since (`HasBeenManuallyStopped`).
+    pub manually_stopped: bool,
     /// Layer id (the container's overlay2 dir name) and the link name of its init layer.
     pub layer_id: String,
     pub init_link: String,
@@ -378,6 +380,7 @@ impl Container {
             restart_count: 0,
             restart_delay_ms: 0,
             stop_requested: false,
+            manually_stopped: false,
             layer_id: String::new(),
             init_link: String::new(),
             upper,

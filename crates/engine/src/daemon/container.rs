@@ -196,8 +196,7 @@ pub(crate) fn create(world: &mut World, spec: &ContainerSpec) -> Result<Containe
         b.file("etc/resolv.conf", "", 0, 0, 0o755, secs);
         b.node("etc/mtab", Kind::Symlink("/proc/mounts".into()), 0, 0, 0o777, secs);
     }
-    let hostname = spec.hostname.clone().unwrap_or_else(|| id.short().to_string());
-    super::docker_root::container_dir(world, &id, &hostname, &spec.extra_hosts, secs);
+    super::docker_root::container_dir(world, &id, secs);
     let (path, cmd_args) = match runs.split_first() {
         Some((path, args)) => (path.clone(), args.to_vec()),
         None => ("sh".to_string(), Vec::new()),
@@ -647,6 +646,8 @@ fn start_task(world: &mut World, id: &ContainerId, runnable: Runnable) -> Result
         }
     }
     mounts.extend(new_mounts);
+    let secs = world.clock().secs();
+    super::docker_root::container_runtime_files(world, &c, secs);
     let own = format!("/var/lib/docker/containers/{}", c.id);
     for (file, kind) in [("resolv.conf", SystemMount::ResolvConf), ("hostname", SystemMount::Hostname), ("hosts", SystemMount::Hosts)] {
         // Their mount points too: in a tmpfs mounted at /etc, the three files appear.
@@ -678,6 +679,7 @@ fn start_task(world: &mut World, id: &ContainerId, runnable: Runnable) -> Result
     let Some(cm) = world.container_mut(id) else { return Err(DaemonError::NoSuchContainer(id.to_string())) };
     cm.status = Status::Running;
     cm.started_at = Some(now);
+    cm.manually_stopped = false;
     cm.pid = pid;
     // The main process is 1; runc's init threads took the pids up to 6.
     cm.next_pid = 7;

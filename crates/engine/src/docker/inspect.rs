@@ -257,7 +257,8 @@ pub fn container_json(world: &World, c: &Container) -> Value {
     };
     let labels: Value = json!(c.labels);
     let started = |path: String| if c.started_at.is_some() { path } else { String::new() };
-    let sandbox = format!("{:0>64}", c.layer_id.get(..32).unwrap_or(&c.layer_id));
+    // A network sandbox id of its own (random on a real daemon).
+    let sandbox = crate::ids::sha256_hex(format!("sandbox {}", c.layer_id).as_bytes());
     let mut doc = json!({
         "Id": c.id,
         "Created": rfc3339_nano(c.created),

@@ -7,6 +7,7 @@ mod builder;
 mod buildkit;
 mod commit;
 pub mod compose;
+mod container_files;
 mod control;
 mod cp;
 mod dockerfile;
@@ -65,6 +66,13 @@ pub(crate) use run::{graceful_stop, normalized_ref, report_run_error, run_main_p
 pub const MAX_VOLUMES: usize = 2000;
 
 pub fn cli(world: &mut World, sh: &mut Shell, argv: &[String], io: &mut Io) -> i32 {
+    let status = dispatch(world, sh, argv, io);
+    // dockerd keeps each container's configuration on disk as it changes.
+    container_files::refresh(world);
+    status
+}
+
+fn dispatch(world: &mut World, sh: &mut Shell, argv: &[String], io: &mut Io) -> i32 {
     let args = &argv[1..];
     let Some(cmd) = args.first() else {
         return help::root_usage(io);

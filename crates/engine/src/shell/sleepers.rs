@@ -334,6 +334,7 @@ pub fn stop(world: &mut World, id: &ContainerId, timeout: i64, stop_signal: &str
     // Stopped by hand, it is not restarted however it ends (oracle-89).
     if let Some(c) = world.container_mut(id) {
         c.stop_requested = true;
+        c.manually_stopped = true;
     }
     if signal(world, id, stop_signal) != Signalled::NoSleeper {
         run_until(world, id, deadline);
