@@ -110,6 +110,8 @@ impl Engine {
         // The shells wake the sleeping main processes through the machine (they sit below
         // the code that runs them).
         world.set_waker(shell::sleepers::catch_up);
+        // A container's configuration files read as the CLI words the daemon's state.
+        world.set_container_files(docker::container_file);
         Engine { world, cwd: "/home/student".into(), sessions: Vec::new(), question: None }
     }
 

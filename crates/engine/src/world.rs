@@ -296,6 +296,7 @@ pub struct Container {
     pub stop_requested: bool,
     /// `docker stop` stopped it and nothing started it since (`HasBeenManuallyStopped`).
     pub manually_stopped: bool,
+
     /// Layer id (the container's overlay2 dir name) and the link name of its init layer.
     pub layer_id: String,
     pub init_link: String,
@@ -463,6 +464,8 @@ pub struct World {
     /// What wakes the sleeping main processes whose time has come (the shell's, handed in by
     /// the engine: the machine keeps them, the programs run them).
     waker: Option<Waker>,
+    /// How a container's configuration files read (see [`ContainerFiles`]).
+    container_files: Option<ContainerFiles>,
     /// The program running now, as `/proc/self` names it: its command's name and pid.
     task: Option<(String, u32)>,
     /// BuildKit's cache records (`docker builder du`).
@@ -471,6 +474,11 @@ pub struct World {
 
 /// Wakes the sleepers that are due (see [`World::wake_sleepers`]).
 pub type Waker = fn(&mut World);
+
+/// Writes a container's own configuration file (`config.v2.json`, `hostconfig.json`) as the
+/// daemon would have it now; `None` for another name. Handed in by the engine: the CLI's
+/// code words the API's JSON, the vfs serves the files.
+pub type ContainerFiles = fn(&World, &Container, &str) -> Option<String>;
 
 /// An interactive shell the learner enters inside a container.
 #[derive(Clone, Debug, PartialEq)]
@@ -513,6 +521,7 @@ impl World {
             daemon_at_work: false,
             awake_until: None,
             waker: None,
+            container_files: None,
             task: None,
             build_cache: BuildCache::default(),
         }
@@ -552,6 +561,13 @@ impl World {
     }
     pub fn set_waker(&mut self, waker: Waker) {
         self.waker = Some(waker);
+    }
+    pub fn set_container_files(&mut self, files: ContainerFiles) {
+        self.container_files = Some(files);
+    }
+    /// A container's configuration file `name` as it reads now, if it is one.
+    pub fn container_file(&self, c: &Container, name: &str) -> Option<String> {
+        self.container_files.and_then(|f| f(self, c, name))
     }
     /// The sleeping main processes whose time has come live up to the present (before a
     /// command looks at anything).

@@ -1,8 +1,8 @@
 //! A container's own configuration under `/var/lib/docker/containers/<id>`, as dockerd keeps
 //! it: `hostconfig.json` (the HostConfig `docker inspect` shows) and `config.v2.json` (the
 //! container itself: its state, config, network settings and mount points, where the data of
-//! each volume and bind lives). dockerd rewrites them at each change; here they are written
-//! again after each `docker` command that changed them (oracle-156).
+//! each volume and bind lives). dockerd rewrites them at each change; here they are generated
+//! when read, from the state they would have been written from (oracle-156).
 
 use serde_json::{json, Map, Value};
 
@@ -131,19 +131,13 @@ fn config_v2(c: &Container, inspected: &Value) -> Value {
     doc.into()
 }
 
-/// Writes each container's two files where they changed (their times move only then).
-pub(super) fn refresh(world: &mut World) {
-    let files: Vec<(crate::world::ContainerId, String, String)> = world
-        .containers()
-        .iter()
-        .map(|c| {
-            let inspected = super::inspect::container_json(world, c);
-            // Written by a JSON encoder: each ends with a newline.
-            (c.id.clone(), go_json(&config_v2(c, &inspected)) + "\n", go_json(&inspected["HostConfig"]) + "\n")
-        })
-        .collect();
-    for (id, config, host) in files {
-        crate::daemon::docker_root::write_container_file(world, &id, "config.v2.json", &config);
-        crate::daemon::docker_root::write_container_file(world, &id, "hostconfig.json", &host);
+/// A container's `config.v2.json` or `hostconfig.json` as dockerd would have written it by
+/// now (each written by a JSON encoder: ending with a newline); `None` for another file.
+pub fn container_file(world: &World, c: &Container, name: &str) -> Option<String> {
+    let inspected = || super::inspect::container_json(world, c);
+    match name {
+        "config.v2.json" => Some(go_json(&config_v2(c, &inspected())) + "\n"),
+        "hostconfig.json" => Some(go_json(&inspected()["HostConfig"]) + "\n"),
+        _ => None,
     }
 }

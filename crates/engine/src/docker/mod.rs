@@ -54,6 +54,7 @@ pub use crate::daemon::container::{changes, remove_container};
 pub use crate::daemon::find_image;
 
 // The CLI's shared pieces, where its commands (and the engine) name them.
+pub use container_files::container_file;
 pub(crate) use lifecycle::exec;
 pub use messages::daemon_error;
 pub(crate) use messages::{arg_count_error, no_such_container, usage_error};
@@ -66,13 +67,6 @@ pub(crate) use run::{graceful_stop, normalized_ref, report_run_error, run_main_p
 pub const MAX_VOLUMES: usize = 2000;
 
 pub fn cli(world: &mut World, sh: &mut Shell, argv: &[String], io: &mut Io) -> i32 {
-    let status = dispatch(world, sh, argv, io);
-    // dockerd keeps each container's configuration on disk as it changes.
-    container_files::refresh(world);
-    status
-}
-
-fn dispatch(world: &mut World, sh: &mut Shell, argv: &[String], io: &mut Io) -> i32 {
     let args = &argv[1..];
     let Some(cmd) = args.first() else {
         return help::root_usage(io);

@@ -169,7 +169,7 @@ impl World {
     }
 
     /// dockerd's files on the host whose content is kept as state rather than stored: a
-    /// container's json-file log (its output) and the image store's tags.
+    /// container's json-file log (its output) and configuration, and the image store's tags.
     fn generated_host_file(&self, loc: &Loc) -> Option<String> {
         let rest = loc.path.strip_prefix("/var/lib/docker/")?;
         if rest == "image/overlay2/repositories.json" {
@@ -177,7 +177,10 @@ impl World {
         }
         let (id, file) = rest.strip_prefix("containers/")?.split_once('/')?;
         let c = self.containers().iter().find(|c| c.id.as_str() == id)?;
-        (file.strip_suffix("-json.log") == Some(id)).then(|| crate::procfs::json_log(c))
+        if file.strip_suffix("-json.log") == Some(id) {
+            return Some(crate::procfs::json_log(c));
+        }
+        self.container_file(c, file)
     }
 
     /// Generated files (`/proc/mounts`, a container's log on the host).
