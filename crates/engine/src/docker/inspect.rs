@@ -533,9 +533,13 @@ pub fn images(world: &mut World, args: &[String], io: &mut Io) -> i32 {
         let names: &[String] = if im.tags.is_empty() && parsed.operands.is_empty() { &untagged } else { &im.tags };
         for t in names.iter().filter(|t| im.tags.is_empty() || reference_ok(t)) {
             let (repo, tag) = repo_tag(t);
+            // `REPOSITORY[:TAG]` is a reference filter: a pattern on the name, or the name and
+            // tag (`acme/*`: cow1).
             if let Some(filter) = parsed.operands.first() {
-                let (fr, ft) = if filter.contains(':') { repo_tag(filter) } else { (filter.clone(), String::new()) };
-                if repo != fr || (!ft.is_empty() && ft != tag) {
+                let pattern: Vec<(char, bool)> = filter.chars().map(|c| (c, false)).collect();
+                let name: Vec<char> = repo.chars().collect();
+                let full: Vec<char> = format!("{repo}:{tag}").chars().collect();
+                if !crate::userland::glob::matches(&pattern, &name) && !crate::userland::glob::matches(&pattern, &full) {
                     continue;
                 }
             }
