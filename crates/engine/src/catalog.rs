@@ -97,8 +97,9 @@ pub struct Materialized {
 /// Builds the layers of a catalog image into the world's layer store.
 pub fn materialize(world: &mut World, image: &CatalogImage) -> Materialized {
     if image.repository == "library/busybox" {
-        // The local busybox is the registry's: pulling it changes nothing.
-        let i = crate::daemon::find_image(world, "busybox:latest");
+        // The local busybox is the registry's: pulling it changes nothing (named or not: a
+        // container may keep it after `rmi -f`).
+        let i = world.images().iter().position(|im| im.id == crate::images::BUSYBOX_ID);
         if let Some(i) = i {
             let im = &world.images()[i];
             return Materialized {

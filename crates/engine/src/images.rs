@@ -18,6 +18,9 @@ const DEBIAN_OS_RELEASE: &str = "PRETTY_NAME=\"Debian GNU/Linux 12 (bookworm)\"\
 pub const BUSYBOX_PASSWD: &str = "root:x:0:0:root:/root:/bin/sh\ndaemon:x:1:1:daemon:/usr/sbin:/bin/false\nnobody:x:65534:65534:nobody:/nonexistent:/bin/false\napp:x:1000:1000:app:/home/app:/bin/sh\n";
 pub const BUSYBOX_GROUP: &str = "root:x:0:\ndaemon:x:1:\nnobody:x:65534:\napp:x:1000:\n";
 
+/// The built-in busybox image's id: its configuration blob's digest (daemon/image_db.rs).
+pub const BUSYBOX_ID: &str = "sha256:d6c60a241fea0432735e26670b30ef856e1aeded4edc3517c29cfeb47c2bc6af";
+
 fn history(created: i64, created_by: &str, empty_layer: bool) -> HistoryEntry {
     HistoryEntry { created, created_by: created_by.into(), empty_layer, comment: "buildkit.dockerfile.v0".into() }
 }
@@ -239,14 +242,7 @@ impl World {
             size: 0,
         };
         let images = vec![
-            mk(
-                "sha256:d6c60a241fea0432735e26670b30ef856e1aeded4edc3517c29cfeb47c2bc6af",
-                "busybox:latest",
-                vec![busybox_layer],
-                busybox_history.clone(),
-                base_config("/", vec![]),
-                bb_created,
-            ),
+            mk(BUSYBOX_ID, "busybox:latest", vec![busybox_layer], busybox_history.clone(), base_config("/", vec![]), bb_created),
             mk(
                 "sha256:7ae54909255d206df70b933998b66d78ad591460c5539221504dd8842f29e8fb",
                 "demo/app:1.0",
