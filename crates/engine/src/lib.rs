@@ -21,6 +21,7 @@ pub(crate) mod fs;
 pub(crate) mod host_config;
 pub(crate) mod http;
 pub(crate) mod ids;
+pub(crate) mod image_store;
 pub(crate) mod images;
 pub mod levels;
 pub(crate) mod procfs;

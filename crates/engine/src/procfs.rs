@@ -8,7 +8,7 @@ use crate::world::{Container, MountKind, SystemMount, World};
 
 /// The overlay options of a container's root: its layers' links, its upper and work dirs.
 fn root_options(world: &World, c: &Container) -> String {
-    let img = world.images().iter().find(|im| im.id == c.image_id);
+    let img = world.image_of(c);
     let mut lower = vec![format!("/var/lib/docker/overlay2/l/{}", c.init_link)];
     if let Some(img) = img {
         for l in img.layers.iter().rev() {

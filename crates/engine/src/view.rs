@@ -208,7 +208,7 @@ fn layer_views(world: &World, layers: &[usize]) -> Vec<LayerView> {
 
 /// What the map shows of one container.
 pub fn container_view(world: &World, c: &Container) -> ContainerView {
-    let layers = world.images().iter().find(|im| im.id == c.image_id).map(|im| layer_views(world, &im.layers)).unwrap_or_default();
+    let layers = world.image_of(c).map(|im| layer_views(world, &im.layers)).unwrap_or_default();
     let mut writable = Vec::new();
     world.fs().walk_while(c.upper, "", &mut |path, _, inode| {
         writable.push(writable_entry(path, inode));
@@ -323,7 +323,7 @@ pub(crate) fn origin(world: &World, ns: &Ns, loc: &crate::vfs::Loc) -> Origin {
             Some(crate::world::MountKind::System(_)) | None => Origin::Docker,
         },
         (Some(c), None, Node::Merged(stack)) => {
-            let layer_count = world.images().iter().find(|im| im.id == c.image_id).map_or(0, |im| im.layers.len());
+            let layer_count = world.image_of(c).map_or(0, |im| im.layers.len());
             match stack.first().map_or(0, |top| top.0) {
                 0 => Origin::WritableLayer,
                 1 => Origin::Docker,

@@ -10,6 +10,7 @@ use crate::fs::{Arena, InodeId};
 pub use crate::host_config::{BoundPort, DeviceMapping, HostConfig, PortBinding, RestartPolicy};
 use crate::http::{Request, Response};
 pub use crate::ids::ContainerId;
+pub use crate::image_store::{Healthcheck, HistoryEntry, Image, ImageConfig, Layer};
 
 /// A server a container's main process runs (nginx, a Flask app). The machine keeps it with
 /// its container without knowing what it is: the programs that run servers do.
@@ -74,85 +75,6 @@ impl Clone for Box<dyn SleepingProcess> {
 
 /// The most simple commands one typed line may run (loops included).
 pub const STEP_BUDGET: u64 = 20_000;
-
-/// A read-only image layer (a diff: files plus whiteouts and opaque dirs).
-#[derive(Clone, Debug)]
-pub struct Layer {
-    pub diff_id: String,
-    pub chain_id: String,
-    /// The layer's directory `/var/lib/docker/overlay2/<cache_id>/diff` on the host.
-    pub cache_id: String,
-    /// The short link name under `/var/lib/docker/overlay2/l/`.
-    pub link_id: String,
-    pub root: InodeId,
-    pub size: u64,
-    /// Kept in the store though no image or build cache record uses it.
-    pub pinned: bool,
-    /// The layer it was stacked on when made (none for a base layer).
-    pub parent: Option<usize>,
-}
-
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct ImageConfig {
-    pub user: String,
-    pub env: Vec<String>,
-    pub cmd: Option<Vec<String>>,
-    pub entrypoint: Option<Vec<String>>,
-    pub working_dir: String,
-    pub volumes: Vec<String>,
-    pub labels: BTreeMap<String, String>,
-    pub exposed_ports: Vec<String>,
-    pub args_escaped: bool,
-    /// `HEALTHCHECK`, `STOPSIGNAL`, `SHELL` and `ONBUILD` (docker/dockerfile_meta.rs).
-    pub healthcheck: Option<Healthcheck>,
-    pub stop_signal: Option<String>,
-    pub shell: Option<Vec<String>>,
-    pub on_build: Vec<String>,
-}
-
-/// An image's `HEALTHCHECK`: the test and its timings in nanoseconds (0: Docker's default).
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct Healthcheck {
-    pub test: Vec<String>,
-    pub interval: i64,
-    pub timeout: i64,
-    pub start_period: i64,
-    pub start_interval: i64,
-    pub retries: u32,
-}
-
-#[derive(Clone, Debug, PartialEq)]
-pub struct HistoryEntry {
-    pub created: i64,
-    pub created_by: String,
-    pub empty_layer: bool,
-    pub comment: String,
-}
-
-#[derive(Clone, Debug)]
-pub struct Image {
-    /// `sha256:<64 hex>`.
-    pub id: String,
-    pub tags: Vec<String>,
-    /// Indexes into the layer store, bottom first.
-    pub layers: Vec<usize>,
-    pub history: Vec<HistoryEntry>,
-    pub config: ImageConfig,
-    pub created: i64,
-    pub comment: String,
-    /// Image id of the parent (set by `docker commit`, empty for BuildKit images).
-    pub parent: String,
-    pub last_tag_time: Option<i128>,
-    /// Cache dir names of the image's own top layer mount (for `GraphDriver`).
-    pub size: u64,
-}
-
-impl Image {
-    /// The 12 hex digits `docker images` shows (the id is `sha256:` and 64 of them).
-    pub fn short_id(&self) -> &str {
-        self.id.get(7..19).unwrap_or(&self.id)
-    }
-}
 
 #[derive(Clone, Debug, PartialEq)]
 pub struct Volume {
@@ -427,6 +349,9 @@ pub struct World {
     ids: Ids,
     layers: Vec<Layer>,
     images: Vec<Image>,
+    /// Images `docker rmi -f` deleted while stopped containers used them: gone from the store,
+    /// kept for those containers' layers until the last of them goes.
+    retired_images: Vec<Image>,
     containers: Vec<Container>,
     /// Containers the line being run removed, as they were just before: a `--rm` container
     /// lives and goes within one line, and the map shows it while its steps play.
@@ -504,6 +429,7 @@ impl World {
             ids,
             layers,
             images,
+            retired_images: Vec::new(),
             containers: Vec::new(),
             removed: Vec::new(),
             volumes: BTreeMap::new(),
@@ -634,6 +560,21 @@ impl World {
     }
     pub fn remove_image(&mut self, at: usize) -> Option<Image> {
         (at < self.images.len()).then(|| self.images.remove(at))
+    }
+    /// The image a container was made from: in the store, or deleted but kept for it.
+    pub fn image_of(&self, c: &Container) -> Option<&Image> {
+        self.images.iter().chain(&self.retired_images).find(|im| im.id == c.image_id)
+    }
+    /// Keeps a deleted image for the containers that use it.
+    pub fn retire_image(&mut self, image: Image) {
+        self.retired_images.push(image);
+    }
+    /// The deleted images no container uses any more, taken out.
+    pub fn take_unused_retired(&mut self) -> Vec<Image> {
+        let (unused, kept): (Vec<Image>, Vec<Image>) =
+            std::mem::take(&mut self.retired_images).into_iter().partition(|im| !self.containers.iter().any(|c| c.image_id == im.id));
+        self.retired_images = kept;
+        unused
     }
 
     pub fn containers(&self) -> &[Container] {

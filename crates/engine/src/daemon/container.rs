@@ -740,6 +740,7 @@ pub fn remove_container(world: &mut World, id: &ContainerId, volumes: bool) {
     super::docker_root::unregister_container_dirs(world, &c);
     let cdir = host_dir(world, "/var/lib/docker/containers");
     world.fs_mut().unlink(cdir, c.id.as_str());
+    super::images::release_retired(world);
     super::image_db::sync(world);
     if volumes {
         for mp in &c.mount_points {
@@ -760,7 +761,7 @@ pub fn remove_container(world: &mut World, id: &ContainerId, volumes: bool) {
 /// The writable layer's changes against the image: A(dded), C(hanged), D(eleted).
 pub fn changes(world: &World, c: &Container) -> Vec<(char, String)> {
     let mut lowers: Vec<InodeId> = Vec::new();
-    if let Some(img) = world.images().iter().find(|im| im.id == c.image_id) {
+    if let Some(img) = world.image_of(c) {
         lowers.extend(img.layers.iter().rev().map(|l| world.layers()[*l].root));
     }
     let mut out = Vec::new();

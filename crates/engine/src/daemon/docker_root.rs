@@ -148,7 +148,7 @@ pub fn chain_image_layers(world: &mut World) {
 /// layers) and the upper dir's (on the init layer).
 pub fn register_container_dirs(world: &mut World, c: &Container, upper_parent: InodeId, init_parent: InodeId, time: i64) {
     let overlay = super::host::host_dir(world, "/var/lib/docker/overlay2");
-    let image_layers = world.images().iter().find(|im| im.id == c.image_id).map(|im| im.layers.clone()).unwrap_or_default();
+    let image_layers = world.image_of(c).map(|im| im.layers.clone()).unwrap_or_default();
     let below = links_of(world, &image_layers);
     let fs = world.fs_mut();
     register_layer_dir(fs, overlay, init_parent, &format!("{}-init", c.layer_id), &c.init_link, true, time);

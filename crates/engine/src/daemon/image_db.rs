@@ -67,7 +67,7 @@ fn layer_record(world: &World, at: usize) -> Entry {
 
 fn mount_record(world: &World, at: usize) -> Entry {
     let c = &world.containers()[at];
-    let image = world.images().iter().find(|im| im.id == c.image_id);
+    let image = world.image_of(c);
     let top = image.and_then(|im| im.layers.last()).and_then(|l| world.layers().get(*l)).map(|l| l.chain_id.clone());
     Entry::Dir(vec![
         ("init-id", text(&format!("{}-init", c.layer_id))),

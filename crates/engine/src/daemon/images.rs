@@ -97,6 +97,24 @@ pub struct Removed {
     pub released: Vec<Layer>,
 }
 
+/// Deletes image `at` that stopped containers still use (`rmi -f`): it leaves the store, its
+/// layers stay for those containers until the last of them is removed.
+pub fn retire(world: &mut World, at: usize, reference: String) -> Option<Image> {
+    let image = world.remove_image(at)?;
+    world.emit(Event::ImageRemoved { reference });
+    world.retire_image(image.clone());
+    super::image_db::sync(world);
+    Some(image)
+}
+
+/// After a container is removed: the deleted images no container uses now let go of their
+/// layers (told by no output, as dockerd tells none).
+pub fn release_retired(world: &mut World) {
+    for image in world.take_unused_retired() {
+        release_layers(world, &image);
+    }
+}
+
 /// Removes image `at`, told as `reference` (the name the user gave, or its first tag).
 pub fn remove(world: &mut World, at: usize, reference: String) -> Option<Removed> {
     let image = world.remove_image(at)?;

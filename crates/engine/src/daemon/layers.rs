@@ -55,7 +55,7 @@ fn store(world: &mut World, parent_layers: &[usize], root: InodeId, committed: b
     }
     let cache_id = world.ids().chars(25, b"abcdefghijklmnopqrstuvwxyz0123456789");
     let link_id = world.ids().chars(26, b"ABCDEFGHIJKLMNOPQRSTUVWXYZ234567");
-    let overlay = super::container::host_dir(world, "/var/lib/docker/overlay2");
+    let overlay = super::host::host_dir(world, "/var/lib/docker/overlay2");
     // The daemon unpacks a new layer's diff now: its inodes are changed and born now.
     let now = world.clock().secs();
     world.fs_mut().unpacked_at(root, now);
@@ -103,7 +103,7 @@ pub fn revive_layer(world: &mut World, parent_layers: &[usize], at: usize) {
         layer.parent = parent_layers.last().copied();
     }
     // Its dir is made again under `overlay2`, with a new link.
-    let overlay = super::container::host_dir(world, "/var/lib/docker/overlay2");
+    let overlay = super::host::host_dir(world, "/var/lib/docker/overlay2");
     let link_id = world.ids().chars(26, b"ABCDEFGHIJKLMNOPQRSTUVWXYZ234567");
     let now = world.clock().secs();
     let below = super::docker_root::links_of(world, parent_layers);
@@ -123,7 +123,7 @@ pub fn revive_layer(world: &mut World, parent_layers: &[usize], at: usize) {
 /// layer, for an archive that brings it back.
 fn remove_layer_dir(world: &mut World, at: usize) {
     let Some((cache_id, link_id)) = world.layers().get(at).map(|l| (l.cache_id.clone(), l.link_id.clone())) else { return };
-    let overlay = super::container::host_dir(world, "/var/lib/docker/overlay2");
+    let overlay = super::host::host_dir(world, "/var/lib/docker/overlay2");
     if let Some(l) = world.fs().lookup(overlay, "l") {
         world.fs_mut().unlink(l, &link_id);
     }

@@ -16,8 +16,7 @@ pub(crate) fn parse_port(s: &str) -> Option<u16> {
 
 /// The container ports a container exposes: the image's `EXPOSE`, plus every published one.
 pub fn exposed_ports(world: &World, c: &Container) -> Vec<String> {
-    let mut ports: Vec<String> =
-        world.images().iter().find(|im| im.id == c.image_id).map(|im| im.config.exposed_ports.clone()).unwrap_or_default();
+    let mut ports: Vec<String> = world.image_of(c).map(|im| im.config.exposed_ports.clone()).unwrap_or_default();
     for b in &c.host.port_bindings {
         let key = format!("{}/{}", b.container_port, b.proto);
         if !ports.contains(&key) {

@@ -105,7 +105,7 @@ pub fn commit(world: &mut World, args: &[String], io: &mut Io) -> i32 {
         super::no_such_container(io, name);
         return 1;
     };
-    let Some(base) = world.images().iter().find(|im| im.id == c.image_id).cloned() else { return 1 };
+    let Some(base) = world.image_of(&c).cloned() else { return 1 };
     let root = world.fs_mut().deep_copy(c.upper);
     let mut layers = base.layers.clone();
     let layer = store_layer(world, &layers, root);

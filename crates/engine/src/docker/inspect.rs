@@ -34,7 +34,7 @@ pub fn inspect_cmd(world: &mut World, args: &[String], io: &mut Io, kind: Option
         if parsed.has("size") {
             // With -s: the writable layer's bytes, and the image's added (oracle-23).
             let rw = super::rw_size(world, c);
-            let image = world.images().iter().find(|im| im.id == c.image_id).map_or(0, |im| im.size);
+            let image = world.image_of(c).map_or(0, |im| im.size);
             if let Some(o) = doc.as_object_mut() {
                 o.insert("SizeRw".into(), rw.into());
                 o.insert("SizeRootFs".into(), (rw + image).into());
@@ -56,7 +56,7 @@ pub fn inspect_cmd(world: &mut World, args: &[String], io: &mut Io, kind: Option
         match doc {
             Some(d) => docs.push(d),
             None => errors.push(match kind {
-                Some("image") => format!("Error response from daemon: No such image: {name}"),
+                Some("image") => format!("Error response from daemon: No such image: {}", super::normalized_ref(name)),
                 Some("container") => format!("Error response from daemon: No such container: {name}"),
                 Some("volume") => format!("Error: No such volume: {name}"),
                 _ => format!("Error: No such object: {name}"),
@@ -126,7 +126,7 @@ pub fn mounts_json(c: &Container) -> Value {
 }
 
 pub fn container_json(world: &World, c: &Container) -> Value {
-    let img = world.images().iter().find(|im| im.id == c.image_id);
+    let img = world.image_of(c);
     let mut lower = vec![format!("{}-init", c.layer_id)];
     if let Some(img) = img {
         lower.extend(img.layers.iter().rev().map(|l| world.layers()[*l].cache_id.clone()));
@@ -362,7 +362,7 @@ pub fn container_json(world: &World, c: &Container) -> Value {
         config.insert("StopSignal".into(), json!(signal));
     }
     // The image's HEALTHCHECK is the container's too (its ONBUILD and SHELL are not).
-    if let Some(check) = world.images().iter().find(|im| im.id == c.image_id).and_then(|im| im.config.healthcheck.as_ref()) {
+    if let Some(check) = world.image_of(c).and_then(|im| im.config.healthcheck.as_ref()) {
         insert_after(&mut doc, "Cmd", "Healthcheck", super::dockerfile_meta::healthcheck_json(check));
     }
     // Started on the default network, which this daemon runs without a bridge for, a
@@ -695,12 +695,22 @@ pub fn rmi(world: &mut World, args: &[String], io: &mut Io) -> i32 {
             }
         }
         let by_tag = im.tags.contains(&full);
-        // An image a container still uses loses only the name (`-f`): it stays, as
-        // `<none>:<none>` when that was its last tag (oracle-21).
-        let in_use = world.containers().iter().any(|c| c.image_id == im.id);
-        if by_tag && (im.tags.len() > 1 || in_use) {
+        // An image a running container uses loses only the name (`-f`): it stays, as
+        // `<none>:<none>` when that was its last tag (oracle-21). One that only stopped
+        // containers use is deleted, its layers kept for them (oracle-159).
+        let users: Vec<bool> = world.containers().iter().filter(|c| c.image_id == im.id).map(|c| c.status == Status::Running).collect();
+        let running = users.iter().any(|r| *r);
+        if by_tag && (im.tags.len() > 1 || running) {
             crate::daemon::images::untag(world, i, &full);
             io.out_str(&format!("Untagged: {full}\n"));
+            continue;
+        }
+        if !users.is_empty() {
+            let Some(retired) = crate::daemon::images::retire(world, i, full.clone()) else { continue };
+            for t in &retired.tags {
+                io.out_str(&format!("Untagged: {t}\n"));
+            }
+            io.out_str(&format!("Deleted: {}\n", retired.id));
             continue;
         }
         let Some(removed) = crate::daemon::images::remove(world, i, full.clone()) else { continue };

@@ -87,7 +87,7 @@ pub(super) fn ps(world: &mut World, args: &[String], io: &mut Io) -> i32 {
         .iter()
         .map(|&c| {
             let size = rw_size(world, c);
-            let virt = size + world.images().iter().find(|im| im.id == c.image_id).map(|im| im.size).unwrap_or(0);
+            let virt = size + world.image_of(c).map(|im| im.size).unwrap_or(0);
             let mounts: Vec<String> = c
                 .mount_points
                 .iter()
@@ -97,7 +97,12 @@ pub(super) fn ps(world: &mut World, args: &[String], io: &mut Io) -> i32 {
             let labels: Vec<String> = c.labels.iter().map(|(k, v)| format!("{k}={v}")).collect();
             serde_json::json!({
                 "ID": c.short_id(),
-                "Image": c.image_ref,
+                // The name it was made from while that still names its image, else the image id.
+                "Image": if crate::daemon::find_image(world, &c.image_ref).is_some_and(|i| world.images()[i].id == c.image_id) {
+                    c.image_ref.clone()
+                } else {
+                    c.image_id.trim_start_matches("sha256:").chars().take(12).collect()
+                },
                 "Command": format!("\"{}\"", ellipsis(&c.command_line(), 20)),
                 "CreatedAt": crate::clock::rfc3339(c.created as i64 / 1_000_000_000).replace('T', " ").replace('Z', " +0000 UTC"),
                 "RunningFor": format!("{} ago", human_duration(now - c.created)),

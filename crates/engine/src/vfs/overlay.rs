@@ -76,7 +76,7 @@ impl World {
     fn layer_number(&self, ns: &Ns, pos: usize) -> usize {
         match self.ns_container(ns) {
             Some(c) => {
-                let n = self.images().iter().find(|im| im.id == c.image_id).map(|im| im.layers.len()).unwrap_or(0);
+                let n = self.image_of(c).map(|im| im.layers.len()).unwrap_or(0);
                 (n + 2).saturating_sub(pos)
             }
             None => 0,

@@ -33,7 +33,7 @@ impl World {
             Ns::Container(id) => {
                 let Some(c) = self.container(id) else { return RootFs { layers: vec![self.host_root()], overlay: false } };
                 let mut layers = vec![c.upper, c.init];
-                if let Some(img) = self.images().iter().find(|im| im.id == c.image_id) {
+                if let Some(img) = self.image_of(c) {
                     layers.extend(img.layers.iter().rev().map(|l| self.layers()[*l].root));
                 }
                 RootFs { layers, overlay: true }

@@ -125,7 +125,7 @@ pub(super) fn images(world: &World, p: &Project, args: &[String], io: &mut Io) -
     }
     let mut text = String::from("CONTAINER\tREPOSITORY\tTAG\tIMAGE ID\tSIZE\n");
     for c in chosen(world, p, args) {
-        let Some(im) = world.images().iter().find(|im| im.id == c.image_id) else { continue };
+        let Some(im) = world.image_of(c) else { continue };
         let reference = crate::docker::normalized_ref(&c.image_ref);
         let (repo, tag) = reference.rsplit_once(':').unwrap_or((&reference, "latest"));
         let size = crate::docker::format::human_size(im.size as f64, 3);
