@@ -69,6 +69,54 @@ const VDA_OPTS: &str = "rw,discard,resv_strict,resuid=65534,resgid=65534";
 /// The host disk's device number.
 const VDA: (u32, u32) = (254, 0);
 
+/// The runtime's own mounts (the first of a container's table): the device of each file system,
+/// the mount's flags, the file system's options, its type and source, as recorded.
+const RUNTIME_MOUNTS: [(SystemMount, u32, &str, &str, &str, &str); 5] = [
+    (SystemMount::Proc, 43, "rw,nosuid,nodev,noexec,relatime", "rw", "proc", "proc"),
+    (SystemMount::Dev, 44, "rw,nosuid", "rw,size=65536k,mode=755", "tmpfs", "tmpfs"),
+    (SystemMount::DevPts, 45, "rw,nosuid,noexec,relatime", "rw,gid=5,mode=620,ptmxmode=666", "devpts", "devpts"),
+    (SystemMount::Sys, 46, "ro,nosuid,nodev,noexec,relatime", "ro", "sysfs", "sysfs"),
+    (SystemMount::Mqueue, 42, "rw,nosuid,nodev,noexec,relatime", "rw", "mqueue", "mqueue"),
+];
+
+/// The cgroup v1 controllers, each the container's own cgroup of the host's hierarchy.
+const CGROUPS: [&str; 9] = ["cpu", "cpuacct", "cpuset", "memory", "devices", "freezer", "blkio", "pids", "name=systemd"];
+
+impl MountRow {
+    /// A row of the file system `fstype` from `source` (device `dev`) mounted at `target`;
+    /// its root `/`, no propagation peer, its ids given when it is added.
+    fn of(fstype: &'static str, source: &str, dev: (u32, u32), target: &str, mount_opts: &str, super_opts: &str) -> MountRow {
+        MountRow {
+            id: 0,
+            parent: 0,
+            dev,
+            root: "/".into(),
+            target: target.into(),
+            mount_opts: mount_opts.into(),
+            peer: None,
+            fstype,
+            source: source.into(),
+            super_opts: super_opts.into(),
+        }
+    }
+
+    /// The same mount of the host disk's directory `root`.
+    fn of_host_disk(root: String, target: &str, mount_opts: &str) -> MountRow {
+        MountRow { root, ..MountRow::of("ext4", "/dev/vda", VDA, target, mount_opts, VDA_OPTS) }
+    }
+}
+
+/// Adds `row` to a container's table: the next id, the latest mount above it as its parent.
+fn push(rows: &mut Vec<MountRow>, mut row: MountRow) {
+    row.parent = rows
+        .iter()
+        .rev()
+        .find(|r| r.target == "/" || row.target.strip_prefix(r.target.as_str()).is_some_and(|rest| rest.starts_with('/')))
+        .map_or(75, |r| r.id);
+    row.id = 75 + rows.len() as u32;
+    rows.push(row);
+}
+
 /// Rows of a running container's mount table, in the order the runtime mounted them. The
 /// ids and device numbers are those of the recorded machine with one container running
 /// (oracle-153); a volume is a slave of the host's `/var/lib/docker` (peer group 1), the root
@@ -78,206 +126,106 @@ fn container_rows(world: &World, c: &Container) -> Vec<MountRow> {
     let running = world.containers().iter().filter(|o| o.status == crate::world::Status::Running);
     let root_peer = 2 + running.clone().take_while(|o| o.id != c.id).count() as u32;
     let mut next_peer = 2 + running.count() as u32;
+    let root_opts = format!("{},relatime", rw(c.host.readonly_rootfs));
+    let overlay = format!("rw,{}", root_options(world, c));
     let mut rows = vec![MountRow {
         id: 75,
         parent: 51,
-        dev: (0, 40),
-        root: "/".into(),
-        target: "/".into(),
-        mount_opts: format!("{},relatime", rw(c.host.readonly_rootfs)),
         peer: Some(format!("master:{root_peer}")),
-        fstype: "overlay",
-        source: "overlay".into(),
-        super_opts: format!("rw,{}", root_options(world, c)),
+        ..MountRow::of("overlay", "overlay", (0, 40), "/", &root_opts, &overlay)
     }];
     let mut next_dev = 49;
-    let add = |rows: &mut Vec<MountRow>,
-               dev: (u32, u32),
-               root: String,
-               target: &str,
-               opts: (String, String),
-               peer: Option<String>,
-               fs: (&'static str, String)| {
-        // Its parent is the latest mount above its mount point.
-        let parent = rows
-            .iter()
-            .rev()
-            .find(|r| r.target == "/" || target.strip_prefix(r.target.as_str()).is_some_and(|rest| rest.starts_with('/')))
-            .map_or(75, |r| r.id);
-        let id = 75 + rows.len() as u32;
-        rows.push(MountRow {
-            id,
-            parent,
-            dev,
-            root,
-            target: target.into(),
-            mount_opts: opts.0,
-            peer,
-            fstype: fs.0,
-            source: fs.1,
-            super_opts: opts.1,
-        });
-    };
     let strict = "nosuid,nodev,noexec,relatime";
     // The runtime's own mounts come first; then the container's, the shallowest first, a
     // tmpfs before binds and volumes (whose order dockerd leaves to a map: here by path).
-    let system = |m: &&crate::world::Mount| {
-        matches!(
-            m.kind,
-            MountKind::System(
-                SystemMount::Proc | SystemMount::Dev | SystemMount::DevPts | SystemMount::Sys | SystemMount::Mqueue | SystemMount::Shm
-            )
-        )
+    let runtime = |m: &crate::world::Mount| match m.kind {
+        MountKind::System(kind) => RUNTIME_MOUNTS.iter().find(|r| r.0 == kind),
+        _ => None,
     };
-    let mut own: Vec<&crate::world::Mount> = c.mounts.iter().filter(|m| !system(m)).collect();
+    let is_shm = |m: &&crate::world::Mount| m.kind == MountKind::System(SystemMount::Shm);
+    let mut own: Vec<&crate::world::Mount> = c.mounts.iter().filter(|m| runtime(m).is_none() && !is_shm(m)).collect();
     crate::sorting::sort_by_key(&mut own, |m| {
         let etc_file = matches!(m.kind, MountKind::System(_));
         let by_path = if etc_file { String::new() } else { m.target.clone() };
         (m.target.split('/').filter(|p| !p.is_empty()).count(), m.kind != MountKind::Tmpfs, etc_file, by_path)
     });
-    for m in c.mounts.iter().filter(system).chain(own) {
+    for m in c.mounts.iter().filter(|m| runtime(m).is_some() || is_shm(m)).chain(own) {
         let t = m.target.as_str();
         let mode = rw(m.read_only);
-        match &m.kind {
-            MountKind::System(SystemMount::Proc) => {
-                add(&mut rows, (0, 43), "/".into(), t, (format!("rw,{strict}"), "rw".into()), None, ("proc", "proc".into()))
-            }
-            MountKind::System(SystemMount::Dev) => add(
-                &mut rows,
-                (0, 44),
-                "/".into(),
-                t,
-                ("rw,nosuid".into(), "rw,size=65536k,mode=755".into()),
-                None,
-                ("tmpfs", "tmpfs".into()),
-            ),
-            MountKind::System(SystemMount::DevPts) => add(
-                &mut rows,
-                (0, 45),
-                "/".into(),
-                t,
-                ("rw,nosuid,noexec,relatime".into(), "rw,gid=5,mode=620,ptmxmode=666".into()),
-                None,
-                ("devpts", "devpts".into()),
-            ),
-            MountKind::System(SystemMount::Sys) => {
-                add(&mut rows, (0, 46), "/".into(), t, (format!("ro,{strict}"), "ro".into()), None, ("sysfs", "sysfs".into()));
-                // cgroup v1: a tmpfs holding a read-only hierarchy per controller (oracle-136),
-                // each the container's own cgroup of the host's hierarchy.
-                add(
-                    &mut rows,
-                    (0, 47),
-                    "/".into(),
-                    "/sys/fs/cgroup",
-                    (format!("rw,{strict}"), "rw,mode=755".into()),
-                    None,
-                    ("tmpfs", "tmpfs".into()),
-                );
-                for (i, controller) in
-                    ["cpu", "cpuacct", "cpuset", "memory", "devices", "freezer", "blkio", "pids", "name=systemd"].iter().enumerate()
-                {
-                    let dir = controller.trim_start_matches("name=");
-                    add(
-                        &mut rows,
-                        (0, 29 + i as u32),
-                        format!("/docker/{}", c.id),
-                        &format!("/sys/fs/cgroup/{dir}"),
-                        (format!("ro,{strict}"), format!("rw,{controller}")),
-                        None,
-                        ("cgroup", "cgroup".into()),
-                    );
+        if let Some(&(kind, minor, flags, options, fstype, source)) = runtime(m) {
+            push(&mut rows, MountRow::of(fstype, source, (0, minor), t, flags, options));
+            if kind == SystemMount::Sys {
+                // cgroup v1: a tmpfs holding a read-only hierarchy per controller (oracle-136).
+                push(&mut rows, MountRow::of("tmpfs", "tmpfs", (0, 47), "/sys/fs/cgroup", &format!("rw,{strict}"), "rw,mode=755"));
+                for (i, controller) in CGROUPS.iter().enumerate() {
+                    let target = format!("/sys/fs/cgroup/{}", controller.trim_start_matches("name="));
+                    let row =
+                        MountRow::of("cgroup", "cgroup", (0, 29 + i as u32), &target, &format!("ro,{strict}"), &format!("rw,{controller}"));
+                    push(&mut rows, MountRow { root: format!("/docker/{}", c.id), ..row });
                 }
             }
-            MountKind::System(SystemMount::Mqueue) => {
-                add(&mut rows, (0, 42), "/".into(), t, (format!("rw,{strict}"), "rw".into()), None, ("mqueue", "mqueue".into()))
+            continue;
+        }
+        let row = match &m.kind {
+            MountKind::System(SystemMount::Shm) => {
+                MountRow::of("tmpfs", "shm", (0, 48), t, &format!("rw,{strict}"), &format!("rw,size={}k", c.host.shm_size / 1024))
             }
-            MountKind::System(SystemMount::Shm) => add(
-                &mut rows,
-                (0, 48),
-                "/".into(),
-                t,
-                (format!("rw,{strict}"), format!("rw,size={}k", c.host.shm_size / 1024)),
-                None,
-                ("tmpfs", "shm".into()),
-            ),
             // resolv.conf, hostname, hosts: files of the container's own dir, bound in.
             MountKind::System(_) => {
                 let file = t.rsplit('/').next().unwrap_or_default();
-                let root = format!("/var/lib/docker/containers/{}/{file}", c.id);
-                add(&mut rows, VDA, root, t, (format!("{mode},relatime"), VDA_OPTS.into()), None, ("ext4", "/dev/vda".into()))
+                MountRow::of_host_disk(format!("/var/lib/docker/containers/{}/{file}", c.id), t, &format!("{mode},relatime"))
             }
             MountKind::Tmpfs => {
                 let extra = if m.proc_opts.is_empty() { String::new() } else { format!(",{}", m.proc_opts) };
                 next_dev += 1;
-                add(
-                    &mut rows,
-                    (0, next_dev - 1),
-                    "/".into(),
-                    t,
-                    (format!("{mode},{strict}"), format!("rw{extra}")),
-                    None,
-                    ("tmpfs", "tmpfs".into()),
-                )
+                MountRow::of("tmpfs", "tmpfs", (0, next_dev - 1), t, &format!("{mode},{strict}"), &format!("rw{extra}"))
             }
             MountKind::Volume { .. } if m.proc_opts.starts_with("tmpfsvol:") => {
                 let o = m.proc_opts.trim_start_matches("tmpfsvol:");
                 let extra = if o.is_empty() { String::new() } else { format!(",{o}") };
-                let peer = format!("master:{next_peer}");
-                next_peer += 1;
-                next_dev += 1;
-                add(
-                    &mut rows,
-                    (0, next_dev - 1),
-                    "/".into(),
-                    t,
-                    (format!("{mode},relatime"), format!("rw{extra}")),
-                    Some(peer),
-                    ("tmpfs", "tmpfs".into()),
-                )
+                let peer = Some(format!("master:{next_peer}"));
+                (next_peer, next_dev) = (next_peer + 1, next_dev + 1);
+                MountRow {
+                    peer,
+                    ..MountRow::of("tmpfs", "tmpfs", (0, next_dev - 1), t, &format!("{mode},relatime"), &format!("rw{extra}"))
+                }
             }
             MountKind::Volume { name } => {
                 let root = format!("/var/lib/docker/volumes/{name}/_data");
-                let opts = (format!("{mode},relatime"), VDA_OPTS.to_string());
-                add(&mut rows, VDA, root, t, opts, Some("master:1".into()), ("ext4", "/dev/vda".into()))
+                MountRow { peer: Some("master:1".into()), ..MountRow::of_host_disk(root, t, &format!("{mode},relatime")) }
             }
             MountKind::Bind { source } => {
                 // A bind is private unless its propagation says otherwise.
                 let propagation = c.mount_points.iter().find(|p| p.destination == m.target).map(|p| p.propagation.as_str());
                 let peer = matches!(propagation, Some("slave" | "rslave")).then(|| "master:1".to_string());
-                add(&mut rows, VDA, source.clone(), t, (format!("{mode},relatime"), VDA_OPTS.into()), peer, ("ext4", "/dev/vda".into()))
+                MountRow { peer, ..MountRow::of_host_disk(source.clone(), t, &format!("{mode},relatime")) }
             }
-        }
+        };
+        push(&mut rows, row);
     }
     // runc's read-only and masked paths, those this kernel has (oracle-136): a masked
     // directory is an empty read-only tmpfs, a masked file is /dev/null bound over it from the
     // /dev tmpfs. They take the lowest free mount ids.
-    let id_of = |rows: &[MountRow], target: &str| rows.iter().find(|r| r.target == target).map_or(75, |r| r.id);
-    let (proc_id, sys_id) = (id_of(&rows, "/proc"), id_of(&rows, "/sys"));
-    let mut masks = Vec::new();
-    let mut mask = |parent: u32, dev: (u32, u32), root: &str, target: &str, opts: (&str, &str), fs: (&'static str, &str)| {
-        let id = 52 + masks.len() as u32;
-        masks.push(MountRow {
-            id,
-            parent,
-            dev,
-            root: root.into(),
-            target: target.into(),
-            mount_opts: opts.0.into(),
-            peer: None,
-            fstype: fs.0,
-            source: fs.1.into(),
-            super_opts: opts.1.into(),
-        });
-    };
+    let id_of = |target: &str| rows.iter().find(|r| r.target == target).map_or(75, |r| r.id);
+    let (proc_id, sys_id) = (id_of("/proc"), id_of("/sys"));
     let ro_strict = format!("ro,{strict}");
+    let mut masks = Vec::new();
     for p in ["/proc/bus", "/proc/fs", "/proc/irq", "/proc/sys"] {
-        mask(proc_id, (0, 43), p.trim_start_matches("/proc"), p, (&ro_strict, "rw"), ("proc", "proc"));
+        masks.push(MountRow {
+            parent: proc_id,
+            root: p.trim_start_matches("/proc").into(),
+            ..MountRow::of("proc", "proc", (0, 43), p, &ro_strict, "rw")
+        });
     }
-    mask(proc_id, (0, next_dev), "/", "/proc/acpi", ("ro,relatime", "ro"), ("tmpfs", "tmpfs"));
+    masks.push(MountRow { parent: proc_id, ..MountRow::of("tmpfs", "tmpfs", (0, next_dev), "/proc/acpi", "ro,relatime", "ro") });
     for p in ["/proc/keys", "/proc/timer_list"] {
-        mask(proc_id, (0, 44), "/null", p, ("rw,nosuid", "rw,size=65536k,mode=755"), ("tmpfs", "tmpfs"));
+        let row = MountRow::of("tmpfs", "tmpfs", (0, 44), p, "rw,nosuid", "rw,size=65536k,mode=755");
+        masks.push(MountRow { parent: proc_id, root: "/null".into(), ..row });
     }
-    mask(sys_id, (0, next_dev + 1), "/", "/sys/firmware", ("ro,relatime", "ro"), ("tmpfs", "tmpfs"));
+    masks.push(MountRow { parent: sys_id, ..MountRow::of("tmpfs", "tmpfs", (0, next_dev + 1), "/sys/firmware", "ro,relatime", "ro") });
+    for (i, row) in masks.iter_mut().enumerate() {
+        row.id = 52 + i as u32;
+    }
     rows.extend(masks);
     rows
 }
@@ -296,43 +244,27 @@ pub fn proc_mountinfo(world: &World, c: &Container) -> String {
 /// group 1), and the `merged` overlay of each running container (peer groups from 2), with
 /// the recorded machine's ids and devices (oracle-153).
 fn host_rows(world: &World) -> Vec<MountRow> {
-    let row = |id, parent, dev, root: &str, target: &str, opts: (&str, &str), peer: Option<&str>, fs: (&'static str, &str)| MountRow {
-        id,
-        parent,
-        dev,
-        root: root.into(),
-        target: target.into(),
-        mount_opts: opts.0.into(),
-        peer: peer.map(str::to_string),
-        fstype: fs.0,
-        source: fs.1.into(),
-        super_opts: opts.1.into(),
-    };
+    let row = |id, parent, base: MountRow| MountRow { id, parent, ..base };
     let mut rows = vec![
-        row(22, 27, (0, 21), "/", "/proc", ("rw,relatime", "rw"), None, ("proc", "proc")),
-        row(23, 27, (0, 22), "/", "/sys", ("rw,relatime", "rw"), None, ("sysfs", "sysfs")),
-        row(24, 27, (0, 6), "/", "/dev", ("rw,relatime", "rw,size=12334760k,nr_inodes=3083690,mode=755"), None, ("devtmpfs", "devtmpfs")),
-        row(25, 24, (0, 23), "/", "/dev/shm", ("rw,relatime", "rw,size=24683772k"), None, ("tmpfs", "tmpfs")),
-        row(26, 24, (0, 24), "/", "/dev/pts", ("rw,relatime", "rw,mode=600,ptmxmode=000"), None, ("devpts", "devpts")),
-        row(27, 1, VDA, "/", "/", ("rw,relatime", VDA_OPTS), None, ("ext4", "/dev/vda")),
-        row(31, 23, (0, 28), "/", "/sys/fs/cgroup", ("rw,relatime", "rw,mode=755"), None, ("tmpfs", "tmpfs")),
-        row(41, 31, (0, 38), "/", "/sys/fs/cgroup/unified", ("rw,relatime", "rw"), None, ("cgroup2", "cgroup2")),
-        row(45, 27, VDA, "/var/lib/docker", "/var/lib/docker", ("rw,relatime", VDA_OPTS), Some("shared:1"), ("ext4", "/dev/vda")),
+        row(22, 27, MountRow::of("proc", "proc", (0, 21), "/proc", "rw,relatime", "rw")),
+        row(23, 27, MountRow::of("sysfs", "sysfs", (0, 22), "/sys", "rw,relatime", "rw")),
+        row(24, 27, MountRow::of("devtmpfs", "devtmpfs", (0, 6), "/dev", "rw,relatime", "rw,size=12334760k,nr_inodes=3083690,mode=755")),
+        row(25, 24, MountRow::of("tmpfs", "tmpfs", (0, 23), "/dev/shm", "rw,relatime", "rw,size=24683772k")),
+        row(26, 24, MountRow::of("devpts", "devpts", (0, 24), "/dev/pts", "rw,relatime", "rw,mode=600,ptmxmode=000")),
+        row(27, 1, MountRow::of_host_disk("/".into(), "/", "rw,relatime")),
+        row(31, 23, MountRow::of("tmpfs", "tmpfs", (0, 28), "/sys/fs/cgroup", "rw,relatime", "rw,mode=755")),
+        row(41, 31, MountRow::of("cgroup2", "cgroup2", (0, 38), "/sys/fs/cgroup/unified", "rw,relatime", "rw")),
+        MountRow {
+            peer: Some("shared:1".into()),
+            ..row(45, 27, MountRow::of_host_disk("/var/lib/docker".into(), "/var/lib/docker", "rw,relatime"))
+        },
     ];
     for (i, c) in world.containers().iter().filter(|c| c.status == crate::world::Status::Running).enumerate() {
         let i = i as u32;
-        rows.push(MountRow {
-            id: 49 + i,
-            parent: 45,
-            dev: (0, 40 + i),
-            root: "/".into(),
-            target: format!("/var/lib/docker/overlay2/{}/merged", c.layer_id),
-            mount_opts: "rw,relatime".into(),
-            peer: Some(format!("shared:{}", 2 + i)),
-            fstype: "overlay",
-            source: "overlay".into(),
-            super_opts: format!("rw,{}", root_options(world, c)),
-        });
+        let target = format!("/var/lib/docker/overlay2/{}/merged", c.layer_id);
+        let overlay = format!("rw,{}", root_options(world, c));
+        let merged = MountRow::of("overlay", "overlay", (0, 40 + i), &target, "rw,relatime", &overlay);
+        rows.push(MountRow { peer: Some(format!("shared:{}", 2 + i)), ..row(49 + i, 45, merged) });
     }
     rows
 }
