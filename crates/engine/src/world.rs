@@ -565,6 +565,11 @@ impl World {
     pub fn image_of(&self, c: &Container) -> Option<&Image> {
         self.images.iter().chain(&self.retired_images).find(|im| im.id == c.image_id)
     }
+    /// Whether an image holds layer `l`: one in the store, or one deleted but kept for its
+    /// containers.
+    pub fn image_holds_layer(&self, l: usize) -> bool {
+        self.images.iter().chain(&self.retired_images).any(|im| im.layers.contains(&l))
+    }
     /// Keeps a deleted image for the containers that use it.
     pub fn retire_image(&mut self, image: Image) {
         self.retired_images.push(image);

@@ -129,7 +129,7 @@ pub fn measure_cache_mounts(world: &mut World) {
 
 /// Whether an image holds the record's layer too.
 fn shared(world: &World, record: &CacheRecord) -> bool {
-    record.layer().is_some_and(|l| world.images().iter().any(|im| im.layers.contains(&l)))
+    record.layer().is_some_and(|l| world.image_holds_layer(l))
 }
 
 /// Every record with whether it is shared, as `builder du` lists them: the largest first, ties
@@ -192,7 +192,7 @@ pub fn prune(world: &mut World, rules: &PruneRules) -> Vec<Usage> {
     let mut layers_freed = 0;
     for u in &removed {
         if let Some(l) = u.record.layer() {
-            let in_image = world.images().iter().any(|im| im.layers.contains(&l));
+            let in_image = world.image_holds_layer(l);
             if !in_image && !world.build_cache().holds_layer(l) && super::layers::release_layer(world, l) {
                 layers_freed += 1;
             }

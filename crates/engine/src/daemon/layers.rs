@@ -135,7 +135,7 @@ fn remove_layer_dir(world: &mut World, at: usize) {
 pub fn release_layers(world: &mut World, image: &Image) -> Vec<Layer> {
     let mut released = Vec::new();
     for l in image.layers.iter().rev() {
-        let used = world.images().iter().any(|o| o.layers.contains(l)) || world.build_cache().holds_layer(*l);
+        let used = world.image_holds_layer(*l) || world.build_cache().holds_layer(*l);
         let Some(layer) = world.layer_mut(*l) else { continue };
         if !used && !layer.pinned && !layer.chain_id.is_empty() {
             released.push(layer.clone());
