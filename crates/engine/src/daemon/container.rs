@@ -289,7 +289,7 @@ pub(crate) fn create(world: &mut World, spec: &ContainerSpec) -> Result<Containe
     world.add_container(container);
     if let Some(c) = world.container(&id).cloned() {
         super::docker_root::register_container_dirs(world, &c, upper_parent, init_parent, secs);
-        super::image_db::sync(world);
+        super::image_db::sync_part(world, super::image_db::Part::Mounts);
     }
     let events_before = world.events().len();
     world.emit(Event::ContainerCreated { container: name.clone(), image: spec.image.clone() });
@@ -741,7 +741,7 @@ pub fn remove_container(world: &mut World, id: &ContainerId, volumes: bool) {
     let cdir = host_dir(world, "/var/lib/docker/containers");
     world.fs_mut().unlink(cdir, c.id.as_str());
     super::images::release_retired(world);
-    super::image_db::sync(world);
+    super::image_db::sync_part(world, super::image_db::Part::Mounts);
     if volumes {
         for mp in &c.mount_points {
             let anonymous = world.volumes().get(&mp.name).map(|v| v.anonymous).unwrap_or(false);

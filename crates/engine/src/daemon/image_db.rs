@@ -103,10 +103,23 @@ struct Records {
     make: fn(&World, usize) -> Entry,
 }
 
-/// Brings `image/overlay2`'s layer, mount and image records in line with the stores: the
-/// records of what is gone are removed, those of what is new made; the others stay as they
-/// are (with their times).
+/// Which of the stores changed: their records alone are brought in line.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub enum Part {
+    Layers,
+    Mounts,
+    Images,
+    All,
+}
+
+/// Brings `image/overlay2`'s layer, mount and image records in line with the stores.
 pub fn sync(world: &mut World) {
+    sync_part(world, Part::All);
+}
+
+/// Brings the records of `part` in line with its store: the records of what is gone are
+/// removed, those of what is new made; the others stay as they are (with their times).
+pub fn sync_part(world: &mut World, part: Part) {
     let root = super::host::host_dir(world, "/var/lib/docker/image/overlay2");
     let now = world.clock().secs();
     let layers = world.layers().iter().enumerate().filter(|(_, l)| !l.chain_id.is_empty());
@@ -144,7 +157,13 @@ pub fn sync(world: &mut World) {
             make: image_metadata,
         },
     ];
-    for records in all {
+    let wanted = |path: &str| match part {
+        Part::All => true,
+        Part::Layers => path == "layerdb/sha256",
+        Part::Mounts => path == "layerdb/mounts",
+        Part::Images => path.starts_with("imagedb/"),
+    };
+    for records in all.into_iter().filter(|r| wanted(r.path)) {
         let mut dir = Some(root);
         for part in records.path.split('/') {
             dir = dir.and_then(|d| world.fs().lookup(d, part));
@@ -183,7 +202,7 @@ pub fn retagged(world: &mut World, at: usize) {
     let Some(hex) = world.images().get(at).map(|im| hex_of(&im.id).to_string()) else { return };
     let metadata = super::host::host_dir(world, "/var/lib/docker/image/overlay2/imagedb/metadata/sha256");
     world.fs_mut().unlink(metadata, &hex);
-    sync(world);
+    sync_part(world, Part::Images);
 }
 
 /// The image's configuration blob, as BuildKit writes it: the top-level keys in alphabetical

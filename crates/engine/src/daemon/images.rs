@@ -44,7 +44,7 @@ pub(crate) fn add_image(world: &mut World, mut image: Image) -> String {
         world.emit(Event::ImageCreated { reference, layers });
     }
     // Images left without a tag and not used by anything disappear from the list as `<none>` only.
-    super::image_db::sync(world);
+    super::image_db::sync_part(world, super::image_db::Part::Images);
     id
 }
 
@@ -103,7 +103,7 @@ pub fn retire(world: &mut World, at: usize, reference: String) -> Option<Image> 
     let image = world.remove_image(at)?;
     world.emit(Event::ImageRemoved { reference });
     world.retire_image(image.clone());
-    super::image_db::sync(world);
+    super::image_db::sync_part(world, super::image_db::Part::Images);
     Some(image)
 }
 

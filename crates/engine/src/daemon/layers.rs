@@ -74,7 +74,7 @@ fn store(world: &mut World, parent_layers: &[usize], root: InodeId, committed: b
     if let Some(dir) = world.fs().lookup(overlay, &cache_id) {
         super::docker_root::chain_layer_dir(world.fs_mut(), dir, &below, now);
     }
-    super::image_db::sync(world);
+    super::image_db::sync_part(world, super::image_db::Part::Layers);
     i
 }
 
@@ -116,7 +116,7 @@ pub fn revive_layer(world: &mut World, parent_layers: &[usize], at: usize) {
     fs.link(dir, "diff", root);
     super::docker_root::register_layer_dir(fs, overlay, dir, &cache_id, &link_id, false, now);
     super::docker_root::chain_layer_dir(fs, dir, &below, now);
-    super::image_db::sync(world);
+    super::image_db::sync_part(world, super::image_db::Part::Layers);
 }
 
 /// A released layer's dir leaves `overlay2`, its `l/` link with it; the tree stays with the
@@ -154,7 +154,7 @@ pub fn release_layer(world: &mut World, at: usize) -> bool {
         Some(layer) if !layer.pinned && !layer.chain_id.is_empty() => {
             layer.chain_id.clear();
             remove_layer_dir(world, at);
-            super::image_db::sync(world);
+            super::image_db::sync_part(world, super::image_db::Part::Layers);
             true
         }
         _ => false,
