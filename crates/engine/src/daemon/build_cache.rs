@@ -276,3 +276,62 @@ impl RecordFilter {
         self.tests.is_empty() && self.until.is_none()
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::fs::Data;
+
+    /// The records of a build of `FROM busybox` + `RUN echo hi > /hi` whose image is gone: the
+    /// Dockerfile (30 B) and context (5 B) sources, busybox's layer, the step's layer (3 B).
+    fn world_with_records() -> World {
+        let mut w = World::canonical(1);
+        source(&mut w, "/home/student/app", SourcePart::Dockerfile, 30);
+        source(&mut w, "/home/student/app", SourcePart::Context, 5);
+        let busybox = w.images()[0].layers.clone();
+        base(&mut w, &busybox, "from local ");
+        let root = w.fs_mut().new_dir(0, 0, 0o755, 0);
+        let file = w.fs_mut().new_file(Data::from_bytes(b"hi\n"), 0, 0, 0o644, 0);
+        w.fs_mut().link(root, "hi", file);
+        let layer = super::super::layers::store_layer(&mut w, &busybox, root);
+        step(&mut w, "echo", layer, busybox.last().copied(), "mount / from exec /bin/sh -c echo hi > /hi".into());
+        w
+    }
+
+    fn descriptions(removed: &[Usage]) -> Vec<&str> {
+        removed.iter().map(|u| u.record.description.as_str()).collect()
+    }
+
+    #[test]
+    fn a_prune_without_all_leaves_what_an_image_shares_and_frees_the_layers_only_records_held() {
+        let mut w = world_with_records();
+        let removed = prune(&mut w, &PruneRules { all: false, keep_bytes: 0, takes: &|_| true });
+        assert_eq!(
+            descriptions(&removed),
+            ["local source for dockerfile", "local source for context", "mount / from exec /bin/sh -c echo hi > /hi"]
+        );
+        // busybox's layer record stays: the busybox image holds that layer.
+        assert_eq!(w.build_cache().records().len(), 1);
+        assert_eq!(w.events().last(), Some(&Event::BuildCachePruned { records: 3, bytes: 38, layers_freed: 1 }));
+    }
+
+    #[test]
+    fn with_all_a_child_goes_before_its_parent() {
+        let mut w = world_with_records();
+        let removed = prune(&mut w, &PruneRules { all: true, keep_bytes: 0, takes: &|_| true });
+        let order = descriptions(&removed);
+        let child = order.iter().position(|d| d.starts_with("mount /")).expect("the step's record");
+        let parent = order.iter().position(|d| *d == "from local ").expect("the base layer's record");
+        assert!(child < parent, "{order:?}");
+        assert!(w.build_cache().records().is_empty());
+    }
+
+    #[test]
+    fn keeping_storage_stops_once_the_private_size_is_under_it() {
+        let mut w = world_with_records();
+        let removed = prune(&mut w, &PruneRules { all: false, keep_bytes: 10, takes: &|_| true });
+        // 38 B private: taking the Dockerfile's 30 B leaves 8 B, under 10.
+        assert_eq!(descriptions(&removed), ["local source for dockerfile"]);
+        assert_eq!(private_size(&w), 8);
+    }
+}
