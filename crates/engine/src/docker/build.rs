@@ -413,14 +413,14 @@ fn run_build(world: &mut World, sh: &crate::shell::Shell, args: &[String], io: &
                         progress.vertex(&vertex, &[format!("transferring {what}: {}B done", bytes.max(2))]);
                     }
                 }
+                // What a RUN executes: its shell and command, without its `--mount` flags (the
+                // history keeps it, the build cache describes the step by it).
+                let run_exec = (inst.keyword == "RUN").then(|| {
+                    let shell = config.shell.as_ref().map_or_else(|| "/bin/sh -c".to_string(), |s| s.join(" "));
+                    format!("{shell} {}", inst.run_script(&super::run_mounts::split(&args_text).1))
+                });
                 let created_by = match inst.keyword.as_str() {
-                    // The history keeps the command, not its `--mount` flags.
-                    "RUN" => format!(
-                        "RUN {}{} {} # buildkit",
-                        args.history_prefix(),
-                        config.shell.as_ref().map_or_else(|| "/bin/sh -c".to_string(), |s| s.join(" ")),
-                        inst.run_script(&super::run_mounts::split(&args_text).1)
-                    ),
+                    "RUN" => format!("RUN {}{} # buildkit", args.history_prefix(), run_exec.as_deref().unwrap_or_default()),
                     "WORKDIR" => format!(
                         "WORKDIR {}",
                         crate::fs::normalize(if config.working_dir.is_empty() { "/" } else { &config.working_dir }, &args_text)
@@ -496,11 +496,9 @@ fn run_build(world: &mut World, sh: &crate::shell::Shell, args: &[String], io: &
                         build_cache::base(world, &base_layers, &description);
                     }
                     // BuildKit describes a RUN by what it executed, other steps by their name.
-                    let description = if inst.keyword == "RUN" {
-                        let shell = config.shell.as_ref().map_or_else(|| "/bin/sh -c".to_string(), |s| s.join(" "));
-                        format!("mount / from exec {shell} {}", inst.run_script(&super::run_mounts::split(&args_text).1))
-                    } else {
-                        name.clone()
+                    let description = match &run_exec {
+                        Some(exec) => format!("mount / from exec {exec}"),
+                        None => name.clone(),
                     };
                     build_cache::step(world, &step_key, l, layers.last().copied(), description);
                     progress.run_vertex(&name, &output);

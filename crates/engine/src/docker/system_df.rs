@@ -52,7 +52,7 @@ pub fn system_df(world: &mut World, args: &[String], io: &mut Io) -> i32 {
     let reclaimable = |part: u64, total: u64| if total == 0 { hs(part) } else { format!("{} ({}%)", hs(part), pct(part, total)) };
     // The build cache counts what no image shares; none of it is in use between builds.
     let cache = crate::daemon::build_cache::usage(world);
-    let cache_size = crate::daemon::build_cache::private_size(world);
+    let cache_size: u64 = cache.iter().filter(|u| !u.shared).map(|u| u.record.size).sum();
     let now = world.clock().nanos;
     if !parsed.has("verbose") {
         let rows = [
