@@ -13,6 +13,7 @@ pub(super) fn dd(p: &mut Proc, args: &[String]) -> i32 {
     let mut count: Option<u64> = None;
     let mut seek = 0u64;
     let mut notrunc = false;
+    let mut quiet = (false, false);
     for a in args {
         let Some((k, v)) = a.split_once('=') else {
             p.err(&format!("invalid argument '{a}'"));
@@ -61,6 +62,8 @@ pub(super) fn dd(p: &mut Proc, args: &[String]) -> i32 {
                 }
             },
             "conv" => notrunc = v.split(',').any(|c| c == "notrunc"),
+            // `status=none` prints no figures; `status=noxfer` leaves out the bytes line.
+            "status" => quiet = (v == "none", v == "noxfer" || v == "none"),
             _ => {}
         }
     }
@@ -122,9 +125,12 @@ pub(super) fn dd(p: &mut Proc, args: &[String]) -> i32 {
     let (full_out, part_out) = records(written);
     let read_bytes = if status == 1 { (written / bs + 1) * bs } else { total_in };
     let (full_in, part_in) = records(read_bytes.min(total_in));
+    if quiet.0 {
+        return status;
+    }
     p.io.err_line(&format!("{full_in}+{part_in} records in"));
     p.io.err_line(&format!("{full_out}+{part_out} records out"));
-    if p.gnu && status == 0 {
+    if p.gnu && status == 0 && !quiet.1 {
         p.io.err_line(&format!("{written} bytes copied"));
     }
     status
