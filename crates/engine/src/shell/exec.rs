@@ -555,6 +555,7 @@ impl Shell {
         let mut cmd_io = Io::default();
         (cmd_io.stdin, cmd_io.stdin_file) = stdin.unwrap_or_else(|| (std::mem::take(&mut io.stdin), io.stdin_file));
         cmd_io.stdout_terminal = io.stdout_terminal && out_dest == Dest::Out;
+        cmd_io.reader_takes = io.reader_takes.filter(|_| out_dest == Dest::Out);
         let flow = self.dispatch(world, &argv, &assigns, &mut cmd_io);
         for path in std::mem::take(&mut self.substituted) {
             world.drop_quiet_file(&self.ctx.ns, &path);

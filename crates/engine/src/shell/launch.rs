@@ -220,11 +220,17 @@ pub fn run_program(world: &mut World, sh: &mut Shell, applet: &str, gnu: bool, a
         // busybox's `[[` applet is its `[` (oracle-72).
         "[[" if !gnu => Exit::Code(builtins::test_program(world, sh, "[[", argv, io)),
         "yes" => {
-            // Endless in truth; it stops where a pipe's reader would have stopped reading
-            // (a pipe buffer's worth: 64 KiB).
+            // Endless in truth; it stops where a pipe's reader would have stopped reading:
+            // what `head` takes, or a pipe buffer's worth (64 KiB) — 16 MiB at most.
             let word = if argv.len() > 1 { argv[1..].join(" ") } else { "y".to_string() };
             let line = format!("{word}\n");
-            let times = (65_536 / line.len()).max(1);
+            let len = line.len() as u64;
+            let wanted = match io.reader_takes {
+                Some((Some(lines), _)) => lines,
+                Some((None, Some(bytes))) => bytes.div_ceil(len),
+                _ => 0,
+            };
+            let times = (65_536 / len).max(wanted).min((16 << 20) / len).max(1) as usize;
             io.out_str(&line.repeat(times));
             Exit::Code(0)
         }

@@ -57,6 +57,7 @@ impl Shell {
                 let mut stage = Io::with_stdin(std::mem::take(&mut input));
                 // Only the last stage writes where the pipeline does.
                 stage.stdout_terminal = i == last && io.stdout_terminal;
+                stage.reader_takes = p.commands.get(i + 1).and_then(head_takes);
                 // Every stage but the last runs in a subshell.
                 let mut sub = self.clone();
                 let f = if i == last { self.run_command(world, cmd, &mut stage) } else { sub.run_command(world, cmd, &mut stage) };
@@ -173,7 +174,7 @@ impl Shell {
 /// The programs that read all their input before they write what they make of it: in a
 /// pipeline that lives in time they run once, when its first stage ended (not `head`, which
 /// would end the pipeline early).
-const COLLECTORS: [&str; 16] = [
+const COLLECTORS: [&str; 18] = [
     "wc",
     "sort",
     "uniq",
@@ -185,6 +186,8 @@ const COLLECTORS: [&str; 16] = [
     "cksum",
     "gzip",
     "bzip2",
+    "xz",
+    "lzma",
     "od",
     "base64",
     "nl",
@@ -197,6 +200,39 @@ pub(super) fn is_collector(cmd: &Command) -> bool {
     let Command::Simple(s) = cmd else { return false };
     let program = s.words.first().and_then(|w| literal(w)).map(|w| w.rsplit('/').next().unwrap_or("").to_string());
     program.is_some_and(|p| COLLECTORS.contains(&p.as_str()))
+}
+
+/// What `head` after a stage will read of it: `Some((lines, bytes))`, one of them set, when
+/// the stage is piped into `head -n N`, `head -N` or `head -c N` with a plain number. An
+/// endless writer (`yes`) writes that much, not just a pipe's worth.
+pub(super) fn head_takes(cmd: &Command) -> Option<(Option<u64>, Option<u64>)> {
+    let Command::Simple(s) = cmd else { return None };
+    let words: Vec<String> = s.words.iter().map(|w| literal(w)).collect::<Option<_>>()?;
+    if words.first().map(|w| w.rsplit('/').next().unwrap_or("")) != Some("head") {
+        return None;
+    }
+    let mut taken = (Some(10), None);
+    let mut i = 1;
+    while let Some(w) = words.get(i) {
+        let next = words.get(i + 1).and_then(|v| v.parse().ok());
+        if w == "-n" || w == "--lines" {
+            taken = (Some(next?), None);
+            i += 1;
+        } else if w == "-c" || w == "--bytes" {
+            taken = (None, Some(next?));
+            i += 1;
+        } else if let Some(n) = w.strip_prefix("--lines=").or_else(|| w.strip_prefix("-n")) {
+            taken = (Some(n.parse().ok()?), None);
+        } else if let Some(n) = w.strip_prefix("--bytes=").or_else(|| w.strip_prefix("-c")) {
+            taken = (None, Some(n.parse().ok()?));
+        } else if let Some(n) = w.strip_prefix('-').filter(|n| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit())) {
+            taken = (Some(n.parse().ok()?), None);
+        } else if w.starts_with('-') {
+            return None;
+        }
+        i += 1;
+    }
+    Some(taken)
 }
 
 /// A filter as it is taken up again after a sleep: `tee` appending, `>` as `>>`.

@@ -12,6 +12,8 @@ pub struct Io {
     /// Stdout is the terminal (not a pipe or a file): `docker save` and `docker export` refuse
     /// to write an archive there.
     pub stdout_terminal: bool,
+    /// Stdout is a pipe into `head`, which reads these lines or bytes and then stops reading.
+    pub reader_takes: Option<(Option<u64>, Option<u64>)>,
     pub out: Vec<u8>,
     pub err: Vec<u8>,
     /// The order of the writes: each is the stream (`true`: stderr) and that stream's length
