@@ -158,7 +158,7 @@ pub(super) fn find_program(world: &World, sh: &Shell, name: &str) -> Program {
 
 /// Applets of busybox 1.35 (`busybox --list`) the simulation implements beyond the links the
 /// images have.
-const STANDALONE_APPLETS: [&str; 74] = [
+const STANDALONE_APPLETS: [&str; 80] = [
     "arch",
     "ash",
     "awk",
@@ -188,6 +188,8 @@ const STANDALONE_APPLETS: [&str; 74] = [
     "less",
     "link",
     "logname",
+    "lzcat",
+    "lzma",
     "md5sum",
     "mkfifo",
     "mknod",
@@ -224,6 +226,8 @@ const STANDALONE_APPLETS: [&str; 74] = [
     "uniq",
     "unix2dos",
     "unlink",
+    "unlzma",
+    "unxz",
     "usleep",
     "uudecode",
     "uuencode",
@@ -231,6 +235,8 @@ const STANDALONE_APPLETS: [&str; 74] = [
     "which",
     "xargs",
     "xxd",
+    "xz",
+    "xzcat",
     "yes",
     "zcat",
 ];

@@ -17,6 +17,7 @@ pub(crate) mod gzip;
 mod io;
 pub mod printf;
 pub mod tabstops;
+pub(crate) mod xz;
 
 pub mod usage;
 pub(crate) use crate::users;
@@ -39,7 +40,7 @@ pub const HOST_SHELLS: [&str; 3] = ["bash", "sh", "dash"];
 
 /// Programs installed on the host (GNU coreutils, tar, grep, getent, sudo, docker, curl, and
 /// Debian's `which`).
-pub const HOST_PROGRAMS: [&str; 155] = [
+pub const HOST_PROGRAMS: [&str; 161] = [
     "arch",
     "awk",
     "bc",
@@ -114,6 +115,8 @@ pub const HOST_PROGRAMS: [&str; 155] = [
     "logname",
     "ls",
     "lsblk",
+    "lzcat",
+    "lzma",
     "mawk",
     "md5sum",
     "mkdir",
@@ -179,12 +182,16 @@ pub const HOST_PROGRAMS: [&str; 155] = [
     "unexpand",
     "uniq",
     "unlink",
+    "unlzma",
+    "unxz",
     "useradd",
     "vdir",
     "wc",
     "which",
     "whoami",
     "xargs",
+    "xz",
+    "xzcat",
     "yes",
     "zcat",
     "zcmp",

@@ -8,6 +8,18 @@ pub(crate) fn busybox(applet: &str) -> Option<&'static str> {
 
 const BUSYBOX: &[(&str, &str)] = &[
     (
+        "xz",
+        "\nUsage: xz -d [-cfk] [FILE]...\n\nDecompress FILEs (or stdin)\n\n\t-d\tDecompress\n\t-c\tWrite to stdout\n\t-f\tForce\n\t-k\tKeep input files\n\t-t\tTest integrity",
+    ),
+    (
+        "lzma",
+        "\nUsage: lzma -d [-cfk] [FILE]...\n\nDecompress FILEs (or stdin)\n\n\t-d\tDecompress\n\t-c\tWrite to stdout\n\t-f\tForce\n\t-k\tKeep input files\n\t-t\tTest integrity",
+    ),
+    ("unxz", "\nUsage: unxz [-cfk] [FILE]...\n\nDecompress FILEs (or stdin)\n\n\t-c\tWrite to stdout\n\t-f\tForce\n\t-k\tKeep input files\n\t-t\tTest integrity"),
+    ("unlzma", "\nUsage: unlzma [-cfk] [FILE]...\n\nDecompress FILEs (or stdin)\n\n\t-c\tWrite to stdout\n\t-f\tForce\n\t-k\tKeep input files\n\t-t\tTest integrity"),
+    ("xzcat", "\nUsage: xzcat [FILE]...\n\nDecompress to stdout"),
+    ("lzcat", "\nUsage: lzcat [FILE]...\n\nDecompress to stdout"),
+    (
         "fallocate",
         "\nUsage: fallocate [-o OFS] -l LEN FILE\n\nPreallocate space for FILE\n\n\t-o OFS\tOffset of range\n\t-l LEN\tLength of range",
     ),
@@ -641,3 +653,32 @@ Options:
     -W posix_space   do not consider "\n" a space.
     -W usage         show this message and exit.
 "#;
+
+/// `xz --help` (XZ Utils 5.4.1); `-H` prints it too (the advanced options are not simulated).
+pub(crate) const XZ: &str = "Usage: xz [OPTION]... [FILE]...
+Compress or decompress FILEs in the .xz format.
+
+  -z, --compress      force compression
+  -d, --decompress    force decompression
+  -t, --test          test compressed file integrity
+  -l, --list          list information about .xz files
+  -k, --keep          keep (don't delete) input files
+  -f, --force         force overwrite of output file and (de)compress links
+  -c, --stdout        write to standard output and don't delete input files
+  -0 ... -9           compression preset; default is 6; take compressor *and*
+                      decompressor memory usage into account before using 7-9!
+  -e, --extreme       try to improve compression ratio by using more CPU time;
+                      does not affect decompressor memory requirements
+  -T, --threads=NUM   use at most NUM threads; the default is 1; set to 0
+                      to use as many threads as there are processor cores
+  -q, --quiet         suppress warnings; specify twice to suppress errors too
+  -v, --verbose       be verbose; specify twice for even more verbose
+  -h, --help          display this short help and exit
+  -H, --long-help     display the long help (lists also the advanced options)
+  -V, --version       display the version number and exit
+
+With no FILE, or when FILE is -, read standard input.
+
+Report bugs to <xz@tukaani.org> (in English or Finnish).
+XZ Utils home page: <https://tukaani.org/xz/>
+";

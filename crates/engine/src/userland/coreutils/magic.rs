@@ -1,12 +1,13 @@
 //! `file` (5.44, Debian 12's) on the host: what a file holds, by its type and its first bytes,
-//! for the kinds a learner makes here: text, scripts, JSON, gzip and tar archives, special
-//! files, links and directories (oracle-74).
+//! for the kinds a learner makes here: text, scripts, JSON, gzip, bzip2, xz, lzma and tar
+//! archives (`-z` looks inside the compressed ones), special files, links and directories
+//! (oracle-74, oracle-165).
 
 use super::Proc;
 use crate::fs::FileType;
 
 /// What `file` says of one name: its description and its MIME type (`-i`).
-fn classify(p: &Proc, name: &str, follow: bool) -> (String, String) {
+fn classify(p: &Proc, name: &str, follow: bool, uncompress: bool) -> (String, String) {
     let st = match p.world.stat(&p.ctx, name, follow) {
         Ok(st) => st,
         Err(e) => return (format!("cannot open `{name}' ({e})"), format!("cannot open `{name}' ({e})")),
@@ -32,11 +33,71 @@ fn classify(p: &Proc, name: &str, follow: bool) -> (String, String) {
             return (what.clone(), what);
         }
     };
+    let (description, mime) = by_bytes(&data);
+    if !uncompress {
+        return (description, mime);
+    }
+    // `-z`: what the compressed data holds, then what holds it.
+    match unpacked(&data) {
+        Some(inner) if !inner.is_empty() => {
+            let (inside, _) = by_bytes(&inner);
+            (format!("{inside} ({description})"), mime)
+        }
+        _ => (description, mime),
+    }
+}
+
+/// The data a compressor's format holds, when the data is one of them and whole.
+fn unpacked(data: &[u8]) -> Option<Vec<u8>> {
+    if crate::userland::gzip::is_gzip(data) {
+        return crate::userland::gzip::decompress(data).ok().map(|d| d.data);
+    }
+    if crate::userland::bzip2::is_bzip2(data) {
+        return crate::userland::bzip2::decompress(data).ok();
+    }
+    let format = if crate::userland::xz::is_xz(data) {
+        crate::userland::xz::Format::Xz
+    } else if crate::userland::xz::is_lzma(data) {
+        crate::userland::xz::Format::Lzma
+    } else {
+        return None;
+    };
+    let decoded = crate::userland::xz::decode(data, Some(format));
+    decoded.result.is_ok().then_some(decoded.data)
+}
+
+/// What a regular file's bytes are.
+fn by_bytes(data: &[u8]) -> (String, String) {
     if data.is_empty() {
         return ("empty".into(), "inode/x-empty; charset=binary".into());
     }
-    if crate::userland::gzip::is_gzip(&data) {
-        return (gzip_description(&data), "application/gzip; charset=binary".into());
+    if crate::userland::gzip::is_gzip(data) {
+        return (gzip_description(data), "application/gzip; charset=binary".into());
+    }
+    if crate::userland::bzip2::is_bzip2(data) {
+        let size = data.get(3).map_or('9', |&b| b as char);
+        return (format!("bzip2 compressed data, block size = {size}00k"), "application/x-bzip2; charset=binary".into());
+    }
+    if crate::userland::xz::is_xz(data) {
+        let check = match data.get(7) {
+            Some(0) => "NONE",
+            Some(1) => "CRC32",
+            Some(4) => "CRC64",
+            Some(10) => "SHA-256",
+            _ => "unknown",
+        };
+        return (format!("XZ compressed data, checksum {check}"), "application/x-xz; charset=binary".into());
+    }
+    if crate::userland::xz::is_lzma(data) {
+        // The size field is all ones when the length was not known (xz always writes so).
+        let streamed = data.get(5..13).is_some_and(|size| size.iter().all(|&b| b == 0xff));
+        let what = if streamed {
+            "LZMA compressed data, streamed".to_string()
+        } else {
+            let size = data.get(5..13).map_or(0, |b| u64::from_le_bytes([b[0], b[1], b[2], b[3], b[4], b[5], b[6], b[7]]));
+            format!("LZMA compressed data, non-streamed, size {size}")
+        };
+        return (what, "application/x-lzma; charset=binary".into());
     }
     if let Some(tar) = data.get(257..265) {
         if tar == b"ustar  \0" {
@@ -46,7 +107,7 @@ fn classify(p: &Proc, name: &str, follow: bool) -> (String, String) {
             return ("POSIX tar archive".into(), "application/x-tar; charset=binary".into());
         }
     }
-    let Some(text) = text_kind(&data) else { return ("data".into(), "application/octet-stream; charset=binary".into()) };
+    let Some(text) = text_kind(data) else { return ("data".into(), "application/octet-stream; charset=binary".into()) };
     let charset = if text.starts_with("ASCII") { "us-ascii" } else { "utf-8" };
     if let Some(first) = data.strip_prefix(b"#!") {
         let line = String::from_utf8_lossy(first.split(|&b| b == b'\n').next().unwrap_or_default()).trim().to_string();
@@ -62,9 +123,9 @@ fn classify(p: &Proc, name: &str, follow: bool) -> (String, String) {
         let mime = if kind.contains("shell") { "text/x-shellscript" } else { "text/plain" };
         return (format!("{kind}, {text} executable"), format!("{mime}; charset={charset}"));
     }
-    let trimmed = String::from_utf8_lossy(&data);
+    let trimmed = String::from_utf8_lossy(data);
     let trimmed = trimmed.trim_start();
-    if (trimmed.starts_with('{') || trimmed.starts_with('[')) && serde_json::from_slice::<serde_json::Value>(&data).is_ok() {
+    if (trimmed.starts_with('{') || trimmed.starts_with('[')) && serde_json::from_slice::<serde_json::Value>(data).is_ok() {
         return ("JSON text data".into(), format!("application/json; charset={charset}"));
     }
     (text, format!("text/plain; charset={charset}"))
@@ -123,16 +184,22 @@ fn gzip_description(data: &[u8]) -> String {
 
 /// `file [-b] [-i] [-L] FILE…`: each file named, its kind after a colon, the kinds aligned.
 pub(super) fn file(p: &mut Proc, args: &[String]) -> i32 {
-    let (mut brief, mut mime, mut follow) = (false, false, false);
+    let (mut brief, mut mime, mut follow, mut uncompress, mut type_only) = (false, false, false, false, false);
     let mut names = Vec::new();
     for a in args {
         match a.as_str() {
             "-b" | "--brief" => brief = true,
             "-i" | "--mime" => mime = true,
+            "--mime-type" => {
+                mime = true;
+                type_only = true;
+            }
+            "-z" | "--uncompress" => uncompress = true,
             "-L" | "--dereference" => follow = true,
             "-h" | "--no-dereference" => follow = false,
-            s if s.starts_with('-') && s.len() > 1 && s.chars().skip(1).all(|c| "biLh".contains(c)) => {
+            s if s.starts_with('-') && s.len() > 1 && s.chars().skip(1).all(|c| "biLhz".contains(c)) => {
                 brief |= s.contains('b');
+                uncompress |= s.contains('z');
                 mime |= s.contains('i');
                 follow |= s.contains('L');
             }
@@ -150,7 +217,8 @@ pub(super) fn file(p: &mut Proc, args: &[String]) -> i32 {
     }
     let width = names.iter().map(|n| n.chars().count()).max().unwrap_or(0) + 1;
     for name in &names {
-        let (description, mime_type) = classify(p, name, follow);
+        let (description, mime_type) = classify(p, name, follow, uncompress);
+        let mime_type = if type_only { mime_type.split(';').next().unwrap_or_default().to_string() } else { mime_type };
         let what = if mime { mime_type } else { description };
         if brief {
             p.out_line(&what);

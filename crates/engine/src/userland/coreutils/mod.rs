@@ -51,8 +51,11 @@ mod sums;
 mod system_info;
 mod tabs;
 pub mod tar;
+mod tar_codec;
 mod text;
+mod unxz;
 mod uuencode;
+mod xz_utils;
 mod zscripts;
 
 pub use ls::mode_string;
@@ -524,6 +527,8 @@ pub fn run(p: &mut Proc, argv: &[String]) -> i32 {
         "cpio" if !p.gnu => cpio::cpio(p, args),
         "gzip" | "gunzip" | "zcat" => compress::gzip(p, args),
         "bzip2" | "bunzip2" | "bzcat" => bzip::bzip2(p, args),
+        "xz" | "unxz" | "xzcat" | "lzma" | "unlzma" | "lzcat" if p.gnu => xz_utils::xz(p, args),
+        "xz" | "unxz" | "xzcat" | "lzma" | "unlzma" | "lzcat" => unxz::unxz(p, args),
         "zgrep" | "zegrep" | "zfgrep" | "bzgrep" | "bzegrep" | "bzfgrep" if p.gnu => zscripts::zgrep(p, args),
         "zless" | "zmore" | "bzless" | "bzmore" if p.gnu => zscripts::zpage(p, args),
         "zdiff" | "zcmp" | "bzdiff" | "bzcmp" if p.gnu => zscripts::zcompare(p, args),

@@ -1,5 +1,6 @@
 //! tar: real ustar archives (512-byte headers), written and read by busybox and GNU tar.
 
+use super::tar_codec::{self, Codec};
 use super::Proc;
 use crate::fs::{Data, Errno, FileType, Kind};
 use crate::userland::users;
@@ -232,8 +233,9 @@ pub fn run(p: &mut Proc, args: &[String]) -> i32 {
     let mut ops = Vec::new();
     let mut i = 0;
     let mut first = true;
-    // -z or -j: the archive goes through gzip or bzip2.
+    // -z, -j, -J: the archive goes through gzip, bzip2 or xz; -a: as its name says.
     let mut codec: Option<Codec> = None;
+    let mut auto_compress = false;
     // -O: extracted files go to stdout, not to the disk.
     let mut to_stdout = false;
     let mut excludes: Vec<String> = Vec::new();
@@ -251,6 +253,19 @@ pub fn run(p: &mut Proc, args: &[String]) -> i32 {
                 "verbose" => verbose = true,
                 "gzip" | "gunzip" | "ungzip" => codec = Some(Codec::Gzip),
                 "bzip2" => codec = Some(Codec::Bzip2),
+                "xz" => codec = Some(Codec::Xz),
+                "lzma" => codec = Some(Codec::Lzma),
+                "zstd" | "lzip" | "lzop" => {
+                    codec = Some(Codec::Missing(if name == "zstd" {
+                        "zstd"
+                    } else if name == "lzip" {
+                        "lzip"
+                    } else {
+                        "lzop"
+                    }))
+                }
+                "compress" | "uncompress" => codec = Some(Codec::Missing("compress")),
+                "auto-compress" => auto_compress = true,
                 "to-stdout" => to_stdout = true,
                 "file" => file = take(),
                 "directory" => dir = take(),
@@ -269,7 +284,7 @@ pub fn run(p: &mut Proc, args: &[String]) -> i32 {
         } else if a == "-C" || a == "--directory" {
             dir = args.get(i + 1).cloned();
             i += 1;
-        } else if a.starts_with('-') || (first && !a.contains('/') && a.chars().all(|c| "cxtrvfzjpCO".contains(c))) {
+        } else if a.starts_with('-') || (first && !a.contains('/') && a.chars().all(|c| "cxtrvfzjJZapCO".contains(c))) {
             let flags: Vec<char> = a.trim_start_matches('-').chars().collect();
             let mut takes_file = false;
             for c in flags {
@@ -279,6 +294,9 @@ pub fn run(p: &mut Proc, args: &[String]) -> i32 {
                     'f' => takes_file = true,
                     'z' => codec = Some(Codec::Gzip),
                     'j' => codec = Some(Codec::Bzip2),
+                    'J' => codec = Some(Codec::Xz),
+                    'Z' => codec = Some(Codec::Missing("compress")),
+                    'a' => auto_compress = true,
                     'O' => to_stdout = true,
                     _ => {}
                 }
@@ -302,6 +320,10 @@ pub fn run(p: &mut Proc, args: &[String]) -> i32 {
         p.io.err_line("tar: need one of -c, -x, -t");
         return 1;
     };
+    // `-a` names the compressor by the archive's suffix when creating (GNU tar only).
+    if auto_compress && p.gnu && mode == 'c' && codec.is_none() {
+        codec = file.as_deref().and_then(Codec::by_suffix);
+    }
     // To compress, busybox tar runs `gzip` or `bzip2` from the PATH, which the busybox image
     // does not link (oracle-17, oracle-75); GNU tar's are on the host.
     if let Some(codec) = codec.filter(|_| mode == 'c' && !p.gnu) {
@@ -354,11 +376,17 @@ pub fn run(p: &mut Proc, args: &[String]) -> i32 {
                 // GNU tar writes whole records of 20 blocks.
                 bytes.resize(bytes.len().div_ceil(10240) * 10240, 0);
             }
-            match codec {
-                // Through gzip on a pipe: no name, no time in its header.
-                Some(Codec::Gzip) => bytes = crate::userland::gzip::compress(&bytes, 6, &crate::userland::gzip::Header::default(), true),
-                Some(Codec::Bzip2) => bytes = crate::userland::bzip2::compress(&bytes, 9),
-                None => {}
+            if let Some(codec) = codec {
+                bytes = match tar_codec::pack(p, codec, bytes) {
+                    Ok(packed) => packed,
+                    Err(status) => {
+                        // The archive was opened (and emptied) before the compressor failed.
+                        if let Some(archive) = file.as_deref().filter(|f| *f != "-") {
+                            let _ = p.world.write_file(&p.ctx, archive, &Data::empty(), WriteMode::Truncate);
+                        }
+                        return status;
+                    }
+                };
             }
             if verbose {
                 let names: String = members.iter().map(|m| format!("{}\n", m.name)).collect();
@@ -429,7 +457,7 @@ pub fn run(p: &mut Proc, args: &[String]) -> i32 {
                 },
             };
             let from_stdin = file.as_deref().is_none_or(|f| f == "-");
-            let bytes = match unpack(p, bytes, codec, from_stdin) {
+            let bytes = match tar_codec::unpack(p, bytes, codec, from_stdin) {
                 Ok(b) => b,
                 Err(status) => return status,
             };
@@ -601,93 +629,6 @@ fn extract(world: &mut World, ctx: &Ctx, rel: &str, m: &Member, gnu: bool) -> Re
             i.gid = g;
         }
     })
-}
-
-/// What an archive is compressed with (`-z`, `-j`), and the program that does it.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-enum Codec {
-    Gzip,
-    Bzip2,
-}
-
-impl Codec {
-    fn program(self) -> &'static str {
-        match self {
-            Codec::Gzip => "gzip",
-            Codec::Bzip2 => "bzip2",
-        }
-    }
-    fn option(self) -> char {
-        match self {
-            Codec::Gzip => 'z',
-            Codec::Bzip2 => 'j',
-        }
-    }
-    /// Which, if any, compressed these bytes.
-    fn of(bytes: &[u8]) -> Option<Codec> {
-        if crate::userland::gzip::is_gzip(bytes) {
-            Some(Codec::Gzip)
-        } else if crate::userland::bzip2::is_bzip2(bytes) {
-            Some(Codec::Bzip2)
-        } else {
-            None
-        }
-    }
-}
-
-/// The archive inside compressed data: busybox reads it with `-z` or `-j` only; GNU tar finds
-/// the compression of a file by itself, and on stdin asks for the option (oracle-52,
-/// oracle-75).
-fn unpack(p: &mut Proc, bytes: Vec<u8>, asked: Option<Codec>, from_stdin: bool) -> Result<Vec<u8>, i32> {
-    let found = Codec::of(&bytes);
-    let codec = match (asked, found) {
-        (Some(codec), _) => codec,
-        (None, Some(found)) if p.gnu => {
-            if from_stdin {
-                p.io.err_line(&format!("tar: Archive is compressed. Use -{} option", found.option()));
-                p.io.err_line("tar: Error is not recoverable: exiting now");
-                return Err(2);
-            }
-            found
-        }
-        (None, _) => return Ok(bytes),
-    };
-    let (result, not_format, cut_short) = match codec {
-        Codec::Gzip => (
-            crate::userland::gzip::decompress(&bytes).map(|d| d.data).map_err(|e| e == crate::userland::gzip::GzError::NotGzip),
-            "gzip: stdin: not in gzip format",
-            "gzip: stdin: unexpected end of file",
-        ),
-        Codec::Bzip2 => (
-            crate::userland::bzip2::decompress(&bytes).map_err(|e| e == crate::userland::bzip2::BzError::NotBzip2),
-            "bzip2: (stdin) is not a bzip2 file.",
-            super::bzip::CUT_SHORT_STDIN,
-        ),
-    };
-    match result {
-        Ok(data) => Ok(data),
-        Err(not_compressed) if p.gnu => {
-            if codec == Codec::Gzip || !not_compressed {
-                p.io.err_line("");
-            }
-            p.io.err_line(if not_compressed { not_format } else { cut_short });
-            let status = if codec == Codec::Gzip { 1 } else { 2 };
-            p.io.err_line(&format!("tar: Child returned status {status}"));
-            p.io.err_line("tar: Error is not recoverable: exiting now");
-            Err(2)
-        }
-        Err(true) => {
-            p.io.err_line("tar: invalid magic");
-            if codec == Codec::Bzip2 {
-                p.io.err_line("tar: short read");
-            }
-            Err(1)
-        }
-        Err(false) => {
-            p.io.err_line("tar: unexpected end of file");
-            Err(1)
-        }
-    }
 }
 
 /// Whether `--exclude=PATTERN` leaves `name` out: the pattern matches the whole name, or its
