@@ -40,7 +40,7 @@ pub const HOST_SHELLS: [&str; 3] = ["bash", "sh", "dash"];
 
 /// Programs installed on the host (GNU coreutils, tar, grep, getent, sudo, docker, curl, and
 /// Debian's `which`).
-pub const HOST_PROGRAMS: [&str; 161] = [
+pub const HOST_PROGRAMS: [&str; 175] = [
     "arch",
     "awk",
     "bc",
@@ -116,7 +116,14 @@ pub const HOST_PROGRAMS: [&str; 161] = [
     "ls",
     "lsblk",
     "lzcat",
+    "lzcmp",
+    "lzdiff",
+    "lzegrep",
+    "lzfgrep",
+    "lzgrep",
+    "lzless",
     "lzma",
+    "lzmore",
     "mawk",
     "md5sum",
     "mkdir",
@@ -192,6 +199,13 @@ pub const HOST_PROGRAMS: [&str; 161] = [
     "xargs",
     "xz",
     "xzcat",
+    "xzcmp",
+    "xzdiff",
+    "xzegrep",
+    "xzfgrep",
+    "xzgrep",
+    "xzless",
+    "xzmore",
     "yes",
     "zcat",
     "zcmp",

@@ -152,8 +152,17 @@ pub(super) fn compare_bytes(p: &mut Proc, silent: bool, [a, b]: [&str; 2], [x, y
             1
         }
         None if x.len() != y.len() => {
-            let shorter = if x.len() < y.len() { a } else { b };
-            p.err(&format!("EOF on {shorter} after byte {}", x.len().min(y.len())));
+            let (shorter, common) = if x.len() < y.len() { (a, x) } else { (b, y) };
+            if !p.gnu {
+                p.err(&format!("EOF on {shorter}"));
+            } else if common.is_empty() {
+                p.err(&format!("EOF on {shorter} which is empty"));
+            } else {
+                // GNU cmp 3.8 counts the lines the shorter file ended, or the one it ended in.
+                let lines = common.iter().filter(|c| **c == b'\n').count();
+                let at = if common.ends_with(b"\n") { format!("line {lines}") } else { format!("in line {}", lines + 1) };
+                p.err(&format!("EOF on {shorter} after byte {}, {at}", common.len()));
+            }
             1
         }
         None => 0,

@@ -529,9 +529,14 @@ pub fn run(p: &mut Proc, argv: &[String]) -> i32 {
         "bzip2" | "bunzip2" | "bzcat" => bzip::bzip2(p, args),
         "xz" | "unxz" | "xzcat" | "lzma" | "unlzma" | "lzcat" if p.gnu => xz_utils::xz(p, args),
         "xz" | "unxz" | "xzcat" | "lzma" | "unlzma" | "lzcat" => unxz::unxz(p, args),
-        "zgrep" | "zegrep" | "zfgrep" | "bzgrep" | "bzegrep" | "bzfgrep" if p.gnu => zscripts::zgrep(p, args),
-        "zless" | "zmore" | "bzless" | "bzmore" if p.gnu => zscripts::zpage(p, args),
-        "zdiff" | "zcmp" | "bzdiff" | "bzcmp" if p.gnu => zscripts::zcompare(p, args),
+        "zgrep" | "zegrep" | "zfgrep" | "bzgrep" | "bzegrep" | "bzfgrep" | "xzgrep" | "xzegrep" | "xzfgrep" | "lzgrep" | "lzegrep"
+        | "lzfgrep"
+            if p.gnu =>
+        {
+            zscripts::zgrep(p, args)
+        }
+        "zless" | "zmore" | "bzless" | "bzmore" | "xzless" | "xzmore" | "lzless" | "lzmore" if p.gnu => zscripts::zpage(p, args),
+        "zdiff" | "zcmp" | "bzdiff" | "bzcmp" | "xzdiff" | "xzcmp" | "lzdiff" | "lzcmp" if p.gnu => zscripts::zcompare(p, args),
         "zforce" if p.gnu => zscripts::zforce(p, args),
         "realpath" => realpath(p, args),
         "mount" => mount(p, args),
