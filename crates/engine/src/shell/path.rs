@@ -158,7 +158,7 @@ pub(super) fn find_program(world: &World, sh: &Shell, name: &str) -> Program {
 
 /// Applets of busybox 1.35 (`busybox --list`) the simulation implements beyond the links the
 /// images have.
-const STANDALONE_APPLETS: [&str; 80] = [
+const STANDALONE_APPLETS: [&str; 81] = [
     "arch",
     "ash",
     "awk",
@@ -228,6 +228,7 @@ const STANDALONE_APPLETS: [&str; 80] = [
     "unlink",
     "unlzma",
     "unxz",
+    "unzip",
     "usleep",
     "uudecode",
     "uuencode",

@@ -18,6 +18,7 @@ mod io;
 pub mod printf;
 pub mod tabstops;
 pub(crate) mod xz;
+pub(crate) mod zip;
 
 pub mod usage;
 pub(crate) use crate::users;
@@ -40,7 +41,7 @@ pub const HOST_SHELLS: [&str; 3] = ["bash", "sh", "dash"];
 
 /// Programs installed on the host (GNU coreutils, tar, grep, getent, sudo, docker, curl, and
 /// Debian's `which`).
-pub const HOST_PROGRAMS: [&str; 175] = [
+pub const HOST_PROGRAMS: [&str; 178] = [
     "arch",
     "awk",
     "bc",
@@ -191,6 +192,7 @@ pub const HOST_PROGRAMS: [&str; 175] = [
     "unlink",
     "unlzma",
     "unxz",
+    "unzip",
     "useradd",
     "vdir",
     "wc",
@@ -214,6 +216,8 @@ pub const HOST_PROGRAMS: [&str; 175] = [
     "zfgrep",
     "zforce",
     "zgrep",
+    "zip",
+    "zipinfo",
     "zless",
     "zmore",
 ];

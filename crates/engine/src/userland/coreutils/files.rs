@@ -612,3 +612,24 @@ fn parse_stamp(text: &str) -> Option<i64> {
     }
     Some(crate::clock::epoch(i64::from(year), m, d, h, min, sec))
 }
+
+/// `mkdir -p` for the archivers: each missing directory of `path`, made with the umask's mode
+/// (failures show when the files inside cannot be written).
+pub(super) fn make_dirs(p: &mut Proc, path: &str) {
+    let mut at = String::new();
+    for part in path.split('/') {
+        if part.is_empty() {
+            if at.is_empty() {
+                at.push('/');
+            }
+            continue;
+        }
+        if !at.is_empty() && !at.ends_with('/') {
+            at.push('/');
+        }
+        at.push_str(part);
+        if !p.world.exists(&p.ctx, &at) {
+            let _ = p.world.mkdir(&p.ctx, &at, 0o777);
+        }
+    }
+}

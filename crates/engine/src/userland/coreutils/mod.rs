@@ -28,6 +28,7 @@ mod getopt_program;
 mod grep;
 mod gzexe;
 mod identity;
+mod info_zip;
 mod layout;
 mod lines;
 mod links;
@@ -54,6 +55,7 @@ pub mod tar;
 mod tar_codec;
 mod text;
 mod unxz;
+mod unzip_busybox;
 mod uuencode;
 mod xz_utils;
 mod zscripts;
@@ -529,6 +531,9 @@ pub fn run(p: &mut Proc, argv: &[String]) -> i32 {
         "bzip2" | "bunzip2" | "bzcat" => bzip::bzip2(p, args),
         "xz" | "unxz" | "xzcat" | "lzma" | "unlzma" | "lzcat" if p.gnu => xz_utils::xz(p, args),
         "xz" | "unxz" | "xzcat" | "lzma" | "unlzma" | "lzcat" => unxz::unxz(p, args),
+        "zip" if p.gnu => info_zip::zip(p, args),
+        "unzip" | "zipinfo" if p.gnu => info_zip::unzip(p, args),
+        "unzip" => unzip_busybox::unzip(p, args),
         "zgrep" | "zegrep" | "zfgrep" | "bzgrep" | "bzegrep" | "bzfgrep" | "xzgrep" | "xzegrep" | "xzfgrep" | "lzgrep" | "lzegrep"
         | "lzfgrep"
             if p.gnu =>

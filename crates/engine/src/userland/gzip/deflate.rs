@@ -52,6 +52,12 @@ const EFFORT: [Effort; 10] = [
 
 /// Compresses `input` into a raw deflate stream as gzip does at `level` (1 to 9).
 pub(crate) fn deflate(input: &[u8], level: u8) -> Vec<u8> {
+    deflate_typed(input, level).0
+}
+
+/// `deflate`, and whether the first block's literals were text (Info-ZIP's zip, whose deflate is
+/// gzip's, marks each entry by it).
+pub(crate) fn deflate_typed(input: &[u8], level: u8) -> (Vec<u8>, bool) {
     let level = usize::from(level.clamp(1, 9));
     let mut d = Deflater {
         input,
@@ -76,7 +82,8 @@ pub(crate) fn deflate(input: &[u8], level: u8) -> Vec<u8> {
     } else {
         d.run_lazy();
     }
-    d.block.finish()
+    let text = d.block.text.unwrap_or(false);
+    (d.block.finish(), text)
 }
 
 struct Deflater<'a> {

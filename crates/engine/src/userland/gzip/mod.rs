@@ -7,7 +7,7 @@ mod deflate;
 mod inflate;
 mod trees;
 
-pub(crate) use deflate::deflate;
+pub(crate) use deflate::{deflate, deflate_typed};
 pub(crate) use inflate::inflate;
 
 const MAGIC: [u8; 2] = [0x1f, 0x8b];

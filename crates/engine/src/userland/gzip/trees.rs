@@ -205,6 +205,8 @@ pub(super) struct Block {
     depth: Vec<u8>,
     bl_count: [u16; MAX_BITS + 1],
     bits: Bits,
+    /// Whether the first block's literals were text: Info-ZIP's deflate marks a zip entry so.
+    pub(super) text: Option<bool>,
 }
 
 impl Block {
@@ -226,6 +228,7 @@ impl Block {
             depth: vec![0; HEAP_SIZE + 1],
             bl_count: [0; MAX_BITS + 1],
             bits: Bits::default(),
+            text: None,
         };
         b.init();
         b
@@ -510,6 +513,14 @@ impl Block {
 
     /// Writes the block gathered so far; `stored` is its input while still in the window.
     pub(super) fn flush(&mut self, stored: Option<&[u8]>, stored_len: usize, last: bool) {
+        if self.text.is_none() {
+            // Info-ZIP's set_file_type: binary when the literals below 7 or past 127 are more
+            // than a quarter of the others.
+            let freq = &self.ltree.freq;
+            let binary: u32 = freq[..7].iter().chain(&freq[128..LITERALS]).sum();
+            let ascii: u32 = freq[7..128].iter().sum();
+            self.text = Some(binary <= ascii >> 2);
+        }
         let fixed_l = std::mem::replace(&mut self.fixed_l, Tree::new(0));
         let fixed_d = std::mem::replace(&mut self.fixed_d, Tree::new(0));
         let mut l = std::mem::replace(&mut self.ltree, Tree::new(0));
