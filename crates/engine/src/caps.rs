@@ -59,6 +59,7 @@ impl Cap {
     pub const DAC_READ_SEARCH: Cap = Cap(2);
     pub const FOWNER: Cap = Cap(3);
     pub const FSETID: Cap = Cap(4);
+    pub const LINUX_IMMUTABLE: Cap = Cap(9);
     pub const NET_RAW: Cap = Cap(13);
     pub const MKNOD: Cap = Cap(27);
 

@@ -100,9 +100,17 @@ pub struct Inode {
     /// A file's holes: ranges never written (`truncate`, `dd seek=`), sorted and apart. They
     /// read as zeros and take no blocks.
     pub holes: Vec<(u64, u64)>,
+    /// The ext4 inode flags `chattr` sets and `lsattr` shows, numbered as `FS_IOC_GETFLAGS`
+    /// numbers them: [`Inode::IMMUTABLE`] and [`Inode::APPEND`] are enforced.
+    pub attrs: u32,
 }
 
 impl Inode {
+    /// `chattr +i`: no write, name, link or attribute change, even by root.
+    pub const IMMUTABLE: u32 = 0x10;
+    /// `chattr +a`: written only at its end; not renamed, removed or relinked.
+    pub const APPEND: u32 = 0x20;
+
     pub fn is_dir(&self) -> bool {
         matches!(self.kind, Kind::Dir { .. })
     }
@@ -261,6 +269,7 @@ impl Arena {
             copied_up: false,
             links: 0,
             holes: Vec::new(),
+            attrs: 0,
         })
     }
 

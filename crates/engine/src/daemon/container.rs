@@ -483,6 +483,7 @@ fn copy_merged(world: &mut World, loc: &crate::vfs::Loc) -> InodeId {
                 xattr_block: false,
                 copied_up: false,
                 holes: Vec::new(),
+                attrs: 0,
                 ..top
             });
             for (n, st) in children {

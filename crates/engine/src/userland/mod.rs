@@ -41,7 +41,7 @@ pub const HOST_SHELLS: [&str; 3] = ["bash", "sh", "dash"];
 
 /// Programs installed on the host (GNU coreutils, tar, grep, getent, sudo, docker, curl, and
 /// Debian's `which`).
-pub const HOST_PROGRAMS: [&str; 178] = [
+pub const HOST_PROGRAMS: [&str; 180] = [
     "arch",
     "awk",
     "bc",
@@ -61,6 +61,7 @@ pub const HOST_PROGRAMS: [&str; 178] = [
     "bzless",
     "bzmore",
     "cat",
+    "chattr",
     "chgrp",
     "chmod",
     "chown",
@@ -115,6 +116,7 @@ pub const HOST_PROGRAMS: [&str; 178] = [
     "ln",
     "logname",
     "ls",
+    "lsattr",
     "lsblk",
     "lzcat",
     "lzcmp",

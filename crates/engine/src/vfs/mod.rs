@@ -112,6 +112,8 @@ pub struct Stat {
     pub rdev: (u32, u32),
     pub fs: FsType,
     pub symlink: Option<String>,
+    /// chattr's flags (`Inode::attrs`).
+    pub attrs: u32,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

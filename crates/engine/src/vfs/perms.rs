@@ -70,8 +70,22 @@ impl World {
     pub(super) fn check_dir_writable(&mut self, ctx: &Ctx, dir: &Loc, path: &str) -> Result<(), Errno> {
         self.check_writable_fs(ctx, dir.mount, path)?;
         let st = self.fs().get(dir.top());
+        // An immutable directory takes no new names and loses none, whoever asks.
+        if st.attrs & crate::fs::Inode::IMMUTABLE != 0 {
+            return Err(Errno::Perm);
+        }
         if !may(st.uid, st.gid, st.mode, true, &ctx.cred, Access::Write) {
             return Err(self.deny_permission(ctx, dir, path));
+        }
+        Ok(())
+    }
+
+    /// An inode `chattr` made immutable or append-only (`fixed`): its name, links and
+    /// attributes stay as they are.
+    pub(super) fn check_not_fixed(&self, loc: &Loc) -> Result<(), Errno> {
+        let attrs = self.fs().get(loc.top()).attrs;
+        if attrs & (crate::fs::Inode::IMMUTABLE | crate::fs::Inode::APPEND) != 0 {
+            return Err(Errno::Perm);
         }
         Ok(())
     }

@@ -105,6 +105,7 @@ impl World {
             rdev,
             fs,
             symlink,
+            attrs: inode.attrs,
         }
     }
 

@@ -26,6 +26,12 @@ impl World {
                     return Err(Errno::IsDir);
                 }
                 self.check_writable_fs(ctx, loc.mount, path)?;
+                // chattr's flags: an immutable file takes no write, an append-only one only
+                // what goes at its end.
+                let append_only = inode.attrs & crate::fs::Inode::APPEND != 0;
+                if inode.attrs & crate::fs::Inode::IMMUTABLE != 0 || (append_only && mode != WriteMode::Append) {
+                    return Err(Errno::Perm);
+                }
                 if !may(inode.uid, inode.gid, inode.mode, false, &ctx.cred, Access::Write) {
                     return Err(self.deny_permission(ctx, &loc, path));
                 }
@@ -153,6 +159,7 @@ impl World {
         if src.mount != parent.mount {
             return Err(Errno::CrossDevice);
         }
+        self.check_not_fixed(&src)?;
         self.check_dir_writable(ctx, &parent, path)?;
         let id = match &src.node {
             Node::Plain(i) => *i,
@@ -216,6 +223,8 @@ impl World {
         if loc.is_mount_root() || (parent.mount != loc.mount) {
             return Err(Errno::Busy);
         }
+        self.check_not_fixed(&loc)?;
+        self.check_not_fixed(&parent)?;
         self.check_dir_writable(ctx, &parent, path)?;
         let pst = self.stat_loc(&ctx.ns, &parent);
         // A sticky directory: the file's owner, the directory's, or a holder of CAP_FOWNER.
@@ -292,6 +301,10 @@ impl World {
         if src.path == to || (dst.as_ref().map(|d| d.top()) == Some(src.top())) {
             return Ok(());
         }
+        self.check_not_fixed(&src)?;
+        if let Some(d) = &dst {
+            self.check_not_fixed(d)?;
+        }
         self.check_dir_writable(ctx, &sp, from)?;
         self.check_dir_writable(ctx, &dp, to)?;
         match &src.node {
@@ -343,6 +356,7 @@ impl World {
 
     pub fn set_meta_loc(&mut self, ctx: &Ctx, loc: &Loc, f: &mut dyn FnMut(&mut crate::fs::Inode)) -> Result<(), Errno> {
         self.check_writable_fs(ctx, loc.mount, &loc.path)?;
+        self.check_not_fixed(loc)?;
         let id = match &loc.node {
             Node::Plain(i) => *i,
             Node::Merged(s) if s[0].0 == 0 => s[0].1,
@@ -352,6 +366,23 @@ impl World {
         // Any change of an inode's attributes is a change (ctime), `touch -d` too.
         let now = self.clock().secs();
         self.fs_mut().get_mut(id).ctime = now;
+        Ok(())
+    }
+
+    /// `chattr`: the inode's flags set (by the caller's rights, which it checked), whatever
+    /// flags it had.
+    pub fn set_attrs(&mut self, ctx: &Ctx, path: &str, attrs: u32) -> Result<(), Errno> {
+        let loc = self.resolve(ctx, path, true)?;
+        self.check_writable_fs(ctx, loc.mount, path)?;
+        let id = match &loc.node {
+            Node::Plain(i) => *i,
+            Node::Merged(s) if s[0].0 == 0 => s[0].1,
+            Node::Merged(_) => self.copy_up(ctx, &loc.rel)?,
+        };
+        let now = self.clock().secs();
+        let inode = self.fs_mut().get_mut(id);
+        inode.attrs = attrs;
+        inode.ctime = now;
         Ok(())
     }
 

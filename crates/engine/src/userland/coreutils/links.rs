@@ -70,13 +70,11 @@ pub(super) fn mkfifo(p: &mut Proc, args: &[String]) -> i32 {
 
 /// `ln TARGET LINK` without `-s`: a hard link.
 pub(super) fn hard_ln(p: &mut Proc, target: &str, link: &str) -> i32 {
-    let res = match p.world.stat(&p.ctx, target, false) {
-        Ok(st) if st.ftype == crate::fs::FileType::Dir => Err(Errno::Perm),
-        _ => p.world.hard_link(&p.ctx, target, link),
-    };
+    let is_dir = p.world.stat(&p.ctx, target, false).is_ok_and(|st| st.ftype == crate::fs::FileType::Dir);
+    let res = if is_dir { Err(Errno::Perm) } else { p.world.hard_link(&p.ctx, target, link) };
     match res {
         Ok(()) => 0,
-        Err(Errno::Perm) if p.gnu => {
+        Err(Errno::Perm) if p.gnu && is_dir => {
             p.err(&format!("{target}: hard link not allowed for directory"));
             1
         }

@@ -557,5 +557,6 @@ fn placeholder_stat() -> Stat {
         rdev: (0, 0),
         fs: crate::vfs::FsType::Ext4,
         symlink: None,
+        attrs: 0,
     }
 }

@@ -6,6 +6,7 @@
 //! the tools share; each family of tools has its own file.
 
 mod accounts;
+mod attrs;
 mod awk;
 mod backtrack;
 mod bc;
@@ -532,6 +533,8 @@ pub fn run(p: &mut Proc, argv: &[String]) -> i32 {
         "xz" | "unxz" | "xzcat" | "lzma" | "unlzma" | "lzcat" if p.gnu => xz_utils::xz(p, args),
         "xz" | "unxz" | "xzcat" | "lzma" | "unlzma" | "lzcat" => unxz::unxz(p, args),
         "zip" if p.gnu => info_zip::zip(p, args),
+        "chattr" if p.gnu => attrs::chattr(p, args),
+        "lsattr" if p.gnu => attrs::lsattr(p, args),
         "unzip" | "zipinfo" if p.gnu => info_zip::unzip(p, args),
         "unzip" => unzip_busybox::unzip(p, args),
         "zgrep" | "zegrep" | "zfgrep" | "bzgrep" | "bzegrep" | "bzfgrep" | "xzgrep" | "xzegrep" | "xzfgrep" | "lzgrep" | "lzegrep"

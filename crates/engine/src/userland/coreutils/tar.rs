@@ -519,6 +519,7 @@ pub fn run(p: &mut Proc, args: &[String]) -> i32 {
                             rdev: (0, 0),
                             fs: crate::vfs::FsType::Ext4,
                             symlink: None,
+                            attrs: 0,
                         };
                         let sizestr = size.to_string();
                         // GNU tar widens the owner-and-size column as wider entries come and
