@@ -41,7 +41,7 @@ pub const HOST_SHELLS: [&str; 3] = ["bash", "sh", "dash"];
 
 /// Programs installed on the host (GNU coreutils, tar, grep, getent, sudo, docker, curl, and
 /// Debian's `which`).
-pub const HOST_PROGRAMS: [&str; 180] = [
+pub const HOST_PROGRAMS: [&str; 182] = [
     "arch",
     "awk",
     "bc",
@@ -92,6 +92,8 @@ pub const HOST_PROGRAMS: [&str; 180] = [
     "false",
     "fgrep",
     "file",
+    "filefrag",
+    "fincore",
     "find",
     "findmnt",
     "fmt",

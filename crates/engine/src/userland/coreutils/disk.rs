@@ -164,8 +164,8 @@ fn seek_write(p: &mut Proc, output: &str, offset: u64, payload: &Data, notrunc: 
     let kept = crate::fs::resized_holes(&p.world.file_holes(&p.ctx, output), old_len, old_len.min(offset));
     let mut holes = crate::fs::resized_holes(&kept, old_len.min(offset), offset);
     if notrunc && old_len > end {
-        // The old bytes past the payload keep their holes.
-        holes.extend(p.world.file_holes(&p.ctx, output).into_iter().filter(|(s, _)| *s >= end));
+        // The old bytes past the payload keep their holes, one the payload fell into too.
+        holes.extend(p.world.file_holes(&p.ctx, output).into_iter().filter(|(_, e)| *e > end).map(|(s, e)| (s.max(end), e)));
     }
     p.world.write_file(&p.ctx, output, &data, WriteMode::Truncate)?;
     p.world.set_meta(&p.ctx, output, true, &mut |i| i.holes = holes.clone())

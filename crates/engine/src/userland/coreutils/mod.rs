@@ -22,6 +22,7 @@ mod diff;
 mod disk;
 mod ed;
 mod expr;
+mod extents;
 mod files;
 pub mod find;
 mod fmt;
@@ -534,6 +535,8 @@ pub fn run(p: &mut Proc, argv: &[String]) -> i32 {
         "xz" | "unxz" | "xzcat" | "lzma" | "unlzma" | "lzcat" => unxz::unxz(p, args),
         "zip" if p.gnu => info_zip::zip(p, args),
         "chattr" if p.gnu => attrs::chattr(p, args),
+        "filefrag" if p.gnu => extents::filefrag(p, args),
+        "fincore" if p.gnu => extents::fincore(p, args),
         "lsattr" if p.gnu => attrs::lsattr(p, args),
         "unzip" | "zipinfo" if p.gnu => info_zip::unzip(p, args),
         "unzip" => unzip_busybox::unzip(p, args),

@@ -436,19 +436,27 @@ pub(super) fn seq(p: &mut Proc, args: &[String]) -> i32 {
     let decimals = numbers.iter().map(|n| n.split_once('.').map_or(0, |(_, d)| d.len())).max().unwrap_or(0).min(100);
     let render = |v: f64| format!("{v:.decimals$}");
     let width = if equal_width { render(first).len().max(render(last).len()) } else { 0 };
-    let mut items = Vec::new();
+    // Endless in truth past the largest file the simulation keeps (64 MiB): it stops there.
+    let mut text = String::new();
     let mut k = 0u32;
     loop {
         let v = first + step * f64::from(k);
-        if (step > 0.0 && v > last + 1e-9) || (step < 0.0 && v < last - 1e-9) || items.len() > 100_000 {
+        if (step > 0.0 && v > last + 1e-9) || (step < 0.0 && v < last - 1e-9) || text.len() as u64 > crate::vfs::MAX_FILE_BYTES {
             break;
         }
+        if k > 0 {
+            text.push_str(&sep);
+        }
         let shown = render(v);
-        items.push(if equal_width && !shown.starts_with('-') { format!("{shown:0>width$}") } else { shown });
-        k += 1;
+        if equal_width && !shown.starts_with('-') {
+            text.push_str(&format!("{shown:0>width$}"));
+        } else {
+            text.push_str(&shown);
+        }
+        k = k.saturating_add(1);
     }
-    if !items.is_empty() {
-        let text = format!("{}\n", items.join(&sep));
+    if !text.is_empty() {
+        text.push('\n');
         p.out(&text);
     }
     0
