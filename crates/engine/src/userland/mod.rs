@@ -41,7 +41,7 @@ pub const HOST_SHELLS: [&str; 3] = ["bash", "sh", "dash"];
 
 /// Programs installed on the host (GNU coreutils, tar, grep, getent, sudo, docker, curl, and
 /// Debian's `which`).
-pub const HOST_PROGRAMS: [&str; 182] = [
+pub const HOST_PROGRAMS: [&str; 184] = [
     "arch",
     "awk",
     "bc",
@@ -128,6 +128,7 @@ pub const HOST_PROGRAMS: [&str; 182] = [
     "lzgrep",
     "lzless",
     "lzma",
+    "lzmainfo",
     "lzmore",
     "mawk",
     "md5sum",
@@ -191,6 +192,7 @@ pub const HOST_PROGRAMS: [&str; 182] = [
     "tty",
     "umount",
     "uname",
+    "uncompress",
     "unexpand",
     "uniq",
     "unlink",

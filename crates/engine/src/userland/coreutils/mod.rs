@@ -534,6 +534,12 @@ pub fn run(p: &mut Proc, argv: &[String]) -> i32 {
         "xz" | "unxz" | "xzcat" | "lzma" | "unlzma" | "lzcat" if p.gnu => xz_utils::xz(p, args),
         "xz" | "unxz" | "xzcat" | "lzma" | "unlzma" | "lzcat" => unxz::unxz(p, args),
         "zip" if p.gnu => info_zip::zip(p, args),
+        "lzmainfo" if p.gnu => xz_utils::lzmainfo(p, args),
+        // Debian's `uncompress` is gzip's script: `exec gzip -d "$@"`.
+        "uncompress" if p.gnu => {
+            p.name = "gunzip".into();
+            compress::gzip(p, args)
+        }
         "chattr" if p.gnu => attrs::chattr(p, args),
         "filefrag" if p.gnu => extents::filefrag(p, args),
         "fincore" if p.gnu => extents::fincore(p, args),

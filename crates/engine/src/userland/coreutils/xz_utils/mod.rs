@@ -6,6 +6,9 @@
 
 mod files;
 mod list;
+mod lzmainfo;
+
+pub(super) use lzmainfo::lzmainfo;
 
 use super::Proc;
 use crate::fs::{Data, Errno};
