@@ -41,7 +41,7 @@ pub const HOST_SHELLS: [&str; 3] = ["bash", "sh", "dash"];
 
 /// Programs installed on the host (GNU coreutils, tar, grep, getent, sudo, docker, curl, and
 /// Debian's `which`).
-pub const HOST_PROGRAMS: [&str; 184] = [
+pub const HOST_PROGRAMS: [&str; 185] = [
     "arch",
     "awk",
     "bc",
@@ -106,6 +106,7 @@ pub const HOST_PROGRAMS: [&str; 184] = [
     "gzexe",
     "gunzip",
     "gzip",
+    "hardlink",
     "hd",
     "head",
     "hexdump",

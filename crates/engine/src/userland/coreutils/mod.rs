@@ -29,6 +29,7 @@ mod fmt;
 mod getopt_program;
 mod grep;
 mod gzexe;
+mod hardlink;
 mod identity;
 mod info_zip;
 mod layout;
@@ -542,6 +543,7 @@ pub fn run(p: &mut Proc, argv: &[String]) -> i32 {
         }
         "chattr" if p.gnu => attrs::chattr(p, args),
         "filefrag" if p.gnu => extents::filefrag(p, args),
+        "hardlink" if p.gnu => hardlink::hardlink(p, args),
         "fincore" if p.gnu => extents::fincore(p, args),
         "lsattr" if p.gnu => attrs::lsattr(p, args),
         "unzip" | "zipinfo" if p.gnu => info_zip::unzip(p, args),
