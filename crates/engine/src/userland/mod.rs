@@ -11,6 +11,7 @@ pub mod arith;
 pub(crate) use crate::binaries;
 pub(crate) mod bzip2;
 pub mod coreutils;
+pub(crate) mod crc;
 pub mod getopt;
 pub mod glob;
 pub(crate) mod gzip;

@@ -310,6 +310,21 @@ pub(crate) fn read(bytes: &[u8]) -> Result<Vec<Entry>, ZipError> {
     Ok(entries)
 }
 
+/// Whether an archive's entry name matches a name given on the command line (a glob).
+pub(crate) fn name_matches(pattern: &str, name: &str) -> bool {
+    let chars: Vec<(char, bool)> = pattern.chars().map(|c| (c, false)).collect();
+    crate::userland::glob::matches(&chars, &name.chars().collect::<Vec<_>>())
+}
+
+/// The entries unzip works on: those the names pick (all without names), less the excluded.
+pub(crate) fn select<'a>(entries: &'a [Entry], wanted: &[String], excluded: &[String]) -> Vec<&'a Entry> {
+    entries
+        .iter()
+        .filter(|e| wanted.is_empty() || wanted.iter().any(|w| name_matches(w, &e.name)))
+        .filter(|e| !excluded.iter().any(|x| name_matches(x, &e.name)))
+        .collect()
+}
+
 impl Entry {
     /// The entry's data, checked against its CRC.
     pub(crate) fn contents(&self) -> Result<Vec<u8>, DataError> {

@@ -93,28 +93,35 @@ fn errno(e: Errno) -> i32 {
     }
 }
 
-/// util-linux's one-letter sizes: `2B`, `575.1K`, `1M` (a tenth kept unless it rounds to 0).
-fn human(bytes: u64) -> String {
-    let units = ["B", "K", "M", "G", "T", "P"];
+/// util-linux's `size_to_human_string`: bytes under 1 KiB as they are, else in the largest
+/// unit with a tenth (`575.1K`) or, for `two_digits`, hundredths (`23.33 KiB`), dropped when
+/// they round to nothing; `long` units (`KiB`, after a space) or one letter (`K`).
+pub(super) fn util_linux_size(bytes: u64, two_digits: bool, long: bool) -> String {
+    const LETTERS: [&str; 6] = ["B", "K", "M", "G", "T", "P"];
+    const LONG: [&str; 6] = ["B", "KiB", "MiB", "GiB", "TiB", "PiB"];
+    let units = if long { LONG } else { LETTERS };
+    let space = if long { " " } else { "" };
     let mut exp = 0;
     while exp + 1 < units.len() && bytes >= 1 << (10 * (exp + 1)) {
         exp += 1;
     }
     if exp == 0 {
-        return format!("{bytes}B");
+        return format!("{bytes}{space}B");
     }
     let shift = 10 * exp as u32;
     let mut whole = bytes >> shift;
-    let rest = bytes & ((1 << shift) - 1);
-    let mut tenth = (((u128::from(rest) * 1000) >> shift) as u64 + 50) / 100;
-    if tenth == 10 {
+    let thousandths = ((u128::from(bytes & ((1 << shift) - 1)) * 1000) >> shift) as u64;
+    let (mut frac, full) = if two_digits { ((thousandths + 5) / 10, 100) } else { ((thousandths + 50) / 100, 10) };
+    if frac >= full {
         whole += 1;
-        tenth = 0;
+        frac = 0;
     }
-    if tenth == 0 {
-        format!("{whole}{}", units[exp])
-    } else {
-        format!("{whole}.{tenth}{}", units[exp])
+    let unit = units[exp];
+    match frac {
+        0 => format!("{whole}{space}{unit}"),
+        f if two_digits && f % 10 == 0 => format!("{whole}.{}{space}{unit}", f / 10),
+        f if two_digits => format!("{whole}.{f:02}{space}{unit}"),
+        f => format!("{whole}.{f}{space}{unit}"),
     }
 }
 
@@ -142,7 +149,7 @@ pub(super) fn fincore(p: &mut Proc, args: &[String]) -> i32 {
         p.io.err_line("Try 'fincore --help' for more information.");
         return 1;
     }
-    let size = |n: u64| if bytes { n.to_string() } else { human(n) };
+    let size = |n: u64| if bytes { n.to_string() } else { util_linux_size(n, false, false) };
     let mut rows: Vec<Vec<String>> = Vec::new();
     let mut status = 0;
     for f in &files {

@@ -4,6 +4,7 @@
 //! do. Its summary ends with the time it took, which no two runs share (the simulation's is
 //! the same each time).
 
+use super::extents::util_linux_size;
 use super::Proc;
 use crate::fs::FileType;
 
@@ -111,7 +112,7 @@ pub(super) fn hardlink(p: &mut Proc, args: &[String]) -> i32 {
                 linked += 1;
                 saved += f.size;
                 if o.verbose > 0 {
-                    let line = format!("Linking {} to {} (-{})", found[m].absolute, f.absolute, human(f.size));
+                    let line = format!("Linking {} to {} (-{})", found[m].absolute, f.absolute, util_linux_size(f.size, true, true));
                     p.out_line(&line);
                 }
                 if !o.dry_run {
@@ -132,7 +133,7 @@ pub(super) fn hardlink(p: &mut Proc, args: &[String]) -> i32 {
             ("Linked:", format!("{linked} files")),
             ("Compared:", "0 xattrs".to_string()),
             ("Compared:", format!("{compared} files")),
-            ("Saved:", human(saved)),
+            ("Saved:", util_linux_size(saved, true, true)),
             ("Duration:", "0.000100 seconds".to_string()),
         ];
         for (label, value) in rows {
@@ -162,30 +163,5 @@ fn walk(p: &mut Proc, path: &str, absolute: &str, out: &mut Vec<Found>) {
             }
         }
         _ => {}
-    }
-}
-
-/// util-linux's sizes with two decimals: `10 B`, `23.33 KiB`.
-fn human(bytes: u64) -> String {
-    let units = ["B", "KiB", "MiB", "GiB", "TiB"];
-    let mut exp = 0;
-    while exp + 1 < units.len() && bytes >= 1 << (10 * (exp + 1)) {
-        exp += 1;
-    }
-    if exp == 0 {
-        return format!("{bytes} B");
-    }
-    let shift = 10 * exp as u32;
-    let mut whole = bytes >> shift;
-    let rest = bytes & ((1 << shift) - 1);
-    let mut hundredths = (((u128::from(rest) * 1000) >> shift) as u64 + 5) / 10;
-    if hundredths >= 100 {
-        whole += 1;
-        hundredths = 0;
-    }
-    match hundredths {
-        0 => format!("{whole} {}", units[exp]),
-        h if h % 10 == 0 => format!("{whole}.{} {}", h / 10, units[exp]),
-        h => format!("{whole}.{h:02} {}", units[exp]),
     }
 }

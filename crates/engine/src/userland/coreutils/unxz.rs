@@ -49,20 +49,7 @@ pub(super) fn unxz(p: &mut Proc, args: &[String]) -> i32 {
     }
     if files.is_empty() {
         let input = std::mem::take(&mut p.io.stdin);
-        return match decode(p, format, &input) {
-            Ok(plain) => {
-                if !test {
-                    p.io.write_out(&plain);
-                }
-                0
-            }
-            Err(partial) => {
-                if !test {
-                    p.io.write_out(&partial);
-                }
-                1
-            }
-        };
+        return to_stdout(p, format, &input, test);
     }
     let mut status = 0;
     for file in files {
@@ -103,22 +90,7 @@ fn one(p: &mut Proc, format: Format, file: &str, stdout: bool, test: bool, force
     };
     let out = match out.filter(|_| !stdout) {
         Some(out) => out,
-        None => {
-            return match decode(p, format, &data) {
-                Ok(plain) => {
-                    if !test {
-                        p.io.write_out(&plain);
-                    }
-                    0
-                }
-                Err(partial) => {
-                    if !test {
-                        p.io.write_out(&partial);
-                    }
-                    1
-                }
-            };
-        }
+        None => return to_stdout(p, format, &data, test),
     };
     if !force && p.world.stat(&p.ctx, &out, false).is_ok() {
         p.err(&format!("can't open '{out}': {}", Errno::Exists));
@@ -141,6 +113,19 @@ fn one(p: &mut Proc, format: Format, file: &str, stdout: bool, test: bool, force
         let _ = p.world.remove(&p.ctx, file, false);
     }
     0
+}
+
+/// `-c` (or stdin): what decodes goes to stdout (nothing with `-t`), what was decoded of damaged
+/// data too.
+fn to_stdout(p: &mut Proc, format: Format, data: &[u8], test: bool) -> i32 {
+    let (written, status) = match decode(p, format, data) {
+        Ok(plain) => (plain, 0),
+        Err(partial) => (partial, 1),
+    };
+    if !test {
+        p.io.write_out(&written);
+    }
+    status
 }
 
 /// Busybox's decoders: the data, or (after its complaint) what was decoded before the damage.

@@ -5,7 +5,7 @@
 
 use super::Proc;
 use crate::fs::Data;
-use crate::userland::zip::{self, Entry};
+use crate::userland::zip;
 use crate::vfs::WriteMode;
 
 pub(super) fn unzip(p: &mut Proc, args: &[String]) -> i32 {
@@ -69,10 +69,6 @@ pub(super) fn unzip(p: &mut Proc, args: &[String]) -> i32 {
             return 1;
         }
     };
-    let matches = |pat: &str, n: &str| {
-        let chars: Vec<(char, bool)> = pat.chars().map(|c| (c, false)).collect();
-        crate::userland::glob::matches(&chars, &n.chars().collect::<Vec<_>>())
-    };
     if test {
         if entries.iter().any(|e| e.contents().is_err()) {
             p.err("corrupted data");
@@ -80,11 +76,7 @@ pub(super) fn unzip(p: &mut Proc, args: &[String]) -> i32 {
         }
         return 0;
     }
-    let chosen: Vec<&Entry> = entries
-        .iter()
-        .filter(|e| wanted.is_empty() || wanted.iter().any(|w| matches(w, &e.name)))
-        .filter(|e| !excluded.iter().any(|x| matches(x, &e.name)))
-        .collect();
+    let chosen = zip::select(&entries, wanted, &excluded);
     if list {
         // `-q` leaves out only the archive's name.
         let mut out = String::from("  Length      Date    Time    Name\n---------  ---------- -----   ----\n");

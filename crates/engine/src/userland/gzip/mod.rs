@@ -166,26 +166,7 @@ fn parse_header(data: &[u8]) -> Result<(Header, usize), GzError> {
 
 /// CRC-32 (IEEE 802.3, reflected), as gzip's trailer holds it.
 pub(crate) fn crc32(data: &[u8]) -> u32 {
-    const TABLE: [u32; 256] = {
-        let mut table = [0u32; 256];
-        let mut n = 0;
-        while n < 256 {
-            let mut c = n as u32;
-            let mut k = 0;
-            while k < 8 {
-                c = if c & 1 != 0 { 0xedb8_8320 ^ (c >> 1) } else { c >> 1 };
-                k += 1;
-            }
-            table[n] = c;
-            n += 1;
-        }
-        table
-    };
-    let mut c = 0xffff_ffffu32;
-    for &b in data {
-        c = TABLE[((c ^ u32::from(b)) & 0xff) as usize] ^ (c >> 8);
-    }
-    c ^ 0xffff_ffff
+    crate::userland::crc::crc32(data, 0)
 }
 
 #[cfg(test)]

@@ -6,7 +6,6 @@
 //! (`dec`) reads what any xz writes, with liblzma's verdicts on damaged data, and the indexes
 //! `xz -l` prints.
 
-mod check;
 mod dec;
 mod enc;
 

@@ -68,16 +68,8 @@ pub(crate) fn unzip(p: &mut Proc, args: &[String]) -> i32 {
         Ok(entries) => entries,
         Err(status) => return status,
     };
-    let pattern = |pat: &str, n: &str| {
-        let chars: Vec<(char, bool)> = pat.chars().map(|c| (c, false)).collect();
-        crate::userland::glob::matches(&chars, &n.chars().collect::<Vec<_>>())
-    };
-    let chosen: Vec<&Entry> = entries
-        .iter()
-        .filter(|e| wanted.is_empty() || wanted.iter().any(|w| pattern(w, &e.name)))
-        .filter(|e| !excluded.iter().any(|x| pattern(x, &e.name)))
-        .collect();
-    let unmatched: Vec<&String> = wanted.iter().filter(|w| !entries.iter().any(|e| pattern(w, &e.name))).collect();
+    let chosen = zip::select(&entries, wanted, &excluded);
+    let unmatched: Vec<&String> = wanted.iter().filter(|w| !entries.iter().any(|e| zip::name_matches(w, &e.name))).collect();
     let status = if o.list || o.verbose {
         listing::list(p, &o, &name, &chosen, bytes.len() as u64)
     } else if o.test {

@@ -271,13 +271,9 @@ fn file_type_bits(kind: FileType) -> u32 {
 
 /// `zip -d ARCHIVE PATTERN…`: the entries the patterns match leave the archive.
 fn delete(p: &mut Proc, o: &Options, archive: &str, entries: &mut Vec<Entry>, patterns: &[String]) -> i32 {
-    let matches = |pattern: &str, name: &str| {
-        let pat: Vec<(char, bool)> = pattern.chars().map(|c| (c, false)).collect();
-        crate::userland::glob::matches(&pat, &name.chars().collect::<Vec<_>>())
-    };
     let mut any = false;
     for pattern in patterns {
-        if !entries.iter().any(|e| matches(pattern, &e.name)) {
+        if !entries.iter().any(|e| zip::name_matches(pattern, &e.name)) {
             p.out(&format!("\tzip warning: name not matched: {pattern}\n"));
         } else {
             any = true;
@@ -288,7 +284,7 @@ fn delete(p: &mut Proc, o: &Options, archive: &str, entries: &mut Vec<Entry>, pa
         return NOTHING_TO_DO;
     }
     let (gone, kept): (Vec<Entry>, Vec<Entry>) =
-        std::mem::take(entries).into_iter().partition(|e| patterns.iter().any(|pat| matches(pat, &e.name)));
+        std::mem::take(entries).into_iter().partition(|e| patterns.iter().any(|pat| zip::name_matches(pat, &e.name)));
     if !o.quiet {
         for e in &gone {
             p.out(&format!("deleting: {}\n", e.name));

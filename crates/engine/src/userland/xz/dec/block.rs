@@ -6,7 +6,7 @@ use sha2::{Digest, Sha256};
 use super::filters::{Chain, Delta, Filter, X86};
 use super::lz::{LzCoder, LzDecoder, Lzma2Decoder};
 use super::{Status, XzError};
-use crate::userland::xz::check::{crc32, crc64};
+use crate::userland::crc::{crc32, crc64};
 
 /// LZMA_VLI_MAX.
 pub(crate) const VLI_MAX: u64 = u64::MAX / 2;

@@ -6,7 +6,7 @@ use super::block::{ceil4, check_size, vli_single, vli_size, BlockHeader, FilterO
 use super::block::{FILTER_ARM64, UNPADDED_MAX, VLI_MAX};
 use super::stream::{decode_footer, decode_header, index_size, BACKWARD_SIZE_MAX};
 use super::{Check, XzError};
-use crate::userland::xz::check::crc32;
+use crate::userland::crc::crc32;
 
 /// What `xz -l`, `-lv` and `-lvv` (and their --robot forms) print about a file.
 #[derive(Clone, Debug, PartialEq, Eq)]

@@ -7,7 +7,7 @@ use super::block::{ceil4, check_supported, vli_size, BlockDecoder, BlockHeader, 
 use super::lz::{LzCoder, LzDecoder};
 use super::lzma::{LzmaDecoder, Props};
 use super::{Status, XzError};
-use crate::userland::xz::check::crc32;
+use crate::userland::crc::crc32;
 
 pub(crate) const HEADER_MAGIC: [u8; 6] = [0xFD, b'7', b'z', b'X', b'Z', 0x00];
 const FOOTER_MAGIC: [u8; 2] = [b'Y', b'Z'];

@@ -8,7 +8,7 @@
 
 use sha2::{Digest, Sha256};
 
-use crate::userland::xz::check::{crc32, crc64};
+use crate::userland::crc::{crc32, crc64};
 
 const HEADER_MAGIC: [u8; 6] = [0xFD, b'7', b'z', b'X', b'Z', 0x00];
 const FOOTER_MAGIC: [u8; 2] = [b'Y', b'Z'];

@@ -13,7 +13,7 @@
 //! positions collide, and so which matches are found) but, for inputs much smaller than
 //! it, stores only the slots written.
 
-use crate::userland::xz::check::CRC32_TABLE;
+use crate::userland::crc::CRC32_TABLE;
 
 /// Longest match LZMA can encode.
 pub(crate) const MATCH_LEN_MAX: u32 = 273;

@@ -1,6 +1,7 @@
-//! The integrity checks of the .xz format: CRC32 (IEEE 802.3, the one gzip uses too) and
-//! CRC64 (ECMA-182, xz's default check), both reflected, computed a byte at a time from a
-//! table built once at compile time.
+//! The cyclic redundancy checks of the archive formats: CRC32 (IEEE 802.3: gzip's trailer,
+//! zip's entries, an .xz check; liblzma's match finders hash with its table too) and CRC64
+//! (ECMA-182, xz's default check), both reflected, computed a byte at a time from tables built
+//! at compile time.
 
 const fn crc32_table() -> [u32; 256] {
     let mut table = [0u32; 256];
@@ -35,11 +36,11 @@ const fn crc64_table() -> [u64; 256] {
 }
 
 /// The CRC32 table; liblzma's match finders hash with its first row too.
-pub static CRC32_TABLE: [u32; 256] = crc32_table();
+pub(crate) static CRC32_TABLE: [u32; 256] = crc32_table();
 static CRC64_TABLE: [u64; 256] = crc64_table();
 
 /// CRC32 of `data`, continuing from `crc` (0 to start).
-pub fn crc32(data: &[u8], crc: u32) -> u32 {
+pub(crate) fn crc32(data: &[u8], crc: u32) -> u32 {
     let mut c = !crc;
     for &b in data {
         c = CRC32_TABLE[((c ^ u32::from(b)) & 0xff) as usize] ^ (c >> 8);
@@ -48,7 +49,7 @@ pub fn crc32(data: &[u8], crc: u32) -> u32 {
 }
 
 /// CRC64 of `data`, continuing from `crc` (0 to start).
-pub fn crc64(data: &[u8], crc: u64) -> u64 {
+pub(crate) fn crc64(data: &[u8], crc: u64) -> u64 {
     let mut c = !crc;
     for &b in data {
         c = CRC64_TABLE[((c ^ u64::from(b)) & 0xff) as usize] ^ (c >> 8);
