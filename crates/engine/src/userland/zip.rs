@@ -261,8 +261,9 @@ fn get32(b: &[u8], at: usize) -> Option<u32> {
 /// The entries of an archive, in the central directory's order.
 pub(crate) fn read(bytes: &[u8]) -> Result<Vec<Entry>, ZipError> {
     // The end record is within the last 22 bytes and a comment of up to 64 KiB.
-    let earliest = bytes.len().saturating_sub(22 + 0xffff);
-    let end = (earliest..=bytes.len().saturating_sub(22)).rev().find(|&at| get32(bytes, at) == Some(END)).ok_or(ZipError::NoDirectory)?;
+    let last = bytes.len().checked_sub(22).ok_or(ZipError::NoDirectory)?;
+    let earliest = last.saturating_sub(0xffff);
+    let end = (earliest..=last).rev().find(|&at| get32(bytes, at) == Some(END)).ok_or(ZipError::NoDirectory)?;
     let count = get16(bytes, end + 10).ok_or(ZipError::Damaged)? as usize;
     let mut at = get32(bytes, end + 16).ok_or(ZipError::Damaged)? as usize;
     let mut entries = Vec::with_capacity(count);
@@ -285,7 +286,9 @@ pub(crate) fn read(bytes: &[u8]) -> Result<Vec<Entry>, ZipError> {
         let local_name = get16(bytes, offset + 26).ok_or(ZipError::Damaged)? as usize;
         let local_extra = get16(bytes, offset + 28).ok_or(ZipError::Damaged)? as usize;
         let data_at = 30 + local_name + local_extra;
-        let local = bytes.get(offset..offset + data_at + compressed as usize).ok_or(ZipError::Damaged)?.to_vec();
+        // A size field may say anything: the sum is checked (a 32-bit usize in the browser).
+        let local_end = offset.checked_add(data_at).and_then(|x| x.checked_add(compressed as usize)).ok_or(ZipError::Damaged)?;
+        let local = bytes.get(offset..local_end).ok_or(ZipError::Damaged)?.to_vec();
         entries.push(Entry {
             name: String::from_utf8_lossy(name_bytes).into_owned(),
             method: match method {
@@ -393,6 +396,18 @@ mod tests {
         assert_eq!(back.len(), 1);
         assert_eq!(back[0].contents(), Ok(b"<h1>hi</h1>\n".to_vec()));
         assert_eq!(back[0].mtime(), 1_714_979_289);
+    }
+
+    #[test]
+    fn a_size_field_that_lies_is_damage_not_a_panic() {
+        let source =
+            Source { name: "f".into(), data: b"x".to_vec(), mode: 0o100644, mtime: 0, atime: 0, uid: 0, gid: 0, level: 0, bare: true };
+        let mut archive = write(&[entry(&source)]);
+        // The central record's compressed size (offset 20 in it) made 4 GiB − 1.
+        let central = archive.len() - 22 - 47;
+        archive[central + 20..central + 24].copy_from_slice(&u32::MAX.to_le_bytes());
+        assert_eq!(read(&archive).err(), Some(ZipError::Damaged));
+        assert_eq!(read(b"PK\x05\x06").err(), Some(ZipError::NoDirectory));
     }
 
     #[test]
