@@ -174,6 +174,30 @@ pub enum Errno {
     Io,
 }
 
+impl Errno {
+    /// The kernel's number for it (what `errno` holds, and what filefrag exits with).
+    pub fn number(self) -> u32 {
+        match self {
+            Errno::Perm => 1,
+            Errno::NoEnt => 2,
+            Errno::Io => 5,
+            Errno::Access => 13,
+            Errno::Busy => 16,
+            Errno::Exists => 17,
+            Errno::CrossDevice => 18,
+            Errno::NotDir => 20,
+            Errno::IsDir => 21,
+            Errno::Invalid => 22,
+            Errno::TooBig => 27,
+            Errno::NoSpace => 28,
+            Errno::ReadOnly => 30,
+            Errno::NameTooLong => 36,
+            Errno::NotEmpty => 39,
+            Errno::Loop => 40,
+        }
+    }
+}
+
 impl fmt::Display for Errno {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(match self {

@@ -9,7 +9,7 @@ use crate::vfs::{Ctx, Ns, WriteMode};
 use crate::world::{ContainerId, Cred, World};
 
 use super::config::{build, running_nginx, Config, ErrorLog, Running, LEVELS, NOTICE};
-use super::grammar::{absolute, errno_number, Lexer, Loader, ReadFile, MAIN};
+use super::grammar::{absolute, Lexer, Loader, ReadFile, MAIN};
 use super::logs::{append_logs, log_time, sink, Sink};
 use super::{CONF_PATH, DEFAULT_ERROR_LOG, DEFAULT_PID, DEFAULT_USER, TEMP_DIRS, VERSION};
 
@@ -200,7 +200,7 @@ pub fn run(world: &mut World, sh: &mut Shell, argv: &[String], io: &mut Io) -> E
     notice(&mut log, world, "OS: Linux 6.18.44-fc-v669");
     notice(&mut log, world, "getrlimit(RLIMIT_NOFILE): 1048576:1048576");
     if let Err(e) = world.write_file(&ctx, &config.pid, &Data::from_bytes(format!("{pid}\n").as_bytes()), WriteMode::Truncate) {
-        let msg = format!("open() \"{}\" failed ({}: {e})", config.pid, errno_number(e));
+        let msg = format!("open() \"{}\" failed ({}: {e})", config.pid, e.number());
         log.error(world, &config.error_log, pid, 0, &msg);
         return Exit::Code(1);
     }
@@ -231,7 +231,7 @@ fn create_temp_dirs(world: &mut World, ctx: &Ctx, worker: &Cred) -> Result<(), S
             continue;
         }
         if let Err(e) = world.mkdir(ctx, &path, 0o700) {
-            return Err(format!("mkdir() \"{path}\" failed ({}: {e})", errno_number(e)));
+            return Err(format!("mkdir() \"{path}\" failed ({}: {e})", e.number()));
         }
         if ctx.cred.uid == 0 {
             let (uid, gid) = (worker.uid, worker.gid);

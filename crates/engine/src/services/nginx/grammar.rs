@@ -1,7 +1,6 @@
 //! The configuration grammar: the lexer, the directives and the contexts they may appear in,
 //! `include` files, each refused with nginx's own messages.
 
-use crate::fs::Errno;
 use crate::vfs::Ctx;
 use crate::world::World;
 
@@ -317,7 +316,7 @@ impl Loader<'_> {
     pub(super) fn file(&mut self, path: &str, context: u32, depth: usize, out: &mut Vec<Directive>) -> Result<(), String> {
         let text = match self.world.read(self.ctx, path) {
             Ok(d) => String::from_utf8_lossy(&d.to_vec()).into_owned(),
-            Err(e) => return Err(format!("open() \"{path}\" failed ({}: {e})", errno_number(e))),
+            Err(e) => return Err(format!("open() \"{path}\" failed ({}: {e})", e.number())),
         };
         self.files.push(ReadFile { path: path.to_string(), text: text.clone() });
         let mut lexer = Lexer::new(&text);
@@ -448,26 +447,5 @@ pub(super) fn absolute(path: &str) -> String {
         path.to_string()
     } else {
         format!("{PREFIX}{path}")
-    }
-}
-
-pub(super) fn errno_number(e: Errno) -> u32 {
-    match e {
-        Errno::Perm => 1,
-        Errno::NoEnt => 2,
-        Errno::Io => 5,
-        Errno::Access => 13,
-        Errno::Busy => 16,
-        Errno::Exists => 17,
-        Errno::CrossDevice => 18,
-        Errno::NotDir => 20,
-        Errno::IsDir => 21,
-        Errno::Invalid => 22,
-        Errno::TooBig => 27,
-        Errno::NoSpace => 28,
-        Errno::ReadOnly => 30,
-        Errno::NameTooLong => 36,
-        Errno::NotEmpty => 39,
-        Errno::Loop => 40,
     }
 }

@@ -8,7 +8,7 @@ use crate::vfs::{Ctx, Ns};
 use crate::world::{ContainerId, World};
 
 use super::config::{running_nginx, Location, Match, Running, Scope, VirtualServer, ERROR};
-use super::grammar::{absolute, errno_number};
+use super::grammar::absolute;
 use super::logs::{append_logs, write_server_log};
 use super::{COMBINED, DEFAULT_ACCESS_LOG, MAX_NESTING, VERSION};
 
@@ -218,7 +218,7 @@ fn index(
             Ok(_) => return handle(world, id, running, server, &format!("{uri}{name}"), req, depth + 1),
             Err(Errno::NoEnt) => continue,
             Err(e) => {
-                request_error(world, id, running, Some(server), req, ERROR, &format!("\"{path}\" is forbidden ({}: {e})", errno_number(e)));
+                request_error(world, id, running, Some(server), req, ERROR, &format!("\"{path}\" is forbidden ({}: {e})", e.number()));
                 return Outcome::Status(403);
             }
         }
@@ -255,7 +255,7 @@ fn static_file(
 ) -> Outcome {
     let ctx = &Ctx { ns: Ns::Container(id.clone()), cred: running.worker.clone(), cwd: "/".into(), umask: 0o022 };
     let failed = |world: &mut World, e: Errno| {
-        request_error(world, id, running, Some(server), req, ERROR, &format!("open() \"{path}\" failed ({}: {e})", errno_number(e)));
+        request_error(world, id, running, Some(server), req, ERROR, &format!("open() \"{path}\" failed ({}: {e})", e.number()));
         Outcome::Status(if e == Errno::Access { 403 } else { 404 })
     };
     let loc = match world.resolve(ctx, path, true) {

@@ -68,7 +68,7 @@ pub fn python(world: &mut World, sh: &mut Shell, argv: &[String], env: &[String]
             match world.read(&sh.ctx, path) {
                 Ok(d) => (absolute, String::from_utf8_lossy(&d.to_vec()).into_owned(), args.to_vec()),
                 Err(e) => {
-                    io.err_line(&format!("python: can't open file '{absolute}': [Errno {}] {e}", errno_number(e)));
+                    io.err_line(&format!("python: can't open file '{absolute}': [Errno {}] {e}", e.number()));
                     return Exit::Code(2);
                 }
             }
@@ -114,21 +114,6 @@ pub fn python(world: &mut World, sh: &mut Shell, argv: &[String], env: &[String]
 /// The pseudo-exception that unwinds a process which waits forever (a server, a long sleep).
 const BLOCK: &str = "<blocks>";
 
-fn errno_number(e: Errno) -> u32 {
-    match e {
-        Errno::NoEnt => 2,
-        Errno::Access => 13,
-        Errno::Perm => 1,
-        Errno::ReadOnly => 30,
-        Errno::NoSpace => 28,
-        Errno::Exists => 17,
-        Errno::NotDir => 20,
-        Errno::IsDir => 21,
-        Errno::NotEmpty => 39,
-        _ => 5,
-    }
-}
-
 /// The exception Python raises for a failed system call on `path`.
 fn os_error(e: Errno, path: &str) -> Exception {
     let kind = match e {
@@ -139,7 +124,7 @@ fn os_error(e: Errno, path: &str) -> Exception {
         Errno::IsDir => "IsADirectoryError",
         _ => "OSError",
     };
-    Exception::new(kind, format!("[Errno {}] {e}: '{path}'", errno_number(e)))
+    Exception::new(kind, format!("[Errno {}] {e}: '{path}'", e.number()))
 }
 
 #[derive(Clone, Debug, PartialEq)]

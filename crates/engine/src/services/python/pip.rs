@@ -147,7 +147,7 @@ fn install_packages(world: &mut World, sh: &mut Shell, args: &[String], io: &mut
                     );
                 }
                 Err(e) => {
-                    io.err_line(&format!("ERROR: Could not open requirements file: [Errno {}] {e}: '{file}'", super::errno_number(e)));
+                    io.err_line(&format!("ERROR: Could not open requirements file: [Errno {}] {e}: '{file}'", e.number()));
                     return Exit::Code(1);
                 }
             }
@@ -242,7 +242,7 @@ fn install_packages(world: &mut World, sh: &mut Shell, args: &[String], io: &mut
         if let Err(e) = write_distribution(world, sh, d) {
             io.err_line(&format!(
                 "ERROR: Could not install packages due to an OSError: [Errno {}] {e}: '{SITE_PACKAGES}/{}'",
-                super::errno_number(e),
+                e.number(),
                 d.package
             ));
             io.err_line("Consider using the `--user` option or check the permissions.");

@@ -4,7 +4,7 @@
 //! most 128 MiB), and a file just written is all in the cache.
 
 use super::Proc;
-use crate::fs::{Errno, FileType};
+use crate::fs::FileType;
 use crate::vfs::{FsType, Stat};
 
 const PAGE: u64 = 4096;
@@ -13,7 +13,7 @@ const EXTENT_MAX: u64 = 32768 * PAGE;
 
 /// The runs of a file's data: `[start, end)` between its holes.
 fn data_runs(p: &Proc, path: &str, st: &Stat) -> Vec<(u64, u64)> {
-    let holes = p.world.resolve(&p.ctx, path, true).map(|loc| p.world.fs().get(loc.top()).holes.clone()).unwrap_or_default();
+    let holes = p.world.file_holes(&p.ctx, path);
     let mut runs = Vec::new();
     let mut at = 0;
     for (start, end) in holes {
@@ -62,13 +62,13 @@ pub(super) fn filefrag(p: &mut Proc, args: &[String]) -> i32 {
         let st = match p.world.stat(&p.ctx, f, true) {
             Ok(st) => st,
             Err(e) => {
-                status = errno(e);
+                status = e.number() as i32;
                 p.io.err_line(&format!("open: {e}"));
                 continue;
             }
         };
         if let Err(e) = p.world.read(&p.ctx, f).map(|_| ()).or_else(|e| if st.ftype == FileType::Dir { Ok(()) } else { Err(e) }) {
-            status = errno(e);
+            status = e.number() as i32;
             p.io.err_line(&format!("open: {e}"));
             continue;
         }
@@ -81,16 +81,6 @@ pub(super) fn filefrag(p: &mut Proc, args: &[String]) -> i32 {
         p.out_line(&format!("{f}: {extents} {noun} found"));
     }
     status
-}
-
-/// filefrag exits with the failing call's errno.
-fn errno(e: Errno) -> i32 {
-    match e {
-        Errno::NoEnt => 2,
-        Errno::Access => 13,
-        Errno::NotDir => 20,
-        _ => 1,
-    }
 }
 
 /// util-linux's `size_to_human_string`: bytes under 1 KiB as they are, else in the largest

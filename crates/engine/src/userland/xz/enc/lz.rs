@@ -302,8 +302,8 @@ impl<'a> MatchFinder<'a> {
         matches.clear();
         match self.kind {
             MatchFinderKind::Hc3 => self.hc3_find(matches),
-            MatchFinderKind::Hc4 => self.hc4_find(matches),
-            MatchFinderKind::Bt4 => self.bt4_find(matches),
+            MatchFinderKind::Hc4 => self.find_4(matches, false),
+            MatchFinderKind::Bt4 => self.find_4(matches, true),
         }
         let mut len_best = 0;
         if let Some(last) = matches.last() {
@@ -331,8 +331,8 @@ impl<'a> MatchFinder<'a> {
     pub(crate) fn skip_raw(&mut self, amount: u32) {
         match self.kind {
             MatchFinderKind::Hc3 => self.hc3_skip(amount),
-            MatchFinderKind::Hc4 => self.hc4_skip(amount),
-            MatchFinderKind::Bt4 => self.bt4_skip(amount),
+            MatchFinderKind::Hc4 => self.skip_4(amount, false),
+            MatchFinderKind::Bt4 => self.skip_4(amount, true),
         }
     }
 

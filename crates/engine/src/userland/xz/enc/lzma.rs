@@ -34,7 +34,7 @@ pub(crate) const ALIGN_MASK: u32 = ALIGN_SIZE as u32 - 1;
 /// then starts at index 1). One leading spare entry keeps every index non-negative.
 const DIST_SPECIAL_SIZE: usize = 1 + (FULL_DISTANCES - DIST_MODEL_END) as usize;
 
-const LITERAL_CODER_SIZE: usize = 0x300;
+pub(super) const LITERAL_CODER_SIZE: usize = 0x300;
 
 /// Size of the normal-mode optimum table.
 pub(crate) const OPTS: usize = 1 << 12;
@@ -387,19 +387,10 @@ impl LzmaEncoder {
         } else {
             // After a match, the byte at rep0 predicts this one bit by bit until they differ.
             let match_byte = mf.byte_back(back + self.reps[0] as usize + 1);
-            let mut match_byte = u32::from(match_byte);
-            let mut symbol = u32::from(cur_byte) | 0x100;
-            let mut offset = 0x100;
-            while symbol < 0x10000 {
-                match_byte <<= 1;
-                let match_bit = match_byte & offset;
-                let index = (offset + match_bit + (symbol >> 8)) as usize;
-                let bit = (symbol >> 7) & 1;
+            for (index, bit) in matched_literal_bits(match_byte, cur_byte) {
                 if let Some(p) = probs.get_mut(index) {
                     self.rc.bit(p, bit);
                 }
-                symbol <<= 1;
-                offset &= !(match_byte ^ symbol);
             }
         }
         self.state = update_literal(self.state);
@@ -533,3 +524,24 @@ impl LzmaEncoder {
 }
 
 const MATCH_LEN_MAX_USIZE: usize = 273;
+
+/// A literal coded after a match, bit by bit, each bit with the probability it takes: the byte
+/// at rep0 predicts the bits until the first that differs (liblzma's `literal_matched`, which
+/// the encoder writes and the optimal parser prices).
+pub(super) fn matched_literal_bits(match_byte: u8, symbol: u8) -> impl Iterator<Item = (usize, u32)> {
+    let mut match_byte = u32::from(match_byte);
+    let mut symbol = u32::from(symbol) | 0x100;
+    let mut offset = 0x100;
+    std::iter::from_fn(move || {
+        if symbol >= 0x10000 {
+            return None;
+        }
+        match_byte <<= 1;
+        let match_bit = match_byte & offset;
+        let index = (offset + match_bit + (symbol >> 8)) as usize;
+        let bit = (symbol >> 7) & 1;
+        symbol <<= 1;
+        offset &= !(match_byte ^ symbol);
+        Some((index, bit))
+    })
+}

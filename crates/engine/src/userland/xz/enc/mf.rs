@@ -168,39 +168,6 @@ impl<'a> MatchFinder<'a> {
         }
     }
 
-    pub(crate) fn hc4_find(&mut self, matches: &mut Vec<Match>) {
-        let Some(len_limit) = self.len_limit(4) else {
-            return;
-        };
-        let cur = self.read_pos;
-        let pos = self.table_pos();
-        let h = self.hash4(cur);
-        let len_best = self.find_short_4(cur, pos, &h, len_limit, matches);
-        let cur_match = self.hash.replace(FIX_4_HASH_SIZE + h.main, pos);
-        if !matches.is_empty() && len_best == len_limit {
-            self.hc_skip_one(cur_match);
-            return;
-        }
-        self.hc_find_func(len_limit, cur, cur_match, matches, len_best.max(3));
-        self.move_pos();
-    }
-
-    pub(crate) fn hc4_skip(&mut self, amount: u32) {
-        for _ in 0..amount {
-            if self.avail() < 4 {
-                self.move_pending();
-                continue;
-            }
-            let cur = self.read_pos;
-            let pos = self.table_pos();
-            let h = self.hash4(cur);
-            self.hash.replace(h.h2, pos);
-            self.hash.replace(FIX_3_HASH_SIZE + h.h3, pos);
-            let cur_match = self.hash.replace(FIX_4_HASH_SIZE + h.main, pos);
-            self.hc_skip_one(cur_match);
-        }
-    }
-
     // --------------------------------------------------------------- binary trees
 
     /// Walks the tree from `cur_match`, re-linking it under the current position.
@@ -261,7 +228,19 @@ impl<'a> MatchFinder<'a> {
         self.move_pos();
     }
 
-    pub(crate) fn bt4_find(&mut self, matches: &mut Vec<Match>) {
+    // ------------------------------------------------ four-byte hashes: hc4 and bt4
+
+    /// Stores the current position under its 2-, 3- and 4-byte hashes; the position the
+    /// 4-byte hash held before.
+    fn insert_4(&mut self, h: &Hashes, pos: u32) -> u32 {
+        self.hash.replace(h.h2, pos);
+        self.hash.replace(FIX_3_HASH_SIZE + h.h3, pos);
+        self.hash.replace(FIX_4_HASH_SIZE + h.main, pos)
+    }
+
+    /// hc4 (`tree` false) and bt4 find alike but for the structure they walk: the short
+    /// candidates of the 2- and 3-byte hashes first, then the chain or the tree.
+    pub(crate) fn find_4(&mut self, matches: &mut Vec<Match>, tree: bool) {
         let Some(len_limit) = self.len_limit(4) else {
             return;
         };
@@ -271,25 +250,34 @@ impl<'a> MatchFinder<'a> {
         let len_best = self.find_short_4(cur, pos, &h, len_limit, matches);
         let cur_match = self.hash.replace(FIX_4_HASH_SIZE + h.main, pos);
         if !matches.is_empty() && len_best == len_limit {
-            self.bt_skip_one(len_limit, cur, cur_match);
+            if tree {
+                self.bt_skip_one(len_limit, cur, cur_match);
+            } else {
+                self.hc_skip_one(cur_match);
+            }
             return;
         }
-        self.bt_walk(len_limit, cur, cur_match, Some(matches), len_best.max(3));
+        if tree {
+            self.bt_walk(len_limit, cur, cur_match, Some(matches), len_best.max(3));
+        } else {
+            self.hc_find_func(len_limit, cur, cur_match, matches, len_best.max(3));
+        }
         self.move_pos();
     }
 
-    pub(crate) fn bt4_skip(&mut self, amount: u32) {
+    pub(crate) fn skip_4(&mut self, amount: u32, tree: bool) {
         for _ in 0..amount {
-            let Some(len_limit) = self.len_limit(4) else {
-                continue;
-            };
+            // Fewer than four bytes left: the byte is passed over (a chain needs no limit).
+            let Some(len_limit) = self.len_limit(4) else { continue };
             let cur = self.read_pos;
             let pos = self.table_pos();
             let h = self.hash4(cur);
-            self.hash.replace(h.h2, pos);
-            self.hash.replace(FIX_3_HASH_SIZE + h.h3, pos);
-            let cur_match = self.hash.replace(FIX_4_HASH_SIZE + h.main, pos);
-            self.bt_skip_one(len_limit, cur, cur_match);
+            let cur_match = self.insert_4(&h, pos);
+            if tree {
+                self.bt_skip_one(len_limit, cur, cur_match);
+            } else {
+                self.hc_skip_one(cur_match);
+            }
         }
     }
 }

@@ -26,6 +26,18 @@ fn not_equal_16(data: &[u8], a: usize, b: usize) -> bool {
     byte(data, a) != byte(data, b) || byte(data, a.wrapping_add(1)) != byte(data, b.wrapping_add(1))
 }
 
+/// A match or rep just priced on the way through the table: where it starts, its length and
+/// distance, its price, the state it leaves, and how the path names it (`back`).
+#[derive(Clone, Copy)]
+struct AfterMatch {
+    cur: u32,
+    len: u32,
+    dist: u32,
+    price: u32,
+    state: u32,
+    back: u32,
+}
+
 /// What the bytes at and around one position look like, for pricing.
 struct Here<'d> {
     data: &'d [u8],
@@ -92,28 +104,45 @@ impl LzmaEncoder {
         }
     }
 
+    /// After a match or rep, a literal and a rep0 of the bytes that match again past it:
+    /// liblzma tries this three-symbol path after both, at their longest length.
+    fn try_literal_then_rep0(&mut self, here: &Here, after: &AfterMatch, (buf_avail_full, nice_len): (u32, u32), len_end: &mut u32) {
+        let AfterMatch { cur, len, dist, price, state, back } = *after;
+        let mut len_2 = len + 1;
+        let limit = buf_avail_full.min(len_2 + nice_len);
+        if len_2 < limit {
+            len_2 = match_len(here.data, here.back_index(dist), here.buf, len_2, limit);
+        }
+        len_2 -= len + 1;
+        if len_2 < 2 {
+            return;
+        }
+        let position = here.position;
+        let psn = (position.wrapping_add(len) & self.pos_mask) as usize;
+        let after_literal = price
+            + bit0_price(self.is_match[state as usize][psn])
+            + self.get_literal_price(position.wrapping_add(len), here.at(len - 1), Some(here.back(dist, len)), here.at(len));
+        let state_2 = update_literal(state);
+        let psn = (position.wrapping_add(len + 1) & self.pos_mask) as usize;
+        let next_rep_match_price =
+            after_literal + bit1_price(self.is_match[state_2 as usize][psn]) + bit1_price(self.is_rep[state_2 as usize]);
+        let offset = cur + len + 1 + len_2;
+        self.extend_len_end(len_end, offset);
+        let total = next_rep_match_price + self.get_rep_price(0, len_2, state_2, psn);
+        self.try_set_3(offset, total, cur + len + 1, cur, back);
+    }
+
     fn get_literal_price(&self, pos: u32, prev_byte: u8, match_byte: Option<u8>, symbol: u8) -> u32 {
         let base = self.literal_base(pos, prev_byte);
-        let Some(probs) = self.literal.get(base..base + 0x300) else {
+        let Some(probs) = self.literal.get(base..base + super::lzma::LITERAL_CODER_SIZE) else {
             return 0;
         };
         let Some(match_byte) = match_byte else {
             return bittree_price(probs, 8, u32::from(symbol));
         };
-        let mut price = 0;
-        let mut match_byte = u32::from(match_byte);
-        let mut symbol = u32::from(symbol) | 0x100;
-        let mut offset = 0x100;
-        while symbol < 0x10000 {
-            match_byte <<= 1;
-            let match_bit = match_byte & offset;
-            let index = (offset + match_bit + (symbol >> 8)) as usize;
-            let bit = (symbol >> 7) & 1;
-            price += bit_price(probs.get(index).copied().unwrap_or(0), bit);
-            symbol <<= 1;
-            offset &= !(match_byte ^ symbol);
-        }
-        price
+        super::lzma::matched_literal_bits(match_byte, symbol)
+            .map(|(index, bit)| bit_price(probs.get(index).copied().unwrap_or(0), bit))
+            .sum()
     }
 
     fn get_short_rep_price(&self, state: u32, pos_state: usize) -> u32 {
@@ -483,33 +512,15 @@ impl LzmaEncoder {
                 start_len = len_test + 1;
             }
 
-            let mut len_test_2 = len_test + 1;
-            let limit = buf_avail_full.min(len_test_2 + nice_len);
-            if len_test_2 < limit {
-                len_test_2 = match_len(data, back, here.buf, len_test_2, limit);
-            }
-            len_test_2 -= len_test + 1;
-            if len_test_2 >= 2 {
-                let state_2 = update_long_rep(state);
-                let psn = (position.wrapping_add(len_test) & self.pos_mask) as usize;
-                let after_literal = price
-                    + self.rep_len_encoder.price(len_test, pos_state)
-                    + bit0_price(self.is_match[state_2 as usize][psn])
-                    + self.get_literal_price(
-                        position.wrapping_add(len_test),
-                        here.at(len_test - 1),
-                        Some(here.back(reps[rep_index as usize], len_test)),
-                        here.at(len_test),
-                    );
-                let state_2 = update_literal(state_2);
-                let psn = (position.wrapping_add(len_test + 1) & self.pos_mask) as usize;
-                let next_rep_match_price =
-                    after_literal + bit1_price(self.is_match[state_2 as usize][psn]) + bit1_price(self.is_rep[state_2 as usize]);
-                let offset = cur + len_test + 1 + len_test_2;
-                self.extend_len_end(&mut len_end, offset);
-                let total = next_rep_match_price + self.get_rep_price(0, len_test_2, state_2, psn);
-                self.try_set_3(offset, total, cur + len_test + 1, cur, rep_index);
-            }
+            let after = AfterMatch {
+                cur,
+                len: len_test,
+                dist: reps[rep_index as usize],
+                price: price + self.rep_len_encoder.price(len_test, pos_state),
+                state: update_long_rep(state),
+                back: rep_index,
+            };
+            self.try_literal_then_rep0(here, &after, (buf_avail_full, nice_len), &mut len_end);
         }
 
         // Matches, and match + literal + rep0.
@@ -541,33 +552,15 @@ impl LzmaEncoder {
             self.try_set(cur + len_test, total, cur, cur_back + REPS as u32);
 
             if len_test == m.len {
-                let back = here.back_index(cur_back);
-                let mut len_test_2 = len_test + 1;
-                let limit = buf_avail_full.min(len_test_2 + nice_len);
-                if len_test_2 < limit {
-                    len_test_2 = match_len(data, back, here.buf, len_test_2, limit);
-                }
-                len_test_2 -= len_test + 1;
-                if len_test_2 >= 2 {
-                    let state_2 = update_match(state);
-                    let psn = (position.wrapping_add(len_test) & self.pos_mask) as usize;
-                    let after_literal = total
-                        + bit0_price(self.is_match[state_2 as usize][psn])
-                        + self.get_literal_price(
-                            position.wrapping_add(len_test),
-                            here.at(len_test - 1),
-                            Some(here.back(cur_back, len_test)),
-                            here.at(len_test),
-                        );
-                    let state_2 = update_literal(state_2);
-                    let psn = (psn + 1) & self.pos_mask as usize;
-                    let next_rep_match_price =
-                        after_literal + bit1_price(self.is_match[state_2 as usize][psn]) + bit1_price(self.is_rep[state_2 as usize]);
-                    let offset = cur + len_test + 1 + len_test_2;
-                    self.extend_len_end(&mut len_end, offset);
-                    let total_3 = next_rep_match_price + self.get_rep_price(0, len_test_2, state_2, psn);
-                    self.try_set_3(offset, total_3, cur + len_test + 1, cur, cur_back + REPS as u32);
-                }
+                let after = AfterMatch {
+                    cur,
+                    len: len_test,
+                    dist: cur_back,
+                    price: total,
+                    state: update_match(state),
+                    back: cur_back + REPS as u32,
+                };
+                self.try_literal_then_rep0(here, &after, (buf_avail_full, nice_len), &mut len_end);
                 i += 1;
                 if i >= matches_count {
                     break;
