@@ -86,6 +86,8 @@ pub(super) fn hardlink(p: &mut Proc, args: &[String]) -> i32 {
             continue;
         }
         let mut master = None;
+        // Read once, when a first candidate needs comparing.
+        let mut content: Option<Option<Vec<u8>>> = None;
         for &m in &masters {
             let candidate = &found[m];
             if candidate.ino == f.ino {
@@ -100,8 +102,8 @@ pub(super) fn hardlink(p: &mut Proc, args: &[String]) -> i32 {
                 continue;
             }
             compared += 1;
-            let same =
-                p.world.read(&p.ctx, &candidate.path).ok().map(|d| d.to_vec()) == p.world.read(&p.ctx, &f.path).ok().map(|d| d.to_vec());
+            let mine = content.get_or_insert_with(|| p.world.read(&p.ctx, &f.path).ok().map(|d| d.to_vec()));
+            let same = mine.is_some() && p.world.read(&p.ctx, &candidate.path).ok().map(|d| d.to_vec()) == *mine;
             if same {
                 master = Some(Some(m));
                 break;

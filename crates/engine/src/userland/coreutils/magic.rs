@@ -38,32 +38,13 @@ fn classify(p: &Proc, name: &str, follow: bool, uncompress: bool) -> (String, St
         return (description, mime);
     }
     // `-z`: what the compressed data holds, then what holds it.
-    match unpacked(&data) {
+    match super::tar_codec::decompressed(&data) {
         Some(inner) if !inner.is_empty() => {
             let (inside, _) = by_bytes(&inner);
             (format!("{inside} ({description})"), mime)
         }
         _ => (description, mime),
     }
-}
-
-/// The data a compressor's format holds, when the data is one of them and whole.
-fn unpacked(data: &[u8]) -> Option<Vec<u8>> {
-    if crate::userland::gzip::is_gzip(data) {
-        return crate::userland::gzip::decompress(data).ok().map(|d| d.data);
-    }
-    if crate::userland::bzip2::is_bzip2(data) {
-        return crate::userland::bzip2::decompress(data).ok();
-    }
-    let format = if crate::userland::xz::is_xz(data) {
-        crate::userland::xz::Format::Xz
-    } else if crate::userland::xz::is_lzma(data) {
-        crate::userland::xz::Format::Lzma
-    } else {
-        return None;
-    };
-    let decoded = crate::userland::xz::decode(data, Some(format));
-    decoded.result.is_ok().then_some(decoded.data)
 }
 
 /// What a regular file's bytes are.

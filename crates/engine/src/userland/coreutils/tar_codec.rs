@@ -2,7 +2,7 @@
 //! or, with `-a`, whatever the archive's name says (oracle-52, oracle-75, oracle-162).
 
 use super::Proc;
-use crate::userland::xz::{self, Format, Settings, XzError};
+use crate::userland::xz::{self, Format, XzError};
 
 /// A compressor, by the program tar runs for it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -79,14 +79,25 @@ impl Codec {
     }
 }
 
+/// What compressed data holds, whichever of the formats it is in, when it is whole (`file -z`).
+pub(super) fn decompressed(bytes: &[u8]) -> Option<Vec<u8>> {
+    match Codec::of(bytes)? {
+        Codec::Gzip => crate::userland::gzip::decompress(bytes).ok().map(|d| d.data),
+        Codec::Bzip2 => crate::userland::bzip2::decompress(bytes).ok(),
+        Codec::Xz => Some(xz::decode(bytes, Some(Format::Xz))).filter(|d| d.result.is_ok()).map(|d| d.data),
+        Codec::Lzma => Some(xz::decode(bytes, Some(Format::Lzma))).filter(|d| d.result.is_ok()).map(|d| d.data),
+        Codec::Missing(_) => None,
+    }
+}
+
 /// The archive's bytes through the compressor as GNU tar runs it (on a pipe: gzip keeps no name
 /// or time; xz with its defaults), or the failure to run it (exit status 2).
 pub(super) fn pack(p: &mut Proc, codec: Codec, bytes: Vec<u8>) -> Result<Vec<u8>, i32> {
     Ok(match codec {
         Codec::Gzip => crate::userland::gzip::compress(&bytes, 6, &crate::userland::gzip::Header::default(), true),
         Codec::Bzip2 => crate::userland::bzip2::compress(&bytes, 9),
-        Codec::Xz => xz::compress(&bytes, Format::Xz, &xz_settings(p)),
-        Codec::Lzma => xz::compress(&bytes, Format::Lzma, &xz_settings(p)),
+        Codec::Xz => xz::compress(&bytes, Format::Xz, &super::xz_utils::tar_settings(p)),
+        Codec::Lzma => xz::compress(&bytes, Format::Lzma, &super::xz_utils::tar_settings(p)),
         Codec::Missing(program) => {
             // tar runs it through `/bin/sh -c`, which does not find it.
             p.io.err_line(&format!("/bin/sh: 1: {program}: not found"));
@@ -95,25 +106,6 @@ pub(super) fn pack(p: &mut Proc, codec: Codec, bytes: Vec<u8>) -> Result<Vec<u8>
             return Err(2);
         }
     })
-}
-
-/// `XZ_OPT` reaches the xz that tar runs (`XZ_OPT=-9 tar cJf …`).
-fn xz_settings(p: &Proc) -> Settings {
-    let mut settings = Settings::default();
-    let options = p.env.iter().find_map(|e| e.strip_prefix("XZ_OPT=")).unwrap_or("");
-    for word in options.split_whitespace() {
-        for c in word.strip_prefix('-').unwrap_or("").chars() {
-            match c {
-                '0'..='9' => {
-                    settings.level = c.to_digit(10).unwrap_or(6);
-                    settings.extreme = false;
-                }
-                'e' => settings.extreme = true,
-                _ => {}
-            }
-        }
-    }
-    settings
 }
 
 /// The archive inside compressed data: busybox reads it with `-z`, `-j` or `-J` only; GNU tar

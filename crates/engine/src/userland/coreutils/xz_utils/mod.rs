@@ -28,13 +28,8 @@ pub(super) fn xz(p: &mut Proc, args: &[String]) -> i32 {
         verbosity: 0,
         no_warn: false,
     };
-    // `XZ_OPT` comes before the command line (`XZ_OPT=-9 tar cJf …`).
-    let mut all: Vec<String> = p
-        .env
-        .iter()
-        .find_map(|e| e.strip_prefix("XZ_OPT="))
-        .map(|v| v.split_whitespace().map(str::to_string).collect())
-        .unwrap_or_default();
+    // `XZ_OPT` comes before the command line.
+    let mut all = xz_opt(p);
     all.extend(args.iter().cloned());
     let files = match parse(p, &mut o, &all) {
         Ok(Some(files)) => files,
@@ -66,6 +61,38 @@ pub(super) fn xz(p: &mut Proc, args: &[String]) -> i32 {
         list::print_totals(p, &o, &totals);
     }
     status.code(o.no_warn)
+}
+
+/// The words of `XZ_OPT` in the environment.
+fn xz_opt(p: &Proc) -> Vec<String> {
+    p.env.iter().find_map(|e| e.strip_prefix("XZ_OPT=")).map(|v| v.split_whitespace().map(str::to_string).collect()).unwrap_or_default()
+}
+
+/// What the xz that `tar -J` runs compresses with: its defaults and `XZ_OPT`
+/// (`XZ_OPT=-9 tar cJf …`), read by the same rules as the command's own.
+pub(crate) fn tar_settings(p: &mut Proc) -> Settings {
+    let mut o = Options {
+        mode: Mode::Compress,
+        format: None,
+        stdout: true,
+        keep: true,
+        force: false,
+        settings: Settings::default(),
+        suffix: None,
+        verbosity: 0,
+        no_warn: false,
+    };
+    // What xz would say of a bad XZ_OPT is not modelled: its words go nowhere, and tar's
+    // archive keeps the defaults.
+    let words = xz_opt(p);
+    let mut nowhere = crate::userland::Io::default();
+    let mut xz = Proc { world: &mut *p.world, ctx: p.ctx.clone(), io: &mut nowhere, gnu: true, name: "xz".into(), env: p.env.clone() };
+    let parsed = parse(&mut xz, &mut o, &words);
+    if parsed.is_ok() {
+        o.settings
+    } else {
+        Settings::default()
+    }
 }
 
 /// The operands, `None` when an option answered by itself (`--help`, `--version`), or the
@@ -287,6 +314,15 @@ fn treat(p: &mut Proc, o: &Options, name: &str) -> Status {
 
 /// Compresses, decompresses or tests what was read from `name`.
 fn code(p: &mut Proc, o: &Options, name: &str, data: &[u8], st: Option<&crate::vfs::Stat>) -> Status {
+    // xz opens the file it compresses into first: refused, it compresses nothing.
+    let claimed = if st.is_some() && !o.stdout && o.mode == Mode::Compress {
+        match claim(p, o, name) {
+            Ok(dest) => Some(dest),
+            Err(status) => return status,
+        }
+    } else {
+        None
+    };
     let (out, compressed, uncompressed, status) = match o.mode {
         Mode::Compress => {
             let format = o.format.unwrap_or(Format::Xz);
@@ -322,17 +358,10 @@ fn code(p: &mut Proc, o: &Options, name: &str, data: &[u8], st: Option<&crate::v
         verbose_sizes(p, o, name, compressed, uncompressed);
         return status;
     };
-    let Some(dest) = destination(p, o, name) else { return Status::Warned };
-    if o.force {
-        if let Err(e) = p.world.remove(&p.ctx, &dest, false).or_else(|e| if e == Errno::NoEnt { Ok(()) } else { Err(e) }) {
-            error(p, o, &format!("{dest}: Cannot remove: {e}"));
-            return Status::Failed;
-        }
-    }
-    if p.world.stat(&p.ctx, &dest, false).is_ok() {
-        error(p, o, &format!("{dest}: {}", Errno::Exists));
-        return Status::Failed;
-    }
+    let dest = match claimed.map_or_else(|| claim(p, o, name), Ok) {
+        Ok(dest) => dest,
+        Err(status) => return status,
+    };
     if let Err(e) = p.world.write_file(&p.ctx, &dest, &Data::from_bytes(&out), WriteMode::Truncate) {
         error(p, o, &format!("{dest}: {e}"));
         return Status::Failed;
@@ -346,6 +375,23 @@ fn code(p: &mut Proc, o: &Options, name: &str, data: &[u8], st: Option<&crate::v
         }
     }
     status
+}
+
+/// The file to write, free to be made (`-f` removes one in the way), or the status of the
+/// refusal already said.
+fn claim(p: &mut Proc, o: &Options, name: &str) -> Result<String, Status> {
+    let Some(dest) = destination(p, o, name) else { return Err(Status::Warned) };
+    if o.force {
+        if let Err(e) = p.world.remove(&p.ctx, &dest, false).or_else(|e| if e == Errno::NoEnt { Ok(()) } else { Err(e) }) {
+            error(p, o, &format!("{dest}: Cannot remove: {e}"));
+            return Err(Status::Failed);
+        }
+    }
+    if p.world.stat(&p.ctx, &dest, false).is_ok() {
+        error(p, o, &format!("{dest}: {}", Errno::Exists));
+        return Err(Status::Failed);
+    }
+    Ok(dest)
 }
 
 /// The decoder `--format` asks for; `-dcf` passes what is not compressed through.
