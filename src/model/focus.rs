@@ -103,6 +103,9 @@ pub fn focus_of(event: &Event) -> Focus {
             f("shadow", vec![key_container(container), key_mount(container, target)], Some(target))
         }
         Event::HostDirCreated { path } => f("host-dir", vec![key_bind(path)], Some(path)),
+        // A host mount shows on the bind chip of its directory, when a container binds it.
+        Event::HostMounted { target, .. } => f("host-mount", vec![key_bind(target)], Some(target)),
+        Event::HostUnmounted { target, .. } => f("host-unmount", vec![key_bind(target)], Some(target)),
         Event::WriteDenied { place, path, cause } => {
             let mut keys = place_keys(place);
             // A read-only mount point inside a known container: its chip shows the lock.

@@ -131,6 +131,18 @@ pub enum Event {
     HostDirCreated {
         path: String,
     },
+    /// A file system was mounted on the host (`sudo mount`): a tmpfs (`source` is its name),
+    /// a bind (`source` is the path bound).
+    HostMounted {
+        target: String,
+        source: String,
+        fstype: String,
+    },
+    /// A host mount was taken away (`umount`): the directory under it shows again.
+    HostUnmounted {
+        target: String,
+        fstype: String,
+    },
     WriteDenied {
         place: Place,
         path: String,
@@ -312,6 +324,15 @@ impl Event {
             Event::HostDirCreated { path } => format!(
                 "The host path {path} did not exist, so Docker creates it as an empty directory owned by root."
             ),
+            Event::HostMounted { target, source, fstype } => match fstype.as_str() {
+                "tmpfs" => format!("A tmpfs named {source} is mounted on the host at {target}: its files live in memory, and what the directory held is hidden until it is unmounted."),
+                _ if source.starts_with('/') && !source.starts_with("/dev/") => format!("{source} is bound at {target} on the host: the same files, seen at a second place."),
+                _ => format!("{source} ({fstype}) is mounted on the host at {target}."),
+            },
+            Event::HostUnmounted { target, fstype } => match fstype.as_str() {
+                "tmpfs" => format!("The tmpfs at {target} is unmounted: its files are gone, and the directory shows what it held before."),
+                _ => format!("{target} is unmounted: the directory shows its own files again."),
+            },
             Event::WriteDenied { place, path, cause } => match cause {
                 DenyCause::ReadOnly { mount } => format!("Writing {path} is refused: {mount} is mounted read-only ({place})."),
                 DenyCause::Permission { uid, gid, owner_uid, owner_gid, mode } => format!(

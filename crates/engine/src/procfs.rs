@@ -198,7 +198,16 @@ fn container_rows(world: &World, c: &Container) -> Vec<MountRow> {
                 // A bind is private unless its propagation says otherwise.
                 let propagation = c.mount_points.iter().find(|p| p.destination == m.target).map(|p| p.propagation.as_str());
                 let peer = matches!(propagation, Some("slave" | "rslave")).then(|| "master:1".to_string());
-                MountRow { peer, ..MountRow::of_host_disk(source.clone(), t, &format!("{mode},relatime")) }
+                // A directory on a tmpfs the host mounted is that tmpfs's.
+                match world.host_mount_at(source).map(|i| &world.host_mounts()[i]).filter(|h| h.fstype == "tmpfs") {
+                    Some(h) => {
+                        let extra = if h.mount.proc_opts.is_empty() { String::new() } else { format!(",{}", h.mount.proc_opts) };
+                        let within = source.strip_prefix(h.mount.target.as_str()).filter(|r| !r.is_empty()).unwrap_or("/");
+                        let row = MountRow::of("tmpfs", &h.source, (0, 70), t, &format!("{mode},relatime"), &format!("rw{extra}"));
+                        MountRow { peer, root: within.to_string(), ..row }
+                    }
+                    None => MountRow { peer, ..MountRow::of_host_disk(source.clone(), t, &format!("{mode},relatime")) },
+                }
             }
         };
         push(&mut rows, row);
@@ -266,7 +275,26 @@ fn host_rows(world: &World) -> Vec<MountRow> {
         let merged = MountRow::of("overlay", "overlay", (0, 40 + i), &target, "rw,relatime", &overlay);
         rows.push(MountRow { peer: Some(format!("shared:{}", 2 + i)), ..row(49 + i, 45, merged) });
     }
+    // What a learner mounted, each under the deepest mount above it.
+    for (i, h) in world.host_mounts().iter().enumerate() {
+        let i = i as u32;
+        let mode = if h.mount.read_only { "ro,relatime" } else { "rw,relatime" };
+        let extra = if h.mount.proc_opts.is_empty() { String::new() } else { format!(",{}", h.mount.proc_opts) };
+        let mut r = match h.fstype {
+            "tmpfs" => MountRow::of("tmpfs", &h.source, (0, 70 + i), &h.mount.target, mode, &format!("rw{extra}")),
+            _ => MountRow::of_host_disk(String::new(), &h.mount.target, mode),
+        };
+        r.root = h.bound.clone().unwrap_or_else(|| "/".into());
+        r.parent = rows.iter().rev().find(|p| under(&h.mount.target, &p.target)).map_or(27, |p| p.id);
+        r.id = 100 + i;
+        rows.push(r);
+    }
     rows
+}
+
+/// Whether `path` lies inside the mount point `dir` (not `dir` itself).
+fn under(path: &str, dir: &str) -> bool {
+    dir == "/" && path != "/" || path.strip_prefix(dir).is_some_and(|rest| rest.starts_with('/'))
 }
 
 /// The host's mount table (`mount`, its `/proc/mounts`).

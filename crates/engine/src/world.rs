@@ -395,6 +395,21 @@ pub struct World {
     task: Option<(String, u32)>,
     /// BuildKit's cache records (`docker builder du`).
     build_cache: BuildCache,
+    /// File systems mounted on the host after boot (`sudo mount`), oldest first.
+    host_mounts: Vec<HostMount>,
+}
+
+/// A file system a learner mounted on the host (`sudo mount`): a tmpfs, a directory bound
+/// elsewhere. Its `mount` is what path resolution enters; the rest is what the mount tables
+/// say of it.
+#[derive(Clone, Debug, PartialEq)]
+pub struct HostMount {
+    pub mount: Mount,
+    /// The source `/proc/mounts` names: the tmpfs's name (`scratch`), the disk of a bind.
+    pub source: String,
+    pub fstype: &'static str,
+    /// For a bind, the path bound, inside its file system (findmnt's `/dev/vda[/path]`).
+    pub bound: Option<String>,
 }
 
 /// Wakes the sleepers that are due (see [`World::wake_sleepers`]).
@@ -450,7 +465,16 @@ impl World {
             container_files: None,
             task: None,
             build_cache: BuildCache::default(),
+            host_mounts: Vec::new(),
         }
+    }
+
+    /// The host's own mounts beyond its disk, oldest first (changed by the vfs: vfs/host_mounts.rs).
+    pub fn host_mounts(&self) -> &[HostMount] {
+        &self.host_mounts
+    }
+    pub(crate) fn host_mounts_mut(&mut self) -> &mut Vec<HostMount> {
+        &mut self.host_mounts
     }
 
     /// BuildKit's cache: read by anyone, changed by the daemon (daemon/build_cache.rs).
@@ -819,6 +843,7 @@ impl World {
         }
         roots.extend(self.layers.iter().map(|l| l.root));
         roots.extend(self.volumes.values().map(|v| v.root));
+        roots.extend(self.host_mounts.iter().map(|m| m.mount.root));
         // The build cache's mounts live on between builds.
         roots.extend(self.build_cache.records().iter().filter_map(|r| match r.origin {
             crate::build_cache::Origin::CacheMount { dir, .. } => Some(dir),

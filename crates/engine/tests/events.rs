@@ -453,6 +453,26 @@ fn a_missing_host_dir_is_created_for_v() {
 }
 
 #[test]
+fn a_host_tmpfs_is_mounted_and_unmounted() {
+    let mut engine = Engine::new();
+    ok(&mut engine, "mkdir -p ~/t");
+    refused(&mut engine, "mount -t tmpfs scratch ~/t");
+    assert_eq!(
+        ok(&mut engine, "sudo mount -t tmpfs -o size=1m scratch ~/t"),
+        [Event::HostMounted { target: "/home/student/t".into(), source: "scratch".into(), fstype: "tmpfs".into() }]
+    );
+    assert_eq!(
+        ok(&mut engine, "sudo umount scratch"),
+        [Event::HostUnmounted { target: "/home/student/t".into(), fstype: "tmpfs".into() }],
+        "named by its source"
+    );
+    assert_eq!(
+        ok(&mut engine, "sudo mount --bind /var/log ~/t"),
+        [Event::HostMounted { target: "/home/student/t".into(), source: "/var/log".into(), fstype: "ext4".into() }]
+    );
+}
+
+#[test]
 #[ignore = "bug: Docker creates a missing bind source when the container starts (MountPoint.Setup), not at docker create"]
 fn docker_create_leaves_the_missing_host_dir_to_docker_start() {
     let mut engine = Engine::new();

@@ -584,7 +584,11 @@ fn start_task(world: &mut World, id: &ContainerId, runnable: Runnable) -> Result
                     world.emit(Event::HostDirCreated { path: mp.source.clone() });
                 }
                 match world.resolve(&host_root_ctx(), &mp.source, true) {
-                    Ok(l) => (l.top(), MountKind::Bind { source: mp.source.clone() }, None, String::new()),
+                    Ok(l) => {
+                        // The root of a tmpfs mounted on the host keeps that tmpfs's size.
+                        let limit = l.mount.filter(|_| l.is_mount_root()).and_then(|m| world.host_mounts().get(m)?.mount.limit);
+                        (l.top(), MountKind::Bind { source: mp.source.clone() }, limit, String::new())
+                    }
                     Err(_) => continue,
                 }
             }
@@ -640,7 +644,25 @@ fn start_task(world: &mut World, id: &ContainerId, runnable: Runnable) -> Result
             }
             Err(_) => make_mount_point(world, &ctx, &mp.destination, src_is_dir),
         }
-        new_mounts.push(Mount { target: mp.destination.clone(), root, kind, read_only: !mp.rw, limit, proc_opts });
+        // A bind of a directory on a read-only host mount is read-only too.
+        let on_read_only = mp.kind == MountPointKind::Bind
+            && world
+                .resolve(&host_root_ctx(), &mp.source, true)
+                .ok()
+                .and_then(|l| world.host_mounts().get(l.mount?))
+                .is_some_and(|h| h.mount.read_only);
+        new_mounts.push(Mount { target: mp.destination.clone(), root, kind, read_only: !mp.rw || on_read_only, limit, proc_opts });
+        if mp.kind == MountPointKind::Bind {
+            // Docker binds recursively: what the host mounted below the source comes along.
+            let source = world.resolve(&host_root_ctx(), &mp.source, true).map(|l| l.path).unwrap_or_default();
+            for i in world.host_mounts_below(&source) {
+                let h = &world.host_mounts()[i].mount;
+                let Some(rest) = h.target.strip_prefix(source.as_str()) else { continue };
+                let target = format!("{}{rest}", mp.destination.trim_end_matches('/'));
+                let kind = MountKind::Bind { source: h.target.clone() };
+                new_mounts.push(Mount { target, root: h.root, kind, read_only: !mp.rw, limit: h.limit, proc_opts: String::new() });
+            }
+        }
         // Later mounts resolve through earlier ones.
         if let Some(c) = world.container_mut(id) {
             c.mounts = mounts.iter().chain(new_mounts.iter()).cloned().collect();

@@ -5,6 +5,7 @@
 //! whole file up first; deletes of lower entries leave whiteouts; a directory created where a
 //! whiteout stands is opaque — as overlayfs does it.
 
+mod host_mounts;
 mod overlay;
 mod perms;
 mod read;
@@ -14,6 +15,7 @@ mod write;
 use crate::fs::{FileType, InodeId};
 use crate::world::{ContainerId, Cred};
 
+pub use host_mounts::HostFs;
 pub use perms::may;
 
 /// Which mount namespace an operation runs in.

@@ -39,7 +39,8 @@ impl World {
         let ro = match (&ctx.ns, loc_mount) {
             // The daemon makes its mount points before the root is remounted read-only.
             (Ns::Container(_), None) if self.daemon_at_work() => false,
-            (Ns::Host, _) => false,
+            (Ns::Host, None) => false,
+            (Ns::Host, Some(m)) => self.ns_mount(&ctx.ns, m).is_some_and(|mount| mount.read_only),
             (Ns::Container(_), None) => self.ns_container(&ctx.ns).is_some_and(|c| c.host.readonly_rootfs),
             (Ns::Container(_), Some(m)) => self.ns_mount(&ctx.ns, m).is_some_and(|mount| {
                 mount.read_only || matches!(mount.kind, MountKind::System(crate::world::SystemMount::Proc | crate::world::SystemMount::Sys))
@@ -47,7 +48,7 @@ impl World {
         };
         if ro {
             let mount = match (&ctx.ns, loc_mount) {
-                (Ns::Container(_), Some(m)) => self.ns_mount(&ctx.ns, m).map_or_else(|| "/".into(), |mount| mount.target.clone()),
+                (_, Some(m)) => self.ns_mount(&ctx.ns, m).map_or_else(|| "/".into(), |mount| mount.target.clone()),
                 _ => "/".into(),
             };
             let place = self.place_of(ctx, loc_mount);

@@ -8,7 +8,11 @@ use crate::world::{MountKind, World};
 impl World {
     fn fs_type(&self, ns: &Ns, loc: &Loc) -> FsType {
         match (ns, loc.mount) {
-            (Ns::Host, _) => FsType::Ext4,
+            (Ns::Host, None) => FsType::Ext4,
+            (Ns::Host, Some(m)) => match self.host_mounts().get(m).map(|h| h.fstype) {
+                Some("tmpfs") => FsType::Tmpfs,
+                _ => FsType::Ext4,
+            },
             (Ns::Container(_), None) => FsType::Overlay,
             (Ns::Container(_), Some(m)) => match self.ns_mount(ns, m).map(|m| &m.kind) {
                 None => FsType::Overlay,

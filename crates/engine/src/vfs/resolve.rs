@@ -22,9 +22,12 @@ impl World {
         }
     }
 
-    /// Mount `m` of the container whose namespace `ns` is.
+    /// Mount `m` of the namespace `ns`: a container's, or one a learner mounted on the host.
     pub(crate) fn ns_mount(&self, ns: &Ns, m: usize) -> Option<&crate::world::Mount> {
-        self.ns_container(ns)?.mounts.get(m)
+        match ns {
+            Ns::Host => self.host_mounts().get(m).map(|h| &h.mount),
+            Ns::Container(_) => self.ns_container(ns)?.mounts.get(m),
+        }
     }
 
     pub(super) fn root_fs(&self, ns: &Ns) -> RootFs {
@@ -58,6 +61,8 @@ impl World {
             if let Some((mi, m)) = c.mounts.iter().enumerate().rev().find(|(_, m)| m.target == loc.path) {
                 return Loc { path: loc.path, mount: Some(mi), rel: "/".into(), node: Node::Plain(m.root) };
             }
+        } else if let Some((mi, m)) = self.host_mounts().iter().enumerate().rev().find(|(_, m)| m.mount.target == loc.path) {
+            return Loc { path: loc.path, mount: Some(mi), rel: "/".into(), node: Node::Plain(m.mount.root) };
         } else if let Some(id) = self.merged_dir_of(&loc) {
             // The host sees a running container's overlay at its layer dir's `merged`: the
             // union of its layers, without the mounts of its own namespace.

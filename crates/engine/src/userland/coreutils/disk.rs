@@ -215,6 +215,17 @@ pub(super) fn gnu_human(bytes: u64) -> String {
     }
 }
 
+/// KiB held by the files under `root`, as a tmpfs counts them (holes take nothing).
+fn tmpfs_used_kib(world: &crate::world::World, root: crate::fs::InodeId) -> u64 {
+    let mut used = 0;
+    world.fs().walk(root, "", &mut |_, _, inode| {
+        if let crate::fs::Kind::File(d) = &inode.kind {
+            used += crate::fs::allocated_kib(d.len(), &inode.holes);
+        }
+    });
+    used
+}
+
 /// One line of `df`: the file system, its size and use in KiB, where it is mounted.
 #[derive(Clone)]
 struct DfRow {
@@ -245,12 +256,7 @@ pub(super) fn df(p: &mut Proc, args: &[String]) -> i32 {
         let mount = loc.mount.and_then(|m| p.world.ns_container(&p.ctx.ns)?.mounts.get(m));
         let (source, total, used, target) = match (&p.ctx.ns, mount) {
             (crate::vfs::Ns::Container(_), Some(mnt)) => {
-                let mut used = 0;
-                p.world.fs().walk(mnt.root, "", &mut |_, _, inode| {
-                    if let crate::fs::Kind::File(d) = &inode.kind {
-                        used += crate::fs::allocated_kib(d.len(), &inode.holes);
-                    }
-                });
+                let used = tmpfs_used_kib(p.world, mnt.root);
                 match (mnt.limit, &mnt.kind) {
                     // Docker names /dev/shm's file system `shm` (oracle-32).
                     (Some(l), crate::world::MountKind::System(crate::world::SystemMount::Shm)) => {
@@ -269,6 +275,17 @@ pub(super) fn df(p: &mut Proc, args: &[String]) -> i32 {
             (crate::vfs::Ns::Container(_), None) => ("overlay".to_string(), 263_174_212, 11_534_336, "/".to_string()),
             // On the host: Docker's data root is a mount of its own (the same disk), and a
             // running container's overlay is mounted at its layer dir's `merged`.
+            (crate::vfs::Ns::Host, _) if loc.mount.is_some_and(|m| m < p.world.host_mounts().len()) => {
+                let h = &p.world.host_mounts()[loc.mount.unwrap_or_default()];
+                let target = h.mount.target.clone();
+                match h.fstype {
+                    "tmpfs" => {
+                        let used = tmpfs_used_kib(p.world, h.mount.root);
+                        (h.source.clone(), h.mount.limit.map_or(12_341_828, |l| l / 1024), used, target)
+                    }
+                    _ => ("/dev/vda".to_string(), 263_174_212, 11_534_336, target),
+                }
+            }
             (crate::vfs::Ns::Host, _) => {
                 let merged = loc.path.strip_prefix("/var/lib/docker/overlay2/").and_then(|rest| {
                     let (layer, after) = rest.split_once("/merged")?;
@@ -287,7 +304,7 @@ pub(super) fn df(p: &mut Proc, args: &[String]) -> i32 {
         };
         let fstype = match source.as_str() {
             "overlay" => "overlay",
-            "/dev/vda" => "ext4",
+            s if s.starts_with("/dev/") => "ext4",
             _ => "tmpfs",
         };
         rows.push(DfRow { source, fstype, total, used, target });

@@ -234,7 +234,7 @@ pub(super) fn ls(p: &mut Proc, args: &[String]) -> i32 {
                 subdirs.push((sub, l.clone()));
             }
         }
-        if long {
+        if long || shape.size_blocks {
             let total: u64 = list.iter().map(|e| e.st.blocks).sum();
             // busybox prints the total without tenths, in a column of seven.
             let shown = match (human, p.gnu) {

@@ -30,6 +30,7 @@ mod getopt_program;
 mod grep;
 mod gzexe;
 mod hardlink;
+mod host_mount;
 mod identity;
 mod info_zip;
 mod layout;
@@ -558,7 +559,9 @@ pub fn run(p: &mut Proc, argv: &[String]) -> i32 {
         "zdiff" | "zcmp" | "bzdiff" | "bzcmp" | "xzdiff" | "xzcmp" | "lzdiff" | "lzcmp" if p.gnu => zscripts::zcompare(p, args),
         "zforce" if p.gnu => zscripts::zforce(p, args),
         "realpath" => realpath(p, args),
+        "mount" if p.gnu && !args.is_empty() => host_mount::mount(p, args),
         "mount" => mount(p, args),
+        "umount" if p.gnu && !split_opts(args).1.is_empty() => host_mount::umount(p, &split_opts(args).1),
         "umount" => mounts::umount(p, args),
         "mountpoint" if p.gnu => mounts::mountpoint(p, args),
         "findmnt" if p.gnu => mounts::findmnt(p, args),

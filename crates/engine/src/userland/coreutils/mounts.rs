@@ -1,4 +1,4 @@
-//! Mounts: `mount` lists them, `umount` would take one away, `mountpoint` and `findmnt`
+//! Mounts: `mount` lists them (host_mount.rs mounts on the host), `umount` takes one away, `mountpoint` and `findmnt`
 //! (util-linux, on the host) say where one is. The tables come from `procfs`: the host's own
 //! file systems and an overlay for each running container; a container's `/proc/mounts`.
 //! oracle-69.
@@ -24,16 +24,6 @@ pub(super) fn mount(p: &mut Proc, args: &[String]) -> i32 {
         }
         return 0;
     }
-    if p.gnu {
-        // util-linux: mounting needs root, and the simulated host mounts nothing new.
-        let target = operands.last().map(|s| s.as_str()).unwrap_or("");
-        p.err(&if p.ctx.cred.uid != 0 {
-            format!("{target}: must be superuser to use mount.")
-        } else {
-            format!("{target}: permission denied.")
-        });
-        return 32;
-    }
     if p.ctx.cred.uid != 0 {
         p.err("permission denied (are you root?)");
         return 1;
@@ -49,20 +39,27 @@ pub(super) fn mount(p: &mut Proc, args: &[String]) -> i32 {
 pub(super) struct Mount {
     pub(super) source: String,
     pub(super) target: String,
-    fstype: String,
-    options: String,
+    pub(super) fstype: String,
+    pub(super) options: String,
+    /// The directory of its file system that is mounted (`/` for a whole one).
+    root: String,
 }
 
-/// The host's mounts, in the kernel's order.
+/// The host's mounts, in the kernel's order: `/proc/mounts`, with each mount's root from
+/// `/proc/self/mountinfo` (the same rows).
 pub(super) fn host_table(p: &Proc) -> Vec<Mount> {
+    let info = crate::procfs::host_mountinfo(p.world);
+    let roots = info.lines().map(|l| l.split(' ').nth(3).unwrap_or("/").to_string());
     crate::procfs::host_mounts(p.world)
         .lines()
-        .filter_map(|line| match line.split(' ').collect::<Vec<_>>()[..] {
+        .zip(roots)
+        .filter_map(|(line, root)| match line.split(' ').collect::<Vec<_>>()[..] {
             [source, target, fstype, options, ..] => Some(Mount {
                 source: source.to_string(),
                 target: target.to_string(),
                 fstype: fstype.to_string(),
                 options: options.to_string(),
+                root,
             }),
             _ => None,
         })
@@ -90,7 +87,8 @@ fn device_of(m: &Mount, index: usize) -> String {
     }
 }
 
-/// util-linux `umount` on the host; busybox's in a container, which lacks CAP_SYS_ADMIN.
+/// busybox's `umount` in a container, which lacks CAP_SYS_ADMIN; util-linux's without
+/// operands (host_mount.rs takes the rest).
 pub(super) fn umount(p: &mut Proc, args: &[String]) -> i32 {
     let (_, targets) = split_opts(args);
     if targets.is_empty() {
@@ -101,37 +99,10 @@ pub(super) fn umount(p: &mut Proc, args: &[String]) -> i32 {
         p.io.err_line("Try 'umount --help' for more information.");
         return 1;
     }
-    if !p.gnu {
-        for t in &targets {
-            p.err(&format!("can't unmount {t}: {}", Errno::Perm));
-        }
-        return 1;
+    for t in &targets {
+        p.err(&format!("can't unmount {t}: {}", Errno::Perm));
     }
-    let root = p.ctx.cred.uid == 0;
-    let failed = if root { 32 } else { 1 };
-    let mut status = 0;
-    for target in targets {
-        let resolved = match p.world.resolve(&p.ctx, &target, true) {
-            Ok(loc) => loc.path,
-            Err(e) => {
-                p.err(&if root { format!("{target}: no mount point specified.") } else { format!("{target}: {e}") });
-                status = failed;
-                continue;
-            }
-        };
-        if !host_table(p).iter().any(|m| m.target == resolved) {
-            p.err(&format!("{target}: not mounted."));
-            status = failed;
-        } else if root {
-            // The host's own file systems and Docker's are in use while the machine runs.
-            p.err(&format!("{target}: target is busy."));
-            status = 32;
-        } else {
-            p.err(&format!("{target}: must be superuser to unmount."));
-            status = 32;
-        }
-    }
-    status
+    1
 }
 
 /// `mountpoint [-q] [-d] DIR`: whether DIR is where a file system is mounted (0) or not (32).
@@ -226,7 +197,7 @@ pub(super) fn findmnt(p: &mut Proc, args: &[String]) -> i32 {
                 .iter()
                 .map(|c| match c.as_str() {
                     "TARGET" => format!("{prefix}{}", m.target),
-                    "SOURCE" if m.source.starts_with("/dev/") && m.target != "/" => format!("{}[{}]", m.source, m.target),
+                    "SOURCE" if m.root != "/" => format!("{}[{}]", m.source, m.root),
                     "SOURCE" => m.source.clone(),
                     "FSTYPE" => m.fstype.clone(),
                     _ => m.options.clone(),

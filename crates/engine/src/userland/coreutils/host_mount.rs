@@ -1,0 +1,183 @@
+//! util-linux `mount` and `umount` on the host: root mounts a tmpfs or binds a directory
+//! elsewhere, and takes them away again; anyone else is refused. The mounts live in the
+//! world's host table (vfs/host_mounts.rs). oracle-174.
+
+use super::mounts::host_table;
+use super::{Cursor, Proc};
+use crate::fs::FileType;
+use crate::vfs::HostFs;
+
+/// What util-linux adds under a failed mount(2): the kernel may have said more.
+const DMESG: &str = "       dmesg(1) may have more information after failed mount system call.";
+
+/// A mount request as the command line gives it.
+struct Request {
+    fstype: Option<String>,
+    options: Vec<String>,
+    bind: bool,
+    read_only: bool,
+    operands: Vec<String>,
+}
+
+fn parse(args: &[String]) -> Result<Request, String> {
+    let mut r = Request { fstype: None, options: Vec::new(), bind: false, read_only: false, operands: Vec::new() };
+    let mut cursor = Cursor::new(args);
+    while let Some(a) = cursor.next() {
+        match a.as_str() {
+            "-t" | "--types" => r.fstype = Some(cursor.value()),
+            "-o" | "--options" => r.options.extend(cursor.value().split(',').filter(|o| !o.is_empty()).map(str::to_string)),
+            "-B" | "--bind" | "-R" | "--rbind" => r.bind = true,
+            "-r" | "--read-only" => r.read_only = true,
+            "-w" | "--rw" | "--read-write" | "-v" | "--verbose" | "-n" | "--no-mtab" => {}
+            s if s.starts_with("-t") && s.len() > 2 => r.fstype = s.strip_prefix("-t").map(str::to_string),
+            s if s.starts_with("-o") && s.len() > 2 => {
+                r.options.extend(s.strip_prefix("-o").unwrap_or("").split(',').filter(|o| !o.is_empty()).map(str::to_string))
+            }
+            s if s.starts_with('-') && s.len() > 1 => return Err(s.trim_start_matches('-').chars().next().unwrap_or('-').to_string()),
+            _ => r.operands.push(a.clone()),
+        }
+    }
+    // `-o bind` and `-o ro` are the same requests as the flags; the rest go to the file system.
+    r.bind |= r.options.iter().any(|o| o == "bind" || o == "rbind");
+    r.read_only |= r.options.iter().any(|o| o == "ro");
+    r.options.retain(|o| !matches!(o.as_str(), "bind" | "rbind" | "ro" | "rw" | "defaults"));
+    Ok(r)
+}
+
+/// util-linux `mount` on the host with operands or a type (without any, it lists: mounts.rs).
+pub(super) fn mount(p: &mut Proc, args: &[String]) -> i32 {
+    let r = match parse(args) {
+        Ok(r) => r,
+        Err(bad) => {
+            p.err(&format!("invalid option -- '{bad}'"));
+            p.io.err_line("Try 'mount --help' for more information.");
+            return 1;
+        }
+    };
+    let (source, target) = match &r.operands[..] {
+        [] => return list_type(p, r.fstype.as_deref().unwrap_or("")),
+        [one] => {
+            p.err(&format!("{one}: can't find in /etc/fstab."));
+            return 1;
+        }
+        [source, target, ..] => (source.clone(), target.clone()),
+    };
+    let shown = canonical(p, &target);
+    if p.ctx.cred.uid != 0 {
+        return refuse(p, &format!("{shown}: must be superuser to use mount."));
+    }
+    let dir = match p.world.stat(&p.ctx, &target, true) {
+        Ok(st) if st.ftype == FileType::Dir => shown,
+        Ok(_) if !r.bind => return refuse(p, &format!("{shown}: mount point is not a directory.")),
+        Ok(_) => shown,
+        Err(_) => return refuse(p, &format!("{target}: mount point does not exist.")),
+    };
+    if r.bind {
+        let Ok(loc) = p.world.resolve(&p.ctx, &source, true) else {
+            return refuse(p, &format!("{dir}: special device {source} does not exist."));
+        };
+        p.world.mount_host(&dir, HostFs::Bind { path: loc.path.clone(), root: loc.top() }, r.read_only);
+        return 0;
+    }
+    match r.fstype.as_deref() {
+        Some("tmpfs") => match crate::daemon::spec::tmpfs_options(&r.options.join(",")) {
+            Ok(t) => {
+                let (uid, gid) = (t.uid.unwrap_or(0), t.gid.unwrap_or(0));
+                let fs = HostFs::Tmpfs { name: source, size: t.size, mode: t.mode.unwrap_or(0o1777), uid, gid, shown: t.proc_opts };
+                p.world.mount_host(&dir, fs, r.read_only || t.read_only);
+                0
+            }
+            Err(_) => refuse(
+                p,
+                &format!(
+                    "{dir}: wrong fs type, bad option, bad superblock on {source}, missing codepage or helper program, or other error."
+                ),
+            ),
+        },
+        fstype => {
+            if !p.world.exists(&p.ctx, &source) {
+                return refuse(p, &format!("{dir}: special device {source} does not exist."));
+            }
+            match fstype {
+                Some(t) if t != "auto" => refuse(p, &format!("{dir}: unknown filesystem type '{t}'.")),
+                _ => refuse(
+                    p,
+                    &format!(
+                        "{dir}: wrong fs type, bad option, bad superblock on {source}, missing codepage or helper program, or other error."
+                    ),
+                ),
+            }
+        }
+    }
+}
+
+/// A failed mount: util-linux's message, the hint about the kernel's log, status 32.
+fn refuse(p: &mut Proc, msg: &str) -> i32 {
+    p.err(msg);
+    p.io.err_line(DMESG);
+    32
+}
+
+/// `mount -t TYPE`: the mounts of that type, as `mount` lists them.
+fn list_type(p: &mut Proc, fstype: &str) -> i32 {
+    for m in host_table(p).iter().filter(|m| fstype.is_empty() || m.fstype == fstype) {
+        p.io.out_str(&format!("{} on {} type {} ({})\n", m.source, m.target, m.fstype, m.options));
+    }
+    0
+}
+
+/// The absolute, resolved path util-linux names a target by (as given when it does not resolve).
+fn canonical(p: &Proc, path: &str) -> String {
+    p.world.resolve(&p.ctx, path, true).map(|l| l.path).unwrap_or_else(|_| path.to_string())
+}
+
+/// util-linux `umount TARGET|SOURCE…` on the host.
+pub(super) fn umount(p: &mut Proc, targets: &[String]) -> i32 {
+    let root = p.ctx.cred.uid == 0;
+    let failed = if root { 32 } else { 1 };
+    let mut status = 0;
+    for target in targets {
+        let resolved = match p.world.resolve(&p.ctx, target, true) {
+            Ok(loc) => Some(loc.path),
+            Err(e) => {
+                // A mounted file system may be named by its source too (`umount scratch`).
+                if !p.world.host_mounts().iter().any(|m| m.source == *target) {
+                    p.err(&if root { format!("{target}: no mount point specified.") } else { format!("{target}: {e}") });
+                    status = failed;
+                    continue;
+                }
+                None
+            }
+        };
+        let mine = p.world.host_mounts().iter().rposition(|m| Some(&m.mount.target) == resolved.as_ref() || m.source == *target);
+        let shown = resolved.clone().unwrap_or_else(|| target.clone());
+        match mine {
+            Some(i) if root => {
+                if p.world.host_mounts_below(&p.world.host_mounts()[i].mount.target).is_empty() {
+                    p.world.umount_host(i);
+                } else {
+                    p.err(&format!("{shown}: target is busy."));
+                    status = 32;
+                }
+            }
+            Some(_) => {
+                p.err(&format!("{shown}: must be superuser to unmount."));
+                status = 32;
+            }
+            None if !host_table(p).iter().any(|m| Some(&m.target) == resolved.as_ref()) => {
+                p.err(&format!("{target}: not mounted."));
+                status = failed;
+            }
+            // The host's own file systems and Docker's are in use while the machine runs.
+            None if root => {
+                p.err(&format!("{shown}: target is busy."));
+                status = 32;
+            }
+            None => {
+                p.err(&format!("{shown}: must be superuser to unmount."));
+                status = 32;
+            }
+        }
+    }
+    status
+}
