@@ -106,6 +106,9 @@ pub fn focus_of(event: &Event) -> Focus {
         // A host mount shows on the bind chip of its directory, when a container binds it.
         Event::HostMounted { target, .. } => f("host-mount", vec![key_bind(target)], Some(target)),
         Event::HostUnmounted { target, .. } => f("host-unmount", vec![key_bind(target)], Some(target)),
+        // Loop devices and file systems in files live below the map: the narration tells them.
+        Event::LoopAttached { .. } | Event::LoopDetached { .. } => f("loop", vec![], None),
+        Event::FileSystemMade { path, .. } => f("mkfs", vec![], Some(path)),
         Event::WriteDenied { place, path, cause } => {
             let mut keys = place_keys(place);
             // A read-only mount point inside a known container: its chip shows the lock.

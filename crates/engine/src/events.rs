@@ -138,6 +138,19 @@ pub enum Event {
         source: String,
         fstype: String,
     },
+    /// A file was attached to a loop device (`losetup`, `mount -o loop`): it can be mounted as a disk.
+    LoopAttached {
+        device: String,
+        file: String,
+    },
+    LoopDetached {
+        device: String,
+    },
+    /// `mkfs.ext4` wrote a new, empty ext4 file system into a file or a loop device's file.
+    FileSystemMade {
+        path: String,
+        fstype: String,
+    },
     /// A host mount was taken away (`umount`): the directory under it shows again.
     HostUnmounted {
         target: String,
@@ -329,6 +342,9 @@ impl Event {
                 _ if source.starts_with('/') && !source.starts_with("/dev/") => format!("{source} is bound at {target} on the host: the same files, seen at a second place."),
                 _ => format!("{source} ({fstype}) is mounted on the host at {target}."),
             },
+            Event::LoopAttached { device, file } => format!("{file} is attached to {device}: the file can now be used as a disk."),
+            Event::LoopDetached { device } => format!("{device} is detached: the file is just a file again."),
+            Event::FileSystemMade { path, fstype } => format!("An empty {fstype} file system is written into {path}: a root directory and lost+found; whatever it held before is gone."),
             Event::HostUnmounted { target, fstype } => match fstype.as_str() {
                 "tmpfs" => format!("The tmpfs at {target} is unmounted: its files are gone, and the directory shows what it held before."),
                 _ => format!("{target} is unmounted: the directory shows its own files again."),

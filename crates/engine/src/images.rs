@@ -73,6 +73,11 @@ impl World {
         for (n, minor) in [("null", 3), ("zero", 5), ("full", 7), ("random", 8), ("urandom", 9)] {
             h.node(&format!("dev/{n}"), Kind::CharDev { major: 1, minor }, 0, 0, 0o666, boot);
         }
+        // The loop devices (`losetup`), the disk group's (gid 6).
+        for minor in 0..crate::blockdev::LOOP_DEVICES as u32 {
+            h.node(&format!("dev/loop{minor}"), Kind::BlockDev { major: 7, minor }, 0, 6, 0o660, boot);
+        }
+        h.node("dev/loop-control", Kind::CharDev { major: 10, minor: 237 }, 0, 6, 0o660, boot);
         h.dir("home/student", 1000, 1000, 0o755, boot);
         h.file("etc/passwd", "root:x:0:0:root:/root:/bin/bash\ndaemon:x:1:1:daemon:/usr/sbin:/usr/sbin/nologin\nnobody:x:65534:65534:nobody:/nonexistent:/usr/sbin/nologin\nstudent:x:1000:1000::/home/student:/bin/bash\n", 0, 0, 0o644, boot);
         h.file("etc/group", "root:x:0:\ndaemon:x:1:\nnogroup:x:65534:\ndocker:x:111:student\nstudent:x:1000:\n", 0, 0, 0o644, boot);

@@ -9,6 +9,7 @@
 //! the shell print, the exit status, and the typed [`Event`]s of every state change.
 
 pub(crate) mod binaries;
+pub(crate) mod blockdev;
 pub(crate) mod build_cache;
 pub(crate) mod caps;
 pub(crate) mod catalog;

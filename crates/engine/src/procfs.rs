@@ -190,10 +190,18 @@ fn container_rows(world: &World, c: &Container) -> Vec<MountRow> {
                     ..MountRow::of("tmpfs", "tmpfs", (0, next_dev - 1), t, &format!("{mode},relatime"), &format!("rw{extra}"))
                 }
             }
+            MountKind::Volume { .. } if m.proc_opts.starts_with("blockdev:") => {
+                let device = m.proc_opts.trim_start_matches("blockdev:");
+                MountRow {
+                    peer: Some("master:1".into()),
+                    ..MountRow::of("ext4", device, loop_dev(device), t, &format!("{mode},relatime"), "rw")
+                }
+            }
             MountKind::Volume { name } => {
                 let root = format!("/var/lib/docker/volumes/{name}/_data");
                 MountRow { peer: Some("master:1".into()), ..MountRow::of_host_disk(root, t, &format!("{mode},relatime")) }
             }
+            MountKind::Disk { device } => MountRow::of("ext4", device, loop_dev(device), t, &format!("{mode},relatime"), "rw"),
             MountKind::Bind { source } => {
                 // A bind is private unless its propagation says otherwise.
                 let propagation = c.mount_points.iter().find(|p| p.destination == m.target).map(|p| p.propagation.as_str());
@@ -282,6 +290,7 @@ fn host_rows(world: &World) -> Vec<MountRow> {
         let extra = if h.mount.proc_opts.is_empty() { String::new() } else { format!(",{}", h.mount.proc_opts) };
         let mut r = match h.fstype {
             "tmpfs" => MountRow::of("tmpfs", &h.source, (0, 70 + i), &h.mount.target, mode, &format!("rw{extra}")),
+            _ if h.source.starts_with("/dev/loop") => MountRow::of("ext4", &h.source, loop_dev(&h.source), &h.mount.target, mode, "rw"),
             _ => MountRow::of_host_disk(String::new(), &h.mount.target, mode),
         };
         r.root = h.bound.clone().unwrap_or_else(|| "/".into());
@@ -290,6 +299,11 @@ fn host_rows(world: &World) -> Vec<MountRow> {
         rows.push(r);
     }
     rows
+}
+
+/// The device number of a loop device (`/dev/loopN` is 7:N).
+fn loop_dev(device: &str) -> (u32, u32) {
+    (7, crate::blockdev::loop_number(device).unwrap_or(0) as u32)
 }
 
 /// Whether `path` lies inside the mount point `dir` (not `dir` itself).

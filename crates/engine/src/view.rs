@@ -320,7 +320,7 @@ pub(crate) fn origin(world: &World, ns: &Ns, loc: &crate::vfs::Loc) -> Origin {
             Some(crate::world::MountKind::Volume { name }) => Origin::Volume(name.clone()),
             Some(crate::world::MountKind::Bind { source }) => Origin::Bind(source.clone()),
             Some(crate::world::MountKind::Tmpfs) => Origin::Tmpfs,
-            Some(crate::world::MountKind::System(_)) | None => Origin::Docker,
+            Some(crate::world::MountKind::System(_) | crate::world::MountKind::Disk { .. }) | None => Origin::Docker,
         },
         (Some(c), None, Node::Merged(stack)) => {
             let layer_count = world.image_of(c).map_or(0, |im| im.layers.len());

@@ -98,6 +98,10 @@ pub enum MountKind {
         source: String,
     },
     Tmpfs,
+    /// A file system on a block device (a loop device's ext4): `device` names it.
+    Disk {
+        device: String,
+    },
     /// Docker's own mounts: /dev, /dev/shm, /proc, /sys, /etc/hosts…
     System(SystemMount),
 }
@@ -397,6 +401,8 @@ pub struct World {
     build_cache: BuildCache,
     /// File systems mounted on the host after boot (`sudo mount`), oldest first.
     host_mounts: Vec<HostMount>,
+    /// Loop devices and the file systems written into files.
+    block_devices: crate::blockdev::BlockDevices,
 }
 
 /// A file system a learner mounted on the host (`sudo mount`): a tmpfs, a directory bound
@@ -466,7 +472,16 @@ impl World {
             task: None,
             build_cache: BuildCache::default(),
             host_mounts: Vec::new(),
+            block_devices: Default::default(),
         }
+    }
+
+    /// Loop devices and formatted files (blockdev/): read by anyone, changed by their programs.
+    pub fn block_devices(&self) -> &crate::blockdev::BlockDevices {
+        &self.block_devices
+    }
+    pub(crate) fn block_devices_mut(&mut self) -> &mut crate::blockdev::BlockDevices {
+        &mut self.block_devices
     }
 
     /// The host's own mounts beyond its disk, oldest first (changed by the vfs: vfs/host_mounts.rs).
@@ -844,6 +859,7 @@ impl World {
         roots.extend(self.layers.iter().map(|l| l.root));
         roots.extend(self.volumes.values().map(|v| v.root));
         roots.extend(self.host_mounts.iter().map(|m| m.mount.root));
+        roots.extend(self.block_devices.roots());
         // The build cache's mounts live on between builds.
         roots.extend(self.build_cache.records().iter().filter_map(|r| match r.origin {
             crate::build_cache::Origin::CacheMount { dir, .. } => Some(dir),

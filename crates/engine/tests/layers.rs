@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 /// The layers, bottom first, and the source files or folders (under `src/`) each holds.
 const LAYERS: &[(&str, &[&str])] = &[
     ("data", &["fs.rs", "caps.rs", "cred.rs", "clock.rs", "events.rs", "ids.rs", "sorting.rs", "binaries.rs", "http.rs"]),
-    ("state", &["world.rs", "host_config.rs", "build_cache.rs", "image_store.rs"]),
+    ("state", &["world.rs", "blockdev.rs", "host_config.rs", "build_cache.rs", "image_store.rs"]),
     ("vfs", &["vfs.rs", "procfs.rs", "users.rs"]),
     ("daemon", &["daemon", "catalog.rs", "images.rs"]),
     ("userland", &["userland"]),

@@ -348,6 +348,10 @@ pub(crate) fn create(world: &mut World, spec: &ContainerSpec) -> Result<Containe
             Source::Volume(Some(n)) => (MountPointKind::Volume, n.clone(), format!("/var/lib/docker/volumes/{n}/_data"), false),
             Source::Volume(None) => {
                 let n = world.ids().hex64();
+                // An anonymous volume takes its `volume-opt`s too (a device it mounts).
+                if !r.volume_labels.is_empty() || !r.volume_opts.is_empty() {
+                    volume_settings.insert(n.clone(), (r.volume_labels.clone(), r.volume_opts.clone()));
+                }
                 (MountPointKind::Volume, n.clone(), format!("/var/lib/docker/volumes/{n}/_data"), true)
             }
             Source::Bind(s) => (MountPointKind::Bind, String::new(), s.clone(), false),
@@ -559,6 +563,9 @@ fn start_task(world: &mut World, id: &ContainerId, runnable: Runnable) -> Result
                     let (size, uid, gid, mode, shown) = super::volume::tmpfs_volume_options(&v);
                     let root = world.fs_mut().new_dir(uid, gid, mode, secs);
                     (root, MountKind::Volume { name: mp.name.clone() }, size, format!("tmpfsvol:{shown}"))
+                } else if let Some(disk) = super::volume::disk_volume(world, &v) {
+                    let (root, device) = disk.map_err(|message| DaemonError::Start { message, code: 125 })?;
+                    (root, MountKind::Volume { name: mp.name.clone() }, None, format!("blockdev:{device}"))
                 } else if !mp.subpath.is_empty() {
                     let vctx = Ctx::root(Ns::Host);
                     let p = format!("/var/lib/docker/volumes/{}/_data/{}", mp.name, mp.subpath);

@@ -80,6 +80,28 @@ pub fn volume_root(world: &World, vol: &Volume) -> Result<InodeId, String> {
     })
 }
 
+/// A local volume on a block device (`--opt type=ext4 --opt device=/dev/loop0`): the root of
+/// the file system the device's file holds, and the device; `None` for any other volume.
+pub fn disk_volume(world: &World, vol: &Volume) -> Option<Result<(InodeId, String), String>> {
+    let o = vol.options.as_ref()?;
+    let device = o.get("device")?.clone();
+    if vol.tmpfs || bind_device(vol).is_some() {
+        return None;
+    }
+    let data = format!("/var/lib/docker/volumes/{}/_data", vol.name);
+    let fail = |why: &str| format!("error while mounting volume '{data}': failed to mount local volume: mount {device}:{data}: {why}");
+    let attached = crate::blockdev::loop_number(&device).map(|n| world.block_devices().loop_device(n));
+    Some(match attached {
+        Some(Some(l)) => match world.block_devices().image(l.inode) {
+            Some(image) => Ok((image.root, device)),
+            None => Err(fail("invalid argument")),
+        },
+        // A loop device with no file behind it cannot be read.
+        Some(None) => Err(fail("input/output error")),
+        None => Err(fail("no such file or directory")),
+    })
+}
+
 /// A tmpfs volume's mount options (`--opt o=size=10m,uid=1000,mode=770`): its size limit, the
 /// root's owner and mode, and the options as the kernel lists them (size, mode, uid, gid; the
 /// defaults left out).

@@ -42,7 +42,7 @@ pub const HOST_SHELLS: [&str; 3] = ["bash", "sh", "dash"];
 
 /// Programs installed on the host (GNU coreutils, tar, grep, getent, sudo, docker, curl, and
 /// Debian's `which`).
-pub const HOST_PROGRAMS: [&str; 185] = [
+pub const HOST_PROGRAMS: [&str; 188] = [
     "arch",
     "awk",
     "bc",
@@ -51,6 +51,7 @@ pub const HOST_PROGRAMS: [&str; 185] = [
     "base64",
     "basename",
     "basenc",
+    "blkid",
     "bunzip2",
     "bzcat",
     "bzcmp",
@@ -119,6 +120,7 @@ pub const HOST_PROGRAMS: [&str; 185] = [
     "link",
     "ln",
     "logname",
+    "losetup",
     "ls",
     "lsattr",
     "lsblk",
@@ -136,6 +138,7 @@ pub const HOST_PROGRAMS: [&str; 185] = [
     "md5sum",
     "mkdir",
     "mkfifo",
+    "mkfs.ext4",
     "mknod",
     "mktemp",
     "more",

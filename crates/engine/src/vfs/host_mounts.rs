@@ -14,6 +14,8 @@ pub enum HostFs {
     Tmpfs { name: String, size: Option<u64>, mode: u32, uid: u32, gid: u32, shown: String },
     /// The directory at the host path `path` (its inode `root`), seen at a second place.
     Bind { path: String, root: InodeId },
+    /// The ext4 file system in the file behind loop device `device`, whose root is `root`.
+    Ext4 { device: String, root: InodeId },
 }
 
 impl World {
@@ -25,6 +27,11 @@ impl World {
                 let root = self.fs_mut().new_dir(uid, gid, mode, secs);
                 let mount = Mount { target: target.to_string(), root, kind: MountKind::Tmpfs, read_only, limit: size, proc_opts: shown };
                 (mount, name, "tmpfs", None)
+            }
+            HostFs::Ext4 { device, root } => {
+                let kind = MountKind::Disk { device: device.clone() };
+                let mount = Mount { target: target.to_string(), root, kind, read_only, limit: None, proc_opts: String::new() };
+                (mount, device, "ext4", None)
             }
             HostFs::Bind { path, root } => {
                 // A bind of a path on another mount is that file system's, from that mount's root.

@@ -33,7 +33,7 @@ impl World {
                     | crate::world::SystemMount::DevPts => FsType::Tmpfs,
                     _ => FsType::Ext4,
                 },
-                Some(MountKind::Bind { .. }) => FsType::Ext4,
+                Some(MountKind::Bind { .. } | MountKind::Disk { .. }) => FsType::Ext4,
             },
         }
     }
@@ -72,7 +72,10 @@ impl World {
         let (size, blocks) = match (&inode.kind, fs) {
             (Kind::Dir { entries, .. }, FsType::Tmpfs) => (40 + 20 * entries.len() as u64, 0),
             (Kind::Dir { .. }, FsType::Proc | FsType::Sysfs) => (0, 0),
-            (Kind::Dir { .. }, _) => (4096, if inode.xattr_block { 8 } else { 4 }),
+            (Kind::Dir { .. }, _) => match self.image_dir_size(ns, loc) {
+                Some(size) => (size, size / 1024),
+                None => (4096, if inode.xattr_block { 8 } else { 4 }),
+            },
             (Kind::File(d), _) => match (*ns == Ns::Host).then(|| self.generated_host_file(loc)).flatten() {
                 Some(text) => (text.len() as u64, crate::fs::allocated_kib(text.len() as u64, &[])),
                 None => (d.len(), crate::fs::allocated_kib(d.len(), &inode.holes)),
@@ -111,6 +114,14 @@ impl World {
             symlink,
             attrs: inode.attrs,
         }
+    }
+
+    /// A directory in an ext4 file system `mkfs.ext4` made: a block of that file system (the
+    /// root's `lost+found` is made with room for entries: 12 KiB, 16 KiB with 4 KiB blocks).
+    fn image_dir_size(&self, ns: &Ns, loc: &Loc) -> Option<u64> {
+        let root = self.ns_mount(ns, loc.mount?)?.root;
+        let g = &self.block_devices().image_by_root(root)?.geometry;
+        Some(if loc.rel == "/lost+found" { g.lost_found_size } else { u64::from(g.block_size) })
     }
 
     pub fn stat(&self, ctx: &Ctx, path: &str, follow: bool) -> Result<Stat, Errno> {

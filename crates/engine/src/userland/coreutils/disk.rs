@@ -215,6 +215,20 @@ pub(super) fn gnu_human(bytes: u64) -> String {
     }
 }
 
+/// An ext4 file system in a file: its size and what is used, in KiB (the files in its blocks
+/// beside what mkfs.ext4 used).
+pub(super) fn ext4_usage(world: &crate::world::World, image: &crate::blockdev::Ext4Image) -> (u64, u64) {
+    let g = &image.geometry;
+    let block = u64::from(g.block_size);
+    let mut used = g.df_used_kib;
+    world.fs().walk(image.root, "", &mut |_, _, inode| match &inode.kind {
+        crate::fs::Kind::File(d) => used += d.len().div_ceil(block) * block / 1024,
+        crate::fs::Kind::Dir { .. } => {}
+        _ => {}
+    });
+    (g.df_total_kib, used)
+}
+
 /// KiB held by the files under `root`, as a tmpfs counts them (holes take nothing).
 fn tmpfs_used_kib(world: &crate::world::World, root: crate::fs::InodeId) -> u64 {
     let mut used = 0;
@@ -234,6 +248,8 @@ struct DfRow {
     fstype: &'static str,
     total: u64,
     used: u64,
+    /// Blocks kept from users (ext4's reserve): neither used nor available.
+    reserved: u64,
     target: String,
 }
 
@@ -254,10 +270,19 @@ pub(super) fn df(p: &mut Proc, args: &[String]) -> i32 {
             }
         };
         let mount = loc.mount.and_then(|m| p.world.ns_container(&p.ctx.ns)?.mounts.get(m));
+        let mut reserved = 0;
         let (source, total, used, target) = match (&p.ctx.ns, mount) {
             (crate::vfs::Ns::Container(_), Some(mnt)) => {
                 let used = tmpfs_used_kib(p.world, mnt.root);
+                let disk = mnt.proc_opts.strip_prefix("blockdev:").zip(p.world.block_devices().image_by_root(mnt.root));
                 match (mnt.limit, &mnt.kind) {
+                    _ if disk.is_some() => {
+                        let Some((device, image)) = disk else { continue };
+                        let (total, used) = ext4_usage(p.world, image);
+                        let g = &image.geometry;
+                        reserved = g.df_total_kib - g.df_used_kib - g.df_avail_kib;
+                        (device.to_string(), total, used, mnt.target.clone())
+                    }
                     // Docker names /dev/shm's file system `shm` (oracle-32).
                     (Some(l), crate::world::MountKind::System(crate::world::SystemMount::Shm)) => {
                         ("shm".to_string(), l / 1024, used, mnt.target.clone())
@@ -283,7 +308,16 @@ pub(super) fn df(p: &mut Proc, args: &[String]) -> i32 {
                         let used = tmpfs_used_kib(p.world, h.mount.root);
                         (h.source.clone(), h.mount.limit.map_or(12_341_828, |l| l / 1024), used, target)
                     }
-                    _ => ("/dev/vda".to_string(), 263_174_212, 11_534_336, target),
+                    _ => match p.world.block_devices().image_by_root(h.mount.root) {
+                        Some(image) => {
+                            let (total, used) = ext4_usage(p.world, image);
+                            let g = &image.geometry;
+                            // Root's 5% and ext4's reserved clusters are not available.
+                            reserved = g.df_total_kib - g.df_used_kib - g.df_avail_kib;
+                            (h.source.clone(), total, used, target)
+                        }
+                        None => ("/dev/vda".to_string(), 263_174_212, 11_534_336, target),
+                    },
                 }
             }
             (crate::vfs::Ns::Host, _) => {
@@ -307,7 +341,7 @@ pub(super) fn df(p: &mut Proc, args: &[String]) -> i32 {
             s if s.starts_with("/dev/") => "ext4",
             _ => "tmpfs",
         };
-        rows.push(DfRow { source, fstype, total, used, target });
+        rows.push(DfRow { source, fstype, total, used, reserved, target });
     }
     // GNU df prints nothing more when no operand could be read; busybox still prints its header.
     if p.gnu && rows.is_empty() {
@@ -330,8 +364,8 @@ fn busybox_df_table(rows: &[DfRow], human: bool, typed: bool) -> String {
     for r in rows {
         let source = if typed { format!("{:<20} {:<9}", r.source, r.fstype) } else { r.source.clone() };
         let r = &DfRow { source, ..r.clone() };
-        let avail = r.total.saturating_sub(r.used);
-        let pct = (r.used * 100 + r.total / 2).checked_div(r.total).unwrap_or(0);
+        let avail = r.total.saturating_sub(r.used + r.reserved);
+        let pct = (r.used * 100 + (r.used + avail) / 2).checked_div(r.used + avail).unwrap_or(0);
         if human {
             out.push_str(&format!(
                 "{:<20} {:>9} {:>9} {:>9} {pct:>3}% {}\n",
@@ -362,16 +396,9 @@ fn gnu_df_table(rows: &[DfRow], human: bool, typed: bool) -> String {
         "Mounted on".into(),
     ]];
     for r in rows {
-        let pct = if r.total == 0 { "-".to_string() } else { format!("{}%", (r.used * 100).div_ceil(r.total)) };
-        table.push([
-            r.source.clone(),
-            r.fstype.to_string(),
-            size(r.total),
-            size(r.used),
-            size(r.total.saturating_sub(r.used)),
-            pct,
-            r.target.clone(),
-        ]);
+        let avail = r.total.saturating_sub(r.used + r.reserved);
+        let pct = if r.total == 0 { "-".to_string() } else { format!("{}%", (r.used * 100).div_ceil(r.used + avail)) };
+        table.push([r.source.clone(), r.fstype.to_string(), size(r.total), size(r.used), size(avail), pct, r.target.clone()]);
     }
     let mut widths = [14, 4, 5, 5, 5, 4, 0];
     for row in &table {

@@ -1,9 +1,11 @@
-//! util-linux `mount` and `umount` on the host: root mounts a tmpfs or binds a directory
-//! elsewhere, and takes them away again; anyone else is refused. The mounts live in the
+//! util-linux `mount` and `umount` on the host: root mounts a tmpfs, binds a directory
+//! elsewhere or mounts the ext4 file system of a loop device or a file, and takes them away again; anyone else is refused. The mounts live in the
 //! world's host table (vfs/host_mounts.rs). oracle-174.
 
+use super::loopdev::{attach_loop, detach_loop};
 use super::mounts::host_table;
 use super::{Cursor, Proc};
+use crate::blockdev::loop_number;
 use crate::fs::FileType;
 use crate::vfs::HostFs;
 
@@ -40,7 +42,7 @@ fn parse(args: &[String]) -> Result<Request, String> {
     // `-o bind` and `-o ro` are the same requests as the flags; the rest go to the file system.
     r.bind |= r.options.iter().any(|o| o == "bind" || o == "rbind");
     r.read_only |= r.options.iter().any(|o| o == "ro");
-    r.options.retain(|o| !matches!(o.as_str(), "bind" | "rbind" | "ro" | "rw" | "defaults"));
+    r.options.retain(|o| !matches!(o.as_str(), "bind" | "rbind" | "ro" | "rw" | "defaults" | "loop"));
     Ok(r)
 }
 
@@ -79,6 +81,11 @@ pub(super) fn mount(p: &mut Proc, args: &[String]) -> i32 {
         p.world.mount_host(&dir, HostFs::Bind { path: loc.path.clone(), root: loc.top() }, r.read_only);
         return 0;
     }
+    if matches!(r.fstype.as_deref(), None | Some("auto" | "ext4")) {
+        if let Some(status) = mount_disk(p, &source, &dir, r.read_only) {
+            return status;
+        }
+    }
     match r.fstype.as_deref() {
         Some("tmpfs") => match crate::daemon::spec::tmpfs_options(&r.options.join(",")) {
             Ok(t) => {
@@ -109,6 +116,40 @@ pub(super) fn mount(p: &mut Proc, args: &[String]) -> i32 {
             }
         }
     }
+}
+
+/// Mounts the ext4 file system of a loop device, or of a file (through the first free loop
+/// device, detached again when it is unmounted); `None` when `source` is neither.
+fn mount_disk(p: &mut Proc, source: &str, dir: &str, read_only: bool) -> Option<i32> {
+    let (n, inode) = match loop_number(source) {
+        Some(n) => match p.world.block_devices().loop_device(n) {
+            Some(l) => (n, l.inode),
+            None => return Some(refuse(p, &format!("{dir}: can't read superblock on {source}."))),
+        },
+        None => {
+            let loc = p.world.resolve(&p.ctx, source, true).ok()?;
+            if p.world.fs().get(loc.top()).file_type() != FileType::File {
+                return None;
+            }
+            let Some(n) = p.world.block_devices().first_free() else {
+                return Some(refuse(p, &format!("{dir}: failed to setup loop device for {source}.")));
+            };
+            if p.world.block_devices().image(loc.top()).is_none() {
+                return Some(refuse(p, &format!("{dir}: wrong fs type, bad option, bad superblock on /dev/loop{n}, missing codepage or helper program, or other error.")));
+            }
+            attach_loop(p, n, &loc.path, loc.top(), true);
+            (n, loc.top())
+        }
+    };
+    let device = format!("/dev/loop{n}");
+    let Some(root) = p.world.block_devices().image(inode).map(|i| i.root) else {
+        return Some(refuse(
+            p,
+            &format!("{dir}: wrong fs type, bad option, bad superblock on {device}, missing codepage or helper program, or other error."),
+        ));
+    };
+    p.world.mount_host(dir, HostFs::Ext4 { device, root }, read_only);
+    Some(0)
 }
 
 /// A failed mount: util-linux's message, the hint about the kernel's log, status 32.
@@ -154,7 +195,13 @@ pub(super) fn umount(p: &mut Proc, targets: &[String]) -> i32 {
         match mine {
             Some(i) if root => {
                 if p.world.host_mounts_below(&p.world.host_mounts()[i].mount.target).is_empty() {
+                    let device = p.world.host_mounts()[i].source.clone();
                     p.world.umount_host(i);
+                    // A loop device `mount -o loop` set up goes with its last mount.
+                    let autoclear = loop_number(&device).filter(|&n| p.world.block_devices().loop_device(n).is_some_and(|l| l.autoclear));
+                    if let Some(n) = autoclear.filter(|_| !p.world.host_mounts().iter().any(|m| m.source == device)) {
+                        detach_loop(p, n);
+                    }
                 } else {
                     p.err(&format!("{shown}: target is busy."));
                     status = 32;

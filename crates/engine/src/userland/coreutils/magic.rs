@@ -33,6 +33,12 @@ fn classify(p: &Proc, name: &str, follow: bool, uncompress: bool) -> (String, St
             return (what.clone(), what);
         }
     };
+    // A file mkfs.ext4 formatted holds its superblock at byte 1024.
+    if let Some(image) = p.world.block_devices().image(st.ino) {
+        let label = image.label.as_ref().map(|l| format!(", volume name \"{l}\"")).unwrap_or_default();
+        let what = format!("Linux rev 1.0 ext4 filesystem data, UUID={}{label} (extents) (64bit) (large files) (huge files)", image.uuid);
+        return (what, "application/octet-stream; charset=binary".into());
+    }
     let (description, mime) = by_bytes(&data);
     if !uncompress {
         return (description, mime);

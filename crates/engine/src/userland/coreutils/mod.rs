@@ -36,10 +36,12 @@ mod info_zip;
 mod layout;
 mod lines;
 mod links;
+mod loopdev;
 mod ls;
 mod magic;
 mod make;
 mod merge3;
+mod mke2fs;
 mod mounts;
 mod namei;
 mod numbers;
@@ -567,6 +569,9 @@ pub fn run(p: &mut Proc, argv: &[String]) -> i32 {
         "findmnt" if p.gnu => mounts::findmnt(p, args),
         "namei" if p.gnu => namei::namei(p, args),
         "lsblk" if p.gnu => mounts::lsblk(p, args),
+        "losetup" if p.gnu => loopdev::losetup(p, args),
+        "blkid" if p.gnu => loopdev::blkid(p, args),
+        "mkfs.ext4" if p.gnu => mke2fs::mkfs_ext4(p, args),
         _ => {
             if p.gnu {
                 let n = p.name.clone();

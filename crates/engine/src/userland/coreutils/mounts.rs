@@ -212,7 +212,7 @@ pub(super) fn findmnt(p: &mut Proc, args: &[String]) -> i32 {
 /// A table as util-linux's tools print it (libsmartcols): each column as wide as its widest
 /// cell, its heading or its least width; cells apart by one space, right-aligned in the
 /// columns `right` names; the last column left as it is unless aligned right.
-fn print_table(
+pub(super) fn print_table(
     p: &mut Proc,
     columns: &[String],
     headings: bool,
@@ -306,7 +306,17 @@ pub(super) fn lsblk(p: &mut Proc, args: &[String]) -> i32 {
     }
     let disk_mounts: Vec<String> = host_table(p).into_iter().rev().filter(|m| m.source == "/dev/vda").map(|m| m.target).collect();
     // (name, major:minor, size, mount points)
-    let devices = [("zram0", "253:0", "0B", Vec::new()), ("vda", "254:0", "256G", disk_mounts)];
+    let mut loops: Vec<(String, String, String, Vec<String>)> = Vec::new();
+    for (n, l) in p.world.block_devices().attached() {
+        let size = super::disk::gnu_human(p.world.fs().get(l.inode).size()).replace(".0", "");
+        let device = format!("/dev/loop{n}");
+        let mounted = host_table(p).into_iter().rev().filter(|m| m.source == device).map(|m| m.target).collect();
+        // lsblk lines the majors up on their colon (zram's and the disk's have three digits).
+        loops.push((format!("loop{n}"), format!("  7:{n}"), size, mounted));
+    }
+    let fixed = [("zram0", "253:0", "0B", Vec::new()), ("vda", "254:0", "256G", disk_mounts)];
+    let devices: Vec<(&str, &str, &str, Vec<String>)> =
+        loops.iter().map(|(a, b, c, d)| (a.as_str(), b.as_str(), c.as_str(), d.clone())).chain(fixed).collect();
     // Right-aligned columns, and the widths libsmartcols gives them at least.
     let right = |c: &str| matches!(c, "RM" | "SIZE" | "RO");
     let least = |c: &str| if c == "SIZE" { 5 } else { c.len() };
@@ -317,7 +327,7 @@ pub(super) fn lsblk(p: &mut Proc, args: &[String]) -> i32 {
                 "NAME" => d.0.to_string(),
                 "MAJ:MIN" => d.1.to_string(),
                 "SIZE" => d.2.to_string(),
-                "TYPE" => "disk".to_string(),
+                "TYPE" => if d.0.starts_with("loop") { "loop" } else { "disk" }.to_string(),
                 // One mount point only: the first the disk was mounted on.
                 "MOUNTPOINT" => d.3.last().cloned().unwrap_or_default(),
                 _ => "0".to_string(),

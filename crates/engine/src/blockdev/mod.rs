@@ -1,0 +1,92 @@
+//! Block devices of the host below Docker's storage: the loop devices that make a file a
+//! disk (`losetup`, `mount -o loop`), and the ext4 file systems `mkfs.ext4` writes into files.
+//! A formatted file keeps its file system as a tree of inodes of its own, found by the file's
+//! inode: mounting the file (through a loop device) enters that tree.
+//!
+//! Architecture invariant: state and arithmetic only; the vfs enters the trees, the programs
+//! word what happens.
+
+pub mod ext4;
+#[cfg(test)]
+mod ext4_tests;
+
+use crate::fs::InodeId;
+use std::collections::BTreeMap;
+
+/// The loop devices the machine has (`/dev/loop0` … `/dev/loop7`).
+pub const LOOP_DEVICES: usize = 8;
+
+/// A loop device attached to a file.
+#[derive(Clone, Debug, PartialEq)]
+pub struct LoopDevice {
+    /// The backing file's absolute path, as `losetup -a` shows it.
+    pub file: String,
+    pub inode: InodeId,
+    /// Detached by itself when its last mount goes (`mount -o loop`).
+    pub autoclear: bool,
+}
+
+/// An ext4 file system written into a file.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Ext4Image {
+    pub uuid: String,
+    /// `mkfs.ext4 -L`: the volume's name.
+    pub label: Option<String>,
+    pub geometry: ext4::Geometry,
+    /// Its root directory.
+    pub root: InodeId,
+}
+
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct BlockDevices {
+    loops: [Option<LoopDevice>; LOOP_DEVICES],
+    images: BTreeMap<InodeId, Ext4Image>,
+}
+
+impl BlockDevices {
+    /// Loop device `n`, if attached.
+    pub fn loop_device(&self, n: usize) -> Option<&LoopDevice> {
+        self.loops.get(n)?.as_ref()
+    }
+    /// The attached loop devices, by number.
+    pub fn attached(&self) -> impl Iterator<Item = (usize, &LoopDevice)> {
+        self.loops.iter().enumerate().filter_map(|(n, l)| Some((n, l.as_ref()?)))
+    }
+    /// The first loop device not attached (`losetup -f`).
+    pub fn first_free(&self) -> Option<usize> {
+        self.loops.iter().position(Option::is_none)
+    }
+    pub fn attach(&mut self, n: usize, device: LoopDevice) {
+        if let Some(slot) = self.loops.get_mut(n) {
+            *slot = Some(device);
+        }
+    }
+    /// Detaches loop device `n`; false when it was not attached.
+    pub fn detach(&mut self, n: usize) -> bool {
+        self.loops.get_mut(n).and_then(Option::take).is_some()
+    }
+    /// The file system written into the file `inode`, if any.
+    pub fn image(&self, inode: InodeId) -> Option<&Ext4Image> {
+        self.images.get(&inode)
+    }
+    /// The file system whose root directory is `root`.
+    pub fn image_by_root(&self, root: InodeId) -> Option<&Ext4Image> {
+        self.images.values().find(|i| i.root == root)
+    }
+    pub fn set_image(&mut self, inode: InodeId, image: Ext4Image) {
+        self.images.insert(inode, image);
+    }
+    /// The file `inode` no longer holds a file system (rewritten, truncated).
+    pub fn forget_image(&mut self, inode: InodeId) {
+        self.images.remove(&inode);
+    }
+    /// Every inode the file systems keep alive.
+    pub fn roots(&self) -> impl Iterator<Item = InodeId> + '_ {
+        self.images.values().map(|i| i.root).chain(self.loops.iter().flatten().map(|l| l.inode))
+    }
+}
+
+/// `/dev/loopN` → N.
+pub fn loop_number(device: &str) -> Option<usize> {
+    device.strip_prefix("/dev/loop")?.parse().ok().filter(|n| *n < LOOP_DEVICES)
+}

@@ -1,0 +1,127 @@
+//! e2fsprogs' `mkfs.ext4`: a new ext4 file system written into a file (or the file behind a
+//! loop device). The geometry and the report are mke2fs 1.47.0's (blockdev/ext4.rs); the file
+//! keeps its size, holds the blocks mke2fs writes, and carries the new tree: a root directory
+//! and `lost+found`. oracle-175.
+
+use super::loopdev::backing_inode;
+use super::{Cursor, Proc};
+use crate::blockdev::{ext4, loop_number, Ext4Image};
+use crate::events::Event;
+use crate::fs::{Data, InodeId};
+use crate::vfs::WriteMode;
+
+const BANNER: &str = "mke2fs 1.47.0 (5-Feb-2023)";
+
+pub(super) fn mkfs_ext4(p: &mut Proc, args: &[String]) -> i32 {
+    let (mut quiet, mut uuid, mut label, mut operands) = (false, None, None, Vec::new());
+    let mut cursor = Cursor::new(args);
+    while let Some(a) = cursor.next() {
+        match a.as_str() {
+            "-q" => quiet = true,
+            "-F" | "-FF" => {}
+            "-U" => uuid = Some(cursor.value()),
+            "-L" => label = Some(cursor.value()),
+            "-t" | "-T" => {
+                cursor.value();
+            }
+            s if s.starts_with('-') && s.len() > 1 => {
+                let bad = s.trim_start_matches('-').chars().next().unwrap_or('-');
+                p.io.err_line(&format!("{}: invalid option -- '{bad}'", p.name));
+                p.io.err_line(&format!("Usage: {} [-c|-l filename] [-b block-size] [-C cluster-size]", p.name));
+                return 1;
+            }
+            _ => operands.push(a.clone()),
+        }
+    }
+    if !quiet {
+        p.io.err_line(BANNER);
+    }
+    let Some(target) = operands.first().cloned() else {
+        p.io.err_line(&format!("Usage: {} [-c|-l filename] [-b block-size] [-C cluster-size]", p.name));
+        return 1;
+    };
+    let Some(inode) = backing_inode(p, &target) else {
+        if loop_number(&target).is_some() {
+            p.err("Device size reported to be zero.  Invalid partition specified, or\n\tpartition table wasn't reread after running fdisk, due to\n\ta modified partition being busy and in use.  You may need to reboot\n\tto re-read your partition table.\n");
+        } else {
+            p.io.err_line(&format!("The file {target} does not exist and no size was specified."));
+        }
+        return 1;
+    };
+    let path = match loop_number(&target).and_then(|n| p.world.block_devices().loop_device(n)) {
+        Some(l) => l.file.clone(),
+        None => target.clone(),
+    };
+    let root_ctx = crate::vfs::Ctx { cred: crate::world::Cred::root(), ..p.ctx.clone() };
+    let writable = if loop_number(&target).is_some() {
+        p.ctx.cred.uid == 0
+    } else {
+        p.world
+            .stat(&p.ctx, &path, true)
+            .is_ok_and(|s| crate::vfs::may(s.uid, s.gid, s.mode, false, &p.ctx.cred, crate::vfs::Access::Write))
+    };
+    if !writable {
+        p.err("Permission denied while trying to determine filesystem size");
+        return 1;
+    }
+    if let Some(h) = p
+        .world
+        .host_mounts()
+        .iter()
+        .find(|h| p.world.block_devices().image_by_root(h.mount.root).is_some_and(|i| Some(i) == p.world.block_devices().image(inode)))
+    {
+        let device = h.source.clone();
+        p.io.err_line(&format!("{device} contains a ext4 file system\n\tlast mounted on {}", h.mount.target));
+        p.io.err_line(&format!("{device} is mounted; will not make a filesystem here!"));
+        return 1;
+    }
+    let size = p.world.fs().get(inode).size();
+    let geometry = match ext4::geometry(size) {
+        Ok(g) => g,
+        Err(msg) => {
+            p.io.err_line(msg.replacen("FILE", &target, 1).trim_end());
+            return 1;
+        }
+    };
+    // A sparse file (truncate) and an allocated one (fallocate) differ past the file
+    // system's end: mke2fs punches and writes only its own range.
+    let sparse = !p.world.fs().get(inode).holes.is_empty();
+    let written_kib = if sparse { ext4::image_kib_truncated(size).unwrap_or(geometry.image_kib) } else { geometry.image_kib };
+    let uuid = uuid.unwrap_or_else(|| new_uuid(p));
+    if !quiet {
+        p.out(&ext4::report(&geometry, &uuid));
+    }
+    // The file keeps its size; it holds what mke2fs wrote (its tables, the journal's blocks),
+    // the rest a hole.
+    let ctx = if loop_number(&target).is_some() { root_ctx } else { p.ctx.clone() };
+    if p.world.write_file(&ctx, &path, &Data::Opaque(size), WriteMode::Truncate).is_err() {
+        p.err("Permission denied while trying to determine filesystem size");
+        return 1;
+    }
+    let written = (written_kib * 1024).min(size);
+    let _ = p.world.set_meta(&ctx, &path, true, &mut |i| i.holes = if written < size { vec![(written, size)] } else { Vec::new() });
+    let now = p.world.clock().secs();
+    let root = new_tree(p.world, now);
+    p.world.block_devices_mut().set_image(inode, Ext4Image { uuid, label, geometry, root });
+    p.world.emit(Event::FileSystemMade { path, fstype: "ext4".into() });
+    0
+}
+
+/// A fresh file system's tree: the root directory and `lost+found`, both root's.
+fn new_tree(world: &mut crate::world::World, now: i64) -> InodeId {
+    let root = world.fs_mut().new_dir(0, 0, 0o755, now);
+    let lost = world.fs_mut().new_dir(0, 0, 0o700, now);
+    world.fs_mut().link(root, "lost+found", lost);
+    root
+}
+
+/// A random (version 4) UUID, from the machine's deterministic generator.
+fn new_uuid(p: &mut Proc) -> String {
+    let hex: Vec<char> = p.world.ids().hex64().chars().take(32).collect();
+    let mut h = hex;
+    h[12] = '4';
+    h[16] = ['8', '9', 'a', 'b'][h[16].to_digit(16).unwrap_or(0) as usize % 4];
+    let s: String = h.into_iter().collect();
+    let part = |a: usize, b: usize| s.get(a..b).unwrap_or("").to_string();
+    format!("{}-{}-{}-{}-{}", part(0, 8), part(8, 12), part(12, 16), part(16, 20), part(20, 32))
+}
