@@ -106,6 +106,7 @@ pub fn focus_of(event: &Event) -> Focus {
         // A host mount shows on the bind chip of its directory, when a container binds it.
         Event::HostMounted { target, .. } => f("host-mount", vec![key_bind(target)], Some(target)),
         Event::HostUnmounted { target, .. } => f("host-unmount", vec![key_bind(target)], Some(target)),
+        Event::HostRemounted { target, .. } => f("host-mount", vec![key_bind(target)], Some(target)),
         // Loop devices and file systems in files live below the map: the narration tells them.
         Event::LoopAttached { .. } | Event::LoopDetached { .. } => f("loop", vec![], None),
         Event::FileSystemMade { path, .. } => f("mkfs", vec![], Some(path)),

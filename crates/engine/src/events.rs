@@ -138,6 +138,12 @@ pub enum Event {
         source: String,
         fstype: String,
     },
+    /// A host mount changed in place (`mount -o remount`): read-only or not, a tmpfs's size.
+    HostRemounted {
+        target: String,
+        fstype: String,
+        read_only: bool,
+    },
     /// A file was attached to a loop device (`losetup`, `mount -o loop`): it can be mounted as a disk.
     LoopAttached {
         device: String,
@@ -342,6 +348,10 @@ impl Event {
                 _ if source.starts_with('/') && !source.starts_with("/dev/") => format!("{source} is bound at {target} on the host: the same files, seen at a second place."),
                 _ => format!("{source} ({fstype}) is mounted on the host at {target}."),
             },
+            Event::HostRemounted { target, read_only, .. } => format!(
+                "{target} is remounted in place, {}: its files stay.",
+                if *read_only { "read-only" } else { "writable" }
+            ),
             Event::LoopAttached { device, file } => format!("{file} is attached to {device}: the file can now be used as a disk."),
             Event::LoopDetached { device } => format!("{device} is detached: the file is just a file again."),
             Event::FileSystemMade { path, fstype } => format!("An empty {fstype} file system is written into {path}: a root directory and lost+found; whatever it held before is gone."),

@@ -197,6 +197,16 @@ fn container_rows(world: &World, c: &Container) -> Vec<MountRow> {
                     ..MountRow::of("ext4", device, loop_dev(device), t, &format!("{mode},relatime"), "rw")
                 }
             }
+            MountKind::Volume { name } if world.host_mounts().iter().any(|h| h.fstype == "tmpfs" && h.mount.root == m.root) => {
+                // A tmpfs root mounted over the volume's `_data` on the host.
+                let h = world.host_mounts().iter().rev().find(|h| h.mount.root == m.root);
+                let (source, opts) = h.map_or((name.as_str(), ""), |h| (h.source.as_str(), h.mount.proc_opts.as_str()));
+                let extra = if opts.is_empty() { String::new() } else { format!(",{opts}") };
+                MountRow {
+                    peer: Some("master:1".into()),
+                    ..MountRow::of("tmpfs", source, (0, 70), t, &format!("{mode},relatime"), &format!("rw{extra}"))
+                }
+            }
             MountKind::Volume { name } => {
                 let root = format!("/var/lib/docker/volumes/{name}/_data");
                 MountRow { peer: Some("master:1".into()), ..MountRow::of_host_disk(root, t, &format!("{mode},relatime")) }
@@ -207,11 +217,16 @@ fn container_rows(world: &World, c: &Container) -> Vec<MountRow> {
                 let propagation = c.mount_points.iter().find(|p| p.destination == m.target).map(|p| p.propagation.as_str());
                 let peer = matches!(propagation, Some("slave" | "rslave")).then(|| "master:1".to_string());
                 // A directory on a tmpfs the host mounted is that tmpfs's.
-                match world.host_mount_at(source).map(|i| &world.host_mounts()[i]).filter(|h| h.fstype == "tmpfs") {
+                let on = world.host_mount_at(source).map(|i| &world.host_mounts()[i]);
+                match on.filter(|h| h.fstype == "tmpfs" || h.source.starts_with("/dev/loop")) {
                     Some(h) => {
-                        let extra = if h.mount.proc_opts.is_empty() { String::new() } else { format!(",{}", h.mount.proc_opts) };
                         let within = source.strip_prefix(h.mount.target.as_str()).filter(|r| !r.is_empty()).unwrap_or("/");
-                        let row = MountRow::of("tmpfs", &h.source, (0, 70), t, &format!("{mode},relatime"), &format!("rw{extra}"));
+                        let row = if h.fstype == "tmpfs" {
+                            let extra = if h.mount.proc_opts.is_empty() { String::new() } else { format!(",{}", h.mount.proc_opts) };
+                            MountRow::of("tmpfs", &h.source, (0, 70), t, &format!("{mode},relatime"), &format!("rw{extra}"))
+                        } else {
+                            MountRow::of("ext4", &h.source, loop_dev(&h.source), t, &format!("{mode},relatime"), "rw")
+                        };
                         MountRow { peer, root: within.to_string(), ..row }
                     }
                     None => MountRow { peer, ..MountRow::of_host_disk(source.clone(), t, &format!("{mode},relatime")) },

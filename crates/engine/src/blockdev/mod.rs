@@ -61,6 +61,12 @@ impl BlockDevices {
             *slot = Some(device);
         }
     }
+    /// Loop device `n` goes with its last mount (`losetup -d` of a device in use).
+    pub fn set_autoclear(&mut self, n: usize) {
+        if let Some(Some(l)) = self.loops.get_mut(n) {
+            l.autoclear = true;
+        }
+    }
     /// Detaches loop device `n`; false when it was not attached.
     pub fn detach(&mut self, n: usize) -> bool {
         self.loops.get_mut(n).and_then(Option::take).is_some()

@@ -73,8 +73,11 @@ pub fn bind_device(vol: &Volume) -> Option<String> {
 /// Where a volume's files are: its `_data` directory, or the host directory it binds (which
 /// must exist when a container mounts it).
 pub fn volume_root(world: &World, vol: &Volume) -> Result<InodeId, String> {
-    let Some(device) = bind_device(vol) else { return Ok(vol.root) };
     let data = format!("/var/lib/docker/volumes/{}/_data", vol.name);
+    let Some(device) = bind_device(vol) else {
+        // Docker binds the `_data` path: what root mounted over it is what a container gets.
+        return Ok(world.host_mounts().iter().rev().find(|h| h.mount.target == data).map_or(vol.root, |h| h.mount.root));
+    };
     world.resolve(&Ctx::root(Ns::Host), &device, true).map(|l| l.top()).map_err(|_| {
         format!("error while mounting volume '{data}': failed to mount local volume: mount {device}:{data}, flags: 0x1000: no such file or directory")
     })

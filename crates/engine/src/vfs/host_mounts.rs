@@ -59,6 +59,31 @@ impl World {
         self.host_mounts_mut().push(HostMount { mount, source, fstype, bound });
     }
 
+    /// Changes mount `index` in place (`mount -o remount`): read-only or not, a tmpfs's new
+    /// size and the options the kernel then shows.
+    pub fn remount_host(&mut self, index: usize, read_only: Option<bool>, tmpfs: Option<(Option<u64>, String)>) {
+        let Some(h) = self.host_mounts_mut().get_mut(index) else { return };
+        if let Some(ro) = read_only {
+            h.mount.read_only = ro;
+        }
+        if let Some((size, shown)) = tmpfs {
+            // Only what the options name changes: a size given replaces the old one.
+            if size.is_some() {
+                h.mount.limit = size;
+            }
+            let mut kept: Vec<String> = h.mount.proc_opts.split(',').filter(|o| !o.is_empty()).map(str::to_string).collect();
+            for new in shown.split(',').filter(|o| !o.is_empty()) {
+                let key = new.split('=').next().unwrap_or(new);
+                kept.retain(|o| o.split('=').next() != Some(key));
+                kept.push(new.to_string());
+            }
+            kept.sort_by_key(|o| ["size", "nr_inodes", "mode", "uid", "gid"].iter().position(|k| o.starts_with(k)).unwrap_or(9));
+            h.mount.proc_opts = kept.join(",");
+        }
+        let (target, fstype) = (h.mount.target.clone(), h.fstype.to_string());
+        self.emit(Event::HostRemounted { target, fstype, read_only: self.host_mounts()[index].mount.read_only });
+    }
+
     /// Takes mount `index` of the host's table away; what a tmpfs held is gone with it.
     pub fn umount_host(&mut self, index: usize) {
         if index < self.host_mounts().len() {

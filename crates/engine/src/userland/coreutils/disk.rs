@@ -215,18 +215,35 @@ pub(super) fn gnu_human(bytes: u64) -> String {
     }
 }
 
-/// An ext4 file system in a file: its size and what is used, in KiB (the files in its blocks
-/// beside what mkfs.ext4 used).
-pub(super) fn ext4_usage(world: &crate::world::World, image: &crate::blockdev::Ext4Image) -> (u64, u64) {
+/// A file system a learner mounted on the host: its source, size, use and reserve in KiB.
+fn learner_mount_usage(world: &crate::world::World, h: &crate::world::HostMount) -> (String, u64, u64, u64) {
+    if h.fstype == "tmpfs" {
+        let used = tmpfs_used_kib(world, h.mount.root);
+        return (h.source.clone(), h.mount.limit.map_or(12_341_828, |l| l / 1024), used, 0);
+    }
+    let on_loop = crate::blockdev::loop_number(&h.source).and_then(|n| world.block_devices().loop_device(n));
+    match on_loop.and_then(|l| world.block_devices().image(l.inode)) {
+        Some(image) => {
+            let (total, used, reserved) = ext4_usage(world, image);
+            (h.source.clone(), total, used, reserved)
+        }
+        None => ("/dev/vda".to_string(), 263_174_212, 11_534_336, 0),
+    }
+}
+
+/// An ext4 file system in a file: its size, what is used (the files in its blocks beside what
+/// mkfs.ext4 used) and what is kept from users (root's 5%, ext4's reserved clusters), in KiB.
+fn ext4_usage(world: &crate::world::World, image: &crate::blockdev::Ext4Image) -> (u64, u64, u64) {
     let g = &image.geometry;
     let block = u64::from(g.block_size);
     let mut used = g.df_used_kib;
-    world.fs().walk(image.root, "", &mut |_, _, inode| match &inode.kind {
+    world.fs().walk(image.root, "", &mut |path, _, inode| match &inode.kind {
         crate::fs::Kind::File(d) => used += d.len().div_ceil(block) * block / 1024,
-        crate::fs::Kind::Dir { .. } => {}
+        // A new directory takes a block (lost+found's are counted already).
+        crate::fs::Kind::Dir { .. } if path != "/lost+found" => used += block / 1024,
         _ => {}
     });
-    (g.df_total_kib, used)
+    (g.df_total_kib, used, g.df_total_kib - g.df_used_kib - g.df_avail_kib)
 }
 
 /// KiB held by the files under `root`, as a tmpfs counts them (holes take nothing).
@@ -275,13 +292,23 @@ pub(super) fn df(p: &mut Proc, args: &[String]) -> i32 {
             (crate::vfs::Ns::Container(_), Some(mnt)) => {
                 let used = tmpfs_used_kib(p.world, mnt.root);
                 let disk = mnt.proc_opts.strip_prefix("blockdev:").zip(p.world.block_devices().image_by_root(mnt.root));
+                let on_host_mount = match &mnt.kind {
+                    crate::world::MountKind::Bind { source } => p.world.host_mount_at(source),
+                    _ => None,
+                };
                 match (mnt.limit, &mnt.kind) {
                     _ if disk.is_some() => {
                         let Some((device, image)) = disk else { continue };
-                        let (total, used) = ext4_usage(p.world, image);
-                        let g = &image.geometry;
-                        reserved = g.df_total_kib - g.df_used_kib - g.df_avail_kib;
+                        let (total, used, kept) = ext4_usage(p.world, image);
+                        reserved = kept;
                         (device.to_string(), total, used, mnt.target.clone())
+                    }
+                    // A bind of a directory on a file system the host mounted is that one's.
+                    _ if on_host_mount.is_some() => {
+                        let Some(h) = on_host_mount.map(|i| &p.world.host_mounts()[i]) else { continue };
+                        let (source, total, used, kept) = learner_mount_usage(p.world, h);
+                        reserved = kept;
+                        (source, total, used, mnt.target.clone())
                     }
                     // Docker names /dev/shm's file system `shm` (oracle-32).
                     (Some(l), crate::world::MountKind::System(crate::world::SystemMount::Shm)) => {
@@ -302,23 +329,9 @@ pub(super) fn df(p: &mut Proc, args: &[String]) -> i32 {
             // running container's overlay is mounted at its layer dir's `merged`.
             (crate::vfs::Ns::Host, _) if loc.mount.is_some_and(|m| m < p.world.host_mounts().len()) => {
                 let h = &p.world.host_mounts()[loc.mount.unwrap_or_default()];
-                let target = h.mount.target.clone();
-                match h.fstype {
-                    "tmpfs" => {
-                        let used = tmpfs_used_kib(p.world, h.mount.root);
-                        (h.source.clone(), h.mount.limit.map_or(12_341_828, |l| l / 1024), used, target)
-                    }
-                    _ => match p.world.block_devices().image_by_root(h.mount.root) {
-                        Some(image) => {
-                            let (total, used) = ext4_usage(p.world, image);
-                            let g = &image.geometry;
-                            // Root's 5% and ext4's reserved clusters are not available.
-                            reserved = g.df_total_kib - g.df_used_kib - g.df_avail_kib;
-                            (h.source.clone(), total, used, target)
-                        }
-                        None => ("/dev/vda".to_string(), 263_174_212, 11_534_336, target),
-                    },
-                }
+                let (source, total, used, kept) = learner_mount_usage(p.world, h);
+                reserved = kept;
+                (source, total, used, h.mount.target.clone())
             }
             (crate::vfs::Ns::Host, _) => {
                 let merged = loc.path.strip_prefix("/var/lib/docker/overlay2/").and_then(|rest| {
@@ -468,6 +481,7 @@ pub(super) fn du(p: &mut Proc, args: &[String]) -> i32 {
     let mut status = 0;
     let mut total = 0u64;
     let mut seen = std::collections::BTreeSet::new();
+    let how = DuHow { apparent, all, max_depth, every_inode_once: ops.len() > 1, failed: std::cell::Cell::new(false) };
     for op in ops {
         if p.world.stat(&p.ctx, &op, false).is_err() {
             p.err(&format!("{}: No such file or directory", if p.gnu { format!("cannot access {}", p.q(&op)) } else { op.clone() }));
@@ -475,7 +489,7 @@ pub(super) fn du(p: &mut Proc, args: &[String]) -> i32 {
             continue;
         }
         let mut lines = Vec::new();
-        let size = du_tree(p, &op, 0, &DuHow { apparent, all, max_depth }, &mut seen, &mut lines);
+        let size = du_tree(p, &op, 0, &how, &mut seen, &mut lines);
         total += size;
         for (path, bytes) in lines {
             p.out(&format!("{}\t{path}\n", fmt(bytes)));
@@ -484,6 +498,9 @@ pub(super) fn du(p: &mut Proc, args: &[String]) -> i32 {
     if grand {
         p.out(&format!("{}\ttotal\n", fmt(total)));
     }
+    if how.failed.get() {
+        status = 1;
+    }
     status
 }
 
@@ -491,6 +508,10 @@ struct DuHow {
     apparent: bool,
     all: bool,
     max_depth: Option<usize>,
+    /// Several operands: every inode counts once across them all, not only hard links.
+    every_inode_once: bool,
+    /// A directory could not be read (the exit status is 1).
+    failed: std::cell::Cell<bool>,
 }
 
 /// A tree's size (counting each inode once), with the lines du prints for it: its contents
@@ -509,7 +530,8 @@ fn du_tree(
     if depth == 0 && !seen.insert(st.ino.0) {
         return 0;
     }
-    let own = if depth > 0 && st.nlink > 1 && st.ftype != FileType::Dir && !seen.insert(st.ino.0) {
+    let tracked = (st.nlink > 1 && st.ftype != FileType::Dir) || how.every_inode_once;
+    let own = if depth > 0 && tracked && !seen.insert(st.ino.0) {
         0
     } else if how.apparent {
         st.size
@@ -519,11 +541,19 @@ fn du_tree(
     let mut size = own;
     let shown = how.max_depth.is_none_or(|m| depth <= m);
     if st.ftype == FileType::Dir {
-        if let Ok(entries) = p.world.resolve(&p.ctx, path, false).and_then(|l| p.world.list(&p.ctx, &l)) {
-            for (name, _) in entries {
-                let child = if path.ends_with('/') { format!("{path}{name}") } else { format!("{path}/{name}") };
-                size += du_tree(p, &child, depth + 1, how, seen, lines);
+        match p.world.resolve(&p.ctx, path, false).and_then(|l| p.world.list(&p.ctx, &l)) {
+            Ok(entries) => {
+                for (name, _) in entries {
+                    let child = if path.ends_with('/') { format!("{path}{name}") } else { format!("{path}/{name}") };
+                    size += du_tree(p, &child, depth + 1, how, seen, lines);
+                }
             }
+            Err(e @ crate::fs::Errno::Access) => {
+                let shown = p.q(path);
+                p.err_dialect(&format!("cannot read directory {shown}: {e}"), &format!("can't open '{path}': {e}"));
+                how.failed.set(true);
+            }
+            Err(_) => {}
         }
         if shown {
             lines.push((path.to_string(), size));

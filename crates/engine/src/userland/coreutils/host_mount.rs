@@ -18,11 +18,25 @@ struct Request {
     options: Vec<String>,
     bind: bool,
     read_only: bool,
+    /// `-o loop`: a file, through a loop device.
+    through_loop: bool,
+    /// `-o remount`: new options for a mount in place.
+    remount: bool,
+    writable: bool,
     operands: Vec<String>,
 }
 
 fn parse(args: &[String]) -> Result<Request, String> {
-    let mut r = Request { fstype: None, options: Vec::new(), bind: false, read_only: false, operands: Vec::new() };
+    let mut r = Request {
+        fstype: None,
+        options: Vec::new(),
+        bind: false,
+        read_only: false,
+        through_loop: false,
+        remount: false,
+        writable: false,
+        operands: Vec::new(),
+    };
     let mut cursor = Cursor::new(args);
     while let Some(a) = cursor.next() {
         match a.as_str() {
@@ -42,7 +56,11 @@ fn parse(args: &[String]) -> Result<Request, String> {
     // `-o bind` and `-o ro` are the same requests as the flags; the rest go to the file system.
     r.bind |= r.options.iter().any(|o| o == "bind" || o == "rbind");
     r.read_only |= r.options.iter().any(|o| o == "ro");
-    r.options.retain(|o| !matches!(o.as_str(), "bind" | "rbind" | "ro" | "rw" | "defaults" | "loop"));
+    r.through_loop = r.options.iter().any(|o| o == "loop");
+    r.remount = r.options.iter().any(|o| o == "remount");
+    // A remount names what changes: `rw` makes a read-only mount writable again.
+    r.writable = r.options.iter().any(|o| o == "rw");
+    r.options.retain(|o| !matches!(o.as_str(), "bind" | "rbind" | "ro" | "rw" | "defaults" | "loop" | "remount"));
     Ok(r)
 }
 
@@ -58,6 +76,7 @@ pub(super) fn mount(p: &mut Proc, args: &[String]) -> i32 {
     };
     let (source, target) = match &r.operands[..] {
         [] => return list_type(p, r.fstype.as_deref().unwrap_or("")),
+        [one] if r.remount => return remount(p, one, &r),
         [one] => {
             p.err(&format!("{one}: can't find in /etc/fstab."));
             return 1;
@@ -82,7 +101,7 @@ pub(super) fn mount(p: &mut Proc, args: &[String]) -> i32 {
         return 0;
     }
     if matches!(r.fstype.as_deref(), None | Some("auto" | "ext4")) {
-        if let Some(status) = mount_disk(p, &source, &dir, r.read_only) {
+        if let Some(status) = mount_disk(p, (&source, &target), &dir, r.read_only, r.through_loop) {
             return status;
         }
     }
@@ -120,14 +139,21 @@ pub(super) fn mount(p: &mut Proc, args: &[String]) -> i32 {
 
 /// Mounts the ext4 file system of a loop device, or of a file (through the first free loop
 /// device, detached again when it is unmounted); `None` when `source` is neither.
-fn mount_disk(p: &mut Proc, source: &str, dir: &str, read_only: bool) -> Option<i32> {
+fn mount_disk(p: &mut Proc, (source, given): (&str, &str), dir: &str, read_only: bool, through_loop: bool) -> Option<i32> {
     let (n, inode) = match loop_number(source) {
         Some(n) => match p.world.block_devices().loop_device(n) {
             Some(l) => (n, l.inode),
             None => return Some(refuse(p, &format!("{dir}: can't read superblock on {source}."))),
         },
         None => {
-            let loc = p.world.resolve(&p.ctx, source, true).ok()?;
+            let Ok(loc) = p.world.resolve(&p.ctx, source, true) else {
+                // util-linux names the mount point as it was given here.
+                if through_loop {
+                    p.err(&format!("{given}: failed to setup loop device for {source}."));
+                    return Some(32);
+                }
+                return None;
+            };
             if p.world.fs().get(loc.top()).file_type() != FileType::File {
                 return None;
             }
@@ -150,6 +176,30 @@ fn mount_disk(p: &mut Proc, source: &str, dir: &str, read_only: bool) -> Option<
     };
     p.world.mount_host(dir, HostFs::Ext4 { device, root }, read_only);
     Some(0)
+}
+
+/// `mount -o remount,OPTIONS TARGET`: a tmpfs resized, a mount made read-only or writable
+/// again, its files kept.
+fn remount(p: &mut Proc, target: &str, r: &Request) -> i32 {
+    let shown = canonical(p, target);
+    if p.ctx.cred.uid != 0 {
+        return refuse(p, &format!("{shown}: must be superuser to use mount."));
+    }
+    let Some(i) = p.world.host_mounts().iter().rposition(|m| m.mount.target == shown) else {
+        return refuse(p, &format!("{shown}: mount point not mounted or bad option."));
+    };
+    let tmpfs = p.world.host_mounts()[i].fstype == "tmpfs";
+    let resized = if tmpfs && !r.options.is_empty() {
+        match crate::daemon::spec::tmpfs_options(&r.options.join(",")) {
+            Ok(t) => Some(t),
+            Err(_) => return refuse(p, &format!("{shown}: mount point not mounted or bad option.")),
+        }
+    } else {
+        None
+    };
+    let read_only = if r.read_only { Some(true) } else { r.writable.then_some(false) };
+    p.world.remount_host(i, read_only, resized.map(|t| (t.size, t.proc_opts)));
+    0
 }
 
 /// A failed mount: util-linux's message, the hint about the kernel's log, status 32.

@@ -48,7 +48,13 @@ pub(super) fn losetup(p: &mut Proc, args: &[String]) -> i32 {
                 (Some(_), false) => "Permission denied",
                 (Some(_), true) if !attached => "No such device or address",
                 (Some(n), true) => {
-                    detach_loop(p, n);
+                    // A device in use is detached when its last mount goes (the kernel's autoclear).
+                    let device = format!("/dev/loop{n}");
+                    if p.world.host_mounts().iter().any(|m| m.source == device) {
+                        p.world.block_devices_mut().set_autoclear(n);
+                    } else {
+                        detach_loop(p, n);
+                    }
                     continue;
                 }
             };

@@ -12,6 +12,14 @@ use crate::vfs::WriteMode;
 
 const BANNER: &str = "mke2fs 1.47.0 (5-Feb-2023)";
 
+/// mke2fs's usage, after the program's name.
+const USAGE: &str = " [-c|-l filename] [-b block-size] [-C cluster-size]\n\t[-i bytes-per-inode] [-I inode-size] [-J journal-options]\n\t[-G flex-group-size] [-N number-of-inodes] [-d root-directory]\n\t[-m reserved-blocks-percentage] [-o creator-os]\n\t[-g blocks-per-group] [-L volume-label] [-M last-mounted-directory]\n\t[-O feature[,...]] [-r fs-revision] [-E extended-option[,...]]\n\t[-t fs-type] [-T usage-type ] [-U UUID] [-e errors_behavior][-z undo_file]\n\t[-jnqvDFSV] device [blocks-count]";
+
+fn usage(p: &mut Proc) -> i32 {
+    p.io.err_line(&format!("Usage: {}{USAGE}", p.name));
+    1
+}
+
 pub(super) fn mkfs_ext4(p: &mut Proc, args: &[String]) -> i32 {
     let (mut quiet, mut uuid, mut label, mut operands) = (false, None, None, Vec::new());
     let mut cursor = Cursor::new(args);
@@ -27,19 +35,15 @@ pub(super) fn mkfs_ext4(p: &mut Proc, args: &[String]) -> i32 {
             s if s.starts_with('-') && s.len() > 1 => {
                 let bad = s.trim_start_matches('-').chars().next().unwrap_or('-');
                 p.io.err_line(&format!("{}: invalid option -- '{bad}'", p.name));
-                p.io.err_line(&format!("Usage: {} [-c|-l filename] [-b block-size] [-C cluster-size]", p.name));
-                return 1;
+                return usage(p);
             }
             _ => operands.push(a.clone()),
         }
     }
+    let Some(target) = operands.first().cloned() else { return usage(p) };
     if !quiet {
         p.io.err_line(BANNER);
     }
-    let Some(target) = operands.first().cloned() else {
-        p.io.err_line(&format!("Usage: {} [-c|-l filename] [-b block-size] [-C cluster-size]", p.name));
-        return 1;
-    };
     let Some(inode) = backing_inode(p, &target) else {
         if loop_number(&target).is_some() {
             p.err("Device size reported to be zero.  Invalid partition specified, or\n\tpartition table wasn't reread after running fdisk, due to\n\ta modified partition being busy and in use.  You may need to reboot\n\tto re-read your partition table.\n");
@@ -71,7 +75,6 @@ pub(super) fn mkfs_ext4(p: &mut Proc, args: &[String]) -> i32 {
         .find(|h| p.world.block_devices().image_by_root(h.mount.root).is_some_and(|i| Some(i) == p.world.block_devices().image(inode)))
     {
         let device = h.source.clone();
-        p.io.err_line(&format!("{device} contains a ext4 file system\n\tlast mounted on {}", h.mount.target));
         p.io.err_line(&format!("{device} is mounted; will not make a filesystem here!"));
         return 1;
     }
