@@ -8,6 +8,38 @@ pub(crate) fn busybox(applet: &str) -> Option<&'static str> {
 
 const BUSYBOX: &[(&str, &str)] = &[
     (
+        "losetup",
+        "\nUsage: losetup [-rP] [-o OFS] {-f|LOOPDEV} FILE: associate loop devices\n\tlosetup -c LOOPDEV: reread file size\n\tlosetup -d LOOPDEV: disassociate\n\tlosetup -a: show status\n\tlosetup -f: show next free loop device\n\n\t-o OFS\tStart OFS bytes into FILE\n\t-P\tScan for partitions\n\t-r\tRead-only\n\t-f\tShow/use next free loop device",
+    ),
+    (
+        "blockdev",
+        "\nUsage: blockdev OPTION BLOCKDEV\n\n\t--setro\t\tSet ro\n\t--setrw\t\tSet rw\n\t--getro\t\tGet ro\n\t--getss\t\tGet sector size\n\t--getbsz\tGet block size\n\t--setbsz BYTES\tSet block size\n\t--getsz\t\tGet device size in 512-byte sectors\n\t--getsize64\tGet device size in bytes\n\t--getra\t\tGet readahead in 512-byte sectors\n\t--setra SECTORS\tSet readahead\n\t--flushbufs\tFlush buffers\n\t--rereadpt\tReread partition table",
+    ),
+    (
+        "fdisk",
+        "\nUsage: fdisk [-ul] [-C CYLINDERS] [-H HEADS] [-S SECTORS] [-b SSZ] DISK\n\nChange partition table\n\n\t-u\t\tStart and End are in sectors (instead of cylinders)\n\t-l\t\tShow partition table for each DISK, then exit\n\t-b 2048\t\t(for certain MO disks) use 2048-byte sectors\n\t-C CYLINDERS\tSet number of cylinders/heads/sectors\n\t-H HEADS\tTypically 255\n\t-S SECTORS\tTypically 63",
+    ),
+    ("findfs", "\nUsage: findfs LABEL=label or UUID=uuid\n\nFind a filesystem device based on a label or UUID"),
+    ("fsfreeze", "\nUsage: fsfreeze --[un]freeze MOUNTPOINT\n\nFlush and halt writes to MOUNTPOINT"),
+    (
+        "fstrim",
+        "\nUsage: fstrim [OPTIONS] MOUNTPOINT\n\n\t-o OFFSET\tOffset in bytes to discard from\n\t-l LEN\t\tBytes to discard\n\t-m MIN\t\tMinimum extent length\n\t-v\t\tPrint number of discarded bytes",
+    ),
+    (
+        "blkdiscard",
+        "\nUsage: blkdiscard [-o OFS] [-l LEN] [-s] DEVICE\n\nDiscard sectors on DEVICE\n\n\t-o OFS\tByte offset into device\n\t-l LEN\tNumber of bytes to discard\n\t-s\tPerform a secure discard",
+    ),
+    (
+        "swapon",
+        "\nUsage: swapon [-a] [-e] [-d[POL]] [DEVICE]\n\nStart swapping on DEVICE\n\n\t-a\tStart swapping on all swap devices\n\t-d[POL]\tDiscard blocks at swapon (POL=once),\n\t\tas freed (POL=pages), or both (POL omitted)\n\t-e\tSilently skip devices that do not exist",
+    ),
+    ("swapoff", "\nUsage: swapoff [-a] [DEVICE]\n\nStop swapping on DEVICE\n\n\t-a\tStop swapping on all swap devices"),
+    ("partprobe", "\nUsage: partprobe DEVICE...\n\nAsk kernel to rescan partition table"),
+    (
+        "mke2fs",
+        "\nUsage: mke2fs [-Fn] [-b BLK_SIZE] [-i INODE_RATIO] [-I INODE_SIZE] [-m RESERVED_PERCENT] [-L LABEL] BLOCKDEV [KBYTES]\n\n\t-b BLK_SIZE\tBlock size, bytes\n\t-F\t\tForce\n\t-i RATIO\tMax number of files is filesystem_size / RATIO\n\t-I BYTES\tInode size (min 128)\n\t-L LBL\t\tVolume label\n\t-m PERCENT\tPercent of blocks to reserve for admin\n\t-n\t\tDry run",
+    ),
+    (
         "unzip",
         "\nUsage: unzip [-lnojpq] FILE[.zip] [FILE]... [-x FILE]... [-d DIR]\n\nExtract FILEs from ZIP archive\n\n\t-l\tList contents (with -q for short form)\n\t-n\tNever overwrite files (default: ask)\n\t-o\tOverwrite\n\t-j\tDo not restore paths\n\t-p\tWrite to stdout\n\t-t\tTest\n\t-q\tQuiet\n\t-x FILE\tExclude FILEs\n\t-d DIR\tExtract into DIR",
     ),

@@ -10,6 +10,7 @@ mod attrs;
 mod awk;
 mod backtrack;
 mod bc;
+mod blockdev_busybox;
 mod blocks;
 mod bytes;
 mod bzip;
@@ -570,6 +571,12 @@ pub fn run(p: &mut Proc, argv: &[String]) -> i32 {
         "namei" if p.gnu => namei::namei(p, args),
         "lsblk" if p.gnu => mounts::lsblk(p, args),
         "losetup" if p.gnu => loopdev::losetup(p, args),
+        "losetup" | "blockdev" | "fdisk" | "findfs" | "fsfreeze" | "fstrim" | "partprobe" | "blkdiscard" | "swapon" | "swapoff"
+        | "mke2fs"
+            if !p.gnu =>
+        {
+            blockdev_busybox::applet(p, args)
+        }
         "blkid" if p.gnu => loopdev::blkid(p, args),
         "mkfs.ext4" if p.gnu => mke2fs::mkfs_ext4(p, args),
         _ => {

@@ -7,9 +7,22 @@ use super::{has, split_opts, Cursor, Proc};
 use crate::fs::Errno;
 
 /// busybox `mount`: without arguments it lists `/proc/mounts` as `DEV on DIR type TYPE (OPTS)`;
-/// a container has no CAP_SYS_ADMIN, so mounting anything fails.
+/// a container has no CAP_SYS_ADMIN, so mounting anything fails, even as root (oracle-178).
 pub(super) fn mount(p: &mut Proc, args: &[String]) -> i32 {
-    let operands: Vec<&String> = args.iter().filter(|a| !a.starts_with('-')).collect();
+    // The values of -o and -t are not operands.
+    let mut operands: Vec<&String> = Vec::new();
+    let mut options: Vec<&str> = Vec::new();
+    let mut args_left = args.iter();
+    while let Some(a) = args_left.next() {
+        match a.as_str() {
+            "-o" => options.extend(args_left.next().map(|o| o.split(',')).into_iter().flatten()),
+            "-t" => {
+                args_left.next();
+            }
+            s if s.starts_with('-') => {}
+            _ => operands.push(a),
+        }
+    }
     if args.is_empty() {
         let text = if p.gnu {
             crate::procfs::host_mounts(p.world)
@@ -24,15 +37,25 @@ pub(super) fn mount(p: &mut Proc, args: &[String]) -> i32 {
         }
         return 0;
     }
-    if p.ctx.cred.uid != 0 {
-        p.err("permission denied (are you root?)");
-        return 1;
-    }
     match operands[..] {
-        [src, dst, ..] => p.err(&format!("mounting {src} on {dst} failed: Permission denied")),
-        _ => p.err(&format!("can't find {} in /etc/fstab", operands.first().map(|s| s.as_str()).unwrap_or(""))),
+        [_] => {
+            p.err("can't read '/etc/fstab': No such file or directory");
+            1
+        }
+        [source, ..] => {
+            p.err("permission denied (are you root?)");
+            // A loop device for a file that exists fails further on.
+            if options.contains(&"loop") && p.world.exists(&p.ctx, source) {
+                255
+            } else {
+                1
+            }
+        }
+        [] => {
+            p.err("permission denied (are you root?)");
+            1
+        }
     }
-    255
 }
 
 /// One line of a mount table.
