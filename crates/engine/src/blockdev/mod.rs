@@ -35,6 +35,22 @@ pub struct Ext4Image {
     pub geometry: ext4::Geometry,
     /// Its root directory.
     pub root: InodeId,
+    /// Mounted read-write since its last clean unmount: the journal holds what the
+    /// superblock does not say yet.
+    pub needs_recovery: bool,
+    /// While so, the superblock's counts (inodes and blocks in use) as of the mount.
+    pub superblock_counts: Option<(u64, u64)>,
+}
+
+/// What an ext4 file system holds now.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Ext4Usage {
+    /// Inodes in use: the 11 mke2fs reserves, and one per file, directory or link target.
+    pub inodes: u64,
+    /// Blocks in use, its tables and journal included.
+    pub blocks: u64,
+    /// KiB in use as `df` counts them.
+    pub used_kib: u64,
 }
 
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -85,6 +101,13 @@ impl BlockDevices {
     /// The file `inode` no longer holds a file system (rewritten, truncated).
     pub fn forget_image(&mut self, inode: InodeId) {
         self.images.remove(&inode);
+    }
+    pub fn image_mut(&mut self, inode: InodeId) -> Option<&mut Ext4Image> {
+        self.images.get_mut(&inode)
+    }
+    /// The file (inode) whose file system has the root `root`.
+    pub fn image_file_by_root(&self, root: InodeId) -> Option<InodeId> {
+        self.images.iter().find(|(_, i)| i.root == root).map(|(f, _)| *f)
     }
     /// Every inode the file systems keep alive.
     pub fn roots(&self) -> impl Iterator<Item = InodeId> + '_ {

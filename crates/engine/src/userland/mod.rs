@@ -42,7 +42,7 @@ pub const HOST_SHELLS: [&str; 3] = ["bash", "sh", "dash"];
 
 /// Programs installed on the host (GNU coreutils, tar, grep, getent, sudo, docker, curl, and
 /// Debian's `which`).
-pub const HOST_PROGRAMS: [&str; 188] = [
+pub const HOST_PROGRAMS: [&str; 191] = [
     "arch",
     "awk",
     "bc",
@@ -84,6 +84,8 @@ pub const HOST_PROGRAMS: [&str; 188] = [
     "dirname",
     "docker",
     "du",
+    "e2fsck",
+    "e2label",
     "echo",
     "ed",
     "egrep",
@@ -100,6 +102,7 @@ pub const HOST_PROGRAMS: [&str; 188] = [
     "findmnt",
     "fmt",
     "fold",
+    "fsck.ext4",
     "getent",
     "getopt",
     "grep",

@@ -4,8 +4,9 @@
 //!
 //! Architecture invariant: only root mounts; the program checks who asks and words the refusal.
 
+use crate::blockdev::{Ext4Image, Ext4Usage};
 use crate::events::Event;
-use crate::fs::InodeId;
+use crate::fs::{InodeId, Kind};
 use crate::world::{HostMount, Mount, MountKind, World};
 
 /// A file system to mount on the host.
@@ -29,6 +30,14 @@ impl World {
                 (mount, name, "tmpfs", None)
             }
             HostFs::Ext4 { device, root } => {
+                // Mounted read-write, the file system keeps its news in its journal until unmounted.
+                let counts = self.block_devices().image_by_root(root).map(|i| self.ext4_usage(i));
+                if let (Some(file), Some(u), false) = (self.block_devices().image_file_by_root(root), counts, read_only) {
+                    if let Some(image) = self.block_devices_mut().image_mut(file) {
+                        image.needs_recovery = true;
+                        image.superblock_counts = Some((u.inodes, u.blocks));
+                    }
+                }
                 let kind = MountKind::Disk { device: device.clone() };
                 let mount = Mount { target: target.to_string(), root, kind, read_only, limit: None, proc_opts: String::new() };
                 (mount, device, "ext4", None)
@@ -88,8 +97,47 @@ impl World {
     pub fn umount_host(&mut self, index: usize) {
         if index < self.host_mounts().len() {
             let gone = self.host_mounts_mut().remove(index);
+            // The last mount of a file system in a file writes its superblock: clean again.
+            let still = self.host_mounts().iter().any(|h| h.mount.root == gone.mount.root);
+            if let Some(file) = self.block_devices().image_file_by_root(gone.mount.root).filter(|_| !still) {
+                if let Some(image) = self.block_devices_mut().image_mut(file) {
+                    image.needs_recovery = false;
+                    image.superblock_counts = None;
+                }
+            }
             self.emit(Event::HostUnmounted { target: gone.mount.target, fstype: gone.fstype.to_string() });
         }
+    }
+
+    /// What the ext4 file system `image` holds now: its inodes and blocks in use (mke2fs's
+    /// own, and a block per directory and per started block of a file).
+    pub fn ext4_usage(&self, image: &Ext4Image) -> Ext4Usage {
+        let g = &image.geometry;
+        let block = u64::from(g.block_size);
+        let (mut used_kib, mut inodes) = (g.df_used_kib, 11);
+        let mut seen = std::collections::BTreeSet::new();
+        self.fs().walk(image.root, "", &mut |path, id, inode| {
+            // lost+found is one of the 11, its blocks among mke2fs's.
+            if path == "/lost+found" || !seen.insert(id) {
+                return;
+            }
+            inodes += 1;
+            used_kib += match &inode.kind {
+                Kind::File(d) => d.len().div_ceil(block) * block / 1024,
+                Kind::Dir { .. } => block / 1024,
+                Kind::Symlink(t) if t.len() >= 60 => block / 1024,
+                _ => 0,
+            };
+        });
+        let free_blocks = (g.df_total_kib - used_kib.min(g.df_total_kib)) / (block / 1024);
+        Ext4Usage { inodes, blocks: g.blocks - free_blocks, used_kib }
+    }
+
+    /// A copy of a file holds a copy of the file system in it (`cp disk.raw copy.raw`).
+    pub fn copy_file_system(&mut self, from: InodeId, to: InodeId) {
+        let Some(image) = self.block_devices().image(from).cloned() else { return };
+        let root = self.fs_mut().deep_copy(image.root);
+        self.block_devices_mut().set_image(to, Ext4Image { root, ..image });
     }
 
     /// The newest host mount whose tree holds the absolute path `path`.

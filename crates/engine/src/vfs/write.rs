@@ -53,9 +53,11 @@ impl World {
                 let inode = self.fs_mut().get_mut(target);
                 inode.mtime = now;
                 inode.ctime = now;
-                // Rewritten from the start, the file has no holes left; appended to, it keeps them.
+                // Rewritten from the start, the file has no holes left (and no file system in
+                // it any more); appended to, it keeps them.
                 if mode != WriteMode::Append {
                     inode.holes.clear();
+                    self.block_devices_mut().forget_image(target);
                 }
                 let place = self.place_at(ctx, loc.mount, &loc.path);
                 self.emit(Event::FileWritten { place, path: loc.path.clone(), bytes: written });

@@ -231,19 +231,11 @@ fn learner_mount_usage(world: &crate::world::World, h: &crate::world::HostMount)
     }
 }
 
-/// An ext4 file system in a file: its size, what is used (the files in its blocks beside what
-/// mkfs.ext4 used) and what is kept from users (root's 5%, ext4's reserved clusters), in KiB.
+/// An ext4 file system in a file: its size, what is used and what is kept from users (root's
+/// 5%, ext4's reserved clusters), in KiB.
 fn ext4_usage(world: &crate::world::World, image: &crate::blockdev::Ext4Image) -> (u64, u64, u64) {
     let g = &image.geometry;
-    let block = u64::from(g.block_size);
-    let mut used = g.df_used_kib;
-    world.fs().walk(image.root, "", &mut |path, _, inode| match &inode.kind {
-        crate::fs::Kind::File(d) => used += d.len().div_ceil(block) * block / 1024,
-        // A new directory takes a block (lost+found's are counted already).
-        crate::fs::Kind::Dir { .. } if path != "/lost+found" => used += block / 1024,
-        _ => {}
-    });
-    (g.df_total_kib, used, g.df_total_kib - g.df_used_kib - g.df_avail_kib)
+    (g.df_total_kib, world.ext4_usage(image).used_kib, g.df_total_kib - g.df_used_kib - g.df_avail_kib)
 }
 
 /// KiB held by the files under `root`, as a tmpfs counts them (holes take nothing).

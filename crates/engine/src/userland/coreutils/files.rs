@@ -371,6 +371,10 @@ fn copy_path(p: &mut Proc, src: &str, dst: &str, how: CopyHow) -> Result<(), Err
             let data = p.world.read(&p.ctx, src)?;
             let existed = p.world.exists(&p.ctx, dst);
             p.world.write_file(&p.ctx, dst, &data, WriteMode::Truncate)?;
+            // The bytes of a file mkfs.ext4 formatted are its file system.
+            if let (Ok(from), Ok(to)) = (p.world.resolve(&p.ctx, src, true), p.world.resolve(&p.ctx, dst, true)) {
+                p.world.copy_file_system(from.top(), to.top());
+            }
             // GNU cp finds the source's holes and leaves them holes (`--sparse=auto`).
             let holes = p.world.file_holes(&p.ctx, src);
             if p.gnu && !holes.is_empty() && sparse {

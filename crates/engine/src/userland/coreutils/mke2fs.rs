@@ -105,7 +105,7 @@ pub(super) fn mkfs_ext4(p: &mut Proc, args: &[String]) -> i32 {
     let _ = p.world.set_meta(&ctx, &path, true, &mut |i| i.holes = if written < size { vec![(written, size)] } else { Vec::new() });
     let now = p.world.clock().secs();
     let root = new_tree(p.world, now);
-    p.world.block_devices_mut().set_image(inode, Ext4Image { uuid, label, geometry, root });
+    p.world.block_devices_mut().set_image(inode, Ext4Image { uuid, label, geometry, root, needs_recovery: false, superblock_counts: None });
     p.world.emit(Event::FileSystemMade { path, fstype: "ext4".into() });
     0
 }

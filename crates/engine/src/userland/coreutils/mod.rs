@@ -21,6 +21,7 @@ mod csplit;
 mod dates;
 mod diff;
 mod disk;
+mod e2fsck;
 mod ed;
 mod expr;
 mod extents;
@@ -579,6 +580,8 @@ pub fn run(p: &mut Proc, argv: &[String]) -> i32 {
         }
         "blkid" if p.gnu => loopdev::blkid(p, args),
         "mkfs.ext4" if p.gnu => mke2fs::mkfs_ext4(p, args),
+        "e2fsck" | "fsck.ext4" if p.gnu => e2fsck::e2fsck(p, args),
+        "e2label" if p.gnu => e2fsck::e2label(p, args),
         _ => {
             if p.gnu {
                 let n = p.name.clone();
