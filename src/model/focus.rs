@@ -110,6 +110,8 @@ pub fn focus_of(event: &Event) -> Focus {
         // Loop devices and file systems in files live below the map: the narration tells them.
         Event::LoopAttached { .. } | Event::LoopDetached { .. } => f("loop", vec![], None),
         Event::FileSystemMade { path, .. } => f("mkfs", vec![], Some(path)),
+        Event::SignatureErased { path, .. } | Event::FileSystemLabelled { path, .. } => f("mkfs", vec![], Some(path)),
+        Event::SwapTurnedOn { path } | Event::SwapTurnedOff { path } => f("swap", vec![], Some(path)),
         Event::WriteDenied { place, path, cause } => {
             let mut keys = place_keys(place);
             // A read-only mount point inside a known container: its chip shows the lock.

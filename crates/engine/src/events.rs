@@ -152,10 +152,28 @@ pub enum Event {
     LoopDetached {
         device: String,
     },
-    /// `mkfs.ext4` wrote a new, empty ext4 file system into a file or a loop device's file.
+    /// `mkfs.ext4` wrote a new, empty ext4 file system into a file or a loop device's file
+    /// (`mkswap` a swap area: `fstype` is `swap`).
     FileSystemMade {
         path: String,
         fstype: String,
+    },
+    /// `wipefs` erased the signature of a file system or swap area: nothing recognises it now.
+    SignatureErased {
+        path: String,
+        fstype: String,
+    },
+    /// `e2label` named (or unnamed: an empty label) the file system in a file.
+    FileSystemLabelled {
+        path: String,
+        label: String,
+    },
+    /// `swapon`/`swapoff`: the kernel pages memory out to the swap area in a file, or stops.
+    SwapTurnedOn {
+        path: String,
+    },
+    SwapTurnedOff {
+        path: String,
     },
     /// A host mount was taken away (`umount`): the directory under it shows again.
     HostUnmounted {
@@ -354,7 +372,13 @@ impl Event {
             ),
             Event::LoopAttached { device, file } => format!("{file} is attached to {device}: the file can now be used as a disk."),
             Event::LoopDetached { device } => format!("{device} is detached: the file is just a file again."),
+            Event::FileSystemMade { path, fstype } if fstype == "swap" => format!("A swap area is written into {path}: memory can be paged out to it once swapon turns it on."),
             Event::FileSystemMade { path, fstype } => format!("An empty {fstype} file system is written into {path}: a root directory and lost+found; whatever it held before is gone."),
+            Event::SignatureErased { path, fstype } => format!("The {fstype} signature of {path} is erased: its bytes stay, but nothing recognises them as {fstype} any more."),
+            Event::FileSystemLabelled { path, label } if label.is_empty() => format!("The file system in {path} has no name now."),
+            Event::FileSystemLabelled { path, label } => format!("The file system in {path} is named {label}."),
+            Event::SwapTurnedOn { path } => format!("{path} is swap now: the kernel may move memory pages out to it."),
+            Event::SwapTurnedOff { path } => format!("{path} is no longer used as swap."),
             Event::HostUnmounted { target, fstype } => match fstype.as_str() {
                 "tmpfs" => format!("The tmpfs at {target} is unmounted: its files are gone, and the directory shows what it held before."),
                 _ => format!("{target} is unmounted: the directory shows its own files again."),

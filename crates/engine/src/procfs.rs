@@ -331,6 +331,16 @@ pub fn host_mounts(world: &World) -> String {
     host_rows(world).iter().map(|r| r.mounts_line() + "\n").collect()
 }
 
+/// The host's `/proc/swaps`: each swap area in use, its size and use in KiB.
+pub fn swaps(world: &World) -> String {
+    let mut out = String::from("Filename\t\t\t\tType\t\tSize\t\tUsed\t\tPriority\n");
+    for s in world.block_devices().active_swaps() {
+        let kib = world.block_devices().swap_area(s.inode).map_or(0, |a| (a.pages - 1) * 4);
+        out.push_str(&format!("{:<40}file\t\t{kib}\t\t0\t\t{}\n", s.path, s.priority));
+    }
+    out
+}
+
 /// The host's `/proc/self/mountinfo`.
 pub fn host_mountinfo(world: &World) -> String {
     host_rows(world).iter().map(|r| r.mountinfo_line() + "\n").collect()

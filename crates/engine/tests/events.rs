@@ -502,6 +502,19 @@ fn a_file_is_formatted_attached_and_mounted() {
 }
 
 #[test]
+fn a_swap_file_is_made_turned_on_and_off_and_a_signature_erased() {
+    let mut engine = Engine::new();
+    ok(&mut engine, "fallocate -l 1M ~/swap.img && chmod 600 ~/swap.img");
+    let swap = || "/home/student/swap.img".to_string();
+    assert_eq!(ok(&mut engine, "mkswap ~/swap.img"), [Event::FileSystemMade { path: swap(), fstype: "swap".into() }]);
+    refused(&mut engine, "swapon ~/swap.img");
+    assert_eq!(ok(&mut engine, "sudo swapon ~/swap.img"), [Event::SwapTurnedOn { path: swap() }]);
+    assert_eq!(ok(&mut engine, "sudo swapoff -a"), [Event::SwapTurnedOff { path: swap() }]);
+    assert_eq!(ok(&mut engine, "wipefs -a ~/swap.img"), [Event::SignatureErased { path: swap(), fstype: "swap".into() }]);
+    assert_eq!(ok(&mut engine, "wipefs -a ~/swap.img"), [], "nothing left to erase");
+}
+
+#[test]
 #[ignore = "bug: Docker creates a missing bind source when the container starts (MountPoint.Setup), not at docker create"]
 fn docker_create_leaves_the_missing_host_dir_to_docker_start() {
     let mut engine = Engine::new();

@@ -1,5 +1,6 @@
 //! Block devices of the host below Docker's storage: the loop devices that make a file a
-//! disk (`losetup`, `mount -o loop`), and the ext4 file systems `mkfs.ext4` writes into files.
+//! disk (`losetup`, `mount -o loop`), the ext4 file systems `mkfs.ext4` writes into files, and
+//! the swap areas `mkswap` writes (`swapon` turns them on).
 //! A formatted file keeps its file system as a tree of inodes of its own, found by the file's
 //! inode: mounting the file (through a loop device) enters that tree.
 //!
@@ -53,10 +54,30 @@ pub struct Ext4Usage {
     pub used_kib: u64,
 }
 
+/// A swap area `mkswap` wrote into a file.
+#[derive(Clone, Debug, PartialEq)]
+pub struct SwapArea {
+    pub uuid: String,
+    pub label: Option<String>,
+    /// Its size in pages of 4 KiB (the first one holds the header).
+    pub pages: u64,
+}
+
+/// A swap area in use (`swapon`).
+#[derive(Clone, Debug, PartialEq)]
+pub struct ActiveSwap {
+    /// The file's absolute path, as `/proc/swaps` shows it.
+    pub path: String,
+    pub inode: InodeId,
+    pub priority: i32,
+}
+
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct BlockDevices {
     loops: [Option<LoopDevice>; LOOP_DEVICES],
     images: BTreeMap<InodeId, Ext4Image>,
+    swap_areas: BTreeMap<InodeId, SwapArea>,
+    active_swaps: Vec<ActiveSwap>,
 }
 
 impl BlockDevices {
@@ -109,9 +130,35 @@ impl BlockDevices {
     pub fn image_file_by_root(&self, root: InodeId) -> Option<InodeId> {
         self.images.iter().find(|(_, i)| i.root == root).map(|(f, _)| *f)
     }
+    /// The swap area written into the file `inode`, if any.
+    pub fn swap_area(&self, inode: InodeId) -> Option<&SwapArea> {
+        self.swap_areas.get(&inode)
+    }
+    pub fn set_swap_area(&mut self, inode: InodeId, area: SwapArea) {
+        self.swap_areas.insert(inode, area);
+    }
+    pub fn forget_swap_area(&mut self, inode: InodeId) {
+        self.swap_areas.remove(&inode);
+    }
+    /// The swap areas in use, in the order they were turned on.
+    pub fn active_swaps(&self) -> &[ActiveSwap] {
+        &self.active_swaps
+    }
+    /// Turns the swap area in `inode` on: the kernel gives each a lower priority, from -2.
+    pub fn swap_on(&mut self, path: &str, inode: InodeId) {
+        let priority = -2 - self.active_swaps.len() as i32;
+        self.active_swaps.push(ActiveSwap { path: path.to_string(), inode, priority });
+    }
+    /// Turns the swap area in `inode` off; false when it was not on.
+    pub fn swap_off(&mut self, inode: InodeId) -> bool {
+        let before = self.active_swaps.len();
+        self.active_swaps.retain(|s| s.inode != inode);
+        before != self.active_swaps.len()
+    }
     /// Every inode the file systems keep alive.
     pub fn roots(&self) -> impl Iterator<Item = InodeId> + '_ {
-        self.images.values().map(|i| i.root).chain(self.loops.iter().flatten().map(|l| l.inode))
+        let files = self.loops.iter().flatten().map(|l| l.inode).chain(self.active_swaps.iter().map(|s| s.inode));
+        self.images.values().map(|i| i.root).chain(files)
     }
 }
 

@@ -42,7 +42,7 @@ pub const HOST_SHELLS: [&str; 3] = ["bash", "sh", "dash"];
 
 /// Programs installed on the host (GNU coreutils, tar, grep, getent, sudo, docker, curl, and
 /// Debian's `which`).
-pub const HOST_PROGRAMS: [&str; 191] = [
+pub const HOST_PROGRAMS: [&str; 195] = [
     "arch",
     "awk",
     "bc",
@@ -143,6 +143,7 @@ pub const HOST_PROGRAMS: [&str; 191] = [
     "mkfifo",
     "mkfs.ext4",
     "mknod",
+    "mkswap",
     "mktemp",
     "more",
     "mount",
@@ -187,6 +188,8 @@ pub const HOST_PROGRAMS: [&str; 191] = [
     "stdbuf",
     "sudo",
     "sum",
+    "swapoff",
+    "swapon",
     "sync",
     "tac",
     "tail",
@@ -212,6 +215,7 @@ pub const HOST_PROGRAMS: [&str; 191] = [
     "wc",
     "which",
     "whoami",
+    "wipefs",
     "xargs",
     "xz",
     "xzcat",

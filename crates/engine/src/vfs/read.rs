@@ -177,6 +177,7 @@ impl World {
             match crate::fs::normalize(&ctx.cwd, path).as_str() {
                 "/proc/mounts" | "/proc/self/mounts" => return Ok(Data::from_bytes(crate::procfs::host_mounts(self).as_bytes())),
                 "/proc/self/mountinfo" => return Ok(Data::from_bytes(crate::procfs::host_mountinfo(self).as_bytes())),
+                "/proc/swaps" => return Ok(Data::from_bytes(crate::procfs::swaps(self).as_bytes())),
                 _ => {}
             }
         }

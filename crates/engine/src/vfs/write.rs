@@ -58,6 +58,7 @@ impl World {
                 if mode != WriteMode::Append {
                     inode.holes.clear();
                     self.block_devices_mut().forget_image(target);
+                    self.block_devices_mut().forget_swap_area(target);
                 }
                 let place = self.place_at(ctx, loc.mount, &loc.path);
                 self.emit(Event::FileWritten { place, path: loc.path.clone(), bytes: written });

@@ -166,8 +166,10 @@ pub(super) fn e2label(p: &mut Proc, args: &[String]) -> i32 {
             }
             if let Some(file) = backing_inode(p, device) {
                 if let Some(i) = p.world.block_devices_mut().image_mut(file) {
-                    i.label = (!kept.is_empty()).then_some(kept);
+                    i.label = (!kept.is_empty()).then_some(kept.clone());
                 }
+                let path = p.world.resolve(&p.ctx, device, true).map(|l| l.path).unwrap_or_else(|_| device.clone());
+                p.world.emit(crate::events::Event::FileSystemLabelled { path, label: kept });
             }
         }
     }

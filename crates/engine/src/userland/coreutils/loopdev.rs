@@ -1,6 +1,5 @@
-//! util-linux `losetup` (a file attached to a loop device, so that it can be mounted as a
-//! disk) and `blkid` (what file system a file or device holds). The devices and the file
-//! systems are the world's (blockdev/). oracle-175.
+//! util-linux `losetup`: a file attached to a loop device, so that it can be mounted as a
+//! disk. The devices and the file systems are the world's (blockdev/). oracle-175.
 
 use super::mounts::print_table;
 use super::{Cursor, Proc};
@@ -179,34 +178,4 @@ pub(super) fn backing_inode(p: &Proc, path: &str) -> Option<InodeId> {
         return p.world.block_devices().loop_device(n).map(|l| l.inode);
     }
     p.world.resolve(&p.ctx, path, true).ok().map(|l| l.top())
-}
-
-/// `blkid [DEVICE|FILE…]`: the file system each holds, as `NAME: UUID="…" BLOCK_SIZE="…"
-/// TYPE="ext4"`; 2 when none was found. A device needs root to be read.
-pub(super) fn blkid(p: &mut Proc, args: &[String]) -> i32 {
-    let names: Vec<String> = if args.is_empty() {
-        if p.ctx.cred.uid != 0 {
-            return 2;
-        }
-        p.world.block_devices().attached().map(|(n, _)| format!("/dev/loop{n}")).collect()
-    } else {
-        args.to_vec()
-    };
-    let mut found = false;
-    for name in names {
-        if loop_number(&name).is_some() && p.ctx.cred.uid != 0 {
-            continue;
-        }
-        let image = backing_inode(p, &name).and_then(|i| p.world.block_devices().image(i).cloned());
-        if let Some(image) = image {
-            let label = image.label.as_ref().map(|l| format!("LABEL=\"{l}\" ")).unwrap_or_default();
-            p.out_line(&format!("{name}: {label}UUID=\"{}\" BLOCK_SIZE=\"{}\" TYPE=\"ext4\"", image.uuid, image.geometry.block_size));
-            found = true;
-        }
-    }
-    if found {
-        0
-    } else {
-        2
-    }
 }

@@ -28,8 +28,9 @@ fn classify(p: &Proc, name: &str, follow: bool, uncompress: bool) -> (String, St
     }
     let data = match p.world.read(&p.ctx, name) {
         Ok(d) => super::limited(&d),
-        Err(e) => {
-            let what = format!("regular file, no read permission ({e})");
+        // file 5.44 says so in every mode (`-i` and `--mime-type` too).
+        Err(_) => {
+            let what = "regular file, no read permission".to_string();
             return (what.clone(), what);
         }
     };
@@ -37,6 +38,15 @@ fn classify(p: &Proc, name: &str, follow: bool, uncompress: bool) -> (String, St
     if let Some(image) = p.world.block_devices().image(st.ino) {
         let label = image.label.as_ref().map(|l| format!(", volume name \"{l}\"")).unwrap_or_default();
         let what = format!("Linux rev 1.0 ext4 filesystem data, UUID={}{label} (extents) (64bit) (large files) (huge files)", image.uuid);
+        return (what, "application/octet-stream; charset=binary".into());
+    }
+    if let Some(area) = p.world.block_devices().swap_area(st.ino) {
+        let label = area.label.as_ref().map(|l| format!("LABEL={l}")).unwrap_or_else(|| "no label".into());
+        let what = format!(
+            "Linux swap file, 4k page size, little endian, version 1, size {} pages, 0 bad pages, {label}, UUID={}",
+            area.pages - 1,
+            area.uuid
+        );
         return (what, "application/octet-stream; charset=binary".into());
     }
     let (description, mime) = by_bytes(&data);

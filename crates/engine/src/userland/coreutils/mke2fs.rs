@@ -119,7 +119,7 @@ fn new_tree(world: &mut crate::world::World, now: i64) -> InodeId {
 }
 
 /// A random (version 4) UUID, from the machine's deterministic generator.
-fn new_uuid(p: &mut Proc) -> String {
+pub(super) fn new_uuid(p: &mut Proc) -> String {
     let hex: Vec<char> = p.world.ids().hex64().chars().take(32).collect();
     let mut h = hex;
     h[12] = '4';

@@ -54,9 +54,11 @@ mod regex;
 mod rename_ul;
 mod sed;
 mod side_by_side;
+mod signatures;
 mod sort;
 mod stat;
 mod sums;
+mod swap;
 mod system_info;
 mod tabs;
 pub mod tar;
@@ -578,7 +580,11 @@ pub fn run(p: &mut Proc, argv: &[String]) -> i32 {
         {
             blockdev_busybox::applet(p, args)
         }
-        "blkid" if p.gnu => loopdev::blkid(p, args),
+        "blkid" if p.gnu => signatures::blkid(p, args),
+        "wipefs" if p.gnu => signatures::wipefs(p, args),
+        "mkswap" if p.gnu => swap::mkswap(p, args),
+        "swapon" if p.gnu => swap::swapon(p, args),
+        "swapoff" if p.gnu => swap::swapoff(p, args),
         "mkfs.ext4" if p.gnu => mke2fs::mkfs_ext4(p, args),
         "e2fsck" | "fsck.ext4" if p.gnu => e2fsck::e2fsck(p, args),
         "e2label" if p.gnu => e2fsck::e2label(p, args),
