@@ -42,7 +42,7 @@ pub const HOST_SHELLS: [&str; 3] = ["bash", "sh", "dash"];
 
 /// Programs installed on the host (GNU coreutils, tar, grep, getent, sudo, docker, curl, and
 /// Debian's `which`).
-pub const HOST_PROGRAMS: [&str; 195] = [
+pub const HOST_PROGRAMS: [&str; 198] = [
     "arch",
     "awk",
     "bc",
@@ -103,6 +103,7 @@ pub const HOST_PROGRAMS: [&str; 195] = [
     "fmt",
     "fold",
     "fsck.ext4",
+    "funzip",
     "getent",
     "getopt",
     "grep",
@@ -235,7 +236,9 @@ pub const HOST_PROGRAMS: [&str; 195] = [
     "zforce",
     "zgrep",
     "zip",
+    "zipgrep",
     "zipinfo",
+    "zipnote",
     "zless",
     "zmore",
 ];

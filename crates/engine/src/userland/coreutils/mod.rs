@@ -553,6 +553,9 @@ pub fn run(p: &mut Proc, argv: &[String]) -> i32 {
         "hardlink" if p.gnu => hardlink::hardlink(p, args),
         "fincore" if p.gnu => extents::fincore(p, args),
         "lsattr" if p.gnu => attrs::lsattr(p, args),
+        "funzip" if p.gnu => info_zip::funzip(p, args),
+        "zipnote" if p.gnu => info_zip::zipnote(p, args),
+        "zipgrep" if p.gnu => info_zip::zipgrep(p, args),
         "unzip" | "zipinfo" if p.gnu => info_zip::unzip(p, args),
         "unzip" => unzip_busybox::unzip(p, args),
         "zgrep" | "zegrep" | "zfgrep" | "bzgrep" | "bzegrep" | "bzfgrep" | "xzgrep" | "xzegrep" | "xzfgrep" | "lzgrep" | "lzegrep"
