@@ -34,6 +34,10 @@ pub(super) fn e2fsck(p: &mut Proc, args: &[String]) -> i32 {
             Some(flags) if !flags.is_empty() => {
                 for flag in flags.chars() {
                     match flag {
+                        // Options with a value (a superblock, a journal, a bad-blocks file…).
+                        'b' | 'B' | 'j' | 'l' | 'L' | 'C' | 'E' | 'z' => {
+                            cursor.value();
+                        }
                         'n' => mode = Mode::ReadOnly,
                         'p' | 'a' => mode = Mode::Preen,
                         'y' => mode = Mode::Yes,

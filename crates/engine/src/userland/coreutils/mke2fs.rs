@@ -68,12 +68,7 @@ pub(super) fn mkfs_ext4(p: &mut Proc, args: &[String]) -> i32 {
         p.err("Permission denied while trying to determine filesystem size");
         return 1;
     }
-    if let Some(h) = p
-        .world
-        .host_mounts()
-        .iter()
-        .find(|h| p.world.block_devices().image_by_root(h.mount.root).is_some_and(|i| Some(i) == p.world.block_devices().image(inode)))
-    {
+    if let Some(h) = p.world.host_mounts().iter().find(|h| p.world.block_devices().image_file_by_root(h.mount.root) == Some(inode)) {
         let device = h.source.clone();
         p.io.err_line(&format!("{device} is mounted; will not make a filesystem here!"));
         return 1;
