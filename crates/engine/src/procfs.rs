@@ -194,7 +194,7 @@ fn container_rows(world: &World, c: &Container) -> Vec<MountRow> {
                 let device = m.proc_opts.trim_start_matches("blockdev:");
                 MountRow {
                     peer: Some("master:1".into()),
-                    ..MountRow::of("ext4", device, loop_dev(device), t, &format!("{mode},relatime"), "rw")
+                    ..MountRow::of(ext_type(world, m.root), device, loop_dev(device), t, &format!("{mode},relatime"), "rw")
                 }
             }
             MountKind::Volume { name } if world.host_mounts().iter().any(|h| h.fstype == "tmpfs" && h.mount.root == m.root) => {
@@ -211,7 +211,9 @@ fn container_rows(world: &World, c: &Container) -> Vec<MountRow> {
                 let root = format!("/var/lib/docker/volumes/{name}/_data");
                 MountRow { peer: Some("master:1".into()), ..MountRow::of_host_disk(root, t, &format!("{mode},relatime")) }
             }
-            MountKind::Disk { device } => MountRow::of("ext4", device, loop_dev(device), t, &format!("{mode},relatime"), "rw"),
+            MountKind::Disk { device } => {
+                MountRow::of(ext_type(world, m.root), device, loop_dev(device), t, &format!("{mode},relatime"), "rw")
+            }
             MountKind::Bind { source } => {
                 // A bind is private unless its propagation says otherwise.
                 let propagation = c.mount_points.iter().find(|p| p.destination == m.target).map(|p| p.propagation.as_str());
@@ -225,7 +227,7 @@ fn container_rows(world: &World, c: &Container) -> Vec<MountRow> {
                             let extra = if h.mount.proc_opts.is_empty() { String::new() } else { format!(",{}", h.mount.proc_opts) };
                             MountRow::of("tmpfs", &h.source, (0, 70), t, &format!("{mode},relatime"), &format!("rw{extra}"))
                         } else {
-                            MountRow::of("ext4", &h.source, loop_dev(&h.source), t, &format!("{mode},relatime"), "rw")
+                            MountRow::of(h.fstype, &h.source, loop_dev(&h.source), t, &format!("{mode},relatime"), "rw")
                         };
                         MountRow { peer, root: within.to_string(), ..row }
                     }
@@ -305,7 +307,7 @@ fn host_rows(world: &World) -> Vec<MountRow> {
         let extra = if h.mount.proc_opts.is_empty() { String::new() } else { format!(",{}", h.mount.proc_opts) };
         let mut r = match h.fstype {
             "tmpfs" => MountRow::of("tmpfs", &h.source, (0, 70 + i), &h.mount.target, mode, &format!("rw{extra}")),
-            _ if h.source.starts_with("/dev/loop") => MountRow::of("ext4", &h.source, loop_dev(&h.source), &h.mount.target, mode, "rw"),
+            _ if h.source.starts_with("/dev/loop") => MountRow::of(h.fstype, &h.source, loop_dev(&h.source), &h.mount.target, mode, "rw"),
             _ => MountRow::of_host_disk(String::new(), &h.mount.target, mode),
         };
         r.root = h.bound.clone().unwrap_or_else(|| "/".into());
@@ -314,6 +316,11 @@ fn host_rows(world: &World) -> Vec<MountRow> {
         rows.push(r);
     }
     rows
+}
+
+/// The type of the ext file system whose root is `root` (ext4 when it is none of the images).
+fn ext_type(world: &World, root: crate::fs::InodeId) -> &'static str {
+    world.block_devices().image_by_root(root).map_or("ext4", |i| i.kind.name())
 }
 
 /// The device number of a loop device (`/dev/loopN` is 7:N).

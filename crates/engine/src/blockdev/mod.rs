@@ -1,5 +1,5 @@
 //! Block devices of the host below Docker's storage: the loop devices that make a file a
-//! disk (`losetup`, `mount -o loop`), the ext4 file systems `mkfs.ext4` writes into files, and
+//! disk (`losetup`, `mount -o loop`), the ext2, ext3 and ext4 file systems `mke2fs` writes into files, and
 //! the swap areas `mkswap` writes (`swapon` turns them on).
 //! A formatted file keeps its file system as a tree of inodes of its own, found by the file's
 //! inode: mounting the file (through a loop device) enters that tree.
@@ -7,9 +7,9 @@
 //! Architecture invariant: state and arithmetic only; the vfs enters the trees, the programs
 //! word what happens.
 
-pub mod ext4;
+pub mod extfs;
 #[cfg(test)]
-mod ext4_tests;
+mod extfs_tests;
 
 use crate::fs::InodeId;
 use std::collections::BTreeMap;
@@ -27,13 +27,15 @@ pub struct LoopDevice {
     pub autoclear: bool,
 }
 
-/// An ext4 file system written into a file.
+/// An ext2, ext3 or ext4 file system written into a file.
 #[derive(Clone, Debug, PartialEq)]
-pub struct Ext4Image {
+pub struct ExtImage {
     pub uuid: String,
+    /// What it is (blkid's TYPE, the type a mount shows).
+    pub kind: extfs::FsKind,
     /// `mkfs.ext4 -L`: the volume's name.
     pub label: Option<String>,
-    pub geometry: ext4::Geometry,
+    pub geometry: extfs::Geometry,
     /// Its root directory.
     pub root: InodeId,
     /// Mounted read-write since its last clean unmount: the journal holds what the
@@ -43,15 +45,18 @@ pub struct Ext4Image {
     pub superblock_counts: Option<(u64, u64)>,
 }
 
-/// What an ext4 file system holds now.
+/// What an ext2, ext3 or ext4 file system holds now.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct Ext4Usage {
+pub struct ExtUsage {
     /// Inodes in use: the 11 mke2fs reserves, and one per file, directory or link target.
     pub inodes: u64,
     /// Blocks in use, its tables and journal included.
     pub blocks: u64,
     /// KiB in use as `df` counts them.
     pub used_kib: u64,
+    /// Files whose blocks do not follow each other (e2fsck's "non-contiguous"): on ext2 and
+    /// ext3, those long enough for an indirect block, which sits among their data.
+    pub noncontiguous: u64,
 }
 
 /// A swap area `mkswap` wrote into a file.
@@ -75,7 +80,7 @@ pub struct ActiveSwap {
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct BlockDevices {
     loops: [Option<LoopDevice>; LOOP_DEVICES],
-    images: BTreeMap<InodeId, Ext4Image>,
+    images: BTreeMap<InodeId, ExtImage>,
     swap_areas: BTreeMap<InodeId, SwapArea>,
     active_swaps: Vec<ActiveSwap>,
 }
@@ -109,21 +114,21 @@ impl BlockDevices {
         self.loops.get_mut(n).and_then(Option::take).is_some()
     }
     /// The file system written into the file `inode`, if any.
-    pub fn image(&self, inode: InodeId) -> Option<&Ext4Image> {
+    pub fn image(&self, inode: InodeId) -> Option<&ExtImage> {
         self.images.get(&inode)
     }
     /// The file system whose root directory is `root`.
-    pub fn image_by_root(&self, root: InodeId) -> Option<&Ext4Image> {
+    pub fn image_by_root(&self, root: InodeId) -> Option<&ExtImage> {
         self.images.values().find(|i| i.root == root)
     }
-    pub fn set_image(&mut self, inode: InodeId, image: Ext4Image) {
+    pub fn set_image(&mut self, inode: InodeId, image: ExtImage) {
         self.images.insert(inode, image);
     }
     /// The file `inode` no longer holds a file system (rewritten, truncated).
     pub fn forget_image(&mut self, inode: InodeId) {
         self.images.remove(&inode);
     }
-    pub fn image_mut(&mut self, inode: InodeId) -> Option<&mut Ext4Image> {
+    pub fn image_mut(&mut self, inode: InodeId) -> Option<&mut ExtImage> {
         self.images.get_mut(&inode)
     }
     /// The file (inode) whose file system has the root `root`.

@@ -42,7 +42,7 @@ pub const HOST_SHELLS: [&str; 3] = ["bash", "sh", "dash"];
 
 /// Programs installed on the host (GNU coreutils, tar, grep, getent, sudo, docker, curl, and
 /// Debian's `which`).
-pub const HOST_PROGRAMS: [&str; 198] = [
+pub const HOST_PROGRAMS: [&str; 202] = [
     "arch",
     "awk",
     "bc",
@@ -141,7 +141,11 @@ pub const HOST_PROGRAMS: [&str; 198] = [
     "mawk",
     "md5sum",
     "mkdir",
+    "mke2fs",
     "mkfifo",
+    "mkfs",
+    "mkfs.ext2",
+    "mkfs.ext3",
     "mkfs.ext4",
     "mknod",
     "mkswap",

@@ -4,7 +4,7 @@
 //!
 //! Architecture invariant: only root mounts; the program checks who asks and words the refusal.
 
-use crate::blockdev::{Ext4Image, Ext4Usage};
+use crate::blockdev::{ExtImage, ExtUsage};
 use crate::events::Event;
 use crate::fs::{InodeId, Kind};
 use crate::world::{HostMount, Mount, MountKind, World};
@@ -15,8 +15,31 @@ pub enum HostFs {
     Tmpfs { name: String, size: Option<u64>, mode: u32, uid: u32, gid: u32, shown: String },
     /// The directory at the host path `path` (its inode `root`), seen at a second place.
     Bind { path: String, root: InodeId },
-    /// The ext4 file system in the file behind loop device `device`, whose root is `root`.
-    Ext4 { device: String, root: InodeId },
+    /// The ext file system in the file behind loop device `device`, whose root is `root`,
+    /// mounted as `fstype` (ext2, ext3 or ext4).
+    Disk { device: String, root: InodeId, fstype: &'static str },
+}
+
+/// The blocks a file of `data` blocks needs beyond them to find them: ext4's extents fit in
+/// the inode (four of up to 32768 blocks each, contiguous as the simulation writes), ext2 and
+/// ext3 map the blocks past the first twelve through indirect blocks of `per_block` numbers.
+fn mapping_blocks(kind: crate::blockdev::extfs::FsKind, data: u64, per_block: u64) -> u64 {
+    if kind == crate::blockdev::extfs::FsKind::Ext4 {
+        return u64::from(data > 4 * 32768);
+    }
+    let Some(mut rest) = data.checked_sub(12).filter(|r| *r > 0) else { return 0 };
+    let mut extra = 1;
+    if rest <= per_block {
+        return extra;
+    }
+    rest -= per_block;
+    let double = per_block * per_block;
+    extra += 1 + rest.min(double).div_ceil(per_block);
+    if rest <= double {
+        return extra;
+    }
+    rest -= double;
+    extra + 1 + rest.div_ceil(double) + rest.div_ceil(per_block)
 }
 
 impl World {
@@ -29,10 +52,11 @@ impl World {
                 let mount = Mount { target: target.to_string(), root, kind: MountKind::Tmpfs, read_only, limit: size, proc_opts: shown };
                 (mount, name, "tmpfs", None)
             }
-            HostFs::Ext4 { device, root } => {
-                // Mounted read-write, the file system keeps its news in its journal until unmounted.
-                let counts = self.block_devices().image_by_root(root).map(|i| self.ext4_usage(i));
-                if let (Some(file), Some(u), false) = (self.block_devices().image_file_by_root(root), counts, read_only) {
+            HostFs::Disk { device, root, fstype } => {
+                // Mounted read-write, a file system with a journal keeps its news there until unmounted.
+                let journal = self.block_devices().image_by_root(root).is_some_and(|i| i.geometry.journal_blocks > 0);
+                let counts = self.block_devices().image_by_root(root).map(|i| self.ext_usage(i));
+                if let (Some(file), Some(u), false, true) = (self.block_devices().image_file_by_root(root), counts, read_only, journal) {
                     if let Some(image) = self.block_devices_mut().image_mut(file) {
                         image.needs_recovery = true;
                         image.superblock_counts = Some((u.inodes, u.blocks));
@@ -40,7 +64,7 @@ impl World {
                 }
                 let kind = MountKind::Disk { device: device.clone() };
                 let mount = Mount { target: target.to_string(), root, kind, read_only, limit: None, proc_opts: String::new() };
-                (mount, device, "ext4", None)
+                (mount, device, fstype, None)
             }
             HostFs::Bind { path, root } => {
                 // A bind of a path on another mount is that file system's, from that mount's root.
@@ -111,10 +135,10 @@ impl World {
 
     /// What the ext4 file system `image` holds now: its inodes and blocks in use (mke2fs's
     /// own, and a block per directory and per started block of a file).
-    pub fn ext4_usage(&self, image: &Ext4Image) -> Ext4Usage {
+    pub fn ext_usage(&self, image: &ExtImage) -> ExtUsage {
         let g = &image.geometry;
         let block = u64::from(g.block_size);
-        let (mut used_kib, mut inodes) = (g.df_used_kib, 11);
+        let (mut used_kib, mut inodes, mut noncontiguous) = (g.df_used_kib, 11, 0);
         let mut seen = std::collections::BTreeSet::new();
         self.fs().walk(image.root, "", &mut |path, id, inode| {
             // lost+found is one of the 11, its blocks among mke2fs's.
@@ -123,21 +147,26 @@ impl World {
             }
             inodes += 1;
             used_kib += match &inode.kind {
-                Kind::File(d) => d.len().div_ceil(block) * block / 1024,
+                Kind::File(d) => {
+                    let data = d.len().div_ceil(block);
+                    let mapping = mapping_blocks(image.kind, data, block / 4);
+                    noncontiguous += u64::from(mapping > 0 && image.kind != crate::blockdev::extfs::FsKind::Ext4);
+                    (data + mapping) * block / 1024
+                }
                 Kind::Dir { .. } => block / 1024,
                 Kind::Symlink(t) if t.len() >= 60 => block / 1024,
                 _ => 0,
             };
         });
         let free_blocks = (g.df_total_kib - used_kib.min(g.df_total_kib)) / (block / 1024);
-        Ext4Usage { inodes, blocks: g.blocks - free_blocks, used_kib }
+        ExtUsage { inodes, blocks: g.blocks - free_blocks, used_kib, noncontiguous }
     }
 
     /// A copy of a file holds a copy of the file system in it (`cp disk.raw copy.raw`).
     pub fn copy_file_system(&mut self, from: InodeId, to: InodeId) {
         let Some(image) = self.block_devices().image(from).cloned() else { return };
         let root = self.fs_mut().deep_copy(image.root);
-        self.block_devices_mut().set_image(to, Ext4Image { root, ..image });
+        self.block_devices_mut().set_image(to, ExtImage { root, ..image });
     }
 
     /// The newest host mount whose tree holds the absolute path `path`.

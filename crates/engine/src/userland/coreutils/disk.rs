@@ -224,7 +224,7 @@ fn learner_mount_usage(world: &crate::world::World, h: &crate::world::HostMount)
     let on_loop = crate::blockdev::loop_number(&h.source).and_then(|n| world.block_devices().loop_device(n));
     match on_loop.and_then(|l| world.block_devices().image(l.inode)) {
         Some(image) => {
-            let (total, used, reserved) = ext4_usage(world, image);
+            let (total, used, reserved) = ext_usage(world, image);
             (h.source.clone(), total, used, reserved)
         }
         None => ("/dev/vda".to_string(), 263_174_212, 11_534_336, 0),
@@ -233,9 +233,9 @@ fn learner_mount_usage(world: &crate::world::World, h: &crate::world::HostMount)
 
 /// An ext4 file system in a file: its size, what is used and what is kept from users (root's
 /// 5%, ext4's reserved clusters), in KiB.
-fn ext4_usage(world: &crate::world::World, image: &crate::blockdev::Ext4Image) -> (u64, u64, u64) {
+fn ext_usage(world: &crate::world::World, image: &crate::blockdev::ExtImage) -> (u64, u64, u64) {
     let g = &image.geometry;
-    (g.df_total_kib, world.ext4_usage(image).used_kib, g.df_total_kib - g.df_used_kib - g.df_avail_kib)
+    (g.df_total_kib, world.ext_usage(image).used_kib, g.df_total_kib - g.df_used_kib - g.df_avail_kib)
 }
 
 /// KiB held by the files under `root`, as a tmpfs counts them (holes take nothing).
@@ -291,7 +291,7 @@ pub(super) fn df(p: &mut Proc, args: &[String]) -> i32 {
                 match (mnt.limit, &mnt.kind) {
                     _ if disk.is_some() => {
                         let Some((device, image)) = disk else { continue };
-                        let (total, used, kept) = ext4_usage(p.world, image);
+                        let (total, used, kept) = ext_usage(p.world, image);
                         reserved = kept;
                         (device.to_string(), total, used, mnt.target.clone())
                     }
@@ -343,6 +343,11 @@ pub(super) fn df(p: &mut Proc, args: &[String]) -> i32 {
         };
         let fstype = match source.as_str() {
             "overlay" => "overlay",
+            s if s.starts_with("/dev/loop") => loc
+                .mount
+                .and_then(|m| p.world.ns_mount(&p.ctx.ns, m))
+                .and_then(|m| p.world.block_devices().image_by_root(m.root))
+                .map_or("ext4", |i| i.kind.name()),
             s if s.starts_with("/dev/") => "ext4",
             _ => "tmpfs",
         };

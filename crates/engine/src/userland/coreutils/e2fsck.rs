@@ -4,7 +4,7 @@
 
 use super::loopdev::backing_inode;
 use super::{Cursor, Proc};
-use crate::blockdev::Ext4Image;
+use crate::blockdev::ExtImage;
 
 const BANNER: &str = "e2fsck 1.47.0 (5-Feb-2023)";
 
@@ -86,7 +86,7 @@ pub(super) fn e2fsck(p: &mut Proc, args: &[String]) -> i32 {
     };
     // The file system is named by its label when it has one.
     let name = image.label.clone().filter(|l| !l.is_empty()).unwrap_or(device.clone());
-    let now = p.world.ext4_usage(&image);
+    let now = p.world.ext_usage(&image);
     let g = &image.geometry;
     let mut counts = image.superblock_counts.unwrap_or((now.inodes, now.blocks));
     if image.needs_recovery {
@@ -111,7 +111,10 @@ pub(super) fn e2fsck(p: &mut Proc, args: &[String]) -> i32 {
     if mode != Mode::Preen {
         p.out(PASSES);
     }
-    p.out(&format!("{name}: {files}/{} files (0.0% non-contiguous), {blocks}/{} blocks\n", g.inodes, g.blocks));
+    // e2fsck's share of non-contiguous files, in tenths of a percent, rounded.
+    let tenths = (10_000 * now.noncontiguous / files.max(1) + 5) / 10;
+    let share = format!("{}.{}", tenths / 10, tenths % 10);
+    p.out(&format!("{name}: {files}/{} files ({share}% non-contiguous), {blocks}/{} blocks\n", g.inodes, g.blocks));
     0
 }
 
@@ -122,7 +125,7 @@ enum Refusal {
 }
 
 /// The file system in the file (or loop device) `device`, opened to read, or to write too.
-fn open(p: &Proc, device: &str, write: bool) -> Result<Ext4Image, Refusal> {
+fn open(p: &Proc, device: &str, write: bool) -> Result<ExtImage, Refusal> {
     let Some(inode) = backing_inode(p, device) else { return Err(Refusal::Missing) };
     let st = p.world.stat(&p.ctx, device, true).map_err(|_| Refusal::Missing)?;
     let want = if write { crate::vfs::Access::Write } else { crate::vfs::Access::Read };

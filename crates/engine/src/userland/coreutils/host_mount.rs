@@ -5,6 +5,7 @@
 use super::loopdev::{attach_loop, detach_loop};
 use super::mounts::host_table;
 use super::{Cursor, Proc};
+use crate::blockdev::extfs::FsKind;
 use crate::blockdev::loop_number;
 use crate::fs::FileType;
 use crate::vfs::HostFs;
@@ -100,8 +101,8 @@ pub(super) fn mount(p: &mut Proc, args: &[String]) -> i32 {
         p.world.mount_host(&dir, HostFs::Bind { path: loc.path.clone(), root: loc.top() }, r.read_only);
         return 0;
     }
-    if matches!(r.fstype.as_deref(), None | Some("auto" | "ext4")) {
-        if let Some(status) = mount_disk(p, (&source, &target), &dir, r.read_only, r.through_loop) {
+    if matches!(r.fstype.as_deref(), None | Some("auto" | "ext2" | "ext3" | "ext4")) {
+        if let Some(status) = mount_disk(p, (&source, &target), &dir, (r.read_only, r.through_loop), r.fstype.as_deref()) {
             return status;
         }
     }
@@ -139,7 +140,13 @@ pub(super) fn mount(p: &mut Proc, args: &[String]) -> i32 {
 
 /// Mounts the ext4 file system of a loop device, or of a file (through the first free loop
 /// device, detached again when it is unmounted); `None` when `source` is neither.
-fn mount_disk(p: &mut Proc, (source, given): (&str, &str), dir: &str, read_only: bool, through_loop: bool) -> Option<i32> {
+fn mount_disk(
+    p: &mut Proc,
+    (source, given): (&str, &str),
+    dir: &str,
+    (read_only, through_loop): (bool, bool),
+    asked: Option<&str>,
+) -> Option<i32> {
     let (n, inode) = match loop_number(source) {
         Some(n) => match p.world.block_devices().loop_device(n) {
             Some(l) => (n, l.inode),
@@ -168,13 +175,27 @@ fn mount_disk(p: &mut Proc, (source, given): (&str, &str), dir: &str, read_only:
         }
     };
     let device = format!("/dev/loop{n}");
-    let Some(root) = p.world.block_devices().image(inode).map(|i| i.root) else {
-        return Some(refuse(
-            p,
-            &format!("{dir}: wrong fs type, bad option, bad superblock on {device}, missing codepage or helper program, or other error."),
-        ));
+    let wrong =
+        format!("{dir}: wrong fs type, bad option, bad superblock on {device}, missing codepage or helper program, or other error.");
+    let image = p.world.block_devices().image(inode).map(|i| (i.root, i.kind));
+    // The ext4 driver mounts every type as ext4; as ext3 only a file system with a journal
+    // and without ext4's extents; as ext2 one without extents (a journal left unused).
+    let fstype = match (image, asked) {
+        (Some(_), Some("ext4")) => Some("ext4"),
+        (Some((_, FsKind::Ext3)), Some("ext3")) => Some("ext3"),
+        (Some((_, FsKind::Ext2 | FsKind::Ext3)), Some("ext2")) => Some("ext2"),
+        (Some(_), Some(_)) => None,
+        (Some((_, kind)), None) => Some(kind.name()),
+        (None, _) => None,
     };
-    p.world.mount_host(dir, HostFs::Ext4 { device, root }, read_only);
+    let (Some((root, _)), Some(fstype)) = (image, fstype) else {
+        // A loop device set up for the mount goes again.
+        if loop_number(source).is_none() {
+            detach_loop(p, n);
+        }
+        return Some(refuse(p, &wrong));
+    };
+    p.world.mount_host(dir, HostFs::Disk { device, root, fstype }, read_only);
     Some(0)
 }
 

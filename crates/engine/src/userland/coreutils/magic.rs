@@ -36,8 +36,9 @@ fn classify(p: &Proc, name: &str, follow: bool, uncompress: bool) -> (String, St
     };
     // A file mkfs.ext4 formatted holds its superblock at byte 1024.
     if let Some(image) = p.world.block_devices().image(st.ino) {
+        // A label is said right after the UUID: `, volume name "data"`.
         let label = image.label.as_ref().map(|l| format!(", volume name \"{l}\"")).unwrap_or_default();
-        let what = format!("Linux rev 1.0 ext4 filesystem data, UUID={}{label} (extents) (64bit) (large files) (huge files)", image.uuid);
+        let what = crate::blockdev::extfs::file_description(image.kind, &image.geometry, &format!("{}{label}", image.uuid));
         return (what, "application/octet-stream; charset=binary".into());
     }
     if let Some(area) = p.world.block_devices().swap_area(st.ino) {

@@ -1,11 +1,12 @@
-//! e2fsprogs' `mkfs.ext4`: a new ext4 file system written into a file (or the file behind a
-//! loop device). The geometry and the report are mke2fs 1.47.0's (blockdev/ext4.rs); the file
-//! keeps its size, holds the blocks mke2fs writes, and carries the new tree: a root directory
-//! and `lost+found`. oracle-175.
+//! e2fsprogs' `mke2fs` (and util-linux's `mkfs` in front of it): a new ext2, ext3 or ext4 file
+//! system written into a file (or the file behind a loop device). The geometry and the report
+//! are mke2fs 1.47.0's (blockdev/extfs/); the file keeps its size, holds the blocks mke2fs
+//! writes, and carries the new tree: a root directory and `lost+found`. oracle-175, oracle-182.
 
 use super::loopdev::backing_inode;
 use super::{Cursor, Proc};
-use crate::blockdev::{ext4, loop_number, Ext4Image};
+use crate::blockdev::extfs::{self, FsKind};
+use crate::blockdev::{loop_number, ExtImage};
 use crate::events::Event;
 use crate::fs::{Data, InodeId};
 use crate::vfs::WriteMode;
@@ -20,8 +21,44 @@ fn usage(p: &mut Proc) -> i32 {
     1
 }
 
-pub(super) fn mkfs_ext4(p: &mut Proc, args: &[String]) -> i32 {
+/// The type a name makes: `mkfs.ext3` an ext3; `mke2fs` and `mkfs` an ext2 unless `-t` says.
+fn kind_named(name: &str) -> Option<FsKind> {
+    match name {
+        "ext2" | "mkfs.ext2" | "mke2fs" | "mkfs" => Some(FsKind::Ext2),
+        "ext3" | "mkfs.ext3" => Some(FsKind::Ext3),
+        "ext4" | "mkfs.ext4" => Some(FsKind::Ext4),
+        _ => None,
+    }
+}
+
+/// util-linux `mkfs [-t TYPE] …`: runs `mkfs.TYPE` (ext2 by default) with the rest.
+pub(super) fn mkfs(p: &mut Proc, args: &[String]) -> i32 {
+    let mut rest = Vec::new();
+    let mut fstype = "ext2".to_string();
+    let mut at = 0;
+    while let Some(a) = args.get(at) {
+        match a.as_str() {
+            "-t" | "--type" => {
+                fstype = args.get(at + 1).cloned().unwrap_or_default();
+                at += 1;
+            }
+            _ => rest.push(a.clone()),
+        }
+        at += 1;
+    }
+    if kind_named(&fstype).is_none() || fstype.starts_with("mk") {
+        p.err(&format!("failed to execute mkfs.{fstype}: No such file or directory"));
+        return 1;
+    }
+    p.name = format!("mkfs.{fstype}");
+    mke2fs(p, &rest)
+}
+
+/// `mke2fs [-t TYPE] [-q] [-F] [-U UUID] [-L LABEL] FILE`, as `mke2fs` or `mkfs.TYPE`.
+pub(super) fn mke2fs(p: &mut Proc, args: &[String]) -> i32 {
     let (mut quiet, mut uuid, mut label, mut operands) = (false, None, None, Vec::new());
+    let mut kind = kind_named(&p.name).unwrap_or(FsKind::Ext2);
+    let mut unknown_type = None;
     let mut cursor = Cursor::new(args);
     while let Some(a) = cursor.next() {
         match a.as_str() {
@@ -29,7 +66,14 @@ pub(super) fn mkfs_ext4(p: &mut Proc, args: &[String]) -> i32 {
             "-F" | "-FF" => {}
             "-U" => uuid = Some(cursor.value()),
             "-L" => label = Some(cursor.value()),
-            "-t" | "-T" => {
+            "-t" => {
+                let asked = cursor.value();
+                match kind_named(&asked).filter(|_| asked.starts_with("ext")) {
+                    Some(k) => kind = k,
+                    None => unknown_type = Some(asked),
+                }
+            }
+            "-T" => {
                 cursor.value();
             }
             s if s.starts_with('-') && s.len() > 1 => {
@@ -43,6 +87,10 @@ pub(super) fn mkfs_ext4(p: &mut Proc, args: &[String]) -> i32 {
     let Some(target) = operands.first().cloned() else { return usage(p) };
     if !quiet {
         p.io.err_line(BANNER);
+    }
+    if let Some(asked) = unknown_type {
+        p.out(&format!("\nYour mke2fs.conf file does not define the {asked} filesystem type.\nAborting...\n"));
+        return 1;
     }
     let Some(inode) = backing_inode(p, &target) else {
         if loop_number(&target).is_some() {
@@ -74,20 +122,25 @@ pub(super) fn mkfs_ext4(p: &mut Proc, args: &[String]) -> i32 {
         return 1;
     }
     let size = p.world.fs().get(inode).size();
-    let geometry = match ext4::geometry(size) {
+    let geometry = match extfs::geometry_of(kind, size) {
         Ok(g) => g,
         Err(msg) => {
-            p.io.err_line(msg.replacen("FILE", &target, 1).trim_end());
+            let msg = msg.replacen("FILE", &target, 1).replacen(&format!("mkfs.{}:", kind.name()), &format!("{}:", p.name), 1);
+            p.io.err_line(msg.trim_end());
             return 1;
         }
     };
     // A sparse file (truncate) and an allocated one (fallocate) differ past the file
     // system's end: mke2fs punches and writes only its own range.
     let sparse = !p.world.fs().get(inode).holes.is_empty();
-    let written_kib = if sparse { ext4::image_kib_truncated(size).unwrap_or(geometry.image_kib) } else { geometry.image_kib };
+    let written_kib = if sparse { extfs::image_kib_truncated_of(kind, size).unwrap_or(geometry.image_kib) } else { geometry.image_kib };
     let uuid = uuid.unwrap_or_else(|| new_uuid(p));
+    // Below 2048 blocks there is no room for the journal an ext3 or ext4 would have.
+    if kind != FsKind::Ext2 && geometry.journal_blocks == 0 {
+        p.io.err_line("\nFilesystem too small for a journal");
+    }
     if !quiet {
-        p.out(&ext4::report(&geometry, &uuid));
+        p.out(&extfs::report_of(kind, &geometry, &uuid));
     }
     // The file keeps its size; it holds what mke2fs wrote (its tables, the journal's blocks),
     // the rest a hole.
@@ -100,8 +153,12 @@ pub(super) fn mkfs_ext4(p: &mut Proc, args: &[String]) -> i32 {
     let _ = p.world.set_meta(&ctx, &path, true, &mut |i| i.holes = if written < size { vec![(written, size)] } else { Vec::new() });
     let now = p.world.clock().secs();
     let root = new_tree(p.world, now);
-    p.world.block_devices_mut().set_image(inode, Ext4Image { uuid, label, geometry, root, needs_recovery: false, superblock_counts: None });
-    p.world.emit(Event::FileSystemMade { path, fstype: "ext4".into() });
+    // Too small for a journal, an ext3 is an ext2.
+    let kind = extfs::made_kind(kind, &geometry);
+    p.world
+        .block_devices_mut()
+        .set_image(inode, ExtImage { uuid, label, kind, geometry, root, needs_recovery: false, superblock_counts: None });
+    p.world.emit(Event::FileSystemMade { path, fstype: kind.name().into() });
     0
 }
 

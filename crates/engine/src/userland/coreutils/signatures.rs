@@ -1,4 +1,4 @@
-//! What a file or device holds, by the signature its bytes carry: an ext4 superblock's magic
+//! What a file or device holds, by the signature its bytes carry: an ext2/3/4 superblock's magic
 //! (at 0x438) or a swap area's (`SWAPSPACE2` at the end of its first page). util-linux's
 //! `blkid` names them, `wipefs` lists and erases them. oracle-175, oracle-180.
 
@@ -11,13 +11,13 @@ use crate::fs::InodeId;
 /// A signature found in a file.
 pub(super) struct Signature {
     pub(super) fstype: &'static str,
+    /// What blkid says after the label (`UUID="…" … TYPE="…"`).
+    pub(super) blkid: String,
     pub(super) offset: u64,
     /// The bytes wipefs erases there.
     pub(super) magic: &'static [u8],
     pub(super) uuid: String,
     pub(super) label: Option<String>,
-    /// ext4's block size (blkid's BLOCK_SIZE); none for swap.
-    pub(super) block_size: Option<u32>,
 }
 
 /// The signature the file `inode` carries, if any.
@@ -25,16 +25,17 @@ pub(super) fn signature(p: &Proc, inode: InodeId) -> Option<Signature> {
     let devices = p.world.block_devices();
     if let Some(i) = devices.image(inode) {
         return Some(Signature {
-            fstype: "ext4",
+            fstype: i.kind.name(),
+            blkid: crate::blockdev::extfs::blkid_line(i.kind, &i.geometry, &i.uuid),
             offset: 0x438,
             magic: &[0x53, 0xef],
             uuid: i.uuid.clone(),
             label: i.label.clone(),
-            block_size: Some(i.geometry.block_size),
         });
     }
     let s = devices.swap_area(inode)?;
-    Some(Signature { fstype: "swap", offset: 0xff6, magic: b"SWAPSPACE2", uuid: s.uuid.clone(), label: s.label.clone(), block_size: None })
+    let blkid = format!("UUID=\"{}\" TYPE=\"swap\"", s.uuid);
+    Some(Signature { fstype: "swap", blkid, offset: 0xff6, magic: b"SWAPSPACE2", uuid: s.uuid.clone(), label: s.label.clone() })
 }
 
 /// `blkid [DEVICE|FILE…]`: the file system each holds, as `NAME: UUID="…" BLOCK_SIZE="…"
@@ -55,8 +56,7 @@ pub(super) fn blkid(p: &mut Proc, args: &[String]) -> i32 {
         }
         let Some(sig) = backing_inode(p, &name).and_then(|i| signature(p, i)) else { continue };
         let label = sig.label.as_ref().map(|l| format!("LABEL=\"{l}\" ")).unwrap_or_default();
-        let block = sig.block_size.map(|b| format!(" BLOCK_SIZE=\"{b}\"")).unwrap_or_default();
-        p.out_line(&format!("{name}: {label}UUID=\"{}\"{block} TYPE=\"{}\"", sig.uuid, sig.fstype));
+        p.out_line(&format!("{name}: {label}{}", sig.blkid));
         found = true;
     }
     if found {

@@ -1,43 +1,8 @@
-//! Model of what Debian 12's `mke2fs 1.47.0` (`mkfs.ext4 FILE`, default
-//! /etc/mke2fs.conf) does to a regular file of a given size.
-//!
-//! Features of the default ext4 profile: has_journal, ext_attr, resize_inode,
-//! dir_index, filetype, extent, 64bit, flex_bg (16), sparse_super,
-//! large_file, huge_file, dir_nlink, extra_isize, metadata_csum;
-//! 256-byte inodes.  Size types: floppy (< 3 MiB: 1k blocks, 8192 bytes per
-//! inode), small (< 512 MiB: 1k blocks, 4096), default (4k blocks, 16384),
-//! big (>= 4 TiB, 32768), huge (>= 16 TiB, 65536).
-//!
-//! The image model assumes the host file system of the image file is ext4
-//! with 4 KiB blocks (as /tmp on Debian 12): mke2fs punches the whole
-//! device range (discard), then writes metadata blocks and uses
-//! FALLOC_FL_ZERO_RANGE (unwritten extents, which still occupy space) for
-//! the journal and for the last 64-128 KiB of the device.
+//! How mke2fs lays a file system out in a file: the block bitmap it allocates from, the
+//! group tables (flex_bg for ext4, in each group for ext2 and ext3), the journal, and which
+//! blocks it writes (what `du` then counts).
 
-//! Checked against the real mke2fs on 86 sizes from 1 MiB to 64 GiB (every field and the
-//! report byte for byte); larger files are refused by `geometry` (see `LARGEST`).
-
-use std::fmt::Write as _;
-
-/// The largest file the model formats: the disk's size (it is checked to 64 GiB; the tables
-/// it lays out grow with the size, and a browser's memory is not the machine's).
-pub const LARGEST: u64 = 256 << 30;
-
-#[derive(Clone, Debug, PartialEq)]
-pub struct Geometry {
-    pub block_size: u32,
-    pub blocks: u64,
-    pub inodes: u64,
-    pub groups: u64,
-    pub inodes_per_group: u64,
-    pub journal_blocks: u64,
-    pub backups: Vec<u64>,
-    pub df_total_kib: u64,
-    pub df_used_kib: u64,
-    pub df_avail_kib: u64,
-    pub image_kib: u64,
-    pub lost_found_size: u64,
-}
+use super::{FsKind, Geometry};
 
 const INODE_SIZE: u64 = 256;
 const FIRST_INO: u64 = 11;
@@ -200,6 +165,26 @@ impl Fs {
     }
 }
 
+/// ext2fs_allocate_group_table without flex_bg: block bitmap, inode bitmap and inode
+/// table are the first free blocks of their own group.
+fn allocate_tables_plain(fs: &mut Fs, t: &mut Tables) -> Result<(), ()> {
+    for group in 0..fs.groups {
+        let group_blk = fs.group_first(group);
+        let last_blk = fs.group_last(group);
+        let g = group as usize;
+        let nb = fs.get_free_blocks(group_blk, last_blk, 1).ok_or(())?;
+        fs.map.mark(nb);
+        t.bb[g] = nb;
+        let nb = fs.get_free_blocks(group_blk, last_blk, 1).ok_or(())?;
+        fs.map.mark(nb);
+        t.ib[g] = nb;
+        let nb = fs.get_free_blocks(group_blk, last_blk, fs.itb).ok_or(())?;
+        fs.map.mark_range(nb, fs.itb);
+        t.it[g] = nb;
+    }
+    Ok(())
+}
+
 struct Tables {
     bb: Vec<u64>,
     ib: Vec<u64>,
@@ -262,7 +247,7 @@ fn allocate_tables(fs: &mut Fs, t: &mut Tables, touched: &mut [bool]) -> Result<
     Ok(())
 }
 
-fn int_log10(mut v: u64) -> usize {
+pub(super) fn int_log10(mut v: u64) -> usize {
     let mut l = 0;
     while v > 0 {
         l += 1;
@@ -272,20 +257,21 @@ fn int_log10(mut v: u64) -> usize {
 }
 
 /// Everything computed about one mkfs run.
-struct Plan {
-    geo: Geometry,
-    image_kib_truncate: u64,
+pub(super) struct Plan {
+    pub(super) geo: Geometry,
+    pub(super) image_kib_truncate: u64,
 }
 
 fn too_small() -> String {
     "FILE: Not enough space to build proposed filesystem while setting up superblock".to_string()
 }
 
-fn plan(file_bytes: u64) -> Result<Plan, String> {
+pub(super) fn plan(kind: FsKind, file_bytes: u64) -> Result<Plan, String> {
+    let prog = format!("mkfs.{}", kind.name());
     // Device size in 1k units, rounded down to the page size (4 KiB).
     let dev_1k = file_bytes / 1024;
     if dev_1k == 0 {
-        return Err("mkfs.ext4: Device size reported to be zero.  Invalid partition specified, or\n\tpartition table wasn't reread after running fdisk, due to\n\ta modified partition being busy and in use.  You may need to reboot\n\tto re-read your partition table.\n".to_string());
+        return Err(format!("{prog}: Device size reported to be zero.  Invalid partition specified, or\n\tpartition table wasn't reread after running fdisk, due to\n\ta modified partition being busy and in use.  You may need to reboot\n\tto re-read your partition table.\n"));
     }
     let fs_1k = dev_1k & !3;
     let meg = 1024u64;
@@ -311,8 +297,8 @@ fn plan(file_bytes: u64) -> Result<Plan, String> {
     }
     if param_inodes * INODE_SIZE >= param_blocks * bs {
         return Err(format!(
-            "mkfs.ext4: inode_size ({}) * inodes_count ({}) too big for a\n\tfilesystem with {} blocks, specify higher inode_ratio (-i)\n\tor lower inode count (-N).\n",
-            INODE_SIZE, param_inodes, param_blocks
+            "{}: inode_size ({}) * inodes_count ({}) too big for a\n\tfilesystem with {} blocks, specify higher inode_ratio (-i)\n\tor lower inode count (-N).\n",
+            prog, INODE_SIZE, param_inodes, param_blocks
         ));
     }
     let param_r = (5.0f64 * param_blocks as f64 / 100.0) as u64;
@@ -322,7 +308,8 @@ fn plan(file_bytes: u64) -> Result<Plan, String> {
     let mut bpg = bs * 8;
     let mut blocks = param_blocks;
     let mut r_blocks = param_r;
-    let desc_per_block = bs / 64;
+    // 64-byte group descriptors with 64bit (ext4), 32-byte ones otherwise
+    let desc_per_block = if kind.is_ext4() { bs / 64 } else { bs / 32 };
     let addr_per_block = bs / 4;
     let (groups, desc_blocks, ipg, itb, rsv_gdt);
     loop {
@@ -342,7 +329,7 @@ fn plan(file_bytes: u64) -> Result<Plan, String> {
                 blocks = param_blocks;
                 continue;
             }
-            return Err("mkfs.ext4: Too many inodes".to_string());
+            return Err(format!("{prog}: Too many inodes"));
         }
         let max_ipg = 65536 - bs / INODE_SIZE;
         if ip > max_ipg {
@@ -379,7 +366,7 @@ fn plan(file_bytes: u64) -> Result<Plan, String> {
         }
         let overhead = 3 + ib + rg + db;
         if overhead > bpg {
-            return Err("mkfs.ext4: Too many inodes".to_string());
+            return Err(format!("{prog}: Too many inodes"));
         }
         let mut ov = 2 + ib;
         if has_super(g - 1) {
@@ -424,15 +411,16 @@ fn plan(file_bytes: u64) -> Result<Plan, String> {
     }
     let mut touched = vec![false; groups as usize]; // BLOCK_UNINIT cleared
     let mut t = Tables { bb: vec![0; groups as usize], ib: vec![0; groups as usize], it: vec![0; groups as usize] };
-    if allocate_tables(&mut fs, &mut t, &mut touched).is_err() {
-        return Err("mkfs.ext4: Could not allocate block in ext2 filesystem while trying to allocate filesystem tables".to_string());
+    let allocated = if kind.is_ext4() { allocate_tables(&mut fs, &mut t, &mut touched) } else { allocate_tables_plain(&mut fs, &mut t) };
+    if allocated.is_err() {
+        return Err(format!("{prog}: Could not allocate block in ext2 filesystem while trying to allocate filesystem tables"));
     }
     let mut used_meta = 0u64;
     for w in &fs.map.bits {
         used_meta += w.count_ones() as u64;
     }
     // journal size (ext2fs_default_journal_size)
-    let jblocks: u64 = if blocks < 2048 {
+    let jblocks: u64 = if !kind.wants_journal() || blocks < 2048 {
         0
     } else if blocks < 32768 {
         1024
@@ -499,7 +487,46 @@ fn plan(file_bytes: u64) -> Result<Plan, String> {
     let used_extra = 1 + lf_blocks + 1;
 
     // journal
-    if jblocks > 0 {
+    let mut journal_meta = 0u64;
+    let mut journal_meta_blocks: Vec<u64> = Vec::new();
+    if jblocks > 0 && !kind.is_ext4() {
+        // block-mapped journal (ext2fs_fallocate "the slow way"): every block, data and
+        // indirect, is the first free block at or after the previous one, starting at the
+        // inode's goal, the first block of group 0; all of them end up written.
+        let apb = bs / 4;
+        let mut cursor = fs.group_first(0);
+        let alloc = |fs: &mut Fs, cursor: &mut u64| -> u64 {
+            let b = fs.new_block(*cursor);
+            fs.map.mark(b);
+            *cursor = b;
+            b
+        };
+        for l in 0..jblocks {
+            if l == 12 {
+                journal_meta_blocks.push(alloc(&mut fs, &mut cursor)); // IND
+            } else if l >= 12 + apb {
+                let x = l - 12 - apb;
+                if x >= apb * apb {
+                    return Err("journal needs a triple indirect block: not modelled".to_string());
+                }
+                if x == 0 {
+                    journal_meta_blocks.push(alloc(&mut fs, &mut cursor)); // DIND
+                }
+                if x.is_multiple_of(apb) {
+                    journal_meta_blocks.push(alloc(&mut fs, &mut cursor)); // IND
+                }
+            }
+            let b = alloc(&mut fs, &mut cursor);
+            // data blocks are zeroed with FALLOC_FL_ZERO_RANGE (unwritten), the journal
+            // superblock and the indirect blocks are written
+            io.push((b, 1, l == 0));
+        }
+        for &m in &journal_meta_blocks {
+            io.push((m, 1, true));
+        }
+        journal_meta = journal_meta_blocks.len() as u64;
+    }
+    if jblocks > 0 && kind.is_ext4() {
         let group = fs.group_of((blocks - first) / 2);
         let lf = 1u64 << LOG_FLEX;
         let free_of = |fs: &Fs, g: u64| -> u64 { (fs.group_first(g)..=fs.group_last(g)).filter(|&b| !fs.map.test(b)).count() as u64 };
@@ -573,11 +600,12 @@ fn plan(file_bytes: u64) -> Result<Plan, String> {
     }
     // bitmaps
     for (g, &used) in touched.iter().enumerate().take(groups as usize) {
-        let block_uninit = g as u64 != groups - 1 && !used;
+        // without metadata_csum there are no uninitialised groups
+        let block_uninit = kind.is_ext4() && g as u64 != groups - 1 && !used;
         if !block_uninit {
             io.push((t.bb[g], 1, true));
         }
-        if g == 0 {
+        if g == 0 || !kind.is_ext4() {
             io.push((t.ib[g], 1, true));
         }
     }
@@ -596,9 +624,21 @@ fn plan(file_bytes: u64) -> Result<Plan, String> {
                                                 // `brk`: host block where a new extent must start (the unpunched tail
                                                 // keeps its original physical blocks, so it never merges with the
                                                 // zeroed range before it).
-    let host_of_fs = |ranges: &Vec<(u64, u64, bool)>, brk: u64| -> (u64, u64) {
+                                                // Host blocks physically allocated on their own, before the writes around them (by a
+                                                // FALLOC_FL_ZERO_RANGE of libext2fs), never merge with the extent to their left; those
+                                                // holding a journal indirect block (ext3) merge with neither neighbour.
+    let mut brks: Vec<u64> = Vec::new();
+    if !kind.is_ext4() {
+        brks.push(dind * bs / HOST_BLOCK);
+        for &m in &journal_meta_blocks {
+            let h = m * bs / HOST_BLOCK;
+            brks.push(h);
+            brks.push(h + 1);
+        }
+    }
+    let host_of_fs = |ranges: &[(u64, u64, bool)], brk: u64| -> (u64, u64) {
         // returns (allocated host blocks, extent tree blocks)
-        let mut ev: Vec<(u64, u64, bool)> = ranges.clone();
+        let mut ev: Vec<(u64, u64, bool)> = ranges.to_vec();
         ev.sort();
         // build disjoint segments with written overriding unwritten
         let mut pts: Vec<u64> = Vec::new();
@@ -638,7 +678,7 @@ fn plan(file_bytes: u64) -> Result<Plan, String> {
                 let st = cw > 0;
                 let e = pts[k + 1];
                 if let Some(l) = segs.last_mut() {
-                    if l.1 == p && l.2 == st && p != brk {
+                    if l.1 == p && l.2 == st && p != brk && !brks.contains(&p) {
                         l.1 = e;
                         continue;
                     }
@@ -680,8 +720,10 @@ fn plan(file_bytes: u64) -> Result<Plan, String> {
     let overhead = used_meta + jblocks + first;
     let k = bs / 1024;
     let total = blocks - overhead;
+    let used_extra = used_extra + journal_meta;
     let free = total - used_extra;
-    let resv = (blocks / 50).min(4096);
+    // the kernel's reserve for delayed allocation exists only with extents
+    let resv = if kind.is_ext4() { (blocks / 50).min(4096) } else { 0 };
     let avail = free.saturating_sub(r_blocks + resv);
 
     let geo = Geometry {
@@ -699,75 +741,4 @@ fn plan(file_bytes: u64) -> Result<Plan, String> {
         lost_found_size: lf_blocks * bs,
     };
     Ok(Plan { geo, image_kib_truncate })
-}
-
-/// Geometry of the file system `mkfs.ext4 FILE` creates on a regular file
-/// of `file_bytes` bytes.  `image_kib` is for a file made by `fallocate`.
-pub fn geometry(file_bytes: u64) -> Result<Geometry, String> {
-    if file_bytes > LARGEST {
-        return Err("FILE: the simulation formats files of up to 256 GiB".to_string());
-    }
-    plan(file_bytes).map(|p| p.geo)
-}
-
-/// `du -k FILE` after mkfs.ext4 on a file made by `truncate -s SIZE`
-/// (sparse): equal to `image_kib` unless the file extends beyond the
-/// file system (size not a multiple of 4 KiB, or a dropped last group).
-pub fn image_kib_truncated(file_bytes: u64) -> Result<u64, String> {
-    if file_bytes > LARGEST {
-        return Err("FILE: the simulation formats files of up to 256 GiB".to_string());
-    }
-    plan(file_bytes).map(|p| p.image_kib_truncate)
-}
-
-fn progress(out: &mut String, max: u64) {
-    let l = int_log10(max);
-    let w = 2 * l + 1;
-    let _ = write!(out, "{:>l$}/{:>l$}", 0, max, l = l);
-    out.push_str(&"\x08".repeat(w));
-    out.push_str(&" ".repeat(w));
-    out.push_str(&"\x08".repeat(w));
-}
-
-/// Exact stdout of `mkfs.ext4 -U UUID FILE` (assuming each progress meter
-/// only shows its first value, i.e. no second boundary is crossed).
-pub fn report(g: &Geometry, uuid: &str) -> String {
-    let mut o = String::new();
-    o.push_str("Discarding device blocks: ");
-    progress(&mut o, g.blocks);
-    o.push_str("done                            \n");
-    let _ = writeln!(o, "Creating filesystem with {} {}k blocks and {} inodes", g.blocks, g.block_size / 1024, g.inodes);
-    if g.groups == 1 {
-        o.push('\n');
-    } else {
-        let _ = writeln!(o, "Filesystem UUID: {}", uuid);
-        o.push_str("Superblock backups stored on blocks: ");
-        let mut col_left: i64 = 0;
-        for (i, b) in g.backups.iter().enumerate() {
-            if i != 0 {
-                o.push_str(", ");
-            }
-            let need = int_log10(*b) as i64 + 2;
-            if need > col_left {
-                o.push_str("\n\t");
-                col_left = 72;
-            }
-            col_left -= need;
-            let _ = write!(o, "{}", b);
-        }
-        o.push_str("\n\n");
-    }
-    o.push_str("Allocating group tables: ");
-    progress(&mut o, g.groups);
-    o.push_str("done                            \n");
-    o.push_str("Writing inode tables: ");
-    progress(&mut o, g.groups);
-    o.push_str("done                            \n");
-    if g.journal_blocks > 0 {
-        let _ = writeln!(o, "Creating journal ({} blocks): done", g.journal_blocks);
-    }
-    o.push_str("Writing superblocks and filesystem accounting information: ");
-    progress(&mut o, g.groups);
-    o.push_str("done\n\n");
-    o
 }
