@@ -42,7 +42,7 @@ pub const HOST_SHELLS: [&str; 3] = ["bash", "sh", "dash"];
 
 /// Programs installed on the host (GNU coreutils, tar, grep, getent, sudo, docker, curl, and
 /// Debian's `which`).
-pub const HOST_PROGRAMS: [&str; 202] = [
+pub const HOST_PROGRAMS: [&str; 204] = [
     "arch",
     "awk",
     "bc",
@@ -102,6 +102,8 @@ pub const HOST_PROGRAMS: [&str; 202] = [
     "findmnt",
     "fmt",
     "fold",
+    "fsck.ext2",
+    "fsck.ext3",
     "fsck.ext4",
     "funzip",
     "getent",

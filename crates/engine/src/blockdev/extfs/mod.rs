@@ -124,15 +124,6 @@ pub fn file_description(kind: FsKind, g: &Geometry, uuid: &str) -> String {
     format!("Linux rev 1.0 {} filesystem data, UUID={}{}", name, uuid, suffix)
 }
 
-/// What `blkid FILE` prints after the file name and ": " (without the newline).
-pub fn blkid_line(kind: FsKind, g: &Geometry, uuid: &str) -> String {
-    let sec = match made_kind(kind, g) {
-        FsKind::Ext3 => " SEC_TYPE=\"ext2\"",
-        _ => "",
-    };
-    format!("UUID=\"{}\"{} BLOCK_SIZE=\"{}\" TYPE=\"{}\"", uuid, sec, g.block_size, made_kind(kind, g).name())
-}
-
 fn progress(out: &mut String, max: u64) {
     let l = int_log10(max);
     let w = 2 * l + 1;

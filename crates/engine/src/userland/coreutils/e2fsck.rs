@@ -1,4 +1,4 @@
-//! e2fsprogs' `e2fsck` (also run as `fsck.ext4`) and `e2label` on an ext4 file system in a
+//! e2fsprogs' `e2fsck` (also run as `fsck.ext2`, `fsck.ext3` and `fsck.ext4`) and `e2label` on an ext4 file system in a
 //! file: the check finds what mkfs.ext4 and the files since made (it repairs nothing: the
 //! simulation writes no damage), the label is read and set. oracle-179.
 
@@ -8,7 +8,8 @@ use crate::blockdev::ExtImage;
 
 const BANNER: &str = "e2fsck 1.47.0 (5-Feb-2023)";
 
-const USAGE: &str = "Usage: e2fsck [-panyrcdfktvDFV] [-b superblock] [-B blocksize]\n\t\t[-l|-L bad_blocks_file] [-C fd] [-j external_journal]\n\t\t[-E extended-options] [-z undo_file] device\n\nEmergency help:\n -p                   Automatic repair (no questions)\n -n                   Make no changes to the filesystem\n -y                   Assume \"yes\" to all questions\n -c                   Check for bad blocks and add them to the badblock list\n -f                   Force checking even if filesystem is marked clean\n -v                   Be verbose\n -b superblock        Use alternative superblock\n -B blocksize         Force blocksize when looking for superblock\n -j external_journal  Set location of the external journal\n -l bad_blocks_file   Add to badblocks list\n -L bad_blocks_file   Set badblocks list\n -z undo_file         Create an undo file";
+/// After `Usage: ` and the program's name.
+const USAGE: &str = " [-panyrcdfktvDFV] [-b superblock] [-B blocksize]\n\t\t[-l|-L bad_blocks_file] [-C fd] [-j external_journal]\n\t\t[-E extended-options] [-z undo_file] device\n\nEmergency help:\n -p                   Automatic repair (no questions)\n -n                   Make no changes to the filesystem\n -y                   Assume \"yes\" to all questions\n -c                   Check for bad blocks and add them to the badblock list\n -f                   Force checking even if filesystem is marked clean\n -v                   Be verbose\n -b superblock        Use alternative superblock\n -B blocksize         Force blocksize when looking for superblock\n -j external_journal  Set location of the external journal\n -l bad_blocks_file   Add to badblocks list\n -L bad_blocks_file   Set badblocks list\n -z undo_file         Create an undo file";
 
 /// What e2fsck says when the superblock is not one (after trying the backups).
 const NOT_EXT: &str = "ext2fs_open2: Bad magic number in super-block\ne2fsck: Superblock invalid, trying backup blocks...\n\nThe superblock could not be read or does not describe a valid ext2/ext3/ext4\nfilesystem.  If the device is valid and it really contains an ext2/ext3/ext4\nfilesystem (and not swap or ufs or something else), then the superblock\nis corrupt, and you might try running e2fsck with an alternate superblock:\n    e2fsck -b 8193 <device>\n or\n    e2fsck -b 32768 <device>\n\n";
@@ -44,8 +45,8 @@ pub(super) fn e2fsck(p: &mut Proc, args: &[String]) -> i32 {
                         'f' => force = true,
                         'v' | 't' | 'k' | 'D' | 'F' | 'V' | 'd' | 'r' | 'c' => {}
                         bad => {
-                            p.io.err_line(&format!("e2fsck: invalid option -- '{bad}'"));
-                            p.io.err_line(USAGE);
+                            p.io.err_line(&format!("{}: invalid option -- '{bad}'", p.name));
+                            p.io.err_line(&format!("Usage: {}{USAGE}", p.name));
                             return 16;
                         }
                     }
@@ -55,7 +56,7 @@ pub(super) fn e2fsck(p: &mut Proc, args: &[String]) -> i32 {
         }
     }
     let Some(device) = device else {
-        p.io.err_line(USAGE);
+        p.io.err_line(&format!("Usage: {}{USAGE}", p.name));
         return 16;
     };
     if mode != Mode::Preen {

@@ -590,7 +590,7 @@ pub fn run(p: &mut Proc, argv: &[String]) -> i32 {
         "swapoff" if p.gnu => swap::swapoff(p, args),
         "mkfs.ext4" | "mkfs.ext3" | "mkfs.ext2" | "mke2fs" if p.gnu => mke2fs::mke2fs(p, args),
         "mkfs" if p.gnu => mke2fs::mkfs(p, args),
-        "e2fsck" | "fsck.ext4" if p.gnu => e2fsck::e2fsck(p, args),
+        "e2fsck" | "fsck.ext2" | "fsck.ext3" | "fsck.ext4" if p.gnu => e2fsck::e2fsck(p, args),
         "e2label" if p.gnu => e2fsck::e2label(p, args),
         _ => {
             if p.gnu {

@@ -11,8 +11,8 @@ use crate::fs::InodeId;
 /// A signature found in a file.
 pub(super) struct Signature {
     pub(super) fstype: &'static str,
-    /// What blkid says after the label (`UUID="…" … TYPE="…"`).
-    pub(super) blkid: String,
+    /// blkid's tags, in its order (`LABEL`, `UUID`, `SEC_TYPE`, `BLOCK_SIZE`, `TYPE`).
+    pub(super) tags: Vec<(&'static str, String)>,
     pub(super) offset: u64,
     /// The bytes wipefs erases there.
     pub(super) magic: &'static [u8],
@@ -23,10 +23,19 @@ pub(super) struct Signature {
 /// The signature the file `inode` carries, if any.
 pub(super) fn signature(p: &Proc, inode: InodeId) -> Option<Signature> {
     let devices = p.world.block_devices();
+    let label_tag = |label: &Option<String>| label.iter().map(|l| ("LABEL", l.clone())).collect::<Vec<_>>();
     if let Some(i) = devices.image(inode) {
+        let mut tags = label_tag(&i.label);
+        tags.push(("UUID", i.uuid.clone()));
+        // An ext3 is also an ext2 to whoever reads only that.
+        if i.kind == crate::blockdev::extfs::FsKind::Ext3 {
+            tags.push(("SEC_TYPE", "ext2".into()));
+        }
+        tags.push(("BLOCK_SIZE", i.geometry.block_size.to_string()));
+        tags.push(("TYPE", i.kind.name().into()));
         return Some(Signature {
             fstype: i.kind.name(),
-            blkid: crate::blockdev::extfs::blkid_line(i.kind, &i.geometry, &i.uuid),
+            tags,
             offset: 0x438,
             magic: &[0x53, 0xef],
             uuid: i.uuid.clone(),
@@ -34,30 +43,79 @@ pub(super) fn signature(p: &Proc, inode: InodeId) -> Option<Signature> {
         });
     }
     let s = devices.swap_area(inode)?;
-    let blkid = format!("UUID=\"{}\" TYPE=\"swap\"", s.uuid);
-    Some(Signature { fstype: "swap", blkid, offset: 0xff6, magic: b"SWAPSPACE2", uuid: s.uuid.clone(), label: s.label.clone() })
+    let mut tags = label_tag(&s.label);
+    tags.push(("UUID", s.uuid.clone()));
+    tags.push(("TYPE", "swap".into()));
+    Some(Signature { fstype: "swap", tags, offset: 0xff6, magic: b"SWAPSPACE2", uuid: s.uuid.clone(), label: s.label.clone() })
 }
 
-/// `blkid [DEVICE|FILE…]`: the file system each holds, as `NAME: UUID="…" BLOCK_SIZE="…"
-/// TYPE="ext4"`; 2 when none was found. A device needs root to be read.
+/// `blkid [-o full|value|export|device] [-s TAG]… [-L LABEL | -U UUID] [DEVICE|FILE…]`: the
+/// file system each holds, as `NAME: TAG="…" …`; 2 when none was found. Devices need root to
+/// be read: a student's `-L` finds nothing.
 pub(super) fn blkid(p: &mut Proc, args: &[String]) -> i32 {
-    let names: Vec<String> = if args.is_empty() {
-        if p.ctx.cred.uid != 0 {
+    let (mut format, mut only, mut find, mut names) = ("full".to_string(), Vec::new(), None, Vec::new());
+    let mut at = 0;
+    while let Some(a) = args.get(at) {
+        at += 1;
+        let value = args.get(at).cloned().unwrap_or_default();
+        match a.as_str() {
+            "-o" => format = value,
+            "-s" => only.push(value),
+            "-L" => find = Some(("LABEL", value)),
+            "-U" => find = Some(("UUID", value)),
+            _ => {
+                names.push(a.clone());
+                continue;
+            }
+        }
+        at += 1;
+    }
+    if !matches!(format.as_str(), "full" | "value" | "export" | "device") {
+        p.err(&format!("unsupported output format {format}"));
+        return 4;
+    }
+    let root = p.ctx.cred.uid == 0;
+    let loops: Vec<String> = p.world.block_devices().attached().map(|(n, _)| format!("/dev/loop{n}")).collect();
+    if let Some((tag, wanted)) = find {
+        let found = loops.iter().filter(|_| root).find(|d| {
+            let sig = backing_inode(p, d).and_then(|i| signature(p, i));
+            sig.is_some_and(|s| s.tags.iter().any(|(k, v)| *k == tag && *v == wanted))
+        });
+        return match found {
+            Some(device) => {
+                p.out_line(device);
+                0
+            }
+            None => 2,
+        };
+    }
+    if names.is_empty() {
+        if !root {
             return 2;
         }
-        p.world.block_devices().attached().map(|(n, _)| format!("/dev/loop{n}")).collect()
-    } else {
-        args.to_vec()
-    };
+        names = loops;
+    }
     let mut found = false;
     for name in names {
-        if loop_number(&name).is_some() && p.ctx.cred.uid != 0 {
+        if loop_number(&name).is_some() && !root {
             continue;
         }
         let Some(sig) = backing_inode(p, &name).and_then(|i| signature(p, i)) else { continue };
-        let label = sig.label.as_ref().map(|l| format!("LABEL=\"{l}\" ")).unwrap_or_default();
-        p.out_line(&format!("{name}: {label}{}", sig.blkid));
         found = true;
+        let tags: Vec<&(&str, String)> = sig.tags.iter().filter(|(k, _)| only.is_empty() || only.iter().any(|o| o == k)).collect();
+        match format.as_str() {
+            "value" => tags.iter().for_each(|(_, v)| p.out_line(v)),
+            "device" => p.out_line(&name),
+            "export" => {
+                p.out_line(&format!("DEVNAME={name}"));
+                tags.iter().for_each(|(k, v)| p.out_line(&format!("{k}={v}")));
+            }
+            _ if tags.is_empty() => {}
+            _ => {
+                let shown: Vec<String> = tags.iter().map(|(k, v)| format!("{k}=\"{v}\"")).collect();
+                p.out_line(&format!("{name}: {}", shown.join(" ")));
+            }
+        }
     }
     if found {
         0

@@ -7,9 +7,9 @@ use super::mounts::print_table;
 use super::Proc;
 use crate::blockdev::SwapArea;
 
-/// `mkswap [-L LABEL] [-U UUID] FILE`.
+/// `mkswap [-q] [-L LABEL] [-U UUID] FILE`.
 pub(super) fn mkswap(p: &mut Proc, args: &[String]) -> i32 {
-    let (mut label, mut uuid, mut file) = (None, None, None);
+    let (mut label, mut uuid, mut file, mut quiet) = (None, None, None, false);
     let mut at = 0;
     while let Some(a) = args.get(at) {
         at += 1;
@@ -17,6 +17,10 @@ pub(super) fn mkswap(p: &mut Proc, args: &[String]) -> i32 {
             "-L" | "--label" => label = args.get(at).cloned(),
             "-U" | "--uuid" => uuid = args.get(at).cloned(),
             "-f" | "--force" | "-c" | "--check" => continue,
+            "-q" | "--quiet" => {
+                quiet = true;
+                continue;
+            }
             s if s.starts_with('-') && s.len() > 1 => {
                 let bad = s.trim_start_matches('-').chars().next().unwrap_or('-');
                 p.err(&format!("invalid option -- '{bad}'"));
@@ -60,9 +64,11 @@ pub(super) fn mkswap(p: &mut Proc, args: &[String]) -> i32 {
     }
     let uuid = uuid.unwrap_or_else(|| super::mke2fs::new_uuid(p));
     let bytes = (pages - 1) * 4096;
-    p.out_line(&format!("Setting up swapspace version 1, size = {} ({bytes} bytes)", human(bytes)));
-    let named = label.as_ref().map(|l| format!("LABEL={l}")).unwrap_or_else(|| "no label".into());
-    p.out_line(&format!("{named}, UUID={uuid}"));
+    if !quiet {
+        p.out_line(&format!("Setting up swapspace version 1, size = {} ({bytes} bytes)", human(bytes)));
+        let named = label.as_ref().map(|l| format!("LABEL={l}")).unwrap_or_else(|| "no label".into());
+        p.out_line(&format!("{named}, UUID={uuid}"));
+    }
     p.world.block_devices_mut().forget_image(inode);
     p.world.block_devices_mut().set_swap_area(inode, SwapArea { uuid, label, pages });
     let path = p.world.resolve(&p.ctx, &file, true).map(|l| l.path).unwrap_or(file);
