@@ -160,10 +160,13 @@ impl BlockDevices {
         self.active_swaps.retain(|s| s.inode != inode);
         before != self.active_swaps.len()
     }
-    /// Every inode the file systems keep alive.
+    /// Every inode the file systems keep alive: their trees, and the files they are in (a
+    /// file removed keeps its number, which a new file must not take over with its file
+    /// system).
     pub fn roots(&self) -> impl Iterator<Item = InodeId> + '_ {
         let files = self.loops.iter().flatten().map(|l| l.inode).chain(self.active_swaps.iter().map(|s| s.inode));
-        self.images.values().map(|i| i.root).chain(files)
+        let formatted = self.images.keys().chain(self.swap_areas.keys()).copied();
+        self.images.values().map(|i| i.root).chain(files).chain(formatted)
     }
 }
 
