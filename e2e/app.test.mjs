@@ -211,6 +211,16 @@ test('the tabs switch between the storage map and the explorer, by mouse and by 
 /** Serious and critical axe-core violations on the page as it is now. */
 async function axeViolations(page) {
   if (!(await page.evaluate(() => 'axe' in window))) await page.addScriptTag({ path: AXE });
+  // Contrast is judged on what stays on screen: the map's step animations (a layer fading
+  // in) finish first, or axe would measure a colour half-way.
+  await page.evaluate(() =>
+    Promise.all(
+      document
+        .getAnimations()
+        .filter((a) => a.effect?.getComputedTiming().iterations !== Infinity)
+        .map((a) => a.finished.catch(() => {})),
+    ),
+  );
   const { violations } = await page.evaluate(() => window.axe.run(document, { resultTypes: ['violations'] }));
   return violations
     .filter((v) => v.impact === 'serious' || v.impact === 'critical')
