@@ -221,3 +221,16 @@ fn too_small_and_too_large_files_are_refused() {
         assert!(geometry_of(kind, super::extfs::LARGEST + 1).is_err());
     }
 }
+
+#[test]
+fn block_mapped_files_take_indirect_blocks_and_extents_do_not() {
+    use super::extfs::mapping_blocks;
+    // 1 KiB blocks hold 256 block numbers: 12 direct, then one indirect block, then a double.
+    assert_eq!(mapping_blocks(FsKind::Ext2, 12, 256), 0);
+    assert_eq!(mapping_blocks(FsKind::Ext2, 13, 256), 1);
+    assert_eq!(mapping_blocks(FsKind::Ext3, 268, 256), 1);
+    // 300000 bytes: 293 blocks, the last 25 through the double indirect block (oracle-182).
+    assert_eq!(mapping_blocks(FsKind::Ext3, 293, 256), 3);
+    assert_eq!(mapping_blocks(FsKind::Ext4, 293, 256), 0);
+    assert_eq!(mapping_blocks(FsKind::Ext4, 4 * 32768 + 1, 1024), 1);
+}

@@ -20,28 +20,6 @@ pub enum HostFs {
     Disk { device: String, root: InodeId, fstype: &'static str },
 }
 
-/// The blocks a file of `data` blocks needs beyond them to find them: ext4's extents fit in
-/// the inode (four of up to 32768 blocks each, contiguous as the simulation writes), ext2 and
-/// ext3 map the blocks past the first twelve through indirect blocks of `per_block` numbers.
-fn mapping_blocks(kind: crate::blockdev::extfs::FsKind, data: u64, per_block: u64) -> u64 {
-    if kind == crate::blockdev::extfs::FsKind::Ext4 {
-        return u64::from(data > 4 * 32768);
-    }
-    let Some(mut rest) = data.checked_sub(12).filter(|r| *r > 0) else { return 0 };
-    let mut extra = 1;
-    if rest <= per_block {
-        return extra;
-    }
-    rest -= per_block;
-    let double = per_block * per_block;
-    extra += 1 + rest.min(double).div_ceil(per_block);
-    if rest <= double {
-        return extra;
-    }
-    rest -= double;
-    extra + 1 + rest.div_ceil(double) + rest.div_ceil(per_block)
-}
-
 impl World {
     /// Mounts `fs` on the host directory `target` (an absolute, resolved path), read-only if asked.
     pub fn mount_host(&mut self, target: &str, fs: HostFs, read_only: bool) {
@@ -83,9 +61,9 @@ impl World {
                 (mount, source, fstype, Some(within))
             }
         };
-        // The event names what was mounted: a tmpfs by its name, a bind by the path bound.
+        // The event names what was mounted: a bind by the path bound, the rest by their source.
         let what = match &mount.kind {
-            MountKind::Bind { source } => source.clone(),
+            MountKind::Bind { source: bound_path } => bound_path.clone(),
             _ => source.clone(),
         };
         self.emit(Event::HostMounted { target: target.to_string(), source: what, fstype: fstype.to_string() });
@@ -133,8 +111,8 @@ impl World {
         }
     }
 
-    /// What the ext4 file system `image` holds now: its inodes and blocks in use (mke2fs's
-    /// own, and a block per directory and per started block of a file).
+    /// What the ext file system `image` holds now: its inodes and blocks in use (mke2fs's
+    /// own, a block per directory, and a file's blocks with those that map them).
     pub fn ext_usage(&self, image: &ExtImage) -> ExtUsage {
         let g = &image.geometry;
         let block = u64::from(g.block_size);
@@ -149,7 +127,7 @@ impl World {
             used_kib += match &inode.kind {
                 Kind::File(d) => {
                     let data = d.len().div_ceil(block);
-                    let mapping = mapping_blocks(image.kind, data, block / 4);
+                    let mapping = crate::blockdev::extfs::mapping_blocks(image.kind, data, block / 4);
                     noncontiguous += u64::from(mapping > 0 && image.kind != crate::blockdev::extfs::FsKind::Ext4);
                     (data + mapping) * block / 1024
                 }

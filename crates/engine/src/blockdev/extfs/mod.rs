@@ -124,6 +124,28 @@ pub fn file_description(kind: FsKind, g: &Geometry, uuid: &str) -> String {
     format!("Linux rev 1.0 {} filesystem data, UUID={}{}", name, uuid, suffix)
 }
 
+/// The blocks a file of `data` blocks needs beyond them to find them: ext4's extents fit in
+/// the inode (four of up to 32768 blocks each, contiguous as the simulation writes), ext2 and
+/// ext3 map the blocks past the first twelve through indirect blocks of `per_block` numbers.
+pub fn mapping_blocks(kind: FsKind, data: u64, per_block: u64) -> u64 {
+    if kind == FsKind::Ext4 {
+        return u64::from(data > 4 * 32768);
+    }
+    let Some(mut rest) = data.checked_sub(12).filter(|r| *r > 0) else { return 0 };
+    let mut extra = 1;
+    if rest <= per_block {
+        return extra;
+    }
+    rest -= per_block;
+    let double = per_block * per_block;
+    extra += 1 + rest.min(double).div_ceil(per_block);
+    if rest <= double {
+        return extra;
+    }
+    rest -= double;
+    extra + 1 + rest.div_ceil(double) + rest.div_ceil(per_block)
+}
+
 fn progress(out: &mut String, max: u64) {
     let l = int_log10(max);
     let w = 2 * l + 1;
