@@ -212,25 +212,22 @@ fn allocate_tables(fs: &mut Fs, t: &mut Tables, touched: &mut [bool]) -> Result<
                 table_offset += 1;
             }
         }
-        let start = fs.flexbg_offset(group, prev, rem, 1);
         let last_blk = fs.group_last(last_grp);
-        let nb = match fs.get_free_blocks(start, last_blk, 1) {
-            Some(b) => b,
-            None => fs.get_free_blocks(group_blk, last_blk, 1).ok_or(())?,
+        // A bitmap takes the first free block from where the flex group's tables go on,
+        // or else from the group's start (libext2fs's order).
+        let mut bitmap_block = |fs: &mut Fs, prev: u64| -> Result<u64, ()> {
+            let start = fs.flexbg_offset(group, prev, rem, 1);
+            let nb = match fs.get_free_blocks(start, last_blk, 1) {
+                Some(b) => b,
+                None => fs.get_free_blocks(group_blk, last_blk, 1).ok_or(())?,
+            };
+            fs.map.mark(nb);
+            touched[fs.group_of(nb) as usize] = true;
+            Ok(nb)
         };
-        fs.map.mark(nb);
-        t.bb[group as usize] = nb;
-        touched[fs.group_of(nb) as usize] = true;
-
+        t.bb[group as usize] = bitmap_block(fs, prev)?;
         let prev = if group % fsz != 0 { t.ib[group as usize - 1] + 1 } else { t.bb[group as usize] + table_offset };
-        let start = fs.flexbg_offset(group, prev, rem, 1);
-        let nb = match fs.get_free_blocks(start, last_blk, 1) {
-            Some(b) => b,
-            None => fs.get_free_blocks(group_blk, last_blk, 1).ok_or(())?,
-        };
-        fs.map.mark(nb);
-        t.ib[group as usize] = nb;
-        touched[fs.group_of(nb) as usize] = true;
+        t.ib[group as usize] = bitmap_block(fs, prev)?;
 
         let prev = if group % fsz != 0 { t.it[group as usize - 1] + fs.itb } else { t.ib[group as usize] + table_offset };
         let gb = fs.flexbg_offset(group, prev, rem, fs.itb);
