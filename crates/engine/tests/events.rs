@@ -462,6 +462,10 @@ fn a_host_tmpfs_is_mounted_and_unmounted() {
         [Event::HostMounted { target: "/home/student/t".into(), source: "scratch".into(), fstype: "tmpfs".into() }]
     );
     assert_eq!(
+        ok(&mut engine, "sudo mount -o remount,ro ~/t"),
+        [Event::HostRemounted { target: "/home/student/t".into(), fstype: "tmpfs".into(), read_only: true }]
+    );
+    assert_eq!(
         ok(&mut engine, "sudo umount scratch"),
         [Event::HostUnmounted { target: "/home/student/t".into(), fstype: "tmpfs".into() }],
         "named by its source"
@@ -482,6 +486,10 @@ fn a_file_is_formatted_attached_and_mounted() {
             Event::FileWritten { place: stowage_engine::events::Place::Host, path: "/home/student/disk.raw".into(), bytes: 8 << 20 },
             Event::FileSystemMade { path: "/home/student/disk.raw".into(), fstype: "ext4".into() },
         ]
+    );
+    assert_eq!(
+        ok(&mut engine, "e2label ~/disk.raw backups"),
+        [Event::FileSystemLabelled { path: "/home/student/disk.raw".into(), label: "backups".into() }]
     );
     refused(&mut engine, "losetup -f disk.raw");
     assert_eq!(
