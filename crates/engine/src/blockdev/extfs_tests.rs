@@ -3,7 +3,7 @@
 //! mounted file system's `df -k`, `lost+found`'s size and a digest of the report with the
 //! UUID written as `UUID`).
 
-use super::extfs::{geometry_of, image_kib_truncated_of, report_of, FsKind};
+use super::extfs::{geometry_of, image_kib_truncated_of, report, FsKind};
 
 /// (size, du after fallocate, du after truncate, df [total, used, available], lost+found, report digest)
 type Recorded = (u64, u64, u64, [u64; 3], u64, &'static str);
@@ -105,7 +105,7 @@ fn every_recorded_size_is_formatted_as_mke2fs_did() {
         assert_eq!(image_kib_truncated_of(FsKind::Ext4, size), Ok(du_sparse), "du after truncate, {size}");
         assert_eq!([g.df_total_kib, g.df_used_kib, g.df_avail_kib], df, "df, {size}");
         assert_eq!(g.lost_found_size, lost_found, "lost+found, {size}");
-        let shown = crate::ids::sha256_hex(report_of(FsKind::Ext4, &g, "UUID").as_bytes());
+        let shown = crate::ids::sha256_hex(report(&g, "UUID").as_bytes());
         assert_eq!(shown.get(..16), Some(digest), "report, {size}");
     }
 }
@@ -208,7 +208,7 @@ fn ext2_and_ext3_are_formatted_as_mke2fs_did() {
         assert_eq!(image_kib_truncated_of(kind, size), Ok(du_sparse), "du after truncate, {kind:?} {size}");
         assert_eq!([g.df_total_kib, g.df_used_kib, g.df_avail_kib], df, "df, {kind:?} {size}");
         assert_eq!(g.lost_found_size, lost_found, "lost+found, {kind:?} {size}");
-        let shown = crate::ids::sha256_hex(report_of(kind, &g, "UUID").as_bytes());
+        let shown = crate::ids::sha256_hex(report(&g, "UUID").as_bytes());
         assert_eq!(shown.get(..16), Some(digest), "report, {kind:?} {size}");
     }
 }

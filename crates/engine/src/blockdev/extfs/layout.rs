@@ -244,6 +244,22 @@ fn allocate_tables(fs: &mut Fs, t: &mut Tables, touched: &mut [bool]) -> Result<
     Ok(())
 }
 
+/// ext2fs_default_journal_size: none below 2048 blocks, then by the file system's size.
+fn default_journal_blocks(blocks: u64) -> u64 {
+    const STEPS: [(u64, u64); 9] = [
+        (2048, 0),
+        (32768, 1024),
+        (256 * 1024, 4096),
+        (512 * 1024, 8192),
+        (4096 * 1024, 16384),
+        (8192 * 1024, 32768),
+        (16384 * 1024, 65536),
+        (32768 * 1024, 131072),
+        (u64::MAX, 262144),
+    ];
+    STEPS.iter().find(|(below, _)| blocks < *below).map_or(262144, |s| s.1)
+}
+
 pub(super) fn int_log10(mut v: u64) -> usize {
     let mut l = 0;
     while v > 0 {
@@ -417,25 +433,7 @@ pub(super) fn plan(kind: FsKind, file_bytes: u64) -> Result<Plan, String> {
         used_meta += w.count_ones() as u64;
     }
     // journal size (ext2fs_default_journal_size)
-    let jblocks: u64 = if !kind.wants_journal() || blocks < 2048 {
-        0
-    } else if blocks < 32768 {
-        1024
-    } else if blocks < 256 * 1024 {
-        4096
-    } else if blocks < 512 * 1024 {
-        8192
-    } else if blocks < 4096 * 1024 {
-        16384
-    } else if blocks < 8192 * 1024 {
-        32768
-    } else if blocks < 16384 * 1024 {
-        65536
-    } else if blocks < 32768 * 1024 {
-        131072
-    } else {
-        262144
-    };
+    let jblocks: u64 = if kind.wants_journal() { default_journal_blocks(blocks) } else { 0 };
 
     // writes: list of (first fs block, count, written?)
     let mut io: Vec<(u64, u64, bool)> = Vec::new();

@@ -158,7 +158,7 @@ fn progress(out: &mut String, max: u64) {
 /// Exact stdout of `mkfs.TYPE -U UUID FILE` / `mke2fs -t TYPE -U UUID FILE`: the same
 /// for every type but for the journal line, which ext2 (and a journal-less ext3/ext4
 /// below 2048 blocks) lacks.
-pub fn report_of(_kind: FsKind, g: &Geometry, uuid: &str) -> String {
+pub fn report(g: &Geometry, uuid: &str) -> String {
     let mut o = String::new();
     o.push_str("Discarding device blocks: ");
     progress(&mut o, g.blocks);

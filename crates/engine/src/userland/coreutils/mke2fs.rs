@@ -140,7 +140,7 @@ pub(super) fn mke2fs(p: &mut Proc, args: &[String]) -> i32 {
         p.io.err_line("\nFilesystem too small for a journal");
     }
     if !quiet {
-        p.out(&extfs::report_of(kind, &geometry, &uuid));
+        p.out(&extfs::report(&geometry, &uuid));
     }
     // The file keeps its size; it holds what mke2fs wrote (its tables, the journal's blocks),
     // the rest a hole.

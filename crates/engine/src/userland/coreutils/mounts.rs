@@ -327,19 +327,31 @@ pub(super) fn lsblk(p: &mut Proc, args: &[String]) -> i32 {
         p.err(&msg);
         return 1;
     }
-    let disk_mounts: Vec<String> = host_table(p).into_iter().rev().filter(|m| m.source == "/dev/vda").map(|m| m.target).collect();
-    // (name, major:minor, size, mount points)
-    let mut loops: Vec<(String, String, String, Vec<String>)> = Vec::new();
-    for (n, l) in p.world.block_devices().attached() {
-        let size = super::disk::gnu_human(p.world.fs().get(l.inode).size()).replace(".0", "");
-        let device = format!("/dev/loop{n}");
-        let mounted = host_table(p).into_iter().rev().filter(|m| m.source == device).map(|m| m.target).collect();
-        // lsblk lines the majors up on their colon (zram's and the disk's have three digits).
-        loops.push((format!("loop{n}"), format!("  7:{n}"), size, mounted));
-    }
-    let fixed = [("zram0", "253:0", "0B", Vec::new()), ("vda", "254:0", "256G", disk_mounts)];
+    let table = host_table(p);
+    // Where a device is mounted, newest first.
+    let mounts_of = |device: &str| -> Vec<String> { table.iter().rev().filter(|m| m.source == device).map(|m| m.target.clone()).collect() };
+    // (name, major, minor, size, mount points): the attached loop devices, the zram device and the disk.
+    let mut listed: Vec<(String, u32, usize, String, Vec<String>)> = p
+        .world
+        .block_devices()
+        .attached()
+        .map(|(n, l)| {
+            (
+                format!("loop{n}"),
+                7,
+                n,
+                super::extents::util_linux_size(p.world.fs().get(l.inode).size(), false, false),
+                mounts_of(&format!("/dev/loop{n}")),
+            )
+        })
+        .collect();
+    listed.push(("zram0".into(), 253, 0, "0B".into(), Vec::new()));
+    listed.push(("vda".into(), 254, 0, "256G".into(), mounts_of("/dev/vda")));
+    // lsblk lines the majors up on their colon.
+    let major_width = listed.iter().map(|d| d.1.to_string().len()).max().unwrap_or(1);
+    let numbers: Vec<String> = listed.iter().map(|d| format!("{:>major_width$}:{}", d.1, d.2)).collect();
     let devices: Vec<(&str, &str, &str, Vec<String>)> =
-        loops.iter().map(|(a, b, c, d)| (a.as_str(), b.as_str(), c.as_str(), d.clone())).chain(fixed).collect();
+        listed.iter().zip(&numbers).map(|(d, number)| (d.0.as_str(), number.as_str(), d.3.as_str(), d.4.clone())).collect();
     // Right-aligned columns, and the widths libsmartcols gives them at least.
     let right = |c: &str| matches!(c, "RM" | "SIZE" | "RO");
     let least = |c: &str| if c == "SIZE" { 5 } else { c.len() };

@@ -2,6 +2,7 @@
 //! turned on by root and listed (`swapon --show`, `-s`, `/proc/swaps`), turned off again.
 //! The areas and what is on are the world's (blockdev/). oracle-180.
 
+use super::extents::util_linux_size;
 use super::loopdev::backing_inode;
 use super::mounts::print_table;
 use super::Proc;
@@ -65,7 +66,7 @@ pub(super) fn mkswap(p: &mut Proc, args: &[String]) -> i32 {
     let uuid = uuid.unwrap_or_else(|| super::mke2fs::new_uuid(p));
     let bytes = (pages - 1) * 4096;
     if !quiet {
-        p.out_line(&format!("Setting up swapspace version 1, size = {} ({bytes} bytes)", human(bytes)));
+        p.out_line(&format!("Setting up swapspace version 1, size = {} ({bytes} bytes)", util_linux_size(bytes, false, true)));
         let named = label.as_ref().map(|l| format!("LABEL={l}")).unwrap_or_else(|| "no label".into());
         p.out_line(&format!("{named}, UUID={uuid}"));
     }
@@ -74,29 +75,6 @@ pub(super) fn mkswap(p: &mut Proc, args: &[String]) -> i32 {
     let path = p.world.resolve(&p.ctx, &file, true).map(|l| l.path).unwrap_or(file);
     p.world.emit(crate::events::Event::FileSystemMade { path, fstype: "swap".into() });
     0
-}
-
-/// util-linux's sizes: in the largest unit of 1024 that fits, one decimal unless it is 0.
-fn human(bytes: u64) -> String {
-    let units = ["B", "KiB", "MiB", "GiB", "TiB"];
-    let mut exp = 0;
-    while exp + 1 < units.len() && bytes >= 1u64 << (10 * (exp + 1)) {
-        exp += 1;
-    }
-    if exp == 0 {
-        return format!("{bytes} B");
-    }
-    let unit = 1u64 << (10 * exp);
-    let (mut whole, mut tenths) = (bytes / unit, ((bytes % unit) * 10 + unit / 2) / unit);
-    if tenths == 10 {
-        whole += 1;
-        tenths = 0;
-    }
-    if tenths == 0 {
-        format!("{whole} {}", units[exp])
-    } else {
-        format!("{whole}.{tenths} {}", units[exp])
-    }
 }
 
 /// `swapon [--show[=COLUMNS]] | -s | [-a] FILE…`.
@@ -178,8 +156,8 @@ fn show(p: &mut Proc, columns: &[&str]) -> i32 {
                 .map(|c| match *c {
                     "NAME" => s.path.clone(),
                     "TYPE" => "file".into(),
-                    "SIZE" => super::disk::gnu_human((pages - 1) * 4096).replace(".0", ""),
-                    "USED" => "0B".into(),
+                    "SIZE" => util_linux_size((pages - 1) * 4096, false, false),
+                    "USED" => util_linux_size(0, false, false),
                     _ => s.priority.to_string(),
                 })
                 .collect()
