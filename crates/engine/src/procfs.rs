@@ -166,6 +166,8 @@ fn container_rows(world: &World, c: &Container) -> Vec<MountRow> {
             }
             continue;
         }
+        // A volume on a block device (`--opt device=/dev/loop0`) is that device's file system.
+        let volume_device = world.volume_device(m);
         let row = match &m.kind {
             MountKind::System(SystemMount::Shm) => {
                 MountRow::of("tmpfs", "shm", (0, 48), t, &format!("rw,{strict}"), &format!("rw,size={}k", c.host.shm_size / 1024))
@@ -190,8 +192,8 @@ fn container_rows(world: &World, c: &Container) -> Vec<MountRow> {
                     ..MountRow::of("tmpfs", "tmpfs", (0, next_dev - 1), t, &format!("{mode},relatime"), &format!("rw{extra}"))
                 }
             }
-            MountKind::Volume { .. } if m.proc_opts.starts_with("blockdev:") => {
-                let device = m.proc_opts.trim_start_matches("blockdev:");
+            MountKind::Volume { .. } if volume_device.is_some() => {
+                let device = volume_device.as_deref().unwrap_or_default();
                 MountRow {
                     peer: Some("master:1".into()),
                     ..MountRow::of(ext_type(world, m.root), device, loop_dev(device), t, &format!("{mode},relatime"), "rw")

@@ -564,8 +564,8 @@ fn start_task(world: &mut World, id: &ContainerId, runnable: Runnable) -> Result
                     let root = world.fs_mut().new_dir(uid, gid, mode, secs);
                     (root, MountKind::Volume { name: mp.name.clone() }, size, format!("tmpfsvol:{shown}"))
                 } else if let Some(disk) = super::volume::disk_volume(world, &v) {
-                    let (root, device) = disk.map_err(|message| DaemonError::Start { message, code: 125 })?;
-                    (root, MountKind::Volume { name: mp.name.clone() }, None, format!("blockdev:{device}"))
+                    let root = disk.map_err(|message| DaemonError::Start { message, code: 125 })?;
+                    (root, MountKind::Volume { name: mp.name.clone() }, None, String::new())
                 } else if !mp.subpath.is_empty() {
                     let vctx = Ctx::root(Ns::Host);
                     let p = format!("/var/lib/docker/volumes/{}/_data/{}", mp.name, mp.subpath);

@@ -84,8 +84,8 @@ pub fn volume_root(world: &World, vol: &Volume) -> Result<InodeId, String> {
 }
 
 /// A local volume on a block device (`--opt type=ext4 --opt device=/dev/loop0`): the root of
-/// the file system the device's file holds, and the device; `None` for any other volume.
-pub fn disk_volume(world: &World, vol: &Volume) -> Option<Result<(InodeId, String), String>> {
+/// the file system the device's file holds; `None` for any other volume.
+pub fn disk_volume(world: &World, vol: &Volume) -> Option<Result<InodeId, String>> {
     let o = vol.options.as_ref()?;
     let device = o.get("device")?.clone();
     if vol.tmpfs || bind_device(vol).is_some() {
@@ -96,7 +96,7 @@ pub fn disk_volume(world: &World, vol: &Volume) -> Option<Result<(InodeId, Strin
     let attached = crate::blockdev::loop_number(&device).map(|n| world.block_devices().loop_device(n));
     Some(match attached {
         Some(Some(l)) => match world.block_devices().image(l.inode) {
-            Some(image) => Ok((image.root, device)),
+            Some(image) => Ok(image.root),
             None => Err(fail("invalid argument")),
         },
         // A loop device with no file behind it cannot be read.

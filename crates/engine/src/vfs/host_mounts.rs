@@ -147,6 +147,14 @@ impl World {
         self.block_devices_mut().set_image(to, ExtImage { root, ..image });
     }
 
+    /// The block device a container's volume mount is a file system of (`--opt device=…`): the
+    /// volume's own option, when the mount's root is an image's.
+    pub fn volume_device(&self, mount: &Mount) -> Option<String> {
+        let MountKind::Volume { name } = &mount.kind else { return None };
+        self.block_devices().image_by_root(mount.root)?;
+        self.volumes().get(name)?.options.as_ref()?.get("device").cloned()
+    }
+
     /// The newest host mount whose tree holds the absolute path `path`.
     pub fn host_mount_at(&self, path: &str) -> Option<usize> {
         let under = |target: &str| path == target || target == "/" || path.strip_prefix(target).is_some_and(|r| r.starts_with('/'));

@@ -283,7 +283,8 @@ pub(super) fn df(p: &mut Proc, args: &[String]) -> i32 {
         let (source, total, used, target) = match (&p.ctx.ns, mount) {
             (crate::vfs::Ns::Container(_), Some(mnt)) => {
                 let used = tmpfs_used_kib(p.world, mnt.root);
-                let disk = mnt.proc_opts.strip_prefix("blockdev:").zip(p.world.block_devices().image_by_root(mnt.root));
+                let device = p.world.volume_device(mnt);
+                let disk = device.as_deref().zip(p.world.block_devices().image_by_root(mnt.root));
                 let on_host_mount = match &mnt.kind {
                     crate::world::MountKind::Bind { source } => p.world.host_mount_at(source),
                     _ => None,

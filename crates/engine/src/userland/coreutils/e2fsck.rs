@@ -5,6 +5,7 @@
 use super::loopdev::backing_inode;
 use super::{Cursor, Proc};
 use crate::blockdev::ExtImage;
+use crate::fs::InodeId;
 
 const BANNER: &str = "e2fsck 1.47.0 (5-Feb-2023)";
 
@@ -67,8 +68,8 @@ pub(super) fn e2fsck(p: &mut Proc, args: &[String]) -> i32 {
         p.io.err_line("e2fsck: need terminal for interactive repairs");
         return 8;
     }
-    let image = match open(p, &device, mode != Mode::ReadOnly) {
-        Ok(image) => image,
+    let (file, image) = match open(p, &device, mode != Mode::ReadOnly) {
+        Ok(opened) => opened,
         Err(Refusal::Missing) => {
             p.io.err_line(&format!("e2fsck: No such file or directory while trying to open {device}"));
             p.out("Possibly non-existent device?\n");
@@ -96,11 +97,9 @@ pub(super) fn e2fsck(p: &mut Proc, args: &[String]) -> i32 {
         } else {
             p.out(&format!("{name}: recovering journal\n"));
             counts = (now.inodes, now.blocks);
-            if let Some(file) = backing_inode(p, &device) {
-                if let Some(i) = p.world.block_devices_mut().image_mut(file) {
-                    i.needs_recovery = false;
-                    i.superblock_counts = Some(counts);
-                }
+            if let Some(i) = p.world.block_devices_mut().image_mut(file) {
+                i.needs_recovery = false;
+                i.superblock_counts = Some(counts);
             }
         }
     }
@@ -126,14 +125,15 @@ enum Refusal {
 }
 
 /// The file system in the file (or loop device) `device`, opened to read, or to write too.
-fn open(p: &Proc, device: &str, write: bool) -> Result<ExtImage, Refusal> {
+/// With the image, the inode of the file it is in.
+fn open(p: &Proc, device: &str, write: bool) -> Result<(InodeId, ExtImage), Refusal> {
     let Some(inode) = backing_inode(p, device) else { return Err(Refusal::Missing) };
     let st = p.world.stat(&p.ctx, device, true).map_err(|_| Refusal::Missing)?;
     let want = if write { crate::vfs::Access::Write } else { crate::vfs::Access::Read };
     if !crate::vfs::may(st.uid, st.gid, st.mode, false, &p.ctx.cred, want) {
         return Err(Refusal::Denied);
     }
-    p.world.block_devices().image(inode).cloned().ok_or(Refusal::NotExt)
+    p.world.block_devices().image(inode).cloned().map(|image| (inode, image)).ok_or(Refusal::NotExt)
 }
 
 /// `e2label DEVICE [NEWLABEL]`: the file system's name, or a new one (16 bytes at most).
@@ -146,8 +146,8 @@ pub(super) fn e2label(p: &mut Proc, args: &[String]) -> i32 {
             return 1;
         }
     };
-    let image = match open(p, device, new.is_some()) {
-        Ok(image) => image,
+    let (file, image) = match open(p, device, new.is_some()) {
+        Ok(opened) => opened,
         Err(Refusal::NotExt) => {
             p.io.err_line(&format!("e2label: Bad magic number in super-block while trying to open {device}"));
             return 1;
@@ -172,13 +172,11 @@ pub(super) fn e2label(p: &mut Proc, args: &[String]) -> i32 {
                 }
                 kept.push(ch);
             }
-            if let Some(file) = backing_inode(p, device) {
-                if let Some(i) = p.world.block_devices_mut().image_mut(file) {
-                    i.label = (!kept.is_empty()).then_some(kept.clone());
-                }
-                let path = p.world.resolve(&p.ctx, device, true).map(|l| l.path).unwrap_or_else(|_| device.clone());
-                p.world.emit(crate::events::Event::FileSystemLabelled { path, label: kept });
+            if let Some(i) = p.world.block_devices_mut().image_mut(file) {
+                i.label = (!kept.is_empty()).then_some(kept.clone());
             }
+            let path = p.world.resolve(&p.ctx, device, true).map(|l| l.path).unwrap_or_else(|_| device.clone());
+            p.world.emit(crate::events::Event::FileSystemLabelled { path, label: kept });
         }
     }
     0
